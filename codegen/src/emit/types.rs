@@ -1,0 +1,535 @@
+//! The types crate: one Rust type per named schema.
+//!
+//! Structs for objects, enums with a catch-all for string enums and tagged
+//! unions, `#[serde(untagged)]` enums for other unions, aliases for the rest.
+//! The presence mapping (required/optional × nullable) is in ARCHITECTURE.md.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use super::{doc_lines, format_rust, format_static, header, ident, CrateNames, EmitError, GeneratedFile};
+use crate::ir::*;
+
+/// How use sites outside the types crate name its types (`types::Foo`).
+pub fn rust_ty(api: &Api, ty: &Ty, prefix: &TokenStream) -> TokenStream {
+    match ty {
+        Ty::Any => quote!(::serde_json::Value),
+        Ty::Object => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        Ty::Bool => quote!(bool),
+        Ty::String | Ty::Base64 | Ty::Binary => quote!(::std::string::String),
+        Ty::Int(k) => match k {
+            IntKind::I8 => quote!(i8),
+            IntKind::I16 => quote!(i16),
+            IntKind::I32 => quote!(i32),
+            IntKind::I64 => quote!(i64),
+            IntKind::U8 => quote!(u8),
+            IntKind::U16 => quote!(u16),
+            IntKind::U32 => quote!(u32),
+            IntKind::U64 => quote!(u64),
+        },
+        Ty::Float(FloatKind::F32) => quote!(f32),
+        Ty::Float(FloatKind::F64) => quote!(f64),
+        Ty::Uuid => quote!(::uuid::Uuid),
+        Ty::DateTime => quote!(::chrono::DateTime<::chrono::Utc>),
+        Ty::Date => quote!(::chrono::NaiveDate),
+        Ty::Named(id) => {
+            let name = ident(&api.ty(*id).name);
+            quote!(#prefix #name)
+        }
+        Ty::Array(inner) => {
+            let inner = rust_ty(api, inner, prefix);
+            quote!(::std::vec::Vec<#inner>)
+        }
+        Ty::Map(inner) => {
+            let inner = rust_ty(api, inner, prefix);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        }
+        Ty::Option(inner) => {
+            let inner = rust_ty(api, inner, prefix);
+            quote!(::std::option::Option<#inner>)
+        }
+    }
+}
+
+/// Which external crates a shape needs.
+fn deps_of(api: &Api, ty: &Ty, out: &mut BTreeSet<&'static str>) {
+    match ty {
+        Ty::Uuid => {
+            out.insert("uuid");
+        }
+        Ty::DateTime | Ty::Date => {
+            out.insert("chrono");
+        }
+        Ty::Array(i) | Ty::Map(i) | Ty::Option(i) => deps_of(api, i, out),
+        _ => {}
+    }
+}
+
+/// The named type a use site holds directly (not through a heap container).
+fn direct_target(ty: &Ty) -> Option<TypeId> {
+    match ty {
+        Ty::Named(id) => Some(*id),
+        Ty::Option(inner) => direct_target(inner),
+        _ => None,
+    }
+}
+
+fn direct_deps(t: &TypeDef) -> Vec<TypeId> {
+    let tys: Vec<&Ty> = match &t.kind {
+        TypeKind::Struct(s) => s.fields.iter().chain(&s.flattened).map(|f| &f.ty).collect(),
+        TypeKind::Tagged(u) => u.variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::Untagged(u) => u.variants.iter().map(|v| &v.ty).collect(),
+        TypeKind::Alias(ty) => vec![ty],
+        TypeKind::Enum(_) => vec![],
+    };
+    tys.into_iter().filter_map(direct_target).collect()
+}
+
+/// Edges `from → to` that close a cycle of by-value containment and so need a `Box`.
+pub fn boxed_edges(api: &Api) -> BTreeSet<(TypeId, TypeId)> {
+    let deps: Vec<Vec<TypeId>> = api.types.iter().map(direct_deps).collect();
+    let mut out = BTreeSet::new();
+    for t in &api.types {
+        for &to in &deps[t.id.index()] {
+            if reaches(&deps, to, t.id) {
+                out.insert((t.id, to));
+            }
+        }
+    }
+    out
+}
+
+fn reaches(deps: &[Vec<TypeId>], from: TypeId, target: TypeId) -> bool {
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![from];
+    while let Some(cur) = stack.pop() {
+        if cur == target {
+            return true;
+        }
+        if seen.insert(cur) {
+            if let Some(ds) = deps.get(cur.index()) {
+                stack.extend(ds.iter().copied());
+            }
+        }
+    }
+    false
+}
+
+struct Cx<'a> {
+    api: &'a Api,
+    boxed: BTreeSet<(TypeId, TypeId)>,
+    none: TokenStream,
+}
+
+impl Cx<'_> {
+    /// A use site inside type `owner`, boxed where it would otherwise be infinitely sized.
+    fn field_ty(&self, owner: TypeId, ty: &Ty) -> TokenStream {
+        match ty {
+            Ty::Named(id) if self.boxed.contains(&(owner, *id)) => {
+                let inner = rust_ty(self.api, ty, &self.none);
+                quote!(::std::boxed::Box<#inner>)
+            }
+            Ty::Option(inner) => {
+                let inner = self.field_ty(owner, inner);
+                quote!(::std::option::Option<#inner>)
+            }
+            _ => rust_ty(self.api, ty, &self.none),
+        }
+    }
+}
+
+fn type_docs(t: &TypeDef) -> TokenStream {
+    let mut text = String::new();
+    if let Some(title) = &t.docs.title {
+        text.push_str(title.trim());
+        text.push('\n');
+    }
+    if let Some(d) = &t.docs.description {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(d.trim());
+        text.push('\n');
+    }
+    if text.is_empty() {
+        text = if t.component {
+            format!("The `{}` schema.\n", t.origin)
+        } else {
+            format!("Inline schema at `{}`.\n", t.origin)
+        };
+    }
+    text.push_str(&format!("\nSchema: `{}`", t.pointer));
+    doc_lines(&text)
+}
+
+fn deprecated_attr(deprecated: bool) -> TokenStream {
+    if deprecated {
+        quote!(#[deprecated])
+    } else {
+        TokenStream::new()
+    }
+}
+
+fn emit_type(cx: &Cx, t: &TypeDef) -> TokenStream {
+    let docs = type_docs(t);
+    let dep = deprecated_attr(t.deprecated);
+    let name = ident(&t.name);
+    match &t.kind {
+        TypeKind::Alias(ty) => {
+            let ty = cx.field_ty(t.id, ty);
+            quote! { #docs #dep pub type #name = #ty; }
+        }
+        TypeKind::Struct(s) => emit_struct(cx, t, s, docs, dep),
+        TypeKind::Enum(e) => emit_enum(t, e, docs, dep),
+        TypeKind::Tagged(u) => emit_tagged(cx, t, u, docs, dep),
+        TypeKind::Untagged(u) => {
+            let variants = u.variants.iter().map(|v| {
+                let vname = ident(&v.name);
+                let ty = cx.field_ty(t.id, &v.ty);
+                quote!(#vname(#ty))
+            });
+            let note = match u.kind {
+                UnionKind::OneOf => " Decoded as the first variant, in this order, that accepts the value (`oneOf`).",
+                UnionKind::AnyOf => " Decoded as the first variant, in this order, that accepts the value (`anyOf`).",
+            };
+            quote! {
+                #docs
+                #[doc = ""]
+                #[doc = #note]
+                #dep
+                #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+                #[serde(untagged)]
+                pub enum #name { #(#variants,)* }
+            }
+        }
+    }
+}
+
+fn field_doc(f: &Field) -> TokenStream {
+    let mut text = String::new();
+    if let Some(t) = &f.docs.title {
+        text.push_str(t.trim());
+        text.push('\n');
+    }
+    if let Some(d) = &f.docs.description {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(d.trim());
+        text.push('\n');
+    }
+    let presence = match f.presence() {
+        Presence::Required => "Required.",
+        Presence::RequiredNullable => "Required; may be `null` (`None`).",
+        Presence::Optional => "Optional (`None` when absent).",
+        Presence::OptionalNullable => "Optional and nullable: `None` when absent, `Some(None)` when `null`.",
+    };
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    text.push_str(&format!("Wire name `{}`. {presence}", f.wire));
+    if let Some(d) = &f.default {
+        text.push_str(&format!(" Default: `{d}`."));
+    }
+    if f.read_only {
+        text.push_str(" Read-only: sent by the server only.");
+    }
+    if f.write_only {
+        text.push_str(" Write-only: sent by the client only.");
+    }
+    doc_lines(&text)
+}
+
+fn emit_struct(cx: &Cx, t: &TypeDef, s: &Struct, docs: TokenStream, dep: TokenStream) -> TokenStream {
+    let name = ident(&t.name);
+    let mut fields = Vec::new();
+    let mut all_optional = true;
+    for f in &s.fields {
+        let fname = ident(&f.name);
+        let inner = cx.field_ty(t.id, &f.ty);
+        let doc = field_doc(f);
+        let fdep = deprecated_attr(f.deprecated);
+        let rename = if crate::naming::unraw(&f.name) != f.wire {
+            let w = &f.wire;
+            quote!(#[serde(rename = #w)])
+        } else {
+            TokenStream::new()
+        };
+        let (ty, attrs) = match f.presence() {
+            Presence::Required => {
+                all_optional = false;
+                (inner, TokenStream::new())
+            }
+            Presence::RequiredNullable => (quote!(::std::option::Option<#inner>), TokenStream::new()),
+            Presence::Optional => (
+                quote!(::std::option::Option<#inner>),
+                quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+            ),
+            Presence::OptionalNullable => (
+                quote!(::std::option::Option<::std::option::Option<#inner>>),
+                quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]),
+            ),
+        };
+        fields.push(quote! { #doc #fdep #rename #attrs pub #fname: #ty });
+    }
+    for f in &s.flattened {
+        all_optional = false;
+        let fname = ident(&f.name);
+        let ty = cx.field_ty(t.id, &f.ty);
+        fields.push(quote! {
+            #[doc = " The union this object also satisfies, flattened into it."]
+            #[serde(flatten)]
+            pub #fname: #ty
+        });
+    }
+    if let Some(extra) = &s.additional {
+        let ty = rust_ty(cx.api, extra, &cx.none);
+        fields.push(quote! {
+            #[doc = " Properties not declared by the schema (`additionalProperties`)."]
+            #[serde(flatten)]
+            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>
+        });
+    }
+    let sensitive = s.fields.iter().any(|f| f.sensitive);
+    let default = if all_optional { quote!(Default,) } else { TokenStream::new() };
+    let debug_derive = if sensitive { TokenStream::new() } else { quote!(Debug,) };
+    let debug_impl = if sensitive {
+        let tname = &t.name;
+        let entries = s.fields.iter().map(|f| {
+            let fname = ident(&f.name);
+            let label = crate::naming::unraw(&f.name);
+            if f.sensitive {
+                quote!(.field(#label, &crate::support::Redacted))
+            } else {
+                quote!(.field(#label, &self.#fname))
+            }
+        });
+        let flat = s.flattened.iter().map(|f| {
+            let fname = ident(&f.name);
+            let label = crate::naming::unraw(&f.name);
+            quote!(.field(#label, &self.#fname))
+        });
+        let extra = s.additional.as_ref().map(|_| quote!(.field("additional_properties", &self.additional_properties)));
+        quote! {
+            impl ::std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.debug_struct(#tname) #(#entries)* #(#flat)* #extra .finish()
+                }
+            }
+        }
+    } else {
+        TokenStream::new()
+    };
+    quote! {
+        #docs
+        #dep
+        #[derive(#debug_derive Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #name { #(#fields,)* }
+        #debug_impl
+    }
+}
+
+fn emit_enum(t: &TypeDef, e: &StringEnum, docs: TokenStream, dep: TokenStream) -> TokenStream {
+    let name = ident(&t.name);
+    let catch = ident(&e.catch_all);
+    let variants = e.variants.iter().map(|v| {
+        let vn = ident(&v.name);
+        let doc = format!(" `{}`", v.wire);
+        quote!(#[doc = #doc] #vn)
+    });
+    let as_str = e.variants.iter().map(|v| {
+        let vn = ident(&v.name);
+        let w = &v.wire;
+        quote!(Self::#vn => #w)
+    });
+    let from = e.variants.iter().map(|v| {
+        let vn = ident(&v.name);
+        let w = &v.wire;
+        quote!(#w => Self::#vn)
+    });
+    let values = e.variants.iter().map(|v| &v.wire);
+    quote! {
+        #docs
+        #dep
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants,)*
+            /// A value this version of the crate does not know; kept verbatim.
+            #catch(::std::string::String),
+        }
+        impl #name {
+            /// Every value this version knows, in spec order.
+            pub const VALUES: &'static [&'static str] = &[#(#values),*];
+            /// The wire value.
+            pub fn as_str(&self) -> &str {
+                match self { #(#as_str,)* Self::#catch(other) => other.as_str() }
+            }
+        }
+        impl ::std::convert::From<::std::string::String> for #name {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() { #(#from,)* _ => Self::#catch(value) }
+            }
+        }
+        impl ::std::convert::From<&str> for #name {
+            fn from(value: &str) -> Self {
+                Self::from(::std::string::String::from(value))
+            }
+        }
+        impl ::std::str::FromStr for #name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(Self::from(value))
+            }
+        }
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                crate::support::enum_str(deserializer).map(Self::from)
+            }
+        }
+    }
+}
+
+fn emit_tagged(cx: &Cx, t: &TypeDef, u: &Tagged, docs: TokenStream, dep: TokenStream) -> TokenStream {
+    let name = ident(&t.name);
+    let catch = ident(&u.catch_all);
+    let prop = &u.property;
+    let variants = u.variants.iter().map(|v| {
+        let vn = ident(&v.name);
+        let ty = cx.field_ty(t.id, &v.ty);
+        let doc = format!(" `{prop}`: {}", v.tags.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", "));
+        quote!(#[doc = #doc] #vn(#ty))
+    });
+    let ser = u.variants.iter().map(|v| {
+        let vn = ident(&v.name);
+        let tag = v.tags.first().cloned().unwrap_or_default();
+        quote!(Self::#vn(value) => crate::support::serialize_tagged(serializer, #prop, #tag, value))
+    });
+    let de = u.variants.iter().map(|v| {
+        let vn = ident(&v.name);
+        let tags = &v.tags;
+        let boxed = matches!(&v.ty, Ty::Named(id) if cx.boxed.contains(&(t.id, *id)));
+        let wrap = if boxed {
+            quote!(crate::support::variant(value).map(|v| Self::#vn(::std::boxed::Box::new(v))))
+        } else {
+            quote!(crate::support::variant(value).map(Self::#vn))
+        };
+        quote!(#(#tags)|* => #wrap)
+    });
+    let note = format!(" Tagged by `{prop}`; a tag this version does not know decodes to `{}`.", u.catch_all);
+    quote! {
+        #docs
+        #[doc = ""]
+        #[doc = #note]
+        #dep
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum #name {
+            #(#variants,)*
+            /// A variant this version of the crate does not know; kept as JSON.
+            #catch(::serde_json::Value),
+        }
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #(#ser,)*
+                    Self::#catch(value) => ::serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = crate::support::tag::<D::Error>(&value, #prop)?;
+                match tag {
+                    #(#de,)*
+                    _ => ::std::result::Result::Ok(Self::#catch(value)),
+                }
+            }
+        }
+    }
+}
+
+/// All files of the types crate, paths relative to the crate directory.
+pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitError> {
+    let cx = Cx { api, boxed: boxed_edges(api), none: TokenStream::new() };
+    let mut deps = BTreeSet::new();
+    let mut items = Vec::new();
+    for t in &api.types {
+        match &t.kind {
+            TypeKind::Struct(s) => {
+                for f in s.fields.iter().chain(&s.flattened) {
+                    deps_of(api, &f.ty, &mut deps);
+                }
+                if let Some(a) = &s.additional {
+                    deps_of(api, a, &mut deps);
+                }
+            }
+            TypeKind::Alias(ty) => deps_of(api, ty, &mut deps),
+            TypeKind::Untagged(u) => u.variants.iter().for_each(|v| deps_of(api, &v.ty, &mut deps)),
+            TypeKind::Tagged(u) => u.variants.iter().for_each(|v| deps_of(api, &v.ty, &mut deps)),
+            TypeKind::Enum(_) => {}
+        }
+        items.push(emit_type(&cx, t));
+    }
+    let types_rs = format_rust(api, "src/types.rs", quote! { #(#items)* })?;
+
+    let title = &api.title;
+    let crate_doc = format!(
+        " Types for {title} (version {}), generated from `{}`.\n\n Every schema of the spec is a type here; see the client and server crates for the operations.",
+        api.version, api.source.file
+    );
+    let crate_doc = super::inner_doc_lines(&crate_doc);
+    let lib = quote! {
+        #crate_doc
+        // Deprecated schemas stay usable inside this crate; users still see the warning.
+        #![allow(deprecated)]
+        // Spec text becomes docs and variant names verbatim; these lints judge that text.
+        #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::enum_variant_names, clippy::large_enum_variant, clippy::empty_docs, clippy::too_long_first_doc_paragraph)]
+        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
+
+        #[doc(hidden)]
+        pub mod support;
+        mod types;
+
+        pub use types::*;
+    };
+    let lib_rs = format_rust(api, "src/lib.rs", lib)?;
+    let support_rs = format_static(api, "src/support.rs", include_str!("runtime/types_support.rs"))?;
+
+    let mut manifest = header(api, "#");
+    manifest.push_str(&format!(
+        "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlicense = \"MIT OR Apache-2.0\"\ndescription = \"Types for {}, generated from its OpenAPI description\"\npublish = false\n\n[lib]\ndoctest = false\n\n[dependencies]\n",
+        names.types,
+        title.replace('"', "'")
+    ));
+    let mut dep_lines: BTreeMap<&str, &str> = BTreeMap::new();
+    dep_lines.insert("serde", "{ version = \"1\", default-features = false, features = [\"std\", \"derive\"] }");
+    dep_lines.insert("serde_json", "{ version = \"1\", default-features = false, features = [\"std\"] }");
+    if deps.contains("uuid") {
+        dep_lines.insert("uuid", "{ version = \"1\", default-features = false, features = [\"std\", \"serde\"] }");
+    }
+    if deps.contains("chrono") {
+        dep_lines.insert("chrono", "{ version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }");
+    }
+    for (k, v) in dep_lines {
+        manifest.push_str(&format!("{k} = {v}\n"));
+    }
+
+    Ok(vec![
+        GeneratedFile { path: PathBuf::from("Cargo.toml"), contents: manifest },
+        GeneratedFile { path: PathBuf::from("src/lib.rs"), contents: lib_rs },
+        GeneratedFile { path: PathBuf::from("src/support.rs"), contents: support_rs },
+        GeneratedFile { path: PathBuf::from("src/types.rs"), contents: types_rs },
+    ])
+}

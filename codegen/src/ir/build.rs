@@ -1,0 +1,1222 @@
+//! Building the IR from a loaded `openapiv3` document.
+//!
+//! Component schemas get their types first (in document order, so they keep
+//! their natural names); inline schemas that need a name get one from their
+//! context (`Parent` + property, `Operation` + `Request`…). Problems are
+//! reported to [`Diagnostics`]; the builder never panics on spec data.
+
+use indexmap::IndexMap;
+use openapiv3::{
+    AdditionalProperties, OpenAPI, Parameter as OaParameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, Schema,
+};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::view::View;
+use super::*;
+use crate::diag::{join_pointer, Diagnostics};
+use crate::load::Loaded;
+use crate::naming;
+
+/// Build the IR. Errors and warnings go to `diags`; the result is usable for
+/// emission only when `diags` has no errors.
+pub fn build(loaded: &Loaded, diags: &mut Diagnostics) -> Api {
+    let mut b = Builder {
+        doc: &loaded.doc,
+        raw: &loaded.raw,
+        diags,
+        types: Vec::new(),
+        by_pointer: BTreeMap::new(),
+        type_names: naming::Scope::new(),
+        in_progress: BTreeSet::new(),
+    };
+    b.components();
+    let operations = b.operations();
+    let security_schemes = b.security_schemes();
+    let security = b.doc.security.as_ref().map(|s| b.security(s, "#/security", None)).unwrap_or_default();
+    let info = &b.doc.info;
+    let servers = b
+        .doc
+        .servers
+        .iter()
+        .map(|s| Server {
+            url: s.url.clone(),
+            description: s.description.clone(),
+            variables: s
+                .variables
+                .iter()
+                .flat_map(|m| m.iter())
+                .map(|(name, v)| ServerVariable {
+                    name: name.clone(),
+                    default: v.default.clone(),
+                    values: v.enumeration.clone(),
+                    description: v.description.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    let types = b
+        .types
+        .into_iter()
+        .enumerate()
+        .map(|(i, t)| {
+            t.unwrap_or_else(|| TypeDef {
+                id: TypeId(i as u32),
+                name: format!("Unbuilt{i}"),
+                origin: String::new(),
+                pointer: String::new(),
+                component: false,
+                docs: Docs::default(),
+                deprecated: false,
+                nullable: false,
+                kind: TypeKind::Alias(Ty::Any),
+            })
+        })
+        .collect();
+    Api {
+        source: Source {
+            file: loaded.file.clone(),
+            sha256: loaded.sha256.clone(),
+            openapi_version: loaded.openapi_version.clone(),
+        },
+        title: info.title.clone(),
+        version: info.version.clone(),
+        description: info.description.clone(),
+        servers,
+        types,
+        operations,
+        security_schemes,
+        security,
+    }
+}
+
+struct Builder<'a> {
+    doc: &'a OpenAPI,
+    raw: &'a Value,
+    diags: &'a mut Diagnostics,
+    types: Vec<Option<TypeDef>>,
+    /// Schema pointer → type, for `$ref` targets.
+    by_pointer: BTreeMap<String, TypeId>,
+    type_names: naming::Scope,
+    /// allOf members being merged (guards against allOf cycles).
+    in_progress: BTreeSet<String>,
+}
+
+/// Where a schema sits and what to call it if it needs a name.
+#[derive(Clone)]
+struct Ctx {
+    hint: Vec<String>,
+    pointer: String,
+}
+
+impl Ctx {
+    fn child(&self, hint: &str, ptr_segment: &str) -> Ctx {
+        let mut h = self.hint.clone();
+        h.push(hint.to_string());
+        Ctx { hint: h, pointer: join_pointer(&self.pointer, ptr_segment) }
+    }
+
+    fn at(&self, ptr: String) -> Ctx {
+        Ctx { hint: self.hint.clone(), pointer: ptr }
+    }
+}
+
+fn docs_of(data: &openapiv3::SchemaData) -> Docs {
+    Docs {
+        title: data.title.clone(),
+        description: data.description.clone(),
+        examples: data.example.iter().cloned().collect(),
+    }
+}
+
+fn ref_name(reference: &str) -> &str {
+    reference.rsplit('/').next().unwrap_or(reference)
+}
+
+fn is_sensitive(wire: &str, data: Option<&openapiv3::SchemaData>, format: Option<&str>) -> bool {
+    let marked = data.is_some_and(|d| {
+        ["x-speakeasy-param-sensitive", "x-sdk-param-sensitive", "x-sensitive", "x-secret", "x-airbyte-secret"]
+            .iter()
+            .any(|k| d.extensions.get(*k).and_then(Value::as_bool) == Some(true))
+    });
+    let lower = wire.to_ascii_lowercase().replace(['-', '_'], "");
+    marked
+        || format == Some("password")
+        || lower.contains("password")
+        || lower.contains("secret")
+        || lower.ends_with("token") && !lower.ends_with("nexttoken") && !lower.ends_with("pagetoken")
+        || lower == "apikey"
+        || lower == "authorization"
+}
+
+impl<'a> Builder<'a> {
+    // ---- types -------------------------------------------------------------
+
+    fn alloc(&mut self, hint: &[String], pointer: &str) -> TypeId {
+        let segs: Vec<&str> = hint.iter().map(String::as_str).collect();
+        let name = self.type_names.claim(&naming::type_name(&segs));
+        let id = TypeId(self.types.len() as u32);
+        self.types.push(Some(TypeDef {
+            id,
+            name,
+            origin: hint.join("."),
+            pointer: pointer.to_string(),
+            component: false,
+            docs: Docs::default(),
+            deprecated: false,
+            nullable: false,
+            kind: TypeKind::Alias(Ty::Any),
+        }));
+        id
+    }
+
+    fn set(&mut self, id: TypeId, docs: Docs, deprecated: bool, nullable: bool, kind: TypeKind) {
+        if let Some(Some(t)) = self.types.get_mut(id.index()) {
+            t.docs = docs;
+            t.deprecated = deprecated;
+            t.nullable = nullable;
+            t.kind = kind;
+        }
+    }
+
+    fn components(&mut self) {
+        let Some(components) = &self.doc.components else {
+            return;
+        };
+        let schemas = &components.schemas;
+        let mut ids = Vec::new();
+        for (name, s) in schemas {
+            let ptr = join_pointer("#/components/schemas", name);
+            let id = self.alloc(&[name.clone()], &ptr);
+            if let Some(Some(t)) = self.types.get_mut(id.index()) {
+                t.component = true;
+                t.origin = name.clone();
+                t.nullable = matches!(s, ReferenceOr::Item(s) if s.schema_data.nullable);
+            }
+            self.by_pointer.insert(ptr.clone(), id);
+            ids.push((id, name.clone(), ptr));
+        }
+        for ((id, name, ptr), (_, s)) in ids.into_iter().zip(schemas.iter()) {
+            let ctx = Ctx { hint: vec![name], pointer: ptr };
+            self.define(id, s, &ctx);
+        }
+    }
+
+    /// Fill type `id` from schema `s` (a component or a non-component `$ref` target).
+    fn define(&mut self, id: TypeId, s: &ReferenceOr<Schema>, ctx: &Ctx) {
+        match s {
+            ReferenceOr::Reference { reference } => {
+                let (ty, nullable) = self.reference(reference, ctx);
+                self.set(id, Docs::default(), false, nullable, TypeKind::Alias(ty));
+            }
+            ReferenceOr::Item(schema) => {
+                let v = View::of(schema);
+                let kind = match self.kind_of(schema, &v, ctx, Some(id)) {
+                    Shape::Kind(k) => k,
+                    Shape::Ty(ty) => TypeKind::Alias(ty),
+                };
+                let nullable = v.data.nullable || v.enumeration.iter().any(Value::is_null);
+                self.set(id, docs_of(v.data), v.data.deprecated, nullable, kind);
+            }
+        }
+    }
+
+    /// The type a `$ref` names.
+    fn reference(&mut self, reference: &str, ctx: &Ctx) -> (Ty, bool) {
+        if let Some(id) = self.by_pointer.get(reference).copied() {
+            let nullable = self.types[id.index()].as_ref().is_some_and(|t| t.nullable);
+            return (Ty::Named(id), nullable);
+        }
+        // A reference outside components/schemas (into paths, nested definitions…).
+        let Some(schema) = self.lookup::<ReferenceOr<Schema>>(reference, &ctx.pointer) else {
+            return (Ty::Any, false);
+        };
+        let hint = vec![naming::camel_ident(ref_name(reference), "Type")];
+        let id = self.alloc(&hint, reference);
+        self.by_pointer.insert(reference.to_string(), id);
+        if let ReferenceOr::Item(s) = &schema {
+            if let Some(Some(t)) = self.types.get_mut(id.index()) {
+                t.nullable = s.schema_data.nullable;
+            }
+        }
+        self.define(id, &schema, &Ctx { hint, pointer: reference.to_string() });
+        let nullable = self.types[id.index()].as_ref().is_some_and(|t| t.nullable);
+        (Ty::Named(id), nullable)
+    }
+
+    /// Resolve a local pointer in the raw document and read it as `T`.
+    fn lookup<T: DeserializeOwned>(&mut self, reference: &str, from: &str) -> Option<T> {
+        let Some(v) = crate::load::resolve_pointer(self.raw, reference) else {
+            self.diags.error(from, format!("`$ref` points to nothing: `{reference}`"));
+            return None;
+        };
+        match serde_json::from_value::<T>(v.clone()) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                self.diags.error(from, format!("`$ref` target `{reference}` is not the expected kind of object: {e}"));
+                None
+            }
+        }
+    }
+
+    /// A use site: the shape to hold, and whether `null` is allowed.
+    fn ty_of(&mut self, s: &ReferenceOr<Schema>, ctx: &Ctx) -> (Ty, bool) {
+        match s {
+            ReferenceOr::Reference { reference } => self.reference(reference, ctx),
+            ReferenceOr::Item(schema) => self.inline(schema, ctx),
+        }
+    }
+
+    fn ty_of_boxed(&mut self, s: &ReferenceOr<Box<Schema>>, ctx: &Ctx) -> (Ty, bool) {
+        match s {
+            ReferenceOr::Reference { reference } => self.reference(reference, ctx),
+            ReferenceOr::Item(schema) => self.inline(schema, ctx),
+        }
+    }
+
+    fn inline(&mut self, schema: &Schema, ctx: &Ctx) -> (Ty, bool) {
+        let v = View::of(schema);
+        let nullable = v.data.nullable || v.enumeration.iter().any(Value::is_null);
+        if !self.needs_name(&v) {
+            return match self.kind_of(schema, &v, ctx, None) {
+                Shape::Ty(ty) => (ty, nullable),
+                // needs_name and kind_of agree; this arm keeps the builder total.
+                Shape::Kind(kind) => {
+                    let id = self.alloc(&ctx.hint, &ctx.pointer);
+                    self.set(id, docs_of(v.data), v.data.deprecated, nullable, kind);
+                    (Ty::Named(id), nullable)
+                }
+            };
+        }
+        let id = self.alloc(&ctx.hint, &ctx.pointer);
+        let kind = match self.kind_of(schema, &v, ctx, Some(id)) {
+            Shape::Kind(k) => k,
+            Shape::Ty(t) => TypeKind::Alias(t),
+        };
+        self.set(id, docs_of(v.data), v.data.deprecated, nullable, kind);
+        (Ty::Named(id), nullable)
+    }
+
+    /// Whether an inline schema becomes its own named type.
+    fn needs_name(&self, v: &View) -> bool {
+        if !v.all_of.is_empty() {
+            return !self.is_alias_all_of(v);
+        }
+        let union = if v.one_of.is_empty() { v.any_of } else { v.one_of };
+        if !union.is_empty() {
+            return union.len() > 1 || v.has_properties() || v.data.discriminator.is_some();
+        }
+        if !v.enumeration.is_empty() {
+            return v.enumeration.iter().all(|e| e.is_string() || e.is_null())
+                && v.enumeration.iter().any(Value::is_string);
+        }
+        v.has_properties() || matches!(v.additional, Some(AdditionalProperties::Any(false)))
+    }
+
+    /// `allOf: [X]` (plus annotations) is just `X` with other docs.
+    fn is_alias_all_of(&self, v: &View) -> bool {
+        let shaped = v
+            .all_of
+            .iter()
+            .filter(|m| match m {
+                ReferenceOr::Reference { .. } => true,
+                ReferenceOr::Item(s) => !View::of(s).is_annotation_only(),
+            })
+            .count();
+        shaped == 1
+            && !v.has_properties()
+            && v.one_of.is_empty()
+            && v.any_of.is_empty()
+            && v.additional.is_none()
+            && v.enumeration.is_empty()
+            && v.items.is_none()
+    }
+
+    fn kind_of(&mut self, schema: &Schema, v: &View, ctx: &Ctx, self_id: Option<TypeId>) -> Shape {
+        if !v.all_of.is_empty() {
+            if self.is_alias_all_of(v) {
+                for (i, m) in v.all_of.iter().enumerate() {
+                    let shaped = match m {
+                        ReferenceOr::Reference { .. } => true,
+                        ReferenceOr::Item(s) => !View::of(s).is_annotation_only(),
+                    };
+                    if shaped {
+                        let (ty, nullable) = self.ty_of(m, &ctx.at(format!("{}/allOf/{i}", ctx.pointer)));
+                        return Shape::Ty(if nullable && self_id.is_none() { ty } else { ty });
+                    }
+                }
+            }
+            return Shape::Kind(TypeKind::Struct(self.merge_all_of(schema, ctx)));
+        }
+        let (union, kind) =
+            if !v.one_of.is_empty() { (v.one_of, UnionKind::OneOf) } else { (v.any_of, UnionKind::AnyOf) };
+        if !union.is_empty() {
+            if v.has_properties() {
+                // Declared properties next to a union: a struct with the union flattened in.
+                return Shape::Kind(TypeKind::Struct(self.merge_all_of(schema, ctx)));
+            }
+            if union.len() == 1 && v.data.discriminator.is_none() {
+                let member_kw = if kind == UnionKind::OneOf { "oneOf" } else { "anyOf" };
+                let (ty, _) = self.ty_of(&union[0], &ctx.at(format!("{}/{member_kw}/0", ctx.pointer)));
+                return Shape::Ty(ty);
+            }
+            return Shape::Kind(self.union(v, union, kind, ctx));
+        }
+        if !v.enumeration.is_empty() {
+            let strings: Vec<&str> = v.enumeration.iter().filter_map(Value::as_str).collect();
+            let all_strings = v.enumeration.iter().all(|e| e.is_string() || e.is_null());
+            if all_strings && !strings.is_empty() {
+                let mut seen = BTreeSet::new();
+                let unique: Vec<&str> = strings.into_iter().filter(|s| seen.insert(*s)).collect();
+                let (names, catch_all) = naming::enum_variant_names(&unique);
+                let variants = names
+                    .into_iter()
+                    .zip(unique)
+                    .map(|(name, wire)| EnumVariant { name, wire: wire.to_string() })
+                    .collect();
+                return Shape::Kind(TypeKind::Enum(StringEnum { variants, catch_all }));
+            }
+            // Integer, boolean and mixed enums: the base type, with values documented.
+            let base = if v.enumeration.iter().all(|e| e.is_i64() || e.is_u64() || e.is_null()) {
+                self.primitive(v, ctx)
+            } else if v.enumeration.iter().all(|e| e.is_boolean() || e.is_null()) {
+                Ty::Bool
+            } else if v.enumeration.iter().all(|e| e.is_number() || e.is_null()) {
+                Ty::Float(FloatKind::F64)
+            } else {
+                Ty::Any
+            };
+            return Shape::Ty(base);
+        }
+        if v.has_properties() || (v.typ.is_none() && v.additional.is_some()) || v.typ == Some("object") {
+            if v.has_properties() || matches!(v.additional, Some(AdditionalProperties::Any(false))) {
+                return Shape::Kind(TypeKind::Struct(self.merge_all_of(schema, ctx)));
+            }
+            return Shape::Ty(self.map_of(v, ctx));
+        }
+        Shape::Ty(self.primitive(v, ctx))
+    }
+
+    fn map_of(&mut self, v: &View, ctx: &Ctx) -> Ty {
+        match v.additional {
+            Some(AdditionalProperties::Schema(s)) => {
+                let (ty, nullable) = self.ty_of(s, &ctx.child("Value", "additionalProperties"));
+                if ty == Ty::Any && !nullable {
+                    return Ty::Object;
+                }
+                Ty::Map(Box::new(wrap_option(ty, nullable)))
+            }
+            _ => Ty::Object,
+        }
+    }
+
+    fn primitive(&mut self, v: &View, ctx: &Ctx) -> Ty {
+        let format = v.format.as_deref();
+        match v.typ {
+            Some("string") => match format {
+                Some("uuid") => Ty::Uuid,
+                Some("date-time") => Ty::DateTime,
+                Some("date") => Ty::Date,
+                Some("byte") => Ty::Base64,
+                Some("binary") => Ty::Binary,
+                _ => Ty::String,
+            },
+            Some("integer") => Ty::Int(int_kind(format)),
+            Some("number") => match format {
+                Some("float") => Ty::Float(FloatKind::F32),
+                Some("int32" | "int64" | "int8" | "int16" | "uint8" | "uint16" | "uint32" | "uint64") => {
+                    Ty::Int(int_kind(format))
+                }
+                _ => Ty::Float(FloatKind::F64),
+            },
+            Some("boolean") => Ty::Bool,
+            Some("array") => self.array(v, ctx),
+            Some("object") => self.map_of(v, ctx),
+            Some(other) => {
+                self.diags
+                    .warning(ctx.pointer.clone(), format!("unknown type `{other}`; using a free-form JSON value"));
+                Ty::Any
+            }
+            None if v.items.is_some() => self.array(v, ctx),
+            None => Ty::Any,
+        }
+    }
+
+    fn array(&mut self, v: &View, ctx: &Ctx) -> Ty {
+        match v.items {
+            Some(items) => {
+                let (ty, nullable) = self.ty_of_boxed(items, &ctx.child("Item", "items"));
+                Ty::Array(Box::new(wrap_option(ty, nullable)))
+            }
+            None => Ty::Array(Box::new(Ty::Any)),
+        }
+    }
+
+    fn union(&mut self, v: &View, members: &[ReferenceOr<Schema>], kind: UnionKind, ctx: &Ctx) -> TypeKind {
+        let kw = if kind == UnionKind::OneOf { "oneOf" } else { "anyOf" };
+        let mut scope = naming::Scope::new();
+        let mut variants = Vec::new();
+        for (i, m) in members.iter().enumerate() {
+            let hint = variant_hint(m, i);
+            let mctx = ctx.child(&hint, &format!("{kw}/{i}"));
+            let mctx = Ctx { pointer: format!("{}/{kw}/{i}", ctx.pointer), ..mctx };
+            let (ty, nullable) = self.ty_of(m, &mctx);
+            let name = scope.claim(&naming::camel_ident(&hint, "Variant"));
+            variants.push((name, wrap_option(ty, nullable), m));
+        }
+        if let Some(disc) = &v.data.discriminator {
+            let property = disc.property_name.clone();
+            let mut tagged = Vec::new();
+            let mut mapped: BTreeSet<&str> = BTreeSet::new();
+            for (name, ty, m) in &variants {
+                let mut tags = Vec::new();
+                if let ReferenceOr::Reference { reference } = m {
+                    for (tag, target) in &disc.mapping {
+                        let full = if target.starts_with('#') {
+                            target.clone()
+                        } else {
+                            format!("#/components/schemas/{target}")
+                        };
+                        if &full == reference {
+                            tags.push(tag.clone());
+                            mapped.insert(tag.as_str());
+                        }
+                    }
+                    if tags.is_empty() {
+                        tags.push(ref_name(reference).to_string());
+                    }
+                    self.check_discriminator_property(reference, &property, ctx);
+                } else if let ReferenceOr::Item(s) = m {
+                    match const_property(s, &property) {
+                        Some(tag) => tags.push(tag),
+                        None => {
+                            self.diags.warning(
+                                ctx.pointer.clone(),
+                                format!("inline `{kw}` member `{name}` has no single-valued `{property}`; using `{name}` as its tag"),
+                            );
+                            tags.push(name.clone());
+                        }
+                    }
+                }
+                tagged.push(TaggedVariant { name: name.clone(), tags, ty: ty.clone() });
+            }
+            for (tag, target) in &disc.mapping {
+                if !mapped.contains(tag.as_str()) {
+                    let full =
+                        if target.starts_with('#') { target.clone() } else { format!("#/components/schemas/{target}") };
+                    let what = if crate::load::resolve_pointer(self.raw, &full).is_none() {
+                        "a schema that does not exist"
+                    } else {
+                        "a schema that is not a member of the union"
+                    };
+                    self.diags.warning(
+                        join_pointer(&format!("{}/discriminator/mapping", ctx.pointer), tag),
+                        format!("discriminator mapping `{tag}` points to {what}: `{target}`; ignored"),
+                    );
+                }
+            }
+            let catch_all = scope.claim("Unknown");
+            return TypeKind::Tagged(Tagged { property, variants: tagged, catch_all });
+        }
+        // Catch-alls go last: untagged decoding takes the first variant that fits.
+        let mut vs: Vec<Variant> = variants.into_iter().map(|(name, ty, _)| Variant { name, ty }).collect();
+        vs.sort_by_key(|v| matches!(v.ty, Ty::Any | Ty::Object));
+        TypeKind::Untagged(Untagged { kind, variants: vs })
+    }
+
+    fn check_discriminator_property(&mut self, reference: &str, property: &str, ctx: &Ctx) {
+        let Some(target) = crate::load::resolve_pointer(self.raw, reference) else {
+            return;
+        };
+        if !has_property_deep(self.raw, target, property, 0) {
+            self.diags.warning(
+                ctx.pointer.clone(),
+                format!("discriminator property `{property}` is not declared by union member `{reference}`"),
+            );
+        }
+    }
+
+    /// Properties of a schema and everything it `allOf`-includes, in order;
+    /// unions met on the way are flattened into the struct.
+    fn merge_all_of(&mut self, schema: &Schema, ctx: &Ctx) -> Struct {
+        let mut acc = Merge::default();
+        self.collect(schema, ctx, &mut acc, 0);
+        let mut out = Struct::default();
+        let wire: Vec<&str> = acc.props.keys().map(String::as_str).collect();
+        let mut reserved: Vec<&str> = Vec::new();
+        if acc.additional.is_some() {
+            reserved.push("additional_properties");
+        }
+        let names = naming::field_names(&wire, &reserved);
+        let mut scope = naming::Scope::with_reserved(&names.iter().map(|s| naming::unraw(s)).collect::<Vec<_>>());
+        for ((wire, (prop, pctx)), name) in acc.props.iter().zip(names) {
+            let (ty, nullable) = self.ty_of_boxed(prop, pctx);
+            let (data, format) = match prop {
+                ReferenceOr::Item(s) => {
+                    let v = View::of(s);
+                    (Some(s.schema_data.clone()), v.format)
+                }
+                ReferenceOr::Reference { .. } => (None, None),
+            };
+            let docs = data.as_ref().map(docs_of).unwrap_or_default();
+            out.fields.push(Field {
+                name,
+                wire: wire.clone(),
+                ty,
+                required: acc.required.contains(wire),
+                nullable,
+                default: data.as_ref().and_then(|d| d.default.clone()),
+                docs,
+                deprecated: data.as_ref().is_some_and(|d| d.deprecated),
+                read_only: data.as_ref().is_some_and(|d| d.read_only),
+                write_only: data.as_ref().is_some_and(|d| d.write_only),
+                sensitive: is_sensitive(wire, data.as_ref(), format.as_deref()),
+            });
+        }
+        for req in &acc.required {
+            if !acc.props.contains_key(req) && acc.additional.is_none() {
+                self.diags.warning(
+                    ctx.pointer.clone(),
+                    format!("`required` lists `{req}`, which is not a property; ignored"),
+                );
+            }
+        }
+        for (i, (ty, nullable)) in acc.unions.into_iter().enumerate() {
+            let name = scope.claim(if i == 0 { "variant" } else { "variant" });
+            out.flattened.push(Field {
+                name,
+                wire: String::new(),
+                ty,
+                required: true,
+                nullable,
+                default: None,
+                docs: Docs::default(),
+                deprecated: false,
+                read_only: false,
+                write_only: false,
+                sensitive: false,
+            });
+        }
+        out.additional = acc.additional;
+        out
+    }
+
+    fn collect(&mut self, schema: &Schema, ctx: &Ctx, acc: &mut Merge, depth: usize) {
+        if depth > 64 {
+            self.diags.error(ctx.pointer.clone(), "`allOf` nesting deeper than 64 levels");
+            return;
+        }
+        let v = View::of(schema);
+        for (i, m) in v.all_of.iter().enumerate() {
+            let mptr = format!("{}/allOf/{i}", ctx.pointer);
+            match m {
+                ReferenceOr::Reference { reference } => {
+                    if !self.in_progress.insert(reference.clone()) {
+                        self.diags.error(mptr, format!("`allOf` includes itself through `{reference}`"));
+                        continue;
+                    }
+                    if let Some(target) = self.lookup::<ReferenceOr<Schema>>(reference, &mptr) {
+                        match target {
+                            ReferenceOr::Item(s) => {
+                                let hint = vec![ref_name(reference).to_string()];
+                                self.collect(&s, &Ctx { hint, pointer: reference.clone() }, acc, depth + 1)
+                            }
+                            ReferenceOr::Reference { reference: inner } => {
+                                let wrapper = Schema {
+                                    schema_data: Default::default(),
+                                    schema_kind: openapiv3::SchemaKind::AllOf {
+                                        all_of: vec![ReferenceOr::Reference { reference: inner }],
+                                    },
+                                };
+                                self.collect(&wrapper, &ctx.at(mptr), acc, depth + 1)
+                            }
+                        }
+                    }
+                    self.in_progress.remove(reference);
+                }
+                ReferenceOr::Item(s) => self.collect(s, &ctx.at(mptr), acc, depth + 1),
+            }
+        }
+        if let Some(props) = v.properties {
+            for (name, p) in props {
+                let pctx = ctx.child(name, &format!("properties/{}", crate::diag::escape_pointer(name)));
+                let pctx = Ctx { pointer: join_pointer(&format!("{}/properties", ctx.pointer), name), ..pctx };
+                if let Some((old, old_ctx)) = acc.props.get(name) {
+                    if schema_type(old) != schema_type(p) {
+                        self.diags.warning(
+                            pctx.pointer.clone(),
+                            format!(
+                                "property `{name}` is also defined at {} with another type; the later definition wins",
+                                old_ctx.pointer
+                            ),
+                        );
+                    }
+                }
+                acc.props.insert(name.clone(), (p.clone(), Ctx { hint: acc_hint(&acc.hint, ctx, name), ..pctx }));
+            }
+        }
+        for r in v.required {
+            if !acc.required.contains(r) {
+                acc.required.push(r.clone());
+            }
+        }
+        match v.additional {
+            Some(AdditionalProperties::Schema(s)) => {
+                let (ty, nullable) = self.ty_of(s, &ctx.child("Value", "additionalProperties"));
+                acc.additional = Some(wrap_option(ty, nullable));
+            }
+            Some(AdditionalProperties::Any(true)) => acc.additional = Some(Ty::Any),
+            _ => {}
+        }
+        let (union, kw) = if !v.one_of.is_empty() { (v.one_of, "oneOf") } else { (v.any_of, "anyOf") };
+        if !union.is_empty() {
+            // A union inside a struct: name it after the struct and flatten it.
+            let uctx = ctx.child("Variant", kw);
+            let kind = if kw == "oneOf" { UnionKind::OneOf } else { UnionKind::AnyOf };
+            let id = self.alloc(&uctx.hint, &format!("{}/{kw}", ctx.pointer));
+            let k = self.union(&v, union, kind, &ctx.at(ctx.pointer.clone()));
+            self.set(id, Docs::default(), false, false, k);
+            acc.unions.push((Ty::Named(id), false));
+        }
+        if acc.hint.is_empty() {
+            acc.hint = ctx.hint.clone();
+        }
+    }
+
+    // ---- operations --------------------------------------------------------
+
+    fn operations(&mut self) -> Vec<Operation> {
+        let mut ops = Vec::new();
+        let paths: Vec<(String, ReferenceOr<openapiv3::PathItem>)> =
+            self.doc.paths.paths.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        for (path, item) in paths {
+            let item_ptr = join_pointer("#/paths", &path);
+            let item = match item {
+                ReferenceOr::Item(i) => i,
+                ReferenceOr::Reference { reference } => {
+                    match self.lookup::<openapiv3::PathItem>(&reference, &item_ptr) {
+                        Some(i) => i,
+                        None => continue,
+                    }
+                }
+            };
+            let methods = [
+                (Method::Get, "get", &item.get),
+                (Method::Put, "put", &item.put),
+                (Method::Post, "post", &item.post),
+                (Method::Delete, "delete", &item.delete),
+                (Method::Options, "options", &item.options),
+                (Method::Head, "head", &item.head),
+                (Method::Patch, "patch", &item.patch),
+                (Method::Trace, "trace", &item.trace),
+            ];
+            for (method, m, op) in methods {
+                if let Some(op) = op {
+                    let ptr = format!("{item_ptr}/{m}");
+                    if let Some(o) = self.operation(method, &path, &ptr, op, &item.parameters) {
+                        ops.push(o);
+                    }
+                }
+            }
+        }
+        // Names: operationIds must be unique; method names are unique after snake-casing.
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for o in &ops {
+            if let Some(first) = seen.get(&o.id) {
+                self.diags
+                    .error(o.pointer.clone(), format!("duplicate operationId `{}` (first used at {first})", o.id))
+                    .with_operation(o.id.clone())
+                    .with_help("operationIds must be unique; rename one (in an overlay for a vendored spec)");
+            } else {
+                seen.insert(o.id.clone(), o.pointer.clone());
+            }
+        }
+        let ids: Vec<&str> = ops.iter().map(|o| o.id.as_str()).collect();
+        let names = naming::method_names(&ids, crate::RESERVED_METHOD_NAMES);
+        for (o, n) in ops.iter_mut().zip(names) {
+            o.name = n;
+        }
+        ops
+    }
+
+    fn operation(
+        &mut self,
+        method: Method,
+        path: &str,
+        ptr: &str,
+        op: &openapiv3::Operation,
+        path_params: &[ReferenceOr<OaParameter>],
+    ) -> Option<Operation> {
+        let (id, id_synthesized) = match &op.operation_id {
+            Some(id) if !id.trim().is_empty() => (id.clone(), false),
+            _ => (naming::synthesize_operation_id(method.as_str(), path), true),
+        };
+        let type_stem = naming::type_name(&[&id]);
+        let ctx = Ctx { hint: vec![type_stem.clone()], pointer: ptr.to_string() };
+
+        // Operation-level parameters override path-level ones with the same name and location.
+        let mut params: IndexMap<(String, ParamLocation), (OaParameter, String)> = IndexMap::new();
+        for (list, base) in [
+            (path_params, ptr.rsplit_once('/').map_or(ptr, |p| p.0).to_string()),
+            (&op.parameters[..], ptr.to_string()),
+        ] {
+            for (i, p) in list.iter().enumerate() {
+                let pptr = format!("{base}/parameters/{i}");
+                let p = match p {
+                    ReferenceOr::Item(p) => p.clone(),
+                    ReferenceOr::Reference { reference } => match self.lookup::<OaParameter>(reference, &pptr) {
+                        Some(p) => p,
+                        None => continue,
+                    },
+                };
+                let loc = match &p {
+                    OaParameter::Query { .. } => ParamLocation::Query,
+                    OaParameter::Header { .. } => ParamLocation::Header,
+                    OaParameter::Path { .. } => ParamLocation::Path,
+                    OaParameter::Cookie { .. } => ParamLocation::Cookie,
+                };
+                params.insert((p.parameter_data_ref().name.clone(), loc), (p, pptr));
+            }
+        }
+        let template: Vec<String> = path_template_vars(path);
+        let mut parameters = Vec::new();
+        let wire: Vec<&str> = params.keys().map(|(n, _)| n.as_str()).collect();
+        let names = naming::field_names(&wire, &[]);
+        for (((wire, loc), (p, pptr)), name) in params.iter().zip(names) {
+            let data = p.parameter_data_ref();
+            if *loc == ParamLocation::Path && !template.contains(wire) {
+                self.diags
+                    .error(pptr.clone(), format!("path parameter `{wire}` does not appear in the path `{path}`"))
+                    .with_operation(id.clone())
+                    .with_help(format!("add `{{{wire}}}` to the path or remove the parameter"));
+                continue;
+            }
+            if *loc == ParamLocation::Path && !data.required {
+                self.diags
+                    .warning(
+                        pptr.clone(),
+                        format!("path parameter `{wire}` is not marked required; treated as required"),
+                    )
+                    .with_operation(id.clone());
+            }
+            let pctx = Ctx { hint: vec![type_stem.clone(), wire.clone()], pointer: format!("{pptr}/schema") };
+            let (ty, nullable, schema_data, format) = match &data.format {
+                ParameterSchemaOrContent::Schema(s) => {
+                    let (ty, nullable) = self.ty_of(s, &pctx);
+                    let (sd, f) = match s {
+                        ReferenceOr::Item(s) => (Some(s.schema_data.clone()), View::of(s).format),
+                        _ => (None, None),
+                    };
+                    (ty, nullable, sd, f)
+                }
+                ParameterSchemaOrContent::Content(content) => {
+                    // Content-encoded parameters (usually JSON in a query string).
+                    match content.iter().next().and_then(|(_, m)| m.schema.as_ref()) {
+                        Some(s) => {
+                            let (ty, nullable) = self.ty_of(s, &pctx);
+                            (ty, nullable, None, None)
+                        }
+                        None => (Ty::String, false, None, None),
+                    }
+                }
+            };
+            let (style, explode_default) = match p {
+                OaParameter::Query { style, .. } => match style {
+                    QueryStyle::Form => ("form", true),
+                    QueryStyle::SpaceDelimited => ("spaceDelimited", false),
+                    QueryStyle::PipeDelimited => ("pipeDelimited", false),
+                    QueryStyle::DeepObject => ("deepObject", true),
+                },
+                OaParameter::Header { .. } => ("simple", false),
+                OaParameter::Path { style, .. } => match style {
+                    openapiv3::PathStyle::Matrix => ("matrix", false),
+                    openapiv3::PathStyle::Label => ("label", false),
+                    openapiv3::PathStyle::Simple => ("simple", false),
+                },
+                OaParameter::Cookie { .. } => ("form", true),
+            };
+            let mut docs = Docs { title: None, description: data.description.clone(), examples: Vec::new() };
+            docs.examples.extend(data.example.iter().cloned());
+            parameters.push(Parameter {
+                wire: wire.clone(),
+                name,
+                location: *loc,
+                required: data.required || *loc == ParamLocation::Path,
+                ty,
+                nullable,
+                style: style.to_string(),
+                explode: data.explode.unwrap_or(explode_default),
+                default: schema_data.as_ref().and_then(|d| d.default.clone()),
+                docs,
+                deprecated: data.deprecated.unwrap_or(false),
+                sensitive: is_sensitive(wire, schema_data.as_ref(), format.as_deref())
+                    || ["x-speakeasy-param-sensitive", "x-sdk-param-sensitive"]
+                        .iter()
+                        .any(|k| data.extensions.get(*k).and_then(Value::as_bool) == Some(true)),
+            });
+        }
+        for var in &template {
+            if !parameters.iter().any(|p| p.location == ParamLocation::Path && &p.wire == var) {
+                self.diags
+                    .warning(
+                        ptr.to_string(),
+                        format!("path variable `{{{var}}}` has no parameter; treated as a required string"),
+                    )
+                    .with_operation(id.clone());
+                let taken: Vec<String> = parameters.iter().map(|p| naming::unraw(&p.name).to_string()).collect();
+                let mut scope = naming::Scope::with_reserved(&taken.iter().map(String::as_str).collect::<Vec<_>>());
+                parameters.push(Parameter {
+                    wire: var.clone(),
+                    name: scope.claim(&naming::snake_ident(var, "param")),
+                    location: ParamLocation::Path,
+                    required: true,
+                    ty: Ty::String,
+                    nullable: false,
+                    style: "simple".into(),
+                    explode: false,
+                    default: None,
+                    docs: Docs::default(),
+                    deprecated: false,
+                    sensitive: false,
+                });
+            }
+        }
+
+        let request_body = match &op.request_body {
+            None => None,
+            Some(rb) => {
+                let rptr = format!("{ptr}/requestBody");
+                let body = match rb {
+                    ReferenceOr::Item(b) => Some(b.clone()),
+                    ReferenceOr::Reference { reference } => self.lookup::<openapiv3::RequestBody>(reference, &rptr),
+                };
+                body.map(|b| RequestBody {
+                    required: b.required,
+                    description: b.description.clone(),
+                    content: self.content(&b.content, &ctx.child("Request", "requestBody"), &format!("{rptr}/content")),
+                })
+            }
+        };
+
+        let mut responses = Vec::new();
+        let mut raw_responses: Vec<(Status, &ReferenceOr<openapiv3::Response>)> = op
+            .responses
+            .responses
+            .iter()
+            .map(|(code, r)| {
+                (
+                    match code {
+                        openapiv3::StatusCode::Code(c) => Status::Code(*c),
+                        openapiv3::StatusCode::Range(r) => Status::Range(*r as u8),
+                    },
+                    r,
+                )
+            })
+            .collect();
+        if let Some(d) = &op.responses.default {
+            raw_responses.push((Status::Default, d));
+        }
+        let success_count = raw_responses.iter().filter(|(s, _)| s.is_success()).count();
+        for (status, r) in raw_responses {
+            let rptr = join_pointer(&format!("{ptr}/responses"), &status.to_string());
+            let resp = match r {
+                ReferenceOr::Item(r) => Some(r.clone()),
+                ReferenceOr::Reference { reference } => self.lookup::<openapiv3::Response>(reference, &rptr),
+            };
+            let Some(resp) = resp else { continue };
+            let hint = if status.is_success() && success_count == 1 {
+                "Response".to_string()
+            } else {
+                format!("Response{status}")
+            };
+            let content = self.content(&resp.content, &ctx.child(&hint, "responses"), &format!("{rptr}/content"));
+            let mut headers = Vec::new();
+            let hnames = naming::field_names(&resp.headers.keys().map(String::as_str).collect::<Vec<_>>(), &[]);
+            for ((hname, h), rust) in resp.headers.iter().zip(hnames) {
+                let hptr = join_pointer(&format!("{rptr}/headers"), hname);
+                let h = match h {
+                    ReferenceOr::Item(h) => Some(h.clone()),
+                    ReferenceOr::Reference { reference } => self.lookup::<openapiv3::Header>(reference, &hptr),
+                };
+                let Some(h) = h else { continue };
+                let ty = match &h.format {
+                    ParameterSchemaOrContent::Schema(s) => {
+                        self.ty_of(
+                            s,
+                            &Ctx { hint: vec![type_stem.clone(), hint.clone(), hname.clone()], pointer: hptr.clone() },
+                        )
+                        .0
+                    }
+                    ParameterSchemaOrContent::Content(_) => Ty::String,
+                };
+                headers.push(Header {
+                    wire: hname.clone(),
+                    name: rust,
+                    required: h.required,
+                    ty,
+                    description: h.description.clone(),
+                });
+            }
+            responses.push(Response { status, description: resp.description.clone(), content, headers });
+        }
+        if responses.is_empty() {
+            self.diags.warning(ptr.to_string(), "operation documents no responses").with_operation(id.clone());
+        }
+
+        let security = op.security.as_ref().map(|s| self.security(s, &format!("{ptr}/security"), Some(&id)));
+        Some(Operation {
+            id,
+            id_synthesized,
+            name: String::new(),
+            type_stem,
+            method,
+            path: path.to_string(),
+            pointer: ptr.to_string(),
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            tags: op.tags.clone(),
+            deprecated: op.deprecated,
+            parameters,
+            request_body,
+            responses,
+            security,
+            extensions: op.extensions.clone(),
+        })
+    }
+
+    fn content(&mut self, content: &IndexMap<String, openapiv3::MediaType>, ctx: &Ctx, ptr: &str) -> Vec<MediaBody> {
+        let mut out = Vec::new();
+        // Media types that share one schema share one type; inline schemas are named once.
+        let mut by_schema: Vec<(ReferenceOr<Schema>, Ty)> = Vec::new();
+        for (mt, media) in content {
+            let mptr = join_pointer(ptr, mt);
+            let ty = media.schema.as_ref().map(|s| {
+                if let Some((_, ty)) = by_schema.iter().find(|(k, _)| k == s) {
+                    return ty.clone();
+                }
+                let (ty, nullable) = self.ty_of(s, &Ctx { hint: ctx.hint.clone(), pointer: format!("{mptr}/schema") });
+                let ty = wrap_option(ty, nullable);
+                by_schema.push((s.clone(), ty.clone()));
+                ty
+            });
+            let mut examples = Vec::new();
+            if let Some(e) = &media.example {
+                examples.push(("example".to_string(), e.clone()));
+            }
+            for (name, ex) in &media.examples {
+                let value = match ex {
+                    ReferenceOr::Item(e) => e.value.clone(),
+                    ReferenceOr::Reference { reference } => self
+                        .lookup::<openapiv3::Example>(reference, &join_pointer(&format!("{mptr}/examples"), name))
+                        .and_then(|e| e.value),
+                };
+                if let Some(v) = value {
+                    examples.push((name.clone(), v));
+                }
+            }
+            out.push(MediaBody { media_type: mt.clone(), ty, examples });
+        }
+        out
+    }
+
+    fn security(
+        &mut self,
+        reqs: &[openapiv3::SecurityRequirement],
+        ptr: &str,
+        op: Option<&str>,
+    ) -> Vec<SecurityRequirement> {
+        let known: Vec<String> =
+            self.doc.components.as_ref().map(|c| c.security_schemes.keys().cloned().collect()).unwrap_or_default();
+        let mut out = Vec::new();
+        for (i, r) in reqs.iter().enumerate() {
+            let mut schemes = Vec::new();
+            for (name, scopes) in r {
+                if !known.contains(name) {
+                    let d = self.diags.error(
+                        format!("{ptr}/{i}"),
+                        format!("security scheme `{name}` is not defined in components.securitySchemes"),
+                    );
+                    if let Some(op) = op {
+                        d.with_operation(op);
+                    }
+                    continue;
+                }
+                schemes.push((name.clone(), scopes.clone()));
+            }
+            out.push(SecurityRequirement { schemes });
+        }
+        out
+    }
+
+    fn security_schemes(&mut self) -> IndexMap<String, SecurityScheme> {
+        let mut out = IndexMap::new();
+        let Some(c) = &self.doc.components else {
+            return out;
+        };
+        for (name, s) in &c.security_schemes {
+            let ptr = join_pointer("#/components/securitySchemes", name);
+            let s = match s {
+                ReferenceOr::Item(s) => s.clone(),
+                ReferenceOr::Reference { reference } => {
+                    match self.lookup::<openapiv3::SecurityScheme>(reference, &ptr) {
+                        Some(s) => s,
+                        None => continue,
+                    }
+                }
+            };
+            let scheme = match s {
+                openapiv3::SecurityScheme::HTTP { scheme, bearer_format, description, .. } => {
+                    match scheme.to_ascii_lowercase().as_str() {
+                        "basic" => SecurityScheme::HttpBasic { description },
+                        "bearer" => SecurityScheme::HttpBearer { format: bearer_format, description },
+                        _ => SecurityScheme::Http { scheme, description },
+                    }
+                }
+                openapiv3::SecurityScheme::APIKey { location, name, description, .. } => SecurityScheme::ApiKey {
+                    location: match location {
+                        openapiv3::APIKeyLocation::Query => ParamLocation::Query,
+                        openapiv3::APIKeyLocation::Header => ParamLocation::Header,
+                        openapiv3::APIKeyLocation::Cookie => ParamLocation::Cookie,
+                    },
+                    name,
+                    description,
+                },
+                openapiv3::SecurityScheme::OAuth2 { flows, description, .. } => match flows.client_credentials {
+                    Some(cc) => SecurityScheme::OAuth2ClientCredentials {
+                        token_url: cc.token_url,
+                        scopes: cc.scopes.keys().cloned().collect(),
+                        description,
+                    },
+                    None => SecurityScheme::OAuth2Other { description },
+                },
+                openapiv3::SecurityScheme::OpenIDConnect { open_id_connect_url, description, .. } => {
+                    SecurityScheme::OpenIdConnect { url: open_id_connect_url, description }
+                }
+            };
+            out.insert(name.clone(), scheme);
+        }
+        out
+    }
+}
+
+enum Shape {
+    Ty(Ty),
+    Kind(TypeKind),
+}
+
+#[derive(Default)]
+struct Merge {
+    props: IndexMap<String, (ReferenceOr<Box<Schema>>, Ctx)>,
+    required: Vec<String>,
+    additional: Option<Ty>,
+    unions: Vec<(Ty, bool)>,
+    hint: Vec<String>,
+}
+
+/// Inline property types are named after the struct being built, not after
+/// the `allOf` member that declared them.
+fn acc_hint(first: &[String], ctx: &Ctx, name: &str) -> Vec<String> {
+    let mut h = if first.is_empty() { ctx.hint.clone() } else { first.to_vec() };
+    h.push(name.to_string());
+    h
+}
+
+fn wrap_option(ty: Ty, nullable: bool) -> Ty {
+    if nullable && !matches!(ty, Ty::Any | Ty::Option(_)) {
+        Ty::Option(Box::new(ty))
+    } else {
+        ty
+    }
+}
+
+fn int_kind(format: Option<&str>) -> IntKind {
+    match format {
+        Some("int32") => IntKind::I32,
+        Some("int8") => IntKind::I8,
+        Some("int16") => IntKind::I16,
+        Some("uint8") => IntKind::U8,
+        Some("uint16") => IntKind::U16,
+        Some("uint32") => IntKind::U32,
+        Some("uint64") => IntKind::U64,
+        _ => IntKind::I64,
+    }
+}
+
+fn variant_hint(m: &ReferenceOr<Schema>, i: usize) -> String {
+    match m {
+        ReferenceOr::Reference { reference } => ref_name(reference).to_string(),
+        ReferenceOr::Item(s) => {
+            if let Some(t) = &s.schema_data.title {
+                return t.clone();
+            }
+            let v = View::of(s);
+            match (v.typ, v.format.as_deref()) {
+                (Some("string"), Some("uuid")) => "Uuid".into(),
+                (Some("string"), Some("date-time")) => "DateTime".into(),
+                (Some("string"), _) => "String".into(),
+                (Some("integer"), _) => "Integer".into(),
+                (Some("number"), _) => "Number".into(),
+                (Some("boolean"), _) => "Boolean".into(),
+                (Some("array"), _) => "Array".into(),
+                (Some("object"), _) if !v.has_properties() => "Object".into(),
+                _ => format!("Variant{i}"),
+            }
+        }
+    }
+}
+
+fn schema_type(s: &ReferenceOr<Box<Schema>>) -> Option<String> {
+    match s {
+        ReferenceOr::Reference { reference } => Some(reference.clone()),
+        ReferenceOr::Item(s) => View::of(s).typ.map(str::to_string),
+    }
+}
+
+/// The single value a member's discriminator property can take, if it says.
+fn const_property(s: &Schema, property: &str) -> Option<String> {
+    let v = View::of(s);
+    let p = v.properties?.get(property)?;
+    match p {
+        ReferenceOr::Item(p) => {
+            let pv = View::of(p);
+            match pv.enumeration.as_slice() {
+                [Value::String(s)] => Some(s.clone()),
+                _ => None,
+            }
+        }
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
+fn has_property_deep(root: &Value, schema: &Value, property: &str, depth: usize) -> bool {
+    if depth > 32 {
+        return true;
+    }
+    let Some(obj) = schema.as_object() else {
+        return false;
+    };
+    if let Some(Value::String(r)) = obj.get("$ref") {
+        return crate::load::resolve_pointer(root, r).is_some_and(|t| has_property_deep(root, t, property, depth + 1));
+    }
+    if obj.get("properties").and_then(|p| p.get(property)).is_some() {
+        return true;
+    }
+    ["allOf", "oneOf", "anyOf"].iter().any(|k| {
+        obj.get(*k)
+            .and_then(Value::as_array)
+            .is_some_and(|ms| ms.iter().any(|m| has_property_deep(root, m, property, depth + 1)))
+    })
+}
+
+fn path_template_vars(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else { break };
+        out.push(after[..end].to_string());
+        rest = &after[end + 1..];
+    }
+    out
+}

@@ -1,0 +1,413 @@
+//! The spec manifest (`specs/manifest.toml`) and the resolver that finds a
+//! spec's bytes and proves they are the pinned ones.
+//!
+//! The project never commits the OpenAPI documents themselves: the manifest
+//! pins each one by upstream commit and sha256, and [`SpecEntry::resolve`]
+//! reads the bytes from a git-ignored local copy in `specs/` or from the shared
+//! checkout at `../shared/specs/`. A hash mismatch is an error, so generation
+//! can never silently run against a spec nobody reviewed.
+
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+/// Where the manifest lives, relative to the workspace root.
+pub const MANIFEST_PATH: &str = "specs/manifest.toml";
+
+/// The parsed `specs/manifest.toml`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// One entry per `[[spec]]` table, in file order.
+    #[serde(rename = "spec", default)]
+    pub specs: Vec<SpecEntry>,
+}
+
+/// One pinned OpenAPI document and the crates generated from it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpecEntry {
+    /// Stable identifier used on the command line (`airbyte-api`).
+    pub name: String,
+    /// Human-readable title for reports and generated docs.
+    pub title: String,
+    /// Bare file name, looked up in `specs/` then `../shared/specs/`.
+    pub file: String,
+    /// Lowercase hex sha256 of the pinned bytes.
+    pub sha256: String,
+    /// Overlay files, relative to `specs/`, applied in order.
+    #[serde(default)]
+    pub overlays: Vec<String>,
+    /// File (relative to `specs/`) of acknowledged breaking-change
+    /// fingerprints, for the spec-diff tool.
+    #[serde(default)]
+    pub acknowledged: Option<String>,
+    pub upstream: Upstream,
+    pub crates: Crates,
+}
+
+/// Where the pinned bytes came from, so an update can be traced and repeated.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Upstream {
+    /// `owner/name` on GitHub.
+    pub repository: String,
+    /// Path of the file inside the upstream repository.
+    pub path: String,
+    /// Upstream commit the bytes were copied from.
+    pub commit: String,
+}
+
+/// Names of the crates generated from one spec.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Crates {
+    pub types: String,
+    pub client: String,
+    pub server: String,
+}
+
+/// A spec whose bytes were found and whose hash matches the manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedSpec {
+    pub path: PathBuf,
+    pub bytes: Vec<u8>,
+    pub sha256: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    #[error("spec manifest not found at {}; the workspace root must contain specs/manifest.toml", path.display())]
+    Missing { path: PathBuf },
+
+    #[error("cannot read {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+
+    #[error("cannot parse spec manifest {}: {message}", path.display())]
+    Parse { path: PathBuf, message: String },
+
+    #[error("invalid spec manifest {}: {message}", path.display())]
+    Invalid { path: PathBuf, message: String },
+
+    #[error(
+        "spec file `{file}` for `{name}` not found; looked in {}; copy the file into specs/ \
+         (git-ignored) or check out the shared specs beside the project so that ../shared/specs/{file} exists",
+        display_paths(looked)
+    )]
+    SpecNotFound { name: String, file: String, looked: Vec<PathBuf> },
+
+    #[error(
+        "sha256 mismatch for {}: manifest expects {expected}, file has {actual}; if this update is intended, \
+         set sha256 = \"{actual}\" and the upstream commit in specs/manifest.toml, then run `cargo xtask codegen`",
+        path.display()
+    )]
+    HashMismatch { path: PathBuf, expected: String, actual: String },
+}
+
+fn display_paths(paths: &[PathBuf]) -> String {
+    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+}
+
+impl Manifest {
+    /// Read and validate `root/specs/manifest.toml`.
+    pub fn load(root: &Path) -> Result<Manifest, ManifestError> {
+        let path = root.join(MANIFEST_PATH);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(ManifestError::Missing { path }),
+            Err(source) => return Err(ManifestError::Io { path, source }),
+        };
+        Manifest::parse(&text, &path)
+    }
+
+    /// Parse and validate manifest text; `path` is only used in errors.
+    pub fn parse(text: &str, path: &Path) -> Result<Manifest, ManifestError> {
+        let manifest: Manifest = toml::from_str(text).map_err(|e| ManifestError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        manifest.validate().map_err(|message| ManifestError::Invalid { path: path.to_path_buf(), message })?;
+        Ok(manifest)
+    }
+
+    pub fn spec(&self, name: &str) -> Option<&SpecEntry> {
+        self.specs.iter().find(|s| s.name == name)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        let mut problems = Vec::new();
+        let mut names = BTreeSet::new();
+        for spec in &self.specs {
+            if spec.name.is_empty() {
+                problems.push("a spec has an empty name".to_string());
+            } else if !names.insert(spec.name.as_str()) {
+                problems.push(format!("spec name `{}` is used more than once", spec.name));
+            }
+            if !is_sha256_hex(&spec.sha256) {
+                problems.push(format!("spec `{}`: sha256 `{}` is not 64 lowercase hex digits", spec.name, spec.sha256));
+            }
+            // The resolver joins `file` onto two directories; a path here would
+            // let it escape them or find different files in each.
+            if !is_bare_file_name(&spec.file) {
+                problems.push(format!("spec `{}`: file `{}` must be a bare file name", spec.name, spec.file));
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("; "))
+        }
+    }
+}
+
+impl SpecEntry {
+    /// Places the resolver looks for the spec file, in priority order.
+    pub fn candidate_paths(&self, root: &Path) -> Vec<PathBuf> {
+        vec![root.join("specs").join(&self.file), root.join("..").join("shared").join("specs").join(&self.file)]
+    }
+
+    /// Find the spec bytes and check them against the pinned hash.
+    ///
+    /// A local copy in `specs/` wins over the shared checkout, and a local copy
+    /// with the wrong hash is an error rather than a reason to fall back: the
+    /// user put it there on purpose, so silently using other bytes would hide
+    /// their update.
+    pub fn resolve(&self, root: &Path) -> Result<ResolvedSpec, ManifestError> {
+        let looked = self.candidate_paths(root);
+        let Some(path) = looked.iter().find(|p| p.is_file()).cloned() else {
+            return Err(ManifestError::SpecNotFound { name: self.name.clone(), file: self.file.clone(), looked });
+        };
+        let bytes = std::fs::read(&path).map_err(|source| ManifestError::Io { path: path.clone(), source })?;
+        let actual = sha256_hex(&bytes);
+        if actual != self.sha256 {
+            return Err(ManifestError::HashMismatch { path, expected: self.sha256.clone(), actual });
+        }
+        Ok(ResolvedSpec { path, bytes, sha256: actual })
+    }
+
+    /// Overlay files for this spec, in the order they must be applied.
+    pub fn overlay_paths(&self, root: &Path) -> Vec<PathBuf> {
+        self.overlays.iter().map(|o| root.join("specs").join(o)).collect()
+    }
+
+    /// The acknowledged-breaking-changes file, if the manifest names one.
+    pub fn acknowledged_path(&self, root: &Path) -> Option<PathBuf> {
+        self.acknowledged.as_ref().map(|a| root.join("specs").join(a))
+    }
+}
+
+/// Lowercase hex sha256 of `bytes`, the form the manifest pins.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut out = String::with_capacity(64);
+    for b in digest.iter() {
+        // Writing to a String cannot fail.
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+fn is_sha256_hex(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+fn is_bare_file_name(s: &str) -> bool {
+    !s.is_empty() && s != "." && s != ".." && !s.contains('/') && !s.contains('\\')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A fresh `<tmp>/<unique>/work/main` root with a sibling `shared/specs`.
+    struct TempRoot {
+        base: PathBuf,
+        root: PathBuf,
+    }
+
+    impl TempRoot {
+        fn new(tag: &str) -> TempRoot {
+            static COUNTER: AtomicUsize = AtomicUsize::new(0);
+            let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+            let base = std::env::temp_dir().join(format!("codegen-manifest-{tag}-{}-{n}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&base);
+            let root = base.join("main");
+            std::fs::create_dir_all(root.join("specs")).unwrap();
+            std::fs::create_dir_all(base.join("shared").join("specs")).unwrap();
+            TempRoot { base, root }
+        }
+
+        fn local(&self, file: &str) -> PathBuf {
+            self.root.join("specs").join(file)
+        }
+
+        fn shared(&self, file: &str) -> PathBuf {
+            self.base.join("shared").join("specs").join(file)
+        }
+    }
+
+    impl Drop for TempRoot {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.base);
+        }
+    }
+
+    fn entry(file: &str, sha256: &str) -> SpecEntry {
+        SpecEntry {
+            name: "demo".into(),
+            title: "Demo".into(),
+            file: file.into(),
+            sha256: sha256.into(),
+            overlays: vec!["demo.overlay.yaml".into()],
+            acknowledged: None,
+            upstream: Upstream { repository: "o/r".into(), path: "api.yaml".into(), commit: "c".into() },
+            crates: Crates { types: "t".into(), client: "c".into(), server: "s".into() },
+        }
+    }
+
+    const MANIFEST: &str = r#"
+[[spec]]
+name = "a"
+title = "A"
+file = "a.yaml"
+sha256 = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+overlays = ["a.overlay.yaml"]
+[spec.upstream]
+repository = "o/r"
+path = "x/a.yaml"
+commit = "310e6cb6ac0e7bd310fe99bfd505d5c36ba71f2e"
+[spec.crates]
+types = "a-types"
+client = "a-client"
+server = "a-server"
+"#;
+
+    #[test]
+    fn sha256_of_known_input() {
+        assert_eq!(sha256_hex(b"hello"), "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+        assert_eq!(sha256_hex(b""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    }
+
+    #[test]
+    fn parses_manifest() {
+        let m = Manifest::parse(MANIFEST, Path::new("m.toml")).unwrap();
+        assert_eq!(m.specs.len(), 1);
+        let a = m.spec("a").unwrap();
+        assert_eq!(a.overlays, vec!["a.overlay.yaml".to_string()]);
+        assert_eq!(a.acknowledged, None);
+        assert_eq!(a.crates.client, "a-client");
+        assert_eq!(a.overlay_paths(Path::new("/r")), vec![PathBuf::from("/r/specs/a.overlay.yaml")]);
+        assert!(m.spec("b").is_none());
+    }
+
+    #[test]
+    fn rejects_unknown_fields_with_toml_message() {
+        let text = MANIFEST.replace("title = \"A\"", "title = \"A\"\ncolour = \"red\"");
+        let err = Manifest::parse(&text, Path::new("m.toml")).unwrap_err();
+        assert!(matches!(err, ManifestError::Parse { .. }), "{err}");
+        assert!(err.to_string().contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn rejects_duplicate_names_and_bad_hash() {
+        let dup = format!("{MANIFEST}\n{}", MANIFEST.replace("2cf24d", "2CF24D"));
+        let err = Manifest::parse(&dup, Path::new("m.toml")).unwrap_err().to_string();
+        assert!(err.contains("`a` is used more than once"), "{err}");
+        assert!(err.contains("not 64 lowercase hex"), "{err}");
+    }
+
+    #[test]
+    fn load_reports_missing_manifest() {
+        let t = TempRoot::new("missing-manifest");
+        let err = Manifest::load(&t.root).unwrap_err();
+        assert!(matches!(err, ManifestError::Missing { .. }), "{err}");
+        std::fs::write(t.local("manifest.toml"), MANIFEST).unwrap();
+        assert_eq!(Manifest::load(&t.root).unwrap().specs[0].name, "a");
+    }
+
+    #[test]
+    fn resolves_local_copy_first() {
+        let t = TempRoot::new("local-first");
+        std::fs::write(t.local("s.yaml"), b"local").unwrap();
+        std::fs::write(t.shared("s.yaml"), b"shared").unwrap();
+        let r = entry("s.yaml", &sha256_hex(b"local")).resolve(&t.root).unwrap();
+        assert_eq!(r.path, t.local("s.yaml"));
+        assert_eq!(r.bytes, b"local");
+        assert_eq!(r.sha256, sha256_hex(b"local"));
+    }
+
+    #[test]
+    fn falls_back_to_shared_specs() {
+        let t = TempRoot::new("fallback");
+        std::fs::write(t.shared("s.yaml"), b"shared").unwrap();
+        let r = entry("s.yaml", &sha256_hex(b"shared")).resolve(&t.root).unwrap();
+        assert_eq!(r.bytes, b"shared");
+        assert!(r.path.ends_with("shared/specs/s.yaml"), "{}", r.path.display());
+    }
+
+    #[test]
+    fn hash_mismatch_names_both_hashes() {
+        let t = TempRoot::new("mismatch");
+        std::fs::write(t.shared("s.yaml"), b"new bytes").unwrap();
+        let expected = sha256_hex(b"old bytes");
+        let actual = sha256_hex(b"new bytes");
+        let err = entry("s.yaml", &expected).resolve(&t.root).unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, ManifestError::HashMismatch { .. }), "{text}");
+        assert!(text.contains(&expected), "{text}");
+        assert!(text.contains(&format!("sha256 = \"{actual}\"")), "{text}");
+        assert!(text.contains("s.yaml"), "{text}");
+        assert!(text.contains("cargo xtask codegen"), "{text}");
+    }
+
+    #[test]
+    fn local_copy_with_wrong_hash_does_not_fall_back() {
+        let t = TempRoot::new("local-wrong");
+        std::fs::write(t.local("s.yaml"), b"edited").unwrap();
+        std::fs::write(t.shared("s.yaml"), b"pinned").unwrap();
+        let err = entry("s.yaml", &sha256_hex(b"pinned")).resolve(&t.root).unwrap_err();
+        assert!(matches!(err, ManifestError::HashMismatch { .. }), "{err}");
+    }
+
+    #[test]
+    fn missing_file_lists_every_place_looked() {
+        let t = TempRoot::new("not-found");
+        let e = entry("gone.yaml", &sha256_hex(b""));
+        let err = e.resolve(&t.root).unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(err, ManifestError::SpecNotFound { .. }), "{text}");
+        for p in e.candidate_paths(&t.root) {
+            assert!(text.contains(&p.display().to_string()), "{text}");
+        }
+        assert!(text.contains("copy the file into specs/"), "{text}");
+    }
+
+    #[test]
+    fn project_manifest_is_valid() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let m = Manifest::load(&root).unwrap();
+        let names: Vec<&str> = m.specs.iter().map(|s| s.name.as_str()).collect();
+        assert_eq!(names, ["airbyte-api", "config-api"]);
+        for spec in &m.specs {
+            for overlay in spec.overlay_paths(&root) {
+                assert!(overlay.is_file(), "missing overlay {}", overlay.display());
+            }
+            match spec.resolve(&root) {
+                Ok(r) => assert_eq!(r.sha256, spec.sha256),
+                Err(ManifestError::SpecNotFound { .. }) => {
+                    println!("skipping hash check for {}: spec file not present", spec.name)
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+    }
+}

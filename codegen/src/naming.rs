@@ -1,0 +1,232 @@
+//! All naming in one place: case conversion (heck), Rust keyword escaping,
+//! identifiers from arbitrary wire strings, and collision resolution.
+//!
+//! Every name the generator emits is made here. The wire name (JSON property,
+//! enum value, operationId) is always kept next to the Rust name by callers.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::collections::BTreeSet;
+
+/// Keywords that `r#` can escape.
+const RAW_OK_KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "dyn", "else", "enum", "extern", "false", "fn", "for", "if",
+    "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "static", "struct", "trait",
+    "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro", "override",
+    "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+];
+
+/// Keywords that cannot be raw identifiers; they get a trailing underscore.
+const NO_RAW_KEYWORDS: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Spell leading symbols as words so `+1`/`-1`/`@timestamp`/`$ref` stay distinct
+/// and readable instead of collapsing to the same identifier.
+fn spell_symbols(wire: &str) -> String {
+    let mut out = String::with_capacity(wire.len() + 8);
+    let mut at_start = true;
+    for c in wire.chars() {
+        let word = match c {
+            '+' => Some("plus"),
+            '-' if at_start => Some("minus"),
+            '@' if at_start => Some("at"),
+            '$' if at_start => Some("dollar"),
+            '#' if at_start => Some("hash"),
+            '*' => Some("star"),
+            _ => None,
+        };
+        if let Some(w) = word {
+            out.push(' ');
+            out.push_str(w);
+            out.push(' ');
+            continue;
+        }
+        at_start = false;
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else {
+            // Everything else separates words: `-`, `/`, `.`, spaces, `:`, and
+            // non-ASCII characters (kept out of identifiers on purpose: confusables).
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// Escape a snake_case identifier that is a keyword or starts with a digit.
+fn escape_snake(mut s: String, fallback: &str) -> String {
+    if s.is_empty() {
+        s = fallback.to_string();
+    }
+    if s.as_bytes()[0].is_ascii_digit() {
+        s = format!("n{s}");
+    }
+    if NO_RAW_KEYWORDS.contains(&s.as_str()) {
+        return format!("{s}_");
+    }
+    if RAW_OK_KEYWORDS.contains(&s.as_str()) {
+        return format!("r#{s}");
+    }
+    s
+}
+
+fn escape_camel(mut s: String, fallback: &str) -> String {
+    if s.is_empty() {
+        s = fallback.to_string();
+    }
+    if s.as_bytes()[0].is_ascii_digit() {
+        s = format!("V{s}");
+    }
+    if NO_RAW_KEYWORDS.contains(&s.as_str()) {
+        return format!("{s}_");
+    }
+    s
+}
+
+/// A snake_case identifier for a field, parameter or method.
+pub fn snake_ident(wire: &str, fallback: &str) -> String {
+    escape_snake(spell_symbols(wire).to_snake_case(), fallback)
+}
+
+/// An UpperCamelCase identifier for a type or variant.
+pub fn camel_ident(wire: &str, fallback: &str) -> String {
+    escape_camel(spell_symbols(wire).to_upper_camel_case(), fallback)
+}
+
+/// The identifier without any `r#` prefix (for building derived names).
+pub fn unraw(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// Make names unique within one scope, in input order: the first keeps its
+/// name, later ones get `_2`, `_3`… (snake) or `2`, `3`… (camel).
+#[derive(Debug, Default, Clone)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reserve names that generated code uses for itself in this scope.
+    pub fn with_reserved(names: &[&str]) -> Self {
+        Scope { taken: names.iter().map(|s| s.to_string()).collect() }
+    }
+
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(unraw(name))
+    }
+
+    /// Claim `candidate`, or the first free numbered form of it.
+    pub fn claim(&mut self, candidate: &str) -> String {
+        let base = unraw(candidate);
+        if self.taken.insert(base.to_string()) {
+            return candidate.to_string();
+        }
+        let snake = base.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_');
+        for n in 2.. {
+            let next = if snake { format!("{base}_{n}") } else { format!("{base}{n}") };
+            if self.taken.insert(next.clone()) {
+                return next;
+            }
+        }
+        unreachable!("an unbounded counter always finds a free name")
+    }
+}
+
+/// Field names for one struct, in property order.
+pub fn field_names(wire_names: &[&str], reserved: &[&str]) -> Vec<String> {
+    let mut scope = Scope::with_reserved(reserved);
+    wire_names.iter().map(|w| scope.claim(&snake_ident(w, "field"))).collect()
+}
+
+/// Variant names for one string enum, in value order, plus the catch-all name.
+pub fn enum_variant_names(values: &[&str]) -> (Vec<String>, String) {
+    let mut scope = Scope::new();
+    let names: Vec<String> = values
+        .iter()
+        .map(|v| {
+            let fallback = if v.is_empty() { "Empty" } else { "Value" };
+            scope.claim(&camel_ident(v, fallback))
+        })
+        .collect();
+    let catch_all = scope.claim("Unknown");
+    (names, catch_all)
+}
+
+/// Rust name of a type from name segments (`["Source", "configuration"]`).
+pub fn type_name(segments: &[&str]) -> String {
+    let joined: String = segments.iter().map(|s| spell_symbols(s).to_upper_camel_case()).collect();
+    escape_camel(joined, "Type")
+}
+
+/// operationId for an operation that has none: method and path, e.g.
+/// `get /v1/workspaces/{id}` → `get_v1_workspaces_by_id`.
+pub fn synthesize_operation_id(method: &str, path: &str) -> String {
+    let mut parts = vec![method.to_ascii_lowercase()];
+    for seg in path.split('/').filter(|s| !s.is_empty()) {
+        if let Some(param) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            parts.push(format!("by_{param}"));
+        } else {
+            parts.push(seg.to_string());
+        }
+    }
+    if parts.len() == 1 {
+        parts.push("root".into());
+    }
+    parts.join("_").to_snake_case()
+}
+
+/// Method names for operations in document order; duplicates after case
+/// conversion get numbered. Reserved names are those of the client's own items.
+pub fn method_names(operation_ids: &[&str], reserved: &[&str]) -> Vec<String> {
+    let mut scope = Scope::with_reserved(reserved);
+    operation_ids.iter().map(|id| scope.claim(&snake_ident(id, "operation"))).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_cases() {
+        let cases = [
+            ("grantType", "grant_type"),
+            ("type", "r#type"),
+            ("self", "self_"),
+            ("Self", "self_"),
+            ("crate", "crate_"),
+            ("+1", "plus_1"),
+            ("-1", "minus_1"),
+            ("@timestamp", "at_timestamp"),
+            ("$ref", "dollar_ref"),
+            ("1abc", "n1abc"),
+            ("a.b/c", "a_b_c"),
+            ("", "field"),
+            ("日本", "field"),
+        ];
+        for (wire, want) in cases {
+            assert_eq!(snake_ident(wire, "field"), want, "{wire}");
+        }
+    }
+
+    #[test]
+    fn collisions_are_numbered() {
+        assert_eq!(
+            field_names(&["grant-type", "grant_type", "grantType"], &[]),
+            ["grant_type", "grant_type_2", "grant_type_3"]
+        );
+        let (names, catch) = enum_variant_names(&["unknown", "Unknown", "a b", ""]);
+        assert_eq!(names, ["Unknown", "Unknown2", "AB", "Empty"]);
+        assert_eq!(catch, "Unknown3");
+    }
+
+    #[test]
+    fn type_names() {
+        assert_eq!(type_name(&["Self"]), "Self_");
+        assert_eq!(type_name(&["source", "configuration"]), "SourceConfiguration");
+        assert_eq!(type_name(&["200"]), "V200");
+        assert_eq!(synthesize_operation_id("GET", "/v1/workspaces/{workspaceId}"), "get_v1_workspaces_by_workspace_id");
+        assert_eq!(synthesize_operation_id("get", "/"), "get_root");
+    }
+}
