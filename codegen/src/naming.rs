@@ -154,6 +154,16 @@ pub fn enum_variant_names(values: &[&str]) -> (Vec<String>, String) {
     (names, catch_all)
 }
 
+/// A union variant's name: the member's name without the union's own name in
+/// front (`RowFilteringOperation` + `RowFilteringOperationEqual` → `Equal`).
+pub fn variant_name(parent: &str, member: &str) -> String {
+    let candidate = camel_ident(member, "Variant");
+    match candidate.strip_prefix(parent) {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest.to_string(),
+        _ => candidate,
+    }
+}
+
 /// Rust name of a type from name segments (`["Source", "configuration"]`).
 pub fn type_name(segments: &[&str]) -> String {
     let joined: String = segments.iter().map(|s| spell_symbols(s).to_upper_camel_case()).collect();
@@ -226,6 +236,9 @@ mod tests {
         assert_eq!(type_name(&["Self"]), "Self_");
         assert_eq!(type_name(&["source", "configuration"]), "SourceConfiguration");
         assert_eq!(type_name(&["200"]), "V200");
+        assert_eq!(variant_name("RowFilteringOperation", "RowFilteringOperationEqual"), "Equal");
+        assert_eq!(variant_name("Foo", "Foobar"), "Foobar");
+        assert_eq!(variant_name("Foo", "Bar"), "Bar");
         assert_eq!(synthesize_operation_id("GET", "/v1/workspaces/{workspaceId}"), "get_v1_workspaces_by_workspace_id");
         assert_eq!(synthesize_operation_id("get", "/"), "get_root");
     }

@@ -269,7 +269,7 @@ fn emit_struct(cx: &Cx, t: &TypeDef, s: &Struct, docs: TokenStream, dep: TokenSt
             ),
             Presence::OptionalNullable => (
                 quote!(::std::option::Option<::std::option::Option<#inner>>),
-                quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]),
+                quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]),
             ),
         };
         fields.push(quote! { #doc #fdep #rename #attrs pub #fname: #ty });
@@ -301,7 +301,7 @@ fn emit_struct(cx: &Cx, t: &TypeDef, s: &Struct, docs: TokenStream, dep: TokenSt
             let fname = ident(&f.name);
             let label = crate::naming::unraw(&f.name);
             if f.sensitive {
-                quote!(.field(#label, &crate::support::Redacted))
+                quote!(.field(#label, &super::support::Redacted))
             } else {
                 quote!(.field(#label, &self.#fname))
             }
@@ -395,7 +395,7 @@ fn emit_enum(t: &TypeDef, e: &StringEnum, docs: TokenStream, dep: TokenStream) -
         }
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                crate::support::enum_str(deserializer).map(Self::from)
+                super::support::enum_str(deserializer).map(Self::from)
             }
         }
     }
@@ -414,16 +414,16 @@ fn emit_tagged(cx: &Cx, t: &TypeDef, u: &Tagged, docs: TokenStream, dep: TokenSt
     let ser = u.variants.iter().map(|v| {
         let vn = ident(&v.name);
         let tag = v.tags.first().cloned().unwrap_or_default();
-        quote!(Self::#vn(value) => crate::support::serialize_tagged(serializer, #prop, #tag, value))
+        quote!(Self::#vn(value) => super::support::serialize_tagged(serializer, #prop, #tag, value))
     });
     let de = u.variants.iter().map(|v| {
         let vn = ident(&v.name);
         let tags = &v.tags;
         let boxed = matches!(&v.ty, Ty::Named(id) if cx.boxed.contains(&(t.id, *id)));
         let wrap = if boxed {
-            quote!(crate::support::variant(value).map(|v| Self::#vn(::std::boxed::Box::new(v))))
+            quote!(super::support::variant(value).map(|v| Self::#vn(::std::boxed::Box::new(v))))
         } else {
-            quote!(crate::support::variant(value).map(Self::#vn))
+            quote!(super::support::variant(value).map(Self::#vn))
         };
         quote!(#(#tags)|* => #wrap)
     });
@@ -450,7 +450,7 @@ fn emit_tagged(cx: &Cx, t: &TypeDef, u: &Tagged, docs: TokenStream, dep: TokenSt
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                let tag = crate::support::tag::<D::Error>(&value, #prop)?;
+                let tag = super::support::tag::<D::Error>(&value, #prop)?;
                 match tag {
                     #(#de,)*
                     _ => ::std::result::Result::Ok(Self::#catch(value)),
@@ -532,4 +532,10 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
         GeneratedFile { path: PathBuf::from("src/support.rs"), contents: support_rs },
         GeneratedFile { path: PathBuf::from("src/types.rs"), contents: types_rs },
     ])
+}
+
+/// [`rust_ty`] as text, with `prefix` (`my_types::`) in front of named types.
+pub fn rust_ty_string(api: &Api, ty: &Ty, prefix: &str) -> String {
+    let prefix: TokenStream = prefix.parse().unwrap_or_default();
+    rust_ty(api, ty, &prefix).to_string()
 }

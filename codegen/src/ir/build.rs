@@ -456,13 +456,14 @@ impl<'a> Builder<'a> {
     fn union(&mut self, v: &View, members: &[ReferenceOr<Schema>], kind: UnionKind, ctx: &Ctx) -> TypeKind {
         let kw = if kind == UnionKind::OneOf { "oneOf" } else { "anyOf" };
         let mut scope = naming::Scope::new();
+        let parent = naming::type_name(&ctx.hint.iter().map(String::as_str).collect::<Vec<_>>());
         let mut variants = Vec::new();
         for (i, m) in members.iter().enumerate() {
             let hint = variant_hint(m, i);
             let mctx = ctx.child(&hint, &format!("{kw}/{i}"));
             let mctx = Ctx { pointer: format!("{}/{kw}/{i}", ctx.pointer), ..mctx };
             let (ty, nullable) = self.ty_of(m, &mctx);
-            let name = scope.claim(&naming::camel_ident(&hint, "Variant"));
+            let name = scope.claim(&naming::variant_name(&parent, &hint));
             variants.push((name, wrap_option(ty, nullable), m));
         }
         if let Some(disc) = &v.data.discriminator {

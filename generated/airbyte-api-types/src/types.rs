@@ -61,7 +61,7 @@ impl ::serde::Serialize for ActorTypeEnum {
 }
 impl<'de> ::serde::Deserialize<'de> for ActorTypeEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// schedule for when the the connection should run, per the schedule type
@@ -108,7 +108,7 @@ impl ::std::fmt::Debug for ApplicationRead {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApplicationRead")
             .field("client_id", &self.client_id)
-            .field("client_secret", &crate::support::Redacted)
+            .field("client_secret", &super::support::Redacted)
             .field("created_at", &self.created_at)
             .field("id", &self.id)
             .field("name", &self.name)
@@ -141,7 +141,7 @@ impl ::std::fmt::Debug for ApplicationTokenRequestWithGrant {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApplicationTokenRequestWithGrant")
             .field("client_id", &self.client_id)
-            .field("client_secret", &crate::support::Redacted)
+            .field("client_secret", &super::support::Redacted)
             .field("grant_type", &self.grant_type)
             .finish()
     }
@@ -206,7 +206,7 @@ impl ::serde::Serialize for AuthProvider {
 }
 impl<'de> ::serde::Deserialize<'de> for AuthProvider {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `ConfiguredStreamMapper` schema.
@@ -456,7 +456,7 @@ impl ::serde::Serialize for ConnectionStatusEnum {
 }
 impl<'de> ::serde::Deserialize<'de> for ConnectionStatusEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `ConnectionSyncModeEnum` schema.
@@ -553,7 +553,7 @@ impl ::serde::Serialize for ConnectionSyncModeEnum {
 }
 impl<'de> ::serde::Deserialize<'de> for ConnectionSyncModeEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Root Type for ConnectionsResponse
@@ -655,7 +655,7 @@ impl ::serde::Serialize for ConnectorType {
 }
 impl<'de> ::serde::Deserialize<'de> for ConnectorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `CreateDeclarativeSourceDefinitionRequest` schema.
@@ -722,7 +722,7 @@ impl ::std::fmt::Debug for DataplaneCreateResponseBody {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DataplaneCreateResponseBody")
             .field("client_id", &self.client_id)
-            .field("client_secret", &crate::support::Redacted)
+            .field("client_secret", &super::support::Redacted)
             .field("dataplane_id", &self.dataplane_id)
             .field("region_id", &self.region_id)
             .finish()
@@ -998,7 +998,7 @@ pub struct EmbeddedScopedTokenResponse {
 }
 impl ::std::fmt::Debug for EmbeddedScopedTokenResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EmbeddedScopedTokenResponse").field("token", &crate::support::Redacted).finish()
+        f.debug_struct("EmbeddedScopedTokenResponse").field("token", &super::support::Redacted).finish()
     }
 }
 /// The `EmbeddedWidgetRequest` schema.
@@ -1026,7 +1026,7 @@ pub struct EmbeddedWidgetResponse {
 }
 impl ::std::fmt::Debug for EmbeddedWidgetResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EmbeddedWidgetResponse").field("token", &crate::support::Redacted).finish()
+        f.debug_struct("EmbeddedWidgetResponse").field("token", &super::support::Redacted).finish()
     }
 }
 /// Encryption - AES
@@ -1054,7 +1054,7 @@ impl ::std::fmt::Debug for EncryptionMapperAesConfiguration {
         f.debug_struct("EncryptionMapperAesConfiguration")
             .field("algorithm", &self.algorithm)
             .field("field_name_suffix", &self.field_name_suffix)
-            .field("key", &crate::support::Redacted)
+            .field("key", &super::support::Redacted)
             .field("mode", &self.mode)
             .field("padding", &self.padding)
             .field("target_field", &self.target_field)
@@ -1117,7 +1117,7 @@ impl ::serde::Serialize for EncryptionMapperAlgorithm {
 }
 impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAlgorithm {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Encryption
@@ -1138,10 +1138,10 @@ impl ::serde::Serialize for EncryptionMapperConfiguration {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             Self::EncryptionMapperRsaConfiguration(value) => {
-                crate::support::serialize_tagged(serializer, "algorithm", "RSA", value)
+                super::support::serialize_tagged(serializer, "algorithm", "RSA", value)
             }
             Self::EncryptionMapperAesConfiguration(value) => {
-                crate::support::serialize_tagged(serializer, "algorithm", "AES", value)
+                super::support::serialize_tagged(serializer, "algorithm", "AES", value)
             }
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
@@ -1150,10 +1150,10 @@ impl ::serde::Serialize for EncryptionMapperConfiguration {
 impl<'de> ::serde::Deserialize<'de> for EncryptionMapperConfiguration {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-        let tag = crate::support::tag::<D::Error>(&value, "algorithm")?;
+        let tag = super::support::tag::<D::Error>(&value, "algorithm")?;
         match tag {
-            "RSA" => crate::support::variant(value).map(Self::EncryptionMapperRsaConfiguration),
-            "AES" => crate::support::variant(value).map(Self::EncryptionMapperAesConfiguration),
+            "RSA" => super::support::variant(value).map(Self::EncryptionMapperRsaConfiguration),
+            "AES" => super::support::variant(value).map(Self::EncryptionMapperAesConfiguration),
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
     }
@@ -1218,7 +1218,7 @@ pub struct GroupCreateRequest {
     /// Optional description of the group
     ///
     /// Wire name `description`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The name of the group
     ///
@@ -1288,12 +1288,12 @@ pub struct GroupMembersResponse {
     /// Link to the next page of results
     ///
     /// Wire name `next`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub next: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Link to the previous page of results
     ///
     /// Wire name `previous`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub previous: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
 /// Root Type for GroupPermissionCreateRequest
@@ -1307,7 +1307,7 @@ pub struct GroupPermissionCreateRequest {
     ///
     /// Wire name `organizationId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "organizationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub organization_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
     /// Wire name `permissionType`. Required.
     #[serde(rename = "permissionType")]
@@ -1316,7 +1316,7 @@ pub struct GroupPermissionCreateRequest {
     ///
     /// Wire name `workspaceId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub workspace_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
     /// The union this object also satisfies, flattened into it.
     #[serde(flatten)]
@@ -1338,7 +1338,7 @@ pub struct GroupPermissionResponse {
     ///
     /// Wire name `organizationId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "organizationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub organization_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
     /// The ID of the permission
     ///
@@ -1352,7 +1352,7 @@ pub struct GroupPermissionResponse {
     ///
     /// Wire name `workspaceId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub workspace_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
 }
 /// Root Type for GroupPermissionsResponse
@@ -1375,7 +1375,7 @@ pub struct GroupResponse {
     /// Optional description of the group
     ///
     /// Wire name `description`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The ID of the group
     ///
@@ -1407,7 +1407,7 @@ pub struct GroupUpdateRequest {
     /// The updated description of the group
     ///
     /// Wire name `description`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The updated name of the group
     ///
@@ -1427,12 +1427,12 @@ pub struct GroupsResponse {
     /// Link to the next page of results
     ///
     /// Wire name `next`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub next: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Link to the previous page of results
     ///
     /// Wire name `previous`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub previous: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
 /// Hashing
@@ -1636,7 +1636,7 @@ impl ::serde::Serialize for JobStatusEnum {
 }
 impl<'de> ::serde::Deserialize<'de> for JobStatusEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// enum that describes the different types of jobs that the platform runs.
@@ -1723,7 +1723,7 @@ impl ::serde::Serialize for JobType {
 }
 impl<'de> ::serde::Deserialize<'de> for JobType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Enum that describes the different types of jobs that the platform runs.
@@ -1790,7 +1790,7 @@ impl ::serde::Serialize for JobTypeEnum {
 }
 impl<'de> ::serde::Deserialize<'de> for JobTypeEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// sets resource requirements for a specific job type for an actor or actor definition. these values override the default, if both are set.
@@ -1899,7 +1899,7 @@ impl ::serde::Serialize for NamespaceDefinitionEnum {
 }
 impl<'de> ::serde::Deserialize<'de> for NamespaceDefinitionEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Define the location where the data will be stored in the destination
@@ -1962,7 +1962,7 @@ impl ::serde::Serialize for NamespaceDefinitionEnumNoDefault {
 }
 impl<'de> ::serde::Deserialize<'de> for NamespaceDefinitionEnumNoDefault {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Method used for computing final namespace in destination
@@ -2025,7 +2025,7 @@ impl ::serde::Serialize for NamespaceDefinitionType {
 }
 impl<'de> ::serde::Deserialize<'de> for NamespaceDefinitionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `NonBreakingChangesPreference` schema.
@@ -2092,7 +2092,7 @@ impl ::serde::Serialize for NonBreakingChangesPreference {
 }
 impl<'de> ::serde::Deserialize<'de> for NonBreakingChangesPreference {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Set how Airbyte handles syncs when it detects a non-breaking schema change in the source
@@ -2160,7 +2160,7 @@ impl ::serde::Serialize for NonBreakingSchemaUpdatesBehaviorEnum {
 }
 impl<'de> ::serde::Deserialize<'de> for NonBreakingSchemaUpdatesBehaviorEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Set how Airbyte handles syncs when it detects a non-breaking schema change in the source
@@ -2228,7 +2228,7 @@ impl ::serde::Serialize for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
 }
 impl<'de> ::serde::Deserialize<'de> for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Configures a notification.
@@ -2457,7 +2457,7 @@ impl ::serde::Serialize for PermissionScope {
 }
 impl<'de> ::serde::Deserialize<'de> for PermissionScope {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Describes what actions/endpoints the permission entitles to
@@ -2564,7 +2564,7 @@ impl ::serde::Serialize for PermissionType {
 }
 impl<'de> ::serde::Deserialize<'de> for PermissionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `PermissionUpdateRequest` schema.
@@ -2601,7 +2601,7 @@ pub struct PublicAccessTokenResponse {
 impl ::std::fmt::Debug for PublicAccessTokenResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PublicAccessTokenResponse")
-            .field("access_token", &crate::support::Redacted)
+            .field("access_token", &super::support::Redacted)
             .field("expires_in", &self.expires_in)
             .field("token_type", &self.token_type)
             .finish()
@@ -2701,7 +2701,7 @@ impl ::serde::Serialize for PublicPermissionType {
 }
 impl<'de> ::serde::Deserialize<'de> for PublicPermissionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Root Type for RedirectUrlResponse
@@ -2812,19 +2812,17 @@ pub struct RowFilteringMapperConfiguration {
 #[derive(Debug, Clone, PartialEq)]
 pub enum RowFilteringOperation {
     /// `type`: `EQUAL`
-    RowFilteringOperationEqual(RowFilteringOperationEqual),
+    Equal(RowFilteringOperationEqual),
     /// `type`: `NOT`
-    RowFilteringOperationNot(RowFilteringOperationNot),
+    Not(RowFilteringOperationNot),
     /// A variant this version of the crate does not know; kept as JSON.
     Unknown(::serde_json::Value),
 }
 impl ::serde::Serialize for RowFilteringOperation {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
-            Self::RowFilteringOperationEqual(value) => {
-                crate::support::serialize_tagged(serializer, "type", "EQUAL", value)
-            }
-            Self::RowFilteringOperationNot(value) => crate::support::serialize_tagged(serializer, "type", "NOT", value),
+            Self::Equal(value) => super::support::serialize_tagged(serializer, "type", "EQUAL", value),
+            Self::Not(value) => super::support::serialize_tagged(serializer, "type", "NOT", value),
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
     }
@@ -2832,10 +2830,10 @@ impl ::serde::Serialize for RowFilteringOperation {
 impl<'de> ::serde::Deserialize<'de> for RowFilteringOperation {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-        let tag = crate::support::tag::<D::Error>(&value, "type")?;
+        let tag = super::support::tag::<D::Error>(&value, "type")?;
         match tag {
-            "EQUAL" => crate::support::variant(value).map(Self::RowFilteringOperationEqual),
-            "NOT" => crate::support::variant(value).map(Self::RowFilteringOperationNot),
+            "EQUAL" => super::support::variant(value).map(Self::Equal),
+            "NOT" => super::support::variant(value).map(Self::Not),
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
     }
@@ -2932,7 +2930,7 @@ impl ::serde::Serialize for RowFilteringOperationType {
 }
 impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `SSOConfigStatus` schema.
@@ -2991,7 +2989,7 @@ impl ::serde::Serialize for SsoConfigStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for SsoConfigStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `ScheduleTypeEnum` schema.
@@ -3050,7 +3048,7 @@ impl ::serde::Serialize for ScheduleTypeEnum {
 }
 impl<'de> ::serde::Deserialize<'de> for ScheduleTypeEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `ScheduleTypeWithBasicEnum` schema.
@@ -3113,7 +3111,7 @@ impl ::serde::Serialize for ScheduleTypeWithBasicEnum {
 }
 impl<'de> ::serde::Deserialize<'de> for ScheduleTypeWithBasicEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// actor or actor definition specific resource requirements. if default is set, these are the requirements that should be set for ALL jobs run for this actor definition. it is overriden by the job type specific configurations. if not set, the platform will use defaults. these values will be overriden by configuration at the connection level.
@@ -3185,7 +3183,7 @@ impl ::std::fmt::Debug for SourceCreateRequest {
             .field("definition_id", &self.definition_id)
             .field("name", &self.name)
             .field("resource_allocation", &self.resource_allocation)
-            .field("secret_id", &crate::support::Redacted)
+            .field("secret_id", &super::support::Redacted)
             .field("workspace_id", &self.workspace_id)
             .finish()
     }
@@ -3226,7 +3224,7 @@ impl ::std::fmt::Debug for SourcePatchRequest {
             .field("configuration", &self.configuration)
             .field("name", &self.name)
             .field("resource_allocation", &self.resource_allocation)
-            .field("secret_id", &crate::support::Redacted)
+            .field("secret_id", &super::support::Redacted)
             .field("workspace_id", &self.workspace_id)
             .finish()
     }
@@ -3422,7 +3420,7 @@ impl ::serde::Serialize for StreamMapperType {
 }
 impl<'de> ::serde::Deserialize<'de> for StreamMapperType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The stream properties associated with a connection.
@@ -3634,7 +3632,7 @@ impl ::serde::Serialize for UserStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for UserStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Root Type for UsersResponse
@@ -3807,7 +3805,7 @@ impl ::serde::Serialize for ApplicationTokenRequestWithGrantGrantType {
 }
 impl<'de> ::serde::Deserialize<'de> for ApplicationTokenRequestWithGrantGrantType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `EncryptionMapperAESConfiguration.mode`.
@@ -3882,7 +3880,7 @@ impl ::serde::Serialize for EncryptionMapperAesConfigurationMode {
 }
 impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `EncryptionMapperAESConfiguration.padding`.
@@ -3941,7 +3939,7 @@ impl ::serde::Serialize for EncryptionMapperAesConfigurationPadding {
 }
 impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationPadding {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `GroupPermissionCreateRequest.Variant`.
@@ -4033,7 +4031,7 @@ impl ::serde::Serialize for HashingMapperConfigurationMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for HashingMapperConfigurationMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `PublicAccessTokenResponse.token_type`.
@@ -4088,6 +4086,6 @@ impl ::serde::Serialize for PublicAccessTokenResponseTokenType {
 }
 impl<'de> ::serde::Deserialize<'de> for PublicAccessTokenResponseTokenType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }

@@ -11,7 +11,7 @@ pub struct AccessToken {
 }
 impl ::std::fmt::Debug for AccessToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("AccessToken").field("access_token", &crate::support::Redacted).finish()
+        f.debug_struct("AccessToken").field("access_token", &super::support::Redacted).finish()
     }
 }
 /// The `ActivateSSOConfigRequestBody` schema.
@@ -363,7 +363,7 @@ impl ::serde::Serialize for ActorListSortKey {
 }
 impl<'de> ::serde::Deserialize<'de> for ActorListSortKey {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// An actor(source/destination) is active if it has at least one active or manual connection.
@@ -422,7 +422,7 @@ impl ::serde::Serialize for ActorStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for ActorStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `ActorType` schema.
@@ -481,7 +481,7 @@ impl ::serde::Serialize for ActorType {
 }
 impl<'de> ::serde::Deserialize<'de> for ActorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Whether you're setting this override for a source or destination
@@ -540,7 +540,7 @@ impl ::serde::Serialize for ActorTypeEnum {
 }
 impl<'de> ::serde::Deserialize<'de> for ActorTypeEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `ActorUpdateRequest` schema.
@@ -867,7 +867,7 @@ impl ::std::fmt::Debug for ApplicationRead {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApplicationRead")
             .field("client_id", &self.client_id)
-            .field("client_secret", &crate::support::Redacted)
+            .field("client_secret", &super::support::Redacted)
             .field("created_at", &self.created_at)
             .field("id", &self.id)
             .field("name", &self.name)
@@ -896,7 +896,7 @@ impl ::std::fmt::Debug for ApplicationTokenRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApplicationTokenRequest")
             .field("client_id", &self.client_id)
-            .field("client_secret", &crate::support::Redacted)
+            .field("client_secret", &super::support::Redacted)
             .finish()
     }
 }
@@ -918,7 +918,7 @@ impl ::std::fmt::Debug for ApplicationTokenRequestWithGrant {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApplicationTokenRequestWithGrant")
             .field("client_id", &self.client_id)
-            .field("client_secret", &crate::support::Redacted)
+            .field("client_secret", &super::support::Redacted)
             .field("grant_type", &self.grant_type)
             .finish()
     }
@@ -1106,7 +1106,7 @@ impl ::serde::Serialize for AttemptStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for AttemptStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `AttemptStreamStats` schema.
@@ -1359,7 +1359,7 @@ impl ::serde::Serialize for AuthProvider {
 }
 impl<'de> ::serde::Deserialize<'de> for AuthProvider {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `BaseActorDefinitionVersionInfo` schema.
@@ -1431,7 +1431,7 @@ pub struct BuilderProjectForDefinitionResponse {
     pub builder_project_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `workspaceId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub workspace_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
 }
 /// The `BuilderProjectOauthConsentRequest` schema.
@@ -1722,7 +1722,7 @@ impl ::std::fmt::Debug for CompleteSourceOauthRequest {
             .field("redirect_url", &self.redirect_url)
             .field("requested_optional_scopes", &self.requested_optional_scopes)
             .field("requested_scopes", &self.requested_scopes)
-            .field("return_secret_coordinate", &crate::support::Redacted)
+            .field("return_secret_coordinate", &super::support::Redacted)
             .field("source_definition_id", &self.source_definition_id)
             .field("source_id", &self.source_id)
             .field("workspace_id", &self.workspace_id)
@@ -2249,7 +2249,7 @@ impl ::serde::Serialize for ConnectionEventType {
 }
 impl<'de> ::serde::Deserialize<'de> for ConnectionEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `ConnectionEventWithDetails` schema.
@@ -2568,7 +2568,7 @@ pub struct ConnectionRead {
     ///
     /// Wire name `statusReason`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "statusReason")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub status_reason: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Wire name `syncCatalog`. Required.
     #[serde(rename = "syncCatalog")]
@@ -2742,7 +2742,7 @@ impl ::serde::Serialize for ConnectionScheduleType {
 }
 impl<'de> ::serde::Deserialize<'de> for ConnectionScheduleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `ConnectionSearch` schema.
@@ -2900,7 +2900,7 @@ impl ::serde::Serialize for ConnectionStateType {
 }
 impl<'de> ::serde::Deserialize<'de> for ConnectionStateType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Active means that data is flowing through the connection. Inactive means it is not. Deprecated means the connection is off and cannot be re-activated. Locked means the connection is temporarily disabled due to external factors (e.g., payment issues). The schema field describes the elements of the schema that will be synced.
@@ -2967,7 +2967,7 @@ impl ::serde::Serialize for ConnectionStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for ConnectionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `ConnectionStatusEnum` schema.
@@ -3034,7 +3034,7 @@ impl ::serde::Serialize for ConnectionStatusEnum {
 }
 impl<'de> ::serde::Deserialize<'de> for ConnectionStatusEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `ConnectionStatusRead` schema.
@@ -3255,7 +3255,7 @@ impl ::serde::Serialize for ConnectionSyncModeEnum {
 }
 impl<'de> ::serde::Deserialize<'de> for ConnectionSyncModeEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `ConnectionSyncProgressRead` schema.
@@ -3398,7 +3398,7 @@ impl ::serde::Serialize for ConnectionSyncStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for ConnectionSyncStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Used to apply a patch-style update to a connection, which means that null properties remain unchanged
@@ -3460,7 +3460,7 @@ pub struct ConnectionUpdate {
     pub on_demand_enabled: ::std::option::Option<bool>,
     /// Wire name `operationIds`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "operationIds")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub operation_ids: ::std::option::Option<::std::option::Option<::std::vec::Vec<OperationId>>>,
     /// Prefix that will be prepended to the name of each stream when it is written to the destination.
     ///
@@ -3494,7 +3494,7 @@ pub struct ConnectionUpdate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_catalog: ::std::option::Option<AirbyteCatalog>,
     /// Wire name `tags`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub tags: ::std::option::Option<::std::option::Option<::std::vec::Vec<Tag>>>,
 }
 /// The `ConnectionUpdateWithReason` schema.
@@ -3650,7 +3650,7 @@ pub struct ConnectorBuilderHttpResponse {
 pub struct ConnectorBuilderProjectDetails {
     /// Wire name `baseActorDefinitionVersionId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "baseActorDefinitionVersionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub base_actor_definition_version_id:
         ::std::option::Option<::std::option::Option<NullableActorDefinitionVersionId>>,
     /// Wire name `componentsFileContent`. Optional (`None` when absent).
@@ -3659,11 +3659,11 @@ pub struct ConnectorBuilderProjectDetails {
     pub components_file_content: ::std::option::Option<::std::string::String>,
     /// Wire name `contributionActorDefinitionId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "contributionActorDefinitionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub contribution_actor_definition_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
     /// Wire name `contributionPullRequestUrl`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "contributionPullRequestUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub contribution_pull_request_url: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Wire name `draftManifest`. Optional (`None` when absent).
     #[serde(rename = "draftManifest")]
@@ -4491,7 +4491,7 @@ impl ::serde::Serialize for ConnectorRolloutState {
 }
 impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutState {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `ConnectorRolloutStateTerminal` schema.
@@ -4554,7 +4554,7 @@ impl ::serde::Serialize for ConnectorRolloutStateTerminal {
 }
 impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutStateTerminal {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `ConnectorRolloutStrategy` schema.
@@ -4617,7 +4617,7 @@ impl ::serde::Serialize for ConnectorRolloutStrategy {
 }
 impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutStrategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `ConnectorRolloutTierFilter` schema.
@@ -4717,7 +4717,7 @@ impl ::serde::Serialize for ConnectorType {
 }
 impl<'de> ::serde::Deserialize<'de> for ConnectorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `ConsumptionTimeWindow` schema.
@@ -4780,7 +4780,7 @@ impl ::serde::Serialize for ConsumptionTimeWindow {
 }
 impl<'de> ::serde::Deserialize<'de> for ConsumptionTimeWindow {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `ContributionInfo` schema.
@@ -4845,7 +4845,7 @@ impl ::std::fmt::Debug for CreateOrUpdateSecretsPersistenceConfigRequestBody {
             .field("configuration", &self.configuration)
             .field("scope", &self.scope)
             .field("scope_id", &self.scope_id)
-            .field("secret_persistence_type", &crate::support::Redacted)
+            .field("secret_persistence_type", &super::support::Redacted)
             .finish()
     }
 }
@@ -4886,7 +4886,7 @@ impl ::std::fmt::Debug for CreateSsoConfigRequestBody {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateSsoConfigRequestBody")
             .field("client_id", &self.client_id)
-            .field("client_secret", &crate::support::Redacted)
+            .field("client_secret", &super::support::Redacted)
             .field("company_identifier", &self.company_identifier)
             .field("default_role", &self.default_role)
             .field("discovery_url", &self.discovery_url)
@@ -5046,7 +5046,7 @@ impl ::serde::Serialize for CustomerTier {
 }
 impl<'de> ::serde::Deserialize<'de> for CustomerTier {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `CustomerioNotificationConfiguration` schema.
@@ -5121,7 +5121,7 @@ impl ::serde::Serialize for DataType {
 }
 impl<'de> ::serde::Deserialize<'de> for DataType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `DataWorkerUsage` schema.
@@ -5182,7 +5182,7 @@ impl ::std::fmt::Debug for DataplaneCreateResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DataplaneCreateResponse")
             .field("client_id", &self.client_id)
-            .field("client_secret", &crate::support::Redacted)
+            .field("client_secret", &super::support::Redacted)
             .field("dataplane_id", &self.dataplane_id)
             .field("region_id", &self.region_id)
             .finish()
@@ -5210,7 +5210,7 @@ impl ::std::fmt::Debug for DataplaneCreateResponseBody {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DataplaneCreateResponseBody")
             .field("client_id", &self.client_id)
-            .field("client_secret", &crate::support::Redacted)
+            .field("client_secret", &super::support::Redacted)
             .field("dataplane_id", &self.dataplane_id)
             .field("region_id", &self.region_id)
             .finish()
@@ -5469,7 +5469,7 @@ impl ::std::fmt::Debug for DataplaneTokenRequestBody {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DataplaneTokenRequestBody")
             .field("client_id", &self.client_id)
-            .field("client_secret", &crate::support::Redacted)
+            .field("client_secret", &super::support::Redacted)
             .finish()
     }
 }
@@ -5695,7 +5695,7 @@ impl ::serde::Serialize for DbMigrationState {
 }
 impl<'de> ::serde::Deserialize<'de> for DbMigrationState {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// A dbt Cloud job
@@ -5775,7 +5775,7 @@ impl ::serde::Serialize for DeadlineAction {
 }
 impl<'de> ::serde::Deserialize<'de> for DeadlineAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Low code CDK manifest JSON object
@@ -6644,7 +6644,7 @@ impl ::serde::Serialize for DestinationSyncMode {
 }
 impl<'de> ::serde::Deserialize<'de> for DestinationSyncMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `DestinationUpdate` schema.
@@ -6740,23 +6740,23 @@ pub struct DomainVerificationResponse {
     pub created_at: i64,
     /// Wire name `dnsRecordName`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "dnsRecordName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub dns_record_name: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Wire name `dnsRecordValue`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "dnsRecordValue")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub dns_record_value: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Wire name `domain`. Required.
     pub domain: ::std::string::String,
     /// Wire name `expiresAt`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "expiresAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub expires_at: ::std::option::Option<::std::option::Option<i64>>,
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
     /// Wire name `lastCheckedAt`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "lastCheckedAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub last_checked_at: ::std::option::Option<::std::option::Option<i64>>,
     /// Wire name `organizationId`. Required.
     #[serde(rename = "organizationId")]
@@ -6768,7 +6768,7 @@ pub struct DomainVerificationResponse {
     pub verification_method: DomainVerificationResponseVerificationMethod,
     /// Wire name `verifiedAt`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "verifiedAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub verified_at: ::std::option::Option<::std::option::Option<i64>>,
 }
 /// Configures an email notification.
@@ -6821,7 +6821,7 @@ pub struct EmbeddedScopedTokenResponse {
 }
 impl ::std::fmt::Debug for EmbeddedScopedTokenResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EmbeddedScopedTokenResponse").field("token", &crate::support::Redacted).finish()
+        f.debug_struct("EmbeddedScopedTokenResponse").field("token", &super::support::Redacted).finish()
     }
 }
 /// The `EmbeddedSourceOauthConsentRequest` schema.
@@ -6870,7 +6870,7 @@ pub struct EmbeddedWidgetResponse {
 }
 impl ::std::fmt::Debug for EmbeddedWidgetResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("EmbeddedWidgetResponse").field("token", &crate::support::Redacted).finish()
+        f.debug_struct("EmbeddedWidgetResponse").field("token", &super::support::Redacted).finish()
     }
 }
 /// The `EnableScimRequestBody` schema.
@@ -6910,7 +6910,7 @@ impl ::std::fmt::Debug for EncryptionMapperAesConfiguration {
         f.debug_struct("EncryptionMapperAesConfiguration")
             .field("algorithm", &self.algorithm)
             .field("field_name_suffix", &self.field_name_suffix)
-            .field("key", &crate::support::Redacted)
+            .field("key", &super::support::Redacted)
             .field("mode", &self.mode)
             .field("padding", &self.padding)
             .field("target_field", &self.target_field)
@@ -6973,7 +6973,7 @@ impl ::serde::Serialize for EncryptionMapperAlgorithm {
 }
 impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAlgorithm {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Encryption
@@ -6994,10 +6994,10 @@ impl ::serde::Serialize for EncryptionMapperConfiguration {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
             Self::EncryptionMapperRsaConfiguration(value) => {
-                crate::support::serialize_tagged(serializer, "algorithm", "RSA", value)
+                super::support::serialize_tagged(serializer, "algorithm", "RSA", value)
             }
             Self::EncryptionMapperAesConfiguration(value) => {
-                crate::support::serialize_tagged(serializer, "algorithm", "AES", value)
+                super::support::serialize_tagged(serializer, "algorithm", "AES", value)
             }
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
@@ -7006,10 +7006,10 @@ impl ::serde::Serialize for EncryptionMapperConfiguration {
 impl<'de> ::serde::Deserialize<'de> for EncryptionMapperConfiguration {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-        let tag = crate::support::tag::<D::Error>(&value, "algorithm")?;
+        let tag = super::support::tag::<D::Error>(&value, "algorithm")?;
         match tag {
-            "RSA" => crate::support::variant(value).map(Self::EncryptionMapperRsaConfiguration),
-            "AES" => crate::support::variant(value).map(Self::EncryptionMapperAesConfiguration),
+            "RSA" => super::support::variant(value).map(Self::EncryptionMapperRsaConfiguration),
+            "AES" => super::support::variant(value).map(Self::EncryptionMapperAesConfiguration),
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
     }
@@ -7213,7 +7213,7 @@ impl ::serde::Serialize for FailureOrigin {
 }
 impl<'de> ::serde::Deserialize<'de> for FailureOrigin {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `FailureReason` schema.
@@ -7340,7 +7340,7 @@ impl ::serde::Serialize for FailureType {
 }
 impl<'de> ::serde::Deserialize<'de> for FailureType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `FieldAdd` schema.
@@ -7527,7 +7527,7 @@ impl ::std::fmt::Debug for GenerateContributionRequestBody {
             .field("connector_image_name", &self.connector_image_name)
             .field("contribution_description", &self.contribution_description)
             .field("custom_components", &self.custom_components)
-            .field("github_token", &crate::support::Redacted)
+            .field("github_token", &super::support::Redacted)
             .field("manifest_yaml", &self.manifest_yaml)
             .field("name", &self.name)
             .finish()
@@ -7629,7 +7629,7 @@ pub struct GroupCreateRequest {
     /// Optional description of the group
     ///
     /// Wire name `description`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The name of the group
     ///
@@ -7749,12 +7749,12 @@ pub struct GroupMembersResponse {
     /// Link to the next page of results
     ///
     /// Wire name `next`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub next: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Link to the previous page of results
     ///
     /// Wire name `previous`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub previous: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
 /// Exactly one of workspaceId or organizationId must be set, and the permissionType must match the chosen scope: workspace-scoped permission types require workspaceId, and organization-scoped permission types require organizationId.
@@ -7767,14 +7767,14 @@ pub struct GroupPermissionCreate {
     pub group_id: ::uuid::Uuid,
     /// Wire name `organizationId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "organizationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub organization_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
     /// Wire name `permissionType`. Required.
     #[serde(rename = "permissionType")]
     pub permission_type: PublicPermissionType,
     /// Wire name `workspaceId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub workspace_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
 }
 /// Root Type for GroupPermissionCreateRequest
@@ -7788,7 +7788,7 @@ pub struct GroupPermissionCreateRequest {
     ///
     /// Wire name `organizationId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "organizationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub organization_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
     /// Wire name `permissionType`. Required.
     #[serde(rename = "permissionType")]
@@ -7797,7 +7797,7 @@ pub struct GroupPermissionCreateRequest {
     ///
     /// Wire name `workspaceId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub workspace_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
 }
 /// The `GroupPermissionIdRequestBody` schema.
@@ -7822,7 +7822,7 @@ pub struct GroupPermissionRead {
     pub group_id: ::uuid::Uuid,
     /// Wire name `organizationId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "organizationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub organization_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
     /// Wire name `permissionId`. Required.
     #[serde(rename = "permissionId")]
@@ -7832,7 +7832,7 @@ pub struct GroupPermissionRead {
     pub permission_type: PermissionType,
     /// Wire name `workspaceId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub workspace_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
 }
 /// The `GroupPermissionReadList` schema.
@@ -7859,7 +7859,7 @@ pub struct GroupPermissionResponse {
     ///
     /// Wire name `organizationId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "organizationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub organization_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
     /// The ID of the permission
     ///
@@ -7873,7 +7873,7 @@ pub struct GroupPermissionResponse {
     ///
     /// Wire name `workspaceId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub workspace_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
 }
 /// Root Type for GroupPermissionsResponse
@@ -7892,7 +7892,7 @@ pub struct GroupPermissionsResponse {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GroupRead {
     /// Wire name `description`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Wire name `groupId`. Required.
     #[serde(rename = "groupId")]
@@ -7924,7 +7924,7 @@ pub struct GroupResponse {
     /// Optional description of the group
     ///
     /// Wire name `description`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The ID of the group
     ///
@@ -7952,7 +7952,7 @@ pub struct GroupResponse {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GroupUpdate {
     /// Wire name `description`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Wire name `groupId`. Required.
     #[serde(rename = "groupId")]
@@ -7970,7 +7970,7 @@ pub struct GroupUpdateRequest {
     /// The updated description of the group
     ///
     /// Wire name `description`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The updated name of the group
     ///
@@ -7990,12 +7990,12 @@ pub struct GroupsResponse {
     /// Link to the next page of results
     ///
     /// Wire name `next`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub next: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Link to the previous page of results
     ///
     /// Wire name `previous`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub previous: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
 /// Hashing
@@ -8157,7 +8157,7 @@ pub struct InstanceConfigurationResponse {
     pub initial_setup_complete: bool,
     /// Wire name `licenseExpirationDate`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "licenseExpirationDate")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub license_expiration_date: ::std::option::Option<::std::option::Option<i64>>,
     /// Wire name `licenseStatus`. Required.
     #[serde(rename = "licenseStatus")]
@@ -8387,7 +8387,7 @@ impl ::serde::Serialize for JobConfigType {
 }
 impl<'de> ::serde::Deserialize<'de> for JobConfigType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `JobCreate` schema.
@@ -8871,7 +8871,7 @@ impl ::serde::Serialize for JobStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for JobStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `JobStatusEnum` schema.
@@ -8951,7 +8951,7 @@ impl ::serde::Serialize for JobStatusEnum {
 }
 impl<'de> ::serde::Deserialize<'de> for JobStatusEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `JobSyncResultRead` schema.
@@ -9074,7 +9074,7 @@ impl ::serde::Serialize for JobType {
 }
 impl<'de> ::serde::Deserialize<'de> for JobType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Enum that describes the different types of jobs that the platform runs. When not specified, all job types are returned.
@@ -9141,7 +9141,7 @@ impl ::serde::Serialize for JobTypeEnum {
 }
 impl<'de> ::serde::Deserialize<'de> for JobTypeEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// sets resource requirements for a specific job type for an actor or actor definition. these values override the default, if both are set.
@@ -9308,7 +9308,7 @@ impl ::serde::Serialize for LicenseStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for LicenseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `Limit` schema.
@@ -9581,7 +9581,7 @@ impl ::serde::Serialize for LogFormatType {
 }
 impl<'de> ::serde::Deserialize<'de> for LogFormatType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `LogLevel` schema.
@@ -9652,7 +9652,7 @@ impl ::serde::Serialize for LogLevel {
 }
 impl<'de> ::serde::Deserialize<'de> for LogLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `LogRead` schema.
@@ -9728,7 +9728,7 @@ impl ::serde::Serialize for LogSource {
 }
 impl<'de> ::serde::Deserialize<'de> for LogSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// type/source of logs produced
@@ -9787,7 +9787,7 @@ impl ::serde::Serialize for LogType {
 }
 impl<'de> ::serde::Deserialize<'de> for LogType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `LogsRequestBody` schema.
@@ -9892,7 +9892,7 @@ impl ::serde::Serialize for MapperValidationErrorType {
 }
 impl<'de> ::serde::Deserialize<'de> for MapperValidationErrorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `MapperValidationResult` schema.
@@ -9935,10 +9935,10 @@ pub struct MigrateSecretStorageRequestBody {
 impl ::std::fmt::Debug for MigrateSecretStorageRequestBody {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("MigrateSecretStorageRequestBody")
-            .field("from_secret_storage_id", &crate::support::Redacted)
+            .field("from_secret_storage_id", &super::support::Redacted)
             .field("scope_id", &self.scope_id)
             .field("scope_type", &self.scope_type)
-            .field("to_secret_storage_id", &crate::support::Redacted)
+            .field("to_secret_storage_id", &super::support::Redacted)
             .finish()
     }
 }
@@ -10002,7 +10002,7 @@ impl ::serde::Serialize for NamespaceDefinitionEnum {
 }
 impl<'de> ::serde::Deserialize<'de> for NamespaceDefinitionEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Define the location where the data will be stored in the destination
@@ -10065,7 +10065,7 @@ impl ::serde::Serialize for NamespaceDefinitionEnumNoDefault {
 }
 impl<'de> ::serde::Deserialize<'de> for NamespaceDefinitionEnumNoDefault {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Method used for computing final namespace in destination
@@ -10128,7 +10128,7 @@ impl ::serde::Serialize for NamespaceDefinitionType {
 }
 impl<'de> ::serde::Deserialize<'de> for NamespaceDefinitionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `NonBreakingChangesPreference` schema.
@@ -10195,7 +10195,7 @@ impl ::serde::Serialize for NonBreakingChangesPreference {
 }
 impl<'de> ::serde::Deserialize<'de> for NonBreakingChangesPreference {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Set how Airbyte handles syncs when it detects a non-breaking schema change in the source
@@ -10263,7 +10263,7 @@ impl ::serde::Serialize for NonBreakingSchemaUpdatesBehaviorEnum {
 }
 impl<'de> ::serde::Deserialize<'de> for NonBreakingSchemaUpdatesBehaviorEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Set how Airbyte handles syncs when it detects a non-breaking schema change in the source
@@ -10331,7 +10331,7 @@ impl ::serde::Serialize for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
 }
 impl<'de> ::serde::Deserialize<'de> for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `NotFoundKnownExceptionInfo` schema.
@@ -10566,7 +10566,7 @@ impl ::serde::Serialize for NotificationTrigger {
 }
 impl<'de> ::serde::Deserialize<'de> for NotificationTrigger {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `NotificationType` schema.
@@ -10625,7 +10625,7 @@ impl ::serde::Serialize for NotificationType {
 }
 impl<'de> ::serde::Deserialize<'de> for NotificationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `NotificationWebhookConfigValidationRequestBody` schema.
@@ -10938,7 +10938,7 @@ impl ::serde::Serialize for OperatorType {
 }
 impl<'de> ::serde::Deserialize<'de> for OperatorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `OperatorWebhook` schema.
@@ -11442,7 +11442,7 @@ impl ::std::fmt::Debug for PartialSourceUpdate {
             .field("connection_configuration", &self.connection_configuration)
             .field("name", &self.name)
             .field("resource_allocation", &self.resource_allocation)
-            .field("secret_id", &crate::support::Redacted)
+            .field("secret_id", &super::support::Redacted)
             .field("source_id", &self.source_id)
             .finish()
     }
@@ -11716,7 +11716,7 @@ impl ::serde::Serialize for PermissionScope {
 }
 impl<'de> ::serde::Deserialize<'de> for PermissionScope {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Describes what actions/endpoints the permission entitles to
@@ -11833,7 +11833,7 @@ impl ::serde::Serialize for PermissionType {
 }
 impl<'de> ::serde::Deserialize<'de> for PermissionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `PermissionUpdate` schema.
@@ -12119,7 +12119,7 @@ impl ::serde::Serialize for PrivateLinkServiceType {
 }
 impl<'de> ::serde::Deserialize<'de> for PrivateLinkServiceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `PrivateLinkStatus` schema.
@@ -12211,7 +12211,7 @@ impl ::serde::Serialize for PrivateLinkStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for PrivateLinkStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Internal-only — partial update used by infra-worker activities. Only the supplied fields are written.
@@ -12279,7 +12279,7 @@ pub struct PublicAccessTokenResponse {
 impl ::std::fmt::Debug for PublicAccessTokenResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PublicAccessTokenResponse")
-            .field("access_token", &crate::support::Redacted)
+            .field("access_token", &super::support::Redacted)
             .field("expires_in", &self.expires_in)
             .field("token_type", &self.token_type)
             .finish()
@@ -12389,7 +12389,7 @@ impl ::serde::Serialize for PublicPermissionType {
 }
 impl<'de> ::serde::Deserialize<'de> for PublicPermissionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Root Type for RedirectUrlResponse
@@ -12460,7 +12460,7 @@ impl ::serde::Serialize for RefreshMode {
 }
 impl<'de> ::serde::Deserialize<'de> for RefreshMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `RegionCreateRequest` schema.
@@ -12595,7 +12595,7 @@ impl ::serde::Serialize for ReleaseStage {
 }
 impl<'de> ::serde::Deserialize<'de> for ReleaseStage {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// contains information about how a reset was configured. only populated if the job was a reset.
@@ -12736,19 +12736,17 @@ pub struct RowFilteringMapperConfiguration {
 #[derive(Debug, Clone, PartialEq)]
 pub enum RowFilteringOperation {
     /// `type`: `EQUAL`
-    RowFilteringOperationEqual(RowFilteringOperationEqual),
+    Equal(RowFilteringOperationEqual),
     /// `type`: `NOT`
-    RowFilteringOperationNot(RowFilteringOperationNot),
+    Not(RowFilteringOperationNot),
     /// A variant this version of the crate does not know; kept as JSON.
     Unknown(::serde_json::Value),
 }
 impl ::serde::Serialize for RowFilteringOperation {
     fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
         match self {
-            Self::RowFilteringOperationEqual(value) => {
-                crate::support::serialize_tagged(serializer, "type", "EQUAL", value)
-            }
-            Self::RowFilteringOperationNot(value) => crate::support::serialize_tagged(serializer, "type", "NOT", value),
+            Self::Equal(value) => super::support::serialize_tagged(serializer, "type", "EQUAL", value),
+            Self::Not(value) => super::support::serialize_tagged(serializer, "type", "NOT", value),
             Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
         }
     }
@@ -12756,10 +12754,10 @@ impl ::serde::Serialize for RowFilteringOperation {
 impl<'de> ::serde::Deserialize<'de> for RowFilteringOperation {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-        let tag = crate::support::tag::<D::Error>(&value, "type")?;
+        let tag = super::support::tag::<D::Error>(&value, "type")?;
         match tag {
-            "EQUAL" => crate::support::variant(value).map(Self::RowFilteringOperationEqual),
-            "NOT" => crate::support::variant(value).map(Self::RowFilteringOperationNot),
+            "EQUAL" => super::support::variant(value).map(Self::Equal),
+            "NOT" => super::support::variant(value).map(Self::Not),
             _ => ::std::result::Result::Ok(Self::Unknown(value)),
         }
     }
@@ -12856,7 +12854,7 @@ impl ::serde::Serialize for RowFilteringOperationType {
 }
 impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Default organization role granted to users provisioned by an SSO configuration. If omitted, defaults to organization_member.
@@ -12919,7 +12917,7 @@ impl ::serde::Serialize for SsoConfigDefaultRole {
 }
 impl<'de> ::serde::Deserialize<'de> for SsoConfigDefaultRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `SSOConfigRead` schema.
@@ -12959,7 +12957,7 @@ impl ::std::fmt::Debug for SsoConfigRead {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SsoConfigRead")
             .field("client_id", &self.client_id)
-            .field("client_secret", &crate::support::Redacted)
+            .field("client_secret", &super::support::Redacted)
             .field("company_identifier", &self.company_identifier)
             .field("default_role", &self.default_role)
             .field("email_domains", &self.email_domains)
@@ -13024,7 +13022,7 @@ impl ::serde::Serialize for SsoConfigStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for SsoConfigStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `SaveAttemptSyncConfigRequestBody` schema.
@@ -13136,7 +13134,7 @@ impl ::serde::Serialize for ScheduleTypeEnum {
 }
 impl<'de> ::serde::Deserialize<'de> for ScheduleTypeEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `ScheduleTypeWithBasicEnum` schema.
@@ -13199,7 +13197,7 @@ impl ::serde::Serialize for ScheduleTypeWithBasicEnum {
 }
 impl<'de> ::serde::Deserialize<'de> for ScheduleTypeWithBasicEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `SchemaChange` schema.
@@ -13262,7 +13260,7 @@ impl ::serde::Serialize for SchemaChange {
 }
 impl<'de> ::serde::Deserialize<'de> for SchemaChange {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `SchemaChangeBackfillPreference` schema.
@@ -13321,7 +13319,7 @@ impl ::serde::Serialize for SchemaChangeBackfillPreference {
 }
 impl<'de> ::serde::Deserialize<'de> for SchemaChangeBackfillPreference {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `ScimConfigResponse` schema.
@@ -13366,7 +13364,7 @@ impl ::std::fmt::Debug for ScimConfigResponse {
             .field("idp_provider", &self.idp_provider)
             .field("scim_base_url", &self.scim_base_url)
             .field("status", &self.status)
-            .field("token", &crate::support::Redacted)
+            .field("token", &super::support::Redacted)
             .field("updated_at", &self.updated_at)
             .finish()
     }
@@ -13431,7 +13429,7 @@ impl ::serde::Serialize for ScimConfigStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for ScimConfigStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `ScimIdpProvider` schema.
@@ -13490,7 +13488,7 @@ impl ::serde::Serialize for ScimIdpProvider {
 }
 impl<'de> ::serde::Deserialize<'de> for ScimIdpProvider {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `ScopeId` schema.
@@ -13553,7 +13551,7 @@ impl ::serde::Serialize for ScopeType {
 }
 impl<'de> ::serde::Deserialize<'de> for ScopeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `ScopedConfigurationContextRequestBody` schema.
@@ -13817,7 +13815,7 @@ impl ::std::fmt::Debug for SecretPersistenceConfig {
             .field("configuration", &self.configuration)
             .field("scope_id", &self.scope_id)
             .field("scope_type", &self.scope_type)
-            .field("secret_persistence_type", &crate::support::Redacted)
+            .field("secret_persistence_type", &super::support::Redacted)
             .finish()
     }
 }
@@ -13905,7 +13903,7 @@ impl ::serde::Serialize for SecretPersistenceType {
 }
 impl<'de> ::serde::Deserialize<'de> for SecretPersistenceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Object representing a secret storage create request
@@ -13940,7 +13938,7 @@ impl ::std::fmt::Debug for SecretStorageCreateRequestBody {
             .field("is_configured_from_environment", &self.is_configured_from_environment)
             .field("scope_id", &self.scope_id)
             .field("scope_type", &self.scope_type)
-            .field("secret_storage_type", &crate::support::Redacted)
+            .field("secret_storage_type", &super::support::Redacted)
             .finish()
     }
 }
@@ -13959,7 +13957,7 @@ pub struct SecretStorageIdRequestBody {
 }
 impl ::std::fmt::Debug for SecretStorageIdRequestBody {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SecretStorageIdRequestBody").field("secret_storage_id", &crate::support::Redacted).finish()
+        f.debug_struct("SecretStorageIdRequestBody").field("secret_storage_id", &super::support::Redacted).finish()
     }
 }
 /// Request body for listing secret storage
@@ -14005,7 +14003,7 @@ impl ::std::fmt::Debug for SecretStorageRead {
             .field("is_configured_from_environment", &self.is_configured_from_environment)
             .field("scope_id", &self.scope_id)
             .field("scope_type", &self.scope_type)
-            .field("secret_storage_type", &crate::support::Redacted)
+            .field("secret_storage_type", &super::support::Redacted)
             .finish()
     }
 }
@@ -14020,7 +14018,7 @@ pub struct SecretStorageReadList {
 }
 impl ::std::fmt::Debug for SecretStorageReadList {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("SecretStorageReadList").field("secret_storages", &crate::support::Redacted).finish()
+        f.debug_struct("SecretStorageReadList").field("secret_storages", &super::support::Redacted).finish()
     }
 }
 /// The `SecretStorageType` schema.
@@ -14092,7 +14090,7 @@ impl ::serde::Serialize for SecretStorageType {
 }
 impl<'de> ::serde::Deserialize<'de> for SecretStorageType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Path to a field/column/property in a stream to be selected. For example, if the field to be selected is a database column called "foo", this will be ["foo"]. Use multiple path elements for nested schemas.
@@ -14122,7 +14120,7 @@ pub struct ServiceAccountTokenRequestBody {
 impl ::std::fmt::Debug for ServiceAccountTokenRequestBody {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ServiceAccountTokenRequestBody")
-            .field("secret", &crate::support::Redacted)
+            .field("secret", &super::support::Redacted)
             .field("service_account_id", &self.service_account_id)
             .finish()
     }
@@ -14274,7 +14272,7 @@ impl ::std::fmt::Debug for SourceCreate {
             .field("connection_configuration", &self.connection_configuration)
             .field("name", &self.name)
             .field("resource_allocation", &self.resource_allocation)
-            .field("secret_id", &crate::support::Redacted)
+            .field("secret_id", &super::support::Redacted)
             .field("source_definition_id", &self.source_definition_id)
             .field("workspace_id", &self.workspace_id)
             .finish()
@@ -14318,7 +14316,7 @@ impl ::std::fmt::Debug for SourceCreateRequest {
             .field("definition_id", &self.definition_id)
             .field("name", &self.name)
             .field("resource_allocation", &self.resource_allocation)
-            .field("secret_id", &crate::support::Redacted)
+            .field("secret_id", &super::support::Redacted)
             .field("workspace_id", &self.workspace_id)
             .finish()
     }
@@ -14638,7 +14636,7 @@ pub struct SourceIdWithSecretCoordinatesRequestBody {
 impl ::std::fmt::Debug for SourceIdWithSecretCoordinatesRequestBody {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SourceIdWithSecretCoordinatesRequestBody")
-            .field("include_secret_coordinates", &crate::support::Redacted)
+            .field("include_secret_coordinates", &super::support::Redacted)
             .field("source_id", &self.source_id)
             .finish()
     }
@@ -14747,7 +14745,7 @@ impl ::std::fmt::Debug for SourcePatchRequest {
             .field("configuration", &self.configuration)
             .field("name", &self.name)
             .field("resource_allocation", &self.resource_allocation)
-            .field("secret_id", &crate::support::Redacted)
+            .field("secret_id", &super::support::Redacted)
             .field("workspace_id", &self.workspace_id)
             .finish()
     }
@@ -15022,7 +15020,7 @@ impl ::std::fmt::Debug for SourceUpdate {
             .field("connection_configuration", &self.connection_configuration)
             .field("name", &self.name)
             .field("resource_allocation", &self.resource_allocation)
-            .field("secret_id", &crate::support::Redacted)
+            .field("secret_id", &super::support::Redacted)
             .field("source_id", &self.source_id)
             .finish()
     }
@@ -15296,7 +15294,7 @@ impl ::serde::Serialize for StreamMapperType {
 }
 impl<'de> ::serde::Deserialize<'de> for StreamMapperType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Primary key changed
@@ -15508,7 +15506,7 @@ impl ::serde::Serialize for StreamStatusIncompleteRunCause {
 }
 impl<'de> ::serde::Deserialize<'de> for StreamStatusIncompleteRunCause {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `StreamStatusJobType` schema.
@@ -15567,7 +15565,7 @@ impl ::serde::Serialize for StreamStatusJobType {
 }
 impl<'de> ::serde::Deserialize<'de> for StreamStatusJobType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `StreamStatusListRequestBody` schema.
@@ -15742,7 +15740,7 @@ impl ::serde::Serialize for StreamStatusRunState {
 }
 impl<'de> ::serde::Deserialize<'de> for StreamStatusRunState {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `StreamStatusUpdateRequestBody` schema.
@@ -15934,7 +15932,7 @@ impl ::serde::Serialize for SupportLevel {
 }
 impl<'de> ::serde::Deserialize<'de> for SupportLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `SupportState` schema.
@@ -15997,7 +15995,7 @@ impl ::serde::Serialize for SupportState {
 }
 impl<'de> ::serde::Deserialize<'de> for SupportState {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `SyncInput` schema.
@@ -16072,7 +16070,7 @@ impl ::serde::Serialize for SyncMode {
 }
 impl<'de> ::serde::Deserialize<'de> for SyncMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `SynchronousJobRead` schema.
@@ -16335,7 +16333,7 @@ impl ::std::fmt::Debug for UpdateSsoCredentialsRequestBody {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UpdateSsoCredentialsRequestBody")
             .field("client_id", &self.client_id)
-            .field("client_secret", &crate::support::Redacted)
+            .field("client_secret", &super::support::Redacted)
             .field("organization_id", &self.organization_id)
             .finish()
     }
@@ -16615,7 +16613,7 @@ impl ::serde::Serialize for UserInvitationStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for UserInvitationStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `UserRead` schema.
@@ -16752,7 +16750,7 @@ impl ::serde::Serialize for UserStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for UserStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `UserUpdate` schema.
@@ -16843,7 +16841,7 @@ pub struct ValidateSsoTokenRequestBody {
 impl ::std::fmt::Debug for ValidateSsoTokenRequestBody {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ValidateSsoTokenRequestBody")
-            .field("access_token", &crate::support::Redacted)
+            .field("access_token", &super::support::Redacted)
             .field("organization_id", &self.organization_id)
             .finish()
     }
@@ -17177,7 +17175,7 @@ impl ::serde::Serialize for WebBackendConnectionListSortKey {
 }
 impl<'de> ::serde::Deserialize<'de> for WebBackendConnectionListSortKey {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `WebBackendConnectionRead` schema.
@@ -17301,7 +17299,7 @@ pub struct WebBackendConnectionRead {
     ///
     /// Wire name `statusReason`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     #[serde(rename = "statusReason")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub status_reason: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Wire name `syncCatalog`. Required.
     #[serde(rename = "syncCatalog")]
@@ -17421,7 +17419,7 @@ pub struct WebBackendConnectionUpdate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub on_demand_enabled: ::std::option::Option<bool>,
     /// Wire name `operations`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub operations: ::std::option::Option<::std::option::Option<::std::vec::Vec<WebBackendOperationCreateOrUpdate>>>,
     /// Prefix that will be prepended to the name of each stream when it is written to the destination.
     ///
@@ -17459,7 +17457,7 @@ pub struct WebBackendConnectionUpdate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_catalog: ::std::option::Option<AirbyteCatalog>,
     /// Wire name `tags`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "crate::support::double_option")]
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none", with = "super::support::double_option")]
     pub tags: ::std::option::Option<::std::option::Option<::std::vec::Vec<Tag>>>,
 }
 /// The `WebBackendCronExpressionDescription` schema.
@@ -17630,7 +17628,7 @@ impl ::std::fmt::Debug for WebappConfigResponse {
         f.debug_struct("WebappConfigResponse")
             .field("coral_agents_api_url", &self.coral_agents_api_url)
             .field("datadog_application_id", &self.datadog_application_id)
-            .field("datadog_client_token", &crate::support::Redacted)
+            .field("datadog_client_token", &super::support::Redacted)
             .field("datadog_env", &self.datadog_env)
             .field("datadog_service", &self.datadog_service)
             .field("datadog_site", &self.datadog_site)
@@ -17640,7 +17638,7 @@ impl ::std::fmt::Debug for WebappConfigResponse {
             .field("keycloak_base_url", &self.keycloak_base_url)
             .field("launchdarkly_key", &self.launchdarkly_key)
             .field("osano_key", &self.osano_key)
-            .field("segment_token", &crate::support::Redacted)
+            .field("segment_token", &super::support::Redacted)
             .field("sonar_api_url", &self.sonar_api_url)
             .field("version", &self.version)
             .field("zendesk_key", &self.zendesk_key)
@@ -17698,7 +17696,7 @@ pub struct WebhookConfigWrite {
 impl ::std::fmt::Debug for WebhookConfigWrite {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("WebhookConfigWrite")
-            .field("auth_token", &crate::support::Redacted)
+            .field("auth_token", &super::support::Redacted)
             .field("custom_dbt_host", &self.custom_dbt_host)
             .field("name", &self.name)
             .field("validation_url", &self.validation_url)
@@ -17785,7 +17783,7 @@ impl ::serde::Serialize for WorkloadPriority {
 }
 impl<'de> ::serde::Deserialize<'de> for WorkloadPriority {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The `WorkspaceCreate` schema.
@@ -18436,7 +18434,7 @@ impl ::serde::Serialize for AdvancedAuthAuthFlowType {
 }
 impl<'de> ::serde::Deserialize<'de> for AdvancedAuthAuthFlowType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `ApplicationTokenRequestWithGrant.grant-type`.
@@ -18491,7 +18489,7 @@ impl ::serde::Serialize for ApplicationTokenRequestWithGrantGrantType {
 }
 impl<'de> ::serde::Deserialize<'de> for ApplicationTokenRequestWithGrantGrantType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `AttemptInfoRead.logs`.
@@ -18565,7 +18563,7 @@ impl ::serde::Serialize for AuthConfigurationMode {
 }
 impl<'de> ::serde::Deserialize<'de> for AuthConfigurationMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `CheckConnectionRead.status`.
@@ -18624,7 +18622,7 @@ impl ::serde::Serialize for CheckConnectionReadStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for CheckConnectionReadStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `CheckOperationRead.status`.
@@ -18683,7 +18681,7 @@ impl ::serde::Serialize for CheckOperationReadStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for CheckOperationReadStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `ConnectionSchedule.timeUnit`.
@@ -18754,7 +18752,7 @@ impl ::serde::Serialize for ConnectionScheduleTimeUnit {
 }
 impl<'de> ::serde::Deserialize<'de> for ConnectionScheduleTimeUnit {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `ConnectionScheduleData.basicSchedule`.
@@ -18836,7 +18834,7 @@ impl ::serde::Serialize for ConnectionScheduleDataBasicScheduleTimeUnit {
 }
 impl<'de> ::serde::Deserialize<'de> for ConnectionScheduleDataBasicScheduleTimeUnit {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `ConnectionScheduleData.cron`.
@@ -18928,7 +18926,7 @@ impl ::serde::Serialize for ConnectorBuilderAuxiliaryRequestType {
 }
 impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderAuxiliaryRequestType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The http method of the request ("GET", "POST", "PUT", or "PATCH")
@@ -18995,7 +18993,7 @@ impl ::serde::Serialize for ConnectorBuilderHttpRequestHttpMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderHttpRequestHttpMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `ConnectorBuilderProjectStreamRead.logs.Item`.
@@ -19078,7 +19076,7 @@ impl ::serde::Serialize for ConnectorBuilderProjectStreamReadLogsItemLevel {
 }
 impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderProjectStreamReadLogsItemLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `ConnectorBuilderProjectStreamRead.slices.Item`.
@@ -19193,7 +19191,7 @@ impl ::serde::Serialize for CustomerPortalRequestBodyFlow {
 }
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalRequestBodyFlow {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Requested self-serve plan when initiating setup checkout. Defaults to standard for backwards compatibility.
@@ -19252,7 +19250,7 @@ impl ::serde::Serialize for CustomerPortalRequestBodyPlan {
 }
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalRequestBodyPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `DataplaneHealthRead.status`.
@@ -19319,7 +19317,7 @@ impl ::serde::Serialize for DataplaneHealthReadStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for DataplaneHealthReadStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `DomainVerificationResponse.status`.
@@ -19386,7 +19384,7 @@ impl ::serde::Serialize for DomainVerificationResponseStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for DomainVerificationResponseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `DomainVerificationResponse.verificationMethod`.
@@ -19445,7 +19443,7 @@ impl ::serde::Serialize for DomainVerificationResponseVerificationMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for DomainVerificationResponseVerificationMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `EncryptionMapperAESConfiguration.mode`.
@@ -19520,7 +19518,7 @@ impl ::serde::Serialize for EncryptionMapperAesConfigurationMode {
 }
 impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `EncryptionMapperAESConfiguration.padding`.
@@ -19579,7 +19577,7 @@ impl ::serde::Serialize for EncryptionMapperAesConfigurationPadding {
 }
 impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationPadding {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `EndpointPrivateLinkServiceConfig.type`.
@@ -19634,7 +19632,7 @@ impl ::serde::Serialize for EndpointPrivateLinkServiceConfigType {
 }
 impl<'de> ::serde::Deserialize<'de> for EndpointPrivateLinkServiceConfigType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `FieldSpec.type`.
@@ -19751,7 +19749,7 @@ impl ::serde::Serialize for FieldSpecType {
 }
 impl<'de> ::serde::Deserialize<'de> for FieldSpecType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `FieldTransform.transformType`.
@@ -19814,7 +19812,7 @@ impl ::serde::Serialize for FieldTransformTransformType {
 }
 impl<'de> ::serde::Deserialize<'de> for FieldTransformTransformType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Hashing method
@@ -19895,7 +19893,7 @@ impl ::serde::Serialize for HashingMapperConfigurationMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for HashingMapperConfigurationMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `ImportRead.status`.
@@ -19954,7 +19952,7 @@ impl ::serde::Serialize for ImportReadStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for ImportReadStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `IndividualWorkspaceUsageRead.workspace`.
@@ -20025,7 +20023,7 @@ impl ::serde::Serialize for InitiateOauthRequestClientType {
 }
 impl<'de> ::serde::Deserialize<'de> for InitiateOauthRequestClientType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `InstanceConfigurationResponse.edition`.
@@ -20092,7 +20090,7 @@ impl ::serde::Serialize for InstanceConfigurationResponseEdition {
 }
 impl<'de> ::serde::Deserialize<'de> for InstanceConfigurationResponseEdition {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `InstanceConfigurationResponse.trackingStrategy`.
@@ -20151,7 +20149,7 @@ impl ::serde::Serialize for InstanceConfigurationResponseTrackingStrategy {
 }
 impl<'de> ::serde::Deserialize<'de> for InstanceConfigurationResponseTrackingStrategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `InvoiceRead.status`.
@@ -20222,7 +20220,7 @@ impl ::serde::Serialize for InvoiceReadStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for InvoiceReadStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The field to order by
@@ -20281,7 +20279,7 @@ impl ::serde::Serialize for JobListForWorkspacesRequestBodyOrderByField {
 }
 impl<'de> ::serde::Deserialize<'de> for JobListForWorkspacesRequestBodyOrderByField {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The order by method
@@ -20340,7 +20338,7 @@ impl ::serde::Serialize for JobListForWorkspacesRequestBodyOrderByMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for JobListForWorkspacesRequestBodyOrderByMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The field to order by
@@ -20399,7 +20397,7 @@ impl ::serde::Serialize for JobListRequestBodyOrderByField {
 }
 impl<'de> ::serde::Deserialize<'de> for JobListRequestBodyOrderByField {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// The order by method
@@ -20458,7 +20456,7 @@ impl ::serde::Serialize for JobListRequestBodyOrderByMethod {
 }
 impl<'de> ::serde::Deserialize<'de> for JobListRequestBodyOrderByMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `NotificationRead.status`.
@@ -20517,7 +20515,7 @@ impl ::serde::Serialize for NotificationReadStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for NotificationReadStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `OperatorWebhook.dbtCloud`.
@@ -20588,7 +20586,7 @@ impl ::serde::Serialize for OperatorWebhookWebhookType {
 }
 impl<'de> ::serde::Deserialize<'de> for OperatorWebhookWebhookType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `OrganizationInfoRead.billing`.
@@ -20668,7 +20666,7 @@ impl ::serde::Serialize for OrganizationInfoReadBillingAccountType {
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationInfoReadBillingAccountType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `OrganizationInfoRead.billing.paymentStatus`.
@@ -20744,7 +20742,7 @@ impl ::serde::Serialize for OrganizationInfoReadBillingPaymentStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationInfoReadBillingPaymentStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `OrganizationInfoRead.billing.subscriptionStatus`.
@@ -20807,7 +20805,7 @@ impl ::serde::Serialize for OrganizationInfoReadBillingSubscriptionStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationInfoReadBillingSubscriptionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `OrganizationPaymentConfigRead.paymentStatus`.
@@ -20883,7 +20881,7 @@ impl ::serde::Serialize for OrganizationPaymentConfigReadPaymentStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentConfigReadPaymentStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `OrganizationPaymentConfigRead.subscriptionStatus`.
@@ -20946,7 +20944,7 @@ impl ::serde::Serialize for OrganizationPaymentConfigReadSubscriptionStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentConfigReadSubscriptionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `OrganizationPaymentConfigRead.usageCategoryOverwrite`.
@@ -21005,7 +21003,7 @@ impl ::serde::Serialize for OrganizationPaymentConfigReadUsageCategoryOverwrite 
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentConfigReadUsageCategoryOverwrite {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `OrganizationPaymentConfigUpdateRequestBody.paymentStatus`.
@@ -21081,7 +21079,7 @@ impl ::serde::Serialize for OrganizationPaymentConfigUpdateRequestBodyPaymentSta
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `OrganizationPaymentConfigUpdateRequestBody.usageCategoryOverwrite`.
@@ -21140,7 +21138,7 @@ impl ::serde::Serialize for OrganizationPaymentConfigUpdateRequestBodyUsageCateg
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `OrganizationSubscriptionInfoRead.credits`.
@@ -21229,7 +21227,7 @@ impl ::serde::Serialize for OrganizationTrialStatusReadTrialStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for OrganizationTrialStatusReadTrialStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `PaymentInformationRead.customer`.
@@ -21309,7 +21307,7 @@ impl ::serde::Serialize for PermissionCheckReadStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for PermissionCheckReadStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `PublicAccessTokenResponse.token_type`.
@@ -21364,7 +21362,7 @@ impl ::serde::Serialize for PublicAccessTokenResponseTokenType {
 }
 impl<'de> ::serde::Deserialize<'de> for PublicAccessTokenResponseTokenType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `SourceDefinitionRead.sourceType`.
@@ -21431,7 +21429,7 @@ impl ::serde::Serialize for SourceDefinitionReadSourceType {
 }
 impl<'de> ::serde::Deserialize<'de> for SourceDefinitionReadSourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `SourceOAuthScopesRead.scopeJoinStrategy`.
@@ -21494,7 +21492,7 @@ impl ::serde::Serialize for SourceOAuthScopesReadScopeJoinStrategy {
 }
 impl<'de> ::serde::Deserialize<'de> for SourceOAuthScopesReadScopeJoinStrategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `StoragePrivateLinkServiceConfig.type`.
@@ -21549,7 +21547,7 @@ impl ::serde::Serialize for StoragePrivateLinkServiceConfigType {
 }
 impl<'de> ::serde::Deserialize<'de> for StoragePrivateLinkServiceConfigType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `StreamAttributeTransform.transformType`.
@@ -21604,7 +21602,7 @@ impl ::serde::Serialize for StreamAttributeTransformTransformType {
 }
 impl<'de> ::serde::Deserialize<'de> for StreamAttributeTransformTransformType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `StreamFieldStatusChanged.status`.
@@ -21663,7 +21661,7 @@ impl ::serde::Serialize for StreamFieldStatusChangedStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for StreamFieldStatusChangedStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `StreamTransform.transformType`.
@@ -21726,7 +21724,7 @@ impl ::serde::Serialize for StreamTransformTransformType {
 }
 impl<'de> ::serde::Deserialize<'de> for StreamTransformTransformType {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `StreamTransform.updateStream`.
@@ -21855,7 +21853,7 @@ impl ::serde::Serialize for UpdateOrganizationEntitlementPlanRequestBodyPlanName
 }
 impl<'de> ::serde::Deserialize<'de> for UpdateOrganizationEntitlementPlanRequestBodyPlanName {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `UploadRead.status`.
@@ -21914,7 +21912,7 @@ impl ::serde::Serialize for UploadReadStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for UploadReadStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// Inline schema at `WebBackendConnectionListFilters.statuses.Item`.
@@ -21981,7 +21979,7 @@ impl ::serde::Serialize for WebBackendConnectionListFiltersStatusesItem {
 }
 impl<'de> ::serde::Deserialize<'de> for WebBackendConnectionListFiltersStatusesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// ActorDefinitionCreateRequest
@@ -22130,7 +22128,7 @@ impl ::serde::Serialize for GetActorDefinitionResultResponseStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for GetActorDefinitionResultResponseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// ActorDefinitionUpdateRequest
@@ -22393,7 +22391,7 @@ impl ::serde::Serialize for GetCheckCommandOutputResponseStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for GetCheckCommandOutputResponseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// DiscoverCommandOutputRequest
@@ -22495,7 +22493,7 @@ impl ::serde::Serialize for GetDiscoverCommandOutputResponseStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for GetDiscoverCommandOutputResponseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// ReplicateCommandOutputRequest
@@ -22610,7 +22608,7 @@ impl ::serde::Serialize for GetSpecCommandOutputResponseStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for GetSpecCommandOutputResponseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// RunCheckCommandRequest
@@ -22862,7 +22860,7 @@ impl ::serde::Serialize for GetCommandStatusResponseStatus {
 }
 impl<'de> ::serde::Deserialize<'de> for GetCommandStatusResponseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-        crate::support::enum_str(deserializer).map(Self::from)
+        super::support::enum_str(deserializer).map(Self::from)
     }
 }
 /// CancelQueuedJobRequest
