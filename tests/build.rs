@@ -86,6 +86,12 @@ fn collect_examples(api: &Api) -> Vec<(String, Ty, String)> {
         }
     }
     for op in &api.operations {
+        for p in &op.parameters {
+            for (i, ex) in p.docs.examples.iter().enumerate() {
+                let at = format!("{} {} parameter `{}` example#{i}", op.method, op.path, p.wire);
+                out.push((at, p.ty.clone(), ex.to_string()));
+            }
+        }
         let bodies =
             op.request_body.iter().flat_map(|b| b.content.iter().map(|m| ("requestBody".to_string(), m))).chain(
                 op.responses.iter().flat_map(|r| r.content.iter().map(move |m| (format!("responses/{}", r.status), m))),
