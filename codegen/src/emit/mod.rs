@@ -53,19 +53,23 @@ pub fn header(api: &Api, comment: &str) -> String {
     )
 }
 
+/// Generated files are formatted by prettyplease here; `cargo fmt` on the
+/// workspace must leave them alone or `codegen --check` would see them stale.
+const SKIP_RUSTFMT: &str = "#![cfg_attr(rustfmt, rustfmt::skip)]\n";
+
 /// Parse, format and prefix with the header.
 pub fn format_rust(api: &Api, file: &str, tokens: TokenStream) -> Result<String, EmitError> {
     let parsed: syn::File =
         syn::parse2(tokens).map_err(|e| EmitError { file: file.to_string(), message: e.to_string() })?;
     let body = prettyplease::unparse(&parsed);
-    Ok(format!("{}\n{body}", header(api, "//")))
+    Ok(format!("{}{SKIP_RUSTFMT}\n{body}", header(api, "//")))
 }
 
 /// Format a hand-written runtime module shipped into generated crates.
 pub fn format_static(api: &Api, file: &str, source: &str) -> Result<String, EmitError> {
     let parsed: syn::File =
         syn::parse_str(source).map_err(|e| EmitError { file: file.to_string(), message: e.to_string() })?;
-    Ok(format!("{}\n{}", header(api, "//"), prettyplease::unparse(&parsed)))
+    Ok(format!("{}{SKIP_RUSTFMT}\n{}", header(api, "//"), prettyplease::unparse(&parsed)))
 }
 
 /// Turn text into a doc attribute list, one `#[doc]` per line.

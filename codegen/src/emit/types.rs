@@ -54,7 +54,7 @@ pub fn rust_ty(api: &Api, ty: &Ty, prefix: &TokenStream) -> TokenStream {
 }
 
 /// Which external crates a shape needs.
-fn deps_of(api: &Api, ty: &Ty, out: &mut BTreeSet<&'static str>) {
+fn deps_of(ty: &Ty, out: &mut BTreeSet<&'static str>) {
     match ty {
         Ty::Uuid => {
             out.insert("uuid");
@@ -62,7 +62,7 @@ fn deps_of(api: &Api, ty: &Ty, out: &mut BTreeSet<&'static str>) {
         Ty::DateTime | Ty::Date => {
             out.insert("chrono");
         }
-        Ty::Array(i) | Ty::Map(i) | Ty::Option(i) => deps_of(api, i, out),
+        Ty::Array(i) | Ty::Map(i) | Ty::Option(i) => deps_of(i, out),
         _ => {}
     }
 }
@@ -469,15 +469,15 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
         match &t.kind {
             TypeKind::Struct(s) => {
                 for f in s.fields.iter().chain(&s.flattened) {
-                    deps_of(api, &f.ty, &mut deps);
+                    deps_of(&f.ty, &mut deps);
                 }
                 if let Some(a) = &s.additional {
-                    deps_of(api, a, &mut deps);
+                    deps_of(a, &mut deps);
                 }
             }
-            TypeKind::Alias(ty) => deps_of(api, ty, &mut deps),
-            TypeKind::Untagged(u) => u.variants.iter().for_each(|v| deps_of(api, &v.ty, &mut deps)),
-            TypeKind::Tagged(u) => u.variants.iter().for_each(|v| deps_of(api, &v.ty, &mut deps)),
+            TypeKind::Alias(ty) => deps_of(ty, &mut deps),
+            TypeKind::Untagged(u) => u.variants.iter().for_each(|v| deps_of(&v.ty, &mut deps)),
+            TypeKind::Tagged(u) => u.variants.iter().for_each(|v| deps_of(&v.ty, &mut deps)),
             TypeKind::Enum(_) => {}
         }
         items.push(emit_type(&cx, t));

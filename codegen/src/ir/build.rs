@@ -188,7 +188,7 @@ impl<'a> Builder<'a> {
         let mut ids = Vec::new();
         for (name, s) in schemas {
             let ptr = join_pointer("#/components/schemas", name);
-            let id = self.alloc(&[name.clone()], &ptr);
+            let id = self.alloc(std::slice::from_ref(name), &ptr);
             if let Some(Some(t)) = self.types.get_mut(id.index()) {
                 t.component = true;
                 t.origin = name.clone();
@@ -212,11 +212,15 @@ impl<'a> Builder<'a> {
             }
             ReferenceOr::Item(schema) => {
                 let v = View::of(schema);
-                let kind = match self.kind_of(schema, &v, ctx, Some(id)) {
+                let mut nullable = v.data.nullable || v.enumeration.iter().any(Value::is_null);
+                let kind = match self.kind_of(schema, &v, ctx) {
                     Shape::Kind(k) => k,
+                    Shape::Ty(Ty::Option(inner)) => {
+                        nullable = true;
+                        TypeKind::Alias(*inner)
+                    }
                     Shape::Ty(ty) => TypeKind::Alias(ty),
                 };
-                let nullable = v.data.nullable || v.enumeration.iter().any(Value::is_null);
                 self.set(id, docs_of(v.data), v.data.deprecated, nullable, kind);
             }
         }
@@ -279,7 +283,8 @@ impl<'a> Builder<'a> {
         let v = View::of(schema);
         let nullable = v.data.nullable || v.enumeration.iter().any(Value::is_null);
         if !self.needs_name(&v) {
-            return match self.kind_of(schema, &v, ctx, None) {
+            return match self.kind_of(schema, &v, ctx) {
+                Shape::Ty(Ty::Option(inner)) => (*inner, true),
                 Shape::Ty(ty) => (ty, nullable),
                 // needs_name and kind_of agree; this arm keeps the builder total.
                 Shape::Kind(kind) => {
@@ -290,7 +295,7 @@ impl<'a> Builder<'a> {
             };
         }
         let id = self.alloc(&ctx.hint, &ctx.pointer);
-        let kind = match self.kind_of(schema, &v, ctx, Some(id)) {
+        let kind = match self.kind_of(schema, &v, ctx) {
             Shape::Kind(k) => k,
             Shape::Ty(t) => TypeKind::Alias(t),
         };
@@ -333,7 +338,7 @@ impl<'a> Builder<'a> {
             && v.items.is_none()
     }
 
-    fn kind_of(&mut self, schema: &Schema, v: &View, ctx: &Ctx, self_id: Option<TypeId>) -> Shape {
+    fn kind_of(&mut self, schema: &Schema, v: &View, ctx: &Ctx) -> Shape {
         if !v.all_of.is_empty() {
             if self.is_alias_all_of(v) {
                 for (i, m) in v.all_of.iter().enumerate() {
@@ -342,8 +347,9 @@ impl<'a> Builder<'a> {
                         ReferenceOr::Item(s) => !View::of(s).is_annotation_only(),
                     };
                     if shaped {
+                        // The member's own nullability travels with the alias.
                         let (ty, nullable) = self.ty_of(m, &ctx.at(format!("{}/allOf/{i}", ctx.pointer)));
-                        return Shape::Ty(if nullable && self_id.is_none() { ty } else { ty });
+                        return Shape::Ty(wrap_option(ty, nullable));
                     }
                 }
             }
@@ -583,8 +589,8 @@ impl<'a> Builder<'a> {
                 );
             }
         }
-        for (i, (ty, nullable)) in acc.unions.into_iter().enumerate() {
-            let name = scope.claim(if i == 0 { "variant" } else { "variant" });
+        for (ty, nullable) in acc.unions {
+            let name = scope.claim("variant");
             out.flattened.push(Field {
                 name,
                 wire: String::new(),
