@@ -158,8 +158,14 @@ pub fn enum_variant_names(values: &[&str]) -> (Vec<String>, String) {
 /// front (`RowFilteringOperation` + `RowFilteringOperationEqual` → `Equal`).
 pub fn variant_name(parent: &str, member: &str) -> String {
     let candidate = camel_ident(member, "Variant");
-    match candidate.strip_prefix(parent) {
-        Some(rest) if rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest.to_string(),
+    if let Some(rest) = candidate.strip_prefix(parent) {
+        if rest.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return rest.to_string();
+        }
+    }
+    // `HashingMapperConfiguration` in `MapperConfiguration` → `Hashing`.
+    match candidate.strip_suffix(parent) {
+        Some(rest) if !rest.is_empty() && rest.starts_with(|c: char| c.is_ascii_uppercase()) => rest.to_string(),
         _ => candidate,
     }
 }
@@ -239,6 +245,7 @@ mod tests {
         assert_eq!(variant_name("RowFilteringOperation", "RowFilteringOperationEqual"), "Equal");
         assert_eq!(variant_name("Foo", "Foobar"), "Foobar");
         assert_eq!(variant_name("Foo", "Bar"), "Bar");
+        assert_eq!(variant_name("MapperConfiguration", "HashingMapperConfiguration"), "Hashing");
         assert_eq!(synthesize_operation_id("GET", "/v1/workspaces/{workspaceId}"), "get_v1_workspaces_by_workspace_id");
         assert_eq!(synthesize_operation_id("get", "/"), "get_root");
     }

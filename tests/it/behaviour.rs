@@ -128,3 +128,13 @@ fn real_row_filtering_operation_roundtrips() {
     assert!(matches!(op, RowFilteringOperation::Not(_)));
     assert_eq!(back, v);
 }
+
+#[test]
+fn undeclared_discriminator_is_inferred() {
+    // Untagged decoding would take `Circle` for both (all other fields optional).
+    let (s, back): (b::Shape, _) = roundtrip(json!({"kind": "square", "side": 2.0}));
+    assert!(matches!(&s, b::Shape::Square(sq) if sq.side == Some(2.0)), "{s:?}");
+    assert_eq!(back, json!({"kind": "square", "side": 2.0}));
+    let (s, _): (b::Shape, _) = roundtrip(json!({"kind": "hexagon"}));
+    assert!(matches!(s, b::Shape::Unknown(_)));
+}

@@ -151,7 +151,7 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
             }
             Err(e) => return Err(e.into()),
         };
-        let warnings = output.diagnostics.iter().filter(|d| d.level != codegen::diag::Level::Error).count();
+        let warnings = output.diagnostics.iter().filter(|d| d.level == codegen::diag::Level::Warning).count();
         if a.explain {
             eprint!("{}", output.diagnostics);
             for r in &output.rewrites {

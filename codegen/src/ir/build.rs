@@ -526,10 +526,62 @@ impl<'a> Builder<'a> {
             let catch_all = scope.claim("Unknown");
             return TypeKind::Tagged(Tagged { property, variants: tagged, catch_all });
         }
+        if kind == UnionKind::OneOf {
+            if let Some((property, tags)) = self.implicit_discriminator(members) {
+                self.diags.note(
+                    ctx.pointer.clone(),
+                    format!("`oneOf` members each fix `{property}` to a distinct value; decoded as a union tagged by it"),
+                );
+                let variants = variants
+                    .into_iter()
+                    .zip(tags)
+                    .map(|((name, ty, _), tag)| TaggedVariant { name, tags: vec![tag], ty })
+                    .collect();
+                let catch_all = scope.claim("Unknown");
+                return TypeKind::Tagged(Tagged { property, variants, catch_all });
+            }
+        }
         // Catch-alls go last: untagged decoding takes the first variant that fits.
         let mut vs: Vec<Variant> = variants.into_iter().map(|(name, ty, _)| Variant { name, ty }).collect();
         vs.sort_by_key(|v| matches!(v.ty, Ty::Any | Ty::Object));
         TypeKind::Untagged(Untagged { kind, variants: vs })
+    }
+
+    /// A property that every member requires and pins to one string value,
+    /// distinct per member: a discriminator the spec did not declare.
+    fn implicit_discriminator(&self, members: &[ReferenceOr<Schema>]) -> Option<(String, Vec<String>)> {
+        if members.len() < 2 {
+            return None;
+        }
+        let objects: Vec<&serde_json::Map<String, Value>> = members
+            .iter()
+            .map(|m| match m {
+                ReferenceOr::Reference { reference } => {
+                    crate::load::resolve_pointer(self.raw, reference).and_then(Value::as_object)
+                }
+                ReferenceOr::Item(_) => None,
+            })
+            .collect::<Option<_>>()?;
+        let first = objects[0].get("required")?.as_array()?;
+        'candidates: for candidate in first.iter().filter_map(Value::as_str) {
+            let mut tags = Vec::new();
+            for obj in &objects {
+                let required = obj.get("required").and_then(Value::as_array);
+                if !required.is_some_and(|r| r.iter().any(|x| x == candidate)) {
+                    continue 'candidates;
+                }
+                let mut prop = obj.get("properties").and_then(|p| p.get(candidate));
+                if let Some(r) = prop.and_then(|p| p.get("$ref")).and_then(Value::as_str) {
+                    prop = crate::load::resolve_pointer(self.raw, r);
+                }
+                match prop.and_then(|p| p.get("enum")).and_then(Value::as_array).map(Vec::as_slice) {
+                    Some([Value::String(tag)]) if !tags.contains(tag) => tags.push(tag.clone()),
+                    _ => continue 'candidates,
+                }
+            }
+            return Some((candidate.to_string(), tags));
+        }
+        None
     }
 
     fn check_discriminator_property(&mut self, reference: &str, property: &str, ctx: &Ctx) {

@@ -1970,11 +1970,11 @@ pub type ManifestVersion = i64;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum MapperConfiguration {
-    HashingMapperConfiguration(HashingMapperConfiguration),
-    FieldFilteringMapperConfiguration(FieldFilteringMapperConfiguration),
-    FieldRenamingMapperConfiguration(FieldRenamingMapperConfiguration),
-    RowFilteringMapperConfiguration(RowFilteringMapperConfiguration),
-    EncryptionMapperConfiguration(EncryptionMapperConfiguration),
+    Hashing(HashingMapperConfiguration),
+    FieldFiltering(FieldFilteringMapperConfiguration),
+    FieldRenaming(FieldRenamingMapperConfiguration),
+    RowFiltering(RowFilteringMapperConfiguration),
+    Encryption(EncryptionMapperConfiguration),
 }
 /// Define the location where the data will be stored in the destination
 ///

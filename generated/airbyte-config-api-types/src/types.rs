@@ -10335,11 +10335,11 @@ pub type ManifestVersion = i64;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
 pub enum MapperConfiguration {
-    HashingMapperConfiguration(HashingMapperConfiguration),
-    FieldFilteringMapperConfiguration(FieldFilteringMapperConfiguration),
-    FieldRenamingMapperConfiguration(FieldRenamingMapperConfiguration),
-    RowFilteringMapperConfiguration(RowFilteringMapperConfiguration),
-    EncryptionMapperConfiguration(EncryptionMapperConfiguration),
+    Hashing(HashingMapperConfiguration),
+    FieldFiltering(FieldFilteringMapperConfiguration),
+    FieldRenaming(FieldRenamingMapperConfiguration),
+    RowFiltering(RowFilteringMapperConfiguration),
+    Encryption(EncryptionMapperConfiguration),
 }
 /// The `MapperValidationError` schema.
 ///
@@ -12696,12 +12696,46 @@ pub struct PrivateLinkReadList {
 ///
 /// Schema: `#/components/schemas/PrivateLinkServiceConfig`
 ///
-/// Decoded as the first variant, in this order, that accepts the value (`oneOf`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(untagged)]
+/// Tagged by `type`; a tag this version does not know decodes to `Unknown`.
+#[derive(Debug, Clone, PartialEq)]
 pub enum PrivateLinkServiceConfig {
-    EndpointPrivateLinkServiceConfig(EndpointPrivateLinkServiceConfig),
-    StoragePrivateLinkServiceConfig(StoragePrivateLinkServiceConfig),
+    /// `type`: `endpoint`
+    Endpoint(EndpointPrivateLinkServiceConfig),
+    /// `type`: `storage`
+    Storage(StoragePrivateLinkServiceConfig),
+    /// A variant this version of the crate does not know; kept as JSON.
+    Unknown(::serde_json::Value),
+}
+impl ::serde::Serialize for PrivateLinkServiceConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            Self::Endpoint(value) => {
+                super::support::serialize_tagged(serializer, "type", "endpoint", value)
+            }
+            Self::Storage(value) => {
+                super::support::serialize_tagged(serializer, "type", "storage", value)
+            }
+            Self::Unknown(value) => ::serde::Serialize::serialize(value, serializer),
+        }
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PrivateLinkServiceConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
+        let tag = super::support::tag::<D::Error>(&value, "type")?;
+        match tag {
+            "endpoint" => super::support::variant(value).map(Self::Endpoint),
+            "storage" => super::support::variant(value).map(Self::Storage),
+            _ => ::std::result::Result::Ok(Self::Unknown(value)),
+        }
+    }
 }
 /// The `PrivateLinkServiceType` schema.
 ///
