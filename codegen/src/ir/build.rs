@@ -130,6 +130,20 @@ fn docs_of(data: &openapiv3::SchemaData) -> Docs {
     }
 }
 
+/// Docs plus what the Rust type cannot say itself: a set is kept as a `Vec`
+/// (items need neither `Ord` nor `Hash`), so say that items are unique.
+fn docs_of_view(v: &View) -> Docs {
+    let mut docs = docs_of(v.data);
+    if v.unique_items || v.format.as_deref() == Some("set") {
+        let note = "Items are unique (a set); order is kept as sent.";
+        docs.description = Some(match docs.description.take() {
+            Some(d) => format!("{}\n\n{note}", d.trim_end()),
+            None => note.to_string(),
+        });
+    }
+    docs
+}
+
 fn ref_name(reference: &str) -> &str {
     reference.rsplit('/').next().unwrap_or(reference)
 }
@@ -221,7 +235,7 @@ impl<'a> Builder<'a> {
                     }
                     Shape::Ty(ty) => TypeKind::Alias(ty),
                 };
-                self.set(id, docs_of(v.data), v.data.deprecated, nullable, kind);
+                self.set(id, docs_of_view(&v), v.data.deprecated, nullable, kind);
             }
         }
     }
@@ -530,7 +544,9 @@ impl<'a> Builder<'a> {
             if let Some((property, tags)) = self.implicit_discriminator(members) {
                 self.diags.note(
                     ctx.pointer.clone(),
-                    format!("`oneOf` members each fix `{property}` to a distinct value; decoded as a union tagged by it"),
+                    format!(
+                        "`oneOf` members each fix `{property}` to a distinct value; decoded as a union tagged by it"
+                    ),
                 );
                 let variants = variants
                     .into_iter()
@@ -611,14 +627,13 @@ impl<'a> Builder<'a> {
         let mut scope = naming::Scope::with_reserved(&names.iter().map(|s| naming::unraw(s)).collect::<Vec<_>>());
         for ((wire, (prop, pctx)), name) in acc.props.iter().zip(names) {
             let (ty, nullable) = self.ty_of_boxed(prop, pctx);
-            let (data, format) = match prop {
+            let (data, format, docs) = match prop {
                 ReferenceOr::Item(s) => {
                     let v = View::of(s);
-                    (Some(s.schema_data.clone()), v.format)
+                    (Some(s.schema_data.clone()), v.format.clone(), docs_of_view(&v))
                 }
-                ReferenceOr::Reference { .. } => (None, None),
+                ReferenceOr::Reference { .. } => (None, None, Docs::default()),
             };
-            let docs = data.as_ref().map(docs_of).unwrap_or_default();
             out.fields.push(Field {
                 name,
                 wire: wire.clone(),

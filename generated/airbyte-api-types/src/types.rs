@@ -3382,6 +3382,8 @@ pub struct SelectedFieldInfo {
 }
 /// Paths to the fields that will be included in the configured catalog.
 ///
+/// Items are unique (a set); order is kept as sent.
+///
 /// Schema: `#/components/schemas/SelectedFields`
 pub type SelectedFields = ::std::vec::Vec<SelectedFieldInfo>;
 /// The values required to configure the source. The schema for this must match the schema return by source_definition_specifications/get for the source.
@@ -3598,6 +3600,8 @@ pub struct StreamConfiguration {
 /// Schema: `#/components/schemas/StreamConfigurations`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StreamConfigurations {
+    /// Items are unique (a set); order is kept as sent.
+    ///
     /// Wire name `streams`. Optional (`None` when absent).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub streams: ::std::option::Option<::std::vec::Vec<StreamConfiguration>>,

@@ -14922,6 +14922,8 @@ pub struct SelectedFieldInfo {
 }
 /// Paths to the fields that will be included in the configured catalog.
 ///
+/// Items are unique (a set); order is kept as sent.
+///
 /// Schema: `#/components/schemas/SelectedFields`
 pub type SelectedFields = ::std::vec::Vec<SelectedFieldInfo>;
 /// The `ServiceAccountTokenRequestBody` schema.
@@ -15999,6 +16001,8 @@ pub struct StreamConfiguration {
 /// Schema: `#/components/schemas/StreamConfigurations`
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct StreamConfigurations {
+    /// Items are unique (a set); order is kept as sent.
+    ///
     /// Wire name `streams`. Optional (`None` when absent).
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub streams: ::std::option::Option<::std::vec::Vec<StreamConfiguration>>,
