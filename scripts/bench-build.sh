@@ -20,9 +20,9 @@ for crate in "$@"; do
     start=$(date +%s.%N)
     cargo build -q -p "$crate"
     end=$(date +%s.%N)
-    samples+=("$(echo "$end - $start" | bc -l)")
+    samples+=("$(awk -v a="$start" -v b="$end" 'BEGIN {print b - a}')")
   done
   med=$(printf '%s\n' "${samples[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   [ -z "$base" ] && base=$med
-  printf '%-28s %10.2f %7.2fx\n' "$crate" "$med" "$(echo "$med / $base" | bc -l)"
+  printf '%-28s %10.2f %7.2fx\n' "$crate" "$med" "$(awk -v m="$med" -v b="$base" 'BEGIN {print m / b}')"
 done
