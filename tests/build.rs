@@ -17,6 +17,9 @@ use codegen::load::OverlayInput;
 use codegen::manifest::Manifest;
 use codegen::SpecInput;
 
+#[path = "build_server.rs"]
+mod build_server;
+
 fn main() {
     let here = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let root = here.parent().expect("tests/ sits in the workspace").to_path_buf();
@@ -26,6 +29,7 @@ fn main() {
     println!("cargo:rerun-if-changed={}", root.join("specs").display());
     examples(&root, &out);
     fixtures(&here.join("fixtures/valid"), &out);
+    build_server::server_fixtures(&here, &out);
 }
 
 fn examples(root: &Path, out: &Path) {
@@ -155,7 +159,8 @@ fn fixtures(dir: &Path, out: &Path) {
                 .collect();
             writeln!(code, "    pub mod {module} {{\n        #![allow(dead_code)]\n{body}    }}").unwrap();
         }
-        writeln!(code, "    pub use types::*;\n}}\n").unwrap();
+        // Fixtures that no behaviour test reads leave the re-export unused.
+        writeln!(code, "    #[allow(unused_imports)]\n    pub use types::*;\n}}\n").unwrap();
     }
     std::fs::write(out.join("fixtures.rs"), code).expect("write fixtures.rs");
 }

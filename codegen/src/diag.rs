@@ -62,11 +62,14 @@ impl fmt::Display for Diagnostic {
 pub struct Diagnostics {
     file: String,
     items: Vec<Diagnostic>,
+    /// (level, pointer, message) → index in `items`, for de-duplication
+    /// without a quadratic scan on documents with many findings.
+    index: std::collections::BTreeMap<(Level, String, String), usize>,
 }
 
 impl Diagnostics {
     pub fn new(file: impl Into<String>) -> Self {
-        Diagnostics { file: file.into(), items: Vec::new() }
+        Diagnostics { file: file.into(), items: Vec::new(), index: Default::default() }
     }
 
     pub fn file(&self) -> &str {
@@ -74,13 +77,22 @@ impl Diagnostics {
     }
 
     pub fn push(&mut self, level: Level, pointer: impl Into<String>, message: impl Into<String>) -> &mut Diagnostic {
+        let (pointer, message) = (pointer.into(), message.into());
+        // Stages may meet the same problem twice (the loader and the IR builder
+        // both see a dangling `$ref`): report it once.
+        let key = (level, pointer, message);
+        if let Some(&i) = self.index.get(&key) {
+            return &mut self.items[i];
+        }
+        self.index.insert(key.clone(), self.items.len());
+        let (level, pointer, message) = key;
         self.items.push(Diagnostic {
             level,
             file: self.file.clone(),
-            pointer: pointer.into(),
+            pointer,
             operation: None,
             line: None,
-            message: message.into(),
+            message,
             help: None,
         });
         let last = self.items.len() - 1;
@@ -100,7 +112,13 @@ impl Diagnostics {
     }
 
     pub fn extend(&mut self, other: Diagnostics) {
-        self.items.extend(other.items);
+        for d in other.items {
+            let key = (d.level, d.pointer.clone(), d.message.clone());
+            if !self.index.contains_key(&key) {
+                self.index.insert(key, self.items.len());
+                self.items.push(d);
+            }
+        }
     }
 
     pub fn has_errors(&self) -> bool {
@@ -113,6 +131,16 @@ impl Diagnostics {
 
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter().filter(|d| d.level == Level::Error)
+    }
+
+    /// Set the line of findings about this file that have a pointer but no
+    /// line yet, from `line_of(pointer)`.
+    pub fn fill_lines(&mut self, mut line_of: impl FnMut(&str) -> Option<usize>) {
+        for d in &mut self.items {
+            if d.line.is_none() && d.file == self.file && !d.pointer.is_empty() {
+                d.line = line_of(&d.pointer);
+            }
+        }
     }
 
     pub fn is_empty(&self) -> bool {

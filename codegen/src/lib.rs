@@ -4,11 +4,13 @@
 //! See ARCHITECTURE.md for the map and its invariants.
 
 pub mod diag;
+pub mod diff;
 pub mod emit;
 pub mod ir;
 pub mod load;
 pub mod manifest;
 pub mod naming;
+pub mod surface;
 
 /// Method names the generated client uses for itself; operations get numbered
 /// names instead of these.
@@ -56,9 +58,11 @@ pub enum Error {
 pub fn load_api(input: &SpecInput) -> Result<(ir::Api, Diagnostics, Vec<Rewrite>, usize), Error> {
     let mut diags = Diagnostics::new(input.file.clone());
     let Some(loaded) = load::load(&input.file, &input.bytes, &input.overlays, &mut diags) else {
+        load::add_lines(&input.bytes, &mut diags);
         return Err(Error::Spec(diags));
     };
     let api = ir::build::build(&loaded, &mut diags);
+    load::add_lines(&input.bytes, &mut diags);
     if diags.has_errors() {
         return Err(Error::Spec(diags));
     }
@@ -71,6 +75,9 @@ pub fn generate(input: &SpecInput) -> Result<Output, Error> {
     let mut files = Vec::new();
     for f in emit::types::emit(&api, &input.crates)? {
         files.push(GeneratedFile { path: PathBuf::from(&input.crates.types).join(f.path), contents: f.contents });
+    }
+    for f in emit::server::emit(&api, &input.crates)? {
+        files.push(GeneratedFile { path: PathBuf::from(&input.crates.server).join(f.path), contents: f.contents });
     }
     Ok(Output { files, diagnostics, rewrites, overlay_actions, api })
 }

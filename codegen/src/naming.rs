@@ -124,8 +124,14 @@ impl Scope {
             return candidate.to_string();
         }
         let snake = base.chars().next().is_some_and(|c| c.is_ascii_lowercase() || c == '_');
+        // `self_` and `Self_` (escaped keywords) number as `self_2`/`Self2`, not
+        // `self__2`/`Self_2`, which the case lints reject.
+        let stem = match base.trim_end_matches('_') {
+            "" => base,
+            trimmed => trimmed,
+        };
         for n in 2.. {
-            let next = if snake { format!("{base}_{n}") } else { format!("{base}{n}") };
+            let next = if snake { format!("{stem}_{n}") } else { format!("{stem}{n}") };
             if self.taken.insert(next.clone()) {
                 return next;
             }
@@ -235,6 +241,9 @@ mod tests {
         let (names, catch) = enum_variant_names(&["unknown", "Unknown", "a b", ""]);
         assert_eq!(names, ["Unknown", "Unknown2", "AB", "Empty"]);
         assert_eq!(catch, "Unknown3");
+        assert_eq!(field_names(&["self", "Self", "self_"], &[]), ["self_", "self_2", "self_3"]);
+        let mut scope = Scope::new();
+        assert_eq!([scope.claim("Self_"), scope.claim("Self_")], ["Self_", "Self2"]);
     }
 
     #[test]

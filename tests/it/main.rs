@@ -2,5 +2,11 @@
 //! through the generated types, generated-code behaviour, fixture snapshots.
 
 mod behaviour;
+mod diff;
 mod examples;
 mod fixtures;
+mod surface;
+mod snapshots_fixtures;
+mod server;
+mod server_fixtures;
+mod server_spec;

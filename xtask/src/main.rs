@@ -5,6 +5,7 @@ use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use codegen::diff;
 use codegen::emit::CrateNames;
 use codegen::load::OverlayInput;
 use codegen::manifest::Manifest;
@@ -19,6 +20,20 @@ commands:
       --check writes nothing and fails when generated/ is stale
   codegen --spec FILE --out DIR [--name STEM] [--overlay FILE]... [--check] [--explain]
       generate crates for any OpenAPI 3.0/3.1 document (crates STEM-types…)
+  diff --base-rev REV [--spec NAME] [options]
+      breaking-change report: each manifest spec as pinned at git revision REV
+      (its bytes found by sha256 in specs/, ../shared/specs/ or
+      ../shared/specs/history/) against the spec pinned now
+  diff --base FILE --head FILE [--spec NAME] [options]
+      the same for two files; --spec NAME takes crate names, overlays and the
+      acknowledgements file from that manifest entry
+    options: --format text|markdown|json|github   (default text)
+             --fail-on error|warning|info|never   (default error)
+             --overlay FILE, --base-overlay FILE, --head-overlay FILE
+             --ack FILE   acknowledged fingerprints (default: the manifest's)
+             --output FILE
+    exit: 0 nothing reaches --fail-on, 1 something does, 2 usage, 3 a spec
+          fails to load
 ";
 
 fn main() -> ExitCode {
@@ -40,6 +55,7 @@ fn workspace_root() -> PathBuf {
 fn run(args: &[String]) -> Result<ExitCode> {
     match args.first().map(String::as_str) {
         Some("codegen") => codegen_cmd(&args[1..]),
+        Some("diff") => diff_cmd(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -188,4 +204,241 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[derive(Default)]
+struct DiffArgs {
+    base: Option<PathBuf>,
+    head: Option<PathBuf>,
+    base_rev: Option<String>,
+    spec: Option<String>,
+    overlays: Vec<PathBuf>,
+    base_overlays: Vec<PathBuf>,
+    head_overlays: Vec<PathBuf>,
+    format: Option<String>,
+    fail_on: Option<String>,
+    ack: Option<PathBuf>,
+    output: Option<PathBuf>,
+}
+
+fn parse_diff(args: &[String]) -> Result<DiffArgs> {
+    let mut a = DiffArgs::default();
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |flag: &str| it.next().cloned().with_context(|| format!("{flag} needs a value"));
+        match arg.as_str() {
+            "--base" => a.base = Some(value("--base")?.into()),
+            "--head" => a.head = Some(value("--head")?.into()),
+            "--base-rev" => a.base_rev = Some(value("--base-rev")?),
+            "--spec" => a.spec = Some(value("--spec")?),
+            "--overlay" => a.overlays.push(value("--overlay")?.into()),
+            "--base-overlay" => a.base_overlays.push(value("--base-overlay")?.into()),
+            "--head-overlay" => a.head_overlays.push(value("--head-overlay")?.into()),
+            "--format" => a.format = Some(value("--format")?),
+            "--fail-on" => a.fail_on = Some(value("--fail-on")?),
+            "--ack" => a.ack = Some(value("--ack")?.into()),
+            "--output" => a.output = Some(value("--output")?.into()),
+            other => bail!("unknown argument `{other}`\n{USAGE}"),
+        }
+    }
+    let files = a.base.is_some() || a.head.is_some();
+    if files && (a.base.is_none() || a.head.is_none()) {
+        bail!("--base and --head go together\n{USAGE}");
+    }
+    if files == a.base_rev.is_some() {
+        bail!("give either --base-rev REV or --base FILE --head FILE\n{USAGE}");
+    }
+    Ok(a)
+}
+
+/// One comparison to run: the two versions and how to name and judge them.
+struct DiffJob {
+    base: diff::SpecVersion,
+    head: diff::SpecVersion,
+    options: diff::Options,
+}
+
+fn diff_cmd(args: &[String]) -> Result<ExitCode> {
+    let a = parse_diff(args)?;
+    let format = match a.format.as_deref() {
+        None => diff::Format::Text,
+        Some(f) => diff::Format::parse(f).with_context(|| format!("unknown --format `{f}`\n{USAGE}"))?,
+    };
+    let fail_on = match a.fail_on.as_deref() {
+        None => Some(diff::Level::Error),
+        Some("never") => None,
+        Some(l) => Some(diff::Level::parse(l).with_context(|| format!("unknown --fail-on `{l}`\n{USAGE}"))?),
+    };
+    let root = workspace_root();
+    let mut jobs = Vec::new();
+    let mut skipped = Vec::new();
+    if let (Some(base), Some(head)) = (&a.base, &a.head) {
+        let manifest = if a.spec.is_some() { Some(Manifest::load(&root)?) } else { None };
+        let entry = match (&manifest, &a.spec) {
+            (Some(m), Some(name)) => {
+                Some(m.spec(name).with_context(|| format!("no spec named `{name}` in specs/manifest.toml"))?)
+            }
+            _ => None,
+        };
+        let mut common = a.overlays.clone();
+        if let Some(e) = entry {
+            common.splice(0..0, e.overlay_paths(&root));
+        }
+        let version = |path: &Path, extra: &[PathBuf]| -> Result<diff::SpecVersion> {
+            let overlays = read_overlays(&[common.as_slice(), extra].concat())?;
+            let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+            Ok(diff::SpecVersion { file: display_name(path), bytes, overlays })
+        };
+        let (name, crates) = match entry {
+            Some(e) => (e.name.clone(), entry_crates(e)),
+            None => {
+                let stem = head.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "api".into());
+                (stem.clone(), CrateNames::from_stem(&stem))
+            }
+        };
+        let ack = a.ack.clone().or_else(|| entry.and_then(|e| e.acknowledged_path(&root)));
+        jobs.push(DiffJob {
+            base: version(base, &a.base_overlays)?,
+            head: version(head, &a.head_overlays)?,
+            options: diff::Options { spec: name, crates, acknowledged: read_acks(ack.as_deref())? },
+        });
+    } else if let Some(rev) = &a.base_rev {
+        let manifest = Manifest::load(&root)?;
+        let old_text = git_show(&root, rev, codegen::manifest::MANIFEST_PATH)?;
+        let old = Manifest::parse(&old_text, Path::new(&format!("{rev}:{}", codegen::manifest::MANIFEST_PATH)))?;
+        for entry in &manifest.specs {
+            if a.spec.as_deref().is_some_and(|n| n != entry.name) {
+                continue;
+            }
+            let Some(before) = old.spec(&entry.name) else {
+                skipped.push(format!("{}: not in the manifest at {rev}; nothing to compare", entry.name));
+                continue;
+            };
+            let head_bytes = entry.resolve(&root)?;
+            let base_bytes = match find_by_sha256(&root, &before.sha256) {
+                Some(path) => std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?,
+                None => {
+                    eprintln!(
+                        "error: the `{}` spec pinned at {rev} (file {}, sha256 {}) is not in specs/, ../shared/specs/ \
+                         or ../shared/specs/history/; put a copy of those bytes in one of them",
+                        entry.name, before.file, before.sha256
+                    );
+                    return Ok(ExitCode::from(3));
+                }
+            };
+            let mut base_overlays = Vec::new();
+            for o in &before.overlays {
+                let path = format!("specs/{o}");
+                base_overlays.push(OverlayInput { file: format!("{rev}:{path}"), text: git_show(&root, rev, &path)? });
+            }
+            base_overlays.extend(read_overlays(&[a.overlays.as_slice(), &a.base_overlays].concat())?);
+            let mut head_overlays = read_overlays(&entry.overlay_paths(&root))?;
+            head_overlays.extend(read_overlays(&[a.overlays.as_slice(), &a.head_overlays].concat())?);
+            let ack = a.ack.clone().or_else(|| entry.acknowledged_path(&root));
+            jobs.push(DiffJob {
+                base: diff::SpecVersion {
+                    file: format!("{rev}:{}", before.file),
+                    bytes: base_bytes,
+                    overlays: base_overlays,
+                },
+                head: diff::SpecVersion { file: entry.file.clone(), bytes: head_bytes.bytes, overlays: head_overlays },
+                options: diff::Options {
+                    spec: entry.name.clone(),
+                    crates: entry_crates(entry),
+                    acknowledged: read_acks(ack.as_deref())?,
+                },
+            });
+        }
+        if jobs.is_empty() && skipped.is_empty() {
+            bail!("no spec named `{}` in specs/manifest.toml", a.spec.unwrap_or_default());
+        }
+    }
+    for s in &skipped {
+        eprintln!("note: {s}");
+    }
+
+    let mut reports = Vec::new();
+    for job in &jobs {
+        let mut loaded = Vec::new();
+        for v in [&job.base, &job.head] {
+            match diff::load(v) {
+                Ok(l) => loaded.push(l),
+                Err(diff::LoadError(diags)) => {
+                    eprint!("{diags}");
+                    eprintln!("error: {} has {} error(s); cannot compare it", v.file, diags.errors().count());
+                    return Ok(ExitCode::from(3));
+                }
+            }
+        }
+        reports.push(diff::compare(&loaded[0], &loaded[1], &job.options));
+    }
+    let rendered = if format == diff::Format::Json && reports.len() != 1 {
+        serde_json_array(&reports.iter().map(|r| diff::render(r, format)).collect::<Vec<_>>())
+    } else {
+        reports.iter().map(|r| diff::render(r, format)).collect::<Vec<_>>().join("\n")
+    };
+    match &a.output {
+        Some(path) => std::fs::write(path, &rendered).with_context(|| format!("writing {}", path.display()))?,
+        None => print!("{rendered}"),
+    }
+    for r in &reports {
+        let c = r.counts;
+        eprintln!(
+            "{}: {} error, {} warning, {} info ({} acknowledged)",
+            r.spec, c.error, c.warning, c.info, c.acknowledged
+        );
+    }
+    Ok(if reports.iter().any(|r| r.fails(fail_on)) { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn entry_crates(e: &codegen::manifest::SpecEntry) -> CrateNames {
+    CrateNames { types: e.crates.types.clone(), client: e.crates.client.clone(), server: e.crates.server.clone() }
+}
+
+/// Join already-rendered JSON objects into one array.
+fn serde_json_array(items: &[String]) -> String {
+    format!("[\n{}]\n", items.iter().map(|s| s.trim_end()).collect::<Vec<_>>().join(",\n"))
+}
+
+fn read_acks(path: Option<&Path>) -> Result<Vec<diff::Acknowledgement>> {
+    let Some(path) = path else { return Ok(Vec::new()) };
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(diff::parse_acknowledgements(&text, &display_name(path))?)
+}
+
+/// `git show REV:PATH` in the workspace.
+fn git_show(root: &Path, rev: &str, path: &str) -> Result<String> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .arg("show")
+        .arg(format!("{rev}:{path}"))
+        .output()
+        .context("running git")?;
+    if !out.status.success() {
+        bail!("git show {rev}:{path} failed: {}", String::from_utf8_lossy(&out.stderr).trim());
+    }
+    String::from_utf8(out.stdout).with_context(|| format!("{rev}:{path} is not utf-8"))
+}
+
+/// A spec file with the given sha256 in the places specs are kept (the git-
+/// ignored specs/, the shared checkout and its history), since spec bytes
+/// are never committed.
+fn find_by_sha256(root: &Path, sha256: &str) -> Option<PathBuf> {
+    let shared = root.join("..").join("shared").join("specs");
+    for dir in [root.join("specs"), shared.clone(), shared.join("history")] {
+        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        files.sort();
+        for f in files {
+            let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if !matches!(ext, "yaml" | "yml" | "json") || !f.is_file() {
+                continue;
+            }
+            if std::fs::read(&f).is_ok_and(|b| codegen::manifest::sha256_hex(&b) == sha256) {
+                return Some(f);
+            }
+        }
+    }
+    None
 }

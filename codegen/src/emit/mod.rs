@@ -4,6 +4,8 @@
 //! `syn::parse2::<syn::File>` and `prettyplease::unparse`, which both formats
 //! it and proves it is valid Rust.
 
+pub mod contract;
+pub mod server;
 pub mod types;
 
 use proc_macro2::TokenStream;

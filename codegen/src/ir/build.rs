@@ -30,6 +30,7 @@ pub fn build(loaded: &Loaded, diags: &mut Diagnostics) -> Api {
         by_pointer: BTreeMap::new(),
         type_names: naming::Scope::new(),
         in_progress: BTreeSet::new(),
+        ref_depth: 0,
     };
     b.components();
     let operations = b.operations();
@@ -101,6 +102,9 @@ struct Builder<'a> {
     type_names: naming::Scope,
     /// allOf members being merged (guards against allOf cycles).
     in_progress: BTreeSet<String>,
+    /// Nesting of non-component `$ref` targets being defined: bounds the
+    /// recursion a long chain of references into nested definitions causes.
+    ref_depth: usize,
 }
 
 /// Where a schema sits and what to call it if it needs a name.
@@ -247,6 +251,15 @@ impl<'a> Builder<'a> {
             return (Ty::Named(id), nullable);
         }
         // A reference outside components/schemas (into paths, nested definitions…).
+        if self.ref_depth >= MAX_REF_DEPTH {
+            self.diags
+                .error(ctx.pointer.clone(), format!("`$ref` chain through `{reference}` is nested too deeply"))
+                .with_help(format!(
+                    "the generator follows at most {MAX_REF_DEPTH} nested references outside `components/schemas`; \
+                     move the target into `components/schemas`"
+                ));
+            return (Ty::Any, false);
+        }
         let Some(schema) = self.lookup::<ReferenceOr<Schema>>(reference, &ctx.pointer) else {
             return (Ty::Any, false);
         };
@@ -258,21 +271,31 @@ impl<'a> Builder<'a> {
                 t.nullable = s.schema_data.nullable;
             }
         }
+        self.ref_depth += 1;
         self.define(id, &schema, &Ctx { hint, pointer: reference.to_string() });
+        self.ref_depth -= 1;
         let nullable = self.types[id.index()].as_ref().is_some_and(|t| t.nullable);
         (Ty::Named(id), nullable)
     }
 
     /// Resolve a local pointer in the raw document and read it as `T`.
     fn lookup<T: DeserializeOwned>(&mut self, reference: &str, from: &str) -> Option<T> {
+        if !reference.starts_with('#') {
+            // External: the loader has reported it with what to do.
+            return None;
+        }
         let Some(v) = crate::load::resolve_pointer(self.raw, reference) else {
-            self.diags.error(from, format!("`$ref` points to nothing: `{reference}`"));
+            self.diags
+                .error(from, format!("`$ref` points to nothing: `{reference}`"))
+                .with_help("fix the reference, or add an overlay action in the spec's patch file that does");
             return None;
         };
         match serde_json::from_value::<T>(v.clone()) {
             Ok(t) => Some(t),
             Err(e) => {
-                self.diags.error(from, format!("`$ref` target `{reference}` is not the expected kind of object: {e}"));
+                self.diags
+                    .error(from, format!("`$ref` target `{reference}` is not the expected kind of object: {e}"))
+                    .with_help("point the reference at an object of the kind used here (a parameter, a response…)");
                 None
             }
         }
@@ -604,11 +627,17 @@ impl<'a> Builder<'a> {
         let Some(target) = crate::load::resolve_pointer(self.raw, reference) else {
             return;
         };
-        if !has_property_deep(self.raw, target, property, 0) {
-            self.diags.warning(
-                ctx.pointer.clone(),
-                format!("discriminator property `{property}` is not declared by union member `{reference}`"),
-            );
+        // An error, not a warning: the specification requires every member to
+        // declare the property, and a member without it has no tag to write.
+        if !has_property_deep(self.raw, target, property, 0, &mut BTreeSet::new()) {
+            self.diags
+                .error(
+                    format!("{}/discriminator/propertyName", ctx.pointer),
+                    format!("discriminator property `{property}` is not declared by union member `{reference}`"),
+                )
+                .with_help(format!(
+                    "declare `{property}` (a string) in the properties of `{reference}`, or remove the discriminator"
+                ));
         }
     }
 
@@ -678,7 +707,9 @@ impl<'a> Builder<'a> {
 
     fn collect(&mut self, schema: &Schema, ctx: &Ctx, acc: &mut Merge, depth: usize) {
         if depth > 64 {
-            self.diags.error(ctx.pointer.clone(), "`allOf` nesting deeper than 64 levels");
+            self.diags
+                .error(ctx.pointer.clone(), "`allOf` nesting deeper than 64 levels")
+                .with_help("flatten the `allOf` chain; the generator stops at 64 levels");
             return;
         }
         let v = View::of(schema);
@@ -687,7 +718,15 @@ impl<'a> Builder<'a> {
             match m {
                 ReferenceOr::Reference { reference } => {
                     if !self.in_progress.insert(reference.clone()) {
-                        self.diags.error(mptr, format!("`allOf` includes itself through `{reference}`"));
+                        self.diags
+                            .error(mptr, format!("`allOf` includes itself through `{reference}`"))
+                            .with_help("remove the `allOf` member that leads back to this schema");
+                        continue;
+                    }
+                    // Included already (a diamond): merging again adds nothing
+                    // and would make diamonds cost exponential time.
+                    if !acc.merged.insert(reference.clone()) {
+                        self.in_progress.remove(reference);
                         continue;
                     }
                     if let Some(target) = self.lookup::<ReferenceOr<Schema>>(reference, &mptr) {
@@ -1002,7 +1041,7 @@ impl<'a> Builder<'a> {
             let hint = if status.is_success() && success_count == 1 {
                 "Response".to_string()
             } else {
-                format!("Response{status}")
+                format!("Response {status}")
             };
             let content = self.content(&resp.content, &ctx.child(&hint, "responses"), &format!("{rptr}/content"));
             let mut headers = Vec::new();
@@ -1107,10 +1146,15 @@ impl<'a> Builder<'a> {
             let mut schemes = Vec::new();
             for (name, scopes) in r {
                 if !known.contains(name) {
-                    let d = self.diags.error(
-                        format!("{ptr}/{i}"),
-                        format!("security scheme `{name}` is not defined in components.securitySchemes"),
-                    );
+                    let d = self
+                        .diags
+                        .error(
+                            format!("{ptr}/{i}"),
+                            format!("security scheme `{name}` is not defined in components.securitySchemes"),
+                        )
+                        .with_help(format!(
+                            "define `{name}` under `components.securitySchemes`, or remove it from this requirement"
+                        ));
                     if let Some(op) = op {
                         d.with_operation(op);
                     }
@@ -1174,6 +1218,8 @@ impl<'a> Builder<'a> {
     }
 }
 
+const MAX_REF_DEPTH: usize = 64;
+
 enum Shape {
     Ty(Ty),
     Kind(TypeKind),
@@ -1186,6 +1232,8 @@ struct Merge {
     additional: Option<Ty>,
     unions: Vec<(Ty, bool)>,
     hint: Vec<String>,
+    /// `allOf` references merged so far.
+    merged: BTreeSet<String>,
 }
 
 /// Inline property types are named after the struct being built, not after
@@ -1263,7 +1311,9 @@ fn const_property(s: &Schema, property: &str) -> Option<String> {
     }
 }
 
-fn has_property_deep(root: &Value, schema: &Value, property: &str, depth: usize) -> bool {
+/// `seen` holds the references already followed: each is explored once, so
+/// diamonds and cycles cost linear time instead of exponential.
+fn has_property_deep(root: &Value, schema: &Value, property: &str, depth: usize, seen: &mut BTreeSet<String>) -> bool {
     if depth > 32 {
         return true;
     }
@@ -1271,7 +1321,11 @@ fn has_property_deep(root: &Value, schema: &Value, property: &str, depth: usize)
         return false;
     };
     if let Some(Value::String(r)) = obj.get("$ref") {
-        return crate::load::resolve_pointer(root, r).is_some_and(|t| has_property_deep(root, t, property, depth + 1));
+        if !seen.insert(r.clone()) {
+            return false;
+        }
+        return crate::load::resolve_pointer(root, r)
+            .is_some_and(|t| has_property_deep(root, t, property, depth + 1, seen));
     }
     if obj.get("properties").and_then(|p| p.get(property)).is_some() {
         return true;
@@ -1279,7 +1333,7 @@ fn has_property_deep(root: &Value, schema: &Value, property: &str, depth: usize)
     ["allOf", "oneOf", "anyOf"].iter().any(|k| {
         obj.get(*k)
             .and_then(Value::as_array)
-            .is_some_and(|ms| ms.iter().any(|m| has_property_deep(root, m, property, depth + 1)))
+            .is_some_and(|ms| ms.iter().any(|m| has_property_deep(root, m, property, depth + 1, seen)))
     })
 }
 

@@ -4,6 +4,7 @@
 //! This is the only stage that sees the raw document. Everything it finds wrong
 //! goes into [`Diagnostics`] with a JSON pointer; it never panics on input.
 
+pub mod locate;
 pub mod normalize;
 pub mod overlay;
 pub mod refs;
@@ -34,14 +35,17 @@ pub struct Loaded {
     pub overlay_actions: usize,
 }
 
-/// Load a document. Returns `None` when an error makes further stages pointless;
-/// all findings (errors and warnings) are in `diags` either way.
+/// Load a document. Returns `None` when the document cannot be read as
+/// OpenAPI at all. `Some` does not mean error-free: dangling or external
+/// references leave a usable document, so the IR stage can still run and
+/// report its own problems (duplicate operationIds, path parameters…) in the
+/// same run. Callers check `diags.has_errors()` before emitting anything.
 pub fn load(file: &str, bytes: &[u8], overlays: &[OverlayInput], diags: &mut Diagnostics) -> Option<Loaded> {
     let sha256 = crate::manifest::sha256_hex(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            diags.error("", format!("document is not valid utf-8: {e}"));
+            diags.error("", format!("document is not valid utf-8: {e}")).with_help("save the document as UTF-8");
             return None;
         }
     };
@@ -55,7 +59,9 @@ pub fn load(file: &str, bytes: &[u8], overlays: &[OverlayInput], diags: &mut Dia
     let openapi_version = match root.get("openapi") {
         Some(Value::String(v)) => v.clone(),
         Some(_) => {
-            diags.error("#/openapi", "`openapi` must be a version string such as \"3.0.3\" or \"3.1.0\"");
+            diags
+                .error("#/openapi", "`openapi` must be a version string such as \"3.0.3\" or \"3.1.0\"")
+                .with_help("quote the version (`openapi: \"3.0\"` in YAML is a number)");
             return None;
         }
         None => {
@@ -88,11 +94,18 @@ pub fn load(file: &str, bytes: &[u8], overlays: &[OverlayInput], diags: &mut Dia
 
     let rewrites = normalize::normalize(&mut raw, is_31, diags);
     refs::check_refs(&raw, diags);
-    if diags.has_errors() {
-        return None;
-    }
-    let doc = deserialize(&raw, diags)?;
+    // Structural errors are collected even after reference errors, so one run
+    // reports both.
+    let doc = deserialize(&mut raw, diags)?;
     Some(Loaded { file: file.to_string(), sha256, openapi_version, raw, doc, rewrites, overlay_actions })
+}
+
+/// Give every diagnostic about the document (not about an overlay) the line
+/// its pointer leads to, where the text shows it.
+pub fn add_lines(bytes: &[u8], diags: &mut Diagnostics) {
+    let Ok(text) = std::str::from_utf8(bytes) else { return };
+    let locator = locate::Locator::new(text);
+    diags.fill_lines(|pointer| locator.line(pointer));
 }
 
 /// Parse JSON or YAML into a JSON tree; numeric and boolean mapping keys
@@ -125,55 +138,183 @@ pub fn parse_document(text: &str, diags: &mut Diagnostics) -> Option<Value> {
     match overlay::yaml_to_json(yaml) {
         Ok(v) => Some(v),
         Err(e) => {
-            diags.error("", format!("unsupported YAML content: {e}"));
+            // `yaml_to_json` says where as `at /pointer: message`.
+            let (pointer, message) = match e.strip_prefix("at ").and_then(|r| r.split_once(": ")) {
+                Some((p, m)) => (format!("#{p}"), m.to_string()),
+                None => (String::new(), e),
+            };
+            diags
+                .error(pointer, format!("unsupported YAML content: {message}"))
+                .with_help("use YAML that maps to JSON: string or number keys, no tags, finite numbers");
             None
         }
     }
 }
 
-fn deserialize(raw: &Value, diags: &mut Diagnostics) -> Option<openapiv3::OpenAPI> {
-    // Deserialise section by section so that one bad operation does not hide
-    // problems elsewhere: each failing path item or component is reported.
+fn deserialize(raw: &mut Value, diags: &mut Diagnostics) -> Option<openapiv3::OpenAPI> {
+    // Deserialise part by part so that one bad operation does not hide
+    // problems elsewhere: each failing operation, parameter, response or
+    // component is reported at the finest pointer the model gives. A failing
+    // path item or schema is then replaced by `{}` so that the later stages
+    // still run and report their own problems; other failing components stop
+    // here.
+    use openapiv3::ReferenceOr as R;
     let mut ok = true;
+    let mut stubs = Vec::new();
+    let mut known = Known(diags.errors().map(|d| d.pointer.clone()).collect());
     if let Some(root) = raw.as_object() {
         for section in ["paths", "webhooks"] {
             if let Some(Value::Object(paths)) = root.get(section) {
                 for (path, item) in paths {
                     let ptr = crate::diag::join_pointer(&format!("#/{section}"), path);
-                    ok &= check_part::<openapiv3::ReferenceOr<openapiv3::PathItem>>(item, &ptr, diags);
+                    if !check_path_item(item, &ptr, &mut known, diags) {
+                        stubs.push(ptr);
+                    }
                 }
             }
         }
         if let Some(Value::Object(components)) = root.get("components") {
-            if let Some(Value::Object(schemas)) = components.get("schemas") {
-                for (name, s) in schemas {
-                    let ptr = crate::diag::join_pointer("#/components/schemas", name);
-                    ok &= check_part::<openapiv3::ReferenceOr<openapiv3::Schema>>(s, &ptr, diags);
+            for (section, items) in components {
+                let Value::Object(items) = items else { continue };
+                let check: fn(&Value, &str, &mut Known, &mut Diagnostics) -> bool = match section.as_str() {
+                    "schemas" => check_part::<R<openapiv3::Schema>>,
+                    "parameters" => check_part::<R<openapiv3::Parameter>>,
+                    "responses" => check_part::<R<openapiv3::Response>>,
+                    "requestBodies" => check_part::<R<openapiv3::RequestBody>>,
+                    "headers" => check_part::<R<openapiv3::Header>>,
+                    "securitySchemes" => check_part::<R<openapiv3::SecurityScheme>>,
+                    "examples" => check_part::<R<openapiv3::Example>>,
+                    "pathItems" => check_path_item,
+                    _ => continue,
+                };
+                for (name, item) in items {
+                    let ptr = crate::diag::join_pointer(&format!("#/components/{section}"), name);
+                    if !check(item, &ptr, &mut known, diags) {
+                        if section == "schemas" {
+                            stubs.push(ptr);
+                        } else {
+                            ok = false;
+                        }
+                    }
                 }
             }
         }
     }
-    let result: Result<openapiv3::OpenAPI, _> = serde_path_to_error::deserialize(raw);
+    for ptr in &stubs {
+        if let Some(v) = raw.pointer_mut(&ptr[1..]) {
+            *v = Value::Object(serde_json::Map::new());
+        }
+    }
+    let result: Result<openapiv3::OpenAPI, _> = serde_path_to_error::deserialize(&*raw);
     match result {
         Ok(doc) => ok.then_some(doc),
         Err(e) => {
-            if ok {
+            if ok && stubs.is_empty() {
                 let ptr = path_to_pointer(&e.path().to_string());
-                diags.error(ptr, format!("not a valid OpenAPI document: {}", e.inner()));
+                diags
+                    .error(ptr, format!("not a valid OpenAPI document: {}", e.inner()))
+                    .with_help("give this object the fields and types the OpenAPI specification requires");
             }
             None
         }
     }
 }
 
-fn check_part<T: serde::de::DeserializeOwned>(v: &Value, ptr: &str, diags: &mut Diagnostics) -> bool {
+const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Check a path item operation by operation, and each operation's
+/// parameters, request body and responses on their own, so an error points at
+/// the piece that is wrong rather than at the whole path.
+fn check_path_item(item: &Value, ptr: &str, known: &mut Known, diags: &mut Diagnostics) -> bool {
+    use openapiv3::ReferenceOr as R;
+    let mut fine = true;
+    if let Some(obj) = item.as_object().filter(|o| !o.contains_key("$ref")) {
+        fine &= check_parameters(obj.get("parameters"), &format!("{ptr}/parameters"), known, diags);
+        for m in METHODS {
+            let Some(op) = obj.get(m).and_then(Value::as_object) else { continue };
+            let optr = format!("{ptr}/{m}");
+            fine &= check_parameters(op.get("parameters"), &format!("{optr}/parameters"), known, diags);
+            if let Some(body) = op.get("requestBody") {
+                fine &= check_item::<openapiv3::RequestBody>(body, &format!("{optr}/requestBody"), known, diags);
+            }
+            if let Some(Value::Object(responses)) = op.get("responses") {
+                for (code, r) in responses {
+                    let rptr = crate::diag::join_pointer(&format!("{optr}/responses"), code);
+                    fine &= check_item::<openapiv3::Response>(r, &rptr, known, diags);
+                }
+            }
+            fine &= check_part::<openapiv3::Operation>(&obj[m], &optr, known, diags);
+        }
+    }
+    // Whatever the pieces did not cover (the finer errors suppress this one).
+    check_part::<R<openapiv3::PathItem>>(item, ptr, known, diags) && fine
+}
+
+fn check_parameters(list: Option<&Value>, ptr: &str, known: &mut Known, diags: &mut Diagnostics) -> bool {
+    let Some(Value::Array(list)) = list else { return true };
+    let mut fine = true;
+    for (i, p) in list.iter().enumerate() {
+        fine &= check_item::<openapiv3::Parameter>(p, &format!("{ptr}/{i}"), known, diags);
+    }
+    fine
+}
+
+/// Check an object that may also be a `$ref`; the untagged `ReferenceOr`
+/// would hide where inside the object the problem is.
+fn check_item<T: serde::de::DeserializeOwned>(
+    v: &Value,
+    ptr: &str,
+    known: &mut Known,
+    diags: &mut Diagnostics,
+) -> bool {
+    if v.get("$ref").is_some() {
+        check_part::<openapiv3::ReferenceOr<T>>(v, ptr, known, diags)
+    } else {
+        check_part::<T>(v, ptr, known, diags)
+    }
+}
+
+/// Pointers that already have an error, to keep one error per problem.
+struct Known(std::collections::BTreeSet<String>);
+
+impl Known {
+    /// Whether `ptr`, one of its ancestors or one of its descendants has an error.
+    fn covers(&self, ptr: &str) -> bool {
+        let mut cur = ptr;
+        loop {
+            if self.0.contains(cur) {
+                return true;
+            }
+            match cur.rfind('/') {
+                Some(i) => cur = &cur[..i],
+                None => break,
+            }
+        }
+        let below = format!("{ptr}/");
+        self.0.range(below.clone()..).next().is_some_and(|k| k.starts_with(&below))
+    }
+}
+
+fn check_part<T: serde::de::DeserializeOwned>(
+    v: &Value,
+    ptr: &str,
+    known: &mut Known,
+    diags: &mut Diagnostics,
+) -> bool {
     let result: Result<T, _> = serde_path_to_error::deserialize(v);
     match result {
         Ok(_) => true,
         Err(e) => {
             let inner = path_to_pointer(&e.path().to_string());
             let full = if inner == "#" { ptr.to_string() } else { format!("{ptr}{}", &inner[1..]) };
-            diags.error(full, format!("invalid: {}", e.inner()));
+            // Normalisation or a finer check may already have said what is
+            // wrong here, in better words.
+            if !known.covers(&full) {
+                diags.error(full.clone(), format!("invalid value: {}", e.inner())).with_help(
+                    "fix the value at this pointer so that it has the type the OpenAPI specification gives this keyword",
+                );
+                known.0.insert(full);
+            }
             false
         }
     }

@@ -77,6 +77,11 @@ pub fn normalize(doc: &mut Value, is_31: bool, diags: &mut Diagnostics) -> Vec<R
     let Some(root) = doc.as_object_mut() else {
         return cx.rewrites;
     };
+    // 3.1 made `paths` optional (a document may hold only components or
+    // webhooks); the 3.0 model requires it. An empty map says the same thing.
+    if is_31 && !root.contains_key("paths") {
+        root.insert("paths".into(), Value::Object(Map::new()));
+    }
     if let Some(Value::Object(components)) = root.get_mut("components") {
         if let Some(Value::Object(schemas)) = components.get_mut("schemas") {
             for (name, s) in schemas.iter_mut() {
@@ -216,6 +221,7 @@ impl Cx<'_> {
                 .with_help("a schema must be a mapping (or `true`/`false` in OpenAPI 3.1)");
             return;
         };
+        self.check_keyword_types(obj, ptr);
         self.rewrite_schema_object(obj, ptr);
         // Recurse into subschemas after rewriting: rewrites may have created them.
         for key in ["properties", "patternProperties", "$defs", "definitions"] {
@@ -249,6 +255,38 @@ impl Cx<'_> {
                 for (i, m) in members.iter_mut().enumerate() {
                     self.schema(m, &format!("{ptr}/{key}/{i}"));
                 }
+            }
+        }
+    }
+
+    /// Keywords whose value has the wrong JSON type, each reported at its own
+    /// pointer (the model's deserialiser can only say which schema failed).
+    fn check_keyword_types(&mut self, obj: &Map<String, Value>, ptr: &str) {
+        for (k, v) in obj {
+            let expected = match k.as_str() {
+                "nullable" | "readOnly" | "writeOnly" | "deprecated" | "uniqueItems" => {
+                    (!v.is_boolean()).then_some("a boolean")
+                }
+                "required" => (!v.as_array().is_some_and(|a| a.iter().all(Value::is_string)))
+                    .then_some("an array of property names"),
+                "properties" | "patternProperties" | "discriminator" => (!v.is_object()).then_some("a mapping"),
+                "enum" | "allOf" | "oneOf" | "anyOf" => (!v.is_array()).then_some("an array"),
+                "type" if self.is_31 => (!v.is_string()
+                    && !v.as_array().is_some_and(|a| a.iter().all(Value::is_string)))
+                .then_some("a type name or an array of type names"),
+                "type" => (!v.is_string()).then_some("a type name (a string)"),
+                "format" | "title" | "description" | "pattern" => (!v.is_string()).then_some("a string"),
+                "minimum" | "maximum" | "multipleOf" => (!v.is_number()).then_some("a number"),
+                "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties" => {
+                    (!v.is_u64()).then_some("a non-negative integer")
+                }
+                "additionalProperties" => (!v.is_boolean() && !v.is_object()).then_some("a boolean or a schema"),
+                _ => None,
+            };
+            if let Some(expected) = expected {
+                self.diags
+                    .error(join_pointer(ptr, k), format!("`{k}` must be {expected}, not {}", json_kind(v)))
+                    .with_help(format!("change `{k}` to {expected}"));
             }
         }
     }
@@ -371,6 +409,19 @@ fn is_null_schema(v: &Value) -> bool {
             m.get("type").and_then(Value::as_str) == Some("null") && m.len() <= 3 && !m.contains_key("$ref")
         }
         _ => false,
+    }
+}
+
+/// What a JSON value is, for messages.
+fn json_kind(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("the boolean `{b}`"),
+        Value::Number(n) => format!("the number `{n}`"),
+        Value::String(s) if s.chars().count() <= 40 => format!("the string \"{s}\""),
+        Value::String(_) => "a string".into(),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "a mapping".into(),
     }
 }
 

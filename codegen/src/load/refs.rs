@@ -8,7 +8,7 @@ use crate::diag::{join_pointer, Diagnostics};
 /// Report dangling, external and cyclic references, all of them at once.
 pub fn check_refs(root: &Value, diags: &mut Diagnostics) {
     let mut refs = Vec::new();
-    collect(root, "#", &mut refs);
+    collect(root, "#", Mode::Object, &mut refs);
     for (at, target) in &refs {
         if !target.starts_with('#') {
             let file = target.split('#').next().unwrap_or_default();
@@ -27,30 +27,89 @@ pub fn check_refs(root: &Value, diags: &mut Diagnostics) {
             }
             Some(_) => {
                 if let Some(cycle) = ref_cycle(root, target) {
-                    diags.error(at.clone(), format!("`$ref` chain never reaches a value: {}", cycle.join(" → ")));
+                    diags
+                        .error(at.clone(), format!("`$ref` chain never reaches a value: {}", cycle.join(" → ")))
+                        .with_help("point one reference of the loop at a real definition instead of another `$ref`");
                 }
             }
         }
     }
 }
 
-fn collect(v: &Value, ptr: &str, out: &mut Vec<(String, String)>) {
+/// What the object being walked is, which decides which of its keys hold
+/// data (never references) rather than OpenAPI structure.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// A schema, operation, parameter… object.
+    Object,
+    /// A map from names to objects (`properties`, `responses`, `schemas`…):
+    /// its keys are names, so `default` or `example` there are not keywords.
+    Names,
+    /// A map of Example objects (or references to them).
+    Examples,
+    /// One Example object: its `value` is data.
+    Example,
+}
+
+/// Keys whose value maps names to objects.
+const NAME_MAPS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+    "schemas",
+    "parameters",
+    "headers",
+    "responses",
+    "requestBodies",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "pathItems",
+    "paths",
+    "webhooks",
+    "content",
+    "encoding",
+];
+
+fn collect(v: &Value, ptr: &str, mode: Mode, out: &mut Vec<(String, String)>) {
     match v {
         Value::Object(m) => {
-            if let Some(Value::String(r)) = m.get("$ref") {
-                out.push((ptr.to_string(), r.clone()));
+            if mode != Mode::Names {
+                if let Some(Value::String(r)) = m.get("$ref") {
+                    out.push((ptr.to_string(), r.clone()));
+                }
             }
             for (k, child) in m {
-                // Examples and extensions are data, not schema: a `$ref` key there is a value.
-                if k == "example" || k == "examples" || k == "default" || k == "enum" || k.starts_with("x-") {
-                    continue;
-                }
-                collect(child, &join_pointer(ptr, k), out);
+                let child_mode = match mode {
+                    Mode::Names => Mode::Object,
+                    Mode::Examples => Mode::Example,
+                    Mode::Object | Mode::Example => {
+                        // Examples, defaults, enums and extensions are data, not
+                        // structure: a `$ref` key there is a value.
+                        let data = matches!(k.as_str(), "example" | "enum" | "const" | "default")
+                            || k.starts_with("x-")
+                            || (mode == Mode::Example && k == "value")
+                            || (k == "examples" && !child.is_object());
+                        if data {
+                            continue;
+                        }
+                        if k == "examples" {
+                            Mode::Examples
+                        } else if NAME_MAPS.contains(&k.as_str()) && child.is_object() {
+                            Mode::Names
+                        } else {
+                            Mode::Object
+                        }
+                    }
+                };
+                collect(child, &join_pointer(ptr, k), child_mode, out);
             }
         }
         Value::Array(a) => {
             for (i, child) in a.iter().enumerate() {
-                collect(child, &format!("{ptr}/{i}"), out);
+                collect(child, &format!("{ptr}/{i}"), Mode::Object, out);
             }
         }
         _ => {}

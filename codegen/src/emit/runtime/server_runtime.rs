@@ -1,0 +1,913 @@
+//! Request handling shared by every operation, compiled once per server crate.
+//!
+//! One non-generic path turns an HTTP request into an [`Input`]: credentials,
+//! security requirements, path/query/header/cookie parameters, content type,
+//! body size, JSON syntax and the spec's schemas are all checked here, driven
+//! by the static operation table. The generated code per operation only moves
+//! the checked values into its typed request and its typed response back out,
+//! so a malformed request never reaches an implementation, and nothing a client
+//! sends can make the server panic.
+
+// One runtime serves every spec; each spec uses only some of its cases.
+#![allow(dead_code)]
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequestParts, RawPathParams, Request};
+use axum::http::{self, header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::routing::{on, MethodFilter, MethodRouter};
+use axum::Router;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use super::schema::{self, Problem, Ty};
+
+/// The HTTP response type of the router (axum's).
+pub type HttpResponse = axum::response::Response;
+
+/// A boxed, sendable future (what the object-safe side of the server trait returns).
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The generated entry point of one operation.
+pub(crate) type Call = fn(Arc<dyn super::ops::Erased>, Input) -> BoxFuture<'static, HttpResponse>;
+
+/// HTTP methods an operation can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Verb {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Verb {
+    fn filter(self) -> MethodFilter {
+        match self {
+            Verb::Get => MethodFilter::GET,
+            Verb::Put => MethodFilter::PUT,
+            Verb::Post => MethodFilter::POST,
+            Verb::Delete => MethodFilter::DELETE,
+            Verb::Options => MethodFilter::OPTIONS,
+            Verb::Head => MethodFilter::HEAD,
+            Verb::Patch => MethodFilter::PATCH,
+            Verb::Trace => MethodFilter::TRACE,
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Verb::Get => "GET",
+            Verb::Put => "PUT",
+            Verb::Post => "POST",
+            Verb::Delete => "DELETE",
+            Verb::Options => "OPTIONS",
+            Verb::Head => "HEAD",
+            Verb::Patch => "PATCH",
+            Verb::Trace => "TRACE",
+        }
+    }
+}
+
+/// One operation of the spec, as data.
+pub(crate) struct OpDef {
+    pub id: &'static str,
+    pub verb: Verb,
+    pub path: &'static str,
+    pub params: &'static [ParamDef],
+    pub body: Option<BodyDef>,
+    pub responses: &'static [ResponseDef],
+    /// Alternatives (OR) of scheme sets (AND), indexes into `SCHEMES`; empty: no auth.
+    pub security: &'static [&'static [usize]],
+    pub call: Call,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Location {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+impl Location {
+    fn as_str(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+            Location::Header => "header",
+            Location::Cookie => "cookie",
+        }
+    }
+}
+
+pub(crate) struct ParamDef {
+    pub wire: &'static str,
+    pub location: Location,
+    pub required: bool,
+    pub ty: Ty,
+    pub explode: bool,
+}
+
+pub(crate) struct BodyDef {
+    pub required: bool,
+    pub media: &'static [MediaDef],
+}
+
+/// How a body of one media type is read and written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Encoding {
+    Json,
+    Form,
+    Text,
+    Bytes,
+}
+
+pub(crate) struct MediaDef {
+    pub media_type: &'static str,
+    pub encoding: Encoding,
+    /// `None`: the spec gives no schema.
+    pub ty: Option<Ty>,
+    /// Examples from the spec, as JSON text.
+    pub examples: &'static [&'static str],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StatusDef {
+    Code(u16),
+    Range(u8),
+    Default,
+}
+
+pub(crate) struct ResponseDef {
+    pub status: StatusDef,
+    pub media: &'static [MediaDef],
+}
+
+impl OpDef {
+    /// The documented response for `status`: exact code, then range, then `default`.
+    pub(crate) fn response(&self, status: u16) -> Option<&'static ResponseDef> {
+        let r = self.responses;
+        r.iter()
+            .find(|d| d.status == StatusDef::Code(status))
+            .or_else(|| r.iter().find(|d| d.status == StatusDef::Range((status / 100) as u8)))
+            .or_else(|| r.iter().find(|d| d.status == StatusDef::Default))
+    }
+}
+
+/// A security scheme of the spec.
+pub(crate) struct SchemeDef {
+    pub name: &'static str,
+    pub kind: SchemeKind,
+}
+
+pub(crate) enum SchemeKind {
+    Basic,
+    Bearer,
+    /// Another `Authorization` scheme, by name (lowercase).
+    Http(&'static str),
+    ApiKey { location: Location, name: &'static str },
+}
+
+/// Settings of a router.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Config {
+    /// Largest request body accepted, in bytes (larger ones get `413`). Default 2 MiB.
+    pub body_limit: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config { body_limit: 2 * 1024 * 1024 }
+    }
+}
+
+impl Config {
+    /// Set [`Config::body_limit`].
+    pub fn body_limit(mut self, bytes: usize) -> Self {
+        self.body_limit = bytes;
+        self
+    }
+}
+
+/// Credentials a request carried, parsed for the spec's security schemes.
+/// The server only parses them; an implementation or a middleware decides.
+#[derive(Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Credentials {
+    /// The `Authorization` header.
+    pub authorization: Option<Authorization>,
+    /// API keys found, by security scheme name.
+    pub api_keys: Vec<(&'static str, String)>,
+}
+
+impl Credentials {
+    /// The bearer token, if the request sent one.
+    pub fn bearer(&self) -> Option<&str> {
+        match &self.authorization {
+            Some(Authorization::Bearer(token)) => Some(token),
+            _ => None,
+        }
+    }
+
+    /// User name and password of HTTP basic auth, if the request sent them.
+    pub fn basic(&self) -> Option<(&str, &str)> {
+        match &self.authorization {
+            Some(Authorization::Basic { username, password }) => Some((username, password)),
+            _ => None,
+        }
+    }
+
+    /// The API key sent for the security scheme called `scheme`.
+    pub fn api_key(&self, scheme: &str) -> Option<&str> {
+        self.api_keys.iter().find(|(s, _)| *s == scheme).map(|(_, v)| v.as_str())
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let keys: Vec<&str> = self.api_keys.iter().map(|(s, _)| *s).collect();
+        f.debug_struct("Credentials").field("authorization", &self.authorization).field("api_keys", &keys).finish()
+    }
+}
+
+/// A parsed `Authorization` header. `Debug` never shows the secret.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Authorization {
+    Bearer(String),
+    Basic { username: String, password: String },
+    Other { scheme: String, credentials: String },
+}
+
+impl fmt::Debug for Authorization {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Authorization::Bearer(_) => f.write_str("Bearer(<redacted>)"),
+            Authorization::Basic { username, .. } => {
+                f.debug_struct("Basic").field("username", username).field("password", &"<redacted>").finish()
+            }
+            Authorization::Other { scheme, .. } => write!(f, "Other({scheme:?}, <redacted>)"),
+        }
+    }
+}
+
+/// Everything about a request besides its typed parameters and body.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct RequestContext {
+    /// The spec's operationId.
+    pub operation_id: &'static str,
+    pub method: http::Method,
+    pub uri: Uri,
+    /// All request headers; credentials are marked sensitive (hidden by `Debug`).
+    pub headers: HeaderMap,
+    /// Request extensions, as left by middleware (for example an authenticated user).
+    pub extensions: http::Extensions,
+    pub credentials: Credentials,
+}
+
+impl RequestContext {
+    /// An empty context, for calling an implementation directly (in unit tests).
+    pub fn new(operation_id: &'static str) -> Self {
+        RequestContext {
+            operation_id,
+            method: http::Method::GET,
+            uri: Uri::default(),
+            headers: HeaderMap::new(),
+            extensions: http::Extensions::new(),
+            credentials: Credentials::default(),
+        }
+    }
+}
+
+/// Why a request was refused before reaching the implementation.
+#[derive(Debug)]
+pub(crate) struct Rejection {
+    status: StatusCode,
+    /// `path`, `query`, `header`, `cookie`, `body` or `request`.
+    location: &'static str,
+    /// The parameter name, or `""` for the body.
+    name: &'static str,
+    problems: Vec<Problem>,
+    challenge: Option<String>,
+}
+
+impl Rejection {
+    fn new(status: StatusCode, location: &'static str, name: &'static str, message: String) -> Self {
+        Rejection {
+            status,
+            location,
+            name,
+            problems: vec![Problem { pointer: String::new(), message }],
+            challenge: None,
+        }
+    }
+
+    pub(crate) fn missing_body() -> Rejection {
+        Rejection::new(StatusCode::BAD_REQUEST, "body", "", "missing request body".into())
+    }
+
+    fn field(&self, p: &Problem) -> String {
+        format!("{}{}", self.name, p.pointer)
+    }
+
+    /// The JSON error body: `status`, `error`, `message`, and `errors` naming each field;
+    /// reshaped to satisfy the error schema the operation documents for this status.
+    fn into_response(self, op: &OpDef) -> HttpResponse {
+        let errors: Vec<Value> = self
+            .problems
+            .iter()
+            .map(|p| {
+                let mut e = Map::new();
+                e.insert("in".into(), Value::String(self.location.into()));
+                e.insert("field".into(), Value::String(self.field(p)));
+                e.insert("message".into(), Value::String(p.message.clone()));
+                Value::Object(e)
+            })
+            .collect();
+        let message = match self.problems.first() {
+            Some(p) => {
+                let field = self.field(p);
+                let at = match (self.location, field.is_empty()) {
+                    ("request", _) => String::new(),
+                    ("body", true) => "request body: ".to_owned(),
+                    ("body", false) => format!("request body field `{field}`: "),
+                    (loc, _) => format!("{loc} parameter `{field}`: "),
+                };
+                let more = if self.problems.len() > 1 {
+                    format!(" (and {} more)", self.problems.len() - 1)
+                } else {
+                    String::new()
+                };
+                format!("{at}{}{more}", p.message)
+            }
+            None => String::from("invalid request"),
+        };
+        let mut response = error_response(op, self.status, message, errors);
+        if let Some(c) = self.challenge.and_then(|c| HeaderValue::from_str(&c).ok()) {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, c);
+        }
+        response
+    }
+}
+
+/// A JSON error body for `status`, in the operation's documented error shape when it has one.
+fn error_response(op: &OpDef, status: StatusCode, message: String, errors: Vec<Value>) -> HttpResponse {
+    let mut body = Map::new();
+    body.insert("status".into(), Value::from(status.as_u16()));
+    body.insert("error".into(), Value::String(status.canonical_reason().unwrap_or("error").into()));
+    body.insert("message".into(), Value::String(message));
+    body.insert("errors".into(), Value::Array(errors));
+    let mut body = Value::Object(body);
+    let mut content_type = "application/json";
+    let documented = op
+        .response(status.as_u16())
+        .and_then(|r| r.media.iter().find(|m| m.encoding == Encoding::Json))
+        .and_then(|m| m.ty.map(|ty| (m.media_type, ty)));
+    if let Some((media_type, ty)) = documented {
+        body = schema::conform(&ty, body);
+        content_type = media_type;
+    }
+    json(status.as_u16(), content_type, serde_json::to_vec(&body))
+}
+
+/// `501 Not Implemented` with a JSON body: what a server trait method answers by default.
+pub fn not_implemented(operation_id: &str) -> HttpResponse {
+    let body = serde_json::json!({
+        "status": 501,
+        "error": "Not Implemented",
+        "message": format!("operation `{operation_id}` is not implemented by this server"),
+        "errors": [],
+    });
+    json(501, "application/json", serde_json::to_vec(&body))
+}
+
+fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// A response with a JSON body already serialised (failure to serialise is a `500`).
+pub(crate) fn json(code: u16, content_type: &'static str, body: serde_json::Result<Vec<u8>>) -> HttpResponse {
+    match body {
+        Ok(bytes) => bytes_response(code, content_type, bytes),
+        Err(e) => {
+            let text = format!("{{\"status\":500,\"error\":\"Internal Server Error\",\"message\":{:?},\"errors\":[]}}", e.to_string());
+            bytes_response(500, "application/json", text.into_bytes())
+        }
+    }
+}
+
+/// A response with a body of the given media type.
+pub(crate) fn bytes_response(code: u16, content_type: &'static str, body: Vec<u8>) -> HttpResponse {
+    let mut response = HttpResponse::new(Body::from(body));
+    *response.status_mut() = status(code);
+    let content_type =
+        HeaderValue::from_str(content_type).unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    response.headers_mut().insert(header::CONTENT_TYPE, content_type);
+    response
+}
+
+/// A response without a body.
+pub(crate) fn empty(code: u16) -> HttpResponse {
+    let mut response = HttpResponse::new(Body::empty());
+    *response.status_mut() = status(code);
+    response
+}
+
+enum BodyValue {
+    Json(Value),
+    Bytes(Bytes),
+}
+
+/// A request that passed every check: parameters and body as validated JSON.
+pub(crate) struct Input {
+    op: &'static OpDef,
+    params: Vec<Option<Value>>,
+    /// Index of the media type in the operation's body definition, and the body.
+    body: Option<(usize, BodyValue)>,
+    context: RequestContext,
+}
+
+impl Input {
+    fn decode<T: DeserializeOwned>(&self, value: Value, location: &'static str, name: &'static str) -> Result<T, Rejection> {
+        serde_json::from_value(value).map_err(|e| {
+            Rejection::new(StatusCode::UNPROCESSABLE_ENTITY, location, name, e.to_string())
+        })
+    }
+
+    fn take_param(&mut self, i: usize) -> Option<(Value, &'static ParamDef)> {
+        let def = self.op.params.get(i)?;
+        self.params.get_mut(i).and_then(Option::take).map(|v| (v, def))
+    }
+
+    /// A required parameter (its presence was checked when the request came in).
+    pub(crate) fn param<T: DeserializeOwned>(&mut self, i: usize) -> Result<T, Rejection> {
+        match self.take_param(i) {
+            Some((v, def)) => self.decode(v, def.location.as_str(), def.wire),
+            None => Err(Rejection::new(StatusCode::BAD_REQUEST, "request", "", format!("missing parameter #{i}"))),
+        }
+    }
+
+    pub(crate) fn param_opt<T: DeserializeOwned>(&mut self, i: usize) -> Result<Option<T>, Rejection> {
+        match self.take_param(i) {
+            Some((v, def)) => self.decode(v, def.location.as_str(), def.wire).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Which of the operation's body media types the request used.
+    pub(crate) fn body_media(&self) -> Option<usize> {
+        self.body.as_ref().map(|(i, _)| *i)
+    }
+
+    pub(crate) fn body_json_opt<T: DeserializeOwned>(&mut self) -> Result<Option<T>, Rejection> {
+        match self.body.take() {
+            Some((_, BodyValue::Json(v))) => self.decode(v, "body", "").map(Some),
+            Some((_, BodyValue::Bytes(b))) => self.decode(Value::String(String::from_utf8_lossy(&b).into_owned()), "body", "").map(Some),
+            None => Ok(None),
+        }
+    }
+
+    pub(crate) fn body_json<T: DeserializeOwned>(&mut self) -> Result<T, Rejection> {
+        self.body_json_opt()?.ok_or_else(Rejection::missing_body)
+    }
+
+    pub(crate) fn body_bytes_opt(&mut self) -> Result<Option<Vec<u8>>, Rejection> {
+        Ok(match self.body.take() {
+            Some((_, BodyValue::Bytes(b))) => Some(b.to_vec()),
+            Some((_, BodyValue::Json(v))) => Some(v.to_string().into_bytes()),
+            None => None,
+        })
+    }
+
+    pub(crate) fn body_bytes(&mut self) -> Result<Vec<u8>, Rejection> {
+        self.body_bytes_opt()?.ok_or_else(Rejection::missing_body)
+    }
+
+    pub(crate) fn body_text_opt(&mut self) -> Result<Option<String>, Rejection> {
+        match self.body_bytes_opt()? {
+            Some(b) => String::from_utf8(b)
+                .map(Some)
+                .map_err(|_| Rejection::new(StatusCode::BAD_REQUEST, "body", "", "body is not valid UTF-8".into())),
+            None => Ok(None),
+        }
+    }
+
+    pub(crate) fn body_text(&mut self) -> Result<String, Rejection> {
+        self.body_text_opt()?.ok_or_else(Rejection::missing_body)
+    }
+
+    pub(crate) fn into_context(self) -> RequestContext {
+        self.context
+    }
+
+    /// Answer with the rejection instead of calling the implementation.
+    pub(crate) fn reject(self, rejection: Rejection) -> BoxFuture<'static, HttpResponse> {
+        let response = rejection.into_response(self.op);
+        Box::pin(std::future::ready(response))
+    }
+
+    pub(crate) fn context(&self) -> &RequestContext {
+        &self.context
+    }
+}
+
+/// What answers requests once they passed the checks.
+#[derive(Clone)]
+pub(crate) enum Backend {
+    Typed(Arc<dyn super::ops::Erased>),
+    Mock(Arc<super::mock::MockOptions>),
+}
+
+#[derive(Clone)]
+struct Endpoint {
+    backend: Backend,
+    op: &'static OpDef,
+    config: Arc<Config>,
+}
+
+/// A router with one route per operation of the spec (paths exactly as written).
+pub(crate) fn router(backend: Backend, config: Config) -> Router {
+    let config = Arc::new(config);
+    let mut routes: Vec<(&'static str, Option<MethodRouter>)> = Vec::new();
+    for op in super::tables::OPERATIONS {
+        let ep = Endpoint { backend: backend.clone(), op, config: config.clone() };
+        let handler = move |req: Request| handle(ep.clone(), req);
+        match routes.iter_mut().find(|(p, _)| *p == op.path) {
+            Some((_, mr)) => *mr = mr.take().map(|m| m.on(op.verb.filter(), handler)),
+            None => routes.push((op.path, Some(on(op.verb.filter(), handler)))),
+        }
+    }
+    let mut router = Router::new();
+    for (path, mr) in routes {
+        if let Some(mr) = mr {
+            router = router.route(path, mr);
+        }
+    }
+    router.fallback(route_not_found).method_not_allowed_fallback(method_not_allowed)
+}
+
+fn plain_error(code: u16, message: &str) -> HttpResponse {
+    let reason = status(code).canonical_reason().unwrap_or("error");
+    let body = serde_json::json!({ "status": code, "error": reason, "message": message, "errors": [] });
+    json(code, "application/json", serde_json::to_vec(&body))
+}
+
+async fn route_not_found() -> HttpResponse {
+    plain_error(404, "no operation has this path")
+}
+
+async fn method_not_allowed() -> HttpResponse {
+    plain_error(405, "the operation at this path has another method")
+}
+
+async fn handle(ep: Endpoint, req: Request) -> HttpResponse {
+    let op = ep.op;
+    let (mut parts, body) = req.into_parts();
+    let input = match prepare(op, &ep.config, &mut parts, body).await {
+        Ok(input) => input,
+        Err(rejection) => return rejection.into_response(op),
+    };
+    match &ep.backend {
+        Backend::Typed(api) => (op.call)(api.clone(), input).await,
+        Backend::Mock(options) => super::mock::respond(options, op, input.context()),
+    }
+}
+
+/// The media type of a `Content-Type` value, lowercase, without parameters.
+pub(crate) fn essence(value: &str) -> String {
+    value.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+}
+
+pub(crate) fn media_matches(pattern: &str, actual: &str) -> bool {
+    let pattern = pattern.to_ascii_lowercase();
+    if pattern == actual || pattern == "*/*" {
+        return true;
+    }
+    match pattern.strip_suffix("/*") {
+        Some(prefix) => actual.split('/').next() == Some(prefix),
+        None => false,
+    }
+}
+
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for c in text.trim_end_matches('=').bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+fn parse_authorization(value: &str) -> Option<Authorization> {
+    let (scheme, rest) = value.trim().split_once(' ')?;
+    let rest = rest.trim();
+    if scheme.eq_ignore_ascii_case("bearer") {
+        return Some(Authorization::Bearer(rest.to_owned()));
+    }
+    if scheme.eq_ignore_ascii_case("basic") {
+        let decoded = String::from_utf8(decode_base64(rest)?).ok()?;
+        let (username, password) = decoded.split_once(':')?;
+        return Some(Authorization::Basic { username: username.to_owned(), password: password.to_owned() });
+    }
+    Some(Authorization::Other { scheme: scheme.to_ascii_lowercase(), credentials: rest.to_owned() })
+}
+
+fn cookies(headers: &HeaderMap) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for value in headers.get_all(header::COOKIE) {
+        let Ok(text) = value.to_str() else { continue };
+        for pair in text.split(';') {
+            if let Some((k, v)) = pair.split_once('=') {
+                out.push((k.trim().to_owned(), v.trim().to_owned()));
+            }
+        }
+    }
+    out
+}
+
+fn credentials(
+    headers: &mut HeaderMap,
+    query: &[(String, String)],
+    cookies: &[(String, String)],
+) -> Result<Credentials, Rejection> {
+    let mut out = Credentials::default();
+    if let Some(value) = headers.get(header::AUTHORIZATION) {
+        let text = value.to_str().map_err(|_| {
+            Rejection::new(StatusCode::BAD_REQUEST, "header", "Authorization", "not valid text".into())
+        })?;
+        out.authorization = parse_authorization(text);
+    }
+    for scheme in super::tables::SCHEMES {
+        let SchemeKind::ApiKey { location, name } = scheme.kind else { continue };
+        let found = match location {
+            Location::Header => headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned),
+            Location::Query => query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()),
+            Location::Cookie => cookies.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()),
+            Location::Path => None,
+        };
+        if let Some(v) = found {
+            out.api_keys.push((scheme.name, v));
+        }
+        if location == Location::Header {
+            if let Some(v) = headers.get_mut(name) {
+                v.set_sensitive(true);
+            }
+        }
+    }
+    for name in [header::AUTHORIZATION, header::PROXY_AUTHORIZATION, header::COOKIE] {
+        if let Some(v) = headers.get_mut(&name) {
+            v.set_sensitive(true);
+        }
+    }
+    Ok(out)
+}
+
+fn satisfied(scheme: &SchemeDef, c: &Credentials) -> bool {
+    match &scheme.kind {
+        SchemeKind::Basic => c.basic().is_some(),
+        SchemeKind::Bearer => c.bearer().is_some(),
+        SchemeKind::Http(name) => {
+            matches!(&c.authorization, Some(Authorization::Other { scheme, .. }) if scheme == name)
+        }
+        SchemeKind::ApiKey { .. } => c.api_key(scheme.name).is_some(),
+    }
+}
+
+fn check_security(op: &OpDef, c: &Credentials) -> Result<(), Rejection> {
+    if op.security.is_empty() {
+        return Ok(());
+    }
+    let schemes = super::tables::SCHEMES;
+    let ok = op.security.iter().any(|set| set.iter().all(|&i| schemes.get(i).is_none_or(|s| satisfied(s, c))));
+    if ok {
+        return Ok(());
+    }
+    let mut names = Vec::new();
+    let mut challenge = None;
+    for set in op.security {
+        let n: Vec<&str> = set.iter().filter_map(|&i| schemes.get(i)).map(|s| s.name).collect();
+        names.push(n.join(" and "));
+        for &i in set.iter() {
+            let c = match schemes.get(i).map(|s| &s.kind) {
+                Some(SchemeKind::Bearer) => "Bearer",
+                Some(SchemeKind::Basic) => "Basic",
+                _ => continue,
+            };
+            challenge.get_or_insert(c.to_owned());
+        }
+    }
+    let mut r = Rejection::new(
+        StatusCode::UNAUTHORIZED,
+        "request",
+        "",
+        format!("missing credentials: this operation requires {}", names.join(" or ")),
+    );
+    r.challenge = challenge;
+    Err(r)
+}
+
+async fn read_body(body: Body, limit: usize) -> Result<Bytes, Rejection> {
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.is::<LengthLimitError>() => Err(Rejection::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body",
+            "",
+            format!("request body is larger than {limit} bytes"),
+        )),
+        Err(e) => Err(Rejection::new(StatusCode::BAD_REQUEST, "body", "", format!("reading the body failed: {e}"))),
+    }
+}
+
+fn problems(status: StatusCode, location: &'static str, name: &'static str, problems: Vec<Problem>) -> Rejection {
+    Rejection { status, location, name, problems, challenge: None }
+}
+
+async fn prepare(
+    op: &'static OpDef,
+    config: &Config,
+    parts: &mut http::request::Parts,
+    body: Body,
+) -> Result<Input, Rejection> {
+    let query: Vec<(String, String)> = parts
+        .uri
+        .query()
+        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
+        .unwrap_or_default();
+    let cookies = cookies(&parts.headers);
+    let credentials = credentials(&mut parts.headers, &query, &cookies)?;
+    check_security(op, &credentials)?;
+
+    let path_params = match RawPathParams::from_request_parts(parts, &()).await {
+        Ok(p) => p.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect::<Vec<_>>(),
+        Err(e) => return Err(Rejection::new(StatusCode::BAD_REQUEST, "path", "", e.body_text())),
+    };
+
+    let mut params = Vec::with_capacity(op.params.len());
+    for p in op.params {
+        let raws: Vec<&str> = match p.location {
+            Location::Path => path_params.iter().filter(|(k, _)| k == p.wire).map(|(_, v)| v.as_str()).collect(),
+            Location::Query => query.iter().filter(|(k, _)| k == p.wire).map(|(_, v)| v.as_str()).collect(),
+            Location::Cookie => cookies.iter().filter(|(k, _)| k == p.wire).map(|(_, v)| v.as_str()).collect(),
+            Location::Header => {
+                let mut out = Vec::new();
+                for v in parts.headers.get_all(p.wire) {
+                    out.push(v.to_str().map_err(|_| {
+                        Rejection::new(StatusCode::BAD_REQUEST, "header", p.wire, "not valid text".into())
+                    })?);
+                }
+                out
+            }
+        };
+        let loc = p.location.as_str();
+        // A free-form object in an exploded query: every pair no other parameter claims.
+        let object_query = p.location == Location::Query
+            && p.explode
+            && matches!(schema::resolve(&p.ty), Ty::Map(_) | Ty::Object);
+        let value = if object_query {
+            let claimed = |k: &str| op.params.iter().any(|q| q.location == Location::Query && q.wire == k);
+            let map: Map<String, Value> = query
+                .iter()
+                .filter(|(k, _)| !claimed(k))
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect();
+            if map.is_empty() {
+                None
+            } else {
+                Some(Value::Object(map))
+            }
+        } else if raws.is_empty() {
+            None
+        } else {
+            Some(
+                schema::param_value(&p.ty, &raws, p.explode)
+                    .map_err(|m| Rejection::new(StatusCode::BAD_REQUEST, loc, p.wire, m))?,
+            )
+        };
+        match &value {
+            None if p.required => {
+                return Err(Rejection::new(StatusCode::BAD_REQUEST, loc, p.wire, "missing required parameter".into()))
+            }
+            None => {}
+            Some(v) => {
+                schema::validate(&p.ty, v).map_err(|ps| problems(StatusCode::BAD_REQUEST, loc, p.wire, ps))?;
+            }
+        }
+        params.push(value);
+    }
+
+    let body = match &op.body {
+        None => None,
+        Some(def) => read_request_body(def, &parts.headers, body, config.body_limit).await?,
+    };
+
+    let context = RequestContext {
+        operation_id: op.id,
+        method: parts.method.clone(),
+        uri: parts.uri.clone(),
+        headers: std::mem::take(&mut parts.headers),
+        extensions: std::mem::take(&mut parts.extensions),
+        credentials,
+    };
+    Ok(Input { op, params, body, context })
+}
+
+async fn read_request_body(
+    def: &'static BodyDef,
+    headers: &HeaderMap,
+    body: Body,
+    limit: usize,
+) -> Result<Option<(usize, BodyValue)>, Rejection> {
+    if let Some(len) = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok()) {
+        if len > limit as u64 {
+            return Err(Rejection::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body",
+                "",
+                format!("request body is larger than {limit} bytes"),
+            ));
+        }
+    }
+    let content_type = match headers.get(header::CONTENT_TYPE) {
+        Some(v) => Some(essence(v.to_str().map_err(|_| {
+            Rejection::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "header", "Content-Type", "not valid text".into())
+        })?)),
+        None => None,
+    };
+    let bytes = read_body(body, limit).await?;
+    let accepted = || def.media.iter().map(|m| m.media_type).collect::<Vec<_>>().join(", ");
+    let Some(content_type) = content_type else {
+        if bytes.is_empty() {
+            return if def.required { Err(Rejection::missing_body()) } else { Ok(None) };
+        }
+        return Err(Rejection::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "header",
+            "Content-Type",
+            format!("missing content type; expected one of: {}", accepted()),
+        ));
+    };
+    let Some(index) = def.media.iter().position(|m| media_matches(m.media_type, &content_type)) else {
+        return Err(Rejection::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "header",
+            "Content-Type",
+            format!("unsupported content type `{content_type}`; expected one of: {}", accepted()),
+        ));
+    };
+    if bytes.is_empty() && !def.required {
+        return Ok(None);
+    }
+    let media = &def.media[index];
+    let value = match media.encoding {
+        Encoding::Json => {
+            let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
+                Rejection::new(StatusCode::BAD_REQUEST, "body", "", format!("malformed JSON: {e}"))
+            })?;
+            if let Some(ty) = &media.ty {
+                schema::validate(ty, &value).map_err(|ps| problems(StatusCode::UNPROCESSABLE_ENTITY, "body", "", ps))?;
+            }
+            BodyValue::Json(value)
+        }
+        Encoding::Form => {
+            let pairs: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
+            let ty = media.ty.unwrap_or(Ty::Object);
+            let value = schema::form_value(&ty, &pairs)
+                .map_err(|p| problems(StatusCode::UNPROCESSABLE_ENTITY, "body", "", vec![p]))?;
+            schema::validate(&ty, &value).map_err(|ps| problems(StatusCode::UNPROCESSABLE_ENTITY, "body", "", ps))?;
+            BodyValue::Json(value)
+        }
+        Encoding::Text | Encoding::Bytes => BodyValue::Bytes(bytes),
+    };
+    Ok(Some((index, value)))
+}
+
+/// `(method, path, operationId)` of every operation, in spec order.
+pub fn operations() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+    super::tables::OPERATIONS.iter().map(|op| (op.verb.as_str(), op.path, op.id))
+}

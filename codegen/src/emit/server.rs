@@ -1,0 +1,852 @@
+//! The server crate: an axum 0.8 router over a trait with one async method
+//! per operation, request validation against the spec, and a mock server.
+//!
+//! Layout of the generated crate (names fixed, referenced by the runtime):
+//! - `ops.rs`: per operation a module with its `Request` struct, `Response`
+//!   enum (one variant per documented status, plus `Raw`) and a small `call`
+//!   function; the `Api` trait (default methods answer 501) and its
+//!   object-safe twin `Erased`, so everything but one boxing shim per method
+//!   is compiled once in this crate, whatever implements the trait.
+//! - `tables.rs`: the spec as static data (types, security schemes,
+//!   operations) read by the hand-written runtime.
+//! - `runtime.rs`, `schema.rs`, `mock.rs`: hand-written, from `runtime/server_*.rs`.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use std::path::PathBuf;
+
+use super::types::rust_ty;
+use super::{doc_lines, format_rust, format_static, header, ident, inner_doc_lines, CrateNames, EmitError, GeneratedFile};
+use crate::ir::*;
+use crate::naming;
+
+/// How a body of one media type travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    Json,
+    Form,
+    Text,
+    Bytes,
+}
+
+fn encoding(media_type: &str, request: bool) -> Encoding {
+    let mt = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if mt == "application/json" || mt.ends_with("+json") || mt.ends_with("/json") || mt == "*/*" {
+        Encoding::Json
+    } else if request && mt == "application/x-www-form-urlencoded" {
+        Encoding::Form
+    } else if mt.starts_with("text/") {
+        Encoding::Text
+    } else {
+        Encoding::Bytes
+    }
+}
+
+fn encoding_tokens(e: Encoding) -> TokenStream {
+    match e {
+        Encoding::Json => quote!(Encoding::Json),
+        Encoding::Form => quote!(Encoding::Form),
+        Encoding::Text => quote!(Encoding::Text),
+        Encoding::Bytes => quote!(Encoding::Bytes),
+    }
+}
+
+/// The schema descriptor (`schema::Ty`) of a use site.
+fn ty_desc(ty: &Ty) -> TokenStream {
+    match ty {
+        Ty::Any => quote!(Ty::Any),
+        Ty::Object => quote!(Ty::Object),
+        Ty::Bool => quote!(Ty::Bool),
+        Ty::String => quote!(Ty::String),
+        Ty::Int(k) => {
+            let k = match k {
+                IntKind::I8 => quote!(I8),
+                IntKind::I16 => quote!(I16),
+                IntKind::I32 => quote!(I32),
+                IntKind::I64 => quote!(I64),
+                IntKind::U8 => quote!(U8),
+                IntKind::U16 => quote!(U16),
+                IntKind::U32 => quote!(U32),
+                IntKind::U64 => quote!(U64),
+            };
+            quote!(Ty::Int(Int::#k))
+        }
+        Ty::Float(FloatKind::F32) => quote!(Ty::F32),
+        Ty::Float(FloatKind::F64) => quote!(Ty::F64),
+        Ty::Uuid => quote!(Ty::Uuid),
+        Ty::DateTime => quote!(Ty::DateTime),
+        Ty::Date => quote!(Ty::Date),
+        Ty::Base64 => quote!(Ty::Base64),
+        Ty::Binary => quote!(Ty::Binary),
+        Ty::Named(id) => {
+            let i = Literal::u32_unsuffixed(id.0);
+            quote!(Ty::Named(#i))
+        }
+        Ty::Array(inner) => {
+            let d = ty_desc(inner);
+            quote!(Ty::Array(&#d))
+        }
+        Ty::Map(inner) => {
+            let d = ty_desc(inner);
+            quote!(Ty::Map(&#d))
+        }
+        Ty::Option(inner) => {
+            let d = ty_desc(inner);
+            quote!(Ty::Nullable(&#d))
+        }
+    }
+}
+
+fn opt_ty_desc(ty: Option<&Ty>) -> TokenStream {
+    match ty {
+        Some(t) => {
+            let d = ty_desc(t);
+            quote!(Some(#d))
+        }
+        None => quote!(None),
+    }
+}
+
+fn type_table(api: &Api) -> TokenStream {
+    let entries = api.types.iter().map(|t| {
+        let name = &t.name;
+        let kind = match &t.kind {
+            TypeKind::Struct(s) => {
+                let fields = s.fields.iter().map(|f| {
+                    let wire = &f.wire;
+                    let ty = ty_desc(&f.ty);
+                    let required = f.required;
+                    let nullable = f.nullable;
+                    quote!(Field { wire: #wire, ty: #ty, required: #required, nullable: #nullable })
+                });
+                let flattened = s.flattened.iter().map(|f| ty_desc(&f.ty));
+                let additional = match &s.additional {
+                    Some(t) => {
+                        let d = ty_desc(t);
+                        quote!(Some(&#d))
+                    }
+                    None => quote!(None),
+                };
+                quote!(Kind::Struct { fields: &[#(#fields),*], flattened: &[#(#flattened),*], additional: #additional })
+            }
+            TypeKind::Enum(e) => {
+                let values = e.variants.iter().map(|v| &v.wire);
+                quote!(Kind::Enum(&[#(#values),*]))
+            }
+            TypeKind::Tagged(u) => {
+                let prop = &u.property;
+                let variants = u.variants.iter().map(|v| {
+                    let tags = &v.tags;
+                    let ty = ty_desc(&v.ty);
+                    quote!(Variant { tags: &[#(#tags),*], ty: #ty })
+                });
+                quote!(Kind::Tagged { property: #prop, variants: &[#(#variants),*] })
+            }
+            TypeKind::Untagged(u) => {
+                let variants = u.variants.iter().map(|v| ty_desc(&v.ty));
+                quote!(Kind::Untagged(&[#(#variants),*]))
+            }
+            TypeKind::Alias(ty) => {
+                let d = ty_desc(ty);
+                quote!(Kind::Alias(#d))
+            }
+        };
+        let examples = t.docs.examples.iter().map(|e| e.to_string());
+        quote!(TypeDef { name: #name, kind: #kind, examples: &[#(#examples),*] })
+    });
+    quote! {
+        /// Every named schema, indexed by `Ty::Named`.
+        pub(crate) static TYPES: &[TypeDef] = &[#(#entries),*];
+    }
+}
+
+fn location_tokens(l: ParamLocation) -> TokenStream {
+    match l {
+        ParamLocation::Path => quote!(Location::Path),
+        ParamLocation::Query => quote!(Location::Query),
+        ParamLocation::Header => quote!(Location::Header),
+        ParamLocation::Cookie => quote!(Location::Cookie),
+    }
+}
+
+fn scheme_table(api: &Api) -> TokenStream {
+    let entries = api.security_schemes.iter().map(|(name, s)| {
+        let kind = match s {
+            SecurityScheme::HttpBasic { .. } => quote!(SchemeKind::Basic),
+            SecurityScheme::HttpBearer { .. }
+            | SecurityScheme::OAuth2ClientCredentials { .. }
+            | SecurityScheme::OAuth2Other { .. }
+            | SecurityScheme::OpenIdConnect { .. } => quote!(SchemeKind::Bearer),
+            SecurityScheme::Http { scheme, .. } => {
+                let scheme = scheme.to_ascii_lowercase();
+                quote!(SchemeKind::Http(#scheme))
+            }
+            SecurityScheme::ApiKey { location, name, .. } => {
+                let loc = location_tokens(*location);
+                quote!(SchemeKind::ApiKey { location: #loc, name: #name })
+            }
+        };
+        quote!(SchemeDef { name: #name, kind: #kind })
+    });
+    quote! {
+        /// The spec's security schemes, in document order.
+        pub(crate) static SCHEMES: &[SchemeDef] = &[#(#entries),*];
+    }
+}
+
+/// The operation's security as alternatives of scheme indexes; empty when anonymous access is allowed.
+fn security_indexes(api: &Api, op: &Operation) -> Vec<Vec<usize>> {
+    let reqs = op.security.as_ref().unwrap_or(&api.security);
+    let mut out = Vec::new();
+    for r in reqs {
+        if r.schemes.is_empty() {
+            return Vec::new();
+        }
+        out.push(r.schemes.iter().filter_map(|(name, _)| api.security_schemes.get_index_of(name)).collect());
+    }
+    out
+}
+
+fn media_def(m: &MediaBody, request: bool) -> TokenStream {
+    let mt = &m.media_type;
+    let enc = encoding_tokens(encoding(mt, request));
+    let ty = opt_ty_desc(m.ty.as_ref());
+    let examples = m.examples.iter().map(|(_, v)| v.to_string());
+    quote!(MediaDef { media_type: #mt, encoding: #enc, ty: #ty, examples: &[#(#examples),*] })
+}
+
+fn status_tokens(s: &Status) -> TokenStream {
+    match s {
+        Status::Code(c) => quote!(StatusDef::Code(#c)),
+        Status::Range(d) => quote!(StatusDef::Range(#d)),
+        Status::Default => quote!(StatusDef::Default),
+    }
+}
+
+fn op_table(api: &Api) -> TokenStream {
+    let entries = api.operations.iter().map(|op| {
+        let id = &op.id;
+        let verb = ident(match op.method {
+            Method::Get => "Get",
+            Method::Put => "Put",
+            Method::Post => "Post",
+            Method::Delete => "Delete",
+            Method::Options => "Options",
+            Method::Head => "Head",
+            Method::Patch => "Patch",
+            Method::Trace => "Trace",
+        });
+        let path = &op.path;
+        let params = op.parameters.iter().map(|p| {
+            let wire = &p.wire;
+            let loc = location_tokens(p.location);
+            let required = p.required;
+            let ty = ty_desc(&p.ty);
+            let explode = p.explode;
+            quote!(ParamDef { wire: #wire, location: #loc, required: #required, ty: #ty, explode: #explode })
+        });
+        let body = match &op.request_body {
+            Some(b) if !b.content.is_empty() => {
+                let required = b.required;
+                let media = b.content.iter().map(|m| media_def(m, true));
+                quote!(Some(BodyDef { required: #required, media: &[#(#media),*] }))
+            }
+            _ => quote!(None),
+        };
+        let responses = op.responses.iter().map(|r| {
+            let status = status_tokens(&r.status);
+            let media = r.content.iter().map(|m| media_def(m, false));
+            quote!(ResponseDef { status: #status, media: &[#(#media),*] })
+        });
+        let security = security_indexes(api, op).into_iter().map(|set| quote!(&[#(#set),*]));
+        let module = ident(&op.name);
+        quote! {
+            OpDef {
+                id: #id,
+                verb: Verb::#verb,
+                path: #path,
+                params: &[#(#params),*],
+                body: #body,
+                responses: &[#(#responses),*],
+                security: &[#(#security),*],
+                call: super::ops::#module::call,
+            }
+        }
+    });
+    quote! {
+        /// Every operation, in document order.
+        pub(crate) static OPERATIONS: &[OpDef] = &[#(#entries),*];
+    }
+}
+
+fn reason_name(code: u16) -> Option<&'static str> {
+    Some(match code {
+        200 => "Ok",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "NonAuthoritativeInformation",
+        204 => "NoContent",
+        205 => "ResetContent",
+        206 => "PartialContent",
+        300 => "MultipleChoices",
+        301 => "MovedPermanently",
+        302 => "Found",
+        303 => "SeeOther",
+        304 => "NotModified",
+        307 => "TemporaryRedirect",
+        308 => "PermanentRedirect",
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        402 => "PaymentRequired",
+        403 => "Forbidden",
+        404 => "NotFound",
+        405 => "MethodNotAllowed",
+        406 => "NotAcceptable",
+        408 => "RequestTimeout",
+        409 => "Conflict",
+        410 => "Gone",
+        412 => "PreconditionFailed",
+        413 => "PayloadTooLarge",
+        415 => "UnsupportedMediaType",
+        422 => "UnprocessableEntity",
+        423 => "Locked",
+        429 => "TooManyRequests",
+        500 => "InternalServerError",
+        501 => "NotImplemented",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        _ => return None,
+    })
+}
+
+/// The `Response` variant name for a documented status.
+pub fn status_variant(s: &Status) -> String {
+    match s {
+        Status::Code(c) => reason_name(*c).map(str::to_owned).unwrap_or_else(|| format!("Status{c}")),
+        Status::Range(d) => format!("Status{d}XX"),
+        Status::Default => "Default".to_owned(),
+    }
+}
+
+/// A name for a media type among the bodies of one operation (`Json`, `Form`…).
+pub fn media_variant(media_type: &str) -> String {
+    match media_type.to_ascii_lowercase().as_str() {
+        "application/json" => "Json".into(),
+        "application/x-www-form-urlencoded" => "Form".into(),
+        "multipart/form-data" => "Multipart".into(),
+        "text/plain" => "Text".into(),
+        "text/html" => "Html".into(),
+        "application/octet-stream" => "OctetStream".into(),
+        other => naming::camel_ident(other, "Media"),
+    }
+}
+
+/// Rust type of one media type's payload, and the `Input` method that decodes it as a request body.
+fn payload(api: &Api, m: &MediaBody, request: bool) -> (TokenStream, Encoding) {
+    let types = quote!(types::);
+    let enc = encoding(&m.media_type, request);
+    let ty = match enc {
+        Encoding::Json | Encoding::Form => match &m.ty {
+            Some(t) => rust_ty(api, t, &types),
+            None => quote!(::serde_json::Value),
+        },
+        Encoding::Text => quote!(::std::string::String),
+        Encoding::Bytes => quote!(::std::vec::Vec<u8>),
+    };
+    (ty, enc)
+}
+
+/// Expression writing `body` (a payload of `enc`) as an HTTP response.
+fn encode_expr(enc: Encoding, media_type: &str, code: TokenStream, body: TokenStream) -> TokenStream {
+    match enc {
+        Encoding::Json | Encoding::Form => {
+            quote!(runtime::json(#code, #media_type, ::serde_json::to_vec(&#body)))
+        }
+        Encoding::Text => quote!(runtime::bytes_response(#code, #media_type, #body.into_bytes())),
+        Encoding::Bytes => quote!(runtime::bytes_response(#code, #media_type, #body)),
+    }
+}
+
+fn op_doc(op: &Operation) -> String {
+    let mut text = String::new();
+    if let Some(s) = &op.summary {
+        text.push_str(s.trim());
+        text.push_str("\n\n");
+    }
+    if let Some(d) = &op.description {
+        if op.summary.as_deref().map(str::trim) != Some(d.trim()) {
+            text.push_str(d.trim());
+            text.push_str("\n\n");
+        }
+    }
+    text.push_str(&format!("`{}` `{} {}`", op.id, op.method, op.path));
+    text
+}
+
+struct OpCode {
+    module: TokenStream,
+    trait_method: TokenStream,
+    erased_decl: TokenStream,
+    erased_impl: TokenStream,
+}
+
+fn op_code(api: &Api, op: &Operation) -> OpCode {
+    let types = quote!(types::);
+    let name = ident(&op.name);
+    let id = &op.id;
+
+    // Request: parameters in spec order, then the body.
+    let mut scope = naming::Scope::new();
+    let mut fields = Vec::new();
+    let mut inits = Vec::new();
+    for (i, p) in op.parameters.iter().enumerate() {
+        let fname = scope.claim(&p.name);
+        let fident = ident(&fname);
+        let ty = rust_ty(api, &p.ty, &types);
+        let mut doc = String::new();
+        if let Some(d) = &p.docs.description {
+            doc.push_str(d.trim());
+            doc.push_str("\n\n");
+        }
+        doc.push_str(&format!(
+            "{} parameter `{}`. {}",
+            match p.location {
+                ParamLocation::Path => "Path",
+                ParamLocation::Query => "Query",
+                ParamLocation::Header => "Header",
+                ParamLocation::Cookie => "Cookie",
+            },
+            p.wire,
+            if p.required { "Required." } else { "Optional (`None` when absent)." }
+        ));
+        if let Some(d) = &p.default {
+            doc.push_str(&format!(" Default: `{d}`."));
+        }
+        let doc = doc_lines(&doc);
+        let i = Literal::usize_unsuffixed(i);
+        if p.required {
+            fields.push(quote!(#doc pub #fident: #ty));
+            inits.push(quote!(#fident: input.param(#i)?));
+        } else {
+            fields.push(quote!(#doc pub #fident: ::std::option::Option<#ty>));
+            inits.push(quote!(#fident: input.param_opt(#i)?));
+        }
+    }
+    let mut extra_items = Vec::new();
+    if let Some(body) = op.request_body.as_ref().filter(|b| !b.content.is_empty()) {
+        let fident = ident(&scope.claim("body"));
+        let required = body.required;
+        let mut doc = String::new();
+        if let Some(d) = &body.description {
+            doc.push_str(d.trim());
+            doc.push_str("\n\n");
+        }
+        let types_list: Vec<String> = body.content.iter().map(|m| format!("`{}`", m.media_type)).collect();
+        doc.push_str(&format!(
+            "The request body ({}). {}",
+            types_list.join(", "),
+            if required { "Required." } else { "Optional (`None` when the request has no body)." }
+        ));
+        let doc = doc_lines(&doc);
+        let decode_one = |enc: Encoding, opt: bool| match (enc, opt) {
+            (Encoding::Json | Encoding::Form, false) => quote!(input.body_json()?),
+            (Encoding::Json | Encoding::Form, true) => quote!(input.body_json_opt()?),
+            (Encoding::Text, false) => quote!(input.body_text()?),
+            (Encoding::Text, true) => quote!(input.body_text_opt()?),
+            (Encoding::Bytes, false) => quote!(input.body_bytes()?),
+            (Encoding::Bytes, true) => quote!(input.body_bytes_opt()?),
+        };
+        if let [m] = body.content.as_slice() {
+            let (ty, enc) = payload(api, m, true);
+            let init = decode_one(enc, !required);
+            if required {
+                fields.push(quote!(#doc pub #fident: #ty));
+            } else {
+                fields.push(quote!(#doc pub #fident: ::std::option::Option<#ty>));
+            }
+            inits.push(quote!(#fident: #init));
+        } else {
+            let mut vscope = naming::Scope::new();
+            let mut variants = Vec::new();
+            let mut arms = Vec::new();
+            for (i, m) in body.content.iter().enumerate() {
+                let v = ident(&vscope.claim(&media_variant(&m.media_type)));
+                let (ty, enc) = payload(api, m, true);
+                let vdoc = format!(" Sent as `{}`.", m.media_type);
+                variants.push(quote!(#[doc = #vdoc] #v(#ty)));
+                let dec = decode_one(enc, false);
+                let i = Literal::usize_unsuffixed(i);
+                arms.push(quote!(::std::option::Option::Some(#i) => ::std::option::Option::Some(Body::#v(#dec))));
+            }
+            extra_items.push(quote! {
+                /// The request body, by the media type it was sent as.
+                #[derive(Debug, Clone, PartialEq)]
+                pub enum Body { #(#variants,)* }
+            });
+            let matched = quote!(match input.body_media() { #(#arms,)* _ => ::std::option::Option::None });
+            if required {
+                fields.push(quote!(#doc pub #fident: Body));
+                inits.push(quote!(#fident: match #matched { ::std::option::Option::Some(b) => b, ::std::option::Option::None => return ::std::result::Result::Err(runtime::Rejection::missing_body()) }));
+            } else {
+                fields.push(quote!(#doc pub #fident: ::std::option::Option<Body>));
+                inits.push(quote!(#fident: #matched));
+            }
+        }
+    }
+
+    // Response: one variant per documented status.
+    let mut vscope = naming::Scope::with_reserved(&["Raw"]);
+    let mut variants = Vec::new();
+    let mut arms = Vec::new();
+    for r in &op.responses {
+        let vname = vscope.claim(&status_variant(&r.status));
+        let v = ident(&vname);
+        let mut doc = format!("`{}`", r.status);
+        if !r.description.trim().is_empty() {
+            doc.push_str(": ");
+            doc.push_str(r.description.trim());
+        }
+        if !r.content.is_empty() {
+            let mts: Vec<String> = r.content.iter().map(|m| format!("`{}`", m.media_type)).collect();
+            doc.push_str(&format!("\n\nBody: {}.", mts.join(", ")));
+        }
+        let doc = doc_lines(&doc);
+        let fixed = match r.status {
+            Status::Code(c) => Some(c),
+            _ => None,
+        };
+        let code = match fixed {
+            Some(c) => quote!(#c),
+            None => quote!(status.as_u16()),
+        };
+        // The body's type, and how to write it, when the response has one.
+        let body: Option<(TokenStream, TokenStream)> = match r.content.as_slice() {
+            [] => None,
+            [m] => {
+                let (ty, enc) = payload(api, m, false);
+                Some((ty, encode_expr(enc, &m.media_type, code.clone(), quote!(body))))
+            }
+            many => {
+                let body_name = ident(&format!("{vname}Body"));
+                let mut mscope = naming::Scope::new();
+                let mut mvars = Vec::new();
+                let mut marms = Vec::new();
+                for m in many {
+                    let mv = ident(&mscope.claim(&media_variant(&m.media_type)));
+                    let (ty, enc) = payload(api, m, false);
+                    let mdoc = format!(" Sent as `{}`.", m.media_type);
+                    mvars.push(quote!(#[doc = #mdoc] #mv(#ty)));
+                    let e = encode_expr(enc, &m.media_type, code.clone(), quote!(b));
+                    marms.push(quote!(#body_name::#mv(b) => #e));
+                }
+                let edoc = format!(" The body of `{}`, by media type.", r.status);
+                extra_items.push(quote! {
+                    #[doc = #edoc]
+                    #[derive(Debug, Clone, PartialEq)]
+                    pub enum #body_name { #(#mvars,)* }
+                });
+                Some((quote!(#body_name), quote!(match body { #(#marms,)* })))
+            }
+        };
+        match (fixed, body) {
+            (Some(_), None) => {
+                variants.push(quote!(#doc #v));
+                arms.push(quote!(Response::#v => runtime::empty(#code)));
+            }
+            (Some(_), Some((ty, enc))) => {
+                variants.push(quote!(#doc #v(#ty)));
+                arms.push(quote!(Response::#v(body) => #enc));
+            }
+            (None, None) => {
+                variants.push(quote!(#doc #v { status: ::axum::http::StatusCode }));
+                arms.push(quote!(Response::#v { status } => runtime::empty(#code)));
+            }
+            (None, Some((ty, enc))) => {
+                variants.push(quote!(#doc #v { status: ::axum::http::StatusCode, body: #ty }));
+                arms.push(quote!(Response::#v { status, body } => #enc));
+            }
+        }
+    }
+
+    let doc = op_doc(op);
+    let mod_doc = doc_lines(&format!("Types of `{}` (`{} {}`).", op.id, op.method, op.path));
+    let req_doc = doc_lines(&format!("What a client sent to `{id}`, checked against the spec and decoded."));
+    let resp_doc = doc_lines(&format!(
+        "The answers `{id}` documents, one variant per status; `Raw` sends any response as it is."
+    ));
+    let module = quote! {
+        #mod_doc
+        pub mod #name {
+            #[allow(unused_imports)]
+            use super::super::{runtime::{self, BoxFuture, HttpResponse, Input, Rejection}, types};
+
+            #req_doc
+            #[derive(Debug, Clone, PartialEq)]
+            pub struct Request { #(#fields,)* }
+
+            #resp_doc
+            #[derive(Debug)]
+            pub enum Response {
+                #(#variants,)*
+                /// Any response, sent as it is (not checked against the spec).
+                Raw(HttpResponse),
+            }
+
+            #(#extra_items)*
+
+            impl ::axum::response::IntoResponse for Response {
+                fn into_response(self) -> HttpResponse {
+                    match self {
+                        #(#arms,)*
+                        Response::Raw(response) => response,
+                    }
+                }
+            }
+
+            #[allow(unused_variables, unused_mut)]
+            fn decode(input: &mut Input) -> ::std::result::Result<Request, Rejection> {
+                ::std::result::Result::Ok(Request { #(#inits,)* })
+            }
+
+            pub(crate) fn call(api: ::std::sync::Arc<dyn super::Erased>, mut input: Input) -> BoxFuture<'static, HttpResponse> {
+                match decode(&mut input) {
+                    ::std::result::Result::Ok(request) => ::std::boxed::Box::pin(async move {
+                        let response = super::Erased::#name(&*api, request, input.into_context()).await;
+                        ::axum::response::IntoResponse::into_response(response)
+                    }),
+                    ::std::result::Result::Err(rejection) => input.reject(rejection),
+                }
+            }
+        }
+    };
+    let dep = if op.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
+    let tdoc = doc_lines(&doc);
+    let trait_method = quote! {
+        #tdoc
+        #dep
+        fn #name(&self, request: #name::Request, context: RequestContext) -> impl Future<Output = #name::Response> + Send {
+            let _ = (request, context);
+            ::std::future::ready(#name::Response::Raw(runtime::not_implemented(#id)))
+        }
+    };
+    let erased_decl = quote! {
+        fn #name(&self, request: #name::Request, context: RequestContext) -> BoxFuture<'_, #name::Response>;
+    };
+    let erased_impl = quote! {
+        fn #name(&self, request: #name::Request, context: RequestContext) -> BoxFuture<'_, #name::Response> {
+            ::std::boxed::Box::pin(Api::#name(self, request, context))
+        }
+    };
+    OpCode { module, trait_method, erased_decl, erased_impl }
+}
+
+fn ops_rs(api: &Api) -> TokenStream {
+    let codes: Vec<OpCode> = api.operations.iter().map(|op| op_code(api, op)).collect();
+    let modules = codes.iter().map(|c| &c.module);
+    let methods = codes.iter().map(|c| &c.trait_method);
+    let decls = codes.iter().map(|c| &c.erased_decl);
+    let impls = codes.iter().map(|c| &c.erased_impl);
+    let title = &api.title;
+    let trait_doc = doc_lines(&format!(
+        "The operations of {title}: implement the ones you serve.\n\n\
+         One method per operation; each gets its typed, already validated request and the\n\
+         request context, and returns that operation's response enum. Methods left out answer\n\
+         `501 Not Implemented` with a JSON error body. Implement a method with `async fn`.\n\
+         Serve an implementation with [`router`](crate::router)."
+    ));
+    quote! {
+        // A spec without operations leaves these unused.
+        #[allow(unused_imports)]
+        use ::std::future::Future;
+        #[allow(unused_imports)]
+        use super::runtime::{self, BoxFuture, RequestContext};
+
+        #trait_doc
+        pub trait Api: Send + Sync + 'static {
+            #(#methods)*
+        }
+
+        /// The object-safe form of [`Api`] the router calls, so the request
+        /// handling is compiled once rather than for every implementation.
+        pub(crate) trait Erased: Send + Sync {
+            #(#decls)*
+        }
+
+        impl<T: Api> Erased for T {
+            #(#impls)*
+        }
+
+        #(#modules)*
+    }
+}
+
+fn tables_rs(api: &Api) -> TokenStream {
+    let types = type_table(api);
+    let schemes = scheme_table(api);
+    let ops = op_table(api);
+    quote! {
+        #[allow(unused_imports)]
+        use super::runtime::{BodyDef, Encoding, Location, MediaDef, OpDef, ParamDef, ResponseDef, SchemeDef, SchemeKind, StatusDef, Verb};
+        #[allow(unused_imports)]
+        use super::schema::{Field, Int, Kind, Ty, TypeDef, Variant};
+
+        #types
+        #schemes
+        #ops
+    }
+}
+
+fn lib_rs(api: &Api, names: &CrateNames) -> TokenStream {
+    let types_crate = ident(&names.types.replace('-', "_"));
+    let me = names.server.replace('-', "_");
+    let title = &api.title;
+    let doc = format!(
+        "A server for {title} (version {}), generated from `{}`: an axum 0.8 router over the\n\
+         [`Api`] trait, with every request checked against the spec before an implementation sees it.\n\
+         \n\
+         ```ignore\n\
+         use {me}::{{ops, Api, RequestContext}};\n\
+         \n\
+         struct Server;\n\
+         \n\
+         impl Api for Server {{\n\
+         \x20   // Implement the operations you serve; the others answer 501 Not Implemented.\n\
+         }}\n\
+         \n\
+         let app = {me}::router(Server); // an axum::Router: add layers, nest, merge\n\
+         let listener = tokio::net::TcpListener::bind(\"127.0.0.1:8080\").await?;\n\
+         axum::serve(listener, app).await?;\n\
+         ```\n\
+         \n\
+         - Each operation has a module in [`ops`] with its `Request` (path, query, header\n\
+         \x20 parameters and body, decoded) and `Response` (one variant per documented status,\n\
+         \x20 plus `Raw` for anything else).\n\
+         - Before the implementation runs, malformed requests are answered with a JSON error\n\
+         \x20 naming the field: `400` (bad JSON, bad or missing parameter), `415` (content type),\n\
+         \x20 `422` (body does not match its schema: missing field, wrong type, value not in an\n\
+         \x20 enum, malformed UUID or date), `413` (body over [`Config::body_limit`]), `401`\n\
+         \x20 (no credential for an operation that requires one). When the operation documents\n\
+         \x20 a body for that status, the error has that shape.\n\
+         - Credentials (basic, bearer, API keys) are parsed into [`RequestContext::credentials`];\n\
+         \x20 checking them is up to the implementation or a tower middleware.\n\
+         - [`mock`] answers every operation with a valid response (`cargo run -p {} --example mock-server -- --port 8080`).",
+        api.version, api.source.file, names.server
+    );
+    let doc = inner_doc_lines(&doc);
+    quote! {
+        #doc
+        // Deprecated operations stay servable; their callers see the warning.
+        #![allow(deprecated)]
+        // Spec text becomes docs verbatim; these lints judge that text.
+        #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::large_enum_variant, clippy::empty_docs, clippy::too_long_first_doc_paragraph, clippy::needless_question_mark)]
+        #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
+
+        pub use ::#types_crate as types;
+
+        pub mod mock;
+        pub mod ops;
+        mod runtime;
+        mod schema;
+        mod tables;
+
+        pub use ops::Api;
+        pub use runtime::{not_implemented, operations, Authorization, BoxFuture, Config, Credentials, HttpResponse, RequestContext};
+        pub use schema::{check_response, Problem};
+
+        /// A router serving `api` (axum 0.8): one route per operation, paths exactly as in the spec.
+        ///
+        /// Compose it like any router (`.layer(…)` for tower middleware, `.nest`, `.merge`) and
+        /// serve it with `axum::serve`.
+        pub fn router<T: Api>(api: T) -> ::axum::Router {
+            router_with(api, Config::default())
+        }
+
+        /// [`router`] with settings.
+        pub fn router_with<T: Api>(api: T, config: Config) -> ::axum::Router {
+            runtime::router(runtime::Backend::Typed(::std::sync::Arc::new(api)), config)
+        }
+    }
+}
+
+fn manifest(api: &Api, names: &CrateNames) -> String {
+    let mut m = header(api, "#");
+    m.push_str(&format!(
+        "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlicense = \"MIT OR Apache-2.0\"\ndescription = \"Server stubs (axum) for {}, generated from its OpenAPI description\"\npublish = false\n\n[lib]\ndoctest = false\n\n",
+        names.server,
+        api.title.replace('"', "'")
+    ));
+    m.push_str(&format!(
+        "[dependencies]\n{} = {{ path = \"../{}\" }}\n\
+         axum = {{ version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\"] }}\n\
+         chrono = {{ version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }}\n\
+         form_urlencoded = \"1\"\n\
+         http-body-util = \"0.1\"\n\
+         serde = {{ version = \"1\", default-features = false, features = [\"std\"] }}\n\
+         serde_json = {{ version = \"1\", default-features = false, features = [\"std\"] }}\n\
+         tokio = {{ version = \"1\", default-features = false, features = [\"net\", \"rt\"] }}\n\
+         uuid = {{ version = \"1\", default-features = false, features = [\"std\", \"serde\"] }}\n\n\
+         [dev-dependencies]\n\
+         tokio = {{ version = \"1\", default-features = false, features = [\"macros\", \"rt-multi-thread\"] }}\n",
+        names.types, names.types
+    ));
+    m
+}
+
+fn mock_example(api: &Api, names: &CrateNames) -> Result<String, EmitError> {
+    let me = names.server.replace('-', "_");
+    let title = &api.title;
+    let server = &names.server;
+    let source = format!(
+        r#"//! The mock server of {title}: every operation answers a valid response.
+//!
+//! `cargo run -p {server} --example mock-server -- --port 8080 [--host 127.0.0.1]`
+//!
+//! Send `Prefer: code=404` to get another documented status.
+
+use std::net::{{IpAddr, Ipv4Addr, SocketAddr}};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {{
+    let mut port: u16 = 8080;
+    let mut host = IpAddr::V4(Ipv4Addr::LOCALHOST);
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {{
+        match arg.as_str() {{
+            "--port" => port = args.next().ok_or("--port needs a value")?.parse()?,
+            "--host" => host = args.next().ok_or("--host needs a value")?.parse()?,
+            other => return Err(format!("unknown argument `{{other}}`; usage: mock-server [--port N] [--host ADDR]").into()),
+        }}
+    }}
+    let listener = tokio::net::TcpListener::bind(SocketAddr::new(host, port)).await?;
+    println!("mock {title} server listening on http://{{}}", listener.local_addr()?);
+    axum::serve(listener, {me}::mock::router()).await?;
+    Ok(())
+}}
+"#
+    );
+    format_static(api, "examples/mock-server.rs", &source)
+}
+
+/// All files of the server crate, paths relative to the crate directory.
+pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitError> {
+    Ok(vec![
+        GeneratedFile { path: PathBuf::from("Cargo.toml"), contents: manifest(api, names) },
+        GeneratedFile { path: PathBuf::from("examples/mock-server.rs"), contents: mock_example(api, names)? },
+        GeneratedFile { path: PathBuf::from("src/lib.rs"), contents: format_rust(api, "src/lib.rs", lib_rs(api, names))? },
+        GeneratedFile {
+            path: PathBuf::from("src/mock.rs"),
+            contents: format_static(api, "src/mock.rs", include_str!("runtime/server_mock.rs"))?,
+        },
+        GeneratedFile { path: PathBuf::from("src/ops.rs"), contents: format_rust(api, "src/ops.rs", ops_rs(api))? },
+        GeneratedFile {
+            path: PathBuf::from("src/runtime.rs"),
+            contents: format_static(api, "src/runtime.rs", include_str!("runtime/server_runtime.rs"))?,
+        },
+        GeneratedFile {
+            path: PathBuf::from("src/schema.rs"),
+            contents: format_static(api, "src/schema.rs", include_str!("runtime/server_schema.rs"))?,
+        },
+        GeneratedFile { path: PathBuf::from("src/tables.rs"), contents: format_rust(api, "src/tables.rs", tables_rs(api))? },
+    ])
+}
