@@ -15,7 +15,7 @@ pub mod surface;
 /// Method names the generated client uses for itself; operations get numbered
 /// names instead of these.
 pub const RESERVED_METHOD_NAMES: &[&str] =
-    &["new", "builder", "base_url", "http_client", "with_auth", "clone", "default"];
+    &["new", "builder", "base_url", "http_client", "with_auth", "with_options", "execute", "clone", "default"];
 pub mod write;
 
 use diag::Diagnostics;
@@ -75,6 +75,9 @@ pub fn generate(input: &SpecInput) -> Result<Output, Error> {
     let mut files = Vec::new();
     for f in emit::types::emit(&api, &input.crates)? {
         files.push(GeneratedFile { path: PathBuf::from(&input.crates.types).join(f.path), contents: f.contents });
+    }
+    for f in emit::client::emit(&api, &input.crates)? {
+        files.push(GeneratedFile { path: PathBuf::from(&input.crates.client).join(f.path), contents: f.contents });
     }
     for f in emit::server::emit(&api, &input.crates)? {
         files.push(GeneratedFile { path: PathBuf::from(&input.crates.server).join(f.path), contents: f.contents });

@@ -4,6 +4,7 @@
 //! `syn::parse2::<syn::File>` and `prettyplease::unparse`, which both formats
 //! it and proves it is valid Rust.
 
+pub mod client;
 pub mod contract;
 pub mod server;
 pub mod types;
