@@ -2,6 +2,7 @@
 //! through the generated types, generated-code behaviour, fixture snapshots.
 
 mod behaviour;
+mod client;
 mod diff;
 mod examples;
 mod fixtures;
@@ -10,3 +11,4 @@ mod snapshots_fixtures;
 mod server;
 mod server_fixtures;
 mod server_spec;
+mod contract;

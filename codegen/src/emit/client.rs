@@ -547,9 +547,9 @@ fn emit_operation(cx: &Cx, op: &Operation, items: &mut Vec<TokenStream>, names: 
                 );
                 out.extend(quote! {
                     #[doc = #doc]
-                    pub fn #name(&self, params: #params) -> impl ::futures_core::Stream<Item = ::std::result::Result<#item, runtime::Error<#err_ty>>> + '_ {
+                    pub fn #name(&self, params: #params) -> ::std::pin::Pin<::std::boxed::Box<dyn ::futures_core::Stream<Item = ::std::result::Result<#item, runtime::Error<#err_ty>>> + ::std::marker::Send + '_>> {
                         use ::futures_util::StreamExt as _;
-                        ::futures_util::stream::unfold(::std::option::Option::Some(params), move |state| async move {
+                        ::std::boxed::Box::pin(::futures_util::stream::unfold(::std::option::Option::Some(params), move |state| async move {
                             let mut params = state?;
                             match self.#method_name(params.clone()).await {
                                 ::std::result::Result::Err(e) => ::std::option::Option::Some((::futures_util::stream::iter(::std::vec![::std::result::Result::Err(e)]), ::std::option::Option::None)),
@@ -570,7 +570,7 @@ fn emit_operation(cx: &Cx, op: &Operation, items: &mut Vec<TokenStream>, names: 
                                 }
                             }
                         })
-                        .flatten()
+                        .flatten())
                     }
                 });
             }
@@ -670,7 +670,7 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
     manifest.push_str(&format!(
         "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlicense = \"MIT OR Apache-2.0\"\ndescription = \"Async client for {}, generated from its OpenAPI description\"\npublish = false\n\n[lib]\ndoctest = false\n\n[dependencies]\n{} = {{ path = \"../{}\" }}\nbytes = \"1\"\nchrono = {{ version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }}\nfutures-core = {{ version = \"0.3\", default-features = false }}\nfutures-util = {{ version = \"0.3\", default-features = false }}\nreqwest = {{ version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }}\nserde = {{ version = \"1\", default-features = false, features = [\"std\", \"derive\"] }}\nserde_json = {{ version = \"1\", default-features = false, features = [\"std\"] }}\nserde_path_to_error = \"0.1\"\nserde_urlencoded = \"0.7\"\ntokio = {{ version = \"1\", default-features = false, features = [\"sync\", \"time\"] }}\nuuid = {{ version = \"1\", default-features = false, features = [\"std\", \"serde\"] }}\n",
         names.client,
-        api.title.replace('"', "'"),
+        super::toml_text(&api.title),
         names.types,
         names.types,
     ));

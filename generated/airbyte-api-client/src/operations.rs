@@ -1472,54 +1472,60 @@ impl Client {
     pub fn list_connections_stream(
         &self,
         params: ListConnectionsParams,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
-            types::ConnectionResponse,
-            runtime::Error<ListConnectionsError>,
+    ) -> ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::futures_core::Stream<
+                Item = ::std::result::Result<
+                    types::ConnectionResponse,
+                    runtime::Error<ListConnectionsError>,
+                >,
+            > + ::std::marker::Send + '_,
         >,
-    > + '_ {
+    > {
         use ::futures_util::StreamExt as _;
-        ::futures_util::stream::unfold(
-                ::std::option::Option::Some(params),
-                move |state| async move {
-                    let mut params = state?;
-                    match self.list_connections(params.clone()).await {
-                        ::std::result::Result::Err(e) => {
-                            ::std::option::Option::Some((
-                                ::futures_util::stream::iter(
-                                    ::std::vec![::std::result::Result::Err(e)],
-                                ),
-                                ::std::option::Option::None,
-                            ))
+        ::std::boxed::Box::pin(
+            ::futures_util::stream::unfold(
+                    ::std::option::Option::Some(params),
+                    move |state| async move {
+                        let mut params = state?;
+                        match self.list_connections(params.clone()).await {
+                            ::std::result::Result::Err(e) => {
+                                ::std::option::Option::Some((
+                                    ::futures_util::stream::iter(
+                                        ::std::vec![::std::result::Result::Err(e)],
+                                    ),
+                                    ::std::option::Option::None,
+                                ))
+                            }
+                            ::std::result::Result::Ok(page) => {
+                                let page = page.into_inner();
+                                let items = page.data;
+                                let count = items.len() as i64;
+                                let current = params.offset.map(i64::from).unwrap_or(0);
+                                let next_state = match page.next.as_deref() {
+                                    ::std::option::Option::Some(link) if count > 0 => {
+                                        let offset = runtime::next_offset(link)
+                                            .unwrap_or(current + count);
+                                        params.offset = offset.try_into().ok();
+                                        params.offset.map(|_| params)
+                                    }
+                                    _ => ::std::option::Option::None,
+                                };
+                                ::std::option::Option::Some((
+                                    ::futures_util::stream::iter(
+                                        items
+                                            .into_iter()
+                                            .map(::std::result::Result::Ok)
+                                            .collect::<::std::vec::Vec<_>>(),
+                                    ),
+                                    next_state,
+                                ))
+                            }
                         }
-                        ::std::result::Result::Ok(page) => {
-                            let page = page.into_inner();
-                            let items = page.data;
-                            let count = items.len() as i64;
-                            let current = params.offset.map(i64::from).unwrap_or(0);
-                            let next_state = match page.next.as_deref() {
-                                ::std::option::Option::Some(link) if count > 0 => {
-                                    let offset = runtime::next_offset(link)
-                                        .unwrap_or(current + count);
-                                    params.offset = offset.try_into().ok();
-                                    params.offset.map(|_| params)
-                                }
-                                _ => ::std::option::Option::None,
-                            };
-                            ::std::option::Option::Some((
-                                ::futures_util::stream::iter(
-                                    items
-                                        .into_iter()
-                                        .map(::std::result::Result::Ok)
-                                        .collect::<::std::vec::Vec<_>>(),
-                                ),
-                                next_state,
-                            ))
-                        }
-                    }
-                },
-            )
-            .flatten()
+                    },
+                )
+                .flatten(),
+        )
     }
     /// Create a connection
     ///
@@ -2325,54 +2331,60 @@ impl Client {
     pub fn list_destinations_stream(
         &self,
         params: ListDestinationsParams,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
-            types::DestinationResponse,
-            runtime::Error<ListDestinationsError>,
+    ) -> ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::futures_core::Stream<
+                Item = ::std::result::Result<
+                    types::DestinationResponse,
+                    runtime::Error<ListDestinationsError>,
+                >,
+            > + ::std::marker::Send + '_,
         >,
-    > + '_ {
+    > {
         use ::futures_util::StreamExt as _;
-        ::futures_util::stream::unfold(
-                ::std::option::Option::Some(params),
-                move |state| async move {
-                    let mut params = state?;
-                    match self.list_destinations(params.clone()).await {
-                        ::std::result::Result::Err(e) => {
-                            ::std::option::Option::Some((
-                                ::futures_util::stream::iter(
-                                    ::std::vec![::std::result::Result::Err(e)],
-                                ),
-                                ::std::option::Option::None,
-                            ))
+        ::std::boxed::Box::pin(
+            ::futures_util::stream::unfold(
+                    ::std::option::Option::Some(params),
+                    move |state| async move {
+                        let mut params = state?;
+                        match self.list_destinations(params.clone()).await {
+                            ::std::result::Result::Err(e) => {
+                                ::std::option::Option::Some((
+                                    ::futures_util::stream::iter(
+                                        ::std::vec![::std::result::Result::Err(e)],
+                                    ),
+                                    ::std::option::Option::None,
+                                ))
+                            }
+                            ::std::result::Result::Ok(page) => {
+                                let page = page.into_inner();
+                                let items = page.data;
+                                let count = items.len() as i64;
+                                let current = params.offset.map(i64::from).unwrap_or(0);
+                                let next_state = match page.next.as_deref() {
+                                    ::std::option::Option::Some(link) if count > 0 => {
+                                        let offset = runtime::next_offset(link)
+                                            .unwrap_or(current + count);
+                                        params.offset = offset.try_into().ok();
+                                        params.offset.map(|_| params)
+                                    }
+                                    _ => ::std::option::Option::None,
+                                };
+                                ::std::option::Option::Some((
+                                    ::futures_util::stream::iter(
+                                        items
+                                            .into_iter()
+                                            .map(::std::result::Result::Ok)
+                                            .collect::<::std::vec::Vec<_>>(),
+                                    ),
+                                    next_state,
+                                ))
+                            }
                         }
-                        ::std::result::Result::Ok(page) => {
-                            let page = page.into_inner();
-                            let items = page.data;
-                            let count = items.len() as i64;
-                            let current = params.offset.map(i64::from).unwrap_or(0);
-                            let next_state = match page.next.as_deref() {
-                                ::std::option::Option::Some(link) if count > 0 => {
-                                    let offset = runtime::next_offset(link)
-                                        .unwrap_or(current + count);
-                                    params.offset = offset.try_into().ok();
-                                    params.offset.map(|_| params)
-                                }
-                                _ => ::std::option::Option::None,
-                            };
-                            ::std::option::Option::Some((
-                                ::futures_util::stream::iter(
-                                    items
-                                        .into_iter()
-                                        .map(::std::result::Result::Ok)
-                                        .collect::<::std::vec::Vec<_>>(),
-                                ),
-                                next_state,
-                            ))
-                        }
-                    }
-                },
-            )
-            .flatten()
+                    },
+                )
+                .flatten(),
+        )
     }
     /// Create a destination
     ///
@@ -3962,51 +3974,60 @@ impl Client {
     pub fn list_jobs_stream(
         &self,
         params: ListJobsParams,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<types::JobResponse, runtime::Error<ListJobsError>>,
-    > + '_ {
+    ) -> ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::futures_core::Stream<
+                Item = ::std::result::Result<
+                    types::JobResponse,
+                    runtime::Error<ListJobsError>,
+                >,
+            > + ::std::marker::Send + '_,
+        >,
+    > {
         use ::futures_util::StreamExt as _;
-        ::futures_util::stream::unfold(
-                ::std::option::Option::Some(params),
-                move |state| async move {
-                    let mut params = state?;
-                    match self.list_jobs(params.clone()).await {
-                        ::std::result::Result::Err(e) => {
-                            ::std::option::Option::Some((
-                                ::futures_util::stream::iter(
-                                    ::std::vec![::std::result::Result::Err(e)],
-                                ),
-                                ::std::option::Option::None,
-                            ))
+        ::std::boxed::Box::pin(
+            ::futures_util::stream::unfold(
+                    ::std::option::Option::Some(params),
+                    move |state| async move {
+                        let mut params = state?;
+                        match self.list_jobs(params.clone()).await {
+                            ::std::result::Result::Err(e) => {
+                                ::std::option::Option::Some((
+                                    ::futures_util::stream::iter(
+                                        ::std::vec![::std::result::Result::Err(e)],
+                                    ),
+                                    ::std::option::Option::None,
+                                ))
+                            }
+                            ::std::result::Result::Ok(page) => {
+                                let page = page.into_inner();
+                                let items = page.data;
+                                let count = items.len() as i64;
+                                let current = params.offset.map(i64::from).unwrap_or(0);
+                                let next_state = match page.next.as_deref() {
+                                    ::std::option::Option::Some(link) if count > 0 => {
+                                        let offset = runtime::next_offset(link)
+                                            .unwrap_or(current + count);
+                                        params.offset = offset.try_into().ok();
+                                        params.offset.map(|_| params)
+                                    }
+                                    _ => ::std::option::Option::None,
+                                };
+                                ::std::option::Option::Some((
+                                    ::futures_util::stream::iter(
+                                        items
+                                            .into_iter()
+                                            .map(::std::result::Result::Ok)
+                                            .collect::<::std::vec::Vec<_>>(),
+                                    ),
+                                    next_state,
+                                ))
+                            }
                         }
-                        ::std::result::Result::Ok(page) => {
-                            let page = page.into_inner();
-                            let items = page.data;
-                            let count = items.len() as i64;
-                            let current = params.offset.map(i64::from).unwrap_or(0);
-                            let next_state = match page.next.as_deref() {
-                                ::std::option::Option::Some(link) if count > 0 => {
-                                    let offset = runtime::next_offset(link)
-                                        .unwrap_or(current + count);
-                                    params.offset = offset.try_into().ok();
-                                    params.offset.map(|_| params)
-                                }
-                                _ => ::std::option::Option::None,
-                            };
-                            ::std::option::Option::Some((
-                                ::futures_util::stream::iter(
-                                    items
-                                        .into_iter()
-                                        .map(::std::result::Result::Ok)
-                                        .collect::<::std::vec::Vec<_>>(),
-                                ),
-                                next_state,
-                            ))
-                        }
-                    }
-                },
-            )
-            .flatten()
+                    },
+                )
+                .flatten(),
+        )
     }
     /// Trigger a sync or reset job of a connection
     ///
@@ -5296,54 +5317,60 @@ impl Client {
     pub fn list_sources_stream(
         &self,
         params: ListSourcesParams,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
-            types::SourceResponse,
-            runtime::Error<ListSourcesError>,
+    ) -> ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::futures_core::Stream<
+                Item = ::std::result::Result<
+                    types::SourceResponse,
+                    runtime::Error<ListSourcesError>,
+                >,
+            > + ::std::marker::Send + '_,
         >,
-    > + '_ {
+    > {
         use ::futures_util::StreamExt as _;
-        ::futures_util::stream::unfold(
-                ::std::option::Option::Some(params),
-                move |state| async move {
-                    let mut params = state?;
-                    match self.list_sources(params.clone()).await {
-                        ::std::result::Result::Err(e) => {
-                            ::std::option::Option::Some((
-                                ::futures_util::stream::iter(
-                                    ::std::vec![::std::result::Result::Err(e)],
-                                ),
-                                ::std::option::Option::None,
-                            ))
+        ::std::boxed::Box::pin(
+            ::futures_util::stream::unfold(
+                    ::std::option::Option::Some(params),
+                    move |state| async move {
+                        let mut params = state?;
+                        match self.list_sources(params.clone()).await {
+                            ::std::result::Result::Err(e) => {
+                                ::std::option::Option::Some((
+                                    ::futures_util::stream::iter(
+                                        ::std::vec![::std::result::Result::Err(e)],
+                                    ),
+                                    ::std::option::Option::None,
+                                ))
+                            }
+                            ::std::result::Result::Ok(page) => {
+                                let page = page.into_inner();
+                                let items = page.data;
+                                let count = items.len() as i64;
+                                let current = params.offset.map(i64::from).unwrap_or(0);
+                                let next_state = match page.next.as_deref() {
+                                    ::std::option::Option::Some(link) if count > 0 => {
+                                        let offset = runtime::next_offset(link)
+                                            .unwrap_or(current + count);
+                                        params.offset = offset.try_into().ok();
+                                        params.offset.map(|_| params)
+                                    }
+                                    _ => ::std::option::Option::None,
+                                };
+                                ::std::option::Option::Some((
+                                    ::futures_util::stream::iter(
+                                        items
+                                            .into_iter()
+                                            .map(::std::result::Result::Ok)
+                                            .collect::<::std::vec::Vec<_>>(),
+                                    ),
+                                    next_state,
+                                ))
+                            }
                         }
-                        ::std::result::Result::Ok(page) => {
-                            let page = page.into_inner();
-                            let items = page.data;
-                            let count = items.len() as i64;
-                            let current = params.offset.map(i64::from).unwrap_or(0);
-                            let next_state = match page.next.as_deref() {
-                                ::std::option::Option::Some(link) if count > 0 => {
-                                    let offset = runtime::next_offset(link)
-                                        .unwrap_or(current + count);
-                                    params.offset = offset.try_into().ok();
-                                    params.offset.map(|_| params)
-                                }
-                                _ => ::std::option::Option::None,
-                            };
-                            ::std::option::Option::Some((
-                                ::futures_util::stream::iter(
-                                    items
-                                        .into_iter()
-                                        .map(::std::result::Result::Ok)
-                                        .collect::<::std::vec::Vec<_>>(),
-                                ),
-                                next_state,
-                            ))
-                        }
-                    }
-                },
-            )
-            .flatten()
+                    },
+                )
+                .flatten(),
+        )
     }
     /// Create a source
     ///
@@ -6419,54 +6446,60 @@ impl Client {
     pub fn list_workspaces_stream(
         &self,
         params: ListWorkspacesParams,
-    ) -> impl ::futures_core::Stream<
-        Item = ::std::result::Result<
-            types::WorkspaceResponse,
-            runtime::Error<ListWorkspacesError>,
+    ) -> ::std::pin::Pin<
+        ::std::boxed::Box<
+            dyn ::futures_core::Stream<
+                Item = ::std::result::Result<
+                    types::WorkspaceResponse,
+                    runtime::Error<ListWorkspacesError>,
+                >,
+            > + ::std::marker::Send + '_,
         >,
-    > + '_ {
+    > {
         use ::futures_util::StreamExt as _;
-        ::futures_util::stream::unfold(
-                ::std::option::Option::Some(params),
-                move |state| async move {
-                    let mut params = state?;
-                    match self.list_workspaces(params.clone()).await {
-                        ::std::result::Result::Err(e) => {
-                            ::std::option::Option::Some((
-                                ::futures_util::stream::iter(
-                                    ::std::vec![::std::result::Result::Err(e)],
-                                ),
-                                ::std::option::Option::None,
-                            ))
+        ::std::boxed::Box::pin(
+            ::futures_util::stream::unfold(
+                    ::std::option::Option::Some(params),
+                    move |state| async move {
+                        let mut params = state?;
+                        match self.list_workspaces(params.clone()).await {
+                            ::std::result::Result::Err(e) => {
+                                ::std::option::Option::Some((
+                                    ::futures_util::stream::iter(
+                                        ::std::vec![::std::result::Result::Err(e)],
+                                    ),
+                                    ::std::option::Option::None,
+                                ))
+                            }
+                            ::std::result::Result::Ok(page) => {
+                                let page = page.into_inner();
+                                let items = page.data;
+                                let count = items.len() as i64;
+                                let current = params.offset.map(i64::from).unwrap_or(0);
+                                let next_state = match page.next.as_deref() {
+                                    ::std::option::Option::Some(link) if count > 0 => {
+                                        let offset = runtime::next_offset(link)
+                                            .unwrap_or(current + count);
+                                        params.offset = offset.try_into().ok();
+                                        params.offset.map(|_| params)
+                                    }
+                                    _ => ::std::option::Option::None,
+                                };
+                                ::std::option::Option::Some((
+                                    ::futures_util::stream::iter(
+                                        items
+                                            .into_iter()
+                                            .map(::std::result::Result::Ok)
+                                            .collect::<::std::vec::Vec<_>>(),
+                                    ),
+                                    next_state,
+                                ))
+                            }
                         }
-                        ::std::result::Result::Ok(page) => {
-                            let page = page.into_inner();
-                            let items = page.data;
-                            let count = items.len() as i64;
-                            let current = params.offset.map(i64::from).unwrap_or(0);
-                            let next_state = match page.next.as_deref() {
-                                ::std::option::Option::Some(link) if count > 0 => {
-                                    let offset = runtime::next_offset(link)
-                                        .unwrap_or(current + count);
-                                    params.offset = offset.try_into().ok();
-                                    params.offset.map(|_| params)
-                                }
-                                _ => ::std::option::Option::None,
-                            };
-                            ::std::option::Option::Some((
-                                ::futures_util::stream::iter(
-                                    items
-                                        .into_iter()
-                                        .map(::std::result::Result::Ok)
-                                        .collect::<::std::vec::Vec<_>>(),
-                                ),
-                                next_state,
-                            ))
-                        }
-                    }
-                },
-            )
-            .flatten()
+                    },
+                )
+                .flatten(),
+        )
     }
     /// Create a workspace
     ///
