@@ -20,6 +20,9 @@ use codegen::SpecInput;
 #[path = "build_server.rs"]
 mod build_server;
 
+#[path = "build_client.rs"]
+mod build_client;
+
 fn main() {
     let here = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let root = here.parent().expect("tests/ sits in the workspace").to_path_buf();
@@ -30,6 +33,8 @@ fn main() {
     examples(&root, &out);
     fixtures(&here.join("fixtures/valid"), &out);
     build_server::server_fixtures(&here, &out);
+    build_server::contracts(&root, &out);
+    build_client::client_fixtures(&here, &out);
 }
 
 fn examples(root: &Path, out: &Path) {

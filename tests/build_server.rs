@@ -9,12 +9,13 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use codegen::emit::CrateNames;
+use codegen::load::OverlayInput;
+use codegen::manifest::Manifest;
 use codegen::SpecInput;
 
 fn fixture_files(dir: &Path) -> Vec<PathBuf> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
+    let mut entries: Vec<PathBuf> =
+        std::fs::read_dir(dir).map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
     entries.retain(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml" | "json")));
     entries.sort();
     entries
@@ -88,4 +89,38 @@ pub fn server_fixtures(tests_dir: &Path, out: &Path) {
         writeln!(code, "}}\n").unwrap();
     }
     std::fs::write(out.join("server_fixtures.rs"), code).expect("write server_fixtures.rs");
+}
+
+/// The contract test cases of every pinned spec (`codegen::emit::contract`), one file each,
+/// without the inner attributes a file given to `include!` may not have.
+pub fn contracts(root: &Path, out: &Path) {
+    let manifest = Manifest::load(root).unwrap_or_else(|e| panic!("{e}"));
+    for entry in &manifest.specs {
+        let resolved = entry.resolve(root).unwrap_or_else(|e| panic!("{e}"));
+        let overlays = entry
+            .overlay_paths(root)
+            .iter()
+            .map(|p| OverlayInput {
+                file: p.display().to_string(),
+                text: std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())),
+            })
+            .collect();
+        let crates = CrateNames {
+            types: entry.crates.types.clone(),
+            client: entry.crates.client.clone(),
+            server: entry.crates.server.clone(),
+        };
+        let input = SpecInput { file: entry.file.clone(), bytes: resolved.bytes, overlays, crates };
+        let (api, _, _, _) = codegen::load_api(&input).unwrap_or_else(|e| panic!("{e}"));
+        let code = codegen::emit::contract::contract_test(&api, &entry.crates.server, &entry.crates.client)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let code: String =
+            code.lines().filter(|l| !l.starts_with("#![") && !l.starts_with("//!")).fold(String::new(), |mut s, l| {
+                s.push_str(l);
+                s.push('\n');
+                s
+            });
+        let name = entry.name.replace('-', "_");
+        std::fs::write(out.join(format!("contract_{name}.rs")), code).expect("write contract file");
+    }
 }

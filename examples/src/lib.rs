@@ -17,7 +17,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::RwLock;
 
-use airbyte_config_api_server::types::{NotificationsConfig, WorkspaceCreateRequest, WorkspaceResponse};
+use airbyte_config_api_server::types::{WorkspaceCreateRequest, WorkspaceResponse};
 use uuid::Uuid;
 
 /// Workspaces by id; what both servers store.
@@ -35,7 +35,7 @@ impl Store {
             workspace_id: Uuid::from_u128(u128::from(n)),
             name: request.name,
             data_residency: "auto".into(),
-            notifications: request.notifications.unwrap_or_else(NotificationsConfig::default),
+            notifications: request.notifications.unwrap_or_default(),
         };
         self.write().insert(workspace.workspace_id, workspace.clone());
         workspace

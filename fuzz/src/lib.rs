@@ -4,8 +4,8 @@
 //!
 //! The invariants checked are the generator's contract: it never panics on
 //! spec data, a rejected document always says why (at least one error), an
-//! accepted one yields Rust files that parse, and the same input always
-//! yields the same bytes.
+//! accepted one yields Rust files that parse and manifests that are TOML, and
+//! the same input always yields the same bytes.
 
 use arbitrary::Arbitrary;
 use codegen::emit::CrateNames;
@@ -29,6 +29,11 @@ pub fn check(file: &str, bytes: &[u8]) {
                 if f.path.extension().is_some_and(|e| e == "rs") {
                     if let Err(e) = syn::parse_file(&f.contents) {
                         panic!("{} does not parse after formatting: {e}", f.path.display());
+                    }
+                }
+                if f.path.file_name().is_some_and(|n| n == "Cargo.toml") {
+                    if let Err(e) = f.contents.parse::<toml::Table>() {
+                        panic!("{} is not valid TOML: {e}", f.path.display());
                     }
                 }
             }

@@ -17,24 +17,35 @@ use serde_json::{json, Value};
 
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
-struct Seen {
-    method: Method,
-    path: String,
-    query: Option<String>,
-    headers: HeaderMap,
-    body: Bytes,
+pub(crate) struct Seen {
+    pub method: Method,
+    pub path: String,
+    pub query: Option<String>,
+    pub headers: HeaderMap,
+    pub body: Bytes,
 }
 
 /// A canned response.
 #[derive(Clone)]
-struct Reply {
-    status: u16,
-    headers: Vec<(&'static str, String)>,
-    body: String,
+pub(crate) struct Reply {
+    pub status: u16,
+    pub headers: Vec<(&'static str, String)>,
+    pub body: String,
+    /// How long the server waits before answering.
+    pub delay: Duration,
 }
 
-fn reply(status: u16, body: Value) -> Reply {
-    Reply { status, headers: vec![("content-type", "application/json".into())], body: body.to_string() }
+pub(crate) fn reply(status: u16, body: Value) -> Reply {
+    Reply {
+        status,
+        headers: vec![("content-type", "application/json".into())],
+        body: body.to_string(),
+        delay: Duration::ZERO,
+    }
+}
+
+pub(crate) fn raw_reply(status: u16, headers: Vec<(&'static str, String)>, body: impl Into<String>) -> Reply {
+    Reply { status, headers, body: body.into(), delay: Duration::ZERO }
 }
 
 #[derive(Default)]
@@ -46,13 +57,13 @@ struct State {
     valid_token: Mutex<Option<String>>,
 }
 
-struct Server {
-    base: String,
+pub(crate) struct Server {
+    pub base: String,
     state: Arc<State>,
 }
 
 impl Server {
-    async fn start() -> Server {
+    pub async fn start() -> Server {
         let state = Arc::new(State::default());
         let s = state.clone();
         let app = axum::Router::new().fallback(move |method: Method, uri: Uri, headers: HeaderMap, body: Bytes| {
@@ -65,11 +76,11 @@ impl Server {
         Server { base: format!("http://{addr}"), state }
     }
 
-    fn push(&self, r: Reply) {
+    pub fn push(&self, r: Reply) {
         self.state.replies.lock().unwrap().push_back(r);
     }
 
-    fn seen(&self) -> Vec<Seen> {
+    pub fn seen(&self) -> Vec<Seen> {
         self.state.seen.lock().unwrap().clone()
     }
 
@@ -120,6 +131,7 @@ async fn handle(s: Arc<State>, method: Method, uri: Uri, headers: HeaderMap, bod
         body,
     });
     let r = s.replies.lock().unwrap().pop_front().unwrap_or_else(|| reply(200, json!({})));
+    tokio::time::sleep(r.delay).await;
     let mut resp = Response::builder().status(r.status);
     for (k, v) in &r.headers {
         resp = resp.header(*k, v);
@@ -270,7 +282,7 @@ async fn retries_honour_retry_after_for_idempotent_methods_only() {
     let server = Server::start().await;
     let client = server.api_client().bearer_token("tok").build().unwrap();
     let id: uuid::Uuid = "00000000-0000-0000-0000-000000000001".parse().unwrap();
-    server.push(Reply { status: 503, headers: vec![("retry-after", "1".into())], body: String::new() });
+    server.push(raw_reply(503, vec![("retry-after", "1".into())], ""));
     server.push(reply(429, json!({})));
     server.push(reply(200, source(1)));
     let started = std::time::Instant::now();
@@ -336,7 +348,7 @@ async fn documented_errors_decode_by_status() {
         client.get_source(&body).await,
         Err(config::Error::Api { error: config::GetSourceError::Status422(_), .. })
     ));
-    server.push(Reply { status: 418, headers: vec![("x-teapot", "yes".into())], body: "short and stout".into() });
+    server.push(raw_reply(418, vec![("x-teapot", "yes".into())], "short and stout"));
     match client.get_source(&body).await {
         Err(config::Error::UnexpectedStatus { response, .. }) => {
             assert_eq!(response.status, 418);
@@ -367,7 +379,7 @@ async fn garbage_is_a_clear_error_not_a_panic() {
     let server = Server::start().await;
     let client = server.api_client().bearer_token("tok").build().unwrap();
     let id: uuid::Uuid = "00000000-0000-0000-0000-000000000001".parse().unwrap();
-    server.push(Reply { status: 200, headers: vec![], body: "<html>oops".into() });
+    server.push(raw_reply(200, vec![], "<html>oops"));
     let err = client.get_source(&id, Default::default()).await.unwrap_err();
     assert!(matches!(err, api::Error::Decode { status: 200, .. }), "{err:?}");
     let mut bad = source(1);
@@ -384,4 +396,259 @@ async fn secrets_never_show_in_debug() {
     let shown = format!("{client:?}");
     assert!(shown.contains("app"));
     assert!(!shown.contains("s3cret") && !shown.contains("tok-123"), "{shown}");
+}
+
+fn uuid(n: u32) -> uuid::Uuid {
+    uuid::Uuid::from_u128(u128::from(n))
+}
+
+#[tokio::test]
+async fn patch_and_delete_send_their_method_path_and_body() {
+    let server = Server::start().await;
+    let client = server.api_client().bearer_token("tok").build().unwrap();
+    server.push(reply(200, source(9)));
+    let patch = api::types::SourcePatchRequest { name: Some("renamed".into()), ..Default::default() };
+    let resp = client.patch_source(&uuid(9), Some(&patch)).await.unwrap();
+    assert_eq!(resp.into_inner().name, "source 9");
+    server.push(raw_reply(204, vec![], ""));
+    let resp = client.delete_source(&uuid(9)).await.unwrap();
+    assert_eq!(resp.status, 204);
+    let seen = server.seen();
+    assert_eq!(seen[0].method, Method::PATCH);
+    assert_eq!(seen[0].path, "/sources/00000000-0000-0000-0000-000000000009");
+    assert_eq!(seen[0].headers["content-type"], "application/json");
+    assert_eq!(serde_json::from_slice::<Value>(&seen[0].body).unwrap(), json!({"name": "renamed"}));
+    assert_eq!(seen[1].method, Method::DELETE);
+    assert_eq!(seen[1].path, "/sources/00000000-0000-0000-0000-000000000009");
+    assert!(seen[1].body.is_empty() && !seen[1].headers.contains_key("content-type"));
+}
+
+#[tokio::test]
+async fn operations_without_credentials_or_with_optional_auth_send_none() {
+    let server = Server::start().await;
+    // The Configuration API accepts bearer, basic or nothing (`{}`).
+    let client = server.config_client().build().unwrap();
+    server.push(reply(200, json!({"available": true})));
+    client.get_health_check().await.unwrap();
+    server.push(reply(404, json!({"message": "none"})));
+    let _ = client.get_source(&config::types::SourceIdRequestBody { source_id: uuid(1) }).await;
+    assert!(server.seen().iter().all(|s| !s.headers.contains_key("authorization")));
+    assert_eq!(api::Client::builder().build().unwrap().base_url(), api::DEFAULT_BASE_URL);
+    assert_eq!(api::DEFAULT_BASE_URL, "https://api.airbyte.com/v1");
+}
+
+#[tokio::test]
+async fn text_bodies_decode_as_strings() {
+    let server = Server::start().await;
+    let client = server.config_client().build().unwrap();
+    server.push(raw_reply(200, vec![("content-type", "text/plain".into())], "openapi: 3.0.0\n"));
+    let spec = client.get_open_api_spec().await.unwrap();
+    assert_eq!(spec.body, "openapi: 3.0.0\n");
+    assert_eq!(server.seen()[0].headers["accept"], "text/plain");
+}
+
+#[tokio::test]
+async fn large_downloads_stream_in_chunks_and_errors_still_decode() {
+    let server = Server::start().await;
+    let client = server.config_client().build().unwrap();
+    let payload: String = (0..4 << 20).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+    server.push(raw_reply(200, vec![("content-type", "application/zip".into())], payload.clone()));
+    let resp = client.generate_diagnostic_report_body_stream(None).await.unwrap();
+    assert_eq!(resp.status, 200);
+    assert_eq!(resp.headers["content-type"], "application/zip");
+    let mut body = resp.into_inner();
+    let (mut received, mut chunks) = (Vec::new(), 0);
+    while let Some(chunk) = body.chunk().await.unwrap() {
+        received.extend_from_slice(&chunk);
+        chunks += 1;
+    }
+    assert!(received == payload.as_bytes(), "the whole payload arrives, in order");
+    assert!(chunks > 1, "read in {chunks} chunk(s)");
+    // The download asks for its own format first.
+    assert_eq!(server.seen()[0].headers["accept"], "application/zip, application/json");
+
+    server.push(reply(422, json!({"message": "bad request", "validationErrors": []})));
+    match client.generate_diagnostic_report_body_stream(None).await {
+        Err(config::Error::Api { status: 422, error: config::GenerateDiagnosticReportError::Status422(e), .. }) => {
+            assert_eq!(e.message, "bad request")
+        }
+        other => panic!("expected a typed 422, got {other:?}"),
+    }
+    // The buffered method returns the same bytes.
+    server.push(raw_reply(200, vec![("content-type", "application/zip".into())], "PK\u{3}\u{4}"));
+    let whole = client.generate_diagnostic_report(None).await.unwrap();
+    assert_eq!(&whole.body[..], b"PK\x03\x04");
+}
+
+#[tokio::test]
+async fn timed_out_attempts_are_retried_and_per_call_timeouts_apply() {
+    let server = Server::start().await;
+    let client = server.api_client().bearer_token("tok").build().unwrap();
+    let slow = || Reply { delay: Duration::from_millis(700), ..reply(200, source(1)) };
+    server.push(slow());
+    server.push(reply(200, source(1)));
+    let quick = client.with_options(api::CallOptions {
+        timeout: Some(Duration::from_millis(150)),
+        retry: Some(api::RetryPolicy { initial_backoff: Duration::from_millis(1), ..Default::default() }),
+    });
+    assert_eq!(quick.get_source(&uuid(1), Default::default()).await.unwrap().body.name, "source 1");
+    assert_eq!(server.seen().len(), 2, "the timed-out attempt was retried");
+
+    server.push(slow());
+    let once = client.with_options(api::CallOptions {
+        timeout: Some(Duration::from_millis(150)),
+        retry: Some(api::RetryPolicy::none()),
+    });
+    match once.get_source(&uuid(1), Default::default()).await {
+        Err(api::Error::Transport { operation: "getSource", source }) => assert!(source.is_timeout(), "{source}"),
+        other => panic!("expected a timeout, got {other:?}"),
+    }
+    assert_eq!(server.seen().len(), 3);
+}
+
+#[tokio::test]
+async fn retry_after_beyond_the_time_budget_is_not_waited_for() {
+    let server = Server::start().await;
+    let client = server.api_client().bearer_token("tok").build().unwrap();
+    // An HTTP date in the past: retry at once.
+    server.push(raw_reply(503, vec![("retry-after", "Thu, 01 Jan 1970 00:00:00 GMT".into())], ""));
+    server.push(reply(200, source(1)));
+    let started = std::time::Instant::now();
+    client.get_source(&uuid(1), Default::default()).await.unwrap();
+    assert!(started.elapsed() < Duration::from_secs(1));
+    // An hour is past `max_elapsed`: the 503 is returned instead.
+    server.push(raw_reply(503, vec![("retry-after", "3600".into())], ""));
+    let started = std::time::Instant::now();
+    let err = client.get_source(&uuid(1), Default::default()).await.unwrap_err();
+    assert_eq!(err.status(), Some(503));
+    assert!(started.elapsed() < Duration::from_secs(1));
+    assert_eq!(server.seen().len(), 3);
+}
+
+/// Records what a hook saw, and adds a header.
+#[derive(Clone, Default)]
+struct Recorder(Arc<Mutex<Vec<String>>>);
+
+impl api::RequestHook for Recorder {
+    fn on_request(&self, operation: &'static str, request: &mut reqwest::Request) {
+        request.headers_mut().insert("x-trace-id", reqwest::header::HeaderValue::from_static("trace-1"));
+        self.0.lock().unwrap().push(format!("request {operation}"));
+    }
+    fn on_response(&self, operation: &'static str, status: u16, _elapsed: Duration) {
+        self.0.lock().unwrap().push(format!("response {operation} {status}"));
+    }
+    fn on_error(&self, operation: &'static str, _error: &reqwest::Error) {
+        self.0.lock().unwrap().push(format!("error {operation}"));
+    }
+}
+
+#[tokio::test]
+async fn hooks_see_every_attempt_and_add_headers() {
+    let server = Server::start().await;
+    let hook = Recorder::default();
+    let client = server.api_client().bearer_token("tok").hook(hook.clone()).build().unwrap();
+    server.push(reply(502, json!({})));
+    server.push(reply(200, source(1)));
+    client.get_source(&uuid(1), Default::default()).await.unwrap();
+    assert_eq!(
+        *hook.0.lock().unwrap(),
+        ["request getSource", "response getSource 502", "request getSource", "response getSource 200"]
+    );
+    assert!(server.seen().iter().all(|s| s.headers["x-trace-id"] == "trace-1"));
+
+    // Connection refused: retried like any connection error, and reported to hooks.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed = listener.local_addr().unwrap();
+    drop(listener);
+    let hook = Recorder::default();
+    let client = api::Client::builder()
+        .base_url(format!("http://{closed}"))
+        .bearer_token("tok")
+        .hook(hook.clone())
+        .retry(api::RetryPolicy { initial_backoff: Duration::from_millis(1), ..Default::default() })
+        .build()
+        .unwrap();
+    let err = client.get_source(&uuid(1), Default::default()).await.unwrap_err();
+    assert!(matches!(&err, api::Error::Transport { source, .. } if source.is_connect()), "{err:?}");
+    assert_eq!(hook.0.lock().unwrap().iter().filter(|e| *e == "error getSource").count(), 3);
+}
+
+#[tokio::test]
+async fn pagination_stops_at_an_error_or_a_link_that_does_not_advance() {
+    let server = Server::start().await;
+    let base = server.base.clone();
+    let client = server.api_client().bearer_token("tok").build().unwrap();
+    server.push(reply(200, json!({"data": [source(1), source(2)], "next": format!("{base}/sources?offset=2")})));
+    server.push(raw_reply(500, vec![], "internal error"));
+    let results: Vec<_> = client.list_sources_stream(Default::default()).collect().await;
+    assert_eq!(results.len(), 3);
+    assert!(results[0].is_ok() && results[1].is_ok());
+    assert_eq!(results[2].as_ref().unwrap_err().status(), Some(500));
+
+    // A server that keeps sending the same `next` must not loop forever.
+    server.push(reply(200, json!({"data": [source(1)], "next": format!("{base}/sources?offset=0")})));
+    let items: Vec<_> = client.list_sources_stream(Default::default()).collect().await;
+    assert_eq!(items.len(), 1);
+    assert_eq!(server.seen().len(), 3);
+}
+
+#[tokio::test]
+async fn errors_name_the_operation() {
+    let server = Server::start().await;
+    let client = server.config_client().build().unwrap();
+    server.push(reply(404, json!({"message": "gone"})));
+    let err = client.get_source(&config::types::SourceIdRequestBody { source_id: uuid(1) }).await.unwrap_err();
+    assert_eq!(err.operation(), "getSource");
+    assert!(err.to_string().starts_with("getSource: documented error status 404"), "{err}");
+    assert!(matches!(err.api_error(), Some(config::GetSourceError::Status404(_))));
+    // Trailing bytes after a valid document are garbage too.
+    server.push(raw_reply(200, vec![], format!("{} trailing", source(1))));
+    let err = client.get_source(&config::types::SourceIdRequestBody { source_id: uuid(1) }).await.unwrap_err();
+    assert!(matches!(err, config::Error::Decode { status: 200, .. }), "{err:?}");
+}
+
+#[test]
+fn query_parameters_follow_style_and_explode() {
+    use api::runtime::push_query;
+    let q = |value: Value, style: &str, explode: bool| {
+        let mut out = Vec::new();
+        push_query(&mut out, "p", &value, style, explode);
+        out.into_iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>()
+    };
+    let list = json!(["a b", "c"]);
+    let object = json!({"x": 1, "y": "z"});
+    assert_eq!(q(list.clone(), "form", true), ["p=a b", "p=c"]);
+    assert_eq!(q(list.clone(), "form", false), ["p=a b,c"]);
+    assert_eq!(q(list.clone(), "spaceDelimited", false), ["p=a b c"]);
+    assert_eq!(q(list, "pipeDelimited", false), ["p=a b|c"]);
+    assert_eq!(q(object.clone(), "deepObject", true), ["p[x]=1", "p[y]=z"]);
+    assert_eq!(q(object.clone(), "form", true), ["x=1", "y=z"]);
+    assert_eq!(q(object, "form", false), ["p=x,1,y,z"]);
+    assert_eq!(q(json!(null), "form", true), Vec::<String>::new());
+    assert_eq!(q(json!(true), "form", true), ["p=true"]);
+}
+
+#[test]
+fn path_parameters_follow_style_and_explode() {
+    let path_param = |name: &str, value: &Value, style: &str, explode: bool| {
+        api::runtime::path_param::<api::runtime::Never>("op", name, value, style, explode).unwrap()
+    };
+    let list = json!(["a b", "c"]);
+    let object = json!({"x": 1, "y": "z"});
+    assert_eq!(path_param("p", &json!("a/b?c"), "simple", false), "a%2Fb%3Fc");
+    assert_eq!(path_param("p", &list, "simple", false), "a%20b,c");
+    assert_eq!(path_param("p", &object, "simple", false), "x,1,y,z");
+    assert_eq!(path_param("p", &object, "simple", true), "x=1,y=z");
+    assert_eq!(path_param("p", &json!(5), "label", false), ".5");
+    assert_eq!(path_param("p", &list, "label", false), ".a%20b,c");
+    assert_eq!(path_param("p", &list, "label", true), ".a%20b.c");
+    assert_eq!(path_param("p", &json!(5), "matrix", false), ";p=5");
+    assert_eq!(path_param("p", &list, "matrix", false), ";p=a%20b,c");
+    assert_eq!(path_param("p", &list, "matrix", true), ";p=a%20b;p=c");
+    assert_eq!(path_param("p", &object, "matrix", true), ";x=1;y=z");
+    // Dot segments would be resolved away by URL parsing, sending the request elsewhere.
+    for dots in ["..", "."] {
+        let err = api::runtime::path_param::<api::runtime::Never>("getSource", "sourceId", &json!(dots), "simple", false);
+        assert!(matches!(err, Err(api::Error::Request { operation: "getSource", .. })));
+    }
 }

@@ -3,6 +3,7 @@
 
 mod behaviour;
 mod client;
+mod client_fixtures;
 mod diff;
 mod examples;
 mod fixtures;

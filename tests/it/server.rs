@@ -128,8 +128,10 @@ async fn unimplemented_operations_answer_501_in_json() {
     assert!(body["message"].as_str().unwrap().contains("publicGetWorkspace"), "{body}");
 }
 
-/// `(method, path, content type, body, status, field named)` of requests the spec forbids.
-fn malformed() -> Vec<(&'static str, String, Option<&'static str>, String, u16, &'static str)> {
+/// `(method, path, content type, body, status, field named)` of a request the spec forbids.
+type Malformed = (&'static str, String, Option<&'static str>, String, u16, &'static str);
+
+fn malformed() -> Vec<Malformed> {
     let json = Some("application/json");
     let create = "/public/v1/workspaces".to_string();
     vec![
@@ -143,7 +145,14 @@ fn malformed() -> Vec<(&'static str, String, Option<&'static str>, String, u16, 
         ("POST", create.clone(), None, r#"{"name":"x"}"#.into(), 415, "Content-Type"),
         ("POST", create.clone(), json, String::new(), 400, ""),
         // A value outside an enum: the types crate would keep it (forward compatibility), the server refuses it.
-        ("POST", "/public/v1/jobs".into(), json, format!(r#"{{"connectionId":"{WS}","jobType":"bogus"}}"#), 422, "/jobType"),
+        (
+            "POST",
+            "/public/v1/jobs".into(),
+            json,
+            format!(r#"{{"connectionId":"{WS}","jobType":"bogus"}}"#),
+            422,
+            "/jobType",
+        ),
         ("POST", "/public/v1/jobs".into(), json, r#"{"jobType":"sync"}"#.into(), 422, "/connectionId"),
         ("GET", "/public/v1/workspaces/not-a-uuid".into(), None, String::new(), 400, "workspaceId"),
         ("GET", "/public/v1/workspaces?limit=abc".into(), None, String::new(), 400, "limit"),
@@ -275,9 +284,8 @@ async fn the_router_composes_with_middleware_and_nesting() {
         req.extensions_mut().insert(Seen("middleware"));
         next.run(req).await
     }
-    let app = axum::Router::new()
-        .nest("/api", config::router(Recorder::default()))
-        .layer(axum::middleware::from_fn(tag));
+    let app =
+        axum::Router::new().nest("/api", config::router(Recorder::default())).layer(axum::middleware::from_fn(tag));
     let base = serve(app).await;
     let http = reqwest::Client::new();
     let (status, body) = json_of(http.get(format!("{base}/api/public/v1/workspaces")).send().await.unwrap()).await;
@@ -296,9 +304,12 @@ impl PlainResponse for axum::http::StatusCode {
     }
 }
 
+/// A request built from sample values: path with query, headers, and content type with body.
+pub type SampleRequest = (String, Vec<(String, String)>, Option<(String, Vec<u8>)>);
+
 /// A request for `op` built from sample values: every parameter (optional ones too) and a body
-/// of its first media type. Returns the path with query, headers and the body.
-pub fn sample_request(op: &Operation, sampler: &mut Sampler) -> (String, Vec<(String, String)>, Option<(String, Vec<u8>)>) {
+/// of its first media type.
+pub fn sample_request(op: &Operation, sampler: &mut Sampler) -> SampleRequest {
     let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
     let text = |v: &Value| match v {
         Value::String(s) => s.clone(),
@@ -313,7 +324,9 @@ pub fn sample_request(op: &Operation, sampler: &mut Sampler) -> (String, Vec<(St
             ParamLocation::Path => path = path.replace(&format!("{{{}}}", p.wire), &enc(&text(&value))),
             ParamLocation::Query => match &value {
                 Value::Array(items) if p.explode => query.extend(items.iter().map(|i| (p.wire.clone(), text(i)))),
-                Value::Array(items) => query.push((p.wire.clone(), items.iter().map(text).collect::<Vec<_>>().join(","))),
+                Value::Array(items) => {
+                    query.push((p.wire.clone(), items.iter().map(text).collect::<Vec<_>>().join(",")))
+                }
                 Value::Object(map) if p.explode => query.extend(map.iter().map(|(k, v)| (k.clone(), text(v)))),
                 other => query.push((p.wire.clone(), text(other))),
             },
@@ -345,14 +358,18 @@ pub fn sample_request(op: &Operation, sampler: &mut Sampler) -> (String, Vec<(St
 
 /// Every operation of `spec`, sent to its mock: a documented success comes back, valid
 /// for the generated checker and for the independent validator.
-async fn mock_answers_every_operation(spec_name: &str, base: &str, check: fn(&str, u16, Option<&str>, &[u8]) -> Result<(), String>) -> usize {
+/// A server crate's `check_response`.
+type CheckResponse = fn(&str, u16, Option<&str>, &[u8]) -> Result<(), String>;
+
+async fn mock_answers_every_operation(spec_name: &str, base: &str, check: CheckResponse) -> usize {
     let spec = server_spec::load(spec_name);
     let http = reqwest::Client::new();
     let mut sampler = Sampler::new(&spec.api);
     let mut checked_bodies = 0;
     for op in &spec.api.operations {
         let (path, headers, body) = sample_request(op, &mut sampler);
-        let mut req = http.request(op.method.as_str().parse().unwrap(), format!("{base}{path}"));
+        // The mock checks credentials like a real server; any bearer token satisfies it.
+        let mut req = http.request(op.method.as_str().parse().unwrap(), format!("{base}{path}")).bearer_auth("token");
         for (k, v) in headers {
             req = req.header(k, v);
         }
@@ -372,10 +389,12 @@ async fn mock_answers_every_operation(spec_name: &str, base: &str, check: fn(&st
                 codegen::ir::Status::Code(c) if (200..300).contains(&c) => Some(c),
                 _ => None,
             })
-            .or_else(|| op.responses.iter().find_map(|r| match r.status {
-                codegen::ir::Status::Code(c) => Some(c),
-                _ => None,
-            }));
+            .or_else(|| {
+                op.responses.iter().find_map(|r| match r.status {
+                    codegen::ir::Status::Code(c) => Some(c),
+                    _ => None,
+                })
+            });
         assert_eq!(Some(status), expected, "{case}");
         check(&op.id, status, ct.as_deref(), &bytes).unwrap_or_else(|e| panic!("{case}: {e}"));
         if let Some(ct) = ct.filter(|c| c.contains("json") && !bytes.is_empty()) {
@@ -455,7 +474,7 @@ async fn no_request_makes_it_fail(spec_name: &str, router: axum::Router) -> usiz
         let (path, _, _) = sample_request(op, &mut sampler);
         let path = path.split('?').next().unwrap_or("").to_string();
         for (url, ct, body) in hostile(op, &path) {
-            let mut req = http.request(op.method.as_str().parse().unwrap(), format!("{base}{url}"));
+            let mut req = http.request(op.method.as_str().parse().unwrap(), format!("{base}{url}")).bearer_auth("t");
             if let Some(ct) = ct {
                 req = req.header("content-type", ct);
             }
@@ -482,5 +501,46 @@ fn every_operation_has_a_route() {
     assert_eq!(routes.len(), spec.api.operations.len());
     for (op, (method, path, id)) in spec.api.operations.iter().zip(routes) {
         assert_eq!((op.method.as_str(), op.path.as_str(), op.id.as_str()), (method, path, id));
+    }
+}
+
+/// The in-memory example and its hand-written baseline do the same work: create, list, get, delete.
+#[tokio::test]
+async fn the_in_memory_example_and_its_baseline_serve_workspaces() {
+    for (name, app) in
+        [("in-memory", airbyte_examples::in_memory::app()), ("baseline", airbyte_examples::baseline::app())]
+    {
+        let base = serve(app).await;
+        let http = reqwest::Client::new();
+        let create = |n: &'static str| {
+            http.post(format!("{base}/public/v1/workspaces"))
+                .header("content-type", "application/json")
+                .body(format!(r#"{{"name":"{n}"}}"#))
+                .send()
+        };
+        let (status, first) = json_of(create("one").await.unwrap()).await;
+        assert_eq!(status, 200, "{name}");
+        let (_, second) = json_of(create("two").await.unwrap()).await;
+        let (status, list) = json_of(http.get(format!("{base}/public/v1/workspaces")).send().await.unwrap()).await;
+        assert_eq!((status, list["data"].as_array().map(Vec::len)), (200, Some(2)), "{name}");
+        let id = first["workspaceId"].as_str().unwrap();
+        let (status, got) = json_of(http.get(format!("{base}/public/v1/workspaces/{id}")).send().await.unwrap()).await;
+        assert_eq!((status, &got), (200, &first), "{name}");
+        let r = http.delete(format!("{base}/public/v1/workspaces/{id}")).send().await.unwrap();
+        assert_eq!(r.status(), 204, "{name}");
+        let r = http.get(format!("{base}/public/v1/workspaces/{id}")).send().await.unwrap();
+        assert_eq!(r.status(), 404, "{name}");
+        let other = second["workspaceId"].as_str().unwrap();
+        let r = http.get(format!("{base}/public/v1/workspaces/{other}")).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{name}");
+        // Both refuse a name that is not a string (axum's `Json` and the generated validation alike).
+        let r = http
+            .post(format!("{base}/public/v1/workspaces"))
+            .header("content-type", "application/json")
+            .body(r#"{"name":1}"#)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 422, "{name}");
     }
 }

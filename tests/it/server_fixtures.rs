@@ -109,7 +109,11 @@ async fn any_of_several_security_alternatives_is_enough() {
     let http = reqwest::Client::new();
     let send = |req: reqwest::RequestBuilder| async move {
         let r = req.header("content-type", "text/plain").body("hi").send().await.unwrap();
-        (r.status().as_u16(), r.headers().get("www-authenticate").map(|v| v.to_str().unwrap().to_owned()), r.text().await.unwrap())
+        (
+            r.status().as_u16(),
+            r.headers().get("www-authenticate").map(|v| v.to_str().unwrap().to_owned()),
+            r.text().await.unwrap(),
+        )
     };
     let (status, challenge, _) = send(http.post(format!("{base}/basic"))).await;
     assert_eq!((status, challenge.as_deref()), (401, Some("Basic")));

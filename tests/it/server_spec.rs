@@ -52,7 +52,13 @@ fn resolve<'a>(doc: &'a Value, mut node: &'a Value) -> &'a Value {
 }
 
 /// The schema the spec documents for `status`/`media_type` of the operation at `method path`.
-pub fn response_schema<'a>(doc: &'a Value, method: &str, path: &str, status: u16, media_type: &str) -> Option<&'a Value> {
+pub fn response_schema<'a>(
+    doc: &'a Value,
+    method: &str,
+    path: &str,
+    status: u16,
+    media_type: &str,
+) -> Option<&'a Value> {
     let op = doc.get("paths")?.get(path)?.get(method.to_ascii_lowercase())?;
     let responses = op.get("responses")?;
     let code = status.to_string();
@@ -104,7 +110,9 @@ fn check(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<
     let ty = s.get("type").and_then(Value::as_str);
     let type_ok = match (ty, value) {
         (None, _) => true,
-        (Some("object"), Value::Object(_)) | (Some("array"), Value::Array(_)) | (Some("string"), Value::String(_)) => true,
+        (Some("object"), Value::Object(_)) | (Some("array"), Value::Array(_)) | (Some("string"), Value::String(_)) => {
+            true
+        }
         (Some("boolean"), Value::Bool(_)) | (Some("number"), Value::Number(_)) => true,
         (Some("integer"), Value::Number(n)) => n.is_i64() || n.is_u64(),
         _ => false,

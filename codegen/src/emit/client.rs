@@ -1,13 +1,23 @@
 //! The client crate: one async method per operation over the shared request
-//! path in `runtime/client_runtime.rs` (shipped as the crate's `runtime`).
+//! path in `runtime/client_runtime.rs` (shipped verbatim as the crate's `runtime`).
 //!
 //! Per operation the generated code only encodes parameters and body into a
 //! `runtime::Request` and decodes the response by status; sending, auth and
 //! retries are one non-generic function for all methods.
+//!
+//! The shape of every method, which the contract test (`emit/contract.rs`)
+//! relies on: `async fn <op.name>(&self, <path params in template order>,
+//! [body], <other required params in declaration order>, [params:
+//! <Stem>Params]) -> Result<ResponseValue<T>, Error<<Stem>Error>>`; required
+//! string parameters are `&str`, arrays `&[T]`, other required ones `&T`; optional ones are
+//! `Option` fields of `<Stem>Params` (which implements `Default`). Operations
+//! that also accept a form body get `<op.name>_as_form` with the same
+//! arguments; binary or text successes get `<op.name>_body_stream`; list
+//! operations with `limit`/`offset` and a `next`/`data` body get
+//! `<op.name>_stream` yielding items.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::types::rust_ty;
@@ -27,12 +37,8 @@ enum BodyKind {
 }
 
 fn body_kind(content: &[MediaBody]) -> BodyKind {
-    let json = content.iter().find(|m| is_json(&m.media_type));
-    if let Some(m) = json {
-        return match &m.ty {
-            Some(ty) => BodyKind::Json(ty.clone()),
-            None => BodyKind::Json(Ty::Any),
-        };
+    if let Some(m) = content.iter().find(|m| is_json(&m.media_type)) {
+        return BodyKind::Json(m.ty.clone().unwrap_or(Ty::Any));
     }
     match content.first() {
         None => BodyKind::None,
@@ -46,13 +52,25 @@ pub(crate) fn is_json(media_type: &str) -> bool {
     mt == "application/json" || mt.ends_with("+json") || mt == "*/*"
 }
 
-fn accept_of(content: &[MediaBody]) -> String {
-    if content.iter().any(|m| is_json(&m.media_type)) {
-        return "application/json".into();
+fn is_form(media_type: &str) -> bool {
+    media_type.split(';').next().unwrap_or("").trim() == "application/x-www-form-urlencoded"
+}
+
+/// The `Accept` header: every media type the responses document (successes
+/// first, so a download asks for its format before the JSON of its errors).
+fn accept_of(op: &Operation) -> String {
+    let mut types: Vec<&str> = Vec::new();
+    let ordered = op.responses.iter().filter(|r| r.status.is_success()).chain(op.responses.iter().filter(|r| !r.status.is_success()));
+    for m in ordered.flat_map(|r| &r.content) {
+        let mt = if is_json(&m.media_type) { "application/json" } else { m.media_type.as_str() };
+        if !types.contains(&mt) {
+            types.push(mt);
+        }
     }
-    match content.first() {
-        Some(m) => m.media_type.clone(),
-        None => "*/*".into(),
+    if types.is_empty() {
+        "*/*".into()
+    } else {
+        types.join(", ")
     }
 }
 
@@ -97,7 +115,7 @@ fn status_pattern(status: &Status) -> TokenStream {
     }
 }
 
-fn status_variant(status: &Status) -> proc_macro2::Ident {
+fn status_variant(status: &Status) -> Ident {
     match status {
         Status::Code(c) => format_ident!("Status{}", c),
         Status::Range(d) => format_ident!("Status{}XX", d),
@@ -112,11 +130,9 @@ fn security_tokens(api: &Api, reqs: &[SecurityRequirement]) -> TokenStream {
             Some(match api.security_schemes.get(name)? {
                 SecurityScheme::HttpBasic { .. } => quote!(runtime::Scheme::Basic),
                 SecurityScheme::HttpBearer { .. }
+                | SecurityScheme::Http { .. }
                 | SecurityScheme::OAuth2Other { .. }
-                | SecurityScheme::OpenIdConnect { .. } => {
-                    quote!(runtime::Scheme::Bearer)
-                }
-                SecurityScheme::Http { .. } => quote!(runtime::Scheme::Bearer),
+                | SecurityScheme::OpenIdConnect { .. } => quote!(runtime::Scheme::Bearer),
                 SecurityScheme::OAuth2ClientCredentials { token_url, .. } => {
                     quote!(runtime::Scheme::ClientCredentials { token_url: #token_url })
                 }
@@ -135,19 +151,20 @@ fn security_tokens(api: &Api, reqs: &[SecurityRequirement]) -> TokenStream {
     quote!(&[#(#alts),*])
 }
 
-/// Pagination: `limit`/`offset` query parameters and a body with `data` and `next`.
+/// Pagination: optional integer `limit`/`offset` query parameters and a body
+/// with an array `data` and a string `next` link.
 struct Paging {
     item: Ty,
     data_required: bool,
-    offset_field: proc_macro2::Ident,
-    next_field: proc_macro2::Ident,
-    data_field: proc_macro2::Ident,
+    offset_field: Ident,
+    next_field: Ident,
+    data_field: Ident,
 }
 
 fn paging(api: &Api, op: &Operation, success: &BodyKind) -> Option<Paging> {
     let q = |n: &str| op.parameters.iter().find(|p| p.location == ParamLocation::Query && p.wire == n && !p.required);
-    let (_, offset) = (q("limit")?, q("offset")?);
-    if !matches!(offset.ty, Ty::Int(_)) {
+    let (limit, offset) = (q("limit")?, q("offset")?);
+    if !matches!(offset.ty, Ty::Int(_)) || !matches!(limit.ty, Ty::Int(_)) {
         return None;
     }
     let BodyKind::Json(ty) = success else { return None };
@@ -168,6 +185,10 @@ fn paging(api: &Api, op: &Operation, success: &BodyKind) -> Option<Paging> {
     })
 }
 
+fn first_line(text: &str) -> &str {
+    text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("")
+}
+
 fn op_docs(op: &Operation) -> TokenStream {
     let mut text = String::new();
     if let Some(s) = &op.summary {
@@ -179,22 +200,125 @@ fn op_docs(op: &Operation) -> TokenStream {
         text.push_str("\n\n");
     }
     text.push_str(&format!("`{} {}` (operationId `{}`)", op.method, op.path, op.id));
+    let required: Vec<&Parameter> = op.parameters.iter().filter(|p| p.required).collect();
+    if !required.is_empty() {
+        text.push_str("\n\nArguments:");
+        for p in required {
+            text.push_str(&format!("\n- `{}`: `{}` in {}", naming::unraw(&p.name), p.wire, p.location.as_str()));
+            if let Some(d) = &p.docs.description {
+                let d = first_line(d);
+                if !d.is_empty() {
+                    text.push_str(&format!(": {d}"));
+                }
+            }
+        }
+    }
     doc_lines(&text)
 }
 
-fn emit_operation(cx: &Cx, op: &Operation, items: &mut Vec<TokenStream>, names: &mut naming::Scope) -> TokenStream {
+/// A parameter's value, encoded into `query`/`headers` (or a path segment).
+fn encode_param(p: &Parameter, value: TokenStream) -> TokenStream {
+    let wire = &p.wire;
+    let style = &p.style;
+    let explode = p.explode;
+    match p.location {
+        ParamLocation::Query => {
+            quote!(runtime::push_query(&mut query, #wire, &runtime::to_json(OP, #value)?, #style, #explode);)
+        }
+        ParamLocation::Header => {
+            quote!(headers.push((#wire, runtime::header_value(&runtime::to_json(OP, #value)?, #explode)));)
+        }
+        ParamLocation::Cookie => {
+            quote!(headers.push(("cookie", runtime::cookie_value(#wire, &runtime::to_json(OP, #value)?)));)
+        }
+        ParamLocation::Path => quote!(runtime::path_param(OP, #wire, &runtime::to_json(OP, #value)?, #style, #explode)?),
+    }
+}
+
+/// How the request body of an operation is passed and encoded.
+struct BodyPlan {
+    /// The `body` argument, when there is one.
+    arg: Option<TokenStream>,
+    /// `runtime::Body` from `body`.
+    expr: TokenStream,
+    /// The same body as a form, when the operation also accepts one of the same type.
+    form_expr: Option<TokenStream>,
+}
+
+fn body_plan(cx: &Cx, op: &Operation) -> BodyPlan {
+    let Some(rb) = &op.request_body else {
+        return BodyPlan { arg: None, expr: quote!(runtime::Body::None), form_expr: None };
+    };
+    let json = rb.content.iter().find(|m| is_json(&m.media_type));
+    let form = rb.content.iter().find(|m| is_form(&m.media_type));
+    let structured = |m: &MediaBody| {
+        let t = m.ty.as_ref().map(|t| cx.ty(t)).unwrap_or(quote!(::serde_json::Value));
+        quote!(&#t)
+    };
+    let (ty, encode, form_encode) = match (json, form) {
+        (Some(j), f) => {
+            let alt = f.filter(|f| j.ty.is_some() && f.ty == j.ty).map(|_| quote!(runtime::form_body(OP, body)?));
+            (structured(j), quote!(runtime::json_body(OP, body)?), alt)
+        }
+        (None, Some(f)) => (structured(f), quote!(runtime::form_body(OP, body)?), None),
+        (None, None) => match rb.content.first() {
+            Some(m) => {
+                let ct = &m.media_type;
+                (quote!(::bytes::Bytes), quote!(runtime::Body::Bytes { content_type: #ct, data: body }), None)
+            }
+            None => return BodyPlan { arg: None, expr: quote!(runtime::Body::None), form_expr: None },
+        },
+    };
+    let wrap = |e: TokenStream| {
+        if rb.required {
+            e
+        } else {
+            quote!(match body { ::std::option::Option::Some(body) => #e, ::std::option::Option::None => runtime::Body::None })
+        }
+    };
+    let arg = if rb.required { quote!(body: #ty) } else { quote!(body: ::std::option::Option<#ty>) };
+    BodyPlan { arg: Some(arg), expr: wrap(encode), form_expr: form_encode.map(wrap) }
+}
+
+/// Names of the extra methods derived from operation names, claimed so they
+/// never collide with an operation's own method.
+struct MethodNames {
+    scope: naming::Scope,
+}
+
+impl MethodNames {
+    fn derived(&mut self, op: &Operation, suffix: &str) -> Ident {
+        ident(&self.scope.claim(&format!("{}_{suffix}", naming::unraw(&op.name))))
+    }
+}
+
+fn emit_operation(
+    cx: &Cx,
+    op: &Operation,
+    items: &mut Vec<TokenStream>,
+    names: &mut naming::Scope,
+    methods: &mut MethodNames,
+) -> TokenStream {
     let api = cx.api;
     let op_id = &op.id;
     let method_name = ident(&op.name);
+    let unraw_name = naming::unraw(&op.name).to_string();
     let stem = naming::unraw(&op.type_stem).to_string();
 
-    // Positional arguments: path parameters in template order, then other required ones.
-    let mut arg_scope = naming::Scope::with_reserved(&["body", "params"]);
-    let mut args = Vec::new();
+    // Arguments: path parameters in template order, the body, other required
+    // parameters in declaration order, then the optional ones in a struct.
+    let mut arg_scope = naming::Scope::with_reserved(&["body", "params", "self"]);
+    let mut path_args: Vec<(usize, TokenStream, &Parameter, Ident)> = Vec::new();
+    let mut other_args = Vec::new();
     let mut encode = Vec::new();
-    let mut path_subst: BTreeMap<String, proc_macro2::Ident> = BTreeMap::new();
     let mut optional = Vec::new();
+    let (mut uses_query, mut uses_headers) = (false, false);
     for p in &op.parameters {
+        match p.location {
+            ParamLocation::Query => uses_query = true,
+            ParamLocation::Header | ParamLocation::Cookie => uses_headers = true,
+            ParamLocation::Path => {}
+        }
         if !p.required {
             optional.push(p);
             continue;
@@ -202,35 +326,29 @@ fn emit_operation(cx: &Cx, op: &Operation, items: &mut Vec<TokenStream>, names: 
         let name = ident(&arg_scope.claim(&p.name));
         let ty = match &p.ty {
             Ty::String => quote!(&str),
+            Ty::Array(inner) => {
+                let t = cx.ty(inner);
+                quote!(&[#t])
+            }
             other => {
                 let t = cx.ty(other);
                 quote!(&#t)
             }
         };
-        args.push(quote!(#name: #ty));
-        let wire = &p.wire;
-        let style = &p.style;
-        let explode = p.explode;
-        match p.location {
-            ParamLocation::Path => {
-                path_subst.insert(p.wire.clone(), name.clone());
-            }
-            ParamLocation::Query => encode.push(quote! {
-                runtime::push_query(&mut query, #wire, &runtime::to_json(OP, #name)?, #style, #explode);
-            }),
-            ParamLocation::Header => encode.push(quote! {
-                headers.push((#wire, runtime::header_value(&runtime::to_json(OP, #name)?)));
-            }),
-            ParamLocation::Cookie => encode.push(quote! {
-                headers.push(("cookie", format!("{}={}", #wire, runtime::header_value(&runtime::to_json(OP, #name)?))));
-            }),
+        if p.location == ParamLocation::Path {
+            let at = op.path.find(&format!("{{{}}}", p.wire)).unwrap_or(usize::MAX);
+            path_args.push((at, quote!(#name: #ty), p, name));
+        } else {
+            encode.push(encode_param(p, quote!(#name)));
+            other_args.push(quote!(#name: #ty));
         }
     }
+    path_args.sort_by_key(|(at, ..)| *at);
+
     let params_struct = if optional.is_empty() {
         None
     } else {
-        let name = names.claim(&format!("{stem}Params"));
-        let sname = ident(&name);
+        let sname = ident(&names.claim(&format!("{stem}Params")));
         let fields = optional.iter().map(|p| {
             let f = ident(&p.name);
             let ty = cx.ty(&p.ty);
@@ -243,34 +361,42 @@ fn emit_operation(cx: &Cx, op: &Operation, items: &mut Vec<TokenStream>, names: 
                 doc.push_str(&format!(" Server default: `{d}`."));
             }
             let doc = doc_lines(&doc);
-            quote!(#doc pub #f: ::std::option::Option<#ty>)
+            let dep = if p.deprecated { quote!(#[deprecated]) } else { quote!() };
+            quote!(#doc #dep pub #f: ::std::option::Option<#ty>)
         });
-        let doc = format!(" Optional parameters of [`Client::{}`].", naming::unraw(&op.name));
+        let doc = format!(" Optional parameters of [`Client::{unraw_name}`]; `Default` leaves them all unset.");
+        let sensitive = optional.iter().any(|p| p.sensitive);
+        let derive = if sensitive { quote!(Clone, Default, PartialEq) } else { quote!(Debug, Clone, Default, PartialEq) };
         items.push(quote! {
             #[doc = #doc]
-            #[derive(Debug, Clone, Default, PartialEq)]
+            #[derive(#derive)]
             pub struct #sname { #(#fields,)* }
         });
+        if sensitive {
+            // Secrets in parameters stay out of logs.
+            let shown = optional.iter().map(|p| {
+                let f = ident(&p.name);
+                let label = naming::unraw(&p.name);
+                if p.sensitive {
+                    quote!(.field(#label, &self.#f.as_ref().map(|_| "<redacted>")))
+                } else {
+                    quote!(.field(#label, &self.#f))
+                }
+            });
+            let label = sname.to_string();
+            items.push(quote! {
+                impl ::std::fmt::Debug for #sname {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.debug_struct(#label) #(#shown)* .finish()
+                    }
+                }
+            });
+        }
         for p in &optional {
             let f = ident(&p.name);
-            let wire = &p.wire;
-            let style = &p.style;
-            let explode = p.explode;
-            let push = match p.location {
-                ParamLocation::Query => {
-                    quote!(runtime::push_query(&mut query, #wire, &runtime::to_json(OP, v)?, #style, #explode);)
-                }
-                ParamLocation::Header => {
-                    quote!(headers.push((#wire, runtime::header_value(&runtime::to_json(OP, v)?)));)
-                }
-                ParamLocation::Cookie => quote! {
-                    headers.push(("cookie", format!("{}={}", #wire, runtime::header_value(&runtime::to_json(OP, v)?))));
-                },
-                ParamLocation::Path => quote!(),
-            };
+            let push = encode_param(p, quote!(v));
             encode.push(quote!(if let ::std::option::Option::Some(v) = &params.#f { #push }));
         }
-        args.push(quote!(params: #sname));
         Some(sname)
     };
 
@@ -279,14 +405,17 @@ fn emit_operation(cx: &Cx, op: &Operation, items: &mut Vec<TokenStream>, names: 
     let mut fmt_args = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
-        fmt.push_str(&rest[..start].replace('{', "{{").replace('}', "}}"));
+        fmt.push_str(&rest[..start].replace('}', "}}"));
         let after = &rest[start + 1..];
-        let Some(end) = after.find('}') else { break };
+        let Some(end) = after.find('}') else {
+            rest = &rest[start..];
+            break;
+        };
         let var = &after[..end];
-        match path_subst.get(var) {
-            Some(arg) => {
+        match path_args.iter().find(|(_, _, p, _)| p.wire == var) {
+            Some((_, _, p, arg)) => {
                 fmt.push_str("{}");
-                fmt_args.push(quote!(runtime::encode_path(&runtime::to_json(OP, #arg)?)));
+                fmt_args.push(encode_param(p, quote!(#arg)));
             }
             None => fmt.push_str(&format!("{{{{{var}}}}}")),
         }
@@ -299,58 +428,20 @@ fn emit_operation(cx: &Cx, op: &Operation, items: &mut Vec<TokenStream>, names: 
         quote!(format!(#fmt, #(#fmt_args),*))
     };
 
-    // Request body: JSON preferred; a form-only body is sent as a form.
-    let mut form_variant = None;
-    let body_expr = match &op.request_body {
-        None => quote!(runtime::Body::None),
-        Some(rb) => {
-            let json = rb.content.iter().find(|m| is_json(&m.media_type));
-            let form = rb.content.iter().find(|m| m.media_type.starts_with("application/x-www-form-urlencoded"));
-            let (media, kind) = match (json, form) {
-                (Some(j), f) => {
-                    if let (Some(f), Some(jt)) = (f, &j.ty) {
-                        if f.ty.as_ref() == Some(jt) {
-                            form_variant = Some(jt.clone());
-                        }
-                    }
-                    (j, "json")
-                }
-                (None, Some(f)) => (f, "form"),
-                (None, None) => match rb.content.first() {
-                    Some(m) => (m, "raw"),
-                    None => return quote!(),
-                },
-            };
-            let (ty, encode_body) = match kind {
-                "json" | "form" => {
-                    let t = media.ty.as_ref().map(|t| cx.ty(t)).unwrap_or(quote!(::serde_json::Value));
-                    let f = if kind == "json" { quote!(runtime::json_body) } else { quote!(runtime::form_body) };
-                    (quote!(&#t), quote!(#f(OP, body)?))
-                }
-                _ => {
-                    let ct = &media.media_type;
-                    (quote!(::bytes::Bytes), quote!(runtime::Body::Bytes { content_type: #ct, data: body }))
-                }
-            };
-            if rb.required {
-                args.insert(path_subst.len().min(args.len()), quote!(body: #ty));
-                encode_body
-            } else {
-                args.insert(path_subst.len().min(args.len()), quote!(body: ::std::option::Option<#ty>));
-                quote!(match body { ::std::option::Option::Some(body) => #encode_body, ::std::option::Option::None => runtime::Body::None })
-            }
-        }
-    };
+    let body = body_plan(cx, op);
+    let mut args: Vec<TokenStream> = path_args.iter().map(|(_, a, ..)| a.clone()).collect();
+    args.extend(body.arg.clone());
+    args.extend(other_args);
+    if let Some(s) = &params_struct {
+        args.push(quote!(params: #s));
+    }
 
     // Responses.
     let success: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
     let errors: Vec<&Response> = op.responses.iter().filter(|r| !r.status.is_success()).collect();
     let kinds: Vec<BodyKind> = success.iter().map(|r| body_kind(&r.content)).collect();
     let single = kinds.windows(2).all(|w| w[0] == w[1]);
-    let accept = {
-        let all: Vec<MediaBody> = op.responses.iter().flat_map(|r| r.content.clone()).collect();
-        accept_of(&all)
-    };
+    let accept = accept_of(op);
     let (ok_ty, ok_arms, success_kind) = if success.is_empty() {
         (
             quote!(::bytes::Bytes),
@@ -375,7 +466,7 @@ fn emit_operation(cx: &Cx, op: &Operation, items: &mut Vec<TokenStream>, names: 
         let name = ident(&names.claim(&format!("{stem}Response")));
         let variants = success.iter().zip(&kinds).map(|(r, k)| {
             let v = status_variant(&r.status);
-            let doc = format!(" `{}`: {}", r.status, r.description.lines().next().unwrap_or(""));
+            let doc = format!(" `{}`: {}", r.status, first_line(&r.description));
             match k {
                 BodyKind::None => quote!(#[doc = #doc] #v),
                 _ => {
@@ -384,7 +475,7 @@ fn emit_operation(cx: &Cx, op: &Operation, items: &mut Vec<TokenStream>, names: 
                 }
             }
         });
-        let doc = format!(" Successful responses of [`Client::{}`], by status.", naming::unraw(&op.name));
+        let doc = format!(" Successful responses of [`Client::{unraw_name}`], by status.");
         items.push(quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, PartialEq)]
@@ -409,6 +500,7 @@ fn emit_operation(cx: &Cx, op: &Operation, items: &mut Vec<TokenStream>, names: 
     } else {
         let name = ident(&names.claim(&format!("{stem}Error")));
         let mut ordered: Vec<&&Response> = errors.iter().collect();
+        // Specific codes before ranges before `default`, as the match needs.
         ordered.sort_by_key(|r| match r.status {
             Status::Code(_) => 0,
             Status::Range(_) => 1,
@@ -416,7 +508,7 @@ fn emit_operation(cx: &Cx, op: &Operation, items: &mut Vec<TokenStream>, names: 
         });
         let variants = ordered.iter().map(|r| {
             let v = status_variant(&r.status);
-            let doc = format!(" `{}`: {}", r.status, r.description.lines().next().unwrap_or(""));
+            let doc = format!(" `{}`: {}", r.status, first_line(&r.description));
             match body_kind(&r.content) {
                 BodyKind::None => quote!(#[doc = #doc] #v),
                 k => {
@@ -425,7 +517,7 @@ fn emit_operation(cx: &Cx, op: &Operation, items: &mut Vec<TokenStream>, names: 
                 }
             }
         });
-        let doc = format!(" Documented error responses of [`Client::{}`], by status.", naming::unraw(&op.name));
+        let doc = format!(" Documented error responses of [`Client::{unraw_name}`], by status.");
         items.push(quote! {
             #[doc = #doc]
             #[derive(Debug, Clone, PartialEq)]
@@ -439,13 +531,12 @@ fn emit_operation(cx: &Cx, op: &Operation, items: &mut Vec<TokenStream>, names: 
                 let k = body_kind(&r.content);
                 let decode = cx.decode(&k);
                 let error = if k == BodyKind::None { quote!(#name::#v) } else { quote!(#name::#v(#decode)) };
-                quote!(#pat => ::std::result::Result::Err(runtime::Error::Api { status, headers: raw.headers.clone(), error: #error }))
+                quote!(#pat => ::std::result::Result::Err(runtime::Error::Api { operation: OP, status, headers: raw.headers.clone(), error: #error }))
             })
             .collect();
         (quote!(#name), arms)
     };
-    let has_default = op.responses.iter().any(|r| r.status == Status::Default);
-    let fallback = if has_default {
+    let fallback = if op.responses.iter().any(|r| r.status == Status::Default) {
         quote!()
     } else {
         quote!(_ => ::std::result::Result::Err(runtime::Error::UnexpectedStatus { operation: OP, response: raw }),)
@@ -454,23 +545,18 @@ fn emit_operation(cx: &Cx, op: &Operation, items: &mut Vec<TokenStream>, names: 
     let reqs = op.security.clone().unwrap_or_else(|| api.security.clone());
     let security = security_tokens(api, &reqs);
     let method = format_ident!("{}", op.method.as_str());
-    let docs = op_docs(op);
     let dep = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
-    let mut_query = if encode.iter().any(|t| t.to_string().contains("query")) { quote!(mut) } else { quote!() };
-    let mut_headers =
-        if encode.iter().any(|t| t.to_string().contains("headers . push")) { quote!(mut) } else { quote!() };
-    let uses_params = params_struct.is_some();
-    let _ = uses_params;
-
-    let mut out = quote! {
-        #docs
-        #dep
-        pub async fn #method_name(&self, #(#args),*) -> ::std::result::Result<runtime::ResponseValue<#ok_ty>, runtime::Error<#err_ty>> {
+    let query_mut = if uses_query { quote!(mut) } else { quote!() };
+    let headers_mut = if uses_headers { quote!(mut) } else { quote!() };
+    let result_ty = |ok: &TokenStream| {
+        quote!(::std::result::Result<runtime::ResponseValue<#ok>, runtime::Error<#err_ty>>)
+    };
+    // Everything up to `request`, shared by the method and its variants.
+    let build = |body_expr: &TokenStream| {
+        quote! {
             const OP: &str = #op_id;
-            #[allow(unused_mut)]
-            let #mut_query query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-            #[allow(unused_mut)]
-            let #mut_headers headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+            let #query_mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
+            let #headers_mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
             #(#encode)*
             let request = runtime::Request {
                 operation: OP,
@@ -482,98 +568,119 @@ fn emit_operation(cx: &Cx, op: &Operation, items: &mut Vec<TokenStream>, names: 
                 security: #security,
                 accept: #accept,
             };
-            let raw = self.execute::<#err_ty>(request).await?;
-            let status = raw.status;
-            match status {
-                #(#ok_arms,)*
-                #(#err_arms,)*
-                #fallback
-            }
+        }
+    };
+    let decode_all = quote! {
+        let status = raw.status;
+        match status {
+            #(#ok_arms,)*
+            #(#err_arms,)*
+            #fallback
         }
     };
 
-    if let Some(form_ty) = form_variant {
-        let name = format_ident!("{}_as_form", naming::unraw(&op.name));
-        let t = cx.ty(&form_ty);
-        let doc = format!(
-            " [`Client::{}`] with the body sent as `application/x-www-form-urlencoded`.",
-            naming::unraw(&op.name)
-        );
-        let other_args: Vec<TokenStream> =
-            args.iter().filter(|a| !a.to_string().starts_with("body")).cloned().collect();
-        let other_names: Vec<TokenStream> = other_args
-            .iter()
-            .filter_map(|a| a.to_string().split(':').next().map(|n| n.trim().replace(' ', "")))
-            .map(|n| n.parse().unwrap_or_default())
-            .collect();
-        let _ = other_names;
-        // The form variant re-encodes the same body type; everything else is shared.
+    let docs = op_docs(op);
+    let result = result_ty(&ok_ty);
+    let request = build(&body.expr);
+    let mut out = quote! {
+        #docs
+        #dep
+        pub async fn #method_name(&self, #(#args),*) -> #result {
+            #request
+            let raw = self.execute::<#err_ty>(request).await?;
+            #decode_all
+        }
+    };
+
+    if let Some(form_expr) = &body.form_expr {
+        let name = methods.derived(op, "as_form");
+        let doc = format!(" [`Client::{unraw_name}`] with the body sent as `application/x-www-form-urlencoded`.");
+        let request = build(form_expr);
         out.extend(quote! {
             #[doc = #doc]
-            pub async fn #name(&self, body: &#t) -> ::std::result::Result<runtime::ResponseValue<#ok_ty>, runtime::Error<#err_ty>> {
-                const OP: &str = #op_id;
-                let request = runtime::Request {
-                    operation: OP,
-                    method: runtime::Method::#method,
-                    path: #path_expr,
-                    query: ::std::vec::Vec::new(),
-                    headers: ::std::vec::Vec::new(),
-                    body: runtime::form_body(OP, body)?,
-                    security: #security,
-                    accept: #accept,
-                };
+            #dep
+            pub async fn #name(&self, #(#args),*) -> #result {
+                #request
                 let raw = self.execute::<#err_ty>(request).await?;
+                #decode_all
+            }
+        });
+    }
+
+    if matches!(success_kind, Some(BodyKind::Bytes | BodyKind::Text)) {
+        let name = methods.derived(op, "body_stream");
+        let doc = format!(
+            "[`Client::{unraw_name}`] with a successful body left unread, to be read chunk by chunk\n(for large payloads). Other statuses are read whole and decoded as usual."
+        );
+        let doc = doc_lines(&doc);
+        let result = result_ty(&quote!(runtime::ByteStream));
+        // With no documented error, every other status is unexpected.
+        let tail = if err_arms.is_empty() {
+            quote!(::std::result::Result::Err(runtime::Error::UnexpectedStatus { operation: OP, response: raw }))
+        } else {
+            quote! {
                 let status = raw.status;
                 match status {
-                    #(#ok_arms,)*
                     #(#err_arms,)*
                     #fallback
                 }
+            }
+        };
+        let request = build(&body.expr);
+        out.extend(quote! {
+            #doc
+            #dep
+            pub async fn #name(&self, #(#args),*) -> #result {
+                #request
+                let raw = match self.execute_streaming::<#err_ty>(request).await? {
+                    runtime::Streamed::Success(value) => return ::std::result::Result::Ok(value),
+                    runtime::Streamed::Other(raw) => raw,
+                };
+                #tail
             }
         });
     }
 
     if let (Some(kind), Some(params)) = (&success_kind, &params_struct) {
-        if let Some(p) = paging(api, op, kind) {
-            if args.len() == 1 {
-                let name = format_ident!("{}_stream", naming::unraw(&op.name));
-                let item = cx.ty(&p.item);
-                let (off, next, data) = (&p.offset_field, &p.next_field, &p.data_field);
-                let data_expr =
-                    if p.data_required { quote!(page.#data) } else { quote!(page.#data.unwrap_or_default()) };
-                let doc = format!(
-                    " Every item of [`Client::{}`], page after page: follows `next` until the last page.",
-                    naming::unraw(&op.name)
-                );
-                out.extend(quote! {
-                    #[doc = #doc]
-                    pub fn #name(&self, params: #params) -> ::std::pin::Pin<::std::boxed::Box<dyn ::futures_core::Stream<Item = ::std::result::Result<#item, runtime::Error<#err_ty>>> + ::std::marker::Send + '_>> {
-                        use ::futures_util::StreamExt as _;
-                        ::std::boxed::Box::pin(::futures_util::stream::unfold(::std::option::Option::Some(params), move |state| async move {
-                            let mut params = state?;
-                            match self.#method_name(params.clone()).await {
-                                ::std::result::Result::Err(e) => ::std::option::Option::Some((::futures_util::stream::iter(::std::vec![::std::result::Result::Err(e)]), ::std::option::Option::None)),
-                                ::std::result::Result::Ok(page) => {
-                                    let page = page.into_inner();
-                                    let items = #data_expr;
-                                    let count = items.len() as i64;
-                                    let current = params.#off.map(i64::from).unwrap_or(0);
-                                    let next_state = match page.#next.as_deref() {
-                                        ::std::option::Option::Some(link) if count > 0 => {
-                                            let offset = runtime::next_offset(link).unwrap_or(current + count);
-                                            params.#off = offset.try_into().ok();
-                                            params.#off.map(|_| params)
-                                        }
-                                        _ => ::std::option::Option::None,
-                                    };
-                                    ::std::option::Option::Some((::futures_util::stream::iter(items.into_iter().map(::std::result::Result::Ok).collect::<::std::vec::Vec<_>>()), next_state))
-                                }
+        if let (Some(p), true) = (paging(api, op, kind), args.len() == 1) {
+            let name = methods.derived(op, "stream");
+            let item = cx.ty(&p.item);
+            let (off, next, data) = (&p.offset_field, &p.next_field, &p.data_field);
+            let data_expr = if p.data_required { quote!(page.#data) } else { quote!(page.#data.unwrap_or_default()) };
+            let doc = format!(
+                "Every item of [`Client::{unraw_name}`], page after page: follows `next` until the last page.\n\n`params` is the first page's query (its `limit` is the page size)."
+            );
+            let doc = doc_lines(&doc);
+            out.extend(quote! {
+                #doc
+                #dep
+                pub fn #name(&self, params: #params) -> ::std::pin::Pin<::std::boxed::Box<dyn ::futures_core::Stream<Item = ::std::result::Result<#item, runtime::Error<#err_ty>>> + ::std::marker::Send + '_>> {
+                    use ::futures_util::StreamExt as _;
+                    ::std::boxed::Box::pin(::futures_util::stream::unfold(::std::option::Option::Some(params), move |state| async move {
+                        let mut params = state?;
+                        match self.#method_name(params.clone()).await {
+                            ::std::result::Result::Err(e) => ::std::option::Option::Some((::futures_util::stream::iter(::std::vec![::std::result::Result::Err(e)]), ::std::option::Option::None)),
+                            ::std::result::Result::Ok(page) => {
+                                let page = page.into_inner();
+                                let items = #data_expr;
+                                let current = params.#off.map(i64::from).unwrap_or(0);
+                                let count = i64::try_from(items.len()).unwrap_or(i64::MAX);
+                                let next_state = match page.#next.as_deref() {
+                                    // An empty page or a link that does not move forward ends the stream.
+                                    ::std::option::Option::Some(link) if count > 0 => {
+                                        let offset = runtime::next_offset(link).unwrap_or(current.saturating_add(count));
+                                        params.#off = if offset > current { offset.try_into().ok() } else { ::std::option::Option::None };
+                                        params.#off.map(|_| params)
+                                    }
+                                    _ => ::std::option::Option::None,
+                                };
+                                ::std::option::Option::Some((::futures_util::stream::iter(items.into_iter().map(::std::result::Result::Ok).collect::<::std::vec::Vec<_>>()), next_state))
                             }
-                        })
-                        .flatten())
-                    }
-                });
-            }
+                        }
+                    })
+                    .flatten())
+                }
+            });
         }
     }
     out
@@ -583,6 +690,7 @@ fn emit_operation(cx: &Cx, op: &Operation, items: &mut Vec<TokenStream>, names: 
 pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitError> {
     let types_crate = format_ident!("{}", names.types.replace('-', "_"));
     let cx = Cx { api, prefix: quote!(types::) };
+    // Item names the crate root already uses (its runtime re-exports).
     let mut scope = naming::Scope::with_reserved(&[
         "Client",
         "ClientBuilder",
@@ -596,25 +704,31 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
         "RawResponse",
         "Request",
         "Body",
+        "ByteStream",
+        "Streamed",
         "Scheme",
         "KeyLocation",
         "Never",
         "HeaderMap",
         "Method",
+        "DEFAULT_BASE_URL",
     ]);
+    let mut reserved: Vec<&str> = crate::RESERVED_METHOD_NAMES.to_vec();
+    reserved.extend(api.operations.iter().map(|op| naming::unraw(&op.name)));
+    let mut methods = MethodNames { scope: naming::Scope::with_reserved(&reserved) };
     let mut items = Vec::new();
-    let mut methods = Vec::new();
+    let mut fns = Vec::new();
     for op in &api.operations {
-        methods.push(emit_operation(&cx, op, &mut items, &mut scope));
+        fns.push(emit_operation(&cx, op, &mut items, &mut scope, &mut methods));
     }
     let ops = quote! {
-        use crate::runtime::{self, Client};
-        use crate::types;
+        use super::runtime::{self, Client};
+        use super::types;
 
         #(#items)*
 
         impl Client {
-            #(#methods)*
+            #(#fns)*
         }
     };
     let operations_rs = format_rust(api, "src/operations.rs", ops)?;
@@ -630,13 +744,13 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
             url
         })
         .unwrap_or_else(|| "http://localhost".to_string());
+    let client_crate = names.client.replace('-', "_");
     let crate_doc = format!(
-        " Async client for {} (version {}), generated from `{}`.\n\n One method per operation on [`Client`]; request and response types are in [`types`] (the `{}` crate).\n\n ```no_run\n # async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n let client = {}::Client::builder().base_url(\"{default_url}\").build()?;\n # let _ = client; Ok(()) }}\n ```",
-        api.title,
-        api.version,
-        api.source.file,
-        names.types,
-        names.client.replace('-', "_"),
+        " Async client for {title} (version {version}), generated from `{file}`.\n\n One method per operation on [`Client`]; request and response types are in [`types`] (the `{types}` crate).\n\n ```no_run\n # async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n let client = {client_crate}::Client::builder().base_url(\"{default_url}\").build()?;\n # let _ = client; Ok(()) }}\n ```\n\n Each method returns `Result<ResponseValue<T>, Error<E>>`: the decoded success body with\n status and headers, or an [`Error`] whose `Api` variant carries the operation's documented\n error (`<Operation>Error`, one variant per status). Optional parameters are fields of\n `<Operation>Params`, which implements `Default`.",
+        title = api.title.split_whitespace().collect::<Vec<_>>().join(" "),
+        version = api.version,
+        file = api.source.file,
+        types = names.types,
     );
     let crate_doc = inner_doc_lines(&crate_doc);
     let lib = quote! {
@@ -645,13 +759,13 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::too_many_arguments, clippy::large_enum_variant, clippy::result_large_err, clippy::empty_docs, clippy::too_long_first_doc_paragraph)]
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 
-        pub use #types_crate as types;
+        pub use ::#types_crate as types;
 
         mod operations;
         pub mod runtime;
 
         pub use operations::*;
-        pub use runtime::{CallOptions, Client, ClientBuilder, Credentials, Error, RequestHook, ResponseValue, RetryPolicy, Secret};
+        pub use runtime::{ByteStream, CallOptions, Client, ClientBuilder, Credentials, Error, RequestHook, ResponseValue, RetryPolicy, Secret};
 
         /// The spec's first server, used when no base URL is set.
         pub const DEFAULT_BASE_URL: &str = #default_url;

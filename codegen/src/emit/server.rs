@@ -16,7 +16,9 @@ use quote::quote;
 use std::path::PathBuf;
 
 use super::types::rust_ty;
-use super::{doc_lines, format_rust, format_static, header, ident, inner_doc_lines, CrateNames, EmitError, GeneratedFile};
+use super::{
+    doc_lines, format_rust, format_static, header, ident, inner_doc_lines, CrateNames, EmitError, GeneratedFile,
+};
 use crate::ir::*;
 use crate::naming;
 
@@ -342,6 +344,26 @@ pub fn media_variant(media_type: &str) -> String {
     }
 }
 
+/// Names of an operation's `Request` fields: one per parameter, then the body's (if any).
+pub fn request_field_names(op: &Operation) -> (Vec<String>, Option<String>) {
+    let mut scope = naming::Scope::new();
+    let params = op.parameters.iter().map(|p| scope.claim(&p.name)).collect();
+    let body = op.request_body.as_ref().filter(|b| !b.content.is_empty()).map(|_| scope.claim("body"));
+    (params, body)
+}
+
+/// Variant names of a `Body` enum (several request media types) or of a response body enum.
+pub fn media_variant_names(content: &[MediaBody]) -> Vec<String> {
+    let mut scope = naming::Scope::new();
+    content.iter().map(|m| scope.claim(&media_variant(&m.media_type))).collect()
+}
+
+/// Variant names of an operation's `Response` enum, one per documented response.
+pub fn response_variant_names(op: &Operation) -> Vec<String> {
+    let mut scope = naming::Scope::with_reserved(&["Raw"]);
+    op.responses.iter().map(|r| scope.claim(&status_variant(&r.status))).collect()
+}
+
 /// Rust type of one media type's payload, and the `Input` method that decodes it as a request body.
 fn payload(api: &Api, m: &MediaBody, request: bool) -> (TokenStream, Encoding) {
     let types = quote!(types::);
@@ -397,12 +419,11 @@ fn op_code(api: &Api, op: &Operation) -> OpCode {
     let id = &op.id;
 
     // Request: parameters in spec order, then the body.
-    let mut scope = naming::Scope::new();
+    let (param_names, body_name) = request_field_names(op);
     let mut fields = Vec::new();
     let mut inits = Vec::new();
-    for (i, p) in op.parameters.iter().enumerate() {
-        let fname = scope.claim(&p.name);
-        let fident = ident(&fname);
+    for (i, (p, fname)) in op.parameters.iter().zip(&param_names).enumerate() {
+        let fident = ident(fname);
         let ty = rust_ty(api, &p.ty, &types);
         let mut doc = String::new();
         if let Some(d) = &p.docs.description {
@@ -434,8 +455,8 @@ fn op_code(api: &Api, op: &Operation) -> OpCode {
         }
     }
     let mut extra_items = Vec::new();
-    if let Some(body) = op.request_body.as_ref().filter(|b| !b.content.is_empty()) {
-        let fident = ident(&scope.claim("body"));
+    if let (Some(body), Some(body_name)) = (op.request_body.as_ref().filter(|b| !b.content.is_empty()), &body_name) {
+        let fident = ident(body_name);
         let required = body.required;
         let mut doc = String::new();
         if let Some(d) = &body.description {
@@ -467,11 +488,10 @@ fn op_code(api: &Api, op: &Operation) -> OpCode {
             }
             inits.push(quote!(#fident: #init));
         } else {
-            let mut vscope = naming::Scope::new();
             let mut variants = Vec::new();
             let mut arms = Vec::new();
-            for (i, m) in body.content.iter().enumerate() {
-                let v = ident(&vscope.claim(&media_variant(&m.media_type)));
+            for (i, (m, v)) in body.content.iter().zip(media_variant_names(&body.content)).enumerate() {
+                let v = ident(&v);
                 let (ty, enc) = payload(api, m, true);
                 let vdoc = format!(" Sent as `{}`.", m.media_type);
                 variants.push(quote!(#[doc = #vdoc] #v(#ty)));
@@ -496,11 +516,9 @@ fn op_code(api: &Api, op: &Operation) -> OpCode {
     }
 
     // Response: one variant per documented status.
-    let mut vscope = naming::Scope::with_reserved(&["Raw"]);
     let mut variants = Vec::new();
     let mut arms = Vec::new();
-    for r in &op.responses {
-        let vname = vscope.claim(&status_variant(&r.status));
+    for (r, vname) in op.responses.iter().zip(response_variant_names(op)) {
         let v = ident(&vname);
         let mut doc = format!("`{}`", r.status);
         if !r.description.trim().is_empty() {
@@ -529,11 +547,10 @@ fn op_code(api: &Api, op: &Operation) -> OpCode {
             }
             many => {
                 let body_name = ident(&format!("{vname}Body"));
-                let mut mscope = naming::Scope::new();
                 let mut mvars = Vec::new();
                 let mut marms = Vec::new();
-                for m in many {
-                    let mv = ident(&mscope.claim(&media_variant(&m.media_type)));
+                for (m, mv) in many.iter().zip(media_variant_names(many)) {
+                    let mv = ident(&mv);
                     let (ty, enc) = payload(api, m, false);
                     let mdoc = format!(" Sent as `{}`.", m.media_type);
                     mvars.push(quote!(#[doc = #mdoc] #mv(#ty)));
@@ -572,9 +589,8 @@ fn op_code(api: &Api, op: &Operation) -> OpCode {
     let doc = op_doc(op);
     let mod_doc = doc_lines(&format!("Types of `{}` (`{} {}`).", op.id, op.method, op.path));
     let req_doc = doc_lines(&format!("What a client sent to `{id}`, checked against the spec and decoded."));
-    let resp_doc = doc_lines(&format!(
-        "The answers `{id}` documents, one variant per status; `Raw` sends any response as it is."
-    ));
+    let resp_doc =
+        doc_lines(&format!("The answers `{id}` documents, one variant per status; `Raw` sends any response as it is."));
     let module = quote! {
         #mod_doc
         pub mod #name {
@@ -774,7 +790,7 @@ fn manifest(api: &Api, names: &CrateNames) -> String {
     m.push_str(&format!(
         "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlicense = \"MIT OR Apache-2.0\"\ndescription = \"Server stubs (axum) for {}, generated from its OpenAPI description\"\npublish = false\n\n[lib]\ndoctest = false\n\n",
         names.server,
-        api.title.replace('"', "'")
+        super::toml_text(&api.title)
     ));
     m.push_str(&format!(
         "[dependencies]\n{} = {{ path = \"../{}\" }}\n\
@@ -795,7 +811,10 @@ fn manifest(api: &Api, names: &CrateNames) -> String {
 
 fn mock_example(api: &Api, names: &CrateNames) -> Result<String, EmitError> {
     let me = names.server.replace('-', "_");
-    let title = &api.title;
+    // The title is spec text: one line in the doc comment, an escaped
+    // literal in code (a `"`, `{` or newline in it must not change the code).
+    let title = api.title.split_whitespace().collect::<Vec<_>>().join(" ");
+    let title_lit = format!("{:?}", format!("mock {title} server listening on http://"));
     let server = &names.server;
     let source = format!(
         r#"//! The mock server of {title}: every operation answers a valid response.
@@ -819,7 +838,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {{
         }}
     }}
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(host, port)).await?;
-    println!("mock {title} server listening on http://{{}}", listener.local_addr()?);
+    let banner = {title_lit};
+    println!("{{banner}}{{}}", listener.local_addr()?);
     axum::serve(listener, {me}::mock::router()).await?;
     Ok(())
 }}
@@ -833,7 +853,10 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
     Ok(vec![
         GeneratedFile { path: PathBuf::from("Cargo.toml"), contents: manifest(api, names) },
         GeneratedFile { path: PathBuf::from("examples/mock-server.rs"), contents: mock_example(api, names)? },
-        GeneratedFile { path: PathBuf::from("src/lib.rs"), contents: format_rust(api, "src/lib.rs", lib_rs(api, names))? },
+        GeneratedFile {
+            path: PathBuf::from("src/lib.rs"),
+            contents: format_rust(api, "src/lib.rs", lib_rs(api, names))?,
+        },
         GeneratedFile {
             path: PathBuf::from("src/mock.rs"),
             contents: format_static(api, "src/mock.rs", include_str!("runtime/server_mock.rs"))?,
@@ -847,6 +870,9 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
             path: PathBuf::from("src/schema.rs"),
             contents: format_static(api, "src/schema.rs", include_str!("runtime/server_schema.rs"))?,
         },
-        GeneratedFile { path: PathBuf::from("src/tables.rs"), contents: format_rust(api, "src/tables.rs", tables_rs(api))? },
+        GeneratedFile {
+            path: PathBuf::from("src/tables.rs"),
+            contents: format_rust(api, "src/tables.rs", tables_rs(api))?,
+        },
     ])
 }

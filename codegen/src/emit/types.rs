@@ -511,7 +511,7 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
     manifest.push_str(&format!(
         "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlicense = \"MIT OR Apache-2.0\"\ndescription = \"Types for {}, generated from its OpenAPI description\"\npublish = false\n\n[lib]\ndoctest = false\n\n[dependencies]\n",
         names.types,
-        title.replace('"', "'")
+        super::toml_text(title)
     ));
     let mut dep_lines: BTreeMap<&str, &str> = BTreeMap::new();
     dep_lines.insert("serde", "{ version = \"1\", default-features = false, features = [\"std\", \"derive\"] }");

@@ -2,8 +2,8 @@
 // Do not edit by hand: change the spec, its overlay or the generator, then regenerate.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::runtime::{self, Client};
-use crate::types;
+use super::runtime::{self, Client};
+use super::types;
 /// Documented error responses of [`Client::list_applications`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListApplicationsError {
@@ -42,7 +42,7 @@ pub enum DeleteApplicationError {
     /// `404`: Not found
     Status404,
 }
-/// Optional parameters of [`Client::list_connections`].
+/// Optional parameters of [`Client::list_connections`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListConnectionsParams {
     /// The UUIDs of the workspaces you wish to list connections for. Empty list will retrieve all allowed workspaces.
@@ -106,7 +106,7 @@ pub enum PatchConnectionError {
     /// `404`: Not found
     Status404,
 }
-/// Optional parameters of [`Client::list_connector_definitions`].
+/// Optional parameters of [`Client::list_connector_definitions`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListConnectorDefinitionsParams {
     /// The UUID of the workspace you wish to list connector definitions for. One of this or organizationId must be populated.
@@ -122,7 +122,7 @@ pub enum ListConnectorDefinitionsError {
     /// `404`: Not found
     Status404,
 }
-/// Optional parameters of [`Client::list_dataplanes`].
+/// Optional parameters of [`Client::list_dataplanes`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListDataplanesParams {
     /// The UUIDs of the regions to filter by. If provided, only dataplanes belonging to these regions will be returned. Empty list will retrieve all dataplanes accessible to the current user.
@@ -174,7 +174,7 @@ pub enum UpdateDataplaneError {
     /// `404`: Not found
     Status404,
 }
-/// Optional parameters of [`Client::list_destinations`].
+/// Optional parameters of [`Client::list_destinations`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListDestinationsParams {
     /// The UUIDs of the workspaces you wish to list destinations for. Empty list will retrieve all allowed workspaces.
@@ -212,13 +212,23 @@ pub enum CreateDestinationError {
     /// `404`: Not found
     Status404,
 }
-/// Optional parameters of [`Client::get_destination`].
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Optional parameters of [`Client::get_destination`]; `Default` leaves them all unset.
+#[derive(Clone, Default, PartialEq)]
 pub struct GetDestinationParams {
     /// Rather than return *** for secret properties include the secret coordinate information
     ///
     /// `includeSecretCoordinates` in query.
     pub include_secret_coordinates: ::std::option::Option<bool>,
+}
+impl ::std::fmt::Debug for GetDestinationParams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetDestinationParams")
+            .field(
+                "include_secret_coordinates",
+                &self.include_secret_coordinates.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
 }
 /// Documented error responses of [`Client::get_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -258,7 +268,7 @@ pub enum ListEmbeddedOrganizationsByUserError {
     /// `403`: Not allowed
     Status403,
 }
-/// Optional parameters of [`Client::list_groups`].
+/// Optional parameters of [`Client::list_groups`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListGroupsParams {
     /// Set the limit on the number of Groups returned. The default is 20 Groups.
@@ -318,7 +328,7 @@ pub enum UpdateGroupError {
     /// `409`: Group name conflict or group is managed by SCIM
     Status409,
 }
-/// Optional parameters of [`Client::list_group_members`].
+/// Optional parameters of [`Client::list_group_members`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListGroupMembersParams {
     /// Set the limit on the number of members returned. The default is 20.
@@ -388,7 +398,7 @@ pub enum DeleteGroupPermissionError {
     /// `404`: Not found
     Status404,
 }
-/// Optional parameters of [`Client::list_jobs`].
+/// Optional parameters of [`Client::list_jobs`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListJobsParams {
     /// Filter the Jobs by connectionId.
@@ -466,7 +476,7 @@ pub enum CancelJobError {
     /// `404`: Not found
     Status404,
 }
-/// Optional parameters of [`Client::oauth_callback`].
+/// Optional parameters of [`Client::oauth_callback`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OauthCallbackParams {
     /// Query parameters. Should contain state and code.
@@ -506,7 +516,7 @@ pub enum DeleteOrganizationOAuthCredentialsError {
     /// `403`: API key is invalid.
     Status403,
 }
-/// Optional parameters of [`Client::list_permissions`].
+/// Optional parameters of [`Client::list_permissions`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListPermissionsParams {
     /// User Id in permission.
@@ -606,7 +616,7 @@ pub enum UpdateRegionError {
     /// `404`: Not found
     Status404,
 }
-/// Optional parameters of [`Client::list_sources`].
+/// Optional parameters of [`Client::list_sources`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListSourcesParams {
     /// The UUIDs of the workspaces you wish to list sources for. Empty list will retrieve all allowed workspaces.
@@ -650,13 +660,23 @@ pub enum InitiateOAuthError {
     /// `403`: API key is invalid.
     Status403,
 }
-/// Optional parameters of [`Client::get_source`].
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Optional parameters of [`Client::get_source`]; `Default` leaves them all unset.
+#[derive(Clone, Default, PartialEq)]
 pub struct GetSourceParams {
     /// Rather than return *** for secret properties include the secret coordinate information
     ///
     /// `includeSecretCoordinates` in query.
     pub include_secret_coordinates: ::std::option::Option<bool>,
+}
+impl ::std::fmt::Debug for GetSourceParams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("GetSourceParams")
+            .field(
+                "include_secret_coordinates",
+                &self.include_secret_coordinates.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
 }
 /// Documented error responses of [`Client::get_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -690,7 +710,7 @@ pub enum PatchSourceError {
     /// `404`: Not found
     Status404,
 }
-/// Optional parameters of [`Client::get_stream_properties`].
+/// Optional parameters of [`Client::get_stream_properties`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetStreamPropertiesParams {
     /// ID of the destination
@@ -712,7 +732,7 @@ pub enum GetStreamPropertiesError {
     /// `404`: Not found
     Status404,
 }
-/// Optional parameters of [`Client::list_tags`].
+/// Optional parameters of [`Client::list_tags`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListTagsParams {
     /// `workspaceIds` in query.
@@ -762,7 +782,7 @@ pub enum UpdateTagError {
     /// `404`: Not found
     Status404,
 }
-/// Optional parameters of [`Client::list_users_within_an_organization`].
+/// Optional parameters of [`Client::list_users_within_an_organization`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListUsersWithinAnOrganizationParams {
     /// List of user IDs to filter by
@@ -782,7 +802,7 @@ pub enum ListUsersWithinAnOrganizationError {
     /// `404`: Not found
     Status404,
 }
-/// Optional parameters of [`Client::list_workspaces`].
+/// Optional parameters of [`Client::list_workspaces`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListWorkspacesParams {
     /// The UUIDs of the workspaces you wish to fetch. Empty list will retrieve all allowed workspaces.
@@ -965,9 +985,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getDocumentation";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -997,6 +1015,36 @@ impl Client {
             }
         }
     }
+    /// [`Client::get_documentation`] with a successful body left unread, to be read chunk by chunk
+    /// (for large payloads). Other statuses are read whole and decoded as usual.
+    pub async fn get_documentation_body_stream(
+        &self,
+    ) -> ::std::result::Result<
+        runtime::ResponseValue<runtime::ByteStream>,
+        runtime::Error<runtime::Never>,
+    > {
+        const OP: &str = "getDocumentation";
+        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        let request = runtime::Request {
+            operation: OP,
+            method: runtime::Method::GET,
+            path: ::std::string::String::from("/"),
+            query,
+            headers,
+            body: runtime::Body::None,
+            security: &[],
+            accept: "text/html",
+        };
+        let raw = match self.execute_streaming::<runtime::Never>(request).await? {
+            runtime::Streamed::Success(value) => return ::std::result::Result::Ok(value),
+            runtime::Streamed::Other(raw) => raw,
+        };
+        ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
+            operation: OP,
+            response: raw,
+        })
+    }
     /// List Applications
     ///
     /// `GET /applications` (operationId `listApplications`)
@@ -1007,9 +1055,7 @@ impl Client {
         runtime::Error<ListApplicationsError>,
     > {
         const OP: &str = "listApplications";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -1040,6 +1086,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListApplicationsError::Status403,
@@ -1064,9 +1111,7 @@ impl Client {
         runtime::Error<CreateApplicationError>,
     > {
         const OP: &str = "createApplication";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -1097,6 +1142,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateApplicationError::Status400,
@@ -1104,6 +1150,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateApplicationError::Status403,
@@ -1128,9 +1175,7 @@ impl Client {
         runtime::Error<CreateAccessTokenError>,
     > {
         const OP: &str = "createAccessToken";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -1154,6 +1199,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateAccessTokenError::Status400,
@@ -1161,6 +1207,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateAccessTokenError::Status403,
@@ -1183,12 +1230,14 @@ impl Client {
         runtime::Error<CreateAccessTokenError>,
     > {
         const OP: &str = "createAccessToken";
+        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::POST,
             path: ::std::string::String::from("/applications/token"),
-            query: ::std::vec::Vec::new(),
-            headers: ::std::vec::Vec::new(),
+            query,
+            headers,
             body: runtime::form_body(OP, body)?,
             security: &[],
             accept: "application/json",
@@ -1205,6 +1254,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateAccessTokenError::Status400,
@@ -1212,6 +1262,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateAccessTokenError::Status403,
@@ -1228,6 +1279,9 @@ impl Client {
     /// Get an Application detail
     ///
     /// `GET /applications/{applicationId}` (operationId `getApplication`)
+    ///
+    /// Arguments:
+    /// - `application_id`: `applicationId` in path
     pub async fn get_application(
         &self,
         application_id: &str,
@@ -1236,16 +1290,14 @@ impl Client {
         runtime::Error<GetApplicationError>,
     > {
         const OP: &str = "getApplication";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/applications/{}", runtime::encode_path(& runtime::to_json(OP,
-                application_id) ?)
+                "/applications/{}", runtime::path_param(OP, "applicationId", &
+                runtime::to_json(OP, application_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -1272,6 +1324,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetApplicationError::Status403,
@@ -1279,6 +1332,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetApplicationError::Status404,
@@ -1295,6 +1349,9 @@ impl Client {
     /// Deletes an Application
     ///
     /// `DELETE /applications/{applicationId}` (operationId `deleteApplication`)
+    ///
+    /// Arguments:
+    /// - `application_id`: `applicationId` in path
     pub async fn delete_application(
         &self,
         application_id: &str,
@@ -1303,16 +1360,14 @@ impl Client {
         runtime::Error<DeleteApplicationError>,
     > {
         const OP: &str = "deleteApplication";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/applications/{}", runtime::encode_path(& runtime::to_json(OP,
-                application_id) ?)
+                "/applications/{}", runtime::path_param(OP, "applicationId", &
+                runtime::to_json(OP, application_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -1339,6 +1394,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteApplicationError::Status403,
@@ -1346,6 +1402,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteApplicationError::Status404,
@@ -1370,9 +1427,7 @@ impl Client {
         runtime::Error<ListConnectionsError>,
     > {
         const OP: &str = "listConnections";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.workspace_ids {
             runtime::push_query(
@@ -1448,6 +1503,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListConnectionsError::Status403,
@@ -1455,6 +1511,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListConnectionsError::Status404,
@@ -1469,6 +1526,8 @@ impl Client {
         }
     }
     /// Every item of [`Client::list_connections`], page after page: follows `next` until the last page.
+    ///
+    /// `params` is the first page's query (its `limit` is the page size).
     pub fn list_connections_stream(
         &self,
         params: ListConnectionsParams,
@@ -1500,13 +1559,17 @@ impl Client {
                             ::std::result::Result::Ok(page) => {
                                 let page = page.into_inner();
                                 let items = page.data;
-                                let count = items.len() as i64;
                                 let current = params.offset.map(i64::from).unwrap_or(0);
+                                let count = i64::try_from(items.len()).unwrap_or(i64::MAX);
                                 let next_state = match page.next.as_deref() {
                                     ::std::option::Option::Some(link) if count > 0 => {
                                         let offset = runtime::next_offset(link)
-                                            .unwrap_or(current + count);
-                                        params.offset = offset.try_into().ok();
+                                            .unwrap_or(current.saturating_add(count));
+                                        params.offset = if offset > current {
+                                            offset.try_into().ok()
+                                        } else {
+                                            ::std::option::Option::None
+                                        };
                                         params.offset.map(|_| params)
                                     }
                                     _ => ::std::option::Option::None,
@@ -1538,9 +1601,7 @@ impl Client {
         runtime::Error<CreateConnectionError>,
     > {
         const OP: &str = "createConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -1571,6 +1632,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateConnectionError::Status400,
@@ -1578,6 +1640,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateConnectionError::Status403,
@@ -1594,6 +1657,9 @@ impl Client {
     /// Get Connection details
     ///
     /// `GET /connections/{connectionId}` (operationId `getConnection`)
+    ///
+    /// Arguments:
+    /// - `connection_id`: `connectionId` in path
     pub async fn get_connection(
         &self,
         connection_id: &::uuid::Uuid,
@@ -1602,16 +1668,14 @@ impl Client {
         runtime::Error<GetConnectionError>,
     > {
         const OP: &str = "getConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/connections/{}", runtime::encode_path(& runtime::to_json(OP,
-                connection_id) ?)
+                "/connections/{}", runtime::path_param(OP, "connectionId", &
+                runtime::to_json(OP, connection_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -1638,6 +1702,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectionError::Status403,
@@ -1645,6 +1710,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectionError::Status404,
@@ -1661,6 +1727,9 @@ impl Client {
     /// Delete a Connection
     ///
     /// `DELETE /connections/{connectionId}` (operationId `deleteConnection`)
+    ///
+    /// Arguments:
+    /// - `connection_id`: `connectionId` in path
     pub async fn delete_connection(
         &self,
         connection_id: &::uuid::Uuid,
@@ -1669,16 +1738,14 @@ impl Client {
         runtime::Error<DeleteConnectionError>,
     > {
         const OP: &str = "deleteConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/connections/{}", runtime::encode_path(& runtime::to_json(OP,
-                connection_id) ?)
+                "/connections/{}", runtime::path_param(OP, "connectionId", &
+                runtime::to_json(OP, connection_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -1705,6 +1772,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteConnectionError::Status403,
@@ -1712,6 +1780,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteConnectionError::Status404,
@@ -1728,6 +1797,9 @@ impl Client {
     /// Update Connection details
     ///
     /// `PATCH /connections/{connectionId}` (operationId `patchConnection`)
+    ///
+    /// Arguments:
+    /// - `connection_id`: `connectionId` in path
     pub async fn patch_connection(
         &self,
         connection_id: &::uuid::Uuid,
@@ -1737,16 +1809,14 @@ impl Client {
         runtime::Error<PatchConnectionError>,
     > {
         const OP: &str = "patchConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PATCH,
             path: format!(
-                "/connections/{}", runtime::encode_path(& runtime::to_json(OP,
-                connection_id) ?)
+                "/connections/{}", runtime::path_param(OP, "connectionId", &
+                runtime::to_json(OP, connection_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -1773,6 +1843,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PatchConnectionError::Status403,
@@ -1780,6 +1851,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PatchConnectionError::Status404,
@@ -1796,6 +1868,9 @@ impl Client {
     /// List connector definitions
     ///
     /// `GET /connector_definitions` (operationId `listConnectorDefinitions`)
+    ///
+    /// Arguments:
+    /// - `type`: `type` in query: The type of connector definition to list
     pub async fn list_connector_definitions(
         &self,
         r#type: &types::ConnectorType,
@@ -1805,9 +1880,7 @@ impl Client {
         runtime::Error<ListConnectorDefinitionsError>,
     > {
         const OP: &str = "listConnectorDefinitions";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         runtime::push_query(
             &mut query,
@@ -1854,6 +1927,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListConnectorDefinitionsError::Status403,
@@ -1861,6 +1935,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListConnectorDefinitionsError::Status404,
@@ -1885,9 +1960,7 @@ impl Client {
         runtime::Error<ListDataplanesError>,
     > {
         const OP: &str = "listDataplanes";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.region_ids {
             runtime::push_query(
@@ -1927,6 +2000,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListDataplanesError::Status403,
@@ -1934,6 +2008,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListDataplanesError::Status404,
@@ -1958,9 +2033,7 @@ impl Client {
         runtime::Error<CreateDataplaneError>,
     > {
         const OP: &str = "createDataplane";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -1991,6 +2064,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateDataplaneError::Status400,
@@ -1998,6 +2072,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateDataplaneError::Status403,
@@ -2005,6 +2080,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateDataplaneError::Status404,
@@ -2021,6 +2097,9 @@ impl Client {
     /// Get a dataplane
     ///
     /// `GET /dataplanes/{dataplaneId}` (operationId `getDataplane`)
+    ///
+    /// Arguments:
+    /// - `dataplane_id`: `dataplaneId` in path
     pub async fn get_dataplane(
         &self,
         dataplane_id: &::uuid::Uuid,
@@ -2029,16 +2108,14 @@ impl Client {
         runtime::Error<GetDataplaneError>,
     > {
         const OP: &str = "getDataplane";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/dataplanes/{}", runtime::encode_path(& runtime::to_json(OP,
-                dataplane_id) ?)
+                "/dataplanes/{}", runtime::path_param(OP, "dataplaneId", &
+                runtime::to_json(OP, dataplane_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -2065,6 +2142,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetDataplaneError::Status403,
@@ -2072,6 +2150,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetDataplaneError::Status404,
@@ -2088,6 +2167,9 @@ impl Client {
     /// Delete a dataplane
     ///
     /// `DELETE /dataplanes/{dataplaneId}` (operationId `deleteDataplane`)
+    ///
+    /// Arguments:
+    /// - `dataplane_id`: `dataplaneId` in path
     pub async fn delete_dataplane(
         &self,
         dataplane_id: &::uuid::Uuid,
@@ -2096,16 +2178,14 @@ impl Client {
         runtime::Error<DeleteDataplaneError>,
     > {
         const OP: &str = "deleteDataplane";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/dataplanes/{}", runtime::encode_path(& runtime::to_json(OP,
-                dataplane_id) ?)
+                "/dataplanes/{}", runtime::path_param(OP, "dataplaneId", &
+                runtime::to_json(OP, dataplane_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -2132,6 +2212,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteDataplaneError::Status403,
@@ -2139,6 +2220,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteDataplaneError::Status404,
@@ -2155,6 +2237,9 @@ impl Client {
     /// Update a dataplane
     ///
     /// `PATCH /dataplanes/{dataplaneId}` (operationId `updateDataplane`)
+    ///
+    /// Arguments:
+    /// - `dataplane_id`: `dataplaneId` in path
     pub async fn update_dataplane(
         &self,
         dataplane_id: &::uuid::Uuid,
@@ -2164,16 +2249,14 @@ impl Client {
         runtime::Error<UpdateDataplaneError>,
     > {
         const OP: &str = "updateDataplane";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PATCH,
             path: format!(
-                "/dataplanes/{}", runtime::encode_path(& runtime::to_json(OP,
-                dataplane_id) ?)
+                "/dataplanes/{}", runtime::path_param(OP, "dataplaneId", &
+                runtime::to_json(OP, dataplane_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -2200,6 +2283,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateDataplaneError::Status400,
@@ -2207,6 +2291,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateDataplaneError::Status403,
@@ -2214,6 +2299,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateDataplaneError::Status404,
@@ -2238,9 +2324,7 @@ impl Client {
         runtime::Error<ListDestinationsError>,
     > {
         const OP: &str = "listDestinations";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.workspace_ids {
             runtime::push_query(
@@ -2307,6 +2391,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListDestinationsError::Status403,
@@ -2314,6 +2399,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListDestinationsError::Status404,
@@ -2328,6 +2414,8 @@ impl Client {
         }
     }
     /// Every item of [`Client::list_destinations`], page after page: follows `next` until the last page.
+    ///
+    /// `params` is the first page's query (its `limit` is the page size).
     pub fn list_destinations_stream(
         &self,
         params: ListDestinationsParams,
@@ -2359,13 +2447,17 @@ impl Client {
                             ::std::result::Result::Ok(page) => {
                                 let page = page.into_inner();
                                 let items = page.data;
-                                let count = items.len() as i64;
                                 let current = params.offset.map(i64::from).unwrap_or(0);
+                                let count = i64::try_from(items.len()).unwrap_or(i64::MAX);
                                 let next_state = match page.next.as_deref() {
                                     ::std::option::Option::Some(link) if count > 0 => {
                                         let offset = runtime::next_offset(link)
-                                            .unwrap_or(current + count);
-                                        params.offset = offset.try_into().ok();
+                                            .unwrap_or(current.saturating_add(count));
+                                        params.offset = if offset > current {
+                                            offset.try_into().ok()
+                                        } else {
+                                            ::std::option::Option::None
+                                        };
                                         params.offset.map(|_| params)
                                     }
                                     _ => ::std::option::Option::None,
@@ -2399,9 +2491,7 @@ impl Client {
         runtime::Error<CreateDestinationError>,
     > {
         const OP: &str = "createDestination";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -2435,6 +2525,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateDestinationError::Status400,
@@ -2442,6 +2533,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateDestinationError::Status403,
@@ -2449,6 +2541,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateDestinationError::Status404,
@@ -2465,6 +2558,9 @@ impl Client {
     /// Get Destination details
     ///
     /// `GET /destinations/{destinationId}` (operationId `getDestination`)
+    ///
+    /// Arguments:
+    /// - `destination_id`: `destinationId` in path
     pub async fn get_destination(
         &self,
         destination_id: &::uuid::Uuid,
@@ -2474,9 +2570,7 @@ impl Client {
         runtime::Error<GetDestinationError>,
     > {
         const OP: &str = "getDestination";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.include_secret_coordinates {
             runtime::push_query(
@@ -2491,8 +2585,8 @@ impl Client {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/destinations/{}", runtime::encode_path(& runtime::to_json(OP,
-                destination_id) ?)
+                "/destinations/{}", runtime::path_param(OP, "destinationId", &
+                runtime::to_json(OP, destination_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -2519,6 +2613,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetDestinationError::Status403,
@@ -2526,6 +2621,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetDestinationError::Status404,
@@ -2542,6 +2638,9 @@ impl Client {
     /// Update a Destination and fully overwrite it
     ///
     /// `PUT /destinations/{destinationId}` (operationId `putDestination`)
+    ///
+    /// Arguments:
+    /// - `destination_id`: `destinationId` in path
     pub async fn put_destination(
         &self,
         destination_id: &::uuid::Uuid,
@@ -2551,16 +2650,14 @@ impl Client {
         runtime::Error<PutDestinationError>,
     > {
         const OP: &str = "putDestination";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PUT,
             path: format!(
-                "/destinations/{}", runtime::encode_path(& runtime::to_json(OP,
-                destination_id) ?)
+                "/destinations/{}", runtime::path_param(OP, "destinationId", &
+                runtime::to_json(OP, destination_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -2590,6 +2687,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PutDestinationError::Status403,
@@ -2597,6 +2695,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PutDestinationError::Status404,
@@ -2613,6 +2712,9 @@ impl Client {
     /// Delete a Destination
     ///
     /// `DELETE /destinations/{destinationId}` (operationId `deleteDestination`)
+    ///
+    /// Arguments:
+    /// - `destination_id`: `destinationId` in path
     pub async fn delete_destination(
         &self,
         destination_id: &::uuid::Uuid,
@@ -2621,16 +2723,14 @@ impl Client {
         runtime::Error<DeleteDestinationError>,
     > {
         const OP: &str = "deleteDestination";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/destinations/{}", runtime::encode_path(& runtime::to_json(OP,
-                destination_id) ?)
+                "/destinations/{}", runtime::path_param(OP, "destinationId", &
+                runtime::to_json(OP, destination_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -2657,6 +2757,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteDestinationError::Status403,
@@ -2664,6 +2765,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteDestinationError::Status404,
@@ -2680,6 +2782,9 @@ impl Client {
     /// Update a Destination
     ///
     /// `PATCH /destinations/{destinationId}` (operationId `patchDestination`)
+    ///
+    /// Arguments:
+    /// - `destination_id`: `destinationId` in path
     pub async fn patch_destination(
         &self,
         destination_id: &::uuid::Uuid,
@@ -2689,16 +2794,14 @@ impl Client {
         runtime::Error<PatchDestinationError>,
     > {
         const OP: &str = "patchDestination";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PATCH,
             path: format!(
-                "/destinations/{}", runtime::encode_path(& runtime::to_json(OP,
-                destination_id) ?)
+                "/destinations/{}", runtime::path_param(OP, "destinationId", &
+                runtime::to_json(OP, destination_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -2728,6 +2831,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PatchDestinationError::Status403,
@@ -2735,6 +2839,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PatchDestinationError::Status404,
@@ -2758,9 +2863,7 @@ impl Client {
         runtime::Error<ListEmbeddedOrganizationsByUserError>,
     > {
         const OP: &str = "listEmbeddedOrganizationsByUser";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -2791,6 +2894,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListEmbeddedOrganizationsByUserError::Status403,
@@ -2817,9 +2921,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "generateEmbeddedScopedToken";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -2869,9 +2971,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getEmbeddedWidget";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -2913,6 +3013,9 @@ impl Client {
     /// List all groups within the specified organization
     ///
     /// `GET /groups` (operationId `listGroups`)
+    ///
+    /// Arguments:
+    /// - `organization_id`: `organizationId` in query: Filter groups by organization ID
     pub async fn list_groups(
         &self,
         organization_id: &::uuid::Uuid,
@@ -2922,9 +3025,7 @@ impl Client {
         runtime::Error<ListGroupsError>,
     > {
         const OP: &str = "listGroups";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         runtime::push_query(
             &mut query,
@@ -2980,6 +3081,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListGroupsError::Status403,
@@ -2987,6 +3089,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListGroupsError::Status404,
@@ -3013,9 +3116,7 @@ impl Client {
         runtime::Error<CreateGroupError>,
     > {
         const OP: &str = "createGroup";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -3046,6 +3147,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateGroupError::Status400,
@@ -3053,6 +3155,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateGroupError::Status403,
@@ -3060,6 +3163,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateGroupError::Status409,
@@ -3078,6 +3182,9 @@ impl Client {
     /// Get a specific group by ID
     ///
     /// `GET /groups/{groupId}` (operationId `getGroup`)
+    ///
+    /// Arguments:
+    /// - `group_id`: `groupId` in path: Group identifier
     pub async fn get_group(
         &self,
         group_id: &::uuid::Uuid,
@@ -3086,15 +3193,14 @@ impl Client {
         runtime::Error<GetGroupError>,
     > {
         const OP: &str = "getGroup";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/groups/{}", runtime::encode_path(& runtime::to_json(OP, group_id) ?)
+                "/groups/{}", runtime::path_param(OP, "groupId", & runtime::to_json(OP,
+                group_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -3121,6 +3227,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetGroupError::Status403,
@@ -3128,6 +3235,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetGroupError::Status404,
@@ -3146,6 +3254,9 @@ impl Client {
     /// Delete a group and remove all associated memberships
     ///
     /// `DELETE /groups/{groupId}` (operationId `deleteGroup`)
+    ///
+    /// Arguments:
+    /// - `group_id`: `groupId` in path: Group identifier
     pub async fn delete_group(
         &self,
         group_id: &::uuid::Uuid,
@@ -3154,15 +3265,14 @@ impl Client {
         runtime::Error<DeleteGroupError>,
     > {
         const OP: &str = "deleteGroup";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/groups/{}", runtime::encode_path(& runtime::to_json(OP, group_id) ?)
+                "/groups/{}", runtime::path_param(OP, "groupId", & runtime::to_json(OP,
+                group_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -3189,6 +3299,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteGroupError::Status403,
@@ -3196,6 +3307,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteGroupError::Status404,
@@ -3203,6 +3315,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteGroupError::Status409,
@@ -3221,6 +3334,9 @@ impl Client {
     /// Update an existing group
     ///
     /// `PATCH /groups/{groupId}` (operationId `updateGroup`)
+    ///
+    /// Arguments:
+    /// - `group_id`: `groupId` in path: Group identifier
     pub async fn update_group(
         &self,
         group_id: &::uuid::Uuid,
@@ -3230,15 +3346,14 @@ impl Client {
         runtime::Error<UpdateGroupError>,
     > {
         const OP: &str = "updateGroup";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PATCH,
             path: format!(
-                "/groups/{}", runtime::encode_path(& runtime::to_json(OP, group_id) ?)
+                "/groups/{}", runtime::path_param(OP, "groupId", & runtime::to_json(OP,
+                group_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -3265,6 +3380,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateGroupError::Status400,
@@ -3272,6 +3388,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateGroupError::Status403,
@@ -3279,6 +3396,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateGroupError::Status404,
@@ -3286,6 +3404,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateGroupError::Status409,
@@ -3304,6 +3423,9 @@ impl Client {
     /// Get all members of a specific group
     ///
     /// `GET /groups/{groupId}/members` (operationId `listGroupMembers`)
+    ///
+    /// Arguments:
+    /// - `group_id`: `groupId` in path: Group identifier
     pub async fn list_group_members(
         &self,
         group_id: &::uuid::Uuid,
@@ -3313,9 +3435,7 @@ impl Client {
         runtime::Error<ListGroupMembersError>,
     > {
         const OP: &str = "listGroupMembers";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.limit {
             runtime::push_query(
@@ -3339,8 +3459,8 @@ impl Client {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/groups/{}/members", runtime::encode_path(& runtime::to_json(OP,
-                group_id) ?)
+                "/groups/{}/members", runtime::path_param(OP, "groupId", &
+                runtime::to_json(OP, group_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -3367,6 +3487,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListGroupMembersError::Status403,
@@ -3374,6 +3495,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListGroupMembersError::Status404,
@@ -3392,6 +3514,9 @@ impl Client {
     /// Add a user to a group
     ///
     /// `POST /groups/{groupId}/members` (operationId `addGroupMember`)
+    ///
+    /// Arguments:
+    /// - `group_id`: `groupId` in path: Group identifier
     pub async fn add_group_member(
         &self,
         group_id: &::uuid::Uuid,
@@ -3401,16 +3526,14 @@ impl Client {
         runtime::Error<AddGroupMemberError>,
     > {
         const OP: &str = "addGroupMember";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::POST,
             path: format!(
-                "/groups/{}/members", runtime::encode_path(& runtime::to_json(OP,
-                group_id) ?)
+                "/groups/{}/members", runtime::path_param(OP, "groupId", &
+                runtime::to_json(OP, group_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -3437,6 +3560,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: AddGroupMemberError::Status400,
@@ -3444,6 +3568,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: AddGroupMemberError::Status403,
@@ -3451,6 +3576,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: AddGroupMemberError::Status404,
@@ -3458,6 +3584,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: AddGroupMemberError::Status409,
@@ -3476,6 +3603,10 @@ impl Client {
     /// Remove a user from a group
     ///
     /// `DELETE /groups/{groupId}/members/{userId}` (operationId `removeGroupMember`)
+    ///
+    /// Arguments:
+    /// - `group_id`: `groupId` in path: Group identifier
+    /// - `user_id`: `userId` in path: User identifier
     pub async fn remove_group_member(
         &self,
         group_id: &::uuid::Uuid,
@@ -3485,16 +3616,16 @@ impl Client {
         runtime::Error<RemoveGroupMemberError>,
     > {
         const OP: &str = "removeGroupMember";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/groups/{}/members/{}", runtime::encode_path(& runtime::to_json(OP,
-                group_id) ?), runtime::encode_path(& runtime::to_json(OP, user_id) ?)
+                "/groups/{}/members/{}", runtime::path_param(OP, "groupId", &
+                runtime::to_json(OP, group_id) ?, "simple", false) ?,
+                runtime::path_param(OP, "userId", & runtime::to_json(OP, user_id) ?,
+                "simple", false) ?
             ),
             query,
             headers,
@@ -3521,6 +3652,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: RemoveGroupMemberError::Status403,
@@ -3528,6 +3660,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: RemoveGroupMemberError::Status404,
@@ -3535,6 +3668,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: RemoveGroupMemberError::Status409,
@@ -3553,6 +3687,9 @@ impl Client {
     /// Get all permissions assigned to a group
     ///
     /// `GET /groups/{groupId}/permissions` (operationId `listGroupPermissions`)
+    ///
+    /// Arguments:
+    /// - `group_id`: `groupId` in path: Group identifier
     pub async fn list_group_permissions(
         &self,
         group_id: &::uuid::Uuid,
@@ -3561,16 +3698,14 @@ impl Client {
         runtime::Error<ListGroupPermissionsError>,
     > {
         const OP: &str = "listGroupPermissions";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/groups/{}/permissions", runtime::encode_path(& runtime::to_json(OP,
-                group_id) ?)
+                "/groups/{}/permissions", runtime::path_param(OP, "groupId", &
+                runtime::to_json(OP, group_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -3597,6 +3732,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListGroupPermissionsError::Status403,
@@ -3604,6 +3740,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListGroupPermissionsError::Status404,
@@ -3622,6 +3759,9 @@ impl Client {
     /// Assign a permission to a group
     ///
     /// `POST /groups/{groupId}/permissions` (operationId `createGroupPermission`)
+    ///
+    /// Arguments:
+    /// - `group_id`: `groupId` in path: Group identifier
     pub async fn create_group_permission(
         &self,
         group_id: &::uuid::Uuid,
@@ -3631,16 +3771,14 @@ impl Client {
         runtime::Error<CreateGroupPermissionError>,
     > {
         const OP: &str = "createGroupPermission";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::POST,
             path: format!(
-                "/groups/{}/permissions", runtime::encode_path(& runtime::to_json(OP,
-                group_id) ?)
+                "/groups/{}/permissions", runtime::path_param(OP, "groupId", &
+                runtime::to_json(OP, group_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -3667,6 +3805,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateGroupPermissionError::Status400,
@@ -3674,6 +3813,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateGroupPermissionError::Status403,
@@ -3681,6 +3821,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateGroupPermissionError::Status404,
@@ -3688,6 +3829,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateGroupPermissionError::Status409,
@@ -3706,6 +3848,10 @@ impl Client {
     /// Remove a permission from a group
     ///
     /// `DELETE /groups/{groupId}/permissions/{permissionId}` (operationId `deleteGroupPermission`)
+    ///
+    /// Arguments:
+    /// - `group_id`: `groupId` in path: Group identifier
+    /// - `permission_id`: `permissionId` in path: Permission identifier
     pub async fn delete_group_permission(
         &self,
         group_id: &::uuid::Uuid,
@@ -3715,17 +3861,16 @@ impl Client {
         runtime::Error<DeleteGroupPermissionError>,
     > {
         const OP: &str = "deleteGroupPermission";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/groups/{}/permissions/{}", runtime::encode_path(& runtime::to_json(OP,
-                group_id) ?), runtime::encode_path(& runtime::to_json(OP, permission_id)
-                ?)
+                "/groups/{}/permissions/{}", runtime::path_param(OP, "groupId", &
+                runtime::to_json(OP, group_id) ?, "simple", false) ?,
+                runtime::path_param(OP, "permissionId", & runtime::to_json(OP,
+                permission_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -3752,6 +3897,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteGroupPermissionError::Status403,
@@ -3759,6 +3905,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteGroupPermissionError::Status404,
@@ -3782,9 +3929,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getHealthCheck";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -3825,9 +3970,7 @@ impl Client {
         runtime::Error<ListJobsError>,
     > {
         const OP: &str = "listJobs";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.connection_id {
             runtime::push_query(
@@ -3957,6 +4100,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListJobsError::Status403,
@@ -3971,6 +4115,8 @@ impl Client {
         }
     }
     /// Every item of [`Client::list_jobs`], page after page: follows `next` until the last page.
+    ///
+    /// `params` is the first page's query (its `limit` is the page size).
     pub fn list_jobs_stream(
         &self,
         params: ListJobsParams,
@@ -4002,13 +4148,17 @@ impl Client {
                             ::std::result::Result::Ok(page) => {
                                 let page = page.into_inner();
                                 let items = page.data;
-                                let count = items.len() as i64;
                                 let current = params.offset.map(i64::from).unwrap_or(0);
+                                let count = i64::try_from(items.len()).unwrap_or(i64::MAX);
                                 let next_state = match page.next.as_deref() {
                                     ::std::option::Option::Some(link) if count > 0 => {
                                         let offset = runtime::next_offset(link)
-                                            .unwrap_or(current + count);
-                                        params.offset = offset.try_into().ok();
+                                            .unwrap_or(current.saturating_add(count));
+                                        params.offset = if offset > current {
+                                            offset.try_into().ok()
+                                        } else {
+                                            ::std::option::Option::None
+                                        };
                                         params.offset.map(|_| params)
                                     }
                                     _ => ::std::option::Option::None,
@@ -4040,9 +4190,7 @@ impl Client {
         runtime::Error<CreateJobError>,
     > {
         const OP: &str = "createJob";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -4073,6 +4221,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateJobError::Status400,
@@ -4080,6 +4229,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateJobError::Status403,
@@ -4096,6 +4246,9 @@ impl Client {
     /// Get Job status and details
     ///
     /// `GET /jobs/{jobId}` (operationId `getJob`)
+    ///
+    /// Arguments:
+    /// - `job_id`: `jobId` in path
     pub async fn get_job(
         &self,
         job_id: &i64,
@@ -4104,15 +4257,14 @@ impl Client {
         runtime::Error<GetJobError>,
     > {
         const OP: &str = "getJob";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/jobs/{}", runtime::encode_path(& runtime::to_json(OP, job_id) ?)
+                "/jobs/{}", runtime::path_param(OP, "jobId", & runtime::to_json(OP,
+                job_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -4139,6 +4291,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetJobError::Status403,
@@ -4146,6 +4299,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetJobError::Status404,
@@ -4162,6 +4316,9 @@ impl Client {
     /// Cancel a running Job
     ///
     /// `DELETE /jobs/{jobId}` (operationId `cancelJob`)
+    ///
+    /// Arguments:
+    /// - `job_id`: `jobId` in path
     pub async fn cancel_job(
         &self,
         job_id: &i64,
@@ -4170,15 +4327,14 @@ impl Client {
         runtime::Error<CancelJobError>,
     > {
         const OP: &str = "cancelJob";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/jobs/{}", runtime::encode_path(& runtime::to_json(OP, job_id) ?)
+                "/jobs/{}", runtime::path_param(OP, "jobId", & runtime::to_json(OP,
+                job_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -4205,6 +4361,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CancelJobError::Status403,
@@ -4212,6 +4369,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CancelJobError::Status404,
@@ -4238,9 +4396,7 @@ impl Client {
         runtime::Error<OauthCallbackError>,
     > {
         const OP: &str = "oauthCallback";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.query_params {
             runtime::push_query(
@@ -4273,6 +4429,7 @@ impl Client {
             }
             302u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: OauthCallbackError::Status302,
@@ -4298,9 +4455,7 @@ impl Client {
         runtime::Error<ListOrganizationsForUserError>,
     > {
         const OP: &str = "listOrganizationsForUser";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -4331,6 +4486,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListOrganizationsForUserError::Status403,
@@ -4338,6 +4494,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListOrganizationsForUserError::Status404,
@@ -4357,6 +4514,9 @@ impl Client {
     /// In order to determine what the credential configuration needs to be, please see the connector specification of the relevant source/destination.
     ///
     /// `PUT /organizations/{organizationId}/oauthCredentials` (operationId `createOrUpdateOrganizationOAuthCredentials`)
+    ///
+    /// Arguments:
+    /// - `organization_id`: `organizationId` in path
     pub async fn create_or_update_organization_o_auth_credentials(
         &self,
         organization_id: &::uuid::Uuid,
@@ -4366,16 +4526,15 @@ impl Client {
         runtime::Error<CreateOrUpdateOrganizationOAuthCredentialsError>,
     > {
         const OP: &str = "createOrUpdateOrganizationOAuthCredentials";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PUT,
             path: format!(
-                "/organizations/{}/oauthCredentials", runtime::encode_path(&
-                runtime::to_json(OP, organization_id) ?)
+                "/organizations/{}/oauthCredentials", runtime::path_param(OP,
+                "organizationId", & runtime::to_json(OP, organization_id) ?, "simple",
+                false) ?
             ),
             query,
             headers,
@@ -4404,6 +4563,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateOrUpdateOrganizationOAuthCredentialsError::Status400,
@@ -4411,6 +4571,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateOrUpdateOrganizationOAuthCredentialsError::Status403,
@@ -4433,6 +4594,11 @@ impl Client {
     /// > Deleting an override that is actively used by existing sources or destinations will cause those connectors to fail on their next sync and require re-authentication.
     ///
     /// `DELETE /organizations/{organizationId}/oauthCredentials/{actorType}/{name}` (operationId `deleteOrganizationOAuthCredentials`)
+    ///
+    /// Arguments:
+    /// - `organization_id`: `organizationId` in path
+    /// - `actor_type`: `actorType` in path
+    /// - `name`: `name` in path: The name of the source or destination i.e. google-ads
     pub async fn delete_organization_o_auth_credentials(
         &self,
         organization_id: &::uuid::Uuid,
@@ -4443,18 +4609,17 @@ impl Client {
         runtime::Error<DeleteOrganizationOAuthCredentialsError>,
     > {
         const OP: &str = "deleteOrganizationOAuthCredentials";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/organizations/{}/oauthCredentials/{}/{}", runtime::encode_path(&
-                runtime::to_json(OP, organization_id) ?), runtime::encode_path(&
-                runtime::to_json(OP, actor_type) ?), runtime::encode_path(&
-                runtime::to_json(OP, name) ?)
+                "/organizations/{}/oauthCredentials/{}/{}", runtime::path_param(OP,
+                "organizationId", & runtime::to_json(OP, organization_id) ?, "simple",
+                false) ?, runtime::path_param(OP, "actorType", & runtime::to_json(OP,
+                actor_type) ?, "simple", false) ?, runtime::path_param(OP, "name", &
+                runtime::to_json(OP, name) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -4483,6 +4648,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteOrganizationOAuthCredentialsError::Status400,
@@ -4490,6 +4656,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteOrganizationOAuthCredentialsError::Status403,
@@ -4514,9 +4681,7 @@ impl Client {
         runtime::Error<ListPermissionsError>,
     > {
         const OP: &str = "listPermissions";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.user_id {
             runtime::push_query(
@@ -4565,6 +4730,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListPermissionsError::Status403,
@@ -4572,6 +4738,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListPermissionsError::Status404,
@@ -4596,9 +4763,7 @@ impl Client {
         runtime::Error<CreatePermissionError>,
     > {
         const OP: &str = "createPermission";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -4629,6 +4794,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreatePermissionError::Status400,
@@ -4636,6 +4802,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreatePermissionError::Status403,
@@ -4652,6 +4819,9 @@ impl Client {
     /// Get Permission details
     ///
     /// `GET /permissions/{permissionId}` (operationId `getPermission`)
+    ///
+    /// Arguments:
+    /// - `permission_id`: `permissionId` in path
     pub async fn get_permission(
         &self,
         permission_id: &::uuid::Uuid,
@@ -4660,16 +4830,14 @@ impl Client {
         runtime::Error<GetPermissionError>,
     > {
         const OP: &str = "getPermission";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/permissions/{}", runtime::encode_path(& runtime::to_json(OP,
-                permission_id) ?)
+                "/permissions/{}", runtime::path_param(OP, "permissionId", &
+                runtime::to_json(OP, permission_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -4696,6 +4864,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetPermissionError::Status403,
@@ -4703,6 +4872,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetPermissionError::Status404,
@@ -4710,6 +4880,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetPermissionError::Status422,
@@ -4726,6 +4897,9 @@ impl Client {
     /// Delete a Permission
     ///
     /// `DELETE /permissions/{permissionId}` (operationId `deletePermission`)
+    ///
+    /// Arguments:
+    /// - `permission_id`: `permissionId` in path
     pub async fn delete_permission(
         &self,
         permission_id: &::uuid::Uuid,
@@ -4734,16 +4908,14 @@ impl Client {
         runtime::Error<DeletePermissionError>,
     > {
         const OP: &str = "deletePermission";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/permissions/{}", runtime::encode_path(& runtime::to_json(OP,
-                permission_id) ?)
+                "/permissions/{}", runtime::path_param(OP, "permissionId", &
+                runtime::to_json(OP, permission_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -4770,6 +4942,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeletePermissionError::Status403,
@@ -4777,6 +4950,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeletePermissionError::Status404,
@@ -4784,6 +4958,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeletePermissionError::Status422,
@@ -4800,6 +4975,9 @@ impl Client {
     /// Update a permission
     ///
     /// `PATCH /permissions/{permissionId}` (operationId `updatePermission`)
+    ///
+    /// Arguments:
+    /// - `permission_id`: `permissionId` in path
     pub async fn update_permission(
         &self,
         permission_id: &::uuid::Uuid,
@@ -4809,16 +4987,14 @@ impl Client {
         runtime::Error<UpdatePermissionError>,
     > {
         const OP: &str = "updatePermission";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PATCH,
             path: format!(
-                "/permissions/{}", runtime::encode_path(& runtime::to_json(OP,
-                permission_id) ?)
+                "/permissions/{}", runtime::path_param(OP, "permissionId", &
+                runtime::to_json(OP, permission_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -4845,6 +5021,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdatePermissionError::Status400,
@@ -4852,6 +5029,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdatePermissionError::Status403,
@@ -4859,6 +5037,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdatePermissionError::Status404,
@@ -4866,6 +5045,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdatePermissionError::Status422,
@@ -4882,6 +5062,9 @@ impl Client {
     /// List regions
     ///
     /// `GET /regions` (operationId `listRegions`)
+    ///
+    /// Arguments:
+    /// - `organization_id`: `organizationId` in query: The UUID of the organization to list regions for
     pub async fn list_regions(
         &self,
         organization_id: &::uuid::Uuid,
@@ -4890,9 +5073,7 @@ impl Client {
         runtime::Error<ListRegionsError>,
     > {
         const OP: &str = "listRegions";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         runtime::push_query(
             &mut query,
@@ -4930,6 +5111,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListRegionsError::Status403,
@@ -4954,9 +5136,7 @@ impl Client {
         runtime::Error<CreateRegionError>,
     > {
         const OP: &str = "createRegion";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -4987,6 +5167,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateRegionError::Status400,
@@ -4994,6 +5175,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateRegionError::Status403,
@@ -5010,6 +5192,9 @@ impl Client {
     /// Get a region
     ///
     /// `GET /regions/{regionId}` (operationId `getRegion`)
+    ///
+    /// Arguments:
+    /// - `region_id`: `regionId` in path
     pub async fn get_region(
         &self,
         region_id: &::uuid::Uuid,
@@ -5018,15 +5203,14 @@ impl Client {
         runtime::Error<GetRegionError>,
     > {
         const OP: &str = "getRegion";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/regions/{}", runtime::encode_path(& runtime::to_json(OP, region_id) ?)
+                "/regions/{}", runtime::path_param(OP, "regionId", & runtime::to_json(OP,
+                region_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -5053,6 +5237,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetRegionError::Status403,
@@ -5060,6 +5245,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetRegionError::Status404,
@@ -5076,6 +5262,9 @@ impl Client {
     /// Delete a region
     ///
     /// `DELETE /regions/{regionId}` (operationId `deleteRegion`)
+    ///
+    /// Arguments:
+    /// - `region_id`: `regionId` in path
     pub async fn delete_region(
         &self,
         region_id: &::uuid::Uuid,
@@ -5084,15 +5273,14 @@ impl Client {
         runtime::Error<DeleteRegionError>,
     > {
         const OP: &str = "deleteRegion";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/regions/{}", runtime::encode_path(& runtime::to_json(OP, region_id) ?)
+                "/regions/{}", runtime::path_param(OP, "regionId", & runtime::to_json(OP,
+                region_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -5119,6 +5307,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteRegionError::Status403,
@@ -5126,6 +5315,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteRegionError::Status404,
@@ -5142,6 +5332,9 @@ impl Client {
     /// Update a region
     ///
     /// `PATCH /regions/{regionId}` (operationId `updateRegion`)
+    ///
+    /// Arguments:
+    /// - `region_id`: `regionId` in path
     pub async fn update_region(
         &self,
         region_id: &::uuid::Uuid,
@@ -5151,15 +5344,14 @@ impl Client {
         runtime::Error<UpdateRegionError>,
     > {
         const OP: &str = "updateRegion";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PATCH,
             path: format!(
-                "/regions/{}", runtime::encode_path(& runtime::to_json(OP, region_id) ?)
+                "/regions/{}", runtime::path_param(OP, "regionId", & runtime::to_json(OP,
+                region_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -5186,6 +5378,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateRegionError::Status400,
@@ -5193,6 +5386,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateRegionError::Status403,
@@ -5200,6 +5394,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateRegionError::Status404,
@@ -5224,9 +5419,7 @@ impl Client {
         runtime::Error<ListSourcesError>,
     > {
         const OP: &str = "listSources";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.workspace_ids {
             runtime::push_query(
@@ -5293,6 +5486,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListSourcesError::Status403,
@@ -5300,6 +5494,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListSourcesError::Status404,
@@ -5314,6 +5509,8 @@ impl Client {
         }
     }
     /// Every item of [`Client::list_sources`], page after page: follows `next` until the last page.
+    ///
+    /// `params` is the first page's query (its `limit` is the page size).
     pub fn list_sources_stream(
         &self,
         params: ListSourcesParams,
@@ -5345,13 +5542,17 @@ impl Client {
                             ::std::result::Result::Ok(page) => {
                                 let page = page.into_inner();
                                 let items = page.data;
-                                let count = items.len() as i64;
                                 let current = params.offset.map(i64::from).unwrap_or(0);
+                                let count = i64::try_from(items.len()).unwrap_or(i64::MAX);
                                 let next_state = match page.next.as_deref() {
                                     ::std::option::Option::Some(link) if count > 0 => {
                                         let offset = runtime::next_offset(link)
-                                            .unwrap_or(current + count);
-                                        params.offset = offset.try_into().ok();
+                                            .unwrap_or(current.saturating_add(count));
+                                        params.offset = if offset > current {
+                                            offset.try_into().ok()
+                                        } else {
+                                            ::std::option::Option::None
+                                        };
                                         params.offset.map(|_| params)
                                     }
                                     _ => ::std::option::Option::None,
@@ -5385,9 +5586,7 @@ impl Client {
         runtime::Error<CreateSourceError>,
     > {
         const OP: &str = "createSource";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -5421,6 +5620,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateSourceError::Status400,
@@ -5428,6 +5628,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateSourceError::Status403,
@@ -5458,9 +5659,7 @@ impl Client {
         runtime::Error<InitiateOAuthError>,
     > {
         const OP: &str = "initiateOAuth";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -5491,6 +5690,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: InitiateOAuthError::Status400,
@@ -5498,6 +5698,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: InitiateOAuthError::Status403,
@@ -5514,6 +5715,9 @@ impl Client {
     /// Get Source details
     ///
     /// `GET /sources/{sourceId}` (operationId `getSource`)
+    ///
+    /// Arguments:
+    /// - `source_id`: `sourceId` in path
     pub async fn get_source(
         &self,
         source_id: &::uuid::Uuid,
@@ -5523,9 +5727,7 @@ impl Client {
         runtime::Error<GetSourceError>,
     > {
         const OP: &str = "getSource";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.include_secret_coordinates {
             runtime::push_query(
@@ -5540,7 +5742,8 @@ impl Client {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/sources/{}", runtime::encode_path(& runtime::to_json(OP, source_id) ?)
+                "/sources/{}", runtime::path_param(OP, "sourceId", & runtime::to_json(OP,
+                source_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -5567,6 +5770,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSourceError::Status403,
@@ -5574,6 +5778,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSourceError::Status404,
@@ -5590,6 +5795,9 @@ impl Client {
     /// Update a Source and fully overwrite it
     ///
     /// `PUT /sources/{sourceId}` (operationId `putSource`)
+    ///
+    /// Arguments:
+    /// - `source_id`: `sourceId` in path
     pub async fn put_source(
         &self,
         source_id: &::uuid::Uuid,
@@ -5599,15 +5807,14 @@ impl Client {
         runtime::Error<PutSourceError>,
     > {
         const OP: &str = "putSource";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PUT,
             path: format!(
-                "/sources/{}", runtime::encode_path(& runtime::to_json(OP, source_id) ?)
+                "/sources/{}", runtime::path_param(OP, "sourceId", & runtime::to_json(OP,
+                source_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -5637,6 +5844,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PutSourceError::Status403,
@@ -5644,6 +5852,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PutSourceError::Status404,
@@ -5660,6 +5869,9 @@ impl Client {
     /// Delete a Source
     ///
     /// `DELETE /sources/{sourceId}` (operationId `deleteSource`)
+    ///
+    /// Arguments:
+    /// - `source_id`: `sourceId` in path
     pub async fn delete_source(
         &self,
         source_id: &::uuid::Uuid,
@@ -5668,15 +5880,14 @@ impl Client {
         runtime::Error<DeleteSourceError>,
     > {
         const OP: &str = "deleteSource";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/sources/{}", runtime::encode_path(& runtime::to_json(OP, source_id) ?)
+                "/sources/{}", runtime::path_param(OP, "sourceId", & runtime::to_json(OP,
+                source_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -5703,6 +5914,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteSourceError::Status403,
@@ -5710,6 +5922,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteSourceError::Status404,
@@ -5726,6 +5939,9 @@ impl Client {
     /// Update a Source
     ///
     /// `PATCH /sources/{sourceId}` (operationId `patchSource`)
+    ///
+    /// Arguments:
+    /// - `source_id`: `sourceId` in path
     pub async fn patch_source(
         &self,
         source_id: &::uuid::Uuid,
@@ -5735,15 +5951,14 @@ impl Client {
         runtime::Error<PatchSourceError>,
     > {
         const OP: &str = "patchSource";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PATCH,
             path: format!(
-                "/sources/{}", runtime::encode_path(& runtime::to_json(OP, source_id) ?)
+                "/sources/{}", runtime::path_param(OP, "sourceId", & runtime::to_json(OP,
+                source_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -5773,6 +5988,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PatchSourceError::Status403,
@@ -5780,6 +5996,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PatchSourceError::Status404,
@@ -5796,6 +6013,9 @@ impl Client {
     /// Get stream properties
     ///
     /// `GET /streams` (operationId `getStreamProperties`)
+    ///
+    /// Arguments:
+    /// - `source_id`: `sourceId` in query: ID of the source
     pub async fn get_stream_properties(
         &self,
         source_id: &::uuid::Uuid,
@@ -5805,9 +6025,7 @@ impl Client {
         runtime::Error<GetStreamPropertiesError>,
     > {
         const OP: &str = "getStreamProperties";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         runtime::push_query(
             &mut query,
@@ -5863,6 +6081,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetStreamPropertiesError::Status400,
@@ -5870,6 +6089,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetStreamPropertiesError::Status403,
@@ -5877,6 +6097,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetStreamPropertiesError::Status404,
@@ -5903,9 +6124,7 @@ impl Client {
         runtime::Error<ListTagsError>,
     > {
         const OP: &str = "listTags";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.workspace_ids {
             runtime::push_query(
@@ -5945,6 +6164,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListTagsError::Status403,
@@ -5952,6 +6172,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListTagsError::Status404,
@@ -5978,9 +6199,7 @@ impl Client {
         runtime::Error<CreateTagError>,
     > {
         const OP: &str = "createTag";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -6011,6 +6230,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateTagError::Status400,
@@ -6018,6 +6238,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateTagError::Status403,
@@ -6025,6 +6246,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateTagError::Status409,
@@ -6043,6 +6265,9 @@ impl Client {
     /// Get a tag
     ///
     /// `GET /tags/{tagId}` (operationId `getTag`)
+    ///
+    /// Arguments:
+    /// - `tag_id`: `tagId` in path
     pub async fn get_tag(
         &self,
         tag_id: &types::TagId,
@@ -6051,15 +6276,14 @@ impl Client {
         runtime::Error<GetTagError>,
     > {
         const OP: &str = "getTag";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/tags/{}", runtime::encode_path(& runtime::to_json(OP, tag_id) ?)
+                "/tags/{}", runtime::path_param(OP, "tagId", & runtime::to_json(OP,
+                tag_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -6086,6 +6310,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetTagError::Status403,
@@ -6093,6 +6318,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetTagError::Status404,
@@ -6111,6 +6337,9 @@ impl Client {
     /// Delete a tag
     ///
     /// `DELETE /tags/{tagId}` (operationId `deleteTag`)
+    ///
+    /// Arguments:
+    /// - `tag_id`: `tagId` in path
     pub async fn delete_tag(
         &self,
         tag_id: &types::TagId,
@@ -6119,15 +6348,14 @@ impl Client {
         runtime::Error<DeleteTagError>,
     > {
         const OP: &str = "deleteTag";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/tags/{}", runtime::encode_path(& runtime::to_json(OP, tag_id) ?)
+                "/tags/{}", runtime::path_param(OP, "tagId", & runtime::to_json(OP,
+                tag_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -6154,6 +6382,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteTagError::Status403,
@@ -6161,6 +6390,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteTagError::Status404,
@@ -6179,6 +6409,9 @@ impl Client {
     /// Update a tag
     ///
     /// `PATCH /tags/{tagId}` (operationId `updateTag`)
+    ///
+    /// Arguments:
+    /// - `tag_id`: `tagId` in path
     pub async fn update_tag(
         &self,
         tag_id: &types::TagId,
@@ -6188,15 +6421,14 @@ impl Client {
         runtime::Error<UpdateTagError>,
     > {
         const OP: &str = "updateTag";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PATCH,
             path: format!(
-                "/tags/{}", runtime::encode_path(& runtime::to_json(OP, tag_id) ?)
+                "/tags/{}", runtime::path_param(OP, "tagId", & runtime::to_json(OP,
+                tag_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -6223,6 +6455,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateTagError::Status400,
@@ -6230,6 +6463,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateTagError::Status403,
@@ -6237,6 +6471,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateTagError::Status404,
@@ -6255,6 +6490,9 @@ impl Client {
     /// Organization Admin user can list all users within the same organization. Also provide filtering on a list of user IDs or/and a list of user emails.
     ///
     /// `GET /users` (operationId `listUsersWithinAnOrganization`)
+    ///
+    /// Arguments:
+    /// - `organization_id`: `organizationId` in query
     pub async fn list_users_within_an_organization(
         &self,
         organization_id: &::uuid::Uuid,
@@ -6264,9 +6502,7 @@ impl Client {
         runtime::Error<ListUsersWithinAnOrganizationError>,
     > {
         const OP: &str = "listUsersWithinAnOrganization";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         runtime::push_query(
             &mut query,
@@ -6322,6 +6558,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListUsersWithinAnOrganizationError::Status403,
@@ -6329,6 +6566,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListUsersWithinAnOrganizationError::Status404,
@@ -6353,9 +6591,7 @@ impl Client {
         runtime::Error<ListWorkspacesError>,
     > {
         const OP: &str = "listWorkspaces";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.workspace_ids {
             runtime::push_query(
@@ -6422,6 +6658,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListWorkspacesError::Status403,
@@ -6429,6 +6666,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListWorkspacesError::Status404,
@@ -6443,6 +6681,8 @@ impl Client {
         }
     }
     /// Every item of [`Client::list_workspaces`], page after page: follows `next` until the last page.
+    ///
+    /// `params` is the first page's query (its `limit` is the page size).
     pub fn list_workspaces_stream(
         &self,
         params: ListWorkspacesParams,
@@ -6474,13 +6714,17 @@ impl Client {
                             ::std::result::Result::Ok(page) => {
                                 let page = page.into_inner();
                                 let items = page.data;
-                                let count = items.len() as i64;
                                 let current = params.offset.map(i64::from).unwrap_or(0);
+                                let count = i64::try_from(items.len()).unwrap_or(i64::MAX);
                                 let next_state = match page.next.as_deref() {
                                     ::std::option::Option::Some(link) if count > 0 => {
                                         let offset = runtime::next_offset(link)
-                                            .unwrap_or(current + count);
-                                        params.offset = offset.try_into().ok();
+                                            .unwrap_or(current.saturating_add(count));
+                                        params.offset = if offset > current {
+                                            offset.try_into().ok()
+                                        } else {
+                                            ::std::option::Option::None
+                                        };
                                         params.offset.map(|_| params)
                                     }
                                     _ => ::std::option::Option::None,
@@ -6512,9 +6756,7 @@ impl Client {
         runtime::Error<CreateWorkspaceError>,
     > {
         const OP: &str = "createWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -6545,6 +6787,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateWorkspaceError::Status400,
@@ -6552,6 +6795,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateWorkspaceError::Status403,
@@ -6568,6 +6812,9 @@ impl Client {
     /// Get Workspace details
     ///
     /// `GET /workspaces/{workspaceId}` (operationId `getWorkspace`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
     pub async fn get_workspace(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -6576,16 +6823,14 @@ impl Client {
         runtime::Error<GetWorkspaceError>,
     > {
         const OP: &str = "getWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/workspaces/{}", runtime::encode_path(& runtime::to_json(OP,
-                workspace_id) ?)
+                "/workspaces/{}", runtime::path_param(OP, "workspaceId", &
+                runtime::to_json(OP, workspace_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -6612,6 +6857,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetWorkspaceError::Status403,
@@ -6619,6 +6865,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetWorkspaceError::Status404,
@@ -6635,6 +6882,9 @@ impl Client {
     /// Delete a Workspace
     ///
     /// `DELETE /workspaces/{workspaceId}` (operationId `deleteWorkspace`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
     pub async fn delete_workspace(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -6643,16 +6893,14 @@ impl Client {
         runtime::Error<DeleteWorkspaceError>,
     > {
         const OP: &str = "deleteWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/workspaces/{}", runtime::encode_path(& runtime::to_json(OP,
-                workspace_id) ?)
+                "/workspaces/{}", runtime::path_param(OP, "workspaceId", &
+                runtime::to_json(OP, workspace_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -6679,6 +6927,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteWorkspaceError::Status403,
@@ -6686,6 +6935,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteWorkspaceError::Status404,
@@ -6702,6 +6952,9 @@ impl Client {
     /// Update a workspace
     ///
     /// `PATCH /workspaces/{workspaceId}` (operationId `updateWorkspace`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
     pub async fn update_workspace(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -6711,16 +6964,14 @@ impl Client {
         runtime::Error<UpdateWorkspaceError>,
     > {
         const OP: &str = "updateWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PATCH,
             path: format!(
-                "/workspaces/{}", runtime::encode_path(& runtime::to_json(OP,
-                workspace_id) ?)
+                "/workspaces/{}", runtime::path_param(OP, "workspaceId", &
+                runtime::to_json(OP, workspace_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -6747,6 +6998,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateWorkspaceError::Status400,
@@ -6754,6 +7006,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateWorkspaceError::Status403,
@@ -6770,6 +7023,9 @@ impl Client {
     /// List declarative source definitions.
     ///
     /// `GET /workspaces/{workspaceId}/definitions/declarative_sources` (operationId `listDeclarativeSourceDefinitions`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
     pub async fn list_declarative_source_definitions(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -6778,16 +7034,14 @@ impl Client {
         runtime::Error<ListDeclarativeSourceDefinitionsError>,
     > {
         const OP: &str = "listDeclarativeSourceDefinitions";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/workspaces/{}/definitions/declarative_sources", runtime::encode_path(&
-                runtime::to_json(OP, workspace_id) ?)
+                "/workspaces/{}/definitions/declarative_sources", runtime::path_param(OP,
+                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -6814,6 +7068,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListDeclarativeSourceDefinitionsError::Status403,
@@ -6821,6 +7076,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListDeclarativeSourceDefinitionsError::Status404,
@@ -6837,6 +7093,9 @@ impl Client {
     /// Create a declarative source definition.
     ///
     /// `POST /workspaces/{workspaceId}/definitions/declarative_sources` (operationId `createDeclarativeSourceDefinition`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
     pub async fn create_declarative_source_definition(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -6846,16 +7105,14 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "createDeclarativeSourceDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::POST,
             path: format!(
-                "/workspaces/{}/definitions/declarative_sources", runtime::encode_path(&
-                runtime::to_json(OP, workspace_id) ?)
+                "/workspaces/{}/definitions/declarative_sources", runtime::path_param(OP,
+                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -6891,6 +7148,10 @@ impl Client {
     /// Get declarative source definition details.
     ///
     /// `GET /workspaces/{workspaceId}/definitions/declarative_sources/{definitionId}` (operationId `getDeclarativeSourceDefinition`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
+    /// - `definition_id`: `definitionId` in path
     pub async fn get_declarative_source_definition(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -6900,17 +7161,17 @@ impl Client {
         runtime::Error<GetDeclarativeSourceDefinitionError>,
     > {
         const OP: &str = "getDeclarativeSourceDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
                 "/workspaces/{}/definitions/declarative_sources/{}",
-                runtime::encode_path(& runtime::to_json(OP, workspace_id) ?),
-                runtime::encode_path(& runtime::to_json(OP, definition_id) ?)
+                runtime::path_param(OP, "workspaceId", & runtime::to_json(OP,
+                workspace_id) ?, "simple", false) ?, runtime::path_param(OP,
+                "definitionId", & runtime::to_json(OP, definition_id) ?, "simple", false)
+                ?
             ),
             query,
             headers,
@@ -6937,6 +7198,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetDeclarativeSourceDefinitionError::Status403,
@@ -6944,6 +7206,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetDeclarativeSourceDefinitionError::Status404,
@@ -6960,6 +7223,10 @@ impl Client {
     /// Update declarative source definition details.
     ///
     /// `PUT /workspaces/{workspaceId}/definitions/declarative_sources/{definitionId}` (operationId `updateDeclarativeSourceDefinition`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
+    /// - `definition_id`: `definitionId` in path
     pub async fn update_declarative_source_definition(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -6970,17 +7237,17 @@ impl Client {
         runtime::Error<UpdateDeclarativeSourceDefinitionError>,
     > {
         const OP: &str = "updateDeclarativeSourceDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PUT,
             path: format!(
                 "/workspaces/{}/definitions/declarative_sources/{}",
-                runtime::encode_path(& runtime::to_json(OP, workspace_id) ?),
-                runtime::encode_path(& runtime::to_json(OP, definition_id) ?)
+                runtime::path_param(OP, "workspaceId", & runtime::to_json(OP,
+                workspace_id) ?, "simple", false) ?, runtime::path_param(OP,
+                "definitionId", & runtime::to_json(OP, definition_id) ?, "simple", false)
+                ?
             ),
             query,
             headers,
@@ -7007,6 +7274,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateDeclarativeSourceDefinitionError::Status403,
@@ -7014,6 +7282,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateDeclarativeSourceDefinitionError::Status404,
@@ -7030,6 +7299,10 @@ impl Client {
     /// Delete a declarative source definition.
     ///
     /// `DELETE /workspaces/{workspaceId}/definitions/declarative_sources/{definitionId}` (operationId `deleteDeclarativeSourceDefinition`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
+    /// - `definition_id`: `definitionId` in path
     pub async fn delete_declarative_source_definition(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -7039,17 +7312,17 @@ impl Client {
         runtime::Error<DeleteDeclarativeSourceDefinitionError>,
     > {
         const OP: &str = "deleteDeclarativeSourceDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
                 "/workspaces/{}/definitions/declarative_sources/{}",
-                runtime::encode_path(& runtime::to_json(OP, workspace_id) ?),
-                runtime::encode_path(& runtime::to_json(OP, definition_id) ?)
+                runtime::path_param(OP, "workspaceId", & runtime::to_json(OP,
+                workspace_id) ?, "simple", false) ?, runtime::path_param(OP,
+                "definitionId", & runtime::to_json(OP, definition_id) ?, "simple", false)
+                ?
             ),
             query,
             headers,
@@ -7076,6 +7349,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteDeclarativeSourceDefinitionError::Status403,
@@ -7083,6 +7357,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteDeclarativeSourceDefinitionError::Status404,
@@ -7099,6 +7374,9 @@ impl Client {
     /// List destination definitions.
     ///
     /// `GET /workspaces/{workspaceId}/definitions/destinations` (operationId `listDestinationDefinitions`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
     pub async fn list_destination_definitions(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -7107,16 +7385,14 @@ impl Client {
         runtime::Error<ListDestinationDefinitionsError>,
     > {
         const OP: &str = "listDestinationDefinitions";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/workspaces/{}/definitions/destinations", runtime::encode_path(&
-                runtime::to_json(OP, workspace_id) ?)
+                "/workspaces/{}/definitions/destinations", runtime::path_param(OP,
+                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -7143,6 +7419,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListDestinationDefinitionsError::Status403,
@@ -7150,6 +7427,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListDestinationDefinitionsError::Status404,
@@ -7166,6 +7444,9 @@ impl Client {
     /// Create a destination definition.
     ///
     /// `POST /workspaces/{workspaceId}/definitions/destinations` (operationId `createDestinationDefinition`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
     pub async fn create_destination_definition(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -7175,16 +7456,14 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "createDestinationDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::POST,
             path: format!(
-                "/workspaces/{}/definitions/destinations", runtime::encode_path(&
-                runtime::to_json(OP, workspace_id) ?)
+                "/workspaces/{}/definitions/destinations", runtime::path_param(OP,
+                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -7220,6 +7499,10 @@ impl Client {
     /// Get destination definition details.
     ///
     /// `GET /workspaces/{workspaceId}/definitions/destinations/{definitionId}` (operationId `getDestinationDefinition`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
+    /// - `definition_id`: `definitionId` in path
     pub async fn get_destination_definition(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -7229,17 +7512,16 @@ impl Client {
         runtime::Error<GetDestinationDefinitionError>,
     > {
         const OP: &str = "getDestinationDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/workspaces/{}/definitions/destinations/{}", runtime::encode_path(&
-                runtime::to_json(OP, workspace_id) ?), runtime::encode_path(&
-                runtime::to_json(OP, definition_id) ?)
+                "/workspaces/{}/definitions/destinations/{}", runtime::path_param(OP,
+                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false)
+                ?, runtime::path_param(OP, "definitionId", & runtime::to_json(OP,
+                definition_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -7266,6 +7548,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetDestinationDefinitionError::Status403,
@@ -7273,6 +7556,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetDestinationDefinitionError::Status404,
@@ -7289,6 +7573,10 @@ impl Client {
     /// Update destination definition details.
     ///
     /// `PUT /workspaces/{workspaceId}/definitions/destinations/{definitionId}` (operationId `updateDestinationDefinition`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
+    /// - `definition_id`: `definitionId` in path
     pub async fn update_destination_definition(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -7299,17 +7587,16 @@ impl Client {
         runtime::Error<UpdateDestinationDefinitionError>,
     > {
         const OP: &str = "updateDestinationDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PUT,
             path: format!(
-                "/workspaces/{}/definitions/destinations/{}", runtime::encode_path(&
-                runtime::to_json(OP, workspace_id) ?), runtime::encode_path(&
-                runtime::to_json(OP, definition_id) ?)
+                "/workspaces/{}/definitions/destinations/{}", runtime::path_param(OP,
+                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false)
+                ?, runtime::path_param(OP, "definitionId", & runtime::to_json(OP,
+                definition_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -7336,6 +7623,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateDestinationDefinitionError::Status403,
@@ -7343,6 +7631,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateDestinationDefinitionError::Status404,
@@ -7359,6 +7648,10 @@ impl Client {
     /// Delete a destination definition.
     ///
     /// `DELETE /workspaces/{workspaceId}/definitions/destinations/{definitionId}` (operationId `deleteDestinationDefinition`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
+    /// - `definition_id`: `definitionId` in path
     pub async fn delete_destination_definition(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -7368,17 +7661,16 @@ impl Client {
         runtime::Error<DeleteDestinationDefinitionError>,
     > {
         const OP: &str = "deleteDestinationDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/workspaces/{}/definitions/destinations/{}", runtime::encode_path(&
-                runtime::to_json(OP, workspace_id) ?), runtime::encode_path(&
-                runtime::to_json(OP, definition_id) ?)
+                "/workspaces/{}/definitions/destinations/{}", runtime::path_param(OP,
+                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false)
+                ?, runtime::path_param(OP, "definitionId", & runtime::to_json(OP,
+                definition_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -7405,6 +7697,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteDestinationDefinitionError::Status403,
@@ -7412,6 +7705,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteDestinationDefinitionError::Status404,
@@ -7428,6 +7722,9 @@ impl Client {
     /// List source definitions.
     ///
     /// `GET /workspaces/{workspaceId}/definitions/sources` (operationId `listSourceDefinitions`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
     pub async fn list_source_definitions(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -7436,16 +7733,14 @@ impl Client {
         runtime::Error<ListSourceDefinitionsError>,
     > {
         const OP: &str = "listSourceDefinitions";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/workspaces/{}/definitions/sources", runtime::encode_path(&
-                runtime::to_json(OP, workspace_id) ?)
+                "/workspaces/{}/definitions/sources", runtime::path_param(OP,
+                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -7472,6 +7767,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListSourceDefinitionsError::Status403,
@@ -7479,6 +7775,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListSourceDefinitionsError::Status404,
@@ -7495,6 +7792,9 @@ impl Client {
     /// Create a source definition.
     ///
     /// `POST /workspaces/{workspaceId}/definitions/sources` (operationId `createSourceDefinition`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
     pub async fn create_source_definition(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -7504,16 +7804,14 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "createSourceDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::POST,
             path: format!(
-                "/workspaces/{}/definitions/sources", runtime::encode_path(&
-                runtime::to_json(OP, workspace_id) ?)
+                "/workspaces/{}/definitions/sources", runtime::path_param(OP,
+                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -7549,6 +7847,10 @@ impl Client {
     /// Get source definition details.
     ///
     /// `GET /workspaces/{workspaceId}/definitions/sources/{definitionId}` (operationId `getSourceDefinition`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
+    /// - `definition_id`: `definitionId` in path
     pub async fn get_source_definition(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -7558,17 +7860,16 @@ impl Client {
         runtime::Error<GetSourceDefinitionError>,
     > {
         const OP: &str = "getSourceDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/workspaces/{}/definitions/sources/{}", runtime::encode_path(&
-                runtime::to_json(OP, workspace_id) ?), runtime::encode_path(&
-                runtime::to_json(OP, definition_id) ?)
+                "/workspaces/{}/definitions/sources/{}", runtime::path_param(OP,
+                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false)
+                ?, runtime::path_param(OP, "definitionId", & runtime::to_json(OP,
+                definition_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -7595,6 +7896,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSourceDefinitionError::Status403,
@@ -7602,6 +7904,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSourceDefinitionError::Status404,
@@ -7618,6 +7921,10 @@ impl Client {
     /// Update source definition details.
     ///
     /// `PUT /workspaces/{workspaceId}/definitions/sources/{definitionId}` (operationId `updateSourceDefinition`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
+    /// - `definition_id`: `definitionId` in path
     pub async fn update_source_definition(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -7628,17 +7935,16 @@ impl Client {
         runtime::Error<UpdateSourceDefinitionError>,
     > {
         const OP: &str = "updateSourceDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PUT,
             path: format!(
-                "/workspaces/{}/definitions/sources/{}", runtime::encode_path(&
-                runtime::to_json(OP, workspace_id) ?), runtime::encode_path(&
-                runtime::to_json(OP, definition_id) ?)
+                "/workspaces/{}/definitions/sources/{}", runtime::path_param(OP,
+                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false)
+                ?, runtime::path_param(OP, "definitionId", & runtime::to_json(OP,
+                definition_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -7665,6 +7971,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateSourceDefinitionError::Status403,
@@ -7672,6 +7979,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateSourceDefinitionError::Status404,
@@ -7688,6 +7996,10 @@ impl Client {
     /// Delete a source definition.
     ///
     /// `DELETE /workspaces/{workspaceId}/definitions/sources/{definitionId}` (operationId `deleteSourceDefinition`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
+    /// - `definition_id`: `definitionId` in path
     pub async fn delete_source_definition(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -7697,17 +8009,16 @@ impl Client {
         runtime::Error<DeleteSourceDefinitionError>,
     > {
         const OP: &str = "deleteSourceDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/workspaces/{}/definitions/sources/{}", runtime::encode_path(&
-                runtime::to_json(OP, workspace_id) ?), runtime::encode_path(&
-                runtime::to_json(OP, definition_id) ?)
+                "/workspaces/{}/definitions/sources/{}", runtime::path_param(OP,
+                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false)
+                ?, runtime::path_param(OP, "definitionId", & runtime::to_json(OP,
+                definition_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -7734,6 +8045,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteSourceDefinitionError::Status403,
@@ -7741,6 +8053,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteSourceDefinitionError::Status404,
@@ -7760,6 +8073,9 @@ impl Client {
     /// In order to determine what the credential configuration needs to be, please see the connector specification of the relevant source/destination.
     ///
     /// `PUT /workspaces/{workspaceId}/oauthCredentials` (operationId `createOrUpdateWorkspaceOAuthCredentials`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
     pub async fn create_or_update_workspace_o_auth_credentials(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -7769,16 +8085,14 @@ impl Client {
         runtime::Error<CreateOrUpdateWorkspaceOAuthCredentialsError>,
     > {
         const OP: &str = "createOrUpdateWorkspaceOAuthCredentials";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PUT,
             path: format!(
-                "/workspaces/{}/oauthCredentials", runtime::encode_path(&
-                runtime::to_json(OP, workspace_id) ?)
+                "/workspaces/{}/oauthCredentials", runtime::path_param(OP, "workspaceId",
+                & runtime::to_json(OP, workspace_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -7807,6 +8121,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateOrUpdateWorkspaceOAuthCredentialsError::Status400,
@@ -7814,6 +8129,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateOrUpdateWorkspaceOAuthCredentialsError::Status403,
@@ -7836,6 +8152,11 @@ impl Client {
     /// > Deleting an override that is actively used by existing sources or destinations will cause those connectors to fail on their next sync and require re-authentication.
     ///
     /// `DELETE /workspaces/{workspaceId}/oauthCredentials/{actorType}/{name}` (operationId `deleteWorkspaceOAuthCredentials`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
+    /// - `actor_type`: `actorType` in path
+    /// - `name`: `name` in path: The name of the source or destination i.e. google-ads
     pub async fn delete_workspace_o_auth_credentials(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -7846,18 +8167,17 @@ impl Client {
         runtime::Error<DeleteWorkspaceOAuthCredentialsError>,
     > {
         const OP: &str = "deleteWorkspaceOAuthCredentials";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/workspaces/{}/oauthCredentials/{}/{}", runtime::encode_path(&
-                runtime::to_json(OP, workspace_id) ?), runtime::encode_path(&
-                runtime::to_json(OP, actor_type) ?), runtime::encode_path(&
-                runtime::to_json(OP, name) ?)
+                "/workspaces/{}/oauthCredentials/{}/{}", runtime::path_param(OP,
+                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false)
+                ?, runtime::path_param(OP, "actorType", & runtime::to_json(OP,
+                actor_type) ?, "simple", false) ?, runtime::path_param(OP, "name", &
+                runtime::to_json(OP, name) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -7884,6 +8204,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteWorkspaceOAuthCredentialsError::Status400,
@@ -7891,6 +8212,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteWorkspaceOAuthCredentialsError::Status403,

@@ -3,8 +3,15 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 //! The request path every generated method shares: building the HTTP request,
-//! authentication, retries, sending, and decoding helpers. Nothing here is
-//! generic over operations, so 459 methods cost little to compile.
+//! authentication, retries, sending, and the encoding/decoding helpers.
+//!
+//! Nothing here is generic over operations (the few generic helpers are thin
+//! wrappers around one serde call), so 459 methods cost little to compile:
+//! a generated method only describes its request and decodes the answer.
+//! The only inherent methods of [`Client`] are `builder`, `base_url`,
+//! `with_options`, `execute` and `execute_streaming`; the generator reserves
+//! those names, everything else lives on private types.
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 pub use reqwest::header::HeaderMap;
@@ -41,9 +48,10 @@ impl From<String> for Secret {
 pub struct Credentials {
     /// `Authorization: Bearer …` for HTTP bearer schemes.
     pub bearer_token: Option<Secret>,
-    /// `Authorization: Basic …` for HTTP basic schemes.
+    /// `Authorization: Basic …` for HTTP basic schemes: user and password.
     pub basic: Option<(String, Secret)>,
-    /// OAuth2 client credentials, exchanged for an access token at the scheme's token URL.
+    /// OAuth2 client credentials (client id and secret), exchanged for an
+    /// access token at the scheme's token URL.
     pub client_credentials: Option<(String, Secret)>,
     /// Values for API-key schemes, by scheme name.
     pub api_keys: Vec<(String, Secret)>,
@@ -57,6 +65,7 @@ pub enum Scheme {
     ClientCredentials { token_url: &'static str },
     ApiKey { scheme: &'static str, location: KeyLocation, name: &'static str },
 }
+/// Where an API key goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyLocation {
     Header,
@@ -69,11 +78,15 @@ pub enum KeyLocation {
 pub struct RetryPolicy {
     /// Attempts in all, the first included; 1 disables retries.
     pub max_attempts: u32,
+    /// The delay before the first retry; doubled for each further one.
     pub initial_backoff: Duration,
+    /// The longest delay between two attempts (a `Retry-After` may ask for more,
+    /// within `max_elapsed`).
     pub max_backoff: Duration,
-    /// No retry starts after this much time since the first attempt.
+    /// No retry starts if it would begin later than this after the first attempt.
     pub max_elapsed: Duration,
     /// Retry POST and PATCH too. Off by default: they may not be idempotent.
+    /// The Configuration API is all POST, so its callers opt in per client or per call.
     pub retry_non_idempotent: bool,
 }
 impl Default for RetryPolicy {
@@ -95,16 +108,30 @@ impl RetryPolicy {
             ..RetryPolicy::default()
         }
     }
+    /// This policy, applied to POST and PATCH as well.
+    pub fn non_idempotent(self) -> Self {
+        RetryPolicy {
+            retry_non_idempotent: true,
+            ..self
+        }
+    }
 }
-/// Called around every request: add headers, start spans, record metrics.
+/// Called around every attempt: add headers, start spans, record metrics.
+/// The token exchange of OAuth2 client credentials is not hooked.
 pub trait RequestHook: Send + Sync {
+    /// Just before sending; `request` may be changed (headers, timeout).
     fn on_request(&self, _operation: &'static str, _request: &mut reqwest::Request) {}
+    /// When the response head arrived.
     fn on_response(&self, _operation: &'static str, _status: u16, _elapsed: Duration) {}
+    /// When the request could not be sent or its response not read.
+    fn on_error(&self, _operation: &'static str, _error: &reqwest::Error) {}
 }
-/// Overrides for the calls made through one client handle.
+/// Overrides for the calls made through one client handle (see [`Client::with_options`]).
 #[derive(Debug, Clone, Default)]
 pub struct CallOptions {
+    /// Per-attempt timeout, instead of the client's.
     pub timeout: Option<Duration>,
+    /// Retry policy, instead of the client's.
     pub retry: Option<RetryPolicy>,
 }
 /// The response of a call: its status, headers and decoded body.
@@ -115,6 +142,7 @@ pub struct ResponseValue<T> {
     pub body: T,
 }
 impl<T> ResponseValue<T> {
+    /// The body, without status and headers.
     pub fn into_inner(self) -> T {
         self.body
     }
@@ -132,14 +160,16 @@ pub struct RawResponse {
     pub headers: HeaderMap,
     pub body: bytes::Bytes,
 }
-/// What a call can fail with. `E` is the operation's documented error type.
+/// What a call can fail with. `E` is the operation's documented error type
+/// (`<Operation>Error`, one variant per documented error status).
 #[derive(Debug)]
 pub enum Error<E> {
     /// A status the spec documents, with its decoded body.
-    Api { status: u16, headers: HeaderMap, error: E },
+    Api { operation: &'static str, status: u16, headers: HeaderMap, error: E },
     /// A status the spec does not document for this operation.
     UnexpectedStatus { operation: &'static str, response: RawResponse },
-    /// The body did not decode into the documented type.
+    /// The body did not decode into the documented type; `path` is the JSON
+    /// path (`data[3].createdAt`) where decoding stopped.
     Decode {
         operation: &'static str,
         status: u16,
@@ -157,8 +187,8 @@ pub enum Error<E> {
 impl<E: std::fmt::Debug> std::fmt::Display for Error<E> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Error::Api { status, error, .. } => {
-                write!(f, "documented error status {status}: {error:?}")
+            Error::Api { operation, status, error, .. } => {
+                write!(f, "{operation}: documented error status {status}: {error:?}")
             }
             Error::UnexpectedStatus { operation, response } => {
                 write!(f, "{operation}: unexpected status {}", response.status)
@@ -179,7 +209,14 @@ impl<E: std::fmt::Debug> std::fmt::Display for Error<E> {
         }
     }
 }
-impl<E: std::fmt::Debug> std::error::Error for Error<E> {}
+impl<E: std::fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
 impl<E> Error<E> {
     /// The HTTP status, when a response was received.
     pub fn status(&self) -> Option<u16> {
@@ -189,9 +226,29 @@ impl<E> Error<E> {
             _ => None,
         }
     }
+    /// The operation's documented error, if that is what this is.
+    pub fn api_error(&self) -> Option<&E> {
+        match self {
+            Error::Api { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+    /// The operation (its operationId) the error came from.
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Error::Api { operation, .. }
+            | Error::UnexpectedStatus { operation, .. }
+            | Error::Decode { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::Request { operation, .. }
+            | Error::Auth { operation, .. } => operation,
+        }
+    }
 }
 impl Error<Never> {
-    fn retype<F>(self) -> Error<F> {
+    /// The same error for an operation with error type `F`; the runtime's own
+    /// errors never carry an operation error.
+    pub fn retype<F>(self) -> Error<F> {
         match self {
             Error::Api { error, .. } => match error {}
             Error::UnexpectedStatus { operation, response } => {
@@ -225,6 +282,9 @@ impl Error<Never> {
         }
     }
 }
+/// Uninhabited: the error type of operations that document no error status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Never {}
 /// A request body, already encoded.
 #[derive(Debug, Clone)]
 pub enum Body {
@@ -234,6 +294,7 @@ pub enum Body {
 /// Everything one call needs; built by the generated method, sent by [`Client::execute`].
 #[derive(Debug)]
 pub struct Request {
+    /// The operationId, for errors and hooks.
     pub operation: &'static str,
     pub method: Method,
     /// Path with parameters already substituted and encoded.
@@ -245,9 +306,70 @@ pub struct Request {
     pub security: &'static [&'static [Scheme]],
     pub accept: &'static str,
 }
+/// A response body read chunk by chunk, for payloads too large to buffer.
+pub struct ByteStream {
+    operation: &'static str,
+    response: reqwest::Response,
+}
+impl std::fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ByteStream")
+            .field("operation", &self.operation)
+            .finish_non_exhaustive()
+    }
+}
+impl ByteStream {
+    /// The next chunk, or `None` at the end of the body.
+    pub async fn chunk(&mut self) -> Result<Option<bytes::Bytes>, Error<Never>> {
+        let operation = self.operation;
+        self.response
+            .chunk()
+            .await
+            .map_err(|source| Error::Transport {
+                operation,
+                source,
+            })
+    }
+    /// The chunks as a `Stream`.
+    pub fn into_stream(
+        self,
+    ) -> std::pin::Pin<
+        Box<dyn futures_core::Stream<Item = Result<bytes::Bytes, Error<Never>>> + Send>,
+    > {
+        Box::pin(
+            futures_util::stream::unfold(
+                Some(self),
+                |state| async move {
+                    let mut s = state?;
+                    match s.chunk().await {
+                        Ok(Some(chunk)) => Some((Ok(chunk), Some(s))),
+                        Ok(None) => None,
+                        Err(e) => Some((Err(e), None)),
+                    }
+                },
+            ),
+        )
+    }
+    /// The whole rest of the body in memory.
+    pub async fn collect(mut self) -> Result<bytes::Bytes, Error<Never>> {
+        let mut out = Vec::new();
+        while let Some(chunk) = self.chunk().await? {
+            out.extend_from_slice(&chunk);
+        }
+        Ok(out.into())
+    }
+}
+/// What [`Client::execute_streaming`] returns: a success with its body unread,
+/// or any other response, read whole so its error body can be decoded.
+#[derive(Debug)]
+pub enum Streamed {
+    Success(ResponseValue<ByteStream>),
+    Other(RawResponse),
+}
 struct CachedToken {
     token: Secret,
-    expires_at: Instant,
+    /// When to fetch a new one: shortly before the server's expiry.
+    refresh_at: Instant,
 }
 struct Inner {
     base_url: String,
@@ -274,7 +396,7 @@ impl std::fmt::Debug for Client {
             .field("retry", &self.inner.retry)
             .field("timeout", &self.inner.timeout)
             .field("options", &self.options)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 /// Builds a [`Client`].
@@ -295,20 +417,23 @@ impl std::fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
             .field("credentials", &self.credentials)
-            .finish()
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
     }
 }
 impl ClientBuilder {
-    /// Base URL; defaults to the spec's first server.
+    /// Base URL, e.g. `http://localhost:8000/api`; defaults to the spec's first server.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
-    /// Use this HTTP client (its own timeouts, proxies, TLS settings apply).
+    /// Use this HTTP client (its own proxies, TLS settings and default headers
+    /// apply; `user_agent` is then ignored).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
     }
+    /// Timeout of each attempt, from sending to the end of the body.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
         self
@@ -317,10 +442,12 @@ impl ClientBuilder {
         self.user_agent = Some(user_agent.into());
         self
     }
+    /// A bearer token for operations that accept HTTP bearer auth.
     pub fn bearer_token(mut self, token: impl Into<Secret>) -> Self {
         self.credentials.bearer_token = Some(token.into());
         self
     }
+    /// User and password for operations that accept HTTP basic auth.
     pub fn basic_auth(
         mut self,
         user: impl Into<String>,
@@ -329,6 +456,7 @@ impl ClientBuilder {
         self.credentials.basic = Some((user.into(), password.into()));
         self
     }
+    /// OAuth2 client credentials: the client gets, caches and refreshes access tokens itself.
     pub fn client_credentials(
         mut self,
         client_id: impl Into<String>,
@@ -340,18 +468,22 @@ impl ClientBuilder {
         ));
         self
     }
+    /// The key for the API-key scheme named `scheme` in the spec.
     pub fn api_key(mut self, scheme: impl Into<String>, key: impl Into<Secret>) -> Self {
         self.credentials.api_keys.push((scheme.into(), key.into()));
         self
     }
+    /// Add a hook called around every attempt (tracing, metrics, custom headers).
     pub fn hook(mut self, hook: impl RequestHook + 'static) -> Self {
         self.hooks.push(Arc::new(hook));
         self
     }
+    /// The retry policy of all calls (default: [`RetryPolicy::default`]).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
     }
+    /// Build with this base URL when none was set (`build` passes the spec's).
     pub fn build_with_default(
         self,
         default_base_url: &str,
@@ -381,6 +513,11 @@ impl ClientBuilder {
         })
     }
 }
+/// A response whose body may still be unread.
+enum Received {
+    Whole(RawResponse),
+    Streaming(reqwest::Response),
+}
 impl Client {
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
@@ -389,22 +526,75 @@ impl Client {
         &self.inner.base_url
     }
     /// A handle whose calls use these overrides (timeout, retries); it shares
-    /// the connection pool and token cache with `self`.
+    /// the connection pool and token cache with `self`. For one call:
+    /// `client.with_options(opts).some_operation(…)`.
     pub fn with_options(&self, options: CallOptions) -> Client {
         Client {
             inner: self.inner.clone(),
             options,
         }
     }
-    fn retry_policy(&self) -> &RetryPolicy {
-        self.options.retry.as_ref().unwrap_or(&self.inner.retry)
-    }
     /// Send a request with auth and retries; the response is returned whatever its status.
     pub async fn execute<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
-        self.execute_raw(request).await.map_err(Error::retype)
+        match self.inner.send(&self.options, &request, false).await {
+            Ok(Received::Whole(raw)) => Ok(raw),
+            Ok(Received::Streaming(resp)) => {
+                read_whole(request.operation, resp).await.map_err(Error::retype)
+            }
+            Err(e) => Err(e.retype()),
+        }
     }
-    async fn execute_raw(&self, request: Request) -> Result<RawResponse, Error<Never>> {
-        let policy = self.retry_policy().clone();
+    /// Like [`Client::execute`], but a 2xx body is left unread, to be streamed.
+    pub async fn execute_streaming<E>(
+        &self,
+        request: Request,
+    ) -> Result<Streamed, Error<E>> {
+        match self.inner.send(&self.options, &request, true).await {
+            Ok(Received::Whole(raw)) => Ok(Streamed::Other(raw)),
+            Ok(Received::Streaming(response)) => {
+                Ok(
+                    Streamed::Success(ResponseValue {
+                        status: response.status().as_u16(),
+                        headers: response.headers().clone(),
+                        body: ByteStream {
+                            operation: request.operation,
+                            response,
+                        },
+                    }),
+                )
+            }
+            Err(e) => Err(e.retype()),
+        }
+    }
+}
+async fn read_whole(
+    operation: &'static str,
+    resp: reqwest::Response,
+) -> Result<RawResponse, Error<Never>> {
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let body = resp
+        .bytes()
+        .await
+        .map_err(|source| Error::Transport {
+            operation,
+            source,
+        })?;
+    Ok(RawResponse {
+        status,
+        headers,
+        body,
+    })
+}
+impl Inner {
+    async fn send(
+        &self,
+        options: &CallOptions,
+        request: &Request,
+        stream: bool,
+    ) -> Result<Received, Error<Never>> {
+        let policy = options.retry.as_ref().unwrap_or(&self.retry);
+        let timeout = options.timeout.or(self.timeout);
         let idempotent = !matches!(request.method, Method::POST | Method::PATCH);
         let may_retry = idempotent || policy.retry_non_idempotent;
         let started = Instant::now();
@@ -412,12 +602,21 @@ impl Client {
         let mut refreshed = false;
         loop {
             attempt += 1;
-            let token = self.token_for(&request).await?;
-            let result = self.send_once(&request, token.as_ref()).await;
-            let retry_after = match &result {
-                Ok(
-                    resp,
-                ) if resp.status == 401 && !refreshed && self.uses_oauth(&request) => {
+            let token = self.token_for(request).await?;
+            let result = match self.send_once(request, token.as_ref(), timeout).await {
+                Ok(resp) if stream && resp.status().is_success() => {
+                    return Ok(Received::Streaming(resp));
+                }
+                Ok(resp) => read_whole(request.operation, resp).await,
+                Err(e) => Err(e),
+            };
+            if let Err(Error::Transport { source, .. }) = &result {
+                for hook in &self.hooks {
+                    hook.on_error(request.operation, source);
+                }
+            }
+            let retry_hint = match &result {
+                Ok(resp) if resp.status == 401 && !refreshed && token.is_some() => {
                     refreshed = true;
                     self.invalidate_token(token.as_ref()).await;
                     attempt -= 1;
@@ -432,30 +631,21 @@ impl Client {
                 ) if source.is_connect() || source.is_timeout() => Some(None),
                 Err(_) => None,
             };
-            let Some(hint) = retry_after else { return result };
+            let Some(hint) = retry_hint else { return result.map(Received::Whole) };
             if !may_retry || attempt >= policy.max_attempts {
-                return result;
+                return result.map(Received::Whole);
             }
-            let delay = hint.unwrap_or_else(|| backoff(&policy, attempt));
+            let delay = hint.unwrap_or_else(|| backoff(policy, attempt));
             if started.elapsed() + delay > policy.max_elapsed {
-                return result;
+                return result.map(Received::Whole);
             }
             tokio::time::sleep(delay).await;
         }
     }
-    fn uses_oauth(&self, request: &Request) -> bool {
-        self.inner.credentials.client_credentials.is_some()
-            && request
-                .security
-                .iter()
-                .any(|alt| {
-                    alt.iter().any(|s| matches!(s, Scheme::ClientCredentials { .. }))
-                })
-    }
     /// Pick the first security alternative the credentials satisfy; an empty
     /// alternative (auth optional) only when no other one is satisfied.
     fn pick(&self, request: &Request) -> Option<&'static [Scheme]> {
-        let c = &self.inner.credentials;
+        let c = &self.credentials;
         let mut alternatives = request
             .security
             .iter()
@@ -476,6 +666,7 @@ impl Client {
                     })
             })
     }
+    /// The OAuth2 access token the request needs, if its chosen alternative uses one.
     async fn token_for(
         &self,
         request: &Request,
@@ -489,7 +680,7 @@ impl Client {
         Ok(None)
     }
     async fn invalidate_token(&self, used: Option<&Secret>) {
-        let mut cached = self.inner.token.lock().await;
+        let mut cached = self.token.lock().await;
         if cached.as_ref().map(|c| &c.token) == used {
             *cached = None;
         }
@@ -499,37 +690,30 @@ impl Client {
         operation: &'static str,
         token_url: &str,
     ) -> Result<Secret, Error<Never>> {
-        let mut cached = self.inner.token.lock().await;
+        let mut cached = self.token.lock().await;
         if let Some(c) = cached.as_ref() {
-            if c.expires_at > Instant::now() + Duration::from_secs(30) {
+            if c.refresh_at > Instant::now() {
                 return Ok(c.token.clone());
             }
         }
-        let Some((id, secret)) = &self.inner.credentials.client_credentials else {
-            return Err(Error::Auth {
-                operation,
-                message: "no client credentials configured".into(),
-            });
+        let auth = |message: String| Error::Auth { operation, message };
+        let Some((id, secret)) = &self.credentials.client_credentials else {
+            return Err(auth("no client credentials configured".into()));
         };
         let url = if token_url.starts_with("http://")
             || token_url.starts_with("https://")
         {
             token_url.to_owned()
         } else {
-            format!("{}/{}", self.inner.base_url, token_url.trim_start_matches('/'))
+            format!("{}/{}", self.base_url, token_url.trim_start_matches('/'))
         };
         let form = [
             ("grant_type", "client_credentials"),
             ("client_id", id.as_str()),
             ("client_secret", secret.expose()),
         ];
-        let body = serde_urlencoded::to_string(form)
-            .map_err(|e| Error::Auth {
-                operation,
-                message: e.to_string(),
-            })?;
+        let body = serde_urlencoded::to_string(form).map_err(|e| auth(e.to_string()))?;
         let resp = self
-            .inner
             .http
             .post(url)
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -537,23 +721,14 @@ impl Client {
             .body(body)
             .send()
             .await
-            .map_err(|e| Error::Auth {
-                operation,
-                message: e.to_string(),
-            })?;
+            .map_err(|e| auth(format!("token request: {e}")))?;
         let status = resp.status().as_u16();
         let bytes = resp
             .bytes()
             .await
-            .map_err(|e| Error::Auth {
-                operation,
-                message: e.to_string(),
-            })?;
+            .map_err(|e| auth(format!("token response: {e}")))?;
         if !(200..300).contains(&status) {
-            return Err(Error::Auth {
-                operation,
-                message: format!("token endpoint answered {status}"),
-            });
+            return Err(auth(format!("the token endpoint answered {status}")));
         }
         #[derive(serde::Deserialize)]
         struct TokenResponse {
@@ -562,15 +737,13 @@ impl Client {
             expires_in: Option<u64>,
         }
         let t: TokenResponse = serde_json::from_slice(&bytes)
-            .map_err(|e| Error::Auth {
-                operation,
-                message: format!("token response: {e}"),
-            })?;
+            .map_err(|e| auth(format!("token response: {e}")))?;
         let token = Secret(t.access_token);
         let ttl = Duration::from_secs(t.expires_in.unwrap_or(180));
+        let margin = (ttl / 2).min(Duration::from_secs(30));
         *cached = Some(CachedToken {
             token: token.clone(),
-            expires_at: Instant::now() + ttl,
+            refresh_at: Instant::now() + ttl - margin,
         });
         Ok(token)
     }
@@ -578,23 +751,24 @@ impl Client {
         &self,
         request: &Request,
         token: Option<&Secret>,
-    ) -> Result<RawResponse, Error<Never>> {
+        timeout: Option<Duration>,
+    ) -> Result<reqwest::Response, Error<Never>> {
         let op = request.operation;
-        let url = format!("{}{}", self.inner.base_url, request.path);
+        let url = format!("{}{}", self.base_url, request.path);
         let mut url = reqwest::Url::parse(&url)
             .map_err(|e| Error::Request {
                 operation: op,
                 message: e.to_string(),
             })?;
         let mut query = request.query.clone();
-        let mut rb_headers: Vec<(String, String)> = Vec::new();
+        let mut auth_headers: Vec<(String, String)> = Vec::new();
         if let Some(alt) = self.pick(request) {
-            let c = &self.inner.credentials;
+            let c = &self.credentials;
             for s in alt {
                 match s {
                     Scheme::Bearer => {
                         if let Some(t) = &c.bearer_token {
-                            rb_headers
+                            auth_headers
                                 .push((
                                     "authorization".into(),
                                     format!("Bearer {}", t.expose()),
@@ -603,7 +777,7 @@ impl Client {
                     }
                     Scheme::Basic => {
                         if let Some((u, p)) = &c.basic {
-                            rb_headers
+                            auth_headers
                                 .push((
                                     "authorization".into(),
                                     basic_header(u, p.expose()),
@@ -612,7 +786,7 @@ impl Client {
                     }
                     Scheme::ClientCredentials { .. } => {
                         if let Some(t) = token {
-                            rb_headers
+                            auth_headers
                                 .push((
                                     "authorization".into(),
                                     format!("Bearer {}", t.expose()),
@@ -627,14 +801,14 @@ impl Client {
                         {
                             match location {
                                 KeyLocation::Header => {
-                                    rb_headers
+                                    auth_headers
                                         .push(((*name).to_owned(), key.expose().to_owned()))
                                 }
                                 KeyLocation::Query => {
                                     query.push(((*name).to_owned(), key.expose().to_owned()))
                                 }
                                 KeyLocation::Cookie => {
-                                    rb_headers
+                                    auth_headers
                                         .push(("cookie".into(), format!("{name}={}", key.expose())))
                                 }
                             }
@@ -666,22 +840,21 @@ impl Client {
         for (n, v) in &request.headers {
             put(n, v)?;
         }
-        for (n, v) in &rb_headers {
+        for (n, v) in &auth_headers {
             put(n, v)?;
         }
         if let Body::Bytes { content_type, data } = &request.body {
             put("content-type", content_type)?;
             *req.body_mut() = Some(reqwest::Body::from(data.clone()));
         }
-        if let Some(t) = self.options.timeout.or(self.inner.timeout) {
+        if let Some(t) = timeout {
             *req.timeout_mut() = Some(t);
         }
-        for hook in &self.inner.hooks {
+        for hook in &self.hooks {
             hook.on_request(op, &mut req);
         }
         let started = Instant::now();
         let resp = self
-            .inner
             .http
             .execute(req)
             .await
@@ -689,28 +862,12 @@ impl Client {
                 operation: op,
                 source,
             })?;
-        let status = resp.status().as_u16();
-        let headers = resp.headers().clone();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|source| Error::Transport {
-                operation: op,
-                source,
-            })?;
-        for hook in &self.inner.hooks {
-            hook.on_response(op, status, started.elapsed());
+        for hook in &self.hooks {
+            hook.on_response(op, resp.status().as_u16(), started.elapsed());
         }
-        Ok(RawResponse {
-            status,
-            headers,
-            body,
-        })
+        Ok(resp)
     }
 }
-/// Uninhabited: the runtime's own errors never carry an operation error.
-#[derive(Debug)]
-pub enum Never {}
 fn basic_header(user: &str, password: &str) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let input = format!("{user}:{password}");
@@ -778,8 +935,10 @@ fn httpdate_parse(s: &str) -> Option<SystemTime> {
     let secs = u64::try_from(secs).ok()?;
     Some(SystemTime::UNIX_EPOCH + Duration::from_secs(secs))
 }
-/// Exponential backoff with full jitter.
+/// Exponential backoff with jitter: a delay in `[cap/2, cap)`, where `cap`
+/// doubles with each attempt up to `max_backoff`.
 fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
+    static SEQ: AtomicU64 = AtomicU64::new(0);
     let exp = policy
         .initial_backoff
         .saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
@@ -788,17 +947,15 @@ fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
         .duration_since(SystemTime::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
-    let mut x = u64::from(nanos) ^ 0x9E37_79B9_7F4A_7C15;
+    let mut x = (u64::from(nanos)
+        ^ SEQ.fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed)) | 1;
     x ^= x << 13;
     x ^= x >> 7;
     x ^= x << 17;
     let frac = (x % 1000) as f64 / 1000.0;
     cap.mul_f64(0.5 + frac / 2.0)
 }
-/// Percent-encode one path segment.
-pub fn encode_path(value: &serde_json::Value) -> String {
-    let s = scalar(value);
-    let mut out = String::with_capacity(s.len());
+fn percent_encode(s: &str, out: &mut String) {
     for b in s.bytes() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
@@ -807,7 +964,6 @@ pub fn encode_path(value: &serde_json::Value) -> String {
             _ => out.push_str(&format!("%{b:02X}")),
         }
     }
-    out
 }
 fn scalar(value: &serde_json::Value) -> String {
     match value {
@@ -816,7 +972,81 @@ fn scalar(value: &serde_json::Value) -> String {
         other => other.to_string(),
     }
 }
-/// Add one query parameter as its `style`/`explode` say.
+/// One path parameter, percent-encoded, in its `style` (`simple`, `label` or
+/// `matrix`). `.` and `..` are refused: URL parsing would resolve them (even
+/// percent-encoded) and the request would go to another path.
+pub fn path_param<E>(
+    operation: &'static str,
+    name: &str,
+    value: &serde_json::Value,
+    style: &str,
+    explode: bool,
+) -> Result<String, Error<E>> {
+    let segment = path_segment(name, value, style, explode);
+    if segment == "." || segment == ".." {
+        return Err(Error::Request {
+            operation,
+            message: format!("path parameter `{name}` cannot be `{segment}`"),
+        });
+    }
+    Ok(segment)
+}
+fn path_segment(
+    name: &str,
+    value: &serde_json::Value,
+    style: &str,
+    explode: bool,
+) -> String {
+    let items: Vec<(Option<String>, String)> = match value {
+        serde_json::Value::Array(items) => {
+            items.iter().map(|v| (None, scalar(v))).collect()
+        }
+        serde_json::Value::Object(map) => {
+            map.iter().map(|(k, v)| (Some(k.clone()), scalar(v))).collect()
+        }
+        other => vec![(None, scalar(other))],
+    };
+    let is_scalar = !matches!(
+        value, serde_json::Value::Array(_) | serde_json::Value::Object(_)
+    );
+    let mut out = String::new();
+    let (prefix, sep) = match (style, explode) {
+        ("label", true) => (".", "."),
+        ("label", false) => (".", ","),
+        ("matrix", true) => (";", ";"),
+        ("matrix", false) => (";", ","),
+        _ => ("", ","),
+    };
+    out.push_str(prefix);
+    if style == "matrix" && (!explode || is_scalar) {
+        percent_encode(name, &mut out);
+        out.push('=');
+    }
+    for (i, (key, v)) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        match key {
+            Some(k) if explode => {
+                percent_encode(k, &mut out);
+                out.push('=');
+            }
+            Some(k) => {
+                percent_encode(k, &mut out);
+                out.push(',');
+            }
+            None if style == "matrix" && explode && !is_scalar => {
+                percent_encode(name, &mut out);
+                out.push('=');
+            }
+            None => {}
+        }
+        percent_encode(v, &mut out);
+    }
+    out
+}
+/// Add one query parameter as its `style`/`explode` say (`form`, `spaceDelimited`,
+/// `pipeDelimited`, `deepObject`); the URL encoder escapes the pairs later.
 pub fn push_query(
     out: &mut Vec<(String, String)>,
     name: &str,
@@ -860,13 +1090,24 @@ pub fn push_query(
     }
 }
 /// A header value (`simple` style).
-pub fn header_value(value: &serde_json::Value) -> String {
+pub fn header_value(value: &serde_json::Value, explode: bool) -> String {
     match value {
         serde_json::Value::Array(items) => {
             items.iter().map(scalar).collect::<Vec<_>>().join(",")
         }
+        serde_json::Value::Object(map) => {
+            let sep = if explode { "=" } else { "," };
+            map.iter()
+                .map(|(k, v)| format!("{k}{sep}{}", scalar(v)))
+                .collect::<Vec<_>>()
+                .join(",")
+        }
         other => scalar(other),
     }
+}
+/// A `Cookie` header pair (`form` style, never exploded).
+pub fn cookie_value(name: &str, value: &serde_json::Value) -> String {
+    format!("{name}={}", header_value(value, false))
 }
 /// Any serialisable value as JSON, for the parameter encoders.
 pub fn to_json<T: serde::Serialize + ?Sized, E>(
@@ -894,7 +1135,8 @@ pub fn json_body<T: serde::Serialize + ?Sized, E>(
             message: e.to_string(),
         })
 }
-/// An `application/x-www-form-urlencoded` request body.
+/// An `application/x-www-form-urlencoded` request body: top-level fields as
+/// pairs, arrays repeated, nested objects as JSON text.
 pub fn form_body<T: serde::Serialize + ?Sized, E>(
     operation: &'static str,
     value: &T,
@@ -904,10 +1146,20 @@ pub fn form_body<T: serde::Serialize + ?Sized, E>(
             operation,
             message: e.to_string(),
         })?;
-    let mut pairs = Vec::new();
-    if let serde_json::Value::Object(map) = &json {
-        for (k, v) in map {
-            push_query(&mut pairs, k, v, "form", true);
+    let serde_json::Value::Object(map) = &json else {
+        return Err(Error::Request {
+            operation,
+            message: "a form body must be an object".into(),
+        });
+    };
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for (k, v) in map {
+        match v {
+            serde_json::Value::Null => {}
+            serde_json::Value::Array(items) => {
+                pairs.extend(items.iter().map(|i| (k.clone(), form_scalar(i))))
+            }
+            other => pairs.push((k.clone(), form_scalar(other))),
         }
     }
     serde_urlencoded::to_string(&pairs)
@@ -920,20 +1172,43 @@ pub fn form_body<T: serde::Serialize + ?Sized, E>(
             message: e.to_string(),
         })
 }
+fn form_scalar(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Object(_) | serde_json::Value::Array(_) => value.to_string(),
+        other => scalar(other),
+    }
+}
 /// Decode a JSON body, naming the operation, status and JSON path on failure.
+///
+/// Plain `serde_json` first, at full speed; only a body that fails is decoded
+/// again with path tracking (which costs about twice the time) to say where.
 pub fn decode_json<T: serde::de::DeserializeOwned, E>(
     operation: &'static str,
     raw: &RawResponse,
 ) -> Result<T, Error<E>> {
+    match serde_json::from_slice(&raw.body) {
+        Ok(value) => Ok(value),
+        Err(plain) => Err(decode_error::<T, E>(operation, raw, plain)),
+    }
+}
+#[cold]
+fn decode_error<T: serde::de::DeserializeOwned, E>(
+    operation: &'static str,
+    raw: &RawResponse,
+    plain: serde_json::Error,
+) -> Error<E> {
     let de = &mut serde_json::Deserializer::from_slice(&raw.body);
-    serde_path_to_error::deserialize(de)
-        .map_err(|e| Error::Decode {
-            operation,
-            status: raw.status,
-            path: e.path().to_string(),
-            message: e.inner().to_string(),
-            body: raw.body.clone(),
-        })
+    let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut *de) {
+        Err(e) => (e.path().to_string(), e.inner().to_string()),
+        Ok(_) => (".".to_owned(), plain.to_string()),
+    };
+    Error::Decode {
+        operation,
+        status: raw.status,
+        path,
+        message,
+        body: raw.body.clone(),
+    }
 }
 /// A text body.
 pub fn decode_text<E>(
@@ -952,6 +1227,7 @@ pub fn decode_text<E>(
 /// The `offset` query parameter of a `next` link, for pagination.
 pub fn next_offset(next: &str) -> Option<i64> {
     let query = next.split_once('?')?.1;
+    let query = query.split('#').next().unwrap_or(query);
     query
         .split('&')
         .find_map(|pair| {

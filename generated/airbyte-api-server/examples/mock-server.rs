@@ -28,7 +28,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(host, port)).await?;
-    println!("mock airbyte-api server listening on http://{}", listener.local_addr() ?);
+    let banner = "mock airbyte-api server listening on http://";
+    println!("{banner}{}", listener.local_addr() ?);
     axum::serve(listener, airbyte_api_server::mock::router()).await?;
     Ok(())
 }

@@ -3469,7 +3469,16 @@ pub(crate) static TYPES: &[TypeDef] = &[
     },
 ];
 /// The spec's security schemes, in document order.
-pub(crate) static SCHEMES: &[SchemeDef] = &[];
+pub(crate) static SCHEMES: &[SchemeDef] = &[
+    SchemeDef {
+        name: "bearerAuth",
+        kind: SchemeKind::Bearer,
+    },
+    SchemeDef {
+        name: "clientCredentials",
+        kind: SchemeKind::Bearer,
+    },
+];
 /// Every operation, in document order.
 pub(crate) static OPERATIONS: &[OpDef] = &[
     OpDef {
@@ -3519,7 +3528,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::list_applications::call,
     },
     OpDef {
@@ -3561,7 +3570,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::create_application::call,
     },
     OpDef {
@@ -3651,7 +3660,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::get_application::call,
     },
     OpDef {
@@ -3691,7 +3700,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::delete_application::call,
     },
     OpDef {
@@ -3757,7 +3766,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::list_connections::call,
     },
     OpDef {
@@ -3801,7 +3810,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::create_connection::call,
     },
     OpDef {
@@ -3841,7 +3850,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::get_connection::call,
     },
     OpDef {
@@ -3872,7 +3881,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::delete_connection::call,
     },
     OpDef {
@@ -3924,7 +3933,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::patch_connection::call,
     },
     OpDef {
@@ -3969,7 +3978,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::list_connector_definitions::call,
     },
     OpDef {
@@ -4007,7 +4016,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::list_dataplanes::call,
     },
     OpDef {
@@ -4051,7 +4060,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::create_dataplane::call,
     },
     OpDef {
@@ -4089,7 +4098,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::get_dataplane::call,
     },
     OpDef {
@@ -4127,7 +4136,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::delete_dataplane::call,
     },
     OpDef {
@@ -4179,7 +4188,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::update_dataplane::call,
     },
     OpDef {
@@ -4238,7 +4247,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::list_destinations::call,
     },
     OpDef {
@@ -4286,7 +4295,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::create_destination::call,
     },
     OpDef {
@@ -4333,7 +4342,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::get_destination::call,
     },
     OpDef {
@@ -4385,7 +4394,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::put_destination::call,
     },
     OpDef {
@@ -4416,7 +4425,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::delete_destination::call,
     },
     OpDef {
@@ -4468,7 +4477,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::patch_destination::call,
     },
     OpDef {
@@ -4494,7 +4503,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::list_embedded_organizations_by_user::call,
     },
     OpDef {
@@ -4526,7 +4535,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 ],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::generate_embedded_scoped_token::call,
     },
     OpDef {
@@ -4558,7 +4567,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 ],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::get_embedded_widget::call,
     },
     OpDef {
@@ -4610,7 +4619,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::list_groups::call,
     },
     OpDef {
@@ -4654,7 +4663,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::create_group::call,
     },
     OpDef {
@@ -4692,7 +4701,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::get_group::call,
     },
     OpDef {
@@ -4727,7 +4736,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::delete_group::call,
     },
     OpDef {
@@ -4783,7 +4792,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::update_group::call,
     },
     OpDef {
@@ -4835,7 +4844,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::list_group_members::call,
     },
     OpDef {
@@ -4891,7 +4900,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::add_group_member::call,
     },
     OpDef {
@@ -4933,7 +4942,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::remove_group_member::call,
     },
     OpDef {
@@ -4971,7 +4980,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::list_group_permissions::call,
     },
     OpDef {
@@ -5027,7 +5036,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::create_group_permission::call,
     },
     OpDef {
@@ -5065,7 +5074,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::delete_group_permission::call,
     },
     OpDef {
@@ -5186,7 +5195,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::list_jobs::call,
     },
     OpDef {
@@ -5230,7 +5239,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::create_job::call,
     },
     OpDef {
@@ -5270,7 +5279,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::get_job::call,
     },
     OpDef {
@@ -5308,7 +5317,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::cancel_job::call,
     },
     OpDef {
@@ -5361,7 +5370,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::list_organizations_for_user::call,
     },
     OpDef {
@@ -5402,7 +5411,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::create_or_update_organization_o_auth_credentials::call,
     },
     OpDef {
@@ -5447,7 +5456,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::delete_organization_o_auth_credentials::call,
     },
     OpDef {
@@ -5492,7 +5501,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::list_permissions::call,
     },
     OpDef {
@@ -5536,7 +5545,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::create_permission::call,
     },
     OpDef {
@@ -5578,7 +5587,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::get_permission::call,
     },
     OpDef {
@@ -5613,7 +5622,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::delete_permission::call,
     },
     OpDef {
@@ -5669,7 +5678,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::update_permission::call,
     },
     OpDef {
@@ -5703,7 +5712,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::list_regions::call,
     },
     OpDef {
@@ -5743,7 +5752,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::create_region::call,
     },
     OpDef {
@@ -5781,7 +5790,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::get_region::call,
     },
     OpDef {
@@ -5819,7 +5828,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::delete_region::call,
     },
     OpDef {
@@ -5871,7 +5880,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::update_region::call,
     },
     OpDef {
@@ -5930,7 +5939,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::list_sources::call,
     },
     OpDef {
@@ -5974,7 +5983,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::create_source::call,
     },
     OpDef {
@@ -6014,7 +6023,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::initiate_o_auth::call,
     },
     OpDef {
@@ -6061,7 +6070,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::get_source::call,
     },
     OpDef {
@@ -6113,7 +6122,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::put_source::call,
     },
     OpDef {
@@ -6144,7 +6153,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::delete_source::call,
     },
     OpDef {
@@ -6196,7 +6205,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::patch_source::call,
     },
     OpDef {
@@ -6252,7 +6261,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::get_stream_properties::call,
     },
     OpDef {
@@ -6290,7 +6299,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::list_tags::call,
     },
     OpDef {
@@ -6334,7 +6343,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::create_tag::call,
     },
     OpDef {
@@ -6372,7 +6381,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::get_tag::call,
     },
     OpDef {
@@ -6403,7 +6412,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::delete_tag::call,
     },
     OpDef {
@@ -6455,7 +6464,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::update_tag::call,
     },
     OpDef {
@@ -6507,7 +6516,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::list_users_within_an_organization::call,
     },
     OpDef {
@@ -6566,7 +6575,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::list_workspaces::call,
     },
     OpDef {
@@ -6608,7 +6617,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::create_workspace::call,
     },
     OpDef {
@@ -6648,7 +6657,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::get_workspace::call,
     },
     OpDef {
@@ -6679,7 +6688,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::delete_workspace::call,
     },
     OpDef {
@@ -6729,7 +6738,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::update_workspace::call,
     },
     OpDef {
@@ -6767,7 +6776,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::list_declarative_source_definitions::call,
     },
     OpDef {
@@ -6807,7 +6816,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 ],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::create_declarative_source_definition::call,
     },
     OpDef {
@@ -6852,7 +6861,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::get_declarative_source_definition::call,
     },
     OpDef {
@@ -6907,7 +6916,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::update_declarative_source_definition::call,
     },
     OpDef {
@@ -6952,7 +6961,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::delete_declarative_source_definition::call,
     },
     OpDef {
@@ -6990,7 +6999,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::list_destination_definitions::call,
     },
     OpDef {
@@ -7030,7 +7039,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 ],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::create_destination_definition::call,
     },
     OpDef {
@@ -7075,7 +7084,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::get_destination_definition::call,
     },
     OpDef {
@@ -7130,7 +7139,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::update_destination_definition::call,
     },
     OpDef {
@@ -7175,7 +7184,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::delete_destination_definition::call,
     },
     OpDef {
@@ -7213,7 +7222,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::list_source_definitions::call,
     },
     OpDef {
@@ -7253,7 +7262,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 ],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::create_source_definition::call,
     },
     OpDef {
@@ -7298,7 +7307,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::get_source_definition::call,
     },
     OpDef {
@@ -7353,7 +7362,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::update_source_definition::call,
     },
     OpDef {
@@ -7398,7 +7407,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::delete_source_definition::call,
     },
     OpDef {
@@ -7439,7 +7448,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::create_or_update_workspace_o_auth_credentials::call,
     },
     OpDef {
@@ -7484,7 +7493,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 media: &[],
             },
         ],
-        security: &[],
+        security: &[&[0usize], &[1usize]],
         call: super::ops::delete_workspace_o_auth_credentials::call,
     },
 ];

@@ -11,6 +11,11 @@
 //!  let client = airbyte_config_api_client::Client::builder().base_url("https://cloud.airbyte.com/api").build()?;
 //!  # let _ = client; Ok(()) }
 //!  ```
+//!
+//!  Each method returns `Result<ResponseValue<T>, Error<E>>`: the decoded success body with
+//!  status and headers, or an [`Error`] whose `Api` variant carries the operation's documented
+//!  error (`<Operation>Error`, one variant per status). Optional parameters are fields of
+//!  `<Operation>Params`, which implements `Default`.
 #![allow(deprecated)]
 #![allow(
     clippy::doc_lazy_continuation,
@@ -27,13 +32,13 @@
     rustdoc::invalid_html_tags,
     rustdoc::invalid_rust_codeblocks
 )]
-pub use airbyte_config_api_types as types;
+pub use ::airbyte_config_api_types as types;
 mod operations;
 pub mod runtime;
 pub use operations::*;
 pub use runtime::{
-    CallOptions, Client, ClientBuilder, Credentials, Error, RequestHook, ResponseValue,
-    RetryPolicy, Secret,
+    ByteStream, CallOptions, Client, ClientBuilder, Credentials, Error, RequestHook,
+    ResponseValue, RetryPolicy, Secret,
 };
 /// The spec's first server, used when no base URL is set.
 pub const DEFAULT_BASE_URL: &str = "https://cloud.airbyte.com/api";

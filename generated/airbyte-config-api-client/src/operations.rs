@@ -2,8 +2,8 @@
 // Do not edit by hand: change the spec, its overlay or the generator, then regenerate.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::runtime::{self, Client};
-use crate::types;
+use super::runtime::{self, Client};
+use super::types;
 /// Documented error responses of [`Client::public_list_applications`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicListApplicationsError {
@@ -42,7 +42,7 @@ pub enum PublicDeleteApplicationError {
     /// `404`: Not found
     Status404,
 }
-/// Optional parameters of [`Client::list_connections`].
+/// Optional parameters of [`Client::list_connections`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListConnectionsParams {
     /// The UUIDs of the workspaces you wish to list connections for. Empty list will retrieve all allowed workspaces.
@@ -106,7 +106,7 @@ pub enum PatchConnectionError {
     /// `404`: Not found
     Status404,
 }
-/// Optional parameters of [`Client::list_connector_definitions`].
+/// Optional parameters of [`Client::list_connector_definitions`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListConnectorDefinitionsParams {
     /// The UUID of the workspace you wish to list connector definitions for. One of this or organizationId must be populated.
@@ -122,7 +122,7 @@ pub enum ListConnectorDefinitionsError {
     /// `404`: Not found
     Status404,
 }
-/// Optional parameters of [`Client::public_list_dataplanes`].
+/// Optional parameters of [`Client::public_list_dataplanes`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PublicListDataplanesParams {
     /// The UUIDs of the regions to filter by. If provided, only dataplanes belonging to these regions will be returned. Empty list will retrieve all dataplanes accessible to the current user.
@@ -174,7 +174,7 @@ pub enum PublicUpdateDataplaneError {
     /// `404`: Not found
     Status404,
 }
-/// Optional parameters of [`Client::list_destinations`].
+/// Optional parameters of [`Client::list_destinations`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListDestinationsParams {
     /// The UUIDs of the workspaces you wish to list destinations for. Empty list will retrieve all allowed workspaces.
@@ -212,13 +212,23 @@ pub enum PublicCreateDestinationError {
     /// `404`: Not found
     Status404,
 }
-/// Optional parameters of [`Client::public_get_destination`].
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Optional parameters of [`Client::public_get_destination`]; `Default` leaves them all unset.
+#[derive(Clone, Default, PartialEq)]
 pub struct PublicGetDestinationParams {
     /// Rather than return *** for secret properties include the secret coordinate information
     ///
     /// `includeSecretCoordinates` in query.
     pub include_secret_coordinates: ::std::option::Option<bool>,
+}
+impl ::std::fmt::Debug for PublicGetDestinationParams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PublicGetDestinationParams")
+            .field(
+                "include_secret_coordinates",
+                &self.include_secret_coordinates.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
 }
 /// Documented error responses of [`Client::public_get_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -258,7 +268,7 @@ pub enum ListEmbeddedOrganizationsByUserError {
     /// `403`: Operation forbidden
     Status403(types::KnownExceptionInfo),
 }
-/// Optional parameters of [`Client::public_list_groups`].
+/// Optional parameters of [`Client::public_list_groups`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PublicListGroupsParams {
     /// Filter groups by organization ID
@@ -322,7 +332,7 @@ pub enum PublicUpdateGroupError {
     /// `409`: Group name conflict or group is managed by SCIM
     Status409,
 }
-/// Optional parameters of [`Client::public_list_group_members`].
+/// Optional parameters of [`Client::public_list_group_members`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PublicListGroupMembersParams {
     /// Set the limit on the number of members returned. The default is 20.
@@ -392,7 +402,7 @@ pub enum PublicDeleteGroupPermissionError {
     /// `404`: Not found
     Status404,
 }
-/// Optional parameters of [`Client::list_jobs`].
+/// Optional parameters of [`Client::list_jobs`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListJobsParams {
     /// Filter the Jobs by connectionId.
@@ -470,7 +480,7 @@ pub enum PublicCancelJobError {
     /// `404`: Not found
     Status404,
 }
-/// Optional parameters of [`Client::oauth_callback`].
+/// Optional parameters of [`Client::oauth_callback`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OauthCallbackParams {
     /// Query parameters. Should contain state and code.
@@ -510,7 +520,7 @@ pub enum DeleteOrganizationOAuthCredentialsError {
     /// `403`: API key is invalid.
     Status403,
 }
-/// Optional parameters of [`Client::public_list_permissions_by_user_id`].
+/// Optional parameters of [`Client::public_list_permissions_by_user_id`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PublicListPermissionsByUserIdParams {
     /// User Id in permission.
@@ -610,7 +620,7 @@ pub enum PublicUpdateRegionError {
     /// `404`: Not found
     Status404,
 }
-/// Optional parameters of [`Client::list_sources`].
+/// Optional parameters of [`Client::list_sources`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListSourcesParams {
     /// The UUIDs of the workspaces you wish to list sources for. Empty list will retrieve all allowed workspaces.
@@ -654,13 +664,23 @@ pub enum InitiateOAuthError {
     /// `403`: API key is invalid.
     Status403,
 }
-/// Optional parameters of [`Client::public_get_source`].
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Optional parameters of [`Client::public_get_source`]; `Default` leaves them all unset.
+#[derive(Clone, Default, PartialEq)]
 pub struct PublicGetSourceParams {
     /// Rather than return *** for secret properties include the secret coordinate information
     ///
     /// `includeSecretCoordinates` in query.
     pub include_secret_coordinates: ::std::option::Option<bool>,
+}
+impl ::std::fmt::Debug for PublicGetSourceParams {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("PublicGetSourceParams")
+            .field(
+                "include_secret_coordinates",
+                &self.include_secret_coordinates.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
 }
 /// Documented error responses of [`Client::public_get_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -694,7 +714,7 @@ pub enum PatchSourceError {
     /// `404`: Not found
     Status404,
 }
-/// Optional parameters of [`Client::get_stream_properties`].
+/// Optional parameters of [`Client::get_stream_properties`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetStreamPropertiesParams {
     /// ID of the destination
@@ -716,7 +736,7 @@ pub enum GetStreamPropertiesError {
     /// `404`: Not found
     Status404,
 }
-/// Optional parameters of [`Client::public_list_tags`].
+/// Optional parameters of [`Client::public_list_tags`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PublicListTagsParams {
     /// `workspaceIds` in query.
@@ -766,7 +786,7 @@ pub enum PublicUpdateTagError {
     /// `404`: Not found
     Status404,
 }
-/// Optional parameters of [`Client::public_list_users_within_an_organization`].
+/// Optional parameters of [`Client::public_list_users_within_an_organization`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PublicListUsersWithinAnOrganizationParams {
     /// List of user IDs to filter by
@@ -786,7 +806,7 @@ pub enum PublicListUsersWithinAnOrganizationError {
     /// `404`: Not found
     Status404,
 }
-/// Optional parameters of [`Client::public_list_workspaces`].
+/// Optional parameters of [`Client::public_list_workspaces`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PublicListWorkspacesParams {
     /// The UUIDs of the workspaces you wish to fetch. Empty list will retrieve all allowed workspaces.
@@ -1540,7 +1560,7 @@ pub enum ListDataplaneHealthError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
-/// Optional parameters of [`Client::heartbeat_dataplane`].
+/// Optional parameters of [`Client::heartbeat_dataplane`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct HeartbeatDataplaneParams {
     /// Airbyte application version
@@ -1554,7 +1574,7 @@ pub enum HeartbeatDataplaneError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
-/// Optional parameters of [`Client::initialize_dataplane`].
+/// Optional parameters of [`Client::initialize_dataplane`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InitializeDataplaneParams {
     /// Airbyte application version
@@ -3083,9 +3103,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getDocumentation";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -3115,6 +3133,36 @@ impl Client {
             }
         }
     }
+    /// [`Client::get_documentation`] with a successful body left unread, to be read chunk by chunk
+    /// (for large payloads). Other statuses are read whole and decoded as usual.
+    pub async fn get_documentation_body_stream(
+        &self,
+    ) -> ::std::result::Result<
+        runtime::ResponseValue<runtime::ByteStream>,
+        runtime::Error<runtime::Never>,
+    > {
+        const OP: &str = "getDocumentation";
+        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        let request = runtime::Request {
+            operation: OP,
+            method: runtime::Method::GET,
+            path: ::std::string::String::from("/public"),
+            query,
+            headers,
+            body: runtime::Body::None,
+            security: &[],
+            accept: "text/html",
+        };
+        let raw = match self.execute_streaming::<runtime::Never>(request).await? {
+            runtime::Streamed::Success(value) => return ::std::result::Result::Ok(value),
+            runtime::Streamed::Other(raw) => raw,
+        };
+        ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
+            operation: OP,
+            response: raw,
+        })
+    }
     /// List Applications
     ///
     /// `GET /public/v1/applications` (operationId `publicListApplications`)
@@ -3125,9 +3173,7 @@ impl Client {
         runtime::Error<PublicListApplicationsError>,
     > {
         const OP: &str = "publicListApplications";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -3151,6 +3197,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListApplicationsError::Status403,
@@ -3175,9 +3222,7 @@ impl Client {
         runtime::Error<PublicCreateApplicationError>,
     > {
         const OP: &str = "publicCreateApplication";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -3201,6 +3246,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateApplicationError::Status400,
@@ -3208,6 +3254,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateApplicationError::Status403,
@@ -3232,9 +3279,7 @@ impl Client {
         runtime::Error<PublicGetAccessTokenError>,
     > {
         const OP: &str = "publicGetAccessToken";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -3258,6 +3303,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetAccessTokenError::Status400,
@@ -3265,6 +3311,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetAccessTokenError::Status403,
@@ -3287,12 +3334,14 @@ impl Client {
         runtime::Error<PublicGetAccessTokenError>,
     > {
         const OP: &str = "publicGetAccessToken";
+        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::POST,
             path: ::std::string::String::from("/public/v1/applications/token"),
-            query: ::std::vec::Vec::new(),
-            headers: ::std::vec::Vec::new(),
+            query,
+            headers,
             body: runtime::form_body(OP, body)?,
             security: &[],
             accept: "application/json",
@@ -3309,6 +3358,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetAccessTokenError::Status400,
@@ -3316,6 +3366,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetAccessTokenError::Status403,
@@ -3332,6 +3383,9 @@ impl Client {
     /// Get an Application detail
     ///
     /// `GET /public/v1/applications/{applicationId}` (operationId `publicGetApplication`)
+    ///
+    /// Arguments:
+    /// - `application_id`: `applicationId` in path
     pub async fn public_get_application(
         &self,
         application_id: &str,
@@ -3340,16 +3394,14 @@ impl Client {
         runtime::Error<PublicGetApplicationError>,
     > {
         const OP: &str = "publicGetApplication";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/public/v1/applications/{}", runtime::encode_path(& runtime::to_json(OP,
-                application_id) ?)
+                "/public/v1/applications/{}", runtime::path_param(OP, "applicationId", &
+                runtime::to_json(OP, application_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -3369,6 +3421,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetApplicationError::Status403,
@@ -3376,6 +3429,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetApplicationError::Status404,
@@ -3392,6 +3446,9 @@ impl Client {
     /// Deletes an Application
     ///
     /// `DELETE /public/v1/applications/{applicationId}` (operationId `publicDeleteApplication`)
+    ///
+    /// Arguments:
+    /// - `application_id`: `applicationId` in path
     pub async fn public_delete_application(
         &self,
         application_id: &str,
@@ -3400,16 +3457,14 @@ impl Client {
         runtime::Error<PublicDeleteApplicationError>,
     > {
         const OP: &str = "publicDeleteApplication";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/public/v1/applications/{}", runtime::encode_path(& runtime::to_json(OP,
-                application_id) ?)
+                "/public/v1/applications/{}", runtime::path_param(OP, "applicationId", &
+                runtime::to_json(OP, application_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -3429,6 +3484,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteApplicationError::Status403,
@@ -3436,6 +3492,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteApplicationError::Status404,
@@ -3460,9 +3517,7 @@ impl Client {
         runtime::Error<ListConnectionsError>,
     > {
         const OP: &str = "listConnections";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.workspace_ids {
             runtime::push_query(
@@ -3531,6 +3586,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListConnectionsError::Status403,
@@ -3538,6 +3594,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListConnectionsError::Status404,
@@ -3552,6 +3609,8 @@ impl Client {
         }
     }
     /// Every item of [`Client::list_connections`], page after page: follows `next` until the last page.
+    ///
+    /// `params` is the first page's query (its `limit` is the page size).
     pub fn list_connections_stream(
         &self,
         params: ListConnectionsParams,
@@ -3583,13 +3642,17 @@ impl Client {
                             ::std::result::Result::Ok(page) => {
                                 let page = page.into_inner();
                                 let items = page.data;
-                                let count = items.len() as i64;
                                 let current = params.offset.map(i64::from).unwrap_or(0);
+                                let count = i64::try_from(items.len()).unwrap_or(i64::MAX);
                                 let next_state = match page.next.as_deref() {
                                     ::std::option::Option::Some(link) if count > 0 => {
                                         let offset = runtime::next_offset(link)
-                                            .unwrap_or(current + count);
-                                        params.offset = offset.try_into().ok();
+                                            .unwrap_or(current.saturating_add(count));
+                                        params.offset = if offset > current {
+                                            offset.try_into().ok()
+                                        } else {
+                                            ::std::option::Option::None
+                                        };
                                         params.offset.map(|_| params)
                                     }
                                     _ => ::std::option::Option::None,
@@ -3621,9 +3684,7 @@ impl Client {
         runtime::Error<PublicCreateConnectionError>,
     > {
         const OP: &str = "publicCreateConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -3647,6 +3708,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateConnectionError::Status400,
@@ -3654,6 +3716,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateConnectionError::Status403,
@@ -3670,6 +3733,9 @@ impl Client {
     /// Get Connection details
     ///
     /// `GET /public/v1/connections/{connectionId}` (operationId `publicGetConnection`)
+    ///
+    /// Arguments:
+    /// - `connection_id`: `connectionId` in path
     pub async fn public_get_connection(
         &self,
         connection_id: &::uuid::Uuid,
@@ -3678,16 +3744,14 @@ impl Client {
         runtime::Error<PublicGetConnectionError>,
     > {
         const OP: &str = "publicGetConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/public/v1/connections/{}", runtime::encode_path(& runtime::to_json(OP,
-                connection_id) ?)
+                "/public/v1/connections/{}", runtime::path_param(OP, "connectionId", &
+                runtime::to_json(OP, connection_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -3707,6 +3771,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetConnectionError::Status403,
@@ -3714,6 +3779,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetConnectionError::Status404,
@@ -3730,6 +3796,9 @@ impl Client {
     /// Delete a Connection
     ///
     /// `DELETE /public/v1/connections/{connectionId}` (operationId `publicDeleteConnection`)
+    ///
+    /// Arguments:
+    /// - `connection_id`: `connectionId` in path
     pub async fn public_delete_connection(
         &self,
         connection_id: &::uuid::Uuid,
@@ -3738,16 +3807,14 @@ impl Client {
         runtime::Error<PublicDeleteConnectionError>,
     > {
         const OP: &str = "publicDeleteConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/public/v1/connections/{}", runtime::encode_path(& runtime::to_json(OP,
-                connection_id) ?)
+                "/public/v1/connections/{}", runtime::path_param(OP, "connectionId", &
+                runtime::to_json(OP, connection_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -3767,6 +3834,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteConnectionError::Status403,
@@ -3774,6 +3842,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteConnectionError::Status404,
@@ -3790,6 +3859,9 @@ impl Client {
     /// Update Connection details
     ///
     /// `PATCH /public/v1/connections/{connectionId}` (operationId `patchConnection`)
+    ///
+    /// Arguments:
+    /// - `connection_id`: `connectionId` in path
     pub async fn patch_connection(
         &self,
         connection_id: &::uuid::Uuid,
@@ -3799,16 +3871,14 @@ impl Client {
         runtime::Error<PatchConnectionError>,
     > {
         const OP: &str = "patchConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PATCH,
             path: format!(
-                "/public/v1/connections/{}", runtime::encode_path(& runtime::to_json(OP,
-                connection_id) ?)
+                "/public/v1/connections/{}", runtime::path_param(OP, "connectionId", &
+                runtime::to_json(OP, connection_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -3828,6 +3898,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PatchConnectionError::Status403,
@@ -3835,6 +3906,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PatchConnectionError::Status404,
@@ -3851,6 +3923,9 @@ impl Client {
     /// List connector definitions
     ///
     /// `GET /public/v1/connector_definitions` (operationId `listConnectorDefinitions`)
+    ///
+    /// Arguments:
+    /// - `type`: `type` in query: The type of connector definition to list
     pub async fn list_connector_definitions(
         &self,
         r#type: &types::ConnectorType,
@@ -3860,9 +3935,7 @@ impl Client {
         runtime::Error<ListConnectorDefinitionsError>,
     > {
         const OP: &str = "listConnectorDefinitions";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         runtime::push_query(
             &mut query,
@@ -3902,6 +3975,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListConnectorDefinitionsError::Status403,
@@ -3909,6 +3983,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListConnectorDefinitionsError::Status404,
@@ -3933,9 +4008,7 @@ impl Client {
         runtime::Error<PublicListDataplanesError>,
     > {
         const OP: &str = "publicListDataplanes";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.region_ids {
             runtime::push_query(
@@ -3968,6 +4041,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListDataplanesError::Status403,
@@ -3975,6 +4049,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListDataplanesError::Status404,
@@ -3999,9 +4074,7 @@ impl Client {
         runtime::Error<PublicCreateDataplaneError>,
     > {
         const OP: &str = "publicCreateDataplane";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -4025,6 +4098,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateDataplaneError::Status400,
@@ -4032,6 +4106,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateDataplaneError::Status403,
@@ -4039,6 +4114,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateDataplaneError::Status404,
@@ -4055,6 +4131,9 @@ impl Client {
     /// Get a dataplane
     ///
     /// `GET /public/v1/dataplanes/{dataplaneId}` (operationId `publicGetDataplane`)
+    ///
+    /// Arguments:
+    /// - `dataplane_id`: `dataplaneId` in path
     pub async fn public_get_dataplane(
         &self,
         dataplane_id: &::uuid::Uuid,
@@ -4063,16 +4142,14 @@ impl Client {
         runtime::Error<PublicGetDataplaneError>,
     > {
         const OP: &str = "publicGetDataplane";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/public/v1/dataplanes/{}", runtime::encode_path(& runtime::to_json(OP,
-                dataplane_id) ?)
+                "/public/v1/dataplanes/{}", runtime::path_param(OP, "dataplaneId", &
+                runtime::to_json(OP, dataplane_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -4092,6 +4169,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetDataplaneError::Status403,
@@ -4099,6 +4177,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetDataplaneError::Status404,
@@ -4115,6 +4194,9 @@ impl Client {
     /// Delete a dataplane
     ///
     /// `DELETE /public/v1/dataplanes/{dataplaneId}` (operationId `publicDeleteDataplane`)
+    ///
+    /// Arguments:
+    /// - `dataplane_id`: `dataplaneId` in path
     pub async fn public_delete_dataplane(
         &self,
         dataplane_id: &::uuid::Uuid,
@@ -4123,16 +4205,14 @@ impl Client {
         runtime::Error<PublicDeleteDataplaneError>,
     > {
         const OP: &str = "publicDeleteDataplane";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/public/v1/dataplanes/{}", runtime::encode_path(& runtime::to_json(OP,
-                dataplane_id) ?)
+                "/public/v1/dataplanes/{}", runtime::path_param(OP, "dataplaneId", &
+                runtime::to_json(OP, dataplane_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -4152,6 +4232,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteDataplaneError::Status403,
@@ -4159,6 +4240,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteDataplaneError::Status404,
@@ -4175,6 +4257,9 @@ impl Client {
     /// Update a dataplane
     ///
     /// `PATCH /public/v1/dataplanes/{dataplaneId}` (operationId `publicUpdateDataplane`)
+    ///
+    /// Arguments:
+    /// - `dataplane_id`: `dataplaneId` in path
     pub async fn public_update_dataplane(
         &self,
         dataplane_id: &::uuid::Uuid,
@@ -4184,16 +4269,14 @@ impl Client {
         runtime::Error<PublicUpdateDataplaneError>,
     > {
         const OP: &str = "publicUpdateDataplane";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PATCH,
             path: format!(
-                "/public/v1/dataplanes/{}", runtime::encode_path(& runtime::to_json(OP,
-                dataplane_id) ?)
+                "/public/v1/dataplanes/{}", runtime::path_param(OP, "dataplaneId", &
+                runtime::to_json(OP, dataplane_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -4213,6 +4296,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateDataplaneError::Status400,
@@ -4220,6 +4304,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateDataplaneError::Status403,
@@ -4227,6 +4312,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateDataplaneError::Status404,
@@ -4251,9 +4337,7 @@ impl Client {
         runtime::Error<ListDestinationsError>,
     > {
         const OP: &str = "listDestinations";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.workspace_ids {
             runtime::push_query(
@@ -4313,6 +4397,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListDestinationsError::Status403,
@@ -4320,6 +4405,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListDestinationsError::Status404,
@@ -4334,6 +4420,8 @@ impl Client {
         }
     }
     /// Every item of [`Client::list_destinations`], page after page: follows `next` until the last page.
+    ///
+    /// `params` is the first page's query (its `limit` is the page size).
     pub fn list_destinations_stream(
         &self,
         params: ListDestinationsParams,
@@ -4365,13 +4453,17 @@ impl Client {
                             ::std::result::Result::Ok(page) => {
                                 let page = page.into_inner();
                                 let items = page.data;
-                                let count = items.len() as i64;
                                 let current = params.offset.map(i64::from).unwrap_or(0);
+                                let count = i64::try_from(items.len()).unwrap_or(i64::MAX);
                                 let next_state = match page.next.as_deref() {
                                     ::std::option::Option::Some(link) if count > 0 => {
                                         let offset = runtime::next_offset(link)
-                                            .unwrap_or(current + count);
-                                        params.offset = offset.try_into().ok();
+                                            .unwrap_or(current.saturating_add(count));
+                                        params.offset = if offset > current {
+                                            offset.try_into().ok()
+                                        } else {
+                                            ::std::option::Option::None
+                                        };
                                         params.offset.map(|_| params)
                                     }
                                     _ => ::std::option::Option::None,
@@ -4405,9 +4497,7 @@ impl Client {
         runtime::Error<PublicCreateDestinationError>,
     > {
         const OP: &str = "publicCreateDestination";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -4434,6 +4524,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateDestinationError::Status400,
@@ -4441,6 +4532,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateDestinationError::Status403,
@@ -4448,6 +4540,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateDestinationError::Status404,
@@ -4464,6 +4557,9 @@ impl Client {
     /// Get Destination details
     ///
     /// `GET /public/v1/destinations/{destinationId}` (operationId `publicGetDestination`)
+    ///
+    /// Arguments:
+    /// - `destination_id`: `destinationId` in path
     pub async fn public_get_destination(
         &self,
         destination_id: &::uuid::Uuid,
@@ -4473,9 +4569,7 @@ impl Client {
         runtime::Error<PublicGetDestinationError>,
     > {
         const OP: &str = "publicGetDestination";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.include_secret_coordinates {
             runtime::push_query(
@@ -4490,8 +4584,8 @@ impl Client {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/public/v1/destinations/{}", runtime::encode_path(& runtime::to_json(OP,
-                destination_id) ?)
+                "/public/v1/destinations/{}", runtime::path_param(OP, "destinationId", &
+                runtime::to_json(OP, destination_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -4511,6 +4605,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetDestinationError::Status403,
@@ -4518,6 +4613,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetDestinationError::Status404,
@@ -4534,6 +4630,9 @@ impl Client {
     /// Update a Destination and fully overwrite it
     ///
     /// `PUT /public/v1/destinations/{destinationId}` (operationId `putDestination`)
+    ///
+    /// Arguments:
+    /// - `destination_id`: `destinationId` in path
     pub async fn put_destination(
         &self,
         destination_id: &::uuid::Uuid,
@@ -4543,16 +4642,14 @@ impl Client {
         runtime::Error<PutDestinationError>,
     > {
         const OP: &str = "putDestination";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PUT,
             path: format!(
-                "/public/v1/destinations/{}", runtime::encode_path(& runtime::to_json(OP,
-                destination_id) ?)
+                "/public/v1/destinations/{}", runtime::path_param(OP, "destinationId", &
+                runtime::to_json(OP, destination_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -4575,6 +4672,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PutDestinationError::Status403,
@@ -4582,6 +4680,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PutDestinationError::Status404,
@@ -4598,6 +4697,9 @@ impl Client {
     /// Delete a Destination
     ///
     /// `DELETE /public/v1/destinations/{destinationId}` (operationId `publicDeleteDestination`)
+    ///
+    /// Arguments:
+    /// - `destination_id`: `destinationId` in path
     pub async fn public_delete_destination(
         &self,
         destination_id: &::uuid::Uuid,
@@ -4606,16 +4708,14 @@ impl Client {
         runtime::Error<PublicDeleteDestinationError>,
     > {
         const OP: &str = "publicDeleteDestination";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/public/v1/destinations/{}", runtime::encode_path(& runtime::to_json(OP,
-                destination_id) ?)
+                "/public/v1/destinations/{}", runtime::path_param(OP, "destinationId", &
+                runtime::to_json(OP, destination_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -4635,6 +4735,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteDestinationError::Status403,
@@ -4642,6 +4743,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteDestinationError::Status404,
@@ -4658,6 +4760,9 @@ impl Client {
     /// Update a Destination
     ///
     /// `PATCH /public/v1/destinations/{destinationId}` (operationId `patchDestination`)
+    ///
+    /// Arguments:
+    /// - `destination_id`: `destinationId` in path
     pub async fn patch_destination(
         &self,
         destination_id: &::uuid::Uuid,
@@ -4667,16 +4772,14 @@ impl Client {
         runtime::Error<PatchDestinationError>,
     > {
         const OP: &str = "patchDestination";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PATCH,
             path: format!(
-                "/public/v1/destinations/{}", runtime::encode_path(& runtime::to_json(OP,
-                destination_id) ?)
+                "/public/v1/destinations/{}", runtime::path_param(OP, "destinationId", &
+                runtime::to_json(OP, destination_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -4699,6 +4802,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PatchDestinationError::Status403,
@@ -4706,6 +4810,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PatchDestinationError::Status404,
@@ -4729,9 +4834,7 @@ impl Client {
         runtime::Error<ListEmbeddedOrganizationsByUserError>,
     > {
         const OP: &str = "listEmbeddedOrganizationsByUser";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -4755,6 +4858,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListEmbeddedOrganizationsByUserError::Status403(
@@ -4783,9 +4887,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "generateEmbeddedScopedToken";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -4828,9 +4930,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getEmbeddedWidget";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -4873,9 +4973,7 @@ impl Client {
         runtime::Error<PublicListGroupsError>,
     > {
         const OP: &str = "publicListGroups";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.organization_id {
             runtime::push_query(
@@ -4926,6 +5024,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListGroupsError::Status403,
@@ -4933,6 +5032,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListGroupsError::Status404,
@@ -4959,9 +5059,7 @@ impl Client {
         runtime::Error<PublicCreateGroupError>,
     > {
         const OP: &str = "publicCreateGroup";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -4985,6 +5083,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateGroupError::Status400,
@@ -4992,6 +5091,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateGroupError::Status403,
@@ -4999,6 +5099,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateGroupError::Status409,
@@ -5017,6 +5118,9 @@ impl Client {
     /// Get a specific group by ID
     ///
     /// `GET /public/v1/groups/{groupId}` (operationId `publicGetGroup`)
+    ///
+    /// Arguments:
+    /// - `group_id`: `groupId` in path: Group identifier
     pub async fn public_get_group(
         &self,
         group_id: &::uuid::Uuid,
@@ -5025,16 +5129,14 @@ impl Client {
         runtime::Error<PublicGetGroupError>,
     > {
         const OP: &str = "publicGetGroup";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/public/v1/groups/{}", runtime::encode_path(& runtime::to_json(OP,
-                group_id) ?)
+                "/public/v1/groups/{}", runtime::path_param(OP, "groupId", &
+                runtime::to_json(OP, group_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -5054,6 +5156,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetGroupError::Status403,
@@ -5061,6 +5164,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetGroupError::Status404,
@@ -5079,6 +5183,9 @@ impl Client {
     /// Delete a group and remove all associated memberships
     ///
     /// `DELETE /public/v1/groups/{groupId}` (operationId `publicDeleteGroup`)
+    ///
+    /// Arguments:
+    /// - `group_id`: `groupId` in path: Group identifier
     pub async fn public_delete_group(
         &self,
         group_id: &::uuid::Uuid,
@@ -5087,16 +5194,14 @@ impl Client {
         runtime::Error<PublicDeleteGroupError>,
     > {
         const OP: &str = "publicDeleteGroup";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/public/v1/groups/{}", runtime::encode_path(& runtime::to_json(OP,
-                group_id) ?)
+                "/public/v1/groups/{}", runtime::path_param(OP, "groupId", &
+                runtime::to_json(OP, group_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -5116,6 +5221,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteGroupError::Status403,
@@ -5123,6 +5229,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteGroupError::Status404,
@@ -5130,6 +5237,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteGroupError::Status409,
@@ -5148,6 +5256,9 @@ impl Client {
     /// Update an existing group
     ///
     /// `PATCH /public/v1/groups/{groupId}` (operationId `publicUpdateGroup`)
+    ///
+    /// Arguments:
+    /// - `group_id`: `groupId` in path: Group identifier
     pub async fn public_update_group(
         &self,
         group_id: &::uuid::Uuid,
@@ -5157,16 +5268,14 @@ impl Client {
         runtime::Error<PublicUpdateGroupError>,
     > {
         const OP: &str = "publicUpdateGroup";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PATCH,
             path: format!(
-                "/public/v1/groups/{}", runtime::encode_path(& runtime::to_json(OP,
-                group_id) ?)
+                "/public/v1/groups/{}", runtime::path_param(OP, "groupId", &
+                runtime::to_json(OP, group_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -5186,6 +5295,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateGroupError::Status400,
@@ -5193,6 +5303,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateGroupError::Status403,
@@ -5200,6 +5311,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateGroupError::Status404,
@@ -5207,6 +5319,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateGroupError::Status409,
@@ -5225,6 +5338,9 @@ impl Client {
     /// Get all members of a specific group
     ///
     /// `GET /public/v1/groups/{groupId}/members` (operationId `publicListGroupMembers`)
+    ///
+    /// Arguments:
+    /// - `group_id`: `groupId` in path: Group identifier
     pub async fn public_list_group_members(
         &self,
         group_id: &::uuid::Uuid,
@@ -5234,9 +5350,7 @@ impl Client {
         runtime::Error<PublicListGroupMembersError>,
     > {
         const OP: &str = "publicListGroupMembers";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.limit {
             runtime::push_query(
@@ -5260,8 +5374,8 @@ impl Client {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/public/v1/groups/{}/members", runtime::encode_path(&
-                runtime::to_json(OP, group_id) ?)
+                "/public/v1/groups/{}/members", runtime::path_param(OP, "groupId", &
+                runtime::to_json(OP, group_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -5281,6 +5395,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListGroupMembersError::Status403,
@@ -5288,6 +5403,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListGroupMembersError::Status404,
@@ -5306,6 +5422,9 @@ impl Client {
     /// Add a user to a group
     ///
     /// `POST /public/v1/groups/{groupId}/members` (operationId `publicAddGroupMember`)
+    ///
+    /// Arguments:
+    /// - `group_id`: `groupId` in path: Group identifier
     pub async fn public_add_group_member(
         &self,
         group_id: &::uuid::Uuid,
@@ -5315,16 +5434,14 @@ impl Client {
         runtime::Error<PublicAddGroupMemberError>,
     > {
         const OP: &str = "publicAddGroupMember";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::POST,
             path: format!(
-                "/public/v1/groups/{}/members", runtime::encode_path(&
-                runtime::to_json(OP, group_id) ?)
+                "/public/v1/groups/{}/members", runtime::path_param(OP, "groupId", &
+                runtime::to_json(OP, group_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -5344,6 +5461,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicAddGroupMemberError::Status400,
@@ -5351,6 +5469,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicAddGroupMemberError::Status403,
@@ -5358,6 +5477,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicAddGroupMemberError::Status404,
@@ -5365,6 +5485,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicAddGroupMemberError::Status409,
@@ -5383,6 +5504,10 @@ impl Client {
     /// Remove a user from a group
     ///
     /// `DELETE /public/v1/groups/{groupId}/members/{userId}` (operationId `publicRemoveGroupMember`)
+    ///
+    /// Arguments:
+    /// - `group_id`: `groupId` in path: Group identifier
+    /// - `user_id`: `userId` in path: User identifier
     pub async fn public_remove_group_member(
         &self,
         group_id: &::uuid::Uuid,
@@ -5392,17 +5517,16 @@ impl Client {
         runtime::Error<PublicRemoveGroupMemberError>,
     > {
         const OP: &str = "publicRemoveGroupMember";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/public/v1/groups/{}/members/{}", runtime::encode_path(&
-                runtime::to_json(OP, group_id) ?), runtime::encode_path(&
-                runtime::to_json(OP, user_id) ?)
+                "/public/v1/groups/{}/members/{}", runtime::path_param(OP, "groupId", &
+                runtime::to_json(OP, group_id) ?, "simple", false) ?,
+                runtime::path_param(OP, "userId", & runtime::to_json(OP, user_id) ?,
+                "simple", false) ?
             ),
             query,
             headers,
@@ -5422,6 +5546,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicRemoveGroupMemberError::Status403,
@@ -5429,6 +5554,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicRemoveGroupMemberError::Status404,
@@ -5436,6 +5562,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicRemoveGroupMemberError::Status409,
@@ -5454,6 +5581,9 @@ impl Client {
     /// Get all permissions assigned to a group
     ///
     /// `GET /public/v1/groups/{groupId}/permissions` (operationId `publicListGroupPermissions`)
+    ///
+    /// Arguments:
+    /// - `group_id`: `groupId` in path: Group identifier
     pub async fn public_list_group_permissions(
         &self,
         group_id: &::uuid::Uuid,
@@ -5462,16 +5592,14 @@ impl Client {
         runtime::Error<PublicListGroupPermissionsError>,
     > {
         const OP: &str = "publicListGroupPermissions";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/public/v1/groups/{}/permissions", runtime::encode_path(&
-                runtime::to_json(OP, group_id) ?)
+                "/public/v1/groups/{}/permissions", runtime::path_param(OP, "groupId", &
+                runtime::to_json(OP, group_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -5491,6 +5619,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListGroupPermissionsError::Status403,
@@ -5498,6 +5627,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListGroupPermissionsError::Status404,
@@ -5516,6 +5646,9 @@ impl Client {
     /// Assign a permission to a group
     ///
     /// `POST /public/v1/groups/{groupId}/permissions` (operationId `publicCreateGroupPermission`)
+    ///
+    /// Arguments:
+    /// - `group_id`: `groupId` in path: Group identifier
     pub async fn public_create_group_permission(
         &self,
         group_id: &::uuid::Uuid,
@@ -5525,16 +5658,14 @@ impl Client {
         runtime::Error<PublicCreateGroupPermissionError>,
     > {
         const OP: &str = "publicCreateGroupPermission";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::POST,
             path: format!(
-                "/public/v1/groups/{}/permissions", runtime::encode_path(&
-                runtime::to_json(OP, group_id) ?)
+                "/public/v1/groups/{}/permissions", runtime::path_param(OP, "groupId", &
+                runtime::to_json(OP, group_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -5554,6 +5685,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateGroupPermissionError::Status400,
@@ -5561,6 +5693,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateGroupPermissionError::Status403,
@@ -5568,6 +5701,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateGroupPermissionError::Status404,
@@ -5575,6 +5709,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateGroupPermissionError::Status409,
@@ -5593,6 +5728,10 @@ impl Client {
     /// Remove a permission from a group
     ///
     /// `DELETE /public/v1/groups/{groupId}/permissions/{permissionId}` (operationId `publicDeleteGroupPermission`)
+    ///
+    /// Arguments:
+    /// - `group_id`: `groupId` in path: Group identifier
+    /// - `permission_id`: `permissionId` in path: Permission identifier
     pub async fn public_delete_group_permission(
         &self,
         group_id: &::uuid::Uuid,
@@ -5602,17 +5741,16 @@ impl Client {
         runtime::Error<PublicDeleteGroupPermissionError>,
     > {
         const OP: &str = "publicDeleteGroupPermission";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/public/v1/groups/{}/permissions/{}", runtime::encode_path(&
-                runtime::to_json(OP, group_id) ?), runtime::encode_path(&
-                runtime::to_json(OP, permission_id) ?)
+                "/public/v1/groups/{}/permissions/{}", runtime::path_param(OP, "groupId",
+                & runtime::to_json(OP, group_id) ?, "simple", false) ?,
+                runtime::path_param(OP, "permissionId", & runtime::to_json(OP,
+                permission_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -5632,6 +5770,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteGroupPermissionError::Status403,
@@ -5639,6 +5778,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteGroupPermissionError::Status404,
@@ -5662,9 +5802,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "publicGetHealthCheck";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -5705,9 +5843,7 @@ impl Client {
         runtime::Error<ListJobsError>,
     > {
         const OP: &str = "listJobs";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.connection_id {
             runtime::push_query(
@@ -5830,6 +5966,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListJobsError::Status403,
@@ -5844,6 +5981,8 @@ impl Client {
         }
     }
     /// Every item of [`Client::list_jobs`], page after page: follows `next` until the last page.
+    ///
+    /// `params` is the first page's query (its `limit` is the page size).
     pub fn list_jobs_stream(
         &self,
         params: ListJobsParams,
@@ -5875,13 +6014,17 @@ impl Client {
                             ::std::result::Result::Ok(page) => {
                                 let page = page.into_inner();
                                 let items = page.data;
-                                let count = items.len() as i64;
                                 let current = params.offset.map(i64::from).unwrap_or(0);
+                                let count = i64::try_from(items.len()).unwrap_or(i64::MAX);
                                 let next_state = match page.next.as_deref() {
                                     ::std::option::Option::Some(link) if count > 0 => {
                                         let offset = runtime::next_offset(link)
-                                            .unwrap_or(current + count);
-                                        params.offset = offset.try_into().ok();
+                                            .unwrap_or(current.saturating_add(count));
+                                        params.offset = if offset > current {
+                                            offset.try_into().ok()
+                                        } else {
+                                            ::std::option::Option::None
+                                        };
                                         params.offset.map(|_| params)
                                     }
                                     _ => ::std::option::Option::None,
@@ -5913,9 +6056,7 @@ impl Client {
         runtime::Error<PublicCreateJobError>,
     > {
         const OP: &str = "publicCreateJob";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -5939,6 +6080,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateJobError::Status400,
@@ -5946,6 +6088,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateJobError::Status403,
@@ -5962,6 +6105,9 @@ impl Client {
     /// Get Job status and details
     ///
     /// `GET /public/v1/jobs/{jobId}` (operationId `getJob`)
+    ///
+    /// Arguments:
+    /// - `job_id`: `jobId` in path
     pub async fn get_job(
         &self,
         job_id: &i64,
@@ -5970,16 +6116,14 @@ impl Client {
         runtime::Error<GetJobError>,
     > {
         const OP: &str = "getJob";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/public/v1/jobs/{}", runtime::encode_path(& runtime::to_json(OP, job_id)
-                ?)
+                "/public/v1/jobs/{}", runtime::path_param(OP, "jobId", &
+                runtime::to_json(OP, job_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -5999,6 +6143,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetJobError::Status403,
@@ -6006,6 +6151,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetJobError::Status404,
@@ -6022,6 +6168,9 @@ impl Client {
     /// Cancel a running Job
     ///
     /// `DELETE /public/v1/jobs/{jobId}` (operationId `publicCancelJob`)
+    ///
+    /// Arguments:
+    /// - `job_id`: `jobId` in path
     pub async fn public_cancel_job(
         &self,
         job_id: &i64,
@@ -6030,16 +6179,14 @@ impl Client {
         runtime::Error<PublicCancelJobError>,
     > {
         const OP: &str = "publicCancelJob";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/public/v1/jobs/{}", runtime::encode_path(& runtime::to_json(OP, job_id)
-                ?)
+                "/public/v1/jobs/{}", runtime::path_param(OP, "jobId", &
+                runtime::to_json(OP, job_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -6059,6 +6206,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCancelJobError::Status403,
@@ -6066,6 +6214,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCancelJobError::Status404,
@@ -6092,9 +6241,7 @@ impl Client {
         runtime::Error<OauthCallbackError>,
     > {
         const OP: &str = "oauthCallback";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.query_params {
             runtime::push_query(
@@ -6127,6 +6274,7 @@ impl Client {
             }
             302u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: OauthCallbackError::Status302,
@@ -6152,9 +6300,7 @@ impl Client {
         runtime::Error<PublicListOrganizationsForUserError>,
     > {
         const OP: &str = "publicListOrganizationsForUser";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -6178,6 +6324,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListOrganizationsForUserError::Status403,
@@ -6185,6 +6332,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListOrganizationsForUserError::Status404,
@@ -6204,6 +6352,9 @@ impl Client {
     /// In order to determine what the credential configuration needs to be, please see the connector specification of the relevant source/destination.
     ///
     /// `PUT /public/v1/organizations/{organizationId}/oauthCredentials` (operationId `createOrUpdateOrganizationOAuthCredentials`)
+    ///
+    /// Arguments:
+    /// - `organization_id`: `organizationId` in path
     pub async fn create_or_update_organization_o_auth_credentials(
         &self,
         organization_id: &::uuid::Uuid,
@@ -6213,16 +6364,15 @@ impl Client {
         runtime::Error<CreateOrUpdateOrganizationOAuthCredentialsError>,
     > {
         const OP: &str = "createOrUpdateOrganizationOAuthCredentials";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PUT,
             path: format!(
-                "/public/v1/organizations/{}/oauthCredentials", runtime::encode_path(&
-                runtime::to_json(OP, organization_id) ?)
+                "/public/v1/organizations/{}/oauthCredentials", runtime::path_param(OP,
+                "organizationId", & runtime::to_json(OP, organization_id) ?, "simple",
+                false) ?
             ),
             query,
             headers,
@@ -6244,6 +6394,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateOrUpdateOrganizationOAuthCredentialsError::Status400,
@@ -6251,6 +6402,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateOrUpdateOrganizationOAuthCredentialsError::Status403,
@@ -6271,6 +6423,11 @@ impl Client {
     /// > 🚧Warning > > Deleting an override that is actively used by existing sources or destinations will cause those connectors to fail on their next sync and require re-authentication.
     ///
     /// `DELETE /public/v1/organizations/{organizationId}/oauthCredentials/{actorType}/{name}` (operationId `deleteOrganizationOAuthCredentials`)
+    ///
+    /// Arguments:
+    /// - `organization_id`: `organizationId` in path
+    /// - `actor_type`: `actorType` in path
+    /// - `name`: `name` in path: The name of the source or destination i.e. google-ads
     pub async fn delete_organization_o_auth_credentials(
         &self,
         organization_id: &::uuid::Uuid,
@@ -6281,18 +6438,18 @@ impl Client {
         runtime::Error<DeleteOrganizationOAuthCredentialsError>,
     > {
         const OP: &str = "deleteOrganizationOAuthCredentials";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
                 "/public/v1/organizations/{}/oauthCredentials/{}/{}",
-                runtime::encode_path(& runtime::to_json(OP, organization_id) ?),
-                runtime::encode_path(& runtime::to_json(OP, actor_type) ?),
-                runtime::encode_path(& runtime::to_json(OP, name) ?)
+                runtime::path_param(OP, "organizationId", & runtime::to_json(OP,
+                organization_id) ?, "simple", false) ?, runtime::path_param(OP,
+                "actorType", & runtime::to_json(OP, actor_type) ?, "simple", false) ?,
+                runtime::path_param(OP, "name", & runtime::to_json(OP, name) ?, "simple",
+                false) ?
             ),
             query,
             headers,
@@ -6314,6 +6471,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteOrganizationOAuthCredentialsError::Status400,
@@ -6321,6 +6479,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteOrganizationOAuthCredentialsError::Status403,
@@ -6345,9 +6504,7 @@ impl Client {
         runtime::Error<PublicListPermissionsByUserIdError>,
     > {
         const OP: &str = "publicListPermissionsByUserId";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.user_id {
             runtime::push_query(
@@ -6389,6 +6546,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListPermissionsByUserIdError::Status403,
@@ -6396,6 +6554,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListPermissionsByUserIdError::Status404,
@@ -6420,9 +6579,7 @@ impl Client {
         runtime::Error<PublicCreatePermissionError>,
     > {
         const OP: &str = "publicCreatePermission";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -6446,6 +6603,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreatePermissionError::Status400,
@@ -6453,6 +6611,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreatePermissionError::Status403,
@@ -6469,6 +6628,9 @@ impl Client {
     /// Get Permission details
     ///
     /// `GET /public/v1/permissions/{permissionId}` (operationId `publicGetPermission`)
+    ///
+    /// Arguments:
+    /// - `permission_id`: `permissionId` in path
     pub async fn public_get_permission(
         &self,
         permission_id: &::uuid::Uuid,
@@ -6477,16 +6639,14 @@ impl Client {
         runtime::Error<PublicGetPermissionError>,
     > {
         const OP: &str = "publicGetPermission";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/public/v1/permissions/{}", runtime::encode_path(& runtime::to_json(OP,
-                permission_id) ?)
+                "/public/v1/permissions/{}", runtime::path_param(OP, "permissionId", &
+                runtime::to_json(OP, permission_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -6506,6 +6666,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetPermissionError::Status403,
@@ -6513,6 +6674,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetPermissionError::Status404,
@@ -6520,6 +6682,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetPermissionError::Status422,
@@ -6536,6 +6699,9 @@ impl Client {
     /// Delete a Permission
     ///
     /// `DELETE /public/v1/permissions/{permissionId}` (operationId `publicDeletePermission`)
+    ///
+    /// Arguments:
+    /// - `permission_id`: `permissionId` in path
     pub async fn public_delete_permission(
         &self,
         permission_id: &::uuid::Uuid,
@@ -6544,16 +6710,14 @@ impl Client {
         runtime::Error<PublicDeletePermissionError>,
     > {
         const OP: &str = "publicDeletePermission";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/public/v1/permissions/{}", runtime::encode_path(& runtime::to_json(OP,
-                permission_id) ?)
+                "/public/v1/permissions/{}", runtime::path_param(OP, "permissionId", &
+                runtime::to_json(OP, permission_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -6573,6 +6737,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeletePermissionError::Status403,
@@ -6580,6 +6745,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeletePermissionError::Status404,
@@ -6587,6 +6753,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeletePermissionError::Status422,
@@ -6603,6 +6770,9 @@ impl Client {
     /// Update a permission
     ///
     /// `PATCH /public/v1/permissions/{permissionId}` (operationId `publicUpdatePermission`)
+    ///
+    /// Arguments:
+    /// - `permission_id`: `permissionId` in path
     pub async fn public_update_permission(
         &self,
         permission_id: &::uuid::Uuid,
@@ -6612,16 +6782,14 @@ impl Client {
         runtime::Error<PublicUpdatePermissionError>,
     > {
         const OP: &str = "publicUpdatePermission";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PATCH,
             path: format!(
-                "/public/v1/permissions/{}", runtime::encode_path(& runtime::to_json(OP,
-                permission_id) ?)
+                "/public/v1/permissions/{}", runtime::path_param(OP, "permissionId", &
+                runtime::to_json(OP, permission_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -6641,6 +6809,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdatePermissionError::Status400,
@@ -6648,6 +6817,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdatePermissionError::Status403,
@@ -6655,6 +6825,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdatePermissionError::Status404,
@@ -6662,6 +6833,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdatePermissionError::Status422,
@@ -6678,6 +6850,9 @@ impl Client {
     /// List regions
     ///
     /// `GET /public/v1/regions` (operationId `publicListRegions`)
+    ///
+    /// Arguments:
+    /// - `organization_id`: `organizationId` in query: The UUID of the organization to list regions for
     pub async fn public_list_regions(
         &self,
         organization_id: &::uuid::Uuid,
@@ -6686,9 +6861,7 @@ impl Client {
         runtime::Error<PublicListRegionsError>,
     > {
         const OP: &str = "publicListRegions";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         runtime::push_query(
             &mut query,
@@ -6719,6 +6892,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListRegionsError::Status403,
@@ -6743,9 +6917,7 @@ impl Client {
         runtime::Error<PublicCreateRegionError>,
     > {
         const OP: &str = "publicCreateRegion";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -6769,6 +6941,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateRegionError::Status400,
@@ -6776,6 +6949,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateRegionError::Status403,
@@ -6792,6 +6966,9 @@ impl Client {
     /// Get a region
     ///
     /// `GET /public/v1/regions/{regionId}` (operationId `publicGetRegion`)
+    ///
+    /// Arguments:
+    /// - `region_id`: `regionId` in path
     pub async fn public_get_region(
         &self,
         region_id: &::uuid::Uuid,
@@ -6800,16 +6977,14 @@ impl Client {
         runtime::Error<PublicGetRegionError>,
     > {
         const OP: &str = "publicGetRegion";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/public/v1/regions/{}", runtime::encode_path(& runtime::to_json(OP,
-                region_id) ?)
+                "/public/v1/regions/{}", runtime::path_param(OP, "regionId", &
+                runtime::to_json(OP, region_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -6829,6 +7004,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetRegionError::Status403,
@@ -6836,6 +7012,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetRegionError::Status404,
@@ -6852,6 +7029,9 @@ impl Client {
     /// Delete a region
     ///
     /// `DELETE /public/v1/regions/{regionId}` (operationId `publicDeleteRegion`)
+    ///
+    /// Arguments:
+    /// - `region_id`: `regionId` in path
     pub async fn public_delete_region(
         &self,
         region_id: &::uuid::Uuid,
@@ -6860,16 +7040,14 @@ impl Client {
         runtime::Error<PublicDeleteRegionError>,
     > {
         const OP: &str = "publicDeleteRegion";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/public/v1/regions/{}", runtime::encode_path(& runtime::to_json(OP,
-                region_id) ?)
+                "/public/v1/regions/{}", runtime::path_param(OP, "regionId", &
+                runtime::to_json(OP, region_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -6889,6 +7067,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteRegionError::Status403,
@@ -6896,6 +7075,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteRegionError::Status404,
@@ -6912,6 +7092,9 @@ impl Client {
     /// Update a region
     ///
     /// `PATCH /public/v1/regions/{regionId}` (operationId `publicUpdateRegion`)
+    ///
+    /// Arguments:
+    /// - `region_id`: `regionId` in path
     pub async fn public_update_region(
         &self,
         region_id: &::uuid::Uuid,
@@ -6921,16 +7104,14 @@ impl Client {
         runtime::Error<PublicUpdateRegionError>,
     > {
         const OP: &str = "publicUpdateRegion";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PATCH,
             path: format!(
-                "/public/v1/regions/{}", runtime::encode_path(& runtime::to_json(OP,
-                region_id) ?)
+                "/public/v1/regions/{}", runtime::path_param(OP, "regionId", &
+                runtime::to_json(OP, region_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -6950,6 +7131,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateRegionError::Status400,
@@ -6957,6 +7139,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateRegionError::Status403,
@@ -6964,6 +7147,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateRegionError::Status404,
@@ -6988,9 +7172,7 @@ impl Client {
         runtime::Error<ListSourcesError>,
     > {
         const OP: &str = "listSources";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.workspace_ids {
             runtime::push_query(
@@ -7050,6 +7232,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListSourcesError::Status403,
@@ -7057,6 +7240,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListSourcesError::Status404,
@@ -7071,6 +7255,8 @@ impl Client {
         }
     }
     /// Every item of [`Client::list_sources`], page after page: follows `next` until the last page.
+    ///
+    /// `params` is the first page's query (its `limit` is the page size).
     pub fn list_sources_stream(
         &self,
         params: ListSourcesParams,
@@ -7102,13 +7288,17 @@ impl Client {
                             ::std::result::Result::Ok(page) => {
                                 let page = page.into_inner();
                                 let items = page.data;
-                                let count = items.len() as i64;
                                 let current = params.offset.map(i64::from).unwrap_or(0);
+                                let count = i64::try_from(items.len()).unwrap_or(i64::MAX);
                                 let next_state = match page.next.as_deref() {
                                     ::std::option::Option::Some(link) if count > 0 => {
                                         let offset = runtime::next_offset(link)
-                                            .unwrap_or(current + count);
-                                        params.offset = offset.try_into().ok();
+                                            .unwrap_or(current.saturating_add(count));
+                                        params.offset = if offset > current {
+                                            offset.try_into().ok()
+                                        } else {
+                                            ::std::option::Option::None
+                                        };
                                         params.offset.map(|_| params)
                                     }
                                     _ => ::std::option::Option::None,
@@ -7142,9 +7332,7 @@ impl Client {
         runtime::Error<PublicCreateSourceError>,
     > {
         const OP: &str = "publicCreateSource";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -7171,6 +7359,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateSourceError::Status400,
@@ -7178,6 +7367,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateSourceError::Status403,
@@ -7208,9 +7398,7 @@ impl Client {
         runtime::Error<InitiateOAuthError>,
     > {
         const OP: &str = "initiateOAuth";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -7234,6 +7422,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: InitiateOAuthError::Status400,
@@ -7241,6 +7430,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: InitiateOAuthError::Status403,
@@ -7257,6 +7447,9 @@ impl Client {
     /// Get Source details
     ///
     /// `GET /public/v1/sources/{sourceId}` (operationId `publicGetSource`)
+    ///
+    /// Arguments:
+    /// - `source_id`: `sourceId` in path
     pub async fn public_get_source(
         &self,
         source_id: &::uuid::Uuid,
@@ -7266,9 +7459,7 @@ impl Client {
         runtime::Error<PublicGetSourceError>,
     > {
         const OP: &str = "publicGetSource";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.include_secret_coordinates {
             runtime::push_query(
@@ -7283,8 +7474,8 @@ impl Client {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/public/v1/sources/{}", runtime::encode_path(& runtime::to_json(OP,
-                source_id) ?)
+                "/public/v1/sources/{}", runtime::path_param(OP, "sourceId", &
+                runtime::to_json(OP, source_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -7304,6 +7495,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetSourceError::Status403,
@@ -7311,6 +7503,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetSourceError::Status404,
@@ -7327,6 +7520,9 @@ impl Client {
     /// Update a Source and fully overwrite it
     ///
     /// `PUT /public/v1/sources/{sourceId}` (operationId `putSource`)
+    ///
+    /// Arguments:
+    /// - `source_id`: `sourceId` in path
     pub async fn put_source(
         &self,
         source_id: &::uuid::Uuid,
@@ -7336,16 +7532,14 @@ impl Client {
         runtime::Error<PutSourceError>,
     > {
         const OP: &str = "putSource";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PUT,
             path: format!(
-                "/public/v1/sources/{}", runtime::encode_path(& runtime::to_json(OP,
-                source_id) ?)
+                "/public/v1/sources/{}", runtime::path_param(OP, "sourceId", &
+                runtime::to_json(OP, source_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -7368,6 +7562,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PutSourceError::Status403,
@@ -7375,6 +7570,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PutSourceError::Status404,
@@ -7391,6 +7587,9 @@ impl Client {
     /// Delete a Source
     ///
     /// `DELETE /public/v1/sources/{sourceId}` (operationId `publicDeleteSource`)
+    ///
+    /// Arguments:
+    /// - `source_id`: `sourceId` in path
     pub async fn public_delete_source(
         &self,
         source_id: &::uuid::Uuid,
@@ -7399,16 +7598,14 @@ impl Client {
         runtime::Error<PublicDeleteSourceError>,
     > {
         const OP: &str = "publicDeleteSource";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/public/v1/sources/{}", runtime::encode_path(& runtime::to_json(OP,
-                source_id) ?)
+                "/public/v1/sources/{}", runtime::path_param(OP, "sourceId", &
+                runtime::to_json(OP, source_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -7428,6 +7625,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteSourceError::Status403,
@@ -7435,6 +7633,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteSourceError::Status404,
@@ -7451,6 +7650,9 @@ impl Client {
     /// Update a Source
     ///
     /// `PATCH /public/v1/sources/{sourceId}` (operationId `patchSource`)
+    ///
+    /// Arguments:
+    /// - `source_id`: `sourceId` in path
     pub async fn patch_source(
         &self,
         source_id: &::uuid::Uuid,
@@ -7460,16 +7662,14 @@ impl Client {
         runtime::Error<PatchSourceError>,
     > {
         const OP: &str = "patchSource";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PATCH,
             path: format!(
-                "/public/v1/sources/{}", runtime::encode_path(& runtime::to_json(OP,
-                source_id) ?)
+                "/public/v1/sources/{}", runtime::path_param(OP, "sourceId", &
+                runtime::to_json(OP, source_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -7492,6 +7692,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PatchSourceError::Status403,
@@ -7499,6 +7700,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PatchSourceError::Status404,
@@ -7515,6 +7717,9 @@ impl Client {
     /// Get stream properties
     ///
     /// `GET /public/v1/streams` (operationId `getStreamProperties`)
+    ///
+    /// Arguments:
+    /// - `source_id`: `sourceId` in query: ID of the source
     pub async fn get_stream_properties(
         &self,
         source_id: &::uuid::Uuid,
@@ -7524,9 +7729,7 @@ impl Client {
         runtime::Error<GetStreamPropertiesError>,
     > {
         const OP: &str = "getStreamProperties";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         runtime::push_query(
             &mut query,
@@ -7575,6 +7778,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetStreamPropertiesError::Status400,
@@ -7582,6 +7786,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetStreamPropertiesError::Status403,
@@ -7589,6 +7794,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetStreamPropertiesError::Status404,
@@ -7615,9 +7821,7 @@ impl Client {
         runtime::Error<PublicListTagsError>,
     > {
         const OP: &str = "publicListTags";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.workspace_ids {
             runtime::push_query(
@@ -7650,6 +7854,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListTagsError::Status403,
@@ -7657,6 +7862,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListTagsError::Status404,
@@ -7683,9 +7889,7 @@ impl Client {
         runtime::Error<PublicCreateTagError>,
     > {
         const OP: &str = "publicCreateTag";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -7709,6 +7913,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateTagError::Status400,
@@ -7716,6 +7921,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateTagError::Status403,
@@ -7723,6 +7929,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateTagError::Status409,
@@ -7741,6 +7948,9 @@ impl Client {
     /// Get a tag
     ///
     /// `GET /public/v1/tags/{tagId}` (operationId `publicGetTag`)
+    ///
+    /// Arguments:
+    /// - `tag_id`: `tagId` in path
     pub async fn public_get_tag(
         &self,
         tag_id: &types::TagId,
@@ -7749,16 +7959,14 @@ impl Client {
         runtime::Error<PublicGetTagError>,
     > {
         const OP: &str = "publicGetTag";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/public/v1/tags/{}", runtime::encode_path(& runtime::to_json(OP, tag_id)
-                ?)
+                "/public/v1/tags/{}", runtime::path_param(OP, "tagId", &
+                runtime::to_json(OP, tag_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -7778,6 +7986,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetTagError::Status403,
@@ -7785,6 +7994,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetTagError::Status404,
@@ -7803,6 +8013,9 @@ impl Client {
     /// Delete a tag
     ///
     /// `DELETE /public/v1/tags/{tagId}` (operationId `publicDeleteTag`)
+    ///
+    /// Arguments:
+    /// - `tag_id`: `tagId` in path
     pub async fn public_delete_tag(
         &self,
         tag_id: &types::TagId,
@@ -7811,16 +8024,14 @@ impl Client {
         runtime::Error<PublicDeleteTagError>,
     > {
         const OP: &str = "publicDeleteTag";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/public/v1/tags/{}", runtime::encode_path(& runtime::to_json(OP, tag_id)
-                ?)
+                "/public/v1/tags/{}", runtime::path_param(OP, "tagId", &
+                runtime::to_json(OP, tag_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -7840,6 +8051,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteTagError::Status403,
@@ -7847,6 +8059,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteTagError::Status404,
@@ -7865,6 +8078,9 @@ impl Client {
     /// Update a tag
     ///
     /// `PATCH /public/v1/tags/{tagId}` (operationId `publicUpdateTag`)
+    ///
+    /// Arguments:
+    /// - `tag_id`: `tagId` in path
     pub async fn public_update_tag(
         &self,
         tag_id: &types::TagId,
@@ -7874,16 +8090,14 @@ impl Client {
         runtime::Error<PublicUpdateTagError>,
     > {
         const OP: &str = "publicUpdateTag";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PATCH,
             path: format!(
-                "/public/v1/tags/{}", runtime::encode_path(& runtime::to_json(OP, tag_id)
-                ?)
+                "/public/v1/tags/{}", runtime::path_param(OP, "tagId", &
+                runtime::to_json(OP, tag_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -7903,6 +8117,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateTagError::Status400,
@@ -7910,6 +8125,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateTagError::Status403,
@@ -7917,6 +8133,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateTagError::Status404,
@@ -7935,6 +8152,9 @@ impl Client {
     /// Organization Admin user can list all users within the same organization. Also provide filtering on a list of user IDs or/and a list of user emails.
     ///
     /// `GET /public/v1/users` (operationId `publicListUsersWithinAnOrganization`)
+    ///
+    /// Arguments:
+    /// - `organization_id`: `organizationId` in query
     pub async fn public_list_users_within_an_organization(
         &self,
         organization_id: &::uuid::Uuid,
@@ -7944,9 +8164,7 @@ impl Client {
         runtime::Error<PublicListUsersWithinAnOrganizationError>,
     > {
         const OP: &str = "publicListUsersWithinAnOrganization";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         runtime::push_query(
             &mut query,
@@ -7997,6 +8215,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListUsersWithinAnOrganizationError::Status403,
@@ -8004,6 +8223,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListUsersWithinAnOrganizationError::Status404,
@@ -8028,9 +8248,7 @@ impl Client {
         runtime::Error<PublicListWorkspacesError>,
     > {
         const OP: &str = "publicListWorkspaces";
-        #[allow(unused_mut)]
         let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.workspace_ids {
             runtime::push_query(
@@ -8090,6 +8308,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListWorkspacesError::Status403,
@@ -8097,6 +8316,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListWorkspacesError::Status404,
@@ -8111,6 +8331,8 @@ impl Client {
         }
     }
     /// Every item of [`Client::public_list_workspaces`], page after page: follows `next` until the last page.
+    ///
+    /// `params` is the first page's query (its `limit` is the page size).
     pub fn public_list_workspaces_stream(
         &self,
         params: PublicListWorkspacesParams,
@@ -8142,13 +8364,17 @@ impl Client {
                             ::std::result::Result::Ok(page) => {
                                 let page = page.into_inner();
                                 let items = page.data;
-                                let count = items.len() as i64;
                                 let current = params.offset.map(i64::from).unwrap_or(0);
+                                let count = i64::try_from(items.len()).unwrap_or(i64::MAX);
                                 let next_state = match page.next.as_deref() {
                                     ::std::option::Option::Some(link) if count > 0 => {
                                         let offset = runtime::next_offset(link)
-                                            .unwrap_or(current + count);
-                                        params.offset = offset.try_into().ok();
+                                            .unwrap_or(current.saturating_add(count));
+                                        params.offset = if offset > current {
+                                            offset.try_into().ok()
+                                        } else {
+                                            ::std::option::Option::None
+                                        };
                                         params.offset.map(|_| params)
                                     }
                                     _ => ::std::option::Option::None,
@@ -8180,9 +8406,7 @@ impl Client {
         runtime::Error<PublicCreateWorkspaceError>,
     > {
         const OP: &str = "publicCreateWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -8206,6 +8430,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateWorkspaceError::Status400,
@@ -8213,6 +8438,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicCreateWorkspaceError::Status403,
@@ -8229,6 +8455,9 @@ impl Client {
     /// Get Workspace details
     ///
     /// `GET /public/v1/workspaces/{workspaceId}` (operationId `publicGetWorkspace`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
     pub async fn public_get_workspace(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -8237,16 +8466,14 @@ impl Client {
         runtime::Error<PublicGetWorkspaceError>,
     > {
         const OP: &str = "publicGetWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/public/v1/workspaces/{}", runtime::encode_path(& runtime::to_json(OP,
-                workspace_id) ?)
+                "/public/v1/workspaces/{}", runtime::path_param(OP, "workspaceId", &
+                runtime::to_json(OP, workspace_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -8266,6 +8493,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetWorkspaceError::Status403,
@@ -8273,6 +8501,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetWorkspaceError::Status404,
@@ -8289,6 +8518,9 @@ impl Client {
     /// Delete a Workspace
     ///
     /// `DELETE /public/v1/workspaces/{workspaceId}` (operationId `publicDeleteWorkspace`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
     pub async fn public_delete_workspace(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -8297,16 +8529,14 @@ impl Client {
         runtime::Error<PublicDeleteWorkspaceError>,
     > {
         const OP: &str = "publicDeleteWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/public/v1/workspaces/{}", runtime::encode_path(& runtime::to_json(OP,
-                workspace_id) ?)
+                "/public/v1/workspaces/{}", runtime::path_param(OP, "workspaceId", &
+                runtime::to_json(OP, workspace_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -8326,6 +8556,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteWorkspaceError::Status403,
@@ -8333,6 +8564,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteWorkspaceError::Status404,
@@ -8349,6 +8581,9 @@ impl Client {
     /// Update a workspace
     ///
     /// `PATCH /public/v1/workspaces/{workspaceId}` (operationId `publicUpdateWorkspace`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
     pub async fn public_update_workspace(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -8358,16 +8593,14 @@ impl Client {
         runtime::Error<PublicUpdateWorkspaceError>,
     > {
         const OP: &str = "publicUpdateWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PATCH,
             path: format!(
-                "/public/v1/workspaces/{}", runtime::encode_path(& runtime::to_json(OP,
-                workspace_id) ?)
+                "/public/v1/workspaces/{}", runtime::path_param(OP, "workspaceId", &
+                runtime::to_json(OP, workspace_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -8387,6 +8620,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateWorkspaceError::Status400,
@@ -8394,6 +8628,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateWorkspaceError::Status403,
@@ -8410,6 +8645,9 @@ impl Client {
     /// List declarative source definitions.
     ///
     /// `GET /public/v1/workspaces/{workspaceId}/definitions/declarative_sources` (operationId `publicListDeclarativeSourceDefinitions`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
     pub async fn public_list_declarative_source_definitions(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -8418,16 +8656,15 @@ impl Client {
         runtime::Error<PublicListDeclarativeSourceDefinitionsError>,
     > {
         const OP: &str = "publicListDeclarativeSourceDefinitions";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
                 "/public/v1/workspaces/{}/definitions/declarative_sources",
-                runtime::encode_path(& runtime::to_json(OP, workspace_id) ?)
+                runtime::path_param(OP, "workspaceId", & runtime::to_json(OP,
+                workspace_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -8449,6 +8686,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListDeclarativeSourceDefinitionsError::Status403,
@@ -8456,6 +8694,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListDeclarativeSourceDefinitionsError::Status404,
@@ -8472,6 +8711,9 @@ impl Client {
     /// Create a declarative source definition.
     ///
     /// `POST /public/v1/workspaces/{workspaceId}/definitions/declarative_sources` (operationId `publicCreateDeclarativeSourceDefinition`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
     pub async fn public_create_declarative_source_definition(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -8481,16 +8723,15 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "publicCreateDeclarativeSourceDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::POST,
             path: format!(
                 "/public/v1/workspaces/{}/definitions/declarative_sources",
-                runtime::encode_path(& runtime::to_json(OP, workspace_id) ?)
+                runtime::path_param(OP, "workspaceId", & runtime::to_json(OP,
+                workspace_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -8519,6 +8760,10 @@ impl Client {
     /// Get declarative source definition details.
     ///
     /// `GET /public/v1/workspaces/{workspaceId}/definitions/declarative_sources/{definitionId}` (operationId `publicGetDeclarativeSourceDefinition`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
+    /// - `definition_id`: `definitionId` in path
     pub async fn public_get_declarative_source_definition(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -8528,17 +8773,17 @@ impl Client {
         runtime::Error<PublicGetDeclarativeSourceDefinitionError>,
     > {
         const OP: &str = "publicGetDeclarativeSourceDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
                 "/public/v1/workspaces/{}/definitions/declarative_sources/{}",
-                runtime::encode_path(& runtime::to_json(OP, workspace_id) ?),
-                runtime::encode_path(& runtime::to_json(OP, definition_id) ?)
+                runtime::path_param(OP, "workspaceId", & runtime::to_json(OP,
+                workspace_id) ?, "simple", false) ?, runtime::path_param(OP,
+                "definitionId", & runtime::to_json(OP, definition_id) ?, "simple", false)
+                ?
             ),
             query,
             headers,
@@ -8560,6 +8805,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetDeclarativeSourceDefinitionError::Status403,
@@ -8567,6 +8813,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetDeclarativeSourceDefinitionError::Status404,
@@ -8583,6 +8830,10 @@ impl Client {
     /// Update declarative source definition details.
     ///
     /// `PUT /public/v1/workspaces/{workspaceId}/definitions/declarative_sources/{definitionId}` (operationId `publicUpdateDeclarativeSourceDefinition`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
+    /// - `definition_id`: `definitionId` in path
     pub async fn public_update_declarative_source_definition(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -8593,17 +8844,17 @@ impl Client {
         runtime::Error<PublicUpdateDeclarativeSourceDefinitionError>,
     > {
         const OP: &str = "publicUpdateDeclarativeSourceDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PUT,
             path: format!(
                 "/public/v1/workspaces/{}/definitions/declarative_sources/{}",
-                runtime::encode_path(& runtime::to_json(OP, workspace_id) ?),
-                runtime::encode_path(& runtime::to_json(OP, definition_id) ?)
+                runtime::path_param(OP, "workspaceId", & runtime::to_json(OP,
+                workspace_id) ?, "simple", false) ?, runtime::path_param(OP,
+                "definitionId", & runtime::to_json(OP, definition_id) ?, "simple", false)
+                ?
             ),
             query,
             headers,
@@ -8625,6 +8876,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateDeclarativeSourceDefinitionError::Status403,
@@ -8632,6 +8884,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateDeclarativeSourceDefinitionError::Status404,
@@ -8648,6 +8901,10 @@ impl Client {
     /// Delete a declarative source definition.
     ///
     /// `DELETE /public/v1/workspaces/{workspaceId}/definitions/declarative_sources/{definitionId}` (operationId `publicDeleteDeclarativeSourceDefinition`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
+    /// - `definition_id`: `definitionId` in path
     pub async fn public_delete_declarative_source_definition(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -8657,17 +8914,17 @@ impl Client {
         runtime::Error<PublicDeleteDeclarativeSourceDefinitionError>,
     > {
         const OP: &str = "publicDeleteDeclarativeSourceDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
                 "/public/v1/workspaces/{}/definitions/declarative_sources/{}",
-                runtime::encode_path(& runtime::to_json(OP, workspace_id) ?),
-                runtime::encode_path(& runtime::to_json(OP, definition_id) ?)
+                runtime::path_param(OP, "workspaceId", & runtime::to_json(OP,
+                workspace_id) ?, "simple", false) ?, runtime::path_param(OP,
+                "definitionId", & runtime::to_json(OP, definition_id) ?, "simple", false)
+                ?
             ),
             query,
             headers,
@@ -8689,6 +8946,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteDeclarativeSourceDefinitionError::Status403,
@@ -8696,6 +8954,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteDeclarativeSourceDefinitionError::Status404,
@@ -8712,6 +8971,9 @@ impl Client {
     /// List destination definitions.
     ///
     /// `GET /public/v1/workspaces/{workspaceId}/definitions/destinations` (operationId `publicListDestinationDefinitions`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
     pub async fn public_list_destination_definitions(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -8720,16 +8982,15 @@ impl Client {
         runtime::Error<PublicListDestinationDefinitionsError>,
     > {
         const OP: &str = "publicListDestinationDefinitions";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
                 "/public/v1/workspaces/{}/definitions/destinations",
-                runtime::encode_path(& runtime::to_json(OP, workspace_id) ?)
+                runtime::path_param(OP, "workspaceId", & runtime::to_json(OP,
+                workspace_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -8749,6 +9010,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListDestinationDefinitionsError::Status403,
@@ -8756,6 +9018,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListDestinationDefinitionsError::Status404,
@@ -8772,6 +9035,9 @@ impl Client {
     /// Create a destination definition.
     ///
     /// `POST /public/v1/workspaces/{workspaceId}/definitions/destinations` (operationId `publicCreateDestinationDefinition`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
     pub async fn public_create_destination_definition(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -8781,16 +9047,15 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "publicCreateDestinationDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::POST,
             path: format!(
                 "/public/v1/workspaces/{}/definitions/destinations",
-                runtime::encode_path(& runtime::to_json(OP, workspace_id) ?)
+                runtime::path_param(OP, "workspaceId", & runtime::to_json(OP,
+                workspace_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -8819,6 +9084,10 @@ impl Client {
     /// Get destination definition details.
     ///
     /// `GET /public/v1/workspaces/{workspaceId}/definitions/destinations/{definitionId}` (operationId `publicGetDestinationDefinition`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
+    /// - `definition_id`: `definitionId` in path
     pub async fn public_get_destination_definition(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -8828,17 +9097,17 @@ impl Client {
         runtime::Error<PublicGetDestinationDefinitionError>,
     > {
         const OP: &str = "publicGetDestinationDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
                 "/public/v1/workspaces/{}/definitions/destinations/{}",
-                runtime::encode_path(& runtime::to_json(OP, workspace_id) ?),
-                runtime::encode_path(& runtime::to_json(OP, definition_id) ?)
+                runtime::path_param(OP, "workspaceId", & runtime::to_json(OP,
+                workspace_id) ?, "simple", false) ?, runtime::path_param(OP,
+                "definitionId", & runtime::to_json(OP, definition_id) ?, "simple", false)
+                ?
             ),
             query,
             headers,
@@ -8858,6 +9127,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetDestinationDefinitionError::Status403,
@@ -8865,6 +9135,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetDestinationDefinitionError::Status404,
@@ -8881,6 +9152,10 @@ impl Client {
     /// Update destination definition details.
     ///
     /// `PUT /public/v1/workspaces/{workspaceId}/definitions/destinations/{definitionId}` (operationId `publicUpdateDestinationDefinition`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
+    /// - `definition_id`: `definitionId` in path
     pub async fn public_update_destination_definition(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -8891,17 +9166,17 @@ impl Client {
         runtime::Error<PublicUpdateDestinationDefinitionError>,
     > {
         const OP: &str = "publicUpdateDestinationDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PUT,
             path: format!(
                 "/public/v1/workspaces/{}/definitions/destinations/{}",
-                runtime::encode_path(& runtime::to_json(OP, workspace_id) ?),
-                runtime::encode_path(& runtime::to_json(OP, definition_id) ?)
+                runtime::path_param(OP, "workspaceId", & runtime::to_json(OP,
+                workspace_id) ?, "simple", false) ?, runtime::path_param(OP,
+                "definitionId", & runtime::to_json(OP, definition_id) ?, "simple", false)
+                ?
             ),
             query,
             headers,
@@ -8921,6 +9196,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateDestinationDefinitionError::Status403,
@@ -8928,6 +9204,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateDestinationDefinitionError::Status404,
@@ -8944,6 +9221,10 @@ impl Client {
     /// Delete a destination definition.
     ///
     /// `DELETE /public/v1/workspaces/{workspaceId}/definitions/destinations/{definitionId}` (operationId `publicDeleteDestinationDefinition`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
+    /// - `definition_id`: `definitionId` in path
     pub async fn public_delete_destination_definition(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -8953,17 +9234,17 @@ impl Client {
         runtime::Error<PublicDeleteDestinationDefinitionError>,
     > {
         const OP: &str = "publicDeleteDestinationDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
                 "/public/v1/workspaces/{}/definitions/destinations/{}",
-                runtime::encode_path(& runtime::to_json(OP, workspace_id) ?),
-                runtime::encode_path(& runtime::to_json(OP, definition_id) ?)
+                runtime::path_param(OP, "workspaceId", & runtime::to_json(OP,
+                workspace_id) ?, "simple", false) ?, runtime::path_param(OP,
+                "definitionId", & runtime::to_json(OP, definition_id) ?, "simple", false)
+                ?
             ),
             query,
             headers,
@@ -8983,6 +9264,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteDestinationDefinitionError::Status403,
@@ -8990,6 +9272,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteDestinationDefinitionError::Status404,
@@ -9006,6 +9289,9 @@ impl Client {
     /// List source definitions.
     ///
     /// `GET /public/v1/workspaces/{workspaceId}/definitions/sources` (operationId `publicListSourceDefinitions`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
     pub async fn public_list_source_definitions(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -9014,16 +9300,14 @@ impl Client {
         runtime::Error<PublicListSourceDefinitionsError>,
     > {
         const OP: &str = "publicListSourceDefinitions";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/public/v1/workspaces/{}/definitions/sources", runtime::encode_path(&
-                runtime::to_json(OP, workspace_id) ?)
+                "/public/v1/workspaces/{}/definitions/sources", runtime::path_param(OP,
+                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -9043,6 +9327,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListSourceDefinitionsError::Status403,
@@ -9050,6 +9335,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListSourceDefinitionsError::Status404,
@@ -9066,6 +9352,9 @@ impl Client {
     /// Create a source definition.
     ///
     /// `POST /public/v1/workspaces/{workspaceId}/definitions/sources` (operationId `publicCreateSourceDefinition`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
     pub async fn public_create_source_definition(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -9075,16 +9364,14 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "publicCreateSourceDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::POST,
             path: format!(
-                "/public/v1/workspaces/{}/definitions/sources", runtime::encode_path(&
-                runtime::to_json(OP, workspace_id) ?)
+                "/public/v1/workspaces/{}/definitions/sources", runtime::path_param(OP,
+                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -9113,6 +9400,10 @@ impl Client {
     /// Get source definition details.
     ///
     /// `GET /public/v1/workspaces/{workspaceId}/definitions/sources/{definitionId}` (operationId `publicGetSourceDefinition`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
+    /// - `definition_id`: `definitionId` in path
     pub async fn public_get_source_definition(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -9122,17 +9413,17 @@ impl Client {
         runtime::Error<PublicGetSourceDefinitionError>,
     > {
         const OP: &str = "publicGetSourceDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/public/v1/workspaces/{}/definitions/sources/{}", runtime::encode_path(&
-                runtime::to_json(OP, workspace_id) ?), runtime::encode_path(&
-                runtime::to_json(OP, definition_id) ?)
+                "/public/v1/workspaces/{}/definitions/sources/{}",
+                runtime::path_param(OP, "workspaceId", & runtime::to_json(OP,
+                workspace_id) ?, "simple", false) ?, runtime::path_param(OP,
+                "definitionId", & runtime::to_json(OP, definition_id) ?, "simple", false)
+                ?
             ),
             query,
             headers,
@@ -9152,6 +9443,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetSourceDefinitionError::Status403,
@@ -9159,6 +9451,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicGetSourceDefinitionError::Status404,
@@ -9175,6 +9468,10 @@ impl Client {
     /// Update source definition details.
     ///
     /// `PUT /public/v1/workspaces/{workspaceId}/definitions/sources/{definitionId}` (operationId `publicUpdateSourceDefinition`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
+    /// - `definition_id`: `definitionId` in path
     pub async fn public_update_source_definition(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -9185,17 +9482,17 @@ impl Client {
         runtime::Error<PublicUpdateSourceDefinitionError>,
     > {
         const OP: &str = "publicUpdateSourceDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PUT,
             path: format!(
-                "/public/v1/workspaces/{}/definitions/sources/{}", runtime::encode_path(&
-                runtime::to_json(OP, workspace_id) ?), runtime::encode_path(&
-                runtime::to_json(OP, definition_id) ?)
+                "/public/v1/workspaces/{}/definitions/sources/{}",
+                runtime::path_param(OP, "workspaceId", & runtime::to_json(OP,
+                workspace_id) ?, "simple", false) ?, runtime::path_param(OP,
+                "definitionId", & runtime::to_json(OP, definition_id) ?, "simple", false)
+                ?
             ),
             query,
             headers,
@@ -9215,6 +9512,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateSourceDefinitionError::Status403,
@@ -9222,6 +9520,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateSourceDefinitionError::Status404,
@@ -9238,6 +9537,10 @@ impl Client {
     /// Delete a source definition.
     ///
     /// `DELETE /public/v1/workspaces/{workspaceId}/definitions/sources/{definitionId}` (operationId `publicDeleteSourceDefinition`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
+    /// - `definition_id`: `definitionId` in path
     pub async fn public_delete_source_definition(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -9247,17 +9550,17 @@ impl Client {
         runtime::Error<PublicDeleteSourceDefinitionError>,
     > {
         const OP: &str = "publicDeleteSourceDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/public/v1/workspaces/{}/definitions/sources/{}", runtime::encode_path(&
-                runtime::to_json(OP, workspace_id) ?), runtime::encode_path(&
-                runtime::to_json(OP, definition_id) ?)
+                "/public/v1/workspaces/{}/definitions/sources/{}",
+                runtime::path_param(OP, "workspaceId", & runtime::to_json(OP,
+                workspace_id) ?, "simple", false) ?, runtime::path_param(OP,
+                "definitionId", & runtime::to_json(OP, definition_id) ?, "simple", false)
+                ?
             ),
             query,
             headers,
@@ -9277,6 +9580,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteSourceDefinitionError::Status403,
@@ -9284,6 +9588,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PublicDeleteSourceDefinitionError::Status404,
@@ -9303,6 +9608,9 @@ impl Client {
     /// In order to determine what the credential configuration needs to be, please see the connector specification of the relevant source/destination.
     ///
     /// `PUT /public/v1/workspaces/{workspaceId}/oauthCredentials` (operationId `createOrUpdateWorkspaceOAuthCredentials`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
     pub async fn create_or_update_workspace_o_auth_credentials(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -9312,16 +9620,14 @@ impl Client {
         runtime::Error<CreateOrUpdateWorkspaceOAuthCredentialsError>,
     > {
         const OP: &str = "createOrUpdateWorkspaceOAuthCredentials";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::PUT,
             path: format!(
-                "/public/v1/workspaces/{}/oauthCredentials", runtime::encode_path(&
-                runtime::to_json(OP, workspace_id) ?)
+                "/public/v1/workspaces/{}/oauthCredentials", runtime::path_param(OP,
+                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -9343,6 +9649,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateOrUpdateWorkspaceOAuthCredentialsError::Status400,
@@ -9350,6 +9657,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateOrUpdateWorkspaceOAuthCredentialsError::Status403,
@@ -9370,6 +9678,11 @@ impl Client {
     /// > 🚧Warning > > Deleting an override that is actively used by existing sources or destinations will cause those connectors to fail on their next sync and require re-authentication.
     ///
     /// `DELETE /public/v1/workspaces/{workspaceId}/oauthCredentials/{actorType}/{name}` (operationId `deleteWorkspaceOAuthCredentials`)
+    ///
+    /// Arguments:
+    /// - `workspace_id`: `workspaceId` in path
+    /// - `actor_type`: `actorType` in path
+    /// - `name`: `name` in path: The name of the source or destination i.e. google-ads
     pub async fn delete_workspace_o_auth_credentials(
         &self,
         workspace_id: &::uuid::Uuid,
@@ -9380,18 +9693,18 @@ impl Client {
         runtime::Error<DeleteWorkspaceOAuthCredentialsError>,
     > {
         const OP: &str = "deleteWorkspaceOAuthCredentials";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::DELETE,
             path: format!(
-                "/public/v1/workspaces/{}/oauthCredentials/{}/{}", runtime::encode_path(&
-                runtime::to_json(OP, workspace_id) ?), runtime::encode_path(&
-                runtime::to_json(OP, actor_type) ?), runtime::encode_path(&
-                runtime::to_json(OP, name) ?)
+                "/public/v1/workspaces/{}/oauthCredentials/{}/{}",
+                runtime::path_param(OP, "workspaceId", & runtime::to_json(OP,
+                workspace_id) ?, "simple", false) ?, runtime::path_param(OP, "actorType",
+                & runtime::to_json(OP, actor_type) ?, "simple", false) ?,
+                runtime::path_param(OP, "name", & runtime::to_json(OP, name) ?, "simple",
+                false) ?
             ),
             query,
             headers,
@@ -9411,6 +9724,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteWorkspaceOAuthCredentialsError::Status400,
@@ -9418,6 +9732,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteWorkspaceOAuthCredentialsError::Status403,
@@ -9442,9 +9757,7 @@ impl Client {
         runtime::Error<GetActorDefinitionVersionDefaultError>,
     > {
         const OP: &str = "getActorDefinitionVersionDefault";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -9470,6 +9783,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetActorDefinitionVersionDefaultError::Status404(
@@ -9496,9 +9810,7 @@ impl Client {
         runtime::Error<GetActorDefinitionVersionForDestinationIdError>,
     > {
         const OP: &str = "getActorDefinitionVersionForDestinationId";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -9526,6 +9838,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetActorDefinitionVersionForDestinationIdError::Status404(
@@ -9552,9 +9865,7 @@ impl Client {
         runtime::Error<GetActorDefinitionVersionForSourceIdError>,
     > {
         const OP: &str = "getActorDefinitionVersionForSourceId";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -9582,6 +9893,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetActorDefinitionVersionForSourceIdError::Status404(
@@ -9608,9 +9920,7 @@ impl Client {
         runtime::Error<ResolveActorDefinitionVersionByTagError>,
     > {
         const OP: &str = "resolveActorDefinitionVersionByTag";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -9636,6 +9946,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ResolveActorDefinitionVersionByTagError::Status404(
@@ -9662,9 +9973,7 @@ impl Client {
         runtime::Error<CreateActorDefinitionError>,
     > {
         const OP: &str = "createActorDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -9688,6 +9997,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateActorDefinitionError::Status422(
@@ -9714,9 +10024,7 @@ impl Client {
         runtime::Error<FinishActorDefinitionUpdateError>,
     > {
         const OP: &str = "finishActorDefinitionUpdate";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -9740,6 +10048,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: FinishActorDefinitionUpdateError::Status404(
@@ -9749,6 +10058,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: FinishActorDefinitionUpdateError::Status422(
@@ -9775,9 +10085,7 @@ impl Client {
         runtime::Error<GetActorDefinitionResultError>,
     > {
         const OP: &str = "getActorDefinitionResult";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -9801,6 +10109,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetActorDefinitionResultError::Status404(
@@ -9827,9 +10136,7 @@ impl Client {
         runtime::Error<UpdateActorDefinitionError>,
     > {
         const OP: &str = "updateActorDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -9853,6 +10160,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateActorDefinitionError::Status404(
@@ -9862,6 +10170,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateActorDefinitionError::Status422(
@@ -9890,9 +10199,7 @@ impl Client {
         runtime::Error<CreateApplicationError>,
     > {
         const OP: &str = "createApplication";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -9916,6 +10223,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateApplicationError::Status422(
@@ -9944,9 +10252,7 @@ impl Client {
         runtime::Error<DeleteApplicationError>,
     > {
         const OP: &str = "deleteApplication";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -9970,6 +10276,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteApplicationError::Status404(
@@ -9979,6 +10286,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteApplicationError::Status422(
@@ -10006,9 +10314,7 @@ impl Client {
         runtime::Error<ListApplicationsError>,
     > {
         const OP: &str = "listApplications";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -10032,6 +10338,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListApplicationsError::Status404(
@@ -10041,6 +10348,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListApplicationsError::Status422(
@@ -10069,9 +10377,7 @@ impl Client {
         runtime::Error<ApplicationTokenRequestError>,
     > {
         const OP: &str = "applicationTokenRequest";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -10095,6 +10401,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ApplicationTokenRequestError::Status422(
@@ -10121,9 +10428,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "createNewAttemptNumber";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -10164,9 +10469,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "failAttempt";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -10207,9 +10510,7 @@ impl Client {
         runtime::Error<GetAttemptCombinedStatsError>,
     > {
         const OP: &str = "getAttemptCombinedStats";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -10233,6 +10534,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetAttemptCombinedStatsError::Status404(
@@ -10259,9 +10561,7 @@ impl Client {
         runtime::Error<GetAttemptForJobError>,
     > {
         const OP: &str = "getAttemptForJob";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -10285,6 +10585,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetAttemptForJobError::Status404(
@@ -10311,9 +10612,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "saveStats";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -10354,9 +10653,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "saveStreamMetadata";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -10400,9 +10697,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "saveSyncConfig";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -10445,9 +10740,7 @@ impl Client {
         runtime::Error<ListAuditLogsError>,
     > {
         const OP: &str = "listAuditLogs";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -10471,6 +10764,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListAuditLogsError::Status400(runtime::decode_json(OP, &raw)?),
@@ -10478,6 +10772,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListAuditLogsError::Status403(runtime::decode_json(OP, &raw)?),
@@ -10485,6 +10780,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListAuditLogsError::Status422(runtime::decode_json(OP, &raw)?),
@@ -10509,9 +10805,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "backfillUsage";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -10555,9 +10849,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "cancelSubscription";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -10601,9 +10893,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getCustomerPortalLink";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -10646,9 +10936,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "disableDelinquentWorkspaces";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -10691,9 +10979,7 @@ impl Client {
         runtime::Error<HandleWebhookError>,
     > {
         const OP: &str = "handleWebhook";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -10720,6 +11006,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: HandleWebhookError::Status400,
@@ -10727,6 +11014,7 @@ impl Client {
             }
             401u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: HandleWebhookError::Status401,
@@ -10751,9 +11039,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "listPastInvoices";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -10797,9 +11083,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getPaymentInformation";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -10843,9 +11127,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getSubscriptionInfo";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -10889,9 +11171,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getOrganizationTrialStatus";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -10935,9 +11215,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "unscheduleCancelSubscription";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -10983,9 +11261,7 @@ impl Client {
         runtime::Error<DiffCatalogsError>,
     > {
         const OP: &str = "diffCatalogs";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -11012,6 +11288,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DiffCatalogsError::Status404(runtime::decode_json(OP, &raw)?),
@@ -11019,6 +11296,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DiffCatalogsError::Status422(runtime::decode_json(OP, &raw)?),
@@ -11043,9 +11321,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "cancelCommand";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -11089,9 +11365,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getCommand";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -11135,9 +11409,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getCheckCommandOutput";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -11181,9 +11453,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getDiscoverCommandOutput";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -11227,9 +11497,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getReplicateCommandOutput";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -11273,9 +11541,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getSpecCommandOutput";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -11321,9 +11587,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "runCheckCommand";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -11367,9 +11631,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "runDiscoverCommand";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -11413,9 +11675,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "runReplicateCommand";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -11461,9 +11721,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "runSpecCommand";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -11507,9 +11765,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getCommandStatus";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -11553,9 +11809,7 @@ impl Client {
         runtime::Error<ApplySchemaChangeForConnectionError>,
     > {
         const OP: &str = "applySchemaChangeForConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -11579,6 +11833,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ApplySchemaChangeForConnectionError::Status404(
@@ -11588,6 +11843,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ApplySchemaChangeForConnectionError::Status422(
@@ -11614,9 +11870,7 @@ impl Client {
         runtime::Error<AutoDisableConnectionError>,
     > {
         const OP: &str = "autoDisableConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -11640,6 +11894,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: AutoDisableConnectionError::Status404(
@@ -11666,9 +11921,7 @@ impl Client {
         runtime::Error<ClearConnectionError>,
     > {
         const OP: &str = "clearConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -11692,6 +11945,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ClearConnectionError::Status404(
@@ -11701,6 +11955,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ClearConnectionError::Status422(
@@ -11727,9 +11982,7 @@ impl Client {
         runtime::Error<ClearConnectionStreamError>,
     > {
         const OP: &str = "clearConnectionStream";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -11753,6 +12006,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ClearConnectionStreamError::Status404(
@@ -11762,6 +12016,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ClearConnectionStreamError::Status422(
@@ -11788,9 +12043,7 @@ impl Client {
         runtime::Error<CreateConnectionError>,
     > {
         const OP: &str = "createConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -11814,6 +12067,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateConnectionError::Status422(
@@ -11840,9 +12094,7 @@ impl Client {
         runtime::Error<DeleteConnectionError>,
     > {
         const OP: &str = "deleteConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -11866,6 +12118,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteConnectionError::Status404(
@@ -11875,6 +12128,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteConnectionError::Status422(
@@ -11901,9 +12155,7 @@ impl Client {
         runtime::Error<BackfillConnectionEventsError>,
     > {
         const OP: &str = "backfillConnectionEvents";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -11927,6 +12179,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: BackfillConnectionEventsError::Status404(
@@ -11936,6 +12189,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: BackfillConnectionEventsError::Status422(
@@ -11962,9 +12216,7 @@ impl Client {
         runtime::Error<GetConnectionEventError>,
     > {
         const OP: &str = "getConnectionEvent";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -11988,6 +12240,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectionEventError::Status404(
@@ -11997,6 +12250,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectionEventError::Status422(
@@ -12023,9 +12277,7 @@ impl Client {
         runtime::Error<ListConnectionEventsError>,
     > {
         const OP: &str = "listConnectionEvents";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -12049,6 +12301,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListConnectionEventsError::Status404(
@@ -12058,6 +12311,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListConnectionEventsError::Status422(
@@ -12084,9 +12338,7 @@ impl Client {
         runtime::Error<ListConnectionEventsForJobError>,
     > {
         const OP: &str = "listConnectionEventsForJob";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -12110,6 +12362,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListConnectionEventsForJobError::Status404(
@@ -12119,6 +12372,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListConnectionEventsForJobError::Status422(
@@ -12145,9 +12399,7 @@ impl Client {
         runtime::Error<ListConnectionEventsMinimalError>,
     > {
         const OP: &str = "listConnectionEventsMinimal";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -12171,6 +12423,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListConnectionEventsMinimalError::Status404(
@@ -12180,6 +12433,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListConnectionEventsMinimalError::Status422(
@@ -12206,9 +12460,7 @@ impl Client {
         runtime::Error<GetConnectionError>,
     > {
         const OP: &str = "getConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -12232,6 +12484,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectionError::Status404(runtime::decode_json(OP, &raw)?),
@@ -12239,6 +12492,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectionError::Status422(runtime::decode_json(OP, &raw)?),
@@ -12263,9 +12517,7 @@ impl Client {
         runtime::Error<GetConnectionForJobError>,
     > {
         const OP: &str = "getConnectionForJob";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -12289,6 +12541,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectionForJobError::Status404(
@@ -12298,6 +12551,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectionForJobError::Status422(
@@ -12324,9 +12578,7 @@ impl Client {
         runtime::Error<GetConnectionContextError>,
     > {
         const OP: &str = "getConnectionContext";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -12350,6 +12602,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectionContextError::Status404(
@@ -12359,6 +12612,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectionContextError::Status422(
@@ -12385,9 +12639,7 @@ impl Client {
         runtime::Error<GetConnectionDataHistoryError>,
     > {
         const OP: &str = "getConnectionDataHistory";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -12411,6 +12663,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectionDataHistoryError::Status404(
@@ -12420,6 +12673,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectionDataHistoryError::Status422(
@@ -12446,9 +12700,7 @@ impl Client {
         runtime::Error<GetConnectionUptimeHistoryError>,
     > {
         const OP: &str = "getConnectionUptimeHistory";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -12472,6 +12724,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectionUptimeHistoryError::Status404(
@@ -12481,6 +12734,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectionUptimeHistoryError::Status422(
@@ -12507,9 +12761,7 @@ impl Client {
         runtime::Error<GetConnectionLastJobPerStreamError>,
     > {
         const OP: &str = "getConnectionLastJobPerStream";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -12533,6 +12785,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectionLastJobPerStreamError::Status404(
@@ -12542,6 +12795,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectionLastJobPerStreamError::Status422(
@@ -12570,9 +12824,7 @@ impl Client {
         runtime::Error<ListConnectionsForWorkspaceError>,
     > {
         const OP: &str = "listConnectionsForWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -12596,6 +12848,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListConnectionsForWorkspaceError::Status404(
@@ -12605,6 +12858,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListConnectionsForWorkspaceError::Status422(
@@ -12633,9 +12887,7 @@ impl Client {
         runtime::Error<ListAllConnectionsForWorkspaceError>,
     > {
         const OP: &str = "listAllConnectionsForWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -12659,6 +12911,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListAllConnectionsForWorkspaceError::Status404(
@@ -12668,6 +12921,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListAllConnectionsForWorkspaceError::Status422(
@@ -12694,9 +12948,7 @@ impl Client {
         runtime::Error<ListConnectionsByActorDefinitionError>,
     > {
         const OP: &str = "listConnectionsByActorDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -12722,6 +12974,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListConnectionsByActorDefinitionError::Status404(
@@ -12731,6 +12984,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListConnectionsByActorDefinitionError::Status422(
@@ -12759,9 +13013,7 @@ impl Client {
         runtime::Error<ListConnectionsForWorkspacesPaginatedError>,
     > {
         const OP: &str = "listConnectionsForWorkspacesPaginated";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -12787,6 +13039,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListConnectionsForWorkspacesPaginatedError::Status404(
@@ -12796,6 +13049,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListConnectionsForWorkspacesPaginatedError::Status422(
@@ -12822,9 +13076,7 @@ impl Client {
         runtime::Error<PostprocessDiscoveredCatalogForConnectionError>,
     > {
         const OP: &str = "postprocessDiscoveredCatalogForConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -12852,6 +13104,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PostprocessDiscoveredCatalogForConnectionError::Status404(
@@ -12861,6 +13114,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PostprocessDiscoveredCatalogForConnectionError::Status422(
@@ -12887,9 +13141,7 @@ impl Client {
         runtime::Error<RefreshConnectionStreamError>,
     > {
         const OP: &str = "refreshConnectionStream";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -12913,6 +13165,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: RefreshConnectionStreamError::Status404(
@@ -12922,6 +13175,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: RefreshConnectionStreamError::Status422(
@@ -12948,9 +13202,7 @@ impl Client {
         runtime::Error<ResetConnectionError>,
     > {
         const OP: &str = "resetConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -12974,6 +13226,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ResetConnectionError::Status404(
@@ -12983,6 +13236,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ResetConnectionError::Status422(
@@ -13009,9 +13263,7 @@ impl Client {
         runtime::Error<ResetConnectionStreamError>,
     > {
         const OP: &str = "resetConnectionStream";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -13035,6 +13287,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ResetConnectionStreamError::Status404(
@@ -13044,6 +13297,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ResetConnectionStreamError::Status422(
@@ -13070,9 +13324,7 @@ impl Client {
         runtime::Error<SearchConnectionsError>,
     > {
         const OP: &str = "searchConnections";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -13096,6 +13348,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: SearchConnectionsError::Status422(
@@ -13122,9 +13375,7 @@ impl Client {
         runtime::Error<GetConnectionStatusesError>,
     > {
         const OP: &str = "getConnectionStatuses";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -13148,6 +13399,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectionStatusesError::Status404(
@@ -13157,6 +13409,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectionStatusesError::Status422(
@@ -13183,9 +13436,7 @@ impl Client {
         runtime::Error<GetConnectionStreamHistoryError>,
     > {
         const OP: &str = "getConnectionStreamHistory";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -13209,6 +13460,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectionStreamHistoryError::Status404(
@@ -13218,6 +13470,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectionStreamHistoryError::Status422(
@@ -13244,9 +13497,7 @@ impl Client {
         runtime::Error<SyncConnectionError>,
     > {
         const OP: &str = "syncConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -13270,6 +13521,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: SyncConnectionError::Status404(
@@ -13279,6 +13531,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: SyncConnectionError::Status422(
@@ -13305,9 +13558,7 @@ impl Client {
         runtime::Error<GetConnectionSyncProgressError>,
     > {
         const OP: &str = "getConnectionSyncProgress";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -13331,6 +13582,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectionSyncProgressError::Status404(
@@ -13340,6 +13592,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectionSyncProgressError::Status422(
@@ -13371,9 +13624,7 @@ impl Client {
         runtime::Error<UpdateConnectionError>,
     > {
         const OP: &str = "updateConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -13397,6 +13648,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateConnectionError::Status422(
@@ -13423,9 +13675,7 @@ impl Client {
         runtime::Error<UpdateConnectionWithReasonError>,
     > {
         const OP: &str = "updateConnectionWithReason";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -13449,6 +13699,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateConnectionWithReasonError::Status422(
@@ -13475,9 +13726,7 @@ impl Client {
         runtime::Error<AssistV1ProcessError>,
     > {
         const OP: &str = "assistV1Process";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -13501,6 +13750,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: AssistV1ProcessError::Status400(
@@ -13510,6 +13760,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: AssistV1ProcessError::Status422(
@@ -13536,9 +13787,7 @@ impl Client {
         runtime::Error<AssistV1WarmError>,
     > {
         const OP: &str = "assistV1Warm";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -13562,6 +13811,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: AssistV1WarmError::Status400(runtime::decode_json(OP, &raw)?),
@@ -13569,6 +13819,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: AssistV1WarmError::Status422(runtime::decode_json(OP, &raw)?),
@@ -13593,9 +13844,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getConnectorBuilderCapabilities";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -13638,9 +13887,7 @@ impl Client {
         runtime::Error<CompleteConnectorBuilderProjectOauthError>,
     > {
         const OP: &str = "completeConnectorBuilderProjectOauth";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -13668,6 +13915,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CompleteConnectorBuilderProjectOauthError::Status404(
@@ -13677,6 +13925,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CompleteConnectorBuilderProjectOauthError::Status422(
@@ -13703,9 +13952,7 @@ impl Client {
         runtime::Error<CheckContributionError>,
     > {
         const OP: &str = "checkContribution";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -13731,6 +13978,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CheckContributionError::Status400(
@@ -13740,6 +13988,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CheckContributionError::Status422(
@@ -13766,9 +14015,7 @@ impl Client {
         runtime::Error<GenerateContributionError>,
     > {
         const OP: &str = "generateContribution";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -13794,6 +14041,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GenerateContributionError::Status400(
@@ -13803,6 +14051,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GenerateContributionError::Status422(
@@ -13829,9 +14078,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "createConnectorBuilderProject";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -13872,9 +14119,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "deleteConnectorBuilderProject";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -13915,9 +14160,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "createForkedConnectorBuilderProject";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -13958,9 +14201,7 @@ impl Client {
         runtime::Error<FullResolveManifestBuilderProjectError>,
     > {
         const OP: &str = "fullResolveManifestBuilderProject";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -13986,6 +14227,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: FullResolveManifestBuilderProjectError::Status400(
@@ -13995,6 +14237,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: FullResolveManifestBuilderProjectError::Status422(
@@ -14021,9 +14264,7 @@ impl Client {
         runtime::Error<GetDeclarativeManifestBaseImageError>,
     > {
         const OP: &str = "getDeclarativeManifestBaseImage";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -14049,6 +14290,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetDeclarativeManifestBaseImageError::Status404(
@@ -14075,9 +14317,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getConnectorBuilderProjectIdForDefinitionId";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -14120,9 +14360,7 @@ impl Client {
         runtime::Error<GetConnectorBuilderProjectOAuthConsentError>,
     > {
         const OP: &str = "getConnectorBuilderProjectOAuthConsent";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -14150,6 +14388,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectorBuilderProjectOAuthConsentError::Status404(
@@ -14159,6 +14398,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectorBuilderProjectOAuthConsentError::Status422(
@@ -14185,9 +14425,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getConnectorBuilderProject";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -14230,9 +14468,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "listConnectorBuilderProjects";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -14273,9 +14509,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "publishConnectorBuilderProject";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -14316,9 +14550,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "readConnectorBuilderProjectStream";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -14361,9 +14593,7 @@ impl Client {
         runtime::Error<ResolveManifestBuilderProjectError>,
     > {
         const OP: &str = "resolveManifestBuilderProject";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -14387,6 +14617,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ResolveManifestBuilderProjectError::Status400(
@@ -14396,6 +14627,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ResolveManifestBuilderProjectError::Status422(
@@ -14422,9 +14654,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "updateConnectorBuilderProject";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -14465,9 +14695,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "updateConnectorBuilderProjectTestingValues";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -14510,9 +14738,7 @@ impl Client {
         runtime::Error<GetConnectorDocumentationError>,
     > {
         const OP: &str = "getConnectorDocumentation";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -14536,6 +14762,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectorDocumentationError::Status404(
@@ -14545,6 +14772,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectorDocumentationError::Status422(
@@ -14571,9 +14799,7 @@ impl Client {
         runtime::Error<FinalizeConnectorRolloutError>,
     > {
         const OP: &str = "finalizeConnectorRollout";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -14600,6 +14826,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: FinalizeConnectorRolloutError::Status404(
@@ -14609,6 +14836,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: FinalizeConnectorRolloutError::Status422(
@@ -14635,9 +14863,7 @@ impl Client {
         runtime::Error<GetConnectorRolloutByIdError>,
     > {
         const OP: &str = "getConnectorRolloutById";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -14664,6 +14890,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectorRolloutByIdError::Status404(
@@ -14673,6 +14900,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectorRolloutByIdError::Status422(
@@ -14699,9 +14927,7 @@ impl Client {
         runtime::Error<GetConnectorRolloutActorSyncInfoError>,
     > {
         const OP: &str = "getConnectorRolloutActorSyncInfo";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -14730,6 +14956,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectorRolloutActorSyncInfoError::Status404(
@@ -14739,6 +14966,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectorRolloutActorSyncInfoError::Status422(
@@ -14765,9 +14993,7 @@ impl Client {
         runtime::Error<GetConnectorRolloutsListError>,
     > {
         const OP: &str = "getConnectorRolloutsList";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -14794,6 +15020,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectorRolloutsListError::Status422(
@@ -14819,9 +15046,7 @@ impl Client {
         runtime::Error<GetConnectorRolloutsListAllError>,
     > {
         const OP: &str = "getConnectorRolloutsListAll";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -14845,6 +15070,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectorRolloutsListAllError::Status422(
@@ -14873,9 +15099,7 @@ impl Client {
         runtime::Error<GetConnectorRolloutsListByActorDefinitionIdError>,
     > {
         const OP: &str = "getConnectorRolloutsListByActorDefinitionId";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -14906,6 +15130,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetConnectorRolloutsListByActorDefinitionIdError::Status422(
@@ -14932,9 +15157,7 @@ impl Client {
         runtime::Error<ManualFinalizeConnectorRolloutError>,
     > {
         const OP: &str = "manualFinalizeConnectorRollout";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -14961,6 +15184,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ManualFinalizeConnectorRolloutError::Status404(
@@ -14970,6 +15194,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ManualFinalizeConnectorRolloutError::Status422(
@@ -14996,9 +15221,7 @@ impl Client {
         runtime::Error<ManualPauseConnectorRolloutError>,
     > {
         const OP: &str = "manualPauseConnectorRollout";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -15025,6 +15248,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ManualPauseConnectorRolloutError::Status404(
@@ -15034,6 +15258,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ManualPauseConnectorRolloutError::Status422(
@@ -15060,9 +15285,7 @@ impl Client {
         runtime::Error<ManualDoConnectorRolloutError>,
     > {
         const OP: &str = "manualDoConnectorRollout";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -15089,6 +15312,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ManualDoConnectorRolloutError::Status404(
@@ -15098,6 +15322,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ManualDoConnectorRolloutError::Status422(
@@ -15124,9 +15349,7 @@ impl Client {
         runtime::Error<ManualStartConnectorRolloutError>,
     > {
         const OP: &str = "manualStartConnectorRollout";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -15153,6 +15376,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ManualStartConnectorRolloutError::Status404(
@@ -15162,6 +15386,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ManualStartConnectorRolloutError::Status422(
@@ -15188,9 +15413,7 @@ impl Client {
         runtime::Error<DoConnectorRolloutError>,
     > {
         const OP: &str = "doConnectorRollout";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -15217,6 +15440,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DoConnectorRolloutError::Status404(
@@ -15226,6 +15450,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DoConnectorRolloutError::Status422(
@@ -15252,9 +15477,7 @@ impl Client {
         runtime::Error<StartConnectorRolloutError>,
     > {
         const OP: &str = "startConnectorRollout";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -15281,6 +15504,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: StartConnectorRolloutError::Status404(
@@ -15290,6 +15514,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: StartConnectorRolloutError::Status422(
@@ -15316,9 +15541,7 @@ impl Client {
         runtime::Error<UpdateConnectorRolloutStateError>,
     > {
         const OP: &str = "updateConnectorRolloutState";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -15345,6 +15568,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateConnectorRolloutStateError::Status404(
@@ -15354,6 +15578,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateConnectorRolloutStateError::Status422(
@@ -15380,9 +15605,7 @@ impl Client {
         runtime::Error<CreateDataplaneGroupError>,
     > {
         const OP: &str = "createDataplaneGroup";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -15406,6 +15629,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateDataplaneGroupError::Status422(
@@ -15432,9 +15656,7 @@ impl Client {
         runtime::Error<DeleteDataplaneGroupError>,
     > {
         const OP: &str = "deleteDataplaneGroup";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -15458,6 +15680,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteDataplaneGroupError::Status422(
@@ -15484,9 +15707,7 @@ impl Client {
         runtime::Error<ListDataplaneGroupsError>,
     > {
         const OP: &str = "listDataplaneGroups";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -15510,6 +15731,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListDataplaneGroupsError::Status422(
@@ -15536,9 +15758,7 @@ impl Client {
         runtime::Error<UpdateDataplaneGroupError>,
     > {
         const OP: &str = "updateDataplaneGroup";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -15562,6 +15782,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateDataplaneGroupError::Status422(
@@ -15588,9 +15809,7 @@ impl Client {
         runtime::Error<CreateDataplaneError>,
     > {
         const OP: &str = "createDataplane";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -15614,6 +15833,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateDataplaneError::Status422(
@@ -15640,9 +15860,7 @@ impl Client {
         runtime::Error<DeleteDataplaneError>,
     > {
         const OP: &str = "deleteDataplane";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -15666,6 +15884,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteDataplaneError::Status422(
@@ -15692,9 +15911,7 @@ impl Client {
         runtime::Error<ListDataplaneHealthError>,
     > {
         const OP: &str = "listDataplaneHealth";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -15718,6 +15935,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListDataplaneHealthError::Status422(
@@ -15745,15 +15963,13 @@ impl Client {
         runtime::Error<HeartbeatDataplaneError>,
     > {
         const OP: &str = "heartbeatDataplane";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.x_airbyte_version {
             headers
                 .push((
                     "X-Airbyte-Version",
-                    runtime::header_value(&runtime::to_json(OP, v)?),
+                    runtime::header_value(&runtime::to_json(OP, v)?, false),
                 ));
         }
         let request = runtime::Request {
@@ -15778,6 +15994,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: HeartbeatDataplaneError::Status422(
@@ -15805,15 +16022,13 @@ impl Client {
         runtime::Error<InitializeDataplaneError>,
     > {
         const OP: &str = "initializeDataplane";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         if let ::std::option::Option::Some(v) = &params.x_airbyte_version {
             headers
                 .push((
                     "X-Airbyte-Version",
-                    runtime::header_value(&runtime::to_json(OP, v)?),
+                    runtime::header_value(&runtime::to_json(OP, v)?, false),
                 ));
         }
         let request = runtime::Request {
@@ -15838,6 +16053,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: InitializeDataplaneError::Status422(
@@ -15864,9 +16080,7 @@ impl Client {
         runtime::Error<ListDataplanesError>,
     > {
         const OP: &str = "listDataplanes";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -15890,6 +16104,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListDataplanesError::Status422(
@@ -15916,9 +16131,7 @@ impl Client {
         runtime::Error<GetDataplaneTokenError>,
     > {
         const OP: &str = "getDataplaneToken";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -15942,6 +16155,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetDataplaneTokenError::Status422(
@@ -15966,12 +16180,14 @@ impl Client {
         runtime::Error<GetDataplaneTokenError>,
     > {
         const OP: &str = "getDataplaneToken";
+        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::POST,
             path: ::std::string::String::from("/v1/dataplanes/token"),
-            query: ::std::vec::Vec::new(),
-            headers: ::std::vec::Vec::new(),
+            query,
+            headers,
             body: runtime::form_body(OP, body)?,
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
@@ -15988,6 +16204,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetDataplaneTokenError::Status422(
@@ -16014,9 +16231,7 @@ impl Client {
         runtime::Error<UpdateDataplaneError>,
     > {
         const OP: &str = "updateDataplane";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -16040,6 +16255,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateDataplaneError::Status422(
@@ -16066,9 +16282,7 @@ impl Client {
         runtime::Error<CreateDeclarativeSourceDefinitionManifestError>,
     > {
         const OP: &str = "createDeclarativeSourceDefinitionManifest";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -16096,6 +16310,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateDeclarativeSourceDefinitionManifestError::Status400,
@@ -16103,6 +16318,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateDeclarativeSourceDefinitionManifestError::Status404(
@@ -16112,6 +16328,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateDeclarativeSourceDefinitionManifestError::Status409,
@@ -16136,9 +16353,7 @@ impl Client {
         runtime::Error<ListDeclarativeManifestsError>,
     > {
         const OP: &str = "listDeclarativeManifests";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -16164,6 +16379,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListDeclarativeManifestsError::Status400,
@@ -16171,6 +16387,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListDeclarativeManifestsError::Status404(
@@ -16197,9 +16414,7 @@ impl Client {
         runtime::Error<UpdateDeclarativeManifestVersionError>,
     > {
         const OP: &str = "updateDeclarativeManifestVersion";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -16225,6 +16440,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateDeclarativeManifestVersionError::Status404(
@@ -16250,9 +16466,7 @@ impl Client {
         runtime::Error<GetDeploymentMetadataError>,
     > {
         const OP: &str = "getDeploymentMetadata";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -16276,6 +16490,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetDeploymentMetadataError::Status404(
@@ -16302,9 +16517,7 @@ impl Client {
         runtime::Error<GetDestinationDefinitionSpecificationError>,
     > {
         const OP: &str = "getDestinationDefinitionSpecification";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -16332,6 +16545,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetDestinationDefinitionSpecificationError::Status404(
@@ -16341,6 +16555,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetDestinationDefinitionSpecificationError::Status422(
@@ -16367,9 +16582,7 @@ impl Client {
         runtime::Error<GetSpecificationForDestinationIdError>,
     > {
         const OP: &str = "getSpecificationForDestinationId";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -16395,6 +16608,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSpecificationForDestinationIdError::Status404(
@@ -16404,6 +16618,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSpecificationForDestinationIdError::Status422(
@@ -16430,9 +16645,7 @@ impl Client {
         runtime::Error<CreateCustomDestinationDefinitionError>,
     > {
         const OP: &str = "createCustomDestinationDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -16461,6 +16674,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateCustomDestinationDefinitionError::Status422(
@@ -16487,9 +16701,7 @@ impl Client {
         runtime::Error<DeleteDestinationDefinitionError>,
     > {
         const OP: &str = "deleteDestinationDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -16513,6 +16725,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteDestinationDefinitionError::Status404(
@@ -16522,6 +16735,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteDestinationDefinitionError::Status422(
@@ -16548,9 +16762,7 @@ impl Client {
         runtime::Error<GetDestinationDefinitionError>,
     > {
         const OP: &str = "getDestinationDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -16574,6 +16786,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetDestinationDefinitionError::Status404(
@@ -16583,6 +16796,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetDestinationDefinitionError::Status422(
@@ -16609,9 +16823,7 @@ impl Client {
         runtime::Error<GetDestinationDefinitionForScopeError>,
     > {
         const OP: &str = "getDestinationDefinitionForScope";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -16637,6 +16849,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetDestinationDefinitionForScopeError::Status404(
@@ -16646,6 +16859,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetDestinationDefinitionForScopeError::Status422(
@@ -16672,9 +16886,7 @@ impl Client {
         runtime::Error<GetDestinationDefinitionForWorkspaceError>,
     > {
         const OP: &str = "getDestinationDefinitionForWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -16702,6 +16914,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetDestinationDefinitionForWorkspaceError::Status404(
@@ -16711,6 +16924,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetDestinationDefinitionForWorkspaceError::Status422(
@@ -16737,9 +16951,7 @@ impl Client {
         runtime::Error<GrantDestinationDefinitionError>,
     > {
         const OP: &str = "grantDestinationDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -16765,6 +16977,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GrantDestinationDefinitionError::Status404(
@@ -16774,6 +16987,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GrantDestinationDefinitionError::Status422(
@@ -16799,9 +17013,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "listDestinationDefinitions";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -16842,9 +17054,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "listEnterpriseDestinationStubsForWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -16890,9 +17100,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "listDestinationDefinitionsForWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -16939,9 +17147,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "listLatestDestinationDefinitions";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -16982,9 +17188,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "listPrivateDestinationDefinitions";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -17030,9 +17234,7 @@ impl Client {
         runtime::Error<RevokeDestinationDefinitionError>,
     > {
         const OP: &str = "revokeDestinationDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -17058,6 +17260,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: RevokeDestinationDefinitionError::Status404(
@@ -17067,6 +17270,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: RevokeDestinationDefinitionError::Status422(
@@ -17093,9 +17297,7 @@ impl Client {
         runtime::Error<UpdateDestinationDefinitionError>,
     > {
         const OP: &str = "updateDestinationDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -17119,6 +17321,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateDestinationDefinitionError::Status404(
@@ -17128,6 +17331,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateDestinationDefinitionError::Status422(
@@ -17154,9 +17358,7 @@ impl Client {
         runtime::Error<CompleteDestinationOAuthError>,
     > {
         const OP: &str = "completeDestinationOAuth";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -17180,6 +17382,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CompleteDestinationOAuthError::Status404(
@@ -17189,6 +17392,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CompleteDestinationOAuthError::Status422(
@@ -17215,9 +17419,7 @@ impl Client {
         runtime::Error<GetDestinationOAuthConsentError>,
     > {
         const OP: &str = "getDestinationOAuthConsent";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -17241,6 +17443,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetDestinationOAuthConsentError::Status404(
@@ -17250,6 +17453,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetDestinationOAuthConsentError::Status422(
@@ -17276,9 +17480,7 @@ impl Client {
         runtime::Error<SetInstancewideDestinationOauthParamsError>,
     > {
         const OP: &str = "setInstancewideDestinationOauthParams";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -17306,6 +17508,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: SetInstancewideDestinationOauthParamsError::Status400(
@@ -17315,6 +17518,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: SetInstancewideDestinationOauthParamsError::Status404(
@@ -17341,9 +17545,7 @@ impl Client {
         runtime::Error<CheckConnectionToDestinationError>,
     > {
         const OP: &str = "checkConnectionToDestination";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -17367,6 +17569,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CheckConnectionToDestinationError::Status404(
@@ -17376,6 +17579,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CheckConnectionToDestinationError::Status422(
@@ -17402,9 +17606,7 @@ impl Client {
         runtime::Error<CheckConnectionToDestinationForUpdateError>,
     > {
         const OP: &str = "checkConnectionToDestinationForUpdate";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -17432,6 +17634,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CheckConnectionToDestinationForUpdateError::Status404(
@@ -17441,6 +17644,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CheckConnectionToDestinationForUpdateError::Status422(
@@ -17467,9 +17671,7 @@ impl Client {
         runtime::Error<CreateDestinationError>,
     > {
         const OP: &str = "createDestination";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -17493,6 +17695,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateDestinationError::Status422(
@@ -17519,9 +17722,7 @@ impl Client {
         runtime::Error<DeleteDestinationError>,
     > {
         const OP: &str = "deleteDestination";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -17545,6 +17746,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteDestinationError::Status404(
@@ -17554,6 +17756,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteDestinationError::Status422(
@@ -17580,9 +17783,7 @@ impl Client {
         runtime::Error<DiscoverCatalogForDestinationError>,
     > {
         const OP: &str = "discoverCatalogForDestination";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -17606,6 +17807,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DiscoverCatalogForDestinationError::Status404(
@@ -17615,6 +17817,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DiscoverCatalogForDestinationError::Status422(
@@ -17641,9 +17844,7 @@ impl Client {
         runtime::Error<GetDestinationError>,
     > {
         const OP: &str = "getDestination";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -17667,6 +17868,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetDestinationError::Status404(
@@ -17676,6 +17878,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetDestinationError::Status422(
@@ -17702,9 +17905,7 @@ impl Client {
         runtime::Error<GetCatalogForConnectionError>,
     > {
         const OP: &str = "getCatalogForConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -17730,6 +17931,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetCatalogForConnectionError::Status404(
@@ -17739,6 +17941,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetCatalogForConnectionError::Status422(
@@ -17765,9 +17968,7 @@ impl Client {
         runtime::Error<ListDestinationsForWorkspaceError>,
     > {
         const OP: &str = "listDestinationsForWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -17791,6 +17992,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListDestinationsForWorkspaceError::Status404(
@@ -17800,6 +18002,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListDestinationsForWorkspaceError::Status422(
@@ -17826,9 +18029,7 @@ impl Client {
         runtime::Error<ListDestinationsForWorkspacesPaginatedError>,
     > {
         const OP: &str = "listDestinationsForWorkspacesPaginated";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -17854,6 +18055,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListDestinationsForWorkspacesPaginatedError::Status404(
@@ -17863,6 +18065,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListDestinationsForWorkspacesPaginatedError::Status422(
@@ -17889,9 +18092,7 @@ impl Client {
         runtime::Error<PartialUpdateDestinationError>,
     > {
         const OP: &str = "partialUpdateDestination";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -17915,6 +18116,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PartialUpdateDestinationError::Status422(
@@ -17941,9 +18143,7 @@ impl Client {
         runtime::Error<SearchDestinationsError>,
     > {
         const OP: &str = "searchDestinations";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -17967,6 +18167,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: SearchDestinationsError::Status422(
@@ -17993,9 +18194,7 @@ impl Client {
         runtime::Error<UpdateDestinationError>,
     > {
         const OP: &str = "updateDestination";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -18019,6 +18218,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateDestinationError::Status422(
@@ -18045,9 +18245,7 @@ impl Client {
         runtime::Error<UpgradeDestinationVersionError>,
     > {
         const OP: &str = "upgradeDestinationVersion";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -18071,6 +18269,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpgradeDestinationVersionError::Status404(
@@ -18097,9 +18296,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "writeDestinationDiscoverCatalogResult";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -18142,9 +18339,7 @@ impl Client {
         runtime::Error<GenerateDiagnosticReportError>,
     > {
         const OP: &str = "generateDiagnosticReport";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -18157,7 +18352,7 @@ impl Client {
                 ::std::option::Option::None => runtime::Body::None,
             },
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
-            accept: "application/json",
+            accept: "application/zip, application/json",
         };
         let raw = self.execute::<GenerateDiagnosticReportError>(request).await?;
         let status = raw.status;
@@ -18171,6 +18366,59 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GenerateDiagnosticReportError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            _ => {
+                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
+                    operation: OP,
+                    response: raw,
+                })
+            }
+        }
+    }
+    /// [`Client::generate_diagnostic_report`] with a successful body left unread, to be read chunk by chunk
+    /// (for large payloads). Other statuses are read whole and decoded as usual.
+    pub async fn generate_diagnostic_report_body_stream(
+        &self,
+        body: ::std::option::Option<&types::DiagnosticReportRequestBody>,
+    ) -> ::std::result::Result<
+        runtime::ResponseValue<runtime::ByteStream>,
+        runtime::Error<GenerateDiagnosticReportError>,
+    > {
+        const OP: &str = "generateDiagnosticReport";
+        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        let request = runtime::Request {
+            operation: OP,
+            method: runtime::Method::POST,
+            path: ::std::string::String::from("/v1/diagnostic_tool/generate_report"),
+            query,
+            headers,
+            body: match body {
+                ::std::option::Option::Some(body) => runtime::json_body(OP, body)?,
+                ::std::option::Option::None => runtime::Body::None,
+            },
+            security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
+            accept: "application/zip, application/json",
+        };
+        let raw = match self
+            .execute_streaming::<GenerateDiagnosticReportError>(request)
+            .await?
+        {
+            runtime::Streamed::Success(value) => return ::std::result::Result::Ok(value),
+            runtime::Streamed::Other(raw) => raw,
+        };
+        let status = raw.status;
+        match status {
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GenerateDiagnosticReportError::Status422(
@@ -18199,9 +18447,7 @@ impl Client {
         runtime::Error<CheckDomainVerificationError>,
     > {
         const OP: &str = "checkDomainVerification";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -18225,6 +18471,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CheckDomainVerificationError::Status404(
@@ -18234,6 +18481,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CheckDomainVerificationError::Status422(
@@ -18260,9 +18508,7 @@ impl Client {
         runtime::Error<CreateDomainVerificationError>,
     > {
         const OP: &str = "createDomainVerification";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -18286,6 +18532,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateDomainVerificationError::Status400(
@@ -18295,6 +18542,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateDomainVerificationError::Status403(
@@ -18321,9 +18569,7 @@ impl Client {
         runtime::Error<DeleteDomainVerificationError>,
     > {
         const OP: &str = "deleteDomainVerification";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -18347,6 +18593,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteDomainVerificationError::Status404(
@@ -18356,6 +18603,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteDomainVerificationError::Status422(
@@ -18382,9 +18630,7 @@ impl Client {
         runtime::Error<ListDomainVerificationsError>,
     > {
         const OP: &str = "listDomainVerifications";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -18408,6 +18654,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListDomainVerificationsError::Status403(
@@ -18435,9 +18682,7 @@ impl Client {
         runtime::Error<ListPendingDomainVerificationsError>,
     > {
         const OP: &str = "listPendingDomainVerifications";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -18461,6 +18706,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListPendingDomainVerificationsError::Status422(
@@ -18487,9 +18733,7 @@ impl Client {
         runtime::Error<ResetDomainVerificationError>,
     > {
         const OP: &str = "resetDomainVerification";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -18513,6 +18757,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ResetDomainVerificationError::Status404(
@@ -18522,6 +18767,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ResetDomainVerificationError::Status422(
@@ -18548,9 +18794,7 @@ impl Client {
         runtime::Error<GetEntitlementsError>,
     > {
         const OP: &str = "getEntitlements";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -18577,6 +18821,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetEntitlementsError::Status404(
@@ -18586,6 +18831,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetEntitlementsError::Status422(
@@ -18612,9 +18858,7 @@ impl Client {
         runtime::Error<CheckEntitlementError>,
     > {
         const OP: &str = "checkEntitlement";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -18641,6 +18885,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CheckEntitlementError::Status404(
@@ -18650,6 +18895,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CheckEntitlementError::Status422(
@@ -18675,9 +18921,7 @@ impl Client {
         runtime::Error<ListAllEntitlementPlansError>,
     > {
         const OP: &str = "listAllEntitlementPlans";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -18701,6 +18945,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListAllEntitlementPlansError::Status404(
@@ -18727,9 +18972,7 @@ impl Client {
         runtime::Error<UpdateOrganizationEntitlementPlanError>,
     > {
         const OP: &str = "updateOrganizationEntitlementPlan";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -18753,6 +18996,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateOrganizationEntitlementPlanError::Status404(
@@ -18762,6 +19006,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateOrganizationEntitlementPlanError::Status422(
@@ -18788,9 +19033,7 @@ impl Client {
         runtime::Error<CreateGroupPermissionError>,
     > {
         const OP: &str = "createGroupPermission";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -18814,6 +19057,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateGroupPermissionError::Status400,
@@ -18821,6 +19065,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateGroupPermissionError::Status403(
@@ -18830,6 +19075,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateGroupPermissionError::Status404(
@@ -18839,6 +19085,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateGroupPermissionError::Status409,
@@ -18846,6 +19093,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateGroupPermissionError::Status422(
@@ -18872,9 +19120,7 @@ impl Client {
         runtime::Error<DeleteGroupPermissionError>,
     > {
         const OP: &str = "deleteGroupPermission";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -18898,6 +19144,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteGroupPermissionError::Status403(
@@ -18907,6 +19154,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteGroupPermissionError::Status404(
@@ -18916,6 +19164,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteGroupPermissionError::Status422(
@@ -18942,9 +19191,7 @@ impl Client {
         runtime::Error<ListGroupPermissionsError>,
     > {
         const OP: &str = "listGroupPermissions";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -18968,6 +19215,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListGroupPermissionsError::Status403(
@@ -18977,6 +19225,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListGroupPermissionsError::Status404(
@@ -18986,6 +19235,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListGroupPermissionsError::Status422(
@@ -19012,9 +19262,7 @@ impl Client {
         runtime::Error<AddGroupMemberError>,
     > {
         const OP: &str = "addGroupMember";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -19038,6 +19286,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: AddGroupMemberError::Status403(
@@ -19047,6 +19296,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: AddGroupMemberError::Status404(
@@ -19056,6 +19306,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: AddGroupMemberError::Status409,
@@ -19063,6 +19314,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: AddGroupMemberError::Status422(
@@ -19089,9 +19341,7 @@ impl Client {
         runtime::Error<CreateGroupError>,
     > {
         const OP: &str = "createGroup";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -19115,6 +19365,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateGroupError::Status400,
@@ -19122,6 +19373,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateGroupError::Status403(runtime::decode_json(OP, &raw)?),
@@ -19129,6 +19381,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateGroupError::Status409,
@@ -19136,6 +19389,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateGroupError::Status422(runtime::decode_json(OP, &raw)?),
@@ -19160,9 +19414,7 @@ impl Client {
         runtime::Error<DeleteGroupError>,
     > {
         const OP: &str = "deleteGroup";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -19186,6 +19438,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteGroupError::Status403(runtime::decode_json(OP, &raw)?),
@@ -19193,6 +19446,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteGroupError::Status404(runtime::decode_json(OP, &raw)?),
@@ -19200,6 +19454,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteGroupError::Status409,
@@ -19207,6 +19462,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteGroupError::Status422(runtime::decode_json(OP, &raw)?),
@@ -19231,9 +19487,7 @@ impl Client {
         runtime::Error<GetGroupError>,
     > {
         const OP: &str = "getGroup";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -19257,6 +19511,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetGroupError::Status403(runtime::decode_json(OP, &raw)?),
@@ -19264,6 +19519,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetGroupError::Status404(runtime::decode_json(OP, &raw)?),
@@ -19271,6 +19527,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetGroupError::Status422(runtime::decode_json(OP, &raw)?),
@@ -19295,9 +19552,7 @@ impl Client {
         runtime::Error<ListGroupsError>,
     > {
         const OP: &str = "listGroups";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -19321,6 +19576,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListGroupsError::Status403(runtime::decode_json(OP, &raw)?),
@@ -19328,6 +19584,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListGroupsError::Status422(runtime::decode_json(OP, &raw)?),
@@ -19352,9 +19609,7 @@ impl Client {
         runtime::Error<ListGroupMembersError>,
     > {
         const OP: &str = "listGroupMembers";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -19378,6 +19633,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListGroupMembersError::Status403(
@@ -19387,6 +19643,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListGroupMembersError::Status404(
@@ -19396,6 +19653,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListGroupMembersError::Status422(
@@ -19422,9 +19680,7 @@ impl Client {
         runtime::Error<RemoveGroupMemberError>,
     > {
         const OP: &str = "removeGroupMember";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -19448,6 +19704,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: RemoveGroupMemberError::Status403(
@@ -19457,6 +19714,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: RemoveGroupMemberError::Status404(
@@ -19466,6 +19724,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: RemoveGroupMemberError::Status409,
@@ -19473,6 +19732,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: RemoveGroupMemberError::Status422(
@@ -19501,9 +19761,7 @@ impl Client {
         runtime::Error<UpdateGroupError>,
     > {
         const OP: &str = "updateGroup";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -19527,6 +19785,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateGroupError::Status400,
@@ -19534,6 +19793,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateGroupError::Status403(runtime::decode_json(OP, &raw)?),
@@ -19541,6 +19801,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateGroupError::Status404(runtime::decode_json(OP, &raw)?),
@@ -19548,6 +19809,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateGroupError::Status409,
@@ -19555,6 +19817,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateGroupError::Status422(runtime::decode_json(OP, &raw)?),
@@ -19578,9 +19841,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getHealthCheck";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -19620,9 +19881,7 @@ impl Client {
         runtime::Error<GetInstanceConfigurationError>,
     > {
         const OP: &str = "getInstanceConfiguration";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -19646,6 +19905,7 @@ impl Client {
             }
             401u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetInstanceConfigurationError::Status401,
@@ -19669,9 +19929,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "licenseInfo";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -19712,9 +19970,7 @@ impl Client {
         runtime::Error<SetupInstanceConfigurationError>,
     > {
         const OP: &str = "setupInstanceConfiguration";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -19741,6 +19997,7 @@ impl Client {
             }
             401u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: SetupInstanceConfigurationError::Status401,
@@ -19765,9 +20022,7 @@ impl Client {
         runtime::Error<CancelJobError>,
     > {
         const OP: &str = "cancelJob";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -19791,6 +20046,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CancelJobError::Status404(runtime::decode_json(OP, &raw)?),
@@ -19798,6 +20054,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CancelJobError::Status422(runtime::decode_json(OP, &raw)?),
@@ -19822,9 +20079,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "cancelQueuedJob";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -19865,9 +20120,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "checkDataWorkerCapacity";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -19908,9 +20161,7 @@ impl Client {
         runtime::Error<CreateJobError>,
     > {
         const OP: &str = "createJob";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -19934,6 +20185,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateJobError::Status404(runtime::decode_json(OP, &raw)?),
@@ -19941,6 +20193,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateJobError::Status422(runtime::decode_json(OP, &raw)?),
@@ -19965,9 +20218,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "deleteStreamResetRecordsForJob";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -20008,9 +20259,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "didPreviousJobSucceed";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -20051,9 +20300,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "evaluateOutlier";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -20094,9 +20341,7 @@ impl Client {
         runtime::Error<ExplainJobError>,
     > {
         const OP: &str = "explainJob";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -20120,6 +20365,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ExplainJobError::Status404(runtime::decode_json(OP, &raw)?),
@@ -20127,6 +20373,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ExplainJobError::Status422(runtime::decode_json(OP, &raw)?),
@@ -20151,9 +20398,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "failNonTerminalJobs";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -20194,9 +20439,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "finalizeJob";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -20237,9 +20480,7 @@ impl Client {
         runtime::Error<GetJobInfoError>,
     > {
         const OP: &str = "getJobInfo";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -20263,6 +20504,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetJobInfoError::Status404(runtime::decode_json(OP, &raw)?),
@@ -20270,6 +20512,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetJobInfoError::Status422(runtime::decode_json(OP, &raw)?),
@@ -20294,9 +20537,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getWebhookConfig";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -20337,9 +20578,7 @@ impl Client {
         runtime::Error<GetJobDebugInfoError>,
     > {
         const OP: &str = "getJobDebugInfo";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -20363,6 +20602,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetJobDebugInfoError::Status404(
@@ -20372,6 +20612,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetJobDebugInfoError::Status422(
@@ -20398,9 +20639,7 @@ impl Client {
         runtime::Error<GetJobInputError>,
     > {
         const OP: &str = "getJobInput";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -20424,6 +20663,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetJobInputError::Status404(runtime::decode_json(OP, &raw)?),
@@ -20448,9 +20688,7 @@ impl Client {
         runtime::Error<GetLastReplicationJobError>,
     > {
         const OP: &str = "getLastReplicationJob";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -20474,6 +20712,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetLastReplicationJobError::Status404(
@@ -20483,6 +20722,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetLastReplicationJobError::Status422(
@@ -20509,9 +20749,7 @@ impl Client {
         runtime::Error<GetLastReplicationJobWithCancelError>,
     > {
         const OP: &str = "getLastReplicationJobWithCancel";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -20537,6 +20775,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetLastReplicationJobWithCancelError::Status404(
@@ -20546,6 +20785,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetLastReplicationJobWithCancelError::Status422(
@@ -20572,9 +20812,7 @@ impl Client {
         runtime::Error<GetJobInfoLightError>,
     > {
         const OP: &str = "getJobInfoLight";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -20598,6 +20836,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetJobInfoLightError::Status404(
@@ -20607,6 +20846,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetJobInfoLightError::Status422(
@@ -20633,9 +20873,7 @@ impl Client {
         runtime::Error<GetJobInfoWithoutLogsError>,
     > {
         const OP: &str = "getJobInfoWithoutLogs";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -20659,6 +20897,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetJobInfoWithoutLogsError::Status404(
@@ -20668,6 +20907,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetJobInfoWithoutLogsError::Status422(
@@ -20694,9 +20934,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "jobFailure";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -20737,9 +20975,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "jobSuccessWithAttemptNumber";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -20782,9 +21018,7 @@ impl Client {
         runtime::Error<ListJobsForError>,
     > {
         const OP: &str = "listJobsFor";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -20808,6 +21042,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListJobsForError::Status404(runtime::decode_json(OP, &raw)?),
@@ -20815,6 +21050,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListJobsForError::Status422(runtime::decode_json(OP, &raw)?),
@@ -20839,9 +21075,7 @@ impl Client {
         runtime::Error<ListJobsForWorkspacesError>,
     > {
         const OP: &str = "listJobsForWorkspaces";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -20865,6 +21099,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListJobsForWorkspacesError::Status404(
@@ -20874,6 +21109,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListJobsForWorkspacesError::Status422(
@@ -20900,9 +21136,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "persistJobCancellation";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -20946,9 +21180,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "reportJobStart";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -20989,9 +21221,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "createOrUpdate";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -21035,9 +21265,7 @@ impl Client {
         runtime::Error<GetError>,
     > {
         const OP: &str = "get";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -21064,6 +21292,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetError::Status404(runtime::decode_json(OP, &raw)?),
@@ -21088,9 +21317,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "setJobQueued";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -21131,9 +21358,7 @@ impl Client {
         runtime::Error<TryNotificationConfigError>,
     > {
         const OP: &str = "tryNotificationConfig";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -21157,6 +21382,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: TryNotificationConfigError::Status404(
@@ -21166,6 +21392,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: TryNotificationConfigError::Status422(
@@ -21192,9 +21419,7 @@ impl Client {
         runtime::Error<TryNotificationWebhookConfigError>,
     > {
         const OP: &str = "tryNotificationWebhookConfig";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -21218,6 +21443,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: TryNotificationWebhookConfigError::Status404(
@@ -21227,6 +21453,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: TryNotificationWebhookConfigError::Status422(
@@ -21252,9 +21479,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getOpenApiSpec";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -21284,6 +21509,36 @@ impl Client {
             }
         }
     }
+    /// [`Client::get_open_api_spec`] with a successful body left unread, to be read chunk by chunk
+    /// (for large payloads). Other statuses are read whole and decoded as usual.
+    pub async fn get_open_api_spec_body_stream(
+        &self,
+    ) -> ::std::result::Result<
+        runtime::ResponseValue<runtime::ByteStream>,
+        runtime::Error<runtime::Never>,
+    > {
+        const OP: &str = "getOpenApiSpec";
+        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+        let request = runtime::Request {
+            operation: OP,
+            method: runtime::Method::GET,
+            path: ::std::string::String::from("/v1/openapi"),
+            query,
+            headers,
+            body: runtime::Body::None,
+            security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
+            accept: "text/plain",
+        };
+        let raw = match self.execute_streaming::<runtime::Never>(request).await? {
+            runtime::Streamed::Success(value) => return ::std::result::Result::Ok(value),
+            runtime::Streamed::Other(raw) => raw,
+        };
+        ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
+            operation: OP,
+            response: raw,
+        })
+    }
     /// Check if an operation to be created is valid
     ///
     /// `POST /v1/operations/check` (operationId `checkOperation`)
@@ -21295,9 +21550,7 @@ impl Client {
         runtime::Error<CheckOperationError>,
     > {
         const OP: &str = "checkOperation";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -21321,6 +21574,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CheckOperationError::Status422(
@@ -21347,9 +21601,7 @@ impl Client {
         runtime::Error<CreateOperationError>,
     > {
         const OP: &str = "createOperation";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -21373,6 +21625,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateOperationError::Status422(
@@ -21399,9 +21652,7 @@ impl Client {
         runtime::Error<DeleteOperationError>,
     > {
         const OP: &str = "deleteOperation";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -21425,6 +21676,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteOperationError::Status404(
@@ -21434,6 +21686,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteOperationError::Status422(
@@ -21460,9 +21713,7 @@ impl Client {
         runtime::Error<GetOperationError>,
     > {
         const OP: &str = "getOperation";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -21486,6 +21737,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetOperationError::Status404(runtime::decode_json(OP, &raw)?),
@@ -21493,6 +21745,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetOperationError::Status422(runtime::decode_json(OP, &raw)?),
@@ -21519,9 +21772,7 @@ impl Client {
         runtime::Error<ListOperationsForConnectionError>,
     > {
         const OP: &str = "listOperationsForConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -21545,6 +21796,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListOperationsForConnectionError::Status404(
@@ -21554,6 +21806,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListOperationsForConnectionError::Status422(
@@ -21580,9 +21833,7 @@ impl Client {
         runtime::Error<UpdateOperationError>,
     > {
         const OP: &str = "updateOperation";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -21606,6 +21857,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateOperationError::Status422(
@@ -21632,9 +21884,7 @@ impl Client {
         runtime::Error<UpdateOrganizationPaymentConfigError>,
     > {
         const OP: &str = "updateOrganizationPaymentConfig";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -21661,6 +21911,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateOrganizationPaymentConfigError::Status404,
@@ -21677,6 +21928,9 @@ impl Client {
     /// Get an organization payment config
     ///
     /// `GET /v1/organization_payment_config/{organizationId}` (operationId `getOrganizationPaymentConfig`)
+    ///
+    /// Arguments:
+    /// - `organization_id`: `organizationId` in path
     pub async fn get_organization_payment_config(
         &self,
         organization_id: &::uuid::Uuid,
@@ -21685,16 +21939,15 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getOrganizationPaymentConfig";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/v1/organization_payment_config/{}", runtime::encode_path(&
-                runtime::to_json(OP, organization_id) ?)
+                "/v1/organization_payment_config/{}", runtime::path_param(OP,
+                "organizationId", & runtime::to_json(OP, organization_id) ?, "simple",
+                false) ?
             ),
             query,
             headers,
@@ -21723,6 +21976,9 @@ impl Client {
     /// End a grace period for an organization
     ///
     /// `POST /v1/organization_payment_config/{organizationId}/end_grace_period` (operationId `endGracePeriod`)
+    ///
+    /// Arguments:
+    /// - `organization_id`: `organizationId` in path
     pub async fn end_grace_period(
         &self,
         organization_id: &::uuid::Uuid,
@@ -21731,16 +21987,15 @@ impl Client {
         runtime::Error<EndGracePeriodError>,
     > {
         const OP: &str = "endGracePeriod";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::POST,
             path: format!(
                 "/v1/organization_payment_config/{}/end_grace_period",
-                runtime::encode_path(& runtime::to_json(OP, organization_id) ?)
+                runtime::path_param(OP, "organizationId", & runtime::to_json(OP,
+                organization_id) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -21760,6 +22015,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: EndGracePeriodError::Status404,
@@ -21767,6 +22023,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: EndGracePeriodError::Status409,
@@ -21791,9 +22048,7 @@ impl Client {
         runtime::Error<SetOrganizationAgenticStatusError>,
     > {
         const OP: &str = "setOrganizationAgenticStatus";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -21820,6 +22075,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: SetOrganizationAgenticStatusError::Status404(
@@ -21846,9 +22102,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "createOrganization";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -21892,9 +22146,7 @@ impl Client {
         runtime::Error<DeleteOrganizationError>,
     > {
         const OP: &str = "deleteOrganization";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -21921,6 +22173,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteOrganizationError::Status404(
@@ -21947,9 +22200,7 @@ impl Client {
         runtime::Error<GetOrganizationError>,
     > {
         const OP: &str = "getOrganization";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -21976,6 +22227,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetOrganizationError::Status404(
@@ -22002,9 +22254,7 @@ impl Client {
         runtime::Error<GetOrganizationDataWorkerUsageError>,
     > {
         const OP: &str = "getOrganizationDataWorkerUsage";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -22031,6 +22281,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetOrganizationDataWorkerUsageError::Status404(
@@ -22057,9 +22308,7 @@ impl Client {
         runtime::Error<GetOrgInfoError>,
     > {
         const OP: &str = "getOrgInfo";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -22083,6 +22332,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetOrgInfoError::Status404(runtime::decode_json(OP, &raw)?),
@@ -22090,6 +22340,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetOrgInfoError::Status422(runtime::decode_json(OP, &raw)?),
@@ -22114,9 +22365,7 @@ impl Client {
         runtime::Error<GetOrganizationUsageError>,
     > {
         const OP: &str = "getOrganizationUsage";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -22143,6 +22392,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetOrganizationUsageError::Status404(
@@ -22169,9 +22419,7 @@ impl Client {
         runtime::Error<ListOrganizationsByUserError>,
     > {
         const OP: &str = "listOrganizationsByUser";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -22198,6 +22446,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListOrganizationsByUserError::Status404(
@@ -22224,9 +22473,7 @@ impl Client {
         runtime::Error<ListOrganizationSummariesError>,
     > {
         const OP: &str = "listOrganizationSummaries";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -22253,6 +22500,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListOrganizationSummariesError::Status404(
@@ -22262,6 +22510,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListOrganizationSummariesError::Status422(
@@ -22288,9 +22537,7 @@ impl Client {
         runtime::Error<UpdateOrganizationError>,
     > {
         const OP: &str = "updateOrganization";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -22317,6 +22564,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateOrganizationError::Status404(
@@ -22343,9 +22591,7 @@ impl Client {
         runtime::Error<CheckPermissionsError>,
     > {
         const OP: &str = "checkPermissions";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -22369,6 +22615,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CheckPermissionsError::Status404(
@@ -22378,6 +22625,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CheckPermissionsError::Status422(
@@ -22404,9 +22652,7 @@ impl Client {
         runtime::Error<CheckPermissionsAcrossMultipleWorkspacesError>,
     > {
         const OP: &str = "checkPermissionsAcrossMultipleWorkspaces";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -22434,6 +22680,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CheckPermissionsAcrossMultipleWorkspacesError::Status404(
@@ -22443,6 +22690,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CheckPermissionsAcrossMultipleWorkspacesError::Status422(
@@ -22469,9 +22717,7 @@ impl Client {
         runtime::Error<CreatePermissionError>,
     > {
         const OP: &str = "createPermission";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -22495,6 +22741,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreatePermissionError::Status422(
@@ -22521,9 +22768,7 @@ impl Client {
         runtime::Error<DeletePermissionError>,
     > {
         const OP: &str = "deletePermission";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -22547,6 +22792,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeletePermissionError::Status403(
@@ -22556,6 +22802,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeletePermissionError::Status404(
@@ -22565,6 +22812,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeletePermissionError::Status422(
@@ -22591,9 +22839,7 @@ impl Client {
         runtime::Error<DeleteUserFromWorkspaceError>,
     > {
         const OP: &str = "deleteUserFromWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -22619,6 +22865,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteUserFromWorkspaceError::Status403(
@@ -22628,6 +22875,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteUserFromWorkspaceError::Status404(
@@ -22637,6 +22885,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteUserFromWorkspaceError::Status422(
@@ -22663,9 +22912,7 @@ impl Client {
         runtime::Error<GetPermissionError>,
     > {
         const OP: &str = "getPermission";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -22689,6 +22936,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetPermissionError::Status404(runtime::decode_json(OP, &raw)?),
@@ -22696,6 +22944,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetPermissionError::Status422(runtime::decode_json(OP, &raw)?),
@@ -22720,9 +22969,7 @@ impl Client {
         runtime::Error<ListPermissionsByUserError>,
     > {
         const OP: &str = "listPermissionsByUser";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -22746,6 +22993,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListPermissionsByUserError::Status422(
@@ -22772,9 +23020,7 @@ impl Client {
         runtime::Error<UpdatePermissionError>,
     > {
         const OP: &str = "updatePermission";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -22798,6 +23044,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdatePermissionError::Status403(
@@ -22807,6 +23054,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdatePermissionError::Status404(
@@ -22816,6 +23064,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdatePermissionError::Status422(
@@ -22842,9 +23091,7 @@ impl Client {
         runtime::Error<CreatePrivateLinkError>,
     > {
         const OP: &str = "createPrivateLink";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -22871,6 +23118,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreatePrivateLinkError::Status404(
@@ -22897,9 +23145,7 @@ impl Client {
         runtime::Error<DeletePrivateLinkError>,
     > {
         const OP: &str = "deletePrivateLink";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -22923,6 +23169,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeletePrivateLinkError::Status404(
@@ -22949,9 +23196,7 @@ impl Client {
         runtime::Error<GetPrivateLinkError>,
     > {
         const OP: &str = "getPrivateLink";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -22975,6 +23220,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetPrivateLinkError::Status404(
@@ -23001,9 +23247,7 @@ impl Client {
         runtime::Error<ListPrivateLinksForWorkspaceError>,
     > {
         const OP: &str = "listPrivateLinksForWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -23030,6 +23274,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListPrivateLinksForWorkspaceError::Status404(
@@ -23056,9 +23301,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "listPrivateLinksByStatus";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -23099,9 +23342,7 @@ impl Client {
         runtime::Error<UpdatePrivateLinkError>,
     > {
         const OP: &str = "updatePrivateLink";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -23125,6 +23366,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdatePrivateLinkError::Status404(
@@ -23134,6 +23376,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdatePrivateLinkError::Status409,
@@ -23158,9 +23401,7 @@ impl Client {
         runtime::Error<ExecuteDestinationCheckConnectionError>,
     > {
         const OP: &str = "executeDestinationCheckConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -23186,6 +23427,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ExecuteDestinationCheckConnectionError::Status422(
@@ -23212,9 +23454,7 @@ impl Client {
         runtime::Error<ExecuteSourceCheckConnectionError>,
     > {
         const OP: &str = "executeSourceCheckConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -23238,6 +23478,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ExecuteSourceCheckConnectionError::Status422(
@@ -23264,9 +23505,7 @@ impl Client {
         runtime::Error<ExecuteSourceDiscoverSchemaError>,
     > {
         const OP: &str = "executeSourceDiscoverSchema";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -23290,6 +23529,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ExecuteSourceDiscoverSchemaError::Status422(
@@ -23316,9 +23556,7 @@ impl Client {
         runtime::Error<DisableScimError>,
     > {
         const OP: &str = "disableScim";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -23342,6 +23580,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DisableScimError::Status403(runtime::decode_json(OP, &raw)?),
@@ -23349,6 +23588,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DisableScimError::Status404(runtime::decode_json(OP, &raw)?),
@@ -23356,6 +23596,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DisableScimError::Status422(runtime::decode_json(OP, &raw)?),
@@ -23382,9 +23623,7 @@ impl Client {
         runtime::Error<EnableScimError>,
     > {
         const OP: &str = "enableScim";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -23408,6 +23647,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: EnableScimError::Status403(runtime::decode_json(OP, &raw)?),
@@ -23415,6 +23655,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: EnableScimError::Status404(runtime::decode_json(OP, &raw)?),
@@ -23422,6 +23663,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: EnableScimError::Status409(runtime::decode_json(OP, &raw)?),
@@ -23429,6 +23671,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: EnableScimError::Status422(runtime::decode_json(OP, &raw)?),
@@ -23453,9 +23696,7 @@ impl Client {
         runtime::Error<GetScimConfigError>,
     > {
         const OP: &str = "getScimConfig";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -23479,6 +23720,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetScimConfigError::Status403(runtime::decode_json(OP, &raw)?),
@@ -23486,6 +23728,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetScimConfigError::Status422(runtime::decode_json(OP, &raw)?),
@@ -23512,9 +23755,7 @@ impl Client {
         runtime::Error<RotateScimTokenError>,
     > {
         const OP: &str = "rotateScimToken";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -23538,6 +23779,7 @@ impl Client {
             }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: RotateScimTokenError::Status403(
@@ -23547,6 +23789,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: RotateScimTokenError::Status404(
@@ -23556,6 +23799,7 @@ impl Client {
             }
             409u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: RotateScimTokenError::Status409(
@@ -23565,6 +23809,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: RotateScimTokenError::Status422(
@@ -23591,9 +23836,7 @@ impl Client {
         runtime::Error<CreateScopedConfigurationError>,
     > {
         const OP: &str = "createScopedConfiguration";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -23620,6 +23863,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateScopedConfigurationError::Status422(
@@ -23646,9 +23890,7 @@ impl Client {
         runtime::Error<DeleteScopedConfigurationError>,
     > {
         const OP: &str = "deleteScopedConfiguration";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -23675,6 +23917,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteScopedConfigurationError::Status422(
@@ -23701,9 +23944,7 @@ impl Client {
         runtime::Error<GetScopedConfigurationByIdError>,
     > {
         const OP: &str = "getScopedConfigurationById";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -23730,6 +23971,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetScopedConfigurationByIdError::Status422(
@@ -23756,9 +23998,7 @@ impl Client {
         runtime::Error<GetScopedConfigurationContextError>,
     > {
         const OP: &str = "getScopedConfigurationContext";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -23785,6 +24025,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetScopedConfigurationContextError::Status422(
@@ -23811,9 +24052,7 @@ impl Client {
         runtime::Error<GetScopedConfigurationsListError>,
     > {
         const OP: &str = "getScopedConfigurationsList";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -23840,6 +24079,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetScopedConfigurationsListError::Status422(
@@ -23866,9 +24106,7 @@ impl Client {
         runtime::Error<UpdateScopedConfigurationError>,
     > {
         const OP: &str = "updateScopedConfiguration";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -23895,6 +24133,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateScopedConfigurationError::Status422(
@@ -23921,9 +24160,7 @@ impl Client {
         runtime::Error<CreateSecretStorageError>,
     > {
         const OP: &str = "createSecretStorage";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -23947,6 +24184,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateSecretStorageError::Status422(
@@ -23973,9 +24211,7 @@ impl Client {
         runtime::Error<DeleteSecretStorageError>,
     > {
         const OP: &str = "deleteSecretStorage";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -23999,6 +24235,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteSecretStorageError::Status404(
@@ -24008,6 +24245,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteSecretStorageError::Status422(
@@ -24034,9 +24272,7 @@ impl Client {
         runtime::Error<GetSecretStorageError>,
     > {
         const OP: &str = "getSecretStorage";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -24060,6 +24296,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSecretStorageError::Status404(
@@ -24069,6 +24306,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSecretStorageError::Status422(
@@ -24095,9 +24333,7 @@ impl Client {
         runtime::Error<ListSecretStorageError>,
     > {
         const OP: &str = "listSecretStorage";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -24121,6 +24357,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListSecretStorageError::Status422(
@@ -24147,9 +24384,7 @@ impl Client {
         runtime::Error<MigrateSecretStorageError>,
     > {
         const OP: &str = "migrateSecretStorage";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -24173,6 +24408,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: MigrateSecretStorageError::Status404(
@@ -24182,6 +24418,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: MigrateSecretStorageError::Status422(
@@ -24208,9 +24445,7 @@ impl Client {
         runtime::Error<CreateOrUpdateSecretsPersistenceConfigError>,
     > {
         const OP: &str = "createOrUpdateSecretsPersistenceConfig";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -24238,6 +24473,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateOrUpdateSecretsPersistenceConfigError::Status422(
@@ -24264,9 +24500,7 @@ impl Client {
         runtime::Error<GetSecretsPersistenceConfigError>,
     > {
         const OP: &str = "getSecretsPersistenceConfig";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -24290,6 +24524,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSecretsPersistenceConfigError::Status422(
@@ -24316,9 +24551,7 @@ impl Client {
         runtime::Error<GetServiceAccountTokenError>,
     > {
         const OP: &str = "getServiceAccountToken";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -24342,6 +24575,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetServiceAccountTokenError::Status422(
@@ -24366,12 +24600,14 @@ impl Client {
         runtime::Error<GetServiceAccountTokenError>,
     > {
         const OP: &str = "getServiceAccountToken";
+        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
+        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::POST,
             path: ::std::string::String::from("/v1/service_accounts/token"),
-            query: ::std::vec::Vec::new(),
-            headers: ::std::vec::Vec::new(),
+            query,
+            headers,
             body: runtime::form_body(OP, body)?,
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
@@ -24388,6 +24624,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetServiceAccountTokenError::Status422(
@@ -24411,9 +24648,7 @@ impl Client {
         body: &types::SignalInput,
     ) -> ::std::result::Result<runtime::ResponseValue<()>, runtime::Error<SignalError>> {
         const OP: &str = "signal";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -24437,6 +24672,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: SignalError::Status422(runtime::decode_json(OP, &raw)?),
@@ -24461,9 +24697,7 @@ impl Client {
         runtime::Error<GetSourceDefinitionSpecificationError>,
     > {
         const OP: &str = "getSourceDefinitionSpecification";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -24489,6 +24723,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSourceDefinitionSpecificationError::Status404(
@@ -24498,6 +24733,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSourceDefinitionSpecificationError::Status422(
@@ -24524,9 +24760,7 @@ impl Client {
         runtime::Error<GetSpecificationForSourceIdError>,
     > {
         const OP: &str = "getSpecificationForSourceId";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -24552,6 +24786,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSpecificationForSourceIdError::Status404(
@@ -24561,6 +24796,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSpecificationForSourceIdError::Status422(
@@ -24587,9 +24823,7 @@ impl Client {
         runtime::Error<CreateCustomSourceDefinitionError>,
     > {
         const OP: &str = "createCustomSourceDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -24616,6 +24850,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateCustomSourceDefinitionError::Status422(
@@ -24642,9 +24877,7 @@ impl Client {
         runtime::Error<DeleteSourceDefinitionError>,
     > {
         const OP: &str = "deleteSourceDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -24668,6 +24901,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteSourceDefinitionError::Status404(
@@ -24677,6 +24911,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteSourceDefinitionError::Status422(
@@ -24703,9 +24938,7 @@ impl Client {
         runtime::Error<GetSourceDefinitionError>,
     > {
         const OP: &str = "getSourceDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -24729,6 +24962,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSourceDefinitionError::Status404(
@@ -24738,6 +24972,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSourceDefinitionError::Status422(
@@ -24764,9 +24999,7 @@ impl Client {
         runtime::Error<GetSourceDefinitionForScopeError>,
     > {
         const OP: &str = "getSourceDefinitionForScope";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -24790,6 +25023,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSourceDefinitionForScopeError::Status404(
@@ -24799,6 +25033,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSourceDefinitionForScopeError::Status422(
@@ -24825,9 +25060,7 @@ impl Client {
         runtime::Error<GetSourceDefinitionForWorkspaceError>,
     > {
         const OP: &str = "getSourceDefinitionForWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -24853,6 +25086,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSourceDefinitionForWorkspaceError::Status404(
@@ -24862,6 +25096,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSourceDefinitionForWorkspaceError::Status422(
@@ -24888,9 +25123,7 @@ impl Client {
         runtime::Error<GrantSourceDefinitionError>,
     > {
         const OP: &str = "grantSourceDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -24914,6 +25147,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GrantSourceDefinitionError::Status404(
@@ -24923,6 +25157,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GrantSourceDefinitionError::Status422(
@@ -24948,9 +25183,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "listSourceDefinitions";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -24990,9 +25223,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "listEnterpriseSourceStubs";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -25035,9 +25266,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "listEnterpriseSourceStubsForWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -25083,9 +25312,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "listSourceDefinitionsForWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -25132,9 +25359,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "listLatestSourceDefinitions";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -25175,9 +25400,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "listPrivateSourceDefinitions";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -25221,9 +25444,7 @@ impl Client {
         runtime::Error<RevokeSourceDefinitionError>,
     > {
         const OP: &str = "revokeSourceDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -25249,6 +25470,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: RevokeSourceDefinitionError::Status404(
@@ -25258,6 +25480,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: RevokeSourceDefinitionError::Status422(
@@ -25284,9 +25507,7 @@ impl Client {
         runtime::Error<UpdateSourceDefinitionError>,
     > {
         const OP: &str = "updateSourceDefinition";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -25313,6 +25534,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateSourceDefinitionError::Status404(
@@ -25322,6 +25544,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateSourceDefinitionError::Status422(
@@ -25348,9 +25571,7 @@ impl Client {
         runtime::Error<CompleteSourceOAuthError>,
     > {
         const OP: &str = "completeSourceOAuth";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -25374,6 +25595,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CompleteSourceOAuthError::Status404(
@@ -25383,6 +25605,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CompleteSourceOAuthError::Status422(
@@ -25409,9 +25632,7 @@ impl Client {
         runtime::Error<GetSourceOAuthConsentError>,
     > {
         const OP: &str = "getSourceOAuthConsent";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -25435,6 +25656,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSourceOAuthConsentError::Status404(
@@ -25444,6 +25666,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSourceOAuthConsentError::Status422(
@@ -25470,9 +25693,7 @@ impl Client {
         runtime::Error<GetEmbeddedSourceOAuthConsentError>,
     > {
         const OP: &str = "getEmbeddedSourceOAuthConsent";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -25498,6 +25719,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetEmbeddedSourceOAuthConsentError::Status404(
@@ -25507,6 +25729,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetEmbeddedSourceOAuthConsentError::Status422(
@@ -25533,9 +25756,7 @@ impl Client {
         runtime::Error<GetSourceOAuthScopesError>,
     > {
         const OP: &str = "getSourceOAuthScopes";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -25559,6 +25780,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSourceOAuthScopesError::Status404(
@@ -25568,6 +25790,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSourceOAuthScopesError::Status422(
@@ -25594,9 +25817,7 @@ impl Client {
         runtime::Error<SetInstancewideSourceOauthParamsError>,
     > {
         const OP: &str = "setInstancewideSourceOauthParams";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -25620,6 +25841,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: SetInstancewideSourceOauthParamsError::Status400(
@@ -25629,6 +25851,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: SetInstancewideSourceOauthParamsError::Status404(
@@ -25655,9 +25878,7 @@ impl Client {
         runtime::Error<RevokeSourceOAuthTokensError>,
     > {
         const OP: &str = "revokeSourceOAuthTokens";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -25681,6 +25902,7 @@ impl Client {
             }
             400u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: RevokeSourceOAuthTokensError::Status400(
@@ -25690,6 +25912,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: RevokeSourceOAuthTokensError::Status404(
@@ -25716,9 +25939,7 @@ impl Client {
         runtime::Error<ApplySchemaChangeForSourceError>,
     > {
         const OP: &str = "applySchemaChangeForSource";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -25742,6 +25963,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ApplySchemaChangeForSourceError::Status404(
@@ -25751,6 +25973,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ApplySchemaChangeForSourceError::Status422(
@@ -25777,9 +26000,7 @@ impl Client {
         runtime::Error<CheckConnectionToSourceError>,
     > {
         const OP: &str = "checkConnectionToSource";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -25803,6 +26024,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CheckConnectionToSourceError::Status404(
@@ -25812,6 +26034,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CheckConnectionToSourceError::Status422(
@@ -25838,9 +26061,7 @@ impl Client {
         runtime::Error<CheckConnectionToSourceForUpdateError>,
     > {
         const OP: &str = "checkConnectionToSourceForUpdate";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -25864,6 +26085,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CheckConnectionToSourceForUpdateError::Status404(
@@ -25873,6 +26095,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CheckConnectionToSourceForUpdateError::Status422(
@@ -25899,9 +26122,7 @@ impl Client {
         runtime::Error<CreateSourceError>,
     > {
         const OP: &str = "createSource";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -25925,6 +26146,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateSourceError::Status422(runtime::decode_json(OP, &raw)?),
@@ -25949,9 +26171,7 @@ impl Client {
         runtime::Error<DeleteSourceError>,
     > {
         const OP: &str = "deleteSource";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -25975,6 +26195,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteSourceError::Status404(runtime::decode_json(OP, &raw)?),
@@ -25982,6 +26203,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteSourceError::Status422(runtime::decode_json(OP, &raw)?),
@@ -26006,9 +26228,7 @@ impl Client {
         runtime::Error<DiscoverSchemaForSourceError>,
     > {
         const OP: &str = "discoverSchemaForSource";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -26032,6 +26252,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DiscoverSchemaForSourceError::Status404(
@@ -26041,6 +26262,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DiscoverSchemaForSourceError::Status422(
@@ -26067,9 +26289,7 @@ impl Client {
         runtime::Error<GetSourceError>,
     > {
         const OP: &str = "getSource";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -26093,6 +26313,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSourceError::Status404(runtime::decode_json(OP, &raw)?),
@@ -26100,6 +26321,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSourceError::Status422(runtime::decode_json(OP, &raw)?),
@@ -26124,9 +26346,7 @@ impl Client {
         runtime::Error<GetSourceWithMetadataError>,
     > {
         const OP: &str = "getSourceWithMetadata";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -26150,6 +26370,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSourceWithMetadataError::Status404(
@@ -26159,6 +26380,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSourceWithMetadataError::Status422(
@@ -26187,9 +26409,7 @@ impl Client {
         runtime::Error<ListSourcesForWorkspaceError>,
     > {
         const OP: &str = "listSourcesForWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -26213,6 +26433,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListSourcesForWorkspaceError::Status404(
@@ -26222,6 +26443,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListSourcesForWorkspaceError::Status422(
@@ -26250,9 +26472,7 @@ impl Client {
         runtime::Error<ListSourcesForWorkspacePaginatedError>,
     > {
         const OP: &str = "listSourcesForWorkspacePaginated";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -26276,6 +26496,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListSourcesForWorkspacePaginatedError::Status404(
@@ -26285,6 +26506,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListSourcesForWorkspacePaginatedError::Status422(
@@ -26311,9 +26533,7 @@ impl Client {
         runtime::Error<GetMostRecentSourceActorCatalogError>,
     > {
         const OP: &str = "getMostRecentSourceActorCatalog";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -26339,6 +26559,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetMostRecentSourceActorCatalogError::Status404(
@@ -26348,6 +26569,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetMostRecentSourceActorCatalogError::Status422(
@@ -26374,9 +26596,7 @@ impl Client {
         runtime::Error<PartialUpdateSourceError>,
     > {
         const OP: &str = "partialUpdateSource";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -26400,6 +26620,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PartialUpdateSourceError::Status404(
@@ -26409,6 +26630,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: PartialUpdateSourceError::Status422(
@@ -26435,9 +26657,7 @@ impl Client {
         runtime::Error<SearchSourcesError>,
     > {
         const OP: &str = "searchSources";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -26461,6 +26681,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: SearchSourcesError::Status422(runtime::decode_json(OP, &raw)?),
@@ -26485,9 +26706,7 @@ impl Client {
         runtime::Error<UpdateSourceError>,
     > {
         const OP: &str = "updateSource";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -26511,6 +26730,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateSourceError::Status404(runtime::decode_json(OP, &raw)?),
@@ -26518,6 +26738,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateSourceError::Status422(runtime::decode_json(OP, &raw)?),
@@ -26542,9 +26763,7 @@ impl Client {
         runtime::Error<UpgradeSourceVersionError>,
     > {
         const OP: &str = "upgradeSourceVersion";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -26568,6 +26787,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpgradeSourceVersionError::Status404(
@@ -26594,9 +26814,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "writeDiscoverCatalogResult";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -26639,9 +26857,7 @@ impl Client {
         runtime::Error<ActivateSsoConfigError>,
     > {
         const OP: &str = "activateSsoConfig";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -26665,6 +26881,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ActivateSsoConfigError::Status422(
@@ -26691,9 +26908,7 @@ impl Client {
         runtime::Error<CreateSsoConfigError>,
     > {
         const OP: &str = "createSsoConfig";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -26717,6 +26932,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateSsoConfigError::Status422(
@@ -26743,9 +26959,7 @@ impl Client {
         runtime::Error<DeleteSsoConfigError>,
     > {
         const OP: &str = "deleteSsoConfig";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -26769,6 +26983,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteSsoConfigError::Status422(
@@ -26795,9 +27010,7 @@ impl Client {
         runtime::Error<GetSsoConfigError>,
     > {
         const OP: &str = "getSsoConfig";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -26821,6 +27034,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetSsoConfigError::Status422(runtime::decode_json(OP, &raw)?),
@@ -26845,9 +27059,7 @@ impl Client {
         runtime::Error<UpdateSsoCredentialsError>,
     > {
         const OP: &str = "updateSsoCredentials";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -26871,6 +27083,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateSsoCredentialsError::Status422(
@@ -26897,9 +27110,7 @@ impl Client {
         runtime::Error<ValidateSsoTokenError>,
     > {
         const OP: &str = "validateSsoToken";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -26923,6 +27134,7 @@ impl Client {
             }
             401u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ValidateSsoTokenError::Status401,
@@ -26930,6 +27142,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ValidateSsoTokenError::Status422(
@@ -26956,9 +27169,7 @@ impl Client {
         runtime::Error<CreateOrUpdateStateError>,
     > {
         const OP: &str = "createOrUpdateState";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -26982,6 +27193,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateOrUpdateStateError::Status404(
@@ -26991,6 +27203,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateOrUpdateStateError::Status422(
@@ -27017,9 +27230,7 @@ impl Client {
         runtime::Error<CreateOrUpdateStateSafeError>,
     > {
         const OP: &str = "createOrUpdateStateSafe";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -27043,6 +27254,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateOrUpdateStateSafeError::Status404(
@@ -27052,6 +27264,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateOrUpdateStateSafeError::Status422(
@@ -27061,6 +27274,7 @@ impl Client {
             }
             423u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateOrUpdateStateSafeError::Status423(
@@ -27087,9 +27301,7 @@ impl Client {
         runtime::Error<GetStateError>,
     > {
         const OP: &str = "getState";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -27113,6 +27325,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetStateError::Status404(runtime::decode_json(OP, &raw)?),
@@ -27120,6 +27333,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetStateError::Status422(runtime::decode_json(OP, &raw)?),
@@ -27144,9 +27358,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "createStreamStatus";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -27190,9 +27402,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getStreamStatusesByRunState";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -27238,9 +27448,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getStreamStatuses";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -27284,9 +27492,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "updateStreamStatus";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -27330,9 +27536,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "createTag";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -27376,9 +27580,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "deleteTag";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -27422,9 +27624,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "listTags";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -27468,9 +27668,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "updateTag";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -27514,9 +27712,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "acceptUserInvitation";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -27552,6 +27748,9 @@ impl Client {
     /// Get a user invitation by its unique code (not primary key ID)
     ///
     /// `GET /v1/user_invitations/by_code/{inviteCode}` (operationId `getUserInvitation`)
+    ///
+    /// Arguments:
+    /// - `invite_code`: `inviteCode` in path: The invite code of the user invitation to get.
     pub async fn get_user_invitation(
         &self,
         invite_code: &str,
@@ -27560,16 +27759,14 @@ impl Client {
         runtime::Error<GetUserInvitationError>,
     > {
         const OP: &str = "getUserInvitation";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
             method: runtime::Method::GET,
             path: format!(
-                "/v1/user_invitations/by_code/{}", runtime::encode_path(&
-                runtime::to_json(OP, invite_code) ?)
+                "/v1/user_invitations/by_code/{}", runtime::path_param(OP, "inviteCode",
+                & runtime::to_json(OP, invite_code) ?, "simple", false) ?
             ),
             query,
             headers,
@@ -27589,6 +27786,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetUserInvitationError::Status404(
@@ -27615,9 +27813,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "cancelUserInvitation";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -27661,9 +27857,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "createUserInvitation";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -27707,9 +27901,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "declineUserInvitation";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -27753,9 +27945,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "listPendingInvitations";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -27799,9 +27989,7 @@ impl Client {
         runtime::Error<DeleteUserError>,
     > {
         const OP: &str = "deleteUser";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -27825,6 +28013,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteUserError::Status404(runtime::decode_json(OP, &raw)?),
@@ -27832,6 +28021,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteUserError::Status422(runtime::decode_json(OP, &raw)?),
@@ -27856,9 +28046,7 @@ impl Client {
         runtime::Error<GetUserError>,
     > {
         const OP: &str = "getUser";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -27882,6 +28070,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetUserError::Status404(runtime::decode_json(OP, &raw)?),
@@ -27889,6 +28078,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetUserError::Status422(runtime::decode_json(OP, &raw)?),
@@ -27913,9 +28103,7 @@ impl Client {
         runtime::Error<GetUserByAuthIdError>,
     > {
         const OP: &str = "getUserByAuthId";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -27939,6 +28127,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetUserByAuthIdError::Status404(
@@ -27948,6 +28137,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetUserByAuthIdError::Status422(
@@ -27974,9 +28164,7 @@ impl Client {
         runtime::Error<GetUserByEmailError>,
     > {
         const OP: &str = "getUserByEmail";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -28000,6 +28188,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetUserByEmailError::Status404(
@@ -28009,6 +28198,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetUserByEmailError::Status422(
@@ -28035,9 +28225,7 @@ impl Client {
         runtime::Error<GetOrCreateUserByAuthIdError>,
     > {
         const OP: &str = "getOrCreateUserByAuthId";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -28061,6 +28249,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetOrCreateUserByAuthIdError::Status404(
@@ -28070,6 +28259,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetOrCreateUserByAuthIdError::Status422(
@@ -28096,9 +28286,7 @@ impl Client {
         runtime::Error<ListAccessInfoByWorkspaceIdError>,
     > {
         const OP: &str = "listAccessInfoByWorkspaceId";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -28124,6 +28312,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListAccessInfoByWorkspaceIdError::Status404(
@@ -28133,6 +28322,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListAccessInfoByWorkspaceIdError::Status422(
@@ -28159,9 +28349,7 @@ impl Client {
         runtime::Error<ListUsersInOrganizationError>,
     > {
         const OP: &str = "listUsersInOrganization";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -28188,6 +28376,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListUsersInOrganizationError::Status404(
@@ -28213,9 +28402,7 @@ impl Client {
         runtime::Error<ListInstanceAdminUsersError>,
     > {
         const OP: &str = "listInstanceAdminUsers";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -28239,6 +28426,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListInstanceAdminUsersError::Status404(
@@ -28265,9 +28453,7 @@ impl Client {
         runtime::Error<UpdateUserError>,
     > {
         const OP: &str = "updateUser";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -28291,6 +28477,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateUserError::Status404(runtime::decode_json(OP, &raw)?),
@@ -28298,6 +28485,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateUserError::Status422(runtime::decode_json(OP, &raw)?),
@@ -28321,9 +28509,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "webBackendCheckUpdates";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -28363,9 +28549,7 @@ impl Client {
         runtime::Error<GetWebappConfigError>,
     > {
         const OP: &str = "getWebappConfig";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -28389,6 +28573,7 @@ impl Client {
             }
             401u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetWebappConfigError::Status401,
@@ -28413,9 +28598,7 @@ impl Client {
         runtime::Error<WebBackendCreateConnectionError>,
     > {
         const OP: &str = "webBackendCreateConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -28439,6 +28622,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: WebBackendCreateConnectionError::Status422(
@@ -28465,9 +28649,7 @@ impl Client {
         runtime::Error<WebBackendGetConnectionError>,
     > {
         const OP: &str = "webBackendGetConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -28491,6 +28673,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: WebBackendGetConnectionError::Status404(
@@ -28500,6 +28683,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: WebBackendGetConnectionError::Status422(
@@ -28526,9 +28710,7 @@ impl Client {
         runtime::Error<WebBackendListConnectionsForWorkspaceError>,
     > {
         const OP: &str = "webBackendListConnectionsForWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -28554,6 +28736,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: WebBackendListConnectionsForWorkspaceError::Status404(
@@ -28563,6 +28746,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: WebBackendListConnectionsForWorkspaceError::Status422(
@@ -28589,9 +28773,7 @@ impl Client {
         runtime::Error<WebBackendGetConnectionStatusCountsError>,
     > {
         const OP: &str = "webBackendGetConnectionStatusCounts";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -28619,6 +28801,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: WebBackendGetConnectionStatusCountsError::Status404(
@@ -28628,6 +28811,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: WebBackendGetConnectionStatusCountsError::Status422(
@@ -28662,9 +28846,7 @@ impl Client {
         runtime::Error<WebBackendUpdateConnectionError>,
     > {
         const OP: &str = "webBackendUpdateConnection";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -28688,6 +28870,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: WebBackendUpdateConnectionError::Status422(
@@ -28716,9 +28899,7 @@ impl Client {
         runtime::Error<WebBackendDescribeCronExpressionError>,
     > {
         const OP: &str = "webBackendDescribeCronExpression";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -28744,6 +28925,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: WebBackendDescribeCronExpressionError::Status422(
@@ -28770,9 +28952,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "webBackendValidateMappers";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -28813,9 +28993,7 @@ impl Client {
         runtime::Error<GetStateTypeError>,
     > {
         const OP: &str = "getStateType";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -28839,6 +29017,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetStateTypeError::Status404(runtime::decode_json(OP, &raw)?),
@@ -28846,6 +29025,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetStateTypeError::Status422(runtime::decode_json(OP, &raw)?),
@@ -28870,9 +29050,7 @@ impl Client {
         runtime::Error<WebBackendGetWorkspaceStateError>,
     > {
         const OP: &str = "webBackendGetWorkspaceState";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -28899,6 +29077,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: WebBackendGetWorkspaceStateError::Status404(
@@ -28908,6 +29087,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: WebBackendGetWorkspaceStateError::Status422(
@@ -28934,9 +29114,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "writeWorkloadOutput";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -28980,9 +29158,7 @@ impl Client {
         runtime::Error<CreateWorkspaceError>,
     > {
         const OP: &str = "createWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -29006,6 +29182,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateWorkspaceError::Status422(
@@ -29032,9 +29209,7 @@ impl Client {
         runtime::Error<CreateWorkspaceIfNotExistError>,
     > {
         const OP: &str = "createWorkspaceIfNotExist";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -29058,6 +29233,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: CreateWorkspaceIfNotExistError::Status422(
@@ -29084,9 +29260,7 @@ impl Client {
         runtime::Error<DeleteWorkspaceError>,
     > {
         const OP: &str = "deleteWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -29110,6 +29284,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteWorkspaceError::Status404(
@@ -29119,6 +29294,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteWorkspaceError::Status422(
@@ -29145,9 +29321,7 @@ impl Client {
         runtime::Error<GetWorkspaceError>,
     > {
         const OP: &str = "getWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -29171,6 +29345,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetWorkspaceError::Status404(runtime::decode_json(OP, &raw)?),
@@ -29178,6 +29353,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetWorkspaceError::Status422(runtime::decode_json(OP, &raw)?),
@@ -29202,9 +29378,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "getAvailableDbtJobsForWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -29245,9 +29419,7 @@ impl Client {
         runtime::Error<GetWorkspaceByConnectionIdError>,
     > {
         const OP: &str = "getWorkspaceByConnectionId";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -29271,6 +29443,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetWorkspaceByConnectionIdError::Status404(
@@ -29280,6 +29453,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetWorkspaceByConnectionIdError::Status422(
@@ -29306,9 +29480,7 @@ impl Client {
         runtime::Error<GetWorkspaceByConnectionIdWithTombstoneError>,
     > {
         const OP: &str = "getWorkspaceByConnectionIdWithTombstone";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -29336,6 +29508,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetWorkspaceByConnectionIdWithTombstoneError::Status404(
@@ -29345,6 +29518,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetWorkspaceByConnectionIdWithTombstoneError::Status422(
@@ -29371,9 +29545,7 @@ impl Client {
         runtime::Error<GetWorkspaceBySlugError>,
     > {
         const OP: &str = "getWorkspaceBySlug";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -29397,6 +29569,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetWorkspaceBySlugError::Status404(
@@ -29406,6 +29579,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetWorkspaceBySlugError::Status422(
@@ -29432,9 +29606,7 @@ impl Client {
         runtime::Error<GetWorkspaceDataWorkerAvailabilityError>,
     > {
         const OP: &str = "getWorkspaceDataWorkerAvailability";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -29465,6 +29637,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetWorkspaceDataWorkerAvailabilityError::Status404(
@@ -29474,6 +29647,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetWorkspaceDataWorkerAvailabilityError::Status422(
@@ -29500,9 +29674,7 @@ impl Client {
         runtime::Error<GetOrganizationInfoError>,
     > {
         const OP: &str = "getOrganizationInfo";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -29526,6 +29698,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetOrganizationInfoError::Status404(
@@ -29535,6 +29708,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetOrganizationInfoError::Status422(
@@ -29561,9 +29735,7 @@ impl Client {
         runtime::Error<GetWorkspaceUsageError>,
     > {
         const OP: &str = "getWorkspaceUsage";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -29590,6 +29762,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetWorkspaceUsageError::Status404(
@@ -29599,6 +29772,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: GetWorkspaceUsageError::Status422(
@@ -29625,9 +29799,7 @@ impl Client {
         runtime::Error<ListWorkspacesInOrganizationError>,
     > {
         const OP: &str = "listWorkspacesInOrganization";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -29654,6 +29826,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListWorkspacesInOrganizationError::Status404(
@@ -29680,9 +29853,7 @@ impl Client {
         runtime::Error<ListWorkspacesByUserError>,
     > {
         const OP: &str = "listWorkspacesByUser";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -29709,6 +29880,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: ListWorkspacesByUserError::Status404(
@@ -29735,9 +29907,7 @@ impl Client {
         runtime::Error<runtime::Never>,
     > {
         const OP: &str = "listWorkspacesPaginated";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -29778,9 +29948,7 @@ impl Client {
         runtime::Error<UpdateWorkspaceFeedbackError>,
     > {
         const OP: &str = "updateWorkspaceFeedback";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -29806,6 +29974,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateWorkspaceFeedbackError::Status404(
@@ -29832,9 +30001,7 @@ impl Client {
         runtime::Error<UpdateWorkspaceError>,
     > {
         const OP: &str = "updateWorkspace";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -29858,6 +30025,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateWorkspaceError::Status404(
@@ -29867,6 +30035,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateWorkspaceError::Status422(
@@ -29893,9 +30062,7 @@ impl Client {
         runtime::Error<UpdateWorkspaceNameError>,
     > {
         const OP: &str = "updateWorkspaceName";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -29919,6 +30086,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateWorkspaceNameError::Status404(
@@ -29928,6 +30096,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateWorkspaceNameError::Status422(
@@ -29954,9 +30123,7 @@ impl Client {
         runtime::Error<UpdateWorkspaceOrganizationError>,
     > {
         const OP: &str = "updateWorkspaceOrganization";
-        #[allow(unused_mut)]
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        #[allow(unused_mut)]
         let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
         let request = runtime::Request {
             operation: OP,
@@ -29980,6 +30147,7 @@ impl Client {
             }
             404u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateWorkspaceOrganizationError::Status404(
@@ -29989,6 +30157,7 @@ impl Client {
             }
             422u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateWorkspaceOrganizationError::Status422(

@@ -28,10 +28,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(host, port)).await?;
-    println!(
-        "mock Airbyte Configuration API server listening on http://{}", listener
-        .local_addr() ?
-    );
+    let banner = "mock Airbyte Configuration API server listening on http://";
+    println!("{banner}{}", listener.local_addr() ?);
     axum::serve(listener, airbyte_config_api_server::mock::router()).await?;
     Ok(())
 }

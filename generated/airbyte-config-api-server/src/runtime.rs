@@ -445,14 +445,12 @@ impl Input {
         name: &'static str,
     ) -> Result<T, Rejection> {
         serde_json::from_value(value)
-            .map_err(|e| {
-                Rejection::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    location,
-                    name,
-                    e.to_string(),
-                )
-            })
+            .map_err(|e| Rejection::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                location,
+                name,
+                e.to_string(),
+            ))
     }
     fn take_param(&mut self, i: usize) -> Option<(Value, &'static ParamDef)> {
         let def = self.op.params.get(i)?;
@@ -692,14 +690,12 @@ fn credentials(
     if let Some(value) = headers.get(header::AUTHORIZATION) {
         let text = value
             .to_str()
-            .map_err(|_| {
-                Rejection::new(
-                    StatusCode::BAD_REQUEST,
-                    "header",
-                    "Authorization",
-                    "not valid text".into(),
-                )
-            })?;
+            .map_err(|_| Rejection::new(
+                StatusCode::BAD_REQUEST,
+                "header",
+                "Authorization",
+                "not valid text".into(),
+            ))?;
         out.authorization = parse_authorization(text);
     }
     for scheme in super::tables::SCHEMES {
@@ -1029,14 +1025,12 @@ async fn read_request_body(
     let value = match media.encoding {
         Encoding::Json => {
             let value: Value = serde_json::from_slice(&bytes)
-                .map_err(|e| {
-                    Rejection::new(
-                        StatusCode::BAD_REQUEST,
-                        "body",
-                        "",
-                        format!("malformed JSON: {e}"),
-                    )
-                })?;
+                .map_err(|e| Rejection::new(
+                    StatusCode::BAD_REQUEST,
+                    "body",
+                    "",
+                    format!("malformed JSON: {e}"),
+                ))?;
             if let Some(ty) = &media.ty {
                 schema::validate(ty, &value)
                     .map_err(|ps| problems(

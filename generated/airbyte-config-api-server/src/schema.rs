@@ -632,9 +632,7 @@ pub(crate) fn conform(ty: &Ty, error: Value) -> Value {
     let fields: &[Field] = match resolve(ty) {
         Ty::Named(id) => {
             match ty_def(id).map(|t| &t.kind) {
-                Some(Kind::Struct { fields, flattened, .. }) if flattened.is_empty() => {
-                    fields
-                }
+                Some(Kind::Struct { fields, flattened: [], .. }) => fields,
                 _ => {
                     return if validate(ty, &error).is_ok() {
                         error
@@ -699,7 +697,8 @@ pub fn check_response(
                 .map_err(|e| format!("malformed JSON: {e}"))?;
             validate(ty, &value)
                 .map_err(|ps| {
-                    ps.iter()
+                    ps
+                        .iter()
                         .map(|p| format!("{}: {}", p.pointer, p.message))
                         .collect::<Vec<_>>()
                         .join("; ")

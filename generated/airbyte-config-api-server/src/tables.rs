@@ -23976,6 +23976,10 @@ pub(crate) static TYPES: &[TypeDef] = &[
 /// The spec's security schemes, in document order.
 pub(crate) static SCHEMES: &[SchemeDef] = &[
     SchemeDef {
+        name: "basicAuth",
+        kind: SchemeKind::Basic,
+    },
+    SchemeDef {
         name: "bearerAuth",
         kind: SchemeKind::Bearer,
     },

@@ -174,7 +174,10 @@ pub(crate) enum SchemeKind {
     Bearer,
     /// Another `Authorization` scheme, by name (lowercase).
     Http(&'static str),
-    ApiKey { location: Location, name: &'static str },
+    ApiKey {
+        location: Location,
+        name: &'static str,
+    },
 }
 
 /// Settings of a router.
@@ -400,7 +403,10 @@ pub(crate) fn json(code: u16, content_type: &'static str, body: serde_json::Resu
     match body {
         Ok(bytes) => bytes_response(code, content_type, bytes),
         Err(e) => {
-            let text = format!("{{\"status\":500,\"error\":\"Internal Server Error\",\"message\":{:?},\"errors\":[]}}", e.to_string());
+            let text = format!(
+                "{{\"status\":500,\"error\":\"Internal Server Error\",\"message\":{:?},\"errors\":[]}}",
+                e.to_string()
+            );
             bytes_response(500, "application/json", text.into_bytes())
         }
     }
@@ -438,10 +444,14 @@ pub(crate) struct Input {
 }
 
 impl Input {
-    fn decode<T: DeserializeOwned>(&self, value: Value, location: &'static str, name: &'static str) -> Result<T, Rejection> {
-        serde_json::from_value(value).map_err(|e| {
-            Rejection::new(StatusCode::UNPROCESSABLE_ENTITY, location, name, e.to_string())
-        })
+    fn decode<T: DeserializeOwned>(
+        &self,
+        value: Value,
+        location: &'static str,
+        name: &'static str,
+    ) -> Result<T, Rejection> {
+        serde_json::from_value(value)
+            .map_err(|e| Rejection::new(StatusCode::UNPROCESSABLE_ENTITY, location, name, e.to_string()))
     }
 
     fn take_param(&mut self, i: usize) -> Option<(Value, &'static ParamDef)> {
@@ -472,7 +482,9 @@ impl Input {
     pub(crate) fn body_json_opt<T: DeserializeOwned>(&mut self) -> Result<Option<T>, Rejection> {
         match self.body.take() {
             Some((_, BodyValue::Json(v))) => self.decode(v, "body", "").map(Some),
-            Some((_, BodyValue::Bytes(b))) => self.decode(Value::String(String::from_utf8_lossy(&b).into_owned()), "body", "").map(Some),
+            Some((_, BodyValue::Bytes(b))) => {
+                self.decode(Value::String(String::from_utf8_lossy(&b).into_owned()), "body", "").map(Some)
+            }
             None => Ok(None),
         }
     }
@@ -657,9 +669,9 @@ fn credentials(
 ) -> Result<Credentials, Rejection> {
     let mut out = Credentials::default();
     if let Some(value) = headers.get(header::AUTHORIZATION) {
-        let text = value.to_str().map_err(|_| {
-            Rejection::new(StatusCode::BAD_REQUEST, "header", "Authorization", "not valid text".into())
-        })?;
+        let text = value
+            .to_str()
+            .map_err(|_| Rejection::new(StatusCode::BAD_REQUEST, "header", "Authorization", "not valid text".into()))?;
         out.authorization = parse_authorization(text);
     }
     for scheme in super::tables::SCHEMES {
@@ -754,11 +766,8 @@ async fn prepare(
     parts: &mut http::request::Parts,
     body: Body,
 ) -> Result<Input, Rejection> {
-    let query: Vec<(String, String)> = parts
-        .uri
-        .query()
-        .map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-        .unwrap_or_default();
+    let query: Vec<(String, String)> =
+        parts.uri.query().map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
     let cookies = cookies(&parts.headers);
     let credentials = credentials(&mut parts.headers, &query, &cookies)?;
     check_security(op, &credentials)?;
@@ -786,16 +795,12 @@ async fn prepare(
         };
         let loc = p.location.as_str();
         // A free-form object in an exploded query: every pair no other parameter claims.
-        let object_query = p.location == Location::Query
-            && p.explode
-            && matches!(schema::resolve(&p.ty), Ty::Map(_) | Ty::Object);
+        let object_query =
+            p.location == Location::Query && p.explode && matches!(schema::resolve(&p.ty), Ty::Map(_) | Ty::Object);
         let value = if object_query {
             let claimed = |k: &str| op.params.iter().any(|q| q.location == Location::Query && q.wire == k);
-            let map: Map<String, Value> = query
-                .iter()
-                .filter(|(k, _)| !claimed(k))
-                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
-                .collect();
+            let map: Map<String, Value> =
+                query.iter().filter(|(k, _)| !claimed(k)).map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
             if map.is_empty() {
                 None
             } else {
@@ -886,11 +891,11 @@ async fn read_request_body(
     let media = &def.media[index];
     let value = match media.encoding {
         Encoding::Json => {
-            let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
-                Rejection::new(StatusCode::BAD_REQUEST, "body", "", format!("malformed JSON: {e}"))
-            })?;
+            let value: Value = serde_json::from_slice(&bytes)
+                .map_err(|e| Rejection::new(StatusCode::BAD_REQUEST, "body", "", format!("malformed JSON: {e}")))?;
             if let Some(ty) = &media.ty {
-                schema::validate(ty, &value).map_err(|ps| problems(StatusCode::UNPROCESSABLE_ENTITY, "body", "", ps))?;
+                schema::validate(ty, &value)
+                    .map_err(|ps| problems(StatusCode::UNPROCESSABLE_ENTITY, "body", "", ps))?;
             }
             BodyValue::Json(value)
         }

@@ -64,11 +64,18 @@ pub struct TypeDef {
 
 #[derive(Debug)]
 pub enum Kind {
-    Struct { fields: &'static [Field], flattened: &'static [Ty], additional: Option<&'static Ty> },
+    Struct {
+        fields: &'static [Field],
+        flattened: &'static [Ty],
+        additional: Option<&'static Ty>,
+    },
     /// A string enum: the values the spec allows.
     Enum(&'static [&'static str]),
     /// `oneOf` with a discriminator property.
-    Tagged { property: &'static str, variants: &'static [Variant] },
+    Tagged {
+        property: &'static str,
+        variants: &'static [Variant],
+    },
     /// `oneOf`/`anyOf` without a discriminator: a value must match one variant.
     Untagged(&'static [Ty]),
     Alias(Ty),
@@ -167,9 +174,9 @@ fn int_range(kind: Int) -> (i128, i128) {
 fn check_format(ty: &Ty, s: &str) -> Result<(), String> {
     match ty {
         Ty::Uuid => uuid::Uuid::try_parse(s).map(|_| ()).map_err(|e| format!("not a UUID ({e})")),
-        Ty::DateTime => chrono::DateTime::parse_from_rfc3339(s)
-            .map(|_| ())
-            .map_err(|e| format!("not an RFC 3339 date-time ({e})")),
+        Ty::DateTime => {
+            chrono::DateTime::parse_from_rfc3339(s).map(|_| ()).map_err(|e| format!("not an RFC 3339 date-time ({e})"))
+        }
         Ty::Date => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
             .map(|_| ())
             .map_err(|e| format!("not a date of the form YYYY-MM-DD ({e})")),
@@ -273,10 +280,7 @@ impl Checker {
                 Value::String(s) => {
                     let shown: Vec<&str> = values.iter().take(24).copied().collect();
                     let more = if values.len() > shown.len() { ", …" } else { "" };
-                    self.report(
-                        pointer,
-                        format!("unknown value {s:?}; expected one of: {}{more}", shown.join(", ")),
-                    );
+                    self.report(pointer, format!("unknown value {s:?}; expected one of: {}{more}", shown.join(", ")));
                 }
                 _ => self.expect(pointer, "a string", value),
             },
@@ -352,7 +356,8 @@ impl Checker {
                         first = sub.problems.into_iter().next();
                     }
                 }
-                let detail = first.map(|p| format!(" (first variant: {}: {})", p.pointer, p.message)).unwrap_or_default();
+                let detail =
+                    first.map(|p| format!(" (first variant: {}: {})", p.pointer, p.message)).unwrap_or_default();
                 self.report(pointer, format!("matches none of the {} allowed shapes{detail}", variants.len()));
             }
         }
@@ -556,7 +561,7 @@ fn sample_named(def: &'static TypeDef, ty: &Ty, fill: Fill, depth: usize) -> Val
 pub(crate) fn conform(ty: &Ty, error: Value) -> Value {
     let fields: &[Field] = match resolve(ty) {
         Ty::Named(id) => match ty_def(id).map(|t| &t.kind) {
-            Some(Kind::Struct { fields, flattened, .. }) if flattened.is_empty() => fields,
+            Some(Kind::Struct { fields, flattened: [], .. }) => fields,
             _ => return if validate(ty, &error).is_ok() { error } else { sample(ty, Fill::Required) },
         },
         Ty::Any | Ty::Object => return error,
@@ -602,9 +607,8 @@ pub fn check_response(operation_id: &str, status: u16, content_type: Option<&str
     match (media.encoding, &media.ty) {
         (super::runtime::Encoding::Json, Some(ty)) => {
             let value: Value = serde_json::from_slice(body).map_err(|e| format!("malformed JSON: {e}"))?;
-            validate(ty, &value).map_err(|ps| {
-                ps.iter().map(|p| format!("{}: {}", p.pointer, p.message)).collect::<Vec<_>>().join("; ")
-            })
+            validate(ty, &value)
+                .map_err(|ps| ps.iter().map(|p| format!("{}: {}", p.pointer, p.message)).collect::<Vec<_>>().join("; "))
         }
         (super::runtime::Encoding::Json, None) => {
             serde_json::from_slice::<Value>(body).map(|_| ()).map_err(|e| format!("malformed JSON: {e}"))

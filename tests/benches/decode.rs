@@ -1,0 +1,80 @@
+//! Decoding a large list response (10,000 connections) through the generated
+//! client's decode path (`runtime::decode_json`, which tracks the JSON path
+//! for error messages), next to plain `serde_json::from_slice` into the same
+//! type and into `serde_json::Value`, all measured in the same run.
+//!
+//! `cargo bench -p tests --bench decode` (`BENCH_RUNS`, default 15).
+
+use std::time::{Duration, Instant};
+
+use airbyte_api_client::runtime::{decode_json, Never, RawResponse};
+use airbyte_api_client::types::ConnectionsResponse;
+use serde_json::json;
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn time(runs: usize, mut f: impl FnMut()) -> Duration {
+    f();
+    median(
+        (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed()
+            })
+            .collect(),
+    )
+}
+
+fn main() {
+    let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(15);
+    let data: Vec<_> = (0..10_000)
+        .map(|i| {
+            json!({
+                "connectionId": format!("00000000-0000-0000-0000-{i:012}"),
+                "name": format!("Postgres → BigQuery #{i}"),
+                "sourceId": "11111111-1111-1111-1111-111111111111",
+                "destinationId": "22222222-2222-2222-2222-222222222222",
+                "workspaceId": "33333333-3333-3333-3333-333333333333",
+                "status": if i % 3 == 0 { "inactive" } else { "active" },
+                "schedule": {"scheduleType": "cron", "cronExpression": "0 0 * * * ?"},
+                "createdAt": 1717969830000i64 + i,
+                "tags": [{"tagId": "44444444-4444-4444-4444-444444444444", "name": "prod", "color": "FF0000", "workspaceId": "33333333-3333-3333-3333-333333333333"}],
+                "configurations": {"streams": [{"name": "users", "syncMode": "incremental_append", "cursorField": ["updated_at"], "primaryKey": [["id"]]}]},
+                "namespaceDefinition": "destination",
+                "nonBreakingSchemaUpdatesBehavior": "ignore",
+            })
+        })
+        .collect();
+    let bytes = serde_json::to_vec(&json!({"data": data, "next": "https://api.airbyte.com/v1/connections?limit=10000&offset=10000"})).unwrap();
+    let raw = RawResponse { status: 200, headers: Default::default(), body: bytes.clone().into() };
+    // Sanity: all three decode the same bytes.
+    let typed: ConnectionsResponse = decode_json::<_, Never>("listConnections", &raw).unwrap();
+    assert_eq!(typed.data.len(), 10_000);
+
+    let client = time(runs, || {
+        let r: ConnectionsResponse = decode_json::<_, Never>("listConnections", &raw).unwrap();
+        std::hint::black_box(r);
+    });
+    let plain = time(runs, || {
+        let r: ConnectionsResponse = serde_json::from_slice(&bytes).unwrap();
+        std::hint::black_box(r);
+    });
+    let value = time(runs, || {
+        let r: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        std::hint::black_box(r);
+    });
+    let mb = bytes.len() as f64 / 1e6;
+    println!("10,000 connections, {mb:.1} MB, median of {runs}");
+    for (name, d) in [("client decode_json", client), ("serde_json typed", plain), ("serde_json Value", value)] {
+        println!(
+            "{name:<20} {:>8.1} ms {:>8.1} MB/s {:>6.2}x of serde_json typed",
+            d.as_secs_f64() * 1e3,
+            mb / d.as_secs_f64(),
+            d.as_secs_f64() / plain.as_secs_f64()
+        );
+    }
+}
