@@ -14,8 +14,18 @@ pub mod surface;
 
 /// Method names the generated client uses for itself; operations get numbered
 /// names instead of these.
-pub const RESERVED_METHOD_NAMES: &[&str] =
-    &["new", "builder", "base_url", "http_client", "with_auth", "with_options", "execute", "execute_streaming", "clone", "default"];
+pub const RESERVED_METHOD_NAMES: &[&str] = &[
+    "new",
+    "builder",
+    "base_url",
+    "http_client",
+    "with_auth",
+    "with_options",
+    "execute",
+    "execute_streaming",
+    "clone",
+    "default",
+];
 pub mod write;
 
 use diag::Diagnostics;

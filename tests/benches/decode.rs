@@ -16,17 +16,21 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-fn time(runs: usize, mut f: impl FnMut()) -> Duration {
-    f();
-    median(
-        (0..runs)
-            .map(|_| {
-                let t = Instant::now();
-                f();
-                t.elapsed()
-            })
-            .collect(),
-    )
+/// Median time of each function, run in rotation so that load from other
+/// processes falls on all of them alike.
+fn time_all(runs: usize, fs: &mut [&mut dyn FnMut()]) -> Vec<Duration> {
+    let mut samples = vec![Vec::with_capacity(runs); fs.len()];
+    for f in fs.iter_mut() {
+        f();
+    }
+    for _ in 0..runs {
+        for (f, s) in fs.iter_mut().zip(&mut samples) {
+            let t = Instant::now();
+            f();
+            s.push(t.elapsed());
+        }
+    }
+    samples.into_iter().map(median).collect()
 }
 
 fn main() {
@@ -49,24 +53,29 @@ fn main() {
             })
         })
         .collect();
-    let bytes = serde_json::to_vec(&json!({"data": data, "next": "https://api.airbyte.com/v1/connections?limit=10000&offset=10000"})).unwrap();
+    let bytes = serde_json::to_vec(
+        &json!({"data": data, "next": "https://api.airbyte.com/v1/connections?limit=10000&offset=10000"}),
+    )
+    .unwrap();
     let raw = RawResponse { status: 200, headers: Default::default(), body: bytes.clone().into() };
     // Sanity: all three decode the same bytes.
     let typed: ConnectionsResponse = decode_json::<_, Never>("listConnections", &raw).unwrap();
     assert_eq!(typed.data.len(), 10_000);
 
-    let client = time(runs, || {
+    let mut client = || {
         let r: ConnectionsResponse = decode_json::<_, Never>("listConnections", &raw).unwrap();
         std::hint::black_box(r);
-    });
-    let plain = time(runs, || {
+    };
+    let mut plain = || {
         let r: ConnectionsResponse = serde_json::from_slice(&bytes).unwrap();
         std::hint::black_box(r);
-    });
-    let value = time(runs, || {
+    };
+    let mut value = || {
         let r: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         std::hint::black_box(r);
-    });
+    };
+    let times = time_all(runs, &mut [&mut client, &mut plain, &mut value]);
+    let (client, plain, value) = (times[0], times[1], times[2]);
     let mb = bytes.len() as f64 / 1e6;
     println!("10,000 connections, {mb:.1} MB, median of {runs}");
     for (name, d) in [("client decode_json", client), ("serde_json typed", plain), ("serde_json Value", value)] {

@@ -648,7 +648,8 @@ fn path_parameters_follow_style_and_explode() {
     assert_eq!(path_param("p", &object, "matrix", true), ";x=1;y=z");
     // Dot segments would be resolved away by URL parsing, sending the request elsewhere.
     for dots in ["..", "."] {
-        let err = api::runtime::path_param::<api::runtime::Never>("getSource", "sourceId", &json!(dots), "simple", false);
+        let err =
+            api::runtime::path_param::<api::runtime::Never>("getSource", "sourceId", &json!(dots), "simple", false);
         assert!(matches!(err, Err(api::Error::Request { operation: "getSource", .. })));
     }
 }

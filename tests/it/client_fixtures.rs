@@ -75,7 +75,8 @@ async fn status_ranges_and_default_decode_into_their_variants() {
         other => panic!("expected 4XX, got {other:?}"),
     }
     server.push(raw_reply(503, vec![("content-type", "text/plain".into())], "down for maintenance"));
-    match client.with_options(kinds::CallOptions { retry: Some(kinds::RetryPolicy::none()), ..Default::default() })
+    match client
+        .with_options(kinds::CallOptions { retry: Some(kinds::RetryPolicy::none()), ..Default::default() })
         .get_item(&1, &labels, "r", Default::default())
         .await
     {
@@ -111,7 +112,10 @@ async fn security_alternatives_pick_what_the_client_has() {
     let seen = server.seen();
     assert_eq!(pairs(seen[0].query.as_deref()), strings(&[("api_key", "qk")]));
     assert!(!seen[0].headers.contains_key("authorization"));
-    assert_eq!(serde_json::from_slice::<serde_json::Value>(&seen[0].body).unwrap(), json!({"id": 1, "tags": ["a", "b"]}));
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&seen[0].body).unwrap(),
+        json!({"id": 1, "tags": ["a", "b"]})
+    );
     assert_eq!(seen[1].query, None);
     assert_eq!(seen[1].headers["authorization"], "Basic dTpw");
     assert_eq!(seen[1].headers["content-type"], "application/x-www-form-urlencoded");

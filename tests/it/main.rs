@@ -4,12 +4,12 @@
 mod behaviour;
 mod client;
 mod client_fixtures;
+mod contract;
 mod diff;
 mod examples;
 mod fixtures;
-mod surface;
-mod snapshots_fixtures;
 mod server;
 mod server_fixtures;
 mod server_spec;
-mod contract;
+mod snapshots_fixtures;
+mod surface;

@@ -60,7 +60,11 @@ fn is_form(media_type: &str) -> bool {
 /// first, so a download asks for its format before the JSON of its errors).
 fn accept_of(op: &Operation) -> String {
     let mut types: Vec<&str> = Vec::new();
-    let ordered = op.responses.iter().filter(|r| r.status.is_success()).chain(op.responses.iter().filter(|r| !r.status.is_success()));
+    let ordered = op
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .chain(op.responses.iter().filter(|r| !r.status.is_success()));
     for m in ordered.flat_map(|r| &r.content) {
         let mt = if is_json(&m.media_type) { "application/json" } else { m.media_type.as_str() };
         if !types.contains(&mt) {
@@ -231,7 +235,9 @@ fn encode_param(p: &Parameter, value: TokenStream) -> TokenStream {
         ParamLocation::Cookie => {
             quote!(headers.push(("cookie", runtime::cookie_value(#wire, &runtime::to_json(OP, #value)?)));)
         }
-        ParamLocation::Path => quote!(runtime::path_param(OP, #wire, &runtime::to_json(OP, #value)?, #style, #explode)?),
+        ParamLocation::Path => {
+            quote!(runtime::path_param(OP, #wire, &runtime::to_json(OP, #value)?, #style, #explode)?)
+        }
     }
 }
 
@@ -366,7 +372,8 @@ fn emit_operation(
         });
         let doc = format!(" Optional parameters of [`Client::{unraw_name}`]; `Default` leaves them all unset.");
         let sensitive = optional.iter().any(|p| p.sensitive);
-        let derive = if sensitive { quote!(Clone, Default, PartialEq) } else { quote!(Debug, Clone, Default, PartialEq) };
+        let derive =
+            if sensitive { quote!(Clone, Default, PartialEq) } else { quote!(Debug, Clone, Default, PartialEq) };
         items.push(quote! {
             #[doc = #doc]
             #[derive(#derive)]
@@ -548,9 +555,8 @@ fn emit_operation(
     let dep = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
     let query_mut = if uses_query { quote!(mut) } else { quote!() };
     let headers_mut = if uses_headers { quote!(mut) } else { quote!() };
-    let result_ty = |ok: &TokenStream| {
-        quote!(::std::result::Result<runtime::ResponseValue<#ok>, runtime::Error<#err_ty>>)
-    };
+    let result_ty =
+        |ok: &TokenStream| quote!(::std::result::Result<runtime::ResponseValue<#ok>, runtime::Error<#err_ty>>);
     // Everything up to `request`, shared by the method and its variants.
     let build = |body_expr: &TokenStream| {
         quote! {
