@@ -275,6 +275,24 @@ async fn a_401_refreshes_the_token_once_and_retries() {
     assert_eq!(server.state.token_calls.load(Ordering::SeqCst), 2);
     let last = server.seen().into_iter().rev().find(|s| s.path.starts_with("/sources/")).unwrap();
     assert_eq!(last.headers["authorization"], "Bearer token-2");
+
+    // Revoked again while 8 calls are in flight: they all get a 401, and share one refresh.
+    *server.state.valid_token.lock().unwrap() = Some("revoked".into());
+    for _ in 0..8 {
+        server.push(reply(200, source(1)));
+    }
+    let results = futures_util::future::join_all((0..8).map(|_| client.get_source(&id, Default::default()))).await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    assert_eq!(server.state.token_calls.load(Ordering::SeqCst), 3);
+
+    // A token endpoint that refuses the credentials is an auth error naming the operation.
+    let refusing = Server::start().await;
+    refusing.push(raw_reply(401, vec![], ""));
+    let client = api::Client::builder().base_url(format!("{}/nowhere", refusing.base)).client_credentials("a", "b");
+    let err = client.build().unwrap().get_source(&id, Default::default()).await.unwrap_err();
+    assert!(matches!(&err, api::Error::Auth { operation: "getSource", .. }), "{err:?}");
+    assert!(err.to_string().contains("401"), "{err}");
+    assert_eq!(refusing.seen()[0].path, "/nowhere/applications/token");
 }
 
 #[tokio::test]

@@ -651,7 +651,8 @@ impl Inner {
         } else {
             format!("{}/{}", self.base_url, token_url.trim_start_matches('/'))
         };
-        let form = [("grant_type", "client_credentials"), ("client_id", id.as_str()), ("client_secret", secret.expose())];
+        let form =
+            [("grant_type", "client_credentials"), ("client_id", id.as_str()), ("client_secret", secret.expose())];
         let body = serde_urlencoded::to_string(form).map_err(|e| auth(e.to_string()))?;
         let resp = self
             .http
@@ -690,7 +691,8 @@ impl Inner {
     ) -> Result<reqwest::Response, Error<Never>> {
         let op = request.operation;
         let url = format!("{}{}", self.base_url, request.path);
-        let mut url = reqwest::Url::parse(&url).map_err(|e| Error::Request { operation: op, message: e.to_string() })?;
+        let mut url =
+            reqwest::Url::parse(&url).map_err(|e| Error::Request { operation: op, message: e.to_string() })?;
         let mut query = request.query.clone();
         let mut auth_headers: Vec<(String, String)> = Vec::new();
         if let Some(alt) = self.pick(request) {
@@ -965,7 +967,10 @@ pub fn cookie_value(name: &str, value: &serde_json::Value) -> String {
 }
 
 /// Any serialisable value as JSON, for the parameter encoders.
-pub fn to_json<T: serde::Serialize + ?Sized, E>(operation: &'static str, value: &T) -> Result<serde_json::Value, Error<E>> {
+pub fn to_json<T: serde::Serialize + ?Sized, E>(
+    operation: &'static str,
+    value: &T,
+) -> Result<serde_json::Value, Error<E>> {
     serde_json::to_value(value).map_err(|e| Error::Request { operation, message: e.to_string() })
 }
 
@@ -1007,7 +1012,10 @@ fn form_scalar(value: &serde_json::Value) -> String {
 ///
 /// Plain `serde_json` first, at full speed; only a body that fails is decoded
 /// again with path tracking (which costs about twice the time) to say where.
-pub fn decode_json<T: serde::de::DeserializeOwned, E>(operation: &'static str, raw: &RawResponse) -> Result<T, Error<E>> {
+pub fn decode_json<T: serde::de::DeserializeOwned, E>(
+    operation: &'static str,
+    raw: &RawResponse,
+) -> Result<T, Error<E>> {
     match serde_json::from_slice(&raw.body) {
         Ok(value) => Ok(value),
         Err(plain) => Err(decode_error::<T, E>(operation, raw, plain)),
