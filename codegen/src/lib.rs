@@ -79,6 +79,30 @@ pub fn load_api(input: &SpecInput) -> Result<(ir::Api, Diagnostics, Vec<Rewrite>
     Ok((api, diags, loaded.rewrites, loaded.overlay_actions))
 }
 
+/// The effective document of a spec: upstream bytes + overlays +
+/// normalisations, as the crates see it (see [`load::effective`]).
+pub fn effective_spec(input: &SpecInput) -> Result<(serde_json::Value, Diagnostics), Error> {
+    let mut diags = Diagnostics::new(input.file.clone());
+    let Some(loaded) = load::load(&input.file, &input.bytes, &input.overlays, &mut diags) else {
+        load::add_lines(&input.bytes, &mut diags);
+        return Err(Error::Spec(diags));
+    };
+    // The IR stage finds defects the loader cannot (required names that are
+    // not properties…): the same findings as `codegen`, so a document that
+    // does not generate is not handed to other tools either.
+    let _ = ir::build::build(&loaded, &mut diags);
+    load::add_lines(&input.bytes, &mut diags);
+    if diags.has_errors() {
+        return Err(Error::Spec(diags));
+    }
+    let provenance = load::effective::Provenance {
+        file: input.file.clone(),
+        sha256: loaded.sha256.clone(),
+        overlays: input.overlays.iter().map(|o| o.file.clone()).collect(),
+    };
+    Ok((load::effective::effective(&loaded, &provenance), diags))
+}
+
 /// The whole pipeline: load → ir → emit, for every crate of the spec.
 pub fn generate(input: &SpecInput) -> Result<Output, Error> {
     let (api, diagnostics, rewrites, overlay_actions) = load_api(input)?;

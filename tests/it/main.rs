@@ -6,6 +6,7 @@ mod client;
 mod client_fixtures;
 mod contract;
 mod diff;
+mod effective;
 mod examples;
 mod fixtures;
 mod server;

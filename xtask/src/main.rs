@@ -20,6 +20,10 @@ commands:
       --check writes nothing and fails when generated/ is stale
   codegen --spec FILE --out DIR [--name STEM] [--overlay FILE]... [--check] [--explain]
       generate crates for any OpenAPI 3.0/3.1 document (crates STEM-types…)
+  spec (--name NAME | --spec FILE [--overlay FILE]...) [--format yaml|json] [--output FILE]
+      write the effective document the crates are generated from (upstream
+      bytes + overlays + normalisations; a 3.1 input is written as 3.0.3):
+      point schemathesis, Prism and other tools at this
   diff --base-rev REV [--spec NAME] [options]
       breaking-change report: each manifest spec as pinned at git revision REV
       (its bytes found by sha256 in specs/, ../shared/specs/ or
@@ -56,6 +60,7 @@ fn run(args: &[String]) -> Result<ExitCode> {
     match args.first().map(String::as_str) {
         Some("codegen") => codegen_cmd(&args[1..]),
         Some("diff") => diff_cmd(&args[1..]),
+        Some("spec") => spec_cmd(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -202,6 +207,74 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
             eprintln!("  {}", display_name(p));
         }
         return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn spec_cmd(args: &[String]) -> Result<ExitCode> {
+    let (mut name, mut spec, mut overlays, mut format, mut output) = (None, None, Vec::new(), None, None);
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |flag: &str| it.next().cloned().with_context(|| format!("{flag} needs a value"));
+        match arg.as_str() {
+            "--name" => name = Some(value("--name")?),
+            "--spec" => spec = Some(PathBuf::from(value("--spec")?)),
+            "--overlay" => overlays.push(PathBuf::from(value("--overlay")?)),
+            "--format" => format = Some(value("--format")?),
+            "--output" => output = Some(PathBuf::from(value("--output")?)),
+            other => bail!("unknown argument `{other}`\n{USAGE}"),
+        }
+    }
+    let input = match (name, spec) {
+        (Some(name), None) => {
+            let root = workspace_root();
+            let manifest = Manifest::load(&root)?;
+            let Some(entry) = manifest.specs.iter().find(|e| e.name == name) else {
+                let known: Vec<&str> = manifest.specs.iter().map(|e| e.name.as_str()).collect();
+                bail!("no spec named `{name}` in specs/manifest.toml (known: {})", known.join(", "));
+            };
+            let mut paths = entry.overlay_paths(&root);
+            paths.extend(overlays);
+            SpecInput {
+                file: entry.file.clone(),
+                bytes: entry.resolve(&root)?.bytes,
+                overlays: read_overlays(&paths)?,
+                crates: CrateNames::from_stem(&entry.name),
+            }
+        }
+        (None, Some(spec)) => SpecInput {
+            file: spec.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+            bytes: std::fs::read(&spec).with_context(|| format!("reading {}", spec.display()))?,
+            overlays: read_overlays(&overlays)?,
+            crates: CrateNames::from_stem("api"),
+        },
+        _ => bail!("give either --name NAME or --spec FILE\n{USAGE}"),
+    };
+    let json = match format.as_deref() {
+        Some("json") => true,
+        Some("yaml") => false,
+        Some(other) => bail!("unknown format `{other}`: use yaml or json"),
+        None => output.as_ref().and_then(|p| p.extension()).is_some_and(|e| e == "json"),
+    };
+    let doc = match codegen::effective_spec(&input) {
+        Ok((doc, _)) => doc,
+        Err(codegen::Error::Spec(diags)) => {
+            eprint!("{diags}");
+            eprintln!("error: {} has {} error(s); no effective document", input.file, diags.errors().count());
+            return Ok(ExitCode::from(3));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let text = if json { codegen::load::effective::to_json(&doc) } else { codegen::load::effective::to_yaml(&doc)? };
+    match output {
+        Some(p) => {
+            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            }
+            std::fs::write(&p, text).with_context(|| format!("writing {}", p.display()))?;
+            eprintln!("{}: effective document written to {}", input.file, p.display());
+        }
+        None => print!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -4,6 +4,7 @@
 //! This is the only stage that sees the raw document. Everything it finds wrong
 //! goes into [`Diagnostics`] with a JSON pointer; it never panics on input.
 
+pub mod effective;
 pub mod locate;
 pub mod normalize;
 pub mod overlay;
