@@ -25,6 +25,9 @@ pub const RESERVED_METHOD_NAMES: &[&str] = &[
     "execute_streaming",
     "clone",
     "default",
+    // Module names beside the per-operation modules of the server crate.
+    "runtime",
+    "types",
 ];
 pub mod write;
 
@@ -62,6 +65,9 @@ pub enum Error {
     Spec(Diagnostics),
     #[error(transparent)]
     Emit(#[from] emit::EmitError),
+    /// The crate names asked for are not valid crate names.
+    #[error("{0}")]
+    CrateNames(String),
 }
 
 /// Load a document and build its IR, without emitting code.
@@ -81,6 +87,7 @@ pub fn load_api(input: &SpecInput) -> Result<(ir::Api, Diagnostics, Vec<Rewrite>
 
 /// The whole pipeline: load → ir → emit, for every crate of the spec.
 pub fn generate(input: &SpecInput) -> Result<Output, Error> {
+    input.crates.check().map_err(Error::CrateNames)?;
     let (api, diagnostics, rewrites, overlay_actions) = load_api(input)?;
     let mut files = Vec::new();
     for f in emit::types::emit(&api, &input.crates)? {

@@ -112,20 +112,23 @@ fn display_name(p: &Path) -> String {
     p.strip_prefix(&root).unwrap_or(p).display().to_string()
 }
 
+/// Crate names for a spec given by path: from `--name` (which must be a
+/// valid crate name), else derived from the file name, whatever it holds.
+fn spec_crates(spec: &Path, name: Option<&str>) -> Result<CrateNames> {
+    match name {
+        Some(n) => CrateNames::from_name(n).map_err(|e| anyhow::anyhow!("--name: {e}")),
+        None => Ok(CrateNames::from_stem(&spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default())),
+    }
+}
+
 fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
     let a = parse_codegen(args)?;
     let mut jobs: Vec<(SpecInput, PathBuf)> = Vec::new();
     if let (Some(spec), Some(out)) = (&a.spec, &a.out) {
         let bytes = std::fs::read(spec).with_context(|| format!("reading {}", spec.display()))?;
-        let stem = match &a.name {
-            Some(n) => n.clone(),
-            None => spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "api".into()),
-        };
+        let crates = spec_crates(spec, a.name.as_deref())?;
         let file = spec.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        jobs.push((
-            SpecInput { file, bytes, overlays: read_overlays(&a.overlays)?, crates: CrateNames::from_stem(&stem) },
-            out.clone(),
-        ));
+        jobs.push((SpecInput { file, bytes, overlays: read_overlays(&a.overlays)?, crates }, out.clone()));
     } else {
         let root = workspace_root();
         let manifest = Manifest::load(&root)?;

@@ -714,8 +714,8 @@ fn tables_rs(api: &Api) -> TokenStream {
 }
 
 fn lib_rs(api: &Api, names: &CrateNames) -> TokenStream {
-    let types_crate = ident(&names.types.replace('-', "_"));
-    let me = names.server.replace('-', "_");
+    let types_crate = ident(&naming::crate_ident(&names.types));
+    let me = naming::crate_ident(&names.server);
     let title = &api.title;
     let doc = format!(
         "A server for {title} (version {}), generated from `{}`: an axum 0.8 router over the\n\
@@ -810,7 +810,7 @@ fn manifest(api: &Api, names: &CrateNames) -> String {
 }
 
 fn mock_example(api: &Api, names: &CrateNames) -> Result<String, EmitError> {
-    let me = names.server.replace('-', "_");
+    let me = naming::crate_ident(&names.server);
     // The title is spec text: one line in the doc comment, an escaped
     // literal in code (a `"`, `{` or newline in it must not change the code).
     let title = api.title.split_whitespace().collect::<Vec<_>>().join(" ");
