@@ -20,6 +20,9 @@ commands:
       --check writes nothing and fails when generated/ is stale
   codegen --spec FILE --out DIR [--name STEM] [--overlay FILE]... [--check] [--explain]
       generate crates for any OpenAPI 3.0/3.1 document (crates STEM-types…)
+  try --spec FILE [--name STEM] [--overlay FILE]... [--keep DIR] [--explain]
+      generate the crates into a temporary workspace and `cargo check` each
+      (warnings denied), one line per crate; exit 0 when all compile
   diff --base-rev REV [--spec NAME] [options]
       breaking-change report: each manifest spec as pinned at git revision REV
       (its bytes found by sha256 in specs/, ../shared/specs/ or
@@ -56,6 +59,7 @@ fn run(args: &[String]) -> Result<ExitCode> {
     match args.first().map(String::as_str) {
         Some("codegen") => codegen_cmd(&args[1..]),
         Some("diff") => diff_cmd(&args[1..]),
+        Some("try") => try_cmd(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -207,6 +211,101 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `cargo xtask try`: does this spec work? Generate, then `cargo check` each
+/// crate in a scratch workspace (dependencies built once, in
+/// `target/xtask-try`, and shared by later runs).
+fn try_cmd(args: &[String]) -> Result<ExitCode> {
+    let (mut spec, mut name, mut keep, mut overlays, mut explain) = (None, None, None, Vec::new(), false);
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |flag: &str| it.next().cloned().with_context(|| format!("{flag} needs a value"));
+        match arg.as_str() {
+            "--spec" => spec = Some(PathBuf::from(value("--spec")?)),
+            "--name" => name = Some(value("--name")?),
+            "--keep" => keep = Some(PathBuf::from(value("--keep")?)),
+            "--overlay" => overlays.push(PathBuf::from(value("--overlay")?)),
+            "--explain" => explain = true,
+            other => bail!("unknown argument `{other}`\n{USAGE}"),
+        }
+    }
+    let spec = spec.with_context(|| format!("try needs --spec FILE\n{USAGE}"))?;
+    let bytes = std::fs::read(&spec).with_context(|| format!("reading {}", spec.display()))?;
+    let crates = spec_crates(&spec, name.as_deref())?;
+    let file = spec.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let input = SpecInput { file: file.clone(), bytes, overlays: read_overlays(&overlays)?, crates: crates.clone() };
+    let started = std::time::Instant::now();
+    let output = match codegen::generate(&input) {
+        Ok(o) => o,
+        Err(codegen::Error::Spec(diags)) => {
+            eprint!("{diags}");
+            println!("{file}: generate FAILED ({} error(s)); nothing to check", diags.errors().count());
+            return Ok(ExitCode::from(3));
+        }
+        Err(e) => {
+            println!("{file}: generate FAILED: {e}");
+            return Ok(ExitCode::from(3));
+        }
+    };
+    if explain {
+        eprint!("{}", output.diagnostics);
+    }
+    let warnings = output.diagnostics.iter().filter(|d| d.level == codegen::diag::Level::Warning).count();
+    println!(
+        "{file}: generate ok ({} types, {} operations, {warnings} warnings{}, {:.1}s)",
+        output.api.types.len(),
+        output.api.operations.len(),
+        if warnings > 0 && !explain { "; --explain lists them" } else { "" },
+        started.elapsed().as_secs_f64()
+    );
+    let scratch = match &keep {
+        Some(dir) => dir.clone(),
+        None => std::env::temp_dir().join(format!("xtask-try-{}-{}", crates.types, std::process::id())),
+    };
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch).with_context(|| format!("creating {}", scratch.display()))?;
+    codegen::write::write_files(&scratch, &output.files, false)
+        .with_context(|| format!("writing into {}", scratch.display()))?;
+    let members = [&crates.types, &crates.client, &crates.server];
+    std::fs::write(scratch.join("Cargo.toml"), codegen::write::scratch_workspace(&members))?;
+    // The project's lock file pins the versions its own build already compiled.
+    let root = workspace_root();
+    let _ = std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock"));
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+        .join("xtask-try");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut all_ok = true;
+    for krate in members {
+        let started = std::time::Instant::now();
+        let out = std::process::Command::new(&cargo)
+            .current_dir(&scratch)
+            .env("CARGO_TARGET_DIR", &target)
+            .env("RUSTFLAGS", "-D warnings")
+            .args(["check", "--quiet", "--message-format", "short", "-p", krate])
+            .output()
+            .context("running cargo check")?;
+        let secs = started.elapsed().as_secs_f64();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if out.status.success() {
+            println!("{krate}: compile ok ({secs:.1}s)");
+        } else {
+            all_ok = false;
+            let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error")).collect();
+            let first = errors.first().map(|l| l.trim()).unwrap_or("cargo check failed");
+            println!("{krate}: compile FAILED ({} error line(s); first: {first}) ({secs:.1}s)", errors.len());
+            let log = scratch.join(format!("{krate}.check.log"));
+            let _ = std::fs::write(&log, stderr.as_bytes());
+        }
+    }
+    if keep.is_none() && all_ok {
+        let _ = std::fs::remove_dir_all(&scratch);
+    } else {
+        eprintln!("workspace kept in {} (cargo check logs beside the crates)", scratch.display());
+    }
+    Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
 #[derive(Default)]

@@ -768,8 +768,10 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
         types = names.types,
     );
     let crate_doc = inner_doc_lines(&crate_doc);
+    let limit = super::types::recursion_limit_attr(api);
     let lib = quote! {
         #crate_doc
+        #limit
         #![allow(deprecated)]
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::too_many_arguments, clippy::large_enum_variant, clippy::result_large_err, clippy::empty_docs, clippy::too_long_first_doc_paragraph)]
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
@@ -779,6 +781,8 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
         mod operations;
         pub mod runtime;
 
+        // Operations without parameters or several responses add no item here.
+        #[allow(unused_imports)]
         pub use operations::*;
         pub use runtime::{ByteStream, CallOptions, Client, ClientBuilder, Credentials, Error, RequestHook, ResponseValue, RetryPolicy, Secret};
 

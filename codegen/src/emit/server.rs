@@ -135,6 +135,11 @@ fn type_table(api: &Api) -> TokenStream {
                 let values = e.variants.iter().map(|v| &v.wire);
                 quote!(Kind::Enum(&[#(#values),*]))
             }
+            // Values may come without the tag: validate as the decoder reads them.
+            TypeKind::Tagged(u) if u.untagged_fallback => {
+                let variants = u.variants.iter().map(|v| ty_desc(&v.ty));
+                quote!(Kind::Untagged(&[#(#variants),*]))
+            }
             TypeKind::Tagged(u) => {
                 let prop = &u.property;
                 let variants = u.variants.iter().map(|v| {
@@ -749,9 +754,19 @@ fn lib_rs(api: &Api, names: &CrateNames) -> TokenStream {
          - [`mock`] answers every operation with a valid response (`cargo run -p {} --example mock-server -- --port 8080`).",
         api.version, api.source.file, names.server
     );
+    // Deep type graphs need a higher limit here, and in a crate implementing `Api`.
+    let limit = super::types::recursion_limit_attr(api);
+    let doc = match super::types::recursion_limit(api) {
+        Some(n) => format!(
+            "{doc}\n\nThis spec's types nest deeply: a crate implementing [`Api`] needs \
+             `#![recursion_limit = \"{n}\"]` too (the compiler proves its futures `Send` through them)."
+        ),
+        None => doc,
+    };
     let doc = inner_doc_lines(&doc);
     quote! {
         #doc
+        #limit
         // Deprecated operations stay servable; their callers see the warning.
         #![allow(deprecated)]
         // Spec text becomes docs verbatim; these lints judge that text.
