@@ -13,6 +13,8 @@ use codegen::load::OverlayInput;
 use codegen::manifest::Manifest;
 use codegen::SpecInput;
 
+use super::fixture_options;
+
 fn fixture_files(dir: &Path) -> Vec<PathBuf> {
     let mut entries: Vec<PathBuf> =
         std::fs::read_dir(dir).map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
@@ -46,7 +48,7 @@ pub fn server_fixtures(tests_dir: &Path, out: &Path) {
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let crates = CrateNames::from_stem(stem);
         let input = SpecInput { file, bytes, overlays: Vec::new(), crates: crates.clone() };
-        let output = match codegen::generate(&input) {
+        let output = match codegen::generate_with(&input, &fixture_options(&path)) {
             Ok(o) => o,
             Err(e) => panic!("fixture {} failed to generate: {e}", path.display()),
         };

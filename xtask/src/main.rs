@@ -19,8 +19,12 @@ commands:
       generate generated/<crate> for every spec in specs/manifest.toml;
       --check writes nothing and fails when generated/ is stale
   codegen --spec FILE --out DIR [--name STEM] [--overlay FILE]... [--check] [--explain]
-      generate crates for any OpenAPI 3.0/3.1 document (crates STEM-types…)
-  try --spec FILE [--name STEM] [--overlay FILE]... [--keep DIR] [--explain]
+          [--allow-outside-refs]
+      generate crates for any OpenAPI 3.0/3.1 document (crates STEM-types…;
+      STEM defaults to one derived from the file name); relative `$ref`s to
+      other files are read from the document's directory tree only, unless
+      --allow-outside-refs
+  try --spec FILE [--name STEM] [--overlay FILE]... [--keep DIR] [--explain] [--allow-outside-refs]
       generate the crates into a temporary workspace and `cargo check` each
       (warnings denied), one line per crate; exit 0 when all compile
   diff --base-rev REV [--spec NAME] [options]
@@ -77,6 +81,7 @@ struct CodegenArgs {
     name: Option<String>,
     spec_name: Option<String>,
     overlays: Vec<PathBuf>,
+    allow_outside_refs: bool,
 }
 
 fn parse_codegen(args: &[String]) -> Result<CodegenArgs> {
@@ -87,6 +92,7 @@ fn parse_codegen(args: &[String]) -> Result<CodegenArgs> {
         match arg.as_str() {
             "--check" => a.check = true,
             "--explain" => a.explain = true,
+            "--allow-outside-refs" => a.allow_outside_refs = true,
             "--spec" => a.spec = Some(value("--spec")?.into()),
             "--out" => a.out = Some(value("--out")?.into()),
             "--name" => a.name = Some(value("--name")?),
@@ -125,14 +131,21 @@ fn spec_crates(spec: &Path, name: Option<&str>) -> Result<CrateNames> {
     }
 }
 
+/// External references are read beside the document.
+fn load_options(spec: &Path, allow_outside: bool) -> codegen::LoadOptions {
+    let dir = spec.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    codegen::LoadOptions { base_dir: Some(dir.to_path_buf()), allow_outside }
+}
+
 fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
     let a = parse_codegen(args)?;
-    let mut jobs: Vec<(SpecInput, PathBuf)> = Vec::new();
+    let mut jobs: Vec<(SpecInput, PathBuf, codegen::LoadOptions)> = Vec::new();
     if let (Some(spec), Some(out)) = (&a.spec, &a.out) {
         let bytes = std::fs::read(spec).with_context(|| format!("reading {}", spec.display()))?;
         let crates = spec_crates(spec, a.name.as_deref())?;
         let file = spec.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        jobs.push((SpecInput { file, bytes, overlays: read_overlays(&a.overlays)?, crates }, out.clone()));
+        let options = load_options(spec, a.allow_outside_refs);
+        jobs.push((SpecInput { file, bytes, overlays: read_overlays(&a.overlays)?, crates }, out.clone(), options));
     } else {
         let root = workspace_root();
         let manifest = Manifest::load(&root)?;
@@ -154,6 +167,7 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
                     crates,
                 },
                 root.join("generated"),
+                load_options(&resolved.path, false),
             ));
         }
         if jobs.is_empty() {
@@ -163,8 +177,8 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
 
     let mut failed = false;
     let mut stale = Vec::new();
-    for (input, out_dir) in &jobs {
-        let output = match codegen::generate(input) {
+    for (input, out_dir, options) in &jobs {
+        let output = match codegen::generate_with(input, options) {
             Ok(o) => o,
             Err(codegen::Error::Spec(diags)) => {
                 eprint!("{diags}");
@@ -218,6 +232,7 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
 /// `target/xtask-try`, and shared by later runs).
 fn try_cmd(args: &[String]) -> Result<ExitCode> {
     let (mut spec, mut name, mut keep, mut overlays, mut explain) = (None, None, None, Vec::new(), false);
+    let mut allow_outside = false;
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         let mut value = |flag: &str| it.next().cloned().with_context(|| format!("{flag} needs a value"));
@@ -227,6 +242,7 @@ fn try_cmd(args: &[String]) -> Result<ExitCode> {
             "--keep" => keep = Some(PathBuf::from(value("--keep")?)),
             "--overlay" => overlays.push(PathBuf::from(value("--overlay")?)),
             "--explain" => explain = true,
+            "--allow-outside-refs" => allow_outside = true,
             other => bail!("unknown argument `{other}`\n{USAGE}"),
         }
     }
@@ -236,7 +252,7 @@ fn try_cmd(args: &[String]) -> Result<ExitCode> {
     let file = spec.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let input = SpecInput { file: file.clone(), bytes, overlays: read_overlays(&overlays)?, crates: crates.clone() };
     let started = std::time::Instant::now();
-    let output = match codegen::generate(&input) {
+    let output = match codegen::generate_with(&input, &load_options(&spec, allow_outside)) {
         Ok(o) => o,
         Err(codegen::Error::Spec(diags)) => {
             eprint!("{diags}");

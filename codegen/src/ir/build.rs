@@ -281,8 +281,8 @@ impl<'a> Builder<'a> {
 
     /// Resolve a local pointer in the raw document and read it as `T`.
     fn lookup<T: DeserializeOwned>(&mut self, reference: &str, from: &str) -> Option<T> {
-        if !reference.starts_with('#') {
-            // External: the loader has reported it with what to do.
+        if !reference.starts_with("#/") && reference != "#" {
+            // External or an anchor: the loader resolved it or reported why not.
             return None;
         }
         let Some(v) = crate::load::resolve_pointer(self.raw, reference) else {

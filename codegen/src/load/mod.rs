@@ -4,6 +4,7 @@
 //! This is the only stage that sees the raw document. Everything it finds wrong
 //! goes into [`Diagnostics`] with a JSON pointer; it never panics on input.
 
+pub mod external;
 pub mod locate;
 pub mod normalize;
 pub mod overlay;
@@ -12,6 +13,7 @@ pub mod refs;
 use serde_json::Value;
 
 use crate::diag::Diagnostics;
+pub use external::LoadOptions;
 pub use normalize::{Rewrite, RewriteKind};
 
 /// An overlay document to apply before normalisation.
@@ -41,6 +43,17 @@ pub struct Loaded {
 /// report its own problems (duplicate operationIds, path parameters…) in the
 /// same run. Callers check `diags.has_errors()` before emitting anything.
 pub fn load(file: &str, bytes: &[u8], overlays: &[OverlayInput], diags: &mut Diagnostics) -> Option<Loaded> {
+    load_with(file, bytes, overlays, &LoadOptions::default(), diags)
+}
+
+/// [`load`], reading the files external references name from `options.base_dir`.
+pub fn load_with(
+    file: &str,
+    bytes: &[u8],
+    overlays: &[OverlayInput],
+    options: &LoadOptions,
+    diags: &mut Diagnostics,
+) -> Option<Loaded> {
     let sha256 = crate::manifest::sha256_hex(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -92,7 +105,8 @@ pub fn load(file: &str, bytes: &[u8], overlays: &[OverlayInput], diags: &mut Dia
         diags.extend(odiags);
     }
 
-    let rewrites = normalize::normalize(&mut raw, is_31, diags);
+    let mut rewrites = external::resolve(&mut raw, file, options, diags);
+    rewrites.extend(normalize::normalize(&mut raw, is_31, diags));
     refs::check_refs(&raw, diags);
     // Structural errors are collected even after reference errors, so one run
     // reports both.
@@ -373,7 +387,7 @@ pub fn resolve_pointer<'a>(root: &'a Value, reference: &str) -> Option<&'a Value
     root.pointer(&decoded)
 }
 
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }

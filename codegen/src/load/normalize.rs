@@ -47,6 +47,10 @@ pub enum RewriteKind {
     FormDataParameters,
     /// An OpenAPI 3.1 operation without `responses` → none documented.
     MissingResponses,
+    /// A `$ref` to another file: its target copied into `components`.
+    ExternalReference,
+    /// A `$ref` to an `$id`/`$anchor` (3.1): made a JSON pointer.
+    IdReference,
     /// A `mutualTLS` security scheme (3.1) → removed, with its requirements:
     /// a TLS client certificate is set on the HTTP client, not per request.
     MutualTls,
@@ -71,6 +75,8 @@ impl RewriteKind {
             RewriteKind::ResponseDescription => "response without `description` given an empty one",
             RewriteKind::FormDataParameters => "`in: formData` parameters rewritten to a form request body",
             RewriteKind::MissingResponses => "operation without `responses` read as documenting none",
+            RewriteKind::ExternalReference => "external `$ref` target copied into `components`",
+            RewriteKind::IdReference => "`$ref` to an `$id`/`$anchor` made a JSON pointer",
             RewriteKind::MutualTls => "`mutualTLS` security scheme removed (configured on the HTTP client)",
         }
     }
