@@ -138,16 +138,40 @@ pub fn parse_document(text: &str, diags: &mut Diagnostics) -> Option<Value> {
             }
         }
     }
-    let yaml: serde_yaml::Value = match serde_yaml::from_str(text) {
-        Ok(v) => v,
-        Err(e) => {
+    let mut widened = std::borrow::Cow::Borrowed(text);
+    let mut attempts = 0;
+    let yaml: serde_yaml::Value = loop {
+        let e = match serde_yaml::from_str(&widened) {
+            Ok(v) => break v,
+            Err(e) => e,
+        };
+        // An integer beyond 64 bits (an int64 bound written through a float
+        // formatter: `-9223372036854776000`) is a number JSON can hold as a
+        // float: read it as one, and say so.
+        if let (Some(loc), true) = (e.location(), attempts < 1000) {
+            let msg = e.to_string();
+            if msg.contains("as i128") || msg.contains("as u128") {
+                if let Some((fixed, token)) = widen_integer(&widened, loc.index()) {
+                    attempts += 1;
+                    diags
+                        .warning("", format!("integer `{token}` does not fit in 64 bits; read as a floating-point number"))
+                        .with_line(loc.line());
+                    widened = std::borrow::Cow::Owned(fixed);
+                    continue;
+                }
+            }
+        }
+        break match Err::<serde_yaml::Value, _>(e) {
+            Ok(v) => v,
+            Err(e) => {
             let d = diags.error("", format!("invalid YAML: {e}"));
             if let Some(loc) = e.location() {
                 d.with_line(loc.line());
             }
             d.with_help("fix the syntax at the given line");
             return None;
-        }
+            }
+        };
     };
     match overlay::yaml_to_json(yaml) {
         Ok(v) => Some(v),
@@ -163,6 +187,17 @@ pub fn parse_document(text: &str, diags: &mut Diagnostics) -> Option<Value> {
             None
         }
     }
+}
+
+/// The text with the integer at byte `at` written as a float (`…0.0`), and the integer.
+fn widen_integer(text: &str, at: usize) -> Option<(String, String)> {
+    let rest = text.get(at..)?;
+    let len = rest.find(|c: char| !(c.is_ascii_digit() || c == '-' || c == '+' || c == '_')).unwrap_or(rest.len());
+    let token = &rest[..len];
+    if !token.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((format!("{}{}.0{}", &text[..at], token.replace('_', ""), &rest[len..]), token.to_string()))
 }
 
 fn deserialize(raw: &mut Value, diags: &mut Diagnostics) -> Option<openapiv3::OpenAPI> {
