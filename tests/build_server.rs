@@ -68,7 +68,10 @@ pub fn server_fixtures(tests_dir: &Path, out: &Path) {
         for line in find(&format!("{server_dir}/src/lib.rs")).lines() {
             let trimmed = line.trim();
             // Crate-level attributes: the test binary's root sets the recursion limit.
-            if line.starts_with("// @generated") || line.starts_with("// Do not edit") || trimmed.starts_with("#![recursion_limit") {
+            if line.starts_with("// @generated")
+                || line.starts_with("// Do not edit")
+                || trimmed.starts_with("#![recursion_limit")
+            {
                 continue;
             }
             if trimmed.starts_with("pub use ::") && trimmed.ends_with(" as types;") {

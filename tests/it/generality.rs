@@ -131,8 +131,11 @@ fn crate_names_come_from_any_file_name() {
     let mut spec = input(&path, CrateNames::from_stem("oai-petstore-3.0"));
     spec.file = "oai-petstore-3.0.yaml".into();
     let out = codegen::generate(&spec).unwrap();
-    let dirs: std::collections::BTreeSet<String> =
-        out.files.iter().map(|f| f.path.components().next().unwrap().as_os_str().to_string_lossy().into_owned()).collect();
+    let dirs: std::collections::BTreeSet<String> = out
+        .files
+        .iter()
+        .map(|f| f.path.components().next().unwrap().as_os_str().to_string_lossy().into_owned())
+        .collect();
     assert_eq!(
         dirs.into_iter().collect::<Vec<_>>(),
         ["oai-petstore-3-0-client", "oai-petstore-3-0-server", "oai-petstore-3-0-types"]
@@ -162,7 +165,9 @@ fn external_references_are_read_beside_the_document_only() {
     let path = fixture("invalid/external-ref.yaml");
     let spec = input(&path, CrateNames::from_stem("external-ref"));
     let allow = codegen::LoadOptions { allow_outside: true, ..options(&path) };
-    let Err(codegen::Error::Spec(d)) = codegen::generate_with(&spec, &allow) else { panic!("invalid fixture generated") };
+    let Err(codegen::Error::Spec(d)) = codegen::generate_with(&spec, &allow) else {
+        panic!("invalid fixture generated")
+    };
     let text = d.to_string();
     assert!(!text.contains("leaves the document's directory"), "{text}");
     assert!(text.contains("pet.yaml"), "{text}");

@@ -127,7 +127,9 @@ fn display_name(p: &Path) -> String {
 fn spec_crates(spec: &Path, name: Option<&str>) -> Result<CrateNames> {
     match name {
         Some(n) => CrateNames::from_name(n).map_err(|e| anyhow::anyhow!("--name: {e}")),
-        None => Ok(CrateNames::from_stem(&spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default())),
+        None => {
+            Ok(CrateNames::from_stem(&spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()))
+        }
     }
 }
 

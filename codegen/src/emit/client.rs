@@ -289,8 +289,28 @@ fn body_plan(cx: &Cx, op: &Operation) -> BodyPlan {
 /// Every name a generated method body binds or refers to unqualified (its
 /// locals, `OP`, and the `runtime`/`types` modules): arguments never take them.
 const RESERVED_LOCALS: &[&str] = &[
-    "self", "body", "params", "query", "headers", "request", "raw", "status", "v", "e", "page", "items", "state",
-    "current", "count", "next_state", "link", "offset", "client", "runtime", "types", "OP",
+    "self",
+    "body",
+    "params",
+    "query",
+    "headers",
+    "request",
+    "raw",
+    "status",
+    "v",
+    "e",
+    "page",
+    "items",
+    "state",
+    "current",
+    "count",
+    "next_state",
+    "link",
+    "offset",
+    "client",
+    "runtime",
+    "types",
+    "OP",
 ];
 
 /// Names of the extra methods derived from operation names, claimed so they

@@ -896,7 +896,8 @@ impl<'a> Builder<'a> {
                 let ptr = format!("{item_ptr}/{m}");
                 let Some(o) = self.operation(method, name, &ptr, op, &item.parameters) else { continue };
                 let mut types: Vec<String> = Vec::new();
-                let bodies = o.request_body.iter().flat_map(|b| &b.content).chain(o.responses.iter().flat_map(|r| &r.content));
+                let bodies =
+                    o.request_body.iter().flat_map(|b| &b.content).chain(o.responses.iter().flat_map(|r| &r.content));
                 for ty in bodies.filter_map(|m| m.ty.as_ref()) {
                     if let Ty::Named(id) = ty {
                         if let Some(Some(t)) = self.types.get(id.index()) {
@@ -909,7 +910,10 @@ impl<'a> Builder<'a> {
                 let payload = if types.is_empty() {
                     "it has no named payload type".to_string()
                 } else {
-                    format!("its payload types are generated ({})", types.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", "))
+                    format!(
+                        "its payload types are generated ({})",
+                        types.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
+                    )
                 };
                 self.diags
                     .warning(

@@ -58,7 +58,11 @@ pub fn resolve(root: &mut Value, file: &str, options: &LoadOptions, diags: &mut 
         }
         let local = match ids.resolve(&reference) {
             Some(p) => {
-                cx.rewrites.push(Rewrite { kind: RewriteKind::IdReference, pointer: site.clone(), detail: reference.clone() });
+                cx.rewrites.push(Rewrite {
+                    kind: RewriteKind::IdReference,
+                    pointer: site.clone(),
+                    detail: reference.clone(),
+                });
                 Some(p)
             }
             None => cx.external(root, &site, &reference, &mut work, diags),
@@ -102,14 +106,24 @@ impl Cx<'_> {
         }
         if !fragment.is_empty() && !fragment.starts_with('/') {
             diags
-                .error(site, format!("`$ref` `{reference}` names an anchor that no `$anchor`/`$id` in the document defines"))
+                .error(
+                    site,
+                    format!("`$ref` `{reference}` names an anchor that no `$anchor`/`$id` in the document defines"),
+                )
                 .with_help("define the anchor, or refer by JSON pointer (`#/components/schemas/Name`)");
             return None;
         }
         let Some(base) = self.base.clone() else {
             diags
-                .error(site, format!("external reference `{reference}` cannot be followed: the document was not read from a file"))
-                .with_help(format!("generate from the document's path so that `{target}` is read beside it, or bundle it first"));
+                .error(
+                    site,
+                    format!(
+                        "external reference `{reference}` cannot be followed: the document was not read from a file"
+                    ),
+                )
+                .with_help(format!(
+                    "generate from the document's path so that `{target}` is read beside it, or bundle it first"
+                ));
             return None;
         };
         // Imported values carry absolute paths (see `import`); the document's own are relative to it.
@@ -125,9 +139,9 @@ impl Cx<'_> {
             }
         };
         if !self.options.allow_outside && !canonical.starts_with(&base) {
-            diags
-                .error(site, format!("external reference `{reference}` leaves the document's directory"))
-                .with_help("move the file under the document's directory, or allow it explicitly (`--allow-outside-refs`)");
+            diags.error(site, format!("external reference `{reference}` leaves the document's directory")).with_help(
+                "move the file under the document's directory, or allow it explicitly (`--allow-outside-refs`)",
+            );
             return None;
         }
         let pointer = percent_decode(fragment);
@@ -141,7 +155,10 @@ impl Cx<'_> {
         let doc = self.load(&canonical, site, diags)?;
         let Some(value) = doc.pointer(&pointer).cloned() else {
             diags
-                .error(site, format!("external reference `{reference}` points to nothing in `{}`", self.shown(&canonical)))
+                .error(
+                    site,
+                    format!("external reference `{reference}` points to nothing in `{}`", self.shown(&canonical)),
+                )
                 .with_help("fix the JSON pointer after `#`");
             return None;
         };
@@ -254,7 +271,8 @@ fn section_for(site: &str, pointer: &str) -> &'static str {
     let site_segs: Vec<&str> = site.split('/').collect();
     let last = site_segs.last().copied().unwrap_or_default();
     let parent = site_segs.len().checked_sub(2).and_then(|i| site_segs.get(i)).copied().unwrap_or_default();
-    let in_schema = site.contains("/schema") || site.contains("/properties/") || site.starts_with("#/components/schemas/");
+    let in_schema =
+        site.contains("/schema") || site.contains("/properties/") || site.starts_with("#/components/schemas/");
     match (parent, last) {
         (_, "requestBody") => "requestBodies",
         ("parameters", _) if !in_schema => "parameters",
@@ -333,7 +351,9 @@ impl Ids {
                 }
                 for (k, child) in m {
                     // Examples, defaults and enums are data.
-                    if matches!(k.as_str(), "example" | "examples" | "enum" | "const" | "default") || k.starts_with("x-") {
+                    if matches!(k.as_str(), "example" | "examples" | "enum" | "const" | "default")
+                        || k.starts_with("x-")
+                    {
                         continue;
                     }
                     self.walk(child, &join_pointer(ptr, k), &resource);
@@ -362,7 +382,8 @@ impl Ids {
             return (!uri.is_empty()).then_some(base);
         }
         if fragment.starts_with('/') {
-            let escaped: Vec<String> = fragment.split('/').skip(1).map(|s| escape_pointer(&s.replace("~1", "/").replace("~0", "~"))).collect();
+            let escaped: Vec<String> =
+                fragment.split('/').skip(1).map(|s| escape_pointer(&s.replace("~1", "/").replace("~0", "~"))).collect();
             return Some(format!("{}/{}", base.trim_end_matches('/'), escaped.join("/")));
         }
         self.anchors

@@ -154,7 +154,10 @@ pub fn parse_document(text: &str, diags: &mut Diagnostics) -> Option<Value> {
                 if let Some((fixed, token)) = widen_integer(&widened, loc.index()) {
                     attempts += 1;
                     diags
-                        .warning("", format!("integer `{token}` does not fit in 64 bits; read as a floating-point number"))
+                        .warning(
+                            "",
+                            format!("integer `{token}` does not fit in 64 bits; read as a floating-point number"),
+                        )
                         .with_line(loc.line());
                     widened = std::borrow::Cow::Owned(fixed);
                     continue;
@@ -164,12 +167,12 @@ pub fn parse_document(text: &str, diags: &mut Diagnostics) -> Option<Value> {
         break match Err::<serde_yaml::Value, _>(e) {
             Ok(v) => v,
             Err(e) => {
-            let d = diags.error("", format!("invalid YAML: {e}"));
-            if let Some(loc) = e.location() {
-                d.with_line(loc.line());
-            }
-            d.with_help("fix the syntax at the given line");
-            return None;
+                let d = diags.error("", format!("invalid YAML: {e}"));
+                if let Some(loc) = e.location() {
+                    d.with_line(loc.line());
+                }
+                d.with_help("fix the syntax at the given line");
+                return None;
             }
         };
     };

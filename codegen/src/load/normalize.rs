@@ -175,7 +175,10 @@ impl Cx<'_> {
             let at: Vec<String> = shared_form.iter().map(|(i, _)| i.to_string()).collect();
             self.diags.warning(
                 format!("{ptr}/parameters"),
-                format!("`in: formData` parameters (Swagger 2) at {}: moved into each operation's form body", at.join(", ")),
+                format!(
+                    "`in: formData` parameters (Swagger 2) at {}: moved into each operation's form body",
+                    at.join(", ")
+                ),
             );
         }
         if let Some(Value::Array(params)) = item.get_mut("parameters") {
@@ -198,7 +201,8 @@ impl Cx<'_> {
             op.insert("responses".into(), Value::Object(Map::new()));
             self.record(RewriteKind::MissingResponses, ptr, "");
             if !self.is_31 {
-                self.diags.warning(ptr, "operation has no `responses` (required in OpenAPI 3.0); read as documenting none");
+                self.diags
+                    .warning(ptr, "operation has no `responses` (required in OpenAPI 3.0); read as documenting none");
             }
         }
         if let Some(Value::Array(params)) = op.get_mut("parameters") {
@@ -558,10 +562,8 @@ impl Cx<'_> {
                     if f.fract() != 0.0 && obj.get(flag) == Some(&Value::Bool(true)) {
                         obj.remove(flag);
                     }
-                    self.diags.warning(
-                        at.clone(),
-                        format!("`{key}: {n}` on an integer schema is not an i64; read as `{v}`"),
-                    );
+                    self.diags
+                        .warning(at.clone(), format!("`{key}: {n}` on an integer schema is not an i64; read as `{v}`"));
                 }
                 None => {
                     obj.remove(key);
@@ -624,9 +626,7 @@ impl Cx<'_> {
         }
         let media = if multipart { "multipart/form-data" } else { "application/x-www-form-urlencoded" };
         let at: Vec<String> = fields.iter().map(|(i, _)| format!("{ptr}/parameters/{i}")).collect();
-        let body = op
-            .entry("requestBody")
-            .or_insert_with(|| serde_json::json!({ "required": true, "content": {} }));
+        let body = op.entry("requestBody").or_insert_with(|| serde_json::json!({ "required": true, "content": {} }));
         let added = match body.get_mut("content") {
             Some(Value::Object(content)) if !content.contains_key(media) => {
                 content.insert(media.into(), serde_json::json!({ "schema": schema }));
@@ -656,9 +656,7 @@ impl Cx<'_> {
     /// requirements naming it are removed, with a warning each.
     fn mutual_tls(&mut self, root: &mut Map<String, Value>) {
         let mut names = Vec::new();
-        if let Some(Value::Object(schemes)) =
-            root.get_mut("components").and_then(|c| c.get_mut("securitySchemes"))
-        {
+        if let Some(Value::Object(schemes)) = root.get_mut("components").and_then(|c| c.get_mut("securitySchemes")) {
             schemes.retain(|name, s| {
                 let mtls = s.get("type").and_then(Value::as_str) == Some("mutualTLS");
                 if mtls {
