@@ -302,7 +302,7 @@ fn try_cmd(args: &[String]) -> Result<ExitCode> {
             .current_dir(&scratch)
             .env("CARGO_TARGET_DIR", &target)
             .env("RUSTFLAGS", "-D warnings")
-            .args(["check", "--quiet", "--message-format", "short", "-p", krate])
+            .args(["check", "--quiet", "--all-targets", "--message-format", "short", "-p", krate])
             .output()
             .context("running cargo check")?;
         let secs = started.elapsed().as_secs_f64();

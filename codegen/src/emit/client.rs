@@ -757,7 +757,10 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
         fns.push(emit_operation(&cx, op, &mut items, &mut scope, &mut methods));
     }
     let ops = quote! {
+        // A spec without operations (webhooks only) uses neither.
+        #[allow(unused_imports)]
         use super::runtime::{self, Client};
+        #[allow(unused_imports)]
         use super::types;
 
         #(#items)*

@@ -665,6 +665,8 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
         pub mod support;
         mod types;
 
+        // A spec without schemas (only operations on primitives) has nothing here.
+        #[allow(unused_imports)]
         pub use types::*;
     };
     let lib_rs = format_rust(api, "src/lib.rs", lib)?;
