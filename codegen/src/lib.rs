@@ -25,11 +25,15 @@ pub const RESERVED_METHOD_NAMES: &[&str] = &[
     "execute_streaming",
     "clone",
     "default",
+    // Module names beside the per-operation modules of the server crate.
+    "runtime",
+    "types",
 ];
 pub mod write;
 
 use diag::Diagnostics;
 use emit::{CrateNames, GeneratedFile};
+pub use load::LoadOptions;
 use load::{OverlayInput, Rewrite};
 use std::path::PathBuf;
 
@@ -62,12 +66,23 @@ pub enum Error {
     Spec(Diagnostics),
     #[error(transparent)]
     Emit(#[from] emit::EmitError),
+    /// The crate names asked for are not valid crate names.
+    #[error("{0}")]
+    CrateNames(String),
 }
 
 /// Load a document and build its IR, without emitting code.
 pub fn load_api(input: &SpecInput) -> Result<(ir::Api, Diagnostics, Vec<Rewrite>, usize), Error> {
+    load_api_with(input, &LoadOptions::default())
+}
+
+/// [`load_api`], reading files named by external references as `options` allow.
+pub fn load_api_with(
+    input: &SpecInput,
+    options: &LoadOptions,
+) -> Result<(ir::Api, Diagnostics, Vec<Rewrite>, usize), Error> {
     let mut diags = Diagnostics::new(input.file.clone());
-    let Some(loaded) = load::load(&input.file, &input.bytes, &input.overlays, &mut diags) else {
+    let Some(loaded) = load::load_with(&input.file, &input.bytes, &input.overlays, options, &mut diags) else {
         load::add_lines(&input.bytes, &mut diags);
         return Err(Error::Spec(diags));
     };
@@ -81,9 +96,10 @@ pub fn load_api(input: &SpecInput) -> Result<(ir::Api, Diagnostics, Vec<Rewrite>
 
 /// The effective document of a spec: upstream bytes + overlays +
 /// normalisations, as the crates see it (see [`load::effective`]).
-pub fn effective_spec(input: &SpecInput) -> Result<(serde_json::Value, Diagnostics), Error> {
+/// External references are made local first, so the result stands alone.
+pub fn effective_spec(input: &SpecInput, options: &LoadOptions) -> Result<(serde_json::Value, Diagnostics), Error> {
     let mut diags = Diagnostics::new(input.file.clone());
-    let Some(loaded) = load::load(&input.file, &input.bytes, &input.overlays, &mut diags) else {
+    let Some(loaded) = load::load_with(&input.file, &input.bytes, &input.overlays, options, &mut diags) else {
         load::add_lines(&input.bytes, &mut diags);
         return Err(Error::Spec(diags));
     };
@@ -103,9 +119,17 @@ pub fn effective_spec(input: &SpecInput) -> Result<(serde_json::Value, Diagnosti
     Ok((load::effective::effective(&loaded, &provenance), diags))
 }
 
-/// The whole pipeline: load → ir → emit, for every crate of the spec.
+/// The whole pipeline: load → ir → emit, for every crate of the spec. External
+/// references cannot be followed (there is no directory): see [`generate_with`].
 pub fn generate(input: &SpecInput) -> Result<Output, Error> {
-    let (api, diagnostics, rewrites, overlay_actions) = load_api(input)?;
+    generate_with(input, &LoadOptions::default())
+}
+
+/// [`generate`] for a document read from a file: `options.base_dir` is its
+/// directory, where relative external references are read from.
+pub fn generate_with(input: &SpecInput, options: &LoadOptions) -> Result<Output, Error> {
+    input.crates.check().map_err(Error::CrateNames)?;
+    let (api, diagnostics, rewrites, overlay_actions) = load_api_with(input, options)?;
     let mut files = Vec::new();
     for f in emit::types::emit(&api, &input.crates)? {
         files.push(GeneratedFile { path: PathBuf::from(&input.crates.types).join(f.path), contents: f.contents });

@@ -10,13 +10,8 @@ pub fn check_refs(root: &Value, diags: &mut Diagnostics) {
     let mut refs = Vec::new();
     collect(root, "#", Mode::Object, &mut refs);
     for (at, target) in &refs {
-        if !target.starts_with('#') {
-            let file = target.split('#').next().unwrap_or_default();
-            diags
-                .error(at.clone(), format!("external reference `{target}` is not supported"))
-                .with_help(format!(
-                    "bundle the document first (for example with `redocly bundle`) so that `{file}` is inlined under `components`"
-                ));
+        if !target.starts_with("#/") && target != "#" {
+            // `external::resolve` made every reference it could local and reported the rest.
             continue;
         }
         match super::resolve_pointer(root, target) {
@@ -34,6 +29,18 @@ pub fn check_refs(root: &Value, diags: &mut Diagnostics) {
             }
         }
     }
+}
+
+/// Every `$ref` of a document: (pointer of the object holding it, target).
+pub fn collect_refs(root: &Value) -> Vec<(String, String)> {
+    collect_refs_at(root, "#")
+}
+
+/// Every `$ref` of a value that will sit at `base` in a document.
+pub fn collect_refs_at(v: &Value, base: &str) -> Vec<(String, String)> {
+    let mut refs = Vec::new();
+    collect(v, base, Mode::Object, &mut refs);
+    refs
 }
 
 /// What the object being walked is, which decides which of its keys hold
