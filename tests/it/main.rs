@@ -6,6 +6,8 @@ mod client;
 mod client_fixtures;
 mod contract;
 mod diff;
+mod diff_drift;
+mod diff_update;
 mod examples;
 mod fixtures;
 mod server;

@@ -19,6 +19,8 @@
 
 mod ack;
 mod compare;
+pub mod drift;
+pub mod pr;
 mod raw;
 mod render;
 mod rules;
@@ -246,6 +248,8 @@ pub struct Loaded {
     /// Types standing for references that could not be followed, with the
     /// reference text they are compared by.
     pub opaque: BTreeMap<TypeId, String>,
+    /// Overlay actions that match nothing in this version: `file: message`.
+    pub overlay_misses: Vec<String>,
 }
 
 /// A version does not parse as an OpenAPI document; `diagnostics` says why.
@@ -261,6 +265,7 @@ pub fn load(version: &SpecVersion) -> Result<Loaded, LoadError> {
     let sha256 = crate::manifest::sha256_hex(&version.bytes);
     let mut diags = Diagnostics::new(version.file.clone());
     let mut notes = Vec::new();
+    let mut overlay_misses = Vec::new();
     let Ok(text) = std::str::from_utf8(&version.bytes) else {
         diags.error("", "document is not valid utf-8");
         return Err(LoadError(diags));
@@ -275,6 +280,7 @@ pub fn load(version: &SpecVersion) -> Result<Loaded, LoadError> {
         }
         for d in odiags.errors() {
             notes.push(format!("{}: overlay {} did not apply: {}", version.file, o.file, d.message));
+            overlay_misses.push(format!("{}: {}", o.file, d.message));
         }
     }
     let mut repairs = tolerant::Repairs::default();
@@ -308,6 +314,7 @@ pub fn load(version: &SpecVersion) -> Result<Loaded, LoadError> {
             notes,
             defects: repairs.defects,
             opaque,
+            overlay_misses,
         });
     }
     diags.error("", "the document still does not load after leaving out its unreadable parts");
