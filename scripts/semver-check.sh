@@ -10,8 +10,8 @@
 #
 # Needs cargo-semver-checks $CSC_VERSION:
 #   cargo install cargo-semver-checks --version 0.51.0 --locked
-# (a long build; not part of .ci/run). Offline: the crates' dependencies are
-# the workspace's, resolved from its Cargo.lock.
+# (a long build; not part of .ci/run). The crates' dependencies are locked
+# by the workspace's Cargo.lock; cargo may fetch crates it has not cached.
 #
 # usage: scripts/semver-check.sh [WORK_DIR]   (default: a fresh temporary directory)
 set -euo pipefail
@@ -76,7 +76,7 @@ for crate in "${crates[@]}"; do
   log="$work/logs/$crate.log"
   # --release-type patch: every minor or major change is reported, and the
   # summary names the bump it requires.
-  CARGO_NET_OFFLINE=true nice cargo semver-checks check-release \
+  nice cargo semver-checks check-release \
     --manifest-path "$work/new/Cargo.toml" --baseline-root "$work/old" \
     -p "$crate" --release-type patch --color never >"$log" 2>&1 || true
   if grep -q "requires new major version" "$log"; then

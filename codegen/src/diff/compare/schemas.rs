@@ -43,17 +43,17 @@ impl Walker<'_> {
     }
 
     /// The reference text a use site stands for, when it is an unresolved reference.
-    fn opaque(api: &Api, opaque: &BTreeMap<TypeId, String>, ty: &Ty) -> Option<String> {
+    fn opaque(opaque: &BTreeMap<TypeId, String>, ty: &Ty) -> Option<String> {
         match ty {
             Ty::Named(id) => opaque.get(id).cloned(),
-            Ty::Option(inner) => Self::opaque(api, opaque, inner),
+            Ty::Option(inner) => Self::opaque(opaque, inner),
             _ => None,
         }
     }
 
     pub(super) fn cmp_ty(&mut self, sink: Sink, o: &Ty, n: &Ty, ro: Option<&Value>, rn: Option<&Value>, loc: &Loc) {
         // An unresolved reference is compared by its text, never by shape.
-        let (xo, xn) = (Self::opaque(self.b, self.bopaque, o), Self::opaque(self.h, self.hopaque, n));
+        let (xo, xn) = (Self::opaque(self.bopaque, o), Self::opaque(self.hopaque, n));
         if xo.is_some() || xn.is_some() {
             if xo != xn {
                 let show_b = |x: &Option<String>, s: String| x.as_ref().map_or(s, |r| format!("unresolved `{r}`"));
