@@ -5,7 +5,8 @@
 //! A fixture (`tests/fixtures/diff/<case>.yaml`) holds the base document, a
 //! line `---`, and the head document. Comment lines at the top say what the
 //! report must contain (`# expect: rule-id, …`) and must not
-//! (`# absent: rule-id, …`); `# expect: nothing` asks for an empty report.
+//! (`# absent: rule-id, …`); `# expect: nothing` asks for an empty report;
+//! `# side: rule-id=client, …` gives the wire side a rule's findings must have.
 //! Each case's text report is snapshotted under `snapshots/diff/`.
 
 use std::path::PathBuf;
@@ -38,6 +39,7 @@ struct Case {
     head: String,
     expect: Vec<String>,
     absent: Vec<String>,
+    sides: Vec<(String, String)>,
     nothing: bool,
 }
 
@@ -66,6 +68,7 @@ fn cases() -> Vec<Case> {
                 head: head.to_string(),
                 expect: Vec::new(),
                 absent: Vec::new(),
+                sides: Vec::new(),
                 nothing: false,
             };
             for line in text.lines().take_while(|l| l.starts_with('#')) {
@@ -75,6 +78,12 @@ fn cases() -> Vec<Case> {
                 }
                 if let Some(v) = list(line, "# absent:") {
                     case.absent.extend(v);
+                }
+                if let Some(v) = list(line, "# side:") {
+                    for pair in v {
+                        let (id, side) = pair.split_once('=').unwrap_or_else(|| panic!("`# side:` takes id=side"));
+                        case.sides.push((id.trim().to_string(), side.trim().to_string()));
+                    }
                 }
             }
             assert!(case.nothing || !case.expect.is_empty(), "{}: says nothing it expects", case.name);
@@ -106,6 +115,12 @@ fn fixture_pairs() {
         for a in &case.absent {
             if ids.contains(&a.as_str()) {
                 problems.push(format!("{}: `{a}` must not be reported, got {ids:?}", case.name));
+            }
+        }
+        for (id, side) in &case.sides {
+            let got: Vec<&str> = report.findings.iter().filter(|f| &f.id == id).map(|f| f.side.as_str()).collect();
+            if got.is_empty() || got.iter().any(|s| s != side) {
+                problems.push(format!("{}: `{id}` must have side {side}, got {got:?}", case.name));
             }
         }
         if case.nothing && !ids.is_empty() {
@@ -214,7 +229,13 @@ const RULES: &[&str] = &[
     "type-added",
     "type-removed",
     "type-renamed",
-    "type-replaced",
+    "request-type-replaced",
+    "response-type-replaced",
+    "response-body-added",
+    "response-body-removed",
+    "unresolved-ref",
+    "unresolved-ref-changed",
+    "spec-defect",
     "rust-field-renamed",
 ];
 
@@ -319,4 +340,69 @@ fn overlays_that_do_not_fit_the_base_become_notes() {
     let loaded = diff::load(&v).unwrap();
     assert_eq!(loaded.notes.len(), 1, "{:?}", loaded.notes);
     assert!(loaded.notes[0].contains("fix.overlay.yaml"));
+}
+
+#[test]
+fn response_enum_value_added_says_our_client_tolerates_it() {
+    let case = cases().into_iter().find(|c| c.name == "response-enum-value-added").unwrap();
+    let report = run(&case);
+    let f = report.findings.iter().find(|f| f.id == "response-enum-value-added").unwrap();
+    assert_eq!((f.wire, f.side.as_str()), (Level::Warning, "client"));
+    assert!(f.message.contains("generated Rust client tolerates it"), "{}", f.message);
+    let req = report.findings.iter().find(|f| f.id == "request-enum-value-added").unwrap();
+    assert!(!req.message.contains("tolerates"), "{}", req.message);
+}
+
+/// Only bytes that do not parse as an OpenAPI document stop a comparison;
+/// every defect generation refuses becomes a warning naming its pointer.
+#[test]
+fn only_unparsable_bytes_fail_to_load() {
+    let fails = |name: &str, text: &str| {
+        let v = SpecVersion { file: name.into(), bytes: text.as_bytes().to_vec(), overlays: Vec::new() };
+        assert!(diff::load(&v).is_err(), "{name} should not load");
+    };
+    fails("bad-yaml", "openapi: 3.0.3\ninfo: [unclosed\n");
+    fails("bad-json", "{\"openapi\": ");
+    fails("not-openapi", "swagger: '2.0'\ninfo: {title: t, version: '1'}\n");
+
+    let case = cases().into_iter().find(|c| c.name == "unresolved-refs").unwrap();
+    let report = run(&case);
+    let pointers: Vec<&str> =
+        report.findings.iter().filter(|f| f.id == "unresolved-ref").map(|f| f.pointer.as_str()).collect();
+    for p in [
+        "#/components/schemas/Job/properties/resources",
+        "#/components/schemas/Job/properties/limits",
+        "#/components/schemas/Job/properties/quota",
+        "#/paths/~1jobs~1{id}/get/parameters/1",
+    ] {
+        assert!(pointers.contains(&p), "no unresolved-ref warning at {p}: {pointers:?}");
+    }
+    let changed: Vec<(&str, &str)> = report
+        .findings
+        .iter()
+        .filter(|f| f.id == "unresolved-ref-changed")
+        .map(|f| (f.old.as_deref().unwrap_or(""), f.new.as_deref().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            ("unresolved `#/definitions/Quota`", "unresolved `#/definitions/QuotaV2`"),
+            ("unresolved `#/definitions/ResourceRequirements`", "ResourceRequirements"),
+        ],
+        "compared by reference text"
+    );
+    // Defects are no change to the crates.
+    assert!(diff::compare(&load("a", &case.base), &load("b", &case.base), &options("x"))
+        .semver
+        .iter()
+        .all(|s| s.bump == "none"));
+
+    let defects = cases().into_iter().find(|c| c.name == "spec-defects").unwrap();
+    let report = run(&defects);
+    let messages: Vec<&str> =
+        report.findings.iter().filter(|f| f.id != "operation-added").map(|f| f.message.as_str()).collect();
+    for needle in ["discriminator property `kind`", "duplicate operationId", "other.yaml#/Pet", "never reaches a value"]
+    {
+        assert!(messages.iter().any(|m| m.contains(needle)), "no warning about {needle}: {messages:#?}");
+    }
 }

@@ -12,6 +12,8 @@ mod client;
 mod client_fixtures;
 mod contract;
 mod diff;
+mod diff_drift;
+mod diff_update;
 mod effective;
 mod examples;
 mod fixtures;

@@ -11,8 +11,13 @@ use codegen::load::OverlayInput;
 use codegen::manifest::Manifest;
 use codegen::SpecInput;
 
-const USAGE: &str = "\
-usage: cargo xtask <command>
+mod drift;
+mod specs;
+
+pub(crate) const USAGE: &str = "\
+usage: cargo xtask [--root DIR] <command>
+
+  --root DIR  work on the workspace at DIR (a scratch copy) instead of this one
 
 commands:
   codegen [--check] [--explain] [--spec-name NAME]
@@ -44,11 +49,34 @@ commands:
              --ack FILE   acknowledged fingerprints (default: the manifest's)
              --output FILE
     exit: 0 nothing reaches --fail-on, 1 something does, 2 usage, 3 a spec
-          fails to load
+          does not parse
+  specs update NAME --from PATH_OR_URL [--commit SHA] [--fail-on LEVEL] [--output FILE]
+      take a new version of a manifest spec (a file, or an http(s) URL),
+      store it in specs/ (git-ignored), pin its sha256 (and upstream commit)
+      in specs/manifest.toml, regenerate its crates, compare it with the old
+      pin and print a pull-request body (Markdown); exit 1 when the update has
+      unacknowledged errors (--fail-on, default error) or does not regenerate,
+      3 when the new version does not parse (then nothing is changed)
+  drift [--format text|markdown|json] [--fail-on LEVEL] [--output FILE]
+      compare the two pinned specs where they describe the same thing (the
+      public API under /public/v1 in config-api, shared schema names) and
+      list where they disagree; exit 1 when a disagreement reaches --fail-on
+      (default never)
 ";
 
+/// The workspace this run works on (`--root`, else the one xtask was built in).
+static ROOT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--root") {
+        let Some(dir) = args.get(1).cloned() else {
+            eprintln!("error: --root needs a value\n{USAGE}");
+            return ExitCode::from(2);
+        };
+        let _ = ROOT.set(PathBuf::from(dir));
+        args.drain(..2);
+    }
     match run(&args) {
         Ok(code) => code,
         Err(e) => {
@@ -58,7 +86,10 @@ fn main() -> ExitCode {
     }
 }
 
-fn workspace_root() -> PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
+    if let Some(root) = ROOT.get() {
+        return root.clone();
+    }
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
     here.parent().unwrap_or(here).to_path_buf()
 }
@@ -69,6 +100,11 @@ fn run(args: &[String]) -> Result<ExitCode> {
         Some("diff") => diff_cmd(&args[1..]),
         Some("try") => try_cmd(&args[1..]),
         Some("spec") => spec_cmd(&args[1..]),
+        Some("specs") => match args.get(1).map(String::as_str) {
+            Some("update") => specs::update(&args[2..]),
+            _ => bail!("usage: cargo xtask specs update NAME --from PATH_OR_URL [--commit SHA]\n{USAGE}"),
+        },
+        Some("drift") => drift::run(&args[1..]),
         Some("-h" | "--help" | "help") | None => {
             print!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -112,7 +148,7 @@ fn parse_codegen(args: &[String]) -> Result<CodegenArgs> {
     Ok(a)
 }
 
-fn read_overlays(paths: &[PathBuf]) -> Result<Vec<OverlayInput>> {
+pub(crate) fn read_overlays(paths: &[PathBuf]) -> Result<Vec<OverlayInput>> {
     paths
         .iter()
         .map(|p| {
@@ -122,7 +158,7 @@ fn read_overlays(paths: &[PathBuf]) -> Result<Vec<OverlayInput>> {
         .collect()
 }
 
-fn display_name(p: &Path) -> String {
+pub(crate) fn display_name(p: &Path) -> String {
     let root = workspace_root();
     p.strip_prefix(&root).unwrap_or(p).display().to_string()
 }
@@ -588,7 +624,7 @@ fn diff_cmd(args: &[String]) -> Result<ExitCode> {
     Ok(if reports.iter().any(|r| r.fails(fail_on)) { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
-fn entry_crates(e: &codegen::manifest::SpecEntry) -> CrateNames {
+pub(crate) fn entry_crates(e: &codegen::manifest::SpecEntry) -> CrateNames {
     CrateNames { types: e.crates.types.clone(), client: e.crates.client.clone(), server: e.crates.server.clone() }
 }
 
@@ -597,7 +633,7 @@ fn serde_json_array(items: &[String]) -> String {
     format!("[\n{}]\n", items.iter().map(|s| s.trim_end()).collect::<Vec<_>>().join(",\n"))
 }
 
-fn read_acks(path: Option<&Path>) -> Result<Vec<diff::Acknowledgement>> {
+pub(crate) fn read_acks(path: Option<&Path>) -> Result<Vec<diff::Acknowledgement>> {
     let Some(path) = path else { return Ok(Vec::new()) };
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     Ok(diff::parse_acknowledgements(&text, &display_name(path))?)
@@ -621,7 +657,7 @@ fn git_show(root: &Path, rev: &str, path: &str) -> Result<String> {
 /// A spec file with the given sha256 in the places specs are kept (the git-
 /// ignored specs/, the shared checkout and its history), since spec bytes
 /// are never committed.
-fn find_by_sha256(root: &Path, sha256: &str) -> Option<PathBuf> {
+pub(crate) fn find_by_sha256(root: &Path, sha256: &str) -> Option<PathBuf> {
     let shared = root.join("..").join("shared").join("specs");
     for dir in [root.join("specs"), shared.clone(), shared.join("history")] {
         let Ok(entries) = std::fs::read_dir(&dir) else { continue };

@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::Value;
 
-use super::rules::{classify, Dir, Kind};
+use super::rules::{classify, wire_note, Dir, Kind};
 use super::{fingerprint, Finding, Loaded, RustImpact, Scope};
 use crate::diag::join_pointer;
 use crate::ir::{Api, Operation, Ty, TypeId};
@@ -74,6 +74,9 @@ struct Walker<'a> {
     h: &'a Api,
     braw: &'a Value,
     hraw: &'a Value,
+    /// Types standing for unresolved references, with their reference text.
+    bopaque: &'a BTreeMap<TypeId, String>,
+    hopaque: &'a BTreeMap<TypeId, String>,
     ops: Vec<String>,
     pairs: Vec<Pair>,
     pair_ix: HashMap<(TypeId, TypeId), usize>,
@@ -89,6 +92,8 @@ pub(super) fn run(base: &Loaded, head: &Loaded) -> Vec<Finding> {
         h: &head.api,
         braw: &base.raw,
         hraw: &head.raw,
+        bopaque: &base.opaque,
+        hopaque: &head.opaque,
         ops: Vec::new(),
         pairs: Vec::new(),
         pair_ix: HashMap::new(),
@@ -175,7 +180,7 @@ impl<'a> Walker<'a> {
         let none = Sink::Op(usize::MAX, Dir::Request);
         let mut renamed_to: BTreeSet<&str> = BTreeSet::new();
         for t in &b.types {
-            if new_names.contains(t.name.as_str()) {
+            if new_names.contains(t.name.as_str()) || self.bopaque.contains_key(&t.id) {
                 continue;
             }
             let partner = partners.get(&t.id).and_then(|ps| ps.iter().find(|p| !old_names.contains(**p)).copied());
@@ -218,7 +223,10 @@ impl<'a> Walker<'a> {
             );
         }
         for t in &h.types {
-            if old_names.contains(t.name.as_str()) || renamed_to.contains(t.name.as_str()) {
+            if old_names.contains(t.name.as_str())
+                || renamed_to.contains(t.name.as_str())
+                || self.hopaque.contains_key(&t.id)
+            {
                 continue;
             }
             self.push(
@@ -287,14 +295,19 @@ impl<'a> Walker<'a> {
                     }
                 }
             };
-            let scope = if matches!(c.kind, Kind::TypeAdded | Kind::TypeRemoved | Kind::TypeRenamed) {
-                Scope::Types
-            } else {
-                scope
-            };
+            let scope =
+                if matches!(c.kind, Kind::TypeAdded | Kind::TypeRemoved | Kind::TypeRenamed | Kind::OpaqueChanged) {
+                    Scope::Types
+                } else {
+                    scope
+                };
             for (dir, operations) in targets {
                 let dir = if c.kind.direction_free() { None } else { dir };
                 let (id, wire, side) = classify(&c.kind, dir);
+                let message = match wire_note(&c.kind, dir) {
+                    Some(note) => format!("{}; {note}", c.message),
+                    None => c.message.clone(),
+                };
                 let level = wire.max(c.rust.level());
                 let fp = fingerprint(&[
                     &id,
@@ -323,7 +336,7 @@ impl<'a> Walker<'a> {
                                 wire,
                                 rust: c.rust,
                                 scope,
-                                message: c.message.clone(),
+                                message,
                                 pointer: c.pointer.clone(),
                                 operation: operations.first().cloned(),
                                 operations,

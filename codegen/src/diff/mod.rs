@@ -19,20 +19,25 @@
 
 mod ack;
 mod compare;
+pub mod drift;
+pub mod pr;
 mod raw;
 mod render;
 mod rules;
+mod tolerant;
 
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::fmt;
 
 pub use ack::{parse_acknowledgements, AckError, Acknowledgement};
 pub use render::{render, Format};
+pub use tolerant::Defect;
 
 use crate::diag::Diagnostics;
 use crate::emit::CrateNames;
-use crate::ir::Api;
+use crate::ir::{Api, TypeId};
 use crate::load::OverlayInput;
 
 /// How bad a finding is, most severe first.
@@ -237,55 +242,83 @@ pub struct Loaded {
     /// Overlay actions that did not apply to this version (not an error here:
     /// an overlay written for the head may not fit an older base).
     pub notes: Vec<String>,
+    /// What generation would refuse in this version, and how the comparison
+    /// worked around it.
+    pub defects: Vec<Defect>,
+    /// Types standing for references that could not be followed, with the
+    /// reference text they are compared by.
+    pub opaque: BTreeMap<TypeId, String>,
+    /// Overlay actions that match nothing in this version: `file: message`.
+    pub overlay_misses: Vec<String>,
 }
 
-/// A version failed to load; `diagnostics` says why.
+/// A version does not parse as an OpenAPI document; `diagnostics` says why.
 #[derive(Debug, thiserror::Error)]
 #[error("{} has {} error(s)", .0.file(), .0.errors().count())]
 pub struct LoadError(pub Diagnostics);
 
 /// Load one version through the normal pipeline. Overlays are applied
-/// tolerantly: an action that does not match this version becomes a note.
+/// tolerantly (an action that does not match this version becomes a note),
+/// and so are the document's defects (see `tolerant`): only bytes that do
+/// not parse as an OpenAPI 3.x document fail.
 pub fn load(version: &SpecVersion) -> Result<Loaded, LoadError> {
     let sha256 = crate::manifest::sha256_hex(&version.bytes);
     let mut diags = Diagnostics::new(version.file.clone());
     let mut notes = Vec::new();
-    let bytes = if version.overlays.is_empty() {
-        version.bytes.clone()
-    } else {
-        let Ok(text) = std::str::from_utf8(&version.bytes) else {
-            diags.error("", "document is not valid utf-8");
-            return Err(LoadError(diags));
-        };
-        let Some(mut doc) = crate::load::parse_document(text, &mut diags) else {
-            return Err(LoadError(diags));
-        };
-        for o in &version.overlays {
-            let mut odiags = Diagnostics::new(o.file.clone());
-            if let Some(ov) = crate::load::overlay::parse_overlay(&o.text, &o.file, &mut odiags) {
-                crate::load::overlay::apply_overlay(&mut doc, &ov, &mut odiags);
-            }
-            for d in odiags.errors() {
-                notes.push(format!("{}: overlay {} did not apply: {}", version.file, o.file, d.message));
-            }
+    let mut overlay_misses = Vec::new();
+    let Ok(text) = std::str::from_utf8(&version.bytes) else {
+        diags.error("", "document is not valid utf-8");
+        return Err(LoadError(diags));
+    };
+    let Some(mut doc) = crate::load::parse_document(text, &mut diags) else {
+        return Err(LoadError(diags));
+    };
+    for o in &version.overlays {
+        let mut odiags = Diagnostics::new(o.file.clone());
+        if let Some(ov) = crate::load::overlay::parse_overlay(&o.text, &o.file, &mut odiags) {
+            crate::load::overlay::apply_overlay(&mut doc, &ov, &mut odiags);
         }
-        match serde_json::to_vec(&doc) {
+        for d in odiags.errors() {
+            notes.push(format!("{}: overlay {} did not apply: {}", version.file, o.file, d.message));
+            overlay_misses.push(format!("{}: {}", o.file, d.message));
+        }
+    }
+    let mut repairs = tolerant::Repairs::default();
+    // Each round drops what the loader could not read; references to it
+    // then become opaque in the next.
+    for _ in 0..4 {
+        repairs.unresolved_refs(&mut doc);
+        let bytes = match serde_json::to_vec(&doc) {
             Ok(b) => b,
             Err(e) => {
-                diags.error("", format!("cannot re-serialise the overlaid document: {e}"));
+                diags.error("", format!("cannot re-serialise the document: {e}"));
                 return Err(LoadError(diags));
             }
-        }
-    };
-    let Some(loaded) = crate::load::load(&version.file, &bytes, &[], &mut diags) else {
-        return Err(LoadError(diags));
-    };
-    let mut api = crate::ir::build::build(&loaded, &mut diags);
-    if diags.has_errors() {
-        return Err(LoadError(diags));
+        };
+        let mut round = Diagnostics::new(version.file.clone());
+        let Some(loaded) = crate::load::load(&version.file, &bytes, &[], &mut round) else {
+            if repairs.drop_unreadable(&mut doc, &round) {
+                continue;
+            }
+            return Err(LoadError(round));
+        };
+        let mut api = crate::ir::build::build(&loaded, &mut round);
+        repairs.ir_errors(&round);
+        api.source.sha256 = sha256.clone();
+        let opaque = repairs.opaque_types(&api);
+        return Ok(Loaded {
+            file: version.file.clone(),
+            sha256,
+            api,
+            raw: loaded.raw,
+            notes,
+            defects: repairs.defects,
+            opaque,
+            overlay_misses,
+        });
     }
-    api.source.sha256 = sha256.clone();
-    Ok(Loaded { file: version.file.clone(), sha256, api, raw: loaded.raw, notes })
+    diags.error("", "the document still does not load after leaving out its unreadable parts");
+    Err(LoadError(diags))
 }
 
 /// What to compare under which names.
@@ -301,6 +334,9 @@ pub struct Options {
 /// Compare two loaded versions.
 pub fn compare(base: &Loaded, head: &Loaded, options: &Options) -> Report {
     let mut findings = compare::run(base, head);
+    let defects = defect_findings(base, head);
+    let semver = semver(&findings, &options.crates);
+    findings.extend(defects);
     let mut notes: Vec<String> = base.notes.iter().chain(&head.notes).cloned().collect();
     for a in &options.acknowledged {
         let mut used = false;
@@ -326,7 +362,6 @@ pub fn compare(base: &Loaded, head: &Loaded, options: &Options) -> Report {
             Level::Info => counts.info += 1,
         }
     }
-    let semver = semver(&findings, &options.crates);
     findings.sort_by(|a, b| {
         (a.level, group_sort_key(a), &a.pointer, &a.id, &a.fingerprint).cmp(&(
             b.level,
@@ -339,6 +374,46 @@ pub fn compare(base: &Loaded, head: &Loaded, options: &Options) -> Report {
     let info =
         |l: &Loaded| SourceInfo { file: l.file.clone(), sha256: l.sha256.clone(), version: l.api.version.clone() };
     Report { spec: options.spec.clone(), base: info(base), head: info(head), counts, semver, findings, notes }
+}
+
+/// One warning per defect a version has (once when both have it): the
+/// comparison worked around it, and the reader should know how.
+fn defect_findings(base: &Loaded, head: &Loaded) -> Vec<Finding> {
+    let mut by: BTreeMap<(&str, &str, &str), Vec<&str>> = BTreeMap::new();
+    for (which, l) in [("base", base), ("head", head)] {
+        for d in &l.defects {
+            by.entry((d.id, d.pointer.as_str(), d.message.as_str())).or_default().push(which);
+        }
+    }
+    by.into_iter()
+        .map(|((id, pointer, message), versions)| {
+            let versions = versions.join(" and ");
+            let loaded = if versions == "head" { head } else { base };
+            let operations: Vec<String> = loaded
+                .api
+                .operations
+                .iter()
+                .filter(|o| pointer == o.pointer || pointer.starts_with(&format!("{}/", o.pointer)))
+                .map(|o| format!("{} {} ({})", o.method, o.path, o.id))
+                .collect();
+            Finding {
+                id: id.to_string(),
+                level: Level::Warning,
+                side: Side::None,
+                wire: Level::Warning,
+                rust: RustImpact::None,
+                scope: Scope::Types,
+                message: format!("{versions}: {message}"),
+                pointer: pointer.to_string(),
+                operation: operations.first().cloned(),
+                operations,
+                old: None,
+                new: None,
+                fingerprint: fingerprint(&[id, pointer, message, &versions]),
+                acknowledged: false,
+            }
+        })
+        .collect()
 }
 
 /// What a finding is grouped under in reports: its only operation, a shared

@@ -24,7 +24,9 @@ pub(super) enum Kind {
     PropertyRemoved {
         required: bool,
     },
-    PropertyRenamed,
+    PropertyRenamed {
+        required: bool,
+    },
     PropertyBecameRequired,
     PropertyBecameOptional,
     BecameNullable {
@@ -53,6 +55,8 @@ pub(super) enum Kind {
     TypeRenamed,
     /// A use site now holds a different named type (not a plain rename).
     TypeReplaced,
+    /// An unresolved reference now names something else (or was resolved).
+    OpaqueChanged,
     // Operations.
     OperationAdded,
     OperationRemoved,
@@ -84,6 +88,12 @@ pub(super) enum Kind {
         success: bool,
     },
     ResponseMediaTypeAdded,
+    /// A status without content now has content.
+    ResponseBodyAdded,
+    /// A status with content now has none.
+    ResponseBodyRemoved {
+        success: bool,
+    },
     ResponseMediaTypeRemoved {
         success: bool,
     },
@@ -108,7 +118,7 @@ impl Kind {
                 | Kind::TypeAdded
                 | Kind::TypeRemoved
                 | Kind::TypeRenamed
-                | Kind::TypeReplaced
+                | Kind::OpaqueChanged
         )
     }
 }
@@ -125,7 +135,7 @@ pub(super) fn classify(kind: &Kind, dir: Option<Dir>) -> (String, Level, Side) {
         Kind::TypeAdded => return fixed("type-added", Info, Side::None),
         Kind::TypeRemoved => return fixed("type-removed", Info, Side::None),
         Kind::TypeRenamed => return fixed("type-renamed", Info, Side::None),
-        Kind::TypeReplaced => return fixed("type-replaced", Info, Side::None),
+        Kind::OpaqueChanged => return fixed("unresolved-ref-changed", Warning, Side::Both),
         Kind::OperationAdded => return fixed("operation-added", Info, Side::None),
         Kind::OperationRemoved => return fixed("operation-removed", Error, Side::Client),
         Kind::OperationMoved => return fixed("operation-moved", Error, Side::Client),
@@ -160,6 +170,10 @@ pub(super) fn classify(kind: &Kind, dir: Option<Dir>) -> (String, Level, Side) {
         }
         Kind::ResponseStatusRemoved { success: false } => return fixed("response-status-removed", Info, Side::None),
         Kind::ResponseMediaTypeAdded => return fixed("response-media-type-added", Info, Side::None),
+        // A status that had no body now has one: implementations must produce it.
+        Kind::ResponseBodyAdded => return fixed("response-body-added", Warning, Side::Server),
+        Kind::ResponseBodyRemoved { success: true } => return fixed("response-body-removed", Error, Side::Client),
+        Kind::ResponseBodyRemoved { success: false } => return fixed("response-body-removed", Info, Side::None),
         Kind::ResponseMediaTypeRemoved { success: true } => {
             return fixed("response-media-type-removed", Error, Side::Client)
         }
@@ -182,7 +196,8 @@ pub(super) fn classify(kind: &Kind, dir: Option<Dir>) -> (String, Level, Side) {
         Kind::PropertyAdded { required: false } => "property-added",
         Kind::PropertyRemoved { required: true } => "required-property-removed",
         Kind::PropertyRemoved { required: false } => "property-removed",
-        Kind::PropertyRenamed => "property-renamed",
+        Kind::PropertyRenamed { .. } => "property-renamed",
+        Kind::TypeReplaced => "type-replaced",
         Kind::PropertyBecameRequired => "property-became-required",
         Kind::PropertyBecameOptional => "property-became-optional",
         Kind::BecameNullable { .. } => "became-nullable",
@@ -207,7 +222,10 @@ pub(super) fn classify(kind: &Kind, dir: Option<Dir>) -> (String, Level, Side) {
         (Dir::Request, Kind::PropertyAdded { required: true }) => (Error, Side::Client),
         (Dir::Request, Kind::PropertyAdded { required: false }) => (Info, Side::None),
         (Dir::Request, Kind::PropertyRemoved { .. }) => (Warning, Side::Client),
-        (Dir::Request, Kind::PropertyRenamed) => (Error, Side::Client),
+        (Dir::Request, Kind::PropertyRenamed { .. }) => (Error, Side::Client),
+        // The use site's type changed identity; what that does on the wire is
+        // reported by the comparison of the two types.
+        (Dir::Request, Kind::TypeReplaced) => (Info, Side::None),
         (Dir::Request, Kind::PropertyBecameRequired) => (Error, Side::Client),
         (Dir::Request, Kind::PropertyBecameOptional) => (Warning, Side::Server),
         (Dir::Request, Kind::BecameNullable { .. }) => (Warning, Side::Server),
@@ -226,7 +244,12 @@ pub(super) fn classify(kind: &Kind, dir: Option<Dir>) -> (String, Level, Side) {
         (Dir::Response, Kind::PropertyAdded { required: false }) => (Info, Side::None),
         (Dir::Response, Kind::PropertyRemoved { required: true }) => (Error, Side::Client),
         (Dir::Response, Kind::PropertyRemoved { required: false }) => (Warning, Side::Client),
-        (Dir::Response, Kind::PropertyRenamed) => (Error, Side::Client),
+        // Old clients miss the old name; implementations must now produce
+        // the new one when it is required.
+        (Dir::Response, Kind::PropertyRenamed { required: true }) => (Error, Side::Both),
+        (Dir::Response, Kind::PropertyRenamed { required: false }) => (Warning, Side::Client),
+        // Implementations must produce values of the new type.
+        (Dir::Response, Kind::TypeReplaced) => (Warning, Side::Server),
         (Dir::Response, Kind::PropertyBecameRequired) => (Warning, Side::Server),
         (Dir::Response, Kind::PropertyBecameOptional) => (Error, Side::Client),
         (Dir::Response, Kind::BecameNullable { was_option: false }) => (Error, Side::Client),
@@ -235,14 +258,14 @@ pub(super) fn classify(kind: &Kind, dir: Option<Dir>) -> (String, Level, Side) {
         (Dir::Response, Kind::TypeChanged { widen: Some(true) }) => (Error, Side::Client),
         (Dir::Response, Kind::TypeChanged { widen: Some(false) }) => (Warning, Side::Server),
         (Dir::Response, Kind::DefaultChanged) => (Info, Side::None),
-        // Generated enums keep unknown values (`Other(String)`), so an old
-        // client of ours decodes a new value; the Rust axis still notes the
-        // new variant.
-        (Dir::Response, Kind::EnumValueAdded) => (Info, Side::None),
+        // Closed enums (the default of most generators and strict SDKs)
+        // reject a value they do not know; ours keep it (see `wire_note`).
+        (Dir::Response, Kind::EnumValueAdded) => (Warning, Side::Client),
         (Dir::Response, Kind::EnumValueRemoved) => (Warning, Side::Server),
-        // Tagged unions keep unknown tags as JSON; untagged ones cannot
-        // decode a shape they do not know.
-        (Dir::Response, Kind::VariantAdded { tagged: true }) => (Info, Side::None),
+        // Closed unions reject a tag they do not know; ours keep it as JSON
+        // (see `wire_note`). Untagged ones cannot decode a shape they do not
+        // know, ours included.
+        (Dir::Response, Kind::VariantAdded { tagged: true }) => (Warning, Side::Client),
         (Dir::Response, Kind::VariantAdded { tagged: false }) => (Error, Side::Client),
         (Dir::Response, Kind::VariantRemoved) => (Warning, Side::Server),
         (Dir::Response, Kind::VariantsOverlap) => (Warning, Side::Client),
@@ -259,6 +282,23 @@ pub(super) fn classify(kind: &Kind, dir: Option<Dir>) -> (String, Level, Side) {
         Dir::Response => "response",
     };
     (format!("{prefix}-{name}"), level, side)
+}
+
+/// What a finding's message adds about our own generated code: the wire
+/// level is judged for any client of the spec, and a few breaks do not reach
+/// the clients this project generates.
+pub(super) fn wire_note(kind: &Kind, dir: Option<Dir>) -> Option<&'static str> {
+    match (dir?, kind) {
+        (Dir::Response, Kind::EnumValueAdded) => Some(
+            "clients with closed enums fail to decode it; the generated Rust client tolerates it \
+             (unknown values decode into the enum's catch-all variant)",
+        ),
+        (Dir::Response, Kind::VariantAdded { tagged: true }) => Some(
+            "clients with closed unions fail to decode the new tag; the generated Rust client tolerates it \
+             (unknown tags are kept as JSON)",
+        ),
+        _ => None,
+    }
 }
 
 /// Depth of `Option` the generated field has for a presence.

@@ -5,27 +5,54 @@ use serde_json::Value;
 
 use crate::diag::{join_pointer, Diagnostics};
 
-/// Report dangling, external and cyclic references, all of them at once.
-pub fn check_refs(root: &Value, diags: &mut Diagnostics) {
+/// Why a `$ref` cannot be followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unresolved {
+    /// Another document, or a `$id`/`$anchor` target `external::resolve`
+    /// could not make local.
+    External,
+    /// Points to nothing in this document.
+    Dangling,
+    /// A chain of references that loops without reaching a value.
+    Cycle(Vec<String>),
+}
+
+/// Every reference that cannot be followed: (where it is, its text, why).
+pub fn unresolved(root: &Value) -> Vec<(String, String, Unresolved)> {
     let mut refs = Vec::new();
     collect(root, "#", Mode::Object, &mut refs);
-    for (at, target) in &refs {
-        if !target.starts_with("#/") && target != "#" {
-            // `external::resolve` made every reference it could local and reported the rest.
+    let mut out = Vec::new();
+    for (at, target) in refs {
+        let why = if !target.starts_with("#/") && target != "#" {
+            Unresolved::External
+        } else if super::resolve_pointer(root, &target).is_none() {
+            Unresolved::Dangling
+        } else if let Some(cycle) = ref_cycle(root, &target) {
+            Unresolved::Cycle(cycle)
+        } else {
             continue;
-        }
-        match super::resolve_pointer(root, target) {
-            None => {
+        };
+        out.push((at, target, why));
+    }
+    out
+}
+
+/// Report dangling, external and cyclic references, all of them at once.
+pub fn check_refs(root: &Value, diags: &mut Diagnostics) {
+    for (at, target, why) in unresolved(root) {
+        match why {
+            // `external::resolve` made every reference it could local and
+            // reported the rest.
+            Unresolved::External => {}
+            Unresolved::Dangling => {
                 diags
                     .error(at.clone(), format!("`$ref` points to nothing: `{target}`"))
                     .with_help("fix the reference, or add an overlay action in the spec's patch file that does");
             }
-            Some(_) => {
-                if let Some(cycle) = ref_cycle(root, target) {
-                    diags
-                        .error(at.clone(), format!("`$ref` chain never reaches a value: {}", cycle.join(" → ")))
-                        .with_help("point one reference of the loop at a real definition instead of another `$ref`");
-                }
+            Unresolved::Cycle(cycle) => {
+                diags
+                    .error(at.clone(), format!("`$ref` chain never reaches a value: {}", cycle.join(" → ")))
+                    .with_help("point one reference of the loop at a real definition instead of another `$ref`");
             }
         }
     }

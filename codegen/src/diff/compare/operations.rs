@@ -463,7 +463,30 @@ impl Walker<'_> {
             let (po, pn) = (label_ptr(o, ro), label_ptr(n, rn));
             let holder_o = at(self.braw, &po);
             let holder_n = at(self.hraw, &pn);
-            for mo in &ro.content {
+            let subject = format!("response {}", rn.status);
+            if ro.content.is_empty() && !rn.content.is_empty() {
+                let new = self.bodies_h(&rn.content);
+                self.push(
+                    sink,
+                    Kind::ResponseBodyAdded,
+                    RustImpact::Breaking,
+                    (&join_pointer(&pn, "content"), &subject),
+                    (None, Some(new.clone())),
+                    format!("response {} now has a body ({new}); implementations must produce it", rn.status),
+                );
+            } else if !ro.content.is_empty() && rn.content.is_empty() {
+                let old = self.bodies_b(&ro.content);
+                self.push(
+                    sink,
+                    Kind::ResponseBodyRemoved { success },
+                    RustImpact::Breaking,
+                    (&join_pointer(&po, "content"), &subject),
+                    (Some(old.clone()), None),
+                    format!("response {} no longer has a body (was {old})", rn.status),
+                );
+            }
+            let one_sided = ro.content.is_empty() != rn.content.is_empty();
+            for mo in ro.content.iter().filter(|_| !one_sided) {
                 let mptr_o = join_pointer(&format!("{po}/content"), &mo.media_type);
                 let Some(mn) = rn.content.iter().find(|m| m.media_type == mo.media_type) else {
                     self.push(
@@ -487,7 +510,7 @@ impl Walker<'_> {
                 let sn = media_schema(holder_n, &mn.media_type);
                 self.media(sink, mo, mn, so, sn, &loc);
             }
-            for mn in &rn.content {
+            for mn in rn.content.iter().filter(|_| !one_sided) {
                 if !ro.content.iter().any(|m| m.media_type == mn.media_type) {
                     self.push(
                         sink,

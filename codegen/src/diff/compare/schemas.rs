@@ -42,7 +42,36 @@ impl Walker<'_> {
         matches!(ty, Ty::Named(id) if matches!(api.ty(*id).kind, TypeKind::Alias(_)))
     }
 
+    /// The reference text a use site stands for, when it is an unresolved reference.
+    fn opaque(opaque: &BTreeMap<TypeId, String>, ty: &Ty) -> Option<String> {
+        match ty {
+            Ty::Named(id) => opaque.get(id).cloned(),
+            Ty::Option(inner) => Self::opaque(opaque, inner),
+            _ => None,
+        }
+    }
+
     pub(super) fn cmp_ty(&mut self, sink: Sink, o: &Ty, n: &Ty, ro: Option<&Value>, rn: Option<&Value>, loc: &Loc) {
+        // An unresolved reference is compared by its text, never by shape.
+        let (xo, xn) = (Self::opaque(self.bopaque, o), Self::opaque(self.hopaque, n));
+        if xo.is_some() || xn.is_some() {
+            if xo != xn {
+                let show_b = |x: &Option<String>, s: String| x.as_ref().map_or(s, |r| format!("unresolved `{r}`"));
+                let (old, new) = (show_b(&xo, self.sig_b(o)), show_b(&xn, self.sig_h(n)));
+                self.push(
+                    sink,
+                    Kind::OpaqueChanged,
+                    RustImpact::None,
+                    (&loc.new, &loc.subject),
+                    (Some(old.clone()), Some(new.clone())),
+                    format!(
+                        "{}: {old} became {new}; the effect cannot be told from an unresolved reference",
+                        loc.subject
+                    ),
+                );
+            }
+            return;
+        }
         // One-sided aliases are looked through; their schema's keywords join the use site's.
         let (mut o, mut n) = (o, n);
         let (mut co, mut cn) = (constraint_view(ro), constraint_view(rn));
@@ -302,7 +331,7 @@ impl Walker<'_> {
                 let nptr = prop_ptr(self.hraw, tb, &n.wire);
                 self.push(
                     sink,
-                    Kind::PropertyRenamed,
+                    Kind::PropertyRenamed { required: n.required },
                     RustImpact::Breaking,
                     (&nptr, &subject),
                     (Some(f.wire.clone()), Some(n.wire.clone())),
