@@ -6,6 +6,7 @@
 pub mod diag;
 pub mod diff;
 pub mod emit;
+pub mod family;
 pub mod ir;
 pub mod load;
 pub mod manifest;
@@ -93,4 +94,35 @@ pub fn generate(input: &SpecInput) -> Result<Output, Error> {
         files.push(GeneratedFile { path: PathBuf::from(&input.crates.server).join(f.path), contents: f.contents });
     }
     Ok(Output { files, diagnostics, rewrites, overlay_actions, api })
+}
+
+/// Load a document and analyse its feature-gated families (see [`family`]).
+/// `input.crates` is not used: a families entry generates only its families
+/// crate. `linked` is the IR of the spec whose types crate the families
+/// convert into.
+pub fn load_families(
+    input: &SpecInput,
+    config: &family::FamiliesConfig,
+    linked: Option<&ir::Api>,
+) -> Result<(family::FamilyCrate, Diagnostics, Vec<Rewrite>, usize), Error> {
+    let (api, mut diags, rewrites, overlay_actions) = load_api(input)?;
+    let fc = family::analyse(&api, config, linked, &mut diags);
+    if diags.has_errors() {
+        return Err(Error::Spec(diags));
+    }
+    Ok((fc, diags, rewrites, overlay_actions))
+}
+
+/// The families pipeline: load → ir → family analysis → emit the families crate.
+pub fn generate_families(
+    input: &SpecInput,
+    config: &family::FamiliesConfig,
+    linked: Option<&ir::Api>,
+) -> Result<Output, Error> {
+    let (fc, diagnostics, rewrites, overlay_actions) = load_families(input, config, linked)?;
+    let files = emit::families::emit(&fc)?
+        .into_iter()
+        .map(|f| GeneratedFile { path: PathBuf::from(&fc.crate_name).join(f.path), contents: f.contents })
+        .collect();
+    Ok(Output { files, diagnostics, rewrites, overlay_actions, api: fc.api })
 }

@@ -114,7 +114,7 @@ fn display_name(p: &Path) -> String {
 
 fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
     let a = parse_codegen(args)?;
-    let mut jobs: Vec<(SpecInput, PathBuf)> = Vec::new();
+    let mut jobs: Vec<(SpecInput, PathBuf, Option<FamiliesJob>)> = Vec::new();
     if let (Some(spec), Some(out)) = (&a.spec, &a.out) {
         let bytes = std::fs::read(spec).with_context(|| format!("reading {}", spec.display()))?;
         let stem = match &a.name {
@@ -125,6 +125,7 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
         jobs.push((
             SpecInput { file, bytes, overlays: read_overlays(&a.overlays)?, crates: CrateNames::from_stem(&stem) },
             out.clone(),
+            None,
         ));
     } else {
         let root = workspace_root();
@@ -133,21 +134,21 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
             if a.spec_name.as_deref().is_some_and(|n| n != entry.name) {
                 continue;
             }
-            let resolved = entry.resolve(&root)?;
-            let crates = CrateNames {
-                types: entry.crates.types.clone(),
-                client: entry.crates.client.clone(),
-                server: entry.crates.server.clone(),
+            let input = entry_input(&root, entry)?;
+            let families = match families_config(&manifest, entry) {
+                Some(config) => {
+                    let linked = match entry.families.as_ref().and_then(|f| f.link.as_ref()) {
+                        Some(name) => {
+                            let target = manifest.spec(name).with_context(|| format!("no spec named `{name}`"))?;
+                            Some(entry_input(&root, target)?)
+                        }
+                        None => None,
+                    };
+                    Some(FamiliesJob { config, linked })
+                }
+                None => None,
             };
-            jobs.push((
-                SpecInput {
-                    file: entry.file.clone(),
-                    bytes: resolved.bytes,
-                    overlays: read_overlays(&entry.overlay_paths(&root))?,
-                    crates,
-                },
-                root.join("generated"),
-            ));
+            jobs.push((input, root.join("generated"), families));
         }
         if jobs.is_empty() {
             bail!("no spec named `{}` in specs/manifest.toml", a.spec_name.unwrap_or_default());
@@ -156,8 +157,21 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
 
     let mut failed = false;
     let mut stale = Vec::new();
-    for (input, out_dir) in &jobs {
-        let output = match codegen::generate(input) {
+    for (input, out_dir, families) in &jobs {
+        let result = match families {
+            None => codegen::generate(input),
+            Some(job) => {
+                let linked = match &job.linked {
+                    Some(l) => match codegen::load_api(l) {
+                        Ok((api, ..)) => Some(api),
+                        Err(e) => return Err(anyhow::anyhow!("{e}")).context(format!("loading {}", l.file)),
+                    },
+                    None => None,
+                };
+                codegen::generate_families(input, &job.config, linked.as_ref())
+            }
+        };
+        let output = match result {
             Ok(o) => o,
             Err(codegen::Error::Spec(diags)) => {
                 eprint!("{diags}");
@@ -204,6 +218,40 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A manifest entry that generates a families crate, with the spec it links to.
+struct FamiliesJob {
+    config: codegen::family::FamiliesConfig,
+    linked: Option<SpecInput>,
+}
+
+/// The bytes (hash-checked) and overlays of a manifest entry.
+fn entry_input(root: &Path, entry: &codegen::manifest::SpecEntry) -> Result<SpecInput> {
+    let resolved = entry.resolve(root)?;
+    Ok(SpecInput {
+        file: entry.file.clone(),
+        bytes: resolved.bytes,
+        overlays: read_overlays(&entry.overlay_paths(root))?,
+        crates: entry_crates(entry),
+    })
+}
+
+/// What `[spec.families]` asks for, with the linked types crate's name.
+fn families_config(
+    manifest: &Manifest,
+    entry: &codegen::manifest::SpecEntry,
+) -> Option<codegen::family::FamiliesConfig> {
+    let f = entry.families.as_ref()?;
+    Some(codegen::family::FamiliesConfig {
+        crate_name: entry.crates.families.clone()?,
+        link_crate: f.link.as_ref().and_then(|l| manifest.spec(l)).and_then(|l| l.crates.types.clone()),
+        families: f
+            .families
+            .iter()
+            .map(|x| codegen::family::FamilyConfig { union: x.union.clone(), feature: x.feature.clone() })
+            .collect(),
+    })
 }
 
 #[derive(Default)]
@@ -391,8 +439,13 @@ fn diff_cmd(args: &[String]) -> Result<ExitCode> {
     Ok(if reports.iter().any(|r| r.fails(fail_on)) { ExitCode::FAILURE } else { ExitCode::SUCCESS })
 }
 
+/// The crates a finding can affect: the API crates, or the families crate for
+/// an entry that generates only that.
 fn entry_crates(e: &codegen::manifest::SpecEntry) -> CrateNames {
-    CrateNames { types: e.crates.types.clone(), client: e.crates.client.clone(), server: e.crates.server.clone() }
+    e.crate_names().unwrap_or_else(|| {
+        let name = e.crates.families.clone().unwrap_or_else(|| e.name.clone());
+        CrateNames { types: name.clone(), client: name.clone(), server: name }
+    })
 }
 
 /// Join already-rendered JSON objects into one array.
