@@ -275,6 +275,21 @@ impl SpecEntry {
         Some(crate::emit::CrateNames { types: c.types.clone()?, client: c.client.clone()?, server: c.server.clone()? })
     }
 
+    /// What `[spec.families]` asks for, with the linked types crate's name
+    /// looked up in `manifest`; `None` when the entry has no families.
+    pub fn families_config(&self, manifest: &Manifest) -> Option<crate::family::FamiliesConfig> {
+        let f = self.families.as_ref()?;
+        Some(crate::family::FamiliesConfig {
+            crate_name: self.crates.families.clone()?,
+            link_crate: f.link.as_ref().and_then(|l| manifest.spec(l)).and_then(|l| l.crates.types.clone()),
+            families: f
+                .families
+                .iter()
+                .map(|x| crate::family::FamilyConfig { union: x.union.clone(), feature: x.feature.clone() })
+                .collect(),
+        })
+    }
+
     /// The acknowledged-breaking-changes file, if the manifest names one.
     pub fn acknowledged_path(&self, root: &Path) -> Option<PathBuf> {
         self.acknowledged.as_ref().map(|a| root.join("specs").join(a))

@@ -4,6 +4,7 @@
 mod behaviour;
 mod client;
 mod client_fixtures;
+mod connectors;
 mod contract;
 mod diff;
 mod examples;

@@ -135,7 +135,7 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
                 continue;
             }
             let input = entry_input(&root, entry)?;
-            let families = match families_config(&manifest, entry) {
+            let families = match entry.families_config(&manifest) {
                 Some(config) => {
                     let linked = match entry.families.as_ref().and_then(|f| f.link.as_ref()) {
                         Some(name) => {
@@ -234,23 +234,6 @@ fn entry_input(root: &Path, entry: &codegen::manifest::SpecEntry) -> Result<Spec
         bytes: resolved.bytes,
         overlays: read_overlays(&entry.overlay_paths(root))?,
         crates: entry_crates(entry),
-    })
-}
-
-/// What `[spec.families]` asks for, with the linked types crate's name.
-fn families_config(
-    manifest: &Manifest,
-    entry: &codegen::manifest::SpecEntry,
-) -> Option<codegen::family::FamiliesConfig> {
-    let f = entry.families.as_ref()?;
-    Some(codegen::family::FamiliesConfig {
-        crate_name: entry.crates.families.clone()?,
-        link_crate: f.link.as_ref().and_then(|l| manifest.spec(l)).and_then(|l| l.crates.types.clone()),
-        families: f
-            .families
-            .iter()
-            .map(|x| codegen::family::FamilyConfig { union: x.union.clone(), feature: x.feature.clone() })
-            .collect(),
     })
 }
 
