@@ -477,3 +477,153 @@ fn strip_option(ty: &Ty) -> &Ty {
         _ => ty,
     }
 }
+
+/// Keep only what the named component schemas reach (through `$ref`s and
+/// discriminator mappings): the document's `openapi`, `info`, and those
+/// schemas. Paths, other components and document security go.
+pub fn prune_to(raw: &mut serde_json::Value, roots: &[&str]) {
+    let Some(schemas) = raw.pointer("/components/schemas").and_then(serde_json::Value::as_object) else { return };
+    let mut keep: BTreeSet<String> = BTreeSet::new();
+    let mut stack: Vec<String> = roots.iter().map(|r| r.to_string()).collect();
+    while let Some(name) = stack.pop() {
+        if !keep.insert(name.clone()) {
+            continue;
+        }
+        if let Some(s) = schemas.get(&name) {
+            refs_in(s, &mut stack);
+        }
+    }
+    let kept: serde_json::Map<String, serde_json::Value> =
+        schemas.iter().filter(|(k, _)| keep.contains(*k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+    if let Some(obj) = raw.as_object_mut() {
+        obj.retain(|k, _| matches!(k.as_str(), "openapi" | "info" | "jsonSchemaDialect"));
+        obj.insert("paths".into(), serde_json::Value::Object(Default::default()));
+        let mut components = serde_json::Map::new();
+        components.insert("schemas".into(), serde_json::Value::Object(kept));
+        obj.insert("components".into(), serde_json::Value::Object(components));
+    }
+}
+
+fn refs_in(v: &serde_json::Value, out: &mut Vec<String>) {
+    const PREFIX: &str = "#/components/schemas/";
+    match v {
+        serde_json::Value::Object(o) => {
+            for (k, x) in o {
+                match (k.as_str(), x) {
+                    ("$ref", serde_json::Value::String(r)) => {
+                        if let Some(name) = r.strip_prefix(PREFIX) {
+                            out.push(name.replace("~1", "/").replace("~0", "~"));
+                        }
+                    }
+                    ("mapping", serde_json::Value::Object(m)) => {
+                        for target in m.values().filter_map(serde_json::Value::as_str) {
+                            out.push(target.strip_prefix(PREFIX).unwrap_or(target).replace("~1", "/").replace("~0", "~"));
+                        }
+                    }
+                    _ => refs_in(x, out),
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| refs_in(x, out)),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::emit::CrateNames;
+    use crate::SpecInput;
+
+    const PETS: &str = r##"
+openapi: 3.1.0
+info: {title: pets, version: "1"}
+paths: {}
+components:
+  schemas:
+    Unrelated: {type: object, properties: {a: {type: string}}}
+    Pet:
+      oneOf:
+        - {title: pet-cat, $ref: "#/components/schemas/pet-cat"}
+        - {title: pet-dog, $ref: "#/components/schemas/pet-dog"}
+    pet-cat:
+      type: object
+      required: [kind, name]
+      properties:
+        kind: {const: cat, type: string}
+        name: {type: string}
+        lives: {type: integer, default: 9}
+    pet-dog:
+      type: object
+      required: [kind, collar]
+      properties:
+        kind: {const: dog, type: string}
+        collar:
+          oneOf:
+            - {title: leather, type: object, required: [type], properties: {type: {const: leather}}}
+            - {title: chain, type: object, required: [type, links], properties: {type: {const: chain}, links: {type: integer}}}
+"##;
+
+    fn config() -> super::FamiliesConfig {
+        super::FamiliesConfig {
+            crate_name: "pets-families".into(),
+            link_crate: None,
+            families: vec![super::FamilyConfig { union: "Pet".into(), feature: "all-pets".into() }],
+        }
+    }
+
+    fn run(doc: &str) -> Result<super::FamilyCrate, String> {
+        run_with(doc, &config())
+    }
+
+    fn run_with(doc: &str, config: &super::FamiliesConfig) -> Result<super::FamilyCrate, String> {
+        let input = SpecInput {
+            file: "pets.yaml".into(),
+            bytes: doc.as_bytes().to_vec(),
+            overlays: Vec::new(),
+            crates: CrateNames::from_stem("pets"),
+        };
+        crate::load_families(&input, config, None).map(|r| r.0).map_err(|e| match e {
+            crate::Error::Spec(d) => d.to_string(),
+            other => other.to_string(),
+        })
+    }
+
+    #[test]
+    fn const_keyed_union_becomes_a_family() {
+        let fc = run(PETS).unwrap();
+        let f = &fc.families[0];
+        assert_eq!(f.property, "kind");
+        let members: Vec<(&str, &str, &str)> =
+            f.members.iter().map(|m| (m.module.as_str(), m.feature.as_str(), m.tag.as_str())).collect();
+        assert_eq!(members, [("pet_cat", "pet-cat", "cat"), ("pet_dog", "pet-dog", "dog")]);
+        // Pruned: schemas no family reaches are not in the IR.
+        assert!(!fc.api.types.iter().any(|t| t.origin == "Unrelated"));
+        // The root is `Config` without its tag field; the nested const-keyed union is tagged.
+        let dog = &f.members[1];
+        let root = fc.api.ty(dog.root);
+        assert_eq!(root.name, "Config");
+        assert_eq!(fc.constants.get(&dog.root), Some(&("kind".to_string(), "dog".to_string())));
+        let names: Vec<&str> = dog.types.iter().map(|t| fc.api.ty(*t).name.as_str()).collect();
+        assert_eq!(names, ["Config", "Collar", "CollarLeather", "CollarChain"]);
+        let collar = dog.types.iter().map(|t| fc.api.ty(*t)).find(|t| t.name == "Collar").unwrap();
+        assert!(matches!(&collar.kind, crate::ir::TypeKind::Tagged(t) if t.property == "type"));
+        let files = crate::emit::families::emit(&fc).unwrap();
+        let cargo = files.iter().find(|f| f.path.ends_with("Cargo.toml")).unwrap();
+        assert!(cargo.contents.contains("all-pets = [\"pet-cat\", \"pet-dog\"]\npet-cat = []\npet-dog = []\n"));
+        let cat = files.iter().find(|f| f.path.ends_with("pet_cat.rs")).unwrap();
+        assert!(cat.contents.contains("#[serde(tag = \"kind\", rename = \"cat\")]"), "{}", cat.contents);
+        assert!(cat.contents.contains("pub fn new(name: ::std::string::String) -> Self"), "{}", cat.contents);
+    }
+
+    #[test]
+    fn a_member_without_the_tag_is_an_error_naming_it() {
+        let doc = PETS.replace("required: [kind, collar]", "required: [collar]");
+        let err = run(&doc).unwrap_err();
+        assert!(err.contains("do not all require one property pinned to a distinct constant"), "{err}");
+        assert!(err.contains("#/components/schemas/pet-dog"), "{err}");
+        let mut c = config();
+        c.families[0].union = "Nope".into();
+        let missing = run_with(PETS, &c).map(|_| ()).unwrap_err();
+        assert!(missing.contains("family union `Nope` is not a schema of this document"), "{missing}");
+    }
+}

@@ -105,7 +105,7 @@ pub fn load_families(
     config: &family::FamiliesConfig,
     linked: Option<&ir::Api>,
 ) -> Result<(family::FamilyCrate, Diagnostics, Vec<Rewrite>, usize), Error> {
-    let (api, mut diags, rewrites, overlay_actions) = load_api(input)?;
+    let (api, mut diags, rewrites, overlay_actions) = load_family_schemas(input, config)?;
     let fc = family::analyse(&api, config, linked, &mut diags);
     if diags.has_errors() {
         return Err(Error::Spec(diags));
@@ -125,4 +125,46 @@ pub fn generate_families(
         .map(|f| GeneratedFile { path: PathBuf::from(&fc.crate_name).join(f.path), contents: f.contents })
         .collect();
     Ok(Output { files, diagnostics, rewrites, overlay_actions, api: fc.api })
+}
+
+/// [`load_api`] for a families entry, which needs only the schemas its unions
+/// reach: the document is parsed and patched as usual, then everything else
+/// (paths, other schemas) is dropped before normalisation and the IR, which
+/// halves the work on a large document. Pointers and lines in diagnostics
+/// still name the original document.
+fn load_family_schemas(
+    input: &SpecInput,
+    config: &family::FamiliesConfig,
+) -> Result<(ir::Api, Diagnostics, Vec<Rewrite>, usize), Error> {
+    let mut diags = Diagnostics::new(input.file.clone());
+    let Ok(text) = std::str::from_utf8(&input.bytes) else {
+        // `load` reports this (and everything else about an unreadable document) itself.
+        return load_api(input);
+    };
+    let Some(mut raw) = load::parse_document(text, &mut diags) else {
+        load::add_lines(&input.bytes, &mut diags);
+        return Err(Error::Spec(diags));
+    };
+    let mut overlay_actions = 0;
+    for o in &input.overlays {
+        let mut odiags = Diagnostics::new(o.file.clone());
+        if let Some(ov) = load::overlay::parse_overlay(&o.text, &o.file, &mut odiags) {
+            overlay_actions += load::overlay::apply_overlay(&mut raw, &ov, &mut odiags).applied.len();
+        }
+        diags.extend(odiags);
+    }
+    let roots: Vec<&str> = config.families.iter().map(|f| f.union.as_str()).collect();
+    family::prune_to(&mut raw, &roots);
+    let json = serde_json::to_vec(&raw).unwrap_or_default();
+    let Some(loaded) = load::load(&input.file, &json, &[], &mut diags) else {
+        load::add_lines(&input.bytes, &mut diags);
+        return Err(Error::Spec(diags));
+    };
+    let mut api = ir::build::build(&loaded, &mut diags);
+    api.source.sha256 = manifest::sha256_hex(&input.bytes);
+    load::add_lines(&input.bytes, &mut diags);
+    if diags.has_errors() {
+        return Err(Error::Spec(diags));
+    }
+    Ok((api, diags, loaded.rewrites, overlay_actions))
 }
