@@ -55,12 +55,7 @@ fn examples(root: &Path, out: &Path) {
                 text: std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())),
             })
             .collect();
-        let input = SpecInput {
-            file: entry.file.clone(),
-            bytes: resolved.bytes,
-            overlays,
-            crates,
-        };
+        let input = SpecInput { file: entry.file.clone(), bytes: resolved.bytes, overlays, crates };
         let (api, _, _, _) = codegen::load_api(&input).unwrap_or_else(|e| panic!("{e}"));
         let krate = input.crates.types.replace('-', "_");
         let fn_name = format!("{}_examples", entry.name.replace('-', "_"));

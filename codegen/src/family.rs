@@ -517,7 +517,9 @@ fn refs_in(v: &serde_json::Value, out: &mut Vec<String>) {
                     }
                     ("mapping", serde_json::Value::Object(m)) => {
                         for target in m.values().filter_map(serde_json::Value::as_str) {
-                            out.push(target.strip_prefix(PREFIX).unwrap_or(target).replace("~1", "/").replace("~0", "~"));
+                            out.push(
+                                target.strip_prefix(PREFIX).unwrap_or(target).replace("~1", "/").replace("~0", "~"),
+                            );
                         }
                     }
                     _ => refs_in(x, out),

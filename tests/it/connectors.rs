@@ -53,7 +53,10 @@ fn decoding_follows_the_tag() {
         }
         other => panic!("verify-ca decoded as {other:?}"),
     }
-    assert!(matches!(config.replication_method, Some(source_postgres::ReplicationMethod::DetectChangesWithXminSystemColumn(_))));
+    assert!(matches!(
+        config.replication_method,
+        Some(source_postgres::ReplicationMethod::DetectChangesWithXminSystemColumn(_))
+    ));
     assert_eq!(serde_json::to_value(&config).unwrap(), value);
     // The family enum picks the member by `sourceType`.
     let family: SourceConfiguration = serde_json::from_value(value.clone()).unwrap();
@@ -154,7 +157,8 @@ fn every_member_is_a_module_and_a_feature() {
     let (fc, _, _, _) = load();
     let counts: Vec<(&str, usize)> = fc.families.iter().map(|f| (f.feature.as_str(), f.members.len())).collect();
     assert_eq!(counts, [("all-sources", 555), ("all-destinations", 45)]);
-    let cargo = std::fs::read_to_string(crate::surface::root().join("generated/airbyte-api-connectors/Cargo.toml")).unwrap();
+    let cargo =
+        std::fs::read_to_string(crate::surface::root().join("generated/airbyte-api-connectors/Cargo.toml")).unwrap();
     for f in &fc.families {
         for m in &f.members {
             assert!(cargo.contains(&format!("\n{} = []\n", m.feature)), "feature {}", m.feature);

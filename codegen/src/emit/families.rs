@@ -609,7 +609,7 @@ fn lib_file(fc: &FamilyCrate) -> Result<GeneratedFile, EmitError> {
     let body = quote! {
         #crate_doc
         #![allow(deprecated)]
-        #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::enum_variant_names, clippy::large_enum_variant, clippy::empty_docs, clippy::too_long_first_doc_paragraph, clippy::too_many_arguments, clippy::new_without_default)]
+        #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::enum_variant_names, clippy::large_enum_variant, clippy::empty_docs, clippy::too_long_first_doc_paragraph, clippy::too_many_arguments, clippy::new_without_default, clippy::derivable_impls)]
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 
         #[doc(hidden)]

@@ -14,7 +14,8 @@
     clippy::empty_docs,
     clippy::too_long_first_doc_paragraph,
     clippy::too_many_arguments,
-    clippy::new_without_default
+    clippy::new_without_default,
+    clippy::derivable_impls
 )]
 #![allow(
     rustdoc::bare_urls,
