@@ -13,11 +13,14 @@ cargo build -q --release -p xtask
 bin=target/release/xtask
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 base=""
+tmp=$(mktemp)
+trap 'rm -f "$tmp"' EXIT
 printf '%-20s %10s %10s %8s  (median of %s)\n' spec wall_s cpu_s ratio "$runs"
 for name in "$@"; do
   walls=(); cpus=()
   for _ in $(seq "$runs"); do
-    out=$( { /usr/bin/time -f '%e %U %S' "$bin" codegen --check --spec-name "$name" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+    /usr/bin/time -o "$tmp" -f '%e %U %S' "$bin" codegen --check --spec-name "$name" >/dev/null 2>&1
+    out=$(tail -1 "$tmp")
     walls+=("$(echo "$out" | awk '{print $1}')")
     cpus+=("$(echo "$out" | awk '{print $2 + $3}')")
   done
