@@ -187,7 +187,7 @@ pub fn analyse(api: &Api, config: &FamiliesConfig, linked: Option<&Api>, diags: 
         let members: Vec<(String, Option<TypeId>)> =
             variants.iter().map(|(name, ty)| (name.clone(), struct_of(api, ty))).collect();
         let Some(property) = common_constant(api, &members) else {
-            let d = diags
+            diags
                 .error(
                     union.pointer.clone(),
                     format!(
@@ -196,7 +196,6 @@ pub fn analyse(api: &Api, config: &FamiliesConfig, linked: Option<&Api>, diags: 
                     ),
                 )
                 .with_help(describe_members(api, &members));
-            let _ = d;
             continue;
         };
         let mut out = Vec::new();

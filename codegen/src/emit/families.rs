@@ -177,7 +177,7 @@ fn member_file(
     } else {
         TokenStream::new()
     };
-    let link = member_link(fc, f, m);
+    let link = member_link(fc, f);
     let body = quote! {
         #module_doc
         #uses
@@ -336,7 +336,7 @@ fn constructors(cx: &Cx, t: &TypeDef) -> TokenStream {
 }
 
 /// Per member: conversions into the linked crate's holders of the family union.
-fn member_link(fc: &FamilyCrate, f: &FamilyDef, m: &Member) -> TokenStream {
+fn member_link(fc: &FamilyCrate, f: &FamilyDef) -> TokenStream {
     let Some((link, target)) = link_of(fc, f) else { return TokenStream::new() };
     let family = ident(&f.name);
     let krate = ident(&link.krate.replace('-', "_"));
@@ -353,7 +353,6 @@ fn member_link(fc: &FamilyCrate, f: &FamilyDef, m: &Member) -> TokenStream {
             }
         });
     }
-    let _ = m;
     quote! {
         impl ::std::convert::From<Config> for ::#krate::#union_name {
             fn from(value: Config) -> Self {
@@ -419,7 +418,7 @@ fn family_link(fc: &FamilyCrate, f: &FamilyDef) -> TokenStream {
         let fname = ident(&field.name);
         match h.tag_field {
             None => {
-                let Some((method, params, args, _)) = holder_ctor(fc, h) else { continue };
+                let Some((method, params, _, _)) = holder_ctor(fc, h) else { continue };
                 let mut inits: Vec<TokenStream> = Vec::new();
                 for (i, f) in s.fields.iter().enumerate() {
                     let n = ident(&f.name);
@@ -435,7 +434,6 @@ fn family_link(fc: &FamilyCrate, f: &FamilyDef) -> TokenStream {
                         inits.push(quote!(#n: ::std::option::Option::None));
                     }
                 }
-                let _ = &args;
                 if s.additional.is_some() {
                     inits.push(quote!(additional_properties: ::std::default::Default::default()));
                 }
