@@ -6,6 +6,7 @@
 pub mod diag;
 pub mod diff;
 pub mod emit;
+pub mod family;
 pub mod ir;
 pub mod load;
 pub mod manifest;
@@ -141,4 +142,77 @@ pub fn generate_with(input: &SpecInput, options: &LoadOptions) -> Result<Output,
         files.push(GeneratedFile { path: PathBuf::from(&input.crates.server).join(f.path), contents: f.contents });
     }
     Ok(Output { files, diagnostics, rewrites, overlay_actions, api })
+}
+
+/// Load a document and analyse its feature-gated families (see [`family`]).
+/// `input.crates` is not used: a families entry generates only its families
+/// crate. `linked` is the IR of the spec whose types crate the families
+/// convert into.
+pub fn load_families(
+    input: &SpecInput,
+    config: &family::FamiliesConfig,
+    linked: Option<&ir::Api>,
+) -> Result<(family::FamilyCrate, Diagnostics, Vec<Rewrite>, usize), Error> {
+    let (api, mut diags, rewrites, overlay_actions) = load_family_schemas(input, config)?;
+    let fc = family::analyse(&api, config, linked, &mut diags);
+    if diags.has_errors() {
+        return Err(Error::Spec(diags));
+    }
+    Ok((fc, diags, rewrites, overlay_actions))
+}
+
+/// The families pipeline: load → ir → family analysis → emit the families crate.
+pub fn generate_families(
+    input: &SpecInput,
+    config: &family::FamiliesConfig,
+    linked: Option<&ir::Api>,
+) -> Result<Output, Error> {
+    let (fc, diagnostics, rewrites, overlay_actions) = load_families(input, config, linked)?;
+    let files = emit::families::emit(&fc)?
+        .into_iter()
+        .map(|f| GeneratedFile { path: PathBuf::from(&fc.crate_name).join(f.path), contents: f.contents })
+        .collect();
+    Ok(Output { files, diagnostics, rewrites, overlay_actions, api: fc.api })
+}
+
+/// [`load_api`] for a families entry, which needs only the schemas its unions
+/// reach: the document is parsed and patched as usual, then everything else
+/// (paths, other schemas) is dropped before normalisation and the IR, which
+/// halves the work on a large document. Pointers and lines in diagnostics
+/// still name the original document.
+fn load_family_schemas(
+    input: &SpecInput,
+    config: &family::FamiliesConfig,
+) -> Result<(ir::Api, Diagnostics, Vec<Rewrite>, usize), Error> {
+    let mut diags = Diagnostics::new(input.file.clone());
+    let Ok(text) = std::str::from_utf8(&input.bytes) else {
+        // `load` reports this (and everything else about an unreadable document) itself.
+        return load_api(input);
+    };
+    let Some(mut raw) = load::parse_document(text, &mut diags) else {
+        load::add_lines(&input.bytes, &mut diags);
+        return Err(Error::Spec(diags));
+    };
+    let mut overlay_actions = 0;
+    for o in &input.overlays {
+        let mut odiags = Diagnostics::new(o.file.clone());
+        if let Some(ov) = load::overlay::parse_overlay(&o.text, &o.file, &mut odiags) {
+            overlay_actions += load::overlay::apply_overlay(&mut raw, &ov, &mut odiags).applied.len();
+        }
+        diags.extend(odiags);
+    }
+    let roots: Vec<&str> = config.families.iter().map(|f| f.union.as_str()).collect();
+    family::prune_to(&mut raw, &roots);
+    let json = serde_json::to_vec(&raw).unwrap_or_default();
+    let Some(loaded) = load::load(&input.file, &json, &[], &mut diags) else {
+        load::add_lines(&input.bytes, &mut diags);
+        return Err(Error::Spec(diags));
+    };
+    let mut api = ir::build::build(&loaded, &mut diags);
+    api.source.sha256 = manifest::sha256_hex(&input.bytes);
+    load::add_lines(&input.bytes, &mut diags);
+    if diags.has_errors() {
+        return Err(Error::Spec(diags));
+    }
+    Ok((api, diags, loaded.rewrites, overlay_actions))
 }

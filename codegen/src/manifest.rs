@@ -48,6 +48,10 @@ pub struct SpecEntry {
     pub acknowledged: Option<String>,
     pub upstream: Upstream,
     pub crates: Crates,
+    /// Feature-gated families: `oneOf`s keyed by a constant property whose
+    /// members each become a module behind their own cargo feature.
+    #[serde(default)]
+    pub families: Option<Families>,
 }
 
 /// Where the pinned bytes came from, so an update can be traced and repeated.
@@ -62,13 +66,45 @@ pub struct Upstream {
     pub commit: String,
 }
 
-/// Names of the crates generated from one spec.
+/// Names of the crates generated from one spec: the types, client and server
+/// crates (all three or none), and the families crate when the entry has
+/// `[spec.families]`.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Crates {
-    pub types: String,
-    pub client: String,
-    pub server: String,
+    #[serde(default)]
+    pub types: Option<String>,
+    #[serde(default)]
+    pub client: Option<String>,
+    #[serde(default)]
+    pub server: Option<String>,
+    #[serde(default)]
+    pub families: Option<String>,
+}
+
+/// `[spec.families]`: which unions of the document become feature-gated
+/// families, and the spec whose types crate they convert into.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Families {
+    /// Name of another manifest entry whose types crate holds the wire form
+    /// of each family union (a schema with the union's name); conversions
+    /// into and out of that crate's types are generated.
+    #[serde(default)]
+    pub link: Option<String>,
+    /// One table per union, in the order the crate lists them.
+    #[serde(rename = "family", default)]
+    pub families: Vec<Family>,
+}
+
+/// One union that becomes a family.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Family {
+    /// Component schema name of the `oneOf`.
+    pub union: String,
+    /// Cargo feature that turns on every member of the family.
+    pub feature: String,
 }
 
 /// A spec whose bytes were found and whose hash matches the manifest.
@@ -159,6 +195,41 @@ impl Manifest {
             if !is_bare_file_name(&spec.file) {
                 problems.push(format!("spec `{}`: file `{}` must be a bare file name", spec.name, spec.file));
             }
+            let c = &spec.crates;
+            let api_crates = [&c.types, &c.client, &c.server].iter().filter(|n| n.is_some()).count();
+            if api_crates != 0 && api_crates != 3 {
+                problems.push(format!(
+                    "spec `{}`: name all of crates.types, crates.client and crates.server, or none",
+                    spec.name
+                ));
+            }
+            if api_crates == 0 && c.families.is_none() {
+                problems.push(format!(
+                    "spec `{}`: generates no crate; name crates.types/client/server or crates.families",
+                    spec.name
+                ));
+            }
+            match (&c.families, &spec.families) {
+                (Some(_), None) => problems.push(format!(
+                    "spec `{}`: crates.families is named but there is no [spec.families] table",
+                    spec.name
+                )),
+                (None, Some(_)) => problems
+                    .push(format!("spec `{}`: [spec.families] needs a crate name in crates.families", spec.name)),
+                (Some(_), Some(f)) if f.families.is_empty() => {
+                    problems.push(format!("spec `{}`: [spec.families] lists no [[spec.families.family]]", spec.name))
+                }
+                _ => {}
+            }
+        }
+        for spec in &self.specs {
+            let Some(link) = spec.families.as_ref().and_then(|f| f.link.as_ref()) else { continue };
+            match self.spec(link) {
+                Some(target) if target.crates.types.is_some() => {}
+                Some(_) => problems.push(format!("spec `{}`: families.link `{link}` has no types crate", spec.name)),
+                None => problems
+                    .push(format!("spec `{}`: families.link `{link}` is not a spec of this manifest", spec.name)),
+            }
         }
         if problems.is_empty() {
             Ok(())
@@ -196,6 +267,27 @@ impl SpecEntry {
     /// Overlay files for this spec, in the order they must be applied.
     pub fn overlay_paths(&self, root: &Path) -> Vec<PathBuf> {
         self.overlays.iter().map(|o| root.join("specs").join(o)).collect()
+    }
+
+    /// Names of the types, client and server crates, when the entry generates them.
+    pub fn crate_names(&self) -> Option<crate::emit::CrateNames> {
+        let c = &self.crates;
+        Some(crate::emit::CrateNames { types: c.types.clone()?, client: c.client.clone()?, server: c.server.clone()? })
+    }
+
+    /// What `[spec.families]` asks for, with the linked types crate's name
+    /// looked up in `manifest`; `None` when the entry has no families.
+    pub fn families_config(&self, manifest: &Manifest) -> Option<crate::family::FamiliesConfig> {
+        let f = self.families.as_ref()?;
+        Some(crate::family::FamiliesConfig {
+            crate_name: self.crates.families.clone()?,
+            link_crate: f.link.as_ref().and_then(|l| manifest.spec(l)).and_then(|l| l.crates.types.clone()),
+            families: f
+                .families
+                .iter()
+                .map(|x| crate::family::FamilyConfig { union: x.union.clone(), feature: x.feature.clone() })
+                .collect(),
+        })
     }
 
     /// The acknowledged-breaking-changes file, if the manifest names one.
@@ -358,7 +450,13 @@ mod tests {
             overlays: vec!["demo.overlay.yaml".into()],
             acknowledged: None,
             upstream: Upstream { repository: "o/r".into(), path: "api.yaml".into(), commit: "c".into() },
-            crates: Crates { types: "t".into(), client: "c".into(), server: "s".into() },
+            crates: Crates {
+                types: Some("t".into()),
+                client: Some("c".into()),
+                server: Some("s".into()),
+                families: None,
+            },
+            families: None,
         }
     }
 
@@ -392,7 +490,8 @@ server = "a-server"
         let a = m.spec("a").unwrap();
         assert_eq!(a.overlays, vec!["a.overlay.yaml".to_string()]);
         assert_eq!(a.acknowledged, None);
-        assert_eq!(a.crates.client, "a-client");
+        assert_eq!(a.crates.client.as_deref(), Some("a-client"));
+        assert_eq!(a.crate_names().map(|c| c.server), Some("a-server".to_string()));
         assert_eq!(a.overlay_paths(Path::new("/r")), vec![PathBuf::from("/r/specs/a.overlay.yaml")]);
         assert!(m.spec("b").is_none());
     }
@@ -411,6 +510,48 @@ server = "a-server"
         let err = Manifest::parse(&dup, Path::new("m.toml")).unwrap_err().to_string();
         assert!(err.contains("`a` is used more than once"), "{err}");
         assert!(err.contains("not 64 lowercase hex"), "{err}");
+    }
+
+    #[test]
+    fn families_entries_are_checked() {
+        let fam = r#"
+[[spec]]
+name = "f"
+title = "F"
+file = "f.yaml"
+sha256 = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
+[spec.upstream]
+repository = "o/r"
+path = "f.yaml"
+commit = "c"
+[spec.crates]
+families = "f-families"
+[spec.families]
+link = "a"
+[[spec.families.family]]
+union = "Pet"
+feature = "all-pets"
+"#;
+        let m = Manifest::parse(&format!("{MANIFEST}{fam}"), Path::new("m.toml")).unwrap();
+        let f = m.spec("f").unwrap();
+        assert!(f.crate_names().is_none());
+        let families = f.families.as_ref().unwrap();
+        assert_eq!(families.link.as_deref(), Some("a"));
+        assert_eq!(families.families[0].union, "Pet");
+        // The link must name an entry with a types crate.
+        let err = Manifest::parse(
+            &format!("{MANIFEST}{}", fam.replace("link = \"a\"", "link = \"zz\"")),
+            Path::new("m.toml"),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("families.link `zz`"), "{err}");
+        // A families crate without a [spec.families] table, and half the API crates.
+        let half = fam.replace("families = \"f-families\"", "types = \"f-types\"\nfamilies = \"x\"");
+        let half = half.split("[spec.families]").next().unwrap().to_string();
+        let err = Manifest::parse(&half, Path::new("m.toml")).unwrap_err().to_string();
+        assert!(err.contains("or none"), "{err}");
+        assert!(err.contains("no [spec.families] table"), "{err}");
     }
 
     #[test]
@@ -484,7 +625,7 @@ server = "a-server"
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let m = Manifest::load(&root).unwrap();
         let names: Vec<&str> = m.specs.iter().map(|s| s.name.as_str()).collect();
-        assert_eq!(names, ["airbyte-api", "config-api"]);
+        assert_eq!(names, ["airbyte-api", "config-api", "airbyte-api-sdk"]);
         for spec in &m.specs {
             for overlay in spec.overlay_paths(&root) {
                 assert!(overlay.is_file(), "missing overlay {}", overlay.display());

@@ -302,3 +302,43 @@ fn type_def(api: &Api, t: &TypeDef, out: &mut String) {
         }
     }
 }
+
+/// The surface of a families crate: one area per family and initial of the
+/// member tags (`families/all-sources-p`), each member's module with its
+/// feature, tag and types (constants shown as `const`), so a connector's
+/// breaking change shows as a local diff.
+pub fn render_families(fc: &crate::family::FamilyCrate) -> Vec<Area> {
+    let api = &fc.api;
+    let mut areas: BTreeMap<String, String> = BTreeMap::new();
+    for f in &fc.families {
+        let mut members: Vec<&crate::family::Member> = f.members.iter().collect();
+        members.sort_by(|a, b| a.tag.cmp(&b.tag));
+        for m in members {
+            let letter = m.tag.chars().next().map(|c| c.to_ascii_lowercase()).filter(char::is_ascii_alphanumeric);
+            let text = areas.entry(format!("families/{}-{}", f.feature, letter.unwrap_or('_'))).or_default();
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            let _ = writeln!(
+                text,
+                "mod {} (feature {}) in {}: {} = {:?} => {}",
+                m.module, m.feature, f.name, f.property, m.tag, m.variant
+            );
+            for t in &m.types {
+                let mut one = String::new();
+                type_def(api, api.ty(*t), &mut one);
+                if let Some((wire, value)) = fc.constants.get(t) {
+                    let at = one.find('\n').map_or(one.len(), |i| i + 1);
+                    one.insert_str(at, &format!("  const {wire} = {value:?}\n"));
+                }
+                text.push_str(&one);
+            }
+        }
+    }
+    for (t, features) in &fc.shared {
+        let text = areas.entry("families/shared".into()).or_default();
+        let _ = writeln!(text, "shared, with any of: {}", features.join(", "));
+        type_def(api, api.ty(*t), text);
+    }
+    areas.into_iter().map(|(name, text)| Area { name, text }).collect()
+}

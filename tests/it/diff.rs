@@ -244,8 +244,7 @@ fn real(spec: &str, history: &str) -> Report {
         .unwrap_or_else(|e| panic!("{}", e.0));
     let head = diff::load(&pinned(spec)).unwrap_or_else(|e| panic!("{}", e.0));
     let manifest = codegen::manifest::Manifest::load(&root()).unwrap();
-    let c = &manifest.spec(spec).unwrap().crates;
-    let crates = CrateNames { types: c.types.clone(), client: c.client.clone(), server: c.server.clone() };
+    let crates = manifest.spec(spec).unwrap().crate_names().unwrap();
     diff::compare(&base, &head, &Options { spec: spec.into(), crates, acknowledged: Vec::new() })
 }
 

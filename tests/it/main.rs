@@ -10,6 +10,7 @@
 mod behaviour;
 mod client;
 mod client_fixtures;
+mod connectors;
 mod contract;
 mod diff;
 mod diff_drift;

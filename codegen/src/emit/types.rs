@@ -255,10 +255,43 @@ fn reaches(deps: &[Vec<TypeId>], from: TypeId, target: TypeId) -> bool {
     false
 }
 
-struct Cx<'a> {
+pub(crate) struct Cx<'a> {
     api: &'a Api,
     boxed: BTreeSet<(TypeId, TypeId)>,
     none: TokenStream,
+    /// Structs whose one constant property is written by serde's struct tag
+    /// instead of a field (families crates only; see `crate::family`).
+    constants: &'a BTreeMap<TypeId, (String, String)>,
+}
+
+/// Shared by every types crate that has no constants.
+static NO_CONSTANTS: BTreeMap<TypeId, (String, String)> = BTreeMap::new();
+
+impl<'a> Cx<'a> {
+    pub(crate) fn new(api: &'a Api, constants: &'a BTreeMap<TypeId, (String, String)>) -> Self {
+        Cx { api, boxed: boxed_edges(api), none: TokenStream::new(), constants }
+    }
+
+    pub(crate) fn api(&self) -> &'a Api {
+        self.api
+    }
+
+    /// A struct field's full Rust type, presence included.
+    pub(crate) fn presence_ty(&self, owner: TypeId, f: &Field) -> TokenStream {
+        let inner = self.field_ty(owner, &f.ty);
+        match f.presence() {
+            Presence::Required => inner,
+            Presence::RequiredNullable | Presence::Optional => quote!(::std::option::Option<#inner>),
+            Presence::OptionalNullable => quote!(::std::option::Option<::std::option::Option<#inner>>),
+        }
+    }
+}
+
+/// Name of the function that drops a struct-tag constant from a flattened
+/// `additionalProperties` map on decode (serde would otherwise keep it there
+/// and write it twice). Emitted next to the struct by the families emitter.
+pub(crate) fn without_fn_name(wire: &str) -> String {
+    format!("without_{}", crate::naming::unraw(&crate::naming::snake_ident(wire, "tag")))
 }
 
 impl Cx<'_> {
@@ -310,7 +343,7 @@ fn deprecated_attr(deprecated: bool) -> TokenStream {
     }
 }
 
-fn emit_type(cx: &Cx, t: &TypeDef) -> TokenStream {
+pub(crate) fn emit_type(cx: &Cx, t: &TypeDef) -> TokenStream {
     let docs = type_docs(t);
     let dep = deprecated_attr(t.deprecated);
     let name = ident(&t.name);
@@ -422,14 +455,29 @@ fn emit_struct(cx: &Cx, t: &TypeDef, s: &Struct, docs: TokenStream, dep: TokenSt
             pub #fname: #ty
         });
     }
+    let constant = cx.constants.get(&t.id);
     if let Some(extra) = &s.additional {
         let ty = rust_ty(cx.api, extra, &cx.none);
+        let flatten = match constant {
+            Some((wire, _)) => {
+                let f = without_fn_name(wire);
+                quote!(#[serde(flatten, deserialize_with = #f)])
+            }
+            None => quote!(#[serde(flatten)]),
+        };
         fields.push(quote! {
             #[doc = " Properties not declared by the schema (`additionalProperties`)."]
-            #[serde(flatten)]
+            #flatten
             pub additional_properties: ::std::collections::BTreeMap<::std::string::String, #ty>
         });
     }
+    let (tag_doc, tag_attr) = match constant {
+        Some((wire, value)) => {
+            let doc = format!(" Always encoded with `\"{wire}\": \"{value}\"`, which is therefore no field.");
+            (quote!(#[doc = ""] #[doc = #doc]), quote!(#[serde(tag = #wire, rename = #value)]))
+        }
+        None => (TokenStream::new(), TokenStream::new()),
+    };
     let sensitive = s.fields.iter().any(|f| f.sensitive);
     let default = if all_optional { quote!(Default,) } else { TokenStream::new() };
     let debug_derive = if sensitive { TokenStream::new() } else { quote!(Debug,) };
@@ -462,8 +510,10 @@ fn emit_struct(cx: &Cx, t: &TypeDef, s: &Struct, docs: TokenStream, dep: TokenSt
     };
     quote! {
         #docs
+        #tag_doc
         #dep
         #[derive(#debug_derive Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #tag_attr
         pub struct #name { #(#fields,)* }
         #debug_impl
     }
@@ -623,7 +673,7 @@ fn emit_tagged(cx: &Cx, t: &TypeDef, u: &Tagged, docs: TokenStream, dep: TokenSt
 
 /// All files of the types crate, paths relative to the crate directory.
 pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitError> {
-    let cx = Cx { api, boxed: boxed_edges(api), none: TokenStream::new() };
+    let cx = Cx::new(api, &NO_CONSTANTS);
     let mut deps = BTreeSet::new();
     let mut items = Vec::new();
     for t in &api.types {
