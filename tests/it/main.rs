@@ -9,6 +9,7 @@ mod diff;
 mod effective;
 mod examples;
 mod fixtures;
+mod prism;
 mod server;
 mod server_fixtures;
 mod server_spec;

@@ -6,6 +6,7 @@
 
 pub mod client;
 pub mod contract;
+pub mod prism;
 pub mod server;
 pub mod types;
 

@@ -176,7 +176,9 @@ impl<'a> Schemas<'a> {
         outer.remove("discriminator");
         outer.remove("example");
         let mut first = None;
-        for branch in branches {
+        // Optional properties can make a value match several branches: try without them too.
+        let attempts = [level, OPTIONAL_DEPTH.max(level)];
+        for (branch, level) in attempts.iter().flat_map(|l| branches.iter().map(move |b| (b, *l))) {
             let merged = if outer.keys().any(|k| k == "properties" || k == "required") {
                 let mut all = Map::new();
                 all.insert("allOf".into(), Value::Array(vec![Value::Object(outer.clone()), branch.clone()]));
@@ -668,6 +670,7 @@ mod tests {
             "components": {"schemas": {
                 "A": {"type": "object", "required": ["kind", "a"], "properties": {"kind": {"type": "string"}, "a": {"type": "integer", "minimum": 5}}},
                 "B": {"type": "object", "required": ["kind"], "properties": {"kind": {"type": "string"}, "b": {"type": "string", "format": "email"}}},
+                "G": {"type": "object", "properties": {"w": {"type": "string"}, "o": {"type": "string"}}, "oneOf": [{"required": ["w"]}, {"required": ["o"]}]},
                 "U": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
                       "discriminator": {"propertyName": "kind", "mapping": {"bee": "#/components/schemas/B"}}},
                 "E": {"type": "string", "format": "uuid", "example": "not-a-uuid"},
@@ -678,6 +681,7 @@ mod tests {
         for (name, expect) in [
             ("A", json!({"kind": "sample", "a": 5})),
             ("U", json!({"kind": "bee", "b": "user@example.com"})),
+            ("G", json!({"w": "sample"})),
             ("E", json!("3f2b8a0e-5c1d-4e6f-9a7b-0c1d2e3f4a5b")),
             ("M", json!({"kind": "sample", "b": "user@example.com", "m": "sam"})),
         ] {

@@ -138,10 +138,8 @@ pub struct ApplicationTokenRequestWithGrant {
     pub client_id: ::std::string::String,
     /// Wire name `client_secret`. Required.
     pub client_secret: ::std::string::String,
-    /// Wire name `grant-type`. Optional (`None` when absent).
-    #[serde(rename = "grant-type")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub grant_type: ::std::option::Option<ApplicationTokenRequestWithGrantGrantType>,
+    /// Wire name `grant_type`. Required.
+    pub grant_type: ApplicationTokenRequestWithGrantGrantType,
 }
 impl ::std::fmt::Debug for ApplicationTokenRequestWithGrant {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1086,7 +1084,7 @@ impl ::std::fmt::Debug for EmbeddedWidgetResponse {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EncryptionMapperAesConfiguration {
     /// Wire name `algorithm`. Required.
-    pub algorithm: EncryptionMapperAlgorithm,
+    pub algorithm: EncryptionMapperAesConfigurationAlgorithm,
     /// Wire name `fieldNameSuffix`. Required.
     #[serde(rename = "fieldNameSuffix")]
     pub field_name_suffix: ::std::string::String,
@@ -1233,7 +1231,7 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperConfiguration {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EncryptionMapperRsaConfiguration {
     /// Wire name `algorithm`. Required.
-    pub algorithm: EncryptionMapperAlgorithm,
+    pub algorithm: EncryptionMapperRsaConfigurationAlgorithm,
     /// Wire name `fieldNameSuffix`. Required.
     #[serde(rename = "fieldNameSuffix")]
     pub field_name_suffix: ::std::string::String,
@@ -3081,7 +3079,7 @@ pub struct RowFilteringOperationEqual {
     #[serde(rename = "fieldName")]
     pub field_name: ::std::string::String,
     /// Wire name `type`. Required.
-    pub r#type: RowFilteringOperationType,
+    pub r#type: RowFilteringOperationEqualType,
 }
 /// NOT
 ///
@@ -3095,7 +3093,7 @@ pub struct RowFilteringOperationNot {
     /// Wire name `conditions`. Required.
     pub conditions: ::std::vec::Vec<RowFilteringOperation>,
     /// Wire name `type`. Required.
-    pub r#type: RowFilteringOperationType,
+    pub r#type: RowFilteringOperationNotType,
 }
 /// The `RowFilteringOperationType` schema.
 ///
@@ -4029,9 +4027,9 @@ pub struct WorkspacesResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
-/// Inline schema at `ApplicationTokenRequestWithGrant.grant-type`.
+/// Inline schema at `ApplicationTokenRequestWithGrant.grant_type`.
 ///
-/// Schema: `#/components/schemas/ApplicationTokenRequestWithGrant/properties/grant-type`
+/// Schema: `#/components/schemas/ApplicationTokenRequestWithGrant/properties/grant_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApplicationTokenRequestWithGrantGrantType {
     /// `client_credentials`
@@ -4090,6 +4088,11 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationTokenRequestWithGrantGrantTyp
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+/// Inline schema at `EncryptionMapperAESConfiguration.algorithm`.
+///
+/// Schema: `#/components/schemas/EncryptionMapperAESConfiguration/properties/algorithm`
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct EncryptionMapperAesConfigurationAlgorithm {}
 /// Inline schema at `EncryptionMapperAESConfiguration.mode`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration/properties/mode`
@@ -4243,6 +4246,11 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationPadding 
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+/// Inline schema at `EncryptionMapperRSAConfiguration.algorithm`.
+///
+/// Schema: `#/components/schemas/EncryptionMapperRSAConfiguration/properties/algorithm`
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct EncryptionMapperRsaConfigurationAlgorithm {}
 /// Inline schema at `GroupPermissionCreateRequest.Variant`.
 ///
 /// Schema: `#/components/schemas/GroupPermissionCreateRequest/oneOf`
@@ -4408,3 +4416,13 @@ impl<'de> ::serde::Deserialize<'de> for PublicAccessTokenResponseTokenType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+/// Inline schema at `RowFilteringOperationEqual.type`.
+///
+/// Schema: `#/components/schemas/RowFilteringOperationEqual/properties/type`
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct RowFilteringOperationEqualType {}
+/// Inline schema at `RowFilteringOperationNot.type`.
+///
+/// Schema: `#/components/schemas/RowFilteringOperationNot/properties/type`
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct RowFilteringOperationNotType {}

@@ -940,10 +940,8 @@ pub struct ApplicationTokenRequestWithGrant {
     pub client_id: ::std::string::String,
     /// Wire name `client_secret`. Required.
     pub client_secret: ::std::string::String,
-    /// Wire name `grant-type`. Optional (`None` when absent).
-    #[serde(rename = "grant-type")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub grant_type: ::std::option::Option<ApplicationTokenRequestWithGrantGrantType>,
+    /// Wire name `grant_type`. Required.
+    pub grant_type: ApplicationTokenRequestWithGrantGrantType,
 }
 impl ::std::fmt::Debug for ApplicationTokenRequestWithGrant {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -7215,7 +7213,7 @@ pub struct EnableScimRequestBody {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EncryptionMapperAesConfiguration {
     /// Wire name `algorithm`. Required.
-    pub algorithm: EncryptionMapperAlgorithm,
+    pub algorithm: EncryptionMapperAesConfigurationAlgorithm,
     /// Wire name `fieldNameSuffix`. Required.
     #[serde(rename = "fieldNameSuffix")]
     pub field_name_suffix: ::std::string::String,
@@ -7362,7 +7360,7 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperConfiguration {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EncryptionMapperRsaConfiguration {
     /// Wire name `algorithm`. Required.
-    pub algorithm: EncryptionMapperAlgorithm,
+    pub algorithm: EncryptionMapperRsaConfigurationAlgorithm,
     /// Wire name `fieldNameSuffix`. Required.
     #[serde(rename = "fieldNameSuffix")]
     pub field_name_suffix: ::std::string::String,
@@ -11241,10 +11239,9 @@ impl<'de> ::serde::Deserialize<'de> for NotificationType {
 /// Schema: `#/components/schemas/NotificationWebhookConfigValidationRequestBody`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NotificationWebhookConfigValidationRequestBody {
-    /// Wire name `notificationTrigger`. Optional (`None` when absent).
+    /// Wire name `notificationTrigger`. Required.
     #[serde(rename = "notificationTrigger")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub notification_trigger: ::std::option::Option<NotificationTrigger>,
+    pub notification_trigger: NotificationTrigger,
     /// Wire name `slackConfiguration`. Required.
     #[serde(rename = "slackConfiguration")]
     pub slack_configuration: SlackNotificationConfiguration,
@@ -13497,7 +13494,7 @@ pub struct RowFilteringOperationEqual {
     #[serde(rename = "fieldName")]
     pub field_name: ::std::string::String,
     /// Wire name `type`. Required.
-    pub r#type: RowFilteringOperationType,
+    pub r#type: RowFilteringOperationEqualType,
 }
 /// NOT
 ///
@@ -13511,7 +13508,7 @@ pub struct RowFilteringOperationNot {
     /// Wire name `conditions`. Required.
     pub conditions: ::std::vec::Vec<RowFilteringOperation>,
     /// Wire name `type`. Required.
-    pub r#type: RowFilteringOperationType,
+    pub r#type: RowFilteringOperationNotType,
 }
 /// The `RowFilteringOperationType` schema.
 ///
@@ -19396,9 +19393,9 @@ impl<'de> ::serde::Deserialize<'de> for AdvancedAuthAuthFlowType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
-/// Inline schema at `ApplicationTokenRequestWithGrant.grant-type`.
+/// Inline schema at `ApplicationTokenRequestWithGrant.grant_type`.
 ///
-/// Schema: `#/components/schemas/ApplicationTokenRequestWithGrant/properties/grant-type`
+/// Schema: `#/components/schemas/ApplicationTokenRequestWithGrant/properties/grant_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApplicationTokenRequestWithGrantGrantType {
     /// `client_credentials`
@@ -20522,6 +20519,11 @@ impl<'de> ::serde::Deserialize<'de> for DomainVerificationResponseVerificationMe
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+/// Inline schema at `EncryptionMapperAESConfiguration.algorithm`.
+///
+/// Schema: `#/components/schemas/EncryptionMapperAESConfiguration/properties/algorithm`
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct EncryptionMapperAesConfigurationAlgorithm {}
 /// Inline schema at `EncryptionMapperAESConfiguration.mode`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration/properties/mode`
@@ -20675,6 +20677,11 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationPadding 
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+/// Inline schema at `EncryptionMapperRSAConfiguration.algorithm`.
+///
+/// Schema: `#/components/schemas/EncryptionMapperRSAConfiguration/properties/algorithm`
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct EncryptionMapperRsaConfigurationAlgorithm {}
 /// Inline schema at `EndpointPrivateLinkServiceConfig.type`.
 ///
 /// Schema: `#/components/schemas/EndpointPrivateLinkServiceConfig/properties/type`
@@ -22663,6 +22670,16 @@ impl<'de> ::serde::Deserialize<'de> for PublicAccessTokenResponseTokenType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+/// Inline schema at `RowFilteringOperationEqual.type`.
+///
+/// Schema: `#/components/schemas/RowFilteringOperationEqual/properties/type`
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct RowFilteringOperationEqualType {}
+/// Inline schema at `RowFilteringOperationNot.type`.
+///
+/// Schema: `#/components/schemas/RowFilteringOperationNot/properties/type`
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+pub struct RowFilteringOperationNotType {}
 /// Inline schema at `SourceDefinitionRead.sourceType`.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionRead/properties/sourceType`
