@@ -4,11 +4,12 @@
 //! Prism (Stoplight's mock server) serves the effective document, validates
 //! every request against it and answers data of its own making, so it checks
 //! our clients with code we did not write. Each operation gets one call of the
-//! generated client with its required arguments; the arguments' values come
-//! from the document's schemas (`load::sample`), not from the IR, because
-//! Prism validates constraints (formats, bounds, patterns, `oneOf`
-//! exclusivity) the IR does not keep. Optional parameters stay unset; an
-//! optional body is sent when one can be made.
+//! generated client, in two forms: minimal (required parameters, bodies with
+//! their top-level optional properties) and full (every parameter, bodies with
+//! optional properties a few levels deep). The arguments' values come from the
+//! document's schemas (`load::sample`), not from the IR, because Prism
+//! validates constraints (formats, bounds, patterns, `oneOf` exclusivity) the
+//! IR does not keep. An optional body is sent when one can be made.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -17,6 +18,9 @@ use serde_json::Value;
 use super::types::rust_ty;
 use crate::ir::*;
 use crate::load::sample::Schemas;
+
+/// How deep the full call's bodies fill optional properties.
+const FULL_DEPTH: usize = 3;
 
 /// Which body the client's main method sends: JSON, else a form, else the first media type.
 fn main_media(content: &[MediaBody]) -> Option<&MediaBody> {
@@ -64,6 +68,7 @@ pub fn prism_test(api: &Api, doc: &Value, client_crate: &str) -> Result<String, 
     let client = super::ident(&client_crate.replace('-', "_"));
     let types = quote!(::#client::types::);
     let schemas = Schemas::new(doc);
+    let full_schemas = Schemas::new(doc).with_optional_depth(FULL_DEPTH);
     let mut ops = Vec::new();
     let mut calls = Vec::new();
     for op in &api.operations {
@@ -123,16 +128,19 @@ pub fn prism_test(api: &Api, doc: &Value, client_crate: &str) -> Result<String, 
             if let Some(m) = main_media(&rb.content) {
                 let structured = super::client::is_json(&m.media_type)
                     || m.media_type.split(';').next().unwrap_or("").trim() == "application/x-www-form-urlencoded";
-                let sample = body_schema(&schemas, doc, op, &m.media_type).and_then(|s| schemas.sample(s));
+                let schema = body_schema(&schemas, doc, op, &m.media_type);
+                let sample = schema.and_then(|s| schemas.sample(s));
+                let full = schema.and_then(|s| full_schemas.sample(s));
                 let value = match (structured, sample) {
                     (true, Some(sample)) => {
                         let json = sample.to_string();
+                        let full = full.map(|f| f.to_string()).unwrap_or_else(|| json.clone());
                         let ty = match &m.ty {
                             Some(t) => rust_ty(api, t, &types),
                             None => quote!(::serde_json::Value),
                         };
                         lets.push(quote! {
-                            let body: #ty = match super::arg(#json) { Ok(v) => v, Err(e) => return super::Outcome::sample(e) };
+                            let body: #ty = match super::arg(if full { #full } else { #json }) { Ok(v) => v, Err(e) => return super::Outcome::sample(e) };
                         });
                         Some(quote!(&body))
                     }
@@ -151,8 +159,27 @@ pub fn prism_test(api: &Api, doc: &Value, client_crate: &str) -> Result<String, 
             }
         }
         args.extend(other_args);
+        let name = super::ident(&op.name);
         if op.parameters.iter().any(|p| !p.required) {
-            args.push(quote!(::std::default::Default::default()));
+            // The params struct is named by inference from the method's signature.
+            let helper = quote::format_ident!("params{}", args.len());
+            let mut sets = Vec::new();
+            for p in op.parameters.iter().filter(|p| !p.required) {
+                let Some(sample) = param_schema(&schemas, doc, op, p).and_then(|s| full_schemas.sample(s)) else {
+                    continue;
+                };
+                let json = sample.to_string();
+                let f = super::ident(&p.name);
+                sets.push(quote! {
+                    params.#f = ::std::option::Option::Some(match super::arg(#json) { Ok(v) => v, Err(e) => return super::Outcome::sample(e) });
+                });
+            }
+            lets.push(quote! {
+                #[allow(unused_mut)]
+                let mut params = crate::contract::#helper(::#client::Client::#name);
+                if full { #(#sets)* }
+            });
+            args.push(quote!(params));
         }
         let problem = match problems.first() {
             Some(p) => quote!(::std::option::Option::Some(#p)),
@@ -161,7 +188,6 @@ pub fn prism_test(api: &Api, doc: &Value, client_crate: &str) -> Result<String, 
         ops.push(quote! {
             super::PrismOp { id: #id, method: #method, path: #path, success: &[#(#success),*], errors: &[#(#errors),*], problem: #problem }
         });
-        let name = super::ident(&op.name);
         let body = if problems.is_empty() {
             quote! {
                 #(#lets)*
@@ -172,7 +198,11 @@ pub fn prism_test(api: &Api, doc: &Value, client_crate: &str) -> Result<String, 
             quote!(super::Outcome::sample(#p.to_string()))
         };
         calls.push(quote! {
-            |c| ::std::boxed::Box::pin(async move { #body })
+            |c, full| ::std::boxed::Box::pin(async move {
+                #[allow(unused_variables)]
+                let full = full;
+                #body
+            })
         });
     }
     let count = Literal::usize_unsuffixed(ops.len());
@@ -180,7 +210,8 @@ pub fn prism_test(api: &Api, doc: &Value, client_crate: &str) -> Result<String, 
         /// One entry per operation, in spec order.
         pub static OPS: [super::PrismOp; #count] = [#(#ops),*];
 
-        /// One function per operation: calls the generated client with sample arguments.
+        /// One function per operation: calls the generated client with sample arguments
+        /// (`true`: every parameter and fuller bodies).
         pub static CALLS: [super::PrismCall<::#client::Client>; #count] = [#(#calls),*];
 
         /// What a client call returned, in the harness's terms.

@@ -16,18 +16,23 @@ use super::resolve_pointer;
 
 /// `$ref` chains and nested schemas deeper than this give up (recursive schemas).
 const MAX_DEPTH: usize = 24;
-/// Optional properties are filled this deep into a value; deeper, only required ones.
-const OPTIONAL_DEPTH: usize = 1;
-
 /// The schemas of one (normalised) document.
 #[derive(Debug, Clone, Copy)]
 pub struct Schemas<'a> {
     doc: &'a Value,
+    /// Optional properties are filled this deep into a value; deeper, only required ones.
+    optional_depth: usize,
 }
 
 impl<'a> Schemas<'a> {
+    /// Samples with the optional properties of the outermost object only.
     pub fn new(doc: &'a Value) -> Self {
-        Schemas { doc }
+        Schemas { doc, optional_depth: 1 }
+    }
+
+    /// Samples with optional properties filled `depth` levels deep (0: required ones only).
+    pub fn with_optional_depth(self, depth: usize) -> Self {
+        Schemas { optional_depth: depth, ..self }
     }
 
     /// The node at a JSON pointer of the document (`/paths/~1x/get`), following a final `$ref`.
@@ -123,7 +128,7 @@ impl<'a> Schemas<'a> {
         let mut out = Map::new();
         for (name, prop) in props {
             let is_required = required.contains(&name.as_str());
-            if !(is_required || level < OPTIONAL_DEPTH) {
+            if !(is_required || level < self.optional_depth) {
                 continue;
             }
             let read_only = self.deref(prop).and_then(|p| p.get("readOnly")) == Some(&Value::Bool(true));
@@ -177,7 +182,7 @@ impl<'a> Schemas<'a> {
         outer.remove("example");
         let mut first = None;
         // Optional properties can make a value match several branches: try without them too.
-        let attempts = [level, OPTIONAL_DEPTH.max(level)];
+        let attempts = [level, self.optional_depth.max(level)];
         for (branch, level) in attempts.iter().flat_map(|l| branches.iter().map(move |b| (b, *l))) {
             let merged = if outer.keys().any(|k| k == "properties" || k == "required") {
                 let mut all = Map::new();

@@ -3442,11 +3442,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
     },
     TypeDef {
         name: "EncryptionMapperAesConfigurationAlgorithm",
-        kind: Kind::Struct {
-            fields: &[],
-            flattened: &[],
-            additional: None,
-        },
+        kind: Kind::Enum(&["AES"]),
         examples: &[],
     },
     TypeDef {
@@ -3461,11 +3457,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
     },
     TypeDef {
         name: "EncryptionMapperRsaConfigurationAlgorithm",
-        kind: Kind::Struct {
-            fields: &[],
-            flattened: &[],
-            additional: None,
-        },
+        kind: Kind::Enum(&["RSA"]),
         examples: &[],
     },
     TypeDef {
@@ -3487,20 +3479,12 @@ pub(crate) static TYPES: &[TypeDef] = &[
     },
     TypeDef {
         name: "RowFilteringOperationEqualType",
-        kind: Kind::Struct {
-            fields: &[],
-            flattened: &[],
-            additional: None,
-        },
+        kind: Kind::Enum(&["EQUAL"]),
         examples: &[],
     },
     TypeDef {
         name: "RowFilteringOperationNotType",
-        kind: Kind::Struct {
-            fields: &[],
-            flattened: &[],
-            additional: None,
-        },
+        kind: Kind::Enum(&["NOT"]),
         examples: &[],
     },
 ];

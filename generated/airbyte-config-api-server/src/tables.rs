@@ -22324,11 +22324,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
     },
     TypeDef {
         name: "EncryptionMapperAesConfigurationAlgorithm",
-        kind: Kind::Struct {
-            fields: &[],
-            flattened: &[],
-            additional: None,
-        },
+        kind: Kind::Enum(&["AES"]),
         examples: &[],
     },
     TypeDef {
@@ -22343,11 +22339,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
     },
     TypeDef {
         name: "EncryptionMapperRsaConfigurationAlgorithm",
-        kind: Kind::Struct {
-            fields: &[],
-            flattened: &[],
-            additional: None,
-        },
+        kind: Kind::Enum(&["RSA"]),
         examples: &[],
     },
     TypeDef {
@@ -22674,20 +22666,12 @@ pub(crate) static TYPES: &[TypeDef] = &[
     },
     TypeDef {
         name: "RowFilteringOperationEqualType",
-        kind: Kind::Struct {
-            fields: &[],
-            flattened: &[],
-            additional: None,
-        },
+        kind: Kind::Enum(&["EQUAL"]),
         examples: &[],
     },
     TypeDef {
         name: "RowFilteringOperationNotType",
-        kind: Kind::Struct {
-            fields: &[],
-            flattened: &[],
-            additional: None,
-        },
+        kind: Kind::Enum(&["NOT"]),
         examples: &[],
     },
     TypeDef {

@@ -20522,8 +20522,64 @@ impl<'de> ::serde::Deserialize<'de> for DomainVerificationResponseVerificationMe
 /// Inline schema at `EncryptionMapperAESConfiguration.algorithm`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration/properties/algorithm`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct EncryptionMapperAesConfigurationAlgorithm {}
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EncryptionMapperAesConfigurationAlgorithm {
+    /// `AES`
+    Aes,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(::std::string::String),
+}
+impl EncryptionMapperAesConfigurationAlgorithm {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["AES"];
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aes => "AES",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EncryptionMapperAesConfigurationAlgorithm {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "AES" => Self::Aes,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl ::std::convert::From<&str> for EncryptionMapperAesConfigurationAlgorithm {
+    fn from(value: &str) -> Self {
+        Self::from(::std::string::String::from(value))
+    }
+}
+impl ::std::str::FromStr for EncryptionMapperAesConfigurationAlgorithm {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for EncryptionMapperAesConfigurationAlgorithm {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for EncryptionMapperAesConfigurationAlgorithm {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationAlgorithm {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        super::support::enum_str(deserializer).map(Self::from)
+    }
+}
 /// Inline schema at `EncryptionMapperAESConfiguration.mode`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration/properties/mode`
@@ -20680,8 +20736,64 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationPadding 
 /// Inline schema at `EncryptionMapperRSAConfiguration.algorithm`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperRSAConfiguration/properties/algorithm`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct EncryptionMapperRsaConfigurationAlgorithm {}
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EncryptionMapperRsaConfigurationAlgorithm {
+    /// `RSA`
+    Rsa,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(::std::string::String),
+}
+impl EncryptionMapperRsaConfigurationAlgorithm {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["RSA"];
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rsa => "RSA",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EncryptionMapperRsaConfigurationAlgorithm {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "RSA" => Self::Rsa,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl ::std::convert::From<&str> for EncryptionMapperRsaConfigurationAlgorithm {
+    fn from(value: &str) -> Self {
+        Self::from(::std::string::String::from(value))
+    }
+}
+impl ::std::str::FromStr for EncryptionMapperRsaConfigurationAlgorithm {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for EncryptionMapperRsaConfigurationAlgorithm {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for EncryptionMapperRsaConfigurationAlgorithm {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EncryptionMapperRsaConfigurationAlgorithm {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        super::support::enum_str(deserializer).map(Self::from)
+    }
+}
 /// Inline schema at `EndpointPrivateLinkServiceConfig.type`.
 ///
 /// Schema: `#/components/schemas/EndpointPrivateLinkServiceConfig/properties/type`
@@ -22673,13 +22785,123 @@ impl<'de> ::serde::Deserialize<'de> for PublicAccessTokenResponseTokenType {
 /// Inline schema at `RowFilteringOperationEqual.type`.
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationEqual/properties/type`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct RowFilteringOperationEqualType {}
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RowFilteringOperationEqualType {
+    /// `EQUAL`
+    Equal,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(::std::string::String),
+}
+impl RowFilteringOperationEqualType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["EQUAL"];
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Equal => "EQUAL",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RowFilteringOperationEqualType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "EQUAL" => Self::Equal,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl ::std::convert::From<&str> for RowFilteringOperationEqualType {
+    fn from(value: &str) -> Self {
+        Self::from(::std::string::String::from(value))
+    }
+}
+impl ::std::str::FromStr for RowFilteringOperationEqualType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for RowFilteringOperationEqualType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RowFilteringOperationEqualType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationEqualType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        super::support::enum_str(deserializer).map(Self::from)
+    }
+}
 /// Inline schema at `RowFilteringOperationNot.type`.
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationNot/properties/type`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct RowFilteringOperationNotType {}
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RowFilteringOperationNotType {
+    /// `NOT`
+    Not,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(::std::string::String),
+}
+impl RowFilteringOperationNotType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["NOT"];
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Not => "NOT",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RowFilteringOperationNotType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "NOT" => Self::Not,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl ::std::convert::From<&str> for RowFilteringOperationNotType {
+    fn from(value: &str) -> Self {
+        Self::from(::std::string::String::from(value))
+    }
+}
+impl ::std::str::FromStr for RowFilteringOperationNotType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for RowFilteringOperationNotType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RowFilteringOperationNotType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationNotType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        super::support::enum_str(deserializer).map(Self::from)
+    }
+}
 /// Inline schema at `SourceDefinitionRead.sourceType`.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionRead/properties/sourceType`
