@@ -47,9 +47,7 @@ fn param_schema<'a>(schemas: &Schemas<'a>, doc: &'a Value, op: &Operation, p: &P
             let same = prm.get("name").and_then(Value::as_str) == Some(p.wire.as_str())
                 && prm.get("in").and_then(Value::as_str) == Some(p.location.as_str());
             if same {
-                return prm.get("schema").or_else(|| {
-                    prm.get("content")?.as_object()?.values().next()?.get("schema")
-                });
+                return prm.get("schema").or_else(|| prm.get("content")?.as_object()?.values().next()?.get("schema"));
             }
         }
     }
@@ -139,8 +137,9 @@ pub fn prism_test(api: &Api, doc: &Value, client_crate: &str) -> Result<String, 
                             Some(t) => rust_ty(api, t, &types),
                             None => quote!(::serde_json::Value),
                         };
+                        let text = if full == json { quote!(#json) } else { quote!(if full { #full } else { #json }) };
                         lets.push(quote! {
-                            let body: #ty = match super::arg(if full { #full } else { #json }) { Ok(v) => v, Err(e) => return super::Outcome::sample(e) };
+                            let body: #ty = match super::arg(#text) { Ok(v) => v, Err(e) => return super::Outcome::sample(e) };
                         });
                         Some(quote!(&body))
                     }

@@ -353,25 +353,14 @@ impl<'a> Schemas<'a> {
         }
         let empty = Map::new();
         let props = obj.get("properties").and_then(Value::as_object).unwrap_or(&empty);
-        for (k, v) in map {
-            match props.get(k) {
-                Some(p) => {
-                    if !self.check(p, v, depth + 1) {
-                        return false;
-                    }
-                }
-                None => match obj.get("additionalProperties") {
-                    Some(Value::Bool(false)) => return false,
-                    Some(s @ Value::Object(_)) => {
-                        if !self.check(s, v, depth + 1) {
-                            return false;
-                        }
-                    }
-                    _ => {}
-                },
-            }
-        }
-        true
+        map.iter().all(|(k, v)| match props.get(k) {
+            Some(p) => self.check(p, v, depth + 1),
+            None => match obj.get("additionalProperties") {
+                Some(Value::Bool(false)) => false,
+                Some(s @ Value::Object(_)) => self.check(s, v, depth + 1),
+                _ => true,
+            },
+        })
     }
 }
 
@@ -429,8 +418,7 @@ fn is_uuid(s: &str) -> bool {
 
 fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
-    b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+    b.len() == 10 && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
 }
 
 fn is_date_time(s: &str) -> bool {
