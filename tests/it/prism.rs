@@ -9,7 +9,8 @@
 //!
 //! For every operation (`codegen::emit::prism`, generated at build time):
 //! - a minimal call (required parameters) and a full one (every parameter,
-//!   fuller bodies), with arguments made from the document's schemas: Prism
+//!   fuller bodies, the form encoding where the client offers one besides
+//!   JSON), with arguments made from the document's schemas: Prism
 //!   must find nothing wrong with the request (its `sl-violations` header)
 //!   and the client must decode the documented success it answers;
 //! - one minimal call per documented error status, asked for with

@@ -6,7 +6,8 @@
 //! our clients with code we did not write. Each operation gets one call of the
 //! generated client, in two forms: minimal (required parameters, bodies with
 //! their top-level optional properties) and full (every parameter, bodies with
-//! optional properties a few levels deep). The arguments' values come from the
+//! optional properties a few levels deep, the form encoding where the client
+//! offers one besides JSON). The arguments' values come from the
 //! document's schemas (`load::sample`), not from the IR, because Prism
 //! validates constraints (formats, bounds, patterns, `oneOf` exclusivity) the
 //! IR does not keep. An optional body is sent when one can be made.
@@ -187,10 +188,24 @@ pub fn prism_test(api: &Api, doc: &Value, client_crate: &str) -> Result<String, 
         ops.push(quote! {
             super::PrismOp { id: #id, method: #method, path: #path, success: &[#(#success),*], errors: &[#(#errors),*], problem: #problem }
         });
+        // The full call sends the form encoding where the client also offers one.
+        let base = |m: &MediaBody| m.media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let content: &[MediaBody] = op.request_body.as_ref().map(|b| b.content.as_slice()).unwrap_or(&[]);
+        let json = content.iter().find(|m| super::client::is_json(&m.media_type));
+        let form = content.iter().find(|m| base(m) == "application/x-www-form-urlencoded");
+        let call = match (json, form) {
+            (Some(j), Some(f)) if j.ty.is_some() && j.ty == f.ty => {
+                let form_name = quote::format_ident!("{}_as_form", crate::naming::unraw(&op.name));
+                quote! {
+                    if full { outcome(c.#form_name(#(#args),*).await) } else { outcome(c.#name(#(#args),*).await) }
+                }
+            }
+            _ => quote!(outcome(c.#name(#(#args),*).await)),
+        };
         let body = if problems.is_empty() {
             quote! {
                 #(#lets)*
-                outcome(c.#name(#(#args),*).await)
+                #call
             }
         } else {
             let p = problems.join("; ");
