@@ -7,6 +7,8 @@
 //! - `fixtures.rs`: the types code of every valid fixture under
 //!   `fixtures/valid/`, one module each, compiled into the test binary with
 //!   warnings denied.
+//! - `contract_*.rs`, `prism_*.rs`: the contract test and the Prism client
+//!   test of each pinned spec (see `build_server.rs`, `build_prism.rs`).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -23,6 +25,9 @@ mod build_server;
 #[path = "build_client.rs"]
 mod build_client;
 
+#[path = "build_prism.rs"]
+mod build_prism;
+
 fn main() {
     let here = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let root = here.parent().expect("tests/ sits in the workspace").to_path_buf();
@@ -35,6 +40,7 @@ fn main() {
     build_server::server_fixtures(&here, &out);
     build_server::contracts(&root, &out);
     build_client::client_fixtures(&here, &out);
+    build_prism::prism_tests(&root, &out);
 }
 
 fn examples(root: &Path, out: &Path) {

@@ -19,6 +19,7 @@ mod effective;
 mod examples;
 mod fixtures;
 mod generality;
+mod prism;
 mod server;
 mod server_fixtures;
 mod server_spec;

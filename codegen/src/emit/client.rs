@@ -47,6 +47,15 @@ fn body_kind(content: &[MediaBody]) -> BodyKind {
     }
 }
 
+/// What a response decodes into. `204`, `205` and `304` carry no content in
+/// HTTP whatever the spec documents, so a body documented there is never read.
+fn response_kind(r: &Response) -> BodyKind {
+    match r.status {
+        Status::Code(204 | 205 | 304) => BodyKind::None,
+        _ => body_kind(&r.content),
+    }
+}
+
 pub(crate) fn is_json(media_type: &str) -> bool {
     let mt = media_type.split(';').next().unwrap_or("").trim();
     mt == "application/json" || mt.ends_with("+json") || mt == "*/*"
@@ -475,7 +484,7 @@ fn emit_operation(
     // Responses.
     let success: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
     let errors: Vec<&Response> = op.responses.iter().filter(|r| !r.status.is_success()).collect();
-    let kinds: Vec<BodyKind> = success.iter().map(|r| body_kind(&r.content)).collect();
+    let kinds: Vec<BodyKind> = success.iter().map(|r| response_kind(r)).collect();
     let single = kinds.windows(2).all(|w| w[0] == w[1]);
     let accept = accept_of(op);
     let (ok_ty, ok_arms, success_kind) = if success.is_empty() {
@@ -545,7 +554,7 @@ fn emit_operation(
         let variants = ordered.iter().map(|r| {
             let v = status_variant(&r.status);
             let doc = format!(" `{}`: {}", r.status, first_line(&r.description));
-            match body_kind(&r.content) {
+            match response_kind(r) {
                 BodyKind::None => quote!(#[doc = #doc] #v),
                 k => {
                     let t = cx.body_ty(&k);
@@ -564,7 +573,7 @@ fn emit_operation(
             .map(|r| {
                 let pat = status_pattern(&r.status);
                 let v = status_variant(&r.status);
-                let k = body_kind(&r.content);
+                let k = response_kind(r);
                 let decode = cx.decode(&k);
                 let error = if k == BodyKind::None { quote!(#name::#v) } else { quote!(#name::#v(#decode)) };
                 quote!(#pat => ::std::result::Result::Err(runtime::Error::Api { operation: OP, status, headers: raw.headers.clone(), error: #error }))

@@ -7,6 +7,7 @@
 pub mod client;
 pub mod contract;
 pub mod families;
+pub mod prism;
 pub mod server;
 pub mod types;
 

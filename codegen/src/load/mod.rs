@@ -10,6 +10,7 @@ pub mod locate;
 pub mod normalize;
 pub mod overlay;
 pub mod refs;
+pub mod sample;
 
 use serde_json::Value;
 

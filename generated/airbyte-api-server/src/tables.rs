@@ -132,9 +132,9 @@ pub(crate) static TYPES: &[TypeDef] = &[
                     nullable: false,
                 },
                 Field {
-                    wire: "grant-type",
+                    wire: "grant_type",
                     ty: Ty::Named(143),
-                    required: false,
+                    required: true,
                     nullable: false,
                 },
             ],
@@ -1235,7 +1235,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "algorithm",
-                    ty: Ty::Named(45),
+                    ty: Ty::Named(144),
                     required: true,
                     nullable: false,
                 },
@@ -1253,13 +1253,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "mode",
-                    ty: Ty::Named(144),
+                    ty: Ty::Named(145),
                     required: true,
                     nullable: false,
                 },
                 Field {
                     wire: "padding",
-                    ty: Ty::Named(145),
+                    ty: Ty::Named(146),
                     required: true,
                     nullable: false,
                 },
@@ -1303,7 +1303,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "algorithm",
-                    ty: Ty::Named(45),
+                    ty: Ty::Named(147),
                     required: true,
                     nullable: false,
                 },
@@ -1504,7 +1504,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                     nullable: true,
                 },
             ],
-            flattened: &[Ty::Named(146)],
+            flattened: &[Ty::Named(148)],
             additional: None,
         },
         examples: &[],
@@ -1667,7 +1667,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "method",
-                    ty: Ty::Named(147),
+                    ty: Ty::Named(149),
                     required: true,
                     nullable: false,
                 },
@@ -2310,7 +2310,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "token_type",
-                    ty: Ty::Named(148),
+                    ty: Ty::Named(150),
                     required: true,
                     nullable: false,
                 },
@@ -2562,7 +2562,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "type",
-                    ty: Ty::Named(105),
+                    ty: Ty::Named(151),
                     required: true,
                     nullable: false,
                 },
@@ -2584,7 +2584,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "type",
-                    ty: Ty::Named(105),
+                    ty: Ty::Named(152),
                     required: true,
                     nullable: false,
                 },
@@ -3441,6 +3441,11 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[],
     },
     TypeDef {
+        name: "EncryptionMapperAesConfigurationAlgorithm",
+        kind: Kind::Enum(&["AES"]),
+        examples: &[],
+    },
+    TypeDef {
         name: "EncryptionMapperAesConfigurationMode",
         kind: Kind::Enum(&["CBC", "CFB", "OFB", "CTR", "GCM", "ECB"]),
         examples: &[],
@@ -3448,6 +3453,11 @@ pub(crate) static TYPES: &[TypeDef] = &[
     TypeDef {
         name: "EncryptionMapperAesConfigurationPadding",
         kind: Kind::Enum(&["NoPadding", "PKCS5Padding"]),
+        examples: &[],
+    },
+    TypeDef {
+        name: "EncryptionMapperRsaConfigurationAlgorithm",
+        kind: Kind::Enum(&["RSA"]),
         examples: &[],
     },
     TypeDef {
@@ -3465,6 +3475,16 @@ pub(crate) static TYPES: &[TypeDef] = &[
     TypeDef {
         name: "PublicAccessTokenResponseTokenType",
         kind: Kind::Enum(&["Bearer"]),
+        examples: &[],
+    },
+    TypeDef {
+        name: "RowFilteringOperationEqualType",
+        kind: Kind::Enum(&["EQUAL"]),
+        examples: &[],
+    },
+    TypeDef {
+        name: "RowFilteringOperationNotType",
+        kind: Kind::Enum(&["NOT"]),
         examples: &[],
     },
 ];

@@ -138,10 +138,8 @@ pub struct ApplicationTokenRequestWithGrant {
     pub client_id: ::std::string::String,
     /// Wire name `client_secret`. Required.
     pub client_secret: ::std::string::String,
-    /// Wire name `grant-type`. Optional (`None` when absent).
-    #[serde(rename = "grant-type")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub grant_type: ::std::option::Option<ApplicationTokenRequestWithGrantGrantType>,
+    /// Wire name `grant_type`. Required.
+    pub grant_type: ApplicationTokenRequestWithGrantGrantType,
 }
 impl ::std::fmt::Debug for ApplicationTokenRequestWithGrant {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -1086,7 +1084,7 @@ impl ::std::fmt::Debug for EmbeddedWidgetResponse {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EncryptionMapperAesConfiguration {
     /// Wire name `algorithm`. Required.
-    pub algorithm: EncryptionMapperAlgorithm,
+    pub algorithm: EncryptionMapperAesConfigurationAlgorithm,
     /// Wire name `fieldNameSuffix`. Required.
     #[serde(rename = "fieldNameSuffix")]
     pub field_name_suffix: ::std::string::String,
@@ -1233,7 +1231,7 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperConfiguration {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EncryptionMapperRsaConfiguration {
     /// Wire name `algorithm`. Required.
-    pub algorithm: EncryptionMapperAlgorithm,
+    pub algorithm: EncryptionMapperRsaConfigurationAlgorithm,
     /// Wire name `fieldNameSuffix`. Required.
     #[serde(rename = "fieldNameSuffix")]
     pub field_name_suffix: ::std::string::String,
@@ -3081,7 +3079,7 @@ pub struct RowFilteringOperationEqual {
     #[serde(rename = "fieldName")]
     pub field_name: ::std::string::String,
     /// Wire name `type`. Required.
-    pub r#type: RowFilteringOperationType,
+    pub r#type: RowFilteringOperationEqualType,
 }
 /// NOT
 ///
@@ -3095,7 +3093,7 @@ pub struct RowFilteringOperationNot {
     /// Wire name `conditions`. Required.
     pub conditions: ::std::vec::Vec<RowFilteringOperation>,
     /// Wire name `type`. Required.
-    pub r#type: RowFilteringOperationType,
+    pub r#type: RowFilteringOperationNotType,
 }
 /// The `RowFilteringOperationType` schema.
 ///
@@ -4029,9 +4027,9 @@ pub struct WorkspacesResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
-/// Inline schema at `ApplicationTokenRequestWithGrant.grant-type`.
+/// Inline schema at `ApplicationTokenRequestWithGrant.grant_type`.
 ///
-/// Schema: `#/components/schemas/ApplicationTokenRequestWithGrant/properties/grant-type`
+/// Schema: `#/components/schemas/ApplicationTokenRequestWithGrant/properties/grant_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApplicationTokenRequestWithGrantGrantType {
     /// `client_credentials`
@@ -4084,6 +4082,67 @@ impl ::serde::Serialize for ApplicationTokenRequestWithGrantGrantType {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for ApplicationTokenRequestWithGrantGrantType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        super::support::enum_str(deserializer).map(Self::from)
+    }
+}
+/// Inline schema at `EncryptionMapperAESConfiguration.algorithm`.
+///
+/// Schema: `#/components/schemas/EncryptionMapperAESConfiguration/properties/algorithm`
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EncryptionMapperAesConfigurationAlgorithm {
+    /// `AES`
+    Aes,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(::std::string::String),
+}
+impl EncryptionMapperAesConfigurationAlgorithm {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["AES"];
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aes => "AES",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EncryptionMapperAesConfigurationAlgorithm {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "AES" => Self::Aes,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl ::std::convert::From<&str> for EncryptionMapperAesConfigurationAlgorithm {
+    fn from(value: &str) -> Self {
+        Self::from(::std::string::String::from(value))
+    }
+}
+impl ::std::str::FromStr for EncryptionMapperAesConfigurationAlgorithm {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for EncryptionMapperAesConfigurationAlgorithm {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for EncryptionMapperAesConfigurationAlgorithm {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationAlgorithm {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -4237,6 +4296,67 @@ impl ::serde::Serialize for EncryptionMapperAesConfigurationPadding {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationPadding {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        super::support::enum_str(deserializer).map(Self::from)
+    }
+}
+/// Inline schema at `EncryptionMapperRSAConfiguration.algorithm`.
+///
+/// Schema: `#/components/schemas/EncryptionMapperRSAConfiguration/properties/algorithm`
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EncryptionMapperRsaConfigurationAlgorithm {
+    /// `RSA`
+    Rsa,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(::std::string::String),
+}
+impl EncryptionMapperRsaConfigurationAlgorithm {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["RSA"];
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rsa => "RSA",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EncryptionMapperRsaConfigurationAlgorithm {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "RSA" => Self::Rsa,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl ::std::convert::From<&str> for EncryptionMapperRsaConfigurationAlgorithm {
+    fn from(value: &str) -> Self {
+        Self::from(::std::string::String::from(value))
+    }
+}
+impl ::std::str::FromStr for EncryptionMapperRsaConfigurationAlgorithm {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for EncryptionMapperRsaConfigurationAlgorithm {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for EncryptionMapperRsaConfigurationAlgorithm {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EncryptionMapperRsaConfigurationAlgorithm {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -4402,6 +4522,126 @@ impl ::serde::Serialize for PublicAccessTokenResponseTokenType {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PublicAccessTokenResponseTokenType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        super::support::enum_str(deserializer).map(Self::from)
+    }
+}
+/// Inline schema at `RowFilteringOperationEqual.type`.
+///
+/// Schema: `#/components/schemas/RowFilteringOperationEqual/properties/type`
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RowFilteringOperationEqualType {
+    /// `EQUAL`
+    Equal,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(::std::string::String),
+}
+impl RowFilteringOperationEqualType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["EQUAL"];
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Equal => "EQUAL",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RowFilteringOperationEqualType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "EQUAL" => Self::Equal,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl ::std::convert::From<&str> for RowFilteringOperationEqualType {
+    fn from(value: &str) -> Self {
+        Self::from(::std::string::String::from(value))
+    }
+}
+impl ::std::str::FromStr for RowFilteringOperationEqualType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for RowFilteringOperationEqualType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RowFilteringOperationEqualType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationEqualType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        super::support::enum_str(deserializer).map(Self::from)
+    }
+}
+/// Inline schema at `RowFilteringOperationNot.type`.
+///
+/// Schema: `#/components/schemas/RowFilteringOperationNot/properties/type`
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RowFilteringOperationNotType {
+    /// `NOT`
+    Not,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(::std::string::String),
+}
+impl RowFilteringOperationNotType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["NOT"];
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Not => "NOT",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RowFilteringOperationNotType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "NOT" => Self::Not,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl ::std::convert::From<&str> for RowFilteringOperationNotType {
+    fn from(value: &str) -> Self {
+        Self::from(::std::string::String::from(value))
+    }
+}
+impl ::std::str::FromStr for RowFilteringOperationNotType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for RowFilteringOperationNotType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RowFilteringOperationNotType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationNotType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {

@@ -1006,9 +1006,9 @@ pub(crate) static TYPES: &[TypeDef] = &[
                     nullable: false,
                 },
                 Field {
-                    wire: "grant-type",
+                    wire: "grant_type",
                     ty: Ty::Named(762),
-                    required: false,
+                    required: true,
                     nullable: false,
                 },
             ],
@@ -8912,7 +8912,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "algorithm",
-                    ty: Ty::Named(298),
+                    ty: Ty::Named(783),
                     required: true,
                     nullable: false,
                 },
@@ -8930,13 +8930,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "mode",
-                    ty: Ty::Named(783),
+                    ty: Ty::Named(784),
                     required: true,
                     nullable: false,
                 },
                 Field {
                     wire: "padding",
-                    ty: Ty::Named(784),
+                    ty: Ty::Named(785),
                     required: true,
                     nullable: false,
                 },
@@ -8980,7 +8980,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "algorithm",
-                    ty: Ty::Named(298),
+                    ty: Ty::Named(786),
                     required: true,
                     nullable: false,
                 },
@@ -9026,7 +9026,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "type",
-                    ty: Ty::Named(785),
+                    ty: Ty::Named(787),
                     required: true,
                     nullable: false,
                 },
@@ -9443,7 +9443,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "type",
-                    ty: Ty::Named(786),
+                    ty: Ty::Named(788),
                     required: true,
                     nullable: false,
                 },
@@ -9483,7 +9483,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "transformType",
-                    ty: Ty::Named(787),
+                    ty: Ty::Named(789),
                     required: true,
                     nullable: false,
                 },
@@ -10303,7 +10303,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "method",
-                    ty: Ty::Named(788),
+                    ty: Ty::Named(790),
                     required: true,
                     nullable: false,
                 },
@@ -10368,7 +10368,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "status",
-                    ty: Ty::Named(789),
+                    ty: Ty::Named(791),
                     required: true,
                     nullable: false,
                 },
@@ -10412,7 +10412,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "workspace",
-                    ty: Ty::Named(790),
+                    ty: Ty::Named(792),
                     required: true,
                     nullable: false,
                 },
@@ -10428,7 +10428,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "clientType",
-                    ty: Ty::Named(791),
+                    ty: Ty::Named(793),
                     required: false,
                     nullable: false,
                 },
@@ -10524,7 +10524,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "edition",
-                    ty: Ty::Named(792),
+                    ty: Ty::Named(794),
                     required: true,
                     nullable: false,
                 },
@@ -10548,7 +10548,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "trackingStrategy",
-                    ty: Ty::Named(793),
+                    ty: Ty::Named(795),
                     required: true,
                     nullable: false,
                 },
@@ -10746,7 +10746,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "status",
-                    ty: Ty::Named(794),
+                    ty: Ty::Named(796),
                     required: true,
                     nullable: false,
                 },
@@ -11060,13 +11060,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "orderByField",
-                    ty: Ty::Named(795),
+                    ty: Ty::Named(797),
                     required: false,
                     nullable: false,
                 },
                 Field {
                     wire: "orderByMethod",
-                    ty: Ty::Named(796),
+                    ty: Ty::Named(798),
                     required: false,
                     nullable: false,
                 },
@@ -11142,13 +11142,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "orderByField",
-                    ty: Ty::Named(797),
+                    ty: Ty::Named(799),
                     required: false,
                     nullable: false,
                 },
                 Field {
                     wire: "orderByMethod",
-                    ty: Ty::Named(798),
+                    ty: Ty::Named(800),
                     required: false,
                     nullable: false,
                 },
@@ -12536,7 +12536,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "status",
-                    ty: Ty::Named(799),
+                    ty: Ty::Named(801),
                     required: true,
                     nullable: false,
                 },
@@ -12639,7 +12639,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 Field {
                     wire: "notificationTrigger",
                     ty: Ty::Named(437),
-                    required: false,
+                    required: true,
                     nullable: false,
                 },
                 Field {
@@ -12948,7 +12948,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "dbtCloud",
-                    ty: Ty::Named(800),
+                    ty: Ty::Named(802),
                     required: false,
                     nullable: false,
                 },
@@ -12972,7 +12972,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "webhookType",
-                    ty: Ty::Named(801),
+                    ty: Ty::Named(803),
                     required: false,
                     nullable: false,
                 },
@@ -13121,7 +13121,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "billing",
-                    ty: Ty::Named(802),
+                    ty: Ty::Named(804),
                     required: false,
                     nullable: false,
                 },
@@ -13291,19 +13291,19 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "paymentStatus",
-                    ty: Ty::Named(806),
+                    ty: Ty::Named(808),
                     required: true,
                     nullable: false,
                 },
                 Field {
                     wire: "subscriptionStatus",
-                    ty: Ty::Named(807),
+                    ty: Ty::Named(809),
                     required: true,
                     nullable: false,
                 },
                 Field {
                     wire: "usageCategoryOverwrite",
-                    ty: Ty::Named(808),
+                    ty: Ty::Named(810),
                     required: false,
                     nullable: false,
                 },
@@ -13343,13 +13343,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "paymentStatus",
-                    ty: Ty::Named(809),
+                    ty: Ty::Named(811),
                     required: true,
                     nullable: false,
                 },
                 Field {
                     wire: "usageCategoryOverwrite",
-                    ty: Ty::Named(810),
+                    ty: Ty::Named(812),
                     required: false,
                     nullable: false,
                 },
@@ -13467,7 +13467,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "credits",
-                    ty: Ty::Named(811),
+                    ty: Ty::Named(813),
                     required: false,
                     nullable: false,
                 },
@@ -13491,7 +13491,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "upcomingInvoice",
-                    ty: Ty::Named(812),
+                    ty: Ty::Named(814),
                     required: false,
                     nullable: false,
                 },
@@ -13541,7 +13541,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "trialStatus",
-                    ty: Ty::Named(813),
+                    ty: Ty::Named(815),
                     required: true,
                     nullable: false,
                 },
@@ -13797,7 +13797,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "customer",
-                    ty: Ty::Named(814),
+                    ty: Ty::Named(816),
                     required: false,
                     nullable: false,
                 },
@@ -13859,7 +13859,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "status",
-                    ty: Ty::Named(815),
+                    ty: Ty::Named(817),
                     required: true,
                     nullable: false,
                 },
@@ -14705,7 +14705,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "token_type",
-                    ty: Ty::Named(816),
+                    ty: Ty::Named(818),
                     required: true,
                     nullable: false,
                 },
@@ -15178,7 +15178,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "type",
-                    ty: Ty::Named(542),
+                    ty: Ty::Named(819),
                     required: true,
                     nullable: false,
                 },
@@ -15200,7 +15200,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "type",
-                    ty: Ty::Named(542),
+                    ty: Ty::Named(820),
                     required: true,
                     nullable: false,
                 },
@@ -16706,7 +16706,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "sourceType",
-                    ty: Ty::Named(817),
+                    ty: Ty::Named(821),
                     required: false,
                     nullable: false,
                 },
@@ -17014,7 +17014,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "scopeJoinStrategy",
-                    ty: Ty::Named(818),
+                    ty: Ty::Named(822),
                     required: true,
                     nullable: false,
                 },
@@ -17669,7 +17669,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "type",
-                    ty: Ty::Named(819),
+                    ty: Ty::Named(823),
                     required: true,
                     nullable: false,
                 },
@@ -17752,7 +17752,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "transformType",
-                    ty: Ty::Named(820),
+                    ty: Ty::Named(824),
                     required: true,
                     nullable: false,
                 },
@@ -17916,7 +17916,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "status",
-                    ty: Ty::Named(821),
+                    ty: Ty::Named(825),
                     required: false,
                     nullable: false,
                 },
@@ -18601,13 +18601,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "transformType",
-                    ty: Ty::Named(822),
+                    ty: Ty::Named(826),
                     required: true,
                     nullable: false,
                 },
                 Field {
                     wire: "updateStream",
-                    ty: Ty::Named(823),
+                    ty: Ty::Named(827),
                     required: false,
                     nullable: false,
                 },
@@ -18713,7 +18713,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "logs",
-                    ty: Ty::Named(824),
+                    ty: Ty::Named(828),
                     required: false,
                     nullable: false,
                 },
@@ -19092,7 +19092,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "plan_name",
-                    ty: Ty::Named(825),
+                    ty: Ty::Named(829),
                     required: true,
                     nullable: false,
                 },
@@ -19164,7 +19164,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "status",
-                    ty: Ty::Named(826),
+                    ty: Ty::Named(830),
                     required: true,
                     nullable: false,
                 },
@@ -19999,7 +19999,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "statuses",
-                    ty: Ty::Array(&Ty::Named(827)),
+                    ty: Ty::Array(&Ty::Named(831)),
                     required: false,
                     nullable: false,
                 },
@@ -22323,6 +22323,11 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[],
     },
     TypeDef {
+        name: "EncryptionMapperAesConfigurationAlgorithm",
+        kind: Kind::Enum(&["AES"]),
+        examples: &[],
+    },
+    TypeDef {
         name: "EncryptionMapperAesConfigurationMode",
         kind: Kind::Enum(&["CBC", "CFB", "OFB", "CTR", "GCM", "ECB"]),
         examples: &[],
@@ -22330,6 +22335,11 @@ pub(crate) static TYPES: &[TypeDef] = &[
     TypeDef {
         name: "EncryptionMapperAesConfigurationPadding",
         kind: Kind::Enum(&["NoPadding", "PKCS5Padding"]),
+        examples: &[],
+    },
+    TypeDef {
+        name: "EncryptionMapperRsaConfigurationAlgorithm",
+        kind: Kind::Enum(&["RSA"]),
         examples: &[],
     },
     TypeDef {
@@ -22481,7 +22491,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "accountType",
-                    ty: Ty::Named(803),
+                    ty: Ty::Named(805),
                     required: false,
                     nullable: false,
                 },
@@ -22493,13 +22503,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "paymentStatus",
-                    ty: Ty::Named(804),
+                    ty: Ty::Named(806),
                     required: true,
                     nullable: false,
                 },
                 Field {
                     wire: "subscriptionStatus",
-                    ty: Ty::Named(805),
+                    ty: Ty::Named(807),
                     required: false,
                     nullable: false,
                 },
@@ -22652,6 +22662,16 @@ pub(crate) static TYPES: &[TypeDef] = &[
     TypeDef {
         name: "PublicAccessTokenResponseTokenType",
         kind: Kind::Enum(&["Bearer"]),
+        examples: &[],
+    },
+    TypeDef {
+        name: "RowFilteringOperationEqualType",
+        kind: Kind::Enum(&["EQUAL"]),
+        examples: &[],
+    },
+    TypeDef {
+        name: "RowFilteringOperationNotType",
+        kind: Kind::Enum(&["NOT"]),
         examples: &[],
     },
     TypeDef {
@@ -22851,7 +22871,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "status",
-                    ty: Ty::Named(833),
+                    ty: Ty::Named(837),
                     required: true,
                     nullable: false,
                 },
@@ -23220,7 +23240,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "status",
-                    ty: Ty::Named(847),
+                    ty: Ty::Named(851),
                     required: true,
                     nullable: false,
                 },
@@ -23305,7 +23325,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "status",
-                    ty: Ty::Named(850),
+                    ty: Ty::Named(854),
                     required: true,
                     nullable: false,
                 },
@@ -23422,7 +23442,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "status",
-                    ty: Ty::Named(855),
+                    ty: Ty::Named(859),
                     required: true,
                     nullable: false,
                 },
@@ -23731,7 +23751,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "status",
-                    ty: Ty::Named(866),
+                    ty: Ty::Named(870),
                     required: true,
                     nullable: false,
                 },
@@ -28191,7 +28211,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 MediaDef {
                     media_type: "application/json",
                     encoding: Encoding::Json,
-                    ty: Some(Ty::Named(828)),
+                    ty: Some(Ty::Named(832)),
                     examples: &[],
                 },
             ],
@@ -28203,7 +28223,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     MediaDef {
                         media_type: "application/json",
                         encoding: Encoding::Json,
-                        ty: Some(Ty::Named(829)),
+                        ty: Some(Ty::Named(833)),
                         examples: &[],
                     },
                 ],
@@ -28246,7 +28266,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     MediaDef {
                         media_type: "application/json",
                         encoding: Encoding::Json,
-                        ty: Some(Ty::Named(830)),
+                        ty: Some(Ty::Named(834)),
                         examples: &[],
                     },
                 ],
@@ -28288,7 +28308,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 MediaDef {
                     media_type: "application/json",
                     encoding: Encoding::Json,
-                    ty: Some(Ty::Named(831)),
+                    ty: Some(Ty::Named(835)),
                     examples: &[],
                 },
             ],
@@ -28300,7 +28320,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     MediaDef {
                         media_type: "application/json",
                         encoding: Encoding::Json,
-                        ty: Some(Ty::Named(832)),
+                        ty: Some(Ty::Named(836)),
                         examples: &[],
                     },
                 ],
@@ -28331,7 +28351,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 MediaDef {
                     media_type: "application/json",
                     encoding: Encoding::Json,
-                    ty: Some(Ty::Named(834)),
+                    ty: Some(Ty::Named(838)),
                     examples: &[],
                 },
             ],
@@ -28343,7 +28363,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     MediaDef {
                         media_type: "application/json",
                         encoding: Encoding::Json,
-                        ty: Some(Ty::Named(835)),
+                        ty: Some(Ty::Named(839)),
                         examples: &[],
                     },
                 ],
@@ -28562,7 +28582,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 MediaDef {
                     media_type: "application/json",
                     encoding: Encoding::Json,
-                    ty: Some(Ty::Named(836)),
+                    ty: Some(Ty::Named(840)),
                     examples: &[],
                 },
             ],
@@ -28574,7 +28594,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     MediaDef {
                         media_type: "application/json",
                         encoding: Encoding::Json,
-                        ty: Some(Ty::Named(837)),
+                        ty: Some(Ty::Named(841)),
                         examples: &[],
                     },
                 ],
@@ -28594,7 +28614,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 MediaDef {
                     media_type: "application/json",
                     encoding: Encoding::Json,
-                    ty: Some(Ty::Named(838)),
+                    ty: Some(Ty::Named(842)),
                     examples: &[],
                 },
             ],
@@ -29156,7 +29176,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 MediaDef {
                     media_type: "application/json",
                     encoding: Encoding::Json,
-                    ty: Some(Ty::Named(839)),
+                    ty: Some(Ty::Named(843)),
                     examples: &[],
                 },
             ],
@@ -29168,7 +29188,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     MediaDef {
                         media_type: "application/json",
                         encoding: Encoding::Json,
-                        ty: Some(Ty::Named(840)),
+                        ty: Some(Ty::Named(844)),
                         examples: &[],
                     },
                 ],
@@ -29210,70 +29230,6 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 MediaDef {
                     media_type: "application/json",
                     encoding: Encoding::Json,
-                    ty: Some(Ty::Named(841)),
-                    examples: &[],
-                },
-            ],
-        }),
-        responses: &[
-            ResponseDef {
-                status: StatusDef::Code(200u16),
-                media: &[
-                    MediaDef {
-                        media_type: "application/json",
-                        encoding: Encoding::Json,
-                        ty: Some(Ty::Named(842)),
-                        examples: &[],
-                    },
-                ],
-            },
-        ],
-        security: &[],
-        call: super::ops::cancel_command::call,
-    },
-    OpDef {
-        id: "getCommand",
-        verb: Verb::Post,
-        path: "/v1/commands/get",
-        params: &[],
-        body: Some(BodyDef {
-            required: false,
-            media: &[
-                MediaDef {
-                    media_type: "application/json",
-                    encoding: Encoding::Json,
-                    ty: Some(Ty::Named(843)),
-                    examples: &[],
-                },
-            ],
-        }),
-        responses: &[
-            ResponseDef {
-                status: StatusDef::Code(200u16),
-                media: &[
-                    MediaDef {
-                        media_type: "application/json",
-                        encoding: Encoding::Json,
-                        ty: Some(Ty::Named(844)),
-                        examples: &[],
-                    },
-                ],
-            },
-        ],
-        security: &[],
-        call: super::ops::get_command::call,
-    },
-    OpDef {
-        id: "getCheckCommandOutput",
-        verb: Verb::Post,
-        path: "/v1/commands/output/check",
-        params: &[],
-        body: Some(BodyDef {
-            required: false,
-            media: &[
-                MediaDef {
-                    media_type: "application/json",
-                    encoding: Encoding::Json,
                     ty: Some(Ty::Named(845)),
                     examples: &[],
                 },
@@ -29293,6 +29249,70 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             },
         ],
         security: &[],
+        call: super::ops::cancel_command::call,
+    },
+    OpDef {
+        id: "getCommand",
+        verb: Verb::Post,
+        path: "/v1/commands/get",
+        params: &[],
+        body: Some(BodyDef {
+            required: false,
+            media: &[
+                MediaDef {
+                    media_type: "application/json",
+                    encoding: Encoding::Json,
+                    ty: Some(Ty::Named(847)),
+                    examples: &[],
+                },
+            ],
+        }),
+        responses: &[
+            ResponseDef {
+                status: StatusDef::Code(200u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(848)),
+                        examples: &[],
+                    },
+                ],
+            },
+        ],
+        security: &[],
+        call: super::ops::get_command::call,
+    },
+    OpDef {
+        id: "getCheckCommandOutput",
+        verb: Verb::Post,
+        path: "/v1/commands/output/check",
+        params: &[],
+        body: Some(BodyDef {
+            required: false,
+            media: &[
+                MediaDef {
+                    media_type: "application/json",
+                    encoding: Encoding::Json,
+                    ty: Some(Ty::Named(849)),
+                    examples: &[],
+                },
+            ],
+        }),
+        responses: &[
+            ResponseDef {
+                status: StatusDef::Code(200u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(850)),
+                        examples: &[],
+                    },
+                ],
+            },
+        ],
+        security: &[],
         call: super::ops::get_check_command_output::call,
     },
     OpDef {
@@ -29306,7 +29326,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 MediaDef {
                     media_type: "application/json",
                     encoding: Encoding::Json,
-                    ty: Some(Ty::Named(848)),
+                    ty: Some(Ty::Named(852)),
                     examples: &[],
                 },
             ],
@@ -29318,7 +29338,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     MediaDef {
                         media_type: "application/json",
                         encoding: Encoding::Json,
-                        ty: Some(Ty::Named(849)),
+                        ty: Some(Ty::Named(853)),
                         examples: &[],
                     },
                 ],
@@ -29338,7 +29358,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 MediaDef {
                     media_type: "application/json",
                     encoding: Encoding::Json,
-                    ty: Some(Ty::Named(851)),
+                    ty: Some(Ty::Named(855)),
                     examples: &[],
                 },
             ],
@@ -29350,7 +29370,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     MediaDef {
                         media_type: "application/json",
                         encoding: Encoding::Json,
-                        ty: Some(Ty::Named(852)),
+                        ty: Some(Ty::Named(856)),
                         examples: &[],
                     },
                 ],
@@ -29370,7 +29390,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 MediaDef {
                     media_type: "application/json",
                     encoding: Encoding::Json,
-                    ty: Some(Ty::Named(853)),
+                    ty: Some(Ty::Named(857)),
                     examples: &[],
                 },
             ],
@@ -29382,7 +29402,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     MediaDef {
                         media_type: "application/json",
                         encoding: Encoding::Json,
-                        ty: Some(Ty::Named(854)),
+                        ty: Some(Ty::Named(858)),
                         examples: &[],
                     },
                 ],
@@ -29395,70 +29415,6 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         id: "runCheckCommand",
         verb: Verb::Post,
         path: "/v1/commands/run/check",
-        params: &[],
-        body: Some(BodyDef {
-            required: false,
-            media: &[
-                MediaDef {
-                    media_type: "application/json",
-                    encoding: Encoding::Json,
-                    ty: Some(Ty::Named(856)),
-                    examples: &[],
-                },
-            ],
-        }),
-        responses: &[
-            ResponseDef {
-                status: StatusDef::Code(200u16),
-                media: &[
-                    MediaDef {
-                        media_type: "application/json",
-                        encoding: Encoding::Json,
-                        ty: Some(Ty::Named(857)),
-                        examples: &[],
-                    },
-                ],
-            },
-        ],
-        security: &[],
-        call: super::ops::run_check_command::call,
-    },
-    OpDef {
-        id: "runDiscoverCommand",
-        verb: Verb::Post,
-        path: "/v1/commands/run/discover",
-        params: &[],
-        body: Some(BodyDef {
-            required: false,
-            media: &[
-                MediaDef {
-                    media_type: "application/json",
-                    encoding: Encoding::Json,
-                    ty: Some(Ty::Named(858)),
-                    examples: &[],
-                },
-            ],
-        }),
-        responses: &[
-            ResponseDef {
-                status: StatusDef::Code(200u16),
-                media: &[
-                    MediaDef {
-                        media_type: "application/json",
-                        encoding: Encoding::Json,
-                        ty: Some(Ty::Named(859)),
-                        examples: &[],
-                    },
-                ],
-            },
-        ],
-        security: &[],
-        call: super::ops::run_discover_command::call,
-    },
-    OpDef {
-        id: "runReplicateCommand",
-        verb: Verb::Post,
-        path: "/v1/commands/run/replicate",
         params: &[],
         body: Some(BodyDef {
             required: false,
@@ -29485,12 +29441,12 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             },
         ],
         security: &[],
-        call: super::ops::run_replicate_command::call,
+        call: super::ops::run_check_command::call,
     },
     OpDef {
-        id: "runSpecCommand",
+        id: "runDiscoverCommand",
         verb: Verb::Post,
-        path: "/v1/commands/run/spec",
+        path: "/v1/commands/run/discover",
         params: &[],
         body: Some(BodyDef {
             required: false,
@@ -29517,12 +29473,12 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             },
         ],
         security: &[],
-        call: super::ops::run_spec_command::call,
+        call: super::ops::run_discover_command::call,
     },
     OpDef {
-        id: "getCommandStatus",
+        id: "runReplicateCommand",
         verb: Verb::Post,
-        path: "/v1/commands/status",
+        path: "/v1/commands/run/replicate",
         params: &[],
         body: Some(BodyDef {
             required: false,
@@ -29543,6 +29499,70 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(865)),
+                        examples: &[],
+                    },
+                ],
+            },
+        ],
+        security: &[],
+        call: super::ops::run_replicate_command::call,
+    },
+    OpDef {
+        id: "runSpecCommand",
+        verb: Verb::Post,
+        path: "/v1/commands/run/spec",
+        params: &[],
+        body: Some(BodyDef {
+            required: false,
+            media: &[
+                MediaDef {
+                    media_type: "application/json",
+                    encoding: Encoding::Json,
+                    ty: Some(Ty::Named(866)),
+                    examples: &[],
+                },
+            ],
+        }),
+        responses: &[
+            ResponseDef {
+                status: StatusDef::Code(200u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(867)),
+                        examples: &[],
+                    },
+                ],
+            },
+        ],
+        security: &[],
+        call: super::ops::run_spec_command::call,
+    },
+    OpDef {
+        id: "getCommandStatus",
+        verb: Verb::Post,
+        path: "/v1/commands/status",
+        params: &[],
+        body: Some(BodyDef {
+            required: false,
+            media: &[
+                MediaDef {
+                    media_type: "application/json",
+                    encoding: Encoding::Json,
+                    ty: Some(Ty::Named(868)),
+                    examples: &[],
+                },
+            ],
+        }),
+        responses: &[
+            ResponseDef {
+                status: StatusDef::Code(200u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(869)),
                         examples: &[],
                     },
                 ],
@@ -36311,7 +36331,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 MediaDef {
                     media_type: "application/json",
                     encoding: Encoding::Json,
-                    ty: Some(Ty::Named(867)),
+                    ty: Some(Ty::Named(871)),
                     examples: &[],
                 },
             ],
@@ -36343,7 +36363,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 MediaDef {
                     media_type: "application/json",
                     encoding: Encoding::Json,
-                    ty: Some(Ty::Named(868)),
+                    ty: Some(Ty::Named(872)),
                     examples: &[],
                 },
             ],
@@ -36429,7 +36449,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 MediaDef {
                     media_type: "application/json",
                     encoding: Encoding::Json,
-                    ty: Some(Ty::Named(869)),
+                    ty: Some(Ty::Named(873)),
                     examples: &[],
                 },
             ],
@@ -36683,7 +36703,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 MediaDef {
                     media_type: "application/json",
                     encoding: Encoding::Json,
-                    ty: Some(Ty::Named(870)),
+                    ty: Some(Ty::Named(874)),
                     examples: &[],
                 },
             ],
@@ -36695,7 +36715,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     MediaDef {
                         media_type: "application/json",
                         encoding: Encoding::Json,
-                        ty: Some(Ty::Named(871)),
+                        ty: Some(Ty::Named(875)),
                         examples: &[],
                     },
                 ],
@@ -37028,7 +37048,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 MediaDef {
                     media_type: "application/json",
                     encoding: Encoding::Json,
-                    ty: Some(Ty::Named(872)),
+                    ty: Some(Ty::Named(876)),
                     examples: &[],
                 },
             ],
@@ -37060,7 +37080,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 MediaDef {
                     media_type: "application/json",
                     encoding: Encoding::Json,
-                    ty: Some(Ty::Named(873)),
+                    ty: Some(Ty::Named(877)),
                     examples: &[],
                 },
             ],
@@ -37225,7 +37245,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 MediaDef {
                     media_type: "application/json",
                     encoding: Encoding::Json,
-                    ty: Some(Ty::Named(874)),
+                    ty: Some(Ty::Named(878)),
                     examples: &[],
                 },
             ],
@@ -37325,7 +37345,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 MediaDef {
                     media_type: "application/json",
                     encoding: Encoding::Json,
-                    ty: Some(Ty::Named(875)),
+                    ty: Some(Ty::Named(879)),
                     examples: &[],
                 },
             ],
@@ -43586,7 +43606,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 MediaDef {
                     media_type: "application/json",
                     encoding: Encoding::Json,
-                    ty: Some(Ty::Named(876)),
+                    ty: Some(Ty::Named(880)),
                     examples: &[],
                 },
             ],

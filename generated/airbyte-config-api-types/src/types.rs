@@ -940,10 +940,8 @@ pub struct ApplicationTokenRequestWithGrant {
     pub client_id: ::std::string::String,
     /// Wire name `client_secret`. Required.
     pub client_secret: ::std::string::String,
-    /// Wire name `grant-type`. Optional (`None` when absent).
-    #[serde(rename = "grant-type")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub grant_type: ::std::option::Option<ApplicationTokenRequestWithGrantGrantType>,
+    /// Wire name `grant_type`. Required.
+    pub grant_type: ApplicationTokenRequestWithGrantGrantType,
 }
 impl ::std::fmt::Debug for ApplicationTokenRequestWithGrant {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -7215,7 +7213,7 @@ pub struct EnableScimRequestBody {
 #[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EncryptionMapperAesConfiguration {
     /// Wire name `algorithm`. Required.
-    pub algorithm: EncryptionMapperAlgorithm,
+    pub algorithm: EncryptionMapperAesConfigurationAlgorithm,
     /// Wire name `fieldNameSuffix`. Required.
     #[serde(rename = "fieldNameSuffix")]
     pub field_name_suffix: ::std::string::String,
@@ -7362,7 +7360,7 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperConfiguration {
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct EncryptionMapperRsaConfiguration {
     /// Wire name `algorithm`. Required.
-    pub algorithm: EncryptionMapperAlgorithm,
+    pub algorithm: EncryptionMapperRsaConfigurationAlgorithm,
     /// Wire name `fieldNameSuffix`. Required.
     #[serde(rename = "fieldNameSuffix")]
     pub field_name_suffix: ::std::string::String,
@@ -11241,10 +11239,9 @@ impl<'de> ::serde::Deserialize<'de> for NotificationType {
 /// Schema: `#/components/schemas/NotificationWebhookConfigValidationRequestBody`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NotificationWebhookConfigValidationRequestBody {
-    /// Wire name `notificationTrigger`. Optional (`None` when absent).
+    /// Wire name `notificationTrigger`. Required.
     #[serde(rename = "notificationTrigger")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub notification_trigger: ::std::option::Option<NotificationTrigger>,
+    pub notification_trigger: NotificationTrigger,
     /// Wire name `slackConfiguration`. Required.
     #[serde(rename = "slackConfiguration")]
     pub slack_configuration: SlackNotificationConfiguration,
@@ -13497,7 +13494,7 @@ pub struct RowFilteringOperationEqual {
     #[serde(rename = "fieldName")]
     pub field_name: ::std::string::String,
     /// Wire name `type`. Required.
-    pub r#type: RowFilteringOperationType,
+    pub r#type: RowFilteringOperationEqualType,
 }
 /// NOT
 ///
@@ -13511,7 +13508,7 @@ pub struct RowFilteringOperationNot {
     /// Wire name `conditions`. Required.
     pub conditions: ::std::vec::Vec<RowFilteringOperation>,
     /// Wire name `type`. Required.
-    pub r#type: RowFilteringOperationType,
+    pub r#type: RowFilteringOperationNotType,
 }
 /// The `RowFilteringOperationType` schema.
 ///
@@ -19396,9 +19393,9 @@ impl<'de> ::serde::Deserialize<'de> for AdvancedAuthAuthFlowType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
-/// Inline schema at `ApplicationTokenRequestWithGrant.grant-type`.
+/// Inline schema at `ApplicationTokenRequestWithGrant.grant_type`.
 ///
-/// Schema: `#/components/schemas/ApplicationTokenRequestWithGrant/properties/grant-type`
+/// Schema: `#/components/schemas/ApplicationTokenRequestWithGrant/properties/grant_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApplicationTokenRequestWithGrantGrantType {
     /// `client_credentials`
@@ -20522,6 +20519,67 @@ impl<'de> ::serde::Deserialize<'de> for DomainVerificationResponseVerificationMe
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+/// Inline schema at `EncryptionMapperAESConfiguration.algorithm`.
+///
+/// Schema: `#/components/schemas/EncryptionMapperAESConfiguration/properties/algorithm`
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EncryptionMapperAesConfigurationAlgorithm {
+    /// `AES`
+    Aes,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(::std::string::String),
+}
+impl EncryptionMapperAesConfigurationAlgorithm {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["AES"];
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Aes => "AES",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EncryptionMapperAesConfigurationAlgorithm {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "AES" => Self::Aes,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl ::std::convert::From<&str> for EncryptionMapperAesConfigurationAlgorithm {
+    fn from(value: &str) -> Self {
+        Self::from(::std::string::String::from(value))
+    }
+}
+impl ::std::str::FromStr for EncryptionMapperAesConfigurationAlgorithm {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for EncryptionMapperAesConfigurationAlgorithm {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for EncryptionMapperAesConfigurationAlgorithm {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationAlgorithm {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        super::support::enum_str(deserializer).map(Self::from)
+    }
+}
 /// Inline schema at `EncryptionMapperAESConfiguration.mode`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration/properties/mode`
@@ -20669,6 +20727,67 @@ impl ::serde::Serialize for EncryptionMapperAesConfigurationPadding {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationPadding {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        super::support::enum_str(deserializer).map(Self::from)
+    }
+}
+/// Inline schema at `EncryptionMapperRSAConfiguration.algorithm`.
+///
+/// Schema: `#/components/schemas/EncryptionMapperRSAConfiguration/properties/algorithm`
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum EncryptionMapperRsaConfigurationAlgorithm {
+    /// `RSA`
+    Rsa,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(::std::string::String),
+}
+impl EncryptionMapperRsaConfigurationAlgorithm {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["RSA"];
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Rsa => "RSA",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String>
+for EncryptionMapperRsaConfigurationAlgorithm {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "RSA" => Self::Rsa,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl ::std::convert::From<&str> for EncryptionMapperRsaConfigurationAlgorithm {
+    fn from(value: &str) -> Self {
+        Self::from(::std::string::String::from(value))
+    }
+}
+impl ::std::str::FromStr for EncryptionMapperRsaConfigurationAlgorithm {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for EncryptionMapperRsaConfigurationAlgorithm {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for EncryptionMapperRsaConfigurationAlgorithm {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EncryptionMapperRsaConfigurationAlgorithm {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
@@ -22657,6 +22776,126 @@ impl ::serde::Serialize for PublicAccessTokenResponseTokenType {
     }
 }
 impl<'de> ::serde::Deserialize<'de> for PublicAccessTokenResponseTokenType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        super::support::enum_str(deserializer).map(Self::from)
+    }
+}
+/// Inline schema at `RowFilteringOperationEqual.type`.
+///
+/// Schema: `#/components/schemas/RowFilteringOperationEqual/properties/type`
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RowFilteringOperationEqualType {
+    /// `EQUAL`
+    Equal,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(::std::string::String),
+}
+impl RowFilteringOperationEqualType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["EQUAL"];
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Equal => "EQUAL",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RowFilteringOperationEqualType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "EQUAL" => Self::Equal,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl ::std::convert::From<&str> for RowFilteringOperationEqualType {
+    fn from(value: &str) -> Self {
+        Self::from(::std::string::String::from(value))
+    }
+}
+impl ::std::str::FromStr for RowFilteringOperationEqualType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for RowFilteringOperationEqualType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RowFilteringOperationEqualType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationEqualType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        super::support::enum_str(deserializer).map(Self::from)
+    }
+}
+/// Inline schema at `RowFilteringOperationNot.type`.
+///
+/// Schema: `#/components/schemas/RowFilteringOperationNot/properties/type`
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RowFilteringOperationNotType {
+    /// `NOT`
+    Not,
+    /// A value this version of the crate does not know; kept verbatim.
+    Unknown(::std::string::String),
+}
+impl RowFilteringOperationNotType {
+    /// Every value this version knows, in spec order.
+    pub const VALUES: &'static [&'static str] = &["NOT"];
+    /// The wire value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Not => "NOT",
+            Self::Unknown(other) => other.as_str(),
+        }
+    }
+}
+impl ::std::convert::From<::std::string::String> for RowFilteringOperationNotType {
+    fn from(value: ::std::string::String) -> Self {
+        match value.as_str() {
+            "NOT" => Self::Not,
+            _ => Self::Unknown(value),
+        }
+    }
+}
+impl ::std::convert::From<&str> for RowFilteringOperationNotType {
+    fn from(value: &str) -> Self {
+        Self::from(::std::string::String::from(value))
+    }
+}
+impl ::std::str::FromStr for RowFilteringOperationNotType {
+    type Err = ::std::convert::Infallible;
+    fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        ::std::result::Result::Ok(Self::from(value))
+    }
+}
+impl ::std::fmt::Display for RowFilteringOperationNotType {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+impl ::serde::Serialize for RowFilteringOperationNotType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationNotType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
