@@ -324,9 +324,12 @@ fn fail_on_threshold() {
     assert!(report.findings.iter().any(|f| f.level == Level::Warning));
     assert!(report.fails(Some(Level::Warning)));
     assert!(!report.fails(None));
-    let only_info = cases().into_iter().find(|c| c.name == "status-added").unwrap();
+    let only_info = cases().into_iter().find(|c| c.name == "nothing-allof-refactor").unwrap();
     let r = run(&only_info);
     assert!(!r.fails(Some(Level::Error)) && !r.fails(Some(Level::Warning)) && r.fails(Some(Level::Info)));
+    let warning = cases().into_iter().find(|c| c.name == "status-added").unwrap();
+    let r = run(&warning);
+    assert!(!r.fails(Some(Level::Error)) && r.fails(Some(Level::Warning)));
 }
 
 #[test]
