@@ -142,7 +142,7 @@ fn fixtures(dir: &Path, out: &Path) {
             overlays: Vec::new(),
             crates: CrateNames::from_stem(stem),
         };
-        let output = match codegen::generate(&input) {
+        let output = match codegen::generate_with(&input, &fixture_options(&path)) {
             Ok(o) => o,
             Err(codegen::Error::Spec(d)) => panic!("valid fixture {} failed to generate:\n{d}", path.display()),
             Err(e) => panic!("valid fixture {} failed to generate: {e}", path.display()),
@@ -168,4 +168,9 @@ fn fixtures(dir: &Path, out: &Path) {
         writeln!(code, "    #[allow(unused_imports)]\n    pub use types::*;\n}}\n").unwrap();
     }
     std::fs::write(out.join("fixtures.rs"), code).expect("write fixtures.rs");
+}
+
+/// Fixtures read their external references from beside themselves.
+pub fn fixture_options(path: &Path) -> codegen::LoadOptions {
+    codegen::LoadOptions { base_dir: path.parent().map(Path::to_path_buf), allow_outside: false }
 }

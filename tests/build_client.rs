@@ -12,6 +12,8 @@ use std::path::{Path, PathBuf};
 use codegen::emit::CrateNames;
 use codegen::SpecInput;
 
+use super::fixture_options;
+
 fn fixture_files(dir: &Path) -> Vec<PathBuf> {
     let mut entries: Vec<PathBuf> =
         std::fs::read_dir(dir).map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
@@ -46,7 +48,7 @@ pub fn client_fixtures(tests_dir: &Path, out: &Path) {
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let crates = CrateNames::from_stem(stem);
         let input = SpecInput { file, bytes, overlays: Vec::new(), crates: crates.clone() };
-        let output = match codegen::generate(&input) {
+        let output = match codegen::generate_with(&input, &fixture_options(&path)) {
             Ok(o) => o,
             Err(e) => panic!("fixture {} failed to generate: {e}", path.display()),
         };
@@ -68,7 +70,11 @@ pub fn client_fixtures(tests_dir: &Path, out: &Path) {
         // The client's lib.rs, with its `mod x;` items inlined and the types crate re-pointed.
         for line in find(&format!("{client_dir}/src/lib.rs")).lines() {
             let trimmed = line.trim();
-            if line.starts_with("// @generated") || line.starts_with("// Do not edit") {
+            // Crate-level attributes: the test binary's root sets the recursion limit.
+            if line.starts_with("// @generated")
+                || line.starts_with("// Do not edit")
+                || trimmed.starts_with("#![recursion_limit")
+            {
                 continue;
             }
             if trimmed.starts_with("pub use ::") && trimmed.ends_with(" as types;") {

@@ -25,11 +25,15 @@ pub const RESERVED_METHOD_NAMES: &[&str] = &[
     "execute_streaming",
     "clone",
     "default",
+    // Module names beside the per-operation modules of the server crate.
+    "runtime",
+    "types",
 ];
 pub mod write;
 
 use diag::Diagnostics;
 use emit::{CrateNames, GeneratedFile};
+pub use load::LoadOptions;
 use load::{OverlayInput, Rewrite};
 use std::path::PathBuf;
 
@@ -62,12 +66,23 @@ pub enum Error {
     Spec(Diagnostics),
     #[error(transparent)]
     Emit(#[from] emit::EmitError),
+    /// The crate names asked for are not valid crate names.
+    #[error("{0}")]
+    CrateNames(String),
 }
 
 /// Load a document and build its IR, without emitting code.
 pub fn load_api(input: &SpecInput) -> Result<(ir::Api, Diagnostics, Vec<Rewrite>, usize), Error> {
+    load_api_with(input, &LoadOptions::default())
+}
+
+/// [`load_api`], reading files named by external references as `options` allow.
+pub fn load_api_with(
+    input: &SpecInput,
+    options: &LoadOptions,
+) -> Result<(ir::Api, Diagnostics, Vec<Rewrite>, usize), Error> {
     let mut diags = Diagnostics::new(input.file.clone());
-    let Some(loaded) = load::load(&input.file, &input.bytes, &input.overlays, &mut diags) else {
+    let Some(loaded) = load::load_with(&input.file, &input.bytes, &input.overlays, options, &mut diags) else {
         load::add_lines(&input.bytes, &mut diags);
         return Err(Error::Spec(diags));
     };
@@ -79,9 +94,42 @@ pub fn load_api(input: &SpecInput) -> Result<(ir::Api, Diagnostics, Vec<Rewrite>
     Ok((api, diags, loaded.rewrites, loaded.overlay_actions))
 }
 
-/// The whole pipeline: load → ir → emit, for every crate of the spec.
+/// The effective document of a spec: upstream bytes + overlays +
+/// normalisations, as the crates see it (see [`load::effective`]).
+/// External references are made local first, so the result stands alone.
+pub fn effective_spec(input: &SpecInput, options: &LoadOptions) -> Result<(serde_json::Value, Diagnostics), Error> {
+    let mut diags = Diagnostics::new(input.file.clone());
+    let Some(loaded) = load::load_with(&input.file, &input.bytes, &input.overlays, options, &mut diags) else {
+        load::add_lines(&input.bytes, &mut diags);
+        return Err(Error::Spec(diags));
+    };
+    // The IR stage finds defects the loader cannot (required names that are
+    // not properties…): the same findings as `codegen`, so a document that
+    // does not generate is not handed to other tools either.
+    let _ = ir::build::build(&loaded, &mut diags);
+    load::add_lines(&input.bytes, &mut diags);
+    if diags.has_errors() {
+        return Err(Error::Spec(diags));
+    }
+    let provenance = load::effective::Provenance {
+        file: input.file.clone(),
+        sha256: loaded.sha256.clone(),
+        overlays: input.overlays.iter().map(|o| o.file.clone()).collect(),
+    };
+    Ok((load::effective::effective(&loaded, &provenance), diags))
+}
+
+/// The whole pipeline: load → ir → emit, for every crate of the spec. External
+/// references cannot be followed (there is no directory): see [`generate_with`].
 pub fn generate(input: &SpecInput) -> Result<Output, Error> {
-    let (api, diagnostics, rewrites, overlay_actions) = load_api(input)?;
+    generate_with(input, &LoadOptions::default())
+}
+
+/// [`generate`] for a document read from a file: `options.base_dir` is its
+/// directory, where relative external references are read from.
+pub fn generate_with(input: &SpecInput, options: &LoadOptions) -> Result<Output, Error> {
+    input.crates.check().map_err(Error::CrateNames)?;
+    let (api, diagnostics, rewrites, overlay_actions) = load_api_with(input, options)?;
     let mut files = Vec::new();
     for f in emit::types::emit(&api, &input.crates)? {
         files.push(GeneratedFile { path: PathBuf::from(&input.crates.types).join(f.path), contents: f.contents });

@@ -96,6 +96,91 @@ pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
 }
 
+/// Whether `s` can be given to `proc_macro2::Ident::new` (or, with its `r#`
+/// prefix, `Ident::new_raw`) as it is: ASCII, a letter or `_` first, not a
+/// lone `_`, and a keyword only in its raw form.
+pub fn is_ident(s: &str) -> bool {
+    let (raw, body) = match s.strip_prefix("r#") {
+        Some(b) => (true, b),
+        None => (false, s),
+    };
+    let mut chars = body.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    if !first_ok || body == "_" || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return false;
+    }
+    if raw {
+        !NO_RAW_KEYWORDS.contains(&body) && RAW_OK_KEYWORDS.contains(&body)
+    } else {
+        !NO_RAW_KEYWORDS.contains(&body) && !RAW_OK_KEYWORDS.contains(&body)
+    }
+}
+
+/// An identifier for any text, keeping the case style its first letter
+/// suggests: `ident_of(x) == x` whenever [`is_ident`] holds. The emitter's
+/// last line of defence; names made by this module never need it.
+pub fn ident_of(text: &str) -> String {
+    if is_ident(text) {
+        return text.to_string();
+    }
+    let upper = unraw(text).chars().find(|c| c.is_ascii_alphabetic()).is_some_and(|c| c.is_ascii_uppercase());
+    if upper {
+        camel_ident(text, "Name")
+    } else {
+        snake_ident(text, "name")
+    }
+}
+
+/// A crate-name stem from any text (a file stem such as `oai-petstore-3.0`
+/// or `api.example.com`): lowercase ASCII words joined by `-`, starting with
+/// a letter (`oai-petstore-3-0`, `api-example-com`; `3scale` → `api-3scale`).
+pub fn crate_stem(text: &str) -> String {
+    let mut out = String::new();
+    for word in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push('-');
+        }
+        out.push_str(&word.to_ascii_lowercase());
+    }
+    if out.is_empty() {
+        return "api".into();
+    }
+    if !out.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        out.insert_str(0, "api-");
+    }
+    out
+}
+
+/// Check a crate-name stem a user chose (`--name`): what Cargo accepts and
+/// what stays a snake-case identifier once `-` becomes `_`. The error says
+/// what would be accepted instead.
+pub fn check_crate_stem(name: &str) -> Result<(), String> {
+    let ok = name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && !name.ends_with(['-', '_'])
+        && name.len() <= 64;
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{name}` cannot name a crate: use lowercase ASCII letters, digits, `-` and `_`, starting with a letter \
+             (at most 64 characters), for example `{}`",
+            crate_stem(name)
+        ))
+    }
+}
+
+/// The Rust identifier a crate is imported as (`oai-petstore-types` →
+/// `oai_petstore_types`), valid whatever the crate name says.
+pub fn crate_ident(crate_name: &str) -> String {
+    let s = crate_name.replace('-', "_");
+    if is_ident(&s) && !s.starts_with('_') {
+        s
+    } else {
+        crate_stem(crate_name).replace('-', "_")
+    }
+}
+
 /// Make names unique within one scope, in input order: the first keeps its
 /// name, later ones get `_2`, `_3`… (snake) or `2`, `3`… (camel).
 #[derive(Debug, Default, Clone)]
@@ -244,6 +329,34 @@ mod tests {
         assert_eq!(field_names(&["self", "Self", "self_"], &[]), ["self_", "self_2", "self_3"]);
         let mut scope = Scope::new();
         assert_eq!([scope.claim("Self_"), scope.claim("Self_")], ["Self_", "Self2"]);
+    }
+
+    #[test]
+    fn crate_names_from_any_text() {
+        assert_eq!(crate_stem("oai-petstore-3.0"), "oai-petstore-3-0");
+        assert_eq!(crate_stem("api.example.com"), "api-example-com");
+        assert_eq!(crate_stem("3scale"), "api-3scale");
+        assert_eq!(crate_stem("..."), "api");
+        assert_eq!(crate_stem("Ünï Côde"), "n-c-de");
+        assert_eq!(crate_ident("oai-petstore-3-0-types"), "oai_petstore_3_0_types");
+        assert_eq!(crate_ident("a.b-types"), "a_b_types");
+        assert!(check_crate_stem("petstore_v2").is_ok());
+        for bad in ["", "Pet", "3pet", "pet.3", "pet-", "pet store", "é"] {
+            assert!(check_crate_stem(bad).is_err(), "{bad}");
+        }
+        assert!(check_crate_stem("pet.3").unwrap_err().contains("`pet-3`"));
+    }
+
+    #[test]
+    fn identifiers_are_checked() {
+        for ok in ["a", "A1", "_x", "r#type", "self_"] {
+            assert!(is_ident(ok), "{ok}");
+            assert_eq!(ident_of(ok), ok);
+        }
+        for bad in ["", "_", "1a", "a.b", "type", "r#self", "r#foo", "self", "é"] {
+            assert!(!is_ident(bad), "{bad}");
+            assert!(is_ident(&ident_of(bad)), "{bad} -> {}", ident_of(bad));
+        }
     }
 
     #[test]

@@ -88,3 +88,10 @@ fn list_files(abs: &Path, rel: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> 
     }
     Ok(())
 }
+
+/// The `Cargo.toml` of a scratch workspace holding freshly generated crates
+/// (`cargo xtask try`): the crates as members, nothing else.
+pub fn scratch_workspace(members: &[&String]) -> String {
+    let list: Vec<String> = members.iter().map(|m| format!("\"{m}\"")).collect();
+    format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n\n[profile.dev]\ndebug = false\n", list.join(", "))
+}

@@ -14,14 +14,46 @@ use serde_json::{json, Map, Value};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-/// Run load → IR → every emitter → `syn` parse, and check the contract.
+/// File names the `bytes` target cycles through (by input length): dots,
+/// leading digits, non-ASCII, keywords and nothing at all must all give
+/// valid crate names.
+pub const FILE_NAMES: &[&str] = &[
+    "fuzz.yaml",
+    "oai-petstore-3.0.yaml",
+    "api.example.com.json",
+    "3scale.yaml",
+    "ünï côde spec.yaml",
+    ".yaml",
+    "-.json",
+    "self.yaml",
+    "type.yaml",
+    "a..b--c__.yaml",
+];
+
+/// Run load → IR → every emitter → `syn` parse, and check the contract,
+/// with crate names derived from the file name.
 pub fn check(file: &str, bytes: &[u8]) {
-    let input = SpecInput {
-        file: file.to_string(),
-        bytes: bytes.to_vec(),
-        overlays: Vec::new(),
-        crates: CrateNames::from_stem("fuzz"),
+    check_named(file, None, bytes)
+}
+
+/// [`check`] with an optional `--name`: a name that is not a valid crate
+/// name is refused with a message; a file name always gives valid names.
+pub fn check_named(file: &str, name: Option<&str>, bytes: &[u8]) {
+    let stem = std::path::Path::new(file).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let crates = match name {
+        Some(n) => match CrateNames::from_name(n) {
+            Ok(c) => c,
+            Err(message) => {
+                assert!(!message.is_empty(), "a refused --name needs a message");
+                return;
+            }
+        },
+        None => CrateNames::from_stem(&stem),
     };
+    if let Err(e) = crates.check() {
+        panic!("crate names derived from {file:?} / {name:?} are invalid: {e}");
+    }
+    let input = SpecInput { file: file.to_string(), bytes: bytes.to_vec(), overlays: Vec::new(), crates };
     match codegen::generate(&input) {
         Ok(out) => {
             assert!(!out.diagnostics.has_errors(), "generated despite errors:\n{}", out.diagnostics);
@@ -49,6 +81,7 @@ pub fn check(file: &str, bytes: &[u8]) {
             }
         }
         Err(e @ codegen::Error::Emit(_)) => panic!("emitter produced invalid Rust: {e}"),
+        Err(e @ codegen::Error::CrateNames(_)) => panic!("checked crate names refused: {e}"),
     }
 }
 
@@ -83,6 +116,9 @@ fn load_specs(root: &Path) -> Vec<Value> {
 /// A plan for one structured input: which slice of which spec, and the edits.
 #[derive(Arbitrary, Debug)]
 pub struct Plan {
+    /// The spec's file name (its stem names the crates) and a `--name`.
+    file_name: String,
+    crate_name: Option<String>,
     spec: u8,
     version: Version,
     schemas: Vec<u16>,
@@ -313,12 +349,19 @@ impl Plan {
         for e in self.edits.iter().take(MAX_EDITS) {
             apply(&mut doc, e, &names);
         }
+        let ext = if self.yaml { "yaml" } else { "json" };
+        let file = format!("{}.{ext}", self.file_name.replace(['/', '\\'], "_"));
         if self.yaml {
             let text = serde_yaml::to_string(&doc).ok()?;
-            Some(("mutated.yaml".into(), text.into_bytes()))
+            Some((file, text.into_bytes()))
         } else {
-            Some(("mutated.json".into(), serde_json::to_vec(&doc).ok()?))
+            Some((file, serde_json::to_vec(&doc).ok()?))
         }
+    }
+
+    /// The `--name` this plan generates with, if any.
+    pub fn crate_name(&self) -> Option<&str> {
+        self.crate_name.as_deref()
     }
 }
 

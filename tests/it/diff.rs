@@ -404,7 +404,10 @@ fn only_unparsable_bytes_fail_to_load() {
     let report = run(&defects);
     let messages: Vec<&str> =
         report.findings.iter().filter(|f| f.id != "operation-added").map(|f| f.message.as_str()).collect();
-    for needle in ["discriminator property `kind`", "duplicate operationId", "other.yaml#/Pet", "never reaches a value"]
+    // A discriminator property a member does not declare is no longer a defect:
+    // generation falls back to untagged decoding for that member (see
+    // ir::build), so only what generation still refuses is listed here.
+    for needle in ["duplicate operationId", "other.yaml#/Pet", "never reaches a value"]
     {
         assert!(messages.iter().any(|m| m.contains(needle)), "no warning about {needle}: {messages:#?}");
     }

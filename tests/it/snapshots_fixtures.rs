@@ -17,6 +17,11 @@ fn input(path: &Path) -> SpecInput {
     SpecInput { file, bytes, overlays: Vec::new(), crates: CrateNames::from_stem(stem) }
 }
 
+/// External references are read from beside the fixture.
+fn options(path: &Path) -> codegen::LoadOptions {
+    codegen::LoadOptions { base_dir: path.parent().map(Path::to_path_buf), allow_outside: false }
+}
+
 /// Warnings and notes first (they explain the code), then each generated
 /// Rust file of the crate except the static runtime support module.
 fn render_crate(output: &codegen::Output, krate: &str) -> String {
@@ -46,12 +51,12 @@ fn render_crate(output: &codegen::Output, krate: &str) -> String {
 fn valid_fixtures_generate() {
     insta::glob!("../fixtures/valid", "*.{yaml,yml,json}", |path| {
         let input = input(path);
-        let output = match codegen::generate(&input) {
+        let output = match codegen::generate_with(&input, &options(path)) {
             Ok(o) => o,
             Err(codegen::Error::Spec(d)) => panic!("{} is a valid fixture but was rejected:\n{d}", path.display()),
             Err(e) => panic!("{}: {e}", path.display()),
         };
-        let again = codegen::generate(&input).expect("second run");
+        let again = codegen::generate_with(&input, &options(path)).expect("second run");
         assert!(again.files == output.files, "{}: generation is not deterministic", path.display());
         insta::assert_snapshot!("types", render_crate(&output, &input.crates.types));
     });
@@ -61,7 +66,7 @@ fn valid_fixtures_generate() {
 fn invalid_fixtures_are_rejected_with_diagnostics() {
     insta::glob!("../fixtures/invalid", "*.{yaml,yml,json}", |path| {
         let input = input(path);
-        let diags = match codegen::generate(&input) {
+        let diags = match codegen::generate_with(&input, &options(path)) {
             Ok(_) => panic!("{} is an invalid fixture but generated code", path.display()),
             Err(codegen::Error::Spec(d)) => d,
             Err(e) => panic!("{}: the emitter failed instead of the loader: {e}", path.display()),

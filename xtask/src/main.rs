@@ -24,7 +24,18 @@ commands:
       generate generated/<crate> for every spec in specs/manifest.toml;
       --check writes nothing and fails when generated/ is stale
   codegen --spec FILE --out DIR [--name STEM] [--overlay FILE]... [--check] [--explain]
-      generate crates for any OpenAPI 3.0/3.1 document (crates STEM-types…)
+          [--allow-outside-refs]
+      generate crates for any OpenAPI 3.0/3.1 document (crates STEM-types…;
+      STEM defaults to one derived from the file name); relative `$ref`s to
+      other files are read from the document's directory tree only, unless
+      --allow-outside-refs
+  try --spec FILE [--name STEM] [--overlay FILE]... [--keep DIR] [--explain] [--allow-outside-refs]
+      generate the crates into a temporary workspace and `cargo check` each
+      (warnings denied), one line per crate; exit 0 when all compile
+  spec (--name NAME | --spec FILE [--overlay FILE]...) [--format yaml|json] [--output FILE]
+      write the effective document the crates are generated from (upstream
+      bytes + overlays + normalisations; a 3.1 input is written as 3.0.3):
+      point schemathesis, Prism and other tools at this
   diff --base-rev REV [--spec NAME] [options]
       breaking-change report: each manifest spec as pinned at git revision REV
       (its bytes found by sha256 in specs/, ../shared/specs/ or
@@ -87,6 +98,8 @@ fn run(args: &[String]) -> Result<ExitCode> {
     match args.first().map(String::as_str) {
         Some("codegen") => codegen_cmd(&args[1..]),
         Some("diff") => diff_cmd(&args[1..]),
+        Some("try") => try_cmd(&args[1..]),
+        Some("spec") => spec_cmd(&args[1..]),
         Some("specs") => match args.get(1).map(String::as_str) {
             Some("update") => specs::update(&args[2..]),
             _ => bail!("usage: cargo xtask specs update NAME --from PATH_OR_URL [--commit SHA]\n{USAGE}"),
@@ -109,6 +122,7 @@ struct CodegenArgs {
     name: Option<String>,
     spec_name: Option<String>,
     overlays: Vec<PathBuf>,
+    allow_outside_refs: bool,
 }
 
 fn parse_codegen(args: &[String]) -> Result<CodegenArgs> {
@@ -119,6 +133,7 @@ fn parse_codegen(args: &[String]) -> Result<CodegenArgs> {
         match arg.as_str() {
             "--check" => a.check = true,
             "--explain" => a.explain = true,
+            "--allow-outside-refs" => a.allow_outside_refs = true,
             "--spec" => a.spec = Some(value("--spec")?.into()),
             "--out" => a.out = Some(value("--out")?.into()),
             "--name" => a.name = Some(value("--name")?),
@@ -148,20 +163,32 @@ pub(crate) fn display_name(p: &Path) -> String {
     p.strip_prefix(&root).unwrap_or(p).display().to_string()
 }
 
+/// Crate names for a spec given by path: from `--name` (which must be a
+/// valid crate name), else derived from the file name, whatever it holds.
+fn spec_crates(spec: &Path, name: Option<&str>) -> Result<CrateNames> {
+    match name {
+        Some(n) => CrateNames::from_name(n).map_err(|e| anyhow::anyhow!("--name: {e}")),
+        None => {
+            Ok(CrateNames::from_stem(&spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()))
+        }
+    }
+}
+
+/// External references are read beside the document.
+fn load_options(spec: &Path, allow_outside: bool) -> codegen::LoadOptions {
+    let dir = spec.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    codegen::LoadOptions { base_dir: Some(dir.to_path_buf()), allow_outside }
+}
+
 fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
     let a = parse_codegen(args)?;
-    let mut jobs: Vec<(SpecInput, PathBuf)> = Vec::new();
+    let mut jobs: Vec<(SpecInput, PathBuf, codegen::LoadOptions)> = Vec::new();
     if let (Some(spec), Some(out)) = (&a.spec, &a.out) {
         let bytes = std::fs::read(spec).with_context(|| format!("reading {}", spec.display()))?;
-        let stem = match &a.name {
-            Some(n) => n.clone(),
-            None => spec.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "api".into()),
-        };
+        let crates = spec_crates(spec, a.name.as_deref())?;
         let file = spec.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        jobs.push((
-            SpecInput { file, bytes, overlays: read_overlays(&a.overlays)?, crates: CrateNames::from_stem(&stem) },
-            out.clone(),
-        ));
+        let options = load_options(spec, a.allow_outside_refs);
+        jobs.push((SpecInput { file, bytes, overlays: read_overlays(&a.overlays)?, crates }, out.clone(), options));
     } else {
         let root = workspace_root();
         let manifest = Manifest::load(&root)?;
@@ -183,6 +210,7 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
                     crates,
                 },
                 root.join("generated"),
+                load_options(&resolved.path, false),
             ));
         }
         if jobs.is_empty() {
@@ -192,8 +220,8 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
 
     let mut failed = false;
     let mut stale = Vec::new();
-    for (input, out_dir) in &jobs {
-        let output = match codegen::generate(input) {
+    for (input, out_dir, options) in &jobs {
+        let output = match codegen::generate_with(input, options) {
             Ok(o) => o,
             Err(codegen::Error::Spec(diags)) => {
                 eprint!("{diags}");
@@ -238,6 +266,175 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
             eprintln!("  {}", display_name(p));
         }
         return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `cargo xtask try`: does this spec work? Generate, then `cargo check` each
+/// crate in a scratch workspace (dependencies built once, in
+/// `target/xtask-try`, and shared by later runs).
+fn try_cmd(args: &[String]) -> Result<ExitCode> {
+    let (mut spec, mut name, mut keep, mut overlays, mut explain) = (None, None, None, Vec::new(), false);
+    let mut allow_outside = false;
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |flag: &str| it.next().cloned().with_context(|| format!("{flag} needs a value"));
+        match arg.as_str() {
+            "--spec" => spec = Some(PathBuf::from(value("--spec")?)),
+            "--name" => name = Some(value("--name")?),
+            "--keep" => keep = Some(PathBuf::from(value("--keep")?)),
+            "--overlay" => overlays.push(PathBuf::from(value("--overlay")?)),
+            "--explain" => explain = true,
+            "--allow-outside-refs" => allow_outside = true,
+            other => bail!("unknown argument `{other}`\n{USAGE}"),
+        }
+    }
+    let spec = spec.with_context(|| format!("try needs --spec FILE\n{USAGE}"))?;
+    let bytes = std::fs::read(&spec).with_context(|| format!("reading {}", spec.display()))?;
+    let crates = spec_crates(&spec, name.as_deref())?;
+    let file = spec.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let input = SpecInput { file: file.clone(), bytes, overlays: read_overlays(&overlays)?, crates: crates.clone() };
+    let started = std::time::Instant::now();
+    let output = match codegen::generate_with(&input, &load_options(&spec, allow_outside)) {
+        Ok(o) => o,
+        Err(codegen::Error::Spec(diags)) => {
+            eprint!("{diags}");
+            println!("{file}: generate FAILED ({} error(s)); nothing to check", diags.errors().count());
+            return Ok(ExitCode::from(3));
+        }
+        Err(e) => {
+            println!("{file}: generate FAILED: {e}");
+            return Ok(ExitCode::from(3));
+        }
+    };
+    if explain {
+        eprint!("{}", output.diagnostics);
+    }
+    let warnings = output.diagnostics.iter().filter(|d| d.level == codegen::diag::Level::Warning).count();
+    println!(
+        "{file}: generate ok ({} types, {} operations, {warnings} warnings{}, {:.1}s)",
+        output.api.types.len(),
+        output.api.operations.len(),
+        if warnings > 0 && !explain { "; --explain lists them" } else { "" },
+        started.elapsed().as_secs_f64()
+    );
+    let scratch = match &keep {
+        Some(dir) => dir.clone(),
+        None => std::env::temp_dir().join(format!("xtask-try-{}-{}", crates.types, std::process::id())),
+    };
+    let _ = std::fs::remove_dir_all(&scratch);
+    std::fs::create_dir_all(&scratch).with_context(|| format!("creating {}", scratch.display()))?;
+    codegen::write::write_files(&scratch, &output.files, false)
+        .with_context(|| format!("writing into {}", scratch.display()))?;
+    let members = [&crates.types, &crates.client, &crates.server];
+    std::fs::write(scratch.join("Cargo.toml"), codegen::write::scratch_workspace(&members))?;
+    // The project's lock file pins the versions its own build already compiled.
+    let root = workspace_root();
+    let _ = std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock"));
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+        .join("xtask-try");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut all_ok = true;
+    for krate in members {
+        let started = std::time::Instant::now();
+        let out = std::process::Command::new(&cargo)
+            .current_dir(&scratch)
+            .env("CARGO_TARGET_DIR", &target)
+            .env("RUSTFLAGS", "-D warnings")
+            .args(["check", "--quiet", "--all-targets", "--message-format", "short", "-p", krate])
+            .output()
+            .context("running cargo check")?;
+        let secs = started.elapsed().as_secs_f64();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if out.status.success() {
+            println!("{krate}: compile ok ({secs:.1}s)");
+        } else {
+            all_ok = false;
+            let errors: Vec<&str> = stderr.lines().filter(|l| l.contains("error")).collect();
+            let first = errors.first().map(|l| l.trim()).unwrap_or("cargo check failed");
+            println!("{krate}: compile FAILED ({} error line(s); first: {first}) ({secs:.1}s)", errors.len());
+            let log = scratch.join(format!("{krate}.check.log"));
+            let _ = std::fs::write(&log, stderr.as_bytes());
+        }
+    }
+    if keep.is_none() && all_ok {
+        let _ = std::fs::remove_dir_all(&scratch);
+    } else {
+        eprintln!("workspace kept in {} (cargo check logs beside the crates)", scratch.display());
+    }
+    Ok(if all_ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn spec_cmd(args: &[String]) -> Result<ExitCode> {
+    let (mut name, mut spec, mut overlays, mut format, mut output) = (None, None, Vec::new(), None, None);
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let mut value = |flag: &str| it.next().cloned().with_context(|| format!("{flag} needs a value"));
+        match arg.as_str() {
+            "--name" => name = Some(value("--name")?),
+            "--spec" => spec = Some(PathBuf::from(value("--spec")?)),
+            "--overlay" => overlays.push(PathBuf::from(value("--overlay")?)),
+            "--format" => format = Some(value("--format")?),
+            "--output" => output = Some(PathBuf::from(value("--output")?)),
+            other => bail!("unknown argument `{other}`\n{USAGE}"),
+        }
+    }
+    let mut options = codegen::LoadOptions::default();
+    let input = match (name, spec) {
+        (Some(name), None) => {
+            let root = workspace_root();
+            let manifest = Manifest::load(&root)?;
+            let Some(entry) = manifest.specs.iter().find(|e| e.name == name) else {
+                let known: Vec<&str> = manifest.specs.iter().map(|e| e.name.as_str()).collect();
+                bail!("no spec named `{name}` in specs/manifest.toml (known: {})", known.join(", "));
+            };
+            let mut paths = entry.overlay_paths(&root);
+            paths.extend(overlays);
+            SpecInput {
+                file: entry.file.clone(),
+                bytes: entry.resolve(&root)?.bytes,
+                overlays: read_overlays(&paths)?,
+                crates: CrateNames::from_stem(&entry.name),
+            }
+        }
+        (None, Some(spec)) => {
+            options = load_options(&spec, false);
+            SpecInput {
+                file: spec.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+                bytes: std::fs::read(&spec).with_context(|| format!("reading {}", spec.display()))?,
+                overlays: read_overlays(&overlays)?,
+                crates: CrateNames::from_stem("api"),
+            }
+        }
+        _ => bail!("give either --name NAME or --spec FILE\n{USAGE}"),
+    };
+    let json = match format.as_deref() {
+        Some("json") => true,
+        Some("yaml") => false,
+        Some(other) => bail!("unknown format `{other}`: use yaml or json"),
+        None => output.as_ref().and_then(|p| p.extension()).is_some_and(|e| e == "json"),
+    };
+    let doc = match codegen::effective_spec(&input, &options) {
+        Ok((doc, _)) => doc,
+        Err(codegen::Error::Spec(diags)) => {
+            eprint!("{diags}");
+            eprintln!("error: {} has {} error(s); no effective document", input.file, diags.errors().count());
+            return Ok(ExitCode::from(3));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let text = if json { codegen::load::effective::to_json(&doc) } else { codegen::load::effective::to_yaml(&doc)? };
+    match output {
+        Some(p) => {
+            if let Some(dir) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            }
+            std::fs::write(&p, text).with_context(|| format!("writing {}", p.display()))?;
+            eprintln!("{}: effective document written to {}", input.file, p.display());
+        }
+        None => print!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -286,6 +286,33 @@ fn body_plan(cx: &Cx, op: &Operation) -> BodyPlan {
     BodyPlan { arg: Some(arg), expr: wrap(encode), form_expr: form_encode.map(wrap) }
 }
 
+/// Every name a generated method body binds or refers to unqualified (its
+/// locals, `OP`, and the `runtime`/`types` modules): arguments never take them.
+const RESERVED_LOCALS: &[&str] = &[
+    "self",
+    "body",
+    "params",
+    "query",
+    "headers",
+    "request",
+    "raw",
+    "status",
+    "v",
+    "e",
+    "page",
+    "items",
+    "state",
+    "current",
+    "count",
+    "next_state",
+    "link",
+    "offset",
+    "client",
+    "runtime",
+    "types",
+    "OP",
+];
+
 /// Names of the extra methods derived from operation names, claimed so they
 /// never collide with an operation's own method.
 struct MethodNames {
@@ -313,7 +340,9 @@ fn emit_operation(
 
     // Arguments: path parameters in template order, the body, other required
     // parameters in declaration order, then the optional ones in a struct.
-    let mut arg_scope = naming::Scope::with_reserved(&["body", "params", "self"]);
+    // Locals and items the method body uses are reserved, so a parameter
+    // called `query` or `raw` gets `query_2` instead of shadowing them.
+    let mut arg_scope = naming::Scope::with_reserved(RESERVED_LOCALS);
     let mut path_args: Vec<(usize, TokenStream, &Parameter, Ident)> = Vec::new();
     let mut other_args = Vec::new();
     let mut encode = Vec::new();
@@ -694,7 +723,7 @@ fn emit_operation(
 
 /// All files of the client crate, paths relative to the crate directory.
 pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitError> {
-    let types_crate = format_ident!("{}", names.types.replace('-', "_"));
+    let types_crate = ident(&naming::crate_ident(&names.types));
     let cx = Cx { api, prefix: quote!(types::) };
     // Item names the crate root already uses (its runtime re-exports).
     let mut scope = naming::Scope::with_reserved(&[
@@ -728,7 +757,10 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
         fns.push(emit_operation(&cx, op, &mut items, &mut scope, &mut methods));
     }
     let ops = quote! {
+        // A spec without operations (webhooks only) uses neither.
+        #[allow(unused_imports)]
         use super::runtime::{self, Client};
+        #[allow(unused_imports)]
         use super::types;
 
         #(#items)*
@@ -750,7 +782,7 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
             url
         })
         .unwrap_or_else(|| "http://localhost".to_string());
-    let client_crate = names.client.replace('-', "_");
+    let client_crate = naming::crate_ident(&names.client);
     let crate_doc = format!(
         " Async client for {title} (version {version}), generated from `{file}`.\n\n One method per operation on [`Client`]; request and response types are in [`types`] (the `{types}` crate).\n\n ```no_run\n # async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n let client = {client_crate}::Client::builder().base_url(\"{default_url}\").build()?;\n # let _ = client; Ok(()) }}\n ```\n\n Each method returns `Result<ResponseValue<T>, Error<E>>`: the decoded success body with\n status and headers, or an [`Error`] whose `Api` variant carries the operation's documented\n error (`<Operation>Error`, one variant per status). Optional parameters are fields of\n `<Operation>Params`, which implements `Default`.",
         title = api.title.split_whitespace().collect::<Vec<_>>().join(" "),
@@ -759,8 +791,10 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
         types = names.types,
     );
     let crate_doc = inner_doc_lines(&crate_doc);
+    let limit = super::types::recursion_limit_attr(api);
     let lib = quote! {
         #crate_doc
+        #limit
         #![allow(deprecated)]
         #![allow(clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::too_many_arguments, clippy::large_enum_variant, clippy::result_large_err, clippy::empty_docs, clippy::too_long_first_doc_paragraph)]
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
@@ -770,6 +804,8 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
         mod operations;
         pub mod runtime;
 
+        // Operations without parameters or several responses add no item here.
+        #[allow(unused_imports)]
         pub use operations::*;
         pub use runtime::{ByteStream, CallOptions, Client, ClientBuilder, Credentials, Error, RequestHook, ResponseValue, RetryPolicy, Secret};
 

@@ -191,8 +191,8 @@ fn payload_expr(m: &MediaBody, sample: TokenStream) -> TokenStream {
 /// and `CALLS`, one function per operation calling the generated client with the samples
 /// and saying what it must return. The harness (`tests/it/contract.rs`) drives them.
 pub fn contract_test(api: &Api, server_crate: &str, client_crate: &str) -> Result<String, super::EmitError> {
-    let server = super::ident(&server_crate.replace('-', "_"));
-    let client = super::ident(&client_crate.replace('-', "_"));
+    let server = super::ident(&crate::naming::crate_ident(server_crate));
+    let client = super::ident(&crate::naming::crate_ident(client_crate));
     let mut calls = Vec::new();
     let mut sampler = Sampler::new(api);
     let mut cases = Vec::new();

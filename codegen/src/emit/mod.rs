@@ -30,13 +30,37 @@ pub struct CrateNames {
 }
 
 impl CrateNames {
-    /// Default crate names for a spec called `stem` (`petstore-types`…).
+    /// Crate names derived from any text, such as a file stem
+    /// (`oai-petstore-3.0` → `oai-petstore-3-0-types`…); never fails.
     pub fn from_stem(stem: &str) -> Self {
+        let stem = crate::naming::crate_stem(stem);
         CrateNames {
             types: format!("{stem}-types"),
             client: format!("{stem}-client"),
             server: format!("{stem}-server"),
         }
+    }
+
+    /// Crate names from a stem the user chose (`--name`), which must already
+    /// be a valid crate name: a bad one is an error, not silently renamed.
+    pub fn from_name(name: &str) -> Result<Self, String> {
+        crate::naming::check_crate_stem(name)?;
+        Ok(Self::from_stem(name))
+    }
+
+    /// Check names given whole (the manifest's): each must be a valid,
+    /// snake-case-able crate name, and the three must differ.
+    pub fn check(&self) -> Result<(), String> {
+        for name in [&self.types, &self.client, &self.server] {
+            crate::naming::check_crate_stem(name)?;
+        }
+        if self.types == self.client || self.types == self.server || self.client == self.server {
+            return Err(format!(
+                "the types, client and server crates need three different names, not `{}`, `{}`, `{}`",
+                self.types, self.client, self.server
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -122,8 +146,12 @@ pub(crate) fn inner_doc_lines(text: &str) -> TokenStream {
     out
 }
 
-/// An identifier token (raw identifiers included).
+/// An identifier token (raw identifiers included). Every identifier the
+/// emitters make goes through here, and text that is not a valid identifier
+/// is made one by `naming` rather than reaching `Ident::new` (which panics).
 pub(crate) fn ident(name: &str) -> proc_macro2::Ident {
+    let checked = crate::naming::ident_of(name);
+    let name = checked.as_str();
     match name.strip_prefix("r#") {
         Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
         None => proc_macro2::Ident::new(name, proc_macro2::Span::call_site()),

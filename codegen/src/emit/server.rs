@@ -135,6 +135,11 @@ fn type_table(api: &Api) -> TokenStream {
                 let values = e.variants.iter().map(|v| &v.wire);
                 quote!(Kind::Enum(&[#(#values),*]))
             }
+            // Values may come without the tag: validate as the decoder reads them.
+            TypeKind::Tagged(u) if u.untagged_fallback => {
+                let variants = u.variants.iter().map(|v| ty_desc(&v.ty));
+                quote!(Kind::Untagged(&[#(#variants),*]))
+            }
             TypeKind::Tagged(u) => {
                 let prop = &u.property;
                 let variants = u.variants.iter().map(|v| {
@@ -714,8 +719,8 @@ fn tables_rs(api: &Api) -> TokenStream {
 }
 
 fn lib_rs(api: &Api, names: &CrateNames) -> TokenStream {
-    let types_crate = ident(&names.types.replace('-', "_"));
-    let me = names.server.replace('-', "_");
+    let types_crate = ident(&naming::crate_ident(&names.types));
+    let me = naming::crate_ident(&names.server);
     let title = &api.title;
     let doc = format!(
         "A server for {title} (version {}), generated from `{}`: an axum 0.8 router over the\n\
@@ -749,9 +754,19 @@ fn lib_rs(api: &Api, names: &CrateNames) -> TokenStream {
          - [`mock`] answers every operation with a valid response (`cargo run -p {} --example mock-server -- --port 8080`).",
         api.version, api.source.file, names.server
     );
+    // Deep type graphs need a higher limit here, and in a crate implementing `Api`.
+    let limit = super::types::recursion_limit_attr(api);
+    let doc = match super::types::recursion_limit(api) {
+        Some(n) => format!(
+            "{doc}\n\nThis spec's types nest deeply: a crate implementing [`Api`] needs \
+             `#![recursion_limit = \"{n}\"]` too (the compiler proves its futures `Send` through them)."
+        ),
+        None => doc,
+    };
     let doc = inner_doc_lines(&doc);
     quote! {
         #doc
+        #limit
         // Deprecated operations stay servable; their callers see the warning.
         #![allow(deprecated)]
         // Spec text becomes docs verbatim; these lints judge that text.
@@ -810,7 +825,7 @@ fn manifest(api: &Api, names: &CrateNames) -> String {
 }
 
 fn mock_example(api: &Api, names: &CrateNames) -> Result<String, EmitError> {
-    let me = names.server.replace('-', "_");
+    let me = naming::crate_ident(&names.server);
     // The title is spec text: one line in the doc comment, an escaped
     // literal in code (a `"`, `{` or newline in it must not change the code).
     let title = api.title.split_whitespace().collect::<Vec<_>>().join(" ");

@@ -101,6 +101,144 @@ pub fn boxed_edges(api: &Api) -> BTreeSet<(TypeId, TypeId)> {
     out
 }
 
+/// Every named type a type holds (through any wrapper), with how deep: the
+/// compiler's proofs about a type (auto traits such as `Send`, drop check)
+/// recurse once per field and per wrapper (`Option`, `Box`, `Vec`,
+/// `BTreeMap`…, the collections through several private layers).
+fn weighted_deps(t: &TypeDef) -> Vec<(TypeId, u64)> {
+    fn walk(ty: &Ty, depth: u64, out: &mut Vec<(TypeId, u64)>) {
+        match ty {
+            Ty::Named(id) => out.push((*id, depth + 2)), // + a possible `Box`
+            Ty::Option(inner) => walk(inner, depth + 1, out),
+            Ty::Array(inner) | Ty::Map(inner) => walk(inner, depth + 4, out),
+            _ => {}
+        }
+    }
+    let mut tys: Vec<&Ty> = Vec::new();
+    match &t.kind {
+        TypeKind::Struct(s) => {
+            tys.extend(s.fields.iter().chain(&s.flattened).map(|f| &f.ty));
+            tys.extend(s.additional.as_ref());
+        }
+        TypeKind::Alias(ty) => tys.push(ty),
+        TypeKind::Untagged(u) => tys.extend(u.variants.iter().map(|v| &v.ty)),
+        TypeKind::Tagged(u) => tys.extend(u.variants.iter().map(|v| &v.ty)),
+        TypeKind::Enum(_) => {}
+    }
+    let mut out = Vec::new();
+    for ty in tys {
+        walk(ty, 1, &mut out);
+    }
+    out
+}
+
+/// The `recursion_limit` a crate holding these types needs, when the
+/// default (128) is not enough: the deepest chain of nested types the
+/// compiler may have to follow in one proof. A cycle of types is followed
+/// until it closes, so each strongly connected component counts with the
+/// sum of its types' weights; the longest path through the (acyclic) graph
+/// of components bounds every chain. Derived from the graph, so a spec with
+/// 70 schemas in one cycle gets what it needs and small specs get nothing.
+pub fn recursion_limit(api: &Api) -> Option<u64> {
+    let n = api.types.len();
+    let deps: Vec<Vec<(TypeId, u64)>> = api.types.iter().map(weighted_deps).collect();
+    let weight: Vec<u64> = deps.iter().map(|d| 1 + d.iter().map(|(_, w)| *w).max().unwrap_or(0)).collect();
+    let comp = components(n, &deps);
+    // Tarjan numbers components in reverse topological order: successors first.
+    let count = comp.iter().copied().max().map_or(0, |m| m + 1);
+    let mut comp_weight = vec![0u64; count];
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for (v, &c) in comp.iter().enumerate() {
+        comp_weight[c] = comp_weight[c].saturating_add(weight[v]);
+        members[c].push(v);
+    }
+    let mut longest = vec![0u64; count];
+    for c in 0..count {
+        let mut next = 0;
+        for &v in &members[c] {
+            for (to, _) in &deps[v] {
+                let d = comp[to.index()];
+                if d != c {
+                    next = next.max(longest[d]);
+                }
+            }
+        }
+        longest[c] = comp_weight[c].saturating_add(next);
+    }
+    let deepest = longest.into_iter().max().unwrap_or(0);
+    // Headroom for the layers around the types (futures, serde, the router).
+    let needed = deepest.saturating_add(128);
+    // The weights overestimate (a 72-schema cycle weighs 576 and compiles
+    // from about 400), so graphs up to 96 stay well inside the default.
+    (deepest > 96).then(|| needed.div_ceil(64).saturating_mul(64))
+}
+
+/// `#![recursion_limit = "N"]` when the type graph needs more than the default.
+pub(crate) fn recursion_limit_attr(api: &Api) -> TokenStream {
+    match recursion_limit(api) {
+        Some(n) => {
+            let n = n.to_string();
+            quote!(#![recursion_limit = #n])
+        }
+        None => TokenStream::new(),
+    }
+}
+
+/// Strongly connected components (Tarjan, iterative so that long chains do
+/// not overflow the stack): the component index of each type, numbered so
+/// that edges between components go from higher to lower numbers.
+fn components(n: usize, deps: &[Vec<(TypeId, u64)>]) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let (mut index, mut low, mut comp) = (vec![UNSEEN; n], vec![0; n], vec![UNSEEN; n]);
+    let (mut on_stack, mut stack) = (vec![false; n], Vec::new());
+    let (mut next_index, mut next_comp) = (0, 0);
+    for root in 0..n {
+        if index[root] != UNSEEN {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(&(v, i)) = work.last() {
+            if i == 0 && index[v] == UNSEEN {
+                index[v] = next_index;
+                low[v] = next_index;
+                next_index += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(&(to, _)) = deps[v].get(i) {
+                if let Some(top) = work.last_mut() {
+                    top.1 += 1;
+                }
+                let w = to.index();
+                if w >= n {
+                    continue;
+                }
+                if index[w] == UNSEEN {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    comp[w] = next_comp;
+                    if w == v {
+                        break;
+                    }
+                }
+                next_comp += 1;
+            }
+        }
+    }
+    comp
+}
+
 fn reaches(deps: &[Vec<TypeId>], from: TypeId, target: TypeId) -> bool {
     let mut seen = BTreeSet::new();
     let mut stack = vec![from];
@@ -427,7 +565,30 @@ fn emit_tagged(cx: &Cx, t: &TypeDef, u: &Tagged, docs: TokenStream, dep: TokenSt
         };
         quote!(#(#tags)|* => #wrap)
     });
-    let note = format!(" Tagged by `{prop}`; a tag this version does not know decodes to `{}`.", u.catch_all);
+    let mut note = format!(" Tagged by `{prop}`; a tag this version does not know decodes to `{}`.", u.catch_all);
+    // Some member may come without a string tag: try the members in order.
+    let read_tag = if u.untagged_fallback {
+        note.push_str(" A value without a string tag decodes as the first variant that accepts it.");
+        let tries = u.variants.iter().map(|v| {
+            let vn = ident(&v.name);
+            let boxed = matches!(&v.ty, Ty::Named(id) if cx.boxed.contains(&(t.id, *id)));
+            let wrap = if boxed { quote!(::std::boxed::Box::new(v)) } else { quote!(v) };
+            quote! {
+                if let ::std::option::Option::Some(v) = super::support::try_variant(&value) {
+                    return ::std::result::Result::Ok(Self::#vn(#wrap));
+                }
+            }
+        });
+        quote! {
+            let ::std::option::Option::Some(::serde_json::Value::String(tag)) = value.get(#prop) else {
+                #(#tries)*
+                return ::std::result::Result::Ok(Self::#catch(value));
+            };
+            let tag = tag.as_str();
+        }
+    } else {
+        quote!(let tag = super::support::tag::<D::Error>(&value, #prop)?;)
+    };
     quote! {
         #docs
         #[doc = ""]
@@ -450,7 +611,7 @@ fn emit_tagged(cx: &Cx, t: &TypeDef, u: &Tagged, docs: TokenStream, dep: TokenSt
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                let tag = super::support::tag::<D::Error>(&value, #prop)?;
+                #read_tag
                 match tag {
                     #(#de,)*
                     _ => ::std::result::Result::Ok(Self::#catch(value)),
@@ -490,8 +651,10 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
         api.version, api.source.file
     );
     let crate_doc = super::inner_doc_lines(&crate_doc);
+    let limit = recursion_limit_attr(api);
     let lib = quote! {
         #crate_doc
+        #limit
         // Deprecated schemas stay usable inside this crate; users still see the warning.
         #![allow(deprecated)]
         // Spec text becomes docs and variant names verbatim; these lints judge that text.
@@ -502,6 +665,8 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
         pub mod support;
         mod types;
 
+        // A spec without schemas (only operations on primitives) has nothing here.
+        #[allow(unused_imports)]
         pub use types::*;
     };
     let lib_rs = format_rust(api, "src/lib.rs", lib)?;

@@ -34,6 +34,7 @@ pub fn build(loaded: &Loaded, diags: &mut Diagnostics) -> Api {
     };
     b.components();
     let operations = b.operations();
+    b.webhooks();
     let security_schemes = b.security_schemes();
     let security = b.doc.security.as_ref().map(|s| b.security(s, "#/security", None)).unwrap_or_default();
     let info = &b.doc.info;
@@ -280,8 +281,8 @@ impl<'a> Builder<'a> {
 
     /// Resolve a local pointer in the raw document and read it as `T`.
     fn lookup<T: DeserializeOwned>(&mut self, reference: &str, from: &str) -> Option<T> {
-        if !reference.starts_with('#') {
-            // External: the loader has reported it with what to do.
+        if !reference.starts_with("#/") && reference != "#" {
+            // External or an anchor: the loader resolved it or reported why not.
             return None;
         }
         let Some(v) = crate::load::resolve_pointer(self.raw, reference) else {
@@ -512,6 +513,7 @@ impl<'a> Builder<'a> {
         if let Some(disc) = &v.data.discriminator {
             let property = disc.property_name.clone();
             let mut tagged = Vec::new();
+            let mut fallback = false;
             let mut mapped: BTreeSet<&str> = BTreeSet::new();
             for (name, ty, m) in &variants {
                 let mut tags = Vec::new();
@@ -530,15 +532,16 @@ impl<'a> Builder<'a> {
                     if tags.is_empty() {
                         tags.push(ref_name(reference).to_string());
                     }
-                    self.check_discriminator_property(reference, &property, ctx);
+                    fallback |= !self.check_discriminator_property(reference, &property, ctx);
                 } else if let ReferenceOr::Item(s) = m {
                     match const_property(s, &property) {
                         Some(tag) => tags.push(tag),
                         None => {
                             self.diags.warning(
                                 ctx.pointer.clone(),
-                                format!("inline `{kw}` member `{name}` has no single-valued `{property}`; using `{name}` as its tag"),
+                                format!("inline `{kw}` member `{name}` has no single-valued `{property}`; using `{name}` as its tag, and decoding a value without the tag as the first member that accepts it"),
                             );
+                            fallback = true;
                             tags.push(name.clone());
                         }
                     }
@@ -561,7 +564,7 @@ impl<'a> Builder<'a> {
                 }
             }
             let catch_all = scope.claim("Unknown");
-            return TypeKind::Tagged(Tagged { property, variants: tagged, catch_all });
+            return TypeKind::Tagged(Tagged { property, variants: tagged, catch_all, untagged_fallback: fallback });
         }
         if kind == UnionKind::OneOf {
             if let Some((property, tags)) = self.implicit_discriminator(members) {
@@ -577,7 +580,7 @@ impl<'a> Builder<'a> {
                     .map(|((name, ty, _), tag)| TaggedVariant { name, tags: vec![tag], ty })
                     .collect();
                 let catch_all = scope.claim("Unknown");
-                return TypeKind::Tagged(Tagged { property, variants, catch_all });
+                return TypeKind::Tagged(Tagged { property, variants, catch_all, untagged_fallback: false });
             }
         }
         // Catch-alls go last: untagged decoding takes the first variant that fits.
@@ -623,22 +626,33 @@ impl<'a> Builder<'a> {
         None
     }
 
-    fn check_discriminator_property(&mut self, reference: &str, property: &str, ctx: &Ctx) {
+    /// Whether union member `reference` declares the discriminator as a
+    /// required string (itself or through `allOf`). When it does not, values
+    /// of it may lack a readable tag: a warning says so and the caller falls
+    /// back to untagged decoding for such values, rather than refusing the
+    /// document over what still decodes.
+    fn check_discriminator_property(&mut self, reference: &str, property: &str, ctx: &Ctx) -> bool {
         let Some(target) = crate::load::resolve_pointer(self.raw, reference) else {
-            return;
+            return true;
         };
-        // An error, not a warning: the specification requires every member to
-        // declare the property, and a member without it has no tag to write.
-        if !has_property_deep(self.raw, target, property, 0, &mut BTreeSet::new()) {
-            self.diags
-                .error(
-                    format!("{}/discriminator/propertyName", ctx.pointer),
-                    format!("discriminator property `{property}` is not declared by union member `{reference}`"),
-                )
-                .with_help(format!(
-                    "declare `{property}` (a string) in the properties of `{reference}`, or remove the discriminator"
-                ));
-        }
+        let mut found = TagProperty::default();
+        tag_property(self.raw, target, property, 0, &mut BTreeSet::new(), &mut found);
+        let problem = match (found.declared, found.required, found.string) {
+            (false, _, _) => "does not declare it",
+            (true, false, _) => "declares it optional",
+            (true, true, false) => "declares it with a type other than string",
+            (true, true, true) => return true,
+        };
+        self.diags
+            .warning(
+                format!("{}/discriminator/propertyName", ctx.pointer),
+                format!(
+                    "discriminator property `{property}`: union member `{reference}` {problem}; a value with a string \
+                     `{property}` is decoded by its tag, one without as the first member that accepts it"
+                ),
+            )
+            .with_help(format!("declare `{property}` as a required string in `{reference}`"));
+        false
     }
 
     /// Properties of a schema and everything it `allOf`-includes, in order;
@@ -851,6 +865,64 @@ impl<'a> Builder<'a> {
             o.name = n;
         }
         ops
+    }
+
+    /// Webhooks (3.1) are requests the API sends to its users, so they get
+    /// no client method and no route in the server crate; their payload and
+    /// response types are built like an operation's (so inline schemas get
+    /// named types), and each webhook is reported, never silently dropped.
+    fn webhooks(&mut self) {
+        let Some(Value::Object(hooks)) = self.raw.get("webhooks") else { return };
+        for (name, item) in hooks {
+            let item_ptr = join_pointer("#/webhooks", name);
+            let item = match item.get("$ref").and_then(Value::as_str) {
+                Some(reference) => self.lookup::<openapiv3::PathItem>(reference, &item_ptr),
+                // The loader reported a malformed one.
+                None => serde_json::from_value::<openapiv3::PathItem>(item.clone()).ok(),
+            };
+            let Some(item) = item else { continue };
+            let methods = [
+                (Method::Get, "get", &item.get),
+                (Method::Put, "put", &item.put),
+                (Method::Post, "post", &item.post),
+                (Method::Delete, "delete", &item.delete),
+                (Method::Options, "options", &item.options),
+                (Method::Head, "head", &item.head),
+                (Method::Patch, "patch", &item.patch),
+                (Method::Trace, "trace", &item.trace),
+            ];
+            for (method, m, op) in methods {
+                let Some(op) = op else { continue };
+                let ptr = format!("{item_ptr}/{m}");
+                let Some(o) = self.operation(method, name, &ptr, op, &item.parameters) else { continue };
+                let mut types: Vec<String> = Vec::new();
+                let bodies =
+                    o.request_body.iter().flat_map(|b| &b.content).chain(o.responses.iter().flat_map(|r| &r.content));
+                for ty in bodies.filter_map(|m| m.ty.as_ref()) {
+                    if let Ty::Named(id) = ty {
+                        if let Some(Some(t)) = self.types.get(id.index()) {
+                            if !types.contains(&t.name) {
+                                types.push(t.name.clone());
+                            }
+                        }
+                    }
+                }
+                let payload = if types.is_empty() {
+                    "it has no named payload type".to_string()
+                } else {
+                    format!(
+                        "its payload types are generated ({})",
+                        types.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", ")
+                    )
+                };
+                self.diags
+                    .warning(
+                        ptr,
+                        format!("webhook `{name}` ({method}) is a request the API sends, not one it serves: no client method or server route is generated; {payload}"),
+                    )
+                    .with_operation(o.id.clone());
+            }
+        }
     }
 
     fn operation(
@@ -1311,30 +1383,75 @@ fn const_property(s: &Schema, property: &str) -> Option<String> {
     }
 }
 
+/// What a member says about a discriminator property, itself or through
+/// `allOf` (a property found only in a `oneOf`/`anyOf` branch is optional).
+#[derive(Default)]
+struct TagProperty {
+    declared: bool,
+    required: bool,
+    string: bool,
+}
+
 /// `seen` holds the references already followed: each is explored once, so
 /// diamonds and cycles cost linear time instead of exponential.
-fn has_property_deep(root: &Value, schema: &Value, property: &str, depth: usize, seen: &mut BTreeSet<String>) -> bool {
+fn tag_property(
+    root: &Value,
+    schema: &Value,
+    property: &str,
+    depth: usize,
+    seen: &mut BTreeSet<String>,
+    out: &mut TagProperty,
+) {
     if depth > 32 {
-        return true;
+        return;
     }
-    let Some(obj) = schema.as_object() else {
-        return false;
-    };
+    let Some(obj) = schema.as_object() else { return };
     if let Some(Value::String(r)) = obj.get("$ref") {
-        if !seen.insert(r.clone()) {
-            return false;
+        if seen.insert(r.clone()) {
+            if let Some(t) = crate::load::resolve_pointer(root, r) {
+                tag_property(root, t, property, depth + 1, seen, out);
+            }
         }
-        return crate::load::resolve_pointer(root, r)
-            .is_some_and(|t| has_property_deep(root, t, property, depth + 1, seen));
     }
-    if obj.get("properties").and_then(|p| p.get(property)).is_some() {
+    if let Some(p) = obj.get("properties").and_then(|p| p.get(property)) {
+        out.declared = true;
+        out.string |= is_string_schema(root, p, 0);
+    }
+    if obj.get("required").and_then(Value::as_array).is_some_and(|r| r.iter().any(|x| x == property)) {
+        out.required = true;
+    }
+    for m in obj.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+        tag_property(root, m, property, depth + 1, seen, out);
+    }
+    for key in ["oneOf", "anyOf"] {
+        for m in obj.get(key).and_then(Value::as_array).into_iter().flatten() {
+            let mut branch = TagProperty::default();
+            tag_property(root, m, property, depth + 1, seen, &mut branch);
+            out.declared |= branch.declared;
+            out.string |= branch.string;
+        }
+    }
+}
+
+/// A schema whose values are strings (or that says nothing about its type).
+fn is_string_schema(root: &Value, s: &Value, depth: usize) -> bool {
+    if depth > 16 {
         return true;
     }
-    ["allOf", "oneOf", "anyOf"].iter().any(|k| {
-        obj.get(*k)
-            .and_then(Value::as_array)
-            .is_some_and(|ms| ms.iter().any(|m| has_property_deep(root, m, property, depth + 1, seen)))
-    })
+    if let Some(r) = s.get("$ref").and_then(Value::as_str) {
+        return crate::load::resolve_pointer(root, r).is_some_and(|t| is_string_schema(root, t, depth + 1));
+    }
+    match s.get("type") {
+        Some(Value::String(t)) => t == "string",
+        Some(_) => false,
+        None => match s.get("enum").and_then(Value::as_array) {
+            Some(values) => values.iter().all(|v| v.is_string() || v.is_null()),
+            None => s
+                .get("allOf")
+                .and_then(Value::as_array)
+                .is_none_or(|ms| ms.iter().all(|m| is_string_schema(root, m, depth + 1))),
+        },
+    }
 }
 
 fn path_template_vars(path: &str) -> Vec<String> {

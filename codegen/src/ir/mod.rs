@@ -184,6 +184,10 @@ pub struct Tagged {
     pub variants: Vec<TaggedVariant>,
     /// Name of the variant that keeps a value whose tag this version does not know.
     pub catch_all: String,
+    /// Some member does not declare the tag as a required string, so a value
+    /// may come without it: such a value is decoded as the first variant
+    /// that accepts it (untagged) instead of being refused.
+    pub untagged_fallback: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -4,6 +4,8 @@
 //! This is the only stage that sees the raw document. Everything it finds wrong
 //! goes into [`Diagnostics`] with a JSON pointer; it never panics on input.
 
+pub mod effective;
+pub mod external;
 pub mod locate;
 pub mod normalize;
 pub mod overlay;
@@ -12,6 +14,7 @@ pub mod refs;
 use serde_json::Value;
 
 use crate::diag::Diagnostics;
+pub use external::LoadOptions;
 pub use normalize::{Rewrite, RewriteKind};
 
 /// An overlay document to apply before normalisation.
@@ -41,6 +44,17 @@ pub struct Loaded {
 /// report its own problems (duplicate operationIds, path parameters…) in the
 /// same run. Callers check `diags.has_errors()` before emitting anything.
 pub fn load(file: &str, bytes: &[u8], overlays: &[OverlayInput], diags: &mut Diagnostics) -> Option<Loaded> {
+    load_with(file, bytes, overlays, &LoadOptions::default(), diags)
+}
+
+/// [`load`], reading the files external references name from `options.base_dir`.
+pub fn load_with(
+    file: &str,
+    bytes: &[u8],
+    overlays: &[OverlayInput],
+    options: &LoadOptions,
+    diags: &mut Diagnostics,
+) -> Option<Loaded> {
     let sha256 = crate::manifest::sha256_hex(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
@@ -92,7 +106,8 @@ pub fn load(file: &str, bytes: &[u8], overlays: &[OverlayInput], diags: &mut Dia
         diags.extend(odiags);
     }
 
-    let rewrites = normalize::normalize(&mut raw, is_31, diags);
+    let mut rewrites = external::resolve(&mut raw, file, options, diags);
+    rewrites.extend(normalize::normalize(&mut raw, is_31, diags));
     refs::check_refs(&raw, diags);
     // Structural errors are collected even after reference errors, so one run
     // reports both.
@@ -124,16 +139,43 @@ pub fn parse_document(text: &str, diags: &mut Diagnostics) -> Option<Value> {
             }
         }
     }
-    let yaml: serde_yaml::Value = match serde_yaml::from_str(text) {
-        Ok(v) => v,
-        Err(e) => {
-            let d = diags.error("", format!("invalid YAML: {e}"));
-            if let Some(loc) = e.location() {
-                d.with_line(loc.line());
+    let mut widened = std::borrow::Cow::Borrowed(text);
+    let mut attempts = 0;
+    let yaml: serde_yaml::Value = loop {
+        let e = match serde_yaml::from_str(&widened) {
+            Ok(v) => break v,
+            Err(e) => e,
+        };
+        // An integer beyond 64 bits (an int64 bound written through a float
+        // formatter: `-9223372036854776000`) is a number JSON can hold as a
+        // float: read it as one, and say so.
+        if let (Some(loc), true) = (e.location(), attempts < 1000) {
+            let msg = e.to_string();
+            if msg.contains("as i128") || msg.contains("as u128") {
+                if let Some((fixed, token)) = widen_integer(&widened, loc.index()) {
+                    attempts += 1;
+                    diags
+                        .warning(
+                            "",
+                            format!("integer `{token}` does not fit in 64 bits; read as a floating-point number"),
+                        )
+                        .with_line(loc.line());
+                    widened = std::borrow::Cow::Owned(fixed);
+                    continue;
+                }
             }
-            d.with_help("fix the syntax at the given line");
-            return None;
         }
+        break match Err::<serde_yaml::Value, _>(e) {
+            Ok(v) => v,
+            Err(e) => {
+                let d = diags.error("", format!("invalid YAML: {e}"));
+                if let Some(loc) = e.location() {
+                    d.with_line(loc.line());
+                }
+                d.with_help("fix the syntax at the given line");
+                return None;
+            }
+        };
     };
     match overlay::yaml_to_json(yaml) {
         Ok(v) => Some(v),
@@ -149,6 +191,17 @@ pub fn parse_document(text: &str, diags: &mut Diagnostics) -> Option<Value> {
             None
         }
     }
+}
+
+/// The text with the integer at byte `at` written as a float (`…0.0`), and the integer.
+fn widen_integer(text: &str, at: usize) -> Option<(String, String)> {
+    let rest = text.get(at..)?;
+    let len = rest.find(|c: char| !(c.is_ascii_digit() || c == '-' || c == '+' || c == '_')).unwrap_or(rest.len());
+    let token = &rest[..len];
+    if !token.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((format!("{}{}.0{}", &text[..at], token.replace('_', ""), &rest[len..]), token.to_string()))
 }
 
 fn deserialize(raw: &mut Value, diags: &mut Diagnostics) -> Option<openapiv3::OpenAPI> {
@@ -373,7 +426,7 @@ pub fn resolve_pointer<'a>(root: &'a Value, reference: &str) -> Option<&'a Value
     root.pointer(&decoded)
 }
 
-fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }

@@ -35,6 +35,25 @@ pub enum RewriteKind {
     FormatCase,
     /// `contentEncoding`/`contentMediaType` → `format: byte`/`binary`.
     ContentEncoding,
+    /// An integer schema's bound that is a float or outside `i64`: rounded
+    /// inward or clamped to the `i64` range (a warning says so).
+    IntegerBound,
+    /// `required: true` on a property's schema (Swagger 2 habit) → the
+    /// property listed in its parent's `required` (a warning says so).
+    RequiredFlag,
+    /// A response without `description` → an empty description (warning).
+    ResponseDescription,
+    /// `in: formData` parameters → a form request body (warning).
+    FormDataParameters,
+    /// An OpenAPI 3.1 operation without `responses` → none documented.
+    MissingResponses,
+    /// A `$ref` to another file: its target copied into `components`.
+    ExternalReference,
+    /// A `$ref` to an `$id`/`$anchor` (3.1): made a JSON pointer.
+    IdReference,
+    /// A `mutualTLS` security scheme (3.1) → removed, with its requirements:
+    /// a TLS client certificate is set on the HTTP client, not per request.
+    MutualTls,
 }
 
 impl RewriteKind {
@@ -51,6 +70,14 @@ impl RewriteKind {
             RewriteKind::BooleanSchema => "boolean schema rewritten to an object schema",
             RewriteKind::FormatCase => "`format` lowercased",
             RewriteKind::ContentEncoding => "`contentEncoding`/`contentMediaType` rewritten to `format`",
+            RewriteKind::IntegerBound => "integer bound rounded inward or clamped to the i64 range",
+            RewriteKind::RequiredFlag => "`required: true` on a property schema moved to the parent's `required`",
+            RewriteKind::ResponseDescription => "response without `description` given an empty one",
+            RewriteKind::FormDataParameters => "`in: formData` parameters rewritten to a form request body",
+            RewriteKind::MissingResponses => "operation without `responses` read as documenting none",
+            RewriteKind::ExternalReference => "external `$ref` target copied into `components`",
+            RewriteKind::IdReference => "`$ref` to an `$id`/`$anchor` made a JSON pointer",
+            RewriteKind::MutualTls => "`mutualTLS` security scheme removed (configured on the HTTP client)",
         }
     }
 }
@@ -82,6 +109,7 @@ pub fn normalize(doc: &mut Value, is_31: bool, diags: &mut Diagnostics) -> Vec<R
     if is_31 && !root.contains_key("paths") {
         root.insert("paths".into(), Value::Object(Map::new()));
     }
+    cx.mutual_tls(root);
     if let Some(Value::Object(components)) = root.get_mut("components") {
         if let Some(Value::Object(schemas)) = components.get_mut("schemas") {
             for (name, s) in schemas.iter_mut() {
@@ -133,6 +161,26 @@ impl Cx<'_> {
         let Some(item) = item.as_object_mut() else {
             return;
         };
+        // Path-level form fields belong to every operation's form body.
+        let shared_form = take_form_data(item.get_mut("parameters"));
+        if !shared_form.is_empty() {
+            for m in METHODS {
+                if let Some(Value::Object(op)) = item.get_mut(m) {
+                    let list = op.entry("parameters").or_insert_with(|| Value::Array(Vec::new()));
+                    if let Value::Array(list) = list {
+                        list.extend(shared_form.iter().map(|(_, p)| p.clone()));
+                    }
+                }
+            }
+            let at: Vec<String> = shared_form.iter().map(|(i, _)| i.to_string()).collect();
+            self.diags.warning(
+                format!("{ptr}/parameters"),
+                format!(
+                    "`in: formData` parameters (Swagger 2) at {}: moved into each operation's form body",
+                    at.join(", ")
+                ),
+            );
+        }
         if let Some(Value::Array(params)) = item.get_mut("parameters") {
             for (i, p) in params.iter_mut().enumerate() {
                 self.parameter(p, &format!("{ptr}/parameters/{i}"));
@@ -147,6 +195,16 @@ impl Cx<'_> {
 
     fn operation(&mut self, op: &mut Value, ptr: &str) {
         let Some(op) = op.as_object_mut() else { return };
+        self.form_data(op, ptr);
+        if !op.contains_key("responses") {
+            // 3.1 made `responses` optional; 3.0 requires it, with one meaning.
+            op.insert("responses".into(), Value::Object(Map::new()));
+            self.record(RewriteKind::MissingResponses, ptr, "");
+            if !self.is_31 {
+                self.diags
+                    .warning(ptr, "operation has no `responses` (required in OpenAPI 3.0); read as documenting none");
+            }
+        }
         if let Some(Value::Array(params)) = op.get_mut("parameters") {
             for (i, p) in params.iter_mut().enumerate() {
                 self.parameter(p, &format!("{ptr}/parameters/{i}"));
@@ -194,6 +252,13 @@ impl Cx<'_> {
     }
 
     fn response(&mut self, v: &mut Value, ptr: &str) {
+        if let Some(obj) = v.as_object_mut() {
+            if !obj.contains_key("$ref") && !obj.contains_key("description") {
+                obj.insert("description".into(), Value::String(String::new()));
+                self.record(RewriteKind::ResponseDescription, ptr, "");
+                self.diags.warning(ptr, "response has no `description` (required); read as an empty one");
+            }
+        }
         self.content_holder(v, ptr);
         if let Some(Value::Object(headers)) = v.get_mut("headers") {
             for (name, h) in headers.iter_mut() {
@@ -221,6 +286,7 @@ impl Cx<'_> {
                 .with_help("a schema must be a mapping (or `true`/`false` in OpenAPI 3.1)");
             return;
         };
+        self.required_flags(obj, ptr);
         self.check_keyword_types(obj, ptr);
         self.rewrite_schema_object(obj, ptr);
         // Recurse into subschemas after rewriting: rewrites may have created them.
@@ -271,10 +337,8 @@ impl Cx<'_> {
                     .then_some("an array of property names"),
                 "properties" | "patternProperties" | "discriminator" => (!v.is_object()).then_some("a mapping"),
                 "enum" | "allOf" | "oneOf" | "anyOf" => (!v.is_array()).then_some("an array"),
-                "type" if self.is_31 => (!v.is_string()
-                    && !v.as_array().is_some_and(|a| a.iter().all(Value::is_string)))
-                .then_some("a type name or an array of type names"),
-                "type" => (!v.is_string()).then_some("a type name (a string)"),
+                "type" => (!v.is_string() && !v.as_array().is_some_and(|a| a.iter().all(Value::is_string)))
+                    .then_some("a type name or an array of type names"),
                 "format" | "title" | "description" | "pattern" => (!v.is_string()).then_some("a string"),
                 "minimum" | "maximum" | "multipleOf" => (!v.is_number()).then_some("a number"),
                 "minLength" | "maxLength" | "minItems" | "maxItems" | "minProperties" | "maxProperties" => {
@@ -320,8 +384,24 @@ impl Cx<'_> {
             }
         }
         if !self.is_31 {
+            let spelled_31 = obj.get("type").is_some_and(|t| t.is_array() || t == "null");
+            if spelled_31 {
+                self.diags.warning(
+                    format!("{ptr}/type"),
+                    "OpenAPI 3.1 spelling of `type` in a 3.0 document; read as 3.1 (`nullable`/`anyOf`)",
+                );
+                self.type_arrays(obj, ptr);
+            }
+            self.integer_bounds(obj, ptr);
             return;
         }
+        self.type_arrays(obj, ptr);
+        self.rewrite_31(obj, ptr);
+        self.integer_bounds(obj, ptr);
+    }
+
+    /// `type: [T, "null"]`, `type: [A, B]`, `type: "null"` → the 3.0 model.
+    fn type_arrays(&mut self, obj: &mut Map<String, Value>, ptr: &str) {
         if let Some(Value::Array(types)) = obj.get("type").cloned().as_ref() {
             let has_null = types.iter().any(|t| t == "null");
             let non_null: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
@@ -348,6 +428,10 @@ impl Cx<'_> {
             obj.insert("nullable".into(), Value::Bool(true));
             self.record(RewriteKind::TypeNull, ptr, "null");
         }
+    }
+
+    /// The other 3.1-only rewrites.
+    fn rewrite_31(&mut self, obj: &mut Map<String, Value>, ptr: &str) {
         for key in ["oneOf", "anyOf"] {
             if let Some(Value::Array(members)) = obj.get_mut(key) {
                 let before = members.len();
@@ -400,6 +484,249 @@ impl Cx<'_> {
                 self.record(RewriteKind::ContentEncoding, ptr, format);
             }
         }
+    }
+}
+
+impl Cx<'_> {
+    /// `required: true|false` on a schema (a Swagger 2 / parameter habit): on
+    /// a property, `true` means the property is required, so it is listed in
+    /// this schema's `required`; elsewhere the flag has no meaning and goes.
+    fn required_flags(&mut self, obj: &mut Map<String, Value>, ptr: &str) {
+        let mut newly_required = Vec::new();
+        if let Some(Value::Object(props)) = obj.get_mut("properties") {
+            for (name, sub) in props.iter_mut() {
+                let Some(sub) = sub.as_object_mut() else { continue };
+                if let Some(Value::Bool(flag)) = sub.get("required").cloned() {
+                    sub.remove("required");
+                    let at = join_pointer(&join_pointer(&format!("{ptr}/properties"), name), "required");
+                    let meaning = if flag {
+                        newly_required.push(name.clone());
+                        "listed in the parent's `required`"
+                    } else {
+                        "dropped (properties are optional unless listed)"
+                    };
+                    self.diags.warning(
+                        at.clone(),
+                        format!("`required: {flag}` on a property schema (Swagger 2 spelling); `{name}` {meaning}"),
+                    );
+                    self.record(RewriteKind::RequiredFlag, &at, flag.to_string());
+                }
+            }
+        }
+        if !newly_required.is_empty() {
+            let list = obj.entry("required").or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(list) = list {
+                for name in newly_required {
+                    if !list.iter().any(|v| v == name.as_str()) {
+                        list.push(Value::String(name));
+                    }
+                }
+            }
+        }
+        if let Some(Value::Bool(flag)) = obj.get("required").cloned() {
+            obj.remove("required");
+            let at = format!("{ptr}/required");
+            self.diags.warning(
+                at.clone(),
+                format!("`required: {flag}` on a schema that is not a property has no meaning; ignored"),
+            );
+            self.record(RewriteKind::RequiredFlag, &at, flag.to_string());
+        }
+    }
+
+    /// Integer schemas keep bounds as `i64`: a float bound is rounded inward
+    /// (the same integers pass), one outside `i64` is clamped to it (an
+    /// `int64` cannot be beyond anyway), a fractional `multipleOf` is dropped.
+    fn integer_bounds(&mut self, obj: &mut Map<String, Value>, ptr: &str) {
+        if obj.get("type").and_then(Value::as_str) != Some("integer") {
+            return;
+        }
+        for key in ["minimum", "maximum", "multipleOf"] {
+            let Some(Value::Number(n)) = obj.get(key).cloned() else { continue };
+            if n.is_i64() {
+                continue;
+            }
+            let at = format!("{ptr}/{key}");
+            let f = n.as_f64().unwrap_or(0.0);
+            let replaced = match key {
+                "multipleOf" if f.fract() != 0.0 || !(1.0..=i64::MAX as f64).contains(&f) => None,
+                "minimum" => Some(clamp_i64(f.ceil())),
+                "maximum" => Some(clamp_i64(f.floor())),
+                _ => Some(clamp_i64(f)),
+            };
+            match replaced {
+                Some(v) => {
+                    obj.insert(key.into(), Value::from(v));
+                    // Rounded inward, the bound itself is now a valid value.
+                    let flag = if key == "minimum" { "exclusiveMinimum" } else { "exclusiveMaximum" };
+                    if f.fract() != 0.0 && obj.get(flag) == Some(&Value::Bool(true)) {
+                        obj.remove(flag);
+                    }
+                    self.diags
+                        .warning(at.clone(), format!("`{key}: {n}` on an integer schema is not an i64; read as `{v}`"));
+                }
+                None => {
+                    obj.remove(key);
+                    self.diags.warning(
+                        at.clone(),
+                        format!("`{key}: {n}` on an integer schema is not a positive integer; ignored"),
+                    );
+                }
+            }
+            self.record(RewriteKind::IntegerBound, &at, n.to_string());
+        }
+    }
+
+    /// Swagger 2 `in: formData` parameters have one meaning: the fields of a
+    /// form body (`multipart/form-data` when one is a file). They become the
+    /// operation's request body when it has none, else a form media type
+    /// added to it; a body that already has that media type keeps it, and the
+    /// fields are reported as ignored.
+    fn form_data(&mut self, op: &mut Map<String, Value>, ptr: &str) {
+        let fields = take_form_data(op.get_mut("parameters"));
+        if fields.is_empty() {
+            return;
+        }
+        let mut properties = Map::new();
+        let mut required = Vec::new();
+        let mut multipart = false;
+        for (_, p) in &fields {
+            let Some(name) = p.get("name").and_then(Value::as_str) else { continue };
+            let mut schema = match p.get("schema") {
+                Some(s) => s.clone(),
+                // Swagger 2 puts the schema keywords on the parameter itself.
+                None => Value::Object(
+                    p.as_object()
+                        .map(|o| {
+                            o.iter()
+                                .filter(|(k, _)| {
+                                    !matches!(
+                                        k.as_str(),
+                                        "name" | "in" | "required" | "allowEmptyValue" | "collectionFormat"
+                                    )
+                                })
+                                .map(|(k, v)| (k.clone(), v.clone()))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                ),
+            };
+            if schema.get("type").and_then(Value::as_str) == Some("file") {
+                multipart = true;
+                schema = serde_json::json!({ "type": "string", "format": "binary" });
+            }
+            if p.get("required").and_then(Value::as_bool) == Some(true) {
+                required.push(Value::String(name.to_string()));
+            }
+            properties.insert(name.to_string(), schema);
+        }
+        let mut schema = serde_json::json!({ "type": "object", "properties": properties });
+        if !required.is_empty() {
+            schema["required"] = Value::Array(required);
+        }
+        let media = if multipart { "multipart/form-data" } else { "application/x-www-form-urlencoded" };
+        let at: Vec<String> = fields.iter().map(|(i, _)| format!("{ptr}/parameters/{i}")).collect();
+        let body = op.entry("requestBody").or_insert_with(|| serde_json::json!({ "required": true, "content": {} }));
+        let added = match body.get_mut("content") {
+            Some(Value::Object(content)) if !content.contains_key(media) => {
+                content.insert(media.into(), serde_json::json!({ "schema": schema }));
+                true
+            }
+            _ => false,
+        };
+        if added {
+            self.diags.warning(
+                format!("{ptr}/parameters"),
+                format!("`in: formData` parameters (Swagger 2) read as a `{media}` request body: {}", at.join(", ")),
+            );
+            self.record(RewriteKind::FormDataParameters, ptr, media);
+        } else {
+            self.diags.warning(
+                format!("{ptr}/parameters"),
+                format!(
+                    "`in: formData` parameters (Swagger 2) ignored: the request body already has `{media}` or is a `$ref`: {}",
+                    at.join(", ")
+                ),
+            );
+        }
+    }
+
+    /// `mutualTLS` (3.1) is a TLS client certificate, set up on the HTTP
+    /// client rather than sent with each request: the scheme and the
+    /// requirements naming it are removed, with a warning each.
+    fn mutual_tls(&mut self, root: &mut Map<String, Value>) {
+        let mut names = Vec::new();
+        if let Some(Value::Object(schemes)) = root.get_mut("components").and_then(|c| c.get_mut("securitySchemes")) {
+            schemes.retain(|name, s| {
+                let mtls = s.get("type").and_then(Value::as_str) == Some("mutualTLS");
+                if mtls {
+                    names.push(name.clone());
+                }
+                !mtls
+            });
+        }
+        for name in &names {
+            let at = join_pointer("#/components/securitySchemes", name);
+            self.diags.warning(
+                at.clone(),
+                format!("`mutualTLS` scheme `{name}` removed: configure the client certificate on the HTTP client (reqwest) instead"),
+            );
+            self.record(RewriteKind::MutualTls, &at, name.clone());
+        }
+        if names.is_empty() {
+            return;
+        }
+        let strip = |reqs: &mut Value| {
+            if let Value::Array(reqs) = reqs {
+                for r in reqs.iter_mut() {
+                    if let Value::Object(r) = r {
+                        r.retain(|k, _| !names.contains(k));
+                    }
+                }
+            }
+        };
+        if let Some(reqs) = root.get_mut("security") {
+            strip(reqs);
+        }
+        for section in ["paths", "webhooks"] {
+            if let Some(Value::Object(paths)) = root.get_mut(section) {
+                for item in paths.values_mut() {
+                    for m in METHODS {
+                        if let Some(reqs) = item.get_mut(m).and_then(|op| op.get_mut("security")) {
+                            strip(reqs);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Remove the `in: formData` parameters from a parameter list, with their indexes.
+fn take_form_data(list: Option<&mut Value>) -> Vec<(usize, Value)> {
+    let Some(Value::Array(list)) = list else { return Vec::new() };
+    let mut taken = Vec::new();
+    let mut i = 0;
+    list.retain(|p| {
+        let form = p.get("in").and_then(Value::as_str) == Some("formData");
+        if form {
+            taken.push((i, p.clone()));
+        }
+        i += 1;
+        !form
+    });
+    taken
+}
+
+fn clamp_i64(f: f64) -> i64 {
+    if f.is_nan() {
+        0
+    } else if f <= i64::MIN as f64 {
+        i64::MIN
+    } else if f >= i64::MAX as f64 {
+        i64::MAX
+    } else {
+        f as i64
     }
 }
 

@@ -8,7 +8,8 @@ use crate::diag::{join_pointer, Diagnostics};
 /// Why a `$ref` cannot be followed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Unresolved {
-    /// Another document: not supported.
+    /// Another document, or a `$id`/`$anchor` target `external::resolve`
+    /// could not make local.
     External,
     /// Points to nothing in this document.
     Dangling,
@@ -22,7 +23,7 @@ pub fn unresolved(root: &Value) -> Vec<(String, String, Unresolved)> {
     collect(root, "#", Mode::Object, &mut refs);
     let mut out = Vec::new();
     for (at, target) in refs {
-        let why = if !target.starts_with('#') {
+        let why = if !target.starts_with("#/") && target != "#" {
             Unresolved::External
         } else if super::resolve_pointer(root, &target).is_none() {
             Unresolved::Dangling
@@ -40,14 +41,9 @@ pub fn unresolved(root: &Value) -> Vec<(String, String, Unresolved)> {
 pub fn check_refs(root: &Value, diags: &mut Diagnostics) {
     for (at, target, why) in unresolved(root) {
         match why {
-            Unresolved::External => {
-                let file = target.split('#').next().unwrap_or_default();
-                diags
-                    .error(at.clone(), format!("external reference `{target}` is not supported"))
-                    .with_help(format!(
-                        "bundle the document first (for example with `redocly bundle`) so that `{file}` is inlined under `components`"
-                    ));
-            }
+            // `external::resolve` made every reference it could local and
+            // reported the rest.
+            Unresolved::External => {}
             Unresolved::Dangling => {
                 diags
                     .error(at.clone(), format!("`$ref` points to nothing: `{target}`"))
@@ -60,6 +56,18 @@ pub fn check_refs(root: &Value, diags: &mut Diagnostics) {
             }
         }
     }
+}
+
+/// Every `$ref` of a document: (pointer of the object holding it, target).
+pub fn collect_refs(root: &Value) -> Vec<(String, String)> {
+    collect_refs_at(root, "#")
+}
+
+/// Every `$ref` of a value that will sit at `base` in a document.
+pub fn collect_refs_at(v: &Value, base: &str) -> Vec<(String, String)> {
+    let mut refs = Vec::new();
+    collect(v, base, Mode::Object, &mut refs);
+    refs
 }
 
 /// What the object being walked is, which decides which of its keys hold

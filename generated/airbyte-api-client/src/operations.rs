@@ -2,7 +2,9 @@
 // Do not edit by hand: change the spec, its overlay or the generator, then regenerate.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+#[allow(unused_imports)]
 use super::runtime::{self, Client};
+#[allow(unused_imports)]
 use super::types;
 /// Documented error responses of [`Client::list_applications`], by status.
 #[derive(Debug, Clone, PartialEq)]

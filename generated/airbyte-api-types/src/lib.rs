@@ -23,4 +23,5 @@
 #[doc(hidden)]
 pub mod support;
 mod types;
+#[allow(unused_imports)]
 pub use types::*;

@@ -35,6 +35,7 @@
 pub use ::airbyte_config_api_types as types;
 mod operations;
 pub mod runtime;
+#[allow(unused_imports)]
 pub use operations::*;
 pub use runtime::{
     ByteStream, CallOptions, Client, ClientBuilder, Credentials, Error, RequestHook,

@@ -43,6 +43,11 @@ pub fn variant<T: DeserializeOwned, E: serde::de::Error>(value: serde_json::Valu
     serde_json::from_value(value).map_err(E::custom)
 }
 
+/// Decode one variant of a tagged union whose tag is missing, if it fits.
+pub fn try_variant<T: DeserializeOwned>(value: &serde_json::Value) -> ::std::option::Option<T> {
+    T::deserialize(value).ok()
+}
+
 /// Write one variant of a tagged union, adding the tag when the variant's own
 /// type does not carry it.
 pub fn serialize_tagged<T: Serialize, S: Serializer>(
