@@ -407,8 +407,7 @@ fn only_unparsable_bytes_fail_to_load() {
     // A discriminator property a member does not declare is no longer a defect:
     // generation falls back to untagged decoding for that member (see
     // ir::build), so only what generation still refuses is listed here.
-    for needle in ["duplicate operationId", "other.yaml#/Pet", "never reaches a value"]
-    {
+    for needle in ["duplicate operationId", "other.yaml#/Pet", "never reaches a value"] {
         assert!(messages.iter().any(|m| m.contains(needle)), "no warning about {needle}: {messages:#?}");
     }
 }
