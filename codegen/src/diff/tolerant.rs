@@ -1,7 +1,7 @@
 //! Loading a version for comparison whatever its defects.
 //!
-//! Generation refuses a document with a dangling `$ref`, a discriminator
-//! property a member does not declare, a duplicate operationId…; a diff must
+//! Generation refuses a document with a dangling `$ref`, a duplicate
+//! operationId, a part that does not deserialise…; a diff must
 //! not, because the versions it compares are history nobody can fix. So a
 //! version that parses is repaired just enough to build the IR, and every
 //! repair becomes a [`Defect`] the report shows as a warning:

@@ -450,10 +450,12 @@ impl Walker<'_> {
         for ro in &o.responses {
             let success = ro.status.is_success();
             let Some(rn) = n.responses.iter().find(|r| r.status == ro.status) else {
+                // Its variant leaves the client's per-status enum and the
+                // server's response enum.
                 self.push(
                     sink,
                     Kind::ResponseStatusRemoved { success },
-                    RustImpact::None,
+                    RustImpact::Breaking,
                     (&label_ptr(o, ro), &format!("response {}", ro.status)),
                     (Some(ro.status.to_string()), None),
                     format!("response status {} removed", ro.status),
@@ -554,13 +556,19 @@ impl Walker<'_> {
                 }
             }
         }
+        let old_successes = o.responses.iter().filter(|r| r.status.is_success()).count();
         for rn in &n.responses {
             if !o.responses.iter().any(|r| r.status == rn.status) {
                 let success = rn.status.is_success();
+                // A status is a variant of the client's error or success enum
+                // and of the server's response enum (exhaustive matches
+                // break); a second success status turns the client's plain
+                // return type into an enum.
+                let rust = if success && old_successes == 1 { RustImpact::Breaking } else { RustImpact::Subtle };
                 self.push(
                     sink,
                     Kind::ResponseStatusAdded { success },
-                    RustImpact::None,
+                    rust,
                     (&label_ptr(n, rn), &format!("response {}", rn.status)),
                     (None, Some(rn.status.to_string())),
                     format!("response status {} added", rn.status),
