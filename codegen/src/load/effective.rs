@@ -74,7 +74,7 @@ mod tests {
     use crate::diag::Diagnostics;
 
     fn check(input: &str, expect: &str) {
-        let mut diags = Diagnostics::new("t.yaml".into());
+        let mut diags = Diagnostics::new("t.yaml");
         let loaded = super::super::load("t.yaml", input.as_bytes(), &[], &mut diags).expect("fixture loads");
         let p = Provenance { file: "t.yaml".into(), sha256: "0".into(), overlays: vec![] };
         let out = effective(&loaded, &p);
