@@ -1222,6 +1222,15 @@ impl<'a> Builder<'a> {
                 format!("Response {status}")
             };
             let content = self.content(&resp.content, &ctx.child(&hint, "responses"), &format!("{rptr}/content"));
+            if matches!(status, Status::Code(204 | 304)) && !content.is_empty() {
+                self.diags
+                    .warning(
+                        format!("{rptr}/content"),
+                        format!("response {status} documents a body, but HTTP gives it none; servers send none"),
+                    )
+                    .with_operation(id.clone())
+                    .with_help("remove the `content` (or use another status), in an overlay for a vendored spec");
+            }
             let mut headers = Vec::new();
             let hnames = naming::field_names(&resp.headers.keys().map(String::as_str).collect::<Vec<_>>(), &[]);
             for ((hname, h), rust) in resp.headers.iter().zip(hnames) {

@@ -30,7 +30,7 @@
 //!   a body for that status, the error has that shape.
 //! - Credentials (basic, bearer, API keys) are parsed into [`RequestContext::credentials`];
 //!   checking them is up to the implementation or a tower middleware.
-//! - [`mock`] answers every operation with a valid response (`cargo run -p airbyte-api-server --example mock-server -- --port 8080`).
+//! - [`mock`] answers every operation with a valid response (`cargo run -p airbyte-api-server --example airbyte-api-mock-server -- --port 8080`).
 #![allow(deprecated)]
 #![allow(
     clippy::doc_lazy_continuation,
@@ -67,5 +67,5 @@ pub fn router<T: Api>(api: T) -> ::axum::Router {
 }
 /// [`router`] with settings.
 pub fn router_with<T: Api>(api: T, config: Config) -> ::axum::Router {
-    runtime::router(runtime::Backend::Typed(::std::sync::Arc::new(api)), config)
+    runtime::router(runtime::Backend::Typed(::std::sync::Arc::new(api)), config, &[""])
 }

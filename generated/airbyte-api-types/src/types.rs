@@ -138,10 +138,8 @@ pub struct ApplicationTokenRequestWithGrant {
     pub client_id: ::std::string::String,
     /// Wire name `client_secret`. Required.
     pub client_secret: ::std::string::String,
-    /// Wire name `grant-type`. Optional (`None` when absent).
-    #[serde(rename = "grant-type")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub grant_type: ::std::option::Option<ApplicationTokenRequestWithGrantGrantType>,
+    /// Wire name `grant_type`. Required.
+    pub grant_type: ApplicationTokenRequestWithGrantGrantType,
 }
 impl ::std::fmt::Debug for ApplicationTokenRequestWithGrant {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -4029,9 +4027,9 @@ pub struct WorkspacesResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
-/// Inline schema at `ApplicationTokenRequestWithGrant.grant-type`.
+/// Inline schema at `ApplicationTokenRequestWithGrant.grant_type`.
 ///
-/// Schema: `#/components/schemas/ApplicationTokenRequestWithGrant/properties/grant-type`
+/// Schema: `#/components/schemas/ApplicationTokenRequestWithGrant/properties/grant_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApplicationTokenRequestWithGrantGrantType {
     /// `client_credentials`

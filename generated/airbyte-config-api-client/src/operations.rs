@@ -11805,7 +11805,7 @@ impl Client {
         &self,
         body: &types::ConnectionAutoPropagateSchemaChange,
     ) -> ::std::result::Result<
-        runtime::ResponseValue<types::ConnectionAutoPropagateResult>,
+        runtime::ResponseValue<()>,
         runtime::Error<ApplySchemaChangeForConnectionError>,
     > {
         const OP: &str = "applySchemaChangeForConnection";
@@ -11828,7 +11828,7 @@ impl Client {
                 ::std::result::Result::Ok(runtime::ResponseValue {
                     status,
                     headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
+                    body: (),
                 })
             }
             404u16 => {

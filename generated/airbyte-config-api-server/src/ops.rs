@@ -22087,9 +22087,7 @@ pub mod apply_schema_change_for_connection {
     #[derive(Debug)]
     pub enum Response {
         /// `204`: The schema was properly auto propagated
-        ///
-        /// Body: `application/json`.
-        NoContent(types::ConnectionAutoPropagateResult),
+        NoContent,
         /// `404`: Object with given id was not found.
         ///
         /// Body: `application/json`.
@@ -22104,13 +22102,7 @@ pub mod apply_schema_change_for_connection {
     impl ::axum::response::IntoResponse for Response {
         fn into_response(self) -> HttpResponse {
             match self {
-                Response::NoContent(body) => {
-                    runtime::json(
-                        204u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
-                }
+                Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,

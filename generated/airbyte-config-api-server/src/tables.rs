@@ -2,13 +2,15 @@
 // Do not edit by hand: change the spec, its overlay or the generator, then regenerate.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+/// The path of the spec's first server URL (`/v1` for `https://api.example.com/v1`), or `""`.
+pub const BASE_PATH: &str = "/api";
 #[allow(unused_imports)]
 use super::runtime::{
     BodyDef, Encoding, Location, MediaDef, OpDef, ParamDef, ResponseDef, SchemeDef,
     SchemeKind, StatusDef, Verb,
 };
 #[allow(unused_imports)]
-use super::schema::{Field, Int, Kind, Ty, TypeDef, Variant};
+use super::schema::{Check, Field, Format, Int, Kind, Pattern, Ty, TypeDef, Variant};
 /// Every named schema, indexed by `Ty::Named`.
 pub(crate) static TYPES: &[TypeDef] = &[
     TypeDef {
@@ -26,6 +28,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActivateSsoConfigRequestBody",
@@ -48,6 +51,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorCatalogWithUpdatedAt",
@@ -70,6 +74,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorDefinitionBreakingChange",
@@ -110,6 +115,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorDefinitionFinishRequest",
@@ -144,11 +150,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorDefinitionId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorDefinitionIdWithScope",
@@ -177,6 +185,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorDefinitionMetadata",
@@ -211,6 +220,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorDefinitionRequestBody",
@@ -233,6 +243,27 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "ActorDefinitionSpec",
@@ -252,7 +283,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "documentationUrl",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Uri),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("https://example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -279,6 +331,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorDefinitionVersionBreakingChanges",
@@ -307,11 +360,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorDefinitionVersionId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorDefinitionVersionRead",
@@ -394,11 +449,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorListCursorPaginatedRequestBody",
@@ -439,6 +496,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorListFilters",
@@ -461,6 +519,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorListSortKey",
@@ -475,21 +534,25 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorStatus",
         kind: Kind::Enum(&["active", "inactive"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorType",
         kind: Kind::Enum(&["source", "destination"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorTypeEnum",
         kind: Kind::Enum(&["source", "destination"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorUpdateRequest",
@@ -524,6 +587,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AddressRead",
@@ -570,6 +634,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AdvancedAuth",
@@ -604,6 +669,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AirbyteApiConnectionSchedule",
@@ -626,11 +692,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AirbyteArchive",
         kind: Kind::Alias(Ty::Binary),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AirbyteCatalog",
@@ -647,6 +715,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AirbyteCatalogDiff",
@@ -669,6 +738,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AirbyteStream",
@@ -695,7 +765,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 Field {
                     wire: "jsonSchema",
                     ty: Ty::Named(639),
-                    required: false,
+                    required: true,
                     nullable: false,
                 },
                 Field {
@@ -733,6 +803,27 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "AirbyteStreamAndConfiguration",
@@ -755,6 +846,27 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "AirbyteStreamConfiguration",
@@ -867,6 +979,27 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "ApplicationCreate",
@@ -883,11 +1016,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ApplicationId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ApplicationIdRequestBody",
@@ -910,6 +1045,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ApplicationRead",
@@ -950,6 +1086,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ApplicationReadList",
@@ -966,6 +1103,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ApplicationTokenRequest",
@@ -988,6 +1126,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ApplicationTokenRequestWithGrant",
@@ -1006,9 +1145,9 @@ pub(crate) static TYPES: &[TypeDef] = &[
                     nullable: false,
                 },
                 Field {
-                    wire: "grant-type",
+                    wire: "grant_type",
                     ty: Ty::Named(762),
-                    required: false,
+                    required: true,
                     nullable: false,
                 },
             ],
@@ -1016,16 +1155,19 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AssistV1Process",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AssistV1ProcessRequestBody",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AttemptFailureSummary",
@@ -1048,6 +1190,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AttemptInfoRead",
@@ -1076,11 +1219,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AttemptNumber",
         kind: Kind::Alias(Ty::Int(Int::I32)),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AttemptRead",
@@ -1151,6 +1296,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AttemptStats",
@@ -1215,11 +1361,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AttemptStatus",
         kind: Kind::Enum(&["running", "failed", "succeeded"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AttemptStreamStats",
@@ -1248,6 +1396,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AttemptSyncConfig",
@@ -1276,6 +1425,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AuditLogActor",
@@ -1310,11 +1460,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AuditLogDetails",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AuditLogListRequestBody",
@@ -1346,7 +1498,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "pageSize",
-                    ty: Ty::Int(Int::I32),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I32),
+                        &Check {
+                            minimum: Some(1.0),
+                            exclusive_minimum: false,
+                            maximum: Some(200.0),
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -1385,6 +1558,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AuditLogRead",
@@ -1455,6 +1629,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AuditLogReadList",
@@ -1477,6 +1652,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AuthConfiguration",
@@ -1523,11 +1699,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AuthProvider",
         kind: Kind::Enum(&["airbyte", "google_identity_platform", "keycloak"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "BaseActorDefinitionVersionInfo",
@@ -1574,6 +1752,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "BillingBackfillUsageRequest",
@@ -1596,11 +1775,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "BillingEvent",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "BooleanRead",
@@ -1617,6 +1798,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "BuilderProjectForDefinitionRequestBody",
@@ -1639,6 +1821,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "BuilderProjectForDefinitionResponse",
@@ -1661,6 +1844,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "BuilderProjectOauthConsentRequest",
@@ -1695,6 +1879,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CancelSubscriptionRead",
@@ -1711,6 +1896,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CatalogConfigDiff",
@@ -1763,6 +1949,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CatalogDiff",
@@ -1779,6 +1966,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CheckConnectionRead",
@@ -1807,6 +1995,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CheckContributionRead",
@@ -1841,6 +2030,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CheckContributionRequestBody",
@@ -1857,6 +2047,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CheckDataWorkerCapacityRead",
@@ -1879,6 +2070,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CheckOperationRead",
@@ -1901,6 +2093,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CompleteConnectorBuilderProjectOauthRequest",
@@ -1935,6 +2128,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CompleteDestinationOAuthRequest",
@@ -1981,6 +2175,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CompleteOAuthResponse",
@@ -2009,6 +2204,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CompleteSourceOauthRequest",
@@ -2073,6 +2269,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConfiguredStreamMapper",
@@ -2101,6 +2298,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionAndJobIdRequestBody",
@@ -2123,6 +2321,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionAutoPropagateResult",
@@ -2139,6 +2338,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionAutoPropagateSchemaChange",
@@ -2173,6 +2373,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionContextRead",
@@ -2225,6 +2426,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionCreate",
@@ -2367,6 +2569,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionCreateRequest",
@@ -2449,11 +2652,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionDataHistoryRead",
         kind: Kind::Alias(Ty::Array(&Ty::Named(81))),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionDataHistoryReadItem",
@@ -2488,6 +2693,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionDataHistoryRequestBody",
@@ -2510,6 +2716,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionEvent",
@@ -2524,7 +2731,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 Field {
                     wire: "createdAt",
                     ty: Ty::Int(Int::I64),
-                    required: false,
+                    required: true,
                     nullable: false,
                 },
                 Field {
@@ -2556,11 +2763,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionEventId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionEventIdRequestBody",
@@ -2583,6 +2792,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionEventList",
@@ -2599,6 +2809,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionEventListMinimal",
@@ -2615,6 +2826,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionEventMinimal",
@@ -2655,6 +2867,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionEventType",
@@ -2685,6 +2898,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionEventWithDetails",
@@ -2699,7 +2913,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 Field {
                     wire: "createdAt",
                     ty: Ty::Int(Int::I64),
-                    required: false,
+                    required: true,
                     nullable: false,
                 },
                 Field {
@@ -2737,6 +2951,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionEventsBackfillRequestBody",
@@ -2765,6 +2980,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionEventsListMinimalRequestBody",
@@ -2799,6 +3015,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionEventsRequestBody",
@@ -2839,11 +3056,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionIdRequestBody",
@@ -2860,6 +3079,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionJobRequestBody",
@@ -2882,11 +3102,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionLastJobPerStreamRead",
         kind: Kind::Alias(Ty::Array(&Ty::Named(98))),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionLastJobPerStreamReadItem",
@@ -2951,6 +3173,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionLastJobPerStreamRequestBody",
@@ -2967,6 +3190,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionPatchRequest",
@@ -3037,6 +3261,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionRead",
@@ -3209,6 +3434,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionReadList",
@@ -3225,6 +3451,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionResponse",
@@ -3325,6 +3552,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionSchedule",
@@ -3347,6 +3575,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionScheduleData",
@@ -3369,6 +3598,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionScheduleResponse",
@@ -3397,11 +3627,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionScheduleType",
         kind: Kind::Enum(&["manual", "basic", "cron"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionSearch",
@@ -3490,6 +3722,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionState",
@@ -3530,6 +3763,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStateCreateOrUpdate",
@@ -3552,21 +3786,25 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStateType",
         kind: Kind::Enum(&["global", "stream", "legacy", "not_set"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStatus",
         kind: Kind::Enum(&["active", "inactive", "deprecated", "locked"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStatusEnum",
         kind: Kind::Enum(&["active", "inactive", "deprecated", "locked"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStatusRead",
@@ -3631,11 +3869,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStatusesRead",
         kind: Kind::Alias(Ty::Array(&Ty::Named(114))),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStatusesRequestBody",
@@ -3652,6 +3892,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStream",
@@ -3674,11 +3915,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStreamHistoryRead",
         kind: Kind::Alias(Ty::Array(&Ty::Named(119))),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStreamHistoryReadItem",
@@ -3713,6 +3956,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStreamHistoryRequestBody",
@@ -3735,6 +3979,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStreamRefreshRequestBody",
@@ -3763,6 +4008,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStreamRequestBody",
@@ -3785,6 +4031,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionSyncModeEnum",
@@ -3802,6 +4049,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionSyncProgressRead",
@@ -3872,6 +4120,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionSyncResultRead",
@@ -3900,6 +4149,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionSyncStatus",
@@ -3907,6 +4157,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             &["running", "queued", "failed", "paused", "pending", "incomplete", "synced"],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionUpdate",
@@ -4049,6 +4300,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionUpdateWithReason",
@@ -4077,11 +4329,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionUptimeHistoryRead",
         kind: Kind::Alias(Ty::Array(&Ty::Named(389))),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionUptimeHistoryRequestBody",
@@ -4104,6 +4358,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionUsageRead",
@@ -4150,6 +4405,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionsResponse",
@@ -4180,6 +4436,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"data\":[{\"name\":\"test-connection\"},{\"connection_id\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\"},{\"sourceId\":\"49237019-645d-47d4-b45b-5eddf97775ce\"},{\"destinationId\":\"al312fs-0ab1-4f72-9ed7-0b8fc27c5826\"},{\"schedule\":{\"scheduleType\":\"manual\"}},{\"status\":\"active\"}],\"next\":\"https://api.airbyte.com/v1/connections?limit=5&offset=10\",\"previous\":\"https://api.airbyte.com/v1/connections?limit=5&offset=0\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderAuxiliaryRequest",
@@ -4220,6 +4477,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderCapabilities",
@@ -4236,6 +4494,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderHttpRequest",
@@ -4276,6 +4535,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderHttpResponse",
@@ -4304,6 +4564,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectDetails",
@@ -4356,6 +4617,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectDetailsRead",
@@ -4420,6 +4682,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectForkRequestBody",
@@ -4442,6 +4705,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectFullResolveRequestBody",
@@ -4461,7 +4725,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "streamLimit",
-                    ty: Ty::Int(Int::I64),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I64),
+                        &Check {
+                            minimum: Some(1.0),
+                            exclusive_minimum: false,
+                            maximum: Some(100.0),
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -4476,11 +4761,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectIdWithWorkspaceId",
@@ -4509,6 +4796,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectRead",
@@ -4537,6 +4825,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectReadList",
@@ -4553,6 +4842,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectResolveRequestBody",
@@ -4581,6 +4871,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectStreamRead",
@@ -4633,6 +4924,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectStreamReadRequestBody",
@@ -4664,19 +4956,82 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "pageLimit",
-                    ty: Ty::Int(Int::I64),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I64),
+                        &Check {
+                            minimum: Some(1.0),
+                            exclusive_minimum: false,
+                            maximum: Some(20.0),
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
                 Field {
                     wire: "recordLimit",
-                    ty: Ty::Int(Int::I64),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I64),
+                        &Check {
+                            minimum: Some(1.0),
+                            exclusive_minimum: false,
+                            maximum: Some(10000.0),
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
                 Field {
                     wire: "sliceLimit",
-                    ty: Ty::Int(Int::I64),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I64),
+                        &Check {
+                            minimum: Some(1.0),
+                            exclusive_minimum: false,
+                            maximum: Some(20.0),
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -4703,11 +5058,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectTestingValues",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectTestingValuesUpdate",
@@ -4742,6 +5099,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectWithWorkspaceId",
@@ -4764,6 +5122,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderPublishRequestBody",
@@ -4804,6 +5163,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderResolvedManifest",
@@ -4820,6 +5180,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorDefinitionResponse",
@@ -4856,6 +5217,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"connectorDefinnitionType\":\"source\",\"id\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"name\":\"Postgres\",\"version\":\"0.2.0\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "ConnectorDefinitionsResponse",
@@ -4872,6 +5234,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorDocumentationRead",
@@ -4888,6 +5251,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorDocumentationRequestBody",
@@ -4922,11 +5286,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorIpcOptions",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutActorSelectionInfo",
@@ -4955,6 +5321,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutActorSyncInfo",
@@ -4989,6 +5356,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutActorSyncInfoResponse",
@@ -5005,6 +5373,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutFilters",
@@ -5027,6 +5396,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutFinalizeRequestBody",
@@ -5079,6 +5449,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutFinalizeResponse",
@@ -5095,6 +5466,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutGetActorSyncInfoRequestBody",
@@ -5111,6 +5483,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutJobBypassFilter",
@@ -5127,6 +5500,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutListByActorDefinitionIdRequestBody",
@@ -5143,6 +5517,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutListRequestBody",
@@ -5171,6 +5546,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutListResponse",
@@ -5187,6 +5563,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutManualFinalizeRequestBody",
@@ -5251,6 +5628,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutManualFinalizeResponse",
@@ -5267,6 +5645,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutManualRolloutRequestBody",
@@ -5316,7 +5695,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "target_percentage",
-                    ty: Ty::Int(Int::I32),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I32),
+                        &Check {
+                            minimum: Some(1.0),
+                            exclusive_minimum: false,
+                            maximum: Some(100.0),
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -5331,6 +5731,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutManualRolloutResponse",
@@ -5347,6 +5748,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutManualStartRequestBody",
@@ -5378,13 +5780,55 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "final_target_rollout_pct",
-                    ty: Ty::Int(Int::I32),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I32),
+                        &Check {
+                            minimum: Some(0.0),
+                            exclusive_minimum: false,
+                            maximum: Some(100.0),
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
                 Field {
                     wire: "initial_rollout_pct",
-                    ty: Ty::Int(Int::I32),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I32),
+                        &Check {
+                            minimum: Some(0.0),
+                            exclusive_minimum: false,
+                            maximum: Some(100.0),
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -5411,6 +5855,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutRead",
@@ -5448,7 +5893,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "current_target_rollout_pct",
-                    ty: Ty::Int(Int::I32),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I32),
+                        &Check {
+                            minimum: Some(0.0),
+                            exclusive_minimum: false,
+                            maximum: Some(100.0),
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -5484,7 +5950,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "final_target_rollout_pct",
-                    ty: Ty::Int(Int::I32),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I32),
+                        &Check {
+                            minimum: Some(0.0),
+                            exclusive_minimum: false,
+                            maximum: Some(100.0),
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -5502,7 +5989,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "initial_rollout_pct",
-                    ty: Ty::Int(Int::I32),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I32),
+                        &Check {
+                            minimum: Some(0.0),
+                            exclusive_minimum: false,
+                            maximum: Some(100.0),
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -5514,7 +6022,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "max_step_wait_time_mins",
-                    ty: Ty::Int(Int::I32),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I32),
+                        &Check {
+                            minimum: Some(0.0),
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -5577,6 +6106,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutReadRequestBody",
@@ -5593,6 +6123,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutReadResponse",
@@ -5609,6 +6140,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutRequestBody",
@@ -5634,7 +6166,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "target_percentage",
-                    ty: Ty::Int(Int::I32),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I32),
+                        &Check {
+                            minimum: Some(1.0),
+                            exclusive_minimum: false,
+                            maximum: Some(100.0),
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -5649,6 +6202,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutResponse",
@@ -5665,6 +6219,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutStartRequestBody",
@@ -5705,6 +6260,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutStartResponse",
@@ -5721,6 +6277,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutState",
@@ -5738,16 +6295,19 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutStateTerminal",
         kind: Kind::Enum(&["succeeded", "failed_rolled_back", "canceled"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutStrategy",
         kind: Kind::Enum(&["manual", "automated", "overridden"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutTierFilter",
@@ -5764,6 +6324,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutUpdateStateRequestBody",
@@ -5828,16 +6389,19 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorType",
         kind: Kind::Enum(&["source", "destination"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConsumptionTimeWindow",
         kind: Kind::Enum(&["lastMonth", "lastSixMonths", "lastYear"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ContributionInfo",
@@ -5860,6 +6424,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CreateDeclarativeSourceDefinitionRequest",
@@ -5882,6 +6447,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CreateDefinitionRequest",
@@ -5901,7 +6467,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "documentationUrl",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Uri),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("https://example.com"),
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -5916,6 +6503,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CreateOrUpdateSecretsPersistenceConfigRequestBody",
@@ -5950,6 +6538,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CreateSsoConfigRequestBody",
@@ -5981,7 +6570,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "discoveryUrl",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Uri),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("https://example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -6008,6 +6618,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CreditBlockRead",
@@ -6030,6 +6641,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CustomDestinationDefinitionCreate",
@@ -6064,6 +6676,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CustomSourceDefinitionCreate",
@@ -6098,11 +6711,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CustomerId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CustomerPortalRead",
@@ -6119,6 +6734,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CustomerPortalRequestBody",
@@ -6153,21 +6769,25 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CustomerTier",
         kind: Kind::Enum(&["TIER_0", "TIER_1", "TIER_2", "ALL"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CustomerioNotificationConfiguration",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataType",
         kind: Kind::Enum(&["string", "number", "boolean", "object", "array"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataWorkerUsage",
@@ -6190,6 +6810,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneCreateRequest",
@@ -6218,6 +6839,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneCreateRequestBody",
@@ -6252,6 +6874,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneCreateResponse",
@@ -6286,6 +6909,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneCreateResponseBody",
@@ -6320,6 +6944,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneDeleteRequestBody",
@@ -6336,6 +6961,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneGroupCreateRequestBody",
@@ -6364,6 +6990,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneGroupDeleteRequestBody",
@@ -6380,6 +7007,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneGroupListRequestBody",
@@ -6396,6 +7024,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneGroupListResponse",
@@ -6412,6 +7041,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneGroupRead",
@@ -6464,6 +7094,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneGroupUpdateRequestBody",
@@ -6492,6 +7123,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneHealthListResponse",
@@ -6508,6 +7140,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneHealthRead",
@@ -6572,6 +7205,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneHeartbeatRequestBody",
@@ -6588,6 +7222,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneHeartbeatResponse",
@@ -6634,6 +7269,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneInitRequestBody",
@@ -6650,6 +7286,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneInitResponse",
@@ -6696,6 +7333,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneListRequestBody",
@@ -6712,6 +7350,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneListResponse",
@@ -6728,6 +7367,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplanePatchRequest",
@@ -6750,6 +7390,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneRead",
@@ -6796,6 +7437,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneResponse",
@@ -6842,6 +7484,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneTokenRequestBody",
@@ -6864,6 +7507,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneUpdateRequestBody",
@@ -6892,6 +7536,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplanesResponse",
@@ -6908,6 +7553,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DbMigrationExecutionRead",
@@ -6936,6 +7582,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DbMigrationRead",
@@ -6988,6 +7635,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DbMigrationReadList",
@@ -7004,6 +7652,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DbMigrationRequestBody",
@@ -7020,6 +7669,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DbMigrationState",
@@ -7045,6 +7695,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DbtCloudJobInfo",
@@ -7073,16 +7724,19 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeadlineAction",
         kind: Kind::Enum(&["auto_upgrade", "disable"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeclarativeManifest",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeclarativeManifestBaseImageRead",
@@ -7099,6 +7753,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeclarativeManifestRead",
@@ -7133,6 +7788,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeclarativeManifestRequestBody",
@@ -7149,6 +7805,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeclarativeManifestVersionRead",
@@ -7177,6 +7834,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeclarativeManifestsReadList",
@@ -7193,6 +7851,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeclarativeSourceDefinitionCreateManifestRequestBody",
@@ -7233,6 +7892,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeclarativeSourceDefinitionResponse",
@@ -7267,6 +7927,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeclarativeSourceDefinitionsResponse",
@@ -7295,6 +7956,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeclarativeSourceManifest",
@@ -7329,6 +7991,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DefinitionResponse",
@@ -7369,6 +8032,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DefinitionsResponse",
@@ -7397,6 +8061,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeleteSsoConfigRequestBody",
@@ -7419,6 +8084,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeploymentMetadataRead",
@@ -7447,6 +8113,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationCatalog",
@@ -7463,6 +8130,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationCloneConfiguration",
@@ -7485,6 +8153,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationCloneRequestBody",
@@ -7507,11 +8176,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationConfiguration",
         kind: Kind::Alias(Ty::Object),
         examples: &["{\"user\":\"charles\"}"],
+        check: None,
     },
     TypeDef {
         name: "DestinationCoreConfig",
@@ -7546,6 +8217,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationCreate",
@@ -7586,6 +8258,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationCreateRequest",
@@ -7626,6 +8299,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationDefinitionCreate",
@@ -7651,7 +8325,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "documentationUrl",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Uri),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("https://example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -7678,11 +8373,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationDefinitionId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationDefinitionIdRequestBody",
@@ -7699,6 +8396,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationDefinitionIdWithWorkspaceId",
@@ -7721,6 +8419,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationDefinitionRead",
@@ -7758,7 +8457,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "documentationUrl",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Uri),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("https://example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -7839,6 +8559,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationDefinitionReadList",
@@ -7855,11 +8576,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationDefinitionSpecification",
         kind: Kind::Alias(Ty::Object),
         examples: &["{\"user\":{\"type\":\"string\"}}"],
+        check: None,
     },
     TypeDef {
         name: "DestinationDefinitionSpecificationRead",
@@ -7912,6 +8635,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationDefinitionUpdate",
@@ -7952,6 +8676,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationDiscoverRead",
@@ -7974,6 +8699,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationDiscoverSchemaRequestBody",
@@ -7996,6 +8722,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationDiscoverSchemaWriteRequestBody",
@@ -8030,11 +8757,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationIdRequestBody",
@@ -8051,6 +8780,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationOauthConsentRequest",
@@ -8091,6 +8821,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationOperation",
@@ -8125,6 +8856,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationPatchRequest",
@@ -8153,6 +8885,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationPutRequest",
@@ -8181,6 +8914,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationRead",
@@ -8293,6 +9027,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationReadList",
@@ -8321,6 +9056,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationResponse",
@@ -8381,6 +9117,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"definitionId\":\"321d9b60-11d1-44cb-8c92-c246d53bf98e\",\"destinationId\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"destinationType\":\"postgres\",\"name\":\"Analytics Team Postgres\",\"workspaceId\":\"871d9b60-11d1-44cb-8c92-c246d53bf87e\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "DestinationSearch",
@@ -8427,6 +9164,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationSnippetRead",
@@ -8467,6 +9205,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationSyncMode",
@@ -8481,6 +9220,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationUpdate",
@@ -8515,6 +9255,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationsResponse",
@@ -8545,6 +9286,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"data\":{\"destinationId\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"destinationType\":\"postgres\",\"name\":\"Analytics Team Postgres\",\"workspaceId\":\"871d9b60-11d1-44cb-8c92-c246d53bf87e\"},\"next\":\"https://api.airbyte.com/v1/destinations?limit=5&offset=10\",\"previous\":\"https://api.airbyte.com/v1/destinations?limit=5&offset=0\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "DiagnosticReportRequestBody",
@@ -8561,6 +9303,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DiscoverCatalogResult",
@@ -8577,6 +9320,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DomainVerificationCreateRequestBody",
@@ -8599,6 +9343,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DomainVerificationIdRequestBody",
@@ -8615,6 +9360,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DomainVerificationListResponse",
@@ -8631,6 +9377,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DomainVerificationResponse",
@@ -8713,6 +9460,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EmailNotificationConfig",
@@ -8729,6 +9477,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EmbeddedOrganizationListItem",
@@ -8757,6 +9506,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EmbeddedOrganizationsList",
@@ -8773,6 +9523,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EmbeddedScopedTokenRequest",
@@ -8789,6 +9540,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EmbeddedScopedTokenResponse",
@@ -8805,6 +9557,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EmbeddedSourceOauthConsentRequest",
@@ -8839,6 +9592,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EmbeddedWidgetRequest",
@@ -8867,6 +9621,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EmbeddedWidgetResponse",
@@ -8883,6 +9638,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EnableScimRequestBody",
@@ -8905,6 +9661,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EncryptionMapperAesConfiguration",
@@ -8951,11 +9708,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EncryptionMapperAlgorithm",
         kind: Kind::Enum(&["RSA", "AES"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EncryptionMapperConfiguration",
@@ -8973,6 +9732,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EncryptionMapperRsaConfiguration",
@@ -9007,6 +9767,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EndpointPrivateLinkServiceConfig",
@@ -9014,13 +9775,55 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "name",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: Some(255),
+                            pattern: Some(0),
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("com.amazonaws.vpce.a.vpce-svc-a"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
                 Field {
                     wire: "region",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: Some(30),
+                            pattern: Some(1),
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("aa-a-0"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -9035,6 +9838,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EnterpriseConnectorStub",
@@ -9087,6 +9891,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EnterpriseConnectorStubsReadList",
@@ -9103,6 +9908,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EntitlementPlanInfo",
@@ -9125,6 +9931,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EntitlementPlanResponse",
@@ -9153,6 +9960,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ExistingConnectorBuilderProjectWithWorkspaceId",
@@ -9181,6 +9989,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FailureOrigin",
@@ -9197,6 +10006,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FailureReason",
@@ -9261,6 +10071,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FailureType",
@@ -9276,6 +10087,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FieldAdd",
@@ -9292,6 +10104,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FieldDataTypeDiff",
@@ -9332,6 +10145,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FieldFilteringMapperConfiguration",
@@ -9348,11 +10162,33 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "FieldName",
         kind: Kind::Alias(Ty::Array(&Ty::String)),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FieldRemove",
@@ -9369,6 +10205,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FieldRenamingMapperConfiguration",
@@ -9391,11 +10228,33 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "FieldSchema",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FieldSchemaUpdate",
@@ -9418,6 +10277,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FieldSpec",
@@ -9452,6 +10312,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FieldTransform",
@@ -9498,6 +10359,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GenerateContributionRequestBody",
@@ -9556,6 +10418,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GenerateContributionResponse",
@@ -9578,6 +10441,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetActorDefinitionVersionDefaultRequestBody",
@@ -9594,6 +10458,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetAttemptStatsRequestBody",
@@ -9616,6 +10481,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetEntitlementsByOrganizationIdRequestBody",
@@ -9632,6 +10498,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetEntitlementsByOrganizationIdResponse",
@@ -9648,6 +10515,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetSsoConfigRequestBody",
@@ -9664,6 +10532,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GlobalState",
@@ -9686,6 +10555,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupCreate",
@@ -9693,13 +10563,55 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "description",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: Some(1024),
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("string"),
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
                 Field {
                     wire: "name",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: Some(1),
+                            max_length: Some(256),
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("string"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -9714,6 +10626,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupCreateRequest",
@@ -9742,6 +10655,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupIdRequestBody",
@@ -9758,6 +10672,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupMemberAddRequest",
@@ -9774,6 +10689,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupMemberRead",
@@ -9793,7 +10709,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "userEmail",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -9814,6 +10751,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupMemberReadList",
@@ -9830,6 +10768,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupMemberRequestBody",
@@ -9852,6 +10791,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupMemberResponse",
@@ -9871,7 +10811,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "userEmail",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -9892,6 +10853,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupMembersResponse",
@@ -9920,6 +10882,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupPermissionCreate",
@@ -9954,6 +10917,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupPermissionCreateRequest",
@@ -9982,6 +10946,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupPermissionIdRequestBody",
@@ -10004,6 +10969,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupPermissionRead",
@@ -10044,6 +11010,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupPermissionReadList",
@@ -10060,6 +11027,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupPermissionResponse",
@@ -10100,6 +11068,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupPermissionsResponse",
@@ -10116,6 +11085,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupRead",
@@ -10156,6 +11126,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupReadList",
@@ -10172,6 +11143,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupResponse",
@@ -10212,6 +11184,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupUpdate",
@@ -10219,7 +11192,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "description",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: Some(1024),
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("string"),
+                        },
+                    ),
                     required: false,
                     nullable: true,
                 },
@@ -10231,7 +11225,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "name",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: Some(1),
+                            max_length: Some(256),
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("string"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -10240,6 +11255,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupUpdateRequest",
@@ -10262,6 +11278,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupsResponse",
@@ -10290,6 +11307,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "HashingMapperConfiguration",
@@ -10318,6 +11336,27 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "HealthCheckRead",
@@ -10334,6 +11373,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "HeartbeatRecord",
@@ -10350,11 +11390,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "Iso8601DateTime",
         kind: Kind::Alias(Ty::DateTime),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ImportRead",
@@ -10377,6 +11419,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ImportRequestBody",
@@ -10399,6 +11442,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "IndividualWorkspaceUsageRead",
@@ -10421,6 +11465,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "InitiateOauthRequest",
@@ -10481,6 +11526,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"destinationId\":\"3d93b16c-ff5f-421c-8908-5a3c82088f14\",\"redirectUrl\":\"https://cloud.airbyte.io/v1/api/oauth/callback\",\"workspaceId\":\"871d9b60-11d1-44cb-8c92-c246d53bf87e\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "InstanceConfigurationResponse",
@@ -10500,7 +11546,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "defaultOrganizationEmail",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -10563,6 +11630,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "InstanceConfigurationSetupRequestBody",
@@ -10609,6 +11677,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "InternalOperationResult",
@@ -10625,6 +11694,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "InvalidInputExceptionInfo",
@@ -10659,6 +11729,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "InvalidInputProperty",
@@ -10687,6 +11758,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "InviteCodeRequestBody",
@@ -10703,6 +11775,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "InvoiceRead",
@@ -10761,6 +11834,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobAggregatedStats",
@@ -10801,6 +11875,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobConfigType",
@@ -10817,6 +11892,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobCreate",
@@ -10839,6 +11915,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobCreateRequest",
@@ -10863,11 +11940,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"connectionId\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"jobType\":\"sync\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "JobCreatedAt",
         kind: Kind::Alias(Ty::Int(Int::I64)),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobDebugInfoRead",
@@ -10896,6 +11975,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobDebugRead",
@@ -10948,6 +12028,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobExplainRead",
@@ -10970,11 +12051,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobId",
         kind: Kind::Alias(Ty::Int(Int::I64)),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobIdRequestBody",
@@ -10991,6 +12074,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobInfoLightRead",
@@ -11007,6 +12091,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobInfoRead",
@@ -11029,6 +12114,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobListForWorkspacesRequestBody",
@@ -11105,6 +12191,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobListRequestBody",
@@ -11181,6 +12268,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobLogs",
@@ -11209,6 +12297,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobOptionalRead",
@@ -11225,6 +12314,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobRead",
@@ -11307,6 +12397,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobReadList",
@@ -11329,6 +12420,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobReadResponse",
@@ -11345,6 +12437,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobRefreshConfig",
@@ -11361,6 +12454,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobResponse",
@@ -11427,6 +12521,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"duration\":\"PT8H6M12S\",\"id\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"jobType\":\"sync\",\"startTime\":\"2023-03-25T01:30:50Z\",\"status\":\"running\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "JobRetryStateRequestBody",
@@ -11479,6 +12574,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobStatus",
@@ -11494,6 +12590,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobStatusEnum",
@@ -11509,6 +12606,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobSyncResultRead",
@@ -11579,6 +12677,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobType",
@@ -11594,11 +12693,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobTypeEnum",
         kind: Kind::Enum(&["sync", "reset", "refresh", "clear"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobTypeResourceLimit",
@@ -11621,6 +12722,27 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "JobWithAttemptsRead",
@@ -11643,6 +12765,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobsResponse",
@@ -11673,6 +12796,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"data\":[{\"id\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"jobType\":\"sync\",\"startTime\":\"2023-03-25T01:30:50Z\",\"status\":\"running\"}],\"next\":\"https://api.airbyte.com/v1/jobs?limit=5&offset=10\",\"previous\":\"https://api.airbyte.com/v1/jobs?limit=5&offset=0\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "KnownExceptionInfo",
@@ -11725,6 +12849,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "LicenseInfoResponse",
@@ -11777,11 +12902,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "LicenseStatus",
         kind: Kind::Enum(&["pro", "invalid", "exceeded", "expired"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "Limit",
@@ -11804,6 +12931,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ListAllEntitlementPlansResponse",
@@ -11820,6 +12948,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ListConnectionsForWorkspacesRequestBody",
@@ -11860,6 +12989,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ListDeclarativeManifestsRequestBody",
@@ -11882,6 +13012,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ListInvoicesRead",
@@ -11904,6 +13035,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ListOrganizationSummariesRequestBody",
@@ -11932,6 +13064,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ListOrganizationSummariesResponse",
@@ -11948,6 +13081,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ListOrganizationsByUserRequestBody",
@@ -11976,6 +13110,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ListResourcesForWorkspacesRequestBody",
@@ -12010,6 +13145,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ListWorkspacesByUserRequestBody",
@@ -12038,6 +13174,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ListWorkspacesInOrganizationRequestBody",
@@ -12066,11 +13203,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "LocalDate",
         kind: Kind::Alias(Ty::Date),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "LogCaller",
@@ -12105,6 +13244,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "LogEvent",
@@ -12151,6 +13291,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "LogEvents",
@@ -12173,16 +13314,19 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "LogFormatType",
         kind: Kind::Enum(&["formatted", "structured"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "LogLevel",
         kind: Kind::Enum(&["debug", "error", "info", "trace", "warn"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "LogRead",
@@ -12199,6 +13343,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "LogSource",
@@ -12206,11 +13351,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             &["destination", "source", "platform", "replication-orchestrator"],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "LogType",
         kind: Kind::Enum(&["server", "scheduler"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "LogsRequestBody",
@@ -12227,11 +13374,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ManifestVersion",
         kind: Kind::Alias(Ty::Int(Int::I64)),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "MapperConfiguration",
@@ -12245,6 +13394,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "MapperValidationError",
@@ -12267,6 +13417,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "MapperValidationErrorType",
@@ -12279,6 +13430,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "MapperValidationResult",
@@ -12313,6 +13465,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "MigrateSecretStorageRequestBody",
@@ -12347,26 +13500,31 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NamespaceDefinitionEnum",
         kind: Kind::Enum(&["source", "destination", "custom_format"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NamespaceDefinitionEnumNoDefault",
         kind: Kind::Enum(&["source", "destination", "custom_format"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NamespaceDefinitionType",
         kind: Kind::Enum(&["source", "destination", "customformat"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NonBreakingChangesPreference",
         kind: Kind::Enum(&["ignore", "disable", "propagate_columns", "propagate_fully"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NonBreakingSchemaUpdatesBehaviorEnum",
@@ -12374,6 +13532,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             &["ignore", "disable_connection", "propagate_columns", "propagate_fully"],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NonBreakingSchemaUpdatesBehaviorEnumNoDefault",
@@ -12381,6 +13540,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             &["ignore", "disable_connection", "propagate_columns", "propagate_fully"],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NotFoundKnownExceptionInfo",
@@ -12433,6 +13593,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "Notification",
@@ -12473,6 +13634,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NotificationConfig",
@@ -12495,6 +13657,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NotificationItem",
@@ -12523,6 +13686,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NotificationRead",
@@ -12545,6 +13709,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NotificationSettings",
@@ -12609,6 +13774,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NotificationTrigger",
@@ -12626,11 +13792,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NotificationType",
         kind: Kind::Enum(&["slack", "customerio"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NotificationWebhookConfigValidationRequestBody",
@@ -12639,7 +13807,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 Field {
                     wire: "notificationTrigger",
                     ty: Ty::Named(437),
-                    required: false,
+                    required: true,
                     nullable: false,
                 },
                 Field {
@@ -12653,6 +13821,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NotificationsConfig",
@@ -12699,11 +13868,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NullableActorDefinitionVersionId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OAuthConfigSpecification",
@@ -12738,11 +13909,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OAuthConfiguration",
         kind: Kind::Alias(Ty::Any),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OAuthConsentRead",
@@ -12759,6 +13932,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OAuthCredentialsConfiguration",
@@ -12766,11 +13940,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"credentials\":{\"client_id\":\"871d9b60-11d1-44cb-8c92-c246d53bf87e\",\"client_secret\":\"shhhhhh\"}}",
         ],
+        check: None,
     },
     TypeDef {
         name: "OAuthInputConfiguration",
         kind: Kind::Alias(Ty::Named(443)),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OAuthScopeItem",
@@ -12787,6 +13963,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OperationCreate",
@@ -12815,11 +13992,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OperationId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OperationIdRequestBody",
@@ -12836,6 +14015,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OperationRead",
@@ -12870,6 +14050,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OperationReadList",
@@ -12886,6 +14067,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OperationUpdate",
@@ -12914,6 +14096,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OperatorConfiguration",
@@ -12936,11 +14119,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OperatorType",
         kind: Kind::Enum(&["normalization", "dbt", "webhook"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OperatorWebhook",
@@ -12981,6 +14166,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationAgenticStatusUpdateRequestBody",
@@ -13003,6 +14189,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationCreateRequestBody",
@@ -13037,6 +14224,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationDataWorkerUsageRead",
@@ -13065,6 +14253,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationDataWorkerUsageRequestBody",
@@ -13093,11 +14282,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationIdRequestBody",
@@ -13114,6 +14305,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationInfoRead",
@@ -13160,6 +14352,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationIsEntitledRequestBody",
@@ -13182,6 +14375,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationIsEntitledResponse",
@@ -13216,6 +14410,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationLimits",
@@ -13238,6 +14433,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationOAuthCredentialsRequest",
@@ -13266,6 +14462,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationPaymentConfigRead",
@@ -13312,6 +14509,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationPaymentConfigUpdateRequestBody",
@@ -13358,6 +14556,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationRead",
@@ -13404,6 +14603,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationReadList",
@@ -13420,6 +14620,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationResponse",
@@ -13427,7 +14628,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "email",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -13448,6 +14670,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationSubscriptionInfoRead",
@@ -13500,6 +14723,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationSummary",
@@ -13528,6 +14752,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationTrialStatusRead",
@@ -13550,6 +14775,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationUpdateRequestBody",
@@ -13578,6 +14804,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationUsageRead",
@@ -13594,6 +14821,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationUsageRequestBody",
@@ -13616,6 +14844,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationUserRead",
@@ -13623,7 +14852,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "email",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -13662,6 +14912,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationUserReadList",
@@ -13678,6 +14929,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationsResponse",
@@ -13694,6 +14946,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "Pagination",
@@ -13716,6 +14969,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PartialDestinationUpdate",
@@ -13750,6 +15004,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PartialSourceUpdate",
@@ -13790,6 +15045,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PaymentInformationRead",
@@ -13806,6 +15062,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PaymentMethodRead",
@@ -13846,6 +15103,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionCheckRead",
@@ -13868,6 +15126,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionCheckRequest",
@@ -13902,6 +15161,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionCreate",
@@ -13942,6 +15202,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionCreateRequest",
@@ -13976,6 +15237,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionDeleteUserFromWorkspaceRequestBody",
@@ -13998,6 +15260,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionIdRequestBody",
@@ -14014,6 +15277,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionRead",
@@ -14054,6 +15318,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionReadList",
@@ -14070,6 +15335,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionResponse",
@@ -14110,6 +15376,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionResponseRead",
@@ -14150,11 +15417,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionScope",
         kind: Kind::Enum(&["workspace", "organization", "none"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionType",
@@ -14176,6 +15445,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionUpdate",
@@ -14198,6 +15468,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionUpdateRequest",
@@ -14214,6 +15485,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionsCheckMultipleWorkspacesRequest",
@@ -14242,6 +15514,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionsResponse",
@@ -14258,6 +15531,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PersistCancelJobRequestBody",
@@ -14292,6 +15566,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PostprocessDiscoveredCatalogRequestBody",
@@ -14314,6 +15589,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PostprocessDiscoveredCatalogResult",
@@ -14330,6 +15606,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateDestinationDefinitionRead",
@@ -14352,6 +15629,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateDestinationDefinitionReadList",
@@ -14368,6 +15646,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateLinkCreateRequestBody",
@@ -14375,7 +15654,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "name",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: Some(63),
+                            pattern: Some(2),
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("string"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -14396,6 +15696,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateLinkIdRequestBody",
@@ -14418,6 +15719,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateLinkInternalIdRequestBody",
@@ -14434,6 +15736,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateLinkListByStatusRequestBody",
@@ -14450,6 +15753,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateLinkListRequestBody",
@@ -14466,6 +15770,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateLinkRead",
@@ -14548,6 +15853,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateLinkReadList",
@@ -14564,6 +15870,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateLinkServiceConfig",
@@ -14581,11 +15888,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateLinkServiceType",
         kind: Kind::Enum(&["endpoint", "storage"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateLinkStatus",
@@ -14602,6 +15911,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateLinkUpdateRequestBody",
@@ -14648,6 +15958,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateSourceDefinitionRead",
@@ -14670,6 +15981,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateSourceDefinitionReadList",
@@ -14686,6 +15998,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PublicAccessTokenResponse",
@@ -14714,6 +16027,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PublicPermissionType",
@@ -14733,6 +16047,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RedirectUrlResponse",
@@ -14740,7 +16055,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "redirectUrl",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Uri),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("https://example.com"),
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -14749,11 +16085,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &["{\"redirectUrl\":\"https://example.com\"}"],
+        check: None,
     },
     TypeDef {
         name: "RefreshMode",
         kind: Kind::Enum(&["Truncate", "Merge"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RegionCreateRequest",
@@ -14782,6 +16120,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RegionDataWorkerUsage",
@@ -14810,6 +16149,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RegionPatchRequest",
@@ -14832,6 +16172,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RegionResponse",
@@ -14878,6 +16219,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RegionsResponse",
@@ -14894,11 +16236,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ReleaseStage",
         kind: Kind::Enum(&["alpha", "beta", "generally_available", "custom"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ResetConfig",
@@ -14915,6 +16259,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ResolveActorDefinitionVersionRequestBody",
@@ -14943,6 +16288,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ResolveActorDefinitionVersionResponse",
@@ -14995,11 +16341,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ResourceId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ResourceRequirements",
@@ -15046,6 +16394,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RetryStateRead",
@@ -15098,6 +16447,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RevokeSourceOauthTokensRequest",
@@ -15126,6 +16476,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RowFilteringMapperConfiguration",
@@ -15142,6 +16493,27 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "RowFilteringOperation",
@@ -15159,6 +16531,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RowFilteringOperationEqual",
@@ -15187,6 +16560,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RowFilteringOperationNot",
@@ -15194,7 +16568,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "conditions",
-                    ty: Ty::Array(&Ty::Named(539)),
+                    ty: Ty::Checked(
+                        &Ty::Array(&Ty::Named(539)),
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: Some(1),
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -15209,11 +16604,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RowFilteringOperationType",
         kind: Kind::Enum(&["EQUAL", "NOT"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SsoConfigDefaultRole",
@@ -15221,6 +16618,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             &["organization_admin", "organization_editor", "organization_member"],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SsoConfigRead",
@@ -15273,11 +16671,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SsoConfigStatus",
         kind: Kind::Enum(&["draft", "active"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SaveAttemptSyncConfigRequestBody",
@@ -15306,6 +16706,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SaveStatsRequestBody",
@@ -15346,6 +16747,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SaveStreamAttemptMetadataRequestBody",
@@ -15374,26 +16776,31 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScheduleTypeEnum",
         kind: Kind::Enum(&["manual", "cron"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScheduleTypeWithBasicEnum",
         kind: Kind::Enum(&["manual", "cron", "basic"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SchemaChange",
         kind: Kind::Enum(&["no_change", "non_breaking", "breaking"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SchemaChangeBackfillPreference",
         kind: Kind::Enum(&["enabled", "disabled"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScimConfigResponse",
@@ -15446,26 +16853,31 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScimConfigStatus",
         kind: Kind::Enum(&["not_configured", "enabled", "disabled"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScimIdpProvider",
         kind: Kind::Enum(&["okta", "microsoft_entra_id"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopeId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopeType",
         kind: Kind::Enum(&["workspace", "organization"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationContextRequestBody",
@@ -15506,6 +16918,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationContextResponse",
@@ -15534,6 +16947,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationCreateRequestBody",
@@ -15610,6 +17024,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationCreateResponse",
@@ -15626,6 +17041,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationDeleteRequestBody",
@@ -15642,6 +17058,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationDeleteResponse",
@@ -15658,6 +17075,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationListRequestBody",
@@ -15680,6 +17098,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationListResponse",
@@ -15696,6 +17115,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationRead",
@@ -15814,6 +17234,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationReadRequestBody",
@@ -15830,6 +17251,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationReadResponse",
@@ -15846,6 +17268,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationUpdateRequestBody",
@@ -15868,6 +17291,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationUpdateResponse",
@@ -15884,6 +17308,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedResourceRequirements",
@@ -15906,6 +17331,27 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "SecretPersistenceConfig",
@@ -15940,6 +17386,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SecretPersistenceConfigGetRequestBody",
@@ -15962,16 +17409,19 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SecretPersistenceConfigurationJson",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SecretPersistenceType",
         kind: Kind::Enum(&["testing", "google", "vault", "aws", "azure"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SecretStorageCreateRequestBody",
@@ -16018,11 +17468,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SecretStorageId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SecretStorageIdRequestBody",
@@ -16039,6 +17491,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SecretStorageListRequestBody",
@@ -16061,6 +17514,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SecretStorageRead",
@@ -16107,6 +17561,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SecretStorageReadList",
@@ -16123,6 +17578,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SecretStorageType",
@@ -16136,6 +17592,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SelectedFieldInfo",
@@ -16152,11 +17609,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SelectedFields",
         kind: Kind::Alias(Ty::Array(&Ty::Named(583))),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ServiceAccountTokenRequestBody",
@@ -16179,6 +17638,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SetInstancewideDestinationOauthParamsRequestBody",
@@ -16201,6 +17661,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SetInstancewideSourceOauthParamsRequestBody",
@@ -16223,6 +17684,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SignalInput",
@@ -16245,6 +17707,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SlackNotificationConfiguration",
@@ -16261,6 +17724,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SlugRequestBody",
@@ -16277,6 +17741,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceAutoPropagateChange",
@@ -16311,6 +17776,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceCloneConfiguration",
@@ -16333,6 +17799,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceCloneRequestBody",
@@ -16355,11 +17822,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceConfiguration",
         kind: Kind::Alias(Ty::Object),
         examples: &["{\"user\":\"charles\"}"],
+        check: None,
     },
     TypeDef {
         name: "SourceCoreConfig",
@@ -16394,6 +17863,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceCreate",
@@ -16440,6 +17910,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceCreateRequest",
@@ -16486,6 +17957,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDefinitionCreate",
@@ -16511,7 +17983,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "documentationUrl",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Uri),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("https://example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -16538,11 +18031,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDefinitionId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDefinitionIdBody",
@@ -16559,6 +18054,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDefinitionIdRequestBody",
@@ -16575,6 +18071,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDefinitionIdWithWorkspaceId",
@@ -16597,6 +18094,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDefinitionRead",
@@ -16628,7 +18126,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "documentationUrl",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Uri),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("https://example.com"),
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -16721,6 +18240,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDefinitionReadList",
@@ -16737,11 +18257,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDefinitionSpecification",
         kind: Kind::Alias(Ty::Object),
         examples: &["{\"user\":{\"type\":\"string\"}}"],
+        check: None,
     },
     TypeDef {
         name: "SourceDefinitionSpecificationRead",
@@ -16788,6 +18310,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDefinitionUpdate",
@@ -16828,6 +18351,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDiscoverSchemaRead",
@@ -16874,6 +18398,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDiscoverSchemaRequestBody",
@@ -16908,6 +18433,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDiscoverSchemaWriteRequestBody",
@@ -16942,11 +18468,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceIdRequestBody",
@@ -16963,6 +18491,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceIdWithSecretCoordinatesRequestBody",
@@ -16985,6 +18514,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceMetadata",
@@ -17001,6 +18531,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceOAuthScopesRead",
@@ -17029,6 +18560,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceOAuthScopesRequest",
@@ -17051,6 +18583,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceOauthConsentRequest",
@@ -17103,6 +18636,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourcePatchRequest",
@@ -17143,6 +18677,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourcePutRequest",
@@ -17171,6 +18706,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceRead",
@@ -17283,6 +18819,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceReadList",
@@ -17311,6 +18848,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceReadWithMetadata",
@@ -17429,6 +18967,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceResponse",
@@ -17489,6 +19028,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"definitionId\":\"321d9b60-11d1-44cb-8c92-c246d53bf98e\",\"name\":\"Analytics Team Postgres\",\"sourceId\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"sourceType\":\"postgres\",\"workspaceId\":\"871d9b60-11d1-44cb-8c92-c246d53bf87e\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "SourceSearch",
@@ -17535,6 +19075,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceSnippetRead",
@@ -17575,6 +19116,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceUpdate",
@@ -17615,6 +19157,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourcesResponse",
@@ -17645,11 +19188,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"data\":{\"name\":\"Analytics Team Postgres\",\"sourceId\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"sourceType\":\"postgres\",\"workspaceId\":\"871d9b60-11d1-44cb-8c92-c246d53bf87e\"},\"next\":\"https://api.airbyte.com/v1/sources?limit=5&offset=10\",\"previous\":\"https://api.airbyte.com/v1/sources?limit=5&offset=0\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "StateBlob",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StoragePrivateLinkServiceConfig",
@@ -17657,13 +19202,55 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "bucket",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: Some(3),
+                            max_length: Some(63),
+                            pattern: Some(3),
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("string"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
                 Field {
                     wire: "region",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: Some(30),
+                            pattern: Some(1),
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("aa-a-0"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -17678,11 +19265,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamAggregatedStats",
         kind: Kind::Alias(Ty::Array(&Ty::Named(645))),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamAttemptMetadata",
@@ -17717,6 +19306,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamAttributePrimaryKeyUpdate",
@@ -17739,6 +19329,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamAttributeTransform",
@@ -17767,6 +19358,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamConfiguration",
@@ -17831,6 +19423,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamConfigurations",
@@ -17847,6 +19440,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamCursorFieldDiff",
@@ -17881,6 +19475,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamDescriptor",
@@ -17903,6 +19498,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamFieldStatusChanged",
@@ -17937,11 +19533,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamJsonSchema",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamMapperType",
@@ -17955,6 +19553,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamPrimaryKeyDiff",
@@ -17989,6 +19588,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamProperties",
@@ -18041,11 +19641,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamPropertiesResponse",
         kind: Kind::Alias(Ty::Array(&Ty::Named(642))),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamState",
@@ -18068,6 +19670,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamStats",
@@ -18132,6 +19735,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamStatusCreateRequestBody",
@@ -18208,21 +19812,25 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamStatusId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamStatusIncompleteRunCause",
         kind: Kind::Enum(&["FAILED", "CANCELED"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamStatusJobType",
         kind: Kind::Enum(&["SYNC", "RESET"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamStatusListRequestBody",
@@ -18281,6 +19889,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamStatusRateLimitedMetadata",
@@ -18297,6 +19906,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamStatusRead",
@@ -18379,6 +19989,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamStatusReadList",
@@ -18395,6 +20006,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamStatusRunState",
@@ -18402,6 +20014,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             &["PENDING", "RUNNING", "COMPLETE", "INCOMPLETE", "RATE_LIMITED"],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamStatusUpdateRequestBody",
@@ -18484,6 +20097,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamSyncModeDiff",
@@ -18530,6 +20144,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamSyncProgressReadItem",
@@ -18588,6 +20203,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamTransform",
@@ -18616,16 +20232,19 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SupportLevel",
         kind: Kind::Enum(&["community", "certified", "archived", "none"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SupportState",
         kind: Kind::Enum(&["supported", "unsupported", "deprecated"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SyncInput",
@@ -18648,16 +20267,19 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SyncJobInputRead",
         kind: Kind::Alias(Ty::Any),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SyncMode",
         kind: Kind::Enum(&["full_refresh", "incremental"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SynchronousJobRead",
@@ -18728,6 +20350,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "Tag",
@@ -18762,6 +20385,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "TagCreateRequest",
@@ -18790,6 +20414,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "TagCreateRequestBody",
@@ -18818,6 +20443,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "TagDeleteRequestBody",
@@ -18840,11 +20466,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "TagId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "TagListRequestBody",
@@ -18861,6 +20489,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "TagPatchRequest",
@@ -18883,6 +20512,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "TagResponse",
@@ -18919,6 +20549,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"color\":\"FF5733\",\"name\":\"Analytics Team\",\"tagId\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"workspaceId\":\"871d9b60-11d1-44cb-8c92-c246d53bf87e\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "TagUpdateRequestBody",
@@ -18953,6 +20584,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "TagsResponse",
@@ -18969,6 +20601,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "TimeWindowRequestBody",
@@ -18985,6 +20618,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "TimeframeUsage",
@@ -19013,6 +20647,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UpdateActiveManifestRequestBody",
@@ -19041,6 +20676,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UpdateDeclarativeSourceDefinitionRequest",
@@ -19057,6 +20693,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UpdateDefinitionRequest",
@@ -19079,6 +20716,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UpdateOrganizationEntitlementPlanRequestBody",
@@ -19101,6 +20739,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UpdateOrganizationEntitlementPlanResponse",
@@ -19123,6 +20762,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UpdateSsoCredentialsRequestBody",
@@ -19151,6 +20791,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UploadRead",
@@ -19173,6 +20814,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UsageBucket",
@@ -19201,6 +20843,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserAuthIdRequestBody",
@@ -19223,6 +20866,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserEmailRequestBody",
@@ -19239,6 +20883,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserGetOrCreateByAuthIdResponse",
@@ -19273,11 +20918,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserIdRequestBody",
@@ -19294,6 +20941,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserInvitationAdminRead",
@@ -19313,7 +20961,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "invitedEmail",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -19358,6 +21027,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserInvitationCancelRequestBody",
@@ -19380,6 +21050,27 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: Some(1),
+                max_properties: None,
+                closed: false,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "UserInvitationCreateRequestBody",
@@ -19387,7 +21078,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "invitedEmail",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -19414,6 +21126,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserInvitationCreateResponse",
@@ -19430,6 +21143,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserInvitationListRequestBody",
@@ -19452,6 +21166,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserInvitationRead",
@@ -19477,7 +21192,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "invitedEmail",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -19522,11 +21258,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserInvitationStatus",
         kind: Kind::Enum(&["pending", "accepted", "cancelled", "declined"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserRead",
@@ -19552,7 +21290,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "email",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -19591,6 +21350,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserReadInConnectionEvent",
@@ -19598,7 +21358,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "email",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -19625,6 +21406,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserResponse",
@@ -19632,7 +21414,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "email",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -19653,11 +21456,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserStatus",
         kind: Kind::Enum(&["invited", "registered", "disabled"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserUpdate",
@@ -19710,6 +21515,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserWithPermissionInfoRead",
@@ -19717,7 +21523,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "email",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -19744,6 +21571,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserWithPermissionInfoReadList",
@@ -19760,6 +21588,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UsersResponse",
@@ -19776,6 +21605,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ValidateSsoTokenRequestBody",
@@ -19798,6 +21628,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendCheckUpdatesRead",
@@ -19820,6 +21651,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendConnectionCreate",
@@ -19962,6 +21794,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendConnectionListFilters",
@@ -20014,6 +21847,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendConnectionListItem",
@@ -20114,6 +21948,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendConnectionListRequestBody",
@@ -20166,6 +22001,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendConnectionListSortKey",
@@ -20182,6 +22018,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendConnectionRead",
@@ -20402,6 +22239,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendConnectionReadList",
@@ -20430,6 +22268,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendConnectionRequestBody",
@@ -20452,6 +22291,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendConnectionStatusCounts",
@@ -20498,6 +22338,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendConnectionUpdate",
@@ -20640,6 +22481,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendCronExpressionDescription",
@@ -20668,6 +22510,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendDescribeCronExpressionRequestBody",
@@ -20684,6 +22527,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendOperationCreateOrUpdate",
@@ -20718,6 +22562,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendValidateMappersRequestBody",
@@ -20746,6 +22591,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendValidateMappersResponse",
@@ -20774,6 +22620,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendWorkspaceState",
@@ -20790,6 +22637,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendWorkspaceStateResult",
@@ -20818,6 +22666,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebappConfigResponse",
@@ -20924,6 +22773,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebhookConfigRead",
@@ -20952,6 +22802,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebhookConfigWrite",
@@ -20986,6 +22837,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebhookNotificationConfig",
@@ -21008,11 +22860,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkflowId",
         kind: Kind::Alias(Ty::String),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkflowStateRead",
@@ -21029,11 +22883,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkloadPriority",
         kind: Kind::Enum(&["high", "default"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceCreate",
@@ -21059,7 +22915,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "email",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -21110,6 +22987,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceCreateRequest",
@@ -21144,6 +23022,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceCreateWithId",
@@ -21169,7 +23048,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "email",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -21226,6 +23126,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceDataWorkerAvailabilityRead",
@@ -21272,6 +23173,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceDataWorkerAvailabilityRequestBody",
@@ -21294,6 +23196,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceDataWorkerUsage",
@@ -21322,6 +23225,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceGetDbtJobsRequest",
@@ -21344,6 +23248,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceGetDbtJobsResponse",
@@ -21360,6 +23265,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceGiveFeedback",
@@ -21376,11 +23282,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceIdActorDefinitionRequestBody",
@@ -21409,6 +23317,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceIdList",
@@ -21425,6 +23334,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceIdRequestBody",
@@ -21447,6 +23357,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceLimits",
@@ -21475,6 +23386,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceOAuthCredentialsRequest",
@@ -21503,6 +23415,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceOverrideOauthParamsRequestBody",
@@ -21537,6 +23450,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceRead",
@@ -21568,7 +23482,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "email",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -21661,6 +23596,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceReadList",
@@ -21677,6 +23613,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceResponse",
@@ -21711,6 +23648,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceUpdate",
@@ -21736,7 +23674,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "email",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -21799,6 +23758,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceUpdateName",
@@ -21821,6 +23781,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceUpdateOrganization",
@@ -21843,6 +23804,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceUpdateRequest",
@@ -21871,6 +23833,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceUsageRead",
@@ -21887,6 +23850,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceUsageRequestBody",
@@ -21909,6 +23873,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceUserAccessInfoRead",
@@ -21922,7 +23887,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "userEmail",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -21955,6 +23941,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceUserAccessInfoReadList",
@@ -21971,6 +23958,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceUserRead",
@@ -21978,7 +23966,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "email",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -22023,6 +24032,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceUserReadList",
@@ -22039,6 +24049,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspacesResponse",
@@ -22069,41 +24080,49 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"data\":{\"dataResidency\":\"auto\",\"name\":\"Acme Company\",\"workspaceId\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\"},\"next\":\"https://api.airbyte.com/v1/workspaces?limit=5&offset=10\",\"previous\":\"https://api.airbyte.com/v1/workspaces?limit=5&offset=0\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "AdvancedAuthAuthFlowType",
         kind: Kind::Enum(&["oauth2.0", "oauth1.0"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ApplicationTokenRequestWithGrantGrantType",
         kind: Kind::Enum(&["client_credentials"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AttemptInfoReadLogs",
         kind: Kind::Untagged(&[Ty::Named(412), Ty::Named(415)]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AuthConfigurationMode",
         kind: Kind::Enum(&["none", "simple", "oidc"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CheckConnectionReadStatus",
         kind: Kind::Enum(&["succeeded", "failed"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CheckOperationReadStatus",
         kind: Kind::Enum(&["succeeded", "failed"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionScheduleTimeUnit",
         kind: Kind::Enum(&["minutes", "hours", "days", "weeks", "months"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionScheduleDataBasicSchedule",
@@ -22126,11 +24145,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionScheduleDataBasicScheduleTimeUnit",
         kind: Kind::Enum(&["minutes", "hours", "days", "weeks", "months"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionScheduleDataCron",
@@ -22153,6 +24174,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderAuxiliaryRequestType",
@@ -22168,11 +24190,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderHttpRequestHttpMethod",
         kind: Kind::Enum(&["GET", "POST", "PUT", "PATCH"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectStreamReadLogsItem",
@@ -22207,11 +24231,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectStreamReadLogsItemLevel",
         kind: Kind::Enum(&["INFO", "WARN", "ERROR", "FATAL"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectStreamReadSlicesItem",
@@ -22246,6 +24272,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectStreamReadSlicesItemPagesItem",
@@ -22274,6 +24301,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutActorSyncInfoResponseData",
@@ -22296,46 +24324,55 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CustomerPortalRequestBodyFlow",
         kind: Kind::Enum(&["portal", "payment_method", "setup"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CustomerPortalRequestBodyPlan",
         kind: Kind::Enum(&["standard", "plus"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneHealthReadStatus",
         kind: Kind::Enum(&["HEALTHY", "DEGRADED", "UNHEALTHY", "UNKNOWN"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DomainVerificationResponseStatus",
         kind: Kind::Enum(&["PENDING", "VERIFIED", "FAILED", "EXPIRED"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DomainVerificationResponseVerificationMethod",
         kind: Kind::Enum(&["DNS_TXT", "LEGACY"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EncryptionMapperAesConfigurationMode",
         kind: Kind::Enum(&["CBC", "CFB", "OFB", "CTR", "GCM", "ECB"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EncryptionMapperAesConfigurationPadding",
         kind: Kind::Enum(&["NoPadding", "PKCS5Padding"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EndpointPrivateLinkServiceConfigType",
         kind: Kind::Enum(&["endpoint"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FieldSpecType",
@@ -22357,11 +24394,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FieldTransformTransformType",
         kind: Kind::Enum(&["add_field", "remove_field", "update_field_schema"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "HashingMapperConfigurationMethod",
@@ -22369,11 +24408,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             &["MD2", "MD5", "SHA-1", "SHA-224", "SHA-256", "SHA-384", "SHA-512"],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ImportReadStatus",
         kind: Kind::Enum(&["succeeded", "failed"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "IndividualWorkspaceUsageReadWorkspace",
@@ -22402,51 +24443,61 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "InitiateOauthRequestClientType",
         kind: Kind::Enum(&["api", "webapp"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "InstanceConfigurationResponseEdition",
         kind: Kind::Enum(&["community", "pro", "enterprise", "trial"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "InstanceConfigurationResponseTrackingStrategy",
         kind: Kind::Enum(&["logging", "segment"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "InvoiceReadStatus",
         kind: Kind::Enum(&["draft", "open", "paid", "void", "uncollectible"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobListForWorkspacesRequestBodyOrderByField",
         kind: Kind::Enum(&["createdAt", "updatedAt"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobListForWorkspacesRequestBodyOrderByMethod",
         kind: Kind::Enum(&["ASC", "DESC"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobListRequestBodyOrderByField",
         kind: Kind::Enum(&["createdAt", "updatedAt"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobListRequestBodyOrderByMethod",
         kind: Kind::Enum(&["ASC", "DESC"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NotificationReadStatus",
         kind: Kind::Enum(&["succeeded", "failed"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OperatorWebhookDbtCloud",
@@ -22469,11 +24520,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OperatorWebhookWebhookType",
         kind: Kind::Enum(&["dbtCloud"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationInfoReadBilling",
@@ -22508,11 +24561,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationInfoReadBillingAccountType",
         kind: Kind::Enum(&["free", "internal"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationInfoReadBillingPaymentStatus",
@@ -22520,11 +24575,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             &["uninitialized", "okay", "grace_period", "disabled", "locked", "manual"],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationInfoReadBillingSubscriptionStatus",
         kind: Kind::Enum(&["pre_subscription", "unsubscribed", "subscribed"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationPaymentConfigReadPaymentStatus",
@@ -22532,16 +24589,19 @@ pub(crate) static TYPES: &[TypeDef] = &[
             &["uninitialized", "okay", "grace_period", "disabled", "locked", "manual"],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationPaymentConfigReadSubscriptionStatus",
         kind: Kind::Enum(&["pre_subscription", "subscribed", "unsubscribed"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationPaymentConfigReadUsageCategoryOverwrite",
         kind: Kind::Enum(&["free", "internal"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationPaymentConfigUpdateRequestBodyPaymentStatus",
@@ -22549,11 +24609,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             &["uninitialized", "okay", "grace_period", "disabled", "locked", "manual"],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite",
         kind: Kind::Enum(&["free", "internal"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationSubscriptionInfoReadCredits",
@@ -22576,6 +24638,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationSubscriptionInfoReadUpcomingInvoice",
@@ -22604,11 +24667,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationTrialStatusReadTrialStatus",
         kind: Kind::Enum(&["pre_trial", "in_trial", "post_trial"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PaymentInformationReadCustomer",
@@ -22643,46 +24708,55 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionCheckReadStatus",
         kind: Kind::Enum(&["succeeded", "failed"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PublicAccessTokenResponseTokenType",
         kind: Kind::Enum(&["Bearer"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDefinitionReadSourceType",
         kind: Kind::Enum(&["api", "file", "database", "custom"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceOAuthScopesReadScopeJoinStrategy",
         kind: Kind::Enum(&["space", "comma", "plus"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StoragePrivateLinkServiceConfigType",
         kind: Kind::Enum(&["storage"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamAttributeTransformTransformType",
         kind: Kind::Enum(&["update_primary_key"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamFieldStatusChangedStatus",
         kind: Kind::Enum(&["enabled", "disabled"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamTransformTransformType",
         kind: Kind::Enum(&["add_stream", "remove_stream", "update_stream"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamTransformUpdateStream",
@@ -22705,11 +24779,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SynchronousJobReadLogs",
         kind: Kind::Untagged(&[Ty::Named(412), Ty::Named(415)]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UpdateOrganizationEntitlementPlanRequestBodyPlanName",
@@ -22728,16 +24804,19 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UploadReadStatus",
         kind: Kind::Enum(&["succeeded", "failed"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendConnectionListFiltersStatusesItem",
         kind: Kind::Enum(&["healthy", "failed", "running", "paused"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CreateActorDefinitionRequest",
@@ -22778,6 +24857,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CreateActorDefinitionResponse",
@@ -22794,6 +24874,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FinishActorDefinitionUpdateResponse",
@@ -22816,6 +24897,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetActorDefinitionResultRequest",
@@ -22832,6 +24914,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetActorDefinitionResultResponse",
@@ -22860,11 +24943,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetActorDefinitionResultResponseStatus",
         kind: Kind::Enum(&["pending", "running", "succeeded", "failed"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UpdateActorDefinitionRequest",
@@ -22911,6 +24996,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UpdateActorDefinitionResponse",
@@ -22927,6 +25013,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CreateNewAttemptNumberRequest",
@@ -22943,6 +25030,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CreateNewAttemptNumberResponse",
@@ -22959,6 +25047,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FailAttemptRequest",
@@ -22993,6 +25082,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DiffCatalogsRequest",
@@ -23027,6 +25117,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DiffCatalogsResponse",
@@ -23055,6 +25146,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CancelCommandRequest",
@@ -23071,6 +25163,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CancelCommandResponse",
@@ -23087,6 +25180,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetCommandRequest",
@@ -23103,6 +25197,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetCommandResponse",
@@ -23161,6 +25256,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetCheckCommandOutputRequest",
@@ -23183,6 +25279,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetCheckCommandOutputResponse",
@@ -23229,11 +25326,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetCheckCommandOutputResponseStatus",
         kind: Kind::Enum(&["succeeded", "failed"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetDiscoverCommandOutputRequest",
@@ -23256,6 +25355,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetDiscoverCommandOutputResponse",
@@ -23314,11 +25414,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetDiscoverCommandOutputResponseStatus",
         kind: Kind::Enum(&["succeeded", "failed"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetReplicateCommandOutputRequest",
@@ -23335,6 +25437,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetReplicateCommandOutputResponse",
@@ -23369,6 +25472,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetSpecCommandOutputRequest",
@@ -23391,6 +25495,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetSpecCommandOutputResponse",
@@ -23431,11 +25536,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetSpecCommandOutputResponseStatus",
         kind: Kind::Enum(&["succeeded", "failed"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RunCheckCommandRequest",
@@ -23500,6 +25607,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RunCheckCommandResponse",
@@ -23516,6 +25624,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RunDiscoverCommandRequest",
@@ -23562,6 +25671,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RunDiscoverCommandResponse",
@@ -23578,6 +25688,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RunReplicateCommandRequest",
@@ -23624,6 +25735,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RunReplicateCommandResponse",
@@ -23640,6 +25752,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RunSpecCommandRequest",
@@ -23686,6 +25799,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RunSpecCommandResponse",
@@ -23702,6 +25816,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetCommandStatusRequest",
@@ -23718,6 +25833,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetCommandStatusResponse",
@@ -23740,11 +25856,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetCommandStatusResponseStatus",
         kind: Kind::Enum(&["pending", "running", "completed", "cancelled"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CancelQueuedJobRequest",
@@ -23761,6 +25879,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CheckDataWorkerCapacityRequest",
@@ -23789,6 +25908,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeleteStreamResetRecordsForJobRequest",
@@ -23811,6 +25931,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetWebhookConfigRequest",
@@ -23827,6 +25948,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetWebhookConfigResponse",
@@ -23843,6 +25965,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobFailureRequest",
@@ -23877,6 +26000,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobSuccessWithAttemptNumberRequest",
@@ -23911,6 +26035,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ReportJobStartRequest",
@@ -23933,6 +26058,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SetJobQueuedRequest",
@@ -23949,6 +26075,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WriteWorkloadOutputRequest",
@@ -23971,6 +26098,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
 ];
 /// The spec's security schemes, in document order.
@@ -24139,6 +26267,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::String,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -24179,6 +26308,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::String,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -24219,6 +26349,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "tagIds",
@@ -24226,6 +26357,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "includeDeleted",
@@ -24233,20 +26365,65 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Bool,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "limit",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(1.0),
+                        exclusive_minimum: false,
+                        maximum: Some(100.0),
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "offset",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(0.0),
+                        exclusive_minimum: false,
+                        maximum: None,
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -24329,6 +26506,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -24369,6 +26547,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -24400,6 +26579,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -24452,6 +26632,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Named(186),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "workspaceId",
@@ -24459,6 +26640,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -24497,6 +26679,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -24579,6 +26762,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -24617,6 +26801,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -24655,6 +26840,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -24707,6 +26893,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "includeDeleted",
@@ -24714,20 +26901,65 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Bool,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "limit",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(1.0),
+                        exclusive_minimum: false,
+                        maximum: Some(100.0),
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "offset",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(0.0),
+                        exclusive_minimum: false,
+                        maximum: None,
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -24814,6 +27046,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "includeSecretCoordinates",
@@ -24821,6 +27054,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Bool,
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -24861,6 +27095,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -24913,6 +27148,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -24944,6 +27180,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -25093,20 +27330,65 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "limit",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(1.0),
+                        exclusive_minimum: false,
+                        maximum: Some(100.0),
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "offset",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(0.0),
+                        exclusive_minimum: false,
+                        maximum: None,
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -25189,6 +27471,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -25227,6 +27510,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -25262,6 +27546,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -25318,20 +27603,65 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "limit",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(1.0),
+                        exclusive_minimum: false,
+                        maximum: Some(100.0),
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "offset",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(0.0),
+                        exclusive_minimum: false,
+                        maximum: None,
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -25370,6 +27700,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -25426,6 +27757,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "userId",
@@ -25433,6 +27765,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -25468,6 +27801,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -25506,6 +27840,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -25562,6 +27897,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "permissionId",
@@ -25569,6 +27905,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -25615,20 +27952,65 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "limit",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(1.0),
+                        exclusive_minimum: false,
+                        maximum: Some(100.0),
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "offset",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(0.0),
+                        exclusive_minimum: false,
+                        maximum: None,
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "jobType",
@@ -25636,6 +28018,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Named(391),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "workspaceIds",
@@ -25643,6 +28026,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "status",
@@ -25650,6 +28034,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Named(388),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "createdAtStart",
@@ -25657,6 +28042,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::DateTime,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "createdAtEnd",
@@ -25664,6 +28050,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::DateTime,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "updatedAtStart",
@@ -25671,6 +28058,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::DateTime,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "updatedAtEnd",
@@ -25678,13 +28066,36 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::DateTime,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "orderBy",
                 location: Location::Query,
                 required: false,
-                ty: Ty::String,
+                ty: Ty::Checked(
+                    &Ty::String,
+                    &Check {
+                        minimum: None,
+                        exclusive_minimum: false,
+                        maximum: None,
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: Some(4),
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: Some("string"),
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -25765,6 +28176,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Int(Int::I64),
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -25805,6 +28217,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Int(Int::I64),
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -25843,6 +28256,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Map(&Ty::String),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -25896,6 +28310,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -25937,6 +28352,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "actorType",
@@ -25944,6 +28360,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Named(19),
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "name",
@@ -25951,6 +28368,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::String,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -25982,6 +28400,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "organizationId",
@@ -25989,6 +28408,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26071,6 +28491,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26113,6 +28534,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26148,6 +28570,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -26204,6 +28627,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26278,6 +28702,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26316,6 +28741,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26354,6 +28780,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -26406,6 +28833,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "includeDeleted",
@@ -26413,20 +28841,65 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Bool,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "limit",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(1.0),
+                        exclusive_minimum: false,
+                        maximum: Some(100.0),
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "offset",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(0.0),
+                        exclusive_minimum: false,
+                        maximum: None,
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26549,6 +29022,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "includeSecretCoordinates",
@@ -26556,6 +29030,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Bool,
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26596,6 +29071,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -26648,6 +29124,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26679,6 +29156,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -26731,6 +29209,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "destinationId",
@@ -26738,6 +29217,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "ignoreCache",
@@ -26745,6 +29225,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Bool,
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26787,6 +29268,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26869,6 +29351,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Named(669),
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26907,6 +29390,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Named(669),
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26938,6 +29422,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Named(669),
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -26990,6 +29475,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "ids",
@@ -26997,13 +29483,38 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "emails",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(
+                    &Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
+                ),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27042,6 +29553,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "includeDeleted",
@@ -27049,20 +29561,65 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Bool,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "limit",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(1.0),
+                        exclusive_minimum: false,
+                        maximum: Some(100.0),
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "offset",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(0.0),
+                        exclusive_minimum: false,
+                        maximum: None,
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27143,6 +29700,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27183,6 +29741,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27214,6 +29773,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -27264,6 +29824,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27302,6 +29863,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -27342,6 +29904,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -27349,6 +29912,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27387,6 +29951,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -27394,6 +29959,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -27442,6 +30008,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -27449,6 +30016,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27487,6 +30055,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27525,6 +30094,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -27565,6 +30135,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -27572,6 +30143,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27610,6 +30182,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -27617,6 +30190,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -27665,6 +30239,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -27672,6 +30247,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27710,6 +30286,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27748,6 +30325,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -27788,6 +30366,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -27795,6 +30374,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27833,6 +30413,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -27840,6 +30421,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -27888,6 +30470,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -27895,6 +30478,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27933,6 +30517,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -27974,6 +30559,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "actorType",
@@ -27981,6 +30567,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Named(19),
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "name",
@@ -27988,6 +30575,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::String,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -29570,14 +32158,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         responses: &[
             ResponseDef {
                 status: StatusDef::Code(204u16),
-                media: &[
-                    MediaDef {
-                        media_type: "application/json",
-                        encoding: Encoding::Json,
-                        ty: Some(Ty::Named(75)),
-                        examples: &[],
-                    },
-                ],
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(404u16),
@@ -33048,6 +35629,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::String,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -33099,6 +35681,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::String,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -37807,6 +40390,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -37837,6 +40421,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -42491,6 +45076,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::String,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -44459,4 +47045,32 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_workspace_organization::call,
     },
+];
+/// The spec's `pattern`s in `regex` syntax, compiled on first use; indexed by `Check::pattern`.
+pub(crate) static PATTERNS: [Pattern; 5] = [
+    Pattern::new(
+        "^com\\.amazonaws\\.vpce\\.[a-z0-9-]+\\.vpce-svc-[a-z0-9]+$",
+        "^com\\.amazonaws\\.vpce\\.[a-z0-9-]+\\.vpce-svc-[a-z0-9]+$",
+        &[],
+        &[],
+    ),
+    Pattern::new(
+        "^[a-z]{2,3}-[a-z]+(-[a-z]+)?-\\d+$",
+        "^[a-z]{2,3}-[a-z]+(-[a-z]+)?-[0-9]+$",
+        &[],
+        &[],
+    ),
+    Pattern::new(
+        "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",
+        "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",
+        &[],
+        &[],
+    ),
+    Pattern::new(
+        "^(?!.*\\.\\.)(?!\\d+\\.\\d+\\.\\d+\\.\\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
+        "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
+        &["^(?:.*\\.\\.)", "^(?:[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+$)"],
+        &[],
+    ),
+    Pattern::new("\\w+|(ASC|DESC)", "[0-9A-Za-z_]+|(ASC|DESC)", &[], &[]),
 ];

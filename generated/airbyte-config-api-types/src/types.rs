@@ -706,10 +706,9 @@ pub struct AirbyteStream {
     #[serde(rename = "isResumable")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_resumable: ::std::option::Option<bool>,
-    /// Wire name `jsonSchema`. Optional (`None` when absent).
+    /// Wire name `jsonSchema`. Required.
     #[serde(rename = "jsonSchema")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub json_schema: ::std::option::Option<StreamJsonSchema>,
+    pub json_schema: StreamJsonSchema,
     /// Stream's name.
     ///
     /// Wire name `name`. Required.
@@ -940,10 +939,8 @@ pub struct ApplicationTokenRequestWithGrant {
     pub client_id: ::std::string::String,
     /// Wire name `client_secret`. Required.
     pub client_secret: ::std::string::String,
-    /// Wire name `grant-type`. Optional (`None` when absent).
-    #[serde(rename = "grant-type")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub grant_type: ::std::option::Option<ApplicationTokenRequestWithGrantGrantType>,
+    /// Wire name `grant_type`. Required.
+    pub grant_type: ApplicationTokenRequestWithGrantGrantType,
 }
 impl ::std::fmt::Debug for ApplicationTokenRequestWithGrant {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -2096,10 +2093,9 @@ pub struct ConnectionEvent {
     /// Wire name `connectionId`. Required.
     #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
-    /// Wire name `createdAt`. Optional (`None` when absent).
+    /// Wire name `createdAt`. Required.
     #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: i64,
     /// Wire name `eventType`. Required.
     #[serde(rename = "eventType")]
     pub event_type: ConnectionEventType,
@@ -2341,10 +2337,9 @@ pub struct ConnectionEventWithDetails {
     /// Wire name `connectionId`. Required.
     #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
-    /// Wire name `createdAt`. Optional (`None` when absent).
+    /// Wire name `createdAt`. Required.
     #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: i64,
     /// JSON object with event details
     ///
     /// Wire name `details`. Required.
@@ -11241,10 +11236,9 @@ impl<'de> ::serde::Deserialize<'de> for NotificationType {
 /// Schema: `#/components/schemas/NotificationWebhookConfigValidationRequestBody`
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct NotificationWebhookConfigValidationRequestBody {
-    /// Wire name `notificationTrigger`. Optional (`None` when absent).
+    /// Wire name `notificationTrigger`. Required.
     #[serde(rename = "notificationTrigger")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub notification_trigger: ::std::option::Option<NotificationTrigger>,
+    pub notification_trigger: NotificationTrigger,
     /// Wire name `slackConfiguration`. Required.
     #[serde(rename = "slackConfiguration")]
     pub slack_configuration: SlackNotificationConfiguration,
@@ -19396,9 +19390,9 @@ impl<'de> ::serde::Deserialize<'de> for AdvancedAuthAuthFlowType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
-/// Inline schema at `ApplicationTokenRequestWithGrant.grant-type`.
+/// Inline schema at `ApplicationTokenRequestWithGrant.grant_type`.
 ///
-/// Schema: `#/components/schemas/ApplicationTokenRequestWithGrant/properties/grant-type`
+/// Schema: `#/components/schemas/ApplicationTokenRequestWithGrant/properties/grant_type`
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum ApplicationTokenRequestWithGrantGrantType {
     /// `client_credentials`
