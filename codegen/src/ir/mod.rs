@@ -166,9 +166,10 @@ impl StringFormat {
     /// The format a `format:` keyword (lowercased) names, when it is one of these.
     pub fn parse(format: &str) -> Option<StringFormat> {
         Some(match format {
+            // Only formats JSON Schema defines: others (`url`, `idn-hostname`…) are annotations.
             "email" | "idn-email" => StringFormat::Email,
-            "uri" | "url" | "iri" => StringFormat::Uri,
-            "hostname" | "idn-hostname" => StringFormat::Hostname,
+            "uri" | "iri" => StringFormat::Uri,
+            "hostname" => StringFormat::Hostname,
             "ipv4" => StringFormat::Ipv4,
             "ipv6" => StringFormat::Ipv6,
             _ => return None,
