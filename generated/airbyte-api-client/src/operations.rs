@@ -69,6 +69,8 @@ pub struct ListConnectionsParams {
 /// Documented error responses of [`Client::list_connections`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListConnectionsError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -101,6 +103,8 @@ pub enum DeleteConnectionError {
 /// Documented error responses of [`Client::patch_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PatchConnectionError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -117,6 +121,8 @@ pub struct ListConnectorDefinitionsParams {
 /// Documented error responses of [`Client::list_connector_definitions`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListConnectorDefinitionsError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -133,6 +139,8 @@ pub struct ListDataplanesParams {
 /// Documented error responses of [`Client::list_dataplanes`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListDataplanesError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -197,6 +205,8 @@ pub struct ListDestinationsParams {
 /// Documented error responses of [`Client::list_destinations`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListDestinationsError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -233,6 +243,8 @@ impl ::std::fmt::Debug for GetDestinationParams {
 /// Documented error responses of [`Client::get_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetDestinationError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -241,6 +253,8 @@ pub enum GetDestinationError {
 /// Documented error responses of [`Client::put_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutDestinationError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -257,6 +271,8 @@ pub enum DeleteDestinationError {
 /// Documented error responses of [`Client::patch_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PatchDestinationError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -267,6 +283,18 @@ pub enum PatchDestinationError {
 pub enum ListEmbeddedOrganizationsByUserError {
     /// `403`: Not allowed
     Status403,
+}
+/// Documented error responses of [`Client::generate_embedded_scoped_token`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GenerateEmbeddedScopedTokenError {
+    /// `400`: Invalid data
+    Status400,
+}
+/// Documented error responses of [`Client::get_embedded_widget`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetEmbeddedWidgetError {
+    /// `400`: Invalid data
+    Status400,
 }
 /// Optional parameters of [`Client::list_groups`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -283,6 +311,8 @@ pub struct ListGroupsParams {
 /// Documented error responses of [`Client::list_groups`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListGroupsError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -343,6 +373,8 @@ pub struct ListGroupMembersParams {
 /// Documented error responses of [`Client::list_group_members`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListGroupMembersError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -449,6 +481,8 @@ pub struct ListJobsParams {
 /// Documented error responses of [`Client::list_jobs`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListJobsError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
 }
@@ -491,6 +525,8 @@ pub struct OauthCallbackParams {
 pub enum OauthCallbackError {
     /// `302`: Redirect to the URL requested in the initiate call with the created secret ID.
     Status302,
+    /// `400`: Invalid data
+    Status400,
 }
 /// Documented error responses of [`Client::list_organizations_for_user`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -531,6 +567,8 @@ pub struct ListPermissionsParams {
 /// Documented error responses of [`Client::list_permissions`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListPermissionsError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -579,6 +617,8 @@ pub enum UpdatePermissionError {
 /// Documented error responses of [`Client::list_regions`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListRegionsError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
 }
@@ -639,6 +679,8 @@ pub struct ListSourcesParams {
 /// Documented error responses of [`Client::list_sources`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListSourcesError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -681,6 +723,8 @@ impl ::std::fmt::Debug for GetSourceParams {
 /// Documented error responses of [`Client::get_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetSourceError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -689,6 +733,8 @@ pub enum GetSourceError {
 /// Documented error responses of [`Client::put_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutSourceError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -705,6 +751,8 @@ pub enum DeleteSourceError {
 /// Documented error responses of [`Client::patch_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PatchSourceError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -741,6 +789,8 @@ pub struct ListTagsParams {
 /// Documented error responses of [`Client::list_tags`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListTagsError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -797,6 +847,8 @@ pub struct ListUsersWithinAnOrganizationParams {
 /// Documented error responses of [`Client::list_users_within_an_organization`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListUsersWithinAnOrganizationError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -825,6 +877,8 @@ pub struct ListWorkspacesParams {
 /// Documented error responses of [`Client::list_workspaces`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListWorkspacesError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -870,6 +924,12 @@ pub enum ListDeclarativeSourceDefinitionsError {
     /// `404`: Not found
     Status404,
 }
+/// Documented error responses of [`Client::create_declarative_source_definition`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateDeclarativeSourceDefinitionError {
+    /// `400`: Invalid data
+    Status400,
+}
 /// Documented error responses of [`Client::get_declarative_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetDeclarativeSourceDefinitionError {
@@ -881,6 +941,8 @@ pub enum GetDeclarativeSourceDefinitionError {
 /// Documented error responses of [`Client::update_declarative_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateDeclarativeSourceDefinitionError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -902,6 +964,12 @@ pub enum ListDestinationDefinitionsError {
     /// `404`: Not found
     Status404,
 }
+/// Documented error responses of [`Client::create_destination_definition`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateDestinationDefinitionError {
+    /// `400`: Invalid data
+    Status400,
+}
 /// Documented error responses of [`Client::get_destination_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetDestinationDefinitionError {
@@ -913,6 +981,8 @@ pub enum GetDestinationDefinitionError {
 /// Documented error responses of [`Client::update_destination_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateDestinationDefinitionError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -934,6 +1004,12 @@ pub enum ListSourceDefinitionsError {
     /// `404`: Not found
     Status404,
 }
+/// Documented error responses of [`Client::create_source_definition`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateSourceDefinitionError {
+    /// `400`: Invalid data
+    Status400,
+}
 /// Documented error responses of [`Client::get_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetSourceDefinitionError {
@@ -945,6 +1021,8 @@ pub enum GetSourceDefinitionError {
 /// Documented error responses of [`Client::update_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateSourceDefinitionError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -1501,6 +1579,14 @@ impl Client {
                     body: runtime::decode_json(OP, &raw)?,
                 })
             }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListConnectionsError::Status400,
+                })
+            }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
                     operation: OP,
@@ -1841,6 +1927,14 @@ impl Client {
                     body: runtime::decode_json(OP, &raw)?,
                 })
             }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PatchConnectionError::Status400,
+                })
+            }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
                     operation: OP,
@@ -1925,6 +2019,14 @@ impl Client {
                     body: runtime::decode_json(OP, &raw)?,
                 })
             }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListConnectorDefinitionsError::Status400,
+                })
+            }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
                     operation: OP,
@@ -1996,6 +2098,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListDataplanesError::Status400,
                 })
             }
             403u16 => {
@@ -2389,6 +2499,14 @@ impl Client {
                     body: runtime::decode_json(OP, &raw)?,
                 })
             }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListDestinationsError::Status400,
+                })
+            }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
                     operation: OP,
@@ -2611,6 +2729,14 @@ impl Client {
                     body: runtime::decode_json(OP, &raw)?,
                 })
             }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetDestinationError::Status400,
+                })
+            }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
                     operation: OP,
@@ -2683,6 +2809,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PutDestinationError::Status400,
                 })
             }
             403u16 => {
@@ -2829,6 +2963,14 @@ impl Client {
                     body: runtime::decode_json(OP, &raw)?,
                 })
             }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PatchDestinationError::Status400,
+                })
+            }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
                     operation: OP,
@@ -2918,7 +3060,7 @@ impl Client {
         body: &types::EmbeddedScopedTokenRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::EmbeddedScopedTokenResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GenerateEmbeddedScopedTokenError>,
     > {
         const OP: &str = "generateEmbeddedScopedToken";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -2940,7 +3082,7 @@ impl Client {
             ],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GenerateEmbeddedScopedTokenError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -2948,6 +3090,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GenerateEmbeddedScopedTokenError::Status400,
                 })
             }
             _ => {
@@ -2968,7 +3118,7 @@ impl Client {
         body: &types::EmbeddedWidgetRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::EmbeddedWidgetResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetEmbeddedWidgetError>,
     > {
         const OP: &str = "getEmbeddedWidget";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -2990,7 +3140,7 @@ impl Client {
             ],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetEmbeddedWidgetError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -2998,6 +3148,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetEmbeddedWidgetError::Status400,
                 })
             }
             _ => {
@@ -3077,6 +3235,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListGroupsError::Status400,
                 })
             }
             403u16 => {
@@ -3483,6 +3649,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListGroupMembersError::Status400,
                 })
             }
             403u16 => {
@@ -4098,6 +4272,14 @@ impl Client {
                     body: runtime::decode_json(OP, &raw)?,
                 })
             }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListJobsError::Status400,
+                })
+            }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
                     operation: OP,
@@ -4435,6 +4617,14 @@ impl Client {
                     error: OauthCallbackError::Status302,
                 })
             }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: OauthCallbackError::Status400,
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -4726,6 +4916,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListPermissionsError::Status400,
                 })
             }
             403u16 => {
@@ -5109,6 +5307,14 @@ impl Client {
                     body: runtime::decode_json(OP, &raw)?,
                 })
             }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListRegionsError::Status400,
+                })
+            }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
                     operation: OP,
@@ -5484,6 +5690,14 @@ impl Client {
                     body: runtime::decode_json(OP, &raw)?,
                 })
             }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListSourcesError::Status400,
+                })
+            }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
                     operation: OP,
@@ -5768,6 +5982,14 @@ impl Client {
                     body: runtime::decode_json(OP, &raw)?,
                 })
             }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetSourceError::Status400,
+                })
+            }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
                     operation: OP,
@@ -5840,6 +6062,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PutSourceError::Status400,
                 })
             }
             403u16 => {
@@ -5984,6 +6214,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PatchSourceError::Status400,
                 })
             }
             403u16 => {
@@ -6160,6 +6398,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListTagsError::Status400,
                 })
             }
             403u16 => {
@@ -6556,6 +6802,14 @@ impl Client {
                     body: runtime::decode_json(OP, &raw)?,
                 })
             }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListUsersWithinAnOrganizationError::Status400,
+                })
+            }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
                     operation: OP,
@@ -6654,6 +6908,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListWorkspacesError::Status400,
                 })
             }
             403u16 => {
@@ -7102,7 +7364,7 @@ impl Client {
         body: &types::CreateDeclarativeSourceDefinitionRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::DeclarativeSourceDefinitionResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CreateDeclarativeSourceDefinitionError>,
     > {
         const OP: &str = "createDeclarativeSourceDefinition";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -7127,7 +7389,7 @@ impl Client {
             ],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CreateDeclarativeSourceDefinitionError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -7135,6 +7397,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CreateDeclarativeSourceDefinitionError::Status400,
                 })
             }
             _ => {
@@ -7270,6 +7540,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpdateDeclarativeSourceDefinitionError::Status400,
                 })
             }
             403u16 => {
@@ -7453,7 +7731,7 @@ impl Client {
         body: &types::CreateDefinitionRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::DefinitionResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CreateDestinationDefinitionError>,
     > {
         const OP: &str = "createDestinationDefinition";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -7478,7 +7756,7 @@ impl Client {
             ],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CreateDestinationDefinitionError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -7486,6 +7764,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CreateDestinationDefinitionError::Status400,
                 })
             }
             _ => {
@@ -7619,6 +7905,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpdateDestinationDefinitionError::Status400,
                 })
             }
             403u16 => {
@@ -7801,7 +8095,7 @@ impl Client {
         body: &types::CreateDefinitionRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::DefinitionResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CreateSourceDefinitionError>,
     > {
         const OP: &str = "createSourceDefinition";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -7826,7 +8120,7 @@ impl Client {
             ],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CreateSourceDefinitionError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -7834,6 +8128,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CreateSourceDefinitionError::Status400,
                 })
             }
             _ => {
@@ -7967,6 +8269,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpdateSourceDefinitionError::Status400,
                 })
             }
             403u16 => {

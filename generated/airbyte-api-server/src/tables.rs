@@ -2583,28 +2583,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "redirectUrl",
-                    ty: Ty::Checked(
-                        &Ty::String,
-                        &Check {
-                            minimum: None,
-                            exclusive_minimum: false,
-                            maximum: None,
-                            exclusive_maximum: false,
-                            multiple_of: None,
-                            min_length: None,
-                            max_length: None,
-                            pattern: None,
-                            format: Some(Format::Uri),
-                            min_items: None,
-                            max_items: None,
-                            unique_items: false,
-                            min_properties: None,
-                            max_properties: None,
-                            closed: false,
-                            values: &[],
-                            sample: Some("https://example.com"),
-                        },
-                    ),
+                    ty: Ty::String,
                     required: false,
                     nullable: false,
                 },
@@ -4204,6 +4183,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 ],
             },
             ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
+            ResponseDef {
                 status: StatusDef::Code(403u16),
                 media: &[],
             },
@@ -4374,6 +4357,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 ],
             },
             ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
+            ResponseDef {
                 status: StatusDef::Code(403u16),
                 media: &[],
             },
@@ -4421,6 +4408,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 ],
             },
             ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
+            ResponseDef {
                 status: StatusDef::Code(403u16),
                 media: &[],
             },
@@ -4458,6 +4449,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         examples: &[],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -4740,6 +4735,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 ],
             },
             ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
+            ResponseDef {
                 status: StatusDef::Code(403u16),
                 media: &[],
             },
@@ -4837,6 +4836,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 ],
             },
             ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
+            ResponseDef {
                 status: StatusDef::Code(403u16),
                 media: &[],
             },
@@ -4888,6 +4891,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         ],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -4975,6 +4982,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 ],
             },
             ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
+            ResponseDef {
                 status: StatusDef::Code(403u16),
                 media: &[],
             },
@@ -5040,6 +5051,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
         ],
         security: &[&[0usize], &[1usize]],
         call: super::ops::generate_embedded_scoped_token::call,
@@ -5071,6 +5086,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         examples: &[],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
         ],
         security: &[&[0usize], &[1usize]],
@@ -5160,6 +5179,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         examples: &[],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -5433,6 +5456,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         examples: &[],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -5871,6 +5898,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 ],
             },
             ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
+            ResponseDef {
                 status: StatusDef::Code(403u16),
                 media: &[],
             },
@@ -6020,6 +6051,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         responses: &[
             ResponseDef {
                 status: StatusDef::Code(302u16),
+                media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
                 media: &[],
             },
         ],
@@ -6180,6 +6215,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         examples: &[],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -6399,6 +6438,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         examples: &[],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -6673,6 +6716,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 ],
             },
             ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
+            ResponseDef {
                 status: StatusDef::Code(403u16),
                 media: &[],
             },
@@ -6806,6 +6853,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 ],
             },
             ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
+            ResponseDef {
                 status: StatusDef::Code(403u16),
                 media: &[],
             },
@@ -6857,6 +6908,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         ],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -6942,6 +6997,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         ],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -7040,6 +7099,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         examples: &[],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -7288,6 +7351,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 ],
             },
             ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
+            ResponseDef {
                 status: StatusDef::Code(403u16),
                 media: &[],
             },
@@ -7391,6 +7458,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         examples: &[],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -7646,6 +7717,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
         ],
         security: &[&[0usize], &[1usize]],
         call: super::ops::create_declarative_source_definition::call,
@@ -7741,6 +7816,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         examples: &[],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -7877,6 +7956,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
         ],
         security: &[&[0usize], &[1usize]],
         call: super::ops::create_destination_definition::call,
@@ -7972,6 +8055,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         examples: &[],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -8108,6 +8195,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
         ],
         security: &[&[0usize], &[1usize]],
         call: super::ops::create_source_definition::call,
@@ -8203,6 +8294,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         examples: &[],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),

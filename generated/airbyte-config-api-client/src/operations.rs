@@ -73,6 +73,8 @@ pub enum ListConnectionsError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_create_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -105,6 +107,8 @@ pub enum PatchConnectionError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Optional parameters of [`Client::list_connector_definitions`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -121,6 +125,8 @@ pub enum ListConnectorDefinitionsError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Optional parameters of [`Client::public_list_dataplanes`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -137,6 +143,8 @@ pub enum PublicListDataplanesError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_create_dataplane`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -201,6 +209,8 @@ pub enum ListDestinationsError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_create_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -237,6 +247,8 @@ pub enum PublicGetDestinationError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::put_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -245,6 +257,8 @@ pub enum PutDestinationError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_delete_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -261,12 +275,26 @@ pub enum PatchDestinationError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::list_embedded_organizations_by_user`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListEmbeddedOrganizationsByUserError {
     /// `403`: Operation forbidden
     Status403(types::KnownExceptionInfo),
+}
+/// Documented error responses of [`Client::generate_embedded_scoped_token`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GenerateEmbeddedScopedTokenError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_embedded_widget`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetEmbeddedWidgetError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Optional parameters of [`Client::public_list_groups`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -291,6 +319,8 @@ pub enum PublicListGroupsError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_create_group`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -351,6 +381,8 @@ pub enum PublicListGroupMembersError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_add_group_member`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -455,6 +487,8 @@ pub struct ListJobsParams {
 pub enum ListJobsError {
     /// `403`: Not allowed
     Status403,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_create_job`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -495,6 +529,8 @@ pub struct OauthCallbackParams {
 pub enum OauthCallbackError {
     /// `302`: Redirect to the URL requested in the initiate call. In api mode, includes secret_id and internal IDs. In webapp mode, forwards provider callback query params.
     Status302,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_list_organizations_for_user`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -539,6 +575,8 @@ pub enum PublicListPermissionsByUserIdError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_create_permission`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -585,6 +623,8 @@ pub enum PublicUpdatePermissionError {
 pub enum PublicListRegionsError {
     /// `403`: Not allowed
     Status403,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_create_region`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -647,6 +687,8 @@ pub enum ListSourcesError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_create_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -689,6 +731,8 @@ pub enum PublicGetSourceError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::put_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -697,6 +741,8 @@ pub enum PutSourceError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_delete_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -713,6 +759,8 @@ pub enum PatchSourceError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Optional parameters of [`Client::get_stream_properties`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -749,6 +797,8 @@ pub enum PublicListTagsError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_create_tag`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -805,6 +855,8 @@ pub enum PublicListUsersWithinAnOrganizationError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Optional parameters of [`Client::public_list_workspaces`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -833,6 +885,8 @@ pub enum PublicListWorkspacesError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_create_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -874,6 +928,12 @@ pub enum PublicListDeclarativeSourceDefinitionsError {
     /// `404`: Not found
     Status404,
 }
+/// Documented error responses of [`Client::public_create_declarative_source_definition`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PublicCreateDeclarativeSourceDefinitionError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::public_get_declarative_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicGetDeclarativeSourceDefinitionError {
@@ -889,6 +949,8 @@ pub enum PublicUpdateDeclarativeSourceDefinitionError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_delete_declarative_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -906,6 +968,12 @@ pub enum PublicListDestinationDefinitionsError {
     /// `404`: Not found
     Status404,
 }
+/// Documented error responses of [`Client::public_create_destination_definition`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PublicCreateDestinationDefinitionError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::public_get_destination_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicGetDestinationDefinitionError {
@@ -921,6 +989,8 @@ pub enum PublicUpdateDestinationDefinitionError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_delete_destination_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -938,6 +1008,12 @@ pub enum PublicListSourceDefinitionsError {
     /// `404`: Not found
     Status404,
 }
+/// Documented error responses of [`Client::public_create_source_definition`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PublicCreateSourceDefinitionError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::public_get_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicGetSourceDefinitionError {
@@ -953,6 +1029,8 @@ pub enum PublicUpdateSourceDefinitionError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_delete_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -983,24 +1061,32 @@ pub enum DeleteWorkspaceOAuthCredentialsError {
 pub enum GetActorDefinitionVersionDefaultError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::get_actor_definition_version_for_destination_id`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetActorDefinitionVersionForDestinationIdError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::get_actor_definition_version_for_source_id`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetActorDefinitionVersionForSourceIdError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::resolve_actor_definition_version_by_tag`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResolveActorDefinitionVersionByTagError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::create_actor_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -1021,6 +1107,8 @@ pub enum FinishActorDefinitionUpdateError {
 pub enum GetActorDefinitionResultError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::update_actor_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -1058,17 +1146,51 @@ pub enum ApplicationTokenRequestError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+/// Documented error responses of [`Client::create_new_attempt_number`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateNewAttemptNumberError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::fail_attempt`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FailAttemptError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::get_attempt_combined_stats`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetAttemptCombinedStatsError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::get_attempt_for_job`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetAttemptForJobError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::save_stats`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SaveStatsError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::save_stream_metadata`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SaveStreamMetadataError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::save_sync_config`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SaveSyncConfigError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::list_audit_logs`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -1080,6 +1202,24 @@ pub enum ListAuditLogsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+/// Documented error responses of [`Client::backfill_usage`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BackfillUsageError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::cancel_subscription`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CancelSubscriptionError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_customer_portal_link`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetCustomerPortalLinkError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::handle_webhook`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum HandleWebhookError {
@@ -1088,11 +1228,107 @@ pub enum HandleWebhookError {
     /// `401`: Invalid signature
     Status401,
 }
+/// Documented error responses of [`Client::list_past_invoices`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListPastInvoicesError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_payment_information`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetPaymentInformationError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_subscription_info`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetSubscriptionInfoError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_organization_trial_status`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetOrganizationTrialStatusError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::unschedule_cancel_subscription`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UnscheduleCancelSubscriptionError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::diff_catalogs`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DiffCatalogsError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::cancel_command`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CancelCommandError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_command`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetCommandError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_check_command_output`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetCheckCommandOutputError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_discover_command_output`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetDiscoverCommandOutputError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_replicate_command_output`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetReplicateCommandOutputError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_spec_command_output`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetSpecCommandOutputError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::run_check_command`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunCheckCommandError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::run_discover_command`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunDiscoverCommandError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::run_replicate_command`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunReplicateCommandError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::run_spec_command`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunSpecCommandError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_command_status`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetCommandStatusError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
@@ -1109,6 +1345,8 @@ pub enum ApplySchemaChangeForConnectionError {
 pub enum AutoDisableConnectionError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::clear_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -1358,6 +1596,12 @@ pub enum AssistV1WarmError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+/// Documented error responses of [`Client::get_connector_builder_capabilities`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetConnectorBuilderCapabilitiesError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::complete_connector_builder_project_oauth`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CompleteConnectorBuilderProjectOauthError {
@@ -1382,6 +1626,24 @@ pub enum GenerateContributionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+/// Documented error responses of [`Client::create_connector_builder_project`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateConnectorBuilderProjectError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::delete_connector_builder_project`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteConnectorBuilderProjectError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::create_forked_connector_builder_project`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateForkedConnectorBuilderProjectError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::full_resolve_manifest_builder_project`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FullResolveManifestBuilderProjectError {
@@ -1395,6 +1657,14 @@ pub enum FullResolveManifestBuilderProjectError {
 pub enum GetDeclarativeManifestBaseImageError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_connector_builder_project_id_for_definition_id`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetConnectorBuilderProjectIdForDefinitionIdError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::get_connector_builder_project_o_auth_consent`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -1404,11 +1674,47 @@ pub enum GetConnectorBuilderProjectOAuthConsentError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+/// Documented error responses of [`Client::get_connector_builder_project`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetConnectorBuilderProjectError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::list_connector_builder_projects`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListConnectorBuilderProjectsError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::publish_connector_builder_project`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PublishConnectorBuilderProjectError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::read_connector_builder_project_stream`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReadConnectorBuilderProjectStreamError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::resolve_manifest_builder_project`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResolveManifestBuilderProjectError {
     /// `400`: Exception occurred; see message for details.
     Status400(types::KnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::update_connector_builder_project`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateConnectorBuilderProjectError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::update_connector_builder_project_testing_values`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateConnectorBuilderProjectTestingValuesError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
@@ -1629,6 +1935,8 @@ pub enum ListDeclarativeManifestsError {
 pub enum UpdateDeclarativeManifestVersionError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::get_deployment_metadata`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -1695,6 +2003,24 @@ pub enum GetDestinationDefinitionForWorkspaceError {
 pub enum GrantDestinationDefinitionError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::list_enterprise_destination_stubs_for_workspace`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListEnterpriseDestinationStubsForWorkspaceError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::list_destination_definitions_for_workspace`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListDestinationDefinitionsForWorkspaceError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::list_private_destination_definitions`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListPrivateDestinationDefinitionsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
@@ -1831,6 +2157,14 @@ pub enum UpdateDestinationError {
 pub enum UpgradeDestinationVersionError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::write_destination_discover_catalog_result`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WriteDestinationDiscoverCatalogResultError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::generate_diagnostic_report`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -1867,6 +2201,8 @@ pub enum DeleteDomainVerificationError {
 pub enum ListDomainVerificationsError {
     /// `403`: Operation forbidden
     Status403(types::KnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::list_pending_domain_verifications`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -2047,12 +2383,26 @@ pub enum GetInstanceConfigurationError {
 pub enum SetupInstanceConfigurationError {
     /// `401`: Instance setup failed.
     Status401,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::cancel_job`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CancelJobError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::cancel_queued_job`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CancelQueuedJobError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::check_data_worker_capacity`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckDataWorkerCapacityError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
@@ -2064,6 +2414,24 @@ pub enum CreateJobError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+/// Documented error responses of [`Client::delete_stream_reset_records_for_job`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteStreamResetRecordsForJobError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::did_previous_job_succeed`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DidPreviousJobSucceedError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::evaluate_outlier`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EvaluateOutlierError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::explain_job`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExplainJobError {
@@ -2072,11 +2440,29 @@ pub enum ExplainJobError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+/// Documented error responses of [`Client::fail_non_terminal_jobs`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FailNonTerminalJobsError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::finalize_job`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FinalizeJobError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::get_job_info`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetJobInfoError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_webhook_config`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetWebhookConfigError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
@@ -2093,6 +2479,8 @@ pub enum GetJobDebugInfoError {
 pub enum GetJobInputError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::get_last_replication_job`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -2126,6 +2514,18 @@ pub enum GetJobInfoWithoutLogsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+/// Documented error responses of [`Client::job_failure`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobFailureError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::job_success_with_attempt_number`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobSuccessWithAttemptNumberError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::list_jobs_for`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListJobsForError {
@@ -2142,11 +2542,37 @@ pub enum ListJobsForWorkspacesError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+/// Documented error responses of [`Client::persist_job_cancellation`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PersistJobCancellationError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::report_job_start`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportJobStartError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::create_or_update`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateOrUpdateError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::get`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::set_job_queued`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SetJobQueuedError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::try_notification_config`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -2211,6 +2637,14 @@ pub enum UpdateOperationError {
 pub enum UpdateOrganizationPaymentConfigError {
     /// `404`: Couldn't find the organization id
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_organization_payment_config`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetOrganizationPaymentConfigError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::end_grace_period`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -2219,30 +2653,46 @@ pub enum EndGracePeriodError {
     Status404,
     /// `409`: The organization is not in a valid state to end the grace period
     Status409,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::set_organization_agentic_status`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SetOrganizationAgenticStatusError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::create_organization`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateOrganizationError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::delete_organization`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteOrganizationError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::get_organization`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOrganizationError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::get_organization_data_worker_usage`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOrganizationDataWorkerUsageError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::get_org_info`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -2257,12 +2707,16 @@ pub enum GetOrgInfoError {
 pub enum GetOrganizationUsageError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::list_organizations_by_user`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListOrganizationsByUserError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::list_organization_summaries`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -2277,6 +2731,8 @@ pub enum ListOrganizationSummariesError {
 pub enum UpdateOrganizationError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::check_permissions`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -2349,24 +2805,38 @@ pub enum UpdatePermissionError {
 pub enum CreatePrivateLinkError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::delete_private_link`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeletePrivateLinkError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::get_private_link`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetPrivateLinkError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::list_private_links_for_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListPrivateLinksForWorkspaceError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::list_private_links_by_status`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListPrivateLinksByStatusError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::update_private_link`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -2375,6 +2845,8 @@ pub enum UpdatePrivateLinkError {
     Status404(types::NotFoundKnownExceptionInfo),
     /// `409`: Private link status cannot move backward
     Status409,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::execute_destination_check_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -2594,6 +3066,24 @@ pub enum GrantSourceDefinitionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+/// Documented error responses of [`Client::list_enterprise_source_stubs_for_workspace`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListEnterpriseSourceStubsForWorkspaceError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::list_source_definitions_for_workspace`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListSourceDefinitionsForWorkspaceError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::list_private_source_definitions`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListPrivateSourceDefinitionsError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::revoke_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RevokeSourceDefinitionError {
@@ -2771,6 +3261,14 @@ pub enum UpdateSourceError {
 pub enum UpgradeSourceVersionError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::write_discover_catalog_result`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WriteDiscoverCatalogResultError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::activate_sso_config`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -2836,11 +3334,91 @@ pub enum GetStateError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+/// Documented error responses of [`Client::create_stream_status`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateStreamStatusError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_stream_statuses_by_run_state`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetStreamStatusesByRunStateError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_stream_statuses`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetStreamStatusesError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::update_stream_status`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateStreamStatusError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::create_tag`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateTagError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::delete_tag`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteTagError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::list_tags`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListTagsError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::update_tag`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateTagError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::accept_user_invitation`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AcceptUserInvitationError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::get_user_invitation`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetUserInvitationError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::cancel_user_invitation`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CancelUserInvitationError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::create_user_invitation`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateUserInvitationError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::decline_user_invitation`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeclineUserInvitationError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::list_pending_invitations`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListPendingInvitationsError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::delete_user`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -2895,6 +3473,8 @@ pub enum ListAccessInfoByWorkspaceIdError {
 pub enum ListUsersInOrganizationError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::list_instance_admin_users`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -2958,6 +3538,12 @@ pub enum WebBackendDescribeCronExpressionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+/// Documented error responses of [`Client::web_backend_validate_mappers`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WebBackendValidateMappersError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::get_state_type`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetStateTypeError {
@@ -2971,6 +3557,12 @@ pub enum GetStateTypeError {
 pub enum WebBackendGetWorkspaceStateError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::write_workload_output`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WriteWorkloadOutputError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
@@ -2999,6 +3591,12 @@ pub enum DeleteWorkspaceError {
 pub enum GetWorkspaceError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_available_dbt_jobs_for_workspace`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetAvailableDbtJobsForWorkspaceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
@@ -3055,18 +3653,30 @@ pub enum GetWorkspaceUsageError {
 pub enum ListWorkspacesInOrganizationError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::list_workspaces_by_user`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListWorkspacesByUserError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::list_workspaces_paginated`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListWorkspacesPaginatedError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::update_workspace_feedback`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateWorkspaceFeedbackError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::update_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -3600,6 +4210,16 @@ impl Client {
                     error: ListConnectionsError::Status404,
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListConnectionsError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -3912,6 +4532,16 @@ impl Client {
                     error: PatchConnectionError::Status404,
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PatchConnectionError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -3989,6 +4619,16 @@ impl Client {
                     error: ListConnectorDefinitionsError::Status404,
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListConnectorDefinitionsError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -4053,6 +4693,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListDataplanesError::Status404,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicListDataplanesError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -4411,6 +5061,16 @@ impl Client {
                     error: ListDestinationsError::Status404,
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListDestinationsError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -4619,6 +5279,16 @@ impl Client {
                     error: PublicGetDestinationError::Status404,
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicGetDestinationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -4684,6 +5354,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PutDestinationError::Status404,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PutDestinationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -4816,6 +5496,16 @@ impl Client {
                     error: PatchDestinationError::Status404,
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PatchDestinationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -4884,7 +5574,7 @@ impl Client {
         body: &types::EmbeddedScopedTokenRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::EmbeddedScopedTokenResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GenerateEmbeddedScopedTokenError>,
     > {
         const OP: &str = "generateEmbeddedScopedToken";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -4899,7 +5589,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GenerateEmbeddedScopedTokenError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -4907,6 +5597,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GenerateEmbeddedScopedTokenError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -4927,7 +5627,7 @@ impl Client {
         body: &types::EmbeddedWidgetRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::EmbeddedWidgetResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetEmbeddedWidgetError>,
     > {
         const OP: &str = "getEmbeddedWidget";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -4942,7 +5642,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetEmbeddedWidgetError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -4950,6 +5650,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetEmbeddedWidgetError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -5036,6 +5746,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListGroupsError::Status404,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicListGroupsError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -5407,6 +6127,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListGroupMembersError::Status404,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicListGroupMembersError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -5972,6 +6702,14 @@ impl Client {
                     error: ListJobsError::Status403,
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListJobsError::Status422(runtime::decode_json(OP, &raw)?),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -6260,7 +6998,7 @@ impl Client {
             headers,
             body: runtime::Body::None,
             security: &[],
-            accept: "*/*",
+            accept: "application/json",
         };
         let raw = self.execute::<OauthCallbackError>(request).await?;
         let status = raw.status;
@@ -6278,6 +7016,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: OauthCallbackError::Status302,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: OauthCallbackError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -6558,6 +7304,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListPermissionsByUserIdError::Status404,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicListPermissionsByUserIdError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -6896,6 +7652,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListRegionsError::Status403,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicListRegionsError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -7246,6 +8012,14 @@ impl Client {
                     error: ListSourcesError::Status404,
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListSourcesError::Status422(runtime::decode_json(OP, &raw)?),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -7509,6 +8283,16 @@ impl Client {
                     error: PublicGetSourceError::Status404,
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicGetSourceError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -7574,6 +8358,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PutSourceError::Status404,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PutSourceError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -7704,6 +8496,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PatchSourceError::Status404,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PatchSourceError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -7866,6 +8666,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListTagsError::Status404,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicListTagsError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -8229,6 +9039,16 @@ impl Client {
                     error: PublicListUsersWithinAnOrganizationError::Status404,
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicListUsersWithinAnOrganizationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -8320,6 +9140,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListWorkspacesError::Status404,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicListWorkspacesError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -8720,7 +9550,7 @@ impl Client {
         body: &types::CreateDeclarativeSourceDefinitionRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::DeclarativeSourceDefinitionResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<PublicCreateDeclarativeSourceDefinitionError>,
     > {
         const OP: &str = "publicCreateDeclarativeSourceDefinition";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -8739,7 +9569,9 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self
+            .execute::<PublicCreateDeclarativeSourceDefinitionError>(request)
+            .await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -8747,6 +9579,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicCreateDeclarativeSourceDefinitionError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -8888,6 +9730,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateDeclarativeSourceDefinitionError::Status404,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicUpdateDeclarativeSourceDefinitionError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -9044,7 +9896,7 @@ impl Client {
         body: &types::CreateDefinitionRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::DefinitionResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<PublicCreateDestinationDefinitionError>,
     > {
         const OP: &str = "publicCreateDestinationDefinition";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -9063,7 +9915,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<PublicCreateDestinationDefinitionError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -9071,6 +9923,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicCreateDestinationDefinitionError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -9208,6 +10070,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateDestinationDefinitionError::Status404,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicUpdateDestinationDefinitionError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -9361,7 +10233,7 @@ impl Client {
         body: &types::CreateDefinitionRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::DefinitionResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<PublicCreateSourceDefinitionError>,
     > {
         const OP: &str = "publicCreateSourceDefinition";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -9379,7 +10251,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<PublicCreateSourceDefinitionError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -9387,6 +10259,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicCreateSourceDefinitionError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -9524,6 +10406,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateSourceDefinitionError::Status404,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicUpdateSourceDefinitionError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -9791,6 +10683,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetActorDefinitionVersionDefaultError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -9842,6 +10744,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: GetActorDefinitionVersionForDestinationIdError::Status404(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetActorDefinitionVersionForDestinationIdError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })
@@ -9901,6 +10813,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetActorDefinitionVersionForSourceIdError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -9950,6 +10872,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: ResolveActorDefinitionVersionByTagError::Status404(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ResolveActorDefinitionVersionByTagError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })
@@ -10113,6 +11045,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: GetActorDefinitionResultError::Status404(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetActorDefinitionResultError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })
@@ -10425,7 +11367,7 @@ impl Client {
         body: &types::CreateNewAttemptNumberRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::CreateNewAttemptNumberResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CreateNewAttemptNumberError>,
     > {
         const OP: &str = "createNewAttemptNumber";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -10440,7 +11382,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CreateNewAttemptNumberError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -10448,6 +11390,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CreateNewAttemptNumberError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -10466,7 +11418,7 @@ impl Client {
         body: &types::FailAttemptRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<()>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<FailAttemptError>,
     > {
         const OP: &str = "failAttempt";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -10479,9 +11431,9 @@ impl Client {
             headers,
             body: runtime::json_body(OP, body)?,
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
-            accept: "*/*",
+            accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<FailAttemptError>(request).await?;
         let status = raw.status;
         match status {
             204u16 => {
@@ -10489,6 +11441,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: (),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: FailAttemptError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -10538,6 +11498,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: GetAttemptCombinedStatsError::Status404(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetAttemptCombinedStatsError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })
@@ -10593,6 +11563,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetAttemptForJobError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -10609,7 +11589,7 @@ impl Client {
         body: &types::SaveStatsRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::InternalOperationResult>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<SaveStatsError>,
     > {
         const OP: &str = "saveStats";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -10624,7 +11604,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<SaveStatsError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -10632,6 +11612,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: SaveStatsError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -10650,7 +11638,7 @@ impl Client {
         body: ::std::option::Option<&types::SaveStreamAttemptMetadataRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::InternalOperationResult>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<SaveStreamMetadataError>,
     > {
         const OP: &str = "saveStreamMetadata";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -10668,7 +11656,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<SaveStreamMetadataError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -10676,6 +11664,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: SaveStreamMetadataError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -10694,7 +11692,7 @@ impl Client {
         body: &types::SaveAttemptSyncConfigRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::InternalOperationResult>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<SaveSyncConfigError>,
     > {
         const OP: &str = "saveSyncConfig";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -10709,7 +11707,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<SaveSyncConfigError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -10717,6 +11715,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: SaveSyncConfigError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -10802,7 +11810,7 @@ impl Client {
         body: ::std::option::Option<&types::BillingBackfillUsageRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<()>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<BackfillUsageError>,
     > {
         const OP: &str = "backfillUsage";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -10818,9 +11826,9 @@ impl Client {
                 ::std::option::Option::None => runtime::Body::None,
             },
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
-            accept: "*/*",
+            accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<BackfillUsageError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -10828,6 +11836,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: (),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: BackfillUsageError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -10846,7 +11862,7 @@ impl Client {
         body: ::std::option::Option<&types::OrganizationIdRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::CancelSubscriptionRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CancelSubscriptionError>,
     > {
         const OP: &str = "cancelSubscription";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -10864,7 +11880,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CancelSubscriptionError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -10872,6 +11888,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CancelSubscriptionError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -10890,7 +11916,7 @@ impl Client {
         body: ::std::option::Option<&types::CustomerPortalRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::CustomerPortalRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetCustomerPortalLinkError>,
     > {
         const OP: &str = "getCustomerPortalLink";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -10908,7 +11934,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetCustomerPortalLinkError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -10916,6 +11942,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetCustomerPortalLinkError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11036,7 +12072,7 @@ impl Client {
         body: ::std::option::Option<&types::OrganizationIdRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::ListInvoicesRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ListPastInvoicesError>,
     > {
         const OP: &str = "listPastInvoices";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11054,7 +12090,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<ListPastInvoicesError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11062,6 +12098,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListPastInvoicesError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11080,7 +12126,7 @@ impl Client {
         body: ::std::option::Option<&types::OrganizationIdRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::PaymentInformationRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetPaymentInformationError>,
     > {
         const OP: &str = "getPaymentInformation";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11098,7 +12144,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetPaymentInformationError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11106,6 +12152,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetPaymentInformationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11124,7 +12180,7 @@ impl Client {
         body: ::std::option::Option<&types::OrganizationIdRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::OrganizationSubscriptionInfoRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetSubscriptionInfoError>,
     > {
         const OP: &str = "getSubscriptionInfo";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11142,7 +12198,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetSubscriptionInfoError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11150,6 +12206,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetSubscriptionInfoError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11168,7 +12234,7 @@ impl Client {
         body: ::std::option::Option<&types::OrganizationIdRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::OrganizationTrialStatusRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetOrganizationTrialStatusError>,
     > {
         const OP: &str = "getOrganizationTrialStatus";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11186,7 +12252,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetOrganizationTrialStatusError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11194,6 +12260,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetOrganizationTrialStatusError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11212,7 +12288,7 @@ impl Client {
         body: ::std::option::Option<&types::OrganizationIdRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<()>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<UnscheduleCancelSubscriptionError>,
     > {
         const OP: &str = "unscheduleCancelSubscription";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11230,9 +12306,9 @@ impl Client {
                 ::std::option::Option::None => runtime::Body::None,
             },
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
-            accept: "*/*",
+            accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<UnscheduleCancelSubscriptionError>(request).await?;
         let status = raw.status;
         match status {
             204u16 => {
@@ -11240,6 +12316,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: (),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UnscheduleCancelSubscriptionError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11318,7 +12404,7 @@ impl Client {
         body: ::std::option::Option<&types::CancelCommandRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::CancelCommandResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CancelCommandError>,
     > {
         const OP: &str = "cancelCommand";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11336,7 +12422,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CancelCommandError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11344,6 +12430,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CancelCommandError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -11362,7 +12456,7 @@ impl Client {
         body: ::std::option::Option<&types::GetCommandRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::GetCommandResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetCommandError>,
     > {
         const OP: &str = "getCommand";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11380,7 +12474,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetCommandError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11388,6 +12482,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetCommandError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -11406,7 +12508,7 @@ impl Client {
         body: ::std::option::Option<&types::GetCheckCommandOutputRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::GetCheckCommandOutputResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetCheckCommandOutputError>,
     > {
         const OP: &str = "getCheckCommandOutput";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11424,7 +12526,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetCheckCommandOutputError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11432,6 +12534,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetCheckCommandOutputError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11450,7 +12562,7 @@ impl Client {
         body: ::std::option::Option<&types::GetDiscoverCommandOutputRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::GetDiscoverCommandOutputResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetDiscoverCommandOutputError>,
     > {
         const OP: &str = "getDiscoverCommandOutput";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11468,7 +12580,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetDiscoverCommandOutputError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11476,6 +12588,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetDiscoverCommandOutputError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11494,7 +12616,7 @@ impl Client {
         body: ::std::option::Option<&types::GetReplicateCommandOutputRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::GetReplicateCommandOutputResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetReplicateCommandOutputError>,
     > {
         const OP: &str = "getReplicateCommandOutput";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11512,7 +12634,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetReplicateCommandOutputError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11520,6 +12642,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetReplicateCommandOutputError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11538,7 +12670,7 @@ impl Client {
         body: ::std::option::Option<&types::GetSpecCommandOutputRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::GetSpecCommandOutputResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetSpecCommandOutputError>,
     > {
         const OP: &str = "getSpecCommandOutput";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11556,7 +12688,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetSpecCommandOutputError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11564,6 +12696,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetSpecCommandOutputError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11584,7 +12726,7 @@ impl Client {
         body: ::std::option::Option<&types::RunCheckCommandRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::RunCheckCommandResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<RunCheckCommandError>,
     > {
         const OP: &str = "runCheckCommand";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11602,7 +12744,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<RunCheckCommandError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11610,6 +12752,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: RunCheckCommandError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11628,7 +12780,7 @@ impl Client {
         body: ::std::option::Option<&types::RunDiscoverCommandRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::RunDiscoverCommandResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<RunDiscoverCommandError>,
     > {
         const OP: &str = "runDiscoverCommand";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11646,7 +12798,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<RunDiscoverCommandError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11654,6 +12806,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: RunDiscoverCommandError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11672,7 +12834,7 @@ impl Client {
         body: ::std::option::Option<&types::RunReplicateCommandRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::RunReplicateCommandResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<RunReplicateCommandError>,
     > {
         const OP: &str = "runReplicateCommand";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11690,7 +12852,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<RunReplicateCommandError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11698,6 +12860,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: RunReplicateCommandError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11718,7 +12890,7 @@ impl Client {
         body: ::std::option::Option<&types::RunSpecCommandRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::RunSpecCommandResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<RunSpecCommandError>,
     > {
         const OP: &str = "runSpecCommand";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11736,7 +12908,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<RunSpecCommandError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11744,6 +12916,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: RunSpecCommandError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11762,7 +12944,7 @@ impl Client {
         body: ::std::option::Option<&types::GetCommandStatusRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::GetCommandStatusResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetCommandStatusError>,
     > {
         const OP: &str = "getCommandStatus";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11780,7 +12962,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetCommandStatusError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11788,6 +12970,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetCommandStatusError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11898,6 +13090,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: AutoDisableConnectionError::Status404(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: AutoDisableConnectionError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })
@@ -13841,7 +15043,7 @@ impl Client {
         body: &types::WorkspaceIdRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::ConnectorBuilderCapabilities>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetConnectorBuilderCapabilitiesError>,
     > {
         const OP: &str = "getConnectorBuilderCapabilities";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -13858,7 +15060,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetConnectorBuilderCapabilitiesError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -13866,6 +15068,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetConnectorBuilderCapabilitiesError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -14075,7 +15287,7 @@ impl Client {
         body: &types::ConnectorBuilderProjectWithWorkspaceId,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::ConnectorBuilderProjectIdWithWorkspaceId>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CreateConnectorBuilderProjectError>,
     > {
         const OP: &str = "createConnectorBuilderProject";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -14090,7 +15302,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CreateConnectorBuilderProjectError>(request).await?;
         let status = raw.status;
         match status {
             201u16 => {
@@ -14098,6 +15310,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CreateConnectorBuilderProjectError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -14116,7 +15338,7 @@ impl Client {
         body: &types::ConnectorBuilderProjectIdWithWorkspaceId,
     ) -> ::std::result::Result<
         runtime::ResponseValue<()>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<DeleteConnectorBuilderProjectError>,
     > {
         const OP: &str = "deleteConnectorBuilderProject";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -14129,9 +15351,9 @@ impl Client {
             headers,
             body: runtime::json_body(OP, body)?,
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
-            accept: "*/*",
+            accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<DeleteConnectorBuilderProjectError>(request).await?;
         let status = raw.status;
         match status {
             204u16 => {
@@ -14139,6 +15361,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: (),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: DeleteConnectorBuilderProjectError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -14157,7 +15389,7 @@ impl Client {
         body: &types::ConnectorBuilderProjectForkRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::ConnectorBuilderProjectIdWithWorkspaceId>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CreateForkedConnectorBuilderProjectError>,
     > {
         const OP: &str = "createForkedConnectorBuilderProject";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -14172,7 +15404,9 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self
+            .execute::<CreateForkedConnectorBuilderProjectError>(request)
+            .await?;
         let status = raw.status;
         match status {
             201u16 => {
@@ -14180,6 +15414,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CreateForkedConnectorBuilderProjectError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -14298,6 +15542,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetDeclarativeManifestBaseImageError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -14314,7 +15568,7 @@ impl Client {
         body: &types::BuilderProjectForDefinitionRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::BuilderProjectForDefinitionResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetConnectorBuilderProjectIdForDefinitionIdError>,
     > {
         const OP: &str = "getConnectorBuilderProjectIdForDefinitionId";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -14331,7 +15585,9 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self
+            .execute::<GetConnectorBuilderProjectIdForDefinitionIdError>(request)
+            .await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -14339,6 +15595,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetConnectorBuilderProjectIdForDefinitionIdError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -14422,7 +15688,7 @@ impl Client {
         body: &types::ConnectorBuilderProjectIdWithWorkspaceId,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::ConnectorBuilderProjectRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetConnectorBuilderProjectError>,
     > {
         const OP: &str = "getConnectorBuilderProject";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -14439,7 +15705,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetConnectorBuilderProjectError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -14447,6 +15713,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetConnectorBuilderProjectError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -14465,7 +15741,7 @@ impl Client {
         body: &types::WorkspaceIdRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::ConnectorBuilderProjectReadList>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ListConnectorBuilderProjectsError>,
     > {
         const OP: &str = "listConnectorBuilderProjects";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -14480,7 +15756,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<ListConnectorBuilderProjectsError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -14488,6 +15764,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListConnectorBuilderProjectsError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -14506,7 +15792,7 @@ impl Client {
         body: &types::ConnectorBuilderPublishRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::SourceDefinitionIdBody>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<PublishConnectorBuilderProjectError>,
     > {
         const OP: &str = "publishConnectorBuilderProject";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -14521,7 +15807,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<PublishConnectorBuilderProjectError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -14529,6 +15815,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublishConnectorBuilderProjectError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -14547,7 +15843,7 @@ impl Client {
         body: &types::ConnectorBuilderProjectStreamReadRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::ConnectorBuilderProjectStreamRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ReadConnectorBuilderProjectStreamError>,
     > {
         const OP: &str = "readConnectorBuilderProjectStream";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -14564,7 +15860,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<ReadConnectorBuilderProjectStreamError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -14572,6 +15868,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ReadConnectorBuilderProjectStreamError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -14651,7 +15957,7 @@ impl Client {
         body: &types::ExistingConnectorBuilderProjectWithWorkspaceId,
     ) -> ::std::result::Result<
         runtime::ResponseValue<()>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<UpdateConnectorBuilderProjectError>,
     > {
         const OP: &str = "updateConnectorBuilderProject";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -14664,9 +15970,9 @@ impl Client {
             headers,
             body: runtime::json_body(OP, body)?,
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
-            accept: "*/*",
+            accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<UpdateConnectorBuilderProjectError>(request).await?;
         let status = raw.status;
         match status {
             204u16 => {
@@ -14674,6 +15980,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: (),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpdateConnectorBuilderProjectError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -14692,7 +16008,7 @@ impl Client {
         body: &types::ConnectorBuilderProjectTestingValuesUpdate,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::ConnectorBuilderProjectTestingValues>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<UpdateConnectorBuilderProjectTestingValuesError>,
     > {
         const OP: &str = "updateConnectorBuilderProjectTestingValues";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -14709,7 +16025,9 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self
+            .execute::<UpdateConnectorBuilderProjectTestingValuesError>(request)
+            .await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -14717,6 +16035,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpdateConnectorBuilderProjectTestingValuesError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -16448,6 +17776,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpdateDeclarativeManifestVersionError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -17051,7 +18389,7 @@ impl Client {
         body: ::std::option::Option<&types::WorkspaceIdRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::EnterpriseConnectorStubsReadList>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ListEnterpriseDestinationStubsForWorkspaceError>,
     > {
         const OP: &str = "listEnterpriseDestinationStubsForWorkspace";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -17071,7 +18409,9 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self
+            .execute::<ListEnterpriseDestinationStubsForWorkspaceError>(request)
+            .await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -17079,6 +18419,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListEnterpriseDestinationStubsForWorkspaceError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -17097,7 +18447,7 @@ impl Client {
         body: ::std::option::Option<&types::WorkspaceIdActorDefinitionRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::DestinationDefinitionReadList>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ListDestinationDefinitionsForWorkspaceError>,
     > {
         const OP: &str = "listDestinationDefinitionsForWorkspace";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -17117,7 +18467,9 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self
+            .execute::<ListDestinationDefinitionsForWorkspaceError>(request)
+            .await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -17125,6 +18477,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListDestinationDefinitionsForWorkspaceError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -17185,7 +18547,7 @@ impl Client {
         body: ::std::option::Option<&types::WorkspaceIdRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::PrivateDestinationDefinitionReadList>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ListPrivateDestinationDefinitionsError>,
     > {
         const OP: &str = "listPrivateDestinationDefinitions";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -17205,7 +18567,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<ListPrivateDestinationDefinitionsError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -17213,6 +18575,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListPrivateDestinationDefinitionsError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -18277,6 +19649,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpgradeDestinationVersionError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -18293,7 +19675,7 @@ impl Client {
         body: &types::DestinationDiscoverSchemaWriteRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::DiscoverCatalogResult>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<WriteDestinationDiscoverCatalogResultError>,
     > {
         const OP: &str = "writeDestinationDiscoverCatalogResult";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -18310,7 +19692,9 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self
+            .execute::<WriteDestinationDiscoverCatalogResultError>(request)
+            .await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -18318,6 +19702,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: WriteDestinationDiscoverCatalogResultError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -18658,6 +20052,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: ListDomainVerificationsError::Status403(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListDomainVerificationsError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })
@@ -20003,6 +21407,16 @@ impl Client {
                     error: SetupInstanceConfigurationError::Status401,
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: SetupInstanceConfigurationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -20076,7 +21490,7 @@ impl Client {
         body: &types::CancelQueuedJobRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::InternalOperationResult>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CancelQueuedJobError>,
     > {
         const OP: &str = "cancelQueuedJob";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -20091,7 +21505,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CancelQueuedJobError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -20099,6 +21513,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CancelQueuedJobError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -20117,7 +21541,7 @@ impl Client {
         body: &types::CheckDataWorkerCapacityRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::CheckDataWorkerCapacityRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CheckDataWorkerCapacityError>,
     > {
         const OP: &str = "checkDataWorkerCapacity";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -20132,7 +21556,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CheckDataWorkerCapacityError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -20140,6 +21564,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CheckDataWorkerCapacityError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -20215,7 +21649,7 @@ impl Client {
         body: &types::DeleteStreamResetRecordsForJobRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<()>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<DeleteStreamResetRecordsForJobError>,
     > {
         const OP: &str = "deleteStreamResetRecordsForJob";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -20228,9 +21662,9 @@ impl Client {
             headers,
             body: runtime::json_body(OP, body)?,
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
-            accept: "*/*",
+            accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<DeleteStreamResetRecordsForJobError>(request).await?;
         let status = raw.status;
         match status {
             204u16 => {
@@ -20238,6 +21672,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: (),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: DeleteStreamResetRecordsForJobError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -20256,7 +21700,7 @@ impl Client {
         body: &types::ConnectionJobRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::BooleanRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<DidPreviousJobSucceedError>,
     > {
         const OP: &str = "didPreviousJobSucceed";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -20271,7 +21715,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<DidPreviousJobSucceedError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -20279,6 +21723,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: DidPreviousJobSucceedError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -20297,7 +21751,7 @@ impl Client {
         body: &types::JobIdRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::InternalOperationResult>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<EvaluateOutlierError>,
     > {
         const OP: &str = "evaluateOutlier";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -20312,7 +21766,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<EvaluateOutlierError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -20320,6 +21774,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: EvaluateOutlierError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -20395,7 +21859,7 @@ impl Client {
         body: &types::ConnectionIdRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<()>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<FailNonTerminalJobsError>,
     > {
         const OP: &str = "failNonTerminalJobs";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -20408,9 +21872,9 @@ impl Client {
             headers,
             body: runtime::json_body(OP, body)?,
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
-            accept: "*/*",
+            accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<FailNonTerminalJobsError>(request).await?;
         let status = raw.status;
         match status {
             204u16 => {
@@ -20418,6 +21882,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: (),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: FailNonTerminalJobsError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -20436,7 +21910,7 @@ impl Client {
         body: &types::JobIdRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::InternalOperationResult>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<FinalizeJobError>,
     > {
         const OP: &str = "finalizeJob";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -20451,7 +21925,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<FinalizeJobError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -20459,6 +21933,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: FinalizeJobError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -20534,7 +22016,7 @@ impl Client {
         body: &types::GetWebhookConfigRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::GetWebhookConfigResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetWebhookConfigError>,
     > {
         const OP: &str = "getWebhookConfig";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -20549,7 +22031,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetWebhookConfigError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -20557,6 +22039,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetWebhookConfigError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -20667,6 +22159,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: GetJobInputError::Status404(runtime::decode_json(OP, &raw)?),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetJobInputError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -20931,7 +22431,7 @@ impl Client {
         body: &types::JobFailureRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::InternalOperationResult>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<JobFailureError>,
     > {
         const OP: &str = "jobFailure";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -20946,7 +22446,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<JobFailureError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -20954,6 +22454,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: JobFailureError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -20972,7 +22480,7 @@ impl Client {
         body: &types::JobSuccessWithAttemptNumberRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::InternalOperationResult>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<JobSuccessWithAttemptNumberError>,
     > {
         const OP: &str = "jobSuccessWithAttemptNumber";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -20989,7 +22497,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<JobSuccessWithAttemptNumberError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -20997,6 +22505,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: JobSuccessWithAttemptNumberError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -21133,7 +22651,7 @@ impl Client {
         body: ::std::option::Option<&types::PersistCancelJobRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<()>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<PersistJobCancellationError>,
     > {
         const OP: &str = "persistJobCancellation";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -21149,9 +22667,9 @@ impl Client {
                 ::std::option::Option::None => runtime::Body::None,
             },
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
-            accept: "*/*",
+            accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<PersistJobCancellationError>(request).await?;
         let status = raw.status;
         match status {
             204u16 => {
@@ -21159,6 +22677,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: (),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PersistJobCancellationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -21177,7 +22705,7 @@ impl Client {
         body: &types::ReportJobStartRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::InternalOperationResult>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ReportJobStartError>,
     > {
         const OP: &str = "reportJobStart";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -21192,7 +22720,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<ReportJobStartError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -21200,6 +22728,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ReportJobStartError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -21218,7 +22756,7 @@ impl Client {
         body: ::std::option::Option<&types::JobRetryStateRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<()>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CreateOrUpdateError>,
     > {
         const OP: &str = "createOrUpdate";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -21234,9 +22772,9 @@ impl Client {
                 ::std::option::Option::None => runtime::Body::None,
             },
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
-            accept: "*/*",
+            accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CreateOrUpdateError>(request).await?;
         let status = raw.status;
         match status {
             204u16 => {
@@ -21244,6 +22782,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: (),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CreateOrUpdateError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -21298,6 +22846,14 @@ impl Client {
                     error: GetError::Status404(runtime::decode_json(OP, &raw)?),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetError::Status422(runtime::decode_json(OP, &raw)?),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -21314,7 +22870,7 @@ impl Client {
         body: &types::SetJobQueuedRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::InternalOperationResult>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<SetJobQueuedError>,
     > {
         const OP: &str = "setJobQueued";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -21329,7 +22885,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<SetJobQueuedError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -21337,6 +22893,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: SetJobQueuedError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -21917,6 +23481,16 @@ impl Client {
                     error: UpdateOrganizationPaymentConfigError::Status404,
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpdateOrganizationPaymentConfigError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -21936,7 +23510,7 @@ impl Client {
         organization_id: &::uuid::Uuid,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::OrganizationPaymentConfigRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetOrganizationPaymentConfigError>,
     > {
         const OP: &str = "getOrganizationPaymentConfig";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -21955,7 +23529,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetOrganizationPaymentConfigError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -21963,6 +23537,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetOrganizationPaymentConfigError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -22001,7 +23585,7 @@ impl Client {
             headers,
             body: runtime::Body::None,
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
-            accept: "*/*",
+            accept: "application/json",
         };
         let raw = self.execute::<EndGracePeriodError>(request).await?;
         let status = raw.status;
@@ -22027,6 +23611,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: EndGracePeriodError::Status409,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: EndGracePeriodError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -22083,6 +23677,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: SetOrganizationAgenticStatusError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -22099,7 +23703,7 @@ impl Client {
         body: ::std::option::Option<&types::OrganizationCreateRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::OrganizationRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CreateOrganizationError>,
     > {
         const OP: &str = "createOrganization";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -22117,7 +23721,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CreateOrganizationError>(request).await?;
         let status = raw.status;
         match status {
             201u16 => {
@@ -22125,6 +23729,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CreateOrganizationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -22177,6 +23791,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteOrganizationError::Status404(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: DeleteOrganizationError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })
@@ -22235,6 +23859,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetOrganizationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -22285,6 +23919,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: GetOrganizationDataWorkerUsageError::Status404(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetOrganizationDataWorkerUsageError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })
@@ -22400,6 +24044,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetOrganizationUsageError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -22450,6 +24104,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: ListOrganizationsByUserError::Status404(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListOrganizationsByUserError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })
@@ -22568,6 +24232,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateOrganizationError::Status404(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpdateOrganizationError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })
@@ -23126,6 +24800,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CreatePrivateLinkError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -23177,6 +24861,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: DeletePrivateLinkError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -23224,6 +24918,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: GetPrivateLinkError::Status404(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetPrivateLinkError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })
@@ -23282,6 +24986,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListPrivateLinksForWorkspaceError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -23298,7 +25012,7 @@ impl Client {
         body: &types::PrivateLinkListByStatusRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::PrivateLinkReadList>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ListPrivateLinksByStatusError>,
     > {
         const OP: &str = "listPrivateLinksByStatus";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -23313,7 +25027,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<ListPrivateLinksByStatusError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -23321,6 +25035,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListPrivateLinksByStatusError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -23380,6 +25104,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: UpdatePrivateLinkError::Status409,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpdatePrivateLinkError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -25263,7 +26997,7 @@ impl Client {
         body: ::std::option::Option<&types::WorkspaceIdRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::EnterpriseConnectorStubsReadList>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ListEnterpriseSourceStubsForWorkspaceError>,
     > {
         const OP: &str = "listEnterpriseSourceStubsForWorkspace";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -25283,7 +27017,9 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self
+            .execute::<ListEnterpriseSourceStubsForWorkspaceError>(request)
+            .await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -25291,6 +27027,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListEnterpriseSourceStubsForWorkspaceError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -25309,7 +27055,7 @@ impl Client {
         body: ::std::option::Option<&types::WorkspaceIdActorDefinitionRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::SourceDefinitionReadList>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ListSourceDefinitionsForWorkspaceError>,
     > {
         const OP: &str = "listSourceDefinitionsForWorkspace";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -25329,7 +27075,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<ListSourceDefinitionsForWorkspaceError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -25337,6 +27083,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListSourceDefinitionsForWorkspaceError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -25397,7 +27153,7 @@ impl Client {
         body: ::std::option::Option<&types::WorkspaceIdRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::PrivateSourceDefinitionReadList>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ListPrivateSourceDefinitionsError>,
     > {
         const OP: &str = "listPrivateSourceDefinitions";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -25415,7 +27171,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<ListPrivateSourceDefinitionsError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -25423,6 +27179,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListPrivateSourceDefinitionsError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -26795,6 +28561,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpgradeSourceVersionError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -26811,7 +28587,7 @@ impl Client {
         body: &types::SourceDiscoverSchemaWriteRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::DiscoverCatalogResult>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<WriteDiscoverCatalogResultError>,
     > {
         const OP: &str = "writeDiscoverCatalogResult";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -26828,7 +28604,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<WriteDiscoverCatalogResultError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -26836,6 +28612,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: WriteDiscoverCatalogResultError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -27355,7 +29141,7 @@ impl Client {
         body: ::std::option::Option<&types::StreamStatusCreateRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::StreamStatusRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CreateStreamStatusError>,
     > {
         const OP: &str = "createStreamStatus";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27373,7 +29159,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CreateStreamStatusError>(request).await?;
         let status = raw.status;
         match status {
             201u16 => {
@@ -27381,6 +29167,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CreateStreamStatusError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -27399,7 +29195,7 @@ impl Client {
         body: ::std::option::Option<&types::ConnectionIdRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::StreamStatusReadList>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetStreamStatusesByRunStateError>,
     > {
         const OP: &str = "getStreamStatusesByRunState";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27419,7 +29215,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetStreamStatusesByRunStateError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -27427,6 +29223,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetStreamStatusesByRunStateError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -27445,7 +29251,7 @@ impl Client {
         body: ::std::option::Option<&types::StreamStatusListRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::StreamStatusReadList>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetStreamStatusesError>,
     > {
         const OP: &str = "getStreamStatuses";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27463,7 +29269,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetStreamStatusesError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -27471,6 +29277,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetStreamStatusesError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -27489,7 +29305,7 @@ impl Client {
         body: ::std::option::Option<&types::StreamStatusUpdateRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::StreamStatusRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<UpdateStreamStatusError>,
     > {
         const OP: &str = "updateStreamStatus";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27507,7 +29323,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<UpdateStreamStatusError>(request).await?;
         let status = raw.status;
         match status {
             200u16 | 201u16 => {
@@ -27515,6 +29331,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpdateStreamStatusError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -27533,7 +29359,7 @@ impl Client {
         body: ::std::option::Option<&types::TagCreateRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::Tag>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CreateTagError>,
     > {
         const OP: &str = "createTag";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27551,7 +29377,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CreateTagError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -27559,6 +29385,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CreateTagError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -27577,7 +29411,7 @@ impl Client {
         body: ::std::option::Option<&types::TagDeleteRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::Tag>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<DeleteTagError>,
     > {
         const OP: &str = "deleteTag";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27595,7 +29429,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<DeleteTagError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -27603,6 +29437,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: DeleteTagError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -27621,7 +29463,7 @@ impl Client {
         body: ::std::option::Option<&types::TagListRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<::std::vec::Vec<types::Tag>>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ListTagsError>,
     > {
         const OP: &str = "listTags";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27639,7 +29481,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<ListTagsError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -27647,6 +29489,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListTagsError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -27665,7 +29515,7 @@ impl Client {
         body: ::std::option::Option<&types::TagUpdateRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::Tag>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<UpdateTagError>,
     > {
         const OP: &str = "updateTag";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27683,7 +29533,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<UpdateTagError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -27691,6 +29541,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpdateTagError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -27709,7 +29567,7 @@ impl Client {
         body: ::std::option::Option<&types::InviteCodeRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::UserInvitationRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<AcceptUserInvitationError>,
     > {
         const OP: &str = "acceptUserInvitation";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27727,7 +29585,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<AcceptUserInvitationError>(request).await?;
         let status = raw.status;
         match status {
             201u16 => {
@@ -27735,6 +29593,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: AcceptUserInvitationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -27794,6 +29662,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetUserInvitationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -27810,7 +29688,7 @@ impl Client {
         body: ::std::option::Option<&types::UserInvitationCancelRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::UserInvitationAdminRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CancelUserInvitationError>,
     > {
         const OP: &str = "cancelUserInvitation";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27828,7 +29706,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CancelUserInvitationError>(request).await?;
         let status = raw.status;
         match status {
             201u16 => {
@@ -27836,6 +29714,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CancelUserInvitationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -27854,7 +29742,7 @@ impl Client {
         body: ::std::option::Option<&types::UserInvitationCreateRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::UserInvitationCreateResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CreateUserInvitationError>,
     > {
         const OP: &str = "createUserInvitation";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27872,7 +29760,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CreateUserInvitationError>(request).await?;
         let status = raw.status;
         match status {
             201u16 => {
@@ -27880,6 +29768,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CreateUserInvitationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -27898,7 +29796,7 @@ impl Client {
         body: ::std::option::Option<&types::InviteCodeRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::UserInvitationRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<DeclineUserInvitationError>,
     > {
         const OP: &str = "declineUserInvitation";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27916,7 +29814,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<DeclineUserInvitationError>(request).await?;
         let status = raw.status;
         match status {
             201u16 => {
@@ -27924,6 +29822,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: DeclineUserInvitationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -27942,7 +29850,7 @@ impl Client {
         body: ::std::option::Option<&types::UserInvitationListRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<::std::vec::Vec<types::UserInvitationAdminRead>>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ListPendingInvitationsError>,
     > {
         const OP: &str = "listPendingInvitations";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27960,7 +29868,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<ListPendingInvitationsError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -27968,6 +29876,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListPendingInvitationsError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -28380,6 +30298,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: ListUsersInOrganizationError::Status404(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListUsersInOrganizationError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })
@@ -28949,7 +30877,7 @@ impl Client {
         body: &types::WebBackendValidateMappersRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::WebBackendValidateMappersResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<WebBackendValidateMappersError>,
     > {
         const OP: &str = "webBackendValidateMappers";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -28964,7 +30892,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<WebBackendValidateMappersError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -28972,6 +30900,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: WebBackendValidateMappersError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -29111,7 +31049,7 @@ impl Client {
         body: ::std::option::Option<&types::WriteWorkloadOutputRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<()>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<WriteWorkloadOutputError>,
     > {
         const OP: &str = "writeWorkloadOutput";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -29127,9 +31065,9 @@ impl Client {
                 ::std::option::Option::None => runtime::Body::None,
             },
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
-            accept: "*/*",
+            accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<WriteWorkloadOutputError>(request).await?;
         let status = raw.status;
         match status {
             204u16 => {
@@ -29137,6 +31075,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: (),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: WriteWorkloadOutputError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -29375,7 +31323,7 @@ impl Client {
         body: &types::WorkspaceGetDbtJobsRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::WorkspaceGetDbtJobsResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetAvailableDbtJobsForWorkspaceError>,
     > {
         const OP: &str = "getAvailableDbtJobsForWorkspace";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -29390,7 +31338,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetAvailableDbtJobsForWorkspaceError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -29398,6 +31346,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetAvailableDbtJobsForWorkspaceError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -29834,6 +31792,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListWorkspacesInOrganizationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -29888,6 +31856,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListWorkspacesByUserError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -29904,7 +31882,7 @@ impl Client {
         body: &types::ListResourcesForWorkspacesRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::WorkspaceReadList>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ListWorkspacesPaginatedError>,
     > {
         const OP: &str = "listWorkspacesPaginated";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -29919,7 +31897,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<ListWorkspacesPaginatedError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -29927,6 +31905,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListWorkspacesPaginatedError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -29978,6 +31966,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateWorkspaceFeedbackError::Status404(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpdateWorkspaceFeedbackError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })

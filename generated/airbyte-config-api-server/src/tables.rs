@@ -6570,28 +6570,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "discoveryUrl",
-                    ty: Ty::Checked(
-                        &Ty::String,
-                        &Check {
-                            minimum: None,
-                            exclusive_minimum: false,
-                            maximum: None,
-                            exclusive_maximum: false,
-                            multiple_of: None,
-                            min_length: None,
-                            max_length: None,
-                            pattern: None,
-                            format: Some(Format::Uri),
-                            min_items: None,
-                            max_items: None,
-                            unique_items: false,
-                            min_properties: None,
-                            max_properties: None,
-                            closed: false,
-                            values: &[],
-                            sample: Some("https://example.com"),
-                        },
-                    ),
+                    ty: Ty::String,
                     required: true,
                     nullable: false,
                 },
@@ -16055,28 +16034,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "redirectUrl",
-                    ty: Ty::Checked(
-                        &Ty::String,
-                        &Check {
-                            minimum: None,
-                            exclusive_minimum: false,
-                            maximum: None,
-                            exclusive_maximum: false,
-                            multiple_of: None,
-                            min_length: None,
-                            max_length: None,
-                            pattern: None,
-                            format: Some(Format::Uri),
-                            min_items: None,
-                            max_items: None,
-                            unique_items: false,
-                            min_properties: None,
-                            max_properties: None,
-                            closed: false,
-                            values: &[],
-                            sample: Some("https://example.com"),
-                        },
-                    ),
+                    ty: Ty::String,
                     required: false,
                     nullable: false,
                 },
@@ -26447,6 +26405,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(404u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::list_connections::call,
@@ -26617,6 +26586,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(404u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::patch_connection::call,
@@ -26664,6 +26644,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(404u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::list_connector_definitions::call,
@@ -26702,6 +26693,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(404u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -26983,6 +26985,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(404u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::list_destinations::call,
@@ -27080,6 +27093,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(404u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::public_get_destination::call,
@@ -27132,6 +27156,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(404u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -27218,6 +27253,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(404u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::patch_destination::call,
@@ -27283,6 +27329,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::generate_embedded_scoped_token::call,
@@ -27311,6 +27368,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(295)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -27411,6 +27479,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(404u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -27684,6 +27763,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(404u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -28117,6 +28207,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(403u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::list_jobs::call,
@@ -28264,6 +28365,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(302u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -28431,6 +28543,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(404u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -28646,6 +28769,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(403u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -28923,6 +29057,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(404u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::list_sources::call,
@@ -29056,6 +29201,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(404u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::public_get_source::call,
@@ -29108,6 +29264,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(404u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -29193,6 +29360,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(404u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -29291,6 +29469,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(404u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -29538,6 +29727,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(404u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::public_list_users_within_an_organization::call,
@@ -29642,6 +29842,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(404u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -29889,6 +30100,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::public_create_declarative_source_definition::call,
@@ -29992,6 +30214,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(404u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -30120,6 +30353,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::public_create_destination_definition::call,
@@ -30223,6 +30467,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(404u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -30351,6 +30606,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::public_create_source_definition::call,
@@ -30454,6 +30720,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(404u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -30635,6 +30912,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_actor_definition_version_default::call,
@@ -30674,6 +30962,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -30721,6 +31020,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_actor_definition_version_for_source_id::call,
@@ -30760,6 +31070,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -30900,6 +31221,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -31167,6 +31499,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::create_new_attempt_number::call,
@@ -31191,6 +31534,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(204u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -31231,6 +31585,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -31278,6 +31643,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_attempt_for_job::call,
@@ -31306,6 +31682,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(360)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -31342,6 +31729,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::save_stream_metadata::call,
@@ -31370,6 +31768,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(360)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -31464,6 +31873,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(200u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::backfill_usage::call,
@@ -31496,6 +31916,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::cancel_subscription::call,
@@ -31524,6 +31955,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(197)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -31608,6 +32050,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::list_past_invoices::call,
@@ -31636,6 +32089,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(485)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -31672,6 +32136,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_subscription_info::call,
@@ -31704,6 +32179,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_organization_trial_status::call,
@@ -31728,6 +32214,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(204u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -31815,6 +32312,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::cancel_command::call,
@@ -31843,6 +32351,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(844)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -31879,6 +32398,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_check_command_output::call,
@@ -31907,6 +32437,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(849)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -31943,6 +32484,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_replicate_command_output::call,
@@ -31971,6 +32523,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(854)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -32007,6 +32570,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::run_check_command::call,
@@ -32035,6 +32609,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(859)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -32071,6 +32656,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::run_replicate_command::call,
@@ -32103,6 +32699,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::run_spec_command::call,
@@ -32131,6 +32738,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(865)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -32221,6 +32839,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -33927,6 +34556,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_connector_builder_capabilities::call,
@@ -34121,6 +34761,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::create_connector_builder_project::call,
@@ -34145,6 +34796,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(204u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -34174,6 +34836,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(142)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -34275,6 +34948,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_declarative_manifest_base_image::call,
@@ -34303,6 +34987,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(59)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -34393,6 +35088,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_connector_builder_project::call,
@@ -34421,6 +35127,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(144)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -34457,6 +35174,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::publish_connector_builder_project::call,
@@ -34485,6 +35213,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(146)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -34568,6 +35307,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(204u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::update_connector_builder_project::call,
@@ -34596,6 +35346,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(148)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -35980,6 +36741,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::update_declarative_manifest_version::call,
@@ -36481,6 +37253,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::list_enterprise_destination_stubs_for_workspace::call,
@@ -36509,6 +37292,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(261)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -36563,6 +37357,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(507)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -37456,6 +38261,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::upgrade_destination_version::call,
@@ -37484,6 +38300,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(283)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -37725,6 +38552,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(395)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -38825,6 +39663,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(401u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::setup_instance_configuration::call,
@@ -38911,6 +39760,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::cancel_queued_job::call,
@@ -38939,6 +39799,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(67)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -39022,6 +39893,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(204u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::delete_stream_reset_records_for_job::call,
@@ -39054,6 +39936,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::did_previous_job_succeed::call,
@@ -39082,6 +39975,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(360)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -39165,6 +40069,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(204u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::fail_non_terminal_jobs::call,
@@ -39193,6 +40108,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(360)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -39279,6 +40205,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(871)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -39376,6 +40313,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -39628,6 +40576,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::job_failure::call,
@@ -39656,6 +40615,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(360)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -39793,6 +40763,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(204u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::persist_job_cancellation::call,
@@ -39825,6 +40806,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::report_job_start::call,
@@ -39849,6 +40841,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(204u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -39893,6 +40896,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get::call,
@@ -39921,6 +40935,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(360)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -40375,6 +41400,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(404u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::update_organization_payment_config::call,
@@ -40402,6 +41438,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(468)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -40437,6 +41484,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(409u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -40481,6 +41539,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::set_organization_agentic_status::call,
@@ -40509,6 +41578,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(470)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -40545,6 +41625,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -40592,6 +41683,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_organization::call,
@@ -40631,6 +41733,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -40732,6 +41845,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_organization_usage::call,
@@ -40771,6 +41895,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -40868,6 +42003,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -41337,6 +42483,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::create_private_link::call,
@@ -41369,6 +42526,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -41416,6 +42584,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_private_link::call,
@@ -41459,6 +42638,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::list_private_links_for_workspace::call,
@@ -41487,6 +42677,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(514)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -41537,6 +42738,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(409u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -43077,6 +44289,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::list_enterprise_source_stubs_for_workspace::call,
@@ -43105,6 +44328,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(604)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -43159,6 +44393,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(520)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -44330,6 +45575,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::upgrade_source_version::call,
@@ -44358,6 +45614,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(283)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -44794,6 +46061,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::create_stream_status::call,
@@ -44826,6 +46104,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_stream_statuses_by_run_state::call,
@@ -44854,6 +46143,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(653)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -44901,6 +46201,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::update_stream_status::call,
@@ -44929,6 +46240,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(665)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -44965,6 +46287,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::delete_tag::call,
@@ -44993,6 +46326,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Array(&Ty::Named(665))),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -45029,6 +46373,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::update_tag::call,
@@ -45057,6 +46412,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(695)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -45103,6 +46469,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_user_invitation::call,
@@ -45131,6 +46508,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(690)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -45167,6 +46555,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::create_user_invitation::call,
@@ -45199,6 +46598,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::decline_user_invitation::call,
@@ -45227,6 +46637,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Array(&Ty::Named(690))),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -45587,6 +47008,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -46049,6 +47481,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::web_backend_validate_mappers::call,
@@ -46181,6 +47624,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(204u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -46397,6 +47851,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(738)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -46768,6 +48233,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::list_workspaces_in_organization::call,
@@ -46811,6 +48287,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::list_workspaces_by_user::call,
@@ -46839,6 +48326,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(748)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -46875,6 +48373,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
