@@ -217,7 +217,7 @@ async fn the_caller_chooses_json_or_form_for_the_token_request() {
     let body = api::types::ApplicationTokenRequestWithGrant {
         client_id: "id".into(),
         client_secret: "s3cret".into(),
-        grant_type: None,
+        grant_type: api::types::ApplicationTokenRequestWithGrantGrantType::ClientCredentials,
     };
     server.push(reply(200, json!({"access_token": "a", "token_type": "Bearer", "expires_in": 3})));
     client.create_access_token(&body).await.unwrap();
@@ -227,10 +227,10 @@ async fn the_caller_chooses_json_or_form_for_the_token_request() {
     assert_eq!(seen[0].headers["content-type"], "application/json");
     assert_eq!(
         serde_json::from_slice::<Value>(&seen[0].body).unwrap(),
-        json!({"client_id": "id", "client_secret": "s3cret"})
+        json!({"client_id": "id", "client_secret": "s3cret", "grant_type": "client_credentials"})
     );
     assert_eq!(seen[1].headers["content-type"], "application/x-www-form-urlencoded");
-    assert_eq!(std::str::from_utf8(&seen[1].body).unwrap(), "client_id=id&client_secret=s3cret");
+    assert_eq!(std::str::from_utf8(&seen[1].body).unwrap(), "client_id=id&client_secret=s3cret&grant_type=client_credentials");
     // `security: []`: no credentials on the token exchange itself.
     assert!(seen.iter().all(|s| !s.headers.contains_key("authorization")));
 }

@@ -10,6 +10,7 @@ mod effective;
 mod examples;
 mod fixtures;
 mod server;
+mod server_conformance;
 mod server_fixtures;
 mod server_spec;
 mod snapshots_fixtures;
