@@ -20,6 +20,7 @@
 # should be deleted).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ROOT=$(pwd)
 
 VERSION=4.32.5
 N=${SCHEMATHESIS_N:-10}
@@ -86,16 +87,17 @@ run() {
   echo "== $name: schemathesis $VERSION, -n $N, against $url =="
   local out="$DIR/$name.txt" start_s=$SECONDS status=0
   # Failures no server can avoid, each with its reason (see README); any other failure fails the run.
-  local baseline="scripts/schemathesis/$name.baseline.json"
+  local baseline="$ROOT/scripts/schemathesis/$name.baseline.json"
   [ -f "$baseline" ] && set -- "$@" --baseline "$baseline"
-  timeout --signal=INT --kill-after=30 "$LIMIT" "$ST" run "$spec" \
+  # Run inside $DIR: schemathesis keeps its cache in the working directory.
+  (cd "$DIR" && timeout --signal=INT --kill-after=30 "$LIMIT" "$ROOT/$ST" run "$ROOT/$spec" \
     --url "$url" \
     --mode all -n "$N" --phases examples,coverage,fuzzing --seed 1 \
     --checks "$CHECKS" \
     --header "Authorization: Bearer conformance" \
     --request-timeout 10 \
-    --report junit --report-junit-path "$DIR/$name.junit.xml" \
-    "$@" >"$out" 2>&1 || status=$?
+    --report junit --report-junit-path "$ROOT/$DIR/$name.junit.xml" \
+    "$@") >"$out" 2>&1 || status=$?
   grep -E "generated|passed|failures? in|Failures:|❌|Timed out" "$out" | grep -v "^ *✅" | tail -n 12 || true
   echo "($name took $((SECONDS - start_s)) s; full output in $out)"
   if [ "$status" -ne 0 ]; then

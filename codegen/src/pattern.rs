@@ -30,38 +30,29 @@ impl Translated {
 
 /// Translate an ECMA-262 pattern; `Err` says why `regex` cannot express it.
 pub fn translate(ecma: &str) -> Result<Translated, String> {
-    let mut rest = ecma;
     let mut forbid = Vec::new();
     let mut require = Vec::new();
-    if let Some(after) = rest.strip_prefix('^') {
-        rest = after;
-        loop {
-            let negative = if rest.starts_with("(?!") {
-                true
-            } else if rest.starts_with("(?=") {
-                false
-            } else {
-                break;
-            };
+    let mut regex = None;
+    if let Some(mut rest) = ecma.strip_prefix('^') {
+        while rest.starts_with("(?!") || rest.starts_with("(?=") {
             let end = group_end(rest).ok_or_else(|| "unbalanced parentheses".to_string())?;
-            let inner = rewrite(&rest[3..end])?;
-            let anchored = format!("^(?:{inner})");
-            if negative {
+            let anchored = format!("^(?:{})", rewrite(&rest[3..end])?);
+            if rest.starts_with("(?!") {
                 forbid.push(anchored);
             } else {
                 require.push(anchored);
             }
             rest = &rest[end + 1..];
         }
-        rest = if forbid.is_empty() && require.is_empty() { ecma } else { rest };
         if !forbid.is_empty() || !require.is_empty() {
-            let body = rewrite(rest)?;
-            let out = Translated { regex: format!("^{body}"), forbid, require };
-            check(&out)?;
-            return Ok(out);
+            regex = Some(format!("^{}", rewrite(rest)?));
         }
     }
-    let out = Translated { regex: rewrite(rest)?, forbid, require };
+    let regex = match regex {
+        Some(r) => r,
+        None => rewrite(ecma)?,
+    };
+    let out = Translated { regex, forbid, require };
     check(&out)?;
     Ok(out)
 }
@@ -206,8 +197,9 @@ fn emit(hir: &Hir, extra: usize, pick: usize, out: &mut String, depth: usize) ->
         HirKind::Class(Class::Unicode(cls)) => {
             let ranges = cls.ranges();
             let preferred = ['a', 'b', 'c', 'x', '0', '1', 'A', 'B', '_', '-', '.'];
-            let mut candidates = preferred.iter().filter(|c| ranges.iter().any(|r| r.start() <= **c && **c <= r.end()));
-            match candidates.nth(pick).or_else(|| preferred.iter().find(|c| ranges.iter().any(|r| r.start() <= **c && **c <= r.end()))) {
+            let allowed: Vec<char> =
+                preferred.iter().copied().filter(|c| ranges.iter().any(|r| r.start() <= *c && *c <= r.end())).collect();
+            match allowed.get(pick).or(allowed.first()) {
                 Some(c) => out.push(*c),
                 None => match ranges.iter().map(|r| r.start()).find(|c| !c.is_control()) {
                     Some(c) => out.push(c),
@@ -224,7 +216,7 @@ fn emit(hir: &Hir, extra: usize, pick: usize, out: &mut String, depth: usize) ->
             _ => false,
         },
         HirKind::Repetition(rep) => {
-            let max = rep.max.map_or(u32::MAX, |m| m) as usize;
+            let max = rep.max.unwrap_or(u32::MAX) as usize;
             let n = (rep.min as usize).saturating_add(extra).min(max).max(rep.min as usize);
             (0..n.min(512)).all(|_| emit(&rep.sub, extra, pick, out, depth + 1))
         }

@@ -230,7 +230,10 @@ async fn the_caller_chooses_json_or_form_for_the_token_request() {
         json!({"client_id": "id", "client_secret": "s3cret", "grant_type": "client_credentials"})
     );
     assert_eq!(seen[1].headers["content-type"], "application/x-www-form-urlencoded");
-    assert_eq!(std::str::from_utf8(&seen[1].body).unwrap(), "client_id=id&client_secret=s3cret&grant_type=client_credentials");
+    assert_eq!(
+        std::str::from_utf8(&seen[1].body).unwrap(),
+        "client_id=id&client_secret=s3cret&grant_type=client_credentials"
+    );
     // `security: []`: no credentials on the token exchange itself.
     assert!(seen.iter().all(|s| !s.headers.contains_key("authorization")));
 }

@@ -40,7 +40,11 @@ async fn check(base: &str, cases: Vec<Case>, documented: impl Fn(&str, &str, u16
 }
 
 /// The operation `method path` of a spec (the mock's base path stripped), by its route template.
-fn operation_id(ops: impl Iterator<Item = (&'static str, &'static str, &'static str)>, method: &str, path: &str) -> &'static str {
+fn operation_id(
+    ops: impl Iterator<Item = (&'static str, &'static str, &'static str)>,
+    method: &str,
+    path: &str,
+) -> &'static str {
     let path = path.split('?').next().unwrap();
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     let mut found = None;
@@ -117,7 +121,13 @@ async fn the_config_api_mock_enforces_constraints_with_documented_statuses() {
         // Patterns (one with leading negative lookaheads) and lengths.
         ("POST", "/v1/private_link/create".into(), Some(link("ok-name", "my.bucket", "us-east-1")), 200, ""),
         ("POST", "/v1/private_link/create".into(), Some(link("Bad_Name", "my.bucket", "us-east-1")), 422, "/name"),
-        ("POST", "/v1/private_link/create".into(), Some(link(&"a".repeat(64), "my.bucket", "us-east-1")), 422, "too long"),
+        (
+            "POST",
+            "/v1/private_link/create".into(),
+            Some(link(&"a".repeat(64), "my.bucket", "us-east-1")),
+            422,
+            "too long",
+        ),
         ("POST", "/v1/private_link/create".into(), Some(link("ok", "my..bucket", "us-east-1")), 422, "/bucket"),
         ("POST", "/v1/private_link/create".into(), Some(link("ok", "10.0.0.1", "us-east-1")), 422, "/bucket"),
         ("POST", "/v1/private_link/create".into(), Some(link("ok", "my.bucket", "east")), 422, "/region"),

@@ -73,16 +73,16 @@ impl<'a> Sampler<'a> {
                     Value::from(x as i64)
                 }
             }
-            Ty::Float(_) => {
-                serde_json::Number::from_f64(number_in(c, false, (n % 100) as f64 + 0.5)).map_or(Value::Null, Value::Number)
-            }
+            Ty::Float(_) => serde_json::Number::from_f64(number_in(c, false, (n % 100) as f64 + 0.5))
+                .map_or(Value::Null, Value::Number),
             Ty::String | Ty::Binary | Ty::Base64 => match &c.sample {
                 Some(s) => Value::String(s.clone()),
                 None => self.plain(ty, depth),
             },
             Ty::Array(inner) => {
                 let base = usize::from(depth < CONTAINER_DEPTH);
-                let len = (c.min_items.unwrap_or(0) as usize).max(base).min(c.max_items.map_or(usize::MAX, |m| m as usize));
+                let len =
+                    (c.min_items.unwrap_or(0) as usize).max(base).min(c.max_items.map_or(usize::MAX, |m| m as usize));
                 let items = c.items.as_deref().unwrap_or(&no);
                 Value::Array((0..len.min(16)).map(|_| self.at_with(inner, items, depth + 1)).collect())
             }
@@ -172,7 +172,11 @@ impl<'a> Sampler<'a> {
                     while s.fields.iter().any(|f| f.wire == key) {
                         key.push('_');
                     }
-                    let value = self.at_with(extra, def.constraints.additional.as_deref().unwrap_or(&Constraints::default()), depth + 1);
+                    let value = self.at_with(
+                        extra,
+                        def.constraints.additional.as_deref().unwrap_or(&Constraints::default()),
+                        depth + 1,
+                    );
                     map.insert(key, value);
                 }
                 Value::Object(map)

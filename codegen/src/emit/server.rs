@@ -911,15 +911,21 @@ fn lib_rs(api: &Api, names: &CrateNames) -> TokenStream {
          \x20 parameters and body, decoded) and `Response` (one variant per documented status,\n\
          \x20 plus `Raw` for anything else).\n\
          - Before the implementation runs, malformed requests are answered with a JSON error\n\
-         \x20 naming the field: `400` (bad JSON, bad or missing parameter), `415` (content type),\n\
-         \x20 `422` (body does not match its schema: missing field, wrong type, value not in an\n\
-         \x20 enum, malformed UUID or date), `413` (body over [`Config::body_limit`]), `401`\n\
-         \x20 (no credential for an operation that requires one). When the operation documents\n\
-         \x20 a body for that status, the error has that shape.\n\
+         \x20 naming the field. Every keyword of the spec is checked (types, `required`, enums,\n\
+         \x20 bounds, lengths, patterns, formats, item counts, closed objects). A request that\n\
+         \x20 fails validation gets a status the operation documents: `400` for parameters and\n\
+         \x20 malformed JSON, `422` for a body that does not match its schema, each replaced by\n\
+         \x20 the other when only that one is documented (or by `404` for a malformed path\n\
+         \x20 parameter). Also `415` (content type), `413` (body over [`Config::body_limit`]),\n\
+         \x20 `401` (no credential for an operation that requires one). When the operation\n\
+         \x20 documents a body for that status, the error has that shape.\n\
          - Credentials (basic, bearer, API keys) are parsed into [`RequestContext::credentials`];\n\
          \x20 checking them is up to the implementation or a tower middleware.\n\
          - [`mock`] answers every operation with a valid response (`cargo run -p {} --example {} -- --port 8080`).",
-        api.version, api.source.file, names.server, mock_example_name(names)
+        api.version,
+        api.source.file,
+        names.server,
+        mock_example_name(names)
     );
     let doc = inner_doc_lines(&doc);
     quote! {

@@ -480,8 +480,8 @@ impl<'a> Builder<'a> {
         }
         let has_object_shape = v.has_properties() || v.typ == Some("object");
         c.closed = has_object_shape && matches!(v.additional, Some(AdditionalProperties::Any(false)));
-        let string_enum = v.enumeration.iter().all(|e| e.is_string() || e.is_null())
-            && v.enumeration.iter().any(Value::is_string);
+        let string_enum =
+            v.enumeration.iter().all(|e| e.is_string() || e.is_null()) && v.enumeration.iter().any(Value::is_string);
         if !string_enum {
             c.values = v.enumeration.iter().filter(|e| !e.is_null()).cloned().collect();
         }
