@@ -215,7 +215,9 @@ async fn every_validation_keyword_is_enforced_and_samples_respect_them() {
     use generated::constraints as fx;
     let base = serve(fx::mock::router()).await;
     let http = reqwest::Client::new();
-    let cases: &[(&str, &str, Option<&str>, Option<(&str, &str)>, u16)] = &[
+    // (method, path, JSON body, header, status)
+    type Case<'a> = (&'a str, &'a str, Option<&'a str>, Option<(&'a str, &'a str)>, u16);
+    let cases: &[Case] = &[
         ("GET", "/base/v2/items/1", None, None, 200),
         ("GET", "/items/1", None, None, 200),
         ("GET", "/base/items/1", None, None, 404),
