@@ -185,7 +185,7 @@ impl<'a> Sampler<'a> {
                 if u.variants.is_empty() {
                     return Value::Object(Map::new());
                 }
-                let v = &u.variants[(n as usize) % u.variants.len()];
+                let v = &u.variants[pick(n, u.variants.len(), depth)];
                 let mut value = self.at(&v.ty, depth + 1);
                 if let (Value::Object(map), Some(tag)) = (&mut value, v.tags.first()) {
                     map.insert(u.property.clone(), Value::String(tag.clone()));
@@ -195,11 +195,22 @@ impl<'a> Sampler<'a> {
             TypeKind::Untagged(u) => match u.variants.len() {
                 0 => Value::Null,
                 len => {
-                    let v = &u.variants[(n as usize) % len];
+                    let v = &u.variants[pick(n, len, depth)];
                     self.at_with(&v.ty, &v.constraints, depth + 1)
                 }
             },
         }
+    }
+}
+
+/// Which union variant a sample takes: rotating, so a spec covers them all; deep
+/// down always the first, so a recursive union whose containers need items
+/// (`minItems`) ends in the (usually non-recursive) first variant.
+fn pick(n: u64, len: usize, depth: usize) -> usize {
+    if depth >= CONTAINER_DEPTH {
+        0
+    } else {
+        (n as usize) % len
     }
 }
 
