@@ -11,6 +11,7 @@ pub mod ir;
 pub mod load;
 pub mod manifest;
 pub mod naming;
+pub mod pattern;
 pub mod surface;
 
 /// Method names the generated client uses for itself; operations get numbered

@@ -21,6 +21,7 @@ mod fixtures;
 mod generality;
 mod prism;
 mod server;
+mod server_conformance;
 mod server_fixtures;
 mod server_spec;
 mod snapshots_fixtures;

@@ -41,10 +41,66 @@ impl<'a> Sampler<'a> {
         self.at(ty, 0)
     }
 
+    /// A full sample of a use site: `ty` within its `constraints` (bounds,
+    /// lengths, pattern, format, item counts, enum values).
+    pub fn value_with(&mut self, ty: &Ty, constraints: &Constraints) -> Value {
+        self.at_with(ty, constraints, 0)
+    }
+
     fn at(&mut self, ty: &Ty, depth: usize) -> Value {
+        self.at_with(ty, &Constraints::default(), depth)
+    }
+
+    fn at_with(&mut self, ty: &Ty, c: &Constraints, depth: usize) -> Value {
         if depth > MAX_DEPTH {
             return Value::Null;
         }
+        if c.is_empty() {
+            return self.plain(ty, depth);
+        }
+        let n = self.next();
+        if !c.values.is_empty() {
+            return c.values[(n as usize) % c.values.len()].clone();
+        }
+        let no = Constraints::default();
+        match ty {
+            Ty::Option(inner) => self.at_with(inner, c, depth + 1),
+            Ty::Int(_) => {
+                let x = number_in(c, true, (n % 100 + 1) as f64);
+                if x >= 0.0 {
+                    Value::from(x as u64)
+                } else {
+                    Value::from(x as i64)
+                }
+            }
+            Ty::Float(_) => serde_json::Number::from_f64(number_in(c, false, (n % 100) as f64 + 0.5))
+                .map_or(Value::Null, Value::Number),
+            Ty::String | Ty::Binary | Ty::Base64 => match &c.sample {
+                Some(s) => Value::String(s.clone()),
+                None => self.plain(ty, depth),
+            },
+            Ty::Array(inner) => {
+                let base = usize::from(depth < CONTAINER_DEPTH);
+                let len =
+                    (c.min_items.unwrap_or(0) as usize).max(base).min(c.max_items.map_or(usize::MAX, |m| m as usize));
+                let items = c.items.as_deref().unwrap_or(&no);
+                Value::Array((0..len.min(16)).map(|_| self.at_with(inner, items, depth + 1)).collect())
+            }
+            Ty::Map(inner) => {
+                let values = c.additional.as_deref().unwrap_or(&no);
+                let want = (c.min_properties.unwrap_or(0) as usize).max(usize::from(depth < CONTAINER_DEPTH));
+                let want = want.min(c.max_properties.map_or(usize::MAX, |m| m as usize)).min(16);
+                let mut m = Map::new();
+                for i in 0..want {
+                    m.insert(format!("key{n}_{i}"), self.at_with(inner, values, depth + 1));
+                }
+                Value::Object(m)
+            }
+            _ => self.plain(ty, depth),
+        }
+    }
+
+    fn plain(&mut self, ty: &Ty, depth: usize) -> Value {
         let n = self.next();
         match ty {
             Ty::Any => Value::String(format!("any-{n}")),
@@ -84,7 +140,7 @@ impl<'a> Sampler<'a> {
         let api = self.api;
         let Some(def) = api.types.get(id.index()) else { return Value::Null };
         match &def.kind {
-            TypeKind::Alias(inner) => self.at(inner, depth + 1),
+            TypeKind::Alias(inner) => self.at_with(inner, &def.constraints, depth + 1),
             TypeKind::Enum(e) => match e.variants.len() {
                 0 => Value::String(format!("value{n}")),
                 len => Value::String(e.variants[(n as usize) % len].wire.clone()),
@@ -102,15 +158,25 @@ impl<'a> Sampler<'a> {
                         continue;
                     }
                     let k = self.next();
-                    let value = if f.nullable && k % 3 == 1 { Value::Null } else { self.at(&f.ty, depth + 1) };
+                    let value = if f.nullable && k % 3 == 1 {
+                        Value::Null
+                    } else {
+                        self.at_with(&f.ty, &f.constraints, depth + 1)
+                    };
                     map.insert(f.wire.clone(), value);
                 }
-                if let (Some(extra), true, true) = (&s.additional, s.flattened.is_empty(), full) {
+                if let (Some(extra), true, true, false) =
+                    (&s.additional, s.flattened.is_empty(), full, def.constraints.max_properties.is_some())
+                {
                     let mut key = format!("extra{n}");
                     while s.fields.iter().any(|f| f.wire == key) {
                         key.push('_');
                     }
-                    let value = self.at(extra, depth + 1);
+                    let value = self.at_with(
+                        extra,
+                        def.constraints.additional.as_deref().unwrap_or(&Constraints::default()),
+                        depth + 1,
+                    );
                     map.insert(key, value);
                 }
                 Value::Object(map)
@@ -119,7 +185,7 @@ impl<'a> Sampler<'a> {
                 if u.variants.is_empty() {
                     return Value::Object(Map::new());
                 }
-                let v = &u.variants[(n as usize) % u.variants.len()];
+                let v = &u.variants[pick(n, u.variants.len(), depth)];
                 let mut value = self.at(&v.ty, depth + 1);
                 if let (Value::Object(map), Some(tag)) = (&mut value, v.tags.first()) {
                     map.insert(u.property.clone(), Value::String(tag.clone()));
@@ -129,12 +195,52 @@ impl<'a> Sampler<'a> {
             TypeKind::Untagged(u) => match u.variants.len() {
                 0 => Value::Null,
                 len => {
-                    let v = &u.variants[(n as usize) % len];
-                    self.at(&v.ty, depth + 1)
+                    let v = &u.variants[pick(n, len, depth)];
+                    self.at_with(&v.ty, &v.constraints, depth + 1)
                 }
             },
         }
     }
+}
+
+/// Which union variant a sample takes: rotating, so a spec covers them all; deep
+/// down always the first, so a recursive union whose containers need items
+/// (`minItems`) ends in the (usually non-recursive) first variant.
+fn pick(n: u64, len: usize, depth: usize) -> usize {
+    if depth >= CONTAINER_DEPTH {
+        0
+    } else {
+        (n as usize) % len
+    }
+}
+
+/// A number of the kind asked inside the bounds of `c`, near `preferred`.
+fn number_in(c: &Constraints, integer: bool, preferred: f64) -> f64 {
+    let nudge = |m: f64| (m.abs() * 1e-9).max(1e-6);
+    let lo = c.minimum.map(|m| match (c.exclusive_minimum, integer) {
+        (true, true) => m.floor() + 1.0,
+        (false, true) => m.ceil(),
+        (true, false) => m + nudge(m),
+        (false, false) => m,
+    });
+    let hi = c.maximum.map(|m| match (c.exclusive_maximum, integer) {
+        (true, true) => m.ceil() - 1.0,
+        (false, true) => m.floor(),
+        (true, false) => m - nudge(m),
+        (false, false) => m,
+    });
+    let mut x = preferred;
+    if let Some(lo) = lo.filter(|lo| x < *lo) {
+        x = lo;
+    }
+    if let Some(hi) = hi.filter(|hi| x > *hi) {
+        x = hi;
+    }
+    if let Some(m) = c.multiple_of {
+        let up = (x / m).ceil() * m;
+        x = if hi.is_none_or(|hi| up <= hi) { up } else { (x / m).floor() * m };
+    }
+    x
 }
 
 /// How a sample body travels (the harness encodes requests by this tag).
@@ -168,7 +274,7 @@ pub fn concrete_status(op: &Operation, status: &Status) -> u16 {
 fn media_sample(sampler: &mut Sampler, m: &MediaBody, text: &str) -> String {
     match encoding_tag(&m.media_type) {
         "json" | "form" => match &m.ty {
-            Some(t) => sampler.value(t).to_string(),
+            Some(t) => sampler.value_with(t, &m.constraints).to_string(),
             None => serde_json::json!({ "free": "form" }).to_string(),
         },
         _ => text.to_string(),
@@ -205,7 +311,7 @@ pub fn contract_test(api: &Api, server_crate: &str, client_crate: &str) -> Resul
         let mut params = Vec::new();
         let mut inits = Vec::new();
         for (j, (p, name)) in op.parameters.iter().zip(&param_names).enumerate() {
-            let json = sampler.value(&p.ty).to_string();
+            let json = sampler.value_with(&p.ty, &p.constraints).to_string();
             let wire = &p.wire;
             let loc = p.location.as_str();
             let explode = p.explode;

@@ -99,36 +99,169 @@ fn ty_desc(ty: &Ty) -> TokenStream {
     }
 }
 
-fn opt_ty_desc(ty: Option<&Ty>) -> TokenStream {
-    match ty {
-        Some(t) => {
-            let d = ty_desc(t);
-            quote!(Some(#d))
+/// The spec's patterns, in first-use order (the crate's `PATTERNS` table).
+#[derive(Default)]
+struct Checks {
+    patterns: Vec<(String, crate::pattern::Translated)>,
+}
+
+fn opt_usize(n: Option<u64>) -> TokenStream {
+    match n {
+        Some(n) => {
+            let n = Literal::u64_unsuffixed(n);
+            quote!(Some(#n))
         }
         None => quote!(None),
     }
 }
 
-fn type_table(api: &Api) -> TokenStream {
+fn opt_f64(n: Option<f64>) -> TokenStream {
+    match n.filter(|n| n.is_finite()) {
+        Some(n) => {
+            let n = Literal::f64_unsuffixed(n);
+            quote!(Some(#n))
+        }
+        None => quote!(None),
+    }
+}
+
+impl Checks {
+    fn pattern_index(&mut self, source: &str) -> Option<usize> {
+        if let Some(i) = self.patterns.iter().position(|(s, _)| s == source) {
+            return Some(i);
+        }
+        // The builder kept only patterns that translate.
+        let t = crate::pattern::translate(source).ok()?;
+        self.patterns.push((source.to_owned(), t));
+        Some(self.patterns.len() - 1)
+    }
+
+    /// `&Check { … }` for the keywords of `c` at this level.
+    fn check(&mut self, c: &Constraints) -> TokenStream {
+        let minimum = opt_f64(c.minimum);
+        let maximum = opt_f64(c.maximum);
+        let multiple_of = opt_f64(c.multiple_of);
+        let (exclusive_minimum, exclusive_maximum) = (c.exclusive_minimum, c.exclusive_maximum);
+        let min_length = opt_usize(c.min_length);
+        let max_length = opt_usize(c.max_length);
+        let pattern = match c.pattern.as_deref().and_then(|p| self.pattern_index(p)) {
+            Some(i) => {
+                let i = Literal::usize_unsuffixed(i);
+                quote!(Some(#i))
+            }
+            None => quote!(None),
+        };
+        let format = match c.format {
+            Some(StringFormat::Email) => quote!(Some(Format::Email)),
+            Some(StringFormat::Uri) => quote!(Some(Format::Uri)),
+            Some(StringFormat::Hostname) => quote!(Some(Format::Hostname)),
+            Some(StringFormat::Ipv4) => quote!(Some(Format::Ipv4)),
+            Some(StringFormat::Ipv6) => quote!(Some(Format::Ipv6)),
+            None => quote!(None),
+        };
+        let min_items = opt_usize(c.min_items);
+        let max_items = opt_usize(c.max_items);
+        let unique_items = c.unique_items;
+        let min_properties = opt_usize(c.min_properties);
+        let max_properties = opt_usize(c.max_properties);
+        let closed = c.closed;
+        let values = c.values.iter().map(|v| v.to_string());
+        let sample = match &c.sample {
+            Some(s) => quote!(Some(#s)),
+            None => quote!(None),
+        };
+        quote!(&Check {
+            minimum: #minimum, exclusive_minimum: #exclusive_minimum, maximum: #maximum,
+            exclusive_maximum: #exclusive_maximum, multiple_of: #multiple_of,
+            min_length: #min_length, max_length: #max_length, pattern: #pattern, format: #format,
+            min_items: #min_items, max_items: #max_items, unique_items: #unique_items,
+            min_properties: #min_properties, max_properties: #max_properties, closed: #closed,
+            values: &[#(#values),*], sample: #sample,
+        })
+    }
+
+    /// The descriptor of a use site with its constraints (`Ty::Checked` where it has any).
+    fn ty(&mut self, ty: &Ty, c: &Constraints) -> TokenStream {
+        if c.is_empty() {
+            return ty_desc(ty);
+        }
+        let base = match ty {
+            Ty::Option(inner) => {
+                let d = self.ty(inner, c);
+                return quote!(Ty::Nullable(&#d));
+            }
+            Ty::Array(inner) => {
+                let d = match &c.items {
+                    Some(ic) => self.ty(inner, ic),
+                    None => ty_desc(inner),
+                };
+                quote!(Ty::Array(&#d))
+            }
+            Ty::Map(inner) => {
+                let d = match &c.additional {
+                    Some(ac) => self.ty(inner, ac),
+                    None => ty_desc(inner),
+                };
+                quote!(Ty::Map(&#d))
+            }
+            other => ty_desc(other),
+        };
+        if c.is_empty_here() {
+            base
+        } else {
+            let check = self.check(c);
+            quote!(Ty::Checked(&#base, #check))
+        }
+    }
+
+    fn opt_ty(&mut self, ty: Option<&Ty>, c: &Constraints) -> TokenStream {
+        match ty {
+            Some(t) => {
+                let d = self.ty(t, c);
+                quote!(Some(#d))
+            }
+            None => quote!(None),
+        }
+    }
+}
+
+fn pattern_table(checks: &Checks) -> TokenStream {
+    let entries = checks.patterns.iter().map(|(source, t)| {
+        let regex = &t.regex;
+        let forbid = &t.forbid;
+        let require = &t.require;
+        quote!(Pattern::new(#source, #regex, &[#(#forbid),*], &[#(#require),*]))
+    });
+    let n = Literal::usize_unsuffixed(checks.patterns.len());
+    quote! {
+        /// The spec's `pattern`s in `regex` syntax, compiled on first use; indexed by `Check::pattern`.
+        pub(crate) static PATTERNS: [Pattern; #n] = [#(#entries),*];
+    }
+}
+
+fn type_table(api: &Api, checks: &mut Checks) -> TokenStream {
     let entries = api.types.iter().map(|t| {
         let name = &t.name;
+        let mut own = t.constraints.clone();
         let kind = match &t.kind {
             TypeKind::Struct(s) => {
                 let fields = s.fields.iter().map(|f| {
                     let wire = &f.wire;
-                    let ty = ty_desc(&f.ty);
+                    let ty = checks.ty(&f.ty, &f.constraints);
                     let required = f.required;
                     let nullable = f.nullable;
                     quote!(Field { wire: #wire, ty: #ty, required: #required, nullable: #nullable })
                 });
+                let fields: Vec<TokenStream> = fields.collect();
                 let flattened = s.flattened.iter().map(|f| ty_desc(&f.ty));
                 let additional = match &s.additional {
                     Some(t) => {
-                        let d = ty_desc(t);
+                        let d = checks.ty(t, own.additional.as_deref().unwrap_or(&Constraints::default()));
                         quote!(Some(&#d))
                     }
                     None => quote!(None),
                 };
+                own.additional = None;
                 quote!(Kind::Struct { fields: &[#(#fields),*], flattened: &[#(#flattened),*], additional: #additional })
             }
             TypeKind::Enum(e) => {
@@ -150,17 +283,25 @@ fn type_table(api: &Api) -> TokenStream {
                 quote!(Kind::Tagged { property: #prop, variants: &[#(#variants),*] })
             }
             TypeKind::Untagged(u) => {
-                let variants = u.variants.iter().map(|v| ty_desc(&v.ty));
+                let variants: Vec<TokenStream> = u.variants.iter().map(|v| checks.ty(&v.ty, &v.constraints)).collect();
                 quote!(Kind::Untagged(&[#(#variants),*]))
             }
             TypeKind::Alias(ty) => {
-                let d = ty_desc(ty);
+                // An alias carries its constraints on the shape it names.
+                let d = checks.ty(ty, &std::mem::take(&mut own));
                 quote!(Kind::Alias(#d))
             }
         };
+        let check = if own.is_empty_here() {
+            quote!(None)
+        } else {
+            let c = checks.check(&own);
+            quote!(Some(#c))
+        };
         let examples = t.docs.examples.iter().map(|e| e.to_string());
-        quote!(TypeDef { name: #name, kind: #kind, examples: &[#(#examples),*] })
+        quote!(TypeDef { name: #name, kind: #kind, examples: &[#(#examples),*], check: #check })
     });
+    let entries: Vec<TokenStream> = entries.collect();
     quote! {
         /// Every named schema, indexed by `Ty::Named`.
         pub(crate) static TYPES: &[TypeDef] = &[#(#entries),*];
@@ -214,10 +355,10 @@ fn security_indexes(api: &Api, op: &Operation) -> Vec<Vec<usize>> {
     out
 }
 
-fn media_def(m: &MediaBody, request: bool) -> TokenStream {
+fn media_def(m: &MediaBody, request: bool, checks: &mut Checks) -> TokenStream {
     let mt = &m.media_type;
     let enc = encoding_tokens(encoding(mt, request));
-    let ty = opt_ty_desc(m.ty.as_ref());
+    let ty = checks.opt_ty(m.ty.as_ref(), &m.constraints);
     let examples = m.examples.iter().map(|(_, v)| v.to_string());
     quote!(MediaDef { media_type: #mt, encoding: #enc, ty: #ty, examples: &[#(#examples),*] })
 }
@@ -230,7 +371,7 @@ fn status_tokens(s: &Status) -> TokenStream {
     }
 }
 
-fn op_table(api: &Api) -> TokenStream {
+fn op_table(api: &Api, checks: &mut Checks) -> TokenStream {
     let entries = api.operations.iter().map(|op| {
         let id = &op.id;
         let verb = ident(match op.method {
@@ -248,23 +389,26 @@ fn op_table(api: &Api) -> TokenStream {
             let wire = &p.wire;
             let loc = location_tokens(p.location);
             let required = p.required;
-            let ty = ty_desc(&p.ty);
+            let ty = checks.ty(&p.ty, &p.constraints);
             let explode = p.explode;
-            quote!(ParamDef { wire: #wire, location: #loc, required: #required, ty: #ty, explode: #explode })
+            let deep = p.style == "deepObject";
+            quote!(ParamDef { wire: #wire, location: #loc, required: #required, ty: #ty, explode: #explode, deep_object: #deep })
         });
+        let params: Vec<TokenStream> = params.collect();
         let body = match &op.request_body {
             Some(b) if !b.content.is_empty() => {
                 let required = b.required;
-                let media = b.content.iter().map(|m| media_def(m, true));
+                let media: Vec<TokenStream> = b.content.iter().map(|m| media_def(m, true, checks)).collect();
                 quote!(Some(BodyDef { required: #required, media: &[#(#media),*] }))
             }
             _ => quote!(None),
         };
         let responses = op.responses.iter().map(|r| {
             let status = status_tokens(&r.status);
-            let media = r.content.iter().map(|m| media_def(m, false));
+            let media: Vec<TokenStream> = r.content.iter().map(|m| media_def(m, false, checks)).collect();
             quote!(ResponseDef { status: #status, media: &[#(#media),*] })
         });
+        let responses: Vec<TokenStream> = responses.collect();
         let security = security_indexes(api, op).into_iter().map(|set| quote!(&[#(#set),*]));
         let module = ident(&op.name);
         quote! {
@@ -280,6 +424,7 @@ fn op_table(api: &Api) -> TokenStream {
             }
         }
     });
+    let entries: Vec<TokenStream> = entries.collect();
     quote! {
         /// Every operation, in document order.
         pub(crate) static OPERATIONS: &[OpDef] = &[#(#entries),*];
@@ -702,19 +847,46 @@ fn ops_rs(api: &Api) -> TokenStream {
     }
 }
 
+/// The path part of the first server URL, server variables set to their
+/// defaults, without a trailing `/` (`""` when it is the root or unusable).
+pub fn base_path(api: &Api) -> String {
+    let Some(server) = api.servers.first() else { return String::new() };
+    let mut url = server.url.clone();
+    for v in &server.variables {
+        url = url.replace(&format!("{{{}}}", v.name), &v.default);
+    }
+    let path = match url.split_once("://") {
+        Some((_, rest)) => rest.find('/').map_or("", |i| &rest[i..]),
+        None => url.as_str(),
+    };
+    let path = path.split(['?', '#']).next().unwrap_or("").trim_end_matches('/');
+    // A path that cannot be a route prefix (a leftover variable, a relative URL) is not used.
+    if !path.starts_with('/') || path.contains(['{', '}', '*', ':']) {
+        return String::new();
+    }
+    path.to_owned()
+}
+
 fn tables_rs(api: &Api) -> TokenStream {
-    let types = type_table(api);
+    let mut checks = Checks::default();
+    let types = type_table(api, &mut checks);
     let schemes = scheme_table(api);
-    let ops = op_table(api);
+    let ops = op_table(api, &mut checks);
+    let patterns = pattern_table(&checks);
+    let base = base_path(api);
     quote! {
+        /// The path of the spec's first server URL (`/v1` for `https://api.example.com/v1`), or `""`.
+        pub const BASE_PATH: &str = #base;
+
         #[allow(unused_imports)]
         use super::runtime::{BodyDef, Encoding, Location, MediaDef, OpDef, ParamDef, ResponseDef, SchemeDef, SchemeKind, StatusDef, Verb};
         #[allow(unused_imports)]
-        use super::schema::{Field, Int, Kind, Ty, TypeDef, Variant};
+        use super::schema::{Check, Field, Format, Int, Kind, Pattern, Ty, TypeDef, Variant};
 
         #types
         #schemes
         #ops
+        #patterns
     }
 }
 
@@ -744,15 +916,21 @@ fn lib_rs(api: &Api, names: &CrateNames) -> TokenStream {
          \x20 parameters and body, decoded) and `Response` (one variant per documented status,\n\
          \x20 plus `Raw` for anything else).\n\
          - Before the implementation runs, malformed requests are answered with a JSON error\n\
-         \x20 naming the field: `400` (bad JSON, bad or missing parameter), `415` (content type),\n\
-         \x20 `422` (body does not match its schema: missing field, wrong type, value not in an\n\
-         \x20 enum, malformed UUID or date), `413` (body over [`Config::body_limit`]), `401`\n\
-         \x20 (no credential for an operation that requires one). When the operation documents\n\
-         \x20 a body for that status, the error has that shape.\n\
+         \x20 naming the field. Every keyword of the spec is checked (types, `required`, enums,\n\
+         \x20 bounds, lengths, patterns, formats, item counts, closed objects). A request that\n\
+         \x20 fails validation gets a status the operation documents: `400` for parameters and\n\
+         \x20 malformed JSON, `422` for a body that does not match its schema, each replaced by\n\
+         \x20 the other when only that one is documented (or by `404` for a malformed path\n\
+         \x20 parameter). Also `415` (content type), `413` (body over [`Config::body_limit`]),\n\
+         \x20 `401` (no credential for an operation that requires one). When the operation\n\
+         \x20 documents a body for that status, the error has that shape.\n\
          - Credentials (basic, bearer, API keys) are parsed into [`RequestContext::credentials`];\n\
          \x20 checking them is up to the implementation or a tower middleware.\n\
-         - [`mock`] answers every operation with a valid response (`cargo run -p {} --example mock-server -- --port 8080`).",
-        api.version, api.source.file, names.server
+         - [`mock`] answers every operation with a valid response (`cargo run -p {} --example {} -- --port 8080`).",
+        api.version,
+        api.source.file,
+        names.server,
+        mock_example_name(names)
     );
     // Deep type graphs need a higher limit here, and in a crate implementing `Api`.
     let limit = super::types::recursion_limit_attr(api);
@@ -795,7 +973,7 @@ fn lib_rs(api: &Api, names: &CrateNames) -> TokenStream {
 
         /// [`router`] with settings.
         pub fn router_with<T: Api>(api: T, config: Config) -> ::axum::Router {
-            runtime::router(runtime::Backend::Typed(::std::sync::Arc::new(api)), config)
+            runtime::router(runtime::Backend::Typed(::std::sync::Arc::new(api)), config, &[""])
         }
     }
 }
@@ -813,6 +991,7 @@ fn manifest(api: &Api, names: &CrateNames) -> String {
          chrono = {{ version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }}\n\
          form_urlencoded = \"1\"\n\
          http-body-util = \"0.1\"\n\
+         regex = {{ version = \"1\", default-features = false, features = [\"std\", \"unicode-perl\"] }}\n\
          serde = {{ version = \"1\", default-features = false, features = [\"std\"] }}\n\
          serde_json = {{ version = \"1\", default-features = false, features = [\"std\"] }}\n\
          tokio = {{ version = \"1\", default-features = false, features = [\"net\", \"rt\"] }}\n\
@@ -824,7 +1003,18 @@ fn manifest(api: &Api, names: &CrateNames) -> String {
     m
 }
 
+/// The mock server example's name: unique across a workspace (the server
+/// crate's name with `-server` turned into `-mock-server`), since examples of
+/// different packages share one output directory.
+pub fn mock_example_name(names: &CrateNames) -> String {
+    match names.server.strip_suffix("-server") {
+        Some(stem) => format!("{stem}-mock-server"),
+        None => format!("{}-mock", names.server),
+    }
+}
+
 fn mock_example(api: &Api, names: &CrateNames) -> Result<String, EmitError> {
+    let example = mock_example_name(names);
     let me = naming::crate_ident(&names.server);
     // The title is spec text: one line in the doc comment, an escaped
     // literal in code (a `"`, `{` or newline in it must not change the code).
@@ -834,7 +1024,7 @@ fn mock_example(api: &Api, names: &CrateNames) -> Result<String, EmitError> {
     let source = format!(
         r#"//! The mock server of {title}: every operation answers a valid response.
 //!
-//! `cargo run -p {server} --example mock-server -- --port 8080 [--host 127.0.0.1]`
+//! `cargo run -p {server} --example {example} -- --port 8080 [--host 127.0.0.1]`
 //!
 //! Send `Prefer: code=404` to get another documented status.
 
@@ -849,7 +1039,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {{
         match arg.as_str() {{
             "--port" => port = args.next().ok_or("--port needs a value")?.parse()?,
             "--host" => host = args.next().ok_or("--host needs a value")?.parse()?,
-            other => return Err(format!("unknown argument `{{other}}`; usage: mock-server [--port N] [--host ADDR]").into()),
+            other => return Err(format!("unknown argument `{{other}}`; usage: {example} [--port N] [--host ADDR]").into()),
         }}
     }}
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(host, port)).await?;
@@ -860,14 +1050,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {{
 }}
 "#
     );
-    format_static(api, "examples/mock-server.rs", &source)
+    format_static(api, &format!("examples/{example}.rs"), &source)
 }
 
 /// All files of the server crate, paths relative to the crate directory.
 pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitError> {
     Ok(vec![
         GeneratedFile { path: PathBuf::from("Cargo.toml"), contents: manifest(api, names) },
-        GeneratedFile { path: PathBuf::from("examples/mock-server.rs"), contents: mock_example(api, names)? },
+        GeneratedFile {
+            path: PathBuf::from(format!("examples/{}.rs", mock_example_name(names))),
+            contents: mock_example(api, names)?,
+        },
         GeneratedFile {
             path: PathBuf::from("src/lib.rs"),
             contents: format_rust(api, "src/lib.rs", lib_rs(api, names))?,

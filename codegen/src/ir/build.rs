@@ -73,6 +73,7 @@ pub fn build(loaded: &Loaded, diags: &mut Diagnostics) -> Api {
                 deprecated: false,
                 nullable: false,
                 kind: TypeKind::Alias(Ty::Any),
+                constraints: Constraints::default(),
             })
         })
         .collect();
@@ -149,6 +150,75 @@ fn docs_of_view(v: &View) -> Docs {
     docs
 }
 
+/// A string satisfying `c`'s pattern, format and lengths: a spec example when
+/// one does, else one made up for the format or generated from the pattern.
+fn string_sample(c: &Constraints, examples: &[Value]) -> Option<String> {
+    let translated = c.pattern.as_deref().and_then(|p| crate::pattern::translate(p).ok());
+    let min = c.min_length.unwrap_or(0) as usize;
+    let max = c.max_length.map(|m| m as usize);
+    let fits = |s: &str| {
+        let n = s.chars().count();
+        n >= min
+            && max.is_none_or(|m| n <= m)
+            && c.format.is_none_or(|f| format_accepts(f, s))
+            && translated.as_ref().is_none_or(|t| t.matches(s))
+    };
+    if let Some(s) = examples.iter().filter_map(Value::as_str).find(|s| fits(s)) {
+        return Some(s.to_string());
+    }
+    let made_up = match c.format {
+        Some(StringFormat::Email) => vec!["user@example.com", "a@b.co"],
+        Some(StringFormat::Uri) => vec!["https://example.com", "http://a.co"],
+        Some(StringFormat::Hostname) => vec!["example.com", "a.co"],
+        Some(StringFormat::Ipv4) => vec!["192.0.2.1"],
+        Some(StringFormat::Ipv6) => vec!["2001:db8::1"],
+        None => vec!["string", "s"],
+    };
+    if let Some(s) = made_up.into_iter().find(|s| fits(s)) {
+        return Some(s.to_string());
+    }
+    if let Some(t) = &translated {
+        return crate::pattern::generate(t, min, max).filter(|s| fits(s));
+    }
+    if c.format.is_none() {
+        let n = min.max(1).min(max.unwrap_or(usize::MAX));
+        return Some("s".repeat(n)).filter(|s| fits(s));
+    }
+    None
+}
+
+/// Whether `s` is in `format` (the same checks the generated servers make).
+pub fn format_accepts(format: StringFormat, s: &str) -> bool {
+    match format {
+        StringFormat::Email => match s.rsplit_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty() && !domain.is_empty() && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+            }
+            None => false,
+        },
+        StringFormat::Uri => {
+            let scheme = s.split_once(':').map(|(scheme, _)| scheme).unwrap_or("");
+            let mut chars = scheme.chars();
+            chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+                && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        }
+        StringFormat::Hostname => {
+            !s.is_empty()
+                && s.len() <= 253
+                && s.trim_end_matches('.').split('.').all(|label| {
+                    !label.is_empty()
+                        && label.len() <= 63
+                        && !label.starts_with('-')
+                        && !label.ends_with('-')
+                        && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                })
+        }
+        StringFormat::Ipv4 => s.parse::<std::net::Ipv4Addr>().is_ok(),
+        StringFormat::Ipv6 => s.parse::<std::net::Ipv6Addr>().is_ok(),
+    }
+}
+
 fn ref_name(reference: &str) -> &str {
     reference.rsplit('/').next().unwrap_or(reference)
 }
@@ -186,6 +256,7 @@ impl<'a> Builder<'a> {
             deprecated: false,
             nullable: false,
             kind: TypeKind::Alias(Ty::Any),
+            constraints: Constraints::default(),
         }));
         id
     }
@@ -196,6 +267,12 @@ impl<'a> Builder<'a> {
             t.deprecated = deprecated;
             t.nullable = nullable;
             t.kind = kind;
+        }
+    }
+
+    fn set_constraints(&mut self, id: TypeId, constraints: Constraints) {
+        if let Some(Some(t)) = self.types.get_mut(id.index()) {
+            t.constraints = constraints;
         }
     }
 
@@ -241,6 +318,8 @@ impl<'a> Builder<'a> {
                     Shape::Ty(ty) => TypeKind::Alias(ty),
                 };
                 self.set(id, docs_of_view(&v), v.data.deprecated, nullable, kind);
+                let c = self.constraints_of(&v, ctx);
+                self.set_constraints(id, c);
             }
         }
     }
@@ -338,7 +417,97 @@ impl<'a> Builder<'a> {
             Shape::Ty(t) => TypeKind::Alias(t),
         };
         self.set(id, docs_of(v.data), v.data.deprecated, nullable, kind);
+        let c = self.constraints_of(&v, ctx);
+        self.set_constraints(id, c);
         (Ty::Named(id), nullable)
+    }
+
+    /// The constraints a use site adds: an inline schema's own (a `$ref` or a
+    /// named inline type carries them on its type instead).
+    fn use_constraints(&mut self, s: &ReferenceOr<Schema>, ctx: &Ctx) -> Constraints {
+        match s {
+            ReferenceOr::Reference { .. } => Constraints::default(),
+            ReferenceOr::Item(schema) => self.inline_constraints(schema, ctx),
+        }
+    }
+
+    fn use_constraints_boxed(&mut self, s: &ReferenceOr<Box<Schema>>, ctx: &Ctx) -> Constraints {
+        match s {
+            ReferenceOr::Reference { .. } => Constraints::default(),
+            ReferenceOr::Item(schema) => self.inline_constraints(schema, ctx),
+        }
+    }
+
+    fn inline_constraints(&mut self, schema: &Schema, ctx: &Ctx) -> Constraints {
+        let v = View::of(schema);
+        if self.needs_name(&v) {
+            return Constraints::default();
+        }
+        self.constraints_of(&v, ctx)
+    }
+
+    /// The validation keywords of one schema (not of what it references).
+    fn constraints_of(&mut self, v: &View, ctx: &Ctx) -> Constraints {
+        let mut c = Constraints {
+            minimum: v.minimum,
+            exclusive_minimum: v.exclusive_minimum && v.minimum.is_some(),
+            maximum: v.maximum,
+            exclusive_maximum: v.exclusive_maximum && v.maximum.is_some(),
+            multiple_of: v.multiple_of.filter(|m| *m > 0.0),
+            min_length: v.min_length.map(|n| n as u64),
+            max_length: v.max_length.map(|n| n as u64),
+            min_items: v.min_items.map(|n| n as u64),
+            max_items: v.max_items.map(|n| n as u64),
+            unique_items: v.unique_items,
+            min_properties: v.min_properties.map(|n| n as u64),
+            max_properties: v.max_properties.map(|n| n as u64),
+            ..Constraints::default()
+        };
+        if let Some(p) = v.pattern {
+            match crate::pattern::translate(p) {
+                Ok(_) => c.pattern = Some(p.to_string()),
+                Err(e) => {
+                    self.diags
+                        .warning(
+                            join_pointer(&ctx.pointer, "pattern"),
+                            format!("`pattern` {p:?} cannot be checked ({e}); servers skip it"),
+                        )
+                        .with_help("rewrite it without that construct, in an overlay for a vendored spec");
+                }
+            }
+        }
+        if matches!(v.typ, Some("string") | None) {
+            c.format = v.format.as_deref().and_then(StringFormat::parse);
+        }
+        let has_object_shape = v.has_properties() || v.typ == Some("object");
+        c.closed = has_object_shape && matches!(v.additional, Some(AdditionalProperties::Any(false)));
+        let string_enum =
+            v.enumeration.iter().all(|e| e.is_string() || e.is_null()) && v.enumeration.iter().any(Value::is_string);
+        if !string_enum {
+            c.values = v.enumeration.iter().filter(|e| !e.is_null()).cloned().collect();
+        }
+        if let Some(items) = v.items {
+            let ic = self.use_constraints_boxed(items, &ctx.child("Item", "items"));
+            if !ic.is_empty() {
+                c.items = Some(Box::new(ic));
+            }
+        }
+        if let Some(AdditionalProperties::Schema(s)) = v.additional {
+            let ac = self.use_constraints(s, &ctx.child("Value", "additionalProperties"));
+            if !ac.is_empty() {
+                c.additional = Some(Box::new(ac));
+            }
+        }
+        if c.pattern.is_some() || c.format.is_some() || c.min_length.is_some() || c.max_length.is_some() {
+            c.sample = string_sample(&c, &docs_of(v.data).examples);
+            if c.sample.is_none() {
+                self.diags.warning(
+                    ctx.pointer.clone(),
+                    "no sample string satisfies this schema's pattern, format and lengths; mock servers send one that may not",
+                );
+            }
+        }
+        c
     }
 
     /// Whether an inline schema becomes its own named type.
@@ -507,15 +676,16 @@ impl<'a> Builder<'a> {
             let mctx = ctx.child(&hint, &format!("{kw}/{i}"));
             let mctx = Ctx { pointer: format!("{}/{kw}/{i}", ctx.pointer), ..mctx };
             let (ty, nullable) = self.ty_of(m, &mctx);
+            let constraints = self.use_constraints(m, &mctx);
             let name = scope.claim(&naming::variant_name(&parent, &hint));
-            variants.push((name, wrap_option(ty, nullable), m));
+            variants.push((name, wrap_option(ty, nullable), m, constraints));
         }
         if let Some(disc) = &v.data.discriminator {
             let property = disc.property_name.clone();
             let mut tagged = Vec::new();
             let mut fallback = false;
             let mut mapped: BTreeSet<&str> = BTreeSet::new();
-            for (name, ty, m) in &variants {
+            for (name, ty, m, _) in &variants {
                 let mut tags = Vec::new();
                 if let ReferenceOr::Reference { reference } = m {
                     for (tag, target) in &disc.mapping {
@@ -577,14 +747,15 @@ impl<'a> Builder<'a> {
                 let variants = variants
                     .into_iter()
                     .zip(tags)
-                    .map(|((name, ty, _), tag)| TaggedVariant { name, tags: vec![tag], ty })
+                    .map(|((name, ty, _, _), tag)| TaggedVariant { name, tags: vec![tag], ty })
                     .collect();
                 let catch_all = scope.claim("Unknown");
                 return TypeKind::Tagged(Tagged { property, variants, catch_all, untagged_fallback: false });
             }
         }
         // Catch-alls go last: untagged decoding takes the first variant that fits.
-        let mut vs: Vec<Variant> = variants.into_iter().map(|(name, ty, _)| Variant { name, ty }).collect();
+        let mut vs: Vec<Variant> =
+            variants.into_iter().map(|(name, ty, _, constraints)| Variant { name, ty, constraints }).collect();
         vs.sort_by_key(|v| matches!(v.ty, Ty::Any | Ty::Object));
         TypeKind::Untagged(Untagged { kind, variants: vs })
     }
@@ -670,6 +841,7 @@ impl<'a> Builder<'a> {
         let mut scope = naming::Scope::with_reserved(&names.iter().map(|s| naming::unraw(s)).collect::<Vec<_>>());
         for ((wire, (prop, pctx)), name) in acc.props.iter().zip(names) {
             let (ty, nullable) = self.ty_of_boxed(prop, pctx);
+            let constraints = self.use_constraints_boxed(prop, pctx);
             let (data, format, docs) = match prop {
                 ReferenceOr::Item(s) => {
                     let v = View::of(s);
@@ -689,6 +861,7 @@ impl<'a> Builder<'a> {
                 read_only: data.as_ref().is_some_and(|d| d.read_only),
                 write_only: data.as_ref().is_some_and(|d| d.write_only),
                 sensitive: is_sensitive(wire, data.as_ref(), format.as_deref()),
+                constraints,
             });
         }
         for req in &acc.required {
@@ -713,6 +886,7 @@ impl<'a> Builder<'a> {
                 read_only: false,
                 write_only: false,
                 sensitive: false,
+                constraints: Constraints::default(),
             });
         }
         out.additional = acc.additional;
@@ -986,9 +1160,11 @@ impl<'a> Builder<'a> {
                     .with_operation(id.clone());
             }
             let pctx = Ctx { hint: vec![type_stem.clone(), wire.clone()], pointer: format!("{pptr}/schema") };
+            let mut constraints = Constraints::default();
             let (ty, nullable, schema_data, format) = match &data.format {
                 ParameterSchemaOrContent::Schema(s) => {
                     let (ty, nullable) = self.ty_of(s, &pctx);
+                    constraints = self.use_constraints(s, &pctx);
                     let (sd, f) = match s {
                         ReferenceOr::Item(s) => (Some(s.schema_data.clone()), View::of(s).format),
                         _ => (None, None),
@@ -1039,6 +1215,7 @@ impl<'a> Builder<'a> {
                     || ["x-speakeasy-param-sensitive", "x-sdk-param-sensitive"]
                         .iter()
                         .any(|k| data.extensions.get(*k).and_then(Value::as_bool) == Some(true)),
+                constraints,
             });
         }
         for var in &template {
@@ -1064,6 +1241,7 @@ impl<'a> Builder<'a> {
                     docs: Docs::default(),
                     deprecated: false,
                     sensitive: false,
+                    constraints: Constraints::default(),
                 });
             }
         }
@@ -1116,6 +1294,15 @@ impl<'a> Builder<'a> {
                 format!("Response {status}")
             };
             let content = self.content(&resp.content, &ctx.child(&hint, "responses"), &format!("{rptr}/content"));
+            if matches!(status, Status::Code(204 | 304)) && !content.is_empty() {
+                self.diags
+                    .warning(
+                        format!("{rptr}/content"),
+                        format!("response {status} documents a body, but HTTP gives it none; servers send none"),
+                    )
+                    .with_operation(id.clone())
+                    .with_help("remove the `content` (or use another status), in an overlay for a vendored spec");
+            }
             let mut headers = Vec::new();
             let hnames = naming::field_names(&resp.headers.keys().map(String::as_str).collect::<Vec<_>>(), &[]);
             for ((hname, h), rust) in resp.headers.iter().zip(hnames) {
@@ -1173,16 +1360,20 @@ impl<'a> Builder<'a> {
     fn content(&mut self, content: &IndexMap<String, openapiv3::MediaType>, ctx: &Ctx, ptr: &str) -> Vec<MediaBody> {
         let mut out = Vec::new();
         // Media types that share one schema share one type; inline schemas are named once.
-        let mut by_schema: Vec<(ReferenceOr<Schema>, Ty)> = Vec::new();
+        let mut by_schema: Vec<(ReferenceOr<Schema>, Ty, Constraints)> = Vec::new();
         for (mt, media) in content {
             let mptr = join_pointer(ptr, mt);
+            let mut constraints = Constraints::default();
             let ty = media.schema.as_ref().map(|s| {
-                if let Some((_, ty)) = by_schema.iter().find(|(k, _)| k == s) {
+                if let Some((_, ty, c)) = by_schema.iter().find(|(k, _, _)| k == s) {
+                    constraints = c.clone();
                     return ty.clone();
                 }
-                let (ty, nullable) = self.ty_of(s, &Ctx { hint: ctx.hint.clone(), pointer: format!("{mptr}/schema") });
+                let sctx = Ctx { hint: ctx.hint.clone(), pointer: format!("{mptr}/schema") };
+                let (ty, nullable) = self.ty_of(s, &sctx);
+                constraints = self.use_constraints(s, &sctx);
                 let ty = wrap_option(ty, nullable);
-                by_schema.push((s.clone(), ty.clone()));
+                by_schema.push((s.clone(), ty.clone(), constraints.clone()));
                 ty
             });
             let mut examples = Vec::new();
@@ -1200,7 +1391,7 @@ impl<'a> Builder<'a> {
                     examples.push((name.clone(), v));
                 }
             }
-            out.push(MediaBody { media_type: mt.clone(), ty, examples });
+            out.push(MediaBody { media_type: mt.clone(), ty, constraints, examples });
         }
         out
     }

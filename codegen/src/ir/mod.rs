@@ -101,6 +101,80 @@ pub struct TypeDef {
     /// The schema itself allows `null` (use sites wrap it in `Option`).
     pub nullable: bool,
     pub kind: TypeKind,
+    /// Validation keywords of the schema itself (bounds, lengths, closed objects…).
+    pub constraints: Constraints,
+}
+
+/// Validation keywords a value must also satisfy beyond its [`Ty`]: what a
+/// server checks and a mock sample respects. Plain data, as the spec states
+/// it (numbers as `f64`); a `pattern` is kept only when it translates to a
+/// Rust regex (see [`crate::pattern`]), otherwise the builder warns and drops it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    pub minimum: Option<f64>,
+    pub exclusive_minimum: bool,
+    pub maximum: Option<f64>,
+    pub exclusive_maximum: bool,
+    pub multiple_of: Option<f64>,
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    /// An ECMA-262 regular expression (unanchored, as JSON Schema reads it).
+    pub pattern: Option<String>,
+    /// A string `format` the [`Ty`] does not capture (`email`, `uri`, `hostname`, `ipv4`, `ipv6`).
+    pub format: Option<StringFormat>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    pub unique_items: bool,
+    pub min_properties: Option<u64>,
+    pub max_properties: Option<u64>,
+    /// `additionalProperties: false`: no property beyond the declared ones.
+    pub closed: bool,
+    /// `enum` values the [`Ty`] does not capture (integer, number, boolean and mixed enums).
+    pub values: Vec<Value>,
+    /// A string satisfying the string keywords above (a valid spec example, or
+    /// one made up), for mock samples; `None` when there are none or none was found.
+    pub sample: Option<String>,
+    /// Constraints of inline array items.
+    pub items: Option<Box<Constraints>>,
+    /// Constraints of inline map values (`additionalProperties: {schema}`).
+    pub additional: Option<Box<Constraints>>,
+}
+
+impl Constraints {
+    /// Nothing to check.
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+
+    /// Whether this level (not `items`/`additional`) constrains anything.
+    pub fn is_empty_here(&self) -> bool {
+        Constraints { items: None, additional: None, ..self.clone() }.is_empty()
+    }
+}
+
+/// String formats checked beyond the ones with a Rust type of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StringFormat {
+    Email,
+    Uri,
+    Hostname,
+    Ipv4,
+    Ipv6,
+}
+
+impl StringFormat {
+    /// The format a `format:` keyword (lowercased) names, when it is one of these.
+    pub fn parse(format: &str) -> Option<StringFormat> {
+        Some(match format {
+            // Only formats JSON Schema defines: others (`url`, `idn-hostname`…) are annotations.
+            "email" | "idn-email" => StringFormat::Email,
+            "uri" | "iri" => StringFormat::Uri,
+            "hostname" => StringFormat::Hostname,
+            "ipv4" => StringFormat::Ipv4,
+            "ipv6" => StringFormat::Ipv6,
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -142,6 +216,7 @@ pub struct Field {
     pub write_only: bool,
     /// Secrets: never printed by `Debug`.
     pub sensitive: bool,
+    pub constraints: Constraints,
 }
 
 impl Field {
@@ -214,6 +289,7 @@ pub struct Untagged {
 pub struct Variant {
     pub name: String,
     pub ty: Ty,
+    pub constraints: Constraints,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -354,6 +430,7 @@ pub struct Parameter {
     pub docs: Docs,
     pub deprecated: bool,
     pub sensitive: bool,
+    pub constraints: Constraints,
 }
 
 #[derive(Debug, Clone)]
@@ -368,6 +445,7 @@ pub struct MediaBody {
     pub media_type: String,
     /// `None`: no schema given.
     pub ty: Option<Ty>,
+    pub constraints: Constraints,
     pub examples: Vec<(String, Value)>,
 }
 

@@ -27,6 +27,18 @@ pub(crate) struct View<'a> {
     pub all_of: &'a [ReferenceOr<Schema>],
     pub any_of: &'a [ReferenceOr<Schema>],
     pub not: bool,
+    pub minimum: Option<f64>,
+    pub maximum: Option<f64>,
+    pub exclusive_minimum: bool,
+    pub exclusive_maximum: bool,
+    pub multiple_of: Option<f64>,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub pattern: Option<&'a str>,
+    pub min_items: Option<usize>,
+    pub max_items: Option<usize>,
+    pub min_properties: Option<usize>,
+    pub max_properties: Option<usize>,
 }
 
 fn string_format(f: &VariantOrUnknownOrEmpty<StringFormat>) -> Option<String> {
@@ -86,14 +98,34 @@ impl<'a> View<'a> {
             all_of: EMPTY,
             any_of: EMPTY,
             not: false,
+            minimum: None,
+            maximum: None,
+            exclusive_minimum: false,
+            exclusive_maximum: false,
+            multiple_of: None,
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            min_items: None,
+            max_items: None,
+            min_properties: None,
+            max_properties: None,
         };
         match &s.schema_kind {
             SchemaKind::Type(Type::String(t)) => {
                 v.typ = Some("string");
                 v.format = string_format(&t.format);
                 v.enumeration = opt_values(&t.enumeration);
+                v.pattern = t.pattern.as_deref();
+                v.min_length = t.min_length;
+                v.max_length = t.max_length;
             }
             SchemaKind::Type(Type::Number(t)) => {
+                v.minimum = t.minimum;
+                v.maximum = t.maximum;
+                v.exclusive_minimum = t.exclusive_minimum;
+                v.exclusive_maximum = t.exclusive_maximum;
+                v.multiple_of = t.multiple_of;
                 v.typ = Some("number");
                 v.format = number_format(&t.format);
                 v.enumeration = t
@@ -105,6 +137,11 @@ impl<'a> View<'a> {
             SchemaKind::Type(Type::Integer(t)) => {
                 v.typ = Some("integer");
                 v.format = integer_format(&t.format);
+                v.minimum = t.minimum.map(|n| n as f64);
+                v.maximum = t.maximum.map(|n| n as f64);
+                v.exclusive_minimum = t.exclusive_minimum;
+                v.exclusive_maximum = t.exclusive_maximum;
+                v.multiple_of = t.multiple_of.map(|n| n as f64);
                 v.enumeration = opt_values(&t.enumeration);
             }
             SchemaKind::Type(Type::Boolean(t)) => {
@@ -116,11 +153,15 @@ impl<'a> View<'a> {
                 v.properties = Some(&t.properties);
                 v.required = &t.required;
                 v.additional = t.additional_properties.as_ref();
+                v.min_properties = t.min_properties;
+                v.max_properties = t.max_properties;
             }
             SchemaKind::Type(Type::Array(t)) => {
                 v.typ = Some("array");
                 v.items = t.items.as_ref();
                 v.unique_items = t.unique_items;
+                v.min_items = t.min_items;
+                v.max_items = t.max_items;
             }
             SchemaKind::OneOf { one_of } => v.one_of = one_of,
             SchemaKind::AllOf { all_of } => v.all_of = all_of,
@@ -141,6 +182,18 @@ impl<'a> View<'a> {
                 v.all_of = &a.all_of;
                 v.any_of = &a.any_of;
                 v.not = a.not.is_some();
+                v.minimum = a.minimum;
+                v.maximum = a.maximum;
+                v.exclusive_minimum = a.exclusive_minimum.unwrap_or(false);
+                v.exclusive_maximum = a.exclusive_maximum.unwrap_or(false);
+                v.multiple_of = a.multiple_of;
+                v.min_length = a.min_length;
+                v.max_length = a.max_length;
+                v.pattern = a.pattern.as_deref();
+                v.min_items = a.min_items;
+                v.max_items = a.max_items;
+                v.min_properties = a.min_properties;
+                v.max_properties = a.max_properties;
             }
         }
         v

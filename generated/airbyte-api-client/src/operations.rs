@@ -71,6 +71,8 @@ pub struct ListConnectionsParams {
 /// Documented error responses of [`Client::list_connections`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListConnectionsError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -103,6 +105,8 @@ pub enum DeleteConnectionError {
 /// Documented error responses of [`Client::patch_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PatchConnectionError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -119,6 +123,8 @@ pub struct ListConnectorDefinitionsParams {
 /// Documented error responses of [`Client::list_connector_definitions`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListConnectorDefinitionsError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -135,6 +141,8 @@ pub struct ListDataplanesParams {
 /// Documented error responses of [`Client::list_dataplanes`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListDataplanesError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -199,6 +207,8 @@ pub struct ListDestinationsParams {
 /// Documented error responses of [`Client::list_destinations`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListDestinationsError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -235,6 +245,8 @@ impl ::std::fmt::Debug for GetDestinationParams {
 /// Documented error responses of [`Client::get_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetDestinationError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -243,6 +255,8 @@ pub enum GetDestinationError {
 /// Documented error responses of [`Client::put_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutDestinationError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -259,6 +273,8 @@ pub enum DeleteDestinationError {
 /// Documented error responses of [`Client::patch_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PatchDestinationError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -269,6 +285,18 @@ pub enum PatchDestinationError {
 pub enum ListEmbeddedOrganizationsByUserError {
     /// `403`: Not allowed
     Status403,
+}
+/// Documented error responses of [`Client::generate_embedded_scoped_token`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GenerateEmbeddedScopedTokenError {
+    /// `400`: Invalid data
+    Status400,
+}
+/// Documented error responses of [`Client::get_embedded_widget`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetEmbeddedWidgetError {
+    /// `400`: Invalid data
+    Status400,
 }
 /// Optional parameters of [`Client::list_groups`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -285,6 +313,8 @@ pub struct ListGroupsParams {
 /// Documented error responses of [`Client::list_groups`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListGroupsError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -345,6 +375,8 @@ pub struct ListGroupMembersParams {
 /// Documented error responses of [`Client::list_group_members`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListGroupMembersError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -451,6 +483,8 @@ pub struct ListJobsParams {
 /// Documented error responses of [`Client::list_jobs`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListJobsError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
 }
@@ -493,6 +527,8 @@ pub struct OauthCallbackParams {
 pub enum OauthCallbackError {
     /// `302`: Redirect to the URL requested in the initiate call with the created secret ID.
     Status302,
+    /// `400`: Invalid data
+    Status400,
 }
 /// Documented error responses of [`Client::list_organizations_for_user`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -533,6 +569,8 @@ pub struct ListPermissionsParams {
 /// Documented error responses of [`Client::list_permissions`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListPermissionsError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -581,6 +619,8 @@ pub enum UpdatePermissionError {
 /// Documented error responses of [`Client::list_regions`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListRegionsError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
 }
@@ -641,6 +681,8 @@ pub struct ListSourcesParams {
 /// Documented error responses of [`Client::list_sources`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListSourcesError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -683,6 +725,8 @@ impl ::std::fmt::Debug for GetSourceParams {
 /// Documented error responses of [`Client::get_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetSourceError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -691,6 +735,8 @@ pub enum GetSourceError {
 /// Documented error responses of [`Client::put_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutSourceError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -707,6 +753,8 @@ pub enum DeleteSourceError {
 /// Documented error responses of [`Client::patch_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PatchSourceError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -743,6 +791,8 @@ pub struct ListTagsParams {
 /// Documented error responses of [`Client::list_tags`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListTagsError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -799,6 +849,8 @@ pub struct ListUsersWithinAnOrganizationParams {
 /// Documented error responses of [`Client::list_users_within_an_organization`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListUsersWithinAnOrganizationError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -827,6 +879,8 @@ pub struct ListWorkspacesParams {
 /// Documented error responses of [`Client::list_workspaces`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListWorkspacesError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -872,6 +926,12 @@ pub enum ListDeclarativeSourceDefinitionsError {
     /// `404`: Not found
     Status404,
 }
+/// Documented error responses of [`Client::create_declarative_source_definition`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateDeclarativeSourceDefinitionError {
+    /// `400`: Invalid data
+    Status400,
+}
 /// Documented error responses of [`Client::get_declarative_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetDeclarativeSourceDefinitionError {
@@ -883,6 +943,8 @@ pub enum GetDeclarativeSourceDefinitionError {
 /// Documented error responses of [`Client::update_declarative_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateDeclarativeSourceDefinitionError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -904,6 +966,12 @@ pub enum ListDestinationDefinitionsError {
     /// `404`: Not found
     Status404,
 }
+/// Documented error responses of [`Client::create_destination_definition`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateDestinationDefinitionError {
+    /// `400`: Invalid data
+    Status400,
+}
 /// Documented error responses of [`Client::get_destination_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetDestinationDefinitionError {
@@ -915,6 +983,8 @@ pub enum GetDestinationDefinitionError {
 /// Documented error responses of [`Client::update_destination_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateDestinationDefinitionError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -936,6 +1006,12 @@ pub enum ListSourceDefinitionsError {
     /// `404`: Not found
     Status404,
 }
+/// Documented error responses of [`Client::create_source_definition`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateSourceDefinitionError {
+    /// `400`: Invalid data
+    Status400,
+}
 /// Documented error responses of [`Client::get_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetSourceDefinitionError {
@@ -947,6 +1023,8 @@ pub enum GetSourceDefinitionError {
 /// Documented error responses of [`Client::update_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateSourceDefinitionError {
+    /// `400`: Invalid data
+    Status400,
     /// `403`: Not allowed
     Status403,
     /// `404`: Not found
@@ -1503,6 +1581,14 @@ impl Client {
                     body: runtime::decode_json(OP, &raw)?,
                 })
             }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListConnectionsError::Status400,
+                })
+            }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
                     operation: OP,
@@ -1843,6 +1929,14 @@ impl Client {
                     body: runtime::decode_json(OP, &raw)?,
                 })
             }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PatchConnectionError::Status400,
+                })
+            }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
                     operation: OP,
@@ -1927,6 +2021,14 @@ impl Client {
                     body: runtime::decode_json(OP, &raw)?,
                 })
             }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListConnectorDefinitionsError::Status400,
+                })
+            }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
                     operation: OP,
@@ -1998,6 +2100,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListDataplanesError::Status400,
                 })
             }
             403u16 => {
@@ -2391,6 +2501,14 @@ impl Client {
                     body: runtime::decode_json(OP, &raw)?,
                 })
             }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListDestinationsError::Status400,
+                })
+            }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
                     operation: OP,
@@ -2613,6 +2731,14 @@ impl Client {
                     body: runtime::decode_json(OP, &raw)?,
                 })
             }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetDestinationError::Status400,
+                })
+            }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
                     operation: OP,
@@ -2685,6 +2811,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PutDestinationError::Status400,
                 })
             }
             403u16 => {
@@ -2831,6 +2965,14 @@ impl Client {
                     body: runtime::decode_json(OP, &raw)?,
                 })
             }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PatchDestinationError::Status400,
+                })
+            }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
                     operation: OP,
@@ -2920,7 +3062,7 @@ impl Client {
         body: &types::EmbeddedScopedTokenRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::EmbeddedScopedTokenResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GenerateEmbeddedScopedTokenError>,
     > {
         const OP: &str = "generateEmbeddedScopedToken";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -2942,7 +3084,7 @@ impl Client {
             ],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GenerateEmbeddedScopedTokenError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -2950,6 +3092,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GenerateEmbeddedScopedTokenError::Status400,
                 })
             }
             _ => {
@@ -2970,7 +3120,7 @@ impl Client {
         body: &types::EmbeddedWidgetRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::EmbeddedWidgetResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetEmbeddedWidgetError>,
     > {
         const OP: &str = "getEmbeddedWidget";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -2992,7 +3142,7 @@ impl Client {
             ],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetEmbeddedWidgetError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -3000,6 +3150,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetEmbeddedWidgetError::Status400,
                 })
             }
             _ => {
@@ -3079,6 +3237,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListGroupsError::Status400,
                 })
             }
             403u16 => {
@@ -3485,6 +3651,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListGroupMembersError::Status400,
                 })
             }
             403u16 => {
@@ -4100,6 +4274,14 @@ impl Client {
                     body: runtime::decode_json(OP, &raw)?,
                 })
             }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListJobsError::Status400,
+                })
+            }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
                     operation: OP,
@@ -4437,6 +4619,14 @@ impl Client {
                     error: OauthCallbackError::Status302,
                 })
             }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: OauthCallbackError::Status400,
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -4728,6 +4918,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListPermissionsError::Status400,
                 })
             }
             403u16 => {
@@ -5111,6 +5309,14 @@ impl Client {
                     body: runtime::decode_json(OP, &raw)?,
                 })
             }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListRegionsError::Status400,
+                })
+            }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
                     operation: OP,
@@ -5486,6 +5692,14 @@ impl Client {
                     body: runtime::decode_json(OP, &raw)?,
                 })
             }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListSourcesError::Status400,
+                })
+            }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
                     operation: OP,
@@ -5770,6 +5984,14 @@ impl Client {
                     body: runtime::decode_json(OP, &raw)?,
                 })
             }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetSourceError::Status400,
+                })
+            }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
                     operation: OP,
@@ -5842,6 +6064,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PutSourceError::Status400,
                 })
             }
             403u16 => {
@@ -5986,6 +6216,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PatchSourceError::Status400,
                 })
             }
             403u16 => {
@@ -6162,6 +6400,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListTagsError::Status400,
                 })
             }
             403u16 => {
@@ -6558,6 +6804,14 @@ impl Client {
                     body: runtime::decode_json(OP, &raw)?,
                 })
             }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListUsersWithinAnOrganizationError::Status400,
+                })
+            }
             403u16 => {
                 ::std::result::Result::Err(runtime::Error::Api {
                     operation: OP,
@@ -6656,6 +6910,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListWorkspacesError::Status400,
                 })
             }
             403u16 => {
@@ -7104,7 +7366,7 @@ impl Client {
         body: &types::CreateDeclarativeSourceDefinitionRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::DeclarativeSourceDefinitionResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CreateDeclarativeSourceDefinitionError>,
     > {
         const OP: &str = "createDeclarativeSourceDefinition";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -7129,7 +7391,7 @@ impl Client {
             ],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CreateDeclarativeSourceDefinitionError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -7137,6 +7399,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CreateDeclarativeSourceDefinitionError::Status400,
                 })
             }
             _ => {
@@ -7272,6 +7542,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpdateDeclarativeSourceDefinitionError::Status400,
                 })
             }
             403u16 => {
@@ -7455,7 +7733,7 @@ impl Client {
         body: &types::CreateDefinitionRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::DefinitionResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CreateDestinationDefinitionError>,
     > {
         const OP: &str = "createDestinationDefinition";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -7480,7 +7758,7 @@ impl Client {
             ],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CreateDestinationDefinitionError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -7488,6 +7766,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CreateDestinationDefinitionError::Status400,
                 })
             }
             _ => {
@@ -7621,6 +7907,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpdateDestinationDefinitionError::Status400,
                 })
             }
             403u16 => {
@@ -7803,7 +8097,7 @@ impl Client {
         body: &types::CreateDefinitionRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::DefinitionResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CreateSourceDefinitionError>,
     > {
         const OP: &str = "createSourceDefinition";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -7828,7 +8122,7 @@ impl Client {
             ],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CreateSourceDefinitionError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -7836,6 +8130,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CreateSourceDefinitionError::Status400,
                 })
             }
             _ => {
@@ -7969,6 +8271,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            400u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpdateSourceDefinitionError::Status400,
                 })
             }
             403u16 => {

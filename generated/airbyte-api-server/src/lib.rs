@@ -23,14 +23,17 @@
 //!   parameters and body, decoded) and `Response` (one variant per documented status,
 //!   plus `Raw` for anything else).
 //! - Before the implementation runs, malformed requests are answered with a JSON error
-//!   naming the field: `400` (bad JSON, bad or missing parameter), `415` (content type),
-//!   `422` (body does not match its schema: missing field, wrong type, value not in an
-//!   enum, malformed UUID or date), `413` (body over [`Config::body_limit`]), `401`
-//!   (no credential for an operation that requires one). When the operation documents
-//!   a body for that status, the error has that shape.
+//!   naming the field. Every keyword of the spec is checked (types, `required`, enums,
+//!   bounds, lengths, patterns, formats, item counts, closed objects). A request that
+//!   fails validation gets a status the operation documents: `400` for parameters and
+//!   malformed JSON, `422` for a body that does not match its schema, each replaced by
+//!   the other when only that one is documented (or by `404` for a malformed path
+//!   parameter). Also `415` (content type), `413` (body over [`Config::body_limit`]),
+//!   `401` (no credential for an operation that requires one). When the operation
+//!   documents a body for that status, the error has that shape.
 //! - Credentials (basic, bearer, API keys) are parsed into [`RequestContext::credentials`];
 //!   checking them is up to the implementation or a tower middleware.
-//! - [`mock`] answers every operation with a valid response (`cargo run -p airbyte-api-server --example mock-server -- --port 8080`).
+//! - [`mock`] answers every operation with a valid response (`cargo run -p airbyte-api-server --example airbyte-api-mock-server -- --port 8080`).
 #![allow(deprecated)]
 #![allow(
     clippy::doc_lazy_continuation,
@@ -67,5 +70,5 @@ pub fn router<T: Api>(api: T) -> ::axum::Router {
 }
 /// [`router`] with settings.
 pub fn router_with<T: Api>(api: T, config: Config) -> ::axum::Router {
-    runtime::router(runtime::Backend::Typed(::std::sync::Arc::new(api)), config)
+    runtime::router(runtime::Backend::Typed(::std::sync::Arc::new(api)), config, &[""])
 }

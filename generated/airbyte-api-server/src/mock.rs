@@ -20,13 +20,22 @@ use super::runtime::{
     self, Backend, Config, Encoding, HttpResponse, OpDef, RequestContext, StatusDef,
 };
 use super::schema::{self, Fill};
+pub use super::tables::BASE_PATH;
 /// Settings of the mock (none yet; kept so options can be added compatibly).
 #[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct MockOptions {}
-/// A router answering every operation of the spec with a valid response.
+/// A router answering every operation of the spec with a valid response, at
+/// the paths as written and under the base path of the spec's first server
+/// URL ([`BASE_PATH`], when it has one), so a client configured with the real
+/// base URL works unchanged.
 pub fn router() -> Router {
-    runtime::router(Backend::Mock(Arc::new(MockOptions::default())), Config::default())
+    let backend = Backend::Mock(Arc::new(MockOptions::default()));
+    if BASE_PATH.is_empty() {
+        runtime::router(backend, Config::default(), &[""])
+    } else {
+        runtime::router(backend, Config::default(), &["", BASE_PATH])
+    }
 }
 /// A mock server running on a background task; stopped when dropped.
 #[derive(Debug)]

@@ -2952,6 +2952,8 @@ pub mod list_connections {
         ///
         /// Body: `application/json`.
         Ok(types::ConnectionsResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// `403`: Not allowed
         Forbidden,
         /// `404`: Not found
@@ -2969,6 +2971,7 @@ pub mod list_connections {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::Raw(response) => response,
@@ -3226,6 +3229,8 @@ pub mod patch_connection {
         ///
         /// Body: `application/json`.
         Ok(types::ConnectionResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// `403`: Not allowed
         Forbidden,
         /// `404`: Not found
@@ -3243,6 +3248,7 @@ pub mod patch_connection {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::Raw(response) => response,
@@ -3302,6 +3308,8 @@ pub mod list_connector_definitions {
         ///
         /// Body: `application/json`.
         Ok(types::ConnectorDefinitionsResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// `403`: Not allowed
         Forbidden,
         /// `404`: Not found
@@ -3319,6 +3327,7 @@ pub mod list_connector_definitions {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::Raw(response) => response,
@@ -3374,6 +3383,8 @@ pub mod list_dataplanes {
         ///
         /// Body: `application/json`.
         Ok(types::DataplanesResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// `403`: Not allowed
         Forbidden,
         /// `404`: Not found
@@ -3391,6 +3402,7 @@ pub mod list_dataplanes {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::Raw(response) => response,
@@ -3742,6 +3754,8 @@ pub mod list_destinations {
         ///
         /// Body: `application/json`.
         Ok(types::DestinationsResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// `403`: Not allowed
         Forbidden,
         /// `404`: Not found
@@ -3759,6 +3773,7 @@ pub mod list_destinations {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::Raw(response) => response,
@@ -3890,6 +3905,8 @@ pub mod get_destination {
         ///
         /// Body: `application/json`.
         Ok(types::DestinationResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// `403`: Not allowed
         Forbidden,
         /// `404`: Not found
@@ -3907,6 +3924,7 @@ pub mod get_destination {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::Raw(response) => response,
@@ -3962,6 +3980,8 @@ pub mod put_destination {
         ///
         /// Body: `application/json`.
         Ok(types::DestinationResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// `403`: Not allowed
         Forbidden,
         /// `404`: Not found
@@ -3979,6 +3999,7 @@ pub mod put_destination {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::Raw(response) => response,
@@ -4095,6 +4116,8 @@ pub mod patch_destination {
         ///
         /// Body: `application/json`.
         Ok(types::DestinationResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// `403`: Not allowed
         Forbidden,
         /// `404`: Not found
@@ -4112,6 +4135,7 @@ pub mod patch_destination {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::Raw(response) => response,
@@ -4226,6 +4250,8 @@ pub mod generate_embedded_scoped_token {
         ///
         /// Body: `application/json`.
         Ok(types::EmbeddedScopedTokenResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -4239,6 +4265,7 @@ pub mod generate_embedded_scoped_token {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Raw(response) => response,
             }
         }
@@ -4289,6 +4316,8 @@ pub mod get_embedded_widget {
         ///
         /// Body: `application/json`.
         Ok(types::EmbeddedWidgetResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -4302,6 +4331,7 @@ pub mod get_embedded_widget {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Raw(response) => response,
             }
         }
@@ -4362,6 +4392,8 @@ pub mod list_groups {
         ///
         /// Body: `application/json`.
         Ok(types::GroupsResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// `403`: Not allowed
         Forbidden,
         /// `404`: Not found
@@ -4379,6 +4411,7 @@ pub mod list_groups {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::Raw(response) => response,
@@ -4732,6 +4765,8 @@ pub mod list_group_members {
         ///
         /// Body: `application/json`.
         Ok(types::GroupMembersResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// `403`: Not allowed
         Forbidden,
         /// `404`: Not found
@@ -4749,6 +4784,7 @@ pub mod list_group_members {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::Raw(response) => response,
@@ -5265,6 +5301,8 @@ pub mod list_jobs {
         ///
         /// Body: `application/json`.
         Ok(types::JobsResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// `403`: Not allowed
         Forbidden,
         /// Any response, sent as it is (not checked against the spec).
@@ -5280,6 +5318,7 @@ pub mod list_jobs {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
                 Response::Raw(response) => response,
             }
@@ -5546,6 +5585,8 @@ pub mod oauth_callback {
     pub enum Response {
         /// `302`: Redirect to the URL requested in the initiate call with the created secret ID.
         Found,
+        /// `400`: Invalid data
+        BadRequest,
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -5553,6 +5594,7 @@ pub mod oauth_callback {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Found => runtime::empty(302u16),
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Raw(response) => response,
             }
         }
@@ -5806,6 +5848,8 @@ pub mod list_permissions {
         ///
         /// Body: `application/json`.
         Ok(types::PermissionsResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// `403`: Not allowed
         Forbidden,
         /// `404`: Not found
@@ -5823,6 +5867,7 @@ pub mod list_permissions {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::Raw(response) => response,
@@ -6161,6 +6206,8 @@ pub mod list_regions {
         ///
         /// Body: `application/json`.
         Ok(types::RegionsResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// `403`: Not allowed
         Forbidden,
         /// Any response, sent as it is (not checked against the spec).
@@ -6176,6 +6223,7 @@ pub mod list_regions {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
                 Response::Raw(response) => response,
             }
@@ -6523,6 +6571,8 @@ pub mod list_sources {
         ///
         /// Body: `application/json`.
         Ok(types::SourcesResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// `403`: Not allowed
         Forbidden,
         /// `404`: Not found
@@ -6540,6 +6590,7 @@ pub mod list_sources {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::Raw(response) => response,
@@ -6737,6 +6788,8 @@ pub mod get_source {
         ///
         /// Body: `application/json`.
         Ok(types::SourceResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// `403`: Not allowed
         Forbidden,
         /// `404`: Not found
@@ -6754,6 +6807,7 @@ pub mod get_source {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::Raw(response) => response,
@@ -6809,6 +6863,8 @@ pub mod put_source {
         ///
         /// Body: `application/json`.
         Ok(types::SourceResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// `403`: Not allowed
         Forbidden,
         /// `404`: Not found
@@ -6826,6 +6882,7 @@ pub mod put_source {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::Raw(response) => response,
@@ -6942,6 +6999,8 @@ pub mod patch_source {
         ///
         /// Body: `application/json`.
         Ok(types::SourceResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// `403`: Not allowed
         Forbidden,
         /// `404`: Not found
@@ -6959,6 +7018,7 @@ pub mod patch_source {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::Raw(response) => response,
@@ -7096,6 +7156,8 @@ pub mod list_tags {
         ///
         /// Body: `application/json`.
         Ok(types::TagsResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// `403`: Not allowed
         Forbidden,
         /// `404`: Not found
@@ -7113,6 +7175,7 @@ pub mod list_tags {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::Raw(response) => response,
@@ -7446,6 +7509,8 @@ pub mod list_users_within_an_organization {
         ///
         /// Body: `application/json`.
         Ok(types::UsersResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// `403`: Not allowed
         Forbidden,
         /// `404`: Not found
@@ -7463,6 +7528,7 @@ pub mod list_users_within_an_organization {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::Raw(response) => response,
@@ -7531,6 +7597,8 @@ pub mod list_workspaces {
         ///
         /// Body: `application/json`.
         Ok(types::WorkspacesResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// `403`: Not allowed
         Forbidden,
         /// `404`: Not found
@@ -7548,6 +7616,7 @@ pub mod list_workspaces {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::Raw(response) => response,
@@ -7945,6 +8014,8 @@ pub mod create_declarative_source_definition {
         ///
         /// Body: `application/json`.
         Ok(types::DeclarativeSourceDefinitionResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -7958,6 +8029,7 @@ pub mod create_declarative_source_definition {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Raw(response) => response,
             }
         }
@@ -8085,6 +8157,8 @@ pub mod update_declarative_source_definition {
         ///
         /// Body: `application/json`.
         Ok(types::DeclarativeSourceDefinitionResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// `403`: Not allowed
         Forbidden,
         /// `404`: Not found
@@ -8102,6 +8176,7 @@ pub mod update_declarative_source_definition {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::Raw(response) => response,
@@ -8299,6 +8374,8 @@ pub mod create_destination_definition {
         ///
         /// Body: `application/json`.
         Ok(types::DefinitionResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -8312,6 +8389,7 @@ pub mod create_destination_definition {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Raw(response) => response,
             }
         }
@@ -8439,6 +8517,8 @@ pub mod update_destination_definition {
         ///
         /// Body: `application/json`.
         Ok(types::DefinitionResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// `403`: Not allowed
         Forbidden,
         /// `404`: Not found
@@ -8456,6 +8536,7 @@ pub mod update_destination_definition {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::Raw(response) => response,
@@ -8653,6 +8734,8 @@ pub mod create_source_definition {
         ///
         /// Body: `application/json`.
         Ok(types::DefinitionResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -8666,6 +8749,7 @@ pub mod create_source_definition {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Raw(response) => response,
             }
         }
@@ -8793,6 +8877,8 @@ pub mod update_source_definition {
         ///
         /// Body: `application/json`.
         Ok(types::DefinitionResponse),
+        /// `400`: Invalid data
+        BadRequest,
         /// `403`: Not allowed
         Forbidden,
         /// `404`: Not found
@@ -8810,6 +8896,7 @@ pub mod update_source_definition {
                         ::serde_json::to_vec(&body),
                     )
                 }
+                Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::Raw(response) => response,

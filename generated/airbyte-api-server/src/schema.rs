@@ -13,6 +13,8 @@
 //! All of it is data plus non-generic code, so it costs little to compile
 //! however many operations the spec has.
 #![allow(dead_code)]
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
 use serde_json::{Map, Number, Value};
 /// The shape a use site holds (mirrors the generator's IR).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,6 +39,113 @@ pub enum Ty {
     Map(&'static Ty),
     /// `null` or the inner shape.
     Nullable(&'static Ty),
+    /// The inner shape, with the spec's validation keywords on top.
+    Checked(&'static Ty, &'static Check),
+}
+/// Validation keywords of a schema (what its shape alone does not say).
+#[derive(Debug)]
+pub struct Check {
+    pub minimum: Option<f64>,
+    pub exclusive_minimum: bool,
+    pub maximum: Option<f64>,
+    pub exclusive_maximum: bool,
+    pub multiple_of: Option<f64>,
+    /// In characters (Unicode scalar values), as JSON Schema counts.
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    /// Index into the crate's pattern table.
+    pub pattern: Option<usize>,
+    pub format: Option<Format>,
+    pub min_items: Option<usize>,
+    pub max_items: Option<usize>,
+    pub unique_items: bool,
+    pub min_properties: Option<usize>,
+    pub max_properties: Option<usize>,
+    /// `additionalProperties: false`.
+    pub closed: bool,
+    /// Allowed values (JSON text) when the shape does not list them.
+    pub values: &'static [&'static str],
+    /// A string satisfying the string keywords, for samples.
+    pub sample: Option<&'static str>,
+}
+impl PartialEq for Check {
+    fn eq(&self, other: &Check) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+impl Eq for Check {}
+/// String formats checked beyond those with a shape of their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Email,
+    Uri,
+    Hostname,
+    Ipv4,
+    Ipv6,
+}
+/// A spec `pattern`, translated to `regex` syntax by the generator and
+/// compiled on first use. One that does not compile (a lean `regex` build
+/// lacking a Unicode table) is skipped rather than failing requests.
+#[derive(Debug)]
+pub struct Pattern {
+    /// The spec's spelling, for messages.
+    pub source: &'static str,
+    pub regex: &'static str,
+    /// Anchored regexes a value must not match (leading negative lookaheads).
+    pub forbid: &'static [&'static str],
+    /// Anchored regexes a value must match (leading positive lookaheads).
+    pub require: &'static [&'static str],
+    compiled: OnceLock<Option<Compiled>>,
+}
+#[derive(Debug)]
+struct Compiled {
+    regex: regex::Regex,
+    forbid: Vec<regex::Regex>,
+    require: Vec<regex::Regex>,
+}
+impl Pattern {
+    pub const fn new(
+        source: &'static str,
+        regex: &'static str,
+        forbid: &'static [&'static str],
+        require: &'static [&'static str],
+    ) -> Pattern {
+        Pattern {
+            source,
+            regex,
+            forbid,
+            require,
+            compiled: OnceLock::new(),
+        }
+    }
+    /// `None` when the pattern cannot be checked (then every string passes).
+    fn matches(&self, text: &str) -> Option<bool> {
+        let compiled = self
+            .compiled
+            .get_or_init(|| {
+                let build = |re: &str| {
+                    regex::RegexBuilder::new(re).size_limit(1 << 20).build().ok()
+                };
+                Some(Compiled {
+                    regex: build(self.regex)?,
+                    forbid: self.forbid.iter().map(|r| build(r)).collect::<Option<_>>()?,
+                    require: self
+                        .require
+                        .iter()
+                        .map(|r| build(r))
+                        .collect::<Option<_>>()?,
+                })
+            })
+            .as_ref()?;
+        Some(
+            compiled.regex.is_match(text)
+                && compiled.require.iter().all(|r| r.is_match(text))
+                && !compiled.forbid.iter().any(|r| r.is_match(text)),
+        )
+    }
+}
+fn pattern(i: usize) -> Option<&'static Pattern> {
+    super::tables::PATTERNS.get(i)
 }
 /// Integer widths, for range checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +167,8 @@ pub struct TypeDef {
     pub kind: Kind,
     /// Example values from the spec, as JSON text (used by the mock server when they validate).
     pub examples: &'static [&'static str],
+    /// The schema's own validation keywords (closed objects, property counts…).
+    pub check: Option<&'static Check>,
 }
 #[derive(Debug)]
 pub enum Kind {
@@ -70,7 +181,8 @@ pub enum Kind {
     Enum(&'static [&'static str]),
     /// `oneOf` with a discriminator property.
     Tagged { property: &'static str, variants: &'static [Variant] },
-    /// `oneOf`/`anyOf` without a discriminator: a value must match one variant.
+    /// `oneOf`/`anyOf` without a discriminator: a value must match a variant
+    /// (samples match exactly one, as `oneOf` asks).
     Untagged(&'static [Ty]),
     Alias(Ty),
 }
@@ -110,10 +222,93 @@ pub(crate) fn resolve(ty: &Ty) -> Ty {
                     _ => return cur,
                 }
             }
+            Ty::Checked(inner, _) => cur = *inner,
             _ => return cur,
         }
     }
     cur
+}
+/// Whether `s` is in `format`.
+pub(crate) fn format_accepts(format: Format, s: &str) -> bool {
+    let clean = !s.chars().any(|c| c.is_whitespace() || c.is_control());
+    match format {
+        Format::Email => {
+            match s.rsplit_once('@') {
+                Some((local, domain)) => !local.is_empty() && !domain.is_empty() && clean,
+                None => false,
+            }
+        }
+        Format::Uri => {
+            let scheme = s.split_once(':').map(|(scheme, _)| scheme).unwrap_or("");
+            let mut chars = scheme.chars();
+            chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+                && chars
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && clean
+        }
+        Format::Hostname => {
+            !s.is_empty() && s.len() <= 253
+                && s
+                    .trim_end_matches('.')
+                    .split('.')
+                    .all(|label| {
+                        !label.is_empty() && label.len() <= 63 && !label.starts_with('-')
+                            && !label.ends_with('-')
+                            && label
+                                .chars()
+                                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    })
+        }
+        Format::Ipv4 => s.parse::<std::net::Ipv4Addr>().is_ok(),
+        Format::Ipv6 => s.parse::<std::net::Ipv6Addr>().is_ok(),
+    }
+}
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Email => "an email address",
+        Format::Uri => "a URI",
+        Format::Hostname => "a host name",
+        Format::Ipv4 => "an IPv4 address",
+        Format::Ipv6 => "an IPv6 address",
+    }
+}
+/// JSON equality, with numbers compared by value (`1` equals `1.0`).
+fn json_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            match (x.as_i64(), y.as_i64()) {
+                (Some(x), Some(y)) => x == y,
+                _ => x.as_f64() == y.as_f64(),
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_eq(a, b))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_eq(v, w)))
+        }
+        _ => a == b,
+    }
+}
+fn is_multiple(n: &Number, m: f64) -> bool {
+    if let (Some(n), true) = (n.as_i64(), m.fract() == 0.0 && m.abs() < 9.0e15) {
+        return n % (m as i64) == 0;
+    }
+    match n.as_f64() {
+        Some(x) => {
+            let q = x / m;
+            (q - q.round()).abs() <= 1e-9 * q.abs().max(1.0)
+        }
+        None => true,
+    }
+}
+fn show(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        format!("{n}")
+    }
 }
 /// Check `value` against `ty`; every problem found (up to a limit), with its pointer.
 pub fn validate(ty: &Ty, value: &Value) -> Result<(), Vec<Problem>> {
@@ -189,6 +384,13 @@ impl Checker {
         }
         match ty {
             Ty::Any => {}
+            Ty::Checked(inner, check) => {
+                let before = self.problems.len();
+                self.check(inner, value, pointer, depth + 1);
+                if self.problems.len() == before {
+                    self.keywords(check, value, pointer);
+                }
+            }
             Ty::Nullable(inner) => {
                 if !value.is_null() {
                     self.check(inner, value, pointer, depth + 1);
@@ -270,7 +472,152 @@ impl Checker {
             }
         }
     }
+    /// The keywords of `check` that apply to `value`'s JSON type (others are ignored, as JSON Schema does).
+    fn keywords(&mut self, check: &Check, value: &Value, pointer: &str) {
+        if !check.values.is_empty() {
+            let allowed = check
+                .values
+                .iter()
+                .filter_map(|v| serde_json::from_str::<Value>(v).ok());
+            if !allowed.clone().any(|a| json_eq(&a, value)) {
+                let shown: Vec<&str> = check.values.iter().take(24).copied().collect();
+                self.report(
+                    pointer,
+                    format!("{value} is not one of: {}", shown.join(", ")),
+                );
+            }
+        }
+        match value {
+            Value::Number(n) => {
+                let x = n.as_f64().unwrap_or(0.0);
+                if let Some(min) = check.minimum {
+                    if x < min || (check.exclusive_minimum && x == min) {
+                        let op = if check.exclusive_minimum {
+                            "greater than"
+                        } else {
+                            "at least"
+                        };
+                        self.report(
+                            pointer,
+                            format!("{n} is too small; must be {op} {}", show(min)),
+                        );
+                    }
+                }
+                if let Some(max) = check.maximum {
+                    if x > max || (check.exclusive_maximum && x == max) {
+                        let op = if check.exclusive_maximum {
+                            "less than"
+                        } else {
+                            "at most"
+                        };
+                        self.report(
+                            pointer,
+                            format!("{n} is too large; must be {op} {}", show(max)),
+                        );
+                    }
+                }
+                if let Some(m) = check.multiple_of {
+                    if !is_multiple(n, m) {
+                        self.report(
+                            pointer,
+                            format!("{n} is not a multiple of {}", show(m)),
+                        );
+                    }
+                }
+            }
+            Value::String(s) => {
+                let len = s.chars().count();
+                if let Some(min) = check.min_length.filter(|m| len < *m) {
+                    self.report(
+                        pointer,
+                        format!("too short: {len} characters; at least {min} allowed"),
+                    );
+                }
+                if let Some(max) = check.max_length.filter(|m| len > *m) {
+                    self.report(
+                        pointer,
+                        format!("too long: {len} characters; at most {max} allowed"),
+                    );
+                }
+                if let Some(f) = check.format.filter(|f| !format_accepts(*f, s)) {
+                    self.report(pointer, format!("not {}", format_name(f)));
+                }
+                if let Some(p) = check.pattern.and_then(pattern) {
+                    if p.matches(s) == Some(false) {
+                        self.report(
+                            pointer,
+                            format!("does not match the pattern {:?}", p.source),
+                        );
+                    }
+                }
+            }
+            Value::Array(items) => {
+                if let Some(min) = check.min_items.filter(|m| items.len() < *m) {
+                    self.report(
+                        pointer,
+                        format!("too few items: {}; at least {min} allowed", items.len()),
+                    );
+                }
+                if let Some(max) = check.max_items.filter(|m| items.len() > *m) {
+                    self.report(
+                        pointer,
+                        format!("too many items: {}; at most {max} allowed", items.len()),
+                    );
+                }
+                if check.unique_items {
+                    let mut seen = BTreeSet::new();
+                    if let Some(i) = items
+                        .iter()
+                        .position(|v| !seen.insert(canonical(v)))
+                    {
+                        self.report(
+                            pointer,
+                            format!(
+                                "items must be unique; item {i} repeats an earlier one"
+                            ),
+                        );
+                    }
+                }
+            }
+            Value::Object(map) => {
+                if let Some(min) = check.min_properties.filter(|m| map.len() < *m) {
+                    self.report(
+                        pointer,
+                        format!(
+                            "too few properties: {}; at least {min} allowed", map.len()
+                        ),
+                    );
+                }
+                if let Some(max) = check.max_properties.filter(|m| map.len() > *m) {
+                    self.report(
+                        pointer,
+                        format!(
+                            "too many properties: {}; at most {max} allowed", map.len()
+                        ),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
     fn check_named(
+        &mut self,
+        def: &'static TypeDef,
+        value: &Value,
+        pointer: &mut String,
+        depth: usize,
+    ) {
+        if let Some(check) = def.check {
+            let before = self.problems.len();
+            self.check_kind(def, value, pointer, depth);
+            if self.problems.len() == before {
+                self.keywords(check, value, pointer);
+            }
+            return;
+        }
+        self.check_kind(def, value, pointer, depth);
+    }
+    fn check_kind(
         &mut self,
         def: &'static TypeDef,
         value: &Value,
@@ -319,6 +666,22 @@ impl Checker {
                 }
                 for ty in flattened.iter() {
                     self.check(ty, value, pointer, depth + 1);
+                }
+                if def.check.is_some_and(|c| c.closed) && additional.is_none()
+                    && flattened.is_empty()
+                {
+                    for k in map.keys() {
+                        if !fields.iter().any(|f| f.wire == k) {
+                            let len = pointer.len();
+                            pointer.push('/');
+                            pointer.push_str(&escape_pointer(k));
+                            self.report(
+                                pointer,
+                                "unknown property (the schema allows no others)".into(),
+                            );
+                            pointer.truncate(len);
+                        }
+                    }
                 }
                 if let (Some(extra), true) = (additional, flattened.is_empty()) {
                     for (k, v) in map {
@@ -393,6 +756,38 @@ impl Checker {
                 );
             }
         }
+    }
+}
+/// A value's text with object keys in one order, to compare values for `uniqueItems`.
+fn canonical(value: &Value) -> String {
+    match value {
+        Value::Number(n) => {
+            match (n.as_i64(), n.as_f64()) {
+                (Some(i), _) => i.to_string(),
+                (None, Some(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                    (f as i64).to_string()
+                }
+                _ => n.to_string(),
+            }
+        }
+        Value::Array(items) => {
+            format!(
+                "[{}]", items.iter().map(canonical).collect::< Vec < _ >> ().join(",")
+            )
+        }
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, String)> = map
+                .iter()
+                .map(|(k, v)| (k, canonical(v)))
+                .collect();
+            entries.sort();
+            let parts: Vec<String> = entries
+                .into_iter()
+                .map(|(k, v)| format!("{k:?}:{v}"))
+                .collect();
+            format!("{{{}}}", parts.join(","))
+        }
+        other => other.to_string(),
     }
 }
 /// A parameter's text (one entry per occurrence) as the JSON value its schema describes.
@@ -557,6 +952,94 @@ fn sample_at(ty: &Ty, fill: Fill, depth: usize) -> Value {
                 None => Value::Null,
             }
         }
+        Ty::Checked(inner, check) => sample_checked(inner, check, fill, depth),
+    }
+}
+/// A number of the given kind inside the bounds of `check`, near `preferred`.
+fn number_in(check: &Check, integer: bool, preferred: f64) -> f64 {
+    let nudge = |m: f64| (m.abs() * 1e-9).max(1e-6);
+    let lo = check
+        .minimum
+        .map(|m| match (check.exclusive_minimum, integer) {
+            (true, true) => m.floor() + 1.0,
+            (false, true) => m.ceil(),
+            (true, false) => m + nudge(m),
+            (false, false) => m,
+        });
+    let hi = check
+        .maximum
+        .map(|m| match (check.exclusive_maximum, integer) {
+            (true, true) => m.ceil() - 1.0,
+            (false, true) => m.floor(),
+            (true, false) => m - nudge(m),
+            (false, false) => m,
+        });
+    let mut x = preferred;
+    if let Some(lo) = lo.filter(|lo| x < *lo) {
+        x = lo;
+    }
+    if let Some(hi) = hi.filter(|hi| x > *hi) {
+        x = hi;
+    }
+    if let Some(m) = check.multiple_of {
+        let up = (x / m).ceil() * m;
+        x = if hi.is_none_or(|hi| up <= hi) { up } else { (x / m).floor() * m };
+    }
+    x
+}
+fn sample_checked(inner: &Ty, check: &Check, fill: Fill, depth: usize) -> Value {
+    if let Some(v) = check
+        .values
+        .iter()
+        .find_map(|v| serde_json::from_str::<Value>(v).ok())
+    {
+        return v;
+    }
+    match resolve(inner) {
+        Ty::Int(_) => {
+            let x = number_in(check, true, 1.0);
+            if x >= 0.0 { Value::from(x as u64) } else { Value::from(x as i64) }
+        }
+        Ty::F32 | Ty::F64 => {
+            Number::from_f64(number_in(check, false, 1.5))
+                .map(Value::Number)
+                .unwrap_or(Value::Null)
+        }
+        Ty::String | Ty::Binary | Ty::Base64 => {
+            match check.sample {
+                Some(s) => Value::String(s.to_owned()),
+                None => sample_at(inner, fill, depth + 1),
+            }
+        }
+        Ty::Array(item) => {
+            let base = usize::from(depth < 6 && fill == Fill::Full);
+            let n = base
+                .max(check.min_items.unwrap_or(0))
+                .min(check.max_items.unwrap_or(usize::MAX));
+            let n = if check.unique_items {
+                n.min(1).max(check.min_items.unwrap_or(0))
+            } else {
+                n
+            };
+            Value::Array(
+                (0..n.min(64)).map(|_| sample_at(item, fill, depth + 1)).collect(),
+            )
+        }
+        _ => {
+            let mut value = sample_at(inner, fill, depth + 1);
+            if let (Value::Object(map), Some(min), Ty::Map(values)) = (
+                &mut value,
+                check.min_properties,
+                resolve(inner),
+            ) {
+                let mut i = 1;
+                while map.len() < min.min(64) {
+                    map.insert(format!("key{i}"), sample_at(values, fill, depth + 1));
+                    i += 1;
+                }
+            }
+            value
+        }
     }
 }
 fn sample_named(def: &'static TypeDef, ty: &Ty, fill: Fill, depth: usize) -> Value {
@@ -612,15 +1095,23 @@ fn sample_named(def: &'static TypeDef, ty: &Ty, fill: Fill, depth: usize) -> Val
             }
         }
         Kind::Untagged(variants) => {
+            let mut fallback = None;
             for v in variants.iter() {
-                let value = sample_at(v, fill, depth + 1);
-                if validate(v, &value).is_ok() {
-                    return value;
+                for f in [fill, Fill::Required] {
+                    let value = sample_at(v, f, depth + 1);
+                    if validate(v, &value).is_err() {
+                        continue;
+                    }
+                    if variants.iter().filter(|w| validate(w, &value).is_ok()).count()
+                        == 1
+                    {
+                        return value;
+                    }
+                    fallback.get_or_insert(value);
                 }
             }
-            variants
-                .first()
-                .map(|v| sample_at(v, fill, depth + 1))
+            fallback
+                .or_else(|| variants.first().map(|v| sample_at(v, fill, depth + 1)))
                 .unwrap_or(Value::Null)
         }
     }

@@ -2,24 +2,28 @@
 // Do not edit by hand: change the spec, its overlay or the generator, then regenerate.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+/// The path of the spec's first server URL (`/v1` for `https://api.example.com/v1`), or `""`.
+pub const BASE_PATH: &str = "/v1";
 #[allow(unused_imports)]
 use super::runtime::{
     BodyDef, Encoding, Location, MediaDef, OpDef, ParamDef, ResponseDef, SchemeDef,
     SchemeKind, StatusDef, Verb,
 };
 #[allow(unused_imports)]
-use super::schema::{Field, Int, Kind, Ty, TypeDef, Variant};
+use super::schema::{Check, Field, Format, Int, Kind, Pattern, Ty, TypeDef, Variant};
 /// Every named schema, indexed by `Ty::Named`.
 pub(crate) static TYPES: &[TypeDef] = &[
     TypeDef {
         name: "ActorDefinitionId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorTypeEnum",
         kind: Kind::Enum(&["source", "destination"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AirbyteApiConnectionSchedule",
@@ -42,6 +46,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ApplicationCreate",
@@ -58,6 +63,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ApplicationRead",
@@ -98,6 +104,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ApplicationReadList",
@@ -114,6 +121,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ApplicationTokenRequestWithGrant",
@@ -142,11 +150,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AuthProvider",
         kind: Kind::Enum(&["airbyte", "google_identity_platform", "keycloak"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConfiguredStreamMapper",
@@ -175,6 +185,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionCreateRequest",
@@ -257,6 +268,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionPatchRequest",
@@ -327,6 +339,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionResponse",
@@ -427,6 +440,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionScheduleResponse",
@@ -455,11 +469,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStatusEnum",
         kind: Kind::Enum(&["active", "inactive", "deprecated", "locked"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionSyncModeEnum",
@@ -477,6 +493,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionsResponse",
@@ -507,6 +524,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"data\":[{\"name\":\"test-connection\"},{\"connection_id\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\"},{\"sourceId\":\"49237019-645d-47d4-b45b-5eddf97775ce\"},{\"destinationId\":\"al312fs-0ab1-4f72-9ed7-0b8fc27c5826\"},{\"schedule\":{\"scheduleType\":\"manual\"}},{\"status\":\"active\"}],\"next\":\"https://api.airbyte.com/v1/connections?limit=5&offset=10\",\"previous\":\"https://api.airbyte.com/v1/connections?limit=5&offset=0\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "ConnectorDefinitionResponse",
@@ -543,6 +561,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"connectorDefinnitionType\":\"source\",\"id\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"name\":\"Postgres\",\"version\":\"0.2.0\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "ConnectorDefinitionsResponse",
@@ -559,11 +578,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorType",
         kind: Kind::Enum(&["source", "destination"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CreateDeclarativeSourceDefinitionRequest",
@@ -586,6 +607,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CreateDefinitionRequest",
@@ -605,7 +627,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "documentationUrl",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Uri),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("https://example.com"),
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -620,6 +663,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneCreateRequest",
@@ -648,6 +692,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneCreateResponseBody",
@@ -682,6 +727,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplanePatchRequest",
@@ -704,6 +750,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneResponse",
@@ -750,6 +797,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplanesResponse",
@@ -766,11 +814,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeclarativeManifest",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeclarativeSourceDefinitionResponse",
@@ -805,6 +855,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeclarativeSourceDefinitionsResponse",
@@ -833,6 +884,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DefinitionResponse",
@@ -873,6 +925,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DefinitionsResponse",
@@ -901,11 +954,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationConfiguration",
         kind: Kind::Alias(Ty::Object),
         examples: &["{\"user\":\"charles\"}"],
+        check: None,
     },
     TypeDef {
         name: "DestinationCreateRequest",
@@ -946,6 +1001,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationPatchRequest",
@@ -974,6 +1030,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationPutRequest",
@@ -1002,6 +1059,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationResponse",
@@ -1062,6 +1120,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"definitionId\":\"321d9b60-11d1-44cb-8c92-c246d53bf98e\",\"destinationId\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"destinationType\":\"postgres\",\"name\":\"Analytics Team Postgres\",\"workspaceId\":\"871d9b60-11d1-44cb-8c92-c246d53bf87e\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "DestinationsResponse",
@@ -1092,6 +1151,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"data\":{\"destinationId\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"destinationType\":\"postgres\",\"name\":\"Analytics Team Postgres\",\"workspaceId\":\"871d9b60-11d1-44cb-8c92-c246d53bf87e\"},\"next\":\"https://api.airbyte.com/v1/destinations?limit=5&offset=10\",\"previous\":\"https://api.airbyte.com/v1/destinations?limit=5&offset=0\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "EmailNotificationConfig",
@@ -1108,6 +1168,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EmbeddedOrganizationListItem",
@@ -1136,6 +1197,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EmbeddedOrganizationsList",
@@ -1152,6 +1214,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EmbeddedScopedTokenRequest",
@@ -1168,6 +1231,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EmbeddedScopedTokenResponse",
@@ -1184,6 +1248,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EmbeddedWidgetRequest",
@@ -1212,6 +1277,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EmbeddedWidgetResponse",
@@ -1228,6 +1294,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EncryptionMapperAesConfiguration",
@@ -1274,11 +1341,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EncryptionMapperAlgorithm",
         kind: Kind::Enum(&["RSA", "AES"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EncryptionMapperConfiguration",
@@ -1296,6 +1365,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EncryptionMapperRsaConfiguration",
@@ -1330,6 +1400,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FieldFilteringMapperConfiguration",
@@ -1346,6 +1417,27 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "FieldRenamingMapperConfiguration",
@@ -1368,6 +1460,27 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "GroupCreateRequest",
@@ -1396,6 +1509,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupMemberAddRequest",
@@ -1412,6 +1526,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupMemberResponse",
@@ -1431,7 +1546,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "userEmail",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -1452,6 +1588,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupMembersResponse",
@@ -1480,6 +1617,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupPermissionCreateRequest",
@@ -1508,6 +1646,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupPermissionResponse",
@@ -1548,6 +1687,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupPermissionsResponse",
@@ -1564,6 +1704,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupResponse",
@@ -1604,6 +1745,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupUpdateRequest",
@@ -1626,6 +1768,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupsResponse",
@@ -1654,6 +1797,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "HashingMapperConfiguration",
@@ -1682,6 +1826,27 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "InitiateOauthRequest",
@@ -1736,6 +1901,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"destinationId\":\"3d93b16c-ff5f-421c-8908-5a3c82088f14\",\"redirectUrl\":\"https://cloud.airbyte.io/v1/api/oauth/callback\",\"workspaceId\":\"871d9b60-11d1-44cb-8c92-c246d53bf87e\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "JobCreateRequest",
@@ -1760,6 +1926,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"connectionId\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"jobType\":\"sync\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "JobResponse",
@@ -1826,6 +1993,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"duration\":\"PT8H6M12S\",\"id\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"jobType\":\"sync\",\"startTime\":\"2023-03-25T01:30:50Z\",\"status\":\"running\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "JobStatusEnum",
@@ -1841,6 +2009,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobType",
@@ -1856,11 +2025,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobTypeEnum",
         kind: Kind::Enum(&["sync", "reset", "refresh", "clear"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobTypeResourceLimit",
@@ -1883,6 +2054,27 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "JobsResponse",
@@ -1913,11 +2105,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"data\":[{\"id\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"jobType\":\"sync\",\"startTime\":\"2023-03-25T01:30:50Z\",\"status\":\"running\"}],\"next\":\"https://api.airbyte.com/v1/jobs?limit=5&offset=10\",\"previous\":\"https://api.airbyte.com/v1/jobs?limit=5&offset=0\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "ManifestVersion",
         kind: Kind::Alias(Ty::Int(Int::I64)),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "MapperConfiguration",
@@ -1925,26 +2119,31 @@ pub(crate) static TYPES: &[TypeDef] = &[
             &[Ty::Named(60), Ty::Named(48), Ty::Named(49), Ty::Named(101), Ty::Named(46)],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NamespaceDefinitionEnum",
         kind: Kind::Enum(&["source", "destination", "custom_format"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NamespaceDefinitionEnumNoDefault",
         kind: Kind::Enum(&["source", "destination", "custom_format"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NamespaceDefinitionType",
         kind: Kind::Enum(&["source", "destination", "customformat"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NonBreakingChangesPreference",
         kind: Kind::Enum(&["ignore", "disable", "propagate_columns", "propagate_fully"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NonBreakingSchemaUpdatesBehaviorEnum",
@@ -1952,6 +2151,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             &["ignore", "disable_connection", "propagate_columns", "propagate_fully"],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NonBreakingSchemaUpdatesBehaviorEnumNoDefault",
@@ -1959,6 +2159,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             &["ignore", "disable_connection", "propagate_columns", "propagate_fully"],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NotificationConfig",
@@ -1981,6 +2182,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NotificationsConfig",
@@ -2027,11 +2229,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OAuthConfiguration",
         kind: Kind::Alias(Ty::Any),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OAuthCredentialsConfiguration",
@@ -2039,16 +2243,19 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"credentials\":{\"client_id\":\"871d9b60-11d1-44cb-8c92-c246d53bf87e\",\"client_secret\":\"shhhhhh\"}}",
         ],
+        check: None,
     },
     TypeDef {
         name: "OAuthInputConfiguration",
         kind: Kind::Alias(Ty::Named(79)),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationOAuthCredentialsRequest",
@@ -2077,6 +2284,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationResponse",
@@ -2084,7 +2292,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "email",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -2105,6 +2334,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationsResponse",
@@ -2121,6 +2351,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionCreateRequest",
@@ -2155,6 +2386,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionResponse",
@@ -2195,6 +2427,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionResponseRead",
@@ -2235,11 +2468,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionScope",
         kind: Kind::Enum(&["workspace", "organization", "none"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionType",
@@ -2259,6 +2494,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionUpdateRequest",
@@ -2275,6 +2511,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionsResponse",
@@ -2291,6 +2528,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PublicAccessTokenResponse",
@@ -2319,6 +2557,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PublicPermissionType",
@@ -2336,6 +2575,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RedirectUrlResponse",
@@ -2352,6 +2592,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &["{\"redirectUrl\":\"https://example.com\"}"],
+        check: None,
     },
     TypeDef {
         name: "RegionCreateRequest",
@@ -2380,6 +2621,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RegionPatchRequest",
@@ -2402,6 +2644,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RegionResponse",
@@ -2448,6 +2691,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RegionsResponse",
@@ -2464,6 +2708,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ResourceRequirements",
@@ -2510,6 +2755,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RowFilteringMapperConfiguration",
@@ -2526,6 +2772,27 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "RowFilteringOperation",
@@ -2543,6 +2810,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RowFilteringOperationEqual",
@@ -2571,6 +2839,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RowFilteringOperationNot",
@@ -2578,7 +2847,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "conditions",
-                    ty: Ty::Array(&Ty::Named(102)),
+                    ty: Ty::Checked(
+                        &Ty::Array(&Ty::Named(102)),
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: Some(1),
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -2593,26 +2883,31 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RowFilteringOperationType",
         kind: Kind::Enum(&["EQUAL", "NOT"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SsoConfigStatus",
         kind: Kind::Enum(&["draft", "active"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScheduleTypeEnum",
         kind: Kind::Enum(&["manual", "cron"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScheduleTypeWithBasicEnum",
         kind: Kind::Enum(&["manual", "cron", "basic"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedResourceRequirements",
@@ -2635,6 +2930,27 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "SelectedFieldInfo",
@@ -2651,16 +2967,19 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SelectedFields",
         kind: Kind::Alias(Ty::Array(&Ty::Named(110))),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceConfiguration",
         kind: Kind::Alias(Ty::Object),
         examples: &["{\"user\":\"charles\"}"],
+        check: None,
     },
     TypeDef {
         name: "SourceCreateRequest",
@@ -2707,11 +3026,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDefinitionSpecification",
         kind: Kind::Alias(Ty::Object),
         examples: &["{\"user\":{\"type\":\"string\"}}"],
+        check: None,
     },
     TypeDef {
         name: "SourcePatchRequest",
@@ -2752,6 +3073,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourcePutRequest",
@@ -2780,6 +3102,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceResponse",
@@ -2840,6 +3163,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"definitionId\":\"321d9b60-11d1-44cb-8c92-c246d53bf98e\",\"name\":\"Analytics Team Postgres\",\"sourceId\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"sourceType\":\"postgres\",\"workspaceId\":\"871d9b60-11d1-44cb-8c92-c246d53bf87e\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "SourcesResponse",
@@ -2870,6 +3194,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"data\":{\"name\":\"Analytics Team Postgres\",\"sourceId\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"sourceType\":\"postgres\",\"workspaceId\":\"871d9b60-11d1-44cb-8c92-c246d53bf87e\"},\"next\":\"https://api.airbyte.com/v1/sources?limit=5&offset=10\",\"previous\":\"https://api.airbyte.com/v1/sources?limit=5&offset=0\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "StreamConfiguration",
@@ -2934,6 +3259,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamConfigurations",
@@ -2950,6 +3276,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamMapperType",
@@ -2963,6 +3290,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamProperties",
@@ -3015,11 +3343,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamPropertiesResponse",
         kind: Kind::Alias(Ty::Array(&Ty::Named(122))),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "Tag",
@@ -3054,6 +3384,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "TagCreateRequest",
@@ -3082,11 +3413,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "TagId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "TagPatchRequest",
@@ -3109,6 +3442,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "TagResponse",
@@ -3145,6 +3479,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"color\":\"FF5733\",\"name\":\"Analytics Team\",\"tagId\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"workspaceId\":\"871d9b60-11d1-44cb-8c92-c246d53bf87e\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "TagsResponse",
@@ -3161,6 +3496,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UpdateDeclarativeSourceDefinitionRequest",
@@ -3177,6 +3513,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UpdateDefinitionRequest",
@@ -3199,11 +3536,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserResponse",
@@ -3211,7 +3550,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "email",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -3232,11 +3592,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserStatus",
         kind: Kind::Enum(&["invited", "registered", "disabled"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UsersResponse",
@@ -3253,6 +3615,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebhookNotificationConfig",
@@ -3275,6 +3638,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceCreateRequest",
@@ -3309,11 +3673,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceOAuthCredentialsRequest",
@@ -3342,6 +3708,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceResponse",
@@ -3376,6 +3743,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceUpdateRequest",
@@ -3404,6 +3772,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspacesResponse",
@@ -3434,36 +3803,43 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"data\":{\"dataResidency\":\"auto\",\"name\":\"Acme Company\",\"workspaceId\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\"},\"next\":\"https://api.airbyte.com/v1/workspaces?limit=5&offset=10\",\"previous\":\"https://api.airbyte.com/v1/workspaces?limit=5&offset=0\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "ApplicationTokenRequestWithGrantGrantType",
         kind: Kind::Enum(&["client_credentials"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EncryptionMapperAesConfigurationAlgorithm",
         kind: Kind::Enum(&["AES"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EncryptionMapperAesConfigurationMode",
         kind: Kind::Enum(&["CBC", "CFB", "OFB", "CTR", "GCM", "ECB"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EncryptionMapperAesConfigurationPadding",
         kind: Kind::Enum(&["NoPadding", "PKCS5Padding"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EncryptionMapperRsaConfigurationAlgorithm",
         kind: Kind::Enum(&["RSA"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupPermissionCreateRequestVariant",
         kind: Kind::Untagged(&[Ty::Any, Ty::Any]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "HashingMapperConfigurationMethod",
@@ -3471,21 +3847,25 @@ pub(crate) static TYPES: &[TypeDef] = &[
             &["MD2", "MD5", "SHA-1", "SHA-224", "SHA-256", "SHA-384", "SHA-512"],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PublicAccessTokenResponseTokenType",
         kind: Kind::Enum(&["Bearer"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RowFilteringOperationEqualType",
         kind: Kind::Enum(&["EQUAL"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RowFilteringOperationNotType",
         kind: Kind::Enum(&["NOT"]),
         examples: &[],
+        check: None,
     },
 ];
 /// The spec's security schemes, in document order.
@@ -3654,6 +4034,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::String,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -3694,6 +4075,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::String,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -3734,6 +4116,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "tagIds",
@@ -3741,6 +4124,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "includeDeleted",
@@ -3748,20 +4132,65 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Bool,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "limit",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(1.0),
+                        exclusive_minimum: false,
+                        maximum: Some(100.0),
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "offset",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(0.0),
+                        exclusive_minimum: false,
+                        maximum: None,
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -3776,6 +4205,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         examples: &[],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -3844,6 +4277,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -3884,6 +4318,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -3915,6 +4350,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -3945,6 +4381,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 ],
             },
             ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
+            ResponseDef {
                 status: StatusDef::Code(403u16),
                 media: &[],
             },
@@ -3967,6 +4407,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Named(18),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "workspaceId",
@@ -3974,6 +4415,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -3988,6 +4430,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         examples: &[],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -4012,6 +4458,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -4026,6 +4473,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         examples: &[],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -4094,6 +4545,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -4132,6 +4584,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -4170,6 +4623,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -4222,6 +4676,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "includeDeleted",
@@ -4229,20 +4684,65 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Bool,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "limit",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(1.0),
+                        exclusive_minimum: false,
+                        maximum: Some(100.0),
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "offset",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(0.0),
+                        exclusive_minimum: false,
+                        maximum: None,
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -4257,6 +4757,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         examples: &[],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -4329,6 +4833,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "includeSecretCoordinates",
@@ -4336,6 +4841,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Bool,
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -4352,6 +4858,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         ],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -4376,6 +4886,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -4406,6 +4917,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 ],
             },
             ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
+            ResponseDef {
                 status: StatusDef::Code(403u16),
                 media: &[],
             },
@@ -4428,6 +4943,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -4459,6 +4975,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -4487,6 +5004,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         ],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -4554,6 +5075,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
         ],
         security: &[&[0usize], &[1usize]],
         call: super::ops::generate_embedded_scoped_token::call,
@@ -4586,6 +5111,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
         ],
         security: &[&[0usize], &[1usize]],
         call: super::ops::get_embedded_widget::call,
@@ -4601,20 +5130,65 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "limit",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(1.0),
+                        exclusive_minimum: false,
+                        maximum: Some(100.0),
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "offset",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(0.0),
+                        exclusive_minimum: false,
+                        maximum: None,
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -4629,6 +5203,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         examples: &[],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -4697,6 +5275,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -4735,6 +5314,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -4770,6 +5350,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -4826,20 +5407,65 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "limit",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(1.0),
+                        exclusive_minimum: false,
+                        maximum: Some(100.0),
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "offset",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(0.0),
+                        exclusive_minimum: false,
+                        maximum: None,
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -4854,6 +5480,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         examples: &[],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -4878,6 +5508,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -4934,6 +5565,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "userId",
@@ -4941,6 +5573,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -4976,6 +5609,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -5014,6 +5648,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -5070,6 +5705,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "permissionId",
@@ -5077,6 +5713,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -5123,20 +5760,65 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "limit",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(1.0),
+                        exclusive_minimum: false,
+                        maximum: Some(100.0),
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "offset",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(0.0),
+                        exclusive_minimum: false,
+                        maximum: None,
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "jobType",
@@ -5144,6 +5826,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Named(66),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "workspaceIds",
@@ -5151,6 +5834,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "status",
@@ -5158,6 +5842,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Named(64),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "createdAtStart",
@@ -5165,6 +5850,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::DateTime,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "createdAtEnd",
@@ -5172,6 +5858,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::DateTime,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "updatedAtStart",
@@ -5179,6 +5866,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::DateTime,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "updatedAtEnd",
@@ -5186,13 +5874,36 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::DateTime,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "orderBy",
                 location: Location::Query,
                 required: false,
-                ty: Ty::String,
+                ty: Ty::Checked(
+                    &Ty::String,
+                    &Check {
+                        minimum: None,
+                        exclusive_minimum: false,
+                        maximum: None,
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: Some(0),
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: Some("string"),
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -5209,6 +5920,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         ],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -5273,6 +5988,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Int(Int::I64),
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -5313,6 +6029,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Int(Int::I64),
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -5351,12 +6068,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Map(&Ty::String),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
         responses: &[
             ResponseDef {
                 status: StatusDef::Code(302u16),
+                media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
                 media: &[],
             },
         ],
@@ -5404,6 +6126,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -5445,6 +6168,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "actorType",
@@ -5452,6 +6176,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Named(1),
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "name",
@@ -5459,6 +6184,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::String,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -5490,6 +6216,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "organizationId",
@@ -5497,6 +6224,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -5511,6 +6239,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         examples: &[],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -5579,6 +6311,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -5621,6 +6354,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -5656,6 +6390,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -5712,6 +6447,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -5726,6 +6462,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         examples: &[],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -5786,6 +6526,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -5824,6 +6565,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -5862,6 +6604,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -5914,6 +6657,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "includeDeleted",
@@ -5921,20 +6665,65 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Bool,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "limit",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(1.0),
+                        exclusive_minimum: false,
+                        maximum: Some(100.0),
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "offset",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(0.0),
+                        exclusive_minimum: false,
+                        maximum: None,
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -5949,6 +6738,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         examples: &[],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -6057,6 +6850,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "includeSecretCoordinates",
@@ -6064,6 +6858,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Bool,
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -6080,6 +6875,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         ],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -6104,6 +6903,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -6134,6 +6934,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 ],
             },
             ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
+            ResponseDef {
                 status: StatusDef::Code(403u16),
                 media: &[],
             },
@@ -6156,6 +6960,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -6187,6 +6992,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -6217,6 +7023,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 ],
             },
             ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
+            ResponseDef {
                 status: StatusDef::Code(403u16),
                 media: &[],
             },
@@ -6239,6 +7049,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "destinationId",
@@ -6246,6 +7057,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "ignoreCache",
@@ -6253,6 +7065,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Bool,
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -6295,6 +7108,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -6309,6 +7123,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         examples: &[],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -6377,6 +7195,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Named(126),
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -6415,6 +7234,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Named(126),
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -6446,6 +7266,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Named(126),
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -6498,6 +7319,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "ids",
@@ -6505,13 +7327,38 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "emails",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(
+                    &Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
+                ),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -6526,6 +7373,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         examples: &[],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -6550,6 +7401,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "includeDeleted",
@@ -6557,20 +7409,65 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Bool,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "limit",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(1.0),
+                        exclusive_minimum: false,
+                        maximum: Some(100.0),
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "offset",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(0.0),
+                        exclusive_minimum: false,
+                        maximum: None,
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -6585,6 +7482,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         examples: &[],
                     },
                 ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(403u16),
@@ -6651,6 +7552,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -6691,6 +7593,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -6722,6 +7625,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -6772,6 +7676,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -6810,6 +7715,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -6835,6 +7741,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
         ],
         security: &[&[0usize], &[1usize]],
         call: super::ops::create_declarative_source_definition::call,
@@ -6850,6 +7760,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -6857,6 +7768,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -6895,6 +7807,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -6902,6 +7815,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -6928,6 +7842,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 ],
             },
             ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
+            ResponseDef {
                 status: StatusDef::Code(403u16),
                 media: &[],
             },
@@ -6950,6 +7868,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -6957,6 +7876,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -6995,6 +7915,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -7033,6 +7954,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -7058,6 +7980,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
         ],
         security: &[&[0usize], &[1usize]],
         call: super::ops::create_destination_definition::call,
@@ -7073,6 +7999,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -7080,6 +8007,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -7118,6 +8046,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -7125,6 +8054,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -7151,6 +8081,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 ],
             },
             ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
+            ResponseDef {
                 status: StatusDef::Code(403u16),
                 media: &[],
             },
@@ -7173,6 +8107,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -7180,6 +8115,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -7218,6 +8154,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -7256,6 +8193,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -7281,6 +8219,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
         ],
         security: &[&[0usize], &[1usize]],
         call: super::ops::create_source_definition::call,
@@ -7296,6 +8238,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -7303,6 +8246,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -7341,6 +8285,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -7348,6 +8293,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -7374,6 +8320,10 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 ],
             },
             ResponseDef {
+                status: StatusDef::Code(400u16),
+                media: &[],
+            },
+            ResponseDef {
                 status: StatusDef::Code(403u16),
                 media: &[],
             },
@@ -7396,6 +8346,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -7403,6 +8354,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -7441,6 +8393,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -7482,6 +8435,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "actorType",
@@ -7489,6 +8443,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Named(1),
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "name",
@@ -7496,6 +8451,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::String,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -7516,4 +8472,8 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[&[0usize], &[1usize]],
         call: super::ops::delete_workspace_o_auth_credentials::call,
     },
+];
+/// The spec's `pattern`s in `regex` syntax, compiled on first use; indexed by `Check::pattern`.
+pub(crate) static PATTERNS: [Pattern; 1] = [
+    Pattern::new("\\w+|(ASC|DESC)", "[0-9A-Za-z_]+|(ASC|DESC)", &[], &[]),
 ];

@@ -75,6 +75,8 @@ pub enum ListConnectionsError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_create_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,6 +109,8 @@ pub enum PatchConnectionError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Optional parameters of [`Client::list_connector_definitions`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -123,6 +127,8 @@ pub enum ListConnectorDefinitionsError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Optional parameters of [`Client::public_list_dataplanes`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -139,6 +145,8 @@ pub enum PublicListDataplanesError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_create_dataplane`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -203,6 +211,8 @@ pub enum ListDestinationsError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_create_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -239,6 +249,8 @@ pub enum PublicGetDestinationError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::put_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -247,6 +259,8 @@ pub enum PutDestinationError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_delete_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -263,12 +277,26 @@ pub enum PatchDestinationError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::list_embedded_organizations_by_user`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListEmbeddedOrganizationsByUserError {
     /// `403`: Operation forbidden
     Status403(types::KnownExceptionInfo),
+}
+/// Documented error responses of [`Client::generate_embedded_scoped_token`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GenerateEmbeddedScopedTokenError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_embedded_widget`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetEmbeddedWidgetError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Optional parameters of [`Client::public_list_groups`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -293,6 +321,8 @@ pub enum PublicListGroupsError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_create_group`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -353,6 +383,8 @@ pub enum PublicListGroupMembersError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_add_group_member`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -457,6 +489,8 @@ pub struct ListJobsParams {
 pub enum ListJobsError {
     /// `403`: Not allowed
     Status403,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_create_job`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -497,6 +531,8 @@ pub struct OauthCallbackParams {
 pub enum OauthCallbackError {
     /// `302`: Redirect to the URL requested in the initiate call. In api mode, includes secret_id and internal IDs. In webapp mode, forwards provider callback query params.
     Status302,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_list_organizations_for_user`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -541,6 +577,8 @@ pub enum PublicListPermissionsByUserIdError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_create_permission`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -587,6 +625,8 @@ pub enum PublicUpdatePermissionError {
 pub enum PublicListRegionsError {
     /// `403`: Not allowed
     Status403,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_create_region`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -649,6 +689,8 @@ pub enum ListSourcesError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_create_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -691,6 +733,8 @@ pub enum PublicGetSourceError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::put_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -699,6 +743,8 @@ pub enum PutSourceError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_delete_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -715,6 +761,8 @@ pub enum PatchSourceError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Optional parameters of [`Client::get_stream_properties`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -751,6 +799,8 @@ pub enum PublicListTagsError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_create_tag`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -807,6 +857,8 @@ pub enum PublicListUsersWithinAnOrganizationError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Optional parameters of [`Client::public_list_workspaces`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -835,6 +887,8 @@ pub enum PublicListWorkspacesError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_create_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -876,6 +930,12 @@ pub enum PublicListDeclarativeSourceDefinitionsError {
     /// `404`: Not found
     Status404,
 }
+/// Documented error responses of [`Client::public_create_declarative_source_definition`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PublicCreateDeclarativeSourceDefinitionError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::public_get_declarative_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicGetDeclarativeSourceDefinitionError {
@@ -891,6 +951,8 @@ pub enum PublicUpdateDeclarativeSourceDefinitionError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_delete_declarative_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -908,6 +970,12 @@ pub enum PublicListDestinationDefinitionsError {
     /// `404`: Not found
     Status404,
 }
+/// Documented error responses of [`Client::public_create_destination_definition`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PublicCreateDestinationDefinitionError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::public_get_destination_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicGetDestinationDefinitionError {
@@ -923,6 +991,8 @@ pub enum PublicUpdateDestinationDefinitionError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_delete_destination_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -940,6 +1010,12 @@ pub enum PublicListSourceDefinitionsError {
     /// `404`: Not found
     Status404,
 }
+/// Documented error responses of [`Client::public_create_source_definition`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PublicCreateSourceDefinitionError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::public_get_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicGetSourceDefinitionError {
@@ -955,6 +1031,8 @@ pub enum PublicUpdateSourceDefinitionError {
     Status403,
     /// `404`: Not found
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::public_delete_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -985,24 +1063,32 @@ pub enum DeleteWorkspaceOAuthCredentialsError {
 pub enum GetActorDefinitionVersionDefaultError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::get_actor_definition_version_for_destination_id`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetActorDefinitionVersionForDestinationIdError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::get_actor_definition_version_for_source_id`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetActorDefinitionVersionForSourceIdError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::resolve_actor_definition_version_by_tag`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResolveActorDefinitionVersionByTagError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::create_actor_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -1023,6 +1109,8 @@ pub enum FinishActorDefinitionUpdateError {
 pub enum GetActorDefinitionResultError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::update_actor_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -1060,17 +1148,51 @@ pub enum ApplicationTokenRequestError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+/// Documented error responses of [`Client::create_new_attempt_number`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateNewAttemptNumberError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::fail_attempt`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FailAttemptError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::get_attempt_combined_stats`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetAttemptCombinedStatsError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::get_attempt_for_job`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetAttemptForJobError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::save_stats`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SaveStatsError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::save_stream_metadata`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SaveStreamMetadataError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::save_sync_config`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SaveSyncConfigError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::list_audit_logs`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -1082,6 +1204,24 @@ pub enum ListAuditLogsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+/// Documented error responses of [`Client::backfill_usage`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BackfillUsageError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::cancel_subscription`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CancelSubscriptionError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_customer_portal_link`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetCustomerPortalLinkError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::handle_webhook`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum HandleWebhookError {
@@ -1090,11 +1230,107 @@ pub enum HandleWebhookError {
     /// `401`: Invalid signature
     Status401,
 }
+/// Documented error responses of [`Client::list_past_invoices`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListPastInvoicesError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_payment_information`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetPaymentInformationError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_subscription_info`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetSubscriptionInfoError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_organization_trial_status`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetOrganizationTrialStatusError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::unschedule_cancel_subscription`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UnscheduleCancelSubscriptionError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::diff_catalogs`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DiffCatalogsError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::cancel_command`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CancelCommandError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_command`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetCommandError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_check_command_output`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetCheckCommandOutputError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_discover_command_output`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetDiscoverCommandOutputError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_replicate_command_output`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetReplicateCommandOutputError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_spec_command_output`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetSpecCommandOutputError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::run_check_command`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunCheckCommandError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::run_discover_command`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunDiscoverCommandError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::run_replicate_command`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunReplicateCommandError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::run_spec_command`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunSpecCommandError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_command_status`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetCommandStatusError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
@@ -1111,6 +1347,8 @@ pub enum ApplySchemaChangeForConnectionError {
 pub enum AutoDisableConnectionError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::clear_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -1360,6 +1598,12 @@ pub enum AssistV1WarmError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+/// Documented error responses of [`Client::get_connector_builder_capabilities`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetConnectorBuilderCapabilitiesError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::complete_connector_builder_project_oauth`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CompleteConnectorBuilderProjectOauthError {
@@ -1384,6 +1628,24 @@ pub enum GenerateContributionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+/// Documented error responses of [`Client::create_connector_builder_project`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateConnectorBuilderProjectError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::delete_connector_builder_project`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteConnectorBuilderProjectError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::create_forked_connector_builder_project`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateForkedConnectorBuilderProjectError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::full_resolve_manifest_builder_project`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FullResolveManifestBuilderProjectError {
@@ -1397,6 +1659,14 @@ pub enum FullResolveManifestBuilderProjectError {
 pub enum GetDeclarativeManifestBaseImageError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_connector_builder_project_id_for_definition_id`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetConnectorBuilderProjectIdForDefinitionIdError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::get_connector_builder_project_o_auth_consent`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -1406,11 +1676,47 @@ pub enum GetConnectorBuilderProjectOAuthConsentError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+/// Documented error responses of [`Client::get_connector_builder_project`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetConnectorBuilderProjectError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::list_connector_builder_projects`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListConnectorBuilderProjectsError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::publish_connector_builder_project`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PublishConnectorBuilderProjectError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::read_connector_builder_project_stream`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReadConnectorBuilderProjectStreamError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::resolve_manifest_builder_project`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResolveManifestBuilderProjectError {
     /// `400`: Exception occurred; see message for details.
     Status400(types::KnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::update_connector_builder_project`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateConnectorBuilderProjectError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::update_connector_builder_project_testing_values`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateConnectorBuilderProjectTestingValuesError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
@@ -1631,6 +1937,8 @@ pub enum ListDeclarativeManifestsError {
 pub enum UpdateDeclarativeManifestVersionError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::get_deployment_metadata`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -1697,6 +2005,24 @@ pub enum GetDestinationDefinitionForWorkspaceError {
 pub enum GrantDestinationDefinitionError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::list_enterprise_destination_stubs_for_workspace`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListEnterpriseDestinationStubsForWorkspaceError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::list_destination_definitions_for_workspace`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListDestinationDefinitionsForWorkspaceError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::list_private_destination_definitions`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListPrivateDestinationDefinitionsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
@@ -1833,6 +2159,14 @@ pub enum UpdateDestinationError {
 pub enum UpgradeDestinationVersionError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::write_destination_discover_catalog_result`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WriteDestinationDiscoverCatalogResultError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::generate_diagnostic_report`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -1869,6 +2203,8 @@ pub enum DeleteDomainVerificationError {
 pub enum ListDomainVerificationsError {
     /// `403`: Operation forbidden
     Status403(types::KnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::list_pending_domain_verifications`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -2049,12 +2385,26 @@ pub enum GetInstanceConfigurationError {
 pub enum SetupInstanceConfigurationError {
     /// `401`: Instance setup failed.
     Status401,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::cancel_job`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CancelJobError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::cancel_queued_job`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CancelQueuedJobError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::check_data_worker_capacity`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckDataWorkerCapacityError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
@@ -2066,6 +2416,24 @@ pub enum CreateJobError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+/// Documented error responses of [`Client::delete_stream_reset_records_for_job`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteStreamResetRecordsForJobError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::did_previous_job_succeed`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DidPreviousJobSucceedError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::evaluate_outlier`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EvaluateOutlierError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::explain_job`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExplainJobError {
@@ -2074,11 +2442,29 @@ pub enum ExplainJobError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+/// Documented error responses of [`Client::fail_non_terminal_jobs`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FailNonTerminalJobsError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::finalize_job`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FinalizeJobError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::get_job_info`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetJobInfoError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_webhook_config`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetWebhookConfigError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
@@ -2095,6 +2481,8 @@ pub enum GetJobDebugInfoError {
 pub enum GetJobInputError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::get_last_replication_job`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -2128,6 +2516,18 @@ pub enum GetJobInfoWithoutLogsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+/// Documented error responses of [`Client::job_failure`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobFailureError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::job_success_with_attempt_number`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobSuccessWithAttemptNumberError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::list_jobs_for`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListJobsForError {
@@ -2144,11 +2544,37 @@ pub enum ListJobsForWorkspacesError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+/// Documented error responses of [`Client::persist_job_cancellation`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PersistJobCancellationError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::report_job_start`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportJobStartError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::create_or_update`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateOrUpdateError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::get`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::set_job_queued`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SetJobQueuedError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::try_notification_config`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -2213,6 +2639,14 @@ pub enum UpdateOperationError {
 pub enum UpdateOrganizationPaymentConfigError {
     /// `404`: Couldn't find the organization id
     Status404,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_organization_payment_config`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetOrganizationPaymentConfigError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::end_grace_period`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -2221,30 +2655,46 @@ pub enum EndGracePeriodError {
     Status404,
     /// `409`: The organization is not in a valid state to end the grace period
     Status409,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::set_organization_agentic_status`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SetOrganizationAgenticStatusError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::create_organization`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateOrganizationError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::delete_organization`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteOrganizationError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::get_organization`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOrganizationError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::get_organization_data_worker_usage`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOrganizationDataWorkerUsageError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::get_org_info`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -2259,12 +2709,16 @@ pub enum GetOrgInfoError {
 pub enum GetOrganizationUsageError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::list_organizations_by_user`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListOrganizationsByUserError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::list_organization_summaries`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -2279,6 +2733,8 @@ pub enum ListOrganizationSummariesError {
 pub enum UpdateOrganizationError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::check_permissions`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -2351,24 +2807,38 @@ pub enum UpdatePermissionError {
 pub enum CreatePrivateLinkError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::delete_private_link`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeletePrivateLinkError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::get_private_link`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetPrivateLinkError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::list_private_links_for_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListPrivateLinksForWorkspaceError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::list_private_links_by_status`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListPrivateLinksByStatusError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::update_private_link`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -2377,6 +2847,8 @@ pub enum UpdatePrivateLinkError {
     Status404(types::NotFoundKnownExceptionInfo),
     /// `409`: Private link status cannot move backward
     Status409,
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::execute_destination_check_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -2596,6 +3068,24 @@ pub enum GrantSourceDefinitionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+/// Documented error responses of [`Client::list_enterprise_source_stubs_for_workspace`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListEnterpriseSourceStubsForWorkspaceError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::list_source_definitions_for_workspace`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListSourceDefinitionsForWorkspaceError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::list_private_source_definitions`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListPrivateSourceDefinitionsError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::revoke_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RevokeSourceDefinitionError {
@@ -2773,6 +3263,14 @@ pub enum UpdateSourceError {
 pub enum UpgradeSourceVersionError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::write_discover_catalog_result`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WriteDiscoverCatalogResultError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::activate_sso_config`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -2838,11 +3336,91 @@ pub enum GetStateError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+/// Documented error responses of [`Client::create_stream_status`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateStreamStatusError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_stream_statuses_by_run_state`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetStreamStatusesByRunStateError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_stream_statuses`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetStreamStatusesError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::update_stream_status`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateStreamStatusError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::create_tag`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateTagError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::delete_tag`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeleteTagError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::list_tags`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListTagsError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::update_tag`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateTagError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::accept_user_invitation`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AcceptUserInvitationError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::get_user_invitation`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetUserInvitationError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::cancel_user_invitation`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CancelUserInvitationError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::create_user_invitation`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CreateUserInvitationError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::decline_user_invitation`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DeclineUserInvitationError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::list_pending_invitations`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListPendingInvitationsError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::delete_user`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -2897,6 +3475,8 @@ pub enum ListAccessInfoByWorkspaceIdError {
 pub enum ListUsersInOrganizationError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::list_instance_admin_users`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -2960,6 +3540,12 @@ pub enum WebBackendDescribeCronExpressionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+/// Documented error responses of [`Client::web_backend_validate_mappers`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WebBackendValidateMappersError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
 /// Documented error responses of [`Client::get_state_type`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetStateTypeError {
@@ -2973,6 +3559,12 @@ pub enum GetStateTypeError {
 pub enum WebBackendGetWorkspaceStateError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::write_workload_output`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WriteWorkloadOutputError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
@@ -3001,6 +3593,12 @@ pub enum DeleteWorkspaceError {
 pub enum GetWorkspaceError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::get_available_dbt_jobs_for_workspace`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GetAvailableDbtJobsForWorkspaceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
@@ -3057,18 +3655,30 @@ pub enum GetWorkspaceUsageError {
 pub enum ListWorkspacesInOrganizationError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::list_workspaces_by_user`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListWorkspacesByUserError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
+}
+/// Documented error responses of [`Client::list_workspaces_paginated`], by status.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ListWorkspacesPaginatedError {
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::update_workspace_feedback`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateWorkspaceFeedbackError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
+    /// `422`: Input failed validation
+    Status422(types::InvalidInputExceptionInfo),
 }
 /// Documented error responses of [`Client::update_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
@@ -3602,6 +4212,16 @@ impl Client {
                     error: ListConnectionsError::Status404,
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListConnectionsError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -3914,6 +4534,16 @@ impl Client {
                     error: PatchConnectionError::Status404,
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PatchConnectionError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -3991,6 +4621,16 @@ impl Client {
                     error: ListConnectorDefinitionsError::Status404,
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListConnectorDefinitionsError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -4055,6 +4695,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListDataplanesError::Status404,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicListDataplanesError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -4413,6 +5063,16 @@ impl Client {
                     error: ListDestinationsError::Status404,
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListDestinationsError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -4621,6 +5281,16 @@ impl Client {
                     error: PublicGetDestinationError::Status404,
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicGetDestinationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -4686,6 +5356,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PutDestinationError::Status404,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PutDestinationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -4818,6 +5498,16 @@ impl Client {
                     error: PatchDestinationError::Status404,
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PatchDestinationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -4886,7 +5576,7 @@ impl Client {
         body: &types::EmbeddedScopedTokenRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::EmbeddedScopedTokenResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GenerateEmbeddedScopedTokenError>,
     > {
         const OP: &str = "generateEmbeddedScopedToken";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -4901,7 +5591,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GenerateEmbeddedScopedTokenError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -4909,6 +5599,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GenerateEmbeddedScopedTokenError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -4929,7 +5629,7 @@ impl Client {
         body: &types::EmbeddedWidgetRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::EmbeddedWidgetResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetEmbeddedWidgetError>,
     > {
         const OP: &str = "getEmbeddedWidget";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -4944,7 +5644,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetEmbeddedWidgetError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -4952,6 +5652,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetEmbeddedWidgetError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -5038,6 +5748,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListGroupsError::Status404,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicListGroupsError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -5409,6 +6129,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListGroupMembersError::Status404,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicListGroupMembersError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -5974,6 +6704,14 @@ impl Client {
                     error: ListJobsError::Status403,
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListJobsError::Status422(runtime::decode_json(OP, &raw)?),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -6262,7 +7000,7 @@ impl Client {
             headers,
             body: runtime::Body::None,
             security: &[],
-            accept: "*/*",
+            accept: "application/json",
         };
         let raw = self.execute::<OauthCallbackError>(request).await?;
         let status = raw.status;
@@ -6280,6 +7018,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: OauthCallbackError::Status302,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: OauthCallbackError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -6560,6 +7306,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListPermissionsByUserIdError::Status404,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicListPermissionsByUserIdError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -6898,6 +7654,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListRegionsError::Status403,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicListRegionsError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -7248,6 +8014,14 @@ impl Client {
                     error: ListSourcesError::Status404,
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListSourcesError::Status422(runtime::decode_json(OP, &raw)?),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -7511,6 +8285,16 @@ impl Client {
                     error: PublicGetSourceError::Status404,
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicGetSourceError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -7576,6 +8360,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PutSourceError::Status404,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PutSourceError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -7706,6 +8498,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PatchSourceError::Status404,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PatchSourceError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -7868,6 +8668,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListTagsError::Status404,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicListTagsError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -8231,6 +9041,16 @@ impl Client {
                     error: PublicListUsersWithinAnOrganizationError::Status404,
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicListUsersWithinAnOrganizationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -8322,6 +9142,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PublicListWorkspacesError::Status404,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicListWorkspacesError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -8722,7 +9552,7 @@ impl Client {
         body: &types::CreateDeclarativeSourceDefinitionRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::DeclarativeSourceDefinitionResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<PublicCreateDeclarativeSourceDefinitionError>,
     > {
         const OP: &str = "publicCreateDeclarativeSourceDefinition";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -8741,7 +9571,9 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self
+            .execute::<PublicCreateDeclarativeSourceDefinitionError>(request)
+            .await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -8749,6 +9581,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicCreateDeclarativeSourceDefinitionError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -8890,6 +9732,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateDeclarativeSourceDefinitionError::Status404,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicUpdateDeclarativeSourceDefinitionError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -9046,7 +9898,7 @@ impl Client {
         body: &types::CreateDefinitionRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::DefinitionResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<PublicCreateDestinationDefinitionError>,
     > {
         const OP: &str = "publicCreateDestinationDefinition";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -9065,7 +9917,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<PublicCreateDestinationDefinitionError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -9073,6 +9925,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicCreateDestinationDefinitionError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -9210,6 +10072,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateDestinationDefinitionError::Status404,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicUpdateDestinationDefinitionError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -9363,7 +10235,7 @@ impl Client {
         body: &types::CreateDefinitionRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::DefinitionResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<PublicCreateSourceDefinitionError>,
     > {
         const OP: &str = "publicCreateSourceDefinition";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -9381,7 +10253,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<PublicCreateSourceDefinitionError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -9389,6 +10261,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicCreateSourceDefinitionError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -9526,6 +10408,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: PublicUpdateSourceDefinitionError::Status404,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublicUpdateSourceDefinitionError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -9793,6 +10685,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetActorDefinitionVersionDefaultError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -9844,6 +10746,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: GetActorDefinitionVersionForDestinationIdError::Status404(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetActorDefinitionVersionForDestinationIdError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })
@@ -9903,6 +10815,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetActorDefinitionVersionForSourceIdError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -9952,6 +10874,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: ResolveActorDefinitionVersionByTagError::Status404(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ResolveActorDefinitionVersionByTagError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })
@@ -10115,6 +11047,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: GetActorDefinitionResultError::Status404(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetActorDefinitionResultError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })
@@ -10427,7 +11369,7 @@ impl Client {
         body: &types::CreateNewAttemptNumberRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::CreateNewAttemptNumberResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CreateNewAttemptNumberError>,
     > {
         const OP: &str = "createNewAttemptNumber";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -10442,7 +11384,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CreateNewAttemptNumberError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -10450,6 +11392,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CreateNewAttemptNumberError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -10468,7 +11420,7 @@ impl Client {
         body: &types::FailAttemptRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<()>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<FailAttemptError>,
     > {
         const OP: &str = "failAttempt";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -10481,9 +11433,9 @@ impl Client {
             headers,
             body: runtime::json_body(OP, body)?,
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
-            accept: "*/*",
+            accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<FailAttemptError>(request).await?;
         let status = raw.status;
         match status {
             204u16 => {
@@ -10491,6 +11443,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: (),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: FailAttemptError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -10540,6 +11500,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: GetAttemptCombinedStatsError::Status404(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetAttemptCombinedStatsError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })
@@ -10595,6 +11565,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetAttemptForJobError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -10611,7 +11591,7 @@ impl Client {
         body: &types::SaveStatsRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::InternalOperationResult>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<SaveStatsError>,
     > {
         const OP: &str = "saveStats";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -10626,7 +11606,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<SaveStatsError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -10634,6 +11614,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: SaveStatsError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -10652,7 +11640,7 @@ impl Client {
         body: ::std::option::Option<&types::SaveStreamAttemptMetadataRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::InternalOperationResult>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<SaveStreamMetadataError>,
     > {
         const OP: &str = "saveStreamMetadata";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -10670,7 +11658,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<SaveStreamMetadataError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -10678,6 +11666,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: SaveStreamMetadataError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -10696,7 +11694,7 @@ impl Client {
         body: &types::SaveAttemptSyncConfigRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::InternalOperationResult>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<SaveSyncConfigError>,
     > {
         const OP: &str = "saveSyncConfig";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -10711,7 +11709,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<SaveSyncConfigError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -10719,6 +11717,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: SaveSyncConfigError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -10804,7 +11812,7 @@ impl Client {
         body: ::std::option::Option<&types::BillingBackfillUsageRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<()>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<BackfillUsageError>,
     > {
         const OP: &str = "backfillUsage";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -10820,9 +11828,9 @@ impl Client {
                 ::std::option::Option::None => runtime::Body::None,
             },
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
-            accept: "*/*",
+            accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<BackfillUsageError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -10830,6 +11838,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: (),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: BackfillUsageError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -10848,7 +11864,7 @@ impl Client {
         body: ::std::option::Option<&types::OrganizationIdRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::CancelSubscriptionRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CancelSubscriptionError>,
     > {
         const OP: &str = "cancelSubscription";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -10866,7 +11882,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CancelSubscriptionError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -10874,6 +11890,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CancelSubscriptionError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -10892,7 +11918,7 @@ impl Client {
         body: ::std::option::Option<&types::CustomerPortalRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::CustomerPortalRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetCustomerPortalLinkError>,
     > {
         const OP: &str = "getCustomerPortalLink";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -10910,7 +11936,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetCustomerPortalLinkError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -10918,6 +11944,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetCustomerPortalLinkError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11038,7 +12074,7 @@ impl Client {
         body: ::std::option::Option<&types::OrganizationIdRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::ListInvoicesRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ListPastInvoicesError>,
     > {
         const OP: &str = "listPastInvoices";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11056,7 +12092,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<ListPastInvoicesError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11064,6 +12100,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListPastInvoicesError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11082,7 +12128,7 @@ impl Client {
         body: ::std::option::Option<&types::OrganizationIdRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::PaymentInformationRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetPaymentInformationError>,
     > {
         const OP: &str = "getPaymentInformation";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11100,7 +12146,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetPaymentInformationError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11108,6 +12154,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetPaymentInformationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11126,7 +12182,7 @@ impl Client {
         body: ::std::option::Option<&types::OrganizationIdRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::OrganizationSubscriptionInfoRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetSubscriptionInfoError>,
     > {
         const OP: &str = "getSubscriptionInfo";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11144,7 +12200,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetSubscriptionInfoError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11152,6 +12208,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetSubscriptionInfoError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11170,7 +12236,7 @@ impl Client {
         body: ::std::option::Option<&types::OrganizationIdRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::OrganizationTrialStatusRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetOrganizationTrialStatusError>,
     > {
         const OP: &str = "getOrganizationTrialStatus";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11188,7 +12254,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetOrganizationTrialStatusError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11196,6 +12262,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetOrganizationTrialStatusError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11214,7 +12290,7 @@ impl Client {
         body: ::std::option::Option<&types::OrganizationIdRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<()>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<UnscheduleCancelSubscriptionError>,
     > {
         const OP: &str = "unscheduleCancelSubscription";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11232,9 +12308,9 @@ impl Client {
                 ::std::option::Option::None => runtime::Body::None,
             },
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
-            accept: "*/*",
+            accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<UnscheduleCancelSubscriptionError>(request).await?;
         let status = raw.status;
         match status {
             204u16 => {
@@ -11242,6 +12318,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: (),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UnscheduleCancelSubscriptionError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11320,7 +12406,7 @@ impl Client {
         body: ::std::option::Option<&types::CancelCommandRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::CancelCommandResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CancelCommandError>,
     > {
         const OP: &str = "cancelCommand";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11338,7 +12424,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CancelCommandError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11346,6 +12432,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CancelCommandError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -11364,7 +12458,7 @@ impl Client {
         body: ::std::option::Option<&types::GetCommandRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::GetCommandResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetCommandError>,
     > {
         const OP: &str = "getCommand";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11382,7 +12476,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetCommandError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11390,6 +12484,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetCommandError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -11408,7 +12510,7 @@ impl Client {
         body: ::std::option::Option<&types::GetCheckCommandOutputRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::GetCheckCommandOutputResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetCheckCommandOutputError>,
     > {
         const OP: &str = "getCheckCommandOutput";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11426,7 +12528,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetCheckCommandOutputError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11434,6 +12536,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetCheckCommandOutputError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11452,7 +12564,7 @@ impl Client {
         body: ::std::option::Option<&types::GetDiscoverCommandOutputRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::GetDiscoverCommandOutputResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetDiscoverCommandOutputError>,
     > {
         const OP: &str = "getDiscoverCommandOutput";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11470,7 +12582,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetDiscoverCommandOutputError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11478,6 +12590,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetDiscoverCommandOutputError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11496,7 +12618,7 @@ impl Client {
         body: ::std::option::Option<&types::GetReplicateCommandOutputRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::GetReplicateCommandOutputResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetReplicateCommandOutputError>,
     > {
         const OP: &str = "getReplicateCommandOutput";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11514,7 +12636,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetReplicateCommandOutputError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11522,6 +12644,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetReplicateCommandOutputError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11540,7 +12672,7 @@ impl Client {
         body: ::std::option::Option<&types::GetSpecCommandOutputRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::GetSpecCommandOutputResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetSpecCommandOutputError>,
     > {
         const OP: &str = "getSpecCommandOutput";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11558,7 +12690,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetSpecCommandOutputError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11566,6 +12698,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetSpecCommandOutputError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11586,7 +12728,7 @@ impl Client {
         body: ::std::option::Option<&types::RunCheckCommandRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::RunCheckCommandResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<RunCheckCommandError>,
     > {
         const OP: &str = "runCheckCommand";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11604,7 +12746,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<RunCheckCommandError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11612,6 +12754,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: RunCheckCommandError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11630,7 +12782,7 @@ impl Client {
         body: ::std::option::Option<&types::RunDiscoverCommandRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::RunDiscoverCommandResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<RunDiscoverCommandError>,
     > {
         const OP: &str = "runDiscoverCommand";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11648,7 +12800,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<RunDiscoverCommandError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11656,6 +12808,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: RunDiscoverCommandError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11674,7 +12836,7 @@ impl Client {
         body: ::std::option::Option<&types::RunReplicateCommandRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::RunReplicateCommandResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<RunReplicateCommandError>,
     > {
         const OP: &str = "runReplicateCommand";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11692,7 +12854,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<RunReplicateCommandError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11700,6 +12862,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: RunReplicateCommandError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11720,7 +12892,7 @@ impl Client {
         body: ::std::option::Option<&types::RunSpecCommandRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::RunSpecCommandResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<RunSpecCommandError>,
     > {
         const OP: &str = "runSpecCommand";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11738,7 +12910,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<RunSpecCommandError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11746,6 +12918,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: RunSpecCommandError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11764,7 +12946,7 @@ impl Client {
         body: ::std::option::Option<&types::GetCommandStatusRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::GetCommandStatusResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetCommandStatusError>,
     > {
         const OP: &str = "getCommandStatus";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -11782,7 +12964,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetCommandStatusError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -11790,6 +12972,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetCommandStatusError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -11900,6 +13092,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: AutoDisableConnectionError::Status404(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: AutoDisableConnectionError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })
@@ -13843,7 +15045,7 @@ impl Client {
         body: &types::WorkspaceIdRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::ConnectorBuilderCapabilities>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetConnectorBuilderCapabilitiesError>,
     > {
         const OP: &str = "getConnectorBuilderCapabilities";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -13860,7 +15062,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetConnectorBuilderCapabilitiesError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -13868,6 +15070,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetConnectorBuilderCapabilitiesError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -14077,7 +15289,7 @@ impl Client {
         body: &types::ConnectorBuilderProjectWithWorkspaceId,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::ConnectorBuilderProjectIdWithWorkspaceId>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CreateConnectorBuilderProjectError>,
     > {
         const OP: &str = "createConnectorBuilderProject";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -14092,7 +15304,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CreateConnectorBuilderProjectError>(request).await?;
         let status = raw.status;
         match status {
             201u16 => {
@@ -14100,6 +15312,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CreateConnectorBuilderProjectError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -14118,7 +15340,7 @@ impl Client {
         body: &types::ConnectorBuilderProjectIdWithWorkspaceId,
     ) -> ::std::result::Result<
         runtime::ResponseValue<()>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<DeleteConnectorBuilderProjectError>,
     > {
         const OP: &str = "deleteConnectorBuilderProject";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -14131,9 +15353,9 @@ impl Client {
             headers,
             body: runtime::json_body(OP, body)?,
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
-            accept: "*/*",
+            accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<DeleteConnectorBuilderProjectError>(request).await?;
         let status = raw.status;
         match status {
             204u16 => {
@@ -14141,6 +15363,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: (),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: DeleteConnectorBuilderProjectError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -14159,7 +15391,7 @@ impl Client {
         body: &types::ConnectorBuilderProjectForkRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::ConnectorBuilderProjectIdWithWorkspaceId>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CreateForkedConnectorBuilderProjectError>,
     > {
         const OP: &str = "createForkedConnectorBuilderProject";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -14174,7 +15406,9 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self
+            .execute::<CreateForkedConnectorBuilderProjectError>(request)
+            .await?;
         let status = raw.status;
         match status {
             201u16 => {
@@ -14182,6 +15416,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CreateForkedConnectorBuilderProjectError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -14300,6 +15544,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetDeclarativeManifestBaseImageError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -14316,7 +15570,7 @@ impl Client {
         body: &types::BuilderProjectForDefinitionRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::BuilderProjectForDefinitionResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetConnectorBuilderProjectIdForDefinitionIdError>,
     > {
         const OP: &str = "getConnectorBuilderProjectIdForDefinitionId";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -14333,7 +15587,9 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self
+            .execute::<GetConnectorBuilderProjectIdForDefinitionIdError>(request)
+            .await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -14341,6 +15597,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetConnectorBuilderProjectIdForDefinitionIdError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -14424,7 +15690,7 @@ impl Client {
         body: &types::ConnectorBuilderProjectIdWithWorkspaceId,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::ConnectorBuilderProjectRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetConnectorBuilderProjectError>,
     > {
         const OP: &str = "getConnectorBuilderProject";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -14441,7 +15707,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetConnectorBuilderProjectError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -14449,6 +15715,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetConnectorBuilderProjectError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -14467,7 +15743,7 @@ impl Client {
         body: &types::WorkspaceIdRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::ConnectorBuilderProjectReadList>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ListConnectorBuilderProjectsError>,
     > {
         const OP: &str = "listConnectorBuilderProjects";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -14482,7 +15758,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<ListConnectorBuilderProjectsError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -14490,6 +15766,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListConnectorBuilderProjectsError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -14508,7 +15794,7 @@ impl Client {
         body: &types::ConnectorBuilderPublishRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::SourceDefinitionIdBody>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<PublishConnectorBuilderProjectError>,
     > {
         const OP: &str = "publishConnectorBuilderProject";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -14523,7 +15809,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<PublishConnectorBuilderProjectError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -14531,6 +15817,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PublishConnectorBuilderProjectError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -14549,7 +15845,7 @@ impl Client {
         body: &types::ConnectorBuilderProjectStreamReadRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::ConnectorBuilderProjectStreamRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ReadConnectorBuilderProjectStreamError>,
     > {
         const OP: &str = "readConnectorBuilderProjectStream";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -14566,7 +15862,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<ReadConnectorBuilderProjectStreamError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -14574,6 +15870,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ReadConnectorBuilderProjectStreamError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -14653,7 +15959,7 @@ impl Client {
         body: &types::ExistingConnectorBuilderProjectWithWorkspaceId,
     ) -> ::std::result::Result<
         runtime::ResponseValue<()>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<UpdateConnectorBuilderProjectError>,
     > {
         const OP: &str = "updateConnectorBuilderProject";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -14666,9 +15972,9 @@ impl Client {
             headers,
             body: runtime::json_body(OP, body)?,
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
-            accept: "*/*",
+            accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<UpdateConnectorBuilderProjectError>(request).await?;
         let status = raw.status;
         match status {
             204u16 => {
@@ -14676,6 +15982,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: (),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpdateConnectorBuilderProjectError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -14694,7 +16010,7 @@ impl Client {
         body: &types::ConnectorBuilderProjectTestingValuesUpdate,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::ConnectorBuilderProjectTestingValues>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<UpdateConnectorBuilderProjectTestingValuesError>,
     > {
         const OP: &str = "updateConnectorBuilderProjectTestingValues";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -14711,7 +16027,9 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self
+            .execute::<UpdateConnectorBuilderProjectTestingValuesError>(request)
+            .await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -14719,6 +16037,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpdateConnectorBuilderProjectTestingValuesError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -16450,6 +17778,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpdateDeclarativeManifestVersionError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -17053,7 +18391,7 @@ impl Client {
         body: ::std::option::Option<&types::WorkspaceIdRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::EnterpriseConnectorStubsReadList>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ListEnterpriseDestinationStubsForWorkspaceError>,
     > {
         const OP: &str = "listEnterpriseDestinationStubsForWorkspace";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -17073,7 +18411,9 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self
+            .execute::<ListEnterpriseDestinationStubsForWorkspaceError>(request)
+            .await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -17081,6 +18421,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListEnterpriseDestinationStubsForWorkspaceError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -17099,7 +18449,7 @@ impl Client {
         body: ::std::option::Option<&types::WorkspaceIdActorDefinitionRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::DestinationDefinitionReadList>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ListDestinationDefinitionsForWorkspaceError>,
     > {
         const OP: &str = "listDestinationDefinitionsForWorkspace";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -17119,7 +18469,9 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self
+            .execute::<ListDestinationDefinitionsForWorkspaceError>(request)
+            .await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -17127,6 +18479,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListDestinationDefinitionsForWorkspaceError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -17187,7 +18549,7 @@ impl Client {
         body: ::std::option::Option<&types::WorkspaceIdRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::PrivateDestinationDefinitionReadList>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ListPrivateDestinationDefinitionsError>,
     > {
         const OP: &str = "listPrivateDestinationDefinitions";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -17207,7 +18569,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<ListPrivateDestinationDefinitionsError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -17215,6 +18577,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListPrivateDestinationDefinitionsError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -18279,6 +19651,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpgradeDestinationVersionError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -18295,7 +19677,7 @@ impl Client {
         body: &types::DestinationDiscoverSchemaWriteRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::DiscoverCatalogResult>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<WriteDestinationDiscoverCatalogResultError>,
     > {
         const OP: &str = "writeDestinationDiscoverCatalogResult";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -18312,7 +19694,9 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self
+            .execute::<WriteDestinationDiscoverCatalogResultError>(request)
+            .await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -18320,6 +19704,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: WriteDestinationDiscoverCatalogResultError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -18660,6 +20054,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: ListDomainVerificationsError::Status403(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListDomainVerificationsError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })
@@ -20005,6 +21409,16 @@ impl Client {
                     error: SetupInstanceConfigurationError::Status401,
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: SetupInstanceConfigurationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -20078,7 +21492,7 @@ impl Client {
         body: &types::CancelQueuedJobRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::InternalOperationResult>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CancelQueuedJobError>,
     > {
         const OP: &str = "cancelQueuedJob";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -20093,7 +21507,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CancelQueuedJobError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -20101,6 +21515,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CancelQueuedJobError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -20119,7 +21543,7 @@ impl Client {
         body: &types::CheckDataWorkerCapacityRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::CheckDataWorkerCapacityRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CheckDataWorkerCapacityError>,
     > {
         const OP: &str = "checkDataWorkerCapacity";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -20134,7 +21558,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CheckDataWorkerCapacityError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -20142,6 +21566,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CheckDataWorkerCapacityError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -20217,7 +21651,7 @@ impl Client {
         body: &types::DeleteStreamResetRecordsForJobRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<()>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<DeleteStreamResetRecordsForJobError>,
     > {
         const OP: &str = "deleteStreamResetRecordsForJob";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -20230,9 +21664,9 @@ impl Client {
             headers,
             body: runtime::json_body(OP, body)?,
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
-            accept: "*/*",
+            accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<DeleteStreamResetRecordsForJobError>(request).await?;
         let status = raw.status;
         match status {
             204u16 => {
@@ -20240,6 +21674,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: (),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: DeleteStreamResetRecordsForJobError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -20258,7 +21702,7 @@ impl Client {
         body: &types::ConnectionJobRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::BooleanRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<DidPreviousJobSucceedError>,
     > {
         const OP: &str = "didPreviousJobSucceed";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -20273,7 +21717,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<DidPreviousJobSucceedError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -20281,6 +21725,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: DidPreviousJobSucceedError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -20299,7 +21753,7 @@ impl Client {
         body: &types::JobIdRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::InternalOperationResult>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<EvaluateOutlierError>,
     > {
         const OP: &str = "evaluateOutlier";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -20314,7 +21768,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<EvaluateOutlierError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -20322,6 +21776,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: EvaluateOutlierError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -20397,7 +21861,7 @@ impl Client {
         body: &types::ConnectionIdRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<()>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<FailNonTerminalJobsError>,
     > {
         const OP: &str = "failNonTerminalJobs";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -20410,9 +21874,9 @@ impl Client {
             headers,
             body: runtime::json_body(OP, body)?,
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
-            accept: "*/*",
+            accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<FailNonTerminalJobsError>(request).await?;
         let status = raw.status;
         match status {
             204u16 => {
@@ -20420,6 +21884,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: (),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: FailNonTerminalJobsError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -20438,7 +21912,7 @@ impl Client {
         body: &types::JobIdRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::InternalOperationResult>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<FinalizeJobError>,
     > {
         const OP: &str = "finalizeJob";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -20453,7 +21927,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<FinalizeJobError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -20461,6 +21935,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: FinalizeJobError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -20536,7 +22018,7 @@ impl Client {
         body: &types::GetWebhookConfigRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::GetWebhookConfigResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetWebhookConfigError>,
     > {
         const OP: &str = "getWebhookConfig";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -20551,7 +22033,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetWebhookConfigError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -20559,6 +22041,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetWebhookConfigError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -20669,6 +22161,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: GetJobInputError::Status404(runtime::decode_json(OP, &raw)?),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetJobInputError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -20933,7 +22433,7 @@ impl Client {
         body: &types::JobFailureRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::InternalOperationResult>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<JobFailureError>,
     > {
         const OP: &str = "jobFailure";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -20948,7 +22448,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<JobFailureError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -20956,6 +22456,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: JobFailureError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -20974,7 +22482,7 @@ impl Client {
         body: &types::JobSuccessWithAttemptNumberRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::InternalOperationResult>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<JobSuccessWithAttemptNumberError>,
     > {
         const OP: &str = "jobSuccessWithAttemptNumber";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -20991,7 +22499,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<JobSuccessWithAttemptNumberError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -20999,6 +22507,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: JobSuccessWithAttemptNumberError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -21135,7 +22653,7 @@ impl Client {
         body: ::std::option::Option<&types::PersistCancelJobRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<()>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<PersistJobCancellationError>,
     > {
         const OP: &str = "persistJobCancellation";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -21151,9 +22669,9 @@ impl Client {
                 ::std::option::Option::None => runtime::Body::None,
             },
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
-            accept: "*/*",
+            accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<PersistJobCancellationError>(request).await?;
         let status = raw.status;
         match status {
             204u16 => {
@@ -21161,6 +22679,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: (),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: PersistJobCancellationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -21179,7 +22707,7 @@ impl Client {
         body: &types::ReportJobStartRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::InternalOperationResult>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ReportJobStartError>,
     > {
         const OP: &str = "reportJobStart";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -21194,7 +22722,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<ReportJobStartError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -21202,6 +22730,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ReportJobStartError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -21220,7 +22758,7 @@ impl Client {
         body: ::std::option::Option<&types::JobRetryStateRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<()>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CreateOrUpdateError>,
     > {
         const OP: &str = "createOrUpdate";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -21236,9 +22774,9 @@ impl Client {
                 ::std::option::Option::None => runtime::Body::None,
             },
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
-            accept: "*/*",
+            accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CreateOrUpdateError>(request).await?;
         let status = raw.status;
         match status {
             204u16 => {
@@ -21246,6 +22784,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: (),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CreateOrUpdateError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -21300,6 +22848,14 @@ impl Client {
                     error: GetError::Status404(runtime::decode_json(OP, &raw)?),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetError::Status422(runtime::decode_json(OP, &raw)?),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -21316,7 +22872,7 @@ impl Client {
         body: &types::SetJobQueuedRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::InternalOperationResult>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<SetJobQueuedError>,
     > {
         const OP: &str = "setJobQueued";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -21331,7 +22887,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<SetJobQueuedError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -21339,6 +22895,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: SetJobQueuedError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -21919,6 +23483,16 @@ impl Client {
                     error: UpdateOrganizationPaymentConfigError::Status404,
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpdateOrganizationPaymentConfigError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -21938,7 +23512,7 @@ impl Client {
         organization_id: &::uuid::Uuid,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::OrganizationPaymentConfigRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetOrganizationPaymentConfigError>,
     > {
         const OP: &str = "getOrganizationPaymentConfig";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -21957,7 +23531,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetOrganizationPaymentConfigError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -21965,6 +23539,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetOrganizationPaymentConfigError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -22003,7 +23587,7 @@ impl Client {
             headers,
             body: runtime::Body::None,
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
-            accept: "*/*",
+            accept: "application/json",
         };
         let raw = self.execute::<EndGracePeriodError>(request).await?;
         let status = raw.status;
@@ -22029,6 +23613,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: EndGracePeriodError::Status409,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: EndGracePeriodError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -22085,6 +23679,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: SetOrganizationAgenticStatusError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -22101,7 +23705,7 @@ impl Client {
         body: ::std::option::Option<&types::OrganizationCreateRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::OrganizationRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CreateOrganizationError>,
     > {
         const OP: &str = "createOrganization";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -22119,7 +23723,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CreateOrganizationError>(request).await?;
         let status = raw.status;
         match status {
             201u16 => {
@@ -22127,6 +23731,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CreateOrganizationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -22179,6 +23793,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: DeleteOrganizationError::Status404(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: DeleteOrganizationError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })
@@ -22237,6 +23861,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetOrganizationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -22287,6 +23921,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: GetOrganizationDataWorkerUsageError::Status404(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetOrganizationDataWorkerUsageError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })
@@ -22402,6 +24046,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetOrganizationUsageError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -22452,6 +24106,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: ListOrganizationsByUserError::Status404(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListOrganizationsByUserError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })
@@ -22570,6 +24234,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateOrganizationError::Status404(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpdateOrganizationError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })
@@ -23128,6 +24802,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CreatePrivateLinkError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -23179,6 +24863,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: DeletePrivateLinkError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -23226,6 +24920,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: GetPrivateLinkError::Status404(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetPrivateLinkError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })
@@ -23284,6 +24988,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListPrivateLinksForWorkspaceError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -23300,7 +25014,7 @@ impl Client {
         body: &types::PrivateLinkListByStatusRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::PrivateLinkReadList>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ListPrivateLinksByStatusError>,
     > {
         const OP: &str = "listPrivateLinksByStatus";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -23315,7 +25029,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<ListPrivateLinksByStatusError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -23323,6 +25037,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListPrivateLinksByStatusError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -23382,6 +25106,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: UpdatePrivateLinkError::Status409,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpdatePrivateLinkError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -25265,7 +26999,7 @@ impl Client {
         body: ::std::option::Option<&types::WorkspaceIdRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::EnterpriseConnectorStubsReadList>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ListEnterpriseSourceStubsForWorkspaceError>,
     > {
         const OP: &str = "listEnterpriseSourceStubsForWorkspace";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -25285,7 +27019,9 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self
+            .execute::<ListEnterpriseSourceStubsForWorkspaceError>(request)
+            .await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -25293,6 +27029,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListEnterpriseSourceStubsForWorkspaceError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -25311,7 +27057,7 @@ impl Client {
         body: ::std::option::Option<&types::WorkspaceIdActorDefinitionRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::SourceDefinitionReadList>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ListSourceDefinitionsForWorkspaceError>,
     > {
         const OP: &str = "listSourceDefinitionsForWorkspace";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -25331,7 +27077,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<ListSourceDefinitionsForWorkspaceError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -25339,6 +27085,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListSourceDefinitionsForWorkspaceError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -25399,7 +27155,7 @@ impl Client {
         body: ::std::option::Option<&types::WorkspaceIdRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::PrivateSourceDefinitionReadList>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ListPrivateSourceDefinitionsError>,
     > {
         const OP: &str = "listPrivateSourceDefinitions";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -25417,7 +27173,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<ListPrivateSourceDefinitionsError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -25425,6 +27181,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListPrivateSourceDefinitionsError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -26797,6 +28563,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpgradeSourceVersionError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -26813,7 +28589,7 @@ impl Client {
         body: &types::SourceDiscoverSchemaWriteRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::DiscoverCatalogResult>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<WriteDiscoverCatalogResultError>,
     > {
         const OP: &str = "writeDiscoverCatalogResult";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -26830,7 +28606,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<WriteDiscoverCatalogResultError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -26838,6 +28614,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: WriteDiscoverCatalogResultError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -27357,7 +29143,7 @@ impl Client {
         body: ::std::option::Option<&types::StreamStatusCreateRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::StreamStatusRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CreateStreamStatusError>,
     > {
         const OP: &str = "createStreamStatus";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27375,7 +29161,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CreateStreamStatusError>(request).await?;
         let status = raw.status;
         match status {
             201u16 => {
@@ -27383,6 +29169,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CreateStreamStatusError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -27401,7 +29197,7 @@ impl Client {
         body: ::std::option::Option<&types::ConnectionIdRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::StreamStatusReadList>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetStreamStatusesByRunStateError>,
     > {
         const OP: &str = "getStreamStatusesByRunState";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27421,7 +29217,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetStreamStatusesByRunStateError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -27429,6 +29225,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetStreamStatusesByRunStateError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -27447,7 +29253,7 @@ impl Client {
         body: ::std::option::Option<&types::StreamStatusListRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::StreamStatusReadList>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetStreamStatusesError>,
     > {
         const OP: &str = "getStreamStatuses";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27465,7 +29271,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetStreamStatusesError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -27473,6 +29279,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetStreamStatusesError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -27491,7 +29307,7 @@ impl Client {
         body: ::std::option::Option<&types::StreamStatusUpdateRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::StreamStatusRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<UpdateStreamStatusError>,
     > {
         const OP: &str = "updateStreamStatus";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27509,7 +29325,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<UpdateStreamStatusError>(request).await?;
         let status = raw.status;
         match status {
             200u16 | 201u16 => {
@@ -27517,6 +29333,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpdateStreamStatusError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -27535,7 +29361,7 @@ impl Client {
         body: ::std::option::Option<&types::TagCreateRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::Tag>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CreateTagError>,
     > {
         const OP: &str = "createTag";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27553,7 +29379,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CreateTagError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -27561,6 +29387,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CreateTagError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -27579,7 +29413,7 @@ impl Client {
         body: ::std::option::Option<&types::TagDeleteRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::Tag>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<DeleteTagError>,
     > {
         const OP: &str = "deleteTag";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27597,7 +29431,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<DeleteTagError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -27605,6 +29439,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: DeleteTagError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -27623,7 +29465,7 @@ impl Client {
         body: ::std::option::Option<&types::TagListRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<::std::vec::Vec<types::Tag>>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ListTagsError>,
     > {
         const OP: &str = "listTags";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27641,7 +29483,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<ListTagsError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -27649,6 +29491,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListTagsError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -27667,7 +29517,7 @@ impl Client {
         body: ::std::option::Option<&types::TagUpdateRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::Tag>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<UpdateTagError>,
     > {
         const OP: &str = "updateTag";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27685,7 +29535,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<UpdateTagError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -27693,6 +29543,14 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpdateTagError::Status422(runtime::decode_json(OP, &raw)?),
                 })
             }
             _ => {
@@ -27711,7 +29569,7 @@ impl Client {
         body: ::std::option::Option<&types::InviteCodeRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::UserInvitationRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<AcceptUserInvitationError>,
     > {
         const OP: &str = "acceptUserInvitation";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27729,7 +29587,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<AcceptUserInvitationError>(request).await?;
         let status = raw.status;
         match status {
             201u16 => {
@@ -27737,6 +29595,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: AcceptUserInvitationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -27796,6 +29664,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetUserInvitationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -27812,7 +29690,7 @@ impl Client {
         body: ::std::option::Option<&types::UserInvitationCancelRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::UserInvitationAdminRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CancelUserInvitationError>,
     > {
         const OP: &str = "cancelUserInvitation";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27830,7 +29708,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CancelUserInvitationError>(request).await?;
         let status = raw.status;
         match status {
             201u16 => {
@@ -27838,6 +29716,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CancelUserInvitationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -27856,7 +29744,7 @@ impl Client {
         body: ::std::option::Option<&types::UserInvitationCreateRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::UserInvitationCreateResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<CreateUserInvitationError>,
     > {
         const OP: &str = "createUserInvitation";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27874,7 +29762,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<CreateUserInvitationError>(request).await?;
         let status = raw.status;
         match status {
             201u16 => {
@@ -27882,6 +29770,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: CreateUserInvitationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -27900,7 +29798,7 @@ impl Client {
         body: ::std::option::Option<&types::InviteCodeRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::UserInvitationRead>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<DeclineUserInvitationError>,
     > {
         const OP: &str = "declineUserInvitation";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27918,7 +29816,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<DeclineUserInvitationError>(request).await?;
         let status = raw.status;
         match status {
             201u16 => {
@@ -27926,6 +29824,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: DeclineUserInvitationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -27944,7 +29852,7 @@ impl Client {
         body: ::std::option::Option<&types::UserInvitationListRequestBody>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<::std::vec::Vec<types::UserInvitationAdminRead>>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ListPendingInvitationsError>,
     > {
         const OP: &str = "listPendingInvitations";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -27962,7 +29870,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<ListPendingInvitationsError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -27970,6 +29878,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListPendingInvitationsError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -28382,6 +30300,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: ListUsersInOrganizationError::Status404(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListUsersInOrganizationError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })
@@ -28951,7 +30879,7 @@ impl Client {
         body: &types::WebBackendValidateMappersRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::WebBackendValidateMappersResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<WebBackendValidateMappersError>,
     > {
         const OP: &str = "webBackendValidateMappers";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -28966,7 +30894,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<WebBackendValidateMappersError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -28974,6 +30902,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: WebBackendValidateMappersError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -29113,7 +31051,7 @@ impl Client {
         body: ::std::option::Option<&types::WriteWorkloadOutputRequest>,
     ) -> ::std::result::Result<
         runtime::ResponseValue<()>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<WriteWorkloadOutputError>,
     > {
         const OP: &str = "writeWorkloadOutput";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -29129,9 +31067,9 @@ impl Client {
                 ::std::option::Option::None => runtime::Body::None,
             },
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
-            accept: "*/*",
+            accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<WriteWorkloadOutputError>(request).await?;
         let status = raw.status;
         match status {
             204u16 => {
@@ -29139,6 +31077,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: (),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: WriteWorkloadOutputError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -29377,7 +31325,7 @@ impl Client {
         body: &types::WorkspaceGetDbtJobsRequest,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::WorkspaceGetDbtJobsResponse>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<GetAvailableDbtJobsForWorkspaceError>,
     > {
         const OP: &str = "getAvailableDbtJobsForWorkspace";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -29392,7 +31340,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<GetAvailableDbtJobsForWorkspaceError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -29400,6 +31348,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: GetAvailableDbtJobsForWorkspaceError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -29836,6 +31794,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListWorkspacesInOrganizationError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -29890,6 +31858,16 @@ impl Client {
                     ),
                 })
             }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListWorkspacesByUserError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
             _ => {
                 ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
                     operation: OP,
@@ -29906,7 +31884,7 @@ impl Client {
         body: &types::ListResourcesForWorkspacesRequestBody,
     ) -> ::std::result::Result<
         runtime::ResponseValue<types::WorkspaceReadList>,
-        runtime::Error<runtime::Never>,
+        runtime::Error<ListWorkspacesPaginatedError>,
     > {
         const OP: &str = "listWorkspacesPaginated";
         let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -29921,7 +31899,7 @@ impl Client {
             security: &[&[runtime::Scheme::Bearer], &[runtime::Scheme::Basic], &[]],
             accept: "application/json",
         };
-        let raw = self.execute::<runtime::Never>(request).await?;
+        let raw = self.execute::<ListWorkspacesPaginatedError>(request).await?;
         let status = raw.status;
         match status {
             200u16 => {
@@ -29929,6 +31907,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     body: runtime::decode_json(OP, &raw)?,
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: ListWorkspacesPaginatedError::Status422(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
                 })
             }
             _ => {
@@ -29980,6 +31968,16 @@ impl Client {
                     status,
                     headers: raw.headers.clone(),
                     error: UpdateWorkspaceFeedbackError::Status404(
+                        runtime::decode_json(OP, &raw)?,
+                    ),
+                })
+            }
+            422u16 => {
+                ::std::result::Result::Err(runtime::Error::Api {
+                    operation: OP,
+                    status,
+                    headers: raw.headers.clone(),
+                    error: UpdateWorkspaceFeedbackError::Status422(
                         runtime::decode_json(OP, &raw)?,
                     ),
                 })

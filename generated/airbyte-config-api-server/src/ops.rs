@@ -13122,6 +13122,10 @@ pub mod list_connections {
         Forbidden,
         /// `404`: Not found
         NotFound,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -13137,6 +13141,13 @@ pub mod list_connections {
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -13396,6 +13407,10 @@ pub mod patch_connection {
         Forbidden,
         /// `404`: Not found
         NotFound,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -13411,6 +13426,13 @@ pub mod patch_connection {
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -13472,6 +13494,10 @@ pub mod list_connector_definitions {
         Forbidden,
         /// `404`: Not found
         NotFound,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -13487,6 +13513,13 @@ pub mod list_connector_definitions {
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -13544,6 +13577,10 @@ pub mod public_list_dataplanes {
         Forbidden,
         /// `404`: Not found
         NotFound,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -13559,6 +13596,13 @@ pub mod public_list_dataplanes {
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -13912,6 +13956,10 @@ pub mod list_destinations {
         Forbidden,
         /// `404`: Not found
         NotFound,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -13927,6 +13975,13 @@ pub mod list_destinations {
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -14060,6 +14115,10 @@ pub mod public_get_destination {
         Forbidden,
         /// `404`: Not found
         NotFound,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -14075,6 +14134,13 @@ pub mod public_get_destination {
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -14132,6 +14198,10 @@ pub mod put_destination {
         Forbidden,
         /// `404`: Not found
         NotFound,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -14147,6 +14217,13 @@ pub mod put_destination {
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -14265,6 +14342,10 @@ pub mod patch_destination {
         Forbidden,
         /// `404`: Not found
         NotFound,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -14280,6 +14361,13 @@ pub mod patch_destination {
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -14400,6 +14488,10 @@ pub mod generate_embedded_scoped_token {
         ///
         /// Body: `application/json`.
         Ok(types::EmbeddedScopedTokenResponse),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -14409,6 +14501,13 @@ pub mod generate_embedded_scoped_token {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -14463,6 +14562,10 @@ pub mod get_embedded_widget {
         ///
         /// Body: `application/json`.
         Ok(types::EmbeddedWidgetResponse),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -14472,6 +14575,13 @@ pub mod get_embedded_widget {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -14540,6 +14650,10 @@ pub mod public_list_groups {
         Forbidden,
         /// `404`: Not found
         NotFound,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -14555,6 +14669,13 @@ pub mod public_list_groups {
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -14910,6 +15031,10 @@ pub mod public_list_group_members {
         Forbidden,
         /// `404`: Not found
         NotFound,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -14925,6 +15050,13 @@ pub mod public_list_group_members {
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -15441,6 +15573,10 @@ pub mod list_jobs {
         Ok(types::JobsResponse),
         /// `403`: Not allowed
         Forbidden,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -15455,6 +15591,13 @@ pub mod list_jobs {
                     )
                 }
                 Response::Forbidden => runtime::empty(403u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -15720,6 +15863,10 @@ pub mod oauth_callback {
     pub enum Response {
         /// `302`: Redirect to the URL requested in the initiate call. In api mode, includes secret_id and internal IDs. In webapp mode, forwards provider callback query params.
         Found,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -15727,6 +15874,13 @@ pub mod oauth_callback {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Found => runtime::empty(302u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -15984,6 +16138,10 @@ pub mod public_list_permissions_by_user_id {
         Forbidden,
         /// `404`: Not found
         NotFound,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -15999,6 +16157,13 @@ pub mod public_list_permissions_by_user_id {
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -16337,6 +16502,10 @@ pub mod public_list_regions {
         Ok(types::RegionsResponse),
         /// `403`: Not allowed
         Forbidden,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -16351,6 +16520,13 @@ pub mod public_list_regions {
                     )
                 }
                 Response::Forbidden => runtime::empty(403u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -16701,6 +16877,10 @@ pub mod list_sources {
         Forbidden,
         /// `404`: Not found
         NotFound,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -16716,6 +16896,13 @@ pub mod list_sources {
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -16915,6 +17102,10 @@ pub mod public_get_source {
         Forbidden,
         /// `404`: Not found
         NotFound,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -16930,6 +17121,13 @@ pub mod public_get_source {
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -16987,6 +17185,10 @@ pub mod put_source {
         Forbidden,
         /// `404`: Not found
         NotFound,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -17002,6 +17204,13 @@ pub mod put_source {
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -17120,6 +17329,10 @@ pub mod patch_source {
         Forbidden,
         /// `404`: Not found
         NotFound,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -17135,6 +17348,13 @@ pub mod patch_source {
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -17274,6 +17494,10 @@ pub mod public_list_tags {
         Forbidden,
         /// `404`: Not found
         NotFound,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -17289,6 +17513,13 @@ pub mod public_list_tags {
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -17624,6 +17855,10 @@ pub mod public_list_users_within_an_organization {
         Forbidden,
         /// `404`: Not found
         NotFound,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -17639,6 +17874,13 @@ pub mod public_list_users_within_an_organization {
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -17709,6 +17951,10 @@ pub mod public_list_workspaces {
         Forbidden,
         /// `404`: Not found
         NotFound,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -17724,6 +17970,13 @@ pub mod public_list_workspaces {
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -18119,6 +18372,10 @@ pub mod public_create_declarative_source_definition {
         ///
         /// Body: `application/json`.
         Ok(types::DeclarativeSourceDefinitionResponse),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -18128,6 +18385,13 @@ pub mod public_create_declarative_source_definition {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -18263,6 +18527,10 @@ pub mod public_update_declarative_source_definition {
         Forbidden,
         /// `404`: Not found
         NotFound,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -18278,6 +18546,13 @@ pub mod public_update_declarative_source_definition {
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -18473,6 +18748,10 @@ pub mod public_create_destination_definition {
         ///
         /// Body: `application/json`.
         Ok(types::DefinitionResponse),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -18482,6 +18761,13 @@ pub mod public_create_destination_definition {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -18617,6 +18903,10 @@ pub mod public_update_destination_definition {
         Forbidden,
         /// `404`: Not found
         NotFound,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -18632,6 +18922,13 @@ pub mod public_update_destination_definition {
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -18827,6 +19124,10 @@ pub mod public_create_source_definition {
         ///
         /// Body: `application/json`.
         Ok(types::DefinitionResponse),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -18836,6 +19137,13 @@ pub mod public_create_source_definition {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -18971,6 +19279,10 @@ pub mod public_update_source_definition {
         Forbidden,
         /// `404`: Not found
         NotFound,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -18986,6 +19298,13 @@ pub mod public_update_source_definition {
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -19247,6 +19566,10 @@ pub mod get_actor_definition_version_default {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -19263,6 +19586,13 @@ pub mod get_actor_definition_version_default {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -19321,6 +19651,10 @@ pub mod get_actor_definition_version_for_destination_id {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -19337,6 +19671,13 @@ pub mod get_actor_definition_version_for_destination_id {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -19395,6 +19736,10 @@ pub mod get_actor_definition_version_for_source_id {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -19411,6 +19756,13 @@ pub mod get_actor_definition_version_for_source_id {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -19469,6 +19821,10 @@ pub mod resolve_actor_definition_version_by_tag {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -19485,6 +19841,13 @@ pub mod resolve_actor_definition_version_by_tag {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -19702,6 +20065,10 @@ pub mod get_actor_definition_result {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -19718,6 +20085,13 @@ pub mod get_actor_definition_result {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -20162,6 +20536,10 @@ pub mod create_new_attempt_number {
         ///
         /// Body: `application/json`.
         Ok(types::CreateNewAttemptNumberResponse),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -20171,6 +20549,13 @@ pub mod create_new_attempt_number {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -20223,6 +20608,10 @@ pub mod fail_attempt {
     pub enum Response {
         /// `204`: Successfully failed attempt
         NoContent,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -20230,6 +20619,13 @@ pub mod fail_attempt {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::NoContent => runtime::empty(204u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -20284,6 +20680,10 @@ pub mod get_attempt_combined_stats {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -20300,6 +20700,13 @@ pub mod get_attempt_combined_stats {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -20358,6 +20765,10 @@ pub mod get_attempt_for_job {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -20374,6 +20785,13 @@ pub mod get_attempt_for_job {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -20428,6 +20846,10 @@ pub mod save_stats {
         ///
         /// Body: `application/json`.
         Ok(types::InternalOperationResult),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -20437,6 +20859,13 @@ pub mod save_stats {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -20491,6 +20920,10 @@ pub mod save_stream_metadata {
         ///
         /// Body: `application/json`.
         Ok(types::InternalOperationResult),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -20500,6 +20933,13 @@ pub mod save_stream_metadata {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -20554,6 +20994,10 @@ pub mod save_sync_config {
         ///
         /// Body: `application/json`.
         Ok(types::InternalOperationResult),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -20563,6 +21007,13 @@ pub mod save_sync_config {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -20711,6 +21162,10 @@ pub mod backfill_usage {
     pub enum Response {
         /// `200`: Successfully backfilled data
         Ok,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -20718,6 +21173,13 @@ pub mod backfill_usage {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok => runtime::empty(200u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -20768,6 +21230,10 @@ pub mod cancel_subscription {
         ///
         /// Body: `application/json`.
         Ok(types::CancelSubscriptionRead),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -20777,6 +21243,13 @@ pub mod cancel_subscription {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -20831,6 +21304,10 @@ pub mod get_customer_portal_link {
         ///
         /// Body: `application/json`.
         Ok(types::CustomerPortalRead),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -20840,6 +21317,13 @@ pub mod get_customer_portal_link {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -21005,6 +21489,10 @@ pub mod list_past_invoices {
         ///
         /// Body: `application/json`.
         Ok(types::ListInvoicesRead),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -21014,6 +21502,13 @@ pub mod list_past_invoices {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -21068,6 +21563,10 @@ pub mod get_payment_information {
         ///
         /// Body: `application/json`.
         Ok(types::PaymentInformationRead),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -21077,6 +21576,13 @@ pub mod get_payment_information {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -21131,6 +21637,10 @@ pub mod get_subscription_info {
         ///
         /// Body: `application/json`.
         Ok(types::OrganizationSubscriptionInfoRead),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -21140,6 +21650,13 @@ pub mod get_subscription_info {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -21194,6 +21711,10 @@ pub mod get_organization_trial_status {
         ///
         /// Body: `application/json`.
         Ok(types::OrganizationTrialStatusRead),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -21203,6 +21724,13 @@ pub mod get_organization_trial_status {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -21255,6 +21783,10 @@ pub mod unschedule_cancel_subscription {
     pub enum Response {
         /// `204`: Successfully unscheduled cancelation of the subscription
         NoContent,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -21262,6 +21794,13 @@ pub mod unschedule_cancel_subscription {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::NoContent => runtime::empty(204u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -21397,6 +21936,10 @@ pub mod cancel_command {
         ///
         /// Body: `application/json`.
         Ok(types::CancelCommandResponse),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -21406,6 +21949,13 @@ pub mod cancel_command {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -21460,6 +22010,10 @@ pub mod get_command {
         ///
         /// Body: `application/json`.
         Ok(types::GetCommandResponse),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -21469,6 +22023,13 @@ pub mod get_command {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -21523,6 +22084,10 @@ pub mod get_check_command_output {
         ///
         /// Body: `application/json`.
         Ok(types::GetCheckCommandOutputResponse),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -21532,6 +22097,13 @@ pub mod get_check_command_output {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -21586,6 +22158,10 @@ pub mod get_discover_command_output {
         ///
         /// Body: `application/json`.
         Ok(types::GetDiscoverCommandOutputResponse),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -21595,6 +22171,13 @@ pub mod get_discover_command_output {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -21649,6 +22232,10 @@ pub mod get_replicate_command_output {
         ///
         /// Body: `application/json`.
         Ok(types::GetReplicateCommandOutputResponse),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -21658,6 +22245,13 @@ pub mod get_replicate_command_output {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -21712,6 +22306,10 @@ pub mod get_spec_command_output {
         ///
         /// Body: `application/json`.
         Ok(types::GetSpecCommandOutputResponse),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -21721,6 +22319,13 @@ pub mod get_spec_command_output {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -21775,6 +22380,10 @@ pub mod run_check_command {
         ///
         /// Body: `application/json`.
         Ok(types::RunCheckCommandResponse),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -21784,6 +22393,13 @@ pub mod run_check_command {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -21838,6 +22454,10 @@ pub mod run_discover_command {
         ///
         /// Body: `application/json`.
         Ok(types::RunDiscoverCommandResponse),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -21847,6 +22467,13 @@ pub mod run_discover_command {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -21901,6 +22528,10 @@ pub mod run_replicate_command {
         ///
         /// Body: `application/json`.
         Ok(types::RunReplicateCommandResponse),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -21910,6 +22541,13 @@ pub mod run_replicate_command {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -21964,6 +22602,10 @@ pub mod run_spec_command {
         ///
         /// Body: `application/json`.
         Ok(types::RunSpecCommandResponse),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -21973,6 +22615,13 @@ pub mod run_spec_command {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -22027,6 +22676,10 @@ pub mod get_command_status {
         ///
         /// Body: `application/json`.
         Ok(types::GetCommandStatusResponse),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -22036,6 +22689,13 @@ pub mod get_command_status {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -22087,9 +22747,7 @@ pub mod apply_schema_change_for_connection {
     #[derive(Debug)]
     pub enum Response {
         /// `204`: The schema was properly auto propagated
-        ///
-        /// Body: `application/json`.
-        NoContent(types::ConnectionAutoPropagateResult),
+        NoContent,
         /// `404`: Object with given id was not found.
         ///
         /// Body: `application/json`.
@@ -22104,13 +22762,7 @@ pub mod apply_schema_change_for_connection {
     impl ::axum::response::IntoResponse for Response {
         fn into_response(self) -> HttpResponse {
             match self {
-                Response::NoContent(body) => {
-                    runtime::json(
-                        204u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
-                }
+                Response::NoContent => runtime::empty(204u16),
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
@@ -22179,6 +22831,10 @@ pub mod auto_disable_connection {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -22195,6 +22851,13 @@ pub mod auto_disable_connection {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -24909,6 +25572,10 @@ pub mod get_connector_builder_capabilities {
         ///
         /// Body: `application/json`.
         Ok(types::ConnectorBuilderCapabilities),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -24918,6 +25585,13 @@ pub mod get_connector_builder_capabilities {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -25227,6 +25901,10 @@ pub mod create_connector_builder_project {
         ///
         /// Body: `application/json`.
         Created(types::ConnectorBuilderProjectIdWithWorkspaceId),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -25236,6 +25914,13 @@ pub mod create_connector_builder_project {
                 Response::Created(body) => {
                     runtime::json(
                         201u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -25288,6 +25973,10 @@ pub mod delete_connector_builder_project {
     pub enum Response {
         /// `204`: Successful operation
         NoContent,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -25295,6 +25984,13 @@ pub mod delete_connector_builder_project {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::NoContent => runtime::empty(204u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -25345,6 +26041,10 @@ pub mod create_forked_connector_builder_project {
         ///
         /// Body: `application/json`.
         Created(types::ConnectorBuilderProjectIdWithWorkspaceId),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -25354,6 +26054,13 @@ pub mod create_forked_connector_builder_project {
                 Response::Created(body) => {
                     runtime::json(
                         201u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -25497,6 +26204,10 @@ pub mod get_declarative_manifest_base_image {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -25513,6 +26224,13 @@ pub mod get_declarative_manifest_base_image {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -25567,6 +26285,10 @@ pub mod get_connector_builder_project_id_for_definition_id {
         ///
         /// Body: `application/json`.
         Ok(types::BuilderProjectForDefinitionResponse),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -25576,6 +26298,13 @@ pub mod get_connector_builder_project_id_for_definition_id {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -25715,6 +26444,10 @@ pub mod get_connector_builder_project {
         ///
         /// Body: `application/json`.
         Ok(types::ConnectorBuilderProjectRead),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -25724,6 +26457,13 @@ pub mod get_connector_builder_project {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -25778,6 +26518,10 @@ pub mod list_connector_builder_projects {
         ///
         /// Body: `application/json`.
         Ok(types::ConnectorBuilderProjectReadList),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -25787,6 +26531,13 @@ pub mod list_connector_builder_projects {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -25841,6 +26592,10 @@ pub mod publish_connector_builder_project {
         ///
         /// Body: `application/json`.
         Ok(types::SourceDefinitionIdBody),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -25850,6 +26605,13 @@ pub mod publish_connector_builder_project {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -25904,6 +26666,10 @@ pub mod read_connector_builder_project_stream {
         ///
         /// Body: `application/json`.
         Ok(types::ConnectorBuilderProjectStreamRead),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -25913,6 +26679,13 @@ pub mod read_connector_builder_project_stream {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -26050,6 +26823,10 @@ pub mod update_connector_builder_project {
     pub enum Response {
         /// `204`: Successful operation
         NoContent,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -26057,6 +26834,13 @@ pub mod update_connector_builder_project {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::NoContent => runtime::empty(204u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -26107,6 +26891,10 @@ pub mod update_connector_builder_project_testing_values {
         ///
         /// Body: `application/json`.
         Ok(types::ConnectorBuilderProjectTestingValues),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -26116,6 +26904,13 @@ pub mod update_connector_builder_project_testing_values {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -28398,6 +29193,10 @@ pub mod update_declarative_manifest_version {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -28408,6 +29207,13 @@ pub mod update_declarative_manifest_version {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -29250,6 +30056,10 @@ pub mod list_enterprise_destination_stubs_for_workspace {
         ///
         /// Body: `application/json`.
         Ok(types::EnterpriseConnectorStubsReadList),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -29259,6 +30069,13 @@ pub mod list_enterprise_destination_stubs_for_workspace {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -29313,6 +30130,10 @@ pub mod list_destination_definitions_for_workspace {
         ///
         /// Body: `application/json`.
         Ok(types::DestinationDefinitionReadList),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -29322,6 +30143,13 @@ pub mod list_destination_definitions_for_workspace {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -29434,6 +30262,10 @@ pub mod list_private_destination_definitions {
         ///
         /// Body: `application/json`.
         Ok(types::PrivateDestinationDefinitionReadList),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -29443,6 +30275,13 @@ pub mod list_private_destination_definitions {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -30876,6 +31715,10 @@ pub mod upgrade_destination_version {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -30886,6 +31729,13 @@ pub mod upgrade_destination_version {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -30940,6 +31790,10 @@ pub mod write_destination_discover_catalog_result {
         ///
         /// Body: `application/json`.
         Ok(types::DiscoverCatalogResult),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -30949,6 +31803,13 @@ pub mod write_destination_discover_catalog_result {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -31324,6 +32185,10 @@ pub mod list_domain_verifications {
         ///
         /// Body: `application/json`.
         Forbidden(types::KnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -31340,6 +32205,13 @@ pub mod list_domain_verifications {
                 Response::Forbidden(body) => {
                     runtime::json(
                         403u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -33090,6 +33962,10 @@ pub mod setup_instance_configuration {
         Ok(types::InstanceConfigurationResponse),
         /// `401`: Instance setup failed.
         Unauthorized,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -33104,6 +33980,13 @@ pub mod setup_instance_configuration {
                     )
                 }
                 Response::Unauthorized => runtime::empty(401u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -33239,6 +34122,10 @@ pub mod cancel_queued_job {
         ///
         /// Body: `application/json`.
         Ok(types::InternalOperationResult),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -33248,6 +34135,13 @@ pub mod cancel_queued_job {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -33302,6 +34196,10 @@ pub mod check_data_worker_capacity {
         ///
         /// Body: `application/json`.
         Ok(types::CheckDataWorkerCapacityRead),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -33311,6 +34209,13 @@ pub mod check_data_worker_capacity {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -33448,6 +34353,10 @@ pub mod delete_stream_reset_records_for_job {
     pub enum Response {
         /// `204`: Successfully delete stream reset records for job
         NoContent,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -33455,6 +34364,13 @@ pub mod delete_stream_reset_records_for_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::NoContent => runtime::empty(204u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -33505,6 +34421,10 @@ pub mod did_previous_job_succeed {
         ///
         /// Body: `application/json`.
         Ok(types::BooleanRead),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -33514,6 +34434,13 @@ pub mod did_previous_job_succeed {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -33568,6 +34495,10 @@ pub mod evaluate_outlier {
         ///
         /// Body: `application/json`.
         Ok(types::InternalOperationResult),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -33577,6 +34508,13 @@ pub mod evaluate_outlier {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -33714,6 +34652,10 @@ pub mod fail_non_terminal_jobs {
     pub enum Response {
         /// `204`: Successful operation
         NoContent,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -33721,6 +34663,13 @@ pub mod fail_non_terminal_jobs {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::NoContent => runtime::empty(204u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -33771,6 +34720,10 @@ pub mod finalize_job {
         ///
         /// Body: `application/json`.
         Ok(types::InternalOperationResult),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -33780,6 +34733,13 @@ pub mod finalize_job {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -33919,6 +34879,10 @@ pub mod get_webhook_config {
         ///
         /// Body: `application/json`.
         Ok(types::GetWebhookConfigResponse),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -33928,6 +34892,13 @@ pub mod get_webhook_config {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -34071,6 +35042,10 @@ pub mod get_job_input {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -34087,6 +35062,13 @@ pub mod get_job_input {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -34481,6 +35463,10 @@ pub mod job_failure {
         ///
         /// Body: `application/json`.
         Ok(types::InternalOperationResult),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -34490,6 +35476,13 @@ pub mod job_failure {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -34544,6 +35537,10 @@ pub mod job_success_with_attempt_number {
         ///
         /// Body: `application/json`.
         Ok(types::InternalOperationResult),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -34553,6 +35550,13 @@ pub mod job_success_with_attempt_number {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -34775,6 +35779,10 @@ pub mod persist_job_cancellation {
     pub enum Response {
         /// `204`: Successfully persisted the job cancellation.
         NoContent,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -34782,6 +35790,13 @@ pub mod persist_job_cancellation {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::NoContent => runtime::empty(204u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -34832,6 +35847,10 @@ pub mod report_job_start {
         ///
         /// Body: `application/json`.
         Ok(types::InternalOperationResult),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -34841,6 +35860,13 @@ pub mod report_job_start {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -34893,6 +35919,10 @@ pub mod create_or_update {
     pub enum Response {
         /// `204`: Successfully put retry state.
         NoContent,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -34900,6 +35930,13 @@ pub mod create_or_update {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::NoContent => runtime::empty(204u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -34954,6 +35991,10 @@ pub mod get {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -34970,6 +36011,13 @@ pub mod get {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -35024,6 +36072,10 @@ pub mod set_job_queued {
         ///
         /// Body: `application/json`.
         Ok(types::InternalOperationResult),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -35033,6 +36085,13 @@ pub mod set_job_queued {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -35784,6 +36843,10 @@ pub mod update_organization_payment_config {
         Ok(types::OrganizationPaymentConfigRead),
         /// `404`: Couldn't find the organization id
         NotFound,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -35798,6 +36861,13 @@ pub mod update_organization_payment_config {
                     )
                 }
                 Response::NotFound => runtime::empty(404u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -35848,6 +36918,10 @@ pub mod get_organization_payment_config {
         ///
         /// Body: `application/json`.
         Ok(types::OrganizationPaymentConfigRead),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -35857,6 +36931,13 @@ pub mod get_organization_payment_config {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -35913,6 +36994,10 @@ pub mod end_grace_period {
         NotFound,
         /// `409`: The organization is not in a valid state to end the grace period
         Conflict,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -35922,6 +37007,13 @@ pub mod end_grace_period {
                 Response::NoContent => runtime::empty(204u16),
                 Response::NotFound => runtime::empty(404u16),
                 Response::Conflict => runtime::empty(409u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -35978,6 +37070,10 @@ pub mod set_organization_agentic_status {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -35994,6 +37090,13 @@ pub mod set_organization_agentic_status {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -36048,6 +37151,10 @@ pub mod create_organization {
         ///
         /// Body: `application/json`.
         Created(types::OrganizationRead),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -36057,6 +37164,13 @@ pub mod create_organization {
                 Response::Created(body) => {
                     runtime::json(
                         201u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -36113,6 +37227,10 @@ pub mod delete_organization {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -36123,6 +37241,13 @@ pub mod delete_organization {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -36181,6 +37306,10 @@ pub mod get_organization {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -36197,6 +37326,13 @@ pub mod get_organization {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -36255,6 +37391,10 @@ pub mod get_organization_data_worker_usage {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -36271,6 +37411,13 @@ pub mod get_organization_data_worker_usage {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -36414,6 +37561,10 @@ pub mod get_organization_usage {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -36430,6 +37581,13 @@ pub mod get_organization_usage {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -36488,6 +37646,10 @@ pub mod list_organizations_by_user {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -36504,6 +37666,13 @@ pub mod list_organizations_by_user {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -36647,6 +37816,10 @@ pub mod update_organization {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -36663,6 +37836,13 @@ pub mod update_organization {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -37388,6 +38568,10 @@ pub mod create_private_link {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -37404,6 +38588,13 @@ pub mod create_private_link {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -37460,6 +38651,10 @@ pub mod delete_private_link {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -37470,6 +38665,13 @@ pub mod delete_private_link {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -37528,6 +38730,10 @@ pub mod get_private_link {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -37544,6 +38750,13 @@ pub mod get_private_link {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -37602,6 +38815,10 @@ pub mod list_private_links_for_workspace {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -37618,6 +38835,13 @@ pub mod list_private_links_for_workspace {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -37672,6 +38896,10 @@ pub mod list_private_links_by_status {
         ///
         /// Body: `application/json`.
         Ok(types::PrivateLinkReadList),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -37681,6 +38909,13 @@ pub mod list_private_links_by_status {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -37741,6 +38976,10 @@ pub mod update_private_link {
         NotFound(types::NotFoundKnownExceptionInfo),
         /// `409`: Private link status cannot move backward
         Conflict,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -37762,6 +39001,13 @@ pub mod update_private_link {
                     )
                 }
                 Response::Conflict => runtime::empty(409u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -40330,6 +41576,10 @@ pub mod list_enterprise_source_stubs_for_workspace {
         ///
         /// Body: `application/json`.
         Ok(types::EnterpriseConnectorStubsReadList),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -40339,6 +41589,13 @@ pub mod list_enterprise_source_stubs_for_workspace {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -40393,6 +41650,10 @@ pub mod list_source_definitions_for_workspace {
         ///
         /// Body: `application/json`.
         Ok(types::SourceDefinitionReadList),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -40402,6 +41663,13 @@ pub mod list_source_definitions_for_workspace {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -40514,6 +41782,10 @@ pub mod list_private_source_definitions {
         ///
         /// Body: `application/json`.
         Ok(types::PrivateSourceDefinitionReadList),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -40523,6 +41795,13 @@ pub mod list_private_source_definitions {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -42387,6 +43666,10 @@ pub mod upgrade_source_version {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -42397,6 +43680,13 @@ pub mod upgrade_source_version {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -42451,6 +43741,10 @@ pub mod write_discover_catalog_result {
         ///
         /// Body: `application/json`.
         Ok(types::DiscoverCatalogResult),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -42460,6 +43754,13 @@ pub mod write_discover_catalog_result {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -43187,6 +44488,10 @@ pub mod create_stream_status {
         ///
         /// Body: `application/json`.
         Created(types::StreamStatusRead),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -43196,6 +44501,13 @@ pub mod create_stream_status {
                 Response::Created(body) => {
                     runtime::json(
                         201u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -43250,6 +44562,10 @@ pub mod get_stream_statuses_by_run_state {
         ///
         /// Body: `application/json`.
         Ok(types::StreamStatusReadList),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -43259,6 +44575,13 @@ pub mod get_stream_statuses_by_run_state {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -43313,6 +44636,10 @@ pub mod get_stream_statuses {
         ///
         /// Body: `application/json`.
         Ok(types::StreamStatusReadList),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -43322,6 +44649,13 @@ pub mod get_stream_statuses {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -43380,6 +44714,10 @@ pub mod update_stream_status {
         ///
         /// Body: `application/json`.
         Created(types::StreamStatusRead),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -43396,6 +44734,13 @@ pub mod update_stream_status {
                 Response::Created(body) => {
                     runtime::json(
                         201u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -43450,6 +44795,10 @@ pub mod create_tag {
         ///
         /// Body: `application/json`.
         Ok(types::Tag),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -43459,6 +44808,13 @@ pub mod create_tag {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -43513,6 +44869,10 @@ pub mod delete_tag {
         ///
         /// Body: `application/json`.
         Ok(types::Tag),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -43522,6 +44882,13 @@ pub mod delete_tag {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -43576,6 +44943,10 @@ pub mod list_tags {
         ///
         /// Body: `application/json`.
         Ok(::std::vec::Vec<types::Tag>),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -43585,6 +44956,13 @@ pub mod list_tags {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -43639,6 +45017,10 @@ pub mod update_tag {
         ///
         /// Body: `application/json`.
         Ok(types::Tag),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -43648,6 +45030,13 @@ pub mod update_tag {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -43702,6 +45091,10 @@ pub mod accept_user_invitation {
         ///
         /// Body: `application/json`.
         Created(types::UserInvitationRead),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -43711,6 +45104,13 @@ pub mod accept_user_invitation {
                 Response::Created(body) => {
                     runtime::json(
                         201u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -43771,6 +45171,10 @@ pub mod get_user_invitation {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -43787,6 +45191,13 @@ pub mod get_user_invitation {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -43841,6 +45252,10 @@ pub mod cancel_user_invitation {
         ///
         /// Body: `application/json`.
         Created(types::UserInvitationAdminRead),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -43850,6 +45265,13 @@ pub mod cancel_user_invitation {
                 Response::Created(body) => {
                     runtime::json(
                         201u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -43904,6 +45326,10 @@ pub mod create_user_invitation {
         ///
         /// Body: `application/json`.
         Created(types::UserInvitationCreateResponse),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -43913,6 +45339,13 @@ pub mod create_user_invitation {
                 Response::Created(body) => {
                     runtime::json(
                         201u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -43967,6 +45400,10 @@ pub mod decline_user_invitation {
         ///
         /// Body: `application/json`.
         Created(types::UserInvitationRead),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -43976,6 +45413,13 @@ pub mod decline_user_invitation {
                 Response::Created(body) => {
                     runtime::json(
                         201u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -44030,6 +45474,10 @@ pub mod list_pending_invitations {
         ///
         /// Body: `application/json`.
         Ok(::std::vec::Vec<types::UserInvitationAdminRead>),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -44039,6 +45487,13 @@ pub mod list_pending_invitations {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -44599,6 +46054,10 @@ pub mod list_users_in_organization {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -44615,6 +46074,13 @@ pub mod list_users_in_organization {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -45419,6 +46885,10 @@ pub mod web_backend_validate_mappers {
         ///
         /// Body: `application/json`.
         Ok(types::WebBackendValidateMappersResponse),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -45428,6 +46898,13 @@ pub mod web_backend_validate_mappers {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -45650,6 +47127,10 @@ pub mod write_workload_output {
     pub enum Response {
         /// `204`: Successfully wrote output
         NoContent,
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -45657,6 +47138,13 @@ pub mod write_workload_output {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::NoContent => runtime::empty(204u16),
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
                 Response::Raw(response) => response,
             }
         }
@@ -46017,6 +47505,10 @@ pub mod get_available_dbt_jobs_for_workspace {
         ///
         /// Body: `application/json`.
         Ok(types::WorkspaceGetDbtJobsResponse),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -46026,6 +47518,13 @@ pub mod get_available_dbt_jobs_for_workspace {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -46596,6 +48095,10 @@ pub mod list_workspaces_in_organization {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -46612,6 +48115,13 @@ pub mod list_workspaces_in_organization {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -46670,6 +48180,10 @@ pub mod list_workspaces_by_user {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -46686,6 +48200,13 @@ pub mod list_workspaces_by_user {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -46740,6 +48261,10 @@ pub mod list_workspaces_paginated {
         ///
         /// Body: `application/json`.
         Ok(types::WorkspaceReadList),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -46749,6 +48274,13 @@ pub mod list_workspaces_paginated {
                 Response::Ok(body) => {
                     runtime::json(
                         200u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )
@@ -46805,6 +48337,10 @@ pub mod update_workspace_feedback {
         ///
         /// Body: `application/json`.
         NotFound(types::NotFoundKnownExceptionInfo),
+        /// `422`: Input failed validation
+        ///
+        /// Body: `application/json`.
+        UnprocessableEntity(types::InvalidInputExceptionInfo),
         /// Any response, sent as it is (not checked against the spec).
         Raw(HttpResponse),
     }
@@ -46815,6 +48351,13 @@ pub mod update_workspace_feedback {
                 Response::NotFound(body) => {
                     runtime::json(
                         404u16,
+                        "application/json",
+                        ::serde_json::to_vec(&body),
+                    )
+                }
+                Response::UnprocessableEntity(body) => {
+                    runtime::json(
+                        422u16,
                         "application/json",
                         ::serde_json::to_vec(&body),
                     )

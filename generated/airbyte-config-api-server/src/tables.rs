@@ -2,13 +2,15 @@
 // Do not edit by hand: change the spec, its overlay or the generator, then regenerate.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+/// The path of the spec's first server URL (`/v1` for `https://api.example.com/v1`), or `""`.
+pub const BASE_PATH: &str = "/api";
 #[allow(unused_imports)]
 use super::runtime::{
     BodyDef, Encoding, Location, MediaDef, OpDef, ParamDef, ResponseDef, SchemeDef,
     SchemeKind, StatusDef, Verb,
 };
 #[allow(unused_imports)]
-use super::schema::{Field, Int, Kind, Ty, TypeDef, Variant};
+use super::schema::{Check, Field, Format, Int, Kind, Pattern, Ty, TypeDef, Variant};
 /// Every named schema, indexed by `Ty::Named`.
 pub(crate) static TYPES: &[TypeDef] = &[
     TypeDef {
@@ -26,6 +28,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActivateSsoConfigRequestBody",
@@ -48,6 +51,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorCatalogWithUpdatedAt",
@@ -70,6 +74,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorDefinitionBreakingChange",
@@ -110,6 +115,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorDefinitionFinishRequest",
@@ -144,11 +150,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorDefinitionId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorDefinitionIdWithScope",
@@ -177,6 +185,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorDefinitionMetadata",
@@ -211,6 +220,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorDefinitionRequestBody",
@@ -233,6 +243,27 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "ActorDefinitionSpec",
@@ -252,7 +283,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "documentationUrl",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Uri),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("https://example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -279,6 +331,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorDefinitionVersionBreakingChanges",
@@ -307,11 +360,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorDefinitionVersionId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorDefinitionVersionRead",
@@ -394,11 +449,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorListCursorPaginatedRequestBody",
@@ -439,6 +496,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorListFilters",
@@ -461,6 +519,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorListSortKey",
@@ -475,21 +534,25 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorStatus",
         kind: Kind::Enum(&["active", "inactive"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorType",
         kind: Kind::Enum(&["source", "destination"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorTypeEnum",
         kind: Kind::Enum(&["source", "destination"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ActorUpdateRequest",
@@ -524,6 +587,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AddressRead",
@@ -570,6 +634,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AdvancedAuth",
@@ -604,6 +669,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AirbyteApiConnectionSchedule",
@@ -626,11 +692,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AirbyteArchive",
         kind: Kind::Alias(Ty::Binary),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AirbyteCatalog",
@@ -647,6 +715,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AirbyteCatalogDiff",
@@ -669,6 +738,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AirbyteStream",
@@ -695,7 +765,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 Field {
                     wire: "jsonSchema",
                     ty: Ty::Named(639),
-                    required: false,
+                    required: true,
                     nullable: false,
                 },
                 Field {
@@ -733,6 +803,27 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "AirbyteStreamAndConfiguration",
@@ -755,6 +846,27 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "AirbyteStreamConfiguration",
@@ -867,6 +979,27 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "ApplicationCreate",
@@ -883,11 +1016,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ApplicationId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ApplicationIdRequestBody",
@@ -910,6 +1045,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ApplicationRead",
@@ -950,6 +1086,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ApplicationReadList",
@@ -966,6 +1103,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ApplicationTokenRequest",
@@ -988,6 +1126,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ApplicationTokenRequestWithGrant",
@@ -1016,16 +1155,19 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AssistV1Process",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AssistV1ProcessRequestBody",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AttemptFailureSummary",
@@ -1048,6 +1190,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AttemptInfoRead",
@@ -1076,11 +1219,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AttemptNumber",
         kind: Kind::Alias(Ty::Int(Int::I32)),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AttemptRead",
@@ -1151,6 +1296,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AttemptStats",
@@ -1215,11 +1361,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AttemptStatus",
         kind: Kind::Enum(&["running", "failed", "succeeded"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AttemptStreamStats",
@@ -1248,6 +1396,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AttemptSyncConfig",
@@ -1276,6 +1425,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AuditLogActor",
@@ -1310,11 +1460,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AuditLogDetails",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AuditLogListRequestBody",
@@ -1346,7 +1498,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "pageSize",
-                    ty: Ty::Int(Int::I32),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I32),
+                        &Check {
+                            minimum: Some(1.0),
+                            exclusive_minimum: false,
+                            maximum: Some(200.0),
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -1385,6 +1558,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AuditLogRead",
@@ -1455,6 +1629,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AuditLogReadList",
@@ -1477,6 +1652,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AuthConfiguration",
@@ -1523,11 +1699,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AuthProvider",
         kind: Kind::Enum(&["airbyte", "google_identity_platform", "keycloak"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "BaseActorDefinitionVersionInfo",
@@ -1574,6 +1752,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "BillingBackfillUsageRequest",
@@ -1596,11 +1775,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "BillingEvent",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "BooleanRead",
@@ -1617,6 +1798,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "BuilderProjectForDefinitionRequestBody",
@@ -1639,6 +1821,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "BuilderProjectForDefinitionResponse",
@@ -1661,6 +1844,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "BuilderProjectOauthConsentRequest",
@@ -1695,6 +1879,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CancelSubscriptionRead",
@@ -1711,6 +1896,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CatalogConfigDiff",
@@ -1763,6 +1949,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CatalogDiff",
@@ -1779,6 +1966,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CheckConnectionRead",
@@ -1807,6 +1995,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CheckContributionRead",
@@ -1841,6 +2030,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CheckContributionRequestBody",
@@ -1857,6 +2047,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CheckDataWorkerCapacityRead",
@@ -1879,6 +2070,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CheckOperationRead",
@@ -1901,6 +2093,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CompleteConnectorBuilderProjectOauthRequest",
@@ -1935,6 +2128,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CompleteDestinationOAuthRequest",
@@ -1981,6 +2175,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CompleteOAuthResponse",
@@ -2009,6 +2204,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CompleteSourceOauthRequest",
@@ -2073,6 +2269,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConfiguredStreamMapper",
@@ -2101,6 +2298,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionAndJobIdRequestBody",
@@ -2123,6 +2321,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionAutoPropagateResult",
@@ -2139,6 +2338,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionAutoPropagateSchemaChange",
@@ -2173,6 +2373,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionContextRead",
@@ -2225,6 +2426,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionCreate",
@@ -2367,6 +2569,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionCreateRequest",
@@ -2449,11 +2652,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionDataHistoryRead",
         kind: Kind::Alias(Ty::Array(&Ty::Named(81))),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionDataHistoryReadItem",
@@ -2488,6 +2693,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionDataHistoryRequestBody",
@@ -2510,6 +2716,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionEvent",
@@ -2524,7 +2731,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 Field {
                     wire: "createdAt",
                     ty: Ty::Int(Int::I64),
-                    required: false,
+                    required: true,
                     nullable: false,
                 },
                 Field {
@@ -2556,11 +2763,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionEventId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionEventIdRequestBody",
@@ -2583,6 +2792,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionEventList",
@@ -2599,6 +2809,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionEventListMinimal",
@@ -2615,6 +2826,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionEventMinimal",
@@ -2655,6 +2867,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionEventType",
@@ -2685,6 +2898,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionEventWithDetails",
@@ -2699,7 +2913,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 Field {
                     wire: "createdAt",
                     ty: Ty::Int(Int::I64),
-                    required: false,
+                    required: true,
                     nullable: false,
                 },
                 Field {
@@ -2737,6 +2951,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionEventsBackfillRequestBody",
@@ -2765,6 +2980,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionEventsListMinimalRequestBody",
@@ -2799,6 +3015,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionEventsRequestBody",
@@ -2839,11 +3056,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionIdRequestBody",
@@ -2860,6 +3079,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionJobRequestBody",
@@ -2882,11 +3102,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionLastJobPerStreamRead",
         kind: Kind::Alias(Ty::Array(&Ty::Named(98))),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionLastJobPerStreamReadItem",
@@ -2951,6 +3173,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionLastJobPerStreamRequestBody",
@@ -2967,6 +3190,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionPatchRequest",
@@ -3037,6 +3261,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionRead",
@@ -3209,6 +3434,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionReadList",
@@ -3225,6 +3451,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionResponse",
@@ -3325,6 +3552,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionSchedule",
@@ -3347,6 +3575,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionScheduleData",
@@ -3369,6 +3598,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionScheduleResponse",
@@ -3397,11 +3627,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionScheduleType",
         kind: Kind::Enum(&["manual", "basic", "cron"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionSearch",
@@ -3490,6 +3722,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionState",
@@ -3530,6 +3763,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStateCreateOrUpdate",
@@ -3552,21 +3786,25 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStateType",
         kind: Kind::Enum(&["global", "stream", "legacy", "not_set"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStatus",
         kind: Kind::Enum(&["active", "inactive", "deprecated", "locked"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStatusEnum",
         kind: Kind::Enum(&["active", "inactive", "deprecated", "locked"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStatusRead",
@@ -3631,11 +3869,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStatusesRead",
         kind: Kind::Alias(Ty::Array(&Ty::Named(114))),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStatusesRequestBody",
@@ -3652,6 +3892,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStream",
@@ -3674,11 +3915,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStreamHistoryRead",
         kind: Kind::Alias(Ty::Array(&Ty::Named(119))),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStreamHistoryReadItem",
@@ -3713,6 +3956,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStreamHistoryRequestBody",
@@ -3735,6 +3979,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStreamRefreshRequestBody",
@@ -3763,6 +4008,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionStreamRequestBody",
@@ -3785,6 +4031,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionSyncModeEnum",
@@ -3802,6 +4049,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionSyncProgressRead",
@@ -3872,6 +4120,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionSyncResultRead",
@@ -3900,6 +4149,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionSyncStatus",
@@ -3907,6 +4157,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             &["running", "queued", "failed", "paused", "pending", "incomplete", "synced"],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionUpdate",
@@ -4049,6 +4300,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionUpdateWithReason",
@@ -4077,11 +4329,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionUptimeHistoryRead",
         kind: Kind::Alias(Ty::Array(&Ty::Named(389))),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionUptimeHistoryRequestBody",
@@ -4104,6 +4358,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionUsageRead",
@@ -4150,6 +4405,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionsResponse",
@@ -4180,6 +4436,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"data\":[{\"name\":\"test-connection\"},{\"connection_id\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\"},{\"sourceId\":\"49237019-645d-47d4-b45b-5eddf97775ce\"},{\"destinationId\":\"al312fs-0ab1-4f72-9ed7-0b8fc27c5826\"},{\"schedule\":{\"scheduleType\":\"manual\"}},{\"status\":\"active\"}],\"next\":\"https://api.airbyte.com/v1/connections?limit=5&offset=10\",\"previous\":\"https://api.airbyte.com/v1/connections?limit=5&offset=0\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderAuxiliaryRequest",
@@ -4220,6 +4477,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderCapabilities",
@@ -4236,6 +4494,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderHttpRequest",
@@ -4276,6 +4535,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderHttpResponse",
@@ -4304,6 +4564,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectDetails",
@@ -4356,6 +4617,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectDetailsRead",
@@ -4420,6 +4682,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectForkRequestBody",
@@ -4442,6 +4705,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectFullResolveRequestBody",
@@ -4461,7 +4725,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "streamLimit",
-                    ty: Ty::Int(Int::I64),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I64),
+                        &Check {
+                            minimum: Some(1.0),
+                            exclusive_minimum: false,
+                            maximum: Some(100.0),
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -4476,11 +4761,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectIdWithWorkspaceId",
@@ -4509,6 +4796,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectRead",
@@ -4537,6 +4825,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectReadList",
@@ -4553,6 +4842,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectResolveRequestBody",
@@ -4581,6 +4871,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectStreamRead",
@@ -4633,6 +4924,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectStreamReadRequestBody",
@@ -4664,19 +4956,82 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "pageLimit",
-                    ty: Ty::Int(Int::I64),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I64),
+                        &Check {
+                            minimum: Some(1.0),
+                            exclusive_minimum: false,
+                            maximum: Some(20.0),
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
                 Field {
                     wire: "recordLimit",
-                    ty: Ty::Int(Int::I64),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I64),
+                        &Check {
+                            minimum: Some(1.0),
+                            exclusive_minimum: false,
+                            maximum: Some(10000.0),
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
                 Field {
                     wire: "sliceLimit",
-                    ty: Ty::Int(Int::I64),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I64),
+                        &Check {
+                            minimum: Some(1.0),
+                            exclusive_minimum: false,
+                            maximum: Some(20.0),
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -4703,11 +5058,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectTestingValues",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectTestingValuesUpdate",
@@ -4742,6 +5099,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectWithWorkspaceId",
@@ -4764,6 +5122,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderPublishRequestBody",
@@ -4804,6 +5163,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderResolvedManifest",
@@ -4820,6 +5180,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorDefinitionResponse",
@@ -4856,6 +5217,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"connectorDefinnitionType\":\"source\",\"id\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"name\":\"Postgres\",\"version\":\"0.2.0\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "ConnectorDefinitionsResponse",
@@ -4872,6 +5234,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorDocumentationRead",
@@ -4888,6 +5251,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorDocumentationRequestBody",
@@ -4922,11 +5286,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorIpcOptions",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutActorSelectionInfo",
@@ -4955,6 +5321,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutActorSyncInfo",
@@ -4989,6 +5356,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutActorSyncInfoResponse",
@@ -5005,6 +5373,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutFilters",
@@ -5027,6 +5396,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutFinalizeRequestBody",
@@ -5079,6 +5449,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutFinalizeResponse",
@@ -5095,6 +5466,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutGetActorSyncInfoRequestBody",
@@ -5111,6 +5483,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutJobBypassFilter",
@@ -5127,6 +5500,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutListByActorDefinitionIdRequestBody",
@@ -5143,6 +5517,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutListRequestBody",
@@ -5171,6 +5546,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutListResponse",
@@ -5187,6 +5563,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutManualFinalizeRequestBody",
@@ -5251,6 +5628,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutManualFinalizeResponse",
@@ -5267,6 +5645,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutManualRolloutRequestBody",
@@ -5316,7 +5695,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "target_percentage",
-                    ty: Ty::Int(Int::I32),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I32),
+                        &Check {
+                            minimum: Some(1.0),
+                            exclusive_minimum: false,
+                            maximum: Some(100.0),
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -5331,6 +5731,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutManualRolloutResponse",
@@ -5347,6 +5748,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutManualStartRequestBody",
@@ -5378,13 +5780,55 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "final_target_rollout_pct",
-                    ty: Ty::Int(Int::I32),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I32),
+                        &Check {
+                            minimum: Some(0.0),
+                            exclusive_minimum: false,
+                            maximum: Some(100.0),
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
                 Field {
                     wire: "initial_rollout_pct",
-                    ty: Ty::Int(Int::I32),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I32),
+                        &Check {
+                            minimum: Some(0.0),
+                            exclusive_minimum: false,
+                            maximum: Some(100.0),
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -5411,6 +5855,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutRead",
@@ -5448,7 +5893,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "current_target_rollout_pct",
-                    ty: Ty::Int(Int::I32),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I32),
+                        &Check {
+                            minimum: Some(0.0),
+                            exclusive_minimum: false,
+                            maximum: Some(100.0),
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -5484,7 +5950,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "final_target_rollout_pct",
-                    ty: Ty::Int(Int::I32),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I32),
+                        &Check {
+                            minimum: Some(0.0),
+                            exclusive_minimum: false,
+                            maximum: Some(100.0),
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -5502,7 +5989,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "initial_rollout_pct",
-                    ty: Ty::Int(Int::I32),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I32),
+                        &Check {
+                            minimum: Some(0.0),
+                            exclusive_minimum: false,
+                            maximum: Some(100.0),
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -5514,7 +6022,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "max_step_wait_time_mins",
-                    ty: Ty::Int(Int::I32),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I32),
+                        &Check {
+                            minimum: Some(0.0),
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -5577,6 +6106,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutReadRequestBody",
@@ -5593,6 +6123,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutReadResponse",
@@ -5609,6 +6140,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutRequestBody",
@@ -5634,7 +6166,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "target_percentage",
-                    ty: Ty::Int(Int::I32),
+                    ty: Ty::Checked(
+                        &Ty::Int(Int::I32),
+                        &Check {
+                            minimum: Some(1.0),
+                            exclusive_minimum: false,
+                            maximum: Some(100.0),
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -5649,6 +6202,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutResponse",
@@ -5665,6 +6219,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutStartRequestBody",
@@ -5705,6 +6260,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutStartResponse",
@@ -5721,6 +6277,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutState",
@@ -5738,16 +6295,19 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutStateTerminal",
         kind: Kind::Enum(&["succeeded", "failed_rolled_back", "canceled"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutStrategy",
         kind: Kind::Enum(&["manual", "automated", "overridden"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutTierFilter",
@@ -5764,6 +6324,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutUpdateStateRequestBody",
@@ -5828,16 +6389,19 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorType",
         kind: Kind::Enum(&["source", "destination"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConsumptionTimeWindow",
         kind: Kind::Enum(&["lastMonth", "lastSixMonths", "lastYear"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ContributionInfo",
@@ -5860,6 +6424,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CreateDeclarativeSourceDefinitionRequest",
@@ -5882,6 +6447,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CreateDefinitionRequest",
@@ -5901,7 +6467,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "documentationUrl",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Uri),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("https://example.com"),
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -5916,6 +6503,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CreateOrUpdateSecretsPersistenceConfigRequestBody",
@@ -5950,6 +6538,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CreateSsoConfigRequestBody",
@@ -6008,6 +6597,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CreditBlockRead",
@@ -6030,6 +6620,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CustomDestinationDefinitionCreate",
@@ -6064,6 +6655,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CustomSourceDefinitionCreate",
@@ -6098,11 +6690,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CustomerId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CustomerPortalRead",
@@ -6119,6 +6713,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CustomerPortalRequestBody",
@@ -6153,21 +6748,25 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CustomerTier",
         kind: Kind::Enum(&["TIER_0", "TIER_1", "TIER_2", "ALL"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CustomerioNotificationConfiguration",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataType",
         kind: Kind::Enum(&["string", "number", "boolean", "object", "array"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataWorkerUsage",
@@ -6190,6 +6789,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneCreateRequest",
@@ -6218,6 +6818,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneCreateRequestBody",
@@ -6252,6 +6853,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneCreateResponse",
@@ -6286,6 +6888,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneCreateResponseBody",
@@ -6320,6 +6923,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneDeleteRequestBody",
@@ -6336,6 +6940,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneGroupCreateRequestBody",
@@ -6364,6 +6969,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneGroupDeleteRequestBody",
@@ -6380,6 +6986,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneGroupListRequestBody",
@@ -6396,6 +7003,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneGroupListResponse",
@@ -6412,6 +7020,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneGroupRead",
@@ -6464,6 +7073,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneGroupUpdateRequestBody",
@@ -6492,6 +7102,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneHealthListResponse",
@@ -6508,6 +7119,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneHealthRead",
@@ -6572,6 +7184,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneHeartbeatRequestBody",
@@ -6588,6 +7201,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneHeartbeatResponse",
@@ -6634,6 +7248,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneInitRequestBody",
@@ -6650,6 +7265,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneInitResponse",
@@ -6696,6 +7312,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneListRequestBody",
@@ -6712,6 +7329,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneListResponse",
@@ -6728,6 +7346,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplanePatchRequest",
@@ -6750,6 +7369,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneRead",
@@ -6796,6 +7416,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneResponse",
@@ -6842,6 +7463,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneTokenRequestBody",
@@ -6864,6 +7486,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneUpdateRequestBody",
@@ -6892,6 +7515,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplanesResponse",
@@ -6908,6 +7532,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DbMigrationExecutionRead",
@@ -6936,6 +7561,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DbMigrationRead",
@@ -6988,6 +7614,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DbMigrationReadList",
@@ -7004,6 +7631,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DbMigrationRequestBody",
@@ -7020,6 +7648,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DbMigrationState",
@@ -7045,6 +7674,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DbtCloudJobInfo",
@@ -7073,16 +7703,19 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeadlineAction",
         kind: Kind::Enum(&["auto_upgrade", "disable"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeclarativeManifest",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeclarativeManifestBaseImageRead",
@@ -7099,6 +7732,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeclarativeManifestRead",
@@ -7133,6 +7767,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeclarativeManifestRequestBody",
@@ -7149,6 +7784,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeclarativeManifestVersionRead",
@@ -7177,6 +7813,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeclarativeManifestsReadList",
@@ -7193,6 +7830,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeclarativeSourceDefinitionCreateManifestRequestBody",
@@ -7233,6 +7871,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeclarativeSourceDefinitionResponse",
@@ -7267,6 +7906,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeclarativeSourceDefinitionsResponse",
@@ -7295,6 +7935,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeclarativeSourceManifest",
@@ -7329,6 +7970,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DefinitionResponse",
@@ -7369,6 +8011,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DefinitionsResponse",
@@ -7397,6 +8040,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeleteSsoConfigRequestBody",
@@ -7419,6 +8063,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeploymentMetadataRead",
@@ -7447,6 +8092,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationCatalog",
@@ -7463,6 +8109,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationCloneConfiguration",
@@ -7485,6 +8132,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationCloneRequestBody",
@@ -7507,11 +8155,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationConfiguration",
         kind: Kind::Alias(Ty::Object),
         examples: &["{\"user\":\"charles\"}"],
+        check: None,
     },
     TypeDef {
         name: "DestinationCoreConfig",
@@ -7546,6 +8196,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationCreate",
@@ -7586,6 +8237,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationCreateRequest",
@@ -7626,6 +8278,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationDefinitionCreate",
@@ -7651,7 +8304,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "documentationUrl",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Uri),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("https://example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -7678,11 +8352,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationDefinitionId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationDefinitionIdRequestBody",
@@ -7699,6 +8375,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationDefinitionIdWithWorkspaceId",
@@ -7721,6 +8398,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationDefinitionRead",
@@ -7758,7 +8436,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "documentationUrl",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Uri),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("https://example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -7839,6 +8538,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationDefinitionReadList",
@@ -7855,11 +8555,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationDefinitionSpecification",
         kind: Kind::Alias(Ty::Object),
         examples: &["{\"user\":{\"type\":\"string\"}}"],
+        check: None,
     },
     TypeDef {
         name: "DestinationDefinitionSpecificationRead",
@@ -7912,6 +8614,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationDefinitionUpdate",
@@ -7952,6 +8655,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationDiscoverRead",
@@ -7974,6 +8678,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationDiscoverSchemaRequestBody",
@@ -7996,6 +8701,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationDiscoverSchemaWriteRequestBody",
@@ -8030,11 +8736,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationIdRequestBody",
@@ -8051,6 +8759,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationOauthConsentRequest",
@@ -8091,6 +8800,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationOperation",
@@ -8125,6 +8835,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationPatchRequest",
@@ -8153,6 +8864,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationPutRequest",
@@ -8181,6 +8893,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationRead",
@@ -8293,6 +9006,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationReadList",
@@ -8321,6 +9035,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationResponse",
@@ -8381,6 +9096,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"definitionId\":\"321d9b60-11d1-44cb-8c92-c246d53bf98e\",\"destinationId\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"destinationType\":\"postgres\",\"name\":\"Analytics Team Postgres\",\"workspaceId\":\"871d9b60-11d1-44cb-8c92-c246d53bf87e\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "DestinationSearch",
@@ -8427,6 +9143,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationSnippetRead",
@@ -8467,6 +9184,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationSyncMode",
@@ -8481,6 +9199,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationUpdate",
@@ -8515,6 +9234,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DestinationsResponse",
@@ -8545,6 +9265,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"data\":{\"destinationId\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"destinationType\":\"postgres\",\"name\":\"Analytics Team Postgres\",\"workspaceId\":\"871d9b60-11d1-44cb-8c92-c246d53bf87e\"},\"next\":\"https://api.airbyte.com/v1/destinations?limit=5&offset=10\",\"previous\":\"https://api.airbyte.com/v1/destinations?limit=5&offset=0\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "DiagnosticReportRequestBody",
@@ -8561,6 +9282,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DiscoverCatalogResult",
@@ -8577,6 +9299,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DomainVerificationCreateRequestBody",
@@ -8599,6 +9322,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DomainVerificationIdRequestBody",
@@ -8615,6 +9339,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DomainVerificationListResponse",
@@ -8631,6 +9356,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DomainVerificationResponse",
@@ -8713,6 +9439,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EmailNotificationConfig",
@@ -8729,6 +9456,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EmbeddedOrganizationListItem",
@@ -8757,6 +9485,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EmbeddedOrganizationsList",
@@ -8773,6 +9502,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EmbeddedScopedTokenRequest",
@@ -8789,6 +9519,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EmbeddedScopedTokenResponse",
@@ -8805,6 +9536,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EmbeddedSourceOauthConsentRequest",
@@ -8839,6 +9571,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EmbeddedWidgetRequest",
@@ -8867,6 +9600,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EmbeddedWidgetResponse",
@@ -8883,6 +9617,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EnableScimRequestBody",
@@ -8905,6 +9640,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EncryptionMapperAesConfiguration",
@@ -8951,11 +9687,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EncryptionMapperAlgorithm",
         kind: Kind::Enum(&["RSA", "AES"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EncryptionMapperConfiguration",
@@ -8973,6 +9711,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EncryptionMapperRsaConfiguration",
@@ -9007,6 +9746,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EndpointPrivateLinkServiceConfig",
@@ -9014,13 +9754,55 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "name",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: Some(255),
+                            pattern: Some(0),
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("com.amazonaws.vpce.a.vpce-svc-a"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
                 Field {
                     wire: "region",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: Some(30),
+                            pattern: Some(1),
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("aa-a-0"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -9035,6 +9817,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EnterpriseConnectorStub",
@@ -9087,6 +9870,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EnterpriseConnectorStubsReadList",
@@ -9103,6 +9887,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EntitlementPlanInfo",
@@ -9125,6 +9910,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EntitlementPlanResponse",
@@ -9153,6 +9939,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ExistingConnectorBuilderProjectWithWorkspaceId",
@@ -9181,6 +9968,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FailureOrigin",
@@ -9197,6 +9985,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FailureReason",
@@ -9261,6 +10050,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FailureType",
@@ -9276,6 +10066,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FieldAdd",
@@ -9292,6 +10083,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FieldDataTypeDiff",
@@ -9332,6 +10124,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FieldFilteringMapperConfiguration",
@@ -9348,11 +10141,33 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "FieldName",
         kind: Kind::Alias(Ty::Array(&Ty::String)),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FieldRemove",
@@ -9369,6 +10184,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FieldRenamingMapperConfiguration",
@@ -9391,11 +10207,33 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "FieldSchema",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FieldSchemaUpdate",
@@ -9418,6 +10256,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FieldSpec",
@@ -9452,6 +10291,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FieldTransform",
@@ -9498,6 +10338,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GenerateContributionRequestBody",
@@ -9556,6 +10397,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GenerateContributionResponse",
@@ -9578,6 +10420,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetActorDefinitionVersionDefaultRequestBody",
@@ -9594,6 +10437,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetAttemptStatsRequestBody",
@@ -9616,6 +10460,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetEntitlementsByOrganizationIdRequestBody",
@@ -9632,6 +10477,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetEntitlementsByOrganizationIdResponse",
@@ -9648,6 +10494,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetSsoConfigRequestBody",
@@ -9664,6 +10511,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GlobalState",
@@ -9686,6 +10534,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupCreate",
@@ -9693,13 +10542,55 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "description",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: Some(1024),
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("string"),
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
                 Field {
                     wire: "name",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: Some(1),
+                            max_length: Some(256),
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("string"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -9714,6 +10605,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupCreateRequest",
@@ -9742,6 +10634,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupIdRequestBody",
@@ -9758,6 +10651,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupMemberAddRequest",
@@ -9774,6 +10668,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupMemberRead",
@@ -9793,7 +10688,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "userEmail",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -9814,6 +10730,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupMemberReadList",
@@ -9830,6 +10747,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupMemberRequestBody",
@@ -9852,6 +10770,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupMemberResponse",
@@ -9871,7 +10790,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "userEmail",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -9892,6 +10832,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupMembersResponse",
@@ -9920,6 +10861,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupPermissionCreate",
@@ -9954,6 +10896,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupPermissionCreateRequest",
@@ -9982,6 +10925,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupPermissionIdRequestBody",
@@ -10004,6 +10948,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupPermissionRead",
@@ -10044,6 +10989,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupPermissionReadList",
@@ -10060,6 +11006,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupPermissionResponse",
@@ -10100,6 +11047,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupPermissionsResponse",
@@ -10116,6 +11064,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupRead",
@@ -10156,6 +11105,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupReadList",
@@ -10172,6 +11122,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupResponse",
@@ -10212,6 +11163,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupUpdate",
@@ -10219,7 +11171,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "description",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: Some(1024),
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("string"),
+                        },
+                    ),
                     required: false,
                     nullable: true,
                 },
@@ -10231,7 +11204,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "name",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: Some(1),
+                            max_length: Some(256),
+                            pattern: None,
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("string"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -10240,6 +11234,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupUpdateRequest",
@@ -10262,6 +11257,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GroupsResponse",
@@ -10290,6 +11286,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "HashingMapperConfiguration",
@@ -10318,6 +11315,27 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "HealthCheckRead",
@@ -10334,6 +11352,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "HeartbeatRecord",
@@ -10350,11 +11369,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "Iso8601DateTime",
         kind: Kind::Alias(Ty::DateTime),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ImportRead",
@@ -10377,6 +11398,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ImportRequestBody",
@@ -10399,6 +11421,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "IndividualWorkspaceUsageRead",
@@ -10421,6 +11444,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "InitiateOauthRequest",
@@ -10481,6 +11505,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"destinationId\":\"3d93b16c-ff5f-421c-8908-5a3c82088f14\",\"redirectUrl\":\"https://cloud.airbyte.io/v1/api/oauth/callback\",\"workspaceId\":\"871d9b60-11d1-44cb-8c92-c246d53bf87e\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "InstanceConfigurationResponse",
@@ -10500,7 +11525,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "defaultOrganizationEmail",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -10563,6 +11609,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "InstanceConfigurationSetupRequestBody",
@@ -10609,6 +11656,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "InternalOperationResult",
@@ -10625,6 +11673,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "InvalidInputExceptionInfo",
@@ -10659,6 +11708,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "InvalidInputProperty",
@@ -10687,6 +11737,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "InviteCodeRequestBody",
@@ -10703,6 +11754,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "InvoiceRead",
@@ -10761,6 +11813,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobAggregatedStats",
@@ -10801,6 +11854,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobConfigType",
@@ -10817,6 +11871,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobCreate",
@@ -10839,6 +11894,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobCreateRequest",
@@ -10863,11 +11919,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"connectionId\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"jobType\":\"sync\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "JobCreatedAt",
         kind: Kind::Alias(Ty::Int(Int::I64)),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobDebugInfoRead",
@@ -10896,6 +11954,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobDebugRead",
@@ -10948,6 +12007,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobExplainRead",
@@ -10970,11 +12030,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobId",
         kind: Kind::Alias(Ty::Int(Int::I64)),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobIdRequestBody",
@@ -10991,6 +12053,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobInfoLightRead",
@@ -11007,6 +12070,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobInfoRead",
@@ -11029,6 +12093,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobListForWorkspacesRequestBody",
@@ -11105,6 +12170,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobListRequestBody",
@@ -11181,6 +12247,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobLogs",
@@ -11209,6 +12276,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobOptionalRead",
@@ -11225,6 +12293,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobRead",
@@ -11307,6 +12376,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobReadList",
@@ -11329,6 +12399,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobReadResponse",
@@ -11345,6 +12416,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobRefreshConfig",
@@ -11361,6 +12433,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobResponse",
@@ -11427,6 +12500,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"duration\":\"PT8H6M12S\",\"id\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"jobType\":\"sync\",\"startTime\":\"2023-03-25T01:30:50Z\",\"status\":\"running\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "JobRetryStateRequestBody",
@@ -11479,6 +12553,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobStatus",
@@ -11494,6 +12569,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobStatusEnum",
@@ -11509,6 +12585,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobSyncResultRead",
@@ -11579,6 +12656,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobType",
@@ -11594,11 +12672,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobTypeEnum",
         kind: Kind::Enum(&["sync", "reset", "refresh", "clear"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobTypeResourceLimit",
@@ -11621,6 +12701,27 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "JobWithAttemptsRead",
@@ -11643,6 +12744,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobsResponse",
@@ -11673,6 +12775,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"data\":[{\"id\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"jobType\":\"sync\",\"startTime\":\"2023-03-25T01:30:50Z\",\"status\":\"running\"}],\"next\":\"https://api.airbyte.com/v1/jobs?limit=5&offset=10\",\"previous\":\"https://api.airbyte.com/v1/jobs?limit=5&offset=0\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "KnownExceptionInfo",
@@ -11725,6 +12828,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "LicenseInfoResponse",
@@ -11777,11 +12881,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "LicenseStatus",
         kind: Kind::Enum(&["pro", "invalid", "exceeded", "expired"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "Limit",
@@ -11804,6 +12910,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ListAllEntitlementPlansResponse",
@@ -11820,6 +12927,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ListConnectionsForWorkspacesRequestBody",
@@ -11860,6 +12968,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ListDeclarativeManifestsRequestBody",
@@ -11882,6 +12991,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ListInvoicesRead",
@@ -11904,6 +13014,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ListOrganizationSummariesRequestBody",
@@ -11932,6 +13043,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ListOrganizationSummariesResponse",
@@ -11948,6 +13060,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ListOrganizationsByUserRequestBody",
@@ -11976,6 +13089,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ListResourcesForWorkspacesRequestBody",
@@ -12010,6 +13124,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ListWorkspacesByUserRequestBody",
@@ -12038,6 +13153,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ListWorkspacesInOrganizationRequestBody",
@@ -12066,11 +13182,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "LocalDate",
         kind: Kind::Alias(Ty::Date),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "LogCaller",
@@ -12105,6 +13223,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "LogEvent",
@@ -12151,6 +13270,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "LogEvents",
@@ -12173,16 +13293,19 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "LogFormatType",
         kind: Kind::Enum(&["formatted", "structured"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "LogLevel",
         kind: Kind::Enum(&["debug", "error", "info", "trace", "warn"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "LogRead",
@@ -12199,6 +13322,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "LogSource",
@@ -12206,11 +13330,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             &["destination", "source", "platform", "replication-orchestrator"],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "LogType",
         kind: Kind::Enum(&["server", "scheduler"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "LogsRequestBody",
@@ -12227,11 +13353,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ManifestVersion",
         kind: Kind::Alias(Ty::Int(Int::I64)),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "MapperConfiguration",
@@ -12245,6 +13373,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "MapperValidationError",
@@ -12267,6 +13396,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "MapperValidationErrorType",
@@ -12279,6 +13409,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "MapperValidationResult",
@@ -12313,6 +13444,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "MigrateSecretStorageRequestBody",
@@ -12347,26 +13479,31 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NamespaceDefinitionEnum",
         kind: Kind::Enum(&["source", "destination", "custom_format"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NamespaceDefinitionEnumNoDefault",
         kind: Kind::Enum(&["source", "destination", "custom_format"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NamespaceDefinitionType",
         kind: Kind::Enum(&["source", "destination", "customformat"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NonBreakingChangesPreference",
         kind: Kind::Enum(&["ignore", "disable", "propagate_columns", "propagate_fully"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NonBreakingSchemaUpdatesBehaviorEnum",
@@ -12374,6 +13511,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             &["ignore", "disable_connection", "propagate_columns", "propagate_fully"],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NonBreakingSchemaUpdatesBehaviorEnumNoDefault",
@@ -12381,6 +13519,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             &["ignore", "disable_connection", "propagate_columns", "propagate_fully"],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NotFoundKnownExceptionInfo",
@@ -12433,6 +13572,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "Notification",
@@ -12473,6 +13613,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NotificationConfig",
@@ -12495,6 +13636,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NotificationItem",
@@ -12523,6 +13665,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NotificationRead",
@@ -12545,6 +13688,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NotificationSettings",
@@ -12609,6 +13753,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NotificationTrigger",
@@ -12626,11 +13771,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NotificationType",
         kind: Kind::Enum(&["slack", "customerio"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NotificationWebhookConfigValidationRequestBody",
@@ -12653,6 +13800,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NotificationsConfig",
@@ -12699,11 +13847,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NullableActorDefinitionVersionId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OAuthConfigSpecification",
@@ -12738,11 +13888,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OAuthConfiguration",
         kind: Kind::Alias(Ty::Any),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OAuthConsentRead",
@@ -12759,6 +13911,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OAuthCredentialsConfiguration",
@@ -12766,11 +13919,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"credentials\":{\"client_id\":\"871d9b60-11d1-44cb-8c92-c246d53bf87e\",\"client_secret\":\"shhhhhh\"}}",
         ],
+        check: None,
     },
     TypeDef {
         name: "OAuthInputConfiguration",
         kind: Kind::Alias(Ty::Named(443)),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OAuthScopeItem",
@@ -12787,6 +13942,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OperationCreate",
@@ -12815,11 +13971,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OperationId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OperationIdRequestBody",
@@ -12836,6 +13994,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OperationRead",
@@ -12870,6 +14029,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OperationReadList",
@@ -12886,6 +14046,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OperationUpdate",
@@ -12914,6 +14075,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OperatorConfiguration",
@@ -12936,11 +14098,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OperatorType",
         kind: Kind::Enum(&["normalization", "dbt", "webhook"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OperatorWebhook",
@@ -12981,6 +14145,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationAgenticStatusUpdateRequestBody",
@@ -13003,6 +14168,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationCreateRequestBody",
@@ -13037,6 +14203,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationDataWorkerUsageRead",
@@ -13065,6 +14232,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationDataWorkerUsageRequestBody",
@@ -13093,11 +14261,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationIdRequestBody",
@@ -13114,6 +14284,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationInfoRead",
@@ -13160,6 +14331,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationIsEntitledRequestBody",
@@ -13182,6 +14354,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationIsEntitledResponse",
@@ -13216,6 +14389,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationLimits",
@@ -13238,6 +14412,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationOAuthCredentialsRequest",
@@ -13266,6 +14441,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationPaymentConfigRead",
@@ -13312,6 +14488,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationPaymentConfigUpdateRequestBody",
@@ -13358,6 +14535,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationRead",
@@ -13404,6 +14582,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationReadList",
@@ -13420,6 +14599,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationResponse",
@@ -13427,7 +14607,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "email",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -13448,6 +14649,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationSubscriptionInfoRead",
@@ -13500,6 +14702,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationSummary",
@@ -13528,6 +14731,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationTrialStatusRead",
@@ -13550,6 +14754,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationUpdateRequestBody",
@@ -13578,6 +14783,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationUsageRead",
@@ -13594,6 +14800,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationUsageRequestBody",
@@ -13616,6 +14823,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationUserRead",
@@ -13623,7 +14831,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "email",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -13662,6 +14891,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationUserReadList",
@@ -13678,6 +14908,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationsResponse",
@@ -13694,6 +14925,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "Pagination",
@@ -13716,6 +14948,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PartialDestinationUpdate",
@@ -13750,6 +14983,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PartialSourceUpdate",
@@ -13790,6 +15024,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PaymentInformationRead",
@@ -13806,6 +15041,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PaymentMethodRead",
@@ -13846,6 +15082,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionCheckRead",
@@ -13868,6 +15105,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionCheckRequest",
@@ -13902,6 +15140,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionCreate",
@@ -13942,6 +15181,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionCreateRequest",
@@ -13976,6 +15216,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionDeleteUserFromWorkspaceRequestBody",
@@ -13998,6 +15239,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionIdRequestBody",
@@ -14014,6 +15256,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionRead",
@@ -14054,6 +15297,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionReadList",
@@ -14070,6 +15314,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionResponse",
@@ -14110,6 +15355,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionResponseRead",
@@ -14150,11 +15396,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionScope",
         kind: Kind::Enum(&["workspace", "organization", "none"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionType",
@@ -14176,6 +15424,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionUpdate",
@@ -14198,6 +15447,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionUpdateRequest",
@@ -14214,6 +15464,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionsCheckMultipleWorkspacesRequest",
@@ -14242,6 +15493,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionsResponse",
@@ -14258,6 +15510,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PersistCancelJobRequestBody",
@@ -14292,6 +15545,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PostprocessDiscoveredCatalogRequestBody",
@@ -14314,6 +15568,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PostprocessDiscoveredCatalogResult",
@@ -14330,6 +15585,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateDestinationDefinitionRead",
@@ -14352,6 +15608,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateDestinationDefinitionReadList",
@@ -14368,6 +15625,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateLinkCreateRequestBody",
@@ -14375,7 +15633,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "name",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: Some(63),
+                            pattern: Some(2),
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("string"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -14396,6 +15675,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateLinkIdRequestBody",
@@ -14418,6 +15698,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateLinkInternalIdRequestBody",
@@ -14434,6 +15715,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateLinkListByStatusRequestBody",
@@ -14450,6 +15732,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateLinkListRequestBody",
@@ -14466,6 +15749,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateLinkRead",
@@ -14548,6 +15832,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateLinkReadList",
@@ -14564,6 +15849,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateLinkServiceConfig",
@@ -14581,11 +15867,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateLinkServiceType",
         kind: Kind::Enum(&["endpoint", "storage"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateLinkStatus",
@@ -14602,6 +15890,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateLinkUpdateRequestBody",
@@ -14648,6 +15937,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateSourceDefinitionRead",
@@ -14670,6 +15960,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PrivateSourceDefinitionReadList",
@@ -14686,6 +15977,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PublicAccessTokenResponse",
@@ -14714,6 +16006,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PublicPermissionType",
@@ -14733,6 +16026,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RedirectUrlResponse",
@@ -14749,11 +16043,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &["{\"redirectUrl\":\"https://example.com\"}"],
+        check: None,
     },
     TypeDef {
         name: "RefreshMode",
         kind: Kind::Enum(&["Truncate", "Merge"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RegionCreateRequest",
@@ -14782,6 +16078,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RegionDataWorkerUsage",
@@ -14810,6 +16107,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RegionPatchRequest",
@@ -14832,6 +16130,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RegionResponse",
@@ -14878,6 +16177,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RegionsResponse",
@@ -14894,11 +16194,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ReleaseStage",
         kind: Kind::Enum(&["alpha", "beta", "generally_available", "custom"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ResetConfig",
@@ -14915,6 +16217,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ResolveActorDefinitionVersionRequestBody",
@@ -14943,6 +16246,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ResolveActorDefinitionVersionResponse",
@@ -14995,11 +16299,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ResourceId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ResourceRequirements",
@@ -15046,6 +16352,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RetryStateRead",
@@ -15098,6 +16405,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RevokeSourceOauthTokensRequest",
@@ -15126,6 +16434,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RowFilteringMapperConfiguration",
@@ -15142,6 +16451,27 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "RowFilteringOperation",
@@ -15159,6 +16489,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RowFilteringOperationEqual",
@@ -15187,6 +16518,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RowFilteringOperationNot",
@@ -15194,7 +16526,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "conditions",
-                    ty: Ty::Array(&Ty::Named(539)),
+                    ty: Ty::Checked(
+                        &Ty::Array(&Ty::Named(539)),
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: None,
+                            min_items: Some(1),
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: None,
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -15209,11 +16562,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RowFilteringOperationType",
         kind: Kind::Enum(&["EQUAL", "NOT"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SsoConfigDefaultRole",
@@ -15221,6 +16576,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             &["organization_admin", "organization_editor", "organization_member"],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SsoConfigRead",
@@ -15273,11 +16629,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SsoConfigStatus",
         kind: Kind::Enum(&["draft", "active"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SaveAttemptSyncConfigRequestBody",
@@ -15306,6 +16664,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SaveStatsRequestBody",
@@ -15346,6 +16705,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SaveStreamAttemptMetadataRequestBody",
@@ -15374,26 +16734,31 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScheduleTypeEnum",
         kind: Kind::Enum(&["manual", "cron"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScheduleTypeWithBasicEnum",
         kind: Kind::Enum(&["manual", "cron", "basic"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SchemaChange",
         kind: Kind::Enum(&["no_change", "non_breaking", "breaking"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SchemaChangeBackfillPreference",
         kind: Kind::Enum(&["enabled", "disabled"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScimConfigResponse",
@@ -15446,26 +16811,31 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScimConfigStatus",
         kind: Kind::Enum(&["not_configured", "enabled", "disabled"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScimIdpProvider",
         kind: Kind::Enum(&["okta", "microsoft_entra_id"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopeId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopeType",
         kind: Kind::Enum(&["workspace", "organization"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationContextRequestBody",
@@ -15506,6 +16876,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationContextResponse",
@@ -15534,6 +16905,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationCreateRequestBody",
@@ -15610,6 +16982,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationCreateResponse",
@@ -15626,6 +16999,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationDeleteRequestBody",
@@ -15642,6 +17016,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationDeleteResponse",
@@ -15658,6 +17033,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationListRequestBody",
@@ -15680,6 +17056,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationListResponse",
@@ -15696,6 +17073,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationRead",
@@ -15814,6 +17192,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationReadRequestBody",
@@ -15830,6 +17209,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationReadResponse",
@@ -15846,6 +17226,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationUpdateRequestBody",
@@ -15868,6 +17249,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedConfigurationUpdateResponse",
@@ -15884,6 +17266,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ScopedResourceRequirements",
@@ -15906,6 +17289,27 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: None,
+                max_properties: None,
+                closed: true,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "SecretPersistenceConfig",
@@ -15940,6 +17344,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SecretPersistenceConfigGetRequestBody",
@@ -15962,16 +17367,19 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SecretPersistenceConfigurationJson",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SecretPersistenceType",
         kind: Kind::Enum(&["testing", "google", "vault", "aws", "azure"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SecretStorageCreateRequestBody",
@@ -16018,11 +17426,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SecretStorageId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SecretStorageIdRequestBody",
@@ -16039,6 +17449,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SecretStorageListRequestBody",
@@ -16061,6 +17472,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SecretStorageRead",
@@ -16107,6 +17519,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SecretStorageReadList",
@@ -16123,6 +17536,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SecretStorageType",
@@ -16136,6 +17550,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SelectedFieldInfo",
@@ -16152,11 +17567,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SelectedFields",
         kind: Kind::Alias(Ty::Array(&Ty::Named(583))),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ServiceAccountTokenRequestBody",
@@ -16179,6 +17596,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SetInstancewideDestinationOauthParamsRequestBody",
@@ -16201,6 +17619,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SetInstancewideSourceOauthParamsRequestBody",
@@ -16223,6 +17642,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SignalInput",
@@ -16245,6 +17665,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SlackNotificationConfiguration",
@@ -16261,6 +17682,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SlugRequestBody",
@@ -16277,6 +17699,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceAutoPropagateChange",
@@ -16311,6 +17734,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceCloneConfiguration",
@@ -16333,6 +17757,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceCloneRequestBody",
@@ -16355,11 +17780,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceConfiguration",
         kind: Kind::Alias(Ty::Object),
         examples: &["{\"user\":\"charles\"}"],
+        check: None,
     },
     TypeDef {
         name: "SourceCoreConfig",
@@ -16394,6 +17821,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceCreate",
@@ -16440,6 +17868,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceCreateRequest",
@@ -16486,6 +17915,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDefinitionCreate",
@@ -16511,7 +17941,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "documentationUrl",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Uri),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("https://example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -16538,11 +17989,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDefinitionId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDefinitionIdBody",
@@ -16559,6 +18012,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDefinitionIdRequestBody",
@@ -16575,6 +18029,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDefinitionIdWithWorkspaceId",
@@ -16597,6 +18052,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDefinitionRead",
@@ -16628,7 +18084,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "documentationUrl",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Uri),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("https://example.com"),
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -16721,6 +18198,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDefinitionReadList",
@@ -16737,11 +18215,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDefinitionSpecification",
         kind: Kind::Alias(Ty::Object),
         examples: &["{\"user\":{\"type\":\"string\"}}"],
+        check: None,
     },
     TypeDef {
         name: "SourceDefinitionSpecificationRead",
@@ -16788,6 +18268,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDefinitionUpdate",
@@ -16828,6 +18309,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDiscoverSchemaRead",
@@ -16874,6 +18356,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDiscoverSchemaRequestBody",
@@ -16908,6 +18391,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDiscoverSchemaWriteRequestBody",
@@ -16942,11 +18426,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceIdRequestBody",
@@ -16963,6 +18449,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceIdWithSecretCoordinatesRequestBody",
@@ -16985,6 +18472,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceMetadata",
@@ -17001,6 +18489,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceOAuthScopesRead",
@@ -17029,6 +18518,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceOAuthScopesRequest",
@@ -17051,6 +18541,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceOauthConsentRequest",
@@ -17103,6 +18594,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourcePatchRequest",
@@ -17143,6 +18635,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourcePutRequest",
@@ -17171,6 +18664,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceRead",
@@ -17283,6 +18777,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceReadList",
@@ -17311,6 +18806,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceReadWithMetadata",
@@ -17429,6 +18925,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceResponse",
@@ -17489,6 +18986,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"definitionId\":\"321d9b60-11d1-44cb-8c92-c246d53bf98e\",\"name\":\"Analytics Team Postgres\",\"sourceId\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"sourceType\":\"postgres\",\"workspaceId\":\"871d9b60-11d1-44cb-8c92-c246d53bf87e\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "SourceSearch",
@@ -17535,6 +19033,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceSnippetRead",
@@ -17575,6 +19074,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceUpdate",
@@ -17615,6 +19115,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourcesResponse",
@@ -17645,11 +19146,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"data\":{\"name\":\"Analytics Team Postgres\",\"sourceId\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"sourceType\":\"postgres\",\"workspaceId\":\"871d9b60-11d1-44cb-8c92-c246d53bf87e\"},\"next\":\"https://api.airbyte.com/v1/sources?limit=5&offset=10\",\"previous\":\"https://api.airbyte.com/v1/sources?limit=5&offset=0\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "StateBlob",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StoragePrivateLinkServiceConfig",
@@ -17657,13 +19160,55 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "bucket",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: Some(3),
+                            max_length: Some(63),
+                            pattern: Some(3),
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("string"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
                 Field {
                     wire: "region",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: Some(30),
+                            pattern: Some(1),
+                            format: None,
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("aa-a-0"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -17678,11 +19223,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamAggregatedStats",
         kind: Kind::Alias(Ty::Array(&Ty::Named(645))),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamAttemptMetadata",
@@ -17717,6 +19264,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamAttributePrimaryKeyUpdate",
@@ -17739,6 +19287,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamAttributeTransform",
@@ -17767,6 +19316,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamConfiguration",
@@ -17831,6 +19381,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamConfigurations",
@@ -17847,6 +19398,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamCursorFieldDiff",
@@ -17881,6 +19433,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamDescriptor",
@@ -17903,6 +19456,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamFieldStatusChanged",
@@ -17937,11 +19491,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamJsonSchema",
         kind: Kind::Alias(Ty::Object),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamMapperType",
@@ -17955,6 +19511,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamPrimaryKeyDiff",
@@ -17989,6 +19546,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamProperties",
@@ -18041,11 +19599,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamPropertiesResponse",
         kind: Kind::Alias(Ty::Array(&Ty::Named(642))),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamState",
@@ -18068,6 +19628,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamStats",
@@ -18132,6 +19693,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamStatusCreateRequestBody",
@@ -18208,21 +19770,25 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamStatusId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamStatusIncompleteRunCause",
         kind: Kind::Enum(&["FAILED", "CANCELED"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamStatusJobType",
         kind: Kind::Enum(&["SYNC", "RESET"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamStatusListRequestBody",
@@ -18281,6 +19847,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamStatusRateLimitedMetadata",
@@ -18297,6 +19864,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamStatusRead",
@@ -18379,6 +19947,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamStatusReadList",
@@ -18395,6 +19964,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamStatusRunState",
@@ -18402,6 +19972,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             &["PENDING", "RUNNING", "COMPLETE", "INCOMPLETE", "RATE_LIMITED"],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamStatusUpdateRequestBody",
@@ -18484,6 +20055,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamSyncModeDiff",
@@ -18530,6 +20102,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamSyncProgressReadItem",
@@ -18588,6 +20161,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamTransform",
@@ -18616,16 +20190,19 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SupportLevel",
         kind: Kind::Enum(&["community", "certified", "archived", "none"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SupportState",
         kind: Kind::Enum(&["supported", "unsupported", "deprecated"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SyncInput",
@@ -18648,16 +20225,19 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SyncJobInputRead",
         kind: Kind::Alias(Ty::Any),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SyncMode",
         kind: Kind::Enum(&["full_refresh", "incremental"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SynchronousJobRead",
@@ -18728,6 +20308,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "Tag",
@@ -18762,6 +20343,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "TagCreateRequest",
@@ -18790,6 +20372,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "TagCreateRequestBody",
@@ -18818,6 +20401,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "TagDeleteRequestBody",
@@ -18840,11 +20424,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "TagId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "TagListRequestBody",
@@ -18861,6 +20447,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "TagPatchRequest",
@@ -18883,6 +20470,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "TagResponse",
@@ -18919,6 +20507,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"color\":\"FF5733\",\"name\":\"Analytics Team\",\"tagId\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\",\"workspaceId\":\"871d9b60-11d1-44cb-8c92-c246d53bf87e\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "TagUpdateRequestBody",
@@ -18953,6 +20542,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "TagsResponse",
@@ -18969,6 +20559,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "TimeWindowRequestBody",
@@ -18985,6 +20576,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "TimeframeUsage",
@@ -19013,6 +20605,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UpdateActiveManifestRequestBody",
@@ -19041,6 +20634,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UpdateDeclarativeSourceDefinitionRequest",
@@ -19057,6 +20651,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UpdateDefinitionRequest",
@@ -19079,6 +20674,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UpdateOrganizationEntitlementPlanRequestBody",
@@ -19101,6 +20697,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UpdateOrganizationEntitlementPlanResponse",
@@ -19123,6 +20720,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UpdateSsoCredentialsRequestBody",
@@ -19151,6 +20749,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UploadRead",
@@ -19173,6 +20772,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UsageBucket",
@@ -19201,6 +20801,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserAuthIdRequestBody",
@@ -19223,6 +20824,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserEmailRequestBody",
@@ -19239,6 +20841,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserGetOrCreateByAuthIdResponse",
@@ -19273,11 +20876,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserIdRequestBody",
@@ -19294,6 +20899,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserInvitationAdminRead",
@@ -19313,7 +20919,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "invitedEmail",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -19358,6 +20985,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserInvitationCancelRequestBody",
@@ -19380,6 +21008,27 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: Some(
+            &Check {
+                minimum: None,
+                exclusive_minimum: false,
+                maximum: None,
+                exclusive_maximum: false,
+                multiple_of: None,
+                min_length: None,
+                max_length: None,
+                pattern: None,
+                format: None,
+                min_items: None,
+                max_items: None,
+                unique_items: false,
+                min_properties: Some(1),
+                max_properties: None,
+                closed: false,
+                values: &[],
+                sample: None,
+            },
+        ),
     },
     TypeDef {
         name: "UserInvitationCreateRequestBody",
@@ -19387,7 +21036,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "invitedEmail",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -19414,6 +21084,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserInvitationCreateResponse",
@@ -19430,6 +21101,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserInvitationListRequestBody",
@@ -19452,6 +21124,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserInvitationRead",
@@ -19477,7 +21150,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "invitedEmail",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -19522,11 +21216,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserInvitationStatus",
         kind: Kind::Enum(&["pending", "accepted", "cancelled", "declined"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserRead",
@@ -19552,7 +21248,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "email",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -19591,6 +21308,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserReadInConnectionEvent",
@@ -19598,7 +21316,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "email",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -19625,6 +21364,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserResponse",
@@ -19632,7 +21372,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "email",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -19653,11 +21414,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserStatus",
         kind: Kind::Enum(&["invited", "registered", "disabled"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserUpdate",
@@ -19710,6 +21473,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserWithPermissionInfoRead",
@@ -19717,7 +21481,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "email",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -19744,6 +21529,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UserWithPermissionInfoReadList",
@@ -19760,6 +21546,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UsersResponse",
@@ -19776,6 +21563,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ValidateSsoTokenRequestBody",
@@ -19798,6 +21586,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendCheckUpdatesRead",
@@ -19820,6 +21609,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendConnectionCreate",
@@ -19962,6 +21752,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendConnectionListFilters",
@@ -20014,6 +21805,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendConnectionListItem",
@@ -20114,6 +21906,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendConnectionListRequestBody",
@@ -20166,6 +21959,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendConnectionListSortKey",
@@ -20182,6 +21976,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendConnectionRead",
@@ -20402,6 +22197,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendConnectionReadList",
@@ -20430,6 +22226,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendConnectionRequestBody",
@@ -20452,6 +22249,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendConnectionStatusCounts",
@@ -20498,6 +22296,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendConnectionUpdate",
@@ -20640,6 +22439,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendCronExpressionDescription",
@@ -20668,6 +22468,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendDescribeCronExpressionRequestBody",
@@ -20684,6 +22485,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendOperationCreateOrUpdate",
@@ -20718,6 +22520,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendValidateMappersRequestBody",
@@ -20746,6 +22549,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendValidateMappersResponse",
@@ -20774,6 +22578,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendWorkspaceState",
@@ -20790,6 +22595,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendWorkspaceStateResult",
@@ -20818,6 +22624,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebappConfigResponse",
@@ -20924,6 +22731,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebhookConfigRead",
@@ -20952,6 +22760,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebhookConfigWrite",
@@ -20986,6 +22795,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebhookNotificationConfig",
@@ -21008,11 +22818,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkflowId",
         kind: Kind::Alias(Ty::String),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkflowStateRead",
@@ -21029,11 +22841,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkloadPriority",
         kind: Kind::Enum(&["high", "default"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceCreate",
@@ -21059,7 +22873,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "email",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -21110,6 +22945,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceCreateRequest",
@@ -21144,6 +22980,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceCreateWithId",
@@ -21169,7 +23006,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "email",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -21226,6 +23084,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceDataWorkerAvailabilityRead",
@@ -21272,6 +23131,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceDataWorkerAvailabilityRequestBody",
@@ -21294,6 +23154,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceDataWorkerUsage",
@@ -21322,6 +23183,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceGetDbtJobsRequest",
@@ -21344,6 +23206,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceGetDbtJobsResponse",
@@ -21360,6 +23223,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceGiveFeedback",
@@ -21376,11 +23240,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceId",
         kind: Kind::Alias(Ty::Uuid),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceIdActorDefinitionRequestBody",
@@ -21409,6 +23275,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceIdList",
@@ -21425,6 +23292,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceIdRequestBody",
@@ -21447,6 +23315,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceLimits",
@@ -21475,6 +23344,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceOAuthCredentialsRequest",
@@ -21503,6 +23373,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceOverrideOauthParamsRequestBody",
@@ -21537,6 +23408,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceRead",
@@ -21568,7 +23440,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "email",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -21661,6 +23554,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceReadList",
@@ -21677,6 +23571,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceResponse",
@@ -21711,6 +23606,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceUpdate",
@@ -21736,7 +23632,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "email",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: false,
                     nullable: false,
                 },
@@ -21799,6 +23716,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceUpdateName",
@@ -21821,6 +23739,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceUpdateOrganization",
@@ -21843,6 +23762,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceUpdateRequest",
@@ -21871,6 +23791,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceUsageRead",
@@ -21887,6 +23808,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceUsageRequestBody",
@@ -21909,6 +23831,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceUserAccessInfoRead",
@@ -21922,7 +23845,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
                 },
                 Field {
                     wire: "userEmail",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -21955,6 +23899,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceUserAccessInfoReadList",
@@ -21971,6 +23916,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceUserRead",
@@ -21978,7 +23924,28 @@ pub(crate) static TYPES: &[TypeDef] = &[
             fields: &[
                 Field {
                     wire: "email",
-                    ty: Ty::String,
+                    ty: Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
                     required: true,
                     nullable: false,
                 },
@@ -22023,6 +23990,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspaceUserReadList",
@@ -22039,6 +24007,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WorkspacesResponse",
@@ -22069,41 +24038,49 @@ pub(crate) static TYPES: &[TypeDef] = &[
         examples: &[
             "{\"data\":{\"dataResidency\":\"auto\",\"name\":\"Acme Company\",\"workspaceId\":\"18dccc91-0ab1-4f72-9ed7-0b8fc27c5826\"},\"next\":\"https://api.airbyte.com/v1/workspaces?limit=5&offset=10\",\"previous\":\"https://api.airbyte.com/v1/workspaces?limit=5&offset=0\"}",
         ],
+        check: None,
     },
     TypeDef {
         name: "AdvancedAuthAuthFlowType",
         kind: Kind::Enum(&["oauth2.0", "oauth1.0"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ApplicationTokenRequestWithGrantGrantType",
         kind: Kind::Enum(&["client_credentials"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AttemptInfoReadLogs",
         kind: Kind::Untagged(&[Ty::Named(412), Ty::Named(415)]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "AuthConfigurationMode",
         kind: Kind::Enum(&["none", "simple", "oidc"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CheckConnectionReadStatus",
         kind: Kind::Enum(&["succeeded", "failed"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CheckOperationReadStatus",
         kind: Kind::Enum(&["succeeded", "failed"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionScheduleTimeUnit",
         kind: Kind::Enum(&["minutes", "hours", "days", "weeks", "months"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionScheduleDataBasicSchedule",
@@ -22126,11 +24103,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionScheduleDataBasicScheduleTimeUnit",
         kind: Kind::Enum(&["minutes", "hours", "days", "weeks", "months"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectionScheduleDataCron",
@@ -22153,6 +24132,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderAuxiliaryRequestType",
@@ -22168,11 +24148,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderHttpRequestHttpMethod",
         kind: Kind::Enum(&["GET", "POST", "PUT", "PATCH"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectStreamReadLogsItem",
@@ -22207,11 +24189,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectStreamReadLogsItemLevel",
         kind: Kind::Enum(&["INFO", "WARN", "ERROR", "FATAL"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectStreamReadSlicesItem",
@@ -22246,6 +24230,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorBuilderProjectStreamReadSlicesItemPagesItem",
@@ -22274,6 +24259,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ConnectorRolloutActorSyncInfoResponseData",
@@ -22296,56 +24282,67 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CustomerPortalRequestBodyFlow",
         kind: Kind::Enum(&["portal", "payment_method", "setup"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CustomerPortalRequestBodyPlan",
         kind: Kind::Enum(&["standard", "plus"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DataplaneHealthReadStatus",
         kind: Kind::Enum(&["HEALTHY", "DEGRADED", "UNHEALTHY", "UNKNOWN"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DomainVerificationResponseStatus",
         kind: Kind::Enum(&["PENDING", "VERIFIED", "FAILED", "EXPIRED"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DomainVerificationResponseVerificationMethod",
         kind: Kind::Enum(&["DNS_TXT", "LEGACY"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EncryptionMapperAesConfigurationAlgorithm",
         kind: Kind::Enum(&["AES"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EncryptionMapperAesConfigurationMode",
         kind: Kind::Enum(&["CBC", "CFB", "OFB", "CTR", "GCM", "ECB"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EncryptionMapperAesConfigurationPadding",
         kind: Kind::Enum(&["NoPadding", "PKCS5Padding"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EncryptionMapperRsaConfigurationAlgorithm",
         kind: Kind::Enum(&["RSA"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "EndpointPrivateLinkServiceConfigType",
         kind: Kind::Enum(&["endpoint"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FieldSpecType",
@@ -22367,11 +24364,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FieldTransformTransformType",
         kind: Kind::Enum(&["add_field", "remove_field", "update_field_schema"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "HashingMapperConfigurationMethod",
@@ -22379,11 +24378,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             &["MD2", "MD5", "SHA-1", "SHA-224", "SHA-256", "SHA-384", "SHA-512"],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ImportReadStatus",
         kind: Kind::Enum(&["succeeded", "failed"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "IndividualWorkspaceUsageReadWorkspace",
@@ -22412,51 +24413,61 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "InitiateOauthRequestClientType",
         kind: Kind::Enum(&["api", "webapp"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "InstanceConfigurationResponseEdition",
         kind: Kind::Enum(&["community", "pro", "enterprise", "trial"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "InstanceConfigurationResponseTrackingStrategy",
         kind: Kind::Enum(&["logging", "segment"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "InvoiceReadStatus",
         kind: Kind::Enum(&["draft", "open", "paid", "void", "uncollectible"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobListForWorkspacesRequestBodyOrderByField",
         kind: Kind::Enum(&["createdAt", "updatedAt"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobListForWorkspacesRequestBodyOrderByMethod",
         kind: Kind::Enum(&["ASC", "DESC"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobListRequestBodyOrderByField",
         kind: Kind::Enum(&["createdAt", "updatedAt"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobListRequestBodyOrderByMethod",
         kind: Kind::Enum(&["ASC", "DESC"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "NotificationReadStatus",
         kind: Kind::Enum(&["succeeded", "failed"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OperatorWebhookDbtCloud",
@@ -22479,11 +24490,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OperatorWebhookWebhookType",
         kind: Kind::Enum(&["dbtCloud"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationInfoReadBilling",
@@ -22518,11 +24531,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationInfoReadBillingAccountType",
         kind: Kind::Enum(&["free", "internal"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationInfoReadBillingPaymentStatus",
@@ -22530,11 +24545,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             &["uninitialized", "okay", "grace_period", "disabled", "locked", "manual"],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationInfoReadBillingSubscriptionStatus",
         kind: Kind::Enum(&["pre_subscription", "unsubscribed", "subscribed"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationPaymentConfigReadPaymentStatus",
@@ -22542,16 +24559,19 @@ pub(crate) static TYPES: &[TypeDef] = &[
             &["uninitialized", "okay", "grace_period", "disabled", "locked", "manual"],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationPaymentConfigReadSubscriptionStatus",
         kind: Kind::Enum(&["pre_subscription", "subscribed", "unsubscribed"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationPaymentConfigReadUsageCategoryOverwrite",
         kind: Kind::Enum(&["free", "internal"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationPaymentConfigUpdateRequestBodyPaymentStatus",
@@ -22559,11 +24579,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             &["uninitialized", "okay", "grace_period", "disabled", "locked", "manual"],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite",
         kind: Kind::Enum(&["free", "internal"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationSubscriptionInfoReadCredits",
@@ -22586,6 +24608,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationSubscriptionInfoReadUpcomingInvoice",
@@ -22614,11 +24637,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "OrganizationTrialStatusReadTrialStatus",
         kind: Kind::Enum(&["pre_trial", "in_trial", "post_trial"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PaymentInformationReadCustomer",
@@ -22653,56 +24678,67 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PermissionCheckReadStatus",
         kind: Kind::Enum(&["succeeded", "failed"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "PublicAccessTokenResponseTokenType",
         kind: Kind::Enum(&["Bearer"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RowFilteringOperationEqualType",
         kind: Kind::Enum(&["EQUAL"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RowFilteringOperationNotType",
         kind: Kind::Enum(&["NOT"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceDefinitionReadSourceType",
         kind: Kind::Enum(&["api", "file", "database", "custom"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SourceOAuthScopesReadScopeJoinStrategy",
         kind: Kind::Enum(&["space", "comma", "plus"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StoragePrivateLinkServiceConfigType",
         kind: Kind::Enum(&["storage"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamAttributeTransformTransformType",
         kind: Kind::Enum(&["update_primary_key"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamFieldStatusChangedStatus",
         kind: Kind::Enum(&["enabled", "disabled"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamTransformTransformType",
         kind: Kind::Enum(&["add_stream", "remove_stream", "update_stream"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "StreamTransformUpdateStream",
@@ -22725,11 +24761,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SynchronousJobReadLogs",
         kind: Kind::Untagged(&[Ty::Named(412), Ty::Named(415)]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UpdateOrganizationEntitlementPlanRequestBodyPlanName",
@@ -22748,16 +24786,19 @@ pub(crate) static TYPES: &[TypeDef] = &[
             ],
         ),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UploadReadStatus",
         kind: Kind::Enum(&["succeeded", "failed"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WebBackendConnectionListFiltersStatusesItem",
         kind: Kind::Enum(&["healthy", "failed", "running", "paused"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CreateActorDefinitionRequest",
@@ -22798,6 +24839,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CreateActorDefinitionResponse",
@@ -22814,6 +24856,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FinishActorDefinitionUpdateResponse",
@@ -22836,6 +24879,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetActorDefinitionResultRequest",
@@ -22852,6 +24896,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetActorDefinitionResultResponse",
@@ -22880,11 +24925,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetActorDefinitionResultResponseStatus",
         kind: Kind::Enum(&["pending", "running", "succeeded", "failed"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UpdateActorDefinitionRequest",
@@ -22931,6 +24978,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "UpdateActorDefinitionResponse",
@@ -22947,6 +24995,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CreateNewAttemptNumberRequest",
@@ -22963,6 +25012,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CreateNewAttemptNumberResponse",
@@ -22979,6 +25029,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "FailAttemptRequest",
@@ -23013,6 +25064,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DiffCatalogsRequest",
@@ -23047,6 +25099,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DiffCatalogsResponse",
@@ -23075,6 +25128,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CancelCommandRequest",
@@ -23091,6 +25145,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CancelCommandResponse",
@@ -23107,6 +25162,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetCommandRequest",
@@ -23123,6 +25179,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetCommandResponse",
@@ -23181,6 +25238,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetCheckCommandOutputRequest",
@@ -23203,6 +25261,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetCheckCommandOutputResponse",
@@ -23249,11 +25308,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetCheckCommandOutputResponseStatus",
         kind: Kind::Enum(&["succeeded", "failed"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetDiscoverCommandOutputRequest",
@@ -23276,6 +25337,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetDiscoverCommandOutputResponse",
@@ -23334,11 +25396,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetDiscoverCommandOutputResponseStatus",
         kind: Kind::Enum(&["succeeded", "failed"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetReplicateCommandOutputRequest",
@@ -23355,6 +25419,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetReplicateCommandOutputResponse",
@@ -23389,6 +25454,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetSpecCommandOutputRequest",
@@ -23411,6 +25477,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetSpecCommandOutputResponse",
@@ -23451,11 +25518,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetSpecCommandOutputResponseStatus",
         kind: Kind::Enum(&["succeeded", "failed"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RunCheckCommandRequest",
@@ -23520,6 +25589,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RunCheckCommandResponse",
@@ -23536,6 +25606,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RunDiscoverCommandRequest",
@@ -23582,6 +25653,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RunDiscoverCommandResponse",
@@ -23598,6 +25670,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RunReplicateCommandRequest",
@@ -23644,6 +25717,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RunReplicateCommandResponse",
@@ -23660,6 +25734,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RunSpecCommandRequest",
@@ -23706,6 +25781,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "RunSpecCommandResponse",
@@ -23722,6 +25798,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetCommandStatusRequest",
@@ -23738,6 +25815,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetCommandStatusResponse",
@@ -23760,11 +25838,13 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetCommandStatusResponseStatus",
         kind: Kind::Enum(&["pending", "running", "completed", "cancelled"]),
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CancelQueuedJobRequest",
@@ -23781,6 +25861,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "CheckDataWorkerCapacityRequest",
@@ -23809,6 +25890,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "DeleteStreamResetRecordsForJobRequest",
@@ -23831,6 +25913,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetWebhookConfigRequest",
@@ -23847,6 +25930,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "GetWebhookConfigResponse",
@@ -23863,6 +25947,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobFailureRequest",
@@ -23897,6 +25982,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "JobSuccessWithAttemptNumberRequest",
@@ -23931,6 +26017,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "ReportJobStartRequest",
@@ -23953,6 +26040,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "SetJobQueuedRequest",
@@ -23969,6 +26057,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
     TypeDef {
         name: "WriteWorkloadOutputRequest",
@@ -23991,6 +26080,7 @@ pub(crate) static TYPES: &[TypeDef] = &[
             additional: None,
         },
         examples: &[],
+        check: None,
     },
 ];
 /// The spec's security schemes, in document order.
@@ -24159,6 +26249,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::String,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -24199,6 +26290,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::String,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -24239,6 +26331,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "tagIds",
@@ -24246,6 +26339,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "includeDeleted",
@@ -24253,20 +26347,65 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Bool,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "limit",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(1.0),
+                        exclusive_minimum: false,
+                        maximum: Some(100.0),
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "offset",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(0.0),
+                        exclusive_minimum: false,
+                        maximum: None,
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -24289,6 +26428,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(404u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -24349,6 +26499,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -24389,6 +26540,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -24420,6 +26572,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -24457,6 +26610,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(404u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::patch_connection::call,
@@ -24472,6 +26636,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Named(186),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "workspaceId",
@@ -24479,6 +26644,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -24502,6 +26668,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(404u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::list_connector_definitions::call,
@@ -24517,6 +26694,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -24539,6 +26717,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(404u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -24599,6 +26788,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -24637,6 +26827,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -24675,6 +26866,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -24727,6 +26919,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "includeDeleted",
@@ -24734,20 +26927,65 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Bool,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "limit",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(1.0),
+                        exclusive_minimum: false,
+                        maximum: Some(100.0),
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "offset",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(0.0),
+                        exclusive_minimum: false,
+                        maximum: None,
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -24770,6 +27008,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(404u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -24834,6 +27083,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "includeSecretCoordinates",
@@ -24841,6 +27091,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Bool,
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -24866,6 +27117,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(404u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::public_get_destination::call,
@@ -24881,6 +27143,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -24918,6 +27181,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(404u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::put_destination::call,
@@ -24933,6 +27207,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -24964,6 +27239,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -25000,6 +27276,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(404u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -25066,6 +27353,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::generate_embedded_scoped_token::call,
@@ -25098,6 +27396,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_embedded_widget::call,
@@ -25113,20 +27422,65 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "limit",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(1.0),
+                        exclusive_minimum: false,
+                        maximum: Some(100.0),
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "offset",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(0.0),
+                        exclusive_minimum: false,
+                        maximum: None,
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -25149,6 +27503,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(404u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -25209,6 +27574,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -25247,6 +27613,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -25282,6 +27649,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -25338,20 +27706,65 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "limit",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(1.0),
+                        exclusive_minimum: false,
+                        maximum: Some(100.0),
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "offset",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(0.0),
+                        exclusive_minimum: false,
+                        maximum: None,
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -25375,6 +27788,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(404u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::public_list_group_members::call,
@@ -25390,6 +27814,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -25446,6 +27871,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "userId",
@@ -25453,6 +27879,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -25488,6 +27915,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -25526,6 +27954,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -25582,6 +28011,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "permissionId",
@@ -25589,6 +28019,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -25635,20 +28066,65 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "limit",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(1.0),
+                        exclusive_minimum: false,
+                        maximum: Some(100.0),
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "offset",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(0.0),
+                        exclusive_minimum: false,
+                        maximum: None,
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "jobType",
@@ -25656,6 +28132,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Named(391),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "workspaceIds",
@@ -25663,6 +28140,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "status",
@@ -25670,6 +28148,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Named(388),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "createdAtStart",
@@ -25677,6 +28156,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::DateTime,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "createdAtEnd",
@@ -25684,6 +28164,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::DateTime,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "updatedAtStart",
@@ -25691,6 +28172,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::DateTime,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "updatedAtEnd",
@@ -25698,13 +28180,36 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::DateTime,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "orderBy",
                 location: Location::Query,
                 required: false,
-                ty: Ty::String,
+                ty: Ty::Checked(
+                    &Ty::String,
+                    &Check {
+                        minimum: None,
+                        exclusive_minimum: false,
+                        maximum: None,
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: Some(4),
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: Some("string"),
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -25725,6 +28230,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(403u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -25785,6 +28301,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Int(Int::I64),
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -25825,6 +28342,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Int(Int::I64),
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -25863,6 +28381,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Map(&Ty::String),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -25870,6 +28389,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(302u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -25916,6 +28446,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -25957,6 +28488,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "actorType",
@@ -25964,6 +28496,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Named(19),
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "name",
@@ -25971,6 +28504,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::String,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26002,6 +28536,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "organizationId",
@@ -26009,6 +28544,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26031,6 +28567,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(404u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -26091,6 +28638,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26133,6 +28681,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26168,6 +28717,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -26224,6 +28774,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26242,6 +28793,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(403u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -26298,6 +28860,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26336,6 +28899,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26374,6 +28938,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -26426,6 +28991,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "includeDeleted",
@@ -26433,20 +28999,65 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Bool,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "limit",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(1.0),
+                        exclusive_minimum: false,
+                        maximum: Some(100.0),
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "offset",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(0.0),
+                        exclusive_minimum: false,
+                        maximum: None,
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26469,6 +29080,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(404u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -26569,6 +29191,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "includeSecretCoordinates",
@@ -26576,6 +29199,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Bool,
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26601,6 +29225,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(404u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::public_get_source::call,
@@ -26616,6 +29251,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -26653,6 +29289,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(404u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::put_source::call,
@@ -26668,6 +29315,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26699,6 +29347,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -26736,6 +29385,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(404u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::patch_source::call,
@@ -26751,6 +29411,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "destinationId",
@@ -26758,6 +29419,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "ignoreCache",
@@ -26765,6 +29427,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Bool,
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26807,6 +29470,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26829,6 +29493,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(404u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -26889,6 +29564,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Named(669),
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26927,6 +29603,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Named(669),
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -26958,6 +29635,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Named(669),
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -27010,6 +29688,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "ids",
@@ -27017,13 +29696,38 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "emails",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Array(&Ty::String),
+                ty: Ty::Array(
+                    &Ty::Checked(
+                        &Ty::String,
+                        &Check {
+                            minimum: None,
+                            exclusive_minimum: false,
+                            maximum: None,
+                            exclusive_maximum: false,
+                            multiple_of: None,
+                            min_length: None,
+                            max_length: None,
+                            pattern: None,
+                            format: Some(Format::Email),
+                            min_items: None,
+                            max_items: None,
+                            unique_items: false,
+                            min_properties: None,
+                            max_properties: None,
+                            closed: false,
+                            values: &[],
+                            sample: Some("user@example.com"),
+                        },
+                    ),
+                ),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27047,6 +29751,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(404u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::public_list_users_within_an_organization::call,
@@ -27062,6 +29777,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Array(&Ty::Uuid),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "includeDeleted",
@@ -27069,20 +29785,65 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::Bool,
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "limit",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(1.0),
+                        exclusive_minimum: false,
+                        maximum: Some(100.0),
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
             ParamDef {
                 wire: "offset",
                 location: Location::Query,
                 required: false,
-                ty: Ty::Int(Int::I32),
+                ty: Ty::Checked(
+                    &Ty::Int(Int::I32),
+                    &Check {
+                        minimum: Some(0.0),
+                        exclusive_minimum: false,
+                        maximum: None,
+                        exclusive_maximum: false,
+                        multiple_of: None,
+                        min_length: None,
+                        max_length: None,
+                        pattern: None,
+                        format: None,
+                        min_items: None,
+                        max_items: None,
+                        unique_items: false,
+                        min_properties: None,
+                        max_properties: None,
+                        closed: false,
+                        values: &[],
+                        sample: None,
+                    },
+                ),
                 explode: true,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27105,6 +29866,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(404u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -27163,6 +29935,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27203,6 +29976,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27234,6 +30008,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -27284,6 +30059,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27322,6 +30098,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -27347,6 +30124,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::public_create_declarative_source_definition::call,
@@ -27362,6 +30150,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -27369,6 +30158,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27407,6 +30197,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -27414,6 +30205,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -27447,6 +30239,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(404u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::public_update_declarative_source_definition::call,
@@ -27462,6 +30265,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -27469,6 +30273,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27507,6 +30312,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27545,6 +30351,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -27570,6 +30377,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::public_create_destination_definition::call,
@@ -27585,6 +30403,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -27592,6 +30411,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27630,6 +30450,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -27637,6 +30458,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -27670,6 +30492,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(404u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::public_update_destination_definition::call,
@@ -27685,6 +30518,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -27692,6 +30526,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27730,6 +30565,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27768,6 +30604,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -27793,6 +30630,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::public_create_source_definition::call,
@@ -27808,6 +30656,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -27815,6 +30664,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27853,6 +30703,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -27860,6 +30711,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -27893,6 +30745,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(404u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::public_update_source_definition::call,
@@ -27908,6 +30771,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "definitionId",
@@ -27915,6 +30779,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -27953,6 +30818,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -27994,6 +30860,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "actorType",
@@ -28001,6 +30868,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Named(19),
                 explode: false,
+                deep_object: false,
             },
             ParamDef {
                 wire: "name",
@@ -28008,6 +30876,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::String,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -28067,6 +30936,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_actor_definition_version_default::call,
@@ -28106,6 +30986,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -28153,6 +31044,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_actor_definition_version_for_source_id::call,
@@ -28192,6 +31094,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -28332,6 +31245,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -28599,6 +31523,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::create_new_attempt_number::call,
@@ -28623,6 +31558,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(204u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -28663,6 +31609,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -28710,6 +31667,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_attempt_for_job::call,
@@ -28738,6 +31706,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(360)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -28774,6 +31753,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::save_stream_metadata::call,
@@ -28802,6 +31792,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(360)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -28896,6 +31897,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(200u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::backfill_usage::call,
@@ -28928,6 +31940,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::cancel_subscription::call,
@@ -28956,6 +31979,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(197)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -29040,6 +32074,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::list_past_invoices::call,
@@ -29068,6 +32113,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(485)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -29104,6 +32160,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_subscription_info::call,
@@ -29136,6 +32203,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_organization_trial_status::call,
@@ -29160,6 +32238,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(204u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -29247,6 +32336,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::cancel_command::call,
@@ -29275,6 +32375,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(848)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -29311,6 +32422,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_check_command_output::call,
@@ -29339,6 +32461,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(853)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -29375,6 +32508,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_replicate_command_output::call,
@@ -29403,6 +32547,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(858)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -29439,6 +32594,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::run_check_command::call,
@@ -29467,6 +32633,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(863)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -29503,6 +32680,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::run_replicate_command::call,
@@ -29531,6 +32719,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(867)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -29567,6 +32766,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_command_status::call,
@@ -29590,14 +32800,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         responses: &[
             ResponseDef {
                 status: StatusDef::Code(204u16),
-                media: &[
-                    MediaDef {
-                        media_type: "application/json",
-                        encoding: Encoding::Json,
-                        ty: Some(Ty::Named(75)),
-                        examples: &[],
-                    },
-                ],
+                media: &[],
             },
             ResponseDef {
                 status: StatusDef::Code(404u16),
@@ -29660,6 +32863,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -31366,6 +34580,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_connector_builder_capabilities::call,
@@ -31560,6 +34785,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::create_connector_builder_project::call,
@@ -31584,6 +34820,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(204u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -31613,6 +34860,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(142)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -31714,6 +34972,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_declarative_manifest_base_image::call,
@@ -31742,6 +35011,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(59)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -31832,6 +35112,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_connector_builder_project::call,
@@ -31860,6 +35151,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(144)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -31896,6 +35198,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::publish_connector_builder_project::call,
@@ -31924,6 +35237,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(146)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -32007,6 +35331,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(204u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::update_connector_builder_project::call,
@@ -32035,6 +35370,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(148)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -33068,6 +36414,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::String,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -33119,6 +36466,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: false,
                 ty: Ty::String,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: Some(BodyDef {
@@ -33413,6 +36761,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -33918,6 +37277,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::list_enterprise_destination_stubs_for_workspace::call,
@@ -33946,6 +37316,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(261)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -34000,6 +37381,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(507)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -34893,6 +38285,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::upgrade_destination_version::call,
@@ -34921,6 +38324,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(283)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -35162,6 +38576,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(395)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -36262,6 +39687,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(401u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::setup_instance_configuration::call,
@@ -36348,6 +39784,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::cancel_queued_job::call,
@@ -36376,6 +39823,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(67)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -36459,6 +39917,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(204u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::delete_stream_reset_records_for_job::call,
@@ -36491,6 +39960,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::did_previous_job_succeed::call,
@@ -36519,6 +39999,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(360)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -36602,6 +40093,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(204u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::fail_non_terminal_jobs::call,
@@ -36630,6 +40132,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(360)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -36716,6 +40229,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(875)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -36813,6 +40337,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -37065,6 +40600,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::job_failure::call,
@@ -37093,6 +40639,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(360)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -37230,6 +40787,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(204u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::persist_job_cancellation::call,
@@ -37262,6 +40830,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::report_job_start::call,
@@ -37286,6 +40865,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(204u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -37330,6 +40920,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get::call,
@@ -37358,6 +40959,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(360)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -37812,6 +41424,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 status: StatusDef::Code(404u16),
                 media: &[],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::update_organization_payment_config::call,
@@ -37827,6 +41450,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -37838,6 +41462,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(468)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -37857,6 +41492,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::Uuid,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -37872,6 +41508,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(409u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -37916,6 +41563,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::set_organization_agentic_status::call,
@@ -37944,6 +41602,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(470)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -37980,6 +41649,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -38027,6 +41707,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_organization::call,
@@ -38066,6 +41757,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -38167,6 +41869,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_organization_usage::call,
@@ -38206,6 +41919,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -38303,6 +42027,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -38772,6 +42507,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::create_private_link::call,
@@ -38804,6 +42550,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -38851,6 +42608,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_private_link::call,
@@ -38894,6 +42662,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::list_private_links_for_workspace::call,
@@ -38922,6 +42701,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(514)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -38972,6 +42762,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(409u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -40512,6 +44313,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::list_enterprise_source_stubs_for_workspace::call,
@@ -40540,6 +44352,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(604)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -40594,6 +44417,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(520)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -41765,6 +45599,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::upgrade_source_version::call,
@@ -41793,6 +45638,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(283)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -42229,6 +46085,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::create_stream_status::call,
@@ -42261,6 +46128,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::get_stream_statuses_by_run_state::call,
@@ -42289,6 +46167,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(653)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -42336,6 +46225,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::update_stream_status::call,
@@ -42364,6 +46264,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(665)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -42400,6 +46311,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::delete_tag::call,
@@ -42428,6 +46350,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Array(&Ty::Named(665))),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -42464,6 +46397,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::update_tag::call,
@@ -42496,6 +46440,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::accept_user_invitation::call,
@@ -42511,6 +46466,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                 required: true,
                 ty: Ty::String,
                 explode: false,
+                deep_object: false,
             },
         ],
         body: None,
@@ -42533,6 +46489,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -42569,6 +46536,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::cancel_user_invitation::call,
@@ -42597,6 +46575,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(693)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -42633,6 +46622,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::decline_user_invitation::call,
@@ -42661,6 +46661,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Array(&Ty::Named(690))),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -43021,6 +47032,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -43483,6 +47505,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::web_backend_validate_mappers::call,
@@ -43615,6 +47648,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
             ResponseDef {
                 status: StatusDef::Code(204u16),
                 media: &[],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
             },
         ],
         security: &[],
@@ -43831,6 +47875,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(738)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -44202,6 +48257,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::list_workspaces_in_organization::call,
@@ -44245,6 +48311,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                     },
                 ],
             },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
+                        examples: &[],
+                    },
+                ],
+            },
         ],
         security: &[],
         call: super::ops::list_workspaces_by_user::call,
@@ -44273,6 +48350,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(748)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -44309,6 +48397,17 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
                         media_type: "application/json",
                         encoding: Encoding::Json,
                         ty: Some(Ty::Named(431)),
+                        examples: &[],
+                    },
+                ],
+            },
+            ResponseDef {
+                status: StatusDef::Code(422u16),
+                media: &[
+                    MediaDef {
+                        media_type: "application/json",
+                        encoding: Encoding::Json,
+                        ty: Some(Ty::Named(361)),
                         examples: &[],
                     },
                 ],
@@ -44479,4 +48578,32 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_workspace_organization::call,
     },
+];
+/// The spec's `pattern`s in `regex` syntax, compiled on first use; indexed by `Check::pattern`.
+pub(crate) static PATTERNS: [Pattern; 5] = [
+    Pattern::new(
+        "^com\\.amazonaws\\.vpce\\.[a-z0-9-]+\\.vpce-svc-[a-z0-9]+$",
+        "^com\\.amazonaws\\.vpce\\.[a-z0-9-]+\\.vpce-svc-[a-z0-9]+$",
+        &[],
+        &[],
+    ),
+    Pattern::new(
+        "^[a-z]{2,3}-[a-z]+(-[a-z]+)?-\\d+$",
+        "^[a-z]{2,3}-[a-z]+(-[a-z]+)?-[0-9]+$",
+        &[],
+        &[],
+    ),
+    Pattern::new(
+        "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",
+        "^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",
+        &[],
+        &[],
+    ),
+    Pattern::new(
+        "^(?!.*\\.\\.)(?!\\d+\\.\\d+\\.\\d+\\.\\d+$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
+        "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
+        &["^(?:.*\\.\\.)", "^(?:[0-9]+\\.[0-9]+\\.[0-9]+\\.[0-9]+$)"],
+        &[],
+    ),
+    Pattern::new("\\w+|(ASC|DESC)", "[0-9A-Za-z_]+|(ASC|DESC)", &[], &[]),
 ];

@@ -706,10 +706,9 @@ pub struct AirbyteStream {
     #[serde(rename = "isResumable")]
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_resumable: ::std::option::Option<bool>,
-    /// Wire name `jsonSchema`. Optional (`None` when absent).
+    /// Wire name `jsonSchema`. Required.
     #[serde(rename = "jsonSchema")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub json_schema: ::std::option::Option<StreamJsonSchema>,
+    pub json_schema: StreamJsonSchema,
     /// Stream's name.
     ///
     /// Wire name `name`. Required.
@@ -2094,10 +2093,9 @@ pub struct ConnectionEvent {
     /// Wire name `connectionId`. Required.
     #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
-    /// Wire name `createdAt`. Optional (`None` when absent).
+    /// Wire name `createdAt`. Required.
     #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: i64,
     /// Wire name `eventType`. Required.
     #[serde(rename = "eventType")]
     pub event_type: ConnectionEventType,
@@ -2339,10 +2337,9 @@ pub struct ConnectionEventWithDetails {
     /// Wire name `connectionId`. Required.
     #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
-    /// Wire name `createdAt`. Optional (`None` when absent).
+    /// Wire name `createdAt`. Required.
     #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
-    pub created_at: ::std::option::Option<i64>,
+    pub created_at: i64,
     /// JSON object with event details
     ///
     /// Wire name `details`. Required.

@@ -115,6 +115,8 @@ pub(crate) struct ParamDef {
     pub required: bool,
     pub ty: Ty,
     pub explode: bool,
+    /// `style: deepObject`: the object's properties arrive as `name[key]=value`.
+    pub deep_object: bool,
 }
 
 pub(crate) struct BodyDef {
@@ -323,9 +325,36 @@ impl Rejection {
         format!("{}{}", self.name, p.pointer)
     }
 
+    /// The status to answer: for a request that fails validation (400 or 422),
+    /// one the operation documents (see ARCHITECTURE.md): the natural status,
+    /// else the other of 400 and 422, else 404 for a malformed path parameter
+    /// (the URL names no resource), else the natural status if a range or
+    /// `default` covers it, else 400. Other rejections keep their status.
+    fn documented_status(&self, op: &OpDef) -> StatusCode {
+        let natural = self.status;
+        let other = match natural {
+            StatusCode::BAD_REQUEST => StatusCode::UNPROCESSABLE_ENTITY,
+            StatusCode::UNPROCESSABLE_ENTITY => StatusCode::BAD_REQUEST,
+            _ => return natural,
+        };
+        let documents = |s: StatusCode| op.responses.iter().any(|r| r.status == StatusDef::Code(s.as_u16()));
+        if documents(natural) {
+            natural
+        } else if documents(other) {
+            other
+        } else if self.location == "path" && documents(StatusCode::NOT_FOUND) {
+            StatusCode::NOT_FOUND
+        } else if op.response(natural.as_u16()).is_some() {
+            natural
+        } else {
+            StatusCode::BAD_REQUEST
+        }
+    }
+
     /// The JSON error body: `status`, `error`, `message`, and `errors` naming each field;
     /// reshaped to satisfy the error schema the operation documents for this status.
-    fn into_response(self, op: &OpDef) -> HttpResponse {
+    fn into_response(mut self, op: &OpDef) -> HttpResponse {
+        self.status = self.documented_status(op);
         let errors: Vec<Value> = self
             .problems
             .iter()
@@ -547,22 +576,31 @@ struct Endpoint {
     config: Arc<Config>,
 }
 
-/// A router with one route per operation of the spec (paths exactly as written).
-pub(crate) fn router(backend: Backend, config: Config) -> Router {
+/// A router with one route per operation of the spec (paths exactly as
+/// written), under each of `prefixes` (`""` for the paths as they are).
+pub(crate) fn router(backend: Backend, config: Config, prefixes: &[&str]) -> Router {
     let config = Arc::new(config);
-    let mut routes: Vec<(&'static str, Option<MethodRouter>)> = Vec::new();
-    for op in super::tables::OPERATIONS {
-        let ep = Endpoint { backend: backend.clone(), op, config: config.clone() };
-        let handler = move |req: Request| handle(ep.clone(), req);
-        match routes.iter_mut().find(|(p, _)| *p == op.path) {
-            Some((_, mr)) => *mr = mr.take().map(|m| m.on(op.verb.filter(), handler)),
-            None => routes.push((op.path, Some(on(op.verb.filter(), handler)))),
+    let mut routes: Vec<(String, Vec<Verb>, Option<MethodRouter>)> = Vec::new();
+    for prefix in prefixes {
+        for op in super::tables::OPERATIONS {
+            let ep = Endpoint { backend: backend.clone(), op, config: config.clone() };
+            let handler = move |req: Request| handle(ep.clone(), req);
+            let path = format!("{prefix}{}", op.path);
+            match routes.iter_mut().find(|(p, _, _)| *p == path) {
+                // A prefixed path can coincide with one as written: the first operation keeps it.
+                Some((_, verbs, _)) if verbs.contains(&op.verb) => {}
+                Some((_, verbs, mr)) => {
+                    verbs.push(op.verb);
+                    *mr = mr.take().map(|m| m.on(op.verb.filter(), handler));
+                }
+                None => routes.push((path, vec![op.verb], Some(on(op.verb.filter(), handler)))),
+            }
         }
     }
     let mut router = Router::new();
-    for (path, mr) in routes {
+    for (path, _, mr) in routes {
         if let Some(mr) = mr {
-            router = router.route(path, mr);
+            router = router.route(&path, mr);
         }
     }
     router.fallback(route_not_found).method_not_allowed_fallback(method_not_allowed)
@@ -795,9 +833,27 @@ async fn prepare(
         };
         let loc = p.location.as_str();
         // A free-form object in an exploded query: every pair no other parameter claims.
-        let object_query =
-            p.location == Location::Query && p.explode && matches!(schema::resolve(&p.ty), Ty::Map(_) | Ty::Object);
-        let value = if object_query {
+        let object_query = p.location == Location::Query
+            && p.explode
+            && !p.deep_object
+            && matches!(schema::resolve(&p.ty), Ty::Map(_) | Ty::Object);
+        let value = if p.deep_object && p.location == Location::Query {
+            // `name[key]=value` pairs; typed like a form body.
+            let pairs: Vec<(String, String)> = query
+                .iter()
+                .filter_map(|(k, v)| {
+                    let key = k.strip_prefix(p.wire)?.strip_prefix('[')?.strip_suffix(']')?;
+                    Some((key.to_owned(), v.clone()))
+                })
+                .collect();
+            if pairs.is_empty() {
+                None
+            } else {
+                Some(schema::form_value(&p.ty, &pairs).map_err(|e| {
+                    problems(StatusCode::BAD_REQUEST, loc, p.wire, vec![e])
+                })?)
+            }
+        } else if object_query {
             let claimed = |k: &str| op.params.iter().any(|q| q.location == Location::Query && q.wire == k);
             let map: Map<String, Value> =
                 query.iter().filter(|(k, _)| !claimed(k)).map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();

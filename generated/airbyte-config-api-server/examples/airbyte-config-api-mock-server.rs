@@ -4,7 +4,7 @@
 
 //! The mock server of Airbyte Configuration API: every operation answers a valid response.
 //!
-//! `cargo run -p airbyte-config-api-server --example mock-server -- --port 8080 [--host 127.0.0.1]`
+//! `cargo run -p airbyte-config-api-server --example airbyte-config-api-mock-server -- --port 8080 [--host 127.0.0.1]`
 //!
 //! Send `Prefer: code=404` to get another documented status.
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -20,7 +20,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             other => {
                 return Err(
                     format!(
-                        "unknown argument `{other}`; usage: mock-server [--port N] [--host ADDR]"
+                        "unknown argument `{other}`; usage: airbyte-config-api-mock-server [--port N] [--host ADDR]"
                     )
                         .into(),
                 );
