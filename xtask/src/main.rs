@@ -193,7 +193,12 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
         let crates = spec_crates(spec, a.name.as_deref())?;
         let file = spec.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let options = load_options(spec, a.allow_outside_refs);
-        jobs.push((SpecInput { file, bytes, overlays: read_overlays(&a.overlays)?, crates }, out.clone(), options, None));
+        jobs.push((
+            SpecInput { file, bytes, overlays: read_overlays(&a.overlays)?, crates },
+            out.clone(),
+            options,
+            None,
+        ));
     } else {
         let root = workspace_root();
         let manifest = Manifest::load(&root)?;
