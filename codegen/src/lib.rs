@@ -13,6 +13,7 @@ pub mod manifest;
 pub mod naming;
 pub mod pattern;
 pub mod surface;
+pub mod tags;
 
 /// Method names the generated client uses for itself; operations get numbered
 /// names instead of these.

@@ -4,7 +4,7 @@
 //! Every name the generator emits is made here. The wire name (JSON property,
 //! enum value, operationId) is always kept next to the Rust name by callers.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToKebabCase, ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeSet;
 
 /// Keywords that `r#` can escape.
@@ -151,6 +151,22 @@ pub fn crate_stem(text: &str) -> String {
     out
 }
 
+/// A cargo feature name for a tag: its words in lowercase kebab-case, ASCII
+/// letters and digits only (`Connection Things`, `connection_things` and
+/// `connectionThings` all give `connection-things`); `tag` when no word is left.
+pub fn feature_name(tag: &str) -> String {
+    let kebab = tag.to_kebab_case();
+    let words: Vec<String> = kebab
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    if words.is_empty() {
+        return "tag".into();
+    }
+    words.join("-")
+}
+
 /// Check a crate-name stem a user chose (`--name`): what Cargo accepts and
 /// what stays a snake-case identifier once `-` becomes `_`. The error says
 /// what would be accepted instead.
@@ -217,6 +233,22 @@ impl Scope {
         };
         for n in 2.. {
             let next = if snake { format!("{stem}_{n}") } else { format!("{stem}{n}") };
+            if self.taken.insert(next.clone()) {
+                return next;
+            }
+        }
+        unreachable!("an unbounded counter always finds a free name")
+    }
+}
+
+impl Scope {
+    /// Claim a cargo feature name, or its first free numbered form (`x-2`).
+    pub fn claim_feature(&mut self, candidate: &str) -> String {
+        if self.taken.insert(candidate.to_string()) {
+            return candidate.to_string();
+        }
+        for n in 2.. {
+            let next = format!("{candidate}-{n}");
             if self.taken.insert(next.clone()) {
                 return next;
             }
