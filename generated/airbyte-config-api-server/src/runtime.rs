@@ -805,9 +805,11 @@ fn credentials(
             }
         }
     }
-    for name in [header::AUTHORIZATION, header::PROXY_AUTHORIZATION, header::COOKIE] {
-        if let Some(v) = headers.get_mut(&name) {
-            v.set_sensitive(true);
+    for (name, value) in headers.iter_mut() {
+        if name == header::AUTHORIZATION || name == header::PROXY_AUTHORIZATION
+            || name == header::COOKIE
+        {
+            value.set_sensitive(true);
         }
     }
     Ok(out)
