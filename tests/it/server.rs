@@ -107,6 +107,18 @@ async fn typed_requests_reach_the_implementation() {
     let (status, body) = json_of(r).await;
     assert_eq!((status, body["name"].as_str()), (200, Some("team")));
 
+    // A repeated key: the last one counts, as when the body was checked as a whole
+    // (the types refuse the text; the server decodes it the slow way).
+    let r = http
+        .post(format!("{base}/public/v1/workspaces"))
+        .header("content-type", "application/json")
+        .body(r#"{"name":5,"name":"last","notifications":{"failure":{"email":{"enabled":true}}}}"#)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = json_of(r).await;
+    assert_eq!((status, body["name"].as_str()), (200, Some("last")));
+
     let r = http
         .get(format!("{base}/public/v1/workspaces?workspaceIds={WS}&workspaceIds={WS}&includeDeleted=true&limit=5"))
         .send()
@@ -142,6 +154,25 @@ fn malformed() -> Vec<Malformed> {
         ("POST", create.clone(), json, r#"{"name":null}"#.into(), 400, "/name"),
         ("POST", create.clone(), json, r#"{"name":"x","regionId":"not-a-uuid"}"#.into(), 400, "/regionId"),
         ("POST", create.clone(), json, r#"[1]"#.into(), 400, ""),
+        // Deep in the body, and after a valid prefix (the body is checked as it is parsed).
+        (
+            "POST",
+            create.clone(),
+            json,
+            r#"{"name":"x","notifications":{"success":{},"failure":{"email":{"enabled":"yes"}}}}"#.into(),
+            400,
+            "/notifications/failure/email/enabled",
+        ),
+        (
+            "POST",
+            create.clone(),
+            json,
+            r#"{"name":"x","notifications":{"failure":{"webhook":5}}}"#.into(),
+            400,
+            "/notifications/failure/webhook",
+        ),
+        ("POST", create.clone(), json, r#"{"name":"x","name":5}"#.into(), 400, "/name"),
+        ("POST", create.clone(), json, r#"{"name":"x"} {}"#.into(), 400, ""),
         ("POST", create.clone(), Some("text/plain"), r#"{"name":"x"}"#.into(), 415, "Content-Type"),
         ("POST", create.clone(), None, r#"{"name":"x"}"#.into(), 415, "Content-Type"),
         ("POST", create.clone(), json, String::new(), 400, ""),

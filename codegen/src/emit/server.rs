@@ -9,7 +9,7 @@
 //!   is compiled once in this crate, whatever implements the trait.
 //! - `tables.rs`: the spec as static data (types, security schemes,
 //!   operations) read by the hand-written runtime.
-//! - `runtime.rs`, `schema.rs`, `mock.rs`: hand-written, from `runtime/server_*.rs`.
+//! - `runtime.rs`, `schema.rs` (with `schema/stream.rs`), `mock.rs`: hand-written, from `runtime/server_*.rs`.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -533,7 +533,7 @@ fn payload(api: &Api, m: &MediaBody, request: bool) -> (TokenStream, Encoding) {
 fn encode_expr(enc: Encoding, media_type: &str, code: TokenStream, body: TokenStream) -> TokenStream {
     match enc {
         Encoding::Json | Encoding::Form => {
-            quote!(runtime::json(#code, #media_type, ::serde_json::to_vec(&#body)))
+            quote!(runtime::json(#code, #media_type, runtime::to_json(&#body)))
         }
         Encoding::Text => quote!(runtime::bytes_response(#code, #media_type, #body.into_bytes())),
         Encoding::Bytes => quote!(runtime::bytes_response(#code, #media_type, #body)),
@@ -777,10 +777,7 @@ fn op_code(api: &Api, op: &Operation) -> OpCode {
 
             pub(crate) fn call(api: ::std::sync::Arc<dyn super::Erased>, mut input: Input) -> BoxFuture<'static, HttpResponse> {
                 match decode(&mut input) {
-                    ::std::result::Result::Ok(request) => ::std::boxed::Box::pin(async move {
-                        let response = super::Erased::#name(&*api, request, input.into_context()).await;
-                        ::axum::response::IntoResponse::into_response(response)
-                    }),
+                    ::std::result::Result::Ok(request) => super::Erased::#name(api, request, input.into_context()),
                     ::std::result::Result::Err(rejection) => input.reject(rejection),
                 }
             }
@@ -796,12 +793,15 @@ fn op_code(api: &Api, op: &Operation) -> OpCode {
             ::std::future::ready(#name::Response::Raw(runtime::not_implemented(#id)))
         }
     };
+    // The implementation's future and the response conversion in one box per request.
     let erased_decl = quote! {
-        fn #name(&self, request: #name::Request, context: RequestContext) -> BoxFuture<'_, #name::Response>;
+        fn #name(self: ::std::sync::Arc<Self>, request: #name::Request, context: RequestContext) -> BoxFuture<'static, HttpResponse>;
     };
     let erased_impl = quote! {
-        fn #name(&self, request: #name::Request, context: RequestContext) -> BoxFuture<'_, #name::Response> {
-            ::std::boxed::Box::pin(Api::#name(self, request, context))
+        fn #name(self: ::std::sync::Arc<Self>, request: #name::Request, context: RequestContext) -> BoxFuture<'static, HttpResponse> {
+            ::std::boxed::Box::pin(async move {
+                ::axum::response::IntoResponse::into_response(Api::#name(&*self, request, context).await)
+            })
         }
     };
     OpCode { module, trait_method, erased_decl, erased_impl }
@@ -826,7 +826,7 @@ fn ops_rs(api: &Api) -> TokenStream {
         #[allow(unused_imports)]
         use ::std::future::Future;
         #[allow(unused_imports)]
-        use super::runtime::{self, BoxFuture, RequestContext};
+        use super::runtime::{self, BoxFuture, HttpResponse, RequestContext};
 
         #trait_doc
         pub trait Api: Send + Sync + 'static {
@@ -1077,6 +1077,10 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
         GeneratedFile {
             path: PathBuf::from("src/schema.rs"),
             contents: format_static(api, "src/schema.rs", include_str!("runtime/server_schema.rs"))?,
+        },
+        GeneratedFile {
+            path: PathBuf::from("src/schema/stream.rs"),
+            contents: format_static(api, "src/schema/stream.rs", include_str!("runtime/server_stream.rs"))?,
         },
         GeneratedFile {
             path: PathBuf::from("src/tables.rs"),

@@ -5,7 +5,7 @@
 #[allow(unused_imports)]
 use ::std::future::Future;
 #[allow(unused_imports)]
-use super::runtime::{self, BoxFuture, RequestContext};
+use super::runtime::{self, BoxFuture, HttpResponse, RequestContext};
 /// The operations of airbyte-api: implement the ones you serve.
 ///
 /// One method per operation; each gets its typed, already validated request and the
@@ -1366,1140 +1366,1489 @@ pub trait Api: Send + Sync + 'static {
 /// handling is compiled once rather than for every implementation.
 pub(crate) trait Erased: Send + Sync {
     fn get_documentation(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_documentation::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_documentation::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn list_applications(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_applications::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_applications::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn create_application(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_application::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_application::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn create_access_token(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_access_token::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_access_token::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn get_application(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_application::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_application::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn delete_application(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_application::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_application::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn list_connections(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_connections::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_connections::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn create_connection(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_connection::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_connection::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn get_connection(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_connection::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_connection::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn delete_connection(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_connection::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_connection::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn patch_connection(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: patch_connection::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, patch_connection::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn list_connector_definitions(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_connector_definitions::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_connector_definitions::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn list_dataplanes(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_dataplanes::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_dataplanes::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn create_dataplane(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_dataplane::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_dataplane::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn get_dataplane(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_dataplane::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_dataplane::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn delete_dataplane(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_dataplane::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_dataplane::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn update_dataplane(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: update_dataplane::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, update_dataplane::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn list_destinations(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_destinations::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_destinations::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn create_destination(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_destination::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_destination::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn get_destination(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_destination::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_destination::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn put_destination(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: put_destination::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, put_destination::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn delete_destination(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_destination::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_destination::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn patch_destination(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: patch_destination::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, patch_destination::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn list_embedded_organizations_by_user(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_embedded_organizations_by_user::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_embedded_organizations_by_user::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn generate_embedded_scoped_token(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: generate_embedded_scoped_token::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, generate_embedded_scoped_token::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn get_embedded_widget(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_embedded_widget::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_embedded_widget::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn list_groups(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_groups::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_groups::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn create_group(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_group::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_group::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn get_group(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_group::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_group::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn delete_group(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_group::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_group::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn update_group(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: update_group::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, update_group::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn list_group_members(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_group_members::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_group_members::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn add_group_member(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: add_group_member::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, add_group_member::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn remove_group_member(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: remove_group_member::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, remove_group_member::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn list_group_permissions(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_group_permissions::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_group_permissions::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn create_group_permission(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_group_permission::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_group_permission::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn delete_group_permission(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_group_permission::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_group_permission::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn get_health_check(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_health_check::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_health_check::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn list_jobs(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_jobs::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_jobs::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn create_job(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_job::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_job::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn get_job(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_job::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_job::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn cancel_job(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: cancel_job::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, cancel_job::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn oauth_callback(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: oauth_callback::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, oauth_callback::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn list_organizations_for_user(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_organizations_for_user::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_organizations_for_user::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn create_or_update_organization_o_auth_credentials(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_or_update_organization_o_auth_credentials::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_or_update_organization_o_auth_credentials::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn delete_organization_o_auth_credentials(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_organization_o_auth_credentials::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_organization_o_auth_credentials::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn list_permissions(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_permissions::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_permissions::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn create_permission(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_permission::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_permission::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn get_permission(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_permission::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_permission::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn delete_permission(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_permission::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_permission::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn update_permission(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: update_permission::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, update_permission::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn list_regions(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_regions::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_regions::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn create_region(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_region::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_region::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn get_region(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_region::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_region::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn delete_region(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_region::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_region::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn update_region(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: update_region::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, update_region::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn list_sources(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_sources::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_sources::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn create_source(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_source::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_source::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn initiate_o_auth(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: initiate_o_auth::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, initiate_o_auth::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn get_source(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_source::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_source::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn put_source(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: put_source::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, put_source::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn delete_source(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_source::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_source::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn patch_source(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: patch_source::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, patch_source::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn get_stream_properties(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_stream_properties::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_stream_properties::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn list_tags(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_tags::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_tags::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn create_tag(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_tag::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_tag::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn get_tag(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_tag::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_tag::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn delete_tag(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_tag::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_tag::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn update_tag(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: update_tag::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, update_tag::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn list_users_within_an_organization(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_users_within_an_organization::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_users_within_an_organization::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn list_workspaces(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_workspaces::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_workspaces::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn create_workspace(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_workspace::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_workspace::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn get_workspace(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_workspace::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_workspace::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn delete_workspace(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_workspace::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_workspace::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn update_workspace(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: update_workspace::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, update_workspace::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn list_declarative_source_definitions(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_declarative_source_definitions::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_declarative_source_definitions::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn create_declarative_source_definition(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_declarative_source_definition::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_declarative_source_definition::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn get_declarative_source_definition(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_declarative_source_definition::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_declarative_source_definition::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn update_declarative_source_definition(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: update_declarative_source_definition::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, update_declarative_source_definition::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn delete_declarative_source_definition(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_declarative_source_definition::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_declarative_source_definition::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn list_destination_definitions(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_destination_definitions::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_destination_definitions::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn create_destination_definition(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_destination_definition::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_destination_definition::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn get_destination_definition(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_destination_definition::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_destination_definition::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn update_destination_definition(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: update_destination_definition::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, update_destination_definition::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn delete_destination_definition(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_destination_definition::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_destination_definition::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn list_source_definitions(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_source_definitions::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_source_definitions::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn create_source_definition(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_source_definition::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_source_definition::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn get_source_definition(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_source_definition::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_source_definition::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn update_source_definition(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: update_source_definition::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, update_source_definition::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn delete_source_definition(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_source_definition::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_source_definition::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn create_or_update_workspace_o_auth_credentials(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_or_update_workspace_o_auth_credentials::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_or_update_workspace_o_auth_credentials::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
     fn delete_workspace_o_auth_credentials(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_workspace_o_auth_credentials::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_workspace_o_auth_credentials::Response>;
+    ) -> BoxFuture<'static, HttpResponse>;
 }
 impl<T: Api> Erased for T {
     fn get_documentation(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_documentation::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_documentation::Response> {
-        ::std::boxed::Box::pin(Api::get_documentation(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::get_documentation(&*self, request, context).await,
+            )
+        })
     }
     fn list_applications(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_applications::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_applications::Response> {
-        ::std::boxed::Box::pin(Api::list_applications(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::list_applications(&*self, request, context).await,
+            )
+        })
     }
     fn create_application(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_application::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_application::Response> {
-        ::std::boxed::Box::pin(Api::create_application(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::create_application(&*self, request, context).await,
+            )
+        })
     }
     fn create_access_token(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_access_token::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_access_token::Response> {
-        ::std::boxed::Box::pin(Api::create_access_token(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::create_access_token(&*self, request, context).await,
+            )
+        })
     }
     fn get_application(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_application::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_application::Response> {
-        ::std::boxed::Box::pin(Api::get_application(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::get_application(&*self, request, context).await,
+            )
+        })
     }
     fn delete_application(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_application::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_application::Response> {
-        ::std::boxed::Box::pin(Api::delete_application(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::delete_application(&*self, request, context).await,
+            )
+        })
     }
     fn list_connections(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_connections::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_connections::Response> {
-        ::std::boxed::Box::pin(Api::list_connections(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::list_connections(&*self, request, context).await,
+            )
+        })
     }
     fn create_connection(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_connection::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_connection::Response> {
-        ::std::boxed::Box::pin(Api::create_connection(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::create_connection(&*self, request, context).await,
+            )
+        })
     }
     fn get_connection(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_connection::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_connection::Response> {
-        ::std::boxed::Box::pin(Api::get_connection(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::get_connection(&*self, request, context).await,
+            )
+        })
     }
     fn delete_connection(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_connection::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_connection::Response> {
-        ::std::boxed::Box::pin(Api::delete_connection(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::delete_connection(&*self, request, context).await,
+            )
+        })
     }
     fn patch_connection(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: patch_connection::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, patch_connection::Response> {
-        ::std::boxed::Box::pin(Api::patch_connection(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::patch_connection(&*self, request, context).await,
+            )
+        })
     }
     fn list_connector_definitions(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_connector_definitions::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_connector_definitions::Response> {
-        ::std::boxed::Box::pin(Api::list_connector_definitions(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::list_connector_definitions(&*self, request, context).await,
+            )
+        })
     }
     fn list_dataplanes(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_dataplanes::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_dataplanes::Response> {
-        ::std::boxed::Box::pin(Api::list_dataplanes(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::list_dataplanes(&*self, request, context).await,
+            )
+        })
     }
     fn create_dataplane(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_dataplane::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_dataplane::Response> {
-        ::std::boxed::Box::pin(Api::create_dataplane(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::create_dataplane(&*self, request, context).await,
+            )
+        })
     }
     fn get_dataplane(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_dataplane::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_dataplane::Response> {
-        ::std::boxed::Box::pin(Api::get_dataplane(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::get_dataplane(&*self, request, context).await,
+            )
+        })
     }
     fn delete_dataplane(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_dataplane::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_dataplane::Response> {
-        ::std::boxed::Box::pin(Api::delete_dataplane(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::delete_dataplane(&*self, request, context).await,
+            )
+        })
     }
     fn update_dataplane(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: update_dataplane::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, update_dataplane::Response> {
-        ::std::boxed::Box::pin(Api::update_dataplane(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::update_dataplane(&*self, request, context).await,
+            )
+        })
     }
     fn list_destinations(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_destinations::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_destinations::Response> {
-        ::std::boxed::Box::pin(Api::list_destinations(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::list_destinations(&*self, request, context).await,
+            )
+        })
     }
     fn create_destination(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_destination::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_destination::Response> {
-        ::std::boxed::Box::pin(Api::create_destination(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::create_destination(&*self, request, context).await,
+            )
+        })
     }
     fn get_destination(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_destination::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_destination::Response> {
-        ::std::boxed::Box::pin(Api::get_destination(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::get_destination(&*self, request, context).await,
+            )
+        })
     }
     fn put_destination(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: put_destination::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, put_destination::Response> {
-        ::std::boxed::Box::pin(Api::put_destination(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::put_destination(&*self, request, context).await,
+            )
+        })
     }
     fn delete_destination(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_destination::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_destination::Response> {
-        ::std::boxed::Box::pin(Api::delete_destination(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::delete_destination(&*self, request, context).await,
+            )
+        })
     }
     fn patch_destination(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: patch_destination::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, patch_destination::Response> {
-        ::std::boxed::Box::pin(Api::patch_destination(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::patch_destination(&*self, request, context).await,
+            )
+        })
     }
     fn list_embedded_organizations_by_user(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_embedded_organizations_by_user::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_embedded_organizations_by_user::Response> {
-        ::std::boxed::Box::pin(
-            Api::list_embedded_organizations_by_user(self, request, context),
-        )
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::list_embedded_organizations_by_user(&*self, request, context).await,
+            )
+        })
     }
     fn generate_embedded_scoped_token(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: generate_embedded_scoped_token::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, generate_embedded_scoped_token::Response> {
-        ::std::boxed::Box::pin(
-            Api::generate_embedded_scoped_token(self, request, context),
-        )
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::generate_embedded_scoped_token(&*self, request, context).await,
+            )
+        })
     }
     fn get_embedded_widget(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_embedded_widget::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_embedded_widget::Response> {
-        ::std::boxed::Box::pin(Api::get_embedded_widget(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::get_embedded_widget(&*self, request, context).await,
+            )
+        })
     }
     fn list_groups(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_groups::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_groups::Response> {
-        ::std::boxed::Box::pin(Api::list_groups(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::list_groups(&*self, request, context).await,
+            )
+        })
     }
     fn create_group(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_group::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_group::Response> {
-        ::std::boxed::Box::pin(Api::create_group(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::create_group(&*self, request, context).await,
+            )
+        })
     }
     fn get_group(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_group::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_group::Response> {
-        ::std::boxed::Box::pin(Api::get_group(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::get_group(&*self, request, context).await,
+            )
+        })
     }
     fn delete_group(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_group::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_group::Response> {
-        ::std::boxed::Box::pin(Api::delete_group(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::delete_group(&*self, request, context).await,
+            )
+        })
     }
     fn update_group(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: update_group::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, update_group::Response> {
-        ::std::boxed::Box::pin(Api::update_group(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::update_group(&*self, request, context).await,
+            )
+        })
     }
     fn list_group_members(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_group_members::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_group_members::Response> {
-        ::std::boxed::Box::pin(Api::list_group_members(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::list_group_members(&*self, request, context).await,
+            )
+        })
     }
     fn add_group_member(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: add_group_member::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, add_group_member::Response> {
-        ::std::boxed::Box::pin(Api::add_group_member(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::add_group_member(&*self, request, context).await,
+            )
+        })
     }
     fn remove_group_member(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: remove_group_member::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, remove_group_member::Response> {
-        ::std::boxed::Box::pin(Api::remove_group_member(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::remove_group_member(&*self, request, context).await,
+            )
+        })
     }
     fn list_group_permissions(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_group_permissions::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_group_permissions::Response> {
-        ::std::boxed::Box::pin(Api::list_group_permissions(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::list_group_permissions(&*self, request, context).await,
+            )
+        })
     }
     fn create_group_permission(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_group_permission::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_group_permission::Response> {
-        ::std::boxed::Box::pin(Api::create_group_permission(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::create_group_permission(&*self, request, context).await,
+            )
+        })
     }
     fn delete_group_permission(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_group_permission::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_group_permission::Response> {
-        ::std::boxed::Box::pin(Api::delete_group_permission(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::delete_group_permission(&*self, request, context).await,
+            )
+        })
     }
     fn get_health_check(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_health_check::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_health_check::Response> {
-        ::std::boxed::Box::pin(Api::get_health_check(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::get_health_check(&*self, request, context).await,
+            )
+        })
     }
     fn list_jobs(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_jobs::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_jobs::Response> {
-        ::std::boxed::Box::pin(Api::list_jobs(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::list_jobs(&*self, request, context).await,
+            )
+        })
     }
     fn create_job(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_job::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_job::Response> {
-        ::std::boxed::Box::pin(Api::create_job(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::create_job(&*self, request, context).await,
+            )
+        })
     }
     fn get_job(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_job::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_job::Response> {
-        ::std::boxed::Box::pin(Api::get_job(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::get_job(&*self, request, context).await,
+            )
+        })
     }
     fn cancel_job(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: cancel_job::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, cancel_job::Response> {
-        ::std::boxed::Box::pin(Api::cancel_job(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::cancel_job(&*self, request, context).await,
+            )
+        })
     }
     fn oauth_callback(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: oauth_callback::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, oauth_callback::Response> {
-        ::std::boxed::Box::pin(Api::oauth_callback(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::oauth_callback(&*self, request, context).await,
+            )
+        })
     }
     fn list_organizations_for_user(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_organizations_for_user::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_organizations_for_user::Response> {
-        ::std::boxed::Box::pin(Api::list_organizations_for_user(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::list_organizations_for_user(&*self, request, context).await,
+            )
+        })
     }
     fn create_or_update_organization_o_auth_credentials(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_or_update_organization_o_auth_credentials::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_or_update_organization_o_auth_credentials::Response> {
-        ::std::boxed::Box::pin(
-            Api::create_or_update_organization_o_auth_credentials(self, request, context),
-        )
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::create_or_update_organization_o_auth_credentials(
+                        &*self,
+                        request,
+                        context,
+                    )
+                    .await,
+            )
+        })
     }
     fn delete_organization_o_auth_credentials(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_organization_o_auth_credentials::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_organization_o_auth_credentials::Response> {
-        ::std::boxed::Box::pin(
-            Api::delete_organization_o_auth_credentials(self, request, context),
-        )
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::delete_organization_o_auth_credentials(&*self, request, context)
+                    .await,
+            )
+        })
     }
     fn list_permissions(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_permissions::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_permissions::Response> {
-        ::std::boxed::Box::pin(Api::list_permissions(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::list_permissions(&*self, request, context).await,
+            )
+        })
     }
     fn create_permission(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_permission::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_permission::Response> {
-        ::std::boxed::Box::pin(Api::create_permission(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::create_permission(&*self, request, context).await,
+            )
+        })
     }
     fn get_permission(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_permission::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_permission::Response> {
-        ::std::boxed::Box::pin(Api::get_permission(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::get_permission(&*self, request, context).await,
+            )
+        })
     }
     fn delete_permission(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_permission::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_permission::Response> {
-        ::std::boxed::Box::pin(Api::delete_permission(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::delete_permission(&*self, request, context).await,
+            )
+        })
     }
     fn update_permission(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: update_permission::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, update_permission::Response> {
-        ::std::boxed::Box::pin(Api::update_permission(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::update_permission(&*self, request, context).await,
+            )
+        })
     }
     fn list_regions(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_regions::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_regions::Response> {
-        ::std::boxed::Box::pin(Api::list_regions(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::list_regions(&*self, request, context).await,
+            )
+        })
     }
     fn create_region(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_region::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_region::Response> {
-        ::std::boxed::Box::pin(Api::create_region(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::create_region(&*self, request, context).await,
+            )
+        })
     }
     fn get_region(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_region::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_region::Response> {
-        ::std::boxed::Box::pin(Api::get_region(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::get_region(&*self, request, context).await,
+            )
+        })
     }
     fn delete_region(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_region::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_region::Response> {
-        ::std::boxed::Box::pin(Api::delete_region(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::delete_region(&*self, request, context).await,
+            )
+        })
     }
     fn update_region(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: update_region::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, update_region::Response> {
-        ::std::boxed::Box::pin(Api::update_region(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::update_region(&*self, request, context).await,
+            )
+        })
     }
     fn list_sources(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_sources::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_sources::Response> {
-        ::std::boxed::Box::pin(Api::list_sources(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::list_sources(&*self, request, context).await,
+            )
+        })
     }
     fn create_source(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_source::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_source::Response> {
-        ::std::boxed::Box::pin(Api::create_source(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::create_source(&*self, request, context).await,
+            )
+        })
     }
     fn initiate_o_auth(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: initiate_o_auth::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, initiate_o_auth::Response> {
-        ::std::boxed::Box::pin(Api::initiate_o_auth(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::initiate_o_auth(&*self, request, context).await,
+            )
+        })
     }
     fn get_source(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_source::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_source::Response> {
-        ::std::boxed::Box::pin(Api::get_source(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::get_source(&*self, request, context).await,
+            )
+        })
     }
     fn put_source(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: put_source::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, put_source::Response> {
-        ::std::boxed::Box::pin(Api::put_source(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::put_source(&*self, request, context).await,
+            )
+        })
     }
     fn delete_source(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_source::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_source::Response> {
-        ::std::boxed::Box::pin(Api::delete_source(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::delete_source(&*self, request, context).await,
+            )
+        })
     }
     fn patch_source(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: patch_source::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, patch_source::Response> {
-        ::std::boxed::Box::pin(Api::patch_source(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::patch_source(&*self, request, context).await,
+            )
+        })
     }
     fn get_stream_properties(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_stream_properties::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_stream_properties::Response> {
-        ::std::boxed::Box::pin(Api::get_stream_properties(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::get_stream_properties(&*self, request, context).await,
+            )
+        })
     }
     fn list_tags(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_tags::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_tags::Response> {
-        ::std::boxed::Box::pin(Api::list_tags(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::list_tags(&*self, request, context).await,
+            )
+        })
     }
     fn create_tag(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_tag::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_tag::Response> {
-        ::std::boxed::Box::pin(Api::create_tag(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::create_tag(&*self, request, context).await,
+            )
+        })
     }
     fn get_tag(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_tag::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_tag::Response> {
-        ::std::boxed::Box::pin(Api::get_tag(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::get_tag(&*self, request, context).await,
+            )
+        })
     }
     fn delete_tag(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_tag::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_tag::Response> {
-        ::std::boxed::Box::pin(Api::delete_tag(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::delete_tag(&*self, request, context).await,
+            )
+        })
     }
     fn update_tag(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: update_tag::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, update_tag::Response> {
-        ::std::boxed::Box::pin(Api::update_tag(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::update_tag(&*self, request, context).await,
+            )
+        })
     }
     fn list_users_within_an_organization(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_users_within_an_organization::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_users_within_an_organization::Response> {
-        ::std::boxed::Box::pin(
-            Api::list_users_within_an_organization(self, request, context),
-        )
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::list_users_within_an_organization(&*self, request, context).await,
+            )
+        })
     }
     fn list_workspaces(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_workspaces::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_workspaces::Response> {
-        ::std::boxed::Box::pin(Api::list_workspaces(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::list_workspaces(&*self, request, context).await,
+            )
+        })
     }
     fn create_workspace(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_workspace::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_workspace::Response> {
-        ::std::boxed::Box::pin(Api::create_workspace(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::create_workspace(&*self, request, context).await,
+            )
+        })
     }
     fn get_workspace(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_workspace::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_workspace::Response> {
-        ::std::boxed::Box::pin(Api::get_workspace(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::get_workspace(&*self, request, context).await,
+            )
+        })
     }
     fn delete_workspace(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_workspace::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_workspace::Response> {
-        ::std::boxed::Box::pin(Api::delete_workspace(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::delete_workspace(&*self, request, context).await,
+            )
+        })
     }
     fn update_workspace(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: update_workspace::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, update_workspace::Response> {
-        ::std::boxed::Box::pin(Api::update_workspace(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::update_workspace(&*self, request, context).await,
+            )
+        })
     }
     fn list_declarative_source_definitions(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_declarative_source_definitions::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_declarative_source_definitions::Response> {
-        ::std::boxed::Box::pin(
-            Api::list_declarative_source_definitions(self, request, context),
-        )
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::list_declarative_source_definitions(&*self, request, context).await,
+            )
+        })
     }
     fn create_declarative_source_definition(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_declarative_source_definition::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_declarative_source_definition::Response> {
-        ::std::boxed::Box::pin(
-            Api::create_declarative_source_definition(self, request, context),
-        )
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::create_declarative_source_definition(&*self, request, context).await,
+            )
+        })
     }
     fn get_declarative_source_definition(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_declarative_source_definition::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_declarative_source_definition::Response> {
-        ::std::boxed::Box::pin(
-            Api::get_declarative_source_definition(self, request, context),
-        )
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::get_declarative_source_definition(&*self, request, context).await,
+            )
+        })
     }
     fn update_declarative_source_definition(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: update_declarative_source_definition::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, update_declarative_source_definition::Response> {
-        ::std::boxed::Box::pin(
-            Api::update_declarative_source_definition(self, request, context),
-        )
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::update_declarative_source_definition(&*self, request, context).await,
+            )
+        })
     }
     fn delete_declarative_source_definition(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_declarative_source_definition::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_declarative_source_definition::Response> {
-        ::std::boxed::Box::pin(
-            Api::delete_declarative_source_definition(self, request, context),
-        )
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::delete_declarative_source_definition(&*self, request, context).await,
+            )
+        })
     }
     fn list_destination_definitions(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_destination_definitions::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_destination_definitions::Response> {
-        ::std::boxed::Box::pin(Api::list_destination_definitions(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::list_destination_definitions(&*self, request, context).await,
+            )
+        })
     }
     fn create_destination_definition(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_destination_definition::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_destination_definition::Response> {
-        ::std::boxed::Box::pin(
-            Api::create_destination_definition(self, request, context),
-        )
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::create_destination_definition(&*self, request, context).await,
+            )
+        })
     }
     fn get_destination_definition(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_destination_definition::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_destination_definition::Response> {
-        ::std::boxed::Box::pin(Api::get_destination_definition(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::get_destination_definition(&*self, request, context).await,
+            )
+        })
     }
     fn update_destination_definition(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: update_destination_definition::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, update_destination_definition::Response> {
-        ::std::boxed::Box::pin(
-            Api::update_destination_definition(self, request, context),
-        )
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::update_destination_definition(&*self, request, context).await,
+            )
+        })
     }
     fn delete_destination_definition(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_destination_definition::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_destination_definition::Response> {
-        ::std::boxed::Box::pin(
-            Api::delete_destination_definition(self, request, context),
-        )
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::delete_destination_definition(&*self, request, context).await,
+            )
+        })
     }
     fn list_source_definitions(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: list_source_definitions::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, list_source_definitions::Response> {
-        ::std::boxed::Box::pin(Api::list_source_definitions(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::list_source_definitions(&*self, request, context).await,
+            )
+        })
     }
     fn create_source_definition(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_source_definition::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_source_definition::Response> {
-        ::std::boxed::Box::pin(Api::create_source_definition(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::create_source_definition(&*self, request, context).await,
+            )
+        })
     }
     fn get_source_definition(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: get_source_definition::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, get_source_definition::Response> {
-        ::std::boxed::Box::pin(Api::get_source_definition(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::get_source_definition(&*self, request, context).await,
+            )
+        })
     }
     fn update_source_definition(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: update_source_definition::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, update_source_definition::Response> {
-        ::std::boxed::Box::pin(Api::update_source_definition(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::update_source_definition(&*self, request, context).await,
+            )
+        })
     }
     fn delete_source_definition(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_source_definition::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_source_definition::Response> {
-        ::std::boxed::Box::pin(Api::delete_source_definition(self, request, context))
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::delete_source_definition(&*self, request, context).await,
+            )
+        })
     }
     fn create_or_update_workspace_o_auth_credentials(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: create_or_update_workspace_o_auth_credentials::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, create_or_update_workspace_o_auth_credentials::Response> {
-        ::std::boxed::Box::pin(
-            Api::create_or_update_workspace_o_auth_credentials(self, request, context),
-        )
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::create_or_update_workspace_o_auth_credentials(
+                        &*self,
+                        request,
+                        context,
+                    )
+                    .await,
+            )
+        })
     }
     fn delete_workspace_o_auth_credentials(
-        &self,
+        self: ::std::sync::Arc<Self>,
         request: delete_workspace_o_auth_credentials::Request,
         context: RequestContext,
-    ) -> BoxFuture<'_, delete_workspace_o_auth_credentials::Response> {
-        ::std::boxed::Box::pin(
-            Api::delete_workspace_o_auth_credentials(self, request, context),
-        )
+    ) -> BoxFuture<'static, HttpResponse> {
+        ::std::boxed::Box::pin(async move {
+            ::axum::response::IntoResponse::into_response(
+                Api::delete_workspace_o_auth_credentials(&*self, request, context).await,
+            )
+        })
     }
 }
 /// Types of `getDocumentation` (`GET /`).
@@ -2542,15 +2891,7 @@ pub mod get_documentation {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::get_documentation(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::get_documentation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -2582,11 +2923,7 @@ pub mod list_applications {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::Raw(response) => response,
@@ -2603,15 +2940,7 @@ pub mod list_applications {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::list_applications(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::list_applications(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -2648,11 +2977,7 @@ pub mod create_application {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -2672,15 +2997,7 @@ pub mod create_application {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::create_application(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::create_application(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -2725,11 +3042,7 @@ pub mod create_access_token {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -2762,15 +3075,7 @@ pub mod create_access_token {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::create_access_token(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::create_access_token(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -2807,11 +3112,7 @@ pub mod get_application {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -2831,15 +3132,7 @@ pub mod get_application {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::get_application(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::get_application(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -2876,11 +3169,7 @@ pub mod delete_application {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -2900,15 +3189,7 @@ pub mod delete_application {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::delete_application(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::delete_application(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -2965,11 +3246,7 @@ pub mod list_connections {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -2994,15 +3271,7 @@ pub mod list_connections {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::list_connections(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::list_connections(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -3039,11 +3308,7 @@ pub mod create_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3063,15 +3328,7 @@ pub mod create_connection {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::create_connection(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::create_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -3108,11 +3365,7 @@ pub mod get_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -3132,15 +3385,7 @@ pub mod get_connection {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::get_connection(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::get_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -3193,15 +3438,7 @@ pub mod delete_connection {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::delete_connection(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::delete_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -3242,11 +3479,7 @@ pub mod patch_connection {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3268,15 +3501,7 @@ pub mod patch_connection {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::patch_connection(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::patch_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -3321,11 +3546,7 @@ pub mod list_connector_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3347,15 +3568,11 @@ pub mod list_connector_definitions {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::list_connector_definitions(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::list_connector_definitions(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -3396,11 +3613,7 @@ pub mod list_dataplanes {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3421,15 +3634,7 @@ pub mod list_dataplanes {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::list_dataplanes(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::list_dataplanes(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -3468,11 +3673,7 @@ pub mod create_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3493,15 +3694,7 @@ pub mod create_dataplane {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::create_dataplane(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::create_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -3538,11 +3731,7 @@ pub mod get_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -3562,15 +3751,7 @@ pub mod get_dataplane {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::get_dataplane(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::get_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -3607,11 +3788,7 @@ pub mod delete_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -3631,15 +3808,7 @@ pub mod delete_dataplane {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::delete_dataplane(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::delete_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -3680,11 +3849,7 @@ pub mod update_dataplane {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3706,15 +3871,7 @@ pub mod update_dataplane {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::update_dataplane(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::update_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -3767,11 +3924,7 @@ pub mod list_destinations {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3795,15 +3948,7 @@ pub mod list_destinations {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::list_destinations(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::list_destinations(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -3842,11 +3987,7 @@ pub mod create_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3867,15 +4008,7 @@ pub mod create_destination {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::create_destination(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::create_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -3918,11 +4051,7 @@ pub mod get_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -3944,15 +4073,7 @@ pub mod get_destination {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::get_destination(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::get_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -3993,11 +4114,7 @@ pub mod put_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4019,15 +4136,7 @@ pub mod put_destination {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::put_destination(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::put_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -4080,15 +4189,7 @@ pub mod delete_destination {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::delete_destination(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::delete_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -4129,11 +4230,7 @@ pub mod patch_destination {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4155,15 +4252,7 @@ pub mod patch_destination {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::patch_destination(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::patch_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -4195,11 +4284,7 @@ pub mod list_embedded_organizations_by_user {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::Raw(response) => response,
@@ -4216,15 +4301,11 @@ pub mod list_embedded_organizations_by_user {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::list_embedded_organizations_by_user(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::list_embedded_organizations_by_user(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -4259,11 +4340,7 @@ pub mod generate_embedded_scoped_token {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Raw(response) => response,
@@ -4282,15 +4359,11 @@ pub mod generate_embedded_scoped_token {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::generate_embedded_scoped_token(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::generate_embedded_scoped_token(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -4325,11 +4398,7 @@ pub mod get_embedded_widget {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Raw(response) => response,
@@ -4348,15 +4417,7 @@ pub mod get_embedded_widget {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::get_embedded_widget(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::get_embedded_widget(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -4405,11 +4466,7 @@ pub mod list_groups {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4432,15 +4489,7 @@ pub mod list_groups {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::list_groups(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::list_groups(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -4479,11 +4528,7 @@ pub mod create_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4504,15 +4549,7 @@ pub mod create_group {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::create_group(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::create_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -4551,11 +4588,7 @@ pub mod get_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -4575,15 +4608,7 @@ pub mod get_group {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::get_group(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::get_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -4641,15 +4666,7 @@ pub mod delete_group {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::delete_group(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::delete_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -4694,11 +4711,7 @@ pub mod update_group {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4721,15 +4734,7 @@ pub mod update_group {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::update_group(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::update_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -4778,11 +4783,7 @@ pub mod list_group_members {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4805,15 +4806,7 @@ pub mod list_group_members {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::list_group_members(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::list_group_members(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -4858,11 +4851,7 @@ pub mod add_group_member {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Created(body) => {
-                    runtime::json(
-                        201u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(201u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -4885,15 +4874,7 @@ pub mod add_group_member {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::add_group_member(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::add_group_member(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -4956,15 +4937,7 @@ pub mod remove_group_member {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::remove_group_member(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::remove_group_member(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -5003,11 +4976,7 @@ pub mod list_group_permissions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -5027,15 +4996,7 @@ pub mod list_group_permissions {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::list_group_permissions(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::list_group_permissions(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -5080,11 +5041,7 @@ pub mod create_group_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Created(body) => {
-                    runtime::json(
-                        201u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(201u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -5107,15 +5064,11 @@ pub mod create_group_permission {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::create_group_permission(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::create_group_permission(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -5175,15 +5128,11 @@ pub mod delete_group_permission {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::delete_group_permission(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::delete_group_permission(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -5225,15 +5174,7 @@ pub mod get_health_check {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::get_health_check(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::get_health_check(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -5312,11 +5253,7 @@ pub mod list_jobs {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -5346,15 +5283,7 @@ pub mod list_jobs {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::list_jobs(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::list_jobs(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -5391,11 +5320,7 @@ pub mod create_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -5415,15 +5340,7 @@ pub mod create_job {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::create_job(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::create_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -5460,11 +5377,7 @@ pub mod get_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -5482,15 +5395,7 @@ pub mod get_job {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::get_job(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::get_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -5527,11 +5432,7 @@ pub mod cancel_job {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -5549,15 +5450,7 @@ pub mod cancel_job {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::cancel_job(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::cancel_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -5611,15 +5504,7 @@ pub mod oauth_callback {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::oauth_callback(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::oauth_callback(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -5653,11 +5538,7 @@ pub mod list_organizations_for_user {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -5675,15 +5556,11 @@ pub mod list_organizations_for_user {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::list_organizations_for_user(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::list_organizations_for_user(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -5739,15 +5616,11 @@ pub mod create_or_update_organization_o_auth_credentials {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::create_or_update_organization_o_auth_credentials(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::create_or_update_organization_o_auth_credentials(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -5808,15 +5681,11 @@ pub mod delete_organization_o_auth_credentials {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::delete_organization_o_auth_credentials(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::delete_organization_o_auth_credentials(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -5861,11 +5730,7 @@ pub mod list_permissions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -5887,15 +5752,7 @@ pub mod list_permissions {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::list_permissions(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::list_permissions(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -5932,11 +5789,7 @@ pub mod create_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -5956,15 +5809,7 @@ pub mod create_permission {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::create_permission(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::create_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -6003,11 +5848,7 @@ pub mod get_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -6028,15 +5869,7 @@ pub mod get_permission {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::get_permission(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::get_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -6092,15 +5925,7 @@ pub mod delete_permission {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::delete_permission(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::delete_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -6143,11 +5968,7 @@ pub mod update_permission {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6170,15 +5991,7 @@ pub mod update_permission {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::update_permission(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::update_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -6217,11 +6030,7 @@ pub mod list_regions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6241,15 +6050,7 @@ pub mod list_regions {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::list_regions(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::list_regions(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -6286,11 +6087,7 @@ pub mod create_region {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6310,15 +6107,7 @@ pub mod create_region {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::create_region(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::create_region(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -6355,11 +6144,7 @@ pub mod get_region {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -6379,15 +6164,7 @@ pub mod get_region {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::get_region(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::get_region(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -6424,11 +6201,7 @@ pub mod delete_region {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -6448,15 +6221,7 @@ pub mod delete_region {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::delete_region(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::delete_region(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -6497,11 +6262,7 @@ pub mod update_region {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6523,15 +6284,7 @@ pub mod update_region {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::update_region(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::update_region(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -6584,11 +6337,7 @@ pub mod list_sources {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6612,15 +6361,7 @@ pub mod list_sources {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::list_sources(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::list_sources(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -6657,11 +6398,7 @@ pub mod create_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6681,15 +6418,7 @@ pub mod create_source {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::create_source(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::create_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -6726,11 +6455,7 @@ pub mod initiate_o_auth {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6750,15 +6475,7 @@ pub mod initiate_o_auth {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::initiate_o_auth(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::initiate_o_auth(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -6801,11 +6518,7 @@ pub mod get_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6827,15 +6540,7 @@ pub mod get_source {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::get_source(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::get_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -6876,11 +6581,7 @@ pub mod put_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -6902,15 +6603,7 @@ pub mod put_source {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::put_source(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::put_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -6963,15 +6656,7 @@ pub mod delete_source {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::delete_source(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::delete_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -7012,11 +6697,7 @@ pub mod patch_source {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7038,15 +6719,7 @@ pub mod patch_source {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::patch_source(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::patch_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -7095,11 +6768,7 @@ pub mod get_stream_properties {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7122,15 +6791,7 @@ pub mod get_stream_properties {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::get_stream_properties(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::get_stream_properties(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -7169,11 +6830,7 @@ pub mod list_tags {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7194,15 +6851,7 @@ pub mod list_tags {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::list_tags(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::list_tags(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -7241,11 +6890,7 @@ pub mod create_tag {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7266,15 +6911,7 @@ pub mod create_tag {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::create_tag(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::create_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -7311,11 +6948,7 @@ pub mod get_tag {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -7333,15 +6966,7 @@ pub mod get_tag {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::get_tag(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::get_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -7392,15 +7017,7 @@ pub mod delete_tag {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::delete_tag(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::delete_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -7441,11 +7058,7 @@ pub mod update_tag {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7467,15 +7080,7 @@ pub mod update_tag {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::update_tag(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::update_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -7522,11 +7127,7 @@ pub mod list_users_within_an_organization {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7549,15 +7150,11 @@ pub mod list_users_within_an_organization {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::list_users_within_an_organization(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::list_users_within_an_organization(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -7610,11 +7207,7 @@ pub mod list_workspaces {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7638,15 +7231,7 @@ pub mod list_workspaces {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::list_workspaces(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::list_workspaces(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -7683,11 +7268,7 @@ pub mod create_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7707,15 +7288,7 @@ pub mod create_workspace {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::create_workspace(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::create_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -7752,11 +7325,7 @@ pub mod get_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -7776,15 +7345,7 @@ pub mod get_workspace {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::get_workspace(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::get_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -7837,15 +7398,7 @@ pub mod delete_workspace {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::delete_workspace(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::delete_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -7884,11 +7437,7 @@ pub mod update_workspace {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -7909,15 +7458,7 @@ pub mod update_workspace {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::update_workspace(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::update_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -7954,11 +7495,7 @@ pub mod list_declarative_source_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -7978,15 +7515,11 @@ pub mod list_declarative_source_definitions {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::list_declarative_source_definitions(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::list_declarative_source_definitions(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -8023,11 +7556,7 @@ pub mod create_declarative_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Raw(response) => response,
@@ -8047,15 +7576,11 @@ pub mod create_declarative_source_definition {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::create_declarative_source_definition(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::create_declarative_source_definition(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -8094,11 +7619,7 @@ pub mod get_declarative_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -8119,15 +7640,11 @@ pub mod get_declarative_source_definition {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::get_declarative_source_definition(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::get_declarative_source_definition(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -8170,11 +7687,7 @@ pub mod update_declarative_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -8197,15 +7710,11 @@ pub mod update_declarative_source_definition {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::update_declarative_source_definition(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::update_declarative_source_definition(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -8244,11 +7753,7 @@ pub mod delete_declarative_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -8269,15 +7774,11 @@ pub mod delete_declarative_source_definition {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::delete_declarative_source_definition(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::delete_declarative_source_definition(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -8314,11 +7815,7 @@ pub mod list_destination_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -8338,15 +7835,11 @@ pub mod list_destination_definitions {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::list_destination_definitions(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::list_destination_definitions(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -8383,11 +7876,7 @@ pub mod create_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Raw(response) => response,
@@ -8407,15 +7896,11 @@ pub mod create_destination_definition {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::create_destination_definition(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::create_destination_definition(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -8454,11 +7939,7 @@ pub mod get_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -8479,15 +7960,11 @@ pub mod get_destination_definition {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::get_destination_definition(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::get_destination_definition(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -8530,11 +8007,7 @@ pub mod update_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -8557,15 +8030,11 @@ pub mod update_destination_definition {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::update_destination_definition(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::update_destination_definition(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -8604,11 +8073,7 @@ pub mod delete_destination_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -8629,15 +8094,11 @@ pub mod delete_destination_definition {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::delete_destination_definition(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::delete_destination_definition(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -8674,11 +8135,7 @@ pub mod list_source_definitions {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -8698,15 +8155,11 @@ pub mod list_source_definitions {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::list_source_definitions(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::list_source_definitions(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -8743,11 +8196,7 @@ pub mod create_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Raw(response) => response,
@@ -8767,15 +8216,11 @@ pub mod create_source_definition {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::create_source_definition(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::create_source_definition(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -8814,11 +8259,7 @@ pub mod get_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -8839,15 +8280,7 @@ pub mod get_source_definition {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::get_source_definition(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::get_source_definition(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -8890,11 +8323,7 @@ pub mod update_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::BadRequest => runtime::empty(400u16),
                 Response::Forbidden => runtime::empty(403u16),
@@ -8917,15 +8346,11 @@ pub mod update_source_definition {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::update_source_definition(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::update_source_definition(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -8964,11 +8389,7 @@ pub mod delete_source_definition {
         fn into_response(self) -> HttpResponse {
             match self {
                 Response::Ok(body) => {
-                    runtime::json(
-                        200u16,
-                        "application/json",
-                        ::serde_json::to_vec(&body),
-                    )
+                    runtime::json(200u16, "application/json", runtime::to_json(&body))
                 }
                 Response::Forbidden => runtime::empty(403u16),
                 Response::NotFound => runtime::empty(404u16),
@@ -8989,15 +8410,11 @@ pub mod delete_source_definition {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::delete_source_definition(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::delete_source_definition(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -9053,15 +8470,11 @@ pub mod create_or_update_workspace_o_auth_credentials {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::create_or_update_workspace_o_auth_credentials(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::create_or_update_workspace_o_auth_credentials(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }
@@ -9122,15 +8535,11 @@ pub mod delete_workspace_o_auth_credentials {
     ) -> BoxFuture<'static, HttpResponse> {
         match decode(&mut input) {
             ::std::result::Result::Ok(request) => {
-                ::std::boxed::Box::pin(async move {
-                    let response = super::Erased::delete_workspace_o_auth_credentials(
-                            &*api,
-                            request,
-                            input.into_context(),
-                        )
-                        .await;
-                    ::axum::response::IntoResponse::into_response(response)
-                })
+                super::Erased::delete_workspace_o_auth_credentials(
+                    api,
+                    request,
+                    input.into_context(),
+                )
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
         }

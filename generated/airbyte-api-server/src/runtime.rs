@@ -436,6 +436,15 @@ pub(crate) fn json(
         }
     }
 }
+/// `value` as JSON text. Sized for a typical body up front: growing from empty
+/// reallocates several times per response.
+pub(crate) fn to_json<T: serde::Serialize + ?Sized>(
+    value: &T,
+) -> serde_json::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(256);
+    serde_json::to_writer(&mut out, value)?;
+    Ok(out)
+}
 /// A response with a body of the given media type.
 pub(crate) fn bytes_response(
     code: u16,
@@ -444,8 +453,14 @@ pub(crate) fn bytes_response(
 ) -> HttpResponse {
     let mut response = HttpResponse::new(Body::from(body));
     *response.status_mut() = status(code);
-    let content_type = HeaderValue::from_str(content_type)
-        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let content_type = if content_type
+        .bytes()
+        .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+    {
+        HeaderValue::from_static(content_type)
+    } else {
+        HeaderValue::from_static("application/octet-stream")
+    };
     response.headers_mut().insert(header::CONTENT_TYPE, content_type);
     response
 }
@@ -457,6 +472,8 @@ pub(crate) fn empty(code: u16) -> HttpResponse {
 }
 enum BodyValue {
     Json(Value),
+    /// JSON text already found valid for its schema (decoded straight into its type).
+    Valid(Bytes),
     Bytes(Bytes),
 }
 /// A request that passed every check: parameters and body as validated JSON.
@@ -523,6 +540,26 @@ impl Input {
     ) -> Result<Option<T>, Rejection> {
         match self.body.take() {
             Some((_, BodyValue::Json(v))) => self.decode(v, "body", "").map(Some),
+            Some((_, BodyValue::Valid(b))) => {
+                match serde_json::from_slice(&b) {
+                    Ok(v) => Ok(Some(v)),
+                    Err(_) => {
+                        match serde_json::from_slice::<Value>(&b) {
+                            Ok(v) => self.decode(v, "body", "").map(Some),
+                            Err(e) => {
+                                Err(
+                                    Rejection::new(
+                                        StatusCode::BAD_REQUEST,
+                                        "body",
+                                        "",
+                                        format!("malformed JSON: {e}"),
+                                    ),
+                                )
+                            }
+                        }
+                    }
+                }
+            }
             Some((_, BodyValue::Bytes(b))) => {
                 self.decode(
                         Value::String(String::from_utf8_lossy(&b).into_owned()),
@@ -542,6 +579,12 @@ impl Input {
             match self.body.take() {
                 Some((_, BodyValue::Bytes(b))) => Some(b.to_vec()),
                 Some((_, BodyValue::Json(v))) => Some(v.to_string().into_bytes()),
+                Some((_, BodyValue::Valid(b))) => {
+                    Some(
+                        serde_json::from_slice::<Value>(&b)
+                            .map_or_else(|_| b.to_vec(), |v| v.to_string().into_bytes()),
+                    )
+                }
                 None => None,
             },
         )
@@ -762,9 +805,11 @@ fn credentials(
             }
         }
     }
-    for name in [header::AUTHORIZATION, header::PROXY_AUTHORIZATION, header::COOKIE] {
-        if let Some(v) = headers.get_mut(&name) {
-            v.set_sensitive(true);
+    for (name, value) in headers.iter_mut() {
+        if name == header::AUTHORIZATION || name == header::PROXY_AUTHORIZATION
+            || name == header::COOKIE
+        {
+            value.set_sensitive(true);
         }
     }
     Ok(out)
@@ -875,7 +920,7 @@ async fn prepare(
     let credentials = credentials(&mut parts.headers, &query, &cookies)?;
     check_security(op, &credentials)?;
     let path_params = match RawPathParams::from_request_parts(parts, &()).await {
-        Ok(p) => p.iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect::<Vec<_>>(),
+        Ok(p) => p,
         Err(e) => {
             return Err(
                 Rejection::new(StatusCode::BAD_REQUEST, "path", "", e.body_text()),
@@ -888,8 +933,8 @@ async fn prepare(
             Location::Path => {
                 path_params
                     .iter()
-                    .filter(|(k, _)| k == p.wire)
-                    .map(|(_, v)| v.as_str())
+                    .filter(|(k, _)| *k == p.wire)
+                    .map(|(_, v)| v)
                     .collect()
             }
             Location::Query => {
@@ -1085,6 +1130,10 @@ async fn read_request_body(
     }
     let media = &def.media[index];
     let value = match media.encoding {
+        Encoding::Json if match &media.ty {
+            Some(ty) => schema::valid_json(ty, &bytes),
+            None => serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_ok(),
+        } => BodyValue::Valid(bytes),
         Encoding::Json => {
             let value: Value = serde_json::from_slice(&bytes)
                 .map_err(|e| Rejection::new(

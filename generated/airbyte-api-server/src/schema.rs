@@ -16,6 +16,8 @@
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 use serde_json::{Map, Number, Value};
+mod stream;
+pub(crate) use stream::valid_json;
 /// The shape a use site holds (mirrors the generator's IR).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ty {
@@ -320,8 +322,12 @@ pub fn validate(ty: &Ty, value: &Value) -> Result<(), Vec<Problem>> {
 struct Checker {
     problems: Vec<Problem>,
 }
-fn escape_pointer(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
+fn escape_pointer(segment: &str) -> std::borrow::Cow<'_, str> {
+    if segment.contains(['~', '/']) {
+        segment.replace('~', "~0").replace('/', "~1").into()
+    } else {
+        segment.into()
+    }
 }
 fn kind_of(value: &Value) -> &'static str {
     match value {
@@ -488,82 +494,10 @@ impl Checker {
             }
         }
         match value {
-            Value::Number(n) => {
-                let x = n.as_f64().unwrap_or(0.0);
-                if let Some(min) = check.minimum {
-                    if x < min || (check.exclusive_minimum && x == min) {
-                        let op = if check.exclusive_minimum {
-                            "greater than"
-                        } else {
-                            "at least"
-                        };
-                        self.report(
-                            pointer,
-                            format!("{n} is too small; must be {op} {}", show(min)),
-                        );
-                    }
-                }
-                if let Some(max) = check.maximum {
-                    if x > max || (check.exclusive_maximum && x == max) {
-                        let op = if check.exclusive_maximum {
-                            "less than"
-                        } else {
-                            "at most"
-                        };
-                        self.report(
-                            pointer,
-                            format!("{n} is too large; must be {op} {}", show(max)),
-                        );
-                    }
-                }
-                if let Some(m) = check.multiple_of {
-                    if !is_multiple(n, m) {
-                        self.report(
-                            pointer,
-                            format!("{n} is not a multiple of {}", show(m)),
-                        );
-                    }
-                }
-            }
-            Value::String(s) => {
-                let len = s.chars().count();
-                if let Some(min) = check.min_length.filter(|m| len < *m) {
-                    self.report(
-                        pointer,
-                        format!("too short: {len} characters; at least {min} allowed"),
-                    );
-                }
-                if let Some(max) = check.max_length.filter(|m| len > *m) {
-                    self.report(
-                        pointer,
-                        format!("too long: {len} characters; at most {max} allowed"),
-                    );
-                }
-                if let Some(f) = check.format.filter(|f| !format_accepts(*f, s)) {
-                    self.report(pointer, format!("not {}", format_name(f)));
-                }
-                if let Some(p) = check.pattern.and_then(pattern) {
-                    if p.matches(s) == Some(false) {
-                        self.report(
-                            pointer,
-                            format!("does not match the pattern {:?}", p.source),
-                        );
-                    }
-                }
-            }
+            Value::Number(n) => self.number_keywords(check, n, pointer),
+            Value::String(s) => self.string_keywords(check, s, pointer),
             Value::Array(items) => {
-                if let Some(min) = check.min_items.filter(|m| items.len() < *m) {
-                    self.report(
-                        pointer,
-                        format!("too few items: {}; at least {min} allowed", items.len()),
-                    );
-                }
-                if let Some(max) = check.max_items.filter(|m| items.len() > *m) {
-                    self.report(
-                        pointer,
-                        format!("too many items: {}; at most {max} allowed", items.len()),
-                    );
-                }
+                self.items_keywords(check, items.len(), pointer);
                 if check.unique_items {
                     let mut seen = BTreeSet::new();
                     if let Some(i) = items
@@ -579,25 +513,92 @@ impl Checker {
                     }
                 }
             }
-            Value::Object(map) => {
-                if let Some(min) = check.min_properties.filter(|m| map.len() < *m) {
-                    self.report(
-                        pointer,
-                        format!(
-                            "too few properties: {}; at least {min} allowed", map.len()
-                        ),
-                    );
-                }
-                if let Some(max) = check.max_properties.filter(|m| map.len() > *m) {
-                    self.report(
-                        pointer,
-                        format!(
-                            "too many properties: {}; at most {max} allowed", map.len()
-                        ),
-                    );
-                }
-            }
+            Value::Object(map) => self.properties_keywords(check, map.len(), pointer),
             _ => {}
+        }
+    }
+    fn number_keywords(&mut self, check: &Check, n: &Number, pointer: &str) {
+        let x = n.as_f64().unwrap_or(0.0);
+        if let Some(min) = check.minimum {
+            if x < min || (check.exclusive_minimum && x == min) {
+                let op = if check.exclusive_minimum {
+                    "greater than"
+                } else {
+                    "at least"
+                };
+                self.report(
+                    pointer,
+                    format!("{n} is too small; must be {op} {}", show(min)),
+                );
+            }
+        }
+        if let Some(max) = check.maximum {
+            if x > max || (check.exclusive_maximum && x == max) {
+                let op = if check.exclusive_maximum { "less than" } else { "at most" };
+                self.report(
+                    pointer,
+                    format!("{n} is too large; must be {op} {}", show(max)),
+                );
+            }
+        }
+        if let Some(m) = check.multiple_of {
+            if !is_multiple(n, m) {
+                self.report(pointer, format!("{n} is not a multiple of {}", show(m)));
+            }
+        }
+    }
+    fn string_keywords(&mut self, check: &Check, s: &str, pointer: &str) {
+        let len = s.chars().count();
+        if let Some(min) = check.min_length.filter(|m| len < *m) {
+            self.report(
+                pointer,
+                format!("too short: {len} characters; at least {min} allowed"),
+            );
+        }
+        if let Some(max) = check.max_length.filter(|m| len > *m) {
+            self.report(
+                pointer,
+                format!("too long: {len} characters; at most {max} allowed"),
+            );
+        }
+        if let Some(f) = check.format.filter(|f| !format_accepts(*f, s)) {
+            self.report(pointer, format!("not {}", format_name(f)));
+        }
+        if let Some(p) = check.pattern.and_then(pattern) {
+            if p.matches(s) == Some(false) {
+                self.report(
+                    pointer,
+                    format!("does not match the pattern {:?}", p.source),
+                );
+            }
+        }
+    }
+    fn items_keywords(&mut self, check: &Check, len: usize, pointer: &str) {
+        if let Some(min) = check.min_items.filter(|m| len < *m) {
+            self.report(
+                pointer,
+                format!("too few items: {len}; at least {min} allowed"),
+            );
+        }
+        if let Some(max) = check.max_items.filter(|m| len > *m) {
+            self.report(
+                pointer,
+                format!("too many items: {len}; at most {max} allowed"),
+            );
+        }
+    }
+    fn properties_keywords(&mut self, check: &Check, len: usize, pointer: &str) {
+        if let Some(min) = check.min_properties.filter(|m| len < *m) {
+            self.report(
+                pointer,
+                format!("too few properties: {len}; at least {min} allowed"),
+            );
+        }
+        if let Some(max) = check.max_properties.filter(|m| len > *m) {
+            self.report(
+                pointer,
+                format!("too many properties: {len}; at most {max} allowed"),
+            );
         }
     }
     fn check_named(
