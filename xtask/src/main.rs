@@ -190,7 +190,9 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
     let mut jobs: Vec<(SpecInput, PathBuf, codegen::LoadOptions, Option<FamiliesJob>)> = Vec::new();
     if let (Some(spec), Some(out)) = (&a.spec, &a.out) {
         let bytes = std::fs::read(spec).with_context(|| format!("reading {}", spec.display()))?;
-        let crates = spec_crates(spec, a.name.as_deref())?;
+        let mut crates = spec_crates(spec, a.name.as_deref())?;
+        // The generated manifests name the runtime crates of this workspace by a relative path.
+        crates.runtime_dir = codegen::write::runtime_dir_for(out, &workspace_root().join("runtime"));
         let file = spec.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let options = load_options(spec, a.allow_outside_refs);
         jobs.push((
@@ -313,7 +315,12 @@ fn try_cmd(args: &[String]) -> Result<ExitCode> {
     }
     let spec = spec.with_context(|| format!("try needs --spec FILE\n{USAGE}"))?;
     let bytes = std::fs::read(&spec).with_context(|| format!("reading {}", spec.display()))?;
-    let crates = spec_crates(&spec, name.as_deref())?;
+    let mut crates = spec_crates(&spec, name.as_deref())?;
+    let scratch = match &keep {
+        Some(dir) => dir.clone(),
+        None => std::env::temp_dir().join(format!("xtask-try-{}-{}", crates.types, std::process::id())),
+    };
+    crates.runtime_dir = codegen::write::runtime_dir_for(&scratch, &workspace_root().join("runtime"));
     let file = spec.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let input = SpecInput { file: file.clone(), bytes, overlays: read_overlays(&overlays)?, crates: crates.clone() };
     let started = std::time::Instant::now();
@@ -340,10 +347,6 @@ fn try_cmd(args: &[String]) -> Result<ExitCode> {
         if warnings > 0 && !explain { "; --explain lists them" } else { "" },
         started.elapsed().as_secs_f64()
     );
-    let scratch = match &keep {
-        Some(dir) => dir.clone(),
-        None => std::env::temp_dir().join(format!("xtask-try-{}-{}", crates.types, std::process::id())),
-    };
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch).with_context(|| format!("creating {}", scratch.display()))?;
     codegen::write::write_files(&scratch, &output.files, false)
@@ -670,7 +673,12 @@ fn diff_cmd(args: &[String]) -> Result<ExitCode> {
 pub(crate) fn entry_crates(e: &codegen::manifest::SpecEntry) -> CrateNames {
     e.crate_names().unwrap_or_else(|| {
         let name = e.crates.families.clone().unwrap_or_else(|| e.name.clone());
-        CrateNames { types: name.clone(), client: name.clone(), server: name }
+        CrateNames {
+            types: name.clone(),
+            client: name.clone(),
+            server: name,
+            runtime_dir: CrateNames::RUNTIME_DIR.to_string(),
+        }
     })
 }
 
