@@ -21,9 +21,7 @@ use quote::{format_ident, quote};
 use std::path::PathBuf;
 
 use super::types::rust_ty;
-use super::{
-    doc_lines, format_rust, header, ident, inner_doc_lines, CrateNames, EmitError, GeneratedFile,
-};
+use super::{doc_lines, format_rust, header, ident, inner_doc_lines, CrateNames, EmitError, GeneratedFile};
 use crate::ir::*;
 use crate::naming;
 

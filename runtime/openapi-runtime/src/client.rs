@@ -50,9 +50,8 @@
 //! # let _ = pet; Ok(()) }
 //! ```
 
-
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::marker::PhantomData;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
