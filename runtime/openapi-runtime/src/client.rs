@@ -1150,3 +1150,147 @@ pub fn next_offset(next: &str) -> Option<i64> {
         (k == "offset").then(|| v.parse().ok()).flatten()
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    fn raw(status: u16, body: &str) -> RawResponse {
+        RawResponse { status, headers: HeaderMap::new(), body: bytes::Bytes::copy_from_slice(body.as_bytes()) }
+    }
+
+    #[test]
+    fn path_parameters_are_encoded_and_dot_segments_refused() {
+        let simple = path_param::<Never>("op", "id", &json!("a b/c"), "simple", false).unwrap();
+        assert_eq!(simple, "a%20b%2Fc");
+        assert_eq!(path_param::<Never>("op", "ids", &json!([1, 2]), "label", false).unwrap(), ".1,2");
+        assert_eq!(path_param::<Never>("op", "ids", &json!([1, 2]), "matrix", true).unwrap(), ";ids=1;ids=2");
+        let err = path_param::<Never>("op", "id", &json!(".."), "simple", false).unwrap_err();
+        assert_eq!(err.operation(), "op");
+        assert!(matches!(err, Error::Request { .. }));
+    }
+
+    #[test]
+    fn query_parameters_follow_style_and_explode() {
+        let mut out = Vec::new();
+        push_query(&mut out, "tag", &json!(["a", "b"]), "form", true);
+        push_query(&mut out, "ids", &json!([1, 2]), "form", false);
+        push_query(&mut out, "f", &json!({"x": 1}), "deepObject", true);
+        push_query(&mut out, "none", &json!(null), "form", true);
+        let pairs: Vec<(&str, &str)> = out.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(pairs, [("tag", "a"), ("tag", "b"), ("ids", "1,2"), ("f[x]", "1")]);
+    }
+
+    #[test]
+    fn decode_failures_name_the_json_path() {
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct Item {
+            id: u32,
+        }
+        #[derive(Debug, serde::Deserialize)]
+        #[allow(dead_code)]
+        struct List {
+            data: Vec<Item>,
+        }
+        let ok: List = decode_json::<_, Never>("list", &raw(200, r#"{"data":[{"id":1}]}"#)).unwrap();
+        assert_eq!(ok.data.len(), 1);
+        match decode_json::<List, Never>("list", &raw(200, r#"{"data":[{"id":1},{"id":"x"}]}"#)) {
+            Err(Error::Decode { operation: "list", status: 200, path, .. }) => assert_eq!(path, "data[1].id"),
+            other => panic!("expected a decode error, got {other:?}"),
+        }
+        assert!(matches!(decode_text::<Never>("t", &raw(200, "hi")), Ok(s) if s == "hi"));
+    }
+
+    #[test]
+    fn next_links_give_the_offset() {
+        assert_eq!(next_offset("https://x/v1/things?limit=20&offset=40"), Some(40));
+        assert_eq!(next_offset("https://x/v1/things?limit=20"), None);
+        assert_eq!(next_offset("/things?offset=7#frag"), Some(7));
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug() {
+        let builder = Client::builder().bearer_token("s3cret").client_credentials("id", "hidden");
+        let shown = format!("{builder:?}");
+        assert!(!shown.contains("s3cret") && !shown.contains("hidden"), "{shown}");
+        assert_eq!(format!("{:?}", Secret::new("x")), "\"<redacted>\"");
+    }
+
+    #[test]
+    fn runtime_errors_retype_to_any_operation_error() {
+        let err: Error<Never> = Error::Auth { operation: "op", message: "no".into() };
+        let typed: Error<String> = err.retype();
+        assert_eq!(typed.operation(), "op");
+        assert_eq!(typed.status(), None);
+        assert!(typed.api_error().is_none());
+        assert_eq!(typed.to_string(), "op: authentication failed: no");
+    }
+
+    struct Pets;
+
+    impl From<Client> for Pets {
+        fn from(_: Client) -> Self {
+            Pets
+        }
+    }
+
+    impl ApiClient for Pets {
+        const DEFAULT_BASE_URL: &'static str = "http://127.0.0.1:9/v1";
+    }
+
+    #[test]
+    fn a_generated_client_is_built_with_its_default_base_url() {
+        let built: Pets = ClientBuilder::<Pets>::default().build().unwrap();
+        let _ = built;
+        let plain = Client::builder().build_with_default("http://h/api/").unwrap();
+        assert_eq!(plain.base_url(), "http://h/api");
+    }
+
+    /// A one-shot HTTP server on loopback: reads one request, answers `response`.
+    async fn serve_once(response: &'static str) -> (String, tokio::task::JoinHandle<String>) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let task = tokio::spawn(async move {
+            let (mut socket, _) = listener.accept().await.unwrap();
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                let n = socket.read(&mut buf).await.unwrap();
+                if n == 0 {
+                    break;
+                }
+                seen.extend_from_slice(&buf[..n]);
+            }
+            socket.write_all(response.as_bytes()).await.unwrap();
+            String::from_utf8_lossy(&seen).into_owned()
+        });
+        (format!("http://{addr}"), task)
+    }
+
+    #[tokio::test]
+    async fn execute_sends_auth_and_query_and_returns_any_status() {
+        let (base, seen) =
+            serve_once("HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}").await;
+        let client =
+            Client::builder().bearer_token("tok").retry(RetryPolicy::none()).build_with_default(&base).unwrap();
+        let request = Request {
+            operation: "getPet",
+            method: Method::GET,
+            path: "/pets/1".into(),
+            query: vec![("verbose".into(), "true".into())],
+            headers: Vec::new(),
+            body: Body::None,
+            security: &[&[Scheme::Bearer]],
+            accept: "application/json",
+        };
+        let response = client.execute::<Never>(request).await.unwrap();
+        assert_eq!(response.status, 404);
+        assert_eq!(&response.body[..], b"{}");
+        let seen = seen.await.unwrap().to_ascii_lowercase();
+        assert!(seen.starts_with("get /pets/1?verbose=true http/1.1"), "{seen}");
+        assert!(seen.contains("authorization: bearer tok"), "{seen}");
+    }
+}
