@@ -677,7 +677,7 @@ fn cargo_toml(fc: &FamilyCrate) -> String {
         );
     }
     if let Some(link) = &fc.link {
-        lines.insert(link.krate.clone(), format!("{{ path = \"../{}\" }}", link.krate));
+        lines.insert(link.krate.clone(), format!("{{ version = \"0.1.0\", path = \"../{}\" }}", link.krate));
     }
     let support = super::runtime_dependency(super::CrateNames::RUNTIME_DIR, "openapi-support", &[]);
     if let Some((name, spec)) = support.split_once(" = ") {
