@@ -99,6 +99,18 @@ pub(crate) fn workspace_root() -> PathBuf {
     here.parent().unwrap_or(here).to_path_buf()
 }
 
+/// Where the runtime crates that generated crates depend on are: the
+/// workspace's `runtime/`, else (a `--root` scratch copy without one) the
+/// checkout this xtask was built from.
+fn runtime_crates_dir() -> PathBuf {
+    let dir = workspace_root().join("runtime");
+    if dir.is_dir() {
+        return dir;
+    }
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.parent().unwrap_or(here).join("runtime")
+}
+
 fn run(args: &[String]) -> Result<ExitCode> {
     match args.first().map(String::as_str) {
         Some("codegen") => codegen_cmd(&args[1..]),
@@ -192,7 +204,7 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
         let bytes = std::fs::read(spec).with_context(|| format!("reading {}", spec.display()))?;
         let mut crates = spec_crates(spec, a.name.as_deref())?;
         // The generated manifests name the runtime crates of this workspace by a relative path.
-        crates.runtime_dir = codegen::write::runtime_dir_for(out, &workspace_root().join("runtime"));
+        crates.runtime_dir = codegen::write::runtime_dir_for(out, &runtime_crates_dir());
         let file = spec.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let options = load_options(spec, a.allow_outside_refs);
         jobs.push((
@@ -320,7 +332,7 @@ fn try_cmd(args: &[String]) -> Result<ExitCode> {
         Some(dir) => dir.clone(),
         None => std::env::temp_dir().join(format!("xtask-try-{}-{}", crates.types, std::process::id())),
     };
-    crates.runtime_dir = codegen::write::runtime_dir_for(&scratch, &workspace_root().join("runtime"));
+    crates.runtime_dir = codegen::write::runtime_dir_for(&scratch, &runtime_crates_dir());
     let file = spec.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let input = SpecInput { file: file.clone(), bytes, overlays: read_overlays(&overlays)?, crates: crates.clone() };
     let started = std::time::Instant::now();

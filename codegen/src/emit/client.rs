@@ -1,5 +1,6 @@
 //! The client crate: one async method per operation over the shared request
-//! path in `runtime/client_runtime.rs` (shipped verbatim as the crate's `runtime`).
+//! path of the `openapi-runtime` crate (feature `client`, re-exported as the
+//! crate's `runtime`); the crate's own `Client` wraps the runtime's.
 //!
 //! Per operation the generated code only encodes parameters and body into a
 //! `runtime::Request` and decodes the response by status; sending, auth and

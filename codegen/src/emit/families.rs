@@ -4,7 +4,7 @@
 //!
 //! Files: `lib.rs` (the gated `mod`s, one enum per family, conversions into
 //! the linked types crate), one `<module>.rs` per member, `shared.rs` for
-//! types several members reach, `support.rs`, `Cargo.toml` with the features
+//! types several members reach (serde helpers come from `openapi-support`), `Cargo.toml` with the features
 //! and a `README.md` listing them. Types are emitted by the types emitter.
 
 use proc_macro2::{Literal, TokenStream};
