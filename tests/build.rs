@@ -269,10 +269,10 @@ fn fixtures(dir: &Path, out: &Path) {
             Err(e) => panic!("valid fixture {} failed to generate: {e}", path.display()),
         };
         writeln!(code, "pub mod {module} {{").unwrap();
+        writeln!(code, "    #[allow(unused_imports)]\n    pub use ::openapi_support as support;").unwrap();
         for f in &output.files {
             let name = f.path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
             let module = match name {
-                "support.rs" => "support",
                 "types.rs" => "types",
                 _ => continue,
             };

@@ -92,7 +92,7 @@ pub fn client_fixtures(tests_dir: &Path, out: &Path) {
         }
         writeln!(code, "pub mod types_crate {{").unwrap();
         writeln!(code, "#![allow(dead_code, unused_imports)]").unwrap();
-        writeln!(code, "pub mod support {{\n{}}}", module_body(find(&format!("{types_dir}/src/support.rs")))).unwrap();
+        writeln!(code, "pub use ::openapi_support as support;").unwrap();
         writeln!(code, "pub mod types {{\n{}}}", module_body(find(&format!("{types_dir}/src/types.rs")))).unwrap();
         writeln!(code, "pub use types::*;\n}}").unwrap();
         writeln!(code, "}}\n").unwrap();

@@ -272,7 +272,12 @@ impl SpecEntry {
     /// Names of the types, client and server crates, when the entry generates them.
     pub fn crate_names(&self) -> Option<crate::emit::CrateNames> {
         let c = &self.crates;
-        Some(crate::emit::CrateNames { types: c.types.clone()?, client: c.client.clone()?, server: c.server.clone()? })
+        Some(crate::emit::CrateNames {
+            types: c.types.clone()?,
+            client: c.client.clone()?,
+            server: c.server.clone()?,
+            runtime_dir: crate::emit::CrateNames::RUNTIME_DIR.to_string(),
+        })
     }
 
     /// What `[spec.families]` asks for, with the linked types crate's name

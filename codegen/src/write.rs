@@ -89,6 +89,30 @@ fn list_files(abs: &Path, rel: &Path, out: &mut Vec<PathBuf>) -> io::Result<()> 
     Ok(())
 }
 
+/// The `runtime_dir` (see [`crate::emit::CrateNames`]) of crates written into
+/// `out_dir` (each in its own subdirectory), for the runtime crates in
+/// `runtime_dir`: the relative path from `out_dir/<crate>` to it, with `/`
+/// separators. Both are made absolute first (`out_dir` need not exist); when
+/// they share no prefix (other drives) the absolute path is returned.
+pub fn runtime_dir_for(out_dir: &Path, runtime_dir: &Path) -> String {
+    let absolute = |p: &Path| {
+        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        // Canonical where it exists, so symlinked temp dirs compare equal.
+        p.canonicalize().unwrap_or(p)
+    };
+    let from = absolute(out_dir).join("crate");
+    let to = absolute(runtime_dir);
+    let from: Vec<_> = from.components().collect();
+    let to_parts: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return to.to_string_lossy().replace('\\', "/");
+    }
+    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
+    parts.extend(to_parts[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.join("/")
+}
+
 /// The `Cargo.toml` of a scratch workspace holding freshly generated crates
 /// (`cargo xtask try`): the crates as members, nothing else.
 pub fn scratch_workspace(members: &[&String]) -> String {

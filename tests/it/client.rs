@@ -628,6 +628,39 @@ async fn errors_name_the_operation() {
     assert!(matches!(err, config::Error::Decode { status: 200, .. }), "{err:?}");
 }
 
+/// What a caller of either API might log: one function for the errors of every
+/// generated client, since they all return `openapi_runtime::client::Error`.
+fn summary<E: std::fmt::Debug>(err: &openapi_runtime::client::Error<E>) -> String {
+    use openapi_runtime::client::Error;
+    let kind = match err {
+        Error::Api { .. } => "documented",
+        Error::UnexpectedStatus { .. } => "unexpected",
+        Error::Decode { .. } => "decode",
+        Error::Transport { .. } => "transport",
+        Error::Request { .. } => "request",
+        Error::Auth { .. } => "auth",
+    };
+    format!("{} {kind} {:?}", err.operation(), err.status())
+}
+
+#[tokio::test]
+async fn errors_of_both_apis_are_one_type_family() {
+    let server = Server::start().await;
+    let api_client = server.api_client().bearer_token("tok").retry(api::RetryPolicy::none()).build().unwrap();
+    let config_client = server.config_client().build().unwrap();
+    server.push(reply(404, json!({"message": "gone"})));
+    let from_config =
+        config_client.get_source(&config::types::SourceIdRequestBody { source_id: uuid(1) }).await.unwrap_err();
+    server.push(raw_reply(418, vec![], "teapot"));
+    let from_api = api_client.get_source(&uuid(2), Default::default()).await.unwrap_err();
+    assert_eq!(summary(&from_config), "getSource documented Some(404)");
+    assert_eq!(summary(&from_api), "getSource unexpected Some(418)");
+    // The same type, not two look-alikes: the re-exports name one item.
+    let same: config::Error<api::GetSourceError> = from_api;
+    let both: Vec<Box<dyn std::error::Error>> = vec![Box::new(from_config), Box::new(same)];
+    assert_eq!(both.len(), 2);
+}
+
 #[test]
 fn query_parameters_follow_style_and_explode() {
     use api::runtime::push_query;

@@ -109,13 +109,8 @@ impl Prefer {
     }
 }
 
-impl airbyte_api_client::RequestHook for Prefer {
-    fn on_request(&self, _operation: &'static str, request: &mut reqwest::Request) {
-        self.apply(request);
-    }
-}
-
-impl airbyte_config_api_client::RequestHook for Prefer {
+// One implementation serves both clients: the hook trait is the runtime crate's.
+impl openapi_runtime::client::RequestHook for Prefer {
     fn on_request(&self, _operation: &'static str, request: &mut reqwest::Request) {
         self.apply(request);
     }

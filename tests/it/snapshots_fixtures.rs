@@ -34,7 +34,7 @@ fn render_crate(output: &codegen::Output, krate: &str) -> String {
         .iter()
         .filter(|f| f.path.starts_with(krate))
         .filter(|f| f.path.extension().is_some_and(|e| e == "rs"))
-        .filter(|f| !f.path.ends_with("support.rs") && !f.path.ends_with("lib.rs"))
+        .filter(|f| !f.path.ends_with("lib.rs"))
         .collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     for f in files {

@@ -99,6 +99,18 @@ pub(crate) fn workspace_root() -> PathBuf {
     here.parent().unwrap_or(here).to_path_buf()
 }
 
+/// Where the runtime crates that generated crates depend on are: the
+/// workspace's `runtime/`, else (a `--root` scratch copy without one) the
+/// checkout this xtask was built from.
+fn runtime_crates_dir() -> PathBuf {
+    let dir = workspace_root().join("runtime");
+    if dir.is_dir() {
+        return dir;
+    }
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.parent().unwrap_or(here).join("runtime")
+}
+
 fn run(args: &[String]) -> Result<ExitCode> {
     match args.first().map(String::as_str) {
         Some("codegen") => codegen_cmd(&args[1..]),
@@ -190,7 +202,9 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
     let mut jobs: Vec<(SpecInput, PathBuf, codegen::LoadOptions, Option<FamiliesJob>)> = Vec::new();
     if let (Some(spec), Some(out)) = (&a.spec, &a.out) {
         let bytes = std::fs::read(spec).with_context(|| format!("reading {}", spec.display()))?;
-        let crates = spec_crates(spec, a.name.as_deref())?;
+        let mut crates = spec_crates(spec, a.name.as_deref())?;
+        // The generated manifests name the runtime crates of this workspace by a relative path.
+        crates.runtime_dir = codegen::write::runtime_dir_for(out, &runtime_crates_dir());
         let file = spec.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let options = load_options(spec, a.allow_outside_refs);
         jobs.push((
@@ -313,7 +327,12 @@ fn try_cmd(args: &[String]) -> Result<ExitCode> {
     }
     let spec = spec.with_context(|| format!("try needs --spec FILE\n{USAGE}"))?;
     let bytes = std::fs::read(&spec).with_context(|| format!("reading {}", spec.display()))?;
-    let crates = spec_crates(&spec, name.as_deref())?;
+    let mut crates = spec_crates(&spec, name.as_deref())?;
+    let scratch = match &keep {
+        Some(dir) => dir.clone(),
+        None => std::env::temp_dir().join(format!("xtask-try-{}-{}", crates.types, std::process::id())),
+    };
+    crates.runtime_dir = codegen::write::runtime_dir_for(&scratch, &runtime_crates_dir());
     let file = spec.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let input = SpecInput { file: file.clone(), bytes, overlays: read_overlays(&overlays)?, crates: crates.clone() };
     let started = std::time::Instant::now();
@@ -340,10 +359,6 @@ fn try_cmd(args: &[String]) -> Result<ExitCode> {
         if warnings > 0 && !explain { "; --explain lists them" } else { "" },
         started.elapsed().as_secs_f64()
     );
-    let scratch = match &keep {
-        Some(dir) => dir.clone(),
-        None => std::env::temp_dir().join(format!("xtask-try-{}-{}", crates.types, std::process::id())),
-    };
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch).with_context(|| format!("creating {}", scratch.display()))?;
     codegen::write::write_files(&scratch, &output.files, false)
@@ -670,7 +685,12 @@ fn diff_cmd(args: &[String]) -> Result<ExitCode> {
 pub(crate) fn entry_crates(e: &codegen::manifest::SpecEntry) -> CrateNames {
     e.crate_names().unwrap_or_else(|| {
         let name = e.crates.families.clone().unwrap_or_else(|| e.name.clone());
-        CrateNames { types: name.clone(), client: name.clone(), server: name }
+        CrateNames {
+            types: name.clone(),
+            client: name.clone(),
+            server: name,
+            runtime_dir: CrateNames::RUNTIME_DIR.to_string(),
+        }
     })
 }
 

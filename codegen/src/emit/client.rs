@@ -1,5 +1,6 @@
 //! The client crate: one async method per operation over the shared request
-//! path in `runtime/client_runtime.rs` (shipped verbatim as the crate's `runtime`).
+//! path of the `openapi-runtime` crate (feature `client`, re-exported as the
+//! crate's `runtime`); the crate's own `Client` wraps the runtime's.
 //!
 //! Per operation the generated code only encodes parameters and body into a
 //! `runtime::Request` and decodes the response by status; sending, auth and
@@ -21,9 +22,7 @@ use quote::{format_ident, quote};
 use std::path::PathBuf;
 
 use super::types::rust_ty;
-use super::{
-    doc_lines, format_rust, format_static, header, ident, inner_doc_lines, CrateNames, EmitError, GeneratedFile,
-};
+use super::{doc_lines, format_rust, header, ident, inner_doc_lines, CrateNames, EmitError, GeneratedFile};
 use crate::ir::*;
 use crate::naming;
 
@@ -768,7 +767,8 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
     let ops = quote! {
         // A spec without operations (webhooks only) uses neither.
         #[allow(unused_imports)]
-        use super::runtime::{self, Client};
+        use super::runtime;
+        use super::Client;
         #[allow(unused_imports)]
         use super::types;
 
@@ -809,40 +809,86 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 
         pub use ::#types_crate as types;
+        /// The request path every method shares and the error types, from the
+        /// `openapi-runtime` crate (the same for every generated client).
+        pub use ::openapi_runtime::client as runtime;
 
         mod operations;
-        pub mod runtime;
 
         // Operations without parameters or several responses add no item here.
         #[allow(unused_imports)]
         pub use operations::*;
-        pub use runtime::{ByteStream, CallOptions, Client, ClientBuilder, Credentials, Error, RequestHook, ResponseValue, RetryPolicy, Secret};
+        pub use runtime::{ByteStream, CallOptions, Credentials, Error, RequestHook, ResponseValue, RetryPolicy, Secret};
 
         /// The spec's first server, used when no base URL is set.
         pub const DEFAULT_BASE_URL: &str = #default_url;
 
-        impl ClientBuilder {
-            /// Build the client; the base URL defaults to [`DEFAULT_BASE_URL`].
-            pub fn build(self) -> ::std::result::Result<Client, ::reqwest::Error> {
-                self.build_with_default(DEFAULT_BASE_URL)
+        /// Builds a [`Client`]; `build()` defaults the base URL to [`DEFAULT_BASE_URL`].
+        pub type ClientBuilder = runtime::ClientBuilder<Client>;
+
+        /// The API client: one method per operation. Cheap to clone; clones share the
+        /// connection pool and token cache.
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            http: runtime::Client,
+        }
+
+        impl runtime::ApiClient for Client {
+            const DEFAULT_BASE_URL: &'static str = DEFAULT_BASE_URL;
+        }
+
+        impl ::std::convert::From<runtime::Client> for Client {
+            fn from(http: runtime::Client) -> Self {
+                Client { http }
+            }
+        }
+
+        impl ::std::convert::AsRef<runtime::Client> for Client {
+            fn as_ref(&self) -> &runtime::Client {
+                &self.http
+            }
+        }
+
+        impl Client {
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::default()
+            }
+
+            pub fn base_url(&self) -> &str {
+                self.http.base_url()
+            }
+
+            /// A handle whose calls use these overrides (timeout, retries); it shares
+            /// the connection pool and token cache with `self`.
+            pub fn with_options(&self, options: CallOptions) -> Client {
+                Client { http: self.http.with_options(options) }
+            }
+
+            /// Send a request with auth and retries; the response is returned whatever its status.
+            pub async fn execute<E>(&self, request: runtime::Request) -> ::std::result::Result<runtime::RawResponse, Error<E>> {
+                self.http.execute(request).await
+            }
+
+            /// Like [`Client::execute`], but a 2xx body is left unread, to be streamed.
+            pub async fn execute_streaming<E>(&self, request: runtime::Request) -> ::std::result::Result<runtime::Streamed, Error<E>> {
+                self.http.execute_streaming(request).await
             }
         }
     };
     let lib_rs = format_rust(api, "src/lib.rs", lib)?;
-    let runtime_rs = format_static(api, "src/runtime.rs", include_str!("runtime/client_runtime.rs"))?;
 
     let mut manifest = header(api, "#");
     manifest.push_str(&format!(
-        "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlicense = \"MIT OR Apache-2.0\"\ndescription = \"Async client for {}, generated from its OpenAPI description\"\npublish = false\n\n[lib]\ndoctest = false\n\n[dependencies]\n{} = {{ path = \"../{}\" }}\nbytes = \"1\"\nchrono = {{ version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }}\nfutures-core = {{ version = \"0.3\", default-features = false }}\nfutures-util = {{ version = \"0.3\", default-features = false }}\nreqwest = {{ version = \"0.12\", default-features = false, features = [\"rustls-tls\"] }}\nserde = {{ version = \"1\", default-features = false, features = [\"std\", \"derive\"] }}\nserde_json = {{ version = \"1\", default-features = false, features = [\"std\"] }}\nserde_path_to_error = \"0.1\"\nserde_urlencoded = \"0.7\"\ntokio = {{ version = \"1\", default-features = false, features = [\"sync\", \"time\"] }}\nuuid = {{ version = \"1\", default-features = false, features = [\"std\", \"serde\"] }}\n",
+        "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlicense = \"MIT OR Apache-2.0\"\ndescription = \"Async client for {}, generated from its OpenAPI description\"\npublish = false\n\n[lib]\ndoctest = false\n\n[dependencies]\n{} = {{ version = \"0.1.0\", path = \"../{}\" }}\nbytes = \"1\"\nchrono = {{ version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }}\nfutures-core = {{ version = \"0.3\", default-features = false }}\nfutures-util = {{ version = \"0.3\", default-features = false }}\n{}\nserde = {{ version = \"1\", default-features = false, features = [\"std\", \"derive\"] }}\nserde_json = {{ version = \"1\", default-features = false, features = [\"std\"] }}\nuuid = {{ version = \"1\", default-features = false, features = [\"std\", \"serde\"] }}\n",
         names.client,
         super::toml_text(&api.title),
         names.types,
         names.types,
+        names.runtime_dependency("openapi-runtime", &["client"]),
     ));
     Ok(vec![
         GeneratedFile { path: PathBuf::from("Cargo.toml"), contents: manifest },
         GeneratedFile { path: PathBuf::from("src/lib.rs"), contents: lib_rs },
-        GeneratedFile { path: PathBuf::from("src/runtime.rs"), contents: runtime_rs },
         GeneratedFile { path: PathBuf::from("src/operations.rs"), contents: operations_rs },
     ])
 }

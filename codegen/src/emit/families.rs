@@ -4,7 +4,7 @@
 //!
 //! Files: `lib.rs` (the gated `mod`s, one enum per family, conversions into
 //! the linked types crate), one `<module>.rs` per member, `shared.rs` for
-//! types several members reach, `support.rs`, `Cargo.toml` with the features
+//! types several members reach (serde helpers come from `openapi-support`), `Cargo.toml` with the features
 //! and a `README.md` listing them. Types are emitted by the types emitter.
 
 use proc_macro2::{Literal, TokenStream};
@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use super::types::{emit_type, rust_ty, without_fn_name, Cx};
-use super::{doc_lines, format_rust, format_static, header, ident, inner_doc_lines, EmitError, GeneratedFile};
+use super::{doc_lines, format_rust, header, ident, inner_doc_lines, EmitError, GeneratedFile};
 use crate::family::{FamilyCrate, FamilyDef, Holder, Home, Member};
 use crate::ir::*;
 
@@ -57,12 +57,6 @@ pub fn emit(fc: &FamilyCrate) -> Result<Vec<GeneratedFile>, EmitError> {
         files.push(shared_file(fc, &cx)?);
     }
     files.push(lib_file(fc)?);
-    let support =
-        format!("{}\n{}", include_str!("runtime/types_support.rs"), include_str!("runtime/families_support.rs"));
-    files.push(GeneratedFile {
-        path: PathBuf::from("src/support.rs"),
-        contents: format_static(api, "src/support.rs", &support)?,
-    });
     files.push(GeneratedFile { path: PathBuf::from("Cargo.toml"), contents: cargo_toml(fc) });
     files.push(GeneratedFile { path: PathBuf::from("README.md"), contents: readme(fc) });
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -611,7 +605,7 @@ fn lib_file(fc: &FamilyCrate) -> Result<GeneratedFile, EmitError> {
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 
         #[doc(hidden)]
-        pub mod support;
+        pub use ::openapi_support as support;
         pub use support::WrongMember;
         #shared
         #(#mods)*
@@ -683,7 +677,11 @@ fn cargo_toml(fc: &FamilyCrate) -> String {
         );
     }
     if let Some(link) = &fc.link {
-        lines.insert(link.krate.clone(), format!("{{ path = \"../{}\" }}", link.krate));
+        lines.insert(link.krate.clone(), format!("{{ version = \"0.1.0\", path = \"../{}\" }}", link.krate));
+    }
+    let support = super::runtime_dependency(super::CrateNames::RUNTIME_DIR, "openapi-support", &[]);
+    if let Some((name, spec)) = support.split_once(" = ") {
+        lines.insert(name.to_string(), spec.to_string());
     }
     for (k, v) in lines {
         out.push_str(&format!("{k} = {v}\n"));

@@ -23,15 +23,34 @@ pub struct GeneratedFile {
     pub contents: String,
 }
 
-/// Names of the crates generated from one spec.
+/// Names of the crates generated from one spec, and where they find the
+/// runtime crates (`runtime/` of this workspace) they depend on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CrateNames {
     pub types: String,
     pub client: String,
     pub server: String,
+    /// The directory holding `openapi-support` and `openapi-runtime`, relative
+    /// to a generated crate's directory, `/`-separated. Generated manifests
+    /// name them by path and version, so `cargo package` replaces the path by
+    /// the version. [`RUNTIME_DIR`](Self::RUNTIME_DIR) is right for
+    /// `generated/<crate>`; `cargo xtask codegen --out DIR` computes it.
+    pub runtime_dir: String,
 }
 
 impl CrateNames {
+    /// `runtime_dir` of crates written to `generated/<crate>` of this workspace.
+    pub const RUNTIME_DIR: &'static str = "../../runtime";
+
+    /// The version of the runtime crates generated crates ask for.
+    pub const RUNTIME_VERSION: &'static str = "0.1.0";
+
+    /// A `Cargo.toml` dependency line on the runtime crate `name` (a directory
+    /// of `runtime_dir`) with these features.
+    pub fn runtime_dependency(&self, name: &str, features: &[&str]) -> String {
+        runtime_dependency(&self.runtime_dir, name, features)
+    }
+
     /// Crate names derived from any text, such as a file stem
     /// (`oai-petstore-3.0` → `oai-petstore-3-0-types`…); never fails.
     pub fn from_stem(stem: &str) -> Self {
@@ -40,6 +59,7 @@ impl CrateNames {
             types: format!("{stem}-types"),
             client: format!("{stem}-client"),
             server: format!("{stem}-server"),
+            runtime_dir: Self::RUNTIME_DIR.to_string(),
         }
     }
 
@@ -64,6 +84,19 @@ impl CrateNames {
         }
         Ok(())
     }
+}
+
+/// `name = { version = "0.1.0", path = "<dir>/<name>", features = [..] }`:
+/// a generated crate's dependency on a runtime crate.
+pub(crate) fn runtime_dependency(dir: &str, name: &str, features: &[&str]) -> String {
+    let dir = dir.trim_end_matches('/');
+    let mut line = format!("{name} = {{ version = \"{}\", path = \"{dir}/{name}\"", CrateNames::RUNTIME_VERSION);
+    if !features.is_empty() {
+        let list = features.iter().map(|f| format!("\"{f}\"")).collect::<Vec<_>>().join(", ");
+        line.push_str(&format!(", features = [{list}]"));
+    }
+    line.push_str(" }");
+    line
 }
 
 /// A generated crate's source failed to parse: a generator bug, never the user's.

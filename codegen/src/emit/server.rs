@@ -986,7 +986,7 @@ fn manifest(api: &Api, names: &CrateNames) -> String {
         super::toml_text(&api.title)
     ));
     m.push_str(&format!(
-        "[dependencies]\n{} = {{ path = \"../{}\" }}\n\
+        "[dependencies]\n{} = {{ version = \"0.1.0\", path = \"../{}\" }}\n\
          axum = {{ version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\"] }}\n\
          chrono = {{ version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }}\n\
          form_urlencoded = \"1\"\n\

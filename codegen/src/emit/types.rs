@@ -9,7 +9,7 @@ use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use super::{doc_lines, format_rust, format_static, header, ident, CrateNames, EmitError, GeneratedFile};
+use super::{doc_lines, format_rust, header, ident, CrateNames, EmitError, GeneratedFile};
 use crate::ir::*;
 
 /// How use sites outside the types crate name its types (`types::Foo`).
@@ -712,7 +712,7 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
         #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]
 
         #[doc(hidden)]
-        pub mod support;
+        pub use ::openapi_support as support;
         mod types;
 
         // A spec without schemas (only operations on primitives) has nothing here.
@@ -720,7 +720,6 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
         pub use types::*;
     };
     let lib_rs = format_rust(api, "src/lib.rs", lib)?;
-    let support_rs = format_static(api, "src/support.rs", include_str!("runtime/types_support.rs"))?;
 
     let mut manifest = header(api, "#");
     manifest.push_str(&format!(
@@ -737,6 +736,10 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
     if deps.contains("chrono") {
         dep_lines.insert("chrono", "{ version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }");
     }
+    let support = names.runtime_dependency("openapi-support", &[]);
+    if let Some((name, spec)) = support.split_once(" = ") {
+        dep_lines.insert(name, spec);
+    }
     for (k, v) in dep_lines {
         manifest.push_str(&format!("{k} = {v}\n"));
     }
@@ -744,7 +747,6 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
     Ok(vec![
         GeneratedFile { path: PathBuf::from("Cargo.toml"), contents: manifest },
         GeneratedFile { path: PathBuf::from("src/lib.rs"), contents: lib_rs },
-        GeneratedFile { path: PathBuf::from("src/support.rs"), contents: support_rs },
         GeneratedFile { path: PathBuf::from("src/types.rs"), contents: types_rs },
     ])
 }

@@ -33,19 +33,65 @@
     rustdoc::invalid_rust_codeblocks
 )]
 pub use ::airbyte_api_types as types;
+/// The request path every method shares and the error types, from the
+/// `openapi-runtime` crate (the same for every generated client).
+pub use ::openapi_runtime::client as runtime;
 mod operations;
-pub mod runtime;
 #[allow(unused_imports)]
 pub use operations::*;
 pub use runtime::{
-    ByteStream, CallOptions, Client, ClientBuilder, Credentials, Error, RequestHook,
-    ResponseValue, RetryPolicy, Secret,
+    ByteStream, CallOptions, Credentials, Error, RequestHook, ResponseValue, RetryPolicy,
+    Secret,
 };
 /// The spec's first server, used when no base URL is set.
 pub const DEFAULT_BASE_URL: &str = "https://api.airbyte.com/v1";
-impl ClientBuilder {
-    /// Build the client; the base URL defaults to [`DEFAULT_BASE_URL`].
-    pub fn build(self) -> ::std::result::Result<Client, ::reqwest::Error> {
-        self.build_with_default(DEFAULT_BASE_URL)
+/// Builds a [`Client`]; `build()` defaults the base URL to [`DEFAULT_BASE_URL`].
+pub type ClientBuilder = runtime::ClientBuilder<Client>;
+/// The API client: one method per operation. Cheap to clone; clones share the
+/// connection pool and token cache.
+#[derive(Clone, Debug)]
+pub struct Client {
+    http: runtime::Client,
+}
+impl runtime::ApiClient for Client {
+    const DEFAULT_BASE_URL: &'static str = DEFAULT_BASE_URL;
+}
+impl ::std::convert::From<runtime::Client> for Client {
+    fn from(http: runtime::Client) -> Self {
+        Client { http }
+    }
+}
+impl ::std::convert::AsRef<runtime::Client> for Client {
+    fn as_ref(&self) -> &runtime::Client {
+        &self.http
+    }
+}
+impl Client {
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+    pub fn base_url(&self) -> &str {
+        self.http.base_url()
+    }
+    /// A handle whose calls use these overrides (timeout, retries); it shares
+    /// the connection pool and token cache with `self`.
+    pub fn with_options(&self, options: CallOptions) -> Client {
+        Client {
+            http: self.http.with_options(options),
+        }
+    }
+    /// Send a request with auth and retries; the response is returned whatever its status.
+    pub async fn execute<E>(
+        &self,
+        request: runtime::Request,
+    ) -> ::std::result::Result<runtime::RawResponse, Error<E>> {
+        self.http.execute(request).await
+    }
+    /// Like [`Client::execute`], but a 2xx body is left unread, to be streamed.
+    pub async fn execute_streaming<E>(
+        &self,
+        request: runtime::Request,
+    ) -> ::std::result::Result<runtime::Streamed, Error<E>> {
+        self.http.execute_streaming(request).await
     }
 }

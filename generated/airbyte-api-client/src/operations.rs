@@ -3,7 +3,8 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 #[allow(unused_imports)]
-use super::runtime::{self, Client};
+use super::runtime;
+use super::Client;
 #[allow(unused_imports)]
 use super::types;
 /// Documented error responses of [`Client::list_applications`], by status.

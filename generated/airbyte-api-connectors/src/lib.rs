@@ -24,7 +24,7 @@
     rustdoc::invalid_rust_codeblocks
 )]
 #[doc(hidden)]
-pub mod support;
+pub use ::openapi_support as support;
 pub use support::WrongMember;
 #[cfg(feature = "source-aha")]
 pub mod source_aha;

@@ -21,7 +21,7 @@
     rustdoc::invalid_rust_codeblocks
 )]
 #[doc(hidden)]
-pub mod support;
+pub use ::openapi_support as support;
 mod types;
 #[allow(unused_imports)]
 pub use types::*;

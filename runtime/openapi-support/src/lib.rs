@@ -1,0 +1,270 @@
+//! Serde plumbing shared by every generated types crate (and feature-gated
+//! families crate): the code that is the same for every OpenAPI description,
+//! so a generated crate holds only what its spec defines.
+//!
+//! Generated crates re-export this crate as their hidden `support` module and
+//! call it from their serde attributes and hand-written `Deserialize`
+//! implementations; it is public so that those crates can, not because users
+//! need it. It never depends on the generator, on an HTTP stack or on any
+//! generated crate.
+//!
+//! A tagged union decoded by its discriminator, the way generated code does it:
+//!
+//! ```
+//! use serde::de::{Deserialize, Deserializer};
+//!
+//! #[derive(Debug, PartialEq, serde::Deserialize)]
+//! struct Cat { kind: String, lives: u8 }
+//!
+//! #[derive(Debug, PartialEq)]
+//! enum Pet { Cat(Cat), Unknown(serde_json::Value) }
+//!
+//! impl<'de> Deserialize<'de> for Pet {
+//!     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+//!         let value = serde_json::Value::deserialize(deserializer)?;
+//!         let tag = openapi_support::tag::<D::Error>(&value, "kind")?;
+//!         match tag {
+//!             "cat" => openapi_support::variant(value).map(Pet::Cat),
+//!             _ => Ok(Pet::Unknown(value)),
+//!         }
+//!     }
+//! }
+//!
+//! let pet: Pet = serde_json::from_str(r#"{"kind":"cat","lives":9}"#)?;
+//! assert_eq!(pet, Pet::Cat(Cat { kind: "cat".into(), lives: 9 }));
+//! let other: Pet = serde_json::from_str(r#"{"kind":"dog"}"#)?;
+//! assert!(matches!(other, Pet::Unknown(_)));
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+//!
+//! A field that is optional *and* nullable keeps absent and `null` apart:
+//!
+//! ```
+//! #[derive(serde::Serialize, serde::Deserialize)]
+//! struct Patch {
+//!     #[serde(default, skip_serializing_if = "Option::is_none", with = "openapi_support::double_option")]
+//!     name: Option<Option<String>>,
+//! }
+//!
+//! let absent: Patch = serde_json::from_str("{}")?;
+//! let null: Patch = serde_json::from_str(r#"{"name":null}"#)?;
+//! assert_eq!(absent.name, None);
+//! assert_eq!(null.name, Some(None));
+//! assert_eq!(serde_json::to_string(&null)?, r#"{"name":null}"#);
+//! assert_eq!(serde_json::to_string(&absent)?, "{}");
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// `Option<Option<T>>` for fields that are optional and nullable: absent is
+/// `None`, `null` is `Some(None)`, a value is `Some(Some(v))`.
+pub mod double_option {
+    use super::*;
+
+    pub fn serialize<T: Serialize, S: Serializer>(
+        value: &::std::option::Option<::std::option::Option<T>>,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match value {
+            ::std::option::Option::Some(inner) => inner.serialize(serializer),
+            ::std::option::Option::None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<::std::option::Option<T>>, D::Error> {
+        ::std::option::Option::<T>::deserialize(deserializer).map(::std::option::Option::Some)
+    }
+}
+
+/// Read the discriminator of a tagged union. A missing or non-string tag is an error.
+pub fn tag<'v, E: serde::de::Error>(value: &'v serde_json::Value, property: &str) -> ::std::result::Result<&'v str, E> {
+    match value.get(property) {
+        ::std::option::Option::Some(serde_json::Value::String(s)) => ::std::result::Result::Ok(s),
+        ::std::option::Option::Some(_) => {
+            ::std::result::Result::Err(E::custom(format_args!("discriminator `{property}` is not a string")))
+        }
+        ::std::option::Option::None => {
+            ::std::result::Result::Err(E::custom(format_args!("missing discriminator `{property}`")))
+        }
+    }
+}
+
+/// Decode one variant of a tagged union from the whole JSON object.
+pub fn variant<T: DeserializeOwned, E: serde::de::Error>(value: serde_json::Value) -> ::std::result::Result<T, E> {
+    serde_json::from_value(value).map_err(E::custom)
+}
+
+/// Decode one variant of a tagged union whose tag is missing, if it fits.
+pub fn try_variant<T: DeserializeOwned>(value: &serde_json::Value) -> ::std::option::Option<T> {
+    T::deserialize(value).ok()
+}
+
+/// Write one variant of a tagged union, adding the tag when the variant's own
+/// type does not carry it.
+pub fn serialize_tagged<T: Serialize, S: Serializer>(
+    serializer: S,
+    property: &str,
+    tag: &str,
+    value: &T,
+) -> ::std::result::Result<S::Ok, S::Error> {
+    use serde::ser::Error as _;
+    let mut json = serde_json::to_value(value).map_err(S::Error::custom)?;
+    if let serde_json::Value::Object(map) = &mut json {
+        if !map.contains_key(property) {
+            map.insert(property.to_owned(), serde_json::Value::String(tag.to_owned()));
+        }
+    }
+    json.serialize(serializer)
+}
+
+/// Read a string enum's wire value.
+pub fn enum_str<'de, D: Deserializer<'de>>(deserializer: D) -> ::std::result::Result<::std::string::String, D::Error> {
+    ::std::string::String::deserialize(deserializer)
+}
+
+/// Shown by `Debug` in place of a secret.
+pub struct Redacted;
+
+impl ::std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("\"<redacted>\"")
+    }
+}
+
+// Families crates (feature-gated unions) use these too.
+
+/// Drop a struct-tag constant that serde handed to a flattened
+/// `additionalProperties` map, so it is not written twice.
+pub fn map_without<'de, D: Deserializer<'de>, V: Deserialize<'de>>(
+    deserializer: D,
+    key: &str,
+) -> ::std::result::Result<::std::collections::BTreeMap<::std::string::String, V>, D::Error> {
+    let mut map = ::std::collections::BTreeMap::<::std::string::String, V>::deserialize(deserializer)?;
+    map.remove(key);
+    ::std::result::Result::Ok(map)
+}
+
+/// A configuration as the free-form JSON object the API's own types hold.
+pub fn to_object<T: Serialize>(value: &T) -> serde_json::Map<::std::string::String, serde_json::Value> {
+    match serde_json::to_value(value) {
+        ::std::result::Result::Ok(serde_json::Value::Object(map)) => map,
+        // Generated configurations always encode as objects; anything else is kept whole.
+        ::std::result::Result::Ok(other) => {
+            let mut map = serde_json::Map::new();
+            map.insert("value".to_owned(), other);
+            map
+        }
+        ::std::result::Result::Err(_) => serde_json::Map::new(),
+    }
+}
+
+/// Decode a free-form configuration object, adding the family tag when the
+/// object itself does not carry it (responses name it next to the object).
+pub fn from_object<T: DeserializeOwned>(
+    object: &serde_json::Map<::std::string::String, serde_json::Value>,
+    property: &str,
+    tag: ::std::option::Option<&str>,
+) -> ::std::result::Result<T, serde_json::Error> {
+    let mut object = object.clone();
+    if let ::std::option::Option::Some(tag) = tag {
+        object.entry(property.to_owned()).or_insert_with(|| serde_json::Value::String(tag.to_owned()));
+    }
+    serde_json::from_value(serde_json::Value::Object(object))
+}
+
+/// Why a family value is not the member asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WrongMember {
+    /// The tag the value carries, if any.
+    pub found: ::std::option::Option<::std::string::String>,
+    /// The tag that was expected.
+    pub expected: &'static str,
+}
+
+impl ::std::fmt::Display for WrongMember {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match &self.found {
+            ::std::option::Option::Some(found) => write!(f, "configuration is `{found}`, not `{}`", self.expected),
+            ::std::option::Option::None => write!(f, "configuration has no tag; expected `{}`", self.expected),
+        }
+    }
+}
+
+impl ::std::error::Error for WrongMember {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+    struct Dog {
+        name: String,
+    }
+
+    #[test]
+    fn tag_reads_strings_only() {
+        let value = json!({"kind": "dog", "n": 1});
+        assert_eq!(tag::<serde_json::Error>(&value, "kind").unwrap(), "dog");
+        let missing = tag::<serde_json::Error>(&value, "type").unwrap_err().to_string();
+        assert_eq!(missing, "missing discriminator `type`");
+        let not_string = tag::<serde_json::Error>(&value, "n").unwrap_err().to_string();
+        assert_eq!(not_string, "discriminator `n` is not a string");
+    }
+
+    #[test]
+    fn variants_decode_whole_objects() {
+        let dog: Dog = variant::<_, serde_json::Error>(json!({"name": "rex", "kind": "dog"})).unwrap();
+        assert_eq!(dog, Dog { name: "rex".into() });
+        assert!(variant::<Dog, serde_json::Error>(json!({"kind": "dog"})).is_err());
+        assert_eq!(try_variant::<Dog>(&json!({"name": "a"})), Some(Dog { name: "a".into() }));
+        assert_eq!(try_variant::<Dog>(&json!([])), None);
+    }
+
+    #[test]
+    fn serialize_tagged_adds_a_missing_tag_only() {
+        let added = serialize_tagged(serde_json::value::Serializer, "kind", "dog", &Dog { name: "a".into() }).unwrap();
+        assert_eq!(added, json!({"name": "a", "kind": "dog"}));
+        let kept = serialize_tagged(serde_json::value::Serializer, "name", "other", &Dog { name: "a".into() }).unwrap();
+        assert_eq!(kept, json!({"name": "a"}));
+    }
+
+    #[test]
+    fn redacted_hides_its_value() {
+        assert_eq!(format!("{:?}", Redacted), "\"<redacted>\"");
+    }
+
+    #[test]
+    fn map_without_drops_the_key() {
+        let map: std::collections::BTreeMap<String, i32> =
+            map_without(&mut serde_json::Deserializer::from_str(r#"{"a":1,"b":2}"#), "a").unwrap();
+        assert_eq!(map.into_iter().collect::<Vec<_>>(), vec![("b".to_string(), 2)]);
+    }
+
+    #[test]
+    fn objects_round_trip_with_the_tag() {
+        let object = to_object(&Dog { name: "a".into() });
+        assert_eq!(serde_json::Value::Object(object.clone()), json!({"name": "a"}));
+        assert_eq!(to_object(&3).get("value"), Some(&json!(3)));
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Tagged {
+            name: String,
+            kind: String,
+        }
+        let tagged: Tagged = from_object(&object, "kind", Some("dog")).unwrap();
+        assert_eq!(tagged, Tagged { name: "a".into(), kind: "dog".into() });
+        assert!(from_object::<Tagged>(&object, "kind", None).is_err());
+    }
+
+    #[test]
+    fn wrong_member_explains_itself() {
+        let found = WrongMember { found: Some("a".into()), expected: "b" };
+        assert_eq!(found.to_string(), "configuration is `a`, not `b`");
+        let none = WrongMember { found: None, expected: "b" };
+        assert_eq!(none.to_string(), "configuration has no tag; expected `b`");
+    }
+}
