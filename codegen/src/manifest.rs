@@ -80,6 +80,10 @@ pub struct Crates {
     pub server: Option<String>,
     #[serde(default)]
     pub families: Option<String>,
+    /// One cargo feature per tag on the types, client and server crates
+    /// (ARCHITECTURE.md, "Per-tag features").
+    #[serde(default)]
+    pub tag_features: bool,
 }
 
 /// `[spec.families]`: which unions of the document become feature-gated
@@ -277,6 +281,7 @@ impl SpecEntry {
             client: c.client.clone()?,
             server: c.server.clone()?,
             runtime_dir: crate::emit::CrateNames::RUNTIME_DIR.to_string(),
+            tag_features: c.tag_features,
         })
     }
 

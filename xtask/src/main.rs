@@ -690,6 +690,7 @@ pub(crate) fn entry_crates(e: &codegen::manifest::SpecEntry) -> CrateNames {
             client: name.clone(),
             server: name,
             runtime_dir: CrateNames::RUNTIME_DIR.to_string(),
+            tag_features: false,
         }
     })
 }

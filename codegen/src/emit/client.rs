@@ -759,15 +759,30 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
     let mut reserved: Vec<&str> = crate::RESERVED_METHOD_NAMES.to_vec();
     reserved.extend(api.operations.iter().map(|op| naming::unraw(&op.name)));
     let mut methods = MethodNames { scope: naming::Scope::with_reserved(&reserved) };
+    let features = names.tag_features.then(|| crate::tags::tag_features(api));
     let mut items = Vec::new();
     let mut fns = Vec::new();
-    for op in &api.operations {
-        fns.push(emit_operation(&cx, op, &mut items, &mut scope, &mut methods));
+    let mut gated_fns = Vec::new();
+    for (index, op) in api.operations.iter().enumerate() {
+        let first_item = items.len();
+        let method = emit_operation(&cx, op, &mut items, &mut scope, &mut methods);
+        let gates = features.as_ref().map(|f| f.operation_features(index)).unwrap_or_default();
+        if gates.is_empty() {
+            fns.push(method);
+            continue;
+        }
+        for item in &mut items[first_item..] {
+            *item = super::gate("src/operations.rs", std::mem::take(item), &gates)?;
+        }
+        let cfg = super::cfg_features(&gates);
+        gated_fns.push(quote! { #cfg impl Client { #method } });
     }
     let ops = quote! {
-        // A spec without operations (webhooks only) uses neither.
+        // A spec without operations (webhooks only), or with every tag
+        // feature off, uses none of these.
         #[allow(unused_imports)]
         use super::runtime;
+        #[allow(unused_imports)]
         use super::Client;
         #[allow(unused_imports)]
         use super::types;
@@ -777,6 +792,8 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
         impl Client {
             #(#fns)*
         }
+
+        #(#gated_fns)*
     };
     let operations_rs = format_rust(api, "src/operations.rs", ops)?;
 
@@ -879,13 +896,17 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
 
     let mut manifest = header(api, "#");
     manifest.push_str(&format!(
-        "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlicense = \"MIT OR Apache-2.0\"\ndescription = \"Async client for {}, generated from its OpenAPI description\"\npublish = false\n\n[lib]\ndoctest = false\n\n[dependencies]\n{} = {{ version = \"0.1.0\", path = \"../{}\" }}\nbytes = \"1\"\nchrono = {{ version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }}\nfutures-core = {{ version = \"0.3\", default-features = false }}\nfutures-util = {{ version = \"0.3\", default-features = false }}\n{}\nserde = {{ version = \"1\", default-features = false, features = [\"std\", \"derive\"] }}\nserde_json = {{ version = \"1\", default-features = false, features = [\"std\"] }}\nuuid = {{ version = \"1\", default-features = false, features = [\"std\", \"serde\"] }}\n",
+        "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlicense = \"MIT OR Apache-2.0\"\ndescription = \"Async client for {}, generated from its OpenAPI description\"\npublish = false\n\n[lib]\ndoctest = false\n\n[dependencies]\n{} = {{ version = \"0.1.0\", path = \"../{}\"{} }}\nbytes = \"1\"\nchrono = {{ version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }}\nfutures-core = {{ version = \"0.3\", default-features = false }}\nfutures-util = {{ version = \"0.3\", default-features = false }}\n{}\nserde = {{ version = \"1\", default-features = false, features = [\"std\", \"derive\"] }}\nserde_json = {{ version = \"1\", default-features = false, features = [\"std\"] }}\nuuid = {{ version = \"1\", default-features = false, features = [\"std\", \"serde\"] }}\n",
         names.client,
         super::toml_text(&api.title),
         names.types,
         names.types,
+        if features.is_some() { ", default-features = false" } else { "" },
         names.runtime_dependency("openapi-runtime", &["client"]),
     ));
+    if let Some(f) = &features {
+        manifest.push_str(&super::features_toml(f, &[&names.types]));
+    }
     Ok(vec![
         GeneratedFile { path: PathBuf::from("Cargo.toml"), contents: manifest },
         GeneratedFile { path: PathBuf::from("src/lib.rs"), contents: lib_rs },

@@ -36,6 +36,9 @@ pub struct CrateNames {
     /// the version. [`RUNTIME_DIR`](Self::RUNTIME_DIR) is right for
     /// `generated/<crate>`; `cargo xtask codegen --out DIR` computes it.
     pub runtime_dir: String,
+    /// One cargo feature per tag ([`crate::tags`]): operations and the types
+    /// they reach compile only when one of their tags' features is on.
+    pub tag_features: bool,
 }
 
 impl CrateNames {
@@ -60,6 +63,7 @@ impl CrateNames {
             client: format!("{stem}-client"),
             server: format!("{stem}-server"),
             runtime_dir: Self::RUNTIME_DIR.to_string(),
+            tag_features: false,
         }
     }
 
@@ -191,4 +195,78 @@ pub(crate) fn ident(name: &str) -> proc_macro2::Ident {
         Some(raw) => proc_macro2::Ident::new_raw(raw, proc_macro2::Span::call_site()),
         None => proc_macro2::Ident::new(name, proc_macro2::Span::call_site()),
     }
+}
+
+/// `#[cfg(...)]` turning an item on when any of `features` is on; nothing
+/// for an empty list (the item is always compiled).
+pub(crate) fn cfg_features(features: &[&str]) -> TokenStream {
+    match features {
+        [] => TokenStream::new(),
+        [one] => quote::quote!(#[cfg(feature = #one)]),
+        many => quote::quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
+
+/// Put `#[cfg(...)]` for `features` on every top-level item of `tokens`.
+/// An emitter writes an operation's or a type's items without knowing about
+/// features; gating them afterwards keeps that code unaware of tags.
+pub(crate) fn gate(file: &str, tokens: TokenStream, features: &[&str]) -> Result<TokenStream, EmitError> {
+    if features.is_empty() {
+        return Ok(tokens);
+    }
+    use syn::parse::Parser as _;
+    let cfg = cfg_features(features);
+    let error = |e: syn::Error| EmitError { file: file.to_string(), message: e.to_string() };
+    let mut parsed: syn::File = syn::parse2(tokens).map_err(error)?;
+    for item in &mut parsed.items {
+        if let Some(existing) = item_attrs(item) {
+            // syn is built without `clone-impls`: parse the attribute per item.
+            let attrs = syn::Attribute::parse_outer.parse2(cfg.clone()).map_err(error)?;
+            existing.splice(0..0, attrs);
+        }
+    }
+    Ok(quote::ToTokens::into_token_stream(parsed))
+}
+
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    use syn::Item;
+    Some(match item {
+        Item::Const(i) => &mut i.attrs,
+        Item::Enum(i) => &mut i.attrs,
+        Item::Fn(i) => &mut i.attrs,
+        Item::Impl(i) => &mut i.attrs,
+        Item::Macro(i) => &mut i.attrs,
+        Item::Mod(i) => &mut i.attrs,
+        Item::Static(i) => &mut i.attrs,
+        Item::Struct(i) => &mut i.attrs,
+        Item::Trait(i) => &mut i.attrs,
+        Item::Type(i) => &mut i.attrs,
+        Item::Union(i) => &mut i.attrs,
+        Item::Use(i) => &mut i.attrs,
+        _ => return None,
+    })
+}
+
+/// The `[features]` table of a crate with per-tag features: every tag
+/// feature (forwarding to the same feature of `forward` crates, such as the
+/// types crate a client depends on), `all-tags` turning on all of them, and
+/// `all-tags` by default so that a plain dependency gets the whole API.
+pub(crate) fn features_toml(features: &crate::tags::TagFeatures, forward: &[&str]) -> String {
+    use crate::tags::ALL_FEATURE;
+    let quoted = |items: Vec<String>| items.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ");
+    let mut out = String::from("\n[features]\n");
+    out.push_str(&format!("default = [\"{ALL_FEATURE}\"]\n"));
+    let all: Vec<String> = features.features.iter().map(|f| f.name.clone()).collect();
+    out.push_str(&format!("{ALL_FEATURE} = [{}]\n", quoted(all)));
+    for f in &features.features {
+        let what = match &f.tag {
+            Some(tag) => format!("tag `{}`", toml_text(tag)),
+            None if f.name == crate::tags::UNTAGGED_FEATURE => "operations without a tag".to_string(),
+            None => "types no operation uses".to_string(),
+        };
+        out.push_str(&format!("# {what}: {} operation(s)\n", f.operations));
+        let fwd: Vec<String> = forward.iter().map(|c| format!("{c}/{}", f.name)).collect();
+        out.push_str(&format!("{} = [{}]\n", f.name, quoted(fwd)));
+    }
+    out
 }

@@ -674,6 +674,7 @@ fn emit_tagged(cx: &Cx, t: &TypeDef, u: &Tagged, docs: TokenStream, dep: TokenSt
 /// All files of the types crate, paths relative to the crate directory.
 pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitError> {
     let cx = Cx::new(api, &NO_CONSTANTS);
+    let features = names.tag_features.then(|| crate::tags::tag_features(api));
     let mut deps = BTreeSet::new();
     let mut items = Vec::new();
     for t in &api.types {
@@ -691,7 +692,11 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
             TypeKind::Tagged(u) => u.variants.iter().for_each(|v| deps_of(&v.ty, &mut deps)),
             TypeKind::Enum(_) => {}
         }
-        items.push(emit_type(&cx, t));
+        let item = emit_type(&cx, t);
+        items.push(match &features {
+            Some(f) => super::gate("src/types.rs", item, &f.type_features(t.id))?,
+            None => item,
+        });
     }
     let types_rs = format_rust(api, "src/types.rs", quote! { #(#items)* })?;
 
@@ -742,6 +747,9 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
     }
     for (k, v) in dep_lines {
         manifest.push_str(&format!("{k} = {v}\n"));
+    }
+    if let Some(f) = &features {
+        manifest.push_str(&super::features_toml(f, &[]));
     }
 
     Ok(vec![

@@ -4,6 +4,7 @@
 
 #[allow(unused_imports)]
 use super::runtime;
+#[allow(unused_imports)]
 use super::Client;
 #[allow(unused_imports)]
 use super::types;

@@ -4,15 +4,22 @@
 
 #[allow(unused_imports)]
 use super::runtime;
+#[allow(unused_imports)]
 use super::Client;
 #[allow(unused_imports)]
 use super::types;
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 /// Documented error responses of [`Client::public_list_applications`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicListApplicationsError {
     /// `403`: Not allowed
     Status403,
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 /// Documented error responses of [`Client::public_create_application`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicCreateApplicationError {
@@ -21,6 +28,9 @@ pub enum PublicCreateApplicationError {
     /// `403`: Not allowed
     Status403,
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 /// Documented error responses of [`Client::public_get_access_token`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicGetAccessTokenError {
@@ -29,6 +39,9 @@ pub enum PublicGetAccessTokenError {
     /// `403`: Not allowed
     Status403,
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 /// Documented error responses of [`Client::public_get_application`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicGetApplicationError {
@@ -37,6 +50,9 @@ pub enum PublicGetApplicationError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 /// Documented error responses of [`Client::public_delete_application`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicDeleteApplicationError {
@@ -45,6 +61,7 @@ pub enum PublicDeleteApplicationError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Optional parameters of [`Client::list_connections`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListConnectionsParams {
@@ -69,6 +86,7 @@ pub struct ListConnectionsParams {
     /// `offset` in query. Server default: `0`.
     pub offset: ::std::option::Option<i32>,
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Documented error responses of [`Client::list_connections`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListConnectionsError {
@@ -79,6 +97,7 @@ pub enum ListConnectionsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Documented error responses of [`Client::public_create_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicCreateConnectionError {
@@ -87,6 +106,7 @@ pub enum PublicCreateConnectionError {
     /// `403`: Not allowed
     Status403,
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Documented error responses of [`Client::public_get_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicGetConnectionError {
@@ -95,6 +115,7 @@ pub enum PublicGetConnectionError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Documented error responses of [`Client::public_delete_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicDeleteConnectionError {
@@ -103,6 +124,7 @@ pub enum PublicDeleteConnectionError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Documented error responses of [`Client::patch_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PatchConnectionError {
@@ -113,6 +135,13 @@ pub enum PatchConnectionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connector-definitions",
+        feature = "connector-definitions"
+    )
+)]
 /// Optional parameters of [`Client::list_connector_definitions`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListConnectorDefinitionsParams {
@@ -121,6 +150,13 @@ pub struct ListConnectorDefinitionsParams {
     /// `workspaceId` in query.
     pub workspace_id: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connector-definitions",
+        feature = "connector-definitions"
+    )
+)]
 /// Documented error responses of [`Client::list_connector_definitions`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListConnectorDefinitionsError {
@@ -131,6 +167,7 @@ pub enum ListConnectorDefinitionsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
 /// Optional parameters of [`Client::public_list_dataplanes`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PublicListDataplanesParams {
@@ -139,6 +176,7 @@ pub struct PublicListDataplanesParams {
     /// `regionIds` in query.
     pub region_ids: ::std::option::Option<::std::vec::Vec<::uuid::Uuid>>,
 }
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
 /// Documented error responses of [`Client::public_list_dataplanes`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicListDataplanesError {
@@ -149,6 +187,7 @@ pub enum PublicListDataplanesError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
 /// Documented error responses of [`Client::public_create_dataplane`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicCreateDataplaneError {
@@ -159,6 +198,7 @@ pub enum PublicCreateDataplaneError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
 /// Documented error responses of [`Client::public_get_dataplane`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicGetDataplaneError {
@@ -167,6 +207,7 @@ pub enum PublicGetDataplaneError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
 /// Documented error responses of [`Client::public_delete_dataplane`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicDeleteDataplaneError {
@@ -175,6 +216,7 @@ pub enum PublicDeleteDataplaneError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
 /// Documented error responses of [`Client::public_update_dataplane`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicUpdateDataplaneError {
@@ -185,6 +227,9 @@ pub enum PublicUpdateDataplaneError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
 /// Optional parameters of [`Client::list_destinations`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListDestinationsParams {
@@ -205,6 +250,9 @@ pub struct ListDestinationsParams {
     /// `offset` in query. Server default: `0`.
     pub offset: ::std::option::Option<i32>,
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
 /// Documented error responses of [`Client::list_destinations`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListDestinationsError {
@@ -215,6 +263,9 @@ pub enum ListDestinationsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
 /// Documented error responses of [`Client::public_create_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicCreateDestinationError {
@@ -225,6 +276,9 @@ pub enum PublicCreateDestinationError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
 /// Optional parameters of [`Client::public_get_destination`]; `Default` leaves them all unset.
 #[derive(Clone, Default, PartialEq)]
 pub struct PublicGetDestinationParams {
@@ -233,6 +287,9 @@ pub struct PublicGetDestinationParams {
     /// `includeSecretCoordinates` in query.
     pub include_secret_coordinates: ::std::option::Option<bool>,
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
 impl ::std::fmt::Debug for PublicGetDestinationParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PublicGetDestinationParams")
@@ -243,6 +300,9 @@ impl ::std::fmt::Debug for PublicGetDestinationParams {
             .finish()
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
 /// Documented error responses of [`Client::public_get_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicGetDestinationError {
@@ -253,6 +313,9 @@ pub enum PublicGetDestinationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
 /// Documented error responses of [`Client::put_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutDestinationError {
@@ -263,6 +326,9 @@ pub enum PutDestinationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
 /// Documented error responses of [`Client::public_delete_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicDeleteDestinationError {
@@ -271,6 +337,9 @@ pub enum PublicDeleteDestinationError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
 /// Documented error responses of [`Client::patch_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PatchDestinationError {
@@ -281,24 +350,28 @@ pub enum PatchDestinationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "public", feature = "embedded-widget"))]
 /// Documented error responses of [`Client::list_embedded_organizations_by_user`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListEmbeddedOrganizationsByUserError {
     /// `403`: Operation forbidden
     Status403(types::KnownExceptionInfo),
 }
+#[cfg(any(feature = "public", feature = "embedded-widget"))]
 /// Documented error responses of [`Client::generate_embedded_scoped_token`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GenerateEmbeddedScopedTokenError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "public", feature = "embedded-widget"))]
 /// Documented error responses of [`Client::get_embedded_widget`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetEmbeddedWidgetError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
 /// Optional parameters of [`Client::public_list_groups`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PublicListGroupsParams {
@@ -315,6 +388,7 @@ pub struct PublicListGroupsParams {
     /// `offset` in query. Server default: `0`.
     pub offset: ::std::option::Option<i32>,
 }
+#[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
 /// Documented error responses of [`Client::public_list_groups`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicListGroupsError {
@@ -325,6 +399,7 @@ pub enum PublicListGroupsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
 /// Documented error responses of [`Client::public_create_group`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicCreateGroupError {
@@ -335,6 +410,7 @@ pub enum PublicCreateGroupError {
     /// `409`: Group with this name already exists in the organization
     Status409,
 }
+#[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
 /// Documented error responses of [`Client::public_get_group`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicGetGroupError {
@@ -343,6 +419,7 @@ pub enum PublicGetGroupError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
 /// Documented error responses of [`Client::public_delete_group`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicDeleteGroupError {
@@ -353,6 +430,7 @@ pub enum PublicDeleteGroupError {
     /// `409`: Group is managed by SCIM
     Status409,
 }
+#[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
 /// Documented error responses of [`Client::public_update_group`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicUpdateGroupError {
@@ -365,6 +443,7 @@ pub enum PublicUpdateGroupError {
     /// `409`: Group name conflict or group is managed by SCIM
     Status409,
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
 /// Optional parameters of [`Client::public_list_group_members`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PublicListGroupMembersParams {
@@ -377,6 +456,7 @@ pub struct PublicListGroupMembersParams {
     /// `offset` in query. Server default: `0`.
     pub offset: ::std::option::Option<i32>,
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
 /// Documented error responses of [`Client::public_list_group_members`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicListGroupMembersError {
@@ -387,6 +467,7 @@ pub enum PublicListGroupMembersError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
 /// Documented error responses of [`Client::public_add_group_member`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicAddGroupMemberError {
@@ -399,6 +480,7 @@ pub enum PublicAddGroupMemberError {
     /// `409`: User is already a member of this group or group is managed by SCIM
     Status409,
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
 /// Documented error responses of [`Client::public_remove_group_member`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicRemoveGroupMemberError {
@@ -409,6 +491,7 @@ pub enum PublicRemoveGroupMemberError {
     /// `409`: Group is managed by SCIM
     Status409,
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-permissions"))]
 /// Documented error responses of [`Client::public_list_group_permissions`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicListGroupPermissionsError {
@@ -417,6 +500,7 @@ pub enum PublicListGroupPermissionsError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-permissions"))]
 /// Documented error responses of [`Client::public_create_group_permission`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicCreateGroupPermissionError {
@@ -429,6 +513,7 @@ pub enum PublicCreateGroupPermissionError {
     /// `409`: Permission already exists for this group
     Status409,
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-permissions"))]
 /// Documented error responses of [`Client::public_delete_group_permission`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicDeleteGroupPermissionError {
@@ -437,6 +522,7 @@ pub enum PublicDeleteGroupPermissionError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 /// Optional parameters of [`Client::list_jobs`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListJobsParams {
@@ -485,6 +571,7 @@ pub struct ListJobsParams {
     /// `orderBy` in query.
     pub order_by: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 /// Documented error responses of [`Client::list_jobs`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListJobsError {
@@ -493,6 +580,7 @@ pub enum ListJobsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 /// Documented error responses of [`Client::public_create_job`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicCreateJobError {
@@ -501,6 +589,7 @@ pub enum PublicCreateJobError {
     /// `403`: Not allowed
     Status403,
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 /// Documented error responses of [`Client::get_job`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetJobError {
@@ -509,6 +598,7 @@ pub enum GetJobError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 /// Documented error responses of [`Client::public_cancel_job`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicCancelJobError {
@@ -517,6 +607,7 @@ pub enum PublicCancelJobError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(any(feature = "public", feature = "public-oauth", feature = "o-auth"))]
 /// Optional parameters of [`Client::oauth_callback`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OauthCallbackParams {
@@ -527,6 +618,7 @@ pub struct OauthCallbackParams {
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
+#[cfg(any(feature = "public", feature = "public-oauth", feature = "o-auth"))]
 /// Documented error responses of [`Client::oauth_callback`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum OauthCallbackError {
@@ -535,6 +627,9 @@ pub enum OauthCallbackError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(
+    any(feature = "public", feature = "public-organizations", feature = "organizations")
+)]
 /// Documented error responses of [`Client::public_list_organizations_for_user`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicListOrganizationsForUserError {
@@ -543,6 +638,9 @@ pub enum PublicListOrganizationsForUserError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(
+    any(feature = "public", feature = "public-organizations", feature = "organizations")
+)]
 /// Documented error responses of [`Client::create_or_update_organization_o_auth_credentials`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateOrUpdateOrganizationOAuthCredentialsError {
@@ -551,6 +649,9 @@ pub enum CreateOrUpdateOrganizationOAuthCredentialsError {
     /// `403`: API key is invalid.
     Status403,
 }
+#[cfg(
+    any(feature = "public", feature = "public-organizations", feature = "organizations")
+)]
 /// Documented error responses of [`Client::delete_organization_o_auth_credentials`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteOrganizationOAuthCredentialsError {
@@ -559,6 +660,7 @@ pub enum DeleteOrganizationOAuthCredentialsError {
     /// `403`: API key is invalid.
     Status403,
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 /// Optional parameters of [`Client::public_list_permissions_by_user_id`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PublicListPermissionsByUserIdParams {
@@ -571,6 +673,7 @@ pub struct PublicListPermissionsByUserIdParams {
     /// `organizationId` in query.
     pub organization_id: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 /// Documented error responses of [`Client::public_list_permissions_by_user_id`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicListPermissionsByUserIdError {
@@ -581,6 +684,7 @@ pub enum PublicListPermissionsByUserIdError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 /// Documented error responses of [`Client::public_create_permission`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicCreatePermissionError {
@@ -589,6 +693,7 @@ pub enum PublicCreatePermissionError {
     /// `403`: Not allowed
     Status403,
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 /// Documented error responses of [`Client::public_get_permission`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicGetPermissionError {
@@ -599,6 +704,7 @@ pub enum PublicGetPermissionError {
     /// `422`: Data issue
     Status422,
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 /// Documented error responses of [`Client::public_delete_permission`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicDeletePermissionError {
@@ -609,6 +715,7 @@ pub enum PublicDeletePermissionError {
     /// `422`: Data issue
     Status422,
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 /// Documented error responses of [`Client::public_update_permission`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicUpdatePermissionError {
@@ -621,6 +728,7 @@ pub enum PublicUpdatePermissionError {
     /// `422`: Data issue
     Status422,
 }
+#[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
 /// Documented error responses of [`Client::public_list_regions`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicListRegionsError {
@@ -629,6 +737,7 @@ pub enum PublicListRegionsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
 /// Documented error responses of [`Client::public_create_region`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicCreateRegionError {
@@ -637,6 +746,7 @@ pub enum PublicCreateRegionError {
     /// `403`: Not allowed
     Status403,
 }
+#[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
 /// Documented error responses of [`Client::public_get_region`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicGetRegionError {
@@ -645,6 +755,7 @@ pub enum PublicGetRegionError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
 /// Documented error responses of [`Client::public_delete_region`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicDeleteRegionError {
@@ -653,6 +764,7 @@ pub enum PublicDeleteRegionError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
 /// Documented error responses of [`Client::public_update_region`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicUpdateRegionError {
@@ -663,6 +775,7 @@ pub enum PublicUpdateRegionError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// Optional parameters of [`Client::list_sources`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ListSourcesParams {
@@ -683,6 +796,7 @@ pub struct ListSourcesParams {
     /// `offset` in query. Server default: `0`.
     pub offset: ::std::option::Option<i32>,
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// Documented error responses of [`Client::list_sources`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListSourcesError {
@@ -693,6 +807,7 @@ pub enum ListSourcesError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// Documented error responses of [`Client::public_create_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicCreateSourceError {
@@ -701,6 +816,7 @@ pub enum PublicCreateSourceError {
     /// `403`: Not allowed
     Status403,
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// Documented error responses of [`Client::initiate_o_auth`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum InitiateOAuthError {
@@ -709,6 +825,7 @@ pub enum InitiateOAuthError {
     /// `403`: API key is invalid.
     Status403,
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// Optional parameters of [`Client::public_get_source`]; `Default` leaves them all unset.
 #[derive(Clone, Default, PartialEq)]
 pub struct PublicGetSourceParams {
@@ -717,6 +834,7 @@ pub struct PublicGetSourceParams {
     /// `includeSecretCoordinates` in query.
     pub include_secret_coordinates: ::std::option::Option<bool>,
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 impl ::std::fmt::Debug for PublicGetSourceParams {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PublicGetSourceParams")
@@ -727,6 +845,7 @@ impl ::std::fmt::Debug for PublicGetSourceParams {
             .finish()
     }
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// Documented error responses of [`Client::public_get_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicGetSourceError {
@@ -737,6 +856,7 @@ pub enum PublicGetSourceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// Documented error responses of [`Client::put_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PutSourceError {
@@ -747,6 +867,7 @@ pub enum PutSourceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// Documented error responses of [`Client::public_delete_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicDeleteSourceError {
@@ -755,6 +876,7 @@ pub enum PublicDeleteSourceError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// Documented error responses of [`Client::patch_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PatchSourceError {
@@ -765,6 +887,7 @@ pub enum PatchSourceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "public", feature = "public-streams", feature = "streams"))]
 /// Optional parameters of [`Client::get_stream_properties`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct GetStreamPropertiesParams {
@@ -777,6 +900,7 @@ pub struct GetStreamPropertiesParams {
     /// `ignoreCache` in query. Server default: `false`.
     pub ignore_cache: ::std::option::Option<bool>,
 }
+#[cfg(any(feature = "public", feature = "public-streams", feature = "streams"))]
 /// Documented error responses of [`Client::get_stream_properties`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetStreamPropertiesError {
@@ -787,12 +911,14 @@ pub enum GetStreamPropertiesError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
 /// Optional parameters of [`Client::public_list_tags`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PublicListTagsParams {
     /// `workspaceIds` in query.
     pub workspace_ids: ::std::option::Option<::std::vec::Vec<::uuid::Uuid>>,
 }
+#[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
 /// Documented error responses of [`Client::public_list_tags`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicListTagsError {
@@ -803,6 +929,7 @@ pub enum PublicListTagsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
 /// Documented error responses of [`Client::public_create_tag`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicCreateTagError {
@@ -813,6 +940,7 @@ pub enum PublicCreateTagError {
     /// `409`: Tag with same name already exists
     Status409,
 }
+#[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
 /// Documented error responses of [`Client::public_get_tag`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicGetTagError {
@@ -821,6 +949,7 @@ pub enum PublicGetTagError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
 /// Documented error responses of [`Client::public_delete_tag`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicDeleteTagError {
@@ -829,6 +958,7 @@ pub enum PublicDeleteTagError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
 /// Documented error responses of [`Client::public_update_tag`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicUpdateTagError {
@@ -839,6 +969,7 @@ pub enum PublicUpdateTagError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(any(feature = "public", feature = "public-users", feature = "users"))]
 /// Optional parameters of [`Client::public_list_users_within_an_organization`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PublicListUsersWithinAnOrganizationParams {
@@ -851,6 +982,7 @@ pub struct PublicListUsersWithinAnOrganizationParams {
     /// `emails` in query.
     pub emails: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+#[cfg(any(feature = "public", feature = "public-users", feature = "users"))]
 /// Documented error responses of [`Client::public_list_users_within_an_organization`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicListUsersWithinAnOrganizationError {
@@ -861,6 +993,7 @@ pub enum PublicListUsersWithinAnOrganizationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// Optional parameters of [`Client::public_list_workspaces`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PublicListWorkspacesParams {
@@ -881,6 +1014,7 @@ pub struct PublicListWorkspacesParams {
     /// `offset` in query. Server default: `0`.
     pub offset: ::std::option::Option<i32>,
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// Documented error responses of [`Client::public_list_workspaces`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicListWorkspacesError {
@@ -891,6 +1025,7 @@ pub enum PublicListWorkspacesError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// Documented error responses of [`Client::public_create_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicCreateWorkspaceError {
@@ -899,6 +1034,7 @@ pub enum PublicCreateWorkspaceError {
     /// `403`: Not allowed
     Status403,
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// Documented error responses of [`Client::public_get_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicGetWorkspaceError {
@@ -907,6 +1043,7 @@ pub enum PublicGetWorkspaceError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// Documented error responses of [`Client::public_delete_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicDeleteWorkspaceError {
@@ -915,6 +1052,7 @@ pub enum PublicDeleteWorkspaceError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// Documented error responses of [`Client::public_update_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicUpdateWorkspaceError {
@@ -923,6 +1061,13 @@ pub enum PublicUpdateWorkspaceError {
     /// `403`: Not allowed
     Status403,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions"
+    )
+)]
 /// Documented error responses of [`Client::public_list_declarative_source_definitions`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicListDeclarativeSourceDefinitionsError {
@@ -931,12 +1076,26 @@ pub enum PublicListDeclarativeSourceDefinitionsError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions"
+    )
+)]
 /// Documented error responses of [`Client::public_create_declarative_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicCreateDeclarativeSourceDefinitionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions"
+    )
+)]
 /// Documented error responses of [`Client::public_get_declarative_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicGetDeclarativeSourceDefinitionError {
@@ -945,6 +1104,13 @@ pub enum PublicGetDeclarativeSourceDefinitionError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions"
+    )
+)]
 /// Documented error responses of [`Client::public_update_declarative_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicUpdateDeclarativeSourceDefinitionError {
@@ -955,6 +1121,13 @@ pub enum PublicUpdateDeclarativeSourceDefinitionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions"
+    )
+)]
 /// Documented error responses of [`Client::public_delete_declarative_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicDeleteDeclarativeSourceDefinitionError {
@@ -963,6 +1136,13 @@ pub enum PublicDeleteDeclarativeSourceDefinitionError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions"
+    )
+)]
 /// Documented error responses of [`Client::public_list_destination_definitions`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicListDestinationDefinitionsError {
@@ -971,12 +1151,26 @@ pub enum PublicListDestinationDefinitionsError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions"
+    )
+)]
 /// Documented error responses of [`Client::public_create_destination_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicCreateDestinationDefinitionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions"
+    )
+)]
 /// Documented error responses of [`Client::public_get_destination_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicGetDestinationDefinitionError {
@@ -985,6 +1179,13 @@ pub enum PublicGetDestinationDefinitionError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions"
+    )
+)]
 /// Documented error responses of [`Client::public_update_destination_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicUpdateDestinationDefinitionError {
@@ -995,6 +1196,13 @@ pub enum PublicUpdateDestinationDefinitionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions"
+    )
+)]
 /// Documented error responses of [`Client::public_delete_destination_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicDeleteDestinationDefinitionError {
@@ -1003,6 +1211,13 @@ pub enum PublicDeleteDestinationDefinitionError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-source-definitions",
+        feature = "source-definitions"
+    )
+)]
 /// Documented error responses of [`Client::public_list_source_definitions`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicListSourceDefinitionsError {
@@ -1011,12 +1226,26 @@ pub enum PublicListSourceDefinitionsError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-source-definitions",
+        feature = "source-definitions"
+    )
+)]
 /// Documented error responses of [`Client::public_create_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicCreateSourceDefinitionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-source-definitions",
+        feature = "source-definitions"
+    )
+)]
 /// Documented error responses of [`Client::public_get_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicGetSourceDefinitionError {
@@ -1025,6 +1254,13 @@ pub enum PublicGetSourceDefinitionError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-source-definitions",
+        feature = "source-definitions"
+    )
+)]
 /// Documented error responses of [`Client::public_update_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicUpdateSourceDefinitionError {
@@ -1035,6 +1271,13 @@ pub enum PublicUpdateSourceDefinitionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-source-definitions",
+        feature = "source-definitions"
+    )
+)]
 /// Documented error responses of [`Client::public_delete_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublicDeleteSourceDefinitionError {
@@ -1043,6 +1286,7 @@ pub enum PublicDeleteSourceDefinitionError {
     /// `404`: Not found
     Status404,
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// Documented error responses of [`Client::create_or_update_workspace_o_auth_credentials`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateOrUpdateWorkspaceOAuthCredentialsError {
@@ -1051,6 +1295,7 @@ pub enum CreateOrUpdateWorkspaceOAuthCredentialsError {
     /// `403`: API key is invalid.
     Status403,
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// Documented error responses of [`Client::delete_workspace_o_auth_credentials`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteWorkspaceOAuthCredentialsError {
@@ -1059,6 +1304,7 @@ pub enum DeleteWorkspaceOAuthCredentialsError {
     /// `403`: API key is invalid.
     Status403,
 }
+#[cfg(feature = "actor-definition-version")]
 /// Documented error responses of [`Client::get_actor_definition_version_default`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetActorDefinitionVersionDefaultError {
@@ -1067,6 +1313,7 @@ pub enum GetActorDefinitionVersionDefaultError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "actor-definition-version")]
 /// Documented error responses of [`Client::get_actor_definition_version_for_destination_id`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetActorDefinitionVersionForDestinationIdError {
@@ -1075,6 +1322,7 @@ pub enum GetActorDefinitionVersionForDestinationIdError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "actor-definition-version")]
 /// Documented error responses of [`Client::get_actor_definition_version_for_source_id`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetActorDefinitionVersionForSourceIdError {
@@ -1083,6 +1331,7 @@ pub enum GetActorDefinitionVersionForSourceIdError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "actor-definition-version")]
 /// Documented error responses of [`Client::resolve_actor_definition_version_by_tag`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResolveActorDefinitionVersionByTagError {
@@ -1091,12 +1340,14 @@ pub enum ResolveActorDefinitionVersionByTagError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// Documented error responses of [`Client::create_actor_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateActorDefinitionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// Documented error responses of [`Client::finish_actor_definition_update`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FinishActorDefinitionUpdateError {
@@ -1105,6 +1356,7 @@ pub enum FinishActorDefinitionUpdateError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// Documented error responses of [`Client::get_actor_definition_result`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetActorDefinitionResultError {
@@ -1113,6 +1365,7 @@ pub enum GetActorDefinitionResultError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// Documented error responses of [`Client::update_actor_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateActorDefinitionError {
@@ -1121,12 +1374,14 @@ pub enum UpdateActorDefinitionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "applications-2")]
 /// Documented error responses of [`Client::create_application`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateApplicationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "applications-2")]
 /// Documented error responses of [`Client::delete_application`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteApplicationError {
@@ -1135,6 +1390,7 @@ pub enum DeleteApplicationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "applications-2")]
 /// Documented error responses of [`Client::list_applications`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListApplicationsError {
@@ -1143,24 +1399,28 @@ pub enum ListApplicationsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "applications-2")]
 /// Documented error responses of [`Client::application_token_request`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApplicationTokenRequestError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
 /// Documented error responses of [`Client::create_new_attempt_number`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateNewAttemptNumberError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
 /// Documented error responses of [`Client::fail_attempt`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FailAttemptError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
 /// Documented error responses of [`Client::get_attempt_combined_stats`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetAttemptCombinedStatsError {
@@ -1169,6 +1429,7 @@ pub enum GetAttemptCombinedStatsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
 /// Documented error responses of [`Client::get_attempt_for_job`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetAttemptForJobError {
@@ -1177,24 +1438,28 @@ pub enum GetAttemptForJobError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
 /// Documented error responses of [`Client::save_stats`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SaveStatsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
 /// Documented error responses of [`Client::save_stream_metadata`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SaveStreamMetadataError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
 /// Documented error responses of [`Client::save_sync_config`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SaveSyncConfigError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "audit-logs")]
 /// Documented error responses of [`Client::list_audit_logs`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListAuditLogsError {
@@ -1205,24 +1470,28 @@ pub enum ListAuditLogsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Documented error responses of [`Client::backfill_usage`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BackfillUsageError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Documented error responses of [`Client::cancel_subscription`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CancelSubscriptionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Documented error responses of [`Client::get_customer_portal_link`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetCustomerPortalLinkError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Documented error responses of [`Client::handle_webhook`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum HandleWebhookError {
@@ -1231,36 +1500,42 @@ pub enum HandleWebhookError {
     /// `401`: Invalid signature
     Status401,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Documented error responses of [`Client::list_past_invoices`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListPastInvoicesError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Documented error responses of [`Client::get_payment_information`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetPaymentInformationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Documented error responses of [`Client::get_subscription_info`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetSubscriptionInfoError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Documented error responses of [`Client::get_organization_trial_status`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOrganizationTrialStatusError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Documented error responses of [`Client::unschedule_cancel_subscription`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UnscheduleCancelSubscriptionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "catalog")]
 /// Documented error responses of [`Client::diff_catalogs`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DiffCatalogsError {
@@ -1269,72 +1544,84 @@ pub enum DiffCatalogsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "command")]
 /// Documented error responses of [`Client::cancel_command`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CancelCommandError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "command"))]
 /// Documented error responses of [`Client::get_command`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetCommandError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "command")]
 /// Documented error responses of [`Client::get_check_command_output`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetCheckCommandOutputError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "command")]
 /// Documented error responses of [`Client::get_discover_command_output`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetDiscoverCommandOutputError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "command")]
 /// Documented error responses of [`Client::get_replicate_command_output`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetReplicateCommandOutputError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "command")]
 /// Documented error responses of [`Client::get_spec_command_output`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetSpecCommandOutputError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "command"))]
 /// Documented error responses of [`Client::run_check_command`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunCheckCommandError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "command"))]
 /// Documented error responses of [`Client::run_discover_command`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunDiscoverCommandError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "command"))]
 /// Documented error responses of [`Client::run_replicate_command`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunReplicateCommandError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "command"))]
 /// Documented error responses of [`Client::run_spec_command`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunSpecCommandError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "command")]
 /// Documented error responses of [`Client::get_command_status`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetCommandStatusError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::apply_schema_change_for_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApplySchemaChangeForConnectionError {
@@ -1343,6 +1630,7 @@ pub enum ApplySchemaChangeForConnectionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "connection"))]
 /// Documented error responses of [`Client::auto_disable_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AutoDisableConnectionError {
@@ -1351,6 +1639,7 @@ pub enum AutoDisableConnectionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::clear_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClearConnectionError {
@@ -1359,6 +1648,7 @@ pub enum ClearConnectionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::clear_connection_stream`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClearConnectionStreamError {
@@ -1367,12 +1657,14 @@ pub enum ClearConnectionStreamError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::create_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateConnectionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::delete_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteConnectionError {
@@ -1381,6 +1673,7 @@ pub enum DeleteConnectionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::backfill_connection_events`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum BackfillConnectionEventsError {
@@ -1389,6 +1682,7 @@ pub enum BackfillConnectionEventsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::get_connection_event`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectionEventError {
@@ -1397,6 +1691,7 @@ pub enum GetConnectionEventError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::list_connection_events`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListConnectionEventsError {
@@ -1405,6 +1700,7 @@ pub enum ListConnectionEventsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::list_connection_events_for_job`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListConnectionEventsForJobError {
@@ -1413,6 +1709,7 @@ pub enum ListConnectionEventsForJobError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::list_connection_events_minimal`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListConnectionEventsMinimalError {
@@ -1421,6 +1718,7 @@ pub enum ListConnectionEventsMinimalError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::get_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectionError {
@@ -1429,6 +1727,7 @@ pub enum GetConnectionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::get_connection_for_job`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectionForJobError {
@@ -1437,6 +1736,7 @@ pub enum GetConnectionForJobError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::get_connection_context`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectionContextError {
@@ -1445,6 +1745,7 @@ pub enum GetConnectionContextError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::get_connection_data_history`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectionDataHistoryError {
@@ -1453,6 +1754,7 @@ pub enum GetConnectionDataHistoryError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::get_connection_uptime_history`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectionUptimeHistoryError {
@@ -1461,6 +1763,7 @@ pub enum GetConnectionUptimeHistoryError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::get_connection_last_job_per_stream`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectionLastJobPerStreamError {
@@ -1469,6 +1772,7 @@ pub enum GetConnectionLastJobPerStreamError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::list_connections_for_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListConnectionsForWorkspaceError {
@@ -1477,6 +1781,7 @@ pub enum ListConnectionsForWorkspaceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::list_all_connections_for_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListAllConnectionsForWorkspaceError {
@@ -1485,6 +1790,7 @@ pub enum ListAllConnectionsForWorkspaceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::list_connections_by_actor_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListConnectionsByActorDefinitionError {
@@ -1493,6 +1799,7 @@ pub enum ListConnectionsByActorDefinitionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::list_connections_for_workspaces_paginated`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListConnectionsForWorkspacesPaginatedError {
@@ -1501,6 +1808,7 @@ pub enum ListConnectionsForWorkspacesPaginatedError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::postprocess_discovered_catalog_for_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PostprocessDiscoveredCatalogForConnectionError {
@@ -1509,6 +1817,7 @@ pub enum PostprocessDiscoveredCatalogForConnectionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::refresh_connection_stream`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RefreshConnectionStreamError {
@@ -1517,6 +1826,7 @@ pub enum RefreshConnectionStreamError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::reset_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResetConnectionError {
@@ -1525,6 +1835,7 @@ pub enum ResetConnectionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::reset_connection_stream`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResetConnectionStreamError {
@@ -1533,12 +1844,14 @@ pub enum ResetConnectionStreamError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::search_connections`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SearchConnectionsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::get_connection_statuses`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectionStatusesError {
@@ -1547,6 +1860,7 @@ pub enum GetConnectionStatusesError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::get_connection_stream_history`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectionStreamHistoryError {
@@ -1555,6 +1869,7 @@ pub enum GetConnectionStreamHistoryError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::sync_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SyncConnectionError {
@@ -1563,6 +1878,7 @@ pub enum SyncConnectionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::get_connection_sync_progress`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectionSyncProgressError {
@@ -1571,18 +1887,21 @@ pub enum GetConnectionSyncProgressError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::update_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateConnectionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connection")]
 /// Documented error responses of [`Client::update_connection_with_reason`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateConnectionWithReasonError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-builder-assist")]
 /// Documented error responses of [`Client::assist_v1_process`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AssistV1ProcessError {
@@ -1591,6 +1910,7 @@ pub enum AssistV1ProcessError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-builder-assist")]
 /// Documented error responses of [`Client::assist_v1_warm`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AssistV1WarmError {
@@ -1599,12 +1919,14 @@ pub enum AssistV1WarmError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-builder-project")]
 /// Documented error responses of [`Client::get_connector_builder_capabilities`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectorBuilderCapabilitiesError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-builder-project")]
 /// Documented error responses of [`Client::complete_connector_builder_project_oauth`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CompleteConnectorBuilderProjectOauthError {
@@ -1613,6 +1935,7 @@ pub enum CompleteConnectorBuilderProjectOauthError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-builder-project")]
 /// Documented error responses of [`Client::check_contribution`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckContributionError {
@@ -1621,6 +1944,7 @@ pub enum CheckContributionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-builder-project")]
 /// Documented error responses of [`Client::generate_contribution`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GenerateContributionError {
@@ -1629,24 +1953,28 @@ pub enum GenerateContributionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-builder-project")]
 /// Documented error responses of [`Client::create_connector_builder_project`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateConnectorBuilderProjectError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-builder-project")]
 /// Documented error responses of [`Client::delete_connector_builder_project`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteConnectorBuilderProjectError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-builder-project")]
 /// Documented error responses of [`Client::create_forked_connector_builder_project`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateForkedConnectorBuilderProjectError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-builder-project")]
 /// Documented error responses of [`Client::full_resolve_manifest_builder_project`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FullResolveManifestBuilderProjectError {
@@ -1655,6 +1983,7 @@ pub enum FullResolveManifestBuilderProjectError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-builder-project")]
 /// Documented error responses of [`Client::get_declarative_manifest_base_image`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetDeclarativeManifestBaseImageError {
@@ -1663,12 +1992,14 @@ pub enum GetDeclarativeManifestBaseImageError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-builder-project")]
 /// Documented error responses of [`Client::get_connector_builder_project_id_for_definition_id`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectorBuilderProjectIdForDefinitionIdError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-builder-project")]
 /// Documented error responses of [`Client::get_connector_builder_project_o_auth_consent`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectorBuilderProjectOAuthConsentError {
@@ -1677,30 +2008,35 @@ pub enum GetConnectorBuilderProjectOAuthConsentError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-builder-project")]
 /// Documented error responses of [`Client::get_connector_builder_project`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectorBuilderProjectError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-builder-project")]
 /// Documented error responses of [`Client::list_connector_builder_projects`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListConnectorBuilderProjectsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-builder-project")]
 /// Documented error responses of [`Client::publish_connector_builder_project`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PublishConnectorBuilderProjectError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-builder-project")]
 /// Documented error responses of [`Client::read_connector_builder_project_stream`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReadConnectorBuilderProjectStreamError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-builder-project")]
 /// Documented error responses of [`Client::resolve_manifest_builder_project`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResolveManifestBuilderProjectError {
@@ -1709,18 +2045,21 @@ pub enum ResolveManifestBuilderProjectError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-builder-project")]
 /// Documented error responses of [`Client::update_connector_builder_project`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateConnectorBuilderProjectError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-builder-project")]
 /// Documented error responses of [`Client::update_connector_builder_project_testing_values`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateConnectorBuilderProjectTestingValuesError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-documentation")]
 /// Documented error responses of [`Client::get_connector_documentation`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectorDocumentationError {
@@ -1729,6 +2068,7 @@ pub enum GetConnectorDocumentationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-rollout")]
 /// Documented error responses of [`Client::finalize_connector_rollout`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FinalizeConnectorRolloutError {
@@ -1737,6 +2077,7 @@ pub enum FinalizeConnectorRolloutError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-rollout")]
 /// Documented error responses of [`Client::get_connector_rollout_by_id`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectorRolloutByIdError {
@@ -1745,6 +2086,7 @@ pub enum GetConnectorRolloutByIdError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-rollout")]
 /// Documented error responses of [`Client::get_connector_rollout_actor_sync_info`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectorRolloutActorSyncInfoError {
@@ -1753,24 +2095,28 @@ pub enum GetConnectorRolloutActorSyncInfoError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-rollout")]
 /// Documented error responses of [`Client::get_connector_rollouts_list`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectorRolloutsListError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-rollout")]
 /// Documented error responses of [`Client::get_connector_rollouts_list_all`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectorRolloutsListAllError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-rollout")]
 /// Documented error responses of [`Client::get_connector_rollouts_list_by_actor_definition_id`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetConnectorRolloutsListByActorDefinitionIdError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-rollout")]
 /// Documented error responses of [`Client::manual_finalize_connector_rollout`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ManualFinalizeConnectorRolloutError {
@@ -1779,6 +2125,7 @@ pub enum ManualFinalizeConnectorRolloutError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-rollout")]
 /// Documented error responses of [`Client::manual_pause_connector_rollout`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ManualPauseConnectorRolloutError {
@@ -1787,6 +2134,7 @@ pub enum ManualPauseConnectorRolloutError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-rollout")]
 /// Documented error responses of [`Client::manual_do_connector_rollout`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ManualDoConnectorRolloutError {
@@ -1795,6 +2143,7 @@ pub enum ManualDoConnectorRolloutError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-rollout")]
 /// Documented error responses of [`Client::manual_start_connector_rollout`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ManualStartConnectorRolloutError {
@@ -1803,6 +2152,7 @@ pub enum ManualStartConnectorRolloutError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-rollout")]
 /// Documented error responses of [`Client::do_connector_rollout`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DoConnectorRolloutError {
@@ -1811,6 +2161,7 @@ pub enum DoConnectorRolloutError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-rollout")]
 /// Documented error responses of [`Client::start_connector_rollout`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum StartConnectorRolloutError {
@@ -1819,6 +2170,7 @@ pub enum StartConnectorRolloutError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "connector-rollout")]
 /// Documented error responses of [`Client::update_connector_rollout_state`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateConnectorRolloutStateError {
@@ -1827,48 +2179,56 @@ pub enum UpdateConnectorRolloutStateError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "dataplane-group")]
 /// Documented error responses of [`Client::create_dataplane_group`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateDataplaneGroupError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "dataplane-group")]
 /// Documented error responses of [`Client::delete_dataplane_group`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteDataplaneGroupError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "dataplane-group")]
 /// Documented error responses of [`Client::list_dataplane_groups`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListDataplaneGroupsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "dataplane-group")]
 /// Documented error responses of [`Client::update_dataplane_group`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateDataplaneGroupError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "dataplane")]
 /// Documented error responses of [`Client::create_dataplane`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateDataplaneError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "dataplane")]
 /// Documented error responses of [`Client::delete_dataplane`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteDataplaneError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "dataplanes-2")]
 /// Documented error responses of [`Client::list_dataplane_health`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListDataplaneHealthError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "dataplane")]
 /// Optional parameters of [`Client::heartbeat_dataplane`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct HeartbeatDataplaneParams {
@@ -1877,12 +2237,14 @@ pub struct HeartbeatDataplaneParams {
     /// `X-Airbyte-Version` in header.
     pub x_airbyte_version: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "dataplane")]
 /// Documented error responses of [`Client::heartbeat_dataplane`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum HeartbeatDataplaneError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "dataplane")]
 /// Optional parameters of [`Client::initialize_dataplane`]; `Default` leaves them all unset.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InitializeDataplaneParams {
@@ -1891,30 +2253,35 @@ pub struct InitializeDataplaneParams {
     /// `X-Airbyte-Version` in header.
     pub x_airbyte_version: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "dataplane")]
 /// Documented error responses of [`Client::initialize_dataplane`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum InitializeDataplaneError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "dataplane")]
 /// Documented error responses of [`Client::list_dataplanes`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListDataplanesError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "dataplane")]
 /// Documented error responses of [`Client::get_dataplane_token`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetDataplaneTokenError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "dataplane")]
 /// Documented error responses of [`Client::update_dataplane`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateDataplaneError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "declarative-source-definitions-2")]
 /// Documented error responses of [`Client::create_declarative_source_definition_manifest`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateDeclarativeSourceDefinitionManifestError {
@@ -1925,6 +2292,7 @@ pub enum CreateDeclarativeSourceDefinitionManifestError {
     /// `409`: Version already exists for definition id
     Status409,
 }
+#[cfg(feature = "declarative-source-definitions-2")]
 /// Documented error responses of [`Client::list_declarative_manifests`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListDeclarativeManifestsError {
@@ -1933,6 +2301,7 @@ pub enum ListDeclarativeManifestsError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
 }
+#[cfg(feature = "declarative-source-definitions-2")]
 /// Documented error responses of [`Client::update_declarative_manifest_version`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateDeclarativeManifestVersionError {
@@ -1941,12 +2310,14 @@ pub enum UpdateDeclarativeManifestVersionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "deployment-metadata")]
 /// Documented error responses of [`Client::get_deployment_metadata`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetDeploymentMetadataError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
 }
+#[cfg(feature = "destination-definition-specification")]
 /// Documented error responses of [`Client::get_destination_definition_specification`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetDestinationDefinitionSpecificationError {
@@ -1955,6 +2326,7 @@ pub enum GetDestinationDefinitionSpecificationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination-definition-specification")]
 /// Documented error responses of [`Client::get_specification_for_destination_id`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetSpecificationForDestinationIdError {
@@ -1963,12 +2335,14 @@ pub enum GetSpecificationForDestinationIdError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination-definition")]
 /// Documented error responses of [`Client::create_custom_destination_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateCustomDestinationDefinitionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination-definition")]
 /// Documented error responses of [`Client::delete_destination_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteDestinationDefinitionError {
@@ -1977,6 +2351,7 @@ pub enum DeleteDestinationDefinitionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination-definition")]
 /// Documented error responses of [`Client::get_destination_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetDestinationDefinitionError {
@@ -1985,6 +2360,7 @@ pub enum GetDestinationDefinitionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination-definition")]
 /// Documented error responses of [`Client::get_destination_definition_for_scope`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetDestinationDefinitionForScopeError {
@@ -1993,6 +2369,7 @@ pub enum GetDestinationDefinitionForScopeError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination-definition")]
 /// Documented error responses of [`Client::get_destination_definition_for_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetDestinationDefinitionForWorkspaceError {
@@ -2001,6 +2378,7 @@ pub enum GetDestinationDefinitionForWorkspaceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination-definition")]
 /// Documented error responses of [`Client::grant_destination_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GrantDestinationDefinitionError {
@@ -2009,24 +2387,28 @@ pub enum GrantDestinationDefinitionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination-definition")]
 /// Documented error responses of [`Client::list_enterprise_destination_stubs_for_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListEnterpriseDestinationStubsForWorkspaceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination-definition")]
 /// Documented error responses of [`Client::list_destination_definitions_for_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListDestinationDefinitionsForWorkspaceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination-definition")]
 /// Documented error responses of [`Client::list_private_destination_definitions`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListPrivateDestinationDefinitionsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination-definition")]
 /// Documented error responses of [`Client::revoke_destination_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RevokeDestinationDefinitionError {
@@ -2035,6 +2417,7 @@ pub enum RevokeDestinationDefinitionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination-definition")]
 /// Documented error responses of [`Client::update_destination_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateDestinationDefinitionError {
@@ -2043,6 +2426,7 @@ pub enum UpdateDestinationDefinitionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination-oauth")]
 /// Documented error responses of [`Client::complete_destination_o_auth`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CompleteDestinationOAuthError {
@@ -2051,6 +2435,7 @@ pub enum CompleteDestinationOAuthError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination-oauth")]
 /// Documented error responses of [`Client::get_destination_o_auth_consent`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetDestinationOAuthConsentError {
@@ -2059,6 +2444,7 @@ pub enum GetDestinationOAuthConsentError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination-oauth")]
 /// Documented error responses of [`Client::set_instancewide_destination_oauth_params`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SetInstancewideDestinationOauthParamsError {
@@ -2067,6 +2453,7 @@ pub enum SetInstancewideDestinationOauthParamsError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
 }
+#[cfg(feature = "destination")]
 /// Documented error responses of [`Client::check_connection_to_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckConnectionToDestinationError {
@@ -2075,6 +2462,7 @@ pub enum CheckConnectionToDestinationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination")]
 /// Documented error responses of [`Client::check_connection_to_destination_for_update`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckConnectionToDestinationForUpdateError {
@@ -2083,12 +2471,14 @@ pub enum CheckConnectionToDestinationForUpdateError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination")]
 /// Documented error responses of [`Client::create_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateDestinationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination")]
 /// Documented error responses of [`Client::delete_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteDestinationError {
@@ -2097,6 +2487,7 @@ pub enum DeleteDestinationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination")]
 /// Documented error responses of [`Client::discover_catalog_for_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DiscoverCatalogForDestinationError {
@@ -2105,6 +2496,7 @@ pub enum DiscoverCatalogForDestinationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination")]
 /// Documented error responses of [`Client::get_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetDestinationError {
@@ -2113,6 +2505,7 @@ pub enum GetDestinationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination")]
 /// Documented error responses of [`Client::get_catalog_for_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetCatalogForConnectionError {
@@ -2121,6 +2514,7 @@ pub enum GetCatalogForConnectionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination")]
 /// Documented error responses of [`Client::list_destinations_for_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListDestinationsForWorkspaceError {
@@ -2129,6 +2523,7 @@ pub enum ListDestinationsForWorkspaceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination")]
 /// Documented error responses of [`Client::list_destinations_for_workspaces_paginated`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListDestinationsForWorkspacesPaginatedError {
@@ -2137,24 +2532,28 @@ pub enum ListDestinationsForWorkspacesPaginatedError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination")]
 /// Documented error responses of [`Client::partial_update_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PartialUpdateDestinationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination")]
 /// Documented error responses of [`Client::search_destinations`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SearchDestinationsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination")]
 /// Documented error responses of [`Client::update_destination`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateDestinationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "destination")]
 /// Documented error responses of [`Client::upgrade_destination_version`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpgradeDestinationVersionError {
@@ -2163,18 +2562,21 @@ pub enum UpgradeDestinationVersionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "destination"))]
 /// Documented error responses of [`Client::write_destination_discover_catalog_result`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WriteDestinationDiscoverCatalogResultError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "diagnostic-tool")]
 /// Documented error responses of [`Client::generate_diagnostic_report`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GenerateDiagnosticReportError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 /// Documented error responses of [`Client::check_domain_verification`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckDomainVerificationError {
@@ -2183,6 +2585,7 @@ pub enum CheckDomainVerificationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "domain-verifications")]
 /// Documented error responses of [`Client::create_domain_verification`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateDomainVerificationError {
@@ -2191,6 +2594,7 @@ pub enum CreateDomainVerificationError {
     /// `403`: Operation forbidden
     Status403(types::KnownExceptionInfo),
 }
+#[cfg(feature = "domain-verifications")]
 /// Documented error responses of [`Client::delete_domain_verification`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteDomainVerificationError {
@@ -2199,6 +2603,7 @@ pub enum DeleteDomainVerificationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "domain-verifications")]
 /// Documented error responses of [`Client::list_domain_verifications`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListDomainVerificationsError {
@@ -2207,12 +2612,14 @@ pub enum ListDomainVerificationsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 /// Documented error responses of [`Client::list_pending_domain_verifications`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListPendingDomainVerificationsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "domain-verifications")]
 /// Documented error responses of [`Client::reset_domain_verification`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ResetDomainVerificationError {
@@ -2221,6 +2628,7 @@ pub enum ResetDomainVerificationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "entitlements")]
 /// Documented error responses of [`Client::get_entitlements`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetEntitlementsError {
@@ -2229,6 +2637,7 @@ pub enum GetEntitlementsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "entitlements")]
 /// Documented error responses of [`Client::check_entitlement`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckEntitlementError {
@@ -2237,12 +2646,14 @@ pub enum CheckEntitlementError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "entitlements")]
 /// Documented error responses of [`Client::list_all_entitlement_plans`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListAllEntitlementPlansError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
 }
+#[cfg(feature = "entitlements")]
 /// Documented error responses of [`Client::update_organization_entitlement_plan`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateOrganizationEntitlementPlanError {
@@ -2251,6 +2662,7 @@ pub enum UpdateOrganizationEntitlementPlanError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "group-permission")]
 /// Documented error responses of [`Client::create_group_permission`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateGroupPermissionError {
@@ -2265,6 +2677,7 @@ pub enum CreateGroupPermissionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "group-permission")]
 /// Documented error responses of [`Client::delete_group_permission`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteGroupPermissionError {
@@ -2275,6 +2688,7 @@ pub enum DeleteGroupPermissionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "group-permission")]
 /// Documented error responses of [`Client::list_group_permissions`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListGroupPermissionsError {
@@ -2285,6 +2699,7 @@ pub enum ListGroupPermissionsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "group")]
 /// Documented error responses of [`Client::add_group_member`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AddGroupMemberError {
@@ -2297,6 +2712,7 @@ pub enum AddGroupMemberError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "group")]
 /// Documented error responses of [`Client::create_group`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateGroupError {
@@ -2309,6 +2725,7 @@ pub enum CreateGroupError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "group")]
 /// Documented error responses of [`Client::delete_group`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteGroupError {
@@ -2321,6 +2738,7 @@ pub enum DeleteGroupError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "group")]
 /// Documented error responses of [`Client::get_group`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetGroupError {
@@ -2331,6 +2749,7 @@ pub enum GetGroupError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "group")]
 /// Documented error responses of [`Client::list_groups`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListGroupsError {
@@ -2339,6 +2758,7 @@ pub enum ListGroupsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "group")]
 /// Documented error responses of [`Client::list_group_members`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListGroupMembersError {
@@ -2349,6 +2769,7 @@ pub enum ListGroupMembersError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "group")]
 /// Documented error responses of [`Client::remove_group_member`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RemoveGroupMemberError {
@@ -2361,6 +2782,7 @@ pub enum RemoveGroupMemberError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "group")]
 /// Documented error responses of [`Client::update_group`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateGroupError {
@@ -2375,12 +2797,14 @@ pub enum UpdateGroupError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "instance-configuration")]
 /// Documented error responses of [`Client::get_instance_configuration`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetInstanceConfigurationError {
     /// `401`: Fetching instance configuration failed.
     Status401,
 }
+#[cfg(feature = "instance-configuration")]
 /// Documented error responses of [`Client::setup_instance_configuration`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SetupInstanceConfigurationError {
@@ -2389,6 +2813,7 @@ pub enum SetupInstanceConfigurationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "jobs-2")]
 /// Documented error responses of [`Client::cancel_job`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CancelJobError {
@@ -2397,18 +2822,21 @@ pub enum CancelJobError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Documented error responses of [`Client::cancel_queued_job`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CancelQueuedJobError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Documented error responses of [`Client::check_data_worker_capacity`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckDataWorkerCapacityError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Documented error responses of [`Client::create_job`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateJobError {
@@ -2417,24 +2845,28 @@ pub enum CreateJobError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Documented error responses of [`Client::delete_stream_reset_records_for_job`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteStreamResetRecordsForJobError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Documented error responses of [`Client::did_previous_job_succeed`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DidPreviousJobSucceedError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Documented error responses of [`Client::evaluate_outlier`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EvaluateOutlierError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Documented error responses of [`Client::explain_job`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExplainJobError {
@@ -2443,18 +2875,21 @@ pub enum ExplainJobError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Documented error responses of [`Client::fail_non_terminal_jobs`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FailNonTerminalJobsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Documented error responses of [`Client::finalize_job`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FinalizeJobError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "jobs-2")]
 /// Documented error responses of [`Client::get_job_info`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetJobInfoError {
@@ -2463,12 +2898,14 @@ pub enum GetJobInfoError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Documented error responses of [`Client::get_webhook_config`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetWebhookConfigError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "jobs-2")]
 /// Documented error responses of [`Client::get_job_debug_info`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetJobDebugInfoError {
@@ -2477,6 +2914,7 @@ pub enum GetJobDebugInfoError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Documented error responses of [`Client::get_job_input`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetJobInputError {
@@ -2485,6 +2923,7 @@ pub enum GetJobInputError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "jobs-2")]
 /// Documented error responses of [`Client::get_last_replication_job`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLastReplicationJobError {
@@ -2493,6 +2932,7 @@ pub enum GetLastReplicationJobError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Documented error responses of [`Client::get_last_replication_job_with_cancel`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetLastReplicationJobWithCancelError {
@@ -2501,6 +2941,7 @@ pub enum GetLastReplicationJobWithCancelError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "jobs-2")]
 /// Documented error responses of [`Client::get_job_info_light`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetJobInfoLightError {
@@ -2509,6 +2950,7 @@ pub enum GetJobInfoLightError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "jobs-2")]
 /// Documented error responses of [`Client::get_job_info_without_logs`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetJobInfoWithoutLogsError {
@@ -2517,18 +2959,21 @@ pub enum GetJobInfoWithoutLogsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Documented error responses of [`Client::job_failure`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum JobFailureError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "attempt", feature = "jobs-2"))]
 /// Documented error responses of [`Client::job_success_with_attempt_number`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum JobSuccessWithAttemptNumberError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "jobs-2")]
 /// Documented error responses of [`Client::list_jobs_for`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListJobsForError {
@@ -2537,6 +2982,7 @@ pub enum ListJobsForError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "jobs-2")]
 /// Documented error responses of [`Client::list_jobs_for_workspaces`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListJobsForWorkspacesError {
@@ -2545,24 +2991,28 @@ pub enum ListJobsForWorkspacesError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Documented error responses of [`Client::persist_job_cancellation`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PersistJobCancellationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Documented error responses of [`Client::report_job_start`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReportJobStartError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "job-retry-states")]
 /// Documented error responses of [`Client::create_or_update`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateOrUpdateError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "job-retry-states")]
 /// Documented error responses of [`Client::get`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetError {
@@ -2571,12 +3021,14 @@ pub enum GetError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Documented error responses of [`Client::set_job_queued`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SetJobQueuedError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "notifications")]
 /// Documented error responses of [`Client::try_notification_config`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TryNotificationConfigError {
@@ -2585,6 +3037,7 @@ pub enum TryNotificationConfigError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "notifications")]
 /// Documented error responses of [`Client::try_notification_webhook_config`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum TryNotificationWebhookConfigError {
@@ -2593,18 +3046,21 @@ pub enum TryNotificationWebhookConfigError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "operation")]
 /// Documented error responses of [`Client::check_operation`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckOperationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "operation")]
 /// Documented error responses of [`Client::create_operation`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateOperationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "operation")]
 /// Documented error responses of [`Client::delete_operation`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteOperationError {
@@ -2613,6 +3069,7 @@ pub enum DeleteOperationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "operation")]
 /// Documented error responses of [`Client::get_operation`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOperationError {
@@ -2621,6 +3078,7 @@ pub enum GetOperationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "operation")]
 /// Documented error responses of [`Client::list_operations_for_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListOperationsForConnectionError {
@@ -2629,12 +3087,21 @@ pub enum ListOperationsForConnectionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "operation")]
 /// Documented error responses of [`Client::update_operation`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateOperationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 /// Documented error responses of [`Client::update_organization_payment_config`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateOrganizationPaymentConfigError {
@@ -2643,12 +3110,28 @@ pub enum UpdateOrganizationPaymentConfigError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 /// Documented error responses of [`Client::get_organization_payment_config`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOrganizationPaymentConfigError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 /// Documented error responses of [`Client::end_grace_period`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EndGracePeriodError {
@@ -2659,6 +3142,7 @@ pub enum EndGracePeriodError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "cloud-only", feature = "admin-api", feature = "organization"))]
 /// Documented error responses of [`Client::set_organization_agentic_status`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SetOrganizationAgenticStatusError {
@@ -2667,12 +3151,14 @@ pub enum SetOrganizationAgenticStatusError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "organization")]
 /// Documented error responses of [`Client::create_organization`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateOrganizationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "organization")]
 /// Documented error responses of [`Client::delete_organization`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteOrganizationError {
@@ -2681,6 +3167,7 @@ pub enum DeleteOrganizationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "organization")]
 /// Documented error responses of [`Client::get_organization`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOrganizationError {
@@ -2689,6 +3176,7 @@ pub enum GetOrganizationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "organization")]
 /// Documented error responses of [`Client::get_organization_data_worker_usage`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOrganizationDataWorkerUsageError {
@@ -2697,6 +3185,7 @@ pub enum GetOrganizationDataWorkerUsageError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "organization")]
 /// Documented error responses of [`Client::get_org_info`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOrgInfoError {
@@ -2705,6 +3194,7 @@ pub enum GetOrgInfoError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "cloud-only", feature = "organization"))]
 /// Documented error responses of [`Client::get_organization_usage`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOrganizationUsageError {
@@ -2713,6 +3203,7 @@ pub enum GetOrganizationUsageError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "organization")]
 /// Documented error responses of [`Client::list_organizations_by_user`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListOrganizationsByUserError {
@@ -2721,6 +3212,7 @@ pub enum ListOrganizationsByUserError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "organization")]
 /// Documented error responses of [`Client::list_organization_summaries`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListOrganizationSummariesError {
@@ -2729,6 +3221,7 @@ pub enum ListOrganizationSummariesError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "organization")]
 /// Documented error responses of [`Client::update_organization`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateOrganizationError {
@@ -2737,6 +3230,7 @@ pub enum UpdateOrganizationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "permission")]
 /// Documented error responses of [`Client::check_permissions`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckPermissionsError {
@@ -2745,6 +3239,7 @@ pub enum CheckPermissionsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "permission")]
 /// Documented error responses of [`Client::check_permissions_across_multiple_workspaces`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckPermissionsAcrossMultipleWorkspacesError {
@@ -2753,12 +3248,14 @@ pub enum CheckPermissionsAcrossMultipleWorkspacesError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "permission")]
 /// Documented error responses of [`Client::create_permission`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreatePermissionError {
     /// `422`: Exception occurred; see message for details.
     Status422(types::KnownExceptionInfo),
 }
+#[cfg(feature = "permission")]
 /// Documented error responses of [`Client::delete_permission`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeletePermissionError {
@@ -2769,6 +3266,7 @@ pub enum DeletePermissionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "permission")]
 /// Documented error responses of [`Client::delete_user_from_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteUserFromWorkspaceError {
@@ -2779,6 +3277,7 @@ pub enum DeleteUserFromWorkspaceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "permission")]
 /// Documented error responses of [`Client::get_permission`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetPermissionError {
@@ -2787,12 +3286,14 @@ pub enum GetPermissionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "permission")]
 /// Documented error responses of [`Client::list_permissions_by_user`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListPermissionsByUserError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "permission")]
 /// Documented error responses of [`Client::update_permission`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdatePermissionError {
@@ -2803,6 +3304,7 @@ pub enum UpdatePermissionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "cloud-only", feature = "private-link"))]
 /// Documented error responses of [`Client::create_private_link`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreatePrivateLinkError {
@@ -2811,6 +3313,7 @@ pub enum CreatePrivateLinkError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "cloud-only", feature = "private-link"))]
 /// Documented error responses of [`Client::delete_private_link`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeletePrivateLinkError {
@@ -2819,6 +3322,7 @@ pub enum DeletePrivateLinkError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// Documented error responses of [`Client::get_private_link`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetPrivateLinkError {
@@ -2827,6 +3331,7 @@ pub enum GetPrivateLinkError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "cloud-only", feature = "private-link"))]
 /// Documented error responses of [`Client::list_private_links_for_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListPrivateLinksForWorkspaceError {
@@ -2835,12 +3340,14 @@ pub enum ListPrivateLinksForWorkspaceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// Documented error responses of [`Client::list_private_links_by_status`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListPrivateLinksByStatusError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// Documented error responses of [`Client::update_private_link`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdatePrivateLinkError {
@@ -2851,24 +3358,28 @@ pub enum UpdatePrivateLinkError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "scheduler")]
 /// Documented error responses of [`Client::execute_destination_check_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExecuteDestinationCheckConnectionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "scheduler")]
 /// Documented error responses of [`Client::execute_source_check_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExecuteSourceCheckConnectionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "scheduler")]
 /// Documented error responses of [`Client::execute_source_discover_schema`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExecuteSourceDiscoverSchemaError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "scim-config")]
 /// Documented error responses of [`Client::disable_scim`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DisableScimError {
@@ -2879,6 +3390,7 @@ pub enum DisableScimError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "scim-config")]
 /// Documented error responses of [`Client::enable_scim`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EnableScimError {
@@ -2891,6 +3403,7 @@ pub enum EnableScimError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "scim-config")]
 /// Documented error responses of [`Client::get_scim_config`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetScimConfigError {
@@ -2899,6 +3412,7 @@ pub enum GetScimConfigError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "scim-config")]
 /// Documented error responses of [`Client::rotate_scim_token`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RotateScimTokenError {
@@ -2911,48 +3425,56 @@ pub enum RotateScimTokenError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "scoped-configuration")]
 /// Documented error responses of [`Client::create_scoped_configuration`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateScopedConfigurationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "scoped-configuration")]
 /// Documented error responses of [`Client::delete_scoped_configuration`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteScopedConfigurationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "scoped-configuration")]
 /// Documented error responses of [`Client::get_scoped_configuration_by_id`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetScopedConfigurationByIdError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "scoped-configuration")]
 /// Documented error responses of [`Client::get_scoped_configuration_context`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetScopedConfigurationContextError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "scoped-configuration")]
 /// Documented error responses of [`Client::get_scoped_configurations_list`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetScopedConfigurationsListError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "scoped-configuration")]
 /// Documented error responses of [`Client::update_scoped_configuration`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateScopedConfigurationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "secret-storage")]
 /// Documented error responses of [`Client::create_secret_storage`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateSecretStorageError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "secret-storage")]
 /// Documented error responses of [`Client::delete_secret_storage`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteSecretStorageError {
@@ -2961,6 +3483,7 @@ pub enum DeleteSecretStorageError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "secret-storage")]
 /// Documented error responses of [`Client::get_secret_storage`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetSecretStorageError {
@@ -2969,12 +3492,14 @@ pub enum GetSecretStorageError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "secret-storage")]
 /// Documented error responses of [`Client::list_secret_storage`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListSecretStorageError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "secret-storage")]
 /// Documented error responses of [`Client::migrate_secret_storage`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MigrateSecretStorageError {
@@ -2983,30 +3508,35 @@ pub enum MigrateSecretStorageError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "secrets-persistence-config")]
 /// Documented error responses of [`Client::create_or_update_secrets_persistence_config`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateOrUpdateSecretsPersistenceConfigError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "secrets-persistence-config")]
 /// Documented error responses of [`Client::get_secrets_persistence_config`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetSecretsPersistenceConfigError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "service-accounts")]
 /// Documented error responses of [`Client::get_service_account_token`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetServiceAccountTokenError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "signal")]
 /// Documented error responses of [`Client::signal`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SignalError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source-definition-specification")]
 /// Documented error responses of [`Client::get_source_definition_specification`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetSourceDefinitionSpecificationError {
@@ -3015,6 +3545,7 @@ pub enum GetSourceDefinitionSpecificationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source-definition-specification")]
 /// Documented error responses of [`Client::get_specification_for_source_id`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetSpecificationForSourceIdError {
@@ -3023,12 +3554,14 @@ pub enum GetSpecificationForSourceIdError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source-definition")]
 /// Documented error responses of [`Client::create_custom_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateCustomSourceDefinitionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source-definition")]
 /// Documented error responses of [`Client::delete_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteSourceDefinitionError {
@@ -3037,6 +3570,7 @@ pub enum DeleteSourceDefinitionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source-definition")]
 /// Documented error responses of [`Client::get_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetSourceDefinitionError {
@@ -3045,6 +3579,7 @@ pub enum GetSourceDefinitionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source-definition")]
 /// Documented error responses of [`Client::get_source_definition_for_scope`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetSourceDefinitionForScopeError {
@@ -3053,6 +3588,7 @@ pub enum GetSourceDefinitionForScopeError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source-definition")]
 /// Documented error responses of [`Client::get_source_definition_for_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetSourceDefinitionForWorkspaceError {
@@ -3061,6 +3597,7 @@ pub enum GetSourceDefinitionForWorkspaceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source-definition")]
 /// Documented error responses of [`Client::grant_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GrantSourceDefinitionError {
@@ -3069,24 +3606,28 @@ pub enum GrantSourceDefinitionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source-definition")]
 /// Documented error responses of [`Client::list_enterprise_source_stubs_for_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListEnterpriseSourceStubsForWorkspaceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source-definition")]
 /// Documented error responses of [`Client::list_source_definitions_for_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListSourceDefinitionsForWorkspaceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source-definition")]
 /// Documented error responses of [`Client::list_private_source_definitions`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListPrivateSourceDefinitionsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source-definition")]
 /// Documented error responses of [`Client::revoke_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RevokeSourceDefinitionError {
@@ -3095,6 +3636,7 @@ pub enum RevokeSourceDefinitionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source-definition")]
 /// Documented error responses of [`Client::update_source_definition`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateSourceDefinitionError {
@@ -3103,6 +3645,7 @@ pub enum UpdateSourceDefinitionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source-oauth")]
 /// Documented error responses of [`Client::complete_source_o_auth`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CompleteSourceOAuthError {
@@ -3111,6 +3654,7 @@ pub enum CompleteSourceOAuthError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source-oauth")]
 /// Documented error responses of [`Client::get_source_o_auth_consent`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetSourceOAuthConsentError {
@@ -3119,6 +3663,7 @@ pub enum GetSourceOAuthConsentError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source-oauth")]
 /// Documented error responses of [`Client::get_embedded_source_o_auth_consent`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetEmbeddedSourceOAuthConsentError {
@@ -3127,6 +3672,7 @@ pub enum GetEmbeddedSourceOAuthConsentError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source-oauth")]
 /// Documented error responses of [`Client::get_source_o_auth_scopes`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetSourceOAuthScopesError {
@@ -3135,6 +3681,7 @@ pub enum GetSourceOAuthScopesError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source-oauth")]
 /// Documented error responses of [`Client::set_instancewide_source_oauth_params`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SetInstancewideSourceOauthParamsError {
@@ -3143,6 +3690,7 @@ pub enum SetInstancewideSourceOauthParamsError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
 }
+#[cfg(feature = "source-oauth")]
 /// Documented error responses of [`Client::revoke_source_o_auth_tokens`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RevokeSourceOAuthTokensError {
@@ -3151,6 +3699,7 @@ pub enum RevokeSourceOAuthTokensError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
 }
+#[cfg(feature = "source")]
 /// Documented error responses of [`Client::apply_schema_change_for_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ApplySchemaChangeForSourceError {
@@ -3159,6 +3708,7 @@ pub enum ApplySchemaChangeForSourceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source")]
 /// Documented error responses of [`Client::check_connection_to_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckConnectionToSourceError {
@@ -3167,6 +3717,7 @@ pub enum CheckConnectionToSourceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source")]
 /// Documented error responses of [`Client::check_connection_to_source_for_update`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CheckConnectionToSourceForUpdateError {
@@ -3175,12 +3726,14 @@ pub enum CheckConnectionToSourceForUpdateError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source")]
 /// Documented error responses of [`Client::create_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateSourceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source")]
 /// Documented error responses of [`Client::delete_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteSourceError {
@@ -3189,6 +3742,7 @@ pub enum DeleteSourceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source")]
 /// Documented error responses of [`Client::discover_schema_for_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DiscoverSchemaForSourceError {
@@ -3197,6 +3751,7 @@ pub enum DiscoverSchemaForSourceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source")]
 /// Documented error responses of [`Client::get_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetSourceError {
@@ -3205,6 +3760,7 @@ pub enum GetSourceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source")]
 /// Documented error responses of [`Client::get_source_with_metadata`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetSourceWithMetadataError {
@@ -3213,6 +3769,7 @@ pub enum GetSourceWithMetadataError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source")]
 /// Documented error responses of [`Client::list_sources_for_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListSourcesForWorkspaceError {
@@ -3221,6 +3778,7 @@ pub enum ListSourcesForWorkspaceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source")]
 /// Documented error responses of [`Client::list_sources_for_workspace_paginated`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListSourcesForWorkspacePaginatedError {
@@ -3229,6 +3787,7 @@ pub enum ListSourcesForWorkspacePaginatedError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source")]
 /// Documented error responses of [`Client::get_most_recent_source_actor_catalog`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetMostRecentSourceActorCatalogError {
@@ -3237,6 +3796,7 @@ pub enum GetMostRecentSourceActorCatalogError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source")]
 /// Documented error responses of [`Client::partial_update_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PartialUpdateSourceError {
@@ -3245,12 +3805,14 @@ pub enum PartialUpdateSourceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source")]
 /// Documented error responses of [`Client::search_sources`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SearchSourcesError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source")]
 /// Documented error responses of [`Client::update_source`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateSourceError {
@@ -3259,6 +3821,7 @@ pub enum UpdateSourceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "source")]
 /// Documented error responses of [`Client::upgrade_source_version`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpgradeSourceVersionError {
@@ -3267,42 +3830,49 @@ pub enum UpgradeSourceVersionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "source"))]
 /// Documented error responses of [`Client::write_discover_catalog_result`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WriteDiscoverCatalogResultError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "sso-config")]
 /// Documented error responses of [`Client::activate_sso_config`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ActivateSsoConfigError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "sso-config")]
 /// Documented error responses of [`Client::create_sso_config`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateSsoConfigError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "sso-config")]
 /// Documented error responses of [`Client::delete_sso_config`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteSsoConfigError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "sso-config")]
 /// Documented error responses of [`Client::get_sso_config`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetSsoConfigError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "sso-config")]
 /// Documented error responses of [`Client::update_sso_credentials`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateSsoCredentialsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "sso-config")]
 /// Documented error responses of [`Client::validate_sso_token`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ValidateSsoTokenError {
@@ -3311,6 +3881,7 @@ pub enum ValidateSsoTokenError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "state"))]
 /// Documented error responses of [`Client::create_or_update_state`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateOrUpdateStateError {
@@ -3319,6 +3890,7 @@ pub enum CreateOrUpdateStateError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "state")]
 /// Documented error responses of [`Client::create_or_update_state_safe`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateOrUpdateStateSafeError {
@@ -3329,6 +3901,7 @@ pub enum CreateOrUpdateStateSafeError {
     /// `423`: Exception occurred; see message for details.
     Status423(types::KnownExceptionInfo),
 }
+#[cfg(feature = "state")]
 /// Documented error responses of [`Client::get_state`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetStateError {
@@ -3337,60 +3910,70 @@ pub enum GetStateError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// Documented error responses of [`Client::create_stream_status`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateStreamStatusError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// Documented error responses of [`Client::get_stream_statuses_by_run_state`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetStreamStatusesByRunStateError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// Documented error responses of [`Client::get_stream_statuses`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetStreamStatusesError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// Documented error responses of [`Client::update_stream_status`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateStreamStatusError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "tag")]
 /// Documented error responses of [`Client::create_tag`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateTagError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "tag")]
 /// Documented error responses of [`Client::delete_tag`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteTagError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "tag")]
 /// Documented error responses of [`Client::list_tags`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListTagsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "tag")]
 /// Documented error responses of [`Client::update_tag`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateTagError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "user-invitation")]
 /// Documented error responses of [`Client::accept_user_invitation`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AcceptUserInvitationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "user-invitation")]
 /// Documented error responses of [`Client::get_user_invitation`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetUserInvitationError {
@@ -3399,30 +3982,35 @@ pub enum GetUserInvitationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "user-invitation")]
 /// Documented error responses of [`Client::cancel_user_invitation`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CancelUserInvitationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "user-invitation")]
 /// Documented error responses of [`Client::create_user_invitation`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateUserInvitationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "user-invitation")]
 /// Documented error responses of [`Client::decline_user_invitation`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeclineUserInvitationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "user-invitation")]
 /// Documented error responses of [`Client::list_pending_invitations`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListPendingInvitationsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "user")]
 /// Documented error responses of [`Client::delete_user`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteUserError {
@@ -3431,6 +4019,7 @@ pub enum DeleteUserError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "user")]
 /// Documented error responses of [`Client::get_user`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetUserError {
@@ -3439,6 +4028,7 @@ pub enum GetUserError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "user")]
 /// Documented error responses of [`Client::get_user_by_auth_id`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetUserByAuthIdError {
@@ -3447,6 +4037,7 @@ pub enum GetUserByAuthIdError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "user")]
 /// Documented error responses of [`Client::get_user_by_email`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetUserByEmailError {
@@ -3455,6 +4046,7 @@ pub enum GetUserByEmailError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "user")]
 /// Documented error responses of [`Client::get_or_create_user_by_auth_id`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOrCreateUserByAuthIdError {
@@ -3463,6 +4055,7 @@ pub enum GetOrCreateUserByAuthIdError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "user")]
 /// Documented error responses of [`Client::list_access_info_by_workspace_id`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListAccessInfoByWorkspaceIdError {
@@ -3471,6 +4064,7 @@ pub enum ListAccessInfoByWorkspaceIdError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "user")]
 /// Documented error responses of [`Client::list_users_in_organization`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListUsersInOrganizationError {
@@ -3479,12 +4073,14 @@ pub enum ListUsersInOrganizationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "user")]
 /// Documented error responses of [`Client::list_instance_admin_users`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListInstanceAdminUsersError {
     /// `404`: Object with given id was not found.
     Status404(types::NotFoundKnownExceptionInfo),
 }
+#[cfg(feature = "user")]
 /// Documented error responses of [`Client::update_user`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateUserError {
@@ -3493,18 +4089,21 @@ pub enum UpdateUserError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "web-backend")]
 /// Documented error responses of [`Client::get_webapp_config`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetWebappConfigError {
     /// `401`: Webapp configuration failed.
     Status401,
 }
+#[cfg(feature = "web-backend")]
 /// Documented error responses of [`Client::web_backend_create_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WebBackendCreateConnectionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "web-backend")]
 /// Documented error responses of [`Client::web_backend_get_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WebBackendGetConnectionError {
@@ -3513,6 +4112,7 @@ pub enum WebBackendGetConnectionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "web-backend")]
 /// Documented error responses of [`Client::web_backend_list_connections_for_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WebBackendListConnectionsForWorkspaceError {
@@ -3521,6 +4121,7 @@ pub enum WebBackendListConnectionsForWorkspaceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "web-backend")]
 /// Documented error responses of [`Client::web_backend_get_connection_status_counts`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WebBackendGetConnectionStatusCountsError {
@@ -3529,24 +4130,28 @@ pub enum WebBackendGetConnectionStatusCountsError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "web-backend")]
 /// Documented error responses of [`Client::web_backend_update_connection`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WebBackendUpdateConnectionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "web-backend")]
 /// Documented error responses of [`Client::web_backend_describe_cron_expression`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WebBackendDescribeCronExpressionError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "web-backend")]
 /// Documented error responses of [`Client::web_backend_validate_mappers`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WebBackendValidateMappersError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "web-backend")]
 /// Documented error responses of [`Client::get_state_type`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetStateTypeError {
@@ -3555,6 +4160,7 @@ pub enum GetStateTypeError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "web-backend")]
 /// Documented error responses of [`Client::web_backend_get_workspace_state`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WebBackendGetWorkspaceStateError {
@@ -3563,24 +4169,28 @@ pub enum WebBackendGetWorkspaceStateError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "workload-output")]
 /// Documented error responses of [`Client::write_workload_output`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WriteWorkloadOutputError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "workspace")]
 /// Documented error responses of [`Client::create_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateWorkspaceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "internal", feature = "workspace"))]
 /// Documented error responses of [`Client::create_workspace_if_not_exist`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CreateWorkspaceIfNotExistError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "workspace")]
 /// Documented error responses of [`Client::delete_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeleteWorkspaceError {
@@ -3589,6 +4199,7 @@ pub enum DeleteWorkspaceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "workspace")]
 /// Documented error responses of [`Client::get_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetWorkspaceError {
@@ -3597,12 +4208,14 @@ pub enum GetWorkspaceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "workspace")]
 /// Documented error responses of [`Client::get_available_dbt_jobs_for_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetAvailableDbtJobsForWorkspaceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "workspace")]
 /// Documented error responses of [`Client::get_workspace_by_connection_id`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetWorkspaceByConnectionIdError {
@@ -3611,6 +4224,7 @@ pub enum GetWorkspaceByConnectionIdError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "workspace")]
 /// Documented error responses of [`Client::get_workspace_by_connection_id_with_tombstone`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetWorkspaceByConnectionIdWithTombstoneError {
@@ -3619,6 +4233,7 @@ pub enum GetWorkspaceByConnectionIdWithTombstoneError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "workspace")]
 /// Documented error responses of [`Client::get_workspace_by_slug`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetWorkspaceBySlugError {
@@ -3627,6 +4242,7 @@ pub enum GetWorkspaceBySlugError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "cloud-only", feature = "workspace"))]
 /// Documented error responses of [`Client::get_workspace_data_worker_availability`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetWorkspaceDataWorkerAvailabilityError {
@@ -3635,6 +4251,7 @@ pub enum GetWorkspaceDataWorkerAvailabilityError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "workspace")]
 /// Documented error responses of [`Client::get_organization_info`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetOrganizationInfoError {
@@ -3643,6 +4260,7 @@ pub enum GetOrganizationInfoError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(any(feature = "cloud-only", feature = "workspace"))]
 /// Documented error responses of [`Client::get_workspace_usage`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum GetWorkspaceUsageError {
@@ -3651,6 +4269,7 @@ pub enum GetWorkspaceUsageError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "workspace")]
 /// Documented error responses of [`Client::list_workspaces_in_organization`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListWorkspacesInOrganizationError {
@@ -3659,6 +4278,7 @@ pub enum ListWorkspacesInOrganizationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "workspace")]
 /// Documented error responses of [`Client::list_workspaces_by_user`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListWorkspacesByUserError {
@@ -3667,12 +4287,14 @@ pub enum ListWorkspacesByUserError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "workspace")]
 /// Documented error responses of [`Client::list_workspaces_paginated`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListWorkspacesPaginatedError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "workspace")]
 /// Documented error responses of [`Client::update_workspace_feedback`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateWorkspaceFeedbackError {
@@ -3681,6 +4303,7 @@ pub enum UpdateWorkspaceFeedbackError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "workspace")]
 /// Documented error responses of [`Client::update_workspace`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateWorkspaceError {
@@ -3689,6 +4312,7 @@ pub enum UpdateWorkspaceError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "workspace")]
 /// Documented error responses of [`Client::update_workspace_name`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateWorkspaceNameError {
@@ -3697,6 +4321,7 @@ pub enum UpdateWorkspaceNameError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+#[cfg(feature = "workspace")]
 /// Documented error responses of [`Client::update_workspace_organization`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum UpdateWorkspaceOrganizationError {
@@ -3705,6 +4330,8 @@ pub enum UpdateWorkspaceOrganizationError {
     /// `422`: Input failed validation
     Status422(types::InvalidInputExceptionInfo),
 }
+impl Client {}
+#[cfg(any(feature = "public-root", feature = "public"))]
 impl Client {
     /// Root path, currently returns a redirect to the documentation
     ///
@@ -3776,6 +4403,11 @@ impl Client {
             response: raw,
         })
     }
+}
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
+impl Client {
     /// List Applications
     ///
     /// `GET /public/v1/applications` (operationId `publicListApplications`)
@@ -3824,6 +4456,11 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
+impl Client {
     /// Create an Application
     ///
     /// `POST /public/v1/applications` (operationId `publicCreateApplication`)
@@ -3881,6 +4518,11 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
+impl Client {
     /// Get an Access Token
     ///
     /// `POST /public/v1/applications/token` (operationId `publicGetAccessToken`)
@@ -3993,6 +4635,11 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
+impl Client {
     /// Get an Application detail
     ///
     /// `GET /public/v1/applications/{applicationId}` (operationId `publicGetApplication`)
@@ -4056,6 +4703,11 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
+impl Client {
     /// Deletes an Application
     ///
     /// `DELETE /public/v1/applications/{applicationId}` (operationId `publicDeleteApplication`)
@@ -4119,6 +4771,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+impl Client {
     /// List connections
     ///
     /// `GET /public/v1/connections` (operationId `listConnections`)
@@ -4296,6 +4951,9 @@ impl Client {
                 .flatten(),
         )
     }
+}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+impl Client {
     /// Create a connection
     ///
     /// `POST /public/v1/connections` (operationId `publicCreateConnection`)
@@ -4353,6 +5011,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+impl Client {
     /// Get Connection details
     ///
     /// `GET /public/v1/connections/{connectionId}` (operationId `publicGetConnection`)
@@ -4416,6 +5077,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+impl Client {
     /// Delete a Connection
     ///
     /// `DELETE /public/v1/connections/{connectionId}` (operationId `publicDeleteConnection`)
@@ -4479,6 +5143,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+impl Client {
     /// Update Connection details
     ///
     /// `PATCH /public/v1/connections/{connectionId}` (operationId `patchConnection`)
@@ -4553,6 +5220,15 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connector-definitions",
+        feature = "connector-definitions"
+    )
+)]
+impl Client {
     /// List connector definitions
     ///
     /// `GET /public/v1/connector_definitions` (operationId `listConnectorDefinitions`)
@@ -4640,6 +5316,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
+impl Client {
     /// List dataplanes
     ///
     /// `GET /public/v1/dataplanes` (operationId `publicListDataplanes`)
@@ -4716,6 +5395,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
+impl Client {
     /// Create a dataplane
     ///
     /// `POST /public/v1/dataplanes` (operationId `publicCreateDataplane`)
@@ -4781,6 +5463,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
+impl Client {
     /// Get a dataplane
     ///
     /// `GET /public/v1/dataplanes/{dataplaneId}` (operationId `publicGetDataplane`)
@@ -4844,6 +5529,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
+impl Client {
     /// Delete a dataplane
     ///
     /// `DELETE /public/v1/dataplanes/{dataplaneId}` (operationId `publicDeleteDataplane`)
@@ -4907,6 +5595,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
+impl Client {
     /// Update a dataplane
     ///
     /// `PATCH /public/v1/dataplanes/{dataplaneId}` (operationId `publicUpdateDataplane`)
@@ -4979,6 +5670,11 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
+impl Client {
     /// List destinations
     ///
     /// `GET /public/v1/destinations` (operationId `listDestinations`)
@@ -5147,6 +5843,11 @@ impl Client {
                 .flatten(),
         )
     }
+}
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
+impl Client {
     /// Create a destination
     ///
     /// Creates a destination given a name, workspace id, and a json blob containing the configuration for the source.
@@ -5217,6 +5918,11 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
+impl Client {
     /// Get Destination details
     ///
     /// `GET /public/v1/destinations/{destinationId}` (operationId `publicGetDestination`)
@@ -5300,6 +6006,11 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
+impl Client {
     /// Update a Destination and fully overwrite it
     ///
     /// `PUT /public/v1/destinations/{destinationId}` (operationId `putDestination`)
@@ -5377,6 +6088,11 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
+impl Client {
     /// Delete a Destination
     ///
     /// `DELETE /public/v1/destinations/{destinationId}` (operationId `publicDeleteDestination`)
@@ -5440,6 +6156,11 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
+impl Client {
     /// Update a Destination
     ///
     /// `PATCH /public/v1/destinations/{destinationId}` (operationId `patchDestination`)
@@ -5517,6 +6238,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "embedded-widget"))]
+impl Client {
     /// List organizations that a user has access to that have embedded enabled.
     ///
     /// `GET /public/v1/embedded/organizations` (operationId `listEmbeddedOrganizationsByUser`)
@@ -5567,6 +6291,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "embedded-widget"))]
+impl Client {
     /// Generate a scoped token for Airbyte Embedded
     ///
     /// Generate a token scoped to an end-user workspace.
@@ -5620,6 +6347,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "embedded-widget"))]
+impl Client {
     /// Get a widget token for Airbyte Embedded
     ///
     /// Get a token for the embedded widget. This endpoint is only available when Airbyte Embedded is enabled.
@@ -5673,6 +6403,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
+impl Client {
     /// List groups
     ///
     /// List all groups, optionally filtered by organization
@@ -5769,6 +6502,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
+impl Client {
     /// Create group
     ///
     /// Create a new group within an organization
@@ -5836,6 +6572,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
+impl Client {
     /// Get group details
     ///
     /// Get a specific group by ID
@@ -5901,6 +6640,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
+impl Client {
     /// Delete group
     ///
     /// Delete a group and remove all associated memberships
@@ -5974,6 +6716,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
+impl Client {
     /// Update group
     ///
     /// Update an existing group
@@ -6056,6 +6801,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
+impl Client {
     /// List group members
     ///
     /// Get all members of a specific group
@@ -6150,6 +6898,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
+impl Client {
     /// Add member to group
     ///
     /// Add a user to a group
@@ -6232,6 +6983,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
+impl Client {
     /// Remove member from group
     ///
     /// Remove a user from a group
@@ -6309,6 +7063,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-permissions"))]
+impl Client {
     /// List group permissions
     ///
     /// Get all permissions assigned to a group
@@ -6374,6 +7131,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-permissions"))]
+impl Client {
     /// Create group permission
     ///
     /// Assign a permission to a group
@@ -6456,6 +7216,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-permissions"))]
+impl Client {
     /// Delete group permission
     ///
     /// Remove a permission from a group
@@ -6525,6 +7288,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-health"))]
+impl Client {
     /// Health Check
     ///
     /// `GET /public/v1/health` (operationId `publicGetHealthCheck`)
@@ -6565,6 +7331,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
+impl Client {
     /// List Jobs by sync type
     ///
     /// `GET /public/v1/jobs` (operationId `listJobs`)
@@ -6786,6 +7555,9 @@ impl Client {
                 .flatten(),
         )
     }
+}
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
+impl Client {
     /// Trigger a sync or reset job of a connection
     ///
     /// `POST /public/v1/jobs` (operationId `publicCreateJob`)
@@ -6843,6 +7615,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
+impl Client {
     /// Get Job status and details
     ///
     /// `GET /public/v1/jobs/{jobId}` (operationId `getJob`)
@@ -6906,6 +7681,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
+impl Client {
     /// Cancel a running Job
     ///
     /// `DELETE /public/v1/jobs/{jobId}` (operationId `publicCancelJob`)
@@ -6969,6 +7747,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-oauth", feature = "o-auth"))]
+impl Client {
     /// Receive OAuth callbacks
     ///
     /// Redirected to by identity providers after authentication.
@@ -7037,6 +7818,11 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(feature = "public", feature = "public-organizations", feature = "organizations")
+)]
+impl Client {
     /// List all organizations for a user
     ///
     /// Lists users organizations.
@@ -7095,6 +7881,11 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(feature = "public", feature = "public-organizations", feature = "organizations")
+)]
+impl Client {
     /// Create OAuth override credentials for an organization and source type.
     ///
     /// Create/update a set of OAuth credentials to override the Airbyte-provided OAuth credentials used for source/destination OAuth.
@@ -7165,6 +7956,11 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(feature = "public", feature = "public-organizations", feature = "organizations")
+)]
+impl Client {
     /// Delete OAuth override credentials for an organization and source/destination type.
     ///
     /// Delete a set of OAuth credentials that overrides the Airbyte-provided OAuth credentials used for source/destination OAuth.
@@ -7242,6 +8038,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
+impl Client {
     /// List Permissions by user id
     ///
     /// `GET /public/v1/permissions` (operationId `publicListPermissionsByUserId`)
@@ -7327,6 +8126,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
+impl Client {
     /// Create a permission
     ///
     /// `POST /public/v1/permissions` (operationId `publicCreatePermission`)
@@ -7384,6 +8186,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
+impl Client {
     /// Get Permission details
     ///
     /// `GET /public/v1/permissions/{permissionId}` (operationId `publicGetPermission`)
@@ -7455,6 +8260,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
+impl Client {
     /// Delete a Permission
     ///
     /// `DELETE /public/v1/permissions/{permissionId}` (operationId `publicDeletePermission`)
@@ -7526,6 +8334,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
+impl Client {
     /// Update a permission
     ///
     /// `PATCH /public/v1/permissions/{permissionId}` (operationId `publicUpdatePermission`)
@@ -7606,6 +8417,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
+impl Client {
     /// List regions
     ///
     /// `GET /public/v1/regions` (operationId `publicListRegions`)
@@ -7675,6 +8489,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
+impl Client {
     /// Create a region
     ///
     /// `POST /public/v1/regions` (operationId `publicCreateRegion`)
@@ -7732,6 +8549,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
+impl Client {
     /// Get a region
     ///
     /// `GET /public/v1/regions/{regionId}` (operationId `publicGetRegion`)
@@ -7795,6 +8615,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
+impl Client {
     /// Delete a region
     ///
     /// `DELETE /public/v1/regions/{regionId}` (operationId `publicDeleteRegion`)
@@ -7858,6 +8681,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
+impl Client {
     /// Update a region
     ///
     /// `PATCH /public/v1/regions/{regionId}` (operationId `publicUpdateRegion`)
@@ -7930,6 +8756,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
+impl Client {
     /// List sources
     ///
     /// `GET /public/v1/sources` (operationId `listSources`)
@@ -8096,6 +8925,9 @@ impl Client {
                 .flatten(),
         )
     }
+}
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
+impl Client {
     /// Create a source
     ///
     /// Creates a source given a name, workspace id, and a json blob containing the configuration for the source.
@@ -8158,6 +8990,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
+impl Client {
     /// Initiate OAuth for a source
     ///
     /// Given a source ID, workspace ID, and redirect URL, initiates OAuth for the source.
@@ -8221,6 +9056,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
+impl Client {
     /// Get Source details
     ///
     /// `GET /public/v1/sources/{sourceId}` (operationId `publicGetSource`)
@@ -8304,6 +9142,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
+impl Client {
     /// Update a Source and fully overwrite it
     ///
     /// `PUT /public/v1/sources/{sourceId}` (operationId `putSource`)
@@ -8379,6 +9220,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
+impl Client {
     /// Delete a Source
     ///
     /// `DELETE /public/v1/sources/{sourceId}` (operationId `publicDeleteSource`)
@@ -8442,6 +9286,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
+impl Client {
     /// Update a Source
     ///
     /// `PATCH /public/v1/sources/{sourceId}` (operationId `patchSource`)
@@ -8517,6 +9364,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-streams", feature = "streams"))]
+impl Client {
     /// Get stream properties
     ///
     /// `GET /public/v1/streams` (operationId `getStreamProperties`)
@@ -8611,6 +9461,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
+impl Client {
     /// List all tags
     ///
     /// Lists all tags
@@ -8689,6 +9542,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
+impl Client {
     /// Create a tag
     ///
     /// Create a tag
@@ -8756,6 +9612,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
+impl Client {
     /// Get a tag
     ///
     /// Get a tag
@@ -8821,6 +9680,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
+impl Client {
     /// Delete a tag
     ///
     /// Delete a tag
@@ -8886,6 +9748,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
+impl Client {
     /// Update a tag
     ///
     /// Update a tag
@@ -8960,6 +9825,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-users", feature = "users"))]
+impl Client {
     /// List all users within an organization
     ///
     /// Organization Admin user can list all users within the same organization. Also provide filtering on a list of user IDs or/and a list of user emails.
@@ -9060,6 +9928,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
+impl Client {
     /// List workspaces
     ///
     /// `GET /public/v1/workspaces` (operationId `publicListWorkspaces`)
@@ -9228,6 +10099,9 @@ impl Client {
                 .flatten(),
         )
     }
+}
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
+impl Client {
     /// Create a workspace
     ///
     /// `POST /public/v1/workspaces` (operationId `publicCreateWorkspace`)
@@ -9285,6 +10159,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
+impl Client {
     /// Get Workspace details
     ///
     /// `GET /public/v1/workspaces/{workspaceId}` (operationId `publicGetWorkspace`)
@@ -9348,6 +10225,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
+impl Client {
     /// Delete a Workspace
     ///
     /// `DELETE /public/v1/workspaces/{workspaceId}` (operationId `publicDeleteWorkspace`)
@@ -9411,6 +10291,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
+impl Client {
     /// Update a workspace
     ///
     /// `PATCH /public/v1/workspaces/{workspaceId}` (operationId `publicUpdateWorkspace`)
@@ -9475,6 +10358,15 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions"
+    )
+)]
+impl Client {
     /// List declarative source definitions.
     ///
     /// `GET /public/v1/workspaces/{workspaceId}/definitions/declarative_sources` (operationId `publicListDeclarativeSourceDefinitions`)
@@ -9541,6 +10433,15 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions"
+    )
+)]
+impl Client {
     /// Create a declarative source definition.
     ///
     /// `POST /public/v1/workspaces/{workspaceId}/definitions/declarative_sources` (operationId `publicCreateDeclarativeSourceDefinition`)
@@ -9602,6 +10503,15 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions"
+    )
+)]
+impl Client {
     /// Get declarative source definition details.
     ///
     /// `GET /public/v1/workspaces/{workspaceId}/definitions/declarative_sources/{definitionId}` (operationId `publicGetDeclarativeSourceDefinition`)
@@ -9672,6 +10582,15 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions"
+    )
+)]
+impl Client {
     /// Update declarative source definition details.
     ///
     /// `PUT /public/v1/workspaces/{workspaceId}/definitions/declarative_sources/{definitionId}` (operationId `publicUpdateDeclarativeSourceDefinition`)
@@ -9753,6 +10672,15 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions"
+    )
+)]
+impl Client {
     /// Delete a declarative source definition.
     ///
     /// `DELETE /public/v1/workspaces/{workspaceId}/definitions/declarative_sources/{definitionId}` (operationId `publicDeleteDeclarativeSourceDefinition`)
@@ -9823,6 +10751,15 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions"
+    )
+)]
+impl Client {
     /// List destination definitions.
     ///
     /// `GET /public/v1/workspaces/{workspaceId}/definitions/destinations` (operationId `publicListDestinationDefinitions`)
@@ -9887,6 +10824,15 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions"
+    )
+)]
+impl Client {
     /// Create a destination definition.
     ///
     /// `POST /public/v1/workspaces/{workspaceId}/definitions/destinations` (operationId `publicCreateDestinationDefinition`)
@@ -9946,6 +10892,15 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions"
+    )
+)]
+impl Client {
     /// Get destination definition details.
     ///
     /// `GET /public/v1/workspaces/{workspaceId}/definitions/destinations/{definitionId}` (operationId `publicGetDestinationDefinition`)
@@ -10014,6 +10969,15 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions"
+    )
+)]
+impl Client {
     /// Update destination definition details.
     ///
     /// `PUT /public/v1/workspaces/{workspaceId}/definitions/destinations/{definitionId}` (operationId `publicUpdateDestinationDefinition`)
@@ -10093,6 +11057,15 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions"
+    )
+)]
+impl Client {
     /// Delete a destination definition.
     ///
     /// `DELETE /public/v1/workspaces/{workspaceId}/definitions/destinations/{definitionId}` (operationId `publicDeleteDestinationDefinition`)
@@ -10161,6 +11134,15 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-source-definitions",
+        feature = "source-definitions"
+    )
+)]
+impl Client {
     /// List source definitions.
     ///
     /// `GET /public/v1/workspaces/{workspaceId}/definitions/sources` (operationId `publicListSourceDefinitions`)
@@ -10224,6 +11206,15 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-source-definitions",
+        feature = "source-definitions"
+    )
+)]
+impl Client {
     /// Create a source definition.
     ///
     /// `POST /public/v1/workspaces/{workspaceId}/definitions/sources` (operationId `publicCreateSourceDefinition`)
@@ -10282,6 +11273,15 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-source-definitions",
+        feature = "source-definitions"
+    )
+)]
+impl Client {
     /// Get source definition details.
     ///
     /// `GET /public/v1/workspaces/{workspaceId}/definitions/sources/{definitionId}` (operationId `publicGetSourceDefinition`)
@@ -10350,6 +11350,15 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-source-definitions",
+        feature = "source-definitions"
+    )
+)]
+impl Client {
     /// Update source definition details.
     ///
     /// `PUT /public/v1/workspaces/{workspaceId}/definitions/sources/{definitionId}` (operationId `publicUpdateSourceDefinition`)
@@ -10429,6 +11438,15 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-source-definitions",
+        feature = "source-definitions"
+    )
+)]
+impl Client {
     /// Delete a source definition.
     ///
     /// `DELETE /public/v1/workspaces/{workspaceId}/definitions/sources/{definitionId}` (operationId `publicDeleteSourceDefinition`)
@@ -10497,6 +11515,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
+impl Client {
     /// Create OAuth override credentials for a workspace and source type.
     ///
     /// Create/update a set of OAuth credentials to override the Airbyte-provided OAuth credentials used for source/destination OAuth.
@@ -10566,6 +11587,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
+impl Client {
     /// Delete OAuth override credentials for a workspace and source/destination type.
     ///
     /// Delete a set of OAuth credentials that overrides the Airbyte-provided OAuth credentials used for source/destination OAuth.
@@ -10641,6 +11665,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "actor-definition-version")]
+impl Client {
     /// Get the default actor definition version for the actor.
     ///
     /// `POST /v1/actor_definition_versions/get_default` (operationId `getActorDefinitionVersionDefault`)
@@ -10704,6 +11731,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "actor-definition-version")]
+impl Client {
     /// Get actor definition version for a destination.
     ///
     /// `POST /v1/actor_definition_versions/get_for_destination` (operationId `getActorDefinitionVersionForDestinationId`)
@@ -10769,6 +11799,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "actor-definition-version")]
+impl Client {
     /// Get actor definition version for a source.
     ///
     /// `POST /v1/actor_definition_versions/get_for_source` (operationId `getActorDefinitionVersionForSourceId`)
@@ -10834,6 +11867,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "actor-definition-version")]
+impl Client {
     /// Resolve an actor definition version by version tag.
     ///
     /// `POST /v1/actor_definition_versions/resolve` (operationId `resolveActorDefinitionVersionByTag`)
@@ -10897,6 +11933,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
+impl Client {
     /// Creates an actor definition (source or destination) for the given workspace or organization
     ///
     /// `POST /v1/actor_definitions/create` (operationId `createActorDefinition`)
@@ -10948,6 +11987,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
+impl Client {
     /// Finishes processing an actor definition create or update operation
     ///
     /// `POST /v1/actor_definitions/finish` (operationId `finishActorDefinitionUpdate`)
@@ -11009,6 +12051,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
+impl Client {
     /// Get the result of an actor definition create or update operation
     ///
     /// `POST /v1/actor_definitions/result` (operationId `getActorDefinitionResult`)
@@ -11070,6 +12115,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
+impl Client {
     /// Updates an actor definition (source or destination)
     ///
     /// `POST /v1/actor_definitions/update` (operationId `updateActorDefinition`)
@@ -11131,6 +12179,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "applications-2")]
+impl Client {
     /// Creates a new Application.
     ///
     /// Creates a new Application.
@@ -11184,6 +12235,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "applications-2")]
+impl Client {
     /// Deletes an Application.
     ///
     /// Deletes an Application.
@@ -11247,6 +12301,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "applications-2")]
+impl Client {
     /// Returns all Applications for a User.
     ///
     /// List Applications for a User.
@@ -11309,6 +12366,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "applications-2")]
+impl Client {
     /// Grant an Access Token for an Application.
     ///
     /// Takes the client_id and client_secret for an application and returns an Access Token.
@@ -11362,6 +12422,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "attempt"))]
+impl Client {
     /// For worker to create a new attempt number.
     ///
     /// `POST /v1/attempt/create_new_attempt_number` (operationId `createNewAttemptNumber`)
@@ -11413,6 +12476,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "attempt"))]
+impl Client {
     /// Fails an attempt with a failure summary and if provided a sync output.
     ///
     /// `POST /v1/attempt/fail` (operationId `failAttempt`)
@@ -11462,6 +12528,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "attempt"))]
+impl Client {
     /// For retrieving combined stats for a single attempt
     ///
     /// `POST /v1/attempt/get_combined_stats` (operationId `getAttemptCombinedStats`)
@@ -11523,6 +12592,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "attempt"))]
+impl Client {
     /// Retrieves an attempt with logs for a job and attempt number.
     ///
     /// `POST /v1/attempt/get_for_job` (operationId `getAttemptForJob`)
@@ -11584,6 +12656,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "attempt"))]
+impl Client {
     /// For worker to set sync stats of a running attempt.
     ///
     /// `POST /v1/attempt/save_stats` (operationId `saveStats`)
@@ -11633,6 +12708,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "attempt"))]
+impl Client {
     /// Save stream level attempt information
     ///
     /// `POST /v1/attempt/save_stream_metadata` (operationId `saveStreamMetadata`)
@@ -11687,6 +12765,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "attempt"))]
+impl Client {
     /// For worker to save the AttemptSyncConfig for an attempt.
     ///
     /// `POST /v1/attempt/save_sync_config` (operationId `saveSyncConfig`)
@@ -11738,6 +12819,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "audit-logs")]
+impl Client {
     /// List audit log entries for an organization
     ///
     /// Returns audit log entries for the caller's organization, newest first. Requires the organization admin role and the feature-audit-logging entitlement. The organizationId in the request body must match the organization resolved from the authenticated request context; only that organization's entries are ever returned.
@@ -11805,6 +12889,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+impl Client {
     /// Backfill usage
     ///
     /// `POST /v1/billing/backfill_usage` (operationId `backfillUsage`)
@@ -11857,6 +12944,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+impl Client {
     /// Schedule canceling the subscription of an organization
     ///
     /// `POST /v1/billing/cancel_subscription` (operationId `cancelSubscription`)
@@ -11911,6 +13001,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+impl Client {
     /// Get a link to the customer portal
     ///
     /// `POST /v1/billing/customer_portal` (operationId `getCustomerPortalLink`)
@@ -11965,6 +13058,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+impl Client {
     /// Disable connections in workspaces that are delinquent in payment
     ///
     /// `POST /v1/billing/disable_delinquent_workspaces` (operationId `disableDelinquentWorkspaces`)
@@ -12007,6 +13103,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+impl Client {
     /// Handle an external billing event (ie a webhook from an external payment provider service)
     ///
     /// `POST /v1/billing/handle_webhook` (operationId `handleWebhook`)
@@ -12067,6 +13166,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+impl Client {
     /// Get a list of past invoices of the customer
     ///
     /// `POST /v1/billing/list_invoices` (operationId `listPastInvoices`)
@@ -12121,6 +13223,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+impl Client {
     /// Get a summary of payment information for a specific organization
     ///
     /// `POST /v1/billing/payment_information` (operationId `getPaymentInformation`)
@@ -12175,6 +13280,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+impl Client {
     /// Get the current information about the organization's subscription
     ///
     /// `POST /v1/billing/subscription_info` (operationId `getSubscriptionInfo`)
@@ -12229,6 +13337,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+impl Client {
     /// Get the current trial status of an organization
     ///
     /// `POST /v1/billing/trial_status` (operationId `getOrganizationTrialStatus`)
@@ -12283,6 +13394,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+impl Client {
     /// Unschedule a scheduled cancelation of the subscription of an organization
     ///
     /// `POST /v1/billing/unschedule_cancel_subscription` (operationId `unscheduleCancelSubscription`)
@@ -12339,6 +13453,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "catalog")]
+impl Client {
     /// Compute the diff between two catalogs
     ///
     /// `POST /v1/catalogs/diff` (operationId `diffCatalogs`)
@@ -12399,6 +13516,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "command")]
+impl Client {
     /// Get the status of command
     ///
     /// `POST /v1/commands/cancel` (operationId `cancelCommand`)
@@ -12451,6 +13571,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "command"))]
+impl Client {
     /// Get the a command record
     ///
     /// `POST /v1/commands/get` (operationId `getCommand`)
@@ -12503,6 +13626,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "command")]
+impl Client {
     /// Get the status of a check command
     ///
     /// `POST /v1/commands/output/check` (operationId `getCheckCommandOutput`)
@@ -12557,6 +13683,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "command")]
+impl Client {
     /// Get the status of a discover command
     ///
     /// `POST /v1/commands/output/discover` (operationId `getDiscoverCommandOutput`)
@@ -12611,6 +13740,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "command")]
+impl Client {
     /// Get the status of a replicate command
     ///
     /// `POST /v1/commands/output/replicate` (operationId `getReplicateCommandOutput`)
@@ -12665,6 +13797,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "command")]
+impl Client {
     /// Get the output of a spec command
     ///
     /// `POST /v1/commands/output/spec` (operationId `getSpecCommandOutput`)
@@ -12719,6 +13854,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "command"))]
+impl Client {
     /// Run a Check command for a Connector
     ///
     /// Expected input is an id and either an actor_id to run a check for an existing actor or an actor_definition_id, a workspace_id and a config to validate a config for a given actor definition.
@@ -12775,6 +13913,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "command"))]
+impl Client {
     /// Run a Discover command for a Connector
     ///
     /// `POST /v1/commands/run/discover` (operationId `runDiscoverCommand`)
@@ -12829,6 +13970,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "command"))]
+impl Client {
     /// Run a Replicate command for a Connection
     ///
     /// `POST /v1/commands/run/replicate` (operationId `runReplicateCommand`)
@@ -12883,6 +14027,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "command"))]
+impl Client {
     /// Run a Spec command for a Connector
     ///
     /// Expected input is an id and either a docker_image and docker_image_tag to run spec for a custom connector or an actor_definition_id and docker_image_tag to run spec for a registered actor definition.
@@ -12939,6 +14086,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "command")]
+impl Client {
     /// Get the status of command
     ///
     /// `POST /v1/commands/status` (operationId `getCommandStatus`)
@@ -12993,6 +14143,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Auto propagate the change on a catalog to a catalog saved in the DB for the given connection.
     ///
     /// `POST /v1/connections/apply_schema_changes` (operationId `applySchemaChangeForConnection`)
@@ -13054,6 +14207,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "connection"))]
+impl Client {
     /// Sets connection to inactive if it has met any of the auto-disable conditions (i.e. it hits the max number of consecutive job failures or if it hits the max number of days with only failed jobs). Additionally, notifications will be sent if a connection is disabled or warned if it has reached halfway to disable limits. This endpoint is only able to inactivate connections with more than one non-cancelled job.
     ///
     /// `POST /v1/connections/auto_disable` (operationId `autoDisableConnection`)
@@ -13115,6 +14271,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Clear the data for the connection. Deletes data generated by the connection in the destination. Clear any cursors back to initial state.
     ///
     /// `POST /v1/connections/clear` (operationId `clearConnection`)
@@ -13176,6 +14335,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Clear the data for a specific stream in the connection. Deletes data generated by the stream in the destination. Clear any cursors back to initial state.
     ///
     /// `POST /v1/connections/clear/stream` (operationId `clearConnectionStream`)
@@ -13237,6 +14399,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Create a connection between a source and a destination
     ///
     /// `POST /v1/connections/create` (operationId `createConnection`)
@@ -13288,6 +14453,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Delete a connection
     ///
     /// `POST /v1/connections/delete` (operationId `deleteConnection`)
@@ -13349,6 +14517,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Backfill events for a connection
     ///
     /// `POST /v1/connections/events/backfill` (operationId `backfillConnectionEvents`)
@@ -13410,6 +14581,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Get a single event (including details) in a connection by given event ID
     ///
     /// `POST /v1/connections/events/get` (operationId `getConnectionEvent`)
@@ -13471,6 +14645,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// List most recent events in a connection (optional filters may apply)
     ///
     /// `POST /v1/connections/events/list` (operationId `listConnectionEvents`)
@@ -13532,6 +14709,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// List all connection events for a given job
     ///
     /// `POST /v1/connections/events/list_for_job` (operationId `listConnectionEventsForJob`)
@@ -13593,6 +14773,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// List all events in a given time span in a minimal representation
     ///
     /// `POST /v1/connections/events/list_minimal` (operationId `listConnectionEventsMinimal`)
@@ -13654,6 +14837,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Get a connection
     ///
     /// `POST /v1/connections/get` (operationId `getConnection`)
@@ -13711,6 +14897,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Get a connection for a given jobId
     ///
     /// `POST /v1/connections/getForJob` (operationId `getConnectionForJob`)
@@ -13772,6 +14961,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Retrieves the domain ids for all objects related to a connection.
     ///
     /// `POST /v1/connections/get_context` (operationId `getConnectionContext`)
@@ -13833,6 +15025,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Get the data history of a connection
     ///
     /// `POST /v1/connections/history/data` (operationId `getConnectionDataHistory`)
@@ -13894,6 +15089,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Get the uptime history of a connection
     ///
     /// `POST /v1/connections/history/uptime` (operationId `getConnectionUptimeHistory`)
@@ -13955,6 +15153,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Get a summary of the last completed job for each indicated stream in the connection.
     ///
     /// `POST /v1/connections/last_job_per_stream` (operationId `getConnectionLastJobPerStream`)
@@ -14016,6 +15217,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Returns all connections for a workspace.
     ///
     /// List connections for workspace. Does not return deleted connections.
@@ -14079,6 +15283,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Returns all connections for a workspace, including deleted connections.
     ///
     /// List connections for workspace, including deleted connections.
@@ -14142,6 +15349,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// List all connections that use the provided actor definition
     ///
     /// `POST /v1/connections/list_by_actor_definition` (operationId `listConnectionsByActorDefinition`)
@@ -14205,6 +15415,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Returns all connections for a workspace. Paginated.
     ///
     /// List connections for workspace. Does not return deleted connections. Paginated.
@@ -14270,6 +15483,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Generate the diff between stored catalog for the connection and catalog provided and postprocess as necessary
     ///
     /// `POST /v1/connections/postprocess_discovered_catalog` (operationId `postprocessDiscoveredCatalogForConnection`)
@@ -14335,6 +15551,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// refresh the data for specific streams in the connection. If no stream is specify or the list of stream is empy, all the streams will be refreshed. Resets any cursors back to initial state.
     ///
     /// `POST /v1/connections/refresh` (operationId `refreshConnectionStream`)
@@ -14396,6 +15615,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Reset the data for the connection. Deletes data generated by the connection in the destination. Resets any cursors back to initial state.
     ///
     /// `POST /v1/connections/reset` (operationId `resetConnection`)
@@ -14457,6 +15679,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Reset the data for a specific stream in the connection. Deletes data generated by the stream in the destination. Resets any cursors back to initial state.
     ///
     /// `POST /v1/connections/reset/stream` (operationId `resetConnectionStream`)
@@ -14518,6 +15743,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Search connections
     ///
     /// `POST /v1/connections/search` (operationId `searchConnections`)
@@ -14569,6 +15797,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Get the status of multiple connections
     ///
     /// `POST /v1/connections/status` (operationId `getConnectionStatuses`)
@@ -14630,6 +15861,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Get the history of a connection
     ///
     /// `POST /v1/connections/stream_history` (operationId `getConnectionStreamHistory`)
@@ -14691,6 +15925,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Trigger a manual sync of the connection
     ///
     /// `POST /v1/connections/sync` (operationId `syncConnection`)
@@ -14752,6 +15989,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Get progress information of the current sync of a connection
     ///
     /// `POST /v1/connections/sync_progress` (operationId `getConnectionSyncProgress`)
@@ -14813,6 +16053,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Update a connection
     ///
     /// Apply a patch-style update to a connection. Only fields present on the update request body will be updated.
@@ -14869,6 +16112,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connection")]
+impl Client {
     /// Update a connection with reason
     ///
     /// `POST /v1/connections/update_with_reason` (operationId `updateConnectionWithReason`)
@@ -14920,6 +16166,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-builder-assist")]
+impl Client {
     /// Assist server access point
     ///
     /// `POST /v1/connector_builder_assist/process` (operationId `assistV1Process`)
@@ -14981,6 +16230,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-builder-assist")]
+impl Client {
     /// Assist server warming access point
     ///
     /// `POST /v1/connector_builder_assist/warm` (operationId `assistV1Warm`)
@@ -15038,6 +16290,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-builder-project")]
+impl Client {
     /// Get connector builder capabilities
     ///
     /// `POST /v1/connector_builder_projects/capabilities` (operationId `getConnectorBuilderCapabilities`)
@@ -15091,6 +16346,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-builder-project")]
+impl Client {
     /// Given a builder project Id generate an access/refresh token etc.
     ///
     /// `POST /v1/connector_builder_projects/complete_oauth` (operationId `completeConnectorBuilderProjectOauth`)
@@ -15156,6 +16414,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-builder-project")]
+impl Client {
     /// Checks if a connector being contributed already exists
     ///
     /// `POST /v1/connector_builder_projects/contribute/check` (operationId `checkContribution`)
@@ -15219,6 +16480,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-builder-project")]
+impl Client {
     /// Generates a connector module and pushes it to Github as a PR
     ///
     /// `POST /v1/connector_builder_projects/contribute/generate` (operationId `generateContribution`)
@@ -15282,6 +16546,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-builder-project")]
+impl Client {
     /// Create new connector builder project
     ///
     /// `POST /v1/connector_builder_projects/create` (operationId `createConnectorBuilderProject`)
@@ -15333,6 +16600,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-builder-project")]
+impl Client {
     /// Deletes connector builder project
     ///
     /// `POST /v1/connector_builder_projects/delete` (operationId `deleteConnectorBuilderProject`)
@@ -15384,6 +16654,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-builder-project")]
+impl Client {
     /// Creates a new builder project that is a fork of an existing source definition
     ///
     /// `POST /v1/connector_builder_projects/fork` (operationId `createForkedConnectorBuilderProject`)
@@ -15437,6 +16710,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-builder-project")]
+impl Client {
     /// Given a JSON manifest, returns a JSON manifest with all dynamic streams and all of the $refs and $parameters resolved and flattened
     ///
     /// `POST /v1/connector_builder_projects/full_resolve` (operationId `fullResolveManifestBuilderProject`)
@@ -15500,6 +16776,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-builder-project")]
+impl Client {
     /// Get the base image for the declarative manifest
     ///
     /// `POST /v1/connector_builder_projects/get_base_image` (operationId `getDeclarativeManifestBaseImage`)
@@ -15563,6 +16842,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-builder-project")]
+impl Client {
     /// Get a connector builder project by source definition ID
     ///
     /// `POST /v1/connector_builder_projects/get_for_definition_id` (operationId `getConnectorBuilderProjectIdForDefinitionId`)
@@ -15618,6 +16900,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-builder-project")]
+impl Client {
     /// Given a connector builder project ID, return the URL to the consent screen where to redirect the user to.
     ///
     /// `POST /v1/connector_builder_projects/get_oauth_consent_url` (operationId `getConnectorBuilderProjectOAuthConsent`)
@@ -15683,6 +16968,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-builder-project")]
+impl Client {
     /// Get a connector builder project with draft manifest
     ///
     /// `POST /v1/connector_builder_projects/get_with_manifest` (operationId `getConnectorBuilderProject`)
@@ -15736,6 +17024,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-builder-project")]
+impl Client {
     /// List connector builder projects for workspace
     ///
     /// `POST /v1/connector_builder_projects/list` (operationId `listConnectorBuilderProjects`)
@@ -15787,6 +17078,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-builder-project")]
+impl Client {
     /// Publish a connector to the workspace
     ///
     /// `POST /v1/connector_builder_projects/publish` (operationId `publishConnectorBuilderProject`)
@@ -15838,6 +17132,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-builder-project")]
+impl Client {
     /// Reads the target stream of the connector builder project using the persisted testing values
     ///
     /// `POST /v1/connector_builder_projects/read_stream` (operationId `readConnectorBuilderProjectStream`)
@@ -15891,6 +17188,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-builder-project")]
+impl Client {
     /// Given a JSON manifest, returns a JSON manifest with all of the $refs and $parameters resolved and flattened
     ///
     /// `POST /v1/connector_builder_projects/resolve` (operationId `resolveManifestBuilderProject`)
@@ -15952,6 +17252,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-builder-project")]
+impl Client {
     /// Update connector builder project
     ///
     /// `POST /v1/connector_builder_projects/update` (operationId `updateConnectorBuilderProject`)
@@ -16003,6 +17306,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-builder-project")]
+impl Client {
     /// Submit a set of testing values to persist for a connector builder project
     ///
     /// `POST /v1/connector_builder_projects/update_testing_values` (operationId `updateConnectorBuilderProjectTestingValues`)
@@ -16058,6 +17364,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-documentation")]
+impl Client {
     /// Get the documentation for a connector
     ///
     /// `POST /v1/connector_documentation/get` (operationId `getConnectorDocumentation`)
@@ -16119,6 +17428,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-rollout")]
+impl Client {
     /// Finalize a connector rollout by ID. This will unpin all actors that have been pinned to the release candidate version.
     ///
     /// `POST /v1/connector_rollout/finalize` (operationId `finalizeConnectorRollout`)
@@ -16183,6 +17495,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-rollout")]
+impl Client {
     /// Get a connector rollout by actor definition ID and version
     ///
     /// `POST /v1/connector_rollout/get` (operationId `getConnectorRolloutById`)
@@ -16247,6 +17562,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-rollout")]
+impl Client {
     /// Get a list of actors pinned to a release candidate, and information about their syncs
     ///
     /// `POST /v1/connector_rollout/get_actor_sync_info` (operationId `getConnectorRolloutActorSyncInfo`)
@@ -16313,6 +17631,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-rollout")]
+impl Client {
     /// Get all connector rollouts matching the provided actor definition ID & docker image version
     ///
     /// `POST /v1/connector_rollout/list` (operationId `getConnectorRolloutsList`)
@@ -16367,6 +17688,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-rollout")]
+impl Client {
     /// Get all connector rollouts
     ///
     /// `POST /v1/connector_rollout/list_all` (operationId `getConnectorRolloutsListAll`)
@@ -16417,6 +17741,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-rollout")]
+impl Client {
     /// Get all connector rollouts matching the provided actor definition ID
     ///
     /// `POST /v1/connector_rollout/list_by_actor_definition_id` (operationId `getConnectorRolloutsListByActorDefinitionId`)
@@ -16477,6 +17804,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-rollout")]
+impl Client {
     /// Manually finalize a connector rollout by ID. This will unpin all actors that have been pinned to the release candidate version.
     ///
     /// `POST /v1/connector_rollout/manual_finalize` (operationId `manualFinalizeConnectorRollout`)
@@ -16541,6 +17871,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-rollout")]
+impl Client {
     /// Update rollout state to paused
     ///
     /// `POST /v1/connector_rollout/manual_pause` (operationId `manualPauseConnectorRollout`)
@@ -16605,6 +17938,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-rollout")]
+impl Client {
     /// Manually roll out a release candidate. This will pin the actors to the release candidate version ID.
     ///
     /// `POST /v1/connector_rollout/manual_rollout` (operationId `manualDoConnectorRollout`)
@@ -16669,6 +18005,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-rollout")]
+impl Client {
     /// Manually start a connector rollout workflow. This will update the state of the rollout from INITIALIZED to WORKFLOW_STARTED, and add the Temporal run ID of the workflow to the rollout entry.
     ///
     /// `POST /v1/connector_rollout/manual_start` (operationId `manualStartConnectorRollout`)
@@ -16733,6 +18072,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-rollout")]
+impl Client {
     /// Roll out a release candidate. This will pin the actors to the release candidate version ID.
     ///
     /// `POST /v1/connector_rollout/rollout` (operationId `doConnectorRollout`)
@@ -16797,6 +18139,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-rollout")]
+impl Client {
     /// Start a connector rollout by ID. This will update the state of the rollout from INITIALIZED to WORKFLOW_STARTED, and add the Temporal run ID of the workflow to the rollout entry.
     ///
     /// `POST /v1/connector_rollout/start` (operationId `startConnectorRollout`)
@@ -16861,6 +18206,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "connector-rollout")]
+impl Client {
     /// Update rollout state
     ///
     /// `POST /v1/connector_rollout/update_state` (operationId `updateConnectorRolloutState`)
@@ -16925,6 +18273,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "dataplane-group")]
+impl Client {
     /// Create a dataplane group
     ///
     /// `POST /v1/dataplane_group/create` (operationId `createDataplaneGroup`)
@@ -16976,6 +18327,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "dataplane-group")]
+impl Client {
     /// Delete a dataplane group
     ///
     /// `POST /v1/dataplane_group/delete` (operationId `deleteDataplaneGroup`)
@@ -17027,6 +18381,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "dataplane-group")]
+impl Client {
     /// List dataplane groups for the organization
     ///
     /// `POST /v1/dataplane_group/list` (operationId `listDataplaneGroups`)
@@ -17078,6 +18435,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "dataplane-group")]
+impl Client {
     /// Update a dataplane group
     ///
     /// `POST /v1/dataplane_group/update` (operationId `updateDataplaneGroup`)
@@ -17129,6 +18489,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "dataplane")]
+impl Client {
     /// Create a dataplane
     ///
     /// `POST /v1/dataplanes/create` (operationId `createDataplane`)
@@ -17180,6 +18543,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "dataplane")]
+impl Client {
     /// Delete a dataplane
     ///
     /// `POST /v1/dataplanes/delete` (operationId `deleteDataplane`)
@@ -17231,6 +18597,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "dataplanes-2")]
+impl Client {
     /// Get health status for dataplanes
     ///
     /// `POST /v1/dataplanes/health` (operationId `listDataplaneHealth`)
@@ -17282,6 +18651,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "dataplane")]
+impl Client {
     /// For a dataplane to signal it is still alive
     ///
     /// `POST /v1/dataplanes/heartbeat` (operationId `heartbeatDataplane`)
@@ -17341,6 +18713,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "dataplane")]
+impl Client {
     /// Returns information needed for dataplane startup and initialization (groups, queues, AuthN identify, etc.)
     ///
     /// `POST /v1/dataplanes/initialize` (operationId `initializeDataplane`)
@@ -17400,6 +18775,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "dataplane")]
+impl Client {
     /// List dataplanes for the dataplane group
     ///
     /// `POST /v1/dataplanes/list` (operationId `listDataplanes`)
@@ -17451,6 +18829,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "dataplane")]
+impl Client {
     /// Get a token for dataplane requests
     ///
     /// `POST /v1/dataplanes/token` (operationId `getDataplaneToken`)
@@ -17551,6 +18932,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "dataplane")]
+impl Client {
     /// Update a dataplane
     ///
     /// `POST /v1/dataplanes/update` (operationId `updateDataplane`)
@@ -17602,6 +18986,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "declarative-source-definitions-2")]
+impl Client {
     /// Create a declarative manifest to be used by the specified source definition
     ///
     /// `POST /v1/declarative_source_definitions/create_manifest` (operationId `createDeclarativeSourceDefinitionManifest`)
@@ -17673,6 +19060,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "declarative-source-definitions-2")]
+impl Client {
     /// List all available declarative manifest versions of a declarative source definition
     ///
     /// `POST /v1/declarative_source_definitions/list_manifests` (operationId `listDeclarativeManifests`)
@@ -17734,6 +19124,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "declarative-source-definitions-2")]
+impl Client {
     /// Update the declarative manifest version for a source
     ///
     /// `POST /v1/declarative_source_definitions/update_active_manifest` (operationId `updateDeclarativeManifestVersion`)
@@ -17797,6 +19190,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "deployment-metadata")]
+impl Client {
     /// Provides the Airbyte deployment metadata.
     ///
     /// `POST /v1/deployment/metadata` (operationId `getDeploymentMetadata`)
@@ -17847,6 +19243,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination-definition-specification")]
+impl Client {
     /// Get specification for a destinationDefinition
     ///
     /// `POST /v1/destination_definition_specifications/get` (operationId `getDestinationDefinitionSpecification`)
@@ -17912,6 +19311,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination-definition-specification")]
+impl Client {
     /// Get specification for a destination
     ///
     /// `POST /v1/destination_definition_specifications/get_for_destination` (operationId `getSpecificationForDestinationId`)
@@ -17975,6 +19377,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination-definition")]
+impl Client {
     /// Creates a custom destinationDefinition for the given workspace
     ///
     /// `POST /v1/destination_definitions/create_custom` (operationId `createCustomDestinationDefinition`)
@@ -18031,6 +19436,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination-definition")]
+impl Client {
     /// Delete a destination definition
     ///
     /// `POST /v1/destination_definitions/delete` (operationId `deleteDestinationDefinition`)
@@ -18092,6 +19500,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination-definition")]
+impl Client {
     /// Get destinationDefinition
     ///
     /// `POST /v1/destination_definitions/get` (operationId `getDestinationDefinition`)
@@ -18153,6 +19564,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination-definition")]
+impl Client {
     /// Get a destinationDefinition that is configured for the given scope
     ///
     /// `POST /v1/destination_definitions/get_for_scope` (operationId `getDestinationDefinitionForScope`)
@@ -18216,6 +19630,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination-definition")]
+impl Client {
     /// Get a destinationDefinition that is configured for the given workspace
     ///
     /// `POST /v1/destination_definitions/get_for_workspace` (operationId `getDestinationDefinitionForWorkspace`)
@@ -18281,6 +19698,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination-definition")]
+impl Client {
     /// grant a private, non-custom destinationDefinition to a given workspace or organization
     ///
     /// `POST /v1/destination_definitions/grant_definition` (operationId `grantDestinationDefinition`)
@@ -18344,6 +19764,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination-definition")]
+impl Client {
     /// List all the destinationDefinitions the current Airbyte deployment is configured to use
     ///
     /// `POST /v1/destination_definitions/list` (operationId `listDestinationDefinitions`)
@@ -18384,6 +19807,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination-definition")]
+impl Client {
     /// List all enterprise destination connector stubs for a specified workspace.
     ///
     /// `POST /v1/destination_definitions/list_enterprise_stubs_for_workspace` (operationId `listEnterpriseDestinationStubsForWorkspace`)
@@ -18442,6 +19868,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination-definition")]
+impl Client {
     /// List all the destinationDefinitions the given workspace is configured to use
     ///
     /// `POST /v1/destination_definitions/list_for_workspace` (operationId `listDestinationDefinitionsForWorkspace`)
@@ -18500,6 +19929,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination-definition")]
+impl Client {
     /// List the latest destinationDefinitions Airbyte supports
     ///
     /// Guaranteed to retrieve the latest information on supported destinations.
@@ -18542,6 +19974,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination-definition")]
+impl Client {
     /// List all private, non-custom destinationDefinitions, and for each indicate whether the given workspace has a grant for using the definition. Used by admins to view and modify a given workspace's grants.
     ///
     /// `POST /v1/destination_definitions/list_private` (operationId `listPrivateDestinationDefinitions`)
@@ -18598,6 +20033,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination-definition")]
+impl Client {
     /// revoke a grant to a private, non-custom destinationDefinition from a given workspace or organization
     ///
     /// `POST /v1/destination_definitions/revoke_definition` (operationId `revokeDestinationDefinition`)
@@ -18661,6 +20099,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination-definition")]
+impl Client {
     /// Update destinationDefinition
     ///
     /// `POST /v1/destination_definitions/update` (operationId `updateDestinationDefinition`)
@@ -18722,6 +20163,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination-oauth")]
+impl Client {
     /// Given a destination def ID generate an access/refresh token etc.
     ///
     /// `POST /v1/destination_oauths/complete_oauth` (operationId `completeDestinationOAuth`)
@@ -18783,6 +20227,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination-oauth")]
+impl Client {
     /// Given a destination connector definition ID, return the URL to the consent screen where to redirect the user to.
     ///
     /// `POST /v1/destination_oauths/get_consent_url` (operationId `getDestinationOAuthConsent`)
@@ -18844,6 +20291,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination-oauth")]
+impl Client {
     /// Sets instancewide variables to be used for the oauth flow when creating this destination. When set, these variables will be injected into a connector's configuration before any interaction with the connector image itself. This enables running oauth flows with consistent variables e.g: the company's Google Ads developer_token, client_id, and client_secret without the user having to know about these variables.
     ///
     /// `POST /v1/destination_oauths/oauth_params/create` (operationId `setInstancewideDestinationOauthParams`)
@@ -18909,6 +20359,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination")]
+impl Client {
     /// Check connection to the destination
     ///
     /// `POST /v1/destinations/check_connection` (operationId `checkConnectionToDestination`)
@@ -18970,6 +20423,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination")]
+impl Client {
     /// Check connection for a proposed update to a destination
     ///
     /// `POST /v1/destinations/check_connection_for_update` (operationId `checkConnectionToDestinationForUpdate`)
@@ -19035,6 +20491,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination")]
+impl Client {
     /// Create a destination
     ///
     /// `POST /v1/destinations/create` (operationId `createDestination`)
@@ -19086,6 +20545,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination")]
+impl Client {
     /// Delete the destination
     ///
     /// `POST /v1/destinations/delete` (operationId `deleteDestination`)
@@ -19147,6 +20609,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination")]
+impl Client {
     /// Discover the catalog for a destination
     ///
     /// `POST /v1/destinations/discover_schema` (operationId `discoverCatalogForDestination`)
@@ -19208,6 +20673,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination")]
+impl Client {
     /// Get configured destination
     ///
     /// `POST /v1/destinations/get` (operationId `getDestination`)
@@ -19269,6 +20737,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination")]
+impl Client {
     /// Get the destination catalog for a connection
     ///
     /// `POST /v1/destinations/get_catalog_for_connection` (operationId `getCatalogForConnection`)
@@ -19332,6 +20803,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination")]
+impl Client {
     /// List configured destinations for a workspace
     ///
     /// `POST /v1/destinations/list` (operationId `listDestinationsForWorkspace`)
@@ -19393,6 +20867,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination")]
+impl Client {
     /// List configured destinations for a workspace. Pginated
     ///
     /// `POST /v1/destinations/list_paginated` (operationId `listDestinationsForWorkspacesPaginated`)
@@ -19456,6 +20933,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination")]
+impl Client {
     /// Update a destination partially
     ///
     /// `POST /v1/destinations/partial_update` (operationId `partialUpdateDestination`)
@@ -19507,6 +20987,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination")]
+impl Client {
     /// Search destinations
     ///
     /// `POST /v1/destinations/search` (operationId `searchDestinations`)
@@ -19558,6 +21041,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination")]
+impl Client {
     /// Update a destination
     ///
     /// `POST /v1/destinations/update` (operationId `updateDestination`)
@@ -19609,6 +21095,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "destination")]
+impl Client {
     /// Upgrade a destination to the latest version
     ///
     /// `POST /v1/destinations/upgrade_version` (operationId `upgradeDestinationVersion`)
@@ -19670,6 +21159,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "destination"))]
+impl Client {
     /// Should only be called from job pods, to write result from destination discover activity back to DB.
     ///
     /// `POST /v1/destinations/write_discover_catalog_result` (operationId `writeDestinationDiscoverCatalogResult`)
@@ -19725,6 +21217,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "diagnostic-tool")]
+impl Client {
     /// Generate a diagnostic report
     ///
     /// `POST /v1/diagnostic_tool/generate_report` (operationId `generateDiagnosticReport`)
@@ -19831,6 +21326,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
+impl Client {
     /// Check domain verification
     ///
     /// Perform DNS lookup and update verification status.
@@ -19894,6 +21392,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "domain-verifications")]
+impl Client {
     /// Create a new domain verification request for given org
     ///
     /// `POST /v1/domain_verifications/create` (operationId `createDomainVerification`)
@@ -19955,6 +21456,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "domain-verifications")]
+impl Client {
     /// Delete a domain verification
     ///
     /// `POST /v1/domain_verifications/delete` (operationId `deleteDomainVerification`)
@@ -20016,6 +21520,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "domain-verifications")]
+impl Client {
     /// List all domain verifications for an organization
     ///
     /// `POST /v1/domain_verifications/list` (operationId `listDomainVerifications`)
@@ -20077,6 +21584,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
+impl Client {
     /// Get all pending domain verifications
     ///
     /// Internal endpoint to fetch all pending domain verifications for cron processing.
@@ -20129,6 +21639,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "domain-verifications")]
+impl Client {
     /// Reset a failed or expired domain verification
     ///
     /// `POST /v1/domain_verifications/reset` (operationId `resetDomainVerification`)
@@ -20190,6 +21703,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "entitlements")]
+impl Client {
     /// Gets a list of entitlements for the organization
     ///
     /// `POST /v1/entitlements/get_entitlements` (operationId `getEntitlements`)
@@ -20254,6 +21770,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "entitlements")]
+impl Client {
     /// Determine whether the organization is entitled to the specified resource
     ///
     /// `POST /v1/entitlements/is_entitled` (operationId `checkEntitlement`)
@@ -20318,6 +21837,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "entitlements")]
+impl Client {
     /// List of all available entitlement plans
     ///
     /// `POST /v1/entitlements/list_plans` (operationId `listAllEntitlementPlans`)
@@ -20368,6 +21890,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "entitlements")]
+impl Client {
     /// Update an organization's entitlement plan
     ///
     /// `POST /v1/entitlements/update_plan` (operationId `updateOrganizationEntitlementPlan`)
@@ -20429,6 +21954,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "group-permission")]
+impl Client {
     /// Create a group permission
     ///
     /// `POST /v1/group_permissions/create` (operationId `createGroupPermission`)
@@ -20516,6 +22044,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "group-permission")]
+impl Client {
     /// Delete a group permission
     ///
     /// `POST /v1/group_permissions/delete` (operationId `deleteGroupPermission`)
@@ -20587,6 +22118,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "group-permission")]
+impl Client {
     /// List group permissions
     ///
     /// `POST /v1/group_permissions/list` (operationId `listGroupPermissions`)
@@ -20658,6 +22192,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "group")]
+impl Client {
     /// Add a member to a group
     ///
     /// `POST /v1/groups/add_member` (operationId `addGroupMember`)
@@ -20737,6 +22274,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "group")]
+impl Client {
     /// Create a group
     ///
     /// `POST /v1/groups/create` (operationId `createGroup`)
@@ -20810,6 +22350,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "group")]
+impl Client {
     /// Delete a group
     ///
     /// `POST /v1/groups/delete` (operationId `deleteGroup`)
@@ -20883,6 +22426,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "group")]
+impl Client {
     /// Get a group
     ///
     /// `POST /v1/groups/get` (operationId `getGroup`)
@@ -20948,6 +22494,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "group")]
+impl Client {
     /// List groups in an organization
     ///
     /// `POST /v1/groups/list` (operationId `listGroups`)
@@ -21005,6 +22554,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "group")]
+impl Client {
     /// List group members
     ///
     /// `POST /v1/groups/list_members` (operationId `listGroupMembers`)
@@ -21076,6 +22628,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "group")]
+impl Client {
     /// Remove a member from a group
     ///
     /// `POST /v1/groups/remove_member` (operationId `removeGroupMember`)
@@ -21155,6 +22710,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "group")]
+impl Client {
     /// Update a group
     ///
     /// Replaces the mutable fields of the group. Send the whole object: an omitted description is treated as an explicit null and clears the stored description.
@@ -21238,6 +22796,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "health")]
+impl Client {
     /// Health Check
     ///
     /// `GET /v1/health` (operationId `getHealthCheck`)
@@ -21278,6 +22839,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "instance-configuration")]
+impl Client {
     /// Get instance configuration
     ///
     /// `GET /v1/instance_configuration` (operationId `getInstanceConfiguration`)
@@ -21326,6 +22890,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "instance-configuration")]
+impl Client {
     /// Fetch license limits and usage
     ///
     /// `GET /v1/instance_configuration/license/info` (operationId `licenseInfo`)
@@ -21366,6 +22933,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "instance-configuration")]
+impl Client {
     /// Setup an instance with user and organization information.
     ///
     /// `POST /v1/instance_configuration/setup` (operationId `setupInstanceConfiguration`)
@@ -21428,6 +22998,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "jobs-2")]
+impl Client {
     /// Cancels a job
     ///
     /// `POST /v1/jobs/cancel` (operationId `cancelJob`)
@@ -21485,6 +23058,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+impl Client {
     /// Cancel a job that is still queued while waiting for capacity.
     ///
     /// `POST /v1/jobs/cancelQueuedJob` (operationId `cancelQueuedJob`)
@@ -21536,6 +23112,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+impl Client {
     /// Check and reserve Data Worker capacity for a queued job.
     ///
     /// `POST /v1/jobs/checkDataWorkerCapacity` (operationId `checkDataWorkerCapacity`)
@@ -21587,6 +23166,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+impl Client {
     /// Creates a new job for a given connection. If a job is already running for the connection, it will be stopped and a new job will be created.
     ///
     /// `POST /v1/jobs/create` (operationId `createJob`)
@@ -21644,6 +23226,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+impl Client {
     /// Deletes all stream reset records for the specified job
     ///
     /// `POST /v1/jobs/delete_stream_reset_records` (operationId `deleteStreamResetRecordsForJob`)
@@ -21695,6 +23280,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+impl Client {
     /// Returns whether the job preceding the specified job succeeded
     ///
     /// `POST /v1/jobs/did_previous_job_succeed` (operationId `didPreviousJobSucceed`)
@@ -21746,6 +23334,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+impl Client {
     /// evaluate if a job is an outlier
     ///
     /// `POST /v1/jobs/evaluate_outlier` (operationId `evaluateOutlier`)
@@ -21797,6 +23388,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+impl Client {
     /// Returns a LLM generated description of the result of a given job
     ///
     /// `POST /v1/jobs/explain` (operationId `explainJob`)
@@ -21854,6 +23448,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+impl Client {
     /// Fails all non-terminal jobs for a connection
     ///
     /// `POST /v1/jobs/fail_non_terminal` (operationId `failNonTerminalJobs`)
@@ -21905,6 +23502,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+impl Client {
     /// finalizes a job
     ///
     /// `POST /v1/jobs/finalize` (operationId `finalizeJob`)
@@ -21954,6 +23554,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "jobs-2")]
+impl Client {
     /// Get information about a job
     ///
     /// `POST /v1/jobs/get` (operationId `getJobInfo`)
@@ -22011,6 +23614,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+impl Client {
     /// Get a webhook config for a job.
     ///
     /// `POST /v1/jobs/getWebhookConfig` (operationId `getWebhookConfig`)
@@ -22062,6 +23668,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "jobs-2")]
+impl Client {
     /// Gets all information needed to debug this job
     ///
     /// `POST /v1/jobs/get_debug_info` (operationId `getJobDebugInfo`)
@@ -22123,6 +23732,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+impl Client {
     /// Get the job input in order to be able to start a synchronization.
     ///
     /// `POST /v1/jobs/get_input` (operationId `getJobInput`)
@@ -22180,6 +23792,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "jobs-2")]
+impl Client {
     /// Get the latest job not including the cancel jobs.
     ///
     /// `POST /v1/jobs/get_last_replication_job` (operationId `getLastReplicationJob`)
@@ -22241,6 +23856,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+impl Client {
     /// Get the latest job including the cancel jobs. This is used for scheduling in order to make sure that we don't immediately start a new job after a cancel.
     ///
     /// `POST /v1/jobs/get_last_replication_job_with_cancel` (operationId `getLastReplicationJobWithCancel`)
@@ -22304,6 +23922,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "jobs-2")]
+impl Client {
     /// Get information about a job excluding attempt info and logs
     ///
     /// `POST /v1/jobs/get_light` (operationId `getJobInfoLight`)
@@ -22365,6 +23986,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "jobs-2")]
+impl Client {
     /// Get information about a job excluding logs
     ///
     /// `POST /v1/jobs/get_without_logs` (operationId `getJobInfoWithoutLogs`)
@@ -22426,6 +24050,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+impl Client {
     /// Marks a job as failed
     ///
     /// `POST /v1/jobs/job_failure` (operationId `jobFailure`)
@@ -22475,6 +24102,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "attempt", feature = "jobs-2"))]
+impl Client {
     /// For worker to mark an attempt as successful.
     ///
     /// `POST /v1/jobs/job_success_with_attempt_number` (operationId `jobSuccessWithAttemptNumber`)
@@ -22528,6 +24158,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "jobs-2")]
+impl Client {
     /// Returns recent jobs for a connection. Jobs are returned in descending order by createdAt.
     ///
     /// `POST /v1/jobs/list` (operationId `listJobsFor`)
@@ -22585,6 +24218,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "jobs-2")]
+impl Client {
     /// Returns recent jobs for a connection. Jobs are returned in descending order by createdAt.
     ///
     /// `POST /v1/jobs/list_for_workspaces` (operationId `listJobsForWorkspaces`)
@@ -22646,6 +24282,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+impl Client {
     /// Persists the cancellation of a job and kicks off any post processing (e.g notifications).
     ///
     /// `POST /v1/jobs/persist_cancellation` (operationId `persistJobCancellation`)
@@ -22700,6 +24339,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+impl Client {
     /// For worker to report when a job starts.
     ///
     /// `POST /v1/jobs/reportJobStart` (operationId `reportJobStart`)
@@ -22751,6 +24393,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "job-retry-states")]
+impl Client {
     /// Creates or updates a retry state for a job.
     ///
     /// `POST /v1/jobs/retry_states/create_or_update` (operationId `createOrUpdate`)
@@ -22805,6 +24450,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "job-retry-states")]
+impl Client {
     /// Gets a retry state.
     ///
     /// `POST /v1/jobs/retry_states/get` (operationId `get`)
@@ -22865,6 +24513,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+impl Client {
     /// Set a job status to QUEUED when waiting for Data Worker capacity.
     ///
     /// `POST /v1/jobs/setJobQueued` (operationId `setJobQueued`)
@@ -22914,6 +24565,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "notifications")]
+impl Client {
     /// Try sending a notifications; to be deprecated
     ///
     /// `POST /v1/notifications/try` (operationId `tryNotificationConfig`)
@@ -22975,6 +24629,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "notifications")]
+impl Client {
     /// Try sending a notifications to webhook
     ///
     /// `POST /v1/notifications/try_webhook` (operationId `tryNotificationWebhookConfig`)
@@ -23036,6 +24693,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "openapi")]
+impl Client {
     /// Returns the openapi specification
     ///
     /// `GET /v1/openapi` (operationId `getOpenApiSpec`)
@@ -23106,6 +24766,9 @@ impl Client {
             response: raw,
         })
     }
+}
+#[cfg(feature = "operation")]
+impl Client {
     /// Check if an operation to be created is valid
     ///
     /// `POST /v1/operations/check` (operationId `checkOperation`)
@@ -23157,6 +24820,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "operation")]
+impl Client {
     /// Create an operation to be applied as part of a connection pipeline
     ///
     /// `POST /v1/operations/create` (operationId `createOperation`)
@@ -23208,6 +24874,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "operation")]
+impl Client {
     /// Delete an operation
     ///
     /// `POST /v1/operations/delete` (operationId `deleteOperation`)
@@ -23269,6 +24938,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "operation")]
+impl Client {
     /// Returns an operation
     ///
     /// `POST /v1/operations/get` (operationId `getOperation`)
@@ -23326,6 +24998,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "operation")]
+impl Client {
     /// Returns all operations for a connection.
     ///
     /// List operations for connection.
@@ -23389,6 +25064,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "operation")]
+impl Client {
     /// Update an operation
     ///
     /// `POST /v1/operations/update` (operationId `updateOperation`)
@@ -23440,6 +25118,16 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
+impl Client {
     /// Create or update an organization payment config
     ///
     /// `POST /v1/organization_payment_config` (operationId `updateOrganizationPaymentConfig`)
@@ -23502,6 +25190,16 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
+impl Client {
     /// Get an organization payment config
     ///
     /// `GET /v1/organization_payment_config/{organizationId}` (operationId `getOrganizationPaymentConfig`)
@@ -23560,6 +25258,16 @@ impl Client {
             }
         }
     }
+}
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
+impl Client {
     /// End a grace period for an organization
     ///
     /// `POST /v1/organization_payment_config/{organizationId}/end_grace_period` (operationId `endGracePeriod`)
@@ -23634,6 +25342,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "cloud-only", feature = "admin-api", feature = "organization"))]
+impl Client {
     /// Set whether an organization is agentic
     ///
     /// `POST /v1/organizations/agentic_status` (operationId `setOrganizationAgenticStatus`)
@@ -23698,6 +25409,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "organization")]
+impl Client {
     /// Create an organization
     ///
     /// `POST /v1/organizations/create` (operationId `createOrganization`)
@@ -23752,6 +25466,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "organization")]
+impl Client {
     /// Delete an organization
     ///
     /// `POST /v1/organizations/delete` (operationId `deleteOrganization`)
@@ -23816,6 +25533,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "organization")]
+impl Client {
     /// Get an organization info
     ///
     /// `POST /v1/organizations/get` (operationId `getOrganization`)
@@ -23880,6 +25600,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "organization")]
+impl Client {
     /// Get data worker usage for an organization
     ///
     /// `POST /v1/organizations/get_data_worker_usage` (operationId `getOrganizationDataWorkerUsage`)
@@ -23944,6 +25667,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "organization")]
+impl Client {
     /// Retrieve an organization's basic organization info that is accessible for all organization members.
     ///
     /// `POST /v1/organizations/get_organization_info` (operationId `getOrgInfo`)
@@ -24001,6 +25727,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "cloud-only", feature = "organization"))]
+impl Client {
     /// Get usage for an organization
     ///
     /// `POST /v1/organizations/get_usage` (operationId `getOrganizationUsage`)
@@ -24065,6 +25794,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "organization")]
+impl Client {
     /// List organizations by a given user id. The function also supports searching by keyword and pagination.
     ///
     /// `POST /v1/organizations/list_by_user_id` (operationId `listOrganizationsByUser`)
@@ -24129,6 +25861,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "organization")]
+impl Client {
     /// Retrieve a paginated list of organizations with an optional filter, containing a summary of various org data
     ///
     /// `POST /v1/organizations/list_summaries` (operationId `listOrganizationSummaries`)
@@ -24193,6 +25928,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "organization")]
+impl Client {
     /// Update an organization info
     ///
     /// `POST /v1/organizations/update` (operationId `updateOrganization`)
@@ -24257,6 +25995,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "permission")]
+impl Client {
     /// Check permissions for user
     ///
     /// `POST /v1/permissions/check` (operationId `checkPermissions`)
@@ -24318,6 +26059,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "permission")]
+impl Client {
     /// Check permissions for user across workspaces
     ///
     /// `POST /v1/permissions/check_multiple_workspaces` (operationId `checkPermissionsAcrossMultipleWorkspaces`)
@@ -24383,6 +26127,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "permission")]
+impl Client {
     /// Creates a permission resource
     ///
     /// `POST /v1/permissions/create` (operationId `createPermission`)
@@ -24434,6 +26181,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "permission")]
+impl Client {
     /// Deletes a permission resource
     ///
     /// `POST /v1/permissions/delete` (operationId `deletePermission`)
@@ -24505,6 +26255,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "permission")]
+impl Client {
     /// Deletes all workspace-level permissions for a particular user and workspace
     ///
     /// `POST /v1/permissions/delete_user_from_workspace` (operationId `deleteUserFromWorkspace`)
@@ -24578,6 +26331,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "permission")]
+impl Client {
     /// Find a permission by ID
     ///
     /// `POST /v1/permissions/get` (operationId `getPermission`)
@@ -24635,6 +26391,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "permission")]
+impl Client {
     /// List permissions a user has access to
     ///
     /// `POST /v1/permissions/list_by_user` (operationId `listPermissionsByUser`)
@@ -24686,6 +26445,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "permission")]
+impl Client {
     /// Updates a permission resource
     ///
     /// `POST /v1/permissions/update` (operationId `updatePermission`)
@@ -24757,6 +26519,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "cloud-only", feature = "private-link"))]
+impl Client {
     /// Create a private link for a workspace
     ///
     /// `POST /v1/private_link/create` (operationId `createPrivateLink`)
@@ -24821,6 +26586,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "cloud-only", feature = "private-link"))]
+impl Client {
     /// Delete a private link
     ///
     /// `POST /v1/private_link/delete` (operationId `deletePrivateLink`)
@@ -24882,6 +26650,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
+impl Client {
     /// Get a private link by id (internal — admin only)
     ///
     /// `POST /v1/private_link/get` (operationId `getPrivateLink`)
@@ -24943,6 +26714,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "cloud-only", feature = "private-link"))]
+impl Client {
     /// List private links for a workspace
     ///
     /// `POST /v1/private_link/list` (operationId `listPrivateLinksForWorkspace`)
@@ -25007,6 +26781,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
+impl Client {
     /// List private links by status (internal — admin only)
     ///
     /// `POST /v1/private_link/list_by_status` (operationId `listPrivateLinksByStatus`)
@@ -25058,6 +26835,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
+impl Client {
     /// Partially update a private link (internal — admin only)
     ///
     /// `POST /v1/private_link/update` (operationId `updatePrivateLink`)
@@ -25127,6 +26907,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "scheduler")]
+impl Client {
     /// Run check connection for a given destination configuration
     ///
     /// `POST /v1/scheduler/destinations/check_connection` (operationId `executeDestinationCheckConnection`)
@@ -25180,6 +26963,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "scheduler")]
+impl Client {
     /// Run check connection for a given source configuration
     ///
     /// `POST /v1/scheduler/sources/check_connection` (operationId `executeSourceCheckConnection`)
@@ -25231,6 +27017,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "scheduler")]
+impl Client {
     /// Run discover schema for a given source a source configuration
     ///
     /// `POST /v1/scheduler/sources/discover_schema` (operationId `executeSourceDiscoverSchema`)
@@ -25282,6 +27071,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "scim-config")]
+impl Client {
     /// Disable SCIM for an organization
     ///
     /// `POST /v1/scim_config/disable` (operationId `disableScim`)
@@ -25347,6 +27139,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "scim-config")]
+impl Client {
     /// Enable SCIM for an organization
     ///
     /// The bearer token is returned only for the initial enable. Clients must not automatically retry this operation.
@@ -25422,6 +27217,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "scim-config")]
+impl Client {
     /// Retrieve the SCIM configuration for an organization
     ///
     /// `POST /v1/scim_config/get` (operationId `getScimConfig`)
@@ -25479,6 +27277,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "scim-config")]
+impl Client {
     /// Rotate the SCIM bearer token for an organization
     ///
     /// The previous token is invalidated and the replacement token is returned only once. Clients must not automatically retry this operation.
@@ -25562,6 +27363,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "scoped-configuration")]
+impl Client {
     /// Create a new scoped configuration
     ///
     /// `POST /v1/scoped_configuration/create` (operationId `createScopedConfiguration`)
@@ -25616,6 +27420,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "scoped-configuration")]
+impl Client {
     /// Delete a scoped configuration by ID
     ///
     /// `POST /v1/scoped_configuration/delete` (operationId `deleteScopedConfiguration`)
@@ -25670,6 +27477,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "scoped-configuration")]
+impl Client {
     /// Get a scoped configuration by ID
     ///
     /// `POST /v1/scoped_configuration/get` (operationId `getScopedConfigurationById`)
@@ -25724,6 +27534,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "scoped-configuration")]
+impl Client {
     /// Get related configurations for a given scope
     ///
     /// `POST /v1/scoped_configuration/get_context` (operationId `getScopedConfigurationContext`)
@@ -25778,6 +27591,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "scoped-configuration")]
+impl Client {
     /// Get all scoped configurations with a given key
     ///
     /// `POST /v1/scoped_configuration/list` (operationId `getScopedConfigurationsList`)
@@ -25832,6 +27648,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "scoped-configuration")]
+impl Client {
     /// Update a scoped configuration by ID
     ///
     /// `POST /v1/scoped_configuration/update` (operationId `updateScopedConfiguration`)
@@ -25886,6 +27705,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "secret-storage")]
+impl Client {
     /// Create secret storage
     ///
     /// `POST /v1/secret_storage/create` (operationId `createSecretStorage`)
@@ -25937,6 +27759,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "secret-storage")]
+impl Client {
     /// Delete secret storage by its id
     ///
     /// `POST /v1/secret_storage/delete` (operationId `deleteSecretStorage`)
@@ -25998,6 +27823,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "secret-storage")]
+impl Client {
     /// Get secret storage by its id
     ///
     /// `POST /v1/secret_storage/get` (operationId `getSecretStorage`)
@@ -26059,6 +27887,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "secret-storage")]
+impl Client {
     /// List all secret storages for a given scope
     ///
     /// `POST /v1/secret_storage/list` (operationId `listSecretStorage`)
@@ -26110,6 +27941,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "secret-storage")]
+impl Client {
     /// Migrate from one secret storage to another
     ///
     /// `POST /v1/secret_storage/migrate` (operationId `migrateSecretStorage`)
@@ -26171,6 +28005,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "secrets-persistence-config")]
+impl Client {
     /// Create or update secrets persistence config
     ///
     /// `POST /v1/secrets_persistence_config/create_or_update` (operationId `createOrUpdateSecretsPersistenceConfig`)
@@ -26226,6 +28063,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "secrets-persistence-config")]
+impl Client {
     /// Get secrets persistence config
     ///
     /// `POST /v1/secrets_persistence_config/get` (operationId `getSecretsPersistenceConfig`)
@@ -26277,6 +28117,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "service-accounts")]
+impl Client {
     /// Get an access token for a service account.
     ///
     /// `POST /v1/service_accounts/token` (operationId `getServiceAccountToken`)
@@ -26377,6 +28220,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "signal")]
+impl Client {
     /// Signal that an operation is terminal
     ///
     /// `POST /v1/signal` (operationId `signal`)
@@ -26423,6 +28269,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source-definition-specification")]
+impl Client {
     /// Get specification for a SourceDefinition.
     ///
     /// `POST /v1/source_definition_specifications/get` (operationId `getSourceDefinitionSpecification`)
@@ -26486,6 +28335,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source-definition-specification")]
+impl Client {
     /// Get specification for a source.
     ///
     /// `POST /v1/source_definition_specifications/get_for_source` (operationId `getSpecificationForSourceId`)
@@ -26549,6 +28401,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source-definition")]
+impl Client {
     /// Creates a custom sourceDefinition for the given workspace or organization
     ///
     /// `POST /v1/source_definitions/create_custom` (operationId `createCustomSourceDefinition`)
@@ -26603,6 +28458,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source-definition")]
+impl Client {
     /// Delete a source definition
     ///
     /// `POST /v1/source_definitions/delete` (operationId `deleteSourceDefinition`)
@@ -26664,6 +28522,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source-definition")]
+impl Client {
     /// Get source
     ///
     /// `POST /v1/source_definitions/get` (operationId `getSourceDefinition`)
@@ -26725,6 +28586,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source-definition")]
+impl Client {
     /// Get a sourceDefinition that is configured for the given workspace or organization
     ///
     /// `POST /v1/source_definitions/get_for_scope` (operationId `getSourceDefinitionForScope`)
@@ -26786,6 +28650,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source-definition")]
+impl Client {
     /// Get a sourceDefinition that is configured for the given workspace
     ///
     /// `POST /v1/source_definitions/get_for_workspace` (operationId `getSourceDefinitionForWorkspace`)
@@ -26849,6 +28716,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source-definition")]
+impl Client {
     /// grant a private, non-custom sourceDefinition to a given workspace or organization
     ///
     /// `POST /v1/source_definitions/grant_definition` (operationId `grantSourceDefinition`)
@@ -26910,6 +28780,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source-definition")]
+impl Client {
     /// List all the sourceDefinitions the current Airbyte deployment is configured to use
     ///
     /// `POST /v1/source_definitions/list` (operationId `listSourceDefinitions`)
@@ -26950,6 +28823,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source-definition")]
+impl Client {
     /// List all enterprise source connector stubs from a specified GCS bucket.
     ///
     /// `POST /v1/source_definitions/list_enterprise_source_stubs` (operationId `listEnterpriseSourceStubs`)
@@ -26992,6 +28868,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source-definition")]
+impl Client {
     /// List all enterprise source connector stubs for a specified workspace.
     ///
     /// `POST /v1/source_definitions/list_enterprise_stubs_for_workspace` (operationId `listEnterpriseSourceStubsForWorkspace`)
@@ -27050,6 +28929,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source-definition")]
+impl Client {
     /// List all the sourceDefinitions the given workspace is configured to use
     ///
     /// `POST /v1/source_definitions/list_for_workspace` (operationId `listSourceDefinitionsForWorkspace`)
@@ -27106,6 +28988,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source-definition")]
+impl Client {
     /// List the latest sourceDefinitions Airbyte supports
     ///
     /// Guaranteed to retrieve the latest information on supported sources.
@@ -27148,6 +29033,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source-definition")]
+impl Client {
     /// List all private, non-custom sourceDefinitions, and for each indicate whether the given workspace has a grant for using the definition. Used by admins to view and modify a given workspace's grants.
     ///
     /// `POST /v1/source_definitions/list_private` (operationId `listPrivateSourceDefinitions`)
@@ -27202,6 +29090,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source-definition")]
+impl Client {
     /// revoke a grant to a private, non-custom sourceDefinition from a given workspace or organization
     ///
     /// `POST /v1/source_definitions/revoke_definition` (operationId `revokeSourceDefinition`)
@@ -27265,6 +29156,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source-definition")]
+impl Client {
     /// Update a sourceDefinition
     ///
     /// `POST /v1/source_definitions/update` (operationId `updateSourceDefinition`)
@@ -27329,6 +29223,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source-oauth")]
+impl Client {
     /// Given a source def ID generate an access/refresh token etc.
     ///
     /// `POST /v1/source_oauths/complete_oauth` (operationId `completeSourceOAuth`)
@@ -27390,6 +29287,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source-oauth")]
+impl Client {
     /// Given a source connector definition ID, return the URL to the consent screen where to redirect the user to.
     ///
     /// `POST /v1/source_oauths/get_consent_url` (operationId `getSourceOAuthConsent`)
@@ -27451,6 +29351,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source-oauth")]
+impl Client {
     /// Given a source connector definition ID, return the URL to the consent screen where to redirect the user to. This endpoint is specific for the embedded widget, and does not allow configuring the oAuthInputConfiguration for security purposes.
     ///
     /// `POST /v1/source_oauths/get_embedded_consent_url` (operationId `getEmbeddedSourceOAuthConsent`)
@@ -27514,6 +29417,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source-oauth")]
+impl Client {
     /// Given a source connector definition ID, return the default OAuth scopes.
     ///
     /// `POST /v1/source_oauths/get_scopes` (operationId `getSourceOAuthScopes`)
@@ -27575,6 +29481,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source-oauth")]
+impl Client {
     /// Sets instancewide variables to be used for the oauth flow when creating this source. When set, these variables will be injected into a connector's configuration before any interaction with the connector image itself. This enables running oauth flows with consistent variables e.g: the company's Google Ads developer_token, client_id, and client_secret without the user having to know about these variables.
     ///
     /// `POST /v1/source_oauths/oauth_params/create` (operationId `setInstancewideSourceOauthParams`)
@@ -27636,6 +29545,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source-oauth")]
+impl Client {
     /// Given a source definition ID and workspace ID revoke access/refresh token etc.
     ///
     /// `POST /v1/source_oauths/revoke` (operationId `revokeSourceOAuthTokens`)
@@ -27697,6 +29609,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source")]
+impl Client {
     /// Auto propagate the change on a catalog to a catalog saved in the DB. It will fetch all the connections linked to a source id and apply the provided diff to their catalog.
     ///
     /// `POST /v1/sources/apply_schema_changes` (operationId `applySchemaChangeForSource`)
@@ -27758,6 +29673,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source")]
+impl Client {
     /// Check connection to the source
     ///
     /// `POST /v1/sources/check_connection` (operationId `checkConnectionToSource`)
@@ -27819,6 +29737,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source")]
+impl Client {
     /// Check connection for a proposed update to a source
     ///
     /// `POST /v1/sources/check_connection_for_update` (operationId `checkConnectionToSourceForUpdate`)
@@ -27880,6 +29801,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source")]
+impl Client {
     /// Create a source
     ///
     /// `POST /v1/sources/create` (operationId `createSource`)
@@ -27929,6 +29853,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source")]
+impl Client {
     /// Delete a source
     ///
     /// `POST /v1/sources/delete` (operationId `deleteSource`)
@@ -27986,6 +29913,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source")]
+impl Client {
     /// Discover the schema catalog of the source
     ///
     /// `POST /v1/sources/discover_schema` (operationId `discoverSchemaForSource`)
@@ -28047,6 +29977,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source")]
+impl Client {
     /// Get source
     ///
     /// `POST /v1/sources/get` (operationId `getSource`)
@@ -28104,6 +30037,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source")]
+impl Client {
     /// Get source with metadata
     ///
     /// `POST /v1/sources/get_with_metadata` (operationId `getSourceWithMetadata`)
@@ -28165,6 +30101,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source")]
+impl Client {
     /// List sources for workspace
     ///
     /// List sources for workspace. Does not return deleted sources.
@@ -28228,6 +30167,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source")]
+impl Client {
     /// List sources for workspace
     ///
     /// List sources for workspace. Does not return deleted sources. Paginated.
@@ -28291,6 +30233,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source")]
+impl Client {
     /// Get most recent ActorCatalog for source
     ///
     /// `POST /v1/sources/most_recent_source_actor_catalog` (operationId `getMostRecentSourceActorCatalog`)
@@ -28354,6 +30299,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source")]
+impl Client {
     /// Partially update a source
     ///
     /// `POST /v1/sources/partial_update` (operationId `partialUpdateSource`)
@@ -28415,6 +30363,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source")]
+impl Client {
     /// Search sources
     ///
     /// `POST /v1/sources/search` (operationId `searchSources`)
@@ -28464,6 +30415,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source")]
+impl Client {
     /// Update a source
     ///
     /// `POST /v1/sources/update` (operationId `updateSource`)
@@ -28521,6 +30475,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "source")]
+impl Client {
     /// Upgrade a source to the latest version
     ///
     /// `POST /v1/sources/upgrade_version` (operationId `upgradeSourceVersion`)
@@ -28582,6 +30539,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "source"))]
+impl Client {
     /// Should only be called from job pods, to write result from discover activity back to DB.
     ///
     /// `POST /v1/sources/write_discover_catalog_result` (operationId `writeDiscoverCatalogResult`)
@@ -28635,6 +30595,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "sso-config")]
+impl Client {
     /// Activate a draft SSO config
     ///
     /// `POST /v1/sso_config/activate` (operationId `activateSsoConfig`)
@@ -28686,6 +30649,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "sso-config")]
+impl Client {
     /// Onboard a cloud customer to SSO
     ///
     /// `POST /v1/sso_config/create` (operationId `createSsoConfig`)
@@ -28737,6 +30703,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "sso-config")]
+impl Client {
     /// Remove an SSO config
     ///
     /// `POST /v1/sso_config/delete` (operationId `deleteSsoConfig`)
@@ -28788,6 +30757,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "sso-config")]
+impl Client {
     /// Retrieve the sso config for an organization
     ///
     /// `POST /v1/sso_config/get` (operationId `getSsoConfig`)
@@ -28837,6 +30809,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "sso-config")]
+impl Client {
     /// Update a client id and client secret for an SSO IDP
     ///
     /// `POST /v1/sso_config/update_credentials` (operationId `updateSsoCredentials`)
@@ -28888,6 +30863,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "sso-config")]
+impl Client {
     /// Validate an access token against an organization's SSO realm
     ///
     /// `POST /v1/sso_config/validate_token` (operationId `validateSsoToken`)
@@ -28947,6 +30925,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "state"))]
+impl Client {
     /// Create or update the state for a connection.
     ///
     /// `POST /v1/state/create_or_update` (operationId `createOrUpdateState`)
@@ -29008,6 +30989,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "state")]
+impl Client {
     /// Create or update the state for a connection. Throws error if a sync is currently running when this is called.
     ///
     /// `POST /v1/state/create_or_update_safe` (operationId `createOrUpdateStateSafe`)
@@ -29079,6 +31063,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "state")]
+impl Client {
     /// Fetch the current state for a connection.
     ///
     /// `POST /v1/state/get` (operationId `getState`)
@@ -29136,6 +31123,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
+impl Client {
     /// Creates a stream status.
     ///
     /// `POST /v1/stream_statuses/create` (operationId `createStreamStatus`)
@@ -29190,6 +31180,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
+impl Client {
     /// Gets a list of the latest stream status for each stream and run state for a connection.
     ///
     /// `POST /v1/stream_statuses/latest_per_run_state` (operationId `getStreamStatusesByRunState`)
@@ -29246,6 +31239,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
+impl Client {
     /// Gets a list of stream statuses filtered by parameters (with AND semantics).
     ///
     /// `POST /v1/stream_statuses/list` (operationId `getStreamStatuses`)
@@ -29300,6 +31296,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
+impl Client {
     /// Updates a stream status.
     ///
     /// `POST /v1/stream_statuses/update` (operationId `updateStreamStatus`)
@@ -29354,6 +31353,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "tag")]
+impl Client {
     /// Create a tag
     ///
     /// `POST /v1/tags/create` (operationId `createTag`)
@@ -29406,6 +31408,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "tag")]
+impl Client {
     /// Delete a tag
     ///
     /// `POST /v1/tags/delete` (operationId `deleteTag`)
@@ -29458,6 +31463,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "tag")]
+impl Client {
     /// List tags in a workspace
     ///
     /// `POST /v1/tags/list` (operationId `listTags`)
@@ -29510,6 +31518,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "tag")]
+impl Client {
     /// Update a tag
     ///
     /// `POST /v1/tags/update` (operationId `updateTag`)
@@ -29562,6 +31573,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "user-invitation")]
+impl Client {
     /// Accept a user invitation
     ///
     /// `POST /v1/user_invitations/accept` (operationId `acceptUserInvitation`)
@@ -29616,6 +31630,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "user-invitation")]
+impl Client {
     /// Get a user invitation by its unique code (not primary key ID)
     ///
     /// `GET /v1/user_invitations/by_code/{inviteCode}` (operationId `getUserInvitation`)
@@ -29683,6 +31700,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "user-invitation")]
+impl Client {
     /// Cancel a user invitation
     ///
     /// `POST /v1/user_invitations/cancel` (operationId `cancelUserInvitation`)
@@ -29737,6 +31757,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "user-invitation")]
+impl Client {
     /// Create a user invitation
     ///
     /// `POST /v1/user_invitations/create` (operationId `createUserInvitation`)
@@ -29791,6 +31814,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "user-invitation")]
+impl Client {
     /// Decline a user invitation
     ///
     /// `POST /v1/user_invitations/decline` (operationId `declineUserInvitation`)
@@ -29845,6 +31871,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "user-invitation")]
+impl Client {
     /// List pending invitations
     ///
     /// `POST /v1/user_invitations/list_pending` (operationId `listPendingInvitations`)
@@ -29899,6 +31928,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "user")]
+impl Client {
     /// Deletes a user
     ///
     /// `POST /v1/users/delete` (operationId `deleteUser`)
@@ -29956,6 +31988,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "user")]
+impl Client {
     /// Find Airbyte user by internal user ID
     ///
     /// `POST /v1/users/get` (operationId `getUser`)
@@ -30013,6 +32048,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "user")]
+impl Client {
     /// Find Airbyte user by auth id
     ///
     /// `POST /v1/users/get_by_auth_id` (operationId `getUserByAuthId`)
@@ -30074,6 +32112,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "user")]
+impl Client {
     /// Find Airbyte user by email
     ///
     /// `POST /v1/users/get_by_email` (operationId `getUserByEmail`)
@@ -30135,6 +32176,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "user")]
+impl Client {
     /// Find Airbyte user by auth id. If not existed, will create a user.
     ///
     /// `POST /v1/users/get_or_create_by_auth_id` (operationId `getOrCreateUserByAuthId`)
@@ -30196,6 +32240,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "user")]
+impl Client {
     /// List user access info for a particular workspace.
     ///
     /// `POST /v1/users/list_access_info_by_workspace_id` (operationId `listAccessInfoByWorkspaceId`)
@@ -30259,6 +32306,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "user")]
+impl Client {
     /// List all users with permissions of the given org
     ///
     /// `POST /v1/users/list_by_organization_id` (operationId `listUsersInOrganization`)
@@ -30323,6 +32373,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "user")]
+impl Client {
     /// List all users with instance admin permissions. Only instance admin has permission to call this.
     ///
     /// `POST /v1/users/list_instance_admin` (operationId `listInstanceAdminUsers`)
@@ -30373,6 +32426,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "user")]
+impl Client {
     /// Update user state
     ///
     /// `POST /v1/users/update` (operationId `updateUser`)
@@ -30430,6 +32486,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "web-backend")]
+impl Client {
     /// Returns a summary of source and destination definitions that could be updated.
     ///
     /// `POST /v1/web_backend/check_updates` (operationId `webBackendCheckUpdates`)
@@ -30470,6 +32529,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "web-backend")]
+impl Client {
     /// Fetch webapp configuration
     ///
     /// `GET /v1/web_backend/config` (operationId `getWebappConfig`)
@@ -30518,6 +32580,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "web-backend")]
+impl Client {
     /// Create a connection
     ///
     /// `POST /v1/web_backend/connections/create` (operationId `webBackendCreateConnection`)
@@ -30569,6 +32634,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "web-backend")]
+impl Client {
     /// Get a connection
     ///
     /// `POST /v1/web_backend/connections/get` (operationId `webBackendGetConnection`)
@@ -30630,6 +32698,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "web-backend")]
+impl Client {
     /// Returns all non-deleted connections for a workspace.
     ///
     /// `POST /v1/web_backend/connections/list` (operationId `webBackendListConnectionsForWorkspace`)
@@ -30693,6 +32764,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "web-backend")]
+impl Client {
     /// Returns aggregated connection status counts for a workspace.
     ///
     /// `POST /v1/web_backend/connections/status_counts` (operationId `webBackendGetConnectionStatusCounts`)
@@ -30758,6 +32832,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "web-backend")]
+impl Client {
     /// Update a connection
     ///
     /// Apply a patch-style update to a connection. Only fields present on the update request body will be updated.
@@ -30817,6 +32894,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "web-backend")]
+impl Client {
     /// Returns a human-readable description of a CronTrigger expression
     ///
     /// Pass a Quartz CronTrigger expression to be validated and turned into a human-readable description.
@@ -30872,6 +32952,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "web-backend")]
+impl Client {
     /// Validates a draft set of mappers against a connection's configured streams
     ///
     /// `POST /v1/web_backend/mappers/validate` (operationId `webBackendValidateMappers`)
@@ -30923,6 +33006,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "web-backend")]
+impl Client {
     /// Fetch the current state type for a connection.
     ///
     /// `POST /v1/web_backend/state/get_type` (operationId `getStateType`)
@@ -30980,6 +33066,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "web-backend")]
+impl Client {
     /// Returns the current state of a workspace
     ///
     /// `POST /v1/web_backend/workspace/state` (operationId `webBackendGetWorkspaceState`)
@@ -31044,6 +33133,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "workload-output")]
+impl Client {
     /// Write the output of a workload
     ///
     /// `POST /v1/workload_output/write` (operationId `writeWorkloadOutput`)
@@ -31098,6 +33190,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "workspace")]
+impl Client {
     /// Creates a workspace
     ///
     /// `POST /v1/workspaces/create` (operationId `createWorkspace`)
@@ -31149,6 +33244,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "internal", feature = "workspace"))]
+impl Client {
     /// Creates a workspace with an explicit workspace ID. This should be use in acceptance tests only.
     ///
     /// `POST /v1/workspaces/create_if_not_exist` (operationId `createWorkspaceIfNotExist`)
@@ -31200,6 +33298,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "workspace")]
+impl Client {
     /// Deletes a workspace
     ///
     /// `POST /v1/workspaces/delete` (operationId `deleteWorkspace`)
@@ -31261,6 +33362,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "workspace")]
+impl Client {
     /// Find workspace by ID
     ///
     /// `POST /v1/workspaces/get` (operationId `getWorkspace`)
@@ -31318,6 +33422,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "workspace")]
+impl Client {
     /// Calls the dbt Cloud `List Accounts` and `List jobs` APIs to get the list of available jobs for the dbt auth token associated with the requested workspace config.
     ///
     /// `POST /v1/workspaces/get_available_dbt_jobs` (operationId `getAvailableDbtJobsForWorkspace`)
@@ -31369,6 +33476,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "workspace")]
+impl Client {
     /// Find workspace by connection id
     ///
     /// `POST /v1/workspaces/get_by_connection_id` (operationId `getWorkspaceByConnectionId`)
@@ -31430,6 +33540,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "workspace")]
+impl Client {
     /// Find workspace by connection id including the tombstone ones
     ///
     /// `POST /v1/workspaces/get_by_connection_id_with_tombstone` (operationId `getWorkspaceByConnectionIdWithTombstone`)
@@ -31495,6 +33608,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "workspace")]
+impl Client {
     /// Find workspace by slug
     ///
     /// `POST /v1/workspaces/get_by_slug` (operationId `getWorkspaceBySlug`)
@@ -31556,6 +33672,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "cloud-only", feature = "workspace"))]
+impl Client {
     /// Get Data Worker availability for a workspace
     ///
     /// `POST /v1/workspaces/get_data_worker_availability` (operationId `getWorkspaceDataWorkerAvailability`)
@@ -31624,6 +33743,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "workspace")]
+impl Client {
     /// Retrieve a workspace's basic organization info that is accessible for all workspace members, regardless of organization membership.
     ///
     /// `POST /v1/workspaces/get_organization_info` (operationId `getOrganizationInfo`)
@@ -31685,6 +33807,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(any(feature = "cloud-only", feature = "workspace"))]
+impl Client {
     /// Get usage for a workspace
     ///
     /// `POST /v1/workspaces/get_usage` (operationId `getWorkspaceUsage`)
@@ -31749,6 +33874,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "workspace")]
+impl Client {
     /// List workspaces under the given org id. This function also supports searching by keyword and pagination.
     ///
     /// `POST /v1/workspaces/list_by_organization_id` (operationId `listWorkspacesInOrganization`)
@@ -31813,6 +33941,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "workspace")]
+impl Client {
     /// List workspaces by a given user id. The function also supports searching by keyword and pagination.
     ///
     /// `POST /v1/workspaces/list_by_user_id` (operationId `listWorkspacesByUser`)
@@ -31877,6 +34008,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "workspace")]
+impl Client {
     /// List workspaces by given workspace IDs registered in the current Airbyte deployment. This function also supports pagination.
     ///
     /// `POST /v1/workspaces/list_paginated` (operationId `listWorkspacesPaginated`)
@@ -31928,6 +34062,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "workspace")]
+impl Client {
     /// Update workspace feedback state
     ///
     /// `POST /v1/workspaces/tag_feedback_status_as_done` (operationId `updateWorkspaceFeedback`)
@@ -31991,6 +34128,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "workspace")]
+impl Client {
     /// Update workspace state
     ///
     /// `POST /v1/workspaces/update` (operationId `updateWorkspace`)
@@ -32052,6 +34192,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "workspace")]
+impl Client {
     /// Update workspace name
     ///
     /// `POST /v1/workspaces/update_name` (operationId `updateWorkspaceName`)
@@ -32113,6 +34256,9 @@ impl Client {
             }
         }
     }
+}
+#[cfg(feature = "workspace")]
+impl Client {
     /// Update workspace organization
     ///
     /// `POST /v1/workspaces/update_organization` (operationId `updateWorkspaceOrganization`)

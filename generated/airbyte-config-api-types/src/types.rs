@@ -2,6 +2,9 @@
 // Do not edit by hand: change the spec, its overlay or the generator, then regenerate.
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+#[cfg(
+    any(feature = "applications-2", feature = "dataplane", feature = "service-accounts")
+)]
 /// The `AccessToken` schema.
 ///
 /// Schema: `#/components/schemas/AccessToken`
@@ -10,6 +13,9 @@ pub struct AccessToken {
     /// Wire name `access_token`. Required.
     pub access_token: ::std::string::String,
 }
+#[cfg(
+    any(feature = "applications-2", feature = "dataplane", feature = "service-accounts")
+)]
 impl ::std::fmt::Debug for AccessToken {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("AccessToken")
@@ -17,6 +23,7 @@ impl ::std::fmt::Debug for AccessToken {
             .finish()
     }
 }
+#[cfg(feature = "sso-config")]
 /// The `ActivateSSOConfigRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ActivateSSOConfigRequestBody`
@@ -30,6 +37,7 @@ pub struct ActivateSsoConfigRequestBody {
     #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(feature = "source")]
 /// A source actor catalog with the timestamp it was mostly recently updated
 ///
 /// Schema: `#/components/schemas/ActorCatalogWithUpdatedAt`
@@ -45,6 +53,16 @@ pub struct ActorCatalogWithUpdatedAt {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `ActorDefinitionBreakingChange` schema.
 ///
 /// Schema: `#/components/schemas/ActorDefinitionBreakingChange`
@@ -65,6 +83,7 @@ pub struct ActorDefinitionBreakingChange {
     /// Wire name `version`. Required.
     pub version: ::std::string::String,
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// The `ActorDefinitionFinishRequest` schema.
 ///
 /// Schema: `#/components/schemas/ActorDefinitionFinishRequest`
@@ -87,10 +106,21 @@ pub struct ActorDefinitionFinishRequest {
     #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "connection",
+        feature = "connector-builder-project",
+        feature = "connector-documentation",
+        feature = "destination-definition",
+        feature = "source-definition"
+    )
+)]
 /// A unique identifier for an actor definition.
 ///
 /// Schema: `#/components/schemas/ActorDefinitionId`
 pub type ActorDefinitionId = ::uuid::Uuid;
+#[cfg(any(feature = "destination-definition", feature = "source-definition"))]
 /// The `ActorDefinitionIdWithScope` schema.
 ///
 /// Schema: `#/components/schemas/ActorDefinitionIdWithScope`
@@ -106,6 +136,7 @@ pub struct ActorDefinitionIdWithScope {
     #[serde(rename = "scopeType")]
     pub scope_type: ScopeType,
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// The `ActorDefinitionMetadata` schema.
 ///
 /// Schema: `#/components/schemas/ActorDefinitionMetadata`
@@ -132,6 +163,7 @@ pub struct ActorDefinitionMetadata {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_requirements: ::std::option::Option<ScopedResourceRequirements>,
 }
+#[cfg(feature = "connection")]
 /// The `ActorDefinitionRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ActorDefinitionRequestBody`
@@ -144,6 +176,7 @@ pub struct ActorDefinitionRequestBody {
     #[serde(rename = "actorType")]
     pub actor_type: ActorType,
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// The `ActorDefinitionSpec` schema.
 ///
 /// Schema: `#/components/schemas/ActorDefinitionSpec`
@@ -168,6 +201,16 @@ pub struct ActorDefinitionSpec {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_requirements: ::std::option::Option<ScopedResourceRequirements>,
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `ActorDefinitionVersionBreakingChanges` schema.
 ///
 /// Schema: `#/components/schemas/ActorDefinitionVersionBreakingChanges`
@@ -184,10 +227,12 @@ pub struct ActorDefinitionVersionBreakingChanges {
     #[serde(rename = "upcomingBreakingChanges")]
     pub upcoming_breaking_changes: ::std::vec::Vec<ActorDefinitionBreakingChange>,
 }
+#[cfg(feature = "actor-definition-version")]
 /// The `ActorDefinitionVersionId` schema.
 ///
 /// Schema: `#/components/schemas/ActorDefinitionVersionId`
 pub type ActorDefinitionVersionId = ::uuid::Uuid;
+#[cfg(any(feature = "actor-definition-version", feature = "web-backend"))]
 /// The `ActorDefinitionVersionRead` schema.
 ///
 /// Schema: `#/components/schemas/ActorDefinitionVersionRead`
@@ -239,10 +284,12 @@ pub struct ActorDefinitionVersionRead {
     #[serde(rename = "supportsRefreshes")]
     pub supports_refreshes: bool,
 }
+#[cfg(any(feature = "connector-documentation", feature = "connector-rollout"))]
 /// A unique identifier for an actor.
 ///
 /// Schema: `#/components/schemas/ActorId`
 pub type ActorId = ::uuid::Uuid;
+#[cfg(any(feature = "destination", feature = "source"))]
 /// The `ActorListCursorPaginatedRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ActorListCursorPaginatedRequestBody`
@@ -272,6 +319,7 @@ pub struct ActorListCursorPaginatedRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "destination", feature = "source"))]
 /// The `ActorListFilters` schema.
 ///
 /// Schema: `#/components/schemas/ActorListFilters`
@@ -289,6 +337,7 @@ pub struct ActorListFilters {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub states: ::std::option::Option<::std::vec::Vec<ActorStatus>>,
 }
+#[cfg(any(feature = "destination", feature = "source"))]
 /// Available sort keys for actor list pagination
 ///
 /// Schema: `#/components/schemas/ActorListSortKey`
@@ -309,6 +358,7 @@ pub enum ActorListSortKey {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "destination", feature = "source"))]
 impl ActorListSortKey {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -332,6 +382,7 @@ impl ActorListSortKey {
         }
     }
 }
+#[cfg(any(feature = "destination", feature = "source"))]
 impl ::std::convert::From<::std::string::String> for ActorListSortKey {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -345,22 +396,26 @@ impl ::std::convert::From<::std::string::String> for ActorListSortKey {
         }
     }
 }
+#[cfg(any(feature = "destination", feature = "source"))]
 impl ::std::convert::From<&str> for ActorListSortKey {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "destination", feature = "source"))]
 impl ::std::str::FromStr for ActorListSortKey {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "destination", feature = "source"))]
 impl ::std::fmt::Display for ActorListSortKey {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "destination", feature = "source"))]
 impl ::serde::Serialize for ActorListSortKey {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -369,6 +424,7 @@ impl ::serde::Serialize for ActorListSortKey {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "destination", feature = "source"))]
 impl<'de> ::serde::Deserialize<'de> for ActorListSortKey {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -376,6 +432,15 @@ impl<'de> ::serde::Deserialize<'de> for ActorListSortKey {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// An actor(source/destination) is active if it has at least one active or manual connection.
 ///
 /// Schema: `#/components/schemas/ActorStatus`
@@ -388,6 +453,15 @@ pub enum ActorStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ActorStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["active", "inactive"];
@@ -400,6 +474,15 @@ impl ActorStatus {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for ActorStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -409,22 +492,58 @@ impl ::std::convert::From<::std::string::String> for ActorStatus {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for ActorStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for ActorStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for ActorStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for ActorStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -433,6 +552,15 @@ impl ::serde::Serialize for ActorStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for ActorStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -440,6 +568,15 @@ impl<'de> ::serde::Deserialize<'de> for ActorStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "connection",
+        feature = "connector-documentation"
+    )
+)]
 /// The `ActorType` schema.
 ///
 /// Schema: `#/components/schemas/ActorType`
@@ -452,6 +589,15 @@ pub enum ActorType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "connection",
+        feature = "connector-documentation"
+    )
+)]
 impl ActorType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["source", "destination"];
@@ -464,6 +610,15 @@ impl ActorType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "connection",
+        feature = "connector-documentation"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for ActorType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -473,22 +628,58 @@ impl ::std::convert::From<::std::string::String> for ActorType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "connection",
+        feature = "connector-documentation"
+    )
+)]
 impl ::std::convert::From<&str> for ActorType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "connection",
+        feature = "connector-documentation"
+    )
+)]
 impl ::std::str::FromStr for ActorType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "connection",
+        feature = "connector-documentation"
+    )
+)]
 impl ::std::fmt::Display for ActorType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "connection",
+        feature = "connector-documentation"
+    )
+)]
 impl ::serde::Serialize for ActorType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -497,6 +688,15 @@ impl ::serde::Serialize for ActorType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "connection",
+        feature = "connector-documentation"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for ActorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -504,6 +704,15 @@ impl<'de> ::serde::Deserialize<'de> for ActorType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-organizations",
+        feature = "organizations",
+        feature = "public-workspaces",
+        feature = "workspaces"
+    )
+)]
 /// Whether you're setting this override for a source or destination
 ///
 /// Schema: `#/components/schemas/ActorTypeEnum`
@@ -516,6 +725,15 @@ pub enum ActorTypeEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-organizations",
+        feature = "organizations",
+        feature = "public-workspaces",
+        feature = "workspaces"
+    )
+)]
 impl ActorTypeEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["source", "destination"];
@@ -528,6 +746,15 @@ impl ActorTypeEnum {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-organizations",
+        feature = "organizations",
+        feature = "public-workspaces",
+        feature = "workspaces"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for ActorTypeEnum {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -537,22 +764,58 @@ impl ::std::convert::From<::std::string::String> for ActorTypeEnum {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-organizations",
+        feature = "organizations",
+        feature = "public-workspaces",
+        feature = "workspaces"
+    )
+)]
 impl ::std::convert::From<&str> for ActorTypeEnum {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-organizations",
+        feature = "organizations",
+        feature = "public-workspaces",
+        feature = "workspaces"
+    )
+)]
 impl ::std::str::FromStr for ActorTypeEnum {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-organizations",
+        feature = "organizations",
+        feature = "public-workspaces",
+        feature = "workspaces"
+    )
+)]
 impl ::std::fmt::Display for ActorTypeEnum {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-organizations",
+        feature = "organizations",
+        feature = "public-workspaces",
+        feature = "workspaces"
+    )
+)]
 impl ::serde::Serialize for ActorTypeEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -561,6 +824,15 @@ impl ::serde::Serialize for ActorTypeEnum {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-organizations",
+        feature = "organizations",
+        feature = "public-workspaces",
+        feature = "workspaces"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for ActorTypeEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -568,6 +840,7 @@ impl<'de> ::serde::Deserialize<'de> for ActorTypeEnum {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// The `ActorUpdateRequest` schema.
 ///
 /// Schema: `#/components/schemas/ActorUpdateRequest`
@@ -593,6 +866,7 @@ pub struct ActorUpdateRequest {
     #[serde(rename = "imageTag")]
     pub image_tag: ::std::string::String,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `AddressRead` schema.
 ///
 /// Schema: `#/components/schemas/AddressRead`
@@ -618,6 +892,12 @@ pub struct AddressRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "destination-definition-specification",
+        feature = "source-definition-specification"
+    )
+)]
 /// The `AdvancedAuth` schema.
 ///
 /// Schema: `#/components/schemas/AdvancedAuth`
@@ -644,6 +924,7 @@ pub struct AdvancedAuth {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub predicate_value: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// schedule for when the the connection should run, per the schedule type
 ///
 /// Schema: `#/components/schemas/AirbyteApiConnectionSchedule`
@@ -657,10 +938,24 @@ pub struct AirbyteApiConnectionSchedule {
     #[serde(rename = "scheduleType")]
     pub schedule_type: ScheduleTypeEnum,
 }
+#[cfg(feature = "unreferenced-types")]
 /// Tarball Archive (.tar.gz) of Airbyte Configuration and Database
 ///
 /// Schema: `#/components/schemas/AirbyteArchive`
 pub type AirbyteArchive = ::std::string::String;
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// describes the available schema (catalog).
 ///
 /// Schema: `#/components/schemas/AirbyteCatalog`
@@ -669,6 +964,7 @@ pub struct AirbyteCatalog {
     /// Wire name `streams`. Required.
     pub streams: ::std::vec::Vec<AirbyteStreamAndConfiguration>,
 }
+#[cfg(feature = "unreferenced-types")]
 /// Describes the difference between two Airbyte catalogs. Include both source schema diff and schema config diff.
 ///
 /// Schema: `#/components/schemas/AirbyteCatalogDiff`
@@ -683,6 +979,19 @@ pub struct AirbyteCatalogDiff {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub catalog_diff: ::std::option::Option<CatalogDiff>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// the immutable schema defined by the source
 ///
 /// Schema: `#/components/schemas/AirbyteStream`
@@ -737,6 +1046,19 @@ pub struct AirbyteStream {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supported_sync_modes: ::std::option::Option<::std::vec::Vec<SyncMode>>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// each stream is split in two parts; the immutable schema from source and mutable configuration for destination
 ///
 /// Schema: `#/components/schemas/AirbyteStreamAndConfiguration`
@@ -749,6 +1071,19 @@ pub struct AirbyteStreamAndConfiguration {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream: ::std::option::Option<AirbyteStream>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// the mutable part of the stream to configure the destination
 ///
 /// Schema: `#/components/schemas/AirbyteStreamConfiguration`
@@ -849,6 +1184,14 @@ pub struct AirbyteStreamConfiguration {
     #[serde(rename = "syncMode")]
     pub sync_mode: SyncMode,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-applications",
+        feature = "applications",
+        feature = "applications-2"
+    )
+)]
 /// The `ApplicationCreate` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationCreate`
@@ -857,10 +1200,12 @@ pub struct ApplicationCreate {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(feature = "applications-2")]
 /// The `ApplicationId` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationId`
 pub type ApplicationId = ::uuid::Uuid;
+#[cfg(feature = "applications-2")]
 /// The `ApplicationIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationIdRequestBody`
@@ -874,6 +1219,14 @@ pub struct ApplicationIdRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include_tombstone: ::std::option::Option<bool>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-applications",
+        feature = "applications",
+        feature = "applications-2"
+    )
+)]
 /// The `ApplicationRead` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationRead`
@@ -893,6 +1246,14 @@ pub struct ApplicationRead {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-applications",
+        feature = "applications",
+        feature = "applications-2"
+    )
+)]
 impl ::std::fmt::Debug for ApplicationRead {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApplicationRead")
@@ -904,6 +1265,14 @@ impl ::std::fmt::Debug for ApplicationRead {
             .finish()
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-applications",
+        feature = "applications",
+        feature = "applications-2"
+    )
+)]
 /// The `ApplicationReadList` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationReadList`
@@ -912,6 +1281,7 @@ pub struct ApplicationReadList {
     /// Wire name `applications`. Required.
     pub applications: ::std::vec::Vec<ApplicationRead>,
 }
+#[cfg(feature = "applications-2")]
 /// The `ApplicationTokenRequest` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationTokenRequest`
@@ -922,6 +1292,7 @@ pub struct ApplicationTokenRequest {
     /// Wire name `client_secret`. Required.
     pub client_secret: ::std::string::String,
 }
+#[cfg(feature = "applications-2")]
 impl ::std::fmt::Debug for ApplicationTokenRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApplicationTokenRequest")
@@ -930,6 +1301,9 @@ impl ::std::fmt::Debug for ApplicationTokenRequest {
             .finish()
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 /// The `ApplicationTokenRequestWithGrant` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationTokenRequestWithGrant`
@@ -942,6 +1316,9 @@ pub struct ApplicationTokenRequestWithGrant {
     /// Wire name `grant_type`. Required.
     pub grant_type: ApplicationTokenRequestWithGrantGrantType,
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 impl ::std::fmt::Debug for ApplicationTokenRequestWithGrant {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ApplicationTokenRequestWithGrant")
@@ -951,10 +1328,12 @@ impl ::std::fmt::Debug for ApplicationTokenRequestWithGrant {
             .finish()
     }
 }
+#[cfg(feature = "connector-builder-assist")]
 /// The `AssistV1Process` schema.
 ///
 /// Schema: `#/components/schemas/AssistV1Process`
 pub type AssistV1Process = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+#[cfg(feature = "connector-builder-assist")]
 /// The `AssistV1ProcessRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/AssistV1ProcessRequestBody`
@@ -962,6 +1341,14 @@ pub type AssistV1ProcessRequestBody = ::serde_json::Map<
     ::std::string::String,
     ::serde_json::Value,
 >;
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2"
+    )
+)]
 /// The `AttemptFailureSummary` schema.
 ///
 /// Schema: `#/components/schemas/AttemptFailureSummary`
@@ -976,6 +1363,14 @@ pub struct AttemptFailureSummary {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partial_success: ::std::option::Option<bool>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2"
+    )
+)]
 /// The `AttemptInfoRead` schema.
 ///
 /// Schema: `#/components/schemas/AttemptInfoRead`
@@ -991,10 +1386,29 @@ pub struct AttemptInfoRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<AttemptInfoReadLogs>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "jobs-2",
+        feature = "stream-statuses",
+        feature = "streams-2"
+    )
+)]
 /// The `AttemptNumber` schema.
 ///
 /// Schema: `#/components/schemas/AttemptNumber`
 pub type AttemptNumber = i32;
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2"
+    )
+)]
 /// The `AttemptRead` schema.
 ///
 /// Schema: `#/components/schemas/AttemptRead`
@@ -1035,6 +1449,14 @@ pub struct AttemptRead {
     #[serde(rename = "updatedAt")]
     pub updated_at: i64,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2"
+    )
+)]
 /// The `AttemptStats` schema.
 ///
 /// Schema: `#/components/schemas/AttemptStats`
@@ -1079,6 +1501,14 @@ pub struct AttemptStats {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state_messages_emitted: ::std::option::Option<i64>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2"
+    )
+)]
 /// The `AttemptStatus` schema.
 ///
 /// Schema: `#/components/schemas/AttemptStatus`
@@ -1093,6 +1523,14 @@ pub enum AttemptStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2"
+    )
+)]
 impl AttemptStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["running", "failed", "succeeded"];
@@ -1106,6 +1544,14 @@ impl AttemptStatus {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for AttemptStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -1116,22 +1562,54 @@ impl ::std::convert::From<::std::string::String> for AttemptStatus {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2"
+    )
+)]
 impl ::std::convert::From<&str> for AttemptStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2"
+    )
+)]
 impl ::std::str::FromStr for AttemptStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2"
+    )
+)]
 impl ::std::fmt::Display for AttemptStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2"
+    )
+)]
 impl ::serde::Serialize for AttemptStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1140,6 +1618,14 @@ impl ::serde::Serialize for AttemptStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for AttemptStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1147,6 +1633,14 @@ impl<'de> ::serde::Deserialize<'de> for AttemptStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2"
+    )
+)]
 /// The `AttemptStreamStats` schema.
 ///
 /// Schema: `#/components/schemas/AttemptStreamStats`
@@ -1162,6 +1656,7 @@ pub struct AttemptStreamStats {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_namespace: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
 /// The `AttemptSyncConfig` schema.
 ///
 /// Schema: `#/components/schemas/AttemptSyncConfig`
@@ -1177,6 +1672,7 @@ pub struct AttemptSyncConfig {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<ConnectionState>,
 }
+#[cfg(feature = "audit-logs")]
 /// The `AuditLogActor` schema.
 ///
 /// Schema: `#/components/schemas/AuditLogActor`
@@ -1197,10 +1693,12 @@ pub struct AuditLogActor {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_agent: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "audit-logs")]
 /// Free-form JSON summary of an audit log entry's request or response, as produced by the audited operation's provider with sensitive fields redacted.
 ///
 /// Schema: `#/components/schemas/AuditLogDetails`
 pub type AuditLogDetails = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+#[cfg(feature = "audit-logs")]
 /// The `AuditLogListRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/AuditLogListRequestBody`
@@ -1258,6 +1756,7 @@ pub struct AuditLogListRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(feature = "audit-logs")]
 /// The `AuditLogRead` schema.
 ///
 /// Schema: `#/components/schemas/AuditLogRead`
@@ -1295,6 +1794,7 @@ pub struct AuditLogRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(feature = "audit-logs")]
 /// The `AuditLogReadList` schema.
 ///
 /// Schema: `#/components/schemas/AuditLogReadList`
@@ -1310,6 +1810,7 @@ pub struct AuditLogReadList {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page_token: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "instance-configuration")]
 /// The `AuthConfiguration` schema.
 ///
 /// Schema: `#/components/schemas/AuthConfiguration`
@@ -1337,6 +1838,7 @@ pub struct AuthConfiguration {
     /// Wire name `mode`. Required.
     pub mode: AuthConfigurationMode,
 }
+#[cfg(feature = "user")]
 /// Auth Provider
 ///
 /// Schema: `#/components/schemas/AuthProvider`
@@ -1351,6 +1853,7 @@ pub enum AuthProvider {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "user")]
 impl AuthProvider {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -1368,6 +1871,7 @@ impl AuthProvider {
         }
     }
 }
+#[cfg(feature = "user")]
 impl ::std::convert::From<::std::string::String> for AuthProvider {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -1378,22 +1882,26 @@ impl ::std::convert::From<::std::string::String> for AuthProvider {
         }
     }
 }
+#[cfg(feature = "user")]
 impl ::std::convert::From<&str> for AuthProvider {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "user")]
 impl ::std::str::FromStr for AuthProvider {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "user")]
 impl ::std::fmt::Display for AuthProvider {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "user")]
 impl ::serde::Serialize for AuthProvider {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -1402,6 +1910,7 @@ impl ::serde::Serialize for AuthProvider {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "user")]
 impl<'de> ::serde::Deserialize<'de> for AuthProvider {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1409,6 +1918,7 @@ impl<'de> ::serde::Deserialize<'de> for AuthProvider {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `BaseActorDefinitionVersionInfo` schema.
 ///
 /// Schema: `#/components/schemas/BaseActorDefinitionVersionInfo`
@@ -1432,6 +1942,7 @@ pub struct BaseActorDefinitionVersionInfo {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `BillingBackfillUsageRequest` schema.
 ///
 /// Schema: `#/components/schemas/BillingBackfillUsageRequest`
@@ -1444,10 +1955,12 @@ pub struct BillingBackfillUsageRequest {
     #[serde(rename = "jobIds")]
     pub job_ids: ::std::vec::Vec<i64>,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Generic event for billing, mapped to a JsonNode
 ///
 /// Schema: `#/components/schemas/BillingEvent`
 pub type BillingEvent = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// The `BooleanRead` schema.
 ///
 /// Schema: `#/components/schemas/BooleanRead`
@@ -1456,6 +1969,7 @@ pub struct BooleanRead {
     /// Wire name `value`. Required.
     pub value: bool,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `BuilderProjectForDefinitionRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/BuilderProjectForDefinitionRequestBody`
@@ -1468,6 +1982,7 @@ pub struct BuilderProjectForDefinitionRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `BuilderProjectForDefinitionResponse` schema.
 ///
 /// Schema: `#/components/schemas/BuilderProjectForDefinitionResponse`
@@ -1485,6 +2000,7 @@ pub struct BuilderProjectForDefinitionResponse {
     )]
     pub workspace_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `BuilderProjectOauthConsentRequest` schema.
 ///
 /// Schema: `#/components/schemas/BuilderProjectOauthConsentRequest`
@@ -1506,6 +2022,7 @@ pub struct BuilderProjectOauthConsentRequest {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `CancelSubscriptionRead` schema.
 ///
 /// Schema: `#/components/schemas/CancelSubscriptionRead`
@@ -1515,6 +2032,7 @@ pub struct CancelSubscriptionRead {
     #[serde(rename = "subscriptionEndsAt")]
     pub subscription_ends_at: Iso8601DateTime,
 }
+#[cfg(feature = "unreferenced-types")]
 /// Describes the difference between two configured catalogs.
 ///
 /// Schema: `#/components/schemas/CatalogConfigDiff`
@@ -1573,6 +2091,17 @@ pub struct CatalogConfigDiff {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_modes_changed: ::std::option::Option<::std::vec::Vec<StreamSyncModeDiff>>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 /// Describes the difference between two Airbyte catalogs.
 ///
 /// Schema: `#/components/schemas/CatalogDiff`
@@ -1583,6 +2112,7 @@ pub struct CatalogDiff {
     /// Wire name `transforms`. Required.
     pub transforms: ::std::vec::Vec<StreamTransform>,
 }
+#[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
 /// The `CheckConnectionRead` schema.
 ///
 /// Schema: `#/components/schemas/CheckConnectionRead`
@@ -1598,6 +2128,7 @@ pub struct CheckConnectionRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CheckConnectionReadStatus>,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `CheckContributionRead` schema.
 ///
 /// Schema: `#/components/schemas/CheckContributionRead`
@@ -1623,6 +2154,7 @@ pub struct CheckContributionRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub github_url: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `CheckContributionRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/CheckContributionRequestBody`
@@ -1633,6 +2165,7 @@ pub struct CheckContributionRequestBody {
     /// Wire name `connector_image_name`. Required.
     pub connector_image_name: ::std::string::String,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// The `CheckDataWorkerCapacityRead` schema.
 ///
 /// Schema: `#/components/schemas/CheckDataWorkerCapacityRead`
@@ -1645,6 +2178,7 @@ pub struct CheckDataWorkerCapacityRead {
     #[serde(rename = "useOnDemandCapacity")]
     pub use_on_demand_capacity: bool,
 }
+#[cfg(feature = "operation")]
 /// The `CheckOperationRead` schema.
 ///
 /// Schema: `#/components/schemas/CheckOperationRead`
@@ -1656,6 +2190,7 @@ pub struct CheckOperationRead {
     /// Wire name `status`. Required.
     pub status: CheckOperationReadStatus,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `CompleteConnectorBuilderProjectOauthRequest` schema.
 ///
 /// Schema: `#/components/schemas/CompleteConnectorBuilderProjectOauthRequest`
@@ -1682,6 +2217,7 @@ pub struct CompleteConnectorBuilderProjectOauthRequest {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "destination-oauth")]
 /// The `CompleteDestinationOAuthRequest` schema.
 ///
 /// Schema: `#/components/schemas/CompleteDestinationOAuthRequest`
@@ -1716,6 +2252,13 @@ pub struct CompleteDestinationOAuthRequest {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(
+    any(
+        feature = "connector-builder-project",
+        feature = "destination-oauth",
+        feature = "source-oauth"
+    )
+)]
 /// The `CompleteOAuthResponse` schema.
 ///
 /// Schema: `#/components/schemas/CompleteOAuthResponse`
@@ -1729,6 +2272,7 @@ pub struct CompleteOAuthResponse {
     /// Wire name `request_succeeded`. Required.
     pub request_succeeded: bool,
 }
+#[cfg(feature = "source-oauth")]
 /// The `CompleteSourceOauthRequest` schema.
 ///
 /// Schema: `#/components/schemas/CompleteSourceOauthRequest`
@@ -1783,6 +2327,7 @@ pub struct CompleteSourceOauthRequest {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "source-oauth")]
 impl ::std::fmt::Debug for CompleteSourceOauthRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CompleteSourceOauthRequest")
@@ -1798,6 +2343,22 @@ impl ::std::fmt::Debug for CompleteSourceOauthRequest {
             .finish()
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `ConfiguredStreamMapper` schema.
 ///
 /// Schema: `#/components/schemas/ConfiguredStreamMapper`
@@ -1812,6 +2373,7 @@ pub struct ConfiguredStreamMapper {
     /// Wire name `type`. Required.
     pub r#type: StreamMapperType,
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionAndJobIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionAndJobIdRequestBody`
@@ -1824,6 +2386,7 @@ pub struct ConnectionAndJobIdRequestBody {
     #[serde(rename = "jobId")]
     pub job_id: JobId,
 }
+#[cfg(feature = "unreferenced-types")]
 /// The result of schema propagation for a given connection, with the diff that was applied via auto-propagation.
 ///
 /// Schema: `#/components/schemas/ConnectionAutoPropagateResult`
@@ -1834,6 +2397,7 @@ pub struct ConnectionAutoPropagateResult {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub propagated_diff: ::std::option::Option<CatalogDiff>,
 }
+#[cfg(feature = "connection")]
 /// Input of the schema propagation, with the catalog to be propagated and the connection to propagate to
 ///
 /// Schema: `#/components/schemas/ConnectionAutoPropagateSchemaChange`
@@ -1851,6 +2415,7 @@ pub struct ConnectionAutoPropagateSchemaChange {
     #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+#[cfg(feature = "connection")]
 /// Ids of related contextual domain models for a connection given connection.
 ///
 /// Schema: `#/components/schemas/ConnectionContextRead`
@@ -1899,6 +2464,7 @@ pub struct ConnectionContextRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionCreate` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionCreate`
@@ -1995,6 +2561,7 @@ pub struct ConnectionCreate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// The `ConnectionCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionCreateRequest`
@@ -2050,10 +2617,12 @@ pub struct ConnectionCreateRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
 }
+#[cfg(feature = "unreferenced-types")]
 /// The `ConnectionDataHistoryRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionDataHistoryRead`
 pub type ConnectionDataHistoryRead = ::std::vec::Vec<ConnectionDataHistoryReadItem>;
+#[cfg(feature = "unreferenced-types")]
 /// The `ConnectionDataHistoryReadItem` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionDataHistoryReadItem`
@@ -2073,6 +2642,7 @@ pub struct ConnectionDataHistoryReadItem {
     /// Wire name `timestamp`. Required.
     pub timestamp: i64,
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionDataHistoryRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionDataHistoryRequestBody`
@@ -2085,6 +2655,7 @@ pub struct ConnectionDataHistoryRequestBody {
     #[serde(rename = "numberOfJobs")]
     pub number_of_jobs: i64,
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionEvent` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionEvent`
@@ -2109,10 +2680,12 @@ pub struct ConnectionEvent {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<UserReadInConnectionEvent>,
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionEventId` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionEventId`
 pub type ConnectionEventId = ::uuid::Uuid;
+#[cfg(feature = "connection")]
 /// The `ConnectionEventIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionEventIdRequestBody`
@@ -2125,6 +2698,7 @@ pub struct ConnectionEventIdRequestBody {
     #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionEventList` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionEventList`
@@ -2133,6 +2707,7 @@ pub struct ConnectionEventList {
     /// Wire name `events`. Required.
     pub events: ::std::vec::Vec<ConnectionEvent>,
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionEventListMinimal` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionEventListMinimal`
@@ -2141,6 +2716,7 @@ pub struct ConnectionEventListMinimal {
     /// Wire name `events`. Required.
     pub events: ::std::vec::Vec<ConnectionEventMinimal>,
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionEventMinimal` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionEventMinimal`
@@ -2162,6 +2738,7 @@ pub struct ConnectionEventMinimal {
     #[serde(rename = "eventType")]
     pub event_type: ConnectionEventType,
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionEventType` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionEventType`
@@ -2214,6 +2791,7 @@ pub enum ConnectionEventType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown2(::std::string::String),
 }
+#[cfg(feature = "connection")]
 impl ConnectionEventType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2269,6 +2847,7 @@ impl ConnectionEventType {
         }
     }
 }
+#[cfg(feature = "connection")]
 impl ::std::convert::From<::std::string::String> for ConnectionEventType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -2298,22 +2877,26 @@ impl ::std::convert::From<::std::string::String> for ConnectionEventType {
         }
     }
 }
+#[cfg(feature = "connection")]
 impl ::std::convert::From<&str> for ConnectionEventType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "connection")]
 impl ::std::str::FromStr for ConnectionEventType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "connection")]
 impl ::std::fmt::Display for ConnectionEventType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "connection")]
 impl ::serde::Serialize for ConnectionEventType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2322,6 +2905,7 @@ impl ::serde::Serialize for ConnectionEventType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "connection")]
 impl<'de> ::serde::Deserialize<'de> for ConnectionEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2329,6 +2913,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionEventType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionEventWithDetails` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionEventWithDetails`
@@ -2357,6 +2942,7 @@ pub struct ConnectionEventWithDetails {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<UserReadInConnectionEvent>,
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionEventsBackfillRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionEventsBackfillRequestBody`
@@ -2376,6 +2962,7 @@ pub struct ConnectionEventsBackfillRequestBody {
     #[serde(rename = "createdAtStart")]
     pub created_at_start: ::chrono::DateTime<::chrono::Utc>,
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionEventsListMinimalRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionEventsListMinimalRequestBody`
@@ -2400,6 +2987,7 @@ pub struct ConnectionEventsListMinimalRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionEventsRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionEventsRequestBody`
@@ -2430,10 +3018,42 @@ pub struct ConnectionEventsRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<Pagination>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "job-retry-states",
+        feature = "operation",
+        feature = "source",
+        feature = "state",
+        feature = "stream-statuses",
+        feature = "streams-2",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `ConnectionId` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionId`
 pub type ConnectionId = ::uuid::Uuid;
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "operation",
+        feature = "state",
+        feature = "stream-statuses",
+        feature = "streams-2",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `ConnectionIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionIdRequestBody`
@@ -2443,6 +3063,7 @@ pub struct ConnectionIdRequestBody {
     #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// The `ConnectionJobRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionJobRequestBody`
@@ -2455,12 +3076,14 @@ pub struct ConnectionJobRequestBody {
     #[serde(rename = "jobId")]
     pub job_id: JobId,
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionLastJobPerStreamRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionLastJobPerStreamRead`
 pub type ConnectionLastJobPerStreamRead = ::std::vec::Vec<
     ConnectionLastJobPerStreamReadItem,
 >;
+#[cfg(feature = "connection")]
 /// The `ConnectionLastJobPerStreamReadItem` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionLastJobPerStreamReadItem`
@@ -2494,6 +3117,7 @@ pub struct ConnectionLastJobPerStreamReadItem {
     #[serde(rename = "streamNamespace")]
     pub stream_namespace: ::std::string::String,
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionLastJobPerStreamRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionLastJobPerStreamRequestBody`
@@ -2503,6 +3127,7 @@ pub struct ConnectionLastJobPerStreamRequestBody {
     #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// The `ConnectionPatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionPatchRequest`
@@ -2552,6 +3177,7 @@ pub struct ConnectionPatchRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
 }
+#[cfg(any(feature = "cloud-only", feature = "connection", feature = "workspace"))]
 /// The `ConnectionRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionRead`
@@ -2669,6 +3295,7 @@ pub struct ConnectionRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionReadList` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionReadList`
@@ -2677,6 +3304,7 @@ pub struct ConnectionReadList {
     /// Wire name `connections`. Required.
     pub connections: ::std::vec::Vec<ConnectionRead>,
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Root Type for ConnectionResponse
 ///
 /// Provides details of a single connection.
@@ -2731,6 +3359,14 @@ pub struct ConnectionResponse {
     #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// if null, then no schedule is set.
 ///
 /// Schema: `#/components/schemas/ConnectionSchedule`
@@ -2742,6 +3378,14 @@ pub struct ConnectionSchedule {
     /// Wire name `units`. Required.
     pub units: i64,
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// schedule for when the the connection should run, per the schedule type
 ///
 /// Schema: `#/components/schemas/ConnectionScheduleData`
@@ -2755,6 +3399,7 @@ pub struct ConnectionScheduleData {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cron: ::std::option::Option<ConnectionScheduleDataCron>,
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// schedule for when the the connection should run, per the schedule type
 ///
 /// Schema: `#/components/schemas/ConnectionScheduleResponse`
@@ -2772,6 +3417,14 @@ pub struct ConnectionScheduleResponse {
     #[serde(rename = "scheduleType")]
     pub schedule_type: ScheduleTypeWithBasicEnum,
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// determine how the schedule data should be interpreted
 ///
 /// Schema: `#/components/schemas/ConnectionScheduleType`
@@ -2786,6 +3439,14 @@ pub enum ConnectionScheduleType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ConnectionScheduleType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["manual", "basic", "cron"];
@@ -2799,6 +3460,14 @@ impl ConnectionScheduleType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for ConnectionScheduleType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -2809,22 +3478,54 @@ impl ::std::convert::From<::std::string::String> for ConnectionScheduleType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for ConnectionScheduleType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for ConnectionScheduleType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for ConnectionScheduleType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for ConnectionScheduleType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -2833,6 +3534,14 @@ impl ::serde::Serialize for ConnectionScheduleType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for ConnectionScheduleType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2840,6 +3549,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionScheduleType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionSearch` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionSearch`
@@ -2896,6 +3606,7 @@ pub struct ConnectionSearch {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ConnectionStatus>,
 }
+#[cfg(any(feature = "internal", feature = "attempt", feature = "state"))]
 /// Contains the state for a connection. The stateType field identifies what type of state it is. Only the field corresponding to that type will be set, the rest will be null. If stateType=not_set, then none of the fields will be set.
 ///
 /// Schema: `#/components/schemas/ConnectionState`
@@ -2919,6 +3630,7 @@ pub struct ConnectionState {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_state: ::std::option::Option<::std::vec::Vec<StreamState>>,
 }
+#[cfg(any(feature = "internal", feature = "state"))]
 /// The `ConnectionStateCreateOrUpdate` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStateCreateOrUpdate`
@@ -2931,6 +3643,14 @@ pub struct ConnectionStateCreateOrUpdate {
     #[serde(rename = "connectionState")]
     pub connection_state: ConnectionState,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "state",
+        feature = "web-backend"
+    )
+)]
 /// The `ConnectionStateType` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStateType`
@@ -2947,6 +3667,14 @@ pub enum ConnectionStateType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "state",
+        feature = "web-backend"
+    )
+)]
 impl ConnectionStateType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -2966,6 +3694,14 @@ impl ConnectionStateType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "state",
+        feature = "web-backend"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for ConnectionStateType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -2977,22 +3713,54 @@ impl ::std::convert::From<::std::string::String> for ConnectionStateType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "state",
+        feature = "web-backend"
+    )
+)]
 impl ::std::convert::From<&str> for ConnectionStateType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "state",
+        feature = "web-backend"
+    )
+)]
 impl ::std::str::FromStr for ConnectionStateType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "state",
+        feature = "web-backend"
+    )
+)]
 impl ::std::fmt::Display for ConnectionStateType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "state",
+        feature = "web-backend"
+    )
+)]
 impl ::serde::Serialize for ConnectionStateType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3001,6 +3769,14 @@ impl ::serde::Serialize for ConnectionStateType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "state",
+        feature = "web-backend"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for ConnectionStateType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3008,6 +3784,16 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionStateType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// Active means that data is flowing through the connection. Inactive means it is not. Deprecated means the connection is off and cannot be re-activated. Locked means the connection is temporarily disabled due to external factors (e.g., payment issues). The schema field describes the elements of the schema that will be synced.
 ///
 /// Schema: `#/components/schemas/ConnectionStatus`
@@ -3024,6 +3810,16 @@ pub enum ConnectionStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ConnectionStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -3043,6 +3839,16 @@ impl ConnectionStatus {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for ConnectionStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -3054,22 +3860,62 @@ impl ::std::convert::From<::std::string::String> for ConnectionStatus {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for ConnectionStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for ConnectionStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for ConnectionStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for ConnectionStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3078,6 +3924,16 @@ impl ::serde::Serialize for ConnectionStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for ConnectionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3085,6 +3941,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// The `ConnectionStatusEnum` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStatusEnum`
@@ -3101,6 +3958,7 @@ pub enum ConnectionStatusEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ConnectionStatusEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -3120,6 +3978,7 @@ impl ConnectionStatusEnum {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<::std::string::String> for ConnectionStatusEnum {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -3131,22 +3990,26 @@ impl ::std::convert::From<::std::string::String> for ConnectionStatusEnum {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<&str> for ConnectionStatusEnum {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::str::FromStr for ConnectionStatusEnum {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::fmt::Display for ConnectionStatusEnum {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::serde::Serialize for ConnectionStatusEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3155,6 +4018,7 @@ impl ::serde::Serialize for ConnectionStatusEnum {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl<'de> ::serde::Deserialize<'de> for ConnectionStatusEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3162,6 +4026,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionStatusEnum {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionStatusRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStatusRead`
@@ -3202,10 +4067,12 @@ pub struct ConnectionStatusRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule_data: ::std::option::Option<ConnectionScheduleData>,
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionStatusesRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStatusesRead`
 pub type ConnectionStatusesRead = ::std::vec::Vec<ConnectionStatusRead>;
+#[cfg(feature = "connection")]
 /// The `ConnectionStatusesRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStatusesRequestBody`
@@ -3215,6 +4082,7 @@ pub struct ConnectionStatusesRequestBody {
     #[serde(rename = "connectionIds")]
     pub connection_ids: ::std::vec::Vec<ConnectionId>,
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionStream` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStream`
@@ -3228,10 +4096,12 @@ pub struct ConnectionStream {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_namespace: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionStreamHistoryRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStreamHistoryRead`
 pub type ConnectionStreamHistoryRead = ::std::vec::Vec<ConnectionStreamHistoryReadItem>;
+#[cfg(feature = "connection")]
 /// The `ConnectionStreamHistoryReadItem` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStreamHistoryReadItem`
@@ -3249,6 +4119,7 @@ pub struct ConnectionStreamHistoryReadItem {
     /// Wire name `timestamp`. Required.
     pub timestamp: i64,
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionStreamHistoryRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStreamHistoryRequestBody`
@@ -3260,6 +4131,7 @@ pub struct ConnectionStreamHistoryRequestBody {
     /// Wire name `timezone`. Required.
     pub timezone: ::std::string::String,
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionStreamRefreshRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStreamRefreshRequestBody`
@@ -3275,6 +4147,7 @@ pub struct ConnectionStreamRefreshRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub streams: ::std::option::Option<::std::vec::Vec<ConnectionStream>>,
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionStreamRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStreamRequestBody`
@@ -3286,6 +4159,15 @@ pub struct ConnectionStreamRequestBody {
     /// Wire name `streams`. Required.
     pub streams: ::std::vec::Vec<ConnectionStream>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "public-streams",
+        feature = "streams"
+    )
+)]
 /// The `ConnectionSyncModeEnum` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionSyncModeEnum`
@@ -3312,6 +4194,15 @@ pub enum ConnectionSyncModeEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "public-streams",
+        feature = "streams"
+    )
+)]
 impl ConnectionSyncModeEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -3341,6 +4232,15 @@ impl ConnectionSyncModeEnum {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "public-streams",
+        feature = "streams"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for ConnectionSyncModeEnum {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -3357,22 +4257,58 @@ impl ::std::convert::From<::std::string::String> for ConnectionSyncModeEnum {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "public-streams",
+        feature = "streams"
+    )
+)]
 impl ::std::convert::From<&str> for ConnectionSyncModeEnum {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "public-streams",
+        feature = "streams"
+    )
+)]
 impl ::std::str::FromStr for ConnectionSyncModeEnum {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "public-streams",
+        feature = "streams"
+    )
+)]
 impl ::std::fmt::Display for ConnectionSyncModeEnum {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "public-streams",
+        feature = "streams"
+    )
+)]
 impl ::serde::Serialize for ConnectionSyncModeEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3381,6 +4317,15 @@ impl ::serde::Serialize for ConnectionSyncModeEnum {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "public-streams",
+        feature = "streams"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for ConnectionSyncModeEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3388,6 +4333,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionSyncModeEnum {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionSyncProgressRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionSyncProgressRead`
@@ -3430,6 +4376,7 @@ pub struct ConnectionSyncProgressRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_started_at: ::std::option::Option<i64>,
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionSyncResultRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionSyncResultRead`
@@ -3444,6 +4391,7 @@ pub struct ConnectionSyncResultRead {
     #[serde(rename = "streamNamespace")]
     pub stream_namespace: ::std::string::String,
 }
+#[cfg(feature = "connection")]
 /// The first of the following that matches for a given connection:
 ///   * `RUNNING` - a job is currently running
 ///   * `QUEUED` - a job is currently queued and waiting to start
@@ -3473,6 +4421,7 @@ pub enum ConnectionSyncStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "connection")]
 impl ConnectionSyncStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -3498,6 +4447,7 @@ impl ConnectionSyncStatus {
         }
     }
 }
+#[cfg(feature = "connection")]
 impl ::std::convert::From<::std::string::String> for ConnectionSyncStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -3512,22 +4462,26 @@ impl ::std::convert::From<::std::string::String> for ConnectionSyncStatus {
         }
     }
 }
+#[cfg(feature = "connection")]
 impl ::std::convert::From<&str> for ConnectionSyncStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "connection")]
 impl ::std::str::FromStr for ConnectionSyncStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "connection")]
 impl ::std::fmt::Display for ConnectionSyncStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "connection")]
 impl ::serde::Serialize for ConnectionSyncStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -3536,6 +4490,7 @@ impl ::serde::Serialize for ConnectionSyncStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "connection")]
 impl<'de> ::serde::Deserialize<'de> for ConnectionSyncStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3543,6 +4498,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionSyncStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "connection")]
 /// Used to apply a patch-style update to a connection, which means that null properties remain unchanged
 ///
 /// Schema: `#/components/schemas/ConnectionUpdate`
@@ -3651,6 +4607,7 @@ pub struct ConnectionUpdate {
     )]
     pub tags: ::std::option::Option<::std::option::Option<::std::vec::Vec<Tag>>>,
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionUpdateWithReason` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionUpdateWithReason`
@@ -3668,10 +4625,12 @@ pub struct ConnectionUpdateWithReason {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update_reason: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connection")]
 /// The `ConnectionUptimeHistoryRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionUptimeHistoryRead`
 pub type ConnectionUptimeHistoryRead = ::std::vec::Vec<JobSyncResultRead>;
+#[cfg(feature = "connection")]
 /// The `ConnectionUptimeHistoryRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionUptimeHistoryRequestBody`
@@ -3685,6 +4644,7 @@ pub struct ConnectionUptimeHistoryRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number_of_jobs: ::std::option::Option<i64>,
 }
+#[cfg(any(feature = "cloud-only", feature = "workspace"))]
 /// The `ConnectionUsageRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionUsageRead`
@@ -3705,6 +4665,7 @@ pub struct ConnectionUsageRead {
     /// Wire name `usage`. Required.
     pub usage: UsageBucket,
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Root Type for ConnectionsResponse
 ///
 ///
@@ -3721,6 +4682,7 @@ pub struct ConnectionsResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderAuxiliaryRequest` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderAuxiliaryRequest`
@@ -3737,6 +4699,7 @@ pub struct ConnectorBuilderAuxiliaryRequest {
     /// Wire name `type`. Required.
     pub r#type: ConnectorBuilderAuxiliaryRequestType,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderCapabilities` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderCapabilities`
@@ -3748,6 +4711,7 @@ pub struct ConnectorBuilderCapabilities {
     #[serde(rename = "customCodeExecution")]
     pub custom_code_execution: bool,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderHttpRequest` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderHttpRequest`
@@ -3781,6 +4745,7 @@ pub struct ConnectorBuilderHttpRequest {
     /// Wire name `url`. Required.
     pub url: ::std::string::String,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderHttpResponse` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderHttpResponse`
@@ -3803,6 +4768,7 @@ pub struct ConnectorBuilderHttpResponse {
     /// Wire name `status`. Required.
     pub status: i64,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderProjectDetails` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectDetails`
@@ -3853,6 +4819,7 @@ pub struct ConnectorBuilderProjectDetails {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub yaml_manifest: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderProjectDetailsRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectDetailsRead`
@@ -3892,6 +4859,7 @@ pub struct ConnectorBuilderProjectDetailsRead {
     #[serde(rename = "updatedAt")]
     pub updated_at: i64,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderProjectForkRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectForkRequestBody`
@@ -3904,6 +4872,7 @@ pub struct ConnectorBuilderProjectForkRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderProjectFullResolveRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectFullResolveRequestBody`
@@ -3926,10 +4895,12 @@ pub struct ConnectorBuilderProjectFullResolveRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderProjectId` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectId`
 pub type ConnectorBuilderProjectId = ::uuid::Uuid;
+#[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderProjectIdWithWorkspaceId` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectIdWithWorkspaceId`
@@ -3945,6 +4916,7 @@ pub struct ConnectorBuilderProjectIdWithWorkspaceId {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderProjectRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectRead`
@@ -3962,6 +4934,7 @@ pub struct ConnectorBuilderProjectRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub testing_values: ::std::option::Option<ConnectorBuilderProjectTestingValues>,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderProjectReadList` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectReadList`
@@ -3970,6 +4943,7 @@ pub struct ConnectorBuilderProjectReadList {
     /// Wire name `projects`. Required.
     pub projects: ::std::vec::Vec<ConnectorBuilderProjectDetailsRead>,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderProjectResolveRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectResolveRequestBody`
@@ -3986,6 +4960,7 @@ pub struct ConnectorBuilderProjectResolveRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderProjectStreamRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectStreamRead`
@@ -4030,6 +5005,7 @@ pub struct ConnectorBuilderProjectStreamRead {
     /// Wire name `test_read_limit_reached`. Required.
     pub test_read_limit_reached: bool,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderProjectStreamReadRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectStreamReadRequestBody`
@@ -4084,6 +5060,7 @@ pub struct ConnectorBuilderProjectStreamReadRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The config blob containing the user inputs for testing
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectTestingValues`
@@ -4091,6 +5068,7 @@ pub type ConnectorBuilderProjectTestingValues = ::serde_json::Map<
     ::std::string::String,
     ::serde_json::Value,
 >;
+#[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderProjectTestingValuesUpdate` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectTestingValuesUpdate`
@@ -4108,6 +5086,7 @@ pub struct ConnectorBuilderProjectTestingValuesUpdate {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderProjectWithWorkspaceId` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectWithWorkspaceId`
@@ -4120,6 +5099,7 @@ pub struct ConnectorBuilderProjectWithWorkspaceId {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderPublishRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderPublishRequestBody`
@@ -4141,6 +5121,7 @@ pub struct ConnectorBuilderPublishRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderResolvedManifest` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderResolvedManifest`
@@ -4151,6 +5132,13 @@ pub struct ConnectorBuilderResolvedManifest {
     /// Wire name `manifest`. Required.
     pub manifest: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connector-definitions",
+        feature = "connector-definitions"
+    )
+)]
 /// Root Type for ConnectorDefinitionResponse
 ///
 /// Provides details of a single connector definition.
@@ -4168,6 +5156,13 @@ pub struct ConnectorDefinitionResponse {
     /// Wire name `version`. Required.
     pub version: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connector-definitions",
+        feature = "connector-definitions"
+    )
+)]
 /// Root Type for DefinitionsResponse
 ///
 ///
@@ -4178,6 +5173,7 @@ pub struct ConnectorDefinitionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<ConnectorDefinitionResponse>,
 }
+#[cfg(feature = "connector-documentation")]
 /// The `ConnectorDocumentationRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorDocumentationRead`
@@ -4186,6 +5182,7 @@ pub struct ConnectorDocumentationRead {
     /// Wire name `doc`. Required.
     pub doc: ::std::string::String,
 }
+#[cfg(feature = "connector-documentation")]
 /// The `ConnectorDocumentationRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorDocumentationRequestBody`
@@ -4205,6 +5202,7 @@ pub struct ConnectorDocumentationRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "actor-definition-version", feature = "web-backend"))]
 /// Connector IPC Options.
 ///
 /// Schema: `#/components/schemas/ConnectorIPCOptions`
@@ -4212,6 +5210,7 @@ pub type ConnectorIpcOptions = ::serde_json::Map<
     ::std::string::String,
     ::serde_json::Value,
 >;
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutActorSelectionInfo` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutActorSelectionInfo`
@@ -4224,6 +5223,7 @@ pub struct ConnectorRolloutActorSelectionInfo {
     /// Wire name `num_pinned_to_connector_rollout`. Required.
     pub num_pinned_to_connector_rollout: i64,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutActorSyncInfo` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutActorSyncInfo`
@@ -4238,6 +5238,7 @@ pub struct ConnectorRolloutActorSyncInfo {
     /// Wire name `num_succeeded`. Required.
     pub num_succeeded: i64,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutActorSyncInfoResponse` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutActorSyncInfoResponse`
@@ -4246,6 +5247,7 @@ pub struct ConnectorRolloutActorSyncInfoResponse {
     /// Wire name `data`. Required.
     pub data: ConnectorRolloutActorSyncInfoResponseData,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutFilters` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutFilters`
@@ -4260,6 +5262,7 @@ pub struct ConnectorRolloutFilters {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tier_filter: ::std::option::Option<ConnectorRolloutTierFilter>,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutFinalizeRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutFinalizeRequestBody`
@@ -4284,6 +5287,7 @@ pub struct ConnectorRolloutFinalizeRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_by: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutFinalizeResponse` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutFinalizeResponse`
@@ -4292,6 +5296,7 @@ pub struct ConnectorRolloutFinalizeResponse {
     /// Wire name `data`. Required.
     pub data: ConnectorRolloutRead,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutGetActorSyncInfoRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutGetActorSyncInfoRequestBody`
@@ -4300,6 +5305,7 @@ pub struct ConnectorRolloutGetActorSyncInfoRequestBody {
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutJobBypassFilter` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutJobBypassFilter`
@@ -4310,6 +5316,7 @@ pub struct ConnectorRolloutJobBypassFilter {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub should_ignore_jobs: ::std::option::Option<bool>,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutListByActorDefinitionIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutListByActorDefinitionIdRequestBody`
@@ -4318,6 +5325,7 @@ pub struct ConnectorRolloutListByActorDefinitionIdRequestBody {
     /// Wire name `actor_definition_id`. Required.
     pub actor_definition_id: ::uuid::Uuid,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutListRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutListRequestBody`
@@ -4331,6 +5339,7 @@ pub struct ConnectorRolloutListRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_repository: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutListResponse` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutListResponse`
@@ -4341,6 +5350,7 @@ pub struct ConnectorRolloutListResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_rollouts: ::std::option::Option<::std::vec::Vec<ConnectorRolloutRead>>,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutManualFinalizeRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutManualFinalizeRequestBody`
@@ -4368,6 +5378,7 @@ pub struct ConnectorRolloutManualFinalizeRequestBody {
     /// Wire name `updated_by`. Required.
     pub updated_by: ::uuid::Uuid,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutManualFinalizeResponse` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutManualFinalizeResponse`
@@ -4377,6 +5388,7 @@ pub struct ConnectorRolloutManualFinalizeResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutManualRolloutRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutManualRolloutRequestBody`
@@ -4405,6 +5417,7 @@ pub struct ConnectorRolloutManualRolloutRequestBody {
     /// Wire name `updated_by`. Required.
     pub updated_by: ::uuid::Uuid,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutManualRolloutResponse` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutManualRolloutResponse`
@@ -4414,6 +5427,7 @@ pub struct ConnectorRolloutManualRolloutResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutManualStartRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutManualStartRequestBody`
@@ -4442,6 +5456,7 @@ pub struct ConnectorRolloutManualStartRequestBody {
     /// Wire name `updated_by`. Required.
     pub updated_by: ::uuid::Uuid,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutRead`
@@ -4527,6 +5542,7 @@ pub struct ConnectorRolloutRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workflow_run_id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutReadRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutReadRequestBody`
@@ -4535,6 +5551,7 @@ pub struct ConnectorRolloutReadRequestBody {
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutReadResponse` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutReadResponse`
@@ -4543,6 +5560,7 @@ pub struct ConnectorRolloutReadResponse {
     /// Wire name `data`. Required.
     pub data: ConnectorRolloutRead,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutRequestBody`
@@ -4562,6 +5580,7 @@ pub struct ConnectorRolloutRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_by: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutResponse` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutResponse`
@@ -4570,6 +5589,7 @@ pub struct ConnectorRolloutResponse {
     /// Wire name `data`. Required.
     pub data: ConnectorRolloutRead,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutStartRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutStartRequestBody`
@@ -4588,6 +5608,7 @@ pub struct ConnectorRolloutStartRequestBody {
     /// Wire name `workflow_run_id`. Required.
     pub workflow_run_id: ::std::string::String,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutStartResponse` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutStartResponse`
@@ -4596,6 +5617,7 @@ pub struct ConnectorRolloutStartResponse {
     /// Wire name `data`. Required.
     pub data: ConnectorRolloutRead,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutState` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutState`
@@ -4622,6 +5644,7 @@ pub enum ConnectorRolloutState {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "connector-rollout")]
 impl ConnectorRolloutState {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -4651,6 +5674,7 @@ impl ConnectorRolloutState {
         }
     }
 }
+#[cfg(feature = "connector-rollout")]
 impl ::std::convert::From<::std::string::String> for ConnectorRolloutState {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -4667,22 +5691,26 @@ impl ::std::convert::From<::std::string::String> for ConnectorRolloutState {
         }
     }
 }
+#[cfg(feature = "connector-rollout")]
 impl ::std::convert::From<&str> for ConnectorRolloutState {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "connector-rollout")]
 impl ::std::str::FromStr for ConnectorRolloutState {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "connector-rollout")]
 impl ::std::fmt::Display for ConnectorRolloutState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "connector-rollout")]
 impl ::serde::Serialize for ConnectorRolloutState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4691,6 +5719,7 @@ impl ::serde::Serialize for ConnectorRolloutState {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "connector-rollout")]
 impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4698,6 +5727,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutState {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutStateTerminal` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutStateTerminal`
@@ -4712,6 +5742,7 @@ pub enum ConnectorRolloutStateTerminal {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "connector-rollout")]
 impl ConnectorRolloutStateTerminal {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -4729,6 +5760,7 @@ impl ConnectorRolloutStateTerminal {
         }
     }
 }
+#[cfg(feature = "connector-rollout")]
 impl ::std::convert::From<::std::string::String> for ConnectorRolloutStateTerminal {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -4739,22 +5771,26 @@ impl ::std::convert::From<::std::string::String> for ConnectorRolloutStateTermin
         }
     }
 }
+#[cfg(feature = "connector-rollout")]
 impl ::std::convert::From<&str> for ConnectorRolloutStateTerminal {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "connector-rollout")]
 impl ::std::str::FromStr for ConnectorRolloutStateTerminal {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "connector-rollout")]
 impl ::std::fmt::Display for ConnectorRolloutStateTerminal {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "connector-rollout")]
 impl ::serde::Serialize for ConnectorRolloutStateTerminal {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4763,6 +5799,7 @@ impl ::serde::Serialize for ConnectorRolloutStateTerminal {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "connector-rollout")]
 impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutStateTerminal {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4770,6 +5807,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutStateTerminal {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutStrategy` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutStrategy`
@@ -4784,6 +5822,7 @@ pub enum ConnectorRolloutStrategy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "connector-rollout")]
 impl ConnectorRolloutStrategy {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["manual", "automated", "overridden"];
@@ -4797,6 +5836,7 @@ impl ConnectorRolloutStrategy {
         }
     }
 }
+#[cfg(feature = "connector-rollout")]
 impl ::std::convert::From<::std::string::String> for ConnectorRolloutStrategy {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -4807,22 +5847,26 @@ impl ::std::convert::From<::std::string::String> for ConnectorRolloutStrategy {
         }
     }
 }
+#[cfg(feature = "connector-rollout")]
 impl ::std::convert::From<&str> for ConnectorRolloutStrategy {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "connector-rollout")]
 impl ::std::str::FromStr for ConnectorRolloutStrategy {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "connector-rollout")]
 impl ::std::fmt::Display for ConnectorRolloutStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "connector-rollout")]
 impl ::serde::Serialize for ConnectorRolloutStrategy {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4831,6 +5875,7 @@ impl ::serde::Serialize for ConnectorRolloutStrategy {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "connector-rollout")]
 impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutStrategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4838,6 +5883,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutStrategy {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutTierFilter` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutTierFilter`
@@ -4847,6 +5893,7 @@ pub struct ConnectorRolloutTierFilter {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tier: ::std::option::Option<CustomerTier>,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutUpdateStateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutUpdateStateRequestBody`
@@ -4879,6 +5926,13 @@ pub struct ConnectorRolloutUpdateStateRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_by: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connector-definitions",
+        feature = "connector-definitions"
+    )
+)]
 /// The `ConnectorType` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorType`
@@ -4891,6 +5945,13 @@ pub enum ConnectorType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connector-definitions",
+        feature = "connector-definitions"
+    )
+)]
 impl ConnectorType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["source", "destination"];
@@ -4903,6 +5964,13 @@ impl ConnectorType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connector-definitions",
+        feature = "connector-definitions"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for ConnectorType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -4912,22 +5980,50 @@ impl ::std::convert::From<::std::string::String> for ConnectorType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connector-definitions",
+        feature = "connector-definitions"
+    )
+)]
 impl ::std::convert::From<&str> for ConnectorType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connector-definitions",
+        feature = "connector-definitions"
+    )
+)]
 impl ::std::str::FromStr for ConnectorType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connector-definitions",
+        feature = "connector-definitions"
+    )
+)]
 impl ::std::fmt::Display for ConnectorType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connector-definitions",
+        feature = "connector-definitions"
+    )
+)]
 impl ::serde::Serialize for ConnectorType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -4936,6 +6032,13 @@ impl ::serde::Serialize for ConnectorType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connector-definitions",
+        feature = "connector-definitions"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for ConnectorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -4943,6 +6046,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
 /// The `ConsumptionTimeWindow` schema.
 ///
 /// Schema: `#/components/schemas/ConsumptionTimeWindow`
@@ -4957,6 +6061,7 @@ pub enum ConsumptionTimeWindow {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
 impl ConsumptionTimeWindow {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -4974,6 +6079,7 @@ impl ConsumptionTimeWindow {
         }
     }
 }
+#[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
 impl ::std::convert::From<::std::string::String> for ConsumptionTimeWindow {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -4984,22 +6090,26 @@ impl ::std::convert::From<::std::string::String> for ConsumptionTimeWindow {
         }
     }
 }
+#[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
 impl ::std::convert::From<&str> for ConsumptionTimeWindow {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
 impl ::std::str::FromStr for ConsumptionTimeWindow {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
 impl ::std::fmt::Display for ConsumptionTimeWindow {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
 impl ::serde::Serialize for ConsumptionTimeWindow {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5008,6 +6118,7 @@ impl ::serde::Serialize for ConsumptionTimeWindow {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
 impl<'de> ::serde::Deserialize<'de> for ConsumptionTimeWindow {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5015,6 +6126,7 @@ impl<'de> ::serde::Deserialize<'de> for ConsumptionTimeWindow {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `ContributionInfo` schema.
 ///
 /// Schema: `#/components/schemas/ContributionInfo`
@@ -5027,6 +6139,13 @@ pub struct ContributionInfo {
     #[serde(rename = "pullRequestUrl")]
     pub pull_request_url: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions"
+    )
+)]
 /// The `CreateDeclarativeSourceDefinitionRequest` schema.
 ///
 /// Schema: `#/components/schemas/CreateDeclarativeSourceDefinitionRequest`
@@ -5037,6 +6156,15 @@ pub struct CreateDeclarativeSourceDefinitionRequest {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions",
+        feature = "public-source-definitions",
+        feature = "source-definitions"
+    )
+)]
 /// The `CreateDefinitionRequest` schema.
 ///
 /// Schema: `#/components/schemas/CreateDefinitionRequest`
@@ -5055,6 +6183,7 @@ pub struct CreateDefinitionRequest {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(feature = "secrets-persistence-config")]
 /// Object representing a secret persistence configuration create/update request
 ///
 /// Schema: `#/components/schemas/CreateOrUpdateSecretsPersistenceConfigRequestBody`
@@ -5071,6 +6200,7 @@ pub struct CreateOrUpdateSecretsPersistenceConfigRequestBody {
     #[serde(rename = "secretPersistenceType")]
     pub secret_persistence_type: SecretPersistenceType,
 }
+#[cfg(feature = "secrets-persistence-config")]
 impl ::std::fmt::Debug for CreateOrUpdateSecretsPersistenceConfigRequestBody {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateOrUpdateSecretsPersistenceConfigRequestBody")
@@ -5081,6 +6211,7 @@ impl ::std::fmt::Debug for CreateOrUpdateSecretsPersistenceConfigRequestBody {
             .finish()
     }
 }
+#[cfg(feature = "sso-config")]
 /// The `CreateSSOConfigRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/CreateSSOConfigRequestBody`
@@ -5114,6 +6245,7 @@ pub struct CreateSsoConfigRequestBody {
     /// Wire name `status`. Required.
     pub status: SsoConfigStatus,
 }
+#[cfg(feature = "sso-config")]
 impl ::std::fmt::Debug for CreateSsoConfigRequestBody {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CreateSsoConfigRequestBody")
@@ -5128,6 +6260,7 @@ impl ::std::fmt::Debug for CreateSsoConfigRequestBody {
             .finish()
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `CreditBlockRead` schema.
 ///
 /// Schema: `#/components/schemas/CreditBlockRead`
@@ -5140,6 +6273,7 @@ pub struct CreditBlockRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expiry_date: ::std::option::Option<Iso8601DateTime>,
 }
+#[cfg(feature = "destination-definition")]
 /// The `CustomDestinationDefinitionCreate` schema.
 ///
 /// Schema: `#/components/schemas/CustomDestinationDefinitionCreate`
@@ -5161,6 +6295,7 @@ pub struct CustomDestinationDefinitionCreate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(feature = "source-definition")]
 /// The `CustomSourceDefinitionCreate` schema.
 ///
 /// Schema: `#/components/schemas/CustomSourceDefinitionCreate`
@@ -5182,10 +6317,12 @@ pub struct CustomSourceDefinitionCreate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(any(feature = "internal", feature = "organization", feature = "workspace"))]
 /// The `CustomerId` schema.
 ///
 /// Schema: `#/components/schemas/CustomerId`
 pub type CustomerId = ::uuid::Uuid;
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `CustomerPortalRead` schema.
 ///
 /// Schema: `#/components/schemas/CustomerPortalRead`
@@ -5194,6 +6331,7 @@ pub struct CustomerPortalRead {
     /// Wire name `url`. Required.
     pub url: ::std::string::String,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `CustomerPortalRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/CustomerPortalRequestBody`
@@ -5214,6 +6352,7 @@ pub struct CustomerPortalRequestBody {
     #[serde(rename = "returnUrl")]
     pub return_url: ::std::string::String,
 }
+#[cfg(feature = "connector-rollout")]
 /// The `CustomerTier` schema.
 ///
 /// Schema: `#/components/schemas/CustomerTier`
@@ -5230,6 +6369,7 @@ pub enum CustomerTier {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "connector-rollout")]
 impl CustomerTier {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["TIER_0", "TIER_1", "TIER_2", "ALL"];
@@ -5244,6 +6384,7 @@ impl CustomerTier {
         }
     }
 }
+#[cfg(feature = "connector-rollout")]
 impl ::std::convert::From<::std::string::String> for CustomerTier {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -5255,22 +6396,26 @@ impl ::std::convert::From<::std::string::String> for CustomerTier {
         }
     }
 }
+#[cfg(feature = "connector-rollout")]
 impl ::std::convert::From<&str> for CustomerTier {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "connector-rollout")]
 impl ::std::str::FromStr for CustomerTier {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "connector-rollout")]
 impl ::std::fmt::Display for CustomerTier {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "connector-rollout")]
 impl ::serde::Serialize for CustomerTier {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5279,6 +6424,7 @@ impl ::serde::Serialize for CustomerTier {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "connector-rollout")]
 impl<'de> ::serde::Deserialize<'de> for CustomerTier {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5286,6 +6432,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomerTier {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "notifications",
+        feature = "organization",
+        feature = "workspace"
+    )
+)]
 /// The `CustomerioNotificationConfiguration` schema.
 ///
 /// Schema: `#/components/schemas/CustomerioNotificationConfiguration`
@@ -5293,6 +6447,7 @@ pub type CustomerioNotificationConfiguration = ::serde_json::Map<
     ::std::string::String,
     ::serde_json::Value,
 >;
+#[cfg(feature = "unreferenced-types")]
 /// The `DataType` schema.
 ///
 /// Schema: `#/components/schemas/DataType`
@@ -5311,6 +6466,7 @@ pub enum DataType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "unreferenced-types")]
 impl DataType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -5332,6 +6488,7 @@ impl DataType {
         }
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<::std::string::String> for DataType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -5344,22 +6501,26 @@ impl ::std::convert::From<::std::string::String> for DataType {
         }
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<&str> for DataType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::str::FromStr for DataType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::fmt::Display for DataType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::serde::Serialize for DataType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5368,6 +6529,7 @@ impl ::serde::Serialize for DataType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl<'de> ::serde::Deserialize<'de> for DataType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5375,6 +6537,7 @@ impl<'de> ::serde::Deserialize<'de> for DataType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "organization")]
 /// The `DataWorkerUsage` schema.
 ///
 /// Schema: `#/components/schemas/DataWorkerUsage`
@@ -5385,6 +6548,7 @@ pub struct DataWorkerUsage {
     /// Wire name `used`. Required.
     pub used: f64,
 }
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
 /// The `DataplaneCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneCreateRequest`
@@ -5399,6 +6563,7 @@ pub struct DataplaneCreateRequest {
     #[serde(rename = "regionId")]
     pub region_id: ::uuid::Uuid,
 }
+#[cfg(feature = "dataplane")]
 /// The `DataplaneCreateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneCreateRequestBody`
@@ -5415,6 +6580,7 @@ pub struct DataplaneCreateRequestBody {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(feature = "dataplane")]
 /// The `DataplaneCreateResponse` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneCreateResponse`
@@ -5429,6 +6595,7 @@ pub struct DataplaneCreateResponse {
     /// Wire name `region_id`. Required.
     pub region_id: ::uuid::Uuid,
 }
+#[cfg(feature = "dataplane")]
 impl ::std::fmt::Debug for DataplaneCreateResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DataplaneCreateResponse")
@@ -5439,6 +6606,7 @@ impl ::std::fmt::Debug for DataplaneCreateResponse {
             .finish()
     }
 }
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
 /// The `DataplaneCreateResponseBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneCreateResponseBody`
@@ -5457,6 +6625,7 @@ pub struct DataplaneCreateResponseBody {
     #[serde(rename = "regionId")]
     pub region_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
 impl ::std::fmt::Debug for DataplaneCreateResponseBody {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DataplaneCreateResponseBody")
@@ -5467,6 +6636,7 @@ impl ::std::fmt::Debug for DataplaneCreateResponseBody {
             .finish()
     }
 }
+#[cfg(feature = "dataplane")]
 /// The `DataplaneDeleteRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneDeleteRequestBody`
@@ -5475,6 +6645,7 @@ pub struct DataplaneDeleteRequestBody {
     /// Wire name `dataplane_id`. Required.
     pub dataplane_id: ::uuid::Uuid,
 }
+#[cfg(feature = "dataplane-group")]
 /// The `DataplaneGroupCreateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneGroupCreateRequestBody`
@@ -5487,6 +6658,7 @@ pub struct DataplaneGroupCreateRequestBody {
     /// Wire name `organization_id`. Required.
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(feature = "dataplane-group")]
 /// The `DataplaneGroupDeleteRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneGroupDeleteRequestBody`
@@ -5495,6 +6667,7 @@ pub struct DataplaneGroupDeleteRequestBody {
     /// Wire name `dataplane_group_id`. Required.
     pub dataplane_group_id: ::uuid::Uuid,
 }
+#[cfg(feature = "dataplane-group")]
 /// The `DataplaneGroupListRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneGroupListRequestBody`
@@ -5503,6 +6676,7 @@ pub struct DataplaneGroupListRequestBody {
     /// Wire name `organization_id`. Required.
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(feature = "dataplane-group")]
 /// The `DataplaneGroupListResponse` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneGroupListResponse`
@@ -5513,6 +6687,7 @@ pub struct DataplaneGroupListResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dataplane_groups: ::std::option::Option<::std::vec::Vec<DataplaneGroupRead>>,
 }
+#[cfg(feature = "dataplane-group")]
 /// The `DataplaneGroupRead` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneGroupRead`
@@ -5533,6 +6708,7 @@ pub struct DataplaneGroupRead {
     /// Wire name `updated_at`. Required.
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
 }
+#[cfg(feature = "dataplane-group")]
 /// The `DataplaneGroupUpdateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneGroupUpdateRequestBody`
@@ -5547,6 +6723,7 @@ pub struct DataplaneGroupUpdateRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "dataplanes-2")]
 /// The `DataplaneHealthListResponse` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneHealthListResponse`
@@ -5555,6 +6732,7 @@ pub struct DataplaneHealthListResponse {
     /// Wire name `dataplanes`. Required.
     pub dataplanes: ::std::vec::Vec<DataplaneHealthRead>,
 }
+#[cfg(feature = "dataplanes-2")]
 /// The `DataplaneHealthRead` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneHealthRead`
@@ -5583,6 +6761,7 @@ pub struct DataplaneHealthRead {
     /// Wire name `status`. Required.
     pub status: DataplaneHealthReadStatus,
 }
+#[cfg(feature = "dataplane")]
 /// The `DataplaneHeartbeatRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneHeartbeatRequestBody`
@@ -5591,6 +6770,7 @@ pub struct DataplaneHeartbeatRequestBody {
     /// Wire name `client_id`. Required.
     pub client_id: ::std::string::String,
 }
+#[cfg(feature = "dataplane")]
 /// The `DataplaneHeartbeatResponse` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneHeartbeatResponse`
@@ -5610,6 +6790,7 @@ pub struct DataplaneHeartbeatResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(feature = "dataplane")]
 /// The `DataplaneInitRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneInitRequestBody`
@@ -5618,6 +6799,7 @@ pub struct DataplaneInitRequestBody {
     /// Wire name `client_id`. Required.
     pub client_id: ::std::string::String,
 }
+#[cfg(feature = "dataplane")]
 /// The `DataplaneInitResponse` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneInitResponse`
@@ -5637,6 +6819,7 @@ pub struct DataplaneInitResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(feature = "dataplane")]
 /// The `DataplaneListRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneListRequestBody`
@@ -5645,6 +6828,7 @@ pub struct DataplaneListRequestBody {
     /// Wire name `dataplane_group_id`. Required.
     pub dataplane_group_id: ::uuid::Uuid,
 }
+#[cfg(feature = "dataplane")]
 /// The `DataplaneListResponse` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneListResponse`
@@ -5654,6 +6838,7 @@ pub struct DataplaneListResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dataplanes: ::std::option::Option<::std::vec::Vec<DataplaneRead>>,
 }
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
 /// The `DataplanePatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/DataplanePatchRequest`
@@ -5666,6 +6851,7 @@ pub struct DataplanePatchRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "dataplane-group", feature = "dataplane"))]
 /// The `DataplaneRead` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneRead`
@@ -5684,6 +6870,7 @@ pub struct DataplaneRead {
     /// Wire name `updated_at`. Required.
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
 }
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
 /// The `DataplaneResponse` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneResponse`
@@ -5706,6 +6893,7 @@ pub struct DataplaneResponse {
     #[serde(rename = "updatedAt")]
     pub updated_at: ::std::string::String,
 }
+#[cfg(feature = "dataplane")]
 /// The `DataplaneTokenRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneTokenRequestBody`
@@ -5716,6 +6904,7 @@ pub struct DataplaneTokenRequestBody {
     /// Wire name `client_secret`. Required.
     pub client_secret: ::std::string::String,
 }
+#[cfg(feature = "dataplane")]
 impl ::std::fmt::Debug for DataplaneTokenRequestBody {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("DataplaneTokenRequestBody")
@@ -5724,6 +6913,7 @@ impl ::std::fmt::Debug for DataplaneTokenRequestBody {
             .finish()
     }
 }
+#[cfg(feature = "dataplane")]
 /// The `DataplaneUpdateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneUpdateRequestBody`
@@ -5738,6 +6928,7 @@ pub struct DataplaneUpdateRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
 /// The `DataplanesResponse` schema.
 ///
 /// Schema: `#/components/schemas/DataplanesResponse`
@@ -5746,6 +6937,7 @@ pub struct DataplanesResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<DataplaneResponse>,
 }
+#[cfg(feature = "unreferenced-types")]
 /// The `DbMigrationExecutionRead` schema.
 ///
 /// Schema: `#/components/schemas/DbMigrationExecutionRead`
@@ -5764,6 +6956,7 @@ pub struct DbMigrationExecutionRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_version: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "unreferenced-types")]
 /// The `DbMigrationRead` schema.
 ///
 /// Schema: `#/components/schemas/DbMigrationRead`
@@ -5795,6 +6988,7 @@ pub struct DbMigrationRead {
     #[serde(rename = "migrationVersion")]
     pub migration_version: ::std::string::String,
 }
+#[cfg(feature = "unreferenced-types")]
 /// The `DbMigrationReadList` schema.
 ///
 /// Schema: `#/components/schemas/DbMigrationReadList`
@@ -5804,6 +6998,7 @@ pub struct DbMigrationReadList {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub migrations: ::std::option::Option<::std::vec::Vec<DbMigrationRead>>,
 }
+#[cfg(feature = "unreferenced-types")]
 /// The `DbMigrationRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DbMigrationRequestBody`
@@ -5812,6 +7007,7 @@ pub struct DbMigrationRequestBody {
     /// Wire name `database`. Required.
     pub database: ::std::string::String,
 }
+#[cfg(feature = "unreferenced-types")]
 /// The `DbMigrationState` schema.
 ///
 /// Schema: `#/components/schemas/DbMigrationState`
@@ -5854,6 +7050,7 @@ pub enum DbMigrationState {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "unreferenced-types")]
 impl DbMigrationState {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -5899,6 +7096,7 @@ impl DbMigrationState {
         }
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<::std::string::String> for DbMigrationState {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -5923,22 +7121,26 @@ impl ::std::convert::From<::std::string::String> for DbMigrationState {
         }
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<&str> for DbMigrationState {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::str::FromStr for DbMigrationState {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::fmt::Display for DbMigrationState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::serde::Serialize for DbMigrationState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -5947,6 +7149,7 @@ impl ::serde::Serialize for DbMigrationState {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl<'de> ::serde::Deserialize<'de> for DbMigrationState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5954,6 +7157,7 @@ impl<'de> ::serde::Deserialize<'de> for DbMigrationState {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "workspace")]
 /// A dbt Cloud job
 ///
 /// Schema: `#/components/schemas/DbtCloudJobInfo`
@@ -5975,6 +7179,16 @@ pub struct DbtCloudJobInfo {
     #[serde(rename = "jobName")]
     pub job_name: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `DeadlineAction` schema.
 ///
 /// Schema: `#/components/schemas/DeadlineAction`
@@ -5987,6 +7201,16 @@ pub enum DeadlineAction {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl DeadlineAction {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["auto_upgrade", "disable"];
@@ -5999,6 +7223,16 @@ impl DeadlineAction {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for DeadlineAction {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -6008,22 +7242,62 @@ impl ::std::convert::From<::std::string::String> for DeadlineAction {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for DeadlineAction {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for DeadlineAction {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for DeadlineAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for DeadlineAction {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6032,6 +7306,16 @@ impl ::serde::Serialize for DeadlineAction {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for DeadlineAction {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6039,6 +7323,15 @@ impl<'de> ::serde::Deserialize<'de> for DeadlineAction {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions",
+        feature = "connector-builder-project",
+        feature = "declarative-source-definitions-2"
+    )
+)]
 /// Low code CDK manifest JSON object
 ///
 /// Schema: `#/components/schemas/DeclarativeManifest`
@@ -6046,6 +7339,7 @@ pub type DeclarativeManifest = ::serde_json::Map<
     ::std::string::String,
     ::serde_json::Value,
 >;
+#[cfg(feature = "connector-builder-project")]
 /// Base image associated with a declarative manifest
 ///
 /// Schema: `#/components/schemas/DeclarativeManifestBaseImageRead`
@@ -6056,6 +7350,7 @@ pub struct DeclarativeManifestBaseImageRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub base_image: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `DeclarativeManifestRead` schema.
 ///
 /// Schema: `#/components/schemas/DeclarativeManifestRead`
@@ -6075,6 +7370,7 @@ pub struct DeclarativeManifestRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<ManifestVersion>,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `DeclarativeManifestRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DeclarativeManifestRequestBody`
@@ -6083,6 +7379,7 @@ pub struct DeclarativeManifestRequestBody {
     /// Wire name `manifest`. Required.
     pub manifest: DeclarativeManifest,
 }
+#[cfg(feature = "declarative-source-definitions-2")]
 /// The `DeclarativeManifestVersionRead` schema.
 ///
 /// Schema: `#/components/schemas/DeclarativeManifestVersionRead`
@@ -6096,6 +7393,7 @@ pub struct DeclarativeManifestVersionRead {
     /// Wire name `version`. Required.
     pub version: i64,
 }
+#[cfg(feature = "declarative-source-definitions-2")]
 /// The `DeclarativeManifestsReadList` schema.
 ///
 /// Schema: `#/components/schemas/DeclarativeManifestsReadList`
@@ -6105,6 +7403,7 @@ pub struct DeclarativeManifestsReadList {
     #[serde(rename = "manifestVersions")]
     pub manifest_versions: ::std::vec::Vec<DeclarativeManifestVersionRead>,
 }
+#[cfg(feature = "declarative-source-definitions-2")]
 /// The `DeclarativeSourceDefinitionCreateManifestRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DeclarativeSourceDefinitionCreateManifestRequestBody`
@@ -6127,6 +7426,13 @@ pub struct DeclarativeSourceDefinitionCreateManifestRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions"
+    )
+)]
 /// The `DeclarativeSourceDefinitionResponse` schema.
 ///
 /// Schema: `#/components/schemas/DeclarativeSourceDefinitionResponse`
@@ -6141,6 +7447,13 @@ pub struct DeclarativeSourceDefinitionResponse {
     /// Wire name `version`. Required.
     pub version: ManifestVersion,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions"
+    )
+)]
 /// Root Type for DeclarativeSourceDefinitionsResponse
 ///
 ///
@@ -6157,6 +7470,12 @@ pub struct DeclarativeSourceDefinitionsResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "connector-builder-project",
+        feature = "declarative-source-definitions-2"
+    )
+)]
 /// The `DeclarativeSourceManifest` schema.
 ///
 /// Schema: `#/components/schemas/DeclarativeSourceManifest`
@@ -6171,6 +7490,15 @@ pub struct DeclarativeSourceManifest {
     /// Wire name `version`. Required.
     pub version: ManifestVersion,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions",
+        feature = "public-source-definitions",
+        feature = "source-definitions"
+    )
+)]
 /// Root Type for DefinitionResponse
 ///
 /// Provides details of a single connector definition.
@@ -6193,6 +7521,15 @@ pub struct DefinitionResponse {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions",
+        feature = "public-source-definitions",
+        feature = "source-definitions"
+    )
+)]
 /// Root Type for DefinitionsResponse
 ///
 ///
@@ -6209,6 +7546,7 @@ pub struct DefinitionsResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "sso-config")]
 /// The `DeleteSSOConfigRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DeleteSSOConfigRequestBody`
@@ -6223,6 +7561,7 @@ pub struct DeleteSsoConfigRequestBody {
     #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(feature = "deployment-metadata")]
 /// The `DeploymentMetadataRead` schema.
 ///
 /// Schema: `#/components/schemas/DeploymentMetadataRead`
@@ -6235,6 +7574,7 @@ pub struct DeploymentMetadataRead {
     /// Wire name `version`. Required.
     pub version: ::std::string::String,
 }
+#[cfg(any(feature = "internal", feature = "command", feature = "destination"))]
 /// The `DestinationCatalog` schema.
 ///
 /// Schema: `#/components/schemas/DestinationCatalog`
@@ -6243,6 +7583,7 @@ pub struct DestinationCatalog {
     /// Wire name `operations`. Required.
     pub operations: ::std::vec::Vec<DestinationOperation>,
 }
+#[cfg(feature = "unreferenced-types")]
 /// The `DestinationCloneConfiguration` schema.
 ///
 /// Schema: `#/components/schemas/DestinationCloneConfiguration`
@@ -6256,6 +7597,7 @@ pub struct DestinationCloneConfiguration {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "unreferenced-types")]
 /// The values required to configure the destination. The schema for this should have an id of the existing destination along with the configuration you want to change in case.
 ///
 /// Schema: `#/components/schemas/DestinationCloneRequestBody`
@@ -6269,6 +7611,21 @@ pub struct DestinationCloneRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_configuration: ::std::option::Option<DestinationCloneConfiguration>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destinations",
+        feature = "destinations",
+        feature = "internal",
+        feature = "attempt",
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "destination",
+        feature = "scheduler",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The values required to configure the destination. The schema for this must match the schema return by destination_definition_specifications/get for the destinationDefinition.
 ///
 /// Schema: `#/components/schemas/DestinationConfiguration`
@@ -6276,6 +7633,7 @@ pub type DestinationConfiguration = ::serde_json::Map<
     ::std::string::String,
     ::serde_json::Value,
 >;
+#[cfg(feature = "scheduler")]
 /// The `DestinationCoreConfig` schema.
 ///
 /// Schema: `#/components/schemas/DestinationCoreConfig`
@@ -6295,6 +7653,7 @@ pub struct DestinationCoreConfig {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "destination")]
 /// The `DestinationCreate` schema.
 ///
 /// Schema: `#/components/schemas/DestinationCreate`
@@ -6316,6 +7675,9 @@ pub struct DestinationCreate {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
 /// The `DestinationCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/DestinationCreateRequest`
@@ -6341,6 +7703,7 @@ pub struct DestinationCreateRequest {
     #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+#[cfg(feature = "destination-definition")]
 /// The `DestinationDefinitionCreate` schema.
 ///
 /// Schema: `#/components/schemas/DestinationDefinitionCreate`
@@ -6373,10 +7736,25 @@ pub struct DestinationDefinitionCreate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_requirements: ::std::option::Option<ScopedResourceRequirements>,
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination-definition",
+        feature = "destination-oauth",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `DestinationDefinitionId` schema.
 ///
 /// Schema: `#/components/schemas/DestinationDefinitionId`
 pub type DestinationDefinitionId = ::uuid::Uuid;
+#[cfg(feature = "destination-definition")]
 /// The `DestinationDefinitionIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DestinationDefinitionIdRequestBody`
@@ -6386,6 +7764,12 @@ pub struct DestinationDefinitionIdRequestBody {
     #[serde(rename = "destinationDefinitionId")]
     pub destination_definition_id: DestinationDefinitionId,
 }
+#[cfg(
+    any(
+        feature = "destination-definition-specification",
+        feature = "destination-definition"
+    )
+)]
 /// The `DestinationDefinitionIdWithWorkspaceId` schema.
 ///
 /// Schema: `#/components/schemas/DestinationDefinitionIdWithWorkspaceId`
@@ -6398,6 +7782,14 @@ pub struct DestinationDefinitionIdWithWorkspaceId {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "workspace"
+    )
+)]
 /// The `DestinationDefinitionRead` schema.
 ///
 /// Schema: `#/components/schemas/DestinationDefinitionRead`
@@ -6485,6 +7877,7 @@ pub struct DestinationDefinitionRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supports_data_activation: ::std::option::Option<bool>,
 }
+#[cfg(feature = "destination-definition")]
 /// The `DestinationDefinitionReadList` schema.
 ///
 /// Schema: `#/components/schemas/DestinationDefinitionReadList`
@@ -6494,6 +7887,12 @@ pub struct DestinationDefinitionReadList {
     #[serde(rename = "destinationDefinitions")]
     pub destination_definitions: ::std::vec::Vec<DestinationDefinitionRead>,
 }
+#[cfg(
+    any(
+        feature = "destination-definition-specification",
+        feature = "destination-definition"
+    )
+)]
 /// The specification for what values are required to configure the destinationDefinition.
 ///
 /// Schema: `#/components/schemas/DestinationDefinitionSpecification`
@@ -6501,6 +7900,7 @@ pub type DestinationDefinitionSpecification = ::serde_json::Map<
     ::std::string::String,
     ::serde_json::Value,
 >;
+#[cfg(feature = "destination-definition-specification")]
 /// The `DestinationDefinitionSpecificationRead` schema.
 ///
 /// Schema: `#/components/schemas/DestinationDefinitionSpecificationRead`
@@ -6537,6 +7937,7 @@ pub struct DestinationDefinitionSpecificationRead {
         ::std::vec::Vec<DestinationSyncMode>,
     >,
 }
+#[cfg(feature = "destination-definition")]
 /// The `DestinationDefinitionUpdate` schema.
 ///
 /// Schema: `#/components/schemas/DestinationDefinitionUpdate`
@@ -6559,6 +7960,7 @@ pub struct DestinationDefinitionUpdate {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "destination")]
 /// The `DestinationDiscoverRead` schema.
 ///
 /// Schema: `#/components/schemas/DestinationDiscoverRead`
@@ -6570,6 +7972,7 @@ pub struct DestinationDiscoverRead {
     #[serde(rename = "catalogId")]
     pub catalog_id: ::uuid::Uuid,
 }
+#[cfg(feature = "destination")]
 /// The `DestinationDiscoverSchemaRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DestinationDiscoverSchemaRequestBody`
@@ -6583,6 +7986,7 @@ pub struct DestinationDiscoverSchemaRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_cache: ::std::option::Option<bool>,
 }
+#[cfg(any(feature = "internal", feature = "destination"))]
 /// write this requested object to the database
 ///
 /// Schema: `#/components/schemas/DestinationDiscoverSchemaWriteRequestBody`
@@ -6603,10 +8007,31 @@ pub struct DestinationDiscoverSchemaWriteRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_id: ::std::option::Option<DestinationId>,
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination-oauth",
+        feature = "destination",
+        feature = "scheduler",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `DestinationId` schema.
 ///
 /// Schema: `#/components/schemas/DestinationId`
 pub type DestinationId = ::uuid::Uuid;
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "destination-definition-specification",
+        feature = "destination"
+    )
+)]
 /// The `DestinationIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DestinationIdRequestBody`
@@ -6616,6 +8041,7 @@ pub struct DestinationIdRequestBody {
     #[serde(rename = "destinationId")]
     pub destination_id: DestinationId,
 }
+#[cfg(feature = "destination-oauth")]
 /// The `DestinationOauthConsentRequest` schema.
 ///
 /// Schema: `#/components/schemas/DestinationOauthConsentRequest`
@@ -6641,6 +8067,7 @@ pub struct DestinationOauthConsentRequest {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "internal", feature = "command", feature = "destination"))]
 /// The `DestinationOperation` schema.
 ///
 /// Schema: `#/components/schemas/DestinationOperation`
@@ -6659,6 +8086,9 @@ pub struct DestinationOperation {
     #[serde(rename = "syncMode")]
     pub sync_mode: DestinationSyncMode,
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
 /// The `DestinationPatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/DestinationPatchRequest`
@@ -6675,6 +8105,9 @@ pub struct DestinationPatchRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
 /// The `DestinationPutRequest` schema.
 ///
 /// Schema: `#/components/schemas/DestinationPutRequest`
@@ -6689,6 +8122,14 @@ pub struct DestinationPutRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `DestinationRead` schema.
 ///
 /// Schema: `#/components/schemas/DestinationRead`
@@ -6757,6 +8198,7 @@ pub struct DestinationRead {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "destination")]
 /// The `DestinationReadList` schema.
 ///
 /// Schema: `#/components/schemas/DestinationReadList`
@@ -6771,6 +8213,9 @@ pub struct DestinationReadList {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page_size: ::std::option::Option<i64>,
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
 /// Root Type for DestinationResponse
 ///
 /// Provides details of a single destination.
@@ -6802,6 +8247,7 @@ pub struct DestinationResponse {
     #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "connection", feature = "destination"))]
 /// The `DestinationSearch` schema.
 ///
 /// Schema: `#/components/schemas/DestinationSearch`
@@ -6831,6 +8277,7 @@ pub struct DestinationSearch {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(feature = "web-backend")]
 /// The `DestinationSnippetRead` schema.
 ///
 /// Schema: `#/components/schemas/DestinationSnippetRead`
@@ -6851,6 +8298,21 @@ pub struct DestinationSnippetRead {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `DestinationSyncMode` schema.
 ///
 /// Schema: `#/components/schemas/DestinationSyncMode`
@@ -6871,6 +8333,21 @@ pub enum DestinationSyncMode {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl DestinationSyncMode {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -6894,6 +8371,21 @@ impl DestinationSyncMode {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for DestinationSyncMode {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -6907,22 +8399,82 @@ impl ::std::convert::From<::std::string::String> for DestinationSyncMode {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for DestinationSyncMode {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for DestinationSyncMode {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for DestinationSyncMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for DestinationSyncMode {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -6931,6 +8483,21 @@ impl ::serde::Serialize for DestinationSyncMode {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for DestinationSyncMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -6938,6 +8505,7 @@ impl<'de> ::serde::Deserialize<'de> for DestinationSyncMode {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "destination")]
 /// The `DestinationUpdate` schema.
 ///
 /// Schema: `#/components/schemas/DestinationUpdate`
@@ -6956,6 +8524,9 @@ pub struct DestinationUpdate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
 /// Root Type for DestinationsResponse
 ///
 ///
@@ -6972,6 +8543,7 @@ pub struct DestinationsResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "diagnostic-tool")]
 /// The `DiagnosticReportRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DiagnosticReportRequestBody`
@@ -6981,6 +8553,7 @@ pub struct DiagnosticReportRequestBody {
     #[serde(rename = "organizationId")]
     pub organization_id: OrganizationId,
 }
+#[cfg(any(feature = "internal", feature = "destination", feature = "source"))]
 /// The `DiscoverCatalogResult` schema.
 ///
 /// Schema: `#/components/schemas/DiscoverCatalogResult`
@@ -6990,6 +8563,7 @@ pub struct DiscoverCatalogResult {
     #[serde(rename = "catalogId")]
     pub catalog_id: ::uuid::Uuid,
 }
+#[cfg(feature = "domain-verifications")]
 /// The `DomainVerificationCreateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DomainVerificationCreateRequestBody`
@@ -7001,6 +8575,7 @@ pub struct DomainVerificationCreateRequestBody {
     #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 /// The `DomainVerificationIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DomainVerificationIdRequestBody`
@@ -7010,6 +8585,7 @@ pub struct DomainVerificationIdRequestBody {
     #[serde(rename = "domainVerificationId")]
     pub domain_verification_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 /// The `DomainVerificationListResponse` schema.
 ///
 /// Schema: `#/components/schemas/DomainVerificationListResponse`
@@ -7019,6 +8595,7 @@ pub struct DomainVerificationListResponse {
     #[serde(rename = "domainVerifications")]
     pub domain_verifications: ::std::vec::Vec<DomainVerificationResponse>,
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 /// The `DomainVerificationResponse` schema.
 ///
 /// Schema: `#/components/schemas/DomainVerificationResponse`
@@ -7086,6 +8663,14 @@ pub struct DomainVerificationResponse {
     )]
     pub verified_at: ::std::option::Option<::std::option::Option<i64>>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-workspaces",
+        feature = "workspaces",
+        feature = "workspace"
+    )
+)]
 /// Configures an email notification.
 ///
 /// Schema: `#/components/schemas/EmailNotificationConfig`
@@ -7095,6 +8680,7 @@ pub struct EmailNotificationConfig {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
 }
+#[cfg(any(feature = "public", feature = "embedded-widget"))]
 /// The `EmbeddedOrganizationListItem` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedOrganizationListItem`
@@ -7109,6 +8695,7 @@ pub struct EmbeddedOrganizationListItem {
     /// Wire name `permission`. Required.
     pub permission: PermissionType,
 }
+#[cfg(any(feature = "public", feature = "embedded-widget"))]
 /// The `EmbeddedOrganizationsList` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedOrganizationsList`
@@ -7117,6 +8704,7 @@ pub struct EmbeddedOrganizationsList {
     /// Wire name `organizations`. Required.
     pub organizations: ::std::vec::Vec<EmbeddedOrganizationListItem>,
 }
+#[cfg(any(feature = "public", feature = "embedded-widget"))]
 /// The `EmbeddedScopedTokenRequest` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedScopedTokenRequest`
@@ -7126,6 +8714,7 @@ pub struct EmbeddedScopedTokenRequest {
     #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "public", feature = "embedded-widget"))]
 /// The `EmbeddedScopedTokenResponse` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedScopedTokenResponse`
@@ -7134,6 +8723,7 @@ pub struct EmbeddedScopedTokenResponse {
     /// Wire name `token`. Required.
     pub token: ::std::string::String,
 }
+#[cfg(any(feature = "public", feature = "embedded-widget"))]
 impl ::std::fmt::Debug for EmbeddedScopedTokenResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EmbeddedScopedTokenResponse")
@@ -7141,6 +8731,7 @@ impl ::std::fmt::Debug for EmbeddedScopedTokenResponse {
             .finish()
     }
 }
+#[cfg(feature = "source-oauth")]
 /// The `EmbeddedSourceOauthConsentRequest` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedSourceOauthConsentRequest`
@@ -7162,6 +8753,7 @@ pub struct EmbeddedSourceOauthConsentRequest {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "public", feature = "embedded-widget"))]
 /// The `EmbeddedWidgetRequest` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedWidgetRequest`
@@ -7177,6 +8769,7 @@ pub struct EmbeddedWidgetRequest {
     #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "public", feature = "embedded-widget"))]
 /// The `EmbeddedWidgetResponse` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedWidgetResponse`
@@ -7185,6 +8778,7 @@ pub struct EmbeddedWidgetResponse {
     /// Wire name `token`. Required.
     pub token: ::std::string::String,
 }
+#[cfg(any(feature = "public", feature = "embedded-widget"))]
 impl ::std::fmt::Debug for EmbeddedWidgetResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EmbeddedWidgetResponse")
@@ -7192,6 +8786,7 @@ impl ::std::fmt::Debug for EmbeddedWidgetResponse {
             .finish()
     }
 }
+#[cfg(feature = "scim-config")]
 /// The `EnableScimRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/EnableScimRequestBody`
@@ -7204,6 +8799,22 @@ pub struct EnableScimRequestBody {
     #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// Encryption - AES
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration`
@@ -7224,6 +8835,22 @@ pub struct EncryptionMapperAesConfiguration {
     #[serde(rename = "targetField")]
     pub target_field: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Debug for EncryptionMapperAesConfiguration {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("EncryptionMapperAesConfiguration")
@@ -7236,6 +8863,7 @@ impl ::std::fmt::Debug for EncryptionMapperAesConfiguration {
             .finish()
     }
 }
+#[cfg(feature = "unreferenced-types")]
 /// The `EncryptionMapperAlgorithm` schema.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAlgorithm`
@@ -7248,6 +8876,7 @@ pub enum EncryptionMapperAlgorithm {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "unreferenced-types")]
 impl EncryptionMapperAlgorithm {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["RSA", "AES"];
@@ -7260,6 +8889,7 @@ impl EncryptionMapperAlgorithm {
         }
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<::std::string::String> for EncryptionMapperAlgorithm {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -7269,22 +8899,26 @@ impl ::std::convert::From<::std::string::String> for EncryptionMapperAlgorithm {
         }
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<&str> for EncryptionMapperAlgorithm {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::str::FromStr for EncryptionMapperAlgorithm {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::fmt::Display for EncryptionMapperAlgorithm {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::serde::Serialize for EncryptionMapperAlgorithm {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -7293,6 +8927,7 @@ impl ::serde::Serialize for EncryptionMapperAlgorithm {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAlgorithm {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7300,6 +8935,22 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAlgorithm {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// Encryption
 ///
 /// Schema: `#/components/schemas/EncryptionMapperConfiguration`
@@ -7314,6 +8965,22 @@ pub enum EncryptionMapperConfiguration {
     /// A variant this version of the crate does not know; kept as JSON.
     Unknown(::serde_json::Value),
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for EncryptionMapperConfiguration {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -7330,6 +8997,22 @@ impl ::serde::Serialize for EncryptionMapperConfiguration {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for EncryptionMapperConfiguration {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7351,6 +9034,22 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperConfiguration {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// Encryption - RSA
 ///
 /// Schema: `#/components/schemas/EncryptionMapperRSAConfiguration`
@@ -7368,6 +9067,7 @@ pub struct EncryptionMapperRsaConfiguration {
     #[serde(rename = "targetField")]
     pub target_field: ::std::string::String,
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// The `EndpointPrivateLinkServiceConfig` schema.
 ///
 /// Schema: `#/components/schemas/EndpointPrivateLinkServiceConfig`
@@ -7380,6 +9080,7 @@ pub struct EndpointPrivateLinkServiceConfig {
     /// Wire name `type`. Required.
     pub r#type: EndpointPrivateLinkServiceConfigType,
 }
+#[cfg(any(feature = "destination-definition", feature = "source-definition"))]
 /// The `EnterpriseConnectorStub` schema.
 ///
 /// Schema: `#/components/schemas/EnterpriseConnectorStub`
@@ -7418,6 +9119,7 @@ pub struct EnterpriseConnectorStub {
     /// Wire name `url`. Required.
     pub url: ::std::string::String,
 }
+#[cfg(any(feature = "destination-definition", feature = "source-definition"))]
 /// The `EnterpriseConnectorStubsReadList` schema.
 ///
 /// Schema: `#/components/schemas/EnterpriseConnectorStubsReadList`
@@ -7429,6 +9131,7 @@ pub struct EnterpriseConnectorStubsReadList {
     #[serde(rename = "enterpriseConnectorStubs")]
     pub enterprise_connector_stubs: ::std::vec::Vec<EnterpriseConnectorStub>,
 }
+#[cfg(feature = "entitlements")]
 /// The `EntitlementPlanInfo` schema.
 ///
 /// Schema: `#/components/schemas/EntitlementPlanInfo`
@@ -7439,6 +9142,7 @@ pub struct EntitlementPlanInfo {
     /// Wire name `plan_name`. Required.
     pub plan_name: ::std::string::String,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `EntitlementPlanResponse` schema.
 ///
 /// Schema: `#/components/schemas/EntitlementPlanResponse`
@@ -7454,6 +9158,7 @@ pub struct EntitlementPlanResponse {
     #[serde(rename = "planName")]
     pub plan_name: ::std::string::String,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `ExistingConnectorBuilderProjectWithWorkspaceId` schema.
 ///
 /// Schema: `#/components/schemas/ExistingConnectorBuilderProjectWithWorkspaceId`
@@ -7469,6 +9174,21 @@ pub struct ExistingConnectorBuilderProjectWithWorkspaceId {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 /// Indicates where the error originated. If not set, the origin of error is not well known.
 ///
 /// Schema: `#/components/schemas/FailureOrigin`
@@ -7493,6 +9213,21 @@ pub enum FailureOrigin {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown2(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl FailureOrigin {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -7520,6 +9255,21 @@ impl FailureOrigin {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for FailureOrigin {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -7535,22 +9285,82 @@ impl ::std::convert::From<::std::string::String> for FailureOrigin {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::std::convert::From<&str> for FailureOrigin {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::std::str::FromStr for FailureOrigin {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::std::fmt::Display for FailureOrigin {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::serde::Serialize for FailureOrigin {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -7559,6 +9369,21 @@ impl ::serde::Serialize for FailureOrigin {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for FailureOrigin {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7566,6 +9391,21 @@ impl<'de> ::serde::Deserialize<'de> for FailureOrigin {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 /// The `FailureReason` schema.
 ///
 /// Schema: `#/components/schemas/FailureReason`
@@ -7606,6 +9446,21 @@ pub struct FailureReason {
     /// Wire name `timestamp`. Required.
     pub timestamp: i64,
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 /// Categorizes well known errors into types for programmatic handling. If not set, the type of error is not well known.
 ///
 /// Schema: `#/components/schemas/FailureType`
@@ -7628,6 +9483,21 @@ pub enum FailureType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl FailureType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -7653,6 +9523,21 @@ impl FailureType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for FailureType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -7667,22 +9552,82 @@ impl ::std::convert::From<::std::string::String> for FailureType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::std::convert::From<&str> for FailureType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::std::str::FromStr for FailureType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::std::fmt::Display for FailureType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::serde::Serialize for FailureType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -7691,6 +9636,21 @@ impl ::serde::Serialize for FailureType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for FailureType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -7698,6 +9658,17 @@ impl<'de> ::serde::Deserialize<'de> for FailureType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 /// The `FieldAdd` schema.
 ///
 /// Schema: `#/components/schemas/FieldAdd`
@@ -7707,6 +9678,7 @@ pub struct FieldAdd {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schema: ::std::option::Option<FieldSchema>,
 }
+#[cfg(feature = "unreferenced-types")]
 /// Field data type changed
 ///
 /// Schema: `#/components/schemas/FieldDataTypeDiff`
@@ -7731,6 +9703,22 @@ pub struct FieldDataTypeDiff {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_namespace: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// Field Filtering
 ///
 /// Schema: `#/components/schemas/FieldFilteringMapperConfiguration`
@@ -7744,10 +9732,33 @@ pub struct FieldFilteringMapperConfiguration {
     #[serde(rename = "targetField")]
     pub target_field: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "destination",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 /// A field name is a list of strings that form the path to the field.
 ///
 /// Schema: `#/components/schemas/FieldName`
 pub type FieldName = ::std::vec::Vec<::std::string::String>;
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 /// The `FieldRemove` schema.
 ///
 /// Schema: `#/components/schemas/FieldRemove`
@@ -7757,6 +9768,22 @@ pub struct FieldRemove {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schema: ::std::option::Option<FieldSchema>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// Field Renaming
 ///
 /// Schema: `#/components/schemas/FieldRenamingMapperConfiguration`
@@ -7777,10 +9804,32 @@ pub struct FieldRenamingMapperConfiguration {
     #[serde(rename = "originalFieldName")]
     pub original_field_name: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 /// JSONSchema representation of the field
 ///
 /// Schema: `#/components/schemas/FieldSchema`
 pub type FieldSchema = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 /// The `FieldSchemaUpdate` schema.
 ///
 /// Schema: `#/components/schemas/FieldSchemaUpdate`
@@ -7793,6 +9842,7 @@ pub struct FieldSchemaUpdate {
     #[serde(rename = "oldSchema")]
     pub old_schema: FieldSchema,
 }
+#[cfg(feature = "web-backend")]
 /// The `FieldSpec` schema.
 ///
 /// Schema: `#/components/schemas/FieldSpec`
@@ -7809,6 +9859,17 @@ pub struct FieldSpec {
     /// Wire name `type`. Required.
     pub r#type: FieldSpecType,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 /// Describes the difference in a field between two Streams.
 ///
 /// Schema: `#/components/schemas/FieldTransform`
@@ -7835,6 +9896,7 @@ pub struct FieldTransform {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update_field_schema: ::std::option::Option<FieldSchemaUpdate>,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `GenerateContributionRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/GenerateContributionRequestBody`
@@ -7874,6 +9936,7 @@ pub struct GenerateContributionRequestBody {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(feature = "connector-builder-project")]
 impl ::std::fmt::Debug for GenerateContributionRequestBody {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("GenerateContributionRequestBody")
@@ -7888,6 +9951,7 @@ impl ::std::fmt::Debug for GenerateContributionRequestBody {
             .finish()
     }
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `GenerateContributionResponse` schema.
 ///
 /// Schema: `#/components/schemas/GenerateContributionResponse`
@@ -7902,6 +9966,7 @@ pub struct GenerateContributionResponse {
     /// Wire name `pull_request_url`. Required.
     pub pull_request_url: ::std::string::String,
 }
+#[cfg(feature = "actor-definition-version")]
 /// The `GetActorDefinitionVersionDefaultRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/GetActorDefinitionVersionDefaultRequestBody`
@@ -7911,6 +9976,7 @@ pub struct GetActorDefinitionVersionDefaultRequestBody {
     #[serde(rename = "actorDefinitionId")]
     pub actor_definition_id: ActorDefinitionId,
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
 /// The `GetAttemptStatsRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/GetAttemptStatsRequestBody`
@@ -7923,6 +9989,7 @@ pub struct GetAttemptStatsRequestBody {
     #[serde(rename = "jobId")]
     pub job_id: JobId,
 }
+#[cfg(feature = "entitlements")]
 /// The `GetEntitlementsByOrganizationIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/GetEntitlementsByOrganizationIdRequestBody`
@@ -7931,6 +9998,7 @@ pub struct GetEntitlementsByOrganizationIdRequestBody {
     /// Wire name `organization_id`. Required.
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(feature = "entitlements")]
 /// The `GetEntitlementsByOrganizationIdResponse` schema.
 ///
 /// Schema: `#/components/schemas/GetEntitlementsByOrganizationIdResponse`
@@ -7939,6 +10007,7 @@ pub struct GetEntitlementsByOrganizationIdResponse {
     /// Wire name `entitlements`. Required.
     pub entitlements: ::std::vec::Vec<OrganizationIsEntitledResponse>,
 }
+#[cfg(feature = "sso-config")]
 /// The `GetSSOConfigRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/GetSSOConfigRequestBody`
@@ -7948,6 +10017,7 @@ pub struct GetSsoConfigRequestBody {
     #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "internal", feature = "attempt", feature = "state"))]
 /// The `GlobalState` schema.
 ///
 /// Schema: `#/components/schemas/GlobalState`
@@ -7960,6 +10030,7 @@ pub struct GlobalState {
     #[serde(rename = "streamStates")]
     pub stream_states: ::std::vec::Vec<StreamState>,
 }
+#[cfg(feature = "group")]
 /// The `GroupCreate` schema.
 ///
 /// Schema: `#/components/schemas/GroupCreate`
@@ -7974,6 +10045,7 @@ pub struct GroupCreate {
     #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
 /// Root Type for GroupCreateRequest
 ///
 /// Request body for creating a group
@@ -8000,6 +10072,7 @@ pub struct GroupCreateRequest {
     #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "group-permission", feature = "group"))]
 /// The `GroupIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/GroupIdRequestBody`
@@ -8009,6 +10082,7 @@ pub struct GroupIdRequestBody {
     #[serde(rename = "groupId")]
     pub group_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
 /// Root Type for GroupMemberAddRequest
 ///
 /// Request body for adding a member to a group
@@ -8022,6 +10096,7 @@ pub struct GroupMemberAddRequest {
     #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
 }
+#[cfg(feature = "group")]
 /// The `GroupMemberRead` schema.
 ///
 /// Schema: `#/components/schemas/GroupMemberRead`
@@ -8043,6 +10118,7 @@ pub struct GroupMemberRead {
     #[serde(rename = "userName")]
     pub user_name: ::std::string::String,
 }
+#[cfg(feature = "group")]
 /// The `GroupMemberReadList` schema.
 ///
 /// Schema: `#/components/schemas/GroupMemberReadList`
@@ -8051,6 +10127,7 @@ pub struct GroupMemberReadList {
     /// Wire name `members`. Required.
     pub members: ::std::vec::Vec<GroupMemberRead>,
 }
+#[cfg(feature = "group")]
 /// The `GroupMemberRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/GroupMemberRequestBody`
@@ -8063,6 +10140,7 @@ pub struct GroupMemberRequestBody {
     #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
 /// Root Type for GroupMemberResponse
 ///
 /// Provides details of a single group member
@@ -8096,6 +10174,7 @@ pub struct GroupMemberResponse {
     #[serde(rename = "userName")]
     pub user_name: ::std::string::String,
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
 /// Root Type for GroupMembersResponse
 ///
 /// List/Array of group members
@@ -8124,6 +10203,7 @@ pub struct GroupMembersResponse {
     )]
     pub previous: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
+#[cfg(feature = "group-permission")]
 /// Exactly one of workspaceId or organizationId must be set, and the permissionType must match the chosen scope: workspace-scoped permission types require workspaceId, and organization-scoped permission types require organizationId.
 ///
 /// Schema: `#/components/schemas/GroupPermissionCreate`
@@ -8152,6 +10232,7 @@ pub struct GroupPermissionCreate {
     )]
     pub workspace_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-permissions"))]
 /// Root Type for GroupPermissionCreateRequest
 ///
 /// Request body for creating a group permission. Exactly one of workspaceId or organizationId must be set, and the permissionType must match the chosen scope: workspace-scoped permission types require workspaceId, and organization-scoped permission types require organizationId.
@@ -8183,6 +10264,7 @@ pub struct GroupPermissionCreateRequest {
     )]
     pub workspace_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
 }
+#[cfg(feature = "group-permission")]
 /// The `GroupPermissionIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/GroupPermissionIdRequestBody`
@@ -8195,6 +10277,7 @@ pub struct GroupPermissionIdRequestBody {
     #[serde(rename = "permissionId")]
     pub permission_id: ::uuid::Uuid,
 }
+#[cfg(feature = "group-permission")]
 /// The `GroupPermissionRead` schema.
 ///
 /// Schema: `#/components/schemas/GroupPermissionRead`
@@ -8226,6 +10309,7 @@ pub struct GroupPermissionRead {
     )]
     pub workspace_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
 }
+#[cfg(feature = "group-permission")]
 /// The `GroupPermissionReadList` schema.
 ///
 /// Schema: `#/components/schemas/GroupPermissionReadList`
@@ -8234,6 +10318,7 @@ pub struct GroupPermissionReadList {
     /// Wire name `permissions`. Required.
     pub permissions: ::std::vec::Vec<GroupPermissionRead>,
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-permissions"))]
 /// Root Type for GroupPermissionResponse
 ///
 /// Provides details of a single group permission
@@ -8275,6 +10360,7 @@ pub struct GroupPermissionResponse {
     )]
     pub workspace_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-permissions"))]
 /// Root Type for GroupPermissionsResponse
 ///
 /// List/Array of group permissions
@@ -8285,6 +10371,7 @@ pub struct GroupPermissionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<GroupPermissionResponse>,
 }
+#[cfg(feature = "group")]
 /// The `GroupRead` schema.
 ///
 /// Schema: `#/components/schemas/GroupRead`
@@ -8309,6 +10396,7 @@ pub struct GroupRead {
     #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(feature = "group")]
 /// The `GroupReadList` schema.
 ///
 /// Schema: `#/components/schemas/GroupReadList`
@@ -8317,6 +10405,7 @@ pub struct GroupReadList {
     /// Wire name `groups`. Required.
     pub groups: ::std::vec::Vec<GroupRead>,
 }
+#[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
 /// Root Type for GroupResponse
 ///
 /// Provides details of a single group
@@ -8353,6 +10442,7 @@ pub struct GroupResponse {
     #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(feature = "group")]
 /// The `GroupUpdate` schema.
 ///
 /// Schema: `#/components/schemas/GroupUpdate`
@@ -8371,6 +10461,7 @@ pub struct GroupUpdate {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
 /// Root Type for GroupUpdateRequest
 ///
 /// Request body for updating a group
@@ -8393,6 +10484,7 @@ pub struct GroupUpdateRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
 /// Root Type for GroupsResponse
 ///
 /// List/Array of multiple groups
@@ -8421,6 +10513,22 @@ pub struct GroupsResponse {
     )]
     pub previous: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// Hashing
 ///
 /// Schema: `#/components/schemas/HashingMapperConfiguration`
@@ -8447,6 +10555,7 @@ pub struct HashingMapperConfiguration {
     #[serde(rename = "targetField")]
     pub target_field: ::std::string::String,
 }
+#[cfg(feature = "health")]
 /// The `HealthCheckRead` schema.
 ///
 /// Schema: `#/components/schemas/HealthCheckRead`
@@ -8455,6 +10564,7 @@ pub struct HealthCheckRead {
     /// Wire name `available`. Required.
     pub available: bool,
 }
+#[cfg(feature = "dataplanes-2")]
 /// The `HeartbeatRecord` schema.
 ///
 /// Schema: `#/components/schemas/HeartbeatRecord`
@@ -8463,10 +10573,26 @@ pub struct HeartbeatRecord {
     /// Wire name `timestamp`. Required.
     pub timestamp: i64,
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "organization-payment-config",
+        feature = "admin-api",
+        feature = "source-definition",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `ISO8601DateTime` schema.
 ///
 /// Schema: `#/components/schemas/ISO8601DateTime`
 pub type Iso8601DateTime = ::chrono::DateTime<::chrono::Utc>;
+#[cfg(feature = "unreferenced-types")]
 /// The `ImportRead` schema.
 ///
 /// Schema: `#/components/schemas/ImportRead`
@@ -8478,6 +10604,7 @@ pub struct ImportRead {
     /// Wire name `status`. Required.
     pub status: ImportReadStatus,
 }
+#[cfg(feature = "unreferenced-types")]
 /// The `ImportRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ImportRequestBody`
@@ -8490,6 +10617,7 @@ pub struct ImportRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "cloud-only", feature = "organization"))]
 /// The `IndividualWorkspaceUsageRead` schema.
 ///
 /// Schema: `#/components/schemas/IndividualWorkspaceUsageRead`
@@ -8500,6 +10628,7 @@ pub struct IndividualWorkspaceUsageRead {
     /// Wire name `workspace`. Required.
     pub workspace: IndividualWorkspaceUsageReadWorkspace,
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// Root Type for initiate-oauth-post-body
 ///
 /// Schema: `#/components/schemas/InitiateOauthRequest`
@@ -8553,6 +10682,7 @@ pub struct InitiateOauthRequest {
     #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+#[cfg(feature = "instance-configuration")]
 /// The `InstanceConfigurationResponse` schema.
 ///
 /// Schema: `#/components/schemas/InstanceConfigurationResponse`
@@ -8599,6 +10729,7 @@ pub struct InstanceConfigurationResponse {
     /// Wire name `version`. Required.
     pub version: ::std::string::String,
 }
+#[cfg(feature = "instance-configuration")]
 /// The `InstanceConfigurationSetupRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/InstanceConfigurationSetupRequestBody`
@@ -8628,6 +10759,14 @@ pub struct InstanceConfigurationSetupRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2"
+    )
+)]
 /// The `InternalOperationResult` schema.
 ///
 /// Schema: `#/components/schemas/InternalOperationResult`
@@ -8636,6 +10775,104 @@ pub struct InternalOperationResult {
     /// Wire name `succeeded`. Required.
     pub succeeded: bool,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "public-connector-definitions",
+        feature = "connector-definitions",
+        feature = "public-dataplanes",
+        feature = "dataplanes",
+        feature = "public-destinations",
+        feature = "destinations",
+        feature = "embedded-widget",
+        feature = "public-groups",
+        feature = "groups",
+        feature = "public-group-members",
+        feature = "public-jobs",
+        feature = "jobs",
+        feature = "public-oauth",
+        feature = "o-auth",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "public-regions",
+        feature = "regions",
+        feature = "public-sources",
+        feature = "sources",
+        feature = "public-tags",
+        feature = "tags",
+        feature = "public-users",
+        feature = "users",
+        feature = "public-workspaces",
+        feature = "workspaces",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions",
+        feature = "public-source-definitions",
+        feature = "source-definitions",
+        feature = "actor-definition-version",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "applications-2",
+        feature = "attempt",
+        feature = "audit-logs",
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "connector-builder-assist",
+        feature = "connector-builder-project",
+        feature = "connector-documentation",
+        feature = "connector-rollout",
+        feature = "dataplane-group",
+        feature = "dataplane",
+        feature = "dataplanes-2",
+        feature = "declarative-source-definitions-2",
+        feature = "destination-definition-specification",
+        feature = "destination-definition",
+        feature = "destination-oauth",
+        feature = "destination",
+        feature = "diagnostic-tool",
+        feature = "domain-verifications",
+        feature = "entitlements",
+        feature = "group-permission",
+        feature = "group",
+        feature = "instance-configuration",
+        feature = "jobs-2",
+        feature = "job-retry-states",
+        feature = "notifications",
+        feature = "operation",
+        feature = "organization-payment-config",
+        feature = "admin-api",
+        feature = "organization",
+        feature = "permission",
+        feature = "private-link",
+        feature = "scheduler",
+        feature = "scim-config",
+        feature = "scoped-configuration",
+        feature = "secret-storage",
+        feature = "secrets-persistence-config",
+        feature = "service-accounts",
+        feature = "signal",
+        feature = "source-definition-specification",
+        feature = "source-definition",
+        feature = "source-oauth",
+        feature = "source",
+        feature = "sso-config",
+        feature = "state",
+        feature = "stream-statuses",
+        feature = "streams-2",
+        feature = "tag",
+        feature = "user-invitation",
+        feature = "user",
+        feature = "web-backend",
+        feature = "workload-output",
+        feature = "workspace"
+    )
+)]
 /// The `InvalidInputExceptionInfo` schema.
 ///
 /// Schema: `#/components/schemas/InvalidInputExceptionInfo`
@@ -8655,6 +10892,104 @@ pub struct InvalidInputExceptionInfo {
     #[serde(rename = "validationErrors")]
     pub validation_errors: ::std::vec::Vec<InvalidInputProperty>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "public-connector-definitions",
+        feature = "connector-definitions",
+        feature = "public-dataplanes",
+        feature = "dataplanes",
+        feature = "public-destinations",
+        feature = "destinations",
+        feature = "embedded-widget",
+        feature = "public-groups",
+        feature = "groups",
+        feature = "public-group-members",
+        feature = "public-jobs",
+        feature = "jobs",
+        feature = "public-oauth",
+        feature = "o-auth",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "public-regions",
+        feature = "regions",
+        feature = "public-sources",
+        feature = "sources",
+        feature = "public-tags",
+        feature = "tags",
+        feature = "public-users",
+        feature = "users",
+        feature = "public-workspaces",
+        feature = "workspaces",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions",
+        feature = "public-source-definitions",
+        feature = "source-definitions",
+        feature = "actor-definition-version",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "applications-2",
+        feature = "attempt",
+        feature = "audit-logs",
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "connector-builder-assist",
+        feature = "connector-builder-project",
+        feature = "connector-documentation",
+        feature = "connector-rollout",
+        feature = "dataplane-group",
+        feature = "dataplane",
+        feature = "dataplanes-2",
+        feature = "declarative-source-definitions-2",
+        feature = "destination-definition-specification",
+        feature = "destination-definition",
+        feature = "destination-oauth",
+        feature = "destination",
+        feature = "diagnostic-tool",
+        feature = "domain-verifications",
+        feature = "entitlements",
+        feature = "group-permission",
+        feature = "group",
+        feature = "instance-configuration",
+        feature = "jobs-2",
+        feature = "job-retry-states",
+        feature = "notifications",
+        feature = "operation",
+        feature = "organization-payment-config",
+        feature = "admin-api",
+        feature = "organization",
+        feature = "permission",
+        feature = "private-link",
+        feature = "scheduler",
+        feature = "scim-config",
+        feature = "scoped-configuration",
+        feature = "secret-storage",
+        feature = "secrets-persistence-config",
+        feature = "service-accounts",
+        feature = "signal",
+        feature = "source-definition-specification",
+        feature = "source-definition",
+        feature = "source-oauth",
+        feature = "source",
+        feature = "sso-config",
+        feature = "state",
+        feature = "stream-statuses",
+        feature = "streams-2",
+        feature = "tag",
+        feature = "user-invitation",
+        feature = "user",
+        feature = "web-backend",
+        feature = "workload-output",
+        feature = "workspace"
+    )
+)]
 /// The `InvalidInputProperty` schema.
 ///
 /// Schema: `#/components/schemas/InvalidInputProperty`
@@ -8671,6 +11006,7 @@ pub struct InvalidInputProperty {
     #[serde(rename = "propertyPath")]
     pub property_path: ::std::string::String,
 }
+#[cfg(feature = "user-invitation")]
 /// The `InviteCodeRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/InviteCodeRequestBody`
@@ -8680,6 +11016,7 @@ pub struct InviteCodeRequestBody {
     #[serde(rename = "inviteCode")]
     pub invite_code: ::std::string::String,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `InvoiceRead` schema.
 ///
 /// Schema: `#/components/schemas/InvoiceRead`
@@ -8706,6 +11043,7 @@ pub struct InvoiceRead {
     /// Wire name `total`. Required.
     pub total: i64,
 }
+#[cfg(any(feature = "internal", feature = "connection", feature = "jobs-2"))]
 /// The `JobAggregatedStats` schema.
 ///
 /// Schema: `#/components/schemas/JobAggregatedStats`
@@ -8727,6 +11065,18 @@ pub struct JobAggregatedStats {
     #[serde(rename = "recordsRejected")]
     pub records_rejected: i64,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 /// The `JobConfigType` schema.
 ///
 /// Schema: `#/components/schemas/JobConfigType`
@@ -8751,6 +11101,18 @@ pub enum JobConfigType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl JobConfigType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -8778,6 +11140,18 @@ impl JobConfigType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for JobConfigType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -8793,22 +11167,70 @@ impl ::std::convert::From<::std::string::String> for JobConfigType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::std::convert::From<&str> for JobConfigType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::std::str::FromStr for JobConfigType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::std::fmt::Display for JobConfigType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::serde::Serialize for JobConfigType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -8817,6 +11239,18 @@ impl ::serde::Serialize for JobConfigType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for JobConfigType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -8824,6 +11258,7 @@ impl<'de> ::serde::Deserialize<'de> for JobConfigType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// The `JobCreate` schema.
 ///
 /// Schema: `#/components/schemas/JobCreate`
@@ -8836,6 +11271,7 @@ pub struct JobCreate {
     #[serde(rename = "isScheduled")]
     pub is_scheduled: bool,
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 /// Root Type for JobCreate
 ///
 /// Creates a new Job from the configuration provided in the request body.
@@ -8850,10 +11286,12 @@ pub struct JobCreateRequest {
     #[serde(rename = "jobType")]
     pub job_type: JobTypeEnum,
 }
+#[cfg(feature = "web-backend")]
 /// epoch time of the latest sync job. null if no sync job has taken place.
 ///
 /// Schema: `#/components/schemas/JobCreatedAt`
 pub type JobCreatedAt = i64;
+#[cfg(feature = "jobs-2")]
 /// The `JobDebugInfoRead` schema.
 ///
 /// Schema: `#/components/schemas/JobDebugInfoRead`
@@ -8868,6 +11306,7 @@ pub struct JobDebugInfoRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workflow_state: ::std::option::Option<WorkflowStateRead>,
 }
+#[cfg(feature = "jobs-2")]
 /// The `JobDebugRead` schema.
 ///
 /// Schema: `#/components/schemas/JobDebugRead`
@@ -8893,6 +11332,7 @@ pub struct JobDebugRead {
     /// Wire name `status`. Required.
     pub status: JobStatus,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// The `JobExplainRead` schema.
 ///
 /// Schema: `#/components/schemas/JobExplainRead`
@@ -8904,10 +11344,29 @@ pub struct JobExplainRead {
     #[serde(rename = "jobId")]
     pub job_id: JobId,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2",
+        feature = "job-retry-states",
+        feature = "stream-statuses",
+        feature = "streams-2"
+    )
+)]
 /// The `JobId` schema.
 ///
 /// Schema: `#/components/schemas/JobId`
 pub type JobId = i64;
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "jobs-2",
+        feature = "job-retry-states"
+    )
+)]
 /// The `JobIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/JobIdRequestBody`
@@ -8916,6 +11375,7 @@ pub struct JobIdRequestBody {
     /// Wire name `id`. Required.
     pub id: JobId,
 }
+#[cfg(feature = "jobs-2")]
 /// The `JobInfoLightRead` schema.
 ///
 /// Schema: `#/components/schemas/JobInfoLightRead`
@@ -8924,6 +11384,7 @@ pub struct JobInfoLightRead {
     /// Wire name `job`. Required.
     pub job: JobRead,
 }
+#[cfg(any(feature = "internal", feature = "connection", feature = "jobs-2"))]
 /// The `JobInfoRead` schema.
 ///
 /// Schema: `#/components/schemas/JobInfoRead`
@@ -8934,6 +11395,7 @@ pub struct JobInfoRead {
     /// Wire name `job`. Required.
     pub job: JobRead,
 }
+#[cfg(feature = "jobs-2")]
 /// The `JobListForWorkspacesRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/JobListForWorkspacesRequestBody`
@@ -8999,6 +11461,7 @@ pub struct JobListForWorkspacesRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_ids: ::std::option::Option<::std::vec::Vec<WorkspaceId>>,
 }
+#[cfg(feature = "jobs-2")]
 /// The `JobListRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/JobListRequestBody`
@@ -9062,6 +11525,7 @@ pub struct JobListRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at_start: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+#[cfg(feature = "command")]
 /// The `JobLogs` schema.
 ///
 /// Schema: `#/components/schemas/JobLogs`
@@ -9079,6 +11543,7 @@ pub struct JobLogs {
     #[serde(rename = "logType")]
     pub log_type: LogFormatType,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// The `JobOptionalRead` schema.
 ///
 /// Schema: `#/components/schemas/JobOptionalRead`
@@ -9088,6 +11553,7 @@ pub struct JobOptionalRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job: ::std::option::Option<JobRead>,
 }
+#[cfg(any(feature = "internal", feature = "connection", feature = "jobs-2"))]
 /// The `JobRead` schema.
 ///
 /// Schema: `#/components/schemas/JobRead`
@@ -9134,6 +11600,7 @@ pub struct JobRead {
     #[serde(rename = "updatedAt")]
     pub updated_at: i64,
 }
+#[cfg(feature = "jobs-2")]
 /// The `JobReadList` schema.
 ///
 /// Schema: `#/components/schemas/JobReadList`
@@ -9147,6 +11614,7 @@ pub struct JobReadList {
     #[serde(rename = "totalJobCount")]
     pub total_job_count: i64,
 }
+#[cfg(feature = "connection")]
 /// The `JobReadResponse` schema.
 ///
 /// Schema: `#/components/schemas/JobReadResponse`
@@ -9156,6 +11624,7 @@ pub struct JobReadResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job: ::std::option::Option<JobRead>,
 }
+#[cfg(any(feature = "internal", feature = "connection", feature = "jobs-2"))]
 /// contains information about how a refresh was configured. only populated if the job was a refresh.
 ///
 /// Schema: `#/components/schemas/JobRefreshConfig`
@@ -9166,6 +11635,7 @@ pub struct JobRefreshConfig {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub streams_to_refresh: ::std::option::Option<::std::vec::Vec<StreamDescriptor>>,
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 /// Root Type for JobResponse
 ///
 /// Provides details of a single job.
@@ -9205,6 +11675,7 @@ pub struct JobResponse {
     /// Wire name `status`. Required.
     pub status: JobStatusEnum,
 }
+#[cfg(feature = "job-retry-states")]
 /// The `JobRetryStateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/JobRetryStateRequestBody`
@@ -9232,6 +11703,14 @@ pub struct JobRetryStateRequestBody {
     #[serde(rename = "totalPartialFailures")]
     pub total_partial_failures: i64,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "jobs-2",
+        feature = "web-backend"
+    )
+)]
 /// The `JobStatus` schema.
 ///
 /// Schema: `#/components/schemas/JobStatus`
@@ -9254,6 +11733,14 @@ pub enum JobStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "jobs-2",
+        feature = "web-backend"
+    )
+)]
 impl JobStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -9279,6 +11766,14 @@ impl JobStatus {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "jobs-2",
+        feature = "web-backend"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for JobStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -9293,22 +11788,54 @@ impl ::std::convert::From<::std::string::String> for JobStatus {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "jobs-2",
+        feature = "web-backend"
+    )
+)]
 impl ::std::convert::From<&str> for JobStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "jobs-2",
+        feature = "web-backend"
+    )
+)]
 impl ::std::str::FromStr for JobStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "jobs-2",
+        feature = "web-backend"
+    )
+)]
 impl ::std::fmt::Display for JobStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "jobs-2",
+        feature = "web-backend"
+    )
+)]
 impl ::serde::Serialize for JobStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -9317,6 +11844,14 @@ impl ::serde::Serialize for JobStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "jobs-2",
+        feature = "web-backend"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for JobStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9324,6 +11859,7 @@ impl<'de> ::serde::Deserialize<'de> for JobStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 /// The `JobStatusEnum` schema.
 ///
 /// Schema: `#/components/schemas/JobStatusEnum`
@@ -9346,6 +11882,7 @@ pub enum JobStatusEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 impl JobStatusEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -9371,6 +11908,7 @@ impl JobStatusEnum {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 impl ::std::convert::From<::std::string::String> for JobStatusEnum {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -9385,22 +11923,26 @@ impl ::std::convert::From<::std::string::String> for JobStatusEnum {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 impl ::std::convert::From<&str> for JobStatusEnum {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 impl ::std::str::FromStr for JobStatusEnum {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 impl ::std::fmt::Display for JobStatusEnum {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 impl ::serde::Serialize for JobStatusEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -9409,6 +11951,7 @@ impl ::serde::Serialize for JobStatusEnum {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 impl<'de> ::serde::Deserialize<'de> for JobStatusEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9416,6 +11959,7 @@ impl<'de> ::serde::Deserialize<'de> for JobStatusEnum {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "connection")]
 /// The `JobSyncResultRead` schema.
 ///
 /// Schema: `#/components/schemas/JobSyncResultRead`
@@ -9452,6 +11996,25 @@ pub struct JobSyncResultRead {
     #[serde(rename = "streamStatuses")]
     pub stream_statuses: ::std::vec::Vec<ConnectionSyncResultRead>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destinations",
+        feature = "destinations",
+        feature = "public-sources",
+        feature = "sources",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// enum that describes the different types of jobs that the platform runs.
 ///
 /// Schema: `#/components/schemas/JobType`
@@ -9474,6 +12037,25 @@ pub enum JobType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destinations",
+        feature = "destinations",
+        feature = "public-sources",
+        feature = "sources",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl JobType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -9499,6 +12081,25 @@ impl JobType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destinations",
+        feature = "destinations",
+        feature = "public-sources",
+        feature = "sources",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for JobType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -9513,22 +12114,98 @@ impl ::std::convert::From<::std::string::String> for JobType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destinations",
+        feature = "destinations",
+        feature = "public-sources",
+        feature = "sources",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for JobType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destinations",
+        feature = "destinations",
+        feature = "public-sources",
+        feature = "sources",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for JobType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destinations",
+        feature = "destinations",
+        feature = "public-sources",
+        feature = "sources",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for JobType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destinations",
+        feature = "destinations",
+        feature = "public-sources",
+        feature = "sources",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for JobType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -9537,6 +12214,25 @@ impl ::serde::Serialize for JobType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destinations",
+        feature = "destinations",
+        feature = "public-sources",
+        feature = "sources",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for JobType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9544,6 +12240,7 @@ impl<'de> ::serde::Deserialize<'de> for JobType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 /// Enum that describes the different types of jobs that the platform runs. When not specified, all job types are returned.
 ///
 /// Schema: `#/components/schemas/JobTypeEnum`
@@ -9560,6 +12257,7 @@ pub enum JobTypeEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 impl JobTypeEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["sync", "reset", "refresh", "clear"];
@@ -9574,6 +12272,7 @@ impl JobTypeEnum {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 impl ::std::convert::From<::std::string::String> for JobTypeEnum {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -9585,22 +12284,26 @@ impl ::std::convert::From<::std::string::String> for JobTypeEnum {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 impl ::std::convert::From<&str> for JobTypeEnum {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 impl ::std::str::FromStr for JobTypeEnum {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 impl ::std::fmt::Display for JobTypeEnum {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 impl ::serde::Serialize for JobTypeEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -9609,6 +12312,7 @@ impl ::serde::Serialize for JobTypeEnum {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 impl<'de> ::serde::Deserialize<'de> for JobTypeEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9616,6 +12320,25 @@ impl<'de> ::serde::Deserialize<'de> for JobTypeEnum {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destinations",
+        feature = "destinations",
+        feature = "public-sources",
+        feature = "sources",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// sets resource requirements for a specific job type for an actor or actor definition. these values override the default, if both are set.
 ///
 /// Schema: `#/components/schemas/JobTypeResourceLimit`
@@ -9628,6 +12351,7 @@ pub struct JobTypeResourceLimit {
     #[serde(rename = "resourceRequirements")]
     pub resource_requirements: ResourceRequirements,
 }
+#[cfg(feature = "jobs-2")]
 /// The `JobWithAttemptsRead` schema.
 ///
 /// Schema: `#/components/schemas/JobWithAttemptsRead`
@@ -9640,6 +12364,7 @@ pub struct JobWithAttemptsRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job: ::std::option::Option<JobRead>,
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 /// Root Type for JobsResponse
 ///
 ///
@@ -9656,6 +12381,23 @@ pub struct JobsResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "embedded-widget",
+        feature = "audit-logs",
+        feature = "connector-builder-assist",
+        feature = "connector-builder-project",
+        feature = "destination-oauth",
+        feature = "domain-verifications",
+        feature = "group-permission",
+        feature = "group",
+        feature = "permission",
+        feature = "scim-config",
+        feature = "source-oauth",
+        feature = "state"
+    )
+)]
 /// The `KnownExceptionInfo` schema.
 ///
 /// Schema: `#/components/schemas/KnownExceptionInfo`
@@ -9691,6 +12433,7 @@ pub struct KnownExceptionInfo {
         ::std::vec::Vec<::std::string::String>,
     >,
 }
+#[cfg(feature = "instance-configuration")]
 /// The `LicenseInfoResponse` schema.
 ///
 /// Schema: `#/components/schemas/LicenseInfoResponse`
@@ -9720,6 +12463,7 @@ pub struct LicenseInfoResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub used_nodes: ::std::option::Option<i64>,
 }
+#[cfg(feature = "instance-configuration")]
 /// The `LicenseStatus` schema.
 ///
 /// Schema: `#/components/schemas/LicenseStatus`
@@ -9736,6 +12480,7 @@ pub enum LicenseStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "instance-configuration")]
 impl LicenseStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -9755,6 +12500,7 @@ impl LicenseStatus {
         }
     }
 }
+#[cfg(feature = "instance-configuration")]
 impl ::std::convert::From<::std::string::String> for LicenseStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -9766,22 +12512,26 @@ impl ::std::convert::From<::std::string::String> for LicenseStatus {
         }
     }
 }
+#[cfg(feature = "instance-configuration")]
 impl ::std::convert::From<&str> for LicenseStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "instance-configuration")]
 impl ::std::str::FromStr for LicenseStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "instance-configuration")]
 impl ::std::fmt::Display for LicenseStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "instance-configuration")]
 impl ::serde::Serialize for LicenseStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -9790,6 +12540,7 @@ impl ::serde::Serialize for LicenseStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "instance-configuration")]
 impl<'de> ::serde::Deserialize<'de> for LicenseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -9797,6 +12548,15 @@ impl<'de> ::serde::Deserialize<'de> for LicenseStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "admin-api",
+        feature = "organization",
+        feature = "workspace"
+    )
+)]
 /// The `Limit` schema.
 ///
 /// Schema: `#/components/schemas/Limit`
@@ -9807,6 +12567,7 @@ pub struct Limit {
     /// Wire name `max`. Required.
     pub max: i64,
 }
+#[cfg(feature = "entitlements")]
 /// The `ListAllEntitlementPlansResponse` schema.
 ///
 /// Schema: `#/components/schemas/ListAllEntitlementPlansResponse`
@@ -9815,6 +12576,7 @@ pub struct ListAllEntitlementPlansResponse {
     /// Wire name `plans`. Required.
     pub plans: ::std::vec::Vec<EntitlementPlanInfo>,
 }
+#[cfg(feature = "connection")]
 /// The `ListConnectionsForWorkspacesRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ListConnectionsForWorkspacesRequestBody`
@@ -9838,6 +12600,7 @@ pub struct ListConnectionsForWorkspacesRequestBody {
     #[serde(rename = "workspaceIds")]
     pub workspace_ids: ::std::vec::Vec<WorkspaceId>,
 }
+#[cfg(feature = "declarative-source-definitions-2")]
 /// The `ListDeclarativeManifestsRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ListDeclarativeManifestsRequestBody`
@@ -9850,6 +12613,7 @@ pub struct ListDeclarativeManifestsRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `ListInvoicesRead` schema.
 ///
 /// Schema: `#/components/schemas/ListInvoicesRead`
@@ -9861,6 +12625,7 @@ pub struct ListInvoicesRead {
     /// Wire name `invoices`. Required.
     pub invoices: ::std::vec::Vec<InvoiceRead>,
 }
+#[cfg(feature = "organization")]
 /// The `ListOrganizationSummariesRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ListOrganizationSummariesRequestBody`
@@ -9875,6 +12640,7 @@ pub struct ListOrganizationSummariesRequestBody {
     #[serde(rename = "userId")]
     pub user_id: UserId,
 }
+#[cfg(feature = "organization")]
 /// The `ListOrganizationSummariesResponse` schema.
 ///
 /// Schema: `#/components/schemas/ListOrganizationSummariesResponse`
@@ -9887,6 +12653,7 @@ pub struct ListOrganizationSummariesResponse {
         ::std::vec::Vec<OrganizationSummary>,
     >,
 }
+#[cfg(feature = "organization")]
 /// The `ListOrganizationsByUserRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ListOrganizationsByUserRequestBody`
@@ -9903,6 +12670,7 @@ pub struct ListOrganizationsByUserRequestBody {
     #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "destination", feature = "source", feature = "workspace"))]
 /// The `ListResourcesForWorkspacesRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ListResourcesForWorkspacesRequestBody`
@@ -9922,6 +12690,7 @@ pub struct ListResourcesForWorkspacesRequestBody {
     #[serde(rename = "workspaceIds")]
     pub workspace_ids: ::std::vec::Vec<WorkspaceId>,
 }
+#[cfg(feature = "workspace")]
 /// The `ListWorkspacesByUserRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ListWorkspacesByUserRequestBody`
@@ -9938,6 +12707,7 @@ pub struct ListWorkspacesByUserRequestBody {
     #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
 }
+#[cfg(feature = "workspace")]
 /// The `ListWorkspacesInOrganizationRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ListWorkspacesInOrganizationRequestBody`
@@ -9954,10 +12724,25 @@ pub struct ListWorkspacesInOrganizationRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<Pagination>,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `LocalDate` schema.
 ///
 /// Schema: `#/components/schemas/LocalDate`
 pub type LocalDate = ::chrono::NaiveDate;
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 /// The `LogCaller` schema.
 ///
 /// Schema: `#/components/schemas/LogCaller`
@@ -9980,6 +12765,20 @@ pub struct LogCaller {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub thread_name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 /// The `LogEvent` schema.
 ///
 /// Schema: `#/components/schemas/LogEvent`
@@ -10002,6 +12801,20 @@ pub struct LogEvent {
     /// Wire name `timestamp`. Required.
     pub timestamp: i64,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 /// The `LogEvents` schema.
 ///
 /// Schema: `#/components/schemas/LogEvents`
@@ -10013,6 +12826,20 @@ pub struct LogEvents {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 /// The `LogFormatType` schema.
 ///
 /// Schema: `#/components/schemas/LogFormatType`
@@ -10025,6 +12852,20 @@ pub enum LogFormatType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl LogFormatType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["formatted", "structured"];
@@ -10037,6 +12878,20 @@ impl LogFormatType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for LogFormatType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -10046,22 +12901,78 @@ impl ::std::convert::From<::std::string::String> for LogFormatType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::std::convert::From<&str> for LogFormatType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::std::str::FromStr for LogFormatType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::std::fmt::Display for LogFormatType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::serde::Serialize for LogFormatType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -10070,6 +12981,20 @@ impl ::serde::Serialize for LogFormatType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for LogFormatType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10077,6 +13002,20 @@ impl<'de> ::serde::Deserialize<'de> for LogFormatType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 /// The `LogLevel` schema.
 ///
 /// Schema: `#/components/schemas/LogLevel`
@@ -10095,6 +13034,20 @@ pub enum LogLevel {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl LogLevel {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -10116,6 +13069,20 @@ impl LogLevel {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for LogLevel {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -10128,22 +13095,78 @@ impl ::std::convert::From<::std::string::String> for LogLevel {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::std::convert::From<&str> for LogLevel {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::std::str::FromStr for LogLevel {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::std::fmt::Display for LogLevel {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::serde::Serialize for LogLevel {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -10152,6 +13175,20 @@ impl ::serde::Serialize for LogLevel {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for LogLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10159,6 +13196,19 @@ impl<'de> ::serde::Deserialize<'de> for LogLevel {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 /// The `LogRead` schema.
 ///
 /// Schema: `#/components/schemas/LogRead`
@@ -10168,6 +13218,20 @@ pub struct LogRead {
     #[serde(rename = "logLines")]
     pub log_lines: ::std::vec::Vec<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 /// The `LogSource` schema.
 ///
 /// Schema: `#/components/schemas/LogSource`
@@ -10184,6 +13248,20 @@ pub enum LogSource {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl LogSource {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -10203,6 +13281,20 @@ impl LogSource {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for LogSource {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -10214,22 +13306,78 @@ impl ::std::convert::From<::std::string::String> for LogSource {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::std::convert::From<&str> for LogSource {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::std::str::FromStr for LogSource {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::std::fmt::Display for LogSource {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl ::serde::Serialize for LogSource {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -10238,6 +13386,20 @@ impl ::serde::Serialize for LogSource {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for LogSource {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10245,6 +13407,7 @@ impl<'de> ::serde::Deserialize<'de> for LogSource {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "unreferenced-types")]
 /// type/source of logs produced
 ///
 /// Schema: `#/components/schemas/LogType`
@@ -10257,6 +13420,7 @@ pub enum LogType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "unreferenced-types")]
 impl LogType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["server", "scheduler"];
@@ -10269,6 +13433,7 @@ impl LogType {
         }
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<::std::string::String> for LogType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -10278,22 +13443,26 @@ impl ::std::convert::From<::std::string::String> for LogType {
         }
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<&str> for LogType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::str::FromStr for LogType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::fmt::Display for LogType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::serde::Serialize for LogType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -10302,6 +13471,7 @@ impl ::serde::Serialize for LogType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl<'de> ::serde::Deserialize<'de> for LogType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10309,6 +13479,7 @@ impl<'de> ::serde::Deserialize<'de> for LogType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "unreferenced-types")]
 /// The `LogsRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/LogsRequestBody`
@@ -10318,10 +13489,35 @@ pub struct LogsRequestBody {
     #[serde(rename = "logType")]
     pub log_type: LogType,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions",
+        feature = "connector-builder-project",
+        feature = "declarative-source-definitions-2"
+    )
+)]
 /// The `ManifestVersion` schema.
 ///
 /// Schema: `#/components/schemas/ManifestVersion`
 pub type ManifestVersion = i64;
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The values required to configure the mapper.
 ///
 /// Schema: `#/components/schemas/MapperConfiguration`
@@ -10336,6 +13532,7 @@ pub enum MapperConfiguration {
     RowFiltering(RowFilteringMapperConfiguration),
     Encryption(EncryptionMapperConfiguration),
 }
+#[cfg(feature = "web-backend")]
 /// The `MapperValidationError` schema.
 ///
 /// Schema: `#/components/schemas/MapperValidationError`
@@ -10346,6 +13543,7 @@ pub struct MapperValidationError {
     /// Wire name `type`. Required.
     pub r#type: MapperValidationErrorType,
 }
+#[cfg(feature = "web-backend")]
 /// The `MapperValidationErrorType` schema.
 ///
 /// Schema: `#/components/schemas/MapperValidationErrorType`
@@ -10362,6 +13560,7 @@ pub enum MapperValidationErrorType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "web-backend")]
 impl MapperValidationErrorType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -10381,6 +13580,7 @@ impl MapperValidationErrorType {
         }
     }
 }
+#[cfg(feature = "web-backend")]
 impl ::std::convert::From<::std::string::String> for MapperValidationErrorType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -10392,22 +13592,26 @@ impl ::std::convert::From<::std::string::String> for MapperValidationErrorType {
         }
     }
 }
+#[cfg(feature = "web-backend")]
 impl ::std::convert::From<&str> for MapperValidationErrorType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "web-backend")]
 impl ::std::str::FromStr for MapperValidationErrorType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "web-backend")]
 impl ::std::fmt::Display for MapperValidationErrorType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "web-backend")]
 impl ::serde::Serialize for MapperValidationErrorType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -10416,6 +13620,7 @@ impl ::serde::Serialize for MapperValidationErrorType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "web-backend")]
 impl<'de> ::serde::Deserialize<'de> for MapperValidationErrorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10423,6 +13628,7 @@ impl<'de> ::serde::Deserialize<'de> for MapperValidationErrorType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "web-backend")]
 /// The `MapperValidationResult` schema.
 ///
 /// Schema: `#/components/schemas/MapperValidationResult`
@@ -10442,6 +13648,7 @@ pub struct MapperValidationResult {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation_error: ::std::option::Option<MapperValidationError>,
 }
+#[cfg(feature = "secret-storage")]
 /// Request body for migrating secret storage
 ///
 /// Schema: `#/components/schemas/MigrateSecretStorageRequestBody`
@@ -10460,6 +13667,7 @@ pub struct MigrateSecretStorageRequestBody {
     #[serde(rename = "toSecretStorageId")]
     pub to_secret_storage_id: SecretStorageId,
 }
+#[cfg(feature = "secret-storage")]
 impl ::std::fmt::Debug for MigrateSecretStorageRequestBody {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("MigrateSecretStorageRequestBody")
@@ -10470,6 +13678,7 @@ impl ::std::fmt::Debug for MigrateSecretStorageRequestBody {
             .finish()
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Define the location where the data will be stored in the destination
 ///
 /// Schema: `#/components/schemas/NamespaceDefinitionEnum`
@@ -10484,6 +13693,7 @@ pub enum NamespaceDefinitionEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl NamespaceDefinitionEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -10501,6 +13711,7 @@ impl NamespaceDefinitionEnum {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<::std::string::String> for NamespaceDefinitionEnum {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -10511,22 +13722,26 @@ impl ::std::convert::From<::std::string::String> for NamespaceDefinitionEnum {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<&str> for NamespaceDefinitionEnum {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::str::FromStr for NamespaceDefinitionEnum {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::fmt::Display for NamespaceDefinitionEnum {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::serde::Serialize for NamespaceDefinitionEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -10535,6 +13750,7 @@ impl ::serde::Serialize for NamespaceDefinitionEnum {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl<'de> ::serde::Deserialize<'de> for NamespaceDefinitionEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10542,6 +13758,7 @@ impl<'de> ::serde::Deserialize<'de> for NamespaceDefinitionEnum {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Define the location where the data will be stored in the destination
 ///
 /// Schema: `#/components/schemas/NamespaceDefinitionEnumNoDefault`
@@ -10556,6 +13773,7 @@ pub enum NamespaceDefinitionEnumNoDefault {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl NamespaceDefinitionEnumNoDefault {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -10573,6 +13791,7 @@ impl NamespaceDefinitionEnumNoDefault {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<::std::string::String> for NamespaceDefinitionEnumNoDefault {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -10583,22 +13802,26 @@ impl ::std::convert::From<::std::string::String> for NamespaceDefinitionEnumNoDe
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<&str> for NamespaceDefinitionEnumNoDefault {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::str::FromStr for NamespaceDefinitionEnumNoDefault {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::fmt::Display for NamespaceDefinitionEnumNoDefault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::serde::Serialize for NamespaceDefinitionEnumNoDefault {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -10607,6 +13830,7 @@ impl ::serde::Serialize for NamespaceDefinitionEnumNoDefault {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl<'de> ::serde::Deserialize<'de> for NamespaceDefinitionEnumNoDefault {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10614,6 +13838,14 @@ impl<'de> ::serde::Deserialize<'de> for NamespaceDefinitionEnumNoDefault {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// Method used for computing final namespace in destination
 ///
 /// Schema: `#/components/schemas/NamespaceDefinitionType`
@@ -10628,6 +13860,14 @@ pub enum NamespaceDefinitionType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl NamespaceDefinitionType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -10645,6 +13885,14 @@ impl NamespaceDefinitionType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for NamespaceDefinitionType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -10655,22 +13903,54 @@ impl ::std::convert::From<::std::string::String> for NamespaceDefinitionType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for NamespaceDefinitionType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for NamespaceDefinitionType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for NamespaceDefinitionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for NamespaceDefinitionType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -10679,6 +13959,14 @@ impl ::serde::Serialize for NamespaceDefinitionType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for NamespaceDefinitionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10686,6 +13974,14 @@ impl<'de> ::serde::Deserialize<'de> for NamespaceDefinitionType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `NonBreakingChangesPreference` schema.
 ///
 /// Schema: `#/components/schemas/NonBreakingChangesPreference`
@@ -10702,6 +13998,14 @@ pub enum NonBreakingChangesPreference {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl NonBreakingChangesPreference {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -10721,6 +14025,14 @@ impl NonBreakingChangesPreference {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for NonBreakingChangesPreference {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -10732,22 +14044,54 @@ impl ::std::convert::From<::std::string::String> for NonBreakingChangesPreferenc
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for NonBreakingChangesPreference {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for NonBreakingChangesPreference {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for NonBreakingChangesPreference {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for NonBreakingChangesPreference {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -10756,6 +14100,14 @@ impl ::serde::Serialize for NonBreakingChangesPreference {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for NonBreakingChangesPreference {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10763,6 +14115,7 @@ impl<'de> ::serde::Deserialize<'de> for NonBreakingChangesPreference {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Set how Airbyte handles syncs when it detects a non-breaking schema change in the source
 ///
 /// Schema: `#/components/schemas/NonBreakingSchemaUpdatesBehaviorEnum`
@@ -10779,6 +14132,7 @@ pub enum NonBreakingSchemaUpdatesBehaviorEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl NonBreakingSchemaUpdatesBehaviorEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -10798,6 +14152,7 @@ impl NonBreakingSchemaUpdatesBehaviorEnum {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<::std::string::String>
 for NonBreakingSchemaUpdatesBehaviorEnum {
     fn from(value: ::std::string::String) -> Self {
@@ -10810,22 +14165,26 @@ for NonBreakingSchemaUpdatesBehaviorEnum {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<&str> for NonBreakingSchemaUpdatesBehaviorEnum {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::str::FromStr for NonBreakingSchemaUpdatesBehaviorEnum {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::fmt::Display for NonBreakingSchemaUpdatesBehaviorEnum {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::serde::Serialize for NonBreakingSchemaUpdatesBehaviorEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -10834,6 +14193,7 @@ impl ::serde::Serialize for NonBreakingSchemaUpdatesBehaviorEnum {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl<'de> ::serde::Deserialize<'de> for NonBreakingSchemaUpdatesBehaviorEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10841,6 +14201,7 @@ impl<'de> ::serde::Deserialize<'de> for NonBreakingSchemaUpdatesBehaviorEnum {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Set how Airbyte handles syncs when it detects a non-breaking schema change in the source
 ///
 /// Schema: `#/components/schemas/NonBreakingSchemaUpdatesBehaviorEnumNoDefault`
@@ -10857,6 +14218,7 @@ pub enum NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -10876,6 +14238,7 @@ impl NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<::std::string::String>
 for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
     fn from(value: ::std::string::String) -> Self {
@@ -10888,22 +14251,26 @@ for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<&str> for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::str::FromStr for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::fmt::Display for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::serde::Serialize for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -10912,6 +14279,7 @@ impl ::serde::Serialize for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl<'de> ::serde::Deserialize<'de> for NonBreakingSchemaUpdatesBehaviorEnumNoDefault {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -10919,6 +14287,50 @@ impl<'de> ::serde::Deserialize<'de> for NonBreakingSchemaUpdatesBehaviorEnumNoDe
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "applications-2",
+        feature = "attempt",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "connection",
+        feature = "connector-builder-project",
+        feature = "connector-documentation",
+        feature = "connector-rollout",
+        feature = "declarative-source-definitions-2",
+        feature = "deployment-metadata",
+        feature = "destination-definition-specification",
+        feature = "destination-definition",
+        feature = "destination-oauth",
+        feature = "destination",
+        feature = "domain-verifications",
+        feature = "entitlements",
+        feature = "group-permission",
+        feature = "group",
+        feature = "jobs-2",
+        feature = "job-retry-states",
+        feature = "notifications",
+        feature = "operation",
+        feature = "admin-api",
+        feature = "organization",
+        feature = "permission",
+        feature = "private-link",
+        feature = "scim-config",
+        feature = "secret-storage",
+        feature = "source-definition-specification",
+        feature = "source-definition",
+        feature = "source-oauth",
+        feature = "source",
+        feature = "state",
+        feature = "user-invitation",
+        feature = "user",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `NotFoundKnownExceptionInfo` schema.
 ///
 /// Schema: `#/components/schemas/NotFoundKnownExceptionInfo`
@@ -10953,6 +14365,14 @@ pub struct NotFoundKnownExceptionInfo {
         ::std::vec::Vec<::std::string::String>,
     >,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "notifications",
+        feature = "organization",
+        feature = "workspace"
+    )
+)]
 /// The `Notification` schema.
 ///
 /// Schema: `#/components/schemas/Notification`
@@ -10978,6 +14398,14 @@ pub struct Notification {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub slack_configuration: ::std::option::Option<SlackNotificationConfiguration>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-workspaces",
+        feature = "workspaces",
+        feature = "workspace"
+    )
+)]
 /// Configures a notification.
 ///
 /// Schema: `#/components/schemas/NotificationConfig`
@@ -10990,6 +14418,7 @@ pub struct NotificationConfig {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub webhook: ::std::option::Option<WebhookNotificationConfig>,
 }
+#[cfg(any(feature = "internal", feature = "organization", feature = "workspace"))]
 /// The `NotificationItem` schema.
 ///
 /// Schema: `#/components/schemas/NotificationItem`
@@ -11010,6 +14439,7 @@ pub struct NotificationItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub slack_configuration: ::std::option::Option<SlackNotificationConfiguration>,
 }
+#[cfg(feature = "notifications")]
 /// The `NotificationRead` schema.
 ///
 /// Schema: `#/components/schemas/NotificationRead`
@@ -11021,6 +14451,7 @@ pub struct NotificationRead {
     /// Wire name `status`. Required.
     pub status: NotificationReadStatus,
 }
+#[cfg(any(feature = "internal", feature = "organization", feature = "workspace"))]
 /// The `NotificationSettings` schema.
 ///
 /// Schema: `#/components/schemas/NotificationSettings`
@@ -11065,6 +14496,7 @@ pub struct NotificationSettings {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub send_on_sync_disabled_warning: ::std::option::Option<NotificationItem>,
 }
+#[cfg(feature = "notifications")]
 /// The `NotificationTrigger` schema.
 ///
 /// Schema: `#/components/schemas/NotificationTrigger`
@@ -11091,6 +14523,7 @@ pub enum NotificationTrigger {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "notifications")]
 impl NotificationTrigger {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -11120,6 +14553,7 @@ impl NotificationTrigger {
         }
     }
 }
+#[cfg(feature = "notifications")]
 impl ::std::convert::From<::std::string::String> for NotificationTrigger {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -11136,22 +14570,26 @@ impl ::std::convert::From<::std::string::String> for NotificationTrigger {
         }
     }
 }
+#[cfg(feature = "notifications")]
 impl ::std::convert::From<&str> for NotificationTrigger {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "notifications")]
 impl ::std::str::FromStr for NotificationTrigger {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "notifications")]
 impl ::std::fmt::Display for NotificationTrigger {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "notifications")]
 impl ::serde::Serialize for NotificationTrigger {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -11160,6 +14598,7 @@ impl ::serde::Serialize for NotificationTrigger {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "notifications")]
 impl<'de> ::serde::Deserialize<'de> for NotificationTrigger {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11167,6 +14606,14 @@ impl<'de> ::serde::Deserialize<'de> for NotificationTrigger {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "notifications",
+        feature = "organization",
+        feature = "workspace"
+    )
+)]
 /// The `NotificationType` schema.
 ///
 /// Schema: `#/components/schemas/NotificationType`
@@ -11179,6 +14626,14 @@ pub enum NotificationType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "notifications",
+        feature = "organization",
+        feature = "workspace"
+    )
+)]
 impl NotificationType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["slack", "customerio"];
@@ -11191,6 +14646,14 @@ impl NotificationType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "notifications",
+        feature = "organization",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for NotificationType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -11200,22 +14663,54 @@ impl ::std::convert::From<::std::string::String> for NotificationType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "notifications",
+        feature = "organization",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for NotificationType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "notifications",
+        feature = "organization",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for NotificationType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "notifications",
+        feature = "organization",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for NotificationType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "notifications",
+        feature = "organization",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for NotificationType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -11224,6 +14719,14 @@ impl ::serde::Serialize for NotificationType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "notifications",
+        feature = "organization",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for NotificationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11231,6 +14734,7 @@ impl<'de> ::serde::Deserialize<'de> for NotificationType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "notifications")]
 /// The `NotificationWebhookConfigValidationRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/NotificationWebhookConfigValidationRequestBody`
@@ -11243,6 +14747,14 @@ pub struct NotificationWebhookConfigValidationRequestBody {
     #[serde(rename = "slackConfiguration")]
     pub slack_configuration: SlackNotificationConfiguration,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-workspaces",
+        feature = "workspaces",
+        feature = "workspace"
+    )
+)]
 /// Configures workspace notifications.
 ///
 /// Schema: `#/components/schemas/NotificationsConfig`
@@ -11271,10 +14783,17 @@ pub struct NotificationsConfig {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_disabled_warning: ::std::option::Option<NotificationConfig>,
 }
+#[cfg(feature = "connector-builder-project")]
 /// The `NullableActorDefinitionVersionId` schema.
 ///
 /// Schema: `#/components/schemas/NullableActorDefinitionVersionId`
 pub type NullableActorDefinitionVersionId = ::uuid::Uuid;
+#[cfg(
+    any(
+        feature = "destination-definition-specification",
+        feature = "source-definition-specification"
+    )
+)]
 /// The `OAuthConfigSpecification` schema.
 ///
 /// Schema: `#/components/schemas/OAuthConfigSpecification`
@@ -11379,10 +14898,29 @@ pub struct OAuthConfigSpecification {
         OAuthConfiguration,
     >,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-sources",
+        feature = "sources",
+        feature = "connector-builder-project",
+        feature = "destination-definition-specification",
+        feature = "destination-oauth",
+        feature = "source-definition-specification",
+        feature = "source-oauth"
+    )
+)]
 /// The values required to configure OAuth flows. The schema for this must match the `OAuthConfigSpecification.oauthUserInputFromConnectorConfigSpecification` schema.
 ///
 /// Schema: `#/components/schemas/OAuthConfiguration`
 pub type OAuthConfiguration = ::serde_json::Value;
+#[cfg(
+    any(
+        feature = "connector-builder-project",
+        feature = "destination-oauth",
+        feature = "source-oauth"
+    )
+)]
 /// The `OAuthConsentRead` schema.
 ///
 /// Schema: `#/components/schemas/OAuthConsentRead`
@@ -11392,6 +14930,15 @@ pub struct OAuthConsentRead {
     #[serde(rename = "consentUrl")]
     pub consent_url: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-organizations",
+        feature = "organizations",
+        feature = "public-workspaces",
+        feature = "workspaces"
+    )
+)]
 /// The configuration for this source/destination based on the OAuth section of the relevant specification.
 ///
 /// Schema: `#/components/schemas/OAuthCredentialsConfiguration`
@@ -11399,10 +14946,21 @@ pub type OAuthCredentialsConfiguration = ::serde_json::Map<
     ::std::string::String,
     ::serde_json::Value,
 >;
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-sources",
+        feature = "sources",
+        feature = "connector-builder-project",
+        feature = "destination-oauth",
+        feature = "source-oauth"
+    )
+)]
 /// The `OAuthInputConfiguration` schema.
 ///
 /// Schema: `#/components/schemas/OAuthInputConfiguration`
 pub type OAuthInputConfiguration = OAuthConfiguration;
+#[cfg(feature = "source-oauth")]
 /// The `OAuthScopeItem` schema.
 ///
 /// Schema: `#/components/schemas/OAuthScopeItem`
@@ -11411,6 +14969,7 @@ pub struct OAuthScopeItem {
     /// Wire name `scope`. Required.
     pub scope: ::std::string::String,
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
 /// The `OperationCreate` schema.
 ///
 /// Schema: `#/components/schemas/OperationCreate`
@@ -11425,10 +14984,20 @@ pub struct OperationCreate {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "operation",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `OperationId` schema.
 ///
 /// Schema: `#/components/schemas/OperationId`
 pub type OperationId = ::uuid::Uuid;
+#[cfg(feature = "operation")]
 /// The `OperationIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/OperationIdRequestBody`
@@ -11438,6 +15007,7 @@ pub struct OperationIdRequestBody {
     #[serde(rename = "operationId")]
     pub operation_id: OperationId,
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
 /// The `OperationRead` schema.
 ///
 /// Schema: `#/components/schemas/OperationRead`
@@ -11455,6 +15025,7 @@ pub struct OperationRead {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "operation")]
 /// The `OperationReadList` schema.
 ///
 /// Schema: `#/components/schemas/OperationReadList`
@@ -11463,6 +15034,7 @@ pub struct OperationReadList {
     /// Wire name `operations`. Required.
     pub operations: ::std::vec::Vec<OperationRead>,
 }
+#[cfg(feature = "operation")]
 /// The `OperationUpdate` schema.
 ///
 /// Schema: `#/components/schemas/OperationUpdate`
@@ -11477,6 +15049,7 @@ pub struct OperationUpdate {
     #[serde(rename = "operatorConfiguration")]
     pub operator_configuration: OperatorConfiguration,
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
 /// The `OperatorConfiguration` schema.
 ///
 /// Schema: `#/components/schemas/OperatorConfiguration`
@@ -11489,6 +15062,7 @@ pub struct OperatorConfiguration {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub webhook: ::std::option::Option<OperatorWebhook>,
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
 /// The `OperatorType` schema.
 ///
 /// Schema: `#/components/schemas/OperatorType`
@@ -11503,6 +15077,7 @@ pub enum OperatorType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
 impl OperatorType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["normalization", "dbt", "webhook"];
@@ -11516,6 +15091,7 @@ impl OperatorType {
         }
     }
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
 impl ::std::convert::From<::std::string::String> for OperatorType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -11526,22 +15102,26 @@ impl ::std::convert::From<::std::string::String> for OperatorType {
         }
     }
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
 impl ::std::convert::From<&str> for OperatorType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
 impl ::std::str::FromStr for OperatorType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
 impl ::std::fmt::Display for OperatorType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
 impl ::serde::Serialize for OperatorType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -11550,6 +15130,7 @@ impl ::serde::Serialize for OperatorType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
 impl<'de> ::serde::Deserialize<'de> for OperatorType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -11557,6 +15138,7 @@ impl<'de> ::serde::Deserialize<'de> for OperatorType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
 /// The `OperatorWebhook` schema.
 ///
 /// Schema: `#/components/schemas/OperatorWebhook`
@@ -11591,6 +15173,7 @@ pub struct OperatorWebhook {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub webhook_type: ::std::option::Option<OperatorWebhookWebhookType>,
 }
+#[cfg(any(feature = "cloud-only", feature = "admin-api", feature = "organization"))]
 /// The `OrganizationAgenticStatusUpdateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationAgenticStatusUpdateRequestBody`
@@ -11603,6 +15186,7 @@ pub struct OrganizationAgenticStatusUpdateRequestBody {
     #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(feature = "organization")]
 /// The `OrganizationCreateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationCreateRequestBody`
@@ -11622,6 +15206,7 @@ pub struct OrganizationCreateRequestBody {
     #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
 }
+#[cfg(feature = "organization")]
 /// The `OrganizationDataWorkerUsageRead` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationDataWorkerUsageRead`
@@ -11639,6 +15224,7 @@ pub struct OrganizationDataWorkerUsageRead {
     /// Wire name `regions`. Required.
     pub regions: ::std::vec::Vec<RegionDataWorkerUsage>,
 }
+#[cfg(feature = "organization")]
 /// The `OrganizationDataWorkerUsageRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationDataWorkerUsageRequestBody`
@@ -11654,10 +15240,39 @@ pub struct OrganizationDataWorkerUsageRequestBody {
     #[serde(rename = "startDate")]
     pub start_date: ::chrono::NaiveDate,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-organizations",
+        feature = "organizations",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "diagnostic-tool",
+        feature = "jobs-2",
+        feature = "organization",
+        feature = "permission",
+        feature = "user",
+        feature = "workspace"
+    )
+)]
 /// The `OrganizationId` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationId`
 pub type OrganizationId = ::uuid::Uuid;
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "dataplanes-2",
+        feature = "domain-verifications",
+        feature = "group",
+        feature = "organization",
+        feature = "scim-config",
+        feature = "user"
+    )
+)]
 /// The `OrganizationIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationIdRequestBody`
@@ -11667,6 +15282,7 @@ pub struct OrganizationIdRequestBody {
     #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 /// Limited info about an organization that is safe to expose to organization members.
 ///
 /// Schema: `#/components/schemas/OrganizationInfoRead`
@@ -11692,6 +15308,7 @@ pub struct OrganizationInfoRead {
     /// Wire name `sso`. Required.
     pub sso: bool,
 }
+#[cfg(feature = "entitlements")]
 /// The `OrganizationIsEntitledRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationIsEntitledRequestBody`
@@ -11702,6 +15319,7 @@ pub struct OrganizationIsEntitledRequestBody {
     /// Wire name `organization_id`. Required.
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(feature = "entitlements")]
 /// The `OrganizationIsEntitledResponse` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationIsEntitledResponse`
@@ -11718,6 +15336,7 @@ pub struct OrganizationIsEntitledResponse {
     /// Wire name `is_entitled`. Required.
     pub is_entitled: bool,
 }
+#[cfg(any(feature = "cloud-only", feature = "admin-api", feature = "organization"))]
 /// The `OrganizationLimits` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationLimits`
@@ -11730,6 +15349,9 @@ pub struct OrganizationLimits {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspaces: ::std::option::Option<Limit>,
 }
+#[cfg(
+    any(feature = "public", feature = "public-organizations", feature = "organizations")
+)]
 /// Root Type for OrganizationOAuthCredentials
 ///
 /// POST body for creating/updating organization level OAuth credentials
@@ -11747,6 +15369,14 @@ pub struct OrganizationOAuthCredentialsRequest {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 /// The `OrganizationPaymentConfigRead` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationPaymentConfigRead`
@@ -11776,6 +15406,14 @@ pub struct OrganizationPaymentConfigRead {
         OrganizationPaymentConfigReadUsageCategoryOverwrite,
     >,
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 /// The `OrganizationPaymentConfigUpdateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationPaymentConfigUpdateRequestBody`
@@ -11806,6 +15444,7 @@ pub struct OrganizationPaymentConfigUpdateRequestBody {
         OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite,
     >,
 }
+#[cfg(any(feature = "cloud-only", feature = "admin-api", feature = "organization"))]
 /// The `OrganizationRead` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationRead`
@@ -11832,6 +15471,7 @@ pub struct OrganizationRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sso_realm: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "organization")]
 /// The `OrganizationReadList` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationReadList`
@@ -11840,6 +15480,9 @@ pub struct OrganizationReadList {
     /// Wire name `organizations`. Required.
     pub organizations: ::std::vec::Vec<OrganizationRead>,
 }
+#[cfg(
+    any(feature = "public", feature = "public-organizations", feature = "organizations")
+)]
 /// Root Type for OrganizationResponse
 ///
 /// Provides details of a single organization for a user.
@@ -11856,6 +15499,7 @@ pub struct OrganizationResponse {
     #[serde(rename = "organizationName")]
     pub organization_name: ::std::string::String,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `OrganizationSubscriptionInfoRead` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationSubscriptionInfoRead`
@@ -11891,6 +15535,7 @@ pub struct OrganizationSubscriptionInfoRead {
         OrganizationSubscriptionInfoReadUpcomingInvoice,
     >,
 }
+#[cfg(feature = "organization")]
 /// The `OrganizationSummary` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationSummary`
@@ -11904,6 +15549,7 @@ pub struct OrganizationSummary {
     /// Wire name `workspaces`. Required.
     pub workspaces: ::std::vec::Vec<WorkspaceRead>,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `OrganizationTrialStatusRead` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationTrialStatusRead`
@@ -11919,6 +15565,7 @@ pub struct OrganizationTrialStatusRead {
     #[serde(rename = "trialStatus")]
     pub trial_status: OrganizationTrialStatusReadTrialStatus,
 }
+#[cfg(feature = "organization")]
 /// The `OrganizationUpdateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationUpdateRequestBody`
@@ -11935,6 +15582,7 @@ pub struct OrganizationUpdateRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "cloud-only", feature = "organization"))]
 /// The `OrganizationUsageRead` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationUsageRead`
@@ -11943,6 +15591,7 @@ pub struct OrganizationUsageRead {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<IndividualWorkspaceUsageRead>,
 }
+#[cfg(any(feature = "cloud-only", feature = "organization"))]
 /// The `OrganizationUsageRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationUsageRequestBody`
@@ -11955,6 +15604,7 @@ pub struct OrganizationUsageRequestBody {
     #[serde(rename = "timeWindow")]
     pub time_window: ConsumptionTimeWindow,
 }
+#[cfg(feature = "user")]
 /// The `OrganizationUserRead` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationUserRead`
@@ -11980,6 +15630,7 @@ pub struct OrganizationUserRead {
     #[serde(rename = "userId")]
     pub user_id: UserId,
 }
+#[cfg(feature = "user")]
 /// The `OrganizationUserReadList` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationUserReadList`
@@ -11988,6 +15639,9 @@ pub struct OrganizationUserReadList {
     /// Wire name `users`. Required.
     pub users: ::std::vec::Vec<OrganizationUserRead>,
 }
+#[cfg(
+    any(feature = "public", feature = "public-organizations", feature = "organizations")
+)]
 /// Root Type for OrganizationsResponse
 ///
 /// List/Array of multiple organizations.
@@ -11998,6 +15652,18 @@ pub struct OrganizationsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<OrganizationResponse>,
 }
+#[cfg(
+    any(
+        feature = "connection",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "organization",
+        feature = "source",
+        feature = "stream-statuses",
+        feature = "streams-2",
+        feature = "workspace"
+    )
+)]
 /// The `Pagination` schema.
 ///
 /// Schema: `#/components/schemas/Pagination`
@@ -12012,6 +15678,7 @@ pub struct Pagination {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub row_offset: ::std::option::Option<i64>,
 }
+#[cfg(feature = "destination")]
 /// The `PartialDestinationUpdate` schema.
 ///
 /// Schema: `#/components/schemas/PartialDestinationUpdate`
@@ -12033,6 +15700,7 @@ pub struct PartialDestinationUpdate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
 }
+#[cfg(feature = "source")]
 /// The `PartialSourceUpdate` schema.
 ///
 /// Schema: `#/components/schemas/PartialSourceUpdate`
@@ -12057,6 +15725,7 @@ pub struct PartialSourceUpdate {
     #[serde(rename = "sourceId")]
     pub source_id: SourceId,
 }
+#[cfg(feature = "source")]
 impl ::std::fmt::Debug for PartialSourceUpdate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PartialSourceUpdate")
@@ -12068,6 +15737,7 @@ impl ::std::fmt::Debug for PartialSourceUpdate {
             .finish()
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `PaymentInformationRead` schema.
 ///
 /// Schema: `#/components/schemas/PaymentInformationRead`
@@ -12077,6 +15747,7 @@ pub struct PaymentInformationRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer: ::std::option::Option<PaymentInformationReadCustomer>,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `PaymentMethodRead` schema.
 ///
 /// Schema: `#/components/schemas/PaymentMethodRead`
@@ -12101,6 +15772,7 @@ pub struct PaymentMethodRead {
     /// Wire name `type`. Required.
     pub r#type: ::std::string::String,
 }
+#[cfg(feature = "permission")]
 /// The `PermissionCheckRead` schema.
 ///
 /// Schema: `#/components/schemas/PermissionCheckRead`
@@ -12112,6 +15784,7 @@ pub struct PermissionCheckRead {
     /// Wire name `status`. Required.
     pub status: PermissionCheckReadStatus,
 }
+#[cfg(feature = "permission")]
 /// The `PermissionCheckRequest` schema.
 ///
 /// Schema: `#/components/schemas/PermissionCheckRequest`
@@ -12132,6 +15805,7 @@ pub struct PermissionCheckRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(feature = "permission")]
 /// The `PermissionCreate` schema.
 ///
 /// Schema: `#/components/schemas/PermissionCreate`
@@ -12158,6 +15832,7 @@ pub struct PermissionCreate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 /// The `PermissionCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/PermissionCreateRequest`
@@ -12178,6 +15853,7 @@ pub struct PermissionCreateRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(feature = "permission")]
 /// The `PermissionDeleteUserFromWorkspaceRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/PermissionDeleteUserFromWorkspaceRequestBody`
@@ -12190,6 +15866,7 @@ pub struct PermissionDeleteUserFromWorkspaceRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "permission")]
 /// The `PermissionIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/PermissionIdRequestBody`
@@ -12199,6 +15876,7 @@ pub struct PermissionIdRequestBody {
     #[serde(rename = "permissionId")]
     pub permission_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "permission", feature = "user"))]
 /// The `PermissionRead` schema.
 ///
 /// Schema: `#/components/schemas/PermissionRead`
@@ -12222,6 +15900,7 @@ pub struct PermissionRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(feature = "permission")]
 /// The `PermissionReadList` schema.
 ///
 /// Schema: `#/components/schemas/PermissionReadList`
@@ -12230,6 +15909,7 @@ pub struct PermissionReadList {
     /// Wire name `permissions`. Required.
     pub permissions: ::std::vec::Vec<PermissionRead>,
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 /// Root Type for PermissionResponse
 ///
 /// Provides details of a single permission.
@@ -12255,6 +15935,7 @@ pub struct PermissionResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 /// Root type for PermissionResponseRead
 ///
 /// Reformat PermissionResponse with permission scope
@@ -12277,6 +15958,7 @@ pub struct PermissionResponseRead {
     #[serde(rename = "userId")]
     pub user_id: UserId,
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 /// Scope of a single permission, e.g. workspace, organization
 ///
 /// Schema: `#/components/schemas/PermissionScope`
@@ -12291,6 +15973,7 @@ pub enum PermissionScope {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 impl PermissionScope {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["workspace", "organization", "none"];
@@ -12304,6 +15987,7 @@ impl PermissionScope {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 impl ::std::convert::From<::std::string::String> for PermissionScope {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -12314,22 +15998,26 @@ impl ::std::convert::From<::std::string::String> for PermissionScope {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 impl ::std::convert::From<&str> for PermissionScope {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 impl ::std::str::FromStr for PermissionScope {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 impl ::std::fmt::Display for PermissionScope {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 impl ::serde::Serialize for PermissionScope {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -12338,6 +16026,7 @@ impl ::serde::Serialize for PermissionScope {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 impl<'de> ::serde::Deserialize<'de> for PermissionScope {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12345,6 +16034,20 @@ impl<'de> ::serde::Deserialize<'de> for PermissionScope {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "embedded-widget",
+        feature = "groups",
+        feature = "public-group-permissions",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "group-permission",
+        feature = "permission",
+        feature = "user-invitation",
+        feature = "user"
+    )
+)]
 /// Describes what actions/endpoints the permission entitles to
 ///
 /// Schema: `#/components/schemas/PermissionType`
@@ -12379,6 +16082,20 @@ pub enum PermissionType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "embedded-widget",
+        feature = "groups",
+        feature = "public-group-permissions",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "group-permission",
+        feature = "permission",
+        feature = "user-invitation",
+        feature = "user"
+    )
+)]
 impl PermissionType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -12416,6 +16133,20 @@ impl PermissionType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "embedded-widget",
+        feature = "groups",
+        feature = "public-group-permissions",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "group-permission",
+        feature = "permission",
+        feature = "user-invitation",
+        feature = "user"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for PermissionType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -12436,22 +16167,78 @@ impl ::std::convert::From<::std::string::String> for PermissionType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "embedded-widget",
+        feature = "groups",
+        feature = "public-group-permissions",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "group-permission",
+        feature = "permission",
+        feature = "user-invitation",
+        feature = "user"
+    )
+)]
 impl ::std::convert::From<&str> for PermissionType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "embedded-widget",
+        feature = "groups",
+        feature = "public-group-permissions",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "group-permission",
+        feature = "permission",
+        feature = "user-invitation",
+        feature = "user"
+    )
+)]
 impl ::std::str::FromStr for PermissionType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "embedded-widget",
+        feature = "groups",
+        feature = "public-group-permissions",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "group-permission",
+        feature = "permission",
+        feature = "user-invitation",
+        feature = "user"
+    )
+)]
 impl ::std::fmt::Display for PermissionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "embedded-widget",
+        feature = "groups",
+        feature = "public-group-permissions",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "group-permission",
+        feature = "permission",
+        feature = "user-invitation",
+        feature = "user"
+    )
+)]
 impl ::serde::Serialize for PermissionType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -12460,6 +16247,20 @@ impl ::serde::Serialize for PermissionType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "embedded-widget",
+        feature = "groups",
+        feature = "public-group-permissions",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "group-permission",
+        feature = "permission",
+        feature = "user-invitation",
+        feature = "user"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for PermissionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12467,6 +16268,7 @@ impl<'de> ::serde::Deserialize<'de> for PermissionType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "permission")]
 /// The `PermissionUpdate` schema.
 ///
 /// Schema: `#/components/schemas/PermissionUpdate`
@@ -12480,6 +16282,7 @@ pub struct PermissionUpdate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub permission_type: ::std::option::Option<PermissionType>,
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 /// The `PermissionUpdateRequest` schema.
 ///
 /// Schema: `#/components/schemas/PermissionUpdateRequest`
@@ -12489,6 +16292,7 @@ pub struct PermissionUpdateRequest {
     #[serde(rename = "permissionType")]
     pub permission_type: PermissionType,
 }
+#[cfg(feature = "permission")]
 /// The `PermissionsCheckMultipleWorkspacesRequest` schema.
 ///
 /// Schema: `#/components/schemas/PermissionsCheckMultipleWorkspacesRequest`
@@ -12505,6 +16309,7 @@ pub struct PermissionsCheckMultipleWorkspacesRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_ids: ::std::option::Option<::std::vec::Vec<WorkspaceId>>,
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 /// Root Type for PermissionsResponse
 ///
 /// List/Array of multiple permissions
@@ -12515,6 +16320,7 @@ pub struct PermissionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<PermissionResponseRead>,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// The `PersistCancelJobRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/PersistCancelJobRequestBody`
@@ -12538,6 +16344,7 @@ pub struct PersistCancelJobRequestBody {
     #[serde(rename = "jobId")]
     pub job_id: JobId,
 }
+#[cfg(feature = "connection")]
 /// The `PostprocessDiscoveredCatalogRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/PostprocessDiscoveredCatalogRequestBody`
@@ -12550,6 +16357,7 @@ pub struct PostprocessDiscoveredCatalogRequestBody {
     #[serde(rename = "connectionId")]
     pub connection_id: ::uuid::Uuid,
 }
+#[cfg(feature = "connection")]
 /// The `PostprocessDiscoveredCatalogResult` schema.
 ///
 /// Schema: `#/components/schemas/PostprocessDiscoveredCatalogResult`
@@ -12560,6 +16368,7 @@ pub struct PostprocessDiscoveredCatalogResult {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub applied_diff: ::std::option::Option<CatalogDiff>,
 }
+#[cfg(feature = "destination-definition")]
 /// The `PrivateDestinationDefinitionRead` schema.
 ///
 /// Schema: `#/components/schemas/PrivateDestinationDefinitionRead`
@@ -12571,6 +16380,7 @@ pub struct PrivateDestinationDefinitionRead {
     /// Wire name `granted`. Required.
     pub granted: bool,
 }
+#[cfg(feature = "destination-definition")]
 /// The `PrivateDestinationDefinitionReadList` schema.
 ///
 /// Schema: `#/components/schemas/PrivateDestinationDefinitionReadList`
@@ -12580,6 +16390,7 @@ pub struct PrivateDestinationDefinitionReadList {
     #[serde(rename = "destinationDefinitions")]
     pub destination_definitions: ::std::vec::Vec<PrivateDestinationDefinitionRead>,
 }
+#[cfg(any(feature = "cloud-only", feature = "private-link"))]
 /// The `PrivateLinkCreateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/PrivateLinkCreateRequestBody`
@@ -12594,6 +16405,7 @@ pub struct PrivateLinkCreateRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "cloud-only", feature = "private-link"))]
 /// The `PrivateLinkIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/PrivateLinkIdRequestBody`
@@ -12606,6 +16418,7 @@ pub struct PrivateLinkIdRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// Internal-only — admin-authenticated lookups by private link id (e.g. infra-worker).
 ///
 /// Schema: `#/components/schemas/PrivateLinkInternalIdRequestBody`
@@ -12615,6 +16428,7 @@ pub struct PrivateLinkInternalIdRequestBody {
     #[serde(rename = "privateLinkId")]
     pub private_link_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// The `PrivateLinkListByStatusRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/PrivateLinkListByStatusRequestBody`
@@ -12623,6 +16437,7 @@ pub struct PrivateLinkListByStatusRequestBody {
     /// Wire name `status`. Required.
     pub status: PrivateLinkStatus,
 }
+#[cfg(any(feature = "cloud-only", feature = "private-link"))]
 /// The `PrivateLinkListRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/PrivateLinkListRequestBody`
@@ -12632,6 +16447,7 @@ pub struct PrivateLinkListRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// The `PrivateLinkRead` schema.
 ///
 /// Schema: `#/components/schemas/PrivateLinkRead`
@@ -12677,6 +16493,7 @@ pub struct PrivateLinkRead {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// The `PrivateLinkReadList` schema.
 ///
 /// Schema: `#/components/schemas/PrivateLinkReadList`
@@ -12686,6 +16503,7 @@ pub struct PrivateLinkReadList {
     #[serde(rename = "privateLinks")]
     pub private_links: ::std::vec::Vec<PrivateLinkRead>,
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// Variant config selected by the `type` field (endpoint or storage).
 ///
 /// Schema: `#/components/schemas/PrivateLinkServiceConfig`
@@ -12700,6 +16518,7 @@ pub enum PrivateLinkServiceConfig {
     /// A variant this version of the crate does not know; kept as JSON.
     Unknown(::serde_json::Value),
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::serde::Serialize for PrivateLinkServiceConfig {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -12716,6 +16535,7 @@ impl ::serde::Serialize for PrivateLinkServiceConfig {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl<'de> ::serde::Deserialize<'de> for PrivateLinkServiceConfig {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12731,6 +16551,7 @@ impl<'de> ::serde::Deserialize<'de> for PrivateLinkServiceConfig {
         }
     }
 }
+#[cfg(feature = "unreferenced-types")]
 /// The `PrivateLinkServiceType` schema.
 ///
 /// Schema: `#/components/schemas/PrivateLinkServiceType`
@@ -12743,6 +16564,7 @@ pub enum PrivateLinkServiceType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "unreferenced-types")]
 impl PrivateLinkServiceType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["endpoint", "storage"];
@@ -12755,6 +16577,7 @@ impl PrivateLinkServiceType {
         }
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<::std::string::String> for PrivateLinkServiceType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -12764,22 +16587,26 @@ impl ::std::convert::From<::std::string::String> for PrivateLinkServiceType {
         }
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<&str> for PrivateLinkServiceType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::str::FromStr for PrivateLinkServiceType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::fmt::Display for PrivateLinkServiceType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::serde::Serialize for PrivateLinkServiceType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -12788,6 +16615,7 @@ impl ::serde::Serialize for PrivateLinkServiceType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl<'de> ::serde::Deserialize<'de> for PrivateLinkServiceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12795,6 +16623,7 @@ impl<'de> ::serde::Deserialize<'de> for PrivateLinkServiceType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// The `PrivateLinkStatus` schema.
 ///
 /// Schema: `#/components/schemas/PrivateLinkStatus`
@@ -12819,6 +16648,7 @@ pub enum PrivateLinkStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl PrivateLinkStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -12846,6 +16676,7 @@ impl PrivateLinkStatus {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::std::convert::From<::std::string::String> for PrivateLinkStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -12861,22 +16692,26 @@ impl ::std::convert::From<::std::string::String> for PrivateLinkStatus {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::std::convert::From<&str> for PrivateLinkStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::std::str::FromStr for PrivateLinkStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::std::fmt::Display for PrivateLinkStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::serde::Serialize for PrivateLinkStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -12885,6 +16720,7 @@ impl ::serde::Serialize for PrivateLinkStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl<'de> ::serde::Deserialize<'de> for PrivateLinkStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -12892,6 +16728,7 @@ impl<'de> ::serde::Deserialize<'de> for PrivateLinkStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// Internal-only — partial update used by infra-worker activities. Only the supplied fields are written.
 /// Set `clearScopedConfigurationId: true` to null out the existing scoped configuration reference
 /// (mutually exclusive with `scopedConfigurationId`).
@@ -12922,6 +16759,7 @@ pub struct PrivateLinkUpdateRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<PrivateLinkStatus>,
 }
+#[cfg(feature = "source-definition")]
 /// The `PrivateSourceDefinitionRead` schema.
 ///
 /// Schema: `#/components/schemas/PrivateSourceDefinitionRead`
@@ -12933,6 +16771,7 @@ pub struct PrivateSourceDefinitionRead {
     #[serde(rename = "sourceDefinition")]
     pub source_definition: SourceDefinitionRead,
 }
+#[cfg(feature = "source-definition")]
 /// The `PrivateSourceDefinitionReadList` schema.
 ///
 /// Schema: `#/components/schemas/PrivateSourceDefinitionReadList`
@@ -12942,6 +16781,9 @@ pub struct PrivateSourceDefinitionReadList {
     #[serde(rename = "sourceDefinitions")]
     pub source_definitions: ::std::vec::Vec<PrivateSourceDefinitionRead>,
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 /// The `PublicAccessTokenResponse` schema.
 ///
 /// Schema: `#/components/schemas/PublicAccessTokenResponse`
@@ -12954,6 +16796,9 @@ pub struct PublicAccessTokenResponse {
     /// Wire name `token_type`. Required.
     pub token_type: PublicAccessTokenResponseTokenType,
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 impl ::std::fmt::Debug for PublicAccessTokenResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PublicAccessTokenResponse")
@@ -12963,6 +16808,14 @@ impl ::std::fmt::Debug for PublicAccessTokenResponse {
             .finish()
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "group-permission"
+    )
+)]
 /// Subset of `PermissionType` (removing `instance_admin`), could be used in public-api.
 ///
 /// Schema: `#/components/schemas/PublicPermissionType`
@@ -12993,6 +16846,14 @@ pub enum PublicPermissionType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "group-permission"
+    )
+)]
 impl PublicPermissionType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -13026,6 +16887,14 @@ impl PublicPermissionType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "group-permission"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for PublicPermissionType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -13044,22 +16913,54 @@ impl ::std::convert::From<::std::string::String> for PublicPermissionType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "group-permission"
+    )
+)]
 impl ::std::convert::From<&str> for PublicPermissionType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "group-permission"
+    )
+)]
 impl ::std::str::FromStr for PublicPermissionType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "group-permission"
+    )
+)]
 impl ::std::fmt::Display for PublicPermissionType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "group-permission"
+    )
+)]
 impl ::serde::Serialize for PublicPermissionType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -13068,6 +16969,14 @@ impl ::serde::Serialize for PublicPermissionType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "group-permission"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for PublicPermissionType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13075,6 +16984,7 @@ impl<'de> ::serde::Deserialize<'de> for PublicPermissionType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "unreferenced-types")]
 /// Root Type for RedirectUrlResponse
 ///
 ///
@@ -13087,6 +16997,7 @@ pub struct RedirectUrlResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redirect_url: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connection")]
 /// The `RefreshMode` schema.
 ///
 /// Schema: `#/components/schemas/RefreshMode`
@@ -13099,6 +17010,7 @@ pub enum RefreshMode {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "connection")]
 impl RefreshMode {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Truncate", "Merge"];
@@ -13111,6 +17023,7 @@ impl RefreshMode {
         }
     }
 }
+#[cfg(feature = "connection")]
 impl ::std::convert::From<::std::string::String> for RefreshMode {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -13120,22 +17033,26 @@ impl ::std::convert::From<::std::string::String> for RefreshMode {
         }
     }
 }
+#[cfg(feature = "connection")]
 impl ::std::convert::From<&str> for RefreshMode {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "connection")]
 impl ::std::str::FromStr for RefreshMode {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "connection")]
 impl ::std::fmt::Display for RefreshMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "connection")]
 impl ::serde::Serialize for RefreshMode {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -13144,6 +17061,7 @@ impl ::serde::Serialize for RefreshMode {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "connection")]
 impl<'de> ::serde::Deserialize<'de> for RefreshMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13151,6 +17069,7 @@ impl<'de> ::serde::Deserialize<'de> for RefreshMode {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
 /// The `RegionCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/RegionCreateRequest`
@@ -13165,6 +17084,7 @@ pub struct RegionCreateRequest {
     #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(feature = "organization")]
 /// The `RegionDataWorkerUsage` schema.
 ///
 /// Schema: `#/components/schemas/RegionDataWorkerUsage`
@@ -13177,6 +17097,7 @@ pub struct RegionDataWorkerUsage {
     /// Wire name `workspaces`. Required.
     pub workspaces: ::std::vec::Vec<WorkspaceDataWorkerUsage>,
 }
+#[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
 /// The `RegionPatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/RegionPatchRequest`
@@ -13189,6 +17110,7 @@ pub struct RegionPatchRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
 /// The `RegionResponse` schema.
 ///
 /// Schema: `#/components/schemas/RegionResponse`
@@ -13211,6 +17133,7 @@ pub struct RegionResponse {
     #[serde(rename = "updatedAt")]
     pub updated_at: ::std::string::String,
 }
+#[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
 /// The `RegionsResponse` schema.
 ///
 /// Schema: `#/components/schemas/RegionsResponse`
@@ -13219,6 +17142,15 @@ pub struct RegionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<RegionResponse>,
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "workspace"
+    )
+)]
 /// The `ReleaseStage` schema.
 ///
 /// Schema: `#/components/schemas/ReleaseStage`
@@ -13235,6 +17167,15 @@ pub enum ReleaseStage {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "workspace"
+    )
+)]
 impl ReleaseStage {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -13254,6 +17195,15 @@ impl ReleaseStage {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for ReleaseStage {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -13265,22 +17215,58 @@ impl ::std::convert::From<::std::string::String> for ReleaseStage {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for ReleaseStage {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for ReleaseStage {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for ReleaseStage {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for ReleaseStage {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -13289,6 +17275,15 @@ impl ::serde::Serialize for ReleaseStage {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for ReleaseStage {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13296,6 +17291,7 @@ impl<'de> ::serde::Deserialize<'de> for ReleaseStage {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "internal", feature = "connection", feature = "jobs-2"))]
 /// contains information about how a reset was configured. only populated if the job was a reset.
 ///
 /// Schema: `#/components/schemas/ResetConfig`
@@ -13306,6 +17302,7 @@ pub struct ResetConfig {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub streams_to_reset: ::std::option::Option<::std::vec::Vec<StreamDescriptor>>,
 }
+#[cfg(feature = "actor-definition-version")]
 /// The `ResolveActorDefinitionVersionRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ResolveActorDefinitionVersionRequestBody`
@@ -13321,6 +17318,7 @@ pub struct ResolveActorDefinitionVersionRequestBody {
     #[serde(rename = "dockerImageTag")]
     pub docker_image_tag: ::std::string::String,
 }
+#[cfg(feature = "actor-definition-version")]
 /// The `ResolveActorDefinitionVersionResponse` schema.
 ///
 /// Schema: `#/components/schemas/ResolveActorDefinitionVersionResponse`
@@ -13349,10 +17347,31 @@ pub struct ResolveActorDefinitionVersionResponse {
     #[serde(rename = "versionId")]
     pub version_id: ActorDefinitionVersionId,
 }
+#[cfg(feature = "unreferenced-types")]
 /// The `ResourceId` schema.
 ///
 /// Schema: `#/components/schemas/ResourceId`
 pub type ResourceId = ::uuid::Uuid;
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destinations",
+        feature = "destinations",
+        feature = "public-sources",
+        feature = "sources",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "destination-definition",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// optional resource requirements to run workers (blank for unbounded allocations)
 ///
 /// Schema: `#/components/schemas/ResourceRequirements`
@@ -13377,6 +17396,7 @@ pub struct ResourceRequirements {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_request: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "job-retry-states")]
 /// The `RetryStateRead` schema.
 ///
 /// Schema: `#/components/schemas/RetryStateRead`
@@ -13403,6 +17423,7 @@ pub struct RetryStateRead {
     #[serde(rename = "totalPartialFailures")]
     pub total_partial_failures: i64,
 }
+#[cfg(feature = "source-oauth")]
 /// The `RevokeSourceOauthTokensRequest` schema.
 ///
 /// Schema: `#/components/schemas/RevokeSourceOauthTokensRequest`
@@ -13418,6 +17439,22 @@ pub struct RevokeSourceOauthTokensRequest {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// Row Filtering
 ///
 /// Schema: `#/components/schemas/RowFilteringMapperConfiguration`
@@ -13426,6 +17463,22 @@ pub struct RowFilteringMapperConfiguration {
     /// Wire name `conditions`. Required.
     pub conditions: RowFilteringOperation,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `RowFilteringOperation` schema.
 ///
 /// Schema: `#/components/schemas/RowFilteringOperation`
@@ -13440,6 +17493,22 @@ pub enum RowFilteringOperation {
     /// A variant this version of the crate does not know; kept as JSON.
     Unknown(::serde_json::Value),
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for RowFilteringOperation {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -13456,6 +17525,22 @@ impl ::serde::Serialize for RowFilteringOperation {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for RowFilteringOperation {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13471,6 +17556,22 @@ impl<'de> ::serde::Deserialize<'de> for RowFilteringOperation {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// EQUAL
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationEqual`
@@ -13493,6 +17594,22 @@ pub struct RowFilteringOperationEqual {
     /// Wire name `type`. Required.
     pub r#type: RowFilteringOperationEqualType,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// NOT
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationNot`
@@ -13507,6 +17624,7 @@ pub struct RowFilteringOperationNot {
     /// Wire name `type`. Required.
     pub r#type: RowFilteringOperationNotType,
 }
+#[cfg(feature = "unreferenced-types")]
 /// The `RowFilteringOperationType` schema.
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationType`
@@ -13519,6 +17637,7 @@ pub enum RowFilteringOperationType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "unreferenced-types")]
 impl RowFilteringOperationType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["EQUAL", "NOT"];
@@ -13531,6 +17650,7 @@ impl RowFilteringOperationType {
         }
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<::std::string::String> for RowFilteringOperationType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -13540,22 +17660,26 @@ impl ::std::convert::From<::std::string::String> for RowFilteringOperationType {
         }
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<&str> for RowFilteringOperationType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::str::FromStr for RowFilteringOperationType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::fmt::Display for RowFilteringOperationType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::serde::Serialize for RowFilteringOperationType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -13564,6 +17688,7 @@ impl ::serde::Serialize for RowFilteringOperationType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13571,6 +17696,7 @@ impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "sso-config")]
 /// Default organization role granted to users provisioned by an SSO configuration. If omitted, defaults to organization_member.
 ///
 /// Schema: `#/components/schemas/SSOConfigDefaultRole`
@@ -13585,6 +17711,7 @@ pub enum SsoConfigDefaultRole {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "sso-config")]
 impl SsoConfigDefaultRole {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -13602,6 +17729,7 @@ impl SsoConfigDefaultRole {
         }
     }
 }
+#[cfg(feature = "sso-config")]
 impl ::std::convert::From<::std::string::String> for SsoConfigDefaultRole {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -13612,22 +17740,26 @@ impl ::std::convert::From<::std::string::String> for SsoConfigDefaultRole {
         }
     }
 }
+#[cfg(feature = "sso-config")]
 impl ::std::convert::From<&str> for SsoConfigDefaultRole {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "sso-config")]
 impl ::std::str::FromStr for SsoConfigDefaultRole {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "sso-config")]
 impl ::std::fmt::Display for SsoConfigDefaultRole {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "sso-config")]
 impl ::serde::Serialize for SsoConfigDefaultRole {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -13636,6 +17768,7 @@ impl ::serde::Serialize for SsoConfigDefaultRole {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "sso-config")]
 impl<'de> ::serde::Deserialize<'de> for SsoConfigDefaultRole {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13643,6 +17776,7 @@ impl<'de> ::serde::Deserialize<'de> for SsoConfigDefaultRole {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "sso-config")]
 /// The `SSOConfigRead` schema.
 ///
 /// Schema: `#/components/schemas/SSOConfigRead`
@@ -13676,6 +17810,7 @@ pub struct SsoConfigRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<SsoConfigStatus>,
 }
+#[cfg(feature = "sso-config")]
 impl ::std::fmt::Debug for SsoConfigRead {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SsoConfigRead")
@@ -13689,6 +17824,7 @@ impl ::std::fmt::Debug for SsoConfigRead {
             .finish()
     }
 }
+#[cfg(feature = "sso-config")]
 /// The `SSOConfigStatus` schema.
 ///
 /// Schema: `#/components/schemas/SSOConfigStatus`
@@ -13701,6 +17837,7 @@ pub enum SsoConfigStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "sso-config")]
 impl SsoConfigStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["draft", "active"];
@@ -13713,6 +17850,7 @@ impl SsoConfigStatus {
         }
     }
 }
+#[cfg(feature = "sso-config")]
 impl ::std::convert::From<::std::string::String> for SsoConfigStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -13722,22 +17860,26 @@ impl ::std::convert::From<::std::string::String> for SsoConfigStatus {
         }
     }
 }
+#[cfg(feature = "sso-config")]
 impl ::std::convert::From<&str> for SsoConfigStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "sso-config")]
 impl ::std::str::FromStr for SsoConfigStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "sso-config")]
 impl ::std::fmt::Display for SsoConfigStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "sso-config")]
 impl ::serde::Serialize for SsoConfigStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -13746,6 +17888,7 @@ impl ::serde::Serialize for SsoConfigStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "sso-config")]
 impl<'de> ::serde::Deserialize<'de> for SsoConfigStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13753,6 +17896,7 @@ impl<'de> ::serde::Deserialize<'de> for SsoConfigStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
 /// The `SaveAttemptSyncConfigRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/SaveAttemptSyncConfigRequestBody`
@@ -13768,6 +17912,7 @@ pub struct SaveAttemptSyncConfigRequestBody {
     #[serde(rename = "syncConfig")]
     pub sync_config: AttemptSyncConfig,
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
 /// The `SaveStatsRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/SaveStatsRequestBody`
@@ -13790,6 +17935,7 @@ pub struct SaveStatsRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_stats: ::std::option::Option<::std::vec::Vec<AttemptStreamStats>>,
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
 /// The `SaveStreamAttemptMetadataRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/SaveStreamAttemptMetadataRequestBody`
@@ -13806,6 +17952,7 @@ pub struct SaveStreamAttemptMetadataRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_metadata: ::std::option::Option<::std::vec::Vec<StreamAttemptMetadata>>,
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// The `ScheduleTypeEnum` schema.
 ///
 /// Schema: `#/components/schemas/ScheduleTypeEnum`
@@ -13818,6 +17965,7 @@ pub enum ScheduleTypeEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ScheduleTypeEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["manual", "cron"];
@@ -13830,6 +17978,7 @@ impl ScheduleTypeEnum {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<::std::string::String> for ScheduleTypeEnum {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -13839,22 +17988,26 @@ impl ::std::convert::From<::std::string::String> for ScheduleTypeEnum {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<&str> for ScheduleTypeEnum {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::str::FromStr for ScheduleTypeEnum {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::fmt::Display for ScheduleTypeEnum {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::serde::Serialize for ScheduleTypeEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -13863,6 +18016,7 @@ impl ::serde::Serialize for ScheduleTypeEnum {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl<'de> ::serde::Deserialize<'de> for ScheduleTypeEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13870,6 +18024,7 @@ impl<'de> ::serde::Deserialize<'de> for ScheduleTypeEnum {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// The `ScheduleTypeWithBasicEnum` schema.
 ///
 /// Schema: `#/components/schemas/ScheduleTypeWithBasicEnum`
@@ -13884,6 +18039,7 @@ pub enum ScheduleTypeWithBasicEnum {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ScheduleTypeWithBasicEnum {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["manual", "cron", "basic"];
@@ -13897,6 +18053,7 @@ impl ScheduleTypeWithBasicEnum {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<::std::string::String> for ScheduleTypeWithBasicEnum {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -13907,22 +18064,26 @@ impl ::std::convert::From<::std::string::String> for ScheduleTypeWithBasicEnum {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::convert::From<&str> for ScheduleTypeWithBasicEnum {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::str::FromStr for ScheduleTypeWithBasicEnum {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::std::fmt::Display for ScheduleTypeWithBasicEnum {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl ::serde::Serialize for ScheduleTypeWithBasicEnum {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -13931,6 +18092,7 @@ impl ::serde::Serialize for ScheduleTypeWithBasicEnum {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 impl<'de> ::serde::Deserialize<'de> for ScheduleTypeWithBasicEnum {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -13938,6 +18100,7 @@ impl<'de> ::serde::Deserialize<'de> for ScheduleTypeWithBasicEnum {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "catalog", feature = "web-backend"))]
 /// The `SchemaChange` schema.
 ///
 /// Schema: `#/components/schemas/SchemaChange`
@@ -13952,6 +18115,7 @@ pub enum SchemaChange {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "catalog", feature = "web-backend"))]
 impl SchemaChange {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -13969,6 +18133,7 @@ impl SchemaChange {
         }
     }
 }
+#[cfg(any(feature = "catalog", feature = "web-backend"))]
 impl ::std::convert::From<::std::string::String> for SchemaChange {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -13979,22 +18144,26 @@ impl ::std::convert::From<::std::string::String> for SchemaChange {
         }
     }
 }
+#[cfg(any(feature = "catalog", feature = "web-backend"))]
 impl ::std::convert::From<&str> for SchemaChange {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "catalog", feature = "web-backend"))]
 impl ::std::str::FromStr for SchemaChange {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "catalog", feature = "web-backend"))]
 impl ::std::fmt::Display for SchemaChange {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "catalog", feature = "web-backend"))]
 impl ::serde::Serialize for SchemaChange {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -14003,6 +18172,7 @@ impl ::serde::Serialize for SchemaChange {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "catalog", feature = "web-backend"))]
 impl<'de> ::serde::Deserialize<'de> for SchemaChange {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14010,6 +18180,14 @@ impl<'de> ::serde::Deserialize<'de> for SchemaChange {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `SchemaChangeBackfillPreference` schema.
 ///
 /// Schema: `#/components/schemas/SchemaChangeBackfillPreference`
@@ -14022,6 +18200,14 @@ pub enum SchemaChangeBackfillPreference {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl SchemaChangeBackfillPreference {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["enabled", "disabled"];
@@ -14034,6 +18220,14 @@ impl SchemaChangeBackfillPreference {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for SchemaChangeBackfillPreference {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -14043,22 +18237,54 @@ impl ::std::convert::From<::std::string::String> for SchemaChangeBackfillPrefere
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for SchemaChangeBackfillPreference {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for SchemaChangeBackfillPreference {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for SchemaChangeBackfillPreference {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for SchemaChangeBackfillPreference {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -14067,6 +18293,14 @@ impl ::serde::Serialize for SchemaChangeBackfillPreference {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for SchemaChangeBackfillPreference {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14074,6 +18308,7 @@ impl<'de> ::serde::Deserialize<'de> for SchemaChangeBackfillPreference {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "scim-config")]
 /// The `ScimConfigResponse` schema.
 ///
 /// Schema: `#/components/schemas/ScimConfigResponse`
@@ -14108,6 +18343,7 @@ pub struct ScimConfigResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
 }
+#[cfg(feature = "scim-config")]
 impl ::std::fmt::Debug for ScimConfigResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ScimConfigResponse")
@@ -14121,6 +18357,7 @@ impl ::std::fmt::Debug for ScimConfigResponse {
             .finish()
     }
 }
+#[cfg(feature = "scim-config")]
 /// The `ScimConfigStatus` schema.
 ///
 /// Schema: `#/components/schemas/ScimConfigStatus`
@@ -14135,6 +18372,7 @@ pub enum ScimConfigStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "scim-config")]
 impl ScimConfigStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -14152,6 +18390,7 @@ impl ScimConfigStatus {
         }
     }
 }
+#[cfg(feature = "scim-config")]
 impl ::std::convert::From<::std::string::String> for ScimConfigStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -14162,22 +18401,26 @@ impl ::std::convert::From<::std::string::String> for ScimConfigStatus {
         }
     }
 }
+#[cfg(feature = "scim-config")]
 impl ::std::convert::From<&str> for ScimConfigStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "scim-config")]
 impl ::std::str::FromStr for ScimConfigStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "scim-config")]
 impl ::std::fmt::Display for ScimConfigStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "scim-config")]
 impl ::serde::Serialize for ScimConfigStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -14186,6 +18429,7 @@ impl ::serde::Serialize for ScimConfigStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "scim-config")]
 impl<'de> ::serde::Deserialize<'de> for ScimConfigStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14193,6 +18437,7 @@ impl<'de> ::serde::Deserialize<'de> for ScimConfigStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "scim-config")]
 /// The `ScimIdpProvider` schema.
 ///
 /// Schema: `#/components/schemas/ScimIdpProvider`
@@ -14205,6 +18450,7 @@ pub enum ScimIdpProvider {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "scim-config")]
 impl ScimIdpProvider {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["okta", "microsoft_entra_id"];
@@ -14217,6 +18463,7 @@ impl ScimIdpProvider {
         }
     }
 }
+#[cfg(feature = "scim-config")]
 impl ::std::convert::From<::std::string::String> for ScimIdpProvider {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -14226,22 +18473,26 @@ impl ::std::convert::From<::std::string::String> for ScimIdpProvider {
         }
     }
 }
+#[cfg(feature = "scim-config")]
 impl ::std::convert::From<&str> for ScimIdpProvider {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "scim-config")]
 impl ::std::str::FromStr for ScimIdpProvider {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "scim-config")]
 impl ::std::fmt::Display for ScimIdpProvider {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "scim-config")]
 impl ::serde::Serialize for ScimIdpProvider {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -14250,6 +18501,7 @@ impl ::serde::Serialize for ScimIdpProvider {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "scim-config")]
 impl<'de> ::serde::Deserialize<'de> for ScimIdpProvider {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14257,10 +18509,31 @@ impl<'de> ::serde::Deserialize<'de> for ScimIdpProvider {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "destination-definition",
+        feature = "secret-storage",
+        feature = "secrets-persistence-config",
+        feature = "source-definition"
+    )
+)]
 /// The `ScopeId` schema.
 ///
 /// Schema: `#/components/schemas/ScopeId`
 pub type ScopeId = ::uuid::Uuid;
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "destination-definition",
+        feature = "secret-storage",
+        feature = "secrets-persistence-config",
+        feature = "source-definition",
+        feature = "user-invitation"
+    )
+)]
 /// The `ScopeType` schema.
 ///
 /// Schema: `#/components/schemas/ScopeType`
@@ -14273,6 +18546,17 @@ pub enum ScopeType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "destination-definition",
+        feature = "secret-storage",
+        feature = "secrets-persistence-config",
+        feature = "source-definition",
+        feature = "user-invitation"
+    )
+)]
 impl ScopeType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["workspace", "organization"];
@@ -14285,6 +18569,17 @@ impl ScopeType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "destination-definition",
+        feature = "secret-storage",
+        feature = "secrets-persistence-config",
+        feature = "source-definition",
+        feature = "user-invitation"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for ScopeType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -14294,22 +18589,66 @@ impl ::std::convert::From<::std::string::String> for ScopeType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "destination-definition",
+        feature = "secret-storage",
+        feature = "secrets-persistence-config",
+        feature = "source-definition",
+        feature = "user-invitation"
+    )
+)]
 impl ::std::convert::From<&str> for ScopeType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "destination-definition",
+        feature = "secret-storage",
+        feature = "secrets-persistence-config",
+        feature = "source-definition",
+        feature = "user-invitation"
+    )
+)]
 impl ::std::str::FromStr for ScopeType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "destination-definition",
+        feature = "secret-storage",
+        feature = "secrets-persistence-config",
+        feature = "source-definition",
+        feature = "user-invitation"
+    )
+)]
 impl ::std::fmt::Display for ScopeType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "destination-definition",
+        feature = "secret-storage",
+        feature = "secrets-persistence-config",
+        feature = "source-definition",
+        feature = "user-invitation"
+    )
+)]
 impl ::serde::Serialize for ScopeType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -14318,6 +18657,17 @@ impl ::serde::Serialize for ScopeType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "destination-definition",
+        feature = "secret-storage",
+        feature = "secrets-persistence-config",
+        feature = "source-definition",
+        feature = "user-invitation"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for ScopeType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14325,6 +18675,7 @@ impl<'de> ::serde::Deserialize<'de> for ScopeType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationContextRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationContextRequestBody`
@@ -14343,6 +18694,7 @@ pub struct ScopedConfigurationContextRequestBody {
     /// Wire name `scope_type`. Required.
     pub scope_type: ::std::string::String,
 }
+#[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationContextResponse` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationContextResponse`
@@ -14369,6 +18721,7 @@ pub struct ScopedConfigurationContextResponse {
         ::std::vec::Vec<ScopedConfigurationRead>,
     >,
 }
+#[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationCreateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationCreateRequestBody`
@@ -14402,6 +18755,7 @@ pub struct ScopedConfigurationCreateRequestBody {
     /// Wire name `value`. Required.
     pub value: ::std::string::String,
 }
+#[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationCreateResponse` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationCreateResponse`
@@ -14411,6 +18765,7 @@ pub struct ScopedConfigurationCreateResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ScopedConfigurationRead>,
 }
+#[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationDeleteRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationDeleteRequestBody`
@@ -14420,6 +18775,7 @@ pub struct ScopedConfigurationDeleteRequestBody {
     #[serde(rename = "scopedConfigurationId")]
     pub scoped_configuration_id: ::uuid::Uuid,
 }
+#[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationDeleteResponse` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationDeleteResponse`
@@ -14430,6 +18786,7 @@ pub struct ScopedConfigurationDeleteResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scoped_configuration_id: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationListRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationListRequestBody`
@@ -14446,6 +18803,7 @@ pub struct ScopedConfigurationListRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub origin_type: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationListResponse` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationListResponse`
@@ -14458,6 +18816,7 @@ pub struct ScopedConfigurationListResponse {
         ::std::vec::Vec<ScopedConfigurationRead>,
     >,
 }
+#[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationRead` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationRead`
@@ -14518,6 +18877,7 @@ pub struct ScopedConfigurationRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value_name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationReadRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationReadRequestBody`
@@ -14527,6 +18887,7 @@ pub struct ScopedConfigurationReadRequestBody {
     #[serde(rename = "scopedConfigurationId")]
     pub scoped_configuration_id: ::uuid::Uuid,
 }
+#[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationReadResponse` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationReadResponse`
@@ -14536,6 +18897,7 @@ pub struct ScopedConfigurationReadResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ScopedConfigurationRead>,
 }
+#[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationUpdateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationUpdateRequestBody`
@@ -14547,6 +18909,7 @@ pub struct ScopedConfigurationUpdateRequestBody {
     #[serde(rename = "scopedConfigurationId")]
     pub scoped_configuration_id: ::uuid::Uuid,
 }
+#[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationUpdateResponse` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationUpdateResponse`
@@ -14556,6 +18919,25 @@ pub struct ScopedConfigurationUpdateResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ScopedConfigurationRead>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destinations",
+        feature = "destinations",
+        feature = "public-sources",
+        feature = "sources",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// actor or actor definition specific resource requirements. if default is set, these are the requirements that should be set for ALL jobs run for this actor definition. it is overriden by the job type specific configurations. if not set, the platform will use defaults. these values will be overriden by configuration at the connection level.
 ///
 /// Schema: `#/components/schemas/ScopedResourceRequirements`
@@ -14569,6 +18951,7 @@ pub struct ScopedResourceRequirements {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job_specific: ::std::option::Option<::std::vec::Vec<JobTypeResourceLimit>>,
 }
+#[cfg(feature = "secrets-persistence-config")]
 /// Object representing a secret persistence configuration
 ///
 /// Schema: `#/components/schemas/SecretPersistenceConfig`
@@ -14586,6 +18969,7 @@ pub struct SecretPersistenceConfig {
     #[serde(rename = "secretPersistenceType")]
     pub secret_persistence_type: SecretPersistenceType,
 }
+#[cfg(feature = "secrets-persistence-config")]
 impl ::std::fmt::Debug for SecretPersistenceConfig {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SecretPersistenceConfig")
@@ -14596,6 +18980,7 @@ impl ::std::fmt::Debug for SecretPersistenceConfig {
             .finish()
     }
 }
+#[cfg(feature = "secrets-persistence-config")]
 /// Request body for getting secret persistence config
 ///
 /// Schema: `#/components/schemas/SecretPersistenceConfigGetRequestBody`
@@ -14608,6 +18993,7 @@ pub struct SecretPersistenceConfigGetRequestBody {
     #[serde(rename = "scopeType")]
     pub scope_type: ScopeType,
 }
+#[cfg(any(feature = "secret-storage", feature = "secrets-persistence-config"))]
 /// The `SecretPersistenceConfigurationJson` schema.
 ///
 /// Schema: `#/components/schemas/SecretPersistenceConfigurationJson`
@@ -14615,6 +19001,7 @@ pub type SecretPersistenceConfigurationJson = ::serde_json::Map<
     ::std::string::String,
     ::serde_json::Value,
 >;
+#[cfg(feature = "secrets-persistence-config")]
 /// The `SecretPersistenceType` schema.
 ///
 /// Schema: `#/components/schemas/SecretPersistenceType`
@@ -14633,6 +19020,7 @@ pub enum SecretPersistenceType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "secrets-persistence-config")]
 impl SecretPersistenceType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -14654,6 +19042,7 @@ impl SecretPersistenceType {
         }
     }
 }
+#[cfg(feature = "secrets-persistence-config")]
 impl ::std::convert::From<::std::string::String> for SecretPersistenceType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -14666,22 +19055,26 @@ impl ::std::convert::From<::std::string::String> for SecretPersistenceType {
         }
     }
 }
+#[cfg(feature = "secrets-persistence-config")]
 impl ::std::convert::From<&str> for SecretPersistenceType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "secrets-persistence-config")]
 impl ::std::str::FromStr for SecretPersistenceType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "secrets-persistence-config")]
 impl ::std::fmt::Display for SecretPersistenceType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "secrets-persistence-config")]
 impl ::serde::Serialize for SecretPersistenceType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -14690,6 +19083,7 @@ impl ::serde::Serialize for SecretPersistenceType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "secrets-persistence-config")]
 impl<'de> ::serde::Deserialize<'de> for SecretPersistenceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14697,6 +19091,7 @@ impl<'de> ::serde::Deserialize<'de> for SecretPersistenceType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "secret-storage")]
 /// Object representing a secret storage create request
 ///
 /// Schema: `#/components/schemas/SecretStorageCreateRequestBody`
@@ -14721,6 +19116,7 @@ pub struct SecretStorageCreateRequestBody {
     #[serde(rename = "secretStorageType")]
     pub secret_storage_type: SecretStorageType,
 }
+#[cfg(feature = "secret-storage")]
 impl ::std::fmt::Debug for SecretStorageCreateRequestBody {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SecretStorageCreateRequestBody")
@@ -14736,10 +19132,12 @@ impl ::std::fmt::Debug for SecretStorageCreateRequestBody {
             .finish()
     }
 }
+#[cfg(feature = "secret-storage")]
 /// The `SecretStorageId` schema.
 ///
 /// Schema: `#/components/schemas/SecretStorageId`
 pub type SecretStorageId = ::uuid::Uuid;
+#[cfg(feature = "secret-storage")]
 /// Request body containing a secret storage ID
 ///
 /// Schema: `#/components/schemas/SecretStorageIdRequestBody`
@@ -14749,6 +19147,7 @@ pub struct SecretStorageIdRequestBody {
     #[serde(rename = "secretStorageId")]
     pub secret_storage_id: SecretStorageId,
 }
+#[cfg(feature = "secret-storage")]
 impl ::std::fmt::Debug for SecretStorageIdRequestBody {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SecretStorageIdRequestBody")
@@ -14756,6 +19155,7 @@ impl ::std::fmt::Debug for SecretStorageIdRequestBody {
             .finish()
     }
 }
+#[cfg(feature = "secret-storage")]
 /// Request body for listing secret storage
 ///
 /// Schema: `#/components/schemas/SecretStorageListRequestBody`
@@ -14768,6 +19168,7 @@ pub struct SecretStorageListRequestBody {
     #[serde(rename = "scopeType")]
     pub scope_type: ScopeType,
 }
+#[cfg(feature = "secret-storage")]
 /// Object representing a secret storage
 ///
 /// Schema: `#/components/schemas/SecretStorageRead`
@@ -14791,6 +19192,7 @@ pub struct SecretStorageRead {
     #[serde(rename = "secretStorageType")]
     pub secret_storage_type: SecretStorageType,
 }
+#[cfg(feature = "secret-storage")]
 impl ::std::fmt::Debug for SecretStorageRead {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SecretStorageRead")
@@ -14806,6 +19208,7 @@ impl ::std::fmt::Debug for SecretStorageRead {
             .finish()
     }
 }
+#[cfg(feature = "secret-storage")]
 /// Object representing a list of secret storages
 ///
 /// Schema: `#/components/schemas/SecretStorageReadList`
@@ -14815,6 +19218,7 @@ pub struct SecretStorageReadList {
     #[serde(rename = "secretStorages")]
     pub secret_storages: ::std::vec::Vec<SecretStorageRead>,
 }
+#[cfg(feature = "secret-storage")]
 impl ::std::fmt::Debug for SecretStorageReadList {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SecretStorageReadList")
@@ -14822,6 +19226,7 @@ impl ::std::fmt::Debug for SecretStorageReadList {
             .finish()
     }
 }
+#[cfg(feature = "secret-storage")]
 /// The `SecretStorageType` schema.
 ///
 /// Schema: `#/components/schemas/SecretStorageType`
@@ -14840,6 +19245,7 @@ pub enum SecretStorageType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "secret-storage")]
 impl SecretStorageType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -14861,6 +19267,7 @@ impl SecretStorageType {
         }
     }
 }
+#[cfg(feature = "secret-storage")]
 impl ::std::convert::From<::std::string::String> for SecretStorageType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -14873,22 +19280,26 @@ impl ::std::convert::From<::std::string::String> for SecretStorageType {
         }
     }
 }
+#[cfg(feature = "secret-storage")]
 impl ::std::convert::From<&str> for SecretStorageType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "secret-storage")]
 impl ::std::str::FromStr for SecretStorageType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "secret-storage")]
 impl ::std::fmt::Display for SecretStorageType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "secret-storage")]
 impl ::serde::Serialize for SecretStorageType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -14897,6 +19308,7 @@ impl ::serde::Serialize for SecretStorageType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "secret-storage")]
 impl<'de> ::serde::Deserialize<'de> for SecretStorageType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -14904,6 +19316,22 @@ impl<'de> ::serde::Deserialize<'de> for SecretStorageType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// Path to a field/column/property in a stream to be selected. For example, if the field to be selected is a database column called "foo", this will be ["foo"]. Use multiple path elements for nested schemas.
 ///
 /// Schema: `#/components/schemas/SelectedFieldInfo`
@@ -14914,12 +19342,29 @@ pub struct SelectedFieldInfo {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_path: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// Paths to the fields that will be included in the configured catalog.
 ///
 /// Items are unique (a set); order is kept as sent.
 ///
 /// Schema: `#/components/schemas/SelectedFields`
 pub type SelectedFields = ::std::vec::Vec<SelectedFieldInfo>;
+#[cfg(feature = "service-accounts")]
 /// The `ServiceAccountTokenRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ServiceAccountTokenRequestBody`
@@ -14930,6 +19375,7 @@ pub struct ServiceAccountTokenRequestBody {
     /// Wire name `service_account_id`. Required.
     pub service_account_id: ::uuid::Uuid,
 }
+#[cfg(feature = "service-accounts")]
 impl ::std::fmt::Debug for ServiceAccountTokenRequestBody {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ServiceAccountTokenRequestBody")
@@ -14938,6 +19384,7 @@ impl ::std::fmt::Debug for ServiceAccountTokenRequestBody {
             .finish()
     }
 }
+#[cfg(feature = "destination-oauth")]
 /// The `SetInstancewideDestinationOauthParamsRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/SetInstancewideDestinationOauthParamsRequestBody`
@@ -14949,6 +19396,7 @@ pub struct SetInstancewideDestinationOauthParamsRequestBody {
     /// Wire name `params`. Required.
     pub params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+#[cfg(feature = "source-oauth")]
 /// The `SetInstancewideSourceOauthParamsRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/SetInstancewideSourceOauthParamsRequestBody`
@@ -14960,6 +19408,7 @@ pub struct SetInstancewideSourceOauthParamsRequestBody {
     #[serde(rename = "sourceDefinitionId")]
     pub source_definition_id: SourceDefinitionId,
 }
+#[cfg(feature = "signal")]
 /// The `SignalInput` schema.
 ///
 /// Schema: `#/components/schemas/SignalInput`
@@ -14972,6 +19421,14 @@ pub struct SignalInput {
     #[serde(rename = "workflowType")]
     pub workflow_type: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "notifications",
+        feature = "organization",
+        feature = "workspace"
+    )
+)]
 /// The `SlackNotificationConfiguration` schema.
 ///
 /// Schema: `#/components/schemas/SlackNotificationConfiguration`
@@ -14980,6 +19437,7 @@ pub struct SlackNotificationConfiguration {
     /// Wire name `webhook`. Required.
     pub webhook: ::std::string::String,
 }
+#[cfg(feature = "workspace")]
 /// The `SlugRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/SlugRequestBody`
@@ -14988,6 +19446,7 @@ pub struct SlugRequestBody {
     /// Wire name `slug`. Required.
     pub slug: ::std::string::String,
 }
+#[cfg(feature = "source")]
 /// Input of the source propagation, it contains the discovered catalog and a list of diff that need to be applied to the existing catalog.
 ///
 /// Schema: `#/components/schemas/SourceAutoPropagateChange`
@@ -15005,6 +19464,7 @@ pub struct SourceAutoPropagateChange {
     #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+#[cfg(feature = "unreferenced-types")]
 /// The `SourceCloneConfiguration` schema.
 ///
 /// Schema: `#/components/schemas/SourceCloneConfiguration`
@@ -15018,6 +19478,7 @@ pub struct SourceCloneConfiguration {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "unreferenced-types")]
 /// The values required to configure the source. The schema for this should have an id of the existing source along with the configuration you want to change in case.
 ///
 /// Schema: `#/components/schemas/SourceCloneRequestBody`
@@ -15031,6 +19492,21 @@ pub struct SourceCloneRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_configuration: ::std::option::Option<SourceCloneConfiguration>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-sources",
+        feature = "sources",
+        feature = "internal",
+        feature = "attempt",
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The values required to configure the source. The schema for this must match the schema return by source_definition_specifications/get for the source.
 ///
 /// Schema: `#/components/schemas/SourceConfiguration`
@@ -15038,6 +19514,7 @@ pub type SourceConfiguration = ::serde_json::Map<
     ::std::string::String,
     ::serde_json::Value,
 >;
+#[cfg(feature = "scheduler")]
 /// The `SourceCoreConfig` schema.
 ///
 /// Schema: `#/components/schemas/SourceCoreConfig`
@@ -15057,6 +19534,7 @@ pub struct SourceCoreConfig {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "source")]
 /// The `SourceCreate` schema.
 ///
 /// Schema: `#/components/schemas/SourceCreate`
@@ -15082,6 +19560,7 @@ pub struct SourceCreate {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "source")]
 impl ::std::fmt::Debug for SourceCreate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SourceCreate")
@@ -15094,6 +19573,7 @@ impl ::std::fmt::Debug for SourceCreate {
             .finish()
     }
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// The `SourceCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/SourceCreateRequest`
@@ -15125,6 +19605,7 @@ pub struct SourceCreateRequest {
     #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 impl ::std::fmt::Debug for SourceCreateRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SourceCreateRequest")
@@ -15137,6 +19618,7 @@ impl ::std::fmt::Debug for SourceCreateRequest {
             .finish()
     }
 }
+#[cfg(feature = "source-definition")]
 /// The `SourceDefinitionCreate` schema.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionCreate`
@@ -15167,10 +19649,27 @@ pub struct SourceDefinitionCreate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_requirements: ::std::option::Option<ScopedResourceRequirements>,
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "connector-builder-project",
+        feature = "declarative-source-definitions-2",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source-definition",
+        feature = "source-oauth",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `SourceDefinitionId` schema.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionId`
 pub type SourceDefinitionId = ::uuid::Uuid;
+#[cfg(feature = "connector-builder-project")]
 /// The `SourceDefinitionIdBody` schema.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionIdBody`
@@ -15180,6 +19679,7 @@ pub struct SourceDefinitionIdBody {
     #[serde(rename = "sourceDefinitionId")]
     pub source_definition_id: SourceDefinitionId,
 }
+#[cfg(feature = "source-definition")]
 /// The `SourceDefinitionIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionIdRequestBody`
@@ -15189,6 +19689,7 @@ pub struct SourceDefinitionIdRequestBody {
     #[serde(rename = "sourceDefinitionId")]
     pub source_definition_id: SourceDefinitionId,
 }
+#[cfg(any(feature = "source-definition-specification", feature = "source-definition"))]
 /// The `SourceDefinitionIdWithWorkspaceId` schema.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionIdWithWorkspaceId`
@@ -15201,6 +19702,14 @@ pub struct SourceDefinitionIdWithWorkspaceId {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "workspace"
+    )
+)]
 /// The `SourceDefinitionRead` schema.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionRead`
@@ -15293,6 +19802,7 @@ pub struct SourceDefinitionRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub support_level: ::std::option::Option<SupportLevel>,
 }
+#[cfg(feature = "source-definition")]
 /// The `SourceDefinitionReadList` schema.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionReadList`
@@ -15302,6 +19812,14 @@ pub struct SourceDefinitionReadList {
     #[serde(rename = "sourceDefinitions")]
     pub source_definitions: ::std::vec::Vec<SourceDefinitionRead>,
 }
+#[cfg(
+    any(
+        feature = "connector-builder-project",
+        feature = "declarative-source-definitions-2",
+        feature = "source-definition-specification",
+        feature = "source-definition"
+    )
+)]
 /// The specification for what values are required to configure the sourceDefinition.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionSpecification`
@@ -15309,6 +19827,7 @@ pub type SourceDefinitionSpecification = ::serde_json::Map<
     ::std::string::String,
     ::serde_json::Value,
 >;
+#[cfg(feature = "source-definition-specification")]
 /// The `SourceDefinitionSpecificationRead` schema.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionSpecificationRead`
@@ -15337,6 +19856,7 @@ pub struct SourceDefinitionSpecificationRead {
     #[serde(rename = "sourceDefinitionId")]
     pub source_definition_id: SourceDefinitionId,
 }
+#[cfg(feature = "source-definition")]
 /// Update the SourceDefinition. Currently, the only allowed attribute to update is the default docker image version.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionUpdate`
@@ -15359,6 +19879,7 @@ pub struct SourceDefinitionUpdate {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "scheduler", feature = "source"))]
 /// Returns the results of a discover catalog job. If the job was not successful, the catalog field will not be present. jobInfo will aways be present and its status be used to determine if the job was successful or not.
 ///
 /// Schema: `#/components/schemas/SourceDiscoverSchemaRead`
@@ -15387,6 +19908,7 @@ pub struct SourceDiscoverSchemaRead {
     #[serde(rename = "jobInfo")]
     pub job_info: SynchronousJobRead,
 }
+#[cfg(feature = "source")]
 /// The `SourceDiscoverSchemaRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/SourceDiscoverSchemaRequestBody`
@@ -15406,6 +19928,7 @@ pub struct SourceDiscoverSchemaRequestBody {
     #[serde(rename = "sourceId")]
     pub source_id: SourceId,
 }
+#[cfg(any(feature = "internal", feature = "source"))]
 /// to write this requested object to database.
 ///
 /// Schema: `#/components/schemas/SourceDiscoverSchemaWriteRequestBody`
@@ -15426,10 +19949,31 @@ pub struct SourceDiscoverSchemaWriteRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<SourceId>,
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source-oauth",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `SourceId` schema.
 ///
 /// Schema: `#/components/schemas/SourceId`
 pub type SourceId = ::uuid::Uuid;
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 /// The `SourceIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/SourceIdRequestBody`
@@ -15439,6 +19983,7 @@ pub struct SourceIdRequestBody {
     #[serde(rename = "sourceId")]
     pub source_id: SourceId,
 }
+#[cfg(feature = "source")]
 /// The `SourceIdWithSecretCoordinatesRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/SourceIdWithSecretCoordinatesRequestBody`
@@ -15454,6 +19999,7 @@ pub struct SourceIdWithSecretCoordinatesRequestBody {
     #[serde(rename = "sourceId")]
     pub source_id: SourceId,
 }
+#[cfg(feature = "source")]
 impl ::std::fmt::Debug for SourceIdWithSecretCoordinatesRequestBody {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SourceIdWithSecretCoordinatesRequestBody")
@@ -15462,6 +20008,7 @@ impl ::std::fmt::Debug for SourceIdWithSecretCoordinatesRequestBody {
             .finish()
     }
 }
+#[cfg(feature = "source")]
 /// The `SourceMetadata` schema.
 ///
 /// Schema: `#/components/schemas/SourceMetadata`
@@ -15471,6 +20018,7 @@ pub struct SourceMetadata {
     #[serde(rename = "workspaceName")]
     pub workspace_name: ::std::string::String,
 }
+#[cfg(feature = "source-oauth")]
 /// The `SourceOAuthScopesRead` schema.
 ///
 /// Schema: `#/components/schemas/SourceOAuthScopesRead`
@@ -15485,6 +20033,7 @@ pub struct SourceOAuthScopesRead {
     /// Wire name `scopes`. Required.
     pub scopes: ::std::vec::Vec<OAuthScopeItem>,
 }
+#[cfg(feature = "source-oauth")]
 /// The `SourceOAuthScopesRequest` schema.
 ///
 /// Schema: `#/components/schemas/SourceOAuthScopesRequest`
@@ -15497,6 +20046,7 @@ pub struct SourceOAuthScopesRequest {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "source-oauth")]
 /// The `SourceOauthConsentRequest` schema.
 ///
 /// Schema: `#/components/schemas/SourceOauthConsentRequest`
@@ -15536,6 +20086,7 @@ pub struct SourceOauthConsentRequest {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// The `SourcePatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/SourcePatchRequest`
@@ -15562,6 +20113,7 @@ pub struct SourcePatchRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 impl ::std::fmt::Debug for SourcePatchRequest {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SourcePatchRequest")
@@ -15573,6 +20125,7 @@ impl ::std::fmt::Debug for SourcePatchRequest {
             .finish()
     }
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// The `SourcePutRequest` schema.
 ///
 /// Schema: `#/components/schemas/SourcePutRequest`
@@ -15587,6 +20140,14 @@ pub struct SourcePutRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `SourceRead` schema.
 ///
 /// Schema: `#/components/schemas/SourceRead`
@@ -15655,6 +20216,7 @@ pub struct SourceRead {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "source")]
 /// The `SourceReadList` schema.
 ///
 /// Schema: `#/components/schemas/SourceReadList`
@@ -15669,6 +20231,7 @@ pub struct SourceReadList {
     /// Wire name `sources`. Required.
     pub sources: ::std::vec::Vec<SourceRead>,
 }
+#[cfg(feature = "source")]
 /// The `SourceReadWithMetadata` schema.
 ///
 /// Schema: `#/components/schemas/SourceReadWithMetadata`
@@ -15739,6 +20302,7 @@ pub struct SourceReadWithMetadata {
     /// Wire name `metadata`. Required.
     pub metadata: SourceMetadata,
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// Root Type for SourceResponse
 ///
 /// Provides details of a single source.
@@ -15770,6 +20334,7 @@ pub struct SourceResponse {
     #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "connection", feature = "source"))]
 /// The `SourceSearch` schema.
 ///
 /// Schema: `#/components/schemas/SourceSearch`
@@ -15799,6 +20364,7 @@ pub struct SourceSearch {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(feature = "web-backend")]
 /// The `SourceSnippetRead` schema.
 ///
 /// Schema: `#/components/schemas/SourceSnippetRead`
@@ -15819,6 +20385,7 @@ pub struct SourceSnippetRead {
     #[serde(rename = "sourceName")]
     pub source_name: ::std::string::String,
 }
+#[cfg(feature = "source")]
 /// The `SourceUpdate` schema.
 ///
 /// Schema: `#/components/schemas/SourceUpdate`
@@ -15841,6 +20408,7 @@ pub struct SourceUpdate {
     #[serde(rename = "sourceId")]
     pub source_id: SourceId,
 }
+#[cfg(feature = "source")]
 impl ::std::fmt::Debug for SourceUpdate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("SourceUpdate")
@@ -15852,6 +20420,7 @@ impl ::std::fmt::Debug for SourceUpdate {
             .finish()
     }
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// Root Type for SourcesResponse
 ///
 ///
@@ -15868,10 +20437,12 @@ pub struct SourcesResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "internal", feature = "attempt", feature = "state"))]
 /// The `StateBlob` schema.
 ///
 /// Schema: `#/components/schemas/StateBlob`
 pub type StateBlob = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// The `StoragePrivateLinkServiceConfig` schema.
 ///
 /// Schema: `#/components/schemas/StoragePrivateLinkServiceConfig`
@@ -15884,10 +20455,12 @@ pub struct StoragePrivateLinkServiceConfig {
     /// Wire name `type`. Required.
     pub r#type: StoragePrivateLinkServiceConfigType,
 }
+#[cfg(any(feature = "internal", feature = "connection", feature = "jobs-2"))]
 /// The `StreamAggregatedStats` schema.
 ///
 /// Schema: `#/components/schemas/StreamAggregatedStats`
 pub type StreamAggregatedStats = ::std::vec::Vec<StreamStats>;
+#[cfg(any(feature = "internal", feature = "attempt"))]
 /// The `StreamAttemptMetadata` schema.
 ///
 /// Schema: `#/components/schemas/StreamAttemptMetadata`
@@ -15907,6 +20480,17 @@ pub struct StreamAttemptMetadata {
     #[serde(rename = "wasResumed")]
     pub was_resumed: bool,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 /// The `StreamAttributePrimaryKeyUpdate` schema.
 ///
 /// Schema: `#/components/schemas/StreamAttributePrimaryKeyUpdate`
@@ -15921,6 +20505,17 @@ pub struct StreamAttributePrimaryKeyUpdate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub old_primary_key: ::std::option::Option<::std::vec::Vec<FieldName>>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 /// Describes the difference in an attribute between two Streams.
 ///
 /// Schema: `#/components/schemas/StreamAttributeTransform`
@@ -15936,6 +20531,7 @@ pub struct StreamAttributeTransform {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update_primary_key: ::std::option::Option<StreamAttributePrimaryKeyUpdate>,
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Configurations for a single stream.
 ///
 /// Schema: `#/components/schemas/StreamConfiguration`
@@ -15990,6 +20586,7 @@ pub struct StreamConfiguration {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_mode: ::std::option::Option<ConnectionSyncModeEnum>,
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// A list of configured stream options for a connection.
 ///
 /// Schema: `#/components/schemas/StreamConfigurations`
@@ -16001,6 +20598,7 @@ pub struct StreamConfigurations {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub streams: ::std::option::Option<::std::vec::Vec<StreamConfiguration>>,
 }
+#[cfg(feature = "unreferenced-types")]
 /// Cursor field changed
 ///
 /// Schema: `#/components/schemas/StreamCursorFieldDiff`
@@ -16021,6 +20619,24 @@ pub struct StreamCursorFieldDiff {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_namespace: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source",
+        feature = "state",
+        feature = "web-backend"
+    )
+)]
 /// The `StreamDescriptor` schema.
 ///
 /// Schema: `#/components/schemas/StreamDescriptor`
@@ -16032,6 +20648,7 @@ pub struct StreamDescriptor {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "unreferenced-types")]
 /// Describes the fields newly enabled or disabled in a stream.
 ///
 /// Schema: `#/components/schemas/StreamFieldStatusChanged`
@@ -16052,6 +20669,20 @@ pub struct StreamFieldStatusChanged {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_namespace: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "destination",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// Stream schema using Json Schema specs.
 ///
 /// Schema: `#/components/schemas/StreamJsonSchema`
@@ -16059,6 +20690,22 @@ pub type StreamJsonSchema = ::serde_json::Map<
     ::std::string::String,
     ::serde_json::Value,
 >;
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `StreamMapperType` schema.
 ///
 /// Schema: `#/components/schemas/StreamMapperType`
@@ -16077,6 +20724,22 @@ pub enum StreamMapperType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl StreamMapperType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -16098,6 +20761,22 @@ impl StreamMapperType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for StreamMapperType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -16110,22 +20789,86 @@ impl ::std::convert::From<::std::string::String> for StreamMapperType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for StreamMapperType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for StreamMapperType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for StreamMapperType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for StreamMapperType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -16134,6 +20877,22 @@ impl ::serde::Serialize for StreamMapperType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for StreamMapperType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16141,6 +20900,7 @@ impl<'de> ::serde::Deserialize<'de> for StreamMapperType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "unreferenced-types")]
 /// Primary key changed
 ///
 /// Schema: `#/components/schemas/StreamPrimaryKeyDiff`
@@ -16161,6 +20921,7 @@ pub struct StreamPrimaryKeyDiff {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_namespace: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "public", feature = "public-streams", feature = "streams"))]
 /// The stream properties associated with a connection.
 ///
 /// Schema: `#/components/schemas/StreamProperties`
@@ -16200,10 +20961,12 @@ pub struct StreamProperties {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_modes: ::std::option::Option<::std::vec::Vec<ConnectionSyncModeEnum>>,
 }
+#[cfg(any(feature = "public", feature = "public-streams", feature = "streams"))]
 /// A list of stream properties.
 ///
 /// Schema: `#/components/schemas/StreamPropertiesResponse`
 pub type StreamPropertiesResponse = ::std::vec::Vec<StreamProperties>;
+#[cfg(any(feature = "internal", feature = "attempt", feature = "state"))]
 /// The `StreamState` schema.
 ///
 /// Schema: `#/components/schemas/StreamState`
@@ -16217,6 +20980,7 @@ pub struct StreamState {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_state: ::std::option::Option<StateBlob>,
 }
+#[cfg(any(feature = "internal", feature = "connection", feature = "jobs-2"))]
 /// The `StreamStats` schema.
 ///
 /// Schema: `#/components/schemas/StreamStats`
@@ -16253,6 +21017,7 @@ pub struct StreamStats {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub was_resumed: ::std::option::Option<bool>,
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// The `StreamStatusCreateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/StreamStatusCreateRequestBody`
@@ -16294,10 +21059,12 @@ pub struct StreamStatusCreateRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// The `StreamStatusId` schema.
 ///
 /// Schema: `#/components/schemas/StreamStatusId`
 pub type StreamStatusId = ::uuid::Uuid;
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// Values:
 ///   * `FAILED` - A failure has occurred
 ///   * `CANCELED` - The run has been canceled
@@ -16312,6 +21079,7 @@ pub enum StreamStatusIncompleteRunCause {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl StreamStatusIncompleteRunCause {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["FAILED", "CANCELED"];
@@ -16324,6 +21092,7 @@ impl StreamStatusIncompleteRunCause {
         }
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::std::convert::From<::std::string::String> for StreamStatusIncompleteRunCause {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -16333,22 +21102,26 @@ impl ::std::convert::From<::std::string::String> for StreamStatusIncompleteRunCa
         }
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::std::convert::From<&str> for StreamStatusIncompleteRunCause {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::std::str::FromStr for StreamStatusIncompleteRunCause {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::std::fmt::Display for StreamStatusIncompleteRunCause {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::serde::Serialize for StreamStatusIncompleteRunCause {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -16357,6 +21130,7 @@ impl ::serde::Serialize for StreamStatusIncompleteRunCause {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl<'de> ::serde::Deserialize<'de> for StreamStatusIncompleteRunCause {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16364,6 +21138,7 @@ impl<'de> ::serde::Deserialize<'de> for StreamStatusIncompleteRunCause {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// The `StreamStatusJobType` schema.
 ///
 /// Schema: `#/components/schemas/StreamStatusJobType`
@@ -16376,6 +21151,7 @@ pub enum StreamStatusJobType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl StreamStatusJobType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["SYNC", "RESET"];
@@ -16388,6 +21164,7 @@ impl StreamStatusJobType {
         }
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::std::convert::From<::std::string::String> for StreamStatusJobType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -16397,22 +21174,26 @@ impl ::std::convert::From<::std::string::String> for StreamStatusJobType {
         }
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::std::convert::From<&str> for StreamStatusJobType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::std::str::FromStr for StreamStatusJobType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::std::fmt::Display for StreamStatusJobType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::serde::Serialize for StreamStatusJobType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -16421,6 +21202,7 @@ impl ::serde::Serialize for StreamStatusJobType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl<'de> ::serde::Deserialize<'de> for StreamStatusJobType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16428,6 +21210,7 @@ impl<'de> ::serde::Deserialize<'de> for StreamStatusJobType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// The `StreamStatusListRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/StreamStatusListRequestBody`
@@ -16463,6 +21246,7 @@ pub struct StreamStatusListRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// The `StreamStatusRateLimitedMetadata` schema.
 ///
 /// Schema: `#/components/schemas/StreamStatusRateLimitedMetadata`
@@ -16473,6 +21257,7 @@ pub struct StreamStatusRateLimitedMetadata {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub quota_reset: ::std::option::Option<i64>,
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// The `StreamStatusRead` schema.
 ///
 /// Schema: `#/components/schemas/StreamStatusRead`
@@ -16516,6 +21301,7 @@ pub struct StreamStatusRead {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// The `StreamStatusReadList` schema.
 ///
 /// Schema: `#/components/schemas/StreamStatusReadList`
@@ -16526,6 +21312,7 @@ pub struct StreamStatusReadList {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_statuses: ::std::option::Option<::std::vec::Vec<StreamStatusRead>>,
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// Values:
 ///   * `PENDING` - The stream operation has been selected to run
 ///   * `RUNNING` - The stream operation is running
@@ -16550,6 +21337,7 @@ pub enum StreamStatusRunState {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl StreamStatusRunState {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -16571,6 +21359,7 @@ impl StreamStatusRunState {
         }
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::std::convert::From<::std::string::String> for StreamStatusRunState {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -16583,22 +21372,26 @@ impl ::std::convert::From<::std::string::String> for StreamStatusRunState {
         }
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::std::convert::From<&str> for StreamStatusRunState {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::std::str::FromStr for StreamStatusRunState {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::std::fmt::Display for StreamStatusRunState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl ::serde::Serialize for StreamStatusRunState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -16607,6 +21400,7 @@ impl ::serde::Serialize for StreamStatusRunState {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 impl<'de> ::serde::Deserialize<'de> for StreamStatusRunState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16614,6 +21408,7 @@ impl<'de> ::serde::Deserialize<'de> for StreamStatusRunState {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// The `StreamStatusUpdateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/StreamStatusUpdateRequestBody`
@@ -16657,6 +21452,7 @@ pub struct StreamStatusUpdateRequestBody {
     /// Wire name `id`. Required.
     pub id: StreamStatusId,
 }
+#[cfg(feature = "unreferenced-types")]
 /// Sync mode changed
 ///
 /// Schema: `#/components/schemas/StreamSyncModeDiff`
@@ -16687,6 +21483,7 @@ pub struct StreamSyncModeDiff {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_namespace: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connection")]
 /// The `StreamSyncProgressReadItem` schema.
 ///
 /// Schema: `#/components/schemas/StreamSyncProgressReadItem`
@@ -16723,6 +21520,17 @@ pub struct StreamSyncProgressReadItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_namespace: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 /// The `StreamTransform` schema.
 ///
 /// Schema: `#/components/schemas/StreamTransform`
@@ -16739,6 +21547,17 @@ pub struct StreamTransform {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update_stream: ::std::option::Option<StreamTransformUpdateStream>,
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `SupportLevel` schema.
 ///
 /// Schema: `#/components/schemas/SupportLevel`
@@ -16755,6 +21574,17 @@ pub enum SupportLevel {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl SupportLevel {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -16774,6 +21604,17 @@ impl SupportLevel {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for SupportLevel {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -16785,22 +21626,66 @@ impl ::std::convert::From<::std::string::String> for SupportLevel {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for SupportLevel {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for SupportLevel {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for SupportLevel {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for SupportLevel {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -16809,6 +21694,17 @@ impl ::serde::Serialize for SupportLevel {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for SupportLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16816,6 +21712,16 @@ impl<'de> ::serde::Deserialize<'de> for SupportLevel {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `SupportState` schema.
 ///
 /// Schema: `#/components/schemas/SupportState`
@@ -16830,6 +21736,16 @@ pub enum SupportState {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl SupportState {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -16847,6 +21763,16 @@ impl SupportState {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for SupportState {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -16857,22 +21783,62 @@ impl ::std::convert::From<::std::string::String> for SupportState {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for SupportState {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for SupportState {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for SupportState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for SupportState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -16881,6 +21847,16 @@ impl ::serde::Serialize for SupportState {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for SupportState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16888,6 +21864,7 @@ impl<'de> ::serde::Deserialize<'de> for SupportState {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// The `SyncInput` schema.
 ///
 /// Schema: `#/components/schemas/SyncInput`
@@ -16900,10 +21877,24 @@ pub struct SyncInput {
     #[serde(rename = "jobId")]
     pub job_id: JobId,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// This return a json blob aimed to be used as a JobInput. It is serialized by the JobInput java class and should be deserialized into it.
 ///
 /// Schema: `#/components/schemas/SyncJobInputRead`
 pub type SyncJobInputRead = ::serde_json::Value;
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `SyncMode` schema.
 ///
 /// Schema: `#/components/schemas/SyncMode`
@@ -16916,6 +21907,19 @@ pub enum SyncMode {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl SyncMode {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["full_refresh", "incremental"];
@@ -16928,6 +21932,19 @@ impl SyncMode {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for SyncMode {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -16937,22 +21954,74 @@ impl ::std::convert::From<::std::string::String> for SyncMode {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for SyncMode {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for SyncMode {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for SyncMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for SyncMode {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -16961,6 +22030,19 @@ impl ::serde::Serialize for SyncMode {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for SyncMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -16968,6 +22050,15 @@ impl<'de> ::serde::Deserialize<'de> for SyncMode {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 /// The `SynchronousJobRead` schema.
 ///
 /// Schema: `#/components/schemas/SynchronousJobRead`
@@ -17008,6 +22099,18 @@ pub struct SynchronousJobRead {
     /// Wire name `succeeded`. Required.
     pub succeeded: bool,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "tag",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// A tag that can be associated with a connection. Useful for grouping and organizing connections in a workspace.
 ///
 /// Schema: `#/components/schemas/Tag`
@@ -17024,6 +22127,7 @@ pub struct Tag {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
 /// The `TagCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/TagCreateRequest`
@@ -17037,6 +22141,7 @@ pub struct TagCreateRequest {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "tag")]
 /// The `TagCreateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/TagCreateRequestBody`
@@ -17050,6 +22155,7 @@ pub struct TagCreateRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "tag")]
 /// The `TagDeleteRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/TagDeleteRequestBody`
@@ -17062,10 +22168,25 @@ pub struct TagDeleteRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "public-tags",
+        feature = "tags",
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "tag",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `TagId` schema.
 ///
 /// Schema: `#/components/schemas/TagId`
 pub type TagId = ::uuid::Uuid;
+#[cfg(feature = "tag")]
 /// The `TagListRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/TagListRequestBody`
@@ -17075,6 +22196,7 @@ pub struct TagListRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
 /// The `TagPatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/TagPatchRequest`
@@ -17085,6 +22207,7 @@ pub struct TagPatchRequest {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
 /// Root Type for TagResponse
 ///
 /// Provides details of a single tag.
@@ -17105,6 +22228,7 @@ pub struct TagResponse {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "tag")]
 /// The `TagUpdateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/TagUpdateRequestBody`
@@ -17121,6 +22245,7 @@ pub struct TagUpdateRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
 /// Root Type for TagsResponse
 ///
 ///
@@ -17131,6 +22256,7 @@ pub struct TagsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<TagResponse>,
 }
+#[cfg(feature = "unreferenced-types")]
 /// Input to filter workspaces with most recently running jobs within the given time window
 ///
 /// Schema: `#/components/schemas/TimeWindowRequestBody`
@@ -17142,6 +22268,7 @@ pub struct TimeWindowRequestBody {
     #[serde(rename = "timeWindowInHours")]
     pub time_window_in_hours: i32,
 }
+#[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
 /// The `TimeframeUsage` schema.
 ///
 /// Schema: `#/components/schemas/TimeframeUsage`
@@ -17156,6 +22283,7 @@ pub struct TimeframeUsage {
     #[serde(rename = "timeframeStart")]
     pub timeframe_start: ::std::string::String,
 }
+#[cfg(feature = "declarative-source-definitions-2")]
 /// The `UpdateActiveManifestRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/UpdateActiveManifestRequestBody`
@@ -17170,6 +22298,13 @@ pub struct UpdateActiveManifestRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions"
+    )
+)]
 /// The `UpdateDeclarativeSourceDefinitionRequest` schema.
 ///
 /// Schema: `#/components/schemas/UpdateDeclarativeSourceDefinitionRequest`
@@ -17178,6 +22313,15 @@ pub struct UpdateDeclarativeSourceDefinitionRequest {
     /// Wire name `manifest`. Required.
     pub manifest: DeclarativeManifest,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions",
+        feature = "public-source-definitions",
+        feature = "source-definitions"
+    )
+)]
 /// The `UpdateDefinitionRequest` schema.
 ///
 /// Schema: `#/components/schemas/UpdateDefinitionRequest`
@@ -17189,6 +22333,7 @@ pub struct UpdateDefinitionRequest {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(feature = "entitlements")]
 /// The `UpdateOrganizationEntitlementPlanRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/UpdateOrganizationEntitlementPlanRequestBody`
@@ -17199,6 +22344,7 @@ pub struct UpdateOrganizationEntitlementPlanRequestBody {
     /// Wire name `plan_name`. Required.
     pub plan_name: UpdateOrganizationEntitlementPlanRequestBodyPlanName,
 }
+#[cfg(feature = "entitlements")]
 /// The `UpdateOrganizationEntitlementPlanResponse` schema.
 ///
 /// Schema: `#/components/schemas/UpdateOrganizationEntitlementPlanResponse`
@@ -17209,6 +22355,7 @@ pub struct UpdateOrganizationEntitlementPlanResponse {
     /// Wire name `plan_name`. Required.
     pub plan_name: ::std::string::String,
 }
+#[cfg(feature = "sso-config")]
 /// The `UpdateSSOCredentialsRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/UpdateSSOCredentialsRequestBody`
@@ -17224,6 +22371,7 @@ pub struct UpdateSsoCredentialsRequestBody {
     #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(feature = "sso-config")]
 impl ::std::fmt::Debug for UpdateSsoCredentialsRequestBody {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UpdateSsoCredentialsRequestBody")
@@ -17233,6 +22381,7 @@ impl ::std::fmt::Debug for UpdateSsoCredentialsRequestBody {
             .finish()
     }
 }
+#[cfg(feature = "unreferenced-types")]
 /// The `UploadRead` schema.
 ///
 /// Schema: `#/components/schemas/UploadRead`
@@ -17245,6 +22394,7 @@ pub struct UploadRead {
     /// Wire name `status`. Required.
     pub status: UploadReadStatus,
 }
+#[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
 /// The `UsageBucket` schema.
 ///
 /// Schema: `#/components/schemas/UsageBucket`
@@ -17257,6 +22407,7 @@ pub struct UsageBucket {
     /// Wire name `regular`. Required.
     pub regular: ::std::vec::Vec<TimeframeUsage>,
 }
+#[cfg(feature = "user")]
 /// The `UserAuthIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/UserAuthIdRequestBody`
@@ -17282,6 +22433,7 @@ pub struct UserAuthIdRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_agentic_user: ::std::option::Option<bool>,
 }
+#[cfg(feature = "user")]
 /// The `UserEmailRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/UserEmailRequestBody`
@@ -17290,6 +22442,7 @@ pub struct UserEmailRequestBody {
     /// Wire name `email`. Required.
     pub email: ::std::string::String,
 }
+#[cfg(feature = "user")]
 /// The `UserGetOrCreateByAuthIdResponse` schema.
 ///
 /// Schema: `#/components/schemas/UserGetOrCreateByAuthIdResponse`
@@ -17311,10 +22464,23 @@ pub struct UserGetOrCreateByAuthIdResponse {
     #[serde(rename = "userRead")]
     pub user_read: UserRead,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "public-users",
+        feature = "users",
+        feature = "organization",
+        feature = "permission",
+        feature = "user"
+    )
+)]
 /// Internal Airbyte user ID
 ///
 /// Schema: `#/components/schemas/UserId`
 pub type UserId = ::uuid::Uuid;
+#[cfg(any(feature = "permission", feature = "user"))]
 /// The `UserIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/UserIdRequestBody`
@@ -17324,6 +22490,7 @@ pub struct UserIdRequestBody {
     #[serde(rename = "userId")]
     pub user_id: UserId,
 }
+#[cfg(feature = "user-invitation")]
 /// The `UserInvitationAdminRead` schema.
 ///
 /// Schema: `#/components/schemas/UserInvitationAdminRead`
@@ -17355,6 +22522,7 @@ pub struct UserInvitationAdminRead {
     #[serde(rename = "updatedAt")]
     pub updated_at: i64,
 }
+#[cfg(feature = "user-invitation")]
 /// The `UserInvitationCancelRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/UserInvitationCancelRequestBody`
@@ -17368,6 +22536,7 @@ pub struct UserInvitationCancelRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invite_code: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "user-invitation")]
 /// The `UserInvitationCreateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/UserInvitationCreateRequestBody`
@@ -17386,6 +22555,7 @@ pub struct UserInvitationCreateRequestBody {
     #[serde(rename = "scopeType")]
     pub scope_type: ScopeType,
 }
+#[cfg(feature = "user-invitation")]
 /// The `UserInvitationCreateResponse` schema.
 ///
 /// Schema: `#/components/schemas/UserInvitationCreateResponse`
@@ -17398,6 +22568,7 @@ pub struct UserInvitationCreateResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub directly_added: ::std::option::Option<bool>,
 }
+#[cfg(feature = "user-invitation")]
 /// The `UserInvitationListRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/UserInvitationListRequestBody`
@@ -17410,6 +22581,7 @@ pub struct UserInvitationListRequestBody {
     #[serde(rename = "scopeType")]
     pub scope_type: ScopeType,
 }
+#[cfg(feature = "user-invitation")]
 /// The `UserInvitationRead` schema.
 ///
 /// Schema: `#/components/schemas/UserInvitationRead`
@@ -17444,6 +22616,7 @@ pub struct UserInvitationRead {
     #[serde(rename = "updatedAt")]
     pub updated_at: i64,
 }
+#[cfg(feature = "user-invitation")]
 /// The `UserInvitationStatus` schema.
 ///
 /// Schema: `#/components/schemas/UserInvitationStatus`
@@ -17460,6 +22633,7 @@ pub enum UserInvitationStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "user-invitation")]
 impl UserInvitationStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -17479,6 +22653,7 @@ impl UserInvitationStatus {
         }
     }
 }
+#[cfg(feature = "user-invitation")]
 impl ::std::convert::From<::std::string::String> for UserInvitationStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -17490,22 +22665,26 @@ impl ::std::convert::From<::std::string::String> for UserInvitationStatus {
         }
     }
 }
+#[cfg(feature = "user-invitation")]
 impl ::std::convert::From<&str> for UserInvitationStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "user-invitation")]
 impl ::std::str::FromStr for UserInvitationStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "user-invitation")]
 impl ::std::fmt::Display for UserInvitationStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "user-invitation")]
 impl ::serde::Serialize for UserInvitationStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -17514,6 +22693,7 @@ impl ::serde::Serialize for UserInvitationStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "user-invitation")]
 impl<'de> ::serde::Deserialize<'de> for UserInvitationStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -17521,6 +22701,7 @@ impl<'de> ::serde::Deserialize<'de> for UserInvitationStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "user")]
 /// The `UserRead` schema.
 ///
 /// Schema: `#/components/schemas/UserRead`
@@ -17561,6 +22742,7 @@ pub struct UserRead {
     #[serde(rename = "userId")]
     pub user_id: UserId,
 }
+#[cfg(feature = "connection")]
 /// The `UserReadInConnectionEvent` schema.
 ///
 /// Schema: `#/components/schemas/UserReadInConnectionEvent`
@@ -17579,6 +22761,7 @@ pub struct UserReadInConnectionEvent {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "public", feature = "public-users", feature = "users"))]
 /// Root Type for UserResponse
 ///
 /// Provides details of a single user in an organization.
@@ -17595,6 +22778,7 @@ pub struct UserResponse {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(feature = "user")]
 /// user status
 ///
 /// Schema: `#/components/schemas/UserStatus`
@@ -17609,6 +22793,7 @@ pub enum UserStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "user")]
 impl UserStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["invited", "registered", "disabled"];
@@ -17622,6 +22807,7 @@ impl UserStatus {
         }
     }
 }
+#[cfg(feature = "user")]
 impl ::std::convert::From<::std::string::String> for UserStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -17632,22 +22818,26 @@ impl ::std::convert::From<::std::string::String> for UserStatus {
         }
     }
 }
+#[cfg(feature = "user")]
 impl ::std::convert::From<&str> for UserStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "user")]
 impl ::std::str::FromStr for UserStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "user")]
 impl ::std::fmt::Display for UserStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "user")]
 impl ::serde::Serialize for UserStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -17656,6 +22846,7 @@ impl ::serde::Serialize for UserStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "user")]
 impl<'de> ::serde::Deserialize<'de> for UserStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -17663,6 +22854,7 @@ impl<'de> ::serde::Deserialize<'de> for UserStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "user")]
 /// The `UserUpdate` schema.
 ///
 /// Schema: `#/components/schemas/UserUpdate`
@@ -17698,6 +22890,7 @@ pub struct UserUpdate {
     #[serde(rename = "userId")]
     pub user_id: UserId,
 }
+#[cfg(feature = "user")]
 /// The `UserWithPermissionInfoRead` schema.
 ///
 /// Schema: `#/components/schemas/UserWithPermissionInfoRead`
@@ -17720,6 +22913,7 @@ pub struct UserWithPermissionInfoRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<UserId>,
 }
+#[cfg(feature = "user")]
 /// The `UserWithPermissionInfoReadList` schema.
 ///
 /// Schema: `#/components/schemas/UserWithPermissionInfoReadList`
@@ -17728,6 +22922,7 @@ pub struct UserWithPermissionInfoReadList {
     /// Wire name `users`. Required.
     pub users: ::std::vec::Vec<UserWithPermissionInfoRead>,
 }
+#[cfg(any(feature = "public", feature = "public-users", feature = "users"))]
 /// Root Type for UsersResponse
 ///
 /// List/Array of multiple users in an organization
@@ -17738,6 +22933,7 @@ pub struct UsersResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<UserResponse>,
 }
+#[cfg(feature = "sso-config")]
 /// The `ValidateSSOTokenRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ValidateSSOTokenRequestBody`
@@ -17750,6 +22946,7 @@ pub struct ValidateSsoTokenRequestBody {
     #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(feature = "sso-config")]
 impl ::std::fmt::Debug for ValidateSsoTokenRequestBody {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ValidateSsoTokenRequestBody")
@@ -17758,6 +22955,7 @@ impl ::std::fmt::Debug for ValidateSsoTokenRequestBody {
             .finish()
     }
 }
+#[cfg(feature = "web-backend")]
 /// Summary of source and destination definitions that could be updated
 ///
 /// Schema: `#/components/schemas/WebBackendCheckUpdatesRead`
@@ -17770,6 +22968,7 @@ pub struct WebBackendCheckUpdatesRead {
     #[serde(rename = "sourceDefinitions")]
     pub source_definitions: i64,
 }
+#[cfg(feature = "web-backend")]
 /// The `WebBackendConnectionCreate` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendConnectionCreate`
@@ -17865,6 +23064,7 @@ pub struct WebBackendConnectionCreate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
 }
+#[cfg(feature = "web-backend")]
 /// The `WebBackendConnectionListFilters` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendConnectionListFilters`
@@ -17917,6 +23117,7 @@ pub struct WebBackendConnectionListFilters {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tag_ids: ::std::option::Option<::std::vec::Vec<TagId>>,
 }
+#[cfg(feature = "web-backend")]
 /// Information about a connection that shows up in the connection list view.
 ///
 /// Schema: `#/components/schemas/WebBackendConnectionListItem`
@@ -17969,6 +23170,7 @@ pub struct WebBackendConnectionListItem {
     /// Wire name `tags`. Required.
     pub tags: ::std::vec::Vec<Tag>,
 }
+#[cfg(feature = "web-backend")]
 /// The `WebBackendConnectionListRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendConnectionListRequestBody`
@@ -18006,6 +23208,7 @@ pub struct WebBackendConnectionListRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "web-backend")]
 /// Available sort keys for connection list pagination
 ///
 /// Schema: `#/components/schemas/WebBackendConnectionListSortKey`
@@ -18030,6 +23233,7 @@ pub enum WebBackendConnectionListSortKey {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "web-backend")]
 impl WebBackendConnectionListSortKey {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -18057,6 +23261,7 @@ impl WebBackendConnectionListSortKey {
         }
     }
 }
+#[cfg(feature = "web-backend")]
 impl ::std::convert::From<::std::string::String> for WebBackendConnectionListSortKey {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -18072,22 +23277,26 @@ impl ::std::convert::From<::std::string::String> for WebBackendConnectionListSor
         }
     }
 }
+#[cfg(feature = "web-backend")]
 impl ::std::convert::From<&str> for WebBackendConnectionListSortKey {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "web-backend")]
 impl ::std::str::FromStr for WebBackendConnectionListSortKey {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "web-backend")]
 impl ::std::fmt::Display for WebBackendConnectionListSortKey {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "web-backend")]
 impl ::serde::Serialize for WebBackendConnectionListSortKey {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -18096,6 +23305,7 @@ impl ::serde::Serialize for WebBackendConnectionListSortKey {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "web-backend")]
 impl<'de> ::serde::Deserialize<'de> for WebBackendConnectionListSortKey {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18103,6 +23313,7 @@ impl<'de> ::serde::Deserialize<'de> for WebBackendConnectionListSortKey {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "web-backend")]
 /// The `WebBackendConnectionRead` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendConnectionRead`
@@ -18238,6 +23449,7 @@ pub struct WebBackendConnectionRead {
     /// Wire name `tags`. Required.
     pub tags: ::std::vec::Vec<Tag>,
 }
+#[cfg(feature = "web-backend")]
 /// The `WebBackendConnectionReadList` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendConnectionReadList`
@@ -18252,6 +23464,7 @@ pub struct WebBackendConnectionReadList {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page_size: ::std::option::Option<i64>,
 }
+#[cfg(feature = "web-backend")]
 /// The `WebBackendConnectionRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendConnectionRequestBody`
@@ -18265,6 +23478,7 @@ pub struct WebBackendConnectionRequestBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub with_refreshed_catalog: ::std::option::Option<bool>,
 }
+#[cfg(feature = "web-backend")]
 /// The `WebBackendConnectionStatusCounts` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendConnectionStatusCounts`
@@ -18296,6 +23510,7 @@ pub struct WebBackendConnectionStatusCounts {
     /// Wire name `running`. Required.
     pub running: i64,
 }
+#[cfg(feature = "web-backend")]
 /// Used to apply a patch-style update to a connection, which means that null properties remain unchanged
 ///
 /// Schema: `#/components/schemas/WebBackendConnectionUpdate`
@@ -18403,6 +23618,7 @@ pub struct WebBackendConnectionUpdate {
     )]
     pub tags: ::std::option::Option<::std::option::Option<::std::vec::Vec<Tag>>>,
 }
+#[cfg(feature = "web-backend")]
 /// The `WebBackendCronExpressionDescription` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendCronExpressionDescription`
@@ -18419,6 +23635,7 @@ pub struct WebBackendCronExpressionDescription {
     #[serde(rename = "nextExecutions")]
     pub next_executions: ::std::vec::Vec<i64>,
 }
+#[cfg(feature = "web-backend")]
 /// The `WebBackendDescribeCronExpressionRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendDescribeCronExpressionRequestBody`
@@ -18428,6 +23645,7 @@ pub struct WebBackendDescribeCronExpressionRequestBody {
     #[serde(rename = "cronExpression")]
     pub cron_expression: ::std::string::String,
 }
+#[cfg(feature = "web-backend")]
 /// The `WebBackendOperationCreateOrUpdate` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendOperationCreateOrUpdate`
@@ -18446,6 +23664,7 @@ pub struct WebBackendOperationCreateOrUpdate {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "web-backend")]
 /// The `WebBackendValidateMappersRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendValidateMappersRequestBody`
@@ -18462,6 +23681,7 @@ pub struct WebBackendValidateMappersRequestBody {
     #[serde(rename = "streamDescriptor")]
     pub stream_descriptor: StreamDescriptor,
 }
+#[cfg(feature = "web-backend")]
 /// The `WebBackendValidateMappersResponse` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendValidateMappersResponse`
@@ -18476,6 +23696,7 @@ pub struct WebBackendValidateMappersResponse {
     #[serde(rename = "outputFields")]
     pub output_fields: ::std::vec::Vec<FieldSpec>,
 }
+#[cfg(feature = "web-backend")]
 /// The `WebBackendWorkspaceState` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendWorkspaceState`
@@ -18485,6 +23706,7 @@ pub struct WebBackendWorkspaceState {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "web-backend")]
 /// The `WebBackendWorkspaceStateResult` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendWorkspaceStateResult`
@@ -18500,6 +23722,7 @@ pub struct WebBackendWorkspaceStateResult {
     #[serde(rename = "hasSources")]
     pub has_sources: bool,
 }
+#[cfg(feature = "web-backend")]
 /// The `WebappConfigResponse` schema.
 ///
 /// Schema: `#/components/schemas/WebappConfigResponse`
@@ -18566,6 +23789,7 @@ pub struct WebappConfigResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zendesk_key: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "web-backend")]
 impl ::std::fmt::Debug for WebappConfigResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("WebappConfigResponse")
@@ -18588,6 +23812,7 @@ impl ::std::fmt::Debug for WebappConfigResponse {
             .finish()
     }
 }
+#[cfg(any(feature = "internal", feature = "organization", feature = "workspace"))]
 /// the readable info for a webhook config; omits sensitive info e.g. auth token
 ///
 /// Schema: `#/components/schemas/WebhookConfigRead`
@@ -18607,6 +23832,7 @@ pub struct WebhookConfigRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "internal", feature = "workspace"))]
 /// The `WebhookConfigWrite` schema.
 ///
 /// Schema: `#/components/schemas/WebhookConfigWrite`
@@ -18636,6 +23862,7 @@ pub struct WebhookConfigWrite {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation_url: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "internal", feature = "workspace"))]
 impl ::std::fmt::Debug for WebhookConfigWrite {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("WebhookConfigWrite")
@@ -18646,6 +23873,14 @@ impl ::std::fmt::Debug for WebhookConfigWrite {
             .finish()
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-workspaces",
+        feature = "workspaces",
+        feature = "workspace"
+    )
+)]
 /// Configures a webhook notification.
 ///
 /// Schema: `#/components/schemas/WebhookNotificationConfig`
@@ -18658,10 +23893,12 @@ pub struct WebhookNotificationConfig {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "unreferenced-types")]
 /// The `WorkflowId` schema.
 ///
 /// Schema: `#/components/schemas/WorkflowId`
 pub type WorkflowId = ::std::string::String;
+#[cfg(feature = "jobs-2")]
 /// The `WorkflowStateRead` schema.
 ///
 /// Schema: `#/components/schemas/WorkflowStateRead`
@@ -18670,6 +23907,7 @@ pub struct WorkflowStateRead {
     /// Wire name `running`. Required.
     pub running: bool,
 }
+#[cfg(feature = "source")]
 /// The `WorkloadPriority` schema.
 ///
 /// Schema: `#/components/schemas/WorkloadPriority`
@@ -18682,6 +23920,7 @@ pub enum WorkloadPriority {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "source")]
 impl WorkloadPriority {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["high", "default"];
@@ -18694,6 +23933,7 @@ impl WorkloadPriority {
         }
     }
 }
+#[cfg(feature = "source")]
 impl ::std::convert::From<::std::string::String> for WorkloadPriority {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -18703,22 +23943,26 @@ impl ::std::convert::From<::std::string::String> for WorkloadPriority {
         }
     }
 }
+#[cfg(feature = "source")]
 impl ::std::convert::From<&str> for WorkloadPriority {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "source")]
 impl ::std::str::FromStr for WorkloadPriority {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "source")]
 impl ::std::fmt::Display for WorkloadPriority {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "source")]
 impl ::serde::Serialize for WorkloadPriority {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -18727,6 +23971,7 @@ impl ::serde::Serialize for WorkloadPriority {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "source")]
 impl<'de> ::serde::Deserialize<'de> for WorkloadPriority {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -18734,6 +23979,7 @@ impl<'de> ::serde::Deserialize<'de> for WorkloadPriority {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "workspace")]
 /// The `WorkspaceCreate` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceCreate`
@@ -18778,6 +24024,7 @@ pub struct WorkspaceCreate {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub webhook_configs: ::std::option::Option<::std::vec::Vec<WebhookConfigWrite>>,
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// The `WorkspaceCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceCreateRequest`
@@ -18801,6 +24048,7 @@ pub struct WorkspaceCreateRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region_id: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(any(feature = "internal", feature = "workspace"))]
 /// The `WorkspaceCreateWithId` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceCreateWithId`
@@ -18847,6 +24095,7 @@ pub struct WorkspaceCreateWithId {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub webhook_configs: ::std::option::Option<::std::vec::Vec<WebhookConfigWrite>>,
 }
+#[cfg(any(feature = "cloud-only", feature = "workspace"))]
 /// The `WorkspaceDataWorkerAvailabilityRead` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceDataWorkerAvailabilityRead`
@@ -18879,6 +24128,7 @@ pub struct WorkspaceDataWorkerAvailabilityRead {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "cloud-only", feature = "workspace"))]
 /// The `WorkspaceDataWorkerAvailabilityRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceDataWorkerAvailabilityRequestBody`
@@ -18891,6 +24141,7 @@ pub struct WorkspaceDataWorkerAvailabilityRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "organization")]
 /// The `WorkspaceDataWorkerUsage` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceDataWorkerUsage`
@@ -18904,6 +24155,7 @@ pub struct WorkspaceDataWorkerUsage {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(feature = "workspace")]
 /// Get the available dbt Cloud jobs associated with the given workspace config.
 ///
 /// Schema: `#/components/schemas/WorkspaceGetDbtJobsRequest`
@@ -18918,6 +24170,7 @@ pub struct WorkspaceGetDbtJobsRequest {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "workspace")]
 /// The available dbt Cloud jobs for the requested workspace config
 ///
 /// Schema: `#/components/schemas/WorkspaceGetDbtJobsResponse`
@@ -18927,6 +24180,7 @@ pub struct WorkspaceGetDbtJobsResponse {
     #[serde(rename = "availableDbtJobs")]
     pub available_dbt_jobs: ::std::vec::Vec<DbtCloudJobInfo>,
 }
+#[cfg(feature = "workspace")]
 /// The `WorkspaceGiveFeedback` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceGiveFeedback`
@@ -18936,10 +24190,49 @@ pub struct WorkspaceGiveFeedback {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "public-tags",
+        feature = "tags",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "connector-builder-project",
+        feature = "connector-documentation",
+        feature = "declarative-source-definitions-2",
+        feature = "destination-definition-specification",
+        feature = "destination-definition",
+        feature = "destination-oauth",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "operation",
+        feature = "organization",
+        feature = "permission",
+        feature = "private-link",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source-definition",
+        feature = "source-oauth",
+        feature = "source",
+        feature = "stream-statuses",
+        feature = "streams-2",
+        feature = "tag",
+        feature = "user",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `WorkspaceId` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceId`
 pub type WorkspaceId = ::uuid::Uuid;
+#[cfg(any(feature = "destination-definition", feature = "source-definition"))]
 /// The `WorkspaceIdActorDefinitionRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceIdActorDefinitionRequestBody`
@@ -18957,6 +24250,7 @@ pub struct WorkspaceIdActorDefinitionRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "unreferenced-types")]
 /// List of workspace IDs
 ///
 /// Schema: `#/components/schemas/WorkspaceIdList`
@@ -18966,6 +24260,17 @@ pub struct WorkspaceIdList {
     #[serde(rename = "workspaceIds")]
     pub workspace_ids: ::std::vec::Vec<WorkspaceId>,
 }
+#[cfg(
+    any(
+        feature = "connection",
+        feature = "connector-builder-project",
+        feature = "destination-definition",
+        feature = "source-definition",
+        feature = "user",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// The `WorkspaceIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceIdRequestBody`
@@ -18979,6 +24284,7 @@ pub struct WorkspaceIdRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "internal", feature = "organization", feature = "workspace"))]
 /// The `WorkspaceLimits` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceLimits`
@@ -18992,6 +24298,7 @@ pub struct WorkspaceLimits {
     /// Wire name `sources`. Required.
     pub sources: Limit,
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// Root Type for WorkspaceOAuthCredentials
 ///
 /// POST body for creating/updating workspace level OAuth credentials
@@ -19009,6 +24316,7 @@ pub struct WorkspaceOAuthCredentialsRequest {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(feature = "unreferenced-types")]
 /// The `WorkspaceOverrideOauthParamsRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceOverrideOauthParamsRequestBody`
@@ -19026,6 +24334,7 @@ pub struct WorkspaceOverrideOauthParamsRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "internal", feature = "organization", feature = "workspace"))]
 /// The `WorkspaceRead` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceRead`
@@ -19096,6 +24405,7 @@ pub struct WorkspaceRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_limits: ::std::option::Option<WorkspaceLimits>,
 }
+#[cfg(feature = "workspace")]
 /// The `WorkspaceReadList` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceReadList`
@@ -19104,6 +24414,7 @@ pub struct WorkspaceReadList {
     /// Wire name `workspaces`. Required.
     pub workspaces: ::std::vec::Vec<WorkspaceRead>,
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// Root Type for WorkspaceResponse
 ///
 /// Provides details of a single workspace.
@@ -19122,6 +24433,7 @@ pub struct WorkspaceResponse {
     #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+#[cfg(feature = "workspace")]
 /// Used to apply a patch-style update to a workspace, which means that null properties remain unchanged
 ///
 /// Schema: `#/components/schemas/WorkspaceUpdate`
@@ -19175,6 +24487,7 @@ pub struct WorkspaceUpdate {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "workspace")]
 /// The `WorkspaceUpdateName` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceUpdateName`
@@ -19186,6 +24499,7 @@ pub struct WorkspaceUpdateName {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "workspace")]
 /// The `WorkspaceUpdateOrganization` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceUpdateOrganization`
@@ -19198,6 +24512,7 @@ pub struct WorkspaceUpdateOrganization {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// The `WorkspaceUpdateRequest` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceUpdateRequest`
@@ -19216,6 +24531,7 @@ pub struct WorkspaceUpdateRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region_id: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(any(feature = "cloud-only", feature = "workspace"))]
 /// The `WorkspaceUsageRead` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceUsageRead`
@@ -19224,6 +24540,7 @@ pub struct WorkspaceUsageRead {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<ConnectionUsageRead>,
 }
+#[cfg(any(feature = "cloud-only", feature = "workspace"))]
 /// The `WorkspaceUsageRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceUsageRequestBody`
@@ -19236,6 +24553,7 @@ pub struct WorkspaceUsageRequestBody {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "user")]
 /// Information summarizing a user's access to a workspace. Includes the workspace-level and/or organization-level permission
 /// object that grants the user access to the workspace in question, as well as basic user information to facilitate access
 /// management of users in the workspace.
@@ -19264,6 +24582,7 @@ pub struct WorkspaceUserAccessInfoRead {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_permission: ::std::option::Option<PermissionRead>,
 }
+#[cfg(feature = "user")]
 /// The `WorkspaceUserAccessInfoReadList` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceUserAccessInfoReadList`
@@ -19273,6 +24592,7 @@ pub struct WorkspaceUserAccessInfoReadList {
     #[serde(rename = "usersWithAccess")]
     pub users_with_access: ::std::vec::Vec<WorkspaceUserAccessInfoRead>,
 }
+#[cfg(feature = "unreferenced-types")]
 /// The `WorkspaceUserRead` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceUserRead`
@@ -19302,6 +24622,7 @@ pub struct WorkspaceUserRead {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "unreferenced-types")]
 /// The `WorkspaceUserReadList` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceUserReadList`
@@ -19310,6 +24631,7 @@ pub struct WorkspaceUserReadList {
     /// Wire name `users`. Required.
     pub users: ::std::vec::Vec<WorkspaceUserRead>,
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// Root Type for WorkspacesResponse
 ///
 ///
@@ -19326,6 +24648,12 @@ pub struct WorkspacesResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "destination-definition-specification",
+        feature = "source-definition-specification"
+    )
+)]
 /// Inline schema at `AdvancedAuth.authFlowType`.
 ///
 /// Schema: `#/components/schemas/AdvancedAuth/properties/authFlowType`
@@ -19338,6 +24666,12 @@ pub enum AdvancedAuthAuthFlowType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "destination-definition-specification",
+        feature = "source-definition-specification"
+    )
+)]
 impl AdvancedAuthAuthFlowType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["oauth2.0", "oauth1.0"];
@@ -19350,6 +24684,12 @@ impl AdvancedAuthAuthFlowType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "destination-definition-specification",
+        feature = "source-definition-specification"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for AdvancedAuthAuthFlowType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -19359,22 +24699,46 @@ impl ::std::convert::From<::std::string::String> for AdvancedAuthAuthFlowType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "destination-definition-specification",
+        feature = "source-definition-specification"
+    )
+)]
 impl ::std::convert::From<&str> for AdvancedAuthAuthFlowType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "destination-definition-specification",
+        feature = "source-definition-specification"
+    )
+)]
 impl ::std::str::FromStr for AdvancedAuthAuthFlowType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "destination-definition-specification",
+        feature = "source-definition-specification"
+    )
+)]
 impl ::std::fmt::Display for AdvancedAuthAuthFlowType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "destination-definition-specification",
+        feature = "source-definition-specification"
+    )
+)]
 impl ::serde::Serialize for AdvancedAuthAuthFlowType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -19383,6 +24747,12 @@ impl ::serde::Serialize for AdvancedAuthAuthFlowType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "destination-definition-specification",
+        feature = "source-definition-specification"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for AdvancedAuthAuthFlowType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19390,6 +24760,9 @@ impl<'de> ::serde::Deserialize<'de> for AdvancedAuthAuthFlowType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 /// Inline schema at `ApplicationTokenRequestWithGrant.grant_type`.
 ///
 /// Schema: `#/components/schemas/ApplicationTokenRequestWithGrant/properties/grant_type`
@@ -19400,6 +24773,9 @@ pub enum ApplicationTokenRequestWithGrantGrantType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 impl ApplicationTokenRequestWithGrantGrantType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["client_credentials"];
@@ -19411,6 +24787,9 @@ impl ApplicationTokenRequestWithGrantGrantType {
         }
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 impl ::std::convert::From<::std::string::String>
 for ApplicationTokenRequestWithGrantGrantType {
     fn from(value: ::std::string::String) -> Self {
@@ -19420,22 +24799,34 @@ for ApplicationTokenRequestWithGrantGrantType {
         }
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 impl ::std::convert::From<&str> for ApplicationTokenRequestWithGrantGrantType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 impl ::std::str::FromStr for ApplicationTokenRequestWithGrantGrantType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 impl ::std::fmt::Display for ApplicationTokenRequestWithGrantGrantType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 impl ::serde::Serialize for ApplicationTokenRequestWithGrantGrantType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -19444,6 +24835,9 @@ impl ::serde::Serialize for ApplicationTokenRequestWithGrantGrantType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 impl<'de> ::serde::Deserialize<'de> for ApplicationTokenRequestWithGrantGrantType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19451,6 +24845,14 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationTokenRequestWithGrantGrantTyp
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2"
+    )
+)]
 /// Inline schema at `AttemptInfoRead.logs`.
 ///
 /// Schema: `#/components/schemas/AttemptInfoRead/properties/logs`
@@ -19462,6 +24864,7 @@ pub enum AttemptInfoReadLogs {
     LogEvents(LogEvents),
     LogRead(LogRead),
 }
+#[cfg(feature = "instance-configuration")]
 /// Inline schema at `AuthConfiguration.mode`.
 ///
 /// Schema: `#/components/schemas/AuthConfiguration/properties/mode`
@@ -19476,6 +24879,7 @@ pub enum AuthConfigurationMode {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "instance-configuration")]
 impl AuthConfigurationMode {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["none", "simple", "oidc"];
@@ -19489,6 +24893,7 @@ impl AuthConfigurationMode {
         }
     }
 }
+#[cfg(feature = "instance-configuration")]
 impl ::std::convert::From<::std::string::String> for AuthConfigurationMode {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -19499,22 +24904,26 @@ impl ::std::convert::From<::std::string::String> for AuthConfigurationMode {
         }
     }
 }
+#[cfg(feature = "instance-configuration")]
 impl ::std::convert::From<&str> for AuthConfigurationMode {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "instance-configuration")]
 impl ::std::str::FromStr for AuthConfigurationMode {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "instance-configuration")]
 impl ::std::fmt::Display for AuthConfigurationMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "instance-configuration")]
 impl ::serde::Serialize for AuthConfigurationMode {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -19523,6 +24932,7 @@ impl ::serde::Serialize for AuthConfigurationMode {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "instance-configuration")]
 impl<'de> ::serde::Deserialize<'de> for AuthConfigurationMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19530,6 +24940,7 @@ impl<'de> ::serde::Deserialize<'de> for AuthConfigurationMode {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
 /// Inline schema at `CheckConnectionRead.status`.
 ///
 /// Schema: `#/components/schemas/CheckConnectionRead/properties/status`
@@ -19542,6 +24953,7 @@ pub enum CheckConnectionReadStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
 impl CheckConnectionReadStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
@@ -19554,6 +24966,7 @@ impl CheckConnectionReadStatus {
         }
     }
 }
+#[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
 impl ::std::convert::From<::std::string::String> for CheckConnectionReadStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -19563,22 +24976,26 @@ impl ::std::convert::From<::std::string::String> for CheckConnectionReadStatus {
         }
     }
 }
+#[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
 impl ::std::convert::From<&str> for CheckConnectionReadStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
 impl ::std::str::FromStr for CheckConnectionReadStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
 impl ::std::fmt::Display for CheckConnectionReadStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
 impl ::serde::Serialize for CheckConnectionReadStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -19587,6 +25004,7 @@ impl ::serde::Serialize for CheckConnectionReadStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
 impl<'de> ::serde::Deserialize<'de> for CheckConnectionReadStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19594,6 +25012,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckConnectionReadStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "operation")]
 /// Inline schema at `CheckOperationRead.status`.
 ///
 /// Schema: `#/components/schemas/CheckOperationRead/properties/status`
@@ -19606,6 +25025,7 @@ pub enum CheckOperationReadStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "operation")]
 impl CheckOperationReadStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
@@ -19618,6 +25038,7 @@ impl CheckOperationReadStatus {
         }
     }
 }
+#[cfg(feature = "operation")]
 impl ::std::convert::From<::std::string::String> for CheckOperationReadStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -19627,22 +25048,26 @@ impl ::std::convert::From<::std::string::String> for CheckOperationReadStatus {
         }
     }
 }
+#[cfg(feature = "operation")]
 impl ::std::convert::From<&str> for CheckOperationReadStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "operation")]
 impl ::std::str::FromStr for CheckOperationReadStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "operation")]
 impl ::std::fmt::Display for CheckOperationReadStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "operation")]
 impl ::serde::Serialize for CheckOperationReadStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -19651,6 +25076,7 @@ impl ::serde::Serialize for CheckOperationReadStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "operation")]
 impl<'de> ::serde::Deserialize<'de> for CheckOperationReadStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19658,6 +25084,14 @@ impl<'de> ::serde::Deserialize<'de> for CheckOperationReadStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// Inline schema at `ConnectionSchedule.timeUnit`.
 ///
 /// Schema: `#/components/schemas/ConnectionSchedule/properties/timeUnit`
@@ -19676,6 +25110,14 @@ pub enum ConnectionScheduleTimeUnit {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ConnectionScheduleTimeUnit {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -19697,6 +25139,14 @@ impl ConnectionScheduleTimeUnit {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for ConnectionScheduleTimeUnit {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -19709,22 +25159,54 @@ impl ::std::convert::From<::std::string::String> for ConnectionScheduleTimeUnit 
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for ConnectionScheduleTimeUnit {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for ConnectionScheduleTimeUnit {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for ConnectionScheduleTimeUnit {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for ConnectionScheduleTimeUnit {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -19733,6 +25215,14 @@ impl ::serde::Serialize for ConnectionScheduleTimeUnit {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for ConnectionScheduleTimeUnit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19740,6 +25230,14 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionScheduleTimeUnit {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// Inline schema at `ConnectionScheduleData.basicSchedule`.
 ///
 /// Schema: `#/components/schemas/ConnectionScheduleData/properties/basicSchedule`
@@ -19751,6 +25249,14 @@ pub struct ConnectionScheduleDataBasicSchedule {
     /// Wire name `units`. Required.
     pub units: i64,
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// Inline schema at `ConnectionScheduleData.basicSchedule.timeUnit`.
 ///
 /// Schema: `#/components/schemas/ConnectionScheduleData/properties/basicSchedule/properties/timeUnit`
@@ -19769,6 +25275,14 @@ pub enum ConnectionScheduleDataBasicScheduleTimeUnit {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ConnectionScheduleDataBasicScheduleTimeUnit {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -19790,6 +25304,14 @@ impl ConnectionScheduleDataBasicScheduleTimeUnit {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String>
 for ConnectionScheduleDataBasicScheduleTimeUnit {
     fn from(value: ::std::string::String) -> Self {
@@ -19803,22 +25325,54 @@ for ConnectionScheduleDataBasicScheduleTimeUnit {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for ConnectionScheduleDataBasicScheduleTimeUnit {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for ConnectionScheduleDataBasicScheduleTimeUnit {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for ConnectionScheduleDataBasicScheduleTimeUnit {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for ConnectionScheduleDataBasicScheduleTimeUnit {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -19827,6 +25381,14 @@ impl ::serde::Serialize for ConnectionScheduleDataBasicScheduleTimeUnit {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for ConnectionScheduleDataBasicScheduleTimeUnit {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19834,6 +25396,14 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionScheduleDataBasicScheduleTimeU
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// Inline schema at `ConnectionScheduleData.cron`.
 ///
 /// Schema: `#/components/schemas/ConnectionScheduleData/properties/cron`
@@ -19846,6 +25416,7 @@ pub struct ConnectionScheduleDataCron {
     #[serde(rename = "cronTimeZone")]
     pub cron_time_zone: ::std::string::String,
 }
+#[cfg(feature = "connector-builder-project")]
 /// Inline schema at `ConnectorBuilderAuxiliaryRequest.type`.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderAuxiliaryRequest/properties/type`
@@ -19868,6 +25439,7 @@ pub enum ConnectorBuilderAuxiliaryRequestType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "connector-builder-project")]
 impl ConnectorBuilderAuxiliaryRequestType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -19893,6 +25465,7 @@ impl ConnectorBuilderAuxiliaryRequestType {
         }
     }
 }
+#[cfg(feature = "connector-builder-project")]
 impl ::std::convert::From<::std::string::String>
 for ConnectorBuilderAuxiliaryRequestType {
     fn from(value: ::std::string::String) -> Self {
@@ -19908,22 +25481,26 @@ for ConnectorBuilderAuxiliaryRequestType {
         }
     }
 }
+#[cfg(feature = "connector-builder-project")]
 impl ::std::convert::From<&str> for ConnectorBuilderAuxiliaryRequestType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "connector-builder-project")]
 impl ::std::str::FromStr for ConnectorBuilderAuxiliaryRequestType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "connector-builder-project")]
 impl ::std::fmt::Display for ConnectorBuilderAuxiliaryRequestType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "connector-builder-project")]
 impl ::serde::Serialize for ConnectorBuilderAuxiliaryRequestType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -19932,6 +25509,7 @@ impl ::serde::Serialize for ConnectorBuilderAuxiliaryRequestType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "connector-builder-project")]
 impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderAuxiliaryRequestType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -19939,6 +25517,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderAuxiliaryRequestType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "connector-builder-project")]
 /// The http method of the request ("GET", "POST", "PUT", or "PATCH")
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderHttpRequest/properties/http_method`
@@ -19955,6 +25534,7 @@ pub enum ConnectorBuilderHttpRequestHttpMethod {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "connector-builder-project")]
 impl ConnectorBuilderHttpRequestHttpMethod {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["GET", "POST", "PUT", "PATCH"];
@@ -19969,6 +25549,7 @@ impl ConnectorBuilderHttpRequestHttpMethod {
         }
     }
 }
+#[cfg(feature = "connector-builder-project")]
 impl ::std::convert::From<::std::string::String>
 for ConnectorBuilderHttpRequestHttpMethod {
     fn from(value: ::std::string::String) -> Self {
@@ -19981,22 +25562,26 @@ for ConnectorBuilderHttpRequestHttpMethod {
         }
     }
 }
+#[cfg(feature = "connector-builder-project")]
 impl ::std::convert::From<&str> for ConnectorBuilderHttpRequestHttpMethod {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "connector-builder-project")]
 impl ::std::str::FromStr for ConnectorBuilderHttpRequestHttpMethod {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "connector-builder-project")]
 impl ::std::fmt::Display for ConnectorBuilderHttpRequestHttpMethod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "connector-builder-project")]
 impl ::serde::Serialize for ConnectorBuilderHttpRequestHttpMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -20005,6 +25590,7 @@ impl ::serde::Serialize for ConnectorBuilderHttpRequestHttpMethod {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "connector-builder-project")]
 impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderHttpRequestHttpMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20012,6 +25598,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderHttpRequestHttpMethod {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "connector-builder-project")]
 /// Inline schema at `ConnectorBuilderProjectStreamRead.logs.Item`.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectStreamRead/properties/logs/items`
@@ -20028,6 +25615,7 @@ pub struct ConnectorBuilderProjectStreamReadLogsItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stacktrace: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connector-builder-project")]
 /// Inline schema at `ConnectorBuilderProjectStreamRead.logs.Item.level`.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectStreamRead/properties/logs/items/properties/level`
@@ -20044,6 +25632,7 @@ pub enum ConnectorBuilderProjectStreamReadLogsItemLevel {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "connector-builder-project")]
 impl ConnectorBuilderProjectStreamReadLogsItemLevel {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["INFO", "WARN", "ERROR", "FATAL"];
@@ -20058,6 +25647,7 @@ impl ConnectorBuilderProjectStreamReadLogsItemLevel {
         }
     }
 }
+#[cfg(feature = "connector-builder-project")]
 impl ::std::convert::From<::std::string::String>
 for ConnectorBuilderProjectStreamReadLogsItemLevel {
     fn from(value: ::std::string::String) -> Self {
@@ -20070,22 +25660,26 @@ for ConnectorBuilderProjectStreamReadLogsItemLevel {
         }
     }
 }
+#[cfg(feature = "connector-builder-project")]
 impl ::std::convert::From<&str> for ConnectorBuilderProjectStreamReadLogsItemLevel {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "connector-builder-project")]
 impl ::std::str::FromStr for ConnectorBuilderProjectStreamReadLogsItemLevel {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "connector-builder-project")]
 impl ::std::fmt::Display for ConnectorBuilderProjectStreamReadLogsItemLevel {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "connector-builder-project")]
 impl ::serde::Serialize for ConnectorBuilderProjectStreamReadLogsItemLevel {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -20094,6 +25688,7 @@ impl ::serde::Serialize for ConnectorBuilderProjectStreamReadLogsItemLevel {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "connector-builder-project")]
 impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderProjectStreamReadLogsItemLevel {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20101,6 +25696,7 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderProjectStreamReadLogsIte
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "connector-builder-project")]
 /// Inline schema at `ConnectorBuilderProjectStreamRead.slices.Item`.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectStreamRead/properties/slices/items`
@@ -20130,6 +25726,7 @@ pub struct ConnectorBuilderProjectStreamReadSlicesItem {
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
 }
+#[cfg(feature = "connector-builder-project")]
 /// Inline schema at `ConnectorBuilderProjectStreamRead.slices.Item.pages.Item`.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectStreamRead/properties/slices/items/properties/pages/items`
@@ -20148,6 +25745,7 @@ pub struct ConnectorBuilderProjectStreamReadSlicesItemPagesItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response: ::std::option::Option<ConnectorBuilderHttpResponse>,
 }
+#[cfg(feature = "connector-rollout")]
 /// Inline schema at `ConnectorRolloutActorSyncInfoResponse.data`.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutActorSyncInfoResponse/properties/data`
@@ -20165,6 +25763,7 @@ pub struct ConnectorRolloutActorSyncInfoResponseData {
         >,
     >,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Inline schema at `CustomerPortalRequestBody.flow`.
 ///
 /// Schema: `#/components/schemas/CustomerPortalRequestBody/properties/flow`
@@ -20179,6 +25778,7 @@ pub enum CustomerPortalRequestBodyFlow {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl CustomerPortalRequestBodyFlow {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["portal", "payment_method", "setup"];
@@ -20192,6 +25792,7 @@ impl CustomerPortalRequestBodyFlow {
         }
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::convert::From<::std::string::String> for CustomerPortalRequestBodyFlow {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -20202,22 +25803,26 @@ impl ::std::convert::From<::std::string::String> for CustomerPortalRequestBodyFl
         }
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::convert::From<&str> for CustomerPortalRequestBodyFlow {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::str::FromStr for CustomerPortalRequestBodyFlow {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::fmt::Display for CustomerPortalRequestBodyFlow {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::serde::Serialize for CustomerPortalRequestBodyFlow {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -20226,6 +25831,7 @@ impl ::serde::Serialize for CustomerPortalRequestBodyFlow {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalRequestBodyFlow {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20233,6 +25839,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalRequestBodyFlow {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Requested self-serve plan when initiating setup checkout. Defaults to standard for backwards compatibility.
 ///
 /// Schema: `#/components/schemas/CustomerPortalRequestBody/properties/plan`
@@ -20245,6 +25852,7 @@ pub enum CustomerPortalRequestBodyPlan {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl CustomerPortalRequestBodyPlan {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["standard", "plus"];
@@ -20257,6 +25865,7 @@ impl CustomerPortalRequestBodyPlan {
         }
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::convert::From<::std::string::String> for CustomerPortalRequestBodyPlan {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -20266,22 +25875,26 @@ impl ::std::convert::From<::std::string::String> for CustomerPortalRequestBodyPl
         }
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::convert::From<&str> for CustomerPortalRequestBodyPlan {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::str::FromStr for CustomerPortalRequestBodyPlan {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::fmt::Display for CustomerPortalRequestBodyPlan {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::serde::Serialize for CustomerPortalRequestBodyPlan {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -20290,6 +25903,7 @@ impl ::serde::Serialize for CustomerPortalRequestBodyPlan {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl<'de> ::serde::Deserialize<'de> for CustomerPortalRequestBodyPlan {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20297,6 +25911,7 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalRequestBodyPlan {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "dataplanes-2")]
 /// Inline schema at `DataplaneHealthRead.status`.
 ///
 /// Schema: `#/components/schemas/DataplaneHealthRead/properties/status`
@@ -20313,6 +25928,7 @@ pub enum DataplaneHealthReadStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown2(::std::string::String),
 }
+#[cfg(feature = "dataplanes-2")]
 impl DataplaneHealthReadStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -20332,6 +25948,7 @@ impl DataplaneHealthReadStatus {
         }
     }
 }
+#[cfg(feature = "dataplanes-2")]
 impl ::std::convert::From<::std::string::String> for DataplaneHealthReadStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -20343,22 +25960,26 @@ impl ::std::convert::From<::std::string::String> for DataplaneHealthReadStatus {
         }
     }
 }
+#[cfg(feature = "dataplanes-2")]
 impl ::std::convert::From<&str> for DataplaneHealthReadStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "dataplanes-2")]
 impl ::std::str::FromStr for DataplaneHealthReadStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "dataplanes-2")]
 impl ::std::fmt::Display for DataplaneHealthReadStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "dataplanes-2")]
 impl ::serde::Serialize for DataplaneHealthReadStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -20367,6 +25988,7 @@ impl ::serde::Serialize for DataplaneHealthReadStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "dataplanes-2")]
 impl<'de> ::serde::Deserialize<'de> for DataplaneHealthReadStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20374,6 +25996,7 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneHealthReadStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 /// Inline schema at `DomainVerificationResponse.status`.
 ///
 /// Schema: `#/components/schemas/DomainVerificationResponse/properties/status`
@@ -20390,6 +26013,7 @@ pub enum DomainVerificationResponseStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 impl DomainVerificationResponseStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -20409,6 +26033,7 @@ impl DomainVerificationResponseStatus {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 impl ::std::convert::From<::std::string::String> for DomainVerificationResponseStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -20420,22 +26045,26 @@ impl ::std::convert::From<::std::string::String> for DomainVerificationResponseS
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 impl ::std::convert::From<&str> for DomainVerificationResponseStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 impl ::std::str::FromStr for DomainVerificationResponseStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 impl ::std::fmt::Display for DomainVerificationResponseStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 impl ::serde::Serialize for DomainVerificationResponseStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -20444,6 +26073,7 @@ impl ::serde::Serialize for DomainVerificationResponseStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 impl<'de> ::serde::Deserialize<'de> for DomainVerificationResponseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20451,6 +26081,7 @@ impl<'de> ::serde::Deserialize<'de> for DomainVerificationResponseStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 /// Inline schema at `DomainVerificationResponse.verificationMethod`.
 ///
 /// Schema: `#/components/schemas/DomainVerificationResponse/properties/verificationMethod`
@@ -20463,6 +26094,7 @@ pub enum DomainVerificationResponseVerificationMethod {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 impl DomainVerificationResponseVerificationMethod {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["DNS_TXT", "LEGACY"];
@@ -20475,6 +26107,7 @@ impl DomainVerificationResponseVerificationMethod {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 impl ::std::convert::From<::std::string::String>
 for DomainVerificationResponseVerificationMethod {
     fn from(value: ::std::string::String) -> Self {
@@ -20485,22 +26118,26 @@ for DomainVerificationResponseVerificationMethod {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 impl ::std::convert::From<&str> for DomainVerificationResponseVerificationMethod {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 impl ::std::str::FromStr for DomainVerificationResponseVerificationMethod {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 impl ::std::fmt::Display for DomainVerificationResponseVerificationMethod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 impl ::serde::Serialize for DomainVerificationResponseVerificationMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -20509,6 +26146,7 @@ impl ::serde::Serialize for DomainVerificationResponseVerificationMethod {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 impl<'de> ::serde::Deserialize<'de> for DomainVerificationResponseVerificationMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20516,6 +26154,22 @@ impl<'de> ::serde::Deserialize<'de> for DomainVerificationResponseVerificationMe
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// Inline schema at `EncryptionMapperAESConfiguration.algorithm`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration/properties/algorithm`
@@ -20526,6 +26180,22 @@ pub enum EncryptionMapperAesConfigurationAlgorithm {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl EncryptionMapperAesConfigurationAlgorithm {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["AES"];
@@ -20537,6 +26207,22 @@ impl EncryptionMapperAesConfigurationAlgorithm {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String>
 for EncryptionMapperAesConfigurationAlgorithm {
     fn from(value: ::std::string::String) -> Self {
@@ -20546,22 +26232,86 @@ for EncryptionMapperAesConfigurationAlgorithm {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for EncryptionMapperAesConfigurationAlgorithm {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for EncryptionMapperAesConfigurationAlgorithm {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for EncryptionMapperAesConfigurationAlgorithm {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for EncryptionMapperAesConfigurationAlgorithm {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -20570,6 +26320,22 @@ impl ::serde::Serialize for EncryptionMapperAesConfigurationAlgorithm {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationAlgorithm {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20577,6 +26343,22 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationAlgorith
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// Inline schema at `EncryptionMapperAESConfiguration.mode`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration/properties/mode`
@@ -20597,6 +26379,22 @@ pub enum EncryptionMapperAesConfigurationMode {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl EncryptionMapperAesConfigurationMode {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -20620,6 +26418,22 @@ impl EncryptionMapperAesConfigurationMode {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String>
 for EncryptionMapperAesConfigurationMode {
     fn from(value: ::std::string::String) -> Self {
@@ -20634,22 +26448,86 @@ for EncryptionMapperAesConfigurationMode {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for EncryptionMapperAesConfigurationMode {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for EncryptionMapperAesConfigurationMode {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for EncryptionMapperAesConfigurationMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for EncryptionMapperAesConfigurationMode {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -20658,6 +26536,22 @@ impl ::serde::Serialize for EncryptionMapperAesConfigurationMode {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationMode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20665,6 +26559,22 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationMode {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// Inline schema at `EncryptionMapperAESConfiguration.padding`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration/properties/padding`
@@ -20677,6 +26587,22 @@ pub enum EncryptionMapperAesConfigurationPadding {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl EncryptionMapperAesConfigurationPadding {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["NoPadding", "PKCS5Padding"];
@@ -20689,6 +26615,22 @@ impl EncryptionMapperAesConfigurationPadding {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String>
 for EncryptionMapperAesConfigurationPadding {
     fn from(value: ::std::string::String) -> Self {
@@ -20699,22 +26641,86 @@ for EncryptionMapperAesConfigurationPadding {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for EncryptionMapperAesConfigurationPadding {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for EncryptionMapperAesConfigurationPadding {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for EncryptionMapperAesConfigurationPadding {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for EncryptionMapperAesConfigurationPadding {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -20723,6 +26729,22 @@ impl ::serde::Serialize for EncryptionMapperAesConfigurationPadding {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationPadding {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20730,6 +26752,22 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfigurationPadding 
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// Inline schema at `EncryptionMapperRSAConfiguration.algorithm`.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperRSAConfiguration/properties/algorithm`
@@ -20740,6 +26778,22 @@ pub enum EncryptionMapperRsaConfigurationAlgorithm {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl EncryptionMapperRsaConfigurationAlgorithm {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["RSA"];
@@ -20751,6 +26805,22 @@ impl EncryptionMapperRsaConfigurationAlgorithm {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String>
 for EncryptionMapperRsaConfigurationAlgorithm {
     fn from(value: ::std::string::String) -> Self {
@@ -20760,22 +26830,86 @@ for EncryptionMapperRsaConfigurationAlgorithm {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for EncryptionMapperRsaConfigurationAlgorithm {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for EncryptionMapperRsaConfigurationAlgorithm {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for EncryptionMapperRsaConfigurationAlgorithm {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for EncryptionMapperRsaConfigurationAlgorithm {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -20784,6 +26918,22 @@ impl ::serde::Serialize for EncryptionMapperRsaConfigurationAlgorithm {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for EncryptionMapperRsaConfigurationAlgorithm {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20791,6 +26941,7 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperRsaConfigurationAlgorith
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// Inline schema at `EndpointPrivateLinkServiceConfig.type`.
 ///
 /// Schema: `#/components/schemas/EndpointPrivateLinkServiceConfig/properties/type`
@@ -20801,6 +26952,7 @@ pub enum EndpointPrivateLinkServiceConfigType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl EndpointPrivateLinkServiceConfigType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["endpoint"];
@@ -20812,6 +26964,7 @@ impl EndpointPrivateLinkServiceConfigType {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::std::convert::From<::std::string::String>
 for EndpointPrivateLinkServiceConfigType {
     fn from(value: ::std::string::String) -> Self {
@@ -20821,22 +26974,26 @@ for EndpointPrivateLinkServiceConfigType {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::std::convert::From<&str> for EndpointPrivateLinkServiceConfigType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::std::str::FromStr for EndpointPrivateLinkServiceConfigType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::std::fmt::Display for EndpointPrivateLinkServiceConfigType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::serde::Serialize for EndpointPrivateLinkServiceConfigType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -20845,6 +27002,7 @@ impl ::serde::Serialize for EndpointPrivateLinkServiceConfigType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl<'de> ::serde::Deserialize<'de> for EndpointPrivateLinkServiceConfigType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20852,6 +27010,7 @@ impl<'de> ::serde::Deserialize<'de> for EndpointPrivateLinkServiceConfigType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "web-backend")]
 /// Inline schema at `FieldSpec.type`.
 ///
 /// Schema: `#/components/schemas/FieldSpec/properties/type`
@@ -20886,6 +27045,7 @@ pub enum FieldSpecType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown2(::std::string::String),
 }
+#[cfg(feature = "web-backend")]
 impl FieldSpecType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -20923,6 +27083,7 @@ impl FieldSpecType {
         }
     }
 }
+#[cfg(feature = "web-backend")]
 impl ::std::convert::From<::std::string::String> for FieldSpecType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -20943,22 +27104,26 @@ impl ::std::convert::From<::std::string::String> for FieldSpecType {
         }
     }
 }
+#[cfg(feature = "web-backend")]
 impl ::std::convert::From<&str> for FieldSpecType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "web-backend")]
 impl ::std::str::FromStr for FieldSpecType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "web-backend")]
 impl ::std::fmt::Display for FieldSpecType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "web-backend")]
 impl ::serde::Serialize for FieldSpecType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -20967,6 +27132,7 @@ impl ::serde::Serialize for FieldSpecType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "web-backend")]
 impl<'de> ::serde::Deserialize<'de> for FieldSpecType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -20974,6 +27140,17 @@ impl<'de> ::serde::Deserialize<'de> for FieldSpecType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 /// Inline schema at `FieldTransform.transformType`.
 ///
 /// Schema: `#/components/schemas/FieldTransform/properties/transformType`
@@ -20988,6 +27165,17 @@ pub enum FieldTransformTransformType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 impl FieldTransformTransformType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -21005,6 +27193,17 @@ impl FieldTransformTransformType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for FieldTransformTransformType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -21015,22 +27214,66 @@ impl ::std::convert::From<::std::string::String> for FieldTransformTransformType
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 impl ::std::convert::From<&str> for FieldTransformTransformType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 impl ::std::str::FromStr for FieldTransformTransformType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 impl ::std::fmt::Display for FieldTransformTransformType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 impl ::serde::Serialize for FieldTransformTransformType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -21039,6 +27282,17 @@ impl ::serde::Serialize for FieldTransformTransformType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for FieldTransformTransformType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21046,6 +27300,22 @@ impl<'de> ::serde::Deserialize<'de> for FieldTransformTransformType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// Hashing method
 ///
 /// The hashing algorithm to use.
@@ -21070,6 +27340,22 @@ pub enum HashingMapperConfigurationMethod {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl HashingMapperConfigurationMethod {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -21095,6 +27381,22 @@ impl HashingMapperConfigurationMethod {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for HashingMapperConfigurationMethod {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -21109,22 +27411,86 @@ impl ::std::convert::From<::std::string::String> for HashingMapperConfigurationM
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for HashingMapperConfigurationMethod {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for HashingMapperConfigurationMethod {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for HashingMapperConfigurationMethod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for HashingMapperConfigurationMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -21133,6 +27499,22 @@ impl ::serde::Serialize for HashingMapperConfigurationMethod {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for HashingMapperConfigurationMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21140,6 +27522,7 @@ impl<'de> ::serde::Deserialize<'de> for HashingMapperConfigurationMethod {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "unreferenced-types")]
 /// Inline schema at `ImportRead.status`.
 ///
 /// Schema: `#/components/schemas/ImportRead/properties/status`
@@ -21152,6 +27535,7 @@ pub enum ImportReadStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "unreferenced-types")]
 impl ImportReadStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
@@ -21164,6 +27548,7 @@ impl ImportReadStatus {
         }
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<::std::string::String> for ImportReadStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -21173,22 +27558,26 @@ impl ::std::convert::From<::std::string::String> for ImportReadStatus {
         }
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<&str> for ImportReadStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::str::FromStr for ImportReadStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::fmt::Display for ImportReadStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::serde::Serialize for ImportReadStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -21197,6 +27586,7 @@ impl ::serde::Serialize for ImportReadStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl<'de> ::serde::Deserialize<'de> for ImportReadStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21204,6 +27594,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportReadStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "cloud-only", feature = "organization"))]
 /// Inline schema at `IndividualWorkspaceUsageRead.workspace`.
 ///
 /// Schema: `#/components/schemas/IndividualWorkspaceUsageRead/properties/workspace`
@@ -21216,6 +27607,7 @@ pub struct IndividualWorkspaceUsageReadWorkspace {
     /// Wire name `tombstoned`. Required.
     pub tombstoned: bool,
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// OAuth callback mode. `api` is default when omitted. `webapp` forwards provider callback query params and does not create a secret during callback.
 ///
 /// Schema: `#/components/schemas/InitiateOauthRequest/properties/clientType`
@@ -21228,6 +27620,7 @@ pub enum InitiateOauthRequestClientType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 impl InitiateOauthRequestClientType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["api", "webapp"];
@@ -21240,6 +27633,7 @@ impl InitiateOauthRequestClientType {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 impl ::std::convert::From<::std::string::String> for InitiateOauthRequestClientType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -21249,22 +27643,26 @@ impl ::std::convert::From<::std::string::String> for InitiateOauthRequestClientT
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 impl ::std::convert::From<&str> for InitiateOauthRequestClientType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 impl ::std::str::FromStr for InitiateOauthRequestClientType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 impl ::std::fmt::Display for InitiateOauthRequestClientType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 impl ::serde::Serialize for InitiateOauthRequestClientType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -21273,6 +27671,7 @@ impl ::serde::Serialize for InitiateOauthRequestClientType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 impl<'de> ::serde::Deserialize<'de> for InitiateOauthRequestClientType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21280,6 +27679,7 @@ impl<'de> ::serde::Deserialize<'de> for InitiateOauthRequestClientType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "instance-configuration")]
 /// Inline schema at `InstanceConfigurationResponse.edition`.
 ///
 /// Schema: `#/components/schemas/InstanceConfigurationResponse/properties/edition`
@@ -21296,6 +27696,7 @@ pub enum InstanceConfigurationResponseEdition {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "instance-configuration")]
 impl InstanceConfigurationResponseEdition {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -21315,6 +27716,7 @@ impl InstanceConfigurationResponseEdition {
         }
     }
 }
+#[cfg(feature = "instance-configuration")]
 impl ::std::convert::From<::std::string::String>
 for InstanceConfigurationResponseEdition {
     fn from(value: ::std::string::String) -> Self {
@@ -21327,22 +27729,26 @@ for InstanceConfigurationResponseEdition {
         }
     }
 }
+#[cfg(feature = "instance-configuration")]
 impl ::std::convert::From<&str> for InstanceConfigurationResponseEdition {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "instance-configuration")]
 impl ::std::str::FromStr for InstanceConfigurationResponseEdition {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "instance-configuration")]
 impl ::std::fmt::Display for InstanceConfigurationResponseEdition {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "instance-configuration")]
 impl ::serde::Serialize for InstanceConfigurationResponseEdition {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -21351,6 +27757,7 @@ impl ::serde::Serialize for InstanceConfigurationResponseEdition {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "instance-configuration")]
 impl<'de> ::serde::Deserialize<'de> for InstanceConfigurationResponseEdition {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21358,6 +27765,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceConfigurationResponseEdition {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "instance-configuration")]
 /// Inline schema at `InstanceConfigurationResponse.trackingStrategy`.
 ///
 /// Schema: `#/components/schemas/InstanceConfigurationResponse/properties/trackingStrategy`
@@ -21370,6 +27778,7 @@ pub enum InstanceConfigurationResponseTrackingStrategy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "instance-configuration")]
 impl InstanceConfigurationResponseTrackingStrategy {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["logging", "segment"];
@@ -21382,6 +27791,7 @@ impl InstanceConfigurationResponseTrackingStrategy {
         }
     }
 }
+#[cfg(feature = "instance-configuration")]
 impl ::std::convert::From<::std::string::String>
 for InstanceConfigurationResponseTrackingStrategy {
     fn from(value: ::std::string::String) -> Self {
@@ -21392,22 +27802,26 @@ for InstanceConfigurationResponseTrackingStrategy {
         }
     }
 }
+#[cfg(feature = "instance-configuration")]
 impl ::std::convert::From<&str> for InstanceConfigurationResponseTrackingStrategy {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "instance-configuration")]
 impl ::std::str::FromStr for InstanceConfigurationResponseTrackingStrategy {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "instance-configuration")]
 impl ::std::fmt::Display for InstanceConfigurationResponseTrackingStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "instance-configuration")]
 impl ::serde::Serialize for InstanceConfigurationResponseTrackingStrategy {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -21416,6 +27830,7 @@ impl ::serde::Serialize for InstanceConfigurationResponseTrackingStrategy {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "instance-configuration")]
 impl<'de> ::serde::Deserialize<'de> for InstanceConfigurationResponseTrackingStrategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21423,6 +27838,7 @@ impl<'de> ::serde::Deserialize<'de> for InstanceConfigurationResponseTrackingStr
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Inline schema at `InvoiceRead.status`.
 ///
 /// Schema: `#/components/schemas/InvoiceRead/properties/status`
@@ -21441,6 +27857,7 @@ pub enum InvoiceReadStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl InvoiceReadStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -21462,6 +27879,7 @@ impl InvoiceReadStatus {
         }
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::convert::From<::std::string::String> for InvoiceReadStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -21474,22 +27892,26 @@ impl ::std::convert::From<::std::string::String> for InvoiceReadStatus {
         }
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::convert::From<&str> for InvoiceReadStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::str::FromStr for InvoiceReadStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::fmt::Display for InvoiceReadStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::serde::Serialize for InvoiceReadStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -21498,6 +27920,7 @@ impl ::serde::Serialize for InvoiceReadStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl<'de> ::serde::Deserialize<'de> for InvoiceReadStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21505,6 +27928,7 @@ impl<'de> ::serde::Deserialize<'de> for InvoiceReadStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "jobs-2")]
 /// The field to order by
 ///
 /// Schema: `#/components/schemas/JobListForWorkspacesRequestBody/properties/orderByField`
@@ -21517,6 +27941,7 @@ pub enum JobListForWorkspacesRequestBodyOrderByField {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "jobs-2")]
 impl JobListForWorkspacesRequestBodyOrderByField {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["createdAt", "updatedAt"];
@@ -21529,6 +27954,7 @@ impl JobListForWorkspacesRequestBodyOrderByField {
         }
     }
 }
+#[cfg(feature = "jobs-2")]
 impl ::std::convert::From<::std::string::String>
 for JobListForWorkspacesRequestBodyOrderByField {
     fn from(value: ::std::string::String) -> Self {
@@ -21539,22 +27965,26 @@ for JobListForWorkspacesRequestBodyOrderByField {
         }
     }
 }
+#[cfg(feature = "jobs-2")]
 impl ::std::convert::From<&str> for JobListForWorkspacesRequestBodyOrderByField {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "jobs-2")]
 impl ::std::str::FromStr for JobListForWorkspacesRequestBodyOrderByField {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "jobs-2")]
 impl ::std::fmt::Display for JobListForWorkspacesRequestBodyOrderByField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "jobs-2")]
 impl ::serde::Serialize for JobListForWorkspacesRequestBodyOrderByField {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -21563,6 +27993,7 @@ impl ::serde::Serialize for JobListForWorkspacesRequestBodyOrderByField {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "jobs-2")]
 impl<'de> ::serde::Deserialize<'de> for JobListForWorkspacesRequestBodyOrderByField {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21570,6 +28001,7 @@ impl<'de> ::serde::Deserialize<'de> for JobListForWorkspacesRequestBodyOrderByFi
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "jobs-2")]
 /// The order by method
 ///
 /// Schema: `#/components/schemas/JobListForWorkspacesRequestBody/properties/orderByMethod`
@@ -21582,6 +28014,7 @@ pub enum JobListForWorkspacesRequestBodyOrderByMethod {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "jobs-2")]
 impl JobListForWorkspacesRequestBodyOrderByMethod {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["ASC", "DESC"];
@@ -21594,6 +28027,7 @@ impl JobListForWorkspacesRequestBodyOrderByMethod {
         }
     }
 }
+#[cfg(feature = "jobs-2")]
 impl ::std::convert::From<::std::string::String>
 for JobListForWorkspacesRequestBodyOrderByMethod {
     fn from(value: ::std::string::String) -> Self {
@@ -21604,22 +28038,26 @@ for JobListForWorkspacesRequestBodyOrderByMethod {
         }
     }
 }
+#[cfg(feature = "jobs-2")]
 impl ::std::convert::From<&str> for JobListForWorkspacesRequestBodyOrderByMethod {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "jobs-2")]
 impl ::std::str::FromStr for JobListForWorkspacesRequestBodyOrderByMethod {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "jobs-2")]
 impl ::std::fmt::Display for JobListForWorkspacesRequestBodyOrderByMethod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "jobs-2")]
 impl ::serde::Serialize for JobListForWorkspacesRequestBodyOrderByMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -21628,6 +28066,7 @@ impl ::serde::Serialize for JobListForWorkspacesRequestBodyOrderByMethod {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "jobs-2")]
 impl<'de> ::serde::Deserialize<'de> for JobListForWorkspacesRequestBodyOrderByMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21635,6 +28074,7 @@ impl<'de> ::serde::Deserialize<'de> for JobListForWorkspacesRequestBodyOrderByMe
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "jobs-2")]
 /// The field to order by
 ///
 /// Schema: `#/components/schemas/JobListRequestBody/properties/orderByField`
@@ -21647,6 +28087,7 @@ pub enum JobListRequestBodyOrderByField {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "jobs-2")]
 impl JobListRequestBodyOrderByField {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["createdAt", "updatedAt"];
@@ -21659,6 +28100,7 @@ impl JobListRequestBodyOrderByField {
         }
     }
 }
+#[cfg(feature = "jobs-2")]
 impl ::std::convert::From<::std::string::String> for JobListRequestBodyOrderByField {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -21668,22 +28110,26 @@ impl ::std::convert::From<::std::string::String> for JobListRequestBodyOrderByFi
         }
     }
 }
+#[cfg(feature = "jobs-2")]
 impl ::std::convert::From<&str> for JobListRequestBodyOrderByField {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "jobs-2")]
 impl ::std::str::FromStr for JobListRequestBodyOrderByField {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "jobs-2")]
 impl ::std::fmt::Display for JobListRequestBodyOrderByField {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "jobs-2")]
 impl ::serde::Serialize for JobListRequestBodyOrderByField {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -21692,6 +28138,7 @@ impl ::serde::Serialize for JobListRequestBodyOrderByField {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "jobs-2")]
 impl<'de> ::serde::Deserialize<'de> for JobListRequestBodyOrderByField {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21699,6 +28146,7 @@ impl<'de> ::serde::Deserialize<'de> for JobListRequestBodyOrderByField {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "jobs-2")]
 /// The order by method
 ///
 /// Schema: `#/components/schemas/JobListRequestBody/properties/orderByMethod`
@@ -21711,6 +28159,7 @@ pub enum JobListRequestBodyOrderByMethod {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "jobs-2")]
 impl JobListRequestBodyOrderByMethod {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["ASC", "DESC"];
@@ -21723,6 +28172,7 @@ impl JobListRequestBodyOrderByMethod {
         }
     }
 }
+#[cfg(feature = "jobs-2")]
 impl ::std::convert::From<::std::string::String> for JobListRequestBodyOrderByMethod {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -21732,22 +28182,26 @@ impl ::std::convert::From<::std::string::String> for JobListRequestBodyOrderByMe
         }
     }
 }
+#[cfg(feature = "jobs-2")]
 impl ::std::convert::From<&str> for JobListRequestBodyOrderByMethod {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "jobs-2")]
 impl ::std::str::FromStr for JobListRequestBodyOrderByMethod {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "jobs-2")]
 impl ::std::fmt::Display for JobListRequestBodyOrderByMethod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "jobs-2")]
 impl ::serde::Serialize for JobListRequestBodyOrderByMethod {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -21756,6 +28210,7 @@ impl ::serde::Serialize for JobListRequestBodyOrderByMethod {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "jobs-2")]
 impl<'de> ::serde::Deserialize<'de> for JobListRequestBodyOrderByMethod {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21763,6 +28218,7 @@ impl<'de> ::serde::Deserialize<'de> for JobListRequestBodyOrderByMethod {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "notifications")]
 /// Inline schema at `NotificationRead.status`.
 ///
 /// Schema: `#/components/schemas/NotificationRead/properties/status`
@@ -21775,6 +28231,7 @@ pub enum NotificationReadStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "notifications")]
 impl NotificationReadStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
@@ -21787,6 +28244,7 @@ impl NotificationReadStatus {
         }
     }
 }
+#[cfg(feature = "notifications")]
 impl ::std::convert::From<::std::string::String> for NotificationReadStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -21796,22 +28254,26 @@ impl ::std::convert::From<::std::string::String> for NotificationReadStatus {
         }
     }
 }
+#[cfg(feature = "notifications")]
 impl ::std::convert::From<&str> for NotificationReadStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "notifications")]
 impl ::std::str::FromStr for NotificationReadStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "notifications")]
 impl ::std::fmt::Display for NotificationReadStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "notifications")]
 impl ::serde::Serialize for NotificationReadStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -21820,6 +28282,7 @@ impl ::serde::Serialize for NotificationReadStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "notifications")]
 impl<'de> ::serde::Deserialize<'de> for NotificationReadStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21827,6 +28290,7 @@ impl<'de> ::serde::Deserialize<'de> for NotificationReadStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
 /// Inline schema at `OperatorWebhook.dbtCloud`.
 ///
 /// Schema: `#/components/schemas/OperatorWebhook/properties/dbtCloud`
@@ -21843,6 +28307,7 @@ pub struct OperatorWebhookDbtCloud {
     #[serde(rename = "jobId")]
     pub job_id: i64,
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
 /// Inline schema at `OperatorWebhook.webhookType`.
 ///
 /// Schema: `#/components/schemas/OperatorWebhook/properties/webhookType`
@@ -21853,6 +28318,7 @@ pub enum OperatorWebhookWebhookType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
 impl OperatorWebhookWebhookType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["dbtCloud"];
@@ -21864,6 +28330,7 @@ impl OperatorWebhookWebhookType {
         }
     }
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
 impl ::std::convert::From<::std::string::String> for OperatorWebhookWebhookType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -21872,22 +28339,26 @@ impl ::std::convert::From<::std::string::String> for OperatorWebhookWebhookType 
         }
     }
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
 impl ::std::convert::From<&str> for OperatorWebhookWebhookType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
 impl ::std::str::FromStr for OperatorWebhookWebhookType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
 impl ::std::fmt::Display for OperatorWebhookWebhookType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
 impl ::serde::Serialize for OperatorWebhookWebhookType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -21896,6 +28367,7 @@ impl ::serde::Serialize for OperatorWebhookWebhookType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
 impl<'de> ::serde::Deserialize<'de> for OperatorWebhookWebhookType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21903,6 +28375,7 @@ impl<'de> ::serde::Deserialize<'de> for OperatorWebhookWebhookType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 /// Inline schema at `OrganizationInfoRead.billing`.
 ///
 /// Schema: `#/components/schemas/OrganizationInfoRead/properties/billing`
@@ -21926,6 +28399,7 @@ pub struct OrganizationInfoReadBilling {
         OrganizationInfoReadBillingSubscriptionStatus,
     >,
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 /// Inline schema at `OrganizationInfoRead.billing.accountType`.
 ///
 /// Schema: `#/components/schemas/OrganizationInfoRead/properties/billing/properties/accountType`
@@ -21938,6 +28412,7 @@ pub enum OrganizationInfoReadBillingAccountType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 impl OrganizationInfoReadBillingAccountType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["free", "internal"];
@@ -21950,6 +28425,7 @@ impl OrganizationInfoReadBillingAccountType {
         }
     }
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::std::convert::From<::std::string::String>
 for OrganizationInfoReadBillingAccountType {
     fn from(value: ::std::string::String) -> Self {
@@ -21960,22 +28436,26 @@ for OrganizationInfoReadBillingAccountType {
         }
     }
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::std::convert::From<&str> for OrganizationInfoReadBillingAccountType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::std::str::FromStr for OrganizationInfoReadBillingAccountType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::std::fmt::Display for OrganizationInfoReadBillingAccountType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::serde::Serialize for OrganizationInfoReadBillingAccountType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -21984,6 +28464,7 @@ impl ::serde::Serialize for OrganizationInfoReadBillingAccountType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationInfoReadBillingAccountType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -21991,6 +28472,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInfoReadBillingAccountType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 /// Inline schema at `OrganizationInfoRead.billing.paymentStatus`.
 ///
 /// Schema: `#/components/schemas/OrganizationInfoRead/properties/billing/properties/paymentStatus`
@@ -22011,6 +28493,7 @@ pub enum OrganizationInfoReadBillingPaymentStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 impl OrganizationInfoReadBillingPaymentStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -22034,6 +28517,7 @@ impl OrganizationInfoReadBillingPaymentStatus {
         }
     }
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::std::convert::From<::std::string::String>
 for OrganizationInfoReadBillingPaymentStatus {
     fn from(value: ::std::string::String) -> Self {
@@ -22048,22 +28532,26 @@ for OrganizationInfoReadBillingPaymentStatus {
         }
     }
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::std::convert::From<&str> for OrganizationInfoReadBillingPaymentStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::std::str::FromStr for OrganizationInfoReadBillingPaymentStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::std::fmt::Display for OrganizationInfoReadBillingPaymentStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::serde::Serialize for OrganizationInfoReadBillingPaymentStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -22072,6 +28560,7 @@ impl ::serde::Serialize for OrganizationInfoReadBillingPaymentStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationInfoReadBillingPaymentStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -22079,6 +28568,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInfoReadBillingPaymentStatus
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 /// Inline schema at `OrganizationInfoRead.billing.subscriptionStatus`.
 ///
 /// Schema: `#/components/schemas/OrganizationInfoRead/properties/billing/properties/subscriptionStatus`
@@ -22093,6 +28583,7 @@ pub enum OrganizationInfoReadBillingSubscriptionStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 impl OrganizationInfoReadBillingSubscriptionStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -22110,6 +28601,7 @@ impl OrganizationInfoReadBillingSubscriptionStatus {
         }
     }
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::std::convert::From<::std::string::String>
 for OrganizationInfoReadBillingSubscriptionStatus {
     fn from(value: ::std::string::String) -> Self {
@@ -22121,22 +28613,26 @@ for OrganizationInfoReadBillingSubscriptionStatus {
         }
     }
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::std::convert::From<&str> for OrganizationInfoReadBillingSubscriptionStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::std::str::FromStr for OrganizationInfoReadBillingSubscriptionStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::std::fmt::Display for OrganizationInfoReadBillingSubscriptionStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 impl ::serde::Serialize for OrganizationInfoReadBillingSubscriptionStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -22145,6 +28641,7 @@ impl ::serde::Serialize for OrganizationInfoReadBillingSubscriptionStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationInfoReadBillingSubscriptionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -22152,6 +28649,14 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInfoReadBillingSubscriptionS
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 /// Inline schema at `OrganizationPaymentConfigRead.paymentStatus`.
 ///
 /// Schema: `#/components/schemas/OrganizationPaymentConfigRead/properties/paymentStatus`
@@ -22172,6 +28677,14 @@ pub enum OrganizationPaymentConfigReadPaymentStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl OrganizationPaymentConfigReadPaymentStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -22195,6 +28708,14 @@ impl OrganizationPaymentConfigReadPaymentStatus {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::std::convert::From<::std::string::String>
 for OrganizationPaymentConfigReadPaymentStatus {
     fn from(value: ::std::string::String) -> Self {
@@ -22209,22 +28730,54 @@ for OrganizationPaymentConfigReadPaymentStatus {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::std::convert::From<&str> for OrganizationPaymentConfigReadPaymentStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::std::str::FromStr for OrganizationPaymentConfigReadPaymentStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::std::fmt::Display for OrganizationPaymentConfigReadPaymentStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::serde::Serialize for OrganizationPaymentConfigReadPaymentStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -22233,6 +28786,14 @@ impl ::serde::Serialize for OrganizationPaymentConfigReadPaymentStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentConfigReadPaymentStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -22240,6 +28801,14 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentConfigReadPaymentStat
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 /// Inline schema at `OrganizationPaymentConfigRead.subscriptionStatus`.
 ///
 /// Schema: `#/components/schemas/OrganizationPaymentConfigRead/properties/subscriptionStatus`
@@ -22254,6 +28823,14 @@ pub enum OrganizationPaymentConfigReadSubscriptionStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl OrganizationPaymentConfigReadSubscriptionStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -22271,6 +28848,14 @@ impl OrganizationPaymentConfigReadSubscriptionStatus {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::std::convert::From<::std::string::String>
 for OrganizationPaymentConfigReadSubscriptionStatus {
     fn from(value: ::std::string::String) -> Self {
@@ -22282,22 +28867,54 @@ for OrganizationPaymentConfigReadSubscriptionStatus {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::std::convert::From<&str> for OrganizationPaymentConfigReadSubscriptionStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::std::str::FromStr for OrganizationPaymentConfigReadSubscriptionStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::std::fmt::Display for OrganizationPaymentConfigReadSubscriptionStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::serde::Serialize for OrganizationPaymentConfigReadSubscriptionStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -22306,6 +28923,14 @@ impl ::serde::Serialize for OrganizationPaymentConfigReadSubscriptionStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentConfigReadSubscriptionStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -22313,6 +28938,14 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentConfigReadSubscriptio
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 /// Inline schema at `OrganizationPaymentConfigRead.usageCategoryOverwrite`.
 ///
 /// Schema: `#/components/schemas/OrganizationPaymentConfigRead/properties/usageCategoryOverwrite`
@@ -22325,6 +28958,14 @@ pub enum OrganizationPaymentConfigReadUsageCategoryOverwrite {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl OrganizationPaymentConfigReadUsageCategoryOverwrite {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["free", "internal"];
@@ -22337,6 +28978,14 @@ impl OrganizationPaymentConfigReadUsageCategoryOverwrite {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::std::convert::From<::std::string::String>
 for OrganizationPaymentConfigReadUsageCategoryOverwrite {
     fn from(value: ::std::string::String) -> Self {
@@ -22347,22 +28996,54 @@ for OrganizationPaymentConfigReadUsageCategoryOverwrite {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::std::convert::From<&str> for OrganizationPaymentConfigReadUsageCategoryOverwrite {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::std::str::FromStr for OrganizationPaymentConfigReadUsageCategoryOverwrite {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::std::fmt::Display for OrganizationPaymentConfigReadUsageCategoryOverwrite {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::serde::Serialize for OrganizationPaymentConfigReadUsageCategoryOverwrite {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -22371,6 +29052,14 @@ impl ::serde::Serialize for OrganizationPaymentConfigReadUsageCategoryOverwrite 
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de>
 for OrganizationPaymentConfigReadUsageCategoryOverwrite {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -22379,6 +29068,14 @@ for OrganizationPaymentConfigReadUsageCategoryOverwrite {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 /// Inline schema at `OrganizationPaymentConfigUpdateRequestBody.paymentStatus`.
 ///
 /// Schema: `#/components/schemas/OrganizationPaymentConfigUpdateRequestBody/properties/paymentStatus`
@@ -22399,6 +29096,14 @@ pub enum OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -22422,6 +29127,14 @@ impl OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::std::convert::From<::std::string::String>
 for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
     fn from(value: ::std::string::String) -> Self {
@@ -22436,23 +29149,55 @@ for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::std::convert::From<&str>
 for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::std::str::FromStr for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::std::fmt::Display for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::serde::Serialize for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -22461,6 +29206,14 @@ impl ::serde::Serialize for OrganizationPaymentConfigUpdateRequestBodyPaymentSta
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de>
 for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -22469,6 +29222,14 @@ for OrganizationPaymentConfigUpdateRequestBodyPaymentStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 /// Inline schema at `OrganizationPaymentConfigUpdateRequestBody.usageCategoryOverwrite`.
 ///
 /// Schema: `#/components/schemas/OrganizationPaymentConfigUpdateRequestBody/properties/usageCategoryOverwrite`
@@ -22481,6 +29242,14 @@ pub enum OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["free", "internal"];
@@ -22493,6 +29262,14 @@ impl OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::std::convert::From<::std::string::String>
 for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
     fn from(value: ::std::string::String) -> Self {
@@ -22503,12 +29280,28 @@ for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::std::convert::From<&str>
 for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::std::str::FromStr
 for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
     type Err = ::std::convert::Infallible;
@@ -22516,12 +29309,28 @@ for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::std::fmt::Display
 for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl ::serde::Serialize
 for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
     fn serialize<S: ::serde::Serializer>(
@@ -22531,6 +29340,14 @@ for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de>
 for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -22539,6 +29356,7 @@ for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Inline schema at `OrganizationSubscriptionInfoRead.credits`.
 ///
 /// Schema: `#/components/schemas/OrganizationSubscriptionInfoRead/properties/credits`
@@ -22549,6 +29367,7 @@ pub struct OrganizationSubscriptionInfoReadCredits {
     /// Wire name `blocks`. Required.
     pub blocks: ::std::vec::Vec<CreditBlockRead>,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Describe the current state of the upcoming invoice. If `hidden` is `true`, this will be `null`, since no balance should be shown.
 ///
 /// Schema: `#/components/schemas/OrganizationSubscriptionInfoRead/properties/upcomingInvoice`
@@ -22565,6 +29384,7 @@ pub struct OrganizationSubscriptionInfoReadUpcomingInvoice {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub due_date: ::std::option::Option<LocalDate>,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Indicates the status of the trial for an organization
 ///
 /// Schema: `#/components/schemas/OrganizationTrialStatusRead/properties/trialStatus`
@@ -22579,6 +29399,7 @@ pub enum OrganizationTrialStatusReadTrialStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl OrganizationTrialStatusReadTrialStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["pre_trial", "in_trial", "post_trial"];
@@ -22592,6 +29413,7 @@ impl OrganizationTrialStatusReadTrialStatus {
         }
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::convert::From<::std::string::String>
 for OrganizationTrialStatusReadTrialStatus {
     fn from(value: ::std::string::String) -> Self {
@@ -22603,22 +29425,26 @@ for OrganizationTrialStatusReadTrialStatus {
         }
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::convert::From<&str> for OrganizationTrialStatusReadTrialStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::str::FromStr for OrganizationTrialStatusReadTrialStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::std::fmt::Display for OrganizationTrialStatusReadTrialStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl ::serde::Serialize for OrganizationTrialStatusReadTrialStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -22627,6 +29453,7 @@ impl ::serde::Serialize for OrganizationTrialStatusReadTrialStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 impl<'de> ::serde::Deserialize<'de> for OrganizationTrialStatusReadTrialStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -22634,6 +29461,7 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationTrialStatusReadTrialStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Inline schema at `PaymentInformationRead.customer`.
 ///
 /// Schema: `#/components/schemas/PaymentInformationRead/properties/customer`
@@ -22655,6 +29483,7 @@ pub struct PaymentInformationReadCustomer {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_address: ::std::option::Option<AddressRead>,
 }
+#[cfg(feature = "permission")]
 /// Inline schema at `PermissionCheckRead.status`.
 ///
 /// Schema: `#/components/schemas/PermissionCheckRead/properties/status`
@@ -22667,6 +29496,7 @@ pub enum PermissionCheckReadStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "permission")]
 impl PermissionCheckReadStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
@@ -22679,6 +29509,7 @@ impl PermissionCheckReadStatus {
         }
     }
 }
+#[cfg(feature = "permission")]
 impl ::std::convert::From<::std::string::String> for PermissionCheckReadStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -22688,22 +29519,26 @@ impl ::std::convert::From<::std::string::String> for PermissionCheckReadStatus {
         }
     }
 }
+#[cfg(feature = "permission")]
 impl ::std::convert::From<&str> for PermissionCheckReadStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "permission")]
 impl ::std::str::FromStr for PermissionCheckReadStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "permission")]
 impl ::std::fmt::Display for PermissionCheckReadStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "permission")]
 impl ::serde::Serialize for PermissionCheckReadStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -22712,6 +29547,7 @@ impl ::serde::Serialize for PermissionCheckReadStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "permission")]
 impl<'de> ::serde::Deserialize<'de> for PermissionCheckReadStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -22719,6 +29555,9 @@ impl<'de> ::serde::Deserialize<'de> for PermissionCheckReadStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 /// Inline schema at `PublicAccessTokenResponse.token_type`.
 ///
 /// Schema: `#/components/schemas/PublicAccessTokenResponse/properties/token_type`
@@ -22729,6 +29568,9 @@ pub enum PublicAccessTokenResponseTokenType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 impl PublicAccessTokenResponseTokenType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["Bearer"];
@@ -22740,6 +29582,9 @@ impl PublicAccessTokenResponseTokenType {
         }
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 impl ::std::convert::From<::std::string::String> for PublicAccessTokenResponseTokenType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -22748,22 +29593,34 @@ impl ::std::convert::From<::std::string::String> for PublicAccessTokenResponseTo
         }
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 impl ::std::convert::From<&str> for PublicAccessTokenResponseTokenType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 impl ::std::str::FromStr for PublicAccessTokenResponseTokenType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 impl ::std::fmt::Display for PublicAccessTokenResponseTokenType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 impl ::serde::Serialize for PublicAccessTokenResponseTokenType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -22772,6 +29629,9 @@ impl ::serde::Serialize for PublicAccessTokenResponseTokenType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 impl<'de> ::serde::Deserialize<'de> for PublicAccessTokenResponseTokenType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -22779,6 +29639,22 @@ impl<'de> ::serde::Deserialize<'de> for PublicAccessTokenResponseTokenType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// Inline schema at `RowFilteringOperationEqual.type`.
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationEqual/properties/type`
@@ -22789,6 +29665,22 @@ pub enum RowFilteringOperationEqualType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl RowFilteringOperationEqualType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["EQUAL"];
@@ -22800,6 +29692,22 @@ impl RowFilteringOperationEqualType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for RowFilteringOperationEqualType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -22808,22 +29716,86 @@ impl ::std::convert::From<::std::string::String> for RowFilteringOperationEqualT
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for RowFilteringOperationEqualType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for RowFilteringOperationEqualType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for RowFilteringOperationEqualType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for RowFilteringOperationEqualType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -22832,6 +29804,22 @@ impl ::serde::Serialize for RowFilteringOperationEqualType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationEqualType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -22839,6 +29827,22 @@ impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationEqualType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// Inline schema at `RowFilteringOperationNot.type`.
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationNot/properties/type`
@@ -22849,6 +29853,22 @@ pub enum RowFilteringOperationNotType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl RowFilteringOperationNotType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["NOT"];
@@ -22860,6 +29880,22 @@ impl RowFilteringOperationNotType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for RowFilteringOperationNotType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -22868,22 +29904,86 @@ impl ::std::convert::From<::std::string::String> for RowFilteringOperationNotTyp
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for RowFilteringOperationNotType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for RowFilteringOperationNotType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for RowFilteringOperationNotType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for RowFilteringOperationNotType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -22892,6 +29992,22 @@ impl ::serde::Serialize for RowFilteringOperationNotType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationNotType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -22899,6 +30015,14 @@ impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationNotType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "workspace"
+    )
+)]
 /// Inline schema at `SourceDefinitionRead.sourceType`.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionRead/properties/sourceType`
@@ -22915,6 +30039,14 @@ pub enum SourceDefinitionReadSourceType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "workspace"
+    )
+)]
 impl SourceDefinitionReadSourceType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["api", "file", "database", "custom"];
@@ -22929,6 +30061,14 @@ impl SourceDefinitionReadSourceType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for SourceDefinitionReadSourceType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -22940,22 +30080,54 @@ impl ::std::convert::From<::std::string::String> for SourceDefinitionReadSourceT
         }
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "workspace"
+    )
+)]
 impl ::std::convert::From<&str> for SourceDefinitionReadSourceType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "workspace"
+    )
+)]
 impl ::std::str::FromStr for SourceDefinitionReadSourceType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "workspace"
+    )
+)]
 impl ::std::fmt::Display for SourceDefinitionReadSourceType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "workspace"
+    )
+)]
 impl ::serde::Serialize for SourceDefinitionReadSourceType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -22964,6 +30136,14 @@ impl ::serde::Serialize for SourceDefinitionReadSourceType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "workspace"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for SourceDefinitionReadSourceType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -22971,6 +30151,7 @@ impl<'de> ::serde::Deserialize<'de> for SourceDefinitionReadSourceType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "source-oauth")]
 /// Inline schema at `SourceOAuthScopesRead.scopeJoinStrategy`.
 ///
 /// Schema: `#/components/schemas/SourceOAuthScopesRead/properties/scopeJoinStrategy`
@@ -22985,6 +30166,7 @@ pub enum SourceOAuthScopesReadScopeJoinStrategy {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "source-oauth")]
 impl SourceOAuthScopesReadScopeJoinStrategy {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["space", "comma", "plus"];
@@ -22998,6 +30180,7 @@ impl SourceOAuthScopesReadScopeJoinStrategy {
         }
     }
 }
+#[cfg(feature = "source-oauth")]
 impl ::std::convert::From<::std::string::String>
 for SourceOAuthScopesReadScopeJoinStrategy {
     fn from(value: ::std::string::String) -> Self {
@@ -23009,22 +30192,26 @@ for SourceOAuthScopesReadScopeJoinStrategy {
         }
     }
 }
+#[cfg(feature = "source-oauth")]
 impl ::std::convert::From<&str> for SourceOAuthScopesReadScopeJoinStrategy {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "source-oauth")]
 impl ::std::str::FromStr for SourceOAuthScopesReadScopeJoinStrategy {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "source-oauth")]
 impl ::std::fmt::Display for SourceOAuthScopesReadScopeJoinStrategy {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "source-oauth")]
 impl ::serde::Serialize for SourceOAuthScopesReadScopeJoinStrategy {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23033,6 +30220,7 @@ impl ::serde::Serialize for SourceOAuthScopesReadScopeJoinStrategy {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "source-oauth")]
 impl<'de> ::serde::Deserialize<'de> for SourceOAuthScopesReadScopeJoinStrategy {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23040,6 +30228,7 @@ impl<'de> ::serde::Deserialize<'de> for SourceOAuthScopesReadScopeJoinStrategy {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// Inline schema at `StoragePrivateLinkServiceConfig.type`.
 ///
 /// Schema: `#/components/schemas/StoragePrivateLinkServiceConfig/properties/type`
@@ -23050,6 +30239,7 @@ pub enum StoragePrivateLinkServiceConfigType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl StoragePrivateLinkServiceConfigType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["storage"];
@@ -23061,6 +30251,7 @@ impl StoragePrivateLinkServiceConfigType {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::std::convert::From<::std::string::String>
 for StoragePrivateLinkServiceConfigType {
     fn from(value: ::std::string::String) -> Self {
@@ -23070,22 +30261,26 @@ for StoragePrivateLinkServiceConfigType {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::std::convert::From<&str> for StoragePrivateLinkServiceConfigType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::std::str::FromStr for StoragePrivateLinkServiceConfigType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::std::fmt::Display for StoragePrivateLinkServiceConfigType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl ::serde::Serialize for StoragePrivateLinkServiceConfigType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23094,6 +30289,7 @@ impl ::serde::Serialize for StoragePrivateLinkServiceConfigType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 impl<'de> ::serde::Deserialize<'de> for StoragePrivateLinkServiceConfigType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23101,6 +30297,17 @@ impl<'de> ::serde::Deserialize<'de> for StoragePrivateLinkServiceConfigType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 /// Inline schema at `StreamAttributeTransform.transformType`.
 ///
 /// Schema: `#/components/schemas/StreamAttributeTransform/properties/transformType`
@@ -23111,6 +30318,17 @@ pub enum StreamAttributeTransformTransformType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 impl StreamAttributeTransformTransformType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["update_primary_key"];
@@ -23122,6 +30340,17 @@ impl StreamAttributeTransformTransformType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 impl ::std::convert::From<::std::string::String>
 for StreamAttributeTransformTransformType {
     fn from(value: ::std::string::String) -> Self {
@@ -23131,22 +30360,66 @@ for StreamAttributeTransformTransformType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 impl ::std::convert::From<&str> for StreamAttributeTransformTransformType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 impl ::std::str::FromStr for StreamAttributeTransformTransformType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 impl ::std::fmt::Display for StreamAttributeTransformTransformType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 impl ::serde::Serialize for StreamAttributeTransformTransformType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23155,6 +30428,17 @@ impl ::serde::Serialize for StreamAttributeTransformTransformType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for StreamAttributeTransformTransformType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23162,6 +30446,7 @@ impl<'de> ::serde::Deserialize<'de> for StreamAttributeTransformTransformType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "unreferenced-types")]
 /// Inline schema at `StreamFieldStatusChanged.status`.
 ///
 /// Schema: `#/components/schemas/StreamFieldStatusChanged/properties/status`
@@ -23174,6 +30459,7 @@ pub enum StreamFieldStatusChangedStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "unreferenced-types")]
 impl StreamFieldStatusChangedStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["enabled", "disabled"];
@@ -23186,6 +30472,7 @@ impl StreamFieldStatusChangedStatus {
         }
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<::std::string::String> for StreamFieldStatusChangedStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -23195,22 +30482,26 @@ impl ::std::convert::From<::std::string::String> for StreamFieldStatusChangedSta
         }
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<&str> for StreamFieldStatusChangedStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::str::FromStr for StreamFieldStatusChangedStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::fmt::Display for StreamFieldStatusChangedStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::serde::Serialize for StreamFieldStatusChangedStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23219,6 +30510,7 @@ impl ::serde::Serialize for StreamFieldStatusChangedStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl<'de> ::serde::Deserialize<'de> for StreamFieldStatusChangedStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23226,6 +30518,17 @@ impl<'de> ::serde::Deserialize<'de> for StreamFieldStatusChangedStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 /// Inline schema at `StreamTransform.transformType`.
 ///
 /// Schema: `#/components/schemas/StreamTransform/properties/transformType`
@@ -23240,6 +30543,17 @@ pub enum StreamTransformTransformType {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 impl StreamTransformTransformType {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -23257,6 +30571,17 @@ impl StreamTransformTransformType {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 impl ::std::convert::From<::std::string::String> for StreamTransformTransformType {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -23267,22 +30592,66 @@ impl ::std::convert::From<::std::string::String> for StreamTransformTransformTyp
         }
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 impl ::std::convert::From<&str> for StreamTransformTransformType {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 impl ::std::str::FromStr for StreamTransformTransformType {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 impl ::std::fmt::Display for StreamTransformTransformType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 impl ::serde::Serialize for StreamTransformTransformType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23291,6 +30660,17 @@ impl ::serde::Serialize for StreamTransformTransformType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 impl<'de> ::serde::Deserialize<'de> for StreamTransformTransformType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23298,6 +30678,17 @@ impl<'de> ::serde::Deserialize<'de> for StreamTransformTransformType {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
 /// Inline schema at `StreamTransform.updateStream`.
 ///
 /// Schema: `#/components/schemas/StreamTransform/properties/updateStream`
@@ -23314,6 +30705,15 @@ pub struct StreamTransformUpdateStream {
     #[serde(rename = "streamAttributeTransforms")]
     pub stream_attribute_transforms: ::std::vec::Vec<StreamAttributeTransform>,
 }
+#[cfg(
+    any(
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 /// Inline schema at `SynchronousJobRead.logs`.
 ///
 /// Schema: `#/components/schemas/SynchronousJobRead/properties/logs`
@@ -23325,6 +30725,7 @@ pub enum SynchronousJobReadLogs {
     LogEvents(LogEvents),
     LogRead(LogRead),
 }
+#[cfg(feature = "entitlements")]
 /// Inline schema at `UpdateOrganizationEntitlementPlanRequestBody.plan_name`.
 ///
 /// Schema: `#/components/schemas/UpdateOrganizationEntitlementPlanRequestBody/properties/plan_name`
@@ -23353,6 +30754,7 @@ pub enum UpdateOrganizationEntitlementPlanRequestBodyPlanName {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "entitlements")]
 impl UpdateOrganizationEntitlementPlanRequestBodyPlanName {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -23384,6 +30786,7 @@ impl UpdateOrganizationEntitlementPlanRequestBodyPlanName {
         }
     }
 }
+#[cfg(feature = "entitlements")]
 impl ::std::convert::From<::std::string::String>
 for UpdateOrganizationEntitlementPlanRequestBodyPlanName {
     fn from(value: ::std::string::String) -> Self {
@@ -23402,23 +30805,27 @@ for UpdateOrganizationEntitlementPlanRequestBodyPlanName {
         }
     }
 }
+#[cfg(feature = "entitlements")]
 impl ::std::convert::From<&str>
 for UpdateOrganizationEntitlementPlanRequestBodyPlanName {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "entitlements")]
 impl ::std::str::FromStr for UpdateOrganizationEntitlementPlanRequestBodyPlanName {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "entitlements")]
 impl ::std::fmt::Display for UpdateOrganizationEntitlementPlanRequestBodyPlanName {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "entitlements")]
 impl ::serde::Serialize for UpdateOrganizationEntitlementPlanRequestBodyPlanName {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23427,6 +30834,7 @@ impl ::serde::Serialize for UpdateOrganizationEntitlementPlanRequestBodyPlanName
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "entitlements")]
 impl<'de> ::serde::Deserialize<'de>
 for UpdateOrganizationEntitlementPlanRequestBodyPlanName {
     fn deserialize<D: ::serde::Deserializer<'de>>(
@@ -23435,6 +30843,7 @@ for UpdateOrganizationEntitlementPlanRequestBodyPlanName {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "unreferenced-types")]
 /// Inline schema at `UploadRead.status`.
 ///
 /// Schema: `#/components/schemas/UploadRead/properties/status`
@@ -23447,6 +30856,7 @@ pub enum UploadReadStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "unreferenced-types")]
 impl UploadReadStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
@@ -23459,6 +30869,7 @@ impl UploadReadStatus {
         }
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<::std::string::String> for UploadReadStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -23468,22 +30879,26 @@ impl ::std::convert::From<::std::string::String> for UploadReadStatus {
         }
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::convert::From<&str> for UploadReadStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::str::FromStr for UploadReadStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::std::fmt::Display for UploadReadStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl ::serde::Serialize for UploadReadStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23492,6 +30907,7 @@ impl ::serde::Serialize for UploadReadStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "unreferenced-types")]
 impl<'de> ::serde::Deserialize<'de> for UploadReadStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23499,6 +30915,7 @@ impl<'de> ::serde::Deserialize<'de> for UploadReadStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "web-backend")]
 /// Inline schema at `WebBackendConnectionListFilters.statuses.Item`.
 ///
 /// Schema: `#/components/schemas/WebBackendConnectionListFilters/properties/statuses/items`
@@ -23515,6 +30932,7 @@ pub enum WebBackendConnectionListFiltersStatusesItem {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "web-backend")]
 impl WebBackendConnectionListFiltersStatusesItem {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -23534,6 +30952,7 @@ impl WebBackendConnectionListFiltersStatusesItem {
         }
     }
 }
+#[cfg(feature = "web-backend")]
 impl ::std::convert::From<::std::string::String>
 for WebBackendConnectionListFiltersStatusesItem {
     fn from(value: ::std::string::String) -> Self {
@@ -23546,22 +30965,26 @@ for WebBackendConnectionListFiltersStatusesItem {
         }
     }
 }
+#[cfg(feature = "web-backend")]
 impl ::std::convert::From<&str> for WebBackendConnectionListFiltersStatusesItem {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "web-backend")]
 impl ::std::str::FromStr for WebBackendConnectionListFiltersStatusesItem {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "web-backend")]
 impl ::std::fmt::Display for WebBackendConnectionListFiltersStatusesItem {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "web-backend")]
 impl ::serde::Serialize for WebBackendConnectionListFiltersStatusesItem {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23570,6 +30993,7 @@ impl ::serde::Serialize for WebBackendConnectionListFiltersStatusesItem {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "web-backend")]
 impl<'de> ::serde::Deserialize<'de> for WebBackendConnectionListFiltersStatusesItem {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23577,6 +31001,7 @@ impl<'de> ::serde::Deserialize<'de> for WebBackendConnectionListFiltersStatusesI
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// ActorDefinitionCreateRequest
 ///
 /// Schema: `#/paths/~1v1~1actor_definitions~1create/post/requestBody/content/application~1json/schema`
@@ -23601,6 +31026,7 @@ pub struct CreateActorDefinitionRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// ActorDefinitionCreateResponse
 ///
 /// Schema: `#/paths/~1v1~1actor_definitions~1create/post/responses/200/content/application~1json/schema`
@@ -23612,6 +31038,7 @@ pub struct CreateActorDefinitionResponse {
     #[serde(rename = "requestId")]
     pub request_id: ::std::string::String,
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// ActorDefinitionFinishResponse
 ///
 /// Schema: `#/paths/~1v1~1actor_definitions~1finish/post/responses/200/content/application~1json/schema`
@@ -23628,6 +31055,7 @@ pub struct FinishActorDefinitionUpdateResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_reason: ::std::option::Option<FailureReason>,
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// ActorDefinitionResultRequest
 ///
 /// Schema: `#/paths/~1v1~1actor_definitions~1result/post/requestBody/content/application~1json/schema`
@@ -23639,6 +31067,7 @@ pub struct GetActorDefinitionResultRequest {
     #[serde(rename = "requestId")]
     pub request_id: ::std::string::String,
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// ActorDefinitionResultResponse
 ///
 /// Schema: `#/paths/~1v1~1actor_definitions~1result/post/responses/200/content/application~1json/schema`
@@ -23659,6 +31088,7 @@ pub struct GetActorDefinitionResultResponse {
     /// Wire name `status`. Required.
     pub status: GetActorDefinitionResultResponseStatus,
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// The status of the operation
 ///
 /// Schema: `#/paths/~1v1~1actor_definitions~1result/post/responses/200/content/application~1json/schema/properties/status`
@@ -23675,6 +31105,7 @@ pub enum GetActorDefinitionResultResponseStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 impl GetActorDefinitionResultResponseStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -23694,6 +31125,7 @@ impl GetActorDefinitionResultResponseStatus {
         }
     }
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 impl ::std::convert::From<::std::string::String>
 for GetActorDefinitionResultResponseStatus {
     fn from(value: ::std::string::String) -> Self {
@@ -23706,22 +31138,26 @@ for GetActorDefinitionResultResponseStatus {
         }
     }
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 impl ::std::convert::From<&str> for GetActorDefinitionResultResponseStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 impl ::std::str::FromStr for GetActorDefinitionResultResponseStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 impl ::std::fmt::Display for GetActorDefinitionResultResponseStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 impl ::serde::Serialize for GetActorDefinitionResultResponseStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -23730,6 +31166,7 @@ impl ::serde::Serialize for GetActorDefinitionResultResponseStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 impl<'de> ::serde::Deserialize<'de> for GetActorDefinitionResultResponseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -23737,6 +31174,7 @@ impl<'de> ::serde::Deserialize<'de> for GetActorDefinitionResultResponseStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// ActorDefinitionUpdateRequest
 ///
 /// Schema: `#/paths/~1v1~1actor_definitions~1update/post/requestBody/content/application~1json/schema`
@@ -23768,6 +31206,7 @@ pub struct UpdateActorDefinitionRequest {
     #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// ActorDefinitionUpdateResponse
 ///
 /// Schema: `#/paths/~1v1~1actor_definitions~1update/post/responses/200/content/application~1json/schema`
@@ -23779,6 +31218,7 @@ pub struct UpdateActorDefinitionResponse {
     #[serde(rename = "requestId")]
     pub request_id: ::std::string::String,
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
 /// Inline schema at `CreateNewAttemptNumber.Request`.
 ///
 /// Schema: `#/paths/~1v1~1attempt~1create_new_attempt_number/post/requestBody/content/application~1json/schema`
@@ -23788,6 +31228,7 @@ pub struct CreateNewAttemptNumberRequest {
     #[serde(rename = "jobId")]
     pub job_id: JobId,
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
 /// CreateNewAttemptNumberResponse
 ///
 /// Schema: `#/paths/~1v1~1attempt~1create_new_attempt_number/post/responses/200/content/application~1json/schema`
@@ -23797,6 +31238,7 @@ pub struct CreateNewAttemptNumberResponse {
     #[serde(rename = "attemptNumber")]
     pub attempt_number: AttemptNumber,
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
 /// Inline schema at `FailAttempt.Request`.
 ///
 /// Schema: `#/paths/~1v1~1attempt~1fail/post/requestBody/content/application~1json/schema`
@@ -23825,6 +31267,7 @@ pub struct FailAttemptRequest {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
+#[cfg(feature = "catalog")]
 /// DiffCatalogsRequest
 ///
 /// Schema: `#/paths/~1v1~1catalogs~1diff/post/requestBody/content/application~1json/schema`
@@ -23849,6 +31292,7 @@ pub struct DiffCatalogsRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub persist_changes: ::std::option::Option<bool>,
 }
+#[cfg(feature = "catalog")]
 /// DiffCatalogsResponse
 ///
 /// Schema: `#/paths/~1v1~1catalogs~1diff/post/responses/200/content/application~1json/schema`
@@ -23864,6 +31308,7 @@ pub struct DiffCatalogsResponse {
     /// Wire name `schema_change`. Required.
     pub schema_change: SchemaChange,
 }
+#[cfg(feature = "command")]
 /// CancelCommandRequest
 ///
 /// Schema: `#/paths/~1v1~1commands~1cancel/post/requestBody/content/application~1json/schema`
@@ -23872,6 +31317,7 @@ pub struct CancelCommandRequest {
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "command")]
 /// CancelCommandResponse
 ///
 /// Schema: `#/paths/~1v1~1commands~1cancel/post/responses/200/content/application~1json/schema`
@@ -23880,6 +31326,7 @@ pub struct CancelCommandResponse {
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
 }
+#[cfg(any(feature = "internal", feature = "command"))]
 /// CommandGetRequest
 ///
 /// Schema: `#/paths/~1v1~1commands~1get/post/requestBody/content/application~1json/schema`
@@ -23888,6 +31335,7 @@ pub struct GetCommandRequest {
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
 }
+#[cfg(any(feature = "internal", feature = "command"))]
 /// CommandGetResponse
 ///
 /// Schema: `#/paths/~1v1~1commands~1get/post/responses/200/content/application~1json/schema`
@@ -23910,6 +31358,7 @@ pub struct GetCommandResponse {
     /// Wire name `workspace_id`. Required.
     pub workspace_id: ::uuid::Uuid,
 }
+#[cfg(feature = "command")]
 /// CheckCommandOutputRequest
 ///
 /// Schema: `#/paths/~1v1~1commands~1output~1check/post/requestBody/content/application~1json/schema`
@@ -23921,6 +31370,7 @@ pub struct GetCheckCommandOutputRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub with_logs: ::std::option::Option<bool>,
 }
+#[cfg(feature = "command")]
 /// CheckCommandOutputResponse
 ///
 /// Schema: `#/paths/~1v1~1commands~1output~1check/post/responses/200/content/application~1json/schema`
@@ -23945,6 +31395,7 @@ pub struct GetCheckCommandOutputResponse {
     /// Wire name `status`. Required.
     pub status: GetCheckCommandOutputResponseStatus,
 }
+#[cfg(feature = "command")]
 /// Inline schema at `GetCheckCommandOutput.Response.status`.
 ///
 /// Schema: `#/paths/~1v1~1commands~1output~1check/post/responses/200/content/application~1json/schema/properties/status`
@@ -23957,6 +31408,7 @@ pub enum GetCheckCommandOutputResponseStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "command")]
 impl GetCheckCommandOutputResponseStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
@@ -23969,6 +31421,7 @@ impl GetCheckCommandOutputResponseStatus {
         }
     }
 }
+#[cfg(feature = "command")]
 impl ::std::convert::From<::std::string::String>
 for GetCheckCommandOutputResponseStatus {
     fn from(value: ::std::string::String) -> Self {
@@ -23979,22 +31432,26 @@ for GetCheckCommandOutputResponseStatus {
         }
     }
 }
+#[cfg(feature = "command")]
 impl ::std::convert::From<&str> for GetCheckCommandOutputResponseStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "command")]
 impl ::std::str::FromStr for GetCheckCommandOutputResponseStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "command")]
 impl ::std::fmt::Display for GetCheckCommandOutputResponseStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "command")]
 impl ::serde::Serialize for GetCheckCommandOutputResponseStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -24003,6 +31460,7 @@ impl ::serde::Serialize for GetCheckCommandOutputResponseStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "command")]
 impl<'de> ::serde::Deserialize<'de> for GetCheckCommandOutputResponseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -24010,6 +31468,7 @@ impl<'de> ::serde::Deserialize<'de> for GetCheckCommandOutputResponseStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "command")]
 /// DiscoverCommandOutputRequest
 ///
 /// Schema: `#/paths/~1v1~1commands~1output~1discover/post/requestBody/content/application~1json/schema`
@@ -24021,6 +31480,7 @@ pub struct GetDiscoverCommandOutputRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub with_logs: ::std::option::Option<bool>,
 }
+#[cfg(feature = "command")]
 /// DiscoverCommandOutputResponse
 ///
 /// Schema: `#/paths/~1v1~1commands~1output~1discover/post/responses/200/content/application~1json/schema`
@@ -24053,6 +31513,7 @@ pub struct GetDiscoverCommandOutputResponse {
     /// Wire name `status`. Required.
     pub status: GetDiscoverCommandOutputResponseStatus,
 }
+#[cfg(feature = "command")]
 /// Inline schema at `GetDiscoverCommandOutput.Response.status`.
 ///
 /// Schema: `#/paths/~1v1~1commands~1output~1discover/post/responses/200/content/application~1json/schema/properties/status`
@@ -24065,6 +31526,7 @@ pub enum GetDiscoverCommandOutputResponseStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "command")]
 impl GetDiscoverCommandOutputResponseStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
@@ -24077,6 +31539,7 @@ impl GetDiscoverCommandOutputResponseStatus {
         }
     }
 }
+#[cfg(feature = "command")]
 impl ::std::convert::From<::std::string::String>
 for GetDiscoverCommandOutputResponseStatus {
     fn from(value: ::std::string::String) -> Self {
@@ -24087,22 +31550,26 @@ for GetDiscoverCommandOutputResponseStatus {
         }
     }
 }
+#[cfg(feature = "command")]
 impl ::std::convert::From<&str> for GetDiscoverCommandOutputResponseStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "command")]
 impl ::std::str::FromStr for GetDiscoverCommandOutputResponseStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "command")]
 impl ::std::fmt::Display for GetDiscoverCommandOutputResponseStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "command")]
 impl ::serde::Serialize for GetDiscoverCommandOutputResponseStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -24111,6 +31578,7 @@ impl ::serde::Serialize for GetDiscoverCommandOutputResponseStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "command")]
 impl<'de> ::serde::Deserialize<'de> for GetDiscoverCommandOutputResponseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -24118,6 +31586,7 @@ impl<'de> ::serde::Deserialize<'de> for GetDiscoverCommandOutputResponseStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(feature = "command")]
 /// ReplicateCommandOutputRequest
 ///
 /// Schema: `#/paths/~1v1~1commands~1output~1replicate/post/requestBody/content/application~1json/schema`
@@ -24126,6 +31595,7 @@ pub struct GetReplicateCommandOutputRequest {
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "command")]
 /// ReplicateCommandOutputResponse
 ///
 /// Schema: `#/paths/~1v1~1commands~1output~1replicate/post/responses/200/content/application~1json/schema`
@@ -24145,6 +31615,7 @@ pub struct GetReplicateCommandOutputResponse {
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "command")]
 /// SpecCommandOutputRequest
 ///
 /// Schema: `#/paths/~1v1~1commands~1output~1spec/post/requestBody/content/application~1json/schema`
@@ -24156,6 +31627,7 @@ pub struct GetSpecCommandOutputRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub with_logs: ::std::option::Option<bool>,
 }
+#[cfg(feature = "command")]
 /// SpecCommandOutputResponse
 ///
 /// Schema: `#/paths/~1v1~1commands~1output~1spec/post/responses/200/content/application~1json/schema`
@@ -24178,6 +31650,7 @@ pub struct GetSpecCommandOutputResponse {
     /// Wire name `status`. Required.
     pub status: GetSpecCommandOutputResponseStatus,
 }
+#[cfg(feature = "command")]
 /// Inline schema at `GetSpecCommandOutput.Response.status`.
 ///
 /// Schema: `#/paths/~1v1~1commands~1output~1spec/post/responses/200/content/application~1json/schema/properties/status`
@@ -24190,6 +31663,7 @@ pub enum GetSpecCommandOutputResponseStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "command")]
 impl GetSpecCommandOutputResponseStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &["succeeded", "failed"];
@@ -24202,6 +31676,7 @@ impl GetSpecCommandOutputResponseStatus {
         }
     }
 }
+#[cfg(feature = "command")]
 impl ::std::convert::From<::std::string::String> for GetSpecCommandOutputResponseStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -24211,22 +31686,26 @@ impl ::std::convert::From<::std::string::String> for GetSpecCommandOutputRespons
         }
     }
 }
+#[cfg(feature = "command")]
 impl ::std::convert::From<&str> for GetSpecCommandOutputResponseStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "command")]
 impl ::std::str::FromStr for GetSpecCommandOutputResponseStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "command")]
 impl ::std::fmt::Display for GetSpecCommandOutputResponseStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "command")]
 impl ::serde::Serialize for GetSpecCommandOutputResponseStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -24235,6 +31714,7 @@ impl ::serde::Serialize for GetSpecCommandOutputResponseStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "command")]
 impl<'de> ::serde::Deserialize<'de> for GetSpecCommandOutputResponseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -24242,6 +31722,7 @@ impl<'de> ::serde::Deserialize<'de> for GetSpecCommandOutputResponseStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "internal", feature = "command"))]
 /// RunCheckCommandRequest
 ///
 /// Schema: `#/paths/~1v1~1commands~1run~1check/post/requestBody/content/application~1json/schema`
@@ -24284,6 +31765,7 @@ pub struct RunCheckCommandRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(any(feature = "internal", feature = "command"))]
 /// RunCheckCommandResponse
 ///
 /// Schema: `#/paths/~1v1~1commands~1run~1check/post/responses/200/content/application~1json/schema`
@@ -24292,6 +31774,7 @@ pub struct RunCheckCommandResponse {
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
 }
+#[cfg(any(feature = "internal", feature = "command"))]
 /// RunDiscoverCommandRequest
 ///
 /// Schema: `#/paths/~1v1~1commands~1run~1discover/post/requestBody/content/application~1json/schema`
@@ -24326,6 +31809,7 @@ pub struct RunDiscoverCommandRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signal_input: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "internal", feature = "command"))]
 /// RunDiscoverCommandResponse
 ///
 /// Schema: `#/paths/~1v1~1commands~1run~1discover/post/responses/200/content/application~1json/schema`
@@ -24334,6 +31818,7 @@ pub struct RunDiscoverCommandResponse {
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
 }
+#[cfg(any(feature = "internal", feature = "command"))]
 /// RunReplicateCommandRequest
 ///
 /// Schema: `#/paths/~1v1~1commands~1run~1replicate/post/requestBody/content/application~1json/schema`
@@ -24364,6 +31849,7 @@ pub struct RunReplicateCommandRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signal_input: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "internal", feature = "command"))]
 /// RunReplicateCommandResponse
 ///
 /// Schema: `#/paths/~1v1~1commands~1run~1replicate/post/responses/200/content/application~1json/schema`
@@ -24372,6 +31858,7 @@ pub struct RunReplicateCommandResponse {
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
 }
+#[cfg(any(feature = "internal", feature = "command"))]
 /// RunSpecCommandRequest
 ///
 /// Schema: `#/paths/~1v1~1commands~1run~1spec/post/requestBody/content/application~1json/schema`
@@ -24403,6 +31890,7 @@ pub struct RunSpecCommandRequest {
     /// Wire name `workspace_id`. Required.
     pub workspace_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "internal", feature = "command"))]
 /// RunSpecCommandResponse
 ///
 /// Schema: `#/paths/~1v1~1commands~1run~1spec/post/responses/200/content/application~1json/schema`
@@ -24411,6 +31899,7 @@ pub struct RunSpecCommandResponse {
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "command")]
 /// CommandStatusRequest
 ///
 /// Schema: `#/paths/~1v1~1commands~1status/post/requestBody/content/application~1json/schema`
@@ -24419,6 +31908,7 @@ pub struct GetCommandStatusRequest {
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "command")]
 /// CommandStatusResponse
 ///
 /// Schema: `#/paths/~1v1~1commands~1status/post/responses/200/content/application~1json/schema`
@@ -24429,6 +31919,7 @@ pub struct GetCommandStatusResponse {
     /// Wire name `status`. Required.
     pub status: GetCommandStatusResponseStatus,
 }
+#[cfg(feature = "command")]
 /// Inline schema at `GetCommandStatus.Response.status`.
 ///
 /// Schema: `#/paths/~1v1~1commands~1status/post/responses/200/content/application~1json/schema/properties/status`
@@ -24445,6 +31936,7 @@ pub enum GetCommandStatusResponseStatus {
     /// A value this version of the crate does not know; kept verbatim.
     Unknown(::std::string::String),
 }
+#[cfg(feature = "command")]
 impl GetCommandStatusResponseStatus {
     /// Every value this version knows, in spec order.
     pub const VALUES: &'static [&'static str] = &[
@@ -24464,6 +31956,7 @@ impl GetCommandStatusResponseStatus {
         }
     }
 }
+#[cfg(feature = "command")]
 impl ::std::convert::From<::std::string::String> for GetCommandStatusResponseStatus {
     fn from(value: ::std::string::String) -> Self {
         match value.as_str() {
@@ -24475,22 +31968,26 @@ impl ::std::convert::From<::std::string::String> for GetCommandStatusResponseSta
         }
     }
 }
+#[cfg(feature = "command")]
 impl ::std::convert::From<&str> for GetCommandStatusResponseStatus {
     fn from(value: &str) -> Self {
         Self::from(::std::string::String::from(value))
     }
 }
+#[cfg(feature = "command")]
 impl ::std::str::FromStr for GetCommandStatusResponseStatus {
     type Err = ::std::convert::Infallible;
     fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
         ::std::result::Result::Ok(Self::from(value))
     }
 }
+#[cfg(feature = "command")]
 impl ::std::fmt::Display for GetCommandStatusResponseStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "command")]
 impl ::serde::Serialize for GetCommandStatusResponseStatus {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -24499,6 +31996,7 @@ impl ::serde::Serialize for GetCommandStatusResponseStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "command")]
 impl<'de> ::serde::Deserialize<'de> for GetCommandStatusResponseStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -24506,6 +32004,7 @@ impl<'de> ::serde::Deserialize<'de> for GetCommandStatusResponseStatus {
         super::support::enum_str(deserializer).map(Self::from)
     }
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// CancelQueuedJobRequest
 ///
 /// Schema: `#/paths/~1v1~1jobs~1cancelQueuedJob/post/requestBody/content/application~1json/schema`
@@ -24515,6 +32014,7 @@ pub struct CancelQueuedJobRequest {
     #[serde(rename = "jobId")]
     pub job_id: JobId,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// CheckDataWorkerCapacityRequest
 ///
 /// Schema: `#/paths/~1v1~1jobs~1checkDataWorkerCapacity/post/requestBody/content/application~1json/schema`
@@ -24530,6 +32030,7 @@ pub struct CheckDataWorkerCapacityRequest {
     #[serde(rename = "organizationId")]
     pub organization_id: OrganizationId,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Inline schema at `DeleteStreamResetRecordsForJob.Request`.
 ///
 /// Schema: `#/paths/~1v1~1jobs~1delete_stream_reset_records/post/requestBody/content/application~1json/schema`
@@ -24542,6 +32043,7 @@ pub struct DeleteStreamResetRecordsForJobRequest {
     #[serde(rename = "jobId")]
     pub job_id: JobId,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Inline schema at `GetWebhookConfig.Request`.
 ///
 /// Schema: `#/paths/~1v1~1jobs~1getWebhookConfig/post/requestBody/content/application~1json/schema`
@@ -24551,6 +32053,7 @@ pub struct GetWebhookConfigRequest {
     #[serde(rename = "jobId")]
     pub job_id: i64,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// GetWebhookConfigResponse
 ///
 /// Schema: `#/paths/~1v1~1jobs~1getWebhookConfig/post/responses/200/content/application~1json/schema`
@@ -24559,6 +32062,7 @@ pub struct GetWebhookConfigResponse {
     /// Wire name `value`. Required.
     pub value: ::std::string::String,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Inline schema at `JobFailure.Request`.
 ///
 /// Schema: `#/paths/~1v1~1jobs~1job_failure/post/requestBody/content/application~1json/schema`
@@ -24578,6 +32082,7 @@ pub struct JobFailureRequest {
     /// Wire name `reason`. Required.
     pub reason: ::std::string::String,
 }
+#[cfg(any(feature = "internal", feature = "attempt", feature = "jobs-2"))]
 /// Inline schema at `JobSuccessWithAttemptNumber.Request`.
 ///
 /// Schema: `#/paths/~1v1~1jobs~1job_success_with_attempt_number/post/requestBody/content/application~1json/schema`
@@ -24599,6 +32104,7 @@ pub struct JobSuccessWithAttemptNumberRequest {
         ::serde_json::Value,
     >,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Inline schema at `ReportJobStart.Request`.
 ///
 /// Schema: `#/paths/~1v1~1jobs~1reportJobStart/post/requestBody/content/application~1json/schema`
@@ -24611,6 +32117,7 @@ pub struct ReportJobStartRequest {
     #[serde(rename = "jobId")]
     pub job_id: JobId,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// SetJobQueuedRequest
 ///
 /// Schema: `#/paths/~1v1~1jobs~1setJobQueued/post/requestBody/content/application~1json/schema`
@@ -24620,6 +32127,7 @@ pub struct SetJobQueuedRequest {
     #[serde(rename = "jobId")]
     pub job_id: JobId,
 }
+#[cfg(feature = "workload-output")]
 /// WorkloadOutputWriteRequest
 ///
 /// Schema: `#/paths/~1v1~1workload_output~1write/post/requestBody/content/application~1json/schema`
