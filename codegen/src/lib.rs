@@ -432,13 +432,12 @@ fn load_family_schemas(
     }
     let roots: Vec<&str> = config.families.iter().map(|f| f.union.as_str()).collect();
     family::prune_to(&mut raw, &roots);
-    let json = serde_json::to_vec(&raw).unwrap_or_default();
-    let Some(loaded) = load::load(&input.file, &json, &[], &mut diags) else {
+    let sha256 = manifest::sha256_hex(&input.bytes);
+    let Some(loaded) = load::load_tree(&input.file, sha256, raw, &[], &LoadOptions::default(), &mut diags) else {
         load::add_lines(&input.bytes, &mut diags);
         return Err(Error::Spec(diags));
     };
-    let mut api = ir::build::build(&loaded, &mut diags);
-    api.source.sha256 = manifest::sha256_hex(&input.bytes);
+    let api = ir::build::build(&loaded, &mut diags);
     load::add_lines(&input.bytes, &mut diags);
     if diags.has_errors() {
         return Err(Error::Spec(diags));
