@@ -238,7 +238,7 @@ pub enum Link {
     /// job): its IR is used, not built twice.
     Job(usize),
     /// Loaded on its own.
-    Spec(SpecInput),
+    Spec(Box<SpecInput>),
 }
 
 /// Generate several specs at once, each on its own thread; results in the
@@ -271,15 +271,15 @@ pub fn generate_batch(jobs: &[Job]) -> Vec<Result<Output, Error>> {
                             (Some(slot), Some(Job { input, kind: JobKind::Crates, .. })) => (Some(slot), input),
                             _ => return Err(Error::Linked(format!("job {j} of the batch generates no types crate"))),
                         },
-                        Link::Spec(input) => (None, input),
+                        Link::Spec(input) => (None, &**input),
                     };
                     let not_loaded = || Error::Linked(format!("{} did not load, so nothing links to it", input.file));
                     match slot.map(LinkSlot::wait) {
-                        Some(Some(Some(api))) => Ok(Some(LinkedApi::Shared(api))),
+                        Some(Some(Some(api))) => Ok(Some(api)),
                         Some(Some(None)) => Err(not_loaded()),
                         // The linked job has not started (no thread for it): build the IR here.
                         Some(None) | None => match load_api(input) {
-                            Ok((api, ..)) => Ok(Some(LinkedApi::Own(api))),
+                            Ok((api, ..)) => Ok(Some(std::sync::Arc::new(api))),
                             Err(e) => Err(Error::Linked(format!("loading {}: {e}", input.file))),
                         },
                     }
@@ -337,22 +337,6 @@ impl Drop for Publish<'_> {
         if !matches!(*state, State::Done(_)) {
             *state = State::Done(None);
             self.0.changed.notify_all();
-        }
-    }
-}
-
-/// A linked IR: shared with the job that built it, or built for this one.
-enum LinkedApi {
-    Shared(std::sync::Arc<ir::Api>),
-    Own(ir::Api),
-}
-
-impl std::ops::Deref for LinkedApi {
-    type Target = ir::Api;
-    fn deref(&self) -> &ir::Api {
-        match self {
-            LinkedApi::Shared(api) => api,
-            LinkedApi::Own(api) => api,
         }
     }
 }

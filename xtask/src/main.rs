@@ -224,7 +224,7 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
                                 .position(|e| e.name == target.name && e.families_config(&manifest).is_none());
                             Some(match same_run {
                                 Some(i) => codegen::Link::Job(i),
-                                None => codegen::Link::Spec(entry_input(&root, target)?.0),
+                                None => codegen::Link::Spec(Box::new(entry_input(&root, target)?.0)),
                             })
                         }
                         None => None,
