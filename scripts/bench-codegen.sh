@@ -59,7 +59,7 @@ instructions() {
   local total=0 part
   while IFS= read -r part; do
     eval "valgrind --tool=callgrind --callgrind-out-file=$tmp.cg $part" >/dev/null 2>"$tmp" || true
-    total=$((total + $(awk '/Collected : / {s += $4} END {print s + 0}' "$tmp")))
+    total=$((total + $(awk '/Collected : / {s += $4} END {printf "%d", s}' "$tmp")))
   done < <(printf '%s\n' "$1" | sed 's/ && /\n/g')
   echo $((total / 1000000))
 }
