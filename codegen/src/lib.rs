@@ -34,6 +34,57 @@ pub const RESERVED_METHOD_NAMES: &[&str] = &[
 ];
 pub mod write;
 
+/// Independent stages on all cores. Threads, not a pool: the pipeline has a
+/// handful of coarse tasks (a spec, a crate, a file), each far longer than a
+/// thread start.
+pub mod par {
+    /// One task; it may borrow from the caller.
+    pub type Task<'a, T> = Box<dyn FnOnce() -> T + Send + 'a>;
+
+    /// Stack of each task's thread: parsing deeply nested generated code
+    /// recurses, so as much as the main thread has and more.
+    const STACK: usize = 64 << 20;
+
+    /// Run every task, the first on this thread and each other on its own,
+    /// and return their results in the tasks' order. A task that panics
+    /// panics here (a generator bug, as in a sequential run).
+    pub fn run<'a, T: Send + 'a>(tasks: Vec<Task<'a, T>>) -> Vec<T> {
+        let mut slots: Vec<std::sync::Mutex<Option<Task<'a, T>>>> =
+            tasks.into_iter().map(|t| std::sync::Mutex::new(Some(t))).collect();
+        let take = |slot: &mut std::sync::Mutex<Option<Task<'a, T>>>| {
+            slot.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner).take()
+        };
+        let Some(first) = slots.first_mut().and_then(take) else { return Vec::new() };
+        std::thread::scope(|s| {
+            let spawned: Vec<_> = slots[1..]
+                .iter()
+                .map(|slot| {
+                    let run = move || {
+                        let task = slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+                        task.map(|t| t())
+                    };
+                    // Without a thread (resources exhausted) the task stays in
+                    // its slot and runs here, in order.
+                    std::thread::Builder::new().stack_size(STACK).spawn_scoped(s, run).ok()
+                })
+                .collect();
+            let mut out = vec![first()];
+            for (slot, handle) in slots[1..].iter().zip(spawned) {
+                let done = match handle.map(|h| h.join()) {
+                    Some(Ok(done)) => done,
+                    Some(Err(panic)) => std::panic::resume_unwind(panic),
+                    None => None,
+                };
+                let task = || slot.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+                if let Some(v) = done.or_else(|| task().map(|t| t())) {
+                    out.push(v);
+                }
+            }
+            out
+        })
+    }
+}
+
 use diag::Diagnostics;
 use emit::{CrateNames, GeneratedFile};
 pub use load::LoadOptions;
@@ -72,6 +123,9 @@ pub enum Error {
     /// The crate names asked for are not valid crate names.
     #[error("{0}")]
     CrateNames(String),
+    /// The spec a families crate links to did not load.
+    #[error("{0}")]
+    Linked(String),
 }
 
 /// Load a document and build its IR, without emitting code.
@@ -133,17 +187,159 @@ pub fn generate(input: &SpecInput) -> Result<Output, Error> {
 pub fn generate_with(input: &SpecInput, options: &LoadOptions) -> Result<Output, Error> {
     input.crates.check().map_err(Error::CrateNames)?;
     let (api, diagnostics, rewrites, overlay_actions) = load_api_with(input, options)?;
-    let mut files = Vec::new();
-    for f in emit::types::emit(&api, &input.crates)? {
-        files.push(GeneratedFile { path: PathBuf::from(&input.crates.types).join(f.path), contents: f.contents });
-    }
-    for f in emit::client::emit(&api, &input.crates)? {
-        files.push(GeneratedFile { path: PathBuf::from(&input.crates.client).join(f.path), contents: f.contents });
-    }
-    for f in emit::server::emit(&api, &input.crates)? {
-        files.push(GeneratedFile { path: PathBuf::from(&input.crates.server).join(f.path), contents: f.contents });
-    }
+    let files = emit_crates(&api, &input.crates)?;
     Ok(Output { files, diagnostics, rewrites, overlay_actions, api })
+}
+
+/// Emit the types, client and server crates of a loaded document, each on its
+/// own thread (they share only the IR); files in that order, under each
+/// crate's directory.
+pub fn emit_crates(api: &ir::Api, crates: &CrateNames) -> Result<Vec<GeneratedFile>, Error> {
+    type Emitted = Result<Vec<GeneratedFile>, emit::EmitError>;
+    let under = |dir: &str, emitted: Emitted| -> Emitted {
+        Ok(emitted?
+            .into_iter()
+            .map(|f| GeneratedFile { path: PathBuf::from(dir).join(f.path), contents: f.contents })
+            .collect())
+    };
+    let tasks: Vec<par::Task<'_, Emitted>> = vec![
+        Box::new(|| under(&crates.types, emit::types::emit(api, crates))),
+        Box::new(|| under(&crates.client, emit::client::emit(api, crates))),
+        Box::new(|| under(&crates.server, emit::server::emit(api, crates))),
+    ];
+    let mut files = Vec::new();
+    for emitted in par::run(tasks) {
+        files.extend(emitted?);
+    }
+    Ok(files)
+}
+
+/// One spec of a [`generate_batch`].
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub input: SpecInput,
+    pub options: LoadOptions,
+    pub kind: JobKind,
+}
+
+/// What a [`Job`] generates.
+#[derive(Debug, Clone)]
+pub enum JobKind {
+    /// The types, client and server crates ([`generate_with`]).
+    Crates,
+    /// A families crate ([`generate_families`]), converting into the types
+    /// crate of `linked` when there is one.
+    Families { config: family::FamiliesConfig, linked: Option<Link> },
+}
+
+/// The spec a families crate links to.
+#[derive(Debug, Clone)]
+pub enum Link {
+    /// Generated by the batch's job of that index (a [`JobKind::Crates`]
+    /// job): its IR is used, not built twice.
+    Job(usize),
+    /// Loaded on its own.
+    Spec(Box<SpecInput>),
+}
+
+/// Generate several specs at once, each on its own thread; results in the
+/// jobs' order, each as [`generate_with`] or [`generate_families`] would
+/// give it.
+pub fn generate_batch(jobs: &[Job]) -> Vec<Result<Output, Error>> {
+    let slots: Vec<LinkSlot> = jobs.iter().map(|_| LinkSlot::default()).collect();
+    let slots = &slots;
+    let tasks: Vec<par::Task<'_, Result<Output, Error>>> = jobs
+        .iter()
+        .enumerate()
+        .map(|(i, job)| -> par::Task<'_, Result<Output, Error>> {
+            Box::new(move || match &job.kind {
+                JobKind::Crates => {
+                    let published = Publish(&slots[i]);
+                    published.0.set(State::Running);
+                    job.input.crates.check().map_err(Error::CrateNames)?;
+                    let (api, diagnostics, rewrites, overlay_actions) = load_api_with(&job.input, &job.options)?;
+                    let api = std::sync::Arc::new(api);
+                    published.0.set(State::Done(Some(api.clone())));
+                    drop(published);
+                    let files = emit_crates(&api, &job.input.crates)?;
+                    let api = std::sync::Arc::try_unwrap(api).unwrap_or_else(|shared| (*shared).clone());
+                    Ok(Output { files, diagnostics, rewrites, overlay_actions, api })
+                }
+                JobKind::Families { config, linked } => generate_families_linked(&job.input, config, || {
+                    let Some(link) = linked else { return Ok(None) };
+                    let (slot, input) = match link {
+                        Link::Job(j) => match (slots.get(*j), jobs.get(*j)) {
+                            (Some(slot), Some(Job { input, kind: JobKind::Crates, .. })) => (Some(slot), input),
+                            _ => return Err(Error::Linked(format!("job {j} of the batch generates no types crate"))),
+                        },
+                        Link::Spec(input) => (None, &**input),
+                    };
+                    let not_loaded = || Error::Linked(format!("{} did not load, so nothing links to it", input.file));
+                    match slot.map(LinkSlot::wait) {
+                        Some(Some(Some(api))) => Ok(Some(api)),
+                        Some(Some(None)) => Err(not_loaded()),
+                        // The linked job has not started (no thread for it): build the IR here.
+                        Some(None) | None => match load_api(input) {
+                            Ok((api, ..)) => Ok(Some(std::sync::Arc::new(api))),
+                            Err(e) => Err(Error::Linked(format!("loading {}: {e}", input.file))),
+                        },
+                    }
+                }),
+            })
+        })
+        .collect();
+    par::run(tasks)
+}
+
+/// Where a linked job's IR is handed to the families job waiting for it.
+#[derive(Default)]
+struct LinkSlot {
+    state: std::sync::Mutex<State>,
+    changed: std::sync::Condvar,
+}
+
+#[derive(Default, Clone)]
+enum State {
+    #[default]
+    Pending,
+    Running,
+    /// `None`: the document did not load.
+    Done(Option<std::sync::Arc<ir::Api>>),
+}
+
+impl LinkSlot {
+    fn set(&self, state: State) {
+        *self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = state;
+        self.changed.notify_all();
+    }
+
+    /// The IR once the job has loaded it; `None` when the job has not started.
+    fn wait(&self) -> Option<Option<std::sync::Arc<ir::Api>>> {
+        let mut state = self.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        loop {
+            match &*state {
+                State::Pending => return None,
+                State::Done(api) => return Some(api.clone()),
+                State::Running => {
+                    state = self.changed.wait(state).unwrap_or_else(std::sync::PoisonError::into_inner);
+                }
+            }
+        }
+    }
+}
+
+/// Marks the slot done without an IR unless the job got as far as setting one,
+/// whatever way it ends, so that no families job waits forever.
+struct Publish<'a>(&'a LinkSlot);
+
+impl Drop for Publish<'_> {
+    fn drop(&mut self) {
+        let mut state = self.0.state.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !matches!(*state, State::Done(_)) {
+            *state = State::Done(None);
+            self.0.changed.notify_all();
+        }
+    }
 }
 
 /// Load a document and analyse its feature-gated families (see [`family`]).
@@ -169,7 +365,23 @@ pub fn generate_families(
     config: &family::FamiliesConfig,
     linked: Option<&ir::Api>,
 ) -> Result<Output, Error> {
-    let (fc, diagnostics, rewrites, overlay_actions) = load_families(input, config, linked)?;
+    generate_families_linked(input, config, || Ok(linked))
+}
+
+/// [`generate_families`] with the linked IR asked for only once the
+/// document is loaded, so that it can be built meanwhile (on another thread);
+/// an `Err` from `linked` stops generation with that error.
+pub fn generate_families_linked<A: std::ops::Deref<Target = ir::Api>>(
+    input: &SpecInput,
+    config: &family::FamiliesConfig,
+    linked: impl FnOnce() -> Result<Option<A>, Error>,
+) -> Result<Output, Error> {
+    let (api, mut diagnostics, rewrites, overlay_actions) = load_family_schemas(input, config)?;
+    let linked = linked()?;
+    let fc = family::analyse(&api, config, linked.as_deref(), &mut diagnostics);
+    if diagnostics.has_errors() {
+        return Err(Error::Spec(diagnostics));
+    }
     let files = emit::families::emit(&fc)?
         .into_iter()
         .map(|f| GeneratedFile { path: PathBuf::from(&fc.crate_name).join(f.path), contents: f.contents })
@@ -205,13 +417,12 @@ fn load_family_schemas(
     }
     let roots: Vec<&str> = config.families.iter().map(|f| f.union.as_str()).collect();
     family::prune_to(&mut raw, &roots);
-    let json = serde_json::to_vec(&raw).unwrap_or_default();
-    let Some(loaded) = load::load(&input.file, &json, &[], &mut diags) else {
+    let sha256 = manifest::sha256_hex(&input.bytes);
+    let Some(loaded) = load::load_tree(&input.file, sha256, raw, &[], &LoadOptions::default(), &mut diags) else {
         load::add_lines(&input.bytes, &mut diags);
         return Err(Error::Spec(diags));
     };
-    let mut api = ir::build::build(&loaded, &mut diags);
-    api.source.sha256 = manifest::sha256_hex(&input.bytes);
+    let api = ir::build::build(&loaded, &mut diags);
     load::add_lines(&input.bytes, &mut diags);
     if diags.has_errors() {
         return Err(Error::Spec(diags));

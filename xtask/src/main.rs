@@ -25,9 +25,10 @@ usage: cargo xtask [--root DIR] <command>
   --root DIR  work on the workspace at DIR (a scratch copy) instead of this one
 
 commands:
-  codegen [--check] [--explain] [--spec-name NAME]
-      generate generated/<crate> for every spec in specs/manifest.toml;
-      --check writes nothing and fails when generated/ is stale
+  codegen [--check] [--explain] [--spec-name NAME[,NAME…]]...
+      generate generated/<crate> for every spec in specs/manifest.toml (or
+      only the ones named), all at once; --check writes nothing and fails
+      when generated/ is stale
   codegen --spec FILE --out DIR [--name STEM] [--overlay FILE]... [--check] [--explain]
           [--allow-outside-refs]
       generate crates for any OpenAPI 3.0/3.1 document (crates STEM-types…;
@@ -137,7 +138,7 @@ struct CodegenArgs {
     spec: Option<PathBuf>,
     out: Option<PathBuf>,
     name: Option<String>,
-    spec_name: Option<String>,
+    spec_names: Vec<String>,
     overlays: Vec<PathBuf>,
     allow_outside_refs: bool,
 }
@@ -154,7 +155,9 @@ fn parse_codegen(args: &[String]) -> Result<CodegenArgs> {
             "--spec" => a.spec = Some(value("--spec")?.into()),
             "--out" => a.out = Some(value("--out")?.into()),
             "--name" => a.name = Some(value("--name")?),
-            "--spec-name" => a.spec_name = Some(value("--spec-name")?),
+            "--spec-name" => {
+                a.spec_names.extend(value("--spec-name")?.split(',').filter(|n| !n.is_empty()).map(String::from))
+            }
             "--overlay" => a.overlays.push(value("--overlay")?.into()),
             other => bail!("unknown argument `{other}`\n{USAGE}"),
         }
@@ -199,7 +202,9 @@ fn load_options(spec: &Path, allow_outside: bool) -> codegen::LoadOptions {
 
 fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
     let a = parse_codegen(args)?;
-    let mut jobs: Vec<(SpecInput, PathBuf, codegen::LoadOptions, Option<FamiliesJob>)> = Vec::new();
+    // Each job with the directory its crates go to.
+    let mut jobs: Vec<codegen::Job> = Vec::new();
+    let mut out_dirs: Vec<PathBuf> = Vec::new();
     if let (Some(spec), Some(out)) = (&a.spec, &a.out) {
         let bytes = std::fs::read(spec).with_context(|| format!("reading {}", spec.display()))?;
         let mut crates = spec_crates(spec, a.name.as_deref())?;
@@ -207,56 +212,51 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode> {
         crates.runtime_dir = codegen::write::runtime_dir_for(out, &runtime_crates_dir());
         let file = spec.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
         let options = load_options(spec, a.allow_outside_refs);
-        jobs.push((
-            SpecInput { file, bytes, overlays: read_overlays(&a.overlays)?, crates },
-            out.clone(),
-            options,
-            None,
-        ));
+        let input = SpecInput { file, bytes, overlays: read_overlays(&a.overlays)?, crates };
+        jobs.push(codegen::Job { input, options, kind: codegen::JobKind::Crates });
+        out_dirs.push(out.clone());
     } else {
         let root = workspace_root();
         let manifest = Manifest::load(&root)?;
-        for entry in &manifest.specs {
-            if a.spec_name.as_deref().is_some_and(|n| n != entry.name) {
-                continue;
+        for name in &a.spec_names {
+            if manifest.spec(name).is_none() {
+                bail!("no spec named `{name}` in specs/manifest.toml");
             }
+        }
+        let selected: Vec<_> =
+            manifest.specs.iter().filter(|e| a.spec_names.is_empty() || a.spec_names.contains(&e.name)).collect();
+        for entry in &selected {
             let (input, path) = entry_input(&root, entry)?;
-            let families = match entry.families_config(&manifest) {
+            let kind = match entry.families_config(&manifest) {
                 Some(config) => {
                     let linked = match entry.families.as_ref().and_then(|f| f.link.as_ref()) {
                         Some(name) => {
                             let target = manifest.spec(name).with_context(|| format!("no spec named `{name}`"))?;
-                            Some(entry_input(&root, target)?.0)
+                            // Generated in this run too: its IR is shared, not built twice.
+                            let same_run = selected
+                                .iter()
+                                .position(|e| e.name == target.name && e.families_config(&manifest).is_none());
+                            Some(match same_run {
+                                Some(i) => codegen::Link::Job(i),
+                                None => codegen::Link::Spec(Box::new(entry_input(&root, target)?.0)),
+                            })
                         }
                         None => None,
                     };
-                    Some(FamiliesJob { config, linked })
+                    codegen::JobKind::Families { config, linked }
                 }
-                None => None,
+                None => codegen::JobKind::Crates,
             };
-            jobs.push((input, root.join("generated"), load_options(&path, false), families));
-        }
-        if jobs.is_empty() {
-            bail!("no spec named `{}` in specs/manifest.toml", a.spec_name.unwrap_or_default());
+            jobs.push(codegen::Job { input, options: load_options(&path, false), kind });
+            out_dirs.push(root.join("generated"));
         }
     }
 
+    let results = codegen::generate_batch(&jobs);
     let mut failed = false;
     let mut stale = Vec::new();
-    for (input, out_dir, options, families) in &jobs {
-        let result = match families {
-            None => codegen::generate_with(input, options),
-            Some(job) => {
-                let linked = match &job.linked {
-                    Some(l) => match codegen::load_api(l) {
-                        Ok((api, ..)) => Some(api),
-                        Err(e) => return Err(anyhow::anyhow!("{e}")).context(format!("loading {}", l.file)),
-                    },
-                    None => None,
-                };
-                codegen::generate_families(input, &job.config, linked.as_ref())
-            }
-        };
+    for ((job, out_dir), result) in jobs.iter().zip(&out_dirs).zip(results) {
+        let input = &job.input;
         let output = match result {
             Ok(o) => o,
             Err(codegen::Error::Spec(diags)) => {
@@ -474,12 +474,6 @@ fn spec_cmd(args: &[String]) -> Result<ExitCode> {
         None => print!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A manifest entry that generates a families crate, with the spec it links to.
-struct FamiliesJob {
-    config: codegen::family::FamiliesConfig,
-    linked: Option<SpecInput>,
 }
 
 /// The bytes (hash-checked) and overlays of a manifest entry, and where the

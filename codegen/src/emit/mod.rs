@@ -167,22 +167,34 @@ pub(crate) fn toml_text(text: &str) -> String {
 
 /// Turn text into a doc attribute list, one `#[doc]` per line.
 pub(crate) fn doc_lines(text: &str) -> TokenStream {
-    let mut out = TokenStream::new();
-    for line in text.trim_end().lines() {
-        let line = format!(" {}", line.trim_end());
-        out.extend(quote::quote!(#[doc = #line]));
-    }
-    out
+    doc_attrs(text, false)
 }
 
 /// Inner (`//!`) doc attributes, for crate and module docs.
 pub(crate) fn inner_doc_lines(text: &str) -> TokenStream {
-    let mut out = TokenStream::new();
+    doc_attrs(text, true)
+}
+
+/// The tokens `quote!(#[doc = #line])` (or `#![…]`) gives for each line,
+/// built directly: docs are a large share of all tokens, and a `quote!`
+/// per line plus the stream it extends cost more than the tokens themselves.
+fn doc_attrs(text: &str, inner: bool) -> TokenStream {
+    use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenTree};
+    let mut out: Vec<TokenTree> = Vec::new();
     for line in text.trim_end().lines() {
         let line = format!(" {}", line.trim_end());
-        out.extend(quote::quote!(#![doc = #line]));
+        out.push(Punct::new('#', Spacing::Alone).into());
+        if inner {
+            out.push(Punct::new('!', Spacing::Alone).into());
+        }
+        let attr: [TokenTree; 3] = [
+            Ident::new("doc", Span::call_site()).into(),
+            Punct::new('=', Spacing::Alone).into(),
+            Literal::string(&line).into(),
+        ];
+        out.push(Group::new(Delimiter::Bracket, attr.into_iter().collect()).into());
     }
-    out
+    out.into_iter().collect()
 }
 
 /// An identifier token (raw identifiers included). Every identifier the
@@ -269,4 +281,23 @@ pub(crate) fn features_toml(features: &crate::tags::TagFeatures, forward: &[&str
         out.push_str(&format!("{} = [{}]\n", f.name, quoted(fwd)));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_attributes_are_the_tokens_quote_gives() {
+        let text = "First line.  \n\nSecond \"quoted\" \\ line\twith a tab.\n  indented\n\n";
+        let (mut outer, mut inner) = (TokenStream::new(), TokenStream::new());
+        for line in text.trim_end().lines() {
+            let line = format!(" {}", line.trim_end());
+            outer.extend(quote::quote!(#[doc = #line]));
+            inner.extend(quote::quote!(#![doc = #line]));
+        }
+        assert_eq!(doc_lines(text).to_string(), outer.to_string());
+        assert_eq!(inner_doc_lines(text).to_string(), inner.to_string());
+        assert!(doc_lines("").is_empty());
+    }
 }

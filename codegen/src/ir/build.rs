@@ -31,6 +31,8 @@ pub fn build(loaded: &Loaded, diags: &mut Diagnostics) -> Api {
         type_names: naming::Scope::new(),
         in_progress: BTreeSet::new(),
         ref_depth: 0,
+        pattern_errors: BTreeMap::new(),
+        samples: BTreeMap::new(),
     };
     b.components();
     let operations = b.operations();
@@ -107,7 +109,16 @@ struct Builder<'a> {
     /// Nesting of non-component `$ref` targets being defined: bounds the
     /// recursion a long chain of references into nested definitions causes.
     ref_depth: usize,
+    /// Why each pattern seen cannot be checked (`None`: it can). Large
+    /// documents repeat a few patterns hundreds of times, and translating
+    /// one compiles regexes.
+    pattern_errors: BTreeMap<String, Option<String>>,
+    /// String samples already made, by what they depend on.
+    samples: BTreeMap<SampleKey, Option<String>>,
 }
+
+/// What [`string_sample`] depends on: pattern, format, lengths and the string examples.
+type SampleKey = (Option<String>, Option<StringFormat>, Option<u64>, Option<u64>, Vec<String>);
 
 /// Where a schema sits and what to call it if it needs a name.
 #[derive(Clone)]
@@ -464,9 +475,11 @@ impl<'a> Builder<'a> {
             ..Constraints::default()
         };
         if let Some(p) = v.pattern {
-            match crate::pattern::translate(p) {
-                Ok(_) => c.pattern = Some(p.to_string()),
-                Err(e) => {
+            let error =
+                self.pattern_errors.entry(p.to_string()).or_insert_with(|| crate::pattern::translate(p).err()).clone();
+            match error {
+                None => c.pattern = Some(p.to_string()),
+                Some(e) => {
                     self.diags
                         .warning(
                             join_pointer(&ctx.pointer, "pattern"),
@@ -499,7 +512,22 @@ impl<'a> Builder<'a> {
             }
         }
         if c.pattern.is_some() || c.format.is_some() || c.min_length.is_some() || c.max_length.is_some() {
-            c.sample = string_sample(&c, &docs_of(v.data).examples);
+            let examples = docs_of(v.data).examples;
+            let key: SampleKey = (
+                c.pattern.clone(),
+                c.format,
+                c.min_length,
+                c.max_length,
+                examples.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+            );
+            c.sample = match self.samples.get(&key) {
+                Some(sample) => sample.clone(),
+                None => {
+                    let sample = string_sample(&c, &examples);
+                    self.samples.insert(key, sample.clone());
+                    sample
+                }
+            };
             if c.sample.is_none() {
                 self.diags.warning(
                     ctx.pointer.clone(),

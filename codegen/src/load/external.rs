@@ -43,9 +43,13 @@ pub fn resolve(root: &mut Value, file: &str, options: &LoadOptions, diags: &mut 
         rewrites: Vec::new(),
     };
     cx.root_file = cx.base.as_ref().and_then(|b| b.join(file).canonicalize().ok());
-    let ids = Ids::of(root);
     // A worklist of reference sites: imported values bring their own.
     let mut work: Vec<(String, String)> = super::refs::collect_refs(root);
+    if work.iter().all(|(_, r)| r.starts_with("#/") || r == "#") {
+        // Nothing to make local (and so nothing imported that could bring more).
+        return cx.rewrites;
+    }
+    let ids = Ids::of(root);
     let mut steps = 0;
     while let Some((site, reference)) = work.pop() {
         steps += 1;
@@ -331,37 +335,48 @@ struct Ids {
 impl Ids {
     fn of(root: &Value) -> Ids {
         let mut ids = Ids { ids: BTreeMap::new(), anchors: BTreeMap::new() };
-        ids.walk(root, "#", "");
+        ids.walk(root, &mut String::from("#"), "");
         ids
     }
 
-    fn walk(&mut self, v: &Value, ptr: &str, resource: &str) {
+    /// `ptr` is the pointer of `v`, extended and restored in place.
+    fn walk(&mut self, v: &Value, ptr: &mut String, resource: &str) {
         match v {
             Value::Object(m) => {
-                let mut resource = resource.to_string();
+                let mut own = None;
                 if let Some(Value::String(id)) = m.get("$id") {
                     let id = id.trim_end_matches('#').to_string();
-                    self.ids.entry(id.clone()).or_insert_with(|| ptr.to_string());
-                    self.ids.entry(strip_authority(&id).to_string()).or_insert_with(|| ptr.to_string());
-                    resource = id;
+                    self.ids.entry(id.clone()).or_insert_with(|| ptr.clone());
+                    self.ids.entry(strip_authority(&id).to_string()).or_insert_with(|| ptr.clone());
+                    own = Some(id);
                 }
+                let resource = own.as_deref().unwrap_or(resource);
                 if let Some(Value::String(anchor)) = m.get("$anchor") {
-                    self.anchors.entry((resource.clone(), anchor.clone())).or_insert_with(|| ptr.to_string());
-                    self.anchors.entry((String::new(), anchor.clone())).or_insert_with(|| ptr.to_string());
+                    self.anchors.entry((resource.to_string(), anchor.clone())).or_insert_with(|| ptr.clone());
+                    self.anchors.entry((String::new(), anchor.clone())).or_insert_with(|| ptr.clone());
                 }
                 for (k, child) in m {
                     // Examples, defaults and enums are data.
-                    if matches!(k.as_str(), "example" | "examples" | "enum" | "const" | "default")
+                    if !(child.is_object() || child.is_array())
+                        || matches!(k.as_str(), "example" | "examples" | "enum" | "const" | "default")
                         || k.starts_with("x-")
                     {
                         continue;
                     }
-                    self.walk(child, &join_pointer(ptr, k), &resource);
+                    let len = ptr.len();
+                    super::push_segment(ptr, k);
+                    self.walk(child, ptr, resource);
+                    ptr.truncate(len);
                 }
             }
             Value::Array(a) => {
                 for (i, child) in a.iter().enumerate() {
-                    self.walk(child, &format!("{ptr}/{i}"), resource);
+                    if child.is_object() || child.is_array() {
+                        let len = ptr.len();
+                        super::push_index(ptr, i);
+                        self.walk(child, ptr, resource);
+                        ptr.truncate(len);
+                    }
                 }
             }
             _ => {}

@@ -11,7 +11,9 @@ pub mod normalize;
 pub mod overlay;
 pub mod refs;
 pub mod sample;
+mod yaml;
 
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::diag::Diagnostics;
@@ -64,7 +66,20 @@ pub fn load_with(
             return None;
         }
     };
-    let mut raw = parse_document(text, diags)?;
+    let raw = parse_document(text, diags)?;
+    load_tree(file, sha256, raw, overlays, options, diags)
+}
+
+/// [`load_with`] for a document already parsed into a tree, whose bytes hash
+/// to `sha256`.
+pub fn load_tree(
+    file: &str,
+    sha256: String,
+    mut raw: Value,
+    overlays: &[OverlayInput],
+    options: &LoadOptions,
+    diags: &mut Diagnostics,
+) -> Option<Loaded> {
     let Some(root) = raw.as_object() else {
         diags
             .error("", "document root is not a mapping")
@@ -140,6 +155,10 @@ pub fn parse_document(text: &str, diags: &mut Diagnostics) -> Option<Value> {
             }
         }
     }
+    if let Some(v) = yaml::to_json(text) {
+        return Some(v);
+    }
+    // Something needs explaining (or widening): the general route says what.
     let mut widened = std::borrow::Cow::Borrowed(text);
     let mut attempts = 0;
     let yaml: serde_yaml::Value = loop {
@@ -259,6 +278,10 @@ fn deserialize(raw: &mut Value, diags: &mut Diagnostics) -> Option<openapiv3::Op
             *v = Value::Object(serde_json::Map::new());
         }
     }
+    // Tracking the path costs a third more; it is only needed to say where it failed.
+    if let Ok(doc) = openapiv3::OpenAPI::deserialize(&*raw) {
+        return ok.then_some(doc);
+    }
     let result: Result<openapiv3::OpenAPI, _> = serde_path_to_error::deserialize(&*raw);
     match result {
         Ok(doc) => ok.then_some(doc),
@@ -355,6 +378,10 @@ fn check_part<T: serde::de::DeserializeOwned>(
     known: &mut Known,
     diags: &mut Diagnostics,
 ) -> bool {
+    // As in `deserialize`: the path only when it fails.
+    if T::deserialize(v).is_ok() {
+        return true;
+    }
     let result: Result<T, _> = serde_path_to_error::deserialize(v);
     match result {
         Ok(_) => true,
@@ -415,6 +442,23 @@ fn path_to_pointer(path: &str) -> String {
         out.push_str(&crate::diag::escape_pointer(&cur));
     }
     out
+}
+
+/// Append `/segment` (escaped) to a pointer in place: tree walks keep one
+/// pointer and allocate only the ones they keep.
+pub(crate) fn push_segment(ptr: &mut String, segment: &str) {
+    ptr.push('/');
+    if segment.contains(['~', '/']) {
+        ptr.push_str(&crate::diag::escape_pointer(segment));
+    } else {
+        ptr.push_str(segment);
+    }
+}
+
+/// Append `/index` to a pointer in place.
+pub(crate) fn push_index(ptr: &mut String, index: usize) {
+    use std::fmt::Write;
+    let _ = write!(ptr, "/{index}");
 }
 
 /// Resolve a local JSON pointer (`#/a/b`) in a tree.

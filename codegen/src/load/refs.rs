@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::diag::{join_pointer, Diagnostics};
+use crate::diag::Diagnostics;
 
 /// Why a `$ref` cannot be followed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,8 +19,7 @@ pub enum Unresolved {
 
 /// Every reference that cannot be followed: (where it is, its text, why).
 pub fn unresolved(root: &Value) -> Vec<(String, String, Unresolved)> {
-    let mut refs = Vec::new();
-    collect(root, "#", Mode::Object, &mut refs);
+    let refs = collect_refs(root);
     let mut out = Vec::new();
     for (at, target) in refs {
         let why = if !target.starts_with("#/") && target != "#" {
@@ -66,7 +65,7 @@ pub fn collect_refs(root: &Value) -> Vec<(String, String)> {
 /// Every `$ref` of a value that will sit at `base` in a document.
 pub fn collect_refs_at(v: &Value, base: &str) -> Vec<(String, String)> {
     let mut refs = Vec::new();
-    collect(v, base, Mode::Object, &mut refs);
+    collect(v, &mut base.to_string(), Mode::Object, &mut refs);
     refs
 }
 
@@ -107,15 +106,20 @@ const NAME_MAPS: &[&str] = &[
     "encoding",
 ];
 
-fn collect(v: &Value, ptr: &str, mode: Mode, out: &mut Vec<(String, String)>) {
+/// `ptr` is the pointer of `v`, extended and restored in place: only the
+/// sites of references are allocated.
+fn collect(v: &Value, ptr: &mut String, mode: Mode, out: &mut Vec<(String, String)>) {
     match v {
         Value::Object(m) => {
             if mode != Mode::Names {
                 if let Some(Value::String(r)) = m.get("$ref") {
-                    out.push((ptr.to_string(), r.clone()));
+                    out.push((ptr.clone(), r.clone()));
                 }
             }
             for (k, child) in m {
+                if !(child.is_object() || child.is_array()) {
+                    continue;
+                }
                 let child_mode = match mode {
                     Mode::Names => Mode::Object,
                     Mode::Examples => Mode::Example,
@@ -138,12 +142,20 @@ fn collect(v: &Value, ptr: &str, mode: Mode, out: &mut Vec<(String, String)>) {
                         }
                     }
                 };
-                collect(child, &join_pointer(ptr, k), child_mode, out);
+                let len = ptr.len();
+                super::push_segment(ptr, k);
+                collect(child, ptr, child_mode, out);
+                ptr.truncate(len);
             }
         }
         Value::Array(a) => {
             for (i, child) in a.iter().enumerate() {
-                collect(child, &format!("{ptr}/{i}"), Mode::Object, out);
+                if child.is_object() || child.is_array() {
+                    let len = ptr.len();
+                    super::push_index(ptr, i);
+                    collect(child, ptr, Mode::Object, out);
+                    ptr.truncate(len);
+                }
             }
         }
         _ => {}
