@@ -417,11 +417,23 @@ fn emit_struct(cx: &Cx, t: &TypeDef, s: &Struct, docs: TokenStream, dep: TokenSt
     let name = ident(&t.name);
     let mut fields = Vec::new();
     let mut all_optional = true;
+    let constant = cx.constants.get(&t.id);
+    // Flattened members and struct tags keep serde's derive (it buffers the
+    // object for them); every other struct gets the compact impls.
+    let hand_serde = s.flattened.is_empty() && s.additional.is_none() && constant.is_none();
     for f in &s.fields {
         let fname = ident(&f.name);
         let inner = cx.field_ty(t.id, &f.ty);
         let doc = field_doc(f);
         let fdep = deprecated_attr(f.deprecated);
+        if hand_serde {
+            if f.presence() == Presence::Required {
+                all_optional = false;
+            }
+            let ty = cx.presence_ty(t.id, f);
+            fields.push(quote! { #doc #fdep pub #fname: #ty });
+            continue;
+        }
         let rename = if crate::naming::unraw(&f.name) != f.wire {
             let w = &f.wire;
             quote!(#[serde(rename = #w)])
@@ -455,7 +467,6 @@ fn emit_struct(cx: &Cx, t: &TypeDef, s: &Struct, docs: TokenStream, dep: TokenSt
             pub #fname: #ty
         });
     }
-    let constant = cx.constants.get(&t.id);
     if let Some(extra) = &s.additional {
         let ty = rust_ty(cx.api, extra, &cx.none);
         let flatten = match constant {
@@ -508,6 +519,17 @@ fn emit_struct(cx: &Cx, t: &TypeDef, s: &Struct, docs: TokenStream, dep: TokenSt
     } else {
         TokenStream::new()
     };
+    if hand_serde {
+        let serde_impls = struct_serde(cx, t, s);
+        return quote! {
+            #docs
+            #dep
+            #[derive(#debug_derive Clone, PartialEq, #default)]
+            pub struct #name { #(#fields,)* }
+            #debug_impl
+            #serde_impls
+        };
+    }
     quote! {
         #docs
         #tag_doc
@@ -516,6 +538,127 @@ fn emit_struct(cx: &Cx, t: &TypeDef, s: &Struct, docs: TokenStream, dep: TokenSt
         #tag_attr
         pub struct #name { #(#fields,)* }
         #debug_impl
+    }
+}
+
+/// Whether a field of this type decodes to `None` when absent, as serde's
+/// derive does for `Option` (also behind aliases).
+fn absent_is_none(api: &Api, ty: &Ty) -> bool {
+    let mut ty = ty;
+    // Bounded: an alias cycle is not a valid type anyway.
+    for _ in 0..api.types.len() + 1 {
+        match ty {
+            Ty::Option(_) => return true,
+            Ty::Named(id) => match &api.ty(*id).kind {
+                TypeKind::Alias(inner) => ty = inner,
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// `Serialize` and `Deserialize` of a plain struct, written out instead of
+/// derived: the same wire format in a fraction of the code (see "Build
+/// time" in ARCHITECTURE.md). Decoding reads objects only; as with the
+/// derive, unknown properties are skipped, a repeated one is an error, an
+/// absent required one is an error unless its type is an `Option`.
+fn struct_serde(cx: &Cx, t: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&t.name);
+    let tname = &t.name;
+    let expecting = format!("struct {}", t.name);
+    let wires: Vec<&String> = s.fields.iter().map(|f| &f.wire).collect();
+    let slots: Vec<proc_macro2::Ident> =
+        (0..s.fields.len()).map(|i| proc_macro2::Ident::new(&format!("f{i}"), proc_macro2::Span::call_site())).collect();
+
+    let mut required_count = 0usize;
+    let mut counted = Vec::new();
+    let mut writes = Vec::new();
+    let mut arms = Vec::new();
+    let mut inits = Vec::new();
+    for (i, (f, slot)) in s.fields.iter().zip(&slots).enumerate() {
+        let fname = ident(&f.name);
+        let w = &f.wire;
+        match f.presence() {
+            Presence::Required | Presence::RequiredNullable => {
+                required_count += 1;
+                writes.push(quote!(state.serialize_field(#w, &self.#fname)?;));
+            }
+            Presence::Optional => {
+                counted.push(quote!(usize::from(self.#fname.is_some())));
+                writes.push(quote!(super::support::optional(&mut state, #w, &self.#fname)?;));
+            }
+            Presence::OptionalNullable => {
+                counted.push(quote!(usize::from(self.#fname.is_some())));
+                writes.push(quote!(super::support::nullable_optional(&mut state, #w, &self.#fname)?;));
+            }
+        }
+        let setter = if f.presence() == Presence::OptionalNullable {
+            quote!(nullable_field)
+        } else {
+            quote!(field)
+        };
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        arms.push(quote!(#i => super::support::#setter(&mut #slot, &mut map, #w)?));
+        let value = match f.presence() {
+            Presence::Required if !absent_is_none(cx.api, &f.ty) => quote!(super::support::required(#slot, #w)?),
+            _ => quote!(#slot.flatten()),
+        };
+        inits.push(quote!(#fname: #value));
+    }
+    let len = match (required_count, counted.is_empty()) {
+        (0, true) => quote!(0),
+        (0, false) => quote!(#(#counted)+*),
+        (n, _) => {
+            let n = proc_macro2::Literal::usize_unsuffixed(n);
+            quote!(#n #(+ #counted)*)
+        }
+    };
+    let state_mut = if s.fields.is_empty() { TokenStream::new() } else { quote!(mut) };
+    let read = if s.fields.is_empty() {
+        quote! {
+            while map.next_key_seed(super::support::FieldIndex(FIELDS))?.is_some() {
+                super::support::skip(&mut map)?;
+            }
+        }
+    } else {
+        quote! {
+            #(let mut #slots = ::std::option::Option::None;)*
+            while let ::std::option::Option::Some(key) = map.next_key_seed(super::support::FieldIndex(FIELDS))? {
+                match key {
+                    #(#arms,)*
+                    _ => super::support::skip(&mut map)?,
+                }
+            }
+        }
+    };
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                use ::serde::ser::SerializeStruct as _;
+                let #state_mut state = serializer.serialize_struct(#tname, #len)?;
+                #(#writes)*
+                state.end()
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                const FIELDS: &[&str] = &[#(#wires),*];
+                struct __Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
+                        #read
+                        ::std::result::Result::Ok(#name { #(#inits,)* })
+                    }
+                }
+                deserializer.deserialize_struct(#tname, FIELDS, __Visitor)
+            }
+        }
     }
 }
 

@@ -361,13 +361,79 @@ pub enum FormatCsvCommaSeparatedValuesCompression {
 /// No Compression
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/1/properties/compression/oneOf/0`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FormatCsvCommaSeparatedValuesCompressionNoCompression {
     /// Wire name `compression_type`. Optional (`None` when absent). Default: `"No Compression"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compression_type: ::std::option::Option<
         FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType,
     >,
+}
+impl ::serde::Serialize for FormatCsvCommaSeparatedValuesCompressionNoCompression {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "FormatCsvCommaSeparatedValuesCompressionNoCompression",
+                usize::from(self.compression_type.is_some()),
+            )?;
+        super::support::optional(
+            &mut state,
+            "compression_type",
+            &self.compression_type,
+        )?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for FormatCsvCommaSeparatedValuesCompressionNoCompression {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["compression_type"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = FormatCsvCommaSeparatedValuesCompressionNoCompression;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str(
+                    "struct FormatCsvCommaSeparatedValuesCompressionNoCompression",
+                )
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                FormatCsvCommaSeparatedValuesCompressionNoCompression,
+                A::Error,
+            > {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => {
+                            super::support::field(&mut f0, &mut map, "compression_type")?
+                        }
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(FormatCsvCommaSeparatedValuesCompressionNoCompression {
+                    compression_type: f0.flatten(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "FormatCsvCommaSeparatedValuesCompressionNoCompression",
+                FIELDS,
+                __Visitor,
+            )
+    }
 }
 /// Inline schema at `destination-gcs.format.CSV: Comma-Separated Values.compression.No Compression.compression_type`.
 ///
@@ -438,13 +504,76 @@ for FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType {
 /// GZIP
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/1/properties/compression/oneOf/1`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FormatCsvCommaSeparatedValuesCompressionGzip {
     /// Wire name `compression_type`. Optional (`None` when absent). Default: `"GZIP"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compression_type: ::std::option::Option<
         FormatCsvCommaSeparatedValuesCompressionGzipCompressionType,
     >,
+}
+impl ::serde::Serialize for FormatCsvCommaSeparatedValuesCompressionGzip {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "FormatCsvCommaSeparatedValuesCompressionGzip",
+                usize::from(self.compression_type.is_some()),
+            )?;
+        super::support::optional(
+            &mut state,
+            "compression_type",
+            &self.compression_type,
+        )?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FormatCsvCommaSeparatedValuesCompressionGzip {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["compression_type"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = FormatCsvCommaSeparatedValuesCompressionGzip;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct FormatCsvCommaSeparatedValuesCompressionGzip")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                FormatCsvCommaSeparatedValuesCompressionGzip,
+                A::Error,
+            > {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => {
+                            super::support::field(&mut f0, &mut map, "compression_type")?
+                        }
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(FormatCsvCommaSeparatedValuesCompressionGzip {
+                    compression_type: f0.flatten(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "FormatCsvCommaSeparatedValuesCompressionGzip",
+                FIELDS,
+                __Visitor,
+            )
+    }
 }
 /// Inline schema at `destination-gcs.format.CSV: Comma-Separated Values.compression.GZIP.compression_type`.
 ///
@@ -615,13 +744,79 @@ pub enum FormatJsonLinesNewlineDelimitedJsonCompression {
 /// No Compression
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/2/properties/compression/oneOf/0`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FormatJsonLinesNewlineDelimitedJsonCompressionNoCompression {
     /// Wire name `compression_type`. Optional (`None` when absent). Default: `"No Compression"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compression_type: ::std::option::Option<
         FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType,
     >,
+}
+impl ::serde::Serialize for FormatJsonLinesNewlineDelimitedJsonCompressionNoCompression {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "FormatJsonLinesNewlineDelimitedJsonCompressionNoCompression",
+                usize::from(self.compression_type.is_some()),
+            )?;
+        super::support::optional(
+            &mut state,
+            "compression_type",
+            &self.compression_type,
+        )?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for FormatJsonLinesNewlineDelimitedJsonCompressionNoCompression {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["compression_type"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = FormatJsonLinesNewlineDelimitedJsonCompressionNoCompression;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str(
+                    "struct FormatJsonLinesNewlineDelimitedJsonCompressionNoCompression",
+                )
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                FormatJsonLinesNewlineDelimitedJsonCompressionNoCompression,
+                A::Error,
+            > {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => {
+                            super::support::field(&mut f0, &mut map, "compression_type")?
+                        }
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(FormatJsonLinesNewlineDelimitedJsonCompressionNoCompression {
+                    compression_type: f0.flatten(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "FormatJsonLinesNewlineDelimitedJsonCompressionNoCompression",
+                FIELDS,
+                __Visitor,
+            )
+    }
 }
 /// Inline schema at `destination-gcs.format.JSON Lines: newline-delimited JSON.compression.No Compression.compression_type`.
 ///
@@ -692,13 +887,77 @@ for FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType {
 /// GZIP
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/2/properties/compression/oneOf/1`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FormatJsonLinesNewlineDelimitedJsonCompressionGzip {
     /// Wire name `compression_type`. Optional (`None` when absent). Default: `"GZIP"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compression_type: ::std::option::Option<
         FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType,
     >,
+}
+impl ::serde::Serialize for FormatJsonLinesNewlineDelimitedJsonCompressionGzip {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "FormatJsonLinesNewlineDelimitedJsonCompressionGzip",
+                usize::from(self.compression_type.is_some()),
+            )?;
+        super::support::optional(
+            &mut state,
+            "compression_type",
+            &self.compression_type,
+        )?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de>
+for FormatJsonLinesNewlineDelimitedJsonCompressionGzip {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["compression_type"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = FormatJsonLinesNewlineDelimitedJsonCompressionGzip;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct FormatJsonLinesNewlineDelimitedJsonCompressionGzip")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                FormatJsonLinesNewlineDelimitedJsonCompressionGzip,
+                A::Error,
+            > {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => {
+                            super::support::field(&mut f0, &mut map, "compression_type")?
+                        }
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(FormatJsonLinesNewlineDelimitedJsonCompressionGzip {
+                    compression_type: f0.flatten(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "FormatJsonLinesNewlineDelimitedJsonCompressionGzip",
+                FIELDS,
+                __Visitor,
+            )
+    }
 }
 /// Inline schema at `destination-gcs.format.JSON Lines: newline-delimited JSON.compression.GZIP.compression_type`.
 ///

@@ -98,7 +98,7 @@ impl ::std::fmt::Debug for Config {
 /// Account Names Predicates Config.
 ///
 /// Schema: `#/components/schemas/source-bing-ads/properties/account_names/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AccountNamesItem {
     /// Account Name
     ///
@@ -112,6 +112,56 @@ pub struct AccountNamesItem {
     ///
     /// Wire name `operator`. Required.
     pub operator: AccountNamesItemOperator,
+}
+impl ::serde::Serialize for AccountNamesItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("AccountNamesItem", 2)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("operator", &self.operator)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AccountNamesItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "operator"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AccountNamesItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AccountNamesItem")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AccountNamesItem, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "name")?,
+                        1 => super::support::field(&mut f1, &mut map, "operator")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AccountNamesItem {
+                    name: super::support::required(f0, "name")?,
+                    operator: super::support::required(f1, "operator")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AccountNamesItem", FIELDS, __Visitor)
+    }
 }
 /// Operator
 ///
@@ -242,14 +292,13 @@ impl<'de> ::serde::Deserialize<'de> for AuthMethod {
 /// Custom Report Config
 ///
 /// Schema: `#/components/schemas/source-bing-ads/properties/custom_reports/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomReportsItem {
     /// Disable Custom Report Names Camel to Snake Case Conversion
     ///
     /// When enabled, disables the automatic conversion of custom report names from camelCase to snake_case. By default, custom report names are automatically converted (e.g., 'MyCustomReport' becomes 'my_custom_report'). Enable this option if you want to use the exact report names you specify.
     ///
     /// Wire name `disable_custom_report_names_camel_to_snake_conversion`. Optional (`None` when absent). Default: `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_custom_report_names_camel_to_snake_conversion: ::std::option::Option<
         bool,
     >,
@@ -277,6 +326,104 @@ pub struct CustomReportsItem {
     ///
     /// Wire name `reporting_object`. Required.
     pub reporting_object: CustomReportsItemReportingObject,
+}
+impl ::serde::Serialize for CustomReportsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "CustomReportsItem",
+                4
+                    + usize::from(
+                        self
+                            .disable_custom_report_names_camel_to_snake_conversion
+                            .is_some(),
+                    ),
+            )?;
+        super::support::optional(
+            &mut state,
+            "disable_custom_report_names_camel_to_snake_conversion",
+            &self.disable_custom_report_names_camel_to_snake_conversion,
+        )?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("report_aggregation", &self.report_aggregation)?;
+        state.serialize_field("report_columns", &self.report_columns)?;
+        state.serialize_field("reporting_object", &self.reporting_object)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CustomReportsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "disable_custom_report_names_camel_to_snake_conversion",
+            "name",
+            "report_aggregation",
+            "report_columns",
+            "reporting_object",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CustomReportsItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CustomReportsItem")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CustomReportsItem, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => {
+                            super::support::field(
+                                &mut f0,
+                                &mut map,
+                                "disable_custom_report_names_camel_to_snake_conversion",
+                            )?
+                        }
+                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        2 => {
+                            super::support::field(
+                                &mut f2,
+                                &mut map,
+                                "report_aggregation",
+                            )?
+                        }
+                        3 => super::support::field(&mut f3, &mut map, "report_columns")?,
+                        4 => {
+                            super::support::field(&mut f4, &mut map, "reporting_object")?
+                        }
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CustomReportsItem {
+                    disable_custom_report_names_camel_to_snake_conversion: f0.flatten(),
+                    name: super::support::required(f1, "name")?,
+                    report_aggregation: super::support::required(
+                        f2,
+                        "report_aggregation",
+                    )?,
+                    report_columns: super::support::required(f3, "report_columns")?,
+                    reporting_object: super::support::required(f4, "reporting_object")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CustomReportsItem", FIELDS, __Visitor)
+    }
 }
 /// Reporting Data Object
 ///

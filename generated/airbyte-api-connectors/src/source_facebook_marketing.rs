@@ -569,14 +569,13 @@ impl ::std::fmt::Debug for CredentialsServiceAccountKeyAuthentication {
 /// Config for custom insights
 ///
 /// Schema: `#/components/schemas/source-facebook-marketing/properties/custom_insights/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomInsightsItem {
     /// Action Breakdowns
     ///
     /// A list of chosen action_breakdowns for action_breakdowns
     ///
     /// Wire name `action_breakdowns`. Optional (`None` when absent). Default: `[]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub action_breakdowns: ::std::option::Option<
         ::std::vec::Vec<CustomInsightsItemActionBreakdownsItem>,
     >,
@@ -585,7 +584,6 @@ pub struct CustomInsightsItem {
     /// A list of chosen breakdowns for breakdowns
     ///
     /// Wire name `breakdowns`. Optional (`None` when absent). Default: `[]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub breakdowns: ::std::option::Option<
         ::std::vec::Vec<CustomInsightsItemBreakdownsItem>,
     >,
@@ -594,35 +592,30 @@ pub struct CustomInsightsItem {
     /// The date until which you'd like to replicate data for this stream, in the format YYYY-MM-DDT00:00:00Z. All data generated between the start date and this end date will be replicated. Not setting this option will result in always syncing the latest data.
     ///
     /// Wire name `end_date`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Fields
     ///
     /// A list of chosen fields for fields parameter
     ///
     /// Wire name `fields`. Optional (`None` when absent). Default: `[]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<::std::vec::Vec<CustomInsightsItemFieldsItem>>,
     /// Custom Insights Job Timeout
     ///
     /// The insights job timeout
     ///
     /// Wire name `insights_job_timeout`. Optional (`None` when absent). Default: `60`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub insights_job_timeout: ::std::option::Option<i64>,
     /// Custom Insights Lookback Window
     ///
     /// The attribution window
     ///
     /// Wire name `insights_lookback_window`. Optional (`None` when absent). Default: `28`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub insights_lookback_window: ::std::option::Option<i64>,
     /// Level
     ///
     /// Chosen level for API
     ///
     /// Wire name `level`. Optional (`None` when absent). Default: `"ad"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<CustomInsightsItemLevel>,
     /// Name
     ///
@@ -635,15 +628,148 @@ pub struct CustomInsightsItem {
     /// The date from which you'd like to replicate data for this stream, in the format YYYY-MM-DDT00:00:00Z.
     ///
     /// Wire name `start_date`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Time Increment
     ///
     /// Time window in days by which to aggregate statistics. The sync will be chunked into N day intervals, where N is the number of days you specified. For example, if you set this value to 7, then all statistics will be reported as 7-day aggregates by starting from the start_date. If the start and end dates are October 1st and October 30th, then the connector will output 5 records: 01 - 06, 07 - 13, 14 - 20, 21 - 27, and 28 - 30 (3 days only). The minimum allowed value for this field is 1, and the maximum is 89.
     ///
     /// Wire name `time_increment`. Optional (`None` when absent). Default: `1`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time_increment: ::std::option::Option<i64>,
+}
+impl ::serde::Serialize for CustomInsightsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "CustomInsightsItem",
+                1 + usize::from(self.action_breakdowns.is_some())
+                    + usize::from(self.breakdowns.is_some())
+                    + usize::from(self.end_date.is_some())
+                    + usize::from(self.fields.is_some())
+                    + usize::from(self.insights_job_timeout.is_some())
+                    + usize::from(self.insights_lookback_window.is_some())
+                    + usize::from(self.level.is_some())
+                    + usize::from(self.start_date.is_some())
+                    + usize::from(self.time_increment.is_some()),
+            )?;
+        super::support::optional(
+            &mut state,
+            "action_breakdowns",
+            &self.action_breakdowns,
+        )?;
+        super::support::optional(&mut state, "breakdowns", &self.breakdowns)?;
+        super::support::optional(&mut state, "end_date", &self.end_date)?;
+        super::support::optional(&mut state, "fields", &self.fields)?;
+        super::support::optional(
+            &mut state,
+            "insights_job_timeout",
+            &self.insights_job_timeout,
+        )?;
+        super::support::optional(
+            &mut state,
+            "insights_lookback_window",
+            &self.insights_lookback_window,
+        )?;
+        super::support::optional(&mut state, "level", &self.level)?;
+        state.serialize_field("name", &self.name)?;
+        super::support::optional(&mut state, "start_date", &self.start_date)?;
+        super::support::optional(&mut state, "time_increment", &self.time_increment)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CustomInsightsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "action_breakdowns",
+            "breakdowns",
+            "end_date",
+            "fields",
+            "insights_job_timeout",
+            "insights_lookback_window",
+            "level",
+            "name",
+            "start_date",
+            "time_increment",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CustomInsightsItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CustomInsightsItem")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CustomInsightsItem, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                let mut f5 = ::std::option::Option::None;
+                let mut f6 = ::std::option::Option::None;
+                let mut f7 = ::std::option::Option::None;
+                let mut f8 = ::std::option::Option::None;
+                let mut f9 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => {
+                            super::support::field(
+                                &mut f0,
+                                &mut map,
+                                "action_breakdowns",
+                            )?
+                        }
+                        1 => super::support::field(&mut f1, &mut map, "breakdowns")?,
+                        2 => super::support::field(&mut f2, &mut map, "end_date")?,
+                        3 => super::support::field(&mut f3, &mut map, "fields")?,
+                        4 => {
+                            super::support::field(
+                                &mut f4,
+                                &mut map,
+                                "insights_job_timeout",
+                            )?
+                        }
+                        5 => {
+                            super::support::field(
+                                &mut f5,
+                                &mut map,
+                                "insights_lookback_window",
+                            )?
+                        }
+                        6 => super::support::field(&mut f6, &mut map, "level")?,
+                        7 => super::support::field(&mut f7, &mut map, "name")?,
+                        8 => super::support::field(&mut f8, &mut map, "start_date")?,
+                        9 => super::support::field(&mut f9, &mut map, "time_increment")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CustomInsightsItem {
+                    action_breakdowns: f0.flatten(),
+                    breakdowns: f1.flatten(),
+                    end_date: f2.flatten(),
+                    fields: f3.flatten(),
+                    insights_job_timeout: f4.flatten(),
+                    insights_lookback_window: f5.flatten(),
+                    level: f6.flatten(),
+                    name: super::support::required(f7, "name")?,
+                    start_date: f8.flatten(),
+                    time_increment: f9.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CustomInsightsItem", FIELDS, __Visitor)
+    }
 }
 /// ValidActionBreakdowns
 ///

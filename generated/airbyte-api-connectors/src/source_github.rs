@@ -72,7 +72,7 @@ pub enum Credentials {
 /// OAuth
 ///
 /// Schema: `#/components/schemas/source-github/properties/credentials/oneOf/0`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsOAuth {
     /// Access Token
     ///
@@ -85,17 +85,14 @@ pub struct CredentialsOAuth {
     /// OAuth Client Id
     ///
     /// Wire name `client_id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
     /// Client secret
     ///
     /// OAuth Client secret
     ///
     /// Wire name `client_secret`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_secret: ::std::option::Option<::std::string::String>,
     /// Wire name `option_title`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub option_title: ::std::option::Option<CredentialsOAuthOptionTitle>,
 }
 impl ::std::fmt::Debug for CredentialsOAuth {
@@ -106,6 +103,75 @@ impl ::std::fmt::Debug for CredentialsOAuth {
             .field("client_secret", &super::support::Redacted)
             .field("option_title", &self.option_title)
             .finish()
+    }
+}
+impl ::serde::Serialize for CredentialsOAuth {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "CredentialsOAuth",
+                1 + usize::from(self.client_id.is_some())
+                    + usize::from(self.client_secret.is_some())
+                    + usize::from(self.option_title.is_some()),
+            )?;
+        state.serialize_field("access_token", &self.access_token)?;
+        super::support::optional(&mut state, "client_id", &self.client_id)?;
+        super::support::optional(&mut state, "client_secret", &self.client_secret)?;
+        super::support::optional(&mut state, "option_title", &self.option_title)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CredentialsOAuth {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "access_token",
+            "client_id",
+            "client_secret",
+            "option_title",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CredentialsOAuth;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CredentialsOAuth")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CredentialsOAuth, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "access_token")?,
+                        1 => super::support::field(&mut f1, &mut map, "client_id")?,
+                        2 => super::support::field(&mut f2, &mut map, "client_secret")?,
+                        3 => super::support::field(&mut f3, &mut map, "option_title")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CredentialsOAuth {
+                    access_token: super::support::required(f0, "access_token")?,
+                    client_id: f1.flatten(),
+                    client_secret: f2.flatten(),
+                    option_title: f3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CredentialsOAuth", FIELDS, __Visitor)
     }
 }
 /// Inline schema at `source-github.credentials.OAuth.option_title`.
@@ -171,10 +237,9 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsOAuthOptionTitle {
 /// Personal Access Token
 ///
 /// Schema: `#/components/schemas/source-github/properties/credentials/oneOf/1`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsPersonalAccessToken {
     /// Wire name `option_title`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub option_title: ::std::option::Option<CredentialsPersonalAccessTokenOptionTitle>,
     /// Personal Access Tokens
     ///
@@ -189,6 +254,70 @@ impl ::std::fmt::Debug for CredentialsPersonalAccessToken {
             .field("option_title", &self.option_title)
             .field("personal_access_token", &super::support::Redacted)
             .finish()
+    }
+}
+impl ::serde::Serialize for CredentialsPersonalAccessToken {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "CredentialsPersonalAccessToken",
+                1 + usize::from(self.option_title.is_some()),
+            )?;
+        super::support::optional(&mut state, "option_title", &self.option_title)?;
+        state.serialize_field("personal_access_token", &self.personal_access_token)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CredentialsPersonalAccessToken {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["option_title", "personal_access_token"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CredentialsPersonalAccessToken;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CredentialsPersonalAccessToken")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CredentialsPersonalAccessToken, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "option_title")?,
+                        1 => {
+                            super::support::field(
+                                &mut f1,
+                                &mut map,
+                                "personal_access_token",
+                            )?
+                        }
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CredentialsPersonalAccessToken {
+                    option_title: f0.flatten(),
+                    personal_access_token: super::support::required(
+                        f1,
+                        "personal_access_token",
+                    )?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("CredentialsPersonalAccessToken", FIELDS, __Visitor)
     }
 }
 /// Inline schema at `source-github.credentials.Personal Access Token.option_title`.

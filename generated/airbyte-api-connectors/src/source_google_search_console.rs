@@ -224,7 +224,7 @@ impl ::std::fmt::Debug for AuthorizationServiceAccountKeyAuthentication {
 /// Custom Report Config
 ///
 /// Schema: `#/components/schemas/source-google-search-console/properties/custom_reports_array/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomReportsArrayItem {
     /// Dimensions
     ///
@@ -238,6 +238,56 @@ pub struct CustomReportsArrayItem {
     ///
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
+}
+impl ::serde::Serialize for CustomReportsArrayItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("CustomReportsArrayItem", 2)?;
+        state.serialize_field("dimensions", &self.dimensions)?;
+        state.serialize_field("name", &self.name)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CustomReportsArrayItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["dimensions", "name"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CustomReportsArrayItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CustomReportsArrayItem")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CustomReportsArrayItem, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "dimensions")?,
+                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CustomReportsArrayItem {
+                    dimensions: super::support::required(f0, "dimensions")?,
+                    name: super::support::required(f1, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CustomReportsArrayItem", FIELDS, __Visitor)
+    }
 }
 /// ValidEnums
 ///

@@ -52,24 +52,21 @@ pub enum Credentials {
 /// Authenticate via Lever (OAuth)
 ///
 /// Schema: `#/components/schemas/source-lever-hiring/properties/credentials/oneOf/0`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsAuthenticateViaLeverOAuth {
     /// Wire name `auth_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_type: ::std::option::Option<CredentialsAuthenticateViaLeverOAuthAuthType>,
     /// Client ID
     ///
     /// The Client ID of your Lever Hiring developer application.
     ///
     /// Wire name `client_id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
     /// Client Secret
     ///
     /// The Client Secret of your Lever Hiring developer application.
     ///
     /// Wire name `client_secret`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_secret: ::std::option::Option<::std::string::String>,
     /// Refresh Token
     ///
@@ -86,6 +83,80 @@ impl ::std::fmt::Debug for CredentialsAuthenticateViaLeverOAuth {
             .field("client_secret", &super::support::Redacted)
             .field("refresh_token", &super::support::Redacted)
             .finish()
+    }
+}
+impl ::serde::Serialize for CredentialsAuthenticateViaLeverOAuth {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "CredentialsAuthenticateViaLeverOAuth",
+                1 + usize::from(self.auth_type.is_some())
+                    + usize::from(self.client_id.is_some())
+                    + usize::from(self.client_secret.is_some()),
+            )?;
+        super::support::optional(&mut state, "auth_type", &self.auth_type)?;
+        super::support::optional(&mut state, "client_id", &self.client_id)?;
+        super::support::optional(&mut state, "client_secret", &self.client_secret)?;
+        state.serialize_field("refresh_token", &self.refresh_token)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CredentialsAuthenticateViaLeverOAuth {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "auth_type",
+            "client_id",
+            "client_secret",
+            "refresh_token",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CredentialsAuthenticateViaLeverOAuth;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CredentialsAuthenticateViaLeverOAuth")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CredentialsAuthenticateViaLeverOAuth, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "auth_type")?,
+                        1 => super::support::field(&mut f1, &mut map, "client_id")?,
+                        2 => super::support::field(&mut f2, &mut map, "client_secret")?,
+                        3 => super::support::field(&mut f3, &mut map, "refresh_token")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CredentialsAuthenticateViaLeverOAuth {
+                    auth_type: f0.flatten(),
+                    client_id: f1.flatten(),
+                    client_secret: f2.flatten(),
+                    refresh_token: super::support::required(f3, "refresh_token")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "CredentialsAuthenticateViaLeverOAuth",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 /// Inline schema at `source-lever-hiring.credentials.Authenticate via Lever (OAuth).auth_type`.
@@ -152,7 +223,7 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsAuthenticateViaLeverOAuthAuth
 /// Authenticate via Lever (Api Key)
 ///
 /// Schema: `#/components/schemas/source-lever-hiring/properties/credentials/oneOf/1`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsAuthenticateViaLeverApiKey {
     /// Api key
     ///
@@ -161,7 +232,6 @@ pub struct CredentialsAuthenticateViaLeverApiKey {
     /// Wire name `api_key`. Required.
     pub api_key: ::std::string::String,
     /// Wire name `auth_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_type: ::std::option::Option<CredentialsAuthenticateViaLeverApiKeyAuthType>,
 }
 impl ::std::fmt::Debug for CredentialsAuthenticateViaLeverApiKey {
@@ -170,6 +240,65 @@ impl ::std::fmt::Debug for CredentialsAuthenticateViaLeverApiKey {
             .field("api_key", &super::support::Redacted)
             .field("auth_type", &self.auth_type)
             .finish()
+    }
+}
+impl ::serde::Serialize for CredentialsAuthenticateViaLeverApiKey {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "CredentialsAuthenticateViaLeverApiKey",
+                1 + usize::from(self.auth_type.is_some()),
+            )?;
+        state.serialize_field("api_key", &self.api_key)?;
+        super::support::optional(&mut state, "auth_type", &self.auth_type)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CredentialsAuthenticateViaLeverApiKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["api_key", "auth_type"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CredentialsAuthenticateViaLeverApiKey;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CredentialsAuthenticateViaLeverApiKey")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CredentialsAuthenticateViaLeverApiKey, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "api_key")?,
+                        1 => super::support::field(&mut f1, &mut map, "auth_type")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CredentialsAuthenticateViaLeverApiKey {
+                    api_key: super::support::required(f0, "api_key")?,
+                    auth_type: f1.flatten(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "CredentialsAuthenticateViaLeverApiKey",
+                FIELDS,
+                __Visitor,
+            )
     }
 }
 /// Inline schema at `source-lever-hiring.credentials.Authenticate via Lever (Api Key).auth_type`.

@@ -60,7 +60,7 @@ pub struct Config {
 /// Config for custom ad Analytics Report
 ///
 /// Schema: `#/components/schemas/source-linkedin-ads/properties/ad_analytics_reports/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AdAnalyticsReportsItem {
     /// Report Name
     ///
@@ -80,6 +80,62 @@ pub struct AdAnalyticsReportsItem {
     ///
     /// Wire name `time_granularity`. Required.
     pub time_granularity: AdAnalyticsReportsItemTimeGranularity,
+}
+impl ::serde::Serialize for AdAnalyticsReportsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("AdAnalyticsReportsItem", 3)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("pivot_by", &self.pivot_by)?;
+        state.serialize_field("time_granularity", &self.time_granularity)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AdAnalyticsReportsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "pivot_by", "time_granularity"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AdAnalyticsReportsItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AdAnalyticsReportsItem")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AdAnalyticsReportsItem, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "name")?,
+                        1 => super::support::field(&mut f1, &mut map, "pivot_by")?,
+                        2 => {
+                            super::support::field(&mut f2, &mut map, "time_granularity")?
+                        }
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AdAnalyticsReportsItem {
+                    name: super::support::required(f0, "name")?,
+                    pivot_by: super::support::required(f1, "pivot_by")?,
+                    time_granularity: super::support::required(f2, "time_granularity")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AdAnalyticsReportsItem", FIELDS, __Visitor)
+    }
 }
 /// Pivot Category
 ///
@@ -334,10 +390,9 @@ pub enum Credentials {
 /// OAuth2.0
 ///
 /// Schema: `#/components/schemas/source-linkedin-ads/properties/credentials/oneOf/0`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsOAuth20 {
     /// Wire name `auth_method`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_method: ::std::option::Option<CredentialsOAuth20AuthMethod>,
     /// Client ID
     ///
@@ -366,6 +421,73 @@ impl ::std::fmt::Debug for CredentialsOAuth20 {
             .field("client_secret", &super::support::Redacted)
             .field("refresh_token", &super::support::Redacted)
             .finish()
+    }
+}
+impl ::serde::Serialize for CredentialsOAuth20 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "CredentialsOAuth20",
+                3 + usize::from(self.auth_method.is_some()),
+            )?;
+        super::support::optional(&mut state, "auth_method", &self.auth_method)?;
+        state.serialize_field("client_id", &self.client_id)?;
+        state.serialize_field("client_secret", &self.client_secret)?;
+        state.serialize_field("refresh_token", &self.refresh_token)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CredentialsOAuth20 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "auth_method",
+            "client_id",
+            "client_secret",
+            "refresh_token",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CredentialsOAuth20;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CredentialsOAuth20")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CredentialsOAuth20, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "auth_method")?,
+                        1 => super::support::field(&mut f1, &mut map, "client_id")?,
+                        2 => super::support::field(&mut f2, &mut map, "client_secret")?,
+                        3 => super::support::field(&mut f3, &mut map, "refresh_token")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CredentialsOAuth20 {
+                    auth_method: f0.flatten(),
+                    client_id: super::support::required(f1, "client_id")?,
+                    client_secret: super::support::required(f2, "client_secret")?,
+                    refresh_token: super::support::required(f3, "refresh_token")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CredentialsOAuth20", FIELDS, __Visitor)
     }
 }
 /// Inline schema at `source-linkedin-ads.credentials.OAuth2.0.auth_method`.
@@ -431,7 +553,7 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsOAuth20AuthMethod {
 /// Access Token
 ///
 /// Schema: `#/components/schemas/source-linkedin-ads/properties/credentials/oneOf/1`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsAccessToken {
     /// Access Token
     ///
@@ -440,7 +562,6 @@ pub struct CredentialsAccessToken {
     /// Wire name `access_token`. Required.
     pub access_token: ::std::string::String,
     /// Wire name `auth_method`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_method: ::std::option::Option<CredentialsAccessTokenAuthMethod>,
 }
 impl ::std::fmt::Debug for CredentialsAccessToken {
@@ -449,6 +570,60 @@ impl ::std::fmt::Debug for CredentialsAccessToken {
             .field("access_token", &super::support::Redacted)
             .field("auth_method", &self.auth_method)
             .finish()
+    }
+}
+impl ::serde::Serialize for CredentialsAccessToken {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "CredentialsAccessToken",
+                1 + usize::from(self.auth_method.is_some()),
+            )?;
+        state.serialize_field("access_token", &self.access_token)?;
+        super::support::optional(&mut state, "auth_method", &self.auth_method)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CredentialsAccessToken {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["access_token", "auth_method"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CredentialsAccessToken;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CredentialsAccessToken")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CredentialsAccessToken, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "access_token")?,
+                        1 => super::support::field(&mut f1, &mut map, "auth_method")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CredentialsAccessToken {
+                    access_token: super::support::required(f0, "access_token")?,
+                    auth_method: f1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CredentialsAccessToken", FIELDS, __Visitor)
     }
 }
 /// Inline schema at `source-linkedin-ads.credentials.Access Token.auth_method`.

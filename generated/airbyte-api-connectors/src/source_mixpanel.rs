@@ -108,10 +108,9 @@ pub enum Credentials {
 /// Service Account
 ///
 /// Schema: `#/components/schemas/source-mixpanel/properties/credentials/oneOf/0`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsServiceAccount {
     /// Wire name `option_title`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub option_title: ::std::option::Option<CredentialsServiceAccountOptionTitle>,
     /// Project ID
     ///
@@ -140,6 +139,68 @@ impl ::std::fmt::Debug for CredentialsServiceAccount {
             .field("secret", &super::support::Redacted)
             .field("username", &self.username)
             .finish()
+    }
+}
+impl ::serde::Serialize for CredentialsServiceAccount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "CredentialsServiceAccount",
+                3 + usize::from(self.option_title.is_some()),
+            )?;
+        super::support::optional(&mut state, "option_title", &self.option_title)?;
+        state.serialize_field("project_id", &self.project_id)?;
+        state.serialize_field("secret", &self.secret)?;
+        state.serialize_field("username", &self.username)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CredentialsServiceAccount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["option_title", "project_id", "secret", "username"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CredentialsServiceAccount;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CredentialsServiceAccount")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CredentialsServiceAccount, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "option_title")?,
+                        1 => super::support::field(&mut f1, &mut map, "project_id")?,
+                        2 => super::support::field(&mut f2, &mut map, "secret")?,
+                        3 => super::support::field(&mut f3, &mut map, "username")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CredentialsServiceAccount {
+                    option_title: f0.flatten(),
+                    project_id: super::support::required(f1, "project_id")?,
+                    secret: super::support::required(f2, "secret")?,
+                    username: super::support::required(f3, "username")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CredentialsServiceAccount", FIELDS, __Visitor)
     }
 }
 /// Inline schema at `source-mixpanel.credentials.Service Account.option_title`.
@@ -206,7 +267,7 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsServiceAccountOptionTitle {
 /// Project Secret
 ///
 /// Schema: `#/components/schemas/source-mixpanel/properties/credentials/oneOf/1`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsProjectSecret {
     /// Project Secret
     ///
@@ -215,7 +276,6 @@ pub struct CredentialsProjectSecret {
     /// Wire name `api_secret`. Required.
     pub api_secret: ::std::string::String,
     /// Wire name `option_title`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub option_title: ::std::option::Option<CredentialsProjectSecretOptionTitle>,
 }
 impl ::std::fmt::Debug for CredentialsProjectSecret {
@@ -224,6 +284,60 @@ impl ::std::fmt::Debug for CredentialsProjectSecret {
             .field("api_secret", &super::support::Redacted)
             .field("option_title", &self.option_title)
             .finish()
+    }
+}
+impl ::serde::Serialize for CredentialsProjectSecret {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "CredentialsProjectSecret",
+                1 + usize::from(self.option_title.is_some()),
+            )?;
+        state.serialize_field("api_secret", &self.api_secret)?;
+        super::support::optional(&mut state, "option_title", &self.option_title)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CredentialsProjectSecret {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["api_secret", "option_title"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CredentialsProjectSecret;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CredentialsProjectSecret")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CredentialsProjectSecret, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "api_secret")?,
+                        1 => super::support::field(&mut f1, &mut map, "option_title")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CredentialsProjectSecret {
+                    api_secret: super::support::required(f0, "api_secret")?,
+                    option_title: f1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CredentialsProjectSecret", FIELDS, __Visitor)
     }
 }
 /// Inline schema at `source-mixpanel.credentials.Project Secret.option_title`.

@@ -53,7 +53,7 @@ impl ::std::fmt::Debug for Config {
 /// Inline schema at `source-onesignal.applications.Item`.
 ///
 /// Schema: `#/components/schemas/source-onesignal/properties/applications/items`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct ApplicationsItem {
     /// REST API Key
     ///
@@ -66,7 +66,6 @@ pub struct ApplicationsItem {
     /// OneSignal App Name
     ///
     /// Wire name `app_name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app_name: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for ApplicationsItem {
@@ -76,6 +75,64 @@ impl ::std::fmt::Debug for ApplicationsItem {
             .field("app_id", &super::support::Redacted)
             .field("app_name", &self.app_name)
             .finish()
+    }
+}
+impl ::serde::Serialize for ApplicationsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "ApplicationsItem",
+                2 + usize::from(self.app_name.is_some()),
+            )?;
+        state.serialize_field("app_api_key", &self.app_api_key)?;
+        state.serialize_field("app_id", &self.app_id)?;
+        super::support::optional(&mut state, "app_name", &self.app_name)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ApplicationsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["app_api_key", "app_id", "app_name"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ApplicationsItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ApplicationsItem")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ApplicationsItem, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "app_api_key")?,
+                        1 => super::support::field(&mut f1, &mut map, "app_id")?,
+                        2 => super::support::field(&mut f2, &mut map, "app_name")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ApplicationsItem {
+                    app_api_key: super::support::required(f0, "app_api_key")?,
+                    app_id: super::support::required(f1, "app_id")?,
+                    app_name: f2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ApplicationsItem", FIELDS, __Visitor)
     }
 }
 impl Config {

@@ -105,14 +105,13 @@ impl ::std::fmt::Debug for Credentials {
 /// Config for custom report
 ///
 /// Schema: `#/components/schemas/source-pinterest/properties/custom_reports/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomReportsItem {
     /// Attribution types
     ///
     /// List of types of attribution for the conversion report
     ///
     /// Wire name `attribution_types`. Optional (`None` when absent). Default: `["INDIVIDUAL","HOUSEHOLD"]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attribution_types: ::std::option::Option<
         ::std::vec::Vec<CustomReportsItemAttributionTypesItem>,
     >,
@@ -121,7 +120,6 @@ pub struct CustomReportsItem {
     /// Number of days to use as the conversion attribution window for a pin click action.
     ///
     /// Wire name `click_window_days`. Optional (`None` when absent). Default: `30`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub click_window_days: ::std::option::Option<i64>,
     /// Columns
     ///
@@ -134,7 +132,6 @@ pub struct CustomReportsItem {
     /// The date by which the conversion metrics returned from this endpoint will be reported. There are two dates associated with a conversion event: the date that the user interacted with the ad, and the date that the user completed a conversion event..
     ///
     /// Wire name `conversion_report_time`. Optional (`None` when absent). Default: `"TIME_OF_AD_ACTION"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conversion_report_time: ::std::option::Option<
         CustomReportsItemConversionReportTime,
     >,
@@ -143,7 +140,6 @@ pub struct CustomReportsItem {
     /// Number of days to use as the conversion attribution window for an engagement action.
     ///
     /// Wire name `engagement_window_days`. Optional (`None` when absent). Default: `[30]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub engagement_window_days: ::std::option::Option<i64>,
     /// Granularity
     ///
@@ -168,15 +164,161 @@ pub struct CustomReportsItem {
     /// A date in the format YYYY-MM-DD. If you have not set a date, it would be defaulted to latest allowed date by report api (913 days from today).
     ///
     /// Wire name `start_date`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start_date: ::std::option::Option<::chrono::NaiveDate>,
     /// View window days
     ///
     /// Number of days to use as the conversion attribution window for a view action.
     ///
     /// Wire name `view_window_days`. Optional (`None` when absent). Default: `[30]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub view_window_days: ::std::option::Option<i64>,
+}
+impl ::serde::Serialize for CustomReportsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "CustomReportsItem",
+                4 + usize::from(self.attribution_types.is_some())
+                    + usize::from(self.click_window_days.is_some())
+                    + usize::from(self.conversion_report_time.is_some())
+                    + usize::from(self.engagement_window_days.is_some())
+                    + usize::from(self.start_date.is_some())
+                    + usize::from(self.view_window_days.is_some()),
+            )?;
+        super::support::optional(
+            &mut state,
+            "attribution_types",
+            &self.attribution_types,
+        )?;
+        super::support::optional(
+            &mut state,
+            "click_window_days",
+            &self.click_window_days,
+        )?;
+        state.serialize_field("columns", &self.columns)?;
+        super::support::optional(
+            &mut state,
+            "conversion_report_time",
+            &self.conversion_report_time,
+        )?;
+        super::support::optional(
+            &mut state,
+            "engagement_window_days",
+            &self.engagement_window_days,
+        )?;
+        state.serialize_field("granularity", &self.granularity)?;
+        state.serialize_field("level", &self.level)?;
+        state.serialize_field("name", &self.name)?;
+        super::support::optional(&mut state, "start_date", &self.start_date)?;
+        super::support::optional(
+            &mut state,
+            "view_window_days",
+            &self.view_window_days,
+        )?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CustomReportsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "attribution_types",
+            "click_window_days",
+            "columns",
+            "conversion_report_time",
+            "engagement_window_days",
+            "granularity",
+            "level",
+            "name",
+            "start_date",
+            "view_window_days",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CustomReportsItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CustomReportsItem")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CustomReportsItem, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                let mut f5 = ::std::option::Option::None;
+                let mut f6 = ::std::option::Option::None;
+                let mut f7 = ::std::option::Option::None;
+                let mut f8 = ::std::option::Option::None;
+                let mut f9 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => {
+                            super::support::field(
+                                &mut f0,
+                                &mut map,
+                                "attribution_types",
+                            )?
+                        }
+                        1 => {
+                            super::support::field(
+                                &mut f1,
+                                &mut map,
+                                "click_window_days",
+                            )?
+                        }
+                        2 => super::support::field(&mut f2, &mut map, "columns")?,
+                        3 => {
+                            super::support::field(
+                                &mut f3,
+                                &mut map,
+                                "conversion_report_time",
+                            )?
+                        }
+                        4 => {
+                            super::support::field(
+                                &mut f4,
+                                &mut map,
+                                "engagement_window_days",
+                            )?
+                        }
+                        5 => super::support::field(&mut f5, &mut map, "granularity")?,
+                        6 => super::support::field(&mut f6, &mut map, "level")?,
+                        7 => super::support::field(&mut f7, &mut map, "name")?,
+                        8 => super::support::field(&mut f8, &mut map, "start_date")?,
+                        9 => {
+                            super::support::field(&mut f9, &mut map, "view_window_days")?
+                        }
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CustomReportsItem {
+                    attribution_types: f0.flatten(),
+                    click_window_days: f1.flatten(),
+                    columns: super::support::required(f2, "columns")?,
+                    conversion_report_time: f3.flatten(),
+                    engagement_window_days: f4.flatten(),
+                    granularity: super::support::required(f5, "granularity")?,
+                    level: super::support::required(f6, "level")?,
+                    name: super::support::required(f7, "name")?,
+                    start_date: f8.flatten(),
+                    view_window_days: f9.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CustomReportsItem", FIELDS, __Visitor)
+    }
 }
 /// ValidEnums
 ///

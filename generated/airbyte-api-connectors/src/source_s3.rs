@@ -181,14 +181,13 @@ pub struct DeliveryMethodCopyRawFiles {
 /// FileBasedStreamConfig
 ///
 /// Schema: `#/components/schemas/source-s3/properties/streams/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamsItem {
     /// Days To Sync If History Is Full
     ///
     /// When the state history of the file store is full, syncs will only read files that were last modified in the provided day range.
     ///
     /// Wire name `days_to_sync_if_history_is_full`. Optional (`None` when absent). Default: `3`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub days_to_sync_if_history_is_full: ::std::option::Option<i64>,
     /// Format
     ///
@@ -201,14 +200,12 @@ pub struct StreamsItem {
     /// The pattern used to specify which files should be selected from the file system. For more information on glob pattern matching look <a href="https://en.wikipedia.org/wiki/Glob_(programming)">here</a>.
     ///
     /// Wire name `globs`. Optional (`None` when absent). Default: `["**"]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub globs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Input Schema
     ///
     /// The schema that will be used to validate records extracted from the file. This will override the stream schema that is auto-detected from incoming files.
     ///
     /// Wire name `input_schema`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub input_schema: ::std::option::Option<::std::string::String>,
     /// Name
     ///
@@ -221,22 +218,142 @@ pub struct StreamsItem {
     /// The number of resent files which will be used to discover the schema for this stream.
     ///
     /// Wire name `recent_n_files_to_read_for_schema_discovery`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recent_n_files_to_read_for_schema_discovery: ::std::option::Option<i64>,
     /// Schemaless
     ///
     /// When enabled, syncs will not validate or structure records against the stream's schema.
     ///
     /// Wire name `schemaless`. Optional (`None` when absent). Default: `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schemaless: ::std::option::Option<bool>,
     /// Validation Policy
     ///
     /// The name of the validation policy that dictates sync behavior when a record does not adhere to the stream schema.
     ///
     /// Wire name `validation_policy`. Optional (`None` when absent). Default: `"Emit Record"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation_policy: ::std::option::Option<StreamsItemValidationPolicy>,
+}
+impl ::serde::Serialize for StreamsItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "StreamsItem",
+                2 + usize::from(self.days_to_sync_if_history_is_full.is_some())
+                    + usize::from(self.globs.is_some())
+                    + usize::from(self.input_schema.is_some())
+                    + usize::from(
+                        self.recent_n_files_to_read_for_schema_discovery.is_some(),
+                    ) + usize::from(self.schemaless.is_some())
+                    + usize::from(self.validation_policy.is_some()),
+            )?;
+        super::support::optional(
+            &mut state,
+            "days_to_sync_if_history_is_full",
+            &self.days_to_sync_if_history_is_full,
+        )?;
+        state.serialize_field("format", &self.format)?;
+        super::support::optional(&mut state, "globs", &self.globs)?;
+        super::support::optional(&mut state, "input_schema", &self.input_schema)?;
+        state.serialize_field("name", &self.name)?;
+        super::support::optional(
+            &mut state,
+            "recent_n_files_to_read_for_schema_discovery",
+            &self.recent_n_files_to_read_for_schema_discovery,
+        )?;
+        super::support::optional(&mut state, "schemaless", &self.schemaless)?;
+        super::support::optional(
+            &mut state,
+            "validation_policy",
+            &self.validation_policy,
+        )?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StreamsItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "days_to_sync_if_history_is_full",
+            "format",
+            "globs",
+            "input_schema",
+            "name",
+            "recent_n_files_to_read_for_schema_discovery",
+            "schemaless",
+            "validation_policy",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = StreamsItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct StreamsItem")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<StreamsItem, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                let mut f5 = ::std::option::Option::None;
+                let mut f6 = ::std::option::Option::None;
+                let mut f7 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => {
+                            super::support::field(
+                                &mut f0,
+                                &mut map,
+                                "days_to_sync_if_history_is_full",
+                            )?
+                        }
+                        1 => super::support::field(&mut f1, &mut map, "format")?,
+                        2 => super::support::field(&mut f2, &mut map, "globs")?,
+                        3 => super::support::field(&mut f3, &mut map, "input_schema")?,
+                        4 => super::support::field(&mut f4, &mut map, "name")?,
+                        5 => {
+                            super::support::field(
+                                &mut f5,
+                                &mut map,
+                                "recent_n_files_to_read_for_schema_discovery",
+                            )?
+                        }
+                        6 => super::support::field(&mut f6, &mut map, "schemaless")?,
+                        7 => {
+                            super::support::field(
+                                &mut f7,
+                                &mut map,
+                                "validation_policy",
+                            )?
+                        }
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(StreamsItem {
+                    days_to_sync_if_history_is_full: f0.flatten(),
+                    format: super::support::required(f1, "format")?,
+                    globs: f2.flatten(),
+                    input_schema: f3.flatten(),
+                    name: super::support::required(f4, "name")?,
+                    recent_n_files_to_read_for_schema_discovery: f5.flatten(),
+                    schemaless: f6.flatten(),
+                    validation_policy: f7.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("StreamsItem", FIELDS, __Visitor)
+    }
 }
 /// Format
 ///

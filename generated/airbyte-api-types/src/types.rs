@@ -73,37 +73,132 @@ impl<'de> ::serde::Deserialize<'de> for ActorTypeEnum {
 /// schedule for when the the connection should run, per the schedule type
 ///
 /// Schema: `#/components/schemas/AirbyteApiConnectionSchedule`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AirbyteApiConnectionSchedule {
     /// Wire name `cronExpression`. Optional (`None` when absent).
-    #[serde(rename = "cronExpression")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cron_expression: ::std::option::Option<::std::string::String>,
     /// Wire name `scheduleType`. Required.
-    #[serde(rename = "scheduleType")]
     pub schedule_type: ScheduleTypeEnum,
+}
+impl ::serde::Serialize for AirbyteApiConnectionSchedule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "AirbyteApiConnectionSchedule",
+                1 + usize::from(self.cron_expression.is_some()),
+            )?;
+        super::support::optional(&mut state, "cronExpression", &self.cron_expression)?;
+        state.serialize_field("scheduleType", &self.schedule_type)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for AirbyteApiConnectionSchedule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["cronExpression", "scheduleType"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = AirbyteApiConnectionSchedule;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AirbyteApiConnectionSchedule")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AirbyteApiConnectionSchedule, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "cronExpression")?,
+                        1 => super::support::field(&mut f1, &mut map, "scheduleType")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AirbyteApiConnectionSchedule {
+                    cron_expression: f0.flatten(),
+                    schedule_type: super::support::required(f1, "scheduleType")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("AirbyteApiConnectionSchedule", FIELDS, __Visitor)
+    }
 }
 /// The `ApplicationCreate` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationCreate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplicationCreate {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+impl ::serde::Serialize for ApplicationCreate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("ApplicationCreate", 1)?;
+        state.serialize_field("name", &self.name)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ApplicationCreate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ApplicationCreate;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ApplicationCreate")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ApplicationCreate, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "name")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ApplicationCreate {
+                    name: super::support::required(f0, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ApplicationCreate", FIELDS, __Visitor)
+    }
+}
 /// The `ApplicationRead` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationRead`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct ApplicationRead {
     /// Wire name `clientId`. Required.
-    #[serde(rename = "clientId")]
     pub client_id: ::std::string::String,
     /// Wire name `clientSecret`. Required.
-    #[serde(rename = "clientSecret")]
     pub client_secret: ::std::string::String,
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: i64,
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
@@ -121,18 +216,126 @@ impl ::std::fmt::Debug for ApplicationRead {
             .finish()
     }
 }
+impl ::serde::Serialize for ApplicationRead {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("ApplicationRead", 5)?;
+        state.serialize_field("clientId", &self.client_id)?;
+        state.serialize_field("clientSecret", &self.client_secret)?;
+        state.serialize_field("createdAt", &self.created_at)?;
+        state.serialize_field("id", &self.id)?;
+        state.serialize_field("name", &self.name)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ApplicationRead {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["clientId", "clientSecret", "createdAt", "id", "name"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ApplicationRead;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ApplicationRead")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ApplicationRead, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "clientId")?,
+                        1 => super::support::field(&mut f1, &mut map, "clientSecret")?,
+                        2 => super::support::field(&mut f2, &mut map, "createdAt")?,
+                        3 => super::support::field(&mut f3, &mut map, "id")?,
+                        4 => super::support::field(&mut f4, &mut map, "name")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ApplicationRead {
+                    client_id: super::support::required(f0, "clientId")?,
+                    client_secret: super::support::required(f1, "clientSecret")?,
+                    created_at: super::support::required(f2, "createdAt")?,
+                    id: super::support::required(f3, "id")?,
+                    name: super::support::required(f4, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ApplicationRead", FIELDS, __Visitor)
+    }
+}
 /// The `ApplicationReadList` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplicationReadList {
     /// Wire name `applications`. Required.
     pub applications: ::std::vec::Vec<ApplicationRead>,
 }
+impl ::serde::Serialize for ApplicationReadList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("ApplicationReadList", 1)?;
+        state.serialize_field("applications", &self.applications)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ApplicationReadList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["applications"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ApplicationReadList;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ApplicationReadList")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ApplicationReadList, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "applications")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ApplicationReadList {
+                    applications: super::support::required(f0, "applications")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ApplicationReadList", FIELDS, __Visitor)
+    }
+}
 /// The `ApplicationTokenRequestWithGrant` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationTokenRequestWithGrant`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct ApplicationTokenRequestWithGrant {
     /// Wire name `client_id`. Required.
     pub client_id: ::std::string::String,
@@ -148,6 +351,62 @@ impl ::std::fmt::Debug for ApplicationTokenRequestWithGrant {
             .field("client_secret", &super::support::Redacted)
             .field("grant_type", &self.grant_type)
             .finish()
+    }
+}
+impl ::serde::Serialize for ApplicationTokenRequestWithGrant {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("ApplicationTokenRequestWithGrant", 3)?;
+        state.serialize_field("client_id", &self.client_id)?;
+        state.serialize_field("client_secret", &self.client_secret)?;
+        state.serialize_field("grant_type", &self.grant_type)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ApplicationTokenRequestWithGrant {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["client_id", "client_secret", "grant_type"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ApplicationTokenRequestWithGrant;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ApplicationTokenRequestWithGrant")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ApplicationTokenRequestWithGrant, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "client_id")?,
+                        1 => super::support::field(&mut f1, &mut map, "client_secret")?,
+                        2 => super::support::field(&mut f2, &mut map, "grant_type")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ApplicationTokenRequestWithGrant {
+                    client_id: super::support::required(f0, "client_id")?,
+                    client_secret: super::support::required(f1, "client_secret")?,
+                    grant_type: super::support::required(f2, "grant_type")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ApplicationTokenRequestWithGrant", FIELDS, __Visitor)
     }
 }
 /// Auth Provider
@@ -225,191 +484,674 @@ impl<'de> ::serde::Deserialize<'de> for AuthProvider {
 /// The `ConfiguredStreamMapper` schema.
 ///
 /// Schema: `#/components/schemas/ConfiguredStreamMapper`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConfiguredStreamMapper {
     /// Wire name `id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `mapperConfiguration`. Required.
-    #[serde(rename = "mapperConfiguration")]
     pub mapper_configuration: MapperConfiguration,
     /// Wire name `type`. Required.
     pub r#type: StreamMapperType,
 }
+impl ::serde::Serialize for ConfiguredStreamMapper {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "ConfiguredStreamMapper",
+                2 + usize::from(self.id.is_some()),
+            )?;
+        super::support::optional(&mut state, "id", &self.id)?;
+        state.serialize_field("mapperConfiguration", &self.mapper_configuration)?;
+        state.serialize_field("type", &self.r#type)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConfiguredStreamMapper {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "mapperConfiguration", "type"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ConfiguredStreamMapper;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ConfiguredStreamMapper")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ConfiguredStreamMapper, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "id")?,
+                        1 => {
+                            super::support::field(
+                                &mut f1,
+                                &mut map,
+                                "mapperConfiguration",
+                            )?
+                        }
+                        2 => super::support::field(&mut f2, &mut map, "type")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ConfiguredStreamMapper {
+                    id: f0.flatten(),
+                    mapper_configuration: super::support::required(
+                        f1,
+                        "mapperConfiguration",
+                    )?,
+                    r#type: super::support::required(f2, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConfiguredStreamMapper", FIELDS, __Visitor)
+    }
+}
 /// The `ConnectionCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionCreateRequest {
     /// Wire name `configurations`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configurations: ::std::option::Option<StreamConfigurations>,
     /// Wire name `dataResidency`. Optional (`None` when absent).
     #[deprecated]
-    #[serde(rename = "dataResidency")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data_residency: ::std::option::Option<::std::string::String>,
     /// Wire name `destinationId`. Required.
-    #[serde(rename = "destinationId")]
     pub destination_id: ::uuid::Uuid,
     /// Optional name of the connection
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `namespaceDefinition`. Optional (`None` when absent).
-    #[serde(rename = "namespaceDefinition")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_definition: ::std::option::Option<NamespaceDefinitionEnum>,
     /// Used when namespaceDefinition is 'custom_format'. If blank then behaves like namespaceDefinition = 'destination'. If "${SOURCE_NAMESPACE}" then behaves like namespaceDefinition = 'source'.
     ///
     /// Wire name `namespaceFormat`. Optional (`None` when absent).
-    #[serde(rename = "namespaceFormat")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_format: ::std::option::Option<::std::string::String>,
     /// Wire name `nonBreakingSchemaUpdatesBehavior`. Optional (`None` when absent).
-    #[serde(rename = "nonBreakingSchemaUpdatesBehavior")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub non_breaking_schema_updates_behavior: ::std::option::Option<
         NonBreakingSchemaUpdatesBehaviorEnum,
     >,
     /// Prefix that will be prepended to the name of each stream when it is written to the destination (ex. “airbyte_” causes “projects” => “airbyte_projects”).
     ///
     /// Wire name `prefix`. Optional (`None` when absent). Default: `""`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Wire name `schedule`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule: ::std::option::Option<AirbyteApiConnectionSchedule>,
     /// Wire name `sourceId`. Required.
-    #[serde(rename = "sourceId")]
     pub source_id: ::uuid::Uuid,
     /// Wire name `status`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ConnectionStatusEnum>,
     /// Wire name `tags`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
+}
+impl ::serde::Serialize for ConnectionCreateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "ConnectionCreateRequest",
+                2 + usize::from(self.configurations.is_some())
+                    + usize::from(self.data_residency.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.namespace_definition.is_some())
+                    + usize::from(self.namespace_format.is_some())
+                    + usize::from(self.non_breaking_schema_updates_behavior.is_some())
+                    + usize::from(self.prefix.is_some())
+                    + usize::from(self.schedule.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.tags.is_some()),
+            )?;
+        super::support::optional(&mut state, "configurations", &self.configurations)?;
+        super::support::optional(&mut state, "dataResidency", &self.data_residency)?;
+        state.serialize_field("destinationId", &self.destination_id)?;
+        super::support::optional(&mut state, "name", &self.name)?;
+        super::support::optional(
+            &mut state,
+            "namespaceDefinition",
+            &self.namespace_definition,
+        )?;
+        super::support::optional(&mut state, "namespaceFormat", &self.namespace_format)?;
+        super::support::optional(
+            &mut state,
+            "nonBreakingSchemaUpdatesBehavior",
+            &self.non_breaking_schema_updates_behavior,
+        )?;
+        super::support::optional(&mut state, "prefix", &self.prefix)?;
+        super::support::optional(&mut state, "schedule", &self.schedule)?;
+        state.serialize_field("sourceId", &self.source_id)?;
+        super::support::optional(&mut state, "status", &self.status)?;
+        super::support::optional(&mut state, "tags", &self.tags)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConnectionCreateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "configurations",
+            "dataResidency",
+            "destinationId",
+            "name",
+            "namespaceDefinition",
+            "namespaceFormat",
+            "nonBreakingSchemaUpdatesBehavior",
+            "prefix",
+            "schedule",
+            "sourceId",
+            "status",
+            "tags",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ConnectionCreateRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ConnectionCreateRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ConnectionCreateRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                let mut f5 = ::std::option::Option::None;
+                let mut f6 = ::std::option::Option::None;
+                let mut f7 = ::std::option::Option::None;
+                let mut f8 = ::std::option::Option::None;
+                let mut f9 = ::std::option::Option::None;
+                let mut f10 = ::std::option::Option::None;
+                let mut f11 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "configurations")?,
+                        1 => super::support::field(&mut f1, &mut map, "dataResidency")?,
+                        2 => super::support::field(&mut f2, &mut map, "destinationId")?,
+                        3 => super::support::field(&mut f3, &mut map, "name")?,
+                        4 => {
+                            super::support::field(
+                                &mut f4,
+                                &mut map,
+                                "namespaceDefinition",
+                            )?
+                        }
+                        5 => super::support::field(&mut f5, &mut map, "namespaceFormat")?,
+                        6 => {
+                            super::support::field(
+                                &mut f6,
+                                &mut map,
+                                "nonBreakingSchemaUpdatesBehavior",
+                            )?
+                        }
+                        7 => super::support::field(&mut f7, &mut map, "prefix")?,
+                        8 => super::support::field(&mut f8, &mut map, "schedule")?,
+                        9 => super::support::field(&mut f9, &mut map, "sourceId")?,
+                        10 => super::support::field(&mut f10, &mut map, "status")?,
+                        11 => super::support::field(&mut f11, &mut map, "tags")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ConnectionCreateRequest {
+                    configurations: f0.flatten(),
+                    data_residency: f1.flatten(),
+                    destination_id: super::support::required(f2, "destinationId")?,
+                    name: f3.flatten(),
+                    namespace_definition: f4.flatten(),
+                    namespace_format: f5.flatten(),
+                    non_breaking_schema_updates_behavior: f6.flatten(),
+                    prefix: f7.flatten(),
+                    schedule: f8.flatten(),
+                    source_id: super::support::required(f9, "sourceId")?,
+                    status: f10.flatten(),
+                    tags: f11.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConnectionCreateRequest", FIELDS, __Visitor)
+    }
 }
 /// The `ConnectionPatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionPatchRequest`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectionPatchRequest {
     /// Wire name `configurations`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configurations: ::std::option::Option<StreamConfigurations>,
     /// Wire name `dataResidency`. Optional (`None` when absent).
     #[deprecated]
-    #[serde(rename = "dataResidency")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data_residency: ::std::option::Option<::std::string::String>,
     /// Optional name of the connection
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `namespaceDefinition`. Optional (`None` when absent).
-    #[serde(rename = "namespaceDefinition")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_definition: ::std::option::Option<NamespaceDefinitionEnumNoDefault>,
     /// Used when namespaceDefinition is 'custom_format'. If blank then behaves like namespaceDefinition = 'destination'. If "${SOURCE_NAMESPACE}" then behaves like namespaceDefinition = 'source'.
     ///
     /// Wire name `namespaceFormat`. Optional (`None` when absent).
-    #[serde(rename = "namespaceFormat")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_format: ::std::option::Option<::std::string::String>,
     /// Wire name `nonBreakingSchemaUpdatesBehavior`. Optional (`None` when absent).
-    #[serde(rename = "nonBreakingSchemaUpdatesBehavior")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub non_breaking_schema_updates_behavior: ::std::option::Option<
         NonBreakingSchemaUpdatesBehaviorEnumNoDefault,
     >,
     /// Prefix that will be prepended to the name of each stream when it is written to the destination (ex. “airbyte_” causes “projects” => “airbyte_projects”).
     ///
     /// Wire name `prefix`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Wire name `schedule`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule: ::std::option::Option<AirbyteApiConnectionSchedule>,
     /// Wire name `status`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ConnectionStatusEnum>,
     /// Wire name `tags`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
+}
+impl ::serde::Serialize for ConnectionPatchRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "ConnectionPatchRequest",
+                usize::from(self.configurations.is_some())
+                    + usize::from(self.data_residency.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.namespace_definition.is_some())
+                    + usize::from(self.namespace_format.is_some())
+                    + usize::from(self.non_breaking_schema_updates_behavior.is_some())
+                    + usize::from(self.prefix.is_some())
+                    + usize::from(self.schedule.is_some())
+                    + usize::from(self.status.is_some())
+                    + usize::from(self.tags.is_some()),
+            )?;
+        super::support::optional(&mut state, "configurations", &self.configurations)?;
+        super::support::optional(&mut state, "dataResidency", &self.data_residency)?;
+        super::support::optional(&mut state, "name", &self.name)?;
+        super::support::optional(
+            &mut state,
+            "namespaceDefinition",
+            &self.namespace_definition,
+        )?;
+        super::support::optional(&mut state, "namespaceFormat", &self.namespace_format)?;
+        super::support::optional(
+            &mut state,
+            "nonBreakingSchemaUpdatesBehavior",
+            &self.non_breaking_schema_updates_behavior,
+        )?;
+        super::support::optional(&mut state, "prefix", &self.prefix)?;
+        super::support::optional(&mut state, "schedule", &self.schedule)?;
+        super::support::optional(&mut state, "status", &self.status)?;
+        super::support::optional(&mut state, "tags", &self.tags)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConnectionPatchRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "configurations",
+            "dataResidency",
+            "name",
+            "namespaceDefinition",
+            "namespaceFormat",
+            "nonBreakingSchemaUpdatesBehavior",
+            "prefix",
+            "schedule",
+            "status",
+            "tags",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ConnectionPatchRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ConnectionPatchRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ConnectionPatchRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                let mut f5 = ::std::option::Option::None;
+                let mut f6 = ::std::option::Option::None;
+                let mut f7 = ::std::option::Option::None;
+                let mut f8 = ::std::option::Option::None;
+                let mut f9 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "configurations")?,
+                        1 => super::support::field(&mut f1, &mut map, "dataResidency")?,
+                        2 => super::support::field(&mut f2, &mut map, "name")?,
+                        3 => {
+                            super::support::field(
+                                &mut f3,
+                                &mut map,
+                                "namespaceDefinition",
+                            )?
+                        }
+                        4 => super::support::field(&mut f4, &mut map, "namespaceFormat")?,
+                        5 => {
+                            super::support::field(
+                                &mut f5,
+                                &mut map,
+                                "nonBreakingSchemaUpdatesBehavior",
+                            )?
+                        }
+                        6 => super::support::field(&mut f6, &mut map, "prefix")?,
+                        7 => super::support::field(&mut f7, &mut map, "schedule")?,
+                        8 => super::support::field(&mut f8, &mut map, "status")?,
+                        9 => super::support::field(&mut f9, &mut map, "tags")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ConnectionPatchRequest {
+                    configurations: f0.flatten(),
+                    data_residency: f1.flatten(),
+                    name: f2.flatten(),
+                    namespace_definition: f3.flatten(),
+                    namespace_format: f4.flatten(),
+                    non_breaking_schema_updates_behavior: f5.flatten(),
+                    prefix: f6.flatten(),
+                    schedule: f7.flatten(),
+                    status: f8.flatten(),
+                    tags: f9.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConnectionPatchRequest", FIELDS, __Visitor)
+    }
 }
 /// Root Type for ConnectionResponse
 ///
 /// Provides details of a single connection.
 ///
 /// Schema: `#/components/schemas/ConnectionResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionResponse {
     /// Wire name `configurations`. Required.
     pub configurations: StreamConfigurations,
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ::uuid::Uuid,
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: i64,
     /// Wire name `destinationId`. Required.
-    #[serde(rename = "destinationId")]
     pub destination_id: ::uuid::Uuid,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `namespaceDefinition`. Optional (`None` when absent).
-    #[serde(rename = "namespaceDefinition")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_definition: ::std::option::Option<NamespaceDefinitionEnum>,
     /// Wire name `namespaceFormat`. Optional (`None` when absent).
-    #[serde(rename = "namespaceFormat")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_format: ::std::option::Option<::std::string::String>,
     /// Wire name `nonBreakingSchemaUpdatesBehavior`. Optional (`None` when absent).
-    #[serde(rename = "nonBreakingSchemaUpdatesBehavior")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub non_breaking_schema_updates_behavior: ::std::option::Option<
         NonBreakingSchemaUpdatesBehaviorEnum,
     >,
     /// Wire name `prefix`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Wire name `schedule`. Required.
     pub schedule: ConnectionScheduleResponse,
     /// Wire name `sourceId`. Required.
-    #[serde(rename = "sourceId")]
     pub source_id: ::uuid::Uuid,
     /// Wire name `status`. Required.
     pub status: ConnectionStatusEnum,
     /// Wire name `statusReason`. Optional (`None` when absent).
-    #[serde(rename = "statusReason")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status_reason: ::std::option::Option<::std::string::String>,
     /// Wire name `tags`. Required.
     pub tags: ::std::vec::Vec<Tag>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
+}
+impl ::serde::Serialize for ConnectionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "ConnectionResponse",
+                10 + usize::from(self.namespace_definition.is_some())
+                    + usize::from(self.namespace_format.is_some())
+                    + usize::from(self.non_breaking_schema_updates_behavior.is_some())
+                    + usize::from(self.prefix.is_some())
+                    + usize::from(self.status_reason.is_some()),
+            )?;
+        state.serialize_field("configurations", &self.configurations)?;
+        state.serialize_field("connectionId", &self.connection_id)?;
+        state.serialize_field("createdAt", &self.created_at)?;
+        state.serialize_field("destinationId", &self.destination_id)?;
+        state.serialize_field("name", &self.name)?;
+        super::support::optional(
+            &mut state,
+            "namespaceDefinition",
+            &self.namespace_definition,
+        )?;
+        super::support::optional(&mut state, "namespaceFormat", &self.namespace_format)?;
+        super::support::optional(
+            &mut state,
+            "nonBreakingSchemaUpdatesBehavior",
+            &self.non_breaking_schema_updates_behavior,
+        )?;
+        super::support::optional(&mut state, "prefix", &self.prefix)?;
+        state.serialize_field("schedule", &self.schedule)?;
+        state.serialize_field("sourceId", &self.source_id)?;
+        state.serialize_field("status", &self.status)?;
+        super::support::optional(&mut state, "statusReason", &self.status_reason)?;
+        state.serialize_field("tags", &self.tags)?;
+        state.serialize_field("workspaceId", &self.workspace_id)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConnectionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "configurations",
+            "connectionId",
+            "createdAt",
+            "destinationId",
+            "name",
+            "namespaceDefinition",
+            "namespaceFormat",
+            "nonBreakingSchemaUpdatesBehavior",
+            "prefix",
+            "schedule",
+            "sourceId",
+            "status",
+            "statusReason",
+            "tags",
+            "workspaceId",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ConnectionResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ConnectionResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ConnectionResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                let mut f5 = ::std::option::Option::None;
+                let mut f6 = ::std::option::Option::None;
+                let mut f7 = ::std::option::Option::None;
+                let mut f8 = ::std::option::Option::None;
+                let mut f9 = ::std::option::Option::None;
+                let mut f10 = ::std::option::Option::None;
+                let mut f11 = ::std::option::Option::None;
+                let mut f12 = ::std::option::Option::None;
+                let mut f13 = ::std::option::Option::None;
+                let mut f14 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "configurations")?,
+                        1 => super::support::field(&mut f1, &mut map, "connectionId")?,
+                        2 => super::support::field(&mut f2, &mut map, "createdAt")?,
+                        3 => super::support::field(&mut f3, &mut map, "destinationId")?,
+                        4 => super::support::field(&mut f4, &mut map, "name")?,
+                        5 => {
+                            super::support::field(
+                                &mut f5,
+                                &mut map,
+                                "namespaceDefinition",
+                            )?
+                        }
+                        6 => super::support::field(&mut f6, &mut map, "namespaceFormat")?,
+                        7 => {
+                            super::support::field(
+                                &mut f7,
+                                &mut map,
+                                "nonBreakingSchemaUpdatesBehavior",
+                            )?
+                        }
+                        8 => super::support::field(&mut f8, &mut map, "prefix")?,
+                        9 => super::support::field(&mut f9, &mut map, "schedule")?,
+                        10 => super::support::field(&mut f10, &mut map, "sourceId")?,
+                        11 => super::support::field(&mut f11, &mut map, "status")?,
+                        12 => super::support::field(&mut f12, &mut map, "statusReason")?,
+                        13 => super::support::field(&mut f13, &mut map, "tags")?,
+                        14 => super::support::field(&mut f14, &mut map, "workspaceId")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ConnectionResponse {
+                    configurations: super::support::required(f0, "configurations")?,
+                    connection_id: super::support::required(f1, "connectionId")?,
+                    created_at: super::support::required(f2, "createdAt")?,
+                    destination_id: super::support::required(f3, "destinationId")?,
+                    name: super::support::required(f4, "name")?,
+                    namespace_definition: f5.flatten(),
+                    namespace_format: f6.flatten(),
+                    non_breaking_schema_updates_behavior: f7.flatten(),
+                    prefix: f8.flatten(),
+                    schedule: super::support::required(f9, "schedule")?,
+                    source_id: super::support::required(f10, "sourceId")?,
+                    status: super::support::required(f11, "status")?,
+                    status_reason: f12.flatten(),
+                    tags: super::support::required(f13, "tags")?,
+                    workspace_id: super::support::required(f14, "workspaceId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConnectionResponse", FIELDS, __Visitor)
+    }
 }
 /// schedule for when the the connection should run, per the schedule type
 ///
 /// Schema: `#/components/schemas/ConnectionScheduleResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionScheduleResponse {
     /// Wire name `basicTiming`. Optional (`None` when absent).
-    #[serde(rename = "basicTiming")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub basic_timing: ::std::option::Option<::std::string::String>,
     /// Wire name `cronExpression`. Optional (`None` when absent).
-    #[serde(rename = "cronExpression")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cron_expression: ::std::option::Option<::std::string::String>,
     /// Wire name `scheduleType`. Required.
-    #[serde(rename = "scheduleType")]
     pub schedule_type: ScheduleTypeWithBasicEnum,
+}
+impl ::serde::Serialize for ConnectionScheduleResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "ConnectionScheduleResponse",
+                1 + usize::from(self.basic_timing.is_some())
+                    + usize::from(self.cron_expression.is_some()),
+            )?;
+        super::support::optional(&mut state, "basicTiming", &self.basic_timing)?;
+        super::support::optional(&mut state, "cronExpression", &self.cron_expression)?;
+        state.serialize_field("scheduleType", &self.schedule_type)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConnectionScheduleResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["basicTiming", "cronExpression", "scheduleType"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ConnectionScheduleResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ConnectionScheduleResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ConnectionScheduleResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "basicTiming")?,
+                        1 => super::support::field(&mut f1, &mut map, "cronExpression")?,
+                        2 => super::support::field(&mut f2, &mut map, "scheduleType")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ConnectionScheduleResponse {
+                    basic_timing: f0.flatten(),
+                    cron_expression: f1.flatten(),
+                    schedule_type: super::support::required(f2, "scheduleType")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConnectionScheduleResponse", FIELDS, __Visitor)
+    }
 }
 /// The `ConnectionStatusEnum` schema.
 ///
@@ -595,26 +1337,82 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionSyncModeEnum {
 ///
 ///
 /// Schema: `#/components/schemas/ConnectionsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionsResponse {
     /// Wire name `data`. Required. Default: `[]`.
     pub data: ::std::vec::Vec<ConnectionResponse>,
     /// Wire name `next`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     /// Wire name `previous`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for ConnectionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "ConnectionsResponse",
+                1 + usize::from(self.next.is_some())
+                    + usize::from(self.previous.is_some()),
+            )?;
+        state.serialize_field("data", &self.data)?;
+        super::support::optional(&mut state, "next", &self.next)?;
+        super::support::optional(&mut state, "previous", &self.previous)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConnectionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "next", "previous"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ConnectionsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ConnectionsResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ConnectionsResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "data")?,
+                        1 => super::support::field(&mut f1, &mut map, "next")?,
+                        2 => super::support::field(&mut f2, &mut map, "previous")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ConnectionsResponse {
+                    data: super::support::required(f0, "data")?,
+                    next: f1.flatten(),
+                    previous: f2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConnectionsResponse", FIELDS, __Visitor)
+    }
 }
 /// Root Type for ConnectorDefinitionResponse
 ///
 /// Provides details of a single connector definition.
 ///
 /// Schema: `#/components/schemas/ConnectorDefinitionResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorDefinitionResponse {
     /// Wire name `connectorDefinitionType`. Required.
-    #[serde(rename = "connectorDefinitionType")]
     pub connector_definition_type: ConnectorType,
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
@@ -623,15 +1421,133 @@ pub struct ConnectorDefinitionResponse {
     /// Wire name `version`. Required.
     pub version: ::std::string::String,
 }
+impl ::serde::Serialize for ConnectorDefinitionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("ConnectorDefinitionResponse", 4)?;
+        state
+            .serialize_field(
+                "connectorDefinitionType",
+                &self.connector_definition_type,
+            )?;
+        state.serialize_field("id", &self.id)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("version", &self.version)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConnectorDefinitionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["connectorDefinitionType", "id", "name", "version"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ConnectorDefinitionResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ConnectorDefinitionResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ConnectorDefinitionResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => {
+                            super::support::field(
+                                &mut f0,
+                                &mut map,
+                                "connectorDefinitionType",
+                            )?
+                        }
+                        1 => super::support::field(&mut f1, &mut map, "id")?,
+                        2 => super::support::field(&mut f2, &mut map, "name")?,
+                        3 => super::support::field(&mut f3, &mut map, "version")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ConnectorDefinitionResponse {
+                    connector_definition_type: super::support::required(
+                        f0,
+                        "connectorDefinitionType",
+                    )?,
+                    id: super::support::required(f1, "id")?,
+                    name: super::support::required(f2, "name")?,
+                    version: super::support::required(f3, "version")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ConnectorDefinitionResponse", FIELDS, __Visitor)
+    }
+}
 /// Root Type for DefinitionsResponse
 ///
 ///
 ///
 /// Schema: `#/components/schemas/ConnectorDefinitionsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorDefinitionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<ConnectorDefinitionResponse>,
+}
+impl ::serde::Serialize for ConnectorDefinitionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("ConnectorDefinitionsResponse", 1)?;
+        state.serialize_field("data", &self.data)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ConnectorDefinitionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ConnectorDefinitionsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ConnectorDefinitionsResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ConnectorDefinitionsResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "data")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ConnectorDefinitionsResponse {
+                    data: super::support::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("ConnectorDefinitionsResponse", FIELDS, __Visitor)
+    }
 }
 /// The `ConnectorType` schema.
 ///
@@ -700,61 +1616,243 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorType {
 /// The `CreateDeclarativeSourceDefinitionRequest` schema.
 ///
 /// Schema: `#/components/schemas/CreateDeclarativeSourceDefinitionRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateDeclarativeSourceDefinitionRequest {
     /// Wire name `manifest`. Required.
     pub manifest: DeclarativeManifest,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+impl ::serde::Serialize for CreateDeclarativeSourceDefinitionRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("CreateDeclarativeSourceDefinitionRequest", 2)?;
+        state.serialize_field("manifest", &self.manifest)?;
+        state.serialize_field("name", &self.name)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateDeclarativeSourceDefinitionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["manifest", "name"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateDeclarativeSourceDefinitionRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateDeclarativeSourceDefinitionRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                CreateDeclarativeSourceDefinitionRequest,
+                A::Error,
+            > {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "manifest")?,
+                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CreateDeclarativeSourceDefinitionRequest {
+                    manifest: super::support::required(f0, "manifest")?,
+                    name: super::support::required(f1, "name")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "CreateDeclarativeSourceDefinitionRequest",
+                FIELDS,
+                __Visitor,
+            )
+    }
+}
 /// The `CreateDefinitionRequest` schema.
 ///
 /// Schema: `#/components/schemas/CreateDefinitionRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateDefinitionRequest {
     /// Wire name `dockerImageTag`. Required.
-    #[serde(rename = "dockerImageTag")]
     pub docker_image_tag: ::std::string::String,
     /// Wire name `dockerRepository`. Required.
-    #[serde(rename = "dockerRepository")]
     pub docker_repository: ::std::string::String,
     /// Wire name `documentationUrl`. Optional (`None` when absent).
-    #[serde(rename = "documentationUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+impl ::serde::Serialize for CreateDefinitionRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "CreateDefinitionRequest",
+                3 + usize::from(self.documentation_url.is_some()),
+            )?;
+        state.serialize_field("dockerImageTag", &self.docker_image_tag)?;
+        state.serialize_field("dockerRepository", &self.docker_repository)?;
+        super::support::optional(
+            &mut state,
+            "documentationUrl",
+            &self.documentation_url,
+        )?;
+        state.serialize_field("name", &self.name)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for CreateDefinitionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "dockerImageTag",
+            "dockerRepository",
+            "documentationUrl",
+            "name",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = CreateDefinitionRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CreateDefinitionRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CreateDefinitionRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "dockerImageTag")?,
+                        1 => {
+                            super::support::field(&mut f1, &mut map, "dockerRepository")?
+                        }
+                        2 => {
+                            super::support::field(&mut f2, &mut map, "documentationUrl")?
+                        }
+                        3 => super::support::field(&mut f3, &mut map, "name")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CreateDefinitionRequest {
+                    docker_image_tag: super::support::required(f0, "dockerImageTag")?,
+                    docker_repository: super::support::required(f1, "dockerRepository")?,
+                    documentation_url: f2.flatten(),
+                    name: super::support::required(f3, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("CreateDefinitionRequest", FIELDS, __Visitor)
+    }
+}
 /// The `DataplaneCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplaneCreateRequest {
     /// Wire name `enabled`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `regionId`. Required.
-    #[serde(rename = "regionId")]
     pub region_id: ::uuid::Uuid,
+}
+impl ::serde::Serialize for DataplaneCreateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "DataplaneCreateRequest",
+                2 + usize::from(self.enabled.is_some()),
+            )?;
+        super::support::optional(&mut state, "enabled", &self.enabled)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("regionId", &self.region_id)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DataplaneCreateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["enabled", "name", "regionId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DataplaneCreateRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DataplaneCreateRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DataplaneCreateRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "enabled")?,
+                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        2 => super::support::field(&mut f2, &mut map, "regionId")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(DataplaneCreateRequest {
+                    enabled: f0.flatten(),
+                    name: super::support::required(f1, "name")?,
+                    region_id: super::support::required(f2, "regionId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DataplaneCreateRequest", FIELDS, __Visitor)
+    }
 }
 /// The `DataplaneCreateResponseBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneCreateResponseBody`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct DataplaneCreateResponseBody {
     /// Wire name `clientId`. Required.
-    #[serde(rename = "clientId")]
     pub client_id: ::std::string::String,
     /// Wire name `clientSecret`. Required.
-    #[serde(rename = "clientSecret")]
     pub client_secret: ::std::string::String,
     /// Wire name `dataplaneId`. Required.
-    #[serde(rename = "dataplaneId")]
     pub dataplane_id: ::uuid::Uuid,
     /// Wire name `regionId`. Required.
-    #[serde(rename = "regionId")]
     pub region_id: ::uuid::Uuid,
 }
 impl ::std::fmt::Debug for DataplaneCreateResponseBody {
@@ -767,47 +1865,272 @@ impl ::std::fmt::Debug for DataplaneCreateResponseBody {
             .finish()
     }
 }
+impl ::serde::Serialize for DataplaneCreateResponseBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("DataplaneCreateResponseBody", 4)?;
+        state.serialize_field("clientId", &self.client_id)?;
+        state.serialize_field("clientSecret", &self.client_secret)?;
+        state.serialize_field("dataplaneId", &self.dataplane_id)?;
+        state.serialize_field("regionId", &self.region_id)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DataplaneCreateResponseBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["clientId", "clientSecret", "dataplaneId", "regionId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DataplaneCreateResponseBody;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DataplaneCreateResponseBody")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DataplaneCreateResponseBody, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "clientId")?,
+                        1 => super::support::field(&mut f1, &mut map, "clientSecret")?,
+                        2 => super::support::field(&mut f2, &mut map, "dataplaneId")?,
+                        3 => super::support::field(&mut f3, &mut map, "regionId")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(DataplaneCreateResponseBody {
+                    client_id: super::support::required(f0, "clientId")?,
+                    client_secret: super::support::required(f1, "clientSecret")?,
+                    dataplane_id: super::support::required(f2, "dataplaneId")?,
+                    region_id: super::support::required(f3, "regionId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DataplaneCreateResponseBody", FIELDS, __Visitor)
+    }
+}
 /// The `DataplanePatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/DataplanePatchRequest`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataplanePatchRequest {
     /// Wire name `enabled`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for DataplanePatchRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "DataplanePatchRequest",
+                usize::from(self.enabled.is_some()) + usize::from(self.name.is_some()),
+            )?;
+        super::support::optional(&mut state, "enabled", &self.enabled)?;
+        super::support::optional(&mut state, "name", &self.name)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DataplanePatchRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["enabled", "name"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DataplanePatchRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DataplanePatchRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DataplanePatchRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "enabled")?,
+                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(DataplanePatchRequest {
+                    enabled: f0.flatten(),
+                    name: f1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("DataplanePatchRequest", FIELDS, __Visitor)
+    }
 }
 /// The `DataplaneResponse` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplaneResponse {
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: ::std::string::String,
     /// Wire name `dataplaneId`. Required.
-    #[serde(rename = "dataplaneId")]
     pub dataplane_id: ::uuid::Uuid,
     /// Wire name `enabled`. Required.
     pub enabled: bool,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `regionId`. Required.
-    #[serde(rename = "regionId")]
     pub region_id: ::uuid::Uuid,
     /// Wire name `updatedAt`. Required.
-    #[serde(rename = "updatedAt")]
     pub updated_at: ::std::string::String,
+}
+impl ::serde::Serialize for DataplaneResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("DataplaneResponse", 6)?;
+        state.serialize_field("createdAt", &self.created_at)?;
+        state.serialize_field("dataplaneId", &self.dataplane_id)?;
+        state.serialize_field("enabled", &self.enabled)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("regionId", &self.region_id)?;
+        state.serialize_field("updatedAt", &self.updated_at)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DataplaneResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "createdAt",
+            "dataplaneId",
+            "enabled",
+            "name",
+            "regionId",
+            "updatedAt",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DataplaneResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DataplaneResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DataplaneResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                let mut f5 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "createdAt")?,
+                        1 => super::support::field(&mut f1, &mut map, "dataplaneId")?,
+                        2 => super::support::field(&mut f2, &mut map, "enabled")?,
+                        3 => super::support::field(&mut f3, &mut map, "name")?,
+                        4 => super::support::field(&mut f4, &mut map, "regionId")?,
+                        5 => super::support::field(&mut f5, &mut map, "updatedAt")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(DataplaneResponse {
+                    created_at: super::support::required(f0, "createdAt")?,
+                    dataplane_id: super::support::required(f1, "dataplaneId")?,
+                    enabled: super::support::required(f2, "enabled")?,
+                    name: super::support::required(f3, "name")?,
+                    region_id: super::support::required(f4, "regionId")?,
+                    updated_at: super::support::required(f5, "updatedAt")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DataplaneResponse", FIELDS, __Visitor)
+    }
 }
 /// The `DataplanesResponse` schema.
 ///
 /// Schema: `#/components/schemas/DataplanesResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplanesResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<DataplaneResponse>,
+}
+impl ::serde::Serialize for DataplanesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("DataplanesResponse", 1)?;
+        state.serialize_field("data", &self.data)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DataplanesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DataplanesResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DataplanesResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DataplanesResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "data")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(DataplanesResponse {
+                    data: super::support::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DataplanesResponse", FIELDS, __Visitor)
+    }
 }
 /// Low code CDK manifest JSON object
 ///
@@ -819,7 +2142,7 @@ pub type DeclarativeManifest = ::serde_json::Map<
 /// The `DeclarativeSourceDefinitionResponse` schema.
 ///
 /// Schema: `#/components/schemas/DeclarativeSourceDefinitionResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeclarativeSourceDefinitionResponse {
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
@@ -830,59 +2153,314 @@ pub struct DeclarativeSourceDefinitionResponse {
     /// Wire name `version`. Required.
     pub version: ManifestVersion,
 }
+impl ::serde::Serialize for DeclarativeSourceDefinitionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("DeclarativeSourceDefinitionResponse", 4)?;
+        state.serialize_field("id", &self.id)?;
+        state.serialize_field("manifest", &self.manifest)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("version", &self.version)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeclarativeSourceDefinitionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "manifest", "name", "version"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DeclarativeSourceDefinitionResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeclarativeSourceDefinitionResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DeclarativeSourceDefinitionResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "id")?,
+                        1 => super::support::field(&mut f1, &mut map, "manifest")?,
+                        2 => super::support::field(&mut f2, &mut map, "name")?,
+                        3 => super::support::field(&mut f3, &mut map, "version")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(DeclarativeSourceDefinitionResponse {
+                    id: super::support::required(f0, "id")?,
+                    manifest: super::support::required(f1, "manifest")?,
+                    name: super::support::required(f2, "name")?,
+                    version: super::support::required(f3, "version")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("DeclarativeSourceDefinitionResponse", FIELDS, __Visitor)
+    }
+}
 /// Root Type for DeclarativeSourceDefinitionsResponse
 ///
 ///
 ///
 /// Schema: `#/components/schemas/DeclarativeSourceDefinitionsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeclarativeSourceDefinitionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<DeclarativeSourceDefinitionResponse>,
     /// Wire name `next`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     /// Wire name `previous`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for DeclarativeSourceDefinitionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "DeclarativeSourceDefinitionsResponse",
+                1 + usize::from(self.next.is_some())
+                    + usize::from(self.previous.is_some()),
+            )?;
+        state.serialize_field("data", &self.data)?;
+        super::support::optional(&mut state, "next", &self.next)?;
+        super::support::optional(&mut state, "previous", &self.previous)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DeclarativeSourceDefinitionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "next", "previous"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DeclarativeSourceDefinitionsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DeclarativeSourceDefinitionsResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DeclarativeSourceDefinitionsResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "data")?,
+                        1 => super::support::field(&mut f1, &mut map, "next")?,
+                        2 => super::support::field(&mut f2, &mut map, "previous")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(DeclarativeSourceDefinitionsResponse {
+                    data: super::support::required(f0, "data")?,
+                    next: f1.flatten(),
+                    previous: f2.flatten(),
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "DeclarativeSourceDefinitionsResponse",
+                FIELDS,
+                __Visitor,
+            )
+    }
 }
 /// Root Type for DefinitionResponse
 ///
 /// Provides details of a single connector definition.
 ///
 /// Schema: `#/components/schemas/DefinitionResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DefinitionResponse {
     /// Wire name `dockerImageTag`. Required.
-    #[serde(rename = "dockerImageTag")]
     pub docker_image_tag: ::std::string::String,
     /// Wire name `dockerRepository`. Required.
-    #[serde(rename = "dockerRepository")]
     pub docker_repository: ::std::string::String,
     /// Wire name `documentationUrl`. Optional (`None` when absent).
-    #[serde(rename = "documentationUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+impl ::serde::Serialize for DefinitionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "DefinitionResponse",
+                4 + usize::from(self.documentation_url.is_some()),
+            )?;
+        state.serialize_field("dockerImageTag", &self.docker_image_tag)?;
+        state.serialize_field("dockerRepository", &self.docker_repository)?;
+        super::support::optional(
+            &mut state,
+            "documentationUrl",
+            &self.documentation_url,
+        )?;
+        state.serialize_field("id", &self.id)?;
+        state.serialize_field("name", &self.name)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DefinitionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "dockerImageTag",
+            "dockerRepository",
+            "documentationUrl",
+            "id",
+            "name",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DefinitionResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DefinitionResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DefinitionResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "dockerImageTag")?,
+                        1 => {
+                            super::support::field(&mut f1, &mut map, "dockerRepository")?
+                        }
+                        2 => {
+                            super::support::field(&mut f2, &mut map, "documentationUrl")?
+                        }
+                        3 => super::support::field(&mut f3, &mut map, "id")?,
+                        4 => super::support::field(&mut f4, &mut map, "name")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(DefinitionResponse {
+                    docker_image_tag: super::support::required(f0, "dockerImageTag")?,
+                    docker_repository: super::support::required(f1, "dockerRepository")?,
+                    documentation_url: f2.flatten(),
+                    id: super::support::required(f3, "id")?,
+                    name: super::support::required(f4, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DefinitionResponse", FIELDS, __Visitor)
+    }
+}
 /// Root Type for DefinitionsResponse
 ///
 ///
 ///
 /// Schema: `#/components/schemas/DefinitionsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DefinitionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<DefinitionResponse>,
     /// Wire name `next`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     /// Wire name `previous`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for DefinitionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "DefinitionsResponse",
+                1 + usize::from(self.next.is_some())
+                    + usize::from(self.previous.is_some()),
+            )?;
+        state.serialize_field("data", &self.data)?;
+        super::support::optional(&mut state, "next", &self.next)?;
+        super::support::optional(&mut state, "previous", &self.previous)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DefinitionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "next", "previous"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DefinitionsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DefinitionsResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DefinitionsResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "data")?,
+                        1 => super::support::field(&mut f1, &mut map, "next")?,
+                        2 => super::support::field(&mut f2, &mut map, "previous")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(DefinitionsResponse {
+                    data: super::support::required(f0, "data")?,
+                    next: f1.flatten(),
+                    previous: f2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("DefinitionsResponse", FIELDS, __Visitor)
+    }
 }
 /// The values required to configure the destination. The schema for this must match the schema return by destination_definition_specifications/get for the destinationDefinition.
 ///
@@ -894,149 +2472,701 @@ pub type DestinationConfiguration = ::serde_json::Map<
 /// The `DestinationCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/DestinationCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationCreateRequest {
     /// Wire name `configuration`. Required.
     pub configuration: DestinationConfiguration,
     /// The UUID of the connector definition. One of configuration.destinationType or definitionId must be provided.
     ///
     /// Wire name `definitionId`. Optional (`None` when absent).
-    #[serde(rename = "definitionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub definition_id: ::std::option::Option<::uuid::Uuid>,
     /// Name of the destination e.g. dev-mysql-instance.
     ///
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
+}
+impl ::serde::Serialize for DestinationCreateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "DestinationCreateRequest",
+                3 + usize::from(self.definition_id.is_some())
+                    + usize::from(self.resource_allocation.is_some()),
+            )?;
+        state.serialize_field("configuration", &self.configuration)?;
+        super::support::optional(&mut state, "definitionId", &self.definition_id)?;
+        state.serialize_field("name", &self.name)?;
+        super::support::optional(
+            &mut state,
+            "resourceAllocation",
+            &self.resource_allocation,
+        )?;
+        state.serialize_field("workspaceId", &self.workspace_id)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DestinationCreateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "configuration",
+            "definitionId",
+            "name",
+            "resourceAllocation",
+            "workspaceId",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DestinationCreateRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DestinationCreateRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DestinationCreateRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
+                        1 => super::support::field(&mut f1, &mut map, "definitionId")?,
+                        2 => super::support::field(&mut f2, &mut map, "name")?,
+                        3 => {
+                            super::support::field(
+                                &mut f3,
+                                &mut map,
+                                "resourceAllocation",
+                            )?
+                        }
+                        4 => super::support::field(&mut f4, &mut map, "workspaceId")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(DestinationCreateRequest {
+                    configuration: super::support::required(f0, "configuration")?,
+                    definition_id: f1.flatten(),
+                    name: super::support::required(f2, "name")?,
+                    resource_allocation: f3.flatten(),
+                    workspace_id: super::support::required(f4, "workspaceId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DestinationCreateRequest", FIELDS, __Visitor)
+    }
 }
 /// The `DestinationPatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/DestinationPatchRequest`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DestinationPatchRequest {
     /// Wire name `configuration`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration: ::std::option::Option<DestinationConfiguration>,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
+}
+impl ::serde::Serialize for DestinationPatchRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "DestinationPatchRequest",
+                usize::from(self.configuration.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.resource_allocation.is_some()),
+            )?;
+        super::support::optional(&mut state, "configuration", &self.configuration)?;
+        super::support::optional(&mut state, "name", &self.name)?;
+        super::support::optional(
+            &mut state,
+            "resourceAllocation",
+            &self.resource_allocation,
+        )?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DestinationPatchRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["configuration", "name", "resourceAllocation"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DestinationPatchRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DestinationPatchRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DestinationPatchRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
+                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        2 => {
+                            super::support::field(
+                                &mut f2,
+                                &mut map,
+                                "resourceAllocation",
+                            )?
+                        }
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(DestinationPatchRequest {
+                    configuration: f0.flatten(),
+                    name: f1.flatten(),
+                    resource_allocation: f2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("DestinationPatchRequest", FIELDS, __Visitor)
+    }
 }
 /// The `DestinationPutRequest` schema.
 ///
 /// Schema: `#/components/schemas/DestinationPutRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationPutRequest {
     /// Wire name `configuration`. Required.
     pub configuration: DestinationConfiguration,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
+}
+impl ::serde::Serialize for DestinationPutRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "DestinationPutRequest",
+                2 + usize::from(self.resource_allocation.is_some()),
+            )?;
+        state.serialize_field("configuration", &self.configuration)?;
+        state.serialize_field("name", &self.name)?;
+        super::support::optional(
+            &mut state,
+            "resourceAllocation",
+            &self.resource_allocation,
+        )?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DestinationPutRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["configuration", "name", "resourceAllocation"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DestinationPutRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DestinationPutRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DestinationPutRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
+                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        2 => {
+                            super::support::field(
+                                &mut f2,
+                                &mut map,
+                                "resourceAllocation",
+                            )?
+                        }
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(DestinationPutRequest {
+                    configuration: super::support::required(f0, "configuration")?,
+                    name: super::support::required(f1, "name")?,
+                    resource_allocation: f2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("DestinationPutRequest", FIELDS, __Visitor)
+    }
 }
 /// Root Type for DestinationResponse
 ///
 /// Provides details of a single destination.
 ///
 /// Schema: `#/components/schemas/DestinationResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationResponse {
     /// Wire name `configuration`. Required.
     pub configuration: DestinationConfiguration,
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: i64,
     /// Wire name `definitionId`. Required.
-    #[serde(rename = "definitionId")]
     pub definition_id: ::uuid::Uuid,
     /// Wire name `destinationId`. Required.
-    #[serde(rename = "destinationId")]
     pub destination_id: ::uuid::Uuid,
     /// Wire name `destinationType`. Required.
-    #[serde(rename = "destinationType")]
     pub destination_type: ::std::string::String,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
+}
+impl ::serde::Serialize for DestinationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "DestinationResponse",
+                7 + usize::from(self.resource_allocation.is_some()),
+            )?;
+        state.serialize_field("configuration", &self.configuration)?;
+        state.serialize_field("createdAt", &self.created_at)?;
+        state.serialize_field("definitionId", &self.definition_id)?;
+        state.serialize_field("destinationId", &self.destination_id)?;
+        state.serialize_field("destinationType", &self.destination_type)?;
+        state.serialize_field("name", &self.name)?;
+        super::support::optional(
+            &mut state,
+            "resourceAllocation",
+            &self.resource_allocation,
+        )?;
+        state.serialize_field("workspaceId", &self.workspace_id)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DestinationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "configuration",
+            "createdAt",
+            "definitionId",
+            "destinationId",
+            "destinationType",
+            "name",
+            "resourceAllocation",
+            "workspaceId",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DestinationResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DestinationResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DestinationResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                let mut f5 = ::std::option::Option::None;
+                let mut f6 = ::std::option::Option::None;
+                let mut f7 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
+                        1 => super::support::field(&mut f1, &mut map, "createdAt")?,
+                        2 => super::support::field(&mut f2, &mut map, "definitionId")?,
+                        3 => super::support::field(&mut f3, &mut map, "destinationId")?,
+                        4 => super::support::field(&mut f4, &mut map, "destinationType")?,
+                        5 => super::support::field(&mut f5, &mut map, "name")?,
+                        6 => {
+                            super::support::field(
+                                &mut f6,
+                                &mut map,
+                                "resourceAllocation",
+                            )?
+                        }
+                        7 => super::support::field(&mut f7, &mut map, "workspaceId")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(DestinationResponse {
+                    configuration: super::support::required(f0, "configuration")?,
+                    created_at: super::support::required(f1, "createdAt")?,
+                    definition_id: super::support::required(f2, "definitionId")?,
+                    destination_id: super::support::required(f3, "destinationId")?,
+                    destination_type: super::support::required(f4, "destinationType")?,
+                    name: super::support::required(f5, "name")?,
+                    resource_allocation: f6.flatten(),
+                    workspace_id: super::support::required(f7, "workspaceId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("DestinationResponse", FIELDS, __Visitor)
+    }
 }
 /// Root Type for DestinationsResponse
 ///
 ///
 ///
 /// Schema: `#/components/schemas/DestinationsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<DestinationResponse>,
     /// Wire name `next`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     /// Wire name `previous`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for DestinationsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "DestinationsResponse",
+                1 + usize::from(self.next.is_some())
+                    + usize::from(self.previous.is_some()),
+            )?;
+        state.serialize_field("data", &self.data)?;
+        super::support::optional(&mut state, "next", &self.next)?;
+        super::support::optional(&mut state, "previous", &self.previous)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for DestinationsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "next", "previous"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = DestinationsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct DestinationsResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DestinationsResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "data")?,
+                        1 => super::support::field(&mut f1, &mut map, "next")?,
+                        2 => super::support::field(&mut f2, &mut map, "previous")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(DestinationsResponse {
+                    data: super::support::required(f0, "data")?,
+                    next: f1.flatten(),
+                    previous: f2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("DestinationsResponse", FIELDS, __Visitor)
+    }
 }
 /// Configures an email notification.
 ///
 /// Schema: `#/components/schemas/EmailNotificationConfig`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailNotificationConfig {
     /// Wire name `enabled`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
+}
+impl ::serde::Serialize for EmailNotificationConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "EmailNotificationConfig",
+                usize::from(self.enabled.is_some()),
+            )?;
+        super::support::optional(&mut state, "enabled", &self.enabled)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EmailNotificationConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["enabled"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = EmailNotificationConfig;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EmailNotificationConfig")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EmailNotificationConfig, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "enabled")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(EmailNotificationConfig {
+                    enabled: f0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("EmailNotificationConfig", FIELDS, __Visitor)
+    }
 }
 /// The `EmbeddedOrganizationListItem` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedOrganizationListItem`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmbeddedOrganizationListItem {
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
     /// Wire name `organizationName`. Required.
-    #[serde(rename = "organizationName")]
     pub organization_name: ::std::string::String,
     /// Wire name `permission`. Required.
     pub permission: PermissionType,
 }
+impl ::serde::Serialize for EmbeddedOrganizationListItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("EmbeddedOrganizationListItem", 3)?;
+        state.serialize_field("organizationId", &self.organization_id)?;
+        state.serialize_field("organizationName", &self.organization_name)?;
+        state.serialize_field("permission", &self.permission)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EmbeddedOrganizationListItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["organizationId", "organizationName", "permission"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = EmbeddedOrganizationListItem;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EmbeddedOrganizationListItem")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EmbeddedOrganizationListItem, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "organizationId")?,
+                        1 => {
+                            super::support::field(&mut f1, &mut map, "organizationName")?
+                        }
+                        2 => super::support::field(&mut f2, &mut map, "permission")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(EmbeddedOrganizationListItem {
+                    organization_id: super::support::required(f0, "organizationId")?,
+                    organization_name: super::support::required(f1, "organizationName")?,
+                    permission: super::support::required(f2, "permission")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("EmbeddedOrganizationListItem", FIELDS, __Visitor)
+    }
+}
 /// The `EmbeddedOrganizationsList` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedOrganizationsList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmbeddedOrganizationsList {
     /// Wire name `organizations`. Required.
     pub organizations: ::std::vec::Vec<EmbeddedOrganizationListItem>,
 }
+impl ::serde::Serialize for EmbeddedOrganizationsList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("EmbeddedOrganizationsList", 1)?;
+        state.serialize_field("organizations", &self.organizations)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EmbeddedOrganizationsList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["organizations"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = EmbeddedOrganizationsList;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EmbeddedOrganizationsList")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EmbeddedOrganizationsList, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "organizations")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(EmbeddedOrganizationsList {
+                    organizations: super::support::required(f0, "organizations")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("EmbeddedOrganizationsList", FIELDS, __Visitor)
+    }
+}
 /// The `EmbeddedScopedTokenRequest` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedScopedTokenRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmbeddedScopedTokenRequest {
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
+}
+impl ::serde::Serialize for EmbeddedScopedTokenRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("EmbeddedScopedTokenRequest", 1)?;
+        state.serialize_field("workspaceId", &self.workspace_id)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EmbeddedScopedTokenRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["workspaceId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = EmbeddedScopedTokenRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EmbeddedScopedTokenRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EmbeddedScopedTokenRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "workspaceId")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(EmbeddedScopedTokenRequest {
+                    workspace_id: super::support::required(f0, "workspaceId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("EmbeddedScopedTokenRequest", FIELDS, __Visitor)
+    }
 }
 /// The `EmbeddedScopedTokenResponse` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedScopedTokenResponse`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct EmbeddedScopedTokenResponse {
     /// Wire name `token`. Required.
     pub token: ::std::string::String,
@@ -1048,25 +3178,122 @@ impl ::std::fmt::Debug for EmbeddedScopedTokenResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for EmbeddedScopedTokenResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("EmbeddedScopedTokenResponse", 1)?;
+        state.serialize_field("token", &self.token)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EmbeddedScopedTokenResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["token"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = EmbeddedScopedTokenResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EmbeddedScopedTokenResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EmbeddedScopedTokenResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "token")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(EmbeddedScopedTokenResponse {
+                    token: super::support::required(f0, "token")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("EmbeddedScopedTokenResponse", FIELDS, __Visitor)
+    }
+}
 /// The `EmbeddedWidgetRequest` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedWidgetRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmbeddedWidgetRequest {
     /// Wire name `allowedOrigin`. Required.
-    #[serde(rename = "allowedOrigin")]
     pub allowed_origin: ::std::string::String,
     /// Wire name `externalUserId`. Required.
-    #[serde(rename = "externalUserId")]
     pub external_user_id: ::std::string::String,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
+}
+impl ::serde::Serialize for EmbeddedWidgetRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("EmbeddedWidgetRequest", 3)?;
+        state.serialize_field("allowedOrigin", &self.allowed_origin)?;
+        state.serialize_field("externalUserId", &self.external_user_id)?;
+        state.serialize_field("organizationId", &self.organization_id)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EmbeddedWidgetRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["allowedOrigin", "externalUserId", "organizationId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = EmbeddedWidgetRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EmbeddedWidgetRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EmbeddedWidgetRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "allowedOrigin")?,
+                        1 => super::support::field(&mut f1, &mut map, "externalUserId")?,
+                        2 => super::support::field(&mut f2, &mut map, "organizationId")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(EmbeddedWidgetRequest {
+                    allowed_origin: super::support::required(f0, "allowedOrigin")?,
+                    external_user_id: super::support::required(f1, "externalUserId")?,
+                    organization_id: super::support::required(f2, "organizationId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("EmbeddedWidgetRequest", FIELDS, __Visitor)
+    }
 }
 /// The `EmbeddedWidgetResponse` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedWidgetResponse`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct EmbeddedWidgetResponse {
     /// Wire name `token`. Required.
     pub token: ::std::string::String,
@@ -1078,15 +3305,60 @@ impl ::std::fmt::Debug for EmbeddedWidgetResponse {
             .finish()
     }
 }
+impl ::serde::Serialize for EmbeddedWidgetResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("EmbeddedWidgetResponse", 1)?;
+        state.serialize_field("token", &self.token)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EmbeddedWidgetResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["token"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = EmbeddedWidgetResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EmbeddedWidgetResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EmbeddedWidgetResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "token")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(EmbeddedWidgetResponse {
+                    token: super::support::required(f0, "token")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("EmbeddedWidgetResponse", FIELDS, __Visitor)
+    }
+}
 /// Encryption - AES
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct EncryptionMapperAesConfiguration {
     /// Wire name `algorithm`. Required.
     pub algorithm: EncryptionMapperAesConfigurationAlgorithm,
     /// Wire name `fieldNameSuffix`. Required.
-    #[serde(rename = "fieldNameSuffix")]
     pub field_name_suffix: ::std::string::String,
     /// Wire name `key`. Required.
     pub key: ::std::string::String,
@@ -1095,7 +3367,6 @@ pub struct EncryptionMapperAesConfiguration {
     /// Wire name `padding`. Required.
     pub padding: EncryptionMapperAesConfigurationPadding,
     /// Wire name `targetField`. Required.
-    #[serde(rename = "targetField")]
     pub target_field: ::std::string::String,
 }
 impl ::std::fmt::Debug for EncryptionMapperAesConfiguration {
@@ -1108,6 +3379,81 @@ impl ::std::fmt::Debug for EncryptionMapperAesConfiguration {
             .field("padding", &self.padding)
             .field("target_field", &self.target_field)
             .finish()
+    }
+}
+impl ::serde::Serialize for EncryptionMapperAesConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("EncryptionMapperAesConfiguration", 6)?;
+        state.serialize_field("algorithm", &self.algorithm)?;
+        state.serialize_field("fieldNameSuffix", &self.field_name_suffix)?;
+        state.serialize_field("key", &self.key)?;
+        state.serialize_field("mode", &self.mode)?;
+        state.serialize_field("padding", &self.padding)?;
+        state.serialize_field("targetField", &self.target_field)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "algorithm",
+            "fieldNameSuffix",
+            "key",
+            "mode",
+            "padding",
+            "targetField",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = EncryptionMapperAesConfiguration;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EncryptionMapperAesConfiguration")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EncryptionMapperAesConfiguration, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                let mut f5 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "algorithm")?,
+                        1 => super::support::field(&mut f1, &mut map, "fieldNameSuffix")?,
+                        2 => super::support::field(&mut f2, &mut map, "key")?,
+                        3 => super::support::field(&mut f3, &mut map, "mode")?,
+                        4 => super::support::field(&mut f4, &mut map, "padding")?,
+                        5 => super::support::field(&mut f5, &mut map, "targetField")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(EncryptionMapperAesConfiguration {
+                    algorithm: super::support::required(f0, "algorithm")?,
+                    field_name_suffix: super::support::required(f1, "fieldNameSuffix")?,
+                    key: super::support::required(f2, "key")?,
+                    mode: super::support::required(f3, "mode")?,
+                    padding: super::support::required(f4, "padding")?,
+                    target_field: super::support::required(f5, "targetField")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("EncryptionMapperAesConfiguration", FIELDS, __Visitor)
     }
 }
 /// The `EncryptionMapperAlgorithm` schema.
@@ -1228,68 +3574,231 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperConfiguration {
 /// Encryption - RSA
 ///
 /// Schema: `#/components/schemas/EncryptionMapperRSAConfiguration`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EncryptionMapperRsaConfiguration {
     /// Wire name `algorithm`. Required.
     pub algorithm: EncryptionMapperRsaConfigurationAlgorithm,
     /// Wire name `fieldNameSuffix`. Required.
-    #[serde(rename = "fieldNameSuffix")]
     pub field_name_suffix: ::std::string::String,
     /// Wire name `publicKey`. Required.
-    #[serde(rename = "publicKey")]
     pub public_key: ::std::string::String,
     /// Wire name `targetField`. Required.
-    #[serde(rename = "targetField")]
     pub target_field: ::std::string::String,
+}
+impl ::serde::Serialize for EncryptionMapperRsaConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("EncryptionMapperRsaConfiguration", 4)?;
+        state.serialize_field("algorithm", &self.algorithm)?;
+        state.serialize_field("fieldNameSuffix", &self.field_name_suffix)?;
+        state.serialize_field("publicKey", &self.public_key)?;
+        state.serialize_field("targetField", &self.target_field)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for EncryptionMapperRsaConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "algorithm",
+            "fieldNameSuffix",
+            "publicKey",
+            "targetField",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = EncryptionMapperRsaConfiguration;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct EncryptionMapperRsaConfiguration")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EncryptionMapperRsaConfiguration, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "algorithm")?,
+                        1 => super::support::field(&mut f1, &mut map, "fieldNameSuffix")?,
+                        2 => super::support::field(&mut f2, &mut map, "publicKey")?,
+                        3 => super::support::field(&mut f3, &mut map, "targetField")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(EncryptionMapperRsaConfiguration {
+                    algorithm: super::support::required(f0, "algorithm")?,
+                    field_name_suffix: super::support::required(f1, "fieldNameSuffix")?,
+                    public_key: super::support::required(f2, "publicKey")?,
+                    target_field: super::support::required(f3, "targetField")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("EncryptionMapperRsaConfiguration", FIELDS, __Visitor)
+    }
 }
 /// Field Filtering
 ///
 /// Schema: `#/components/schemas/FieldFilteringMapperConfiguration`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldFilteringMapperConfiguration {
     /// The Field to Filter
     ///
     /// The name of the field to filter.
     ///
     /// Wire name `targetField`. Required.
-    #[serde(rename = "targetField")]
     pub target_field: ::std::string::String,
+}
+impl ::serde::Serialize for FieldFilteringMapperConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("FieldFilteringMapperConfiguration", 1)?;
+        state.serialize_field("targetField", &self.target_field)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldFilteringMapperConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["targetField"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = FieldFilteringMapperConfiguration;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct FieldFilteringMapperConfiguration")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FieldFilteringMapperConfiguration, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "targetField")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(FieldFilteringMapperConfiguration {
+                    target_field: super::support::required(f0, "targetField")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("FieldFilteringMapperConfiguration", FIELDS, __Visitor)
+    }
 }
 /// Field Renaming
 ///
 /// Schema: `#/components/schemas/FieldRenamingMapperConfiguration`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldRenamingMapperConfiguration {
     /// New Field Name
     ///
     /// The new name for the field after renaming.
     ///
     /// Wire name `newFieldName`. Required.
-    #[serde(rename = "newFieldName")]
     pub new_field_name: ::std::string::String,
     /// Original Field Name
     ///
     /// The current name of the field to rename.
     ///
     /// Wire name `originalFieldName`. Required.
-    #[serde(rename = "originalFieldName")]
     pub original_field_name: ::std::string::String,
+}
+impl ::serde::Serialize for FieldRenamingMapperConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("FieldRenamingMapperConfiguration", 2)?;
+        state.serialize_field("newFieldName", &self.new_field_name)?;
+        state.serialize_field("originalFieldName", &self.original_field_name)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for FieldRenamingMapperConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["newFieldName", "originalFieldName"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = FieldRenamingMapperConfiguration;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct FieldRenamingMapperConfiguration")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<FieldRenamingMapperConfiguration, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "newFieldName")?,
+                        1 => {
+                            super::support::field(
+                                &mut f1,
+                                &mut map,
+                                "originalFieldName",
+                            )?
+                        }
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(FieldRenamingMapperConfiguration {
+                    new_field_name: super::support::required(f0, "newFieldName")?,
+                    original_field_name: super::support::required(
+                        f1,
+                        "originalFieldName",
+                    )?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("FieldRenamingMapperConfiguration", FIELDS, __Visitor)
+    }
 }
 /// Root Type for GroupCreateRequest
 ///
 /// Request body for creating a group
 ///
 /// Schema: `#/components/schemas/GroupCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupCreateRequest {
     /// Optional description of the group
     ///
     /// Wire name `description`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The name of the group
     ///
@@ -1298,82 +3807,308 @@ pub struct GroupCreateRequest {
     /// The ID of the organization the group belongs to
     ///
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
+}
+impl ::serde::Serialize for GroupCreateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "GroupCreateRequest",
+                2 + usize::from(self.description.is_some()),
+            )?;
+        super::support::nullable_optional(&mut state, "description", &self.description)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("organizationId", &self.organization_id)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupCreateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["description", "name", "organizationId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupCreateRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupCreateRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GroupCreateRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => {
+                            super::support::nullable_field(
+                                &mut f0,
+                                &mut map,
+                                "description",
+                            )?
+                        }
+                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        2 => super::support::field(&mut f2, &mut map, "organizationId")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(GroupCreateRequest {
+                    description: f0.flatten(),
+                    name: super::support::required(f1, "name")?,
+                    organization_id: super::support::required(f2, "organizationId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GroupCreateRequest", FIELDS, __Visitor)
+    }
 }
 /// Root Type for GroupMemberAddRequest
 ///
 /// Request body for adding a member to a group
 ///
 /// Schema: `#/components/schemas/GroupMemberAddRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupMemberAddRequest {
     /// The ID of the user to add to the group
     ///
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
+}
+impl ::serde::Serialize for GroupMemberAddRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("GroupMemberAddRequest", 1)?;
+        state.serialize_field("userId", &self.user_id)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupMemberAddRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["userId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupMemberAddRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupMemberAddRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GroupMemberAddRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "userId")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(GroupMemberAddRequest {
+                    user_id: super::support::required(f0, "userId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GroupMemberAddRequest", FIELDS, __Visitor)
+    }
 }
 /// Root Type for GroupMemberResponse
 ///
 /// Provides details of a single group member
 ///
 /// Schema: `#/components/schemas/GroupMemberResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupMemberResponse {
     /// The ID of the group
     ///
     /// Wire name `groupId`. Required.
-    #[serde(rename = "groupId")]
     pub group_id: ::uuid::Uuid,
     /// The ID of the group membership
     ///
     /// Wire name `memberId`. Required.
-    #[serde(rename = "memberId")]
     pub member_id: ::uuid::Uuid,
     /// The email of the user
     ///
     /// Wire name `userEmail`. Required.
-    #[serde(rename = "userEmail")]
     pub user_email: ::std::string::String,
     /// The ID of the user
     ///
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
     /// The name of the user
     ///
     /// Wire name `userName`. Required.
-    #[serde(rename = "userName")]
     pub user_name: ::std::string::String,
+}
+impl ::serde::Serialize for GroupMemberResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("GroupMemberResponse", 5)?;
+        state.serialize_field("groupId", &self.group_id)?;
+        state.serialize_field("memberId", &self.member_id)?;
+        state.serialize_field("userEmail", &self.user_email)?;
+        state.serialize_field("userId", &self.user_id)?;
+        state.serialize_field("userName", &self.user_name)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupMemberResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "groupId",
+            "memberId",
+            "userEmail",
+            "userId",
+            "userName",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupMemberResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupMemberResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GroupMemberResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "groupId")?,
+                        1 => super::support::field(&mut f1, &mut map, "memberId")?,
+                        2 => super::support::field(&mut f2, &mut map, "userEmail")?,
+                        3 => super::support::field(&mut f3, &mut map, "userId")?,
+                        4 => super::support::field(&mut f4, &mut map, "userName")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(GroupMemberResponse {
+                    group_id: super::support::required(f0, "groupId")?,
+                    member_id: super::support::required(f1, "memberId")?,
+                    user_email: super::support::required(f2, "userEmail")?,
+                    user_id: super::support::required(f3, "userId")?,
+                    user_name: super::support::required(f4, "userName")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GroupMemberResponse", FIELDS, __Visitor)
+    }
 }
 /// Root Type for GroupMembersResponse
 ///
 /// List/Array of group members
 ///
 /// Schema: `#/components/schemas/GroupMembersResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupMembersResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<GroupMemberResponse>,
     /// Link to the next page of results
     ///
     /// Wire name `next`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub next: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Link to the previous page of results
     ///
     /// Wire name `previous`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub previous: ::std::option::Option<::std::option::Option<::std::string::String>>,
+}
+impl ::serde::Serialize for GroupMembersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "GroupMembersResponse",
+                1 + usize::from(self.next.is_some())
+                    + usize::from(self.previous.is_some()),
+            )?;
+        state.serialize_field("data", &self.data)?;
+        super::support::nullable_optional(&mut state, "next", &self.next)?;
+        super::support::nullable_optional(&mut state, "previous", &self.previous)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupMembersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "next", "previous"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupMembersResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupMembersResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GroupMembersResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "data")?,
+                        1 => super::support::nullable_field(&mut f1, &mut map, "next")?,
+                        2 => {
+                            super::support::nullable_field(
+                                &mut f2,
+                                &mut map,
+                                "previous",
+                            )?
+                        }
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(GroupMembersResponse {
+                    data: super::support::required(f0, "data")?,
+                    next: f1.flatten(),
+                    previous: f2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GroupMembersResponse", FIELDS, __Visitor)
+    }
 }
 /// Root Type for GroupPermissionCreateRequest
 ///
@@ -1414,77 +4149,194 @@ pub struct GroupPermissionCreateRequest {
 /// Provides details of a single group permission
 ///
 /// Schema: `#/components/schemas/GroupPermissionResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupPermissionResponse {
     /// The ID of the group
     ///
     /// Wire name `groupId`. Required.
-    #[serde(rename = "groupId")]
     pub group_id: ::uuid::Uuid,
     /// The organization ID for organization-scoped permissions
     ///
     /// Wire name `organizationId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "organizationId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub organization_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
     /// The ID of the permission
     ///
     /// Wire name `permissionId`. Required.
-    #[serde(rename = "permissionId")]
     pub permission_id: ::uuid::Uuid,
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PermissionType,
     /// The workspace ID for workspace-scoped permissions
     ///
     /// Wire name `workspaceId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "workspaceId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub workspace_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
+}
+impl ::serde::Serialize for GroupPermissionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "GroupPermissionResponse",
+                3 + usize::from(self.organization_id.is_some())
+                    + usize::from(self.workspace_id.is_some()),
+            )?;
+        state.serialize_field("groupId", &self.group_id)?;
+        super::support::nullable_optional(
+            &mut state,
+            "organizationId",
+            &self.organization_id,
+        )?;
+        state.serialize_field("permissionId", &self.permission_id)?;
+        state.serialize_field("permissionType", &self.permission_type)?;
+        super::support::nullable_optional(
+            &mut state,
+            "workspaceId",
+            &self.workspace_id,
+        )?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupPermissionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "groupId",
+            "organizationId",
+            "permissionId",
+            "permissionType",
+            "workspaceId",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupPermissionResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupPermissionResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GroupPermissionResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "groupId")?,
+                        1 => {
+                            super::support::nullable_field(
+                                &mut f1,
+                                &mut map,
+                                "organizationId",
+                            )?
+                        }
+                        2 => super::support::field(&mut f2, &mut map, "permissionId")?,
+                        3 => super::support::field(&mut f3, &mut map, "permissionType")?,
+                        4 => {
+                            super::support::nullable_field(
+                                &mut f4,
+                                &mut map,
+                                "workspaceId",
+                            )?
+                        }
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(GroupPermissionResponse {
+                    group_id: super::support::required(f0, "groupId")?,
+                    organization_id: f1.flatten(),
+                    permission_id: super::support::required(f2, "permissionId")?,
+                    permission_type: super::support::required(f3, "permissionType")?,
+                    workspace_id: f4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GroupPermissionResponse", FIELDS, __Visitor)
+    }
 }
 /// Root Type for GroupPermissionsResponse
 ///
 /// List/Array of group permissions
 ///
 /// Schema: `#/components/schemas/GroupPermissionsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupPermissionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<GroupPermissionResponse>,
+}
+impl ::serde::Serialize for GroupPermissionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("GroupPermissionsResponse", 1)?;
+        state.serialize_field("data", &self.data)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupPermissionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupPermissionsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupPermissionsResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GroupPermissionsResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "data")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(GroupPermissionsResponse {
+                    data: super::support::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GroupPermissionsResponse", FIELDS, __Visitor)
+    }
 }
 /// Root Type for GroupResponse
 ///
 /// Provides details of a single group
 ///
 /// Schema: `#/components/schemas/GroupResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupResponse {
     /// Optional description of the group
     ///
     /// Wire name `description`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The ID of the group
     ///
     /// Wire name `groupId`. Required.
-    #[serde(rename = "groupId")]
     pub group_id: ::uuid::Uuid,
     /// The number of members in the group
     ///
     /// Wire name `memberCount`. Required.
-    #[serde(rename = "memberCount")]
     pub member_count: i64,
     /// The name of the group
     ///
@@ -1493,70 +4345,256 @@ pub struct GroupResponse {
     /// The ID of the organization the group belongs to
     ///
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
+}
+impl ::serde::Serialize for GroupResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "GroupResponse",
+                4 + usize::from(self.description.is_some()),
+            )?;
+        super::support::nullable_optional(&mut state, "description", &self.description)?;
+        state.serialize_field("groupId", &self.group_id)?;
+        state.serialize_field("memberCount", &self.member_count)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("organizationId", &self.organization_id)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "description",
+            "groupId",
+            "memberCount",
+            "name",
+            "organizationId",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GroupResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => {
+                            super::support::nullable_field(
+                                &mut f0,
+                                &mut map,
+                                "description",
+                            )?
+                        }
+                        1 => super::support::field(&mut f1, &mut map, "groupId")?,
+                        2 => super::support::field(&mut f2, &mut map, "memberCount")?,
+                        3 => super::support::field(&mut f3, &mut map, "name")?,
+                        4 => super::support::field(&mut f4, &mut map, "organizationId")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(GroupResponse {
+                    description: f0.flatten(),
+                    group_id: super::support::required(f1, "groupId")?,
+                    member_count: super::support::required(f2, "memberCount")?,
+                    name: super::support::required(f3, "name")?,
+                    organization_id: super::support::required(f4, "organizationId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("GroupResponse", FIELDS, __Visitor)
+    }
 }
 /// Root Type for GroupUpdateRequest
 ///
 /// Request body for updating a group
 ///
 /// Schema: `#/components/schemas/GroupUpdateRequest`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupUpdateRequest {
     /// The updated description of the group
     ///
     /// Wire name `description`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The updated name of the group
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for GroupUpdateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "GroupUpdateRequest",
+                usize::from(self.description.is_some())
+                    + usize::from(self.name.is_some()),
+            )?;
+        super::support::nullable_optional(&mut state, "description", &self.description)?;
+        super::support::optional(&mut state, "name", &self.name)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupUpdateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["description", "name"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupUpdateRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupUpdateRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GroupUpdateRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => {
+                            super::support::nullable_field(
+                                &mut f0,
+                                &mut map,
+                                "description",
+                            )?
+                        }
+                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(GroupUpdateRequest {
+                    description: f0.flatten(),
+                    name: f1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GroupUpdateRequest", FIELDS, __Visitor)
+    }
 }
 /// Root Type for GroupsResponse
 ///
 /// List/Array of multiple groups
 ///
 /// Schema: `#/components/schemas/GroupsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<GroupResponse>,
     /// Link to the next page of results
     ///
     /// Wire name `next`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub next: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Link to the previous page of results
     ///
     /// Wire name `previous`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub previous: ::std::option::Option<::std::option::Option<::std::string::String>>,
+}
+impl ::serde::Serialize for GroupsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "GroupsResponse",
+                1 + usize::from(self.next.is_some())
+                    + usize::from(self.previous.is_some()),
+            )?;
+        state.serialize_field("data", &self.data)?;
+        super::support::nullable_optional(&mut state, "next", &self.next)?;
+        super::support::nullable_optional(&mut state, "previous", &self.previous)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GroupsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "next", "previous"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = GroupsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct GroupsResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<GroupsResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "data")?,
+                        1 => super::support::nullable_field(&mut f1, &mut map, "next")?,
+                        2 => {
+                            super::support::nullable_field(
+                                &mut f2,
+                                &mut map,
+                                "previous",
+                            )?
+                        }
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(GroupsResponse {
+                    data: super::support::required(f0, "data")?,
+                    next: f1.flatten(),
+                    previous: f2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("GroupsResponse", FIELDS, __Visitor)
+    }
 }
 /// Hashing
 ///
 /// Schema: `#/components/schemas/HashingMapperConfiguration`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HashingMapperConfiguration {
     /// Field name suffix
     ///
     /// The suffix to append to the field name after hashing.
     ///
     /// Wire name `fieldNameSuffix`. Required.
-    #[serde(rename = "fieldNameSuffix")]
     pub field_name_suffix: ::std::string::String,
     /// Hashing method
     ///
@@ -1569,108 +4607,388 @@ pub struct HashingMapperConfiguration {
     /// The name of the field to be hashed.
     ///
     /// Wire name `targetField`. Required.
-    #[serde(rename = "targetField")]
     pub target_field: ::std::string::String,
+}
+impl ::serde::Serialize for HashingMapperConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("HashingMapperConfiguration", 3)?;
+        state.serialize_field("fieldNameSuffix", &self.field_name_suffix)?;
+        state.serialize_field("method", &self.method)?;
+        state.serialize_field("targetField", &self.target_field)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for HashingMapperConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["fieldNameSuffix", "method", "targetField"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = HashingMapperConfiguration;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct HashingMapperConfiguration")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<HashingMapperConfiguration, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "fieldNameSuffix")?,
+                        1 => super::support::field(&mut f1, &mut map, "method")?,
+                        2 => super::support::field(&mut f2, &mut map, "targetField")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(HashingMapperConfiguration {
+                    field_name_suffix: super::support::required(f0, "fieldNameSuffix")?,
+                    method: super::support::required(f1, "method")?,
+                    target_field: super::support::required(f2, "targetField")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("HashingMapperConfiguration", FIELDS, __Visitor)
+    }
 }
 /// Root Type for initiate-oauth-post-body
 ///
 /// Schema: `#/components/schemas/InitiateOauthRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InitiateOauthRequest {
     /// The name of the source to authenticate to. Deprecated - use sourceType instead.
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Input configuration for OAuth required by some sources.
     ///
     /// Wire name `oAuthInputConfiguration`. Optional (`None` when absent).
-    #[serde(rename = "oAuthInputConfiguration")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub o_auth_input_configuration: ::std::option::Option<OAuthInputConfiguration>,
     /// The URL to redirect the user to with the OAuth secret stored in the secret_id query string parameter after authentication is complete.
     ///
     /// Wire name `redirectUrl`. Required.
-    #[serde(rename = "redirectUrl")]
     pub redirect_url: ::std::string::String,
     /// Optional OAuth optional_scopes to request, overriding the connector's default optional_scopes. Only applied when requestedScopes is also provided.
     ///
     /// Wire name `requestedOptionalScopes`. Optional (`None` when absent).
-    #[serde(rename = "requestedOptionalScopes")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requested_optional_scopes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Optional OAuth scopes to request, overriding the connector's default scopes. Only supported for connectors that define scopes as an array.
     ///
     /// Wire name `requestedScopes`. Optional (`None` when absent).
-    #[serde(rename = "requestedScopes")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requested_scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The name of the source to authenticate to
     ///
     /// Wire name `sourceType`. Optional (`None` when absent).
-    #[serde(rename = "sourceType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_type: ::std::option::Option<::std::string::String>,
     /// The workspace to create the secret and eventually the full source.
     ///
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
+}
+impl ::serde::Serialize for InitiateOauthRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "InitiateOauthRequest",
+                2 + usize::from(self.name.is_some())
+                    + usize::from(self.o_auth_input_configuration.is_some())
+                    + usize::from(self.requested_optional_scopes.is_some())
+                    + usize::from(self.requested_scopes.is_some())
+                    + usize::from(self.source_type.is_some()),
+            )?;
+        super::support::optional(&mut state, "name", &self.name)?;
+        super::support::optional(
+            &mut state,
+            "oAuthInputConfiguration",
+            &self.o_auth_input_configuration,
+        )?;
+        state.serialize_field("redirectUrl", &self.redirect_url)?;
+        super::support::optional(
+            &mut state,
+            "requestedOptionalScopes",
+            &self.requested_optional_scopes,
+        )?;
+        super::support::optional(&mut state, "requestedScopes", &self.requested_scopes)?;
+        super::support::optional(&mut state, "sourceType", &self.source_type)?;
+        state.serialize_field("workspaceId", &self.workspace_id)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for InitiateOauthRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "name",
+            "oAuthInputConfiguration",
+            "redirectUrl",
+            "requestedOptionalScopes",
+            "requestedScopes",
+            "sourceType",
+            "workspaceId",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = InitiateOauthRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct InitiateOauthRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<InitiateOauthRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                let mut f5 = ::std::option::Option::None;
+                let mut f6 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "name")?,
+                        1 => {
+                            super::support::field(
+                                &mut f1,
+                                &mut map,
+                                "oAuthInputConfiguration",
+                            )?
+                        }
+                        2 => super::support::field(&mut f2, &mut map, "redirectUrl")?,
+                        3 => {
+                            super::support::field(
+                                &mut f3,
+                                &mut map,
+                                "requestedOptionalScopes",
+                            )?
+                        }
+                        4 => super::support::field(&mut f4, &mut map, "requestedScopes")?,
+                        5 => super::support::field(&mut f5, &mut map, "sourceType")?,
+                        6 => super::support::field(&mut f6, &mut map, "workspaceId")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(InitiateOauthRequest {
+                    name: f0.flatten(),
+                    o_auth_input_configuration: f1.flatten(),
+                    redirect_url: super::support::required(f2, "redirectUrl")?,
+                    requested_optional_scopes: f3.flatten(),
+                    requested_scopes: f4.flatten(),
+                    source_type: f5.flatten(),
+                    workspace_id: super::support::required(f6, "workspaceId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("InitiateOauthRequest", FIELDS, __Visitor)
+    }
 }
 /// Root Type for JobCreate
 ///
 /// Creates a new Job from the configuration provided in the request body.
 ///
 /// Schema: `#/components/schemas/JobCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobCreateRequest {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ::uuid::Uuid,
     /// Wire name `jobType`. Required.
-    #[serde(rename = "jobType")]
     pub job_type: JobTypeEnum,
+}
+impl ::serde::Serialize for JobCreateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("JobCreateRequest", 2)?;
+        state.serialize_field("connectionId", &self.connection_id)?;
+        state.serialize_field("jobType", &self.job_type)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for JobCreateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["connectionId", "jobType"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = JobCreateRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct JobCreateRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobCreateRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
+                        1 => super::support::field(&mut f1, &mut map, "jobType")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(JobCreateRequest {
+                    connection_id: super::support::required(f0, "connectionId")?,
+                    job_type: super::support::required(f1, "jobType")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("JobCreateRequest", FIELDS, __Visitor)
+    }
 }
 /// Root Type for JobResponse
 ///
 /// Provides details of a single job.
 ///
 /// Schema: `#/components/schemas/JobResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobResponse {
     /// Wire name `bytesSynced`. Optional (`None` when absent).
-    #[serde(rename = "bytesSynced")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bytes_synced: ::std::option::Option<i64>,
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ::uuid::Uuid,
     /// Duration of a sync in ISO_8601 format
     ///
     /// Wire name `duration`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<::std::string::String>,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: i64,
     /// Wire name `jobType`. Required.
-    #[serde(rename = "jobType")]
     pub job_type: JobTypeEnum,
     /// Wire name `lastUpdatedAt`. Optional (`None` when absent).
-    #[serde(rename = "lastUpdatedAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_updated_at: ::std::option::Option<::std::string::String>,
     /// Wire name `rowsSynced`. Optional (`None` when absent).
-    #[serde(rename = "rowsSynced")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rows_synced: ::std::option::Option<i64>,
     /// Wire name `startTime`. Required.
-    #[serde(rename = "startTime")]
     pub start_time: ::std::string::String,
     /// Wire name `status`. Required.
     pub status: JobStatusEnum,
+}
+impl ::serde::Serialize for JobResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "JobResponse",
+                5 + usize::from(self.bytes_synced.is_some())
+                    + usize::from(self.duration.is_some())
+                    + usize::from(self.last_updated_at.is_some())
+                    + usize::from(self.rows_synced.is_some()),
+            )?;
+        super::support::optional(&mut state, "bytesSynced", &self.bytes_synced)?;
+        state.serialize_field("connectionId", &self.connection_id)?;
+        super::support::optional(&mut state, "duration", &self.duration)?;
+        state.serialize_field("jobId", &self.job_id)?;
+        state.serialize_field("jobType", &self.job_type)?;
+        super::support::optional(&mut state, "lastUpdatedAt", &self.last_updated_at)?;
+        super::support::optional(&mut state, "rowsSynced", &self.rows_synced)?;
+        state.serialize_field("startTime", &self.start_time)?;
+        state.serialize_field("status", &self.status)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for JobResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "bytesSynced",
+            "connectionId",
+            "duration",
+            "jobId",
+            "jobType",
+            "lastUpdatedAt",
+            "rowsSynced",
+            "startTime",
+            "status",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = JobResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct JobResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                let mut f5 = ::std::option::Option::None;
+                let mut f6 = ::std::option::Option::None;
+                let mut f7 = ::std::option::Option::None;
+                let mut f8 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "bytesSynced")?,
+                        1 => super::support::field(&mut f1, &mut map, "connectionId")?,
+                        2 => super::support::field(&mut f2, &mut map, "duration")?,
+                        3 => super::support::field(&mut f3, &mut map, "jobId")?,
+                        4 => super::support::field(&mut f4, &mut map, "jobType")?,
+                        5 => super::support::field(&mut f5, &mut map, "lastUpdatedAt")?,
+                        6 => super::support::field(&mut f6, &mut map, "rowsSynced")?,
+                        7 => super::support::field(&mut f7, &mut map, "startTime")?,
+                        8 => super::support::field(&mut f8, &mut map, "status")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(JobResponse {
+                    bytes_synced: f0.flatten(),
+                    connection_id: super::support::required(f1, "connectionId")?,
+                    duration: f2.flatten(),
+                    job_id: super::support::required(f3, "jobId")?,
+                    job_type: super::support::required(f4, "jobType")?,
+                    last_updated_at: f5.flatten(),
+                    rows_synced: f6.flatten(),
+                    start_time: super::support::required(f7, "startTime")?,
+                    status: super::support::required(f8, "status")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("JobResponse", FIELDS, __Visitor)
+    }
 }
 /// The `JobStatusEnum` schema.
 ///
@@ -1931,30 +5249,144 @@ impl<'de> ::serde::Deserialize<'de> for JobTypeEnum {
 /// sets resource requirements for a specific job type for an actor or actor definition. these values override the default, if both are set.
 ///
 /// Schema: `#/components/schemas/JobTypeResourceLimit`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobTypeResourceLimit {
     /// Wire name `jobType`. Required.
-    #[serde(rename = "jobType")]
     pub job_type: JobType,
     /// Wire name `resourceRequirements`. Required.
-    #[serde(rename = "resourceRequirements")]
     pub resource_requirements: ResourceRequirements,
+}
+impl ::serde::Serialize for JobTypeResourceLimit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("JobTypeResourceLimit", 2)?;
+        state.serialize_field("jobType", &self.job_type)?;
+        state.serialize_field("resourceRequirements", &self.resource_requirements)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for JobTypeResourceLimit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["jobType", "resourceRequirements"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = JobTypeResourceLimit;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct JobTypeResourceLimit")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobTypeResourceLimit, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "jobType")?,
+                        1 => {
+                            super::support::field(
+                                &mut f1,
+                                &mut map,
+                                "resourceRequirements",
+                            )?
+                        }
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(JobTypeResourceLimit {
+                    job_type: super::support::required(f0, "jobType")?,
+                    resource_requirements: super::support::required(
+                        f1,
+                        "resourceRequirements",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("JobTypeResourceLimit", FIELDS, __Visitor)
+    }
 }
 /// Root Type for JobsResponse
 ///
 ///
 ///
 /// Schema: `#/components/schemas/JobsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<JobResponse>,
     /// Wire name `next`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     /// Wire name `previous`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for JobsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "JobsResponse",
+                1 + usize::from(self.next.is_some())
+                    + usize::from(self.previous.is_some()),
+            )?;
+        state.serialize_field("data", &self.data)?;
+        super::support::optional(&mut state, "next", &self.next)?;
+        super::support::optional(&mut state, "previous", &self.previous)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for JobsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "next", "previous"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = JobsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct JobsResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<JobsResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "data")?,
+                        1 => super::support::field(&mut f1, &mut map, "next")?,
+                        2 => super::support::field(&mut f2, &mut map, "previous")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(JobsResponse {
+                    data: super::support::required(f0, "data")?,
+                    next: f1.flatten(),
+                    previous: f2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("JobsResponse", FIELDS, __Visitor)
+    }
 }
 /// The `ManifestVersion` schema.
 ///
@@ -2426,42 +5858,192 @@ impl<'de> ::serde::Deserialize<'de> for NonBreakingSchemaUpdatesBehaviorEnumNoDe
 /// Configures a notification.
 ///
 /// Schema: `#/components/schemas/NotificationConfig`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationConfig {
     /// Wire name `email`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<EmailNotificationConfig>,
     /// Wire name `webhook`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub webhook: ::std::option::Option<WebhookNotificationConfig>,
+}
+impl ::serde::Serialize for NotificationConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "NotificationConfig",
+                usize::from(self.email.is_some()) + usize::from(self.webhook.is_some()),
+            )?;
+        super::support::optional(&mut state, "email", &self.email)?;
+        super::support::optional(&mut state, "webhook", &self.webhook)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NotificationConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["email", "webhook"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = NotificationConfig;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NotificationConfig")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<NotificationConfig, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "email")?,
+                        1 => super::support::field(&mut f1, &mut map, "webhook")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(NotificationConfig {
+                    email: f0.flatten(),
+                    webhook: f1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("NotificationConfig", FIELDS, __Visitor)
+    }
 }
 /// Configures workspace notifications.
 ///
 /// Schema: `#/components/schemas/NotificationsConfig`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationsConfig {
     /// Wire name `connectionUpdate`. Optional (`None` when absent).
-    #[serde(rename = "connectionUpdate")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_update: ::std::option::Option<NotificationConfig>,
     /// Wire name `connectionUpdateActionRequired`. Optional (`None` when absent).
-    #[serde(rename = "connectionUpdateActionRequired")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_update_action_required: ::std::option::Option<NotificationConfig>,
     /// Wire name `failure`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failure: ::std::option::Option<NotificationConfig>,
     /// Wire name `success`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<NotificationConfig>,
     /// Wire name `syncDisabled`. Optional (`None` when absent).
-    #[serde(rename = "syncDisabled")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_disabled: ::std::option::Option<NotificationConfig>,
     /// Wire name `syncDisabledWarning`. Optional (`None` when absent).
-    #[serde(rename = "syncDisabledWarning")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_disabled_warning: ::std::option::Option<NotificationConfig>,
+}
+impl ::serde::Serialize for NotificationsConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "NotificationsConfig",
+                usize::from(self.connection_update.is_some())
+                    + usize::from(self.connection_update_action_required.is_some())
+                    + usize::from(self.failure.is_some())
+                    + usize::from(self.success.is_some())
+                    + usize::from(self.sync_disabled.is_some())
+                    + usize::from(self.sync_disabled_warning.is_some()),
+            )?;
+        super::support::optional(
+            &mut state,
+            "connectionUpdate",
+            &self.connection_update,
+        )?;
+        super::support::optional(
+            &mut state,
+            "connectionUpdateActionRequired",
+            &self.connection_update_action_required,
+        )?;
+        super::support::optional(&mut state, "failure", &self.failure)?;
+        super::support::optional(&mut state, "success", &self.success)?;
+        super::support::optional(&mut state, "syncDisabled", &self.sync_disabled)?;
+        super::support::optional(
+            &mut state,
+            "syncDisabledWarning",
+            &self.sync_disabled_warning,
+        )?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for NotificationsConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "connectionUpdate",
+            "connectionUpdateActionRequired",
+            "failure",
+            "success",
+            "syncDisabled",
+            "syncDisabledWarning",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = NotificationsConfig;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NotificationsConfig")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<NotificationsConfig, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                let mut f5 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => {
+                            super::support::field(&mut f0, &mut map, "connectionUpdate")?
+                        }
+                        1 => {
+                            super::support::field(
+                                &mut f1,
+                                &mut map,
+                                "connectionUpdateActionRequired",
+                            )?
+                        }
+                        2 => super::support::field(&mut f2, &mut map, "failure")?,
+                        3 => super::support::field(&mut f3, &mut map, "success")?,
+                        4 => super::support::field(&mut f4, &mut map, "syncDisabled")?,
+                        5 => {
+                            super::support::field(
+                                &mut f5,
+                                &mut map,
+                                "syncDisabledWarning",
+                            )?
+                        }
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(NotificationsConfig {
+                    connection_update: f0.flatten(),
+                    connection_update_action_required: f1.flatten(),
+                    failure: f2.flatten(),
+                    success: f3.flatten(),
+                    sync_disabled: f4.flatten(),
+                    sync_disabled_warning: f5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("NotificationsConfig", FIELDS, __Visitor)
+    }
 }
 /// The values required to configure OAuth flows. The schema for this must match the `OAuthConfigSpecification.oauthUserInputFromConnectorConfigSpecification` schema.
 ///
@@ -2487,10 +6069,9 @@ pub type OrganizationId = ::uuid::Uuid;
 /// POST body for creating/updating organization level OAuth credentials
 ///
 /// Schema: `#/components/schemas/OrganizationOAuthCredentialsRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationOAuthCredentialsRequest {
     /// Wire name `actorType`. Required.
-    #[serde(rename = "actorType")]
     pub actor_type: ActorTypeEnum,
     /// Wire name `configuration`. Required.
     pub configuration: OAuthCredentialsConfiguration,
@@ -2499,98 +6080,446 @@ pub struct OrganizationOAuthCredentialsRequest {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+impl ::serde::Serialize for OrganizationOAuthCredentialsRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("OrganizationOAuthCredentialsRequest", 3)?;
+        state.serialize_field("actorType", &self.actor_type)?;
+        state.serialize_field("configuration", &self.configuration)?;
+        state.serialize_field("name", &self.name)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrganizationOAuthCredentialsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["actorType", "configuration", "name"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = OrganizationOAuthCredentialsRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct OrganizationOAuthCredentialsRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<OrganizationOAuthCredentialsRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "actorType")?,
+                        1 => super::support::field(&mut f1, &mut map, "configuration")?,
+                        2 => super::support::field(&mut f2, &mut map, "name")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(OrganizationOAuthCredentialsRequest {
+                    actor_type: super::support::required(f0, "actorType")?,
+                    configuration: super::support::required(f1, "configuration")?,
+                    name: super::support::required(f2, "name")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("OrganizationOAuthCredentialsRequest", FIELDS, __Visitor)
+    }
+}
 /// Root Type for OrganizationResponse
 ///
 /// Provides details of a single organization for a user.
 ///
 /// Schema: `#/components/schemas/OrganizationResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationResponse {
     /// Wire name `email`. Required.
     pub email: ::std::string::String,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: OrganizationId,
     /// Wire name `organizationName`. Required.
-    #[serde(rename = "organizationName")]
     pub organization_name: ::std::string::String,
+}
+impl ::serde::Serialize for OrganizationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("OrganizationResponse", 3)?;
+        state.serialize_field("email", &self.email)?;
+        state.serialize_field("organizationId", &self.organization_id)?;
+        state.serialize_field("organizationName", &self.organization_name)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrganizationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["email", "organizationId", "organizationName"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = OrganizationResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct OrganizationResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<OrganizationResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "email")?,
+                        1 => super::support::field(&mut f1, &mut map, "organizationId")?,
+                        2 => {
+                            super::support::field(&mut f2, &mut map, "organizationName")?
+                        }
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(OrganizationResponse {
+                    email: super::support::required(f0, "email")?,
+                    organization_id: super::support::required(f1, "organizationId")?,
+                    organization_name: super::support::required(f2, "organizationName")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OrganizationResponse", FIELDS, __Visitor)
+    }
 }
 /// Root Type for OrganizationsResponse
 ///
 /// List/Array of multiple organizations.
 ///
 /// Schema: `#/components/schemas/OrganizationsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<OrganizationResponse>,
 }
+impl ::serde::Serialize for OrganizationsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("OrganizationsResponse", 1)?;
+        state.serialize_field("data", &self.data)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for OrganizationsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = OrganizationsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct OrganizationsResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<OrganizationsResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "data")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(OrganizationsResponse {
+                    data: super::support::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("OrganizationsResponse", FIELDS, __Visitor)
+    }
+}
 /// The `PermissionCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/PermissionCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermissionCreateRequest {
     /// Wire name `organizationId`. Optional (`None` when absent).
-    #[serde(rename = "organizationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<OrganizationId>,
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PublicPermissionType,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// Wire name `workspaceId`. Optional (`None` when absent).
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
+}
+impl ::serde::Serialize for PermissionCreateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "PermissionCreateRequest",
+                2 + usize::from(self.organization_id.is_some())
+                    + usize::from(self.workspace_id.is_some()),
+            )?;
+        super::support::optional(&mut state, "organizationId", &self.organization_id)?;
+        state.serialize_field("permissionType", &self.permission_type)?;
+        state.serialize_field("userId", &self.user_id)?;
+        super::support::optional(&mut state, "workspaceId", &self.workspace_id)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PermissionCreateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "organizationId",
+            "permissionType",
+            "userId",
+            "workspaceId",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PermissionCreateRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PermissionCreateRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PermissionCreateRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "organizationId")?,
+                        1 => super::support::field(&mut f1, &mut map, "permissionType")?,
+                        2 => super::support::field(&mut f2, &mut map, "userId")?,
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(PermissionCreateRequest {
+                    organization_id: f0.flatten(),
+                    permission_type: super::support::required(f1, "permissionType")?,
+                    user_id: super::support::required(f2, "userId")?,
+                    workspace_id: f3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("PermissionCreateRequest", FIELDS, __Visitor)
+    }
 }
 /// Root Type for PermissionResponse
 ///
 /// Provides details of a single permission.
 ///
 /// Schema: `#/components/schemas/PermissionResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermissionResponse {
     /// Wire name `organizationId`. Optional (`None` when absent).
-    #[serde(rename = "organizationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<OrganizationId>,
     /// Wire name `permissionId`. Required.
-    #[serde(rename = "permissionId")]
     pub permission_id: ::uuid::Uuid,
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PermissionType,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// Wire name `workspaceId`. Optional (`None` when absent).
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
+}
+impl ::serde::Serialize for PermissionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "PermissionResponse",
+                3 + usize::from(self.organization_id.is_some())
+                    + usize::from(self.workspace_id.is_some()),
+            )?;
+        super::support::optional(&mut state, "organizationId", &self.organization_id)?;
+        state.serialize_field("permissionId", &self.permission_id)?;
+        state.serialize_field("permissionType", &self.permission_type)?;
+        state.serialize_field("userId", &self.user_id)?;
+        super::support::optional(&mut state, "workspaceId", &self.workspace_id)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PermissionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "organizationId",
+            "permissionId",
+            "permissionType",
+            "userId",
+            "workspaceId",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PermissionResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PermissionResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PermissionResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "organizationId")?,
+                        1 => super::support::field(&mut f1, &mut map, "permissionId")?,
+                        2 => super::support::field(&mut f2, &mut map, "permissionType")?,
+                        3 => super::support::field(&mut f3, &mut map, "userId")?,
+                        4 => super::support::field(&mut f4, &mut map, "workspaceId")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(PermissionResponse {
+                    organization_id: f0.flatten(),
+                    permission_id: super::support::required(f1, "permissionId")?,
+                    permission_type: super::support::required(f2, "permissionType")?,
+                    user_id: super::support::required(f3, "userId")?,
+                    workspace_id: f4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("PermissionResponse", FIELDS, __Visitor)
+    }
 }
 /// Root type for PermissionResponseRead
 ///
 /// Reformat PermissionResponse with permission scope
 ///
 /// Schema: `#/components/schemas/PermissionResponseRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermissionResponseRead {
     /// Wire name `permissionId`. Required.
-    #[serde(rename = "permissionId")]
     pub permission_id: ::uuid::Uuid,
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PermissionType,
     /// Wire name `scope`. Required.
     pub scope: PermissionScope,
     /// Wire name `scopeId`. Required.
-    #[serde(rename = "scopeId")]
     pub scope_id: ::uuid::Uuid,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
+}
+impl ::serde::Serialize for PermissionResponseRead {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("PermissionResponseRead", 5)?;
+        state.serialize_field("permissionId", &self.permission_id)?;
+        state.serialize_field("permissionType", &self.permission_type)?;
+        state.serialize_field("scope", &self.scope)?;
+        state.serialize_field("scopeId", &self.scope_id)?;
+        state.serialize_field("userId", &self.user_id)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PermissionResponseRead {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "permissionId",
+            "permissionType",
+            "scope",
+            "scopeId",
+            "userId",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PermissionResponseRead;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PermissionResponseRead")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PermissionResponseRead, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "permissionId")?,
+                        1 => super::support::field(&mut f1, &mut map, "permissionType")?,
+                        2 => super::support::field(&mut f2, &mut map, "scope")?,
+                        3 => super::support::field(&mut f3, &mut map, "scopeId")?,
+                        4 => super::support::field(&mut f4, &mut map, "userId")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(PermissionResponseRead {
+                    permission_id: super::support::required(f0, "permissionId")?,
+                    permission_type: super::support::required(f1, "permissionType")?,
+                    scope: super::support::required(f2, "scope")?,
+                    scope_id: super::support::required(f3, "scopeId")?,
+                    user_id: super::support::required(f4, "userId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PermissionResponseRead", FIELDS, __Visitor)
+    }
 }
 /// Scope of a single permission, e.g. workspace, organization
 ///
@@ -2775,26 +6704,117 @@ impl<'de> ::serde::Deserialize<'de> for PermissionType {
 /// The `PermissionUpdateRequest` schema.
 ///
 /// Schema: `#/components/schemas/PermissionUpdateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermissionUpdateRequest {
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PermissionType,
+}
+impl ::serde::Serialize for PermissionUpdateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("PermissionUpdateRequest", 1)?;
+        state.serialize_field("permissionType", &self.permission_type)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PermissionUpdateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["permissionType"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PermissionUpdateRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PermissionUpdateRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PermissionUpdateRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "permissionType")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(PermissionUpdateRequest {
+                    permission_type: super::support::required(f0, "permissionType")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PermissionUpdateRequest", FIELDS, __Visitor)
+    }
 }
 /// Root Type for PermissionsResponse
 ///
 /// List/Array of multiple permissions
 ///
 /// Schema: `#/components/schemas/PermissionsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermissionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<PermissionResponseRead>,
 }
+impl ::serde::Serialize for PermissionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("PermissionsResponse", 1)?;
+        state.serialize_field("data", &self.data)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PermissionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PermissionsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PermissionsResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PermissionsResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "data")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(PermissionsResponse {
+                    data: super::support::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PermissionsResponse", FIELDS, __Visitor)
+    }
+}
 /// The `PublicAccessTokenResponse` schema.
 ///
 /// Schema: `#/components/schemas/PublicAccessTokenResponse`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct PublicAccessTokenResponse {
     /// Wire name `access_token`. Required.
     pub access_token: ::std::string::String,
@@ -2810,6 +6830,60 @@ impl ::std::fmt::Debug for PublicAccessTokenResponse {
             .field("expires_in", &self.expires_in)
             .field("token_type", &self.token_type)
             .finish()
+    }
+}
+impl ::serde::Serialize for PublicAccessTokenResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("PublicAccessTokenResponse", 3)?;
+        state.serialize_field("access_token", &self.access_token)?;
+        state.serialize_field("expires_in", &self.expires_in)?;
+        state.serialize_field("token_type", &self.token_type)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for PublicAccessTokenResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["access_token", "expires_in", "token_type"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = PublicAccessTokenResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PublicAccessTokenResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PublicAccessTokenResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "access_token")?,
+                        1 => super::support::field(&mut f1, &mut map, "expires_in")?,
+                        2 => super::support::field(&mut f2, &mut map, "token_type")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(PublicAccessTokenResponse {
+                    access_token: super::support::required(f0, "access_token")?,
+                    expires_in: super::support::required(f1, "expires_in")?,
+                    token_type: super::support::required(f2, "token_type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("PublicAccessTokenResponse", FIELDS, __Visitor)
     }
 }
 /// Subset of `PermissionType` (removing `instance_admin`), could be used in public-api.
@@ -2919,100 +6993,515 @@ impl<'de> ::serde::Deserialize<'de> for PublicPermissionType {
 ///
 ///
 /// Schema: `#/components/schemas/RedirectUrlResponse`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RedirectUrlResponse {
     /// Wire name `redirectUrl`. Optional (`None` when absent).
-    #[serde(rename = "redirectUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redirect_url: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for RedirectUrlResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "RedirectUrlResponse",
+                usize::from(self.redirect_url.is_some()),
+            )?;
+        super::support::optional(&mut state, "redirectUrl", &self.redirect_url)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RedirectUrlResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["redirectUrl"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RedirectUrlResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RedirectUrlResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RedirectUrlResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "redirectUrl")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(RedirectUrlResponse {
+                    redirect_url: f0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("RedirectUrlResponse", FIELDS, __Visitor)
+    }
 }
 /// The `RegionCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/RegionCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegionCreateRequest {
     /// Wire name `enabled`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
+}
+impl ::serde::Serialize for RegionCreateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "RegionCreateRequest",
+                2 + usize::from(self.enabled.is_some()),
+            )?;
+        super::support::optional(&mut state, "enabled", &self.enabled)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("organizationId", &self.organization_id)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RegionCreateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["enabled", "name", "organizationId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RegionCreateRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RegionCreateRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RegionCreateRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "enabled")?,
+                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        2 => super::support::field(&mut f2, &mut map, "organizationId")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(RegionCreateRequest {
+                    enabled: f0.flatten(),
+                    name: super::support::required(f1, "name")?,
+                    organization_id: super::support::required(f2, "organizationId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RegionCreateRequest", FIELDS, __Visitor)
+    }
 }
 /// The `RegionPatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/RegionPatchRequest`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegionPatchRequest {
     /// Wire name `enabled`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for RegionPatchRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "RegionPatchRequest",
+                usize::from(self.enabled.is_some()) + usize::from(self.name.is_some()),
+            )?;
+        super::support::optional(&mut state, "enabled", &self.enabled)?;
+        super::support::optional(&mut state, "name", &self.name)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RegionPatchRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["enabled", "name"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RegionPatchRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RegionPatchRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RegionPatchRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "enabled")?,
+                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(RegionPatchRequest {
+                    enabled: f0.flatten(),
+                    name: f1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("RegionPatchRequest", FIELDS, __Visitor)
+    }
 }
 /// The `RegionResponse` schema.
 ///
 /// Schema: `#/components/schemas/RegionResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegionResponse {
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: ::std::string::String,
     /// Wire name `enabled`. Required.
     pub enabled: bool,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
     /// Wire name `regionId`. Required.
-    #[serde(rename = "regionId")]
     pub region_id: ::uuid::Uuid,
     /// Wire name `updatedAt`. Required.
-    #[serde(rename = "updatedAt")]
     pub updated_at: ::std::string::String,
+}
+impl ::serde::Serialize for RegionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("RegionResponse", 6)?;
+        state.serialize_field("createdAt", &self.created_at)?;
+        state.serialize_field("enabled", &self.enabled)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("organizationId", &self.organization_id)?;
+        state.serialize_field("regionId", &self.region_id)?;
+        state.serialize_field("updatedAt", &self.updated_at)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RegionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "createdAt",
+            "enabled",
+            "name",
+            "organizationId",
+            "regionId",
+            "updatedAt",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RegionResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RegionResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RegionResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                let mut f5 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "createdAt")?,
+                        1 => super::support::field(&mut f1, &mut map, "enabled")?,
+                        2 => super::support::field(&mut f2, &mut map, "name")?,
+                        3 => super::support::field(&mut f3, &mut map, "organizationId")?,
+                        4 => super::support::field(&mut f4, &mut map, "regionId")?,
+                        5 => super::support::field(&mut f5, &mut map, "updatedAt")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(RegionResponse {
+                    created_at: super::support::required(f0, "createdAt")?,
+                    enabled: super::support::required(f1, "enabled")?,
+                    name: super::support::required(f2, "name")?,
+                    organization_id: super::support::required(f3, "organizationId")?,
+                    region_id: super::support::required(f4, "regionId")?,
+                    updated_at: super::support::required(f5, "updatedAt")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RegionResponse", FIELDS, __Visitor)
+    }
 }
 /// The `RegionsResponse` schema.
 ///
 /// Schema: `#/components/schemas/RegionsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<RegionResponse>,
 }
+impl ::serde::Serialize for RegionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("RegionsResponse", 1)?;
+        state.serialize_field("data", &self.data)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RegionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RegionsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RegionsResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RegionsResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "data")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(RegionsResponse {
+                    data: super::support::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RegionsResponse", FIELDS, __Visitor)
+    }
+}
 /// optional resource requirements to run workers (blank for unbounded allocations)
 ///
 /// Schema: `#/components/schemas/ResourceRequirements`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceRequirements {
     /// Wire name `cpu_limit`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_limit: ::std::option::Option<::std::string::String>,
     /// Wire name `cpu_request`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_request: ::std::option::Option<::std::string::String>,
     /// Wire name `ephemeral_storage_limit`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ephemeral_storage_limit: ::std::option::Option<::std::string::String>,
     /// Wire name `ephemeral_storage_request`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ephemeral_storage_request: ::std::option::Option<::std::string::String>,
     /// Wire name `memory_limit`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_limit: ::std::option::Option<::std::string::String>,
     /// Wire name `memory_request`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_request: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for ResourceRequirements {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "ResourceRequirements",
+                usize::from(self.cpu_limit.is_some())
+                    + usize::from(self.cpu_request.is_some())
+                    + usize::from(self.ephemeral_storage_limit.is_some())
+                    + usize::from(self.ephemeral_storage_request.is_some())
+                    + usize::from(self.memory_limit.is_some())
+                    + usize::from(self.memory_request.is_some()),
+            )?;
+        super::support::optional(&mut state, "cpu_limit", &self.cpu_limit)?;
+        super::support::optional(&mut state, "cpu_request", &self.cpu_request)?;
+        super::support::optional(
+            &mut state,
+            "ephemeral_storage_limit",
+            &self.ephemeral_storage_limit,
+        )?;
+        super::support::optional(
+            &mut state,
+            "ephemeral_storage_request",
+            &self.ephemeral_storage_request,
+        )?;
+        super::support::optional(&mut state, "memory_limit", &self.memory_limit)?;
+        super::support::optional(&mut state, "memory_request", &self.memory_request)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ResourceRequirements {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "cpu_limit",
+            "cpu_request",
+            "ephemeral_storage_limit",
+            "ephemeral_storage_request",
+            "memory_limit",
+            "memory_request",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ResourceRequirements;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ResourceRequirements")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ResourceRequirements, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                let mut f5 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "cpu_limit")?,
+                        1 => super::support::field(&mut f1, &mut map, "cpu_request")?,
+                        2 => {
+                            super::support::field(
+                                &mut f2,
+                                &mut map,
+                                "ephemeral_storage_limit",
+                            )?
+                        }
+                        3 => {
+                            super::support::field(
+                                &mut f3,
+                                &mut map,
+                                "ephemeral_storage_request",
+                            )?
+                        }
+                        4 => super::support::field(&mut f4, &mut map, "memory_limit")?,
+                        5 => super::support::field(&mut f5, &mut map, "memory_request")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ResourceRequirements {
+                    cpu_limit: f0.flatten(),
+                    cpu_request: f1.flatten(),
+                    ephemeral_storage_limit: f2.flatten(),
+                    ephemeral_storage_request: f3.flatten(),
+                    memory_limit: f4.flatten(),
+                    memory_request: f5.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ResourceRequirements", FIELDS, __Visitor)
+    }
 }
 /// Row Filtering
 ///
 /// Schema: `#/components/schemas/RowFilteringMapperConfiguration`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RowFilteringMapperConfiguration {
     /// Wire name `conditions`. Required.
     pub conditions: RowFilteringOperation,
+}
+impl ::serde::Serialize for RowFilteringMapperConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("RowFilteringMapperConfiguration", 1)?;
+        state.serialize_field("conditions", &self.conditions)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RowFilteringMapperConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["conditions"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RowFilteringMapperConfiguration;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RowFilteringMapperConfiguration")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RowFilteringMapperConfiguration, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "conditions")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(RowFilteringMapperConfiguration {
+                    conditions: super::support::required(f0, "conditions")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("RowFilteringMapperConfiguration", FIELDS, __Visitor)
+    }
 }
 /// The `RowFilteringOperation` schema.
 ///
@@ -3062,29 +7551,81 @@ impl<'de> ::serde::Deserialize<'de> for RowFilteringOperation {
 /// EQUAL
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationEqual`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RowFilteringOperationEqual {
     /// Comparison Value
     ///
     /// The value to compare the field against.
     ///
     /// Wire name `comparisonValue`. Required.
-    #[serde(rename = "comparisonValue")]
     pub comparison_value: ::std::string::String,
     /// Field Name
     ///
     /// The name of the field to apply the operation on.
     ///
     /// Wire name `fieldName`. Required.
-    #[serde(rename = "fieldName")]
     pub field_name: ::std::string::String,
     /// Wire name `type`. Required.
     pub r#type: RowFilteringOperationEqualType,
 }
+impl ::serde::Serialize for RowFilteringOperationEqual {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("RowFilteringOperationEqual", 3)?;
+        state.serialize_field("comparisonValue", &self.comparison_value)?;
+        state.serialize_field("fieldName", &self.field_name)?;
+        state.serialize_field("type", &self.r#type)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationEqual {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["comparisonValue", "fieldName", "type"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RowFilteringOperationEqual;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RowFilteringOperationEqual")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RowFilteringOperationEqual, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "comparisonValue")?,
+                        1 => super::support::field(&mut f1, &mut map, "fieldName")?,
+                        2 => super::support::field(&mut f2, &mut map, "type")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(RowFilteringOperationEqual {
+                    comparison_value: super::support::required(f0, "comparisonValue")?,
+                    field_name: super::support::required(f1, "fieldName")?,
+                    r#type: super::support::required(f2, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RowFilteringOperationEqual", FIELDS, __Visitor)
+    }
+}
 /// NOT
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationNot`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RowFilteringOperationNot {
     /// Sub-Conditions (NOT)
     ///
@@ -3094,6 +7635,56 @@ pub struct RowFilteringOperationNot {
     pub conditions: ::std::vec::Vec<RowFilteringOperation>,
     /// Wire name `type`. Required.
     pub r#type: RowFilteringOperationNotType,
+}
+impl ::serde::Serialize for RowFilteringOperationNot {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("RowFilteringOperationNot", 2)?;
+        state.serialize_field("conditions", &self.conditions)?;
+        state.serialize_field("type", &self.r#type)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationNot {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["conditions", "type"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = RowFilteringOperationNot;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct RowFilteringOperationNot")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RowFilteringOperationNot, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "conditions")?,
+                        1 => super::support::field(&mut f1, &mut map, "type")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(RowFilteringOperationNot {
+                    conditions: super::support::required(f0, "conditions")?,
+                    r#type: super::support::required(f1, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("RowFilteringOperationNot", FIELDS, __Visitor)
+    }
 }
 /// The `RowFilteringOperationType` schema.
 ///
@@ -3358,25 +7949,125 @@ impl<'de> ::serde::Deserialize<'de> for ScheduleTypeWithBasicEnum {
 /// actor or actor definition specific resource requirements. if default is set, these are the requirements that should be set for ALL jobs run for this actor definition. it is overriden by the job type specific configurations. if not set, the platform will use defaults. these values will be overriden by configuration at the connection level.
 ///
 /// Schema: `#/components/schemas/ScopedResourceRequirements`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScopedResourceRequirements {
     /// Wire name `default`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<ResourceRequirements>,
     /// Wire name `jobSpecific`. Optional (`None` when absent).
-    #[serde(rename = "jobSpecific")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job_specific: ::std::option::Option<::std::vec::Vec<JobTypeResourceLimit>>,
+}
+impl ::serde::Serialize for ScopedResourceRequirements {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "ScopedResourceRequirements",
+                usize::from(self.default.is_some())
+                    + usize::from(self.job_specific.is_some()),
+            )?;
+        super::support::optional(&mut state, "default", &self.default)?;
+        super::support::optional(&mut state, "jobSpecific", &self.job_specific)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for ScopedResourceRequirements {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["default", "jobSpecific"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = ScopedResourceRequirements;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ScopedResourceRequirements")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ScopedResourceRequirements, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "default")?,
+                        1 => super::support::field(&mut f1, &mut map, "jobSpecific")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ScopedResourceRequirements {
+                    default: f0.flatten(),
+                    job_specific: f1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ScopedResourceRequirements", FIELDS, __Visitor)
+    }
 }
 /// Path to a field/column/property in a stream to be selected. For example, if the field to be selected is a database column called "foo", this will be ["foo"]. Use multiple path elements for nested schemas.
 ///
 /// Schema: `#/components/schemas/SelectedFieldInfo`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SelectedFieldInfo {
     /// Wire name `fieldPath`. Optional (`None` when absent).
-    #[serde(rename = "fieldPath")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_path: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+impl ::serde::Serialize for SelectedFieldInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "SelectedFieldInfo",
+                usize::from(self.field_path.is_some()),
+            )?;
+        super::support::optional(&mut state, "fieldPath", &self.field_path)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SelectedFieldInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["fieldPath"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SelectedFieldInfo;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SelectedFieldInfo")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SelectedFieldInfo, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "fieldPath")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(SelectedFieldInfo {
+                    field_path: f0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SelectedFieldInfo", FIELDS, __Visitor)
+    }
 }
 /// Paths to the fields that will be included in the configured catalog.
 ///
@@ -3394,32 +8085,25 @@ pub type SourceConfiguration = ::serde_json::Map<
 /// The `SourceCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/SourceCreateRequest`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct SourceCreateRequest {
     /// Wire name `configuration`. Required.
     pub configuration: SourceConfiguration,
     /// The UUID of the connector definition. One of configuration.sourceType or definitionId must be provided.
     ///
     /// Wire name `definitionId`. Optional (`None` when absent).
-    #[serde(rename = "definitionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub definition_id: ::std::option::Option<::uuid::Uuid>,
     /// Name of the source e.g. dev-mysql-instance.
     ///
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
     /// Optional secretID obtained through the  OAuth redirect flow.
     ///
     /// Wire name `secretId`. Optional (`None` when absent).
-    #[serde(rename = "secretId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret_id: ::std::option::Option<::std::string::String>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
 impl ::std::fmt::Debug for SourceCreateRequest {
@@ -3434,6 +8118,95 @@ impl ::std::fmt::Debug for SourceCreateRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for SourceCreateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "SourceCreateRequest",
+                3 + usize::from(self.definition_id.is_some())
+                    + usize::from(self.resource_allocation.is_some())
+                    + usize::from(self.secret_id.is_some()),
+            )?;
+        state.serialize_field("configuration", &self.configuration)?;
+        super::support::optional(&mut state, "definitionId", &self.definition_id)?;
+        state.serialize_field("name", &self.name)?;
+        super::support::optional(
+            &mut state,
+            "resourceAllocation",
+            &self.resource_allocation,
+        )?;
+        super::support::optional(&mut state, "secretId", &self.secret_id)?;
+        state.serialize_field("workspaceId", &self.workspace_id)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SourceCreateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "configuration",
+            "definitionId",
+            "name",
+            "resourceAllocation",
+            "secretId",
+            "workspaceId",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SourceCreateRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SourceCreateRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SourceCreateRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                let mut f5 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
+                        1 => super::support::field(&mut f1, &mut map, "definitionId")?,
+                        2 => super::support::field(&mut f2, &mut map, "name")?,
+                        3 => {
+                            super::support::field(
+                                &mut f3,
+                                &mut map,
+                                "resourceAllocation",
+                            )?
+                        }
+                        4 => super::support::field(&mut f4, &mut map, "secretId")?,
+                        5 => super::support::field(&mut f5, &mut map, "workspaceId")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(SourceCreateRequest {
+                    configuration: super::support::required(f0, "configuration")?,
+                    definition_id: f1.flatten(),
+                    name: super::support::required(f2, "name")?,
+                    resource_allocation: f3.flatten(),
+                    secret_id: f4.flatten(),
+                    workspace_id: super::support::required(f5, "workspaceId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SourceCreateRequest", FIELDS, __Visitor)
+    }
+}
 /// The specification for what values are required to configure the sourceDefinition.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionSpecification`
@@ -3444,27 +8217,19 @@ pub type SourceDefinitionSpecification = ::serde_json::Map<
 /// The `SourcePatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/SourcePatchRequest`
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SourcePatchRequest {
     /// Wire name `configuration`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration: ::std::option::Option<SourceConfiguration>,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
     /// Optional secretID obtained through the  OAuth redirect flow.
     ///
     /// Wire name `secretId`. Optional (`None` when absent).
-    #[serde(rename = "secretId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret_id: ::std::option::Option<::std::string::String>,
     /// Wire name `workspaceId`. Optional (`None` when absent).
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::uuid::Uuid>,
 }
 impl ::std::fmt::Debug for SourcePatchRequest {
@@ -3478,131 +8243,574 @@ impl ::std::fmt::Debug for SourcePatchRequest {
             .finish()
     }
 }
+impl ::serde::Serialize for SourcePatchRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "SourcePatchRequest",
+                usize::from(self.configuration.is_some())
+                    + usize::from(self.name.is_some())
+                    + usize::from(self.resource_allocation.is_some())
+                    + usize::from(self.secret_id.is_some())
+                    + usize::from(self.workspace_id.is_some()),
+            )?;
+        super::support::optional(&mut state, "configuration", &self.configuration)?;
+        super::support::optional(&mut state, "name", &self.name)?;
+        super::support::optional(
+            &mut state,
+            "resourceAllocation",
+            &self.resource_allocation,
+        )?;
+        super::support::optional(&mut state, "secretId", &self.secret_id)?;
+        super::support::optional(&mut state, "workspaceId", &self.workspace_id)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SourcePatchRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "configuration",
+            "name",
+            "resourceAllocation",
+            "secretId",
+            "workspaceId",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SourcePatchRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SourcePatchRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SourcePatchRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
+                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        2 => {
+                            super::support::field(
+                                &mut f2,
+                                &mut map,
+                                "resourceAllocation",
+                            )?
+                        }
+                        3 => super::support::field(&mut f3, &mut map, "secretId")?,
+                        4 => super::support::field(&mut f4, &mut map, "workspaceId")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(SourcePatchRequest {
+                    configuration: f0.flatten(),
+                    name: f1.flatten(),
+                    resource_allocation: f2.flatten(),
+                    secret_id: f3.flatten(),
+                    workspace_id: f4.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SourcePatchRequest", FIELDS, __Visitor)
+    }
+}
 /// The `SourcePutRequest` schema.
 ///
 /// Schema: `#/components/schemas/SourcePutRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourcePutRequest {
     /// Wire name `configuration`. Required.
     pub configuration: SourceConfiguration,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
+}
+impl ::serde::Serialize for SourcePutRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "SourcePutRequest",
+                2 + usize::from(self.resource_allocation.is_some()),
+            )?;
+        state.serialize_field("configuration", &self.configuration)?;
+        state.serialize_field("name", &self.name)?;
+        super::support::optional(
+            &mut state,
+            "resourceAllocation",
+            &self.resource_allocation,
+        )?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SourcePutRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["configuration", "name", "resourceAllocation"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SourcePutRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SourcePutRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SourcePutRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
+                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        2 => {
+                            super::support::field(
+                                &mut f2,
+                                &mut map,
+                                "resourceAllocation",
+                            )?
+                        }
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(SourcePutRequest {
+                    configuration: super::support::required(f0, "configuration")?,
+                    name: super::support::required(f1, "name")?,
+                    resource_allocation: f2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SourcePutRequest", FIELDS, __Visitor)
+    }
 }
 /// Root Type for SourceResponse
 ///
 /// Provides details of a single source.
 ///
 /// Schema: `#/components/schemas/SourceResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceResponse {
     /// Wire name `configuration`. Required.
     pub configuration: SourceConfiguration,
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: i64,
     /// Wire name `definitionId`. Required.
-    #[serde(rename = "definitionId")]
     pub definition_id: ::uuid::Uuid,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
     /// Wire name `sourceId`. Required.
-    #[serde(rename = "sourceId")]
     pub source_id: ::uuid::Uuid,
     /// Wire name `sourceType`. Required.
-    #[serde(rename = "sourceType")]
     pub source_type: ::std::string::String,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
+}
+impl ::serde::Serialize for SourceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "SourceResponse",
+                7 + usize::from(self.resource_allocation.is_some()),
+            )?;
+        state.serialize_field("configuration", &self.configuration)?;
+        state.serialize_field("createdAt", &self.created_at)?;
+        state.serialize_field("definitionId", &self.definition_id)?;
+        state.serialize_field("name", &self.name)?;
+        super::support::optional(
+            &mut state,
+            "resourceAllocation",
+            &self.resource_allocation,
+        )?;
+        state.serialize_field("sourceId", &self.source_id)?;
+        state.serialize_field("sourceType", &self.source_type)?;
+        state.serialize_field("workspaceId", &self.workspace_id)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SourceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "configuration",
+            "createdAt",
+            "definitionId",
+            "name",
+            "resourceAllocation",
+            "sourceId",
+            "sourceType",
+            "workspaceId",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SourceResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SourceResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SourceResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                let mut f5 = ::std::option::Option::None;
+                let mut f6 = ::std::option::Option::None;
+                let mut f7 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
+                        1 => super::support::field(&mut f1, &mut map, "createdAt")?,
+                        2 => super::support::field(&mut f2, &mut map, "definitionId")?,
+                        3 => super::support::field(&mut f3, &mut map, "name")?,
+                        4 => {
+                            super::support::field(
+                                &mut f4,
+                                &mut map,
+                                "resourceAllocation",
+                            )?
+                        }
+                        5 => super::support::field(&mut f5, &mut map, "sourceId")?,
+                        6 => super::support::field(&mut f6, &mut map, "sourceType")?,
+                        7 => super::support::field(&mut f7, &mut map, "workspaceId")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(SourceResponse {
+                    configuration: super::support::required(f0, "configuration")?,
+                    created_at: super::support::required(f1, "createdAt")?,
+                    definition_id: super::support::required(f2, "definitionId")?,
+                    name: super::support::required(f3, "name")?,
+                    resource_allocation: f4.flatten(),
+                    source_id: super::support::required(f5, "sourceId")?,
+                    source_type: super::support::required(f6, "sourceType")?,
+                    workspace_id: super::support::required(f7, "workspaceId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SourceResponse", FIELDS, __Visitor)
+    }
 }
 /// Root Type for SourcesResponse
 ///
 ///
 ///
 /// Schema: `#/components/schemas/SourcesResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourcesResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<SourceResponse>,
     /// Wire name `next`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     /// Wire name `previous`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for SourcesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "SourcesResponse",
+                1 + usize::from(self.next.is_some())
+                    + usize::from(self.previous.is_some()),
+            )?;
+        state.serialize_field("data", &self.data)?;
+        super::support::optional(&mut state, "next", &self.next)?;
+        super::support::optional(&mut state, "previous", &self.previous)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for SourcesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "next", "previous"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = SourcesResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SourcesResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SourcesResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "data")?,
+                        1 => super::support::field(&mut f1, &mut map, "next")?,
+                        2 => super::support::field(&mut f2, &mut map, "previous")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(SourcesResponse {
+                    data: super::support::required(f0, "data")?,
+                    next: f1.flatten(),
+                    previous: f2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SourcesResponse", FIELDS, __Visitor)
+    }
 }
 /// Configurations for a single stream.
 ///
 /// Schema: `#/components/schemas/StreamConfiguration`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamConfiguration {
     /// Path to the field that will be used to determine if a record is new or modified since the last sync. This field is REQUIRED if `sync_mode` is `incremental` unless there is a default.
     ///
     /// Wire name `cursorField`. Optional (`None` when absent).
-    #[serde(rename = "cursorField")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor_field: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The name of the destination object that this stream will be written to, used for data activation destinations.
     ///
     /// Wire name `destinationObjectName`. Optional (`None` when absent).
-    #[serde(rename = "destinationObjectName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_object_name: ::std::option::Option<::std::string::String>,
     /// Whether to move raw files from the source to the destination during the sync.
     ///
     /// Wire name `includeFiles`. Optional (`None` when absent).
-    #[serde(rename = "includeFiles")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include_files: ::std::option::Option<bool>,
     /// Mappers that should be applied to the stream before writing to the destination.
     ///
     /// Wire name `mappers`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mappers: ::std::option::Option<::std::vec::Vec<ConfiguredStreamMapper>>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Namespace of the stream.
     ///
     /// Wire name `namespace`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace: ::std::option::Option<::std::string::String>,
     /// Paths to the fields that will be used as primary key. This field is REQUIRED if `destination_sync_mode` is `*_dedup` unless it is already supplied by the source schema.
     ///
     /// Wire name `primaryKey`. Optional (`None` when absent).
-    #[serde(rename = "primaryKey")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub primary_key: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
     /// By default (if not provided in the request) all fields will be synced. Otherwise, only the fields in this list will be synced.
     ///
     /// Wire name `selectedFields`. Optional (`None` when absent).
-    #[serde(rename = "selectedFields")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub selected_fields: ::std::option::Option<SelectedFields>,
     /// Wire name `syncMode`. Optional (`None` when absent).
-    #[serde(rename = "syncMode")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_mode: ::std::option::Option<ConnectionSyncModeEnum>,
+}
+impl ::serde::Serialize for StreamConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "StreamConfiguration",
+                1 + usize::from(self.cursor_field.is_some())
+                    + usize::from(self.destination_object_name.is_some())
+                    + usize::from(self.include_files.is_some())
+                    + usize::from(self.mappers.is_some())
+                    + usize::from(self.namespace.is_some())
+                    + usize::from(self.primary_key.is_some())
+                    + usize::from(self.selected_fields.is_some())
+                    + usize::from(self.sync_mode.is_some()),
+            )?;
+        super::support::optional(&mut state, "cursorField", &self.cursor_field)?;
+        super::support::optional(
+            &mut state,
+            "destinationObjectName",
+            &self.destination_object_name,
+        )?;
+        super::support::optional(&mut state, "includeFiles", &self.include_files)?;
+        super::support::optional(&mut state, "mappers", &self.mappers)?;
+        state.serialize_field("name", &self.name)?;
+        super::support::optional(&mut state, "namespace", &self.namespace)?;
+        super::support::optional(&mut state, "primaryKey", &self.primary_key)?;
+        super::support::optional(&mut state, "selectedFields", &self.selected_fields)?;
+        super::support::optional(&mut state, "syncMode", &self.sync_mode)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StreamConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "cursorField",
+            "destinationObjectName",
+            "includeFiles",
+            "mappers",
+            "name",
+            "namespace",
+            "primaryKey",
+            "selectedFields",
+            "syncMode",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = StreamConfiguration;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct StreamConfiguration")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<StreamConfiguration, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                let mut f5 = ::std::option::Option::None;
+                let mut f6 = ::std::option::Option::None;
+                let mut f7 = ::std::option::Option::None;
+                let mut f8 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "cursorField")?,
+                        1 => {
+                            super::support::field(
+                                &mut f1,
+                                &mut map,
+                                "destinationObjectName",
+                            )?
+                        }
+                        2 => super::support::field(&mut f2, &mut map, "includeFiles")?,
+                        3 => super::support::field(&mut f3, &mut map, "mappers")?,
+                        4 => super::support::field(&mut f4, &mut map, "name")?,
+                        5 => super::support::field(&mut f5, &mut map, "namespace")?,
+                        6 => super::support::field(&mut f6, &mut map, "primaryKey")?,
+                        7 => super::support::field(&mut f7, &mut map, "selectedFields")?,
+                        8 => super::support::field(&mut f8, &mut map, "syncMode")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(StreamConfiguration {
+                    cursor_field: f0.flatten(),
+                    destination_object_name: f1.flatten(),
+                    include_files: f2.flatten(),
+                    mappers: f3.flatten(),
+                    name: super::support::required(f4, "name")?,
+                    namespace: f5.flatten(),
+                    primary_key: f6.flatten(),
+                    selected_fields: f7.flatten(),
+                    sync_mode: f8.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("StreamConfiguration", FIELDS, __Visitor)
+    }
 }
 /// A list of configured stream options for a connection.
 ///
 /// Schema: `#/components/schemas/StreamConfigurations`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamConfigurations {
     /// Items are unique (a set); order is kept as sent.
     ///
     /// Wire name `streams`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub streams: ::std::option::Option<::std::vec::Vec<StreamConfiguration>>,
+}
+impl ::serde::Serialize for StreamConfigurations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "StreamConfigurations",
+                usize::from(self.streams.is_some()),
+            )?;
+        super::support::optional(&mut state, "streams", &self.streams)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StreamConfigurations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["streams"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = StreamConfigurations;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct StreamConfigurations")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<StreamConfigurations, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "streams")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(StreamConfigurations {
+                    streams: f0.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("StreamConfigurations", FIELDS, __Visitor)
+    }
 }
 /// The `StreamMapperType` schema.
 ///
@@ -3689,41 +8897,146 @@ impl<'de> ::serde::Deserialize<'de> for StreamMapperType {
 /// The stream properties associated with a connection.
 ///
 /// Schema: `#/components/schemas/StreamProperties`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamProperties {
     /// Wire name `defaultCursorField`. Optional (`None` when absent).
-    #[serde(rename = "defaultCursorField")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_cursor_field: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Wire name `propertyFields`. Optional (`None` when absent).
-    #[serde(rename = "propertyFields")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub property_fields: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
     /// Wire name `sourceDefinedCursorField`. Optional (`None` when absent).
-    #[serde(rename = "sourceDefinedCursorField")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_defined_cursor_field: ::std::option::Option<bool>,
     /// Wire name `sourceDefinedPrimaryKey`. Optional (`None` when absent).
-    #[serde(rename = "sourceDefinedPrimaryKey")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_defined_primary_key: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
     /// Wire name `streamName`. Optional (`None` when absent).
-    #[serde(rename = "streamName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_name: ::std::option::Option<::std::string::String>,
     /// Wire name `streamnamespace`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub streamnamespace: ::std::option::Option<::std::string::String>,
     /// Wire name `syncModes`. Optional (`None` when absent).
-    #[serde(rename = "syncModes")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_modes: ::std::option::Option<::std::vec::Vec<ConnectionSyncModeEnum>>,
+}
+impl ::serde::Serialize for StreamProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "StreamProperties",
+                usize::from(self.default_cursor_field.is_some())
+                    + usize::from(self.property_fields.is_some())
+                    + usize::from(self.source_defined_cursor_field.is_some())
+                    + usize::from(self.source_defined_primary_key.is_some())
+                    + usize::from(self.stream_name.is_some())
+                    + usize::from(self.streamnamespace.is_some())
+                    + usize::from(self.sync_modes.is_some()),
+            )?;
+        super::support::optional(
+            &mut state,
+            "defaultCursorField",
+            &self.default_cursor_field,
+        )?;
+        super::support::optional(&mut state, "propertyFields", &self.property_fields)?;
+        super::support::optional(
+            &mut state,
+            "sourceDefinedCursorField",
+            &self.source_defined_cursor_field,
+        )?;
+        super::support::optional(
+            &mut state,
+            "sourceDefinedPrimaryKey",
+            &self.source_defined_primary_key,
+        )?;
+        super::support::optional(&mut state, "streamName", &self.stream_name)?;
+        super::support::optional(&mut state, "streamnamespace", &self.streamnamespace)?;
+        super::support::optional(&mut state, "syncModes", &self.sync_modes)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for StreamProperties {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "defaultCursorField",
+            "propertyFields",
+            "sourceDefinedCursorField",
+            "sourceDefinedPrimaryKey",
+            "streamName",
+            "streamnamespace",
+            "syncModes",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = StreamProperties;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct StreamProperties")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<StreamProperties, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                let mut f4 = ::std::option::Option::None;
+                let mut f5 = ::std::option::Option::None;
+                let mut f6 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => {
+                            super::support::field(
+                                &mut f0,
+                                &mut map,
+                                "defaultCursorField",
+                            )?
+                        }
+                        1 => super::support::field(&mut f1, &mut map, "propertyFields")?,
+                        2 => {
+                            super::support::field(
+                                &mut f2,
+                                &mut map,
+                                "sourceDefinedCursorField",
+                            )?
+                        }
+                        3 => {
+                            super::support::field(
+                                &mut f3,
+                                &mut map,
+                                "sourceDefinedPrimaryKey",
+                            )?
+                        }
+                        4 => super::support::field(&mut f4, &mut map, "streamName")?,
+                        5 => super::support::field(&mut f5, &mut map, "streamnamespace")?,
+                        6 => super::support::field(&mut f6, &mut map, "syncModes")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(StreamProperties {
+                    default_cursor_field: f0.flatten(),
+                    property_fields: f1.flatten(),
+                    source_defined_cursor_field: f2.flatten(),
+                    source_defined_primary_key: f3.flatten(),
+                    stream_name: f4.flatten(),
+                    streamnamespace: f5.flatten(),
+                    sync_modes: f6.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("StreamProperties", FIELDS, __Visitor)
+    }
 }
 /// A list of stream properties.
 ///
@@ -3732,31 +9045,140 @@ pub type StreamPropertiesResponse = ::std::vec::Vec<StreamProperties>;
 /// A tag that can be associated with a connection. Useful for grouping and organizing connections in a workspace.
 ///
 /// Schema: `#/components/schemas/Tag`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Tag {
     /// Wire name `color`. Required.
     pub color: ::std::string::String,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `tagId`. Required.
-    #[serde(rename = "tagId")]
     pub tag_id: TagId,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
+}
+impl ::serde::Serialize for Tag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("Tag", 4)?;
+        state.serialize_field("color", &self.color)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("tagId", &self.tag_id)?;
+        state.serialize_field("workspaceId", &self.workspace_id)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["color", "name", "tagId", "workspaceId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = Tag;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Tag")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Tag, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "color")?,
+                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        2 => super::support::field(&mut f2, &mut map, "tagId")?,
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(Tag {
+                    color: super::support::required(f0, "color")?,
+                    name: super::support::required(f1, "name")?,
+                    tag_id: super::support::required(f2, "tagId")?,
+                    workspace_id: super::support::required(f3, "workspaceId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Tag", FIELDS, __Visitor)
+    }
 }
 /// The `TagCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/TagCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagCreateRequest {
     /// Wire name `color`. Required.
     pub color: ::std::string::String,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
+}
+impl ::serde::Serialize for TagCreateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("TagCreateRequest", 3)?;
+        state.serialize_field("color", &self.color)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("workspaceId", &self.workspace_id)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TagCreateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["color", "name", "workspaceId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = TagCreateRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TagCreateRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<TagCreateRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "color")?,
+                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        2 => super::support::field(&mut f2, &mut map, "workspaceId")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(TagCreateRequest {
+                    color: super::support::required(f0, "color")?,
+                    name: super::support::required(f1, "name")?,
+                    workspace_id: super::support::required(f2, "workspaceId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TagCreateRequest", FIELDS, __Visitor)
+    }
 }
 /// The `TagId` schema.
 ///
@@ -3765,19 +9187,69 @@ pub type TagId = ::uuid::Uuid;
 /// The `TagPatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/TagPatchRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagPatchRequest {
     /// Wire name `color`. Required.
     pub color: ::std::string::String,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+impl ::serde::Serialize for TagPatchRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("TagPatchRequest", 2)?;
+        state.serialize_field("color", &self.color)?;
+        state.serialize_field("name", &self.name)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TagPatchRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["color", "name"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = TagPatchRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TagPatchRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<TagPatchRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "color")?,
+                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(TagPatchRequest {
+                    color: super::support::required(f0, "color")?,
+                    name: super::support::required(f1, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TagPatchRequest", FIELDS, __Visitor)
+    }
+}
 /// Root Type for TagResponse
 ///
 /// Provides details of a single tag.
 ///
 /// Schema: `#/components/schemas/TagResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagResponse {
     /// A hexadecimal color value
     ///
@@ -3786,40 +9258,246 @@ pub struct TagResponse {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `tagId`. Required.
-    #[serde(rename = "tagId")]
     pub tag_id: TagId,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
+}
+impl ::serde::Serialize for TagResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("TagResponse", 4)?;
+        state.serialize_field("color", &self.color)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("tagId", &self.tag_id)?;
+        state.serialize_field("workspaceId", &self.workspace_id)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TagResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["color", "name", "tagId", "workspaceId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = TagResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TagResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<TagResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "color")?,
+                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        2 => super::support::field(&mut f2, &mut map, "tagId")?,
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(TagResponse {
+                    color: super::support::required(f0, "color")?,
+                    name: super::support::required(f1, "name")?,
+                    tag_id: super::support::required(f2, "tagId")?,
+                    workspace_id: super::support::required(f3, "workspaceId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TagResponse", FIELDS, __Visitor)
+    }
 }
 /// Root Type for TagsResponse
 ///
 ///
 ///
 /// Schema: `#/components/schemas/TagsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<TagResponse>,
 }
+impl ::serde::Serialize for TagsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("TagsResponse", 1)?;
+        state.serialize_field("data", &self.data)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for TagsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = TagsResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct TagsResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<TagsResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "data")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(TagsResponse {
+                    data: super::support::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("TagsResponse", FIELDS, __Visitor)
+    }
+}
 /// The `UpdateDeclarativeSourceDefinitionRequest` schema.
 ///
 /// Schema: `#/components/schemas/UpdateDeclarativeSourceDefinitionRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateDeclarativeSourceDefinitionRequest {
     /// Wire name `manifest`. Required.
     pub manifest: DeclarativeManifest,
 }
+impl ::serde::Serialize for UpdateDeclarativeSourceDefinitionRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("UpdateDeclarativeSourceDefinitionRequest", 1)?;
+        state.serialize_field("manifest", &self.manifest)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateDeclarativeSourceDefinitionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["manifest"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateDeclarativeSourceDefinitionRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateDeclarativeSourceDefinitionRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<
+                UpdateDeclarativeSourceDefinitionRequest,
+                A::Error,
+            > {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "manifest")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(UpdateDeclarativeSourceDefinitionRequest {
+                    manifest: super::support::required(f0, "manifest")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct(
+                "UpdateDeclarativeSourceDefinitionRequest",
+                FIELDS,
+                __Visitor,
+            )
+    }
+}
 /// The `UpdateDefinitionRequest` schema.
 ///
 /// Schema: `#/components/schemas/UpdateDefinitionRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateDefinitionRequest {
     /// Wire name `dockerImageTag`. Required.
-    #[serde(rename = "dockerImageTag")]
     pub docker_image_tag: ::std::string::String,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
+}
+impl ::serde::Serialize for UpdateDefinitionRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("UpdateDefinitionRequest", 2)?;
+        state.serialize_field("dockerImageTag", &self.docker_image_tag)?;
+        state.serialize_field("name", &self.name)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UpdateDefinitionRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["dockerImageTag", "name"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UpdateDefinitionRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UpdateDefinitionRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateDefinitionRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "dockerImageTag")?,
+                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(UpdateDefinitionRequest {
+                    docker_image_tag: super::support::required(f0, "dockerImageTag")?,
+                    name: super::support::required(f1, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UpdateDefinitionRequest", FIELDS, __Visitor)
+    }
 }
 /// Internal Airbyte user ID
 ///
@@ -3830,7 +9508,7 @@ pub type UserId = ::uuid::Uuid;
 /// Provides details of a single user in an organization.
 ///
 /// Schema: `#/components/schemas/UserResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserResponse {
     /// Wire name `email`. Required.
     pub email: ::std::string::String,
@@ -3840,6 +9518,60 @@ pub struct UserResponse {
     ///
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
+}
+impl ::serde::Serialize for UserResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("UserResponse", 3)?;
+        state.serialize_field("email", &self.email)?;
+        state.serialize_field("id", &self.id)?;
+        state.serialize_field("name", &self.name)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UserResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["email", "id", "name"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UserResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UserResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UserResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "email")?,
+                        1 => super::support::field(&mut f1, &mut map, "id")?,
+                        2 => super::support::field(&mut f2, &mut map, "name")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(UserResponse {
+                    email: super::support::required(f0, "email")?,
+                    id: super::support::required(f1, "id")?,
+                    name: super::support::required(f2, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UserResponse", FIELDS, __Visitor)
+    }
 }
 /// user status
 ///
@@ -3914,45 +9646,202 @@ impl<'de> ::serde::Deserialize<'de> for UserStatus {
 /// List/Array of multiple users in an organization
 ///
 /// Schema: `#/components/schemas/UsersResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UsersResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<UserResponse>,
 }
+impl ::serde::Serialize for UsersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("UsersResponse", 1)?;
+        state.serialize_field("data", &self.data)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for UsersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = UsersResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct UsersResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UsersResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "data")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(UsersResponse {
+                    data: super::support::required(f0, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("UsersResponse", FIELDS, __Visitor)
+    }
+}
 /// Configures a webhook notification.
 ///
 /// Schema: `#/components/schemas/WebhookNotificationConfig`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhookNotificationConfig {
     /// Wire name `enabled`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Wire name `url`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for WebhookNotificationConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "WebhookNotificationConfig",
+                usize::from(self.enabled.is_some()) + usize::from(self.url.is_some()),
+            )?;
+        super::support::optional(&mut state, "enabled", &self.enabled)?;
+        super::support::optional(&mut state, "url", &self.url)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WebhookNotificationConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["enabled", "url"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookNotificationConfig;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WebhookNotificationConfig")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<WebhookNotificationConfig, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "enabled")?,
+                        1 => super::support::field(&mut f1, &mut map, "url")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(WebhookNotificationConfig {
+                    enabled: f0.flatten(),
+                    url: f1.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("WebhookNotificationConfig", FIELDS, __Visitor)
+    }
 }
 /// The `WorkspaceCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceCreateRequest {
     /// Name of the workspace
     ///
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `notifications`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notifications: ::std::option::Option<NotificationsConfig>,
     /// ID of organization to add workspace to.
     ///
     /// Wire name `organizationId`. Optional (`None` when absent).
-    #[serde(rename = "organizationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `regionId`. Optional (`None` when absent).
-    #[serde(rename = "regionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region_id: ::std::option::Option<::uuid::Uuid>,
+}
+impl ::serde::Serialize for WorkspaceCreateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "WorkspaceCreateRequest",
+                1 + usize::from(self.notifications.is_some())
+                    + usize::from(self.organization_id.is_some())
+                    + usize::from(self.region_id.is_some()),
+            )?;
+        state.serialize_field("name", &self.name)?;
+        super::support::optional(&mut state, "notifications", &self.notifications)?;
+        super::support::optional(&mut state, "organizationId", &self.organization_id)?;
+        super::support::optional(&mut state, "regionId", &self.region_id)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WorkspaceCreateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "notifications", "organizationId", "regionId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WorkspaceCreateRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WorkspaceCreateRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<WorkspaceCreateRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "name")?,
+                        1 => super::support::field(&mut f1, &mut map, "notifications")?,
+                        2 => super::support::field(&mut f2, &mut map, "organizationId")?,
+                        3 => super::support::field(&mut f3, &mut map, "regionId")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(WorkspaceCreateRequest {
+                    name: super::support::required(f0, "name")?,
+                    notifications: f1.flatten(),
+                    organization_id: f2.flatten(),
+                    region_id: f3.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("WorkspaceCreateRequest", FIELDS, __Visitor)
+    }
 }
 /// The `WorkspaceId` schema.
 ///
@@ -3963,10 +9852,9 @@ pub type WorkspaceId = ::uuid::Uuid;
 /// POST body for creating/updating workspace level OAuth credentials
 ///
 /// Schema: `#/components/schemas/WorkspaceOAuthCredentialsRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceOAuthCredentialsRequest {
     /// Wire name `actorType`. Required.
-    #[serde(rename = "actorType")]
     pub actor_type: ActorTypeEnum,
     /// Wire name `configuration`. Required.
     pub configuration: OAuthCredentialsConfiguration,
@@ -3975,57 +9863,287 @@ pub struct WorkspaceOAuthCredentialsRequest {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+impl ::serde::Serialize for WorkspaceOAuthCredentialsRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct("WorkspaceOAuthCredentialsRequest", 3)?;
+        state.serialize_field("actorType", &self.actor_type)?;
+        state.serialize_field("configuration", &self.configuration)?;
+        state.serialize_field("name", &self.name)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WorkspaceOAuthCredentialsRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["actorType", "configuration", "name"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WorkspaceOAuthCredentialsRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WorkspaceOAuthCredentialsRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<WorkspaceOAuthCredentialsRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "actorType")?,
+                        1 => super::support::field(&mut f1, &mut map, "configuration")?,
+                        2 => super::support::field(&mut f2, &mut map, "name")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(WorkspaceOAuthCredentialsRequest {
+                    actor_type: super::support::required(f0, "actorType")?,
+                    configuration: super::support::required(f1, "configuration")?,
+                    name: super::support::required(f2, "name")?,
+                })
+            }
+        }
+        deserializer
+            .deserialize_struct("WorkspaceOAuthCredentialsRequest", FIELDS, __Visitor)
+    }
+}
 /// Root Type for WorkspaceResponse
 ///
 /// Provides details of a single workspace.
 ///
 /// Schema: `#/components/schemas/WorkspaceResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceResponse {
     /// Wire name `dataResidency`. Required.
-    #[serde(rename = "dataResidency")]
     pub data_residency: ::std::string::String,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `notifications`. Required.
     pub notifications: NotificationsConfig,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
+}
+impl ::serde::Serialize for WorkspaceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("WorkspaceResponse", 4)?;
+        state.serialize_field("dataResidency", &self.data_residency)?;
+        state.serialize_field("name", &self.name)?;
+        state.serialize_field("notifications", &self.notifications)?;
+        state.serialize_field("workspaceId", &self.workspace_id)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WorkspaceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "dataResidency",
+            "name",
+            "notifications",
+            "workspaceId",
+        ];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WorkspaceResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WorkspaceResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<WorkspaceResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                let mut f3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "dataResidency")?,
+                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        2 => super::support::field(&mut f2, &mut map, "notifications")?,
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(WorkspaceResponse {
+                    data_residency: super::support::required(f0, "dataResidency")?,
+                    name: super::support::required(f1, "name")?,
+                    notifications: super::support::required(f2, "notifications")?,
+                    workspace_id: super::support::required(f3, "workspaceId")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("WorkspaceResponse", FIELDS, __Visitor)
+    }
 }
 /// The `WorkspaceUpdateRequest` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceUpdateRequest`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkspaceUpdateRequest {
     /// Name of the workspace
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `notifications`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notifications: ::std::option::Option<NotificationsConfig>,
     /// Wire name `regionId`. Optional (`None` when absent).
-    #[serde(rename = "regionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region_id: ::std::option::Option<::uuid::Uuid>,
+}
+impl ::serde::Serialize for WorkspaceUpdateRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "WorkspaceUpdateRequest",
+                usize::from(self.name.is_some())
+                    + usize::from(self.notifications.is_some())
+                    + usize::from(self.region_id.is_some()),
+            )?;
+        super::support::optional(&mut state, "name", &self.name)?;
+        super::support::optional(&mut state, "notifications", &self.notifications)?;
+        super::support::optional(&mut state, "regionId", &self.region_id)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WorkspaceUpdateRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "notifications", "regionId"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WorkspaceUpdateRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WorkspaceUpdateRequest")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<WorkspaceUpdateRequest, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "name")?,
+                        1 => super::support::field(&mut f1, &mut map, "notifications")?,
+                        2 => super::support::field(&mut f2, &mut map, "regionId")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(WorkspaceUpdateRequest {
+                    name: f0.flatten(),
+                    notifications: f1.flatten(),
+                    region_id: f2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("WorkspaceUpdateRequest", FIELDS, __Visitor)
+    }
 }
 /// Root Type for WorkspacesResponse
 ///
 ///
 ///
 /// Schema: `#/components/schemas/WorkspacesResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspacesResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<WorkspaceResponse>,
     /// Wire name `next`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     /// Wire name `previous`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
+}
+impl ::serde::Serialize for WorkspacesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        use ::serde::ser::SerializeStruct as _;
+        let mut state = serializer
+            .serialize_struct(
+                "WorkspacesResponse",
+                1 + usize::from(self.next.is_some())
+                    + usize::from(self.previous.is_some()),
+            )?;
+        state.serialize_field("data", &self.data)?;
+        super::support::optional(&mut state, "next", &self.next)?;
+        super::support::optional(&mut state, "previous", &self.previous)?;
+        state.end()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for WorkspacesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["data", "next", "previous"];
+        struct __Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+            type Value = WorkspacesResponse;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct WorkspacesResponse")
+            }
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<WorkspacesResponse, A::Error> {
+                let mut f0 = ::std::option::Option::None;
+                let mut f1 = ::std::option::Option::None;
+                let mut f2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key_seed(super::support::FieldIndex(FIELDS))?
+                {
+                    match key {
+                        0 => super::support::field(&mut f0, &mut map, "data")?,
+                        1 => super::support::field(&mut f1, &mut map, "next")?,
+                        2 => super::support::field(&mut f2, &mut map, "previous")?,
+                        _ => super::support::skip(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(WorkspacesResponse {
+                    data: super::support::required(f0, "data")?,
+                    next: f1.flatten(),
+                    previous: f2.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("WorkspacesResponse", FIELDS, __Visitor)
+    }
 }
 /// Inline schema at `ApplicationTokenRequestWithGrant.grant_type`.
 ///

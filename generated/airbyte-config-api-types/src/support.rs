@@ -91,3 +91,111 @@ impl ::std::fmt::Debug for Redacted {
         f.write_str("\"<redacted>\"")
     }
 }
+/// A struct's map key read as the index of its wire name in the struct's
+/// name table; a name the struct does not declare reads as the table length.
+pub struct FieldIndex(pub &'static [&'static str]);
+impl<'de> serde::de::DeserializeSeed<'de> for FieldIndex {
+    type Value = usize;
+    fn deserialize<D: Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> ::std::result::Result<usize, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+impl<'de> serde::de::Visitor<'de> for FieldIndex {
+    type Value = usize;
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("field identifier")
+    }
+    fn visit_str<E: serde::de::Error>(
+        self,
+        value: &str,
+    ) -> ::std::result::Result<usize, E> {
+        ::std::result::Result::Ok(field_index(self.0, value.as_bytes()))
+    }
+    fn visit_bytes<E: serde::de::Error>(
+        self,
+        value: &[u8],
+    ) -> ::std::result::Result<usize, E> {
+        ::std::result::Result::Ok(field_index(self.0, value))
+    }
+    fn visit_u64<E: serde::de::Error>(
+        self,
+        value: u64,
+    ) -> ::std::result::Result<usize, E> {
+        let len = self.0.len();
+        ::std::result::Result::Ok(usize::try_from(value).map_or(len, |i| i.min(len)))
+    }
+}
+/// Kept out of line: one copy for every struct and every serde backend.
+#[inline(never)]
+fn field_index(names: &[&str], key: &[u8]) -> usize {
+    names.iter().position(|name| name.as_bytes() == key).unwrap_or(names.len())
+}
+/// Decode a field's value into its slot; a field given twice is an error.
+pub fn field<'de, T: Deserialize<'de>, A: serde::de::MapAccess<'de>>(
+    slot: &mut ::std::option::Option<T>,
+    map: &mut A,
+    name: &'static str,
+) -> ::std::result::Result<(), A::Error> {
+    if slot.is_some() {
+        return ::std::result::Result::Err(
+            <A::Error as serde::de::Error>::duplicate_field(name),
+        );
+    }
+    *slot = ::std::option::Option::Some(map.next_value()?);
+    ::std::result::Result::Ok(())
+}
+/// [`field`] for an optional and nullable field: present (even as `null`) is `Some`.
+pub fn nullable_field<'de, T: Deserialize<'de>, A: serde::de::MapAccess<'de>>(
+    slot: &mut ::std::option::Option<::std::option::Option<T>>,
+    map: &mut A,
+    name: &'static str,
+) -> ::std::result::Result<(), A::Error> {
+    if slot.is_some() {
+        return ::std::result::Result::Err(
+            <A::Error as serde::de::Error>::duplicate_field(name),
+        );
+    }
+    *slot = ::std::option::Option::Some(map.next_value()?);
+    ::std::result::Result::Ok(())
+}
+/// Skip the value of a key the struct does not declare.
+pub fn skip<'de, A: serde::de::MapAccess<'de>>(
+    map: &mut A,
+) -> ::std::result::Result<(), A::Error> {
+    map.next_value::<serde::de::IgnoredAny>().map(|_| ())
+}
+/// A required field's value, or the error naming it when it was absent.
+pub fn required<T, E: serde::de::Error>(
+    slot: ::std::option::Option<T>,
+    name: &'static str,
+) -> ::std::result::Result<T, E> {
+    match slot {
+        ::std::option::Option::Some(value) => ::std::result::Result::Ok(value),
+        ::std::option::Option::None => ::std::result::Result::Err(E::missing_field(name)),
+    }
+}
+/// Write an optional field, or skip it when absent.
+pub fn optional<T: Serialize, S: serde::ser::SerializeStruct>(
+    state: &mut S,
+    name: &'static str,
+    value: &::std::option::Option<T>,
+) -> ::std::result::Result<(), S::Error> {
+    match value {
+        ::std::option::Option::Some(_) => state.serialize_field(name, value),
+        ::std::option::Option::None => state.skip_field(name),
+    }
+}
+/// Write an optional and nullable field: absent is skipped, `Some(None)` is `null`.
+pub fn nullable_optional<T: Serialize, S: serde::ser::SerializeStruct>(
+    state: &mut S,
+    name: &'static str,
+    value: &::std::option::Option<::std::option::Option<T>>,
+) -> ::std::result::Result<(), S::Error> {
+    match value {
+        ::std::option::Option::Some(inner) => state.serialize_field(name, inner),
+        ::std::option::Option::None => state.skip_field(name),
+    }
+}
