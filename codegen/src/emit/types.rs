@@ -600,7 +600,7 @@ fn struct_serde(cx: &Cx, t: &TypeDef, s: &Struct) -> TokenStream {
             quote!(field)
         };
         let i = proc_macro2::Literal::usize_unsuffixed(i);
-        arms.push(quote!(#i => super::support::#setter(&mut #slot, &mut map, #w)?));
+        arms.push(quote!(#i => super::support::#setter(&mut #slot, &mut map, #w)));
         let value = match f.presence() {
             Presence::Required if !absent_is_none(cx.api, &f.ty) => quote!(super::support::required(#slot, #w)?),
             _ => quote!(#slot.flatten()),
@@ -626,10 +626,11 @@ fn struct_serde(cx: &Cx, t: &TypeDef, s: &Struct) -> TokenStream {
         quote! {
             #(let mut #slots = ::std::option::Option::None;)*
             while let ::std::option::Option::Some(key) = map.next_key_seed(super::support::FieldIndex(FIELDS))? {
+                // One `?` for all arms: each costs the compiler a `Try` desugaring.
                 match key {
                     #(#arms,)*
-                    _ => super::support::skip(&mut map)?,
-                }
+                    _ => super::support::skip(&mut map),
+                }?;
             }
         }
     };

@@ -356,25 +356,17 @@ impl<'de> ::serde::Deserialize<'de> for Indexing {
                                 &mut f0,
                                 &mut map,
                                 "astra_db_app_token",
-                            )?
+                            )
                         }
                         1 => {
-                            super::support::field(
-                                &mut f1,
-                                &mut map,
-                                "astra_db_endpoint",
-                            )?
+                            super::support::field(&mut f1, &mut map, "astra_db_endpoint")
                         }
                         2 => {
-                            super::support::field(
-                                &mut f2,
-                                &mut map,
-                                "astra_db_keyspace",
-                            )?
+                            super::support::field(&mut f2, &mut map, "astra_db_keyspace")
                         }
-                        3 => super::support::field(&mut f3, &mut map, "collection")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "collection"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Indexing {
                     astra_db_app_token: super::support::required(
@@ -503,20 +495,20 @@ impl<'de> ::serde::Deserialize<'de> for Processing {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "chunk_overlap")?,
-                        1 => super::support::field(&mut f1, &mut map, "chunk_size")?,
+                        0 => super::support::field(&mut f0, &mut map, "chunk_overlap"),
+                        1 => super::support::field(&mut f1, &mut map, "chunk_size"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "field_name_mappings",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "metadata_fields")?,
-                        4 => super::support::field(&mut f4, &mut map, "text_fields")?,
-                        5 => super::support::field(&mut f5, &mut map, "text_splitter")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "metadata_fields"),
+                        4 => super::support::field(&mut f4, &mut map, "text_fields"),
+                        5 => super::support::field(&mut f5, &mut map, "text_splitter"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Processing {
                     chunk_overlap: f0.flatten(),
@@ -586,10 +578,10 @@ impl<'de> ::serde::Deserialize<'de> for ProcessingFieldNameMappingsItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "from_field")?,
-                        1 => super::support::field(&mut f1, &mut map, "to_field")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "from_field"),
+                        1 => super::support::field(&mut f1, &mut map, "to_field"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ProcessingFieldNameMappingsItem {
                     from_field: super::support::required(f0, "from_field")?,

@@ -416,11 +416,9 @@ for FormatCsvCommaSeparatedValuesCompressionNoCompression {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "compression_type")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "compression_type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(FormatCsvCommaSeparatedValuesCompressionNoCompression {
                     compression_type: f0.flatten(),
@@ -556,11 +554,9 @@ impl<'de> ::serde::Deserialize<'de> for FormatCsvCommaSeparatedValuesCompression
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "compression_type")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "compression_type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(FormatCsvCommaSeparatedValuesCompressionGzip {
                     compression_type: f0.flatten(),
@@ -799,11 +795,9 @@ for FormatJsonLinesNewlineDelimitedJsonCompressionNoCompression {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "compression_type")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "compression_type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(FormatJsonLinesNewlineDelimitedJsonCompressionNoCompression {
                     compression_type: f0.flatten(),
@@ -940,11 +934,9 @@ for FormatJsonLinesNewlineDelimitedJsonCompressionGzip {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "compression_type")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "compression_type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(FormatJsonLinesNewlineDelimitedJsonCompressionGzip {
                     compression_type: f0.flatten(),

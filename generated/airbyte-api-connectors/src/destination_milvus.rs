@@ -365,14 +365,14 @@ impl<'de> ::serde::Deserialize<'de> for Indexing {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "auth")?,
-                        1 => super::support::field(&mut f1, &mut map, "collection")?,
-                        2 => super::support::field(&mut f2, &mut map, "db")?,
-                        3 => super::support::field(&mut f3, &mut map, "host")?,
-                        4 => super::support::field(&mut f4, &mut map, "text_field")?,
-                        5 => super::support::field(&mut f5, &mut map, "vector_field")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "auth"),
+                        1 => super::support::field(&mut f1, &mut map, "collection"),
+                        2 => super::support::field(&mut f2, &mut map, "db"),
+                        3 => super::support::field(&mut f3, &mut map, "host"),
+                        4 => super::support::field(&mut f4, &mut map, "text_field"),
+                        5 => super::support::field(&mut f5, &mut map, "vector_field"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Indexing {
                     auth: super::support::required(f0, "auth")?,
@@ -619,20 +619,20 @@ impl<'de> ::serde::Deserialize<'de> for Processing {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "chunk_overlap")?,
-                        1 => super::support::field(&mut f1, &mut map, "chunk_size")?,
+                        0 => super::support::field(&mut f0, &mut map, "chunk_overlap"),
+                        1 => super::support::field(&mut f1, &mut map, "chunk_size"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "field_name_mappings",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "metadata_fields")?,
-                        4 => super::support::field(&mut f4, &mut map, "text_fields")?,
-                        5 => super::support::field(&mut f5, &mut map, "text_splitter")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "metadata_fields"),
+                        4 => super::support::field(&mut f4, &mut map, "text_fields"),
+                        5 => super::support::field(&mut f5, &mut map, "text_splitter"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Processing {
                     chunk_overlap: f0.flatten(),
@@ -702,10 +702,10 @@ impl<'de> ::serde::Deserialize<'de> for ProcessingFieldNameMappingsItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "from_field")?,
-                        1 => super::support::field(&mut f1, &mut map, "to_field")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "from_field"),
+                        1 => super::support::field(&mut f1, &mut map, "to_field"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ProcessingFieldNameMappingsItem {
                     from_field: super::support::required(f0, "from_field")?,

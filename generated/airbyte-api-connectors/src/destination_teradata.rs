@@ -173,11 +173,11 @@ impl<'de> ::serde::Deserialize<'de> for LogmechTd2 {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "auth_type")?,
-                        1 => super::support::field(&mut f1, &mut map, "password")?,
-                        2 => super::support::field(&mut f2, &mut map, "username")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "auth_type"),
+                        1 => super::support::field(&mut f1, &mut map, "password"),
+                        2 => super::support::field(&mut f2, &mut map, "username"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(LogmechTd2 {
                     auth_type: f0.flatten(),
@@ -317,11 +317,11 @@ impl<'de> ::serde::Deserialize<'de> for LogmechLdap {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "auth_type")?,
-                        1 => super::support::field(&mut f1, &mut map, "password")?,
-                        2 => super::support::field(&mut f2, &mut map, "username")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "auth_type"),
+                        1 => super::support::field(&mut f1, &mut map, "password"),
+                        2 => super::support::field(&mut f2, &mut map, "username"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(LogmechLdap {
                     auth_type: f0.flatten(),

@@ -128,10 +128,10 @@ impl<'de> ::serde::Deserialize<'de> for Oauth2 {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "client_id")?,
-                        1 => super::support::field(&mut f1, &mut map, "client_secret")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "client_id"),
+                        1 => super::support::field(&mut f1, &mut map, "client_secret"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Oauth2 {
                     client_id: super::support::required(f0, "client_id")?,

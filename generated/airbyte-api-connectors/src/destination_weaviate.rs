@@ -456,22 +456,22 @@ impl<'de> ::serde::Deserialize<'de> for Indexing {
                                 &mut f0,
                                 &mut map,
                                 "additional_headers",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "auth")?,
-                        2 => super::support::field(&mut f2, &mut map, "batch_size")?,
+                        1 => super::support::field(&mut f1, &mut map, "auth"),
+                        2 => super::support::field(&mut f2, &mut map, "batch_size"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "default_vectorizer",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "host")?,
-                        5 => super::support::field(&mut f5, &mut map, "tenant_id")?,
-                        6 => super::support::field(&mut f6, &mut map, "text_field")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "host"),
+                        5 => super::support::field(&mut f5, &mut map, "tenant_id"),
+                        6 => super::support::field(&mut f6, &mut map, "text_field"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Indexing {
                     additional_headers: f0.flatten(),
@@ -545,10 +545,10 @@ impl<'de> ::serde::Deserialize<'de> for IndexingAdditionalHeadersItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "header_key")?,
-                        1 => super::support::field(&mut f1, &mut map, "value")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "header_key"),
+                        1 => super::support::field(&mut f1, &mut map, "value"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(IndexingAdditionalHeadersItem {
                     header_key: super::support::required(f0, "header_key")?,
@@ -891,20 +891,20 @@ impl<'de> ::serde::Deserialize<'de> for Processing {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "chunk_overlap")?,
-                        1 => super::support::field(&mut f1, &mut map, "chunk_size")?,
+                        0 => super::support::field(&mut f0, &mut map, "chunk_overlap"),
+                        1 => super::support::field(&mut f1, &mut map, "chunk_size"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "field_name_mappings",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "metadata_fields")?,
-                        4 => super::support::field(&mut f4, &mut map, "text_fields")?,
-                        5 => super::support::field(&mut f5, &mut map, "text_splitter")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "metadata_fields"),
+                        4 => super::support::field(&mut f4, &mut map, "text_fields"),
+                        5 => super::support::field(&mut f5, &mut map, "text_splitter"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Processing {
                     chunk_overlap: f0.flatten(),
@@ -974,10 +974,10 @@ impl<'de> ::serde::Deserialize<'de> for ProcessingFieldNameMappingsItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "from_field")?,
-                        1 => super::support::field(&mut f1, &mut map, "to_field")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "from_field"),
+                        1 => super::support::field(&mut f1, &mut map, "to_field"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ProcessingFieldNameMappingsItem {
                     from_field: super::support::required(f0, "from_field")?,

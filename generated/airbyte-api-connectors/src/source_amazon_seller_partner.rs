@@ -667,11 +667,11 @@ impl<'de> ::serde::Deserialize<'de> for ReportOptionsListItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "options_list")?,
-                        1 => super::support::field(&mut f1, &mut map, "report_name")?,
-                        2 => super::support::field(&mut f2, &mut map, "stream_name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "options_list"),
+                        1 => super::support::field(&mut f1, &mut map, "report_name"),
+                        2 => super::support::field(&mut f2, &mut map, "stream_name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ReportOptionsListItem {
                     options_list: super::support::required(f0, "options_list")?,
@@ -734,10 +734,10 @@ impl<'de> ::serde::Deserialize<'de> for ReportOptionsListItemOptionsListItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "option_name")?,
-                        1 => super::support::field(&mut f1, &mut map, "option_value")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "option_name"),
+                        1 => super::support::field(&mut f1, &mut map, "option_value"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ReportOptionsListItemOptionsListItem {
                     option_name: super::support::required(f0, "option_name")?,

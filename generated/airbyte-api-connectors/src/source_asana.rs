@@ -143,12 +143,12 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsAuthenticateViaAsanaOauth {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "client_id")?,
-                        1 => super::support::field(&mut f1, &mut map, "client_secret")?,
-                        2 => super::support::field(&mut f2, &mut map, "option_title")?,
-                        3 => super::support::field(&mut f3, &mut map, "refresh_token")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "client_id"),
+                        1 => super::support::field(&mut f1, &mut map, "client_secret"),
+                        2 => super::support::field(&mut f2, &mut map, "option_title"),
+                        3 => super::support::field(&mut f3, &mut map, "refresh_token"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CredentialsAuthenticateViaAsanaOauth {
                     client_id: super::support::required(f0, "client_id")?,
@@ -300,16 +300,16 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsAuthenticateWithPersonalAcces
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "option_title")?,
+                        0 => super::support::field(&mut f0, &mut map, "option_title"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "personal_access_token",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CredentialsAuthenticateWithPersonalAccessToken {
                     option_title: f0.flatten(),

@@ -107,10 +107,10 @@ impl<'de> ::serde::Deserialize<'de> for LookupAttributesFilter {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "attribute_key")?,
-                        1 => super::support::field(&mut f1, &mut map, "attribute_value")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "attribute_key"),
+                        1 => super::support::field(&mut f1, &mut map, "attribute_value"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(LookupAttributesFilter {
                     attribute_key: super::support::required(f0, "attribute_key")?,

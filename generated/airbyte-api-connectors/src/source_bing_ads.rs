@@ -149,10 +149,10 @@ impl<'de> ::serde::Deserialize<'de> for AccountNamesItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "name")?,
-                        1 => super::support::field(&mut f1, &mut map, "operator")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "name"),
+                        1 => super::support::field(&mut f1, &mut map, "operator"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AccountNamesItem {
                     name: super::support::required(f0, "name")?,
@@ -393,22 +393,20 @@ impl<'de> ::serde::Deserialize<'de> for CustomReportsItem {
                                 &mut f0,
                                 &mut map,
                                 "disable_custom_report_names_camel_to_snake_conversion",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        1 => super::support::field(&mut f1, &mut map, "name"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "report_aggregation",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "report_columns")?,
-                        4 => {
-                            super::support::field(&mut f4, &mut map, "reporting_object")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "report_columns"),
+                        4 => super::support::field(&mut f4, &mut map, "reporting_object"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomReportsItem {
                     disable_custom_report_names_camel_to_snake_conversion: f0.flatten(),

@@ -146,11 +146,11 @@ impl<'de> ::serde::Deserialize<'de> for QueriesItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data_source")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        2 => super::support::field(&mut f2, &mut map, "query")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data_source"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        2 => super::support::field(&mut f2, &mut map, "query"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(QueriesItem {
                     data_source: super::support::required(f0, "data_source")?,

@@ -724,35 +724,31 @@ impl<'de> ::serde::Deserialize<'de> for CustomInsightsItem {
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "action_breakdowns",
-                            )?
+                            super::support::field(&mut f0, &mut map, "action_breakdowns")
                         }
-                        1 => super::support::field(&mut f1, &mut map, "breakdowns")?,
-                        2 => super::support::field(&mut f2, &mut map, "end_date")?,
-                        3 => super::support::field(&mut f3, &mut map, "fields")?,
+                        1 => super::support::field(&mut f1, &mut map, "breakdowns"),
+                        2 => super::support::field(&mut f2, &mut map, "end_date"),
+                        3 => super::support::field(&mut f3, &mut map, "fields"),
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "insights_job_timeout",
-                            )?
+                            )
                         }
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "insights_lookback_window",
-                            )?
+                            )
                         }
-                        6 => super::support::field(&mut f6, &mut map, "level")?,
-                        7 => super::support::field(&mut f7, &mut map, "name")?,
-                        8 => super::support::field(&mut f8, &mut map, "start_date")?,
-                        9 => super::support::field(&mut f9, &mut map, "time_increment")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        6 => super::support::field(&mut f6, &mut map, "level"),
+                        7 => super::support::field(&mut f7, &mut map, "name"),
+                        8 => super::support::field(&mut f8, &mut map, "start_date"),
+                        9 => super::support::field(&mut f9, &mut map, "time_increment"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomInsightsItem {
                     action_breakdowns: f0.flatten(),

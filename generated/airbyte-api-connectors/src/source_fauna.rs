@@ -119,10 +119,10 @@ impl<'de> ::serde::Deserialize<'de> for Collection {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "deletions")?,
-                        1 => super::support::field(&mut f1, &mut map, "page_size")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "deletions"),
+                        1 => super::support::field(&mut f1, &mut map, "page_size"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Collection {
                     deletions: super::support::required(f0, "deletions")?,

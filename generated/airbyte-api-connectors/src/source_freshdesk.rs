@@ -181,25 +181,25 @@ impl<'de> ::serde::Deserialize<'de> for RateLimitPlanFreePlan {
                                 &mut f0,
                                 &mut map,
                                 "contacts_rate_limit",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::nullable_field(
                                 &mut f1,
                                 &mut map,
                                 "general_rate_limit",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "plan_type")?,
+                        2 => super::support::field(&mut f2, &mut map, "plan_type"),
                         3 => {
                             super::support::nullable_field(
                                 &mut f3,
                                 &mut map,
                                 "tickets_rate_limit",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RateLimitPlanFreePlan {
                     contacts_rate_limit: f0.flatten(),
@@ -369,25 +369,25 @@ impl<'de> ::serde::Deserialize<'de> for RateLimitPlanGrowthPlan {
                                 &mut f0,
                                 &mut map,
                                 "contacts_rate_limit",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::nullable_field(
                                 &mut f1,
                                 &mut map,
                                 "general_rate_limit",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "plan_type")?,
+                        2 => super::support::field(&mut f2, &mut map, "plan_type"),
                         3 => {
                             super::support::nullable_field(
                                 &mut f3,
                                 &mut map,
                                 "tickets_rate_limit",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RateLimitPlanGrowthPlan {
                     contacts_rate_limit: f0.flatten(),
@@ -557,25 +557,25 @@ impl<'de> ::serde::Deserialize<'de> for RateLimitPlanProPlan {
                                 &mut f0,
                                 &mut map,
                                 "contacts_rate_limit",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::nullable_field(
                                 &mut f1,
                                 &mut map,
                                 "general_rate_limit",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "plan_type")?,
+                        2 => super::support::field(&mut f2, &mut map, "plan_type"),
                         3 => {
                             super::support::nullable_field(
                                 &mut f3,
                                 &mut map,
                                 "tickets_rate_limit",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RateLimitPlanProPlan {
                     contacts_rate_limit: f0.flatten(),
@@ -745,25 +745,25 @@ impl<'de> ::serde::Deserialize<'de> for RateLimitPlanEnterprisePlan {
                                 &mut f0,
                                 &mut map,
                                 "contacts_rate_limit",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::nullable_field(
                                 &mut f1,
                                 &mut map,
                                 "general_rate_limit",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "plan_type")?,
+                        2 => super::support::field(&mut f2, &mut map, "plan_type"),
                         3 => {
                             super::support::nullable_field(
                                 &mut f3,
                                 &mut map,
                                 "tickets_rate_limit",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RateLimitPlanEnterprisePlan {
                     contacts_rate_limit: f0.flatten(),
@@ -934,25 +934,25 @@ impl<'de> ::serde::Deserialize<'de> for RateLimitPlanCustomPlan {
                                 &mut f0,
                                 &mut map,
                                 "contacts_rate_limit",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "general_rate_limit",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "plan_type")?,
+                        2 => super::support::field(&mut f2, &mut map, "plan_type"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "tickets_rate_limit",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RateLimitPlanCustomPlan {
                     contacts_rate_limit: f0.flatten(),

@@ -155,13 +155,13 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsAuthenticateViaGoogleOAuth {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "access_token")?,
-                        1 => super::support::field(&mut f1, &mut map, "auth_type")?,
-                        2 => super::support::field(&mut f2, &mut map, "client_id")?,
-                        3 => super::support::field(&mut f3, &mut map, "client_secret")?,
-                        4 => super::support::field(&mut f4, &mut map, "refresh_token")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "access_token"),
+                        1 => super::support::field(&mut f1, &mut map, "auth_type"),
+                        2 => super::support::field(&mut f2, &mut map, "client_id"),
+                        3 => super::support::field(&mut f3, &mut map, "client_secret"),
+                        4 => super::support::field(&mut f4, &mut map, "refresh_token"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CredentialsAuthenticateViaGoogleOAuth {
                     access_token: super::support::required(f0, "access_token")?,
@@ -310,10 +310,10 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsServiceAccountAuthentication 
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "auth_type")?,
-                        1 => super::support::field(&mut f1, &mut map, "service_account")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "auth_type"),
+                        1 => super::support::field(&mut f1, &mut map, "service_account"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CredentialsServiceAccountAuthentication {
                     auth_type: f0.flatten(),
@@ -528,29 +528,25 @@ impl<'de> ::serde::Deserialize<'de> for StreamsItem {
                                 &mut f0,
                                 &mut map,
                                 "days_to_sync_if_history_is_full",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "format")?,
-                        2 => super::support::field(&mut f2, &mut map, "globs")?,
-                        3 => super::support::field(&mut f3, &mut map, "input_schema")?,
-                        4 => super::support::field(&mut f4, &mut map, "name")?,
+                        1 => super::support::field(&mut f1, &mut map, "format"),
+                        2 => super::support::field(&mut f2, &mut map, "globs"),
+                        3 => super::support::field(&mut f3, &mut map, "input_schema"),
+                        4 => super::support::field(&mut f4, &mut map, "name"),
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "recent_n_files_to_read_for_schema_discovery",
-                            )?
+                            )
                         }
-                        6 => super::support::field(&mut f6, &mut map, "schemaless")?,
+                        6 => super::support::field(&mut f6, &mut map, "schemaless"),
                         7 => {
-                            super::support::field(
-                                &mut f7,
-                                &mut map,
-                                "validation_policy",
-                            )?
+                            super::support::field(&mut f7, &mut map, "validation_policy")
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamsItem {
                     days_to_sync_if_history_is_full: f0.flatten(),
@@ -1101,10 +1097,10 @@ for StreamsItemFormatUnstructuredDocumentFormatProcessingViaApiParametersItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "name")?,
-                        1 => super::support::field(&mut f1, &mut map, "value")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "name"),
+                        1 => super::support::field(&mut f1, &mut map, "value"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamsItemFormatUnstructuredDocumentFormatProcessingViaApiParametersItem {
                     name: super::support::required(f0, "name")?,

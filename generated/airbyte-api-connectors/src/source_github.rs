@@ -156,12 +156,12 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsOAuth {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "access_token")?,
-                        1 => super::support::field(&mut f1, &mut map, "client_id")?,
-                        2 => super::support::field(&mut f2, &mut map, "client_secret")?,
-                        3 => super::support::field(&mut f3, &mut map, "option_title")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "access_token"),
+                        1 => super::support::field(&mut f1, &mut map, "client_id"),
+                        2 => super::support::field(&mut f2, &mut map, "client_secret"),
+                        3 => super::support::field(&mut f3, &mut map, "option_title"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CredentialsOAuth {
                     access_token: super::support::required(f0, "access_token")?,
@@ -296,16 +296,16 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsPersonalAccessToken {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "option_title")?,
+                        0 => super::support::field(&mut f0, &mut map, "option_title"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "personal_access_token",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CredentialsPersonalAccessToken {
                     option_title: f0.flatten(),

@@ -169,13 +169,13 @@ impl<'de> ::serde::Deserialize<'de> for Credentials {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "access_token")?,
-                        1 => super::support::field(&mut f1, &mut map, "client_id")?,
-                        2 => super::support::field(&mut f2, &mut map, "client_secret")?,
-                        3 => super::support::field(&mut f3, &mut map, "developer_token")?,
-                        4 => super::support::field(&mut f4, &mut map, "refresh_token")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "access_token"),
+                        1 => super::support::field(&mut f1, &mut map, "client_id"),
+                        2 => super::support::field(&mut f2, &mut map, "client_secret"),
+                        3 => super::support::field(&mut f3, &mut map, "developer_token"),
+                        4 => super::support::field(&mut f4, &mut map, "refresh_token"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Credentials {
                     access_token: f0.flatten(),
@@ -243,10 +243,10 @@ impl<'de> ::serde::Deserialize<'de> for CustomQueriesArrayItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "query")?,
-                        1 => super::support::field(&mut f1, &mut map, "table_name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "query"),
+                        1 => super::support::field(&mut f1, &mut map, "table_name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomQueriesArrayItem {
                     query: super::support::required(f0, "query")?,

@@ -191,13 +191,13 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsAuthenticateViaGoogleOauth {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "access_token")?,
-                        1 => super::support::field(&mut f1, &mut map, "auth_type")?,
-                        2 => super::support::field(&mut f2, &mut map, "client_id")?,
-                        3 => super::support::field(&mut f3, &mut map, "client_secret")?,
-                        4 => super::support::field(&mut f4, &mut map, "refresh_token")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "access_token"),
+                        1 => super::support::field(&mut f1, &mut map, "auth_type"),
+                        2 => super::support::field(&mut f2, &mut map, "client_id"),
+                        3 => super::support::field(&mut f3, &mut map, "client_secret"),
+                        4 => super::support::field(&mut f4, &mut map, "refresh_token"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CredentialsAuthenticateViaGoogleOauth {
                     access_token: f0.flatten(),
@@ -344,12 +344,10 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsServiceAccountKeyAuthenticati
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "auth_type")?,
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "credentials_json")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "auth_type"),
+                        1 => super::support::field(&mut f1, &mut map, "credentials_json"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CredentialsServiceAccountKeyAuthentication {
                     auth_type: f0.flatten(),
@@ -526,14 +524,14 @@ impl<'de> ::serde::Deserialize<'de> for CustomReportsArrayItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "cohortSpec")?,
-                        1 => super::support::field(&mut f1, &mut map, "dimensionFilter")?,
-                        2 => super::support::field(&mut f2, &mut map, "dimensions")?,
-                        3 => super::support::field(&mut f3, &mut map, "metricFilter")?,
-                        4 => super::support::field(&mut f4, &mut map, "metrics")?,
-                        5 => super::support::field(&mut f5, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "cohortSpec"),
+                        1 => super::support::field(&mut f1, &mut map, "dimensionFilter"),
+                        2 => super::support::field(&mut f2, &mut map, "dimensions"),
+                        3 => super::support::field(&mut f3, &mut map, "metricFilter"),
+                        4 => super::support::field(&mut f4, &mut map, "metrics"),
+                        5 => super::support::field(&mut f5, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomReportsArrayItem {
                     cohort_spec: f0.flatten(),
@@ -610,9 +608,9 @@ impl<'de> ::serde::Deserialize<'de> for CustomReportsArrayItemCohortSpecDisabled
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "enabled")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "enabled"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomReportsArrayItemCohortSpecDisabled {
                     enabled: f0.flatten(),
@@ -776,13 +774,13 @@ impl<'de> ::serde::Deserialize<'de> for CustomReportsArrayItemCohortSpecEnabled 
                                 &mut f0,
                                 &mut map,
                                 "cohortReportSettings",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "cohorts")?,
-                        2 => super::support::field(&mut f2, &mut map, "cohortsRange")?,
-                        3 => super::support::field(&mut f3, &mut map, "enabled")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "cohorts"),
+                        2 => super::support::field(&mut f2, &mut map, "cohortsRange"),
+                        3 => super::support::field(&mut f3, &mut map, "enabled"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomReportsArrayItemCohortSpecEnabled {
                     cohort_report_settings: f0.flatten(),
@@ -858,9 +856,9 @@ for CustomReportsArrayItemCohortSpecEnabledCohortReportSettings {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "accumulate")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "accumulate"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomReportsArrayItemCohortSpecEnabledCohortReportSettings {
                     accumulate: f0.flatten(),
@@ -954,10 +952,10 @@ for CustomReportsArrayItemCohortSpecEnabledCohortsItemDateRange {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "endDate")?,
-                        1 => super::support::field(&mut f1, &mut map, "startDate")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "endDate"),
+                        1 => super::support::field(&mut f1, &mut map, "startDate"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomReportsArrayItemCohortSpecEnabledCohortsItemDateRange {
                     end_date: super::support::required(f0, "endDate")?,
@@ -1043,11 +1041,11 @@ for CustomReportsArrayItemCohortSpecEnabledCohortsRange {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "endOffset")?,
-                        1 => super::support::field(&mut f1, &mut map, "granularity")?,
-                        2 => super::support::field(&mut f2, &mut map, "startOffset")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "endOffset"),
+                        1 => super::support::field(&mut f1, &mut map, "granularity"),
+                        2 => super::support::field(&mut f2, &mut map, "startOffset"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomReportsArrayItemCohortSpecEnabledCohortsRange {
                     end_offset: super::support::required(f0, "endOffset")?,
@@ -1303,10 +1301,10 @@ for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "field_name")?,
-                        1 => super::support::field(&mut f1, &mut map, "filter")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "field_name"),
+                        1 => super::support::field(&mut f1, &mut map, "filter"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomReportsArrayItemDimensionFilterAndGroupExpressionsItem {
                     field_name: super::support::required(f0, "field_name")?,
@@ -1998,10 +1996,10 @@ for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "field_name")?,
-                        1 => super::support::field(&mut f1, &mut map, "filter")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "field_name"),
+                        1 => super::support::field(&mut f1, &mut map, "filter"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomReportsArrayItemDimensionFilterOrGroupExpressionsItem {
                     field_name: super::support::required(f0, "field_name")?,
@@ -2679,10 +2677,10 @@ for CustomReportsArrayItemDimensionFilterNotExpression {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "expression")?,
-                        1 => super::support::field(&mut f1, &mut map, "filter_type")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "expression"),
+                        1 => super::support::field(&mut f1, &mut map, "filter_type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomReportsArrayItemDimensionFilterNotExpression {
                     expression: f0.flatten(),
@@ -2759,10 +2757,10 @@ for CustomReportsArrayItemDimensionFilterNotExpressionExpression {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "field_name")?,
-                        1 => super::support::field(&mut f1, &mut map, "filter")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "field_name"),
+                        1 => super::support::field(&mut f1, &mut map, "filter"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomReportsArrayItemDimensionFilterNotExpressionExpression {
                     field_name: super::support::required(f0, "field_name")?,
@@ -3508,11 +3506,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomReportsArrayItemDimensionFilterFil
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "field_name")?,
-                        1 => super::support::field(&mut f1, &mut map, "filter")?,
-                        2 => super::support::field(&mut f2, &mut map, "filter_type")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "field_name"),
+                        1 => super::support::field(&mut f1, &mut map, "filter"),
+                        2 => super::support::field(&mut f2, &mut map, "filter_type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomReportsArrayItemDimensionFilterFilter {
                     field_name: super::support::required(f0, "field_name")?,
@@ -4274,10 +4272,10 @@ for CustomReportsArrayItemMetricFilterAndGroupExpressionsItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "field_name")?,
-                        1 => super::support::field(&mut f1, &mut map, "filter")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "field_name"),
+                        1 => super::support::field(&mut f1, &mut map, "filter"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomReportsArrayItemMetricFilterAndGroupExpressionsItem {
                     field_name: super::support::required(f0, "field_name")?,
@@ -4969,10 +4967,10 @@ for CustomReportsArrayItemMetricFilterOrGroupExpressionsItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "field_name")?,
-                        1 => super::support::field(&mut f1, &mut map, "filter")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "field_name"),
+                        1 => super::support::field(&mut f1, &mut map, "filter"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomReportsArrayItemMetricFilterOrGroupExpressionsItem {
                     field_name: super::support::required(f0, "field_name")?,
@@ -5649,10 +5647,10 @@ impl<'de> ::serde::Deserialize<'de> for CustomReportsArrayItemMetricFilterNotExp
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "expression")?,
-                        1 => super::support::field(&mut f1, &mut map, "filter_type")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "expression"),
+                        1 => super::support::field(&mut f1, &mut map, "filter_type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomReportsArrayItemMetricFilterNotExpression {
                     expression: f0.flatten(),
@@ -5728,10 +5726,10 @@ for CustomReportsArrayItemMetricFilterNotExpressionExpression {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "field_name")?,
-                        1 => super::support::field(&mut f1, &mut map, "filter")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "field_name"),
+                        1 => super::support::field(&mut f1, &mut map, "filter"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomReportsArrayItemMetricFilterNotExpressionExpression {
                     field_name: super::support::required(f0, "field_name")?,
@@ -6474,11 +6472,11 @@ impl<'de> ::serde::Deserialize<'de> for CustomReportsArrayItemMetricFilterFilter
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "field_name")?,
-                        1 => super::support::field(&mut f1, &mut map, "filter")?,
-                        2 => super::support::field(&mut f2, &mut map, "filter_type")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "field_name"),
+                        1 => super::support::field(&mut f1, &mut map, "filter"),
+                        2 => super::support::field(&mut f2, &mut map, "filter_type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomReportsArrayItemMetricFilterFilter {
                     field_name: super::support::required(f0, "field_name")?,

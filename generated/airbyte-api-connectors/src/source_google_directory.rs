@@ -133,18 +133,14 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsSignInViaGoogleOAuth {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "client_id")?,
-                        1 => super::support::field(&mut f1, &mut map, "client_secret")?,
+                        0 => super::support::field(&mut f0, &mut map, "client_id"),
+                        1 => super::support::field(&mut f1, &mut map, "client_secret"),
                         2 => {
-                            super::support::field(
-                                &mut f2,
-                                &mut map,
-                                "credentials_title",
-                            )?
+                            super::support::field(&mut f2, &mut map, "credentials_title")
                         }
-                        3 => super::support::field(&mut f3, &mut map, "refresh_token")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "refresh_token"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CredentialsSignInViaGoogleOAuth {
                     client_id: super::support::required(f0, "client_id")?,
@@ -304,19 +300,13 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsServiceAccountKey {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "credentials_json")?
-                        }
+                        0 => super::support::field(&mut f0, &mut map, "credentials_json"),
                         1 => {
-                            super::support::field(
-                                &mut f1,
-                                &mut map,
-                                "credentials_title",
-                            )?
+                            super::support::field(&mut f1, &mut map, "credentials_title")
                         }
-                        2 => super::support::field(&mut f2, &mut map, "email")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "email"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CredentialsServiceAccountKey {
                     credentials_json: super::support::required(f0, "credentials_json")?,

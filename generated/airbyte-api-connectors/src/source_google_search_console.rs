@@ -275,10 +275,10 @@ impl<'de> ::serde::Deserialize<'de> for CustomReportsArrayItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "dimensions")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "dimensions"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomReportsArrayItem {
                     dimensions: super::support::required(f0, "dimensions")?,

@@ -275,17 +275,17 @@ impl<'de> ::serde::Deserialize<'de> for StreamNameOverridesItem {
                                 &mut f0,
                                 &mut map,
                                 "custom_stream_name",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "source_stream_name",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamNameOverridesItem {
                     custom_stream_name: super::support::required(

@@ -107,10 +107,10 @@ impl<'de> ::serde::Deserialize<'de> for ApiEndpointBasic {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "api_endpoint")?,
-                        1 => super::support::field(&mut f1, &mut map, "url_prefix")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "api_endpoint"),
+                        1 => super::support::field(&mut f1, &mut map, "url_prefix"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ApiEndpointBasic {
                     api_endpoint: f0.flatten(),
@@ -305,10 +305,10 @@ impl<'de> ::serde::Deserialize<'de> for ApiEndpointEnterprise {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "api_endpoint")?,
-                        1 => super::support::field(&mut f1, &mut map, "enterprise_url")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "api_endpoint"),
+                        1 => super::support::field(&mut f1, &mut map, "enterprise_url"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ApiEndpointEnterprise {
                     api_endpoint: f0.flatten(),

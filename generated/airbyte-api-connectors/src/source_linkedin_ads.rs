@@ -119,13 +119,11 @@ impl<'de> ::serde::Deserialize<'de> for AdAnalyticsReportsItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "name")?,
-                        1 => super::support::field(&mut f1, &mut map, "pivot_by")?,
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "time_granularity")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "name"),
+                        1 => super::support::field(&mut f1, &mut map, "pivot_by"),
+                        2 => super::support::field(&mut f2, &mut map, "time_granularity"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AdAnalyticsReportsItem {
                     name: super::support::required(f0, "name")?,
@@ -472,12 +470,12 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsOAuth20 {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "auth_method")?,
-                        1 => super::support::field(&mut f1, &mut map, "client_id")?,
-                        2 => super::support::field(&mut f2, &mut map, "client_secret")?,
-                        3 => super::support::field(&mut f3, &mut map, "refresh_token")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "auth_method"),
+                        1 => super::support::field(&mut f1, &mut map, "client_id"),
+                        2 => super::support::field(&mut f2, &mut map, "client_secret"),
+                        3 => super::support::field(&mut f3, &mut map, "refresh_token"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CredentialsOAuth20 {
                     auth_method: f0.flatten(),
@@ -612,10 +610,10 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsAccessToken {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "access_token")?,
-                        1 => super::support::field(&mut f1, &mut map, "auth_method")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "access_token"),
+                        1 => super::support::field(&mut f1, &mut map, "auth_method"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CredentialsAccessToken {
                     access_token: super::support::required(f0, "access_token")?,

@@ -177,13 +177,13 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsAuthenticateViaMicrosoftOAuth
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "auth_type")?,
-                        1 => super::support::field(&mut f1, &mut map, "client_id")?,
-                        2 => super::support::field(&mut f2, &mut map, "client_secret")?,
-                        3 => super::support::field(&mut f3, &mut map, "refresh_token")?,
-                        4 => super::support::field(&mut f4, &mut map, "tenant_id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "auth_type"),
+                        1 => super::support::field(&mut f1, &mut map, "client_id"),
+                        2 => super::support::field(&mut f2, &mut map, "client_secret"),
+                        3 => super::support::field(&mut f3, &mut map, "refresh_token"),
+                        4 => super::support::field(&mut f4, &mut map, "tenant_id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CredentialsAuthenticateViaMicrosoftOAuth {
                     auth_type: f0.flatten(),
@@ -364,19 +364,19 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsServiceKeyAuthentication {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "auth_type")?,
-                        1 => super::support::field(&mut f1, &mut map, "client_id")?,
-                        2 => super::support::field(&mut f2, &mut map, "client_secret")?,
-                        3 => super::support::field(&mut f3, &mut map, "tenant_id")?,
+                        0 => super::support::field(&mut f0, &mut map, "auth_type"),
+                        1 => super::support::field(&mut f1, &mut map, "client_id"),
+                        2 => super::support::field(&mut f2, &mut map, "client_secret"),
+                        3 => super::support::field(&mut f3, &mut map, "tenant_id"),
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "user_principal_name",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CredentialsServiceKeyAuthentication {
                     auth_type: f0.flatten(),
@@ -652,22 +652,18 @@ impl<'de> ::serde::Deserialize<'de> for StreamsItem {
                                 &mut f0,
                                 &mut map,
                                 "days_to_sync_if_history_is_full",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "format")?,
-                        2 => super::support::field(&mut f2, &mut map, "globs")?,
-                        3 => super::support::field(&mut f3, &mut map, "input_schema")?,
-                        4 => super::support::field(&mut f4, &mut map, "name")?,
-                        5 => super::support::field(&mut f5, &mut map, "schemaless")?,
+                        1 => super::support::field(&mut f1, &mut map, "format"),
+                        2 => super::support::field(&mut f2, &mut map, "globs"),
+                        3 => super::support::field(&mut f3, &mut map, "input_schema"),
+                        4 => super::support::field(&mut f4, &mut map, "name"),
+                        5 => super::support::field(&mut f5, &mut map, "schemaless"),
                         6 => {
-                            super::support::field(
-                                &mut f6,
-                                &mut map,
-                                "validation_policy",
-                            )?
+                            super::support::field(&mut f6, &mut map, "validation_policy")
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamsItem {
                     days_to_sync_if_history_is_full: f0.flatten(),

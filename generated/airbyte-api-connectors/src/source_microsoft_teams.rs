@@ -142,13 +142,13 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsAuthenticateViaMicrosoftOAuth
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "auth_type")?,
-                        1 => super::support::field(&mut f1, &mut map, "client_id")?,
-                        2 => super::support::field(&mut f2, &mut map, "client_secret")?,
-                        3 => super::support::field(&mut f3, &mut map, "refresh_token")?,
-                        4 => super::support::field(&mut f4, &mut map, "tenant_id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "auth_type"),
+                        1 => super::support::field(&mut f1, &mut map, "client_id"),
+                        2 => super::support::field(&mut f2, &mut map, "client_secret"),
+                        3 => super::support::field(&mut f3, &mut map, "refresh_token"),
+                        4 => super::support::field(&mut f4, &mut map, "tenant_id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CredentialsAuthenticateViaMicrosoftOAuth20 {
                     auth_type: f0.flatten(),
@@ -314,12 +314,12 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsAuthenticateViaMicrosoft {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "auth_type")?,
-                        1 => super::support::field(&mut f1, &mut map, "client_id")?,
-                        2 => super::support::field(&mut f2, &mut map, "client_secret")?,
-                        3 => super::support::field(&mut f3, &mut map, "tenant_id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "auth_type"),
+                        1 => super::support::field(&mut f1, &mut map, "client_id"),
+                        2 => super::support::field(&mut f2, &mut map, "client_secret"),
+                        3 => super::support::field(&mut f3, &mut map, "tenant_id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CredentialsAuthenticateViaMicrosoft {
                     auth_type: f0.flatten(),

@@ -185,12 +185,12 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsServiceAccount {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "option_title")?,
-                        1 => super::support::field(&mut f1, &mut map, "project_id")?,
-                        2 => super::support::field(&mut f2, &mut map, "secret")?,
-                        3 => super::support::field(&mut f3, &mut map, "username")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "option_title"),
+                        1 => super::support::field(&mut f1, &mut map, "project_id"),
+                        2 => super::support::field(&mut f2, &mut map, "secret"),
+                        3 => super::support::field(&mut f3, &mut map, "username"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CredentialsServiceAccount {
                     option_title: f0.flatten(),
@@ -326,10 +326,10 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsProjectSecret {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "api_secret")?,
-                        1 => super::support::field(&mut f1, &mut map, "option_title")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "api_secret"),
+                        1 => super::support::field(&mut f1, &mut map, "option_title"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CredentialsProjectSecret {
                     api_secret: super::support::required(f0, "api_secret")?,

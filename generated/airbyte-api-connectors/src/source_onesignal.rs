@@ -119,11 +119,11 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationsItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "app_api_key")?,
-                        1 => super::support::field(&mut f1, &mut map, "app_id")?,
-                        2 => super::support::field(&mut f2, &mut map, "app_name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "app_api_key"),
+                        1 => super::support::field(&mut f1, &mut map, "app_id"),
+                        2 => super::support::field(&mut f2, &mut map, "app_name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ApplicationsItem {
                     app_api_key: super::support::required(f0, "app_api_key")?,

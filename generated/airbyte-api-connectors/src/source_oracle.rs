@@ -163,10 +163,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionDataServiceName {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connection_type")?,
-                        1 => super::support::field(&mut f1, &mut map, "service_name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connection_type"),
+                        1 => super::support::field(&mut f1, &mut map, "service_name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionDataServiceName {
                     connection_type: f0.flatten(),
@@ -292,10 +292,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionDataSystemIdSid {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connection_type")?,
-                        1 => super::support::field(&mut f1, &mut map, "sid")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connection_type"),
+                        1 => super::support::field(&mut f1, &mut map, "sid"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionDataSystemIdSid {
                     connection_type: f0.flatten(),

@@ -265,43 +265,33 @@ impl<'de> ::serde::Deserialize<'de> for CustomReportsItem {
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "attribution_types",
-                            )?
+                            super::support::field(&mut f0, &mut map, "attribution_types")
                         }
                         1 => {
-                            super::support::field(
-                                &mut f1,
-                                &mut map,
-                                "click_window_days",
-                            )?
+                            super::support::field(&mut f1, &mut map, "click_window_days")
                         }
-                        2 => super::support::field(&mut f2, &mut map, "columns")?,
+                        2 => super::support::field(&mut f2, &mut map, "columns"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "conversion_report_time",
-                            )?
+                            )
                         }
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "engagement_window_days",
-                            )?
+                            )
                         }
-                        5 => super::support::field(&mut f5, &mut map, "granularity")?,
-                        6 => super::support::field(&mut f6, &mut map, "level")?,
-                        7 => super::support::field(&mut f7, &mut map, "name")?,
-                        8 => super::support::field(&mut f8, &mut map, "start_date")?,
-                        9 => {
-                            super::support::field(&mut f9, &mut map, "view_window_days")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        5 => super::support::field(&mut f5, &mut map, "granularity"),
+                        6 => super::support::field(&mut f6, &mut map, "level"),
+                        7 => super::support::field(&mut f7, &mut map, "name"),
+                        8 => super::support::field(&mut f8, &mut map, "start_date"),
+                        9 => super::support::field(&mut f9, &mut map, "view_window_days"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomReportsItem {
                     attribution_types: f0.flatten(),

@@ -197,10 +197,10 @@ impl<'de> ::serde::Deserialize<'de> for StreamsCriteriaItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "criteria")?,
-                        1 => super::support::field(&mut f1, &mut map, "value")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "criteria"),
+                        1 => super::support::field(&mut f1, &mut map, "value"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamsCriteriaItem {
                     criteria: super::support::required(f0, "criteria")?,

@@ -146,20 +146,16 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsOAuth20 {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "access_token")?,
-                        1 => super::support::field(&mut f1, &mut map, "auth_type")?,
-                        2 => super::support::field(&mut f2, &mut map, "client_id")?,
-                        3 => super::support::field(&mut f3, &mut map, "client_secret")?,
-                        4 => super::support::field(&mut f4, &mut map, "refresh_token")?,
+                        0 => super::support::field(&mut f0, &mut map, "access_token"),
+                        1 => super::support::field(&mut f1, &mut map, "auth_type"),
+                        2 => super::support::field(&mut f2, &mut map, "client_id"),
+                        3 => super::support::field(&mut f3, &mut map, "client_secret"),
+                        4 => super::support::field(&mut f4, &mut map, "refresh_token"),
                         5 => {
-                            super::support::field(
-                                &mut f5,
-                                &mut map,
-                                "token_expiry_date",
-                            )?
+                            super::support::field(&mut f5, &mut map, "token_expiry_date")
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CredentialsOAuth20 {
                     access_token: super::support::required(f0, "access_token")?,
@@ -296,10 +292,10 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsApiAccessToken {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "access_token")?,
-                        1 => super::support::field(&mut f1, &mut map, "auth_type")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "access_token"),
+                        1 => super::support::field(&mut f1, &mut map, "auth_type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CredentialsApiAccessToken {
                     access_token: super::support::required(f0, "access_token")?,

@@ -100,9 +100,9 @@ impl<'de> ::serde::Deserialize<'de> for RegionEuBasedAccount {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "url_base")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "url_base"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RegionEuBasedAccount {
                     url_base: f0.flatten(),
@@ -218,9 +218,9 @@ impl<'de> ::serde::Deserialize<'de> for RegionGlobalAccount {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "url_base")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "url_base"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RegionGlobalAccount {
                     url_base: f0.flatten(),

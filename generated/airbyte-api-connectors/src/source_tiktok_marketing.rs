@@ -162,13 +162,13 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsOAuth20 {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "access_token")?,
-                        1 => super::support::field(&mut f1, &mut map, "advertiser_id")?,
-                        2 => super::support::field(&mut f2, &mut map, "app_id")?,
-                        3 => super::support::field(&mut f3, &mut map, "auth_type")?,
-                        4 => super::support::field(&mut f4, &mut map, "secret")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "access_token"),
+                        1 => super::support::field(&mut f1, &mut map, "advertiser_id"),
+                        2 => super::support::field(&mut f2, &mut map, "app_id"),
+                        3 => super::support::field(&mut f3, &mut map, "auth_type"),
+                        4 => super::support::field(&mut f4, &mut map, "secret"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CredentialsOAuth20 {
                     access_token: super::support::required(f0, "access_token")?,
@@ -315,11 +315,11 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsSandboxAccessToken {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "access_token")?,
-                        1 => super::support::field(&mut f1, &mut map, "advertiser_id")?,
-                        2 => super::support::field(&mut f2, &mut map, "auth_type")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "access_token"),
+                        1 => super::support::field(&mut f1, &mut map, "advertiser_id"),
+                        2 => super::support::field(&mut f2, &mut map, "auth_type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CredentialsSandboxAccessToken {
                     access_token: super::support::required(f0, "access_token")?,

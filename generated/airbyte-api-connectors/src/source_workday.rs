@@ -114,10 +114,10 @@ impl<'de> ::serde::Deserialize<'de> for Credentials {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "password")?,
-                        1 => super::support::field(&mut f1, &mut map, "username")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "password"),
+                        1 => super::support::field(&mut f1, &mut map, "username"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Credentials {
                     password: super::support::required(f0, "password")?,
@@ -171,9 +171,9 @@ impl<'de> ::serde::Deserialize<'de> for ReportIdsItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "report_id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "report_id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ReportIdsItem {
                     report_id: f0.flatten(),

@@ -120,10 +120,10 @@ impl<'de> ::serde::Deserialize<'de> for AirbyteApiConnectionSchedule {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "cronExpression")?,
-                        1 => super::support::field(&mut f1, &mut map, "scheduleType")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "cronExpression"),
+                        1 => super::support::field(&mut f1, &mut map, "scheduleType"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AirbyteApiConnectionSchedule {
                     cron_expression: f0.flatten(),
@@ -177,9 +177,9 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationCreate {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ApplicationCreate {
                     name: super::support::required(f0, "name")?,
@@ -258,13 +258,13 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "clientId")?,
-                        1 => super::support::field(&mut f1, &mut map, "clientSecret")?,
-                        2 => super::support::field(&mut f2, &mut map, "createdAt")?,
-                        3 => super::support::field(&mut f3, &mut map, "id")?,
-                        4 => super::support::field(&mut f4, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "clientId"),
+                        1 => super::support::field(&mut f1, &mut map, "clientSecret"),
+                        2 => super::support::field(&mut f2, &mut map, "createdAt"),
+                        3 => super::support::field(&mut f3, &mut map, "id"),
+                        4 => super::support::field(&mut f4, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ApplicationRead {
                     client_id: super::support::required(f0, "clientId")?,
@@ -320,9 +320,9 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "applications")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "applications"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ApplicationReadList {
                     applications: super::support::required(f0, "applications")?,
@@ -392,11 +392,11 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationTokenRequestWithGrant {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "client_id")?,
-                        1 => super::support::field(&mut f1, &mut map, "client_secret")?,
-                        2 => super::support::field(&mut f2, &mut map, "grant_type")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "client_id"),
+                        1 => super::support::field(&mut f1, &mut map, "client_secret"),
+                        2 => super::support::field(&mut f2, &mut map, "grant_type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ApplicationTokenRequestWithGrant {
                     client_id: super::support::required(f0, "client_id")?,
@@ -535,17 +535,17 @@ impl<'de> ::serde::Deserialize<'de> for ConfiguredStreamMapper {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
+                        0 => super::support::field(&mut f0, &mut map, "id"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "mapperConfiguration",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "type")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConfiguredStreamMapper {
                     id: f0.flatten(),
@@ -689,32 +689,32 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionCreateRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configurations")?,
-                        1 => super::support::field(&mut f1, &mut map, "dataResidency")?,
-                        2 => super::support::field(&mut f2, &mut map, "destinationId")?,
-                        3 => super::support::field(&mut f3, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "configurations"),
+                        1 => super::support::field(&mut f1, &mut map, "dataResidency"),
+                        2 => super::support::field(&mut f2, &mut map, "destinationId"),
+                        3 => super::support::field(&mut f3, &mut map, "name"),
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "namespaceDefinition",
-                            )?
+                            )
                         }
-                        5 => super::support::field(&mut f5, &mut map, "namespaceFormat")?,
+                        5 => super::support::field(&mut f5, &mut map, "namespaceFormat"),
                         6 => {
                             super::support::field(
                                 &mut f6,
                                 &mut map,
                                 "nonBreakingSchemaUpdatesBehavior",
-                            )?
+                            )
                         }
-                        7 => super::support::field(&mut f7, &mut map, "prefix")?,
-                        8 => super::support::field(&mut f8, &mut map, "schedule")?,
-                        9 => super::support::field(&mut f9, &mut map, "sourceId")?,
-                        10 => super::support::field(&mut f10, &mut map, "status")?,
-                        11 => super::support::field(&mut f11, &mut map, "tags")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        7 => super::support::field(&mut f7, &mut map, "prefix"),
+                        8 => super::support::field(&mut f8, &mut map, "schedule"),
+                        9 => super::support::field(&mut f9, &mut map, "sourceId"),
+                        10 => super::support::field(&mut f10, &mut map, "status"),
+                        11 => super::support::field(&mut f11, &mut map, "tags"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionCreateRequest {
                     configurations: f0.flatten(),
@@ -854,30 +854,30 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionPatchRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configurations")?,
-                        1 => super::support::field(&mut f1, &mut map, "dataResidency")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "configurations"),
+                        1 => super::support::field(&mut f1, &mut map, "dataResidency"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "namespaceDefinition",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "namespaceFormat")?,
+                        4 => super::support::field(&mut f4, &mut map, "namespaceFormat"),
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "nonBreakingSchemaUpdatesBehavior",
-                            )?
+                            )
                         }
-                        6 => super::support::field(&mut f6, &mut map, "prefix")?,
-                        7 => super::support::field(&mut f7, &mut map, "schedule")?,
-                        8 => super::support::field(&mut f8, &mut map, "status")?,
-                        9 => super::support::field(&mut f9, &mut map, "tags")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        6 => super::support::field(&mut f6, &mut map, "prefix"),
+                        7 => super::support::field(&mut f7, &mut map, "schedule"),
+                        8 => super::support::field(&mut f8, &mut map, "status"),
+                        9 => super::support::field(&mut f9, &mut map, "tags"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionPatchRequest {
                     configurations: f0.flatten(),
@@ -1030,35 +1030,35 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configurations")?,
-                        1 => super::support::field(&mut f1, &mut map, "connectionId")?,
-                        2 => super::support::field(&mut f2, &mut map, "createdAt")?,
-                        3 => super::support::field(&mut f3, &mut map, "destinationId")?,
-                        4 => super::support::field(&mut f4, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "configurations"),
+                        1 => super::support::field(&mut f1, &mut map, "connectionId"),
+                        2 => super::support::field(&mut f2, &mut map, "createdAt"),
+                        3 => super::support::field(&mut f3, &mut map, "destinationId"),
+                        4 => super::support::field(&mut f4, &mut map, "name"),
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "namespaceDefinition",
-                            )?
+                            )
                         }
-                        6 => super::support::field(&mut f6, &mut map, "namespaceFormat")?,
+                        6 => super::support::field(&mut f6, &mut map, "namespaceFormat"),
                         7 => {
                             super::support::field(
                                 &mut f7,
                                 &mut map,
                                 "nonBreakingSchemaUpdatesBehavior",
-                            )?
+                            )
                         }
-                        8 => super::support::field(&mut f8, &mut map, "prefix")?,
-                        9 => super::support::field(&mut f9, &mut map, "schedule")?,
-                        10 => super::support::field(&mut f10, &mut map, "sourceId")?,
-                        11 => super::support::field(&mut f11, &mut map, "status")?,
-                        12 => super::support::field(&mut f12, &mut map, "statusReason")?,
-                        13 => super::support::field(&mut f13, &mut map, "tags")?,
-                        14 => super::support::field(&mut f14, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        8 => super::support::field(&mut f8, &mut map, "prefix"),
+                        9 => super::support::field(&mut f9, &mut map, "schedule"),
+                        10 => super::support::field(&mut f10, &mut map, "sourceId"),
+                        11 => super::support::field(&mut f11, &mut map, "status"),
+                        12 => super::support::field(&mut f12, &mut map, "statusReason"),
+                        13 => super::support::field(&mut f13, &mut map, "tags"),
+                        14 => super::support::field(&mut f14, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionResponse {
                     configurations: super::support::required(f0, "configurations")?,
@@ -1137,11 +1137,11 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionScheduleResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "basicTiming")?,
-                        1 => super::support::field(&mut f1, &mut map, "cronExpression")?,
-                        2 => super::support::field(&mut f2, &mut map, "scheduleType")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "basicTiming"),
+                        1 => super::support::field(&mut f1, &mut map, "cronExpression"),
+                        2 => super::support::field(&mut f2, &mut map, "scheduleType"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionScheduleResponse {
                     basic_timing: f0.flatten(),
@@ -1389,11 +1389,11 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        1 => super::support::field(&mut f1, &mut map, "next")?,
-                        2 => super::support::field(&mut f2, &mut map, "previous")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        1 => super::support::field(&mut f1, &mut map, "next"),
+                        2 => super::support::field(&mut f2, &mut map, "previous"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionsResponse {
                     data: super::support::required(f0, "data")?,
@@ -1470,13 +1470,13 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorDefinitionResponse {
                                 &mut f0,
                                 &mut map,
                                 "connectorDefinitionType",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "id")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
-                        3 => super::support::field(&mut f3, &mut map, "version")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "id"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
+                        3 => super::support::field(&mut f3, &mut map, "version"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorDefinitionResponse {
                     connector_definition_type: super::support::required(
@@ -1536,9 +1536,9 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorDefinitionsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorDefinitionsResponse {
                     data: super::support::required(f0, "data")?,
@@ -1663,10 +1663,10 @@ impl<'de> ::serde::Deserialize<'de> for CreateDeclarativeSourceDefinitionRequest
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "manifest")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "manifest"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CreateDeclarativeSourceDefinitionRequest {
                     manifest: super::support::required(f0, "manifest")?,
@@ -1749,16 +1749,12 @@ impl<'de> ::serde::Deserialize<'de> for CreateDefinitionRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "dockerImageTag")?,
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "dockerRepository")?
-                        }
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "documentationUrl")?
-                        }
-                        3 => super::support::field(&mut f3, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "dockerImageTag"),
+                        1 => super::support::field(&mut f1, &mut map, "dockerRepository"),
+                        2 => super::support::field(&mut f2, &mut map, "documentationUrl"),
+                        3 => super::support::field(&mut f3, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CreateDefinitionRequest {
                     docker_image_tag: super::support::required(f0, "dockerImageTag")?,
@@ -1825,11 +1821,11 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneCreateRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "enabled")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        2 => super::support::field(&mut f2, &mut map, "regionId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "enabled"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        2 => super::support::field(&mut f2, &mut map, "regionId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneCreateRequest {
                     enabled: f0.flatten(),
@@ -1905,12 +1901,12 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneCreateResponseBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "clientId")?,
-                        1 => super::support::field(&mut f1, &mut map, "clientSecret")?,
-                        2 => super::support::field(&mut f2, &mut map, "dataplaneId")?,
-                        3 => super::support::field(&mut f3, &mut map, "regionId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "clientId"),
+                        1 => super::support::field(&mut f1, &mut map, "clientSecret"),
+                        2 => super::support::field(&mut f2, &mut map, "dataplaneId"),
+                        3 => super::support::field(&mut f3, &mut map, "regionId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneCreateResponseBody {
                     client_id: super::support::required(f0, "clientId")?,
@@ -1973,10 +1969,10 @@ impl<'de> ::serde::Deserialize<'de> for DataplanePatchRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "enabled")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "enabled"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplanePatchRequest {
                     enabled: f0.flatten(),
@@ -2056,14 +2052,14 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "createdAt")?,
-                        1 => super::support::field(&mut f1, &mut map, "dataplaneId")?,
-                        2 => super::support::field(&mut f2, &mut map, "enabled")?,
-                        3 => super::support::field(&mut f3, &mut map, "name")?,
-                        4 => super::support::field(&mut f4, &mut map, "regionId")?,
-                        5 => super::support::field(&mut f5, &mut map, "updatedAt")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "createdAt"),
+                        1 => super::support::field(&mut f1, &mut map, "dataplaneId"),
+                        2 => super::support::field(&mut f2, &mut map, "enabled"),
+                        3 => super::support::field(&mut f3, &mut map, "name"),
+                        4 => super::support::field(&mut f4, &mut map, "regionId"),
+                        5 => super::support::field(&mut f5, &mut map, "updatedAt"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneResponse {
                     created_at: super::support::required(f0, "createdAt")?,
@@ -2120,9 +2116,9 @@ impl<'de> ::serde::Deserialize<'de> for DataplanesResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplanesResponse {
                     data: super::support::required(f0, "data")?,
@@ -2194,12 +2190,12 @@ impl<'de> ::serde::Deserialize<'de> for DeclarativeSourceDefinitionResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
-                        1 => super::support::field(&mut f1, &mut map, "manifest")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
-                        3 => super::support::field(&mut f3, &mut map, "version")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "id"),
+                        1 => super::support::field(&mut f1, &mut map, "manifest"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
+                        3 => super::support::field(&mut f3, &mut map, "version"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DeclarativeSourceDefinitionResponse {
                     id: super::support::required(f0, "id")?,
@@ -2270,11 +2266,11 @@ impl<'de> ::serde::Deserialize<'de> for DeclarativeSourceDefinitionsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        1 => super::support::field(&mut f1, &mut map, "next")?,
-                        2 => super::support::field(&mut f2, &mut map, "previous")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        1 => super::support::field(&mut f1, &mut map, "next"),
+                        2 => super::support::field(&mut f2, &mut map, "previous"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DeclarativeSourceDefinitionsResponse {
                     data: super::support::required(f0, "data")?,
@@ -2365,17 +2361,13 @@ impl<'de> ::serde::Deserialize<'de> for DefinitionResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "dockerImageTag")?,
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "dockerRepository")?
-                        }
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "documentationUrl")?
-                        }
-                        3 => super::support::field(&mut f3, &mut map, "id")?,
-                        4 => super::support::field(&mut f4, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "dockerImageTag"),
+                        1 => super::support::field(&mut f1, &mut map, "dockerRepository"),
+                        2 => super::support::field(&mut f2, &mut map, "documentationUrl"),
+                        3 => super::support::field(&mut f3, &mut map, "id"),
+                        4 => super::support::field(&mut f4, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DefinitionResponse {
                     docker_image_tag: super::support::required(f0, "dockerImageTag")?,
@@ -2446,11 +2438,11 @@ impl<'de> ::serde::Deserialize<'de> for DefinitionsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        1 => super::support::field(&mut f1, &mut map, "next")?,
-                        2 => super::support::field(&mut f2, &mut map, "previous")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        1 => super::support::field(&mut f1, &mut map, "next"),
+                        2 => super::support::field(&mut f2, &mut map, "previous"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DefinitionsResponse {
                     data: super::support::required(f0, "data")?,
@@ -2546,19 +2538,19 @@ impl<'de> ::serde::Deserialize<'de> for DestinationCreateRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
-                        1 => super::support::field(&mut f1, &mut map, "definitionId")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "configuration"),
+                        1 => super::support::field(&mut f1, &mut map, "definitionId"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationCreateRequest {
                     configuration: super::support::required(f0, "configuration")?,
@@ -2632,17 +2624,17 @@ impl<'de> ::serde::Deserialize<'de> for DestinationPatchRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "configuration"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationPatchRequest {
                     configuration: f0.flatten(),
@@ -2712,17 +2704,17 @@ impl<'de> ::serde::Deserialize<'de> for DestinationPutRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "configuration"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationPutRequest {
                     configuration: super::support::required(f0, "configuration")?,
@@ -2823,22 +2815,22 @@ impl<'de> ::serde::Deserialize<'de> for DestinationResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
-                        1 => super::support::field(&mut f1, &mut map, "createdAt")?,
-                        2 => super::support::field(&mut f2, &mut map, "definitionId")?,
-                        3 => super::support::field(&mut f3, &mut map, "destinationId")?,
-                        4 => super::support::field(&mut f4, &mut map, "destinationType")?,
-                        5 => super::support::field(&mut f5, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "configuration"),
+                        1 => super::support::field(&mut f1, &mut map, "createdAt"),
+                        2 => super::support::field(&mut f2, &mut map, "definitionId"),
+                        3 => super::support::field(&mut f3, &mut map, "destinationId"),
+                        4 => super::support::field(&mut f4, &mut map, "destinationType"),
+                        5 => super::support::field(&mut f5, &mut map, "name"),
                         6 => {
                             super::support::field(
                                 &mut f6,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
-                        7 => super::support::field(&mut f7, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        7 => super::support::field(&mut f7, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationResponse {
                     configuration: super::support::required(f0, "configuration")?,
@@ -2912,11 +2904,11 @@ impl<'de> ::serde::Deserialize<'de> for DestinationsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        1 => super::support::field(&mut f1, &mut map, "next")?,
-                        2 => super::support::field(&mut f2, &mut map, "previous")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        1 => super::support::field(&mut f1, &mut map, "next"),
+                        2 => super::support::field(&mut f2, &mut map, "previous"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationsResponse {
                     data: super::support::required(f0, "data")?,
@@ -2974,9 +2966,9 @@ impl<'de> ::serde::Deserialize<'de> for EmailNotificationConfig {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "enabled")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "enabled"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EmailNotificationConfig {
                     enabled: f0.flatten(),
@@ -3036,13 +3028,11 @@ impl<'de> ::serde::Deserialize<'de> for EmbeddedOrganizationListItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "organizationId")?,
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "organizationName")?
-                        }
-                        2 => super::support::field(&mut f2, &mut map, "permission")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "organizationId"),
+                        1 => super::support::field(&mut f1, &mut map, "organizationName"),
+                        2 => super::support::field(&mut f2, &mut map, "permission"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EmbeddedOrganizationListItem {
                     organization_id: super::support::required(f0, "organizationId")?,
@@ -3097,9 +3087,9 @@ impl<'de> ::serde::Deserialize<'de> for EmbeddedOrganizationsList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "organizations")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "organizations"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EmbeddedOrganizationsList {
                     organizations: super::support::required(f0, "organizations")?,
@@ -3151,9 +3141,9 @@ impl<'de> ::serde::Deserialize<'de> for EmbeddedScopedTokenRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EmbeddedScopedTokenRequest {
                     workspace_id: super::support::required(f0, "workspaceId")?,
@@ -3212,9 +3202,9 @@ impl<'de> ::serde::Deserialize<'de> for EmbeddedScopedTokenResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "token")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "token"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EmbeddedScopedTokenResponse {
                     token: super::support::required(f0, "token")?,
@@ -3274,11 +3264,11 @@ impl<'de> ::serde::Deserialize<'de> for EmbeddedWidgetRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "allowedOrigin")?,
-                        1 => super::support::field(&mut f1, &mut map, "externalUserId")?,
-                        2 => super::support::field(&mut f2, &mut map, "organizationId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "allowedOrigin"),
+                        1 => super::support::field(&mut f1, &mut map, "externalUserId"),
+                        2 => super::support::field(&mut f2, &mut map, "organizationId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EmbeddedWidgetRequest {
                     allowed_origin: super::support::required(f0, "allowedOrigin")?,
@@ -3339,9 +3329,9 @@ impl<'de> ::serde::Deserialize<'de> for EmbeddedWidgetResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "token")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "token"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EmbeddedWidgetResponse {
                     token: super::support::required(f0, "token")?,
@@ -3433,14 +3423,14 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfiguration {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "algorithm")?,
-                        1 => super::support::field(&mut f1, &mut map, "fieldNameSuffix")?,
-                        2 => super::support::field(&mut f2, &mut map, "key")?,
-                        3 => super::support::field(&mut f3, &mut map, "mode")?,
-                        4 => super::support::field(&mut f4, &mut map, "padding")?,
-                        5 => super::support::field(&mut f5, &mut map, "targetField")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "algorithm"),
+                        1 => super::support::field(&mut f1, &mut map, "fieldNameSuffix"),
+                        2 => super::support::field(&mut f2, &mut map, "key"),
+                        3 => super::support::field(&mut f3, &mut map, "mode"),
+                        4 => super::support::field(&mut f4, &mut map, "padding"),
+                        5 => super::support::field(&mut f5, &mut map, "targetField"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EncryptionMapperAesConfiguration {
                     algorithm: super::support::required(f0, "algorithm")?,
@@ -3631,12 +3621,12 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperRsaConfiguration {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "algorithm")?,
-                        1 => super::support::field(&mut f1, &mut map, "fieldNameSuffix")?,
-                        2 => super::support::field(&mut f2, &mut map, "publicKey")?,
-                        3 => super::support::field(&mut f3, &mut map, "targetField")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "algorithm"),
+                        1 => super::support::field(&mut f1, &mut map, "fieldNameSuffix"),
+                        2 => super::support::field(&mut f2, &mut map, "publicKey"),
+                        3 => super::support::field(&mut f3, &mut map, "targetField"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EncryptionMapperRsaConfiguration {
                     algorithm: super::support::required(f0, "algorithm")?,
@@ -3697,9 +3687,9 @@ impl<'de> ::serde::Deserialize<'de> for FieldFilteringMapperConfiguration {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "targetField")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "targetField"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(FieldFilteringMapperConfiguration {
                     target_field: super::support::required(f0, "targetField")?,
@@ -3765,16 +3755,12 @@ impl<'de> ::serde::Deserialize<'de> for FieldRenamingMapperConfiguration {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "newFieldName")?,
+                        0 => super::support::field(&mut f0, &mut map, "newFieldName"),
                         1 => {
-                            super::support::field(
-                                &mut f1,
-                                &mut map,
-                                "originalFieldName",
-                            )?
+                            super::support::field(&mut f1, &mut map, "originalFieldName")
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(FieldRenamingMapperConfiguration {
                     new_field_name: super::support::required(f0, "newFieldName")?,
@@ -3856,12 +3842,12 @@ impl<'de> ::serde::Deserialize<'de> for GroupCreateRequest {
                                 &mut f0,
                                 &mut map,
                                 "description",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        2 => super::support::field(&mut f2, &mut map, "organizationId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        2 => super::support::field(&mut f2, &mut map, "organizationId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupCreateRequest {
                     description: f0.flatten(),
@@ -3919,9 +3905,9 @@ impl<'de> ::serde::Deserialize<'de> for GroupMemberAddRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "userId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "userId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupMemberAddRequest {
                     user_id: super::support::required(f0, "userId")?,
@@ -4007,13 +3993,13 @@ impl<'de> ::serde::Deserialize<'de> for GroupMemberResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "groupId")?,
-                        1 => super::support::field(&mut f1, &mut map, "memberId")?,
-                        2 => super::support::field(&mut f2, &mut map, "userEmail")?,
-                        3 => super::support::field(&mut f3, &mut map, "userId")?,
-                        4 => super::support::field(&mut f4, &mut map, "userName")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "groupId"),
+                        1 => super::support::field(&mut f1, &mut map, "memberId"),
+                        2 => super::support::field(&mut f2, &mut map, "userEmail"),
+                        3 => super::support::field(&mut f3, &mut map, "userId"),
+                        4 => super::support::field(&mut f4, &mut map, "userName"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupMemberResponse {
                     group_id: super::support::required(f0, "groupId")?,
@@ -4088,17 +4074,13 @@ impl<'de> ::serde::Deserialize<'de> for GroupMembersResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        1 => super::support::nullable_field(&mut f1, &mut map, "next")?,
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        1 => super::support::nullable_field(&mut f1, &mut map, "next"),
                         2 => {
-                            super::support::nullable_field(
-                                &mut f2,
-                                &mut map,
-                                "previous",
-                            )?
+                            super::support::nullable_field(&mut f2, &mut map, "previous")
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupMembersResponse {
                     data: super::support::required(f0, "data")?,
@@ -4231,25 +4213,25 @@ impl<'de> ::serde::Deserialize<'de> for GroupPermissionResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "groupId")?,
+                        0 => super::support::field(&mut f0, &mut map, "groupId"),
                         1 => {
                             super::support::nullable_field(
                                 &mut f1,
                                 &mut map,
                                 "organizationId",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "permissionId")?,
-                        3 => super::support::field(&mut f3, &mut map, "permissionType")?,
+                        2 => super::support::field(&mut f2, &mut map, "permissionId"),
+                        3 => super::support::field(&mut f3, &mut map, "permissionType"),
                         4 => {
                             super::support::nullable_field(
                                 &mut f4,
                                 &mut map,
                                 "workspaceId",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupPermissionResponse {
                     group_id: super::support::required(f0, "groupId")?,
@@ -4307,9 +4289,9 @@ impl<'de> ::serde::Deserialize<'de> for GroupPermissionsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupPermissionsResponse {
                     data: super::support::required(f0, "data")?,
@@ -4404,14 +4386,14 @@ impl<'de> ::serde::Deserialize<'de> for GroupResponse {
                                 &mut f0,
                                 &mut map,
                                 "description",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "groupId")?,
-                        2 => super::support::field(&mut f2, &mut map, "memberCount")?,
-                        3 => super::support::field(&mut f3, &mut map, "name")?,
-                        4 => super::support::field(&mut f4, &mut map, "organizationId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "groupId"),
+                        2 => super::support::field(&mut f2, &mut map, "memberCount"),
+                        3 => super::support::field(&mut f3, &mut map, "name"),
+                        4 => super::support::field(&mut f4, &mut map, "organizationId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupResponse {
                     description: f0.flatten(),
@@ -4487,11 +4469,11 @@ impl<'de> ::serde::Deserialize<'de> for GroupUpdateRequest {
                                 &mut f0,
                                 &mut map,
                                 "description",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupUpdateRequest {
                     description: f0.flatten(),
@@ -4563,17 +4545,13 @@ impl<'de> ::serde::Deserialize<'de> for GroupsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        1 => super::support::nullable_field(&mut f1, &mut map, "next")?,
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        1 => super::support::nullable_field(&mut f1, &mut map, "next"),
                         2 => {
-                            super::support::nullable_field(
-                                &mut f2,
-                                &mut map,
-                                "previous",
-                            )?
+                            super::support::nullable_field(&mut f2, &mut map, "previous")
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupsResponse {
                     data: super::support::required(f0, "data")?,
@@ -4647,11 +4625,11 @@ impl<'de> ::serde::Deserialize<'de> for HashingMapperConfiguration {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "fieldNameSuffix")?,
-                        1 => super::support::field(&mut f1, &mut map, "method")?,
-                        2 => super::support::field(&mut f2, &mut map, "targetField")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "fieldNameSuffix"),
+                        1 => super::support::field(&mut f1, &mut map, "method"),
+                        2 => super::support::field(&mut f2, &mut map, "targetField"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(HashingMapperConfiguration {
                     field_name_suffix: super::support::required(f0, "fieldNameSuffix")?,
@@ -4769,27 +4747,27 @@ impl<'de> ::serde::Deserialize<'de> for InitiateOauthRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "name"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "oAuthInputConfiguration",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "redirectUrl")?,
+                        2 => super::support::field(&mut f2, &mut map, "redirectUrl"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "requestedOptionalScopes",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "requestedScopes")?,
-                        5 => super::support::field(&mut f5, &mut map, "sourceType")?,
-                        6 => super::support::field(&mut f6, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "requestedScopes"),
+                        5 => super::support::field(&mut f5, &mut map, "sourceType"),
+                        6 => super::support::field(&mut f6, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(InitiateOauthRequest {
                     name: f0.flatten(),
@@ -4853,10 +4831,10 @@ impl<'de> ::serde::Deserialize<'de> for JobCreateRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "jobType")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "jobType"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobCreateRequest {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -4962,17 +4940,17 @@ impl<'de> ::serde::Deserialize<'de> for JobResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "bytesSynced")?,
-                        1 => super::support::field(&mut f1, &mut map, "connectionId")?,
-                        2 => super::support::field(&mut f2, &mut map, "duration")?,
-                        3 => super::support::field(&mut f3, &mut map, "jobId")?,
-                        4 => super::support::field(&mut f4, &mut map, "jobType")?,
-                        5 => super::support::field(&mut f5, &mut map, "lastUpdatedAt")?,
-                        6 => super::support::field(&mut f6, &mut map, "rowsSynced")?,
-                        7 => super::support::field(&mut f7, &mut map, "startTime")?,
-                        8 => super::support::field(&mut f8, &mut map, "status")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "bytesSynced"),
+                        1 => super::support::field(&mut f1, &mut map, "connectionId"),
+                        2 => super::support::field(&mut f2, &mut map, "duration"),
+                        3 => super::support::field(&mut f3, &mut map, "jobId"),
+                        4 => super::support::field(&mut f4, &mut map, "jobType"),
+                        5 => super::support::field(&mut f5, &mut map, "lastUpdatedAt"),
+                        6 => super::support::field(&mut f6, &mut map, "rowsSynced"),
+                        7 => super::support::field(&mut f7, &mut map, "startTime"),
+                        8 => super::support::field(&mut f8, &mut map, "status"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobResponse {
                     bytes_synced: f0.flatten(),
@@ -5292,16 +5270,16 @@ impl<'de> ::serde::Deserialize<'de> for JobTypeResourceLimit {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "jobType")?,
+                        0 => super::support::field(&mut f0, &mut map, "jobType"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "resourceRequirements",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobTypeResourceLimit {
                     job_type: super::support::required(f0, "jobType")?,
@@ -5372,11 +5350,11 @@ impl<'de> ::serde::Deserialize<'de> for JobsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        1 => super::support::field(&mut f1, &mut map, "next")?,
-                        2 => super::support::field(&mut f2, &mut map, "previous")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        1 => super::support::field(&mut f1, &mut map, "next"),
+                        2 => super::support::field(&mut f2, &mut map, "previous"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobsResponse {
                     data: super::support::required(f0, "data")?,
@@ -5905,10 +5883,10 @@ impl<'de> ::serde::Deserialize<'de> for NotificationConfig {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "email")?,
-                        1 => super::support::field(&mut f1, &mut map, "webhook")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "email"),
+                        1 => super::support::field(&mut f1, &mut map, "webhook"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(NotificationConfig {
                     email: f0.flatten(),
@@ -6009,28 +5987,26 @@ impl<'de> ::serde::Deserialize<'de> for NotificationsConfig {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "connectionUpdate")?
-                        }
+                        0 => super::support::field(&mut f0, &mut map, "connectionUpdate"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "connectionUpdateActionRequired",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "failure")?,
-                        3 => super::support::field(&mut f3, &mut map, "success")?,
-                        4 => super::support::field(&mut f4, &mut map, "syncDisabled")?,
+                        2 => super::support::field(&mut f2, &mut map, "failure"),
+                        3 => super::support::field(&mut f3, &mut map, "success"),
+                        4 => super::support::field(&mut f4, &mut map, "syncDisabled"),
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "syncDisabledWarning",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(NotificationsConfig {
                     connection_update: f0.flatten(),
@@ -6119,11 +6095,11 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationOAuthCredentialsRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "actorType")?,
-                        1 => super::support::field(&mut f1, &mut map, "configuration")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "actorType"),
+                        1 => super::support::field(&mut f1, &mut map, "configuration"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationOAuthCredentialsRequest {
                     actor_type: super::support::required(f0, "actorType")?,
@@ -6188,13 +6164,11 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "email")?,
-                        1 => super::support::field(&mut f1, &mut map, "organizationId")?,
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "organizationName")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "email"),
+                        1 => super::support::field(&mut f1, &mut map, "organizationId"),
+                        2 => super::support::field(&mut f2, &mut map, "organizationName"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationResponse {
                     email: super::support::required(f0, "email")?,
@@ -6250,9 +6224,9 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationsResponse {
                     data: super::support::required(f0, "data")?,
@@ -6326,12 +6300,12 @@ impl<'de> ::serde::Deserialize<'de> for PermissionCreateRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "organizationId")?,
-                        1 => super::support::field(&mut f1, &mut map, "permissionType")?,
-                        2 => super::support::field(&mut f2, &mut map, "userId")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "organizationId"),
+                        1 => super::support::field(&mut f1, &mut map, "permissionType"),
+                        2 => super::support::field(&mut f2, &mut map, "userId"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PermissionCreateRequest {
                     organization_id: f0.flatten(),
@@ -6415,13 +6389,13 @@ impl<'de> ::serde::Deserialize<'de> for PermissionResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "organizationId")?,
-                        1 => super::support::field(&mut f1, &mut map, "permissionId")?,
-                        2 => super::support::field(&mut f2, &mut map, "permissionType")?,
-                        3 => super::support::field(&mut f3, &mut map, "userId")?,
-                        4 => super::support::field(&mut f4, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "organizationId"),
+                        1 => super::support::field(&mut f1, &mut map, "permissionId"),
+                        2 => super::support::field(&mut f2, &mut map, "permissionType"),
+                        3 => super::support::field(&mut f3, &mut map, "userId"),
+                        4 => super::support::field(&mut f4, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PermissionResponse {
                     organization_id: f0.flatten(),
@@ -6501,13 +6475,13 @@ impl<'de> ::serde::Deserialize<'de> for PermissionResponseRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "permissionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "permissionType")?,
-                        2 => super::support::field(&mut f2, &mut map, "scope")?,
-                        3 => super::support::field(&mut f3, &mut map, "scopeId")?,
-                        4 => super::support::field(&mut f4, &mut map, "userId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "permissionId"),
+                        1 => super::support::field(&mut f1, &mut map, "permissionType"),
+                        2 => super::support::field(&mut f2, &mut map, "scope"),
+                        3 => super::support::field(&mut f3, &mut map, "scopeId"),
+                        4 => super::support::field(&mut f4, &mut map, "userId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PermissionResponseRead {
                     permission_id: super::support::required(f0, "permissionId")?,
@@ -6743,9 +6717,9 @@ impl<'de> ::serde::Deserialize<'de> for PermissionUpdateRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "permissionType")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "permissionType"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PermissionUpdateRequest {
                     permission_type: super::support::required(f0, "permissionType")?,
@@ -6799,9 +6773,9 @@ impl<'de> ::serde::Deserialize<'de> for PermissionsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PermissionsResponse {
                     data: super::support::required(f0, "data")?,
@@ -6870,11 +6844,11 @@ impl<'de> ::serde::Deserialize<'de> for PublicAccessTokenResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "access_token")?,
-                        1 => super::support::field(&mut f1, &mut map, "expires_in")?,
-                        2 => super::support::field(&mut f2, &mut map, "token_type")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "access_token"),
+                        1 => super::support::field(&mut f1, &mut map, "expires_in"),
+                        2 => super::support::field(&mut f2, &mut map, "token_type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PublicAccessTokenResponse {
                     access_token: super::support::required(f0, "access_token")?,
@@ -7036,9 +7010,9 @@ impl<'de> ::serde::Deserialize<'de> for RedirectUrlResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "redirectUrl")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "redirectUrl"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RedirectUrlResponse {
                     redirect_url: f0.flatten(),
@@ -7102,11 +7076,11 @@ impl<'de> ::serde::Deserialize<'de> for RegionCreateRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "enabled")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        2 => super::support::field(&mut f2, &mut map, "organizationId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "enabled"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        2 => super::support::field(&mut f2, &mut map, "organizationId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RegionCreateRequest {
                     enabled: f0.flatten(),
@@ -7168,10 +7142,10 @@ impl<'de> ::serde::Deserialize<'de> for RegionPatchRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "enabled")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "enabled"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RegionPatchRequest {
                     enabled: f0.flatten(),
@@ -7251,14 +7225,14 @@ impl<'de> ::serde::Deserialize<'de> for RegionResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "createdAt")?,
-                        1 => super::support::field(&mut f1, &mut map, "enabled")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
-                        3 => super::support::field(&mut f3, &mut map, "organizationId")?,
-                        4 => super::support::field(&mut f4, &mut map, "regionId")?,
-                        5 => super::support::field(&mut f5, &mut map, "updatedAt")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "createdAt"),
+                        1 => super::support::field(&mut f1, &mut map, "enabled"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
+                        3 => super::support::field(&mut f3, &mut map, "organizationId"),
+                        4 => super::support::field(&mut f4, &mut map, "regionId"),
+                        5 => super::support::field(&mut f5, &mut map, "updatedAt"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RegionResponse {
                     created_at: super::support::required(f0, "createdAt")?,
@@ -7315,9 +7289,9 @@ impl<'de> ::serde::Deserialize<'de> for RegionsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RegionsResponse {
                     data: super::support::required(f0, "data")?,
@@ -7413,26 +7387,26 @@ impl<'de> ::serde::Deserialize<'de> for ResourceRequirements {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "cpu_limit")?,
-                        1 => super::support::field(&mut f1, &mut map, "cpu_request")?,
+                        0 => super::support::field(&mut f0, &mut map, "cpu_limit"),
+                        1 => super::support::field(&mut f1, &mut map, "cpu_request"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "ephemeral_storage_limit",
-                            )?
+                            )
                         }
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "ephemeral_storage_request",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "memory_limit")?,
-                        5 => super::support::field(&mut f5, &mut map, "memory_request")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "memory_limit"),
+                        5 => super::support::field(&mut f5, &mut map, "memory_request"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ResourceRequirements {
                     cpu_limit: f0.flatten(),
@@ -7490,9 +7464,9 @@ impl<'de> ::serde::Deserialize<'de> for RowFilteringMapperConfiguration {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "conditions")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "conditions"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RowFilteringMapperConfiguration {
                     conditions: super::support::required(f0, "conditions")?,
@@ -7606,11 +7580,11 @@ impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationEqual {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "comparisonValue")?,
-                        1 => super::support::field(&mut f1, &mut map, "fieldName")?,
-                        2 => super::support::field(&mut f2, &mut map, "type")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "comparisonValue"),
+                        1 => super::support::field(&mut f1, &mut map, "fieldName"),
+                        2 => super::support::field(&mut f2, &mut map, "type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RowFilteringOperationEqual {
                     comparison_value: super::support::required(f0, "comparisonValue")?,
@@ -7672,10 +7646,10 @@ impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationNot {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "conditions")?,
-                        1 => super::support::field(&mut f1, &mut map, "type")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "conditions"),
+                        1 => super::support::field(&mut f1, &mut map, "type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RowFilteringOperationNot {
                     conditions: super::support::required(f0, "conditions")?,
@@ -7997,10 +7971,10 @@ impl<'de> ::serde::Deserialize<'de> for ScopedResourceRequirements {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "default")?,
-                        1 => super::support::field(&mut f1, &mut map, "jobSpecific")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "default"),
+                        1 => super::support::field(&mut f1, &mut map, "jobSpecific"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ScopedResourceRequirements {
                     default: f0.flatten(),
@@ -8057,9 +8031,9 @@ impl<'de> ::serde::Deserialize<'de> for SelectedFieldInfo {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "fieldPath")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "fieldPath"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SelectedFieldInfo {
                     field_path: f0.flatten(),
@@ -8179,20 +8153,20 @@ impl<'de> ::serde::Deserialize<'de> for SourceCreateRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
-                        1 => super::support::field(&mut f1, &mut map, "definitionId")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "configuration"),
+                        1 => super::support::field(&mut f1, &mut map, "definitionId"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "secretId")?,
-                        5 => super::support::field(&mut f5, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "secretId"),
+                        5 => super::support::field(&mut f5, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceCreateRequest {
                     configuration: super::support::required(f0, "configuration")?,
@@ -8303,19 +8277,19 @@ impl<'de> ::serde::Deserialize<'de> for SourcePatchRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "configuration"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "secretId")?,
-                        4 => super::support::field(&mut f4, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "secretId"),
+                        4 => super::support::field(&mut f4, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourcePatchRequest {
                     configuration: f0.flatten(),
@@ -8387,17 +8361,17 @@ impl<'de> ::serde::Deserialize<'de> for SourcePutRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "configuration"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourcePutRequest {
                     configuration: super::support::required(f0, "configuration")?,
@@ -8498,22 +8472,22 @@ impl<'de> ::serde::Deserialize<'de> for SourceResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
-                        1 => super::support::field(&mut f1, &mut map, "createdAt")?,
-                        2 => super::support::field(&mut f2, &mut map, "definitionId")?,
-                        3 => super::support::field(&mut f3, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "configuration"),
+                        1 => super::support::field(&mut f1, &mut map, "createdAt"),
+                        2 => super::support::field(&mut f2, &mut map, "definitionId"),
+                        3 => super::support::field(&mut f3, &mut map, "name"),
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
-                        5 => super::support::field(&mut f5, &mut map, "sourceId")?,
-                        6 => super::support::field(&mut f6, &mut map, "sourceType")?,
-                        7 => super::support::field(&mut f7, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        5 => super::support::field(&mut f5, &mut map, "sourceId"),
+                        6 => super::support::field(&mut f6, &mut map, "sourceType"),
+                        7 => super::support::field(&mut f7, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceResponse {
                     configuration: super::support::required(f0, "configuration")?,
@@ -8587,11 +8561,11 @@ impl<'de> ::serde::Deserialize<'de> for SourcesResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        1 => super::support::field(&mut f1, &mut map, "next")?,
-                        2 => super::support::field(&mut f2, &mut map, "previous")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        1 => super::support::field(&mut f1, &mut map, "next"),
+                        2 => super::support::field(&mut f2, &mut map, "previous"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourcesResponse {
                     data: super::support::required(f0, "data")?,
@@ -8718,23 +8692,23 @@ impl<'de> ::serde::Deserialize<'de> for StreamConfiguration {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "cursorField")?,
+                        0 => super::support::field(&mut f0, &mut map, "cursorField"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "destinationObjectName",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "includeFiles")?,
-                        3 => super::support::field(&mut f3, &mut map, "mappers")?,
-                        4 => super::support::field(&mut f4, &mut map, "name")?,
-                        5 => super::support::field(&mut f5, &mut map, "namespace")?,
-                        6 => super::support::field(&mut f6, &mut map, "primaryKey")?,
-                        7 => super::support::field(&mut f7, &mut map, "selectedFields")?,
-                        8 => super::support::field(&mut f8, &mut map, "syncMode")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "includeFiles"),
+                        3 => super::support::field(&mut f3, &mut map, "mappers"),
+                        4 => super::support::field(&mut f4, &mut map, "name"),
+                        5 => super::support::field(&mut f5, &mut map, "namespace"),
+                        6 => super::support::field(&mut f6, &mut map, "primaryKey"),
+                        7 => super::support::field(&mut f7, &mut map, "selectedFields"),
+                        8 => super::support::field(&mut f8, &mut map, "syncMode"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamConfiguration {
                     cursor_field: f0.flatten(),
@@ -8800,9 +8774,9 @@ impl<'de> ::serde::Deserialize<'de> for StreamConfigurations {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "streams")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "streams"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamConfigurations {
                     streams: f0.flatten(),
@@ -9001,28 +8975,28 @@ impl<'de> ::serde::Deserialize<'de> for StreamProperties {
                                 &mut f0,
                                 &mut map,
                                 "defaultCursorField",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "propertyFields")?,
+                        1 => super::support::field(&mut f1, &mut map, "propertyFields"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "sourceDefinedCursorField",
-                            )?
+                            )
                         }
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "sourceDefinedPrimaryKey",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "streamName")?,
-                        5 => super::support::field(&mut f5, &mut map, "streamnamespace")?,
-                        6 => super::support::field(&mut f6, &mut map, "syncModes")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "streamName"),
+                        5 => super::support::field(&mut f5, &mut map, "streamnamespace"),
+                        6 => super::support::field(&mut f6, &mut map, "syncModes"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamProperties {
                     default_cursor_field: f0.flatten(),
@@ -9096,12 +9070,12 @@ impl<'de> ::serde::Deserialize<'de> for Tag {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "color")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        2 => super::support::field(&mut f2, &mut map, "tagId")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "color"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        2 => super::support::field(&mut f2, &mut map, "tagId"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Tag {
                     color: super::support::required(f0, "color")?,
@@ -9164,11 +9138,11 @@ impl<'de> ::serde::Deserialize<'de> for TagCreateRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "color")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        2 => super::support::field(&mut f2, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "color"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        2 => super::support::field(&mut f2, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(TagCreateRequest {
                     color: super::support::required(f0, "color")?,
@@ -9230,10 +9204,10 @@ impl<'de> ::serde::Deserialize<'de> for TagPatchRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "color")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "color"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(TagPatchRequest {
                     color: super::support::required(f0, "color")?,
@@ -9302,12 +9276,12 @@ impl<'de> ::serde::Deserialize<'de> for TagResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "color")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        2 => super::support::field(&mut f2, &mut map, "tagId")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "color"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        2 => super::support::field(&mut f2, &mut map, "tagId"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(TagResponse {
                     color: super::support::required(f0, "color")?,
@@ -9364,9 +9338,9 @@ impl<'de> ::serde::Deserialize<'de> for TagsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(TagsResponse {
                     data: super::support::required(f0, "data")?,
@@ -9422,9 +9396,9 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDeclarativeSourceDefinitionRequest
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "manifest")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "manifest"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UpdateDeclarativeSourceDefinitionRequest {
                     manifest: super::support::required(f0, "manifest")?,
@@ -9485,10 +9459,10 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDefinitionRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "dockerImageTag")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "dockerImageTag"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UpdateDefinitionRequest {
                     docker_image_tag: super::support::required(f0, "dockerImageTag")?,
@@ -9557,11 +9531,11 @@ impl<'de> ::serde::Deserialize<'de> for UserResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "email")?,
-                        1 => super::support::field(&mut f1, &mut map, "id")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "email"),
+                        1 => super::support::field(&mut f1, &mut map, "id"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UserResponse {
                     email: super::support::required(f0, "email")?,
@@ -9685,9 +9659,9 @@ impl<'de> ::serde::Deserialize<'de> for UsersResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UsersResponse {
                     data: super::support::required(f0, "data")?,
@@ -9747,10 +9721,10 @@ impl<'de> ::serde::Deserialize<'de> for WebhookNotificationConfig {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "enabled")?,
-                        1 => super::support::field(&mut f1, &mut map, "url")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "enabled"),
+                        1 => super::support::field(&mut f1, &mut map, "url"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WebhookNotificationConfig {
                     enabled: f0.flatten(),
@@ -9825,12 +9799,12 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceCreateRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "name")?,
-                        1 => super::support::field(&mut f1, &mut map, "notifications")?,
-                        2 => super::support::field(&mut f2, &mut map, "organizationId")?,
-                        3 => super::support::field(&mut f3, &mut map, "regionId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "name"),
+                        1 => super::support::field(&mut f1, &mut map, "notifications"),
+                        2 => super::support::field(&mut f2, &mut map, "organizationId"),
+                        3 => super::support::field(&mut f3, &mut map, "regionId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceCreateRequest {
                     name: super::support::required(f0, "name")?,
@@ -9902,11 +9876,11 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceOAuthCredentialsRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "actorType")?,
-                        1 => super::support::field(&mut f1, &mut map, "configuration")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "actorType"),
+                        1 => super::support::field(&mut f1, &mut map, "configuration"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceOAuthCredentialsRequest {
                     actor_type: super::support::required(f0, "actorType")?,
@@ -9980,12 +9954,12 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "dataResidency")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        2 => super::support::field(&mut f2, &mut map, "notifications")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "dataResidency"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        2 => super::support::field(&mut f2, &mut map, "notifications"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceResponse {
                     data_residency: super::support::required(f0, "dataResidency")?,
@@ -10056,11 +10030,11 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceUpdateRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "name")?,
-                        1 => super::support::field(&mut f1, &mut map, "notifications")?,
-                        2 => super::support::field(&mut f2, &mut map, "regionId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "name"),
+                        1 => super::support::field(&mut f1, &mut map, "notifications"),
+                        2 => super::support::field(&mut f2, &mut map, "regionId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceUpdateRequest {
                     name: f0.flatten(),
@@ -10129,11 +10103,11 @@ impl<'de> ::serde::Deserialize<'de> for WorkspacesResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        1 => super::support::field(&mut f1, &mut map, "next")?,
-                        2 => super::support::field(&mut f2, &mut map, "previous")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        1 => super::support::field(&mut f1, &mut map, "next"),
+                        2 => super::support::field(&mut f2, &mut map, "previous"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspacesResponse {
                     data: super::support::required(f0, "data")?,

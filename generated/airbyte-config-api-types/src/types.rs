@@ -51,9 +51,9 @@ impl<'de> ::serde::Deserialize<'de> for AccessToken {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "access_token")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "access_token"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AccessToken {
                     access_token: super::support::required(f0, "access_token")?,
@@ -113,10 +113,10 @@ impl<'de> ::serde::Deserialize<'de> for ActivateSsoConfigRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "emailDomain")?,
-                        1 => super::support::field(&mut f1, &mut map, "organizationId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "emailDomain"),
+                        1 => super::support::field(&mut f1, &mut map, "organizationId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ActivateSsoConfigRequestBody {
                     email_domain: f0.flatten(),
@@ -181,10 +181,10 @@ impl<'de> ::serde::Deserialize<'de> for ActorCatalogWithUpdatedAt {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "catalog")?,
-                        1 => super::support::field(&mut f1, &mut map, "updatedAt")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "catalog"),
+                        1 => super::support::field(&mut f1, &mut map, "updatedAt"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ActorCatalogWithUpdatedAt {
                     catalog: f0.flatten(),
@@ -267,19 +267,19 @@ impl<'de> ::serde::Deserialize<'de> for ActorDefinitionBreakingChange {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "deadlineAction")?,
-                        1 => super::support::field(&mut f1, &mut map, "message")?,
+                        0 => super::support::field(&mut f0, &mut map, "deadlineAction"),
+                        1 => super::support::field(&mut f1, &mut map, "message"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "migrationDocumentationUrl",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "upgradeDeadline")?,
-                        4 => super::support::field(&mut f4, &mut map, "version")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "upgradeDeadline"),
+                        4 => super::support::field(&mut f4, &mut map, "version"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ActorDefinitionBreakingChange {
                     deadline_action: f0.flatten(),
@@ -369,13 +369,13 @@ impl<'de> ::serde::Deserialize<'de> for ActorDefinitionFinishRequest {
                                 &mut f0,
                                 &mut map,
                                 "actorUpdateRequest",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "commandId")?,
-                        2 => super::support::field(&mut f2, &mut map, "metadata")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "commandId"),
+                        2 => super::support::field(&mut f2, &mut map, "metadata"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ActorDefinitionFinishRequest {
                     actor_update_request: super::support::required(
@@ -447,16 +447,12 @@ impl<'de> ::serde::Deserialize<'de> for ActorDefinitionIdWithScope {
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "actorDefinitionId",
-                            )?
+                            super::support::field(&mut f0, &mut map, "actorDefinitionId")
                         }
-                        1 => super::support::field(&mut f1, &mut map, "scopeId")?,
-                        2 => super::support::field(&mut f2, &mut map, "scopeType")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "scopeId"),
+                        2 => super::support::field(&mut f2, &mut map, "scopeType"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ActorDefinitionIdWithScope {
                     actor_definition_id: super::support::required(
@@ -550,20 +546,18 @@ impl<'de> ::serde::Deserialize<'de> for ActorDefinitionMetadata {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "documentationUrl")?
-                        }
-                        1 => super::support::field(&mut f1, &mut map, "icon")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "documentationUrl"),
+                        1 => super::support::field(&mut f1, &mut map, "icon"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "resourceRequirements",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ActorDefinitionMetadata {
                     documentation_url: f0.flatten(),
@@ -623,15 +617,11 @@ impl<'de> ::serde::Deserialize<'de> for ActorDefinitionRequestBody {
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "actorDefinitionId",
-                            )?
+                            super::support::field(&mut f0, &mut map, "actorDefinitionId")
                         }
-                        1 => super::support::field(&mut f1, &mut map, "actorType")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "actorType"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ActorDefinitionRequestBody {
                     actor_definition_id: super::support::required(
@@ -723,24 +713,20 @@ impl<'de> ::serde::Deserialize<'de> for ActorDefinitionSpec {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "dockerImageTag")?,
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "dockerRepository")?
-                        }
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "documentationUrl")?
-                        }
-                        3 => super::support::field(&mut f3, &mut map, "icon")?,
-                        4 => super::support::field(&mut f4, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "dockerImageTag"),
+                        1 => super::support::field(&mut f1, &mut map, "dockerRepository"),
+                        2 => super::support::field(&mut f2, &mut map, "documentationUrl"),
+                        3 => super::support::field(&mut f3, &mut map, "icon"),
+                        4 => super::support::field(&mut f4, &mut map, "name"),
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "resourceRequirements",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ActorDefinitionSpec {
                     docker_image_tag: super::support::required(f0, "dockerImageTag")?,
@@ -817,23 +803,23 @@ impl<'de> ::serde::Deserialize<'de> for ActorDefinitionVersionBreakingChanges {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "deadlineAction")?,
+                        0 => super::support::field(&mut f0, &mut map, "deadlineAction"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "minUpgradeDeadline",
-                            )?
+                            )
                         }
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "upcomingBreakingChanges",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ActorDefinitionVersionBreakingChanges {
                     deadline_action: f0.flatten(),
@@ -979,52 +965,50 @@ impl<'de> ::serde::Deserialize<'de> for ActorDefinitionVersionRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "breakingChanges")?,
-                        1 => super::support::field(&mut f1, &mut map, "cdkVersion")?,
+                        0 => super::support::field(&mut f0, &mut map, "breakingChanges"),
+                        1 => super::support::field(&mut f1, &mut map, "cdkVersion"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "connectorIPCOptions",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "dockerImageTag")?,
-                        4 => {
-                            super::support::field(&mut f4, &mut map, "dockerRepository")?
-                        }
+                        3 => super::support::field(&mut f3, &mut map, "dockerImageTag"),
+                        4 => super::support::field(&mut f4, &mut map, "dockerRepository"),
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "isVersionOverrideApplied",
-                            )?
+                            )
                         }
-                        6 => super::support::field(&mut f6, &mut map, "lastPublished")?,
-                        7 => super::support::field(&mut f7, &mut map, "supportLevel")?,
-                        8 => super::support::field(&mut f8, &mut map, "supportState")?,
+                        6 => super::support::field(&mut f6, &mut map, "lastPublished"),
+                        7 => super::support::field(&mut f7, &mut map, "supportLevel"),
+                        8 => super::support::field(&mut f8, &mut map, "supportState"),
                         9 => {
                             super::support::field(
                                 &mut f9,
                                 &mut map,
                                 "supportsDataActivation",
-                            )?
+                            )
                         }
                         10 => {
                             super::support::field(
                                 &mut f10,
                                 &mut map,
                                 "supportsFileTransfer",
-                            )?
+                            )
                         }
                         11 => {
                             super::support::field(
                                 &mut f11,
                                 &mut map,
                                 "supportsRefreshes",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ActorDefinitionVersionRead {
                     breaking_changes: f0.flatten(),
@@ -1138,13 +1122,13 @@ impl<'de> ::serde::Deserialize<'de> for ActorListCursorPaginatedRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "cursor")?,
-                        1 => super::support::field(&mut f1, &mut map, "filters")?,
-                        2 => super::support::field(&mut f2, &mut map, "pageSize")?,
-                        3 => super::support::field(&mut f3, &mut map, "sortKey")?,
-                        4 => super::support::field(&mut f4, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "cursor"),
+                        1 => super::support::field(&mut f1, &mut map, "filters"),
+                        2 => super::support::field(&mut f2, &mut map, "pageSize"),
+                        3 => super::support::field(&mut f3, &mut map, "sortKey"),
+                        4 => super::support::field(&mut f4, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ActorListCursorPaginatedRequestBody {
                     cursor: f0.flatten(),
@@ -1214,10 +1198,10 @@ impl<'de> ::serde::Deserialize<'de> for ActorListFilters {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "searchTerm")?,
-                        1 => super::support::field(&mut f1, &mut map, "states")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "searchTerm"),
+                        1 => super::support::field(&mut f1, &mut map, "states"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ActorListFilters {
                     search_term: f0.flatten(),
@@ -1581,17 +1565,13 @@ impl<'de> ::serde::Deserialize<'de> for ActorUpdateRequest {
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "actorDefinitionId",
-                            )?
+                            super::support::field(&mut f0, &mut map, "actorDefinitionId")
                         }
-                        1 => super::support::field(&mut f1, &mut map, "actorType")?,
-                        2 => super::support::field(&mut f2, &mut map, "imageName")?,
-                        3 => super::support::field(&mut f3, &mut map, "imageTag")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "actorType"),
+                        2 => super::support::field(&mut f2, &mut map, "imageName"),
+                        3 => super::support::field(&mut f3, &mut map, "imageTag"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ActorUpdateRequest {
                     actor_definition_id: f0.flatten(),
@@ -1681,14 +1661,14 @@ impl<'de> ::serde::Deserialize<'de> for AddressRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "city")?,
-                        1 => super::support::field(&mut f1, &mut map, "country")?,
-                        2 => super::support::field(&mut f2, &mut map, "line1")?,
-                        3 => super::support::field(&mut f3, &mut map, "line2")?,
-                        4 => super::support::field(&mut f4, &mut map, "postalCode")?,
-                        5 => super::support::field(&mut f5, &mut map, "state")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "city"),
+                        1 => super::support::field(&mut f1, &mut map, "country"),
+                        2 => super::support::field(&mut f2, &mut map, "line1"),
+                        3 => super::support::field(&mut f3, &mut map, "line2"),
+                        4 => super::support::field(&mut f4, &mut map, "postalCode"),
+                        5 => super::support::field(&mut f5, &mut map, "state"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AddressRead {
                     city: f0.flatten(),
@@ -1777,18 +1757,18 @@ impl<'de> ::serde::Deserialize<'de> for AdvancedAuth {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "authFlowType")?,
+                        0 => super::support::field(&mut f0, &mut map, "authFlowType"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "oauthConfigSpecification",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "predicateKey")?,
-                        3 => super::support::field(&mut f3, &mut map, "predicateValue")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "predicateKey"),
+                        3 => super::support::field(&mut f3, &mut map, "predicateValue"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AdvancedAuth {
                     auth_flow_type: f0.flatten(),
@@ -1851,10 +1831,10 @@ impl<'de> ::serde::Deserialize<'de> for AirbyteApiConnectionSchedule {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "cronExpression")?,
-                        1 => super::support::field(&mut f1, &mut map, "scheduleType")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "cronExpression"),
+                        1 => super::support::field(&mut f1, &mut map, "scheduleType"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AirbyteApiConnectionSchedule {
                     cron_expression: f0.flatten(),
@@ -1912,9 +1892,9 @@ impl<'de> ::serde::Deserialize<'de> for AirbyteCatalog {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "streams")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "streams"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AirbyteCatalog {
                     streams: super::support::required(f0, "streams")?,
@@ -1980,15 +1960,11 @@ impl<'de> ::serde::Deserialize<'de> for AirbyteCatalogDiff {
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "catalogConfigDiff",
-                            )?
+                            super::support::field(&mut f0, &mut map, "catalogConfigDiff")
                         }
-                        1 => super::support::field(&mut f1, &mut map, "catalogDiff")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "catalogDiff"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AirbyteCatalogDiff {
                     catalog_config_diff: f0.flatten(),
@@ -2130,36 +2106,36 @@ impl<'de> ::serde::Deserialize<'de> for AirbyteStream {
                                 &mut f0,
                                 &mut map,
                                 "defaultCursorField",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "isFileBased")?,
-                        2 => super::support::field(&mut f2, &mut map, "isResumable")?,
-                        3 => super::support::field(&mut f3, &mut map, "jsonSchema")?,
-                        4 => super::support::field(&mut f4, &mut map, "name")?,
-                        5 => super::support::field(&mut f5, &mut map, "namespace")?,
+                        1 => super::support::field(&mut f1, &mut map, "isFileBased"),
+                        2 => super::support::field(&mut f2, &mut map, "isResumable"),
+                        3 => super::support::field(&mut f3, &mut map, "jsonSchema"),
+                        4 => super::support::field(&mut f4, &mut map, "name"),
+                        5 => super::support::field(&mut f5, &mut map, "namespace"),
                         6 => {
                             super::support::field(
                                 &mut f6,
                                 &mut map,
                                 "sourceDefinedCursor",
-                            )?
+                            )
                         }
                         7 => {
                             super::support::field(
                                 &mut f7,
                                 &mut map,
                                 "sourceDefinedPrimaryKey",
-                            )?
+                            )
                         }
                         8 => {
                             super::support::field(
                                 &mut f8,
                                 &mut map,
                                 "supportedSyncModes",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AirbyteStream {
                     default_cursor_field: f0.flatten(),
@@ -2227,10 +2203,10 @@ impl<'de> ::serde::Deserialize<'de> for AirbyteStreamAndConfiguration {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "config")?,
-                        1 => super::support::field(&mut f1, &mut map, "stream")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "config"),
+                        1 => super::support::field(&mut f1, &mut map, "stream"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AirbyteStreamAndConfiguration {
                     config: f0.flatten(),
@@ -2428,51 +2404,49 @@ impl<'de> ::serde::Deserialize<'de> for AirbyteStreamConfiguration {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "aliasName")?,
-                        1 => super::support::field(&mut f1, &mut map, "cursorField")?,
+                        0 => super::support::field(&mut f0, &mut map, "aliasName"),
+                        1 => super::support::field(&mut f1, &mut map, "cursorField"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "destinationObjectName",
-                            )?
+                            )
                         }
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "destinationSyncMode",
-                            )?
+                            )
                         }
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "fieldSelectionEnabled",
-                            )?
+                            )
                         }
-                        5 => super::support::field(&mut f5, &mut map, "generationId")?,
-                        6 => super::support::field(&mut f6, &mut map, "hashedFields")?,
-                        7 => super::support::field(&mut f7, &mut map, "includeFiles")?,
-                        8 => super::support::field(&mut f8, &mut map, "mappers")?,
+                        5 => super::support::field(&mut f5, &mut map, "generationId"),
+                        6 => super::support::field(&mut f6, &mut map, "hashedFields"),
+                        7 => super::support::field(&mut f7, &mut map, "includeFiles"),
+                        8 => super::support::field(&mut f8, &mut map, "mappers"),
                         9 => {
                             super::support::field(
                                 &mut f9,
                                 &mut map,
                                 "minimumGenerationId",
-                            )?
+                            )
                         }
-                        10 => super::support::field(&mut f10, &mut map, "namespace")?,
-                        11 => super::support::field(&mut f11, &mut map, "primaryKey")?,
-                        12 => super::support::field(&mut f12, &mut map, "selected")?,
-                        13 => {
-                            super::support::field(&mut f13, &mut map, "selectedFields")?
-                        }
-                        14 => super::support::field(&mut f14, &mut map, "suggested")?,
-                        15 => super::support::field(&mut f15, &mut map, "syncId")?,
-                        16 => super::support::field(&mut f16, &mut map, "syncMode")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        10 => super::support::field(&mut f10, &mut map, "namespace"),
+                        11 => super::support::field(&mut f11, &mut map, "primaryKey"),
+                        12 => super::support::field(&mut f12, &mut map, "selected"),
+                        13 => super::support::field(&mut f13, &mut map, "selectedFields"),
+                        14 => super::support::field(&mut f14, &mut map, "suggested"),
+                        15 => super::support::field(&mut f15, &mut map, "syncId"),
+                        16 => super::support::field(&mut f16, &mut map, "syncMode"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AirbyteStreamConfiguration {
                     alias_name: f0.flatten(),
@@ -2543,9 +2517,9 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationCreate {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ApplicationCreate {
                     name: super::support::required(f0, "name")?,
@@ -2613,12 +2587,10 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationIdRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "applicationId")?,
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "includeTombstone")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "applicationId"),
+                        1 => super::support::field(&mut f1, &mut map, "includeTombstone"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ApplicationIdRequestBody {
                     application_id: super::support::required(f0, "applicationId")?,
@@ -2698,13 +2670,13 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "clientId")?,
-                        1 => super::support::field(&mut f1, &mut map, "clientSecret")?,
-                        2 => super::support::field(&mut f2, &mut map, "createdAt")?,
-                        3 => super::support::field(&mut f3, &mut map, "id")?,
-                        4 => super::support::field(&mut f4, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "clientId"),
+                        1 => super::support::field(&mut f1, &mut map, "clientSecret"),
+                        2 => super::support::field(&mut f2, &mut map, "createdAt"),
+                        3 => super::support::field(&mut f3, &mut map, "id"),
+                        4 => super::support::field(&mut f4, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ApplicationRead {
                     client_id: super::support::required(f0, "clientId")?,
@@ -2760,9 +2732,9 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "applications")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "applications"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ApplicationReadList {
                     applications: super::support::required(f0, "applications")?,
@@ -2826,10 +2798,10 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationTokenRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "client_id")?,
-                        1 => super::support::field(&mut f1, &mut map, "client_secret")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "client_id"),
+                        1 => super::support::field(&mut f1, &mut map, "client_secret"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ApplicationTokenRequest {
                     client_id: super::support::required(f0, "client_id")?,
@@ -2900,11 +2872,11 @@ impl<'de> ::serde::Deserialize<'de> for ApplicationTokenRequestWithGrant {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "client_id")?,
-                        1 => super::support::field(&mut f1, &mut map, "client_secret")?,
-                        2 => super::support::field(&mut f2, &mut map, "grant_type")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "client_id"),
+                        1 => super::support::field(&mut f1, &mut map, "client_secret"),
+                        2 => super::support::field(&mut f2, &mut map, "grant_type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ApplicationTokenRequestWithGrant {
                     client_id: super::support::required(f0, "client_id")?,
@@ -2980,10 +2952,10 @@ impl<'de> ::serde::Deserialize<'de> for AttemptFailureSummary {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "failures")?,
-                        1 => super::support::field(&mut f1, &mut map, "partialSuccess")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "failures"),
+                        1 => super::support::field(&mut f1, &mut map, "partialSuccess"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AttemptFailureSummary {
                     failures: super::support::required(f0, "failures")?,
@@ -3049,11 +3021,11 @@ impl<'de> ::serde::Deserialize<'de> for AttemptInfoRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "attempt")?,
-                        1 => super::support::field(&mut f1, &mut map, "logType")?,
-                        2 => super::support::field(&mut f2, &mut map, "logs")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "attempt"),
+                        1 => super::support::field(&mut f1, &mut map, "logType"),
+                        2 => super::support::field(&mut f2, &mut map, "logs"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AttemptInfoRead {
                     attempt: super::support::required(f0, "attempt")?,
@@ -3167,18 +3139,18 @@ impl<'de> ::serde::Deserialize<'de> for AttemptRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "bytesSynced")?,
-                        1 => super::support::field(&mut f1, &mut map, "createdAt")?,
-                        2 => super::support::field(&mut f2, &mut map, "endedAt")?,
-                        3 => super::support::field(&mut f3, &mut map, "failureSummary")?,
-                        4 => super::support::field(&mut f4, &mut map, "id")?,
-                        5 => super::support::field(&mut f5, &mut map, "recordsSynced")?,
-                        6 => super::support::field(&mut f6, &mut map, "status")?,
-                        7 => super::support::field(&mut f7, &mut map, "streamStats")?,
-                        8 => super::support::field(&mut f8, &mut map, "totalStats")?,
-                        9 => super::support::field(&mut f9, &mut map, "updatedAt")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "bytesSynced"),
+                        1 => super::support::field(&mut f1, &mut map, "createdAt"),
+                        2 => super::support::field(&mut f2, &mut map, "endedAt"),
+                        3 => super::support::field(&mut f3, &mut map, "failureSummary"),
+                        4 => super::support::field(&mut f4, &mut map, "id"),
+                        5 => super::support::field(&mut f5, &mut map, "recordsSynced"),
+                        6 => super::support::field(&mut f6, &mut map, "status"),
+                        7 => super::support::field(&mut f7, &mut map, "streamStats"),
+                        8 => super::support::field(&mut f8, &mut map, "totalStats"),
+                        9 => super::support::field(&mut f9, &mut map, "updatedAt"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AttemptRead {
                     bytes_synced: f0.flatten(),
@@ -3307,27 +3279,23 @@ impl<'de> ::serde::Deserialize<'de> for AttemptStats {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "additionalStats")?,
-                        1 => super::support::field(&mut f1, &mut map, "bytesCommitted")?,
-                        2 => super::support::field(&mut f2, &mut map, "bytesEmitted")?,
-                        3 => super::support::field(&mut f3, &mut map, "estimatedBytes")?,
-                        4 => {
-                            super::support::field(&mut f4, &mut map, "estimatedRecords")?
-                        }
-                        5 => {
-                            super::support::field(&mut f5, &mut map, "recordsCommitted")?
-                        }
-                        6 => super::support::field(&mut f6, &mut map, "recordsEmitted")?,
-                        7 => super::support::field(&mut f7, &mut map, "recordsRejected")?,
+                        0 => super::support::field(&mut f0, &mut map, "additionalStats"),
+                        1 => super::support::field(&mut f1, &mut map, "bytesCommitted"),
+                        2 => super::support::field(&mut f2, &mut map, "bytesEmitted"),
+                        3 => super::support::field(&mut f3, &mut map, "estimatedBytes"),
+                        4 => super::support::field(&mut f4, &mut map, "estimatedRecords"),
+                        5 => super::support::field(&mut f5, &mut map, "recordsCommitted"),
+                        6 => super::support::field(&mut f6, &mut map, "recordsEmitted"),
+                        7 => super::support::field(&mut f7, &mut map, "recordsRejected"),
                         8 => {
                             super::support::field(
                                 &mut f8,
                                 &mut map,
                                 "stateMessagesEmitted",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AttemptStats {
                     additional_stats: f0.flatten(),
@@ -3467,11 +3435,11 @@ impl<'de> ::serde::Deserialize<'de> for AttemptStreamStats {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "stats")?,
-                        1 => super::support::field(&mut f1, &mut map, "streamName")?,
-                        2 => super::support::field(&mut f2, &mut map, "streamNamespace")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "stats"),
+                        1 => super::support::field(&mut f1, &mut map, "streamName"),
+                        2 => super::support::field(&mut f2, &mut map, "streamNamespace"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AttemptStreamStats {
                     stats: super::support::required(f0, "stats")?,
@@ -3550,18 +3518,18 @@ impl<'de> ::serde::Deserialize<'de> for AttemptSyncConfig {
                                 &mut f0,
                                 &mut map,
                                 "destinationConfiguration",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "sourceConfiguration",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "state")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "state"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AttemptSyncConfig {
                     destination_configuration: super::support::required(
@@ -3639,12 +3607,12 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogActor {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "actorId")?,
-                        1 => super::support::field(&mut f1, &mut map, "email")?,
-                        2 => super::support::field(&mut f2, &mut map, "ipAddress")?,
-                        3 => super::support::field(&mut f3, &mut map, "userAgent")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "actorId"),
+                        1 => super::support::field(&mut f1, &mut map, "email"),
+                        2 => super::support::field(&mut f2, &mut map, "ipAddress"),
+                        3 => super::support::field(&mut f3, &mut map, "userAgent"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AuditLogActor {
                     actor_id: super::support::required(f0, "actorId")?,
@@ -3776,18 +3744,18 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogListRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "actorId")?,
-                        1 => super::support::field(&mut f1, &mut map, "endTime")?,
-                        2 => super::support::field(&mut f2, &mut map, "operation")?,
-                        3 => super::support::field(&mut f3, &mut map, "organizationId")?,
-                        4 => super::support::field(&mut f4, &mut map, "pageSize")?,
-                        5 => super::support::field(&mut f5, &mut map, "pageToken")?,
-                        6 => super::support::field(&mut f6, &mut map, "searchText")?,
-                        7 => super::support::field(&mut f7, &mut map, "startTime")?,
-                        8 => super::support::field(&mut f8, &mut map, "success")?,
-                        9 => super::support::field(&mut f9, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "actorId"),
+                        1 => super::support::field(&mut f1, &mut map, "endTime"),
+                        2 => super::support::field(&mut f2, &mut map, "operation"),
+                        3 => super::support::field(&mut f3, &mut map, "organizationId"),
+                        4 => super::support::field(&mut f4, &mut map, "pageSize"),
+                        5 => super::support::field(&mut f5, &mut map, "pageToken"),
+                        6 => super::support::field(&mut f6, &mut map, "searchText"),
+                        7 => super::support::field(&mut f7, &mut map, "startTime"),
+                        8 => super::support::field(&mut f8, &mut map, "success"),
+                        9 => super::support::field(&mut f9, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AuditLogListRequestBody {
                     actor_id: f0.flatten(),
@@ -3906,18 +3874,18 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "actor")?,
-                        1 => super::support::field(&mut f1, &mut map, "errorMessage")?,
-                        2 => super::support::field(&mut f2, &mut map, "id")?,
-                        3 => super::support::field(&mut f3, &mut map, "operation")?,
-                        4 => super::support::field(&mut f4, &mut map, "organizationId")?,
-                        5 => super::support::field(&mut f5, &mut map, "request")?,
-                        6 => super::support::field(&mut f6, &mut map, "response")?,
-                        7 => super::support::field(&mut f7, &mut map, "success")?,
-                        8 => super::support::field(&mut f8, &mut map, "timestamp")?,
-                        9 => super::support::field(&mut f9, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "actor"),
+                        1 => super::support::field(&mut f1, &mut map, "errorMessage"),
+                        2 => super::support::field(&mut f2, &mut map, "id"),
+                        3 => super::support::field(&mut f3, &mut map, "operation"),
+                        4 => super::support::field(&mut f4, &mut map, "organizationId"),
+                        5 => super::support::field(&mut f5, &mut map, "request"),
+                        6 => super::support::field(&mut f6, &mut map, "response"),
+                        7 => super::support::field(&mut f7, &mut map, "success"),
+                        8 => super::support::field(&mut f8, &mut map, "timestamp"),
+                        9 => super::support::field(&mut f9, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AuditLogRead {
                     actor: f0.flatten(),
@@ -3988,10 +3956,10 @@ impl<'de> ::serde::Deserialize<'de> for AuditLogReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "auditLogs")?,
-                        1 => super::support::field(&mut f1, &mut map, "nextPageToken")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "auditLogs"),
+                        1 => super::support::field(&mut f1, &mut map, "nextPageToken"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AuditLogReadList {
                     audit_logs: super::support::required(f0, "auditLogs")?,
@@ -4083,20 +4051,20 @@ impl<'de> ::serde::Deserialize<'de> for AuthConfiguration {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "audience")?,
+                        0 => super::support::field(&mut f0, &mut map, "audience"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "authorizationServerUrl",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "clientId")?,
-                        3 => super::support::field(&mut f3, &mut map, "defaultRealm")?,
-                        4 => super::support::field(&mut f4, &mut map, "extraScopes")?,
-                        5 => super::support::field(&mut f5, &mut map, "mode")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "clientId"),
+                        3 => super::support::field(&mut f3, &mut map, "defaultRealm"),
+                        4 => super::support::field(&mut f4, &mut map, "extraScopes"),
+                        5 => super::support::field(&mut f5, &mut map, "mode"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AuthConfiguration {
                     audience: f0.flatten(),
@@ -4261,23 +4229,15 @@ impl<'de> ::serde::Deserialize<'de> for BaseActorDefinitionVersionInfo {
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "actorDefinitionId",
-                            )?
+                            super::support::field(&mut f0, &mut map, "actorDefinitionId")
                         }
-                        1 => super::support::field(&mut f1, &mut map, "dockerImageTag")?,
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "dockerRepository")?
-                        }
-                        3 => {
-                            super::support::field(&mut f3, &mut map, "documentationUrl")?
-                        }
-                        4 => super::support::field(&mut f4, &mut map, "icon")?,
-                        5 => super::support::field(&mut f5, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "dockerImageTag"),
+                        2 => super::support::field(&mut f2, &mut map, "dockerRepository"),
+                        3 => super::support::field(&mut f3, &mut map, "documentationUrl"),
+                        4 => super::support::field(&mut f4, &mut map, "icon"),
+                        5 => super::support::field(&mut f5, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(BaseActorDefinitionVersionInfo {
                     actor_definition_id: super::support::required(
@@ -4342,10 +4302,10 @@ impl<'de> ::serde::Deserialize<'de> for BillingBackfillUsageRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "backfillId")?,
-                        1 => super::support::field(&mut f1, &mut map, "jobIds")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "backfillId"),
+                        1 => super::support::field(&mut f1, &mut map, "jobIds"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(BillingBackfillUsageRequest {
                     backfill_id: super::support::required(f0, "backfillId")?,
@@ -4402,9 +4362,9 @@ impl<'de> ::serde::Deserialize<'de> for BooleanRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "value")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "value"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(BooleanRead {
                     value: super::support::required(f0, "value")?,
@@ -4465,15 +4425,11 @@ impl<'de> ::serde::Deserialize<'de> for BuilderProjectForDefinitionRequestBody {
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "actorDefinitionId",
-                            )?
+                            super::support::field(&mut f0, &mut map, "actorDefinitionId")
                         }
-                        1 => super::support::field(&mut f1, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(BuilderProjectForDefinitionRequestBody {
                     actor_definition_id: super::support::required(
@@ -4546,18 +4502,16 @@ impl<'de> ::serde::Deserialize<'de> for BuilderProjectForDefinitionResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "builderProjectId")?
-                        }
+                        0 => super::support::field(&mut f0, &mut map, "builderProjectId"),
                         1 => {
                             super::support::nullable_field(
                                 &mut f1,
                                 &mut map,
                                 "workspaceId",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(BuilderProjectForDefinitionResponse {
                     builder_project_id: f0.flatten(),
@@ -4638,20 +4592,18 @@ impl<'de> ::serde::Deserialize<'de> for BuilderProjectOauthConsentRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "builderProjectId")?
-                        }
+                        0 => super::support::field(&mut f0, &mut map, "builderProjectId"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "oAuthInputConfiguration",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "redirectUrl")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "redirectUrl"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(BuilderProjectOauthConsentRequest {
                     builder_project_id: super::support::required(
@@ -4715,10 +4667,10 @@ impl<'de> ::serde::Deserialize<'de> for CancelSubscriptionRead {
                                 &mut f0,
                                 &mut map,
                                 "subscriptionEndsAt",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CancelSubscriptionRead {
                     subscription_ends_at: super::support::required(
@@ -4856,24 +4808,22 @@ impl<'de> ::serde::Deserialize<'de> for CatalogConfigDiff {
                                 &mut f0,
                                 &mut map,
                                 "cursorFieldsChanged",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "fieldsDisabled")?,
-                        2 => super::support::field(&mut f2, &mut map, "fieldsEnabled")?,
+                        1 => super::support::field(&mut f1, &mut map, "fieldsDisabled"),
+                        2 => super::support::field(&mut f2, &mut map, "fieldsEnabled"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "primaryKeysChanged",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "streamsDisabled")?,
-                        5 => super::support::field(&mut f5, &mut map, "streamsEnabled")?,
-                        6 => {
-                            super::support::field(&mut f6, &mut map, "syncModesChanged")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "streamsDisabled"),
+                        5 => super::support::field(&mut f5, &mut map, "streamsEnabled"),
+                        6 => super::support::field(&mut f6, &mut map, "syncModesChanged"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CatalogConfigDiff {
                     cursor_fields_changed: f0.flatten(),
@@ -4933,9 +4883,9 @@ impl<'de> ::serde::Deserialize<'de> for CatalogDiff {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "transforms")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "transforms"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CatalogDiff {
                     transforms: super::support::required(f0, "transforms")?,
@@ -5000,11 +4950,11 @@ impl<'de> ::serde::Deserialize<'de> for CheckConnectionRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "jobInfo")?,
-                        1 => super::support::field(&mut f1, &mut map, "message")?,
-                        2 => super::support::field(&mut f2, &mut map, "status")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "jobInfo"),
+                        1 => super::support::field(&mut f1, &mut map, "message"),
+                        2 => super::support::field(&mut f2, &mut map, "status"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CheckConnectionRead {
                     job_info: super::support::required(f0, "jobInfo")?,
@@ -5098,15 +5048,13 @@ impl<'de> ::serde::Deserialize<'de> for CheckContributionRead {
                                 &mut f0,
                                 &mut map,
                                 "connector_description",
-                            )?
+                            )
                         }
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "connector_exists")?
-                        }
-                        2 => super::support::field(&mut f2, &mut map, "connector_name")?,
-                        3 => super::support::field(&mut f3, &mut map, "github_url")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "connector_exists"),
+                        2 => super::support::field(&mut f2, &mut map, "connector_name"),
+                        3 => super::support::field(&mut f3, &mut map, "github_url"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CheckContributionRead {
                     connector_description: f0.flatten(),
@@ -5168,10 +5116,10 @@ impl<'de> ::serde::Deserialize<'de> for CheckContributionRequestBody {
                                 &mut f0,
                                 &mut map,
                                 "connector_image_name",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CheckContributionRequestBody {
                     connector_image_name: super::support::required(
@@ -5232,21 +5180,17 @@ impl<'de> ::serde::Deserialize<'de> for CheckDataWorkerCapacityRead {
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "capacityAvailable",
-                            )?
+                            super::support::field(&mut f0, &mut map, "capacityAvailable")
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "useOnDemandCapacity",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CheckDataWorkerCapacityRead {
                     capacity_available: super::support::required(
@@ -5313,10 +5257,10 @@ impl<'de> ::serde::Deserialize<'de> for CheckOperationRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "message")?,
-                        1 => super::support::field(&mut f1, &mut map, "status")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "message"),
+                        1 => super::support::field(&mut f1, &mut map, "status"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CheckOperationRead {
                     message: f0.flatten(),
@@ -5400,14 +5344,12 @@ impl<'de> ::serde::Deserialize<'de> for CompleteConnectorBuilderProjectOauthRequ
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "builderProjectId")?
-                        }
-                        1 => super::support::field(&mut f1, &mut map, "queryParams")?,
-                        2 => super::support::field(&mut f2, &mut map, "redirectUrl")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "builderProjectId"),
+                        1 => super::support::field(&mut f1, &mut map, "queryParams"),
+                        2 => super::support::field(&mut f2, &mut map, "redirectUrl"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CompleteConnectorBuilderProjectOauthRequest {
                     builder_project_id: super::support::required(
@@ -5523,21 +5465,21 @@ impl<'de> ::serde::Deserialize<'de> for CompleteDestinationOAuthRequest {
                                 &mut f0,
                                 &mut map,
                                 "destinationDefinitionId",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "destinationId")?,
+                        1 => super::support::field(&mut f1, &mut map, "destinationId"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "oAuthInputConfiguration",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "queryParams")?,
-                        4 => super::support::field(&mut f4, &mut map, "redirectUrl")?,
-                        5 => super::support::field(&mut f5, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "queryParams"),
+                        4 => super::support::field(&mut f4, &mut map, "redirectUrl"),
+                        5 => super::support::field(&mut f5, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CompleteDestinationOAuthRequest {
                     destination_definition_id: super::support::required(
@@ -5610,17 +5552,13 @@ impl<'de> ::serde::Deserialize<'de> for CompleteOAuthResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "auth_payload")?,
-                        1 => super::support::field(&mut f1, &mut map, "request_error")?,
+                        0 => super::support::field(&mut f0, &mut map, "auth_payload"),
+                        1 => super::support::field(&mut f1, &mut map, "request_error"),
                         2 => {
-                            super::support::field(
-                                &mut f2,
-                                &mut map,
-                                "request_succeeded",
-                            )?
+                            super::support::field(&mut f2, &mut map, "request_succeeded")
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CompleteOAuthResponse {
                     auth_payload: super::support::required(f0, "auth_payload")?,
@@ -5772,36 +5710,36 @@ impl<'de> ::serde::Deserialize<'de> for CompleteSourceOauthRequest {
                                 &mut f0,
                                 &mut map,
                                 "oAuthInputConfiguration",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "queryParams")?,
-                        2 => super::support::field(&mut f2, &mut map, "redirectUrl")?,
+                        1 => super::support::field(&mut f1, &mut map, "queryParams"),
+                        2 => super::support::field(&mut f2, &mut map, "redirectUrl"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "requestedOptionalScopes",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "requestedScopes")?,
+                        4 => super::support::field(&mut f4, &mut map, "requestedScopes"),
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "returnSecretCoordinate",
-                            )?
+                            )
                         }
                         6 => {
                             super::support::field(
                                 &mut f6,
                                 &mut map,
                                 "sourceDefinitionId",
-                            )?
+                            )
                         }
-                        7 => super::support::field(&mut f7, &mut map, "sourceId")?,
-                        8 => super::support::field(&mut f8, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        7 => super::support::field(&mut f7, &mut map, "sourceId"),
+                        8 => super::support::field(&mut f8, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CompleteSourceOauthRequest {
                     o_auth_input_configuration: f0.flatten(),
@@ -5876,17 +5814,17 @@ impl<'de> ::serde::Deserialize<'de> for ConfiguredStreamMapper {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
+                        0 => super::support::field(&mut f0, &mut map, "id"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "mapperConfiguration",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "type")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConfiguredStreamMapper {
                     id: f0.flatten(),
@@ -5947,10 +5885,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionAndJobIdRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "jobId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "jobId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionAndJobIdRequestBody {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -6008,9 +5946,9 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionAutoPropagateResult {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "propagatedDiff")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "propagatedDiff"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionAutoPropagateResult {
                     propagated_diff: f0.flatten(),
@@ -6076,12 +6014,12 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionAutoPropagateSchemaChange {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "catalog")?,
-                        1 => super::support::field(&mut f1, &mut map, "catalogId")?,
-                        2 => super::support::field(&mut f2, &mut map, "connectionId")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "catalog"),
+                        1 => super::support::field(&mut f1, &mut map, "catalogId"),
+                        2 => super::support::field(&mut f2, &mut map, "connectionId"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionAutoPropagateSchemaChange {
                     catalog: super::support::required(f0, "catalog")?,
@@ -6201,27 +6139,27 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionContextRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "destinationDefinitionId",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "destinationId")?,
-                        3 => super::support::field(&mut f3, &mut map, "organizationId")?,
+                        2 => super::support::field(&mut f2, &mut map, "destinationId"),
+                        3 => super::support::field(&mut f3, &mut map, "organizationId"),
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "sourceDefinitionId",
-                            )?
+                            )
                         }
-                        5 => super::support::field(&mut f5, &mut map, "sourceId")?,
-                        6 => super::support::field(&mut f6, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        5 => super::support::field(&mut f5, &mut map, "sourceId"),
+                        6 => super::support::field(&mut f6, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionContextRead {
                     connection_id: f0.flatten(),
@@ -6463,73 +6401,71 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionCreate {
                                 &mut f0,
                                 &mut map,
                                 "backfillPreference",
-                            )?
+                            )
                         }
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "dataplaneGroupId")?
-                        }
+                        1 => super::support::field(&mut f1, &mut map, "dataplaneGroupId"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "destinationCatalogId",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "destinationId")?,
-                        4 => super::support::field(&mut f4, &mut map, "name")?,
+                        3 => super::support::field(&mut f3, &mut map, "destinationId"),
+                        4 => super::support::field(&mut f4, &mut map, "name"),
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "namespaceDefinition",
-                            )?
+                            )
                         }
-                        6 => super::support::field(&mut f6, &mut map, "namespaceFormat")?,
+                        6 => super::support::field(&mut f6, &mut map, "namespaceFormat"),
                         7 => {
                             super::support::field(
                                 &mut f7,
                                 &mut map,
                                 "nonBreakingChangesPreference",
-                            )?
+                            )
                         }
                         8 => {
                             super::support::field(
                                 &mut f8,
                                 &mut map,
                                 "notifySchemaChanges",
-                            )?
+                            )
                         }
                         9 => {
                             super::support::field(
                                 &mut f9,
                                 &mut map,
                                 "notifySchemaChangesByEmail",
-                            )?
+                            )
                         }
                         10 => {
-                            super::support::field(&mut f10, &mut map, "onDemandEnabled")?
+                            super::support::field(&mut f10, &mut map, "onDemandEnabled")
                         }
-                        11 => super::support::field(&mut f11, &mut map, "operationIds")?,
-                        12 => super::support::field(&mut f12, &mut map, "prefix")?,
+                        11 => super::support::field(&mut f11, &mut map, "operationIds"),
+                        12 => super::support::field(&mut f12, &mut map, "prefix"),
                         13 => {
                             super::support::field(
                                 &mut f13,
                                 &mut map,
                                 "resourceRequirements",
-                            )?
+                            )
                         }
-                        14 => super::support::field(&mut f14, &mut map, "schedule")?,
-                        15 => super::support::field(&mut f15, &mut map, "scheduleData")?,
-                        16 => super::support::field(&mut f16, &mut map, "scheduleType")?,
+                        14 => super::support::field(&mut f14, &mut map, "schedule"),
+                        15 => super::support::field(&mut f15, &mut map, "scheduleData"),
+                        16 => super::support::field(&mut f16, &mut map, "scheduleType"),
                         17 => {
-                            super::support::field(&mut f17, &mut map, "sourceCatalogId")?
+                            super::support::field(&mut f17, &mut map, "sourceCatalogId")
                         }
-                        18 => super::support::field(&mut f18, &mut map, "sourceId")?,
-                        19 => super::support::field(&mut f19, &mut map, "status")?,
-                        20 => super::support::field(&mut f20, &mut map, "syncCatalog")?,
-                        21 => super::support::field(&mut f21, &mut map, "tags")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        18 => super::support::field(&mut f18, &mut map, "sourceId"),
+                        19 => super::support::field(&mut f19, &mut map, "status"),
+                        20 => super::support::field(&mut f20, &mut map, "syncCatalog"),
+                        21 => super::support::field(&mut f21, &mut map, "tags"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionCreate {
                     backfill_preference: f0.flatten(),
@@ -6689,32 +6625,32 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionCreateRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configurations")?,
-                        1 => super::support::field(&mut f1, &mut map, "dataResidency")?,
-                        2 => super::support::field(&mut f2, &mut map, "destinationId")?,
-                        3 => super::support::field(&mut f3, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "configurations"),
+                        1 => super::support::field(&mut f1, &mut map, "dataResidency"),
+                        2 => super::support::field(&mut f2, &mut map, "destinationId"),
+                        3 => super::support::field(&mut f3, &mut map, "name"),
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "namespaceDefinition",
-                            )?
+                            )
                         }
-                        5 => super::support::field(&mut f5, &mut map, "namespaceFormat")?,
+                        5 => super::support::field(&mut f5, &mut map, "namespaceFormat"),
                         6 => {
                             super::support::field(
                                 &mut f6,
                                 &mut map,
                                 "nonBreakingSchemaUpdatesBehavior",
-                            )?
+                            )
                         }
-                        7 => super::support::field(&mut f7, &mut map, "prefix")?,
-                        8 => super::support::field(&mut f8, &mut map, "schedule")?,
-                        9 => super::support::field(&mut f9, &mut map, "sourceId")?,
-                        10 => super::support::field(&mut f10, &mut map, "status")?,
-                        11 => super::support::field(&mut f11, &mut map, "tags")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        7 => super::support::field(&mut f7, &mut map, "prefix"),
+                        8 => super::support::field(&mut f8, &mut map, "schedule"),
+                        9 => super::support::field(&mut f9, &mut map, "sourceId"),
+                        10 => super::support::field(&mut f10, &mut map, "status"),
+                        11 => super::support::field(&mut f11, &mut map, "tags"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionCreateRequest {
                     configurations: f0.flatten(),
@@ -6803,14 +6739,12 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionDataHistoryReadItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "jobId")?,
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "recordsCommitted")?
-                        }
-                        2 => super::support::field(&mut f2, &mut map, "recordsEmitted")?,
-                        3 => super::support::field(&mut f3, &mut map, "timestamp")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "jobId"),
+                        1 => super::support::field(&mut f1, &mut map, "recordsCommitted"),
+                        2 => super::support::field(&mut f2, &mut map, "recordsEmitted"),
+                        3 => super::support::field(&mut f3, &mut map, "timestamp"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionDataHistoryReadItem {
                     job_id: f0.flatten(),
@@ -6871,10 +6805,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionDataHistoryRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "numberOfJobs")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "numberOfJobs"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionDataHistoryRequestBody {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -6958,14 +6892,14 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionEvent {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "createdAt")?,
-                        2 => super::support::field(&mut f2, &mut map, "eventType")?,
-                        3 => super::support::field(&mut f3, &mut map, "id")?,
-                        4 => super::support::field(&mut f4, &mut map, "summary")?,
-                        5 => super::support::field(&mut f5, &mut map, "user")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "createdAt"),
+                        2 => super::support::field(&mut f2, &mut map, "eventType"),
+                        3 => super::support::field(&mut f3, &mut map, "id"),
+                        4 => super::support::field(&mut f4, &mut map, "summary"),
+                        5 => super::support::field(&mut f5, &mut map, "user"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionEvent {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -7031,15 +6965,11 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionEventIdRequestBody {
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "connectionEventId",
-                            )?
+                            super::support::field(&mut f0, &mut map, "connectionEventId")
                         }
-                        1 => super::support::field(&mut f1, &mut map, "connectionId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "connectionId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionEventIdRequestBody {
                     connection_event_id: super::support::required(
@@ -7096,9 +7026,9 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionEventList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "events")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "events"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionEventList {
                     events: super::support::required(f0, "events")?,
@@ -7150,9 +7080,9 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionEventListMinimal {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "events")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "events"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionEventListMinimal {
                     events: super::support::required(f0, "events")?,
@@ -7226,13 +7156,13 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionEventMinimal {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "connectionName")?,
-                        2 => super::support::field(&mut f2, &mut map, "createdAt")?,
-                        3 => super::support::field(&mut f3, &mut map, "eventId")?,
-                        4 => super::support::field(&mut f4, &mut map, "eventType")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "connectionName"),
+                        2 => super::support::field(&mut f2, &mut map, "createdAt"),
+                        3 => super::support::field(&mut f3, &mut map, "eventId"),
+                        4 => super::support::field(&mut f4, &mut map, "eventType"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionEventMinimal {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -7495,15 +7425,15 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionEventWithDetails {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "createdAt")?,
-                        2 => super::support::field(&mut f2, &mut map, "details")?,
-                        3 => super::support::field(&mut f3, &mut map, "eventType")?,
-                        4 => super::support::field(&mut f4, &mut map, "id")?,
-                        5 => super::support::field(&mut f5, &mut map, "summary")?,
-                        6 => super::support::field(&mut f6, &mut map, "user")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "createdAt"),
+                        2 => super::support::field(&mut f2, &mut map, "details"),
+                        3 => super::support::field(&mut f3, &mut map, "eventType"),
+                        4 => super::support::field(&mut f4, &mut map, "id"),
+                        5 => super::support::field(&mut f5, &mut map, "summary"),
+                        6 => super::support::field(&mut f6, &mut map, "user"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionEventWithDetails {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -7574,11 +7504,11 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionEventsBackfillRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "createdAtEnd")?,
-                        2 => super::support::field(&mut f2, &mut map, "createdAtStart")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "createdAtEnd"),
+                        2 => super::support::field(&mut f2, &mut map, "createdAtStart"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionEventsBackfillRequestBody {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -7660,12 +7590,12 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionEventsListMinimalRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "createdAtEnd")?,
-                        1 => super::support::field(&mut f1, &mut map, "createdAtStart")?,
-                        2 => super::support::field(&mut f2, &mut map, "eventTypes")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "createdAtEnd"),
+                        1 => super::support::field(&mut f1, &mut map, "createdAtStart"),
+                        2 => super::support::field(&mut f2, &mut map, "eventTypes"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionEventsListMinimalRequestBody {
                     created_at_end: super::support::required(f0, "createdAtEnd")?,
@@ -7760,13 +7690,13 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionEventsRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "createdAtEnd")?,
-                        2 => super::support::field(&mut f2, &mut map, "createdAtStart")?,
-                        3 => super::support::field(&mut f3, &mut map, "eventTypes")?,
-                        4 => super::support::field(&mut f4, &mut map, "pagination")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "createdAtEnd"),
+                        2 => super::support::field(&mut f2, &mut map, "createdAtStart"),
+                        3 => super::support::field(&mut f3, &mut map, "eventTypes"),
+                        4 => super::support::field(&mut f4, &mut map, "pagination"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionEventsRequestBody {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -7826,9 +7756,9 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionIdRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionIdRequestBody {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -7884,10 +7814,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionJobRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "jobId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "jobId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionJobRequestBody {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -7989,19 +7919,17 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionLastJobPerStreamReadItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "bytesCommitted")?,
-                        1 => super::support::field(&mut f1, &mut map, "configType")?,
-                        2 => super::support::field(&mut f2, &mut map, "endedAt")?,
-                        3 => super::support::field(&mut f3, &mut map, "jobId")?,
-                        4 => super::support::field(&mut f4, &mut map, "jobStatus")?,
-                        5 => {
-                            super::support::field(&mut f5, &mut map, "recordsCommitted")?
-                        }
-                        6 => super::support::field(&mut f6, &mut map, "startedAt")?,
-                        7 => super::support::field(&mut f7, &mut map, "streamName")?,
-                        8 => super::support::field(&mut f8, &mut map, "streamNamespace")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "bytesCommitted"),
+                        1 => super::support::field(&mut f1, &mut map, "configType"),
+                        2 => super::support::field(&mut f2, &mut map, "endedAt"),
+                        3 => super::support::field(&mut f3, &mut map, "jobId"),
+                        4 => super::support::field(&mut f4, &mut map, "jobStatus"),
+                        5 => super::support::field(&mut f5, &mut map, "recordsCommitted"),
+                        6 => super::support::field(&mut f6, &mut map, "startedAt"),
+                        7 => super::support::field(&mut f7, &mut map, "streamName"),
+                        8 => super::support::field(&mut f8, &mut map, "streamNamespace"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionLastJobPerStreamReadItem {
                     bytes_committed: super::support::required(f0, "bytesCommitted")?,
@@ -8063,9 +7991,9 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionLastJobPerStreamRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionLastJobPerStreamRequestBody {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -8199,30 +8127,30 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionPatchRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configurations")?,
-                        1 => super::support::field(&mut f1, &mut map, "dataResidency")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "configurations"),
+                        1 => super::support::field(&mut f1, &mut map, "dataResidency"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "namespaceDefinition",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "namespaceFormat")?,
+                        4 => super::support::field(&mut f4, &mut map, "namespaceFormat"),
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "nonBreakingSchemaUpdatesBehavior",
-                            )?
+                            )
                         }
-                        6 => super::support::field(&mut f6, &mut map, "prefix")?,
-                        7 => super::support::field(&mut f7, &mut map, "schedule")?,
-                        8 => super::support::field(&mut f8, &mut map, "status")?,
-                        9 => super::support::field(&mut f9, &mut map, "tags")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        6 => super::support::field(&mut f6, &mut map, "prefix"),
+                        7 => super::support::field(&mut f7, &mut map, "schedule"),
+                        8 => super::support::field(&mut f8, &mut map, "status"),
+                        9 => super::support::field(&mut f9, &mut map, "tags"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionPatchRequest {
                     configurations: f0.flatten(),
@@ -8499,84 +8427,82 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionRead {
                                 &mut f0,
                                 &mut map,
                                 "backfillPreference",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "breakingChange")?,
-                        2 => super::support::field(&mut f2, &mut map, "connectionId")?,
-                        3 => super::support::field(&mut f3, &mut map, "created_at")?,
-                        4 => {
-                            super::support::field(&mut f4, &mut map, "dataplaneGroupId")?
-                        }
+                        1 => super::support::field(&mut f1, &mut map, "breakingChange"),
+                        2 => super::support::field(&mut f2, &mut map, "connectionId"),
+                        3 => super::support::field(&mut f3, &mut map, "created_at"),
+                        4 => super::support::field(&mut f4, &mut map, "dataplaneGroupId"),
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "destinationCatalogId",
-                            )?
+                            )
                         }
-                        6 => super::support::field(&mut f6, &mut map, "destinationId")?,
-                        7 => super::support::field(&mut f7, &mut map, "name")?,
+                        6 => super::support::field(&mut f6, &mut map, "destinationId"),
+                        7 => super::support::field(&mut f7, &mut map, "name"),
                         8 => {
                             super::support::field(
                                 &mut f8,
                                 &mut map,
                                 "namespaceDefinition",
-                            )?
+                            )
                         }
-                        9 => super::support::field(&mut f9, &mut map, "namespaceFormat")?,
+                        9 => super::support::field(&mut f9, &mut map, "namespaceFormat"),
                         10 => {
                             super::support::field(
                                 &mut f10,
                                 &mut map,
                                 "nonBreakingChangesPreference",
-                            )?
+                            )
                         }
                         11 => {
                             super::support::field(
                                 &mut f11,
                                 &mut map,
                                 "notifySchemaChanges",
-                            )?
+                            )
                         }
                         12 => {
                             super::support::field(
                                 &mut f12,
                                 &mut map,
                                 "notifySchemaChangesByEmail",
-                            )?
+                            )
                         }
                         13 => {
-                            super::support::field(&mut f13, &mut map, "onDemandEnabled")?
+                            super::support::field(&mut f13, &mut map, "onDemandEnabled")
                         }
-                        14 => super::support::field(&mut f14, &mut map, "operationIds")?,
-                        15 => super::support::field(&mut f15, &mut map, "prefix")?,
+                        14 => super::support::field(&mut f14, &mut map, "operationIds"),
+                        15 => super::support::field(&mut f15, &mut map, "prefix"),
                         16 => {
                             super::support::field(
                                 &mut f16,
                                 &mut map,
                                 "resourceRequirements",
-                            )?
+                            )
                         }
-                        17 => super::support::field(&mut f17, &mut map, "schedule")?,
-                        18 => super::support::field(&mut f18, &mut map, "scheduleData")?,
-                        19 => super::support::field(&mut f19, &mut map, "scheduleType")?,
+                        17 => super::support::field(&mut f17, &mut map, "schedule"),
+                        18 => super::support::field(&mut f18, &mut map, "scheduleData"),
+                        19 => super::support::field(&mut f19, &mut map, "scheduleType"),
                         20 => {
-                            super::support::field(&mut f20, &mut map, "sourceCatalogId")?
+                            super::support::field(&mut f20, &mut map, "sourceCatalogId")
                         }
-                        21 => super::support::field(&mut f21, &mut map, "sourceId")?,
-                        22 => super::support::field(&mut f22, &mut map, "status")?,
+                        21 => super::support::field(&mut f21, &mut map, "sourceId"),
+                        22 => super::support::field(&mut f22, &mut map, "status"),
                         23 => {
                             super::support::nullable_field(
                                 &mut f23,
                                 &mut map,
                                 "statusReason",
-                            )?
+                            )
                         }
-                        24 => super::support::field(&mut f24, &mut map, "syncCatalog")?,
-                        25 => super::support::field(&mut f25, &mut map, "tags")?,
-                        26 => super::support::field(&mut f26, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        24 => super::support::field(&mut f24, &mut map, "syncCatalog"),
+                        25 => super::support::field(&mut f25, &mut map, "tags"),
+                        26 => super::support::field(&mut f26, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionRead {
                     backfill_preference: f0.flatten(),
@@ -8654,9 +8580,9 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connections")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connections"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionReadList {
                     connections: super::support::required(f0, "connections")?,
@@ -8800,35 +8726,35 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configurations")?,
-                        1 => super::support::field(&mut f1, &mut map, "connectionId")?,
-                        2 => super::support::field(&mut f2, &mut map, "createdAt")?,
-                        3 => super::support::field(&mut f3, &mut map, "destinationId")?,
-                        4 => super::support::field(&mut f4, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "configurations"),
+                        1 => super::support::field(&mut f1, &mut map, "connectionId"),
+                        2 => super::support::field(&mut f2, &mut map, "createdAt"),
+                        3 => super::support::field(&mut f3, &mut map, "destinationId"),
+                        4 => super::support::field(&mut f4, &mut map, "name"),
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "namespaceDefinition",
-                            )?
+                            )
                         }
-                        6 => super::support::field(&mut f6, &mut map, "namespaceFormat")?,
+                        6 => super::support::field(&mut f6, &mut map, "namespaceFormat"),
                         7 => {
                             super::support::field(
                                 &mut f7,
                                 &mut map,
                                 "nonBreakingSchemaUpdatesBehavior",
-                            )?
+                            )
                         }
-                        8 => super::support::field(&mut f8, &mut map, "prefix")?,
-                        9 => super::support::field(&mut f9, &mut map, "schedule")?,
-                        10 => super::support::field(&mut f10, &mut map, "sourceId")?,
-                        11 => super::support::field(&mut f11, &mut map, "status")?,
-                        12 => super::support::field(&mut f12, &mut map, "statusReason")?,
-                        13 => super::support::field(&mut f13, &mut map, "tags")?,
-                        14 => super::support::field(&mut f14, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        8 => super::support::field(&mut f8, &mut map, "prefix"),
+                        9 => super::support::field(&mut f9, &mut map, "schedule"),
+                        10 => super::support::field(&mut f10, &mut map, "sourceId"),
+                        11 => super::support::field(&mut f11, &mut map, "status"),
+                        12 => super::support::field(&mut f12, &mut map, "statusReason"),
+                        13 => super::support::field(&mut f13, &mut map, "tags"),
+                        14 => super::support::field(&mut f14, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionResponse {
                     configurations: super::support::required(f0, "configurations")?,
@@ -8898,10 +8824,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionSchedule {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "timeUnit")?,
-                        1 => super::support::field(&mut f1, &mut map, "units")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "timeUnit"),
+                        1 => super::support::field(&mut f1, &mut map, "units"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionSchedule {
                     time_unit: super::support::required(f0, "timeUnit")?,
@@ -8963,10 +8889,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionScheduleData {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "basicSchedule")?,
-                        1 => super::support::field(&mut f1, &mut map, "cron")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "basicSchedule"),
+                        1 => super::support::field(&mut f1, &mut map, "cron"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionScheduleData {
                     basic_schedule: f0.flatten(),
@@ -9032,11 +8958,11 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionScheduleResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "basicTiming")?,
-                        1 => super::support::field(&mut f1, &mut map, "cronExpression")?,
-                        2 => super::support::field(&mut f2, &mut map, "scheduleType")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "basicTiming"),
+                        1 => super::support::field(&mut f1, &mut map, "cronExpression"),
+                        2 => super::support::field(&mut f2, &mut map, "scheduleType"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionScheduleResponse {
                     basic_timing: f0.flatten(),
@@ -9244,27 +9170,27 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionSearch {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "destination")?,
-                        2 => super::support::field(&mut f2, &mut map, "destinationId")?,
-                        3 => super::support::field(&mut f3, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "destination"),
+                        2 => super::support::field(&mut f2, &mut map, "destinationId"),
+                        3 => super::support::field(&mut f3, &mut map, "name"),
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "namespaceDefinition",
-                            )?
+                            )
                         }
-                        5 => super::support::field(&mut f5, &mut map, "namespaceFormat")?,
-                        6 => super::support::field(&mut f6, &mut map, "prefix")?,
-                        7 => super::support::field(&mut f7, &mut map, "schedule")?,
-                        8 => super::support::field(&mut f8, &mut map, "scheduleData")?,
-                        9 => super::support::field(&mut f9, &mut map, "scheduleType")?,
-                        10 => super::support::field(&mut f10, &mut map, "source")?,
-                        11 => super::support::field(&mut f11, &mut map, "sourceId")?,
-                        12 => super::support::field(&mut f12, &mut map, "status")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        5 => super::support::field(&mut f5, &mut map, "namespaceFormat"),
+                        6 => super::support::field(&mut f6, &mut map, "prefix"),
+                        7 => super::support::field(&mut f7, &mut map, "schedule"),
+                        8 => super::support::field(&mut f8, &mut map, "scheduleData"),
+                        9 => super::support::field(&mut f9, &mut map, "scheduleType"),
+                        10 => super::support::field(&mut f10, &mut map, "source"),
+                        11 => super::support::field(&mut f11, &mut map, "sourceId"),
+                        12 => super::support::field(&mut f12, &mut map, "status"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionSearch {
                     connection_id: f0.flatten(),
@@ -9356,13 +9282,13 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionState {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "globalState")?,
-                        2 => super::support::field(&mut f2, &mut map, "state")?,
-                        3 => super::support::field(&mut f3, &mut map, "stateType")?,
-                        4 => super::support::field(&mut f4, &mut map, "streamState")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "globalState"),
+                        2 => super::support::field(&mut f2, &mut map, "state"),
+                        3 => super::support::field(&mut f3, &mut map, "stateType"),
+                        4 => super::support::field(&mut f4, &mut map, "streamState"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionState {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -9422,10 +9348,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionStateCreateOrUpdate {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "connectionState")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "connectionState"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionStateCreateOrUpdate {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -9774,41 +9700,41 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionStatusRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "activeJob")?,
-                        1 => super::support::field(&mut f1, &mut map, "connectionId")?,
+                        0 => super::support::field(&mut f0, &mut map, "activeJob"),
+                        1 => super::support::field(&mut f1, &mut map, "connectionId"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "connectionSyncStatus",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "failureReason")?,
+                        3 => super::support::field(&mut f3, &mut map, "failureReason"),
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "lastSuccessfulSync",
-                            )?
+                            )
                         }
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "lastSyncAttemptNumber",
-                            )?
+                            )
                         }
                         6 => {
                             super::support::field(
                                 &mut f6,
                                 &mut map,
                                 "lastSyncJobCreatedAt",
-                            )?
+                            )
                         }
-                        7 => super::support::field(&mut f7, &mut map, "lastSyncJobId")?,
-                        8 => super::support::field(&mut f8, &mut map, "scheduleData")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        7 => super::support::field(&mut f7, &mut map, "lastSyncJobId"),
+                        8 => super::support::field(&mut f8, &mut map, "scheduleData"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionStatusRead {
                     active_job: f0.flatten(),
@@ -9875,9 +9801,9 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionStatusesRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionIds")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionIds"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionStatusesRequestBody {
                     connection_ids: super::support::required(f0, "connectionIds")?,
@@ -9938,10 +9864,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionStream {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "streamName")?,
-                        1 => super::support::field(&mut f1, &mut map, "streamNamespace")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "streamName"),
+                        1 => super::support::field(&mut f1, &mut map, "streamNamespace"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionStream {
                     stream_name: super::support::required(f0, "streamName")?,
@@ -10016,14 +9942,12 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionStreamHistoryReadItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "recordsCommitted")?
-                        }
-                        1 => super::support::field(&mut f1, &mut map, "streamName")?,
-                        2 => super::support::field(&mut f2, &mut map, "streamNamespace")?,
-                        3 => super::support::field(&mut f3, &mut map, "timestamp")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "recordsCommitted"),
+                        1 => super::support::field(&mut f1, &mut map, "streamName"),
+                        2 => super::support::field(&mut f2, &mut map, "streamNamespace"),
+                        3 => super::support::field(&mut f3, &mut map, "timestamp"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionStreamHistoryReadItem {
                     records_committed: super::support::required(f0, "recordsCommitted")?,
@@ -10084,10 +10008,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionStreamHistoryRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "timezone")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "timezone"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionStreamHistoryRequestBody {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -10153,11 +10077,11 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionStreamRefreshRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "refreshMode")?,
-                        2 => super::support::field(&mut f2, &mut map, "streams")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "refreshMode"),
+                        2 => super::support::field(&mut f2, &mut map, "streams"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionStreamRefreshRequestBody {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -10216,10 +10140,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionStreamRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "streams")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "streams"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionStreamRequestBody {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -10435,20 +10359,18 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionSyncProgressRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "bytesCommitted")?,
-                        1 => super::support::field(&mut f1, &mut map, "bytesEmitted")?,
-                        2 => super::support::field(&mut f2, &mut map, "configType")?,
-                        3 => super::support::field(&mut f3, &mut map, "connectionId")?,
-                        4 => super::support::field(&mut f4, &mut map, "jobId")?,
-                        5 => {
-                            super::support::field(&mut f5, &mut map, "recordsCommitted")?
-                        }
-                        6 => super::support::field(&mut f6, &mut map, "recordsEmitted")?,
-                        7 => super::support::field(&mut f7, &mut map, "recordsRejected")?,
-                        8 => super::support::field(&mut f8, &mut map, "streams")?,
-                        9 => super::support::field(&mut f9, &mut map, "syncStartedAt")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "bytesCommitted"),
+                        1 => super::support::field(&mut f1, &mut map, "bytesEmitted"),
+                        2 => super::support::field(&mut f2, &mut map, "configType"),
+                        3 => super::support::field(&mut f3, &mut map, "connectionId"),
+                        4 => super::support::field(&mut f4, &mut map, "jobId"),
+                        5 => super::support::field(&mut f5, &mut map, "recordsCommitted"),
+                        6 => super::support::field(&mut f6, &mut map, "recordsEmitted"),
+                        7 => super::support::field(&mut f7, &mut map, "recordsRejected"),
+                        8 => super::support::field(&mut f8, &mut map, "streams"),
+                        9 => super::support::field(&mut f9, &mut map, "syncStartedAt"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionSyncProgressRead {
                     bytes_committed: f0.flatten(),
@@ -10517,11 +10439,11 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionSyncResultRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "status")?,
-                        1 => super::support::field(&mut f1, &mut map, "streamName")?,
-                        2 => super::support::field(&mut f2, &mut map, "streamNamespace")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "status"),
+                        1 => super::support::field(&mut f1, &mut map, "streamName"),
+                        2 => super::support::field(&mut f2, &mut map, "streamNamespace"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionSyncResultRead {
                     status: super::support::required(f0, "status")?,
@@ -10866,79 +10788,77 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionUpdate {
                                 &mut f0,
                                 &mut map,
                                 "backfillPreference",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "breakingChange")?,
-                        2 => super::support::field(&mut f2, &mut map, "connectionId")?,
-                        3 => {
-                            super::support::field(&mut f3, &mut map, "dataplaneGroupId")?
-                        }
+                        1 => super::support::field(&mut f1, &mut map, "breakingChange"),
+                        2 => super::support::field(&mut f2, &mut map, "connectionId"),
+                        3 => super::support::field(&mut f3, &mut map, "dataplaneGroupId"),
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "destinationCatalogId",
-                            )?
+                            )
                         }
-                        5 => super::support::field(&mut f5, &mut map, "name")?,
+                        5 => super::support::field(&mut f5, &mut map, "name"),
                         6 => {
                             super::support::field(
                                 &mut f6,
                                 &mut map,
                                 "namespaceDefinition",
-                            )?
+                            )
                         }
-                        7 => super::support::field(&mut f7, &mut map, "namespaceFormat")?,
+                        7 => super::support::field(&mut f7, &mut map, "namespaceFormat"),
                         8 => {
                             super::support::field(
                                 &mut f8,
                                 &mut map,
                                 "nonBreakingChangesPreference",
-                            )?
+                            )
                         }
                         9 => {
                             super::support::field(
                                 &mut f9,
                                 &mut map,
                                 "notifySchemaChanges",
-                            )?
+                            )
                         }
                         10 => {
                             super::support::field(
                                 &mut f10,
                                 &mut map,
                                 "notifySchemaChangesByEmail",
-                            )?
+                            )
                         }
                         11 => {
-                            super::support::field(&mut f11, &mut map, "onDemandEnabled")?
+                            super::support::field(&mut f11, &mut map, "onDemandEnabled")
                         }
                         12 => {
                             super::support::nullable_field(
                                 &mut f12,
                                 &mut map,
                                 "operationIds",
-                            )?
+                            )
                         }
-                        13 => super::support::field(&mut f13, &mut map, "prefix")?,
+                        13 => super::support::field(&mut f13, &mut map, "prefix"),
                         14 => {
                             super::support::field(
                                 &mut f14,
                                 &mut map,
                                 "resourceRequirements",
-                            )?
+                            )
                         }
-                        15 => super::support::field(&mut f15, &mut map, "schedule")?,
-                        16 => super::support::field(&mut f16, &mut map, "scheduleData")?,
-                        17 => super::support::field(&mut f17, &mut map, "scheduleType")?,
+                        15 => super::support::field(&mut f15, &mut map, "schedule"),
+                        16 => super::support::field(&mut f16, &mut map, "scheduleData"),
+                        17 => super::support::field(&mut f17, &mut map, "scheduleType"),
                         18 => {
-                            super::support::field(&mut f18, &mut map, "sourceCatalogId")?
+                            super::support::field(&mut f18, &mut map, "sourceCatalogId")
                         }
-                        19 => super::support::field(&mut f19, &mut map, "status")?,
-                        20 => super::support::field(&mut f20, &mut map, "syncCatalog")?,
-                        21 => super::support::nullable_field(&mut f21, &mut map, "tags")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        19 => super::support::field(&mut f19, &mut map, "status"),
+                        20 => super::support::field(&mut f20, &mut map, "syncCatalog"),
+                        21 => super::support::nullable_field(&mut f21, &mut map, "tags"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionUpdate {
                     backfill_preference: f0.flatten(),
@@ -11024,13 +10944,11 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionUpdateWithReason {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "autoUpdate")?,
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "connectionUpdate")?
-                        }
-                        2 => super::support::field(&mut f2, &mut map, "updateReason")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "autoUpdate"),
+                        1 => super::support::field(&mut f1, &mut map, "connectionUpdate"),
+                        2 => super::support::field(&mut f2, &mut map, "updateReason"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionUpdateWithReason {
                     auto_update: f0.flatten(),
@@ -11096,10 +11014,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionUptimeHistoryRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "numberOfJobs")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "numberOfJobs"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionUptimeHistoryRequestBody {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -11180,22 +11098,20 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionUsageRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connection")?,
-                        1 => super::support::field(&mut f1, &mut map, "destination")?,
+                        0 => super::support::field(&mut f0, &mut map, "connection"),
+                        1 => super::support::field(&mut f1, &mut map, "destination"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "destinationDefinition",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "source")?,
-                        4 => {
-                            super::support::field(&mut f4, &mut map, "sourceDefinition")?
-                        }
-                        5 => super::support::field(&mut f5, &mut map, "usage")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "source"),
+                        4 => super::support::field(&mut f4, &mut map, "sourceDefinition"),
+                        5 => super::support::field(&mut f5, &mut map, "usage"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionUsageRead {
                     connection: super::support::required(f0, "connection")?,
@@ -11270,11 +11186,11 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        1 => super::support::field(&mut f1, &mut map, "next")?,
-                        2 => super::support::field(&mut f2, &mut map, "previous")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        1 => super::support::field(&mut f1, &mut map, "next"),
+                        2 => super::support::field(&mut f2, &mut map, "previous"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionsResponse {
                     data: super::support::required(f0, "data")?,
@@ -11345,13 +11261,13 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderAuxiliaryRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "description")?,
-                        1 => super::support::field(&mut f1, &mut map, "request")?,
-                        2 => super::support::field(&mut f2, &mut map, "response")?,
-                        3 => super::support::field(&mut f3, &mut map, "title")?,
-                        4 => super::support::field(&mut f4, &mut map, "type")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "description"),
+                        1 => super::support::field(&mut f1, &mut map, "request"),
+                        2 => super::support::field(&mut f2, &mut map, "response"),
+                        3 => super::support::field(&mut f3, &mut map, "title"),
+                        4 => super::support::field(&mut f4, &mut map, "type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorBuilderAuxiliaryRequest {
                     description: super::support::required(f0, "description")?,
@@ -11415,10 +11331,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderCapabilities {
                                 &mut f0,
                                 &mut map,
                                 "customCodeExecution",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorBuilderCapabilities {
                     custom_code_execution: super::support::required(
@@ -11510,13 +11426,13 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderHttpRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "body")?,
-                        1 => super::support::field(&mut f1, &mut map, "headers")?,
-                        2 => super::support::field(&mut f2, &mut map, "http_method")?,
-                        3 => super::support::field(&mut f3, &mut map, "parameters")?,
-                        4 => super::support::field(&mut f4, &mut map, "url")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "body"),
+                        1 => super::support::field(&mut f1, &mut map, "headers"),
+                        2 => super::support::field(&mut f2, &mut map, "http_method"),
+                        3 => super::support::field(&mut f3, &mut map, "parameters"),
+                        4 => super::support::field(&mut f4, &mut map, "url"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorBuilderHttpRequest {
                     body: f0.flatten(),
@@ -11593,11 +11509,11 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderHttpResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "body")?,
-                        1 => super::support::field(&mut f1, &mut map, "headers")?,
-                        2 => super::support::field(&mut f2, &mut map, "status")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "body"),
+                        1 => super::support::field(&mut f1, &mut map, "headers"),
+                        2 => super::support::field(&mut f2, &mut map, "status"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorBuilderHttpResponse {
                     body: f0.flatten(),
@@ -11720,34 +11636,34 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderProjectDetails {
                                 &mut f0,
                                 &mut map,
                                 "baseActorDefinitionVersionId",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "componentsFileContent",
-                            )?
+                            )
                         }
                         2 => {
                             super::support::nullable_field(
                                 &mut f2,
                                 &mut map,
                                 "contributionActorDefinitionId",
-                            )?
+                            )
                         }
                         3 => {
                             super::support::nullable_field(
                                 &mut f3,
                                 &mut map,
                                 "contributionPullRequestUrl",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "draftManifest")?,
-                        5 => super::support::field(&mut f5, &mut map, "name")?,
-                        6 => super::support::field(&mut f6, &mut map, "yamlManifest")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "draftManifest"),
+                        5 => super::support::field(&mut f5, &mut map, "name"),
+                        6 => super::support::field(&mut f6, &mut map, "yamlManifest"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorBuilderProjectDetails {
                     base_actor_definition_version_id: f0.flatten(),
@@ -11883,40 +11799,36 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderProjectDetailsRead {
                                 &mut f0,
                                 &mut map,
                                 "activeDeclarativeManifestVersion",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "baseActorDefinitionVersionInfo",
-                            )?
+                            )
                         }
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "builderProjectId")?
-                        }
+                        2 => super::support::field(&mut f2, &mut map, "builderProjectId"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "componentsFileContent",
-                            )?
+                            )
                         }
-                        4 => {
-                            super::support::field(&mut f4, &mut map, "contributionInfo")?
-                        }
-                        5 => super::support::field(&mut f5, &mut map, "hasDraft")?,
-                        6 => super::support::field(&mut f6, &mut map, "name")?,
+                        4 => super::support::field(&mut f4, &mut map, "contributionInfo"),
+                        5 => super::support::field(&mut f5, &mut map, "hasDraft"),
+                        6 => super::support::field(&mut f6, &mut map, "name"),
                         7 => {
                             super::support::field(
                                 &mut f7,
                                 &mut map,
                                 "sourceDefinitionId",
-                            )?
+                            )
                         }
-                        8 => super::support::field(&mut f8, &mut map, "updatedAt")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        8 => super::support::field(&mut f8, &mut map, "updatedAt"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorBuilderProjectDetailsRead {
                     active_declarative_manifest_version: f0.flatten(),
@@ -11993,11 +11905,11 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderProjectForkRequestBody {
                                 &mut f0,
                                 &mut map,
                                 "baseActorDefinitionId",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorBuilderProjectForkRequestBody {
                     base_actor_definition_id: super::support::required(
@@ -12090,14 +12002,12 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderProjectFullResolveReques
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "builderProjectId")?
-                        }
-                        1 => super::support::field(&mut f1, &mut map, "manifest")?,
-                        2 => super::support::field(&mut f2, &mut map, "streamLimit")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "builderProjectId"),
+                        1 => super::support::field(&mut f1, &mut map, "manifest"),
+                        2 => super::support::field(&mut f2, &mut map, "streamLimit"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorBuilderProjectFullResolveRequestBody {
                     builder_project_id: f0.flatten(),
@@ -12176,13 +12086,11 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderProjectIdWithWorkspaceId
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "builderProjectId")?
-                        }
-                        1 => super::support::field(&mut f1, &mut map, "version")?,
-                        2 => super::support::field(&mut f2, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "builderProjectId"),
+                        1 => super::support::field(&mut f1, &mut map, "version"),
+                        2 => super::support::field(&mut f2, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorBuilderProjectIdWithWorkspaceId {
                     builder_project_id: super::support::required(
@@ -12265,17 +12173,17 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderProjectRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "builderProject")?,
+                        0 => super::support::field(&mut f0, &mut map, "builderProject"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "declarativeManifest",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "testingValues")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "testingValues"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorBuilderProjectRead {
                     builder_project: super::support::required(f0, "builderProject")?,
@@ -12330,9 +12238,9 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderProjectReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "projects")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "projects"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorBuilderProjectReadList {
                     projects: super::support::required(f0, "projects")?,
@@ -12405,13 +12313,11 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderProjectResolveRequestBod
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "builderProjectId")?
-                        }
-                        1 => super::support::field(&mut f1, &mut map, "manifest")?,
-                        2 => super::support::field(&mut f2, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "builderProjectId"),
+                        1 => super::support::field(&mut f1, &mut map, "manifest"),
+                        2 => super::support::field(&mut f2, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorBuilderProjectResolveRequestBody {
                     builder_project_id: f0.flatten(),
@@ -12546,34 +12452,34 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderProjectStreamRead {
                                 &mut f0,
                                 &mut map,
                                 "auxiliary_requests",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "inferred_datetime_formats",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "inferred_schema")?,
+                        2 => super::support::field(&mut f2, &mut map, "inferred_schema"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "latest_config_update",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "logs")?,
-                        5 => super::support::field(&mut f5, &mut map, "slices")?,
+                        4 => super::support::field(&mut f4, &mut map, "logs"),
+                        5 => super::support::field(&mut f5, &mut map, "slices"),
                         6 => {
                             super::support::field(
                                 &mut f6,
                                 &mut map,
                                 "test_read_limit_reached",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorBuilderProjectStreamRead {
                     auxiliary_requests: f0.flatten(),
@@ -12716,32 +12622,30 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderProjectStreamReadRequest
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "builderProjectId")?
-                        }
+                        0 => super::support::field(&mut f0, &mut map, "builderProjectId"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "customComponentsCode",
-                            )?
+                            )
                         }
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "formGeneratedManifest",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "manifest")?,
-                        4 => super::support::field(&mut f4, &mut map, "pageLimit")?,
-                        5 => super::support::field(&mut f5, &mut map, "recordLimit")?,
-                        6 => super::support::field(&mut f6, &mut map, "sliceLimit")?,
-                        7 => super::support::field(&mut f7, &mut map, "state")?,
-                        8 => super::support::field(&mut f8, &mut map, "streamName")?,
-                        9 => super::support::field(&mut f9, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "manifest"),
+                        4 => super::support::field(&mut f4, &mut map, "pageLimit"),
+                        5 => super::support::field(&mut f5, &mut map, "recordLimit"),
+                        6 => super::support::field(&mut f6, &mut map, "sliceLimit"),
+                        7 => super::support::field(&mut f7, &mut map, "state"),
+                        8 => super::support::field(&mut f8, &mut map, "streamName"),
+                        9 => super::support::field(&mut f9, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorBuilderProjectStreamReadRequestBody {
                     builder_project_id: super::support::required(
@@ -12838,14 +12742,12 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderProjectTestingValuesUpda
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "builderProjectId")?
-                        }
-                        1 => super::support::field(&mut f1, &mut map, "spec")?,
-                        2 => super::support::field(&mut f2, &mut map, "testingValues")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "builderProjectId"),
+                        1 => super::support::field(&mut f1, &mut map, "spec"),
+                        2 => super::support::field(&mut f2, &mut map, "testingValues"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorBuilderProjectTestingValuesUpdate {
                     builder_project_id: super::support::required(
@@ -12916,10 +12818,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderProjectWithWorkspaceId {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "builderProject")?,
-                        1 => super::support::field(&mut f1, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "builderProject"),
+                        1 => super::support::field(&mut f1, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorBuilderProjectWithWorkspaceId {
                     builder_project: super::support::required(f0, "builderProject")?,
@@ -13011,27 +12913,25 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderPublishRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "builderProjectId")?
-                        }
+                        0 => super::support::field(&mut f0, &mut map, "builderProjectId"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "componentsFileContent",
-                            )?
+                            )
                         }
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "initialDeclarativeManifest",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "name")?,
-                        4 => super::support::field(&mut f4, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "name"),
+                        4 => super::support::field(&mut f4, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorBuilderPublishRequestBody {
                     builder_project_id: super::support::required(
@@ -13097,9 +12997,9 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderResolvedManifest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "manifest")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "manifest"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorBuilderResolvedManifest {
                     manifest: super::support::required(f0, "manifest")?,
@@ -13175,13 +13075,13 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorDefinitionResponse {
                                 &mut f0,
                                 &mut map,
                                 "connectorDefinitionType",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "id")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
-                        3 => super::support::field(&mut f3, &mut map, "version")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "id"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
+                        3 => super::support::field(&mut f3, &mut map, "version"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorDefinitionResponse {
                     connector_definition_type: super::support::required(
@@ -13241,9 +13141,9 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorDefinitionsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorDefinitionsResponse {
                     data: super::support::required(f0, "data")?,
@@ -13296,9 +13196,9 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorDocumentationRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "doc")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "doc"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorDocumentationRead {
                     doc: super::support::required(f0, "doc")?,
@@ -13372,17 +13272,13 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorDocumentationRequestBody {
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "actorDefinitionId",
-                            )?
+                            super::support::field(&mut f0, &mut map, "actorDefinitionId")
                         }
-                        1 => super::support::field(&mut f1, &mut map, "actorId")?,
-                        2 => super::support::field(&mut f2, &mut map, "actorType")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "actorId"),
+                        2 => super::support::field(&mut f2, &mut map, "actorType"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorDocumentationRequestBody {
                     actor_definition_id: super::support::required(
@@ -13469,23 +13365,23 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutActorSelectionInfo {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "num_actors")?,
+                        0 => super::support::field(&mut f0, &mut map, "num_actors"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "num_actors_eligible_or_already_pinned",
-                            )?
+                            )
                         }
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "num_pinned_to_connector_rollout",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutActorSelectionInfo {
                     num_actors: super::support::required(f0, "num_actors")?,
@@ -13563,12 +13459,12 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutActorSyncInfo {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "actor_id")?,
-                        1 => super::support::field(&mut f1, &mut map, "num_connections")?,
-                        2 => super::support::field(&mut f2, &mut map, "num_failed")?,
-                        3 => super::support::field(&mut f3, &mut map, "num_succeeded")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "actor_id"),
+                        1 => super::support::field(&mut f1, &mut map, "num_connections"),
+                        2 => super::support::field(&mut f2, &mut map, "num_failed"),
+                        3 => super::support::field(&mut f3, &mut map, "num_succeeded"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutActorSyncInfo {
                     actor_id: super::support::required(f0, "actor_id")?,
@@ -13625,9 +13521,9 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutActorSyncInfoResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutActorSyncInfoResponse {
                     data: super::support::required(f0, "data")?,
@@ -13697,10 +13593,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutFilters {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "jobBypassFilter")?,
-                        1 => super::support::field(&mut f1, &mut map, "tierFilter")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "jobBypassFilter"),
+                        1 => super::support::field(&mut f1, &mut map, "tierFilter"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutFilters {
                     job_bypass_filter: f0.flatten(),
@@ -13796,23 +13692,21 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutFinalizeRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "error_msg")?,
-                        1 => super::support::field(&mut f1, &mut map, "failed_reason")?,
-                        2 => super::support::field(&mut f2, &mut map, "id")?,
+                        0 => super::support::field(&mut f0, &mut map, "error_msg"),
+                        1 => super::support::field(&mut f1, &mut map, "failed_reason"),
+                        2 => super::support::field(&mut f2, &mut map, "id"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "retain_pins_on_cancellation",
-                            )?
+                            )
                         }
-                        4 => {
-                            super::support::field(&mut f4, &mut map, "rollout_strategy")?
-                        }
-                        5 => super::support::field(&mut f5, &mut map, "state")?,
-                        6 => super::support::field(&mut f6, &mut map, "updated_by")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "rollout_strategy"),
+                        5 => super::support::field(&mut f5, &mut map, "state"),
+                        6 => super::support::field(&mut f6, &mut map, "updated_by"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutFinalizeRequestBody {
                     error_msg: f0.flatten(),
@@ -13872,9 +13766,9 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutFinalizeResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutFinalizeResponse {
                     data: super::support::required(f0, "data")?,
@@ -13931,9 +13825,9 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutGetActorSyncInfoRequestB
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutGetActorSyncInfoRequestBody {
                     id: super::support::required(f0, "id")?,
@@ -13998,11 +13892,9 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutJobBypassFilter {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "shouldIgnoreJobs")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "shouldIgnoreJobs"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutJobBypassFilter {
                     should_ignore_jobs: f0.flatten(),
@@ -14065,10 +13957,10 @@ for ConnectorRolloutListByActorDefinitionIdRequestBody {
                                 &mut f0,
                                 &mut map,
                                 "actor_definition_id",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutListByActorDefinitionIdRequestBody {
                     actor_definition_id: super::support::required(
@@ -14153,20 +14045,14 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutListRequestBody {
                                 &mut f0,
                                 &mut map,
                                 "actor_definition_id",
-                            )?
+                            )
                         }
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "docker_image_tag")?
-                        }
+                        1 => super::support::field(&mut f1, &mut map, "docker_image_tag"),
                         2 => {
-                            super::support::field(
-                                &mut f2,
-                                &mut map,
-                                "docker_repository",
-                            )?
+                            super::support::field(&mut f2, &mut map, "docker_repository")
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutListRequestBody {
                     actor_definition_id: super::support::required(
@@ -14233,14 +14119,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutListResponse {
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "connectorRollouts",
-                            )?
+                            super::support::field(&mut f0, &mut map, "connectorRollouts")
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutListResponse {
                     connector_rollouts: f0.flatten(),
@@ -14353,32 +14235,26 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutManualFinalizeRequestBod
                                 &mut f0,
                                 &mut map,
                                 "actor_definition_id",
-                            )?
+                            )
                         }
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "docker_image_tag")?
-                        }
+                        1 => super::support::field(&mut f1, &mut map, "docker_image_tag"),
                         2 => {
-                            super::support::field(
-                                &mut f2,
-                                &mut map,
-                                "docker_repository",
-                            )?
+                            super::support::field(&mut f2, &mut map, "docker_repository")
                         }
-                        3 => super::support::field(&mut f3, &mut map, "error_msg")?,
-                        4 => super::support::field(&mut f4, &mut map, "failed_reason")?,
-                        5 => super::support::field(&mut f5, &mut map, "id")?,
+                        3 => super::support::field(&mut f3, &mut map, "error_msg"),
+                        4 => super::support::field(&mut f4, &mut map, "failed_reason"),
+                        5 => super::support::field(&mut f5, &mut map, "id"),
                         6 => {
                             super::support::field(
                                 &mut f6,
                                 &mut map,
                                 "retain_pins_on_cancellation",
-                            )?
+                            )
                         }
-                        7 => super::support::field(&mut f7, &mut map, "state")?,
-                        8 => super::support::field(&mut f8, &mut map, "updated_by")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        7 => super::support::field(&mut f7, &mut map, "state"),
+                        8 => super::support::field(&mut f8, &mut map, "updated_by"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutManualFinalizeRequestBody {
                     actor_definition_id: super::support::required(
@@ -14456,9 +14332,9 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutManualFinalizeResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "status")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "status"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutManualFinalizeResponse {
                     status: f0.flatten(),
@@ -14576,32 +14452,22 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutManualRolloutRequestBody
                                 &mut f0,
                                 &mut map,
                                 "actor_definition_id",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "actor_ids")?,
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "docker_image_tag")?
-                        }
+                        1 => super::support::field(&mut f1, &mut map, "actor_ids"),
+                        2 => super::support::field(&mut f2, &mut map, "docker_image_tag"),
                         3 => {
-                            super::support::field(
-                                &mut f3,
-                                &mut map,
-                                "docker_repository",
-                            )?
+                            super::support::field(&mut f3, &mut map, "docker_repository")
                         }
-                        4 => super::support::field(&mut f4, &mut map, "filters")?,
-                        5 => super::support::field(&mut f5, &mut map, "id")?,
-                        6 => super::support::field(&mut f6, &mut map, "migrate_pins")?,
+                        4 => super::support::field(&mut f4, &mut map, "filters"),
+                        5 => super::support::field(&mut f5, &mut map, "id"),
+                        6 => super::support::field(&mut f6, &mut map, "migrate_pins"),
                         7 => {
-                            super::support::field(
-                                &mut f7,
-                                &mut map,
-                                "target_percentage",
-                            )?
+                            super::support::field(&mut f7, &mut map, "target_percentage")
                         }
-                        8 => super::support::field(&mut f8, &mut map, "updated_by")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        8 => super::support::field(&mut f8, &mut map, "updated_by"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutManualRolloutRequestBody {
                     actor_definition_id: super::support::required(
@@ -14676,9 +14542,9 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutManualRolloutResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "status")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "status"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutManualRolloutResponse {
                     status: f0.flatten(),
@@ -14800,40 +14666,32 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutManualStartRequestBody {
                                 &mut f0,
                                 &mut map,
                                 "actor_definition_id",
-                            )?
+                            )
                         }
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "docker_image_tag")?
-                        }
+                        1 => super::support::field(&mut f1, &mut map, "docker_image_tag"),
                         2 => {
-                            super::support::field(
-                                &mut f2,
-                                &mut map,
-                                "docker_repository",
-                            )?
+                            super::support::field(&mut f2, &mut map, "docker_repository")
                         }
-                        3 => super::support::field(&mut f3, &mut map, "filters")?,
+                        3 => super::support::field(&mut f3, &mut map, "filters"),
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "final_target_rollout_pct",
-                            )?
+                            )
                         }
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "initial_rollout_pct",
-                            )?
+                            )
                         }
-                        6 => super::support::field(&mut f6, &mut map, "migrate_pins")?,
-                        7 => {
-                            super::support::field(&mut f7, &mut map, "rollout_strategy")?
-                        }
-                        8 => super::support::field(&mut f8, &mut map, "updated_by")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        6 => super::support::field(&mut f6, &mut map, "migrate_pins"),
+                        7 => super::support::field(&mut f7, &mut map, "rollout_strategy"),
+                        8 => super::support::field(&mut f8, &mut map, "updated_by"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutManualStartRequestBody {
                     actor_definition_id: super::support::required(
@@ -15109,99 +14967,89 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutRead {
                                 &mut f0,
                                 &mut map,
                                 "actor_definition_id",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "actor_selection_info",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "actor_syncs")?,
-                        3 => super::support::field(&mut f3, &mut map, "completed_at")?,
-                        4 => super::support::field(&mut f4, &mut map, "created_at")?,
+                        2 => super::support::field(&mut f2, &mut map, "actor_syncs"),
+                        3 => super::support::field(&mut f3, &mut map, "completed_at"),
+                        4 => super::support::field(&mut f4, &mut map, "created_at"),
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "current_target_rollout_pct",
-                            )?
+                            )
                         }
-                        6 => {
-                            super::support::field(&mut f6, &mut map, "docker_image_tag")?
-                        }
+                        6 => super::support::field(&mut f6, &mut map, "docker_image_tag"),
                         7 => {
-                            super::support::field(
-                                &mut f7,
-                                &mut map,
-                                "docker_repository",
-                            )?
+                            super::support::field(&mut f7, &mut map, "docker_repository")
                         }
-                        8 => super::support::field(&mut f8, &mut map, "error_msg")?,
-                        9 => super::support::field(&mut f9, &mut map, "expires_at")?,
-                        10 => super::support::field(&mut f10, &mut map, "failed_reason")?,
+                        8 => super::support::field(&mut f8, &mut map, "error_msg"),
+                        9 => super::support::field(&mut f9, &mut map, "expires_at"),
+                        10 => super::support::field(&mut f10, &mut map, "failed_reason"),
                         11 => {
                             super::support::field(
                                 &mut f11,
                                 &mut map,
                                 "final_target_rollout_pct",
-                            )?
+                            )
                         }
                         12 => {
                             super::support::field(
                                 &mut f12,
                                 &mut map,
                                 "has_breaking_changes",
-                            )?
+                            )
                         }
-                        13 => super::support::field(&mut f13, &mut map, "id")?,
+                        13 => super::support::field(&mut f13, &mut map, "id"),
                         14 => {
                             super::support::field(
                                 &mut f14,
                                 &mut map,
                                 "initial_rollout_pct",
-                            )?
+                            )
                         }
                         15 => {
                             super::support::field(
                                 &mut f15,
                                 &mut map,
                                 "initial_version_id",
-                            )?
+                            )
                         }
                         16 => {
                             super::support::field(
                                 &mut f16,
                                 &mut map,
                                 "max_step_wait_time_mins",
-                            )?
+                            )
                         }
-                        17 => super::support::field(&mut f17, &mut map, "paused_reason")?,
+                        17 => super::support::field(&mut f17, &mut map, "paused_reason"),
                         18 => {
                             super::support::field(
                                 &mut f18,
                                 &mut map,
                                 "release_candidate_version_id",
-                            )?
+                            )
                         }
                         19 => {
-                            super::support::field(
-                                &mut f19,
-                                &mut map,
-                                "rollout_strategy",
-                            )?
+                            super::support::field(&mut f19, &mut map, "rollout_strategy")
                         }
-                        20 => super::support::field(&mut f20, &mut map, "state")?,
-                        21 => super::support::field(&mut f21, &mut map, "tag")?,
-                        22 => super::support::field(&mut f22, &mut map, "tier")?,
-                        23 => super::support::field(&mut f23, &mut map, "updated_at")?,
-                        24 => super::support::field(&mut f24, &mut map, "updated_by")?,
+                        20 => super::support::field(&mut f20, &mut map, "state"),
+                        21 => super::support::field(&mut f21, &mut map, "tag"),
+                        22 => super::support::field(&mut f22, &mut map, "tier"),
+                        23 => super::support::field(&mut f23, &mut map, "updated_at"),
+                        24 => super::support::field(&mut f24, &mut map, "updated_by"),
                         25 => {
-                            super::support::field(&mut f25, &mut map, "workflow_run_id")?
+                            super::support::field(&mut f25, &mut map, "workflow_run_id")
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutRead {
                     actor_definition_id: super::support::required(
@@ -15285,9 +15133,9 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutReadRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutReadRequestBody {
                     id: super::support::required(f0, "id")?,
@@ -15340,9 +15188,9 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutReadResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutReadResponse {
                     data: super::support::required(f0, "data")?,
@@ -15427,21 +15275,15 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "actor_ids")?,
-                        1 => super::support::field(&mut f1, &mut map, "id")?,
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "rollout_strategy")?
-                        }
+                        0 => super::support::field(&mut f0, &mut map, "actor_ids"),
+                        1 => super::support::field(&mut f1, &mut map, "id"),
+                        2 => super::support::field(&mut f2, &mut map, "rollout_strategy"),
                         3 => {
-                            super::support::field(
-                                &mut f3,
-                                &mut map,
-                                "target_percentage",
-                            )?
+                            super::support::field(&mut f3, &mut map, "target_percentage")
                         }
-                        4 => super::support::field(&mut f4, &mut map, "updated_by")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "updated_by"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutRequestBody {
                     actor_ids: f0.flatten(),
@@ -15497,9 +15339,9 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutResponse {
                     data: super::support::required(f0, "data")?,
@@ -15578,15 +15420,13 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutStartRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
-                        1 => super::support::field(&mut f1, &mut map, "migrate_pins")?,
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "rollout_strategy")?
-                        }
-                        3 => super::support::field(&mut f3, &mut map, "updated_by")?,
-                        4 => super::support::field(&mut f4, &mut map, "workflow_run_id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "id"),
+                        1 => super::support::field(&mut f1, &mut map, "migrate_pins"),
+                        2 => super::support::field(&mut f2, &mut map, "rollout_strategy"),
+                        3 => super::support::field(&mut f3, &mut map, "updated_by"),
+                        4 => super::support::field(&mut f4, &mut map, "workflow_run_id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutStartRequestBody {
                     id: super::support::required(f0, "id")?,
@@ -15643,9 +15483,9 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutStartResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutStartResponse {
                     data: super::support::required(f0, "data")?,
@@ -15944,9 +15784,9 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutTierFilter {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "tier")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "tier"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutTierFilter {
                     tier: f0.flatten(),
@@ -16071,26 +15911,20 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutUpdateStateRequestBody {
                                 &mut f0,
                                 &mut map,
                                 "actor_definition_id",
-                            )?
+                            )
                         }
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "docker_image_tag")?
-                        }
+                        1 => super::support::field(&mut f1, &mut map, "docker_image_tag"),
                         2 => {
-                            super::support::field(
-                                &mut f2,
-                                &mut map,
-                                "docker_repository",
-                            )?
+                            super::support::field(&mut f2, &mut map, "docker_repository")
                         }
-                        3 => super::support::field(&mut f3, &mut map, "error_msg")?,
-                        4 => super::support::field(&mut f4, &mut map, "failed_reason")?,
-                        5 => super::support::field(&mut f5, &mut map, "id")?,
-                        6 => super::support::field(&mut f6, &mut map, "paused_reason")?,
-                        7 => super::support::field(&mut f7, &mut map, "state")?,
-                        8 => super::support::field(&mut f8, &mut map, "updated_by")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "error_msg"),
+                        4 => super::support::field(&mut f4, &mut map, "failed_reason"),
+                        5 => super::support::field(&mut f5, &mut map, "id"),
+                        6 => super::support::field(&mut f6, &mut map, "paused_reason"),
+                        7 => super::support::field(&mut f7, &mut map, "state"),
+                        8 => super::support::field(&mut f8, &mut map, "updated_by"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutUpdateStateRequestBody {
                     actor_definition_id: f0.flatten(),
@@ -16296,15 +16130,11 @@ impl<'de> ::serde::Deserialize<'de> for ContributionInfo {
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "actorDefinitionId",
-                            )?
+                            super::support::field(&mut f0, &mut map, "actorDefinitionId")
                         }
-                        1 => super::support::field(&mut f1, &mut map, "pullRequestUrl")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "pullRequestUrl"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ContributionInfo {
                     actor_definition_id: super::support::required(
@@ -16368,10 +16198,10 @@ impl<'de> ::serde::Deserialize<'de> for CreateDeclarativeSourceDefinitionRequest
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "manifest")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "manifest"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CreateDeclarativeSourceDefinitionRequest {
                     manifest: super::support::required(f0, "manifest")?,
@@ -16454,16 +16284,12 @@ impl<'de> ::serde::Deserialize<'de> for CreateDefinitionRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "dockerImageTag")?,
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "dockerRepository")?
-                        }
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "documentationUrl")?
-                        }
-                        3 => super::support::field(&mut f3, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "dockerImageTag"),
+                        1 => super::support::field(&mut f1, &mut map, "dockerRepository"),
+                        2 => super::support::field(&mut f2, &mut map, "documentationUrl"),
+                        3 => super::support::field(&mut f3, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CreateDefinitionRequest {
                     docker_image_tag: super::support::required(f0, "dockerImageTag")?,
@@ -16550,18 +16376,18 @@ for CreateOrUpdateSecretsPersistenceConfigRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
-                        1 => super::support::field(&mut f1, &mut map, "scope")?,
-                        2 => super::support::field(&mut f2, &mut map, "scopeId")?,
+                        0 => super::support::field(&mut f0, &mut map, "configuration"),
+                        1 => super::support::field(&mut f1, &mut map, "scope"),
+                        2 => super::support::field(&mut f2, &mut map, "scopeId"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "secretPersistenceType",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CreateOrUpdateSecretsPersistenceConfigRequestBody {
                     configuration: super::support::required(f0, "configuration")?,
@@ -16682,22 +16508,18 @@ impl<'de> ::serde::Deserialize<'de> for CreateSsoConfigRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "clientId")?,
-                        1 => super::support::field(&mut f1, &mut map, "clientSecret")?,
+                        0 => super::support::field(&mut f0, &mut map, "clientId"),
+                        1 => super::support::field(&mut f1, &mut map, "clientSecret"),
                         2 => {
-                            super::support::field(
-                                &mut f2,
-                                &mut map,
-                                "companyIdentifier",
-                            )?
+                            super::support::field(&mut f2, &mut map, "companyIdentifier")
                         }
-                        3 => super::support::field(&mut f3, &mut map, "defaultRole")?,
-                        4 => super::support::field(&mut f4, &mut map, "discoveryUrl")?,
-                        5 => super::support::field(&mut f5, &mut map, "emailDomain")?,
-                        6 => super::support::field(&mut f6, &mut map, "organizationId")?,
-                        7 => super::support::field(&mut f7, &mut map, "status")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "defaultRole"),
+                        4 => super::support::field(&mut f4, &mut map, "discoveryUrl"),
+                        5 => super::support::field(&mut f5, &mut map, "emailDomain"),
+                        6 => super::support::field(&mut f6, &mut map, "organizationId"),
+                        7 => super::support::field(&mut f7, &mut map, "status"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CreateSsoConfigRequestBody {
                     client_id: super::support::required(f0, "clientId")?,
@@ -16767,10 +16589,10 @@ impl<'de> ::serde::Deserialize<'de> for CreditBlockRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "amount")?,
-                        1 => super::support::field(&mut f1, &mut map, "expiryDate")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "amount"),
+                        1 => super::support::field(&mut f1, &mut map, "expiryDate"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CreditBlockRead {
                     amount: super::support::required(f0, "amount")?,
@@ -16851,13 +16673,13 @@ impl<'de> ::serde::Deserialize<'de> for CustomDestinationDefinitionCreate {
                                 &mut f0,
                                 &mut map,
                                 "destinationDefinition",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "scopeId")?,
-                        2 => super::support::field(&mut f2, &mut map, "scopeType")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "scopeId"),
+                        2 => super::support::field(&mut f2, &mut map, "scopeType"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomDestinationDefinitionCreate {
                     destination_definition: super::support::required(
@@ -16939,14 +16761,12 @@ impl<'de> ::serde::Deserialize<'de> for CustomSourceDefinitionCreate {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "scopeId")?,
-                        1 => super::support::field(&mut f1, &mut map, "scopeType")?,
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "sourceDefinition")?
-                        }
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "scopeId"),
+                        1 => super::support::field(&mut f1, &mut map, "scopeType"),
+                        2 => super::support::field(&mut f2, &mut map, "sourceDefinition"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomSourceDefinitionCreate {
                     scope_id: f0.flatten(),
@@ -17006,9 +16826,9 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "url")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "url"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomerPortalRead {
                     url: super::support::required(f0, "url")?,
@@ -17078,12 +16898,12 @@ impl<'de> ::serde::Deserialize<'de> for CustomerPortalRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "flow")?,
-                        1 => super::support::field(&mut f1, &mut map, "organizationId")?,
-                        2 => super::support::field(&mut f2, &mut map, "plan")?,
-                        3 => super::support::field(&mut f3, &mut map, "returnUrl")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "flow"),
+                        1 => super::support::field(&mut f1, &mut map, "organizationId"),
+                        2 => super::support::field(&mut f2, &mut map, "plan"),
+                        3 => super::support::field(&mut f3, &mut map, "returnUrl"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CustomerPortalRequestBody {
                     flow: f0.flatten(),
@@ -17303,10 +17123,10 @@ impl<'de> ::serde::Deserialize<'de> for DataWorkerUsage {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "date")?,
-                        1 => super::support::field(&mut f1, &mut map, "used")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "date"),
+                        1 => super::support::field(&mut f1, &mut map, "used"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataWorkerUsage {
                     date: super::support::required(f0, "date")?,
@@ -17371,11 +17191,11 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneCreateRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "enabled")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        2 => super::support::field(&mut f2, &mut map, "regionId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "enabled"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        2 => super::support::field(&mut f2, &mut map, "regionId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneCreateRequest {
                     enabled: f0.flatten(),
@@ -17455,13 +17275,13 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneCreateRequestBody {
                                 &mut f0,
                                 &mut map,
                                 "dataplane_group_id",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "enabled")?,
-                        2 => super::support::field(&mut f2, &mut map, "instanceScope")?,
-                        3 => super::support::field(&mut f3, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "enabled"),
+                        2 => super::support::field(&mut f2, &mut map, "instanceScope"),
+                        3 => super::support::field(&mut f3, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneCreateRequestBody {
                     dataplane_group_id: super::support::required(
@@ -17546,12 +17366,12 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneCreateResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "client_id")?,
-                        1 => super::support::field(&mut f1, &mut map, "client_secret")?,
-                        2 => super::support::field(&mut f2, &mut map, "dataplane_id")?,
-                        3 => super::support::field(&mut f3, &mut map, "region_id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "client_id"),
+                        1 => super::support::field(&mut f1, &mut map, "client_secret"),
+                        2 => super::support::field(&mut f2, &mut map, "dataplane_id"),
+                        3 => super::support::field(&mut f3, &mut map, "region_id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneCreateResponse {
                     client_id: super::support::required(f0, "client_id")?,
@@ -17628,12 +17448,12 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneCreateResponseBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "clientId")?,
-                        1 => super::support::field(&mut f1, &mut map, "clientSecret")?,
-                        2 => super::support::field(&mut f2, &mut map, "dataplaneId")?,
-                        3 => super::support::field(&mut f3, &mut map, "regionId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "clientId"),
+                        1 => super::support::field(&mut f1, &mut map, "clientSecret"),
+                        2 => super::support::field(&mut f2, &mut map, "dataplaneId"),
+                        3 => super::support::field(&mut f3, &mut map, "regionId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneCreateResponseBody {
                     client_id: super::support::required(f0, "clientId")?,
@@ -17688,9 +17508,9 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneDeleteRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "dataplane_id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "dataplane_id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneDeleteRequestBody {
                     dataplane_id: super::support::required(f0, "dataplane_id")?,
@@ -17751,11 +17571,11 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneGroupCreateRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "enabled")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        2 => super::support::field(&mut f2, &mut map, "organization_id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "enabled"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        2 => super::support::field(&mut f2, &mut map, "organization_id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneGroupCreateRequestBody {
                     enabled: super::support::required(f0, "enabled")?,
@@ -17816,10 +17636,10 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneGroupDeleteRequestBody {
                                 &mut f0,
                                 &mut map,
                                 "dataplane_group_id",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneGroupDeleteRequestBody {
                     dataplane_group_id: super::support::required(
@@ -17875,9 +17695,9 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneGroupListRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "organization_id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "organization_id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneGroupListRequestBody {
                     organization_id: super::support::required(f0, "organization_id")?,
@@ -17934,9 +17754,9 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneGroupListResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "dataplaneGroups")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "dataplaneGroups"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneGroupListResponse {
                     dataplane_groups: f0.flatten(),
@@ -18020,21 +17840,21 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneGroupRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "created_at")?,
+                        0 => super::support::field(&mut f0, &mut map, "created_at"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "dataplane_group_id",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "dataplanes")?,
-                        3 => super::support::field(&mut f3, &mut map, "enabled")?,
-                        4 => super::support::field(&mut f4, &mut map, "name")?,
-                        5 => super::support::field(&mut f5, &mut map, "organization_id")?,
-                        6 => super::support::field(&mut f6, &mut map, "updated_at")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "dataplanes"),
+                        3 => super::support::field(&mut f3, &mut map, "enabled"),
+                        4 => super::support::field(&mut f4, &mut map, "name"),
+                        5 => super::support::field(&mut f5, &mut map, "organization_id"),
+                        6 => super::support::field(&mut f6, &mut map, "updated_at"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneGroupRead {
                     created_at: super::support::required(f0, "created_at")?,
@@ -18113,12 +17933,12 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneGroupUpdateRequestBody {
                                 &mut f0,
                                 &mut map,
                                 "dataplane_group_id",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "enabled")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "enabled"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneGroupUpdateRequestBody {
                     dataplane_group_id: super::support::required(
@@ -18176,9 +17996,9 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneHealthListResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "dataplanes")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "dataplanes"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneHealthListResponse {
                     dataplanes: super::support::required(f0, "dataplanes")?,
@@ -18300,42 +18120,34 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneHealthRead {
                                 &mut f0,
                                 &mut map,
                                 "control_plane_version",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "dataplane_group_id",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "dataplane_id")?,
-                        3 => super::support::field(&mut f3, &mut map, "dataplane_name")?,
+                        2 => super::support::field(&mut f2, &mut map, "dataplane_id"),
+                        3 => super::support::field(&mut f3, &mut map, "dataplane_name"),
                         4 => {
-                            super::support::field(
-                                &mut f4,
-                                &mut map,
-                                "dataplane_version",
-                            )?
+                            super::support::field(&mut f4, &mut map, "dataplane_version")
                         }
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "last_heartbeat_timestamp",
-                            )?
+                            )
                         }
-                        6 => super::support::field(&mut f6, &mut map, "organization_id")?,
+                        6 => super::support::field(&mut f6, &mut map, "organization_id"),
                         7 => {
-                            super::support::field(
-                                &mut f7,
-                                &mut map,
-                                "recent_heartbeats",
-                            )?
+                            super::support::field(&mut f7, &mut map, "recent_heartbeats")
                         }
-                        8 => super::support::field(&mut f8, &mut map, "status")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        8 => super::support::field(&mut f8, &mut map, "status"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneHealthRead {
                     control_plane_version: f0.flatten(),
@@ -18398,9 +18210,9 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneHeartbeatRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "client_id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "client_id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneHeartbeatRequestBody {
                     client_id: super::support::required(f0, "client_id")?,
@@ -18485,31 +18297,27 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneHeartbeatResponse {
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "dataplane_enabled",
-                            )?
+                            super::support::field(&mut f0, &mut map, "dataplane_enabled")
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "dataplane_group_id",
-                            )?
+                            )
                         }
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "dataplane_group_name",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "dataplane_id")?,
-                        4 => super::support::field(&mut f4, &mut map, "dataplane_name")?,
-                        5 => super::support::field(&mut f5, &mut map, "organization_id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "dataplane_id"),
+                        4 => super::support::field(&mut f4, &mut map, "dataplane_name"),
+                        5 => super::support::field(&mut f5, &mut map, "organization_id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneHeartbeatResponse {
                     dataplane_enabled: super::support::required(
@@ -18575,9 +18383,9 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneInitRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "client_id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "client_id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneInitRequestBody {
                     client_id: super::support::required(f0, "client_id")?,
@@ -18661,31 +18469,27 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneInitResponse {
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "dataplane_enabled",
-                            )?
+                            super::support::field(&mut f0, &mut map, "dataplane_enabled")
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "dataplane_group_id",
-                            )?
+                            )
                         }
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "dataplane_group_name",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "dataplane_id")?,
-                        4 => super::support::field(&mut f4, &mut map, "dataplane_name")?,
-                        5 => super::support::field(&mut f5, &mut map, "organization_id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "dataplane_id"),
+                        4 => super::support::field(&mut f4, &mut map, "dataplane_name"),
+                        5 => super::support::field(&mut f5, &mut map, "organization_id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneInitResponse {
                     dataplane_enabled: super::support::required(
@@ -18756,10 +18560,10 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneListRequestBody {
                                 &mut f0,
                                 &mut map,
                                 "dataplane_group_id",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneListRequestBody {
                     dataplane_group_id: super::support::required(
@@ -18818,9 +18622,9 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneListResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "dataplanes")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "dataplanes"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneListResponse {
                     dataplanes: f0.flatten(),
@@ -18880,10 +18684,10 @@ impl<'de> ::serde::Deserialize<'de> for DataplanePatchRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "enabled")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "enabled"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplanePatchRequest {
                     enabled: f0.flatten(),
@@ -18963,20 +18767,20 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "created_at")?,
+                        0 => super::support::field(&mut f0, &mut map, "created_at"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "dataplane_group_id",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "dataplane_id")?,
-                        3 => super::support::field(&mut f3, &mut map, "enabled")?,
-                        4 => super::support::field(&mut f4, &mut map, "name")?,
-                        5 => super::support::field(&mut f5, &mut map, "updated_at")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "dataplane_id"),
+                        3 => super::support::field(&mut f3, &mut map, "enabled"),
+                        4 => super::support::field(&mut f4, &mut map, "name"),
+                        5 => super::support::field(&mut f5, &mut map, "updated_at"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneRead {
                     created_at: super::support::required(f0, "created_at")?,
@@ -19063,14 +18867,14 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "createdAt")?,
-                        1 => super::support::field(&mut f1, &mut map, "dataplaneId")?,
-                        2 => super::support::field(&mut f2, &mut map, "enabled")?,
-                        3 => super::support::field(&mut f3, &mut map, "name")?,
-                        4 => super::support::field(&mut f4, &mut map, "regionId")?,
-                        5 => super::support::field(&mut f5, &mut map, "updatedAt")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "createdAt"),
+                        1 => super::support::field(&mut f1, &mut map, "dataplaneId"),
+                        2 => super::support::field(&mut f2, &mut map, "enabled"),
+                        3 => super::support::field(&mut f3, &mut map, "name"),
+                        4 => super::support::field(&mut f4, &mut map, "regionId"),
+                        5 => super::support::field(&mut f5, &mut map, "updatedAt"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneResponse {
                     created_at: super::support::required(f0, "createdAt")?,
@@ -19139,10 +18943,10 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneTokenRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "client_id")?,
-                        1 => super::support::field(&mut f1, &mut map, "client_secret")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "client_id"),
+                        1 => super::support::field(&mut f1, &mut map, "client_secret"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneTokenRequestBody {
                     client_id: super::support::required(f0, "client_id")?,
@@ -19208,11 +19012,11 @@ impl<'de> ::serde::Deserialize<'de> for DataplaneUpdateRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "dataplane_id")?,
-                        1 => super::support::field(&mut f1, &mut map, "enabled")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "dataplane_id"),
+                        1 => super::support::field(&mut f1, &mut map, "enabled"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplaneUpdateRequestBody {
                     dataplane_id: super::support::required(f0, "dataplane_id")?,
@@ -19266,9 +19070,9 @@ impl<'de> ::serde::Deserialize<'de> for DataplanesResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DataplanesResponse {
                     data: super::support::required(f0, "data")?,
@@ -19347,12 +19151,12 @@ impl<'de> ::serde::Deserialize<'de> for DbMigrationExecutionRead {
                                 &mut f0,
                                 &mut map,
                                 "executedMigrations",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "initialVersion")?,
-                        2 => super::support::field(&mut f2, &mut map, "targetVersion")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "initialVersion"),
+                        2 => super::support::field(&mut f2, &mut map, "targetVersion"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DbMigrationExecutionRead {
                     executed_migrations: f0.flatten(),
@@ -19445,23 +19249,21 @@ impl<'de> ::serde::Deserialize<'de> for DbMigrationRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "migratedAt")?,
-                        1 => super::support::field(&mut f1, &mut map, "migratedBy")?,
+                        0 => super::support::field(&mut f0, &mut map, "migratedAt"),
+                        1 => super::support::field(&mut f1, &mut map, "migratedBy"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "migrationDescription",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "migrationScript")?,
-                        4 => super::support::field(&mut f4, &mut map, "migrationState")?,
-                        5 => super::support::field(&mut f5, &mut map, "migrationType")?,
-                        6 => {
-                            super::support::field(&mut f6, &mut map, "migrationVersion")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "migrationScript"),
+                        4 => super::support::field(&mut f4, &mut map, "migrationState"),
+                        5 => super::support::field(&mut f5, &mut map, "migrationType"),
+                        6 => super::support::field(&mut f6, &mut map, "migrationVersion"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DbMigrationRead {
                     migrated_at: f0.flatten(),
@@ -19526,9 +19328,9 @@ impl<'de> ::serde::Deserialize<'de> for DbMigrationReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "migrations")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "migrations"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DbMigrationReadList {
                     migrations: f0.flatten(),
@@ -19580,9 +19382,9 @@ impl<'de> ::serde::Deserialize<'de> for DbMigrationRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "database")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "database"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DbMigrationRequestBody {
                     database: super::support::required(f0, "database")?,
@@ -19790,11 +19592,11 @@ impl<'de> ::serde::Deserialize<'de> for DbtCloudJobInfo {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "accountId")?,
-                        1 => super::support::field(&mut f1, &mut map, "jobId")?,
-                        2 => super::support::field(&mut f2, &mut map, "jobName")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "accountId"),
+                        1 => super::support::field(&mut f1, &mut map, "jobId"),
+                        2 => super::support::field(&mut f2, &mut map, "jobName"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DbtCloudJobInfo {
                     account_id: super::support::required(f0, "accountId")?,
@@ -19923,9 +19725,9 @@ impl<'de> ::serde::Deserialize<'de> for DeclarativeManifestBaseImageRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "baseImage")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "baseImage"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DeclarativeManifestBaseImageRead {
                     base_image: f0.flatten(),
@@ -19997,12 +19799,12 @@ impl<'de> ::serde::Deserialize<'de> for DeclarativeManifestRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "description")?,
-                        1 => super::support::field(&mut f1, &mut map, "isDraft")?,
-                        2 => super::support::field(&mut f2, &mut map, "manifest")?,
-                        3 => super::support::field(&mut f3, &mut map, "version")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "description"),
+                        1 => super::support::field(&mut f1, &mut map, "isDraft"),
+                        2 => super::support::field(&mut f2, &mut map, "manifest"),
+                        3 => super::support::field(&mut f3, &mut map, "version"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DeclarativeManifestRead {
                     description: f0.flatten(),
@@ -20058,9 +19860,9 @@ impl<'de> ::serde::Deserialize<'de> for DeclarativeManifestRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "manifest")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "manifest"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DeclarativeManifestRequestBody {
                     manifest: super::support::required(f0, "manifest")?,
@@ -20122,11 +19924,11 @@ impl<'de> ::serde::Deserialize<'de> for DeclarativeManifestVersionRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "description")?,
-                        1 => super::support::field(&mut f1, &mut map, "isActive")?,
-                        2 => super::support::field(&mut f2, &mut map, "version")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "description"),
+                        1 => super::support::field(&mut f1, &mut map, "isActive"),
+                        2 => super::support::field(&mut f2, &mut map, "version"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DeclarativeManifestVersionRead {
                     description: super::support::required(f0, "description")?,
@@ -20181,11 +19983,9 @@ impl<'de> ::serde::Deserialize<'de> for DeclarativeManifestsReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "manifestVersions")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "manifestVersions"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DeclarativeManifestsReadList {
                     manifest_versions: super::support::required(f0, "manifestVersions")?,
@@ -20279,32 +20079,32 @@ for DeclarativeSourceDefinitionCreateManifestRequestBody {
                                 &mut f0,
                                 &mut map,
                                 "componentsFileContent",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "declarativeManifest",
-                            )?
+                            )
                         }
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "setAsActiveManifest",
-                            )?
+                            )
                         }
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "sourceDefinitionId",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DeclarativeSourceDefinitionCreateManifestRequestBody {
                     components_file_content: f0.flatten(),
@@ -20387,12 +20187,12 @@ impl<'de> ::serde::Deserialize<'de> for DeclarativeSourceDefinitionResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
-                        1 => super::support::field(&mut f1, &mut map, "manifest")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
-                        3 => super::support::field(&mut f3, &mut map, "version")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "id"),
+                        1 => super::support::field(&mut f1, &mut map, "manifest"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
+                        3 => super::support::field(&mut f3, &mut map, "version"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DeclarativeSourceDefinitionResponse {
                     id: super::support::required(f0, "id")?,
@@ -20463,11 +20263,11 @@ impl<'de> ::serde::Deserialize<'de> for DeclarativeSourceDefinitionsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        1 => super::support::field(&mut f1, &mut map, "next")?,
-                        2 => super::support::field(&mut f2, &mut map, "previous")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        1 => super::support::field(&mut f1, &mut map, "next"),
+                        2 => super::support::field(&mut f2, &mut map, "previous"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DeclarativeSourceDefinitionsResponse {
                     data: super::support::required(f0, "data")?,
@@ -20538,12 +20338,12 @@ impl<'de> ::serde::Deserialize<'de> for DeclarativeSourceManifest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "description")?,
-                        1 => super::support::field(&mut f1, &mut map, "manifest")?,
-                        2 => super::support::field(&mut f2, &mut map, "spec")?,
-                        3 => super::support::field(&mut f3, &mut map, "version")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "description"),
+                        1 => super::support::field(&mut f1, &mut map, "manifest"),
+                        2 => super::support::field(&mut f2, &mut map, "spec"),
+                        3 => super::support::field(&mut f3, &mut map, "version"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DeclarativeSourceManifest {
                     description: super::support::required(f0, "description")?,
@@ -20630,17 +20430,13 @@ impl<'de> ::serde::Deserialize<'de> for DefinitionResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "dockerImageTag")?,
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "dockerRepository")?
-                        }
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "documentationUrl")?
-                        }
-                        3 => super::support::field(&mut f3, &mut map, "id")?,
-                        4 => super::support::field(&mut f4, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "dockerImageTag"),
+                        1 => super::support::field(&mut f1, &mut map, "dockerRepository"),
+                        2 => super::support::field(&mut f2, &mut map, "documentationUrl"),
+                        3 => super::support::field(&mut f3, &mut map, "id"),
+                        4 => super::support::field(&mut f4, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DefinitionResponse {
                     docker_image_tag: super::support::required(f0, "dockerImageTag")?,
@@ -20711,11 +20507,11 @@ impl<'de> ::serde::Deserialize<'de> for DefinitionsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        1 => super::support::field(&mut f1, &mut map, "next")?,
-                        2 => super::support::field(&mut f2, &mut map, "previous")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        1 => super::support::field(&mut f1, &mut map, "next"),
+                        2 => super::support::field(&mut f2, &mut map, "previous"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DefinitionsResponse {
                     data: super::support::required(f0, "data")?,
@@ -20776,15 +20572,11 @@ impl<'de> ::serde::Deserialize<'de> for DeleteSsoConfigRequestBody {
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "companyIdentifier",
-                            )?
+                            super::support::field(&mut f0, &mut map, "companyIdentifier")
                         }
-                        1 => super::support::field(&mut f1, &mut map, "organizationId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "organizationId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DeleteSsoConfigRequestBody {
                     company_identifier: super::support::required(
@@ -20848,11 +20640,11 @@ impl<'de> ::serde::Deserialize<'de> for DeploymentMetadataRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
-                        1 => super::support::field(&mut f1, &mut map, "mode")?,
-                        2 => super::support::field(&mut f2, &mut map, "version")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "id"),
+                        1 => super::support::field(&mut f1, &mut map, "mode"),
+                        2 => super::support::field(&mut f2, &mut map, "version"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DeploymentMetadataRead {
                     id: super::support::required(f0, "id")?,
@@ -20906,9 +20698,9 @@ impl<'de> ::serde::Deserialize<'de> for DestinationCatalog {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "operations")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "operations"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationCatalog {
                     operations: super::support::required(f0, "operations")?,
@@ -20978,11 +20770,11 @@ impl<'de> ::serde::Deserialize<'de> for DestinationCloneConfiguration {
                                 &mut f0,
                                 &mut map,
                                 "connectionConfiguration",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationCloneConfiguration {
                     connection_configuration: f0.flatten(),
@@ -21053,17 +20845,17 @@ impl<'de> ::serde::Deserialize<'de> for DestinationCloneRequestBody {
                                 &mut f0,
                                 &mut map,
                                 "destinationCloneId",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "destinationConfiguration",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationCloneRequestBody {
                     destination_clone_id: super::support::required(
@@ -21157,19 +20949,19 @@ impl<'de> ::serde::Deserialize<'de> for DestinationCoreConfig {
                                 &mut f0,
                                 &mut map,
                                 "connectionConfiguration",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "destinationDefinitionId",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "destinationId")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "destinationId"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationCoreConfig {
                     connection_configuration: super::support::required(
@@ -21270,26 +21062,26 @@ impl<'de> ::serde::Deserialize<'de> for DestinationCreate {
                                 &mut f0,
                                 &mut map,
                                 "connectionConfiguration",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "destinationDefinitionId",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
+                        2 => super::support::field(&mut f2, &mut map, "name"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationCreate {
                     connection_configuration: super::support::required(
@@ -21386,19 +21178,19 @@ impl<'de> ::serde::Deserialize<'de> for DestinationCreateRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
-                        1 => super::support::field(&mut f1, &mut map, "definitionId")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "configuration"),
+                        1 => super::support::field(&mut f1, &mut map, "definitionId"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationCreateRequest {
                     configuration: super::support::required(f0, "configuration")?,
@@ -21509,26 +21301,22 @@ impl<'de> ::serde::Deserialize<'de> for DestinationDefinitionCreate {
                                 &mut f0,
                                 &mut map,
                                 "connectorSpecification",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "dockerImageTag")?,
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "dockerRepository")?
-                        }
-                        3 => {
-                            super::support::field(&mut f3, &mut map, "documentationUrl")?
-                        }
-                        4 => super::support::field(&mut f4, &mut map, "icon")?,
-                        5 => super::support::field(&mut f5, &mut map, "name")?,
+                        1 => super::support::field(&mut f1, &mut map, "dockerImageTag"),
+                        2 => super::support::field(&mut f2, &mut map, "dockerRepository"),
+                        3 => super::support::field(&mut f3, &mut map, "documentationUrl"),
+                        4 => super::support::field(&mut f4, &mut map, "icon"),
+                        5 => super::support::field(&mut f5, &mut map, "name"),
                         6 => {
                             super::support::field(
                                 &mut f6,
                                 &mut map,
                                 "resourceRequirements",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationDefinitionCreate {
                     connector_specification: f0.flatten(),
@@ -21600,10 +21388,10 @@ impl<'de> ::serde::Deserialize<'de> for DestinationDefinitionIdRequestBody {
                                 &mut f0,
                                 &mut map,
                                 "destinationDefinitionId",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationDefinitionIdRequestBody {
                     destination_definition_id: super::support::required(
@@ -21676,11 +21464,11 @@ impl<'de> ::serde::Deserialize<'de> for DestinationDefinitionIdWithWorkspaceId {
                                 &mut f0,
                                 &mut map,
                                 "destinationDefinitionId",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationDefinitionIdWithWorkspaceId {
                     destination_definition_id: super::support::required(
@@ -21876,50 +21664,46 @@ impl<'de> ::serde::Deserialize<'de> for DestinationDefinitionRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "cdkVersion")?,
-                        1 => super::support::field(&mut f1, &mut map, "custom")?,
+                        0 => super::support::field(&mut f0, &mut map, "cdkVersion"),
+                        1 => super::support::field(&mut f1, &mut map, "custom"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "destinationDefinitionId",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "dockerImageTag")?,
-                        4 => {
-                            super::support::field(&mut f4, &mut map, "dockerRepository")?
-                        }
-                        5 => {
-                            super::support::field(&mut f5, &mut map, "documentationUrl")?
-                        }
-                        6 => super::support::field(&mut f6, &mut map, "enterprise")?,
-                        7 => super::support::field(&mut f7, &mut map, "icon")?,
-                        8 => super::support::field(&mut f8, &mut map, "language")?,
-                        9 => super::support::field(&mut f9, &mut map, "lastPublished")?,
-                        10 => super::support::field(&mut f10, &mut map, "metrics")?,
-                        11 => super::support::field(&mut f11, &mut map, "name")?,
+                        3 => super::support::field(&mut f3, &mut map, "dockerImageTag"),
+                        4 => super::support::field(&mut f4, &mut map, "dockerRepository"),
+                        5 => super::support::field(&mut f5, &mut map, "documentationUrl"),
+                        6 => super::support::field(&mut f6, &mut map, "enterprise"),
+                        7 => super::support::field(&mut f7, &mut map, "icon"),
+                        8 => super::support::field(&mut f8, &mut map, "language"),
+                        9 => super::support::field(&mut f9, &mut map, "lastPublished"),
+                        10 => super::support::field(&mut f10, &mut map, "metrics"),
+                        11 => super::support::field(&mut f11, &mut map, "name"),
                         12 => {
-                            super::support::field(&mut f12, &mut map, "protocolVersion")?
+                            super::support::field(&mut f12, &mut map, "protocolVersion")
                         }
-                        13 => super::support::field(&mut f13, &mut map, "releaseDate")?,
-                        14 => super::support::field(&mut f14, &mut map, "releaseStage")?,
+                        13 => super::support::field(&mut f13, &mut map, "releaseDate"),
+                        14 => super::support::field(&mut f14, &mut map, "releaseStage"),
                         15 => {
                             super::support::field(
                                 &mut f15,
                                 &mut map,
                                 "resourceRequirements",
-                            )?
+                            )
                         }
-                        16 => super::support::field(&mut f16, &mut map, "supportLevel")?,
+                        16 => super::support::field(&mut f16, &mut map, "supportLevel"),
                         17 => {
                             super::support::field(
                                 &mut f17,
                                 &mut map,
                                 "supportsDataActivation",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationDefinitionRead {
                     cdk_version: f0.flatten(),
@@ -21996,10 +21780,10 @@ impl<'de> ::serde::Deserialize<'de> for DestinationDefinitionReadList {
                                 &mut f0,
                                 &mut map,
                                 "destinationDefinitions",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationDefinitionReadList {
                     destination_definitions: super::support::required(
@@ -22130,41 +21914,39 @@ impl<'de> ::serde::Deserialize<'de> for DestinationDefinitionSpecificationRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "advancedAuth")?,
+                        0 => super::support::field(&mut f0, &mut map, "advancedAuth"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "advancedAuthGlobalCredentialsAvailable",
-                            )?
+                            )
                         }
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "connectionSpecification",
-                            )?
+                            )
                         }
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "destinationDefinitionId",
-                            )?
+                            )
                         }
-                        4 => {
-                            super::support::field(&mut f4, &mut map, "documentationUrl")?
-                        }
-                        5 => super::support::field(&mut f5, &mut map, "jobInfo")?,
+                        4 => super::support::field(&mut f4, &mut map, "documentationUrl"),
+                        5 => super::support::field(&mut f5, &mut map, "jobInfo"),
                         6 => {
                             super::support::field(
                                 &mut f6,
                                 &mut map,
                                 "supportedDestinationSyncModes",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationDefinitionSpecificationRead {
                     advanced_auth: f0.flatten(),
@@ -22270,20 +22052,20 @@ impl<'de> ::serde::Deserialize<'de> for DestinationDefinitionUpdate {
                                 &mut f0,
                                 &mut map,
                                 "destinationDefinitionId",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "dockerImageTag")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
+                        1 => super::support::field(&mut f1, &mut map, "dockerImageTag"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "resourceRequirements",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationDefinitionUpdate {
                     destination_definition_id: super::support::required(
@@ -22346,10 +22128,10 @@ impl<'de> ::serde::Deserialize<'de> for DestinationDiscoverRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "catalog")?,
-                        1 => super::support::field(&mut f1, &mut map, "catalogId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "catalog"),
+                        1 => super::support::field(&mut f1, &mut map, "catalogId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationDiscoverRead {
                     catalog: super::support::required(f0, "catalog")?,
@@ -22410,10 +22192,10 @@ impl<'de> ::serde::Deserialize<'de> for DestinationDiscoverSchemaRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "destinationId")?,
-                        1 => super::support::field(&mut f1, &mut map, "disableCache")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "destinationId"),
+                        1 => super::support::field(&mut f1, &mut map, "disableCache"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationDiscoverSchemaRequestBody {
                     destination_id: super::support::required(f0, "destinationId")?,
@@ -22505,20 +22287,14 @@ impl<'de> ::serde::Deserialize<'de> for DestinationDiscoverSchemaWriteRequestBod
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "catalog")?,
+                        0 => super::support::field(&mut f0, &mut map, "catalog"),
                         1 => {
-                            super::support::field(
-                                &mut f1,
-                                &mut map,
-                                "configurationHash",
-                            )?
+                            super::support::field(&mut f1, &mut map, "configurationHash")
                         }
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "connectorVersion")?
-                        }
-                        3 => super::support::field(&mut f3, &mut map, "destinationId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "connectorVersion"),
+                        3 => super::support::field(&mut f3, &mut map, "destinationId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationDiscoverSchemaWriteRequestBody {
                     catalog: super::support::required(f0, "catalog")?,
@@ -22582,9 +22358,9 @@ impl<'de> ::serde::Deserialize<'de> for DestinationIdRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "destinationId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "destinationId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationIdRequestBody {
                     destination_id: super::support::required(f0, "destinationId")?,
@@ -22678,20 +22454,20 @@ impl<'de> ::serde::Deserialize<'de> for DestinationOauthConsentRequest {
                                 &mut f0,
                                 &mut map,
                                 "destinationDefinitionId",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "destinationId")?,
+                        1 => super::support::field(&mut f1, &mut map, "destinationId"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "oAuthInputConfiguration",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "redirectUrl")?,
-                        4 => super::support::field(&mut f4, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "redirectUrl"),
+                        4 => super::support::field(&mut f4, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationOauthConsentRequest {
                     destination_definition_id: super::support::required(
@@ -22767,12 +22543,12 @@ impl<'de> ::serde::Deserialize<'de> for DestinationOperation {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "matchingKeys")?,
-                        1 => super::support::field(&mut f1, &mut map, "objectName")?,
-                        2 => super::support::field(&mut f2, &mut map, "schema")?,
-                        3 => super::support::field(&mut f3, &mut map, "syncMode")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "matchingKeys"),
+                        1 => super::support::field(&mut f1, &mut map, "objectName"),
+                        2 => super::support::field(&mut f2, &mut map, "schema"),
+                        3 => super::support::field(&mut f3, &mut map, "syncMode"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationOperation {
                     matching_keys: f0.flatten(),
@@ -22845,17 +22621,17 @@ impl<'de> ::serde::Deserialize<'de> for DestinationPatchRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "configuration"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationPatchRequest {
                     configuration: f0.flatten(),
@@ -22925,17 +22701,17 @@ impl<'de> ::serde::Deserialize<'de> for DestinationPutRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "configuration"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationPutRequest {
                     configuration: super::support::required(f0, "configuration")?,
@@ -23105,57 +22881,55 @@ impl<'de> ::serde::Deserialize<'de> for DestinationRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "breakingChanges")?,
+                        0 => super::support::field(&mut f0, &mut map, "breakingChanges"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "connectionConfiguration",
-                            )?
+                            )
                         }
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "connectionJobStatuses",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "createdAt")?,
+                        3 => super::support::field(&mut f3, &mut map, "createdAt"),
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "destinationDefinitionId",
-                            )?
+                            )
                         }
-                        5 => super::support::field(&mut f5, &mut map, "destinationId")?,
-                        6 => super::support::field(&mut f6, &mut map, "destinationName")?,
-                        7 => super::support::field(&mut f7, &mut map, "icon")?,
-                        8 => super::support::field(&mut f8, &mut map, "isEntitled")?,
+                        5 => super::support::field(&mut f5, &mut map, "destinationId"),
+                        6 => super::support::field(&mut f6, &mut map, "destinationName"),
+                        7 => super::support::field(&mut f7, &mut map, "icon"),
+                        8 => super::support::field(&mut f8, &mut map, "isEntitled"),
                         9 => {
                             super::support::field(
                                 &mut f9,
                                 &mut map,
                                 "isVersionOverrideApplied",
-                            )?
+                            )
                         }
-                        10 => super::support::field(&mut f10, &mut map, "lastSync")?,
-                        11 => super::support::field(&mut f11, &mut map, "name")?,
-                        12 => {
-                            super::support::field(&mut f12, &mut map, "numConnections")?
-                        }
+                        10 => super::support::field(&mut f10, &mut map, "lastSync"),
+                        11 => super::support::field(&mut f11, &mut map, "name"),
+                        12 => super::support::field(&mut f12, &mut map, "numConnections"),
                         13 => {
                             super::support::field(
                                 &mut f13,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
-                        14 => super::support::field(&mut f14, &mut map, "status")?,
-                        15 => super::support::field(&mut f15, &mut map, "supportState")?,
-                        16 => super::support::field(&mut f16, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        14 => super::support::field(&mut f14, &mut map, "status"),
+                        15 => super::support::field(&mut f15, &mut map, "supportState"),
+                        16 => super::support::field(&mut f16, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationRead {
                     breaking_changes: f0.flatten(),
@@ -23242,11 +23016,11 @@ impl<'de> ::serde::Deserialize<'de> for DestinationReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "destinations")?,
-                        1 => super::support::field(&mut f1, &mut map, "num_connections")?,
-                        2 => super::support::field(&mut f2, &mut map, "page_size")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "destinations"),
+                        1 => super::support::field(&mut f1, &mut map, "num_connections"),
+                        2 => super::support::field(&mut f2, &mut map, "page_size"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationReadList {
                     destinations: super::support::required(f0, "destinations")?,
@@ -23347,22 +23121,22 @@ impl<'de> ::serde::Deserialize<'de> for DestinationResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
-                        1 => super::support::field(&mut f1, &mut map, "createdAt")?,
-                        2 => super::support::field(&mut f2, &mut map, "definitionId")?,
-                        3 => super::support::field(&mut f3, &mut map, "destinationId")?,
-                        4 => super::support::field(&mut f4, &mut map, "destinationType")?,
-                        5 => super::support::field(&mut f5, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "configuration"),
+                        1 => super::support::field(&mut f1, &mut map, "createdAt"),
+                        2 => super::support::field(&mut f2, &mut map, "definitionId"),
+                        3 => super::support::field(&mut f3, &mut map, "destinationId"),
+                        4 => super::support::field(&mut f4, &mut map, "destinationType"),
+                        5 => super::support::field(&mut f5, &mut map, "name"),
                         6 => {
                             super::support::field(
                                 &mut f6,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
-                        7 => super::support::field(&mut f7, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        7 => super::support::field(&mut f7, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationResponse {
                     configuration: super::support::required(f0, "configuration")?,
@@ -23470,21 +23244,21 @@ impl<'de> ::serde::Deserialize<'de> for DestinationSearch {
                                 &mut f0,
                                 &mut map,
                                 "connectionConfiguration",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "destinationDefinitionId",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "destinationId")?,
-                        3 => super::support::field(&mut f3, &mut map, "destinationName")?,
-                        4 => super::support::field(&mut f4, &mut map, "name")?,
-                        5 => super::support::field(&mut f5, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "destinationId"),
+                        3 => super::support::field(&mut f3, &mut map, "destinationName"),
+                        4 => super::support::field(&mut f4, &mut map, "name"),
+                        5 => super::support::field(&mut f5, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationSearch {
                     connection_configuration: f0.flatten(),
@@ -23576,14 +23350,14 @@ impl<'de> ::serde::Deserialize<'de> for DestinationSnippetRead {
                                 &mut f0,
                                 &mut map,
                                 "destinationDefinitionId",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "destinationId")?,
-                        2 => super::support::field(&mut f2, &mut map, "destinationName")?,
-                        3 => super::support::field(&mut f3, &mut map, "icon")?,
-                        4 => super::support::field(&mut f4, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "destinationId"),
+                        2 => super::support::field(&mut f2, &mut map, "destinationName"),
+                        3 => super::support::field(&mut f3, &mut map, "icon"),
+                        4 => super::support::field(&mut f4, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationSnippetRead {
                     destination_definition_id: super::support::required(
@@ -23760,19 +23534,19 @@ impl<'de> ::serde::Deserialize<'de> for DestinationUpdate {
                                 &mut f0,
                                 &mut map,
                                 "connectionConfiguration",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "destinationId")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
+                        1 => super::support::field(&mut f1, &mut map, "destinationId"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationUpdate {
                     connection_configuration: super::support::required(
@@ -23845,11 +23619,11 @@ impl<'de> ::serde::Deserialize<'de> for DestinationsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        1 => super::support::field(&mut f1, &mut map, "next")?,
-                        2 => super::support::field(&mut f2, &mut map, "previous")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        1 => super::support::field(&mut f1, &mut map, "next"),
+                        2 => super::support::field(&mut f2, &mut map, "previous"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DestinationsResponse {
                     data: super::support::required(f0, "data")?,
@@ -23903,9 +23677,9 @@ impl<'de> ::serde::Deserialize<'de> for DiagnosticReportRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "organizationId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "organizationId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DiagnosticReportRequestBody {
                     organization_id: super::support::required(f0, "organizationId")?,
@@ -23957,9 +23731,9 @@ impl<'de> ::serde::Deserialize<'de> for DiscoverCatalogResult {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "catalogId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "catalogId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DiscoverCatalogResult {
                     catalog_id: super::support::required(f0, "catalogId")?,
@@ -24016,10 +23790,10 @@ impl<'de> ::serde::Deserialize<'de> for DomainVerificationCreateRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "domain")?,
-                        1 => super::support::field(&mut f1, &mut map, "organizationId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "domain"),
+                        1 => super::support::field(&mut f1, &mut map, "organizationId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DomainVerificationCreateRequestBody {
                     domain: super::support::required(f0, "domain")?,
@@ -24079,10 +23853,10 @@ impl<'de> ::serde::Deserialize<'de> for DomainVerificationIdRequestBody {
                                 &mut f0,
                                 &mut map,
                                 "domainVerificationId",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DomainVerificationIdRequestBody {
                     domain_verification_id: super::support::required(
@@ -24144,10 +23918,10 @@ impl<'de> ::serde::Deserialize<'de> for DomainVerificationListResponse {
                                 &mut f0,
                                 &mut map,
                                 "domainVerifications",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DomainVerificationListResponse {
                     domain_verifications: super::support::required(
@@ -24284,56 +24058,56 @@ impl<'de> ::serde::Deserialize<'de> for DomainVerificationResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "attempts")?,
-                        1 => super::support::field(&mut f1, &mut map, "createdAt")?,
+                        0 => super::support::field(&mut f0, &mut map, "attempts"),
+                        1 => super::support::field(&mut f1, &mut map, "createdAt"),
                         2 => {
                             super::support::nullable_field(
                                 &mut f2,
                                 &mut map,
                                 "dnsRecordName",
-                            )?
+                            )
                         }
                         3 => {
                             super::support::nullable_field(
                                 &mut f3,
                                 &mut map,
                                 "dnsRecordValue",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "domain")?,
+                        4 => super::support::field(&mut f4, &mut map, "domain"),
                         5 => {
                             super::support::nullable_field(
                                 &mut f5,
                                 &mut map,
                                 "expiresAt",
-                            )?
+                            )
                         }
-                        6 => super::support::field(&mut f6, &mut map, "id")?,
+                        6 => super::support::field(&mut f6, &mut map, "id"),
                         7 => {
                             super::support::nullable_field(
                                 &mut f7,
                                 &mut map,
                                 "lastCheckedAt",
-                            )?
+                            )
                         }
-                        8 => super::support::field(&mut f8, &mut map, "organizationId")?,
-                        9 => super::support::field(&mut f9, &mut map, "status")?,
+                        8 => super::support::field(&mut f8, &mut map, "organizationId"),
+                        9 => super::support::field(&mut f9, &mut map, "status"),
                         10 => {
                             super::support::field(
                                 &mut f10,
                                 &mut map,
                                 "verificationMethod",
-                            )?
+                            )
                         }
                         11 => {
                             super::support::nullable_field(
                                 &mut f11,
                                 &mut map,
                                 "verifiedAt",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DomainVerificationResponse {
                     attempts: super::support::required(f0, "attempts")?,
@@ -24403,9 +24177,9 @@ impl<'de> ::serde::Deserialize<'de> for EmailNotificationConfig {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "enabled")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "enabled"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EmailNotificationConfig {
                     enabled: f0.flatten(),
@@ -24465,13 +24239,11 @@ impl<'de> ::serde::Deserialize<'de> for EmbeddedOrganizationListItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "organizationId")?,
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "organizationName")?
-                        }
-                        2 => super::support::field(&mut f2, &mut map, "permission")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "organizationId"),
+                        1 => super::support::field(&mut f1, &mut map, "organizationName"),
+                        2 => super::support::field(&mut f2, &mut map, "permission"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EmbeddedOrganizationListItem {
                     organization_id: super::support::required(f0, "organizationId")?,
@@ -24526,9 +24298,9 @@ impl<'de> ::serde::Deserialize<'de> for EmbeddedOrganizationsList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "organizations")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "organizations"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EmbeddedOrganizationsList {
                     organizations: super::support::required(f0, "organizations")?,
@@ -24580,9 +24352,9 @@ impl<'de> ::serde::Deserialize<'de> for EmbeddedScopedTokenRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EmbeddedScopedTokenRequest {
                     workspace_id: super::support::required(f0, "workspaceId")?,
@@ -24641,9 +24413,9 @@ impl<'de> ::serde::Deserialize<'de> for EmbeddedScopedTokenResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "token")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "token"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EmbeddedScopedTokenResponse {
                     token: super::support::required(f0, "token")?,
@@ -24718,18 +24490,18 @@ impl<'de> ::serde::Deserialize<'de> for EmbeddedSourceOauthConsentRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "redirectUrl")?,
+                        0 => super::support::field(&mut f0, &mut map, "redirectUrl"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "sourceDefinitionId",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "sourceId")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "sourceId"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EmbeddedSourceOauthConsentRequest {
                     redirect_url: super::support::required(f0, "redirectUrl")?,
@@ -24796,11 +24568,11 @@ impl<'de> ::serde::Deserialize<'de> for EmbeddedWidgetRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "allowedOrigin")?,
-                        1 => super::support::field(&mut f1, &mut map, "externalUserId")?,
-                        2 => super::support::field(&mut f2, &mut map, "organizationId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "allowedOrigin"),
+                        1 => super::support::field(&mut f1, &mut map, "externalUserId"),
+                        2 => super::support::field(&mut f2, &mut map, "organizationId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EmbeddedWidgetRequest {
                     allowed_origin: super::support::required(f0, "allowedOrigin")?,
@@ -24861,9 +24633,9 @@ impl<'de> ::serde::Deserialize<'de> for EmbeddedWidgetResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "token")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "token"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EmbeddedWidgetResponse {
                     token: super::support::required(f0, "token")?,
@@ -24919,10 +24691,10 @@ impl<'de> ::serde::Deserialize<'de> for EnableScimRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "idpProvider")?,
-                        1 => super::support::field(&mut f1, &mut map, "organizationId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "idpProvider"),
+                        1 => super::support::field(&mut f1, &mut map, "organizationId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EnableScimRequestBody {
                     idp_provider: super::support::required(f0, "idpProvider")?,
@@ -25015,14 +24787,14 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfiguration {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "algorithm")?,
-                        1 => super::support::field(&mut f1, &mut map, "fieldNameSuffix")?,
-                        2 => super::support::field(&mut f2, &mut map, "key")?,
-                        3 => super::support::field(&mut f3, &mut map, "mode")?,
-                        4 => super::support::field(&mut f4, &mut map, "padding")?,
-                        5 => super::support::field(&mut f5, &mut map, "targetField")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "algorithm"),
+                        1 => super::support::field(&mut f1, &mut map, "fieldNameSuffix"),
+                        2 => super::support::field(&mut f2, &mut map, "key"),
+                        3 => super::support::field(&mut f3, &mut map, "mode"),
+                        4 => super::support::field(&mut f4, &mut map, "padding"),
+                        5 => super::support::field(&mut f5, &mut map, "targetField"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EncryptionMapperAesConfiguration {
                     algorithm: super::support::required(f0, "algorithm")?,
@@ -25213,12 +24985,12 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperRsaConfiguration {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "algorithm")?,
-                        1 => super::support::field(&mut f1, &mut map, "fieldNameSuffix")?,
-                        2 => super::support::field(&mut f2, &mut map, "publicKey")?,
-                        3 => super::support::field(&mut f3, &mut map, "targetField")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "algorithm"),
+                        1 => super::support::field(&mut f1, &mut map, "fieldNameSuffix"),
+                        2 => super::support::field(&mut f2, &mut map, "publicKey"),
+                        3 => super::support::field(&mut f3, &mut map, "targetField"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EncryptionMapperRsaConfiguration {
                     algorithm: super::support::required(f0, "algorithm")?,
@@ -25283,11 +25055,11 @@ impl<'de> ::serde::Deserialize<'de> for EndpointPrivateLinkServiceConfig {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "name")?,
-                        1 => super::support::field(&mut f1, &mut map, "region")?,
-                        2 => super::support::field(&mut f2, &mut map, "type")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "name"),
+                        1 => super::support::field(&mut f1, &mut map, "region"),
+                        2 => super::support::field(&mut f2, &mut map, "type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EndpointPrivateLinkServiceConfig {
                     name: super::support::required(f0, "name")?,
@@ -25394,15 +25166,15 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectorStub {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "definitionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "icon")?,
-                        2 => super::support::field(&mut f2, &mut map, "id")?,
-                        3 => super::support::field(&mut f3, &mut map, "label")?,
-                        4 => super::support::field(&mut f4, &mut map, "name")?,
-                        5 => super::support::field(&mut f5, &mut map, "type")?,
-                        6 => super::support::field(&mut f6, &mut map, "url")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "definitionId"),
+                        1 => super::support::field(&mut f1, &mut map, "icon"),
+                        2 => super::support::field(&mut f2, &mut map, "id"),
+                        3 => super::support::field(&mut f3, &mut map, "label"),
+                        4 => super::support::field(&mut f4, &mut map, "name"),
+                        5 => super::support::field(&mut f5, &mut map, "type"),
+                        6 => super::support::field(&mut f6, &mut map, "url"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EnterpriseConnectorStub {
                     definition_id: f0.flatten(),
@@ -25472,10 +25244,10 @@ impl<'de> ::serde::Deserialize<'de> for EnterpriseConnectorStubsReadList {
                                 &mut f0,
                                 &mut map,
                                 "enterpriseConnectorStubs",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EnterpriseConnectorStubsReadList {
                     enterprise_connector_stubs: super::support::required(
@@ -25535,10 +25307,10 @@ impl<'de> ::serde::Deserialize<'de> for EntitlementPlanInfo {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "plan_id")?,
-                        1 => super::support::field(&mut f1, &mut map, "plan_name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "plan_id"),
+                        1 => super::support::field(&mut f1, &mut map, "plan_name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EntitlementPlanInfo {
                     plan_id: super::support::required(f0, "plan_id")?,
@@ -25599,11 +25371,11 @@ impl<'de> ::serde::Deserialize<'de> for EntitlementPlanResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "planEnum")?,
-                        1 => super::support::field(&mut f1, &mut map, "planId")?,
-                        2 => super::support::field(&mut f2, &mut map, "planName")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "planEnum"),
+                        1 => super::support::field(&mut f1, &mut map, "planId"),
+                        2 => super::support::field(&mut f2, &mut map, "planName"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EntitlementPlanResponse {
                     plan_enum: super::support::required(f0, "planEnum")?,
@@ -25669,13 +25441,11 @@ impl<'de> ::serde::Deserialize<'de> for ExistingConnectorBuilderProjectWithWorks
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "builderProject")?,
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "builderProjectId")?
-                        }
-                        2 => super::support::field(&mut f2, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "builderProject"),
+                        1 => super::support::field(&mut f1, &mut map, "builderProjectId"),
+                        2 => super::support::field(&mut f2, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ExistingConnectorBuilderProjectWithWorkspaceId {
                     builder_project: super::support::required(f0, "builderProject")?,
@@ -25897,21 +25667,17 @@ impl<'de> ::serde::Deserialize<'de> for FailureReason {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "externalMessage")?,
-                        1 => super::support::field(&mut f1, &mut map, "failureOrigin")?,
-                        2 => super::support::field(&mut f2, &mut map, "failureType")?,
-                        3 => {
-                            super::support::field(&mut f3, &mut map, "fromTraceMessage")?
-                        }
-                        4 => super::support::field(&mut f4, &mut map, "internalMessage")?,
-                        5 => super::support::field(&mut f5, &mut map, "retryable")?,
-                        6 => super::support::field(&mut f6, &mut map, "stacktrace")?,
-                        7 => {
-                            super::support::field(&mut f7, &mut map, "streamDescriptor")?
-                        }
-                        8 => super::support::field(&mut f8, &mut map, "timestamp")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "externalMessage"),
+                        1 => super::support::field(&mut f1, &mut map, "failureOrigin"),
+                        2 => super::support::field(&mut f2, &mut map, "failureType"),
+                        3 => super::support::field(&mut f3, &mut map, "fromTraceMessage"),
+                        4 => super::support::field(&mut f4, &mut map, "internalMessage"),
+                        5 => super::support::field(&mut f5, &mut map, "retryable"),
+                        6 => super::support::field(&mut f6, &mut map, "stacktrace"),
+                        7 => super::support::field(&mut f7, &mut map, "streamDescriptor"),
+                        8 => super::support::field(&mut f8, &mut map, "timestamp"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(FailureReason {
                     external_message: f0.flatten(),
@@ -26064,9 +25830,9 @@ impl<'de> ::serde::Deserialize<'de> for FieldAdd {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "schema")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "schema"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(FieldAdd { schema: f0.flatten() })
             }
@@ -26146,13 +25912,13 @@ impl<'de> ::serde::Deserialize<'de> for FieldDataTypeDiff {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "current")?,
-                        1 => super::support::field(&mut f1, &mut map, "fieldName")?,
-                        2 => super::support::field(&mut f2, &mut map, "prev")?,
-                        3 => super::support::field(&mut f3, &mut map, "streamName")?,
-                        4 => super::support::field(&mut f4, &mut map, "streamNamespace")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "current"),
+                        1 => super::support::field(&mut f1, &mut map, "fieldName"),
+                        2 => super::support::field(&mut f2, &mut map, "prev"),
+                        3 => super::support::field(&mut f3, &mut map, "streamName"),
+                        4 => super::support::field(&mut f4, &mut map, "streamNamespace"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(FieldDataTypeDiff {
                     current: f0.flatten(),
@@ -26213,9 +25979,9 @@ impl<'de> ::serde::Deserialize<'de> for FieldFilteringMapperConfiguration {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "targetField")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "targetField"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(FieldFilteringMapperConfiguration {
                     target_field: super::support::required(f0, "targetField")?,
@@ -26273,9 +26039,9 @@ impl<'de> ::serde::Deserialize<'de> for FieldRemove {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "schema")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "schema"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(FieldRemove {
                     schema: f0.flatten(),
@@ -26340,16 +26106,12 @@ impl<'de> ::serde::Deserialize<'de> for FieldRenamingMapperConfiguration {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "newFieldName")?,
+                        0 => super::support::field(&mut f0, &mut map, "newFieldName"),
                         1 => {
-                            super::support::field(
-                                &mut f1,
-                                &mut map,
-                                "originalFieldName",
-                            )?
+                            super::support::field(&mut f1, &mut map, "originalFieldName")
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(FieldRenamingMapperConfiguration {
                     new_field_name: super::support::required(f0, "newFieldName")?,
@@ -26414,10 +26176,10 @@ impl<'de> ::serde::Deserialize<'de> for FieldSchemaUpdate {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "newSchema")?,
-                        1 => super::support::field(&mut f1, &mut map, "oldSchema")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "newSchema"),
+                        1 => super::support::field(&mut f1, &mut map, "oldSchema"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(FieldSchemaUpdate {
                     new_schema: super::support::required(f0, "newSchema")?,
@@ -26487,20 +26249,18 @@ impl<'de> ::serde::Deserialize<'de> for FieldSpec {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "isSelectedCursor")?
-                        }
+                        0 => super::support::field(&mut f0, &mut map, "isSelectedCursor"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "isSelectedPrimaryKey",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
-                        3 => super::support::field(&mut f3, &mut map, "type")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "name"),
+                        3 => super::support::field(&mut f3, &mut map, "type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(FieldSpec {
                     is_selected_cursor: super::support::required(
@@ -26598,20 +26358,16 @@ impl<'de> ::serde::Deserialize<'de> for FieldTransform {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "addField")?,
-                        1 => super::support::field(&mut f1, &mut map, "breaking")?,
-                        2 => super::support::field(&mut f2, &mut map, "fieldName")?,
-                        3 => super::support::field(&mut f3, &mut map, "removeField")?,
-                        4 => super::support::field(&mut f4, &mut map, "transformType")?,
+                        0 => super::support::field(&mut f0, &mut map, "addField"),
+                        1 => super::support::field(&mut f1, &mut map, "breaking"),
+                        2 => super::support::field(&mut f2, &mut map, "fieldName"),
+                        3 => super::support::field(&mut f3, &mut map, "removeField"),
+                        4 => super::support::field(&mut f4, &mut map, "transformType"),
                         5 => {
-                            super::support::field(
-                                &mut f5,
-                                &mut map,
-                                "updateFieldSchema",
-                            )?
+                            super::support::field(&mut f5, &mut map, "updateFieldSchema")
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(FieldTransform {
                     add_field: f0.flatten(),
@@ -26747,40 +26503,36 @@ impl<'de> ::serde::Deserialize<'de> for GenerateContributionRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "base_image")?,
+                        0 => super::support::field(&mut f0, &mut map, "base_image"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "connector_description",
-                            )?
+                            )
                         }
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "connector_image_name",
-                            )?
+                            )
                         }
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "contribution_description",
-                            )?
+                            )
                         }
                         4 => {
-                            super::support::field(
-                                &mut f4,
-                                &mut map,
-                                "custom_components",
-                            )?
+                            super::support::field(&mut f4, &mut map, "custom_components")
                         }
-                        5 => super::support::field(&mut f5, &mut map, "github_token")?,
-                        6 => super::support::field(&mut f6, &mut map, "manifest_yaml")?,
-                        7 => super::support::field(&mut f7, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        5 => super::support::field(&mut f5, &mut map, "github_token"),
+                        6 => super::support::field(&mut f6, &mut map, "manifest_yaml"),
+                        7 => super::support::field(&mut f7, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GenerateContributionRequestBody {
                     base_image: super::support::required(f0, "base_image")?,
@@ -26862,13 +26614,11 @@ impl<'de> ::serde::Deserialize<'de> for GenerateContributionResponse {
                                 &mut f0,
                                 &mut map,
                                 "actor_definition_id",
-                            )?
+                            )
                         }
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "pull_request_url")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "pull_request_url"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GenerateContributionResponse {
                     actor_definition_id: super::support::required(
@@ -26930,14 +26680,10 @@ impl<'de> ::serde::Deserialize<'de> for GetActorDefinitionVersionDefaultRequestB
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "actorDefinitionId",
-                            )?
+                            super::support::field(&mut f0, &mut map, "actorDefinitionId")
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GetActorDefinitionVersionDefaultRequestBody {
                     actor_definition_id: super::support::required(
@@ -27001,10 +26747,10 @@ impl<'de> ::serde::Deserialize<'de> for GetAttemptStatsRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "attemptNumber")?,
-                        1 => super::support::field(&mut f1, &mut map, "jobId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "attemptNumber"),
+                        1 => super::support::field(&mut f1, &mut map, "jobId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GetAttemptStatsRequestBody {
                     attempt_number: super::support::required(f0, "attemptNumber")?,
@@ -27061,9 +26807,9 @@ impl<'de> ::serde::Deserialize<'de> for GetEntitlementsByOrganizationIdRequestBo
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "organization_id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "organization_id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GetEntitlementsByOrganizationIdRequestBody {
                     organization_id: super::support::required(f0, "organization_id")?,
@@ -27124,9 +26870,9 @@ impl<'de> ::serde::Deserialize<'de> for GetEntitlementsByOrganizationIdResponse 
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "entitlements")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "entitlements"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GetEntitlementsByOrganizationIdResponse {
                     entitlements: super::support::required(f0, "entitlements")?,
@@ -27183,9 +26929,9 @@ impl<'de> ::serde::Deserialize<'de> for GetSsoConfigRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "organizationId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "organizationId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GetSsoConfigRequestBody {
                     organization_id: super::support::required(f0, "organizationId")?,
@@ -27245,10 +26991,10 @@ impl<'de> ::serde::Deserialize<'de> for GlobalState {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "shared_state")?,
-                        1 => super::support::field(&mut f1, &mut map, "streamStates")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "shared_state"),
+                        1 => super::support::field(&mut f1, &mut map, "streamStates"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GlobalState {
                     shared_state: f0.flatten(),
@@ -27313,11 +27059,11 @@ impl<'de> ::serde::Deserialize<'de> for GroupCreate {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "description")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        2 => super::support::field(&mut f2, &mut map, "organizationId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "description"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        2 => super::support::field(&mut f2, &mut map, "organizationId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupCreate {
                     description: f0.flatten(),
@@ -27396,12 +27142,12 @@ impl<'de> ::serde::Deserialize<'de> for GroupCreateRequest {
                                 &mut f0,
                                 &mut map,
                                 "description",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        2 => super::support::field(&mut f2, &mut map, "organizationId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        2 => super::support::field(&mut f2, &mut map, "organizationId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupCreateRequest {
                     description: f0.flatten(),
@@ -27455,9 +27201,9 @@ impl<'de> ::serde::Deserialize<'de> for GroupIdRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "groupId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "groupId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupIdRequestBody {
                     group_id: super::support::required(f0, "groupId")?,
@@ -27513,9 +27259,9 @@ impl<'de> ::serde::Deserialize<'de> for GroupMemberAddRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "userId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "userId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupMemberAddRequest {
                     user_id: super::support::required(f0, "userId")?,
@@ -27589,13 +27335,13 @@ impl<'de> ::serde::Deserialize<'de> for GroupMemberRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "groupId")?,
-                        1 => super::support::field(&mut f1, &mut map, "memberId")?,
-                        2 => super::support::field(&mut f2, &mut map, "userEmail")?,
-                        3 => super::support::field(&mut f3, &mut map, "userId")?,
-                        4 => super::support::field(&mut f4, &mut map, "userName")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "groupId"),
+                        1 => super::support::field(&mut f1, &mut map, "memberId"),
+                        2 => super::support::field(&mut f2, &mut map, "userEmail"),
+                        3 => super::support::field(&mut f3, &mut map, "userId"),
+                        4 => super::support::field(&mut f4, &mut map, "userName"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupMemberRead {
                     group_id: super::support::required(f0, "groupId")?,
@@ -27651,9 +27397,9 @@ impl<'de> ::serde::Deserialize<'de> for GroupMemberReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "members")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "members"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupMemberReadList {
                     members: super::support::required(f0, "members")?,
@@ -27709,10 +27455,10 @@ impl<'de> ::serde::Deserialize<'de> for GroupMemberRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "groupId")?,
-                        1 => super::support::field(&mut f1, &mut map, "userId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "groupId"),
+                        1 => super::support::field(&mut f1, &mut map, "userId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupMemberRequestBody {
                     group_id: super::support::required(f0, "groupId")?,
@@ -27799,13 +27545,13 @@ impl<'de> ::serde::Deserialize<'de> for GroupMemberResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "groupId")?,
-                        1 => super::support::field(&mut f1, &mut map, "memberId")?,
-                        2 => super::support::field(&mut f2, &mut map, "userEmail")?,
-                        3 => super::support::field(&mut f3, &mut map, "userId")?,
-                        4 => super::support::field(&mut f4, &mut map, "userName")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "groupId"),
+                        1 => super::support::field(&mut f1, &mut map, "memberId"),
+                        2 => super::support::field(&mut f2, &mut map, "userEmail"),
+                        3 => super::support::field(&mut f3, &mut map, "userId"),
+                        4 => super::support::field(&mut f4, &mut map, "userName"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupMemberResponse {
                     group_id: super::support::required(f0, "groupId")?,
@@ -27880,17 +27626,13 @@ impl<'de> ::serde::Deserialize<'de> for GroupMembersResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        1 => super::support::nullable_field(&mut f1, &mut map, "next")?,
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        1 => super::support::nullable_field(&mut f1, &mut map, "next"),
                         2 => {
-                            super::support::nullable_field(
-                                &mut f2,
-                                &mut map,
-                                "previous",
-                            )?
+                            super::support::nullable_field(&mut f2, &mut map, "previous")
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupMembersResponse {
                     data: super::support::required(f0, "data")?,
@@ -27974,24 +27716,24 @@ impl<'de> ::serde::Deserialize<'de> for GroupPermissionCreate {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "groupId")?,
+                        0 => super::support::field(&mut f0, &mut map, "groupId"),
                         1 => {
                             super::support::nullable_field(
                                 &mut f1,
                                 &mut map,
                                 "organizationId",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "permissionType")?,
+                        2 => super::support::field(&mut f2, &mut map, "permissionType"),
                         3 => {
                             super::support::nullable_field(
                                 &mut f3,
                                 &mut map,
                                 "workspaceId",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupPermissionCreate {
                     group_id: super::support::required(f0, "groupId")?,
@@ -28078,18 +27820,18 @@ impl<'de> ::serde::Deserialize<'de> for GroupPermissionCreateRequest {
                                 &mut f0,
                                 &mut map,
                                 "organizationId",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "permissionType")?,
+                        1 => super::support::field(&mut f1, &mut map, "permissionType"),
                         2 => {
                             super::support::nullable_field(
                                 &mut f2,
                                 &mut map,
                                 "workspaceId",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupPermissionCreateRequest {
                     organization_id: f0.flatten(),
@@ -28148,10 +27890,10 @@ impl<'de> ::serde::Deserialize<'de> for GroupPermissionIdRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "groupId")?,
-                        1 => super::support::field(&mut f1, &mut map, "permissionId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "groupId"),
+                        1 => super::support::field(&mut f1, &mut map, "permissionId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupPermissionIdRequestBody {
                     group_id: super::support::required(f0, "groupId")?,
@@ -28240,25 +27982,25 @@ impl<'de> ::serde::Deserialize<'de> for GroupPermissionRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "groupId")?,
+                        0 => super::support::field(&mut f0, &mut map, "groupId"),
                         1 => {
                             super::support::nullable_field(
                                 &mut f1,
                                 &mut map,
                                 "organizationId",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "permissionId")?,
-                        3 => super::support::field(&mut f3, &mut map, "permissionType")?,
+                        2 => super::support::field(&mut f2, &mut map, "permissionId"),
+                        3 => super::support::field(&mut f3, &mut map, "permissionType"),
                         4 => {
                             super::support::nullable_field(
                                 &mut f4,
                                 &mut map,
                                 "workspaceId",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupPermissionRead {
                     group_id: super::support::required(f0, "groupId")?,
@@ -28314,9 +28056,9 @@ impl<'de> ::serde::Deserialize<'de> for GroupPermissionReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "permissions")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "permissions"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupPermissionReadList {
                     permissions: super::support::required(f0, "permissions")?,
@@ -28413,25 +28155,25 @@ impl<'de> ::serde::Deserialize<'de> for GroupPermissionResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "groupId")?,
+                        0 => super::support::field(&mut f0, &mut map, "groupId"),
                         1 => {
                             super::support::nullable_field(
                                 &mut f1,
                                 &mut map,
                                 "organizationId",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "permissionId")?,
-                        3 => super::support::field(&mut f3, &mut map, "permissionType")?,
+                        2 => super::support::field(&mut f2, &mut map, "permissionId"),
+                        3 => super::support::field(&mut f3, &mut map, "permissionType"),
                         4 => {
                             super::support::nullable_field(
                                 &mut f4,
                                 &mut map,
                                 "workspaceId",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupPermissionResponse {
                     group_id: super::support::required(f0, "groupId")?,
@@ -28489,9 +28231,9 @@ impl<'de> ::serde::Deserialize<'de> for GroupPermissionsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupPermissionsResponse {
                     data: super::support::required(f0, "data")?,
@@ -28571,14 +28313,14 @@ impl<'de> ::serde::Deserialize<'de> for GroupRead {
                                 &mut f0,
                                 &mut map,
                                 "description",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "groupId")?,
-                        2 => super::support::field(&mut f2, &mut map, "memberCount")?,
-                        3 => super::support::field(&mut f3, &mut map, "name")?,
-                        4 => super::support::field(&mut f4, &mut map, "organizationId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "groupId"),
+                        2 => super::support::field(&mut f2, &mut map, "memberCount"),
+                        3 => super::support::field(&mut f3, &mut map, "name"),
+                        4 => super::support::field(&mut f4, &mut map, "organizationId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupRead {
                     description: f0.flatten(),
@@ -28634,9 +28376,9 @@ impl<'de> ::serde::Deserialize<'de> for GroupReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "groups")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "groups"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupReadList {
                     groups: super::support::required(f0, "groups")?,
@@ -28731,14 +28473,14 @@ impl<'de> ::serde::Deserialize<'de> for GroupResponse {
                                 &mut f0,
                                 &mut map,
                                 "description",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "groupId")?,
-                        2 => super::support::field(&mut f2, &mut map, "memberCount")?,
-                        3 => super::support::field(&mut f3, &mut map, "name")?,
-                        4 => super::support::field(&mut f4, &mut map, "organizationId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "groupId"),
+                        2 => super::support::field(&mut f2, &mut map, "memberCount"),
+                        3 => super::support::field(&mut f3, &mut map, "name"),
+                        4 => super::support::field(&mut f4, &mut map, "organizationId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupResponse {
                     description: f0.flatten(),
@@ -28811,12 +28553,12 @@ impl<'de> ::serde::Deserialize<'de> for GroupUpdate {
                                 &mut f0,
                                 &mut map,
                                 "description",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "groupId")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "groupId"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupUpdate {
                     description: f0.flatten(),
@@ -28890,11 +28632,11 @@ impl<'de> ::serde::Deserialize<'de> for GroupUpdateRequest {
                                 &mut f0,
                                 &mut map,
                                 "description",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupUpdateRequest {
                     description: f0.flatten(),
@@ -28966,17 +28708,13 @@ impl<'de> ::serde::Deserialize<'de> for GroupsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        1 => super::support::nullable_field(&mut f1, &mut map, "next")?,
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        1 => super::support::nullable_field(&mut f1, &mut map, "next"),
                         2 => {
-                            super::support::nullable_field(
-                                &mut f2,
-                                &mut map,
-                                "previous",
-                            )?
+                            super::support::nullable_field(&mut f2, &mut map, "previous")
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GroupsResponse {
                     data: super::support::required(f0, "data")?,
@@ -29050,11 +28788,11 @@ impl<'de> ::serde::Deserialize<'de> for HashingMapperConfiguration {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "fieldNameSuffix")?,
-                        1 => super::support::field(&mut f1, &mut map, "method")?,
-                        2 => super::support::field(&mut f2, &mut map, "targetField")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "fieldNameSuffix"),
+                        1 => super::support::field(&mut f1, &mut map, "method"),
+                        2 => super::support::field(&mut f2, &mut map, "targetField"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(HashingMapperConfiguration {
                     field_name_suffix: super::support::required(f0, "fieldNameSuffix")?,
@@ -29108,9 +28846,9 @@ impl<'de> ::serde::Deserialize<'de> for HealthCheckRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "available")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "available"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(HealthCheckRead {
                     available: super::support::required(f0, "available")?,
@@ -29162,9 +28900,9 @@ impl<'de> ::serde::Deserialize<'de> for HeartbeatRecord {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "timestamp")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "timestamp"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(HeartbeatRecord {
                     timestamp: super::support::required(f0, "timestamp")?,
@@ -29225,10 +28963,10 @@ impl<'de> ::serde::Deserialize<'de> for ImportRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "reason")?,
-                        1 => super::support::field(&mut f1, &mut map, "status")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "reason"),
+                        1 => super::support::field(&mut f1, &mut map, "status"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ImportRead {
                     reason: f0.flatten(),
@@ -29285,10 +29023,10 @@ impl<'de> ::serde::Deserialize<'de> for ImportRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "resourceId")?,
-                        1 => super::support::field(&mut f1, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "resourceId"),
+                        1 => super::support::field(&mut f1, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ImportRequestBody {
                     resource_id: super::support::required(f0, "resourceId")?,
@@ -29345,10 +29083,10 @@ impl<'de> ::serde::Deserialize<'de> for IndividualWorkspaceUsageRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "usage")?,
-                        1 => super::support::field(&mut f1, &mut map, "workspace")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "usage"),
+                        1 => super::support::field(&mut f1, &mut map, "workspace"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(IndividualWorkspaceUsageRead {
                     usage: super::support::required(f0, "usage")?,
@@ -29474,28 +29212,28 @@ impl<'de> ::serde::Deserialize<'de> for InitiateOauthRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "clientType")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "clientType"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "oAuthInputConfiguration",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "redirectUrl")?,
+                        3 => super::support::field(&mut f3, &mut map, "redirectUrl"),
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "requestedOptionalScopes",
-                            )?
+                            )
                         }
-                        5 => super::support::field(&mut f5, &mut map, "requestedScopes")?,
-                        6 => super::support::field(&mut f6, &mut map, "sourceType")?,
-                        7 => super::support::field(&mut f7, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        5 => super::support::field(&mut f5, &mut map, "requestedScopes"),
+                        6 => super::support::field(&mut f6, &mut map, "sourceType"),
+                        7 => super::support::field(&mut f7, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(InitiateOauthRequest {
                     client_type: f0.flatten(),
@@ -29625,56 +29363,52 @@ impl<'de> ::serde::Deserialize<'de> for InstanceConfigurationResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "airbyteUrl")?,
-                        1 => super::support::field(&mut f1, &mut map, "auth")?,
+                        0 => super::support::field(&mut f0, &mut map, "airbyteUrl"),
+                        1 => super::support::field(&mut f1, &mut map, "auth"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "defaultOrganizationEmail",
-                            )?
+                            )
                         }
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "defaultOrganizationId",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "defaultUserId")?,
+                        4 => super::support::field(&mut f4, &mut map, "defaultUserId"),
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "defaultWorkspaceId",
-                            )?
+                            )
                         }
-                        6 => super::support::field(&mut f6, &mut map, "edition")?,
+                        6 => super::support::field(&mut f6, &mut map, "edition"),
                         7 => {
                             super::support::field(
                                 &mut f7,
                                 &mut map,
                                 "initialSetupComplete",
-                            )?
+                            )
                         }
                         8 => {
                             super::support::nullable_field(
                                 &mut f8,
                                 &mut map,
                                 "licenseExpirationDate",
-                            )?
+                            )
                         }
-                        9 => super::support::field(&mut f9, &mut map, "licenseStatus")?,
+                        9 => super::support::field(&mut f9, &mut map, "licenseStatus"),
                         10 => {
-                            super::support::field(
-                                &mut f10,
-                                &mut map,
-                                "trackingStrategy",
-                            )?
+                            super::support::field(&mut f10, &mut map, "trackingStrategy")
                         }
-                        11 => super::support::field(&mut f11, &mut map, "version")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        11 => super::support::field(&mut f11, &mut map, "version"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(InstanceConfigurationResponse {
                     airbyte_url: super::support::required(f0, "airbyteUrl")?,
@@ -29802,29 +29536,27 @@ impl<'de> ::serde::Deserialize<'de> for InstanceConfigurationSetupRequestBody {
                                 &mut f0,
                                 &mut map,
                                 "anonymousDataCollection",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "displaySetupWizard",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "email")?,
+                        2 => super::support::field(&mut f2, &mut map, "email"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "initialSetupComplete",
-                            )?
+                            )
                         }
-                        4 => {
-                            super::support::field(&mut f4, &mut map, "organizationName")?
-                        }
-                        5 => super::support::field(&mut f5, &mut map, "userName")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "organizationName"),
+                        5 => super::support::field(&mut f5, &mut map, "userName"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(InstanceConfigurationSetupRequestBody {
                     anonymous_data_collection: super::support::required(
@@ -29895,9 +29627,9 @@ impl<'de> ::serde::Deserialize<'de> for InternalOperationResult {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "succeeded")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "succeeded"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(InternalOperationResult {
                     succeeded: super::support::required(f0, "succeeded")?,
@@ -29980,15 +29712,13 @@ impl<'de> ::serde::Deserialize<'de> for InvalidInputExceptionInfo {
                                 &mut f0,
                                 &mut map,
                                 "exceptionClassName",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "exceptionStack")?,
-                        2 => super::support::field(&mut f2, &mut map, "message")?,
-                        3 => {
-                            super::support::field(&mut f3, &mut map, "validationErrors")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "exceptionStack"),
+                        2 => super::support::field(&mut f2, &mut map, "message"),
+                        3 => super::support::field(&mut f3, &mut map, "validationErrors"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(InvalidInputExceptionInfo {
                     exception_class_name: f0.flatten(),
@@ -30056,11 +29786,11 @@ impl<'de> ::serde::Deserialize<'de> for InvalidInputProperty {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "invalidValue")?,
-                        1 => super::support::field(&mut f1, &mut map, "message")?,
-                        2 => super::support::field(&mut f2, &mut map, "propertyPath")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "invalidValue"),
+                        1 => super::support::field(&mut f1, &mut map, "message"),
+                        2 => super::support::field(&mut f2, &mut map, "propertyPath"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(InvalidInputProperty {
                     invalid_value: f0.flatten(),
@@ -30114,9 +29844,9 @@ impl<'de> ::serde::Deserialize<'de> for InviteCodeRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "inviteCode")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "inviteCode"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(InviteCodeRequestBody {
                     invite_code: super::support::required(f0, "inviteCode")?,
@@ -30206,16 +29936,16 @@ impl<'de> ::serde::Deserialize<'de> for InvoiceRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "currency")?,
-                        1 => super::support::field(&mut f1, &mut map, "id")?,
-                        2 => super::support::field(&mut f2, &mut map, "invoiceDate")?,
-                        3 => super::support::field(&mut f3, &mut map, "invoiceUrl")?,
-                        4 => super::support::field(&mut f4, &mut map, "number")?,
-                        5 => super::support::field(&mut f5, &mut map, "pdfUrl")?,
-                        6 => super::support::field(&mut f6, &mut map, "status")?,
-                        7 => super::support::field(&mut f7, &mut map, "total")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "currency"),
+                        1 => super::support::field(&mut f1, &mut map, "id"),
+                        2 => super::support::field(&mut f2, &mut map, "invoiceDate"),
+                        3 => super::support::field(&mut f3, &mut map, "invoiceUrl"),
+                        4 => super::support::field(&mut f4, &mut map, "number"),
+                        5 => super::support::field(&mut f5, &mut map, "pdfUrl"),
+                        6 => super::support::field(&mut f6, &mut map, "status"),
+                        7 => super::support::field(&mut f7, &mut map, "total"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(InvoiceRead {
                     currency: super::support::required(f0, "currency")?,
@@ -30296,15 +30026,13 @@ impl<'de> ::serde::Deserialize<'de> for JobAggregatedStats {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "bytesCommitted")?,
-                        1 => super::support::field(&mut f1, &mut map, "bytesEmitted")?,
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "recordsCommitted")?
-                        }
-                        3 => super::support::field(&mut f3, &mut map, "recordsEmitted")?,
-                        4 => super::support::field(&mut f4, &mut map, "recordsRejected")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "bytesCommitted"),
+                        1 => super::support::field(&mut f1, &mut map, "bytesEmitted"),
+                        2 => super::support::field(&mut f2, &mut map, "recordsCommitted"),
+                        3 => super::support::field(&mut f3, &mut map, "recordsEmitted"),
+                        4 => super::support::field(&mut f4, &mut map, "recordsRejected"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobAggregatedStats {
                     bytes_committed: super::support::required(f0, "bytesCommitted")?,
@@ -30461,10 +30189,10 @@ impl<'de> ::serde::Deserialize<'de> for JobCreate {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "isScheduled")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "isScheduled"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobCreate {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -30523,10 +30251,10 @@ impl<'de> ::serde::Deserialize<'de> for JobCreateRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "jobType")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "jobType"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobCreateRequest {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -30595,11 +30323,11 @@ impl<'de> ::serde::Deserialize<'de> for JobDebugInfoRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "attempts")?,
-                        1 => super::support::field(&mut f1, &mut map, "job")?,
-                        2 => super::support::field(&mut f2, &mut map, "workflowState")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "attempts"),
+                        1 => super::support::field(&mut f1, &mut map, "job"),
+                        2 => super::support::field(&mut f2, &mut map, "workflowState"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobDebugInfoRead {
                     attempts: super::support::required(f0, "attempts")?,
@@ -30685,23 +30413,21 @@ impl<'de> ::serde::Deserialize<'de> for JobDebugRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "airbyteVersion")?,
-                        1 => super::support::field(&mut f1, &mut map, "configId")?,
-                        2 => super::support::field(&mut f2, &mut map, "configType")?,
+                        0 => super::support::field(&mut f0, &mut map, "airbyteVersion"),
+                        1 => super::support::field(&mut f1, &mut map, "configId"),
+                        2 => super::support::field(&mut f2, &mut map, "configType"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "destinationDefinition",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "id")?,
-                        5 => {
-                            super::support::field(&mut f5, &mut map, "sourceDefinition")?
-                        }
-                        6 => super::support::field(&mut f6, &mut map, "status")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "id"),
+                        5 => super::support::field(&mut f5, &mut map, "sourceDefinition"),
+                        6 => super::support::field(&mut f6, &mut map, "status"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobDebugRead {
                     airbyte_version: super::support::required(f0, "airbyteVersion")?,
@@ -30766,10 +30492,10 @@ impl<'de> ::serde::Deserialize<'de> for JobExplainRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "explanation")?,
-                        1 => super::support::field(&mut f1, &mut map, "jobId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "explanation"),
+                        1 => super::support::field(&mut f1, &mut map, "jobId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobExplainRead {
                     explanation: super::support::required(f0, "explanation")?,
@@ -30826,9 +30552,9 @@ impl<'de> ::serde::Deserialize<'de> for JobIdRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobIdRequestBody {
                     id: super::support::required(f0, "id")?,
@@ -30880,9 +30606,9 @@ impl<'de> ::serde::Deserialize<'de> for JobInfoLightRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "job")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "job"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobInfoLightRead {
                     job: super::support::required(f0, "job")?,
@@ -30938,10 +30664,10 @@ impl<'de> ::serde::Deserialize<'de> for JobInfoRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "attempts")?,
-                        1 => super::support::field(&mut f1, &mut map, "job")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "attempts"),
+                        1 => super::support::field(&mut f1, &mut map, "job"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobInfoRead {
                     attempts: super::support::required(f0, "attempts")?,
@@ -31077,19 +30803,19 @@ impl<'de> ::serde::Deserialize<'de> for JobListForWorkspacesRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configId")?,
-                        1 => super::support::field(&mut f1, &mut map, "configTypes")?,
-                        2 => super::support::field(&mut f2, &mut map, "createdAtEnd")?,
-                        3 => super::support::field(&mut f3, &mut map, "createdAtStart")?,
-                        4 => super::support::field(&mut f4, &mut map, "orderByField")?,
-                        5 => super::support::field(&mut f5, &mut map, "orderByMethod")?,
-                        6 => super::support::field(&mut f6, &mut map, "pagination")?,
-                        7 => super::support::field(&mut f7, &mut map, "statuses")?,
-                        8 => super::support::field(&mut f8, &mut map, "updatedAtEnd")?,
-                        9 => super::support::field(&mut f9, &mut map, "updatedAtStart")?,
-                        10 => super::support::field(&mut f10, &mut map, "workspaceIds")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "configId"),
+                        1 => super::support::field(&mut f1, &mut map, "configTypes"),
+                        2 => super::support::field(&mut f2, &mut map, "createdAtEnd"),
+                        3 => super::support::field(&mut f3, &mut map, "createdAtStart"),
+                        4 => super::support::field(&mut f4, &mut map, "orderByField"),
+                        5 => super::support::field(&mut f5, &mut map, "orderByMethod"),
+                        6 => super::support::field(&mut f6, &mut map, "pagination"),
+                        7 => super::support::field(&mut f7, &mut map, "statuses"),
+                        8 => super::support::field(&mut f8, &mut map, "updatedAtEnd"),
+                        9 => super::support::field(&mut f9, &mut map, "updatedAtStart"),
+                        10 => super::support::field(&mut f10, &mut map, "workspaceIds"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobListForWorkspacesRequestBody {
                     config_id: f0.flatten(),
@@ -31233,21 +30959,19 @@ impl<'de> ::serde::Deserialize<'de> for JobListRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configId")?,
-                        1 => super::support::field(&mut f1, &mut map, "configTypes")?,
-                        2 => super::support::field(&mut f2, &mut map, "createdAtEnd")?,
-                        3 => super::support::field(&mut f3, &mut map, "createdAtStart")?,
-                        4 => super::support::field(&mut f4, &mut map, "includingJobId")?,
-                        5 => super::support::field(&mut f5, &mut map, "orderByField")?,
-                        6 => super::support::field(&mut f6, &mut map, "orderByMethod")?,
-                        7 => super::support::field(&mut f7, &mut map, "pagination")?,
-                        8 => super::support::field(&mut f8, &mut map, "statuses")?,
-                        9 => super::support::field(&mut f9, &mut map, "updatedAtEnd")?,
-                        10 => {
-                            super::support::field(&mut f10, &mut map, "updatedAtStart")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "configId"),
+                        1 => super::support::field(&mut f1, &mut map, "configTypes"),
+                        2 => super::support::field(&mut f2, &mut map, "createdAtEnd"),
+                        3 => super::support::field(&mut f3, &mut map, "createdAtStart"),
+                        4 => super::support::field(&mut f4, &mut map, "includingJobId"),
+                        5 => super::support::field(&mut f5, &mut map, "orderByField"),
+                        6 => super::support::field(&mut f6, &mut map, "orderByMethod"),
+                        7 => super::support::field(&mut f7, &mut map, "pagination"),
+                        8 => super::support::field(&mut f8, &mut map, "statuses"),
+                        9 => super::support::field(&mut f9, &mut map, "updatedAtEnd"),
+                        10 => super::support::field(&mut f10, &mut map, "updatedAtStart"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobListRequestBody {
                     config_id: f0.flatten(),
@@ -31322,11 +31046,11 @@ impl<'de> ::serde::Deserialize<'de> for JobLogs {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "logEvents")?,
-                        1 => super::support::field(&mut f1, &mut map, "logLines")?,
-                        2 => super::support::field(&mut f2, &mut map, "logType")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "logEvents"),
+                        1 => super::support::field(&mut f1, &mut map, "logLines"),
+                        2 => super::support::field(&mut f2, &mut map, "logType"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobLogs {
                     log_events: f0.flatten(),
@@ -31381,9 +31105,9 @@ impl<'de> ::serde::Deserialize<'de> for JobOptionalRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "job")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "job"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobOptionalRead {
                     job: f0.flatten(),
@@ -31505,26 +31229,26 @@ impl<'de> ::serde::Deserialize<'de> for JobRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "aggregatedStats")?,
-                        1 => super::support::field(&mut f1, &mut map, "configId")?,
-                        2 => super::support::field(&mut f2, &mut map, "configType")?,
-                        3 => super::support::field(&mut f3, &mut map, "createdAt")?,
-                        4 => super::support::field(&mut f4, &mut map, "enabledStreams")?,
-                        5 => super::support::field(&mut f5, &mut map, "id")?,
-                        6 => super::support::field(&mut f6, &mut map, "refreshConfig")?,
-                        7 => super::support::field(&mut f7, &mut map, "resetConfig")?,
-                        8 => super::support::field(&mut f8, &mut map, "startedAt")?,
-                        9 => super::support::field(&mut f9, &mut map, "status")?,
+                        0 => super::support::field(&mut f0, &mut map, "aggregatedStats"),
+                        1 => super::support::field(&mut f1, &mut map, "configId"),
+                        2 => super::support::field(&mut f2, &mut map, "configType"),
+                        3 => super::support::field(&mut f3, &mut map, "createdAt"),
+                        4 => super::support::field(&mut f4, &mut map, "enabledStreams"),
+                        5 => super::support::field(&mut f5, &mut map, "id"),
+                        6 => super::support::field(&mut f6, &mut map, "refreshConfig"),
+                        7 => super::support::field(&mut f7, &mut map, "resetConfig"),
+                        8 => super::support::field(&mut f8, &mut map, "startedAt"),
+                        9 => super::support::field(&mut f9, &mut map, "status"),
                         10 => {
                             super::support::field(
                                 &mut f10,
                                 &mut map,
                                 "streamAggregatedStats",
-                            )?
+                            )
                         }
-                        11 => super::support::field(&mut f11, &mut map, "updatedAt")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        11 => super::support::field(&mut f11, &mut map, "updatedAt"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobRead {
                     aggregated_stats: f0.flatten(),
@@ -31593,10 +31317,10 @@ impl<'de> ::serde::Deserialize<'de> for JobReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "jobs")?,
-                        1 => super::support::field(&mut f1, &mut map, "totalJobCount")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "jobs"),
+                        1 => super::support::field(&mut f1, &mut map, "totalJobCount"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobReadList {
                     jobs: super::support::required(f0, "jobs")?,
@@ -31650,9 +31374,9 @@ impl<'de> ::serde::Deserialize<'de> for JobReadResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "job")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "job"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobReadResponse {
                     job: f0.flatten(),
@@ -31712,11 +31436,9 @@ impl<'de> ::serde::Deserialize<'de> for JobRefreshConfig {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "streamsToRefresh")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "streamsToRefresh"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobRefreshConfig {
                     streams_to_refresh: f0.flatten(),
@@ -31821,17 +31543,17 @@ impl<'de> ::serde::Deserialize<'de> for JobResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "bytesSynced")?,
-                        1 => super::support::field(&mut f1, &mut map, "connectionId")?,
-                        2 => super::support::field(&mut f2, &mut map, "duration")?,
-                        3 => super::support::field(&mut f3, &mut map, "jobId")?,
-                        4 => super::support::field(&mut f4, &mut map, "jobType")?,
-                        5 => super::support::field(&mut f5, &mut map, "lastUpdatedAt")?,
-                        6 => super::support::field(&mut f6, &mut map, "rowsSynced")?,
-                        7 => super::support::field(&mut f7, &mut map, "startTime")?,
-                        8 => super::support::field(&mut f8, &mut map, "status")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "bytesSynced"),
+                        1 => super::support::field(&mut f1, &mut map, "connectionId"),
+                        2 => super::support::field(&mut f2, &mut map, "duration"),
+                        3 => super::support::field(&mut f3, &mut map, "jobId"),
+                        4 => super::support::field(&mut f4, &mut map, "jobType"),
+                        5 => super::support::field(&mut f5, &mut map, "lastUpdatedAt"),
+                        6 => super::support::field(&mut f6, &mut map, "rowsSynced"),
+                        7 => super::support::field(&mut f7, &mut map, "startTime"),
+                        8 => super::support::field(&mut f8, &mut map, "status"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobResponse {
                     bytes_synced: f0.flatten(),
@@ -31935,39 +31657,39 @@ impl<'de> ::serde::Deserialize<'de> for JobRetryStateRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "id")?,
-                        2 => super::support::field(&mut f2, &mut map, "jobId")?,
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "id"),
+                        2 => super::support::field(&mut f2, &mut map, "jobId"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "successiveCompleteFailures",
-                            )?
+                            )
                         }
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "successivePartialFailures",
-                            )?
+                            )
                         }
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "totalCompleteFailures",
-                            )?
+                            )
                         }
                         6 => {
                             super::support::field(
                                 &mut f6,
                                 &mut map,
                                 "totalPartialFailures",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobRetryStateRequestBody {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -32268,20 +31990,18 @@ impl<'de> ::serde::Deserialize<'de> for JobSyncResultRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "bytesCommitted")?,
-                        1 => super::support::field(&mut f1, &mut map, "bytesEmitted")?,
-                        2 => super::support::field(&mut f2, &mut map, "configType")?,
-                        3 => super::support::field(&mut f3, &mut map, "jobCreatedAt")?,
-                        4 => super::support::field(&mut f4, &mut map, "jobId")?,
-                        5 => super::support::field(&mut f5, &mut map, "jobUpdatedAt")?,
-                        6 => {
-                            super::support::field(&mut f6, &mut map, "recordsCommitted")?
-                        }
-                        7 => super::support::field(&mut f7, &mut map, "recordsEmitted")?,
-                        8 => super::support::field(&mut f8, &mut map, "recordsRejected")?,
-                        9 => super::support::field(&mut f9, &mut map, "streamStatuses")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "bytesCommitted"),
+                        1 => super::support::field(&mut f1, &mut map, "bytesEmitted"),
+                        2 => super::support::field(&mut f2, &mut map, "configType"),
+                        3 => super::support::field(&mut f3, &mut map, "jobCreatedAt"),
+                        4 => super::support::field(&mut f4, &mut map, "jobId"),
+                        5 => super::support::field(&mut f5, &mut map, "jobUpdatedAt"),
+                        6 => super::support::field(&mut f6, &mut map, "recordsCommitted"),
+                        7 => super::support::field(&mut f7, &mut map, "recordsEmitted"),
+                        8 => super::support::field(&mut f8, &mut map, "recordsRejected"),
+                        9 => super::support::field(&mut f9, &mut map, "streamStatuses"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobSyncResultRead {
                     bytes_committed: super::support::required(f0, "bytesCommitted")?,
@@ -32510,16 +32230,16 @@ impl<'de> ::serde::Deserialize<'de> for JobTypeResourceLimit {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "jobType")?,
+                        0 => super::support::field(&mut f0, &mut map, "jobType"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "resourceRequirements",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobTypeResourceLimit {
                     job_type: super::support::required(f0, "jobType")?,
@@ -32583,10 +32303,10 @@ impl<'de> ::serde::Deserialize<'de> for JobWithAttemptsRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "attempts")?,
-                        1 => super::support::field(&mut f1, &mut map, "job")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "attempts"),
+                        1 => super::support::field(&mut f1, &mut map, "job"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobWithAttemptsRead {
                     attempts: f0.flatten(),
@@ -32654,11 +32374,11 @@ impl<'de> ::serde::Deserialize<'de> for JobsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        1 => super::support::field(&mut f1, &mut map, "next")?,
-                        2 => super::support::field(&mut f2, &mut map, "previous")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        1 => super::support::field(&mut f1, &mut map, "next"),
+                        2 => super::support::field(&mut f2, &mut map, "previous"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobsResponse {
                     data: super::support::required(f0, "data")?,
@@ -32769,33 +32489,33 @@ impl<'de> ::serde::Deserialize<'de> for KnownExceptionInfo {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "details")?,
-                        1 => super::support::field(&mut f1, &mut map, "errorId")?,
+                        0 => super::support::field(&mut f0, &mut map, "details"),
+                        1 => super::support::field(&mut f1, &mut map, "errorId"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "exceptionClassName",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "exceptionStack")?,
-                        4 => super::support::field(&mut f4, &mut map, "message")?,
+                        3 => super::support::field(&mut f3, &mut map, "exceptionStack"),
+                        4 => super::support::field(&mut f4, &mut map, "message"),
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "rootCauseExceptionClassName",
-                            )?
+                            )
                         }
                         6 => {
                             super::support::field(
                                 &mut f6,
                                 &mut map,
                                 "rootCauseExceptionStack",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(KnownExceptionInfo {
                     details: f0.flatten(),
@@ -32891,15 +32611,15 @@ impl<'de> ::serde::Deserialize<'de> for LicenseInfoResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "edition")?,
-                        1 => super::support::field(&mut f1, &mut map, "expirationDate")?,
-                        2 => super::support::field(&mut f2, &mut map, "licenseStatus")?,
-                        3 => super::support::field(&mut f3, &mut map, "maxEditors")?,
-                        4 => super::support::field(&mut f4, &mut map, "maxNodes")?,
-                        5 => super::support::field(&mut f5, &mut map, "usedEditors")?,
-                        6 => super::support::field(&mut f6, &mut map, "usedNodes")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "edition"),
+                        1 => super::support::field(&mut f1, &mut map, "expirationDate"),
+                        2 => super::support::field(&mut f2, &mut map, "licenseStatus"),
+                        3 => super::support::field(&mut f3, &mut map, "maxEditors"),
+                        4 => super::support::field(&mut f4, &mut map, "maxNodes"),
+                        5 => super::support::field(&mut f5, &mut map, "usedEditors"),
+                        6 => super::support::field(&mut f6, &mut map, "usedNodes"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(LicenseInfoResponse {
                     edition: super::support::required(f0, "edition")?,
@@ -33038,10 +32758,10 @@ impl<'de> ::serde::Deserialize<'de> for Limit {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "current")?,
-                        1 => super::support::field(&mut f1, &mut map, "max")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "current"),
+                        1 => super::support::field(&mut f1, &mut map, "max"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Limit {
                     current: super::support::required(f0, "current")?,
@@ -33095,9 +32815,9 @@ impl<'de> ::serde::Deserialize<'de> for ListAllEntitlementPlansResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "plans")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "plans"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ListAllEntitlementPlansResponse {
                     plans: super::support::required(f0, "plans")?,
@@ -33181,13 +32901,13 @@ impl<'de> ::serde::Deserialize<'de> for ListConnectionsForWorkspacesRequestBody 
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "includeDeleted")?,
-                        1 => super::support::field(&mut f1, &mut map, "pagination")?,
-                        2 => super::support::field(&mut f2, &mut map, "tagIds")?,
-                        3 => super::support::field(&mut f3, &mut map, "userId")?,
-                        4 => super::support::field(&mut f4, &mut map, "workspaceIds")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "includeDeleted"),
+                        1 => super::support::field(&mut f1, &mut map, "pagination"),
+                        2 => super::support::field(&mut f2, &mut map, "tagIds"),
+                        3 => super::support::field(&mut f3, &mut map, "userId"),
+                        4 => super::support::field(&mut f4, &mut map, "workspaceIds"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ListConnectionsForWorkspacesRequestBody {
                     include_deleted: f0.flatten(),
@@ -33258,11 +32978,11 @@ impl<'de> ::serde::Deserialize<'de> for ListDeclarativeManifestsRequestBody {
                                 &mut f0,
                                 &mut map,
                                 "sourceDefinitionId",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ListDeclarativeManifestsRequestBody {
                     source_definition_id: super::support::required(
@@ -33323,10 +33043,10 @@ impl<'de> ::serde::Deserialize<'de> for ListInvoicesRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "hasMore")?,
-                        1 => super::support::field(&mut f1, &mut map, "invoices")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "hasMore"),
+                        1 => super::support::field(&mut f1, &mut map, "invoices"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ListInvoicesRead {
                     has_more: super::support::required(f0, "hasMore")?,
@@ -33388,11 +33108,11 @@ impl<'de> ::serde::Deserialize<'de> for ListOrganizationSummariesRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "nameContains")?,
-                        1 => super::support::field(&mut f1, &mut map, "pagination")?,
-                        2 => super::support::field(&mut f2, &mut map, "userId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "nameContains"),
+                        1 => super::support::field(&mut f1, &mut map, "pagination"),
+                        2 => super::support::field(&mut f2, &mut map, "userId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ListOrganizationSummariesRequestBody {
                     name_contains: super::support::required(f0, "nameContains")?,
@@ -33466,10 +33186,10 @@ impl<'de> ::serde::Deserialize<'de> for ListOrganizationSummariesResponse {
                                 &mut f0,
                                 &mut map,
                                 "organizationSummaries",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ListOrganizationSummariesResponse {
                     organization_summaries: f0.flatten(),
@@ -33535,11 +33255,11 @@ impl<'de> ::serde::Deserialize<'de> for ListOrganizationsByUserRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "nameContains")?,
-                        1 => super::support::field(&mut f1, &mut map, "pagination")?,
-                        2 => super::support::field(&mut f2, &mut map, "userId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "nameContains"),
+                        1 => super::support::field(&mut f1, &mut map, "pagination"),
+                        2 => super::support::field(&mut f2, &mut map, "userId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ListOrganizationsByUserRequestBody {
                     name_contains: f0.flatten(),
@@ -33616,12 +33336,12 @@ impl<'de> ::serde::Deserialize<'de> for ListResourcesForWorkspacesRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "includeDeleted")?,
-                        1 => super::support::field(&mut f1, &mut map, "nameContains")?,
-                        2 => super::support::field(&mut f2, &mut map, "pagination")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceIds")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "includeDeleted"),
+                        1 => super::support::field(&mut f1, &mut map, "nameContains"),
+                        2 => super::support::field(&mut f2, &mut map, "pagination"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceIds"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ListResourcesForWorkspacesRequestBody {
                     include_deleted: f0.flatten(),
@@ -33694,11 +33414,11 @@ impl<'de> ::serde::Deserialize<'de> for ListWorkspacesByUserRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "nameContains")?,
-                        1 => super::support::field(&mut f1, &mut map, "pagination")?,
-                        2 => super::support::field(&mut f2, &mut map, "userId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "nameContains"),
+                        1 => super::support::field(&mut f1, &mut map, "pagination"),
+                        2 => super::support::field(&mut f2, &mut map, "userId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ListWorkspacesByUserRequestBody {
                     name_contains: f0.flatten(),
@@ -33769,11 +33489,11 @@ impl<'de> ::serde::Deserialize<'de> for ListWorkspacesInOrganizationRequestBody 
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "nameContains")?,
-                        1 => super::support::field(&mut f1, &mut map, "organizationId")?,
-                        2 => super::support::field(&mut f2, &mut map, "pagination")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "nameContains"),
+                        1 => super::support::field(&mut f1, &mut map, "organizationId"),
+                        2 => super::support::field(&mut f2, &mut map, "pagination"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ListWorkspacesInOrganizationRequestBody {
                     name_contains: f0.flatten(),
@@ -33855,12 +33575,12 @@ impl<'de> ::serde::Deserialize<'de> for LogCaller {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "className")?,
-                        1 => super::support::field(&mut f1, &mut map, "lineNumber")?,
-                        2 => super::support::field(&mut f2, &mut map, "methodName")?,
-                        3 => super::support::field(&mut f3, &mut map, "threadName")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "className"),
+                        1 => super::support::field(&mut f1, &mut map, "lineNumber"),
+                        2 => super::support::field(&mut f2, &mut map, "methodName"),
+                        3 => super::support::field(&mut f3, &mut map, "threadName"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(LogCaller {
                     class_name: f0.flatten(),
@@ -33947,14 +33667,14 @@ impl<'de> ::serde::Deserialize<'de> for LogEvent {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "caller")?,
-                        1 => super::support::field(&mut f1, &mut map, "level")?,
-                        2 => super::support::field(&mut f2, &mut map, "logSource")?,
-                        3 => super::support::field(&mut f3, &mut map, "message")?,
-                        4 => super::support::field(&mut f4, &mut map, "stackTrace")?,
-                        5 => super::support::field(&mut f5, &mut map, "timestamp")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "caller"),
+                        1 => super::support::field(&mut f1, &mut map, "level"),
+                        2 => super::support::field(&mut f2, &mut map, "logSource"),
+                        3 => super::support::field(&mut f3, &mut map, "message"),
+                        4 => super::support::field(&mut f4, &mut map, "stackTrace"),
+                        5 => super::support::field(&mut f5, &mut map, "timestamp"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(LogEvent {
                     caller: f0.flatten(),
@@ -34016,10 +33736,10 @@ impl<'de> ::serde::Deserialize<'de> for LogEvents {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "events")?,
-                        1 => super::support::field(&mut f1, &mut map, "version")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "events"),
+                        1 => super::support::field(&mut f1, &mut map, "version"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(LogEvents {
                     events: super::support::required(f0, "events")?,
@@ -34218,9 +33938,9 @@ impl<'de> ::serde::Deserialize<'de> for LogRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "logLines")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "logLines"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(LogRead {
                     log_lines: super::support::required(f0, "logLines")?,
@@ -34413,9 +34133,9 @@ impl<'de> ::serde::Deserialize<'de> for LogsRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "logType")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "logType"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(LogsRequestBody {
                     log_type: super::support::required(f0, "logType")?,
@@ -34489,10 +34209,10 @@ impl<'de> ::serde::Deserialize<'de> for MapperValidationError {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "message")?,
-                        1 => super::support::field(&mut f1, &mut map, "type")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "message"),
+                        1 => super::support::field(&mut f1, &mut map, "type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(MapperValidationError {
                     message: super::support::required(f0, "message")?,
@@ -34644,12 +34364,12 @@ impl<'de> ::serde::Deserialize<'de> for MapperValidationResult {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
-                        1 => super::support::field(&mut f1, &mut map, "inputFields")?,
-                        2 => super::support::field(&mut f2, &mut map, "outputFields")?,
-                        3 => super::support::field(&mut f3, &mut map, "validationError")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "id"),
+                        1 => super::support::field(&mut f1, &mut map, "inputFields"),
+                        2 => super::support::field(&mut f2, &mut map, "outputFields"),
+                        3 => super::support::field(&mut f3, &mut map, "validationError"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(MapperValidationResult {
                     id: f0.flatten(),
@@ -34737,19 +34457,15 @@ impl<'de> ::serde::Deserialize<'de> for MigrateSecretStorageRequestBody {
                                 &mut f0,
                                 &mut map,
                                 "fromSecretStorageId",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "scopeId")?,
-                        2 => super::support::field(&mut f2, &mut map, "scopeType")?,
+                        1 => super::support::field(&mut f1, &mut map, "scopeId"),
+                        2 => super::support::field(&mut f2, &mut map, "scopeType"),
                         3 => {
-                            super::support::field(
-                                &mut f3,
-                                &mut map,
-                                "toSecretStorageId",
-                            )?
+                            super::support::field(&mut f3, &mut map, "toSecretStorageId")
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(MigrateSecretStorageRequestBody {
                     from_secret_storage_id: super::support::required(
@@ -35316,33 +35032,33 @@ impl<'de> ::serde::Deserialize<'de> for NotFoundKnownExceptionInfo {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "errorId")?,
+                        0 => super::support::field(&mut f0, &mut map, "errorId"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "exceptionClassName",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "exceptionStack")?,
-                        3 => super::support::field(&mut f3, &mut map, "id")?,
-                        4 => super::support::field(&mut f4, &mut map, "message")?,
+                        2 => super::support::field(&mut f2, &mut map, "exceptionStack"),
+                        3 => super::support::field(&mut f3, &mut map, "id"),
+                        4 => super::support::field(&mut f4, &mut map, "message"),
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "rootCauseExceptionClassName",
-                            )?
+                            )
                         }
                         6 => {
                             super::support::field(
                                 &mut f6,
                                 &mut map,
                                 "rootCauseExceptionStack",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(NotFoundKnownExceptionInfo {
                     error_id: f0.flatten(),
@@ -35442,22 +35158,20 @@ impl<'de> ::serde::Deserialize<'de> for Notification {
                                 &mut f0,
                                 &mut map,
                                 "customerioConfiguration",
-                            )?
+                            )
                         }
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "notificationType")?
-                        }
-                        2 => super::support::field(&mut f2, &mut map, "sendOnFailure")?,
-                        3 => super::support::field(&mut f3, &mut map, "sendOnSuccess")?,
+                        1 => super::support::field(&mut f1, &mut map, "notificationType"),
+                        2 => super::support::field(&mut f2, &mut map, "sendOnFailure"),
+                        3 => super::support::field(&mut f3, &mut map, "sendOnSuccess"),
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "slackConfiguration",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Notification {
                     customerio_configuration: f0.flatten(),
@@ -35521,10 +35235,10 @@ impl<'de> ::serde::Deserialize<'de> for NotificationConfig {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "email")?,
-                        1 => super::support::field(&mut f1, &mut map, "webhook")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "email"),
+                        1 => super::support::field(&mut f1, &mut map, "webhook"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(NotificationConfig {
                     email: f0.flatten(),
@@ -35614,20 +35328,18 @@ impl<'de> ::serde::Deserialize<'de> for NotificationItem {
                                 &mut f0,
                                 &mut map,
                                 "customerioConfiguration",
-                            )?
+                            )
                         }
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "notificationType")?
-                        }
+                        1 => super::support::field(&mut f1, &mut map, "notificationType"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "slackConfiguration",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(NotificationItem {
                     customerio_configuration: f0.flatten(),
@@ -35689,10 +35401,10 @@ impl<'de> ::serde::Deserialize<'de> for NotificationRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "message")?,
-                        1 => super::support::field(&mut f1, &mut map, "status")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "message"),
+                        1 => super::support::field(&mut f1, &mut map, "status"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(NotificationRead {
                     message: f0.flatten(),
@@ -35835,54 +35547,54 @@ impl<'de> ::serde::Deserialize<'de> for NotificationSettings {
                                 &mut f0,
                                 &mut map,
                                 "sendOnBreakingChangeSyncsDisabled",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "sendOnBreakingChangeWarning",
-                            )?
+                            )
                         }
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "sendOnConnectionSyncQueued",
-                            )?
+                            )
                         }
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "sendOnConnectionUpdate",
-                            )?
+                            )
                         }
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "sendOnConnectionUpdateActionRequired",
-                            )?
+                            )
                         }
-                        5 => super::support::field(&mut f5, &mut map, "sendOnFailure")?,
-                        6 => super::support::field(&mut f6, &mut map, "sendOnSuccess")?,
+                        5 => super::support::field(&mut f5, &mut map, "sendOnFailure"),
+                        6 => super::support::field(&mut f6, &mut map, "sendOnSuccess"),
                         7 => {
                             super::support::field(
                                 &mut f7,
                                 &mut map,
                                 "sendOnSyncDisabled",
-                            )?
+                            )
                         }
                         8 => {
                             super::support::field(
                                 &mut f8,
                                 &mut map,
                                 "sendOnSyncDisabledWarning",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(NotificationSettings {
                     send_on_breaking_change_syncs_disabled: f0.flatten(),
@@ -36121,17 +35833,17 @@ impl<'de> ::serde::Deserialize<'de> for NotificationWebhookConfigValidationReque
                                 &mut f0,
                                 &mut map,
                                 "notificationTrigger",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "slackConfiguration",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(NotificationWebhookConfigValidationRequestBody {
                     notification_trigger: super::support::required(
@@ -36243,28 +35955,26 @@ impl<'de> ::serde::Deserialize<'de> for NotificationsConfig {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "connectionUpdate")?
-                        }
+                        0 => super::support::field(&mut f0, &mut map, "connectionUpdate"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "connectionUpdateActionRequired",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "failure")?,
-                        3 => super::support::field(&mut f3, &mut map, "success")?,
-                        4 => super::support::field(&mut f4, &mut map, "syncDisabled")?,
+                        2 => super::support::field(&mut f2, &mut map, "failure"),
+                        3 => super::support::field(&mut f3, &mut map, "success"),
+                        4 => super::support::field(&mut f4, &mut map, "syncDisabled"),
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "syncDisabledWarning",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(NotificationsConfig {
                     connection_update: f0.flatten(),
@@ -36460,31 +36170,31 @@ impl<'de> ::serde::Deserialize<'de> for OAuthConfigSpecification {
                                 &mut f0,
                                 &mut map,
                                 "completeOAuthOutputSpecification",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "completeOAuthServerInputSpecification",
-                            )?
+                            )
                         }
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "completeOAuthServerOutputSpecification",
-                            )?
+                            )
                         }
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "oauthUserInputFromConnectorConfigSpecification",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OAuthConfigSpecification {
                     complete_o_auth_output_specification: f0.flatten(),
@@ -36543,9 +36253,9 @@ impl<'de> ::serde::Deserialize<'de> for OAuthConsentRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "consentUrl")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "consentUrl"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OAuthConsentRead {
                     consent_url: super::support::required(f0, "consentUrl")?,
@@ -36608,9 +36318,9 @@ impl<'de> ::serde::Deserialize<'de> for OAuthScopeItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "scope")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "scope"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OAuthScopeItem {
                     scope: super::support::required(f0, "scope")?,
@@ -36670,17 +36380,17 @@ impl<'de> ::serde::Deserialize<'de> for OperationCreate {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "name"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "operatorConfiguration",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OperationCreate {
                     name: super::support::required(f0, "name")?,
@@ -36741,9 +36451,9 @@ impl<'de> ::serde::Deserialize<'de> for OperationIdRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "operationId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "operationId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OperationIdRequestBody {
                     operation_id: super::support::required(f0, "operationId")?,
@@ -36812,18 +36522,18 @@ impl<'de> ::serde::Deserialize<'de> for OperationRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "name")?,
-                        1 => super::support::field(&mut f1, &mut map, "operationId")?,
+                        0 => super::support::field(&mut f0, &mut map, "name"),
+                        1 => super::support::field(&mut f1, &mut map, "operationId"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "operatorConfiguration",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OperationRead {
                     name: super::support::required(f0, "name")?,
@@ -36881,9 +36591,9 @@ impl<'de> ::serde::Deserialize<'de> for OperationReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "operations")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "operations"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OperationReadList {
                     operations: super::support::required(f0, "operations")?,
@@ -36943,17 +36653,17 @@ impl<'de> ::serde::Deserialize<'de> for OperationUpdate {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "name")?,
-                        1 => super::support::field(&mut f1, &mut map, "operationId")?,
+                        0 => super::support::field(&mut f0, &mut map, "name"),
+                        1 => super::support::field(&mut f1, &mut map, "operationId"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "operatorConfiguration",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OperationUpdate {
                     name: super::support::required(f0, "name")?,
@@ -37018,10 +36728,10 @@ impl<'de> ::serde::Deserialize<'de> for OperatorConfiguration {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "operatorType")?,
-                        1 => super::support::field(&mut f1, &mut map, "webhook")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "operatorType"),
+                        1 => super::support::field(&mut f1, &mut map, "webhook"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OperatorConfiguration {
                     operator_type: super::support::required(f0, "operatorType")?,
@@ -37184,13 +36894,13 @@ impl<'de> ::serde::Deserialize<'de> for OperatorWebhook {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "dbtCloud")?,
-                        1 => super::support::field(&mut f1, &mut map, "executionBody")?,
-                        2 => super::support::field(&mut f2, &mut map, "executionUrl")?,
-                        3 => super::support::field(&mut f3, &mut map, "webhookConfigId")?,
-                        4 => super::support::field(&mut f4, &mut map, "webhookType")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "dbtCloud"),
+                        1 => super::support::field(&mut f1, &mut map, "executionBody"),
+                        2 => super::support::field(&mut f2, &mut map, "executionUrl"),
+                        3 => super::support::field(&mut f3, &mut map, "webhookConfigId"),
+                        4 => super::support::field(&mut f4, &mut map, "webhookType"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OperatorWebhook {
                     dbt_cloud: f0.flatten(),
@@ -37254,10 +36964,10 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationAgenticStatusUpdateRequestBo
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "isAgentic")?,
-                        1 => super::support::field(&mut f1, &mut map, "organizationId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "isAgentic"),
+                        1 => super::support::field(&mut f1, &mut map, "organizationId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationAgenticStatusUpdateRequestBody {
                     is_agentic: super::support::required(f0, "isAgentic")?,
@@ -37332,14 +37042,12 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationCreateRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "email")?,
-                        1 => super::support::field(&mut f1, &mut map, "isAgentic")?,
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "organizationName")?
-                        }
-                        3 => super::support::field(&mut f3, &mut map, "userId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "email"),
+                        1 => super::support::field(&mut f1, &mut map, "isAgentic"),
+                        2 => super::support::field(&mut f2, &mut map, "organizationName"),
+                        3 => super::support::field(&mut f3, &mut map, "userId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationCreateRequestBody {
                     email: f0.flatten(),
@@ -37418,12 +37126,12 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDataWorkerUsageRead {
                                 &mut f0,
                                 &mut map,
                                 "committedDataWorkers",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "organizationId")?,
-                        2 => super::support::field(&mut f2, &mut map, "regions")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "organizationId"),
+                        2 => super::support::field(&mut f2, &mut map, "regions"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationDataWorkerUsageRead {
                     committed_data_workers: f0.flatten(),
@@ -37490,11 +37198,11 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationDataWorkerUsageRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "endDate")?,
-                        1 => super::support::field(&mut f1, &mut map, "organizationId")?,
-                        2 => super::support::field(&mut f2, &mut map, "startDate")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "endDate"),
+                        1 => super::support::field(&mut f1, &mut map, "organizationId"),
+                        2 => super::support::field(&mut f2, &mut map, "startDate"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationDataWorkerUsageRequestBody {
                     end_date: super::support::required(f0, "endDate")?,
@@ -37557,9 +37265,9 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationIdRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "organizationId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "organizationId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationIdRequestBody {
                     organization_id: super::support::required(f0, "organizationId")?,
@@ -37649,22 +37357,20 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInfoRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "billing")?,
-                        1 => super::support::field(&mut f1, &mut map, "organizationId")?,
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "organizationName")?
-                        }
+                        0 => super::support::field(&mut f0, &mut map, "billing"),
+                        1 => super::support::field(&mut f1, &mut map, "organizationId"),
+                        2 => super::support::field(&mut f2, &mut map, "organizationName"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "organizationPlanId",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "scim")?,
-                        5 => super::support::field(&mut f5, &mut map, "sso")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "scim"),
+                        5 => super::support::field(&mut f5, &mut map, "sso"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationInfoRead {
                     billing: f0.flatten(),
@@ -37726,10 +37432,10 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationIsEntitledRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "feature_id")?,
-                        1 => super::support::field(&mut f1, &mut map, "organization_id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "feature_id"),
+                        1 => super::support::field(&mut f1, &mut map, "organization_id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationIsEntitledRequestBody {
                     feature_id: super::support::required(f0, "feature_id")?,
@@ -37814,13 +37520,13 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationIsEntitledResponse {
                                 &mut f0,
                                 &mut map,
                                 "access_denied_reason",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "feature_id")?,
-                        2 => super::support::field(&mut f2, &mut map, "feature_name")?,
-                        3 => super::support::field(&mut f3, &mut map, "is_entitled")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "feature_id"),
+                        2 => super::support::field(&mut f2, &mut map, "feature_name"),
+                        3 => super::support::field(&mut f3, &mut map, "is_entitled"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationIsEntitledResponse {
                     access_denied_reason: f0.flatten(),
@@ -37885,10 +37591,10 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationLimits {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "users")?,
-                        1 => super::support::field(&mut f1, &mut map, "workspaces")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "users"),
+                        1 => super::support::field(&mut f1, &mut map, "workspaces"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationLimits {
                     users: f0.flatten(),
@@ -37954,11 +37660,11 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationOAuthCredentialsRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "actorType")?,
-                        1 => super::support::field(&mut f1, &mut map, "configuration")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "actorType"),
+                        1 => super::support::field(&mut f1, &mut map, "configuration"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationOAuthCredentialsRequest {
                     actor_type: super::support::required(f0, "actorType")?,
@@ -38060,34 +37766,28 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentConfigRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "gracePeriodEndAt")?
-                        }
-                        1 => super::support::field(&mut f1, &mut map, "organizationId")?,
+                        0 => super::support::field(&mut f0, &mut map, "gracePeriodEndAt"),
+                        1 => super::support::field(&mut f1, &mut map, "organizationId"),
                         2 => {
-                            super::support::field(
-                                &mut f2,
-                                &mut map,
-                                "paymentProviderId",
-                            )?
+                            super::support::field(&mut f2, &mut map, "paymentProviderId")
                         }
-                        3 => super::support::field(&mut f3, &mut map, "paymentStatus")?,
+                        3 => super::support::field(&mut f3, &mut map, "paymentStatus"),
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "subscriptionStatus",
-                            )?
+                            )
                         }
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "usageCategoryOverwrite",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationPaymentConfigRead {
                     grace_period_end_at: f0.flatten(),
@@ -38203,34 +37903,28 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationPaymentConfigUpdateRequestBo
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "gracePeriodEndAt")?
-                        }
+                        0 => super::support::field(&mut f0, &mut map, "gracePeriodEndAt"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "newGracePeriodReason",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "organizationId")?,
+                        2 => super::support::field(&mut f2, &mut map, "organizationId"),
                         3 => {
-                            super::support::field(
-                                &mut f3,
-                                &mut map,
-                                "paymentProviderId",
-                            )?
+                            super::support::field(&mut f3, &mut map, "paymentProviderId")
                         }
-                        4 => super::support::field(&mut f4, &mut map, "paymentStatus")?,
+                        4 => super::support::field(&mut f4, &mut map, "paymentStatus"),
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "usageCategoryOverwrite",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationPaymentConfigUpdateRequestBody {
                     grace_period_end_at: f0.flatten(),
@@ -38329,22 +38023,20 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "email")?,
-                        1 => super::support::field(&mut f1, &mut map, "isAgentic")?,
-                        2 => super::support::field(&mut f2, &mut map, "organizationId")?,
+                        0 => super::support::field(&mut f0, &mut map, "email"),
+                        1 => super::support::field(&mut f1, &mut map, "isAgentic"),
+                        2 => super::support::field(&mut f2, &mut map, "organizationId"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "organizationLimits",
-                            )?
+                            )
                         }
-                        4 => {
-                            super::support::field(&mut f4, &mut map, "organizationName")?
-                        }
-                        5 => super::support::field(&mut f5, &mut map, "ssoRealm")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "organizationName"),
+                        5 => super::support::field(&mut f5, &mut map, "ssoRealm"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationRead {
                     email: super::support::required(f0, "email")?,
@@ -38401,9 +38093,9 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "organizations")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "organizations"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationReadList {
                     organizations: super::support::required(f0, "organizations")?,
@@ -38465,13 +38157,11 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "email")?,
-                        1 => super::support::field(&mut f1, &mut map, "organizationId")?,
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "organizationName")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "email"),
+                        1 => super::support::field(&mut f1, &mut map, "organizationId"),
+                        2 => super::support::field(&mut f2, &mut map, "organizationName"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationResponse {
                     email: super::support::required(f0, "email")?,
@@ -38574,23 +38264,21 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSubscriptionInfoRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "balanceHidden")?,
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "cancellationDate")?
-                        }
-                        2 => super::support::field(&mut f2, &mut map, "credits")?,
-                        3 => super::support::field(&mut f3, &mut map, "entitlementPlan")?,
-                        4 => super::support::field(&mut f4, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "balanceHidden"),
+                        1 => super::support::field(&mut f1, &mut map, "cancellationDate"),
+                        2 => super::support::field(&mut f2, &mut map, "credits"),
+                        3 => super::support::field(&mut f3, &mut map, "entitlementPlan"),
+                        4 => super::support::field(&mut f4, &mut map, "name"),
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "selfServeSubscription",
-                            )?
+                            )
                         }
-                        6 => super::support::field(&mut f6, &mut map, "upcomingInvoice")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        6 => super::support::field(&mut f6, &mut map, "upcomingInvoice"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationSubscriptionInfoRead {
                     balance_hidden: super::support::required(f0, "balanceHidden")?,
@@ -38660,11 +38348,11 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSummary {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "memberCount")?,
-                        1 => super::support::field(&mut f1, &mut map, "organization")?,
-                        2 => super::support::field(&mut f2, &mut map, "workspaces")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "memberCount"),
+                        1 => super::support::field(&mut f1, &mut map, "organization"),
+                        2 => super::support::field(&mut f2, &mut map, "workspaces"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationSummary {
                     member_count: super::support::required(f0, "memberCount")?,
@@ -38728,10 +38416,10 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationTrialStatusRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "trialEndsAt")?,
-                        1 => super::support::field(&mut f1, &mut map, "trialStatus")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "trialEndsAt"),
+                        1 => super::support::field(&mut f1, &mut map, "trialStatus"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationTrialStatusRead {
                     trial_ends_at: f0.flatten(),
@@ -38801,13 +38489,11 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationUpdateRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "email")?,
-                        1 => super::support::field(&mut f1, &mut map, "organizationId")?,
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "organizationName")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "email"),
+                        1 => super::support::field(&mut f1, &mut map, "organizationId"),
+                        2 => super::support::field(&mut f2, &mut map, "organizationName"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationUpdateRequestBody {
                     email: f0.flatten(),
@@ -38862,9 +38548,9 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationUsageRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationUsageRead {
                     data: super::support::required(f0, "data")?,
@@ -38920,10 +38606,10 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationUsageRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "organizationId")?,
-                        1 => super::support::field(&mut f1, &mut map, "timeWindow")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "organizationId"),
+                        1 => super::support::field(&mut f1, &mut map, "timeWindow"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationUsageRequestBody {
                     organization_id: super::support::required(f0, "organizationId")?,
@@ -39010,14 +38696,14 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationUserRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "email")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        2 => super::support::field(&mut f2, &mut map, "organizationId")?,
-                        3 => super::support::field(&mut f3, &mut map, "permissionId")?,
-                        4 => super::support::field(&mut f4, &mut map, "permissionType")?,
-                        5 => super::support::field(&mut f5, &mut map, "userId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "email"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        2 => super::support::field(&mut f2, &mut map, "organizationId"),
+                        3 => super::support::field(&mut f3, &mut map, "permissionId"),
+                        4 => super::support::field(&mut f4, &mut map, "permissionType"),
+                        5 => super::support::field(&mut f5, &mut map, "userId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationUserRead {
                     email: super::support::required(f0, "email")?,
@@ -39074,9 +38760,9 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationUserReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "users")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "users"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationUserReadList {
                     users: super::support::required(f0, "users")?,
@@ -39130,9 +38816,9 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationsResponse {
                     data: super::support::required(f0, "data")?,
@@ -39193,10 +38879,10 @@ impl<'de> ::serde::Deserialize<'de> for Pagination {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "pageSize")?,
-                        1 => super::support::field(&mut f1, &mut map, "rowOffset")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "pageSize"),
+                        1 => super::support::field(&mut f1, &mut map, "rowOffset"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Pagination {
                     page_size: f0.flatten(),
@@ -39286,19 +38972,19 @@ impl<'de> ::serde::Deserialize<'de> for PartialDestinationUpdate {
                                 &mut f0,
                                 &mut map,
                                 "connectionConfiguration",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "destinationId")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
+                        1 => super::support::field(&mut f1, &mut map, "destinationId"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PartialDestinationUpdate {
                     connection_configuration: f0.flatten(),
@@ -39406,20 +39092,20 @@ impl<'de> ::serde::Deserialize<'de> for PartialSourceUpdate {
                                 &mut f0,
                                 &mut map,
                                 "connectionConfiguration",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        1 => super::support::field(&mut f1, &mut map, "name"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "secretId")?,
-                        4 => super::support::field(&mut f4, &mut map, "sourceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "secretId"),
+                        4 => super::support::field(&mut f4, &mut map, "sourceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PartialSourceUpdate {
                     connection_configuration: f0.flatten(),
@@ -39479,9 +39165,9 @@ impl<'de> ::serde::Deserialize<'de> for PaymentInformationRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "customer")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "customer"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PaymentInformationRead {
                     customer: f0.flatten(),
@@ -39566,13 +39252,13 @@ impl<'de> ::serde::Deserialize<'de> for PaymentMethodRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "cardBrand")?,
-                        1 => super::support::field(&mut f1, &mut map, "cardExpireMonth")?,
-                        2 => super::support::field(&mut f2, &mut map, "cardExpireYear")?,
-                        3 => super::support::field(&mut f3, &mut map, "cardLastDigits")?,
-                        4 => super::support::field(&mut f4, &mut map, "type")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "cardBrand"),
+                        1 => super::support::field(&mut f1, &mut map, "cardExpireMonth"),
+                        2 => super::support::field(&mut f2, &mut map, "cardExpireYear"),
+                        3 => super::support::field(&mut f3, &mut map, "cardLastDigits"),
+                        4 => super::support::field(&mut f4, &mut map, "type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PaymentMethodRead {
                     card_brand: f0.flatten(),
@@ -39636,10 +39322,10 @@ impl<'de> ::serde::Deserialize<'de> for PermissionCheckRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "message")?,
-                        1 => super::support::field(&mut f1, &mut map, "status")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "message"),
+                        1 => super::support::field(&mut f1, &mut map, "status"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PermissionCheckRead {
                     message: f0.flatten(),
@@ -39714,12 +39400,12 @@ impl<'de> ::serde::Deserialize<'de> for PermissionCheckRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "organizationId")?,
-                        1 => super::support::field(&mut f1, &mut map, "permissionType")?,
-                        2 => super::support::field(&mut f2, &mut map, "userId")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "organizationId"),
+                        1 => super::support::field(&mut f1, &mut map, "permissionType"),
+                        2 => super::support::field(&mut f2, &mut map, "userId"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PermissionCheckRequest {
                     organization_id: f0.flatten(),
@@ -39804,13 +39490,13 @@ impl<'de> ::serde::Deserialize<'de> for PermissionCreate {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "organizationId")?,
-                        1 => super::support::field(&mut f1, &mut map, "permissionId")?,
-                        2 => super::support::field(&mut f2, &mut map, "permissionType")?,
-                        3 => super::support::field(&mut f3, &mut map, "userId")?,
-                        4 => super::support::field(&mut f4, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "organizationId"),
+                        1 => super::support::field(&mut f1, &mut map, "permissionId"),
+                        2 => super::support::field(&mut f2, &mut map, "permissionType"),
+                        3 => super::support::field(&mut f3, &mut map, "userId"),
+                        4 => super::support::field(&mut f4, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PermissionCreate {
                     organization_id: f0.flatten(),
@@ -39888,12 +39574,12 @@ impl<'de> ::serde::Deserialize<'de> for PermissionCreateRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "organizationId")?,
-                        1 => super::support::field(&mut f1, &mut map, "permissionType")?,
-                        2 => super::support::field(&mut f2, &mut map, "userId")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "organizationId"),
+                        1 => super::support::field(&mut f1, &mut map, "permissionType"),
+                        2 => super::support::field(&mut f2, &mut map, "userId"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PermissionCreateRequest {
                     organization_id: f0.flatten(),
@@ -39956,10 +39642,10 @@ impl<'de> ::serde::Deserialize<'de> for PermissionDeleteUserFromWorkspaceRequest
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "userId")?,
-                        1 => super::support::field(&mut f1, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "userId"),
+                        1 => super::support::field(&mut f1, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PermissionDeleteUserFromWorkspaceRequestBody {
                     user_id: super::support::required(f0, "userId")?,
@@ -40017,9 +39703,9 @@ impl<'de> ::serde::Deserialize<'de> for PermissionIdRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "permissionId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "permissionId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PermissionIdRequestBody {
                     permission_id: super::support::required(f0, "permissionId")?,
@@ -40098,13 +39784,13 @@ impl<'de> ::serde::Deserialize<'de> for PermissionRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "organizationId")?,
-                        1 => super::support::field(&mut f1, &mut map, "permissionId")?,
-                        2 => super::support::field(&mut f2, &mut map, "permissionType")?,
-                        3 => super::support::field(&mut f3, &mut map, "userId")?,
-                        4 => super::support::field(&mut f4, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "organizationId"),
+                        1 => super::support::field(&mut f1, &mut map, "permissionId"),
+                        2 => super::support::field(&mut f2, &mut map, "permissionType"),
+                        3 => super::support::field(&mut f3, &mut map, "userId"),
+                        4 => super::support::field(&mut f4, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PermissionRead {
                     organization_id: f0.flatten(),
@@ -40160,9 +39846,9 @@ impl<'de> ::serde::Deserialize<'de> for PermissionReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "permissions")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "permissions"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PermissionReadList {
                     permissions: super::support::required(f0, "permissions")?,
@@ -40243,13 +39929,13 @@ impl<'de> ::serde::Deserialize<'de> for PermissionResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "organizationId")?,
-                        1 => super::support::field(&mut f1, &mut map, "permissionId")?,
-                        2 => super::support::field(&mut f2, &mut map, "permissionType")?,
-                        3 => super::support::field(&mut f3, &mut map, "userId")?,
-                        4 => super::support::field(&mut f4, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "organizationId"),
+                        1 => super::support::field(&mut f1, &mut map, "permissionId"),
+                        2 => super::support::field(&mut f2, &mut map, "permissionType"),
+                        3 => super::support::field(&mut f3, &mut map, "userId"),
+                        4 => super::support::field(&mut f4, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PermissionResponse {
                     organization_id: f0.flatten(),
@@ -40329,13 +40015,13 @@ impl<'de> ::serde::Deserialize<'de> for PermissionResponseRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "permissionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "permissionType")?,
-                        2 => super::support::field(&mut f2, &mut map, "scope")?,
-                        3 => super::support::field(&mut f3, &mut map, "scopeId")?,
-                        4 => super::support::field(&mut f4, &mut map, "userId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "permissionId"),
+                        1 => super::support::field(&mut f1, &mut map, "permissionType"),
+                        2 => super::support::field(&mut f2, &mut map, "scope"),
+                        3 => super::support::field(&mut f3, &mut map, "scopeId"),
+                        4 => super::support::field(&mut f4, &mut map, "userId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PermissionResponseRead {
                     permission_id: super::support::required(f0, "permissionId")?,
@@ -40589,10 +40275,10 @@ impl<'de> ::serde::Deserialize<'de> for PermissionUpdate {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "permissionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "permissionType")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "permissionId"),
+                        1 => super::support::field(&mut f1, &mut map, "permissionType"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PermissionUpdate {
                     permission_id: super::support::required(f0, "permissionId")?,
@@ -40645,9 +40331,9 @@ impl<'de> ::serde::Deserialize<'de> for PermissionUpdateRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "permissionType")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "permissionType"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PermissionUpdateRequest {
                     permission_type: super::support::required(f0, "permissionType")?,
@@ -40714,11 +40400,11 @@ impl<'de> ::serde::Deserialize<'de> for PermissionsCheckMultipleWorkspacesReques
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "permissionType")?,
-                        1 => super::support::field(&mut f1, &mut map, "userId")?,
-                        2 => super::support::field(&mut f2, &mut map, "workspaceIds")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "permissionType"),
+                        1 => super::support::field(&mut f1, &mut map, "userId"),
+                        2 => super::support::field(&mut f2, &mut map, "workspaceIds"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PermissionsCheckMultipleWorkspacesRequest {
                     permission_type: super::support::required(f0, "permissionType")?,
@@ -40779,9 +40465,9 @@ impl<'de> ::serde::Deserialize<'de> for PermissionsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PermissionsResponse {
                     data: super::support::required(f0, "data")?,
@@ -40860,13 +40546,13 @@ impl<'de> ::serde::Deserialize<'de> for PersistCancelJobRequestBody {
                                 &mut f0,
                                 &mut map,
                                 "attemptFailureSummary",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "attemptNumber")?,
-                        2 => super::support::field(&mut f2, &mut map, "connectionId")?,
-                        3 => super::support::field(&mut f3, &mut map, "jobId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "attemptNumber"),
+                        2 => super::support::field(&mut f2, &mut map, "connectionId"),
+                        3 => super::support::field(&mut f3, &mut map, "jobId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PersistCancelJobRequestBody {
                     attempt_failure_summary: super::support::required(
@@ -40932,10 +40618,10 @@ impl<'de> ::serde::Deserialize<'de> for PostprocessDiscoveredCatalogRequestBody 
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "catalogId")?,
-                        1 => super::support::field(&mut f1, &mut map, "connectionId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "catalogId"),
+                        1 => super::support::field(&mut f1, &mut map, "connectionId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PostprocessDiscoveredCatalogRequestBody {
                     catalog_id: super::support::required(f0, "catalogId")?,
@@ -40997,9 +40683,9 @@ impl<'de> ::serde::Deserialize<'de> for PostprocessDiscoveredCatalogResult {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "appliedDiff")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "appliedDiff"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PostprocessDiscoveredCatalogResult {
                     applied_diff: f0.flatten(),
@@ -41062,11 +40748,11 @@ impl<'de> ::serde::Deserialize<'de> for PrivateDestinationDefinitionRead {
                                 &mut f0,
                                 &mut map,
                                 "destinationDefinition",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "granted")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "granted"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PrivateDestinationDefinitionRead {
                     destination_definition: super::support::required(
@@ -41129,10 +40815,10 @@ impl<'de> ::serde::Deserialize<'de> for PrivateDestinationDefinitionReadList {
                                 &mut f0,
                                 &mut map,
                                 "destinationDefinitions",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PrivateDestinationDefinitionReadList {
                     destination_definitions: super::support::required(
@@ -41200,11 +40886,11 @@ impl<'de> ::serde::Deserialize<'de> for PrivateLinkCreateRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "name")?,
-                        1 => super::support::field(&mut f1, &mut map, "serviceConfig")?,
-                        2 => super::support::field(&mut f2, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "name"),
+                        1 => super::support::field(&mut f1, &mut map, "serviceConfig"),
+                        2 => super::support::field(&mut f2, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PrivateLinkCreateRequestBody {
                     name: super::support::required(f0, "name")?,
@@ -41263,10 +40949,10 @@ impl<'de> ::serde::Deserialize<'de> for PrivateLinkIdRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "privateLinkId")?,
-                        1 => super::support::field(&mut f1, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "privateLinkId"),
+                        1 => super::support::field(&mut f1, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PrivateLinkIdRequestBody {
                     private_link_id: super::support::required(f0, "privateLinkId")?,
@@ -41320,9 +41006,9 @@ impl<'de> ::serde::Deserialize<'de> for PrivateLinkInternalIdRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "privateLinkId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "privateLinkId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PrivateLinkInternalIdRequestBody {
                     private_link_id: super::support::required(f0, "privateLinkId")?,
@@ -41376,9 +41062,9 @@ impl<'de> ::serde::Deserialize<'de> for PrivateLinkListByStatusRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "status")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "status"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PrivateLinkListByStatusRequestBody {
                     status: super::support::required(f0, "status")?,
@@ -41431,9 +41117,9 @@ impl<'de> ::serde::Deserialize<'de> for PrivateLinkListRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PrivateLinkListRequestBody {
                     workspace_id: super::support::required(f0, "workspaceId")?,
@@ -41555,28 +41241,26 @@ impl<'de> ::serde::Deserialize<'de> for PrivateLinkRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "createdAt")?,
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "dataplaneGroupId")?
-                        }
-                        2 => super::support::field(&mut f2, &mut map, "dataplaneRegion")?,
-                        3 => super::support::field(&mut f3, &mut map, "dnsName")?,
-                        4 => super::support::field(&mut f4, &mut map, "endpointId")?,
-                        5 => super::support::field(&mut f5, &mut map, "id")?,
-                        6 => super::support::field(&mut f6, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "createdAt"),
+                        1 => super::support::field(&mut f1, &mut map, "dataplaneGroupId"),
+                        2 => super::support::field(&mut f2, &mut map, "dataplaneRegion"),
+                        3 => super::support::field(&mut f3, &mut map, "dnsName"),
+                        4 => super::support::field(&mut f4, &mut map, "endpointId"),
+                        5 => super::support::field(&mut f5, &mut map, "id"),
+                        6 => super::support::field(&mut f6, &mut map, "name"),
                         7 => {
                             super::support::field(
                                 &mut f7,
                                 &mut map,
                                 "scopedConfigurationId",
-                            )?
+                            )
                         }
-                        8 => super::support::field(&mut f8, &mut map, "serviceConfig")?,
-                        9 => super::support::field(&mut f9, &mut map, "status")?,
-                        10 => super::support::field(&mut f10, &mut map, "updatedAt")?,
-                        11 => super::support::field(&mut f11, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        8 => super::support::field(&mut f8, &mut map, "serviceConfig"),
+                        9 => super::support::field(&mut f9, &mut map, "status"),
+                        10 => super::support::field(&mut f10, &mut map, "updatedAt"),
+                        11 => super::support::field(&mut f11, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PrivateLinkRead {
                     created_at: super::support::required(f0, "createdAt")?,
@@ -41642,9 +41326,9 @@ impl<'de> ::serde::Deserialize<'de> for PrivateLinkReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "privateLinks")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "privateLinks"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PrivateLinkReadList {
                     private_links: super::support::required(f0, "privateLinks")?,
@@ -41952,21 +41636,21 @@ impl<'de> ::serde::Deserialize<'de> for PrivateLinkUpdateRequestBody {
                                 &mut f0,
                                 &mut map,
                                 "clearScopedConfigurationId",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "dnsName")?,
-                        2 => super::support::field(&mut f2, &mut map, "endpointId")?,
-                        3 => super::support::field(&mut f3, &mut map, "privateLinkId")?,
+                        1 => super::support::field(&mut f1, &mut map, "dnsName"),
+                        2 => super::support::field(&mut f2, &mut map, "endpointId"),
+                        3 => super::support::field(&mut f3, &mut map, "privateLinkId"),
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "scopedConfigurationId",
-                            )?
+                            )
                         }
-                        5 => super::support::field(&mut f5, &mut map, "status")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        5 => super::support::field(&mut f5, &mut map, "status"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PrivateLinkUpdateRequestBody {
                     clear_scoped_configuration_id: f0.flatten(),
@@ -42028,12 +41712,10 @@ impl<'de> ::serde::Deserialize<'de> for PrivateSourceDefinitionRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "granted")?,
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "sourceDefinition")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "granted"),
+                        1 => super::support::field(&mut f1, &mut map, "sourceDefinition"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PrivateSourceDefinitionRead {
                     granted: super::support::required(f0, "granted")?,
@@ -42088,14 +41770,10 @@ impl<'de> ::serde::Deserialize<'de> for PrivateSourceDefinitionReadList {
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "sourceDefinitions",
-                            )?
+                            super::support::field(&mut f0, &mut map, "sourceDefinitions")
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PrivateSourceDefinitionReadList {
                     source_definitions: super::support::required(
@@ -42168,11 +41846,11 @@ impl<'de> ::serde::Deserialize<'de> for PublicAccessTokenResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "access_token")?,
-                        1 => super::support::field(&mut f1, &mut map, "expires_in")?,
-                        2 => super::support::field(&mut f2, &mut map, "token_type")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "access_token"),
+                        1 => super::support::field(&mut f1, &mut map, "expires_in"),
+                        2 => super::support::field(&mut f2, &mut map, "token_type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PublicAccessTokenResponse {
                     access_token: super::support::required(f0, "access_token")?,
@@ -42344,9 +42022,9 @@ impl<'de> ::serde::Deserialize<'de> for RedirectUrlResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "redirectUrl")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "redirectUrl"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RedirectUrlResponse {
                     redirect_url: f0.flatten(),
@@ -42474,11 +42152,11 @@ impl<'de> ::serde::Deserialize<'de> for RegionCreateRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "enabled")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        2 => super::support::field(&mut f2, &mut map, "organizationId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "enabled"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        2 => super::support::field(&mut f2, &mut map, "organizationId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RegionCreateRequest {
                     enabled: f0.flatten(),
@@ -42540,11 +42218,11 @@ impl<'de> ::serde::Deserialize<'de> for RegionDataWorkerUsage {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        2 => super::support::field(&mut f2, &mut map, "workspaces")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "id"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        2 => super::support::field(&mut f2, &mut map, "workspaces"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RegionDataWorkerUsage {
                     id: super::support::required(f0, "id")?,
@@ -42606,10 +42284,10 @@ impl<'de> ::serde::Deserialize<'de> for RegionPatchRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "enabled")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "enabled"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RegionPatchRequest {
                     enabled: f0.flatten(),
@@ -42689,14 +42367,14 @@ impl<'de> ::serde::Deserialize<'de> for RegionResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "createdAt")?,
-                        1 => super::support::field(&mut f1, &mut map, "enabled")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
-                        3 => super::support::field(&mut f3, &mut map, "organizationId")?,
-                        4 => super::support::field(&mut f4, &mut map, "regionId")?,
-                        5 => super::support::field(&mut f5, &mut map, "updatedAt")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "createdAt"),
+                        1 => super::support::field(&mut f1, &mut map, "enabled"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
+                        3 => super::support::field(&mut f3, &mut map, "organizationId"),
+                        4 => super::support::field(&mut f4, &mut map, "regionId"),
+                        5 => super::support::field(&mut f5, &mut map, "updatedAt"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RegionResponse {
                     created_at: super::support::required(f0, "createdAt")?,
@@ -42753,9 +42431,9 @@ impl<'de> ::serde::Deserialize<'de> for RegionsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RegionsResponse {
                     data: super::support::required(f0, "data")?,
@@ -42888,9 +42566,9 @@ impl<'de> ::serde::Deserialize<'de> for ResetConfig {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "streamsToReset")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "streamsToReset"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ResetConfig {
                     streams_to_reset: f0.flatten(),
@@ -42955,16 +42633,12 @@ impl<'de> ::serde::Deserialize<'de> for ResolveActorDefinitionVersionRequestBody
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "actorDefinitionId",
-                            )?
+                            super::support::field(&mut f0, &mut map, "actorDefinitionId")
                         }
-                        1 => super::support::field(&mut f1, &mut map, "actorType")?,
-                        2 => super::support::field(&mut f2, &mut map, "dockerImageTag")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "actorType"),
+                        2 => super::support::field(&mut f2, &mut map, "dockerImageTag"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ResolveActorDefinitionVersionRequestBody {
                     actor_definition_id: super::support::required(
@@ -43071,32 +42745,28 @@ impl<'de> ::serde::Deserialize<'de> for ResolveActorDefinitionVersionResponse {
                                 &mut f0,
                                 &mut map,
                                 "connectorIPCOptions",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "dockerImageTag")?,
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "dockerRepository")?
-                        }
+                        1 => super::support::field(&mut f1, &mut map, "dockerImageTag"),
+                        2 => super::support::field(&mut f2, &mut map, "dockerRepository"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "supportDataActivation",
-                            )?
+                            )
                         }
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "supportFileTransfer",
-                            )?
+                            )
                         }
-                        5 => {
-                            super::support::field(&mut f5, &mut map, "supportRefreshes")?
-                        }
-                        6 => super::support::field(&mut f6, &mut map, "versionId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        5 => super::support::field(&mut f5, &mut map, "supportRefreshes"),
+                        6 => super::support::field(&mut f6, &mut map, "versionId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ResolveActorDefinitionVersionResponse {
                     connector_ipc_options: f0.flatten(),
@@ -43213,26 +42883,26 @@ impl<'de> ::serde::Deserialize<'de> for ResourceRequirements {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "cpu_limit")?,
-                        1 => super::support::field(&mut f1, &mut map, "cpu_request")?,
+                        0 => super::support::field(&mut f0, &mut map, "cpu_limit"),
+                        1 => super::support::field(&mut f1, &mut map, "cpu_request"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "ephemeral_storage_limit",
-                            )?
+                            )
                         }
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "ephemeral_storage_request",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "memory_limit")?,
-                        5 => super::support::field(&mut f5, &mut map, "memory_request")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "memory_limit"),
+                        5 => super::support::field(&mut f5, &mut map, "memory_request"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ResourceRequirements {
                     cpu_limit: f0.flatten(),
@@ -43329,39 +42999,39 @@ impl<'de> ::serde::Deserialize<'de> for RetryStateRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "id")?,
-                        2 => super::support::field(&mut f2, &mut map, "jobId")?,
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "id"),
+                        2 => super::support::field(&mut f2, &mut map, "jobId"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "successiveCompleteFailures",
-                            )?
+                            )
                         }
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "successivePartialFailures",
-                            )?
+                            )
                         }
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "totalCompleteFailures",
-                            )?
+                            )
                         }
                         6 => {
                             super::support::field(
                                 &mut f6,
                                 &mut map,
                                 "totalPartialFailures",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RetryStateRead {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -43445,12 +43115,12 @@ impl<'de> ::serde::Deserialize<'de> for RevokeSourceOauthTokensRequest {
                                 &mut f0,
                                 &mut map,
                                 "sourceDefinitionId",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "sourceId")?,
-                        2 => super::support::field(&mut f2, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "sourceId"),
+                        2 => super::support::field(&mut f2, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RevokeSourceOauthTokensRequest {
                     source_definition_id: super::support::required(
@@ -43509,9 +43179,9 @@ impl<'de> ::serde::Deserialize<'de> for RowFilteringMapperConfiguration {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "conditions")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "conditions"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RowFilteringMapperConfiguration {
                     conditions: super::support::required(f0, "conditions")?,
@@ -43625,11 +43295,11 @@ impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationEqual {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "comparisonValue")?,
-                        1 => super::support::field(&mut f1, &mut map, "fieldName")?,
-                        2 => super::support::field(&mut f2, &mut map, "type")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "comparisonValue"),
+                        1 => super::support::field(&mut f1, &mut map, "fieldName"),
+                        2 => super::support::field(&mut f2, &mut map, "type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RowFilteringOperationEqual {
                     comparison_value: super::support::required(f0, "comparisonValue")?,
@@ -43691,10 +43361,10 @@ impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationNot {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "conditions")?,
-                        1 => super::support::field(&mut f1, &mut map, "type")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "conditions"),
+                        1 => super::support::field(&mut f1, &mut map, "type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RowFilteringOperationNot {
                     conditions: super::support::required(f0, "conditions")?,
@@ -43942,21 +43612,17 @@ impl<'de> ::serde::Deserialize<'de> for SsoConfigRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "clientId")?,
-                        1 => super::support::field(&mut f1, &mut map, "clientSecret")?,
+                        0 => super::support::field(&mut f0, &mut map, "clientId"),
+                        1 => super::support::field(&mut f1, &mut map, "clientSecret"),
                         2 => {
-                            super::support::field(
-                                &mut f2,
-                                &mut map,
-                                "companyIdentifier",
-                            )?
+                            super::support::field(&mut f2, &mut map, "companyIdentifier")
                         }
-                        3 => super::support::field(&mut f3, &mut map, "defaultRole")?,
-                        4 => super::support::field(&mut f4, &mut map, "emailDomains")?,
-                        5 => super::support::field(&mut f5, &mut map, "organizationId")?,
-                        6 => super::support::field(&mut f6, &mut map, "status")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "defaultRole"),
+                        4 => super::support::field(&mut f4, &mut map, "emailDomains"),
+                        5 => super::support::field(&mut f5, &mut map, "organizationId"),
+                        6 => super::support::field(&mut f6, &mut map, "status"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SsoConfigRead {
                     client_id: f0.flatten(),
@@ -44087,11 +43753,11 @@ impl<'de> ::serde::Deserialize<'de> for SaveAttemptSyncConfigRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "attemptNumber")?,
-                        1 => super::support::field(&mut f1, &mut map, "jobId")?,
-                        2 => super::support::field(&mut f2, &mut map, "syncConfig")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "attemptNumber"),
+                        1 => super::support::field(&mut f1, &mut map, "jobId"),
+                        2 => super::support::field(&mut f2, &mut map, "syncConfig"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SaveAttemptSyncConfigRequestBody {
                     attempt_number: super::support::required(f0, "attemptNumber")?,
@@ -44173,13 +43839,13 @@ impl<'de> ::serde::Deserialize<'de> for SaveStatsRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "attemptNumber")?,
-                        1 => super::support::field(&mut f1, &mut map, "connectionId")?,
-                        2 => super::support::field(&mut f2, &mut map, "jobId")?,
-                        3 => super::support::field(&mut f3, &mut map, "stats")?,
-                        4 => super::support::field(&mut f4, &mut map, "streamStats")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "attemptNumber"),
+                        1 => super::support::field(&mut f1, &mut map, "connectionId"),
+                        2 => super::support::field(&mut f2, &mut map, "jobId"),
+                        3 => super::support::field(&mut f3, &mut map, "stats"),
+                        4 => super::support::field(&mut f4, &mut map, "streamStats"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SaveStatsRequestBody {
                     attempt_number: super::support::required(f0, "attemptNumber")?,
@@ -44247,11 +43913,11 @@ impl<'de> ::serde::Deserialize<'de> for SaveStreamAttemptMetadataRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "attemptNumber")?,
-                        1 => super::support::field(&mut f1, &mut map, "jobId")?,
-                        2 => super::support::field(&mut f2, &mut map, "streamMetadata")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "attemptNumber"),
+                        1 => super::support::field(&mut f1, &mut map, "jobId"),
+                        2 => super::support::field(&mut f2, &mut map, "streamMetadata"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SaveStreamAttemptMetadataRequestBody {
                     attempt_number: super::support::required(f0, "attemptNumber")?,
@@ -44636,15 +44302,15 @@ impl<'de> ::serde::Deserialize<'de> for ScimConfigResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "available")?,
-                        1 => super::support::field(&mut f1, &mut map, "createdAt")?,
-                        2 => super::support::field(&mut f2, &mut map, "idpProvider")?,
-                        3 => super::support::field(&mut f3, &mut map, "scimBaseUrl")?,
-                        4 => super::support::field(&mut f4, &mut map, "status")?,
-                        5 => super::support::field(&mut f5, &mut map, "token")?,
-                        6 => super::support::field(&mut f6, &mut map, "updatedAt")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "available"),
+                        1 => super::support::field(&mut f1, &mut map, "createdAt"),
+                        2 => super::support::field(&mut f2, &mut map, "idpProvider"),
+                        3 => super::support::field(&mut f3, &mut map, "scimBaseUrl"),
+                        4 => super::support::field(&mut f4, &mut map, "status"),
+                        5 => super::support::field(&mut f5, &mut map, "token"),
+                        6 => super::support::field(&mut f6, &mut map, "updatedAt"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ScimConfigResponse {
                     available: super::support::required(f0, "available")?,
@@ -44933,13 +44599,13 @@ impl<'de> ::serde::Deserialize<'de> for ScopedConfigurationContextRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "config_key")?,
-                        1 => super::support::field(&mut f1, &mut map, "resource_id")?,
-                        2 => super::support::field(&mut f2, &mut map, "resource_type")?,
-                        3 => super::support::field(&mut f3, &mut map, "scope_id")?,
-                        4 => super::support::field(&mut f4, &mut map, "scope_type")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "config_key"),
+                        1 => super::support::field(&mut f1, &mut map, "resource_id"),
+                        2 => super::support::field(&mut f2, &mut map, "resource_type"),
+                        3 => super::support::field(&mut f3, &mut map, "scope_id"),
+                        4 => super::support::field(&mut f4, &mut map, "scope_type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ScopedConfigurationContextRequestBody {
                     config_key: super::support::required(f0, "config_key")?,
@@ -45043,24 +44709,24 @@ impl<'de> ::serde::Deserialize<'de> for ScopedConfigurationContextResponse {
                                 &mut f0,
                                 &mut map,
                                 "activeConfiguration",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "ancestorConfigurations",
-                            )?
+                            )
                         }
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "descendantConfigurations",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ScopedConfigurationContextResponse {
                     active_configuration: f0.flatten(),
@@ -45175,19 +44841,19 @@ impl<'de> ::serde::Deserialize<'de> for ScopedConfigurationCreateRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "config_key")?,
-                        1 => super::support::field(&mut f1, &mut map, "description")?,
-                        2 => super::support::field(&mut f2, &mut map, "expires_at")?,
-                        3 => super::support::field(&mut f3, &mut map, "origin")?,
-                        4 => super::support::field(&mut f4, &mut map, "origin_type")?,
-                        5 => super::support::field(&mut f5, &mut map, "reference_url")?,
-                        6 => super::support::field(&mut f6, &mut map, "resource_id")?,
-                        7 => super::support::field(&mut f7, &mut map, "resource_type")?,
-                        8 => super::support::field(&mut f8, &mut map, "scope_id")?,
-                        9 => super::support::field(&mut f9, &mut map, "scope_type")?,
-                        10 => super::support::field(&mut f10, &mut map, "value")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "config_key"),
+                        1 => super::support::field(&mut f1, &mut map, "description"),
+                        2 => super::support::field(&mut f2, &mut map, "expires_at"),
+                        3 => super::support::field(&mut f3, &mut map, "origin"),
+                        4 => super::support::field(&mut f4, &mut map, "origin_type"),
+                        5 => super::support::field(&mut f5, &mut map, "reference_url"),
+                        6 => super::support::field(&mut f6, &mut map, "resource_id"),
+                        7 => super::support::field(&mut f7, &mut map, "resource_type"),
+                        8 => super::support::field(&mut f8, &mut map, "scope_id"),
+                        9 => super::support::field(&mut f9, &mut map, "scope_type"),
+                        10 => super::support::field(&mut f10, &mut map, "value"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ScopedConfigurationCreateRequestBody {
                     config_key: super::support::required(f0, "config_key")?,
@@ -45258,9 +44924,9 @@ impl<'de> ::serde::Deserialize<'de> for ScopedConfigurationCreateResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ScopedConfigurationCreateResponse {
                     data: f0.flatten(),
@@ -45319,10 +44985,10 @@ impl<'de> ::serde::Deserialize<'de> for ScopedConfigurationDeleteRequestBody {
                                 &mut f0,
                                 &mut map,
                                 "scopedConfigurationId",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ScopedConfigurationDeleteRequestBody {
                     scoped_configuration_id: super::support::required(
@@ -45395,10 +45061,10 @@ impl<'de> ::serde::Deserialize<'de> for ScopedConfigurationDeleteResponse {
                                 &mut f0,
                                 &mut map,
                                 "scopedConfigurationId",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ScopedConfigurationDeleteResponse {
                     scoped_configuration_id: f0.flatten(),
@@ -45464,10 +45130,10 @@ impl<'de> ::serde::Deserialize<'de> for ScopedConfigurationListRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "config_key")?,
-                        1 => super::support::field(&mut f1, &mut map, "origin_type")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "config_key"),
+                        1 => super::support::field(&mut f1, &mut map, "origin_type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ScopedConfigurationListRequestBody {
                     config_key: f0.flatten(),
@@ -45536,10 +45202,10 @@ impl<'de> ::serde::Deserialize<'de> for ScopedConfigurationListResponse {
                                 &mut f0,
                                 &mut map,
                                 "scopedConfigurations",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ScopedConfigurationListResponse {
                     scoped_configurations: f0.flatten(),
@@ -45699,26 +45365,26 @@ impl<'de> ::serde::Deserialize<'de> for ScopedConfigurationRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "config_key")?,
-                        1 => super::support::field(&mut f1, &mut map, "created_at")?,
-                        2 => super::support::field(&mut f2, &mut map, "description")?,
-                        3 => super::support::field(&mut f3, &mut map, "expires_at")?,
-                        4 => super::support::field(&mut f4, &mut map, "id")?,
-                        5 => super::support::field(&mut f5, &mut map, "origin")?,
-                        6 => super::support::field(&mut f6, &mut map, "origin_name")?,
-                        7 => super::support::field(&mut f7, &mut map, "origin_type")?,
-                        8 => super::support::field(&mut f8, &mut map, "reference_url")?,
-                        9 => super::support::field(&mut f9, &mut map, "resource_id")?,
-                        10 => super::support::field(&mut f10, &mut map, "resource_name")?,
-                        11 => super::support::field(&mut f11, &mut map, "resource_type")?,
-                        12 => super::support::field(&mut f12, &mut map, "scope_id")?,
-                        13 => super::support::field(&mut f13, &mut map, "scope_name")?,
-                        14 => super::support::field(&mut f14, &mut map, "scope_type")?,
-                        15 => super::support::field(&mut f15, &mut map, "updated_at")?,
-                        16 => super::support::field(&mut f16, &mut map, "value")?,
-                        17 => super::support::field(&mut f17, &mut map, "value_name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "config_key"),
+                        1 => super::support::field(&mut f1, &mut map, "created_at"),
+                        2 => super::support::field(&mut f2, &mut map, "description"),
+                        3 => super::support::field(&mut f3, &mut map, "expires_at"),
+                        4 => super::support::field(&mut f4, &mut map, "id"),
+                        5 => super::support::field(&mut f5, &mut map, "origin"),
+                        6 => super::support::field(&mut f6, &mut map, "origin_name"),
+                        7 => super::support::field(&mut f7, &mut map, "origin_type"),
+                        8 => super::support::field(&mut f8, &mut map, "reference_url"),
+                        9 => super::support::field(&mut f9, &mut map, "resource_id"),
+                        10 => super::support::field(&mut f10, &mut map, "resource_name"),
+                        11 => super::support::field(&mut f11, &mut map, "resource_type"),
+                        12 => super::support::field(&mut f12, &mut map, "scope_id"),
+                        13 => super::support::field(&mut f13, &mut map, "scope_name"),
+                        14 => super::support::field(&mut f14, &mut map, "scope_type"),
+                        15 => super::support::field(&mut f15, &mut map, "updated_at"),
+                        16 => super::support::field(&mut f16, &mut map, "value"),
+                        17 => super::support::field(&mut f17, &mut map, "value_name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ScopedConfigurationRead {
                     config_key: f0.flatten(),
@@ -45793,10 +45459,10 @@ impl<'de> ::serde::Deserialize<'de> for ScopedConfigurationReadRequestBody {
                                 &mut f0,
                                 &mut map,
                                 "scopedConfigurationId",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ScopedConfigurationReadRequestBody {
                     scoped_configuration_id: super::support::required(
@@ -45856,9 +45522,9 @@ impl<'de> ::serde::Deserialize<'de> for ScopedConfigurationReadResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ScopedConfigurationReadResponse {
                     data: f0.flatten(),
@@ -45916,16 +45582,16 @@ impl<'de> ::serde::Deserialize<'de> for ScopedConfigurationUpdateRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
+                        0 => super::support::field(&mut f0, &mut map, "data"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "scopedConfigurationId",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ScopedConfigurationUpdateRequestBody {
                     data: super::support::required(f0, "data")?,
@@ -45990,9 +45656,9 @@ impl<'de> ::serde::Deserialize<'de> for ScopedConfigurationUpdateResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ScopedConfigurationUpdateResponse {
                     data: f0.flatten(),
@@ -46054,10 +45720,10 @@ impl<'de> ::serde::Deserialize<'de> for ScopedResourceRequirements {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "default")?,
-                        1 => super::support::field(&mut f1, &mut map, "jobSpecific")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "default"),
+                        1 => super::support::field(&mut f1, &mut map, "jobSpecific"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ScopedResourceRequirements {
                     default: f0.flatten(),
@@ -46137,18 +45803,18 @@ impl<'de> ::serde::Deserialize<'de> for SecretPersistenceConfig {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
-                        1 => super::support::field(&mut f1, &mut map, "scopeId")?,
-                        2 => super::support::field(&mut f2, &mut map, "scopeType")?,
+                        0 => super::support::field(&mut f0, &mut map, "configuration"),
+                        1 => super::support::field(&mut f1, &mut map, "scopeId"),
+                        2 => super::support::field(&mut f2, &mut map, "scopeType"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "secretPersistenceType",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SecretPersistenceConfig {
                     configuration: super::support::required(f0, "configuration")?,
@@ -46211,10 +45877,10 @@ impl<'de> ::serde::Deserialize<'de> for SecretPersistenceConfigGetRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "scopeId")?,
-                        1 => super::support::field(&mut f1, &mut map, "scopeType")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "scopeId"),
+                        1 => super::support::field(&mut f1, &mut map, "scopeType"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SecretPersistenceConfigGetRequestBody {
                     scope_id: super::support::required(f0, "scopeId")?,
@@ -46412,26 +46078,22 @@ impl<'de> ::serde::Deserialize<'de> for SecretStorageCreateRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "config")?,
-                        1 => super::support::field(&mut f1, &mut map, "descriptor")?,
+                        0 => super::support::field(&mut f0, &mut map, "config"),
+                        1 => super::support::field(&mut f1, &mut map, "descriptor"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "isConfiguredFromEnvironment",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "scopeId")?,
-                        4 => super::support::field(&mut f4, &mut map, "scopeType")?,
+                        3 => super::support::field(&mut f3, &mut map, "scopeId"),
+                        4 => super::support::field(&mut f4, &mut map, "scopeType"),
                         5 => {
-                            super::support::field(
-                                &mut f5,
-                                &mut map,
-                                "secretStorageType",
-                            )?
+                            super::support::field(&mut f5, &mut map, "secretStorageType")
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SecretStorageCreateRequestBody {
                     config: f0.flatten(),
@@ -46503,9 +46165,9 @@ impl<'de> ::serde::Deserialize<'de> for SecretStorageIdRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "secretStorageId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "secretStorageId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SecretStorageIdRequestBody {
                     secret_storage_id: super::support::required(f0, "secretStorageId")?,
@@ -46561,10 +46223,10 @@ impl<'de> ::serde::Deserialize<'de> for SecretStorageListRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "scopeId")?,
-                        1 => super::support::field(&mut f1, &mut map, "scopeType")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "scopeId"),
+                        1 => super::support::field(&mut f1, &mut map, "scopeType"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SecretStorageListRequestBody {
                     scope_id: super::support::required(f0, "scopeId")?,
@@ -46668,26 +46330,22 @@ impl<'de> ::serde::Deserialize<'de> for SecretStorageRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "config")?,
-                        1 => super::support::field(&mut f1, &mut map, "id")?,
+                        0 => super::support::field(&mut f0, &mut map, "config"),
+                        1 => super::support::field(&mut f1, &mut map, "id"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "isConfiguredFromEnvironment",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "scopeId")?,
-                        4 => super::support::field(&mut f4, &mut map, "scopeType")?,
+                        3 => super::support::field(&mut f3, &mut map, "scopeId"),
+                        4 => super::support::field(&mut f4, &mut map, "scopeType"),
                         5 => {
-                            super::support::field(
-                                &mut f5,
-                                &mut map,
-                                "secretStorageType",
-                            )?
+                            super::support::field(&mut f5, &mut map, "secretStorageType")
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SecretStorageRead {
                     config: f0.flatten(),
@@ -46757,9 +46415,9 @@ impl<'de> ::serde::Deserialize<'de> for SecretStorageReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "secretStorages")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "secretStorages"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SecretStorageReadList {
                     secret_storages: super::support::required(f0, "secretStorages")?,
@@ -46897,9 +46555,9 @@ impl<'de> ::serde::Deserialize<'de> for SelectedFieldInfo {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "fieldPath")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "fieldPath"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SelectedFieldInfo {
                     field_path: f0.flatten(),
@@ -46970,16 +46628,16 @@ impl<'de> ::serde::Deserialize<'de> for ServiceAccountTokenRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "secret")?,
+                        0 => super::support::field(&mut f0, &mut map, "secret"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "service_account_id",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ServiceAccountTokenRequestBody {
                     secret: super::support::required(f0, "secret")?,
@@ -47054,11 +46712,11 @@ for SetInstancewideDestinationOauthParamsRequestBody {
                                 &mut f0,
                                 &mut map,
                                 "destinationDefinitionId",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "params")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "params"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SetInstancewideDestinationOauthParamsRequestBody {
                     destination_definition_id: super::support::required(
@@ -47127,16 +46785,16 @@ impl<'de> ::serde::Deserialize<'de> for SetInstancewideSourceOauthParamsRequestB
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "params")?,
+                        0 => super::support::field(&mut f0, &mut map, "params"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "sourceDefinitionId",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SetInstancewideSourceOauthParamsRequestBody {
                     params: super::support::required(f0, "params")?,
@@ -47201,10 +46859,10 @@ impl<'de> ::serde::Deserialize<'de> for SignalInput {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "workflowId")?,
-                        1 => super::support::field(&mut f1, &mut map, "workflowType")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "workflowId"),
+                        1 => super::support::field(&mut f1, &mut map, "workflowType"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SignalInput {
                     workflow_id: super::support::required(f0, "workflowId")?,
@@ -47258,9 +46916,9 @@ impl<'de> ::serde::Deserialize<'de> for SlackNotificationConfiguration {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "webhook")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "webhook"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SlackNotificationConfiguration {
                     webhook: super::support::required(f0, "webhook")?,
@@ -47313,9 +46971,9 @@ impl<'de> ::serde::Deserialize<'de> for SlugRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "slug")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "slug"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SlugRequestBody {
                     slug: super::support::required(f0, "slug")?,
@@ -47379,12 +47037,12 @@ impl<'de> ::serde::Deserialize<'de> for SourceAutoPropagateChange {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "catalog")?,
-                        1 => super::support::field(&mut f1, &mut map, "catalogId")?,
-                        2 => super::support::field(&mut f2, &mut map, "sourceId")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "catalog"),
+                        1 => super::support::field(&mut f1, &mut map, "catalogId"),
+                        2 => super::support::field(&mut f2, &mut map, "sourceId"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceAutoPropagateChange {
                     catalog: super::support::required(f0, "catalog")?,
@@ -47457,11 +47115,11 @@ impl<'de> ::serde::Deserialize<'de> for SourceCloneConfiguration {
                                 &mut f0,
                                 &mut map,
                                 "connectionConfiguration",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceCloneConfiguration {
                     connection_configuration: f0.flatten(),
@@ -47526,16 +47184,16 @@ impl<'de> ::serde::Deserialize<'de> for SourceCloneRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "sourceCloneId")?,
+                        0 => super::support::field(&mut f0, &mut map, "sourceCloneId"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "sourceConfiguration",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceCloneRequestBody {
                     source_clone_id: super::support::required(f0, "sourceCloneId")?,
@@ -47622,19 +47280,19 @@ impl<'de> ::serde::Deserialize<'de> for SourceCoreConfig {
                                 &mut f0,
                                 &mut map,
                                 "connectionConfiguration",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "sourceDefinitionId",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "sourceId")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "sourceId"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceCoreConfig {
                     connection_configuration: super::support::required(
@@ -47749,27 +47407,27 @@ impl<'de> ::serde::Deserialize<'de> for SourceCreate {
                                 &mut f0,
                                 &mut map,
                                 "connectionConfiguration",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        1 => super::support::field(&mut f1, &mut map, "name"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "secretId")?,
+                        3 => super::support::field(&mut f3, &mut map, "secretId"),
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "sourceDefinitionId",
-                            )?
+                            )
                         }
-                        5 => super::support::field(&mut f5, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        5 => super::support::field(&mut f5, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceCreate {
                     connection_configuration: super::support::required(
@@ -47887,20 +47545,20 @@ impl<'de> ::serde::Deserialize<'de> for SourceCreateRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
-                        1 => super::support::field(&mut f1, &mut map, "definitionId")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "configuration"),
+                        1 => super::support::field(&mut f1, &mut map, "definitionId"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "secretId")?,
-                        5 => super::support::field(&mut f5, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "secretId"),
+                        5 => super::support::field(&mut f5, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceCreateRequest {
                     configuration: super::support::required(f0, "configuration")?,
@@ -48010,26 +47668,22 @@ impl<'de> ::serde::Deserialize<'de> for SourceDefinitionCreate {
                                 &mut f0,
                                 &mut map,
                                 "connectorSpecification",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "dockerImageTag")?,
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "dockerRepository")?
-                        }
-                        3 => {
-                            super::support::field(&mut f3, &mut map, "documentationUrl")?
-                        }
-                        4 => super::support::field(&mut f4, &mut map, "icon")?,
-                        5 => super::support::field(&mut f5, &mut map, "name")?,
+                        1 => super::support::field(&mut f1, &mut map, "dockerImageTag"),
+                        2 => super::support::field(&mut f2, &mut map, "dockerRepository"),
+                        3 => super::support::field(&mut f3, &mut map, "documentationUrl"),
+                        4 => super::support::field(&mut f4, &mut map, "icon"),
+                        5 => super::support::field(&mut f5, &mut map, "name"),
                         6 => {
                             super::support::field(
                                 &mut f6,
                                 &mut map,
                                 "resourceRequirements",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceDefinitionCreate {
                     connector_specification: f0.flatten(),
@@ -48096,10 +47750,10 @@ impl<'de> ::serde::Deserialize<'de> for SourceDefinitionIdBody {
                                 &mut f0,
                                 &mut map,
                                 "sourceDefinitionId",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceDefinitionIdBody {
                     source_definition_id: super::support::required(
@@ -48159,10 +47813,10 @@ impl<'de> ::serde::Deserialize<'de> for SourceDefinitionIdRequestBody {
                                 &mut f0,
                                 &mut map,
                                 "sourceDefinitionId",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceDefinitionIdRequestBody {
                     source_definition_id: super::support::required(
@@ -48228,11 +47882,11 @@ impl<'de> ::serde::Deserialize<'de> for SourceDefinitionIdWithWorkspaceId {
                                 &mut f0,
                                 &mut map,
                                 "sourceDefinitionId",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceDefinitionIdWithWorkspaceId {
                     source_definition_id: super::support::required(
@@ -48431,51 +48085,47 @@ impl<'de> ::serde::Deserialize<'de> for SourceDefinitionRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "cdkVersion")?,
-                        1 => super::support::field(&mut f1, &mut map, "custom")?,
-                        2 => super::support::field(&mut f2, &mut map, "dockerImageTag")?,
-                        3 => {
-                            super::support::field(&mut f3, &mut map, "dockerRepository")?
-                        }
-                        4 => {
-                            super::support::field(&mut f4, &mut map, "documentationUrl")?
-                        }
-                        5 => super::support::field(&mut f5, &mut map, "enterprise")?,
-                        6 => super::support::field(&mut f6, &mut map, "icon")?,
-                        7 => super::support::field(&mut f7, &mut map, "language")?,
-                        8 => super::support::field(&mut f8, &mut map, "lastPublished")?,
+                        0 => super::support::field(&mut f0, &mut map, "cdkVersion"),
+                        1 => super::support::field(&mut f1, &mut map, "custom"),
+                        2 => super::support::field(&mut f2, &mut map, "dockerImageTag"),
+                        3 => super::support::field(&mut f3, &mut map, "dockerRepository"),
+                        4 => super::support::field(&mut f4, &mut map, "documentationUrl"),
+                        5 => super::support::field(&mut f5, &mut map, "enterprise"),
+                        6 => super::support::field(&mut f6, &mut map, "icon"),
+                        7 => super::support::field(&mut f7, &mut map, "language"),
+                        8 => super::support::field(&mut f8, &mut map, "lastPublished"),
                         9 => {
                             super::support::field(
                                 &mut f9,
                                 &mut map,
                                 "maxSecondsBetweenMessages",
-                            )?
+                            )
                         }
-                        10 => super::support::field(&mut f10, &mut map, "metrics")?,
-                        11 => super::support::field(&mut f11, &mut map, "name")?,
+                        10 => super::support::field(&mut f10, &mut map, "metrics"),
+                        11 => super::support::field(&mut f11, &mut map, "name"),
                         12 => {
-                            super::support::field(&mut f12, &mut map, "protocolVersion")?
+                            super::support::field(&mut f12, &mut map, "protocolVersion")
                         }
-                        13 => super::support::field(&mut f13, &mut map, "releaseDate")?,
-                        14 => super::support::field(&mut f14, &mut map, "releaseStage")?,
+                        13 => super::support::field(&mut f13, &mut map, "releaseDate"),
+                        14 => super::support::field(&mut f14, &mut map, "releaseStage"),
                         15 => {
                             super::support::field(
                                 &mut f15,
                                 &mut map,
                                 "resourceRequirements",
-                            )?
+                            )
                         }
                         16 => {
                             super::support::field(
                                 &mut f16,
                                 &mut map,
                                 "sourceDefinitionId",
-                            )?
+                            )
                         }
-                        17 => super::support::field(&mut f17, &mut map, "sourceType")?,
-                        18 => super::support::field(&mut f18, &mut map, "supportLevel")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        17 => super::support::field(&mut f17, &mut map, "sourceType"),
+                        18 => super::support::field(&mut f18, &mut map, "supportLevel"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceDefinitionRead {
                     cdk_version: f0.flatten(),
@@ -48549,14 +48199,10 @@ impl<'de> ::serde::Deserialize<'de> for SourceDefinitionReadList {
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "sourceDefinitions",
-                            )?
+                            super::support::field(&mut f0, &mut map, "sourceDefinitions")
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceDefinitionReadList {
                     source_definitions: super::support::required(
@@ -48665,34 +48311,32 @@ impl<'de> ::serde::Deserialize<'de> for SourceDefinitionSpecificationRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "advancedAuth")?,
+                        0 => super::support::field(&mut f0, &mut map, "advancedAuth"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "advancedAuthGlobalCredentialsAvailable",
-                            )?
+                            )
                         }
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "connectionSpecification",
-                            )?
+                            )
                         }
-                        3 => {
-                            super::support::field(&mut f3, &mut map, "documentationUrl")?
-                        }
-                        4 => super::support::field(&mut f4, &mut map, "jobInfo")?,
+                        3 => super::support::field(&mut f3, &mut map, "documentationUrl"),
+                        4 => super::support::field(&mut f4, &mut map, "jobInfo"),
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "sourceDefinitionId",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceDefinitionSpecificationRead {
                     advanced_auth: f0.flatten(),
@@ -48784,25 +48428,25 @@ impl<'de> ::serde::Deserialize<'de> for SourceDefinitionUpdate {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "dockerImageTag")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "dockerImageTag"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "resourceRequirements",
-                            )?
+                            )
                         }
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "sourceDefinitionId",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceDefinitionUpdate {
                     docker_image_tag: super::support::required(f0, "dockerImageTag")?,
@@ -48900,16 +48544,14 @@ impl<'de> ::serde::Deserialize<'de> for SourceDiscoverSchemaRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "breakingChange")?,
-                        1 => super::support::field(&mut f1, &mut map, "catalog")?,
-                        2 => super::support::field(&mut f2, &mut map, "catalogDiff")?,
-                        3 => super::support::field(&mut f3, &mut map, "catalogId")?,
-                        4 => {
-                            super::support::field(&mut f4, &mut map, "connectionStatus")?
-                        }
-                        5 => super::support::field(&mut f5, &mut map, "jobInfo")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "breakingChange"),
+                        1 => super::support::field(&mut f1, &mut map, "catalog"),
+                        2 => super::support::field(&mut f2, &mut map, "catalogDiff"),
+                        3 => super::support::field(&mut f3, &mut map, "catalogId"),
+                        4 => super::support::field(&mut f4, &mut map, "connectionStatus"),
+                        5 => super::support::field(&mut f5, &mut map, "jobInfo"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceDiscoverSchemaRead {
                     breaking_change: f0.flatten(),
@@ -48989,12 +48631,12 @@ impl<'de> ::serde::Deserialize<'de> for SourceDiscoverSchemaRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "disable_cache")?,
-                        2 => super::support::field(&mut f2, &mut map, "priority")?,
-                        3 => super::support::field(&mut f3, &mut map, "sourceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "disable_cache"),
+                        2 => super::support::field(&mut f2, &mut map, "priority"),
+                        3 => super::support::field(&mut f3, &mut map, "sourceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceDiscoverSchemaRequestBody {
                     connection_id: f0.flatten(),
@@ -49081,20 +48723,14 @@ impl<'de> ::serde::Deserialize<'de> for SourceDiscoverSchemaWriteRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "catalog")?,
+                        0 => super::support::field(&mut f0, &mut map, "catalog"),
                         1 => {
-                            super::support::field(
-                                &mut f1,
-                                &mut map,
-                                "configurationHash",
-                            )?
+                            super::support::field(&mut f1, &mut map, "configurationHash")
                         }
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "connectorVersion")?
-                        }
-                        3 => super::support::field(&mut f3, &mut map, "sourceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "connectorVersion"),
+                        3 => super::support::field(&mut f3, &mut map, "sourceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceDiscoverSchemaWriteRequestBody {
                     catalog: super::support::required(f0, "catalog")?,
@@ -49158,9 +48794,9 @@ impl<'de> ::serde::Deserialize<'de> for SourceIdRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "sourceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "sourceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceIdRequestBody {
                     source_id: super::support::required(f0, "sourceId")?,
@@ -49242,11 +48878,11 @@ impl<'de> ::serde::Deserialize<'de> for SourceIdWithSecretCoordinatesRequestBody
                                 &mut f0,
                                 &mut map,
                                 "includeSecretCoordinates",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "sourceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "sourceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceIdWithSecretCoordinatesRequestBody {
                     include_secret_coordinates: f0.flatten(),
@@ -49304,9 +48940,9 @@ impl<'de> ::serde::Deserialize<'de> for SourceMetadata {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "workspaceName")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "workspaceName"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceMetadata {
                     workspace_name: super::support::required(f0, "workspaceName")?,
@@ -49366,17 +49002,13 @@ impl<'de> ::serde::Deserialize<'de> for SourceOAuthScopesRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "optionalScopes")?,
+                        0 => super::support::field(&mut f0, &mut map, "optionalScopes"),
                         1 => {
-                            super::support::field(
-                                &mut f1,
-                                &mut map,
-                                "scopeJoinStrategy",
-                            )?
+                            super::support::field(&mut f1, &mut map, "scopeJoinStrategy")
                         }
-                        2 => super::support::field(&mut f2, &mut map, "scopes")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "scopes"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceOAuthScopesRead {
                     optional_scopes: super::support::required(f0, "optionalScopes")?,
@@ -49442,11 +49074,11 @@ impl<'de> ::serde::Deserialize<'de> for SourceOAuthScopesRequest {
                                 &mut f0,
                                 &mut map,
                                 "sourceDefinitionId",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceOAuthScopesRequest {
                     source_definition_id: super::support::required(
@@ -49562,28 +49194,28 @@ impl<'de> ::serde::Deserialize<'de> for SourceOauthConsentRequest {
                                 &mut f0,
                                 &mut map,
                                 "oAuthInputConfiguration",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "redirectUrl")?,
+                        1 => super::support::field(&mut f1, &mut map, "redirectUrl"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "requestedOptionalScopes",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "requestedScopes")?,
+                        3 => super::support::field(&mut f3, &mut map, "requestedScopes"),
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "sourceDefinitionId",
-                            )?
+                            )
                         }
-                        5 => super::support::field(&mut f5, &mut map, "sourceId")?,
-                        6 => super::support::field(&mut f6, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        5 => super::support::field(&mut f5, &mut map, "sourceId"),
+                        6 => super::support::field(&mut f6, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceOauthConsentRequest {
                     o_auth_input_configuration: f0.flatten(),
@@ -49691,19 +49323,19 @@ impl<'de> ::serde::Deserialize<'de> for SourcePatchRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "configuration"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "secretId")?,
-                        4 => super::support::field(&mut f4, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "secretId"),
+                        4 => super::support::field(&mut f4, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourcePatchRequest {
                     configuration: f0.flatten(),
@@ -49775,17 +49407,17 @@ impl<'de> ::serde::Deserialize<'de> for SourcePutRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "configuration"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourcePutRequest {
                     configuration: super::support::required(f0, "configuration")?,
@@ -49951,55 +49583,55 @@ impl<'de> ::serde::Deserialize<'de> for SourceRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "breakingChanges")?,
+                        0 => super::support::field(&mut f0, &mut map, "breakingChanges"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "connectionConfiguration",
-                            )?
+                            )
                         }
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "connectionJobStatuses",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "createdAt")?,
-                        4 => super::support::field(&mut f4, &mut map, "icon")?,
-                        5 => super::support::field(&mut f5, &mut map, "isEntitled")?,
+                        3 => super::support::field(&mut f3, &mut map, "createdAt"),
+                        4 => super::support::field(&mut f4, &mut map, "icon"),
+                        5 => super::support::field(&mut f5, &mut map, "isEntitled"),
                         6 => {
                             super::support::field(
                                 &mut f6,
                                 &mut map,
                                 "isVersionOverrideApplied",
-                            )?
+                            )
                         }
-                        7 => super::support::field(&mut f7, &mut map, "lastSync")?,
-                        8 => super::support::field(&mut f8, &mut map, "name")?,
-                        9 => super::support::field(&mut f9, &mut map, "numConnections")?,
+                        7 => super::support::field(&mut f7, &mut map, "lastSync"),
+                        8 => super::support::field(&mut f8, &mut map, "name"),
+                        9 => super::support::field(&mut f9, &mut map, "numConnections"),
                         10 => {
                             super::support::field(
                                 &mut f10,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
                         11 => {
                             super::support::field(
                                 &mut f11,
                                 &mut map,
                                 "sourceDefinitionId",
-                            )?
+                            )
                         }
-                        12 => super::support::field(&mut f12, &mut map, "sourceId")?,
-                        13 => super::support::field(&mut f13, &mut map, "sourceName")?,
-                        14 => super::support::field(&mut f14, &mut map, "status")?,
-                        15 => super::support::field(&mut f15, &mut map, "supportState")?,
-                        16 => super::support::field(&mut f16, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        12 => super::support::field(&mut f12, &mut map, "sourceId"),
+                        13 => super::support::field(&mut f13, &mut map, "sourceName"),
+                        14 => super::support::field(&mut f14, &mut map, "status"),
+                        15 => super::support::field(&mut f15, &mut map, "supportState"),
+                        16 => super::support::field(&mut f16, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceRead {
                     breaking_changes: f0.flatten(),
@@ -50086,11 +49718,11 @@ impl<'de> ::serde::Deserialize<'de> for SourceReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "num_connections")?,
-                        1 => super::support::field(&mut f1, &mut map, "page_size")?,
-                        2 => super::support::field(&mut f2, &mut map, "sources")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "num_connections"),
+                        1 => super::support::field(&mut f1, &mut map, "page_size"),
+                        2 => super::support::field(&mut f2, &mut map, "sources"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceReadList {
                     num_connections: f0.flatten(),
@@ -50261,56 +49893,56 @@ impl<'de> ::serde::Deserialize<'de> for SourceReadWithMetadata {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "breakingChanges")?,
+                        0 => super::support::field(&mut f0, &mut map, "breakingChanges"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "connectionConfiguration",
-                            )?
+                            )
                         }
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "connectionJobStatuses",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "createdAt")?,
-                        4 => super::support::field(&mut f4, &mut map, "icon")?,
-                        5 => super::support::field(&mut f5, &mut map, "isEntitled")?,
+                        3 => super::support::field(&mut f3, &mut map, "createdAt"),
+                        4 => super::support::field(&mut f4, &mut map, "icon"),
+                        5 => super::support::field(&mut f5, &mut map, "isEntitled"),
                         6 => {
                             super::support::field(
                                 &mut f6,
                                 &mut map,
                                 "isVersionOverrideApplied",
-                            )?
+                            )
                         }
-                        7 => super::support::field(&mut f7, &mut map, "lastSync")?,
-                        8 => super::support::field(&mut f8, &mut map, "name")?,
-                        9 => super::support::field(&mut f9, &mut map, "numConnections")?,
+                        7 => super::support::field(&mut f7, &mut map, "lastSync"),
+                        8 => super::support::field(&mut f8, &mut map, "name"),
+                        9 => super::support::field(&mut f9, &mut map, "numConnections"),
                         10 => {
                             super::support::field(
                                 &mut f10,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
                         11 => {
                             super::support::field(
                                 &mut f11,
                                 &mut map,
                                 "sourceDefinitionId",
-                            )?
+                            )
                         }
-                        12 => super::support::field(&mut f12, &mut map, "sourceId")?,
-                        13 => super::support::field(&mut f13, &mut map, "sourceName")?,
-                        14 => super::support::field(&mut f14, &mut map, "status")?,
-                        15 => super::support::field(&mut f15, &mut map, "supportState")?,
-                        16 => super::support::field(&mut f16, &mut map, "workspaceId")?,
-                        17 => super::support::field(&mut f17, &mut map, "metadata")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        12 => super::support::field(&mut f12, &mut map, "sourceId"),
+                        13 => super::support::field(&mut f13, &mut map, "sourceName"),
+                        14 => super::support::field(&mut f14, &mut map, "status"),
+                        15 => super::support::field(&mut f15, &mut map, "supportState"),
+                        16 => super::support::field(&mut f16, &mut map, "workspaceId"),
+                        17 => super::support::field(&mut f17, &mut map, "metadata"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceReadWithMetadata {
                     breaking_changes: f0.flatten(),
@@ -50432,22 +50064,22 @@ impl<'de> ::serde::Deserialize<'de> for SourceResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration")?,
-                        1 => super::support::field(&mut f1, &mut map, "createdAt")?,
-                        2 => super::support::field(&mut f2, &mut map, "definitionId")?,
-                        3 => super::support::field(&mut f3, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "configuration"),
+                        1 => super::support::field(&mut f1, &mut map, "createdAt"),
+                        2 => super::support::field(&mut f2, &mut map, "definitionId"),
+                        3 => super::support::field(&mut f3, &mut map, "name"),
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
-                        5 => super::support::field(&mut f5, &mut map, "sourceId")?,
-                        6 => super::support::field(&mut f6, &mut map, "sourceType")?,
-                        7 => super::support::field(&mut f7, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        5 => super::support::field(&mut f5, &mut map, "sourceId"),
+                        6 => super::support::field(&mut f6, &mut map, "sourceType"),
+                        7 => super::support::field(&mut f7, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceResponse {
                     configuration: super::support::required(f0, "configuration")?,
@@ -50555,21 +50187,21 @@ impl<'de> ::serde::Deserialize<'de> for SourceSearch {
                                 &mut f0,
                                 &mut map,
                                 "connectionConfiguration",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        1 => super::support::field(&mut f1, &mut map, "name"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "sourceDefinitionId",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "sourceId")?,
-                        4 => super::support::field(&mut f4, &mut map, "sourceName")?,
-                        5 => super::support::field(&mut f5, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "sourceId"),
+                        4 => super::support::field(&mut f4, &mut map, "sourceName"),
+                        5 => super::support::field(&mut f5, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceSearch {
                     connection_configuration: f0.flatten(),
@@ -50652,19 +50284,19 @@ impl<'de> ::serde::Deserialize<'de> for SourceSnippetRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "icon")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        0 => super::support::field(&mut f0, &mut map, "icon"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "sourceDefinitionId",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "sourceId")?,
-                        4 => super::support::field(&mut f4, &mut map, "sourceName")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "sourceId"),
+                        4 => super::support::field(&mut f4, &mut map, "sourceName"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceSnippetRead {
                     icon: f0.flatten(),
@@ -50771,20 +50403,20 @@ impl<'de> ::serde::Deserialize<'de> for SourceUpdate {
                                 &mut f0,
                                 &mut map,
                                 "connectionConfiguration",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
+                        1 => super::support::field(&mut f1, &mut map, "name"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "resourceAllocation",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "secretId")?,
-                        4 => super::support::field(&mut f4, &mut map, "sourceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "secretId"),
+                        4 => super::support::field(&mut f4, &mut map, "sourceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourceUpdate {
                     connection_configuration: super::support::required(
@@ -50858,11 +50490,11 @@ impl<'de> ::serde::Deserialize<'de> for SourcesResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        1 => super::support::field(&mut f1, &mut map, "next")?,
-                        2 => super::support::field(&mut f2, &mut map, "previous")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        1 => super::support::field(&mut f1, &mut map, "next"),
+                        2 => super::support::field(&mut f2, &mut map, "previous"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SourcesResponse {
                     data: super::support::required(f0, "data")?,
@@ -50929,11 +50561,11 @@ impl<'de> ::serde::Deserialize<'de> for StoragePrivateLinkServiceConfig {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "bucket")?,
-                        1 => super::support::field(&mut f1, &mut map, "region")?,
-                        2 => super::support::field(&mut f2, &mut map, "type")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "bucket"),
+                        1 => super::support::field(&mut f1, &mut map, "region"),
+                        2 => super::support::field(&mut f2, &mut map, "type"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StoragePrivateLinkServiceConfig {
                     bucket: super::support::required(f0, "bucket")?,
@@ -51013,12 +50645,12 @@ impl<'de> ::serde::Deserialize<'de> for StreamAttemptMetadata {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "streamName")?,
-                        1 => super::support::field(&mut f1, &mut map, "streamNamespace")?,
-                        2 => super::support::field(&mut f2, &mut map, "wasBackfilled")?,
-                        3 => super::support::field(&mut f3, &mut map, "wasResumed")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "streamName"),
+                        1 => super::support::field(&mut f1, &mut map, "streamNamespace"),
+                        2 => super::support::field(&mut f2, &mut map, "wasBackfilled"),
+                        3 => super::support::field(&mut f3, &mut map, "wasResumed"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamAttemptMetadata {
                     stream_name: super::support::required(f0, "streamName")?,
@@ -51082,10 +50714,10 @@ impl<'de> ::serde::Deserialize<'de> for StreamAttributePrimaryKeyUpdate {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "newPrimaryKey")?,
-                        1 => super::support::field(&mut f1, &mut map, "oldPrimaryKey")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "newPrimaryKey"),
+                        1 => super::support::field(&mut f1, &mut map, "oldPrimaryKey"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamAttributePrimaryKeyUpdate {
                     new_primary_key: f0.flatten(),
@@ -51155,13 +50787,11 @@ impl<'de> ::serde::Deserialize<'de> for StreamAttributeTransform {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "breaking")?,
-                        1 => super::support::field(&mut f1, &mut map, "transformType")?,
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "updatePrimaryKey")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "breaking"),
+                        1 => super::support::field(&mut f1, &mut map, "transformType"),
+                        2 => super::support::field(&mut f2, &mut map, "updatePrimaryKey"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamAttributeTransform {
                     breaking: super::support::required(f0, "breaking")?,
@@ -51288,23 +50918,23 @@ impl<'de> ::serde::Deserialize<'de> for StreamConfiguration {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "cursorField")?,
+                        0 => super::support::field(&mut f0, &mut map, "cursorField"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "destinationObjectName",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "includeFiles")?,
-                        3 => super::support::field(&mut f3, &mut map, "mappers")?,
-                        4 => super::support::field(&mut f4, &mut map, "name")?,
-                        5 => super::support::field(&mut f5, &mut map, "namespace")?,
-                        6 => super::support::field(&mut f6, &mut map, "primaryKey")?,
-                        7 => super::support::field(&mut f7, &mut map, "selectedFields")?,
-                        8 => super::support::field(&mut f8, &mut map, "syncMode")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "includeFiles"),
+                        3 => super::support::field(&mut f3, &mut map, "mappers"),
+                        4 => super::support::field(&mut f4, &mut map, "name"),
+                        5 => super::support::field(&mut f5, &mut map, "namespace"),
+                        6 => super::support::field(&mut f6, &mut map, "primaryKey"),
+                        7 => super::support::field(&mut f7, &mut map, "selectedFields"),
+                        8 => super::support::field(&mut f8, &mut map, "syncMode"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamConfiguration {
                     cursor_field: f0.flatten(),
@@ -51370,9 +51000,9 @@ impl<'de> ::serde::Deserialize<'de> for StreamConfigurations {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "streams")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "streams"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamConfigurations {
                     streams: f0.flatten(),
@@ -51442,12 +51072,12 @@ impl<'de> ::serde::Deserialize<'de> for StreamCursorFieldDiff {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "current")?,
-                        1 => super::support::field(&mut f1, &mut map, "prev")?,
-                        2 => super::support::field(&mut f2, &mut map, "streamName")?,
-                        3 => super::support::field(&mut f3, &mut map, "streamNamespace")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "current"),
+                        1 => super::support::field(&mut f1, &mut map, "prev"),
+                        2 => super::support::field(&mut f2, &mut map, "streamName"),
+                        3 => super::support::field(&mut f3, &mut map, "streamNamespace"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamCursorFieldDiff {
                     current: f0.flatten(),
@@ -51510,10 +51140,10 @@ impl<'de> ::serde::Deserialize<'de> for StreamDescriptor {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "name")?,
-                        1 => super::support::field(&mut f1, &mut map, "namespace")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "name"),
+                        1 => super::support::field(&mut f1, &mut map, "namespace"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamDescriptor {
                     name: super::support::required(f0, "name")?,
@@ -51584,12 +51214,12 @@ impl<'de> ::serde::Deserialize<'de> for StreamFieldStatusChanged {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "fields")?,
-                        1 => super::support::field(&mut f1, &mut map, "status")?,
-                        2 => super::support::field(&mut f2, &mut map, "streamName")?,
-                        3 => super::support::field(&mut f3, &mut map, "streamNamespace")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "fields"),
+                        1 => super::support::field(&mut f1, &mut map, "status"),
+                        2 => super::support::field(&mut f2, &mut map, "streamName"),
+                        3 => super::support::field(&mut f3, &mut map, "streamNamespace"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamFieldStatusChanged {
                     fields: f0.flatten(),
@@ -51751,12 +51381,12 @@ impl<'de> ::serde::Deserialize<'de> for StreamPrimaryKeyDiff {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "current")?,
-                        1 => super::support::field(&mut f1, &mut map, "prev")?,
-                        2 => super::support::field(&mut f2, &mut map, "streamName")?,
-                        3 => super::support::field(&mut f3, &mut map, "streamNamespace")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "current"),
+                        1 => super::support::field(&mut f1, &mut map, "prev"),
+                        2 => super::support::field(&mut f2, &mut map, "streamName"),
+                        3 => super::support::field(&mut f3, &mut map, "streamNamespace"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamPrimaryKeyDiff {
                     current: f0.flatten(),
@@ -51876,28 +51506,28 @@ impl<'de> ::serde::Deserialize<'de> for StreamProperties {
                                 &mut f0,
                                 &mut map,
                                 "defaultCursorField",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "propertyFields")?,
+                        1 => super::support::field(&mut f1, &mut map, "propertyFields"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "sourceDefinedCursorField",
-                            )?
+                            )
                         }
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "sourceDefinedPrimaryKey",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "streamName")?,
-                        5 => super::support::field(&mut f5, &mut map, "streamnamespace")?,
-                        6 => super::support::field(&mut f6, &mut map, "syncModes")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "streamName"),
+                        5 => super::support::field(&mut f5, &mut map, "streamnamespace"),
+                        6 => super::support::field(&mut f6, &mut map, "syncModes"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamProperties {
                     default_cursor_field: f0.flatten(),
@@ -51967,12 +51597,10 @@ impl<'de> ::serde::Deserialize<'de> for StreamState {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "streamDescriptor")?
-                        }
-                        1 => super::support::field(&mut f1, &mut map, "streamState")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "streamDescriptor"),
+                        1 => super::support::field(&mut f1, &mut map, "streamState"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamState {
                     stream_descriptor: super::support::required(f0, "streamDescriptor")?,
@@ -52073,19 +51701,17 @@ impl<'de> ::serde::Deserialize<'de> for StreamStats {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "bytesCommitted")?,
-                        1 => super::support::field(&mut f1, &mut map, "bytesEmitted")?,
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "recordsCommitted")?
-                        }
-                        3 => super::support::field(&mut f3, &mut map, "recordsEmitted")?,
-                        4 => super::support::field(&mut f4, &mut map, "recordsRejected")?,
-                        5 => super::support::field(&mut f5, &mut map, "streamName")?,
-                        6 => super::support::field(&mut f6, &mut map, "streamNamespace")?,
-                        7 => super::support::field(&mut f7, &mut map, "wasBackfilled")?,
-                        8 => super::support::field(&mut f8, &mut map, "wasResumed")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "bytesCommitted"),
+                        1 => super::support::field(&mut f1, &mut map, "bytesEmitted"),
+                        2 => super::support::field(&mut f2, &mut map, "recordsCommitted"),
+                        3 => super::support::field(&mut f3, &mut map, "recordsEmitted"),
+                        4 => super::support::field(&mut f4, &mut map, "recordsRejected"),
+                        5 => super::support::field(&mut f5, &mut map, "streamName"),
+                        6 => super::support::field(&mut f6, &mut map, "streamNamespace"),
+                        7 => super::support::field(&mut f7, &mut map, "wasBackfilled"),
+                        8 => super::support::field(&mut f8, &mut map, "wasResumed"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamStats {
                     bytes_committed: super::support::required(f0, "bytesCommitted")?,
@@ -52207,25 +51833,25 @@ impl<'de> ::serde::Deserialize<'de> for StreamStatusCreateRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "attemptNumber")?,
-                        1 => super::support::field(&mut f1, &mut map, "connectionId")?,
+                        0 => super::support::field(&mut f0, &mut map, "attemptNumber"),
+                        1 => super::support::field(&mut f1, &mut map, "connectionId"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "incompleteRunCause",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "jobId")?,
-                        4 => super::support::field(&mut f4, &mut map, "jobType")?,
-                        5 => super::support::field(&mut f5, &mut map, "metadata")?,
-                        6 => super::support::field(&mut f6, &mut map, "runState")?,
-                        7 => super::support::field(&mut f7, &mut map, "streamName")?,
-                        8 => super::support::field(&mut f8, &mut map, "streamNamespace")?,
-                        9 => super::support::field(&mut f9, &mut map, "transitionedAt")?,
-                        10 => super::support::field(&mut f10, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "jobId"),
+                        4 => super::support::field(&mut f4, &mut map, "jobType"),
+                        5 => super::support::field(&mut f5, &mut map, "metadata"),
+                        6 => super::support::field(&mut f6, &mut map, "runState"),
+                        7 => super::support::field(&mut f7, &mut map, "streamName"),
+                        8 => super::support::field(&mut f8, &mut map, "streamNamespace"),
+                        9 => super::support::field(&mut f9, &mut map, "transitionedAt"),
+                        10 => super::support::field(&mut f10, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamStatusCreateRequestBody {
                     attempt_number: super::support::required(f0, "attemptNumber")?,
@@ -52468,16 +52094,16 @@ impl<'de> ::serde::Deserialize<'de> for StreamStatusListRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "attemptNumber")?,
-                        1 => super::support::field(&mut f1, &mut map, "connectionId")?,
-                        2 => super::support::field(&mut f2, &mut map, "jobId")?,
-                        3 => super::support::field(&mut f3, &mut map, "jobType")?,
-                        4 => super::support::field(&mut f4, &mut map, "pagination")?,
-                        5 => super::support::field(&mut f5, &mut map, "streamName")?,
-                        6 => super::support::field(&mut f6, &mut map, "streamNamespace")?,
-                        7 => super::support::field(&mut f7, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "attemptNumber"),
+                        1 => super::support::field(&mut f1, &mut map, "connectionId"),
+                        2 => super::support::field(&mut f2, &mut map, "jobId"),
+                        3 => super::support::field(&mut f3, &mut map, "jobType"),
+                        4 => super::support::field(&mut f4, &mut map, "pagination"),
+                        5 => super::support::field(&mut f5, &mut map, "streamName"),
+                        6 => super::support::field(&mut f6, &mut map, "streamNamespace"),
+                        7 => super::support::field(&mut f7, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamStatusListRequestBody {
                     attempt_number: f0.flatten(),
@@ -52540,9 +52166,9 @@ impl<'de> ::serde::Deserialize<'de> for StreamStatusRateLimitedMetadata {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "quotaReset")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "quotaReset"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamStatusRateLimitedMetadata {
                     quota_reset: f0.flatten(),
@@ -52662,28 +52288,26 @@ impl<'de> ::serde::Deserialize<'de> for StreamStatusRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "attemptNumber")?,
-                        1 => super::support::field(&mut f1, &mut map, "connectionId")?,
-                        2 => super::support::field(&mut f2, &mut map, "id")?,
+                        0 => super::support::field(&mut f0, &mut map, "attemptNumber"),
+                        1 => super::support::field(&mut f1, &mut map, "connectionId"),
+                        2 => super::support::field(&mut f2, &mut map, "id"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "incompleteRunCause",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "jobId")?,
-                        5 => super::support::field(&mut f5, &mut map, "jobType")?,
-                        6 => super::support::field(&mut f6, &mut map, "metadata")?,
-                        7 => super::support::field(&mut f7, &mut map, "runState")?,
-                        8 => super::support::field(&mut f8, &mut map, "streamName")?,
-                        9 => super::support::field(&mut f9, &mut map, "streamNamespace")?,
-                        10 => {
-                            super::support::field(&mut f10, &mut map, "transitionedAt")?
-                        }
-                        11 => super::support::field(&mut f11, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "jobId"),
+                        5 => super::support::field(&mut f5, &mut map, "jobType"),
+                        6 => super::support::field(&mut f6, &mut map, "metadata"),
+                        7 => super::support::field(&mut f7, &mut map, "runState"),
+                        8 => super::support::field(&mut f8, &mut map, "streamName"),
+                        9 => super::support::field(&mut f9, &mut map, "streamNamespace"),
+                        10 => super::support::field(&mut f10, &mut map, "transitionedAt"),
+                        11 => super::support::field(&mut f11, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamStatusRead {
                     attempt_number: super::support::required(f0, "attemptNumber")?,
@@ -52750,9 +52374,9 @@ impl<'de> ::serde::Deserialize<'de> for StreamStatusReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "streamStatuses")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "streamStatuses"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamStatusReadList {
                     stream_statuses: f0.flatten(),
@@ -52959,26 +52583,26 @@ impl<'de> ::serde::Deserialize<'de> for StreamStatusUpdateRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "attemptNumber")?,
-                        1 => super::support::field(&mut f1, &mut map, "connectionId")?,
+                        0 => super::support::field(&mut f0, &mut map, "attemptNumber"),
+                        1 => super::support::field(&mut f1, &mut map, "connectionId"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "incompleteRunCause",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "jobId")?,
-                        4 => super::support::field(&mut f4, &mut map, "jobType")?,
-                        5 => super::support::field(&mut f5, &mut map, "metadata")?,
-                        6 => super::support::field(&mut f6, &mut map, "runState")?,
-                        7 => super::support::field(&mut f7, &mut map, "streamName")?,
-                        8 => super::support::field(&mut f8, &mut map, "streamNamespace")?,
-                        9 => super::support::field(&mut f9, &mut map, "transitionedAt")?,
-                        10 => super::support::field(&mut f10, &mut map, "workspaceId")?,
-                        11 => super::support::field(&mut f11, &mut map, "id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "jobId"),
+                        4 => super::support::field(&mut f4, &mut map, "jobType"),
+                        5 => super::support::field(&mut f5, &mut map, "metadata"),
+                        6 => super::support::field(&mut f6, &mut map, "runState"),
+                        7 => super::support::field(&mut f7, &mut map, "streamName"),
+                        8 => super::support::field(&mut f8, &mut map, "streamNamespace"),
+                        9 => super::support::field(&mut f9, &mut map, "transitionedAt"),
+                        10 => super::support::field(&mut f10, &mut map, "workspaceId"),
+                        11 => super::support::field(&mut f11, &mut map, "id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamStatusUpdateRequestBody {
                     attempt_number: super::support::required(f0, "attemptNumber")?,
@@ -53099,33 +52723,33 @@ impl<'de> ::serde::Deserialize<'de> for StreamSyncModeDiff {
                                 &mut f0,
                                 &mut map,
                                 "currentDestinationSyncMode",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "currentSourceSyncMode",
-                            )?
+                            )
                         }
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "prevDestinationSyncMode",
-                            )?
+                            )
                         }
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "prevSourceSyncMode",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "streamName")?,
-                        5 => super::support::field(&mut f5, &mut map, "streamNamespace")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "streamName"),
+                        5 => super::support::field(&mut f5, &mut map, "streamNamespace"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamSyncModeDiff {
                     current_destination_sync_mode: f0.flatten(),
@@ -53232,18 +52856,16 @@ impl<'de> ::serde::Deserialize<'de> for StreamSyncProgressReadItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "bytesCommitted")?,
-                        1 => super::support::field(&mut f1, &mut map, "bytesEmitted")?,
-                        2 => super::support::field(&mut f2, &mut map, "configType")?,
-                        3 => {
-                            super::support::field(&mut f3, &mut map, "recordsCommitted")?
-                        }
-                        4 => super::support::field(&mut f4, &mut map, "recordsEmitted")?,
-                        5 => super::support::field(&mut f5, &mut map, "recordsRejected")?,
-                        6 => super::support::field(&mut f6, &mut map, "streamName")?,
-                        7 => super::support::field(&mut f7, &mut map, "streamNamespace")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "bytesCommitted"),
+                        1 => super::support::field(&mut f1, &mut map, "bytesEmitted"),
+                        2 => super::support::field(&mut f2, &mut map, "configType"),
+                        3 => super::support::field(&mut f3, &mut map, "recordsCommitted"),
+                        4 => super::support::field(&mut f4, &mut map, "recordsEmitted"),
+                        5 => super::support::field(&mut f5, &mut map, "recordsRejected"),
+                        6 => super::support::field(&mut f6, &mut map, "streamName"),
+                        7 => super::support::field(&mut f7, &mut map, "streamNamespace"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamSyncProgressReadItem {
                     bytes_committed: f0.flatten(),
@@ -53314,13 +52936,11 @@ impl<'de> ::serde::Deserialize<'de> for StreamTransform {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "streamDescriptor")?
-                        }
-                        1 => super::support::field(&mut f1, &mut map, "transformType")?,
-                        2 => super::support::field(&mut f2, &mut map, "updateStream")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "streamDescriptor"),
+                        1 => super::support::field(&mut f1, &mut map, "transformType"),
+                        2 => super::support::field(&mut f2, &mut map, "updateStream"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamTransform {
                     stream_descriptor: super::support::required(f0, "streamDescriptor")?,
@@ -53527,10 +53147,10 @@ impl<'de> ::serde::Deserialize<'de> for SyncInput {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "attemptNumber")?,
-                        1 => super::support::field(&mut f1, &mut map, "jobId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "attemptNumber"),
+                        1 => super::support::field(&mut f1, &mut map, "jobId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SyncInput {
                     attempt_number: super::support::required(f0, "attemptNumber")?,
@@ -53712,24 +53332,24 @@ impl<'de> ::serde::Deserialize<'de> for SynchronousJobRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "configId")?,
-                        1 => super::support::field(&mut f1, &mut map, "configType")?,
+                        0 => super::support::field(&mut f0, &mut map, "configId"),
+                        1 => super::support::field(&mut f1, &mut map, "configType"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "connectorConfigurationUpdated",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "createdAt")?,
-                        4 => super::support::field(&mut f4, &mut map, "endedAt")?,
-                        5 => super::support::field(&mut f5, &mut map, "failureReason")?,
-                        6 => super::support::field(&mut f6, &mut map, "id")?,
-                        7 => super::support::field(&mut f7, &mut map, "logType")?,
-                        8 => super::support::field(&mut f8, &mut map, "logs")?,
-                        9 => super::support::field(&mut f9, &mut map, "succeeded")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "createdAt"),
+                        4 => super::support::field(&mut f4, &mut map, "endedAt"),
+                        5 => super::support::field(&mut f5, &mut map, "failureReason"),
+                        6 => super::support::field(&mut f6, &mut map, "id"),
+                        7 => super::support::field(&mut f7, &mut map, "logType"),
+                        8 => super::support::field(&mut f8, &mut map, "logs"),
+                        9 => super::support::field(&mut f9, &mut map, "succeeded"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SynchronousJobRead {
                     config_id: f0.flatten(),
@@ -53802,12 +53422,12 @@ impl<'de> ::serde::Deserialize<'de> for Tag {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "color")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        2 => super::support::field(&mut f2, &mut map, "tagId")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "color"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        2 => super::support::field(&mut f2, &mut map, "tagId"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Tag {
                     color: super::support::required(f0, "color")?,
@@ -53870,11 +53490,11 @@ impl<'de> ::serde::Deserialize<'de> for TagCreateRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "color")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        2 => super::support::field(&mut f2, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "color"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        2 => super::support::field(&mut f2, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(TagCreateRequest {
                     color: super::support::required(f0, "color")?,
@@ -53936,11 +53556,11 @@ impl<'de> ::serde::Deserialize<'de> for TagCreateRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "color")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        2 => super::support::field(&mut f2, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "color"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        2 => super::support::field(&mut f2, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(TagCreateRequestBody {
                     color: super::support::required(f0, "color")?,
@@ -53998,10 +53618,10 @@ impl<'de> ::serde::Deserialize<'de> for TagDeleteRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "tagId")?,
-                        1 => super::support::field(&mut f1, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "tagId"),
+                        1 => super::support::field(&mut f1, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(TagDeleteRequestBody {
                     tag_id: super::support::required(f0, "tagId")?,
@@ -54058,9 +53678,9 @@ impl<'de> ::serde::Deserialize<'de> for TagListRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(TagListRequestBody {
                     workspace_id: super::support::required(f0, "workspaceId")?,
@@ -54116,10 +53736,10 @@ impl<'de> ::serde::Deserialize<'de> for TagPatchRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "color")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "color"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(TagPatchRequest {
                     color: super::support::required(f0, "color")?,
@@ -54188,12 +53808,12 @@ impl<'de> ::serde::Deserialize<'de> for TagResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "color")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        2 => super::support::field(&mut f2, &mut map, "tagId")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "color"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        2 => super::support::field(&mut f2, &mut map, "tagId"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(TagResponse {
                     color: super::support::required(f0, "color")?,
@@ -54260,12 +53880,12 @@ impl<'de> ::serde::Deserialize<'de> for TagUpdateRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "color")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        2 => super::support::field(&mut f2, &mut map, "tagId")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "color"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        2 => super::support::field(&mut f2, &mut map, "tagId"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(TagUpdateRequestBody {
                     color: super::support::required(f0, "color")?,
@@ -54322,9 +53942,9 @@ impl<'de> ::serde::Deserialize<'de> for TagsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(TagsResponse {
                     data: super::support::required(f0, "data")?,
@@ -54379,14 +53999,10 @@ impl<'de> ::serde::Deserialize<'de> for TimeWindowRequestBody {
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "timeWindowInHours",
-                            )?
+                            super::support::field(&mut f0, &mut map, "timeWindowInHours")
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(TimeWindowRequestBody {
                     time_window_in_hours: super::support::required(
@@ -54449,11 +54065,11 @@ impl<'de> ::serde::Deserialize<'de> for TimeframeUsage {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "quantity")?,
-                        1 => super::support::field(&mut f1, &mut map, "timeframeEnd")?,
-                        2 => super::support::field(&mut f2, &mut map, "timeframeStart")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "quantity"),
+                        1 => super::support::field(&mut f1, &mut map, "timeframeEnd"),
+                        2 => super::support::field(&mut f2, &mut map, "timeframeStart"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(TimeframeUsage {
                     quantity: super::support::required(f0, "quantity")?,
@@ -54521,12 +54137,12 @@ impl<'de> ::serde::Deserialize<'de> for UpdateActiveManifestRequestBody {
                                 &mut f0,
                                 &mut map,
                                 "sourceDefinitionId",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "version")?,
-                        2 => super::support::field(&mut f2, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "version"),
+                        2 => super::support::field(&mut f2, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UpdateActiveManifestRequestBody {
                     source_definition_id: super::support::required(
@@ -54588,9 +54204,9 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDeclarativeSourceDefinitionRequest
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "manifest")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "manifest"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UpdateDeclarativeSourceDefinitionRequest {
                     manifest: super::support::required(f0, "manifest")?,
@@ -54651,10 +54267,10 @@ impl<'de> ::serde::Deserialize<'de> for UpdateDefinitionRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "dockerImageTag")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "dockerImageTag"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UpdateDefinitionRequest {
                     docker_image_tag: super::support::required(f0, "dockerImageTag")?,
@@ -54715,10 +54331,10 @@ impl<'de> ::serde::Deserialize<'de> for UpdateOrganizationEntitlementPlanRequest
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "organization_id")?,
-                        1 => super::support::field(&mut f1, &mut map, "plan_name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "organization_id"),
+                        1 => super::support::field(&mut f1, &mut map, "plan_name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UpdateOrganizationEntitlementPlanRequestBody {
                     organization_id: super::support::required(f0, "organization_id")?,
@@ -54784,10 +54400,10 @@ impl<'de> ::serde::Deserialize<'de> for UpdateOrganizationEntitlementPlanRespons
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "organization_id")?,
-                        1 => super::support::field(&mut f1, &mut map, "plan_name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "organization_id"),
+                        1 => super::support::field(&mut f1, &mut map, "plan_name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UpdateOrganizationEntitlementPlanResponse {
                     organization_id: super::support::required(f0, "organization_id")?,
@@ -54863,11 +54479,11 @@ impl<'de> ::serde::Deserialize<'de> for UpdateSsoCredentialsRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "clientId")?,
-                        1 => super::support::field(&mut f1, &mut map, "clientSecret")?,
-                        2 => super::support::field(&mut f2, &mut map, "organizationId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "clientId"),
+                        1 => super::support::field(&mut f1, &mut map, "clientSecret"),
+                        2 => super::support::field(&mut f2, &mut map, "organizationId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UpdateSsoCredentialsRequestBody {
                     client_id: super::support::required(f0, "clientId")?,
@@ -54930,10 +54546,10 @@ impl<'de> ::serde::Deserialize<'de> for UploadRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "resourceId")?,
-                        1 => super::support::field(&mut f1, &mut map, "status")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "resourceId"),
+                        1 => super::support::field(&mut f1, &mut map, "status"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UploadRead {
                     resource_id: f0.flatten(),
@@ -54994,11 +54610,11 @@ impl<'de> ::serde::Deserialize<'de> for UsageBucket {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "free")?,
-                        1 => super::support::field(&mut f1, &mut map, "internal")?,
-                        2 => super::support::field(&mut f2, &mut map, "regular")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "free"),
+                        1 => super::support::field(&mut f1, &mut map, "internal"),
+                        2 => super::support::field(&mut f2, &mut map, "regular"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UsageBucket {
                     free: super::support::required(f0, "free")?,
@@ -55072,10 +54688,10 @@ impl<'de> ::serde::Deserialize<'de> for UserAuthIdRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "authUserId")?,
-                        1 => super::support::field(&mut f1, &mut map, "isAgenticUser")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "authUserId"),
+                        1 => super::support::field(&mut f1, &mut map, "isAgenticUser"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UserAuthIdRequestBody {
                     auth_user_id: super::support::required(f0, "authUserId")?,
@@ -55128,9 +54744,9 @@ impl<'de> ::serde::Deserialize<'de> for UserEmailRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "email")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "email"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UserEmailRequestBody {
                     email: super::support::required(f0, "email")?,
@@ -55205,12 +54821,12 @@ impl<'de> ::serde::Deserialize<'de> for UserGetOrCreateByAuthIdResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "authProvider")?,
-                        1 => super::support::field(&mut f1, &mut map, "authUserId")?,
-                        2 => super::support::field(&mut f2, &mut map, "newUserCreated")?,
-                        3 => super::support::field(&mut f3, &mut map, "userRead")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "authProvider"),
+                        1 => super::support::field(&mut f1, &mut map, "authUserId"),
+                        2 => super::support::field(&mut f2, &mut map, "newUserCreated"),
+                        3 => super::support::field(&mut f3, &mut map, "userRead"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UserGetOrCreateByAuthIdResponse {
                     auth_provider: super::support::required(f0, "authProvider")?,
@@ -55270,9 +54886,9 @@ impl<'de> ::serde::Deserialize<'de> for UserIdRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "userId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "userId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UserIdRequestBody {
                     user_id: super::support::required(f0, "userId")?,
@@ -55366,17 +54982,17 @@ impl<'de> ::serde::Deserialize<'de> for UserInvitationAdminRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "createdAt")?,
-                        1 => super::support::field(&mut f1, &mut map, "id")?,
-                        2 => super::support::field(&mut f2, &mut map, "invitedEmail")?,
-                        3 => super::support::field(&mut f3, &mut map, "inviterUserId")?,
-                        4 => super::support::field(&mut f4, &mut map, "permissionType")?,
-                        5 => super::support::field(&mut f5, &mut map, "scopeId")?,
-                        6 => super::support::field(&mut f6, &mut map, "scopeType")?,
-                        7 => super::support::field(&mut f7, &mut map, "status")?,
-                        8 => super::support::field(&mut f8, &mut map, "updatedAt")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "createdAt"),
+                        1 => super::support::field(&mut f1, &mut map, "id"),
+                        2 => super::support::field(&mut f2, &mut map, "invitedEmail"),
+                        3 => super::support::field(&mut f3, &mut map, "inviterUserId"),
+                        4 => super::support::field(&mut f4, &mut map, "permissionType"),
+                        5 => super::support::field(&mut f5, &mut map, "scopeId"),
+                        6 => super::support::field(&mut f6, &mut map, "scopeType"),
+                        7 => super::support::field(&mut f7, &mut map, "status"),
+                        8 => super::support::field(&mut f8, &mut map, "updatedAt"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UserInvitationAdminRead {
                     created_at: super::support::required(f0, "createdAt")?,
@@ -55444,10 +55060,10 @@ impl<'de> ::serde::Deserialize<'de> for UserInvitationCancelRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
-                        1 => super::support::field(&mut f1, &mut map, "inviteCode")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "id"),
+                        1 => super::support::field(&mut f1, &mut map, "inviteCode"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UserInvitationCancelRequestBody {
                     id: f0.flatten(),
@@ -55519,12 +55135,12 @@ impl<'de> ::serde::Deserialize<'de> for UserInvitationCreateRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "invitedEmail")?,
-                        1 => super::support::field(&mut f1, &mut map, "permissionType")?,
-                        2 => super::support::field(&mut f2, &mut map, "scopeId")?,
-                        3 => super::support::field(&mut f3, &mut map, "scopeType")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "invitedEmail"),
+                        1 => super::support::field(&mut f1, &mut map, "permissionType"),
+                        2 => super::support::field(&mut f2, &mut map, "scopeId"),
+                        3 => super::support::field(&mut f3, &mut map, "scopeType"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UserInvitationCreateRequestBody {
                     invited_email: super::support::required(f0, "invitedEmail")?,
@@ -55586,9 +55202,9 @@ impl<'de> ::serde::Deserialize<'de> for UserInvitationCreateResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "directlyAdded")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "directlyAdded"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UserInvitationCreateResponse {
                     directly_added: f0.flatten(),
@@ -55645,10 +55261,10 @@ impl<'de> ::serde::Deserialize<'de> for UserInvitationListRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "scopeId")?,
-                        1 => super::support::field(&mut f1, &mut map, "scopeType")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "scopeId"),
+                        1 => super::support::field(&mut f1, &mut map, "scopeType"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UserInvitationListRequestBody {
                     scope_id: super::support::required(f0, "scopeId")?,
@@ -55749,18 +55365,18 @@ impl<'de> ::serde::Deserialize<'de> for UserInvitationRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "createdAt")?,
-                        1 => super::support::field(&mut f1, &mut map, "id")?,
-                        2 => super::support::field(&mut f2, &mut map, "inviteCode")?,
-                        3 => super::support::field(&mut f3, &mut map, "invitedEmail")?,
-                        4 => super::support::field(&mut f4, &mut map, "inviterUserId")?,
-                        5 => super::support::field(&mut f5, &mut map, "permissionType")?,
-                        6 => super::support::field(&mut f6, &mut map, "scopeId")?,
-                        7 => super::support::field(&mut f7, &mut map, "scopeType")?,
-                        8 => super::support::field(&mut f8, &mut map, "status")?,
-                        9 => super::support::field(&mut f9, &mut map, "updatedAt")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "createdAt"),
+                        1 => super::support::field(&mut f1, &mut map, "id"),
+                        2 => super::support::field(&mut f2, &mut map, "inviteCode"),
+                        3 => super::support::field(&mut f3, &mut map, "invitedEmail"),
+                        4 => super::support::field(&mut f4, &mut map, "inviterUserId"),
+                        5 => super::support::field(&mut f5, &mut map, "permissionType"),
+                        6 => super::support::field(&mut f6, &mut map, "scopeId"),
+                        7 => super::support::field(&mut f7, &mut map, "scopeType"),
+                        8 => super::support::field(&mut f8, &mut map, "status"),
+                        9 => super::support::field(&mut f9, &mut map, "updatedAt"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UserInvitationRead {
                     created_at: super::support::required(f0, "createdAt")?,
@@ -55962,25 +55578,23 @@ impl<'de> ::serde::Deserialize<'de> for UserRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "agenticEnabledAt")?
-                        }
-                        1 => super::support::field(&mut f1, &mut map, "companyName")?,
+                        0 => super::support::field(&mut f0, &mut map, "agenticEnabledAt"),
+                        1 => super::support::field(&mut f1, &mut map, "companyName"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "defaultWorkspaceId",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "email")?,
-                        4 => super::support::field(&mut f4, &mut map, "metadata")?,
-                        5 => super::support::field(&mut f5, &mut map, "name")?,
-                        6 => super::support::field(&mut f6, &mut map, "news")?,
-                        7 => super::support::field(&mut f7, &mut map, "status")?,
-                        8 => super::support::field(&mut f8, &mut map, "userId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "email"),
+                        4 => super::support::field(&mut f4, &mut map, "metadata"),
+                        5 => super::support::field(&mut f5, &mut map, "name"),
+                        6 => super::support::field(&mut f6, &mut map, "news"),
+                        7 => super::support::field(&mut f7, &mut map, "status"),
+                        8 => super::support::field(&mut f8, &mut map, "userId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UserRead {
                     agentic_enabled_at: f0.flatten(),
@@ -56057,12 +55671,12 @@ impl<'de> ::serde::Deserialize<'de> for UserReadInConnectionEvent {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "email")?,
-                        1 => super::support::field(&mut f1, &mut map, "id")?,
-                        2 => super::support::field(&mut f2, &mut map, "isDeleted")?,
-                        3 => super::support::field(&mut f3, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "email"),
+                        1 => super::support::field(&mut f1, &mut map, "id"),
+                        2 => super::support::field(&mut f2, &mut map, "isDeleted"),
+                        3 => super::support::field(&mut f3, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UserReadInConnectionEvent {
                     email: f0.flatten(),
@@ -56129,11 +55743,11 @@ impl<'de> ::serde::Deserialize<'de> for UserResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "email")?,
-                        1 => super::support::field(&mut f1, &mut map, "id")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "email"),
+                        1 => super::support::field(&mut f1, &mut map, "id"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UserResponse {
                     email: super::support::required(f0, "email")?,
@@ -56305,21 +55919,21 @@ impl<'de> ::serde::Deserialize<'de> for UserUpdate {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "companyName")?,
+                        0 => super::support::field(&mut f0, &mut map, "companyName"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "defaultWorkspaceId",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "metadata")?,
-                        3 => super::support::field(&mut f3, &mut map, "name")?,
-                        4 => super::support::field(&mut f4, &mut map, "news")?,
-                        5 => super::support::field(&mut f5, &mut map, "status")?,
-                        6 => super::support::field(&mut f6, &mut map, "userId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "metadata"),
+                        3 => super::support::field(&mut f3, &mut map, "name"),
+                        4 => super::support::field(&mut f4, &mut map, "news"),
+                        5 => super::support::field(&mut f5, &mut map, "status"),
+                        6 => super::support::field(&mut f6, &mut map, "userId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UserUpdate {
                     company_name: f0.flatten(),
@@ -56397,12 +56011,12 @@ impl<'de> ::serde::Deserialize<'de> for UserWithPermissionInfoRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "email")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        2 => super::support::field(&mut f2, &mut map, "permissionId")?,
-                        3 => super::support::field(&mut f3, &mut map, "userId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "email"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        2 => super::support::field(&mut f2, &mut map, "permissionId"),
+                        3 => super::support::field(&mut f3, &mut map, "userId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UserWithPermissionInfoRead {
                     email: f0.flatten(),
@@ -56458,9 +56072,9 @@ impl<'de> ::serde::Deserialize<'de> for UserWithPermissionInfoReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "users")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "users"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UserWithPermissionInfoReadList {
                     users: super::support::required(f0, "users")?,
@@ -56515,9 +56129,9 @@ impl<'de> ::serde::Deserialize<'de> for UsersResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UsersResponse {
                     data: super::support::required(f0, "data")?,
@@ -56581,10 +56195,10 @@ impl<'de> ::serde::Deserialize<'de> for ValidateSsoTokenRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "accessToken")?,
-                        1 => super::support::field(&mut f1, &mut map, "organizationId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "accessToken"),
+                        1 => super::support::field(&mut f1, &mut map, "organizationId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ValidateSsoTokenRequestBody {
                     access_token: super::support::required(f0, "accessToken")?,
@@ -56646,17 +56260,13 @@ impl<'de> ::serde::Deserialize<'de> for WebBackendCheckUpdatesRead {
                                 &mut f0,
                                 &mut map,
                                 "destinationDefinitions",
-                            )?
+                            )
                         }
                         1 => {
-                            super::support::field(
-                                &mut f1,
-                                &mut map,
-                                "sourceDefinitions",
-                            )?
+                            super::support::field(&mut f1, &mut map, "sourceDefinitions")
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WebBackendCheckUpdatesRead {
                     destination_definitions: super::support::required(
@@ -56895,65 +56505,63 @@ impl<'de> ::serde::Deserialize<'de> for WebBackendConnectionCreate {
                                 &mut f0,
                                 &mut map,
                                 "backfillPreference",
-                            )?
+                            )
                         }
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "dataplaneGroupId")?
-                        }
+                        1 => super::support::field(&mut f1, &mut map, "dataplaneGroupId"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "destinationCatalogId",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "destinationId")?,
-                        4 => super::support::field(&mut f4, &mut map, "name")?,
+                        3 => super::support::field(&mut f3, &mut map, "destinationId"),
+                        4 => super::support::field(&mut f4, &mut map, "name"),
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "namespaceDefinition",
-                            )?
+                            )
                         }
-                        6 => super::support::field(&mut f6, &mut map, "namespaceFormat")?,
+                        6 => super::support::field(&mut f6, &mut map, "namespaceFormat"),
                         7 => {
                             super::support::field(
                                 &mut f7,
                                 &mut map,
                                 "nonBreakingChangesPreference",
-                            )?
+                            )
                         }
                         8 => {
                             super::support::field(
                                 &mut f8,
                                 &mut map,
                                 "notifySchemaChanges",
-                            )?
+                            )
                         }
-                        9 => super::support::field(&mut f9, &mut map, "onDemandEnabled")?,
-                        10 => super::support::field(&mut f10, &mut map, "operationIds")?,
-                        11 => super::support::field(&mut f11, &mut map, "operations")?,
-                        12 => super::support::field(&mut f12, &mut map, "prefix")?,
+                        9 => super::support::field(&mut f9, &mut map, "onDemandEnabled"),
+                        10 => super::support::field(&mut f10, &mut map, "operationIds"),
+                        11 => super::support::field(&mut f11, &mut map, "operations"),
+                        12 => super::support::field(&mut f12, &mut map, "prefix"),
                         13 => {
                             super::support::field(
                                 &mut f13,
                                 &mut map,
                                 "resourceRequirements",
-                            )?
+                            )
                         }
-                        14 => super::support::field(&mut f14, &mut map, "schedule")?,
-                        15 => super::support::field(&mut f15, &mut map, "scheduleData")?,
-                        16 => super::support::field(&mut f16, &mut map, "scheduleType")?,
+                        14 => super::support::field(&mut f14, &mut map, "schedule"),
+                        15 => super::support::field(&mut f15, &mut map, "scheduleData"),
+                        16 => super::support::field(&mut f16, &mut map, "scheduleType"),
                         17 => {
-                            super::support::field(&mut f17, &mut map, "sourceCatalogId")?
+                            super::support::field(&mut f17, &mut map, "sourceCatalogId")
                         }
-                        18 => super::support::field(&mut f18, &mut map, "sourceId")?,
-                        19 => super::support::field(&mut f19, &mut map, "status")?,
-                        20 => super::support::field(&mut f20, &mut map, "syncCatalog")?,
-                        21 => super::support::field(&mut f21, &mut map, "tags")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        18 => super::support::field(&mut f18, &mut map, "sourceId"),
+                        19 => super::support::field(&mut f19, &mut map, "status"),
+                        20 => super::support::field(&mut f20, &mut map, "syncCatalog"),
+                        21 => super::support::field(&mut f21, &mut map, "tags"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WebBackendConnectionCreate {
                     backfill_preference: f0.flatten(),
@@ -57105,22 +56713,22 @@ impl<'de> ::serde::Deserialize<'de> for WebBackendConnectionListFilters {
                                 &mut f0,
                                 &mut map,
                                 "destinationDefinitionIds",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "onDemandEnabled")?,
-                        2 => super::support::field(&mut f2, &mut map, "searchTerm")?,
+                        1 => super::support::field(&mut f1, &mut map, "onDemandEnabled"),
+                        2 => super::support::field(&mut f2, &mut map, "searchTerm"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "sourceDefinitionIds",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "states")?,
-                        5 => super::support::field(&mut f5, &mut map, "statuses")?,
-                        6 => super::support::field(&mut f6, &mut map, "tagIds")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "states"),
+                        5 => super::support::field(&mut f5, &mut map, "statuses"),
+                        6 => super::support::field(&mut f6, &mut map, "tagIds"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WebBackendConnectionListFilters {
                     destination_definition_ids: f0.flatten(),
@@ -57276,47 +56884,47 @@ impl<'de> ::serde::Deserialize<'de> for WebBackendConnectionListItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "destination")?,
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "destination"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "destinationActorDefinitionVersion",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "isSyncing")?,
+                        3 => super::support::field(&mut f3, &mut map, "isSyncing"),
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "latestSyncJobCreatedAt",
-                            )?
+                            )
                         }
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "latestSyncJobStatus",
-                            )?
+                            )
                         }
-                        6 => super::support::field(&mut f6, &mut map, "name")?,
-                        7 => super::support::field(&mut f7, &mut map, "onDemandEnabled")?,
-                        8 => super::support::field(&mut f8, &mut map, "scheduleData")?,
-                        9 => super::support::field(&mut f9, &mut map, "scheduleType")?,
-                        10 => super::support::field(&mut f10, &mut map, "schemaChange")?,
-                        11 => super::support::field(&mut f11, &mut map, "source")?,
+                        6 => super::support::field(&mut f6, &mut map, "name"),
+                        7 => super::support::field(&mut f7, &mut map, "onDemandEnabled"),
+                        8 => super::support::field(&mut f8, &mut map, "scheduleData"),
+                        9 => super::support::field(&mut f9, &mut map, "scheduleType"),
+                        10 => super::support::field(&mut f10, &mut map, "schemaChange"),
+                        11 => super::support::field(&mut f11, &mut map, "source"),
                         12 => {
                             super::support::field(
                                 &mut f12,
                                 &mut map,
                                 "sourceActorDefinitionVersion",
-                            )?
+                            )
                         }
-                        13 => super::support::field(&mut f13, &mut map, "status")?,
-                        14 => super::support::field(&mut f14, &mut map, "tags")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        13 => super::support::field(&mut f13, &mut map, "status"),
+                        14 => super::support::field(&mut f14, &mut map, "tags"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WebBackendConnectionListItem {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -57436,15 +57044,15 @@ impl<'de> ::serde::Deserialize<'de> for WebBackendConnectionListRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "cursor")?,
-                        1 => super::support::field(&mut f1, &mut map, "destinationId")?,
-                        2 => super::support::field(&mut f2, &mut map, "filters")?,
-                        3 => super::support::field(&mut f3, &mut map, "pageSize")?,
-                        4 => super::support::field(&mut f4, &mut map, "sortKey")?,
-                        5 => super::support::field(&mut f5, &mut map, "sourceId")?,
-                        6 => super::support::field(&mut f6, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "cursor"),
+                        1 => super::support::field(&mut f1, &mut map, "destinationId"),
+                        2 => super::support::field(&mut f2, &mut map, "filters"),
+                        3 => super::support::field(&mut f3, &mut map, "pageSize"),
+                        4 => super::support::field(&mut f4, &mut map, "sortKey"),
+                        5 => super::support::field(&mut f5, &mut map, "sourceId"),
+                        6 => super::support::field(&mut f6, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WebBackendConnectionListRequestBody {
                     cursor: f0.flatten(),
@@ -57856,116 +57464,114 @@ impl<'de> ::serde::Deserialize<'de> for WebBackendConnectionRead {
                                 &mut f0,
                                 &mut map,
                                 "backfillPreference",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "catalogDiff")?,
-                        2 => super::support::field(&mut f2, &mut map, "catalogId")?,
-                        3 => super::support::field(&mut f3, &mut map, "connectionId")?,
-                        4 => super::support::field(&mut f4, &mut map, "createdAt")?,
-                        5 => {
-                            super::support::field(&mut f5, &mut map, "dataplaneGroupId")?
-                        }
-                        6 => super::support::field(&mut f6, &mut map, "destination")?,
+                        1 => super::support::field(&mut f1, &mut map, "catalogDiff"),
+                        2 => super::support::field(&mut f2, &mut map, "catalogId"),
+                        3 => super::support::field(&mut f3, &mut map, "connectionId"),
+                        4 => super::support::field(&mut f4, &mut map, "createdAt"),
+                        5 => super::support::field(&mut f5, &mut map, "dataplaneGroupId"),
+                        6 => super::support::field(&mut f6, &mut map, "destination"),
                         7 => {
                             super::support::field(
                                 &mut f7,
                                 &mut map,
                                 "destinationActorDefinitionVersion",
-                            )?
+                            )
                         }
                         8 => {
                             super::support::field(
                                 &mut f8,
                                 &mut map,
                                 "destinationCatalogId",
-                            )?
+                            )
                         }
-                        9 => super::support::field(&mut f9, &mut map, "destinationId")?,
-                        10 => super::support::field(&mut f10, &mut map, "isSyncing")?,
+                        9 => super::support::field(&mut f9, &mut map, "destinationId"),
+                        10 => super::support::field(&mut f10, &mut map, "isSyncing"),
                         11 => {
                             super::support::field(
                                 &mut f11,
                                 &mut map,
                                 "latestSyncJobCreatedAt",
-                            )?
+                            )
                         }
                         12 => {
                             super::support::field(
                                 &mut f12,
                                 &mut map,
                                 "latestSyncJobStatus",
-                            )?
+                            )
                         }
-                        13 => super::support::field(&mut f13, &mut map, "name")?,
+                        13 => super::support::field(&mut f13, &mut map, "name"),
                         14 => {
                             super::support::field(
                                 &mut f14,
                                 &mut map,
                                 "namespaceDefinition",
-                            )?
+                            )
                         }
                         15 => {
-                            super::support::field(&mut f15, &mut map, "namespaceFormat")?
+                            super::support::field(&mut f15, &mut map, "namespaceFormat")
                         }
                         16 => {
                             super::support::field(
                                 &mut f16,
                                 &mut map,
                                 "nonBreakingChangesPreference",
-                            )?
+                            )
                         }
                         17 => {
                             super::support::field(
                                 &mut f17,
                                 &mut map,
                                 "notifySchemaChanges",
-                            )?
+                            )
                         }
                         18 => {
                             super::support::field(
                                 &mut f18,
                                 &mut map,
                                 "notifySchemaChangesByEmail",
-                            )?
+                            )
                         }
                         19 => {
-                            super::support::field(&mut f19, &mut map, "onDemandEnabled")?
+                            super::support::field(&mut f19, &mut map, "onDemandEnabled")
                         }
-                        20 => super::support::field(&mut f20, &mut map, "operationIds")?,
-                        21 => super::support::field(&mut f21, &mut map, "operations")?,
-                        22 => super::support::field(&mut f22, &mut map, "prefix")?,
+                        20 => super::support::field(&mut f20, &mut map, "operationIds"),
+                        21 => super::support::field(&mut f21, &mut map, "operations"),
+                        22 => super::support::field(&mut f22, &mut map, "prefix"),
                         23 => {
                             super::support::field(
                                 &mut f23,
                                 &mut map,
                                 "resourceRequirements",
-                            )?
+                            )
                         }
-                        24 => super::support::field(&mut f24, &mut map, "schedule")?,
-                        25 => super::support::field(&mut f25, &mut map, "scheduleData")?,
-                        26 => super::support::field(&mut f26, &mut map, "scheduleType")?,
-                        27 => super::support::field(&mut f27, &mut map, "schemaChange")?,
-                        28 => super::support::field(&mut f28, &mut map, "source")?,
+                        24 => super::support::field(&mut f24, &mut map, "schedule"),
+                        25 => super::support::field(&mut f25, &mut map, "scheduleData"),
+                        26 => super::support::field(&mut f26, &mut map, "scheduleType"),
+                        27 => super::support::field(&mut f27, &mut map, "schemaChange"),
+                        28 => super::support::field(&mut f28, &mut map, "source"),
                         29 => {
                             super::support::field(
                                 &mut f29,
                                 &mut map,
                                 "sourceActorDefinitionVersion",
-                            )?
+                            )
                         }
-                        30 => super::support::field(&mut f30, &mut map, "sourceId")?,
-                        31 => super::support::field(&mut f31, &mut map, "status")?,
+                        30 => super::support::field(&mut f30, &mut map, "sourceId"),
+                        31 => super::support::field(&mut f31, &mut map, "status"),
                         32 => {
                             super::support::nullable_field(
                                 &mut f32,
                                 &mut map,
                                 "statusReason",
-                            )?
+                            )
                         }
-                        33 => super::support::field(&mut f33, &mut map, "syncCatalog")?,
-                        34 => super::support::field(&mut f34, &mut map, "tags")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        33 => super::support::field(&mut f33, &mut map, "syncCatalog"),
+                        34 => super::support::field(&mut f34, &mut map, "tags"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WebBackendConnectionRead {
                     backfill_preference: f0.flatten(),
@@ -58079,11 +57685,11 @@ impl<'de> ::serde::Deserialize<'de> for WebBackendConnectionReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connections")?,
-                        1 => super::support::field(&mut f1, &mut map, "num_connections")?,
-                        2 => super::support::field(&mut f2, &mut map, "page_size")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connections"),
+                        1 => super::support::field(&mut f1, &mut map, "num_connections"),
+                        2 => super::support::field(&mut f2, &mut map, "page_size"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WebBackendConnectionReadList {
                     connections: super::support::required(f0, "connections")?,
@@ -58150,16 +57756,16 @@ impl<'de> ::serde::Deserialize<'de> for WebBackendConnectionRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "withRefreshedCatalog",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WebBackendConnectionRequestBody {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -58253,14 +57859,14 @@ impl<'de> ::serde::Deserialize<'de> for WebBackendConnectionStatusCounts {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "failed")?,
-                        1 => super::support::field(&mut f1, &mut map, "healthy")?,
-                        2 => super::support::field(&mut f2, &mut map, "notSynced")?,
-                        3 => super::support::field(&mut f3, &mut map, "paused")?,
-                        4 => super::support::field(&mut f4, &mut map, "queued")?,
-                        5 => super::support::field(&mut f5, &mut map, "running")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "failed"),
+                        1 => super::support::field(&mut f1, &mut map, "healthy"),
+                        2 => super::support::field(&mut f2, &mut map, "notSynced"),
+                        3 => super::support::field(&mut f3, &mut map, "paused"),
+                        4 => super::support::field(&mut f4, &mut map, "queued"),
+                        5 => super::support::field(&mut f5, &mut map, "running"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WebBackendConnectionStatusCounts {
                     failed: super::support::required(f0, "failed")?,
@@ -58506,79 +58112,77 @@ impl<'de> ::serde::Deserialize<'de> for WebBackendConnectionUpdate {
                                 &mut f0,
                                 &mut map,
                                 "backfillPreference",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "connectionId")?,
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "dataplaneGroupId")?
-                        }
+                        1 => super::support::field(&mut f1, &mut map, "connectionId"),
+                        2 => super::support::field(&mut f2, &mut map, "dataplaneGroupId"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "destinationCatalogId",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "name")?,
+                        4 => super::support::field(&mut f4, &mut map, "name"),
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "namespaceDefinition",
-                            )?
+                            )
                         }
-                        6 => super::support::field(&mut f6, &mut map, "namespaceFormat")?,
+                        6 => super::support::field(&mut f6, &mut map, "namespaceFormat"),
                         7 => {
                             super::support::field(
                                 &mut f7,
                                 &mut map,
                                 "nonBreakingChangesPreference",
-                            )?
+                            )
                         }
                         8 => {
                             super::support::field(
                                 &mut f8,
                                 &mut map,
                                 "notifySchemaChanges",
-                            )?
+                            )
                         }
                         9 => {
                             super::support::field(
                                 &mut f9,
                                 &mut map,
                                 "notifySchemaChangesByEmail",
-                            )?
+                            )
                         }
                         10 => {
-                            super::support::field(&mut f10, &mut map, "onDemandEnabled")?
+                            super::support::field(&mut f10, &mut map, "onDemandEnabled")
                         }
                         11 => {
                             super::support::nullable_field(
                                 &mut f11,
                                 &mut map,
                                 "operations",
-                            )?
+                            )
                         }
-                        12 => super::support::field(&mut f12, &mut map, "prefix")?,
+                        12 => super::support::field(&mut f12, &mut map, "prefix"),
                         13 => {
                             super::support::field(
                                 &mut f13,
                                 &mut map,
                                 "resourceRequirements",
-                            )?
+                            )
                         }
-                        14 => super::support::field(&mut f14, &mut map, "schedule")?,
-                        15 => super::support::field(&mut f15, &mut map, "scheduleData")?,
-                        16 => super::support::field(&mut f16, &mut map, "scheduleType")?,
-                        17 => super::support::field(&mut f17, &mut map, "skipReset")?,
+                        14 => super::support::field(&mut f14, &mut map, "schedule"),
+                        15 => super::support::field(&mut f15, &mut map, "scheduleData"),
+                        16 => super::support::field(&mut f16, &mut map, "scheduleType"),
+                        17 => super::support::field(&mut f17, &mut map, "skipReset"),
                         18 => {
-                            super::support::field(&mut f18, &mut map, "sourceCatalogId")?
+                            super::support::field(&mut f18, &mut map, "sourceCatalogId")
                         }
-                        19 => super::support::field(&mut f19, &mut map, "status")?,
-                        20 => super::support::field(&mut f20, &mut map, "syncCatalog")?,
-                        21 => super::support::nullable_field(&mut f21, &mut map, "tags")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        19 => super::support::field(&mut f19, &mut map, "status"),
+                        20 => super::support::field(&mut f20, &mut map, "syncCatalog"),
+                        21 => super::support::nullable_field(&mut f21, &mut map, "tags"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WebBackendConnectionUpdate {
                     backfill_preference: f0.flatten(),
@@ -58662,11 +58266,11 @@ impl<'de> ::serde::Deserialize<'de> for WebBackendCronExpressionDescription {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "cronExpression")?,
-                        1 => super::support::field(&mut f1, &mut map, "description")?,
-                        2 => super::support::field(&mut f2, &mut map, "nextExecutions")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "cronExpression"),
+                        1 => super::support::field(&mut f1, &mut map, "description"),
+                        2 => super::support::field(&mut f2, &mut map, "nextExecutions"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WebBackendCronExpressionDescription {
                     cron_expression: super::support::required(f0, "cronExpression")?,
@@ -58725,9 +58329,9 @@ impl<'de> ::serde::Deserialize<'de> for WebBackendDescribeCronExpressionRequestB
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "cronExpression")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "cronExpression"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WebBackendDescribeCronExpressionRequestBody {
                     cron_expression: super::support::required(f0, "cronExpression")?,
@@ -58805,18 +58409,18 @@ impl<'de> ::serde::Deserialize<'de> for WebBackendOperationCreateOrUpdate {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "name")?,
-                        1 => super::support::field(&mut f1, &mut map, "operationId")?,
+                        0 => super::support::field(&mut f0, &mut map, "name"),
+                        1 => super::support::field(&mut f1, &mut map, "operationId"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "operatorConfiguration",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WebBackendOperationCreateOrUpdate {
                     name: super::support::required(f0, "name")?,
@@ -58886,13 +58490,11 @@ impl<'de> ::serde::Deserialize<'de> for WebBackendValidateMappersRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "mappers")?,
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "streamDescriptor")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "mappers"),
+                        2 => super::support::field(&mut f2, &mut map, "streamDescriptor"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WebBackendValidateMappersRequestBody {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -58960,11 +58562,11 @@ impl<'de> ::serde::Deserialize<'de> for WebBackendValidateMappersResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "initialFields")?,
-                        1 => super::support::field(&mut f1, &mut map, "mappers")?,
-                        2 => super::support::field(&mut f2, &mut map, "outputFields")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "initialFields"),
+                        1 => super::support::field(&mut f1, &mut map, "mappers"),
+                        2 => super::support::field(&mut f2, &mut map, "outputFields"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WebBackendValidateMappersResponse {
                     initial_fields: super::support::required(f0, "initialFields")?,
@@ -59019,9 +58621,9 @@ impl<'de> ::serde::Deserialize<'de> for WebBackendWorkspaceState {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WebBackendWorkspaceState {
                     workspace_id: super::support::required(f0, "workspaceId")?,
@@ -59082,11 +58684,11 @@ impl<'de> ::serde::Deserialize<'de> for WebBackendWorkspaceStateResult {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "hasConnections")?,
-                        1 => super::support::field(&mut f1, &mut map, "hasDestinations")?,
-                        2 => super::support::field(&mut f2, &mut map, "hasSources")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "hasConnections"),
+                        1 => super::support::field(&mut f1, &mut map, "hasDestinations"),
+                        2 => super::support::field(&mut f2, &mut map, "hasSources"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WebBackendWorkspaceStateResult {
                     has_connections: super::support::required(f0, "hasConnections")?,
@@ -59282,55 +58884,47 @@ impl<'de> ::serde::Deserialize<'de> for WebappConfigResponse {
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "coralAgentsApiUrl",
-                            )?
+                            super::support::field(&mut f0, &mut map, "coralAgentsApiUrl")
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "datadogApplicationId",
-                            )?
+                            )
                         }
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "datadogClientToken",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "datadogEnv")?,
-                        4 => super::support::field(&mut f4, &mut map, "datadogService")?,
-                        5 => super::support::field(&mut f5, &mut map, "datadogSite")?,
-                        6 => super::support::field(&mut f6, &mut map, "edition")?,
+                        3 => super::support::field(&mut f3, &mut map, "datadogEnv"),
+                        4 => super::support::field(&mut f4, &mut map, "datadogService"),
+                        5 => super::support::field(&mut f5, &mut map, "datadogSite"),
+                        6 => super::support::field(&mut f6, &mut map, "edition"),
                         7 => {
                             super::support::field(
                                 &mut f7,
                                 &mut map,
                                 "fullstoryGuidesOrgId",
-                            )?
+                            )
                         }
                         8 => {
-                            super::support::field(
-                                &mut f8,
-                                &mut map,
-                                "hockeystackApiKey",
-                            )?
+                            super::support::field(&mut f8, &mut map, "hockeystackApiKey")
                         }
-                        9 => super::support::field(&mut f9, &mut map, "keycloakBaseUrl")?,
+                        9 => super::support::field(&mut f9, &mut map, "keycloakBaseUrl"),
                         10 => {
-                            super::support::field(&mut f10, &mut map, "launchdarklyKey")?
+                            super::support::field(&mut f10, &mut map, "launchdarklyKey")
                         }
-                        11 => super::support::field(&mut f11, &mut map, "osanoKey")?,
-                        12 => super::support::field(&mut f12, &mut map, "segmentToken")?,
-                        13 => super::support::field(&mut f13, &mut map, "sonarApiUrl")?,
-                        14 => super::support::field(&mut f14, &mut map, "version")?,
-                        15 => super::support::field(&mut f15, &mut map, "zendeskKey")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        11 => super::support::field(&mut f11, &mut map, "osanoKey"),
+                        12 => super::support::field(&mut f12, &mut map, "segmentToken"),
+                        13 => super::support::field(&mut f13, &mut map, "sonarApiUrl"),
+                        14 => super::support::field(&mut f14, &mut map, "version"),
+                        15 => super::support::field(&mut f15, &mut map, "zendeskKey"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WebappConfigResponse {
                     coral_agents_api_url: f0.flatten(),
@@ -59414,11 +59008,11 @@ impl<'de> ::serde::Deserialize<'de> for WebhookConfigRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "customDbtHost")?,
-                        1 => super::support::field(&mut f1, &mut map, "id")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "customDbtHost"),
+                        1 => super::support::field(&mut f1, &mut map, "id"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WebhookConfigRead {
                     custom_dbt_host: f0.flatten(),
@@ -59509,12 +59103,12 @@ impl<'de> ::serde::Deserialize<'de> for WebhookConfigWrite {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "authToken")?,
-                        1 => super::support::field(&mut f1, &mut map, "customDbtHost")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
-                        3 => super::support::field(&mut f3, &mut map, "validationUrl")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "authToken"),
+                        1 => super::support::field(&mut f1, &mut map, "customDbtHost"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
+                        3 => super::support::field(&mut f3, &mut map, "validationUrl"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WebhookConfigWrite {
                     auth_token: f0.flatten(),
@@ -59577,10 +59171,10 @@ impl<'de> ::serde::Deserialize<'de> for WebhookNotificationConfig {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "enabled")?,
-                        1 => super::support::field(&mut f1, &mut map, "url")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "enabled"),
+                        1 => super::support::field(&mut f1, &mut map, "url"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WebhookNotificationConfig {
                     enabled: f0.flatten(),
@@ -59637,9 +59231,9 @@ impl<'de> ::serde::Deserialize<'de> for WorkflowStateRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "running")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "running"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkflowStateRead {
                     running: super::support::required(f0, "running")?,
@@ -59840,36 +59434,32 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceCreate {
                                 &mut f0,
                                 &mut map,
                                 "anonymousDataCollection",
-                            )?
+                            )
                         }
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "dataplaneGroupId")?
-                        }
+                        1 => super::support::field(&mut f1, &mut map, "dataplaneGroupId"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "displaySetupWizard",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "email")?,
-                        4 => super::support::field(&mut f4, &mut map, "name")?,
-                        5 => super::support::field(&mut f5, &mut map, "news")?,
+                        3 => super::support::field(&mut f3, &mut map, "email"),
+                        4 => super::support::field(&mut f4, &mut map, "name"),
+                        5 => super::support::field(&mut f5, &mut map, "news"),
                         6 => {
                             super::support::field(
                                 &mut f6,
                                 &mut map,
                                 "notificationSettings",
-                            )?
+                            )
                         }
-                        7 => super::support::field(&mut f7, &mut map, "notifications")?,
-                        8 => super::support::field(&mut f8, &mut map, "organizationId")?,
-                        9 => super::support::field(&mut f9, &mut map, "securityUpdates")?,
-                        10 => {
-                            super::support::field(&mut f10, &mut map, "webhookConfigs")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        7 => super::support::field(&mut f7, &mut map, "notifications"),
+                        8 => super::support::field(&mut f8, &mut map, "organizationId"),
+                        9 => super::support::field(&mut f9, &mut map, "securityUpdates"),
+                        10 => super::support::field(&mut f10, &mut map, "webhookConfigs"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceCreate {
                     anonymous_data_collection: f0.flatten(),
@@ -59953,12 +59543,12 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceCreateRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "name")?,
-                        1 => super::support::field(&mut f1, &mut map, "notifications")?,
-                        2 => super::support::field(&mut f2, &mut map, "organizationId")?,
-                        3 => super::support::field(&mut f3, &mut map, "regionId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "name"),
+                        1 => super::support::field(&mut f1, &mut map, "notifications"),
+                        2 => super::support::field(&mut f2, &mut map, "organizationId"),
+                        3 => super::support::field(&mut f3, &mut map, "regionId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceCreateRequest {
                     name: super::support::required(f0, "name")?,
@@ -60103,39 +59693,35 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceCreateWithId {
                                 &mut f0,
                                 &mut map,
                                 "anonymousDataCollection",
-                            )?
+                            )
                         }
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "dataplaneGroupId")?
-                        }
+                        1 => super::support::field(&mut f1, &mut map, "dataplaneGroupId"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "displaySetupWizard",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "email")?,
-                        4 => super::support::field(&mut f4, &mut map, "id")?,
-                        5 => super::support::field(&mut f5, &mut map, "name")?,
-                        6 => super::support::field(&mut f6, &mut map, "news")?,
+                        3 => super::support::field(&mut f3, &mut map, "email"),
+                        4 => super::support::field(&mut f4, &mut map, "id"),
+                        5 => super::support::field(&mut f5, &mut map, "name"),
+                        6 => super::support::field(&mut f6, &mut map, "news"),
                         7 => {
                             super::support::field(
                                 &mut f7,
                                 &mut map,
                                 "notificationSettings",
-                            )?
+                            )
                         }
-                        8 => super::support::field(&mut f8, &mut map, "notifications")?,
-                        9 => super::support::field(&mut f9, &mut map, "organizationId")?,
+                        8 => super::support::field(&mut f8, &mut map, "notifications"),
+                        9 => super::support::field(&mut f9, &mut map, "organizationId"),
                         10 => {
-                            super::support::field(&mut f10, &mut map, "securityUpdates")?
+                            super::support::field(&mut f10, &mut map, "securityUpdates")
                         }
-                        11 => {
-                            super::support::field(&mut f11, &mut map, "webhookConfigs")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        11 => super::support::field(&mut f11, &mut map, "webhookConfigs"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceCreateWithId {
                     anonymous_data_collection: f0.flatten(),
@@ -60239,29 +59825,27 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceDataWorkerAvailabilityRead {
                                 &mut f0,
                                 &mut map,
                                 "committedDataWorkers",
-                            )?
+                            )
                         }
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "currentDataWorkers",
-                            )?
+                            )
                         }
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "enforcementEnabled",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "organizationId")?,
-                        4 => {
-                            super::support::field(&mut f4, &mut map, "outOfDataWorkers")?
-                        }
-                        5 => super::support::field(&mut f5, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        3 => super::support::field(&mut f3, &mut map, "organizationId"),
+                        4 => super::support::field(&mut f4, &mut map, "outOfDataWorkers"),
+                        5 => super::support::field(&mut f5, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceDataWorkerAvailabilityRead {
                     committed_data_workers: super::support::required(
@@ -60339,10 +59923,10 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceDataWorkerAvailabilityRequestBo
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "organizationId")?,
-                        1 => super::support::field(&mut f1, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "organizationId"),
+                        1 => super::support::field(&mut f1, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceDataWorkerAvailabilityRequestBody {
                     organization_id: super::support::required(f0, "organizationId")?,
@@ -60408,11 +59992,11 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceDataWorkerUsage {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "dataWorkers")?,
-                        1 => super::support::field(&mut f1, &mut map, "id")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "dataWorkers"),
+                        1 => super::support::field(&mut f1, &mut map, "id"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceDataWorkerUsage {
                     data_workers: super::support::required(f0, "dataWorkers")?,
@@ -60472,10 +60056,10 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceGetDbtJobsRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "dbtConfigId")?,
-                        1 => super::support::field(&mut f1, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "dbtConfigId"),
+                        1 => super::support::field(&mut f1, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceGetDbtJobsRequest {
                     dbt_config_id: super::support::required(f0, "dbtConfigId")?,
@@ -60528,11 +60112,9 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceGetDbtJobsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "availableDbtJobs")?
-                        }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "availableDbtJobs"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceGetDbtJobsResponse {
                     available_dbt_jobs: super::support::required(f0, "availableDbtJobs")?,
@@ -60584,9 +60166,9 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceGiveFeedback {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceGiveFeedback {
                     workspace_id: super::support::required(f0, "workspaceId")?,
@@ -60659,13 +60241,11 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceIdActorDefinitionRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "filterByUsed")?,
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "includeTombstone")?
-                        }
-                        2 => super::support::field(&mut f2, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "filterByUsed"),
+                        1 => super::support::field(&mut f1, &mut map, "includeTombstone"),
+                        2 => super::support::field(&mut f2, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceIdActorDefinitionRequestBody {
                     filter_by_used: f0.flatten(),
@@ -60724,9 +60304,9 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceIdList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "workspaceIds")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "workspaceIds"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceIdList {
                     workspace_ids: super::support::required(f0, "workspaceIds")?,
@@ -60790,12 +60370,10 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceIdRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "includeTombstone")?
-                        }
-                        1 => super::support::field(&mut f1, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "includeTombstone"),
+                        1 => super::support::field(&mut f1, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceIdRequestBody {
                     include_tombstone: f0.flatten(),
@@ -60857,16 +60435,12 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceLimits {
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "activeConnections",
-                            )?
+                            super::support::field(&mut f0, &mut map, "activeConnections")
                         }
-                        1 => super::support::field(&mut f1, &mut map, "destinations")?,
-                        2 => super::support::field(&mut f2, &mut map, "sources")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "destinations"),
+                        2 => super::support::field(&mut f2, &mut map, "sources"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceLimits {
                     active_connections: super::support::required(
@@ -60936,11 +60510,11 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceOAuthCredentialsRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "actorType")?,
-                        1 => super::support::field(&mut f1, &mut map, "configuration")?,
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "actorType"),
+                        1 => super::support::field(&mut f1, &mut map, "configuration"),
+                        2 => super::support::field(&mut f2, &mut map, "name"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceOAuthCredentialsRequest {
                     actor_type: super::support::required(f0, "actorType")?,
@@ -61011,12 +60585,12 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceOverrideOauthParamsRequestBody 
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "actorType")?,
-                        1 => super::support::field(&mut f1, &mut map, "definitionId")?,
-                        2 => super::support::field(&mut f2, &mut map, "params")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "actorType"),
+                        1 => super::support::field(&mut f1, &mut map, "definitionId"),
+                        2 => super::support::field(&mut f2, &mut map, "params"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceOverrideOauthParamsRequestBody {
                     actor_type: super::support::required(f0, "actorType")?,
@@ -61209,62 +60783,56 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceRead {
                                 &mut f0,
                                 &mut map,
                                 "anonymousDataCollection",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "customerId")?,
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "dataplaneGroupId")?
-                        }
+                        1 => super::support::field(&mut f1, &mut map, "customerId"),
+                        2 => super::support::field(&mut f2, &mut map, "dataplaneGroupId"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "displaySetupWizard",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "email")?,
-                        5 => super::support::field(&mut f5, &mut map, "feedbackDone")?,
+                        4 => super::support::field(&mut f4, &mut map, "email"),
+                        5 => super::support::field(&mut f5, &mut map, "feedbackDone"),
                         6 => {
                             super::support::field(
                                 &mut f6,
                                 &mut map,
                                 "firstCompletedSync",
-                            )?
+                            )
                         }
                         7 => {
                             super::support::field(
                                 &mut f7,
                                 &mut map,
                                 "initialSetupComplete",
-                            )?
+                            )
                         }
-                        8 => super::support::field(&mut f8, &mut map, "name")?,
-                        9 => super::support::field(&mut f9, &mut map, "news")?,
+                        8 => super::support::field(&mut f8, &mut map, "name"),
+                        9 => super::support::field(&mut f9, &mut map, "news"),
                         10 => {
                             super::support::field(
                                 &mut f10,
                                 &mut map,
                                 "notificationSettings",
-                            )?
+                            )
                         }
-                        11 => super::support::field(&mut f11, &mut map, "notifications")?,
-                        12 => {
-                            super::support::field(&mut f12, &mut map, "organizationId")?
-                        }
+                        11 => super::support::field(&mut f11, &mut map, "notifications"),
+                        12 => super::support::field(&mut f12, &mut map, "organizationId"),
                         13 => {
-                            super::support::field(&mut f13, &mut map, "securityUpdates")?
+                            super::support::field(&mut f13, &mut map, "securityUpdates")
                         }
-                        14 => super::support::field(&mut f14, &mut map, "slug")?,
-                        15 => super::support::field(&mut f15, &mut map, "tombstone")?,
-                        16 => {
-                            super::support::field(&mut f16, &mut map, "webhookConfigs")?
-                        }
-                        17 => super::support::field(&mut f17, &mut map, "workspaceId")?,
+                        14 => super::support::field(&mut f14, &mut map, "slug"),
+                        15 => super::support::field(&mut f15, &mut map, "tombstone"),
+                        16 => super::support::field(&mut f16, &mut map, "webhookConfigs"),
+                        17 => super::support::field(&mut f17, &mut map, "workspaceId"),
                         18 => {
-                            super::support::field(&mut f18, &mut map, "workspaceLimits")?
+                            super::support::field(&mut f18, &mut map, "workspaceLimits")
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceRead {
                     anonymous_data_collection: f0.flatten(),
@@ -61337,9 +60905,9 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "workspaces")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "workspaces"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceReadList {
                     workspaces: super::support::required(f0, "workspaces")?,
@@ -61410,12 +60978,12 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "dataResidency")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        2 => super::support::field(&mut f2, &mut map, "notifications")?,
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "dataResidency"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        2 => super::support::field(&mut f2, &mut map, "notifications"),
+                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceResponse {
                     data_residency: super::support::required(f0, "dataResidency")?,
@@ -61575,52 +61143,48 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceUpdate {
                                 &mut f0,
                                 &mut map,
                                 "anonymousDataCollection",
-                            )?
+                            )
                         }
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "dataplaneGroupId")?
-                        }
+                        1 => super::support::field(&mut f1, &mut map, "dataplaneGroupId"),
                         2 => {
                             super::support::field(
                                 &mut f2,
                                 &mut map,
                                 "displaySetupWizard",
-                            )?
+                            )
                         }
-                        3 => super::support::field(&mut f3, &mut map, "email")?,
+                        3 => super::support::field(&mut f3, &mut map, "email"),
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "initialSetupComplete",
-                            )?
+                            )
                         }
-                        5 => super::support::field(&mut f5, &mut map, "name")?,
-                        6 => super::support::field(&mut f6, &mut map, "news")?,
+                        5 => super::support::field(&mut f5, &mut map, "name"),
+                        6 => super::support::field(&mut f6, &mut map, "news"),
                         7 => {
                             super::support::field(
                                 &mut f7,
                                 &mut map,
                                 "notificationSettings",
-                            )?
+                            )
                         }
-                        8 => super::support::field(&mut f8, &mut map, "notifications")?,
+                        8 => super::support::field(&mut f8, &mut map, "notifications"),
                         9 => {
                             super::support::field(
                                 &mut f9,
                                 &mut map,
                                 "notificationsConfig",
-                            )?
+                            )
                         }
                         10 => {
-                            super::support::field(&mut f10, &mut map, "securityUpdates")?
+                            super::support::field(&mut f10, &mut map, "securityUpdates")
                         }
-                        11 => {
-                            super::support::field(&mut f11, &mut map, "webhookConfigs")?
-                        }
-                        12 => super::support::field(&mut f12, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        11 => super::support::field(&mut f11, &mut map, "webhookConfigs"),
+                        12 => super::support::field(&mut f12, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceUpdate {
                     anonymous_data_collection: f0.flatten(),
@@ -61688,10 +61252,10 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceUpdateName {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "name")?,
-                        1 => super::support::field(&mut f1, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "name"),
+                        1 => super::support::field(&mut f1, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceUpdateName {
                     name: super::support::required(f0, "name")?,
@@ -61748,10 +61312,10 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceUpdateOrganization {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "organizationId")?,
-                        1 => super::support::field(&mut f1, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "organizationId"),
+                        1 => super::support::field(&mut f1, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceUpdateOrganization {
                     organization_id: super::support::required(f0, "organizationId")?,
@@ -61820,11 +61384,11 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceUpdateRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "name")?,
-                        1 => super::support::field(&mut f1, &mut map, "notifications")?,
-                        2 => super::support::field(&mut f2, &mut map, "regionId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "name"),
+                        1 => super::support::field(&mut f1, &mut map, "notifications"),
+                        2 => super::support::field(&mut f2, &mut map, "regionId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceUpdateRequest {
                     name: f0.flatten(),
@@ -61878,9 +61442,9 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceUsageRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceUsageRead {
                     data: super::support::required(f0, "data")?,
@@ -61936,10 +61500,10 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceUsageRequestBody {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "timeWindow")?,
-                        1 => super::support::field(&mut f1, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "timeWindow"),
+                        1 => super::support::field(&mut f1, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceUsageRequestBody {
                     time_window: super::support::required(f0, "timeWindow")?,
@@ -62039,21 +61603,21 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceUserAccessInfoRead {
                                 &mut f0,
                                 &mut map,
                                 "organizationPermission",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "userEmail")?,
-                        2 => super::support::field(&mut f2, &mut map, "userId")?,
-                        3 => super::support::field(&mut f3, &mut map, "userName")?,
-                        4 => super::support::field(&mut f4, &mut map, "workspaceId")?,
+                        1 => super::support::field(&mut f1, &mut map, "userEmail"),
+                        2 => super::support::field(&mut f2, &mut map, "userId"),
+                        3 => super::support::field(&mut f3, &mut map, "userName"),
+                        4 => super::support::field(&mut f4, &mut map, "workspaceId"),
                         5 => {
                             super::support::field(
                                 &mut f5,
                                 &mut map,
                                 "workspacePermission",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceUserAccessInfoRead {
                     organization_permission: f0.flatten(),
@@ -62111,9 +61675,9 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceUserAccessInfoReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "usersWithAccess")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "usersWithAccess"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceUserAccessInfoReadList {
                     users_with_access: super::support::required(f0, "usersWithAccess")?,
@@ -62209,21 +61773,21 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceUserRead {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "email")?,
+                        0 => super::support::field(&mut f0, &mut map, "email"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "isDefaultWorkspace",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "name")?,
-                        3 => super::support::field(&mut f3, &mut map, "permissionId")?,
-                        4 => super::support::field(&mut f4, &mut map, "permissionType")?,
-                        5 => super::support::field(&mut f5, &mut map, "userId")?,
-                        6 => super::support::field(&mut f6, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "name"),
+                        3 => super::support::field(&mut f3, &mut map, "permissionId"),
+                        4 => super::support::field(&mut f4, &mut map, "permissionType"),
+                        5 => super::support::field(&mut f5, &mut map, "userId"),
+                        6 => super::support::field(&mut f6, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceUserRead {
                     email: super::support::required(f0, "email")?,
@@ -62281,9 +61845,9 @@ impl<'de> ::serde::Deserialize<'de> for WorkspaceUserReadList {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "users")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "users"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspaceUserReadList {
                     users: super::support::required(f0, "users")?,
@@ -62350,11 +61914,11 @@ impl<'de> ::serde::Deserialize<'de> for WorkspacesResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "data")?,
-                        1 => super::support::field(&mut f1, &mut map, "next")?,
-                        2 => super::support::field(&mut f2, &mut map, "previous")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "data"),
+                        1 => super::support::field(&mut f1, &mut map, "next"),
+                        2 => super::support::field(&mut f2, &mut map, "previous"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WorkspacesResponse {
                     data: super::support::required(f0, "data")?,
@@ -62827,10 +62391,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionScheduleDataBasicSchedule {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "timeUnit")?,
-                        1 => super::support::field(&mut f1, &mut map, "units")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "timeUnit"),
+                        1 => super::support::field(&mut f1, &mut map, "units"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionScheduleDataBasicSchedule {
                     time_unit: super::support::required(f0, "timeUnit")?,
@@ -62971,10 +62535,10 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionScheduleDataCron {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "cronExpression")?,
-                        1 => super::support::field(&mut f1, &mut map, "cronTimeZone")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "cronExpression"),
+                        1 => super::support::field(&mut f1, &mut map, "cronTimeZone"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectionScheduleDataCron {
                     cron_expression: super::support::required(f0, "cronExpression")?,
@@ -63217,14 +62781,12 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderProjectStreamReadLogsIte
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "internal_message")?
-                        }
-                        1 => super::support::field(&mut f1, &mut map, "level")?,
-                        2 => super::support::field(&mut f2, &mut map, "message")?,
-                        3 => super::support::field(&mut f3, &mut map, "stacktrace")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "internal_message"),
+                        1 => super::support::field(&mut f1, &mut map, "level"),
+                        2 => super::support::field(&mut f2, &mut map, "message"),
+                        3 => super::support::field(&mut f3, &mut map, "stacktrace"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorBuilderProjectStreamReadLogsItem {
                     internal_message: f0.flatten(),
@@ -63408,15 +62970,13 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderProjectStreamReadSlicesI
                                 &mut f0,
                                 &mut map,
                                 "auxiliary_requests",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "pages")?,
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "slice_descriptor")?
-                        }
-                        3 => super::support::field(&mut f3, &mut map, "state")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "pages"),
+                        2 => super::support::field(&mut f2, &mut map, "slice_descriptor"),
+                        3 => super::support::field(&mut f3, &mut map, "state"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorBuilderProjectStreamReadSlicesItem {
                     auxiliary_requests: f0.flatten(),
@@ -63499,11 +63059,11 @@ for ConnectorBuilderProjectStreamReadSlicesItemPagesItem {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "records")?,
-                        1 => super::support::field(&mut f1, &mut map, "request")?,
-                        2 => super::support::field(&mut f2, &mut map, "response")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "records"),
+                        1 => super::support::field(&mut f1, &mut map, "request"),
+                        2 => super::support::field(&mut f2, &mut map, "response"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorBuilderProjectStreamReadSlicesItemPagesItem {
                     records: super::support::required(f0, "records")?,
@@ -63588,11 +63148,11 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutActorSyncInfoResponseDat
                                 &mut f0,
                                 &mut map,
                                 "actor_selection_info",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "syncs")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "syncs"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ConnectorRolloutActorSyncInfoResponseData {
                     actor_selection_info: f0.flatten(),
@@ -64698,11 +64258,11 @@ impl<'de> ::serde::Deserialize<'de> for IndividualWorkspaceUsageReadWorkspace {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
-                        1 => super::support::field(&mut f1, &mut map, "name")?,
-                        2 => super::support::field(&mut f2, &mut map, "tombstoned")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "id"),
+                        1 => super::support::field(&mut f1, &mut map, "name"),
+                        2 => super::support::field(&mut f2, &mut map, "tombstoned"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(IndividualWorkspaceUsageReadWorkspace {
                     id: super::support::required(f0, "id")?,
@@ -65380,10 +64940,10 @@ impl<'de> ::serde::Deserialize<'de> for OperatorWebhookDbtCloud {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "accountId")?,
-                        1 => super::support::field(&mut f1, &mut map, "jobId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "accountId"),
+                        1 => super::support::field(&mut f1, &mut map, "jobId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OperatorWebhookDbtCloud {
                     account_id: super::support::required(f0, "accountId")?,
@@ -65529,24 +65089,20 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationInfoReadBilling {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "accountType")?,
+                        0 => super::support::field(&mut f0, &mut map, "accountType"),
                         1 => {
-                            super::support::field(
-                                &mut f1,
-                                &mut map,
-                                "gracePeriodEndsAt",
-                            )?
+                            super::support::field(&mut f1, &mut map, "gracePeriodEndsAt")
                         }
-                        2 => super::support::field(&mut f2, &mut map, "paymentStatus")?,
+                        2 => super::support::field(&mut f2, &mut map, "paymentStatus"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "subscriptionStatus",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationInfoReadBilling {
                     account_type: f0.flatten(),
@@ -66222,10 +65778,10 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSubscriptionInfoReadCredits 
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "balance")?,
-                        1 => super::support::field(&mut f1, &mut map, "blocks")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "balance"),
+                        1 => super::support::field(&mut f1, &mut map, "blocks"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationSubscriptionInfoReadCredits {
                     balance: super::support::required(f0, "balance")?,
@@ -66300,11 +65856,11 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationSubscriptionInfoReadUpcoming
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "amount")?,
-                        1 => super::support::field(&mut f1, &mut map, "currency")?,
-                        2 => super::support::field(&mut f2, &mut map, "dueDate")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "amount"),
+                        1 => super::support::field(&mut f1, &mut map, "currency"),
+                        2 => super::support::field(&mut f2, &mut map, "dueDate"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrganizationSubscriptionInfoReadUpcomingInvoice {
                     amount: super::support::required(f0, "amount")?,
@@ -66460,18 +66016,18 @@ impl<'de> ::serde::Deserialize<'de> for PaymentInformationReadCustomer {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "customerAddress")?,
+                        0 => super::support::field(&mut f0, &mut map, "customerAddress"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "defaultPaymentMethod",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "email")?,
-                        3 => super::support::field(&mut f3, &mut map, "shippingAddress")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "email"),
+                        3 => super::support::field(&mut f3, &mut map, "shippingAddress"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(PaymentInformationReadCustomer {
                     customer_address: f0.flatten(),
@@ -67182,16 +66738,16 @@ impl<'de> ::serde::Deserialize<'de> for StreamTransformUpdateStream {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "fieldTransforms")?,
+                        0 => super::support::field(&mut f0, &mut map, "fieldTransforms"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "streamAttributeTransforms",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(StreamTransformUpdateStream {
                     field_transforms: super::support::required(f0, "fieldTransforms")?,
@@ -67538,13 +67094,13 @@ impl<'de> ::serde::Deserialize<'de> for CreateActorDefinitionRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "actorDefinition")?,
-                        1 => super::support::field(&mut f1, &mut map, "actorType")?,
-                        2 => super::support::field(&mut f2, &mut map, "scopeId")?,
-                        3 => super::support::field(&mut f3, &mut map, "scopeType")?,
-                        4 => super::support::field(&mut f4, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "actorDefinition"),
+                        1 => super::support::field(&mut f1, &mut map, "actorType"),
+                        2 => super::support::field(&mut f2, &mut map, "scopeId"),
+                        3 => super::support::field(&mut f3, &mut map, "scopeType"),
+                        4 => super::support::field(&mut f4, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CreateActorDefinitionRequest {
                     actor_definition: super::support::required(f0, "actorDefinition")?,
@@ -67603,9 +67159,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateActorDefinitionResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "requestId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "requestId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CreateActorDefinitionResponse {
                     request_id: super::support::required(f0, "requestId")?,
@@ -67674,15 +67230,11 @@ impl<'de> ::serde::Deserialize<'de> for FinishActorDefinitionUpdateResponse {
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "actorDefinitionId",
-                            )?
+                            super::support::field(&mut f0, &mut map, "actorDefinitionId")
                         }
-                        1 => super::support::field(&mut f1, &mut map, "failureReason")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "failureReason"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(FinishActorDefinitionUpdateResponse {
                     actor_definition_id: f0.flatten(),
@@ -67739,9 +67291,9 @@ impl<'de> ::serde::Deserialize<'de> for GetActorDefinitionResultRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "requestId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "requestId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GetActorDefinitionResultRequest {
                     request_id: super::support::required(f0, "requestId")?,
@@ -67816,16 +67368,12 @@ impl<'de> ::serde::Deserialize<'de> for GetActorDefinitionResultResponse {
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "actorDefinitionId",
-                            )?
+                            super::support::field(&mut f0, &mut map, "actorDefinitionId")
                         }
-                        1 => super::support::field(&mut f1, &mut map, "failureReason")?,
-                        2 => super::support::field(&mut f2, &mut map, "status")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "failureReason"),
+                        2 => super::support::field(&mut f2, &mut map, "status"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GetActorDefinitionResultResponse {
                     actor_definition_id: f0.flatten(),
@@ -68001,25 +67549,21 @@ impl<'de> ::serde::Deserialize<'de> for UpdateActorDefinitionRequest {
                 {
                     match key {
                         0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "actorDefinitionId",
-                            )?
+                            super::support::field(&mut f0, &mut map, "actorDefinitionId")
                         }
-                        1 => super::support::field(&mut f1, &mut map, "actorType")?,
-                        2 => super::support::field(&mut f2, &mut map, "dockerImageTag")?,
-                        3 => super::support::field(&mut f3, &mut map, "name")?,
+                        1 => super::support::field(&mut f1, &mut map, "actorType"),
+                        2 => super::support::field(&mut f2, &mut map, "dockerImageTag"),
+                        3 => super::support::field(&mut f3, &mut map, "name"),
                         4 => {
                             super::support::field(
                                 &mut f4,
                                 &mut map,
                                 "resourceRequirements",
-                            )?
+                            )
                         }
-                        5 => super::support::field(&mut f5, &mut map, "workspaceId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        5 => super::support::field(&mut f5, &mut map, "workspaceId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UpdateActorDefinitionRequest {
                     actor_definition_id: super::support::required(
@@ -68082,9 +67626,9 @@ impl<'de> ::serde::Deserialize<'de> for UpdateActorDefinitionResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "requestId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "requestId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UpdateActorDefinitionResponse {
                     request_id: super::support::required(f0, "requestId")?,
@@ -68137,9 +67681,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateNewAttemptNumberRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "jobId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "jobId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CreateNewAttemptNumberRequest {
                     job_id: super::support::required(f0, "jobId")?,
@@ -68193,9 +67737,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateNewAttemptNumberResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "attemptNumber")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "attemptNumber"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CreateNewAttemptNumberResponse {
                     attempt_number: super::support::required(f0, "attemptNumber")?,
@@ -68282,18 +67826,18 @@ impl<'de> ::serde::Deserialize<'de> for FailAttemptRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "attemptNumber")?,
-                        1 => super::support::field(&mut f1, &mut map, "failureSummary")?,
-                        2 => super::support::field(&mut f2, &mut map, "jobId")?,
+                        0 => super::support::field(&mut f0, &mut map, "attemptNumber"),
+                        1 => super::support::field(&mut f1, &mut map, "failureSummary"),
+                        2 => super::support::field(&mut f2, &mut map, "jobId"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "standardSyncOutput",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(FailAttemptRequest {
                     attempt_number: super::support::required(f0, "attemptNumber")?,
@@ -68378,18 +67922,18 @@ impl<'de> ::serde::Deserialize<'de> for DiffCatalogsRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connection_id")?,
+                        0 => super::support::field(&mut f0, &mut map, "connection_id"),
                         1 => {
                             super::support::field(
                                 &mut f1,
                                 &mut map,
                                 "current_catalog_id",
-                            )?
+                            )
                         }
-                        2 => super::support::field(&mut f2, &mut map, "new_catalog_id")?,
-                        3 => super::support::field(&mut f3, &mut map, "persist_changes")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        2 => super::support::field(&mut f2, &mut map, "new_catalog_id"),
+                        3 => super::support::field(&mut f3, &mut map, "persist_changes"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DiffCatalogsRequest {
                     connection_id: f0.flatten(),
@@ -68461,11 +68005,11 @@ impl<'de> ::serde::Deserialize<'de> for DiffCatalogsResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "catalog_diff")?,
-                        1 => super::support::field(&mut f1, &mut map, "merged_catalog")?,
-                        2 => super::support::field(&mut f2, &mut map, "schema_change")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "catalog_diff"),
+                        1 => super::support::field(&mut f1, &mut map, "merged_catalog"),
+                        2 => super::support::field(&mut f2, &mut map, "schema_change"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DiffCatalogsResponse {
                     catalog_diff: super::support::required(f0, "catalog_diff")?,
@@ -68519,9 +68063,9 @@ impl<'de> ::serde::Deserialize<'de> for CancelCommandRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CancelCommandRequest {
                     id: super::support::required(f0, "id")?,
@@ -68573,9 +68117,9 @@ impl<'de> ::serde::Deserialize<'de> for CancelCommandResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CancelCommandResponse {
                     id: super::support::required(f0, "id")?,
@@ -68627,9 +68171,9 @@ impl<'de> ::serde::Deserialize<'de> for GetCommandRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GetCommandRequest {
                     id: super::support::required(f0, "id")?,
@@ -68718,16 +68262,16 @@ impl<'de> ::serde::Deserialize<'de> for GetCommandResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "command_input")?,
-                        1 => super::support::field(&mut f1, &mut map, "command_type")?,
-                        2 => super::support::field(&mut f2, &mut map, "created_at")?,
-                        3 => super::support::field(&mut f3, &mut map, "id")?,
-                        4 => super::support::field(&mut f4, &mut map, "organization_id")?,
-                        5 => super::support::field(&mut f5, &mut map, "updated_at")?,
-                        6 => super::support::field(&mut f6, &mut map, "workload_id")?,
-                        7 => super::support::field(&mut f7, &mut map, "workspace_id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "command_input"),
+                        1 => super::support::field(&mut f1, &mut map, "command_type"),
+                        2 => super::support::field(&mut f2, &mut map, "created_at"),
+                        3 => super::support::field(&mut f3, &mut map, "id"),
+                        4 => super::support::field(&mut f4, &mut map, "organization_id"),
+                        5 => super::support::field(&mut f5, &mut map, "updated_at"),
+                        6 => super::support::field(&mut f6, &mut map, "workload_id"),
+                        7 => super::support::field(&mut f7, &mut map, "workspace_id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GetCommandResponse {
                     command_input: super::support::required(f0, "command_input")?,
@@ -68794,10 +68338,10 @@ impl<'de> ::serde::Deserialize<'de> for GetCheckCommandOutputRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
-                        1 => super::support::field(&mut f1, &mut map, "with_logs")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "id"),
+                        1 => super::support::field(&mut f1, &mut map, "with_logs"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GetCheckCommandOutputRequest {
                     id: super::support::required(f0, "id")?,
@@ -68894,15 +68438,15 @@ impl<'de> ::serde::Deserialize<'de> for GetCheckCommandOutputResponse {
                                 &mut f0,
                                 &mut map,
                                 "connectorConfigurationUpdated",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "failureReason")?,
-                        2 => super::support::field(&mut f2, &mut map, "id")?,
-                        3 => super::support::field(&mut f3, &mut map, "logs")?,
-                        4 => super::support::field(&mut f4, &mut map, "message")?,
-                        5 => super::support::field(&mut f5, &mut map, "status")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "failureReason"),
+                        2 => super::support::field(&mut f2, &mut map, "id"),
+                        3 => super::support::field(&mut f3, &mut map, "logs"),
+                        4 => super::support::field(&mut f4, &mut map, "message"),
+                        5 => super::support::field(&mut f5, &mut map, "status"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GetCheckCommandOutputResponse {
                     connector_configuration_updated: f0.flatten(),
@@ -69033,10 +68577,10 @@ impl<'de> ::serde::Deserialize<'de> for GetDiscoverCommandOutputRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
-                        1 => super::support::field(&mut f1, &mut map, "with_logs")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "id"),
+                        1 => super::support::field(&mut f1, &mut map, "with_logs"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GetDiscoverCommandOutputRequest {
                     id: super::support::required(f0, "id")?,
@@ -69140,22 +68684,22 @@ impl<'de> ::serde::Deserialize<'de> for GetDiscoverCommandOutputResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "catalog")?,
-                        1 => super::support::field(&mut f1, &mut map, "catalogDiff")?,
-                        2 => super::support::field(&mut f2, &mut map, "catalogId")?,
+                        0 => super::support::field(&mut f0, &mut map, "catalog"),
+                        1 => super::support::field(&mut f1, &mut map, "catalogDiff"),
+                        2 => super::support::field(&mut f2, &mut map, "catalogId"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "destinationCatalog",
-                            )?
+                            )
                         }
-                        4 => super::support::field(&mut f4, &mut map, "failureReason")?,
-                        5 => super::support::field(&mut f5, &mut map, "id")?,
-                        6 => super::support::field(&mut f6, &mut map, "logs")?,
-                        7 => super::support::field(&mut f7, &mut map, "status")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        4 => super::support::field(&mut f4, &mut map, "failureReason"),
+                        5 => super::support::field(&mut f5, &mut map, "id"),
+                        6 => super::support::field(&mut f6, &mut map, "logs"),
+                        7 => super::support::field(&mut f7, &mut map, "status"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GetDiscoverCommandOutputResponse {
                     catalog: f0.flatten(),
@@ -69281,9 +68825,9 @@ impl<'de> ::serde::Deserialize<'de> for GetReplicateCommandOutputRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GetReplicateCommandOutputRequest {
                     id: super::support::required(f0, "id")?,
@@ -69356,12 +68900,12 @@ impl<'de> ::serde::Deserialize<'de> for GetReplicateCommandOutputResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "attempt_summary")?,
-                        1 => super::support::field(&mut f1, &mut map, "catalog")?,
-                        2 => super::support::field(&mut f2, &mut map, "failures")?,
-                        3 => super::support::field(&mut f3, &mut map, "id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "attempt_summary"),
+                        1 => super::support::field(&mut f1, &mut map, "catalog"),
+                        2 => super::support::field(&mut f2, &mut map, "failures"),
+                        3 => super::support::field(&mut f3, &mut map, "id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GetReplicateCommandOutputResponse {
                     attempt_summary: f0.flatten(),
@@ -69425,10 +68969,10 @@ impl<'de> ::serde::Deserialize<'de> for GetSpecCommandOutputRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
-                        1 => super::support::field(&mut f1, &mut map, "with_logs")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "id"),
+                        1 => super::support::field(&mut f1, &mut map, "with_logs"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GetSpecCommandOutputRequest {
                     id: super::support::required(f0, "id")?,
@@ -69504,13 +69048,13 @@ impl<'de> ::serde::Deserialize<'de> for GetSpecCommandOutputResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "failureReason")?,
-                        1 => super::support::field(&mut f1, &mut map, "id")?,
-                        2 => super::support::field(&mut f2, &mut map, "logs")?,
-                        3 => super::support::field(&mut f3, &mut map, "spec")?,
-                        4 => super::support::field(&mut f4, &mut map, "status")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "failureReason"),
+                        1 => super::support::field(&mut f1, &mut map, "id"),
+                        2 => super::support::field(&mut f2, &mut map, "logs"),
+                        3 => super::support::field(&mut f3, &mut map, "spec"),
+                        4 => super::support::field(&mut f4, &mut map, "status"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GetSpecCommandOutputResponse {
                     failure_reason: f0.flatten(),
@@ -69703,18 +69247,18 @@ impl<'de> ::serde::Deserialize<'de> for RunCheckCommandRequest {
                                 &mut f0,
                                 &mut map,
                                 "actor_definition_id",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "actor_id")?,
-                        2 => super::support::field(&mut f2, &mut map, "attempt_number")?,
-                        3 => super::support::field(&mut f3, &mut map, "config")?,
-                        4 => super::support::field(&mut f4, &mut map, "id")?,
-                        5 => super::support::field(&mut f5, &mut map, "job_id")?,
-                        6 => super::support::field(&mut f6, &mut map, "priority")?,
-                        7 => super::support::field(&mut f7, &mut map, "signal_input")?,
-                        8 => super::support::field(&mut f8, &mut map, "workspace_id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "actor_id"),
+                        2 => super::support::field(&mut f2, &mut map, "attempt_number"),
+                        3 => super::support::field(&mut f3, &mut map, "config"),
+                        4 => super::support::field(&mut f4, &mut map, "id"),
+                        5 => super::support::field(&mut f5, &mut map, "job_id"),
+                        6 => super::support::field(&mut f6, &mut map, "priority"),
+                        7 => super::support::field(&mut f7, &mut map, "signal_input"),
+                        8 => super::support::field(&mut f8, &mut map, "workspace_id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RunCheckCommandRequest {
                     actor_definition_id: f0.flatten(),
@@ -69774,9 +69318,9 @@ impl<'de> ::serde::Deserialize<'de> for RunCheckCommandResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RunCheckCommandResponse {
                     id: super::support::required(f0, "id")?,
@@ -69872,14 +69416,14 @@ impl<'de> ::serde::Deserialize<'de> for RunDiscoverCommandRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "actor_id")?,
-                        1 => super::support::field(&mut f1, &mut map, "attemptNumber")?,
-                        2 => super::support::field(&mut f2, &mut map, "id")?,
-                        3 => super::support::field(&mut f3, &mut map, "jobId")?,
-                        4 => super::support::field(&mut f4, &mut map, "priority")?,
-                        5 => super::support::field(&mut f5, &mut map, "signal_input")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "actor_id"),
+                        1 => super::support::field(&mut f1, &mut map, "attemptNumber"),
+                        2 => super::support::field(&mut f2, &mut map, "id"),
+                        3 => super::support::field(&mut f3, &mut map, "jobId"),
+                        4 => super::support::field(&mut f4, &mut map, "priority"),
+                        5 => super::support::field(&mut f5, &mut map, "signal_input"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RunDiscoverCommandRequest {
                     actor_id: super::support::required(f0, "actor_id")?,
@@ -69936,9 +69480,9 @@ impl<'de> ::serde::Deserialize<'de> for RunDiscoverCommandResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RunDiscoverCommandResponse {
                     id: super::support::required(f0, "id")?,
@@ -70041,15 +69585,15 @@ impl<'de> ::serde::Deserialize<'de> for RunReplicateCommandRequest {
                                 &mut f0,
                                 &mut map,
                                 "applied_catalog_diff",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "attempt_number")?,
-                        2 => super::support::field(&mut f2, &mut map, "connection_id")?,
-                        3 => super::support::field(&mut f3, &mut map, "id")?,
-                        4 => super::support::field(&mut f4, &mut map, "job_id")?,
-                        5 => super::support::field(&mut f5, &mut map, "signal_input")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "attempt_number"),
+                        2 => super::support::field(&mut f2, &mut map, "connection_id"),
+                        3 => super::support::field(&mut f3, &mut map, "id"),
+                        4 => super::support::field(&mut f4, &mut map, "job_id"),
+                        5 => super::support::field(&mut f5, &mut map, "signal_input"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RunReplicateCommandRequest {
                     applied_catalog_diff: f0.flatten(),
@@ -70106,9 +69650,9 @@ impl<'de> ::serde::Deserialize<'de> for RunReplicateCommandResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RunReplicateCommandResponse {
                     id: super::support::required(f0, "id")?,
@@ -70212,17 +69756,15 @@ impl<'de> ::serde::Deserialize<'de> for RunSpecCommandRequest {
                                 &mut f0,
                                 &mut map,
                                 "actor_definition_id",
-                            )?
+                            )
                         }
-                        1 => super::support::field(&mut f1, &mut map, "docker_image")?,
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "docker_image_tag")?
-                        }
-                        3 => super::support::field(&mut f3, &mut map, "id")?,
-                        4 => super::support::field(&mut f4, &mut map, "signal_input")?,
-                        5 => super::support::field(&mut f5, &mut map, "workspace_id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        1 => super::support::field(&mut f1, &mut map, "docker_image"),
+                        2 => super::support::field(&mut f2, &mut map, "docker_image_tag"),
+                        3 => super::support::field(&mut f3, &mut map, "id"),
+                        4 => super::support::field(&mut f4, &mut map, "signal_input"),
+                        5 => super::support::field(&mut f5, &mut map, "workspace_id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RunSpecCommandRequest {
                     actor_definition_id: f0.flatten(),
@@ -70279,9 +69821,9 @@ impl<'de> ::serde::Deserialize<'de> for RunSpecCommandResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RunSpecCommandResponse {
                     id: super::support::required(f0, "id")?,
@@ -70333,9 +69875,9 @@ impl<'de> ::serde::Deserialize<'de> for GetCommandStatusRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "id"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GetCommandStatusRequest {
                     id: super::support::required(f0, "id")?,
@@ -70391,10 +69933,10 @@ impl<'de> ::serde::Deserialize<'de> for GetCommandStatusResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "id")?,
-                        1 => super::support::field(&mut f1, &mut map, "status")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "id"),
+                        1 => super::support::field(&mut f1, &mut map, "status"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GetCommandStatusResponse {
                     id: super::support::required(f0, "id")?,
@@ -70524,9 +70066,9 @@ impl<'de> ::serde::Deserialize<'de> for CancelQueuedJobRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "jobId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "jobId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CancelQueuedJobRequest {
                     job_id: super::support::required(f0, "jobId")?,
@@ -70587,11 +70129,11 @@ impl<'de> ::serde::Deserialize<'de> for CheckDataWorkerCapacityRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "jobId")?,
-                        2 => super::support::field(&mut f2, &mut map, "organizationId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "jobId"),
+                        2 => super::support::field(&mut f2, &mut map, "organizationId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CheckDataWorkerCapacityRequest {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -70651,10 +70193,10 @@ impl<'de> ::serde::Deserialize<'de> for DeleteStreamResetRecordsForJobRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "jobId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "jobId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DeleteStreamResetRecordsForJobRequest {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -70712,9 +70254,9 @@ impl<'de> ::serde::Deserialize<'de> for GetWebhookConfigRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "jobId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "jobId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GetWebhookConfigRequest {
                     job_id: super::support::required(f0, "jobId")?,
@@ -70766,9 +70308,9 @@ impl<'de> ::serde::Deserialize<'de> for GetWebhookConfigResponse {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "value")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "value"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(GetWebhookConfigResponse {
                     value: super::support::required(f0, "value")?,
@@ -70834,12 +70376,12 @@ impl<'de> ::serde::Deserialize<'de> for JobFailureRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "attemptNumber")?,
-                        1 => super::support::field(&mut f1, &mut map, "connectionId")?,
-                        2 => super::support::field(&mut f2, &mut map, "jobId")?,
-                        3 => super::support::field(&mut f3, &mut map, "reason")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "attemptNumber"),
+                        1 => super::support::field(&mut f1, &mut map, "connectionId"),
+                        2 => super::support::field(&mut f2, &mut map, "jobId"),
+                        3 => super::support::field(&mut f3, &mut map, "reason"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobFailureRequest {
                     attempt_number: super::support::required(f0, "attemptNumber")?,
@@ -70915,18 +70457,18 @@ impl<'de> ::serde::Deserialize<'de> for JobSuccessWithAttemptNumberRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "attemptNumber")?,
-                        1 => super::support::field(&mut f1, &mut map, "connectionId")?,
-                        2 => super::support::field(&mut f2, &mut map, "jobId")?,
+                        0 => super::support::field(&mut f0, &mut map, "attemptNumber"),
+                        1 => super::support::field(&mut f1, &mut map, "connectionId"),
+                        2 => super::support::field(&mut f2, &mut map, "jobId"),
                         3 => {
                             super::support::field(
                                 &mut f3,
                                 &mut map,
                                 "standardSyncOutput",
-                            )?
+                            )
                         }
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(JobSuccessWithAttemptNumberRequest {
                     attempt_number: super::support::required(f0, "attemptNumber")?,
@@ -70989,10 +70531,10 @@ impl<'de> ::serde::Deserialize<'de> for ReportJobStartRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId")?,
-                        1 => super::support::field(&mut f1, &mut map, "jobId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
+                        1 => super::support::field(&mut f1, &mut map, "jobId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ReportJobStartRequest {
                     connection_id: super::support::required(f0, "connectionId")?,
@@ -71045,9 +70587,9 @@ impl<'de> ::serde::Deserialize<'de> for SetJobQueuedRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "jobId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "jobId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SetJobQueuedRequest {
                     job_id: super::support::required(f0, "jobId")?,
@@ -71103,10 +70645,10 @@ impl<'de> ::serde::Deserialize<'de> for WriteWorkloadOutputRequest {
                     .next_key_seed(super::support::FieldIndex(FIELDS))?
                 {
                     match key {
-                        0 => super::support::field(&mut f0, &mut map, "output")?,
-                        1 => super::support::field(&mut f1, &mut map, "workloadId")?,
-                        _ => super::support::skip(&mut map)?,
-                    }
+                        0 => super::support::field(&mut f0, &mut map, "output"),
+                        1 => super::support::field(&mut f1, &mut map, "workloadId"),
+                        _ => super::support::skip(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WriteWorkloadOutputRequest {
                     output: super::support::required(f0, "output")?,
