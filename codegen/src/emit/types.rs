@@ -559,107 +559,26 @@ fn absent_is_none(api: &Api, ty: &Ty) -> bool {
     false
 }
 
-/// `Serialize` and `Deserialize` of a plain struct, written out instead of
-/// derived: the same wire format in a fraction of the code (see "Build
-/// time" in ARCHITECTURE.md). Decoding reads objects only; as with the
-/// derive, unknown properties are skipped, a repeated one is an error, an
-/// absent required one is an error unless its type is an `Option`.
+/// `Serialize` and `Deserialize` of a plain struct through the support
+/// module's `plain_struct!` instead of serde's derive: the same wire format in
+/// a fraction of the code the compiler checks (see "Build time" in
+/// ARCHITECTURE.md).
 fn struct_serde(cx: &Cx, t: &TypeDef, s: &Struct) -> TokenStream {
     let name = ident(&t.name);
-    let tname = &t.name;
-    let expecting = format!("struct {}", t.name);
-    let wires: Vec<&String> = s.fields.iter().map(|f| &f.wire).collect();
-    let slots: Vec<proc_macro2::Ident> =
-        (0..s.fields.len()).map(|i| proc_macro2::Ident::new(&format!("f{i}"), proc_macro2::Span::call_site())).collect();
-
-    let mut required_count = 0usize;
-    let mut counted = Vec::new();
-    let mut writes = Vec::new();
-    let mut arms = Vec::new();
-    let mut inits = Vec::new();
-    for (i, (f, slot)) in s.fields.iter().zip(&slots).enumerate() {
+    let fields = s.fields.iter().enumerate().map(|(i, f)| {
         let fname = ident(&f.name);
-        let w = &f.wire;
-        match f.presence() {
-            Presence::Required | Presence::RequiredNullable => {
-                required_count += 1;
-                writes.push(quote!(state.serialize_field(#w, &self.#fname)?;));
-            }
-            Presence::Optional => {
-                counted.push(quote!(usize::from(self.#fname.is_some())));
-                writes.push(quote!(super::support::optional(&mut state, #w, &self.#fname)?;));
-            }
-            Presence::OptionalNullable => {
-                counted.push(quote!(usize::from(self.#fname.is_some())));
-                writes.push(quote!(super::support::nullable_optional(&mut state, #w, &self.#fname)?;));
-            }
-        }
-        let setter = if f.presence() == Presence::OptionalNullable {
-            quote!(nullable_field)
-        } else {
-            quote!(field)
+        let kind = match f.presence() {
+            Presence::Required if !absent_is_none(cx.api, &f.ty) => quote!(required),
+            Presence::Required | Presence::RequiredNullable => quote!(nullable),
+            Presence::Optional => quote!(optional),
+            Presence::OptionalNullable => quote!(optional_nullable),
         };
         let i = proc_macro2::Literal::usize_unsuffixed(i);
-        arms.push(quote!(#i => super::support::#setter(&mut #slot, &mut map, #w)));
-        let value = match f.presence() {
-            Presence::Required if !absent_is_none(cx.api, &f.ty) => quote!(super::support::required(#slot, #w)?),
-            _ => quote!(#slot.flatten()),
-        };
-        inits.push(quote!(#fname: #value));
-    }
-    let len = match (required_count, counted.is_empty()) {
-        (0, true) => quote!(0),
-        (0, false) => quote!(#(#counted)+*),
-        (n, _) => {
-            let n = proc_macro2::Literal::usize_unsuffixed(n);
-            quote!(#n #(+ #counted)*)
-        }
-    };
-    let state_mut = if s.fields.is_empty() { TokenStream::new() } else { quote!(mut) };
-    let read = if s.fields.is_empty() {
-        quote! {
-            while map.next_key_seed(super::support::FieldIndex(FIELDS))?.is_some() {
-                super::support::skip(&mut map)?;
-            }
-        }
-    } else {
-        quote! {
-            #(let mut #slots = ::std::option::Option::None;)*
-            while let ::std::option::Option::Some(key) = map.next_key_seed(super::support::FieldIndex(FIELDS))? {
-                // One `?` for all arms: each costs the compiler a `Try` desugaring.
-                match key {
-                    #(#arms,)*
-                    _ => super::support::skip(&mut map),
-                }?;
-            }
-        }
-    };
+        let w = &f.wire;
+        quote!(#fname: #kind #i #w)
+    });
     quote! {
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                use ::serde::ser::SerializeStruct as _;
-                let #state_mut state = serializer.serialize_struct(#tname, #len)?;
-                #(#writes)*
-                state.end()
-            }
-        }
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                const FIELDS: &[&str] = &[#(#wires),*];
-                struct __Visitor;
-                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
-                        #read
-                        ::std::result::Result::Ok(#name { #(#inits,)* })
-                    }
-                }
-                deserializer.deserialize_struct(#tname, FIELDS, __Visitor)
-            }
-        }
+        super::support::plain_struct!(#name { #(#fields,)* });
     }
 }
 

@@ -368,71 +368,10 @@ pub struct FormatCsvCommaSeparatedValuesCompressionNoCompression {
         FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType,
     >,
 }
-impl ::serde::Serialize for FormatCsvCommaSeparatedValuesCompressionNoCompression {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "FormatCsvCommaSeparatedValuesCompressionNoCompression",
-                usize::from(self.compression_type.is_some()),
-            )?;
-        super::support::optional(
-            &mut state,
-            "compression_type",
-            &self.compression_type,
-        )?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for FormatCsvCommaSeparatedValuesCompressionNoCompression {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["compression_type"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = FormatCsvCommaSeparatedValuesCompressionNoCompression;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "struct FormatCsvCommaSeparatedValuesCompressionNoCompression",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                FormatCsvCommaSeparatedValuesCompressionNoCompression,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "compression_type"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(FormatCsvCommaSeparatedValuesCompressionNoCompression {
-                    compression_type: f0.flatten(),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "FormatCsvCommaSeparatedValuesCompressionNoCompression",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    FormatCsvCommaSeparatedValuesCompressionNoCompression { compression_type : optional 0
+    "compression_type", }
+);
 /// Inline schema at `destination-gcs.format.CSV: Comma-Separated Values.compression.No Compression.compression_type`.
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/1/properties/compression/oneOf/0/properties/compression_type`
@@ -509,68 +448,10 @@ pub struct FormatCsvCommaSeparatedValuesCompressionGzip {
         FormatCsvCommaSeparatedValuesCompressionGzipCompressionType,
     >,
 }
-impl ::serde::Serialize for FormatCsvCommaSeparatedValuesCompressionGzip {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "FormatCsvCommaSeparatedValuesCompressionGzip",
-                usize::from(self.compression_type.is_some()),
-            )?;
-        super::support::optional(
-            &mut state,
-            "compression_type",
-            &self.compression_type,
-        )?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FormatCsvCommaSeparatedValuesCompressionGzip {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["compression_type"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = FormatCsvCommaSeparatedValuesCompressionGzip;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct FormatCsvCommaSeparatedValuesCompressionGzip")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                FormatCsvCommaSeparatedValuesCompressionGzip,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "compression_type"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(FormatCsvCommaSeparatedValuesCompressionGzip {
-                    compression_type: f0.flatten(),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "FormatCsvCommaSeparatedValuesCompressionGzip",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    FormatCsvCommaSeparatedValuesCompressionGzip { compression_type : optional 0
+    "compression_type", }
+);
 /// Inline schema at `destination-gcs.format.CSV: Comma-Separated Values.compression.GZIP.compression_type`.
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/1/properties/compression/oneOf/1/properties/compression_type`
@@ -747,71 +628,10 @@ pub struct FormatJsonLinesNewlineDelimitedJsonCompressionNoCompression {
         FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType,
     >,
 }
-impl ::serde::Serialize for FormatJsonLinesNewlineDelimitedJsonCompressionNoCompression {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "FormatJsonLinesNewlineDelimitedJsonCompressionNoCompression",
-                usize::from(self.compression_type.is_some()),
-            )?;
-        super::support::optional(
-            &mut state,
-            "compression_type",
-            &self.compression_type,
-        )?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for FormatJsonLinesNewlineDelimitedJsonCompressionNoCompression {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["compression_type"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = FormatJsonLinesNewlineDelimitedJsonCompressionNoCompression;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "struct FormatJsonLinesNewlineDelimitedJsonCompressionNoCompression",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                FormatJsonLinesNewlineDelimitedJsonCompressionNoCompression,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "compression_type"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(FormatJsonLinesNewlineDelimitedJsonCompressionNoCompression {
-                    compression_type: f0.flatten(),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "FormatJsonLinesNewlineDelimitedJsonCompressionNoCompression",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    FormatJsonLinesNewlineDelimitedJsonCompressionNoCompression { compression_type :
+    optional 0 "compression_type", }
+);
 /// Inline schema at `destination-gcs.format.JSON Lines: newline-delimited JSON.compression.No Compression.compression_type`.
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/2/properties/compression/oneOf/0/properties/compression_type`
@@ -888,69 +708,10 @@ pub struct FormatJsonLinesNewlineDelimitedJsonCompressionGzip {
         FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType,
     >,
 }
-impl ::serde::Serialize for FormatJsonLinesNewlineDelimitedJsonCompressionGzip {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "FormatJsonLinesNewlineDelimitedJsonCompressionGzip",
-                usize::from(self.compression_type.is_some()),
-            )?;
-        super::support::optional(
-            &mut state,
-            "compression_type",
-            &self.compression_type,
-        )?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for FormatJsonLinesNewlineDelimitedJsonCompressionGzip {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["compression_type"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = FormatJsonLinesNewlineDelimitedJsonCompressionGzip;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct FormatJsonLinesNewlineDelimitedJsonCompressionGzip")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                FormatJsonLinesNewlineDelimitedJsonCompressionGzip,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "compression_type"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(FormatJsonLinesNewlineDelimitedJsonCompressionGzip {
-                    compression_type: f0.flatten(),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "FormatJsonLinesNewlineDelimitedJsonCompressionGzip",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    FormatJsonLinesNewlineDelimitedJsonCompressionGzip { compression_type : optional 0
+    "compression_type", }
+);
 /// Inline schema at `destination-gcs.format.JSON Lines: newline-delimited JSON.compression.GZIP.compression_type`.
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/2/properties/compression/oneOf/1/properties/compression_type`

@@ -308,86 +308,11 @@ pub struct Indexing {
     /// Wire name `url`. Required.
     pub url: ::std::string::String,
 }
-impl ::serde::Serialize for Indexing {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "Indexing",
-                2 + usize::from(self.auth_method.is_some())
-                    + usize::from(self.distance_metric.is_some())
-                    + usize::from(self.prefer_grpc.is_some())
-                    + usize::from(self.text_field.is_some()),
-            )?;
-        super::support::optional(&mut state, "auth_method", &self.auth_method)?;
-        state.serialize_field("collection", &self.collection)?;
-        super::support::optional(&mut state, "distance_metric", &self.distance_metric)?;
-        super::support::optional(&mut state, "prefer_grpc", &self.prefer_grpc)?;
-        super::support::optional(&mut state, "text_field", &self.text_field)?;
-        state.serialize_field("url", &self.url)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Indexing {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "auth_method",
-            "collection",
-            "distance_metric",
-            "prefer_grpc",
-            "text_field",
-            "url",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Indexing;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Indexing")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Indexing, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "auth_method"),
-                        1 => super::support::field(&mut f1, &mut map, "collection"),
-                        2 => super::support::field(&mut f2, &mut map, "distance_metric"),
-                        3 => super::support::field(&mut f3, &mut map, "prefer_grpc"),
-                        4 => super::support::field(&mut f4, &mut map, "text_field"),
-                        5 => super::support::field(&mut f5, &mut map, "url"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(Indexing {
-                    auth_method: f0.flatten(),
-                    collection: super::support::required(f1, "collection")?,
-                    distance_metric: f2.flatten(),
-                    prefer_grpc: f3.flatten(),
-                    text_field: f4.flatten(),
-                    url: super::support::required(f5, "url")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("Indexing", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    Indexing { auth_method : optional 0 "auth_method", collection : required 1
+    "collection", distance_metric : optional 2 "distance_metric", prefer_grpc : optional
+    3 "prefer_grpc", text_field : optional 4 "text_field", url : required 5 "url", }
+);
 /// Authentication Method
 ///
 /// Method to authenticate with the Qdrant Instance
@@ -425,61 +350,10 @@ impl ::std::fmt::Debug for IndexingAuthMethodApiKeyAuth {
             .finish()
     }
 }
-impl ::serde::Serialize for IndexingAuthMethodApiKeyAuth {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "IndexingAuthMethodApiKeyAuth",
-                1 + usize::from(self.mode.is_some()),
-            )?;
-        state.serialize_field("api_key", &self.api_key)?;
-        super::support::optional(&mut state, "mode", &self.mode)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IndexingAuthMethodApiKeyAuth {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["api_key", "mode"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = IndexingAuthMethodApiKeyAuth;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct IndexingAuthMethodApiKeyAuth")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<IndexingAuthMethodApiKeyAuth, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "api_key"),
-                        1 => super::support::field(&mut f1, &mut map, "mode"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(IndexingAuthMethodApiKeyAuth {
-                    api_key: super::support::required(f0, "api_key")?,
-                    mode: f1.flatten(),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("IndexingAuthMethodApiKeyAuth", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    IndexingAuthMethodApiKeyAuth { api_key : required 0 "api_key", mode : optional 1
+    "mode", }
+);
 /// Mode
 ///
 /// Schema: `#/components/schemas/destination-qdrant/properties/indexing/properties/auth_method/oneOf/0/properties/mode`
@@ -550,56 +424,7 @@ pub struct IndexingAuthMethodNoAuth {
     /// Wire name `mode`. Optional (`None` when absent). Default: `"no_auth"`.
     pub mode: ::std::option::Option<IndexingAuthMethodNoAuthMode>,
 }
-impl ::serde::Serialize for IndexingAuthMethodNoAuth {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "IndexingAuthMethodNoAuth",
-                usize::from(self.mode.is_some()),
-            )?;
-        super::support::optional(&mut state, "mode", &self.mode)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IndexingAuthMethodNoAuth {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["mode"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = IndexingAuthMethodNoAuth;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct IndexingAuthMethodNoAuth")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<IndexingAuthMethodNoAuth, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "mode"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(IndexingAuthMethodNoAuth {
-                    mode: f0.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("IndexingAuthMethodNoAuth", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(IndexingAuthMethodNoAuth { mode : optional 0 "mode", });
 /// Mode
 ///
 /// Schema: `#/components/schemas/destination-qdrant/properties/indexing/properties/auth_method/oneOf/1/properties/mode`
@@ -774,97 +599,12 @@ pub struct Processing {
     /// Wire name `text_splitter`. Optional (`None` when absent).
     pub text_splitter: ::std::option::Option<ProcessingTextSplitter>,
 }
-impl ::serde::Serialize for Processing {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "Processing",
-                1 + usize::from(self.chunk_overlap.is_some())
-                    + usize::from(self.field_name_mappings.is_some())
-                    + usize::from(self.metadata_fields.is_some())
-                    + usize::from(self.text_fields.is_some())
-                    + usize::from(self.text_splitter.is_some()),
-            )?;
-        super::support::optional(&mut state, "chunk_overlap", &self.chunk_overlap)?;
-        state.serialize_field("chunk_size", &self.chunk_size)?;
-        super::support::optional(
-            &mut state,
-            "field_name_mappings",
-            &self.field_name_mappings,
-        )?;
-        super::support::optional(&mut state, "metadata_fields", &self.metadata_fields)?;
-        super::support::optional(&mut state, "text_fields", &self.text_fields)?;
-        super::support::optional(&mut state, "text_splitter", &self.text_splitter)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Processing {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "chunk_overlap",
-            "chunk_size",
-            "field_name_mappings",
-            "metadata_fields",
-            "text_fields",
-            "text_splitter",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Processing;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Processing")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Processing, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "chunk_overlap"),
-                        1 => super::support::field(&mut f1, &mut map, "chunk_size"),
-                        2 => {
-                            super::support::field(
-                                &mut f2,
-                                &mut map,
-                                "field_name_mappings",
-                            )
-                        }
-                        3 => super::support::field(&mut f3, &mut map, "metadata_fields"),
-                        4 => super::support::field(&mut f4, &mut map, "text_fields"),
-                        5 => super::support::field(&mut f5, &mut map, "text_splitter"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(Processing {
-                    chunk_overlap: f0.flatten(),
-                    chunk_size: super::support::required(f1, "chunk_size")?,
-                    field_name_mappings: f2.flatten(),
-                    metadata_fields: f3.flatten(),
-                    text_fields: f4.flatten(),
-                    text_splitter: f5.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Processing", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    Processing { chunk_overlap : optional 0 "chunk_overlap", chunk_size : required 1
+    "chunk_size", field_name_mappings : optional 2 "field_name_mappings", metadata_fields
+    : optional 3 "metadata_fields", text_fields : optional 4 "text_fields", text_splitter
+    : optional 5 "text_splitter", }
+);
 /// FieldNameMappingConfigModel
 ///
 /// Schema: `#/components/schemas/destination-qdrant/properties/processing/properties/field_name_mappings/items`
@@ -883,58 +623,10 @@ pub struct ProcessingFieldNameMappingsItem {
     /// Wire name `to_field`. Required.
     pub to_field: ::std::string::String,
 }
-impl ::serde::Serialize for ProcessingFieldNameMappingsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("ProcessingFieldNameMappingsItem", 2)?;
-        state.serialize_field("from_field", &self.from_field)?;
-        state.serialize_field("to_field", &self.to_field)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProcessingFieldNameMappingsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["from_field", "to_field"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ProcessingFieldNameMappingsItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ProcessingFieldNameMappingsItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ProcessingFieldNameMappingsItem, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "from_field"),
-                        1 => super::support::field(&mut f1, &mut map, "to_field"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ProcessingFieldNameMappingsItem {
-                    from_field: super::support::required(f0, "from_field")?,
-                    to_field: super::support::required(f1, "to_field")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("ProcessingFieldNameMappingsItem", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    ProcessingFieldNameMappingsItem { from_field : required 0 "from_field", to_field :
+    required 1 "to_field", }
+);
 /// Text splitter
 ///
 /// Split text fields into chunks based on the specified method.

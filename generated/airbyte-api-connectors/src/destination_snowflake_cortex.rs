@@ -312,84 +312,12 @@ pub struct Indexing {
     /// Wire name `warehouse`. Required.
     pub warehouse: ::std::string::String,
 }
-impl ::serde::Serialize for Indexing {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("Indexing", 7)?;
-        state.serialize_field("credentials", &self.credentials)?;
-        state.serialize_field("database", &self.database)?;
-        state.serialize_field("default_schema", &self.default_schema)?;
-        state.serialize_field("host", &self.host)?;
-        state.serialize_field("role", &self.role)?;
-        state.serialize_field("username", &self.username)?;
-        state.serialize_field("warehouse", &self.warehouse)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Indexing {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "credentials",
-            "database",
-            "default_schema",
-            "host",
-            "role",
-            "username",
-            "warehouse",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Indexing;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Indexing")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Indexing, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                let mut f6 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "credentials"),
-                        1 => super::support::field(&mut f1, &mut map, "database"),
-                        2 => super::support::field(&mut f2, &mut map, "default_schema"),
-                        3 => super::support::field(&mut f3, &mut map, "host"),
-                        4 => super::support::field(&mut f4, &mut map, "role"),
-                        5 => super::support::field(&mut f5, &mut map, "username"),
-                        6 => super::support::field(&mut f6, &mut map, "warehouse"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(Indexing {
-                    credentials: super::support::required(f0, "credentials")?,
-                    database: super::support::required(f1, "database")?,
-                    default_schema: super::support::required(f2, "default_schema")?,
-                    host: super::support::required(f3, "host")?,
-                    role: super::support::required(f4, "role")?,
-                    username: super::support::required(f5, "username")?,
-                    warehouse: super::support::required(f6, "warehouse")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("Indexing", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    Indexing { credentials : required 0 "credentials", database : required 1 "database",
+    default_schema : required 2 "default_schema", host : required 3 "host", role :
+    required 4 "role", username : required 5 "username", warehouse : required 6
+    "warehouse", }
+);
 /// Credentials
 ///
 /// Schema: `#/components/schemas/destination-snowflake-cortex/properties/indexing/properties/credentials`
@@ -409,52 +337,7 @@ impl ::std::fmt::Debug for IndexingCredentials {
             .finish()
     }
 }
-impl ::serde::Serialize for IndexingCredentials {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("IndexingCredentials", 1)?;
-        state.serialize_field("password", &self.password)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IndexingCredentials {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["password"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = IndexingCredentials;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct IndexingCredentials")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<IndexingCredentials, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "password"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(IndexingCredentials {
-                    password: super::support::required(f0, "password")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("IndexingCredentials", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(IndexingCredentials { password : required 0 "password", });
 /// ProcessingConfigModel
 ///
 /// Schema: `#/components/schemas/destination-snowflake-cortex/properties/processing`
@@ -499,97 +382,12 @@ pub struct Processing {
     /// Wire name `text_splitter`. Optional (`None` when absent).
     pub text_splitter: ::std::option::Option<ProcessingTextSplitter>,
 }
-impl ::serde::Serialize for Processing {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "Processing",
-                1 + usize::from(self.chunk_overlap.is_some())
-                    + usize::from(self.field_name_mappings.is_some())
-                    + usize::from(self.metadata_fields.is_some())
-                    + usize::from(self.text_fields.is_some())
-                    + usize::from(self.text_splitter.is_some()),
-            )?;
-        super::support::optional(&mut state, "chunk_overlap", &self.chunk_overlap)?;
-        state.serialize_field("chunk_size", &self.chunk_size)?;
-        super::support::optional(
-            &mut state,
-            "field_name_mappings",
-            &self.field_name_mappings,
-        )?;
-        super::support::optional(&mut state, "metadata_fields", &self.metadata_fields)?;
-        super::support::optional(&mut state, "text_fields", &self.text_fields)?;
-        super::support::optional(&mut state, "text_splitter", &self.text_splitter)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Processing {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "chunk_overlap",
-            "chunk_size",
-            "field_name_mappings",
-            "metadata_fields",
-            "text_fields",
-            "text_splitter",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Processing;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Processing")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Processing, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "chunk_overlap"),
-                        1 => super::support::field(&mut f1, &mut map, "chunk_size"),
-                        2 => {
-                            super::support::field(
-                                &mut f2,
-                                &mut map,
-                                "field_name_mappings",
-                            )
-                        }
-                        3 => super::support::field(&mut f3, &mut map, "metadata_fields"),
-                        4 => super::support::field(&mut f4, &mut map, "text_fields"),
-                        5 => super::support::field(&mut f5, &mut map, "text_splitter"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(Processing {
-                    chunk_overlap: f0.flatten(),
-                    chunk_size: super::support::required(f1, "chunk_size")?,
-                    field_name_mappings: f2.flatten(),
-                    metadata_fields: f3.flatten(),
-                    text_fields: f4.flatten(),
-                    text_splitter: f5.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Processing", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    Processing { chunk_overlap : optional 0 "chunk_overlap", chunk_size : required 1
+    "chunk_size", field_name_mappings : optional 2 "field_name_mappings", metadata_fields
+    : optional 3 "metadata_fields", text_fields : optional 4 "text_fields", text_splitter
+    : optional 5 "text_splitter", }
+);
 /// FieldNameMappingConfigModel
 ///
 /// Schema: `#/components/schemas/destination-snowflake-cortex/properties/processing/properties/field_name_mappings/items`
@@ -608,58 +406,10 @@ pub struct ProcessingFieldNameMappingsItem {
     /// Wire name `to_field`. Required.
     pub to_field: ::std::string::String,
 }
-impl ::serde::Serialize for ProcessingFieldNameMappingsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("ProcessingFieldNameMappingsItem", 2)?;
-        state.serialize_field("from_field", &self.from_field)?;
-        state.serialize_field("to_field", &self.to_field)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProcessingFieldNameMappingsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["from_field", "to_field"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ProcessingFieldNameMappingsItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ProcessingFieldNameMappingsItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ProcessingFieldNameMappingsItem, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "from_field"),
-                        1 => super::support::field(&mut f1, &mut map, "to_field"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ProcessingFieldNameMappingsItem {
-                    from_field: super::support::required(f0, "from_field")?,
-                    to_field: super::support::required(f1, "to_field")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("ProcessingFieldNameMappingsItem", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    ProcessingFieldNameMappingsItem { from_field : required 0 "from_field", to_field :
+    required 1 "to_field", }
+);
 /// Text splitter
 ///
 /// Split text fields into chunks based on the specified method.

@@ -134,61 +134,10 @@ impl ::std::fmt::Debug for LogmechTd2 {
             .finish()
     }
 }
-impl ::serde::Serialize for LogmechTd2 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("LogmechTd2", 2 + usize::from(self.auth_type.is_some()))?;
-        super::support::optional(&mut state, "auth_type", &self.auth_type)?;
-        state.serialize_field("password", &self.password)?;
-        state.serialize_field("username", &self.username)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LogmechTd2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["auth_type", "password", "username"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = LogmechTd2;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct LogmechTd2")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<LogmechTd2, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "auth_type"),
-                        1 => super::support::field(&mut f1, &mut map, "password"),
-                        2 => super::support::field(&mut f2, &mut map, "username"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(LogmechTd2 {
-                    auth_type: f0.flatten(),
-                    password: super::support::required(f1, "password")?,
-                    username: super::support::required(f2, "username")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("LogmechTd2", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    LogmechTd2 { auth_type : optional 0 "auth_type", password : required 1 "password",
+    username : required 2 "username", }
+);
 /// Inline schema at `destination-teradata.logmech.TD2.auth_type`.
 ///
 /// Schema: `#/components/schemas/destination-teradata/properties/logmech/oneOf/0/properties/auth_type`
@@ -278,61 +227,10 @@ impl ::std::fmt::Debug for LogmechLdap {
             .finish()
     }
 }
-impl ::serde::Serialize for LogmechLdap {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("LogmechLdap", 2 + usize::from(self.auth_type.is_some()))?;
-        super::support::optional(&mut state, "auth_type", &self.auth_type)?;
-        state.serialize_field("password", &self.password)?;
-        state.serialize_field("username", &self.username)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LogmechLdap {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["auth_type", "password", "username"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = LogmechLdap;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct LogmechLdap")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<LogmechLdap, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "auth_type"),
-                        1 => super::support::field(&mut f1, &mut map, "password"),
-                        2 => super::support::field(&mut f2, &mut map, "username"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(LogmechLdap {
-                    auth_type: f0.flatten(),
-                    password: super::support::required(f1, "password")?,
-                    username: super::support::required(f2, "username")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("LogmechLdap", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    LogmechLdap { auth_type : optional 0 "auth_type", password : required 1 "password",
+    username : required 2 "username", }
+);
 /// Inline schema at `destination-teradata.logmech.LDAP.auth_type`.
 ///
 /// Schema: `#/components/schemas/destination-teradata/properties/logmech/oneOf/1/properties/auth_type`

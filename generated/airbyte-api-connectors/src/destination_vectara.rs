@@ -92,56 +92,10 @@ impl ::std::fmt::Debug for Oauth2 {
             .finish()
     }
 }
-impl ::serde::Serialize for Oauth2 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("Oauth2", 2)?;
-        state.serialize_field("client_id", &self.client_id)?;
-        state.serialize_field("client_secret", &self.client_secret)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Oauth2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["client_id", "client_secret"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Oauth2;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Oauth2")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Oauth2, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "client_id"),
-                        1 => super::support::field(&mut f1, &mut map, "client_secret"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(Oauth2 {
-                    client_id: super::support::required(f0, "client_id")?,
-                    client_secret: super::support::required(f1, "client_secret")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("Oauth2", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    Oauth2 { client_id : required 0 "client_id", client_secret : required 1
+    "client_secret", }
+);
 impl Config {
     /// The required fields without a schema default (`corpus_name`, `customer_id`, `oauth2`); the others at their defaults, optional fields absent.
     pub fn new(

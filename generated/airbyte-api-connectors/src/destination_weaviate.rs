@@ -381,112 +381,12 @@ impl ::std::fmt::Debug for Indexing {
             .finish()
     }
 }
-impl ::serde::Serialize for Indexing {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "Indexing",
-                2 + usize::from(self.additional_headers.is_some())
-                    + usize::from(self.batch_size.is_some())
-                    + usize::from(self.default_vectorizer.is_some())
-                    + usize::from(self.tenant_id.is_some())
-                    + usize::from(self.text_field.is_some()),
-            )?;
-        super::support::optional(
-            &mut state,
-            "additional_headers",
-            &self.additional_headers,
-        )?;
-        state.serialize_field("auth", &self.auth)?;
-        super::support::optional(&mut state, "batch_size", &self.batch_size)?;
-        super::support::optional(
-            &mut state,
-            "default_vectorizer",
-            &self.default_vectorizer,
-        )?;
-        state.serialize_field("host", &self.host)?;
-        super::support::optional(&mut state, "tenant_id", &self.tenant_id)?;
-        super::support::optional(&mut state, "text_field", &self.text_field)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Indexing {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "additional_headers",
-            "auth",
-            "batch_size",
-            "default_vectorizer",
-            "host",
-            "tenant_id",
-            "text_field",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Indexing;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Indexing")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Indexing, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                let mut f6 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "additional_headers",
-                            )
-                        }
-                        1 => super::support::field(&mut f1, &mut map, "auth"),
-                        2 => super::support::field(&mut f2, &mut map, "batch_size"),
-                        3 => {
-                            super::support::field(
-                                &mut f3,
-                                &mut map,
-                                "default_vectorizer",
-                            )
-                        }
-                        4 => super::support::field(&mut f4, &mut map, "host"),
-                        5 => super::support::field(&mut f5, &mut map, "tenant_id"),
-                        6 => super::support::field(&mut f6, &mut map, "text_field"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(Indexing {
-                    additional_headers: f0.flatten(),
-                    auth: super::support::required(f1, "auth")?,
-                    batch_size: f2.flatten(),
-                    default_vectorizer: f3.flatten(),
-                    host: super::support::required(f4, "host")?,
-                    tenant_id: f5.flatten(),
-                    text_field: f6.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Indexing", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    Indexing { additional_headers : optional 0 "additional_headers", auth : required 1
+    "auth", batch_size : optional 2 "batch_size", default_vectorizer : optional 3
+    "default_vectorizer", host : required 4 "host", tenant_id : optional 5 "tenant_id",
+    text_field : optional 6 "text_field", }
+);
 /// Header
 ///
 /// Schema: `#/components/schemas/destination-weaviate/properties/indexing/properties/additional_headers/items`
@@ -509,57 +409,10 @@ impl ::std::fmt::Debug for IndexingAdditionalHeadersItem {
             .finish()
     }
 }
-impl ::serde::Serialize for IndexingAdditionalHeadersItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("IndexingAdditionalHeadersItem", 2)?;
-        state.serialize_field("header_key", &self.header_key)?;
-        state.serialize_field("value", &self.value)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for IndexingAdditionalHeadersItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["header_key", "value"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = IndexingAdditionalHeadersItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct IndexingAdditionalHeadersItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<IndexingAdditionalHeadersItem, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "header_key"),
-                        1 => super::support::field(&mut f1, &mut map, "value"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(IndexingAdditionalHeadersItem {
-                    header_key: super::support::required(f0, "header_key")?,
-                    value: super::support::required(f1, "value")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("IndexingAdditionalHeadersItem", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    IndexingAdditionalHeadersItem { header_key : required 0 "header_key", value :
+    required 1 "value", }
+);
 /// Authentication
 ///
 /// Authentication method
@@ -828,97 +681,12 @@ pub struct Processing {
     /// Wire name `text_splitter`. Optional (`None` when absent).
     pub text_splitter: ::std::option::Option<ProcessingTextSplitter>,
 }
-impl ::serde::Serialize for Processing {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "Processing",
-                1 + usize::from(self.chunk_overlap.is_some())
-                    + usize::from(self.field_name_mappings.is_some())
-                    + usize::from(self.metadata_fields.is_some())
-                    + usize::from(self.text_fields.is_some())
-                    + usize::from(self.text_splitter.is_some()),
-            )?;
-        super::support::optional(&mut state, "chunk_overlap", &self.chunk_overlap)?;
-        state.serialize_field("chunk_size", &self.chunk_size)?;
-        super::support::optional(
-            &mut state,
-            "field_name_mappings",
-            &self.field_name_mappings,
-        )?;
-        super::support::optional(&mut state, "metadata_fields", &self.metadata_fields)?;
-        super::support::optional(&mut state, "text_fields", &self.text_fields)?;
-        super::support::optional(&mut state, "text_splitter", &self.text_splitter)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Processing {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "chunk_overlap",
-            "chunk_size",
-            "field_name_mappings",
-            "metadata_fields",
-            "text_fields",
-            "text_splitter",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Processing;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Processing")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Processing, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "chunk_overlap"),
-                        1 => super::support::field(&mut f1, &mut map, "chunk_size"),
-                        2 => {
-                            super::support::field(
-                                &mut f2,
-                                &mut map,
-                                "field_name_mappings",
-                            )
-                        }
-                        3 => super::support::field(&mut f3, &mut map, "metadata_fields"),
-                        4 => super::support::field(&mut f4, &mut map, "text_fields"),
-                        5 => super::support::field(&mut f5, &mut map, "text_splitter"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(Processing {
-                    chunk_overlap: f0.flatten(),
-                    chunk_size: super::support::required(f1, "chunk_size")?,
-                    field_name_mappings: f2.flatten(),
-                    metadata_fields: f3.flatten(),
-                    text_fields: f4.flatten(),
-                    text_splitter: f5.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("Processing", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    Processing { chunk_overlap : optional 0 "chunk_overlap", chunk_size : required 1
+    "chunk_size", field_name_mappings : optional 2 "field_name_mappings", metadata_fields
+    : optional 3 "metadata_fields", text_fields : optional 4 "text_fields", text_splitter
+    : optional 5 "text_splitter", }
+);
 /// FieldNameMappingConfigModel
 ///
 /// Schema: `#/components/schemas/destination-weaviate/properties/processing/properties/field_name_mappings/items`
@@ -937,58 +705,10 @@ pub struct ProcessingFieldNameMappingsItem {
     /// Wire name `to_field`. Required.
     pub to_field: ::std::string::String,
 }
-impl ::serde::Serialize for ProcessingFieldNameMappingsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("ProcessingFieldNameMappingsItem", 2)?;
-        state.serialize_field("from_field", &self.from_field)?;
-        state.serialize_field("to_field", &self.to_field)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ProcessingFieldNameMappingsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["from_field", "to_field"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ProcessingFieldNameMappingsItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ProcessingFieldNameMappingsItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ProcessingFieldNameMappingsItem, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "from_field"),
-                        1 => super::support::field(&mut f1, &mut map, "to_field"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ProcessingFieldNameMappingsItem {
-                    from_field: super::support::required(f0, "from_field")?,
-                    to_field: super::support::required(f1, "to_field")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("ProcessingFieldNameMappingsItem", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    ProcessingFieldNameMappingsItem { from_field : required 0 "from_field", to_field :
+    required 1 "to_field", }
+);
 /// Text splitter
 ///
 /// Split text fields into chunks based on the specified method.

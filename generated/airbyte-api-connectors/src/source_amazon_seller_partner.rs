@@ -629,60 +629,10 @@ pub struct ReportOptionsListItem {
     /// Wire name `stream_name`. Required.
     pub stream_name: ::std::string::String,
 }
-impl ::serde::Serialize for ReportOptionsListItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("ReportOptionsListItem", 3)?;
-        state.serialize_field("options_list", &self.options_list)?;
-        state.serialize_field("report_name", &self.report_name)?;
-        state.serialize_field("stream_name", &self.stream_name)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReportOptionsListItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["options_list", "report_name", "stream_name"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ReportOptionsListItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ReportOptionsListItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ReportOptionsListItem, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "options_list"),
-                        1 => super::support::field(&mut f1, &mut map, "report_name"),
-                        2 => super::support::field(&mut f2, &mut map, "stream_name"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ReportOptionsListItem {
-                    options_list: super::support::required(f0, "options_list")?,
-                    report_name: super::support::required(f1, "report_name")?,
-                    stream_name: super::support::required(f2, "stream_name")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ReportOptionsListItem", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    ReportOptionsListItem { options_list : required 0 "options_list", report_name :
+    required 1 "report_name", stream_name : required 2 "stream_name", }
+);
 /// Inline schema at `source-amazon-seller-partner.report_options_list.Item.options_list.Item`.
 ///
 /// Schema: `#/components/schemas/source-amazon-seller-partner/properties/report_options_list/items/properties/options_list/items`
@@ -697,62 +647,10 @@ pub struct ReportOptionsListItemOptionsListItem {
     /// Wire name `option_value`. Required.
     pub option_value: ::std::string::String,
 }
-impl ::serde::Serialize for ReportOptionsListItemOptionsListItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("ReportOptionsListItemOptionsListItem", 2)?;
-        state.serialize_field("option_name", &self.option_name)?;
-        state.serialize_field("option_value", &self.option_value)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReportOptionsListItemOptionsListItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["option_name", "option_value"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ReportOptionsListItemOptionsListItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ReportOptionsListItemOptionsListItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ReportOptionsListItemOptionsListItem, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "option_name"),
-                        1 => super::support::field(&mut f1, &mut map, "option_value"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ReportOptionsListItemOptionsListItem {
-                    option_name: super::support::required(f0, "option_name")?,
-                    option_value: super::support::required(f1, "option_value")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "ReportOptionsListItemOptionsListItem",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    ReportOptionsListItemOptionsListItem { option_name : required 0 "option_name",
+    option_value : required 1 "option_value", }
+);
 /// Report Name
 ///
 /// Schema: `#/components/schemas/source-amazon-seller-partner/properties/report_options_list/items/properties/report_name`

@@ -94,78 +94,11 @@ impl ::std::fmt::Debug for CredentialsAuthenticateViaAsanaOauth {
             .finish()
     }
 }
-impl ::serde::Serialize for CredentialsAuthenticateViaAsanaOauth {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CredentialsAuthenticateViaAsanaOauth",
-                3 + usize::from(self.option_title.is_some()),
-            )?;
-        state.serialize_field("client_id", &self.client_id)?;
-        state.serialize_field("client_secret", &self.client_secret)?;
-        super::support::optional(&mut state, "option_title", &self.option_title)?;
-        state.serialize_field("refresh_token", &self.refresh_token)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsAuthenticateViaAsanaOauth {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "client_id",
-            "client_secret",
-            "option_title",
-            "refresh_token",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialsAuthenticateViaAsanaOauth;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CredentialsAuthenticateViaAsanaOauth")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CredentialsAuthenticateViaAsanaOauth, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "client_id"),
-                        1 => super::support::field(&mut f1, &mut map, "client_secret"),
-                        2 => super::support::field(&mut f2, &mut map, "option_title"),
-                        3 => super::support::field(&mut f3, &mut map, "refresh_token"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CredentialsAuthenticateViaAsanaOauth {
-                    client_id: super::support::required(f0, "client_id")?,
-                    client_secret: super::support::required(f1, "client_secret")?,
-                    option_title: f2.flatten(),
-                    refresh_token: super::support::required(f3, "refresh_token")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CredentialsAuthenticateViaAsanaOauth",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    CredentialsAuthenticateViaAsanaOauth { client_id : required 0 "client_id",
+    client_secret : required 1 "client_secret", option_title : optional 2 "option_title",
+    refresh_token : required 3 "refresh_token", }
+);
 /// Credentials title
 ///
 /// OAuth Credentials
@@ -257,77 +190,10 @@ impl ::std::fmt::Debug for CredentialsAuthenticateWithPersonalAccessToken {
             .finish()
     }
 }
-impl ::serde::Serialize for CredentialsAuthenticateWithPersonalAccessToken {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CredentialsAuthenticateWithPersonalAccessToken",
-                1 + usize::from(self.option_title.is_some()),
-            )?;
-        super::support::optional(&mut state, "option_title", &self.option_title)?;
-        state.serialize_field("personal_access_token", &self.personal_access_token)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsAuthenticateWithPersonalAccessToken {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["option_title", "personal_access_token"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialsAuthenticateWithPersonalAccessToken;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CredentialsAuthenticateWithPersonalAccessToken")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                CredentialsAuthenticateWithPersonalAccessToken,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "option_title"),
-                        1 => {
-                            super::support::field(
-                                &mut f1,
-                                &mut map,
-                                "personal_access_token",
-                            )
-                        }
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CredentialsAuthenticateWithPersonalAccessToken {
-                    option_title: f0.flatten(),
-                    personal_access_token: super::support::required(
-                        f1,
-                        "personal_access_token",
-                    )?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CredentialsAuthenticateWithPersonalAccessToken",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    CredentialsAuthenticateWithPersonalAccessToken { option_title : optional 0
+    "option_title", personal_access_token : required 1 "personal_access_token", }
+);
 /// Credentials title
 ///
 /// PAT Credentials

@@ -71,56 +71,10 @@ pub struct LookupAttributesFilter {
     /// Wire name `attribute_value`. Required. Default: `"ListInstanceAssociations"`.
     pub attribute_value: ::std::string::String,
 }
-impl ::serde::Serialize for LookupAttributesFilter {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("LookupAttributesFilter", 2)?;
-        state.serialize_field("attribute_key", &self.attribute_key)?;
-        state.serialize_field("attribute_value", &self.attribute_value)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for LookupAttributesFilter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["attribute_key", "attribute_value"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = LookupAttributesFilter;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct LookupAttributesFilter")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<LookupAttributesFilter, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "attribute_key"),
-                        1 => super::support::field(&mut f1, &mut map, "attribute_value"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(LookupAttributesFilter {
-                    attribute_key: super::support::required(f0, "attribute_key")?,
-                    attribute_value: super::support::required(f1, "attribute_value")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("LookupAttributesFilter", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    LookupAttributesFilter { attribute_key : required 0 "attribute_key", attribute_value
+    : required 1 "attribute_value", }
+);
 impl Config {
     /// The required fields without a schema default (`aws_key_id`, `aws_secret_key`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -113,56 +113,9 @@ pub struct AccountNamesItem {
     /// Wire name `operator`. Required.
     pub operator: AccountNamesItemOperator,
 }
-impl ::serde::Serialize for AccountNamesItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("AccountNamesItem", 2)?;
-        state.serialize_field("name", &self.name)?;
-        state.serialize_field("operator", &self.operator)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AccountNamesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["name", "operator"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AccountNamesItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AccountNamesItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AccountNamesItem, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "name"),
-                        1 => super::support::field(&mut f1, &mut map, "operator"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(AccountNamesItem {
-                    name: super::support::required(f0, "name")?,
-                    operator: super::support::required(f1, "operator")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("AccountNamesItem", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    AccountNamesItem { name : required 0 "name", operator : required 1 "operator", }
+);
 /// Operator
 ///
 /// An Operator that will be used to filter accounts. The Contains predicate has features for matching words, matching inflectional forms of words, searching using wildcard characters, and searching using proximity. The Equals is used to return all rows where account name is equal(=) to the string that you provided
@@ -327,102 +280,12 @@ pub struct CustomReportsItem {
     /// Wire name `reporting_object`. Required.
     pub reporting_object: CustomReportsItemReportingObject,
 }
-impl ::serde::Serialize for CustomReportsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CustomReportsItem",
-                4
-                    + usize::from(
-                        self
-                            .disable_custom_report_names_camel_to_snake_conversion
-                            .is_some(),
-                    ),
-            )?;
-        super::support::optional(
-            &mut state,
-            "disable_custom_report_names_camel_to_snake_conversion",
-            &self.disable_custom_report_names_camel_to_snake_conversion,
-        )?;
-        state.serialize_field("name", &self.name)?;
-        state.serialize_field("report_aggregation", &self.report_aggregation)?;
-        state.serialize_field("report_columns", &self.report_columns)?;
-        state.serialize_field("reporting_object", &self.reporting_object)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomReportsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "disable_custom_report_names_camel_to_snake_conversion",
-            "name",
-            "report_aggregation",
-            "report_columns",
-            "reporting_object",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomReportsItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CustomReportsItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CustomReportsItem, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "disable_custom_report_names_camel_to_snake_conversion",
-                            )
-                        }
-                        1 => super::support::field(&mut f1, &mut map, "name"),
-                        2 => {
-                            super::support::field(
-                                &mut f2,
-                                &mut map,
-                                "report_aggregation",
-                            )
-                        }
-                        3 => super::support::field(&mut f3, &mut map, "report_columns"),
-                        4 => super::support::field(&mut f4, &mut map, "reporting_object"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CustomReportsItem {
-                    disable_custom_report_names_camel_to_snake_conversion: f0.flatten(),
-                    name: super::support::required(f1, "name")?,
-                    report_aggregation: super::support::required(
-                        f2,
-                        "report_aggregation",
-                    )?,
-                    report_columns: super::support::required(f3, "report_columns")?,
-                    reporting_object: super::support::required(f4, "reporting_object")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CustomReportsItem", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    CustomReportsItem { disable_custom_report_names_camel_to_snake_conversion : optional
+    0 "disable_custom_report_names_camel_to_snake_conversion", name : required 1 "name",
+    report_aggregation : required 2 "report_aggregation", report_columns : required 3
+    "report_columns", reporting_object : required 4 "reporting_object", }
+);
 /// Reporting Data Object
 ///
 /// The name of the the object derives from the ReportRequest object. You can find it in Bing Ads Api docs - Reporting API - Reporting Data Objects.

@@ -108,60 +108,10 @@ pub struct QueriesItem {
     /// Wire name `query`. Required.
     pub query: ::std::string::String,
 }
-impl ::serde::Serialize for QueriesItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("QueriesItem", 3)?;
-        state.serialize_field("data_source", &self.data_source)?;
-        state.serialize_field("name", &self.name)?;
-        state.serialize_field("query", &self.query)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for QueriesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data_source", "name", "query"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = QueriesItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct QueriesItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<QueriesItem, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "data_source"),
-                        1 => super::support::field(&mut f1, &mut map, "name"),
-                        2 => super::support::field(&mut f2, &mut map, "query"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(QueriesItem {
-                    data_source: super::support::required(f0, "data_source")?,
-                    name: super::support::required(f1, "name")?,
-                    query: super::support::required(f2, "query")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("QueriesItem", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    QueriesItem { data_source : required 0 "data_source", name : required 1 "name", query
+    : required 2 "query", }
+);
 /// Data Source
 ///
 /// A data source that is powered by the platform.

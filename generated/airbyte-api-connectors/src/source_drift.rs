@@ -82,78 +82,11 @@ impl ::std::fmt::Debug for CredentialsOAuth20 {
             .finish()
     }
 }
-impl ::serde::Serialize for CredentialsOAuth20 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CredentialsOAuth20",
-                4 + usize::from(self.credentials.is_some()),
-            )?;
-        state.serialize_field("access_token", &self.access_token)?;
-        state.serialize_field("client_id", &self.client_id)?;
-        state.serialize_field("client_secret", &self.client_secret)?;
-        super::support::optional(&mut state, "credentials", &self.credentials)?;
-        state.serialize_field("refresh_token", &self.refresh_token)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsOAuth20 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "access_token",
-            "client_id",
-            "client_secret",
-            "credentials",
-            "refresh_token",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialsOAuth20;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CredentialsOAuth20")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CredentialsOAuth20, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "access_token"),
-                        1 => super::support::field(&mut f1, &mut map, "client_id"),
-                        2 => super::support::field(&mut f2, &mut map, "client_secret"),
-                        3 => super::support::field(&mut f3, &mut map, "credentials"),
-                        4 => super::support::field(&mut f4, &mut map, "refresh_token"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CredentialsOAuth20 {
-                    access_token: super::support::required(f0, "access_token")?,
-                    client_id: super::support::required(f1, "client_id")?,
-                    client_secret: super::support::required(f2, "client_secret")?,
-                    credentials: f3.flatten(),
-                    refresh_token: super::support::required(f4, "refresh_token")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CredentialsOAuth20", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    CredentialsOAuth20 { access_token : required 0 "access_token", client_id : required 1
+    "client_id", client_secret : required 2 "client_secret", credentials : optional 3
+    "credentials", refresh_token : required 4 "refresh_token", }
+);
 /// Inline schema at `source-drift.credentials.OAuth2.0.credentials`.
 ///
 /// Schema: `#/components/schemas/source-drift/properties/credentials/oneOf/0/properties/credentials`
@@ -236,60 +169,10 @@ impl ::std::fmt::Debug for CredentialsAccessToken {
             .finish()
     }
 }
-impl ::serde::Serialize for CredentialsAccessToken {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CredentialsAccessToken",
-                1 + usize::from(self.credentials.is_some()),
-            )?;
-        state.serialize_field("access_token", &self.access_token)?;
-        super::support::optional(&mut state, "credentials", &self.credentials)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsAccessToken {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["access_token", "credentials"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialsAccessToken;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CredentialsAccessToken")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CredentialsAccessToken, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "access_token"),
-                        1 => super::support::field(&mut f1, &mut map, "credentials"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CredentialsAccessToken {
-                    access_token: super::support::required(f0, "access_token")?,
-                    credentials: f1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("CredentialsAccessToken", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    CredentialsAccessToken { access_token : required 0 "access_token", credentials :
+    optional 1 "credentials", }
+);
 /// Inline schema at `source-drift.credentials.Access Token.credentials`.
 ///
 /// Schema: `#/components/schemas/source-drift/properties/credentials/oneOf/1/properties/credentials`

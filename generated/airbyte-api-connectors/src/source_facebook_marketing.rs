@@ -636,137 +636,14 @@ pub struct CustomInsightsItem {
     /// Wire name `time_increment`. Optional (`None` when absent). Default: `1`.
     pub time_increment: ::std::option::Option<i64>,
 }
-impl ::serde::Serialize for CustomInsightsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CustomInsightsItem",
-                1 + usize::from(self.action_breakdowns.is_some())
-                    + usize::from(self.breakdowns.is_some())
-                    + usize::from(self.end_date.is_some())
-                    + usize::from(self.fields.is_some())
-                    + usize::from(self.insights_job_timeout.is_some())
-                    + usize::from(self.insights_lookback_window.is_some())
-                    + usize::from(self.level.is_some())
-                    + usize::from(self.start_date.is_some())
-                    + usize::from(self.time_increment.is_some()),
-            )?;
-        super::support::optional(
-            &mut state,
-            "action_breakdowns",
-            &self.action_breakdowns,
-        )?;
-        super::support::optional(&mut state, "breakdowns", &self.breakdowns)?;
-        super::support::optional(&mut state, "end_date", &self.end_date)?;
-        super::support::optional(&mut state, "fields", &self.fields)?;
-        super::support::optional(
-            &mut state,
-            "insights_job_timeout",
-            &self.insights_job_timeout,
-        )?;
-        super::support::optional(
-            &mut state,
-            "insights_lookback_window",
-            &self.insights_lookback_window,
-        )?;
-        super::support::optional(&mut state, "level", &self.level)?;
-        state.serialize_field("name", &self.name)?;
-        super::support::optional(&mut state, "start_date", &self.start_date)?;
-        super::support::optional(&mut state, "time_increment", &self.time_increment)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomInsightsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "action_breakdowns",
-            "breakdowns",
-            "end_date",
-            "fields",
-            "insights_job_timeout",
-            "insights_lookback_window",
-            "level",
-            "name",
-            "start_date",
-            "time_increment",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomInsightsItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CustomInsightsItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CustomInsightsItem, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                let mut f6 = ::std::option::Option::None;
-                let mut f7 = ::std::option::Option::None;
-                let mut f8 = ::std::option::Option::None;
-                let mut f9 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => {
-                            super::support::field(&mut f0, &mut map, "action_breakdowns")
-                        }
-                        1 => super::support::field(&mut f1, &mut map, "breakdowns"),
-                        2 => super::support::field(&mut f2, &mut map, "end_date"),
-                        3 => super::support::field(&mut f3, &mut map, "fields"),
-                        4 => {
-                            super::support::field(
-                                &mut f4,
-                                &mut map,
-                                "insights_job_timeout",
-                            )
-                        }
-                        5 => {
-                            super::support::field(
-                                &mut f5,
-                                &mut map,
-                                "insights_lookback_window",
-                            )
-                        }
-                        6 => super::support::field(&mut f6, &mut map, "level"),
-                        7 => super::support::field(&mut f7, &mut map, "name"),
-                        8 => super::support::field(&mut f8, &mut map, "start_date"),
-                        9 => super::support::field(&mut f9, &mut map, "time_increment"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CustomInsightsItem {
-                    action_breakdowns: f0.flatten(),
-                    breakdowns: f1.flatten(),
-                    end_date: f2.flatten(),
-                    fields: f3.flatten(),
-                    insights_job_timeout: f4.flatten(),
-                    insights_lookback_window: f5.flatten(),
-                    level: f6.flatten(),
-                    name: super::support::required(f7, "name")?,
-                    start_date: f8.flatten(),
-                    time_increment: f9.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("CustomInsightsItem", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    CustomInsightsItem { action_breakdowns : optional 0 "action_breakdowns", breakdowns :
+    optional 1 "breakdowns", end_date : optional 2 "end_date", fields : optional 3
+    "fields", insights_job_timeout : optional 4 "insights_job_timeout",
+    insights_lookback_window : optional 5 "insights_lookback_window", level : optional 6
+    "level", name : required 7 "name", start_date : optional 8 "start_date",
+    time_increment : optional 9 "time_increment", }
+);
 /// ValidActionBreakdowns
 ///
 /// An enumeration.

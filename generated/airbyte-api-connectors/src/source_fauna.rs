@@ -83,56 +83,10 @@ pub struct Collection {
     /// Wire name `page_size`. Required. Default: `64`.
     pub page_size: i64,
 }
-impl ::serde::Serialize for Collection {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("Collection", 2)?;
-        state.serialize_field("deletions", &self.deletions)?;
-        state.serialize_field("page_size", &self.page_size)?;
-        state.end()
+super::support::plain_struct!(
+    Collection { deletions : required 0 "deletions", page_size : required 1 "page_size",
     }
-}
-impl<'de> ::serde::Deserialize<'de> for Collection {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["deletions", "page_size"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Collection;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Collection")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Collection, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "deletions"),
-                        1 => super::support::field(&mut f1, &mut map, "page_size"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(Collection {
-                    deletions: super::support::required(f0, "deletions")?,
-                    page_size: super::support::required(f1, "page_size")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("Collection", FIELDS, __Visitor)
-    }
-}
+);
 /// Deletion Mode
 ///
 /// <b>This only applies to incremental syncs.</b> <br>

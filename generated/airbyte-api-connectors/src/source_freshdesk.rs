@@ -112,106 +112,12 @@ pub struct RateLimitPlanFreePlan {
     /// Wire name `tickets_rate_limit`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     pub tickets_rate_limit: ::std::option::Option<::std::option::Option<i64>>,
 }
-impl ::serde::Serialize for RateLimitPlanFreePlan {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "RateLimitPlanFreePlan",
-                usize::from(self.contacts_rate_limit.is_some())
-                    + usize::from(self.general_rate_limit.is_some())
-                    + usize::from(self.plan_type.is_some())
-                    + usize::from(self.tickets_rate_limit.is_some()),
-            )?;
-        super::support::nullable_optional(
-            &mut state,
-            "contacts_rate_limit",
-            &self.contacts_rate_limit,
-        )?;
-        super::support::nullable_optional(
-            &mut state,
-            "general_rate_limit",
-            &self.general_rate_limit,
-        )?;
-        super::support::optional(&mut state, "plan_type", &self.plan_type)?;
-        super::support::nullable_optional(
-            &mut state,
-            "tickets_rate_limit",
-            &self.tickets_rate_limit,
-        )?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RateLimitPlanFreePlan {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "contacts_rate_limit",
-            "general_rate_limit",
-            "plan_type",
-            "tickets_rate_limit",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RateLimitPlanFreePlan;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RateLimitPlanFreePlan")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RateLimitPlanFreePlan, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => {
-                            super::support::nullable_field(
-                                &mut f0,
-                                &mut map,
-                                "contacts_rate_limit",
-                            )
-                        }
-                        1 => {
-                            super::support::nullable_field(
-                                &mut f1,
-                                &mut map,
-                                "general_rate_limit",
-                            )
-                        }
-                        2 => super::support::field(&mut f2, &mut map, "plan_type"),
-                        3 => {
-                            super::support::nullable_field(
-                                &mut f3,
-                                &mut map,
-                                "tickets_rate_limit",
-                            )
-                        }
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(RateLimitPlanFreePlan {
-                    contacts_rate_limit: f0.flatten(),
-                    general_rate_limit: f1.flatten(),
-                    plan_type: f2.flatten(),
-                    tickets_rate_limit: f3.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("RateLimitPlanFreePlan", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    RateLimitPlanFreePlan { contacts_rate_limit : optional_nullable 0
+    "contacts_rate_limit", general_rate_limit : optional_nullable 1 "general_rate_limit",
+    plan_type : optional 2 "plan_type", tickets_rate_limit : optional_nullable 3
+    "tickets_rate_limit", }
+);
 /// Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/0/properties/plan_type`
@@ -300,106 +206,12 @@ pub struct RateLimitPlanGrowthPlan {
     /// Wire name `tickets_rate_limit`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     pub tickets_rate_limit: ::std::option::Option<::std::option::Option<i64>>,
 }
-impl ::serde::Serialize for RateLimitPlanGrowthPlan {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "RateLimitPlanGrowthPlan",
-                usize::from(self.contacts_rate_limit.is_some())
-                    + usize::from(self.general_rate_limit.is_some())
-                    + usize::from(self.plan_type.is_some())
-                    + usize::from(self.tickets_rate_limit.is_some()),
-            )?;
-        super::support::nullable_optional(
-            &mut state,
-            "contacts_rate_limit",
-            &self.contacts_rate_limit,
-        )?;
-        super::support::nullable_optional(
-            &mut state,
-            "general_rate_limit",
-            &self.general_rate_limit,
-        )?;
-        super::support::optional(&mut state, "plan_type", &self.plan_type)?;
-        super::support::nullable_optional(
-            &mut state,
-            "tickets_rate_limit",
-            &self.tickets_rate_limit,
-        )?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RateLimitPlanGrowthPlan {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "contacts_rate_limit",
-            "general_rate_limit",
-            "plan_type",
-            "tickets_rate_limit",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RateLimitPlanGrowthPlan;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RateLimitPlanGrowthPlan")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RateLimitPlanGrowthPlan, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => {
-                            super::support::nullable_field(
-                                &mut f0,
-                                &mut map,
-                                "contacts_rate_limit",
-                            )
-                        }
-                        1 => {
-                            super::support::nullable_field(
-                                &mut f1,
-                                &mut map,
-                                "general_rate_limit",
-                            )
-                        }
-                        2 => super::support::field(&mut f2, &mut map, "plan_type"),
-                        3 => {
-                            super::support::nullable_field(
-                                &mut f3,
-                                &mut map,
-                                "tickets_rate_limit",
-                            )
-                        }
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(RateLimitPlanGrowthPlan {
-                    contacts_rate_limit: f0.flatten(),
-                    general_rate_limit: f1.flatten(),
-                    plan_type: f2.flatten(),
-                    tickets_rate_limit: f3.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("RateLimitPlanGrowthPlan", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    RateLimitPlanGrowthPlan { contacts_rate_limit : optional_nullable 0
+    "contacts_rate_limit", general_rate_limit : optional_nullable 1 "general_rate_limit",
+    plan_type : optional 2 "plan_type", tickets_rate_limit : optional_nullable 3
+    "tickets_rate_limit", }
+);
 /// Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/1/properties/plan_type`
@@ -488,106 +300,12 @@ pub struct RateLimitPlanProPlan {
     /// Wire name `tickets_rate_limit`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     pub tickets_rate_limit: ::std::option::Option<::std::option::Option<i64>>,
 }
-impl ::serde::Serialize for RateLimitPlanProPlan {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "RateLimitPlanProPlan",
-                usize::from(self.contacts_rate_limit.is_some())
-                    + usize::from(self.general_rate_limit.is_some())
-                    + usize::from(self.plan_type.is_some())
-                    + usize::from(self.tickets_rate_limit.is_some()),
-            )?;
-        super::support::nullable_optional(
-            &mut state,
-            "contacts_rate_limit",
-            &self.contacts_rate_limit,
-        )?;
-        super::support::nullable_optional(
-            &mut state,
-            "general_rate_limit",
-            &self.general_rate_limit,
-        )?;
-        super::support::optional(&mut state, "plan_type", &self.plan_type)?;
-        super::support::nullable_optional(
-            &mut state,
-            "tickets_rate_limit",
-            &self.tickets_rate_limit,
-        )?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RateLimitPlanProPlan {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "contacts_rate_limit",
-            "general_rate_limit",
-            "plan_type",
-            "tickets_rate_limit",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RateLimitPlanProPlan;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RateLimitPlanProPlan")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RateLimitPlanProPlan, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => {
-                            super::support::nullable_field(
-                                &mut f0,
-                                &mut map,
-                                "contacts_rate_limit",
-                            )
-                        }
-                        1 => {
-                            super::support::nullable_field(
-                                &mut f1,
-                                &mut map,
-                                "general_rate_limit",
-                            )
-                        }
-                        2 => super::support::field(&mut f2, &mut map, "plan_type"),
-                        3 => {
-                            super::support::nullable_field(
-                                &mut f3,
-                                &mut map,
-                                "tickets_rate_limit",
-                            )
-                        }
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(RateLimitPlanProPlan {
-                    contacts_rate_limit: f0.flatten(),
-                    general_rate_limit: f1.flatten(),
-                    plan_type: f2.flatten(),
-                    tickets_rate_limit: f3.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("RateLimitPlanProPlan", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    RateLimitPlanProPlan { contacts_rate_limit : optional_nullable 0
+    "contacts_rate_limit", general_rate_limit : optional_nullable 1 "general_rate_limit",
+    plan_type : optional 2 "plan_type", tickets_rate_limit : optional_nullable 3
+    "tickets_rate_limit", }
+);
 /// Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/2/properties/plan_type`
@@ -676,106 +394,12 @@ pub struct RateLimitPlanEnterprisePlan {
     /// Wire name `tickets_rate_limit`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     pub tickets_rate_limit: ::std::option::Option<::std::option::Option<i64>>,
 }
-impl ::serde::Serialize for RateLimitPlanEnterprisePlan {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "RateLimitPlanEnterprisePlan",
-                usize::from(self.contacts_rate_limit.is_some())
-                    + usize::from(self.general_rate_limit.is_some())
-                    + usize::from(self.plan_type.is_some())
-                    + usize::from(self.tickets_rate_limit.is_some()),
-            )?;
-        super::support::nullable_optional(
-            &mut state,
-            "contacts_rate_limit",
-            &self.contacts_rate_limit,
-        )?;
-        super::support::nullable_optional(
-            &mut state,
-            "general_rate_limit",
-            &self.general_rate_limit,
-        )?;
-        super::support::optional(&mut state, "plan_type", &self.plan_type)?;
-        super::support::nullable_optional(
-            &mut state,
-            "tickets_rate_limit",
-            &self.tickets_rate_limit,
-        )?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RateLimitPlanEnterprisePlan {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "contacts_rate_limit",
-            "general_rate_limit",
-            "plan_type",
-            "tickets_rate_limit",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RateLimitPlanEnterprisePlan;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RateLimitPlanEnterprisePlan")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RateLimitPlanEnterprisePlan, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => {
-                            super::support::nullable_field(
-                                &mut f0,
-                                &mut map,
-                                "contacts_rate_limit",
-                            )
-                        }
-                        1 => {
-                            super::support::nullable_field(
-                                &mut f1,
-                                &mut map,
-                                "general_rate_limit",
-                            )
-                        }
-                        2 => super::support::field(&mut f2, &mut map, "plan_type"),
-                        3 => {
-                            super::support::nullable_field(
-                                &mut f3,
-                                &mut map,
-                                "tickets_rate_limit",
-                            )
-                        }
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(RateLimitPlanEnterprisePlan {
-                    contacts_rate_limit: f0.flatten(),
-                    general_rate_limit: f1.flatten(),
-                    plan_type: f2.flatten(),
-                    tickets_rate_limit: f3.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("RateLimitPlanEnterprisePlan", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    RateLimitPlanEnterprisePlan { contacts_rate_limit : optional_nullable 0
+    "contacts_rate_limit", general_rate_limit : optional_nullable 1 "general_rate_limit",
+    plan_type : optional 2 "plan_type", tickets_rate_limit : optional_nullable 3
+    "tickets_rate_limit", }
+);
 /// Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/3/properties/plan_type`
@@ -865,106 +489,11 @@ pub struct RateLimitPlanCustomPlan {
     /// Wire name `tickets_rate_limit`. Optional (`None` when absent).
     pub tickets_rate_limit: ::std::option::Option<i64>,
 }
-impl ::serde::Serialize for RateLimitPlanCustomPlan {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "RateLimitPlanCustomPlan",
-                usize::from(self.contacts_rate_limit.is_some())
-                    + usize::from(self.general_rate_limit.is_some())
-                    + usize::from(self.plan_type.is_some())
-                    + usize::from(self.tickets_rate_limit.is_some()),
-            )?;
-        super::support::optional(
-            &mut state,
-            "contacts_rate_limit",
-            &self.contacts_rate_limit,
-        )?;
-        super::support::optional(
-            &mut state,
-            "general_rate_limit",
-            &self.general_rate_limit,
-        )?;
-        super::support::optional(&mut state, "plan_type", &self.plan_type)?;
-        super::support::optional(
-            &mut state,
-            "tickets_rate_limit",
-            &self.tickets_rate_limit,
-        )?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RateLimitPlanCustomPlan {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "contacts_rate_limit",
-            "general_rate_limit",
-            "plan_type",
-            "tickets_rate_limit",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RateLimitPlanCustomPlan;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RateLimitPlanCustomPlan")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RateLimitPlanCustomPlan, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "contacts_rate_limit",
-                            )
-                        }
-                        1 => {
-                            super::support::field(
-                                &mut f1,
-                                &mut map,
-                                "general_rate_limit",
-                            )
-                        }
-                        2 => super::support::field(&mut f2, &mut map, "plan_type"),
-                        3 => {
-                            super::support::field(
-                                &mut f3,
-                                &mut map,
-                                "tickets_rate_limit",
-                            )
-                        }
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(RateLimitPlanCustomPlan {
-                    contacts_rate_limit: f0.flatten(),
-                    general_rate_limit: f1.flatten(),
-                    plan_type: f2.flatten(),
-                    tickets_rate_limit: f3.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("RateLimitPlanCustomPlan", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    RateLimitPlanCustomPlan { contacts_rate_limit : optional 0 "contacts_rate_limit",
+    general_rate_limit : optional 1 "general_rate_limit", plan_type : optional 2
+    "plan_type", tickets_rate_limit : optional 3 "tickets_rate_limit", }
+);
 /// Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/4/properties/plan_type`

@@ -105,75 +105,11 @@ impl ::std::fmt::Debug for CredentialsOAuth {
             .finish()
     }
 }
-impl ::serde::Serialize for CredentialsOAuth {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CredentialsOAuth",
-                1 + usize::from(self.client_id.is_some())
-                    + usize::from(self.client_secret.is_some())
-                    + usize::from(self.option_title.is_some()),
-            )?;
-        state.serialize_field("access_token", &self.access_token)?;
-        super::support::optional(&mut state, "client_id", &self.client_id)?;
-        super::support::optional(&mut state, "client_secret", &self.client_secret)?;
-        super::support::optional(&mut state, "option_title", &self.option_title)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsOAuth {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "access_token",
-            "client_id",
-            "client_secret",
-            "option_title",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialsOAuth;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CredentialsOAuth")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CredentialsOAuth, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "access_token"),
-                        1 => super::support::field(&mut f1, &mut map, "client_id"),
-                        2 => super::support::field(&mut f2, &mut map, "client_secret"),
-                        3 => super::support::field(&mut f3, &mut map, "option_title"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CredentialsOAuth {
-                    access_token: super::support::required(f0, "access_token")?,
-                    client_id: f1.flatten(),
-                    client_secret: f2.flatten(),
-                    option_title: f3.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("CredentialsOAuth", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    CredentialsOAuth { access_token : required 0 "access_token", client_id : optional 1
+    "client_id", client_secret : optional 2 "client_secret", option_title : optional 3
+    "option_title", }
+);
 /// Inline schema at `source-github.credentials.OAuth.option_title`.
 ///
 /// Schema: `#/components/schemas/source-github/properties/credentials/oneOf/0/properties/option_title`
@@ -256,70 +192,10 @@ impl ::std::fmt::Debug for CredentialsPersonalAccessToken {
             .finish()
     }
 }
-impl ::serde::Serialize for CredentialsPersonalAccessToken {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CredentialsPersonalAccessToken",
-                1 + usize::from(self.option_title.is_some()),
-            )?;
-        super::support::optional(&mut state, "option_title", &self.option_title)?;
-        state.serialize_field("personal_access_token", &self.personal_access_token)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsPersonalAccessToken {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["option_title", "personal_access_token"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialsPersonalAccessToken;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CredentialsPersonalAccessToken")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CredentialsPersonalAccessToken, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "option_title"),
-                        1 => {
-                            super::support::field(
-                                &mut f1,
-                                &mut map,
-                                "personal_access_token",
-                            )
-                        }
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CredentialsPersonalAccessToken {
-                    option_title: f0.flatten(),
-                    personal_access_token: super::support::required(
-                        f1,
-                        "personal_access_token",
-                    )?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("CredentialsPersonalAccessToken", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    CredentialsPersonalAccessToken { option_title : optional 0 "option_title",
+    personal_access_token : required 1 "personal_access_token", }
+);
 /// Inline schema at `source-github.credentials.Personal Access Token.option_title`.
 ///
 /// Schema: `#/components/schemas/source-github/properties/credentials/oneOf/1/properties/option_title`

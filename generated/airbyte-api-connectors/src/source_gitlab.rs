@@ -99,85 +99,12 @@ impl ::std::fmt::Debug for CredentialsOAuth20 {
             .finish()
     }
 }
-impl ::serde::Serialize for CredentialsOAuth20 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CredentialsOAuth20",
-                5 + usize::from(self.auth_type.is_some()),
-            )?;
-        state.serialize_field("access_token", &self.access_token)?;
-        super::support::optional(&mut state, "auth_type", &self.auth_type)?;
-        state.serialize_field("client_id", &self.client_id)?;
-        state.serialize_field("client_secret", &self.client_secret)?;
-        state.serialize_field("refresh_token", &self.refresh_token)?;
-        state.serialize_field("token_expiry_date", &self.token_expiry_date)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsOAuth20 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "access_token",
-            "auth_type",
-            "client_id",
-            "client_secret",
-            "refresh_token",
-            "token_expiry_date",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialsOAuth20;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CredentialsOAuth20")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CredentialsOAuth20, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "access_token"),
-                        1 => super::support::field(&mut f1, &mut map, "auth_type"),
-                        2 => super::support::field(&mut f2, &mut map, "client_id"),
-                        3 => super::support::field(&mut f3, &mut map, "client_secret"),
-                        4 => super::support::field(&mut f4, &mut map, "refresh_token"),
-                        5 => {
-                            super::support::field(&mut f5, &mut map, "token_expiry_date")
-                        }
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CredentialsOAuth20 {
-                    access_token: super::support::required(f0, "access_token")?,
-                    auth_type: f1.flatten(),
-                    client_id: super::support::required(f2, "client_id")?,
-                    client_secret: super::support::required(f3, "client_secret")?,
-                    refresh_token: super::support::required(f4, "refresh_token")?,
-                    token_expiry_date: super::support::required(f5, "token_expiry_date")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CredentialsOAuth20", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    CredentialsOAuth20 { access_token : required 0 "access_token", auth_type : optional 1
+    "auth_type", client_id : required 2 "client_id", client_secret : required 3
+    "client_secret", refresh_token : required 4 "refresh_token", token_expiry_date :
+    required 5 "token_expiry_date", }
+);
 /// Inline schema at `source-gitlab.credentials.OAuth2.0.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-gitlab/properties/credentials/oneOf/0/properties/auth_type`
@@ -260,60 +187,10 @@ impl ::std::fmt::Debug for CredentialsPrivateToken {
             .finish()
     }
 }
-impl ::serde::Serialize for CredentialsPrivateToken {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CredentialsPrivateToken",
-                1 + usize::from(self.auth_type.is_some()),
-            )?;
-        state.serialize_field("access_token", &self.access_token)?;
-        super::support::optional(&mut state, "auth_type", &self.auth_type)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsPrivateToken {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["access_token", "auth_type"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialsPrivateToken;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CredentialsPrivateToken")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CredentialsPrivateToken, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "access_token"),
-                        1 => super::support::field(&mut f1, &mut map, "auth_type"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CredentialsPrivateToken {
-                    access_token: super::support::required(f0, "access_token")?,
-                    auth_type: f1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("CredentialsPrivateToken", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    CredentialsPrivateToken { access_token : required 0 "access_token", auth_type :
+    optional 1 "auth_type", }
+);
 /// Inline schema at `source-gitlab.credentials.Private Token.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-gitlab/properties/credentials/oneOf/1/properties/auth_type`

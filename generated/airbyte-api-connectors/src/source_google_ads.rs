@@ -117,78 +117,11 @@ impl ::std::fmt::Debug for Credentials {
             .finish()
     }
 }
-impl ::serde::Serialize for Credentials {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "Credentials",
-                4 + usize::from(self.access_token.is_some()),
-            )?;
-        super::support::optional(&mut state, "access_token", &self.access_token)?;
-        state.serialize_field("client_id", &self.client_id)?;
-        state.serialize_field("client_secret", &self.client_secret)?;
-        state.serialize_field("developer_token", &self.developer_token)?;
-        state.serialize_field("refresh_token", &self.refresh_token)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Credentials {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "access_token",
-            "client_id",
-            "client_secret",
-            "developer_token",
-            "refresh_token",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Credentials;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Credentials")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Credentials, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "access_token"),
-                        1 => super::support::field(&mut f1, &mut map, "client_id"),
-                        2 => super::support::field(&mut f2, &mut map, "client_secret"),
-                        3 => super::support::field(&mut f3, &mut map, "developer_token"),
-                        4 => super::support::field(&mut f4, &mut map, "refresh_token"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(Credentials {
-                    access_token: f0.flatten(),
-                    client_id: super::support::required(f1, "client_id")?,
-                    client_secret: super::support::required(f2, "client_secret")?,
-                    developer_token: super::support::required(f3, "developer_token")?,
-                    refresh_token: super::support::required(f4, "refresh_token")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("Credentials", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    Credentials { access_token : optional 0 "access_token", client_id : required 1
+    "client_id", client_secret : required 2 "client_secret", developer_token : required 3
+    "developer_token", refresh_token : required 4 "refresh_token", }
+);
 /// Inline schema at `source-google-ads.custom_queries_array.Item`.
 ///
 /// Schema: `#/components/schemas/source-google-ads/properties/custom_queries_array/items`
@@ -207,56 +140,10 @@ pub struct CustomQueriesArrayItem {
     /// Wire name `table_name`. Required.
     pub table_name: ::std::string::String,
 }
-impl ::serde::Serialize for CustomQueriesArrayItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("CustomQueriesArrayItem", 2)?;
-        state.serialize_field("query", &self.query)?;
-        state.serialize_field("table_name", &self.table_name)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomQueriesArrayItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["query", "table_name"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomQueriesArrayItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CustomQueriesArrayItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CustomQueriesArrayItem, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "query"),
-                        1 => super::support::field(&mut f1, &mut map, "table_name"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CustomQueriesArrayItem {
-                    query: super::support::required(f0, "query")?,
-                    table_name: super::support::required(f1, "table_name")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CustomQueriesArrayItem", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    CustomQueriesArrayItem { query : required 0 "query", table_name : required 1
+    "table_name", }
+);
 /// CustomerStatus
 ///
 /// An enumeration.

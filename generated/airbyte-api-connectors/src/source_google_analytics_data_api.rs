@@ -138,84 +138,11 @@ impl ::std::fmt::Debug for CredentialsAuthenticateViaGoogleOauth {
             .finish()
     }
 }
-impl ::serde::Serialize for CredentialsAuthenticateViaGoogleOauth {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CredentialsAuthenticateViaGoogleOauth",
-                3 + usize::from(self.access_token.is_some())
-                    + usize::from(self.auth_type.is_some()),
-            )?;
-        super::support::optional(&mut state, "access_token", &self.access_token)?;
-        super::support::optional(&mut state, "auth_type", &self.auth_type)?;
-        state.serialize_field("client_id", &self.client_id)?;
-        state.serialize_field("client_secret", &self.client_secret)?;
-        state.serialize_field("refresh_token", &self.refresh_token)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsAuthenticateViaGoogleOauth {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "access_token",
-            "auth_type",
-            "client_id",
-            "client_secret",
-            "refresh_token",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialsAuthenticateViaGoogleOauth;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CredentialsAuthenticateViaGoogleOauth")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CredentialsAuthenticateViaGoogleOauth, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "access_token"),
-                        1 => super::support::field(&mut f1, &mut map, "auth_type"),
-                        2 => super::support::field(&mut f2, &mut map, "client_id"),
-                        3 => super::support::field(&mut f3, &mut map, "client_secret"),
-                        4 => super::support::field(&mut f4, &mut map, "refresh_token"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CredentialsAuthenticateViaGoogleOauth {
-                    access_token: f0.flatten(),
-                    auth_type: f1.flatten(),
-                    client_id: super::support::required(f2, "client_id")?,
-                    client_secret: super::support::required(f3, "client_secret")?,
-                    refresh_token: super::support::required(f4, "refresh_token")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CredentialsAuthenticateViaGoogleOauth",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    CredentialsAuthenticateViaGoogleOauth { access_token : optional 0 "access_token",
+    auth_type : optional 1 "auth_type", client_id : required 2 "client_id", client_secret
+    : required 3 "client_secret", refresh_token : required 4 "refresh_token", }
+);
 /// Inline schema at `source-google-analytics-data-api.credentials.Authenticate via Google (Oauth).auth_type`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/credentials/oneOf/0/properties/auth_type`
@@ -301,68 +228,10 @@ impl ::std::fmt::Debug for CredentialsServiceAccountKeyAuthentication {
             .finish()
     }
 }
-impl ::serde::Serialize for CredentialsServiceAccountKeyAuthentication {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CredentialsServiceAccountKeyAuthentication",
-                1 + usize::from(self.auth_type.is_some()),
-            )?;
-        super::support::optional(&mut state, "auth_type", &self.auth_type)?;
-        state.serialize_field("credentials_json", &self.credentials_json)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsServiceAccountKeyAuthentication {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["auth_type", "credentials_json"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialsServiceAccountKeyAuthentication;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CredentialsServiceAccountKeyAuthentication")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                CredentialsServiceAccountKeyAuthentication,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "auth_type"),
-                        1 => super::support::field(&mut f1, &mut map, "credentials_json"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CredentialsServiceAccountKeyAuthentication {
-                    auth_type: f0.flatten(),
-                    credentials_json: super::support::required(f1, "credentials_json")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CredentialsServiceAccountKeyAuthentication",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    CredentialsServiceAccountKeyAuthentication { auth_type : optional 0 "auth_type",
+    credentials_json : required 1 "credentials_json", }
+);
 /// Inline schema at `source-google-analytics-data-api.credentials.Service Account Key Authentication.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/credentials/oneOf/1/properties/auth_type`
@@ -467,85 +336,12 @@ pub struct CustomReportsArrayItem {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
-impl ::serde::Serialize for CustomReportsArrayItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CustomReportsArrayItem",
-                3 + usize::from(self.cohort_spec.is_some())
-                    + usize::from(self.dimension_filter.is_some())
-                    + usize::from(self.metric_filter.is_some()),
-            )?;
-        super::support::optional(&mut state, "cohortSpec", &self.cohort_spec)?;
-        super::support::optional(&mut state, "dimensionFilter", &self.dimension_filter)?;
-        state.serialize_field("dimensions", &self.dimensions)?;
-        super::support::optional(&mut state, "metricFilter", &self.metric_filter)?;
-        state.serialize_field("metrics", &self.metrics)?;
-        state.serialize_field("name", &self.name)?;
-        state.end()
+super::support::plain_struct!(
+    CustomReportsArrayItem { cohort_spec : optional 0 "cohortSpec", dimension_filter :
+    optional 1 "dimensionFilter", dimensions : required 2 "dimensions", metric_filter :
+    optional 3 "metricFilter", metrics : required 4 "metrics", name : required 5 "name",
     }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomReportsArrayItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "cohortSpec",
-            "dimensionFilter",
-            "dimensions",
-            "metricFilter",
-            "metrics",
-            "name",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomReportsArrayItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CustomReportsArrayItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CustomReportsArrayItem, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "cohortSpec"),
-                        1 => super::support::field(&mut f1, &mut map, "dimensionFilter"),
-                        2 => super::support::field(&mut f2, &mut map, "dimensions"),
-                        3 => super::support::field(&mut f3, &mut map, "metricFilter"),
-                        4 => super::support::field(&mut f4, &mut map, "metrics"),
-                        5 => super::support::field(&mut f5, &mut map, "name"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CustomReportsArrayItem {
-                    cohort_spec: f0.flatten(),
-                    dimension_filter: f1.flatten(),
-                    dimensions: super::support::required(f2, "dimensions")?,
-                    metric_filter: f3.flatten(),
-                    metrics: super::support::required(f4, "metrics")?,
-                    name: super::support::required(f5, "name")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CustomReportsArrayItem", FIELDS, __Visitor)
-    }
-}
+);
 /// Cohort Reports
 ///
 /// Cohort reports creates a time series of user retention for the cohort.
@@ -567,64 +363,9 @@ pub struct CustomReportsArrayItemCohortSpecDisabled {
     /// Wire name `enabled`. Optional (`None` when absent).
     pub enabled: ::std::option::Option<CustomReportsArrayItemCohortSpecDisabledEnabled>,
 }
-impl ::serde::Serialize for CustomReportsArrayItemCohortSpecDisabled {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CustomReportsArrayItemCohortSpecDisabled",
-                usize::from(self.enabled.is_some()),
-            )?;
-        super::support::optional(&mut state, "enabled", &self.enabled)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomReportsArrayItemCohortSpecDisabled {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["enabled"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomReportsArrayItemCohortSpecDisabled;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CustomReportsArrayItemCohortSpecDisabled")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                CustomReportsArrayItemCohortSpecDisabled,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "enabled"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CustomReportsArrayItemCohortSpecDisabled {
-                    enabled: f0.flatten(),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CustomReportsArrayItemCohortSpecDisabled",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    CustomReportsArrayItemCohortSpecDisabled { enabled : optional 0 "enabled", }
+);
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.cohortSpec.Disabled.enabled`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/cohortSpec/oneOf/0/properties/enabled`
@@ -710,94 +451,11 @@ pub struct CustomReportsArrayItemCohortSpecEnabled {
     /// Wire name `enabled`. Optional (`None` when absent).
     pub enabled: ::std::option::Option<CustomReportsArrayItemCohortSpecEnabledEnabled>,
 }
-impl ::serde::Serialize for CustomReportsArrayItemCohortSpecEnabled {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CustomReportsArrayItemCohortSpecEnabled",
-                usize::from(self.cohort_report_settings.is_some())
-                    + usize::from(self.cohorts.is_some())
-                    + usize::from(self.cohorts_range.is_some())
-                    + usize::from(self.enabled.is_some()),
-            )?;
-        super::support::optional(
-            &mut state,
-            "cohortReportSettings",
-            &self.cohort_report_settings,
-        )?;
-        super::support::optional(&mut state, "cohorts", &self.cohorts)?;
-        super::support::optional(&mut state, "cohortsRange", &self.cohorts_range)?;
-        super::support::optional(&mut state, "enabled", &self.enabled)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomReportsArrayItemCohortSpecEnabled {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "cohortReportSettings",
-            "cohorts",
-            "cohortsRange",
-            "enabled",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomReportsArrayItemCohortSpecEnabled;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CustomReportsArrayItemCohortSpecEnabled")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                CustomReportsArrayItemCohortSpecEnabled,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "cohortReportSettings",
-                            )
-                        }
-                        1 => super::support::field(&mut f1, &mut map, "cohorts"),
-                        2 => super::support::field(&mut f2, &mut map, "cohortsRange"),
-                        3 => super::support::field(&mut f3, &mut map, "enabled"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CustomReportsArrayItemCohortSpecEnabled {
-                    cohort_report_settings: f0.flatten(),
-                    cohorts: f1.flatten(),
-                    cohorts_range: f2.flatten(),
-                    enabled: f3.flatten(),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CustomReportsArrayItemCohortSpecEnabled",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    CustomReportsArrayItemCohortSpecEnabled { cohort_report_settings : optional 0
+    "cohortReportSettings", cohorts : optional 1 "cohorts", cohorts_range : optional 2
+    "cohortsRange", enabled : optional 3 "enabled", }
+);
 /// Cohort Report Settings
 ///
 /// Optional settings for a cohort report.
@@ -812,67 +470,10 @@ pub struct CustomReportsArrayItemCohortSpecEnabledCohortReportSettings {
     /// Wire name `accumulate`. Optional (`None` when absent).
     pub accumulate: ::std::option::Option<bool>,
 }
-impl ::serde::Serialize for CustomReportsArrayItemCohortSpecEnabledCohortReportSettings {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CustomReportsArrayItemCohortSpecEnabledCohortReportSettings",
-                usize::from(self.accumulate.is_some()),
-            )?;
-        super::support::optional(&mut state, "accumulate", &self.accumulate)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemCohortSpecEnabledCohortReportSettings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["accumulate"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomReportsArrayItemCohortSpecEnabledCohortReportSettings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "struct CustomReportsArrayItemCohortSpecEnabledCohortReportSettings",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                CustomReportsArrayItemCohortSpecEnabledCohortReportSettings,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "accumulate"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CustomReportsArrayItemCohortSpecEnabledCohortReportSettings {
-                    accumulate: f0.flatten(),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CustomReportsArrayItemCohortSpecEnabledCohortReportSettings",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    CustomReportsArrayItemCohortSpecEnabledCohortReportSettings { accumulate : optional 0
+    "accumulate", }
+);
 /// Cohorts
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/cohortSpec/oneOf/1/properties/cohorts/items`
@@ -906,71 +507,10 @@ pub struct CustomReportsArrayItemCohortSpecEnabledCohortsItemDateRange {
     /// Wire name `startDate`. Required.
     pub start_date: ::chrono::NaiveDate,
 }
-impl ::serde::Serialize for CustomReportsArrayItemCohortSpecEnabledCohortsItemDateRange {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CustomReportsArrayItemCohortSpecEnabledCohortsItemDateRange",
-                2,
-            )?;
-        state.serialize_field("endDate", &self.end_date)?;
-        state.serialize_field("startDate", &self.start_date)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemCohortSpecEnabledCohortsItemDateRange {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["endDate", "startDate"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomReportsArrayItemCohortSpecEnabledCohortsItemDateRange;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "struct CustomReportsArrayItemCohortSpecEnabledCohortsItemDateRange",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                CustomReportsArrayItemCohortSpecEnabledCohortsItemDateRange,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "endDate"),
-                        1 => super::support::field(&mut f1, &mut map, "startDate"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CustomReportsArrayItemCohortSpecEnabledCohortsItemDateRange {
-                    end_date: super::support::required(f0, "endDate")?,
-                    start_date: super::support::required(f1, "startDate")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CustomReportsArrayItemCohortSpecEnabledCohortsItemDateRange",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    CustomReportsArrayItemCohortSpecEnabledCohortsItemDateRange { end_date : required 0
+    "endDate", start_date : required 1 "startDate", }
+);
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.cohortSpec.Enabled.cohortsRange`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/cohortSpec/oneOf/1/properties/cohortsRange`
@@ -995,73 +535,11 @@ pub struct CustomReportsArrayItemCohortSpecEnabledCohortsRange {
     /// Wire name `startOffset`. Optional (`None` when absent).
     pub start_offset: ::std::option::Option<i64>,
 }
-impl ::serde::Serialize for CustomReportsArrayItemCohortSpecEnabledCohortsRange {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CustomReportsArrayItemCohortSpecEnabledCohortsRange",
-                2 + usize::from(self.start_offset.is_some()),
-            )?;
-        state.serialize_field("endOffset", &self.end_offset)?;
-        state.serialize_field("granularity", &self.granularity)?;
-        super::support::optional(&mut state, "startOffset", &self.start_offset)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemCohortSpecEnabledCohortsRange {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["endOffset", "granularity", "startOffset"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomReportsArrayItemCohortSpecEnabledCohortsRange;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CustomReportsArrayItemCohortSpecEnabledCohortsRange")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                CustomReportsArrayItemCohortSpecEnabledCohortsRange,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "endOffset"),
-                        1 => super::support::field(&mut f1, &mut map, "granularity"),
-                        2 => super::support::field(&mut f2, &mut map, "startOffset"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CustomReportsArrayItemCohortSpecEnabledCohortsRange {
-                    end_offset: super::support::required(f0, "endOffset")?,
-                    granularity: super::support::required(f1, "granularity")?,
-                    start_offset: f2.flatten(),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CustomReportsArrayItemCohortSpecEnabledCohortsRange",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    CustomReportsArrayItemCohortSpecEnabledCohortsRange { end_offset : required 0
+    "endOffset", granularity : required 1 "granularity", start_offset : optional 2
+    "startOffset", }
+);
 /// Granularity
 ///
 /// The granularity used to interpret the startOffset and endOffset for the extended reporting date range for a cohort report.
@@ -1254,72 +732,10 @@ pub struct CustomReportsArrayItemDimensionFilterAndGroupExpressionsItem {
     /// Wire name `filter`. Required.
     pub filter: CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilter,
 }
-impl ::serde::Serialize
-for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CustomReportsArrayItemDimensionFilterAndGroupExpressionsItem",
-                2,
-            )?;
-        state.serialize_field("field_name", &self.field_name)?;
-        state.serialize_field("filter", &self.filter)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemDimensionFilterAndGroupExpressionsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["field_name", "filter"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomReportsArrayItemDimensionFilterAndGroupExpressionsItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "struct CustomReportsArrayItemDimensionFilterAndGroupExpressionsItem",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                CustomReportsArrayItemDimensionFilterAndGroupExpressionsItem,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "field_name"),
-                        1 => super::support::field(&mut f1, &mut map, "filter"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CustomReportsArrayItemDimensionFilterAndGroupExpressionsItem {
-                    field_name: super::support::required(f0, "field_name")?,
-                    filter: super::support::required(f1, "filter")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CustomReportsArrayItemDimensionFilterAndGroupExpressionsItem",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    CustomReportsArrayItemDimensionFilterAndGroupExpressionsItem { field_name : required
+    0 "field_name", filter : required 1 "filter", }
+);
 /// filter
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/0/properties/expressions/items/properties/filter`
@@ -1950,71 +1366,10 @@ pub struct CustomReportsArrayItemDimensionFilterOrGroupExpressionsItem {
     /// Wire name `filter`. Required.
     pub filter: CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilter,
 }
-impl ::serde::Serialize for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CustomReportsArrayItemDimensionFilterOrGroupExpressionsItem",
-                2,
-            )?;
-        state.serialize_field("field_name", &self.field_name)?;
-        state.serialize_field("filter", &self.filter)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemDimensionFilterOrGroupExpressionsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["field_name", "filter"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomReportsArrayItemDimensionFilterOrGroupExpressionsItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "struct CustomReportsArrayItemDimensionFilterOrGroupExpressionsItem",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                CustomReportsArrayItemDimensionFilterOrGroupExpressionsItem,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "field_name"),
-                        1 => super::support::field(&mut f1, &mut map, "filter"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CustomReportsArrayItemDimensionFilterOrGroupExpressionsItem {
-                    field_name: super::support::required(f0, "field_name")?,
-                    filter: super::support::required(f1, "filter")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CustomReportsArrayItemDimensionFilterOrGroupExpressionsItem",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    CustomReportsArrayItemDimensionFilterOrGroupExpressionsItem { field_name : required 0
+    "field_name", filter : required 1 "filter", }
+);
 /// filter
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/1/properties/expressions/items/properties/filter`
@@ -2632,70 +1987,10 @@ pub struct CustomReportsArrayItemDimensionFilterNotExpression {
         CustomReportsArrayItemDimensionFilterNotExpressionFilterType,
     >,
 }
-impl ::serde::Serialize for CustomReportsArrayItemDimensionFilterNotExpression {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CustomReportsArrayItemDimensionFilterNotExpression",
-                usize::from(self.expression.is_some())
-                    + usize::from(self.filter_type.is_some()),
-            )?;
-        super::support::optional(&mut state, "expression", &self.expression)?;
-        super::support::optional(&mut state, "filter_type", &self.filter_type)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemDimensionFilterNotExpression {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["expression", "filter_type"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomReportsArrayItemDimensionFilterNotExpression;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CustomReportsArrayItemDimensionFilterNotExpression")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                CustomReportsArrayItemDimensionFilterNotExpression,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "expression"),
-                        1 => super::support::field(&mut f1, &mut map, "filter_type"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CustomReportsArrayItemDimensionFilterNotExpression {
-                    expression: f0.flatten(),
-                    filter_type: f1.flatten(),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CustomReportsArrayItemDimensionFilterNotExpression",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    CustomReportsArrayItemDimensionFilterNotExpression { expression : optional 0
+    "expression", filter_type : optional 1 "filter_type", }
+);
 /// Expression
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/2/properties/expression`
@@ -2710,72 +2005,10 @@ pub struct CustomReportsArrayItemDimensionFilterNotExpressionExpression {
     /// Wire name `filter`. Required.
     pub filter: CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilter,
 }
-impl ::serde::Serialize
-for CustomReportsArrayItemDimensionFilterNotExpressionExpression {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CustomReportsArrayItemDimensionFilterNotExpressionExpression",
-                2,
-            )?;
-        state.serialize_field("field_name", &self.field_name)?;
-        state.serialize_field("filter", &self.filter)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemDimensionFilterNotExpressionExpression {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["field_name", "filter"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomReportsArrayItemDimensionFilterNotExpressionExpression;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "struct CustomReportsArrayItemDimensionFilterNotExpressionExpression",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                CustomReportsArrayItemDimensionFilterNotExpressionExpression,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "field_name"),
-                        1 => super::support::field(&mut f1, &mut map, "filter"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CustomReportsArrayItemDimensionFilterNotExpressionExpression {
-                    field_name: super::support::required(f0, "field_name")?,
-                    filter: super::support::required(f1, "filter")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CustomReportsArrayItemDimensionFilterNotExpressionExpression",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    CustomReportsArrayItemDimensionFilterNotExpressionExpression { field_name : required
+    0 "field_name", filter : required 1 "filter", }
+);
 /// filter
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/2/properties/expression/properties/filter`
@@ -3461,72 +2694,10 @@ pub struct CustomReportsArrayItemDimensionFilterFilter {
         CustomReportsArrayItemDimensionFilterFilterFilterType,
     >,
 }
-impl ::serde::Serialize for CustomReportsArrayItemDimensionFilterFilter {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CustomReportsArrayItemDimensionFilterFilter",
-                2 + usize::from(self.filter_type.is_some()),
-            )?;
-        state.serialize_field("field_name", &self.field_name)?;
-        state.serialize_field("filter", &self.filter)?;
-        super::support::optional(&mut state, "filter_type", &self.filter_type)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomReportsArrayItemDimensionFilterFilter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["field_name", "filter", "filter_type"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomReportsArrayItemDimensionFilterFilter;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CustomReportsArrayItemDimensionFilterFilter")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                CustomReportsArrayItemDimensionFilterFilter,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "field_name"),
-                        1 => super::support::field(&mut f1, &mut map, "filter"),
-                        2 => super::support::field(&mut f2, &mut map, "filter_type"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CustomReportsArrayItemDimensionFilterFilter {
-                    field_name: super::support::required(f0, "field_name")?,
-                    filter: super::support::required(f1, "filter")?,
-                    filter_type: f2.flatten(),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CustomReportsArrayItemDimensionFilterFilter",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    CustomReportsArrayItemDimensionFilterFilter { field_name : required 0 "field_name",
+    filter : required 1 "filter", filter_type : optional 2 "filter_type", }
+);
 /// filter
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/3/properties/filter`
@@ -4226,71 +3397,10 @@ pub struct CustomReportsArrayItemMetricFilterAndGroupExpressionsItem {
     /// Wire name `filter`. Required.
     pub filter: CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilter,
 }
-impl ::serde::Serialize for CustomReportsArrayItemMetricFilterAndGroupExpressionsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CustomReportsArrayItemMetricFilterAndGroupExpressionsItem",
-                2,
-            )?;
-        state.serialize_field("field_name", &self.field_name)?;
-        state.serialize_field("filter", &self.filter)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemMetricFilterAndGroupExpressionsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["field_name", "filter"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomReportsArrayItemMetricFilterAndGroupExpressionsItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "struct CustomReportsArrayItemMetricFilterAndGroupExpressionsItem",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                CustomReportsArrayItemMetricFilterAndGroupExpressionsItem,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "field_name"),
-                        1 => super::support::field(&mut f1, &mut map, "filter"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CustomReportsArrayItemMetricFilterAndGroupExpressionsItem {
-                    field_name: super::support::required(f0, "field_name")?,
-                    filter: super::support::required(f1, "filter")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CustomReportsArrayItemMetricFilterAndGroupExpressionsItem",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    CustomReportsArrayItemMetricFilterAndGroupExpressionsItem { field_name : required 0
+    "field_name", filter : required 1 "filter", }
+);
 /// filter
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/0/properties/expressions/items/properties/filter`
@@ -4921,71 +4031,10 @@ pub struct CustomReportsArrayItemMetricFilterOrGroupExpressionsItem {
     /// Wire name `filter`. Required.
     pub filter: CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilter,
 }
-impl ::serde::Serialize for CustomReportsArrayItemMetricFilterOrGroupExpressionsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CustomReportsArrayItemMetricFilterOrGroupExpressionsItem",
-                2,
-            )?;
-        state.serialize_field("field_name", &self.field_name)?;
-        state.serialize_field("filter", &self.filter)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemMetricFilterOrGroupExpressionsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["field_name", "filter"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomReportsArrayItemMetricFilterOrGroupExpressionsItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "struct CustomReportsArrayItemMetricFilterOrGroupExpressionsItem",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                CustomReportsArrayItemMetricFilterOrGroupExpressionsItem,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "field_name"),
-                        1 => super::support::field(&mut f1, &mut map, "filter"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CustomReportsArrayItemMetricFilterOrGroupExpressionsItem {
-                    field_name: super::support::required(f0, "field_name")?,
-                    filter: super::support::required(f1, "filter")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CustomReportsArrayItemMetricFilterOrGroupExpressionsItem",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    CustomReportsArrayItemMetricFilterOrGroupExpressionsItem { field_name : required 0
+    "field_name", filter : required 1 "filter", }
+);
 /// filter
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/1/properties/expressions/items/properties/filter`
@@ -5603,69 +4652,10 @@ pub struct CustomReportsArrayItemMetricFilterNotExpression {
         CustomReportsArrayItemMetricFilterNotExpressionFilterType,
     >,
 }
-impl ::serde::Serialize for CustomReportsArrayItemMetricFilterNotExpression {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CustomReportsArrayItemMetricFilterNotExpression",
-                usize::from(self.expression.is_some())
-                    + usize::from(self.filter_type.is_some()),
-            )?;
-        super::support::optional(&mut state, "expression", &self.expression)?;
-        super::support::optional(&mut state, "filter_type", &self.filter_type)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomReportsArrayItemMetricFilterNotExpression {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["expression", "filter_type"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomReportsArrayItemMetricFilterNotExpression;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CustomReportsArrayItemMetricFilterNotExpression")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                CustomReportsArrayItemMetricFilterNotExpression,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "expression"),
-                        1 => super::support::field(&mut f1, &mut map, "filter_type"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CustomReportsArrayItemMetricFilterNotExpression {
-                    expression: f0.flatten(),
-                    filter_type: f1.flatten(),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CustomReportsArrayItemMetricFilterNotExpression",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    CustomReportsArrayItemMetricFilterNotExpression { expression : optional 0
+    "expression", filter_type : optional 1 "filter_type", }
+);
 /// Expression
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/2/properties/expression`
@@ -5680,71 +4670,10 @@ pub struct CustomReportsArrayItemMetricFilterNotExpressionExpression {
     /// Wire name `filter`. Required.
     pub filter: CustomReportsArrayItemMetricFilterNotExpressionExpressionFilter,
 }
-impl ::serde::Serialize for CustomReportsArrayItemMetricFilterNotExpressionExpression {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CustomReportsArrayItemMetricFilterNotExpressionExpression",
-                2,
-            )?;
-        state.serialize_field("field_name", &self.field_name)?;
-        state.serialize_field("filter", &self.filter)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for CustomReportsArrayItemMetricFilterNotExpressionExpression {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["field_name", "filter"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomReportsArrayItemMetricFilterNotExpressionExpression;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "struct CustomReportsArrayItemMetricFilterNotExpressionExpression",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                CustomReportsArrayItemMetricFilterNotExpressionExpression,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "field_name"),
-                        1 => super::support::field(&mut f1, &mut map, "filter"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CustomReportsArrayItemMetricFilterNotExpressionExpression {
-                    field_name: super::support::required(f0, "field_name")?,
-                    filter: super::support::required(f1, "filter")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CustomReportsArrayItemMetricFilterNotExpressionExpression",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    CustomReportsArrayItemMetricFilterNotExpressionExpression { field_name : required 0
+    "field_name", filter : required 1 "filter", }
+);
 /// filter
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/2/properties/expression/properties/filter`
@@ -6427,72 +5356,10 @@ pub struct CustomReportsArrayItemMetricFilterFilter {
         CustomReportsArrayItemMetricFilterFilterFilterType,
     >,
 }
-impl ::serde::Serialize for CustomReportsArrayItemMetricFilterFilter {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CustomReportsArrayItemMetricFilterFilter",
-                2 + usize::from(self.filter_type.is_some()),
-            )?;
-        state.serialize_field("field_name", &self.field_name)?;
-        state.serialize_field("filter", &self.filter)?;
-        super::support::optional(&mut state, "filter_type", &self.filter_type)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomReportsArrayItemMetricFilterFilter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["field_name", "filter", "filter_type"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomReportsArrayItemMetricFilterFilter;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CustomReportsArrayItemMetricFilterFilter")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                CustomReportsArrayItemMetricFilterFilter,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "field_name"),
-                        1 => super::support::field(&mut f1, &mut map, "filter"),
-                        2 => super::support::field(&mut f2, &mut map, "filter_type"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CustomReportsArrayItemMetricFilterFilter {
-                    field_name: super::support::required(f0, "field_name")?,
-                    filter: super::support::required(f1, "filter")?,
-                    filter_type: f2.flatten(),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CustomReportsArrayItemMetricFilterFilter",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    CustomReportsArrayItemMetricFilterFilter { field_name : required 0 "field_name",
+    filter : required 1 "filter", filter_type : optional 2 "filter_type", }
+);
 /// filter
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/3/properties/filter`

@@ -80,80 +80,11 @@ impl ::std::fmt::Debug for CredentialsSignInViaGoogleOAuth {
             .finish()
     }
 }
-impl ::serde::Serialize for CredentialsSignInViaGoogleOAuth {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CredentialsSignInViaGoogleOAuth",
-                3 + usize::from(self.credentials_title.is_some()),
-            )?;
-        state.serialize_field("client_id", &self.client_id)?;
-        state.serialize_field("client_secret", &self.client_secret)?;
-        super::support::optional(
-            &mut state,
-            "credentials_title",
-            &self.credentials_title,
-        )?;
-        state.serialize_field("refresh_token", &self.refresh_token)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsSignInViaGoogleOAuth {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "client_id",
-            "client_secret",
-            "credentials_title",
-            "refresh_token",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialsSignInViaGoogleOAuth;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CredentialsSignInViaGoogleOAuth")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CredentialsSignInViaGoogleOAuth, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "client_id"),
-                        1 => super::support::field(&mut f1, &mut map, "client_secret"),
-                        2 => {
-                            super::support::field(&mut f2, &mut map, "credentials_title")
-                        }
-                        3 => super::support::field(&mut f3, &mut map, "refresh_token"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CredentialsSignInViaGoogleOAuth {
-                    client_id: super::support::required(f0, "client_id")?,
-                    client_secret: super::support::required(f1, "client_secret")?,
-                    credentials_title: f2.flatten(),
-                    refresh_token: super::support::required(f3, "refresh_token")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("CredentialsSignInViaGoogleOAuth", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    CredentialsSignInViaGoogleOAuth { client_id : required 0 "client_id", client_secret :
+    required 1 "client_secret", credentials_title : optional 2 "credentials_title",
+    refresh_token : required 3 "refresh_token", }
+);
 /// Credentials Title
 ///
 /// Authentication Scenario
@@ -254,71 +185,10 @@ impl ::std::fmt::Debug for CredentialsServiceAccountKey {
             .finish()
     }
 }
-impl ::serde::Serialize for CredentialsServiceAccountKey {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CredentialsServiceAccountKey",
-                2 + usize::from(self.credentials_title.is_some()),
-            )?;
-        state.serialize_field("credentials_json", &self.credentials_json)?;
-        super::support::optional(
-            &mut state,
-            "credentials_title",
-            &self.credentials_title,
-        )?;
-        state.serialize_field("email", &self.email)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsServiceAccountKey {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["credentials_json", "credentials_title", "email"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialsServiceAccountKey;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CredentialsServiceAccountKey")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CredentialsServiceAccountKey, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "credentials_json"),
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "credentials_title")
-                        }
-                        2 => super::support::field(&mut f2, &mut map, "email"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CredentialsServiceAccountKey {
-                    credentials_json: super::support::required(f0, "credentials_json")?,
-                    credentials_title: f1.flatten(),
-                    email: super::support::required(f2, "email")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("CredentialsServiceAccountKey", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    CredentialsServiceAccountKey { credentials_json : required 0 "credentials_json",
+    credentials_title : optional 1 "credentials_title", email : required 2 "email", }
+);
 /// Credentials Title
 ///
 /// Authentication Scenario

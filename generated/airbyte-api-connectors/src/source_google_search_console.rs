@@ -239,56 +239,10 @@ pub struct CustomReportsArrayItem {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
-impl ::serde::Serialize for CustomReportsArrayItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("CustomReportsArrayItem", 2)?;
-        state.serialize_field("dimensions", &self.dimensions)?;
-        state.serialize_field("name", &self.name)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CustomReportsArrayItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["dimensions", "name"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CustomReportsArrayItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CustomReportsArrayItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CustomReportsArrayItem, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "dimensions"),
-                        1 => super::support::field(&mut f1, &mut map, "name"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CustomReportsArrayItem {
-                    dimensions: super::support::required(f0, "dimensions")?,
-                    name: super::support::required(f1, "name")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CustomReportsArrayItem", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    CustomReportsArrayItem { dimensions : required 0 "dimensions", name : required 1
+    "name", }
+);
 /// ValidEnums
 ///
 /// An enumeration of dimensions.

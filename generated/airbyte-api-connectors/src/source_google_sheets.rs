@@ -234,74 +234,10 @@ pub struct StreamNameOverridesItem {
     /// Wire name `source_stream_name`. Required.
     pub source_stream_name: ::std::string::String,
 }
-impl ::serde::Serialize for StreamNameOverridesItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("StreamNameOverridesItem", 2)?;
-        state.serialize_field("custom_stream_name", &self.custom_stream_name)?;
-        state.serialize_field("source_stream_name", &self.source_stream_name)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StreamNameOverridesItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["custom_stream_name", "source_stream_name"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = StreamNameOverridesItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct StreamNameOverridesItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<StreamNameOverridesItem, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "custom_stream_name",
-                            )
-                        }
-                        1 => {
-                            super::support::field(
-                                &mut f1,
-                                &mut map,
-                                "source_stream_name",
-                            )
-                        }
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(StreamNameOverridesItem {
-                    custom_stream_name: super::support::required(
-                        f0,
-                        "custom_stream_name",
-                    )?,
-                    source_stream_name: super::support::required(
-                        f1,
-                        "source_stream_name",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("StreamNameOverridesItem", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    StreamNameOverridesItem { custom_stream_name : required 0 "custom_stream_name",
+    source_stream_name : required 1 "source_stream_name", }
+);
 impl Config {
     /// The required fields without a schema default (`credentials`, `spreadsheet_id`); the others at their defaults, optional fields absent.
     pub fn new(credentials: Credentials, spreadsheet_id: ::std::string::String) -> Self {

@@ -67,60 +67,10 @@ pub struct ApiEndpointBasic {
     /// Wire name `url_prefix`. Required. Default: `"Standard"`.
     pub url_prefix: ApiEndpointBasicUrlPrefix,
 }
-impl ::serde::Serialize for ApiEndpointBasic {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "ApiEndpointBasic",
-                1 + usize::from(self.api_endpoint.is_some()),
-            )?;
-        super::support::optional(&mut state, "api_endpoint", &self.api_endpoint)?;
-        state.serialize_field("url_prefix", &self.url_prefix)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApiEndpointBasic {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["api_endpoint", "url_prefix"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ApiEndpointBasic;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ApiEndpointBasic")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ApiEndpointBasic, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "api_endpoint"),
-                        1 => super::support::field(&mut f1, &mut map, "url_prefix"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ApiEndpointBasic {
-                    api_endpoint: f0.flatten(),
-                    url_prefix: super::support::required(f1, "url_prefix")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ApiEndpointBasic", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    ApiEndpointBasic { api_endpoint : optional 0 "api_endpoint", url_prefix : required 1
+    "url_prefix", }
+);
 /// Inline schema at `source-jotform.api_endpoint.Basic.api_endpoint`.
 ///
 /// Schema: `#/components/schemas/source-jotform/properties/api_endpoint/oneOf/0/properties/api_endpoint`
@@ -265,60 +215,10 @@ pub struct ApiEndpointEnterprise {
     /// Wire name `enterprise_url`. Required.
     pub enterprise_url: ::std::string::String,
 }
-impl ::serde::Serialize for ApiEndpointEnterprise {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "ApiEndpointEnterprise",
-                1 + usize::from(self.api_endpoint.is_some()),
-            )?;
-        super::support::optional(&mut state, "api_endpoint", &self.api_endpoint)?;
-        state.serialize_field("enterprise_url", &self.enterprise_url)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApiEndpointEnterprise {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["api_endpoint", "enterprise_url"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ApiEndpointEnterprise;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ApiEndpointEnterprise")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ApiEndpointEnterprise, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "api_endpoint"),
-                        1 => super::support::field(&mut f1, &mut map, "enterprise_url"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ApiEndpointEnterprise {
-                    api_endpoint: f0.flatten(),
-                    enterprise_url: super::support::required(f1, "enterprise_url")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ApiEndpointEnterprise", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    ApiEndpointEnterprise { api_endpoint : optional 0 "api_endpoint", enterprise_url :
+    required 1 "enterprise_url", }
+);
 /// Inline schema at `source-jotform.api_endpoint.Enterprise.api_endpoint`.
 ///
 /// Schema: `#/components/schemas/source-jotform/properties/api_endpoint/oneOf/1/properties/api_endpoint`

@@ -85,80 +85,11 @@ impl ::std::fmt::Debug for CredentialsAuthenticateViaLeverOAuth {
             .finish()
     }
 }
-impl ::serde::Serialize for CredentialsAuthenticateViaLeverOAuth {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CredentialsAuthenticateViaLeverOAuth",
-                1 + usize::from(self.auth_type.is_some())
-                    + usize::from(self.client_id.is_some())
-                    + usize::from(self.client_secret.is_some()),
-            )?;
-        super::support::optional(&mut state, "auth_type", &self.auth_type)?;
-        super::support::optional(&mut state, "client_id", &self.client_id)?;
-        super::support::optional(&mut state, "client_secret", &self.client_secret)?;
-        state.serialize_field("refresh_token", &self.refresh_token)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsAuthenticateViaLeverOAuth {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "auth_type",
-            "client_id",
-            "client_secret",
-            "refresh_token",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialsAuthenticateViaLeverOAuth;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CredentialsAuthenticateViaLeverOAuth")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CredentialsAuthenticateViaLeverOAuth, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "auth_type"),
-                        1 => super::support::field(&mut f1, &mut map, "client_id"),
-                        2 => super::support::field(&mut f2, &mut map, "client_secret"),
-                        3 => super::support::field(&mut f3, &mut map, "refresh_token"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CredentialsAuthenticateViaLeverOAuth {
-                    auth_type: f0.flatten(),
-                    client_id: f1.flatten(),
-                    client_secret: f2.flatten(),
-                    refresh_token: super::support::required(f3, "refresh_token")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CredentialsAuthenticateViaLeverOAuth",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    CredentialsAuthenticateViaLeverOAuth { auth_type : optional 0 "auth_type", client_id
+    : optional 1 "client_id", client_secret : optional 2 "client_secret", refresh_token :
+    required 3 "refresh_token", }
+);
 /// Inline schema at `source-lever-hiring.credentials.Authenticate via Lever (OAuth).auth_type`.
 ///
 /// Schema: `#/components/schemas/source-lever-hiring/properties/credentials/oneOf/0/properties/auth_type`
@@ -242,65 +173,10 @@ impl ::std::fmt::Debug for CredentialsAuthenticateViaLeverApiKey {
             .finish()
     }
 }
-impl ::serde::Serialize for CredentialsAuthenticateViaLeverApiKey {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CredentialsAuthenticateViaLeverApiKey",
-                1 + usize::from(self.auth_type.is_some()),
-            )?;
-        state.serialize_field("api_key", &self.api_key)?;
-        super::support::optional(&mut state, "auth_type", &self.auth_type)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsAuthenticateViaLeverApiKey {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["api_key", "auth_type"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialsAuthenticateViaLeverApiKey;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CredentialsAuthenticateViaLeverApiKey")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CredentialsAuthenticateViaLeverApiKey, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "api_key"),
-                        1 => super::support::field(&mut f1, &mut map, "auth_type"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CredentialsAuthenticateViaLeverApiKey {
-                    api_key: super::support::required(f0, "api_key")?,
-                    auth_type: f1.flatten(),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CredentialsAuthenticateViaLeverApiKey",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    CredentialsAuthenticateViaLeverApiKey { api_key : required 0 "api_key", auth_type :
+    optional 1 "auth_type", }
+);
 /// Inline schema at `source-lever-hiring.credentials.Authenticate via Lever (Api Key).auth_type`.
 ///
 /// Schema: `#/components/schemas/source-lever-hiring/properties/credentials/oneOf/1/properties/auth_type`

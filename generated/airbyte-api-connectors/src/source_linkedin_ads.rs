@@ -81,60 +81,10 @@ pub struct AdAnalyticsReportsItem {
     /// Wire name `time_granularity`. Required.
     pub time_granularity: AdAnalyticsReportsItemTimeGranularity,
 }
-impl ::serde::Serialize for AdAnalyticsReportsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("AdAnalyticsReportsItem", 3)?;
-        state.serialize_field("name", &self.name)?;
-        state.serialize_field("pivot_by", &self.pivot_by)?;
-        state.serialize_field("time_granularity", &self.time_granularity)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AdAnalyticsReportsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["name", "pivot_by", "time_granularity"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AdAnalyticsReportsItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AdAnalyticsReportsItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AdAnalyticsReportsItem, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "name"),
-                        1 => super::support::field(&mut f1, &mut map, "pivot_by"),
-                        2 => super::support::field(&mut f2, &mut map, "time_granularity"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(AdAnalyticsReportsItem {
-                    name: super::support::required(f0, "name")?,
-                    pivot_by: super::support::required(f1, "pivot_by")?,
-                    time_granularity: super::support::required(f2, "time_granularity")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("AdAnalyticsReportsItem", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    AdAnalyticsReportsItem { name : required 0 "name", pivot_by : required 1 "pivot_by",
+    time_granularity : required 2 "time_granularity", }
+);
 /// Pivot Category
 ///
 /// Choose a category to pivot your analytics report around. This selection will organize your data based on the chosen attribute, allowing you to analyze trends and performance from different perspectives.
@@ -421,73 +371,11 @@ impl ::std::fmt::Debug for CredentialsOAuth20 {
             .finish()
     }
 }
-impl ::serde::Serialize for CredentialsOAuth20 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CredentialsOAuth20",
-                3 + usize::from(self.auth_method.is_some()),
-            )?;
-        super::support::optional(&mut state, "auth_method", &self.auth_method)?;
-        state.serialize_field("client_id", &self.client_id)?;
-        state.serialize_field("client_secret", &self.client_secret)?;
-        state.serialize_field("refresh_token", &self.refresh_token)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsOAuth20 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "auth_method",
-            "client_id",
-            "client_secret",
-            "refresh_token",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialsOAuth20;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CredentialsOAuth20")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CredentialsOAuth20, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "auth_method"),
-                        1 => super::support::field(&mut f1, &mut map, "client_id"),
-                        2 => super::support::field(&mut f2, &mut map, "client_secret"),
-                        3 => super::support::field(&mut f3, &mut map, "refresh_token"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CredentialsOAuth20 {
-                    auth_method: f0.flatten(),
-                    client_id: super::support::required(f1, "client_id")?,
-                    client_secret: super::support::required(f2, "client_secret")?,
-                    refresh_token: super::support::required(f3, "refresh_token")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CredentialsOAuth20", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    CredentialsOAuth20 { auth_method : optional 0 "auth_method", client_id : required 1
+    "client_id", client_secret : required 2 "client_secret", refresh_token : required 3
+    "refresh_token", }
+);
 /// Inline schema at `source-linkedin-ads.credentials.OAuth2.0.auth_method`.
 ///
 /// Schema: `#/components/schemas/source-linkedin-ads/properties/credentials/oneOf/0/properties/auth_method`
@@ -570,60 +458,10 @@ impl ::std::fmt::Debug for CredentialsAccessToken {
             .finish()
     }
 }
-impl ::serde::Serialize for CredentialsAccessToken {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CredentialsAccessToken",
-                1 + usize::from(self.auth_method.is_some()),
-            )?;
-        state.serialize_field("access_token", &self.access_token)?;
-        super::support::optional(&mut state, "auth_method", &self.auth_method)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsAccessToken {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["access_token", "auth_method"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialsAccessToken;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CredentialsAccessToken")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CredentialsAccessToken, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "access_token"),
-                        1 => super::support::field(&mut f1, &mut map, "auth_method"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CredentialsAccessToken {
-                    access_token: super::support::required(f0, "access_token")?,
-                    auth_method: f1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("CredentialsAccessToken", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    CredentialsAccessToken { access_token : required 0 "access_token", auth_method :
+    optional 1 "auth_method", }
+);
 /// Inline schema at `source-linkedin-ads.credentials.Access Token.auth_method`.
 ///
 /// Schema: `#/components/schemas/source-linkedin-ads/properties/credentials/oneOf/1/properties/auth_method`

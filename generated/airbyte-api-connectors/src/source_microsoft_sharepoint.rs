@@ -127,87 +127,11 @@ impl ::std::fmt::Debug for CredentialsAuthenticateViaMicrosoftOAuth {
             .finish()
     }
 }
-impl ::serde::Serialize for CredentialsAuthenticateViaMicrosoftOAuth {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CredentialsAuthenticateViaMicrosoftOAuth",
-                3 + usize::from(self.auth_type.is_some())
-                    + usize::from(self.refresh_token.is_some()),
-            )?;
-        super::support::optional(&mut state, "auth_type", &self.auth_type)?;
-        state.serialize_field("client_id", &self.client_id)?;
-        state.serialize_field("client_secret", &self.client_secret)?;
-        super::support::optional(&mut state, "refresh_token", &self.refresh_token)?;
-        state.serialize_field("tenant_id", &self.tenant_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsAuthenticateViaMicrosoftOAuth {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "auth_type",
-            "client_id",
-            "client_secret",
-            "refresh_token",
-            "tenant_id",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialsAuthenticateViaMicrosoftOAuth;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CredentialsAuthenticateViaMicrosoftOAuth")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                CredentialsAuthenticateViaMicrosoftOAuth,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "auth_type"),
-                        1 => super::support::field(&mut f1, &mut map, "client_id"),
-                        2 => super::support::field(&mut f2, &mut map, "client_secret"),
-                        3 => super::support::field(&mut f3, &mut map, "refresh_token"),
-                        4 => super::support::field(&mut f4, &mut map, "tenant_id"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CredentialsAuthenticateViaMicrosoftOAuth {
-                    auth_type: f0.flatten(),
-                    client_id: super::support::required(f1, "client_id")?,
-                    client_secret: super::support::required(f2, "client_secret")?,
-                    refresh_token: f3.flatten(),
-                    tenant_id: super::support::required(f4, "tenant_id")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CredentialsAuthenticateViaMicrosoftOAuth",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    CredentialsAuthenticateViaMicrosoftOAuth { auth_type : optional 0 "auth_type",
+    client_id : required 1 "client_id", client_secret : required 2 "client_secret",
+    refresh_token : optional 3 "refresh_token", tenant_id : required 4 "tenant_id", }
+);
 /// Auth Type
 ///
 /// Schema: `#/components/schemas/source-microsoft-sharepoint/properties/credentials/oneOf/0/properties/auth_type`
@@ -318,88 +242,11 @@ impl ::std::fmt::Debug for CredentialsServiceKeyAuthentication {
             .finish()
     }
 }
-impl ::serde::Serialize for CredentialsServiceKeyAuthentication {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CredentialsServiceKeyAuthentication",
-                4 + usize::from(self.auth_type.is_some()),
-            )?;
-        super::support::optional(&mut state, "auth_type", &self.auth_type)?;
-        state.serialize_field("client_id", &self.client_id)?;
-        state.serialize_field("client_secret", &self.client_secret)?;
-        state.serialize_field("tenant_id", &self.tenant_id)?;
-        state.serialize_field("user_principal_name", &self.user_principal_name)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsServiceKeyAuthentication {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "auth_type",
-            "client_id",
-            "client_secret",
-            "tenant_id",
-            "user_principal_name",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialsServiceKeyAuthentication;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CredentialsServiceKeyAuthentication")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CredentialsServiceKeyAuthentication, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "auth_type"),
-                        1 => super::support::field(&mut f1, &mut map, "client_id"),
-                        2 => super::support::field(&mut f2, &mut map, "client_secret"),
-                        3 => super::support::field(&mut f3, &mut map, "tenant_id"),
-                        4 => {
-                            super::support::field(
-                                &mut f4,
-                                &mut map,
-                                "user_principal_name",
-                            )
-                        }
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CredentialsServiceKeyAuthentication {
-                    auth_type: f0.flatten(),
-                    client_id: super::support::required(f1, "client_id")?,
-                    client_secret: super::support::required(f2, "client_secret")?,
-                    tenant_id: super::support::required(f3, "tenant_id")?,
-                    user_principal_name: super::support::required(
-                        f4,
-                        "user_principal_name",
-                    )?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("CredentialsServiceKeyAuthentication", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    CredentialsServiceKeyAuthentication { auth_type : optional 0 "auth_type", client_id :
+    required 1 "client_id", client_secret : required 2 "client_secret", tenant_id :
+    required 3 "tenant_id", user_principal_name : required 4 "user_principal_name", }
+);
 /// Auth Type
 ///
 /// Schema: `#/components/schemas/source-microsoft-sharepoint/properties/credentials/oneOf/1/properties/auth_type`
@@ -674,125 +521,14 @@ pub struct StreamsItem {
     /// Wire name `validation_policy`. Optional (`None` when absent). Default: `"Emit Record"`.
     pub validation_policy: ::std::option::Option<StreamsItemValidationPolicy>,
 }
-impl ::serde::Serialize for StreamsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "StreamsItem",
-                2 + usize::from(self.days_to_sync_if_history_is_full.is_some())
-                    + usize::from(self.globs.is_some())
-                    + usize::from(self.input_schema.is_some())
-                    + usize::from(
-                        self.recent_n_files_to_read_for_schema_discovery.is_some(),
-                    ) + usize::from(self.schemaless.is_some())
-                    + usize::from(self.validation_policy.is_some()),
-            )?;
-        super::support::optional(
-            &mut state,
-            "days_to_sync_if_history_is_full",
-            &self.days_to_sync_if_history_is_full,
-        )?;
-        state.serialize_field("format", &self.format)?;
-        super::support::optional(&mut state, "globs", &self.globs)?;
-        super::support::optional(&mut state, "input_schema", &self.input_schema)?;
-        state.serialize_field("name", &self.name)?;
-        super::support::optional(
-            &mut state,
-            "recent_n_files_to_read_for_schema_discovery",
-            &self.recent_n_files_to_read_for_schema_discovery,
-        )?;
-        super::support::optional(&mut state, "schemaless", &self.schemaless)?;
-        super::support::optional(
-            &mut state,
-            "validation_policy",
-            &self.validation_policy,
-        )?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StreamsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "days_to_sync_if_history_is_full",
-            "format",
-            "globs",
-            "input_schema",
-            "name",
-            "recent_n_files_to_read_for_schema_discovery",
-            "schemaless",
-            "validation_policy",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = StreamsItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct StreamsItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<StreamsItem, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                let mut f6 = ::std::option::Option::None;
-                let mut f7 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "days_to_sync_if_history_is_full",
-                            )
-                        }
-                        1 => super::support::field(&mut f1, &mut map, "format"),
-                        2 => super::support::field(&mut f2, &mut map, "globs"),
-                        3 => super::support::field(&mut f3, &mut map, "input_schema"),
-                        4 => super::support::field(&mut f4, &mut map, "name"),
-                        5 => {
-                            super::support::field(
-                                &mut f5,
-                                &mut map,
-                                "recent_n_files_to_read_for_schema_discovery",
-                            )
-                        }
-                        6 => super::support::field(&mut f6, &mut map, "schemaless"),
-                        7 => {
-                            super::support::field(&mut f7, &mut map, "validation_policy")
-                        }
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(StreamsItem {
-                    days_to_sync_if_history_is_full: f0.flatten(),
-                    format: super::support::required(f1, "format")?,
-                    globs: f2.flatten(),
-                    input_schema: f3.flatten(),
-                    name: super::support::required(f4, "name")?,
-                    recent_n_files_to_read_for_schema_discovery: f5.flatten(),
-                    schemaless: f6.flatten(),
-                    validation_policy: f7.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("StreamsItem", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    StreamsItem { days_to_sync_if_history_is_full : optional 0
+    "days_to_sync_if_history_is_full", format : required 1 "format", globs : optional 2
+    "globs", input_schema : optional 3 "input_schema", name : required 4 "name",
+    recent_n_files_to_read_for_schema_discovery : optional 5
+    "recent_n_files_to_read_for_schema_discovery", schemaless : optional 6 "schemaless",
+    validation_policy : optional 7 "validation_policy", }
+);
 /// Format
 ///
 /// The configuration options that are used to alter how to read incoming files that deviate from the standard formatting.

@@ -87,86 +87,11 @@ impl ::std::fmt::Debug for CredentialsAuthenticateViaMicrosoftOAuth20 {
             .finish()
     }
 }
-impl ::serde::Serialize for CredentialsAuthenticateViaMicrosoftOAuth20 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CredentialsAuthenticateViaMicrosoftOAuth20",
-                4 + usize::from(self.auth_type.is_some()),
-            )?;
-        super::support::optional(&mut state, "auth_type", &self.auth_type)?;
-        state.serialize_field("client_id", &self.client_id)?;
-        state.serialize_field("client_secret", &self.client_secret)?;
-        state.serialize_field("refresh_token", &self.refresh_token)?;
-        state.serialize_field("tenant_id", &self.tenant_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsAuthenticateViaMicrosoftOAuth20 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "auth_type",
-            "client_id",
-            "client_secret",
-            "refresh_token",
-            "tenant_id",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialsAuthenticateViaMicrosoftOAuth20;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CredentialsAuthenticateViaMicrosoftOAuth20")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                CredentialsAuthenticateViaMicrosoftOAuth20,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "auth_type"),
-                        1 => super::support::field(&mut f1, &mut map, "client_id"),
-                        2 => super::support::field(&mut f2, &mut map, "client_secret"),
-                        3 => super::support::field(&mut f3, &mut map, "refresh_token"),
-                        4 => super::support::field(&mut f4, &mut map, "tenant_id"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CredentialsAuthenticateViaMicrosoftOAuth20 {
-                    auth_type: f0.flatten(),
-                    client_id: super::support::required(f1, "client_id")?,
-                    client_secret: super::support::required(f2, "client_secret")?,
-                    refresh_token: super::support::required(f3, "refresh_token")?,
-                    tenant_id: super::support::required(f4, "tenant_id")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CredentialsAuthenticateViaMicrosoftOAuth20",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    CredentialsAuthenticateViaMicrosoftOAuth20 { auth_type : optional 0 "auth_type",
+    client_id : required 1 "client_id", client_secret : required 2 "client_secret",
+    refresh_token : required 3 "refresh_token", tenant_id : required 4 "tenant_id", }
+);
 /// Inline schema at `source-microsoft-teams.credentials.Authenticate via Microsoft (OAuth 2.0).auth_type`.
 ///
 /// Schema: `#/components/schemas/source-microsoft-teams/properties/credentials/oneOf/0/properties/auth_type`
@@ -265,74 +190,11 @@ impl ::std::fmt::Debug for CredentialsAuthenticateViaMicrosoft {
             .finish()
     }
 }
-impl ::serde::Serialize for CredentialsAuthenticateViaMicrosoft {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CredentialsAuthenticateViaMicrosoft",
-                3 + usize::from(self.auth_type.is_some()),
-            )?;
-        super::support::optional(&mut state, "auth_type", &self.auth_type)?;
-        state.serialize_field("client_id", &self.client_id)?;
-        state.serialize_field("client_secret", &self.client_secret)?;
-        state.serialize_field("tenant_id", &self.tenant_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsAuthenticateViaMicrosoft {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "auth_type",
-            "client_id",
-            "client_secret",
-            "tenant_id",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialsAuthenticateViaMicrosoft;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CredentialsAuthenticateViaMicrosoft")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CredentialsAuthenticateViaMicrosoft, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "auth_type"),
-                        1 => super::support::field(&mut f1, &mut map, "client_id"),
-                        2 => super::support::field(&mut f2, &mut map, "client_secret"),
-                        3 => super::support::field(&mut f3, &mut map, "tenant_id"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CredentialsAuthenticateViaMicrosoft {
-                    auth_type: f0.flatten(),
-                    client_id: super::support::required(f1, "client_id")?,
-                    client_secret: super::support::required(f2, "client_secret")?,
-                    tenant_id: super::support::required(f3, "tenant_id")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("CredentialsAuthenticateViaMicrosoft", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    CredentialsAuthenticateViaMicrosoft { auth_type : optional 0 "auth_type", client_id :
+    required 1 "client_id", client_secret : required 2 "client_secret", tenant_id :
+    required 3 "tenant_id", }
+);
 /// Inline schema at `source-microsoft-teams.credentials.Authenticate via Microsoft.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-microsoft-teams/properties/credentials/oneOf/1/properties/auth_type`

@@ -141,68 +141,11 @@ impl ::std::fmt::Debug for CredentialsServiceAccount {
             .finish()
     }
 }
-impl ::serde::Serialize for CredentialsServiceAccount {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CredentialsServiceAccount",
-                3 + usize::from(self.option_title.is_some()),
-            )?;
-        super::support::optional(&mut state, "option_title", &self.option_title)?;
-        state.serialize_field("project_id", &self.project_id)?;
-        state.serialize_field("secret", &self.secret)?;
-        state.serialize_field("username", &self.username)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsServiceAccount {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["option_title", "project_id", "secret", "username"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialsServiceAccount;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CredentialsServiceAccount")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CredentialsServiceAccount, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "option_title"),
-                        1 => super::support::field(&mut f1, &mut map, "project_id"),
-                        2 => super::support::field(&mut f2, &mut map, "secret"),
-                        3 => super::support::field(&mut f3, &mut map, "username"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CredentialsServiceAccount {
-                    option_title: f0.flatten(),
-                    project_id: super::support::required(f1, "project_id")?,
-                    secret: super::support::required(f2, "secret")?,
-                    username: super::support::required(f3, "username")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CredentialsServiceAccount", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    CredentialsServiceAccount { option_title : optional 0 "option_title", project_id :
+    required 1 "project_id", secret : required 2 "secret", username : required 3
+    "username", }
+);
 /// Inline schema at `source-mixpanel.credentials.Service Account.option_title`.
 ///
 /// Schema: `#/components/schemas/source-mixpanel/properties/credentials/oneOf/0/properties/option_title`
@@ -286,60 +229,10 @@ impl ::std::fmt::Debug for CredentialsProjectSecret {
             .finish()
     }
 }
-impl ::serde::Serialize for CredentialsProjectSecret {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CredentialsProjectSecret",
-                1 + usize::from(self.option_title.is_some()),
-            )?;
-        state.serialize_field("api_secret", &self.api_secret)?;
-        super::support::optional(&mut state, "option_title", &self.option_title)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsProjectSecret {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["api_secret", "option_title"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialsProjectSecret;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CredentialsProjectSecret")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CredentialsProjectSecret, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "api_secret"),
-                        1 => super::support::field(&mut f1, &mut map, "option_title"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CredentialsProjectSecret {
-                    api_secret: super::support::required(f0, "api_secret")?,
-                    option_title: f1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("CredentialsProjectSecret", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    CredentialsProjectSecret { api_secret : required 0 "api_secret", option_title :
+    optional 1 "option_title", }
+);
 /// Inline schema at `source-mixpanel.credentials.Project Secret.option_title`.
 ///
 /// Schema: `#/components/schemas/source-mixpanel/properties/credentials/oneOf/1/properties/option_title`

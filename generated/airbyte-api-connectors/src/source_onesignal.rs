@@ -77,64 +77,10 @@ impl ::std::fmt::Debug for ApplicationsItem {
             .finish()
     }
 }
-impl ::serde::Serialize for ApplicationsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "ApplicationsItem",
-                2 + usize::from(self.app_name.is_some()),
-            )?;
-        state.serialize_field("app_api_key", &self.app_api_key)?;
-        state.serialize_field("app_id", &self.app_id)?;
-        super::support::optional(&mut state, "app_name", &self.app_name)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApplicationsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["app_api_key", "app_id", "app_name"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ApplicationsItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ApplicationsItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ApplicationsItem, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "app_api_key"),
-                        1 => super::support::field(&mut f1, &mut map, "app_id"),
-                        2 => super::support::field(&mut f2, &mut map, "app_name"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ApplicationsItem {
-                    app_api_key: super::support::required(f0, "app_api_key")?,
-                    app_id: super::support::required(f1, "app_id")?,
-                    app_name: f2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("ApplicationsItem", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    ApplicationsItem { app_api_key : required 0 "app_api_key", app_id : required 1
+    "app_id", app_name : optional 2 "app_name", }
+);
 impl Config {
     /// The required fields without a schema default (`applications`, `outcome_names`, `start_date`, `user_auth_key`); the others at their defaults, optional fields absent.
     pub fn new(

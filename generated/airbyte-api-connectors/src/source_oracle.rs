@@ -123,60 +123,10 @@ pub struct ConnectionDataServiceName {
     /// Wire name `service_name`. Required.
     pub service_name: ::std::string::String,
 }
-impl ::serde::Serialize for ConnectionDataServiceName {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "ConnectionDataServiceName",
-                1 + usize::from(self.connection_type.is_some()),
-            )?;
-        super::support::optional(&mut state, "connection_type", &self.connection_type)?;
-        state.serialize_field("service_name", &self.service_name)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConnectionDataServiceName {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["connection_type", "service_name"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ConnectionDataServiceName;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ConnectionDataServiceName")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ConnectionDataServiceName, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "connection_type"),
-                        1 => super::support::field(&mut f1, &mut map, "service_name"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ConnectionDataServiceName {
-                    connection_type: f0.flatten(),
-                    service_name: super::support::required(f1, "service_name")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ConnectionDataServiceName", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    ConnectionDataServiceName { connection_type : optional 0 "connection_type",
+    service_name : required 1 "service_name", }
+);
 /// Inline schema at `source-oracle.connection_data.Service name.connection_type`.
 ///
 /// Schema: `#/components/schemas/source-oracle/properties/connection_data/oneOf/0/properties/connection_type`
@@ -252,60 +202,10 @@ pub struct ConnectionDataSystemIdSid {
     /// Wire name `sid`. Required.
     pub sid: ::std::string::String,
 }
-impl ::serde::Serialize for ConnectionDataSystemIdSid {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "ConnectionDataSystemIdSid",
-                1 + usize::from(self.connection_type.is_some()),
-            )?;
-        super::support::optional(&mut state, "connection_type", &self.connection_type)?;
-        state.serialize_field("sid", &self.sid)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConnectionDataSystemIdSid {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["connection_type", "sid"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ConnectionDataSystemIdSid;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ConnectionDataSystemIdSid")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ConnectionDataSystemIdSid, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "connection_type"),
-                        1 => super::support::field(&mut f1, &mut map, "sid"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ConnectionDataSystemIdSid {
-                    connection_type: f0.flatten(),
-                    sid: super::support::required(f1, "sid")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ConnectionDataSystemIdSid", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    ConnectionDataSystemIdSid { connection_type : optional 0 "connection_type", sid :
+    required 1 "sid", }
+);
 /// Inline schema at `source-oracle.connection_data.System ID (SID).connection_type`.
 ///
 /// Schema: `#/components/schemas/source-oracle/properties/connection_data/oneOf/1/properties/connection_type`

@@ -161,56 +161,9 @@ pub struct StreamsCriteriaItem {
     /// Wire name `value`. Required.
     pub value: ::std::string::String,
 }
-impl ::serde::Serialize for StreamsCriteriaItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("StreamsCriteriaItem", 2)?;
-        state.serialize_field("criteria", &self.criteria)?;
-        state.serialize_field("value", &self.value)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StreamsCriteriaItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["criteria", "value"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = StreamsCriteriaItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct StreamsCriteriaItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<StreamsCriteriaItem, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "criteria"),
-                        1 => super::support::field(&mut f1, &mut map, "value"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(StreamsCriteriaItem {
-                    criteria: super::support::required(f0, "criteria")?,
-                    value: super::support::required(f1, "value")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("StreamsCriteriaItem", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    StreamsCriteriaItem { criteria : required 0 "criteria", value : required 1 "value", }
+);
 /// Search criteria
 ///
 /// Schema: `#/components/schemas/source-salesforce/properties/streams_criteria/items/properties/criteria`

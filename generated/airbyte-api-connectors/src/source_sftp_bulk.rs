@@ -313,125 +313,14 @@ pub struct StreamsItem {
     /// Wire name `validation_policy`. Optional (`None` when absent). Default: `"Emit Record"`.
     pub validation_policy: ::std::option::Option<StreamsItemValidationPolicy>,
 }
-impl ::serde::Serialize for StreamsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "StreamsItem",
-                2 + usize::from(self.days_to_sync_if_history_is_full.is_some())
-                    + usize::from(self.globs.is_some())
-                    + usize::from(self.input_schema.is_some())
-                    + usize::from(
-                        self.recent_n_files_to_read_for_schema_discovery.is_some(),
-                    ) + usize::from(self.schemaless.is_some())
-                    + usize::from(self.validation_policy.is_some()),
-            )?;
-        super::support::optional(
-            &mut state,
-            "days_to_sync_if_history_is_full",
-            &self.days_to_sync_if_history_is_full,
-        )?;
-        state.serialize_field("format", &self.format)?;
-        super::support::optional(&mut state, "globs", &self.globs)?;
-        super::support::optional(&mut state, "input_schema", &self.input_schema)?;
-        state.serialize_field("name", &self.name)?;
-        super::support::optional(
-            &mut state,
-            "recent_n_files_to_read_for_schema_discovery",
-            &self.recent_n_files_to_read_for_schema_discovery,
-        )?;
-        super::support::optional(&mut state, "schemaless", &self.schemaless)?;
-        super::support::optional(
-            &mut state,
-            "validation_policy",
-            &self.validation_policy,
-        )?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StreamsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "days_to_sync_if_history_is_full",
-            "format",
-            "globs",
-            "input_schema",
-            "name",
-            "recent_n_files_to_read_for_schema_discovery",
-            "schemaless",
-            "validation_policy",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = StreamsItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct StreamsItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<StreamsItem, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                let mut f6 = ::std::option::Option::None;
-                let mut f7 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "days_to_sync_if_history_is_full",
-                            )
-                        }
-                        1 => super::support::field(&mut f1, &mut map, "format"),
-                        2 => super::support::field(&mut f2, &mut map, "globs"),
-                        3 => super::support::field(&mut f3, &mut map, "input_schema"),
-                        4 => super::support::field(&mut f4, &mut map, "name"),
-                        5 => {
-                            super::support::field(
-                                &mut f5,
-                                &mut map,
-                                "recent_n_files_to_read_for_schema_discovery",
-                            )
-                        }
-                        6 => super::support::field(&mut f6, &mut map, "schemaless"),
-                        7 => {
-                            super::support::field(&mut f7, &mut map, "validation_policy")
-                        }
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(StreamsItem {
-                    days_to_sync_if_history_is_full: f0.flatten(),
-                    format: super::support::required(f1, "format")?,
-                    globs: f2.flatten(),
-                    input_schema: f3.flatten(),
-                    name: super::support::required(f4, "name")?,
-                    recent_n_files_to_read_for_schema_discovery: f5.flatten(),
-                    schemaless: f6.flatten(),
-                    validation_policy: f7.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("StreamsItem", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    StreamsItem { days_to_sync_if_history_is_full : optional 0
+    "days_to_sync_if_history_is_full", format : required 1 "format", globs : optional 2
+    "globs", input_schema : optional 3 "input_schema", name : required 4 "name",
+    recent_n_files_to_read_for_schema_discovery : optional 5
+    "recent_n_files_to_read_for_schema_discovery", schemaless : optional 6 "schemaless",
+    validation_policy : optional 7 "validation_policy", }
+);
 /// Format
 ///
 /// The configuration options that are used to alter how to read incoming files that deviate from the standard formatting.
@@ -919,72 +808,10 @@ pub struct StreamsItemFormatUnstructuredDocumentFormatProcessingViaApiParameters
     /// Wire name `value`. Required.
     pub value: ::std::string::String,
 }
-impl ::serde::Serialize
-for StreamsItemFormatUnstructuredDocumentFormatProcessingViaApiParametersItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "StreamsItemFormatUnstructuredDocumentFormatProcessingViaApiParametersItem",
-                2,
-            )?;
-        state.serialize_field("name", &self.name)?;
-        state.serialize_field("value", &self.value)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de>
-for StreamsItemFormatUnstructuredDocumentFormatProcessingViaApiParametersItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["name", "value"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = StreamsItemFormatUnstructuredDocumentFormatProcessingViaApiParametersItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str(
-                    "struct StreamsItemFormatUnstructuredDocumentFormatProcessingViaApiParametersItem",
-                )
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                StreamsItemFormatUnstructuredDocumentFormatProcessingViaApiParametersItem,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "name"),
-                        1 => super::support::field(&mut f1, &mut map, "value"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(StreamsItemFormatUnstructuredDocumentFormatProcessingViaApiParametersItem {
-                    name: super::support::required(f0, "name")?,
-                    value: super::support::required(f1, "value")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "StreamsItemFormatUnstructuredDocumentFormatProcessingViaApiParametersItem",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    StreamsItemFormatUnstructuredDocumentFormatProcessingViaApiParametersItem { name :
+    required 0 "name", value : required 1 "value", }
+);
 /// Parsing Strategy
 ///
 /// The strategy used to parse documents. `fast` extracts text directly from the document which doesn't work for all files. `ocr_only` is more reliable, but slower. `hi_res` is the most reliable, but requires an API key and a hosted instance of unstructured and can't be used with local mode. See the unstructured.io documentation for more details: https://unstructured-io.github.io/unstructured/core/partition.html#partition-pdf

@@ -62,56 +62,9 @@ pub struct RegionEuBasedAccount {
     /// Wire name `url_base`. Optional (`None` when absent).
     pub url_base: ::std::option::Option<RegionEuBasedAccountUrlBase>,
 }
-impl ::serde::Serialize for RegionEuBasedAccount {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "RegionEuBasedAccount",
-                usize::from(self.url_base.is_some()),
-            )?;
-        super::support::optional(&mut state, "url_base", &self.url_base)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RegionEuBasedAccount {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["url_base"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RegionEuBasedAccount;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RegionEuBasedAccount")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RegionEuBasedAccount, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "url_base"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(RegionEuBasedAccount {
-                    url_base: f0.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("RegionEuBasedAccount", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    RegionEuBasedAccount { url_base : optional 0 "url_base", }
+);
 /// Inline schema at `source-survey-sparrow.region.EU-based account.url_base`.
 ///
 /// Schema: `#/components/schemas/source-survey-sparrow/properties/region/oneOf/0/properties/url_base`
@@ -180,56 +133,7 @@ pub struct RegionGlobalAccount {
     /// Wire name `url_base`. Optional (`None` when absent).
     pub url_base: ::std::option::Option<RegionGlobalAccountUrlBase>,
 }
-impl ::serde::Serialize for RegionGlobalAccount {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "RegionGlobalAccount",
-                usize::from(self.url_base.is_some()),
-            )?;
-        super::support::optional(&mut state, "url_base", &self.url_base)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RegionGlobalAccount {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["url_base"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RegionGlobalAccount;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RegionGlobalAccount")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RegionGlobalAccount, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "url_base"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(RegionGlobalAccount {
-                    url_base: f0.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("RegionGlobalAccount", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(RegionGlobalAccount { url_base : optional 0 "url_base", });
 /// Inline schema at `source-survey-sparrow.region.Global account.url_base`.
 ///
 /// Schema: `#/components/schemas/source-survey-sparrow/properties/region/oneOf/1/properties/url_base`

@@ -109,79 +109,11 @@ impl ::std::fmt::Debug for CredentialsOAuth20 {
             .finish()
     }
 }
-impl ::serde::Serialize for CredentialsOAuth20 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CredentialsOAuth20",
-                3 + usize::from(self.advertiser_id.is_some())
-                    + usize::from(self.auth_type.is_some()),
-            )?;
-        state.serialize_field("access_token", &self.access_token)?;
-        super::support::optional(&mut state, "advertiser_id", &self.advertiser_id)?;
-        state.serialize_field("app_id", &self.app_id)?;
-        super::support::optional(&mut state, "auth_type", &self.auth_type)?;
-        state.serialize_field("secret", &self.secret)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsOAuth20 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "access_token",
-            "advertiser_id",
-            "app_id",
-            "auth_type",
-            "secret",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialsOAuth20;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CredentialsOAuth20")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CredentialsOAuth20, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "access_token"),
-                        1 => super::support::field(&mut f1, &mut map, "advertiser_id"),
-                        2 => super::support::field(&mut f2, &mut map, "app_id"),
-                        3 => super::support::field(&mut f3, &mut map, "auth_type"),
-                        4 => super::support::field(&mut f4, &mut map, "secret"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CredentialsOAuth20 {
-                    access_token: super::support::required(f0, "access_token")?,
-                    advertiser_id: f1.flatten(),
-                    app_id: super::support::required(f2, "app_id")?,
-                    auth_type: f3.flatten(),
-                    secret: super::support::required(f4, "secret")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CredentialsOAuth20", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    CredentialsOAuth20 { access_token : required 0 "access_token", advertiser_id :
+    optional 1 "advertiser_id", app_id : required 2 "app_id", auth_type : optional 3
+    "auth_type", secret : required 4 "secret", }
+);
 /// Auth Type
 ///
 /// Schema: `#/components/schemas/source-tiktok-marketing/properties/credentials/oneOf/0/properties/auth_type`
@@ -273,65 +205,10 @@ impl ::std::fmt::Debug for CredentialsSandboxAccessToken {
             .finish()
     }
 }
-impl ::serde::Serialize for CredentialsSandboxAccessToken {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CredentialsSandboxAccessToken",
-                2 + usize::from(self.auth_type.is_some()),
-            )?;
-        state.serialize_field("access_token", &self.access_token)?;
-        state.serialize_field("advertiser_id", &self.advertiser_id)?;
-        super::support::optional(&mut state, "auth_type", &self.auth_type)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CredentialsSandboxAccessToken {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["access_token", "advertiser_id", "auth_type"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CredentialsSandboxAccessToken;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CredentialsSandboxAccessToken")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CredentialsSandboxAccessToken, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "access_token"),
-                        1 => super::support::field(&mut f1, &mut map, "advertiser_id"),
-                        2 => super::support::field(&mut f2, &mut map, "auth_type"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CredentialsSandboxAccessToken {
-                    access_token: super::support::required(f0, "access_token")?,
-                    advertiser_id: super::support::required(f1, "advertiser_id")?,
-                    auth_type: f2.flatten(),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("CredentialsSandboxAccessToken", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    CredentialsSandboxAccessToken { access_token : required 0 "access_token",
+    advertiser_id : required 1 "advertiser_id", auth_type : optional 2 "auth_type", }
+);
 /// Auth Type
 ///
 /// Schema: `#/components/schemas/source-tiktok-marketing/properties/credentials/oneOf/1/properties/auth_type`

@@ -78,56 +78,9 @@ impl ::std::fmt::Debug for Credentials {
             .finish()
     }
 }
-impl ::serde::Serialize for Credentials {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("Credentials", 2)?;
-        state.serialize_field("password", &self.password)?;
-        state.serialize_field("username", &self.username)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Credentials {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["password", "username"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Credentials;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Credentials")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Credentials, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "password"),
-                        1 => super::support::field(&mut f1, &mut map, "username"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(Credentials {
-                    password: super::support::required(f0, "password")?,
-                    username: super::support::required(f1, "username")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("Credentials", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    Credentials { password : required 0 "password", username : required 1 "username", }
+);
 /// Inline schema at `source-workday.report_ids.Item`.
 ///
 /// Schema: `#/components/schemas/source-workday/properties/report_ids/items`
@@ -136,53 +89,7 @@ pub struct ReportIdsItem {
     /// Wire name `report_id`. Optional (`None` when absent).
     pub report_id: ::std::option::Option<::std::string::String>,
 }
-impl ::serde::Serialize for ReportIdsItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("ReportIdsItem", usize::from(self.report_id.is_some()))?;
-        super::support::optional(&mut state, "report_id", &self.report_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ReportIdsItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["report_id"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ReportIdsItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ReportIdsItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ReportIdsItem, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "report_id"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ReportIdsItem {
-                    report_id: f0.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("ReportIdsItem", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(ReportIdsItem { report_id : optional 0 "report_id", });
 impl Config {
     /// The required fields without a schema default (`credentials`, `host`, `report_ids`, `tenant_id`); the others at their defaults, optional fields absent.
     pub fn new(

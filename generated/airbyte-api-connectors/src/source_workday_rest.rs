@@ -76,52 +76,7 @@ impl ::std::fmt::Debug for Credentials {
             .finish()
     }
 }
-impl ::serde::Serialize for Credentials {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("Credentials", 1)?;
-        state.serialize_field("access_token", &self.access_token)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Credentials {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["access_token"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Credentials;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Credentials")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Credentials, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "access_token"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(Credentials {
-                    access_token: super::support::required(f0, "access_token")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("Credentials", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(Credentials { access_token : required 0 "access_token", });
 impl Config {
     /// The required fields without a schema default (`credentials`, `host`, `tenant_id`); the others at their defaults, optional fields absent.
     pub fn new(

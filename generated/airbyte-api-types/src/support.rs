@@ -91,6 +91,42 @@ impl ::std::fmt::Debug for Redacted {
         f.write_str("\"<redacted>\"")
     }
 }
+/// `Serialize` and `Deserialize` for a struct, one `field: kind index "wire"`
+/// per field. The kind (a module below) says how the field is present:
+/// `required` (absent is an error), `nullable` (always written, absent reads
+/// as `None`), `optional` (`Option`, skipped when `None`) and
+/// `optional_nullable` (`Option<Option<_>>`: absent, `null` or a value).
+/// Decoding reads objects only; as with the derive, unknown properties are
+/// skipped and a repeated one is an error.
+macro_rules! plain_struct {
+    (
+        $ty:ident { $($field:ident : $kind:ident $index:literal $wire:literal),* $(,)? }
+    ) => {
+        impl ::serde::Serialize for $ty { fn serialize < S : ::serde::Serializer > (&
+        self, serializer : S) -> ::std::result::Result < S::Ok, S::Error > {
+        #[allow(unused_mut)] let mut state =
+        ::serde::Serializer::serialize_struct(serializer, ::std::stringify!($ty), 0 $(+
+        $crate::support::$kind ::len(& self.$field))*,) ?; $($crate::support::$kind
+        ::write(& mut state, $wire, & self.$field) ?;)*
+        ::serde::ser::SerializeStruct::end(state) } } impl <'de > ::serde::Deserialize
+        <'de > for $ty { fn deserialize < D : ::serde::Deserializer <'de >> (deserializer
+        : D) -> ::std::result::Result < Self, D::Error > { const FIELDS : & [& str] = &
+        [$($wire),*]; struct __Visitor; impl <'de > ::serde::de::Visitor <'de > for
+        __Visitor { type Value = $ty; fn expecting(& self, f : & mut
+        ::std::fmt::Formatter <'_ >) -> ::std::fmt::Result { f
+        .write_str(::std::concat!("struct ", ::std::stringify!($ty))) } fn visit_map < A
+        : ::serde::de::MapAccess <'de >> (self, mut map : A) -> ::std::result::Result
+        <$ty, A::Error > { $(let mut $field = ::std::option::Option::None;)* while let
+        ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key_seed(& mut
+        map, $crate::support::FieldIndex(FIELDS)) ? { match key { $($index =>
+        $crate::support::$kind ::read(& mut $field, & mut map, $wire),)* _ =>
+        $crate::support::skip(& mut map), } ?; } ::std::result::Result::Ok($ty { $($field
+        : $crate::support::$kind ::take($field, $wire) ?),* }) } }
+        ::serde::Deserializer::deserialize_struct(deserializer, ::std::stringify!($ty),
+        FIELDS, __Visitor) } }
+    };
+}
+pub(crate) use plain_struct;
 /// A struct's map key read as the index of its wire name in the struct's
 /// name table; a name the struct does not declare reads as the table length.
 pub struct FieldIndex(pub &'static [&'static str]);
@@ -133,8 +169,14 @@ impl<'de> serde::de::Visitor<'de> for FieldIndex {
 fn field_index(names: &[&str], key: &[u8]) -> usize {
     names.iter().position(|name| name.as_bytes() == key).unwrap_or(names.len())
 }
+/// Skip the value of a key the struct does not declare.
+pub fn skip<'de, A: serde::de::MapAccess<'de>>(
+    map: &mut A,
+) -> ::std::result::Result<(), A::Error> {
+    map.next_value::<serde::de::IgnoredAny>().map(|_| ())
+}
 /// Decode a field's value into its slot; a field given twice is an error.
-pub fn field<'de, T: Deserialize<'de>, A: serde::de::MapAccess<'de>>(
+fn read_once<'de, T: Deserialize<'de>, A: serde::de::MapAccess<'de>>(
     slot: &mut ::std::option::Option<T>,
     map: &mut A,
     name: &'static str,
@@ -147,55 +189,97 @@ pub fn field<'de, T: Deserialize<'de>, A: serde::de::MapAccess<'de>>(
     *slot = ::std::option::Option::Some(map.next_value()?);
     ::std::result::Result::Ok(())
 }
-/// [`field`] for an optional and nullable field: present (even as `null`) is `Some`.
-pub fn nullable_field<'de, T: Deserialize<'de>, A: serde::de::MapAccess<'de>>(
-    slot: &mut ::std::option::Option<::std::option::Option<T>>,
-    map: &mut A,
-    name: &'static str,
-) -> ::std::result::Result<(), A::Error> {
-    if slot.is_some() {
-        return ::std::result::Result::Err(
-            <A::Error as serde::de::Error>::duplicate_field(name),
-        );
+/// A field that must be present (`T`).
+pub mod required {
+    use super::*;
+    pub fn len<T>(_: &T) -> usize {
+        1
     }
-    *slot = ::std::option::Option::Some(map.next_value()?);
-    ::std::result::Result::Ok(())
-}
-/// Skip the value of a key the struct does not declare.
-pub fn skip<'de, A: serde::de::MapAccess<'de>>(
-    map: &mut A,
-) -> ::std::result::Result<(), A::Error> {
-    map.next_value::<serde::de::IgnoredAny>().map(|_| ())
-}
-/// A required field's value, or the error naming it when it was absent.
-pub fn required<T, E: serde::de::Error>(
-    slot: ::std::option::Option<T>,
-    name: &'static str,
-) -> ::std::result::Result<T, E> {
-    match slot {
-        ::std::option::Option::Some(value) => ::std::result::Result::Ok(value),
-        ::std::option::Option::None => ::std::result::Result::Err(E::missing_field(name)),
+    pub fn write<T: Serialize + ?Sized, S: serde::ser::SerializeStruct>(
+        state: &mut S,
+        name: &'static str,
+        value: &T,
+    ) -> ::std::result::Result<(), S::Error> {
+        state.serialize_field(name, value)
     }
-}
-/// Write an optional field, or skip it when absent.
-pub fn optional<T: Serialize, S: serde::ser::SerializeStruct>(
-    state: &mut S,
-    name: &'static str,
-    value: &::std::option::Option<T>,
-) -> ::std::result::Result<(), S::Error> {
-    match value {
-        ::std::option::Option::Some(_) => state.serialize_field(name, value),
-        ::std::option::Option::None => state.skip_field(name),
+    pub fn read<'de, T: Deserialize<'de>, A: serde::de::MapAccess<'de>>(
+        slot: &mut ::std::option::Option<T>,
+        map: &mut A,
+        name: &'static str,
+    ) -> ::std::result::Result<(), A::Error> {
+        read_once(slot, map, name)
+    }
+    pub fn take<T, E: serde::de::Error>(
+        slot: ::std::option::Option<T>,
+        name: &'static str,
+    ) -> ::std::result::Result<T, E> {
+        match slot {
+            ::std::option::Option::Some(value) => ::std::result::Result::Ok(value),
+            ::std::option::Option::None => {
+                ::std::result::Result::Err(E::missing_field(name))
+            }
+        }
     }
 }
-/// Write an optional and nullable field: absent is skipped, `Some(None)` is `null`.
-pub fn nullable_optional<T: Serialize, S: serde::ser::SerializeStruct>(
-    state: &mut S,
-    name: &'static str,
-    value: &::std::option::Option<::std::option::Option<T>>,
-) -> ::std::result::Result<(), S::Error> {
-    match value {
-        ::std::option::Option::Some(inner) => state.serialize_field(name, inner),
-        ::std::option::Option::None => state.skip_field(name),
+/// A required field whose type is an `Option`: always written (`null` for
+/// `None`), read as `None` when absent (as serde reads a missing `Option`).
+pub mod nullable {
+    pub use super::required::{len, read, write};
+    pub fn take<T, E>(
+        slot: ::std::option::Option<::std::option::Option<T>>,
+        _: &'static str,
+    ) -> ::std::result::Result<::std::option::Option<T>, E> {
+        ::std::result::Result::Ok(slot.flatten())
     }
+}
+/// An optional field (`Option<T>`): skipped when `None`.
+pub mod optional {
+    use super::*;
+    pub use super::nullable::{read, take};
+    pub fn len<T>(value: &::std::option::Option<T>) -> usize {
+        usize::from(value.is_some())
+    }
+    pub fn write<T: Serialize, S: serde::ser::SerializeStruct>(
+        state: &mut S,
+        name: &'static str,
+        value: &::std::option::Option<T>,
+    ) -> ::std::result::Result<(), S::Error> {
+        match value {
+            ::std::option::Option::Some(_) => state.serialize_field(name, value),
+            ::std::option::Option::None => state.skip_field(name),
+        }
+    }
+}
+/// An optional and nullable field (`Option<Option<T>>`): absent is `None`
+/// (skipped), `null` is `Some(None)`.
+pub mod optional_nullable {
+    use super::{Deserialize, Serialize};
+    pub use super::optional::len;
+    pub fn write<T: Serialize, S: serde::ser::SerializeStruct>(
+        state: &mut S,
+        name: &'static str,
+        value: &::std::option::Option<::std::option::Option<T>>,
+    ) -> ::std::result::Result<(), S::Error> {
+        match value {
+            ::std::option::Option::Some(inner) => state.serialize_field(name, inner),
+            ::std::option::Option::None => state.skip_field(name),
+        }
+    }
+    pub fn read<'de, T: Deserialize<'de>, A: serde::de::MapAccess<'de>>(
+        slot: &mut ::std::option::Option<
+            ::std::option::Option<::std::option::Option<T>>,
+        >,
+        map: &mut A,
+        name: &'static str,
+    ) -> ::std::result::Result<(), A::Error> {
+        if slot.is_some() {
+            return ::std::result::Result::Err(
+                <A::Error as serde::de::Error>::duplicate_field(name),
+            );
+        }
+        let value: ::std::option::Option<T> = map.next_value()?;
+        *slot = ::std::option::Option::Some(::std::option::Option::Some(value));
+        ::std::result::Result::Ok(())
+    }
+    pub use super::nullable::take;
 }

@@ -80,61 +80,10 @@ pub struct AirbyteApiConnectionSchedule {
     /// Wire name `scheduleType`. Required.
     pub schedule_type: ScheduleTypeEnum,
 }
-impl ::serde::Serialize for AirbyteApiConnectionSchedule {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "AirbyteApiConnectionSchedule",
-                1 + usize::from(self.cron_expression.is_some()),
-            )?;
-        super::support::optional(&mut state, "cronExpression", &self.cron_expression)?;
-        state.serialize_field("scheduleType", &self.schedule_type)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for AirbyteApiConnectionSchedule {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["cronExpression", "scheduleType"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = AirbyteApiConnectionSchedule;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct AirbyteApiConnectionSchedule")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<AirbyteApiConnectionSchedule, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "cronExpression"),
-                        1 => super::support::field(&mut f1, &mut map, "scheduleType"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(AirbyteApiConnectionSchedule {
-                    cron_expression: f0.flatten(),
-                    schedule_type: super::support::required(f1, "scheduleType")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("AirbyteApiConnectionSchedule", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    AirbyteApiConnectionSchedule { cron_expression : optional 0 "cronExpression",
+    schedule_type : required 1 "scheduleType", }
+);
 /// The `ApplicationCreate` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationCreate`
@@ -143,52 +92,7 @@ pub struct ApplicationCreate {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
-impl ::serde::Serialize for ApplicationCreate {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("ApplicationCreate", 1)?;
-        state.serialize_field("name", &self.name)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApplicationCreate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["name"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ApplicationCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ApplicationCreate")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ApplicationCreate, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "name"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ApplicationCreate {
-                    name: super::support::required(f0, "name")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ApplicationCreate", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(ApplicationCreate { name : required 0 "name", });
 /// The `ApplicationRead` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationRead`
@@ -216,68 +120,11 @@ impl ::std::fmt::Debug for ApplicationRead {
             .finish()
     }
 }
-impl ::serde::Serialize for ApplicationRead {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("ApplicationRead", 5)?;
-        state.serialize_field("clientId", &self.client_id)?;
-        state.serialize_field("clientSecret", &self.client_secret)?;
-        state.serialize_field("createdAt", &self.created_at)?;
-        state.serialize_field("id", &self.id)?;
-        state.serialize_field("name", &self.name)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApplicationRead {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["clientId", "clientSecret", "createdAt", "id", "name"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ApplicationRead;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ApplicationRead")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ApplicationRead, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "clientId"),
-                        1 => super::support::field(&mut f1, &mut map, "clientSecret"),
-                        2 => super::support::field(&mut f2, &mut map, "createdAt"),
-                        3 => super::support::field(&mut f3, &mut map, "id"),
-                        4 => super::support::field(&mut f4, &mut map, "name"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ApplicationRead {
-                    client_id: super::support::required(f0, "clientId")?,
-                    client_secret: super::support::required(f1, "clientSecret")?,
-                    created_at: super::support::required(f2, "createdAt")?,
-                    id: super::support::required(f3, "id")?,
-                    name: super::support::required(f4, "name")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ApplicationRead", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    ApplicationRead { client_id : required 0 "clientId", client_secret : required 1
+    "clientSecret", created_at : required 2 "createdAt", id : required 3 "id", name :
+    required 4 "name", }
+);
 /// The `ApplicationReadList` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationReadList`
@@ -286,52 +133,9 @@ pub struct ApplicationReadList {
     /// Wire name `applications`. Required.
     pub applications: ::std::vec::Vec<ApplicationRead>,
 }
-impl ::serde::Serialize for ApplicationReadList {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("ApplicationReadList", 1)?;
-        state.serialize_field("applications", &self.applications)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApplicationReadList {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["applications"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ApplicationReadList;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ApplicationReadList")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ApplicationReadList, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "applications"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ApplicationReadList {
-                    applications: super::support::required(f0, "applications")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ApplicationReadList", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    ApplicationReadList { applications : required 0 "applications", }
+);
 /// The `ApplicationTokenRequestWithGrant` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationTokenRequestWithGrant`
@@ -353,62 +157,10 @@ impl ::std::fmt::Debug for ApplicationTokenRequestWithGrant {
             .finish()
     }
 }
-impl ::serde::Serialize for ApplicationTokenRequestWithGrant {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("ApplicationTokenRequestWithGrant", 3)?;
-        state.serialize_field("client_id", &self.client_id)?;
-        state.serialize_field("client_secret", &self.client_secret)?;
-        state.serialize_field("grant_type", &self.grant_type)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ApplicationTokenRequestWithGrant {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["client_id", "client_secret", "grant_type"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ApplicationTokenRequestWithGrant;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ApplicationTokenRequestWithGrant")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ApplicationTokenRequestWithGrant, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "client_id"),
-                        1 => super::support::field(&mut f1, &mut map, "client_secret"),
-                        2 => super::support::field(&mut f2, &mut map, "grant_type"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ApplicationTokenRequestWithGrant {
-                    client_id: super::support::required(f0, "client_id")?,
-                    client_secret: super::support::required(f1, "client_secret")?,
-                    grant_type: super::support::required(f2, "grant_type")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("ApplicationTokenRequestWithGrant", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    ApplicationTokenRequestWithGrant { client_id : required 0 "client_id", client_secret
+    : required 1 "client_secret", grant_type : required 2 "grant_type", }
+);
 /// Auth Provider
 ///
 /// Schema: `#/components/schemas/AuthProvider`
@@ -493,73 +245,10 @@ pub struct ConfiguredStreamMapper {
     /// Wire name `type`. Required.
     pub r#type: StreamMapperType,
 }
-impl ::serde::Serialize for ConfiguredStreamMapper {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "ConfiguredStreamMapper",
-                2 + usize::from(self.id.is_some()),
-            )?;
-        super::support::optional(&mut state, "id", &self.id)?;
-        state.serialize_field("mapperConfiguration", &self.mapper_configuration)?;
-        state.serialize_field("type", &self.r#type)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConfiguredStreamMapper {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id", "mapperConfiguration", "type"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ConfiguredStreamMapper;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ConfiguredStreamMapper")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ConfiguredStreamMapper, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "id"),
-                        1 => {
-                            super::support::field(
-                                &mut f1,
-                                &mut map,
-                                "mapperConfiguration",
-                            )
-                        }
-                        2 => super::support::field(&mut f2, &mut map, "type"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ConfiguredStreamMapper {
-                    id: f0.flatten(),
-                    mapper_configuration: super::support::required(
-                        f1,
-                        "mapperConfiguration",
-                    )?,
-                    r#type: super::support::required(f2, "type")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ConfiguredStreamMapper", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    ConfiguredStreamMapper { id : optional 0 "id", mapper_configuration : required 1
+    "mapperConfiguration", r#type : required 2 "type", }
+);
 /// The `ConnectionCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionCreateRequest`
@@ -599,142 +288,15 @@ pub struct ConnectionCreateRequest {
     /// Wire name `tags`. Optional (`None` when absent).
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
 }
-impl ::serde::Serialize for ConnectionCreateRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "ConnectionCreateRequest",
-                2 + usize::from(self.configurations.is_some())
-                    + usize::from(self.data_residency.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.namespace_definition.is_some())
-                    + usize::from(self.namespace_format.is_some())
-                    + usize::from(self.non_breaking_schema_updates_behavior.is_some())
-                    + usize::from(self.prefix.is_some())
-                    + usize::from(self.schedule.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.tags.is_some()),
-            )?;
-        super::support::optional(&mut state, "configurations", &self.configurations)?;
-        super::support::optional(&mut state, "dataResidency", &self.data_residency)?;
-        state.serialize_field("destinationId", &self.destination_id)?;
-        super::support::optional(&mut state, "name", &self.name)?;
-        super::support::optional(
-            &mut state,
-            "namespaceDefinition",
-            &self.namespace_definition,
-        )?;
-        super::support::optional(&mut state, "namespaceFormat", &self.namespace_format)?;
-        super::support::optional(
-            &mut state,
-            "nonBreakingSchemaUpdatesBehavior",
-            &self.non_breaking_schema_updates_behavior,
-        )?;
-        super::support::optional(&mut state, "prefix", &self.prefix)?;
-        super::support::optional(&mut state, "schedule", &self.schedule)?;
-        state.serialize_field("sourceId", &self.source_id)?;
-        super::support::optional(&mut state, "status", &self.status)?;
-        super::support::optional(&mut state, "tags", &self.tags)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConnectionCreateRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "configurations",
-            "dataResidency",
-            "destinationId",
-            "name",
-            "namespaceDefinition",
-            "namespaceFormat",
-            "nonBreakingSchemaUpdatesBehavior",
-            "prefix",
-            "schedule",
-            "sourceId",
-            "status",
-            "tags",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ConnectionCreateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ConnectionCreateRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ConnectionCreateRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                let mut f6 = ::std::option::Option::None;
-                let mut f7 = ::std::option::Option::None;
-                let mut f8 = ::std::option::Option::None;
-                let mut f9 = ::std::option::Option::None;
-                let mut f10 = ::std::option::Option::None;
-                let mut f11 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "configurations"),
-                        1 => super::support::field(&mut f1, &mut map, "dataResidency"),
-                        2 => super::support::field(&mut f2, &mut map, "destinationId"),
-                        3 => super::support::field(&mut f3, &mut map, "name"),
-                        4 => {
-                            super::support::field(
-                                &mut f4,
-                                &mut map,
-                                "namespaceDefinition",
-                            )
-                        }
-                        5 => super::support::field(&mut f5, &mut map, "namespaceFormat"),
-                        6 => {
-                            super::support::field(
-                                &mut f6,
-                                &mut map,
-                                "nonBreakingSchemaUpdatesBehavior",
-                            )
-                        }
-                        7 => super::support::field(&mut f7, &mut map, "prefix"),
-                        8 => super::support::field(&mut f8, &mut map, "schedule"),
-                        9 => super::support::field(&mut f9, &mut map, "sourceId"),
-                        10 => super::support::field(&mut f10, &mut map, "status"),
-                        11 => super::support::field(&mut f11, &mut map, "tags"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ConnectionCreateRequest {
-                    configurations: f0.flatten(),
-                    data_residency: f1.flatten(),
-                    destination_id: super::support::required(f2, "destinationId")?,
-                    name: f3.flatten(),
-                    namespace_definition: f4.flatten(),
-                    namespace_format: f5.flatten(),
-                    non_breaking_schema_updates_behavior: f6.flatten(),
-                    prefix: f7.flatten(),
-                    schedule: f8.flatten(),
-                    source_id: super::support::required(f9, "sourceId")?,
-                    status: f10.flatten(),
-                    tags: f11.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("ConnectionCreateRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    ConnectionCreateRequest { configurations : optional 0 "configurations",
+    data_residency : optional 1 "dataResidency", destination_id : required 2
+    "destinationId", name : optional 3 "name", namespace_definition : optional 4
+    "namespaceDefinition", namespace_format : optional 5 "namespaceFormat",
+    non_breaking_schema_updates_behavior : optional 6 "nonBreakingSchemaUpdatesBehavior",
+    prefix : optional 7 "prefix", schedule : optional 8 "schedule", source_id : required
+    9 "sourceId", status : optional 10 "status", tags : optional 11 "tags", }
+);
 /// The `ConnectionPatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionPatchRequest`
@@ -770,132 +332,14 @@ pub struct ConnectionPatchRequest {
     /// Wire name `tags`. Optional (`None` when absent).
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
 }
-impl ::serde::Serialize for ConnectionPatchRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "ConnectionPatchRequest",
-                usize::from(self.configurations.is_some())
-                    + usize::from(self.data_residency.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.namespace_definition.is_some())
-                    + usize::from(self.namespace_format.is_some())
-                    + usize::from(self.non_breaking_schema_updates_behavior.is_some())
-                    + usize::from(self.prefix.is_some())
-                    + usize::from(self.schedule.is_some())
-                    + usize::from(self.status.is_some())
-                    + usize::from(self.tags.is_some()),
-            )?;
-        super::support::optional(&mut state, "configurations", &self.configurations)?;
-        super::support::optional(&mut state, "dataResidency", &self.data_residency)?;
-        super::support::optional(&mut state, "name", &self.name)?;
-        super::support::optional(
-            &mut state,
-            "namespaceDefinition",
-            &self.namespace_definition,
-        )?;
-        super::support::optional(&mut state, "namespaceFormat", &self.namespace_format)?;
-        super::support::optional(
-            &mut state,
-            "nonBreakingSchemaUpdatesBehavior",
-            &self.non_breaking_schema_updates_behavior,
-        )?;
-        super::support::optional(&mut state, "prefix", &self.prefix)?;
-        super::support::optional(&mut state, "schedule", &self.schedule)?;
-        super::support::optional(&mut state, "status", &self.status)?;
-        super::support::optional(&mut state, "tags", &self.tags)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConnectionPatchRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "configurations",
-            "dataResidency",
-            "name",
-            "namespaceDefinition",
-            "namespaceFormat",
-            "nonBreakingSchemaUpdatesBehavior",
-            "prefix",
-            "schedule",
-            "status",
-            "tags",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ConnectionPatchRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ConnectionPatchRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ConnectionPatchRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                let mut f6 = ::std::option::Option::None;
-                let mut f7 = ::std::option::Option::None;
-                let mut f8 = ::std::option::Option::None;
-                let mut f9 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "configurations"),
-                        1 => super::support::field(&mut f1, &mut map, "dataResidency"),
-                        2 => super::support::field(&mut f2, &mut map, "name"),
-                        3 => {
-                            super::support::field(
-                                &mut f3,
-                                &mut map,
-                                "namespaceDefinition",
-                            )
-                        }
-                        4 => super::support::field(&mut f4, &mut map, "namespaceFormat"),
-                        5 => {
-                            super::support::field(
-                                &mut f5,
-                                &mut map,
-                                "nonBreakingSchemaUpdatesBehavior",
-                            )
-                        }
-                        6 => super::support::field(&mut f6, &mut map, "prefix"),
-                        7 => super::support::field(&mut f7, &mut map, "schedule"),
-                        8 => super::support::field(&mut f8, &mut map, "status"),
-                        9 => super::support::field(&mut f9, &mut map, "tags"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ConnectionPatchRequest {
-                    configurations: f0.flatten(),
-                    data_residency: f1.flatten(),
-                    name: f2.flatten(),
-                    namespace_definition: f3.flatten(),
-                    namespace_format: f4.flatten(),
-                    non_breaking_schema_updates_behavior: f5.flatten(),
-                    prefix: f6.flatten(),
-                    schedule: f7.flatten(),
-                    status: f8.flatten(),
-                    tags: f9.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("ConnectionPatchRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    ConnectionPatchRequest { configurations : optional 0 "configurations", data_residency
+    : optional 1 "dataResidency", name : optional 2 "name", namespace_definition :
+    optional 3 "namespaceDefinition", namespace_format : optional 4 "namespaceFormat",
+    non_breaking_schema_updates_behavior : optional 5 "nonBreakingSchemaUpdatesBehavior",
+    prefix : optional 6 "prefix", schedule : optional 7 "schedule", status : optional 8
+    "status", tags : optional 9 "tags", }
+);
 /// Root Type for ConnectionResponse
 ///
 /// Provides details of a single connection.
@@ -936,152 +380,17 @@ pub struct ConnectionResponse {
     /// Wire name `workspaceId`. Required.
     pub workspace_id: ::uuid::Uuid,
 }
-impl ::serde::Serialize for ConnectionResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "ConnectionResponse",
-                10 + usize::from(self.namespace_definition.is_some())
-                    + usize::from(self.namespace_format.is_some())
-                    + usize::from(self.non_breaking_schema_updates_behavior.is_some())
-                    + usize::from(self.prefix.is_some())
-                    + usize::from(self.status_reason.is_some()),
-            )?;
-        state.serialize_field("configurations", &self.configurations)?;
-        state.serialize_field("connectionId", &self.connection_id)?;
-        state.serialize_field("createdAt", &self.created_at)?;
-        state.serialize_field("destinationId", &self.destination_id)?;
-        state.serialize_field("name", &self.name)?;
-        super::support::optional(
-            &mut state,
-            "namespaceDefinition",
-            &self.namespace_definition,
-        )?;
-        super::support::optional(&mut state, "namespaceFormat", &self.namespace_format)?;
-        super::support::optional(
-            &mut state,
-            "nonBreakingSchemaUpdatesBehavior",
-            &self.non_breaking_schema_updates_behavior,
-        )?;
-        super::support::optional(&mut state, "prefix", &self.prefix)?;
-        state.serialize_field("schedule", &self.schedule)?;
-        state.serialize_field("sourceId", &self.source_id)?;
-        state.serialize_field("status", &self.status)?;
-        super::support::optional(&mut state, "statusReason", &self.status_reason)?;
-        state.serialize_field("tags", &self.tags)?;
-        state.serialize_field("workspaceId", &self.workspace_id)?;
-        state.end()
+super::support::plain_struct!(
+    ConnectionResponse { configurations : required 0 "configurations", connection_id :
+    required 1 "connectionId", created_at : required 2 "createdAt", destination_id :
+    required 3 "destinationId", name : required 4 "name", namespace_definition : optional
+    5 "namespaceDefinition", namespace_format : optional 6 "namespaceFormat",
+    non_breaking_schema_updates_behavior : optional 7 "nonBreakingSchemaUpdatesBehavior",
+    prefix : optional 8 "prefix", schedule : required 9 "schedule", source_id : required
+    10 "sourceId", status : required 11 "status", status_reason : optional 12
+    "statusReason", tags : required 13 "tags", workspace_id : required 14 "workspaceId",
     }
-}
-impl<'de> ::serde::Deserialize<'de> for ConnectionResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "configurations",
-            "connectionId",
-            "createdAt",
-            "destinationId",
-            "name",
-            "namespaceDefinition",
-            "namespaceFormat",
-            "nonBreakingSchemaUpdatesBehavior",
-            "prefix",
-            "schedule",
-            "sourceId",
-            "status",
-            "statusReason",
-            "tags",
-            "workspaceId",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ConnectionResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ConnectionResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ConnectionResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                let mut f6 = ::std::option::Option::None;
-                let mut f7 = ::std::option::Option::None;
-                let mut f8 = ::std::option::Option::None;
-                let mut f9 = ::std::option::Option::None;
-                let mut f10 = ::std::option::Option::None;
-                let mut f11 = ::std::option::Option::None;
-                let mut f12 = ::std::option::Option::None;
-                let mut f13 = ::std::option::Option::None;
-                let mut f14 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "configurations"),
-                        1 => super::support::field(&mut f1, &mut map, "connectionId"),
-                        2 => super::support::field(&mut f2, &mut map, "createdAt"),
-                        3 => super::support::field(&mut f3, &mut map, "destinationId"),
-                        4 => super::support::field(&mut f4, &mut map, "name"),
-                        5 => {
-                            super::support::field(
-                                &mut f5,
-                                &mut map,
-                                "namespaceDefinition",
-                            )
-                        }
-                        6 => super::support::field(&mut f6, &mut map, "namespaceFormat"),
-                        7 => {
-                            super::support::field(
-                                &mut f7,
-                                &mut map,
-                                "nonBreakingSchemaUpdatesBehavior",
-                            )
-                        }
-                        8 => super::support::field(&mut f8, &mut map, "prefix"),
-                        9 => super::support::field(&mut f9, &mut map, "schedule"),
-                        10 => super::support::field(&mut f10, &mut map, "sourceId"),
-                        11 => super::support::field(&mut f11, &mut map, "status"),
-                        12 => super::support::field(&mut f12, &mut map, "statusReason"),
-                        13 => super::support::field(&mut f13, &mut map, "tags"),
-                        14 => super::support::field(&mut f14, &mut map, "workspaceId"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ConnectionResponse {
-                    configurations: super::support::required(f0, "configurations")?,
-                    connection_id: super::support::required(f1, "connectionId")?,
-                    created_at: super::support::required(f2, "createdAt")?,
-                    destination_id: super::support::required(f3, "destinationId")?,
-                    name: super::support::required(f4, "name")?,
-                    namespace_definition: f5.flatten(),
-                    namespace_format: f6.flatten(),
-                    non_breaking_schema_updates_behavior: f7.flatten(),
-                    prefix: f8.flatten(),
-                    schedule: super::support::required(f9, "schedule")?,
-                    source_id: super::support::required(f10, "sourceId")?,
-                    status: super::support::required(f11, "status")?,
-                    status_reason: f12.flatten(),
-                    tags: super::support::required(f13, "tags")?,
-                    workspace_id: super::support::required(f14, "workspaceId")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ConnectionResponse", FIELDS, __Visitor)
-    }
-}
+);
 /// schedule for when the the connection should run, per the schedule type
 ///
 /// Schema: `#/components/schemas/ConnectionScheduleResponse`
@@ -1094,65 +403,10 @@ pub struct ConnectionScheduleResponse {
     /// Wire name `scheduleType`. Required.
     pub schedule_type: ScheduleTypeWithBasicEnum,
 }
-impl ::serde::Serialize for ConnectionScheduleResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "ConnectionScheduleResponse",
-                1 + usize::from(self.basic_timing.is_some())
-                    + usize::from(self.cron_expression.is_some()),
-            )?;
-        super::support::optional(&mut state, "basicTiming", &self.basic_timing)?;
-        super::support::optional(&mut state, "cronExpression", &self.cron_expression)?;
-        state.serialize_field("scheduleType", &self.schedule_type)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConnectionScheduleResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["basicTiming", "cronExpression", "scheduleType"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ConnectionScheduleResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ConnectionScheduleResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ConnectionScheduleResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "basicTiming"),
-                        1 => super::support::field(&mut f1, &mut map, "cronExpression"),
-                        2 => super::support::field(&mut f2, &mut map, "scheduleType"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ConnectionScheduleResponse {
-                    basic_timing: f0.flatten(),
-                    cron_expression: f1.flatten(),
-                    schedule_type: super::support::required(f2, "scheduleType")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ConnectionScheduleResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    ConnectionScheduleResponse { basic_timing : optional 0 "basicTiming", cron_expression
+    : optional 1 "cronExpression", schedule_type : required 2 "scheduleType", }
+);
 /// The `ConnectionStatusEnum` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStatusEnum`
@@ -1346,65 +600,10 @@ pub struct ConnectionsResponse {
     /// Wire name `previous`. Optional (`None` when absent).
     pub previous: ::std::option::Option<::std::string::String>,
 }
-impl ::serde::Serialize for ConnectionsResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "ConnectionsResponse",
-                1 + usize::from(self.next.is_some())
-                    + usize::from(self.previous.is_some()),
-            )?;
-        state.serialize_field("data", &self.data)?;
-        super::support::optional(&mut state, "next", &self.next)?;
-        super::support::optional(&mut state, "previous", &self.previous)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConnectionsResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data", "next", "previous"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ConnectionsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ConnectionsResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ConnectionsResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "data"),
-                        1 => super::support::field(&mut f1, &mut map, "next"),
-                        2 => super::support::field(&mut f2, &mut map, "previous"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ConnectionsResponse {
-                    data: super::support::required(f0, "data")?,
-                    next: f1.flatten(),
-                    previous: f2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("ConnectionsResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    ConnectionsResponse { data : required 0 "data", next : optional 1 "next", previous :
+    optional 2 "previous", }
+);
 /// Root Type for ConnectorDefinitionResponse
 ///
 /// Provides details of a single connector definition.
@@ -1421,77 +620,11 @@ pub struct ConnectorDefinitionResponse {
     /// Wire name `version`. Required.
     pub version: ::std::string::String,
 }
-impl ::serde::Serialize for ConnectorDefinitionResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("ConnectorDefinitionResponse", 4)?;
-        state
-            .serialize_field(
-                "connectorDefinitionType",
-                &self.connector_definition_type,
-            )?;
-        state.serialize_field("id", &self.id)?;
-        state.serialize_field("name", &self.name)?;
-        state.serialize_field("version", &self.version)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConnectorDefinitionResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["connectorDefinitionType", "id", "name", "version"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ConnectorDefinitionResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ConnectorDefinitionResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ConnectorDefinitionResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "connectorDefinitionType",
-                            )
-                        }
-                        1 => super::support::field(&mut f1, &mut map, "id"),
-                        2 => super::support::field(&mut f2, &mut map, "name"),
-                        3 => super::support::field(&mut f3, &mut map, "version"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ConnectorDefinitionResponse {
-                    connector_definition_type: super::support::required(
-                        f0,
-                        "connectorDefinitionType",
-                    )?,
-                    id: super::support::required(f1, "id")?,
-                    name: super::support::required(f2, "name")?,
-                    version: super::support::required(f3, "version")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("ConnectorDefinitionResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    ConnectorDefinitionResponse { connector_definition_type : required 0
+    "connectorDefinitionType", id : required 1 "id", name : required 2 "name", version :
+    required 3 "version", }
+);
 /// Root Type for DefinitionsResponse
 ///
 ///
@@ -1502,53 +635,9 @@ pub struct ConnectorDefinitionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<ConnectorDefinitionResponse>,
 }
-impl ::serde::Serialize for ConnectorDefinitionsResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("ConnectorDefinitionsResponse", 1)?;
-        state.serialize_field("data", &self.data)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ConnectorDefinitionsResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ConnectorDefinitionsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ConnectorDefinitionsResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ConnectorDefinitionsResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "data"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ConnectorDefinitionsResponse {
-                    data: super::support::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("ConnectorDefinitionsResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    ConnectorDefinitionsResponse { data : required 0 "data", }
+);
 /// The `ConnectorType` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorType`
@@ -1623,65 +712,10 @@ pub struct CreateDeclarativeSourceDefinitionRequest {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
-impl ::serde::Serialize for CreateDeclarativeSourceDefinitionRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("CreateDeclarativeSourceDefinitionRequest", 2)?;
-        state.serialize_field("manifest", &self.manifest)?;
-        state.serialize_field("name", &self.name)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateDeclarativeSourceDefinitionRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["manifest", "name"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateDeclarativeSourceDefinitionRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CreateDeclarativeSourceDefinitionRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                CreateDeclarativeSourceDefinitionRequest,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "manifest"),
-                        1 => super::support::field(&mut f1, &mut map, "name"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CreateDeclarativeSourceDefinitionRequest {
-                    manifest: super::support::required(f0, "manifest")?,
-                    name: super::support::required(f1, "name")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "CreateDeclarativeSourceDefinitionRequest",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    CreateDeclarativeSourceDefinitionRequest { manifest : required 0 "manifest", name :
+    required 1 "name", }
+);
 /// The `CreateDefinitionRequest` schema.
 ///
 /// Schema: `#/components/schemas/CreateDefinitionRequest`
@@ -1696,77 +730,11 @@ pub struct CreateDefinitionRequest {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
-impl ::serde::Serialize for CreateDefinitionRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "CreateDefinitionRequest",
-                3 + usize::from(self.documentation_url.is_some()),
-            )?;
-        state.serialize_field("dockerImageTag", &self.docker_image_tag)?;
-        state.serialize_field("dockerRepository", &self.docker_repository)?;
-        super::support::optional(
-            &mut state,
-            "documentationUrl",
-            &self.documentation_url,
-        )?;
-        state.serialize_field("name", &self.name)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for CreateDefinitionRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "dockerImageTag",
-            "dockerRepository",
-            "documentationUrl",
-            "name",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = CreateDefinitionRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct CreateDefinitionRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<CreateDefinitionRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "dockerImageTag"),
-                        1 => super::support::field(&mut f1, &mut map, "dockerRepository"),
-                        2 => super::support::field(&mut f2, &mut map, "documentationUrl"),
-                        3 => super::support::field(&mut f3, &mut map, "name"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(CreateDefinitionRequest {
-                    docker_image_tag: super::support::required(f0, "dockerImageTag")?,
-                    docker_repository: super::support::required(f1, "dockerRepository")?,
-                    documentation_url: f2.flatten(),
-                    name: super::support::required(f3, "name")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("CreateDefinitionRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    CreateDefinitionRequest { docker_image_tag : required 0 "dockerImageTag",
+    docker_repository : required 1 "dockerRepository", documentation_url : optional 2
+    "documentationUrl", name : required 3 "name", }
+);
 /// The `DataplaneCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneCreateRequest`
@@ -1779,64 +747,10 @@ pub struct DataplaneCreateRequest {
     /// Wire name `regionId`. Required.
     pub region_id: ::uuid::Uuid,
 }
-impl ::serde::Serialize for DataplaneCreateRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "DataplaneCreateRequest",
-                2 + usize::from(self.enabled.is_some()),
-            )?;
-        super::support::optional(&mut state, "enabled", &self.enabled)?;
-        state.serialize_field("name", &self.name)?;
-        state.serialize_field("regionId", &self.region_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DataplaneCreateRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["enabled", "name", "regionId"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DataplaneCreateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DataplaneCreateRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DataplaneCreateRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "enabled"),
-                        1 => super::support::field(&mut f1, &mut map, "name"),
-                        2 => super::support::field(&mut f2, &mut map, "regionId"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(DataplaneCreateRequest {
-                    enabled: f0.flatten(),
-                    name: super::support::required(f1, "name")?,
-                    region_id: super::support::required(f2, "regionId")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("DataplaneCreateRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    DataplaneCreateRequest { enabled : optional 0 "enabled", name : required 1 "name",
+    region_id : required 2 "regionId", }
+);
 /// The `DataplaneCreateResponseBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneCreateResponseBody`
@@ -1861,64 +775,11 @@ impl ::std::fmt::Debug for DataplaneCreateResponseBody {
             .finish()
     }
 }
-impl ::serde::Serialize for DataplaneCreateResponseBody {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("DataplaneCreateResponseBody", 4)?;
-        state.serialize_field("clientId", &self.client_id)?;
-        state.serialize_field("clientSecret", &self.client_secret)?;
-        state.serialize_field("dataplaneId", &self.dataplane_id)?;
-        state.serialize_field("regionId", &self.region_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DataplaneCreateResponseBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["clientId", "clientSecret", "dataplaneId", "regionId"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DataplaneCreateResponseBody;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DataplaneCreateResponseBody")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DataplaneCreateResponseBody, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "clientId"),
-                        1 => super::support::field(&mut f1, &mut map, "clientSecret"),
-                        2 => super::support::field(&mut f2, &mut map, "dataplaneId"),
-                        3 => super::support::field(&mut f3, &mut map, "regionId"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(DataplaneCreateResponseBody {
-                    client_id: super::support::required(f0, "clientId")?,
-                    client_secret: super::support::required(f1, "clientSecret")?,
-                    dataplane_id: super::support::required(f2, "dataplaneId")?,
-                    region_id: super::support::required(f3, "regionId")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("DataplaneCreateResponseBody", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    DataplaneCreateResponseBody { client_id : required 0 "clientId", client_secret :
+    required 1 "clientSecret", dataplane_id : required 2 "dataplaneId", region_id :
+    required 3 "regionId", }
+);
 /// The `DataplanePatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/DataplanePatchRequest`
@@ -1929,60 +790,9 @@ pub struct DataplanePatchRequest {
     /// Wire name `name`. Optional (`None` when absent).
     pub name: ::std::option::Option<::std::string::String>,
 }
-impl ::serde::Serialize for DataplanePatchRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "DataplanePatchRequest",
-                usize::from(self.enabled.is_some()) + usize::from(self.name.is_some()),
-            )?;
-        super::support::optional(&mut state, "enabled", &self.enabled)?;
-        super::support::optional(&mut state, "name", &self.name)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DataplanePatchRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["enabled", "name"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DataplanePatchRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DataplanePatchRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DataplanePatchRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "enabled"),
-                        1 => super::support::field(&mut f1, &mut map, "name"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(DataplanePatchRequest {
-                    enabled: f0.flatten(),
-                    name: f1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("DataplanePatchRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    DataplanePatchRequest { enabled : optional 0 "enabled", name : optional 1 "name", }
+);
 /// The `DataplaneResponse` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneResponse`
@@ -2001,79 +811,11 @@ pub struct DataplaneResponse {
     /// Wire name `updatedAt`. Required.
     pub updated_at: ::std::string::String,
 }
-impl ::serde::Serialize for DataplaneResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("DataplaneResponse", 6)?;
-        state.serialize_field("createdAt", &self.created_at)?;
-        state.serialize_field("dataplaneId", &self.dataplane_id)?;
-        state.serialize_field("enabled", &self.enabled)?;
-        state.serialize_field("name", &self.name)?;
-        state.serialize_field("regionId", &self.region_id)?;
-        state.serialize_field("updatedAt", &self.updated_at)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DataplaneResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "createdAt",
-            "dataplaneId",
-            "enabled",
-            "name",
-            "regionId",
-            "updatedAt",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DataplaneResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DataplaneResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DataplaneResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "createdAt"),
-                        1 => super::support::field(&mut f1, &mut map, "dataplaneId"),
-                        2 => super::support::field(&mut f2, &mut map, "enabled"),
-                        3 => super::support::field(&mut f3, &mut map, "name"),
-                        4 => super::support::field(&mut f4, &mut map, "regionId"),
-                        5 => super::support::field(&mut f5, &mut map, "updatedAt"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(DataplaneResponse {
-                    created_at: super::support::required(f0, "createdAt")?,
-                    dataplane_id: super::support::required(f1, "dataplaneId")?,
-                    enabled: super::support::required(f2, "enabled")?,
-                    name: super::support::required(f3, "name")?,
-                    region_id: super::support::required(f4, "regionId")?,
-                    updated_at: super::support::required(f5, "updatedAt")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("DataplaneResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    DataplaneResponse { created_at : required 0 "createdAt", dataplane_id : required 1
+    "dataplaneId", enabled : required 2 "enabled", name : required 3 "name", region_id :
+    required 4 "regionId", updated_at : required 5 "updatedAt", }
+);
 /// The `DataplanesResponse` schema.
 ///
 /// Schema: `#/components/schemas/DataplanesResponse`
@@ -2082,52 +824,7 @@ pub struct DataplanesResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<DataplaneResponse>,
 }
-impl ::serde::Serialize for DataplanesResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("DataplanesResponse", 1)?;
-        state.serialize_field("data", &self.data)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DataplanesResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DataplanesResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DataplanesResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DataplanesResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "data"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(DataplanesResponse {
-                    data: super::support::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("DataplanesResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(DataplanesResponse { data : required 0 "data", });
 /// Low code CDK manifest JSON object
 ///
 /// Schema: `#/components/schemas/DeclarativeManifest`
@@ -2149,66 +846,10 @@ pub struct DeclarativeSourceDefinitionResponse {
     /// Wire name `version`. Required.
     pub version: ManifestVersion,
 }
-impl ::serde::Serialize for DeclarativeSourceDefinitionResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("DeclarativeSourceDefinitionResponse", 4)?;
-        state.serialize_field("id", &self.id)?;
-        state.serialize_field("manifest", &self.manifest)?;
-        state.serialize_field("name", &self.name)?;
-        state.serialize_field("version", &self.version)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DeclarativeSourceDefinitionResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["id", "manifest", "name", "version"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DeclarativeSourceDefinitionResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DeclarativeSourceDefinitionResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DeclarativeSourceDefinitionResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "id"),
-                        1 => super::support::field(&mut f1, &mut map, "manifest"),
-                        2 => super::support::field(&mut f2, &mut map, "name"),
-                        3 => super::support::field(&mut f3, &mut map, "version"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(DeclarativeSourceDefinitionResponse {
-                    id: super::support::required(f0, "id")?,
-                    manifest: super::support::required(f1, "manifest")?,
-                    name: super::support::required(f2, "name")?,
-                    version: super::support::required(f3, "version")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("DeclarativeSourceDefinitionResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    DeclarativeSourceDefinitionResponse { id : required 0 "id", manifest : required 1
+    "manifest", name : required 2 "name", version : required 3 "version", }
+);
 /// Root Type for DeclarativeSourceDefinitionsResponse
 ///
 ///
@@ -2223,70 +864,10 @@ pub struct DeclarativeSourceDefinitionsResponse {
     /// Wire name `previous`. Optional (`None` when absent).
     pub previous: ::std::option::Option<::std::string::String>,
 }
-impl ::serde::Serialize for DeclarativeSourceDefinitionsResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "DeclarativeSourceDefinitionsResponse",
-                1 + usize::from(self.next.is_some())
-                    + usize::from(self.previous.is_some()),
-            )?;
-        state.serialize_field("data", &self.data)?;
-        super::support::optional(&mut state, "next", &self.next)?;
-        super::support::optional(&mut state, "previous", &self.previous)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DeclarativeSourceDefinitionsResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data", "next", "previous"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DeclarativeSourceDefinitionsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DeclarativeSourceDefinitionsResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DeclarativeSourceDefinitionsResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "data"),
-                        1 => super::support::field(&mut f1, &mut map, "next"),
-                        2 => super::support::field(&mut f2, &mut map, "previous"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(DeclarativeSourceDefinitionsResponse {
-                    data: super::support::required(f0, "data")?,
-                    next: f1.flatten(),
-                    previous: f2.flatten(),
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "DeclarativeSourceDefinitionsResponse",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    DeclarativeSourceDefinitionsResponse { data : required 0 "data", next : optional 1
+    "next", previous : optional 2 "previous", }
+);
 /// Root Type for DefinitionResponse
 ///
 /// Provides details of a single connector definition.
@@ -2305,82 +886,11 @@ pub struct DefinitionResponse {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
-impl ::serde::Serialize for DefinitionResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "DefinitionResponse",
-                4 + usize::from(self.documentation_url.is_some()),
-            )?;
-        state.serialize_field("dockerImageTag", &self.docker_image_tag)?;
-        state.serialize_field("dockerRepository", &self.docker_repository)?;
-        super::support::optional(
-            &mut state,
-            "documentationUrl",
-            &self.documentation_url,
-        )?;
-        state.serialize_field("id", &self.id)?;
-        state.serialize_field("name", &self.name)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DefinitionResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "dockerImageTag",
-            "dockerRepository",
-            "documentationUrl",
-            "id",
-            "name",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DefinitionResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DefinitionResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DefinitionResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "dockerImageTag"),
-                        1 => super::support::field(&mut f1, &mut map, "dockerRepository"),
-                        2 => super::support::field(&mut f2, &mut map, "documentationUrl"),
-                        3 => super::support::field(&mut f3, &mut map, "id"),
-                        4 => super::support::field(&mut f4, &mut map, "name"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(DefinitionResponse {
-                    docker_image_tag: super::support::required(f0, "dockerImageTag")?,
-                    docker_repository: super::support::required(f1, "dockerRepository")?,
-                    documentation_url: f2.flatten(),
-                    id: super::support::required(f3, "id")?,
-                    name: super::support::required(f4, "name")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("DefinitionResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    DefinitionResponse { docker_image_tag : required 0 "dockerImageTag",
+    docker_repository : required 1 "dockerRepository", documentation_url : optional 2
+    "documentationUrl", id : required 3 "id", name : required 4 "name", }
+);
 /// Root Type for DefinitionsResponse
 ///
 ///
@@ -2395,65 +905,10 @@ pub struct DefinitionsResponse {
     /// Wire name `previous`. Optional (`None` when absent).
     pub previous: ::std::option::Option<::std::string::String>,
 }
-impl ::serde::Serialize for DefinitionsResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "DefinitionsResponse",
-                1 + usize::from(self.next.is_some())
-                    + usize::from(self.previous.is_some()),
-            )?;
-        state.serialize_field("data", &self.data)?;
-        super::support::optional(&mut state, "next", &self.next)?;
-        super::support::optional(&mut state, "previous", &self.previous)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DefinitionsResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data", "next", "previous"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DefinitionsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DefinitionsResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DefinitionsResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "data"),
-                        1 => super::support::field(&mut f1, &mut map, "next"),
-                        2 => super::support::field(&mut f2, &mut map, "previous"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(DefinitionsResponse {
-                    data: super::support::required(f0, "data")?,
-                    next: f1.flatten(),
-                    previous: f2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("DefinitionsResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    DefinitionsResponse { data : required 0 "data", next : optional 1 "next", previous :
+    optional 2 "previous", }
+);
 /// The values required to configure the destination. The schema for this must match the schema return by destination_definition_specifications/get for the destinationDefinition.
 ///
 /// Schema: `#/components/schemas/DestinationConfiguration`
@@ -2481,89 +936,11 @@ pub struct DestinationCreateRequest {
     /// Wire name `workspaceId`. Required.
     pub workspace_id: ::uuid::Uuid,
 }
-impl ::serde::Serialize for DestinationCreateRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "DestinationCreateRequest",
-                3 + usize::from(self.definition_id.is_some())
-                    + usize::from(self.resource_allocation.is_some()),
-            )?;
-        state.serialize_field("configuration", &self.configuration)?;
-        super::support::optional(&mut state, "definitionId", &self.definition_id)?;
-        state.serialize_field("name", &self.name)?;
-        super::support::optional(
-            &mut state,
-            "resourceAllocation",
-            &self.resource_allocation,
-        )?;
-        state.serialize_field("workspaceId", &self.workspace_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DestinationCreateRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "configuration",
-            "definitionId",
-            "name",
-            "resourceAllocation",
-            "workspaceId",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DestinationCreateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DestinationCreateRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DestinationCreateRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration"),
-                        1 => super::support::field(&mut f1, &mut map, "definitionId"),
-                        2 => super::support::field(&mut f2, &mut map, "name"),
-                        3 => {
-                            super::support::field(
-                                &mut f3,
-                                &mut map,
-                                "resourceAllocation",
-                            )
-                        }
-                        4 => super::support::field(&mut f4, &mut map, "workspaceId"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(DestinationCreateRequest {
-                    configuration: super::support::required(f0, "configuration")?,
-                    definition_id: f1.flatten(),
-                    name: super::support::required(f2, "name")?,
-                    resource_allocation: f3.flatten(),
-                    workspace_id: super::support::required(f4, "workspaceId")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("DestinationCreateRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    DestinationCreateRequest { configuration : required 0 "configuration", definition_id
+    : optional 1 "definitionId", name : required 2 "name", resource_allocation : optional
+    3 "resourceAllocation", workspace_id : required 4 "workspaceId", }
+);
 /// The `DestinationPatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/DestinationPatchRequest`
@@ -2576,76 +953,10 @@ pub struct DestinationPatchRequest {
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
 }
-impl ::serde::Serialize for DestinationPatchRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "DestinationPatchRequest",
-                usize::from(self.configuration.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.resource_allocation.is_some()),
-            )?;
-        super::support::optional(&mut state, "configuration", &self.configuration)?;
-        super::support::optional(&mut state, "name", &self.name)?;
-        super::support::optional(
-            &mut state,
-            "resourceAllocation",
-            &self.resource_allocation,
-        )?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DestinationPatchRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["configuration", "name", "resourceAllocation"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DestinationPatchRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DestinationPatchRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DestinationPatchRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration"),
-                        1 => super::support::field(&mut f1, &mut map, "name"),
-                        2 => {
-                            super::support::field(
-                                &mut f2,
-                                &mut map,
-                                "resourceAllocation",
-                            )
-                        }
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(DestinationPatchRequest {
-                    configuration: f0.flatten(),
-                    name: f1.flatten(),
-                    resource_allocation: f2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("DestinationPatchRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    DestinationPatchRequest { configuration : optional 0 "configuration", name : optional
+    1 "name", resource_allocation : optional 2 "resourceAllocation", }
+);
 /// The `DestinationPutRequest` schema.
 ///
 /// Schema: `#/components/schemas/DestinationPutRequest`
@@ -2658,74 +969,10 @@ pub struct DestinationPutRequest {
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
 }
-impl ::serde::Serialize for DestinationPutRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "DestinationPutRequest",
-                2 + usize::from(self.resource_allocation.is_some()),
-            )?;
-        state.serialize_field("configuration", &self.configuration)?;
-        state.serialize_field("name", &self.name)?;
-        super::support::optional(
-            &mut state,
-            "resourceAllocation",
-            &self.resource_allocation,
-        )?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DestinationPutRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["configuration", "name", "resourceAllocation"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DestinationPutRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DestinationPutRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DestinationPutRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration"),
-                        1 => super::support::field(&mut f1, &mut map, "name"),
-                        2 => {
-                            super::support::field(
-                                &mut f2,
-                                &mut map,
-                                "resourceAllocation",
-                            )
-                        }
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(DestinationPutRequest {
-                    configuration: super::support::required(f0, "configuration")?,
-                    name: super::support::required(f1, "name")?,
-                    resource_allocation: f2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("DestinationPutRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    DestinationPutRequest { configuration : required 0 "configuration", name : required 1
+    "name", resource_allocation : optional 2 "resourceAllocation", }
+);
 /// Root Type for DestinationResponse
 ///
 /// Provides details of a single destination.
@@ -2750,103 +997,13 @@ pub struct DestinationResponse {
     /// Wire name `workspaceId`. Required.
     pub workspace_id: ::uuid::Uuid,
 }
-impl ::serde::Serialize for DestinationResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "DestinationResponse",
-                7 + usize::from(self.resource_allocation.is_some()),
-            )?;
-        state.serialize_field("configuration", &self.configuration)?;
-        state.serialize_field("createdAt", &self.created_at)?;
-        state.serialize_field("definitionId", &self.definition_id)?;
-        state.serialize_field("destinationId", &self.destination_id)?;
-        state.serialize_field("destinationType", &self.destination_type)?;
-        state.serialize_field("name", &self.name)?;
-        super::support::optional(
-            &mut state,
-            "resourceAllocation",
-            &self.resource_allocation,
-        )?;
-        state.serialize_field("workspaceId", &self.workspace_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DestinationResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "configuration",
-            "createdAt",
-            "definitionId",
-            "destinationId",
-            "destinationType",
-            "name",
-            "resourceAllocation",
-            "workspaceId",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DestinationResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DestinationResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DestinationResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                let mut f6 = ::std::option::Option::None;
-                let mut f7 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration"),
-                        1 => super::support::field(&mut f1, &mut map, "createdAt"),
-                        2 => super::support::field(&mut f2, &mut map, "definitionId"),
-                        3 => super::support::field(&mut f3, &mut map, "destinationId"),
-                        4 => super::support::field(&mut f4, &mut map, "destinationType"),
-                        5 => super::support::field(&mut f5, &mut map, "name"),
-                        6 => {
-                            super::support::field(
-                                &mut f6,
-                                &mut map,
-                                "resourceAllocation",
-                            )
-                        }
-                        7 => super::support::field(&mut f7, &mut map, "workspaceId"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(DestinationResponse {
-                    configuration: super::support::required(f0, "configuration")?,
-                    created_at: super::support::required(f1, "createdAt")?,
-                    definition_id: super::support::required(f2, "definitionId")?,
-                    destination_id: super::support::required(f3, "destinationId")?,
-                    destination_type: super::support::required(f4, "destinationType")?,
-                    name: super::support::required(f5, "name")?,
-                    resource_allocation: f6.flatten(),
-                    workspace_id: super::support::required(f7, "workspaceId")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("DestinationResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    DestinationResponse { configuration : required 0 "configuration", created_at :
+    required 1 "createdAt", definition_id : required 2 "definitionId", destination_id :
+    required 3 "destinationId", destination_type : required 4 "destinationType", name :
+    required 5 "name", resource_allocation : optional 6 "resourceAllocation",
+    workspace_id : required 7 "workspaceId", }
+);
 /// Root Type for DestinationsResponse
 ///
 ///
@@ -2861,65 +1018,10 @@ pub struct DestinationsResponse {
     /// Wire name `previous`. Optional (`None` when absent).
     pub previous: ::std::option::Option<::std::string::String>,
 }
-impl ::serde::Serialize for DestinationsResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "DestinationsResponse",
-                1 + usize::from(self.next.is_some())
-                    + usize::from(self.previous.is_some()),
-            )?;
-        state.serialize_field("data", &self.data)?;
-        super::support::optional(&mut state, "next", &self.next)?;
-        super::support::optional(&mut state, "previous", &self.previous)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for DestinationsResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data", "next", "previous"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = DestinationsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct DestinationsResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<DestinationsResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "data"),
-                        1 => super::support::field(&mut f1, &mut map, "next"),
-                        2 => super::support::field(&mut f2, &mut map, "previous"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(DestinationsResponse {
-                    data: super::support::required(f0, "data")?,
-                    next: f1.flatten(),
-                    previous: f2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("DestinationsResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    DestinationsResponse { data : required 0 "data", next : optional 1 "next", previous :
+    optional 2 "previous", }
+);
 /// Configures an email notification.
 ///
 /// Schema: `#/components/schemas/EmailNotificationConfig`
@@ -2928,56 +1030,9 @@ pub struct EmailNotificationConfig {
     /// Wire name `enabled`. Optional (`None` when absent).
     pub enabled: ::std::option::Option<bool>,
 }
-impl ::serde::Serialize for EmailNotificationConfig {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "EmailNotificationConfig",
-                usize::from(self.enabled.is_some()),
-            )?;
-        super::support::optional(&mut state, "enabled", &self.enabled)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EmailNotificationConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["enabled"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EmailNotificationConfig;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EmailNotificationConfig")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<EmailNotificationConfig, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "enabled"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(EmailNotificationConfig {
-                    enabled: f0.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("EmailNotificationConfig", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    EmailNotificationConfig { enabled : optional 0 "enabled", }
+);
 /// The `EmbeddedOrganizationListItem` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedOrganizationListItem`
@@ -2990,61 +1045,11 @@ pub struct EmbeddedOrganizationListItem {
     /// Wire name `permission`. Required.
     pub permission: PermissionType,
 }
-impl ::serde::Serialize for EmbeddedOrganizationListItem {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("EmbeddedOrganizationListItem", 3)?;
-        state.serialize_field("organizationId", &self.organization_id)?;
-        state.serialize_field("organizationName", &self.organization_name)?;
-        state.serialize_field("permission", &self.permission)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EmbeddedOrganizationListItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["organizationId", "organizationName", "permission"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EmbeddedOrganizationListItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EmbeddedOrganizationListItem")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<EmbeddedOrganizationListItem, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "organizationId"),
-                        1 => super::support::field(&mut f1, &mut map, "organizationName"),
-                        2 => super::support::field(&mut f2, &mut map, "permission"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(EmbeddedOrganizationListItem {
-                    organization_id: super::support::required(f0, "organizationId")?,
-                    organization_name: super::support::required(f1, "organizationName")?,
-                    permission: super::support::required(f2, "permission")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("EmbeddedOrganizationListItem", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    EmbeddedOrganizationListItem { organization_id : required 0 "organizationId",
+    organization_name : required 1 "organizationName", permission : required 2
+    "permission", }
+);
 /// The `EmbeddedOrganizationsList` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedOrganizationsList`
@@ -3053,52 +1058,9 @@ pub struct EmbeddedOrganizationsList {
     /// Wire name `organizations`. Required.
     pub organizations: ::std::vec::Vec<EmbeddedOrganizationListItem>,
 }
-impl ::serde::Serialize for EmbeddedOrganizationsList {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("EmbeddedOrganizationsList", 1)?;
-        state.serialize_field("organizations", &self.organizations)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EmbeddedOrganizationsList {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["organizations"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EmbeddedOrganizationsList;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EmbeddedOrganizationsList")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<EmbeddedOrganizationsList, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "organizations"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(EmbeddedOrganizationsList {
-                    organizations: super::support::required(f0, "organizations")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("EmbeddedOrganizationsList", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    EmbeddedOrganizationsList { organizations : required 0 "organizations", }
+);
 /// The `EmbeddedScopedTokenRequest` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedScopedTokenRequest`
@@ -3107,52 +1069,9 @@ pub struct EmbeddedScopedTokenRequest {
     /// Wire name `workspaceId`. Required.
     pub workspace_id: ::uuid::Uuid,
 }
-impl ::serde::Serialize for EmbeddedScopedTokenRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("EmbeddedScopedTokenRequest", 1)?;
-        state.serialize_field("workspaceId", &self.workspace_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EmbeddedScopedTokenRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["workspaceId"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EmbeddedScopedTokenRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EmbeddedScopedTokenRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<EmbeddedScopedTokenRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "workspaceId"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(EmbeddedScopedTokenRequest {
-                    workspace_id: super::support::required(f0, "workspaceId")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("EmbeddedScopedTokenRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    EmbeddedScopedTokenRequest { workspace_id : required 0 "workspaceId", }
+);
 /// The `EmbeddedScopedTokenResponse` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedScopedTokenResponse`
@@ -3168,52 +1087,9 @@ impl ::std::fmt::Debug for EmbeddedScopedTokenResponse {
             .finish()
     }
 }
-impl ::serde::Serialize for EmbeddedScopedTokenResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("EmbeddedScopedTokenResponse", 1)?;
-        state.serialize_field("token", &self.token)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EmbeddedScopedTokenResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["token"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EmbeddedScopedTokenResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EmbeddedScopedTokenResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<EmbeddedScopedTokenResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "token"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(EmbeddedScopedTokenResponse {
-                    token: super::support::required(f0, "token")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("EmbeddedScopedTokenResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    EmbeddedScopedTokenResponse { token : required 0 "token", }
+);
 /// The `EmbeddedWidgetRequest` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedWidgetRequest`
@@ -3226,60 +1102,10 @@ pub struct EmbeddedWidgetRequest {
     /// Wire name `organizationId`. Required.
     pub organization_id: ::uuid::Uuid,
 }
-impl ::serde::Serialize for EmbeddedWidgetRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("EmbeddedWidgetRequest", 3)?;
-        state.serialize_field("allowedOrigin", &self.allowed_origin)?;
-        state.serialize_field("externalUserId", &self.external_user_id)?;
-        state.serialize_field("organizationId", &self.organization_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EmbeddedWidgetRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["allowedOrigin", "externalUserId", "organizationId"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EmbeddedWidgetRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EmbeddedWidgetRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<EmbeddedWidgetRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "allowedOrigin"),
-                        1 => super::support::field(&mut f1, &mut map, "externalUserId"),
-                        2 => super::support::field(&mut f2, &mut map, "organizationId"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(EmbeddedWidgetRequest {
-                    allowed_origin: super::support::required(f0, "allowedOrigin")?,
-                    external_user_id: super::support::required(f1, "externalUserId")?,
-                    organization_id: super::support::required(f2, "organizationId")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("EmbeddedWidgetRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    EmbeddedWidgetRequest { allowed_origin : required 0 "allowedOrigin", external_user_id
+    : required 1 "externalUserId", organization_id : required 2 "organizationId", }
+);
 /// The `EmbeddedWidgetResponse` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedWidgetResponse`
@@ -3295,52 +1121,7 @@ impl ::std::fmt::Debug for EmbeddedWidgetResponse {
             .finish()
     }
 }
-impl ::serde::Serialize for EmbeddedWidgetResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("EmbeddedWidgetResponse", 1)?;
-        state.serialize_field("token", &self.token)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EmbeddedWidgetResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["token"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EmbeddedWidgetResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EmbeddedWidgetResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<EmbeddedWidgetResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "token"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(EmbeddedWidgetResponse {
-                    token: super::support::required(f0, "token")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("EmbeddedWidgetResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(EmbeddedWidgetResponse { token : required 0 "token", });
 /// Encryption - AES
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration`
@@ -3371,81 +1152,12 @@ impl ::std::fmt::Debug for EncryptionMapperAesConfiguration {
             .finish()
     }
 }
-impl ::serde::Serialize for EncryptionMapperAesConfiguration {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("EncryptionMapperAesConfiguration", 6)?;
-        state.serialize_field("algorithm", &self.algorithm)?;
-        state.serialize_field("fieldNameSuffix", &self.field_name_suffix)?;
-        state.serialize_field("key", &self.key)?;
-        state.serialize_field("mode", &self.mode)?;
-        state.serialize_field("padding", &self.padding)?;
-        state.serialize_field("targetField", &self.target_field)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EncryptionMapperAesConfiguration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "algorithm",
-            "fieldNameSuffix",
-            "key",
-            "mode",
-            "padding",
-            "targetField",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EncryptionMapperAesConfiguration;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EncryptionMapperAesConfiguration")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<EncryptionMapperAesConfiguration, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "algorithm"),
-                        1 => super::support::field(&mut f1, &mut map, "fieldNameSuffix"),
-                        2 => super::support::field(&mut f2, &mut map, "key"),
-                        3 => super::support::field(&mut f3, &mut map, "mode"),
-                        4 => super::support::field(&mut f4, &mut map, "padding"),
-                        5 => super::support::field(&mut f5, &mut map, "targetField"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(EncryptionMapperAesConfiguration {
-                    algorithm: super::support::required(f0, "algorithm")?,
-                    field_name_suffix: super::support::required(f1, "fieldNameSuffix")?,
-                    key: super::support::required(f2, "key")?,
-                    mode: super::support::required(f3, "mode")?,
-                    padding: super::support::required(f4, "padding")?,
-                    target_field: super::support::required(f5, "targetField")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("EncryptionMapperAesConfiguration", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    EncryptionMapperAesConfiguration { algorithm : required 0 "algorithm",
+    field_name_suffix : required 1 "fieldNameSuffix", key : required 2 "key", mode :
+    required 3 "mode", padding : required 4 "padding", target_field : required 5
+    "targetField", }
+);
 /// The `EncryptionMapperAlgorithm` schema.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAlgorithm`
@@ -3575,71 +1287,11 @@ pub struct EncryptionMapperRsaConfiguration {
     /// Wire name `targetField`. Required.
     pub target_field: ::std::string::String,
 }
-impl ::serde::Serialize for EncryptionMapperRsaConfiguration {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("EncryptionMapperRsaConfiguration", 4)?;
-        state.serialize_field("algorithm", &self.algorithm)?;
-        state.serialize_field("fieldNameSuffix", &self.field_name_suffix)?;
-        state.serialize_field("publicKey", &self.public_key)?;
-        state.serialize_field("targetField", &self.target_field)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for EncryptionMapperRsaConfiguration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "algorithm",
-            "fieldNameSuffix",
-            "publicKey",
-            "targetField",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = EncryptionMapperRsaConfiguration;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct EncryptionMapperRsaConfiguration")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<EncryptionMapperRsaConfiguration, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "algorithm"),
-                        1 => super::support::field(&mut f1, &mut map, "fieldNameSuffix"),
-                        2 => super::support::field(&mut f2, &mut map, "publicKey"),
-                        3 => super::support::field(&mut f3, &mut map, "targetField"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(EncryptionMapperRsaConfiguration {
-                    algorithm: super::support::required(f0, "algorithm")?,
-                    field_name_suffix: super::support::required(f1, "fieldNameSuffix")?,
-                    public_key: super::support::required(f2, "publicKey")?,
-                    target_field: super::support::required(f3, "targetField")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("EncryptionMapperRsaConfiguration", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    EncryptionMapperRsaConfiguration { algorithm : required 0 "algorithm",
+    field_name_suffix : required 1 "fieldNameSuffix", public_key : required 2
+    "publicKey", target_field : required 3 "targetField", }
+);
 /// Field Filtering
 ///
 /// Schema: `#/components/schemas/FieldFilteringMapperConfiguration`
@@ -3652,54 +1304,9 @@ pub struct FieldFilteringMapperConfiguration {
     /// Wire name `targetField`. Required.
     pub target_field: ::std::string::String,
 }
-impl ::serde::Serialize for FieldFilteringMapperConfiguration {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("FieldFilteringMapperConfiguration", 1)?;
-        state.serialize_field("targetField", &self.target_field)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FieldFilteringMapperConfiguration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["targetField"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = FieldFilteringMapperConfiguration;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct FieldFilteringMapperConfiguration")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<FieldFilteringMapperConfiguration, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "targetField"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(FieldFilteringMapperConfiguration {
-                    target_field: super::support::required(f0, "targetField")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("FieldFilteringMapperConfiguration", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    FieldFilteringMapperConfiguration { target_field : required 0 "targetField", }
+);
 /// Field Renaming
 ///
 /// Schema: `#/components/schemas/FieldRenamingMapperConfiguration`
@@ -3718,63 +1325,10 @@ pub struct FieldRenamingMapperConfiguration {
     /// Wire name `originalFieldName`. Required.
     pub original_field_name: ::std::string::String,
 }
-impl ::serde::Serialize for FieldRenamingMapperConfiguration {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("FieldRenamingMapperConfiguration", 2)?;
-        state.serialize_field("newFieldName", &self.new_field_name)?;
-        state.serialize_field("originalFieldName", &self.original_field_name)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for FieldRenamingMapperConfiguration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["newFieldName", "originalFieldName"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = FieldRenamingMapperConfiguration;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct FieldRenamingMapperConfiguration")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<FieldRenamingMapperConfiguration, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "newFieldName"),
-                        1 => {
-                            super::support::field(&mut f1, &mut map, "originalFieldName")
-                        }
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(FieldRenamingMapperConfiguration {
-                    new_field_name: super::support::required(f0, "newFieldName")?,
-                    original_field_name: super::support::required(
-                        f1,
-                        "originalFieldName",
-                    )?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("FieldRenamingMapperConfiguration", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    FieldRenamingMapperConfiguration { new_field_name : required 0 "newFieldName",
+    original_field_name : required 1 "originalFieldName", }
+);
 /// Root Type for GroupCreateRequest
 ///
 /// Request body for creating a group
@@ -3795,70 +1349,10 @@ pub struct GroupCreateRequest {
     /// Wire name `organizationId`. Required.
     pub organization_id: ::uuid::Uuid,
 }
-impl ::serde::Serialize for GroupCreateRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "GroupCreateRequest",
-                2 + usize::from(self.description.is_some()),
-            )?;
-        super::support::nullable_optional(&mut state, "description", &self.description)?;
-        state.serialize_field("name", &self.name)?;
-        state.serialize_field("organizationId", &self.organization_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GroupCreateRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["description", "name", "organizationId"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = GroupCreateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GroupCreateRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GroupCreateRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => {
-                            super::support::nullable_field(
-                                &mut f0,
-                                &mut map,
-                                "description",
-                            )
-                        }
-                        1 => super::support::field(&mut f1, &mut map, "name"),
-                        2 => super::support::field(&mut f2, &mut map, "organizationId"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(GroupCreateRequest {
-                    description: f0.flatten(),
-                    name: super::support::required(f1, "name")?,
-                    organization_id: super::support::required(f2, "organizationId")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("GroupCreateRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    GroupCreateRequest { description : optional_nullable 0 "description", name : required
+    1 "name", organization_id : required 2 "organizationId", }
+);
 /// Root Type for GroupMemberAddRequest
 ///
 /// Request body for adding a member to a group
@@ -3871,52 +1365,7 @@ pub struct GroupMemberAddRequest {
     /// Wire name `userId`. Required.
     pub user_id: ::uuid::Uuid,
 }
-impl ::serde::Serialize for GroupMemberAddRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("GroupMemberAddRequest", 1)?;
-        state.serialize_field("userId", &self.user_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GroupMemberAddRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["userId"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = GroupMemberAddRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GroupMemberAddRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GroupMemberAddRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "userId"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(GroupMemberAddRequest {
-                    user_id: super::support::required(f0, "userId")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("GroupMemberAddRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(GroupMemberAddRequest { user_id : required 0 "userId", });
 /// Root Type for GroupMemberResponse
 ///
 /// Provides details of a single group member
@@ -3945,74 +1394,11 @@ pub struct GroupMemberResponse {
     /// Wire name `userName`. Required.
     pub user_name: ::std::string::String,
 }
-impl ::serde::Serialize for GroupMemberResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("GroupMemberResponse", 5)?;
-        state.serialize_field("groupId", &self.group_id)?;
-        state.serialize_field("memberId", &self.member_id)?;
-        state.serialize_field("userEmail", &self.user_email)?;
-        state.serialize_field("userId", &self.user_id)?;
-        state.serialize_field("userName", &self.user_name)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GroupMemberResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "groupId",
-            "memberId",
-            "userEmail",
-            "userId",
-            "userName",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = GroupMemberResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GroupMemberResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GroupMemberResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "groupId"),
-                        1 => super::support::field(&mut f1, &mut map, "memberId"),
-                        2 => super::support::field(&mut f2, &mut map, "userEmail"),
-                        3 => super::support::field(&mut f3, &mut map, "userId"),
-                        4 => super::support::field(&mut f4, &mut map, "userName"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(GroupMemberResponse {
-                    group_id: super::support::required(f0, "groupId")?,
-                    member_id: super::support::required(f1, "memberId")?,
-                    user_email: super::support::required(f2, "userEmail")?,
-                    user_id: super::support::required(f3, "userId")?,
-                    user_name: super::support::required(f4, "userName")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("GroupMemberResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    GroupMemberResponse { group_id : required 0 "groupId", member_id : required 1
+    "memberId", user_email : required 2 "userEmail", user_id : required 3 "userId",
+    user_name : required 4 "userName", }
+);
 /// Root Type for GroupMembersResponse
 ///
 /// List/Array of group members
@@ -4031,67 +1417,10 @@ pub struct GroupMembersResponse {
     /// Wire name `previous`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     pub previous: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
-impl ::serde::Serialize for GroupMembersResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "GroupMembersResponse",
-                1 + usize::from(self.next.is_some())
-                    + usize::from(self.previous.is_some()),
-            )?;
-        state.serialize_field("data", &self.data)?;
-        super::support::nullable_optional(&mut state, "next", &self.next)?;
-        super::support::nullable_optional(&mut state, "previous", &self.previous)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GroupMembersResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data", "next", "previous"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = GroupMembersResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GroupMembersResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GroupMembersResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "data"),
-                        1 => super::support::nullable_field(&mut f1, &mut map, "next"),
-                        2 => {
-                            super::support::nullable_field(&mut f2, &mut map, "previous")
-                        }
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(GroupMembersResponse {
-                    data: super::support::required(f0, "data")?,
-                    next: f1.flatten(),
-                    previous: f2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("GroupMembersResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    GroupMembersResponse { data : required 0 "data", next : optional_nullable 1 "next",
+    previous : optional_nullable 2 "previous", }
+);
 /// Root Type for GroupPermissionCreateRequest
 ///
 /// Request body for creating a group permission
@@ -4152,99 +1481,12 @@ pub struct GroupPermissionResponse {
     /// Wire name `workspaceId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     pub workspace_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
 }
-impl ::serde::Serialize for GroupPermissionResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "GroupPermissionResponse",
-                3 + usize::from(self.organization_id.is_some())
-                    + usize::from(self.workspace_id.is_some()),
-            )?;
-        state.serialize_field("groupId", &self.group_id)?;
-        super::support::nullable_optional(
-            &mut state,
-            "organizationId",
-            &self.organization_id,
-        )?;
-        state.serialize_field("permissionId", &self.permission_id)?;
-        state.serialize_field("permissionType", &self.permission_type)?;
-        super::support::nullable_optional(
-            &mut state,
-            "workspaceId",
-            &self.workspace_id,
-        )?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GroupPermissionResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "groupId",
-            "organizationId",
-            "permissionId",
-            "permissionType",
-            "workspaceId",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = GroupPermissionResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GroupPermissionResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GroupPermissionResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "groupId"),
-                        1 => {
-                            super::support::nullable_field(
-                                &mut f1,
-                                &mut map,
-                                "organizationId",
-                            )
-                        }
-                        2 => super::support::field(&mut f2, &mut map, "permissionId"),
-                        3 => super::support::field(&mut f3, &mut map, "permissionType"),
-                        4 => {
-                            super::support::nullable_field(
-                                &mut f4,
-                                &mut map,
-                                "workspaceId",
-                            )
-                        }
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(GroupPermissionResponse {
-                    group_id: super::support::required(f0, "groupId")?,
-                    organization_id: f1.flatten(),
-                    permission_id: super::support::required(f2, "permissionId")?,
-                    permission_type: super::support::required(f3, "permissionType")?,
-                    workspace_id: f4.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("GroupPermissionResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    GroupPermissionResponse { group_id : required 0 "groupId", organization_id :
+    optional_nullable 1 "organizationId", permission_id : required 2 "permissionId",
+    permission_type : required 3 "permissionType", workspace_id : optional_nullable 4
+    "workspaceId", }
+);
 /// Root Type for GroupPermissionsResponse
 ///
 /// List/Array of group permissions
@@ -4255,52 +1497,7 @@ pub struct GroupPermissionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<GroupPermissionResponse>,
 }
-impl ::serde::Serialize for GroupPermissionsResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("GroupPermissionsResponse", 1)?;
-        state.serialize_field("data", &self.data)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GroupPermissionsResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = GroupPermissionsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GroupPermissionsResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GroupPermissionsResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "data"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(GroupPermissionsResponse {
-                    data: super::support::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("GroupPermissionsResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(GroupPermissionsResponse { data : required 0 "data", });
 /// Root Type for GroupResponse
 ///
 /// Provides details of a single group
@@ -4329,84 +1526,11 @@ pub struct GroupResponse {
     /// Wire name `organizationId`. Required.
     pub organization_id: ::uuid::Uuid,
 }
-impl ::serde::Serialize for GroupResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "GroupResponse",
-                4 + usize::from(self.description.is_some()),
-            )?;
-        super::support::nullable_optional(&mut state, "description", &self.description)?;
-        state.serialize_field("groupId", &self.group_id)?;
-        state.serialize_field("memberCount", &self.member_count)?;
-        state.serialize_field("name", &self.name)?;
-        state.serialize_field("organizationId", &self.organization_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GroupResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "description",
-            "groupId",
-            "memberCount",
-            "name",
-            "organizationId",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = GroupResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GroupResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GroupResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => {
-                            super::support::nullable_field(
-                                &mut f0,
-                                &mut map,
-                                "description",
-                            )
-                        }
-                        1 => super::support::field(&mut f1, &mut map, "groupId"),
-                        2 => super::support::field(&mut f2, &mut map, "memberCount"),
-                        3 => super::support::field(&mut f3, &mut map, "name"),
-                        4 => super::support::field(&mut f4, &mut map, "organizationId"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(GroupResponse {
-                    description: f0.flatten(),
-                    group_id: super::support::required(f1, "groupId")?,
-                    member_count: super::support::required(f2, "memberCount")?,
-                    name: super::support::required(f3, "name")?,
-                    organization_id: super::support::required(f4, "organizationId")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("GroupResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    GroupResponse { description : optional_nullable 0 "description", group_id : required
+    1 "groupId", member_count : required 2 "memberCount", name : required 3 "name",
+    organization_id : required 4 "organizationId", }
+);
 /// Root Type for GroupUpdateRequest
 ///
 /// Request body for updating a group
@@ -4423,67 +1547,10 @@ pub struct GroupUpdateRequest {
     /// Wire name `name`. Optional (`None` when absent).
     pub name: ::std::option::Option<::std::string::String>,
 }
-impl ::serde::Serialize for GroupUpdateRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "GroupUpdateRequest",
-                usize::from(self.description.is_some())
-                    + usize::from(self.name.is_some()),
-            )?;
-        super::support::nullable_optional(&mut state, "description", &self.description)?;
-        super::support::optional(&mut state, "name", &self.name)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GroupUpdateRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["description", "name"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = GroupUpdateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GroupUpdateRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GroupUpdateRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => {
-                            super::support::nullable_field(
-                                &mut f0,
-                                &mut map,
-                                "description",
-                            )
-                        }
-                        1 => super::support::field(&mut f1, &mut map, "name"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(GroupUpdateRequest {
-                    description: f0.flatten(),
-                    name: f1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("GroupUpdateRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    GroupUpdateRequest { description : optional_nullable 0 "description", name : optional
+    1 "name", }
+);
 /// Root Type for GroupsResponse
 ///
 /// List/Array of multiple groups
@@ -4502,67 +1569,10 @@ pub struct GroupsResponse {
     /// Wire name `previous`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
     pub previous: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
-impl ::serde::Serialize for GroupsResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "GroupsResponse",
-                1 + usize::from(self.next.is_some())
-                    + usize::from(self.previous.is_some()),
-            )?;
-        state.serialize_field("data", &self.data)?;
-        super::support::nullable_optional(&mut state, "next", &self.next)?;
-        super::support::nullable_optional(&mut state, "previous", &self.previous)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for GroupsResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data", "next", "previous"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = GroupsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct GroupsResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<GroupsResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "data"),
-                        1 => super::support::nullable_field(&mut f1, &mut map, "next"),
-                        2 => {
-                            super::support::nullable_field(&mut f2, &mut map, "previous")
-                        }
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(GroupsResponse {
-                    data: super::support::required(f0, "data")?,
-                    next: f1.flatten(),
-                    previous: f2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("GroupsResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    GroupsResponse { data : required 0 "data", next : optional_nullable 1 "next",
+    previous : optional_nullable 2 "previous", }
+);
 /// Hashing
 ///
 /// Schema: `#/components/schemas/HashingMapperConfiguration`
@@ -4587,60 +1597,10 @@ pub struct HashingMapperConfiguration {
     /// Wire name `targetField`. Required.
     pub target_field: ::std::string::String,
 }
-impl ::serde::Serialize for HashingMapperConfiguration {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("HashingMapperConfiguration", 3)?;
-        state.serialize_field("fieldNameSuffix", &self.field_name_suffix)?;
-        state.serialize_field("method", &self.method)?;
-        state.serialize_field("targetField", &self.target_field)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for HashingMapperConfiguration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["fieldNameSuffix", "method", "targetField"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = HashingMapperConfiguration;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct HashingMapperConfiguration")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<HashingMapperConfiguration, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "fieldNameSuffix"),
-                        1 => super::support::field(&mut f1, &mut map, "method"),
-                        2 => super::support::field(&mut f2, &mut map, "targetField"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(HashingMapperConfiguration {
-                    field_name_suffix: super::support::required(f0, "fieldNameSuffix")?,
-                    method: super::support::required(f1, "method")?,
-                    target_field: super::support::required(f2, "targetField")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("HashingMapperConfiguration", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    HashingMapperConfiguration { field_name_suffix : required 0 "fieldNameSuffix", method
+    : required 1 "method", target_field : required 2 "targetField", }
+);
 /// Root Type for initiate-oauth-post-body
 ///
 /// Schema: `#/components/schemas/InitiateOauthRequest`
@@ -4677,112 +1637,13 @@ pub struct InitiateOauthRequest {
     /// Wire name `workspaceId`. Required.
     pub workspace_id: ::uuid::Uuid,
 }
-impl ::serde::Serialize for InitiateOauthRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "InitiateOauthRequest",
-                2 + usize::from(self.name.is_some())
-                    + usize::from(self.o_auth_input_configuration.is_some())
-                    + usize::from(self.requested_optional_scopes.is_some())
-                    + usize::from(self.requested_scopes.is_some())
-                    + usize::from(self.source_type.is_some()),
-            )?;
-        super::support::optional(&mut state, "name", &self.name)?;
-        super::support::optional(
-            &mut state,
-            "oAuthInputConfiguration",
-            &self.o_auth_input_configuration,
-        )?;
-        state.serialize_field("redirectUrl", &self.redirect_url)?;
-        super::support::optional(
-            &mut state,
-            "requestedOptionalScopes",
-            &self.requested_optional_scopes,
-        )?;
-        super::support::optional(&mut state, "requestedScopes", &self.requested_scopes)?;
-        super::support::optional(&mut state, "sourceType", &self.source_type)?;
-        state.serialize_field("workspaceId", &self.workspace_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for InitiateOauthRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "name",
-            "oAuthInputConfiguration",
-            "redirectUrl",
-            "requestedOptionalScopes",
-            "requestedScopes",
-            "sourceType",
-            "workspaceId",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = InitiateOauthRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct InitiateOauthRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<InitiateOauthRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                let mut f6 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "name"),
-                        1 => {
-                            super::support::field(
-                                &mut f1,
-                                &mut map,
-                                "oAuthInputConfiguration",
-                            )
-                        }
-                        2 => super::support::field(&mut f2, &mut map, "redirectUrl"),
-                        3 => {
-                            super::support::field(
-                                &mut f3,
-                                &mut map,
-                                "requestedOptionalScopes",
-                            )
-                        }
-                        4 => super::support::field(&mut f4, &mut map, "requestedScopes"),
-                        5 => super::support::field(&mut f5, &mut map, "sourceType"),
-                        6 => super::support::field(&mut f6, &mut map, "workspaceId"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(InitiateOauthRequest {
-                    name: f0.flatten(),
-                    o_auth_input_configuration: f1.flatten(),
-                    redirect_url: super::support::required(f2, "redirectUrl")?,
-                    requested_optional_scopes: f3.flatten(),
-                    requested_scopes: f4.flatten(),
-                    source_type: f5.flatten(),
-                    workspace_id: super::support::required(f6, "workspaceId")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("InitiateOauthRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    InitiateOauthRequest { name : optional 0 "name", o_auth_input_configuration :
+    optional 1 "oAuthInputConfiguration", redirect_url : required 2 "redirectUrl",
+    requested_optional_scopes : optional 3 "requestedOptionalScopes", requested_scopes :
+    optional 4 "requestedScopes", source_type : optional 5 "sourceType", workspace_id :
+    required 6 "workspaceId", }
+);
 /// Root Type for JobCreate
 ///
 /// Creates a new Job from the configuration provided in the request body.
@@ -4795,56 +1656,10 @@ pub struct JobCreateRequest {
     /// Wire name `jobType`. Required.
     pub job_type: JobTypeEnum,
 }
-impl ::serde::Serialize for JobCreateRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("JobCreateRequest", 2)?;
-        state.serialize_field("connectionId", &self.connection_id)?;
-        state.serialize_field("jobType", &self.job_type)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for JobCreateRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["connectionId", "jobType"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = JobCreateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct JobCreateRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<JobCreateRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionId"),
-                        1 => super::support::field(&mut f1, &mut map, "jobType"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(JobCreateRequest {
-                    connection_id: super::support::required(f0, "connectionId")?,
-                    job_type: super::support::required(f1, "jobType")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("JobCreateRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    JobCreateRequest { connection_id : required 0 "connectionId", job_type : required 1
+    "jobType", }
+);
 /// Root Type for JobResponse
 ///
 /// Provides details of a single job.
@@ -4873,101 +1688,13 @@ pub struct JobResponse {
     /// Wire name `status`. Required.
     pub status: JobStatusEnum,
 }
-impl ::serde::Serialize for JobResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "JobResponse",
-                5 + usize::from(self.bytes_synced.is_some())
-                    + usize::from(self.duration.is_some())
-                    + usize::from(self.last_updated_at.is_some())
-                    + usize::from(self.rows_synced.is_some()),
-            )?;
-        super::support::optional(&mut state, "bytesSynced", &self.bytes_synced)?;
-        state.serialize_field("connectionId", &self.connection_id)?;
-        super::support::optional(&mut state, "duration", &self.duration)?;
-        state.serialize_field("jobId", &self.job_id)?;
-        state.serialize_field("jobType", &self.job_type)?;
-        super::support::optional(&mut state, "lastUpdatedAt", &self.last_updated_at)?;
-        super::support::optional(&mut state, "rowsSynced", &self.rows_synced)?;
-        state.serialize_field("startTime", &self.start_time)?;
-        state.serialize_field("status", &self.status)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for JobResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "bytesSynced",
-            "connectionId",
-            "duration",
-            "jobId",
-            "jobType",
-            "lastUpdatedAt",
-            "rowsSynced",
-            "startTime",
-            "status",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = JobResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct JobResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<JobResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                let mut f6 = ::std::option::Option::None;
-                let mut f7 = ::std::option::Option::None;
-                let mut f8 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "bytesSynced"),
-                        1 => super::support::field(&mut f1, &mut map, "connectionId"),
-                        2 => super::support::field(&mut f2, &mut map, "duration"),
-                        3 => super::support::field(&mut f3, &mut map, "jobId"),
-                        4 => super::support::field(&mut f4, &mut map, "jobType"),
-                        5 => super::support::field(&mut f5, &mut map, "lastUpdatedAt"),
-                        6 => super::support::field(&mut f6, &mut map, "rowsSynced"),
-                        7 => super::support::field(&mut f7, &mut map, "startTime"),
-                        8 => super::support::field(&mut f8, &mut map, "status"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(JobResponse {
-                    bytes_synced: f0.flatten(),
-                    connection_id: super::support::required(f1, "connectionId")?,
-                    duration: f2.flatten(),
-                    job_id: super::support::required(f3, "jobId")?,
-                    job_type: super::support::required(f4, "jobType")?,
-                    last_updated_at: f5.flatten(),
-                    rows_synced: f6.flatten(),
-                    start_time: super::support::required(f7, "startTime")?,
-                    status: super::support::required(f8, "status")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("JobResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    JobResponse { bytes_synced : optional 0 "bytesSynced", connection_id : required 1
+    "connectionId", duration : optional 2 "duration", job_id : required 3 "jobId",
+    job_type : required 4 "jobType", last_updated_at : optional 5 "lastUpdatedAt",
+    rows_synced : optional 6 "rowsSynced", start_time : required 7 "startTime", status :
+    required 8 "status", }
+);
 /// The `JobStatusEnum` schema.
 ///
 /// Schema: `#/components/schemas/JobStatusEnum`
@@ -5234,65 +1961,10 @@ pub struct JobTypeResourceLimit {
     /// Wire name `resourceRequirements`. Required.
     pub resource_requirements: ResourceRequirements,
 }
-impl ::serde::Serialize for JobTypeResourceLimit {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("JobTypeResourceLimit", 2)?;
-        state.serialize_field("jobType", &self.job_type)?;
-        state.serialize_field("resourceRequirements", &self.resource_requirements)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for JobTypeResourceLimit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["jobType", "resourceRequirements"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = JobTypeResourceLimit;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct JobTypeResourceLimit")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<JobTypeResourceLimit, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "jobType"),
-                        1 => {
-                            super::support::field(
-                                &mut f1,
-                                &mut map,
-                                "resourceRequirements",
-                            )
-                        }
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(JobTypeResourceLimit {
-                    job_type: super::support::required(f0, "jobType")?,
-                    resource_requirements: super::support::required(
-                        f1,
-                        "resourceRequirements",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("JobTypeResourceLimit", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    JobTypeResourceLimit { job_type : required 0 "jobType", resource_requirements :
+    required 1 "resourceRequirements", }
+);
 /// Root Type for JobsResponse
 ///
 ///
@@ -5307,65 +1979,10 @@ pub struct JobsResponse {
     /// Wire name `previous`. Optional (`None` when absent).
     pub previous: ::std::option::Option<::std::string::String>,
 }
-impl ::serde::Serialize for JobsResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "JobsResponse",
-                1 + usize::from(self.next.is_some())
-                    + usize::from(self.previous.is_some()),
-            )?;
-        state.serialize_field("data", &self.data)?;
-        super::support::optional(&mut state, "next", &self.next)?;
-        super::support::optional(&mut state, "previous", &self.previous)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for JobsResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data", "next", "previous"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = JobsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct JobsResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<JobsResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "data"),
-                        1 => super::support::field(&mut f1, &mut map, "next"),
-                        2 => super::support::field(&mut f2, &mut map, "previous"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(JobsResponse {
-                    data: super::support::required(f0, "data")?,
-                    next: f1.flatten(),
-                    previous: f2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("JobsResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    JobsResponse { data : required 0 "data", next : optional 1 "next", previous :
+    optional 2 "previous", }
+);
 /// The `ManifestVersion` schema.
 ///
 /// Schema: `#/components/schemas/ManifestVersion`
@@ -5843,60 +2460,9 @@ pub struct NotificationConfig {
     /// Wire name `webhook`. Optional (`None` when absent).
     pub webhook: ::std::option::Option<WebhookNotificationConfig>,
 }
-impl ::serde::Serialize for NotificationConfig {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "NotificationConfig",
-                usize::from(self.email.is_some()) + usize::from(self.webhook.is_some()),
-            )?;
-        super::support::optional(&mut state, "email", &self.email)?;
-        super::support::optional(&mut state, "webhook", &self.webhook)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for NotificationConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["email", "webhook"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = NotificationConfig;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct NotificationConfig")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<NotificationConfig, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "email"),
-                        1 => super::support::field(&mut f1, &mut map, "webhook"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(NotificationConfig {
-                    email: f0.flatten(),
-                    webhook: f1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("NotificationConfig", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    NotificationConfig { email : optional 0 "email", webhook : optional 1 "webhook", }
+);
 /// Configures workspace notifications.
 ///
 /// Schema: `#/components/schemas/NotificationsConfig`
@@ -5915,112 +2481,13 @@ pub struct NotificationsConfig {
     /// Wire name `syncDisabledWarning`. Optional (`None` when absent).
     pub sync_disabled_warning: ::std::option::Option<NotificationConfig>,
 }
-impl ::serde::Serialize for NotificationsConfig {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "NotificationsConfig",
-                usize::from(self.connection_update.is_some())
-                    + usize::from(self.connection_update_action_required.is_some())
-                    + usize::from(self.failure.is_some())
-                    + usize::from(self.success.is_some())
-                    + usize::from(self.sync_disabled.is_some())
-                    + usize::from(self.sync_disabled_warning.is_some()),
-            )?;
-        super::support::optional(
-            &mut state,
-            "connectionUpdate",
-            &self.connection_update,
-        )?;
-        super::support::optional(
-            &mut state,
-            "connectionUpdateActionRequired",
-            &self.connection_update_action_required,
-        )?;
-        super::support::optional(&mut state, "failure", &self.failure)?;
-        super::support::optional(&mut state, "success", &self.success)?;
-        super::support::optional(&mut state, "syncDisabled", &self.sync_disabled)?;
-        super::support::optional(
-            &mut state,
-            "syncDisabledWarning",
-            &self.sync_disabled_warning,
-        )?;
-        state.end()
+super::support::plain_struct!(
+    NotificationsConfig { connection_update : optional 0 "connectionUpdate",
+    connection_update_action_required : optional 1 "connectionUpdateActionRequired",
+    failure : optional 2 "failure", success : optional 3 "success", sync_disabled :
+    optional 4 "syncDisabled", sync_disabled_warning : optional 5 "syncDisabledWarning",
     }
-}
-impl<'de> ::serde::Deserialize<'de> for NotificationsConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "connectionUpdate",
-            "connectionUpdateActionRequired",
-            "failure",
-            "success",
-            "syncDisabled",
-            "syncDisabledWarning",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = NotificationsConfig;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct NotificationsConfig")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<NotificationsConfig, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "connectionUpdate"),
-                        1 => {
-                            super::support::field(
-                                &mut f1,
-                                &mut map,
-                                "connectionUpdateActionRequired",
-                            )
-                        }
-                        2 => super::support::field(&mut f2, &mut map, "failure"),
-                        3 => super::support::field(&mut f3, &mut map, "success"),
-                        4 => super::support::field(&mut f4, &mut map, "syncDisabled"),
-                        5 => {
-                            super::support::field(
-                                &mut f5,
-                                &mut map,
-                                "syncDisabledWarning",
-                            )
-                        }
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(NotificationsConfig {
-                    connection_update: f0.flatten(),
-                    connection_update_action_required: f1.flatten(),
-                    failure: f2.flatten(),
-                    success: f3.flatten(),
-                    sync_disabled: f4.flatten(),
-                    sync_disabled_warning: f5.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("NotificationsConfig", FIELDS, __Visitor)
-    }
-}
+);
 /// The values required to configure OAuth flows. The schema for this must match the `OAuthConfigSpecification.oauthUserInputFromConnectorConfigSpecification` schema.
 ///
 /// Schema: `#/components/schemas/OAuthConfiguration`
@@ -6056,62 +2523,10 @@ pub struct OrganizationOAuthCredentialsRequest {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
-impl ::serde::Serialize for OrganizationOAuthCredentialsRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("OrganizationOAuthCredentialsRequest", 3)?;
-        state.serialize_field("actorType", &self.actor_type)?;
-        state.serialize_field("configuration", &self.configuration)?;
-        state.serialize_field("name", &self.name)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrganizationOAuthCredentialsRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["actorType", "configuration", "name"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationOAuthCredentialsRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationOAuthCredentialsRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<OrganizationOAuthCredentialsRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "actorType"),
-                        1 => super::support::field(&mut f1, &mut map, "configuration"),
-                        2 => super::support::field(&mut f2, &mut map, "name"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(OrganizationOAuthCredentialsRequest {
-                    actor_type: super::support::required(f0, "actorType")?,
-                    configuration: super::support::required(f1, "configuration")?,
-                    name: super::support::required(f2, "name")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("OrganizationOAuthCredentialsRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    OrganizationOAuthCredentialsRequest { actor_type : required 0 "actorType",
+    configuration : required 1 "configuration", name : required 2 "name", }
+);
 /// Root Type for OrganizationResponse
 ///
 /// Provides details of a single organization for a user.
@@ -6126,60 +2541,10 @@ pub struct OrganizationResponse {
     /// Wire name `organizationName`. Required.
     pub organization_name: ::std::string::String,
 }
-impl ::serde::Serialize for OrganizationResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("OrganizationResponse", 3)?;
-        state.serialize_field("email", &self.email)?;
-        state.serialize_field("organizationId", &self.organization_id)?;
-        state.serialize_field("organizationName", &self.organization_name)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrganizationResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["email", "organizationId", "organizationName"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<OrganizationResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "email"),
-                        1 => super::support::field(&mut f1, &mut map, "organizationId"),
-                        2 => super::support::field(&mut f2, &mut map, "organizationName"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(OrganizationResponse {
-                    email: super::support::required(f0, "email")?,
-                    organization_id: super::support::required(f1, "organizationId")?,
-                    organization_name: super::support::required(f2, "organizationName")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("OrganizationResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    OrganizationResponse { email : required 0 "email", organization_id : required 1
+    "organizationId", organization_name : required 2 "organizationName", }
+);
 /// Root Type for OrganizationsResponse
 ///
 /// List/Array of multiple organizations.
@@ -6190,52 +2555,7 @@ pub struct OrganizationsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<OrganizationResponse>,
 }
-impl ::serde::Serialize for OrganizationsResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("OrganizationsResponse", 1)?;
-        state.serialize_field("data", &self.data)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for OrganizationsResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = OrganizationsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct OrganizationsResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<OrganizationsResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "data"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(OrganizationsResponse {
-                    data: super::support::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("OrganizationsResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(OrganizationsResponse { data : required 0 "data", });
 /// The `PermissionCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/PermissionCreateRequest`
@@ -6250,74 +2570,11 @@ pub struct PermissionCreateRequest {
     /// Wire name `workspaceId`. Optional (`None` when absent).
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
-impl ::serde::Serialize for PermissionCreateRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "PermissionCreateRequest",
-                2 + usize::from(self.organization_id.is_some())
-                    + usize::from(self.workspace_id.is_some()),
-            )?;
-        super::support::optional(&mut state, "organizationId", &self.organization_id)?;
-        state.serialize_field("permissionType", &self.permission_type)?;
-        state.serialize_field("userId", &self.user_id)?;
-        super::support::optional(&mut state, "workspaceId", &self.workspace_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PermissionCreateRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "organizationId",
-            "permissionType",
-            "userId",
-            "workspaceId",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PermissionCreateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PermissionCreateRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<PermissionCreateRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "organizationId"),
-                        1 => super::support::field(&mut f1, &mut map, "permissionType"),
-                        2 => super::support::field(&mut f2, &mut map, "userId"),
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(PermissionCreateRequest {
-                    organization_id: f0.flatten(),
-                    permission_type: super::support::required(f1, "permissionType")?,
-                    user_id: super::support::required(f2, "userId")?,
-                    workspace_id: f3.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("PermissionCreateRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    PermissionCreateRequest { organization_id : optional 0 "organizationId",
+    permission_type : required 1 "permissionType", user_id : required 2 "userId",
+    workspace_id : optional 3 "workspaceId", }
+);
 /// Root Type for PermissionResponse
 ///
 /// Provides details of a single permission.
@@ -6336,79 +2593,11 @@ pub struct PermissionResponse {
     /// Wire name `workspaceId`. Optional (`None` when absent).
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
-impl ::serde::Serialize for PermissionResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "PermissionResponse",
-                3 + usize::from(self.organization_id.is_some())
-                    + usize::from(self.workspace_id.is_some()),
-            )?;
-        super::support::optional(&mut state, "organizationId", &self.organization_id)?;
-        state.serialize_field("permissionId", &self.permission_id)?;
-        state.serialize_field("permissionType", &self.permission_type)?;
-        state.serialize_field("userId", &self.user_id)?;
-        super::support::optional(&mut state, "workspaceId", &self.workspace_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PermissionResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "organizationId",
-            "permissionId",
-            "permissionType",
-            "userId",
-            "workspaceId",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PermissionResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PermissionResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<PermissionResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "organizationId"),
-                        1 => super::support::field(&mut f1, &mut map, "permissionId"),
-                        2 => super::support::field(&mut f2, &mut map, "permissionType"),
-                        3 => super::support::field(&mut f3, &mut map, "userId"),
-                        4 => super::support::field(&mut f4, &mut map, "workspaceId"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(PermissionResponse {
-                    organization_id: f0.flatten(),
-                    permission_id: super::support::required(f1, "permissionId")?,
-                    permission_type: super::support::required(f2, "permissionType")?,
-                    user_id: super::support::required(f3, "userId")?,
-                    workspace_id: f4.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("PermissionResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    PermissionResponse { organization_id : optional 0 "organizationId", permission_id :
+    required 1 "permissionId", permission_type : required 2 "permissionType", user_id :
+    required 3 "userId", workspace_id : optional 4 "workspaceId", }
+);
 /// Root type for PermissionResponseRead
 ///
 /// Reformat PermissionResponse with permission scope
@@ -6427,74 +2616,11 @@ pub struct PermissionResponseRead {
     /// Wire name `userId`. Required.
     pub user_id: UserId,
 }
-impl ::serde::Serialize for PermissionResponseRead {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("PermissionResponseRead", 5)?;
-        state.serialize_field("permissionId", &self.permission_id)?;
-        state.serialize_field("permissionType", &self.permission_type)?;
-        state.serialize_field("scope", &self.scope)?;
-        state.serialize_field("scopeId", &self.scope_id)?;
-        state.serialize_field("userId", &self.user_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PermissionResponseRead {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "permissionId",
-            "permissionType",
-            "scope",
-            "scopeId",
-            "userId",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PermissionResponseRead;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PermissionResponseRead")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<PermissionResponseRead, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "permissionId"),
-                        1 => super::support::field(&mut f1, &mut map, "permissionType"),
-                        2 => super::support::field(&mut f2, &mut map, "scope"),
-                        3 => super::support::field(&mut f3, &mut map, "scopeId"),
-                        4 => super::support::field(&mut f4, &mut map, "userId"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(PermissionResponseRead {
-                    permission_id: super::support::required(f0, "permissionId")?,
-                    permission_type: super::support::required(f1, "permissionType")?,
-                    scope: super::support::required(f2, "scope")?,
-                    scope_id: super::support::required(f3, "scopeId")?,
-                    user_id: super::support::required(f4, "userId")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PermissionResponseRead", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    PermissionResponseRead { permission_id : required 0 "permissionId", permission_type :
+    required 1 "permissionType", scope : required 2 "scope", scope_id : required 3
+    "scopeId", user_id : required 4 "userId", }
+);
 /// Scope of a single permission, e.g. workspace, organization
 ///
 /// Schema: `#/components/schemas/PermissionScope`
@@ -6683,52 +2809,9 @@ pub struct PermissionUpdateRequest {
     /// Wire name `permissionType`. Required.
     pub permission_type: PermissionType,
 }
-impl ::serde::Serialize for PermissionUpdateRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("PermissionUpdateRequest", 1)?;
-        state.serialize_field("permissionType", &self.permission_type)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PermissionUpdateRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["permissionType"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PermissionUpdateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PermissionUpdateRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<PermissionUpdateRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "permissionType"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(PermissionUpdateRequest {
-                    permission_type: super::support::required(f0, "permissionType")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PermissionUpdateRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    PermissionUpdateRequest { permission_type : required 0 "permissionType", }
+);
 /// Root Type for PermissionsResponse
 ///
 /// List/Array of multiple permissions
@@ -6739,52 +2822,7 @@ pub struct PermissionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<PermissionResponseRead>,
 }
-impl ::serde::Serialize for PermissionsResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("PermissionsResponse", 1)?;
-        state.serialize_field("data", &self.data)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PermissionsResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PermissionsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PermissionsResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<PermissionsResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "data"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(PermissionsResponse {
-                    data: super::support::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PermissionsResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(PermissionsResponse { data : required 0 "data", });
 /// The `PublicAccessTokenResponse` schema.
 ///
 /// Schema: `#/components/schemas/PublicAccessTokenResponse`
@@ -6806,60 +2844,10 @@ impl ::std::fmt::Debug for PublicAccessTokenResponse {
             .finish()
     }
 }
-impl ::serde::Serialize for PublicAccessTokenResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("PublicAccessTokenResponse", 3)?;
-        state.serialize_field("access_token", &self.access_token)?;
-        state.serialize_field("expires_in", &self.expires_in)?;
-        state.serialize_field("token_type", &self.token_type)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for PublicAccessTokenResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["access_token", "expires_in", "token_type"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = PublicAccessTokenResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct PublicAccessTokenResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<PublicAccessTokenResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "access_token"),
-                        1 => super::support::field(&mut f1, &mut map, "expires_in"),
-                        2 => super::support::field(&mut f2, &mut map, "token_type"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(PublicAccessTokenResponse {
-                    access_token: super::support::required(f0, "access_token")?,
-                    expires_in: super::support::required(f1, "expires_in")?,
-                    token_type: super::support::required(f2, "token_type")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("PublicAccessTokenResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    PublicAccessTokenResponse { access_token : required 0 "access_token", expires_in :
+    required 1 "expires_in", token_type : required 2 "token_type", }
+);
 /// Subset of `PermissionType` (removing `instance_admin`), could be used in public-api.
 ///
 /// Schema: `#/components/schemas/PublicPermissionType`
@@ -6972,56 +2960,9 @@ pub struct RedirectUrlResponse {
     /// Wire name `redirectUrl`. Optional (`None` when absent).
     pub redirect_url: ::std::option::Option<::std::string::String>,
 }
-impl ::serde::Serialize for RedirectUrlResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "RedirectUrlResponse",
-                usize::from(self.redirect_url.is_some()),
-            )?;
-        super::support::optional(&mut state, "redirectUrl", &self.redirect_url)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RedirectUrlResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["redirectUrl"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RedirectUrlResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RedirectUrlResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RedirectUrlResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "redirectUrl"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(RedirectUrlResponse {
-                    redirect_url: f0.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("RedirectUrlResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    RedirectUrlResponse { redirect_url : optional 0 "redirectUrl", }
+);
 /// The `RegionCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/RegionCreateRequest`
@@ -7034,64 +2975,10 @@ pub struct RegionCreateRequest {
     /// Wire name `organizationId`. Required.
     pub organization_id: ::uuid::Uuid,
 }
-impl ::serde::Serialize for RegionCreateRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "RegionCreateRequest",
-                2 + usize::from(self.enabled.is_some()),
-            )?;
-        super::support::optional(&mut state, "enabled", &self.enabled)?;
-        state.serialize_field("name", &self.name)?;
-        state.serialize_field("organizationId", &self.organization_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RegionCreateRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["enabled", "name", "organizationId"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RegionCreateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RegionCreateRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RegionCreateRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "enabled"),
-                        1 => super::support::field(&mut f1, &mut map, "name"),
-                        2 => super::support::field(&mut f2, &mut map, "organizationId"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(RegionCreateRequest {
-                    enabled: f0.flatten(),
-                    name: super::support::required(f1, "name")?,
-                    organization_id: super::support::required(f2, "organizationId")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("RegionCreateRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    RegionCreateRequest { enabled : optional 0 "enabled", name : required 1 "name",
+    organization_id : required 2 "organizationId", }
+);
 /// The `RegionPatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/RegionPatchRequest`
@@ -7102,60 +2989,9 @@ pub struct RegionPatchRequest {
     /// Wire name `name`. Optional (`None` when absent).
     pub name: ::std::option::Option<::std::string::String>,
 }
-impl ::serde::Serialize for RegionPatchRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "RegionPatchRequest",
-                usize::from(self.enabled.is_some()) + usize::from(self.name.is_some()),
-            )?;
-        super::support::optional(&mut state, "enabled", &self.enabled)?;
-        super::support::optional(&mut state, "name", &self.name)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RegionPatchRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["enabled", "name"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RegionPatchRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RegionPatchRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RegionPatchRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "enabled"),
-                        1 => super::support::field(&mut f1, &mut map, "name"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(RegionPatchRequest {
-                    enabled: f0.flatten(),
-                    name: f1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("RegionPatchRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    RegionPatchRequest { enabled : optional 0 "enabled", name : optional 1 "name", }
+);
 /// The `RegionResponse` schema.
 ///
 /// Schema: `#/components/schemas/RegionResponse`
@@ -7174,79 +3010,11 @@ pub struct RegionResponse {
     /// Wire name `updatedAt`. Required.
     pub updated_at: ::std::string::String,
 }
-impl ::serde::Serialize for RegionResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("RegionResponse", 6)?;
-        state.serialize_field("createdAt", &self.created_at)?;
-        state.serialize_field("enabled", &self.enabled)?;
-        state.serialize_field("name", &self.name)?;
-        state.serialize_field("organizationId", &self.organization_id)?;
-        state.serialize_field("regionId", &self.region_id)?;
-        state.serialize_field("updatedAt", &self.updated_at)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RegionResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "createdAt",
-            "enabled",
-            "name",
-            "organizationId",
-            "regionId",
-            "updatedAt",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RegionResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RegionResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RegionResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "createdAt"),
-                        1 => super::support::field(&mut f1, &mut map, "enabled"),
-                        2 => super::support::field(&mut f2, &mut map, "name"),
-                        3 => super::support::field(&mut f3, &mut map, "organizationId"),
-                        4 => super::support::field(&mut f4, &mut map, "regionId"),
-                        5 => super::support::field(&mut f5, &mut map, "updatedAt"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(RegionResponse {
-                    created_at: super::support::required(f0, "createdAt")?,
-                    enabled: super::support::required(f1, "enabled")?,
-                    name: super::support::required(f2, "name")?,
-                    organization_id: super::support::required(f3, "organizationId")?,
-                    region_id: super::support::required(f4, "regionId")?,
-                    updated_at: super::support::required(f5, "updatedAt")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("RegionResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    RegionResponse { created_at : required 0 "createdAt", enabled : required 1 "enabled",
+    name : required 2 "name", organization_id : required 3 "organizationId", region_id :
+    required 4 "regionId", updated_at : required 5 "updatedAt", }
+);
 /// The `RegionsResponse` schema.
 ///
 /// Schema: `#/components/schemas/RegionsResponse`
@@ -7255,52 +3023,7 @@ pub struct RegionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<RegionResponse>,
 }
-impl ::serde::Serialize for RegionsResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("RegionsResponse", 1)?;
-        state.serialize_field("data", &self.data)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RegionsResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RegionsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RegionsResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RegionsResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "data"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(RegionsResponse {
-                    data: super::support::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("RegionsResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(RegionsResponse { data : required 0 "data", });
 /// optional resource requirements to run workers (blank for unbounded allocations)
 ///
 /// Schema: `#/components/schemas/ResourceRequirements`
@@ -7319,108 +3042,12 @@ pub struct ResourceRequirements {
     /// Wire name `memory_request`. Optional (`None` when absent).
     pub memory_request: ::std::option::Option<::std::string::String>,
 }
-impl ::serde::Serialize for ResourceRequirements {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "ResourceRequirements",
-                usize::from(self.cpu_limit.is_some())
-                    + usize::from(self.cpu_request.is_some())
-                    + usize::from(self.ephemeral_storage_limit.is_some())
-                    + usize::from(self.ephemeral_storage_request.is_some())
-                    + usize::from(self.memory_limit.is_some())
-                    + usize::from(self.memory_request.is_some()),
-            )?;
-        super::support::optional(&mut state, "cpu_limit", &self.cpu_limit)?;
-        super::support::optional(&mut state, "cpu_request", &self.cpu_request)?;
-        super::support::optional(
-            &mut state,
-            "ephemeral_storage_limit",
-            &self.ephemeral_storage_limit,
-        )?;
-        super::support::optional(
-            &mut state,
-            "ephemeral_storage_request",
-            &self.ephemeral_storage_request,
-        )?;
-        super::support::optional(&mut state, "memory_limit", &self.memory_limit)?;
-        super::support::optional(&mut state, "memory_request", &self.memory_request)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ResourceRequirements {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "cpu_limit",
-            "cpu_request",
-            "ephemeral_storage_limit",
-            "ephemeral_storage_request",
-            "memory_limit",
-            "memory_request",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ResourceRequirements;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ResourceRequirements")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ResourceRequirements, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "cpu_limit"),
-                        1 => super::support::field(&mut f1, &mut map, "cpu_request"),
-                        2 => {
-                            super::support::field(
-                                &mut f2,
-                                &mut map,
-                                "ephemeral_storage_limit",
-                            )
-                        }
-                        3 => {
-                            super::support::field(
-                                &mut f3,
-                                &mut map,
-                                "ephemeral_storage_request",
-                            )
-                        }
-                        4 => super::support::field(&mut f4, &mut map, "memory_limit"),
-                        5 => super::support::field(&mut f5, &mut map, "memory_request"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ResourceRequirements {
-                    cpu_limit: f0.flatten(),
-                    cpu_request: f1.flatten(),
-                    ephemeral_storage_limit: f2.flatten(),
-                    ephemeral_storage_request: f3.flatten(),
-                    memory_limit: f4.flatten(),
-                    memory_request: f5.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("ResourceRequirements", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    ResourceRequirements { cpu_limit : optional 0 "cpu_limit", cpu_request : optional 1
+    "cpu_request", ephemeral_storage_limit : optional 2 "ephemeral_storage_limit",
+    ephemeral_storage_request : optional 3 "ephemeral_storage_request", memory_limit :
+    optional 4 "memory_limit", memory_request : optional 5 "memory_request", }
+);
 /// Row Filtering
 ///
 /// Schema: `#/components/schemas/RowFilteringMapperConfiguration`
@@ -7429,54 +3056,9 @@ pub struct RowFilteringMapperConfiguration {
     /// Wire name `conditions`. Required.
     pub conditions: RowFilteringOperation,
 }
-impl ::serde::Serialize for RowFilteringMapperConfiguration {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("RowFilteringMapperConfiguration", 1)?;
-        state.serialize_field("conditions", &self.conditions)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RowFilteringMapperConfiguration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["conditions"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RowFilteringMapperConfiguration;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RowFilteringMapperConfiguration")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RowFilteringMapperConfiguration, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "conditions"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(RowFilteringMapperConfiguration {
-                    conditions: super::support::required(f0, "conditions")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("RowFilteringMapperConfiguration", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    RowFilteringMapperConfiguration { conditions : required 0 "conditions", }
+);
 /// The `RowFilteringOperation` schema.
 ///
 /// Schema: `#/components/schemas/RowFilteringOperation`
@@ -7542,60 +3124,10 @@ pub struct RowFilteringOperationEqual {
     /// Wire name `type`. Required.
     pub r#type: RowFilteringOperationEqualType,
 }
-impl ::serde::Serialize for RowFilteringOperationEqual {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("RowFilteringOperationEqual", 3)?;
-        state.serialize_field("comparisonValue", &self.comparison_value)?;
-        state.serialize_field("fieldName", &self.field_name)?;
-        state.serialize_field("type", &self.r#type)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationEqual {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["comparisonValue", "fieldName", "type"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RowFilteringOperationEqual;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RowFilteringOperationEqual")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RowFilteringOperationEqual, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "comparisonValue"),
-                        1 => super::support::field(&mut f1, &mut map, "fieldName"),
-                        2 => super::support::field(&mut f2, &mut map, "type"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(RowFilteringOperationEqual {
-                    comparison_value: super::support::required(f0, "comparisonValue")?,
-                    field_name: super::support::required(f1, "fieldName")?,
-                    r#type: super::support::required(f2, "type")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("RowFilteringOperationEqual", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    RowFilteringOperationEqual { comparison_value : required 0 "comparisonValue",
+    field_name : required 1 "fieldName", r#type : required 2 "type", }
+);
 /// NOT
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationNot`
@@ -7610,56 +3142,10 @@ pub struct RowFilteringOperationNot {
     /// Wire name `type`. Required.
     pub r#type: RowFilteringOperationNotType,
 }
-impl ::serde::Serialize for RowFilteringOperationNot {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("RowFilteringOperationNot", 2)?;
-        state.serialize_field("conditions", &self.conditions)?;
-        state.serialize_field("type", &self.r#type)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for RowFilteringOperationNot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["conditions", "type"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = RowFilteringOperationNot;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct RowFilteringOperationNot")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<RowFilteringOperationNot, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "conditions"),
-                        1 => super::support::field(&mut f1, &mut map, "type"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(RowFilteringOperationNot {
-                    conditions: super::support::required(f0, "conditions")?,
-                    r#type: super::support::required(f1, "type")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("RowFilteringOperationNot", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    RowFilteringOperationNot { conditions : required 0 "conditions", r#type : required 1
+    "type", }
+);
 /// The `RowFilteringOperationType` schema.
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationType`
@@ -7930,61 +3416,10 @@ pub struct ScopedResourceRequirements {
     /// Wire name `jobSpecific`. Optional (`None` when absent).
     pub job_specific: ::std::option::Option<::std::vec::Vec<JobTypeResourceLimit>>,
 }
-impl ::serde::Serialize for ScopedResourceRequirements {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "ScopedResourceRequirements",
-                usize::from(self.default.is_some())
-                    + usize::from(self.job_specific.is_some()),
-            )?;
-        super::support::optional(&mut state, "default", &self.default)?;
-        super::support::optional(&mut state, "jobSpecific", &self.job_specific)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for ScopedResourceRequirements {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["default", "jobSpecific"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = ScopedResourceRequirements;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct ScopedResourceRequirements")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<ScopedResourceRequirements, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "default"),
-                        1 => super::support::field(&mut f1, &mut map, "jobSpecific"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(ScopedResourceRequirements {
-                    default: f0.flatten(),
-                    job_specific: f1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("ScopedResourceRequirements", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    ScopedResourceRequirements { default : optional 0 "default", job_specific : optional
+    1 "jobSpecific", }
+);
 /// Path to a field/column/property in a stream to be selected. For example, if the field to be selected is a database column called "foo", this will be ["foo"]. Use multiple path elements for nested schemas.
 ///
 /// Schema: `#/components/schemas/SelectedFieldInfo`
@@ -7993,56 +3428,9 @@ pub struct SelectedFieldInfo {
     /// Wire name `fieldPath`. Optional (`None` when absent).
     pub field_path: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
-impl ::serde::Serialize for SelectedFieldInfo {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "SelectedFieldInfo",
-                usize::from(self.field_path.is_some()),
-            )?;
-        super::support::optional(&mut state, "fieldPath", &self.field_path)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SelectedFieldInfo {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["fieldPath"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SelectedFieldInfo;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SelectedFieldInfo")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<SelectedFieldInfo, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "fieldPath"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(SelectedFieldInfo {
-                    field_path: f0.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("SelectedFieldInfo", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    SelectedFieldInfo { field_path : optional 0 "fieldPath", }
+);
 /// Paths to the fields that will be included in the configured catalog.
 ///
 /// Items are unique (a set); order is kept as sent.
@@ -8092,95 +3480,12 @@ impl ::std::fmt::Debug for SourceCreateRequest {
             .finish()
     }
 }
-impl ::serde::Serialize for SourceCreateRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "SourceCreateRequest",
-                3 + usize::from(self.definition_id.is_some())
-                    + usize::from(self.resource_allocation.is_some())
-                    + usize::from(self.secret_id.is_some()),
-            )?;
-        state.serialize_field("configuration", &self.configuration)?;
-        super::support::optional(&mut state, "definitionId", &self.definition_id)?;
-        state.serialize_field("name", &self.name)?;
-        super::support::optional(
-            &mut state,
-            "resourceAllocation",
-            &self.resource_allocation,
-        )?;
-        super::support::optional(&mut state, "secretId", &self.secret_id)?;
-        state.serialize_field("workspaceId", &self.workspace_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SourceCreateRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "configuration",
-            "definitionId",
-            "name",
-            "resourceAllocation",
-            "secretId",
-            "workspaceId",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SourceCreateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SourceCreateRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<SourceCreateRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration"),
-                        1 => super::support::field(&mut f1, &mut map, "definitionId"),
-                        2 => super::support::field(&mut f2, &mut map, "name"),
-                        3 => {
-                            super::support::field(
-                                &mut f3,
-                                &mut map,
-                                "resourceAllocation",
-                            )
-                        }
-                        4 => super::support::field(&mut f4, &mut map, "secretId"),
-                        5 => super::support::field(&mut f5, &mut map, "workspaceId"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(SourceCreateRequest {
-                    configuration: super::support::required(f0, "configuration")?,
-                    definition_id: f1.flatten(),
-                    name: super::support::required(f2, "name")?,
-                    resource_allocation: f3.flatten(),
-                    secret_id: f4.flatten(),
-                    workspace_id: super::support::required(f5, "workspaceId")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("SourceCreateRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    SourceCreateRequest { configuration : required 0 "configuration", definition_id :
+    optional 1 "definitionId", name : required 2 "name", resource_allocation : optional 3
+    "resourceAllocation", secret_id : optional 4 "secretId", workspace_id : required 5
+    "workspaceId", }
+);
 /// The specification for what values are required to configure the sourceDefinition.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionSpecification`
@@ -8217,92 +3522,11 @@ impl ::std::fmt::Debug for SourcePatchRequest {
             .finish()
     }
 }
-impl ::serde::Serialize for SourcePatchRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "SourcePatchRequest",
-                usize::from(self.configuration.is_some())
-                    + usize::from(self.name.is_some())
-                    + usize::from(self.resource_allocation.is_some())
-                    + usize::from(self.secret_id.is_some())
-                    + usize::from(self.workspace_id.is_some()),
-            )?;
-        super::support::optional(&mut state, "configuration", &self.configuration)?;
-        super::support::optional(&mut state, "name", &self.name)?;
-        super::support::optional(
-            &mut state,
-            "resourceAllocation",
-            &self.resource_allocation,
-        )?;
-        super::support::optional(&mut state, "secretId", &self.secret_id)?;
-        super::support::optional(&mut state, "workspaceId", &self.workspace_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SourcePatchRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "configuration",
-            "name",
-            "resourceAllocation",
-            "secretId",
-            "workspaceId",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SourcePatchRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SourcePatchRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<SourcePatchRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration"),
-                        1 => super::support::field(&mut f1, &mut map, "name"),
-                        2 => {
-                            super::support::field(
-                                &mut f2,
-                                &mut map,
-                                "resourceAllocation",
-                            )
-                        }
-                        3 => super::support::field(&mut f3, &mut map, "secretId"),
-                        4 => super::support::field(&mut f4, &mut map, "workspaceId"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(SourcePatchRequest {
-                    configuration: f0.flatten(),
-                    name: f1.flatten(),
-                    resource_allocation: f2.flatten(),
-                    secret_id: f3.flatten(),
-                    workspace_id: f4.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("SourcePatchRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    SourcePatchRequest { configuration : optional 0 "configuration", name : optional 1
+    "name", resource_allocation : optional 2 "resourceAllocation", secret_id : optional 3
+    "secretId", workspace_id : optional 4 "workspaceId", }
+);
 /// The `SourcePutRequest` schema.
 ///
 /// Schema: `#/components/schemas/SourcePutRequest`
@@ -8315,74 +3539,10 @@ pub struct SourcePutRequest {
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
 }
-impl ::serde::Serialize for SourcePutRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "SourcePutRequest",
-                2 + usize::from(self.resource_allocation.is_some()),
-            )?;
-        state.serialize_field("configuration", &self.configuration)?;
-        state.serialize_field("name", &self.name)?;
-        super::support::optional(
-            &mut state,
-            "resourceAllocation",
-            &self.resource_allocation,
-        )?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SourcePutRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["configuration", "name", "resourceAllocation"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SourcePutRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SourcePutRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<SourcePutRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration"),
-                        1 => super::support::field(&mut f1, &mut map, "name"),
-                        2 => {
-                            super::support::field(
-                                &mut f2,
-                                &mut map,
-                                "resourceAllocation",
-                            )
-                        }
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(SourcePutRequest {
-                    configuration: super::support::required(f0, "configuration")?,
-                    name: super::support::required(f1, "name")?,
-                    resource_allocation: f2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("SourcePutRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    SourcePutRequest { configuration : required 0 "configuration", name : required 1
+    "name", resource_allocation : optional 2 "resourceAllocation", }
+);
 /// Root Type for SourceResponse
 ///
 /// Provides details of a single source.
@@ -8407,103 +3567,13 @@ pub struct SourceResponse {
     /// Wire name `workspaceId`. Required.
     pub workspace_id: ::uuid::Uuid,
 }
-impl ::serde::Serialize for SourceResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "SourceResponse",
-                7 + usize::from(self.resource_allocation.is_some()),
-            )?;
-        state.serialize_field("configuration", &self.configuration)?;
-        state.serialize_field("createdAt", &self.created_at)?;
-        state.serialize_field("definitionId", &self.definition_id)?;
-        state.serialize_field("name", &self.name)?;
-        super::support::optional(
-            &mut state,
-            "resourceAllocation",
-            &self.resource_allocation,
-        )?;
-        state.serialize_field("sourceId", &self.source_id)?;
-        state.serialize_field("sourceType", &self.source_type)?;
-        state.serialize_field("workspaceId", &self.workspace_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SourceResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "configuration",
-            "createdAt",
-            "definitionId",
-            "name",
-            "resourceAllocation",
-            "sourceId",
-            "sourceType",
-            "workspaceId",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SourceResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SourceResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<SourceResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                let mut f6 = ::std::option::Option::None;
-                let mut f7 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "configuration"),
-                        1 => super::support::field(&mut f1, &mut map, "createdAt"),
-                        2 => super::support::field(&mut f2, &mut map, "definitionId"),
-                        3 => super::support::field(&mut f3, &mut map, "name"),
-                        4 => {
-                            super::support::field(
-                                &mut f4,
-                                &mut map,
-                                "resourceAllocation",
-                            )
-                        }
-                        5 => super::support::field(&mut f5, &mut map, "sourceId"),
-                        6 => super::support::field(&mut f6, &mut map, "sourceType"),
-                        7 => super::support::field(&mut f7, &mut map, "workspaceId"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(SourceResponse {
-                    configuration: super::support::required(f0, "configuration")?,
-                    created_at: super::support::required(f1, "createdAt")?,
-                    definition_id: super::support::required(f2, "definitionId")?,
-                    name: super::support::required(f3, "name")?,
-                    resource_allocation: f4.flatten(),
-                    source_id: super::support::required(f5, "sourceId")?,
-                    source_type: super::support::required(f6, "sourceType")?,
-                    workspace_id: super::support::required(f7, "workspaceId")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("SourceResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    SourceResponse { configuration : required 0 "configuration", created_at : required 1
+    "createdAt", definition_id : required 2 "definitionId", name : required 3 "name",
+    resource_allocation : optional 4 "resourceAllocation", source_id : required 5
+    "sourceId", source_type : required 6 "sourceType", workspace_id : required 7
+    "workspaceId", }
+);
 /// Root Type for SourcesResponse
 ///
 ///
@@ -8518,65 +3588,10 @@ pub struct SourcesResponse {
     /// Wire name `previous`. Optional (`None` when absent).
     pub previous: ::std::option::Option<::std::string::String>,
 }
-impl ::serde::Serialize for SourcesResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "SourcesResponse",
-                1 + usize::from(self.next.is_some())
-                    + usize::from(self.previous.is_some()),
-            )?;
-        state.serialize_field("data", &self.data)?;
-        super::support::optional(&mut state, "next", &self.next)?;
-        super::support::optional(&mut state, "previous", &self.previous)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for SourcesResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data", "next", "previous"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = SourcesResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct SourcesResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<SourcesResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "data"),
-                        1 => super::support::field(&mut f1, &mut map, "next"),
-                        2 => super::support::field(&mut f2, &mut map, "previous"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(SourcesResponse {
-                    data: super::support::required(f0, "data")?,
-                    next: f1.flatten(),
-                    previous: f2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("SourcesResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    SourcesResponse { data : required 0 "data", next : optional 1 "next", previous :
+    optional 2 "previous", }
+);
 /// Configurations for a single stream.
 ///
 /// Schema: `#/components/schemas/StreamConfiguration`
@@ -8617,115 +3632,13 @@ pub struct StreamConfiguration {
     /// Wire name `syncMode`. Optional (`None` when absent).
     pub sync_mode: ::std::option::Option<ConnectionSyncModeEnum>,
 }
-impl ::serde::Serialize for StreamConfiguration {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "StreamConfiguration",
-                1 + usize::from(self.cursor_field.is_some())
-                    + usize::from(self.destination_object_name.is_some())
-                    + usize::from(self.include_files.is_some())
-                    + usize::from(self.mappers.is_some())
-                    + usize::from(self.namespace.is_some())
-                    + usize::from(self.primary_key.is_some())
-                    + usize::from(self.selected_fields.is_some())
-                    + usize::from(self.sync_mode.is_some()),
-            )?;
-        super::support::optional(&mut state, "cursorField", &self.cursor_field)?;
-        super::support::optional(
-            &mut state,
-            "destinationObjectName",
-            &self.destination_object_name,
-        )?;
-        super::support::optional(&mut state, "includeFiles", &self.include_files)?;
-        super::support::optional(&mut state, "mappers", &self.mappers)?;
-        state.serialize_field("name", &self.name)?;
-        super::support::optional(&mut state, "namespace", &self.namespace)?;
-        super::support::optional(&mut state, "primaryKey", &self.primary_key)?;
-        super::support::optional(&mut state, "selectedFields", &self.selected_fields)?;
-        super::support::optional(&mut state, "syncMode", &self.sync_mode)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StreamConfiguration {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "cursorField",
-            "destinationObjectName",
-            "includeFiles",
-            "mappers",
-            "name",
-            "namespace",
-            "primaryKey",
-            "selectedFields",
-            "syncMode",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = StreamConfiguration;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct StreamConfiguration")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<StreamConfiguration, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                let mut f6 = ::std::option::Option::None;
-                let mut f7 = ::std::option::Option::None;
-                let mut f8 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "cursorField"),
-                        1 => {
-                            super::support::field(
-                                &mut f1,
-                                &mut map,
-                                "destinationObjectName",
-                            )
-                        }
-                        2 => super::support::field(&mut f2, &mut map, "includeFiles"),
-                        3 => super::support::field(&mut f3, &mut map, "mappers"),
-                        4 => super::support::field(&mut f4, &mut map, "name"),
-                        5 => super::support::field(&mut f5, &mut map, "namespace"),
-                        6 => super::support::field(&mut f6, &mut map, "primaryKey"),
-                        7 => super::support::field(&mut f7, &mut map, "selectedFields"),
-                        8 => super::support::field(&mut f8, &mut map, "syncMode"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(StreamConfiguration {
-                    cursor_field: f0.flatten(),
-                    destination_object_name: f1.flatten(),
-                    include_files: f2.flatten(),
-                    mappers: f3.flatten(),
-                    name: super::support::required(f4, "name")?,
-                    namespace: f5.flatten(),
-                    primary_key: f6.flatten(),
-                    selected_fields: f7.flatten(),
-                    sync_mode: f8.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("StreamConfiguration", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    StreamConfiguration { cursor_field : optional 0 "cursorField",
+    destination_object_name : optional 1 "destinationObjectName", include_files :
+    optional 2 "includeFiles", mappers : optional 3 "mappers", name : required 4 "name",
+    namespace : optional 5 "namespace", primary_key : optional 6 "primaryKey",
+    selected_fields : optional 7 "selectedFields", sync_mode : optional 8 "syncMode", }
+);
 /// A list of configured stream options for a connection.
 ///
 /// Schema: `#/components/schemas/StreamConfigurations`
@@ -8736,56 +3649,7 @@ pub struct StreamConfigurations {
     /// Wire name `streams`. Optional (`None` when absent).
     pub streams: ::std::option::Option<::std::vec::Vec<StreamConfiguration>>,
 }
-impl ::serde::Serialize for StreamConfigurations {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "StreamConfigurations",
-                usize::from(self.streams.is_some()),
-            )?;
-        super::support::optional(&mut state, "streams", &self.streams)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StreamConfigurations {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["streams"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = StreamConfigurations;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct StreamConfigurations")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<StreamConfigurations, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "streams"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(StreamConfigurations {
-                    streams: f0.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("StreamConfigurations", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(StreamConfigurations { streams : optional 0 "streams", });
 /// The `StreamMapperType` schema.
 ///
 /// Schema: `#/components/schemas/StreamMapperType`
@@ -8894,124 +3758,13 @@ pub struct StreamProperties {
     /// Wire name `syncModes`. Optional (`None` when absent).
     pub sync_modes: ::std::option::Option<::std::vec::Vec<ConnectionSyncModeEnum>>,
 }
-impl ::serde::Serialize for StreamProperties {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "StreamProperties",
-                usize::from(self.default_cursor_field.is_some())
-                    + usize::from(self.property_fields.is_some())
-                    + usize::from(self.source_defined_cursor_field.is_some())
-                    + usize::from(self.source_defined_primary_key.is_some())
-                    + usize::from(self.stream_name.is_some())
-                    + usize::from(self.streamnamespace.is_some())
-                    + usize::from(self.sync_modes.is_some()),
-            )?;
-        super::support::optional(
-            &mut state,
-            "defaultCursorField",
-            &self.default_cursor_field,
-        )?;
-        super::support::optional(&mut state, "propertyFields", &self.property_fields)?;
-        super::support::optional(
-            &mut state,
-            "sourceDefinedCursorField",
-            &self.source_defined_cursor_field,
-        )?;
-        super::support::optional(
-            &mut state,
-            "sourceDefinedPrimaryKey",
-            &self.source_defined_primary_key,
-        )?;
-        super::support::optional(&mut state, "streamName", &self.stream_name)?;
-        super::support::optional(&mut state, "streamnamespace", &self.streamnamespace)?;
-        super::support::optional(&mut state, "syncModes", &self.sync_modes)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for StreamProperties {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "defaultCursorField",
-            "propertyFields",
-            "sourceDefinedCursorField",
-            "sourceDefinedPrimaryKey",
-            "streamName",
-            "streamnamespace",
-            "syncModes",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = StreamProperties;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct StreamProperties")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<StreamProperties, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                let mut f4 = ::std::option::Option::None;
-                let mut f5 = ::std::option::Option::None;
-                let mut f6 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => {
-                            super::support::field(
-                                &mut f0,
-                                &mut map,
-                                "defaultCursorField",
-                            )
-                        }
-                        1 => super::support::field(&mut f1, &mut map, "propertyFields"),
-                        2 => {
-                            super::support::field(
-                                &mut f2,
-                                &mut map,
-                                "sourceDefinedCursorField",
-                            )
-                        }
-                        3 => {
-                            super::support::field(
-                                &mut f3,
-                                &mut map,
-                                "sourceDefinedPrimaryKey",
-                            )
-                        }
-                        4 => super::support::field(&mut f4, &mut map, "streamName"),
-                        5 => super::support::field(&mut f5, &mut map, "streamnamespace"),
-                        6 => super::support::field(&mut f6, &mut map, "syncModes"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(StreamProperties {
-                    default_cursor_field: f0.flatten(),
-                    property_fields: f1.flatten(),
-                    source_defined_cursor_field: f2.flatten(),
-                    source_defined_primary_key: f3.flatten(),
-                    stream_name: f4.flatten(),
-                    streamnamespace: f5.flatten(),
-                    sync_modes: f6.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("StreamProperties", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    StreamProperties { default_cursor_field : optional 0 "defaultCursorField",
+    property_fields : optional 1 "propertyFields", source_defined_cursor_field : optional
+    2 "sourceDefinedCursorField", source_defined_primary_key : optional 3
+    "sourceDefinedPrimaryKey", stream_name : optional 4 "streamName", streamnamespace :
+    optional 5 "streamnamespace", sync_modes : optional 6 "syncModes", }
+);
 /// A list of stream properties.
 ///
 /// Schema: `#/components/schemas/StreamPropertiesResponse`
@@ -9030,64 +3783,10 @@ pub struct Tag {
     /// Wire name `workspaceId`. Required.
     pub workspace_id: WorkspaceId,
 }
-impl ::serde::Serialize for Tag {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("Tag", 4)?;
-        state.serialize_field("color", &self.color)?;
-        state.serialize_field("name", &self.name)?;
-        state.serialize_field("tagId", &self.tag_id)?;
-        state.serialize_field("workspaceId", &self.workspace_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for Tag {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["color", "name", "tagId", "workspaceId"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = Tag;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct Tag")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<Tag, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "color"),
-                        1 => super::support::field(&mut f1, &mut map, "name"),
-                        2 => super::support::field(&mut f2, &mut map, "tagId"),
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(Tag {
-                    color: super::support::required(f0, "color")?,
-                    name: super::support::required(f1, "name")?,
-                    tag_id: super::support::required(f2, "tagId")?,
-                    workspace_id: super::support::required(f3, "workspaceId")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("Tag", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    Tag { color : required 0 "color", name : required 1 "name", tag_id : required 2
+    "tagId", workspace_id : required 3 "workspaceId", }
+);
 /// The `TagCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/TagCreateRequest`
@@ -9100,60 +3799,10 @@ pub struct TagCreateRequest {
     /// Wire name `workspaceId`. Required.
     pub workspace_id: WorkspaceId,
 }
-impl ::serde::Serialize for TagCreateRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("TagCreateRequest", 3)?;
-        state.serialize_field("color", &self.color)?;
-        state.serialize_field("name", &self.name)?;
-        state.serialize_field("workspaceId", &self.workspace_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TagCreateRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["color", "name", "workspaceId"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TagCreateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TagCreateRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<TagCreateRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "color"),
-                        1 => super::support::field(&mut f1, &mut map, "name"),
-                        2 => super::support::field(&mut f2, &mut map, "workspaceId"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(TagCreateRequest {
-                    color: super::support::required(f0, "color")?,
-                    name: super::support::required(f1, "name")?,
-                    workspace_id: super::support::required(f2, "workspaceId")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("TagCreateRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    TagCreateRequest { color : required 0 "color", name : required 1 "name", workspace_id
+    : required 2 "workspaceId", }
+);
 /// The `TagId` schema.
 ///
 /// Schema: `#/components/schemas/TagId`
@@ -9168,56 +3817,9 @@ pub struct TagPatchRequest {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
-impl ::serde::Serialize for TagPatchRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("TagPatchRequest", 2)?;
-        state.serialize_field("color", &self.color)?;
-        state.serialize_field("name", &self.name)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TagPatchRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["color", "name"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TagPatchRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TagPatchRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<TagPatchRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "color"),
-                        1 => super::support::field(&mut f1, &mut map, "name"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(TagPatchRequest {
-                    color: super::support::required(f0, "color")?,
-                    name: super::support::required(f1, "name")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("TagPatchRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    TagPatchRequest { color : required 0 "color", name : required 1 "name", }
+);
 /// Root Type for TagResponse
 ///
 /// Provides details of a single tag.
@@ -9236,64 +3838,10 @@ pub struct TagResponse {
     /// Wire name `workspaceId`. Required.
     pub workspace_id: WorkspaceId,
 }
-impl ::serde::Serialize for TagResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("TagResponse", 4)?;
-        state.serialize_field("color", &self.color)?;
-        state.serialize_field("name", &self.name)?;
-        state.serialize_field("tagId", &self.tag_id)?;
-        state.serialize_field("workspaceId", &self.workspace_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TagResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["color", "name", "tagId", "workspaceId"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TagResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TagResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<TagResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "color"),
-                        1 => super::support::field(&mut f1, &mut map, "name"),
-                        2 => super::support::field(&mut f2, &mut map, "tagId"),
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(TagResponse {
-                    color: super::support::required(f0, "color")?,
-                    name: super::support::required(f1, "name")?,
-                    tag_id: super::support::required(f2, "tagId")?,
-                    workspace_id: super::support::required(f3, "workspaceId")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("TagResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    TagResponse { color : required 0 "color", name : required 1 "name", tag_id : required
+    2 "tagId", workspace_id : required 3 "workspaceId", }
+);
 /// Root Type for TagsResponse
 ///
 ///
@@ -9304,52 +3852,7 @@ pub struct TagsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<TagResponse>,
 }
-impl ::serde::Serialize for TagsResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("TagsResponse", 1)?;
-        state.serialize_field("data", &self.data)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for TagsResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = TagsResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct TagsResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<TagsResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "data"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(TagsResponse {
-                    data: super::support::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("TagsResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(TagsResponse { data : required 0 "data", });
 /// The `UpdateDeclarativeSourceDefinitionRequest` schema.
 ///
 /// Schema: `#/components/schemas/UpdateDeclarativeSourceDefinitionRequest`
@@ -9358,61 +3861,9 @@ pub struct UpdateDeclarativeSourceDefinitionRequest {
     /// Wire name `manifest`. Required.
     pub manifest: DeclarativeManifest,
 }
-impl ::serde::Serialize for UpdateDeclarativeSourceDefinitionRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("UpdateDeclarativeSourceDefinitionRequest", 1)?;
-        state.serialize_field("manifest", &self.manifest)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UpdateDeclarativeSourceDefinitionRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["manifest"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateDeclarativeSourceDefinitionRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UpdateDeclarativeSourceDefinitionRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<
-                UpdateDeclarativeSourceDefinitionRequest,
-                A::Error,
-            > {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "manifest"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(UpdateDeclarativeSourceDefinitionRequest {
-                    manifest: super::support::required(f0, "manifest")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct(
-                "UpdateDeclarativeSourceDefinitionRequest",
-                FIELDS,
-                __Visitor,
-            )
-    }
-}
+super::support::plain_struct!(
+    UpdateDeclarativeSourceDefinitionRequest { manifest : required 0 "manifest", }
+);
 /// The `UpdateDefinitionRequest` schema.
 ///
 /// Schema: `#/components/schemas/UpdateDefinitionRequest`
@@ -9423,56 +3874,10 @@ pub struct UpdateDefinitionRequest {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
-impl ::serde::Serialize for UpdateDefinitionRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("UpdateDefinitionRequest", 2)?;
-        state.serialize_field("dockerImageTag", &self.docker_image_tag)?;
-        state.serialize_field("name", &self.name)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UpdateDefinitionRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["dockerImageTag", "name"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UpdateDefinitionRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UpdateDefinitionRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UpdateDefinitionRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "dockerImageTag"),
-                        1 => super::support::field(&mut f1, &mut map, "name"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(UpdateDefinitionRequest {
-                    docker_image_tag: super::support::required(f0, "dockerImageTag")?,
-                    name: super::support::required(f1, "name")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("UpdateDefinitionRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    UpdateDefinitionRequest { docker_image_tag : required 0 "dockerImageTag", name :
+    required 1 "name", }
+);
 /// Internal Airbyte user ID
 ///
 /// Schema: `#/components/schemas/UserId`
@@ -9493,60 +3898,10 @@ pub struct UserResponse {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
-impl ::serde::Serialize for UserResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("UserResponse", 3)?;
-        state.serialize_field("email", &self.email)?;
-        state.serialize_field("id", &self.id)?;
-        state.serialize_field("name", &self.name)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UserResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["email", "id", "name"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UserResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UserResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UserResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "email"),
-                        1 => super::support::field(&mut f1, &mut map, "id"),
-                        2 => super::support::field(&mut f2, &mut map, "name"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(UserResponse {
-                    email: super::support::required(f0, "email")?,
-                    id: super::support::required(f1, "id")?,
-                    name: super::support::required(f2, "name")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("UserResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    UserResponse { email : required 0 "email", id : required 1 "id", name : required 2
+    "name", }
+);
 /// user status
 ///
 /// Schema: `#/components/schemas/UserStatus`
@@ -9625,52 +3980,7 @@ pub struct UsersResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<UserResponse>,
 }
-impl ::serde::Serialize for UsersResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("UsersResponse", 1)?;
-        state.serialize_field("data", &self.data)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for UsersResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = UsersResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct UsersResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<UsersResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "data"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(UsersResponse {
-                    data: super::support::required(f0, "data")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("UsersResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(UsersResponse { data : required 0 "data", });
 /// Configures a webhook notification.
 ///
 /// Schema: `#/components/schemas/WebhookNotificationConfig`
@@ -9681,60 +3991,9 @@ pub struct WebhookNotificationConfig {
     /// Wire name `url`. Optional (`None` when absent).
     pub url: ::std::option::Option<::std::string::String>,
 }
-impl ::serde::Serialize for WebhookNotificationConfig {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "WebhookNotificationConfig",
-                usize::from(self.enabled.is_some()) + usize::from(self.url.is_some()),
-            )?;
-        super::support::optional(&mut state, "enabled", &self.enabled)?;
-        super::support::optional(&mut state, "url", &self.url)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WebhookNotificationConfig {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["enabled", "url"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = WebhookNotificationConfig;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct WebhookNotificationConfig")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<WebhookNotificationConfig, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "enabled"),
-                        1 => super::support::field(&mut f1, &mut map, "url"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(WebhookNotificationConfig {
-                    enabled: f0.flatten(),
-                    url: f1.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("WebhookNotificationConfig", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    WebhookNotificationConfig { enabled : optional 0 "enabled", url : optional 1 "url", }
+);
 /// The `WorkspaceCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceCreateRequest`
@@ -9753,70 +4012,11 @@ pub struct WorkspaceCreateRequest {
     /// Wire name `regionId`. Optional (`None` when absent).
     pub region_id: ::std::option::Option<::uuid::Uuid>,
 }
-impl ::serde::Serialize for WorkspaceCreateRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "WorkspaceCreateRequest",
-                1 + usize::from(self.notifications.is_some())
-                    + usize::from(self.organization_id.is_some())
-                    + usize::from(self.region_id.is_some()),
-            )?;
-        state.serialize_field("name", &self.name)?;
-        super::support::optional(&mut state, "notifications", &self.notifications)?;
-        super::support::optional(&mut state, "organizationId", &self.organization_id)?;
-        super::support::optional(&mut state, "regionId", &self.region_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WorkspaceCreateRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["name", "notifications", "organizationId", "regionId"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = WorkspaceCreateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct WorkspaceCreateRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<WorkspaceCreateRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "name"),
-                        1 => super::support::field(&mut f1, &mut map, "notifications"),
-                        2 => super::support::field(&mut f2, &mut map, "organizationId"),
-                        3 => super::support::field(&mut f3, &mut map, "regionId"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(WorkspaceCreateRequest {
-                    name: super::support::required(f0, "name")?,
-                    notifications: f1.flatten(),
-                    organization_id: f2.flatten(),
-                    region_id: f3.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("WorkspaceCreateRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    WorkspaceCreateRequest { name : required 0 "name", notifications : optional 1
+    "notifications", organization_id : optional 2 "organizationId", region_id : optional
+    3 "regionId", }
+);
 /// The `WorkspaceId` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceId`
@@ -9837,62 +4037,10 @@ pub struct WorkspaceOAuthCredentialsRequest {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
-impl ::serde::Serialize for WorkspaceOAuthCredentialsRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct("WorkspaceOAuthCredentialsRequest", 3)?;
-        state.serialize_field("actorType", &self.actor_type)?;
-        state.serialize_field("configuration", &self.configuration)?;
-        state.serialize_field("name", &self.name)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WorkspaceOAuthCredentialsRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["actorType", "configuration", "name"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = WorkspaceOAuthCredentialsRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct WorkspaceOAuthCredentialsRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<WorkspaceOAuthCredentialsRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "actorType"),
-                        1 => super::support::field(&mut f1, &mut map, "configuration"),
-                        2 => super::support::field(&mut f2, &mut map, "name"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(WorkspaceOAuthCredentialsRequest {
-                    actor_type: super::support::required(f0, "actorType")?,
-                    configuration: super::support::required(f1, "configuration")?,
-                    name: super::support::required(f2, "name")?,
-                })
-            }
-        }
-        deserializer
-            .deserialize_struct("WorkspaceOAuthCredentialsRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    WorkspaceOAuthCredentialsRequest { actor_type : required 0 "actorType", configuration
+    : required 1 "configuration", name : required 2 "name", }
+);
 /// Root Type for WorkspaceResponse
 ///
 /// Provides details of a single workspace.
@@ -9909,69 +4057,11 @@ pub struct WorkspaceResponse {
     /// Wire name `workspaceId`. Required.
     pub workspace_id: ::uuid::Uuid,
 }
-impl ::serde::Serialize for WorkspaceResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer.serialize_struct("WorkspaceResponse", 4)?;
-        state.serialize_field("dataResidency", &self.data_residency)?;
-        state.serialize_field("name", &self.name)?;
-        state.serialize_field("notifications", &self.notifications)?;
-        state.serialize_field("workspaceId", &self.workspace_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WorkspaceResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &[
-            "dataResidency",
-            "name",
-            "notifications",
-            "workspaceId",
-        ];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = WorkspaceResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct WorkspaceResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<WorkspaceResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                let mut f3 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "dataResidency"),
-                        1 => super::support::field(&mut f1, &mut map, "name"),
-                        2 => super::support::field(&mut f2, &mut map, "notifications"),
-                        3 => super::support::field(&mut f3, &mut map, "workspaceId"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(WorkspaceResponse {
-                    data_residency: super::support::required(f0, "dataResidency")?,
-                    name: super::support::required(f1, "name")?,
-                    notifications: super::support::required(f2, "notifications")?,
-                    workspace_id: super::support::required(f3, "workspaceId")?,
-                })
-            }
-        }
-        deserializer.deserialize_struct("WorkspaceResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    WorkspaceResponse { data_residency : required 0 "dataResidency", name : required 1
+    "name", notifications : required 2 "notifications", workspace_id : required 3
+    "workspaceId", }
+);
 /// The `WorkspaceUpdateRequest` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceUpdateRequest`
@@ -9986,66 +4076,10 @@ pub struct WorkspaceUpdateRequest {
     /// Wire name `regionId`. Optional (`None` when absent).
     pub region_id: ::std::option::Option<::uuid::Uuid>,
 }
-impl ::serde::Serialize for WorkspaceUpdateRequest {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "WorkspaceUpdateRequest",
-                usize::from(self.name.is_some())
-                    + usize::from(self.notifications.is_some())
-                    + usize::from(self.region_id.is_some()),
-            )?;
-        super::support::optional(&mut state, "name", &self.name)?;
-        super::support::optional(&mut state, "notifications", &self.notifications)?;
-        super::support::optional(&mut state, "regionId", &self.region_id)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WorkspaceUpdateRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["name", "notifications", "regionId"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = WorkspaceUpdateRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct WorkspaceUpdateRequest")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<WorkspaceUpdateRequest, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "name"),
-                        1 => super::support::field(&mut f1, &mut map, "notifications"),
-                        2 => super::support::field(&mut f2, &mut map, "regionId"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(WorkspaceUpdateRequest {
-                    name: f0.flatten(),
-                    notifications: f1.flatten(),
-                    region_id: f2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("WorkspaceUpdateRequest", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    WorkspaceUpdateRequest { name : optional 0 "name", notifications : optional 1
+    "notifications", region_id : optional 2 "regionId", }
+);
 /// Root Type for WorkspacesResponse
 ///
 ///
@@ -10060,65 +4094,10 @@ pub struct WorkspacesResponse {
     /// Wire name `previous`. Optional (`None` when absent).
     pub previous: ::std::option::Option<::std::string::String>,
 }
-impl ::serde::Serialize for WorkspacesResponse {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> ::std::result::Result<S::Ok, S::Error> {
-        use ::serde::ser::SerializeStruct as _;
-        let mut state = serializer
-            .serialize_struct(
-                "WorkspacesResponse",
-                1 + usize::from(self.next.is_some())
-                    + usize::from(self.previous.is_some()),
-            )?;
-        state.serialize_field("data", &self.data)?;
-        super::support::optional(&mut state, "next", &self.next)?;
-        super::support::optional(&mut state, "previous", &self.previous)?;
-        state.end()
-    }
-}
-impl<'de> ::serde::Deserialize<'de> for WorkspacesResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        const FIELDS: &[&str] = &["data", "next", "previous"];
-        struct __Visitor;
-        impl<'de> ::serde::de::Visitor<'de> for __Visitor {
-            type Value = WorkspacesResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
-                f.write_str("struct WorkspacesResponse")
-            }
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> ::std::result::Result<WorkspacesResponse, A::Error> {
-                let mut f0 = ::std::option::Option::None;
-                let mut f1 = ::std::option::Option::None;
-                let mut f2 = ::std::option::Option::None;
-                while let ::std::option::Option::Some(key) = map
-                    .next_key_seed(super::support::FieldIndex(FIELDS))?
-                {
-                    match key {
-                        0 => super::support::field(&mut f0, &mut map, "data"),
-                        1 => super::support::field(&mut f1, &mut map, "next"),
-                        2 => super::support::field(&mut f2, &mut map, "previous"),
-                        _ => super::support::skip(&mut map),
-                    }?;
-                }
-                ::std::result::Result::Ok(WorkspacesResponse {
-                    data: super::support::required(f0, "data")?,
-                    next: f1.flatten(),
-                    previous: f2.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_struct("WorkspacesResponse", FIELDS, __Visitor)
-    }
-}
+super::support::plain_struct!(
+    WorkspacesResponse { data : required 0 "data", next : optional 1 "next", previous :
+    optional 2 "previous", }
+);
 /// Inline schema at `ApplicationTokenRequestWithGrant.grant_type`.
 ///
 /// Schema: `#/components/schemas/ApplicationTokenRequestWithGrant/properties/grant_type`
