@@ -3,6 +3,9 @@
 //! Structs for objects, enums with a catch-all for string enums and tagged
 //! unions, `#[serde(untagged)]` enums for other unions, aliases for the rest.
 //! The presence mapping (required/optional × nullable) is in ARCHITECTURE.md.
+//! Plain structs get their serde impls from the support module's
+//! `plain_struct!` rather than serde's derive, for build time (ARCHITECTURE.md,
+//! "Build time").
 
 use proc_macro2::TokenStream;
 use quote::quote;

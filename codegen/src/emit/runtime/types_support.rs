@@ -94,7 +94,7 @@ impl ::std::fmt::Debug for Redacted {
 // ---------------------------------------------------------------------------
 
 /// `Serialize` and `Deserialize` for a struct, one `field: kind index "wire"`
-/// per field. The kind (a module below) says how the field is present:
+/// per field. The kind says how the field is present:
 /// `required` (absent is an error), `nullable` (always written, absent reads
 /// as `None`), `optional` (`Option`, skipped when `None`) and
 /// `optional_nullable` (`Option<Option<_>>`: absent, `null` or a value).
@@ -108,9 +108,9 @@ macro_rules! plain_struct {
                 let mut state = ::serde::Serializer::serialize_struct(
                     serializer,
                     ::std::stringify!($ty),
-                    0 $(+ $crate::support::$kind::len(&self.$field))*,
+                    0 $(+ $crate::support::plain_struct!(@len $kind &self.$field))*,
                 )?;
-                $($crate::support::$kind::write(&mut state, $wire, &self.$field)?;)*
+                $($crate::support::plain_struct!(@write $kind state $wire &self.$field);)*
                 ::serde::ser::SerializeStruct::end(state)
             }
         }
@@ -130,17 +130,39 @@ macro_rules! plain_struct {
                         {
                             // One `?` for all arms: each costs the compiler a `Try` desugaring.
                             match key {
-                                $($index => $crate::support::$kind::read(&mut $field, &mut map, $wire),)*
+                                $($index => $crate::support::plain_struct!(@read $kind $field map $wire),)*
                                 _ => $crate::support::skip(&mut map),
                             }?;
                         }
-                        ::std::result::Result::Ok($ty { $($field: $crate::support::$kind::take($field, $wire)?),* })
+                        ::std::result::Result::Ok($ty { $($field: $crate::support::plain_struct!(@take $kind $field $wire)),* })
                     }
                 }
                 ::serde::Deserializer::deserialize_struct(deserializer, ::std::stringify!($ty), FIELDS, __Visitor)
             }
         }
     };
+    // Per kind, the code serde's derive would write for the field, so that
+    // the compiler checks no more than it needs.
+    (@len optional $value:expr) => { usize::from(::std::option::Option::is_some($value)) };
+    (@len optional_nullable $value:expr) => { usize::from(::std::option::Option::is_some($value)) };
+    (@len $kind:ident $value:expr) => { 1 };
+    (@write optional $state:ident $wire:literal $value:expr) => {
+        $crate::support::skip_none(&mut $state, $wire, $value)?
+    };
+    (@write optional_nullable $state:ident $wire:literal $value:expr) => {
+        $crate::support::skip_absent(&mut $state, $wire, $value)?
+    };
+    (@write $kind:ident $state:ident $wire:literal $value:expr) => {
+        ::serde::ser::SerializeStruct::serialize_field(&mut $state, $wire, $value)?
+    };
+    (@read optional_nullable $slot:ident $map:ident $wire:literal) => {
+        $crate::support::read_present(&mut $slot, &mut $map, $wire)
+    };
+    (@read $kind:ident $slot:ident $map:ident $wire:literal) => {
+        $crate::support::read(&mut $slot, &mut $map, $wire)
+    };
+    (@take required $slot:ident $wire:literal) => { $crate::support::required($slot, $wire)? };
+    (@take $kind:ident $slot:ident $wire:literal) => { $slot.flatten() };
 }
 pub(crate) use plain_struct;
 
@@ -189,7 +211,7 @@ pub fn skip<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> ::std::result::Re
 }
 
 /// Decode a field's value into its slot; a field given twice is an error.
-fn read_once<'de, T: Deserialize<'de>, A: serde::de::MapAccess<'de>>(
+pub fn read<'de, T: Deserialize<'de>, A: serde::de::MapAccess<'de>>(
     slot: &mut ::std::option::Option<T>,
     map: &mut A,
     name: &'static str,
@@ -201,106 +223,53 @@ fn read_once<'de, T: Deserialize<'de>, A: serde::de::MapAccess<'de>>(
     ::std::result::Result::Ok(())
 }
 
-/// A field that must be present (`T`).
-pub mod required {
-    use super::*;
-
-    pub fn len<T>(_: &T) -> usize {
-        1
+/// [`read`] for an optional and nullable field (`Option<Option<T>>`):
+/// present, even as `null`, is `Some`.
+pub fn read_present<'de, T: Deserialize<'de>, A: serde::de::MapAccess<'de>>(
+    slot: &mut ::std::option::Option<::std::option::Option<::std::option::Option<T>>>,
+    map: &mut A,
+    name: &'static str,
+) -> ::std::result::Result<(), A::Error> {
+    if slot.is_some() {
+        return ::std::result::Result::Err(<A::Error as serde::de::Error>::duplicate_field(name));
     }
+    let value: ::std::option::Option<T> = map.next_value()?;
+    *slot = ::std::option::Option::Some(::std::option::Option::Some(value));
+    ::std::result::Result::Ok(())
+}
 
-    pub fn write<T: Serialize + ?Sized, S: serde::ser::SerializeStruct>(
-        state: &mut S,
-        name: &'static str,
-        value: &T,
-    ) -> ::std::result::Result<(), S::Error> {
-        state.serialize_field(name, value)
-    }
-
-    pub fn read<'de, T: Deserialize<'de>, A: serde::de::MapAccess<'de>>(
-        slot: &mut ::std::option::Option<T>,
-        map: &mut A,
-        name: &'static str,
-    ) -> ::std::result::Result<(), A::Error> {
-        read_once(slot, map, name)
-    }
-
-    pub fn take<T, E: serde::de::Error>(
-        slot: ::std::option::Option<T>,
-        name: &'static str,
-    ) -> ::std::result::Result<T, E> {
-        match slot {
-            ::std::option::Option::Some(value) => ::std::result::Result::Ok(value),
-            ::std::option::Option::None => ::std::result::Result::Err(E::missing_field(name)),
-        }
+/// A required field's value, or the error naming it when it was absent.
+pub fn required<T, E: serde::de::Error>(
+    slot: ::std::option::Option<T>,
+    name: &'static str,
+) -> ::std::result::Result<T, E> {
+    match slot {
+        ::std::option::Option::Some(value) => ::std::result::Result::Ok(value),
+        ::std::option::Option::None => ::std::result::Result::Err(E::missing_field(name)),
     }
 }
 
-/// A required field whose type is an `Option`: always written (`null` for
-/// `None`), read as `None` when absent (as serde reads a missing `Option`).
-pub mod nullable {
-    pub use super::required::{len, read, write};
-
-    pub fn take<T, E>(
-        slot: ::std::option::Option<::std::option::Option<T>>,
-        _: &'static str,
-    ) -> ::std::result::Result<::std::option::Option<T>, E> {
-        ::std::result::Result::Ok(slot.flatten())
+/// Write an optional field (`Option<T>`), or skip it when `None`.
+pub fn skip_none<T: Serialize, S: serde::ser::SerializeStruct>(
+    state: &mut S,
+    name: &'static str,
+    value: &::std::option::Option<T>,
+) -> ::std::result::Result<(), S::Error> {
+    match value {
+        ::std::option::Option::Some(_) => state.serialize_field(name, value),
+        ::std::option::Option::None => state.skip_field(name),
     }
 }
 
-/// An optional field (`Option<T>`): skipped when `None`.
-pub mod optional {
-    use super::*;
-
-    pub use super::nullable::{read, take};
-
-    pub fn len<T>(value: &::std::option::Option<T>) -> usize {
-        usize::from(value.is_some())
+/// Write an optional and nullable field (`Option<Option<T>>`): absent is
+/// skipped, `Some(None)` is `null`.
+pub fn skip_absent<T: Serialize, S: serde::ser::SerializeStruct>(
+    state: &mut S,
+    name: &'static str,
+    value: &::std::option::Option<::std::option::Option<T>>,
+) -> ::std::result::Result<(), S::Error> {
+    match value {
+        ::std::option::Option::Some(inner) => state.serialize_field(name, inner),
+        ::std::option::Option::None => state.skip_field(name),
     }
-
-    pub fn write<T: Serialize, S: serde::ser::SerializeStruct>(
-        state: &mut S,
-        name: &'static str,
-        value: &::std::option::Option<T>,
-    ) -> ::std::result::Result<(), S::Error> {
-        match value {
-            ::std::option::Option::Some(_) => state.serialize_field(name, value),
-            ::std::option::Option::None => state.skip_field(name),
-        }
-    }
-}
-
-/// An optional and nullable field (`Option<Option<T>>`): absent is `None`
-/// (skipped), `null` is `Some(None)`.
-pub mod optional_nullable {
-    use super::{Deserialize, Serialize};
-
-    pub use super::optional::len;
-
-    pub fn write<T: Serialize, S: serde::ser::SerializeStruct>(
-        state: &mut S,
-        name: &'static str,
-        value: &::std::option::Option<::std::option::Option<T>>,
-    ) -> ::std::result::Result<(), S::Error> {
-        match value {
-            ::std::option::Option::Some(inner) => state.serialize_field(name, inner),
-            ::std::option::Option::None => state.skip_field(name),
-        }
-    }
-
-    pub fn read<'de, T: Deserialize<'de>, A: serde::de::MapAccess<'de>>(
-        slot: &mut ::std::option::Option<::std::option::Option<::std::option::Option<T>>>,
-        map: &mut A,
-        name: &'static str,
-    ) -> ::std::result::Result<(), A::Error> {
-        if slot.is_some() {
-            return ::std::result::Result::Err(<A::Error as serde::de::Error>::duplicate_field(name));
-        }
-        let value: ::std::option::Option<T> = map.next_value()?;
-        *slot = ::std::option::Option::Some(::std::option::Option::Some(value));
-        ::std::result::Result::Ok(())
-    }
-
-    pub use super::nullable::take;
 }
