@@ -96,6 +96,7 @@ impl ::std::fmt::Debug for Redacted {
 /// `required` (absent is an error), `nullable` (always written, absent reads
 /// as `None`), `optional` (`Option`, skipped when `None`) and
 /// `optional_nullable` (`Option<Option<_>>`: absent, `null` or a value).
+/// Invoked from a sibling module of this one (paths go through `super::support`).
 /// Decoding reads objects only; as with the derive, unknown properties are
 /// skipped and a repeated one is an error.
 macro_rules! plain_struct {
@@ -106,8 +107,8 @@ macro_rules! plain_struct {
         self, serializer : S) -> ::std::result::Result < S::Ok, S::Error > {
         #[allow(unused_mut)] let mut state =
         ::serde::Serializer::serialize_struct(serializer, ::std::stringify!($ty), 0 $(+
-        $crate::support::plain_struct!(@ len $kind & self.$field))*,) ?;
-        $($crate::support::plain_struct!(@ write $kind state $wire & self.$field);)*
+        super::support::plain_struct!(@ len $kind & self.$field))*,) ?;
+        $(super::support::plain_struct!(@ write $kind state $wire & self.$field);)*
         ::serde::ser::SerializeStruct::end(state) } } impl <'de > ::serde::Deserialize
         <'de > for $ty { fn deserialize < D : ::serde::Deserializer <'de >> (deserializer
         : D) -> ::std::result::Result < Self, D::Error > { const FIELDS : & [& str] = &
@@ -118,10 +119,10 @@ macro_rules! plain_struct {
         : ::serde::de::MapAccess <'de >> (self, mut map : A) -> ::std::result::Result
         <$ty, A::Error > { $(let mut $field = ::std::option::Option::None;)* while let
         ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key_seed(& mut
-        map, $crate::support::FieldIndex(FIELDS)) ? { match key { $($index =>
-        $crate::support::plain_struct!(@ read $kind $field map $wire),)* _ =>
-        $crate::support::skip(& mut map), } ?; } ::std::result::Result::Ok($ty { $($field
-        : $crate::support::plain_struct!(@ take $kind $field $wire)),* }) } }
+        map, super::support::FieldIndex(FIELDS)) ? { match key { $($index =>
+        super::support::plain_struct!(@ read $kind $field map $wire),)* _ =>
+        super::support::skip(& mut map), } ?; } ::std::result::Result::Ok($ty { $($field
+        : super::support::plain_struct!(@ take $kind $field $wire)),* }) } }
         ::serde::Deserializer::deserialize_struct(deserializer, ::std::stringify!($ty),
         FIELDS, __Visitor) } }
     };
@@ -135,22 +136,22 @@ macro_rules! plain_struct {
         1
     };
     (@ write optional $state:ident $wire:literal $value:expr) => {
-        $crate::support::skip_none(& mut $state, $wire, $value) ?
+        super::support::skip_none(& mut $state, $wire, $value) ?
     };
     (@ write optional_nullable $state:ident $wire:literal $value:expr) => {
-        $crate::support::skip_absent(& mut $state, $wire, $value) ?
+        super::support::skip_absent(& mut $state, $wire, $value) ?
     };
     (@ write $kind:ident $state:ident $wire:literal $value:expr) => {
         ::serde::ser::SerializeStruct::serialize_field(& mut $state, $wire, $value) ?
     };
     (@ read optional_nullable $slot:ident $map:ident $wire:literal) => {
-        $crate::support::read_present(& mut $slot, & mut $map, $wire)
+        super::support::read_present(& mut $slot, & mut $map, $wire)
     };
     (@ read $kind:ident $slot:ident $map:ident $wire:literal) => {
-        $crate::support::read(& mut $slot, & mut $map, $wire)
+        super::support::read(& mut $slot, & mut $map, $wire)
     };
     (@ take required $slot:ident $wire:literal) => {
-        $crate::support::required($slot, $wire) ?
+        super::support::required($slot, $wire) ?
     };
     (@ take $kind:ident $slot:ident $wire:literal) => {
         $slot .flatten()
