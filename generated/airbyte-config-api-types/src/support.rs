@@ -99,32 +99,34 @@ impl ::std::fmt::Debug for Redacted {
 /// Invoked from a sibling module of this one (paths go through `super::support`).
 /// Decoding reads objects only; as with the derive, unknown properties are
 /// skipped and a repeated one is an error.
+#[allow(unused_macros)]
 macro_rules! plain_struct {
     (
         $ty:ident { $($field:ident : $kind:ident $index:literal $wire:literal),* $(,)? }
     ) => {
-        impl ::serde::Serialize for $ty { fn serialize < S : ::serde::Serializer > (&
-        self, serializer : S) -> ::std::result::Result < S::Ok, S::Error > {
-        #[allow(unused_mut)] let mut state =
+        #[allow(deprecated)] impl ::serde::Serialize for $ty { fn serialize < __S :
+        ::serde::Serializer > (& self, serializer : __S) -> ::std::result::Result <
+        __S::Ok, __S::Error > { #[allow(unused_mut)] let mut state =
         ::serde::Serializer::serialize_struct(serializer, ::std::stringify!($ty), 0 $(+
         super::support::plain_struct!(@ len $kind & self.$field))*,) ?;
         $(super::support::plain_struct!(@ write $kind state $wire & self.$field);)*
-        ::serde::ser::SerializeStruct::end(state) } } impl <'de > ::serde::Deserialize
-        <'de > for $ty { fn deserialize < D : ::serde::Deserializer <'de >> (deserializer
-        : D) -> ::std::result::Result < Self, D::Error > { const FIELDS : & [& str] = &
-        [$($wire),*]; struct __Visitor; impl <'de > ::serde::de::Visitor <'de > for
-        __Visitor { type Value = $ty; fn expecting(& self, f : & mut
-        ::std::fmt::Formatter <'_ >) -> ::std::fmt::Result { f
-        .write_str(::std::concat!("struct ", ::std::stringify!($ty))) } fn visit_map < A
-        : ::serde::de::MapAccess <'de >> (self, mut map : A) -> ::std::result::Result
-        <$ty, A::Error > { $(let mut $field = ::std::option::Option::None;)* while let
+        ::serde::ser::SerializeStruct::end(state) } } #[allow(deprecated)] impl <'de >
+        ::serde::Deserialize <'de > for $ty { fn deserialize < __D :
+        ::serde::Deserializer <'de >> (deserializer : __D) -> ::std::result::Result <
+        Self, __D::Error > { const __FIELDS : & [& str] = & [$($wire),*]; struct
+        __Visitor; impl <'de > ::serde::de::Visitor <'de > for __Visitor { type Value =
+        $ty; fn expecting(& self, f : & mut ::std::fmt::Formatter <'_ >) ->
+        ::std::fmt::Result { f.write_str(::std::concat!("struct ",
+        ::std::stringify!($ty))) } fn visit_map < __A : ::serde::de::MapAccess <'de >>
+        (self, mut map : __A) -> ::std::result::Result <$ty, __A::Error > { $(let mut
+        $field = ::std::option::Option::None;)* while let
         ::std::option::Option::Some(key) = ::serde::de::MapAccess::next_key_seed(& mut
-        map, super::support::FieldIndex(FIELDS)) ? { match key { $($index =>
+        map, super::support::FieldIndex(__FIELDS)) ? { match key { $($index =>
         super::support::plain_struct!(@ read $kind $field map $wire),)* _ =>
         super::support::skip(& mut map), } ?; } ::std::result::Result::Ok($ty { $($field
         : super::support::plain_struct!(@ take $kind $field $wire)),* }) } }
         ::serde::Deserializer::deserialize_struct(deserializer, ::std::stringify!($ty),
-        FIELDS, __Visitor) } }
+        __FIELDS, __Visitor) } }
     };
     (@ len optional $value:expr) => {
         usize::from(::std::option::Option::is_some($value))
@@ -157,6 +159,7 @@ macro_rules! plain_struct {
         $slot .flatten()
     };
 }
+#[allow(unused_imports)]
 pub(crate) use plain_struct;
 /// A struct's map key read as the index of its wire name in the struct's
 /// name table; a name the struct does not declare reads as the table length.

@@ -101,10 +101,13 @@ impl ::std::fmt::Debug for Redacted {
 /// Invoked from a sibling module of this one (paths go through `super::support`).
 /// Decoding reads objects only; as with the derive, unknown properties are
 /// skipped and a repeated one is an error.
+// A crate whose structs all flatten something has no use for it.
+#[allow(unused_macros)]
 macro_rules! plain_struct {
     ($ty:ident { $($field:ident: $kind:ident $index:literal $wire:literal),* $(,)? }) => {
+        #[allow(deprecated)]
         impl ::serde::Serialize for $ty {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 #[allow(unused_mut)]
                 let mut state = ::serde::Serializer::serialize_struct(
                     serializer,
@@ -115,19 +118,20 @@ macro_rules! plain_struct {
                 ::serde::ser::SerializeStruct::end(state)
             }
         }
+        #[allow(deprecated)]
         impl<'de> ::serde::Deserialize<'de> for $ty {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                const FIELDS: &[&str] = &[$($wire),*];
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                const __FIELDS: &[&str] = &[$($wire),*];
                 struct __Visitor;
                 impl<'de> ::serde::de::Visitor<'de> for __Visitor {
                     type Value = $ty;
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(::std::concat!("struct ", ::std::stringify!($ty)))
                     }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<$ty, A::Error> {
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<$ty, __A::Error> {
                         $(let mut $field = ::std::option::Option::None;)*
                         while let ::std::option::Option::Some(key) =
-                            ::serde::de::MapAccess::next_key_seed(&mut map, super::support::FieldIndex(FIELDS))?
+                            ::serde::de::MapAccess::next_key_seed(&mut map, super::support::FieldIndex(__FIELDS))?
                         {
                             // One `?` for all arms: each costs the compiler a `Try` desugaring.
                             match key {
@@ -138,7 +142,7 @@ macro_rules! plain_struct {
                         ::std::result::Result::Ok($ty { $($field: super::support::plain_struct!(@take $kind $field $wire)),* })
                     }
                 }
-                ::serde::Deserializer::deserialize_struct(deserializer, ::std::stringify!($ty), FIELDS, __Visitor)
+                ::serde::Deserializer::deserialize_struct(deserializer, ::std::stringify!($ty), __FIELDS, __Visitor)
             }
         }
     };
@@ -165,6 +169,7 @@ macro_rules! plain_struct {
     (@take required $slot:ident $wire:literal) => { super::support::required($slot, $wire)? };
     (@take $kind:ident $slot:ident $wire:literal) => { $slot.flatten() };
 }
+#[allow(unused_imports)]
 pub(crate) use plain_struct;
 
 /// A struct's map key read as the index of its wire name in the struct's
