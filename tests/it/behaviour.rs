@@ -36,6 +36,23 @@ fn required_fields_are_required() {
 }
 
 #[test]
+fn struct_decoding_keeps_serde_rules() {
+    // Read from text: a `Value` would already have merged the repeated key.
+    let err = serde_json::from_str::<b::Presence>(r#"{"required": "a", "required": "b", "requiredNullable": null}"#)
+        .unwrap_err();
+    assert!(err.to_string().contains("duplicate field `required`"), "{err}");
+    // A required nullable field may be absent: it decodes as `None` (and is written back as `null`).
+    let (p, back): (b::Presence, _) = roundtrip(json!({"required": "a"}));
+    assert_eq!(p.required_nullable, None);
+    assert_eq!(back, json!({"required": "a", "requiredNullable": null}));
+    // Objects only: a JSON array is not read positionally as a struct.
+    let err = serde_json::from_str::<b::Presence>(r#"["a", null]"#).unwrap_err();
+    assert!(err.to_string().contains("invalid type: sequence, expected struct Presence"), "{err}");
+    let err = serde_json::from_str::<b::Presence>(r#"{"required": 1, "requiredNullable": null}"#).unwrap_err();
+    assert!(err.to_string().contains("invalid type: integer `1`, expected a string"), "{err}");
+}
+
+#[test]
 fn unknown_enum_values_and_fields_decode() {
     let v = json!({"required": "a", "requiredNullable": null, "status": "archived", "brandNew": {"x": 1}});
     let p: b::Presence = serde_json::from_value(v).unwrap();

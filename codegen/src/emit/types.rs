@@ -3,6 +3,9 @@
 //! Structs for objects, enums with a catch-all for string enums and tagged
 //! unions, `#[serde(untagged)]` enums for other unions, aliases for the rest.
 //! The presence mapping (required/optional × nullable) is in ARCHITECTURE.md.
+//! Plain structs get their serde impls from the support module's
+//! `plain_struct!` rather than serde's derive, for build time (ARCHITECTURE.md,
+//! "Build time").
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -417,11 +420,23 @@ fn emit_struct(cx: &Cx, t: &TypeDef, s: &Struct, docs: TokenStream, dep: TokenSt
     let name = ident(&t.name);
     let mut fields = Vec::new();
     let mut all_optional = true;
+    let constant = cx.constants.get(&t.id);
+    // Flattened members and struct tags keep serde's derive (it buffers the
+    // object for them); every other struct gets the compact impls.
+    let hand_serde = s.flattened.is_empty() && s.additional.is_none() && constant.is_none();
     for f in &s.fields {
         let fname = ident(&f.name);
         let inner = cx.field_ty(t.id, &f.ty);
         let doc = field_doc(f);
         let fdep = deprecated_attr(f.deprecated);
+        if hand_serde {
+            if f.presence() == Presence::Required {
+                all_optional = false;
+            }
+            let ty = cx.presence_ty(t.id, f);
+            fields.push(quote! { #doc #fdep pub #fname: #ty });
+            continue;
+        }
         let rename = if crate::naming::unraw(&f.name) != f.wire {
             let w = &f.wire;
             quote!(#[serde(rename = #w)])
@@ -455,7 +470,6 @@ fn emit_struct(cx: &Cx, t: &TypeDef, s: &Struct, docs: TokenStream, dep: TokenSt
             pub #fname: #ty
         });
     }
-    let constant = cx.constants.get(&t.id);
     if let Some(extra) = &s.additional {
         let ty = rust_ty(cx.api, extra, &cx.none);
         let flatten = match constant {
@@ -508,6 +522,17 @@ fn emit_struct(cx: &Cx, t: &TypeDef, s: &Struct, docs: TokenStream, dep: TokenSt
     } else {
         TokenStream::new()
     };
+    if hand_serde {
+        let serde_impls = struct_serde(cx, t, s);
+        return quote! {
+            #docs
+            #dep
+            #[derive(#debug_derive Clone, PartialEq, #default)]
+            pub struct #name { #(#fields,)* }
+            #debug_impl
+            #serde_impls
+        };
+    }
     quote! {
         #docs
         #tag_doc
@@ -516,6 +541,47 @@ fn emit_struct(cx: &Cx, t: &TypeDef, s: &Struct, docs: TokenStream, dep: TokenSt
         #tag_attr
         pub struct #name { #(#fields,)* }
         #debug_impl
+    }
+}
+
+/// Whether a field of this type decodes to `None` when absent, as serde's
+/// derive does for `Option` (also behind aliases).
+fn absent_is_none(api: &Api, ty: &Ty) -> bool {
+    let mut ty = ty;
+    // Bounded: an alias cycle is not a valid type anyway.
+    for _ in 0..api.types.len() + 1 {
+        match ty {
+            Ty::Option(_) => return true,
+            Ty::Named(id) => match &api.ty(*id).kind {
+                TypeKind::Alias(inner) => ty = inner,
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    false
+}
+
+/// `Serialize` and `Deserialize` of a plain struct through the support
+/// module's `plain_struct!` instead of serde's derive: the same wire format in
+/// a fraction of the code the compiler checks (see "Build time" in
+/// ARCHITECTURE.md).
+fn struct_serde(cx: &Cx, t: &TypeDef, s: &Struct) -> TokenStream {
+    let name = ident(&t.name);
+    let fields = s.fields.iter().enumerate().map(|(i, f)| {
+        let fname = ident(&f.name);
+        let kind = match f.presence() {
+            Presence::Required if !absent_is_none(cx.api, &f.ty) => quote!(required),
+            Presence::Required | Presence::RequiredNullable => quote!(nullable),
+            Presence::Optional => quote!(optional),
+            Presence::OptionalNullable => quote!(optional_nullable),
+        };
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        let w = &f.wire;
+        quote!(#fname: #kind #i #w)
+    });
+    quote! {
+        super::support::plain_struct!(#name { #(#fields,)* });
     }
 }
 

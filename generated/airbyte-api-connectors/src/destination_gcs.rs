@@ -361,14 +361,17 @@ pub enum FormatCsvCommaSeparatedValuesCompression {
 /// No Compression
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/1/properties/compression/oneOf/0`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FormatCsvCommaSeparatedValuesCompressionNoCompression {
     /// Wire name `compression_type`. Optional (`None` when absent). Default: `"No Compression"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compression_type: ::std::option::Option<
         FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType,
     >,
 }
+super::support::plain_struct!(
+    FormatCsvCommaSeparatedValuesCompressionNoCompression { compression_type : optional 0
+    "compression_type", }
+);
 /// Inline schema at `destination-gcs.format.CSV: Comma-Separated Values.compression.No Compression.compression_type`.
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/1/properties/compression/oneOf/0/properties/compression_type`
@@ -438,14 +441,17 @@ for FormatCsvCommaSeparatedValuesCompressionNoCompressionCompressionType {
 /// GZIP
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/1/properties/compression/oneOf/1`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FormatCsvCommaSeparatedValuesCompressionGzip {
     /// Wire name `compression_type`. Optional (`None` when absent). Default: `"GZIP"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compression_type: ::std::option::Option<
         FormatCsvCommaSeparatedValuesCompressionGzipCompressionType,
     >,
 }
+super::support::plain_struct!(
+    FormatCsvCommaSeparatedValuesCompressionGzip { compression_type : optional 0
+    "compression_type", }
+);
 /// Inline schema at `destination-gcs.format.CSV: Comma-Separated Values.compression.GZIP.compression_type`.
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/1/properties/compression/oneOf/1/properties/compression_type`
@@ -615,14 +621,17 @@ pub enum FormatJsonLinesNewlineDelimitedJsonCompression {
 /// No Compression
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/2/properties/compression/oneOf/0`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FormatJsonLinesNewlineDelimitedJsonCompressionNoCompression {
     /// Wire name `compression_type`. Optional (`None` when absent). Default: `"No Compression"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compression_type: ::std::option::Option<
         FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType,
     >,
 }
+super::support::plain_struct!(
+    FormatJsonLinesNewlineDelimitedJsonCompressionNoCompression { compression_type :
+    optional 0 "compression_type", }
+);
 /// Inline schema at `destination-gcs.format.JSON Lines: newline-delimited JSON.compression.No Compression.compression_type`.
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/2/properties/compression/oneOf/0/properties/compression_type`
@@ -692,14 +701,17 @@ for FormatJsonLinesNewlineDelimitedJsonCompressionNoCompressionCompressionType {
 /// GZIP
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/2/properties/compression/oneOf/1`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FormatJsonLinesNewlineDelimitedJsonCompressionGzip {
     /// Wire name `compression_type`. Optional (`None` when absent). Default: `"GZIP"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub compression_type: ::std::option::Option<
         FormatJsonLinesNewlineDelimitedJsonCompressionGzipCompressionType,
     >,
 }
+super::support::plain_struct!(
+    FormatJsonLinesNewlineDelimitedJsonCompressionGzip { compression_type : optional 0
+    "compression_type", }
+);
 /// Inline schema at `destination-gcs.format.JSON Lines: newline-delimited JSON.compression.GZIP.compression_type`.
 ///
 /// Schema: `#/components/schemas/destination-gcs/properties/format/oneOf/2/properties/compression/oneOf/1/properties/compression_type`

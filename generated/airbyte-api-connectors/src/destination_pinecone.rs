@@ -269,7 +269,7 @@ impl ::std::fmt::Debug for EmbeddingOpenAiCompatible {
 /// Pinecone is a popular vector store that can be used to store and retrieve embeddings.
 ///
 /// Schema: `#/components/schemas/destination-pinecone/properties/indexing`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct Indexing {
     /// Index
     ///
@@ -299,17 +299,20 @@ impl ::std::fmt::Debug for Indexing {
             .finish()
     }
 }
+super::support::plain_struct!(
+    Indexing { index : required 0 "index", pinecone_environment : required 1
+    "pinecone_environment", pinecone_key : required 2 "pinecone_key", }
+);
 /// ProcessingConfigModel
 ///
 /// Schema: `#/components/schemas/destination-pinecone/properties/processing`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Processing {
     /// Chunk overlap
     ///
     /// Size of overlap between chunks in tokens to store in vector store to better capture relevant context
     ///
     /// Wire name `chunk_overlap`. Optional (`None` when absent). Default: `0`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub chunk_overlap: ::std::option::Option<i64>,
     /// Chunk size
     ///
@@ -322,7 +325,6 @@ pub struct Processing {
     /// List of fields to rename. Not applicable for nested fields, but can be used to rename fields already flattened via dot notation.
     ///
     /// Wire name `field_name_mappings`. Optional (`None` when absent). Default: `[]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_name_mappings: ::std::option::Option<
         ::std::vec::Vec<ProcessingFieldNameMappingsItem>,
     >,
@@ -331,27 +333,30 @@ pub struct Processing {
     /// List of fields in the record that should be stored as metadata. The field list is applied to all streams in the same way and non-existing fields are ignored. If none are defined, all fields are considered metadata fields. When specifying text fields, you can access nested fields in the record by using dot notation, e.g. `user.name` will access the `name` field in the `user` object. It's also possible to use wildcards to access all fields in an object, e.g. `users.*.name` will access all `names` fields in all entries of the `users` array. When specifying nested paths, all matching values are flattened into an array set to a field named by the path.
     ///
     /// Wire name `metadata_fields`. Optional (`None` when absent). Default: `[]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata_fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Text fields to embed
     ///
     /// List of fields in the record that should be used to calculate the embedding. The field list is applied to all streams in the same way and non-existing fields are ignored. If none are defined, all fields are considered text fields. When specifying text fields, you can access nested fields in the record by using dot notation, e.g. `user.name` will access the `name` field in the `user` object. It's also possible to use wildcards to access all fields in an object, e.g. `users.*.name` will access all `names` fields in all entries of the `users` array.
     ///
     /// Wire name `text_fields`. Optional (`None` when absent). Default: `[]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text_fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Text splitter
     ///
     /// Split text fields into chunks based on the specified method.
     ///
     /// Wire name `text_splitter`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text_splitter: ::std::option::Option<ProcessingTextSplitter>,
 }
+super::support::plain_struct!(
+    Processing { chunk_overlap : optional 0 "chunk_overlap", chunk_size : required 1
+    "chunk_size", field_name_mappings : optional 2 "field_name_mappings", metadata_fields
+    : optional 3 "metadata_fields", text_fields : optional 4 "text_fields", text_splitter
+    : optional 5 "text_splitter", }
+);
 /// FieldNameMappingConfigModel
 ///
 /// Schema: `#/components/schemas/destination-pinecone/properties/processing/properties/field_name_mappings/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProcessingFieldNameMappingsItem {
     /// From field name
     ///
@@ -366,6 +371,10 @@ pub struct ProcessingFieldNameMappingsItem {
     /// Wire name `to_field`. Required.
     pub to_field: ::std::string::String,
 }
+super::support::plain_struct!(
+    ProcessingFieldNameMappingsItem { from_field : required 0 "from_field", to_field :
+    required 1 "to_field", }
+);
 /// Text splitter
 ///
 /// Split text fields into chunks based on the specified method.

@@ -269,14 +269,13 @@ impl ::std::fmt::Debug for EmbeddingOpenAiCompatible {
 /// Indexing configuration
 ///
 /// Schema: `#/components/schemas/destination-qdrant/properties/indexing`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Indexing {
     /// Authentication Method
     ///
     /// Method to authenticate with the Qdrant Instance
     ///
     /// Wire name `auth_method`. Optional (`None` when absent). Default: `"api_key_auth"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_method: ::std::option::Option<IndexingAuthMethod>,
     /// Collection Name
     ///
@@ -289,21 +288,18 @@ pub struct Indexing {
     /// The Distance metric used to measure similarities among vectors. This field is only used if the collection defined in the does not exist yet and is created automatically by the connector.
     ///
     /// Wire name `distance_metric`. Optional (`None` when absent). Default: `"cos"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub distance_metric: ::std::option::Option<IndexingDistanceMetric>,
     /// Prefer gRPC
     ///
     /// Whether to prefer gRPC over HTTP. Set to true for Qdrant cloud clusters
     ///
     /// Wire name `prefer_grpc`. Optional (`None` when absent). Default: `true`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefer_grpc: ::std::option::Option<bool>,
     /// Text Field
     ///
     /// The field in the payload that contains the embedded text
     ///
     /// Wire name `text_field`. Optional (`None` when absent). Default: `"text"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text_field: ::std::option::Option<::std::string::String>,
     /// Public Endpoint
     ///
@@ -312,6 +308,11 @@ pub struct Indexing {
     /// Wire name `url`. Required.
     pub url: ::std::string::String,
 }
+super::support::plain_struct!(
+    Indexing { auth_method : optional 0 "auth_method", collection : required 1
+    "collection", distance_metric : optional 2 "distance_metric", prefer_grpc : optional
+    3 "prefer_grpc", text_field : optional 4 "text_field", url : required 5 "url", }
+);
 /// Authentication Method
 ///
 /// Method to authenticate with the Qdrant Instance
@@ -328,7 +329,7 @@ pub enum IndexingAuthMethod {
 /// ApiKeyAuth
 ///
 /// Schema: `#/components/schemas/destination-qdrant/properties/indexing/properties/auth_method/oneOf/0`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct IndexingAuthMethodApiKeyAuth {
     /// API Key
     ///
@@ -339,7 +340,6 @@ pub struct IndexingAuthMethodApiKeyAuth {
     /// Mode
     ///
     /// Wire name `mode`. Optional (`None` when absent). Default: `"api_key_auth"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<IndexingAuthMethodApiKeyAuthMode>,
 }
 impl ::std::fmt::Debug for IndexingAuthMethodApiKeyAuth {
@@ -350,6 +350,10 @@ impl ::std::fmt::Debug for IndexingAuthMethodApiKeyAuth {
             .finish()
     }
 }
+super::support::plain_struct!(
+    IndexingAuthMethodApiKeyAuth { api_key : required 0 "api_key", mode : optional 1
+    "mode", }
+);
 /// Mode
 ///
 /// Schema: `#/components/schemas/destination-qdrant/properties/indexing/properties/auth_method/oneOf/0/properties/mode`
@@ -413,14 +417,14 @@ impl<'de> ::serde::Deserialize<'de> for IndexingAuthMethodApiKeyAuthMode {
 /// NoAuth
 ///
 /// Schema: `#/components/schemas/destination-qdrant/properties/indexing/properties/auth_method/oneOf/1`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct IndexingAuthMethodNoAuth {
     /// Mode
     ///
     /// Wire name `mode`. Optional (`None` when absent). Default: `"no_auth"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mode: ::std::option::Option<IndexingAuthMethodNoAuthMode>,
 }
+super::support::plain_struct!(IndexingAuthMethodNoAuth { mode : optional 0 "mode", });
 /// Mode
 ///
 /// Schema: `#/components/schemas/destination-qdrant/properties/indexing/properties/auth_method/oneOf/1/properties/mode`
@@ -554,14 +558,13 @@ impl<'de> ::serde::Deserialize<'de> for IndexingDistanceMetric {
 /// ProcessingConfigModel
 ///
 /// Schema: `#/components/schemas/destination-qdrant/properties/processing`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Processing {
     /// Chunk overlap
     ///
     /// Size of overlap between chunks in tokens to store in vector store to better capture relevant context
     ///
     /// Wire name `chunk_overlap`. Optional (`None` when absent). Default: `0`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub chunk_overlap: ::std::option::Option<i64>,
     /// Chunk size
     ///
@@ -574,7 +577,6 @@ pub struct Processing {
     /// List of fields to rename. Not applicable for nested fields, but can be used to rename fields already flattened via dot notation.
     ///
     /// Wire name `field_name_mappings`. Optional (`None` when absent). Default: `[]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_name_mappings: ::std::option::Option<
         ::std::vec::Vec<ProcessingFieldNameMappingsItem>,
     >,
@@ -583,27 +585,30 @@ pub struct Processing {
     /// List of fields in the record that should be stored as metadata. The field list is applied to all streams in the same way and non-existing fields are ignored. If none are defined, all fields are considered metadata fields. When specifying text fields, you can access nested fields in the record by using dot notation, e.g. `user.name` will access the `name` field in the `user` object. It's also possible to use wildcards to access all fields in an object, e.g. `users.*.name` will access all `names` fields in all entries of the `users` array. When specifying nested paths, all matching values are flattened into an array set to a field named by the path.
     ///
     /// Wire name `metadata_fields`. Optional (`None` when absent). Default: `[]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata_fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Text fields to embed
     ///
     /// List of fields in the record that should be used to calculate the embedding. The field list is applied to all streams in the same way and non-existing fields are ignored. If none are defined, all fields are considered text fields. When specifying text fields, you can access nested fields in the record by using dot notation, e.g. `user.name` will access the `name` field in the `user` object. It's also possible to use wildcards to access all fields in an object, e.g. `users.*.name` will access all `names` fields in all entries of the `users` array.
     ///
     /// Wire name `text_fields`. Optional (`None` when absent). Default: `[]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text_fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Text splitter
     ///
     /// Split text fields into chunks based on the specified method.
     ///
     /// Wire name `text_splitter`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text_splitter: ::std::option::Option<ProcessingTextSplitter>,
 }
+super::support::plain_struct!(
+    Processing { chunk_overlap : optional 0 "chunk_overlap", chunk_size : required 1
+    "chunk_size", field_name_mappings : optional 2 "field_name_mappings", metadata_fields
+    : optional 3 "metadata_fields", text_fields : optional 4 "text_fields", text_splitter
+    : optional 5 "text_splitter", }
+);
 /// FieldNameMappingConfigModel
 ///
 /// Schema: `#/components/schemas/destination-qdrant/properties/processing/properties/field_name_mappings/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProcessingFieldNameMappingsItem {
     /// From field name
     ///
@@ -618,6 +623,10 @@ pub struct ProcessingFieldNameMappingsItem {
     /// Wire name `to_field`. Required.
     pub to_field: ::std::string::String,
 }
+super::support::plain_struct!(
+    ProcessingFieldNameMappingsItem { from_field : required 0 "from_field", to_field :
+    required 1 "to_field", }
+);
 /// Text splitter
 ///
 /// Split text fields into chunks based on the specified method.

@@ -108,10 +108,9 @@ pub enum Logmech {
 /// TD2
 ///
 /// Schema: `#/components/schemas/destination-teradata/properties/logmech/oneOf/0`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct LogmechTd2 {
     /// Wire name `auth_type`. Optional (`None` when absent). Default: `"TD2"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_type: ::std::option::Option<LogmechTd2AuthType>,
     /// Password
     ///
@@ -135,6 +134,10 @@ impl ::std::fmt::Debug for LogmechTd2 {
             .finish()
     }
 }
+super::support::plain_struct!(
+    LogmechTd2 { auth_type : optional 0 "auth_type", password : required 1 "password",
+    username : required 2 "username", }
+);
 /// Inline schema at `destination-teradata.logmech.TD2.auth_type`.
 ///
 /// Schema: `#/components/schemas/destination-teradata/properties/logmech/oneOf/0/properties/auth_type`
@@ -198,10 +201,9 @@ impl<'de> ::serde::Deserialize<'de> for LogmechTd2AuthType {
 /// LDAP
 ///
 /// Schema: `#/components/schemas/destination-teradata/properties/logmech/oneOf/1`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct LogmechLdap {
     /// Wire name `auth_type`. Optional (`None` when absent). Default: `"LDAP"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_type: ::std::option::Option<LogmechLdapAuthType>,
     /// Password
     ///
@@ -225,6 +227,10 @@ impl ::std::fmt::Debug for LogmechLdap {
             .finish()
     }
 }
+super::support::plain_struct!(
+    LogmechLdap { auth_type : optional 0 "auth_type", password : required 1 "password",
+    username : required 2 "username", }
+);
 /// Inline schema at `destination-teradata.logmech.LDAP.auth_type`.
 ///
 /// Schema: `#/components/schemas/destination-teradata/properties/logmech/oneOf/1/properties/auth_type`

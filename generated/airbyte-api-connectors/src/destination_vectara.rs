@@ -69,7 +69,7 @@ pub struct Config {
 /// OAuth2.0 credentials used to authenticate admin actions (creating/deleting corpora)
 ///
 /// Schema: `#/components/schemas/destination-vectara/properties/oauth2`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct Oauth2 {
     /// OAuth Client ID
     ///
@@ -92,6 +92,10 @@ impl ::std::fmt::Debug for Oauth2 {
             .finish()
     }
 }
+super::support::plain_struct!(
+    Oauth2 { client_id : required 0 "client_id", client_secret : required 1
+    "client_secret", }
+);
 impl Config {
     /// The required fields without a schema default (`corpus_name`, `customer_id`, `oauth2`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -321,14 +321,13 @@ impl ::std::fmt::Debug for EmbeddingOpenAiCompatible {
 /// Indexing configuration
 ///
 /// Schema: `#/components/schemas/destination-weaviate/properties/indexing`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct Indexing {
     /// Additional headers
     ///
     /// Additional HTTP headers to send with every request.
     ///
     /// Wire name `additional_headers`. Optional (`None` when absent). Default: `[]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub additional_headers: ::std::option::Option<
         ::std::vec::Vec<IndexingAdditionalHeadersItem>,
     >,
@@ -343,14 +342,12 @@ pub struct Indexing {
     /// The number of records to send to Weaviate in each batch
     ///
     /// Wire name `batch_size`. Optional (`None` when absent). Default: `128`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub batch_size: ::std::option::Option<i64>,
     /// Default Vectorizer
     ///
     /// The vectorizer to use if new classes need to be created
     ///
     /// Wire name `default_vectorizer`. Optional (`None` when absent). Default: `"none"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_vectorizer: ::std::option::Option<IndexingDefaultVectorizer>,
     /// Public Endpoint
     ///
@@ -363,14 +360,12 @@ pub struct Indexing {
     /// The tenant ID to use for multi tenancy
     ///
     /// Wire name `tenant_id`. Optional (`None` when absent). Default: `""`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_id: ::std::option::Option<::std::string::String>,
     /// Text Field
     ///
     /// The field in the object that contains the embedded text
     ///
     /// Wire name `text_field`. Optional (`None` when absent). Default: `"text"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text_field: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for Indexing {
@@ -386,10 +381,16 @@ impl ::std::fmt::Debug for Indexing {
             .finish()
     }
 }
+super::support::plain_struct!(
+    Indexing { additional_headers : optional 0 "additional_headers", auth : required 1
+    "auth", batch_size : optional 2 "batch_size", default_vectorizer : optional 3
+    "default_vectorizer", host : required 4 "host", tenant_id : optional 5 "tenant_id",
+    text_field : optional 6 "text_field", }
+);
 /// Header
 ///
 /// Schema: `#/components/schemas/destination-weaviate/properties/indexing/properties/additional_headers/items`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct IndexingAdditionalHeadersItem {
     /// Header Key
     ///
@@ -408,6 +409,10 @@ impl ::std::fmt::Debug for IndexingAdditionalHeadersItem {
             .finish()
     }
 }
+super::support::plain_struct!(
+    IndexingAdditionalHeadersItem { header_key : required 0 "header_key", value :
+    required 1 "value", }
+);
 /// Authentication
 ///
 /// Authentication method
@@ -635,14 +640,13 @@ impl<'de> ::serde::Deserialize<'de> for IndexingDefaultVectorizer {
 /// ProcessingConfigModel
 ///
 /// Schema: `#/components/schemas/destination-weaviate/properties/processing`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Processing {
     /// Chunk overlap
     ///
     /// Size of overlap between chunks in tokens to store in vector store to better capture relevant context
     ///
     /// Wire name `chunk_overlap`. Optional (`None` when absent). Default: `0`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub chunk_overlap: ::std::option::Option<i64>,
     /// Chunk size
     ///
@@ -655,7 +659,6 @@ pub struct Processing {
     /// List of fields to rename. Not applicable for nested fields, but can be used to rename fields already flattened via dot notation.
     ///
     /// Wire name `field_name_mappings`. Optional (`None` when absent). Default: `[]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_name_mappings: ::std::option::Option<
         ::std::vec::Vec<ProcessingFieldNameMappingsItem>,
     >,
@@ -664,27 +667,30 @@ pub struct Processing {
     /// List of fields in the record that should be stored as metadata. The field list is applied to all streams in the same way and non-existing fields are ignored. If none are defined, all fields are considered metadata fields. When specifying text fields, you can access nested fields in the record by using dot notation, e.g. `user.name` will access the `name` field in the `user` object. It's also possible to use wildcards to access all fields in an object, e.g. `users.*.name` will access all `names` fields in all entries of the `users` array. When specifying nested paths, all matching values are flattened into an array set to a field named by the path.
     ///
     /// Wire name `metadata_fields`. Optional (`None` when absent). Default: `[]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata_fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Text fields to embed
     ///
     /// List of fields in the record that should be used to calculate the embedding. The field list is applied to all streams in the same way and non-existing fields are ignored. If none are defined, all fields are considered text fields. When specifying text fields, you can access nested fields in the record by using dot notation, e.g. `user.name` will access the `name` field in the `user` object. It's also possible to use wildcards to access all fields in an object, e.g. `users.*.name` will access all `names` fields in all entries of the `users` array.
     ///
     /// Wire name `text_fields`. Optional (`None` when absent). Default: `[]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text_fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Text splitter
     ///
     /// Split text fields into chunks based on the specified method.
     ///
     /// Wire name `text_splitter`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub text_splitter: ::std::option::Option<ProcessingTextSplitter>,
 }
+super::support::plain_struct!(
+    Processing { chunk_overlap : optional 0 "chunk_overlap", chunk_size : required 1
+    "chunk_size", field_name_mappings : optional 2 "field_name_mappings", metadata_fields
+    : optional 3 "metadata_fields", text_fields : optional 4 "text_fields", text_splitter
+    : optional 5 "text_splitter", }
+);
 /// FieldNameMappingConfigModel
 ///
 /// Schema: `#/components/schemas/destination-weaviate/properties/processing/properties/field_name_mappings/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProcessingFieldNameMappingsItem {
     /// From field name
     ///
@@ -699,6 +705,10 @@ pub struct ProcessingFieldNameMappingsItem {
     /// Wire name `to_field`. Required.
     pub to_field: ::std::string::String,
 }
+super::support::plain_struct!(
+    ProcessingFieldNameMappingsItem { from_field : required 0 "from_field", to_field :
+    required 1 "to_field", }
+);
 /// Text splitter
 ///
 /// Split text fields into chunks based on the specified method.

@@ -35,15 +35,13 @@ pub enum Credentials {
 /// OAuth2.0
 ///
 /// Schema: `#/components/schemas/source-airtable/properties/credentials/oneOf/0`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsOAuth20 {
     /// Access Token for making authenticated requests.
     ///
     /// Wire name `access_token`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// Wire name `auth_method`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_method: ::std::option::Option<CredentialsOAuth20AuthMethod>,
     /// Client ID
     ///
@@ -66,7 +64,6 @@ pub struct CredentialsOAuth20 {
     /// The date-time when the access token should be refreshed.
     ///
     /// Wire name `token_expiry_date`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub token_expiry_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
 impl ::std::fmt::Debug for CredentialsOAuth20 {
@@ -81,6 +78,12 @@ impl ::std::fmt::Debug for CredentialsOAuth20 {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsOAuth20 { access_token : optional 0 "access_token", auth_method : optional
+    1 "auth_method", client_id : required 2 "client_id", client_secret : required 3
+    "client_secret", refresh_token : required 4 "refresh_token", token_expiry_date :
+    optional 5 "token_expiry_date", }
+);
 /// Inline schema at `source-airtable.credentials.OAuth2.0.auth_method`.
 ///
 /// Schema: `#/components/schemas/source-airtable/properties/credentials/oneOf/0/properties/auth_method`
@@ -144,7 +147,7 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsOAuth20AuthMethod {
 /// Personal Access Token
 ///
 /// Schema: `#/components/schemas/source-airtable/properties/credentials/oneOf/1`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsPersonalAccessToken {
     /// Personal Access Token
     ///
@@ -153,7 +156,6 @@ pub struct CredentialsPersonalAccessToken {
     /// Wire name `api_key`. Required.
     pub api_key: ::std::string::String,
     /// Wire name `auth_method`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_method: ::std::option::Option<CredentialsPersonalAccessTokenAuthMethod>,
 }
 impl ::std::fmt::Debug for CredentialsPersonalAccessToken {
@@ -164,6 +166,10 @@ impl ::std::fmt::Debug for CredentialsPersonalAccessToken {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsPersonalAccessToken { api_key : required 0 "api_key", auth_method :
+    optional 1 "auth_method", }
+);
 /// Inline schema at `source-airtable.credentials.Personal Access Token.auth_method`.
 ///
 /// Schema: `#/components/schemas/source-airtable/properties/credentials/oneOf/1/properties/auth_method`

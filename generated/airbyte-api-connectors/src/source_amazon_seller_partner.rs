@@ -612,7 +612,7 @@ impl<'de> ::serde::Deserialize<'de> for Region {
 /// Report Options
 ///
 /// Schema: `#/components/schemas/source-amazon-seller-partner/properties/report_options_list/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportOptionsListItem {
     /// List of options
     ///
@@ -629,10 +629,14 @@ pub struct ReportOptionsListItem {
     /// Wire name `stream_name`. Required.
     pub stream_name: ::std::string::String,
 }
+super::support::plain_struct!(
+    ReportOptionsListItem { options_list : required 0 "options_list", report_name :
+    required 1 "report_name", stream_name : required 2 "stream_name", }
+);
 /// Inline schema at `source-amazon-seller-partner.report_options_list.Item.options_list.Item`.
 ///
 /// Schema: `#/components/schemas/source-amazon-seller-partner/properties/report_options_list/items/properties/options_list/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportOptionsListItemOptionsListItem {
     /// Name
     ///
@@ -643,6 +647,10 @@ pub struct ReportOptionsListItemOptionsListItem {
     /// Wire name `option_value`. Required.
     pub option_value: ::std::string::String,
 }
+super::support::plain_struct!(
+    ReportOptionsListItemOptionsListItem { option_name : required 0 "option_name",
+    option_value : required 1 "option_value", }
+);
 /// Report Name
 ///
 /// Schema: `#/components/schemas/source-amazon-seller-partner/properties/report_options_list/items/properties/report_name`

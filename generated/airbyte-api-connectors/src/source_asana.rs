@@ -55,7 +55,7 @@ pub enum Credentials {
 /// Authenticate via Asana (Oauth)
 ///
 /// Schema: `#/components/schemas/source-asana/properties/credentials/oneOf/0`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsAuthenticateViaAsanaOauth {
     ///
     ///
@@ -74,7 +74,6 @@ pub struct CredentialsAuthenticateViaAsanaOauth {
     /// OAuth Credentials
     ///
     /// Wire name `option_title`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub option_title: ::std::option::Option<
         CredentialsAuthenticateViaAsanaOauthOptionTitle,
     >,
@@ -95,6 +94,11 @@ impl ::std::fmt::Debug for CredentialsAuthenticateViaAsanaOauth {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsAuthenticateViaAsanaOauth { client_id : required 0 "client_id",
+    client_secret : required 1 "client_secret", option_title : optional 2 "option_title",
+    refresh_token : required 3 "refresh_token", }
+);
 /// Credentials title
 ///
 /// OAuth Credentials
@@ -161,14 +165,13 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsAuthenticateViaAsanaOauthOpti
 /// Authenticate with Personal Access Token
 ///
 /// Schema: `#/components/schemas/source-asana/properties/credentials/oneOf/1`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsAuthenticateWithPersonalAccessToken {
     /// Credentials title
     ///
     /// PAT Credentials
     ///
     /// Wire name `option_title`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub option_title: ::std::option::Option<
         CredentialsAuthenticateWithPersonalAccessTokenOptionTitle,
     >,
@@ -187,6 +190,10 @@ impl ::std::fmt::Debug for CredentialsAuthenticateWithPersonalAccessToken {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsAuthenticateWithPersonalAccessToken { option_title : optional 0
+    "option_title", personal_access_token : required 1 "personal_access_token", }
+);
 /// Credentials title
 ///
 /// PAT Credentials

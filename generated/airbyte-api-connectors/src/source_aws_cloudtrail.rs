@@ -60,7 +60,7 @@ impl ::std::fmt::Debug for Config {
 /// Filter applied while fetching records based on AttributeKey and AttributeValue which will be appended on the request body
 ///
 /// Schema: `#/components/schemas/source-aws-cloudtrail/properties/lookup_attributes_filter`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LookupAttributesFilter {
     /// Attribute Key from the response to filter
     ///
@@ -71,6 +71,10 @@ pub struct LookupAttributesFilter {
     /// Wire name `attribute_value`. Required. Default: `"ListInstanceAssociations"`.
     pub attribute_value: ::std::string::String,
 }
+super::support::plain_struct!(
+    LookupAttributesFilter { attribute_key : required 0 "attribute_key", attribute_value
+    : required 1 "attribute_value", }
+);
 impl Config {
     /// The required fields without a schema default (`aws_key_id`, `aws_secret_key`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -98,7 +98,7 @@ impl ::std::fmt::Debug for Config {
 /// Account Names Predicates Config.
 ///
 /// Schema: `#/components/schemas/source-bing-ads/properties/account_names/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AccountNamesItem {
     /// Account Name
     ///
@@ -113,6 +113,9 @@ pub struct AccountNamesItem {
     /// Wire name `operator`. Required.
     pub operator: AccountNamesItemOperator,
 }
+super::support::plain_struct!(
+    AccountNamesItem { name : required 0 "name", operator : required 1 "operator", }
+);
 /// Operator
 ///
 /// An Operator that will be used to filter accounts. The Contains predicate has features for matching words, matching inflectional forms of words, searching using wildcard characters, and searching using proximity. The Equals is used to return all rows where account name is equal(=) to the string that you provided
@@ -242,14 +245,13 @@ impl<'de> ::serde::Deserialize<'de> for AuthMethod {
 /// Custom Report Config
 ///
 /// Schema: `#/components/schemas/source-bing-ads/properties/custom_reports/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomReportsItem {
     /// Disable Custom Report Names Camel to Snake Case Conversion
     ///
     /// When enabled, disables the automatic conversion of custom report names from camelCase to snake_case. By default, custom report names are automatically converted (e.g., 'MyCustomReport' becomes 'my_custom_report'). Enable this option if you want to use the exact report names you specify.
     ///
     /// Wire name `disable_custom_report_names_camel_to_snake_conversion`. Optional (`None` when absent). Default: `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_custom_report_names_camel_to_snake_conversion: ::std::option::Option<
         bool,
     >,
@@ -278,6 +280,12 @@ pub struct CustomReportsItem {
     /// Wire name `reporting_object`. Required.
     pub reporting_object: CustomReportsItemReportingObject,
 }
+super::support::plain_struct!(
+    CustomReportsItem { disable_custom_report_names_camel_to_snake_conversion : optional
+    0 "disable_custom_report_names_camel_to_snake_conversion", name : required 1 "name",
+    report_aggregation : required 2 "report_aggregation", report_columns : required 3
+    "report_columns", reporting_object : required 4 "reporting_object", }
+);
 /// Reporting Data Object
 ///
 /// The name of the the object derives from the ReportRequest object. You can find it in Bing Ads Api docs - Reporting API - Reporting Data Objects.

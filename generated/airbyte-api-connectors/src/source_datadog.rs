@@ -87,7 +87,7 @@ impl ::std::fmt::Debug for Config {
 /// Inline schema at `source-datadog.queries.Item`.
 ///
 /// Schema: `#/components/schemas/source-datadog/properties/queries/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct QueriesItem {
     /// Data Source
     ///
@@ -108,6 +108,10 @@ pub struct QueriesItem {
     /// Wire name `query`. Required.
     pub query: ::std::string::String,
 }
+super::support::plain_struct!(
+    QueriesItem { data_source : required 0 "data_source", name : required 1 "name", query
+    : required 2 "query", }
+);
 /// Data Source
 ///
 /// A data source that is powered by the platform.

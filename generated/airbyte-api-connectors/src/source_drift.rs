@@ -42,7 +42,7 @@ pub enum Credentials {
 /// OAuth2.0
 ///
 /// Schema: `#/components/schemas/source-drift/properties/credentials/oneOf/0`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsOAuth20 {
     /// Access Token
     ///
@@ -63,7 +63,6 @@ pub struct CredentialsOAuth20 {
     /// Wire name `client_secret`. Required.
     pub client_secret: ::std::string::String,
     /// Wire name `credentials`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub credentials: ::std::option::Option<CredentialsOAuth20Credentials>,
     /// Refresh Token
     ///
@@ -83,6 +82,11 @@ impl ::std::fmt::Debug for CredentialsOAuth20 {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsOAuth20 { access_token : required 0 "access_token", client_id : required 1
+    "client_id", client_secret : required 2 "client_secret", credentials : optional 3
+    "credentials", refresh_token : required 4 "refresh_token", }
+);
 /// Inline schema at `source-drift.credentials.OAuth2.0.credentials`.
 ///
 /// Schema: `#/components/schemas/source-drift/properties/credentials/oneOf/0/properties/credentials`
@@ -146,7 +150,7 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsOAuth20Credentials {
 /// Access Token
 ///
 /// Schema: `#/components/schemas/source-drift/properties/credentials/oneOf/1`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsAccessToken {
     /// Access Token
     ///
@@ -155,7 +159,6 @@ pub struct CredentialsAccessToken {
     /// Wire name `access_token`. Required.
     pub access_token: ::std::string::String,
     /// Wire name `credentials`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub credentials: ::std::option::Option<CredentialsAccessTokenCredentials>,
 }
 impl ::std::fmt::Debug for CredentialsAccessToken {
@@ -166,6 +169,10 @@ impl ::std::fmt::Debug for CredentialsAccessToken {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsAccessToken { access_token : required 0 "access_token", credentials :
+    optional 1 "credentials", }
+);
 /// Inline schema at `source-drift.credentials.Access Token.credentials`.
 ///
 /// Schema: `#/components/schemas/source-drift/properties/credentials/oneOf/1/properties/credentials`

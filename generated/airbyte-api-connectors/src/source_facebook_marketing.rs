@@ -569,14 +569,13 @@ impl ::std::fmt::Debug for CredentialsServiceAccountKeyAuthentication {
 /// Config for custom insights
 ///
 /// Schema: `#/components/schemas/source-facebook-marketing/properties/custom_insights/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomInsightsItem {
     /// Action Breakdowns
     ///
     /// A list of chosen action_breakdowns for action_breakdowns
     ///
     /// Wire name `action_breakdowns`. Optional (`None` when absent). Default: `[]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub action_breakdowns: ::std::option::Option<
         ::std::vec::Vec<CustomInsightsItemActionBreakdownsItem>,
     >,
@@ -585,7 +584,6 @@ pub struct CustomInsightsItem {
     /// A list of chosen breakdowns for breakdowns
     ///
     /// Wire name `breakdowns`. Optional (`None` when absent). Default: `[]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub breakdowns: ::std::option::Option<
         ::std::vec::Vec<CustomInsightsItemBreakdownsItem>,
     >,
@@ -594,35 +592,30 @@ pub struct CustomInsightsItem {
     /// The date until which you'd like to replicate data for this stream, in the format YYYY-MM-DDT00:00:00Z. All data generated between the start date and this end date will be replicated. Not setting this option will result in always syncing the latest data.
     ///
     /// Wire name `end_date`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub end_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Fields
     ///
     /// A list of chosen fields for fields parameter
     ///
     /// Wire name `fields`. Optional (`None` when absent). Default: `[]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<::std::vec::Vec<CustomInsightsItemFieldsItem>>,
     /// Custom Insights Job Timeout
     ///
     /// The insights job timeout
     ///
     /// Wire name `insights_job_timeout`. Optional (`None` when absent). Default: `60`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub insights_job_timeout: ::std::option::Option<i64>,
     /// Custom Insights Lookback Window
     ///
     /// The attribution window
     ///
     /// Wire name `insights_lookback_window`. Optional (`None` when absent). Default: `28`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub insights_lookback_window: ::std::option::Option<i64>,
     /// Level
     ///
     /// Chosen level for API
     ///
     /// Wire name `level`. Optional (`None` when absent). Default: `"ad"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub level: ::std::option::Option<CustomInsightsItemLevel>,
     /// Name
     ///
@@ -635,16 +628,22 @@ pub struct CustomInsightsItem {
     /// The date from which you'd like to replicate data for this stream, in the format YYYY-MM-DDT00:00:00Z.
     ///
     /// Wire name `start_date`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Time Increment
     ///
     /// Time window in days by which to aggregate statistics. The sync will be chunked into N day intervals, where N is the number of days you specified. For example, if you set this value to 7, then all statistics will be reported as 7-day aggregates by starting from the start_date. If the start and end dates are October 1st and October 30th, then the connector will output 5 records: 01 - 06, 07 - 13, 14 - 20, 21 - 27, and 28 - 30 (3 days only). The minimum allowed value for this field is 1, and the maximum is 89.
     ///
     /// Wire name `time_increment`. Optional (`None` when absent). Default: `1`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time_increment: ::std::option::Option<i64>,
 }
+super::support::plain_struct!(
+    CustomInsightsItem { action_breakdowns : optional 0 "action_breakdowns", breakdowns :
+    optional 1 "breakdowns", end_date : optional 2 "end_date", fields : optional 3
+    "fields", insights_job_timeout : optional 4 "insights_job_timeout",
+    insights_lookback_window : optional 5 "insights_lookback_window", level : optional 6
+    "level", name : required 7 "name", start_date : optional 8 "start_date",
+    time_increment : optional 9 "time_increment", }
+);
 /// ValidActionBreakdowns
 ///
 /// An enumeration.

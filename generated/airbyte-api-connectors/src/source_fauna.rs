@@ -63,7 +63,7 @@ impl ::std::fmt::Debug for Config {
 /// Settings for the Fauna Collection.
 ///
 /// Schema: `#/components/schemas/source-fauna/properties/collection`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Collection {
     /// Deletion Mode
     ///
@@ -83,6 +83,10 @@ pub struct Collection {
     /// Wire name `page_size`. Required. Default: `64`.
     pub page_size: i64,
 }
+super::support::plain_struct!(
+    Collection { deletions : required 0 "deletions", page_size : required 1 "page_size",
+    }
+);
 /// Deletion Mode
 ///
 /// <b>This only applies to incremental syncs.</b> <br>

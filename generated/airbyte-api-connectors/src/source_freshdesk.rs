@@ -87,47 +87,37 @@ pub enum RateLimitPlan {
 /// Free Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/0`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RateLimitPlanFreePlan {
     /// Contacts Rate
     ///
     /// Maximum Rate in Limit/minute for contacts list endpoint in Free Plan
     ///
     /// Wire name `contacts_rate_limit`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub contacts_rate_limit: ::std::option::Option<::std::option::Option<i64>>,
     /// General Rate
     ///
     /// General Maximum Rate in Limit/minute for other endpoints in Free Plan
     ///
     /// Wire name `general_rate_limit`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub general_rate_limit: ::std::option::Option<::std::option::Option<i64>>,
     /// Plan
     ///
     /// Wire name `plan_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub plan_type: ::std::option::Option<RateLimitPlanFreePlanPlanType>,
     /// Tickets Rate
     ///
     /// Maximum Rate in Limit/minute for tickets list endpoint in Free Plan
     ///
     /// Wire name `tickets_rate_limit`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub tickets_rate_limit: ::std::option::Option<::std::option::Option<i64>>,
 }
+super::support::plain_struct!(
+    RateLimitPlanFreePlan { contacts_rate_limit : optional_nullable 0
+    "contacts_rate_limit", general_rate_limit : optional_nullable 1 "general_rate_limit",
+    plan_type : optional 2 "plan_type", tickets_rate_limit : optional_nullable 3
+    "tickets_rate_limit", }
+);
 /// Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/0/properties/plan_type`
@@ -191,47 +181,37 @@ impl<'de> ::serde::Deserialize<'de> for RateLimitPlanFreePlanPlanType {
 /// Growth Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/1`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RateLimitPlanGrowthPlan {
     /// Contacts Rate
     ///
     /// Maximum Rate in Limit/minute for contacts list endpoint in Growth Plan
     ///
     /// Wire name `contacts_rate_limit`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub contacts_rate_limit: ::std::option::Option<::std::option::Option<i64>>,
     /// General Rate
     ///
     /// General Maximum Rate in Limit/minute for other endpoints in Growth Plan
     ///
     /// Wire name `general_rate_limit`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub general_rate_limit: ::std::option::Option<::std::option::Option<i64>>,
     /// Plan
     ///
     /// Wire name `plan_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub plan_type: ::std::option::Option<RateLimitPlanGrowthPlanPlanType>,
     /// Tickets Rate
     ///
     /// Maximum Rate in Limit/minute for tickets list endpoint in Growth Plan
     ///
     /// Wire name `tickets_rate_limit`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub tickets_rate_limit: ::std::option::Option<::std::option::Option<i64>>,
 }
+super::support::plain_struct!(
+    RateLimitPlanGrowthPlan { contacts_rate_limit : optional_nullable 0
+    "contacts_rate_limit", general_rate_limit : optional_nullable 1 "general_rate_limit",
+    plan_type : optional 2 "plan_type", tickets_rate_limit : optional_nullable 3
+    "tickets_rate_limit", }
+);
 /// Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/1/properties/plan_type`
@@ -295,47 +275,37 @@ impl<'de> ::serde::Deserialize<'de> for RateLimitPlanGrowthPlanPlanType {
 /// Pro Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/2`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RateLimitPlanProPlan {
     /// Contacts Rate
     ///
     /// Maximum Rate in Limit/minute for contacts list endpoint in Pro Plan
     ///
     /// Wire name `contacts_rate_limit`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub contacts_rate_limit: ::std::option::Option<::std::option::Option<i64>>,
     /// General Rate
     ///
     /// General Maximum Rate in Limit/minute for other endpoints in Pro Plan
     ///
     /// Wire name `general_rate_limit`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub general_rate_limit: ::std::option::Option<::std::option::Option<i64>>,
     /// Plan
     ///
     /// Wire name `plan_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub plan_type: ::std::option::Option<RateLimitPlanProPlanPlanType>,
     /// Tickets Rate
     ///
     /// Maximum Rate in Limit/minute for tickets list endpoint in Pro Plan
     ///
     /// Wire name `tickets_rate_limit`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub tickets_rate_limit: ::std::option::Option<::std::option::Option<i64>>,
 }
+super::support::plain_struct!(
+    RateLimitPlanProPlan { contacts_rate_limit : optional_nullable 0
+    "contacts_rate_limit", general_rate_limit : optional_nullable 1 "general_rate_limit",
+    plan_type : optional 2 "plan_type", tickets_rate_limit : optional_nullable 3
+    "tickets_rate_limit", }
+);
 /// Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/2/properties/plan_type`
@@ -399,47 +369,37 @@ impl<'de> ::serde::Deserialize<'de> for RateLimitPlanProPlanPlanType {
 /// Enterprise Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/3`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RateLimitPlanEnterprisePlan {
     /// Contacts Rate
     ///
     /// Maximum Rate in Limit/minute for contacts list endpoint in Enterprise Plan
     ///
     /// Wire name `contacts_rate_limit`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub contacts_rate_limit: ::std::option::Option<::std::option::Option<i64>>,
     /// General Rate
     ///
     /// General Maximum Rate in Limit/minute for other endpoints in Enterprise Plan
     ///
     /// Wire name `general_rate_limit`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub general_rate_limit: ::std::option::Option<::std::option::Option<i64>>,
     /// Plan
     ///
     /// Wire name `plan_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub plan_type: ::std::option::Option<RateLimitPlanEnterprisePlanPlanType>,
     /// Tickets Rate
     ///
     /// Maximum Rate in Limit/minute for tickets list endpoint in Enterprise Plan
     ///
     /// Wire name `tickets_rate_limit`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub tickets_rate_limit: ::std::option::Option<::std::option::Option<i64>>,
 }
+super::support::plain_struct!(
+    RateLimitPlanEnterprisePlan { contacts_rate_limit : optional_nullable 0
+    "contacts_rate_limit", general_rate_limit : optional_nullable 1 "general_rate_limit",
+    plan_type : optional 2 "plan_type", tickets_rate_limit : optional_nullable 3
+    "tickets_rate_limit", }
+);
 /// Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/3/properties/plan_type`
@@ -504,35 +464,36 @@ impl<'de> ::serde::Deserialize<'de> for RateLimitPlanEnterprisePlanPlanType {
 /// Custom Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/4`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RateLimitPlanCustomPlan {
     /// Contacts Rate
     ///
     /// Maximum Rate in Limit/minute for contacts list endpoint in Custom Plan
     ///
     /// Wire name `contacts_rate_limit`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contacts_rate_limit: ::std::option::Option<i64>,
     /// General Rate
     ///
     /// General Maximum Rate in Limit/minute for other endpoints in Custom Plan
     ///
     /// Wire name `general_rate_limit`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub general_rate_limit: ::std::option::Option<i64>,
     /// Plan
     ///
     /// Wire name `plan_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub plan_type: ::std::option::Option<RateLimitPlanCustomPlanPlanType>,
     /// Tickets Rate
     ///
     /// Maximum Rate in Limit/minute for tickets list endpoint in Custom Plan
     ///
     /// Wire name `tickets_rate_limit`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tickets_rate_limit: ::std::option::Option<i64>,
 }
+super::support::plain_struct!(
+    RateLimitPlanCustomPlan { contacts_rate_limit : optional 0 "contacts_rate_limit",
+    general_rate_limit : optional 1 "general_rate_limit", plan_type : optional 2
+    "plan_type", tickets_rate_limit : optional 3 "tickets_rate_limit", }
+);
 /// Plan
 ///
 /// Schema: `#/components/schemas/source-freshdesk/properties/rate_limit_plan/oneOf/4/properties/plan_type`

@@ -61,7 +61,7 @@ pub enum Credentials {
 /// Authenticate via Google (OAuth)
 ///
 /// Schema: `#/components/schemas/source-gcs/properties/credentials/oneOf/0`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsAuthenticateViaGoogleOAuth {
     /// Access Token
     ///
@@ -72,7 +72,6 @@ pub struct CredentialsAuthenticateViaGoogleOAuth {
     /// Auth Type
     ///
     /// Wire name `auth_type`. Optional (`None` when absent). Default: `"Client"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_type: ::std::option::Option<CredentialsAuthenticateViaGoogleOAuthAuthType>,
     /// Client ID
     ///
@@ -104,6 +103,11 @@ impl ::std::fmt::Debug for CredentialsAuthenticateViaGoogleOAuth {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsAuthenticateViaGoogleOAuth { access_token : required 0 "access_token",
+    auth_type : optional 1 "auth_type", client_id : required 2 "client_id", client_secret
+    : required 3 "client_secret", refresh_token : required 4 "refresh_token", }
+);
 /// Auth Type
 ///
 /// Schema: `#/components/schemas/source-gcs/properties/credentials/oneOf/0/properties/auth_type`
@@ -168,12 +172,11 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsAuthenticateViaGoogleOAuthAut
 /// Service Account Authentication.
 ///
 /// Schema: `#/components/schemas/source-gcs/properties/credentials/oneOf/1`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsServiceAccountAuthentication {
     /// Auth Type
     ///
     /// Wire name `auth_type`. Optional (`None` when absent). Default: `"Service"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_type: ::std::option::Option<
         CredentialsServiceAccountAuthenticationAuthType,
     >,
@@ -192,6 +195,10 @@ impl ::std::fmt::Debug for CredentialsServiceAccountAuthentication {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsServiceAccountAuthentication { auth_type : optional 0 "auth_type",
+    service_account : required 1 "service_account", }
+);
 /// Auth Type
 ///
 /// Schema: `#/components/schemas/source-gcs/properties/credentials/oneOf/1/properties/auth_type`
@@ -256,14 +263,13 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsServiceAccountAuthenticationA
 /// FileBasedStreamConfig
 ///
 /// Schema: `#/components/schemas/source-gcs/properties/streams/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamsItem {
     /// Days To Sync If History Is Full
     ///
     /// When the state history of the file store is full, syncs will only read files that were last modified in the provided day range.
     ///
     /// Wire name `days_to_sync_if_history_is_full`. Optional (`None` when absent). Default: `3`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub days_to_sync_if_history_is_full: ::std::option::Option<i64>,
     /// Format
     ///
@@ -276,14 +282,12 @@ pub struct StreamsItem {
     /// The pattern used to specify which files should be selected from the file system. For more information on glob pattern matching look <a href="https://en.wikipedia.org/wiki/Glob_(programming)">here</a>.
     ///
     /// Wire name `globs`. Optional (`None` when absent). Default: `["**"]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub globs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Input Schema
     ///
     /// The schema that will be used to validate records extracted from the file. This will override the stream schema that is auto-detected from incoming files.
     ///
     /// Wire name `input_schema`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub input_schema: ::std::option::Option<::std::string::String>,
     /// Name
     ///
@@ -296,23 +300,28 @@ pub struct StreamsItem {
     /// The number of resent files which will be used to discover the schema for this stream.
     ///
     /// Wire name `recent_n_files_to_read_for_schema_discovery`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recent_n_files_to_read_for_schema_discovery: ::std::option::Option<i64>,
     /// Schemaless
     ///
     /// When enabled, syncs will not validate or structure records against the stream's schema.
     ///
     /// Wire name `schemaless`. Optional (`None` when absent). Default: `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schemaless: ::std::option::Option<bool>,
     /// Validation Policy
     ///
     /// The name of the validation policy that dictates sync behavior when a record does not adhere to the stream schema.
     ///
     /// Wire name `validation_policy`. Optional (`None` when absent). Default: `"Emit Record"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation_policy: ::std::option::Option<StreamsItemValidationPolicy>,
 }
+super::support::plain_struct!(
+    StreamsItem { days_to_sync_if_history_is_full : optional 0
+    "days_to_sync_if_history_is_full", format : required 1 "format", globs : optional 2
+    "globs", input_schema : optional 3 "input_schema", name : required 4 "name",
+    recent_n_files_to_read_for_schema_discovery : optional 5
+    "recent_n_files_to_read_for_schema_discovery", schemaless : optional 6 "schemaless",
+    validation_policy : optional 7 "validation_policy", }
+);
 /// Format
 ///
 /// The configuration options that are used to alter how to read incoming files that deviate from the standard formatting.
@@ -785,7 +794,7 @@ impl ::std::fmt::Debug for StreamsItemFormatUnstructuredDocumentFormatProcessing
 /// APIParameterConfigModel
 ///
 /// Schema: `#/components/schemas/source-gcs/properties/streams/items/properties/format/oneOf/4/properties/processing/oneOf/1/properties/parameters/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamsItemFormatUnstructuredDocumentFormatProcessingViaApiParametersItem {
     /// Parameter name
     ///
@@ -800,6 +809,10 @@ pub struct StreamsItemFormatUnstructuredDocumentFormatProcessingViaApiParameters
     /// Wire name `value`. Required.
     pub value: ::std::string::String,
 }
+super::support::plain_struct!(
+    StreamsItemFormatUnstructuredDocumentFormatProcessingViaApiParametersItem { name :
+    required 0 "name", value : required 1 "value", }
+);
 /// Parsing Strategy
 ///
 /// The strategy used to parse documents. `fast` extracts text directly from the document which doesn't work for all files. `ocr_only` is more reliable, but slower. `hi_res` is the most reliable, but requires an API key and a hosted instance of unstructured and can't be used with local mode. See the unstructured.io documentation for more details: https://unstructured-io.github.io/unstructured/core/partition.html#partition-pdf

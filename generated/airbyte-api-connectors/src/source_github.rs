@@ -72,7 +72,7 @@ pub enum Credentials {
 /// OAuth
 ///
 /// Schema: `#/components/schemas/source-github/properties/credentials/oneOf/0`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsOAuth {
     /// Access Token
     ///
@@ -85,17 +85,14 @@ pub struct CredentialsOAuth {
     /// OAuth Client Id
     ///
     /// Wire name `client_id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
     /// Client secret
     ///
     /// OAuth Client secret
     ///
     /// Wire name `client_secret`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_secret: ::std::option::Option<::std::string::String>,
     /// Wire name `option_title`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub option_title: ::std::option::Option<CredentialsOAuthOptionTitle>,
 }
 impl ::std::fmt::Debug for CredentialsOAuth {
@@ -108,6 +105,11 @@ impl ::std::fmt::Debug for CredentialsOAuth {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsOAuth { access_token : required 0 "access_token", client_id : optional 1
+    "client_id", client_secret : optional 2 "client_secret", option_title : optional 3
+    "option_title", }
+);
 /// Inline schema at `source-github.credentials.OAuth.option_title`.
 ///
 /// Schema: `#/components/schemas/source-github/properties/credentials/oneOf/0/properties/option_title`
@@ -171,10 +173,9 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsOAuthOptionTitle {
 /// Personal Access Token
 ///
 /// Schema: `#/components/schemas/source-github/properties/credentials/oneOf/1`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsPersonalAccessToken {
     /// Wire name `option_title`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub option_title: ::std::option::Option<CredentialsPersonalAccessTokenOptionTitle>,
     /// Personal Access Tokens
     ///
@@ -191,6 +192,10 @@ impl ::std::fmt::Debug for CredentialsPersonalAccessToken {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsPersonalAccessToken { option_title : optional 0 "option_title",
+    personal_access_token : required 1 "personal_access_token", }
+);
 /// Inline schema at `source-github.credentials.Personal Access Token.option_title`.
 ///
 /// Schema: `#/components/schemas/source-github/properties/credentials/oneOf/1/properties/option_title`

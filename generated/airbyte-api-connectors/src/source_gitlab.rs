@@ -62,14 +62,13 @@ pub enum Credentials {
 /// OAuth2.0
 ///
 /// Schema: `#/components/schemas/source-gitlab/properties/credentials/oneOf/0`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsOAuth20 {
     /// Access Token for making authenticated requests.
     ///
     /// Wire name `access_token`. Required.
     pub access_token: ::std::string::String,
     /// Wire name `auth_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_type: ::std::option::Option<CredentialsOAuth20AuthType>,
     /// The API ID of the Gitlab developer application.
     ///
@@ -100,6 +99,12 @@ impl ::std::fmt::Debug for CredentialsOAuth20 {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsOAuth20 { access_token : required 0 "access_token", auth_type : optional 1
+    "auth_type", client_id : required 2 "client_id", client_secret : required 3
+    "client_secret", refresh_token : required 4 "refresh_token", token_expiry_date :
+    required 5 "token_expiry_date", }
+);
 /// Inline schema at `source-gitlab.credentials.OAuth2.0.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-gitlab/properties/credentials/oneOf/0/properties/auth_type`
@@ -163,7 +168,7 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsOAuth20AuthType {
 /// Private Token
 ///
 /// Schema: `#/components/schemas/source-gitlab/properties/credentials/oneOf/1`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsPrivateToken {
     /// Private Token
     ///
@@ -172,7 +177,6 @@ pub struct CredentialsPrivateToken {
     /// Wire name `access_token`. Required.
     pub access_token: ::std::string::String,
     /// Wire name `auth_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_type: ::std::option::Option<CredentialsPrivateTokenAuthType>,
 }
 impl ::std::fmt::Debug for CredentialsPrivateToken {
@@ -183,6 +187,10 @@ impl ::std::fmt::Debug for CredentialsPrivateToken {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsPrivateToken { access_token : required 0 "access_token", auth_type :
+    optional 1 "auth_type", }
+);
 /// Inline schema at `source-gitlab.credentials.Private Token.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-gitlab/properties/credentials/oneOf/1/properties/auth_type`

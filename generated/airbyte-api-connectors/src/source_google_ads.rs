@@ -73,14 +73,13 @@ pub struct Config {
 ///
 ///
 /// Schema: `#/components/schemas/source-google-ads/properties/credentials`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct Credentials {
     /// Access Token
     ///
     /// The Access Token for making authenticated requests. For detailed instructions on finding this value, refer to our <a href="https://docs.airbyte.com/integrations/sources/google-ads#setup-guide">documentation</a>.
     ///
     /// Wire name `access_token`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// Client ID
     ///
@@ -118,10 +117,15 @@ impl ::std::fmt::Debug for Credentials {
             .finish()
     }
 }
+super::support::plain_struct!(
+    Credentials { access_token : optional 0 "access_token", client_id : required 1
+    "client_id", client_secret : required 2 "client_secret", developer_token : required 3
+    "developer_token", refresh_token : required 4 "refresh_token", }
+);
 /// Inline schema at `source-google-ads.custom_queries_array.Item`.
 ///
 /// Schema: `#/components/schemas/source-google-ads/properties/custom_queries_array/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomQueriesArrayItem {
     /// Custom Query
     ///
@@ -136,6 +140,10 @@ pub struct CustomQueriesArrayItem {
     /// Wire name `table_name`. Required.
     pub table_name: ::std::string::String,
 }
+super::support::plain_struct!(
+    CustomQueriesArrayItem { query : required 0 "query", table_name : required 1
+    "table_name", }
+);
 /// CustomerStatus
 ///
 /// An enumeration.

@@ -98,17 +98,15 @@ pub enum Credentials {
 /// Authenticate via Google (Oauth)
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/credentials/oneOf/0`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsAuthenticateViaGoogleOauth {
     /// Access Token
     ///
     /// Access Token for making authenticated requests.
     ///
     /// Wire name `access_token`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub access_token: ::std::option::Option<::std::string::String>,
     /// Wire name `auth_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_type: ::std::option::Option<CredentialsAuthenticateViaGoogleOauthAuthType>,
     /// Client ID
     ///
@@ -140,6 +138,11 @@ impl ::std::fmt::Debug for CredentialsAuthenticateViaGoogleOauth {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsAuthenticateViaGoogleOauth { access_token : optional 0 "access_token",
+    auth_type : optional 1 "auth_type", client_id : required 2 "client_id", client_secret
+    : required 3 "client_secret", refresh_token : required 4 "refresh_token", }
+);
 /// Inline schema at `source-google-analytics-data-api.credentials.Authenticate via Google (Oauth).auth_type`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/credentials/oneOf/0/properties/auth_type`
@@ -204,10 +207,9 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsAuthenticateViaGoogleOauthAut
 /// Service Account Key Authentication
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/credentials/oneOf/1`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsServiceAccountKeyAuthentication {
     /// Wire name `auth_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_type: ::std::option::Option<
         CredentialsServiceAccountKeyAuthenticationAuthType,
     >,
@@ -226,6 +228,10 @@ impl ::std::fmt::Debug for CredentialsServiceAccountKeyAuthentication {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsServiceAccountKeyAuthentication { auth_type : optional 0 "auth_type",
+    credentials_json : required 1 "credentials_json", }
+);
 /// Inline schema at `source-google-analytics-data-api.credentials.Service Account Key Authentication.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/credentials/oneOf/1/properties/auth_type`
@@ -291,23 +297,19 @@ for CredentialsServiceAccountKeyAuthenticationAuthType {
 /// Custom Report Config
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomReportsArrayItem {
     /// Cohort Reports
     ///
     /// Cohort reports creates a time series of user retention for the cohort.
     ///
     /// Wire name `cohortSpec`. Optional (`None` when absent).
-    #[serde(rename = "cohortSpec")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cohort_spec: ::std::option::Option<CustomReportsArrayItemCohortSpec>,
     /// Dimensions filter
     ///
     /// Dimensions filter
     ///
     /// Wire name `dimensionFilter`. Optional (`None` when absent).
-    #[serde(rename = "dimensionFilter")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dimension_filter: ::std::option::Option<CustomReportsArrayItemDimensionFilter>,
     /// Dimensions
     ///
@@ -320,8 +322,6 @@ pub struct CustomReportsArrayItem {
     /// Metrics filter
     ///
     /// Wire name `metricFilter`. Optional (`None` when absent).
-    #[serde(rename = "metricFilter")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metric_filter: ::std::option::Option<CustomReportsArrayItemMetricFilter>,
     /// Metrics
     ///
@@ -336,6 +336,12 @@ pub struct CustomReportsArrayItem {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+super::support::plain_struct!(
+    CustomReportsArrayItem { cohort_spec : optional 0 "cohortSpec", dimension_filter :
+    optional 1 "dimensionFilter", dimensions : required 2 "dimensions", metric_filter :
+    optional 3 "metricFilter", metrics : required 4 "metrics", name : required 5 "name",
+    }
+);
 /// Cohort Reports
 ///
 /// Cohort reports creates a time series of user retention for the cohort.
@@ -352,12 +358,14 @@ pub enum CustomReportsArrayItemCohortSpec {
 /// Disabled
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/cohortSpec/oneOf/0`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomReportsArrayItemCohortSpecDisabled {
     /// Wire name `enabled`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<CustomReportsArrayItemCohortSpecDisabledEnabled>,
 }
+super::support::plain_struct!(
+    CustomReportsArrayItemCohortSpecDisabled { enabled : optional 0 "enabled", }
+);
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.cohortSpec.Disabled.enabled`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/cohortSpec/oneOf/0/properties/enabled`
@@ -422,48 +430,50 @@ impl<'de> ::serde::Deserialize<'de> for CustomReportsArrayItemCohortSpecDisabled
 /// Enabled
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/cohortSpec/oneOf/1`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomReportsArrayItemCohortSpecEnabled {
     /// Cohort Report Settings
     ///
     /// Optional settings for a cohort report.
     ///
     /// Wire name `cohortReportSettings`. Optional (`None` when absent).
-    #[serde(rename = "cohortReportSettings")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cohort_report_settings: ::std::option::Option<
         CustomReportsArrayItemCohortSpecEnabledCohortReportSettings,
     >,
     /// Wire name `cohorts`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cohorts: ::std::option::Option<
         ::std::vec::Vec<CustomReportsArrayItemCohortSpecEnabledCohortsItem>,
     >,
     /// Wire name `cohortsRange`. Optional (`None` when absent).
-    #[serde(rename = "cohortsRange")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cohorts_range: ::std::option::Option<
         CustomReportsArrayItemCohortSpecEnabledCohortsRange,
     >,
     /// Wire name `enabled`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<CustomReportsArrayItemCohortSpecEnabledEnabled>,
 }
+super::support::plain_struct!(
+    CustomReportsArrayItemCohortSpecEnabled { cohort_report_settings : optional 0
+    "cohortReportSettings", cohorts : optional 1 "cohorts", cohorts_range : optional 2
+    "cohortsRange", enabled : optional 3 "enabled", }
+);
 /// Cohort Report Settings
 ///
 /// Optional settings for a cohort report.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/cohortSpec/oneOf/1/properties/cohortReportSettings`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomReportsArrayItemCohortSpecEnabledCohortReportSettings {
     /// Accumulate
     ///
     /// If true, accumulates the result from first touch day to the end day
     ///
     /// Wire name `accumulate`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub accumulate: ::std::option::Option<bool>,
 }
+super::support::plain_struct!(
+    CustomReportsArrayItemCohortSpecEnabledCohortReportSettings { accumulate : optional 0
+    "accumulate", }
+);
 /// Cohorts
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/cohortSpec/oneOf/1/properties/cohorts/items`
@@ -486,30 +496,31 @@ pub struct CustomReportsArrayItemCohortSpecEnabledCohortsItem {
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.cohortSpec.Enabled.cohorts.Item.dateRange`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/cohortSpec/oneOf/1/properties/cohorts/items/properties/dateRange`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomReportsArrayItemCohortSpecEnabledCohortsItemDateRange {
     /// End Date
     ///
     /// Wire name `endDate`. Required.
-    #[serde(rename = "endDate")]
     pub end_date: ::chrono::NaiveDate,
     /// Start Date
     ///
     /// Wire name `startDate`. Required.
-    #[serde(rename = "startDate")]
     pub start_date: ::chrono::NaiveDate,
 }
+super::support::plain_struct!(
+    CustomReportsArrayItemCohortSpecEnabledCohortsItemDateRange { end_date : required 0
+    "endDate", start_date : required 1 "startDate", }
+);
 /// Inline schema at `source-google-analytics-data-api.custom_reports_array.Item.cohortSpec.Enabled.cohortsRange`.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/cohortSpec/oneOf/1/properties/cohortsRange`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomReportsArrayItemCohortSpecEnabledCohortsRange {
     /// End Offset
     ///
     /// Specifies the end date of the extended reporting date range for a cohort report.
     ///
     /// Wire name `endOffset`. Required.
-    #[serde(rename = "endOffset")]
     pub end_offset: i64,
     /// Granularity
     ///
@@ -522,10 +533,13 @@ pub struct CustomReportsArrayItemCohortSpecEnabledCohortsRange {
     /// Specifies the start date of the extended reporting date range for a cohort report.
     ///
     /// Wire name `startOffset`. Optional (`None` when absent).
-    #[serde(rename = "startOffset")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start_offset: ::std::option::Option<i64>,
 }
+super::support::plain_struct!(
+    CustomReportsArrayItemCohortSpecEnabledCohortsRange { end_offset : required 0
+    "endOffset", granularity : required 1 "granularity", start_offset : optional 2
+    "startOffset", }
+);
 /// Granularity
 ///
 /// The granularity used to interpret the startOffset and endOffset for the extended reporting date range for a cohort report.
@@ -707,7 +721,7 @@ pub struct CustomReportsArrayItemDimensionFilterAndGroup {
 /// Expression
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/0/properties/expressions/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomReportsArrayItemDimensionFilterAndGroupExpressionsItem {
     /// fieldName
     ///
@@ -718,6 +732,10 @@ pub struct CustomReportsArrayItemDimensionFilterAndGroupExpressionsItem {
     /// Wire name `filter`. Required.
     pub filter: CustomReportsArrayItemDimensionFilterAndGroupExpressionsItemFilter,
 }
+super::support::plain_struct!(
+    CustomReportsArrayItemDimensionFilterAndGroupExpressionsItem { field_name : required
+    0 "field_name", filter : required 1 "filter", }
+);
 /// filter
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/0/properties/expressions/items/properties/filter`
@@ -1337,7 +1355,7 @@ pub struct CustomReportsArrayItemDimensionFilterOrGroup {
 /// Expression
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/1/properties/expressions/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomReportsArrayItemDimensionFilterOrGroupExpressionsItem {
     /// fieldName
     ///
@@ -1348,6 +1366,10 @@ pub struct CustomReportsArrayItemDimensionFilterOrGroupExpressionsItem {
     /// Wire name `filter`. Required.
     pub filter: CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilter,
 }
+super::support::plain_struct!(
+    CustomReportsArrayItemDimensionFilterOrGroupExpressionsItem { field_name : required 0
+    "field_name", filter : required 1 "filter", }
+);
 /// filter
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/1/properties/expressions/items/properties/filter`
@@ -1952,25 +1974,27 @@ pub struct CustomReportsArrayItemDimensionFilterOrGroupExpressionsItemFilterBetw
 /// The FilterExpression is NOT of notExpression.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/2`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomReportsArrayItemDimensionFilterNotExpression {
     /// Expression
     ///
     /// Wire name `expression`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expression: ::std::option::Option<
         CustomReportsArrayItemDimensionFilterNotExpressionExpression,
     >,
     /// Wire name `filter_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filter_type: ::std::option::Option<
         CustomReportsArrayItemDimensionFilterNotExpressionFilterType,
     >,
 }
+super::support::plain_struct!(
+    CustomReportsArrayItemDimensionFilterNotExpression { expression : optional 0
+    "expression", filter_type : optional 1 "filter_type", }
+);
 /// Expression
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/2/properties/expression`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomReportsArrayItemDimensionFilterNotExpressionExpression {
     /// fieldName
     ///
@@ -1981,6 +2005,10 @@ pub struct CustomReportsArrayItemDimensionFilterNotExpressionExpression {
     /// Wire name `filter`. Required.
     pub filter: CustomReportsArrayItemDimensionFilterNotExpressionExpressionFilter,
 }
+super::support::plain_struct!(
+    CustomReportsArrayItemDimensionFilterNotExpressionExpression { field_name : required
+    0 "field_name", filter : required 1 "filter", }
+);
 /// filter
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/2/properties/expression/properties/filter`
@@ -2651,7 +2679,7 @@ for CustomReportsArrayItemDimensionFilterNotExpressionFilterType {
 /// A primitive filter. In the same FilterExpression, all of the filter's field names need to be either all dimensions.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/3`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomReportsArrayItemDimensionFilterFilter {
     /// fieldName
     ///
@@ -2662,11 +2690,14 @@ pub struct CustomReportsArrayItemDimensionFilterFilter {
     /// Wire name `filter`. Required.
     pub filter: CustomReportsArrayItemDimensionFilterFilterFilter,
     /// Wire name `filter_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filter_type: ::std::option::Option<
         CustomReportsArrayItemDimensionFilterFilterFilterType,
     >,
 }
+super::support::plain_struct!(
+    CustomReportsArrayItemDimensionFilterFilter { field_name : required 0 "field_name",
+    filter : required 1 "filter", filter_type : optional 2 "filter_type", }
+);
 /// filter
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/dimensionFilter/oneOf/3/properties/filter`
@@ -3355,7 +3386,7 @@ pub struct CustomReportsArrayItemMetricFilterAndGroup {
 /// Expression
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/0/properties/expressions/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomReportsArrayItemMetricFilterAndGroupExpressionsItem {
     /// fieldName
     ///
@@ -3366,6 +3397,10 @@ pub struct CustomReportsArrayItemMetricFilterAndGroupExpressionsItem {
     /// Wire name `filter`. Required.
     pub filter: CustomReportsArrayItemMetricFilterAndGroupExpressionsItemFilter,
 }
+super::support::plain_struct!(
+    CustomReportsArrayItemMetricFilterAndGroupExpressionsItem { field_name : required 0
+    "field_name", filter : required 1 "filter", }
+);
 /// filter
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/0/properties/expressions/items/properties/filter`
@@ -3985,7 +4020,7 @@ pub struct CustomReportsArrayItemMetricFilterOrGroup {
 /// Expression
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/1/properties/expressions/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomReportsArrayItemMetricFilterOrGroupExpressionsItem {
     /// fieldName
     ///
@@ -3996,6 +4031,10 @@ pub struct CustomReportsArrayItemMetricFilterOrGroupExpressionsItem {
     /// Wire name `filter`. Required.
     pub filter: CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilter,
 }
+super::support::plain_struct!(
+    CustomReportsArrayItemMetricFilterOrGroupExpressionsItem { field_name : required 0
+    "field_name", filter : required 1 "filter", }
+);
 /// filter
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/1/properties/expressions/items/properties/filter`
@@ -4600,25 +4639,27 @@ pub struct CustomReportsArrayItemMetricFilterOrGroupExpressionsItemFilterBetween
 /// The FilterExpression is NOT of notExpression.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/2`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CustomReportsArrayItemMetricFilterNotExpression {
     /// Expression
     ///
     /// Wire name `expression`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expression: ::std::option::Option<
         CustomReportsArrayItemMetricFilterNotExpressionExpression,
     >,
     /// Wire name `filter_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filter_type: ::std::option::Option<
         CustomReportsArrayItemMetricFilterNotExpressionFilterType,
     >,
 }
+super::support::plain_struct!(
+    CustomReportsArrayItemMetricFilterNotExpression { expression : optional 0
+    "expression", filter_type : optional 1 "filter_type", }
+);
 /// Expression
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/2/properties/expression`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomReportsArrayItemMetricFilterNotExpressionExpression {
     /// fieldName
     ///
@@ -4629,6 +4670,10 @@ pub struct CustomReportsArrayItemMetricFilterNotExpressionExpression {
     /// Wire name `filter`. Required.
     pub filter: CustomReportsArrayItemMetricFilterNotExpressionExpressionFilter,
 }
+super::support::plain_struct!(
+    CustomReportsArrayItemMetricFilterNotExpressionExpression { field_name : required 0
+    "field_name", filter : required 1 "filter", }
+);
 /// filter
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/2/properties/expression/properties/filter`
@@ -5296,7 +5341,7 @@ for CustomReportsArrayItemMetricFilterNotExpressionFilterType {
 /// A primitive filter. In the same FilterExpression, all of the filter's field names need to be either all metrics.
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/3`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomReportsArrayItemMetricFilterFilter {
     /// fieldName
     ///
@@ -5307,11 +5352,14 @@ pub struct CustomReportsArrayItemMetricFilterFilter {
     /// Wire name `filter`. Required.
     pub filter: CustomReportsArrayItemMetricFilterFilterFilter,
     /// Wire name `filter_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filter_type: ::std::option::Option<
         CustomReportsArrayItemMetricFilterFilterFilterType,
     >,
 }
+super::support::plain_struct!(
+    CustomReportsArrayItemMetricFilterFilter { field_name : required 0 "field_name",
+    filter : required 1 "filter", filter_type : optional 2 "filter_type", }
+);
 /// filter
 ///
 /// Schema: `#/components/schemas/source-google-analytics-data-api/properties/custom_reports_array/items/properties/metricFilter/oneOf/3/properties/filter`

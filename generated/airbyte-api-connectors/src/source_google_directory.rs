@@ -41,7 +41,7 @@ pub enum Credentials {
 /// For these scenario user only needs to give permission to read Google Directory data.
 ///
 /// Schema: `#/components/schemas/source-google-directory/properties/credentials/oneOf/0`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsSignInViaGoogleOAuth {
     /// Client ID
     ///
@@ -60,7 +60,6 @@ pub struct CredentialsSignInViaGoogleOAuth {
     /// Authentication Scenario
     ///
     /// Wire name `credentials_title`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub credentials_title: ::std::option::Option<
         CredentialsSignInViaGoogleOAuthCredentialsTitle,
     >,
@@ -81,6 +80,11 @@ impl ::std::fmt::Debug for CredentialsSignInViaGoogleOAuth {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsSignInViaGoogleOAuth { client_id : required 0 "client_id", client_secret :
+    required 1 "client_secret", credentials_title : optional 2 "credentials_title",
+    refresh_token : required 3 "refresh_token", }
+);
 /// Credentials Title
 ///
 /// Authentication Scenario
@@ -149,7 +153,7 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsSignInViaGoogleOAuthCredentia
 /// For these scenario user should obtain service account's credentials from the Google API Console and provide delegated email.
 ///
 /// Schema: `#/components/schemas/source-google-directory/properties/credentials/oneOf/1`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsServiceAccountKey {
     /// Credentials JSON
     ///
@@ -162,7 +166,6 @@ pub struct CredentialsServiceAccountKey {
     /// Authentication Scenario
     ///
     /// Wire name `credentials_title`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub credentials_title: ::std::option::Option<
         CredentialsServiceAccountKeyCredentialsTitle,
     >,
@@ -182,6 +185,10 @@ impl ::std::fmt::Debug for CredentialsServiceAccountKey {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsServiceAccountKey { credentials_json : required 0 "credentials_json",
+    credentials_title : optional 1 "credentials_title", email : required 2 "email", }
+);
 /// Credentials Title
 ///
 /// Authentication Scenario

@@ -224,7 +224,7 @@ impl ::std::fmt::Debug for AuthorizationServiceAccountKeyAuthentication {
 /// Custom Report Config
 ///
 /// Schema: `#/components/schemas/source-google-search-console/properties/custom_reports_array/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomReportsArrayItem {
     /// Dimensions
     ///
@@ -239,6 +239,10 @@ pub struct CustomReportsArrayItem {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+super::support::plain_struct!(
+    CustomReportsArrayItem { dimensions : required 0 "dimensions", name : required 1
+    "name", }
+);
 /// ValidEnums
 ///
 /// An enumeration of dimensions.

@@ -219,7 +219,7 @@ impl ::std::fmt::Debug for CredentialsServiceAccountKeyAuthentication {
 /// Inline schema at `source-google-sheets.stream_name_overrides.Item`.
 ///
 /// Schema: `#/components/schemas/source-google-sheets/properties/stream_name_overrides/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamNameOverridesItem {
     /// Custom Stream Name
     ///
@@ -234,6 +234,10 @@ pub struct StreamNameOverridesItem {
     /// Wire name `source_stream_name`. Required.
     pub source_stream_name: ::std::string::String,
 }
+super::support::plain_struct!(
+    StreamNameOverridesItem { custom_stream_name : required 0 "custom_stream_name",
+    source_stream_name : required 1 "source_stream_name", }
+);
 impl Config {
     /// The required fields without a schema default (`credentials`, `spreadsheet_id`); the others at their defaults, optional fields absent.
     pub fn new(credentials: Credentials, spreadsheet_id: ::std::string::String) -> Self {

@@ -56,10 +56,9 @@ pub enum ApiEndpoint {
 /// Basic
 ///
 /// Schema: `#/components/schemas/source-jotform/properties/api_endpoint/oneOf/0`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApiEndpointBasic {
     /// Wire name `api_endpoint`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_endpoint: ::std::option::Option<ApiEndpointBasicApiEndpoint>,
     /// Base URL Prefix
     ///
@@ -68,6 +67,10 @@ pub struct ApiEndpointBasic {
     /// Wire name `url_prefix`. Required. Default: `"Standard"`.
     pub url_prefix: ApiEndpointBasicUrlPrefix,
 }
+super::support::plain_struct!(
+    ApiEndpointBasic { api_endpoint : optional 0 "api_endpoint", url_prefix : required 1
+    "url_prefix", }
+);
 /// Inline schema at `source-jotform.api_endpoint.Basic.api_endpoint`.
 ///
 /// Schema: `#/components/schemas/source-jotform/properties/api_endpoint/oneOf/0/properties/api_endpoint`
@@ -201,10 +204,9 @@ impl<'de> ::serde::Deserialize<'de> for ApiEndpointBasicUrlPrefix {
 /// Enterprise
 ///
 /// Schema: `#/components/schemas/source-jotform/properties/api_endpoint/oneOf/1`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApiEndpointEnterprise {
     /// Wire name `api_endpoint`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub api_endpoint: ::std::option::Option<ApiEndpointEnterpriseApiEndpoint>,
     /// Enterprise URL
     ///
@@ -213,6 +215,10 @@ pub struct ApiEndpointEnterprise {
     /// Wire name `enterprise_url`. Required.
     pub enterprise_url: ::std::string::String,
 }
+super::support::plain_struct!(
+    ApiEndpointEnterprise { api_endpoint : optional 0 "api_endpoint", enterprise_url :
+    required 1 "enterprise_url", }
+);
 /// Inline schema at `source-jotform.api_endpoint.Enterprise.api_endpoint`.
 ///
 /// Schema: `#/components/schemas/source-jotform/properties/api_endpoint/oneOf/1/properties/api_endpoint`

@@ -52,24 +52,21 @@ pub enum Credentials {
 /// Authenticate via Lever (OAuth)
 ///
 /// Schema: `#/components/schemas/source-lever-hiring/properties/credentials/oneOf/0`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsAuthenticateViaLeverOAuth {
     /// Wire name `auth_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_type: ::std::option::Option<CredentialsAuthenticateViaLeverOAuthAuthType>,
     /// Client ID
     ///
     /// The Client ID of your Lever Hiring developer application.
     ///
     /// Wire name `client_id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
     /// Client Secret
     ///
     /// The Client Secret of your Lever Hiring developer application.
     ///
     /// Wire name `client_secret`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_secret: ::std::option::Option<::std::string::String>,
     /// Refresh Token
     ///
@@ -88,6 +85,11 @@ impl ::std::fmt::Debug for CredentialsAuthenticateViaLeverOAuth {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsAuthenticateViaLeverOAuth { auth_type : optional 0 "auth_type", client_id
+    : optional 1 "client_id", client_secret : optional 2 "client_secret", refresh_token :
+    required 3 "refresh_token", }
+);
 /// Inline schema at `source-lever-hiring.credentials.Authenticate via Lever (OAuth).auth_type`.
 ///
 /// Schema: `#/components/schemas/source-lever-hiring/properties/credentials/oneOf/0/properties/auth_type`
@@ -152,7 +154,7 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsAuthenticateViaLeverOAuthAuth
 /// Authenticate via Lever (Api Key)
 ///
 /// Schema: `#/components/schemas/source-lever-hiring/properties/credentials/oneOf/1`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsAuthenticateViaLeverApiKey {
     /// Api key
     ///
@@ -161,7 +163,6 @@ pub struct CredentialsAuthenticateViaLeverApiKey {
     /// Wire name `api_key`. Required.
     pub api_key: ::std::string::String,
     /// Wire name `auth_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_type: ::std::option::Option<CredentialsAuthenticateViaLeverApiKeyAuthType>,
 }
 impl ::std::fmt::Debug for CredentialsAuthenticateViaLeverApiKey {
@@ -172,6 +173,10 @@ impl ::std::fmt::Debug for CredentialsAuthenticateViaLeverApiKey {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsAuthenticateViaLeverApiKey { api_key : required 0 "api_key", auth_type :
+    optional 1 "auth_type", }
+);
 /// Inline schema at `source-lever-hiring.credentials.Authenticate via Lever (Api Key).auth_type`.
 ///
 /// Schema: `#/components/schemas/source-lever-hiring/properties/credentials/oneOf/1/properties/auth_type`

@@ -60,7 +60,7 @@ pub struct Config {
 /// Config for custom ad Analytics Report
 ///
 /// Schema: `#/components/schemas/source-linkedin-ads/properties/ad_analytics_reports/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AdAnalyticsReportsItem {
     /// Report Name
     ///
@@ -81,6 +81,10 @@ pub struct AdAnalyticsReportsItem {
     /// Wire name `time_granularity`. Required.
     pub time_granularity: AdAnalyticsReportsItemTimeGranularity,
 }
+super::support::plain_struct!(
+    AdAnalyticsReportsItem { name : required 0 "name", pivot_by : required 1 "pivot_by",
+    time_granularity : required 2 "time_granularity", }
+);
 /// Pivot Category
 ///
 /// Choose a category to pivot your analytics report around. This selection will organize your data based on the chosen attribute, allowing you to analyze trends and performance from different perspectives.
@@ -334,10 +338,9 @@ pub enum Credentials {
 /// OAuth2.0
 ///
 /// Schema: `#/components/schemas/source-linkedin-ads/properties/credentials/oneOf/0`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsOAuth20 {
     /// Wire name `auth_method`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_method: ::std::option::Option<CredentialsOAuth20AuthMethod>,
     /// Client ID
     ///
@@ -368,6 +371,11 @@ impl ::std::fmt::Debug for CredentialsOAuth20 {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsOAuth20 { auth_method : optional 0 "auth_method", client_id : required 1
+    "client_id", client_secret : required 2 "client_secret", refresh_token : required 3
+    "refresh_token", }
+);
 /// Inline schema at `source-linkedin-ads.credentials.OAuth2.0.auth_method`.
 ///
 /// Schema: `#/components/schemas/source-linkedin-ads/properties/credentials/oneOf/0/properties/auth_method`
@@ -431,7 +439,7 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsOAuth20AuthMethod {
 /// Access Token
 ///
 /// Schema: `#/components/schemas/source-linkedin-ads/properties/credentials/oneOf/1`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsAccessToken {
     /// Access Token
     ///
@@ -440,7 +448,6 @@ pub struct CredentialsAccessToken {
     /// Wire name `access_token`. Required.
     pub access_token: ::std::string::String,
     /// Wire name `auth_method`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_method: ::std::option::Option<CredentialsAccessTokenAuthMethod>,
 }
 impl ::std::fmt::Debug for CredentialsAccessToken {
@@ -451,6 +458,10 @@ impl ::std::fmt::Debug for CredentialsAccessToken {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsAccessToken { access_token : required 0 "access_token", auth_method :
+    optional 1 "auth_method", }
+);
 /// Inline schema at `source-linkedin-ads.credentials.Access Token.auth_method`.
 ///
 /// Schema: `#/components/schemas/source-linkedin-ads/properties/credentials/oneOf/1/properties/auth_method`

@@ -65,10 +65,9 @@ pub enum Credentials {
 /// OAuth2.0
 ///
 /// Schema: `#/components/schemas/source-linkedin-pages/properties/credentials/oneOf/0`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsOAuth20 {
     /// Wire name `auth_method`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_method: ::std::option::Option<CredentialsOAuth20AuthMethod>,
     /// Client ID
     ///
@@ -99,6 +98,11 @@ impl ::std::fmt::Debug for CredentialsOAuth20 {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsOAuth20 { auth_method : optional 0 "auth_method", client_id : required 1
+    "client_id", client_secret : required 2 "client_secret", refresh_token : required 3
+    "refresh_token", }
+);
 /// Inline schema at `source-linkedin-pages.credentials.OAuth2.0.auth_method`.
 ///
 /// Schema: `#/components/schemas/source-linkedin-pages/properties/credentials/oneOf/0/properties/auth_method`
@@ -162,7 +166,7 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsOAuth20AuthMethod {
 /// Access token
 ///
 /// Schema: `#/components/schemas/source-linkedin-pages/properties/credentials/oneOf/1`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsAccessToken {
     /// Access token
     ///
@@ -171,7 +175,6 @@ pub struct CredentialsAccessToken {
     /// Wire name `access_token`. Required.
     pub access_token: ::std::string::String,
     /// Wire name `auth_method`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_method: ::std::option::Option<CredentialsAccessTokenAuthMethod>,
 }
 impl ::std::fmt::Debug for CredentialsAccessToken {
@@ -182,6 +185,10 @@ impl ::std::fmt::Debug for CredentialsAccessToken {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsAccessToken { access_token : required 0 "access_token", auth_method :
+    optional 1 "auth_method", }
+);
 /// Inline schema at `source-linkedin-pages.credentials.Access token.auth_method`.
 ///
 /// Schema: `#/components/schemas/source-linkedin-pages/properties/credentials/oneOf/1/properties/auth_method`

@@ -83,12 +83,11 @@ pub enum Credentials {
 /// This class uses pydantic for data validation and settings management.
 ///
 /// Schema: `#/components/schemas/source-microsoft-sharepoint/properties/credentials/oneOf/0`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsAuthenticateViaMicrosoftOAuth {
     /// Auth Type
     ///
     /// Wire name `auth_type`. Optional (`None` when absent). Default: `"Client"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_type: ::std::option::Option<
         CredentialsAuthenticateViaMicrosoftOAuthAuthType,
     >,
@@ -109,7 +108,6 @@ pub struct CredentialsAuthenticateViaMicrosoftOAuth {
     /// Refresh Token of your Microsoft developer application
     ///
     /// Wire name `refresh_token`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub refresh_token: ::std::option::Option<::std::string::String>,
     /// Tenant ID
     ///
@@ -129,6 +127,11 @@ impl ::std::fmt::Debug for CredentialsAuthenticateViaMicrosoftOAuth {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsAuthenticateViaMicrosoftOAuth { auth_type : optional 0 "auth_type",
+    client_id : required 1 "client_id", client_secret : required 2 "client_secret",
+    refresh_token : optional 3 "refresh_token", tenant_id : required 4 "tenant_id", }
+);
 /// Auth Type
 ///
 /// Schema: `#/components/schemas/source-microsoft-sharepoint/properties/credentials/oneOf/0/properties/auth_type`
@@ -197,12 +200,11 @@ for CredentialsAuthenticateViaMicrosoftOAuthAuthType {
 /// This class is structured similarly to OAuthCredentials but for a different authentication method.
 ///
 /// Schema: `#/components/schemas/source-microsoft-sharepoint/properties/credentials/oneOf/1`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsServiceKeyAuthentication {
     /// Auth Type
     ///
     /// Wire name `auth_type`. Optional (`None` when absent). Default: `"Service"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_type: ::std::option::Option<CredentialsServiceKeyAuthenticationAuthType>,
     /// Client ID
     ///
@@ -240,6 +242,11 @@ impl ::std::fmt::Debug for CredentialsServiceKeyAuthentication {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsServiceKeyAuthentication { auth_type : optional 0 "auth_type", client_id :
+    required 1 "client_id", client_secret : required 2 "client_secret", tenant_id :
+    required 3 "tenant_id", user_principal_name : required 4 "user_principal_name", }
+);
 /// Auth Type
 ///
 /// Schema: `#/components/schemas/source-microsoft-sharepoint/properties/credentials/oneOf/1/properties/auth_type`
@@ -463,14 +470,13 @@ impl<'de> ::serde::Deserialize<'de> for SearchScope {
 /// FileBasedStreamConfig
 ///
 /// Schema: `#/components/schemas/source-microsoft-sharepoint/properties/streams/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamsItem {
     /// Days To Sync If History Is Full
     ///
     /// When the state history of the file store is full, syncs will only read files that were last modified in the provided day range.
     ///
     /// Wire name `days_to_sync_if_history_is_full`. Optional (`None` when absent). Default: `3`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub days_to_sync_if_history_is_full: ::std::option::Option<i64>,
     /// Format
     ///
@@ -483,14 +489,12 @@ pub struct StreamsItem {
     /// The pattern used to specify which files should be selected from the file system. For more information on glob pattern matching look <a href="https://en.wikipedia.org/wiki/Glob_(programming)">here</a>.
     ///
     /// Wire name `globs`. Optional (`None` when absent). Default: `["**"]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub globs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Input Schema
     ///
     /// The schema that will be used to validate records extracted from the file. This will override the stream schema that is auto-detected from incoming files.
     ///
     /// Wire name `input_schema`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub input_schema: ::std::option::Option<::std::string::String>,
     /// Name
     ///
@@ -503,23 +507,28 @@ pub struct StreamsItem {
     /// The number of resent files which will be used to discover the schema for this stream.
     ///
     /// Wire name `recent_n_files_to_read_for_schema_discovery`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recent_n_files_to_read_for_schema_discovery: ::std::option::Option<i64>,
     /// Schemaless
     ///
     /// When enabled, syncs will not validate or structure records against the stream's schema.
     ///
     /// Wire name `schemaless`. Optional (`None` when absent). Default: `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schemaless: ::std::option::Option<bool>,
     /// Validation Policy
     ///
     /// The name of the validation policy that dictates sync behavior when a record does not adhere to the stream schema.
     ///
     /// Wire name `validation_policy`. Optional (`None` when absent). Default: `"Emit Record"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation_policy: ::std::option::Option<StreamsItemValidationPolicy>,
 }
+super::support::plain_struct!(
+    StreamsItem { days_to_sync_if_history_is_full : optional 0
+    "days_to_sync_if_history_is_full", format : required 1 "format", globs : optional 2
+    "globs", input_schema : optional 3 "input_schema", name : required 4 "name",
+    recent_n_files_to_read_for_schema_discovery : optional 5
+    "recent_n_files_to_read_for_schema_discovery", schemaless : optional 6 "schemaless",
+    validation_policy : optional 7 "validation_policy", }
+);
 /// Format
 ///
 /// The configuration options that are used to alter how to read incoming files that deviate from the standard formatting.

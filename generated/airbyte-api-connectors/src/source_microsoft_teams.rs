@@ -45,10 +45,9 @@ pub enum Credentials {
 /// Authenticate via Microsoft (OAuth 2.0)
 ///
 /// Schema: `#/components/schemas/source-microsoft-teams/properties/credentials/oneOf/0`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsAuthenticateViaMicrosoftOAuth20 {
     /// Wire name `auth_type`. Optional (`None` when absent). Default: `"Client"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_type: ::std::option::Option<
         CredentialsAuthenticateViaMicrosoftOAuth20AuthType,
     >,
@@ -88,6 +87,11 @@ impl ::std::fmt::Debug for CredentialsAuthenticateViaMicrosoftOAuth20 {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsAuthenticateViaMicrosoftOAuth20 { auth_type : optional 0 "auth_type",
+    client_id : required 1 "client_id", client_secret : required 2 "client_secret",
+    refresh_token : required 3 "refresh_token", tenant_id : required 4 "tenant_id", }
+);
 /// Inline schema at `source-microsoft-teams.credentials.Authenticate via Microsoft (OAuth 2.0).auth_type`.
 ///
 /// Schema: `#/components/schemas/source-microsoft-teams/properties/credentials/oneOf/0/properties/auth_type`
@@ -153,10 +157,9 @@ for CredentialsAuthenticateViaMicrosoftOAuth20AuthType {
 /// Authenticate via Microsoft
 ///
 /// Schema: `#/components/schemas/source-microsoft-teams/properties/credentials/oneOf/1`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsAuthenticateViaMicrosoft {
     /// Wire name `auth_type`. Optional (`None` when absent). Default: `"Token"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_type: ::std::option::Option<CredentialsAuthenticateViaMicrosoftAuthType>,
     /// Client ID
     ///
@@ -187,6 +190,11 @@ impl ::std::fmt::Debug for CredentialsAuthenticateViaMicrosoft {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsAuthenticateViaMicrosoft { auth_type : optional 0 "auth_type", client_id :
+    required 1 "client_id", client_secret : required 2 "client_secret", tenant_id :
+    required 3 "tenant_id", }
+);
 /// Inline schema at `source-microsoft-teams.credentials.Authenticate via Microsoft.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-microsoft-teams/properties/credentials/oneOf/1/properties/auth_type`

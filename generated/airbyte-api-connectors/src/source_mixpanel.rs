@@ -108,10 +108,9 @@ pub enum Credentials {
 /// Service Account
 ///
 /// Schema: `#/components/schemas/source-mixpanel/properties/credentials/oneOf/0`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsServiceAccount {
     /// Wire name `option_title`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub option_title: ::std::option::Option<CredentialsServiceAccountOptionTitle>,
     /// Project ID
     ///
@@ -142,6 +141,11 @@ impl ::std::fmt::Debug for CredentialsServiceAccount {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsServiceAccount { option_title : optional 0 "option_title", project_id :
+    required 1 "project_id", secret : required 2 "secret", username : required 3
+    "username", }
+);
 /// Inline schema at `source-mixpanel.credentials.Service Account.option_title`.
 ///
 /// Schema: `#/components/schemas/source-mixpanel/properties/credentials/oneOf/0/properties/option_title`
@@ -206,7 +210,7 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsServiceAccountOptionTitle {
 /// Project Secret
 ///
 /// Schema: `#/components/schemas/source-mixpanel/properties/credentials/oneOf/1`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsProjectSecret {
     /// Project Secret
     ///
@@ -215,7 +219,6 @@ pub struct CredentialsProjectSecret {
     /// Wire name `api_secret`. Required.
     pub api_secret: ::std::string::String,
     /// Wire name `option_title`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub option_title: ::std::option::Option<CredentialsProjectSecretOptionTitle>,
 }
 impl ::std::fmt::Debug for CredentialsProjectSecret {
@@ -226,6 +229,10 @@ impl ::std::fmt::Debug for CredentialsProjectSecret {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsProjectSecret { api_secret : required 0 "api_secret", option_title :
+    optional 1 "option_title", }
+);
 /// Inline schema at `source-mixpanel.credentials.Project Secret.option_title`.
 ///
 /// Schema: `#/components/schemas/source-mixpanel/properties/credentials/oneOf/1/properties/option_title`

@@ -53,7 +53,7 @@ impl ::std::fmt::Debug for Config {
 /// Inline schema at `source-onesignal.applications.Item`.
 ///
 /// Schema: `#/components/schemas/source-onesignal/properties/applications/items`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct ApplicationsItem {
     /// REST API Key
     ///
@@ -66,7 +66,6 @@ pub struct ApplicationsItem {
     /// OneSignal App Name
     ///
     /// Wire name `app_name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub app_name: ::std::option::Option<::std::string::String>,
 }
 impl ::std::fmt::Debug for ApplicationsItem {
@@ -78,6 +77,10 @@ impl ::std::fmt::Debug for ApplicationsItem {
             .finish()
     }
 }
+super::support::plain_struct!(
+    ApplicationsItem { app_api_key : required 0 "app_api_key", app_id : required 1
+    "app_id", app_name : optional 2 "app_name", }
+);
 impl Config {
     /// The required fields without a schema default (`applications`, `outcome_names`, `start_date`, `user_auth_key`); the others at their defaults, optional fields absent.
     pub fn new(

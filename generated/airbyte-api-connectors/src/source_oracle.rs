@@ -114,16 +114,19 @@ pub enum ConnectionData {
 /// Use service name
 ///
 /// Schema: `#/components/schemas/source-oracle/properties/connection_data/oneOf/0`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionDataServiceName {
     /// Wire name `connection_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_type: ::std::option::Option<ConnectionDataServiceNameConnectionType>,
     /// Service name
     ///
     /// Wire name `service_name`. Required.
     pub service_name: ::std::string::String,
 }
+super::support::plain_struct!(
+    ConnectionDataServiceName { connection_type : optional 0 "connection_type",
+    service_name : required 1 "service_name", }
+);
 /// Inline schema at `source-oracle.connection_data.Service name.connection_type`.
 ///
 /// Schema: `#/components/schemas/source-oracle/properties/connection_data/oneOf/0/properties/connection_type`
@@ -190,16 +193,19 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionDataServiceNameConnectionType 
 /// Use SID (Oracle System Identifier)
 ///
 /// Schema: `#/components/schemas/source-oracle/properties/connection_data/oneOf/1`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionDataSystemIdSid {
     /// Wire name `connection_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_type: ::std::option::Option<ConnectionDataSystemIdSidConnectionType>,
     /// System ID (SID)
     ///
     /// Wire name `sid`. Required.
     pub sid: ::std::string::String,
 }
+super::support::plain_struct!(
+    ConnectionDataSystemIdSid { connection_type : optional 0 "connection_type", sid :
+    required 1 "sid", }
+);
 /// Inline schema at `source-oracle.connection_data.System ID (SID).connection_type`.
 ///
 /// Schema: `#/components/schemas/source-oracle/properties/connection_data/oneOf/1/properties/connection_type`

@@ -105,14 +105,13 @@ impl ::std::fmt::Debug for Credentials {
 /// Config for custom report
 ///
 /// Schema: `#/components/schemas/source-pinterest/properties/custom_reports/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomReportsItem {
     /// Attribution types
     ///
     /// List of types of attribution for the conversion report
     ///
     /// Wire name `attribution_types`. Optional (`None` when absent). Default: `["INDIVIDUAL","HOUSEHOLD"]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attribution_types: ::std::option::Option<
         ::std::vec::Vec<CustomReportsItemAttributionTypesItem>,
     >,
@@ -121,7 +120,6 @@ pub struct CustomReportsItem {
     /// Number of days to use as the conversion attribution window for a pin click action.
     ///
     /// Wire name `click_window_days`. Optional (`None` when absent). Default: `30`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub click_window_days: ::std::option::Option<i64>,
     /// Columns
     ///
@@ -134,7 +132,6 @@ pub struct CustomReportsItem {
     /// The date by which the conversion metrics returned from this endpoint will be reported. There are two dates associated with a conversion event: the date that the user interacted with the ad, and the date that the user completed a conversion event..
     ///
     /// Wire name `conversion_report_time`. Optional (`None` when absent). Default: `"TIME_OF_AD_ACTION"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub conversion_report_time: ::std::option::Option<
         CustomReportsItemConversionReportTime,
     >,
@@ -143,7 +140,6 @@ pub struct CustomReportsItem {
     /// Number of days to use as the conversion attribution window for an engagement action.
     ///
     /// Wire name `engagement_window_days`. Optional (`None` when absent). Default: `[30]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub engagement_window_days: ::std::option::Option<i64>,
     /// Granularity
     ///
@@ -168,16 +164,22 @@ pub struct CustomReportsItem {
     /// A date in the format YYYY-MM-DD. If you have not set a date, it would be defaulted to latest allowed date by report api (913 days from today).
     ///
     /// Wire name `start_date`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start_date: ::std::option::Option<::chrono::NaiveDate>,
     /// View window days
     ///
     /// Number of days to use as the conversion attribution window for a view action.
     ///
     /// Wire name `view_window_days`. Optional (`None` when absent). Default: `[30]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub view_window_days: ::std::option::Option<i64>,
 }
+super::support::plain_struct!(
+    CustomReportsItem { attribution_types : optional 0 "attribution_types",
+    click_window_days : optional 1 "click_window_days", columns : required 2 "columns",
+    conversion_report_time : optional 3 "conversion_report_time", engagement_window_days
+    : optional 4 "engagement_window_days", granularity : required 5 "granularity", level
+    : required 6 "level", name : required 7 "name", start_date : optional 8 "start_date",
+    view_window_days : optional 9 "view_window_days", }
+);
 /// ValidEnums
 ///
 /// An enumeration.

@@ -181,14 +181,13 @@ pub struct DeliveryMethodCopyRawFiles {
 /// FileBasedStreamConfig
 ///
 /// Schema: `#/components/schemas/source-s3/properties/streams/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamsItem {
     /// Days To Sync If History Is Full
     ///
     /// When the state history of the file store is full, syncs will only read files that were last modified in the provided day range.
     ///
     /// Wire name `days_to_sync_if_history_is_full`. Optional (`None` when absent). Default: `3`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub days_to_sync_if_history_is_full: ::std::option::Option<i64>,
     /// Format
     ///
@@ -201,14 +200,12 @@ pub struct StreamsItem {
     /// The pattern used to specify which files should be selected from the file system. For more information on glob pattern matching look <a href="https://en.wikipedia.org/wiki/Glob_(programming)">here</a>.
     ///
     /// Wire name `globs`. Optional (`None` when absent). Default: `["**"]`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub globs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Input Schema
     ///
     /// The schema that will be used to validate records extracted from the file. This will override the stream schema that is auto-detected from incoming files.
     ///
     /// Wire name `input_schema`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub input_schema: ::std::option::Option<::std::string::String>,
     /// Name
     ///
@@ -221,23 +218,28 @@ pub struct StreamsItem {
     /// The number of resent files which will be used to discover the schema for this stream.
     ///
     /// Wire name `recent_n_files_to_read_for_schema_discovery`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recent_n_files_to_read_for_schema_discovery: ::std::option::Option<i64>,
     /// Schemaless
     ///
     /// When enabled, syncs will not validate or structure records against the stream's schema.
     ///
     /// Wire name `schemaless`. Optional (`None` when absent). Default: `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schemaless: ::std::option::Option<bool>,
     /// Validation Policy
     ///
     /// The name of the validation policy that dictates sync behavior when a record does not adhere to the stream schema.
     ///
     /// Wire name `validation_policy`. Optional (`None` when absent). Default: `"Emit Record"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation_policy: ::std::option::Option<StreamsItemValidationPolicy>,
 }
+super::support::plain_struct!(
+    StreamsItem { days_to_sync_if_history_is_full : optional 0
+    "days_to_sync_if_history_is_full", format : required 1 "format", globs : optional 2
+    "globs", input_schema : optional 3 "input_schema", name : required 4 "name",
+    recent_n_files_to_read_for_schema_discovery : optional 5
+    "recent_n_files_to_read_for_schema_discovery", schemaless : optional 6 "schemaless",
+    validation_policy : optional 7 "validation_policy", }
+);
 /// Format
 ///
 /// The configuration options that are used to alter how to read incoming files that deviate from the standard formatting.

@@ -150,7 +150,7 @@ impl<'de> ::serde::Deserialize<'de> for AuthType {
 /// Inline schema at `source-salesforce.streams_criteria.Item`.
 ///
 /// Schema: `#/components/schemas/source-salesforce/properties/streams_criteria/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamsCriteriaItem {
     /// Search criteria
     ///
@@ -161,6 +161,9 @@ pub struct StreamsCriteriaItem {
     /// Wire name `value`. Required.
     pub value: ::std::string::String,
 }
+super::support::plain_struct!(
+    StreamsCriteriaItem { criteria : required 0 "criteria", value : required 1 "value", }
+);
 /// Search criteria
 ///
 /// Schema: `#/components/schemas/source-salesforce/properties/streams_criteria/items/properties/criteria`

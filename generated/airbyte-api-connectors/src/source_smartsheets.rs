@@ -54,14 +54,13 @@ pub enum Credentials {
 /// OAuth2.0
 ///
 /// Schema: `#/components/schemas/source-smartsheets/properties/credentials/oneOf/0`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsOAuth20 {
     /// Access Token for making authenticated requests.
     ///
     /// Wire name `access_token`. Required.
     pub access_token: ::std::string::String,
     /// Wire name `auth_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_type: ::std::option::Option<CredentialsOAuth20AuthType>,
     /// The API ID of the SmartSheets developer application.
     ///
@@ -92,6 +91,12 @@ impl ::std::fmt::Debug for CredentialsOAuth20 {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsOAuth20 { access_token : required 0 "access_token", auth_type : optional 1
+    "auth_type", client_id : required 2 "client_id", client_secret : required 3
+    "client_secret", refresh_token : required 4 "refresh_token", token_expiry_date :
+    required 5 "token_expiry_date", }
+);
 /// Inline schema at `source-smartsheets.credentials.OAuth2.0.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-smartsheets/properties/credentials/oneOf/0/properties/auth_type`
@@ -155,7 +160,7 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsOAuth20AuthType {
 /// API Access Token
 ///
 /// Schema: `#/components/schemas/source-smartsheets/properties/credentials/oneOf/1`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsApiAccessToken {
     /// Access Token
     ///
@@ -164,7 +169,6 @@ pub struct CredentialsApiAccessToken {
     /// Wire name `access_token`. Required.
     pub access_token: ::std::string::String,
     /// Wire name `auth_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_type: ::std::option::Option<CredentialsApiAccessTokenAuthType>,
 }
 impl ::std::fmt::Debug for CredentialsApiAccessToken {
@@ -175,6 +179,10 @@ impl ::std::fmt::Debug for CredentialsApiAccessToken {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsApiAccessToken { access_token : required 0 "access_token", auth_type :
+    optional 1 "auth_type", }
+);
 /// Inline schema at `source-smartsheets.credentials.API Access Token.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-smartsheets/properties/credentials/oneOf/1/properties/auth_type`

@@ -57,12 +57,14 @@ pub enum Region {
 /// EU-based account
 ///
 /// Schema: `#/components/schemas/source-survey-sparrow/properties/region/oneOf/0`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegionEuBasedAccount {
     /// Wire name `url_base`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url_base: ::std::option::Option<RegionEuBasedAccountUrlBase>,
 }
+super::support::plain_struct!(
+    RegionEuBasedAccount { url_base : optional 0 "url_base", }
+);
 /// Inline schema at `source-survey-sparrow.region.EU-based account.url_base`.
 ///
 /// Schema: `#/components/schemas/source-survey-sparrow/properties/region/oneOf/0/properties/url_base`
@@ -126,12 +128,12 @@ impl<'de> ::serde::Deserialize<'de> for RegionEuBasedAccountUrlBase {
 /// Global account
 ///
 /// Schema: `#/components/schemas/source-survey-sparrow/properties/region/oneOf/1`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegionGlobalAccount {
     /// Wire name `url_base`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url_base: ::std::option::Option<RegionGlobalAccountUrlBase>,
 }
+super::support::plain_struct!(RegionGlobalAccount { url_base : optional 0 "url_base", });
 /// Inline schema at `source-survey-sparrow.region.Global account.url_base`.
 ///
 /// Schema: `#/components/schemas/source-survey-sparrow/properties/region/oneOf/1/properties/url_base`

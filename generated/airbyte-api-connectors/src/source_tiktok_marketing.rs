@@ -67,7 +67,7 @@ pub enum Credentials {
 /// OAuth2.0
 ///
 /// Schema: `#/components/schemas/source-tiktok-marketing/properties/credentials/oneOf/0`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsOAuth20 {
     /// Access Token
     ///
@@ -80,7 +80,6 @@ pub struct CredentialsOAuth20 {
     /// The Advertiser ID to filter reports and streams. Let this empty to retrieve all.
     ///
     /// Wire name `advertiser_id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub advertiser_id: ::std::option::Option<::std::string::String>,
     /// App ID
     ///
@@ -91,7 +90,6 @@ pub struct CredentialsOAuth20 {
     /// Auth Type
     ///
     /// Wire name `auth_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_type: ::std::option::Option<CredentialsOAuth20AuthType>,
     /// Secret
     ///
@@ -111,6 +109,11 @@ impl ::std::fmt::Debug for CredentialsOAuth20 {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsOAuth20 { access_token : required 0 "access_token", advertiser_id :
+    optional 1 "advertiser_id", app_id : required 2 "app_id", auth_type : optional 3
+    "auth_type", secret : required 4 "secret", }
+);
 /// Auth Type
 ///
 /// Schema: `#/components/schemas/source-tiktok-marketing/properties/credentials/oneOf/0/properties/auth_type`
@@ -174,7 +177,7 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsOAuth20AuthType {
 /// Sandbox Access Token
 ///
 /// Schema: `#/components/schemas/source-tiktok-marketing/properties/credentials/oneOf/1`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsSandboxAccessToken {
     /// Access Token
     ///
@@ -191,7 +194,6 @@ pub struct CredentialsSandboxAccessToken {
     /// Auth Type
     ///
     /// Wire name `auth_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_type: ::std::option::Option<CredentialsSandboxAccessTokenAuthType>,
 }
 impl ::std::fmt::Debug for CredentialsSandboxAccessToken {
@@ -203,6 +205,10 @@ impl ::std::fmt::Debug for CredentialsSandboxAccessToken {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsSandboxAccessToken { access_token : required 0 "access_token",
+    advertiser_id : required 1 "advertiser_id", auth_type : optional 2 "auth_type", }
+);
 /// Auth Type
 ///
 /// Schema: `#/components/schemas/source-tiktok-marketing/properties/credentials/oneOf/1/properties/auth_type`

@@ -46,7 +46,7 @@ pub enum Credentials {
 /// OAuth 2.0
 ///
 /// Schema: `#/components/schemas/source-trustpilot/properties/credentials/oneOf/0`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsOAuth20 {
     /// Access Token
     ///
@@ -55,7 +55,6 @@ pub struct CredentialsOAuth20 {
     /// Wire name `access_token`. Required.
     pub access_token: ::std::string::String,
     /// Wire name `auth_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_type: ::std::option::Option<CredentialsOAuth20AuthType>,
     /// API key
     ///
@@ -94,6 +93,12 @@ impl ::std::fmt::Debug for CredentialsOAuth20 {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsOAuth20 { access_token : required 0 "access_token", auth_type : optional 1
+    "auth_type", client_id : required 2 "client_id", client_secret : required 3
+    "client_secret", refresh_token : required 4 "refresh_token", token_expiry_date :
+    required 5 "token_expiry_date", }
+);
 /// Inline schema at `source-trustpilot.credentials.OAuth 2.0.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-trustpilot/properties/credentials/oneOf/0/properties/auth_type`
@@ -159,10 +164,9 @@ impl<'de> ::serde::Deserialize<'de> for CredentialsOAuth20AuthType {
 /// The API key authentication method gives you access to only the streams which are part of the Public API. When you want to get streams available via the Consumer API (e.g. the private reviews) you need to use authentication method OAuth 2.0.
 ///
 /// Schema: `#/components/schemas/source-trustpilot/properties/credentials/oneOf/1`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CredentialsApiKey {
     /// Wire name `auth_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_type: ::std::option::Option<CredentialsApiKeyAuthType>,
     /// API key
     ///
@@ -179,6 +183,10 @@ impl ::std::fmt::Debug for CredentialsApiKey {
             .finish()
     }
 }
+super::support::plain_struct!(
+    CredentialsApiKey { auth_type : optional 0 "auth_type", client_id : required 1
+    "client_id", }
+);
 /// Inline schema at `source-trustpilot.credentials.API Key.auth_type`.
 ///
 /// Schema: `#/components/schemas/source-trustpilot/properties/credentials/oneOf/1/properties/auth_type`

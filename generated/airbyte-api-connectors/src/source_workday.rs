@@ -59,7 +59,7 @@ impl ::std::fmt::Debug for Config {
 /// Credentials for connecting to the Workday (RAAS) API.
 ///
 /// Schema: `#/components/schemas/source-workday/properties/credentials`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct Credentials {
     /// Password of your Workday account
     ///
@@ -78,15 +78,18 @@ impl ::std::fmt::Debug for Credentials {
             .finish()
     }
 }
+super::support::plain_struct!(
+    Credentials { password : required 0 "password", username : required 1 "username", }
+);
 /// Inline schema at `source-workday.report_ids.Item`.
 ///
 /// Schema: `#/components/schemas/source-workday/properties/report_ids/items`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReportIdsItem {
     /// Wire name `report_id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub report_id: ::std::option::Option<::std::string::String>,
 }
+super::support::plain_struct!(ReportIdsItem { report_id : optional 0 "report_id", });
 impl Config {
     /// The required fields without a schema default (`credentials`, `host`, `report_ids`, `tenant_id`); the others at their defaults, optional fields absent.
     pub fn new(

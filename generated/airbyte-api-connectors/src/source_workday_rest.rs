@@ -60,7 +60,7 @@ impl ::std::fmt::Debug for Config {
 /// Credentials for connecting to the Workday (REST) API.
 ///
 /// Schema: `#/components/schemas/source-workday-rest/properties/credentials`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct Credentials {
     /// Access token.
     ///
@@ -76,6 +76,7 @@ impl ::std::fmt::Debug for Credentials {
             .finish()
     }
 }
+super::support::plain_struct!(Credentials { access_token : required 0 "access_token", });
 impl Config {
     /// The required fields without a schema default (`credentials`, `host`, `tenant_id`); the others at their defaults, optional fields absent.
     pub fn new(

@@ -73,37 +73,36 @@ impl<'de> ::serde::Deserialize<'de> for ActorTypeEnum {
 /// schedule for when the the connection should run, per the schedule type
 ///
 /// Schema: `#/components/schemas/AirbyteApiConnectionSchedule`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AirbyteApiConnectionSchedule {
     /// Wire name `cronExpression`. Optional (`None` when absent).
-    #[serde(rename = "cronExpression")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cron_expression: ::std::option::Option<::std::string::String>,
     /// Wire name `scheduleType`. Required.
-    #[serde(rename = "scheduleType")]
     pub schedule_type: ScheduleTypeEnum,
 }
+super::support::plain_struct!(
+    AirbyteApiConnectionSchedule { cron_expression : optional 0 "cronExpression",
+    schedule_type : required 1 "scheduleType", }
+);
 /// The `ApplicationCreate` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationCreate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplicationCreate {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+super::support::plain_struct!(ApplicationCreate { name : required 0 "name", });
 /// The `ApplicationRead` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationRead`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct ApplicationRead {
     /// Wire name `clientId`. Required.
-    #[serde(rename = "clientId")]
     pub client_id: ::std::string::String,
     /// Wire name `clientSecret`. Required.
-    #[serde(rename = "clientSecret")]
     pub client_secret: ::std::string::String,
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: i64,
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
@@ -121,18 +120,26 @@ impl ::std::fmt::Debug for ApplicationRead {
             .finish()
     }
 }
+super::support::plain_struct!(
+    ApplicationRead { client_id : required 0 "clientId", client_secret : required 1
+    "clientSecret", created_at : required 2 "createdAt", id : required 3 "id", name :
+    required 4 "name", }
+);
 /// The `ApplicationReadList` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplicationReadList {
     /// Wire name `applications`. Required.
     pub applications: ::std::vec::Vec<ApplicationRead>,
 }
+super::support::plain_struct!(
+    ApplicationReadList { applications : required 0 "applications", }
+);
 /// The `ApplicationTokenRequestWithGrant` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationTokenRequestWithGrant`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct ApplicationTokenRequestWithGrant {
     /// Wire name `client_id`. Required.
     pub client_id: ::std::string::String,
@@ -150,6 +157,10 @@ impl ::std::fmt::Debug for ApplicationTokenRequestWithGrant {
             .finish()
     }
 }
+super::support::plain_struct!(
+    ApplicationTokenRequestWithGrant { client_id : required 0 "client_id", client_secret
+    : required 1 "client_secret", grant_type : required 2 "grant_type", }
+);
 /// Auth Provider
 ///
 /// Schema: `#/components/schemas/AuthProvider`
@@ -225,192 +236,177 @@ impl<'de> ::serde::Deserialize<'de> for AuthProvider {
 /// The `ConfiguredStreamMapper` schema.
 ///
 /// Schema: `#/components/schemas/ConfiguredStreamMapper`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConfiguredStreamMapper {
     /// Wire name `id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `mapperConfiguration`. Required.
-    #[serde(rename = "mapperConfiguration")]
     pub mapper_configuration: MapperConfiguration,
     /// Wire name `type`. Required.
     pub r#type: StreamMapperType,
 }
+super::support::plain_struct!(
+    ConfiguredStreamMapper { id : optional 0 "id", mapper_configuration : required 1
+    "mapperConfiguration", r#type : required 2 "type", }
+);
 /// The `ConnectionCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionCreateRequest {
     /// Wire name `configurations`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configurations: ::std::option::Option<StreamConfigurations>,
     /// Wire name `dataResidency`. Optional (`None` when absent).
     #[deprecated]
-    #[serde(rename = "dataResidency")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data_residency: ::std::option::Option<::std::string::String>,
     /// Wire name `destinationId`. Required.
-    #[serde(rename = "destinationId")]
     pub destination_id: ::uuid::Uuid,
     /// Optional name of the connection
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `namespaceDefinition`. Optional (`None` when absent).
-    #[serde(rename = "namespaceDefinition")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_definition: ::std::option::Option<NamespaceDefinitionEnum>,
     /// Used when namespaceDefinition is 'custom_format'. If blank then behaves like namespaceDefinition = 'destination'. If "${SOURCE_NAMESPACE}" then behaves like namespaceDefinition = 'source'.
     ///
     /// Wire name `namespaceFormat`. Optional (`None` when absent).
-    #[serde(rename = "namespaceFormat")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_format: ::std::option::Option<::std::string::String>,
     /// Wire name `nonBreakingSchemaUpdatesBehavior`. Optional (`None` when absent).
-    #[serde(rename = "nonBreakingSchemaUpdatesBehavior")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub non_breaking_schema_updates_behavior: ::std::option::Option<
         NonBreakingSchemaUpdatesBehaviorEnum,
     >,
     /// Prefix that will be prepended to the name of each stream when it is written to the destination (ex. “airbyte_” causes “projects” => “airbyte_projects”).
     ///
     /// Wire name `prefix`. Optional (`None` when absent). Default: `""`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Wire name `schedule`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule: ::std::option::Option<AirbyteApiConnectionSchedule>,
     /// Wire name `sourceId`. Required.
-    #[serde(rename = "sourceId")]
     pub source_id: ::uuid::Uuid,
     /// Wire name `status`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ConnectionStatusEnum>,
     /// Wire name `tags`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
 }
+super::support::plain_struct!(
+    ConnectionCreateRequest { configurations : optional 0 "configurations",
+    data_residency : optional 1 "dataResidency", destination_id : required 2
+    "destinationId", name : optional 3 "name", namespace_definition : optional 4
+    "namespaceDefinition", namespace_format : optional 5 "namespaceFormat",
+    non_breaking_schema_updates_behavior : optional 6 "nonBreakingSchemaUpdatesBehavior",
+    prefix : optional 7 "prefix", schedule : optional 8 "schedule", source_id : required
+    9 "sourceId", status : optional 10 "status", tags : optional 11 "tags", }
+);
 /// The `ConnectionPatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionPatchRequest`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectionPatchRequest {
     /// Wire name `configurations`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configurations: ::std::option::Option<StreamConfigurations>,
     /// Wire name `dataResidency`. Optional (`None` when absent).
     #[deprecated]
-    #[serde(rename = "dataResidency")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data_residency: ::std::option::Option<::std::string::String>,
     /// Optional name of the connection
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `namespaceDefinition`. Optional (`None` when absent).
-    #[serde(rename = "namespaceDefinition")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_definition: ::std::option::Option<NamespaceDefinitionEnumNoDefault>,
     /// Used when namespaceDefinition is 'custom_format'. If blank then behaves like namespaceDefinition = 'destination'. If "${SOURCE_NAMESPACE}" then behaves like namespaceDefinition = 'source'.
     ///
     /// Wire name `namespaceFormat`. Optional (`None` when absent).
-    #[serde(rename = "namespaceFormat")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_format: ::std::option::Option<::std::string::String>,
     /// Wire name `nonBreakingSchemaUpdatesBehavior`. Optional (`None` when absent).
-    #[serde(rename = "nonBreakingSchemaUpdatesBehavior")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub non_breaking_schema_updates_behavior: ::std::option::Option<
         NonBreakingSchemaUpdatesBehaviorEnumNoDefault,
     >,
     /// Prefix that will be prepended to the name of each stream when it is written to the destination (ex. “airbyte_” causes “projects” => “airbyte_projects”).
     ///
     /// Wire name `prefix`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Wire name `schedule`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule: ::std::option::Option<AirbyteApiConnectionSchedule>,
     /// Wire name `status`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ConnectionStatusEnum>,
     /// Wire name `tags`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
 }
+super::support::plain_struct!(
+    ConnectionPatchRequest { configurations : optional 0 "configurations", data_residency
+    : optional 1 "dataResidency", name : optional 2 "name", namespace_definition :
+    optional 3 "namespaceDefinition", namespace_format : optional 4 "namespaceFormat",
+    non_breaking_schema_updates_behavior : optional 5 "nonBreakingSchemaUpdatesBehavior",
+    prefix : optional 6 "prefix", schedule : optional 7 "schedule", status : optional 8
+    "status", tags : optional 9 "tags", }
+);
 /// Root Type for ConnectionResponse
 ///
 /// Provides details of a single connection.
 ///
 /// Schema: `#/components/schemas/ConnectionResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionResponse {
     /// Wire name `configurations`. Required.
     pub configurations: StreamConfigurations,
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ::uuid::Uuid,
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: i64,
     /// Wire name `destinationId`. Required.
-    #[serde(rename = "destinationId")]
     pub destination_id: ::uuid::Uuid,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `namespaceDefinition`. Optional (`None` when absent).
-    #[serde(rename = "namespaceDefinition")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_definition: ::std::option::Option<NamespaceDefinitionEnum>,
     /// Wire name `namespaceFormat`. Optional (`None` when absent).
-    #[serde(rename = "namespaceFormat")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_format: ::std::option::Option<::std::string::String>,
     /// Wire name `nonBreakingSchemaUpdatesBehavior`. Optional (`None` when absent).
-    #[serde(rename = "nonBreakingSchemaUpdatesBehavior")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub non_breaking_schema_updates_behavior: ::std::option::Option<
         NonBreakingSchemaUpdatesBehaviorEnum,
     >,
     /// Wire name `prefix`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Wire name `schedule`. Required.
     pub schedule: ConnectionScheduleResponse,
     /// Wire name `sourceId`. Required.
-    #[serde(rename = "sourceId")]
     pub source_id: ::uuid::Uuid,
     /// Wire name `status`. Required.
     pub status: ConnectionStatusEnum,
     /// Wire name `statusReason`. Optional (`None` when absent).
-    #[serde(rename = "statusReason")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status_reason: ::std::option::Option<::std::string::String>,
     /// Wire name `tags`. Required.
     pub tags: ::std::vec::Vec<Tag>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+super::support::plain_struct!(
+    ConnectionResponse { configurations : required 0 "configurations", connection_id :
+    required 1 "connectionId", created_at : required 2 "createdAt", destination_id :
+    required 3 "destinationId", name : required 4 "name", namespace_definition : optional
+    5 "namespaceDefinition", namespace_format : optional 6 "namespaceFormat",
+    non_breaking_schema_updates_behavior : optional 7 "nonBreakingSchemaUpdatesBehavior",
+    prefix : optional 8 "prefix", schedule : required 9 "schedule", source_id : required
+    10 "sourceId", status : required 11 "status", status_reason : optional 12
+    "statusReason", tags : required 13 "tags", workspace_id : required 14 "workspaceId",
+    }
+);
 /// schedule for when the the connection should run, per the schedule type
 ///
 /// Schema: `#/components/schemas/ConnectionScheduleResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionScheduleResponse {
     /// Wire name `basicTiming`. Optional (`None` when absent).
-    #[serde(rename = "basicTiming")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub basic_timing: ::std::option::Option<::std::string::String>,
     /// Wire name `cronExpression`. Optional (`None` when absent).
-    #[serde(rename = "cronExpression")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cron_expression: ::std::option::Option<::std::string::String>,
     /// Wire name `scheduleType`. Required.
-    #[serde(rename = "scheduleType")]
     pub schedule_type: ScheduleTypeWithBasicEnum,
 }
+super::support::plain_struct!(
+    ConnectionScheduleResponse { basic_timing : optional 0 "basicTiming", cron_expression
+    : optional 1 "cronExpression", schedule_type : required 2 "scheduleType", }
+);
 /// The `ConnectionStatusEnum` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStatusEnum`
@@ -595,26 +591,27 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionSyncModeEnum {
 ///
 ///
 /// Schema: `#/components/schemas/ConnectionsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionsResponse {
     /// Wire name `data`. Required. Default: `[]`.
     pub data: ::std::vec::Vec<ConnectionResponse>,
     /// Wire name `next`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     /// Wire name `previous`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
+super::support::plain_struct!(
+    ConnectionsResponse { data : required 0 "data", next : optional 1 "next", previous :
+    optional 2 "previous", }
+);
 /// Root Type for ConnectorDefinitionResponse
 ///
 /// Provides details of a single connector definition.
 ///
 /// Schema: `#/components/schemas/ConnectorDefinitionResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorDefinitionResponse {
     /// Wire name `connectorDefinitionType`. Required.
-    #[serde(rename = "connectorDefinitionType")]
     pub connector_definition_type: ConnectorType,
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
@@ -623,16 +620,24 @@ pub struct ConnectorDefinitionResponse {
     /// Wire name `version`. Required.
     pub version: ::std::string::String,
 }
+super::support::plain_struct!(
+    ConnectorDefinitionResponse { connector_definition_type : required 0
+    "connectorDefinitionType", id : required 1 "id", name : required 2 "name", version :
+    required 3 "version", }
+);
 /// Root Type for DefinitionsResponse
 ///
 ///
 ///
 /// Schema: `#/components/schemas/ConnectorDefinitionsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorDefinitionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<ConnectorDefinitionResponse>,
 }
+super::support::plain_struct!(
+    ConnectorDefinitionsResponse { data : required 0 "data", }
+);
 /// The `ConnectorType` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorType`
@@ -700,61 +705,64 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorType {
 /// The `CreateDeclarativeSourceDefinitionRequest` schema.
 ///
 /// Schema: `#/components/schemas/CreateDeclarativeSourceDefinitionRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateDeclarativeSourceDefinitionRequest {
     /// Wire name `manifest`. Required.
     pub manifest: DeclarativeManifest,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+super::support::plain_struct!(
+    CreateDeclarativeSourceDefinitionRequest { manifest : required 0 "manifest", name :
+    required 1 "name", }
+);
 /// The `CreateDefinitionRequest` schema.
 ///
 /// Schema: `#/components/schemas/CreateDefinitionRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateDefinitionRequest {
     /// Wire name `dockerImageTag`. Required.
-    #[serde(rename = "dockerImageTag")]
     pub docker_image_tag: ::std::string::String,
     /// Wire name `dockerRepository`. Required.
-    #[serde(rename = "dockerRepository")]
     pub docker_repository: ::std::string::String,
     /// Wire name `documentationUrl`. Optional (`None` when absent).
-    #[serde(rename = "documentationUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+super::support::plain_struct!(
+    CreateDefinitionRequest { docker_image_tag : required 0 "dockerImageTag",
+    docker_repository : required 1 "dockerRepository", documentation_url : optional 2
+    "documentationUrl", name : required 3 "name", }
+);
 /// The `DataplaneCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplaneCreateRequest {
     /// Wire name `enabled`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `regionId`. Required.
-    #[serde(rename = "regionId")]
     pub region_id: ::uuid::Uuid,
 }
+super::support::plain_struct!(
+    DataplaneCreateRequest { enabled : optional 0 "enabled", name : required 1 "name",
+    region_id : required 2 "regionId", }
+);
 /// The `DataplaneCreateResponseBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneCreateResponseBody`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct DataplaneCreateResponseBody {
     /// Wire name `clientId`. Required.
-    #[serde(rename = "clientId")]
     pub client_id: ::std::string::String,
     /// Wire name `clientSecret`. Required.
-    #[serde(rename = "clientSecret")]
     pub client_secret: ::std::string::String,
     /// Wire name `dataplaneId`. Required.
-    #[serde(rename = "dataplaneId")]
     pub dataplane_id: ::uuid::Uuid,
     /// Wire name `regionId`. Required.
-    #[serde(rename = "regionId")]
     pub region_id: ::uuid::Uuid,
 }
 impl ::std::fmt::Debug for DataplaneCreateResponseBody {
@@ -767,48 +775,56 @@ impl ::std::fmt::Debug for DataplaneCreateResponseBody {
             .finish()
     }
 }
+super::support::plain_struct!(
+    DataplaneCreateResponseBody { client_id : required 0 "clientId", client_secret :
+    required 1 "clientSecret", dataplane_id : required 2 "dataplaneId", region_id :
+    required 3 "regionId", }
+);
 /// The `DataplanePatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/DataplanePatchRequest`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataplanePatchRequest {
     /// Wire name `enabled`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+super::support::plain_struct!(
+    DataplanePatchRequest { enabled : optional 0 "enabled", name : optional 1 "name", }
+);
 /// The `DataplaneResponse` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplaneResponse {
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: ::std::string::String,
     /// Wire name `dataplaneId`. Required.
-    #[serde(rename = "dataplaneId")]
     pub dataplane_id: ::uuid::Uuid,
     /// Wire name `enabled`. Required.
     pub enabled: bool,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `regionId`. Required.
-    #[serde(rename = "regionId")]
     pub region_id: ::uuid::Uuid,
     /// Wire name `updatedAt`. Required.
-    #[serde(rename = "updatedAt")]
     pub updated_at: ::std::string::String,
 }
+super::support::plain_struct!(
+    DataplaneResponse { created_at : required 0 "createdAt", dataplane_id : required 1
+    "dataplaneId", enabled : required 2 "enabled", name : required 3 "name", region_id :
+    required 4 "regionId", updated_at : required 5 "updatedAt", }
+);
 /// The `DataplanesResponse` schema.
 ///
 /// Schema: `#/components/schemas/DataplanesResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplanesResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<DataplaneResponse>,
 }
+super::support::plain_struct!(DataplanesResponse { data : required 0 "data", });
 /// Low code CDK manifest JSON object
 ///
 /// Schema: `#/components/schemas/DeclarativeManifest`
@@ -819,7 +835,7 @@ pub type DeclarativeManifest = ::serde_json::Map<
 /// The `DeclarativeSourceDefinitionResponse` schema.
 ///
 /// Schema: `#/components/schemas/DeclarativeSourceDefinitionResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeclarativeSourceDefinitionResponse {
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
@@ -830,60 +846,69 @@ pub struct DeclarativeSourceDefinitionResponse {
     /// Wire name `version`. Required.
     pub version: ManifestVersion,
 }
+super::support::plain_struct!(
+    DeclarativeSourceDefinitionResponse { id : required 0 "id", manifest : required 1
+    "manifest", name : required 2 "name", version : required 3 "version", }
+);
 /// Root Type for DeclarativeSourceDefinitionsResponse
 ///
 ///
 ///
 /// Schema: `#/components/schemas/DeclarativeSourceDefinitionsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeclarativeSourceDefinitionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<DeclarativeSourceDefinitionResponse>,
     /// Wire name `next`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     /// Wire name `previous`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
+super::support::plain_struct!(
+    DeclarativeSourceDefinitionsResponse { data : required 0 "data", next : optional 1
+    "next", previous : optional 2 "previous", }
+);
 /// Root Type for DefinitionResponse
 ///
 /// Provides details of a single connector definition.
 ///
 /// Schema: `#/components/schemas/DefinitionResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DefinitionResponse {
     /// Wire name `dockerImageTag`. Required.
-    #[serde(rename = "dockerImageTag")]
     pub docker_image_tag: ::std::string::String,
     /// Wire name `dockerRepository`. Required.
-    #[serde(rename = "dockerRepository")]
     pub docker_repository: ::std::string::String,
     /// Wire name `documentationUrl`. Optional (`None` when absent).
-    #[serde(rename = "documentationUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+super::support::plain_struct!(
+    DefinitionResponse { docker_image_tag : required 0 "dockerImageTag",
+    docker_repository : required 1 "dockerRepository", documentation_url : optional 2
+    "documentationUrl", id : required 3 "id", name : required 4 "name", }
+);
 /// Root Type for DefinitionsResponse
 ///
 ///
 ///
 /// Schema: `#/components/schemas/DefinitionsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DefinitionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<DefinitionResponse>,
     /// Wire name `next`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     /// Wire name `previous`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
+super::support::plain_struct!(
+    DefinitionsResponse { data : required 0 "data", next : optional 1 "next", previous :
+    optional 2 "previous", }
+);
 /// The values required to configure the destination. The schema for this must match the schema return by destination_definition_specifications/get for the destinationDefinition.
 ///
 /// Schema: `#/components/schemas/DestinationConfiguration`
@@ -894,149 +919,163 @@ pub type DestinationConfiguration = ::serde_json::Map<
 /// The `DestinationCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/DestinationCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationCreateRequest {
     /// Wire name `configuration`. Required.
     pub configuration: DestinationConfiguration,
     /// The UUID of the connector definition. One of configuration.destinationType or definitionId must be provided.
     ///
     /// Wire name `definitionId`. Optional (`None` when absent).
-    #[serde(rename = "definitionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub definition_id: ::std::option::Option<::uuid::Uuid>,
     /// Name of the destination e.g. dev-mysql-instance.
     ///
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+super::support::plain_struct!(
+    DestinationCreateRequest { configuration : required 0 "configuration", definition_id
+    : optional 1 "definitionId", name : required 2 "name", resource_allocation : optional
+    3 "resourceAllocation", workspace_id : required 4 "workspaceId", }
+);
 /// The `DestinationPatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/DestinationPatchRequest`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DestinationPatchRequest {
     /// Wire name `configuration`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration: ::std::option::Option<DestinationConfiguration>,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
 }
+super::support::plain_struct!(
+    DestinationPatchRequest { configuration : optional 0 "configuration", name : optional
+    1 "name", resource_allocation : optional 2 "resourceAllocation", }
+);
 /// The `DestinationPutRequest` schema.
 ///
 /// Schema: `#/components/schemas/DestinationPutRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationPutRequest {
     /// Wire name `configuration`. Required.
     pub configuration: DestinationConfiguration,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
 }
+super::support::plain_struct!(
+    DestinationPutRequest { configuration : required 0 "configuration", name : required 1
+    "name", resource_allocation : optional 2 "resourceAllocation", }
+);
 /// Root Type for DestinationResponse
 ///
 /// Provides details of a single destination.
 ///
 /// Schema: `#/components/schemas/DestinationResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationResponse {
     /// Wire name `configuration`. Required.
     pub configuration: DestinationConfiguration,
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: i64,
     /// Wire name `definitionId`. Required.
-    #[serde(rename = "definitionId")]
     pub definition_id: ::uuid::Uuid,
     /// Wire name `destinationId`. Required.
-    #[serde(rename = "destinationId")]
     pub destination_id: ::uuid::Uuid,
     /// Wire name `destinationType`. Required.
-    #[serde(rename = "destinationType")]
     pub destination_type: ::std::string::String,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+super::support::plain_struct!(
+    DestinationResponse { configuration : required 0 "configuration", created_at :
+    required 1 "createdAt", definition_id : required 2 "definitionId", destination_id :
+    required 3 "destinationId", destination_type : required 4 "destinationType", name :
+    required 5 "name", resource_allocation : optional 6 "resourceAllocation",
+    workspace_id : required 7 "workspaceId", }
+);
 /// Root Type for DestinationsResponse
 ///
 ///
 ///
 /// Schema: `#/components/schemas/DestinationsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<DestinationResponse>,
     /// Wire name `next`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     /// Wire name `previous`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
+super::support::plain_struct!(
+    DestinationsResponse { data : required 0 "data", next : optional 1 "next", previous :
+    optional 2 "previous", }
+);
 /// Configures an email notification.
 ///
 /// Schema: `#/components/schemas/EmailNotificationConfig`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailNotificationConfig {
     /// Wire name `enabled`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
 }
+super::support::plain_struct!(
+    EmailNotificationConfig { enabled : optional 0 "enabled", }
+);
 /// The `EmbeddedOrganizationListItem` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedOrganizationListItem`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmbeddedOrganizationListItem {
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
     /// Wire name `organizationName`. Required.
-    #[serde(rename = "organizationName")]
     pub organization_name: ::std::string::String,
     /// Wire name `permission`. Required.
     pub permission: PermissionType,
 }
+super::support::plain_struct!(
+    EmbeddedOrganizationListItem { organization_id : required 0 "organizationId",
+    organization_name : required 1 "organizationName", permission : required 2
+    "permission", }
+);
 /// The `EmbeddedOrganizationsList` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedOrganizationsList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmbeddedOrganizationsList {
     /// Wire name `organizations`. Required.
     pub organizations: ::std::vec::Vec<EmbeddedOrganizationListItem>,
 }
+super::support::plain_struct!(
+    EmbeddedOrganizationsList { organizations : required 0 "organizations", }
+);
 /// The `EmbeddedScopedTokenRequest` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedScopedTokenRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmbeddedScopedTokenRequest {
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+super::support::plain_struct!(
+    EmbeddedScopedTokenRequest { workspace_id : required 0 "workspaceId", }
+);
 /// The `EmbeddedScopedTokenResponse` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedScopedTokenResponse`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct EmbeddedScopedTokenResponse {
     /// Wire name `token`. Required.
     pub token: ::std::string::String,
@@ -1048,25 +1087,29 @@ impl ::std::fmt::Debug for EmbeddedScopedTokenResponse {
             .finish()
     }
 }
+super::support::plain_struct!(
+    EmbeddedScopedTokenResponse { token : required 0 "token", }
+);
 /// The `EmbeddedWidgetRequest` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedWidgetRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmbeddedWidgetRequest {
     /// Wire name `allowedOrigin`. Required.
-    #[serde(rename = "allowedOrigin")]
     pub allowed_origin: ::std::string::String,
     /// Wire name `externalUserId`. Required.
-    #[serde(rename = "externalUserId")]
     pub external_user_id: ::std::string::String,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+super::support::plain_struct!(
+    EmbeddedWidgetRequest { allowed_origin : required 0 "allowedOrigin", external_user_id
+    : required 1 "externalUserId", organization_id : required 2 "organizationId", }
+);
 /// The `EmbeddedWidgetResponse` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedWidgetResponse`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct EmbeddedWidgetResponse {
     /// Wire name `token`. Required.
     pub token: ::std::string::String,
@@ -1078,15 +1121,15 @@ impl ::std::fmt::Debug for EmbeddedWidgetResponse {
             .finish()
     }
 }
+super::support::plain_struct!(EmbeddedWidgetResponse { token : required 0 "token", });
 /// Encryption - AES
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct EncryptionMapperAesConfiguration {
     /// Wire name `algorithm`. Required.
     pub algorithm: EncryptionMapperAesConfigurationAlgorithm,
     /// Wire name `fieldNameSuffix`. Required.
-    #[serde(rename = "fieldNameSuffix")]
     pub field_name_suffix: ::std::string::String,
     /// Wire name `key`. Required.
     pub key: ::std::string::String,
@@ -1095,7 +1138,6 @@ pub struct EncryptionMapperAesConfiguration {
     /// Wire name `padding`. Required.
     pub padding: EncryptionMapperAesConfigurationPadding,
     /// Wire name `targetField`. Required.
-    #[serde(rename = "targetField")]
     pub target_field: ::std::string::String,
 }
 impl ::std::fmt::Debug for EncryptionMapperAesConfiguration {
@@ -1110,6 +1152,12 @@ impl ::std::fmt::Debug for EncryptionMapperAesConfiguration {
             .finish()
     }
 }
+super::support::plain_struct!(
+    EncryptionMapperAesConfiguration { algorithm : required 0 "algorithm",
+    field_name_suffix : required 1 "fieldNameSuffix", key : required 2 "key", mode :
+    required 3 "mode", padding : required 4 "padding", target_field : required 5
+    "targetField", }
+);
 /// The `EncryptionMapperAlgorithm` schema.
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAlgorithm`
@@ -1228,68 +1276,69 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperConfiguration {
 /// Encryption - RSA
 ///
 /// Schema: `#/components/schemas/EncryptionMapperRSAConfiguration`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EncryptionMapperRsaConfiguration {
     /// Wire name `algorithm`. Required.
     pub algorithm: EncryptionMapperRsaConfigurationAlgorithm,
     /// Wire name `fieldNameSuffix`. Required.
-    #[serde(rename = "fieldNameSuffix")]
     pub field_name_suffix: ::std::string::String,
     /// Wire name `publicKey`. Required.
-    #[serde(rename = "publicKey")]
     pub public_key: ::std::string::String,
     /// Wire name `targetField`. Required.
-    #[serde(rename = "targetField")]
     pub target_field: ::std::string::String,
 }
+super::support::plain_struct!(
+    EncryptionMapperRsaConfiguration { algorithm : required 0 "algorithm",
+    field_name_suffix : required 1 "fieldNameSuffix", public_key : required 2
+    "publicKey", target_field : required 3 "targetField", }
+);
 /// Field Filtering
 ///
 /// Schema: `#/components/schemas/FieldFilteringMapperConfiguration`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldFilteringMapperConfiguration {
     /// The Field to Filter
     ///
     /// The name of the field to filter.
     ///
     /// Wire name `targetField`. Required.
-    #[serde(rename = "targetField")]
     pub target_field: ::std::string::String,
 }
+super::support::plain_struct!(
+    FieldFilteringMapperConfiguration { target_field : required 0 "targetField", }
+);
 /// Field Renaming
 ///
 /// Schema: `#/components/schemas/FieldRenamingMapperConfiguration`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldRenamingMapperConfiguration {
     /// New Field Name
     ///
     /// The new name for the field after renaming.
     ///
     /// Wire name `newFieldName`. Required.
-    #[serde(rename = "newFieldName")]
     pub new_field_name: ::std::string::String,
     /// Original Field Name
     ///
     /// The current name of the field to rename.
     ///
     /// Wire name `originalFieldName`. Required.
-    #[serde(rename = "originalFieldName")]
     pub original_field_name: ::std::string::String,
 }
+super::support::plain_struct!(
+    FieldRenamingMapperConfiguration { new_field_name : required 0 "newFieldName",
+    original_field_name : required 1 "originalFieldName", }
+);
 /// Root Type for GroupCreateRequest
 ///
 /// Request body for creating a group
 ///
 /// Schema: `#/components/schemas/GroupCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupCreateRequest {
     /// Optional description of the group
     ///
     /// Wire name `description`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The name of the group
     ///
@@ -1298,83 +1347,80 @@ pub struct GroupCreateRequest {
     /// The ID of the organization the group belongs to
     ///
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+super::support::plain_struct!(
+    GroupCreateRequest { description : optional_nullable 0 "description", name : required
+    1 "name", organization_id : required 2 "organizationId", }
+);
 /// Root Type for GroupMemberAddRequest
 ///
 /// Request body for adding a member to a group
 ///
 /// Schema: `#/components/schemas/GroupMemberAddRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupMemberAddRequest {
     /// The ID of the user to add to the group
     ///
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
 }
+super::support::plain_struct!(GroupMemberAddRequest { user_id : required 0 "userId", });
 /// Root Type for GroupMemberResponse
 ///
 /// Provides details of a single group member
 ///
 /// Schema: `#/components/schemas/GroupMemberResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupMemberResponse {
     /// The ID of the group
     ///
     /// Wire name `groupId`. Required.
-    #[serde(rename = "groupId")]
     pub group_id: ::uuid::Uuid,
     /// The ID of the group membership
     ///
     /// Wire name `memberId`. Required.
-    #[serde(rename = "memberId")]
     pub member_id: ::uuid::Uuid,
     /// The email of the user
     ///
     /// Wire name `userEmail`. Required.
-    #[serde(rename = "userEmail")]
     pub user_email: ::std::string::String,
     /// The ID of the user
     ///
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
     /// The name of the user
     ///
     /// Wire name `userName`. Required.
-    #[serde(rename = "userName")]
     pub user_name: ::std::string::String,
 }
+super::support::plain_struct!(
+    GroupMemberResponse { group_id : required 0 "groupId", member_id : required 1
+    "memberId", user_email : required 2 "userEmail", user_id : required 3 "userId",
+    user_name : required 4 "userName", }
+);
 /// Root Type for GroupMembersResponse
 ///
 /// List/Array of group members
 ///
 /// Schema: `#/components/schemas/GroupMembersResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupMembersResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<GroupMemberResponse>,
     /// Link to the next page of results
     ///
     /// Wire name `next`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub next: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Link to the previous page of results
     ///
     /// Wire name `previous`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub previous: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
+super::support::plain_struct!(
+    GroupMembersResponse { data : required 0 "data", next : optional_nullable 1 "next",
+    previous : optional_nullable 2 "previous", }
+);
 /// Root Type for GroupPermissionCreateRequest
 ///
 /// Request body for creating a group permission
@@ -1414,77 +1460,62 @@ pub struct GroupPermissionCreateRequest {
 /// Provides details of a single group permission
 ///
 /// Schema: `#/components/schemas/GroupPermissionResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupPermissionResponse {
     /// The ID of the group
     ///
     /// Wire name `groupId`. Required.
-    #[serde(rename = "groupId")]
     pub group_id: ::uuid::Uuid,
     /// The organization ID for organization-scoped permissions
     ///
     /// Wire name `organizationId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "organizationId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub organization_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
     /// The ID of the permission
     ///
     /// Wire name `permissionId`. Required.
-    #[serde(rename = "permissionId")]
     pub permission_id: ::uuid::Uuid,
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PermissionType,
     /// The workspace ID for workspace-scoped permissions
     ///
     /// Wire name `workspaceId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "workspaceId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub workspace_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
 }
+super::support::plain_struct!(
+    GroupPermissionResponse { group_id : required 0 "groupId", organization_id :
+    optional_nullable 1 "organizationId", permission_id : required 2 "permissionId",
+    permission_type : required 3 "permissionType", workspace_id : optional_nullable 4
+    "workspaceId", }
+);
 /// Root Type for GroupPermissionsResponse
 ///
 /// List/Array of group permissions
 ///
 /// Schema: `#/components/schemas/GroupPermissionsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupPermissionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<GroupPermissionResponse>,
 }
+super::support::plain_struct!(GroupPermissionsResponse { data : required 0 "data", });
 /// Root Type for GroupResponse
 ///
 /// Provides details of a single group
 ///
 /// Schema: `#/components/schemas/GroupResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupResponse {
     /// Optional description of the group
     ///
     /// Wire name `description`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The ID of the group
     ///
     /// Wire name `groupId`. Required.
-    #[serde(rename = "groupId")]
     pub group_id: ::uuid::Uuid,
     /// The number of members in the group
     ///
     /// Wire name `memberCount`. Required.
-    #[serde(rename = "memberCount")]
     pub member_count: i64,
     /// The name of the group
     ///
@@ -1493,70 +1524,65 @@ pub struct GroupResponse {
     /// The ID of the organization the group belongs to
     ///
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+super::support::plain_struct!(
+    GroupResponse { description : optional_nullable 0 "description", group_id : required
+    1 "groupId", member_count : required 2 "memberCount", name : required 3 "name",
+    organization_id : required 4 "organizationId", }
+);
 /// Root Type for GroupUpdateRequest
 ///
 /// Request body for updating a group
 ///
 /// Schema: `#/components/schemas/GroupUpdateRequest`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupUpdateRequest {
     /// The updated description of the group
     ///
     /// Wire name `description`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The updated name of the group
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+super::support::plain_struct!(
+    GroupUpdateRequest { description : optional_nullable 0 "description", name : optional
+    1 "name", }
+);
 /// Root Type for GroupsResponse
 ///
 /// List/Array of multiple groups
 ///
 /// Schema: `#/components/schemas/GroupsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<GroupResponse>,
     /// Link to the next page of results
     ///
     /// Wire name `next`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub next: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Link to the previous page of results
     ///
     /// Wire name `previous`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub previous: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
+super::support::plain_struct!(
+    GroupsResponse { data : required 0 "data", next : optional_nullable 1 "next",
+    previous : optional_nullable 2 "previous", }
+);
 /// Hashing
 ///
 /// Schema: `#/components/schemas/HashingMapperConfiguration`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HashingMapperConfiguration {
     /// Field name suffix
     ///
     /// The suffix to append to the field name after hashing.
     ///
     /// Wire name `fieldNameSuffix`. Required.
-    #[serde(rename = "fieldNameSuffix")]
     pub field_name_suffix: ::std::string::String,
     /// Hashing method
     ///
@@ -1569,109 +1595,106 @@ pub struct HashingMapperConfiguration {
     /// The name of the field to be hashed.
     ///
     /// Wire name `targetField`. Required.
-    #[serde(rename = "targetField")]
     pub target_field: ::std::string::String,
 }
+super::support::plain_struct!(
+    HashingMapperConfiguration { field_name_suffix : required 0 "fieldNameSuffix", method
+    : required 1 "method", target_field : required 2 "targetField", }
+);
 /// Root Type for initiate-oauth-post-body
 ///
 /// Schema: `#/components/schemas/InitiateOauthRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InitiateOauthRequest {
     /// The name of the source to authenticate to. Deprecated - use sourceType instead.
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Input configuration for OAuth required by some sources.
     ///
     /// Wire name `oAuthInputConfiguration`. Optional (`None` when absent).
-    #[serde(rename = "oAuthInputConfiguration")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub o_auth_input_configuration: ::std::option::Option<OAuthInputConfiguration>,
     /// The URL to redirect the user to with the OAuth secret stored in the secret_id query string parameter after authentication is complete.
     ///
     /// Wire name `redirectUrl`. Required.
-    #[serde(rename = "redirectUrl")]
     pub redirect_url: ::std::string::String,
     /// Optional OAuth optional_scopes to request, overriding the connector's default optional_scopes. Only applied when requestedScopes is also provided.
     ///
     /// Wire name `requestedOptionalScopes`. Optional (`None` when absent).
-    #[serde(rename = "requestedOptionalScopes")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requested_optional_scopes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Optional OAuth scopes to request, overriding the connector's default scopes. Only supported for connectors that define scopes as an array.
     ///
     /// Wire name `requestedScopes`. Optional (`None` when absent).
-    #[serde(rename = "requestedScopes")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requested_scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The name of the source to authenticate to
     ///
     /// Wire name `sourceType`. Optional (`None` when absent).
-    #[serde(rename = "sourceType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_type: ::std::option::Option<::std::string::String>,
     /// The workspace to create the secret and eventually the full source.
     ///
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+super::support::plain_struct!(
+    InitiateOauthRequest { name : optional 0 "name", o_auth_input_configuration :
+    optional 1 "oAuthInputConfiguration", redirect_url : required 2 "redirectUrl",
+    requested_optional_scopes : optional 3 "requestedOptionalScopes", requested_scopes :
+    optional 4 "requestedScopes", source_type : optional 5 "sourceType", workspace_id :
+    required 6 "workspaceId", }
+);
 /// Root Type for JobCreate
 ///
 /// Creates a new Job from the configuration provided in the request body.
 ///
 /// Schema: `#/components/schemas/JobCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobCreateRequest {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ::uuid::Uuid,
     /// Wire name `jobType`. Required.
-    #[serde(rename = "jobType")]
     pub job_type: JobTypeEnum,
 }
+super::support::plain_struct!(
+    JobCreateRequest { connection_id : required 0 "connectionId", job_type : required 1
+    "jobType", }
+);
 /// Root Type for JobResponse
 ///
 /// Provides details of a single job.
 ///
 /// Schema: `#/components/schemas/JobResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobResponse {
     /// Wire name `bytesSynced`. Optional (`None` when absent).
-    #[serde(rename = "bytesSynced")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bytes_synced: ::std::option::Option<i64>,
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ::uuid::Uuid,
     /// Duration of a sync in ISO_8601 format
     ///
     /// Wire name `duration`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<::std::string::String>,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: i64,
     /// Wire name `jobType`. Required.
-    #[serde(rename = "jobType")]
     pub job_type: JobTypeEnum,
     /// Wire name `lastUpdatedAt`. Optional (`None` when absent).
-    #[serde(rename = "lastUpdatedAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_updated_at: ::std::option::Option<::std::string::String>,
     /// Wire name `rowsSynced`. Optional (`None` when absent).
-    #[serde(rename = "rowsSynced")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rows_synced: ::std::option::Option<i64>,
     /// Wire name `startTime`. Required.
-    #[serde(rename = "startTime")]
     pub start_time: ::std::string::String,
     /// Wire name `status`. Required.
     pub status: JobStatusEnum,
 }
+super::support::plain_struct!(
+    JobResponse { bytes_synced : optional 0 "bytesSynced", connection_id : required 1
+    "connectionId", duration : optional 2 "duration", job_id : required 3 "jobId",
+    job_type : required 4 "jobType", last_updated_at : optional 5 "lastUpdatedAt",
+    rows_synced : optional 6 "rowsSynced", start_time : required 7 "startTime", status :
+    required 8 "status", }
+);
 /// The `JobStatusEnum` schema.
 ///
 /// Schema: `#/components/schemas/JobStatusEnum`
@@ -1931,31 +1954,35 @@ impl<'de> ::serde::Deserialize<'de> for JobTypeEnum {
 /// sets resource requirements for a specific job type for an actor or actor definition. these values override the default, if both are set.
 ///
 /// Schema: `#/components/schemas/JobTypeResourceLimit`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobTypeResourceLimit {
     /// Wire name `jobType`. Required.
-    #[serde(rename = "jobType")]
     pub job_type: JobType,
     /// Wire name `resourceRequirements`. Required.
-    #[serde(rename = "resourceRequirements")]
     pub resource_requirements: ResourceRequirements,
 }
+super::support::plain_struct!(
+    JobTypeResourceLimit { job_type : required 0 "jobType", resource_requirements :
+    required 1 "resourceRequirements", }
+);
 /// Root Type for JobsResponse
 ///
 ///
 ///
 /// Schema: `#/components/schemas/JobsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<JobResponse>,
     /// Wire name `next`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     /// Wire name `previous`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
+super::support::plain_struct!(
+    JobsResponse { data : required 0 "data", next : optional 1 "next", previous :
+    optional 2 "previous", }
+);
 /// The `ManifestVersion` schema.
 ///
 /// Schema: `#/components/schemas/ManifestVersion`
@@ -2426,43 +2453,41 @@ impl<'de> ::serde::Deserialize<'de> for NonBreakingSchemaUpdatesBehaviorEnumNoDe
 /// Configures a notification.
 ///
 /// Schema: `#/components/schemas/NotificationConfig`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationConfig {
     /// Wire name `email`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<EmailNotificationConfig>,
     /// Wire name `webhook`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub webhook: ::std::option::Option<WebhookNotificationConfig>,
 }
+super::support::plain_struct!(
+    NotificationConfig { email : optional 0 "email", webhook : optional 1 "webhook", }
+);
 /// Configures workspace notifications.
 ///
 /// Schema: `#/components/schemas/NotificationsConfig`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationsConfig {
     /// Wire name `connectionUpdate`. Optional (`None` when absent).
-    #[serde(rename = "connectionUpdate")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_update: ::std::option::Option<NotificationConfig>,
     /// Wire name `connectionUpdateActionRequired`. Optional (`None` when absent).
-    #[serde(rename = "connectionUpdateActionRequired")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_update_action_required: ::std::option::Option<NotificationConfig>,
     /// Wire name `failure`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failure: ::std::option::Option<NotificationConfig>,
     /// Wire name `success`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<NotificationConfig>,
     /// Wire name `syncDisabled`. Optional (`None` when absent).
-    #[serde(rename = "syncDisabled")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_disabled: ::std::option::Option<NotificationConfig>,
     /// Wire name `syncDisabledWarning`. Optional (`None` when absent).
-    #[serde(rename = "syncDisabledWarning")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_disabled_warning: ::std::option::Option<NotificationConfig>,
 }
+super::support::plain_struct!(
+    NotificationsConfig { connection_update : optional 0 "connectionUpdate",
+    connection_update_action_required : optional 1 "connectionUpdateActionRequired",
+    failure : optional 2 "failure", success : optional 3 "success", sync_disabled :
+    optional 4 "syncDisabled", sync_disabled_warning : optional 5 "syncDisabledWarning",
+    }
+);
 /// The values required to configure OAuth flows. The schema for this must match the `OAuthConfigSpecification.oauthUserInputFromConnectorConfigSpecification` schema.
 ///
 /// Schema: `#/components/schemas/OAuthConfiguration`
@@ -2487,10 +2512,9 @@ pub type OrganizationId = ::uuid::Uuid;
 /// POST body for creating/updating organization level OAuth credentials
 ///
 /// Schema: `#/components/schemas/OrganizationOAuthCredentialsRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationOAuthCredentialsRequest {
     /// Wire name `actorType`. Required.
-    #[serde(rename = "actorType")]
     pub actor_type: ActorTypeEnum,
     /// Wire name `configuration`. Required.
     pub configuration: OAuthCredentialsConfiguration,
@@ -2499,99 +2523,104 @@ pub struct OrganizationOAuthCredentialsRequest {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+super::support::plain_struct!(
+    OrganizationOAuthCredentialsRequest { actor_type : required 0 "actorType",
+    configuration : required 1 "configuration", name : required 2 "name", }
+);
 /// Root Type for OrganizationResponse
 ///
 /// Provides details of a single organization for a user.
 ///
 /// Schema: `#/components/schemas/OrganizationResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationResponse {
     /// Wire name `email`. Required.
     pub email: ::std::string::String,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: OrganizationId,
     /// Wire name `organizationName`. Required.
-    #[serde(rename = "organizationName")]
     pub organization_name: ::std::string::String,
 }
+super::support::plain_struct!(
+    OrganizationResponse { email : required 0 "email", organization_id : required 1
+    "organizationId", organization_name : required 2 "organizationName", }
+);
 /// Root Type for OrganizationsResponse
 ///
 /// List/Array of multiple organizations.
 ///
 /// Schema: `#/components/schemas/OrganizationsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<OrganizationResponse>,
 }
+super::support::plain_struct!(OrganizationsResponse { data : required 0 "data", });
 /// The `PermissionCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/PermissionCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermissionCreateRequest {
     /// Wire name `organizationId`. Optional (`None` when absent).
-    #[serde(rename = "organizationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<OrganizationId>,
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PublicPermissionType,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// Wire name `workspaceId`. Optional (`None` when absent).
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+super::support::plain_struct!(
+    PermissionCreateRequest { organization_id : optional 0 "organizationId",
+    permission_type : required 1 "permissionType", user_id : required 2 "userId",
+    workspace_id : optional 3 "workspaceId", }
+);
 /// Root Type for PermissionResponse
 ///
 /// Provides details of a single permission.
 ///
 /// Schema: `#/components/schemas/PermissionResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermissionResponse {
     /// Wire name `organizationId`. Optional (`None` when absent).
-    #[serde(rename = "organizationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<OrganizationId>,
     /// Wire name `permissionId`. Required.
-    #[serde(rename = "permissionId")]
     pub permission_id: ::uuid::Uuid,
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PermissionType,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// Wire name `workspaceId`. Optional (`None` when absent).
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+super::support::plain_struct!(
+    PermissionResponse { organization_id : optional 0 "organizationId", permission_id :
+    required 1 "permissionId", permission_type : required 2 "permissionType", user_id :
+    required 3 "userId", workspace_id : optional 4 "workspaceId", }
+);
 /// Root type for PermissionResponseRead
 ///
 /// Reformat PermissionResponse with permission scope
 ///
 /// Schema: `#/components/schemas/PermissionResponseRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermissionResponseRead {
     /// Wire name `permissionId`. Required.
-    #[serde(rename = "permissionId")]
     pub permission_id: ::uuid::Uuid,
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PermissionType,
     /// Wire name `scope`. Required.
     pub scope: PermissionScope,
     /// Wire name `scopeId`. Required.
-    #[serde(rename = "scopeId")]
     pub scope_id: ::uuid::Uuid,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
 }
+super::support::plain_struct!(
+    PermissionResponseRead { permission_id : required 0 "permissionId", permission_type :
+    required 1 "permissionType", scope : required 2 "scope", scope_id : required 3
+    "scopeId", user_id : required 4 "userId", }
+);
 /// Scope of a single permission, e.g. workspace, organization
 ///
 /// Schema: `#/components/schemas/PermissionScope`
@@ -2775,26 +2804,29 @@ impl<'de> ::serde::Deserialize<'de> for PermissionType {
 /// The `PermissionUpdateRequest` schema.
 ///
 /// Schema: `#/components/schemas/PermissionUpdateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermissionUpdateRequest {
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PermissionType,
 }
+super::support::plain_struct!(
+    PermissionUpdateRequest { permission_type : required 0 "permissionType", }
+);
 /// Root Type for PermissionsResponse
 ///
 /// List/Array of multiple permissions
 ///
 /// Schema: `#/components/schemas/PermissionsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermissionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<PermissionResponseRead>,
 }
+super::support::plain_struct!(PermissionsResponse { data : required 0 "data", });
 /// The `PublicAccessTokenResponse` schema.
 ///
 /// Schema: `#/components/schemas/PublicAccessTokenResponse`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct PublicAccessTokenResponse {
     /// Wire name `access_token`. Required.
     pub access_token: ::std::string::String,
@@ -2812,6 +2844,10 @@ impl ::std::fmt::Debug for PublicAccessTokenResponse {
             .finish()
     }
 }
+super::support::plain_struct!(
+    PublicAccessTokenResponse { access_token : required 0 "access_token", expires_in :
+    required 1 "expires_in", token_type : required 2 "token_type", }
+);
 /// Subset of `PermissionType` (removing `instance_admin`), could be used in public-api.
 ///
 /// Schema: `#/components/schemas/PublicPermissionType`
@@ -2919,101 +2955,110 @@ impl<'de> ::serde::Deserialize<'de> for PublicPermissionType {
 ///
 ///
 /// Schema: `#/components/schemas/RedirectUrlResponse`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RedirectUrlResponse {
     /// Wire name `redirectUrl`. Optional (`None` when absent).
-    #[serde(rename = "redirectUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redirect_url: ::std::option::Option<::std::string::String>,
 }
+super::support::plain_struct!(
+    RedirectUrlResponse { redirect_url : optional 0 "redirectUrl", }
+);
 /// The `RegionCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/RegionCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegionCreateRequest {
     /// Wire name `enabled`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+super::support::plain_struct!(
+    RegionCreateRequest { enabled : optional 0 "enabled", name : required 1 "name",
+    organization_id : required 2 "organizationId", }
+);
 /// The `RegionPatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/RegionPatchRequest`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegionPatchRequest {
     /// Wire name `enabled`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+super::support::plain_struct!(
+    RegionPatchRequest { enabled : optional 0 "enabled", name : optional 1 "name", }
+);
 /// The `RegionResponse` schema.
 ///
 /// Schema: `#/components/schemas/RegionResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegionResponse {
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: ::std::string::String,
     /// Wire name `enabled`. Required.
     pub enabled: bool,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
     /// Wire name `regionId`. Required.
-    #[serde(rename = "regionId")]
     pub region_id: ::uuid::Uuid,
     /// Wire name `updatedAt`. Required.
-    #[serde(rename = "updatedAt")]
     pub updated_at: ::std::string::String,
 }
+super::support::plain_struct!(
+    RegionResponse { created_at : required 0 "createdAt", enabled : required 1 "enabled",
+    name : required 2 "name", organization_id : required 3 "organizationId", region_id :
+    required 4 "regionId", updated_at : required 5 "updatedAt", }
+);
 /// The `RegionsResponse` schema.
 ///
 /// Schema: `#/components/schemas/RegionsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<RegionResponse>,
 }
+super::support::plain_struct!(RegionsResponse { data : required 0 "data", });
 /// optional resource requirements to run workers (blank for unbounded allocations)
 ///
 /// Schema: `#/components/schemas/ResourceRequirements`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceRequirements {
     /// Wire name `cpu_limit`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_limit: ::std::option::Option<::std::string::String>,
     /// Wire name `cpu_request`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_request: ::std::option::Option<::std::string::String>,
     /// Wire name `ephemeral_storage_limit`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ephemeral_storage_limit: ::std::option::Option<::std::string::String>,
     /// Wire name `ephemeral_storage_request`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ephemeral_storage_request: ::std::option::Option<::std::string::String>,
     /// Wire name `memory_limit`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_limit: ::std::option::Option<::std::string::String>,
     /// Wire name `memory_request`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_request: ::std::option::Option<::std::string::String>,
 }
+super::support::plain_struct!(
+    ResourceRequirements { cpu_limit : optional 0 "cpu_limit", cpu_request : optional 1
+    "cpu_request", ephemeral_storage_limit : optional 2 "ephemeral_storage_limit",
+    ephemeral_storage_request : optional 3 "ephemeral_storage_request", memory_limit :
+    optional 4 "memory_limit", memory_request : optional 5 "memory_request", }
+);
 /// Row Filtering
 ///
 /// Schema: `#/components/schemas/RowFilteringMapperConfiguration`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RowFilteringMapperConfiguration {
     /// Wire name `conditions`. Required.
     pub conditions: RowFilteringOperation,
 }
+super::support::plain_struct!(
+    RowFilteringMapperConfiguration { conditions : required 0 "conditions", }
+);
 /// The `RowFilteringOperation` schema.
 ///
 /// Schema: `#/components/schemas/RowFilteringOperation`
@@ -3062,29 +3107,31 @@ impl<'de> ::serde::Deserialize<'de> for RowFilteringOperation {
 /// EQUAL
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationEqual`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RowFilteringOperationEqual {
     /// Comparison Value
     ///
     /// The value to compare the field against.
     ///
     /// Wire name `comparisonValue`. Required.
-    #[serde(rename = "comparisonValue")]
     pub comparison_value: ::std::string::String,
     /// Field Name
     ///
     /// The name of the field to apply the operation on.
     ///
     /// Wire name `fieldName`. Required.
-    #[serde(rename = "fieldName")]
     pub field_name: ::std::string::String,
     /// Wire name `type`. Required.
     pub r#type: RowFilteringOperationEqualType,
 }
+super::support::plain_struct!(
+    RowFilteringOperationEqual { comparison_value : required 0 "comparisonValue",
+    field_name : required 1 "fieldName", r#type : required 2 "type", }
+);
 /// NOT
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationNot`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RowFilteringOperationNot {
     /// Sub-Conditions (NOT)
     ///
@@ -3095,6 +3142,10 @@ pub struct RowFilteringOperationNot {
     /// Wire name `type`. Required.
     pub r#type: RowFilteringOperationNotType,
 }
+super::support::plain_struct!(
+    RowFilteringOperationNot { conditions : required 0 "conditions", r#type : required 1
+    "type", }
+);
 /// The `RowFilteringOperationType` schema.
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationType`
@@ -3358,26 +3409,28 @@ impl<'de> ::serde::Deserialize<'de> for ScheduleTypeWithBasicEnum {
 /// actor or actor definition specific resource requirements. if default is set, these are the requirements that should be set for ALL jobs run for this actor definition. it is overriden by the job type specific configurations. if not set, the platform will use defaults. these values will be overriden by configuration at the connection level.
 ///
 /// Schema: `#/components/schemas/ScopedResourceRequirements`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScopedResourceRequirements {
     /// Wire name `default`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<ResourceRequirements>,
     /// Wire name `jobSpecific`. Optional (`None` when absent).
-    #[serde(rename = "jobSpecific")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job_specific: ::std::option::Option<::std::vec::Vec<JobTypeResourceLimit>>,
 }
+super::support::plain_struct!(
+    ScopedResourceRequirements { default : optional 0 "default", job_specific : optional
+    1 "jobSpecific", }
+);
 /// Path to a field/column/property in a stream to be selected. For example, if the field to be selected is a database column called "foo", this will be ["foo"]. Use multiple path elements for nested schemas.
 ///
 /// Schema: `#/components/schemas/SelectedFieldInfo`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SelectedFieldInfo {
     /// Wire name `fieldPath`. Optional (`None` when absent).
-    #[serde(rename = "fieldPath")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_path: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+super::support::plain_struct!(
+    SelectedFieldInfo { field_path : optional 0 "fieldPath", }
+);
 /// Paths to the fields that will be included in the configured catalog.
 ///
 /// Items are unique (a set); order is kept as sent.
@@ -3394,32 +3447,25 @@ pub type SourceConfiguration = ::serde_json::Map<
 /// The `SourceCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/SourceCreateRequest`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct SourceCreateRequest {
     /// Wire name `configuration`. Required.
     pub configuration: SourceConfiguration,
     /// The UUID of the connector definition. One of configuration.sourceType or definitionId must be provided.
     ///
     /// Wire name `definitionId`. Optional (`None` when absent).
-    #[serde(rename = "definitionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub definition_id: ::std::option::Option<::uuid::Uuid>,
     /// Name of the source e.g. dev-mysql-instance.
     ///
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
     /// Optional secretID obtained through the  OAuth redirect flow.
     ///
     /// Wire name `secretId`. Optional (`None` when absent).
-    #[serde(rename = "secretId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret_id: ::std::option::Option<::std::string::String>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
 impl ::std::fmt::Debug for SourceCreateRequest {
@@ -3434,6 +3480,12 @@ impl ::std::fmt::Debug for SourceCreateRequest {
             .finish()
     }
 }
+super::support::plain_struct!(
+    SourceCreateRequest { configuration : required 0 "configuration", definition_id :
+    optional 1 "definitionId", name : required 2 "name", resource_allocation : optional 3
+    "resourceAllocation", secret_id : optional 4 "secretId", workspace_id : required 5
+    "workspaceId", }
+);
 /// The specification for what values are required to configure the sourceDefinition.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionSpecification`
@@ -3444,27 +3496,19 @@ pub type SourceDefinitionSpecification = ::serde_json::Map<
 /// The `SourcePatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/SourcePatchRequest`
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SourcePatchRequest {
     /// Wire name `configuration`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration: ::std::option::Option<SourceConfiguration>,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
     /// Optional secretID obtained through the  OAuth redirect flow.
     ///
     /// Wire name `secretId`. Optional (`None` when absent).
-    #[serde(rename = "secretId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret_id: ::std::option::Option<::std::string::String>,
     /// Wire name `workspaceId`. Optional (`None` when absent).
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::uuid::Uuid>,
 }
 impl ::std::fmt::Debug for SourcePatchRequest {
@@ -3478,132 +3522,134 @@ impl ::std::fmt::Debug for SourcePatchRequest {
             .finish()
     }
 }
+super::support::plain_struct!(
+    SourcePatchRequest { configuration : optional 0 "configuration", name : optional 1
+    "name", resource_allocation : optional 2 "resourceAllocation", secret_id : optional 3
+    "secretId", workspace_id : optional 4 "workspaceId", }
+);
 /// The `SourcePutRequest` schema.
 ///
 /// Schema: `#/components/schemas/SourcePutRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourcePutRequest {
     /// Wire name `configuration`. Required.
     pub configuration: SourceConfiguration,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
 }
+super::support::plain_struct!(
+    SourcePutRequest { configuration : required 0 "configuration", name : required 1
+    "name", resource_allocation : optional 2 "resourceAllocation", }
+);
 /// Root Type for SourceResponse
 ///
 /// Provides details of a single source.
 ///
 /// Schema: `#/components/schemas/SourceResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceResponse {
     /// Wire name `configuration`. Required.
     pub configuration: SourceConfiguration,
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: i64,
     /// Wire name `definitionId`. Required.
-    #[serde(rename = "definitionId")]
     pub definition_id: ::uuid::Uuid,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
     /// Wire name `sourceId`. Required.
-    #[serde(rename = "sourceId")]
     pub source_id: ::uuid::Uuid,
     /// Wire name `sourceType`. Required.
-    #[serde(rename = "sourceType")]
     pub source_type: ::std::string::String,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+super::support::plain_struct!(
+    SourceResponse { configuration : required 0 "configuration", created_at : required 1
+    "createdAt", definition_id : required 2 "definitionId", name : required 3 "name",
+    resource_allocation : optional 4 "resourceAllocation", source_id : required 5
+    "sourceId", source_type : required 6 "sourceType", workspace_id : required 7
+    "workspaceId", }
+);
 /// Root Type for SourcesResponse
 ///
 ///
 ///
 /// Schema: `#/components/schemas/SourcesResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourcesResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<SourceResponse>,
     /// Wire name `next`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     /// Wire name `previous`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
+super::support::plain_struct!(
+    SourcesResponse { data : required 0 "data", next : optional 1 "next", previous :
+    optional 2 "previous", }
+);
 /// Configurations for a single stream.
 ///
 /// Schema: `#/components/schemas/StreamConfiguration`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamConfiguration {
     /// Path to the field that will be used to determine if a record is new or modified since the last sync. This field is REQUIRED if `sync_mode` is `incremental` unless there is a default.
     ///
     /// Wire name `cursorField`. Optional (`None` when absent).
-    #[serde(rename = "cursorField")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor_field: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The name of the destination object that this stream will be written to, used for data activation destinations.
     ///
     /// Wire name `destinationObjectName`. Optional (`None` when absent).
-    #[serde(rename = "destinationObjectName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_object_name: ::std::option::Option<::std::string::String>,
     /// Whether to move raw files from the source to the destination during the sync.
     ///
     /// Wire name `includeFiles`. Optional (`None` when absent).
-    #[serde(rename = "includeFiles")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include_files: ::std::option::Option<bool>,
     /// Mappers that should be applied to the stream before writing to the destination.
     ///
     /// Wire name `mappers`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mappers: ::std::option::Option<::std::vec::Vec<ConfiguredStreamMapper>>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Namespace of the stream.
     ///
     /// Wire name `namespace`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace: ::std::option::Option<::std::string::String>,
     /// Paths to the fields that will be used as primary key. This field is REQUIRED if `destination_sync_mode` is `*_dedup` unless it is already supplied by the source schema.
     ///
     /// Wire name `primaryKey`. Optional (`None` when absent).
-    #[serde(rename = "primaryKey")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub primary_key: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
     /// By default (if not provided in the request) all fields will be synced. Otherwise, only the fields in this list will be synced.
     ///
     /// Wire name `selectedFields`. Optional (`None` when absent).
-    #[serde(rename = "selectedFields")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub selected_fields: ::std::option::Option<SelectedFields>,
     /// Wire name `syncMode`. Optional (`None` when absent).
-    #[serde(rename = "syncMode")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_mode: ::std::option::Option<ConnectionSyncModeEnum>,
 }
+super::support::plain_struct!(
+    StreamConfiguration { cursor_field : optional 0 "cursorField",
+    destination_object_name : optional 1 "destinationObjectName", include_files :
+    optional 2 "includeFiles", mappers : optional 3 "mappers", name : required 4 "name",
+    namespace : optional 5 "namespace", primary_key : optional 6 "primaryKey",
+    selected_fields : optional 7 "selectedFields", sync_mode : optional 8 "syncMode", }
+);
 /// A list of configured stream options for a connection.
 ///
 /// Schema: `#/components/schemas/StreamConfigurations`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamConfigurations {
     /// Items are unique (a set); order is kept as sent.
     ///
     /// Wire name `streams`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub streams: ::std::option::Option<::std::vec::Vec<StreamConfiguration>>,
 }
+super::support::plain_struct!(StreamConfigurations { streams : optional 0 "streams", });
 /// The `StreamMapperType` schema.
 ///
 /// Schema: `#/components/schemas/StreamMapperType`
@@ -3689,42 +3735,36 @@ impl<'de> ::serde::Deserialize<'de> for StreamMapperType {
 /// The stream properties associated with a connection.
 ///
 /// Schema: `#/components/schemas/StreamProperties`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamProperties {
     /// Wire name `defaultCursorField`. Optional (`None` when absent).
-    #[serde(rename = "defaultCursorField")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_cursor_field: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Wire name `propertyFields`. Optional (`None` when absent).
-    #[serde(rename = "propertyFields")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub property_fields: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
     /// Wire name `sourceDefinedCursorField`. Optional (`None` when absent).
-    #[serde(rename = "sourceDefinedCursorField")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_defined_cursor_field: ::std::option::Option<bool>,
     /// Wire name `sourceDefinedPrimaryKey`. Optional (`None` when absent).
-    #[serde(rename = "sourceDefinedPrimaryKey")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_defined_primary_key: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
     /// Wire name `streamName`. Optional (`None` when absent).
-    #[serde(rename = "streamName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_name: ::std::option::Option<::std::string::String>,
     /// Wire name `streamnamespace`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub streamnamespace: ::std::option::Option<::std::string::String>,
     /// Wire name `syncModes`. Optional (`None` when absent).
-    #[serde(rename = "syncModes")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_modes: ::std::option::Option<::std::vec::Vec<ConnectionSyncModeEnum>>,
 }
+super::support::plain_struct!(
+    StreamProperties { default_cursor_field : optional 0 "defaultCursorField",
+    property_fields : optional 1 "propertyFields", source_defined_cursor_field : optional
+    2 "sourceDefinedCursorField", source_defined_primary_key : optional 3
+    "sourceDefinedPrimaryKey", stream_name : optional 4 "streamName", streamnamespace :
+    optional 5 "streamnamespace", sync_modes : optional 6 "syncModes", }
+);
 /// A list of stream properties.
 ///
 /// Schema: `#/components/schemas/StreamPropertiesResponse`
@@ -3732,32 +3772,37 @@ pub type StreamPropertiesResponse = ::std::vec::Vec<StreamProperties>;
 /// A tag that can be associated with a connection. Useful for grouping and organizing connections in a workspace.
 ///
 /// Schema: `#/components/schemas/Tag`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Tag {
     /// Wire name `color`. Required.
     pub color: ::std::string::String,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `tagId`. Required.
-    #[serde(rename = "tagId")]
     pub tag_id: TagId,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+super::support::plain_struct!(
+    Tag { color : required 0 "color", name : required 1 "name", tag_id : required 2
+    "tagId", workspace_id : required 3 "workspaceId", }
+);
 /// The `TagCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/TagCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagCreateRequest {
     /// Wire name `color`. Required.
     pub color: ::std::string::String,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+super::support::plain_struct!(
+    TagCreateRequest { color : required 0 "color", name : required 1 "name", workspace_id
+    : required 2 "workspaceId", }
+);
 /// The `TagId` schema.
 ///
 /// Schema: `#/components/schemas/TagId`
@@ -3765,19 +3810,22 @@ pub type TagId = ::uuid::Uuid;
 /// The `TagPatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/TagPatchRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagPatchRequest {
     /// Wire name `color`. Required.
     pub color: ::std::string::String,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+super::support::plain_struct!(
+    TagPatchRequest { color : required 0 "color", name : required 1 "name", }
+);
 /// Root Type for TagResponse
 ///
 /// Provides details of a single tag.
 ///
 /// Schema: `#/components/schemas/TagResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagResponse {
     /// A hexadecimal color value
     ///
@@ -3786,41 +3834,50 @@ pub struct TagResponse {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `tagId`. Required.
-    #[serde(rename = "tagId")]
     pub tag_id: TagId,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+super::support::plain_struct!(
+    TagResponse { color : required 0 "color", name : required 1 "name", tag_id : required
+    2 "tagId", workspace_id : required 3 "workspaceId", }
+);
 /// Root Type for TagsResponse
 ///
 ///
 ///
 /// Schema: `#/components/schemas/TagsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<TagResponse>,
 }
+super::support::plain_struct!(TagsResponse { data : required 0 "data", });
 /// The `UpdateDeclarativeSourceDefinitionRequest` schema.
 ///
 /// Schema: `#/components/schemas/UpdateDeclarativeSourceDefinitionRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateDeclarativeSourceDefinitionRequest {
     /// Wire name `manifest`. Required.
     pub manifest: DeclarativeManifest,
 }
+super::support::plain_struct!(
+    UpdateDeclarativeSourceDefinitionRequest { manifest : required 0 "manifest", }
+);
 /// The `UpdateDefinitionRequest` schema.
 ///
 /// Schema: `#/components/schemas/UpdateDefinitionRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateDefinitionRequest {
     /// Wire name `dockerImageTag`. Required.
-    #[serde(rename = "dockerImageTag")]
     pub docker_image_tag: ::std::string::String,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+super::support::plain_struct!(
+    UpdateDefinitionRequest { docker_image_tag : required 0 "dockerImageTag", name :
+    required 1 "name", }
+);
 /// Internal Airbyte user ID
 ///
 /// Schema: `#/components/schemas/UserId`
@@ -3830,7 +3887,7 @@ pub type UserId = ::uuid::Uuid;
 /// Provides details of a single user in an organization.
 ///
 /// Schema: `#/components/schemas/UserResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserResponse {
     /// Wire name `email`. Required.
     pub email: ::std::string::String,
@@ -3841,6 +3898,10 @@ pub struct UserResponse {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+super::support::plain_struct!(
+    UserResponse { email : required 0 "email", id : required 1 "id", name : required 2
+    "name", }
+);
 /// user status
 ///
 /// Schema: `#/components/schemas/UserStatus`
@@ -3914,46 +3975,48 @@ impl<'de> ::serde::Deserialize<'de> for UserStatus {
 /// List/Array of multiple users in an organization
 ///
 /// Schema: `#/components/schemas/UsersResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UsersResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<UserResponse>,
 }
+super::support::plain_struct!(UsersResponse { data : required 0 "data", });
 /// Configures a webhook notification.
 ///
 /// Schema: `#/components/schemas/WebhookNotificationConfig`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhookNotificationConfig {
     /// Wire name `enabled`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Wire name `url`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+super::support::plain_struct!(
+    WebhookNotificationConfig { enabled : optional 0 "enabled", url : optional 1 "url", }
+);
 /// The `WorkspaceCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceCreateRequest {
     /// Name of the workspace
     ///
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `notifications`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notifications: ::std::option::Option<NotificationsConfig>,
     /// ID of organization to add workspace to.
     ///
     /// Wire name `organizationId`. Optional (`None` when absent).
-    #[serde(rename = "organizationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `regionId`. Optional (`None` when absent).
-    #[serde(rename = "regionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region_id: ::std::option::Option<::uuid::Uuid>,
 }
+super::support::plain_struct!(
+    WorkspaceCreateRequest { name : required 0 "name", notifications : optional 1
+    "notifications", organization_id : optional 2 "organizationId", region_id : optional
+    3 "regionId", }
+);
 /// The `WorkspaceId` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceId`
@@ -3963,10 +4026,9 @@ pub type WorkspaceId = ::uuid::Uuid;
 /// POST body for creating/updating workspace level OAuth credentials
 ///
 /// Schema: `#/components/schemas/WorkspaceOAuthCredentialsRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceOAuthCredentialsRequest {
     /// Wire name `actorType`. Required.
-    #[serde(rename = "actorType")]
     pub actor_type: ActorTypeEnum,
     /// Wire name `configuration`. Required.
     pub configuration: OAuthCredentialsConfiguration,
@@ -3975,58 +4037,67 @@ pub struct WorkspaceOAuthCredentialsRequest {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+super::support::plain_struct!(
+    WorkspaceOAuthCredentialsRequest { actor_type : required 0 "actorType", configuration
+    : required 1 "configuration", name : required 2 "name", }
+);
 /// Root Type for WorkspaceResponse
 ///
 /// Provides details of a single workspace.
 ///
 /// Schema: `#/components/schemas/WorkspaceResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceResponse {
     /// Wire name `dataResidency`. Required.
-    #[serde(rename = "dataResidency")]
     pub data_residency: ::std::string::String,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `notifications`. Required.
     pub notifications: NotificationsConfig,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+super::support::plain_struct!(
+    WorkspaceResponse { data_residency : required 0 "dataResidency", name : required 1
+    "name", notifications : required 2 "notifications", workspace_id : required 3
+    "workspaceId", }
+);
 /// The `WorkspaceUpdateRequest` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceUpdateRequest`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkspaceUpdateRequest {
     /// Name of the workspace
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `notifications`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notifications: ::std::option::Option<NotificationsConfig>,
     /// Wire name `regionId`. Optional (`None` when absent).
-    #[serde(rename = "regionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region_id: ::std::option::Option<::uuid::Uuid>,
 }
+super::support::plain_struct!(
+    WorkspaceUpdateRequest { name : optional 0 "name", notifications : optional 1
+    "notifications", region_id : optional 2 "regionId", }
+);
 /// Root Type for WorkspacesResponse
 ///
 ///
 ///
 /// Schema: `#/components/schemas/WorkspacesResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspacesResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<WorkspaceResponse>,
     /// Wire name `next`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     /// Wire name `previous`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
+super::support::plain_struct!(
+    WorkspacesResponse { data : required 0 "data", next : optional 1 "next", previous :
+    optional 2 "previous", }
+);
 /// Inline schema at `ApplicationTokenRequestWithGrant.grant_type`.
 ///
 /// Schema: `#/components/schemas/ApplicationTokenRequestWithGrant/properties/grant_type`

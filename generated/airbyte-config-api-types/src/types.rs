@@ -8,7 +8,7 @@
 /// The `AccessToken` schema.
 ///
 /// Schema: `#/components/schemas/AccessToken`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct AccessToken {
     /// Wire name `access_token`. Required.
     pub access_token: ::std::string::String,
@@ -23,36 +23,44 @@ impl ::std::fmt::Debug for AccessToken {
             .finish()
     }
 }
+#[cfg(
+    any(feature = "applications-2", feature = "dataplane", feature = "service-accounts")
+)]
+super::support::plain_struct!(AccessToken { access_token : required 0 "access_token", });
 #[cfg(feature = "sso-config")]
 /// The `ActivateSSOConfigRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ActivateSSOConfigRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActivateSsoConfigRequestBody {
     /// Wire name `emailDomain`. Optional (`None` when absent).
-    #[serde(rename = "emailDomain")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email_domain: ::std::option::Option<::std::string::String>,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(feature = "sso-config")]
+super::support::plain_struct!(
+    ActivateSsoConfigRequestBody { email_domain : optional 0 "emailDomain",
+    organization_id : required 1 "organizationId", }
+);
 #[cfg(feature = "source")]
 /// A source actor catalog with the timestamp it was mostly recently updated
 ///
 /// Schema: `#/components/schemas/ActorCatalogWithUpdatedAt`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActorCatalogWithUpdatedAt {
     /// Wire name `catalog`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub catalog: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// Wire name `updatedAt`. Optional (`None` when absent).
-    #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
 }
+#[cfg(feature = "source")]
+super::support::plain_struct!(
+    ActorCatalogWithUpdatedAt { catalog : optional 0 "catalog", updated_at : optional 1
+    "updatedAt", }
+);
 #[cfg(
     any(
         feature = "actor-definition-version",
@@ -66,46 +74,60 @@ pub struct ActorCatalogWithUpdatedAt {
 /// The `ActorDefinitionBreakingChange` schema.
 ///
 /// Schema: `#/components/schemas/ActorDefinitionBreakingChange`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActorDefinitionBreakingChange {
     /// Wire name `deadlineAction`. Optional (`None` when absent).
-    #[serde(rename = "deadlineAction")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deadline_action: ::std::option::Option<DeadlineAction>,
     /// Wire name `message`. Required.
     pub message: ::std::string::String,
     /// Wire name `migrationDocumentationUrl`. Required.
-    #[serde(rename = "migrationDocumentationUrl")]
     pub migration_documentation_url: ::std::string::String,
     /// Wire name `upgradeDeadline`. Required.
-    #[serde(rename = "upgradeDeadline")]
     pub upgrade_deadline: ::chrono::NaiveDate,
     /// Wire name `version`. Required.
     pub version: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    ActorDefinitionBreakingChange { deadline_action : optional 0 "deadlineAction",
+    message : required 1 "message", migration_documentation_url : required 2
+    "migrationDocumentationUrl", upgrade_deadline : required 3 "upgradeDeadline", version
+    : required 4 "version", }
+);
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// The `ActorDefinitionFinishRequest` schema.
 ///
 /// Schema: `#/components/schemas/ActorDefinitionFinishRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActorDefinitionFinishRequest {
     /// Wire name `actorUpdateRequest`. Required.
-    #[serde(rename = "actorUpdateRequest")]
     pub actor_update_request: ActorUpdateRequest,
     /// The command ID from the spec command that was executed
     ///
     /// Wire name `commandId`. Optional (`None` when absent).
-    #[serde(rename = "commandId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub command_id: ::std::option::Option<::std::string::String>,
     /// Wire name `metadata`. Required.
     pub metadata: ActorDefinitionMetadata,
     /// The workspace ID
     ///
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
+super::support::plain_struct!(
+    ActorDefinitionFinishRequest { actor_update_request : required 0
+    "actorUpdateRequest", command_id : optional 1 "commandId", metadata : required 2
+    "metadata", workspace_id : required 3 "workspaceId", }
+);
 #[cfg(
     any(
         feature = "actor-definition-version",
@@ -124,83 +146,89 @@ pub type ActorDefinitionId = ::uuid::Uuid;
 /// The `ActorDefinitionIdWithScope` schema.
 ///
 /// Schema: `#/components/schemas/ActorDefinitionIdWithScope`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActorDefinitionIdWithScope {
     /// Wire name `actorDefinitionId`. Required.
-    #[serde(rename = "actorDefinitionId")]
     pub actor_definition_id: ActorDefinitionId,
     /// Wire name `scopeId`. Required.
-    #[serde(rename = "scopeId")]
     pub scope_id: ScopeId,
     /// Wire name `scopeType`. Required.
-    #[serde(rename = "scopeType")]
     pub scope_type: ScopeType,
 }
+#[cfg(any(feature = "destination-definition", feature = "source-definition"))]
+super::support::plain_struct!(
+    ActorDefinitionIdWithScope { actor_definition_id : required 0 "actorDefinitionId",
+    scope_id : required 1 "scopeId", scope_type : required 2 "scopeType", }
+);
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// The `ActorDefinitionMetadata` schema.
 ///
 /// Schema: `#/components/schemas/ActorDefinitionMetadata`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActorDefinitionMetadata {
     /// URL to the connector documentation
     ///
     /// Wire name `documentationUrl`. Optional (`None` when absent).
-    #[serde(rename = "documentationUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
     /// URL or path to the icon
     ///
     /// Wire name `icon`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub icon: ::std::option::Option<::std::string::String>,
     /// The name of the actor definition
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `resourceRequirements`. Optional (`None` when absent).
-    #[serde(rename = "resourceRequirements")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_requirements: ::std::option::Option<ScopedResourceRequirements>,
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
+super::support::plain_struct!(
+    ActorDefinitionMetadata { documentation_url : optional 0 "documentationUrl", icon :
+    optional 1 "icon", name : optional 2 "name", resource_requirements : optional 3
+    "resourceRequirements", }
+);
 #[cfg(feature = "connection")]
 /// The `ActorDefinitionRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ActorDefinitionRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActorDefinitionRequestBody {
     /// Wire name `actorDefinitionId`. Required.
-    #[serde(rename = "actorDefinitionId")]
     pub actor_definition_id: ActorDefinitionId,
     /// Wire name `actorType`. Required.
-    #[serde(rename = "actorType")]
     pub actor_type: ActorType,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ActorDefinitionRequestBody { actor_definition_id : required 0 "actorDefinitionId",
+    actor_type : required 1 "actorType", }
+);
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// The `ActorDefinitionSpec` schema.
 ///
 /// Schema: `#/components/schemas/ActorDefinitionSpec`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActorDefinitionSpec {
     /// Wire name `dockerImageTag`. Required.
-    #[serde(rename = "dockerImageTag")]
     pub docker_image_tag: ::std::string::String,
     /// Wire name `dockerRepository`. Required.
-    #[serde(rename = "dockerRepository")]
     pub docker_repository: ::std::string::String,
     /// Wire name `documentationUrl`. Required.
-    #[serde(rename = "documentationUrl")]
     pub documentation_url: ::std::string::String,
     /// Wire name `icon`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub icon: ::std::option::Option<::std::string::String>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceRequirements`. Optional (`None` when absent).
-    #[serde(rename = "resourceRequirements")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_requirements: ::std::option::Option<ScopedResourceRequirements>,
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
+super::support::plain_struct!(
+    ActorDefinitionSpec { docker_image_tag : required 0 "dockerImageTag",
+    docker_repository : required 1 "dockerRepository", documentation_url : required 2
+    "documentationUrl", icon : optional 3 "icon", name : required 4 "name",
+    resource_requirements : optional 5 "resourceRequirements", }
+);
 #[cfg(
     any(
         feature = "actor-definition-version",
@@ -214,19 +242,30 @@ pub struct ActorDefinitionSpec {
 /// The `ActorDefinitionVersionBreakingChanges` schema.
 ///
 /// Schema: `#/components/schemas/ActorDefinitionVersionBreakingChanges`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActorDefinitionVersionBreakingChanges {
     /// Wire name `deadlineAction`. Optional (`None` when absent).
-    #[serde(rename = "deadlineAction")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub deadline_action: ::std::option::Option<DeadlineAction>,
     /// Wire name `minUpgradeDeadline`. Required.
-    #[serde(rename = "minUpgradeDeadline")]
     pub min_upgrade_deadline: ::chrono::NaiveDate,
     /// Wire name `upcomingBreakingChanges`. Required.
-    #[serde(rename = "upcomingBreakingChanges")]
     pub upcoming_breaking_changes: ::std::vec::Vec<ActorDefinitionBreakingChange>,
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    ActorDefinitionVersionBreakingChanges { deadline_action : optional 0
+    "deadlineAction", min_upgrade_deadline : required 1 "minUpgradeDeadline",
+    upcoming_breaking_changes : required 2 "upcomingBreakingChanges", }
+);
 #[cfg(feature = "actor-definition-version")]
 /// The `ActorDefinitionVersionId` schema.
 ///
@@ -236,54 +275,49 @@ pub type ActorDefinitionVersionId = ::uuid::Uuid;
 /// The `ActorDefinitionVersionRead` schema.
 ///
 /// Schema: `#/components/schemas/ActorDefinitionVersionRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActorDefinitionVersionRead {
     /// Wire name `breakingChanges`. Optional (`None` when absent).
-    #[serde(rename = "breakingChanges")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub breaking_changes: ::std::option::Option<ActorDefinitionVersionBreakingChanges>,
     /// The version of the CDK that the connector was built with. e.g. python:0.1.0, java:0.1.0
     ///
     /// Wire name `cdkVersion`. Optional (`None` when absent).
-    #[serde(rename = "cdkVersion")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cdk_version: ::std::option::Option<::std::string::String>,
     /// Wire name `connectorIPCOptions`. Optional (`None` when absent).
-    #[serde(rename = "connectorIPCOptions")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_ipc_options: ::std::option::Option<ConnectorIpcOptions>,
     /// Wire name `dockerImageTag`. Required.
-    #[serde(rename = "dockerImageTag")]
     pub docker_image_tag: ::std::string::String,
     /// Wire name `dockerRepository`. Required.
-    #[serde(rename = "dockerRepository")]
     pub docker_repository: ::std::string::String,
     /// Wire name `isVersionOverrideApplied`. Required.
-    #[serde(rename = "isVersionOverrideApplied")]
     pub is_version_override_applied: bool,
     /// The time the connector was modified in the codebase.
     ///
     /// Wire name `lastPublished`. Optional (`None` when absent).
-    #[serde(rename = "lastPublished")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_published: ::std::option::Option<Iso8601DateTime>,
     /// Wire name `supportLevel`. Optional (`None` when absent).
-    #[serde(rename = "supportLevel")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub support_level: ::std::option::Option<SupportLevel>,
     /// Wire name `supportState`. Required.
-    #[serde(rename = "supportState")]
     pub support_state: SupportState,
     /// Wire name `supportsDataActivation`. Required.
-    #[serde(rename = "supportsDataActivation")]
     pub supports_data_activation: bool,
     /// Wire name `supportsFileTransfer`. Required.
-    #[serde(rename = "supportsFileTransfer")]
     pub supports_file_transfer: bool,
     /// Wire name `supportsRefreshes`. Required.
-    #[serde(rename = "supportsRefreshes")]
     pub supports_refreshes: bool,
 }
+#[cfg(any(feature = "actor-definition-version", feature = "web-backend"))]
+super::support::plain_struct!(
+    ActorDefinitionVersionRead { breaking_changes : optional 0 "breakingChanges",
+    cdk_version : optional 1 "cdkVersion", connector_ipc_options : optional 2
+    "connectorIPCOptions", docker_image_tag : required 3 "dockerImageTag",
+    docker_repository : required 4 "dockerRepository", is_version_override_applied :
+    required 5 "isVersionOverrideApplied", last_published : optional 6 "lastPublished",
+    support_level : optional 7 "supportLevel", support_state : required 8 "supportState",
+    supports_data_activation : required 9 "supportsDataActivation",
+    supports_file_transfer : required 10 "supportsFileTransfer", supports_refreshes :
+    required 11 "supportsRefreshes", }
+);
 #[cfg(any(feature = "connector-documentation", feature = "connector-rollout"))]
 /// A unique identifier for an actor.
 ///
@@ -293,50 +327,51 @@ pub type ActorId = ::uuid::Uuid;
 /// The `ActorListCursorPaginatedRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ActorListCursorPaginatedRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActorListCursorPaginatedRequestBody {
     /// Wire name `cursor`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<ConnectionId>,
     /// Filters for list of of results
     ///
     /// Wire name `filters`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<ActorListFilters>,
     /// Number of actors to return in the list
     ///
     /// Wire name `pageSize`. Optional (`None` when absent).
-    #[serde(rename = "pageSize")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page_size: ::std::option::Option<i64>,
     /// Sort key that determines the order of results
     ///
     /// Wire name `sortKey`. Optional (`None` when absent).
-    #[serde(rename = "sortKey")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sort_key: ::std::option::Option<ActorListSortKey>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "destination", feature = "source"))]
+super::support::plain_struct!(
+    ActorListCursorPaginatedRequestBody { cursor : optional 0 "cursor", filters :
+    optional 1 "filters", page_size : optional 2 "pageSize", sort_key : optional 3
+    "sortKey", workspace_id : required 4 "workspaceId", }
+);
 #[cfg(any(feature = "destination", feature = "source"))]
 /// The `ActorListFilters` schema.
 ///
 /// Schema: `#/components/schemas/ActorListFilters`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ActorListFilters {
     /// Search term to filter connections by name, source name, destination name, etc.
     ///
     /// Wire name `searchTerm`. Optional (`None` when absent).
-    #[serde(rename = "searchTerm")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub search_term: ::std::option::Option<::std::string::String>,
     /// Filter connections by their active/inactive state
     ///
     /// Wire name `states`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub states: ::std::option::Option<::std::vec::Vec<ActorStatus>>,
 }
+#[cfg(any(feature = "destination", feature = "source"))]
+super::support::plain_struct!(
+    ActorListFilters { search_term : optional 0 "searchTerm", states : optional 1
+    "states", }
+);
 #[cfg(any(feature = "destination", feature = "source"))]
 /// Available sort keys for actor list pagination
 ///
@@ -844,54 +879,54 @@ impl<'de> ::serde::Deserialize<'de> for ActorTypeEnum {
 /// The `ActorUpdateRequest` schema.
 ///
 /// Schema: `#/components/schemas/ActorUpdateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ActorUpdateRequest {
     /// The actor definition ID (null for create operations, required for updates)
     ///
     /// Wire name `actorDefinitionId`. Optional (`None` when absent).
-    #[serde(rename = "actorDefinitionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actor_definition_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `actorType`. Required.
-    #[serde(rename = "actorType")]
     pub actor_type: ActorType,
     /// The Docker image name/repository
     ///
     /// Wire name `imageName`. Required.
-    #[serde(rename = "imageName")]
     pub image_name: ::std::string::String,
     /// The Docker image tag
     ///
     /// Wire name `imageTag`. Required.
-    #[serde(rename = "imageTag")]
     pub image_tag: ::std::string::String,
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
+super::support::plain_struct!(
+    ActorUpdateRequest { actor_definition_id : optional 0 "actorDefinitionId", actor_type
+    : required 1 "actorType", image_name : required 2 "imageName", image_tag : required 3
+    "imageTag", }
+);
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `AddressRead` schema.
 ///
 /// Schema: `#/components/schemas/AddressRead`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AddressRead {
     /// Wire name `city`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// Wire name `country`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// Wire name `line1`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub line1: ::std::option::Option<::std::string::String>,
     /// Wire name `line2`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub line2: ::std::option::Option<::std::string::String>,
     /// Wire name `postalCode`. Optional (`None` when absent).
-    #[serde(rename = "postalCode")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub postal_code: ::std::option::Option<::std::string::String>,
     /// Wire name `state`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+super::support::plain_struct!(
+    AddressRead { city : optional 0 "city", country : optional 1 "country", line1 :
+    optional 2 "line1", line2 : optional 3 "line2", postal_code : optional 4
+    "postalCode", state : optional 5 "state", }
+);
 #[cfg(
     any(
         feature = "destination-definition-specification",
@@ -901,43 +936,48 @@ pub struct AddressRead {
 /// The `AdvancedAuth` schema.
 ///
 /// Schema: `#/components/schemas/AdvancedAuth`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AdvancedAuth {
     /// Wire name `authFlowType`. Optional (`None` when absent).
-    #[serde(rename = "authFlowType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_flow_type: ::std::option::Option<AdvancedAuthAuthFlowType>,
     /// Wire name `oauthConfigSpecification`. Optional (`None` when absent).
-    #[serde(rename = "oauthConfigSpecification")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub oauth_config_specification: ::std::option::Option<OAuthConfigSpecification>,
     /// Json Path to a field in the connectorSpecification that should exist for the advanced auth to be applicable.
     ///
     /// Wire name `predicateKey`. Optional (`None` when absent).
-    #[serde(rename = "predicateKey")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub predicate_key: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Value of the predicate_key fields for the advanced auth to be applicable.
     ///
     /// Wire name `predicateValue`. Optional (`None` when absent).
-    #[serde(rename = "predicateValue")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub predicate_value: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "destination-definition-specification",
+        feature = "source-definition-specification"
+    )
+)]
+super::support::plain_struct!(
+    AdvancedAuth { auth_flow_type : optional 0 "authFlowType", oauth_config_specification
+    : optional 1 "oauthConfigSpecification", predicate_key : optional 2 "predicateKey",
+    predicate_value : optional 3 "predicateValue", }
+);
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// schedule for when the the connection should run, per the schedule type
 ///
 /// Schema: `#/components/schemas/AirbyteApiConnectionSchedule`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AirbyteApiConnectionSchedule {
     /// Wire name `cronExpression`. Optional (`None` when absent).
-    #[serde(rename = "cronExpression")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cron_expression: ::std::option::Option<::std::string::String>,
     /// Wire name `scheduleType`. Required.
-    #[serde(rename = "scheduleType")]
     pub schedule_type: ScheduleTypeEnum,
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+super::support::plain_struct!(
+    AirbyteApiConnectionSchedule { cron_expression : optional 0 "cronExpression",
+    schedule_type : required 1 "scheduleType", }
+);
 #[cfg(feature = "unreferenced-types")]
 /// Tarball Archive (.tar.gz) of Airbyte Configuration and Database
 ///
@@ -959,26 +999,41 @@ pub type AirbyteArchive = ::std::string::String;
 /// describes the available schema (catalog).
 ///
 /// Schema: `#/components/schemas/AirbyteCatalog`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AirbyteCatalog {
     /// Wire name `streams`. Required.
     pub streams: ::std::vec::Vec<AirbyteStreamAndConfiguration>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(AirbyteCatalog { streams : required 0 "streams", });
 #[cfg(feature = "unreferenced-types")]
 /// Describes the difference between two Airbyte catalogs. Include both source schema diff and schema config diff.
 ///
 /// Schema: `#/components/schemas/AirbyteCatalogDiff`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AirbyteCatalogDiff {
     /// Wire name `catalogConfigDiff`. Optional (`None` when absent).
-    #[serde(rename = "catalogConfigDiff")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub catalog_config_diff: ::std::option::Option<CatalogConfigDiff>,
     /// Wire name `catalogDiff`. Optional (`None` when absent).
-    #[serde(rename = "catalogDiff")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub catalog_diff: ::std::option::Option<CatalogDiff>,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    AirbyteCatalogDiff { catalog_config_diff : optional 0 "catalogConfigDiff",
+    catalog_diff : optional 1 "catalogDiff", }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -995,28 +1050,21 @@ pub struct AirbyteCatalogDiff {
 /// the immutable schema defined by the source
 ///
 /// Schema: `#/components/schemas/AirbyteStream`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AirbyteStream {
     /// Path to the field that will be used to determine if a record is new or modified since the last sync. If not provided by the source, the end user will have to specify the comparable themselves.
     ///
     /// Wire name `defaultCursorField`. Optional (`None` when absent).
-    #[serde(rename = "defaultCursorField")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_cursor_field: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// If the stream supports FileReference.
     ///
     /// Wire name `isFileBased`. Optional (`None` when absent).
-    #[serde(rename = "isFileBased")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_file_based: ::std::option::Option<bool>,
     /// Wire name `isResumable`. Optional (`None` when absent).
-    #[serde(rename = "isResumable")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_resumable: ::std::option::Option<bool>,
     /// Wire name `jsonSchema`. Required.
-    #[serde(rename = "jsonSchema")]
     pub json_schema: StreamJsonSchema,
     /// Stream's name.
     ///
@@ -1025,27 +1073,41 @@ pub struct AirbyteStream {
     /// Optional Source-defined namespace. Airbyte streams from the same sources should have the same namespace. Currently only used by JDBC destinations to determine what schema to write to.
     ///
     /// Wire name `namespace`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace: ::std::option::Option<::std::string::String>,
     /// If the source defines the cursor field, then any other cursor field inputs will be ignored. If it does not, either the user_provided one is used, or the default one is used as a backup.
     ///
     /// Wire name `sourceDefinedCursor`. Optional (`None` when absent).
-    #[serde(rename = "sourceDefinedCursor")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_defined_cursor: ::std::option::Option<bool>,
     /// If the source defines the primary key, paths to the fields that will be used as a primary key. If not provided by the source, the end user will have to specify the primary key themselves.
     ///
     /// Wire name `sourceDefinedPrimaryKey`. Optional (`None` when absent).
-    #[serde(rename = "sourceDefinedPrimaryKey")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_defined_primary_key: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
     /// Wire name `supportedSyncModes`. Optional (`None` when absent).
-    #[serde(rename = "supportedSyncModes")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supported_sync_modes: ::std::option::Option<::std::vec::Vec<SyncMode>>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    AirbyteStream { default_cursor_field : optional 0 "defaultCursorField", is_file_based
+    : optional 1 "isFileBased", is_resumable : optional 2 "isResumable", json_schema :
+    required 3 "jsonSchema", name : required 4 "name", namespace : optional 5
+    "namespace", source_defined_cursor : optional 6 "sourceDefinedCursor",
+    source_defined_primary_key : optional 7 "sourceDefinedPrimaryKey",
+    supported_sync_modes : optional 8 "supportedSyncModes", }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -1062,15 +1124,30 @@ pub struct AirbyteStream {
 /// each stream is split in two parts; the immutable schema from source and mutable configuration for destination
 ///
 /// Schema: `#/components/schemas/AirbyteStreamAndConfiguration`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AirbyteStreamAndConfiguration {
     /// Wire name `config`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<AirbyteStreamConfiguration>,
     /// Wire name `stream`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream: ::std::option::Option<AirbyteStream>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    AirbyteStreamAndConfiguration { config : optional 0 "config", stream : optional 1
+    "stream", }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -1087,103 +1164,100 @@ pub struct AirbyteStreamAndConfiguration {
 /// the mutable part of the stream to configure the destination
 ///
 /// Schema: `#/components/schemas/AirbyteStreamConfiguration`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AirbyteStreamConfiguration {
     /// Alias name to the stream to be used in the destination
     ///
     /// Wire name `aliasName`. Optional (`None` when absent).
-    #[serde(rename = "aliasName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub alias_name: ::std::option::Option<::std::string::String>,
     /// Path to the field that will be used to determine if a record is new or modified since the last sync. This field is REQUIRED if `sync_mode` is `incremental`. Otherwise it is ignored.
     ///
     /// Wire name `cursorField`. Optional (`None` when absent).
-    #[serde(rename = "cursorField")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor_field: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The name of the destination object that this stream will be written to. This is used for data activation destinations.
     ///
     /// Wire name `destinationObjectName`. Optional (`None` when absent).
-    #[serde(rename = "destinationObjectName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_object_name: ::std::option::Option<::std::string::String>,
     /// Wire name `destinationSyncMode`. Required.
-    #[serde(rename = "destinationSyncMode")]
     pub destination_sync_mode: DestinationSyncMode,
     /// Whether field selection should be enabled. If this is true, only the properties in `selectedFields` will be included.
     ///
     /// Wire name `fieldSelectionEnabled`. Optional (`None` when absent).
-    #[serde(rename = "fieldSelectionEnabled")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_selection_enabled: ::std::option::Option<bool>,
     /// Generation Id of the stream
     ///
     /// Wire name `generationId`. Optional (`None` when absent).
-    #[serde(rename = "generationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub generation_id: ::std::option::Option<i64>,
     /// Fields that should be hashed before being written to the destination. Deprecated, use `mappers` instead.
     ///
     /// Wire name `hashedFields`. Optional (`None` when absent).
-    #[serde(rename = "hashedFields")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hashed_fields: ::std::option::Option<SelectedFields>,
     /// Should the sync move raw files from the source to the destination?
     ///
     /// Wire name `includeFiles`. Optional (`None` when absent).
-    #[serde(rename = "includeFiles")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include_files: ::std::option::Option<bool>,
     /// Mappers that should be applied to the stream before writing to the destination.
     ///
     /// Wire name `mappers`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mappers: ::std::option::Option<::std::vec::Vec<ConfiguredStreamMapper>>,
     /// The minimum generation Id of the stream
     ///
     /// Wire name `minimumGenerationId`. Optional (`None` when absent).
-    #[serde(rename = "minimumGenerationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub minimum_generation_id: ::std::option::Option<i64>,
     /// Namespace of the stream.
     ///
     /// Wire name `namespace`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace: ::std::option::Option<::std::string::String>,
     /// Paths to the fields that will be used as primary key. This field is REQUIRED if `destination_sync_mode` is `*_dedup`. Otherwise it is ignored.
     ///
     /// Wire name `primaryKey`. Optional (`None` when absent).
-    #[serde(rename = "primaryKey")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub primary_key: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
     /// If this is true, the stream is selected with all of its properties. For new connections, this considers if the stream is suggested or not
     ///
     /// Wire name `selected`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub selected: ::std::option::Option<bool>,
     /// This must be set if `fieldSelectedEnabled` is set. An empty list indicates that no properties will be included.
     ///
     /// Wire name `selectedFields`. Optional (`None` when absent).
-    #[serde(rename = "selectedFields")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub selected_fields: ::std::option::Option<SelectedFields>,
     /// Does the connector suggest that this stream be enabled by default?
     ///
     /// Wire name `suggested`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub suggested: ::std::option::Option<bool>,
     /// Sync id of the stream.
     ///
     /// Wire name `syncId`. Optional (`None` when absent).
-    #[serde(rename = "syncId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_id: ::std::option::Option<i64>,
     /// Wire name `syncMode`. Required.
-    #[serde(rename = "syncMode")]
     pub sync_mode: SyncMode,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    AirbyteStreamConfiguration { alias_name : optional 0 "aliasName", cursor_field :
+    optional 1 "cursorField", destination_object_name : optional 2
+    "destinationObjectName", destination_sync_mode : required 3 "destinationSyncMode",
+    field_selection_enabled : optional 4 "fieldSelectionEnabled", generation_id :
+    optional 5 "generationId", hashed_fields : optional 6 "hashedFields", include_files :
+    optional 7 "includeFiles", mappers : optional 8 "mappers", minimum_generation_id :
+    optional 9 "minimumGenerationId", namespace : optional 10 "namespace", primary_key :
+    optional 11 "primaryKey", selected : optional 12 "selected", selected_fields :
+    optional 13 "selectedFields", suggested : optional 14 "suggested", sync_id : optional
+    15 "syncId", sync_mode : required 16 "syncMode", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -1195,11 +1269,20 @@ pub struct AirbyteStreamConfiguration {
 /// The `ApplicationCreate` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationCreate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplicationCreate {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-applications",
+        feature = "applications",
+        feature = "applications-2"
+    )
+)]
+super::support::plain_struct!(ApplicationCreate { name : required 0 "name", });
 #[cfg(feature = "applications-2")]
 /// The `ApplicationId` schema.
 ///
@@ -1209,16 +1292,18 @@ pub type ApplicationId = ::uuid::Uuid;
 /// The `ApplicationIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationIdRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplicationIdRequestBody {
     /// Wire name `applicationId`. Required.
-    #[serde(rename = "applicationId")]
     pub application_id: ApplicationId,
     /// Wire name `includeTombstone`. Optional (`None` when absent).
-    #[serde(rename = "includeTombstone")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include_tombstone: ::std::option::Option<bool>,
 }
+#[cfg(feature = "applications-2")]
+super::support::plain_struct!(
+    ApplicationIdRequestBody { application_id : required 0 "applicationId",
+    include_tombstone : optional 1 "includeTombstone", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -1230,16 +1315,13 @@ pub struct ApplicationIdRequestBody {
 /// The `ApplicationRead` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationRead`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct ApplicationRead {
     /// Wire name `clientId`. Required.
-    #[serde(rename = "clientId")]
     pub client_id: ::std::string::String,
     /// Wire name `clientSecret`. Required.
-    #[serde(rename = "clientSecret")]
     pub client_secret: ::std::string::String,
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: i64,
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
@@ -1273,19 +1355,43 @@ impl ::std::fmt::Debug for ApplicationRead {
         feature = "applications-2"
     )
 )]
+super::support::plain_struct!(
+    ApplicationRead { client_id : required 0 "clientId", client_secret : required 1
+    "clientSecret", created_at : required 2 "createdAt", id : required 3 "id", name :
+    required 4 "name", }
+);
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-applications",
+        feature = "applications",
+        feature = "applications-2"
+    )
+)]
 /// The `ApplicationReadList` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApplicationReadList {
     /// Wire name `applications`. Required.
     pub applications: ::std::vec::Vec<ApplicationRead>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-applications",
+        feature = "applications",
+        feature = "applications-2"
+    )
+)]
+super::support::plain_struct!(
+    ApplicationReadList { applications : required 0 "applications", }
+);
 #[cfg(feature = "applications-2")]
 /// The `ApplicationTokenRequest` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationTokenRequest`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct ApplicationTokenRequest {
     /// Wire name `client_id`. Required.
     pub client_id: ::std::string::String,
@@ -1301,13 +1407,18 @@ impl ::std::fmt::Debug for ApplicationTokenRequest {
             .finish()
     }
 }
+#[cfg(feature = "applications-2")]
+super::support::plain_struct!(
+    ApplicationTokenRequest { client_id : required 0 "client_id", client_secret :
+    required 1 "client_secret", }
+);
 #[cfg(
     any(feature = "public", feature = "public-applications", feature = "applications")
 )]
 /// The `ApplicationTokenRequestWithGrant` schema.
 ///
 /// Schema: `#/components/schemas/ApplicationTokenRequestWithGrant`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct ApplicationTokenRequestWithGrant {
     /// Wire name `client_id`. Required.
     pub client_id: ::std::string::String,
@@ -1328,6 +1439,13 @@ impl ::std::fmt::Debug for ApplicationTokenRequestWithGrant {
             .finish()
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
+super::support::plain_struct!(
+    ApplicationTokenRequestWithGrant { client_id : required 0 "client_id", client_secret
+    : required 1 "client_secret", grant_type : required 2 "grant_type", }
+);
 #[cfg(feature = "connector-builder-assist")]
 /// The `AssistV1Process` schema.
 ///
@@ -1352,17 +1470,27 @@ pub type AssistV1ProcessRequestBody = ::serde_json::Map<
 /// The `AttemptFailureSummary` schema.
 ///
 /// Schema: `#/components/schemas/AttemptFailureSummary`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AttemptFailureSummary {
     /// Wire name `failures`. Required.
     pub failures: ::std::vec::Vec<FailureReason>,
     /// True if the number of committed records for this attempt was greater than 0. False if 0 records were committed. If not set, the number of committed records is unknown.
     ///
     /// Wire name `partialSuccess`. Optional (`None` when absent).
-    #[serde(rename = "partialSuccess")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub partial_success: ::std::option::Option<bool>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2"
+    )
+)]
+super::support::plain_struct!(
+    AttemptFailureSummary { failures : required 0 "failures", partial_success : optional
+    1 "partialSuccess", }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -1374,18 +1502,27 @@ pub struct AttemptFailureSummary {
 /// The `AttemptInfoRead` schema.
 ///
 /// Schema: `#/components/schemas/AttemptInfoRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AttemptInfoRead {
     /// Wire name `attempt`. Required.
     pub attempt: AttemptRead,
     /// Wire name `logType`. Optional (`None` when absent).
-    #[serde(rename = "logType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub log_type: ::std::option::Option<LogFormatType>,
     /// Wire name `logs`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<AttemptInfoReadLogs>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2"
+    )
+)]
+super::support::plain_struct!(
+    AttemptInfoRead { attempt : required 0 "attempt", log_type : optional 1 "logType",
+    logs : optional 2 "logs", }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -1412,43 +1549,44 @@ pub type AttemptNumber = i32;
 /// The `AttemptRead` schema.
 ///
 /// Schema: `#/components/schemas/AttemptRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AttemptRead {
     /// Wire name `bytesSynced`. Optional (`None` when absent).
-    #[serde(rename = "bytesSynced")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bytes_synced: ::std::option::Option<i64>,
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: i64,
     /// Wire name `endedAt`. Optional (`None` when absent).
-    #[serde(rename = "endedAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ended_at: ::std::option::Option<i64>,
     /// Wire name `failureSummary`. Optional (`None` when absent).
-    #[serde(rename = "failureSummary")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_summary: ::std::option::Option<AttemptFailureSummary>,
     /// Wire name `id`. Required.
     pub id: i64,
     /// Wire name `recordsSynced`. Optional (`None` when absent).
-    #[serde(rename = "recordsSynced")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub records_synced: ::std::option::Option<i64>,
     /// Wire name `status`. Required.
     pub status: AttemptStatus,
     /// Wire name `streamStats`. Optional (`None` when absent).
-    #[serde(rename = "streamStats")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_stats: ::std::option::Option<::std::vec::Vec<AttemptStreamStats>>,
     /// Wire name `totalStats`. Optional (`None` when absent).
-    #[serde(rename = "totalStats")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub total_stats: ::std::option::Option<AttemptStats>,
     /// Wire name `updatedAt`. Required.
-    #[serde(rename = "updatedAt")]
     pub updated_at: i64,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2"
+    )
+)]
+super::support::plain_struct!(
+    AttemptRead { bytes_synced : optional 0 "bytesSynced", created_at : required 1
+    "createdAt", ended_at : optional 2 "endedAt", failure_summary : optional 3
+    "failureSummary", id : required 4 "id", records_synced : optional 5 "recordsSynced",
+    status : required 6 "status", stream_stats : optional 7 "streamStats", total_stats :
+    optional 8 "totalStats", updated_at : required 9 "updatedAt", }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -1460,47 +1598,45 @@ pub struct AttemptRead {
 /// The `AttemptStats` schema.
 ///
 /// Schema: `#/components/schemas/AttemptStats`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct AttemptStats {
     /// Wire name `additionalStats`. Optional (`None` when absent).
-    #[serde(rename = "additionalStats")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub additional_stats: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, f64>,
     >,
     /// Wire name `bytesCommitted`. Optional (`None` when absent).
-    #[serde(rename = "bytesCommitted")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bytes_committed: ::std::option::Option<i64>,
     /// Wire name `bytesEmitted`. Optional (`None` when absent).
-    #[serde(rename = "bytesEmitted")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bytes_emitted: ::std::option::Option<i64>,
     /// Wire name `estimatedBytes`. Optional (`None` when absent).
-    #[serde(rename = "estimatedBytes")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub estimated_bytes: ::std::option::Option<i64>,
     /// Wire name `estimatedRecords`. Optional (`None` when absent).
-    #[serde(rename = "estimatedRecords")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub estimated_records: ::std::option::Option<i64>,
     /// Wire name `recordsCommitted`. Optional (`None` when absent).
-    #[serde(rename = "recordsCommitted")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub records_committed: ::std::option::Option<i64>,
     /// Wire name `recordsEmitted`. Optional (`None` when absent).
-    #[serde(rename = "recordsEmitted")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub records_emitted: ::std::option::Option<i64>,
     /// Wire name `recordsRejected`. Optional (`None` when absent).
-    #[serde(rename = "recordsRejected")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub records_rejected: ::std::option::Option<i64>,
     /// Wire name `stateMessagesEmitted`. Optional (`None` when absent).
-    #[serde(rename = "stateMessagesEmitted")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state_messages_emitted: ::std::option::Option<i64>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2"
+    )
+)]
+super::support::plain_struct!(
+    AttemptStats { additional_stats : optional 0 "additionalStats", bytes_committed :
+    optional 1 "bytesCommitted", bytes_emitted : optional 2 "bytesEmitted",
+    estimated_bytes : optional 3 "estimatedBytes", estimated_records : optional 4
+    "estimatedRecords", records_committed : optional 5 "recordsCommitted",
+    records_emitted : optional 6 "recordsEmitted", records_rejected : optional 7
+    "recordsRejected", state_messages_emitted : optional 8 "stateMessagesEmitted", }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -1644,55 +1780,66 @@ impl<'de> ::serde::Deserialize<'de> for AttemptStatus {
 /// The `AttemptStreamStats` schema.
 ///
 /// Schema: `#/components/schemas/AttemptStreamStats`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AttemptStreamStats {
     /// Wire name `stats`. Required.
     pub stats: AttemptStats,
     /// Wire name `streamName`. Required.
-    #[serde(rename = "streamName")]
     pub stream_name: ::std::string::String,
     /// Wire name `streamNamespace`. Optional (`None` when absent).
-    #[serde(rename = "streamNamespace")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_namespace: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2"
+    )
+)]
+super::support::plain_struct!(
+    AttemptStreamStats { stats : required 0 "stats", stream_name : required 1
+    "streamName", stream_namespace : optional 2 "streamNamespace", }
+);
 #[cfg(any(feature = "internal", feature = "attempt"))]
 /// The `AttemptSyncConfig` schema.
 ///
 /// Schema: `#/components/schemas/AttemptSyncConfig`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AttemptSyncConfig {
     /// Wire name `destinationConfiguration`. Required.
-    #[serde(rename = "destinationConfiguration")]
     pub destination_configuration: DestinationConfiguration,
     /// Wire name `sourceConfiguration`. Required.
-    #[serde(rename = "sourceConfiguration")]
     pub source_configuration: SourceConfiguration,
     /// Wire name `state`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<ConnectionState>,
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
+super::support::plain_struct!(
+    AttemptSyncConfig { destination_configuration : required 0
+    "destinationConfiguration", source_configuration : required 1 "sourceConfiguration",
+    state : optional 2 "state", }
+);
 #[cfg(feature = "audit-logs")]
 /// The `AuditLogActor` schema.
 ///
 /// Schema: `#/components/schemas/AuditLogActor`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuditLogActor {
     /// Wire name `actorId`. Required.
-    #[serde(rename = "actorId")]
     pub actor_id: ::std::string::String,
     /// Wire name `email`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Wire name `ipAddress`. Optional (`None` when absent).
-    #[serde(rename = "ipAddress")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_address: ::std::option::Option<::std::string::String>,
     /// Wire name `userAgent`. Optional (`None` when absent).
-    #[serde(rename = "userAgent")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_agent: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "audit-logs")]
+super::support::plain_struct!(
+    AuditLogActor { actor_id : required 0 "actorId", email : optional 1 "email",
+    ip_address : optional 2 "ipAddress", user_agent : optional 3 "userAgent", }
+);
 #[cfg(feature = "audit-logs")]
 /// Free-form JSON summary of an audit log entry's request or response, as produced by the audited operation's provider with sensitive fields redacted.
 ///
@@ -1702,86 +1849,71 @@ pub type AuditLogDetails = ::serde_json::Map<::std::string::String, ::serde_json
 /// The `AuditLogListRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/AuditLogListRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuditLogListRequestBody {
     /// Case-insensitive substring match over the actor id and the actor email of an entry.
     ///
     /// Wire name `actorId`. Optional (`None` when absent).
-    #[serde(rename = "actorId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actor_id: ::std::option::Option<::std::string::String>,
     /// Inclusive end of the time range. Defaults to now. The range between startTime and endTime must not exceed 90 days.
     ///
     /// Wire name `endTime`. Optional (`None` when absent).
-    #[serde(rename = "endTime")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub end_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Case-insensitive substring match over the operation of an entry.
     ///
     /// Wire name `operation`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operation: ::std::option::Option<::std::string::String>,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
     /// Wire name `pageSize`. Optional (`None` when absent). Default: `50`.
-    #[serde(rename = "pageSize")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page_size: ::std::option::Option<i32>,
     /// Opaque resume token from a previous response's nextPageToken. Must be combined with otherwise-identical query parameters.
     ///
     /// Wire name `pageToken`. Optional (`None` when absent).
-    #[serde(rename = "pageToken")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page_token: ::std::option::Option<::std::string::String>,
     /// Case-insensitive substring match over the operation, actor, and error message of an entry.
     ///
     /// Wire name `searchText`. Optional (`None` when absent).
-    #[serde(rename = "searchText")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub search_text: ::std::option::Option<::std::string::String>,
     /// Inclusive start of the time range. Defaults to 30 days before endTime.
     ///
     /// Wire name `startTime`. Optional (`None` when absent).
-    #[serde(rename = "startTime")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub start_time: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Wire name `success`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<bool>,
     /// Convenience filter on the workspace the audited action belongs to. Not an authorization boundary.
     ///
     /// Wire name `workspaceId`. Optional (`None` when absent).
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(feature = "audit-logs")]
+super::support::plain_struct!(
+    AuditLogListRequestBody { actor_id : optional 0 "actorId", end_time : optional 1
+    "endTime", operation : optional 2 "operation", organization_id : required 3
+    "organizationId", page_size : optional 4 "pageSize", page_token : optional 5
+    "pageToken", search_text : optional 6 "searchText", start_time : optional 7
+    "startTime", success : optional 8 "success", workspace_id : optional 9 "workspaceId",
+    }
+);
 #[cfg(feature = "audit-logs")]
 /// The `AuditLogRead` schema.
 ///
 /// Schema: `#/components/schemas/AuditLogRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuditLogRead {
     /// Wire name `actor`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actor: ::std::option::Option<AuditLogActor>,
     /// Wire name `errorMessage`. Optional (`None` when absent).
-    #[serde(rename = "errorMessage")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
     /// Wire name `operation`. Required.
     pub operation: ::std::string::String,
     /// Wire name `organizationId`. Optional (`None` when absent).
-    #[serde(rename = "organizationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `request`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request: ::std::option::Option<AuditLogDetails>,
     /// Wire name `response`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response: ::std::option::Option<AuditLogDetails>,
     /// Wire name `success`. Required.
     pub success: bool,
@@ -1790,54 +1922,60 @@ pub struct AuditLogRead {
     /// Wire name `timestamp`. Required.
     pub timestamp: i64,
     /// Wire name `workspaceId`. Optional (`None` when absent).
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(feature = "audit-logs")]
+super::support::plain_struct!(
+    AuditLogRead { actor : optional 0 "actor", error_message : optional 1 "errorMessage",
+    id : required 2 "id", operation : required 3 "operation", organization_id : optional
+    4 "organizationId", request : optional 5 "request", response : optional 6 "response",
+    success : required 7 "success", timestamp : required 8 "timestamp", workspace_id :
+    optional 9 "workspaceId", }
+);
 #[cfg(feature = "audit-logs")]
 /// The `AuditLogReadList` schema.
 ///
 /// Schema: `#/components/schemas/AuditLogReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuditLogReadList {
     /// Wire name `auditLogs`. Required.
-    #[serde(rename = "auditLogs")]
     pub audit_logs: ::std::vec::Vec<AuditLogRead>,
     /// Present when more entries are available; pass as pageToken in a follow-up request.
     ///
     /// Wire name `nextPageToken`. Optional (`None` when absent).
-    #[serde(rename = "nextPageToken")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next_page_token: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "audit-logs")]
+super::support::plain_struct!(
+    AuditLogReadList { audit_logs : required 0 "auditLogs", next_page_token : optional 1
+    "nextPageToken", }
+);
 #[cfg(feature = "instance-configuration")]
 /// The `AuthConfiguration` schema.
 ///
 /// Schema: `#/components/schemas/AuthConfiguration`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AuthConfiguration {
     /// Wire name `audience`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub audience: ::std::option::Option<::std::string::String>,
     /// Wire name `authorizationServerUrl`. Optional (`None` when absent).
-    #[serde(rename = "authorizationServerUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub authorization_server_url: ::std::option::Option<::std::string::String>,
     /// Wire name `clientId`. Optional (`None` when absent). Default: `"airbyte-webapp"`.
-    #[serde(rename = "clientId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
     /// Wire name `defaultRealm`. Optional (`None` when absent). Default: `"airbyte"`.
-    #[serde(rename = "defaultRealm")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_realm: ::std::option::Option<::std::string::String>,
     /// Wire name `extraScopes`. Optional (`None` when absent).
-    #[serde(rename = "extraScopes")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub extra_scopes: ::std::option::Option<::std::string::String>,
     /// Wire name `mode`. Required.
     pub mode: AuthConfigurationMode,
 }
+#[cfg(feature = "instance-configuration")]
+super::support::plain_struct!(
+    AuthConfiguration { audience : optional 0 "audience", authorization_server_url :
+    optional 1 "authorizationServerUrl", client_id : optional 2 "clientId", default_realm
+    : optional 3 "defaultRealm", extra_scopes : optional 4 "extraScopes", mode : required
+    5 "mode", }
+);
 #[cfg(feature = "user")]
 /// Auth Provider
 ///
@@ -1922,39 +2060,44 @@ impl<'de> ::serde::Deserialize<'de> for AuthProvider {
 /// The `BaseActorDefinitionVersionInfo` schema.
 ///
 /// Schema: `#/components/schemas/BaseActorDefinitionVersionInfo`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BaseActorDefinitionVersionInfo {
     /// Wire name `actorDefinitionId`. Required.
-    #[serde(rename = "actorDefinitionId")]
     pub actor_definition_id: ActorDefinitionId,
     /// Wire name `dockerImageTag`. Required.
-    #[serde(rename = "dockerImageTag")]
     pub docker_image_tag: ::std::string::String,
     /// Wire name `dockerRepository`. Required.
-    #[serde(rename = "dockerRepository")]
     pub docker_repository: ::std::string::String,
     /// Wire name `documentationUrl`. Optional (`None` when absent).
-    #[serde(rename = "documentationUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
     /// Wire name `icon`. Required.
     pub icon: ::std::string::String,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    BaseActorDefinitionVersionInfo { actor_definition_id : required 0
+    "actorDefinitionId", docker_image_tag : required 1 "dockerImageTag",
+    docker_repository : required 2 "dockerRepository", documentation_url : optional 3
+    "documentationUrl", icon : required 4 "icon", name : required 5 "name", }
+);
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `BillingBackfillUsageRequest` schema.
 ///
 /// Schema: `#/components/schemas/BillingBackfillUsageRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BillingBackfillUsageRequest {
     /// Wire name `backfillId`. Required.
-    #[serde(rename = "backfillId")]
     pub backfill_id: ::std::string::String,
     /// Wire name `jobIds`. Required.
-    #[serde(rename = "jobIds")]
     pub job_ids: ::std::vec::Vec<i64>,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+super::support::plain_struct!(
+    BillingBackfillUsageRequest { backfill_id : required 0 "backfillId", job_ids :
+    required 1 "jobIds", }
+);
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Generic event for billing, mapped to a JsonNode
 ///
@@ -1964,133 +2107,135 @@ pub type BillingEvent = ::serde_json::Map<::std::string::String, ::serde_json::V
 /// The `BooleanRead` schema.
 ///
 /// Schema: `#/components/schemas/BooleanRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BooleanRead {
     /// Wire name `value`. Required.
     pub value: bool,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+super::support::plain_struct!(BooleanRead { value : required 0 "value", });
 #[cfg(feature = "connector-builder-project")]
 /// The `BuilderProjectForDefinitionRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/BuilderProjectForDefinitionRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BuilderProjectForDefinitionRequestBody {
     /// Wire name `actorDefinitionId`. Required.
-    #[serde(rename = "actorDefinitionId")]
     pub actor_definition_id: ActorDefinitionId,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    BuilderProjectForDefinitionRequestBody { actor_definition_id : required 0
+    "actorDefinitionId", workspace_id : required 1 "workspaceId", }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The `BuilderProjectForDefinitionResponse` schema.
 ///
 /// Schema: `#/components/schemas/BuilderProjectForDefinitionResponse`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct BuilderProjectForDefinitionResponse {
     /// Wire name `builderProjectId`. Required; may be `null` (`None`).
-    #[serde(rename = "builderProjectId")]
     pub builder_project_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `workspaceId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "workspaceId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub workspace_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    BuilderProjectForDefinitionResponse { builder_project_id : nullable 0
+    "builderProjectId", workspace_id : optional_nullable 1 "workspaceId", }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The `BuilderProjectOauthConsentRequest` schema.
 ///
 /// Schema: `#/components/schemas/BuilderProjectOauthConsentRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BuilderProjectOauthConsentRequest {
     /// Wire name `builderProjectId`. Required.
-    #[serde(rename = "builderProjectId")]
     pub builder_project_id: ConnectorBuilderProjectId,
     /// Wire name `oAuthInputConfiguration`. Optional (`None` when absent).
-    #[serde(rename = "oAuthInputConfiguration")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub o_auth_input_configuration: ::std::option::Option<OAuthInputConfiguration>,
     /// The url to redirect to after getting the user consent
     ///
     /// Wire name `redirectUrl`. Required.
-    #[serde(rename = "redirectUrl")]
     pub redirect_url: ::std::string::String,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    BuilderProjectOauthConsentRequest { builder_project_id : required 0
+    "builderProjectId", o_auth_input_configuration : optional 1
+    "oAuthInputConfiguration", redirect_url : required 2 "redirectUrl", workspace_id :
+    required 3 "workspaceId", }
+);
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `CancelSubscriptionRead` schema.
 ///
 /// Schema: `#/components/schemas/CancelSubscriptionRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CancelSubscriptionRead {
     /// Wire name `subscriptionEndsAt`. Required.
-    #[serde(rename = "subscriptionEndsAt")]
     pub subscription_ends_at: Iso8601DateTime,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+super::support::plain_struct!(
+    CancelSubscriptionRead { subscription_ends_at : required 0 "subscriptionEndsAt", }
+);
 #[cfg(feature = "unreferenced-types")]
 /// Describes the difference between two configured catalogs.
 ///
 /// Schema: `#/components/schemas/CatalogConfigDiff`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CatalogConfigDiff {
     /// list of changes for cursor fields. Order does not matter.
     ///
     /// Wire name `cursorFieldsChanged`. Optional (`None` when absent).
-    #[serde(rename = "cursorFieldsChanged")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor_fields_changed: ::std::option::Option<
         ::std::vec::Vec<StreamCursorFieldDiff>,
     >,
     /// list of fields disabled. Order does not matter.
     ///
     /// Wire name `fieldsDisabled`. Optional (`None` when absent).
-    #[serde(rename = "fieldsDisabled")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields_disabled: ::std::option::Option<
         ::std::vec::Vec<StreamFieldStatusChanged>,
     >,
     /// list of new fields enabled. Order does not matter.
     ///
     /// Wire name `fieldsEnabled`. Optional (`None` when absent).
-    #[serde(rename = "fieldsEnabled")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields_enabled: ::std::option::Option<::std::vec::Vec<StreamFieldStatusChanged>>,
     /// list of changes for primary keys. Order does not matter.
     ///
     /// Wire name `primaryKeysChanged`. Optional (`None` when absent).
-    #[serde(rename = "primaryKeysChanged")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub primary_keys_changed: ::std::option::Option<
         ::std::vec::Vec<StreamPrimaryKeyDiff>,
     >,
     /// list of streams disabled. Order does not matter.
     ///
     /// Wire name `streamsDisabled`. Optional (`None` when absent).
-    #[serde(rename = "streamsDisabled")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub streams_disabled: ::std::option::Option<
         ::std::vec::Vec<StreamFieldStatusChanged>,
     >,
     /// list of new streams enabled. Order does not matter.
     ///
     /// Wire name `streamsEnabled`. Optional (`None` when absent).
-    #[serde(rename = "streamsEnabled")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub streams_enabled: ::std::option::Option<
         ::std::vec::Vec<StreamFieldStatusChanged>,
     >,
     /// list of changes for sync mode. Order does not matter.
     ///
     /// Wire name `syncModesChanged`. Optional (`None` when absent).
-    #[serde(rename = "syncModesChanged")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_modes_changed: ::std::option::Option<::std::vec::Vec<StreamSyncModeDiff>>,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    CatalogConfigDiff { cursor_fields_changed : optional 0 "cursorFieldsChanged",
+    fields_disabled : optional 1 "fieldsDisabled", fields_enabled : optional 2
+    "fieldsEnabled", primary_keys_changed : optional 3 "primaryKeysChanged",
+    streams_disabled : optional 4 "streamsDisabled", streams_enabled : optional 5
+    "streamsEnabled", sync_modes_changed : optional 6 "syncModesChanged", }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -2105,39 +2250,52 @@ pub struct CatalogConfigDiff {
 /// Describes the difference between two Airbyte catalogs.
 ///
 /// Schema: `#/components/schemas/CatalogDiff`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CatalogDiff {
     /// list of stream transformations. order does not matter.
     ///
     /// Wire name `transforms`. Required.
     pub transforms: ::std::vec::Vec<StreamTransform>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
+super::support::plain_struct!(CatalogDiff { transforms : required 0 "transforms", });
 #[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
 /// The `CheckConnectionRead` schema.
 ///
 /// Schema: `#/components/schemas/CheckConnectionRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckConnectionRead {
     /// Wire name `jobInfo`. Required.
-    #[serde(rename = "jobInfo")]
     pub job_info: SynchronousJobRead,
     /// Wire name `message`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// Wire name `status`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<CheckConnectionReadStatus>,
 }
+#[cfg(any(feature = "destination", feature = "scheduler", feature = "source"))]
+super::support::plain_struct!(
+    CheckConnectionRead { job_info : required 0 "jobInfo", message : optional 1
+    "message", status : optional 2 "status", }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The `CheckContributionRead` schema.
 ///
 /// Schema: `#/components/schemas/CheckContributionRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckContributionRead {
     /// The text description of the connector in Github, if it exists
     ///
     /// Wire name `connector_description`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_description: ::std::option::Option<::std::string::String>,
     /// Indicates whether a connector already exists with the provided image name
     ///
@@ -2146,112 +2304,125 @@ pub struct CheckContributionRead {
     /// The name of the connector in Github, if it exists
     ///
     /// Wire name `connector_name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_name: ::std::option::Option<::std::string::String>,
     /// The Github URL of the connector in the airbyte repository, if it exists
     ///
     /// Wire name `github_url`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub github_url: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    CheckContributionRead { connector_description : optional 0 "connector_description",
+    connector_exists : required 1 "connector_exists", connector_name : optional 2
+    "connector_name", github_url : optional 3 "github_url", }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The `CheckContributionRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/CheckContributionRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckContributionRequestBody {
     /// The id of the connector being submitted for contribution
     ///
     /// Wire name `connector_image_name`. Required.
     pub connector_image_name: ::std::string::String,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    CheckContributionRequestBody { connector_image_name : required 0
+    "connector_image_name", }
+);
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// The `CheckDataWorkerCapacityRead` schema.
 ///
 /// Schema: `#/components/schemas/CheckDataWorkerCapacityRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckDataWorkerCapacityRead {
     /// Wire name `capacityAvailable`. Required.
-    #[serde(rename = "capacityAvailable")]
     pub capacity_available: bool,
     /// Wire name `useOnDemandCapacity`. Required.
-    #[serde(rename = "useOnDemandCapacity")]
     pub use_on_demand_capacity: bool,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+super::support::plain_struct!(
+    CheckDataWorkerCapacityRead { capacity_available : required 0 "capacityAvailable",
+    use_on_demand_capacity : required 1 "useOnDemandCapacity", }
+);
 #[cfg(feature = "operation")]
 /// The `CheckOperationRead` schema.
 ///
 /// Schema: `#/components/schemas/CheckOperationRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckOperationRead {
     /// Wire name `message`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// Wire name `status`. Required.
     pub status: CheckOperationReadStatus,
 }
+#[cfg(feature = "operation")]
+super::support::plain_struct!(
+    CheckOperationRead { message : optional 0 "message", status : required 1 "status", }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The `CompleteConnectorBuilderProjectOauthRequest` schema.
 ///
 /// Schema: `#/components/schemas/CompleteConnectorBuilderProjectOauthRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CompleteConnectorBuilderProjectOauthRequest {
     /// Wire name `builderProjectId`. Required.
-    #[serde(rename = "builderProjectId")]
     pub builder_project_id: ConnectorBuilderProjectId,
     /// The query parameters present in the redirect URL after a user granted consent e.g auth code
     ///
     /// Wire name `queryParams`. Optional (`None` when absent).
-    #[serde(rename = "queryParams")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub query_params: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// When completing OAuth flow to gain an access token, some API sometimes requires to verify that the app re-send the redirectUrl that was used when consent was given.
     ///
     /// Wire name `redirectUrl`. Optional (`None` when absent).
-    #[serde(rename = "redirectUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redirect_url: ::std::option::Option<::std::string::String>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    CompleteConnectorBuilderProjectOauthRequest { builder_project_id : required 0
+    "builderProjectId", query_params : optional 1 "queryParams", redirect_url : optional
+    2 "redirectUrl", workspace_id : required 3 "workspaceId", }
+);
 #[cfg(feature = "destination-oauth")]
 /// The `CompleteDestinationOAuthRequest` schema.
 ///
 /// Schema: `#/components/schemas/CompleteDestinationOAuthRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CompleteDestinationOAuthRequest {
     /// Wire name `destinationDefinitionId`. Required.
-    #[serde(rename = "destinationDefinitionId")]
     pub destination_definition_id: DestinationDefinitionId,
     /// Wire name `destinationId`. Optional (`None` when absent).
-    #[serde(rename = "destinationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_id: ::std::option::Option<DestinationId>,
     /// Wire name `oAuthInputConfiguration`. Optional (`None` when absent).
-    #[serde(rename = "oAuthInputConfiguration")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub o_auth_input_configuration: ::std::option::Option<OAuthInputConfiguration>,
     /// The query parameters present in the redirect URL after a user granted consent e.g auth code
     ///
     /// Wire name `queryParams`. Optional (`None` when absent).
-    #[serde(rename = "queryParams")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub query_params: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// When completing OAuth flow to gain an access token, some API sometimes requires to verify that the app re-send the redirectUrl that was used when consent was given.
     ///
     /// Wire name `redirectUrl`. Optional (`None` when absent).
-    #[serde(rename = "redirectUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redirect_url: ::std::option::Option<::std::string::String>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "destination-oauth")]
+super::support::plain_struct!(
+    CompleteDestinationOAuthRequest { destination_definition_id : required 0
+    "destinationDefinitionId", destination_id : optional 1 "destinationId",
+    o_auth_input_configuration : optional 2 "oAuthInputConfiguration", query_params :
+    optional 3 "queryParams", redirect_url : optional 4 "redirectUrl", workspace_id :
+    required 5 "workspaceId", }
+);
 #[cfg(
     any(
         feature = "connector-builder-project",
@@ -2262,69 +2433,63 @@ pub struct CompleteDestinationOAuthRequest {
 /// The `CompleteOAuthResponse` schema.
 ///
 /// Schema: `#/components/schemas/CompleteOAuthResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CompleteOAuthResponse {
     /// Wire name `auth_payload`. Required.
     pub auth_payload: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// Wire name `request_error`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request_error: ::std::option::Option<::std::string::String>,
     /// Wire name `request_succeeded`. Required.
     pub request_succeeded: bool,
 }
+#[cfg(
+    any(
+        feature = "connector-builder-project",
+        feature = "destination-oauth",
+        feature = "source-oauth"
+    )
+)]
+super::support::plain_struct!(
+    CompleteOAuthResponse { auth_payload : required 0 "auth_payload", request_error :
+    optional 1 "request_error", request_succeeded : required 2 "request_succeeded", }
+);
 #[cfg(feature = "source-oauth")]
 /// The `CompleteSourceOauthRequest` schema.
 ///
 /// Schema: `#/components/schemas/CompleteSourceOauthRequest`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CompleteSourceOauthRequest {
     /// Wire name `oAuthInputConfiguration`. Optional (`None` when absent).
-    #[serde(rename = "oAuthInputConfiguration")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub o_auth_input_configuration: ::std::option::Option<OAuthInputConfiguration>,
     /// The query parameters present in the redirect URL after a user granted consent e.g auth code
     ///
     /// Wire name `queryParams`. Optional (`None` when absent).
-    #[serde(rename = "queryParams")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub query_params: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// When completing OAuth flow to gain an access token, some API sometimes requires to verify that the app re-send the redirectUrl that was used when consent was given.
     ///
     /// Wire name `redirectUrl`. Optional (`None` when absent).
-    #[serde(rename = "redirectUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redirect_url: ::std::option::Option<::std::string::String>,
     /// Optional OAuth optional_scopes to request, overriding the connector's default optional_scopes. Only applied when requestedScopes is also provided.
     ///
     /// Wire name `requestedOptionalScopes`. Optional (`None` when absent).
-    #[serde(rename = "requestedOptionalScopes")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requested_optional_scopes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Optional OAuth scopes to request, overriding the connector's default scopes. Only supported for connectors that define scopes as an array.
     ///
     /// Wire name `requestedScopes`. Optional (`None` when absent).
-    #[serde(rename = "requestedScopes")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requested_scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// If set to true, returns a secret coordinate which references the stored tokens. By default, returns raw tokens.
     ///
     /// Wire name `returnSecretCoordinate`. Optional (`None` when absent). Default: `false`.
-    #[serde(rename = "returnSecretCoordinate")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub return_secret_coordinate: ::std::option::Option<bool>,
     /// Wire name `sourceDefinitionId`. Required.
-    #[serde(rename = "sourceDefinitionId")]
     pub source_definition_id: SourceDefinitionId,
     /// Wire name `sourceId`. Optional (`None` when absent).
-    #[serde(rename = "sourceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<SourceId>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
 #[cfg(feature = "source-oauth")]
@@ -2343,6 +2508,16 @@ impl ::std::fmt::Debug for CompleteSourceOauthRequest {
             .finish()
     }
 }
+#[cfg(feature = "source-oauth")]
+super::support::plain_struct!(
+    CompleteSourceOauthRequest { o_auth_input_configuration : optional 0
+    "oAuthInputConfiguration", query_params : optional 1 "queryParams", redirect_url :
+    optional 2 "redirectUrl", requested_optional_scopes : optional 3
+    "requestedOptionalScopes", requested_scopes : optional 4 "requestedScopes",
+    return_secret_coordinate : optional 5 "returnSecretCoordinate", source_definition_id
+    : required 6 "sourceDefinitionId", source_id : optional 7 "sourceId", workspace_id :
+    required 8 "workspaceId", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -2362,261 +2537,256 @@ impl ::std::fmt::Debug for CompleteSourceOauthRequest {
 /// The `ConfiguredStreamMapper` schema.
 ///
 /// Schema: `#/components/schemas/ConfiguredStreamMapper`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConfiguredStreamMapper {
     /// Wire name `id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `mapperConfiguration`. Required.
-    #[serde(rename = "mapperConfiguration")]
     pub mapper_configuration: MapperConfiguration,
     /// Wire name `type`. Required.
     pub r#type: StreamMapperType,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    ConfiguredStreamMapper { id : optional 0 "id", mapper_configuration : required 1
+    "mapperConfiguration", r#type : required 2 "type", }
+);
 #[cfg(feature = "connection")]
 /// The `ConnectionAndJobIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionAndJobIdRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionAndJobIdRequestBody {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionAndJobIdRequestBody { connection_id : required 0 "connectionId", job_id :
+    required 1 "jobId", }
+);
 #[cfg(feature = "unreferenced-types")]
 /// The result of schema propagation for a given connection, with the diff that was applied via auto-propagation.
 ///
 /// Schema: `#/components/schemas/ConnectionAutoPropagateResult`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectionAutoPropagateResult {
     /// Wire name `propagatedDiff`. Optional (`None` when absent).
-    #[serde(rename = "propagatedDiff")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub propagated_diff: ::std::option::Option<CatalogDiff>,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    ConnectionAutoPropagateResult { propagated_diff : optional 0 "propagatedDiff", }
+);
 #[cfg(feature = "connection")]
 /// Input of the schema propagation, with the catalog to be propagated and the connection to propagate to
 ///
 /// Schema: `#/components/schemas/ConnectionAutoPropagateSchemaChange`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionAutoPropagateSchemaChange {
     /// Wire name `catalog`. Required.
     pub catalog: AirbyteCatalog,
     /// Wire name `catalogId`. Required.
-    #[serde(rename = "catalogId")]
     pub catalog_id: ::uuid::Uuid,
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ::uuid::Uuid,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionAutoPropagateSchemaChange { catalog : required 0 "catalog", catalog_id :
+    required 1 "catalogId", connection_id : required 2 "connectionId", workspace_id :
+    required 3 "workspaceId", }
+);
 #[cfg(feature = "connection")]
 /// Ids of related contextual domain models for a connection given connection.
 ///
 /// Schema: `#/components/schemas/ConnectionContextRead`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectionContextRead {
     /// The ID of the relevant connection.
     ///
     /// Wire name `connectionId`. Optional (`None` when absent).
-    #[serde(rename = "connectionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_id: ::std::option::Option<::uuid::Uuid>,
     /// The ID of the relevant destination definition.
     ///
     /// Wire name `destinationDefinitionId`. Optional (`None` when absent).
-    #[serde(rename = "destinationDefinitionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_definition_id: ::std::option::Option<::uuid::Uuid>,
     /// The ID of the relevant destination.
     ///
     /// Wire name `destinationId`. Optional (`None` when absent).
-    #[serde(rename = "destinationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_id: ::std::option::Option<::uuid::Uuid>,
     /// The ID of the organization related to this workflow
     ///
     /// Wire name `organizationId`. Optional (`None` when absent).
-    #[serde(rename = "organizationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<::uuid::Uuid>,
     /// The ID of the relevant source definition.
     ///
     /// Wire name `sourceDefinitionId`. Optional (`None` when absent).
-    #[serde(rename = "sourceDefinitionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_definition_id: ::std::option::Option<::uuid::Uuid>,
     /// The ID of the relevant source.
     ///
     /// Wire name `sourceId`. Optional (`None` when absent).
-    #[serde(rename = "sourceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::uuid::Uuid>,
     /// The ID of the workspace related to this workflow
     ///
     /// Wire name `workspaceId`. Optional (`None` when absent).
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionContextRead { connection_id : optional 0 "connectionId",
+    destination_definition_id : optional 1 "destinationDefinitionId", destination_id :
+    optional 2 "destinationId", organization_id : optional 3 "organizationId",
+    source_definition_id : optional 4 "sourceDefinitionId", source_id : optional 5
+    "sourceId", workspace_id : optional 6 "workspaceId", }
+);
 #[cfg(feature = "connection")]
 /// The `ConnectionCreate` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionCreate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionCreate {
     /// Wire name `backfillPreference`. Optional (`None` when absent).
-    #[serde(rename = "backfillPreference")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub backfill_preference: ::std::option::Option<SchemaChangeBackfillPreference>,
     /// Wire name `dataplaneGroupId`. Optional (`None` when absent).
-    #[serde(rename = "dataplaneGroupId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dataplane_group_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `destinationCatalogId`. Optional (`None` when absent).
-    #[serde(rename = "destinationCatalogId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_catalog_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `destinationId`. Required.
-    #[serde(rename = "destinationId")]
     pub destination_id: DestinationId,
     /// Optional name of the connection
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `namespaceDefinition`. Optional (`None` when absent).
-    #[serde(rename = "namespaceDefinition")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_definition: ::std::option::Option<NamespaceDefinitionType>,
     /// Used when namespaceDefinition is 'customformat'. If blank then behaves like namespaceDefinition = 'destination'. If "${SOURCE_NAMESPACE}" then behaves like namespaceDefinition = 'source'.
     ///
     /// Wire name `namespaceFormat`. Optional (`None` when absent).
-    #[serde(rename = "namespaceFormat")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_format: ::std::option::Option<::std::string::String>,
     /// Wire name `nonBreakingChangesPreference`. Optional (`None` when absent).
-    #[serde(rename = "nonBreakingChangesPreference")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub non_breaking_changes_preference: ::std::option::Option<
         NonBreakingChangesPreference,
     >,
     /// Wire name `notifySchemaChanges`. Optional (`None` when absent).
-    #[serde(rename = "notifySchemaChanges")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notify_schema_changes: ::std::option::Option<bool>,
     /// Wire name `notifySchemaChangesByEmail`. Optional (`None` when absent).
-    #[serde(rename = "notifySchemaChangesByEmail")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notify_schema_changes_by_email: ::std::option::Option<bool>,
     /// When enabled, this connection will use on-demand capacity if committed capacity is exhausted
     ///
     /// Wire name `onDemandEnabled`. Optional (`None` when absent). Default: `false`.
-    #[serde(rename = "onDemandEnabled")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub on_demand_enabled: ::std::option::Option<bool>,
     /// Wire name `operationIds`. Optional (`None` when absent).
-    #[serde(rename = "operationIds")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_ids: ::std::option::Option<::std::vec::Vec<OperationId>>,
     /// Prefix that will be prepended to the name of each stream when it is written to the destination.
     ///
     /// Wire name `prefix`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Wire name `resourceRequirements`. Optional (`None` when absent).
-    #[serde(rename = "resourceRequirements")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_requirements: ::std::option::Option<ResourceRequirements>,
     /// Wire name `schedule`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule: ::std::option::Option<ConnectionSchedule>,
     /// Wire name `scheduleData`. Optional (`None` when absent).
-    #[serde(rename = "scheduleData")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule_data: ::std::option::Option<ConnectionScheduleData>,
     /// Wire name `scheduleType`. Optional (`None` when absent).
-    #[serde(rename = "scheduleType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule_type: ::std::option::Option<ConnectionScheduleType>,
     /// Wire name `sourceCatalogId`. Optional (`None` when absent).
-    #[serde(rename = "sourceCatalogId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_catalog_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `sourceId`. Required.
-    #[serde(rename = "sourceId")]
     pub source_id: SourceId,
     /// Wire name `status`. Required.
     pub status: ConnectionStatus,
     /// Wire name `syncCatalog`. Optional (`None` when absent).
-    #[serde(rename = "syncCatalog")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_catalog: ::std::option::Option<AirbyteCatalog>,
     /// Wire name `tags`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionCreate { backfill_preference : optional 0 "backfillPreference",
+    dataplane_group_id : optional 1 "dataplaneGroupId", destination_catalog_id : optional
+    2 "destinationCatalogId", destination_id : required 3 "destinationId", name :
+    optional 4 "name", namespace_definition : optional 5 "namespaceDefinition",
+    namespace_format : optional 6 "namespaceFormat", non_breaking_changes_preference :
+    optional 7 "nonBreakingChangesPreference", notify_schema_changes : optional 8
+    "notifySchemaChanges", notify_schema_changes_by_email : optional 9
+    "notifySchemaChangesByEmail", on_demand_enabled : optional 10 "onDemandEnabled",
+    operation_ids : optional 11 "operationIds", prefix : optional 12 "prefix",
+    resource_requirements : optional 13 "resourceRequirements", schedule : optional 14
+    "schedule", schedule_data : optional 15 "scheduleData", schedule_type : optional 16
+    "scheduleType", source_catalog_id : optional 17 "sourceCatalogId", source_id :
+    required 18 "sourceId", status : required 19 "status", sync_catalog : optional 20
+    "syncCatalog", tags : optional 21 "tags", }
+);
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// The `ConnectionCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionCreateRequest {
     /// Wire name `configurations`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configurations: ::std::option::Option<StreamConfigurations>,
     /// Wire name `dataResidency`. Optional (`None` when absent).
     #[deprecated]
-    #[serde(rename = "dataResidency")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data_residency: ::std::option::Option<::std::string::String>,
     /// Wire name `destinationId`. Required.
-    #[serde(rename = "destinationId")]
     pub destination_id: ::uuid::Uuid,
     /// Optional name of the connection
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `namespaceDefinition`. Optional (`None` when absent).
-    #[serde(rename = "namespaceDefinition")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_definition: ::std::option::Option<NamespaceDefinitionEnum>,
     /// Used when namespaceDefinition is 'custom_format'. If blank then behaves like namespaceDefinition = 'destination'. If "${SOURCE_NAMESPACE}" then behaves like namespaceDefinition = 'source'.
     ///
     /// Wire name `namespaceFormat`. Optional (`None` when absent).
-    #[serde(rename = "namespaceFormat")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_format: ::std::option::Option<::std::string::String>,
     /// Wire name `nonBreakingSchemaUpdatesBehavior`. Optional (`None` when absent).
-    #[serde(rename = "nonBreakingSchemaUpdatesBehavior")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub non_breaking_schema_updates_behavior: ::std::option::Option<
         NonBreakingSchemaUpdatesBehaviorEnum,
     >,
     /// Prefix that will be prepended to the name of each stream when it is written to the destination (ex. “airbyte_” causes “projects” => “airbyte_projects”).
     ///
     /// Wire name `prefix`. Optional (`None` when absent). Default: `""`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Wire name `schedule`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule: ::std::option::Option<AirbyteApiConnectionSchedule>,
     /// Wire name `sourceId`. Required.
-    #[serde(rename = "sourceId")]
     pub source_id: ::uuid::Uuid,
     /// Wire name `status`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ConnectionStatusEnum>,
     /// Wire name `tags`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+super::support::plain_struct!(
+    ConnectionCreateRequest { configurations : optional 0 "configurations",
+    data_residency : optional 1 "dataResidency", destination_id : required 2
+    "destinationId", name : optional 3 "name", namespace_definition : optional 4
+    "namespaceDefinition", namespace_format : optional 5 "namespaceFormat",
+    non_breaking_schema_updates_behavior : optional 6 "nonBreakingSchemaUpdatesBehavior",
+    prefix : optional 7 "prefix", schedule : optional 8 "schedule", source_id : required
+    9 "sourceId", status : optional 10 "status", tags : optional 11 "tags", }
+);
 #[cfg(feature = "unreferenced-types")]
 /// The `ConnectionDataHistoryRead` schema.
 ///
@@ -2626,49 +2796,50 @@ pub type ConnectionDataHistoryRead = ::std::vec::Vec<ConnectionDataHistoryReadIt
 /// The `ConnectionDataHistoryReadItem` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionDataHistoryReadItem`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionDataHistoryReadItem {
     /// Wire name `jobId`. Optional (`None` when absent).
-    #[serde(rename = "jobId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<i64>,
     /// Wire name `recordsCommitted`. Required.
-    #[serde(rename = "recordsCommitted")]
     pub records_committed: i64,
     /// Wire name `recordsEmitted`. Optional (`None` when absent).
-    #[serde(rename = "recordsEmitted")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub records_emitted: ::std::option::Option<i64>,
     /// Wire name `timestamp`. Required.
     pub timestamp: i64,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    ConnectionDataHistoryReadItem { job_id : optional 0 "jobId", records_committed :
+    required 1 "recordsCommitted", records_emitted : optional 2 "recordsEmitted",
+    timestamp : required 3 "timestamp", }
+);
 #[cfg(feature = "connection")]
 /// The `ConnectionDataHistoryRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionDataHistoryRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionDataHistoryRequestBody {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `numberOfJobs`. Required.
-    #[serde(rename = "numberOfJobs")]
     pub number_of_jobs: i64,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionDataHistoryRequestBody { connection_id : required 0 "connectionId",
+    number_of_jobs : required 1 "numberOfJobs", }
+);
 #[cfg(feature = "connection")]
 /// The `ConnectionEvent` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionEvent`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionEvent {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: i64,
     /// Wire name `eventType`. Required.
-    #[serde(rename = "eventType")]
     pub event_type: ConnectionEventType,
     /// Wire name `id`. Required.
     pub id: ConnectionEventId,
@@ -2677,9 +2848,14 @@ pub struct ConnectionEvent {
     /// Wire name `summary`. Required.
     pub summary: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// Wire name `user`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<UserReadInConnectionEvent>,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionEvent { connection_id : required 0 "connectionId", created_at : required 1
+    "createdAt", event_type : required 2 "eventType", id : required 3 "id", summary :
+    required 4 "summary", user : optional 5 "user", }
+);
 #[cfg(feature = "connection")]
 /// The `ConnectionEventId` schema.
 ///
@@ -2689,55 +2865,65 @@ pub type ConnectionEventId = ::uuid::Uuid;
 /// The `ConnectionEventIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionEventIdRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionEventIdRequestBody {
     /// Wire name `connectionEventId`. Required.
-    #[serde(rename = "connectionEventId")]
     pub connection_event_id: ConnectionEventId,
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionEventIdRequestBody { connection_event_id : required 0 "connectionEventId",
+    connection_id : required 1 "connectionId", }
+);
 #[cfg(feature = "connection")]
 /// The `ConnectionEventList` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionEventList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionEventList {
     /// Wire name `events`. Required.
     pub events: ::std::vec::Vec<ConnectionEvent>,
 }
 #[cfg(feature = "connection")]
+super::support::plain_struct!(ConnectionEventList { events : required 0 "events", });
+#[cfg(feature = "connection")]
 /// The `ConnectionEventListMinimal` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionEventListMinimal`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionEventListMinimal {
     /// Wire name `events`. Required.
     pub events: ::std::vec::Vec<ConnectionEventMinimal>,
 }
 #[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionEventListMinimal { events : required 0 "events", }
+);
+#[cfg(feature = "connection")]
 /// The `ConnectionEventMinimal` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionEventMinimal`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionEventMinimal {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `connectionName`. Required.
-    #[serde(rename = "connectionName")]
     pub connection_name: ::std::string::String,
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: Iso8601DateTime,
     /// Wire name `eventId`. Required.
-    #[serde(rename = "eventId")]
     pub event_id: ConnectionEventId,
     /// Wire name `eventType`. Required.
-    #[serde(rename = "eventType")]
     pub event_type: ConnectionEventType,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionEventMinimal { connection_id : required 0 "connectionId", connection_name :
+    required 1 "connectionName", created_at : required 2 "createdAt", event_id : required
+    3 "eventId", event_type : required 4 "eventType", }
+);
 #[cfg(feature = "connection")]
 /// The `ConnectionEventType` schema.
 ///
@@ -2917,20 +3103,17 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionEventType {
 /// The `ConnectionEventWithDetails` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionEventWithDetails`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionEventWithDetails {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: i64,
     /// JSON object with event details
     ///
     /// Wire name `details`. Required.
     pub details: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// Wire name `eventType`. Required.
-    #[serde(rename = "eventType")]
     pub event_type: ConnectionEventType,
     /// Wire name `id`. Required.
     pub id: ConnectionEventId,
@@ -2939,85 +3122,95 @@ pub struct ConnectionEventWithDetails {
     /// Wire name `summary`. Required.
     pub summary: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// Wire name `user`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user: ::std::option::Option<UserReadInConnectionEvent>,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionEventWithDetails { connection_id : required 0 "connectionId", created_at :
+    required 1 "createdAt", details : required 2 "details", event_type : required 3
+    "eventType", id : required 4 "id", summary : required 5 "summary", user : optional 6
+    "user", }
+);
 #[cfg(feature = "connection")]
 /// The `ConnectionEventsBackfillRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionEventsBackfillRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionEventsBackfillRequestBody {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// The end datetime of a time range to backfill events
     ///
     /// Wire name `createdAtEnd`. Required.
-    #[serde(rename = "createdAtEnd")]
     pub created_at_end: ::chrono::DateTime<::chrono::Utc>,
     /// The start datetime of a time range to backfill events
     ///
     /// Wire name `createdAtStart`. Required.
-    #[serde(rename = "createdAtStart")]
     pub created_at_start: ::chrono::DateTime<::chrono::Utc>,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionEventsBackfillRequestBody { connection_id : required 0 "connectionId",
+    created_at_end : required 1 "createdAtEnd", created_at_start : required 2
+    "createdAtStart", }
+);
 #[cfg(feature = "connection")]
 /// The `ConnectionEventsListMinimalRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionEventsListMinimalRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionEventsListMinimalRequestBody {
     /// The end datetime of a time range to filter by
     ///
     /// Wire name `createdAtEnd`. Required.
-    #[serde(rename = "createdAtEnd")]
     pub created_at_end: ::chrono::DateTime<::chrono::Utc>,
     /// The start datetime of a time range to filter by
     ///
     /// Wire name `createdAtStart`. Required.
-    #[serde(rename = "createdAtStart")]
     pub created_at_start: ::chrono::DateTime<::chrono::Utc>,
     /// filter events by event types
     ///
     /// Wire name `eventTypes`. Required.
-    #[serde(rename = "eventTypes")]
     pub event_types: ::std::vec::Vec<ConnectionEventType>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionEventsListMinimalRequestBody { created_at_end : required 0 "createdAtEnd",
+    created_at_start : required 1 "createdAtStart", event_types : required 2
+    "eventTypes", workspace_id : required 3 "workspaceId", }
+);
 #[cfg(feature = "connection")]
 /// The `ConnectionEventsRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionEventsRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionEventsRequestBody {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// The end datetime of a time range to filter by
     ///
     /// Wire name `createdAtEnd`. Optional (`None` when absent).
-    #[serde(rename = "createdAtEnd")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The start datetime of a time range to filter by
     ///
     /// Wire name `createdAtStart`. Optional (`None` when absent).
-    #[serde(rename = "createdAtStart")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at_start: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// filter events by event types (optional)
     ///
     /// Wire name `eventTypes`. Optional (`None` when absent).
-    #[serde(rename = "eventTypes")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub event_types: ::std::option::Option<::std::vec::Vec<ConnectionEventType>>,
     /// Wire name `pagination`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<Pagination>,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionEventsRequestBody { connection_id : required 0 "connectionId",
+    created_at_end : optional 1 "createdAtEnd", created_at_start : optional 2
+    "createdAtStart", event_types : optional 3 "eventTypes", pagination : optional 4
+    "pagination", }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -3057,25 +3250,44 @@ pub type ConnectionId = ::uuid::Uuid;
 /// The `ConnectionIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionIdRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionIdRequestBody {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "operation",
+        feature = "state",
+        feature = "stream-statuses",
+        feature = "streams-2",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    ConnectionIdRequestBody { connection_id : required 0 "connectionId", }
+);
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// The `ConnectionJobRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionJobRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionJobRequestBody {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+super::support::plain_struct!(
+    ConnectionJobRequestBody { connection_id : required 0 "connectionId", job_id :
+    required 1 "jobId", }
+);
 #[cfg(feature = "connection")]
 /// The `ConnectionLastJobPerStreamRead` schema.
 ///
@@ -3087,278 +3299,252 @@ pub type ConnectionLastJobPerStreamRead = ::std::vec::Vec<
 /// The `ConnectionLastJobPerStreamReadItem` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionLastJobPerStreamReadItem`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionLastJobPerStreamReadItem {
     /// Wire name `bytesCommitted`. Required.
-    #[serde(rename = "bytesCommitted")]
     pub bytes_committed: i64,
     /// Wire name `configType`. Required.
-    #[serde(rename = "configType")]
     pub config_type: JobConfigType,
     /// Wire name `endedAt`. Required.
-    #[serde(rename = "endedAt")]
     pub ended_at: i64,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
     /// Wire name `jobStatus`. Required.
-    #[serde(rename = "jobStatus")]
     pub job_status: JobStatus,
     /// Wire name `recordsCommitted`. Required.
-    #[serde(rename = "recordsCommitted")]
     pub records_committed: i64,
     /// Wire name `startedAt`. Required.
-    #[serde(rename = "startedAt")]
     pub started_at: i64,
     /// Wire name `streamName`. Required.
-    #[serde(rename = "streamName")]
     pub stream_name: ::std::string::String,
     /// Wire name `streamNamespace`. Required.
-    #[serde(rename = "streamNamespace")]
     pub stream_namespace: ::std::string::String,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionLastJobPerStreamReadItem { bytes_committed : required 0 "bytesCommitted",
+    config_type : required 1 "configType", ended_at : required 2 "endedAt", job_id :
+    required 3 "jobId", job_status : required 4 "jobStatus", records_committed : required
+    5 "recordsCommitted", started_at : required 6 "startedAt", stream_name : required 7
+    "streamName", stream_namespace : required 8 "streamNamespace", }
+);
 #[cfg(feature = "connection")]
 /// The `ConnectionLastJobPerStreamRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionLastJobPerStreamRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionLastJobPerStreamRequestBody {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionLastJobPerStreamRequestBody { connection_id : required 0 "connectionId", }
+);
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// The `ConnectionPatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionPatchRequest`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectionPatchRequest {
     /// Wire name `configurations`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configurations: ::std::option::Option<StreamConfigurations>,
     /// Wire name `dataResidency`. Optional (`None` when absent).
     #[deprecated]
-    #[serde(rename = "dataResidency")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data_residency: ::std::option::Option<::std::string::String>,
     /// Optional name of the connection
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `namespaceDefinition`. Optional (`None` when absent).
-    #[serde(rename = "namespaceDefinition")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_definition: ::std::option::Option<NamespaceDefinitionEnumNoDefault>,
     /// Used when namespaceDefinition is 'custom_format'. If blank then behaves like namespaceDefinition = 'destination'. If "${SOURCE_NAMESPACE}" then behaves like namespaceDefinition = 'source'.
     ///
     /// Wire name `namespaceFormat`. Optional (`None` when absent).
-    #[serde(rename = "namespaceFormat")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_format: ::std::option::Option<::std::string::String>,
     /// Wire name `nonBreakingSchemaUpdatesBehavior`. Optional (`None` when absent).
-    #[serde(rename = "nonBreakingSchemaUpdatesBehavior")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub non_breaking_schema_updates_behavior: ::std::option::Option<
         NonBreakingSchemaUpdatesBehaviorEnumNoDefault,
     >,
     /// Prefix that will be prepended to the name of each stream when it is written to the destination (ex. “airbyte_” causes “projects” => “airbyte_projects”).
     ///
     /// Wire name `prefix`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Wire name `schedule`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule: ::std::option::Option<AirbyteApiConnectionSchedule>,
     /// Wire name `status`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ConnectionStatusEnum>,
     /// Wire name `tags`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+super::support::plain_struct!(
+    ConnectionPatchRequest { configurations : optional 0 "configurations", data_residency
+    : optional 1 "dataResidency", name : optional 2 "name", namespace_definition :
+    optional 3 "namespaceDefinition", namespace_format : optional 4 "namespaceFormat",
+    non_breaking_schema_updates_behavior : optional 5 "nonBreakingSchemaUpdatesBehavior",
+    prefix : optional 6 "prefix", schedule : optional 7 "schedule", status : optional 8
+    "status", tags : optional 9 "tags", }
+);
 #[cfg(any(feature = "cloud-only", feature = "connection", feature = "workspace"))]
 /// The `ConnectionRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionRead {
     /// Wire name `backfillPreference`. Optional (`None` when absent).
-    #[serde(rename = "backfillPreference")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub backfill_preference: ::std::option::Option<SchemaChangeBackfillPreference>,
     /// Wire name `breakingChange`. Required.
-    #[serde(rename = "breakingChange")]
     pub breaking_change: bool,
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `created_at`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// Wire name `dataplaneGroupId`. Optional (`None` when absent).
-    #[serde(rename = "dataplaneGroupId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dataplane_group_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `destinationCatalogId`. Optional (`None` when absent).
-    #[serde(rename = "destinationCatalogId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_catalog_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `destinationId`. Required.
-    #[serde(rename = "destinationId")]
     pub destination_id: DestinationId,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `namespaceDefinition`. Optional (`None` when absent).
-    #[serde(rename = "namespaceDefinition")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_definition: ::std::option::Option<NamespaceDefinitionType>,
     /// Used when namespaceDefinition is 'customformat'. If blank then behaves like namespaceDefinition = 'destination'. If "${SOURCE_NAMESPACE}" then behaves like namespaceDefinition = 'source'.
     ///
     /// Wire name `namespaceFormat`. Optional (`None` when absent).
-    #[serde(rename = "namespaceFormat")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_format: ::std::option::Option<::std::string::String>,
     /// Wire name `nonBreakingChangesPreference`. Optional (`None` when absent).
-    #[serde(rename = "nonBreakingChangesPreference")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub non_breaking_changes_preference: ::std::option::Option<
         NonBreakingChangesPreference,
     >,
     /// Wire name `notifySchemaChanges`. Optional (`None` when absent).
-    #[serde(rename = "notifySchemaChanges")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notify_schema_changes: ::std::option::Option<bool>,
     /// Wire name `notifySchemaChangesByEmail`. Optional (`None` when absent).
-    #[serde(rename = "notifySchemaChangesByEmail")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notify_schema_changes_by_email: ::std::option::Option<bool>,
     /// When enabled, this connection will use on-demand capacity if committed capacity is exhausted
     ///
     /// Wire name `onDemandEnabled`. Optional (`None` when absent).
-    #[serde(rename = "onDemandEnabled")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub on_demand_enabled: ::std::option::Option<bool>,
     /// Wire name `operationIds`. Optional (`None` when absent).
-    #[serde(rename = "operationIds")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_ids: ::std::option::Option<::std::vec::Vec<OperationId>>,
     /// Prefix that will be prepended to the name of each stream when it is written to the destination.
     ///
     /// Wire name `prefix`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Wire name `resourceRequirements`. Optional (`None` when absent).
-    #[serde(rename = "resourceRequirements")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_requirements: ::std::option::Option<ResourceRequirements>,
     /// Wire name `schedule`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule: ::std::option::Option<ConnectionSchedule>,
     /// Wire name `scheduleData`. Optional (`None` when absent).
-    #[serde(rename = "scheduleData")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule_data: ::std::option::Option<ConnectionScheduleData>,
     /// Wire name `scheduleType`. Optional (`None` when absent).
-    #[serde(rename = "scheduleType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule_type: ::std::option::Option<ConnectionScheduleType>,
     /// Wire name `sourceCatalogId`. Optional (`None` when absent).
-    #[serde(rename = "sourceCatalogId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_catalog_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `sourceId`. Required.
-    #[serde(rename = "sourceId")]
     pub source_id: SourceId,
     /// Wire name `status`. Required.
     pub status: ConnectionStatus,
     /// Optional reason explaining the current status of the connection
     ///
     /// Wire name `statusReason`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "statusReason")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub status_reason: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     /// Wire name `syncCatalog`. Required.
-    #[serde(rename = "syncCatalog")]
     pub sync_catalog: AirbyteCatalog,
     /// Wire name `tags`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
     /// Wire name `workspaceId`. Optional (`None` when absent).
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(any(feature = "cloud-only", feature = "connection", feature = "workspace"))]
+super::support::plain_struct!(
+    ConnectionRead { backfill_preference : optional 0 "backfillPreference",
+    breaking_change : required 1 "breakingChange", connection_id : required 2
+    "connectionId", created_at : optional 3 "created_at", dataplane_group_id : optional 4
+    "dataplaneGroupId", destination_catalog_id : optional 5 "destinationCatalogId",
+    destination_id : required 6 "destinationId", name : required 7 "name",
+    namespace_definition : optional 8 "namespaceDefinition", namespace_format : optional
+    9 "namespaceFormat", non_breaking_changes_preference : optional 10
+    "nonBreakingChangesPreference", notify_schema_changes : optional 11
+    "notifySchemaChanges", notify_schema_changes_by_email : optional 12
+    "notifySchemaChangesByEmail", on_demand_enabled : optional 13 "onDemandEnabled",
+    operation_ids : optional 14 "operationIds", prefix : optional 15 "prefix",
+    resource_requirements : optional 16 "resourceRequirements", schedule : optional 17
+    "schedule", schedule_data : optional 18 "scheduleData", schedule_type : optional 19
+    "scheduleType", source_catalog_id : optional 20 "sourceCatalogId", source_id :
+    required 21 "sourceId", status : required 22 "status", status_reason :
+    optional_nullable 23 "statusReason", sync_catalog : required 24 "syncCatalog", tags :
+    optional 25 "tags", workspace_id : optional 26 "workspaceId", }
+);
 #[cfg(feature = "connection")]
 /// The `ConnectionReadList` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionReadList {
     /// Wire name `connections`. Required.
     pub connections: ::std::vec::Vec<ConnectionRead>,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionReadList { connections : required 0 "connections", }
+);
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Root Type for ConnectionResponse
 ///
 /// Provides details of a single connection.
 ///
 /// Schema: `#/components/schemas/ConnectionResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionResponse {
     /// Wire name `configurations`. Required.
     pub configurations: StreamConfigurations,
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ::uuid::Uuid,
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: i64,
     /// Wire name `destinationId`. Required.
-    #[serde(rename = "destinationId")]
     pub destination_id: ::uuid::Uuid,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `namespaceDefinition`. Optional (`None` when absent).
-    #[serde(rename = "namespaceDefinition")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_definition: ::std::option::Option<NamespaceDefinitionEnum>,
     /// Wire name `namespaceFormat`. Optional (`None` when absent).
-    #[serde(rename = "namespaceFormat")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_format: ::std::option::Option<::std::string::String>,
     /// Wire name `nonBreakingSchemaUpdatesBehavior`. Optional (`None` when absent).
-    #[serde(rename = "nonBreakingSchemaUpdatesBehavior")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub non_breaking_schema_updates_behavior: ::std::option::Option<
         NonBreakingSchemaUpdatesBehaviorEnum,
     >,
     /// Wire name `prefix`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Wire name `schedule`. Required.
     pub schedule: ConnectionScheduleResponse,
     /// Wire name `sourceId`. Required.
-    #[serde(rename = "sourceId")]
     pub source_id: ::uuid::Uuid,
     /// Wire name `status`. Required.
     pub status: ConnectionStatusEnum,
     /// Wire name `statusReason`. Optional (`None` when absent).
-    #[serde(rename = "statusReason")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status_reason: ::std::option::Option<::std::string::String>,
     /// Wire name `tags`. Required.
     pub tags: ::std::vec::Vec<Tag>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+super::support::plain_struct!(
+    ConnectionResponse { configurations : required 0 "configurations", connection_id :
+    required 1 "connectionId", created_at : required 2 "createdAt", destination_id :
+    required 3 "destinationId", name : required 4 "name", namespace_definition : optional
+    5 "namespaceDefinition", namespace_format : optional 6 "namespaceFormat",
+    non_breaking_schema_updates_behavior : optional 7 "nonBreakingSchemaUpdatesBehavior",
+    prefix : optional 8 "prefix", schedule : required 9 "schedule", source_id : required
+    10 "sourceId", status : required 11 "status", status_reason : optional 12
+    "statusReason", tags : required 13 "tags", workspace_id : required 14 "workspaceId",
+    }
+);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -3370,10 +3556,9 @@ pub struct ConnectionResponse {
 /// if null, then no schedule is set.
 ///
 /// Schema: `#/components/schemas/ConnectionSchedule`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionSchedule {
     /// Wire name `timeUnit`. Required.
-    #[serde(rename = "timeUnit")]
     pub time_unit: ConnectionScheduleTimeUnit,
     /// Wire name `units`. Required.
     pub units: i64,
@@ -3386,37 +3571,57 @@ pub struct ConnectionSchedule {
         feature = "workspace"
     )
 )]
+super::support::plain_struct!(
+    ConnectionSchedule { time_unit : required 0 "timeUnit", units : required 1 "units", }
+);
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// schedule for when the the connection should run, per the schedule type
 ///
 /// Schema: `#/components/schemas/ConnectionScheduleData`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectionScheduleData {
     /// Wire name `basicSchedule`. Optional (`None` when absent).
-    #[serde(rename = "basicSchedule")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub basic_schedule: ::std::option::Option<ConnectionScheduleDataBasicSchedule>,
     /// Wire name `cron`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cron: ::std::option::Option<ConnectionScheduleDataCron>,
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    ConnectionScheduleData { basic_schedule : optional 0 "basicSchedule", cron : optional
+    1 "cron", }
+);
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// schedule for when the the connection should run, per the schedule type
 ///
 /// Schema: `#/components/schemas/ConnectionScheduleResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionScheduleResponse {
     /// Wire name `basicTiming`. Optional (`None` when absent).
-    #[serde(rename = "basicTiming")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub basic_timing: ::std::option::Option<::std::string::String>,
     /// Wire name `cronExpression`. Optional (`None` when absent).
-    #[serde(rename = "cronExpression")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cron_expression: ::std::option::Option<::std::string::String>,
     /// Wire name `scheduleType`. Required.
-    #[serde(rename = "scheduleType")]
     pub schedule_type: ScheduleTypeWithBasicEnum,
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+super::support::plain_struct!(
+    ConnectionScheduleResponse { basic_timing : optional 0 "basicTiming", cron_expression
+    : optional 1 "cronExpression", schedule_type : required 2 "scheduleType", }
+);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -3553,96 +3758,88 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionScheduleType {
 /// The `ConnectionSearch` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionSearch`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectionSearch {
     /// Wire name `connectionId`. Optional (`None` when absent).
-    #[serde(rename = "connectionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_id: ::std::option::Option<ConnectionId>,
     /// Wire name `destination`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination: ::std::option::Option<DestinationSearch>,
     /// Wire name `destinationId`. Optional (`None` when absent).
-    #[serde(rename = "destinationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_id: ::std::option::Option<DestinationId>,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `namespaceDefinition`. Optional (`None` when absent).
-    #[serde(rename = "namespaceDefinition")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_definition: ::std::option::Option<NamespaceDefinitionType>,
     /// Used when namespaceDefinition is 'customformat'. If blank then behaves like namespaceDefinition = 'destination'. If "${SOURCE_NAMESPACE}" then behaves like namespaceDefinition = 'source'.
     ///
     /// Wire name `namespaceFormat`. Optional (`None` when absent).
-    #[serde(rename = "namespaceFormat")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_format: ::std::option::Option<::std::string::String>,
     /// Prefix that will be prepended to the name of each stream when it is written to the destination.
     ///
     /// Wire name `prefix`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Wire name `schedule`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule: ::std::option::Option<ConnectionSchedule>,
     /// Wire name `scheduleData`. Optional (`None` when absent).
-    #[serde(rename = "scheduleData")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule_data: ::std::option::Option<ConnectionScheduleData>,
     /// Wire name `scheduleType`. Optional (`None` when absent).
-    #[serde(rename = "scheduleType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule_type: ::std::option::Option<ConnectionScheduleType>,
     /// Wire name `source`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<SourceSearch>,
     /// Wire name `sourceId`. Optional (`None` when absent).
-    #[serde(rename = "sourceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<SourceId>,
     /// Wire name `status`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ConnectionStatus>,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionSearch { connection_id : optional 0 "connectionId", destination : optional
+    1 "destination", destination_id : optional 2 "destinationId", name : optional 3
+    "name", namespace_definition : optional 4 "namespaceDefinition", namespace_format :
+    optional 5 "namespaceFormat", prefix : optional 6 "prefix", schedule : optional 7
+    "schedule", schedule_data : optional 8 "scheduleData", schedule_type : optional 9
+    "scheduleType", source : optional 10 "source", source_id : optional 11 "sourceId",
+    status : optional 12 "status", }
+);
 #[cfg(any(feature = "internal", feature = "attempt", feature = "state"))]
 /// Contains the state for a connection. The stateType field identifies what type of state it is. Only the field corresponding to that type will be set, the rest will be null. If stateType=not_set, then none of the fields will be set.
 ///
 /// Schema: `#/components/schemas/ConnectionState`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionState {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `globalState`. Optional (`None` when absent).
-    #[serde(rename = "globalState")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub global_state: ::std::option::Option<GlobalState>,
     /// Wire name `state`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<StateBlob>,
     /// Wire name `stateType`. Required.
-    #[serde(rename = "stateType")]
     pub state_type: ConnectionStateType,
     /// Wire name `streamState`. Optional (`None` when absent).
-    #[serde(rename = "streamState")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_state: ::std::option::Option<::std::vec::Vec<StreamState>>,
 }
+#[cfg(any(feature = "internal", feature = "attempt", feature = "state"))]
+super::support::plain_struct!(
+    ConnectionState { connection_id : required 0 "connectionId", global_state : optional
+    1 "globalState", state : optional 2 "state", state_type : required 3 "stateType",
+    stream_state : optional 4 "streamState", }
+);
 #[cfg(any(feature = "internal", feature = "state"))]
 /// The `ConnectionStateCreateOrUpdate` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStateCreateOrUpdate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionStateCreateOrUpdate {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `connectionState`. Required.
-    #[serde(rename = "connectionState")]
     pub connection_state: ConnectionState,
 }
+#[cfg(any(feature = "internal", feature = "state"))]
+super::support::plain_struct!(
+    ConnectionStateCreateOrUpdate { connection_id : required 0 "connectionId",
+    connection_state : required 1 "connectionState", }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -4030,43 +4227,36 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionStatusEnum {
 /// The `ConnectionStatusRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStatusRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionStatusRead {
     /// Wire name `activeJob`. Optional (`None` when absent).
-    #[serde(rename = "activeJob")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub active_job: ::std::option::Option<JobRead>,
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `connectionSyncStatus`. Required.
-    #[serde(rename = "connectionSyncStatus")]
     pub connection_sync_status: ConnectionSyncStatus,
     /// Wire name `failureReason`. Optional (`None` when absent).
-    #[serde(rename = "failureReason")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_reason: ::std::option::Option<FailureReason>,
     /// Wire name `lastSuccessfulSync`. Optional (`None` when absent).
-    #[serde(rename = "lastSuccessfulSync")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_successful_sync: ::std::option::Option<i64>,
     /// Wire name `lastSyncAttemptNumber`. Optional (`None` when absent).
-    #[serde(rename = "lastSyncAttemptNumber")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_sync_attempt_number: ::std::option::Option<AttemptNumber>,
     /// Wire name `lastSyncJobCreatedAt`. Optional (`None` when absent).
-    #[serde(rename = "lastSyncJobCreatedAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_sync_job_created_at: ::std::option::Option<i64>,
     /// Wire name `lastSyncJobId`. Optional (`None` when absent).
-    #[serde(rename = "lastSyncJobId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_sync_job_id: ::std::option::Option<JobId>,
     /// Wire name `scheduleData`. Optional (`None` when absent).
-    #[serde(rename = "scheduleData")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule_data: ::std::option::Option<ConnectionScheduleData>,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionStatusRead { active_job : optional 0 "activeJob", connection_id : required
+    1 "connectionId", connection_sync_status : required 2 "connectionSyncStatus",
+    failure_reason : optional 3 "failureReason", last_successful_sync : optional 4
+    "lastSuccessfulSync", last_sync_attempt_number : optional 5 "lastSyncAttemptNumber",
+    last_sync_job_created_at : optional 6 "lastSyncJobCreatedAt", last_sync_job_id :
+    optional 7 "lastSyncJobId", schedule_data : optional 8 "scheduleData", }
+);
 #[cfg(feature = "connection")]
 /// The `ConnectionStatusesRead` schema.
 ///
@@ -4076,26 +4266,31 @@ pub type ConnectionStatusesRead = ::std::vec::Vec<ConnectionStatusRead>;
 /// The `ConnectionStatusesRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStatusesRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionStatusesRequestBody {
     /// Wire name `connectionIds`. Required.
-    #[serde(rename = "connectionIds")]
     pub connection_ids: ::std::vec::Vec<ConnectionId>,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionStatusesRequestBody { connection_ids : required 0 "connectionIds", }
+);
 #[cfg(feature = "connection")]
 /// The `ConnectionStream` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStream`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionStream {
     /// Wire name `streamName`. Required.
-    #[serde(rename = "streamName")]
     pub stream_name: ::std::string::String,
     /// Wire name `streamNamespace`. Optional (`None` when absent).
-    #[serde(rename = "streamNamespace")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_namespace: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionStream { stream_name : required 0 "streamName", stream_namespace : optional
+    1 "streamNamespace", }
+);
 #[cfg(feature = "connection")]
 /// The `ConnectionStreamHistoryRead` schema.
 ///
@@ -4105,60 +4300,73 @@ pub type ConnectionStreamHistoryRead = ::std::vec::Vec<ConnectionStreamHistoryRe
 /// The `ConnectionStreamHistoryReadItem` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStreamHistoryReadItem`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionStreamHistoryReadItem {
     /// Wire name `recordsCommitted`. Required.
-    #[serde(rename = "recordsCommitted")]
     pub records_committed: i64,
     /// Wire name `streamName`. Required.
-    #[serde(rename = "streamName")]
     pub stream_name: ::std::string::String,
     /// Wire name `streamNamespace`. Required.
-    #[serde(rename = "streamNamespace")]
     pub stream_namespace: ::std::string::String,
     /// Wire name `timestamp`. Required.
     pub timestamp: i64,
 }
 #[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionStreamHistoryReadItem { records_committed : required 0 "recordsCommitted",
+    stream_name : required 1 "streamName", stream_namespace : required 2
+    "streamNamespace", timestamp : required 3 "timestamp", }
+);
+#[cfg(feature = "connection")]
 /// The `ConnectionStreamHistoryRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStreamHistoryRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionStreamHistoryRequestBody {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `timezone`. Required.
     pub timezone: ::std::string::String,
 }
 #[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionStreamHistoryRequestBody { connection_id : required 0 "connectionId",
+    timezone : required 1 "timezone", }
+);
+#[cfg(feature = "connection")]
 /// The `ConnectionStreamRefreshRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStreamRefreshRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionStreamRefreshRequestBody {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `refreshMode`. Required.
-    #[serde(rename = "refreshMode")]
     pub refresh_mode: RefreshMode,
     /// Wire name `streams`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub streams: ::std::option::Option<::std::vec::Vec<ConnectionStream>>,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionStreamRefreshRequestBody { connection_id : required 0 "connectionId",
+    refresh_mode : required 1 "refreshMode", streams : optional 2 "streams", }
+);
 #[cfg(feature = "connection")]
 /// The `ConnectionStreamRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionStreamRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionStreamRequestBody {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `streams`. Required.
     pub streams: ::std::vec::Vec<ConnectionStream>,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionStreamRequestBody { connection_id : required 0 "connectionId", streams :
+    required 1 "streams", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -4337,60 +4545,56 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionSyncModeEnum {
 /// The `ConnectionSyncProgressRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionSyncProgressRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionSyncProgressRead {
     /// Wire name `bytesCommitted`. Optional (`None` when absent).
-    #[serde(rename = "bytesCommitted")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bytes_committed: ::std::option::Option<i64>,
     /// Wire name `bytesEmitted`. Optional (`None` when absent).
-    #[serde(rename = "bytesEmitted")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bytes_emitted: ::std::option::Option<i64>,
     /// Wire name `configType`. Required.
-    #[serde(rename = "configType")]
     pub config_type: JobConfigType,
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ::uuid::Uuid,
     /// Wire name `jobId`. Optional (`None` when absent).
-    #[serde(rename = "jobId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<i64>,
     /// Wire name `recordsCommitted`. Optional (`None` when absent).
-    #[serde(rename = "recordsCommitted")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub records_committed: ::std::option::Option<i64>,
     /// Wire name `recordsEmitted`. Optional (`None` when absent).
-    #[serde(rename = "recordsEmitted")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub records_emitted: ::std::option::Option<i64>,
     /// Wire name `recordsRejected`. Optional (`None` when absent).
-    #[serde(rename = "recordsRejected")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub records_rejected: ::std::option::Option<i64>,
     /// Wire name `streams`. Required.
     pub streams: ::std::vec::Vec<StreamSyncProgressReadItem>,
     /// Wire name `syncStartedAt`. Optional (`None` when absent).
-    #[serde(rename = "syncStartedAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_started_at: ::std::option::Option<i64>,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionSyncProgressRead { bytes_committed : optional 0 "bytesCommitted",
+    bytes_emitted : optional 1 "bytesEmitted", config_type : required 2 "configType",
+    connection_id : required 3 "connectionId", job_id : optional 4 "jobId",
+    records_committed : optional 5 "recordsCommitted", records_emitted : optional 6
+    "recordsEmitted", records_rejected : optional 7 "recordsRejected", streams : required
+    8 "streams", sync_started_at : optional 9 "syncStartedAt", }
+);
 #[cfg(feature = "connection")]
 /// The `ConnectionSyncResultRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionSyncResultRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionSyncResultRead {
     /// Wire name `status`. Required.
     pub status: JobStatus,
     /// Wire name `streamName`. Required.
-    #[serde(rename = "streamName")]
     pub stream_name: ::std::string::String,
     /// Wire name `streamNamespace`. Required.
-    #[serde(rename = "streamNamespace")]
     pub stream_namespace: ::std::string::String,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionSyncResultRead { status : required 0 "status", stream_name : required 1
+    "streamName", stream_namespace : required 2 "streamNamespace", }
+);
 #[cfg(feature = "connection")]
 /// The first of the following that matches for a given connection:
 ///   * `RUNNING` - a job is currently running
@@ -4502,129 +4706,101 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionSyncStatus {
 /// Used to apply a patch-style update to a connection, which means that null properties remain unchanged
 ///
 /// Schema: `#/components/schemas/ConnectionUpdate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionUpdate {
     /// Wire name `backfillPreference`. Optional (`None` when absent).
-    #[serde(rename = "backfillPreference")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub backfill_preference: ::std::option::Option<SchemaChangeBackfillPreference>,
     /// Wire name `breakingChange`. Optional (`None` when absent).
-    #[serde(rename = "breakingChange")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub breaking_change: ::std::option::Option<bool>,
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `dataplaneGroupId`. Optional (`None` when absent).
-    #[serde(rename = "dataplaneGroupId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dataplane_group_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `destinationCatalogId`. Optional (`None` when absent).
-    #[serde(rename = "destinationCatalogId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_catalog_id: ::std::option::Option<::uuid::Uuid>,
     /// Name that will be set to this connection
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `namespaceDefinition`. Optional (`None` when absent).
-    #[serde(rename = "namespaceDefinition")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_definition: ::std::option::Option<NamespaceDefinitionType>,
     /// Used when namespaceDefinition is 'customformat'. If blank then behaves like namespaceDefinition = 'destination'. If "${SOURCE_NAMESPACE}" then behaves like namespaceDefinition = 'source'.
     ///
     /// Wire name `namespaceFormat`. Optional (`None` when absent).
-    #[serde(rename = "namespaceFormat")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_format: ::std::option::Option<::std::string::String>,
     /// Wire name `nonBreakingChangesPreference`. Optional (`None` when absent).
-    #[serde(rename = "nonBreakingChangesPreference")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub non_breaking_changes_preference: ::std::option::Option<
         NonBreakingChangesPreference,
     >,
     /// Wire name `notifySchemaChanges`. Optional (`None` when absent).
-    #[serde(rename = "notifySchemaChanges")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notify_schema_changes: ::std::option::Option<bool>,
     /// Wire name `notifySchemaChangesByEmail`. Optional (`None` when absent).
-    #[serde(rename = "notifySchemaChangesByEmail")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notify_schema_changes_by_email: ::std::option::Option<bool>,
     /// When enabled, this connection will use on-demand capacity if committed capacity is exhausted
     ///
     /// Wire name `onDemandEnabled`. Optional (`None` when absent).
-    #[serde(rename = "onDemandEnabled")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub on_demand_enabled: ::std::option::Option<bool>,
     /// Wire name `operationIds`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "operationIds")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub operation_ids: ::std::option::Option<
         ::std::option::Option<::std::vec::Vec<OperationId>>,
     >,
     /// Prefix that will be prepended to the name of each stream when it is written to the destination.
     ///
     /// Wire name `prefix`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Wire name `resourceRequirements`. Optional (`None` when absent).
-    #[serde(rename = "resourceRequirements")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_requirements: ::std::option::Option<ResourceRequirements>,
     /// Wire name `schedule`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule: ::std::option::Option<ConnectionSchedule>,
     /// Wire name `scheduleData`. Optional (`None` when absent).
-    #[serde(rename = "scheduleData")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule_data: ::std::option::Option<ConnectionScheduleData>,
     /// Wire name `scheduleType`. Optional (`None` when absent).
-    #[serde(rename = "scheduleType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule_type: ::std::option::Option<ConnectionScheduleType>,
     /// Wire name `sourceCatalogId`. Optional (`None` when absent).
-    #[serde(rename = "sourceCatalogId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_catalog_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `status`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ConnectionStatus>,
     /// Wire name `syncCatalog`. Optional (`None` when absent).
-    #[serde(rename = "syncCatalog")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_catalog: ::std::option::Option<AirbyteCatalog>,
     /// Wire name `tags`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub tags: ::std::option::Option<::std::option::Option<::std::vec::Vec<Tag>>>,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionUpdate { backfill_preference : optional 0 "backfillPreference",
+    breaking_change : optional 1 "breakingChange", connection_id : required 2
+    "connectionId", dataplane_group_id : optional 3 "dataplaneGroupId",
+    destination_catalog_id : optional 4 "destinationCatalogId", name : optional 5 "name",
+    namespace_definition : optional 6 "namespaceDefinition", namespace_format : optional
+    7 "namespaceFormat", non_breaking_changes_preference : optional 8
+    "nonBreakingChangesPreference", notify_schema_changes : optional 9
+    "notifySchemaChanges", notify_schema_changes_by_email : optional 10
+    "notifySchemaChangesByEmail", on_demand_enabled : optional 11 "onDemandEnabled",
+    operation_ids : optional_nullable 12 "operationIds", prefix : optional 13 "prefix",
+    resource_requirements : optional 14 "resourceRequirements", schedule : optional 15
+    "schedule", schedule_data : optional 16 "scheduleData", schedule_type : optional 17
+    "scheduleType", source_catalog_id : optional 18 "sourceCatalogId", status : optional
+    19 "status", sync_catalog : optional 20 "syncCatalog", tags : optional_nullable 21
+    "tags", }
+);
 #[cfg(feature = "connection")]
 /// The `ConnectionUpdateWithReason` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionUpdateWithReason`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionUpdateWithReason {
     /// Wire name `autoUpdate`. Optional (`None` when absent). Default: `false`.
-    #[serde(rename = "autoUpdate")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auto_update: ::std::option::Option<bool>,
     /// Wire name `connectionUpdate`. Required.
-    #[serde(rename = "connectionUpdate")]
     pub connection_update: ConnectionUpdate,
     /// Wire name `updateReason`. Optional (`None` when absent).
-    #[serde(rename = "updateReason")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update_reason: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionUpdateWithReason { auto_update : optional 0 "autoUpdate", connection_update
+    : required 1 "connectionUpdate", update_reason : optional 2 "updateReason", }
+);
 #[cfg(feature = "connection")]
 /// The `ConnectionUptimeHistoryRead` schema.
 ///
@@ -4634,59 +4810,69 @@ pub type ConnectionUptimeHistoryRead = ::std::vec::Vec<JobSyncResultRead>;
 /// The `ConnectionUptimeHistoryRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionUptimeHistoryRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionUptimeHistoryRequestBody {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `numberOfJobs`. Optional (`None` when absent).
-    #[serde(rename = "numberOfJobs")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number_of_jobs: ::std::option::Option<i64>,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ConnectionUptimeHistoryRequestBody { connection_id : required 0 "connectionId",
+    number_of_jobs : optional 1 "numberOfJobs", }
+);
 #[cfg(any(feature = "cloud-only", feature = "workspace"))]
 /// The `ConnectionUsageRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectionUsageRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionUsageRead {
     /// Wire name `connection`. Required.
     pub connection: ConnectionRead,
     /// Wire name `destination`. Required.
     pub destination: DestinationRead,
     /// Wire name `destinationDefinition`. Required.
-    #[serde(rename = "destinationDefinition")]
     pub destination_definition: DestinationDefinitionRead,
     /// Wire name `source`. Required.
     pub source: SourceRead,
     /// Wire name `sourceDefinition`. Required.
-    #[serde(rename = "sourceDefinition")]
     pub source_definition: SourceDefinitionRead,
     /// Wire name `usage`. Required.
     pub usage: UsageBucket,
 }
+#[cfg(any(feature = "cloud-only", feature = "workspace"))]
+super::support::plain_struct!(
+    ConnectionUsageRead { connection : required 0 "connection", destination : required 1
+    "destination", destination_definition : required 2 "destinationDefinition", source :
+    required 3 "source", source_definition : required 4 "sourceDefinition", usage :
+    required 5 "usage", }
+);
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Root Type for ConnectionsResponse
 ///
 ///
 ///
 /// Schema: `#/components/schemas/ConnectionsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionsResponse {
     /// Wire name `data`. Required. Default: `[]`.
     pub data: ::std::vec::Vec<ConnectionResponse>,
     /// Wire name `next`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     /// Wire name `previous`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+super::support::plain_struct!(
+    ConnectionsResponse { data : required 0 "data", next : optional 1 "next", previous :
+    optional 2 "previous", }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderAuxiliaryRequest` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderAuxiliaryRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorBuilderAuxiliaryRequest {
     /// Wire name `description`. Required.
     pub description: ::std::string::String,
@@ -4700,32 +4886,40 @@ pub struct ConnectorBuilderAuxiliaryRequest {
     pub r#type: ConnectorBuilderAuxiliaryRequestType,
 }
 #[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    ConnectorBuilderAuxiliaryRequest { description : required 0 "description", request :
+    required 1 "request", response : required 2 "response", title : required 3 "title",
+    r#type : required 4 "type", }
+);
+#[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderCapabilities` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderCapabilities`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorBuilderCapabilities {
     /// Whether custom code execution is supported
     ///
     /// Wire name `customCodeExecution`. Required.
-    #[serde(rename = "customCodeExecution")]
     pub custom_code_execution: bool,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    ConnectorBuilderCapabilities { custom_code_execution : required 0
+    "customCodeExecution", }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderHttpRequest` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderHttpRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorBuilderHttpRequest {
     /// The body of the HTTP request, if present
     ///
     /// Wire name `body`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The headers of the HTTP request, if any
     ///
     /// Wire name `headers`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub headers: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -4736,7 +4930,6 @@ pub struct ConnectorBuilderHttpRequest {
     /// The request parameters that were set on the HTTP request, if any
     ///
     /// Wire name `parameters`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub parameters: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -4746,20 +4939,24 @@ pub struct ConnectorBuilderHttpRequest {
     pub url: ::std::string::String,
 }
 #[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    ConnectorBuilderHttpRequest { body : optional 0 "body", headers : optional 1
+    "headers", http_method : required 2 "http_method", parameters : optional 3
+    "parameters", url : required 4 "url", }
+);
+#[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderHttpResponse` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderHttpResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorBuilderHttpResponse {
     /// The body of the HTTP response, if present
     ///
     /// Wire name `body`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The headers of the HTTP response, if any
     ///
     /// Wire name `headers`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub headers: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -4769,132 +4966,122 @@ pub struct ConnectorBuilderHttpResponse {
     pub status: i64,
 }
 #[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    ConnectorBuilderHttpResponse { body : optional 0 "body", headers : optional 1
+    "headers", status : required 2 "status", }
+);
+#[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderProjectDetails` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectDetails`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorBuilderProjectDetails {
     /// Wire name `baseActorDefinitionVersionId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "baseActorDefinitionVersionId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub base_actor_definition_version_id: ::std::option::Option<
         ::std::option::Option<NullableActorDefinitionVersionId>,
     >,
     /// Wire name `componentsFileContent`. Optional (`None` when absent).
-    #[serde(rename = "componentsFileContent")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub components_file_content: ::std::option::Option<::std::string::String>,
     /// Wire name `contributionActorDefinitionId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "contributionActorDefinitionId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub contribution_actor_definition_id: ::std::option::Option<
         ::std::option::Option<::uuid::Uuid>,
     >,
     /// Wire name `contributionPullRequestUrl`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "contributionPullRequestUrl")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub contribution_pull_request_url: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     /// Wire name `draftManifest`. Optional (`None` when absent).
-    #[serde(rename = "draftManifest")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub draft_manifest: ::std::option::Option<DeclarativeManifest>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `yamlManifest`. Optional (`None` when absent).
-    #[serde(rename = "yamlManifest")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub yaml_manifest: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    ConnectorBuilderProjectDetails { base_actor_definition_version_id : optional_nullable
+    0 "baseActorDefinitionVersionId", components_file_content : optional 1
+    "componentsFileContent", contribution_actor_definition_id : optional_nullable 2
+    "contributionActorDefinitionId", contribution_pull_request_url : optional_nullable 3
+    "contributionPullRequestUrl", draft_manifest : optional 4 "draftManifest", name :
+    required 5 "name", yaml_manifest : optional 6 "yamlManifest", }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderProjectDetailsRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectDetailsRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorBuilderProjectDetailsRead {
     /// Wire name `activeDeclarativeManifestVersion`. Optional (`None` when absent).
-    #[serde(rename = "activeDeclarativeManifestVersion")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub active_declarative_manifest_version: ::std::option::Option<ManifestVersion>,
     /// Wire name `baseActorDefinitionVersionInfo`. Optional (`None` when absent).
-    #[serde(rename = "baseActorDefinitionVersionInfo")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub base_actor_definition_version_info: ::std::option::Option<
         BaseActorDefinitionVersionInfo,
     >,
     /// Wire name `builderProjectId`. Required.
-    #[serde(rename = "builderProjectId")]
     pub builder_project_id: ConnectorBuilderProjectId,
     /// Wire name `componentsFileContent`. Optional (`None` when absent).
-    #[serde(rename = "componentsFileContent")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub components_file_content: ::std::option::Option<::std::string::String>,
     /// Wire name `contributionInfo`. Optional (`None` when absent).
-    #[serde(rename = "contributionInfo")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub contribution_info: ::std::option::Option<ContributionInfo>,
     /// Wire name `hasDraft`. Required.
-    #[serde(rename = "hasDraft")]
     pub has_draft: bool,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `sourceDefinitionId`. Optional (`None` when absent).
-    #[serde(rename = "sourceDefinitionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_definition_id: ::std::option::Option<SourceDefinitionId>,
     /// Wire name `updatedAt`. Required.
-    #[serde(rename = "updatedAt")]
     pub updated_at: i64,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    ConnectorBuilderProjectDetailsRead { active_declarative_manifest_version : optional 0
+    "activeDeclarativeManifestVersion", base_actor_definition_version_info : optional 1
+    "baseActorDefinitionVersionInfo", builder_project_id : required 2 "builderProjectId",
+    components_file_content : optional 3 "componentsFileContent", contribution_info :
+    optional 4 "contributionInfo", has_draft : required 5 "hasDraft", name : required 6
+    "name", source_definition_id : optional 7 "sourceDefinitionId", updated_at : required
+    8 "updatedAt", }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderProjectForkRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectForkRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorBuilderProjectForkRequestBody {
     /// Wire name `baseActorDefinitionId`. Required.
-    #[serde(rename = "baseActorDefinitionId")]
     pub base_actor_definition_id: SourceDefinitionId,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    ConnectorBuilderProjectForkRequestBody { base_actor_definition_id : required 0
+    "baseActorDefinitionId", workspace_id : required 1 "workspaceId", }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderProjectFullResolveRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectFullResolveRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorBuilderProjectFullResolveRequestBody {
     /// Wire name `builderProjectId`. Optional (`None` when absent).
-    #[serde(rename = "builderProjectId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub builder_project_id: ::std::option::Option<ConnectorBuilderProjectId>,
     /// Wire name `manifest`. Required.
     pub manifest: DeclarativeManifest,
     /// Maximum number of generated streams that will be returned to the client from connector builder test reads
     ///
     /// Wire name `streamLimit`. Optional (`None` when absent). Default: `5`.
-    #[serde(rename = "streamLimit")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_limit: ::std::option::Option<i64>,
     /// Wire name `workspaceId`. Optional (`None` when absent).
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    ConnectorBuilderProjectFullResolveRequestBody { builder_project_id : optional 0
+    "builderProjectId", manifest : required 1 "manifest", stream_limit : optional 2
+    "streamLimit", workspace_id : optional 3 "workspaceId", }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderProjectId` schema.
 ///
@@ -4904,91 +5091,97 @@ pub type ConnectorBuilderProjectId = ::uuid::Uuid;
 /// The `ConnectorBuilderProjectIdWithWorkspaceId` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectIdWithWorkspaceId`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorBuilderProjectIdWithWorkspaceId {
     /// Wire name `builderProjectId`. Required.
-    #[serde(rename = "builderProjectId")]
     pub builder_project_id: ConnectorBuilderProjectId,
     /// Wire name `version`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<ManifestVersion>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    ConnectorBuilderProjectIdWithWorkspaceId { builder_project_id : required 0
+    "builderProjectId", version : optional 1 "version", workspace_id : required 2
+    "workspaceId", }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderProjectRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorBuilderProjectRead {
     /// Wire name `builderProject`. Required.
-    #[serde(rename = "builderProject")]
     pub builder_project: ConnectorBuilderProjectDetailsRead,
     /// Wire name `declarativeManifest`. Optional (`None` when absent).
-    #[serde(rename = "declarativeManifest")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub declarative_manifest: ::std::option::Option<DeclarativeManifestRead>,
     /// Wire name `testingValues`. Optional (`None` when absent).
-    #[serde(rename = "testingValues")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub testing_values: ::std::option::Option<ConnectorBuilderProjectTestingValues>,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    ConnectorBuilderProjectRead { builder_project : required 0 "builderProject",
+    declarative_manifest : optional 1 "declarativeManifest", testing_values : optional 2
+    "testingValues", }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderProjectReadList` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorBuilderProjectReadList {
     /// Wire name `projects`. Required.
     pub projects: ::std::vec::Vec<ConnectorBuilderProjectDetailsRead>,
 }
 #[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    ConnectorBuilderProjectReadList { projects : required 0 "projects", }
+);
+#[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderProjectResolveRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectResolveRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorBuilderProjectResolveRequestBody {
     /// Wire name `builderProjectId`. Optional (`None` when absent).
-    #[serde(rename = "builderProjectId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub builder_project_id: ::std::option::Option<ConnectorBuilderProjectId>,
     /// Wire name `manifest`. Required.
     pub manifest: DeclarativeManifest,
     /// Wire name `workspaceId`. Optional (`None` when absent).
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    ConnectorBuilderProjectResolveRequestBody { builder_project_id : optional 0
+    "builderProjectId", manifest : required 1 "manifest", workspace_id : optional 2
+    "workspaceId", }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderProjectStreamRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectStreamRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorBuilderProjectStreamRead {
     /// Wire name `auxiliary_requests`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auxiliary_requests: ::std::option::Option<
         ::std::vec::Vec<ConnectorBuilderAuxiliaryRequest>,
     >,
     /// Fields that match the given datetime format in every encountered record. The property names are the fields, the property values are the datetime formats.
     ///
     /// Wire name `inferred_datetime_formats`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inferred_datetime_formats: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// The narrowest JSON Schema against which every AirbyteRecord in the slices can validate successfully. This is inferred from reading every record in the output slices.
     ///
     /// Wire name `inferred_schema`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub inferred_schema: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// The latest configuration emitted by the platform. The connector builder uses this to update its state when a new configuration is generated, to ensure that the user always work with the latest configuration.
     ///
     /// Wire name `latest_config_update`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub latest_config_update: ::std::option::Option<
         ConnectorBuilderProjectTestingValues,
     >,
@@ -5006,60 +5199,64 @@ pub struct ConnectorBuilderProjectStreamRead {
     pub test_read_limit_reached: bool,
 }
 #[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    ConnectorBuilderProjectStreamRead { auxiliary_requests : optional 0
+    "auxiliary_requests", inferred_datetime_formats : optional 1
+    "inferred_datetime_formats", inferred_schema : optional 2 "inferred_schema",
+    latest_config_update : optional 3 "latest_config_update", logs : required 4 "logs",
+    slices : required 5 "slices", test_read_limit_reached : required 6
+    "test_read_limit_reached", }
+);
+#[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderProjectStreamReadRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectStreamReadRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorBuilderProjectStreamReadRequestBody {
     /// Wire name `builderProjectId`. Required.
-    #[serde(rename = "builderProjectId")]
     pub builder_project_id: ConnectorBuilderProjectId,
     /// Custom components python code to use during source execution
     ///
     /// Wire name `customComponentsCode`. Optional (`None` when absent).
-    #[serde(rename = "customComponentsCode")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_components_code: ::std::option::Option<::std::string::String>,
     /// Indicates if the manifest was auto-generated from the form-based Connector Builder UI
     ///
     /// Wire name `formGeneratedManifest`. Optional (`None` when absent). Default: `false`.
-    #[serde(rename = "formGeneratedManifest")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub form_generated_manifest: ::std::option::Option<bool>,
     /// Wire name `manifest`. Required.
     pub manifest: DeclarativeManifest,
     /// Maximum number of pages that will be returned to the client from connector builder test reads
     ///
     /// Wire name `pageLimit`. Optional (`None` when absent). Default: `5`.
-    #[serde(rename = "pageLimit")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page_limit: ::std::option::Option<i64>,
     /// Maximum number of records that will be returned to the client from connector builder test reads
     ///
     /// Wire name `recordLimit`. Optional (`None` when absent). Default: `1000`.
-    #[serde(rename = "recordLimit")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub record_limit: ::std::option::Option<i64>,
     /// Maximum number of slices that will be returned to the client from connector builder test reads
     ///
     /// Wire name `sliceLimit`. Optional (`None` when absent). Default: `5`.
-    #[serde(rename = "sliceLimit")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub slice_limit: ::std::option::Option<i64>,
     /// Wire name `state`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
     /// Name of the stream to read
     ///
     /// Wire name `streamName`. Required.
-    #[serde(rename = "streamName")]
     pub stream_name: ::std::string::String,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    ConnectorBuilderProjectStreamReadRequestBody { builder_project_id : required 0
+    "builderProjectId", custom_components_code : optional 1 "customComponentsCode",
+    form_generated_manifest : optional 2 "formGeneratedManifest", manifest : required 3
+    "manifest", page_limit : optional 4 "pageLimit", record_limit : optional 5
+    "recordLimit", slice_limit : optional 6 "sliceLimit", state : optional 7 "state",
+    stream_name : required 8 "streamName", workspace_id : required 9 "workspaceId", }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The config blob containing the user inputs for testing
 ///
@@ -5072,66 +5269,78 @@ pub type ConnectorBuilderProjectTestingValues = ::serde_json::Map<
 /// The `ConnectorBuilderProjectTestingValuesUpdate` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectTestingValuesUpdate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorBuilderProjectTestingValuesUpdate {
     /// Wire name `builderProjectId`. Required.
-    #[serde(rename = "builderProjectId")]
     pub builder_project_id: ConnectorBuilderProjectId,
     /// Wire name `spec`. Required.
     pub spec: SourceDefinitionSpecification,
     /// Wire name `testingValues`. Required.
-    #[serde(rename = "testingValues")]
     pub testing_values: ConnectorBuilderProjectTestingValues,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    ConnectorBuilderProjectTestingValuesUpdate { builder_project_id : required 0
+    "builderProjectId", spec : required 1 "spec", testing_values : required 2
+    "testingValues", workspace_id : required 3 "workspaceId", }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderProjectWithWorkspaceId` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectWithWorkspaceId`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorBuilderProjectWithWorkspaceId {
     /// Wire name `builderProject`. Required.
-    #[serde(rename = "builderProject")]
     pub builder_project: ConnectorBuilderProjectDetails,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    ConnectorBuilderProjectWithWorkspaceId { builder_project : required 0
+    "builderProject", workspace_id : required 1 "workspaceId", }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderPublishRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderPublishRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorBuilderPublishRequestBody {
     /// Wire name `builderProjectId`. Required.
-    #[serde(rename = "builderProjectId")]
     pub builder_project_id: ConnectorBuilderProjectId,
     /// Wire name `componentsFileContent`. Optional (`None` when absent).
-    #[serde(rename = "componentsFileContent")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub components_file_content: ::std::option::Option<::std::string::String>,
     /// Wire name `initialDeclarativeManifest`. Required.
-    #[serde(rename = "initialDeclarativeManifest")]
     pub initial_declarative_manifest: DeclarativeSourceManifest,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    ConnectorBuilderPublishRequestBody { builder_project_id : required 0
+    "builderProjectId", components_file_content : optional 1 "componentsFileContent",
+    initial_declarative_manifest : required 2 "initialDeclarativeManifest", name :
+    required 3 "name", workspace_id : required 4 "workspaceId", }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The `ConnectorBuilderResolvedManifest` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderResolvedManifest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorBuilderResolvedManifest {
     /// The config-based connector manifest contents with $refs and $parameters resolved
     ///
     /// Wire name `manifest`. Required.
     pub manifest: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    ConnectorBuilderResolvedManifest { manifest : required 0 "manifest", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -5144,10 +5353,9 @@ pub struct ConnectorBuilderResolvedManifest {
 /// Provides details of a single connector definition.
 ///
 /// Schema: `#/components/schemas/ConnectorDefinitionResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorDefinitionResponse {
     /// Wire name `connectorDefinitionType`. Required.
-    #[serde(rename = "connectorDefinitionType")]
     pub connector_definition_type: ConnectorType,
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
@@ -5163,45 +5371,70 @@ pub struct ConnectorDefinitionResponse {
         feature = "connector-definitions"
     )
 )]
+super::support::plain_struct!(
+    ConnectorDefinitionResponse { connector_definition_type : required 0
+    "connectorDefinitionType", id : required 1 "id", name : required 2 "name", version :
+    required 3 "version", }
+);
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connector-definitions",
+        feature = "connector-definitions"
+    )
+)]
 /// Root Type for DefinitionsResponse
 ///
 ///
 ///
 /// Schema: `#/components/schemas/ConnectorDefinitionsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorDefinitionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<ConnectorDefinitionResponse>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connector-definitions",
+        feature = "connector-definitions"
+    )
+)]
+super::support::plain_struct!(
+    ConnectorDefinitionsResponse { data : required 0 "data", }
+);
 #[cfg(feature = "connector-documentation")]
 /// The `ConnectorDocumentationRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorDocumentationRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorDocumentationRead {
     /// Wire name `doc`. Required.
     pub doc: ::std::string::String,
 }
 #[cfg(feature = "connector-documentation")]
+super::support::plain_struct!(ConnectorDocumentationRead { doc : required 0 "doc", });
+#[cfg(feature = "connector-documentation")]
 /// The `ConnectorDocumentationRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorDocumentationRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorDocumentationRequestBody {
     /// Wire name `actorDefinitionId`. Required.
-    #[serde(rename = "actorDefinitionId")]
     pub actor_definition_id: ActorDefinitionId,
     /// Wire name `actorId`. Optional (`None` when absent).
-    #[serde(rename = "actorId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actor_id: ::std::option::Option<ActorId>,
     /// Wire name `actorType`. Required.
-    #[serde(rename = "actorType")]
     pub actor_type: ActorType,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "connector-documentation")]
+super::support::plain_struct!(
+    ConnectorDocumentationRequestBody { actor_definition_id : required 0
+    "actorDefinitionId", actor_id : optional 1 "actorId", actor_type : required 2
+    "actorType", workspace_id : required 3 "workspaceId", }
+);
 #[cfg(any(feature = "actor-definition-version", feature = "web-backend"))]
 /// Connector IPC Options.
 ///
@@ -5214,7 +5447,7 @@ pub type ConnectorIpcOptions = ::serde_json::Map<
 /// The `ConnectorRolloutActorSelectionInfo` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutActorSelectionInfo`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorRolloutActorSelectionInfo {
     /// Wire name `num_actors`. Required.
     pub num_actors: i64,
@@ -5224,10 +5457,17 @@ pub struct ConnectorRolloutActorSelectionInfo {
     pub num_pinned_to_connector_rollout: i64,
 }
 #[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(
+    ConnectorRolloutActorSelectionInfo { num_actors : required 0 "num_actors",
+    num_actors_eligible_or_already_pinned : required 1
+    "num_actors_eligible_or_already_pinned", num_pinned_to_connector_rollout : required 2
+    "num_pinned_to_connector_rollout", }
+);
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutActorSyncInfo` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutActorSyncInfo`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorRolloutActorSyncInfo {
     /// Wire name `actor_id`. Required.
     pub actor_id: ::uuid::Uuid,
@@ -5239,122 +5479,160 @@ pub struct ConnectorRolloutActorSyncInfo {
     pub num_succeeded: i64,
 }
 #[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(
+    ConnectorRolloutActorSyncInfo { actor_id : required 0 "actor_id", num_connections :
+    required 1 "num_connections", num_failed : required 2 "num_failed", num_succeeded :
+    required 3 "num_succeeded", }
+);
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutActorSyncInfoResponse` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutActorSyncInfoResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorRolloutActorSyncInfoResponse {
     /// Wire name `data`. Required.
     pub data: ConnectorRolloutActorSyncInfoResponseData,
 }
 #[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(
+    ConnectorRolloutActorSyncInfoResponse { data : required 0 "data", }
+);
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutFilters` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutFilters`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectorRolloutFilters {
     /// Wire name `jobBypassFilter`. Optional (`None` when absent).
-    #[serde(rename = "jobBypassFilter")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job_bypass_filter: ::std::option::Option<ConnectorRolloutJobBypassFilter>,
     /// Wire name `tierFilter`. Optional (`None` when absent).
-    #[serde(rename = "tierFilter")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tier_filter: ::std::option::Option<ConnectorRolloutTierFilter>,
 }
+#[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(
+    ConnectorRolloutFilters { job_bypass_filter : optional 0 "jobBypassFilter",
+    tier_filter : optional 1 "tierFilter", }
+);
 #[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutFinalizeRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutFinalizeRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorRolloutFinalizeRequestBody {
     /// Wire name `error_msg`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
     /// Wire name `failed_reason`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failed_reason: ::std::option::Option<::std::string::String>,
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
     /// Wire name `retain_pins_on_cancellation`. Optional (`None` when absent). Default: `true`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub retain_pins_on_cancellation: ::std::option::Option<bool>,
     /// Wire name `rollout_strategy`. Required.
     pub rollout_strategy: ConnectorRolloutStrategy,
     /// Wire name `state`. Required.
     pub state: ConnectorRolloutStateTerminal,
     /// Wire name `updated_by`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_by: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(
+    ConnectorRolloutFinalizeRequestBody { error_msg : optional 0 "error_msg",
+    failed_reason : optional 1 "failed_reason", id : required 2 "id",
+    retain_pins_on_cancellation : optional 3 "retain_pins_on_cancellation",
+    rollout_strategy : required 4 "rollout_strategy", state : required 5 "state",
+    updated_by : optional 6 "updated_by", }
+);
 #[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutFinalizeResponse` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutFinalizeResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorRolloutFinalizeResponse {
     /// Wire name `data`. Required.
     pub data: ConnectorRolloutRead,
 }
 #[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(
+    ConnectorRolloutFinalizeResponse { data : required 0 "data", }
+);
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutGetActorSyncInfoRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutGetActorSyncInfoRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorRolloutGetActorSyncInfoRequestBody {
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
 }
 #[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(
+    ConnectorRolloutGetActorSyncInfoRequestBody { id : required 0 "id", }
+);
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutJobBypassFilter` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutJobBypassFilter`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectorRolloutJobBypassFilter {
     /// Wire name `shouldIgnoreJobs`. Optional (`None` when absent).
-    #[serde(rename = "shouldIgnoreJobs")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub should_ignore_jobs: ::std::option::Option<bool>,
 }
+#[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(
+    ConnectorRolloutJobBypassFilter { should_ignore_jobs : optional 0 "shouldIgnoreJobs",
+    }
+);
 #[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutListByActorDefinitionIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutListByActorDefinitionIdRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorRolloutListByActorDefinitionIdRequestBody {
     /// Wire name `actor_definition_id`. Required.
     pub actor_definition_id: ::uuid::Uuid,
 }
 #[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(
+    ConnectorRolloutListByActorDefinitionIdRequestBody { actor_definition_id : required 0
+    "actor_definition_id", }
+);
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutListRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutListRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorRolloutListRequestBody {
     /// Wire name `actor_definition_id`. Required.
     pub actor_definition_id: ::uuid::Uuid,
     /// Wire name `docker_image_tag`. Required.
     pub docker_image_tag: ::std::string::String,
     /// Wire name `docker_repository`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_repository: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(
+    ConnectorRolloutListRequestBody { actor_definition_id : required 0
+    "actor_definition_id", docker_image_tag : required 1 "docker_image_tag",
+    docker_repository : optional 2 "docker_repository", }
+);
 #[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutListResponse` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutListResponse`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectorRolloutListResponse {
     /// Wire name `connectorRollouts`. Optional (`None` when absent).
-    #[serde(rename = "connectorRollouts")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_rollouts: ::std::option::Option<::std::vec::Vec<ConnectorRolloutRead>>,
 }
+#[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(
+    ConnectorRolloutListResponse { connector_rollouts : optional 0 "connectorRollouts", }
+);
 #[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutManualFinalizeRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutManualFinalizeRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorRolloutManualFinalizeRequestBody {
     /// Wire name `actor_definition_id`. Required.
     pub actor_definition_id: ::uuid::Uuid,
@@ -5363,15 +5641,12 @@ pub struct ConnectorRolloutManualFinalizeRequestBody {
     /// Wire name `docker_repository`. Required.
     pub docker_repository: ::std::string::String,
     /// Wire name `error_msg`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
     /// Wire name `failed_reason`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failed_reason: ::std::option::Option<::std::string::String>,
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
     /// Wire name `retain_pins_on_cancellation`. Optional (`None` when absent). Default: `true`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub retain_pins_on_cancellation: ::std::option::Option<bool>,
     /// Wire name `state`. Required.
     pub state: ConnectorRolloutStateTerminal,
@@ -5379,59 +5654,79 @@ pub struct ConnectorRolloutManualFinalizeRequestBody {
     pub updated_by: ::uuid::Uuid,
 }
 #[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(
+    ConnectorRolloutManualFinalizeRequestBody { actor_definition_id : required 0
+    "actor_definition_id", docker_image_tag : required 1 "docker_image_tag",
+    docker_repository : required 2 "docker_repository", error_msg : optional 3
+    "error_msg", failed_reason : optional 4 "failed_reason", id : required 5 "id",
+    retain_pins_on_cancellation : optional 6 "retain_pins_on_cancellation", state :
+    required 7 "state", updated_by : required 8 "updated_by", }
+);
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutManualFinalizeResponse` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutManualFinalizeResponse`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectorRolloutManualFinalizeResponse {
     /// Wire name `status`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(
+    ConnectorRolloutManualFinalizeResponse { status : optional 0 "status", }
+);
 #[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutManualRolloutRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutManualRolloutRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorRolloutManualRolloutRequestBody {
     /// Wire name `actor_definition_id`. Required.
     pub actor_definition_id: ::uuid::Uuid,
     /// Wire name `actor_ids`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actor_ids: ::std::option::Option<::std::vec::Vec<ActorId>>,
     /// Wire name `docker_image_tag`. Required.
     pub docker_image_tag: ::std::string::String,
     /// Wire name `docker_repository`. Required.
     pub docker_repository: ::std::string::String,
     /// Wire name `filters`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<ConnectorRolloutFilters>,
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
     /// Wire name `migrate_pins`. Optional (`None` when absent). Default: `true`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub migrate_pins: ::std::option::Option<bool>,
     /// Wire name `target_percentage`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_percentage: ::std::option::Option<i32>,
     /// Wire name `updated_by`. Required.
     pub updated_by: ::uuid::Uuid,
 }
 #[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(
+    ConnectorRolloutManualRolloutRequestBody { actor_definition_id : required 0
+    "actor_definition_id", actor_ids : optional 1 "actor_ids", docker_image_tag :
+    required 2 "docker_image_tag", docker_repository : required 3 "docker_repository",
+    filters : optional 4 "filters", id : required 5 "id", migrate_pins : optional 6
+    "migrate_pins", target_percentage : optional 7 "target_percentage", updated_by :
+    required 8 "updated_by", }
+);
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutManualRolloutResponse` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutManualRolloutResponse`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectorRolloutManualRolloutResponse {
     /// Wire name `status`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(
+    ConnectorRolloutManualRolloutResponse { status : optional 0 "status", }
+);
 #[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutManualStartRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutManualStartRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorRolloutManualStartRequestBody {
     /// Wire name `actor_definition_id`. Required.
     pub actor_definition_id: ::uuid::Uuid,
@@ -5440,16 +5735,12 @@ pub struct ConnectorRolloutManualStartRequestBody {
     /// Wire name `docker_repository`. Required.
     pub docker_repository: ::std::string::String,
     /// Wire name `filters`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<ConnectorRolloutFilters>,
     /// Wire name `final_target_rollout_pct`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub final_target_rollout_pct: ::std::option::Option<i32>,
     /// Wire name `initial_rollout_pct`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub initial_rollout_pct: ::std::option::Option<i32>,
     /// Wire name `migrate_pins`. Optional (`None` when absent). Default: `true`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub migrate_pins: ::std::option::Option<bool>,
     /// Wire name `rollout_strategy`. Required.
     pub rollout_strategy: ConnectorRolloutStrategy,
@@ -5457,18 +5748,26 @@ pub struct ConnectorRolloutManualStartRequestBody {
     pub updated_by: ::uuid::Uuid,
 }
 #[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(
+    ConnectorRolloutManualStartRequestBody { actor_definition_id : required 0
+    "actor_definition_id", docker_image_tag : required 1 "docker_image_tag",
+    docker_repository : required 2 "docker_repository", filters : optional 3 "filters",
+    final_target_rollout_pct : optional 4 "final_target_rollout_pct", initial_rollout_pct
+    : optional 5 "initial_rollout_pct", migrate_pins : optional 6 "migrate_pins",
+    rollout_strategy : required 7 "rollout_strategy", updated_by : required 8
+    "updated_by", }
+);
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutRead` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorRolloutRead {
     /// Wire name `actor_definition_id`. Required.
     pub actor_definition_id: ::uuid::Uuid,
     /// Wire name `actor_selection_info`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actor_selection_info: ::std::option::Option<ConnectorRolloutActorSelectionInfo>,
     /// Wire name `actor_syncs`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actor_syncs: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -5476,147 +5775,165 @@ pub struct ConnectorRolloutRead {
         >,
     >,
     /// Wire name `completed_at`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub completed_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Wire name `created_at`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Wire name `current_target_rollout_pct`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current_target_rollout_pct: ::std::option::Option<i32>,
     /// Wire name `docker_image_tag`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_image_tag: ::std::option::Option<::std::string::String>,
     /// Wire name `docker_repository`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_repository: ::std::option::Option<::std::string::String>,
     /// Wire name `error_msg`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
     /// Wire name `expires_at`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Wire name `failed_reason`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failed_reason: ::std::option::Option<::std::string::String>,
     /// Wire name `final_target_rollout_pct`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub final_target_rollout_pct: ::std::option::Option<i32>,
     /// Wire name `has_breaking_changes`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub has_breaking_changes: ::std::option::Option<bool>,
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
     /// Wire name `initial_rollout_pct`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub initial_rollout_pct: ::std::option::Option<i32>,
     /// Wire name `initial_version_id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub initial_version_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `max_step_wait_time_mins`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_step_wait_time_mins: ::std::option::Option<i32>,
     /// Wire name `paused_reason`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub paused_reason: ::std::option::Option<::std::string::String>,
     /// Wire name `release_candidate_version_id`. Required.
     pub release_candidate_version_id: ::uuid::Uuid,
     /// Wire name `rollout_strategy`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rollout_strategy: ::std::option::Option<ConnectorRolloutStrategy>,
     /// Wire name `state`. Required.
     pub state: ConnectorRolloutState,
     /// Wire name `tag`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tag: ::std::option::Option<::std::string::String>,
     /// Wire name `tier`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tier: ::std::option::Option<CustomerTier>,
     /// Wire name `updated_at`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Wire name `updated_by`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_by: ::std::option::Option<::std::string::String>,
     /// Wire name `workflow_run_id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workflow_run_id: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(
+    ConnectorRolloutRead { actor_definition_id : required 0 "actor_definition_id",
+    actor_selection_info : optional 1 "actor_selection_info", actor_syncs : optional 2
+    "actor_syncs", completed_at : optional 3 "completed_at", created_at : optional 4
+    "created_at", current_target_rollout_pct : optional 5 "current_target_rollout_pct",
+    docker_image_tag : optional 6 "docker_image_tag", docker_repository : optional 7
+    "docker_repository", error_msg : optional 8 "error_msg", expires_at : optional 9
+    "expires_at", failed_reason : optional 10 "failed_reason", final_target_rollout_pct :
+    optional 11 "final_target_rollout_pct", has_breaking_changes : optional 12
+    "has_breaking_changes", id : required 13 "id", initial_rollout_pct : optional 14
+    "initial_rollout_pct", initial_version_id : optional 15 "initial_version_id",
+    max_step_wait_time_mins : optional 16 "max_step_wait_time_mins", paused_reason :
+    optional 17 "paused_reason", release_candidate_version_id : required 18
+    "release_candidate_version_id", rollout_strategy : optional 19 "rollout_strategy",
+    state : required 20 "state", tag : optional 21 "tag", tier : optional 22 "tier",
+    updated_at : optional 23 "updated_at", updated_by : optional 24 "updated_by",
+    workflow_run_id : optional 25 "workflow_run_id", }
+);
 #[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutReadRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutReadRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorRolloutReadRequestBody {
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
 }
 #[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(ConnectorRolloutReadRequestBody { id : required 0 "id", });
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutReadResponse` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutReadResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorRolloutReadResponse {
     /// Wire name `data`. Required.
     pub data: ConnectorRolloutRead,
 }
 #[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(
+    ConnectorRolloutReadResponse { data : required 0 "data", }
+);
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorRolloutRequestBody {
     /// Wire name `actor_ids`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actor_ids: ::std::option::Option<::std::vec::Vec<ActorId>>,
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
     /// Wire name `rollout_strategy`. Required.
     pub rollout_strategy: ConnectorRolloutStrategy,
     /// Wire name `target_percentage`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_percentage: ::std::option::Option<i32>,
     /// Wire name `updated_by`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_by: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(
+    ConnectorRolloutRequestBody { actor_ids : optional 0 "actor_ids", id : required 1
+    "id", rollout_strategy : required 2 "rollout_strategy", target_percentage : optional
+    3 "target_percentage", updated_by : optional 4 "updated_by", }
+);
 #[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutResponse` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorRolloutResponse {
     /// Wire name `data`. Required.
     pub data: ConnectorRolloutRead,
 }
 #[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(ConnectorRolloutResponse { data : required 0 "data", });
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutStartRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutStartRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorRolloutStartRequestBody {
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
     /// Wire name `migrate_pins`. Optional (`None` when absent). Default: `true`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub migrate_pins: ::std::option::Option<bool>,
     /// Wire name `rollout_strategy`. Required.
     pub rollout_strategy: ConnectorRolloutStrategy,
     /// Wire name `updated_by`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_by: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `workflow_run_id`. Required.
     pub workflow_run_id: ::std::string::String,
 }
 #[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(
+    ConnectorRolloutStartRequestBody { id : required 0 "id", migrate_pins : optional 1
+    "migrate_pins", rollout_strategy : required 2 "rollout_strategy", updated_by :
+    optional 3 "updated_by", workflow_run_id : required 4 "workflow_run_id", }
+);
+#[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutStartResponse` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutStartResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorRolloutStartResponse {
     /// Wire name `data`. Required.
     pub data: ConnectorRolloutRead,
 }
+#[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(
+    ConnectorRolloutStartResponse { data : required 0 "data", }
+);
 #[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutState` schema.
 ///
@@ -5887,45 +6204,47 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorRolloutStrategy {
 /// The `ConnectorRolloutTierFilter` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutTierFilter`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectorRolloutTierFilter {
     /// Wire name `tier`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tier: ::std::option::Option<CustomerTier>,
 }
+#[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(ConnectorRolloutTierFilter { tier : optional 0 "tier", });
 #[cfg(feature = "connector-rollout")]
 /// The `ConnectorRolloutUpdateStateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutUpdateStateRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorRolloutUpdateStateRequestBody {
     /// Wire name `actor_definition_id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actor_definition_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `docker_image_tag`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_image_tag: ::std::option::Option<::std::string::String>,
     /// Wire name `docker_repository`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_repository: ::std::option::Option<::std::string::String>,
     /// Wire name `error_msg`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
     /// Wire name `failed_reason`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failed_reason: ::std::option::Option<::std::string::String>,
     /// Wire name `id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `paused_reason`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub paused_reason: ::std::option::Option<::std::string::String>,
     /// Wire name `state`. Required.
     pub state: ConnectorRolloutState,
     /// Wire name `updated_by`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_by: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(
+    ConnectorRolloutUpdateStateRequestBody { actor_definition_id : optional 0
+    "actor_definition_id", docker_image_tag : optional 1 "docker_image_tag",
+    docker_repository : optional 2 "docker_repository", error_msg : optional 3
+    "error_msg", failed_reason : optional 4 "failed_reason", id : optional 5 "id",
+    paused_reason : optional 6 "paused_reason", state : required 7 "state", updated_by :
+    optional 8 "updated_by", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -6130,15 +6449,18 @@ impl<'de> ::serde::Deserialize<'de> for ConsumptionTimeWindow {
 /// The `ContributionInfo` schema.
 ///
 /// Schema: `#/components/schemas/ContributionInfo`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ContributionInfo {
     /// Wire name `actorDefinitionId`. Required.
-    #[serde(rename = "actorDefinitionId")]
     pub actor_definition_id: ActorDefinitionId,
     /// Wire name `pullRequestUrl`. Required.
-    #[serde(rename = "pullRequestUrl")]
     pub pull_request_url: ::std::string::String,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    ContributionInfo { actor_definition_id : required 0 "actorDefinitionId",
+    pull_request_url : required 1 "pullRequestUrl", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -6149,13 +6471,24 @@ pub struct ContributionInfo {
 /// The `CreateDeclarativeSourceDefinitionRequest` schema.
 ///
 /// Schema: `#/components/schemas/CreateDeclarativeSourceDefinitionRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateDeclarativeSourceDefinitionRequest {
     /// Wire name `manifest`. Required.
     pub manifest: DeclarativeManifest,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions"
+    )
+)]
+super::support::plain_struct!(
+    CreateDeclarativeSourceDefinitionRequest { manifest : required 0 "manifest", name :
+    required 1 "name", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -6168,36 +6501,44 @@ pub struct CreateDeclarativeSourceDefinitionRequest {
 /// The `CreateDefinitionRequest` schema.
 ///
 /// Schema: `#/components/schemas/CreateDefinitionRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateDefinitionRequest {
     /// Wire name `dockerImageTag`. Required.
-    #[serde(rename = "dockerImageTag")]
     pub docker_image_tag: ::std::string::String,
     /// Wire name `dockerRepository`. Required.
-    #[serde(rename = "dockerRepository")]
     pub docker_repository: ::std::string::String,
     /// Wire name `documentationUrl`. Optional (`None` when absent).
-    #[serde(rename = "documentationUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions",
+        feature = "public-source-definitions",
+        feature = "source-definitions"
+    )
+)]
+super::support::plain_struct!(
+    CreateDefinitionRequest { docker_image_tag : required 0 "dockerImageTag",
+    docker_repository : required 1 "dockerRepository", documentation_url : optional 2
+    "documentationUrl", name : required 3 "name", }
+);
 #[cfg(feature = "secrets-persistence-config")]
 /// Object representing a secret persistence configuration create/update request
 ///
 /// Schema: `#/components/schemas/CreateOrUpdateSecretsPersistenceConfigRequestBody`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CreateOrUpdateSecretsPersistenceConfigRequestBody {
     /// Wire name `configuration`. Required.
     pub configuration: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// Wire name `scope`. Required.
     pub scope: ScopeType,
     /// Wire name `scopeId`. Required.
-    #[serde(rename = "scopeId")]
     pub scope_id: ::uuid::Uuid,
     /// Wire name `secretPersistenceType`. Required.
-    #[serde(rename = "secretPersistenceType")]
     pub secret_persistence_type: SecretPersistenceType,
 }
 #[cfg(feature = "secrets-persistence-config")]
@@ -6211,36 +6552,33 @@ impl ::std::fmt::Debug for CreateOrUpdateSecretsPersistenceConfigRequestBody {
             .finish()
     }
 }
+#[cfg(feature = "secrets-persistence-config")]
+super::support::plain_struct!(
+    CreateOrUpdateSecretsPersistenceConfigRequestBody { configuration : required 0
+    "configuration", scope : required 1 "scope", scope_id : required 2 "scopeId",
+    secret_persistence_type : required 3 "secretPersistenceType", }
+);
 #[cfg(feature = "sso-config")]
 /// The `CreateSSOConfigRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/CreateSSOConfigRequestBody`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct CreateSsoConfigRequestBody {
     /// Wire name `clientId`. Required.
-    #[serde(rename = "clientId")]
     pub client_id: ::std::string::String,
     /// Wire name `clientSecret`. Required.
-    #[serde(rename = "clientSecret")]
     pub client_secret: ::std::string::String,
     /// Used to name the keycloak realm
     ///
     /// Wire name `companyIdentifier`. Required.
-    #[serde(rename = "companyIdentifier")]
     pub company_identifier: ::std::string::String,
     /// Wire name `defaultRole`. Optional (`None` when absent).
-    #[serde(rename = "defaultRole")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_role: ::std::option::Option<SsoConfigDefaultRole>,
     /// Wire name `discoveryUrl`. Required.
-    #[serde(rename = "discoveryUrl")]
     pub discovery_url: ::std::string::String,
     /// Wire name `emailDomain`. Optional (`None` when absent).
-    #[serde(rename = "emailDomain")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email_domain: ::std::option::Option<::std::string::String>,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
     /// Wire name `status`. Required.
     pub status: SsoConfigStatus,
@@ -6260,63 +6598,72 @@ impl ::std::fmt::Debug for CreateSsoConfigRequestBody {
             .finish()
     }
 }
+#[cfg(feature = "sso-config")]
+super::support::plain_struct!(
+    CreateSsoConfigRequestBody { client_id : required 0 "clientId", client_secret :
+    required 1 "clientSecret", company_identifier : required 2 "companyIdentifier",
+    default_role : optional 3 "defaultRole", discovery_url : required 4 "discoveryUrl",
+    email_domain : optional 5 "emailDomain", organization_id : required 6
+    "organizationId", status : required 7 "status", }
+);
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `CreditBlockRead` schema.
 ///
 /// Schema: `#/components/schemas/CreditBlockRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreditBlockRead {
     /// Wire name `amount`. Required.
     pub amount: f64,
     /// Wire name `expiryDate`. Optional (`None` when absent).
-    #[serde(rename = "expiryDate")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expiry_date: ::std::option::Option<Iso8601DateTime>,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+super::support::plain_struct!(
+    CreditBlockRead { amount : required 0 "amount", expiry_date : optional 1
+    "expiryDate", }
+);
 #[cfg(feature = "destination-definition")]
 /// The `CustomDestinationDefinitionCreate` schema.
 ///
 /// Schema: `#/components/schemas/CustomDestinationDefinitionCreate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomDestinationDefinitionCreate {
     /// Wire name `destinationDefinition`. Required.
-    #[serde(rename = "destinationDefinition")]
     pub destination_definition: DestinationDefinitionCreate,
     /// Wire name `scopeId`. Optional (`None` when absent).
-    #[serde(rename = "scopeId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope_id: ::std::option::Option<ScopeId>,
     /// Wire name `scopeType`. Optional (`None` when absent).
-    #[serde(rename = "scopeType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope_type: ::std::option::Option<ScopeType>,
     /// Wire name `workspaceId`. Optional (`None` when absent).
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(feature = "destination-definition")]
+super::support::plain_struct!(
+    CustomDestinationDefinitionCreate { destination_definition : required 0
+    "destinationDefinition", scope_id : optional 1 "scopeId", scope_type : optional 2
+    "scopeType", workspace_id : optional 3 "workspaceId", }
+);
 #[cfg(feature = "source-definition")]
 /// The `CustomSourceDefinitionCreate` schema.
 ///
 /// Schema: `#/components/schemas/CustomSourceDefinitionCreate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomSourceDefinitionCreate {
     /// Wire name `scopeId`. Optional (`None` when absent).
-    #[serde(rename = "scopeId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope_id: ::std::option::Option<ScopeId>,
     /// Wire name `scopeType`. Optional (`None` when absent).
-    #[serde(rename = "scopeType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope_type: ::std::option::Option<ScopeType>,
     /// Wire name `sourceDefinition`. Required.
-    #[serde(rename = "sourceDefinition")]
     pub source_definition: SourceDefinitionCreate,
     /// Wire name `workspaceId`. Optional (`None` when absent).
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(feature = "source-definition")]
+super::support::plain_struct!(
+    CustomSourceDefinitionCreate { scope_id : optional 0 "scopeId", scope_type : optional
+    1 "scopeType", source_definition : required 2 "sourceDefinition", workspace_id :
+    optional 3 "workspaceId", }
+);
 #[cfg(any(feature = "internal", feature = "organization", feature = "workspace"))]
 /// The `CustomerId` schema.
 ///
@@ -6326,32 +6673,35 @@ pub type CustomerId = ::uuid::Uuid;
 /// The `CustomerPortalRead` schema.
 ///
 /// Schema: `#/components/schemas/CustomerPortalRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomerPortalRead {
     /// Wire name `url`. Required.
     pub url: ::std::string::String,
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
+super::support::plain_struct!(CustomerPortalRead { url : required 0 "url", });
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `CustomerPortalRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/CustomerPortalRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CustomerPortalRequestBody {
     /// Wire name `flow`. Optional (`None` when absent). Default: `"portal"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub flow: ::std::option::Option<CustomerPortalRequestBodyFlow>,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
     /// Requested self-serve plan when initiating setup checkout. Defaults to standard for backwards compatibility.
     ///
     /// Wire name `plan`. Optional (`None` when absent). Default: `"standard"`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub plan: ::std::option::Option<CustomerPortalRequestBodyPlan>,
     /// Wire name `returnUrl`. Required.
-    #[serde(rename = "returnUrl")]
     pub return_url: ::std::string::String,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+super::support::plain_struct!(
+    CustomerPortalRequestBody { flow : optional 0 "flow", organization_id : required 1
+    "organizationId", plan : optional 2 "plan", return_url : required 3 "returnUrl", }
+);
 #[cfg(feature = "connector-rollout")]
 /// The `CustomerTier` schema.
 ///
@@ -6541,50 +6891,61 @@ impl<'de> ::serde::Deserialize<'de> for DataType {
 /// The `DataWorkerUsage` schema.
 ///
 /// Schema: `#/components/schemas/DataWorkerUsage`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataWorkerUsage {
     /// Wire name `date`. Required.
     pub date: ::chrono::DateTime<::chrono::Utc>,
     /// Wire name `used`. Required.
     pub used: f64,
 }
+#[cfg(feature = "organization")]
+super::support::plain_struct!(
+    DataWorkerUsage { date : required 0 "date", used : required 1 "used", }
+);
 #[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
 /// The `DataplaneCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplaneCreateRequest {
     /// Wire name `enabled`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `regionId`. Required.
-    #[serde(rename = "regionId")]
     pub region_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
+super::support::plain_struct!(
+    DataplaneCreateRequest { enabled : optional 0 "enabled", name : required 1 "name",
+    region_id : required 2 "regionId", }
+);
 #[cfg(feature = "dataplane")]
 /// The `DataplaneCreateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneCreateRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplaneCreateRequestBody {
     /// Wire name `dataplane_group_id`. Required.
     pub dataplane_group_id: ::uuid::Uuid,
     /// Wire name `enabled`. Required.
     pub enabled: bool,
     /// Wire name `instanceScope`. Optional (`None` when absent). Default: `false`.
-    #[serde(rename = "instanceScope")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub instance_scope: ::std::option::Option<bool>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
 #[cfg(feature = "dataplane")]
+super::support::plain_struct!(
+    DataplaneCreateRequestBody { dataplane_group_id : required 0 "dataplane_group_id",
+    enabled : required 1 "enabled", instance_scope : optional 2 "instanceScope", name :
+    required 3 "name", }
+);
+#[cfg(feature = "dataplane")]
 /// The `DataplaneCreateResponse` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneCreateResponse`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct DataplaneCreateResponse {
     /// Wire name `client_id`. Required.
     pub client_id: ::std::string::String,
@@ -6606,23 +6967,25 @@ impl ::std::fmt::Debug for DataplaneCreateResponse {
             .finish()
     }
 }
+#[cfg(feature = "dataplane")]
+super::support::plain_struct!(
+    DataplaneCreateResponse { client_id : required 0 "client_id", client_secret :
+    required 1 "client_secret", dataplane_id : required 2 "dataplane_id", region_id :
+    required 3 "region_id", }
+);
 #[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
 /// The `DataplaneCreateResponseBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneCreateResponseBody`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct DataplaneCreateResponseBody {
     /// Wire name `clientId`. Required.
-    #[serde(rename = "clientId")]
     pub client_id: ::std::string::String,
     /// Wire name `clientSecret`. Required.
-    #[serde(rename = "clientSecret")]
     pub client_secret: ::std::string::String,
     /// Wire name `dataplaneId`. Required.
-    #[serde(rename = "dataplaneId")]
     pub dataplane_id: ::uuid::Uuid,
     /// Wire name `regionId`. Required.
-    #[serde(rename = "regionId")]
     pub region_id: ::uuid::Uuid,
 }
 #[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
@@ -6636,20 +6999,30 @@ impl ::std::fmt::Debug for DataplaneCreateResponseBody {
             .finish()
     }
 }
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
+super::support::plain_struct!(
+    DataplaneCreateResponseBody { client_id : required 0 "clientId", client_secret :
+    required 1 "clientSecret", dataplane_id : required 2 "dataplaneId", region_id :
+    required 3 "regionId", }
+);
 #[cfg(feature = "dataplane")]
 /// The `DataplaneDeleteRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneDeleteRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplaneDeleteRequestBody {
     /// Wire name `dataplane_id`. Required.
     pub dataplane_id: ::uuid::Uuid,
 }
+#[cfg(feature = "dataplane")]
+super::support::plain_struct!(
+    DataplaneDeleteRequestBody { dataplane_id : required 0 "dataplane_id", }
+);
 #[cfg(feature = "dataplane-group")]
 /// The `DataplaneGroupCreateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneGroupCreateRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplaneGroupCreateRequestBody {
     /// Wire name `enabled`. Required.
     pub enabled: bool,
@@ -6659,39 +7032,55 @@ pub struct DataplaneGroupCreateRequestBody {
     pub organization_id: ::uuid::Uuid,
 }
 #[cfg(feature = "dataplane-group")]
+super::support::plain_struct!(
+    DataplaneGroupCreateRequestBody { enabled : required 0 "enabled", name : required 1
+    "name", organization_id : required 2 "organization_id", }
+);
+#[cfg(feature = "dataplane-group")]
 /// The `DataplaneGroupDeleteRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneGroupDeleteRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplaneGroupDeleteRequestBody {
     /// Wire name `dataplane_group_id`. Required.
     pub dataplane_group_id: ::uuid::Uuid,
 }
 #[cfg(feature = "dataplane-group")]
+super::support::plain_struct!(
+    DataplaneGroupDeleteRequestBody { dataplane_group_id : required 0
+    "dataplane_group_id", }
+);
+#[cfg(feature = "dataplane-group")]
 /// The `DataplaneGroupListRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneGroupListRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplaneGroupListRequestBody {
     /// Wire name `organization_id`. Required.
     pub organization_id: ::uuid::Uuid,
 }
 #[cfg(feature = "dataplane-group")]
+super::support::plain_struct!(
+    DataplaneGroupListRequestBody { organization_id : required 0 "organization_id", }
+);
+#[cfg(feature = "dataplane-group")]
 /// The `DataplaneGroupListResponse` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneGroupListResponse`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataplaneGroupListResponse {
     /// Wire name `dataplaneGroups`. Optional (`None` when absent).
-    #[serde(rename = "dataplaneGroups")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dataplane_groups: ::std::option::Option<::std::vec::Vec<DataplaneGroupRead>>,
 }
+#[cfg(feature = "dataplane-group")]
+super::support::plain_struct!(
+    DataplaneGroupListResponse { dataplane_groups : optional 0 "dataplaneGroups", }
+);
 #[cfg(feature = "dataplane-group")]
 /// The `DataplaneGroupRead` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneGroupRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplaneGroupRead {
     /// Wire name `created_at`. Required.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
@@ -6709,37 +7098,50 @@ pub struct DataplaneGroupRead {
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
 }
 #[cfg(feature = "dataplane-group")]
+super::support::plain_struct!(
+    DataplaneGroupRead { created_at : required 0 "created_at", dataplane_group_id :
+    required 1 "dataplane_group_id", dataplanes : required 2 "dataplanes", enabled :
+    required 3 "enabled", name : required 4 "name", organization_id : required 5
+    "organization_id", updated_at : required 6 "updated_at", }
+);
+#[cfg(feature = "dataplane-group")]
 /// The `DataplaneGroupUpdateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneGroupUpdateRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplaneGroupUpdateRequestBody {
     /// Wire name `dataplane_group_id`. Required.
     pub dataplane_group_id: ::uuid::Uuid,
     /// Wire name `enabled`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "dataplane-group")]
+super::support::plain_struct!(
+    DataplaneGroupUpdateRequestBody { dataplane_group_id : required 0
+    "dataplane_group_id", enabled : optional 1 "enabled", name : optional 2 "name", }
+);
 #[cfg(feature = "dataplanes-2")]
 /// The `DataplaneHealthListResponse` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneHealthListResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplaneHealthListResponse {
     /// Wire name `dataplanes`. Required.
     pub dataplanes: ::std::vec::Vec<DataplaneHealthRead>,
 }
 #[cfg(feature = "dataplanes-2")]
+super::support::plain_struct!(
+    DataplaneHealthListResponse { dataplanes : required 0 "dataplanes", }
+);
+#[cfg(feature = "dataplanes-2")]
 /// The `DataplaneHealthRead` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneHealthRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplaneHealthRead {
     /// Wire name `control_plane_version`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub control_plane_version: ::std::option::Option<::std::string::String>,
     /// Wire name `dataplane_group_id`. Required.
     pub dataplane_group_id: ::uuid::Uuid,
@@ -6748,33 +7150,43 @@ pub struct DataplaneHealthRead {
     /// Wire name `dataplane_name`. Required.
     pub dataplane_name: ::std::string::String,
     /// Wire name `dataplane_version`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dataplane_version: ::std::option::Option<::std::string::String>,
     /// Wire name `last_heartbeat_timestamp`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_heartbeat_timestamp: ::std::option::Option<i64>,
     /// Wire name `organization_id`. Required.
     pub organization_id: ::uuid::Uuid,
     /// Wire name `recent_heartbeats`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub recent_heartbeats: ::std::option::Option<::std::vec::Vec<HeartbeatRecord>>,
     /// Wire name `status`. Required.
     pub status: DataplaneHealthReadStatus,
 }
+#[cfg(feature = "dataplanes-2")]
+super::support::plain_struct!(
+    DataplaneHealthRead { control_plane_version : optional 0 "control_plane_version",
+    dataplane_group_id : required 1 "dataplane_group_id", dataplane_id : required 2
+    "dataplane_id", dataplane_name : required 3 "dataplane_name", dataplane_version :
+    optional 4 "dataplane_version", last_heartbeat_timestamp : optional 5
+    "last_heartbeat_timestamp", organization_id : required 6 "organization_id",
+    recent_heartbeats : optional 7 "recent_heartbeats", status : required 8 "status", }
+);
 #[cfg(feature = "dataplane")]
 /// The `DataplaneHeartbeatRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneHeartbeatRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplaneHeartbeatRequestBody {
     /// Wire name `client_id`. Required.
     pub client_id: ::std::string::String,
 }
 #[cfg(feature = "dataplane")]
+super::support::plain_struct!(
+    DataplaneHeartbeatRequestBody { client_id : required 0 "client_id", }
+);
+#[cfg(feature = "dataplane")]
 /// The `DataplaneHeartbeatResponse` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneHeartbeatResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplaneHeartbeatResponse {
     /// Wire name `dataplane_enabled`. Required.
     pub dataplane_enabled: bool,
@@ -6787,23 +7199,33 @@ pub struct DataplaneHeartbeatResponse {
     /// Wire name `dataplane_name`. Required.
     pub dataplane_name: ::std::string::String,
     /// Wire name `organization_id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(feature = "dataplane")]
+super::support::plain_struct!(
+    DataplaneHeartbeatResponse { dataplane_enabled : required 0 "dataplane_enabled",
+    dataplane_group_id : required 1 "dataplane_group_id", dataplane_group_name : required
+    2 "dataplane_group_name", dataplane_id : required 3 "dataplane_id", dataplane_name :
+    required 4 "dataplane_name", organization_id : optional 5 "organization_id", }
+);
 #[cfg(feature = "dataplane")]
 /// The `DataplaneInitRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneInitRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplaneInitRequestBody {
     /// Wire name `client_id`. Required.
     pub client_id: ::std::string::String,
 }
 #[cfg(feature = "dataplane")]
+super::support::plain_struct!(
+    DataplaneInitRequestBody { client_id : required 0 "client_id", }
+);
+#[cfg(feature = "dataplane")]
 /// The `DataplaneInitResponse` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneInitResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplaneInitResponse {
     /// Wire name `dataplane_enabled`. Required.
     pub dataplane_enabled: bool,
@@ -6816,46 +7238,61 @@ pub struct DataplaneInitResponse {
     /// Wire name `dataplane_name`. Required.
     pub dataplane_name: ::std::string::String,
     /// Wire name `organization_id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(feature = "dataplane")]
+super::support::plain_struct!(
+    DataplaneInitResponse { dataplane_enabled : required 0 "dataplane_enabled",
+    dataplane_group_id : required 1 "dataplane_group_id", dataplane_group_name : required
+    2 "dataplane_group_name", dataplane_id : required 3 "dataplane_id", dataplane_name :
+    required 4 "dataplane_name", organization_id : optional 5 "organization_id", }
+);
 #[cfg(feature = "dataplane")]
 /// The `DataplaneListRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneListRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplaneListRequestBody {
     /// Wire name `dataplane_group_id`. Required.
     pub dataplane_group_id: ::uuid::Uuid,
 }
 #[cfg(feature = "dataplane")]
+super::support::plain_struct!(
+    DataplaneListRequestBody { dataplane_group_id : required 0 "dataplane_group_id", }
+);
+#[cfg(feature = "dataplane")]
 /// The `DataplaneListResponse` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneListResponse`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataplaneListResponse {
     /// Wire name `dataplanes`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dataplanes: ::std::option::Option<::std::vec::Vec<DataplaneRead>>,
 }
+#[cfg(feature = "dataplane")]
+super::support::plain_struct!(
+    DataplaneListResponse { dataplanes : optional 0 "dataplanes", }
+);
 #[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
 /// The `DataplanePatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/DataplanePatchRequest`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DataplanePatchRequest {
     /// Wire name `enabled`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
+super::support::plain_struct!(
+    DataplanePatchRequest { enabled : optional 0 "enabled", name : optional 1 "name", }
+);
 #[cfg(any(feature = "dataplane-group", feature = "dataplane"))]
 /// The `DataplaneRead` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplaneRead {
     /// Wire name `created_at`. Required.
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
@@ -6870,34 +7307,42 @@ pub struct DataplaneRead {
     /// Wire name `updated_at`. Required.
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
 }
+#[cfg(any(feature = "dataplane-group", feature = "dataplane"))]
+super::support::plain_struct!(
+    DataplaneRead { created_at : required 0 "created_at", dataplane_group_id : required 1
+    "dataplane_group_id", dataplane_id : required 2 "dataplane_id", enabled : required 3
+    "enabled", name : required 4 "name", updated_at : required 5 "updated_at", }
+);
 #[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
 /// The `DataplaneResponse` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplaneResponse {
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: ::std::string::String,
     /// Wire name `dataplaneId`. Required.
-    #[serde(rename = "dataplaneId")]
     pub dataplane_id: ::uuid::Uuid,
     /// Wire name `enabled`. Required.
     pub enabled: bool,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `regionId`. Required.
-    #[serde(rename = "regionId")]
     pub region_id: ::uuid::Uuid,
     /// Wire name `updatedAt`. Required.
-    #[serde(rename = "updatedAt")]
     pub updated_at: ::std::string::String,
 }
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
+super::support::plain_struct!(
+    DataplaneResponse { created_at : required 0 "createdAt", dataplane_id : required 1
+    "dataplaneId", enabled : required 2 "enabled", name : required 3 "name", region_id :
+    required 4 "regionId", updated_at : required 5 "updatedAt", }
+);
 #[cfg(feature = "dataplane")]
 /// The `DataplaneTokenRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneTokenRequestBody`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct DataplaneTokenRequestBody {
     /// Wire name `client_id`. Required.
     pub client_id: ::std::string::String,
@@ -6914,99 +7359,113 @@ impl ::std::fmt::Debug for DataplaneTokenRequestBody {
     }
 }
 #[cfg(feature = "dataplane")]
+super::support::plain_struct!(
+    DataplaneTokenRequestBody { client_id : required 0 "client_id", client_secret :
+    required 1 "client_secret", }
+);
+#[cfg(feature = "dataplane")]
 /// The `DataplaneUpdateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DataplaneUpdateRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplaneUpdateRequestBody {
     /// Wire name `dataplane_id`. Required.
     pub dataplane_id: ::uuid::Uuid,
     /// Wire name `enabled`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "dataplane")]
+super::support::plain_struct!(
+    DataplaneUpdateRequestBody { dataplane_id : required 0 "dataplane_id", enabled :
+    optional 1 "enabled", name : optional 2 "name", }
+);
 #[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
 /// The `DataplanesResponse` schema.
 ///
 /// Schema: `#/components/schemas/DataplanesResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DataplanesResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<DataplaneResponse>,
 }
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
+super::support::plain_struct!(DataplanesResponse { data : required 0 "data", });
 #[cfg(feature = "unreferenced-types")]
 /// The `DbMigrationExecutionRead` schema.
 ///
 /// Schema: `#/components/schemas/DbMigrationExecutionRead`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DbMigrationExecutionRead {
     /// Wire name `executedMigrations`. Optional (`None` when absent).
-    #[serde(rename = "executedMigrations")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub executed_migrations: ::std::option::Option<::std::vec::Vec<DbMigrationRead>>,
     /// Wire name `initialVersion`. Optional (`None` when absent).
-    #[serde(rename = "initialVersion")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub initial_version: ::std::option::Option<::std::string::String>,
     /// Wire name `targetVersion`. Optional (`None` when absent).
-    #[serde(rename = "targetVersion")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub target_version: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    DbMigrationExecutionRead { executed_migrations : optional 0 "executedMigrations",
+    initial_version : optional 1 "initialVersion", target_version : optional 2
+    "targetVersion", }
+);
 #[cfg(feature = "unreferenced-types")]
 /// The `DbMigrationRead` schema.
 ///
 /// Schema: `#/components/schemas/DbMigrationRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DbMigrationRead {
     /// Wire name `migratedAt`. Optional (`None` when absent).
-    #[serde(rename = "migratedAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub migrated_at: ::std::option::Option<i64>,
     /// Wire name `migratedBy`. Optional (`None` when absent).
-    #[serde(rename = "migratedBy")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub migrated_by: ::std::option::Option<::std::string::String>,
     /// Wire name `migrationDescription`. Required.
-    #[serde(rename = "migrationDescription")]
     pub migration_description: ::std::string::String,
     /// Wire name `migrationScript`. Optional (`None` when absent).
-    #[serde(rename = "migrationScript")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub migration_script: ::std::option::Option<::std::string::String>,
     /// Wire name `migrationState`. Optional (`None` when absent).
-    #[serde(rename = "migrationState")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub migration_state: ::std::option::Option<DbMigrationState>,
     /// Wire name `migrationType`. Required.
-    #[serde(rename = "migrationType")]
     pub migration_type: ::std::string::String,
     /// Wire name `migrationVersion`. Required.
-    #[serde(rename = "migrationVersion")]
     pub migration_version: ::std::string::String,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    DbMigrationRead { migrated_at : optional 0 "migratedAt", migrated_by : optional 1
+    "migratedBy", migration_description : required 2 "migrationDescription",
+    migration_script : optional 3 "migrationScript", migration_state : optional 4
+    "migrationState", migration_type : required 5 "migrationType", migration_version :
+    required 6 "migrationVersion", }
+);
 #[cfg(feature = "unreferenced-types")]
 /// The `DbMigrationReadList` schema.
 ///
 /// Schema: `#/components/schemas/DbMigrationReadList`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DbMigrationReadList {
     /// Wire name `migrations`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub migrations: ::std::option::Option<::std::vec::Vec<DbMigrationRead>>,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    DbMigrationReadList { migrations : optional 0 "migrations", }
+);
 #[cfg(feature = "unreferenced-types")]
 /// The `DbMigrationRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DbMigrationRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DbMigrationRequestBody {
     /// Wire name `database`. Required.
     pub database: ::std::string::String,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    DbMigrationRequestBody { database : required 0 "database", }
+);
 #[cfg(feature = "unreferenced-types")]
 /// The `DbMigrationState` schema.
 ///
@@ -7161,24 +7620,26 @@ impl<'de> ::serde::Deserialize<'de> for DbMigrationState {
 /// A dbt Cloud job
 ///
 /// Schema: `#/components/schemas/DbtCloudJobInfo`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DbtCloudJobInfo {
     /// The account id associated with the job
     ///
     /// Wire name `accountId`. Required.
-    #[serde(rename = "accountId")]
     pub account_id: i64,
     /// The the specific job id returned by the dbt Cloud API
     ///
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: i64,
     /// The human-readable name of the job returned by the dbt Cloud API
     ///
     /// Wire name `jobName`. Required.
-    #[serde(rename = "jobName")]
     pub job_name: ::std::string::String,
 }
+#[cfg(feature = "workspace")]
+super::support::plain_struct!(
+    DbtCloudJobInfo { account_id : required 0 "accountId", job_id : required 1 "jobId",
+    job_name : required 2 "jobName", }
+);
 #[cfg(
     any(
         feature = "actor-definition-version",
@@ -7343,89 +7804,104 @@ pub type DeclarativeManifest = ::serde_json::Map<
 /// Base image associated with a declarative manifest
 ///
 /// Schema: `#/components/schemas/DeclarativeManifestBaseImageRead`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeclarativeManifestBaseImageRead {
     /// Wire name `baseImage`. Optional (`None` when absent).
-    #[serde(rename = "baseImage")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub base_image: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    DeclarativeManifestBaseImageRead { base_image : optional 0 "baseImage", }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The `DeclarativeManifestRead` schema.
 ///
 /// Schema: `#/components/schemas/DeclarativeManifestRead`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DeclarativeManifestRead {
     /// Wire name `description`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `isDraft`. Optional (`None` when absent).
-    #[serde(rename = "isDraft")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_draft: ::std::option::Option<bool>,
     /// Wire name `manifest`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub manifest: ::std::option::Option<DeclarativeManifest>,
     /// Wire name `version`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<ManifestVersion>,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    DeclarativeManifestRead { description : optional 0 "description", is_draft : optional
+    1 "isDraft", manifest : optional 2 "manifest", version : optional 3 "version", }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The `DeclarativeManifestRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DeclarativeManifestRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeclarativeManifestRequestBody {
     /// Wire name `manifest`. Required.
     pub manifest: DeclarativeManifest,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    DeclarativeManifestRequestBody { manifest : required 0 "manifest", }
+);
 #[cfg(feature = "declarative-source-definitions-2")]
 /// The `DeclarativeManifestVersionRead` schema.
 ///
 /// Schema: `#/components/schemas/DeclarativeManifestVersionRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeclarativeManifestVersionRead {
     /// Wire name `description`. Required.
     pub description: ::std::string::String,
     /// Wire name `isActive`. Required.
-    #[serde(rename = "isActive")]
     pub is_active: bool,
     /// Wire name `version`. Required.
     pub version: i64,
 }
 #[cfg(feature = "declarative-source-definitions-2")]
+super::support::plain_struct!(
+    DeclarativeManifestVersionRead { description : required 0 "description", is_active :
+    required 1 "isActive", version : required 2 "version", }
+);
+#[cfg(feature = "declarative-source-definitions-2")]
 /// The `DeclarativeManifestsReadList` schema.
 ///
 /// Schema: `#/components/schemas/DeclarativeManifestsReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeclarativeManifestsReadList {
     /// Wire name `manifestVersions`. Required.
-    #[serde(rename = "manifestVersions")]
     pub manifest_versions: ::std::vec::Vec<DeclarativeManifestVersionRead>,
 }
+#[cfg(feature = "declarative-source-definitions-2")]
+super::support::plain_struct!(
+    DeclarativeManifestsReadList { manifest_versions : required 0 "manifestVersions", }
+);
 #[cfg(feature = "declarative-source-definitions-2")]
 /// The `DeclarativeSourceDefinitionCreateManifestRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DeclarativeSourceDefinitionCreateManifestRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeclarativeSourceDefinitionCreateManifestRequestBody {
     /// Wire name `componentsFileContent`. Optional (`None` when absent).
-    #[serde(rename = "componentsFileContent")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub components_file_content: ::std::option::Option<::std::string::String>,
     /// Wire name `declarativeManifest`. Required.
-    #[serde(rename = "declarativeManifest")]
     pub declarative_manifest: DeclarativeSourceManifest,
     /// Wire name `setAsActiveManifest`. Required.
-    #[serde(rename = "setAsActiveManifest")]
     pub set_as_active_manifest: bool,
     /// Wire name `sourceDefinitionId`. Required.
-    #[serde(rename = "sourceDefinitionId")]
     pub source_definition_id: SourceDefinitionId,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "declarative-source-definitions-2")]
+super::support::plain_struct!(
+    DeclarativeSourceDefinitionCreateManifestRequestBody { components_file_content :
+    optional 0 "componentsFileContent", declarative_manifest : required 1
+    "declarativeManifest", set_as_active_manifest : required 2 "setAsActiveManifest",
+    source_definition_id : required 3 "sourceDefinitionId", workspace_id : required 4
+    "workspaceId", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -7436,7 +7912,7 @@ pub struct DeclarativeSourceDefinitionCreateManifestRequestBody {
 /// The `DeclarativeSourceDefinitionResponse` schema.
 ///
 /// Schema: `#/components/schemas/DeclarativeSourceDefinitionResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeclarativeSourceDefinitionResponse {
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
@@ -7454,22 +7930,42 @@ pub struct DeclarativeSourceDefinitionResponse {
         feature = "declarative-source-definitions"
     )
 )]
+super::support::plain_struct!(
+    DeclarativeSourceDefinitionResponse { id : required 0 "id", manifest : required 1
+    "manifest", name : required 2 "name", version : required 3 "version", }
+);
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions"
+    )
+)]
 /// Root Type for DeclarativeSourceDefinitionsResponse
 ///
 ///
 ///
 /// Schema: `#/components/schemas/DeclarativeSourceDefinitionsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeclarativeSourceDefinitionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<DeclarativeSourceDefinitionResponse>,
     /// Wire name `next`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     /// Wire name `previous`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions"
+    )
+)]
+super::support::plain_struct!(
+    DeclarativeSourceDefinitionsResponse { data : required 0 "data", next : optional 1
+    "next", previous : optional 2 "previous", }
+);
 #[cfg(
     any(
         feature = "connector-builder-project",
@@ -7479,7 +7975,7 @@ pub struct DeclarativeSourceDefinitionsResponse {
 /// The `DeclarativeSourceManifest` schema.
 ///
 /// Schema: `#/components/schemas/DeclarativeSourceManifest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeclarativeSourceManifest {
     /// Wire name `description`. Required.
     pub description: ::std::string::String,
@@ -7490,6 +7986,16 @@ pub struct DeclarativeSourceManifest {
     /// Wire name `version`. Required.
     pub version: ManifestVersion,
 }
+#[cfg(
+    any(
+        feature = "connector-builder-project",
+        feature = "declarative-source-definitions-2"
+    )
+)]
+super::support::plain_struct!(
+    DeclarativeSourceManifest { description : required 0 "description", manifest :
+    required 1 "manifest", spec : required 2 "spec", version : required 3 "version", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -7504,17 +8010,13 @@ pub struct DeclarativeSourceManifest {
 /// Provides details of a single connector definition.
 ///
 /// Schema: `#/components/schemas/DefinitionResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DefinitionResponse {
     /// Wire name `dockerImageTag`. Required.
-    #[serde(rename = "dockerImageTag")]
     pub docker_image_tag: ::std::string::String,
     /// Wire name `dockerRepository`. Required.
-    #[serde(rename = "dockerRepository")]
     pub docker_repository: ::std::string::String,
     /// Wire name `documentationUrl`. Optional (`None` when absent).
-    #[serde(rename = "documentationUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
@@ -7530,42 +8032,70 @@ pub struct DefinitionResponse {
         feature = "source-definitions"
     )
 )]
+super::support::plain_struct!(
+    DefinitionResponse { docker_image_tag : required 0 "dockerImageTag",
+    docker_repository : required 1 "dockerRepository", documentation_url : optional 2
+    "documentationUrl", id : required 3 "id", name : required 4 "name", }
+);
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions",
+        feature = "public-source-definitions",
+        feature = "source-definitions"
+    )
+)]
 /// Root Type for DefinitionsResponse
 ///
 ///
 ///
 /// Schema: `#/components/schemas/DefinitionsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DefinitionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<DefinitionResponse>,
     /// Wire name `next`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     /// Wire name `previous`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions",
+        feature = "public-source-definitions",
+        feature = "source-definitions"
+    )
+)]
+super::support::plain_struct!(
+    DefinitionsResponse { data : required 0 "data", next : optional 1 "next", previous :
+    optional 2 "previous", }
+);
 #[cfg(feature = "sso-config")]
 /// The `DeleteSSOConfigRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DeleteSSOConfigRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeleteSsoConfigRequestBody {
     /// Matches the keycloak realm to be removed
     ///
     /// Wire name `companyIdentifier`. Required.
-    #[serde(rename = "companyIdentifier")]
     pub company_identifier: ::std::string::String,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(feature = "sso-config")]
+super::support::plain_struct!(
+    DeleteSsoConfigRequestBody { company_identifier : required 0 "companyIdentifier",
+    organization_id : required 1 "organizationId", }
+);
 #[cfg(feature = "deployment-metadata")]
 /// The `DeploymentMetadataRead` schema.
 ///
 /// Schema: `#/components/schemas/DeploymentMetadataRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeploymentMetadataRead {
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
@@ -7574,43 +8104,56 @@ pub struct DeploymentMetadataRead {
     /// Wire name `version`. Required.
     pub version: ::std::string::String,
 }
+#[cfg(feature = "deployment-metadata")]
+super::support::plain_struct!(
+    DeploymentMetadataRead { id : required 0 "id", mode : required 1 "mode", version :
+    required 2 "version", }
+);
 #[cfg(any(feature = "internal", feature = "command", feature = "destination"))]
 /// The `DestinationCatalog` schema.
 ///
 /// Schema: `#/components/schemas/DestinationCatalog`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationCatalog {
     /// Wire name `operations`. Required.
     pub operations: ::std::vec::Vec<DestinationOperation>,
 }
+#[cfg(any(feature = "internal", feature = "command", feature = "destination"))]
+super::support::plain_struct!(
+    DestinationCatalog { operations : required 0 "operations", }
+);
 #[cfg(feature = "unreferenced-types")]
 /// The `DestinationCloneConfiguration` schema.
 ///
 /// Schema: `#/components/schemas/DestinationCloneConfiguration`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DestinationCloneConfiguration {
     /// Wire name `connectionConfiguration`. Optional (`None` when absent).
-    #[serde(rename = "connectionConfiguration")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_configuration: ::std::option::Option<DestinationConfiguration>,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    DestinationCloneConfiguration { connection_configuration : optional 0
+    "connectionConfiguration", name : optional 1 "name", }
+);
 #[cfg(feature = "unreferenced-types")]
 /// The values required to configure the destination. The schema for this should have an id of the existing destination along with the configuration you want to change in case.
 ///
 /// Schema: `#/components/schemas/DestinationCloneRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationCloneRequestBody {
     /// Wire name `destinationCloneId`. Required.
-    #[serde(rename = "destinationCloneId")]
     pub destination_clone_id: DestinationId,
     /// Wire name `destinationConfiguration`. Optional (`None` when absent).
-    #[serde(rename = "destinationConfiguration")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_configuration: ::std::option::Option<DestinationCloneConfiguration>,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    DestinationCloneRequestBody { destination_clone_id : required 0 "destinationCloneId",
+    destination_configuration : optional 1 "destinationConfiguration", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -7637,105 +8180,112 @@ pub type DestinationConfiguration = ::serde_json::Map<
 /// The `DestinationCoreConfig` schema.
 ///
 /// Schema: `#/components/schemas/DestinationCoreConfig`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationCoreConfig {
     /// Wire name `connectionConfiguration`. Required.
-    #[serde(rename = "connectionConfiguration")]
     pub connection_configuration: DestinationConfiguration,
     /// Wire name `destinationDefinitionId`. Required.
-    #[serde(rename = "destinationDefinitionId")]
     pub destination_definition_id: DestinationDefinitionId,
     /// Wire name `destinationId`. Optional (`None` when absent).
-    #[serde(rename = "destinationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_id: ::std::option::Option<DestinationId>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "scheduler")]
+super::support::plain_struct!(
+    DestinationCoreConfig { connection_configuration : required 0
+    "connectionConfiguration", destination_definition_id : required 1
+    "destinationDefinitionId", destination_id : optional 2 "destinationId", workspace_id
+    : required 3 "workspaceId", }
+);
 #[cfg(feature = "destination")]
 /// The `DestinationCreate` schema.
 ///
 /// Schema: `#/components/schemas/DestinationCreate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationCreate {
     /// Wire name `connectionConfiguration`. Required.
-    #[serde(rename = "connectionConfiguration")]
     pub connection_configuration: DestinationConfiguration,
     /// Wire name `destinationDefinitionId`. Required.
-    #[serde(rename = "destinationDefinitionId")]
     pub destination_definition_id: DestinationDefinitionId,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "destination")]
+super::support::plain_struct!(
+    DestinationCreate { connection_configuration : required 0 "connectionConfiguration",
+    destination_definition_id : required 1 "destinationDefinitionId", name : required 2
+    "name", resource_allocation : optional 3 "resourceAllocation", workspace_id :
+    required 4 "workspaceId", }
+);
 #[cfg(
     any(feature = "public", feature = "public-destinations", feature = "destinations")
 )]
 /// The `DestinationCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/DestinationCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationCreateRequest {
     /// Wire name `configuration`. Required.
     pub configuration: DestinationConfiguration,
     /// The UUID of the connector definition. One of configuration.destinationType or definitionId must be provided.
     ///
     /// Wire name `definitionId`. Optional (`None` when absent).
-    #[serde(rename = "definitionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub definition_id: ::std::option::Option<::uuid::Uuid>,
     /// Name of the destination e.g. dev-mysql-instance.
     ///
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
+super::support::plain_struct!(
+    DestinationCreateRequest { configuration : required 0 "configuration", definition_id
+    : optional 1 "definitionId", name : required 2 "name", resource_allocation : optional
+    3 "resourceAllocation", workspace_id : required 4 "workspaceId", }
+);
 #[cfg(feature = "destination-definition")]
 /// The `DestinationDefinitionCreate` schema.
 ///
 /// Schema: `#/components/schemas/DestinationDefinitionCreate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationDefinitionCreate {
     /// Optional pre-fetched connector specification. If provided, the backend will skip fetching the spec.
     ///
     /// Wire name `connectorSpecification`. Optional (`None` when absent).
-    #[serde(rename = "connectorSpecification")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_specification: ::std::option::Option<
         DestinationDefinitionSpecification,
     >,
     /// Wire name `dockerImageTag`. Required.
-    #[serde(rename = "dockerImageTag")]
     pub docker_image_tag: ::std::string::String,
     /// Wire name `dockerRepository`. Required.
-    #[serde(rename = "dockerRepository")]
     pub docker_repository: ::std::string::String,
     /// Wire name `documentationUrl`. Required.
-    #[serde(rename = "documentationUrl")]
     pub documentation_url: ::std::string::String,
     /// Wire name `icon`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub icon: ::std::option::Option<::std::string::String>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceRequirements`. Optional (`None` when absent).
-    #[serde(rename = "resourceRequirements")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_requirements: ::std::option::Option<ScopedResourceRequirements>,
 }
+#[cfg(feature = "destination-definition")]
+super::support::plain_struct!(
+    DestinationDefinitionCreate { connector_specification : optional 0
+    "connectorSpecification", docker_image_tag : required 1 "dockerImageTag",
+    docker_repository : required 2 "dockerRepository", documentation_url : required 3
+    "documentationUrl", icon : optional 4 "icon", name : required 5 "name",
+    resource_requirements : optional 6 "resourceRequirements", }
+);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -7758,12 +8308,16 @@ pub type DestinationDefinitionId = ::uuid::Uuid;
 /// The `DestinationDefinitionIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DestinationDefinitionIdRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationDefinitionIdRequestBody {
     /// Wire name `destinationDefinitionId`. Required.
-    #[serde(rename = "destinationDefinitionId")]
     pub destination_definition_id: DestinationDefinitionId,
 }
+#[cfg(feature = "destination-definition")]
+super::support::plain_struct!(
+    DestinationDefinitionIdRequestBody { destination_definition_id : required 0
+    "destinationDefinitionId", }
+);
 #[cfg(
     any(
         feature = "destination-definition-specification",
@@ -7773,15 +8327,23 @@ pub struct DestinationDefinitionIdRequestBody {
 /// The `DestinationDefinitionIdWithWorkspaceId` schema.
 ///
 /// Schema: `#/components/schemas/DestinationDefinitionIdWithWorkspaceId`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationDefinitionIdWithWorkspaceId {
     /// Wire name `destinationDefinitionId`. Required.
-    #[serde(rename = "destinationDefinitionId")]
     pub destination_definition_id: DestinationDefinitionId,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(
+    any(
+        feature = "destination-definition-specification",
+        feature = "destination-definition"
+    )
+)]
+super::support::plain_struct!(
+    DestinationDefinitionIdWithWorkspaceId { destination_definition_id : required 0
+    "destinationDefinitionId", workspace_id : required 1 "workspaceId", }
+);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -7793,54 +8355,41 @@ pub struct DestinationDefinitionIdWithWorkspaceId {
 /// The `DestinationDefinitionRead` schema.
 ///
 /// Schema: `#/components/schemas/DestinationDefinitionRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationDefinitionRead {
     /// The version of the CDK that the connector was built with. e.g. python:0.1.0, java:0.1.0
     ///
     /// Wire name `cdkVersion`. Optional (`None` when absent).
-    #[serde(rename = "cdkVersion")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cdk_version: ::std::option::Option<::std::string::String>,
     /// Whether the connector is custom or not
     ///
     /// Wire name `custom`. Optional (`None` when absent). Default: `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom: ::std::option::Option<bool>,
     /// Wire name `destinationDefinitionId`. Required.
-    #[serde(rename = "destinationDefinitionId")]
     pub destination_definition_id: DestinationDefinitionId,
     /// Wire name `dockerImageTag`. Required.
-    #[serde(rename = "dockerImageTag")]
     pub docker_image_tag: ::std::string::String,
     /// Wire name `dockerRepository`. Required.
-    #[serde(rename = "dockerRepository")]
     pub docker_repository: ::std::string::String,
     /// Wire name `documentationUrl`. Required.
-    #[serde(rename = "documentationUrl")]
     pub documentation_url: ::std::string::String,
     /// Whether the connector is an enterprise connector
     ///
     /// Wire name `enterprise`. Optional (`None` when absent). Default: `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enterprise: ::std::option::Option<bool>,
     /// Wire name `icon`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub icon: ::std::option::Option<::std::string::String>,
     /// The language the connector is written in
     ///
     /// Wire name `language`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub language: ::std::option::Option<::std::string::String>,
     /// The time the connector was modified in the codebase.
     ///
     /// Wire name `lastPublished`. Optional (`None` when absent).
-    #[serde(rename = "lastPublished")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_published: ::std::option::Option<Iso8601DateTime>,
     /// Public metrics for the connector
     ///
     /// Wire name `metrics`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metrics: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -7849,44 +8398,56 @@ pub struct DestinationDefinitionRead {
     /// The Airbyte Protocol version supported by the connector
     ///
     /// Wire name `protocolVersion`. Optional (`None` when absent).
-    #[serde(rename = "protocolVersion")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub protocol_version: ::std::option::Option<::std::string::String>,
     /// The date when this connector was first released, in yyyy-mm-dd format.
     ///
     /// Wire name `releaseDate`. Optional (`None` when absent).
-    #[serde(rename = "releaseDate")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub release_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Wire name `releaseStage`. Optional (`None` when absent).
-    #[serde(rename = "releaseStage")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub release_stage: ::std::option::Option<ReleaseStage>,
     /// Wire name `resourceRequirements`. Optional (`None` when absent).
-    #[serde(rename = "resourceRequirements")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_requirements: ::std::option::Option<ScopedResourceRequirements>,
     /// Wire name `supportLevel`. Optional (`None` when absent).
-    #[serde(rename = "supportLevel")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub support_level: ::std::option::Option<SupportLevel>,
     /// Whether the connector supports data activation
     ///
     /// Wire name `supportsDataActivation`. Optional (`None` when absent).
-    #[serde(rename = "supportsDataActivation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supports_data_activation: ::std::option::Option<bool>,
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "jobs-2",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    DestinationDefinitionRead { cdk_version : optional 0 "cdkVersion", custom : optional
+    1 "custom", destination_definition_id : required 2 "destinationDefinitionId",
+    docker_image_tag : required 3 "dockerImageTag", docker_repository : required 4
+    "dockerRepository", documentation_url : required 5 "documentationUrl", enterprise :
+    optional 6 "enterprise", icon : optional 7 "icon", language : optional 8 "language",
+    last_published : optional 9 "lastPublished", metrics : optional 10 "metrics", name :
+    required 11 "name", protocol_version : optional 12 "protocolVersion", release_date :
+    optional 13 "releaseDate", release_stage : optional 14 "releaseStage",
+    resource_requirements : optional 15 "resourceRequirements", support_level : optional
+    16 "supportLevel", supports_data_activation : optional 17 "supportsDataActivation", }
+);
 #[cfg(feature = "destination-definition")]
 /// The `DestinationDefinitionReadList` schema.
 ///
 /// Schema: `#/components/schemas/DestinationDefinitionReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationDefinitionReadList {
     /// Wire name `destinationDefinitions`. Required.
-    #[serde(rename = "destinationDefinitions")]
     pub destination_definitions: ::std::vec::Vec<DestinationDefinitionRead>,
 }
+#[cfg(feature = "destination-definition")]
+super::support::plain_struct!(
+    DestinationDefinitionReadList { destination_definitions : required 0
+    "destinationDefinitions", }
+);
 #[cfg(
     any(
         feature = "destination-definition-specification",
@@ -7904,109 +8465,114 @@ pub type DestinationDefinitionSpecification = ::serde_json::Map<
 /// The `DestinationDefinitionSpecificationRead` schema.
 ///
 /// Schema: `#/components/schemas/DestinationDefinitionSpecificationRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationDefinitionSpecificationRead {
     /// Wire name `advancedAuth`. Optional (`None` when absent).
-    #[serde(rename = "advancedAuth")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub advanced_auth: ::std::option::Option<AdvancedAuth>,
     /// Wire name `advancedAuthGlobalCredentialsAvailable`. Optional (`None` when absent).
-    #[serde(rename = "advancedAuthGlobalCredentialsAvailable")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub advanced_auth_global_credentials_available: ::std::option::Option<bool>,
     /// Wire name `connectionSpecification`. Optional (`None` when absent).
-    #[serde(rename = "connectionSpecification")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_specification: ::std::option::Option<
         DestinationDefinitionSpecification,
     >,
     /// Wire name `destinationDefinitionId`. Required.
-    #[serde(rename = "destinationDefinitionId")]
     pub destination_definition_id: DestinationDefinitionId,
     /// Wire name `documentationUrl`. Optional (`None` when absent).
-    #[serde(rename = "documentationUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
     /// Wire name `jobInfo`. Required.
-    #[serde(rename = "jobInfo")]
     pub job_info: SynchronousJobRead,
     /// Wire name `supportedDestinationSyncModes`. Optional (`None` when absent).
-    #[serde(rename = "supportedDestinationSyncModes")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supported_destination_sync_modes: ::std::option::Option<
         ::std::vec::Vec<DestinationSyncMode>,
     >,
 }
+#[cfg(feature = "destination-definition-specification")]
+super::support::plain_struct!(
+    DestinationDefinitionSpecificationRead { advanced_auth : optional 0 "advancedAuth",
+    advanced_auth_global_credentials_available : optional 1
+    "advancedAuthGlobalCredentialsAvailable", connection_specification : optional 2
+    "connectionSpecification", destination_definition_id : required 3
+    "destinationDefinitionId", documentation_url : optional 4 "documentationUrl",
+    job_info : required 5 "jobInfo", supported_destination_sync_modes : optional 6
+    "supportedDestinationSyncModes", }
+);
 #[cfg(feature = "destination-definition")]
 /// The `DestinationDefinitionUpdate` schema.
 ///
 /// Schema: `#/components/schemas/DestinationDefinitionUpdate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationDefinitionUpdate {
     /// Wire name `destinationDefinitionId`. Required.
-    #[serde(rename = "destinationDefinitionId")]
     pub destination_definition_id: DestinationDefinitionId,
     /// Wire name `dockerImageTag`. Required.
-    #[serde(rename = "dockerImageTag")]
     pub docker_image_tag: ::std::string::String,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `resourceRequirements`. Optional (`None` when absent).
-    #[serde(rename = "resourceRequirements")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_requirements: ::std::option::Option<ScopedResourceRequirements>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "destination-definition")]
+super::support::plain_struct!(
+    DestinationDefinitionUpdate { destination_definition_id : required 0
+    "destinationDefinitionId", docker_image_tag : required 1 "dockerImageTag", name :
+    optional 2 "name", resource_requirements : optional 3 "resourceRequirements",
+    workspace_id : required 4 "workspaceId", }
+);
 #[cfg(feature = "destination")]
 /// The `DestinationDiscoverRead` schema.
 ///
 /// Schema: `#/components/schemas/DestinationDiscoverRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationDiscoverRead {
     /// Wire name `catalog`. Required.
     pub catalog: DestinationCatalog,
     /// Wire name `catalogId`. Required.
-    #[serde(rename = "catalogId")]
     pub catalog_id: ::uuid::Uuid,
 }
+#[cfg(feature = "destination")]
+super::support::plain_struct!(
+    DestinationDiscoverRead { catalog : required 0 "catalog", catalog_id : required 1
+    "catalogId", }
+);
 #[cfg(feature = "destination")]
 /// The `DestinationDiscoverSchemaRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DestinationDiscoverSchemaRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationDiscoverSchemaRequestBody {
     /// Wire name `destinationId`. Required.
-    #[serde(rename = "destinationId")]
     pub destination_id: DestinationId,
     /// Wire name `disableCache`. Optional (`None` when absent).
-    #[serde(rename = "disableCache")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_cache: ::std::option::Option<bool>,
 }
+#[cfg(feature = "destination")]
+super::support::plain_struct!(
+    DestinationDiscoverSchemaRequestBody { destination_id : required 0 "destinationId",
+    disable_cache : optional 1 "disableCache", }
+);
 #[cfg(any(feature = "internal", feature = "destination"))]
 /// write this requested object to the database
 ///
 /// Schema: `#/components/schemas/DestinationDiscoverSchemaWriteRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationDiscoverSchemaWriteRequestBody {
     /// Wire name `catalog`. Required.
     pub catalog: DestinationCatalog,
     /// Wire name `configurationHash`. Optional (`None` when absent).
-    #[serde(rename = "configurationHash")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration_hash: ::std::option::Option<::std::string::String>,
     /// Wire name `connectorVersion`. Optional (`None` when absent).
-    #[serde(rename = "connectorVersion")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_version: ::std::option::Option<::std::string::String>,
     /// Wire name `destinationId`. Optional (`None` when absent).
-    #[serde(rename = "destinationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_id: ::std::option::Option<DestinationId>,
 }
+#[cfg(any(feature = "internal", feature = "destination"))]
+super::support::plain_struct!(
+    DestinationDiscoverSchemaWriteRequestBody { catalog : required 0 "catalog",
+    configuration_hash : optional 1 "configurationHash", connector_version : optional 2
+    "connectorVersion", destination_id : optional 3 "destinationId", }
+);
 #[cfg(
     any(
         feature = "actor-definition-version",
@@ -8035,93 +8601,112 @@ pub type DestinationId = ::uuid::Uuid;
 /// The `DestinationIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DestinationIdRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationIdRequestBody {
     /// Wire name `destinationId`. Required.
-    #[serde(rename = "destinationId")]
     pub destination_id: DestinationId,
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "destination-definition-specification",
+        feature = "destination"
+    )
+)]
+super::support::plain_struct!(
+    DestinationIdRequestBody { destination_id : required 0 "destinationId", }
+);
 #[cfg(feature = "destination-oauth")]
 /// The `DestinationOauthConsentRequest` schema.
 ///
 /// Schema: `#/components/schemas/DestinationOauthConsentRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationOauthConsentRequest {
     /// Wire name `destinationDefinitionId`. Required.
-    #[serde(rename = "destinationDefinitionId")]
     pub destination_definition_id: DestinationDefinitionId,
     /// Wire name `destinationId`. Optional (`None` when absent).
-    #[serde(rename = "destinationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_id: ::std::option::Option<DestinationId>,
     /// Wire name `oAuthInputConfiguration`. Optional (`None` when absent).
-    #[serde(rename = "oAuthInputConfiguration")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub o_auth_input_configuration: ::std::option::Option<OAuthInputConfiguration>,
     /// The url to redirect to after getting the user consent
     ///
     /// Wire name `redirectUrl`. Required.
-    #[serde(rename = "redirectUrl")]
     pub redirect_url: ::std::string::String,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "destination-oauth")]
+super::support::plain_struct!(
+    DestinationOauthConsentRequest { destination_definition_id : required 0
+    "destinationDefinitionId", destination_id : optional 1 "destinationId",
+    o_auth_input_configuration : optional 2 "oAuthInputConfiguration", redirect_url :
+    required 3 "redirectUrl", workspace_id : required 4 "workspaceId", }
+);
 #[cfg(any(feature = "internal", feature = "command", feature = "destination"))]
 /// The `DestinationOperation` schema.
 ///
 /// Schema: `#/components/schemas/DestinationOperation`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationOperation {
     /// Wire name `matchingKeys`. Optional (`None` when absent).
-    #[serde(rename = "matchingKeys")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub matching_keys: ::std::option::Option<::std::vec::Vec<FieldName>>,
     /// Wire name `objectName`. Required.
-    #[serde(rename = "objectName")]
     pub object_name: ::std::string::String,
     /// Wire name `schema`. Required.
     pub schema: StreamJsonSchema,
     /// Wire name `syncMode`. Required.
-    #[serde(rename = "syncMode")]
     pub sync_mode: DestinationSyncMode,
 }
+#[cfg(any(feature = "internal", feature = "command", feature = "destination"))]
+super::support::plain_struct!(
+    DestinationOperation { matching_keys : optional 0 "matchingKeys", object_name :
+    required 1 "objectName", schema : required 2 "schema", sync_mode : required 3
+    "syncMode", }
+);
 #[cfg(
     any(feature = "public", feature = "public-destinations", feature = "destinations")
 )]
 /// The `DestinationPatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/DestinationPatchRequest`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DestinationPatchRequest {
     /// Wire name `configuration`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration: ::std::option::Option<DestinationConfiguration>,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
+super::support::plain_struct!(
+    DestinationPatchRequest { configuration : optional 0 "configuration", name : optional
+    1 "name", resource_allocation : optional 2 "resourceAllocation", }
+);
 #[cfg(
     any(feature = "public", feature = "public-destinations", feature = "destinations")
 )]
 /// The `DestinationPutRequest` schema.
 ///
 /// Schema: `#/components/schemas/DestinationPutRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationPutRequest {
     /// Wire name `configuration`. Required.
     pub configuration: DestinationConfiguration,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
+super::support::plain_struct!(
+    DestinationPutRequest { configuration : required 0 "configuration", name : required 1
+    "name", resource_allocation : optional 2 "resourceAllocation", }
+);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -8133,86 +8718,86 @@ pub struct DestinationPutRequest {
 /// The `DestinationRead` schema.
 ///
 /// Schema: `#/components/schemas/DestinationRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationRead {
     /// Wire name `breakingChanges`. Optional (`None` when absent).
-    #[serde(rename = "breakingChanges")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub breaking_changes: ::std::option::Option<ActorDefinitionVersionBreakingChanges>,
     /// Wire name `connectionConfiguration`. Required.
-    #[serde(rename = "connectionConfiguration")]
     pub connection_configuration: DestinationConfiguration,
     /// Map of job status to count of connections whose latest job has that status
     ///
     /// Wire name `connectionJobStatuses`. Optional (`None` when absent).
-    #[serde(rename = "connectionJobStatuses")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_job_statuses: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, i64>,
     >,
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: i64,
     /// Wire name `destinationDefinitionId`. Required.
-    #[serde(rename = "destinationDefinitionId")]
     pub destination_definition_id: DestinationDefinitionId,
     /// Wire name `destinationId`. Required.
-    #[serde(rename = "destinationId")]
     pub destination_id: DestinationId,
     /// Wire name `destinationName`. Required.
-    #[serde(rename = "destinationName")]
     pub destination_name: ::std::string::String,
     /// Wire name `icon`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub icon: ::std::option::Option<::std::string::String>,
     /// Wire name `isEntitled`. Optional (`None` when absent).
-    #[serde(rename = "isEntitled")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_entitled: ::std::option::Option<bool>,
     /// Wire name `isVersionOverrideApplied`. Optional (`None` when absent).
-    #[serde(rename = "isVersionOverrideApplied")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_version_override_applied: ::std::option::Option<bool>,
     /// Wire name `lastSync`. Optional (`None` when absent).
-    #[serde(rename = "lastSync")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_sync: ::std::option::Option<i64>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `numConnections`. Optional (`None` when absent).
-    #[serde(rename = "numConnections")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub num_connections: ::std::option::Option<i64>,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
     /// Wire name `status`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ActorStatus>,
     /// Wire name `supportState`. Optional (`None` when absent).
-    #[serde(rename = "supportState")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub support_state: ::std::option::Option<SupportState>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "destination",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    DestinationRead { breaking_changes : optional 0 "breakingChanges",
+    connection_configuration : required 1 "connectionConfiguration",
+    connection_job_statuses : optional 2 "connectionJobStatuses", created_at : required 3
+    "createdAt", destination_definition_id : required 4 "destinationDefinitionId",
+    destination_id : required 5 "destinationId", destination_name : required 6
+    "destinationName", icon : optional 7 "icon", is_entitled : optional 8 "isEntitled",
+    is_version_override_applied : optional 9 "isVersionOverrideApplied", last_sync :
+    optional 10 "lastSync", name : required 11 "name", num_connections : optional 12
+    "numConnections", resource_allocation : optional 13 "resourceAllocation", status :
+    optional 14 "status", support_state : optional 15 "supportState", workspace_id :
+    required 16 "workspaceId", }
+);
 #[cfg(feature = "destination")]
 /// The `DestinationReadList` schema.
 ///
 /// Schema: `#/components/schemas/DestinationReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationReadList {
     /// Wire name `destinations`. Required.
     pub destinations: ::std::vec::Vec<DestinationRead>,
     /// Wire name `num_connections`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub num_connections: ::std::option::Option<i64>,
     /// Wire name `page_size`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page_size: ::std::option::Option<i64>,
 }
+#[cfg(feature = "destination")]
+super::support::plain_struct!(
+    DestinationReadList { destinations : required 0 "destinations", num_connections :
+    optional 1 "num_connections", page_size : optional 2 "page_size", }
+);
 #[cfg(
     any(feature = "public", feature = "public-destinations", feature = "destinations")
 )]
@@ -8221,83 +8806,85 @@ pub struct DestinationReadList {
 /// Provides details of a single destination.
 ///
 /// Schema: `#/components/schemas/DestinationResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationResponse {
     /// Wire name `configuration`. Required.
     pub configuration: DestinationConfiguration,
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: i64,
     /// Wire name `definitionId`. Required.
-    #[serde(rename = "definitionId")]
     pub definition_id: ::uuid::Uuid,
     /// Wire name `destinationId`. Required.
-    #[serde(rename = "destinationId")]
     pub destination_id: ::uuid::Uuid,
     /// Wire name `destinationType`. Required.
-    #[serde(rename = "destinationType")]
     pub destination_type: ::std::string::String,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
+super::support::plain_struct!(
+    DestinationResponse { configuration : required 0 "configuration", created_at :
+    required 1 "createdAt", definition_id : required 2 "definitionId", destination_id :
+    required 3 "destinationId", destination_type : required 4 "destinationType", name :
+    required 5 "name", resource_allocation : optional 6 "resourceAllocation",
+    workspace_id : required 7 "workspaceId", }
+);
 #[cfg(any(feature = "connection", feature = "destination"))]
 /// The `DestinationSearch` schema.
 ///
 /// Schema: `#/components/schemas/DestinationSearch`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct DestinationSearch {
     /// Wire name `connectionConfiguration`. Optional (`None` when absent).
-    #[serde(rename = "connectionConfiguration")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_configuration: ::std::option::Option<DestinationConfiguration>,
     /// Wire name `destinationDefinitionId`. Optional (`None` when absent).
-    #[serde(rename = "destinationDefinitionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_definition_id: ::std::option::Option<DestinationDefinitionId>,
     /// Wire name `destinationId`. Optional (`None` when absent).
-    #[serde(rename = "destinationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_id: ::std::option::Option<DestinationId>,
     /// Wire name `destinationName`. Optional (`None` when absent).
-    #[serde(rename = "destinationName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_name: ::std::option::Option<::std::string::String>,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `workspaceId`. Optional (`None` when absent).
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(any(feature = "connection", feature = "destination"))]
+super::support::plain_struct!(
+    DestinationSearch { connection_configuration : optional 0 "connectionConfiguration",
+    destination_definition_id : optional 1 "destinationDefinitionId", destination_id :
+    optional 2 "destinationId", destination_name : optional 3 "destinationName", name :
+    optional 4 "name", workspace_id : optional 5 "workspaceId", }
+);
 #[cfg(feature = "web-backend")]
 /// The `DestinationSnippetRead` schema.
 ///
 /// Schema: `#/components/schemas/DestinationSnippetRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationSnippetRead {
     /// Wire name `destinationDefinitionId`. Required.
-    #[serde(rename = "destinationDefinitionId")]
     pub destination_definition_id: DestinationDefinitionId,
     /// Wire name `destinationId`. Required.
-    #[serde(rename = "destinationId")]
     pub destination_id: DestinationId,
     /// Wire name `destinationName`. Required.
-    #[serde(rename = "destinationName")]
     pub destination_name: ::std::string::String,
     /// Wire name `icon`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub icon: ::std::option::Option<::std::string::String>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(feature = "web-backend")]
+super::support::plain_struct!(
+    DestinationSnippetRead { destination_definition_id : required 0
+    "destinationDefinitionId", destination_id : required 1 "destinationId",
+    destination_name : required 2 "destinationName", icon : optional 3 "icon", name :
+    required 4 "name", }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -8509,21 +9096,23 @@ impl<'de> ::serde::Deserialize<'de> for DestinationSyncMode {
 /// The `DestinationUpdate` schema.
 ///
 /// Schema: `#/components/schemas/DestinationUpdate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationUpdate {
     /// Wire name `connectionConfiguration`. Required.
-    #[serde(rename = "connectionConfiguration")]
     pub connection_configuration: DestinationConfiguration,
     /// Wire name `destinationId`. Required.
-    #[serde(rename = "destinationId")]
     pub destination_id: DestinationId,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
 }
+#[cfg(feature = "destination")]
+super::support::plain_struct!(
+    DestinationUpdate { connection_configuration : required 0 "connectionConfiguration",
+    destination_id : required 1 "destinationId", name : required 2 "name",
+    resource_allocation : optional 3 "resourceAllocation", }
+);
 #[cfg(
     any(feature = "public", feature = "public-destinations", feature = "destinations")
 )]
@@ -8532,137 +9121,137 @@ pub struct DestinationUpdate {
 ///
 ///
 /// Schema: `#/components/schemas/DestinationsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DestinationsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<DestinationResponse>,
     /// Wire name `next`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     /// Wire name `previous`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
+super::support::plain_struct!(
+    DestinationsResponse { data : required 0 "data", next : optional 1 "next", previous :
+    optional 2 "previous", }
+);
 #[cfg(feature = "diagnostic-tool")]
 /// The `DiagnosticReportRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DiagnosticReportRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiagnosticReportRequestBody {
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: OrganizationId,
 }
+#[cfg(feature = "diagnostic-tool")]
+super::support::plain_struct!(
+    DiagnosticReportRequestBody { organization_id : required 0 "organizationId", }
+);
 #[cfg(any(feature = "internal", feature = "destination", feature = "source"))]
 /// The `DiscoverCatalogResult` schema.
 ///
 /// Schema: `#/components/schemas/DiscoverCatalogResult`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiscoverCatalogResult {
     /// Wire name `catalogId`. Required.
-    #[serde(rename = "catalogId")]
     pub catalog_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "internal", feature = "destination", feature = "source"))]
+super::support::plain_struct!(
+    DiscoverCatalogResult { catalog_id : required 0 "catalogId", }
+);
 #[cfg(feature = "domain-verifications")]
 /// The `DomainVerificationCreateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DomainVerificationCreateRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DomainVerificationCreateRequestBody {
     /// Wire name `domain`. Required.
     pub domain: ::std::string::String,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(feature = "domain-verifications")]
+super::support::plain_struct!(
+    DomainVerificationCreateRequestBody { domain : required 0 "domain", organization_id :
+    required 1 "organizationId", }
+);
 #[cfg(any(feature = "internal", feature = "domain-verifications"))]
 /// The `DomainVerificationIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/DomainVerificationIdRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DomainVerificationIdRequestBody {
     /// Wire name `domainVerificationId`. Required.
-    #[serde(rename = "domainVerificationId")]
     pub domain_verification_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
+super::support::plain_struct!(
+    DomainVerificationIdRequestBody { domain_verification_id : required 0
+    "domainVerificationId", }
+);
 #[cfg(any(feature = "internal", feature = "domain-verifications"))]
 /// The `DomainVerificationListResponse` schema.
 ///
 /// Schema: `#/components/schemas/DomainVerificationListResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DomainVerificationListResponse {
     /// Wire name `domainVerifications`. Required.
-    #[serde(rename = "domainVerifications")]
     pub domain_verifications: ::std::vec::Vec<DomainVerificationResponse>,
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
+super::support::plain_struct!(
+    DomainVerificationListResponse { domain_verifications : required 0
+    "domainVerifications", }
+);
 #[cfg(any(feature = "internal", feature = "domain-verifications"))]
 /// The `DomainVerificationResponse` schema.
 ///
 /// Schema: `#/components/schemas/DomainVerificationResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DomainVerificationResponse {
     /// Wire name `attempts`. Required.
     pub attempts: i64,
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: i64,
     /// Wire name `dnsRecordName`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "dnsRecordName")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub dns_record_name: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     /// Wire name `dnsRecordValue`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "dnsRecordValue")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub dns_record_value: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     /// Wire name `domain`. Required.
     pub domain: ::std::string::String,
     /// Wire name `expiresAt`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "expiresAt")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub expires_at: ::std::option::Option<::std::option::Option<i64>>,
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
     /// Wire name `lastCheckedAt`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "lastCheckedAt")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub last_checked_at: ::std::option::Option<::std::option::Option<i64>>,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
     /// Wire name `status`. Required.
     pub status: DomainVerificationResponseStatus,
     /// Wire name `verificationMethod`. Required.
-    #[serde(rename = "verificationMethod")]
     pub verification_method: DomainVerificationResponseVerificationMethod,
     /// Wire name `verifiedAt`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "verifiedAt")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub verified_at: ::std::option::Option<::std::option::Option<i64>>,
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
+super::support::plain_struct!(
+    DomainVerificationResponse { attempts : required 0 "attempts", created_at : required
+    1 "createdAt", dns_record_name : optional_nullable 2 "dnsRecordName",
+    dns_record_value : optional_nullable 3 "dnsRecordValue", domain : required 4
+    "domain", expires_at : optional_nullable 5 "expiresAt", id : required 6 "id",
+    last_checked_at : optional_nullable 7 "lastCheckedAt", organization_id : required 8
+    "organizationId", status : required 9 "status", verification_method : required 10
+    "verificationMethod", verified_at : optional_nullable 11 "verifiedAt", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -8674,51 +9263,72 @@ pub struct DomainVerificationResponse {
 /// Configures an email notification.
 ///
 /// Schema: `#/components/schemas/EmailNotificationConfig`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EmailNotificationConfig {
     /// Wire name `enabled`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-workspaces",
+        feature = "workspaces",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    EmailNotificationConfig { enabled : optional 0 "enabled", }
+);
 #[cfg(any(feature = "public", feature = "embedded-widget"))]
 /// The `EmbeddedOrganizationListItem` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedOrganizationListItem`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmbeddedOrganizationListItem {
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
     /// Wire name `organizationName`. Required.
-    #[serde(rename = "organizationName")]
     pub organization_name: ::std::string::String,
     /// Wire name `permission`. Required.
     pub permission: PermissionType,
 }
 #[cfg(any(feature = "public", feature = "embedded-widget"))]
+super::support::plain_struct!(
+    EmbeddedOrganizationListItem { organization_id : required 0 "organizationId",
+    organization_name : required 1 "organizationName", permission : required 2
+    "permission", }
+);
+#[cfg(any(feature = "public", feature = "embedded-widget"))]
 /// The `EmbeddedOrganizationsList` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedOrganizationsList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmbeddedOrganizationsList {
     /// Wire name `organizations`. Required.
     pub organizations: ::std::vec::Vec<EmbeddedOrganizationListItem>,
 }
 #[cfg(any(feature = "public", feature = "embedded-widget"))]
+super::support::plain_struct!(
+    EmbeddedOrganizationsList { organizations : required 0 "organizations", }
+);
+#[cfg(any(feature = "public", feature = "embedded-widget"))]
 /// The `EmbeddedScopedTokenRequest` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedScopedTokenRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmbeddedScopedTokenRequest {
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "public", feature = "embedded-widget"))]
+super::support::plain_struct!(
+    EmbeddedScopedTokenRequest { workspace_id : required 0 "workspaceId", }
+);
 #[cfg(any(feature = "public", feature = "embedded-widget"))]
 /// The `EmbeddedScopedTokenResponse` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedScopedTokenResponse`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct EmbeddedScopedTokenResponse {
     /// Wire name `token`. Required.
     pub token: ::std::string::String,
@@ -8731,49 +9341,56 @@ impl ::std::fmt::Debug for EmbeddedScopedTokenResponse {
             .finish()
     }
 }
+#[cfg(any(feature = "public", feature = "embedded-widget"))]
+super::support::plain_struct!(
+    EmbeddedScopedTokenResponse { token : required 0 "token", }
+);
 #[cfg(feature = "source-oauth")]
 /// The `EmbeddedSourceOauthConsentRequest` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedSourceOauthConsentRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmbeddedSourceOauthConsentRequest {
     /// The url to redirect to after getting the user consent
     ///
     /// Wire name `redirectUrl`. Required.
-    #[serde(rename = "redirectUrl")]
     pub redirect_url: ::std::string::String,
     /// Wire name `sourceDefinitionId`. Required.
-    #[serde(rename = "sourceDefinitionId")]
     pub source_definition_id: SourceDefinitionId,
     /// Wire name `sourceId`. Optional (`None` when absent).
-    #[serde(rename = "sourceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<SourceId>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "source-oauth")]
+super::support::plain_struct!(
+    EmbeddedSourceOauthConsentRequest { redirect_url : required 0 "redirectUrl",
+    source_definition_id : required 1 "sourceDefinitionId", source_id : optional 2
+    "sourceId", workspace_id : required 3 "workspaceId", }
+);
 #[cfg(any(feature = "public", feature = "embedded-widget"))]
 /// The `EmbeddedWidgetRequest` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedWidgetRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EmbeddedWidgetRequest {
     /// Wire name `allowedOrigin`. Required.
-    #[serde(rename = "allowedOrigin")]
     pub allowed_origin: ::std::string::String,
     /// Wire name `externalUserId`. Required.
-    #[serde(rename = "externalUserId")]
     pub external_user_id: ::std::string::String,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "public", feature = "embedded-widget"))]
+super::support::plain_struct!(
+    EmbeddedWidgetRequest { allowed_origin : required 0 "allowedOrigin", external_user_id
+    : required 1 "externalUserId", organization_id : required 2 "organizationId", }
+);
 #[cfg(any(feature = "public", feature = "embedded-widget"))]
 /// The `EmbeddedWidgetResponse` schema.
 ///
 /// Schema: `#/components/schemas/EmbeddedWidgetResponse`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct EmbeddedWidgetResponse {
     /// Wire name `token`. Required.
     pub token: ::std::string::String,
@@ -8786,19 +9403,24 @@ impl ::std::fmt::Debug for EmbeddedWidgetResponse {
             .finish()
     }
 }
+#[cfg(any(feature = "public", feature = "embedded-widget"))]
+super::support::plain_struct!(EmbeddedWidgetResponse { token : required 0 "token", });
 #[cfg(feature = "scim-config")]
 /// The `EnableScimRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/EnableScimRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EnableScimRequestBody {
     /// Wire name `idpProvider`. Required.
-    #[serde(rename = "idpProvider")]
     pub idp_provider: ScimIdpProvider,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(feature = "scim-config")]
+super::support::plain_struct!(
+    EnableScimRequestBody { idp_provider : required 0 "idpProvider", organization_id :
+    required 1 "organizationId", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -8818,12 +9440,11 @@ pub struct EnableScimRequestBody {
 /// Encryption - AES
 ///
 /// Schema: `#/components/schemas/EncryptionMapperAESConfiguration`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct EncryptionMapperAesConfiguration {
     /// Wire name `algorithm`. Required.
     pub algorithm: EncryptionMapperAesConfigurationAlgorithm,
     /// Wire name `fieldNameSuffix`. Required.
-    #[serde(rename = "fieldNameSuffix")]
     pub field_name_suffix: ::std::string::String,
     /// Wire name `key`. Required.
     pub key: ::std::string::String,
@@ -8832,7 +9453,6 @@ pub struct EncryptionMapperAesConfiguration {
     /// Wire name `padding`. Required.
     pub padding: EncryptionMapperAesConfigurationPadding,
     /// Wire name `targetField`. Required.
-    #[serde(rename = "targetField")]
     pub target_field: ::std::string::String,
 }
 #[cfg(
@@ -8863,6 +9483,28 @@ impl ::std::fmt::Debug for EncryptionMapperAesConfiguration {
             .finish()
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    EncryptionMapperAesConfiguration { algorithm : required 0 "algorithm",
+    field_name_suffix : required 1 "fieldNameSuffix", key : required 2 "key", mode :
+    required 3 "mode", padding : required 4 "padding", target_field : required 5
+    "targetField", }
+);
 #[cfg(feature = "unreferenced-types")]
 /// The `EncryptionMapperAlgorithm` schema.
 ///
@@ -9053,25 +9695,43 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionMapperConfiguration {
 /// Encryption - RSA
 ///
 /// Schema: `#/components/schemas/EncryptionMapperRSAConfiguration`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EncryptionMapperRsaConfiguration {
     /// Wire name `algorithm`. Required.
     pub algorithm: EncryptionMapperRsaConfigurationAlgorithm,
     /// Wire name `fieldNameSuffix`. Required.
-    #[serde(rename = "fieldNameSuffix")]
     pub field_name_suffix: ::std::string::String,
     /// Wire name `publicKey`. Required.
-    #[serde(rename = "publicKey")]
     pub public_key: ::std::string::String,
     /// Wire name `targetField`. Required.
-    #[serde(rename = "targetField")]
     pub target_field: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    EncryptionMapperRsaConfiguration { algorithm : required 0 "algorithm",
+    field_name_suffix : required 1 "fieldNameSuffix", public_key : required 2
+    "publicKey", target_field : required 3 "targetField", }
+);
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// The `EndpointPrivateLinkServiceConfig` schema.
 ///
 /// Schema: `#/components/schemas/EndpointPrivateLinkServiceConfig`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EndpointPrivateLinkServiceConfig {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
@@ -9080,17 +9740,20 @@ pub struct EndpointPrivateLinkServiceConfig {
     /// Wire name `type`. Required.
     pub r#type: EndpointPrivateLinkServiceConfigType,
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
+super::support::plain_struct!(
+    EndpointPrivateLinkServiceConfig { name : required 0 "name", region : required 1
+    "region", r#type : required 2 "type", }
+);
 #[cfg(any(feature = "destination-definition", feature = "source-definition"))]
 /// The `EnterpriseConnectorStub` schema.
 ///
 /// Schema: `#/components/schemas/EnterpriseConnectorStub`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EnterpriseConnectorStub {
     /// The id of the source definition associated with the enterprise connector, if one exists
     ///
     /// Wire name `definitionId`. Optional (`None` when absent).
-    #[serde(rename = "definitionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub definition_id: ::std::option::Option<::std::string::String>,
     /// The url of the connector's icon
     ///
@@ -9103,7 +9766,6 @@ pub struct EnterpriseConnectorStub {
     /// The connector's label (ie, "enterprise")
     ///
     /// Wire name `label`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub label: ::std::option::Option<::std::string::String>,
     /// The name of the enterprise connector
     ///
@@ -9112,7 +9774,6 @@ pub struct EnterpriseConnectorStub {
     /// The connector's type (ie, "enterprise_source")
     ///
     /// Wire name `type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// A url associated with the Enterprise connector. Currently represents a link to the documentation.
     ///
@@ -9120,60 +9781,80 @@ pub struct EnterpriseConnectorStub {
     pub url: ::std::string::String,
 }
 #[cfg(any(feature = "destination-definition", feature = "source-definition"))]
+super::support::plain_struct!(
+    EnterpriseConnectorStub { definition_id : optional 0 "definitionId", icon : required
+    1 "icon", id : required 2 "id", label : optional 3 "label", name : required 4 "name",
+    r#type : optional 5 "type", url : required 6 "url", }
+);
+#[cfg(any(feature = "destination-definition", feature = "source-definition"))]
 /// The `EnterpriseConnectorStubsReadList` schema.
 ///
 /// Schema: `#/components/schemas/EnterpriseConnectorStubsReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EnterpriseConnectorStubsReadList {
     /// A list of source stubs fetched from a JSON file.
     ///
     /// Wire name `enterpriseConnectorStubs`. Required.
-    #[serde(rename = "enterpriseConnectorStubs")]
     pub enterprise_connector_stubs: ::std::vec::Vec<EnterpriseConnectorStub>,
 }
+#[cfg(any(feature = "destination-definition", feature = "source-definition"))]
+super::support::plain_struct!(
+    EnterpriseConnectorStubsReadList { enterprise_connector_stubs : required 0
+    "enterpriseConnectorStubs", }
+);
 #[cfg(feature = "entitlements")]
 /// The `EntitlementPlanInfo` schema.
 ///
 /// Schema: `#/components/schemas/EntitlementPlanInfo`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EntitlementPlanInfo {
     /// Wire name `plan_id`. Required.
     pub plan_id: ::std::string::String,
     /// Wire name `plan_name`. Required.
     pub plan_name: ::std::string::String,
 }
+#[cfg(feature = "entitlements")]
+super::support::plain_struct!(
+    EntitlementPlanInfo { plan_id : required 0 "plan_id", plan_name : required 1
+    "plan_name", }
+);
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `EntitlementPlanResponse` schema.
 ///
 /// Schema: `#/components/schemas/EntitlementPlanResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct EntitlementPlanResponse {
     /// Wire name `planEnum`. Required.
-    #[serde(rename = "planEnum")]
     pub plan_enum: ::std::string::String,
     /// Wire name `planId`. Required.
-    #[serde(rename = "planId")]
     pub plan_id: ::std::string::String,
     /// Wire name `planName`. Required.
-    #[serde(rename = "planName")]
     pub plan_name: ::std::string::String,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+super::support::plain_struct!(
+    EntitlementPlanResponse { plan_enum : required 0 "planEnum", plan_id : required 1
+    "planId", plan_name : required 2 "planName", }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The `ExistingConnectorBuilderProjectWithWorkspaceId` schema.
 ///
 /// Schema: `#/components/schemas/ExistingConnectorBuilderProjectWithWorkspaceId`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExistingConnectorBuilderProjectWithWorkspaceId {
     /// Wire name `builderProject`. Required.
-    #[serde(rename = "builderProject")]
     pub builder_project: ConnectorBuilderProjectDetails,
     /// Wire name `builderProjectId`. Required.
-    #[serde(rename = "builderProjectId")]
     pub builder_project_id: ConnectorBuilderProjectId,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    ExistingConnectorBuilderProjectWithWorkspaceId { builder_project : required 0
+    "builderProject", builder_project_id : required 1 "builderProjectId", workspace_id :
+    required 2 "workspaceId", }
+);
 #[cfg(
     any(
         feature = "actor-definition",
@@ -9409,43 +10090,52 @@ impl<'de> ::serde::Deserialize<'de> for FailureOrigin {
 /// The `FailureReason` schema.
 ///
 /// Schema: `#/components/schemas/FailureReason`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FailureReason {
     /// Wire name `externalMessage`. Optional (`None` when absent).
-    #[serde(rename = "externalMessage")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub external_message: ::std::option::Option<::std::string::String>,
     /// Wire name `failureOrigin`. Optional (`None` when absent).
-    #[serde(rename = "failureOrigin")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_origin: ::std::option::Option<FailureOrigin>,
     /// Wire name `failureType`. Optional (`None` when absent).
-    #[serde(rename = "failureType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_type: ::std::option::Option<FailureType>,
     /// Wire name `fromTraceMessage`. Optional (`None` when absent).
-    #[serde(rename = "fromTraceMessage")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from_trace_message: ::std::option::Option<bool>,
     /// Wire name `internalMessage`. Optional (`None` when absent).
-    #[serde(rename = "internalMessage")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub internal_message: ::std::option::Option<::std::string::String>,
     /// True if it is known that retrying may succeed, e.g. for a transient failure. False if it is known that a retry will not succeed, e.g. for a configuration issue. If not set, retryable status is not well known.
     ///
     /// Wire name `retryable`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub retryable: ::std::option::Option<bool>,
     /// Wire name `stacktrace`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stacktrace: ::std::option::Option<::std::string::String>,
     /// Wire name `streamDescriptor`. Optional (`None` when absent).
-    #[serde(rename = "streamDescriptor")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_descriptor: ::std::option::Option<StreamDescriptor>,
     /// Wire name `timestamp`. Required.
     pub timestamp: i64,
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
+super::support::plain_struct!(
+    FailureReason { external_message : optional 0 "externalMessage", failure_origin :
+    optional 1 "failureOrigin", failure_type : optional 2 "failureType",
+    from_trace_message : optional 3 "fromTraceMessage", internal_message : optional 4
+    "internalMessage", retryable : optional 5 "retryable", stacktrace : optional 6
+    "stacktrace", stream_descriptor : optional 7 "streamDescriptor", timestamp : required
+    8 "timestamp", }
+);
 #[cfg(
     any(
         feature = "actor-definition",
@@ -9672,37 +10362,46 @@ impl<'de> ::serde::Deserialize<'de> for FailureType {
 /// The `FieldAdd` schema.
 ///
 /// Schema: `#/components/schemas/FieldAdd`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FieldAdd {
     /// Wire name `schema`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schema: ::std::option::Option<FieldSchema>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
+super::support::plain_struct!(FieldAdd { schema : optional 0 "schema", });
 #[cfg(feature = "unreferenced-types")]
 /// Field data type changed
 ///
 /// Schema: `#/components/schemas/FieldDataTypeDiff`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FieldDataTypeDiff {
     /// Wire name `current`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current: ::std::option::Option<::std::string::String>,
     /// Wire name `fieldName`. Optional (`None` when absent).
-    #[serde(rename = "fieldName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_name: ::std::option::Option<::std::string::String>,
     /// Wire name `prev`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prev: ::std::option::Option<::std::string::String>,
     /// Wire name `streamName`. Optional (`None` when absent).
-    #[serde(rename = "streamName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_name: ::std::option::Option<::std::string::String>,
     /// Wire name `streamNamespace`. Optional (`None` when absent).
-    #[serde(rename = "streamNamespace")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_namespace: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    FieldDataTypeDiff { current : optional 0 "current", field_name : optional 1
+    "fieldName", prev : optional 2 "prev", stream_name : optional 3 "streamName",
+    stream_namespace : optional 4 "streamNamespace", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -9722,16 +10421,34 @@ pub struct FieldDataTypeDiff {
 /// Field Filtering
 ///
 /// Schema: `#/components/schemas/FieldFilteringMapperConfiguration`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldFilteringMapperConfiguration {
     /// The Field to Filter
     ///
     /// The name of the field to filter.
     ///
     /// Wire name `targetField`. Required.
-    #[serde(rename = "targetField")]
     pub target_field: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    FieldFilteringMapperConfiguration { target_field : required 0 "targetField", }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -9762,12 +10479,23 @@ pub type FieldName = ::std::vec::Vec<::std::string::String>;
 /// The `FieldRemove` schema.
 ///
 /// Schema: `#/components/schemas/FieldRemove`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FieldRemove {
     /// Wire name `schema`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schema: ::std::option::Option<FieldSchema>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
+super::support::plain_struct!(FieldRemove { schema : optional 0 "schema", });
 #[cfg(
     any(
         feature = "public",
@@ -9787,23 +10515,41 @@ pub struct FieldRemove {
 /// Field Renaming
 ///
 /// Schema: `#/components/schemas/FieldRenamingMapperConfiguration`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldRenamingMapperConfiguration {
     /// New Field Name
     ///
     /// The new name for the field after renaming.
     ///
     /// Wire name `newFieldName`. Required.
-    #[serde(rename = "newFieldName")]
     pub new_field_name: ::std::string::String,
     /// Original Field Name
     ///
     /// The current name of the field to rename.
     ///
     /// Wire name `originalFieldName`. Required.
-    #[serde(rename = "originalFieldName")]
     pub original_field_name: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    FieldRenamingMapperConfiguration { new_field_name : required 0 "newFieldName",
+    original_field_name : required 1 "originalFieldName", }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -9833,32 +10579,49 @@ pub type FieldSchema = ::serde_json::Map<::std::string::String, ::serde_json::Va
 /// The `FieldSchemaUpdate` schema.
 ///
 /// Schema: `#/components/schemas/FieldSchemaUpdate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldSchemaUpdate {
     /// Wire name `newSchema`. Required.
-    #[serde(rename = "newSchema")]
     pub new_schema: FieldSchema,
     /// Wire name `oldSchema`. Required.
-    #[serde(rename = "oldSchema")]
     pub old_schema: FieldSchema,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
+super::support::plain_struct!(
+    FieldSchemaUpdate { new_schema : required 0 "newSchema", old_schema : required 1
+    "oldSchema", }
+);
 #[cfg(feature = "web-backend")]
 /// The `FieldSpec` schema.
 ///
 /// Schema: `#/components/schemas/FieldSpec`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldSpec {
     /// Wire name `isSelectedCursor`. Required.
-    #[serde(rename = "isSelectedCursor")]
     pub is_selected_cursor: bool,
     /// Wire name `isSelectedPrimaryKey`. Required.
-    #[serde(rename = "isSelectedPrimaryKey")]
     pub is_selected_primary_key: bool,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `type`. Required.
     pub r#type: FieldSpecType,
 }
+#[cfg(feature = "web-backend")]
+super::support::plain_struct!(
+    FieldSpec { is_selected_cursor : required 0 "isSelectedCursor",
+    is_selected_primary_key : required 1 "isSelectedPrimaryKey", name : required 2
+    "name", r#type : required 3 "type", }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -9873,34 +10636,43 @@ pub struct FieldSpec {
 /// Describes the difference in a field between two Streams.
 ///
 /// Schema: `#/components/schemas/FieldTransform`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldTransform {
     /// Wire name `addField`. Optional (`None` when absent).
-    #[serde(rename = "addField")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub add_field: ::std::option::Option<FieldAdd>,
     /// Wire name `breaking`. Required.
     pub breaking: bool,
     /// Wire name `fieldName`. Required.
-    #[serde(rename = "fieldName")]
     pub field_name: FieldName,
     /// Wire name `removeField`. Optional (`None` when absent).
-    #[serde(rename = "removeField")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub remove_field: ::std::option::Option<FieldRemove>,
     /// Wire name `transformType`. Required.
-    #[serde(rename = "transformType")]
     pub transform_type: FieldTransformTransformType,
     /// Wire name `updateFieldSchema`. Optional (`None` when absent).
-    #[serde(rename = "updateFieldSchema")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update_field_schema: ::std::option::Option<FieldSchemaUpdate>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
+super::support::plain_struct!(
+    FieldTransform { add_field : optional 0 "addField", breaking : required 1 "breaking",
+    field_name : required 2 "fieldName", remove_field : optional 3 "removeField",
+    transform_type : required 4 "transformType", update_field_schema : optional 5
+    "updateFieldSchema", }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The `GenerateContributionRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/GenerateContributionRequestBody`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct GenerateContributionRequestBody {
     /// The base image to use for the connector
     ///
@@ -9921,7 +10693,6 @@ pub struct GenerateContributionRequestBody {
     /// (Optional) The file contents for any custom python CDK components
     ///
     /// Wire name `custom_components`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_components: ::std::option::Option<::std::string::String>,
     /// Github Personal Access Token that should be used to create the PR
     ///
@@ -9952,10 +10723,19 @@ impl ::std::fmt::Debug for GenerateContributionRequestBody {
     }
 }
 #[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    GenerateContributionRequestBody { base_image : required 0 "base_image",
+    connector_description : required 1 "connector_description", connector_image_name :
+    required 2 "connector_image_name", contribution_description : required 3
+    "contribution_description", custom_components : optional 4 "custom_components",
+    github_token : required 5 "github_token", manifest_yaml : required 6 "manifest_yaml",
+    name : required 7 "name", }
+);
+#[cfg(feature = "connector-builder-project")]
 /// The `GenerateContributionResponse` schema.
 ///
 /// Schema: `#/components/schemas/GenerateContributionResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GenerateContributionResponse {
     /// The definition ID of the connector that was contributed to
     ///
@@ -9966,101 +10746,126 @@ pub struct GenerateContributionResponse {
     /// Wire name `pull_request_url`. Required.
     pub pull_request_url: ::std::string::String,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    GenerateContributionResponse { actor_definition_id : required 0
+    "actor_definition_id", pull_request_url : required 1 "pull_request_url", }
+);
 #[cfg(feature = "actor-definition-version")]
 /// The `GetActorDefinitionVersionDefaultRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/GetActorDefinitionVersionDefaultRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetActorDefinitionVersionDefaultRequestBody {
     /// Wire name `actorDefinitionId`. Required.
-    #[serde(rename = "actorDefinitionId")]
     pub actor_definition_id: ActorDefinitionId,
 }
+#[cfg(feature = "actor-definition-version")]
+super::support::plain_struct!(
+    GetActorDefinitionVersionDefaultRequestBody { actor_definition_id : required 0
+    "actorDefinitionId", }
+);
 #[cfg(any(feature = "internal", feature = "attempt"))]
 /// The `GetAttemptStatsRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/GetAttemptStatsRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetAttemptStatsRequestBody {
     /// Wire name `attemptNumber`. Required.
-    #[serde(rename = "attemptNumber")]
     pub attempt_number: AttemptNumber,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
+super::support::plain_struct!(
+    GetAttemptStatsRequestBody { attempt_number : required 0 "attemptNumber", job_id :
+    required 1 "jobId", }
+);
 #[cfg(feature = "entitlements")]
 /// The `GetEntitlementsByOrganizationIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/GetEntitlementsByOrganizationIdRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetEntitlementsByOrganizationIdRequestBody {
     /// Wire name `organization_id`. Required.
     pub organization_id: ::uuid::Uuid,
 }
 #[cfg(feature = "entitlements")]
+super::support::plain_struct!(
+    GetEntitlementsByOrganizationIdRequestBody { organization_id : required 0
+    "organization_id", }
+);
+#[cfg(feature = "entitlements")]
 /// The `GetEntitlementsByOrganizationIdResponse` schema.
 ///
 /// Schema: `#/components/schemas/GetEntitlementsByOrganizationIdResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetEntitlementsByOrganizationIdResponse {
     /// Wire name `entitlements`. Required.
     pub entitlements: ::std::vec::Vec<OrganizationIsEntitledResponse>,
 }
+#[cfg(feature = "entitlements")]
+super::support::plain_struct!(
+    GetEntitlementsByOrganizationIdResponse { entitlements : required 0 "entitlements", }
+);
 #[cfg(feature = "sso-config")]
 /// The `GetSSOConfigRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/GetSSOConfigRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetSsoConfigRequestBody {
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(feature = "sso-config")]
+super::support::plain_struct!(
+    GetSsoConfigRequestBody { organization_id : required 0 "organizationId", }
+);
 #[cfg(any(feature = "internal", feature = "attempt", feature = "state"))]
 /// The `GlobalState` schema.
 ///
 /// Schema: `#/components/schemas/GlobalState`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GlobalState {
     /// Wire name `shared_state`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shared_state: ::std::option::Option<StateBlob>,
     /// Wire name `streamStates`. Required.
-    #[serde(rename = "streamStates")]
     pub stream_states: ::std::vec::Vec<StreamState>,
 }
+#[cfg(any(feature = "internal", feature = "attempt", feature = "state"))]
+super::support::plain_struct!(
+    GlobalState { shared_state : optional 0 "shared_state", stream_states : required 1
+    "streamStates", }
+);
 #[cfg(feature = "group")]
 /// The `GroupCreate` schema.
 ///
 /// Schema: `#/components/schemas/GroupCreate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupCreate {
     /// Wire name `description`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(feature = "group")]
+super::support::plain_struct!(
+    GroupCreate { description : optional 0 "description", name : required 1 "name",
+    organization_id : required 2 "organizationId", }
+);
 #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
 /// Root Type for GroupCreateRequest
 ///
 /// Request body for creating a group
 ///
 /// Schema: `#/components/schemas/GroupCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupCreateRequest {
     /// Optional description of the group
     ///
     /// Wire name `description`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The name of the group
     ///
@@ -10069,368 +10874,347 @@ pub struct GroupCreateRequest {
     /// The ID of the organization the group belongs to
     ///
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
+super::support::plain_struct!(
+    GroupCreateRequest { description : optional_nullable 0 "description", name : required
+    1 "name", organization_id : required 2 "organizationId", }
+);
 #[cfg(any(feature = "group-permission", feature = "group"))]
 /// The `GroupIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/GroupIdRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupIdRequestBody {
     /// Wire name `groupId`. Required.
-    #[serde(rename = "groupId")]
     pub group_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "group-permission", feature = "group"))]
+super::support::plain_struct!(GroupIdRequestBody { group_id : required 0 "groupId", });
 #[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
 /// Root Type for GroupMemberAddRequest
 ///
 /// Request body for adding a member to a group
 ///
 /// Schema: `#/components/schemas/GroupMemberAddRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupMemberAddRequest {
     /// The ID of the user to add to the group
     ///
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
+super::support::plain_struct!(GroupMemberAddRequest { user_id : required 0 "userId", });
 #[cfg(feature = "group")]
 /// The `GroupMemberRead` schema.
 ///
 /// Schema: `#/components/schemas/GroupMemberRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupMemberRead {
     /// Wire name `groupId`. Required.
-    #[serde(rename = "groupId")]
     pub group_id: ::uuid::Uuid,
     /// Wire name `memberId`. Required.
-    #[serde(rename = "memberId")]
     pub member_id: ::uuid::Uuid,
     /// Wire name `userEmail`. Required.
-    #[serde(rename = "userEmail")]
     pub user_email: ::std::string::String,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
     /// Wire name `userName`. Required.
-    #[serde(rename = "userName")]
     pub user_name: ::std::string::String,
 }
+#[cfg(feature = "group")]
+super::support::plain_struct!(
+    GroupMemberRead { group_id : required 0 "groupId", member_id : required 1 "memberId",
+    user_email : required 2 "userEmail", user_id : required 3 "userId", user_name :
+    required 4 "userName", }
+);
 #[cfg(feature = "group")]
 /// The `GroupMemberReadList` schema.
 ///
 /// Schema: `#/components/schemas/GroupMemberReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupMemberReadList {
     /// Wire name `members`. Required.
     pub members: ::std::vec::Vec<GroupMemberRead>,
 }
 #[cfg(feature = "group")]
+super::support::plain_struct!(GroupMemberReadList { members : required 0 "members", });
+#[cfg(feature = "group")]
 /// The `GroupMemberRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/GroupMemberRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupMemberRequestBody {
     /// Wire name `groupId`. Required.
-    #[serde(rename = "groupId")]
     pub group_id: ::uuid::Uuid,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
 }
+#[cfg(feature = "group")]
+super::support::plain_struct!(
+    GroupMemberRequestBody { group_id : required 0 "groupId", user_id : required 1
+    "userId", }
+);
 #[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
 /// Root Type for GroupMemberResponse
 ///
 /// Provides details of a single group member
 ///
 /// Schema: `#/components/schemas/GroupMemberResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupMemberResponse {
     /// The ID of the group
     ///
     /// Wire name `groupId`. Required.
-    #[serde(rename = "groupId")]
     pub group_id: ::uuid::Uuid,
     /// The ID of the group membership
     ///
     /// Wire name `memberId`. Required.
-    #[serde(rename = "memberId")]
     pub member_id: ::uuid::Uuid,
     /// The email of the user
     ///
     /// Wire name `userEmail`. Required.
-    #[serde(rename = "userEmail")]
     pub user_email: ::std::string::String,
     /// The ID of the user
     ///
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
     /// The name of the user
     ///
     /// Wire name `userName`. Required.
-    #[serde(rename = "userName")]
     pub user_name: ::std::string::String,
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
+super::support::plain_struct!(
+    GroupMemberResponse { group_id : required 0 "groupId", member_id : required 1
+    "memberId", user_email : required 2 "userEmail", user_id : required 3 "userId",
+    user_name : required 4 "userName", }
+);
 #[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
 /// Root Type for GroupMembersResponse
 ///
 /// List/Array of group members
 ///
 /// Schema: `#/components/schemas/GroupMembersResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupMembersResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<GroupMemberResponse>,
     /// Link to the next page of results
     ///
     /// Wire name `next`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub next: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Link to the previous page of results
     ///
     /// Wire name `previous`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub previous: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
+super::support::plain_struct!(
+    GroupMembersResponse { data : required 0 "data", next : optional_nullable 1 "next",
+    previous : optional_nullable 2 "previous", }
+);
 #[cfg(feature = "group-permission")]
 /// Exactly one of workspaceId or organizationId must be set, and the permissionType must match the chosen scope: workspace-scoped permission types require workspaceId, and organization-scoped permission types require organizationId.
 ///
 /// Schema: `#/components/schemas/GroupPermissionCreate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupPermissionCreate {
     /// Wire name `groupId`. Required.
-    #[serde(rename = "groupId")]
     pub group_id: ::uuid::Uuid,
     /// Wire name `organizationId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "organizationId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub organization_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PublicPermissionType,
     /// Wire name `workspaceId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "workspaceId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub workspace_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
 }
+#[cfg(feature = "group-permission")]
+super::support::plain_struct!(
+    GroupPermissionCreate { group_id : required 0 "groupId", organization_id :
+    optional_nullable 1 "organizationId", permission_type : required 2 "permissionType",
+    workspace_id : optional_nullable 3 "workspaceId", }
+);
 #[cfg(any(feature = "public", feature = "groups", feature = "public-group-permissions"))]
 /// Root Type for GroupPermissionCreateRequest
 ///
 /// Request body for creating a group permission. Exactly one of workspaceId or organizationId must be set, and the permissionType must match the chosen scope: workspace-scoped permission types require workspaceId, and organization-scoped permission types require organizationId.
 ///
 /// Schema: `#/components/schemas/GroupPermissionCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupPermissionCreateRequest {
     /// Required for organization-scoped permissions
     ///
     /// Wire name `organizationId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "organizationId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub organization_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PermissionType,
     /// Required for workspace-scoped permissions
     ///
     /// Wire name `workspaceId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "workspaceId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub workspace_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-permissions"))]
+super::support::plain_struct!(
+    GroupPermissionCreateRequest { organization_id : optional_nullable 0
+    "organizationId", permission_type : required 1 "permissionType", workspace_id :
+    optional_nullable 2 "workspaceId", }
+);
 #[cfg(feature = "group-permission")]
 /// The `GroupPermissionIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/GroupPermissionIdRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupPermissionIdRequestBody {
     /// Wire name `groupId`. Required.
-    #[serde(rename = "groupId")]
     pub group_id: ::uuid::Uuid,
     /// Wire name `permissionId`. Required.
-    #[serde(rename = "permissionId")]
     pub permission_id: ::uuid::Uuid,
 }
+#[cfg(feature = "group-permission")]
+super::support::plain_struct!(
+    GroupPermissionIdRequestBody { group_id : required 0 "groupId", permission_id :
+    required 1 "permissionId", }
+);
 #[cfg(feature = "group-permission")]
 /// The `GroupPermissionRead` schema.
 ///
 /// Schema: `#/components/schemas/GroupPermissionRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupPermissionRead {
     /// Wire name `groupId`. Required.
-    #[serde(rename = "groupId")]
     pub group_id: ::uuid::Uuid,
     /// Wire name `organizationId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "organizationId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub organization_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
     /// Wire name `permissionId`. Required.
-    #[serde(rename = "permissionId")]
     pub permission_id: ::uuid::Uuid,
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PermissionType,
     /// Wire name `workspaceId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "workspaceId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub workspace_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
 }
+#[cfg(feature = "group-permission")]
+super::support::plain_struct!(
+    GroupPermissionRead { group_id : required 0 "groupId", organization_id :
+    optional_nullable 1 "organizationId", permission_id : required 2 "permissionId",
+    permission_type : required 3 "permissionType", workspace_id : optional_nullable 4
+    "workspaceId", }
+);
 #[cfg(feature = "group-permission")]
 /// The `GroupPermissionReadList` schema.
 ///
 /// Schema: `#/components/schemas/GroupPermissionReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupPermissionReadList {
     /// Wire name `permissions`. Required.
     pub permissions: ::std::vec::Vec<GroupPermissionRead>,
 }
+#[cfg(feature = "group-permission")]
+super::support::plain_struct!(
+    GroupPermissionReadList { permissions : required 0 "permissions", }
+);
 #[cfg(any(feature = "public", feature = "groups", feature = "public-group-permissions"))]
 /// Root Type for GroupPermissionResponse
 ///
 /// Provides details of a single group permission
 ///
 /// Schema: `#/components/schemas/GroupPermissionResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupPermissionResponse {
     /// The ID of the group
     ///
     /// Wire name `groupId`. Required.
-    #[serde(rename = "groupId")]
     pub group_id: ::uuid::Uuid,
     /// The organization ID for organization-scoped permissions
     ///
     /// Wire name `organizationId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "organizationId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub organization_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
     /// The ID of the permission
     ///
     /// Wire name `permissionId`. Required.
-    #[serde(rename = "permissionId")]
     pub permission_id: ::uuid::Uuid,
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PermissionType,
     /// The workspace ID for workspace-scoped permissions
     ///
     /// Wire name `workspaceId`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "workspaceId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub workspace_id: ::std::option::Option<::std::option::Option<::uuid::Uuid>>,
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-permissions"))]
+super::support::plain_struct!(
+    GroupPermissionResponse { group_id : required 0 "groupId", organization_id :
+    optional_nullable 1 "organizationId", permission_id : required 2 "permissionId",
+    permission_type : required 3 "permissionType", workspace_id : optional_nullable 4
+    "workspaceId", }
+);
 #[cfg(any(feature = "public", feature = "groups", feature = "public-group-permissions"))]
 /// Root Type for GroupPermissionsResponse
 ///
 /// List/Array of group permissions
 ///
 /// Schema: `#/components/schemas/GroupPermissionsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupPermissionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<GroupPermissionResponse>,
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-permissions"))]
+super::support::plain_struct!(GroupPermissionsResponse { data : required 0 "data", });
 #[cfg(feature = "group")]
 /// The `GroupRead` schema.
 ///
 /// Schema: `#/components/schemas/GroupRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupRead {
     /// Wire name `description`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Wire name `groupId`. Required.
-    #[serde(rename = "groupId")]
     pub group_id: ::uuid::Uuid,
     /// Wire name `memberCount`. Required.
-    #[serde(rename = "memberCount")]
     pub member_count: i64,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(feature = "group")]
+super::support::plain_struct!(
+    GroupRead { description : optional_nullable 0 "description", group_id : required 1
+    "groupId", member_count : required 2 "memberCount", name : required 3 "name",
+    organization_id : required 4 "organizationId", }
+);
 #[cfg(feature = "group")]
 /// The `GroupReadList` schema.
 ///
 /// Schema: `#/components/schemas/GroupReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupReadList {
     /// Wire name `groups`. Required.
     pub groups: ::std::vec::Vec<GroupRead>,
 }
+#[cfg(feature = "group")]
+super::support::plain_struct!(GroupReadList { groups : required 0 "groups", });
 #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
 /// Root Type for GroupResponse
 ///
 /// Provides details of a single group
 ///
 /// Schema: `#/components/schemas/GroupResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupResponse {
     /// Optional description of the group
     ///
     /// Wire name `description`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The ID of the group
     ///
     /// Wire name `groupId`. Required.
-    #[serde(rename = "groupId")]
     pub group_id: ::uuid::Uuid,
     /// The number of members in the group
     ///
     /// Wire name `memberCount`. Required.
-    #[serde(rename = "memberCount")]
     pub member_count: i64,
     /// The name of the group
     ///
@@ -10439,80 +11223,78 @@ pub struct GroupResponse {
     /// The ID of the organization the group belongs to
     ///
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
+super::support::plain_struct!(
+    GroupResponse { description : optional_nullable 0 "description", group_id : required
+    1 "groupId", member_count : required 2 "memberCount", name : required 3 "name",
+    organization_id : required 4 "organizationId", }
+);
 #[cfg(feature = "group")]
 /// The `GroupUpdate` schema.
 ///
 /// Schema: `#/components/schemas/GroupUpdate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupUpdate {
     /// Wire name `description`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Wire name `groupId`. Required.
-    #[serde(rename = "groupId")]
     pub group_id: ::uuid::Uuid,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(feature = "group")]
+super::support::plain_struct!(
+    GroupUpdate { description : optional_nullable 0 "description", group_id : required 1
+    "groupId", name : required 2 "name", }
+);
 #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
 /// Root Type for GroupUpdateRequest
 ///
 /// Request body for updating a group
 ///
 /// Schema: `#/components/schemas/GroupUpdateRequest`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct GroupUpdateRequest {
     /// The updated description of the group
     ///
     /// Wire name `description`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The updated name of the group
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
+super::support::plain_struct!(
+    GroupUpdateRequest { description : optional_nullable 0 "description", name : optional
+    1 "name", }
+);
 #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
 /// Root Type for GroupsResponse
 ///
 /// List/Array of multiple groups
 ///
 /// Schema: `#/components/schemas/GroupsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GroupsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<GroupResponse>,
     /// Link to the next page of results
     ///
     /// Wire name `next`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub next: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Link to the previous page of results
     ///
     /// Wire name `previous`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub previous: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
+#[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
+super::support::plain_struct!(
+    GroupsResponse { data : required 0 "data", next : optional_nullable 1 "next",
+    previous : optional_nullable 2 "previous", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -10532,14 +11314,13 @@ pub struct GroupsResponse {
 /// Hashing
 ///
 /// Schema: `#/components/schemas/HashingMapperConfiguration`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HashingMapperConfiguration {
     /// Field name suffix
     ///
     /// The suffix to append to the field name after hashing.
     ///
     /// Wire name `fieldNameSuffix`. Required.
-    #[serde(rename = "fieldNameSuffix")]
     pub field_name_suffix: ::std::string::String,
     /// Hashing method
     ///
@@ -10552,27 +11333,50 @@ pub struct HashingMapperConfiguration {
     /// The name of the field to be hashed.
     ///
     /// Wire name `targetField`. Required.
-    #[serde(rename = "targetField")]
     pub target_field: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    HashingMapperConfiguration { field_name_suffix : required 0 "fieldNameSuffix", method
+    : required 1 "method", target_field : required 2 "targetField", }
+);
 #[cfg(feature = "health")]
 /// The `HealthCheckRead` schema.
 ///
 /// Schema: `#/components/schemas/HealthCheckRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HealthCheckRead {
     /// Wire name `available`. Required.
     pub available: bool,
 }
+#[cfg(feature = "health")]
+super::support::plain_struct!(HealthCheckRead { available : required 0 "available", });
 #[cfg(feature = "dataplanes-2")]
 /// The `HeartbeatRecord` schema.
 ///
 /// Schema: `#/components/schemas/HeartbeatRecord`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct HeartbeatRecord {
     /// Wire name `timestamp`. Required.
     pub timestamp: i64,
 }
+#[cfg(feature = "dataplanes-2")]
+super::support::plain_struct!(HeartbeatRecord { timestamp : required 0 "timestamp", });
 #[cfg(
     any(
         feature = "actor-definition-version",
@@ -10596,133 +11400,125 @@ pub type Iso8601DateTime = ::chrono::DateTime<::chrono::Utc>;
 /// The `ImportRead` schema.
 ///
 /// Schema: `#/components/schemas/ImportRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImportRead {
     /// Wire name `reason`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reason: ::std::option::Option<::std::string::String>,
     /// Wire name `status`. Required.
     pub status: ImportReadStatus,
 }
 #[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    ImportRead { reason : optional 0 "reason", status : required 1 "status", }
+);
+#[cfg(feature = "unreferenced-types")]
 /// The `ImportRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ImportRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImportRequestBody {
     /// Wire name `resourceId`. Required.
-    #[serde(rename = "resourceId")]
     pub resource_id: ResourceId,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    ImportRequestBody { resource_id : required 0 "resourceId", workspace_id : required 1
+    "workspaceId", }
+);
 #[cfg(any(feature = "cloud-only", feature = "organization"))]
 /// The `IndividualWorkspaceUsageRead` schema.
 ///
 /// Schema: `#/components/schemas/IndividualWorkspaceUsageRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IndividualWorkspaceUsageRead {
     /// Wire name `usage`. Required.
     pub usage: UsageBucket,
     /// Wire name `workspace`. Required.
     pub workspace: IndividualWorkspaceUsageReadWorkspace,
 }
+#[cfg(any(feature = "cloud-only", feature = "organization"))]
+super::support::plain_struct!(
+    IndividualWorkspaceUsageRead { usage : required 0 "usage", workspace : required 1
+    "workspace", }
+);
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// Root Type for initiate-oauth-post-body
 ///
 /// Schema: `#/components/schemas/InitiateOauthRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InitiateOauthRequest {
     /// OAuth callback mode. `api` is default when omitted. `webapp` forwards provider callback query params and does not create a secret during callback.
     ///
     /// Wire name `clientType`. Optional (`None` when absent).
-    #[serde(rename = "clientType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_type: ::std::option::Option<InitiateOauthRequestClientType>,
     /// The name of the source to authenticate to. Deprecated - use sourceType instead.
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Input configuration for OAuth required by some sources.
     ///
     /// Wire name `oAuthInputConfiguration`. Optional (`None` when absent).
-    #[serde(rename = "oAuthInputConfiguration")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub o_auth_input_configuration: ::std::option::Option<OAuthInputConfiguration>,
     /// Redirect target after OAuth callback. In `api` mode, callback includes `secret_id`, `state`, `workspace_id`, and `definition_id`. In `webapp` mode, callback forwards all provider callback query params.
     ///
     /// Wire name `redirectUrl`. Required.
-    #[serde(rename = "redirectUrl")]
     pub redirect_url: ::std::string::String,
     /// Optional OAuth optional_scopes to request, overriding the connector's default optional_scopes. Only applied when requestedScopes is also provided.
     ///
     /// Wire name `requestedOptionalScopes`. Optional (`None` when absent).
-    #[serde(rename = "requestedOptionalScopes")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requested_optional_scopes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Optional OAuth scopes to request, overriding the connector's default scopes. Only supported for connectors that define scopes as an array.
     ///
     /// Wire name `requestedScopes`. Optional (`None` when absent).
-    #[serde(rename = "requestedScopes")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requested_scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The name of the source to authenticate to
     ///
     /// Wire name `sourceType`. Optional (`None` when absent).
-    #[serde(rename = "sourceType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_type: ::std::option::Option<::std::string::String>,
     /// The workspace to create the secret and eventually the full source.
     ///
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
+super::support::plain_struct!(
+    InitiateOauthRequest { client_type : optional 0 "clientType", name : optional 1
+    "name", o_auth_input_configuration : optional 2 "oAuthInputConfiguration",
+    redirect_url : required 3 "redirectUrl", requested_optional_scopes : optional 4
+    "requestedOptionalScopes", requested_scopes : optional 5 "requestedScopes",
+    source_type : optional 6 "sourceType", workspace_id : required 7 "workspaceId", }
+);
 #[cfg(feature = "instance-configuration")]
 /// The `InstanceConfigurationResponse` schema.
 ///
 /// Schema: `#/components/schemas/InstanceConfigurationResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InstanceConfigurationResponse {
     /// Wire name `airbyteUrl`. Required.
-    #[serde(rename = "airbyteUrl")]
     pub airbyte_url: ::std::string::String,
     /// Wire name `auth`. Required.
     pub auth: AuthConfiguration,
     /// Wire name `defaultOrganizationEmail`. Required.
-    #[serde(rename = "defaultOrganizationEmail")]
     pub default_organization_email: ::std::string::String,
     /// Wire name `defaultOrganizationId`. Required.
-    #[serde(rename = "defaultOrganizationId")]
     pub default_organization_id: ::uuid::Uuid,
     /// Wire name `defaultUserId`. Required.
-    #[serde(rename = "defaultUserId")]
     pub default_user_id: ::uuid::Uuid,
     /// Wire name `defaultWorkspaceId`. Required.
-    #[serde(rename = "defaultWorkspaceId")]
     pub default_workspace_id: ::uuid::Uuid,
     /// Wire name `edition`. Required.
     pub edition: InstanceConfigurationResponseEdition,
     /// Wire name `initialSetupComplete`. Required.
-    #[serde(rename = "initialSetupComplete")]
     pub initial_setup_complete: bool,
     /// Wire name `licenseExpirationDate`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "licenseExpirationDate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub license_expiration_date: ::std::option::Option<::std::option::Option<i64>>,
     /// Wire name `licenseStatus`. Required.
-    #[serde(rename = "licenseStatus")]
     pub license_status: LicenseStatus,
     /// Wire name `trackingStrategy`. Required.
-    #[serde(rename = "trackingStrategy")]
     pub tracking_strategy: InstanceConfigurationResponseTrackingStrategy,
     /// release version for the corresponding edition
     ///
@@ -10730,35 +11526,48 @@ pub struct InstanceConfigurationResponse {
     pub version: ::std::string::String,
 }
 #[cfg(feature = "instance-configuration")]
+super::support::plain_struct!(
+    InstanceConfigurationResponse { airbyte_url : required 0 "airbyteUrl", auth :
+    required 1 "auth", default_organization_email : required 2
+    "defaultOrganizationEmail", default_organization_id : required 3
+    "defaultOrganizationId", default_user_id : required 4 "defaultUserId",
+    default_workspace_id : required 5 "defaultWorkspaceId", edition : required 6
+    "edition", initial_setup_complete : required 7 "initialSetupComplete",
+    license_expiration_date : optional_nullable 8 "licenseExpirationDate", license_status
+    : required 9 "licenseStatus", tracking_strategy : required 10 "trackingStrategy",
+    version : required 11 "version", }
+);
+#[cfg(feature = "instance-configuration")]
 /// The `InstanceConfigurationSetupRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/InstanceConfigurationSetupRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InstanceConfigurationSetupRequestBody {
     /// Wire name `anonymousDataCollection`. Required.
-    #[serde(rename = "anonymousDataCollection")]
     pub anonymous_data_collection: bool,
     /// Wire name `displaySetupWizard`. Required.
-    #[serde(rename = "displaySetupWizard")]
     pub display_setup_wizard: bool,
     /// Wire name `email`. Required.
     pub email: ::std::string::String,
     /// Wire name `initialSetupComplete`. Required.
-    #[serde(rename = "initialSetupComplete")]
     pub initial_setup_complete: bool,
     /// Optional name of the organization to create. Defaults to 'Default Organization' if not specified.
     ///
     /// Wire name `organizationName`. Optional (`None` when absent).
-    #[serde(rename = "organizationName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_name: ::std::option::Option<::std::string::String>,
     /// Optional name of the user to create. Defaults to 'Default User' if not specified.
     ///
     /// Wire name `userName`. Optional (`None` when absent).
-    #[serde(rename = "userName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "instance-configuration")]
+super::support::plain_struct!(
+    InstanceConfigurationSetupRequestBody { anonymous_data_collection : required 0
+    "anonymousDataCollection", display_setup_wizard : required 1 "displaySetupWizard",
+    email : required 2 "email", initial_setup_complete : required 3
+    "initialSetupComplete", organization_name : optional 4 "organizationName", user_name
+    : optional 5 "userName", }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -10770,11 +11579,22 @@ pub struct InstanceConfigurationSetupRequestBody {
 /// The `InternalOperationResult` schema.
 ///
 /// Schema: `#/components/schemas/InternalOperationResult`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InternalOperationResult {
     /// Wire name `succeeded`. Required.
     pub succeeded: bool,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "jobs-2"
+    )
+)]
+super::support::plain_struct!(
+    InternalOperationResult { succeeded : required 0 "succeeded", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -10876,22 +11696,120 @@ pub struct InternalOperationResult {
 /// The `InvalidInputExceptionInfo` schema.
 ///
 /// Schema: `#/components/schemas/InvalidInputExceptionInfo`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvalidInputExceptionInfo {
     /// Wire name `exceptionClassName`. Optional (`None` when absent).
-    #[serde(rename = "exceptionClassName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exception_class_name: ::std::option::Option<::std::string::String>,
     /// Wire name `exceptionStack`. Optional (`None` when absent).
-    #[serde(rename = "exceptionStack")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exception_stack: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `message`. Required.
     pub message: ::std::string::String,
     /// Wire name `validationErrors`. Required.
-    #[serde(rename = "validationErrors")]
     pub validation_errors: ::std::vec::Vec<InvalidInputProperty>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "public-connector-definitions",
+        feature = "connector-definitions",
+        feature = "public-dataplanes",
+        feature = "dataplanes",
+        feature = "public-destinations",
+        feature = "destinations",
+        feature = "embedded-widget",
+        feature = "public-groups",
+        feature = "groups",
+        feature = "public-group-members",
+        feature = "public-jobs",
+        feature = "jobs",
+        feature = "public-oauth",
+        feature = "o-auth",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "public-regions",
+        feature = "regions",
+        feature = "public-sources",
+        feature = "sources",
+        feature = "public-tags",
+        feature = "tags",
+        feature = "public-users",
+        feature = "users",
+        feature = "public-workspaces",
+        feature = "workspaces",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions",
+        feature = "public-source-definitions",
+        feature = "source-definitions",
+        feature = "actor-definition-version",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "applications-2",
+        feature = "attempt",
+        feature = "audit-logs",
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "connector-builder-assist",
+        feature = "connector-builder-project",
+        feature = "connector-documentation",
+        feature = "connector-rollout",
+        feature = "dataplane-group",
+        feature = "dataplane",
+        feature = "dataplanes-2",
+        feature = "declarative-source-definitions-2",
+        feature = "destination-definition-specification",
+        feature = "destination-definition",
+        feature = "destination-oauth",
+        feature = "destination",
+        feature = "diagnostic-tool",
+        feature = "domain-verifications",
+        feature = "entitlements",
+        feature = "group-permission",
+        feature = "group",
+        feature = "instance-configuration",
+        feature = "jobs-2",
+        feature = "job-retry-states",
+        feature = "notifications",
+        feature = "operation",
+        feature = "organization-payment-config",
+        feature = "admin-api",
+        feature = "organization",
+        feature = "permission",
+        feature = "private-link",
+        feature = "scheduler",
+        feature = "scim-config",
+        feature = "scoped-configuration",
+        feature = "secret-storage",
+        feature = "secrets-persistence-config",
+        feature = "service-accounts",
+        feature = "signal",
+        feature = "source-definition-specification",
+        feature = "source-definition",
+        feature = "source-oauth",
+        feature = "source",
+        feature = "sso-config",
+        feature = "state",
+        feature = "stream-statuses",
+        feature = "streams-2",
+        feature = "tag",
+        feature = "user-invitation",
+        feature = "user",
+        feature = "web-backend",
+        feature = "workload-output",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    InvalidInputExceptionInfo { exception_class_name : optional 0 "exceptionClassName",
+    exception_stack : optional 1 "exceptionStack", message : required 2 "message",
+    validation_errors : required 3 "validationErrors", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -10993,78 +11911,184 @@ pub struct InvalidInputExceptionInfo {
 /// The `InvalidInputProperty` schema.
 ///
 /// Schema: `#/components/schemas/InvalidInputProperty`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvalidInputProperty {
     /// Wire name `invalidValue`. Optional (`None` when absent).
-    #[serde(rename = "invalidValue")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invalid_value: ::std::option::Option<::std::string::String>,
     /// Wire name `message`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// Wire name `propertyPath`. Required.
-    #[serde(rename = "propertyPath")]
     pub property_path: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "public-connector-definitions",
+        feature = "connector-definitions",
+        feature = "public-dataplanes",
+        feature = "dataplanes",
+        feature = "public-destinations",
+        feature = "destinations",
+        feature = "embedded-widget",
+        feature = "public-groups",
+        feature = "groups",
+        feature = "public-group-members",
+        feature = "public-jobs",
+        feature = "jobs",
+        feature = "public-oauth",
+        feature = "o-auth",
+        feature = "public-permissions",
+        feature = "permissions",
+        feature = "public-regions",
+        feature = "regions",
+        feature = "public-sources",
+        feature = "sources",
+        feature = "public-tags",
+        feature = "tags",
+        feature = "public-users",
+        feature = "users",
+        feature = "public-workspaces",
+        feature = "workspaces",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions",
+        feature = "public-source-definitions",
+        feature = "source-definitions",
+        feature = "actor-definition-version",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "applications-2",
+        feature = "attempt",
+        feature = "audit-logs",
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "connector-builder-assist",
+        feature = "connector-builder-project",
+        feature = "connector-documentation",
+        feature = "connector-rollout",
+        feature = "dataplane-group",
+        feature = "dataplane",
+        feature = "dataplanes-2",
+        feature = "declarative-source-definitions-2",
+        feature = "destination-definition-specification",
+        feature = "destination-definition",
+        feature = "destination-oauth",
+        feature = "destination",
+        feature = "diagnostic-tool",
+        feature = "domain-verifications",
+        feature = "entitlements",
+        feature = "group-permission",
+        feature = "group",
+        feature = "instance-configuration",
+        feature = "jobs-2",
+        feature = "job-retry-states",
+        feature = "notifications",
+        feature = "operation",
+        feature = "organization-payment-config",
+        feature = "admin-api",
+        feature = "organization",
+        feature = "permission",
+        feature = "private-link",
+        feature = "scheduler",
+        feature = "scim-config",
+        feature = "scoped-configuration",
+        feature = "secret-storage",
+        feature = "secrets-persistence-config",
+        feature = "service-accounts",
+        feature = "signal",
+        feature = "source-definition-specification",
+        feature = "source-definition",
+        feature = "source-oauth",
+        feature = "source",
+        feature = "sso-config",
+        feature = "state",
+        feature = "stream-statuses",
+        feature = "streams-2",
+        feature = "tag",
+        feature = "user-invitation",
+        feature = "user",
+        feature = "web-backend",
+        feature = "workload-output",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    InvalidInputProperty { invalid_value : optional 0 "invalidValue", message : optional
+    1 "message", property_path : required 2 "propertyPath", }
+);
 #[cfg(feature = "user-invitation")]
 /// The `InviteCodeRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/InviteCodeRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InviteCodeRequestBody {
     /// Wire name `inviteCode`. Required.
-    #[serde(rename = "inviteCode")]
     pub invite_code: ::std::string::String,
 }
+#[cfg(feature = "user-invitation")]
+super::support::plain_struct!(
+    InviteCodeRequestBody { invite_code : required 0 "inviteCode", }
+);
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `InvoiceRead` schema.
 ///
 /// Schema: `#/components/schemas/InvoiceRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InvoiceRead {
     /// Wire name `currency`. Required.
     pub currency: ::std::string::String,
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
     /// Wire name `invoiceDate`. Required.
-    #[serde(rename = "invoiceDate")]
     pub invoice_date: i64,
     /// Wire name `invoiceUrl`. Required.
-    #[serde(rename = "invoiceUrl")]
     pub invoice_url: ::std::string::String,
     /// Wire name `number`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub number: ::std::option::Option<::std::string::String>,
     /// Wire name `pdfUrl`. Required.
-    #[serde(rename = "pdfUrl")]
     pub pdf_url: ::std::string::String,
     /// Wire name `status`. Required.
     pub status: InvoiceReadStatus,
     /// Wire name `total`. Required.
     pub total: i64,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+super::support::plain_struct!(
+    InvoiceRead { currency : required 0 "currency", id : required 1 "id", invoice_date :
+    required 2 "invoiceDate", invoice_url : required 3 "invoiceUrl", number : optional 4
+    "number", pdf_url : required 5 "pdfUrl", status : required 6 "status", total :
+    required 7 "total", }
+);
 #[cfg(any(feature = "internal", feature = "connection", feature = "jobs-2"))]
 /// The `JobAggregatedStats` schema.
 ///
 /// Schema: `#/components/schemas/JobAggregatedStats`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobAggregatedStats {
     /// Wire name `bytesCommitted`. Required.
-    #[serde(rename = "bytesCommitted")]
     pub bytes_committed: i64,
     /// Wire name `bytesEmitted`. Required.
-    #[serde(rename = "bytesEmitted")]
     pub bytes_emitted: i64,
     /// Wire name `recordsCommitted`. Required.
-    #[serde(rename = "recordsCommitted")]
     pub records_committed: i64,
     /// Wire name `recordsEmitted`. Required.
-    #[serde(rename = "recordsEmitted")]
     pub records_emitted: i64,
     /// Wire name `recordsRejected`. Required.
-    #[serde(rename = "recordsRejected")]
     pub records_rejected: i64,
 }
+#[cfg(any(feature = "internal", feature = "connection", feature = "jobs-2"))]
+super::support::plain_struct!(
+    JobAggregatedStats { bytes_committed : required 0 "bytesCommitted", bytes_emitted :
+    required 1 "bytesEmitted", records_committed : required 2 "recordsCommitted",
+    records_emitted : required 3 "recordsEmitted", records_rejected : required 4
+    "recordsRejected", }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -11262,30 +12286,36 @@ impl<'de> ::serde::Deserialize<'de> for JobConfigType {
 /// The `JobCreate` schema.
 ///
 /// Schema: `#/components/schemas/JobCreate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobCreate {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `isScheduled`. Required.
-    #[serde(rename = "isScheduled")]
     pub is_scheduled: bool,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+super::support::plain_struct!(
+    JobCreate { connection_id : required 0 "connectionId", is_scheduled : required 1
+    "isScheduled", }
+);
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 /// Root Type for JobCreate
 ///
 /// Creates a new Job from the configuration provided in the request body.
 ///
 /// Schema: `#/components/schemas/JobCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobCreateRequest {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ::uuid::Uuid,
     /// Wire name `jobType`. Required.
-    #[serde(rename = "jobType")]
     pub job_type: JobTypeEnum,
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
+super::support::plain_struct!(
+    JobCreateRequest { connection_id : required 0 "connectionId", job_type : required 1
+    "jobType", }
+);
 #[cfg(feature = "web-backend")]
 /// epoch time of the latest sync job. null if no sync job has taken place.
 ///
@@ -11295,55 +12325,64 @@ pub type JobCreatedAt = i64;
 /// The `JobDebugInfoRead` schema.
 ///
 /// Schema: `#/components/schemas/JobDebugInfoRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobDebugInfoRead {
     /// Wire name `attempts`. Required.
     pub attempts: ::std::vec::Vec<AttemptInfoRead>,
     /// Wire name `job`. Required.
     pub job: JobDebugRead,
     /// Wire name `workflowState`. Optional (`None` when absent).
-    #[serde(rename = "workflowState")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workflow_state: ::std::option::Option<WorkflowStateRead>,
 }
+#[cfg(feature = "jobs-2")]
+super::support::plain_struct!(
+    JobDebugInfoRead { attempts : required 0 "attempts", job : required 1 "job",
+    workflow_state : optional 2 "workflowState", }
+);
 #[cfg(feature = "jobs-2")]
 /// The `JobDebugRead` schema.
 ///
 /// Schema: `#/components/schemas/JobDebugRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobDebugRead {
     /// Wire name `airbyteVersion`. Required.
-    #[serde(rename = "airbyteVersion")]
     pub airbyte_version: ::std::string::String,
     /// Wire name `configId`. Required.
-    #[serde(rename = "configId")]
     pub config_id: ::std::string::String,
     /// Wire name `configType`. Required.
-    #[serde(rename = "configType")]
     pub config_type: JobConfigType,
     /// Wire name `destinationDefinition`. Required.
-    #[serde(rename = "destinationDefinition")]
     pub destination_definition: DestinationDefinitionRead,
     /// Wire name `id`. Required.
     pub id: JobId,
     /// Wire name `sourceDefinition`. Required.
-    #[serde(rename = "sourceDefinition")]
     pub source_definition: SourceDefinitionRead,
     /// Wire name `status`. Required.
     pub status: JobStatus,
 }
+#[cfg(feature = "jobs-2")]
+super::support::plain_struct!(
+    JobDebugRead { airbyte_version : required 0 "airbyteVersion", config_id : required 1
+    "configId", config_type : required 2 "configType", destination_definition : required
+    3 "destinationDefinition", id : required 4 "id", source_definition : required 5
+    "sourceDefinition", status : required 6 "status", }
+);
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// The `JobExplainRead` schema.
 ///
 /// Schema: `#/components/schemas/JobExplainRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobExplainRead {
     /// Wire name `explanation`. Required.
     pub explanation: ::std::string::String,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+super::support::plain_struct!(
+    JobExplainRead { explanation : required 0 "explanation", job_id : required 1 "jobId",
+    }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -11370,339 +12409,337 @@ pub type JobId = i64;
 /// The `JobIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/JobIdRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobIdRequestBody {
     /// Wire name `id`. Required.
     pub id: JobId,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "connection",
+        feature = "jobs-2",
+        feature = "job-retry-states"
+    )
+)]
+super::support::plain_struct!(JobIdRequestBody { id : required 0 "id", });
 #[cfg(feature = "jobs-2")]
 /// The `JobInfoLightRead` schema.
 ///
 /// Schema: `#/components/schemas/JobInfoLightRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobInfoLightRead {
     /// Wire name `job`. Required.
     pub job: JobRead,
 }
+#[cfg(feature = "jobs-2")]
+super::support::plain_struct!(JobInfoLightRead { job : required 0 "job", });
 #[cfg(any(feature = "internal", feature = "connection", feature = "jobs-2"))]
 /// The `JobInfoRead` schema.
 ///
 /// Schema: `#/components/schemas/JobInfoRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobInfoRead {
     /// Wire name `attempts`. Required.
     pub attempts: ::std::vec::Vec<AttemptInfoRead>,
     /// Wire name `job`. Required.
     pub job: JobRead,
 }
+#[cfg(any(feature = "internal", feature = "connection", feature = "jobs-2"))]
+super::support::plain_struct!(
+    JobInfoRead { attempts : required 0 "attempts", job : required 1 "job", }
+);
 #[cfg(feature = "jobs-2")]
 /// The `JobListForWorkspacesRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/JobListForWorkspacesRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobListForWorkspacesRequestBody {
     /// Wire name `configId`. Optional (`None` when absent).
-    #[serde(rename = "configId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config_id: ::std::option::Option<::std::string::String>,
     /// Wire name `configTypes`. Required.
-    #[serde(rename = "configTypes")]
     pub config_types: ::std::vec::Vec<JobConfigType>,
     /// The end datetime to filter by
     ///
     /// Wire name `createdAtEnd`. Optional (`None` when absent).
-    #[serde(rename = "createdAtEnd")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The start datetime to filter by
     ///
     /// Wire name `createdAtStart`. Optional (`None` when absent).
-    #[serde(rename = "createdAtStart")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at_start: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The field to order by
     ///
     /// Wire name `orderByField`. Optional (`None` when absent).
-    #[serde(rename = "orderByField")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub order_by_field: ::std::option::Option<
         JobListForWorkspacesRequestBodyOrderByField,
     >,
     /// The order by method
     ///
     /// Wire name `orderByMethod`. Optional (`None` when absent).
-    #[serde(rename = "orderByMethod")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub order_by_method: ::std::option::Option<
         JobListForWorkspacesRequestBodyOrderByMethod,
     >,
     /// Wire name `pagination`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<Pagination>,
     /// The Job statuses you want to filter by
     ///
     /// Wire name `statuses`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub statuses: ::std::option::Option<::std::vec::Vec<JobStatus>>,
     /// The end datetime to filter by
     ///
     /// Wire name `updatedAtEnd`. Optional (`None` when absent).
-    #[serde(rename = "updatedAtEnd")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The start datetime to filter by
     ///
     /// Wire name `updatedAtStart`. Optional (`None` when absent).
-    #[serde(rename = "updatedAtStart")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at_start: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Wire name `workspaceIds`. Optional (`None` when absent).
-    #[serde(rename = "workspaceIds")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_ids: ::std::option::Option<::std::vec::Vec<WorkspaceId>>,
 }
+#[cfg(feature = "jobs-2")]
+super::support::plain_struct!(
+    JobListForWorkspacesRequestBody { config_id : optional 0 "configId", config_types :
+    required 1 "configTypes", created_at_end : optional 2 "createdAtEnd",
+    created_at_start : optional 3 "createdAtStart", order_by_field : optional 4
+    "orderByField", order_by_method : optional 5 "orderByMethod", pagination : optional 6
+    "pagination", statuses : optional 7 "statuses", updated_at_end : optional 8
+    "updatedAtEnd", updated_at_start : optional 9 "updatedAtStart", workspace_ids :
+    optional 10 "workspaceIds", }
+);
 #[cfg(feature = "jobs-2")]
 /// The `JobListRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/JobListRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobListRequestBody {
     /// Wire name `configId`. Optional (`None` when absent).
-    #[serde(rename = "configId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config_id: ::std::option::Option<::std::string::String>,
     /// Wire name `configTypes`. Required.
-    #[serde(rename = "configTypes")]
     pub config_types: ::std::vec::Vec<JobConfigType>,
     /// The end datetime to filter by
     ///
     /// Wire name `createdAtEnd`. Optional (`None` when absent).
-    #[serde(rename = "createdAtEnd")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The start datetime to filter by
     ///
     /// Wire name `createdAtStart`. Optional (`None` when absent).
-    #[serde(rename = "createdAtStart")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at_start: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// If the job with this ID exists for the specified connection, returns the number of pages of jobs necessary to include this job. Returns an empty list if this job is specified and cannot be found in this connection.
     ///
     /// Wire name `includingJobId`. Optional (`None` when absent).
-    #[serde(rename = "includingJobId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub including_job_id: ::std::option::Option<JobId>,
     /// The field to order by
     ///
     /// Wire name `orderByField`. Optional (`None` when absent).
-    #[serde(rename = "orderByField")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub order_by_field: ::std::option::Option<JobListRequestBodyOrderByField>,
     /// The order by method
     ///
     /// Wire name `orderByMethod`. Optional (`None` when absent).
-    #[serde(rename = "orderByMethod")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub order_by_method: ::std::option::Option<JobListRequestBodyOrderByMethod>,
     /// Wire name `pagination`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<Pagination>,
     /// The Job statuses you want to filter by
     ///
     /// Wire name `statuses`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub statuses: ::std::option::Option<::std::vec::Vec<JobStatus>>,
     /// The end datetime to filter by
     ///
     /// Wire name `updatedAtEnd`. Optional (`None` when absent).
-    #[serde(rename = "updatedAtEnd")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at_end: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// The start datetime to filter by
     ///
     /// Wire name `updatedAtStart`. Optional (`None` when absent).
-    #[serde(rename = "updatedAtStart")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at_start: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
 }
+#[cfg(feature = "jobs-2")]
+super::support::plain_struct!(
+    JobListRequestBody { config_id : optional 0 "configId", config_types : required 1
+    "configTypes", created_at_end : optional 2 "createdAtEnd", created_at_start :
+    optional 3 "createdAtStart", including_job_id : optional 4 "includingJobId",
+    order_by_field : optional 5 "orderByField", order_by_method : optional 6
+    "orderByMethod", pagination : optional 7 "pagination", statuses : optional 8
+    "statuses", updated_at_end : optional 9 "updatedAtEnd", updated_at_start : optional
+    10 "updatedAtStart", }
+);
 #[cfg(feature = "command")]
 /// The `JobLogs` schema.
 ///
 /// Schema: `#/components/schemas/JobLogs`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobLogs {
     /// Wire name `logEvents`. Optional (`None` when absent).
-    #[serde(rename = "logEvents")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub log_events: ::std::option::Option<LogEvents>,
     /// Wire name `logLines`. Optional (`None` when absent).
-    #[serde(rename = "logLines")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub log_lines: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `logType`. Required.
-    #[serde(rename = "logType")]
     pub log_type: LogFormatType,
 }
+#[cfg(feature = "command")]
+super::support::plain_struct!(
+    JobLogs { log_events : optional 0 "logEvents", log_lines : optional 1 "logLines",
+    log_type : required 2 "logType", }
+);
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// The `JobOptionalRead` schema.
 ///
 /// Schema: `#/components/schemas/JobOptionalRead`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct JobOptionalRead {
     /// Wire name `job`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job: ::std::option::Option<JobRead>,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+super::support::plain_struct!(JobOptionalRead { job : optional 0 "job", });
 #[cfg(any(feature = "internal", feature = "connection", feature = "jobs-2"))]
 /// The `JobRead` schema.
 ///
 /// Schema: `#/components/schemas/JobRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobRead {
     /// Wire name `aggregatedStats`. Optional (`None` when absent).
-    #[serde(rename = "aggregatedStats")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub aggregated_stats: ::std::option::Option<JobAggregatedStats>,
     /// Wire name `configId`. Required.
-    #[serde(rename = "configId")]
     pub config_id: ::std::string::String,
     /// Wire name `configType`. Required.
-    #[serde(rename = "configType")]
     pub config_type: JobConfigType,
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: i64,
     /// Wire name `enabledStreams`. Optional (`None` when absent).
-    #[serde(rename = "enabledStreams")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled_streams: ::std::option::Option<::std::vec::Vec<StreamDescriptor>>,
     /// Wire name `id`. Required.
     pub id: JobId,
     /// Wire name `refreshConfig`. Optional (`None` when absent).
-    #[serde(rename = "refreshConfig")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub refresh_config: ::std::option::Option<JobRefreshConfig>,
     /// Wire name `resetConfig`. Optional (`None` when absent).
-    #[serde(rename = "resetConfig")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reset_config: ::std::option::Option<ResetConfig>,
     /// Wire name `startedAt`. Optional (`None` when absent).
-    #[serde(rename = "startedAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub started_at: ::std::option::Option<i64>,
     /// Wire name `status`. Required.
     pub status: JobStatus,
     /// Wire name `streamAggregatedStats`. Optional (`None` when absent).
-    #[serde(rename = "streamAggregatedStats")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_aggregated_stats: ::std::option::Option<StreamAggregatedStats>,
     /// Wire name `updatedAt`. Required.
-    #[serde(rename = "updatedAt")]
     pub updated_at: i64,
 }
+#[cfg(any(feature = "internal", feature = "connection", feature = "jobs-2"))]
+super::support::plain_struct!(
+    JobRead { aggregated_stats : optional 0 "aggregatedStats", config_id : required 1
+    "configId", config_type : required 2 "configType", created_at : required 3
+    "createdAt", enabled_streams : optional 4 "enabledStreams", id : required 5 "id",
+    refresh_config : optional 6 "refreshConfig", reset_config : optional 7 "resetConfig",
+    started_at : optional 8 "startedAt", status : required 9 "status",
+    stream_aggregated_stats : optional 10 "streamAggregatedStats", updated_at : required
+    11 "updatedAt", }
+);
 #[cfg(feature = "jobs-2")]
 /// The `JobReadList` schema.
 ///
 /// Schema: `#/components/schemas/JobReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobReadList {
     /// Wire name `jobs`. Required.
     pub jobs: ::std::vec::Vec<JobWithAttemptsRead>,
     /// the total count of jobs for the specified connection
     ///
     /// Wire name `totalJobCount`. Required.
-    #[serde(rename = "totalJobCount")]
     pub total_job_count: i64,
 }
+#[cfg(feature = "jobs-2")]
+super::support::plain_struct!(
+    JobReadList { jobs : required 0 "jobs", total_job_count : required 1 "totalJobCount",
+    }
+);
 #[cfg(feature = "connection")]
 /// The `JobReadResponse` schema.
 ///
 /// Schema: `#/components/schemas/JobReadResponse`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct JobReadResponse {
     /// Wire name `job`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job: ::std::option::Option<JobRead>,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(JobReadResponse { job : optional 0 "job", });
 #[cfg(any(feature = "internal", feature = "connection", feature = "jobs-2"))]
 /// contains information about how a refresh was configured. only populated if the job was a refresh.
 ///
 /// Schema: `#/components/schemas/JobRefreshConfig`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct JobRefreshConfig {
     /// Wire name `streamsToRefresh`. Optional (`None` when absent).
-    #[serde(rename = "streamsToRefresh")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub streams_to_refresh: ::std::option::Option<::std::vec::Vec<StreamDescriptor>>,
 }
+#[cfg(any(feature = "internal", feature = "connection", feature = "jobs-2"))]
+super::support::plain_struct!(
+    JobRefreshConfig { streams_to_refresh : optional 0 "streamsToRefresh", }
+);
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 /// Root Type for JobResponse
 ///
 /// Provides details of a single job.
 ///
 /// Schema: `#/components/schemas/JobResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobResponse {
     /// Wire name `bytesSynced`. Optional (`None` when absent).
-    #[serde(rename = "bytesSynced")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bytes_synced: ::std::option::Option<i64>,
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ::uuid::Uuid,
     /// Duration of a sync in ISO_8601 format
     ///
     /// Wire name `duration`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<::std::string::String>,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: i64,
     /// Wire name `jobType`. Required.
-    #[serde(rename = "jobType")]
     pub job_type: JobTypeEnum,
     /// Wire name `lastUpdatedAt`. Optional (`None` when absent).
-    #[serde(rename = "lastUpdatedAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_updated_at: ::std::option::Option<::std::string::String>,
     /// Wire name `rowsSynced`. Optional (`None` when absent).
-    #[serde(rename = "rowsSynced")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub rows_synced: ::std::option::Option<i64>,
     /// Wire name `startTime`. Required.
-    #[serde(rename = "startTime")]
     pub start_time: ::std::string::String,
     /// Wire name `status`. Required.
     pub status: JobStatusEnum,
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
+super::support::plain_struct!(
+    JobResponse { bytes_synced : optional 0 "bytesSynced", connection_id : required 1
+    "connectionId", duration : optional 2 "duration", job_id : required 3 "jobId",
+    job_type : required 4 "jobType", last_updated_at : optional 5 "lastUpdatedAt",
+    rows_synced : optional 6 "rowsSynced", start_time : required 7 "startTime", status :
+    required 8 "status", }
+);
 #[cfg(feature = "job-retry-states")]
 /// The `JobRetryStateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/JobRetryStateRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobRetryStateRequestBody {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
     /// Wire name `successiveCompleteFailures`. Required.
-    #[serde(rename = "successiveCompleteFailures")]
     pub successive_complete_failures: i64,
     /// Wire name `successivePartialFailures`. Required.
-    #[serde(rename = "successivePartialFailures")]
     pub successive_partial_failures: i64,
     /// Wire name `totalCompleteFailures`. Required.
-    #[serde(rename = "totalCompleteFailures")]
     pub total_complete_failures: i64,
     /// Wire name `totalPartialFailures`. Required.
-    #[serde(rename = "totalPartialFailures")]
     pub total_partial_failures: i64,
 }
+#[cfg(feature = "job-retry-states")]
+super::support::plain_struct!(
+    JobRetryStateRequestBody { connection_id : required 0 "connectionId", id : optional 1
+    "id", job_id : required 2 "jobId", successive_complete_failures : required 3
+    "successiveCompleteFailures", successive_partial_failures : required 4
+    "successivePartialFailures", total_complete_failures : required 5
+    "totalCompleteFailures", total_partial_failures : required 6 "totalPartialFailures",
+    }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -11963,39 +13000,38 @@ impl<'de> ::serde::Deserialize<'de> for JobStatusEnum {
 /// The `JobSyncResultRead` schema.
 ///
 /// Schema: `#/components/schemas/JobSyncResultRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobSyncResultRead {
     /// Wire name `bytesCommitted`. Required.
-    #[serde(rename = "bytesCommitted")]
     pub bytes_committed: i64,
     /// Wire name `bytesEmitted`. Required.
-    #[serde(rename = "bytesEmitted")]
     pub bytes_emitted: i64,
     /// Wire name `configType`. Required.
-    #[serde(rename = "configType")]
     pub config_type: JobConfigType,
     /// Wire name `jobCreatedAt`. Required.
-    #[serde(rename = "jobCreatedAt")]
     pub job_created_at: i64,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
     /// Wire name `jobUpdatedAt`. Required.
-    #[serde(rename = "jobUpdatedAt")]
     pub job_updated_at: i64,
     /// Wire name `recordsCommitted`. Required.
-    #[serde(rename = "recordsCommitted")]
     pub records_committed: i64,
     /// Wire name `recordsEmitted`. Required.
-    #[serde(rename = "recordsEmitted")]
     pub records_emitted: i64,
     /// Wire name `recordsRejected`. Required.
-    #[serde(rename = "recordsRejected")]
     pub records_rejected: i64,
     /// Wire name `streamStatuses`. Required.
-    #[serde(rename = "streamStatuses")]
     pub stream_statuses: ::std::vec::Vec<ConnectionSyncResultRead>,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    JobSyncResultRead { bytes_committed : required 0 "bytesCommitted", bytes_emitted :
+    required 1 "bytesEmitted", config_type : required 2 "configType", job_created_at :
+    required 3 "jobCreatedAt", job_id : required 4 "jobId", job_updated_at : required 5
+    "jobUpdatedAt", records_committed : required 6 "recordsCommitted", records_emitted :
+    required 7 "recordsEmitted", records_rejected : required 8 "recordsRejected",
+    stream_statuses : required 9 "streamStatuses", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -12342,45 +13378,71 @@ impl<'de> ::serde::Deserialize<'de> for JobTypeEnum {
 /// sets resource requirements for a specific job type for an actor or actor definition. these values override the default, if both are set.
 ///
 /// Schema: `#/components/schemas/JobTypeResourceLimit`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobTypeResourceLimit {
     /// Wire name `jobType`. Required.
-    #[serde(rename = "jobType")]
     pub job_type: JobType,
     /// Wire name `resourceRequirements`. Required.
-    #[serde(rename = "resourceRequirements")]
     pub resource_requirements: ResourceRequirements,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destinations",
+        feature = "destinations",
+        feature = "public-sources",
+        feature = "sources",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    JobTypeResourceLimit { job_type : required 0 "jobType", resource_requirements :
+    required 1 "resourceRequirements", }
+);
 #[cfg(feature = "jobs-2")]
 /// The `JobWithAttemptsRead` schema.
 ///
 /// Schema: `#/components/schemas/JobWithAttemptsRead`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct JobWithAttemptsRead {
     /// Wire name `attempts`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attempts: ::std::option::Option<::std::vec::Vec<AttemptRead>>,
     /// Wire name `job`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job: ::std::option::Option<JobRead>,
 }
+#[cfg(feature = "jobs-2")]
+super::support::plain_struct!(
+    JobWithAttemptsRead { attempts : optional 0 "attempts", job : optional 1 "job", }
+);
 #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 /// Root Type for JobsResponse
 ///
 ///
 ///
 /// Schema: `#/components/schemas/JobsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<JobResponse>,
     /// Wire name `next`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     /// Wire name `previous`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
+super::support::plain_struct!(
+    JobsResponse { data : required 0 "data", next : optional 1 "next", previous :
+    optional 2 "previous", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -12401,68 +13463,79 @@ pub struct JobsResponse {
 /// The `KnownExceptionInfo` schema.
 ///
 /// Schema: `#/components/schemas/KnownExceptionInfo`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KnownExceptionInfo {
     /// Wire name `details`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub details: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// Wire name `errorId`. Optional (`None` when absent).
-    #[serde(rename = "errorId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `exceptionClassName`. Optional (`None` when absent).
-    #[serde(rename = "exceptionClassName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exception_class_name: ::std::option::Option<::std::string::String>,
     /// Wire name `exceptionStack`. Optional (`None` when absent).
-    #[serde(rename = "exceptionStack")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exception_stack: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `message`. Required.
     pub message: ::std::string::String,
     /// Wire name `rootCauseExceptionClassName`. Optional (`None` when absent).
-    #[serde(rename = "rootCauseExceptionClassName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub root_cause_exception_class_name: ::std::option::Option<::std::string::String>,
     /// Wire name `rootCauseExceptionStack`. Optional (`None` when absent).
-    #[serde(rename = "rootCauseExceptionStack")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub root_cause_exception_stack: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "embedded-widget",
+        feature = "audit-logs",
+        feature = "connector-builder-assist",
+        feature = "connector-builder-project",
+        feature = "destination-oauth",
+        feature = "domain-verifications",
+        feature = "group-permission",
+        feature = "group",
+        feature = "permission",
+        feature = "scim-config",
+        feature = "source-oauth",
+        feature = "state"
+    )
+)]
+super::support::plain_struct!(
+    KnownExceptionInfo { details : optional 0 "details", error_id : optional 1 "errorId",
+    exception_class_name : optional 2 "exceptionClassName", exception_stack : optional 3
+    "exceptionStack", message : required 4 "message", root_cause_exception_class_name :
+    optional 5 "rootCauseExceptionClassName", root_cause_exception_stack : optional 6
+    "rootCauseExceptionStack", }
+);
 #[cfg(feature = "instance-configuration")]
 /// The `LicenseInfoResponse` schema.
 ///
 /// Schema: `#/components/schemas/LicenseInfoResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LicenseInfoResponse {
     /// Wire name `edition`. Required.
     pub edition: ::std::string::String,
     /// Wire name `expirationDate`. Required.
-    #[serde(rename = "expirationDate")]
     pub expiration_date: i64,
     /// Wire name `licenseStatus`. Required.
-    #[serde(rename = "licenseStatus")]
     pub license_status: LicenseStatus,
     /// Wire name `maxEditors`. Optional (`None` when absent).
-    #[serde(rename = "maxEditors")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_editors: ::std::option::Option<i64>,
     /// Wire name `maxNodes`. Optional (`None` when absent).
-    #[serde(rename = "maxNodes")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_nodes: ::std::option::Option<i64>,
     /// Wire name `usedEditors`. Required.
-    #[serde(rename = "usedEditors")]
     pub used_editors: i64,
     /// Wire name `usedNodes`. Optional (`None` when absent).
-    #[serde(rename = "usedNodes")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub used_nodes: ::std::option::Option<i64>,
 }
+#[cfg(feature = "instance-configuration")]
+super::support::plain_struct!(
+    LicenseInfoResponse { edition : required 0 "edition", expiration_date : required 1
+    "expirationDate", license_status : required 2 "licenseStatus", max_editors : optional
+    3 "maxEditors", max_nodes : optional 4 "maxNodes", used_editors : required 5
+    "usedEditors", used_nodes : optional 6 "usedNodes", }
+);
 #[cfg(feature = "instance-configuration")]
 /// The `LicenseStatus` schema.
 ///
@@ -12560,170 +13633,203 @@ impl<'de> ::serde::Deserialize<'de> for LicenseStatus {
 /// The `Limit` schema.
 ///
 /// Schema: `#/components/schemas/Limit`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Limit {
     /// Wire name `current`. Required.
     pub current: i64,
     /// Wire name `max`. Required.
     pub max: i64,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "admin-api",
+        feature = "organization",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    Limit { current : required 0 "current", max : required 1 "max", }
+);
 #[cfg(feature = "entitlements")]
 /// The `ListAllEntitlementPlansResponse` schema.
 ///
 /// Schema: `#/components/schemas/ListAllEntitlementPlansResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListAllEntitlementPlansResponse {
     /// Wire name `plans`. Required.
     pub plans: ::std::vec::Vec<EntitlementPlanInfo>,
 }
+#[cfg(feature = "entitlements")]
+super::support::plain_struct!(
+    ListAllEntitlementPlansResponse { plans : required 0 "plans", }
+);
 #[cfg(feature = "connection")]
 /// The `ListConnectionsForWorkspacesRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ListConnectionsForWorkspacesRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListConnectionsForWorkspacesRequestBody {
     /// Wire name `includeDeleted`. Optional (`None` when absent). Default: `false`.
-    #[serde(rename = "includeDeleted")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include_deleted: ::std::option::Option<bool>,
     /// Wire name `pagination`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<Pagination>,
     /// Wire name `tagIds`. Optional (`None` when absent).
-    #[serde(rename = "tagIds")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tag_ids: ::std::option::Option<::std::vec::Vec<TagId>>,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
     /// Wire name `workspaceIds`. Required.
-    #[serde(rename = "workspaceIds")]
     pub workspace_ids: ::std::vec::Vec<WorkspaceId>,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    ListConnectionsForWorkspacesRequestBody { include_deleted : optional 0
+    "includeDeleted", pagination : optional 1 "pagination", tag_ids : optional 2
+    "tagIds", user_id : required 3 "userId", workspace_ids : required 4 "workspaceIds", }
+);
 #[cfg(feature = "declarative-source-definitions-2")]
 /// The `ListDeclarativeManifestsRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ListDeclarativeManifestsRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListDeclarativeManifestsRequestBody {
     /// Wire name `sourceDefinitionId`. Required.
-    #[serde(rename = "sourceDefinitionId")]
     pub source_definition_id: SourceDefinitionId,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "declarative-source-definitions-2")]
+super::support::plain_struct!(
+    ListDeclarativeManifestsRequestBody { source_definition_id : required 0
+    "sourceDefinitionId", workspace_id : required 1 "workspaceId", }
+);
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `ListInvoicesRead` schema.
 ///
 /// Schema: `#/components/schemas/ListInvoicesRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListInvoicesRead {
     /// Wire name `hasMore`. Required.
-    #[serde(rename = "hasMore")]
     pub has_more: bool,
     /// Wire name `invoices`. Required.
     pub invoices: ::std::vec::Vec<InvoiceRead>,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+super::support::plain_struct!(
+    ListInvoicesRead { has_more : required 0 "hasMore", invoices : required 1 "invoices",
+    }
+);
 #[cfg(feature = "organization")]
 /// The `ListOrganizationSummariesRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ListOrganizationSummariesRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListOrganizationSummariesRequestBody {
     /// Wire name `nameContains`. Required.
-    #[serde(rename = "nameContains")]
     pub name_contains: ::std::string::String,
     /// Wire name `pagination`. Required.
     pub pagination: Pagination,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
 }
+#[cfg(feature = "organization")]
+super::support::plain_struct!(
+    ListOrganizationSummariesRequestBody { name_contains : required 0 "nameContains",
+    pagination : required 1 "pagination", user_id : required 2 "userId", }
+);
 #[cfg(feature = "organization")]
 /// The `ListOrganizationSummariesResponse` schema.
 ///
 /// Schema: `#/components/schemas/ListOrganizationSummariesResponse`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ListOrganizationSummariesResponse {
     /// Wire name `organizationSummaries`. Optional (`None` when absent).
-    #[serde(rename = "organizationSummaries")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_summaries: ::std::option::Option<
         ::std::vec::Vec<OrganizationSummary>,
     >,
 }
 #[cfg(feature = "organization")]
+super::support::plain_struct!(
+    ListOrganizationSummariesResponse { organization_summaries : optional 0
+    "organizationSummaries", }
+);
+#[cfg(feature = "organization")]
 /// The `ListOrganizationsByUserRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ListOrganizationsByUserRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListOrganizationsByUserRequestBody {
     /// Wire name `nameContains`. Optional (`None` when absent).
-    #[serde(rename = "nameContains")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name_contains: ::std::option::Option<::std::string::String>,
     /// Wire name `pagination`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<Pagination>,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
 }
+#[cfg(feature = "organization")]
+super::support::plain_struct!(
+    ListOrganizationsByUserRequestBody { name_contains : optional 0 "nameContains",
+    pagination : optional 1 "pagination", user_id : required 2 "userId", }
+);
 #[cfg(any(feature = "destination", feature = "source", feature = "workspace"))]
 /// The `ListResourcesForWorkspacesRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ListResourcesForWorkspacesRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListResourcesForWorkspacesRequestBody {
     /// Wire name `includeDeleted`. Optional (`None` when absent). Default: `false`.
-    #[serde(rename = "includeDeleted")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include_deleted: ::std::option::Option<bool>,
     /// Wire name `nameContains`. Optional (`None` when absent).
-    #[serde(rename = "nameContains")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name_contains: ::std::option::Option<::std::string::String>,
     /// Wire name `pagination`. Required.
     pub pagination: Pagination,
     /// Wire name `workspaceIds`. Required.
-    #[serde(rename = "workspaceIds")]
     pub workspace_ids: ::std::vec::Vec<WorkspaceId>,
 }
+#[cfg(any(feature = "destination", feature = "source", feature = "workspace"))]
+super::support::plain_struct!(
+    ListResourcesForWorkspacesRequestBody { include_deleted : optional 0
+    "includeDeleted", name_contains : optional 1 "nameContains", pagination : required 2
+    "pagination", workspace_ids : required 3 "workspaceIds", }
+);
 #[cfg(feature = "workspace")]
 /// The `ListWorkspacesByUserRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ListWorkspacesByUserRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListWorkspacesByUserRequestBody {
     /// Wire name `nameContains`. Optional (`None` when absent).
-    #[serde(rename = "nameContains")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name_contains: ::std::option::Option<::std::string::String>,
     /// Wire name `pagination`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<Pagination>,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
 }
+#[cfg(feature = "workspace")]
+super::support::plain_struct!(
+    ListWorkspacesByUserRequestBody { name_contains : optional 0 "nameContains",
+    pagination : optional 1 "pagination", user_id : required 2 "userId", }
+);
 #[cfg(feature = "workspace")]
 /// The `ListWorkspacesInOrganizationRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ListWorkspacesInOrganizationRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ListWorkspacesInOrganizationRequestBody {
     /// Wire name `nameContains`. Optional (`None` when absent).
-    #[serde(rename = "nameContains")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name_contains: ::std::option::Option<::std::string::String>,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
     /// Wire name `pagination`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub pagination: ::std::option::Option<Pagination>,
 }
+#[cfg(feature = "workspace")]
+super::support::plain_struct!(
+    ListWorkspacesInOrganizationRequestBody { name_contains : optional 0 "nameContains",
+    organization_id : required 1 "organizationId", pagination : optional 2 "pagination",
+    }
+);
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `LocalDate` schema.
 ///
@@ -12746,25 +13852,36 @@ pub type LocalDate = ::chrono::NaiveDate;
 /// The `LogCaller` schema.
 ///
 /// Schema: `#/components/schemas/LogCaller`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct LogCaller {
     /// Wire name `className`. Optional (`None` when absent).
-    #[serde(rename = "className")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub class_name: ::std::option::Option<::std::string::String>,
     /// Wire name `lineNumber`. Optional (`None` when absent).
-    #[serde(rename = "lineNumber")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub line_number: ::std::option::Option<i64>,
     /// Wire name `methodName`. Optional (`None` when absent).
-    #[serde(rename = "methodName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub method_name: ::std::option::Option<::std::string::String>,
     /// Wire name `threadName`. Optional (`None` when absent).
-    #[serde(rename = "threadName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub thread_name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
+super::support::plain_struct!(
+    LogCaller { class_name : optional 0 "className", line_number : optional 1
+    "lineNumber", method_name : optional 2 "methodName", thread_name : optional 3
+    "threadName", }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -12782,21 +13899,17 @@ pub struct LogCaller {
 /// The `LogEvent` schema.
 ///
 /// Schema: `#/components/schemas/LogEvent`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LogEvent {
     /// Wire name `caller`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub caller: ::std::option::Option<LogCaller>,
     /// Wire name `level`. Required.
     pub level: LogLevel,
     /// Wire name `logSource`. Required.
-    #[serde(rename = "logSource")]
     pub log_source: LogSource,
     /// Wire name `message`. Required.
     pub message: ::std::string::String,
     /// Wire name `stackTrace`. Optional (`None` when absent).
-    #[serde(rename = "stackTrace")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stack_trace: ::std::option::Option<::std::string::String>,
     /// Wire name `timestamp`. Required.
     pub timestamp: i64,
@@ -12815,17 +13928,52 @@ pub struct LogEvent {
         feature = "source"
     )
 )]
+super::support::plain_struct!(
+    LogEvent { caller : optional 0 "caller", level : required 1 "level", log_source :
+    required 2 "logSource", message : required 3 "message", stack_trace : optional 4
+    "stackTrace", timestamp : required 5 "timestamp", }
+);
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
 /// The `LogEvents` schema.
 ///
 /// Schema: `#/components/schemas/LogEvents`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LogEvents {
     /// Wire name `events`. Required.
     pub events: ::std::vec::Vec<LogEvent>,
     /// Wire name `version`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
+super::support::plain_struct!(
+    LogEvents { events : required 0 "events", version : optional 1 "version", }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -13212,12 +14360,25 @@ impl<'de> ::serde::Deserialize<'de> for LogLevel {
 /// The `LogRead` schema.
 ///
 /// Schema: `#/components/schemas/LogRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LogRead {
     /// Wire name `logLines`. Required.
-    #[serde(rename = "logLines")]
     pub log_lines: ::std::vec::Vec<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "attempt",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
+super::support::plain_struct!(LogRead { log_lines : required 0 "logLines", });
 #[cfg(
     any(
         feature = "internal",
@@ -13483,12 +14644,13 @@ impl<'de> ::serde::Deserialize<'de> for LogType {
 /// The `LogsRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/LogsRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LogsRequestBody {
     /// Wire name `logType`. Required.
-    #[serde(rename = "logType")]
     pub log_type: LogType,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(LogsRequestBody { log_type : required 0 "logType", });
 #[cfg(
     any(
         feature = "public",
@@ -13536,13 +14698,17 @@ pub enum MapperConfiguration {
 /// The `MapperValidationError` schema.
 ///
 /// Schema: `#/components/schemas/MapperValidationError`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MapperValidationError {
     /// Wire name `message`. Required.
     pub message: ::std::string::String,
     /// Wire name `type`. Required.
     pub r#type: MapperValidationErrorType,
 }
+#[cfg(feature = "web-backend")]
+super::support::plain_struct!(
+    MapperValidationError { message : required 0 "message", r#type : required 1 "type", }
+);
 #[cfg(feature = "web-backend")]
 /// The `MapperValidationErrorType` schema.
 ///
@@ -13632,39 +14798,36 @@ impl<'de> ::serde::Deserialize<'de> for MapperValidationErrorType {
 /// The `MapperValidationResult` schema.
 ///
 /// Schema: `#/components/schemas/MapperValidationResult`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct MapperValidationResult {
     /// Wire name `id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `inputFields`. Required.
-    #[serde(rename = "inputFields")]
     pub input_fields: ::std::vec::Vec<FieldSpec>,
     /// Wire name `outputFields`. Required.
-    #[serde(rename = "outputFields")]
     pub output_fields: ::std::vec::Vec<FieldSpec>,
     /// Wire name `validationError`. Optional (`None` when absent).
-    #[serde(rename = "validationError")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation_error: ::std::option::Option<MapperValidationError>,
 }
+#[cfg(feature = "web-backend")]
+super::support::plain_struct!(
+    MapperValidationResult { id : optional 0 "id", input_fields : required 1
+    "inputFields", output_fields : required 2 "outputFields", validation_error : optional
+    3 "validationError", }
+);
 #[cfg(feature = "secret-storage")]
 /// Request body for migrating secret storage
 ///
 /// Schema: `#/components/schemas/MigrateSecretStorageRequestBody`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct MigrateSecretStorageRequestBody {
     /// Wire name `fromSecretStorageId`. Required.
-    #[serde(rename = "fromSecretStorageId")]
     pub from_secret_storage_id: SecretStorageId,
     /// Wire name `scopeId`. Required.
-    #[serde(rename = "scopeId")]
     pub scope_id: ::uuid::Uuid,
     /// Wire name `scopeType`. Required.
-    #[serde(rename = "scopeType")]
     pub scope_type: ScopeType,
     /// Wire name `toSecretStorageId`. Required.
-    #[serde(rename = "toSecretStorageId")]
     pub to_secret_storage_id: SecretStorageId,
 }
 #[cfg(feature = "secret-storage")]
@@ -13678,6 +14841,12 @@ impl ::std::fmt::Debug for MigrateSecretStorageRequestBody {
             .finish()
     }
 }
+#[cfg(feature = "secret-storage")]
+super::support::plain_struct!(
+    MigrateSecretStorageRequestBody { from_secret_storage_id : required 0
+    "fromSecretStorageId", scope_id : required 1 "scopeId", scope_type : required 2
+    "scopeType", to_secret_storage_id : required 3 "toSecretStorageId", }
+);
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Define the location where the data will be stored in the destination
 ///
@@ -14334,37 +15503,76 @@ impl<'de> ::serde::Deserialize<'de> for NonBreakingSchemaUpdatesBehaviorEnumNoDe
 /// The `NotFoundKnownExceptionInfo` schema.
 ///
 /// Schema: `#/components/schemas/NotFoundKnownExceptionInfo`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotFoundKnownExceptionInfo {
     /// Wire name `errorId`. Optional (`None` when absent).
-    #[serde(rename = "errorId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `exceptionClassName`. Optional (`None` when absent).
-    #[serde(rename = "exceptionClassName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exception_class_name: ::std::option::Option<::std::string::String>,
     /// Wire name `exceptionStack`. Optional (`None` when absent).
-    #[serde(rename = "exceptionStack")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub exception_stack: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Wire name `message`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// Wire name `rootCauseExceptionClassName`. Optional (`None` when absent).
-    #[serde(rename = "rootCauseExceptionClassName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub root_cause_exception_class_name: ::std::option::Option<::std::string::String>,
     /// Wire name `rootCauseExceptionStack`. Optional (`None` when absent).
-    #[serde(rename = "rootCauseExceptionStack")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub root_cause_exception_stack: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "applications-2",
+        feature = "attempt",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "connection",
+        feature = "connector-builder-project",
+        feature = "connector-documentation",
+        feature = "connector-rollout",
+        feature = "declarative-source-definitions-2",
+        feature = "deployment-metadata",
+        feature = "destination-definition-specification",
+        feature = "destination-definition",
+        feature = "destination-oauth",
+        feature = "destination",
+        feature = "domain-verifications",
+        feature = "entitlements",
+        feature = "group-permission",
+        feature = "group",
+        feature = "jobs-2",
+        feature = "job-retry-states",
+        feature = "notifications",
+        feature = "operation",
+        feature = "admin-api",
+        feature = "organization",
+        feature = "permission",
+        feature = "private-link",
+        feature = "scim-config",
+        feature = "secret-storage",
+        feature = "source-definition-specification",
+        feature = "source-definition",
+        feature = "source-oauth",
+        feature = "source",
+        feature = "state",
+        feature = "user-invitation",
+        feature = "user",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    NotFoundKnownExceptionInfo { error_id : optional 0 "errorId", exception_class_name :
+    optional 1 "exceptionClassName", exception_stack : optional 2 "exceptionStack", id :
+    optional 3 "id", message : optional 4 "message", root_cause_exception_class_name :
+    optional 5 "rootCauseExceptionClassName", root_cause_exception_stack : optional 6
+    "rootCauseExceptionStack", }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -14376,28 +15584,35 @@ pub struct NotFoundKnownExceptionInfo {
 /// The `Notification` schema.
 ///
 /// Schema: `#/components/schemas/Notification`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Notification {
     /// Wire name `customerioConfiguration`. Optional (`None` when absent).
-    #[serde(rename = "customerioConfiguration")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customerio_configuration: ::std::option::Option<
         CustomerioNotificationConfiguration,
     >,
     /// Wire name `notificationType`. Required.
-    #[serde(rename = "notificationType")]
     pub notification_type: NotificationType,
     /// Wire name `sendOnFailure`. Required. Default: `true`.
-    #[serde(rename = "sendOnFailure")]
     pub send_on_failure: bool,
     /// Wire name `sendOnSuccess`. Required. Default: `false`.
-    #[serde(rename = "sendOnSuccess")]
     pub send_on_success: bool,
     /// Wire name `slackConfiguration`. Optional (`None` when absent).
-    #[serde(rename = "slackConfiguration")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub slack_configuration: ::std::option::Option<SlackNotificationConfiguration>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "notifications",
+        feature = "organization",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    Notification { customerio_configuration : optional 0 "customerioConfiguration",
+    notification_type : required 1 "notificationType", send_on_failure : required 2
+    "sendOnFailure", send_on_success : required 3 "sendOnSuccess", slack_configuration :
+    optional 4 "slackConfiguration", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -14409,93 +15624,99 @@ pub struct Notification {
 /// Configures a notification.
 ///
 /// Schema: `#/components/schemas/NotificationConfig`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationConfig {
     /// Wire name `email`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<EmailNotificationConfig>,
     /// Wire name `webhook`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub webhook: ::std::option::Option<WebhookNotificationConfig>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-workspaces",
+        feature = "workspaces",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    NotificationConfig { email : optional 0 "email", webhook : optional 1 "webhook", }
+);
 #[cfg(any(feature = "internal", feature = "organization", feature = "workspace"))]
 /// The `NotificationItem` schema.
 ///
 /// Schema: `#/components/schemas/NotificationItem`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationItem {
     /// Wire name `customerioConfiguration`. Optional (`None` when absent).
-    #[serde(rename = "customerioConfiguration")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customerio_configuration: ::std::option::Option<
         CustomerioNotificationConfiguration,
     >,
     /// Wire name `notificationType`. Optional (`None` when absent).
-    #[serde(rename = "notificationType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notification_type: ::std::option::Option<::std::vec::Vec<NotificationType>>,
     /// Wire name `slackConfiguration`. Optional (`None` when absent).
-    #[serde(rename = "slackConfiguration")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub slack_configuration: ::std::option::Option<SlackNotificationConfiguration>,
 }
+#[cfg(any(feature = "internal", feature = "organization", feature = "workspace"))]
+super::support::plain_struct!(
+    NotificationItem { customerio_configuration : optional 0 "customerioConfiguration",
+    notification_type : optional 1 "notificationType", slack_configuration : optional 2
+    "slackConfiguration", }
+);
 #[cfg(feature = "notifications")]
 /// The `NotificationRead` schema.
 ///
 /// Schema: `#/components/schemas/NotificationRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationRead {
     /// Wire name `message`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// Wire name `status`. Required.
     pub status: NotificationReadStatus,
 }
+#[cfg(feature = "notifications")]
+super::support::plain_struct!(
+    NotificationRead { message : optional 0 "message", status : required 1 "status", }
+);
 #[cfg(any(feature = "internal", feature = "organization", feature = "workspace"))]
 /// The `NotificationSettings` schema.
 ///
 /// Schema: `#/components/schemas/NotificationSettings`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationSettings {
     /// Wire name `sendOnBreakingChangeSyncsDisabled`. Optional (`None` when absent).
-    #[serde(rename = "sendOnBreakingChangeSyncsDisabled")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub send_on_breaking_change_syncs_disabled: ::std::option::Option<NotificationItem>,
     /// Wire name `sendOnBreakingChangeWarning`. Optional (`None` when absent).
-    #[serde(rename = "sendOnBreakingChangeWarning")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub send_on_breaking_change_warning: ::std::option::Option<NotificationItem>,
     /// Wire name `sendOnConnectionSyncQueued`. Optional (`None` when absent).
-    #[serde(rename = "sendOnConnectionSyncQueued")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub send_on_connection_sync_queued: ::std::option::Option<NotificationItem>,
     /// Wire name `sendOnConnectionUpdate`. Optional (`None` when absent).
-    #[serde(rename = "sendOnConnectionUpdate")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub send_on_connection_update: ::std::option::Option<NotificationItem>,
     /// Wire name `sendOnConnectionUpdateActionRequired`. Optional (`None` when absent).
-    #[serde(rename = "sendOnConnectionUpdateActionRequired")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub send_on_connection_update_action_required: ::std::option::Option<
         NotificationItem,
     >,
     /// Wire name `sendOnFailure`. Optional (`None` when absent).
-    #[serde(rename = "sendOnFailure")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub send_on_failure: ::std::option::Option<NotificationItem>,
     /// Wire name `sendOnSuccess`. Optional (`None` when absent).
-    #[serde(rename = "sendOnSuccess")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub send_on_success: ::std::option::Option<NotificationItem>,
     /// Wire name `sendOnSyncDisabled`. Optional (`None` when absent).
-    #[serde(rename = "sendOnSyncDisabled")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub send_on_sync_disabled: ::std::option::Option<NotificationItem>,
     /// Wire name `sendOnSyncDisabledWarning`. Optional (`None` when absent).
-    #[serde(rename = "sendOnSyncDisabledWarning")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub send_on_sync_disabled_warning: ::std::option::Option<NotificationItem>,
 }
+#[cfg(any(feature = "internal", feature = "organization", feature = "workspace"))]
+super::support::plain_struct!(
+    NotificationSettings { send_on_breaking_change_syncs_disabled : optional 0
+    "sendOnBreakingChangeSyncsDisabled", send_on_breaking_change_warning : optional 1
+    "sendOnBreakingChangeWarning", send_on_connection_sync_queued : optional 2
+    "sendOnConnectionSyncQueued", send_on_connection_update : optional 3
+    "sendOnConnectionUpdate", send_on_connection_update_action_required : optional 4
+    "sendOnConnectionUpdateActionRequired", send_on_failure : optional 5 "sendOnFailure",
+    send_on_success : optional 6 "sendOnSuccess", send_on_sync_disabled : optional 7
+    "sendOnSyncDisabled", send_on_sync_disabled_warning : optional 8
+    "sendOnSyncDisabledWarning", }
+);
 #[cfg(feature = "notifications")]
 /// The `NotificationTrigger` schema.
 ///
@@ -14738,15 +15959,18 @@ impl<'de> ::serde::Deserialize<'de> for NotificationType {
 /// The `NotificationWebhookConfigValidationRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/NotificationWebhookConfigValidationRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct NotificationWebhookConfigValidationRequestBody {
     /// Wire name `notificationTrigger`. Required.
-    #[serde(rename = "notificationTrigger")]
     pub notification_trigger: NotificationTrigger,
     /// Wire name `slackConfiguration`. Required.
-    #[serde(rename = "slackConfiguration")]
     pub slack_configuration: SlackNotificationConfiguration,
 }
+#[cfg(feature = "notifications")]
+super::support::plain_struct!(
+    NotificationWebhookConfigValidationRequestBody { notification_trigger : required 0
+    "notificationTrigger", slack_configuration : required 1 "slackConfiguration", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -14758,31 +15982,36 @@ pub struct NotificationWebhookConfigValidationRequestBody {
 /// Configures workspace notifications.
 ///
 /// Schema: `#/components/schemas/NotificationsConfig`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct NotificationsConfig {
     /// Wire name `connectionUpdate`. Optional (`None` when absent).
-    #[serde(rename = "connectionUpdate")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_update: ::std::option::Option<NotificationConfig>,
     /// Wire name `connectionUpdateActionRequired`. Optional (`None` when absent).
-    #[serde(rename = "connectionUpdateActionRequired")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_update_action_required: ::std::option::Option<NotificationConfig>,
     /// Wire name `failure`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failure: ::std::option::Option<NotificationConfig>,
     /// Wire name `success`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub success: ::std::option::Option<NotificationConfig>,
     /// Wire name `syncDisabled`. Optional (`None` when absent).
-    #[serde(rename = "syncDisabled")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_disabled: ::std::option::Option<NotificationConfig>,
     /// Wire name `syncDisabledWarning`. Optional (`None` when absent).
-    #[serde(rename = "syncDisabledWarning")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_disabled_warning: ::std::option::Option<NotificationConfig>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-workspaces",
+        feature = "workspaces",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    NotificationsConfig { connection_update : optional 0 "connectionUpdate",
+    connection_update_action_required : optional 1 "connectionUpdateActionRequired",
+    failure : optional 2 "failure", success : optional 3 "success", sync_disabled :
+    optional 4 "syncDisabled", sync_disabled_warning : optional 5 "syncDisabledWarning",
+    }
+);
 #[cfg(feature = "connector-builder-project")]
 /// The `NullableActorDefinitionVersionId` schema.
 ///
@@ -14797,7 +16026,7 @@ pub type NullableActorDefinitionVersionId = ::uuid::Uuid;
 /// The `OAuthConfigSpecification` schema.
 ///
 /// Schema: `#/components/schemas/OAuthConfigSpecification`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OAuthConfigSpecification {
     /// OAuth specific blob. This is a Json Schema used to validate Json configurations produced by the OAuth flows as they are
     /// returned by the distant OAuth APIs.
@@ -14814,8 +16043,6 @@ pub struct OAuthConfigSpecification {
     ///     }
     ///
     /// Wire name `completeOAuthOutputSpecification`. Optional (`None` when absent).
-    #[serde(rename = "completeOAuthOutputSpecification")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub complete_o_auth_output_specification: ::std::option::Option<OAuthConfiguration>,
     /// OAuth specific blob. This is a Json Schema used to validate Json configurations persisted as Airbyte Server configurations.
     /// Must be a valid non-nested JSON describing additional fields configured by the Airbyte Instance or Workspace Admins to be used by the
@@ -14833,8 +16060,6 @@ pub struct OAuthConfigSpecification {
     ///     }
     ///
     /// Wire name `completeOAuthServerInputSpecification`. Optional (`None` when absent).
-    #[serde(rename = "completeOAuthServerInputSpecification")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub complete_o_auth_server_input_specification: ::std::option::Option<
         OAuthConfiguration,
     >,
@@ -14862,8 +16087,6 @@ pub struct OAuthConfigSpecification {
     ///       }
     ///
     /// Wire name `completeOAuthServerOutputSpecification`. Optional (`None` when absent).
-    #[serde(rename = "completeOAuthServerOutputSpecification")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub complete_o_auth_server_output_specification: ::std::option::Option<
         OAuthConfiguration,
     >,
@@ -14892,12 +16115,25 @@ pub struct OAuthConfigSpecification {
     ///   }
     ///
     /// Wire name `oauthUserInputFromConnectorConfigSpecification`. Optional (`None` when absent).
-    #[serde(rename = "oauthUserInputFromConnectorConfigSpecification")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub oauth_user_input_from_connector_config_specification: ::std::option::Option<
         OAuthConfiguration,
     >,
 }
+#[cfg(
+    any(
+        feature = "destination-definition-specification",
+        feature = "source-definition-specification"
+    )
+)]
+super::support::plain_struct!(
+    OAuthConfigSpecification { complete_o_auth_output_specification : optional 0
+    "completeOAuthOutputSpecification", complete_o_auth_server_input_specification :
+    optional 1 "completeOAuthServerInputSpecification",
+    complete_o_auth_server_output_specification : optional 2
+    "completeOAuthServerOutputSpecification",
+    oauth_user_input_from_connector_config_specification : optional 3
+    "oauthUserInputFromConnectorConfigSpecification", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -14924,12 +16160,21 @@ pub type OAuthConfiguration = ::serde_json::Value;
 /// The `OAuthConsentRead` schema.
 ///
 /// Schema: `#/components/schemas/OAuthConsentRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OAuthConsentRead {
     /// Wire name `consentUrl`. Required.
-    #[serde(rename = "consentUrl")]
     pub consent_url: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "connector-builder-project",
+        feature = "destination-oauth",
+        feature = "source-oauth"
+    )
+)]
+super::support::plain_struct!(
+    OAuthConsentRead { consent_url : required 0 "consentUrl", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -14964,26 +16209,31 @@ pub type OAuthInputConfiguration = OAuthConfiguration;
 /// The `OAuthScopeItem` schema.
 ///
 /// Schema: `#/components/schemas/OAuthScopeItem`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OAuthScopeItem {
     /// Wire name `scope`. Required.
     pub scope: ::std::string::String,
 }
+#[cfg(feature = "source-oauth")]
+super::support::plain_struct!(OAuthScopeItem { scope : required 0 "scope", });
 #[cfg(any(feature = "operation", feature = "web-backend"))]
 /// The `OperationCreate` schema.
 ///
 /// Schema: `#/components/schemas/OperationCreate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OperationCreate {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `operatorConfiguration`. Required.
-    #[serde(rename = "operatorConfiguration")]
     pub operator_configuration: OperatorConfiguration,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
+super::support::plain_struct!(
+    OperationCreate { name : required 0 "name", operator_configuration : required 1
+    "operatorConfiguration", workspace_id : required 2 "workspaceId", }
+);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -15001,67 +16251,83 @@ pub type OperationId = ::uuid::Uuid;
 /// The `OperationIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/OperationIdRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OperationIdRequestBody {
     /// Wire name `operationId`. Required.
-    #[serde(rename = "operationId")]
     pub operation_id: OperationId,
 }
+#[cfg(feature = "operation")]
+super::support::plain_struct!(
+    OperationIdRequestBody { operation_id : required 0 "operationId", }
+);
 #[cfg(any(feature = "operation", feature = "web-backend"))]
 /// The `OperationRead` schema.
 ///
 /// Schema: `#/components/schemas/OperationRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OperationRead {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `operationId`. Required.
-    #[serde(rename = "operationId")]
     pub operation_id: OperationId,
     /// Wire name `operatorConfiguration`. Required.
-    #[serde(rename = "operatorConfiguration")]
     pub operator_configuration: OperatorConfiguration,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
+super::support::plain_struct!(
+    OperationRead { name : required 0 "name", operation_id : required 1 "operationId",
+    operator_configuration : required 2 "operatorConfiguration", workspace_id : required
+    3 "workspaceId", }
+);
 #[cfg(feature = "operation")]
 /// The `OperationReadList` schema.
 ///
 /// Schema: `#/components/schemas/OperationReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OperationReadList {
     /// Wire name `operations`. Required.
     pub operations: ::std::vec::Vec<OperationRead>,
 }
 #[cfg(feature = "operation")]
+super::support::plain_struct!(
+    OperationReadList { operations : required 0 "operations", }
+);
+#[cfg(feature = "operation")]
 /// The `OperationUpdate` schema.
 ///
 /// Schema: `#/components/schemas/OperationUpdate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OperationUpdate {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `operationId`. Required.
-    #[serde(rename = "operationId")]
     pub operation_id: OperationId,
     /// Wire name `operatorConfiguration`. Required.
-    #[serde(rename = "operatorConfiguration")]
     pub operator_configuration: OperatorConfiguration,
 }
+#[cfg(feature = "operation")]
+super::support::plain_struct!(
+    OperationUpdate { name : required 0 "name", operation_id : required 1 "operationId",
+    operator_configuration : required 2 "operatorConfiguration", }
+);
 #[cfg(any(feature = "operation", feature = "web-backend"))]
 /// The `OperatorConfiguration` schema.
 ///
 /// Schema: `#/components/schemas/OperatorConfiguration`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OperatorConfiguration {
     /// Wire name `operatorType`. Required.
-    #[serde(rename = "operatorType")]
     pub operator_type: OperatorType,
     /// Wire name `webhook`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub webhook: ::std::option::Option<OperatorWebhook>,
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
+super::support::plain_struct!(
+    OperatorConfiguration { operator_type : required 0 "operatorType", webhook : optional
+    1 "webhook", }
+);
 #[cfg(any(feature = "operation", feature = "web-backend"))]
 /// The `OperatorType` schema.
 ///
@@ -15142,104 +16408,109 @@ impl<'de> ::serde::Deserialize<'de> for OperatorType {
 /// The `OperatorWebhook` schema.
 ///
 /// Schema: `#/components/schemas/OperatorWebhook`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OperatorWebhook {
     /// Wire name `dbtCloud`. Optional (`None` when absent).
-    #[serde(rename = "dbtCloud")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dbt_cloud: ::std::option::Option<OperatorWebhookDbtCloud>,
     /// DEPRECATED. Populate dbtCloud instead.
     ///
     /// Wire name `executionBody`. Optional (`None` when absent).
     #[deprecated]
-    #[serde(rename = "executionBody")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub execution_body: ::std::option::Option<::std::string::String>,
     /// DEPRECATED. Populate dbtCloud instead.
     ///
     /// Wire name `executionUrl`. Optional (`None` when absent).
     #[deprecated]
-    #[serde(rename = "executionUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub execution_url: ::std::option::Option<::std::string::String>,
     /// The id of the webhook configs to use from the workspace.
     ///
     /// Wire name `webhookConfigId`. Optional (`None` when absent).
-    #[serde(rename = "webhookConfigId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub webhook_config_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `webhookType`. Optional (`None` when absent).
-    #[serde(rename = "webhookType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub webhook_type: ::std::option::Option<OperatorWebhookWebhookType>,
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
+super::support::plain_struct!(
+    OperatorWebhook { dbt_cloud : optional 0 "dbtCloud", execution_body : optional 1
+    "executionBody", execution_url : optional 2 "executionUrl", webhook_config_id :
+    optional 3 "webhookConfigId", webhook_type : optional 4 "webhookType", }
+);
 #[cfg(any(feature = "cloud-only", feature = "admin-api", feature = "organization"))]
 /// The `OrganizationAgenticStatusUpdateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationAgenticStatusUpdateRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationAgenticStatusUpdateRequestBody {
     /// Wire name `isAgentic`. Required.
-    #[serde(rename = "isAgentic")]
     pub is_agentic: bool,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "cloud-only", feature = "admin-api", feature = "organization"))]
+super::support::plain_struct!(
+    OrganizationAgenticStatusUpdateRequestBody { is_agentic : required 0 "isAgentic",
+    organization_id : required 1 "organizationId", }
+);
 #[cfg(feature = "organization")]
 /// The `OrganizationCreateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationCreateRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationCreateRequestBody {
     /// Wire name `email`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Wire name `isAgentic`. Optional (`None` when absent). Default: `false`.
-    #[serde(rename = "isAgentic")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_agentic: ::std::option::Option<bool>,
     /// Wire name `organizationName`. Required.
-    #[serde(rename = "organizationName")]
     pub organization_name: ::std::string::String,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: ::uuid::Uuid,
 }
+#[cfg(feature = "organization")]
+super::support::plain_struct!(
+    OrganizationCreateRequestBody { email : optional 0 "email", is_agentic : optional 1
+    "isAgentic", organization_name : required 2 "organizationName", user_id : required 3
+    "userId", }
+);
 #[cfg(feature = "organization")]
 /// The `OrganizationDataWorkerUsageRead` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationDataWorkerUsageRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationDataWorkerUsageRead {
     /// The number of contracted/committed data workers for the organization. Null if not set or unlimited.
     ///
     /// Wire name `committedDataWorkers`. Optional (`None` when absent).
-    #[serde(rename = "committedDataWorkers")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub committed_data_workers: ::std::option::Option<i64>,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: OrganizationId,
     /// Wire name `regions`. Required.
     pub regions: ::std::vec::Vec<RegionDataWorkerUsage>,
 }
 #[cfg(feature = "organization")]
+super::support::plain_struct!(
+    OrganizationDataWorkerUsageRead { committed_data_workers : optional 0
+    "committedDataWorkers", organization_id : required 1 "organizationId", regions :
+    required 2 "regions", }
+);
+#[cfg(feature = "organization")]
 /// The `OrganizationDataWorkerUsageRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationDataWorkerUsageRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationDataWorkerUsageRequestBody {
     /// Wire name `endDate`. Required.
-    #[serde(rename = "endDate")]
     pub end_date: ::chrono::NaiveDate,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: OrganizationId,
     /// Wire name `startDate`. Required.
-    #[serde(rename = "startDate")]
     pub start_date: ::chrono::NaiveDate,
 }
+#[cfg(feature = "organization")]
+super::support::plain_struct!(
+    OrganizationDataWorkerUsageRequestBody { end_date : required 0 "endDate",
+    organization_id : required 1 "organizationId", start_date : required 2 "startDate", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -15276,30 +16547,39 @@ pub type OrganizationId = ::uuid::Uuid;
 /// The `OrganizationIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationIdRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationIdRequestBody {
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "dataplanes-2",
+        feature = "domain-verifications",
+        feature = "group",
+        feature = "organization",
+        feature = "scim-config",
+        feature = "user"
+    )
+)]
+super::support::plain_struct!(
+    OrganizationIdRequestBody { organization_id : required 0 "organizationId", }
+);
 #[cfg(any(feature = "organization", feature = "workspace"))]
 /// Limited info about an organization that is safe to expose to organization members.
 ///
 /// Schema: `#/components/schemas/OrganizationInfoRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationInfoRead {
     /// Wire name `billing`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub billing: ::std::option::Option<OrganizationInfoReadBilling>,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
     /// Wire name `organizationName`. Required.
-    #[serde(rename = "organizationName")]
     pub organization_name: ::std::string::String,
     /// Wire name `organizationPlanId`. Optional (`None` when absent).
-    #[serde(rename = "organizationPlanId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_plan_id: ::std::option::Option<::std::string::String>,
     /// True when SCIM provisioning is currently enabled for the organization.
     ///
@@ -15308,11 +16588,18 @@ pub struct OrganizationInfoRead {
     /// Wire name `sso`. Required.
     pub sso: bool,
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
+super::support::plain_struct!(
+    OrganizationInfoRead { billing : optional 0 "billing", organization_id : required 1
+    "organizationId", organization_name : required 2 "organizationName",
+    organization_plan_id : optional 3 "organizationPlanId", scim : required 4 "scim", sso
+    : required 5 "sso", }
+);
 #[cfg(feature = "entitlements")]
 /// The `OrganizationIsEntitledRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationIsEntitledRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationIsEntitledRequestBody {
     /// Wire name `feature_id`. Required.
     pub feature_id: ::std::string::String,
@@ -15320,35 +16607,47 @@ pub struct OrganizationIsEntitledRequestBody {
     pub organization_id: ::uuid::Uuid,
 }
 #[cfg(feature = "entitlements")]
+super::support::plain_struct!(
+    OrganizationIsEntitledRequestBody { feature_id : required 0 "feature_id",
+    organization_id : required 1 "organization_id", }
+);
+#[cfg(feature = "entitlements")]
 /// The `OrganizationIsEntitledResponse` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationIsEntitledResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationIsEntitledResponse {
     /// Wire name `access_denied_reason`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub access_denied_reason: ::std::option::Option<::std::string::String>,
     /// Wire name `feature_id`. Required.
     pub feature_id: ::std::string::String,
     /// Wire name `feature_name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub feature_name: ::std::option::Option<::std::string::String>,
     /// Wire name `is_entitled`. Required.
     pub is_entitled: bool,
 }
+#[cfg(feature = "entitlements")]
+super::support::plain_struct!(
+    OrganizationIsEntitledResponse { access_denied_reason : optional 0
+    "access_denied_reason", feature_id : required 1 "feature_id", feature_name : optional
+    2 "feature_name", is_entitled : required 3 "is_entitled", }
+);
 #[cfg(any(feature = "cloud-only", feature = "admin-api", feature = "organization"))]
 /// The `OrganizationLimits` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationLimits`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OrganizationLimits {
     /// Wire name `users`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub users: ::std::option::Option<Limit>,
     /// Wire name `workspaces`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspaces: ::std::option::Option<Limit>,
 }
+#[cfg(any(feature = "cloud-only", feature = "admin-api", feature = "organization"))]
+super::support::plain_struct!(
+    OrganizationLimits { users : optional 0 "users", workspaces : optional 1
+    "workspaces", }
+);
 #[cfg(
     any(feature = "public", feature = "public-organizations", feature = "organizations")
 )]
@@ -15357,10 +16656,9 @@ pub struct OrganizationLimits {
 /// POST body for creating/updating organization level OAuth credentials
 ///
 /// Schema: `#/components/schemas/OrganizationOAuthCredentialsRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationOAuthCredentialsRequest {
     /// Wire name `actorType`. Required.
-    #[serde(rename = "actorType")]
     pub actor_type: ActorTypeEnum,
     /// Wire name `configuration`. Required.
     pub configuration: OAuthCredentialsConfiguration,
@@ -15369,6 +16667,13 @@ pub struct OrganizationOAuthCredentialsRequest {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(
+    any(feature = "public", feature = "public-organizations", feature = "organizations")
+)]
+super::support::plain_struct!(
+    OrganizationOAuthCredentialsRequest { actor_type : required 0 "actorType",
+    configuration : required 1 "configuration", name : required 2 "name", }
+);
 #[cfg(
     any(
         feature = "billing",
@@ -15380,28 +16685,19 @@ pub struct OrganizationOAuthCredentialsRequest {
 /// The `OrganizationPaymentConfigRead` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationPaymentConfigRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationPaymentConfigRead {
     /// Wire name `gracePeriodEndAt`. Optional (`None` when absent).
-    #[serde(rename = "gracePeriodEndAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub grace_period_end_at: ::std::option::Option<Iso8601DateTime>,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
     /// Wire name `paymentProviderId`. Optional (`None` when absent).
-    #[serde(rename = "paymentProviderId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_provider_id: ::std::option::Option<::std::string::String>,
     /// Wire name `paymentStatus`. Required.
-    #[serde(rename = "paymentStatus")]
     pub payment_status: OrganizationPaymentConfigReadPaymentStatus,
     /// Wire name `subscriptionStatus`. Required.
-    #[serde(rename = "subscriptionStatus")]
     pub subscription_status: OrganizationPaymentConfigReadSubscriptionStatus,
     /// Wire name `usageCategoryOverwrite`. Optional (`None` when absent).
-    #[serde(rename = "usageCategoryOverwrite")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub usage_category_overwrite: ::std::option::Option<
         OrganizationPaymentConfigReadUsageCategoryOverwrite,
     >,
@@ -15414,72 +16710,95 @@ pub struct OrganizationPaymentConfigRead {
         feature = "admin-api"
     )
 )]
+super::support::plain_struct!(
+    OrganizationPaymentConfigRead { grace_period_end_at : optional 0 "gracePeriodEndAt",
+    organization_id : required 1 "organizationId", payment_provider_id : optional 2
+    "paymentProviderId", payment_status : required 3 "paymentStatus", subscription_status
+    : required 4 "subscriptionStatus", usage_category_overwrite : optional 5
+    "usageCategoryOverwrite", }
+);
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 /// The `OrganizationPaymentConfigUpdateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationPaymentConfigUpdateRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationPaymentConfigUpdateRequestBody {
     /// Wire name `gracePeriodEndAt`. Optional (`None` when absent).
-    #[serde(rename = "gracePeriodEndAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub grace_period_end_at: ::std::option::Option<Iso8601DateTime>,
     /// Wire name `newGracePeriodReason`. Optional (`None` when absent).
-    #[serde(rename = "newGracePeriodReason")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub new_grace_period_reason: ::std::option::Option<::std::string::String>,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
     /// Wire name `paymentProviderId`. Optional (`None` when absent).
-    #[serde(rename = "paymentProviderId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_provider_id: ::std::option::Option<::std::string::String>,
     /// Wire name `paymentStatus`. Required.
-    #[serde(rename = "paymentStatus")]
     pub payment_status: OrganizationPaymentConfigUpdateRequestBodyPaymentStatus,
     /// Wire name `usageCategoryOverwrite`. Optional (`None` when absent).
-    #[serde(rename = "usageCategoryOverwrite")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub usage_category_overwrite: ::std::option::Option<
         OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite,
     >,
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
+super::support::plain_struct!(
+    OrganizationPaymentConfigUpdateRequestBody { grace_period_end_at : optional 0
+    "gracePeriodEndAt", new_grace_period_reason : optional 1 "newGracePeriodReason",
+    organization_id : required 2 "organizationId", payment_provider_id : optional 3
+    "paymentProviderId", payment_status : required 4 "paymentStatus",
+    usage_category_overwrite : optional 5 "usageCategoryOverwrite", }
+);
 #[cfg(any(feature = "cloud-only", feature = "admin-api", feature = "organization"))]
 /// The `OrganizationRead` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationRead {
     /// Wire name `email`. Required.
     pub email: ::std::string::String,
     /// Wire name `isAgentic`. Optional (`None` when absent).
-    #[serde(rename = "isAgentic")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_agentic: ::std::option::Option<bool>,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
     /// Wire name `organizationLimits`. Optional (`None` when absent).
-    #[serde(rename = "organizationLimits")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_limits: ::std::option::Option<OrganizationLimits>,
     /// Wire name `organizationName`. Required.
-    #[serde(rename = "organizationName")]
     pub organization_name: ::std::string::String,
     /// Wire name `ssoRealm`. Optional (`None` when absent).
-    #[serde(rename = "ssoRealm")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sso_realm: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "cloud-only", feature = "admin-api", feature = "organization"))]
+super::support::plain_struct!(
+    OrganizationRead { email : required 0 "email", is_agentic : optional 1 "isAgentic",
+    organization_id : required 2 "organizationId", organization_limits : optional 3
+    "organizationLimits", organization_name : required 4 "organizationName", sso_realm :
+    optional 5 "ssoRealm", }
+);
 #[cfg(feature = "organization")]
 /// The `OrganizationReadList` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationReadList {
     /// Wire name `organizations`. Required.
     pub organizations: ::std::vec::Vec<OrganizationRead>,
 }
+#[cfg(feature = "organization")]
+super::support::plain_struct!(
+    OrganizationReadList { organizations : required 0 "organizations", }
+);
 #[cfg(
     any(feature = "public", feature = "public-organizations", feature = "organizations")
 )]
@@ -15488,157 +16807,177 @@ pub struct OrganizationReadList {
 /// Provides details of a single organization for a user.
 ///
 /// Schema: `#/components/schemas/OrganizationResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationResponse {
     /// Wire name `email`. Required.
     pub email: ::std::string::String,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: OrganizationId,
     /// Wire name `organizationName`. Required.
-    #[serde(rename = "organizationName")]
     pub organization_name: ::std::string::String,
 }
+#[cfg(
+    any(feature = "public", feature = "public-organizations", feature = "organizations")
+)]
+super::support::plain_struct!(
+    OrganizationResponse { email : required 0 "email", organization_id : required 1
+    "organizationId", organization_name : required 2 "organizationName", }
+);
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `OrganizationSubscriptionInfoRead` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationSubscriptionInfoRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationSubscriptionInfoRead {
     /// Whether the organization balance is hidden and should not be shown to the user.
     ///
     /// Wire name `balanceHidden`. Required.
-    #[serde(rename = "balanceHidden")]
     pub balance_hidden: bool,
     /// Wire name `cancellationDate`. Optional (`None` when absent).
-    #[serde(rename = "cancellationDate")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cancellation_date: ::std::option::Option<Iso8601DateTime>,
     /// Wire name `credits`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub credits: ::std::option::Option<OrganizationSubscriptionInfoReadCredits>,
     /// Wire name `entitlementPlan`. Optional (`None` when absent).
-    #[serde(rename = "entitlementPlan")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub entitlement_plan: ::std::option::Option<EntitlementPlanResponse>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `selfServeSubscription`. Required.
-    #[serde(rename = "selfServeSubscription")]
     pub self_serve_subscription: bool,
     /// Describe the current state of the upcoming invoice. If `hidden` is `true`, this will be `null`, since no balance should be shown.
     ///
     /// Wire name `upcomingInvoice`. Optional (`None` when absent).
-    #[serde(rename = "upcomingInvoice")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub upcoming_invoice: ::std::option::Option<
         OrganizationSubscriptionInfoReadUpcomingInvoice,
     >,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+super::support::plain_struct!(
+    OrganizationSubscriptionInfoRead { balance_hidden : required 0 "balanceHidden",
+    cancellation_date : optional 1 "cancellationDate", credits : optional 2 "credits",
+    entitlement_plan : optional 3 "entitlementPlan", name : required 4 "name",
+    self_serve_subscription : required 5 "selfServeSubscription", upcoming_invoice :
+    optional 6 "upcomingInvoice", }
+);
 #[cfg(feature = "organization")]
 /// The `OrganizationSummary` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationSummary`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationSummary {
     /// Wire name `memberCount`. Required.
-    #[serde(rename = "memberCount")]
     pub member_count: i64,
     /// Wire name `organization`. Required.
     pub organization: OrganizationRead,
     /// Wire name `workspaces`. Required.
     pub workspaces: ::std::vec::Vec<WorkspaceRead>,
 }
+#[cfg(feature = "organization")]
+super::support::plain_struct!(
+    OrganizationSummary { member_count : required 0 "memberCount", organization :
+    required 1 "organization", workspaces : required 2 "workspaces", }
+);
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `OrganizationTrialStatusRead` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationTrialStatusRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationTrialStatusRead {
     /// Wire name `trialEndsAt`. Optional (`None` when absent).
-    #[serde(rename = "trialEndsAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub trial_ends_at: ::std::option::Option<Iso8601DateTime>,
     /// Indicates the status of the trial for an organization
     ///
     /// Wire name `trialStatus`. Required.
-    #[serde(rename = "trialStatus")]
     pub trial_status: OrganizationTrialStatusReadTrialStatus,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+super::support::plain_struct!(
+    OrganizationTrialStatusRead { trial_ends_at : optional 0 "trialEndsAt", trial_status
+    : required 1 "trialStatus", }
+);
 #[cfg(feature = "organization")]
 /// The `OrganizationUpdateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationUpdateRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationUpdateRequestBody {
     /// Wire name `email`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
     /// Wire name `organizationName`. Optional (`None` when absent).
-    #[serde(rename = "organizationName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "organization")]
+super::support::plain_struct!(
+    OrganizationUpdateRequestBody { email : optional 0 "email", organization_id :
+    required 1 "organizationId", organization_name : optional 2 "organizationName", }
+);
 #[cfg(any(feature = "cloud-only", feature = "organization"))]
 /// The `OrganizationUsageRead` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationUsageRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationUsageRead {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<IndividualWorkspaceUsageRead>,
 }
 #[cfg(any(feature = "cloud-only", feature = "organization"))]
+super::support::plain_struct!(OrganizationUsageRead { data : required 0 "data", });
+#[cfg(any(feature = "cloud-only", feature = "organization"))]
 /// The `OrganizationUsageRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationUsageRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationUsageRequestBody {
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: OrganizationId,
     /// Wire name `timeWindow`. Required.
-    #[serde(rename = "timeWindow")]
     pub time_window: ConsumptionTimeWindow,
 }
+#[cfg(any(feature = "cloud-only", feature = "organization"))]
+super::support::plain_struct!(
+    OrganizationUsageRequestBody { organization_id : required 0 "organizationId",
+    time_window : required 1 "timeWindow", }
+);
 #[cfg(feature = "user")]
 /// The `OrganizationUserRead` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationUserRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationUserRead {
     /// Wire name `email`. Required.
     pub email: ::std::string::String,
     /// Caption name for the user
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: OrganizationId,
     /// Wire name `permissionId`. Required.
-    #[serde(rename = "permissionId")]
     pub permission_id: ::uuid::Uuid,
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PermissionType,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
 }
+#[cfg(feature = "user")]
+super::support::plain_struct!(
+    OrganizationUserRead { email : required 0 "email", name : optional 1 "name",
+    organization_id : required 2 "organizationId", permission_id : required 3
+    "permissionId", permission_type : required 4 "permissionType", user_id : required 5
+    "userId", }
+);
 #[cfg(feature = "user")]
 /// The `OrganizationUserReadList` schema.
 ///
 /// Schema: `#/components/schemas/OrganizationUserReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationUserReadList {
     /// Wire name `users`. Required.
     pub users: ::std::vec::Vec<OrganizationUserRead>,
 }
+#[cfg(feature = "user")]
+super::support::plain_struct!(OrganizationUserReadList { users : required 0 "users", });
 #[cfg(
     any(feature = "public", feature = "public-organizations", feature = "organizations")
 )]
@@ -15647,11 +16986,15 @@ pub struct OrganizationUserReadList {
 /// List/Array of multiple organizations.
 ///
 /// Schema: `#/components/schemas/OrganizationsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<OrganizationResponse>,
 }
+#[cfg(
+    any(feature = "public", feature = "public-organizations", feature = "organizations")
+)]
+super::support::plain_struct!(OrganizationsResponse { data : required 0 "data", });
 #[cfg(
     any(
         feature = "connection",
@@ -15667,62 +17010,65 @@ pub struct OrganizationsResponse {
 /// The `Pagination` schema.
 ///
 /// Schema: `#/components/schemas/Pagination`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Pagination {
     /// Wire name `pageSize`. Optional (`None` when absent).
-    #[serde(rename = "pageSize")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page_size: ::std::option::Option<i64>,
     /// Wire name `rowOffset`. Optional (`None` when absent).
-    #[serde(rename = "rowOffset")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub row_offset: ::std::option::Option<i64>,
 }
+#[cfg(
+    any(
+        feature = "connection",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "organization",
+        feature = "source",
+        feature = "stream-statuses",
+        feature = "streams-2",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    Pagination { page_size : optional 0 "pageSize", row_offset : optional 1 "rowOffset",
+    }
+);
 #[cfg(feature = "destination")]
 /// The `PartialDestinationUpdate` schema.
 ///
 /// Schema: `#/components/schemas/PartialDestinationUpdate`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PartialDestinationUpdate {
     /// Wire name `connectionConfiguration`. Optional (`None` when absent).
-    #[serde(rename = "connectionConfiguration")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_configuration: ::std::option::Option<DestinationConfiguration>,
     /// Wire name `destinationId`. Optional (`None` when absent).
-    #[serde(rename = "destinationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_id: ::std::option::Option<DestinationId>,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
 }
+#[cfg(feature = "destination")]
+super::support::plain_struct!(
+    PartialDestinationUpdate { connection_configuration : optional 0
+    "connectionConfiguration", destination_id : optional 1 "destinationId", name :
+    optional 2 "name", resource_allocation : optional 3 "resourceAllocation", }
+);
 #[cfg(feature = "source")]
 /// The `PartialSourceUpdate` schema.
 ///
 /// Schema: `#/components/schemas/PartialSourceUpdate`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct PartialSourceUpdate {
     /// Wire name `connectionConfiguration`. Optional (`None` when absent).
-    #[serde(rename = "connectionConfiguration")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_configuration: ::std::option::Option<SourceConfiguration>,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
     /// Wire name `secretId`. Optional (`None` when absent).
-    #[serde(rename = "secretId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret_id: ::std::option::Option<::std::string::String>,
     /// Wire name `sourceId`. Required.
-    #[serde(rename = "sourceId")]
     pub source_id: SourceId,
 }
 #[cfg(feature = "source")]
@@ -15737,227 +17083,246 @@ impl ::std::fmt::Debug for PartialSourceUpdate {
             .finish()
     }
 }
+#[cfg(feature = "source")]
+super::support::plain_struct!(
+    PartialSourceUpdate { connection_configuration : optional 0
+    "connectionConfiguration", name : optional 1 "name", resource_allocation : optional 2
+    "resourceAllocation", secret_id : optional 3 "secretId", source_id : required 4
+    "sourceId", }
+);
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `PaymentInformationRead` schema.
 ///
 /// Schema: `#/components/schemas/PaymentInformationRead`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaymentInformationRead {
     /// Wire name `customer`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer: ::std::option::Option<PaymentInformationReadCustomer>,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+super::support::plain_struct!(
+    PaymentInformationRead { customer : optional 0 "customer", }
+);
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// The `PaymentMethodRead` schema.
 ///
 /// Schema: `#/components/schemas/PaymentMethodRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PaymentMethodRead {
     /// Wire name `cardBrand`. Optional (`None` when absent).
-    #[serde(rename = "cardBrand")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub card_brand: ::std::option::Option<::std::string::String>,
     /// Wire name `cardExpireMonth`. Optional (`None` when absent).
-    #[serde(rename = "cardExpireMonth")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub card_expire_month: ::std::option::Option<i64>,
     /// Wire name `cardExpireYear`. Optional (`None` when absent).
-    #[serde(rename = "cardExpireYear")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub card_expire_year: ::std::option::Option<i64>,
     /// Wire name `cardLastDigits`. Optional (`None` when absent).
-    #[serde(rename = "cardLastDigits")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub card_last_digits: ::std::option::Option<::std::string::String>,
     /// Wire name `type`. Required.
     pub r#type: ::std::string::String,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+super::support::plain_struct!(
+    PaymentMethodRead { card_brand : optional 0 "cardBrand", card_expire_month : optional
+    1 "cardExpireMonth", card_expire_year : optional 2 "cardExpireYear", card_last_digits
+    : optional 3 "cardLastDigits", r#type : required 4 "type", }
+);
 #[cfg(feature = "permission")]
 /// The `PermissionCheckRead` schema.
 ///
 /// Schema: `#/components/schemas/PermissionCheckRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermissionCheckRead {
     /// Wire name `message`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// Wire name `status`. Required.
     pub status: PermissionCheckReadStatus,
 }
 #[cfg(feature = "permission")]
+super::support::plain_struct!(
+    PermissionCheckRead { message : optional 0 "message", status : required 1 "status", }
+);
+#[cfg(feature = "permission")]
 /// The `PermissionCheckRequest` schema.
 ///
 /// Schema: `#/components/schemas/PermissionCheckRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermissionCheckRequest {
     /// Wire name `organizationId`. Optional (`None` when absent).
-    #[serde(rename = "organizationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<OrganizationId>,
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PermissionType,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// Wire name `workspaceId`. Optional (`None` when absent).
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(feature = "permission")]
+super::support::plain_struct!(
+    PermissionCheckRequest { organization_id : optional 0 "organizationId",
+    permission_type : required 1 "permissionType", user_id : required 2 "userId",
+    workspace_id : optional 3 "workspaceId", }
+);
 #[cfg(feature = "permission")]
 /// The `PermissionCreate` schema.
 ///
 /// Schema: `#/components/schemas/PermissionCreate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermissionCreate {
     /// Wire name `organizationId`. Optional (`None` when absent).
-    #[serde(rename = "organizationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<OrganizationId>,
     /// This is a temporary and optional field just for dual write purpose during the data migration.
     ///
     /// Wire name `permissionId`. Optional (`None` when absent).
-    #[serde(rename = "permissionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub permission_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PermissionType,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// Wire name `workspaceId`. Optional (`None` when absent).
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(feature = "permission")]
+super::support::plain_struct!(
+    PermissionCreate { organization_id : optional 0 "organizationId", permission_id :
+    optional 1 "permissionId", permission_type : required 2 "permissionType", user_id :
+    required 3 "userId", workspace_id : optional 4 "workspaceId", }
+);
 #[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 /// The `PermissionCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/PermissionCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermissionCreateRequest {
     /// Wire name `organizationId`. Optional (`None` when absent).
-    #[serde(rename = "organizationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<OrganizationId>,
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PublicPermissionType,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// Wire name `workspaceId`. Optional (`None` when absent).
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
+super::support::plain_struct!(
+    PermissionCreateRequest { organization_id : optional 0 "organizationId",
+    permission_type : required 1 "permissionType", user_id : required 2 "userId",
+    workspace_id : optional 3 "workspaceId", }
+);
 #[cfg(feature = "permission")]
 /// The `PermissionDeleteUserFromWorkspaceRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/PermissionDeleteUserFromWorkspaceRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermissionDeleteUserFromWorkspaceRequestBody {
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "permission")]
+super::support::plain_struct!(
+    PermissionDeleteUserFromWorkspaceRequestBody { user_id : required 0 "userId",
+    workspace_id : required 1 "workspaceId", }
+);
 #[cfg(feature = "permission")]
 /// The `PermissionIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/PermissionIdRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermissionIdRequestBody {
     /// Wire name `permissionId`. Required.
-    #[serde(rename = "permissionId")]
     pub permission_id: ::uuid::Uuid,
 }
+#[cfg(feature = "permission")]
+super::support::plain_struct!(
+    PermissionIdRequestBody { permission_id : required 0 "permissionId", }
+);
 #[cfg(any(feature = "permission", feature = "user"))]
 /// The `PermissionRead` schema.
 ///
 /// Schema: `#/components/schemas/PermissionRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermissionRead {
     /// Wire name `organizationId`. Optional (`None` when absent).
-    #[serde(rename = "organizationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<OrganizationId>,
     /// Wire name `permissionId`. Required.
-    #[serde(rename = "permissionId")]
     pub permission_id: ::uuid::Uuid,
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PermissionType,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// Wire name `workspaceId`. Optional (`None` when absent).
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(any(feature = "permission", feature = "user"))]
+super::support::plain_struct!(
+    PermissionRead { organization_id : optional 0 "organizationId", permission_id :
+    required 1 "permissionId", permission_type : required 2 "permissionType", user_id :
+    required 3 "userId", workspace_id : optional 4 "workspaceId", }
+);
 #[cfg(feature = "permission")]
 /// The `PermissionReadList` schema.
 ///
 /// Schema: `#/components/schemas/PermissionReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermissionReadList {
     /// Wire name `permissions`. Required.
     pub permissions: ::std::vec::Vec<PermissionRead>,
 }
+#[cfg(feature = "permission")]
+super::support::plain_struct!(
+    PermissionReadList { permissions : required 0 "permissions", }
+);
 #[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 /// Root Type for PermissionResponse
 ///
 /// Provides details of a single permission.
 ///
 /// Schema: `#/components/schemas/PermissionResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermissionResponse {
     /// Wire name `organizationId`. Optional (`None` when absent).
-    #[serde(rename = "organizationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<OrganizationId>,
     /// Wire name `permissionId`. Required.
-    #[serde(rename = "permissionId")]
     pub permission_id: ::uuid::Uuid,
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PermissionType,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// Wire name `workspaceId`. Optional (`None` when absent).
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
+super::support::plain_struct!(
+    PermissionResponse { organization_id : optional 0 "organizationId", permission_id :
+    required 1 "permissionId", permission_type : required 2 "permissionType", user_id :
+    required 3 "userId", workspace_id : optional 4 "workspaceId", }
+);
 #[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 /// Root type for PermissionResponseRead
 ///
 /// Reformat PermissionResponse with permission scope
 ///
 /// Schema: `#/components/schemas/PermissionResponseRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermissionResponseRead {
     /// Wire name `permissionId`. Required.
-    #[serde(rename = "permissionId")]
     pub permission_id: ::uuid::Uuid,
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PermissionType,
     /// Wire name `scope`. Required.
     pub scope: PermissionScope,
     /// Wire name `scopeId`. Required.
-    #[serde(rename = "scopeId")]
     pub scope_id: ::uuid::Uuid,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
+super::support::plain_struct!(
+    PermissionResponseRead { permission_id : required 0 "permissionId", permission_type :
+    required 1 "permissionType", scope : required 2 "scope", scope_id : required 3
+    "scopeId", user_id : required 4 "userId", }
+);
 #[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 /// Scope of a single permission, e.g. workspace, organization
 ///
@@ -16272,237 +17637,277 @@ impl<'de> ::serde::Deserialize<'de> for PermissionType {
 /// The `PermissionUpdate` schema.
 ///
 /// Schema: `#/components/schemas/PermissionUpdate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermissionUpdate {
     /// Wire name `permissionId`. Required.
-    #[serde(rename = "permissionId")]
     pub permission_id: ::uuid::Uuid,
     /// Wire name `permissionType`. Optional (`None` when absent).
-    #[serde(rename = "permissionType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub permission_type: ::std::option::Option<PermissionType>,
 }
+#[cfg(feature = "permission")]
+super::support::plain_struct!(
+    PermissionUpdate { permission_id : required 0 "permissionId", permission_type :
+    optional 1 "permissionType", }
+);
 #[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 /// The `PermissionUpdateRequest` schema.
 ///
 /// Schema: `#/components/schemas/PermissionUpdateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermissionUpdateRequest {
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PermissionType,
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
+super::support::plain_struct!(
+    PermissionUpdateRequest { permission_type : required 0 "permissionType", }
+);
 #[cfg(feature = "permission")]
 /// The `PermissionsCheckMultipleWorkspacesRequest` schema.
 ///
 /// Schema: `#/components/schemas/PermissionsCheckMultipleWorkspacesRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermissionsCheckMultipleWorkspacesRequest {
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PermissionType,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// Wire name `workspaceIds`. Optional (`None` when absent).
-    #[serde(rename = "workspaceIds")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_ids: ::std::option::Option<::std::vec::Vec<WorkspaceId>>,
 }
+#[cfg(feature = "permission")]
+super::support::plain_struct!(
+    PermissionsCheckMultipleWorkspacesRequest { permission_type : required 0
+    "permissionType", user_id : required 1 "userId", workspace_ids : optional 2
+    "workspaceIds", }
+);
 #[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 /// Root Type for PermissionsResponse
 ///
 /// List/Array of multiple permissions
 ///
 /// Schema: `#/components/schemas/PermissionsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PermissionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<PermissionResponseRead>,
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
+super::support::plain_struct!(PermissionsResponse { data : required 0 "data", });
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// The `PersistCancelJobRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/PersistCancelJobRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PersistCancelJobRequestBody {
     /// Attempt failure summary serialized as a raw object
     ///
     /// Wire name `attemptFailureSummary`. Required.
-    #[serde(rename = "attemptFailureSummary")]
     pub attempt_failure_summary: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
     /// Wire name `attemptNumber`. Required.
-    #[serde(rename = "attemptNumber")]
     pub attempt_number: AttemptNumber,
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+super::support::plain_struct!(
+    PersistCancelJobRequestBody { attempt_failure_summary : required 0
+    "attemptFailureSummary", attempt_number : required 1 "attemptNumber", connection_id :
+    required 2 "connectionId", job_id : required 3 "jobId", }
+);
 #[cfg(feature = "connection")]
 /// The `PostprocessDiscoveredCatalogRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/PostprocessDiscoveredCatalogRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PostprocessDiscoveredCatalogRequestBody {
     /// Wire name `catalogId`. Required.
-    #[serde(rename = "catalogId")]
     pub catalog_id: ::uuid::Uuid,
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ::uuid::Uuid,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    PostprocessDiscoveredCatalogRequestBody { catalog_id : required 0 "catalogId",
+    connection_id : required 1 "connectionId", }
+);
 #[cfg(feature = "connection")]
 /// The `PostprocessDiscoveredCatalogResult` schema.
 ///
 /// Schema: `#/components/schemas/PostprocessDiscoveredCatalogResult`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PostprocessDiscoveredCatalogResult {
     /// Wire name `appliedDiff`. Optional (`None` when absent).
-    #[serde(rename = "appliedDiff")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub applied_diff: ::std::option::Option<CatalogDiff>,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    PostprocessDiscoveredCatalogResult { applied_diff : optional 0 "appliedDiff", }
+);
 #[cfg(feature = "destination-definition")]
 /// The `PrivateDestinationDefinitionRead` schema.
 ///
 /// Schema: `#/components/schemas/PrivateDestinationDefinitionRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrivateDestinationDefinitionRead {
     /// Wire name `destinationDefinition`. Required.
-    #[serde(rename = "destinationDefinition")]
     pub destination_definition: DestinationDefinitionRead,
     /// Wire name `granted`. Required.
     pub granted: bool,
 }
 #[cfg(feature = "destination-definition")]
+super::support::plain_struct!(
+    PrivateDestinationDefinitionRead { destination_definition : required 0
+    "destinationDefinition", granted : required 1 "granted", }
+);
+#[cfg(feature = "destination-definition")]
 /// The `PrivateDestinationDefinitionReadList` schema.
 ///
 /// Schema: `#/components/schemas/PrivateDestinationDefinitionReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrivateDestinationDefinitionReadList {
     /// Wire name `destinationDefinitions`. Required.
-    #[serde(rename = "destinationDefinitions")]
     pub destination_definitions: ::std::vec::Vec<PrivateDestinationDefinitionRead>,
 }
+#[cfg(feature = "destination-definition")]
+super::support::plain_struct!(
+    PrivateDestinationDefinitionReadList { destination_definitions : required 0
+    "destinationDefinitions", }
+);
 #[cfg(any(feature = "cloud-only", feature = "private-link"))]
 /// The `PrivateLinkCreateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/PrivateLinkCreateRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrivateLinkCreateRequestBody {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `serviceConfig`. Required.
-    #[serde(rename = "serviceConfig")]
     pub service_config: PrivateLinkServiceConfig,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "cloud-only", feature = "private-link"))]
+super::support::plain_struct!(
+    PrivateLinkCreateRequestBody { name : required 0 "name", service_config : required 1
+    "serviceConfig", workspace_id : required 2 "workspaceId", }
+);
 #[cfg(any(feature = "cloud-only", feature = "private-link"))]
 /// The `PrivateLinkIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/PrivateLinkIdRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrivateLinkIdRequestBody {
     /// Wire name `privateLinkId`. Required.
-    #[serde(rename = "privateLinkId")]
     pub private_link_id: ::uuid::Uuid,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "cloud-only", feature = "private-link"))]
+super::support::plain_struct!(
+    PrivateLinkIdRequestBody { private_link_id : required 0 "privateLinkId", workspace_id
+    : required 1 "workspaceId", }
+);
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// Internal-only — admin-authenticated lookups by private link id (e.g. infra-worker).
 ///
 /// Schema: `#/components/schemas/PrivateLinkInternalIdRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrivateLinkInternalIdRequestBody {
     /// Wire name `privateLinkId`. Required.
-    #[serde(rename = "privateLinkId")]
     pub private_link_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
+super::support::plain_struct!(
+    PrivateLinkInternalIdRequestBody { private_link_id : required 0 "privateLinkId", }
+);
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// The `PrivateLinkListByStatusRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/PrivateLinkListByStatusRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrivateLinkListByStatusRequestBody {
     /// Wire name `status`. Required.
     pub status: PrivateLinkStatus,
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
+super::support::plain_struct!(
+    PrivateLinkListByStatusRequestBody { status : required 0 "status", }
+);
 #[cfg(any(feature = "cloud-only", feature = "private-link"))]
 /// The `PrivateLinkListRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/PrivateLinkListRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrivateLinkListRequestBody {
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "cloud-only", feature = "private-link"))]
+super::support::plain_struct!(
+    PrivateLinkListRequestBody { workspace_id : required 0 "workspaceId", }
+);
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// The `PrivateLinkRead` schema.
 ///
 /// Schema: `#/components/schemas/PrivateLinkRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrivateLinkRead {
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: ::chrono::DateTime<::chrono::Utc>,
     /// Wire name `dataplaneGroupId`. Required.
-    #[serde(rename = "dataplaneGroupId")]
     pub dataplane_group_id: ::uuid::Uuid,
     /// Region where the private link's VPC endpoint is deployed.
     ///
     /// Wire name `dataplaneRegion`. Optional (`None` when absent).
-    #[serde(rename = "dataplaneRegion")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dataplane_region: ::std::option::Option<::std::string::String>,
     /// Wire name `dnsName`. Optional (`None` when absent).
-    #[serde(rename = "dnsName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dns_name: ::std::option::Option<::std::string::String>,
     /// Wire name `endpointId`. Optional (`None` when absent).
-    #[serde(rename = "endpointId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoint_id: ::std::option::Option<::std::string::String>,
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `scopedConfigurationId`. Optional (`None` when absent).
-    #[serde(rename = "scopedConfigurationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scoped_configuration_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `serviceConfig`. Required.
-    #[serde(rename = "serviceConfig")]
     pub service_config: PrivateLinkServiceConfig,
     /// Wire name `status`. Required.
     pub status: PrivateLinkStatus,
     /// Wire name `updatedAt`. Required.
-    #[serde(rename = "updatedAt")]
     pub updated_at: ::chrono::DateTime<::chrono::Utc>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
+super::support::plain_struct!(
+    PrivateLinkRead { created_at : required 0 "createdAt", dataplane_group_id : required
+    1 "dataplaneGroupId", dataplane_region : optional 2 "dataplaneRegion", dns_name :
+    optional 3 "dnsName", endpoint_id : optional 4 "endpointId", id : required 5 "id",
+    name : required 6 "name", scoped_configuration_id : optional 7
+    "scopedConfigurationId", service_config : required 8 "serviceConfig", status :
+    required 9 "status", updated_at : required 10 "updatedAt", workspace_id : required 11
+    "workspaceId", }
+);
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// The `PrivateLinkReadList` schema.
 ///
 /// Schema: `#/components/schemas/PrivateLinkReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrivateLinkReadList {
     /// Wire name `privateLinks`. Required.
-    #[serde(rename = "privateLinks")]
     pub private_links: ::std::vec::Vec<PrivateLinkRead>,
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
+super::support::plain_struct!(
+    PrivateLinkReadList { private_links : required 0 "privateLinks", }
+);
 #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// Variant config selected by the `type` field (endpoint or storage).
 ///
@@ -16734,60 +18139,65 @@ impl<'de> ::serde::Deserialize<'de> for PrivateLinkStatus {
 /// (mutually exclusive with `scopedConfigurationId`).
 ///
 /// Schema: `#/components/schemas/PrivateLinkUpdateRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrivateLinkUpdateRequestBody {
     /// Wire name `clearScopedConfigurationId`. Optional (`None` when absent).
-    #[serde(rename = "clearScopedConfigurationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub clear_scoped_configuration_id: ::std::option::Option<bool>,
     /// Wire name `dnsName`. Optional (`None` when absent).
-    #[serde(rename = "dnsName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dns_name: ::std::option::Option<::std::string::String>,
     /// Wire name `endpointId`. Optional (`None` when absent).
-    #[serde(rename = "endpointId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoint_id: ::std::option::Option<::std::string::String>,
     /// Wire name `privateLinkId`. Required.
-    #[serde(rename = "privateLinkId")]
     pub private_link_id: ::uuid::Uuid,
     /// Wire name `scopedConfigurationId`. Optional (`None` when absent).
-    #[serde(rename = "scopedConfigurationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scoped_configuration_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `status`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<PrivateLinkStatus>,
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
+super::support::plain_struct!(
+    PrivateLinkUpdateRequestBody { clear_scoped_configuration_id : optional 0
+    "clearScopedConfigurationId", dns_name : optional 1 "dnsName", endpoint_id : optional
+    2 "endpointId", private_link_id : required 3 "privateLinkId", scoped_configuration_id
+    : optional 4 "scopedConfigurationId", status : optional 5 "status", }
+);
 #[cfg(feature = "source-definition")]
 /// The `PrivateSourceDefinitionRead` schema.
 ///
 /// Schema: `#/components/schemas/PrivateSourceDefinitionRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrivateSourceDefinitionRead {
     /// Wire name `granted`. Required.
     pub granted: bool,
     /// Wire name `sourceDefinition`. Required.
-    #[serde(rename = "sourceDefinition")]
     pub source_definition: SourceDefinitionRead,
 }
+#[cfg(feature = "source-definition")]
+super::support::plain_struct!(
+    PrivateSourceDefinitionRead { granted : required 0 "granted", source_definition :
+    required 1 "sourceDefinition", }
+);
 #[cfg(feature = "source-definition")]
 /// The `PrivateSourceDefinitionReadList` schema.
 ///
 /// Schema: `#/components/schemas/PrivateSourceDefinitionReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PrivateSourceDefinitionReadList {
     /// Wire name `sourceDefinitions`. Required.
-    #[serde(rename = "sourceDefinitions")]
     pub source_definitions: ::std::vec::Vec<PrivateSourceDefinitionRead>,
 }
+#[cfg(feature = "source-definition")]
+super::support::plain_struct!(
+    PrivateSourceDefinitionReadList { source_definitions : required 0
+    "sourceDefinitions", }
+);
 #[cfg(
     any(feature = "public", feature = "public-applications", feature = "applications")
 )]
 /// The `PublicAccessTokenResponse` schema.
 ///
 /// Schema: `#/components/schemas/PublicAccessTokenResponse`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct PublicAccessTokenResponse {
     /// Wire name `access_token`. Required.
     pub access_token: ::std::string::String,
@@ -16808,6 +18218,13 @@ impl ::std::fmt::Debug for PublicAccessTokenResponse {
             .finish()
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
+super::support::plain_struct!(
+    PublicAccessTokenResponse { access_token : required 0 "access_token", expires_in :
+    required 1 "expires_in", token_type : required 2 "token_type", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -16990,13 +18407,15 @@ impl<'de> ::serde::Deserialize<'de> for PublicPermissionType {
 ///
 ///
 /// Schema: `#/components/schemas/RedirectUrlResponse`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RedirectUrlResponse {
     /// Wire name `redirectUrl`. Optional (`None` when absent).
-    #[serde(rename = "redirectUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub redirect_url: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    RedirectUrlResponse { redirect_url : optional 0 "redirectUrl", }
+);
 #[cfg(feature = "connection")]
 /// The `RefreshMode` schema.
 ///
@@ -17073,22 +18492,25 @@ impl<'de> ::serde::Deserialize<'de> for RefreshMode {
 /// The `RegionCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/RegionCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegionCreateRequest {
     /// Wire name `enabled`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
+super::support::plain_struct!(
+    RegionCreateRequest { enabled : optional 0 "enabled", name : required 1 "name",
+    organization_id : required 2 "organizationId", }
+);
 #[cfg(feature = "organization")]
 /// The `RegionDataWorkerUsage` schema.
 ///
 /// Schema: `#/components/schemas/RegionDataWorkerUsage`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegionDataWorkerUsage {
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
@@ -17097,51 +18519,62 @@ pub struct RegionDataWorkerUsage {
     /// Wire name `workspaces`. Required.
     pub workspaces: ::std::vec::Vec<WorkspaceDataWorkerUsage>,
 }
+#[cfg(feature = "organization")]
+super::support::plain_struct!(
+    RegionDataWorkerUsage { id : required 0 "id", name : required 1 "name", workspaces :
+    required 2 "workspaces", }
+);
 #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
 /// The `RegionPatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/RegionPatchRequest`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RegionPatchRequest {
     /// Wire name `enabled`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
+super::support::plain_struct!(
+    RegionPatchRequest { enabled : optional 0 "enabled", name : optional 1 "name", }
+);
 #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
 /// The `RegionResponse` schema.
 ///
 /// Schema: `#/components/schemas/RegionResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegionResponse {
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: ::std::string::String,
     /// Wire name `enabled`. Required.
     pub enabled: bool,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
     /// Wire name `regionId`. Required.
-    #[serde(rename = "regionId")]
     pub region_id: ::uuid::Uuid,
     /// Wire name `updatedAt`. Required.
-    #[serde(rename = "updatedAt")]
     pub updated_at: ::std::string::String,
 }
+#[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
+super::support::plain_struct!(
+    RegionResponse { created_at : required 0 "createdAt", enabled : required 1 "enabled",
+    name : required 2 "name", organization_id : required 3 "organizationId", region_id :
+    required 4 "regionId", updated_at : required 5 "updatedAt", }
+);
 #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
 /// The `RegionsResponse` schema.
 ///
 /// Schema: `#/components/schemas/RegionsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RegionsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<RegionResponse>,
 }
+#[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
+super::support::plain_struct!(RegionsResponse { data : required 0 "data", });
 #[cfg(
     any(
         feature = "cloud-only",
@@ -17295,58 +18728,64 @@ impl<'de> ::serde::Deserialize<'de> for ReleaseStage {
 /// contains information about how a reset was configured. only populated if the job was a reset.
 ///
 /// Schema: `#/components/schemas/ResetConfig`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResetConfig {
     /// Wire name `streamsToReset`. Optional (`None` when absent).
-    #[serde(rename = "streamsToReset")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub streams_to_reset: ::std::option::Option<::std::vec::Vec<StreamDescriptor>>,
 }
+#[cfg(any(feature = "internal", feature = "connection", feature = "jobs-2"))]
+super::support::plain_struct!(
+    ResetConfig { streams_to_reset : optional 0 "streamsToReset", }
+);
 #[cfg(feature = "actor-definition-version")]
 /// The `ResolveActorDefinitionVersionRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ResolveActorDefinitionVersionRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResolveActorDefinitionVersionRequestBody {
     /// Wire name `actorDefinitionId`. Required.
-    #[serde(rename = "actorDefinitionId")]
     pub actor_definition_id: ActorDefinitionId,
     /// Wire name `actorType`. Required.
-    #[serde(rename = "actorType")]
     pub actor_type: ActorType,
     /// Wire name `dockerImageTag`. Required.
-    #[serde(rename = "dockerImageTag")]
     pub docker_image_tag: ::std::string::String,
 }
+#[cfg(feature = "actor-definition-version")]
+super::support::plain_struct!(
+    ResolveActorDefinitionVersionRequestBody { actor_definition_id : required 0
+    "actorDefinitionId", actor_type : required 1 "actorType", docker_image_tag : required
+    2 "dockerImageTag", }
+);
 #[cfg(feature = "actor-definition-version")]
 /// The `ResolveActorDefinitionVersionResponse` schema.
 ///
 /// Schema: `#/components/schemas/ResolveActorDefinitionVersionResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResolveActorDefinitionVersionResponse {
     /// Wire name `connectorIPCOptions`. Optional (`None` when absent).
-    #[serde(rename = "connectorIPCOptions")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_ipc_options: ::std::option::Option<ConnectorIpcOptions>,
     /// Wire name `dockerImageTag`. Required.
-    #[serde(rename = "dockerImageTag")]
     pub docker_image_tag: ::std::string::String,
     /// Wire name `dockerRepository`. Required.
-    #[serde(rename = "dockerRepository")]
     pub docker_repository: ::std::string::String,
     /// Wire name `supportDataActivation`. Required.
-    #[serde(rename = "supportDataActivation")]
     pub support_data_activation: bool,
     /// Wire name `supportFileTransfer`. Required.
-    #[serde(rename = "supportFileTransfer")]
     pub support_file_transfer: bool,
     /// Wire name `supportRefreshes`. Required.
-    #[serde(rename = "supportRefreshes")]
     pub support_refreshes: bool,
     /// Wire name `versionId`. Required.
-    #[serde(rename = "versionId")]
     pub version_id: ActorDefinitionVersionId,
 }
+#[cfg(feature = "actor-definition-version")]
+super::support::plain_struct!(
+    ResolveActorDefinitionVersionResponse { connector_ipc_options : optional 0
+    "connectorIPCOptions", docker_image_tag : required 1 "dockerImageTag",
+    docker_repository : required 2 "dockerRepository", support_data_activation : required
+    3 "supportDataActivation", support_file_transfer : required 4 "supportFileTransfer",
+    support_refreshes : required 5 "supportRefreshes", version_id : required 6
+    "versionId", }
+);
 #[cfg(feature = "unreferenced-types")]
 /// The `ResourceId` schema.
 ///
@@ -17375,70 +18814,96 @@ pub type ResourceId = ::uuid::Uuid;
 /// optional resource requirements to run workers (blank for unbounded allocations)
 ///
 /// Schema: `#/components/schemas/ResourceRequirements`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ResourceRequirements {
     /// Wire name `cpu_limit`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_limit: ::std::option::Option<::std::string::String>,
     /// Wire name `cpu_request`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cpu_request: ::std::option::Option<::std::string::String>,
     /// Wire name `ephemeral_storage_limit`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ephemeral_storage_limit: ::std::option::Option<::std::string::String>,
     /// Wire name `ephemeral_storage_request`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ephemeral_storage_request: ::std::option::Option<::std::string::String>,
     /// Wire name `memory_limit`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_limit: ::std::option::Option<::std::string::String>,
     /// Wire name `memory_request`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub memory_request: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destinations",
+        feature = "destinations",
+        feature = "public-sources",
+        feature = "sources",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "destination-definition",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    ResourceRequirements { cpu_limit : optional 0 "cpu_limit", cpu_request : optional 1
+    "cpu_request", ephemeral_storage_limit : optional 2 "ephemeral_storage_limit",
+    ephemeral_storage_request : optional 3 "ephemeral_storage_request", memory_limit :
+    optional 4 "memory_limit", memory_request : optional 5 "memory_request", }
+);
 #[cfg(feature = "job-retry-states")]
 /// The `RetryStateRead` schema.
 ///
 /// Schema: `#/components/schemas/RetryStateRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RetryStateRead {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
     /// Wire name `successiveCompleteFailures`. Required.
-    #[serde(rename = "successiveCompleteFailures")]
     pub successive_complete_failures: i64,
     /// Wire name `successivePartialFailures`. Required.
-    #[serde(rename = "successivePartialFailures")]
     pub successive_partial_failures: i64,
     /// Wire name `totalCompleteFailures`. Required.
-    #[serde(rename = "totalCompleteFailures")]
     pub total_complete_failures: i64,
     /// Wire name `totalPartialFailures`. Required.
-    #[serde(rename = "totalPartialFailures")]
     pub total_partial_failures: i64,
 }
+#[cfg(feature = "job-retry-states")]
+super::support::plain_struct!(
+    RetryStateRead { connection_id : required 0 "connectionId", id : required 1 "id",
+    job_id : required 2 "jobId", successive_complete_failures : required 3
+    "successiveCompleteFailures", successive_partial_failures : required 4
+    "successivePartialFailures", total_complete_failures : required 5
+    "totalCompleteFailures", total_partial_failures : required 6 "totalPartialFailures",
+    }
+);
 #[cfg(feature = "source-oauth")]
 /// The `RevokeSourceOauthTokensRequest` schema.
 ///
 /// Schema: `#/components/schemas/RevokeSourceOauthTokensRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RevokeSourceOauthTokensRequest {
     /// Wire name `sourceDefinitionId`. Required.
-    #[serde(rename = "sourceDefinitionId")]
     pub source_definition_id: SourceDefinitionId,
     /// Wire name `sourceId`. Required.
-    #[serde(rename = "sourceId")]
     pub source_id: SourceId,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "source-oauth")]
+super::support::plain_struct!(
+    RevokeSourceOauthTokensRequest { source_definition_id : required 0
+    "sourceDefinitionId", source_id : required 1 "sourceId", workspace_id : required 2
+    "workspaceId", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -17458,11 +18923,30 @@ pub struct RevokeSourceOauthTokensRequest {
 /// Row Filtering
 ///
 /// Schema: `#/components/schemas/RowFilteringMapperConfiguration`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RowFilteringMapperConfiguration {
     /// Wire name `conditions`. Required.
     pub conditions: RowFilteringOperation,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    RowFilteringMapperConfiguration { conditions : required 0 "conditions", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -17575,21 +19059,19 @@ impl<'de> ::serde::Deserialize<'de> for RowFilteringOperation {
 /// EQUAL
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationEqual`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RowFilteringOperationEqual {
     /// Comparison Value
     ///
     /// The value to compare the field against.
     ///
     /// Wire name `comparisonValue`. Required.
-    #[serde(rename = "comparisonValue")]
     pub comparison_value: ::std::string::String,
     /// Field Name
     ///
     /// The name of the field to apply the operation on.
     ///
     /// Wire name `fieldName`. Required.
-    #[serde(rename = "fieldName")]
     pub field_name: ::std::string::String,
     /// Wire name `type`. Required.
     pub r#type: RowFilteringOperationEqualType,
@@ -17610,10 +19092,30 @@ pub struct RowFilteringOperationEqual {
         feature = "workspace"
     )
 )]
+super::support::plain_struct!(
+    RowFilteringOperationEqual { comparison_value : required 0 "comparisonValue",
+    field_name : required 1 "fieldName", r#type : required 2 "type", }
+);
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
 /// NOT
 ///
 /// Schema: `#/components/schemas/RowFilteringOperationNot`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RowFilteringOperationNot {
     /// Sub-Conditions (NOT)
     ///
@@ -17624,6 +19126,26 @@ pub struct RowFilteringOperationNot {
     /// Wire name `type`. Required.
     pub r#type: RowFilteringOperationNotType,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    RowFilteringOperationNot { conditions : required 0 "conditions", r#type : required 1
+    "type", }
+);
 #[cfg(feature = "unreferenced-types")]
 /// The `RowFilteringOperationType` schema.
 ///
@@ -17780,34 +19302,21 @@ impl<'de> ::serde::Deserialize<'de> for SsoConfigDefaultRole {
 /// The `SSOConfigRead` schema.
 ///
 /// Schema: `#/components/schemas/SSOConfigRead`
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SsoConfigRead {
     /// Wire name `clientId`. Optional (`None` when absent).
-    #[serde(rename = "clientId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_id: ::std::option::Option<::std::string::String>,
     /// Wire name `clientSecret`. Optional (`None` when absent).
-    #[serde(rename = "clientSecret")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_secret: ::std::option::Option<::std::string::String>,
     /// Wire name `companyIdentifier`. Optional (`None` when absent).
-    #[serde(rename = "companyIdentifier")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub company_identifier: ::std::option::Option<::std::string::String>,
     /// Wire name `defaultRole`. Optional (`None` when absent).
-    #[serde(rename = "defaultRole")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_role: ::std::option::Option<SsoConfigDefaultRole>,
     /// Wire name `emailDomains`. Optional (`None` when absent).
-    #[serde(rename = "emailDomains")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email_domains: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `organizationId`. Optional (`None` when absent).
-    #[serde(rename = "organizationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `status`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<SsoConfigStatus>,
 }
 #[cfg(feature = "sso-config")]
@@ -17824,6 +19333,13 @@ impl ::std::fmt::Debug for SsoConfigRead {
             .finish()
     }
 }
+#[cfg(feature = "sso-config")]
+super::support::plain_struct!(
+    SsoConfigRead { client_id : optional 0 "clientId", client_secret : optional 1
+    "clientSecret", company_identifier : optional 2 "companyIdentifier", default_role :
+    optional 3 "defaultRole", email_domains : optional 4 "emailDomains", organization_id
+    : optional 5 "organizationId", status : optional 6 "status", }
+);
 #[cfg(feature = "sso-config")]
 /// The `SSOConfigStatus` schema.
 ///
@@ -17900,58 +19416,61 @@ impl<'de> ::serde::Deserialize<'de> for SsoConfigStatus {
 /// The `SaveAttemptSyncConfigRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/SaveAttemptSyncConfigRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SaveAttemptSyncConfigRequestBody {
     /// Wire name `attemptNumber`. Required.
-    #[serde(rename = "attemptNumber")]
     pub attempt_number: AttemptNumber,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
     /// Wire name `syncConfig`. Required.
-    #[serde(rename = "syncConfig")]
     pub sync_config: AttemptSyncConfig,
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
+super::support::plain_struct!(
+    SaveAttemptSyncConfigRequestBody { attempt_number : required 0 "attemptNumber",
+    job_id : required 1 "jobId", sync_config : required 2 "syncConfig", }
+);
 #[cfg(any(feature = "internal", feature = "attempt"))]
 /// The `SaveStatsRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/SaveStatsRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SaveStatsRequestBody {
     /// Wire name `attemptNumber`. Required.
-    #[serde(rename = "attemptNumber")]
     pub attempt_number: AttemptNumber,
     /// Wire name `connectionId`. Optional (`None` when absent).
-    #[serde(rename = "connectionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_id: ::std::option::Option<ConnectionId>,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
     /// Wire name `stats`. Required.
     pub stats: AttemptStats,
     /// Wire name `streamStats`. Optional (`None` when absent).
-    #[serde(rename = "streamStats")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_stats: ::std::option::Option<::std::vec::Vec<AttemptStreamStats>>,
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
+super::support::plain_struct!(
+    SaveStatsRequestBody { attempt_number : required 0 "attemptNumber", connection_id :
+    optional 1 "connectionId", job_id : required 2 "jobId", stats : required 3 "stats",
+    stream_stats : optional 4 "streamStats", }
+);
 #[cfg(any(feature = "internal", feature = "attempt"))]
 /// The `SaveStreamAttemptMetadataRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/SaveStreamAttemptMetadataRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SaveStreamAttemptMetadataRequestBody {
     /// Wire name `attemptNumber`. Required.
-    #[serde(rename = "attemptNumber")]
     pub attempt_number: AttemptNumber,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
     /// Wire name `streamMetadata`. Optional (`None` when absent).
-    #[serde(rename = "streamMetadata")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_metadata: ::std::option::Option<::std::vec::Vec<StreamAttemptMetadata>>,
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
+super::support::plain_struct!(
+    SaveStreamAttemptMetadataRequestBody { attempt_number : required 0 "attemptNumber",
+    job_id : required 1 "jobId", stream_metadata : optional 2 "streamMetadata", }
+);
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// The `ScheduleTypeEnum` schema.
 ///
@@ -18312,35 +19831,27 @@ impl<'de> ::serde::Deserialize<'de> for SchemaChangeBackfillPreference {
 /// The `ScimConfigResponse` schema.
 ///
 /// Schema: `#/components/schemas/ScimConfigResponse`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct ScimConfigResponse {
     /// Whether SCIM is available to this organization (entitlements and rollout gating).
     ///
     /// Wire name `available`. Required.
     pub available: bool,
     /// Wire name `createdAt`. Optional (`None` when absent).
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// Wire name `idpProvider`. Optional (`None` when absent).
-    #[serde(rename = "idpProvider")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub idp_provider: ::std::option::Option<ScimIdpProvider>,
     /// Absolute Airbyte SCIM endpoint configured in the identity provider.
     ///
     /// Wire name `scimBaseUrl`. Required.
-    #[serde(rename = "scimBaseUrl")]
     pub scim_base_url: ::std::string::String,
     /// Wire name `status`. Required.
     pub status: ScimConfigStatus,
     /// One-time bearer token returned only after initial enable or rotation.
     ///
     /// Wire name `token`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub token: ::std::option::Option<::std::string::String>,
     /// Wire name `updatedAt`. Optional (`None` when absent).
-    #[serde(rename = "updatedAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<i64>,
 }
 #[cfg(feature = "scim-config")]
@@ -18357,6 +19868,13 @@ impl ::std::fmt::Debug for ScimConfigResponse {
             .finish()
     }
 }
+#[cfg(feature = "scim-config")]
+super::support::plain_struct!(
+    ScimConfigResponse { available : required 0 "available", created_at : optional 1
+    "createdAt", idp_provider : optional 2 "idpProvider", scim_base_url : required 3
+    "scimBaseUrl", status : required 4 "status", token : optional 5 "token", updated_at :
+    optional 6 "updatedAt", }
+);
 #[cfg(feature = "scim-config")]
 /// The `ScimConfigStatus` schema.
 ///
@@ -18679,15 +20197,13 @@ impl<'de> ::serde::Deserialize<'de> for ScopeType {
 /// The `ScopedConfigurationContextRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationContextRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScopedConfigurationContextRequestBody {
     /// Wire name `config_key`. Required.
     pub config_key: ::std::string::String,
     /// Wire name `resource_id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `resource_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_type: ::std::option::Option<::std::string::String>,
     /// Wire name `scope_id`. Required.
     pub scope_id: ::uuid::Uuid,
@@ -18695,58 +20211,59 @@ pub struct ScopedConfigurationContextRequestBody {
     pub scope_type: ::std::string::String,
 }
 #[cfg(feature = "scoped-configuration")]
+super::support::plain_struct!(
+    ScopedConfigurationContextRequestBody { config_key : required 0 "config_key",
+    resource_id : optional 1 "resource_id", resource_type : optional 2 "resource_type",
+    scope_id : required 3 "scope_id", scope_type : required 4 "scope_type", }
+);
+#[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationContextResponse` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationContextResponse`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScopedConfigurationContextResponse {
     /// Wire name `activeConfiguration`. Optional (`None` when absent).
-    #[serde(rename = "activeConfiguration")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub active_configuration: ::std::option::Option<ScopedConfigurationRead>,
     /// List of configurations that have been created that will get overridden by the scope currently being configured.
     ///
     /// Wire name `ancestorConfigurations`. Optional (`None` when absent).
-    #[serde(rename = "ancestorConfigurations")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ancestor_configurations: ::std::option::Option<
         ::std::vec::Vec<ScopedConfigurationRead>,
     >,
     /// List of configurations that have been created that will override the scope currently being configured.
     ///
     /// Wire name `descendantConfigurations`. Optional (`None` when absent).
-    #[serde(rename = "descendantConfigurations")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub descendant_configurations: ::std::option::Option<
         ::std::vec::Vec<ScopedConfigurationRead>,
     >,
 }
 #[cfg(feature = "scoped-configuration")]
+super::support::plain_struct!(
+    ScopedConfigurationContextResponse { active_configuration : optional 0
+    "activeConfiguration", ancestor_configurations : optional 1 "ancestorConfigurations",
+    descendant_configurations : optional 2 "descendantConfigurations", }
+);
+#[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationCreateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationCreateRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScopedConfigurationCreateRequestBody {
     /// Wire name `config_key`. Required.
     pub config_key: ::std::string::String,
     /// Wire name `description`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `expires_at`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::chrono::NaiveDate>,
     /// Wire name `origin`. Required.
     pub origin: ::std::string::String,
     /// Wire name `origin_type`. Required.
     pub origin_type: ::std::string::String,
     /// Wire name `reference_url`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reference_url: ::std::option::Option<::std::string::String>,
     /// Wire name `resource_id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_id: ::std::option::Option<::std::string::String>,
     /// Wire name `resource_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_type: ::std::option::Option<::std::string::String>,
     /// Wire name `scope_id`. Required.
     pub scope_id: ::std::string::String,
@@ -18756,169 +20273,202 @@ pub struct ScopedConfigurationCreateRequestBody {
     pub value: ::std::string::String,
 }
 #[cfg(feature = "scoped-configuration")]
+super::support::plain_struct!(
+    ScopedConfigurationCreateRequestBody { config_key : required 0 "config_key",
+    description : optional 1 "description", expires_at : optional 2 "expires_at", origin
+    : required 3 "origin", origin_type : required 4 "origin_type", reference_url :
+    optional 5 "reference_url", resource_id : optional 6 "resource_id", resource_type :
+    optional 7 "resource_type", scope_id : required 8 "scope_id", scope_type : required 9
+    "scope_type", value : required 10 "value", }
+);
+#[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationCreateResponse` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationCreateResponse`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScopedConfigurationCreateResponse {
     /// Wire name `data`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ScopedConfigurationRead>,
 }
+#[cfg(feature = "scoped-configuration")]
+super::support::plain_struct!(
+    ScopedConfigurationCreateResponse { data : optional 0 "data", }
+);
 #[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationDeleteRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationDeleteRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScopedConfigurationDeleteRequestBody {
     /// Wire name `scopedConfigurationId`. Required.
-    #[serde(rename = "scopedConfigurationId")]
     pub scoped_configuration_id: ::uuid::Uuid,
 }
+#[cfg(feature = "scoped-configuration")]
+super::support::plain_struct!(
+    ScopedConfigurationDeleteRequestBody { scoped_configuration_id : required 0
+    "scopedConfigurationId", }
+);
 #[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationDeleteResponse` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationDeleteResponse`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScopedConfigurationDeleteResponse {
     /// Wire name `scopedConfigurationId`. Optional (`None` when absent).
-    #[serde(rename = "scopedConfigurationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scoped_configuration_id: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(feature = "scoped-configuration")]
+super::support::plain_struct!(
+    ScopedConfigurationDeleteResponse { scoped_configuration_id : optional 0
+    "scopedConfigurationId", }
+);
 #[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationListRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationListRequestBody`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScopedConfigurationListRequestBody {
     /// Key of the configuration to filter by
     ///
     /// Wire name `config_key`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config_key: ::std::option::Option<::std::string::String>,
     /// Type of origin to filter by
     ///
     /// Wire name `origin_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub origin_type: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "scoped-configuration")]
+super::support::plain_struct!(
+    ScopedConfigurationListRequestBody { config_key : optional 0 "config_key",
+    origin_type : optional 1 "origin_type", }
+);
 #[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationListResponse` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationListResponse`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScopedConfigurationListResponse {
     /// Wire name `scopedConfigurations`. Optional (`None` when absent).
-    #[serde(rename = "scopedConfigurations")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scoped_configurations: ::std::option::Option<
         ::std::vec::Vec<ScopedConfigurationRead>,
     >,
 }
 #[cfg(feature = "scoped-configuration")]
+super::support::plain_struct!(
+    ScopedConfigurationListResponse { scoped_configurations : optional 0
+    "scopedConfigurations", }
+);
+#[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationRead` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationRead`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScopedConfigurationRead {
     /// Wire name `config_key`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config_key: ::std::option::Option<::std::string::String>,
     /// Wire name `created_at`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Wire name `description`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Wire name `expires_at`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub expires_at: ::std::option::Option<::chrono::NaiveDate>,
     /// Wire name `id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Wire name `origin`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub origin: ::std::option::Option<::std::string::String>,
     /// Wire name `origin_name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub origin_name: ::std::option::Option<::std::string::String>,
     /// Wire name `origin_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub origin_type: ::std::option::Option<::std::string::String>,
     /// Wire name `reference_url`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reference_url: ::std::option::Option<::std::string::String>,
     /// Wire name `resource_id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_id: ::std::option::Option<::std::string::String>,
     /// Wire name `resource_name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_name: ::std::option::Option<::std::string::String>,
     /// Wire name `resource_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_type: ::std::option::Option<::std::string::String>,
     /// Wire name `scope_id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope_id: ::std::option::Option<::std::string::String>,
     /// Wire name `scope_name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope_name: ::std::option::Option<::std::string::String>,
     /// Wire name `scope_type`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope_type: ::std::option::Option<::std::string::String>,
     /// Wire name `updated_at`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Wire name `value`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
     /// Wire name `value_name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub value_name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "scoped-configuration")]
+super::support::plain_struct!(
+    ScopedConfigurationRead { config_key : optional 0 "config_key", created_at : optional
+    1 "created_at", description : optional 2 "description", expires_at : optional 3
+    "expires_at", id : optional 4 "id", origin : optional 5 "origin", origin_name :
+    optional 6 "origin_name", origin_type : optional 7 "origin_type", reference_url :
+    optional 8 "reference_url", resource_id : optional 9 "resource_id", resource_name :
+    optional 10 "resource_name", resource_type : optional 11 "resource_type", scope_id :
+    optional 12 "scope_id", scope_name : optional 13 "scope_name", scope_type : optional
+    14 "scope_type", updated_at : optional 15 "updated_at", value : optional 16 "value",
+    value_name : optional 17 "value_name", }
+);
 #[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationReadRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationReadRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScopedConfigurationReadRequestBody {
     /// Wire name `scopedConfigurationId`. Required.
-    #[serde(rename = "scopedConfigurationId")]
     pub scoped_configuration_id: ::uuid::Uuid,
 }
+#[cfg(feature = "scoped-configuration")]
+super::support::plain_struct!(
+    ScopedConfigurationReadRequestBody { scoped_configuration_id : required 0
+    "scopedConfigurationId", }
+);
 #[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationReadResponse` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationReadResponse`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScopedConfigurationReadResponse {
     /// Wire name `data`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ScopedConfigurationRead>,
 }
+#[cfg(feature = "scoped-configuration")]
+super::support::plain_struct!(
+    ScopedConfigurationReadResponse { data : optional 0 "data", }
+);
 #[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationUpdateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationUpdateRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ScopedConfigurationUpdateRequestBody {
     /// Wire name `data`. Required.
     pub data: ScopedConfigurationCreateRequestBody,
     /// Wire name `scopedConfigurationId`. Required.
-    #[serde(rename = "scopedConfigurationId")]
     pub scoped_configuration_id: ::uuid::Uuid,
 }
+#[cfg(feature = "scoped-configuration")]
+super::support::plain_struct!(
+    ScopedConfigurationUpdateRequestBody { data : required 0 "data",
+    scoped_configuration_id : required 1 "scopedConfigurationId", }
+);
 #[cfg(feature = "scoped-configuration")]
 /// The `ScopedConfigurationUpdateResponse` schema.
 ///
 /// Schema: `#/components/schemas/ScopedConfigurationUpdateResponse`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScopedConfigurationUpdateResponse {
     /// Wire name `data`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub data: ::std::option::Option<ScopedConfigurationRead>,
 }
+#[cfg(feature = "scoped-configuration")]
+super::support::plain_struct!(
+    ScopedConfigurationUpdateResponse { data : optional 0 "data", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -18941,32 +20491,49 @@ pub struct ScopedConfigurationUpdateResponse {
 /// actor or actor definition specific resource requirements. if default is set, these are the requirements that should be set for ALL jobs run for this actor definition. it is overriden by the job type specific configurations. if not set, the platform will use defaults. these values will be overriden by configuration at the connection level.
 ///
 /// Schema: `#/components/schemas/ScopedResourceRequirements`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ScopedResourceRequirements {
     /// Wire name `default`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<ResourceRequirements>,
     /// Wire name `jobSpecific`. Optional (`None` when absent).
-    #[serde(rename = "jobSpecific")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job_specific: ::std::option::Option<::std::vec::Vec<JobTypeResourceLimit>>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destinations",
+        feature = "destinations",
+        feature = "public-sources",
+        feature = "sources",
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "destination-definition",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    ScopedResourceRequirements { default : optional 0 "default", job_specific : optional
+    1 "jobSpecific", }
+);
 #[cfg(feature = "secrets-persistence-config")]
 /// Object representing a secret persistence configuration
 ///
 /// Schema: `#/components/schemas/SecretPersistenceConfig`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct SecretPersistenceConfig {
     /// Wire name `configuration`. Required.
     pub configuration: SecretPersistenceConfigurationJson,
     /// Wire name `scopeId`. Required.
-    #[serde(rename = "scopeId")]
     pub scope_id: ::uuid::Uuid,
     /// Wire name `scopeType`. Required.
-    #[serde(rename = "scopeType")]
     pub scope_type: ScopeType,
     /// Wire name `secretPersistenceType`. Required.
-    #[serde(rename = "secretPersistenceType")]
     pub secret_persistence_type: SecretPersistenceType,
 }
 #[cfg(feature = "secrets-persistence-config")]
@@ -18981,18 +20548,27 @@ impl ::std::fmt::Debug for SecretPersistenceConfig {
     }
 }
 #[cfg(feature = "secrets-persistence-config")]
+super::support::plain_struct!(
+    SecretPersistenceConfig { configuration : required 0 "configuration", scope_id :
+    required 1 "scopeId", scope_type : required 2 "scopeType", secret_persistence_type :
+    required 3 "secretPersistenceType", }
+);
+#[cfg(feature = "secrets-persistence-config")]
 /// Request body for getting secret persistence config
 ///
 /// Schema: `#/components/schemas/SecretPersistenceConfigGetRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SecretPersistenceConfigGetRequestBody {
     /// Wire name `scopeId`. Required.
-    #[serde(rename = "scopeId")]
     pub scope_id: ScopeId,
     /// Wire name `scopeType`. Required.
-    #[serde(rename = "scopeType")]
     pub scope_type: ScopeType,
 }
+#[cfg(feature = "secrets-persistence-config")]
+super::support::plain_struct!(
+    SecretPersistenceConfigGetRequestBody { scope_id : required 0 "scopeId", scope_type :
+    required 1 "scopeType", }
+);
 #[cfg(any(feature = "secret-storage", feature = "secrets-persistence-config"))]
 /// The `SecretPersistenceConfigurationJson` schema.
 ///
@@ -19095,25 +20671,19 @@ impl<'de> ::serde::Deserialize<'de> for SecretPersistenceType {
 /// Object representing a secret storage create request
 ///
 /// Schema: `#/components/schemas/SecretStorageCreateRequestBody`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct SecretStorageCreateRequestBody {
     /// Wire name `config`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<SecretPersistenceConfigurationJson>,
     /// Wire name `descriptor`. Required.
     pub descriptor: ::std::string::String,
     /// Wire name `isConfiguredFromEnvironment`. Optional (`None` when absent).
-    #[serde(rename = "isConfiguredFromEnvironment")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_configured_from_environment: ::std::option::Option<bool>,
     /// Wire name `scopeId`. Required.
-    #[serde(rename = "scopeId")]
     pub scope_id: ScopeId,
     /// Wire name `scopeType`. Required.
-    #[serde(rename = "scopeType")]
     pub scope_type: ScopeType,
     /// Wire name `secretStorageType`. Required.
-    #[serde(rename = "secretStorageType")]
     pub secret_storage_type: SecretStorageType,
 }
 #[cfg(feature = "secret-storage")]
@@ -19133,6 +20703,13 @@ impl ::std::fmt::Debug for SecretStorageCreateRequestBody {
     }
 }
 #[cfg(feature = "secret-storage")]
+super::support::plain_struct!(
+    SecretStorageCreateRequestBody { config : optional 0 "config", descriptor : required
+    1 "descriptor", is_configured_from_environment : optional 2
+    "isConfiguredFromEnvironment", scope_id : required 3 "scopeId", scope_type : required
+    4 "scopeType", secret_storage_type : required 5 "secretStorageType", }
+);
+#[cfg(feature = "secret-storage")]
 /// The `SecretStorageId` schema.
 ///
 /// Schema: `#/components/schemas/SecretStorageId`
@@ -19141,10 +20718,9 @@ pub type SecretStorageId = ::uuid::Uuid;
 /// Request body containing a secret storage ID
 ///
 /// Schema: `#/components/schemas/SecretStorageIdRequestBody`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct SecretStorageIdRequestBody {
     /// Wire name `secretStorageId`. Required.
-    #[serde(rename = "secretStorageId")]
     pub secret_storage_id: SecretStorageId,
 }
 #[cfg(feature = "secret-storage")]
@@ -19156,40 +20732,42 @@ impl ::std::fmt::Debug for SecretStorageIdRequestBody {
     }
 }
 #[cfg(feature = "secret-storage")]
+super::support::plain_struct!(
+    SecretStorageIdRequestBody { secret_storage_id : required 0 "secretStorageId", }
+);
+#[cfg(feature = "secret-storage")]
 /// Request body for listing secret storage
 ///
 /// Schema: `#/components/schemas/SecretStorageListRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SecretStorageListRequestBody {
     /// Wire name `scopeId`. Required.
-    #[serde(rename = "scopeId")]
     pub scope_id: ScopeId,
     /// Wire name `scopeType`. Required.
-    #[serde(rename = "scopeType")]
     pub scope_type: ScopeType,
 }
+#[cfg(feature = "secret-storage")]
+super::support::plain_struct!(
+    SecretStorageListRequestBody { scope_id : required 0 "scopeId", scope_type : required
+    1 "scopeType", }
+);
 #[cfg(feature = "secret-storage")]
 /// Object representing a secret storage
 ///
 /// Schema: `#/components/schemas/SecretStorageRead`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct SecretStorageRead {
     /// Wire name `config`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<SecretPersistenceConfigurationJson>,
     /// Wire name `id`. Required.
     pub id: SecretStorageId,
     /// Wire name `isConfiguredFromEnvironment`. Required.
-    #[serde(rename = "isConfiguredFromEnvironment")]
     pub is_configured_from_environment: bool,
     /// Wire name `scopeId`. Required.
-    #[serde(rename = "scopeId")]
     pub scope_id: ScopeId,
     /// Wire name `scopeType`. Required.
-    #[serde(rename = "scopeType")]
     pub scope_type: ScopeType,
     /// Wire name `secretStorageType`. Required.
-    #[serde(rename = "secretStorageType")]
     pub secret_storage_type: SecretStorageType,
 }
 #[cfg(feature = "secret-storage")]
@@ -19209,13 +20787,19 @@ impl ::std::fmt::Debug for SecretStorageRead {
     }
 }
 #[cfg(feature = "secret-storage")]
+super::support::plain_struct!(
+    SecretStorageRead { config : optional 0 "config", id : required 1 "id",
+    is_configured_from_environment : required 2 "isConfiguredFromEnvironment", scope_id :
+    required 3 "scopeId", scope_type : required 4 "scopeType", secret_storage_type :
+    required 5 "secretStorageType", }
+);
+#[cfg(feature = "secret-storage")]
 /// Object representing a list of secret storages
 ///
 /// Schema: `#/components/schemas/SecretStorageReadList`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct SecretStorageReadList {
     /// Wire name `secretStorages`. Required.
-    #[serde(rename = "secretStorages")]
     pub secret_storages: ::std::vec::Vec<SecretStorageRead>,
 }
 #[cfg(feature = "secret-storage")]
@@ -19226,6 +20810,10 @@ impl ::std::fmt::Debug for SecretStorageReadList {
             .finish()
     }
 }
+#[cfg(feature = "secret-storage")]
+super::support::plain_struct!(
+    SecretStorageReadList { secret_storages : required 0 "secretStorages", }
+);
 #[cfg(feature = "secret-storage")]
 /// The `SecretStorageType` schema.
 ///
@@ -19335,13 +20923,30 @@ impl<'de> ::serde::Deserialize<'de> for SecretStorageType {
 /// Path to a field/column/property in a stream to be selected. For example, if the field to be selected is a database column called "foo", this will be ["foo"]. Use multiple path elements for nested schemas.
 ///
 /// Schema: `#/components/schemas/SelectedFieldInfo`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SelectedFieldInfo {
     /// Wire name `fieldPath`. Optional (`None` when absent).
-    #[serde(rename = "fieldPath")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub field_path: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "internal",
+        feature = "cloud-only",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    SelectedFieldInfo { field_path : optional 0 "fieldPath", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -19368,7 +20973,7 @@ pub type SelectedFields = ::std::vec::Vec<SelectedFieldInfo>;
 /// The `ServiceAccountTokenRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ServiceAccountTokenRequestBody`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct ServiceAccountTokenRequestBody {
     /// Wire name `secret`. Required.
     pub secret: ::std::string::String,
@@ -19384,43 +20989,59 @@ impl ::std::fmt::Debug for ServiceAccountTokenRequestBody {
             .finish()
     }
 }
+#[cfg(feature = "service-accounts")]
+super::support::plain_struct!(
+    ServiceAccountTokenRequestBody { secret : required 0 "secret", service_account_id :
+    required 1 "service_account_id", }
+);
 #[cfg(feature = "destination-oauth")]
 /// The `SetInstancewideDestinationOauthParamsRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/SetInstancewideDestinationOauthParamsRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetInstancewideDestinationOauthParamsRequestBody {
     /// Wire name `destinationDefinitionId`. Required.
-    #[serde(rename = "destinationDefinitionId")]
     pub destination_definition_id: DestinationDefinitionId,
     /// Wire name `params`. Required.
     pub params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 }
+#[cfg(feature = "destination-oauth")]
+super::support::plain_struct!(
+    SetInstancewideDestinationOauthParamsRequestBody { destination_definition_id :
+    required 0 "destinationDefinitionId", params : required 1 "params", }
+);
 #[cfg(feature = "source-oauth")]
 /// The `SetInstancewideSourceOauthParamsRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/SetInstancewideSourceOauthParamsRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetInstancewideSourceOauthParamsRequestBody {
     /// Wire name `params`. Required.
     pub params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// Wire name `sourceDefinitionId`. Required.
-    #[serde(rename = "sourceDefinitionId")]
     pub source_definition_id: SourceDefinitionId,
 }
+#[cfg(feature = "source-oauth")]
+super::support::plain_struct!(
+    SetInstancewideSourceOauthParamsRequestBody { params : required 0 "params",
+    source_definition_id : required 1 "sourceDefinitionId", }
+);
 #[cfg(feature = "signal")]
 /// The `SignalInput` schema.
 ///
 /// Schema: `#/components/schemas/SignalInput`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SignalInput {
     /// Wire name `workflowId`. Required.
-    #[serde(rename = "workflowId")]
     pub workflow_id: ::std::string::String,
     /// Wire name `workflowType`. Required.
-    #[serde(rename = "workflowType")]
     pub workflow_type: ::std::string::String,
 }
+#[cfg(feature = "signal")]
+super::support::plain_struct!(
+    SignalInput { workflow_id : required 0 "workflowId", workflow_type : required 1
+    "workflowType", }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -19432,66 +21053,86 @@ pub struct SignalInput {
 /// The `SlackNotificationConfiguration` schema.
 ///
 /// Schema: `#/components/schemas/SlackNotificationConfiguration`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SlackNotificationConfiguration {
     /// Wire name `webhook`. Required.
     pub webhook: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "notifications",
+        feature = "organization",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    SlackNotificationConfiguration { webhook : required 0 "webhook", }
+);
 #[cfg(feature = "workspace")]
 /// The `SlugRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/SlugRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SlugRequestBody {
     /// Wire name `slug`. Required.
     pub slug: ::std::string::String,
 }
+#[cfg(feature = "workspace")]
+super::support::plain_struct!(SlugRequestBody { slug : required 0 "slug", });
 #[cfg(feature = "source")]
 /// Input of the source propagation, it contains the discovered catalog and a list of diff that need to be applied to the existing catalog.
 ///
 /// Schema: `#/components/schemas/SourceAutoPropagateChange`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceAutoPropagateChange {
     /// Wire name `catalog`. Required.
     pub catalog: AirbyteCatalog,
     /// Wire name `catalogId`. Required.
-    #[serde(rename = "catalogId")]
     pub catalog_id: ::uuid::Uuid,
     /// Wire name `sourceId`. Required.
-    #[serde(rename = "sourceId")]
     pub source_id: ::uuid::Uuid,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+#[cfg(feature = "source")]
+super::support::plain_struct!(
+    SourceAutoPropagateChange { catalog : required 0 "catalog", catalog_id : required 1
+    "catalogId", source_id : required 2 "sourceId", workspace_id : required 3
+    "workspaceId", }
+);
 #[cfg(feature = "unreferenced-types")]
 /// The `SourceCloneConfiguration` schema.
 ///
 /// Schema: `#/components/schemas/SourceCloneConfiguration`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SourceCloneConfiguration {
     /// Wire name `connectionConfiguration`. Optional (`None` when absent).
-    #[serde(rename = "connectionConfiguration")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_configuration: ::std::option::Option<SourceConfiguration>,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    SourceCloneConfiguration { connection_configuration : optional 0
+    "connectionConfiguration", name : optional 1 "name", }
+);
 #[cfg(feature = "unreferenced-types")]
 /// The values required to configure the source. The schema for this should have an id of the existing source along with the configuration you want to change in case.
 ///
 /// Schema: `#/components/schemas/SourceCloneRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceCloneRequestBody {
     /// Wire name `sourceCloneId`. Required.
-    #[serde(rename = "sourceCloneId")]
     pub source_clone_id: SourceId,
     /// Wire name `sourceConfiguration`. Optional (`None` when absent).
-    #[serde(rename = "sourceConfiguration")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_configuration: ::std::option::Option<SourceCloneConfiguration>,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    SourceCloneRequestBody { source_clone_id : required 0 "sourceCloneId",
+    source_configuration : optional 1 "sourceConfiguration", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -19518,46 +21159,40 @@ pub type SourceConfiguration = ::serde_json::Map<
 /// The `SourceCoreConfig` schema.
 ///
 /// Schema: `#/components/schemas/SourceCoreConfig`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceCoreConfig {
     /// Wire name `connectionConfiguration`. Required.
-    #[serde(rename = "connectionConfiguration")]
     pub connection_configuration: SourceConfiguration,
     /// Wire name `sourceDefinitionId`. Required.
-    #[serde(rename = "sourceDefinitionId")]
     pub source_definition_id: SourceDefinitionId,
     /// Wire name `sourceId`. Optional (`None` when absent).
-    #[serde(rename = "sourceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<SourceId>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "scheduler")]
+super::support::plain_struct!(
+    SourceCoreConfig { connection_configuration : required 0 "connectionConfiguration",
+    source_definition_id : required 1 "sourceDefinitionId", source_id : optional 2
+    "sourceId", workspace_id : required 3 "workspaceId", }
+);
 #[cfg(feature = "source")]
 /// The `SourceCreate` schema.
 ///
 /// Schema: `#/components/schemas/SourceCreate`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct SourceCreate {
     /// Wire name `connectionConfiguration`. Required.
-    #[serde(rename = "connectionConfiguration")]
     pub connection_configuration: SourceConfiguration,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
     /// Wire name `secretId`. Optional (`None` when absent).
-    #[serde(rename = "secretId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret_id: ::std::option::Option<::std::string::String>,
     /// Wire name `sourceDefinitionId`. Required.
-    #[serde(rename = "sourceDefinitionId")]
     pub source_definition_id: SourceDefinitionId,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
 #[cfg(feature = "source")]
@@ -19573,36 +21208,36 @@ impl ::std::fmt::Debug for SourceCreate {
             .finish()
     }
 }
+#[cfg(feature = "source")]
+super::support::plain_struct!(
+    SourceCreate { connection_configuration : required 0 "connectionConfiguration", name
+    : required 1 "name", resource_allocation : optional 2 "resourceAllocation", secret_id
+    : optional 3 "secretId", source_definition_id : required 4 "sourceDefinitionId",
+    workspace_id : required 5 "workspaceId", }
+);
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// The `SourceCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/SourceCreateRequest`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct SourceCreateRequest {
     /// Wire name `configuration`. Required.
     pub configuration: SourceConfiguration,
     /// The UUID of the connector definition. One of configuration.sourceType or definitionId must be provided.
     ///
     /// Wire name `definitionId`. Optional (`None` when absent).
-    #[serde(rename = "definitionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub definition_id: ::std::option::Option<::uuid::Uuid>,
     /// Name of the source e.g. dev-mysql-instance.
     ///
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
     /// Optional secretID obtained through the  OAuth redirect flow.
     ///
     /// Wire name `secretId`. Optional (`None` when absent).
-    #[serde(rename = "secretId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret_id: ::std::option::Option<::std::string::String>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
@@ -19618,37 +21253,44 @@ impl ::std::fmt::Debug for SourceCreateRequest {
             .finish()
     }
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
+super::support::plain_struct!(
+    SourceCreateRequest { configuration : required 0 "configuration", definition_id :
+    optional 1 "definitionId", name : required 2 "name", resource_allocation : optional 3
+    "resourceAllocation", secret_id : optional 4 "secretId", workspace_id : required 5
+    "workspaceId", }
+);
 #[cfg(feature = "source-definition")]
 /// The `SourceDefinitionCreate` schema.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionCreate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceDefinitionCreate {
     /// Optional pre-fetched connector specification. If provided, the backend will skip fetching the spec.
     ///
     /// Wire name `connectorSpecification`. Optional (`None` when absent).
-    #[serde(rename = "connectorSpecification")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_specification: ::std::option::Option<SourceDefinitionSpecification>,
     /// Wire name `dockerImageTag`. Required.
-    #[serde(rename = "dockerImageTag")]
     pub docker_image_tag: ::std::string::String,
     /// Wire name `dockerRepository`. Required.
-    #[serde(rename = "dockerRepository")]
     pub docker_repository: ::std::string::String,
     /// Wire name `documentationUrl`. Required.
-    #[serde(rename = "documentationUrl")]
     pub documentation_url: ::std::string::String,
     /// Wire name `icon`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub icon: ::std::option::Option<::std::string::String>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceRequirements`. Optional (`None` when absent).
-    #[serde(rename = "resourceRequirements")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_requirements: ::std::option::Option<ScopedResourceRequirements>,
 }
+#[cfg(feature = "source-definition")]
+super::support::plain_struct!(
+    SourceDefinitionCreate { connector_specification : optional 0
+    "connectorSpecification", docker_image_tag : required 1 "dockerImageTag",
+    docker_repository : required 2 "dockerRepository", documentation_url : required 3
+    "documentationUrl", icon : optional 4 "icon", name : required 5 "name",
+    resource_requirements : optional 6 "resourceRequirements", }
+);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -19673,35 +21315,45 @@ pub type SourceDefinitionId = ::uuid::Uuid;
 /// The `SourceDefinitionIdBody` schema.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionIdBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceDefinitionIdBody {
     /// Wire name `sourceDefinitionId`. Required.
-    #[serde(rename = "sourceDefinitionId")]
     pub source_definition_id: SourceDefinitionId,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    SourceDefinitionIdBody { source_definition_id : required 0 "sourceDefinitionId", }
+);
 #[cfg(feature = "source-definition")]
 /// The `SourceDefinitionIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionIdRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceDefinitionIdRequestBody {
     /// Wire name `sourceDefinitionId`. Required.
-    #[serde(rename = "sourceDefinitionId")]
     pub source_definition_id: SourceDefinitionId,
 }
+#[cfg(feature = "source-definition")]
+super::support::plain_struct!(
+    SourceDefinitionIdRequestBody { source_definition_id : required 0
+    "sourceDefinitionId", }
+);
 #[cfg(any(feature = "source-definition-specification", feature = "source-definition"))]
 /// The `SourceDefinitionIdWithWorkspaceId` schema.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionIdWithWorkspaceId`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceDefinitionIdWithWorkspaceId {
     /// Wire name `sourceDefinitionId`. Required.
-    #[serde(rename = "sourceDefinitionId")]
     pub source_definition_id: SourceDefinitionId,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "source-definition-specification", feature = "source-definition"))]
+super::support::plain_struct!(
+    SourceDefinitionIdWithWorkspaceId { source_definition_id : required 0
+    "sourceDefinitionId", workspace_id : required 1 "workspaceId", }
+);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -19713,58 +21365,43 @@ pub struct SourceDefinitionIdWithWorkspaceId {
 /// The `SourceDefinitionRead` schema.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceDefinitionRead {
     /// The version of the CDK that the connector was built with. e.g. python:0.1.0, java:0.1.0
     ///
     /// Wire name `cdkVersion`. Optional (`None` when absent).
-    #[serde(rename = "cdkVersion")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cdk_version: ::std::option::Option<::std::string::String>,
     /// Whether the connector is custom or not
     ///
     /// Wire name `custom`. Optional (`None` when absent). Default: `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom: ::std::option::Option<bool>,
     /// Wire name `dockerImageTag`. Required.
-    #[serde(rename = "dockerImageTag")]
     pub docker_image_tag: ::std::string::String,
     /// Wire name `dockerRepository`. Required.
-    #[serde(rename = "dockerRepository")]
     pub docker_repository: ::std::string::String,
     /// Wire name `documentationUrl`. Optional (`None` when absent).
-    #[serde(rename = "documentationUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
     /// Whether the connector is an enterprise connector
     ///
     /// Wire name `enterprise`. Optional (`None` when absent). Default: `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enterprise: ::std::option::Option<bool>,
     /// Wire name `icon`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub icon: ::std::option::Option<::std::string::String>,
     /// The language the connector is written in
     ///
     /// Wire name `language`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub language: ::std::option::Option<::std::string::String>,
     /// The time the connector was modified in the codebase.
     ///
     /// Wire name `lastPublished`. Optional (`None` when absent).
-    #[serde(rename = "lastPublished")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_published: ::std::option::Option<Iso8601DateTime>,
     /// Number of seconds allowed between 2 airbyte protocol messages. The source will timeout if this delay is reach
     ///
     /// Wire name `maxSecondsBetweenMessages`. Optional (`None` when absent).
-    #[serde(rename = "maxSecondsBetweenMessages")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub max_seconds_between_messages: ::std::option::Option<i64>,
     /// Public metrics for the connector
     ///
     /// Wire name `metrics`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metrics: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -19773,45 +21410,56 @@ pub struct SourceDefinitionRead {
     /// The Airbyte Protocol version supported by the connector
     ///
     /// Wire name `protocolVersion`. Optional (`None` when absent).
-    #[serde(rename = "protocolVersion")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub protocol_version: ::std::option::Option<::std::string::String>,
     /// The date when this connector was first released, in yyyy-mm-dd format.
     ///
     /// Wire name `releaseDate`. Optional (`None` when absent).
-    #[serde(rename = "releaseDate")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub release_date: ::std::option::Option<::chrono::NaiveDate>,
     /// Wire name `releaseStage`. Optional (`None` when absent).
-    #[serde(rename = "releaseStage")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub release_stage: ::std::option::Option<ReleaseStage>,
     /// Wire name `resourceRequirements`. Optional (`None` when absent).
-    #[serde(rename = "resourceRequirements")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_requirements: ::std::option::Option<ScopedResourceRequirements>,
     /// Wire name `sourceDefinitionId`. Required.
-    #[serde(rename = "sourceDefinitionId")]
     pub source_definition_id: SourceDefinitionId,
     /// Wire name `sourceType`. Optional (`None` when absent).
-    #[serde(rename = "sourceType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_type: ::std::option::Option<SourceDefinitionReadSourceType>,
     /// Wire name `supportLevel`. Optional (`None` when absent).
-    #[serde(rename = "supportLevel")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub support_level: ::std::option::Option<SupportLevel>,
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "jobs-2",
+        feature = "source-definition",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    SourceDefinitionRead { cdk_version : optional 0 "cdkVersion", custom : optional 1
+    "custom", docker_image_tag : required 2 "dockerImageTag", docker_repository :
+    required 3 "dockerRepository", documentation_url : optional 4 "documentationUrl",
+    enterprise : optional 5 "enterprise", icon : optional 6 "icon", language : optional 7
+    "language", last_published : optional 8 "lastPublished", max_seconds_between_messages
+    : optional 9 "maxSecondsBetweenMessages", metrics : optional 10 "metrics", name :
+    required 11 "name", protocol_version : optional 12 "protocolVersion", release_date :
+    optional 13 "releaseDate", release_stage : optional 14 "releaseStage",
+    resource_requirements : optional 15 "resourceRequirements", source_definition_id :
+    required 16 "sourceDefinitionId", source_type : optional 17 "sourceType",
+    support_level : optional 18 "supportLevel", }
+);
 #[cfg(feature = "source-definition")]
 /// The `SourceDefinitionReadList` schema.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceDefinitionReadList {
     /// Wire name `sourceDefinitions`. Required.
-    #[serde(rename = "sourceDefinitions")]
     pub source_definitions: ::std::vec::Vec<SourceDefinitionRead>,
 }
+#[cfg(feature = "source-definition")]
+super::support::plain_struct!(
+    SourceDefinitionReadList { source_definitions : required 0 "sourceDefinitions", }
+);
 #[cfg(
     any(
         feature = "connector-builder-project",
@@ -19831,124 +21479,122 @@ pub type SourceDefinitionSpecification = ::serde_json::Map<
 /// The `SourceDefinitionSpecificationRead` schema.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionSpecificationRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceDefinitionSpecificationRead {
     /// Wire name `advancedAuth`. Optional (`None` when absent).
-    #[serde(rename = "advancedAuth")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub advanced_auth: ::std::option::Option<AdvancedAuth>,
     /// Wire name `advancedAuthGlobalCredentialsAvailable`. Optional (`None` when absent).
-    #[serde(rename = "advancedAuthGlobalCredentialsAvailable")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub advanced_auth_global_credentials_available: ::std::option::Option<bool>,
     /// Wire name `connectionSpecification`. Optional (`None` when absent).
-    #[serde(rename = "connectionSpecification")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_specification: ::std::option::Option<SourceDefinitionSpecification>,
     /// Wire name `documentationUrl`. Optional (`None` when absent).
-    #[serde(rename = "documentationUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
     /// Wire name `jobInfo`. Required.
-    #[serde(rename = "jobInfo")]
     pub job_info: SynchronousJobRead,
     /// Wire name `sourceDefinitionId`. Required.
-    #[serde(rename = "sourceDefinitionId")]
     pub source_definition_id: SourceDefinitionId,
 }
+#[cfg(feature = "source-definition-specification")]
+super::support::plain_struct!(
+    SourceDefinitionSpecificationRead { advanced_auth : optional 0 "advancedAuth",
+    advanced_auth_global_credentials_available : optional 1
+    "advancedAuthGlobalCredentialsAvailable", connection_specification : optional 2
+    "connectionSpecification", documentation_url : optional 3 "documentationUrl",
+    job_info : required 4 "jobInfo", source_definition_id : required 5
+    "sourceDefinitionId", }
+);
 #[cfg(feature = "source-definition")]
 /// Update the SourceDefinition. Currently, the only allowed attribute to update is the default docker image version.
 ///
 /// Schema: `#/components/schemas/SourceDefinitionUpdate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceDefinitionUpdate {
     /// Wire name `dockerImageTag`. Required.
-    #[serde(rename = "dockerImageTag")]
     pub docker_image_tag: ::std::string::String,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `resourceRequirements`. Optional (`None` when absent).
-    #[serde(rename = "resourceRequirements")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_requirements: ::std::option::Option<ScopedResourceRequirements>,
     /// Wire name `sourceDefinitionId`. Required.
-    #[serde(rename = "sourceDefinitionId")]
     pub source_definition_id: SourceDefinitionId,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "source-definition")]
+super::support::plain_struct!(
+    SourceDefinitionUpdate { docker_image_tag : required 0 "dockerImageTag", name :
+    optional 1 "name", resource_requirements : optional 2 "resourceRequirements",
+    source_definition_id : required 3 "sourceDefinitionId", workspace_id : required 4
+    "workspaceId", }
+);
 #[cfg(any(feature = "scheduler", feature = "source"))]
 /// Returns the results of a discover catalog job. If the job was not successful, the catalog field will not be present. jobInfo will aways be present and its status be used to determine if the job was successful or not.
 ///
 /// Schema: `#/components/schemas/SourceDiscoverSchemaRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceDiscoverSchemaRead {
     /// Wire name `breakingChange`. Optional (`None` when absent).
-    #[serde(rename = "breakingChange")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub breaking_change: ::std::option::Option<bool>,
     /// Wire name `catalog`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub catalog: ::std::option::Option<AirbyteCatalog>,
     /// Wire name `catalogDiff`. Optional (`None` when absent).
-    #[serde(rename = "catalogDiff")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub catalog_diff: ::std::option::Option<CatalogDiff>,
     /// Wire name `catalogId`. Optional (`None` when absent).
-    #[serde(rename = "catalogId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub catalog_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `connectionStatus`. Optional (`None` when absent).
-    #[serde(rename = "connectionStatus")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_status: ::std::option::Option<ConnectionStatus>,
     /// Wire name `jobInfo`. Required.
-    #[serde(rename = "jobInfo")]
     pub job_info: SynchronousJobRead,
 }
+#[cfg(any(feature = "scheduler", feature = "source"))]
+super::support::plain_struct!(
+    SourceDiscoverSchemaRead { breaking_change : optional 0 "breakingChange", catalog :
+    optional 1 "catalog", catalog_diff : optional 2 "catalogDiff", catalog_id : optional
+    3 "catalogId", connection_status : optional 4 "connectionStatus", job_info : required
+    5 "jobInfo", }
+);
 #[cfg(feature = "source")]
 /// The `SourceDiscoverSchemaRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/SourceDiscoverSchemaRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceDiscoverSchemaRequestBody {
     /// Wire name `connectionId`. Optional (`None` when absent).
-    #[serde(rename = "connectionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `disable_cache`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub disable_cache: ::std::option::Option<bool>,
     /// Wire name `priority`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<WorkloadPriority>,
     /// Wire name `sourceId`. Required.
-    #[serde(rename = "sourceId")]
     pub source_id: SourceId,
 }
+#[cfg(feature = "source")]
+super::support::plain_struct!(
+    SourceDiscoverSchemaRequestBody { connection_id : optional 0 "connectionId",
+    disable_cache : optional 1 "disable_cache", priority : optional 2 "priority",
+    source_id : required 3 "sourceId", }
+);
 #[cfg(any(feature = "internal", feature = "source"))]
 /// to write this requested object to database.
 ///
 /// Schema: `#/components/schemas/SourceDiscoverSchemaWriteRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceDiscoverSchemaWriteRequestBody {
     /// Wire name `catalog`. Required.
     pub catalog: AirbyteCatalog,
     /// Wire name `configurationHash`. Optional (`None` when absent).
-    #[serde(rename = "configurationHash")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration_hash: ::std::option::Option<::std::string::String>,
     /// Wire name `connectorVersion`. Optional (`None` when absent).
-    #[serde(rename = "connectorVersion")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_version: ::std::option::Option<::std::string::String>,
     /// Wire name `sourceId`. Optional (`None` when absent).
-    #[serde(rename = "sourceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<SourceId>,
 }
+#[cfg(any(feature = "internal", feature = "source"))]
+super::support::plain_struct!(
+    SourceDiscoverSchemaWriteRequestBody { catalog : required 0 "catalog",
+    configuration_hash : optional 1 "configurationHash", connector_version : optional 2
+    "connectorVersion", source_id : optional 3 "sourceId", }
+);
 #[cfg(
     any(
         feature = "actor-definition-version",
@@ -19977,26 +21623,32 @@ pub type SourceId = ::uuid::Uuid;
 /// The `SourceIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/SourceIdRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceIdRequestBody {
     /// Wire name `sourceId`. Required.
-    #[serde(rename = "sourceId")]
     pub source_id: SourceId,
 }
+#[cfg(
+    any(
+        feature = "actor-definition-version",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
+super::support::plain_struct!(
+    SourceIdRequestBody { source_id : required 0 "sourceId", }
+);
 #[cfg(feature = "source")]
 /// The `SourceIdWithSecretCoordinatesRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/SourceIdWithSecretCoordinatesRequestBody`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct SourceIdWithSecretCoordinatesRequestBody {
     /// If true, the response will include secret coordinates in the connection configuration.
     ///
     /// Wire name `includeSecretCoordinates`. Optional (`None` when absent). Default: `false`.
-    #[serde(rename = "includeSecretCoordinates")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include_secret_coordinates: ::std::option::Option<bool>,
     /// Wire name `sourceId`. Required.
-    #[serde(rename = "sourceId")]
     pub source_id: SourceId,
 }
 #[cfg(feature = "source")]
@@ -20009,108 +21661,111 @@ impl ::std::fmt::Debug for SourceIdWithSecretCoordinatesRequestBody {
     }
 }
 #[cfg(feature = "source")]
+super::support::plain_struct!(
+    SourceIdWithSecretCoordinatesRequestBody { include_secret_coordinates : optional 0
+    "includeSecretCoordinates", source_id : required 1 "sourceId", }
+);
+#[cfg(feature = "source")]
 /// The `SourceMetadata` schema.
 ///
 /// Schema: `#/components/schemas/SourceMetadata`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceMetadata {
     /// Wire name `workspaceName`. Required.
-    #[serde(rename = "workspaceName")]
     pub workspace_name: ::std::string::String,
 }
+#[cfg(feature = "source")]
+super::support::plain_struct!(
+    SourceMetadata { workspace_name : required 0 "workspaceName", }
+);
 #[cfg(feature = "source-oauth")]
 /// The `SourceOAuthScopesRead` schema.
 ///
 /// Schema: `#/components/schemas/SourceOAuthScopesRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceOAuthScopesRead {
     /// Wire name `optionalScopes`. Required.
-    #[serde(rename = "optionalScopes")]
     pub optional_scopes: ::std::vec::Vec<OAuthScopeItem>,
     /// Wire name `scopeJoinStrategy`. Required. Default: `"space"`.
-    #[serde(rename = "scopeJoinStrategy")]
     pub scope_join_strategy: SourceOAuthScopesReadScopeJoinStrategy,
     /// Wire name `scopes`. Required.
     pub scopes: ::std::vec::Vec<OAuthScopeItem>,
 }
 #[cfg(feature = "source-oauth")]
+super::support::plain_struct!(
+    SourceOAuthScopesRead { optional_scopes : required 0 "optionalScopes",
+    scope_join_strategy : required 1 "scopeJoinStrategy", scopes : required 2 "scopes", }
+);
+#[cfg(feature = "source-oauth")]
 /// The `SourceOAuthScopesRequest` schema.
 ///
 /// Schema: `#/components/schemas/SourceOAuthScopesRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceOAuthScopesRequest {
     /// Wire name `sourceDefinitionId`. Required.
-    #[serde(rename = "sourceDefinitionId")]
     pub source_definition_id: SourceDefinitionId,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "source-oauth")]
+super::support::plain_struct!(
+    SourceOAuthScopesRequest { source_definition_id : required 0 "sourceDefinitionId",
+    workspace_id : required 1 "workspaceId", }
+);
 #[cfg(feature = "source-oauth")]
 /// The `SourceOauthConsentRequest` schema.
 ///
 /// Schema: `#/components/schemas/SourceOauthConsentRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceOauthConsentRequest {
     /// Wire name `oAuthInputConfiguration`. Optional (`None` when absent).
-    #[serde(rename = "oAuthInputConfiguration")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub o_auth_input_configuration: ::std::option::Option<OAuthInputConfiguration>,
     /// The url to redirect to after getting the user consent
     ///
     /// Wire name `redirectUrl`. Required.
-    #[serde(rename = "redirectUrl")]
     pub redirect_url: ::std::string::String,
     /// Optional OAuth optional_scopes to request, overriding the connector's default optional_scopes. Only applied when requestedScopes is also provided.
     ///
     /// Wire name `requestedOptionalScopes`. Optional (`None` when absent).
-    #[serde(rename = "requestedOptionalScopes")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requested_optional_scopes: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Optional OAuth scopes to request, overriding the connector's default scopes. Only supported for connectors that define scopes as an array.
     ///
     /// Wire name `requestedScopes`. Optional (`None` when absent).
-    #[serde(rename = "requestedScopes")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub requested_scopes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `sourceDefinitionId`. Required.
-    #[serde(rename = "sourceDefinitionId")]
     pub source_definition_id: SourceDefinitionId,
     /// Wire name `sourceId`. Optional (`None` when absent).
-    #[serde(rename = "sourceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<SourceId>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "source-oauth")]
+super::support::plain_struct!(
+    SourceOauthConsentRequest { o_auth_input_configuration : optional 0
+    "oAuthInputConfiguration", redirect_url : required 1 "redirectUrl",
+    requested_optional_scopes : optional 2 "requestedOptionalScopes", requested_scopes :
+    optional 3 "requestedScopes", source_definition_id : required 4 "sourceDefinitionId",
+    source_id : optional 5 "sourceId", workspace_id : required 6 "workspaceId", }
+);
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// The `SourcePatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/SourcePatchRequest`
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct SourcePatchRequest {
     /// Wire name `configuration`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub configuration: ::std::option::Option<SourceConfiguration>,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
     /// Optional secretID obtained through the  OAuth redirect flow.
     ///
     /// Wire name `secretId`. Optional (`None` when absent).
-    #[serde(rename = "secretId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret_id: ::std::option::Option<::std::string::String>,
     /// Wire name `workspaceId`. Optional (`None` when absent).
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::uuid::Uuid>,
 }
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
@@ -20126,20 +21781,29 @@ impl ::std::fmt::Debug for SourcePatchRequest {
     }
 }
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
+super::support::plain_struct!(
+    SourcePatchRequest { configuration : optional 0 "configuration", name : optional 1
+    "name", resource_allocation : optional 2 "resourceAllocation", secret_id : optional 3
+    "secretId", workspace_id : optional 4 "workspaceId", }
+);
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// The `SourcePutRequest` schema.
 ///
 /// Schema: `#/components/schemas/SourcePutRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourcePutRequest {
     /// Wire name `configuration`. Required.
     pub configuration: SourceConfiguration,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
+super::support::plain_struct!(
+    SourcePutRequest { configuration : required 0 "configuration", name : required 1
+    "name", resource_allocation : optional 2 "resourceAllocation", }
+);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -20151,261 +21815,244 @@ pub struct SourcePutRequest {
 /// The `SourceRead` schema.
 ///
 /// Schema: `#/components/schemas/SourceRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceRead {
     /// Wire name `breakingChanges`. Optional (`None` when absent).
-    #[serde(rename = "breakingChanges")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub breaking_changes: ::std::option::Option<ActorDefinitionVersionBreakingChanges>,
     /// Wire name `connectionConfiguration`. Required.
-    #[serde(rename = "connectionConfiguration")]
     pub connection_configuration: SourceConfiguration,
     /// Map of job status to count of connections whose latest job has that status
     ///
     /// Wire name `connectionJobStatuses`. Optional (`None` when absent).
-    #[serde(rename = "connectionJobStatuses")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_job_statuses: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, i64>,
     >,
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: i64,
     /// Wire name `icon`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub icon: ::std::option::Option<::std::string::String>,
     /// Wire name `isEntitled`. Optional (`None` when absent).
-    #[serde(rename = "isEntitled")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_entitled: ::std::option::Option<bool>,
     /// Wire name `isVersionOverrideApplied`. Optional (`None` when absent).
-    #[serde(rename = "isVersionOverrideApplied")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_version_override_applied: ::std::option::Option<bool>,
     /// Wire name `lastSync`. Optional (`None` when absent).
-    #[serde(rename = "lastSync")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_sync: ::std::option::Option<i64>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `numConnections`. Optional (`None` when absent).
-    #[serde(rename = "numConnections")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub num_connections: ::std::option::Option<i64>,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
     /// Wire name `sourceDefinitionId`. Required.
-    #[serde(rename = "sourceDefinitionId")]
     pub source_definition_id: SourceDefinitionId,
     /// Wire name `sourceId`. Required.
-    #[serde(rename = "sourceId")]
     pub source_id: SourceId,
     /// Wire name `sourceName`. Required.
-    #[serde(rename = "sourceName")]
     pub source_name: ::std::string::String,
     /// Wire name `status`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ActorStatus>,
     /// Wire name `supportState`. Optional (`None` when absent).
-    #[serde(rename = "supportState")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub support_state: ::std::option::Option<SupportState>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "source",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    SourceRead { breaking_changes : optional 0 "breakingChanges",
+    connection_configuration : required 1 "connectionConfiguration",
+    connection_job_statuses : optional 2 "connectionJobStatuses", created_at : required 3
+    "createdAt", icon : optional 4 "icon", is_entitled : optional 5 "isEntitled",
+    is_version_override_applied : optional 6 "isVersionOverrideApplied", last_sync :
+    optional 7 "lastSync", name : required 8 "name", num_connections : optional 9
+    "numConnections", resource_allocation : optional 10 "resourceAllocation",
+    source_definition_id : required 11 "sourceDefinitionId", source_id : required 12
+    "sourceId", source_name : required 13 "sourceName", status : optional 14 "status",
+    support_state : optional 15 "supportState", workspace_id : required 16 "workspaceId",
+    }
+);
 #[cfg(feature = "source")]
 /// The `SourceReadList` schema.
 ///
 /// Schema: `#/components/schemas/SourceReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceReadList {
     /// Wire name `num_connections`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub num_connections: ::std::option::Option<i64>,
     /// Wire name `page_size`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page_size: ::std::option::Option<i64>,
     /// Wire name `sources`. Required.
     pub sources: ::std::vec::Vec<SourceRead>,
 }
 #[cfg(feature = "source")]
+super::support::plain_struct!(
+    SourceReadList { num_connections : optional 0 "num_connections", page_size : optional
+    1 "page_size", sources : required 2 "sources", }
+);
+#[cfg(feature = "source")]
 /// The `SourceReadWithMetadata` schema.
 ///
 /// Schema: `#/components/schemas/SourceReadWithMetadata`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceReadWithMetadata {
     /// Wire name `breakingChanges`. Optional (`None` when absent).
-    #[serde(rename = "breakingChanges")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub breaking_changes: ::std::option::Option<ActorDefinitionVersionBreakingChanges>,
     /// Wire name `connectionConfiguration`. Required.
-    #[serde(rename = "connectionConfiguration")]
     pub connection_configuration: SourceConfiguration,
     /// Map of job status to count of connections whose latest job has that status
     ///
     /// Wire name `connectionJobStatuses`. Optional (`None` when absent).
-    #[serde(rename = "connectionJobStatuses")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_job_statuses: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, i64>,
     >,
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: i64,
     /// Wire name `icon`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub icon: ::std::option::Option<::std::string::String>,
     /// Wire name `isEntitled`. Optional (`None` when absent).
-    #[serde(rename = "isEntitled")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_entitled: ::std::option::Option<bool>,
     /// Wire name `isVersionOverrideApplied`. Optional (`None` when absent).
-    #[serde(rename = "isVersionOverrideApplied")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_version_override_applied: ::std::option::Option<bool>,
     /// Wire name `lastSync`. Optional (`None` when absent).
-    #[serde(rename = "lastSync")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub last_sync: ::std::option::Option<i64>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `numConnections`. Optional (`None` when absent).
-    #[serde(rename = "numConnections")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub num_connections: ::std::option::Option<i64>,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
     /// Wire name `sourceDefinitionId`. Required.
-    #[serde(rename = "sourceDefinitionId")]
     pub source_definition_id: SourceDefinitionId,
     /// Wire name `sourceId`. Required.
-    #[serde(rename = "sourceId")]
     pub source_id: SourceId,
     /// Wire name `sourceName`. Required.
-    #[serde(rename = "sourceName")]
     pub source_name: ::std::string::String,
     /// Wire name `status`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ActorStatus>,
     /// Wire name `supportState`. Optional (`None` when absent).
-    #[serde(rename = "supportState")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub support_state: ::std::option::Option<SupportState>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// Wire name `metadata`. Required.
     pub metadata: SourceMetadata,
 }
+#[cfg(feature = "source")]
+super::support::plain_struct!(
+    SourceReadWithMetadata { breaking_changes : optional 0 "breakingChanges",
+    connection_configuration : required 1 "connectionConfiguration",
+    connection_job_statuses : optional 2 "connectionJobStatuses", created_at : required 3
+    "createdAt", icon : optional 4 "icon", is_entitled : optional 5 "isEntitled",
+    is_version_override_applied : optional 6 "isVersionOverrideApplied", last_sync :
+    optional 7 "lastSync", name : required 8 "name", num_connections : optional 9
+    "numConnections", resource_allocation : optional 10 "resourceAllocation",
+    source_definition_id : required 11 "sourceDefinitionId", source_id : required 12
+    "sourceId", source_name : required 13 "sourceName", status : optional 14 "status",
+    support_state : optional 15 "supportState", workspace_id : required 16 "workspaceId",
+    metadata : required 17 "metadata", }
+);
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// Root Type for SourceResponse
 ///
 /// Provides details of a single source.
 ///
 /// Schema: `#/components/schemas/SourceResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceResponse {
     /// Wire name `configuration`. Required.
     pub configuration: SourceConfiguration,
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: i64,
     /// Wire name `definitionId`. Required.
-    #[serde(rename = "definitionId")]
     pub definition_id: ::uuid::Uuid,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
     /// Wire name `sourceId`. Required.
-    #[serde(rename = "sourceId")]
     pub source_id: ::uuid::Uuid,
     /// Wire name `sourceType`. Required.
-    #[serde(rename = "sourceType")]
     pub source_type: ::std::string::String,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
+super::support::plain_struct!(
+    SourceResponse { configuration : required 0 "configuration", created_at : required 1
+    "createdAt", definition_id : required 2 "definitionId", name : required 3 "name",
+    resource_allocation : optional 4 "resourceAllocation", source_id : required 5
+    "sourceId", source_type : required 6 "sourceType", workspace_id : required 7
+    "workspaceId", }
+);
 #[cfg(any(feature = "connection", feature = "source"))]
 /// The `SourceSearch` schema.
 ///
 /// Schema: `#/components/schemas/SourceSearch`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SourceSearch {
     /// Wire name `connectionConfiguration`. Optional (`None` when absent).
-    #[serde(rename = "connectionConfiguration")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_configuration: ::std::option::Option<SourceConfiguration>,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `sourceDefinitionId`. Optional (`None` when absent).
-    #[serde(rename = "sourceDefinitionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_definition_id: ::std::option::Option<SourceDefinitionId>,
     /// Wire name `sourceId`. Optional (`None` when absent).
-    #[serde(rename = "sourceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<SourceId>,
     /// Wire name `sourceName`. Optional (`None` when absent).
-    #[serde(rename = "sourceName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_name: ::std::option::Option<::std::string::String>,
     /// Wire name `workspaceId`. Optional (`None` when absent).
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(any(feature = "connection", feature = "source"))]
+super::support::plain_struct!(
+    SourceSearch { connection_configuration : optional 0 "connectionConfiguration", name
+    : optional 1 "name", source_definition_id : optional 2 "sourceDefinitionId",
+    source_id : optional 3 "sourceId", source_name : optional 4 "sourceName",
+    workspace_id : optional 5 "workspaceId", }
+);
 #[cfg(feature = "web-backend")]
 /// The `SourceSnippetRead` schema.
 ///
 /// Schema: `#/components/schemas/SourceSnippetRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourceSnippetRead {
     /// Wire name `icon`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub icon: ::std::option::Option<::std::string::String>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `sourceDefinitionId`. Required.
-    #[serde(rename = "sourceDefinitionId")]
     pub source_definition_id: SourceDefinitionId,
     /// Wire name `sourceId`. Required.
-    #[serde(rename = "sourceId")]
     pub source_id: SourceId,
     /// Wire name `sourceName`. Required.
-    #[serde(rename = "sourceName")]
     pub source_name: ::std::string::String,
 }
+#[cfg(feature = "web-backend")]
+super::support::plain_struct!(
+    SourceSnippetRead { icon : optional 0 "icon", name : required 1 "name",
+    source_definition_id : required 2 "sourceDefinitionId", source_id : required 3
+    "sourceId", source_name : required 4 "sourceName", }
+);
 #[cfg(feature = "source")]
 /// The `SourceUpdate` schema.
 ///
 /// Schema: `#/components/schemas/SourceUpdate`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct SourceUpdate {
     /// Wire name `connectionConfiguration`. Required.
-    #[serde(rename = "connectionConfiguration")]
     pub connection_configuration: SourceConfiguration,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `resourceAllocation`. Optional (`None` when absent).
-    #[serde(rename = "resourceAllocation")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_allocation: ::std::option::Option<ScopedResourceRequirements>,
     /// Wire name `secretId`. Optional (`None` when absent).
-    #[serde(rename = "secretId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub secret_id: ::std::option::Option<::std::string::String>,
     /// Wire name `sourceId`. Required.
-    #[serde(rename = "sourceId")]
     pub source_id: SourceId,
 }
 #[cfg(feature = "source")]
@@ -20420,23 +22067,32 @@ impl ::std::fmt::Debug for SourceUpdate {
             .finish()
     }
 }
+#[cfg(feature = "source")]
+super::support::plain_struct!(
+    SourceUpdate { connection_configuration : required 0 "connectionConfiguration", name
+    : required 1 "name", resource_allocation : optional 2 "resourceAllocation", secret_id
+    : optional 3 "secretId", source_id : required 4 "sourceId", }
+);
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// Root Type for SourcesResponse
 ///
 ///
 ///
 /// Schema: `#/components/schemas/SourcesResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SourcesResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<SourceResponse>,
     /// Wire name `next`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     /// Wire name `previous`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
+super::support::plain_struct!(
+    SourcesResponse { data : required 0 "data", next : optional 1 "next", previous :
+    optional 2 "previous", }
+);
 #[cfg(any(feature = "internal", feature = "attempt", feature = "state"))]
 /// The `StateBlob` schema.
 ///
@@ -20446,7 +22102,7 @@ pub type StateBlob = ::serde_json::Map<::std::string::String, ::serde_json::Valu
 /// The `StoragePrivateLinkServiceConfig` schema.
 ///
 /// Schema: `#/components/schemas/StoragePrivateLinkServiceConfig`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StoragePrivateLinkServiceConfig {
     /// Wire name `bucket`. Required.
     pub bucket: ::std::string::String,
@@ -20455,6 +22111,11 @@ pub struct StoragePrivateLinkServiceConfig {
     /// Wire name `type`. Required.
     pub r#type: StoragePrivateLinkServiceConfigType,
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
+super::support::plain_struct!(
+    StoragePrivateLinkServiceConfig { bucket : required 0 "bucket", region : required 1
+    "region", r#type : required 2 "type", }
+);
 #[cfg(any(feature = "internal", feature = "connection", feature = "jobs-2"))]
 /// The `StreamAggregatedStats` schema.
 ///
@@ -20464,22 +22125,23 @@ pub type StreamAggregatedStats = ::std::vec::Vec<StreamStats>;
 /// The `StreamAttemptMetadata` schema.
 ///
 /// Schema: `#/components/schemas/StreamAttemptMetadata`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamAttemptMetadata {
     /// Wire name `streamName`. Required.
-    #[serde(rename = "streamName")]
     pub stream_name: ::std::string::String,
     /// Wire name `streamNamespace`. Optional (`None` when absent).
-    #[serde(rename = "streamNamespace")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_namespace: ::std::option::Option<::std::string::String>,
     /// Wire name `wasBackfilled`. Required.
-    #[serde(rename = "wasBackfilled")]
     pub was_backfilled: bool,
     /// Wire name `wasResumed`. Required.
-    #[serde(rename = "wasResumed")]
     pub was_resumed: bool,
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
+super::support::plain_struct!(
+    StreamAttemptMetadata { stream_name : required 0 "streamName", stream_namespace :
+    optional 1 "streamNamespace", was_backfilled : required 2 "wasBackfilled",
+    was_resumed : required 3 "wasResumed", }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -20494,17 +22156,28 @@ pub struct StreamAttemptMetadata {
 /// The `StreamAttributePrimaryKeyUpdate` schema.
 ///
 /// Schema: `#/components/schemas/StreamAttributePrimaryKeyUpdate`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamAttributePrimaryKeyUpdate {
     /// Wire name `newPrimaryKey`. Optional (`None` when absent).
-    #[serde(rename = "newPrimaryKey")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub new_primary_key: ::std::option::Option<::std::vec::Vec<FieldName>>,
     /// Wire name `oldPrimaryKey`. Optional (`None` when absent).
-    #[serde(rename = "oldPrimaryKey")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub old_primary_key: ::std::option::Option<::std::vec::Vec<FieldName>>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
+super::support::plain_struct!(
+    StreamAttributePrimaryKeyUpdate { new_primary_key : optional 0 "newPrimaryKey",
+    old_primary_key : optional 1 "oldPrimaryKey", }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -20519,106 +22192,113 @@ pub struct StreamAttributePrimaryKeyUpdate {
 /// Describes the difference in an attribute between two Streams.
 ///
 /// Schema: `#/components/schemas/StreamAttributeTransform`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamAttributeTransform {
     /// Wire name `breaking`. Required.
     pub breaking: bool,
     /// Wire name `transformType`. Required.
-    #[serde(rename = "transformType")]
     pub transform_type: StreamAttributeTransformTransformType,
     /// Wire name `updatePrimaryKey`. Optional (`None` when absent).
-    #[serde(rename = "updatePrimaryKey")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update_primary_key: ::std::option::Option<StreamAttributePrimaryKeyUpdate>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
+super::support::plain_struct!(
+    StreamAttributeTransform { breaking : required 0 "breaking", transform_type :
+    required 1 "transformType", update_primary_key : optional 2 "updatePrimaryKey", }
+);
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Configurations for a single stream.
 ///
 /// Schema: `#/components/schemas/StreamConfiguration`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamConfiguration {
     /// Path to the field that will be used to determine if a record is new or modified since the last sync. This field is REQUIRED if `sync_mode` is `incremental` unless there is a default.
     ///
     /// Wire name `cursorField`. Optional (`None` when absent).
-    #[serde(rename = "cursorField")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor_field: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The name of the destination object that this stream will be written to, used for data activation destinations.
     ///
     /// Wire name `destinationObjectName`. Optional (`None` when absent).
-    #[serde(rename = "destinationObjectName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_object_name: ::std::option::Option<::std::string::String>,
     /// Whether to move raw files from the source to the destination during the sync.
     ///
     /// Wire name `includeFiles`. Optional (`None` when absent).
-    #[serde(rename = "includeFiles")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include_files: ::std::option::Option<bool>,
     /// Mappers that should be applied to the stream before writing to the destination.
     ///
     /// Wire name `mappers`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mappers: ::std::option::Option<::std::vec::Vec<ConfiguredStreamMapper>>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Namespace of the stream.
     ///
     /// Wire name `namespace`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace: ::std::option::Option<::std::string::String>,
     /// Paths to the fields that will be used as primary key. This field is REQUIRED if `destination_sync_mode` is `*_dedup` unless it is already supplied by the source schema.
     ///
     /// Wire name `primaryKey`. Optional (`None` when absent).
-    #[serde(rename = "primaryKey")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub primary_key: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
     /// By default (if not provided in the request) all fields will be synced. Otherwise, only the fields in this list will be synced.
     ///
     /// Wire name `selectedFields`. Optional (`None` when absent).
-    #[serde(rename = "selectedFields")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub selected_fields: ::std::option::Option<SelectedFields>,
     /// Wire name `syncMode`. Optional (`None` when absent).
-    #[serde(rename = "syncMode")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_mode: ::std::option::Option<ConnectionSyncModeEnum>,
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+super::support::plain_struct!(
+    StreamConfiguration { cursor_field : optional 0 "cursorField",
+    destination_object_name : optional 1 "destinationObjectName", include_files :
+    optional 2 "includeFiles", mappers : optional 3 "mappers", name : required 4 "name",
+    namespace : optional 5 "namespace", primary_key : optional 6 "primaryKey",
+    selected_fields : optional 7 "selectedFields", sync_mode : optional 8 "syncMode", }
+);
 #[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// A list of configured stream options for a connection.
 ///
 /// Schema: `#/components/schemas/StreamConfigurations`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamConfigurations {
     /// Items are unique (a set); order is kept as sent.
     ///
     /// Wire name `streams`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub streams: ::std::option::Option<::std::vec::Vec<StreamConfiguration>>,
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
+super::support::plain_struct!(StreamConfigurations { streams : optional 0 "streams", });
 #[cfg(feature = "unreferenced-types")]
 /// Cursor field changed
 ///
 /// Schema: `#/components/schemas/StreamCursorFieldDiff`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamCursorFieldDiff {
     /// Wire name `current`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `prev`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prev: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `streamName`. Optional (`None` when absent).
-    #[serde(rename = "streamName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_name: ::std::option::Option<::std::string::String>,
     /// Wire name `streamNamespace`. Optional (`None` when absent).
-    #[serde(rename = "streamNamespace")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_namespace: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    StreamCursorFieldDiff { current : optional 0 "current", prev : optional 1 "prev",
+    stream_name : optional 2 "streamName", stream_namespace : optional 3
+    "streamNamespace", }
+);
 #[cfg(
     any(
         feature = "actor-definition",
@@ -20640,35 +22320,55 @@ pub struct StreamCursorFieldDiff {
 /// The `StreamDescriptor` schema.
 ///
 /// Schema: `#/components/schemas/StreamDescriptor`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamDescriptor {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `namespace`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "actor-definition",
+        feature = "internal",
+        feature = "attempt",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "jobs-2",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source",
+        feature = "state",
+        feature = "web-backend"
+    )
+)]
+super::support::plain_struct!(
+    StreamDescriptor { name : required 0 "name", namespace : optional 1 "namespace", }
+);
 #[cfg(feature = "unreferenced-types")]
 /// Describes the fields newly enabled or disabled in a stream.
 ///
 /// Schema: `#/components/schemas/StreamFieldStatusChanged`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamFieldStatusChanged {
     /// Wire name `fields`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fields: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Wire name `status`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<StreamFieldStatusChangedStatus>,
     /// Wire name `streamName`. Optional (`None` when absent).
-    #[serde(rename = "streamName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_name: ::std::option::Option<::std::string::String>,
     /// Wire name `streamNamespace`. Optional (`None` when absent).
-    #[serde(rename = "streamNamespace")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_namespace: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    StreamFieldStatusChanged { fields : optional 0 "fields", status : optional 1
+    "status", stream_name : optional 2 "streamName", stream_namespace : optional 3
+    "streamNamespace", }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -20904,63 +22604,58 @@ impl<'de> ::serde::Deserialize<'de> for StreamMapperType {
 /// Primary key changed
 ///
 /// Schema: `#/components/schemas/StreamPrimaryKeyDiff`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamPrimaryKeyDiff {
     /// Wire name `current`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current: ::std::option::Option<::std::vec::Vec<FieldName>>,
     /// Wire name `prev`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prev: ::std::option::Option<::std::vec::Vec<FieldName>>,
     /// Wire name `streamName`. Optional (`None` when absent).
-    #[serde(rename = "streamName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_name: ::std::option::Option<::std::string::String>,
     /// Wire name `streamNamespace`. Optional (`None` when absent).
-    #[serde(rename = "streamNamespace")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_namespace: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    StreamPrimaryKeyDiff { current : optional 0 "current", prev : optional 1 "prev",
+    stream_name : optional 2 "streamName", stream_namespace : optional 3
+    "streamNamespace", }
+);
 #[cfg(any(feature = "public", feature = "public-streams", feature = "streams"))]
 /// The stream properties associated with a connection.
 ///
 /// Schema: `#/components/schemas/StreamProperties`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamProperties {
     /// Wire name `defaultCursorField`. Optional (`None` when absent).
-    #[serde(rename = "defaultCursorField")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_cursor_field: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Wire name `propertyFields`. Optional (`None` when absent).
-    #[serde(rename = "propertyFields")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub property_fields: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
     /// Wire name `sourceDefinedCursorField`. Optional (`None` when absent).
-    #[serde(rename = "sourceDefinedCursorField")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_defined_cursor_field: ::std::option::Option<bool>,
     /// Wire name `sourceDefinedPrimaryKey`. Optional (`None` when absent).
-    #[serde(rename = "sourceDefinedPrimaryKey")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_defined_primary_key: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<::std::string::String>>,
     >,
     /// Wire name `streamName`. Optional (`None` when absent).
-    #[serde(rename = "streamName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_name: ::std::option::Option<::std::string::String>,
     /// Wire name `streamnamespace`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub streamnamespace: ::std::option::Option<::std::string::String>,
     /// Wire name `syncModes`. Optional (`None` when absent).
-    #[serde(rename = "syncModes")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_modes: ::std::option::Option<::std::vec::Vec<ConnectionSyncModeEnum>>,
 }
+#[cfg(any(feature = "public", feature = "public-streams", feature = "streams"))]
+super::support::plain_struct!(
+    StreamProperties { default_cursor_field : optional 0 "defaultCursorField",
+    property_fields : optional 1 "propertyFields", source_defined_cursor_field : optional
+    2 "sourceDefinedCursorField", source_defined_primary_key : optional 3
+    "sourceDefinedPrimaryKey", stream_name : optional 4 "streamName", streamnamespace :
+    optional 5 "streamnamespace", sync_modes : optional 6 "syncModes", }
+);
 #[cfg(any(feature = "public", feature = "public-streams", feature = "streams"))]
 /// A list of stream properties.
 ///
@@ -20970,95 +22665,91 @@ pub type StreamPropertiesResponse = ::std::vec::Vec<StreamProperties>;
 /// The `StreamState` schema.
 ///
 /// Schema: `#/components/schemas/StreamState`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamState {
     /// Wire name `streamDescriptor`. Required.
-    #[serde(rename = "streamDescriptor")]
     pub stream_descriptor: StreamDescriptor,
     /// Wire name `streamState`. Optional (`None` when absent).
-    #[serde(rename = "streamState")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_state: ::std::option::Option<StateBlob>,
 }
+#[cfg(any(feature = "internal", feature = "attempt", feature = "state"))]
+super::support::plain_struct!(
+    StreamState { stream_descriptor : required 0 "streamDescriptor", stream_state :
+    optional 1 "streamState", }
+);
 #[cfg(any(feature = "internal", feature = "connection", feature = "jobs-2"))]
 /// The `StreamStats` schema.
 ///
 /// Schema: `#/components/schemas/StreamStats`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamStats {
     /// Wire name `bytesCommitted`. Required.
-    #[serde(rename = "bytesCommitted")]
     pub bytes_committed: i64,
     /// Wire name `bytesEmitted`. Required.
-    #[serde(rename = "bytesEmitted")]
     pub bytes_emitted: i64,
     /// Wire name `recordsCommitted`. Required.
-    #[serde(rename = "recordsCommitted")]
     pub records_committed: i64,
     /// Wire name `recordsEmitted`. Required.
-    #[serde(rename = "recordsEmitted")]
     pub records_emitted: i64,
     /// Wire name `recordsRejected`. Required.
-    #[serde(rename = "recordsRejected")]
     pub records_rejected: i64,
     /// Wire name `streamName`. Required.
-    #[serde(rename = "streamName")]
     pub stream_name: ::std::string::String,
     /// Wire name `streamNamespace`. Optional (`None` when absent).
-    #[serde(rename = "streamNamespace")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_namespace: ::std::option::Option<::std::string::String>,
     /// Wire name `wasBackfilled`. Optional (`None` when absent).
-    #[serde(rename = "wasBackfilled")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub was_backfilled: ::std::option::Option<bool>,
     /// Wire name `wasResumed`. Optional (`None` when absent).
-    #[serde(rename = "wasResumed")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub was_resumed: ::std::option::Option<bool>,
 }
+#[cfg(any(feature = "internal", feature = "connection", feature = "jobs-2"))]
+super::support::plain_struct!(
+    StreamStats { bytes_committed : required 0 "bytesCommitted", bytes_emitted : required
+    1 "bytesEmitted", records_committed : required 2 "recordsCommitted", records_emitted
+    : required 3 "recordsEmitted", records_rejected : required 4 "recordsRejected",
+    stream_name : required 5 "streamName", stream_namespace : optional 6
+    "streamNamespace", was_backfilled : optional 7 "wasBackfilled", was_resumed :
+    optional 8 "wasResumed", }
+);
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// The `StreamStatusCreateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/StreamStatusCreateRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamStatusCreateRequestBody {
     /// Wire name `attemptNumber`. Required.
-    #[serde(rename = "attemptNumber")]
     pub attempt_number: AttemptNumber,
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `incompleteRunCause`. Optional (`None` when absent).
-    #[serde(rename = "incompleteRunCause")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub incomplete_run_cause: ::std::option::Option<StreamStatusIncompleteRunCause>,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
     /// Wire name `jobType`. Required.
-    #[serde(rename = "jobType")]
     pub job_type: StreamStatusJobType,
     /// Wire name `metadata`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<StreamStatusRateLimitedMetadata>,
     /// Wire name `runState`. Required.
-    #[serde(rename = "runState")]
     pub run_state: StreamStatusRunState,
     /// Wire name `streamName`. Required.
-    #[serde(rename = "streamName")]
     pub stream_name: ::std::string::String,
     /// Wire name `streamNamespace`. Optional (`None` when absent).
-    #[serde(rename = "streamNamespace")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_namespace: ::std::option::Option<::std::string::String>,
     /// Wire name `transitionedAt`. Required.
-    #[serde(rename = "transitionedAt")]
     pub transitioned_at: i64,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
+super::support::plain_struct!(
+    StreamStatusCreateRequestBody { attempt_number : required 0 "attemptNumber",
+    connection_id : required 1 "connectionId", incomplete_run_cause : optional 2
+    "incompleteRunCause", job_id : required 3 "jobId", job_type : required 4 "jobType",
+    metadata : optional 5 "metadata", run_state : required 6 "runState", stream_name :
+    required 7 "streamName", stream_namespace : optional 8 "streamNamespace",
+    transitioned_at : required 9 "transitionedAt", workspace_id : required 10
+    "workspaceId", }
+);
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// The `StreamStatusId` schema.
 ///
@@ -21214,104 +22905,100 @@ impl<'de> ::serde::Deserialize<'de> for StreamStatusJobType {
 /// The `StreamStatusListRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/StreamStatusListRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamStatusListRequestBody {
     /// Wire name `attemptNumber`. Optional (`None` when absent).
-    #[serde(rename = "attemptNumber")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attempt_number: ::std::option::Option<AttemptNumber>,
     /// Wire name `connectionId`. Optional (`None` when absent).
-    #[serde(rename = "connectionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_id: ::std::option::Option<ConnectionId>,
     /// Wire name `jobId`. Optional (`None` when absent).
-    #[serde(rename = "jobId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<JobId>,
     /// Wire name `jobType`. Optional (`None` when absent).
-    #[serde(rename = "jobType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job_type: ::std::option::Option<StreamStatusJobType>,
     /// Wire name `pagination`. Required.
     pub pagination: Pagination,
     /// Wire name `streamName`. Optional (`None` when absent).
-    #[serde(rename = "streamName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_name: ::std::option::Option<::std::string::String>,
     /// Wire name `streamNamespace`. Optional (`None` when absent).
-    #[serde(rename = "streamNamespace")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_namespace: ::std::option::Option<::std::string::String>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
+super::support::plain_struct!(
+    StreamStatusListRequestBody { attempt_number : optional 0 "attemptNumber",
+    connection_id : optional 1 "connectionId", job_id : optional 2 "jobId", job_type :
+    optional 3 "jobType", pagination : required 4 "pagination", stream_name : optional 5
+    "streamName", stream_namespace : optional 6 "streamNamespace", workspace_id :
+    required 7 "workspaceId", }
+);
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// The `StreamStatusRateLimitedMetadata` schema.
 ///
 /// Schema: `#/components/schemas/StreamStatusRateLimitedMetadata`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamStatusRateLimitedMetadata {
     /// Wire name `quotaReset`. Optional (`None` when absent).
-    #[serde(rename = "quotaReset")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub quota_reset: ::std::option::Option<i64>,
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
+super::support::plain_struct!(
+    StreamStatusRateLimitedMetadata { quota_reset : optional 0 "quotaReset", }
+);
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// The `StreamStatusRead` schema.
 ///
 /// Schema: `#/components/schemas/StreamStatusRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamStatusRead {
     /// Wire name `attemptNumber`. Required.
-    #[serde(rename = "attemptNumber")]
     pub attempt_number: AttemptNumber,
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `id`. Required.
     pub id: StreamStatusId,
     /// Wire name `incompleteRunCause`. Optional (`None` when absent).
-    #[serde(rename = "incompleteRunCause")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub incomplete_run_cause: ::std::option::Option<StreamStatusIncompleteRunCause>,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
     /// Wire name `jobType`. Required.
-    #[serde(rename = "jobType")]
     pub job_type: StreamStatusJobType,
     /// Wire name `metadata`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<StreamStatusRateLimitedMetadata>,
     /// Wire name `runState`. Required.
-    #[serde(rename = "runState")]
     pub run_state: StreamStatusRunState,
     /// Wire name `streamName`. Required.
-    #[serde(rename = "streamName")]
     pub stream_name: ::std::string::String,
     /// Wire name `streamNamespace`. Optional (`None` when absent).
-    #[serde(rename = "streamNamespace")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_namespace: ::std::option::Option<::std::string::String>,
     /// Wire name `transitionedAt`. Required.
-    #[serde(rename = "transitionedAt")]
     pub transitioned_at: i64,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
+super::support::plain_struct!(
+    StreamStatusRead { attempt_number : required 0 "attemptNumber", connection_id :
+    required 1 "connectionId", id : required 2 "id", incomplete_run_cause : optional 3
+    "incompleteRunCause", job_id : required 4 "jobId", job_type : required 5 "jobType",
+    metadata : optional 6 "metadata", run_state : required 7 "runState", stream_name :
+    required 8 "streamName", stream_namespace : optional 9 "streamNamespace",
+    transitioned_at : required 10 "transitionedAt", workspace_id : required 11
+    "workspaceId", }
+);
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// The `StreamStatusReadList` schema.
 ///
 /// Schema: `#/components/schemas/StreamStatusReadList`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamStatusReadList {
     /// Wire name `streamStatuses`. Optional (`None` when absent).
-    #[serde(rename = "streamStatuses")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_statuses: ::std::option::Option<::std::vec::Vec<StreamStatusRead>>,
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
+super::support::plain_struct!(
+    StreamStatusReadList { stream_statuses : optional 0 "streamStatuses", }
+);
 #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// Values:
 ///   * `PENDING` - The stream operation has been selected to run
@@ -21412,114 +23099,102 @@ impl<'de> ::serde::Deserialize<'de> for StreamStatusRunState {
 /// The `StreamStatusUpdateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/StreamStatusUpdateRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamStatusUpdateRequestBody {
     /// Wire name `attemptNumber`. Required.
-    #[serde(rename = "attemptNumber")]
     pub attempt_number: AttemptNumber,
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `incompleteRunCause`. Optional (`None` when absent).
-    #[serde(rename = "incompleteRunCause")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub incomplete_run_cause: ::std::option::Option<StreamStatusIncompleteRunCause>,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
     /// Wire name `jobType`. Required.
-    #[serde(rename = "jobType")]
     pub job_type: StreamStatusJobType,
     /// Wire name `metadata`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<StreamStatusRateLimitedMetadata>,
     /// Wire name `runState`. Required.
-    #[serde(rename = "runState")]
     pub run_state: StreamStatusRunState,
     /// Wire name `streamName`. Required.
-    #[serde(rename = "streamName")]
     pub stream_name: ::std::string::String,
     /// Wire name `streamNamespace`. Optional (`None` when absent).
-    #[serde(rename = "streamNamespace")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_namespace: ::std::option::Option<::std::string::String>,
     /// Wire name `transitionedAt`. Required.
-    #[serde(rename = "transitionedAt")]
     pub transitioned_at: i64,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// Wire name `id`. Required.
     pub id: StreamStatusId,
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
+super::support::plain_struct!(
+    StreamStatusUpdateRequestBody { attempt_number : required 0 "attemptNumber",
+    connection_id : required 1 "connectionId", incomplete_run_cause : optional 2
+    "incompleteRunCause", job_id : required 3 "jobId", job_type : required 4 "jobType",
+    metadata : optional 5 "metadata", run_state : required 6 "runState", stream_name :
+    required 7 "streamName", stream_namespace : optional 8 "streamNamespace",
+    transitioned_at : required 9 "transitionedAt", workspace_id : required 10
+    "workspaceId", id : required 11 "id", }
+);
 #[cfg(feature = "unreferenced-types")]
 /// Sync mode changed
 ///
 /// Schema: `#/components/schemas/StreamSyncModeDiff`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct StreamSyncModeDiff {
     /// Wire name `currentDestinationSyncMode`. Optional (`None` when absent).
-    #[serde(rename = "currentDestinationSyncMode")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current_destination_sync_mode: ::std::option::Option<DestinationSyncMode>,
     /// Wire name `currentSourceSyncMode`. Optional (`None` when absent).
-    #[serde(rename = "currentSourceSyncMode")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub current_source_sync_mode: ::std::option::Option<SyncMode>,
     /// Wire name `prevDestinationSyncMode`. Optional (`None` when absent).
-    #[serde(rename = "prevDestinationSyncMode")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prev_destination_sync_mode: ::std::option::Option<DestinationSyncMode>,
     /// Wire name `prevSourceSyncMode`. Optional (`None` when absent).
-    #[serde(rename = "prevSourceSyncMode")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prev_source_sync_mode: ::std::option::Option<SyncMode>,
     /// Wire name `streamName`. Optional (`None` when absent).
-    #[serde(rename = "streamName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_name: ::std::option::Option<::std::string::String>,
     /// Wire name `streamNamespace`. Optional (`None` when absent).
-    #[serde(rename = "streamNamespace")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_namespace: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    StreamSyncModeDiff { current_destination_sync_mode : optional 0
+    "currentDestinationSyncMode", current_source_sync_mode : optional 1
+    "currentSourceSyncMode", prev_destination_sync_mode : optional 2
+    "prevDestinationSyncMode", prev_source_sync_mode : optional 3 "prevSourceSyncMode",
+    stream_name : optional 4 "streamName", stream_namespace : optional 5
+    "streamNamespace", }
+);
 #[cfg(feature = "connection")]
 /// The `StreamSyncProgressReadItem` schema.
 ///
 /// Schema: `#/components/schemas/StreamSyncProgressReadItem`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamSyncProgressReadItem {
     /// Wire name `bytesCommitted`. Optional (`None` when absent).
-    #[serde(rename = "bytesCommitted")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bytes_committed: ::std::option::Option<i64>,
     /// Wire name `bytesEmitted`. Optional (`None` when absent).
-    #[serde(rename = "bytesEmitted")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bytes_emitted: ::std::option::Option<i64>,
     /// Wire name `configType`. Required.
-    #[serde(rename = "configType")]
     pub config_type: JobConfigType,
     /// Wire name `recordsCommitted`. Optional (`None` when absent).
-    #[serde(rename = "recordsCommitted")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub records_committed: ::std::option::Option<i64>,
     /// Wire name `recordsEmitted`. Optional (`None` when absent).
-    #[serde(rename = "recordsEmitted")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub records_emitted: ::std::option::Option<i64>,
     /// Wire name `recordsRejected`. Optional (`None` when absent).
-    #[serde(rename = "recordsRejected")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub records_rejected: ::std::option::Option<i64>,
     /// Wire name `streamName`. Required.
-    #[serde(rename = "streamName")]
     pub stream_name: ::std::string::String,
     /// Wire name `streamNamespace`. Optional (`None` when absent).
-    #[serde(rename = "streamNamespace")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stream_namespace: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    StreamSyncProgressReadItem { bytes_committed : optional 0 "bytesCommitted",
+    bytes_emitted : optional 1 "bytesEmitted", config_type : required 2 "configType",
+    records_committed : optional 3 "recordsCommitted", records_emitted : optional 4
+    "recordsEmitted", records_rejected : optional 5 "recordsRejected", stream_name :
+    required 6 "streamName", stream_namespace : optional 7 "streamNamespace", }
+);
 #[cfg(
     any(
         feature = "internal",
@@ -21534,19 +23209,30 @@ pub struct StreamSyncProgressReadItem {
 /// The `StreamTransform` schema.
 ///
 /// Schema: `#/components/schemas/StreamTransform`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamTransform {
     /// Wire name `streamDescriptor`. Required.
-    #[serde(rename = "streamDescriptor")]
     pub stream_descriptor: StreamDescriptor,
     /// Wire name `transformType`. Required.
-    #[serde(rename = "transformType")]
     pub transform_type: StreamTransformTransformType,
     /// Wire name `updateStream`. Optional (`None` when absent).
-    #[serde(rename = "updateStream")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub update_stream: ::std::option::Option<StreamTransformUpdateStream>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
+super::support::plain_struct!(
+    StreamTransform { stream_descriptor : required 0 "streamDescriptor", transform_type :
+    required 1 "transformType", update_stream : optional 2 "updateStream", }
+);
 #[cfg(
     any(
         feature = "actor-definition-version",
@@ -21868,15 +23554,18 @@ impl<'de> ::serde::Deserialize<'de> for SupportState {
 /// The `SyncInput` schema.
 ///
 /// Schema: `#/components/schemas/SyncInput`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SyncInput {
     /// Wire name `attemptNumber`. Required.
-    #[serde(rename = "attemptNumber")]
     pub attempt_number: AttemptNumber,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+super::support::plain_struct!(
+    SyncInput { attempt_number : required 0 "attemptNumber", job_id : required 1 "jobId",
+    }
+);
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// This return a json blob aimed to be used as a JobInput. It is serialized by the JobInput java class and should be deserialized into it.
 ///
@@ -22062,43 +23751,48 @@ impl<'de> ::serde::Deserialize<'de> for SyncMode {
 /// The `SynchronousJobRead` schema.
 ///
 /// Schema: `#/components/schemas/SynchronousJobRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SynchronousJobRead {
     /// only present if a config id was provided.
     ///
     /// Wire name `configId`. Optional (`None` when absent).
-    #[serde(rename = "configId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config_id: ::std::option::Option<::std::string::String>,
     /// Wire name `configType`. Required.
-    #[serde(rename = "configType")]
     pub config_type: JobConfigType,
     /// Wire name `connectorConfigurationUpdated`. Optional (`None` when absent). Default: `false`.
-    #[serde(rename = "connectorConfigurationUpdated")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_configuration_updated: ::std::option::Option<bool>,
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: i64,
     /// Wire name `endedAt`. Required.
-    #[serde(rename = "endedAt")]
     pub ended_at: i64,
     /// Wire name `failureReason`. Optional (`None` when absent).
-    #[serde(rename = "failureReason")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_reason: ::std::option::Option<FailureReason>,
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
     /// Wire name `logType`. Optional (`None` when absent).
-    #[serde(rename = "logType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub log_type: ::std::option::Option<LogFormatType>,
     /// Wire name `logs`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<SynchronousJobReadLogs>,
     /// Wire name `succeeded`. Required.
     pub succeeded: bool,
 }
+#[cfg(
+    any(
+        feature = "destination-definition-specification",
+        feature = "destination",
+        feature = "scheduler",
+        feature = "source-definition-specification",
+        feature = "source"
+    )
+)]
+super::support::plain_struct!(
+    SynchronousJobRead { config_id : optional 0 "configId", config_type : required 1
+    "configType", connector_configuration_updated : optional 2
+    "connectorConfigurationUpdated", created_at : required 3 "createdAt", ended_at :
+    required 4 "endedAt", failure_reason : optional 5 "failureReason", id : required 6
+    "id", log_type : optional 7 "logType", logs : optional 8 "logs", succeeded : required
+    9 "succeeded", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -22114,60 +23808,85 @@ pub struct SynchronousJobRead {
 /// A tag that can be associated with a connection. Useful for grouping and organizing connections in a workspace.
 ///
 /// Schema: `#/components/schemas/Tag`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Tag {
     /// Wire name `color`. Required.
     pub color: ::std::string::String,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `tagId`. Required.
-    #[serde(rename = "tagId")]
     pub tag_id: TagId,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connections",
+        feature = "connections",
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "tag",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    Tag { color : required 0 "color", name : required 1 "name", tag_id : required 2
+    "tagId", workspace_id : required 3 "workspaceId", }
+);
 #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
 /// The `TagCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/TagCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagCreateRequest {
     /// Wire name `color`. Required.
     pub color: ::std::string::String,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
+super::support::plain_struct!(
+    TagCreateRequest { color : required 0 "color", name : required 1 "name", workspace_id
+    : required 2 "workspaceId", }
+);
 #[cfg(feature = "tag")]
 /// The `TagCreateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/TagCreateRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagCreateRequestBody {
     /// Wire name `color`. Required.
     pub color: ::std::string::String,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "tag")]
+super::support::plain_struct!(
+    TagCreateRequestBody { color : required 0 "color", name : required 1 "name",
+    workspace_id : required 2 "workspaceId", }
+);
 #[cfg(feature = "tag")]
 /// The `TagDeleteRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/TagDeleteRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagDeleteRequestBody {
     /// Wire name `tagId`. Required.
-    #[serde(rename = "tagId")]
     pub tag_id: TagId,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "tag")]
+super::support::plain_struct!(
+    TagDeleteRequestBody { tag_id : required 0 "tagId", workspace_id : required 1
+    "workspaceId", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -22190,17 +23909,20 @@ pub type TagId = ::uuid::Uuid;
 /// The `TagListRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/TagListRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagListRequestBody {
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "tag")]
+super::support::plain_struct!(
+    TagListRequestBody { workspace_id : required 0 "workspaceId", }
+);
 #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
 /// The `TagPatchRequest` schema.
 ///
 /// Schema: `#/components/schemas/TagPatchRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagPatchRequest {
     /// Wire name `color`. Required.
     pub color: ::std::string::String,
@@ -22208,12 +23930,16 @@ pub struct TagPatchRequest {
     pub name: ::std::string::String,
 }
 #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
+super::support::plain_struct!(
+    TagPatchRequest { color : required 0 "color", name : required 1 "name", }
+);
+#[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
 /// Root Type for TagResponse
 ///
 /// Provides details of a single tag.
 ///
 /// Schema: `#/components/schemas/TagResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagResponse {
     /// A hexadecimal color value
     ///
@@ -22222,82 +23948,100 @@ pub struct TagResponse {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `tagId`. Required.
-    #[serde(rename = "tagId")]
     pub tag_id: TagId,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
+super::support::plain_struct!(
+    TagResponse { color : required 0 "color", name : required 1 "name", tag_id : required
+    2 "tagId", workspace_id : required 3 "workspaceId", }
+);
 #[cfg(feature = "tag")]
 /// The `TagUpdateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/TagUpdateRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagUpdateRequestBody {
     /// Wire name `color`. Required.
     pub color: ::std::string::String,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `tagId`. Required.
-    #[serde(rename = "tagId")]
     pub tag_id: TagId,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "tag")]
+super::support::plain_struct!(
+    TagUpdateRequestBody { color : required 0 "color", name : required 1 "name", tag_id :
+    required 2 "tagId", workspace_id : required 3 "workspaceId", }
+);
 #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
 /// Root Type for TagsResponse
 ///
 ///
 ///
 /// Schema: `#/components/schemas/TagsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TagsResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<TagResponse>,
 }
+#[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
+super::support::plain_struct!(TagsResponse { data : required 0 "data", });
 #[cfg(feature = "unreferenced-types")]
 /// Input to filter workspaces with most recently running jobs within the given time window
 ///
 /// Schema: `#/components/schemas/TimeWindowRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TimeWindowRequestBody {
     /// Time window value (in hours), e.g. 48
     ///
     /// Wire name `timeWindowInHours`. Required.
-    #[serde(rename = "timeWindowInHours")]
     pub time_window_in_hours: i32,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    TimeWindowRequestBody { time_window_in_hours : required 0 "timeWindowInHours", }
+);
 #[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
 /// The `TimeframeUsage` schema.
 ///
 /// Schema: `#/components/schemas/TimeframeUsage`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TimeframeUsage {
     /// Wire name `quantity`. Required.
     pub quantity: f64,
     /// Wire name `timeframeEnd`. Required.
-    #[serde(rename = "timeframeEnd")]
     pub timeframe_end: ::std::string::String,
     /// Wire name `timeframeStart`. Required.
-    #[serde(rename = "timeframeStart")]
     pub timeframe_start: ::std::string::String,
 }
+#[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
+super::support::plain_struct!(
+    TimeframeUsage { quantity : required 0 "quantity", timeframe_end : required 1
+    "timeframeEnd", timeframe_start : required 2 "timeframeStart", }
+);
 #[cfg(feature = "declarative-source-definitions-2")]
 /// The `UpdateActiveManifestRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/UpdateActiveManifestRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateActiveManifestRequestBody {
     /// Wire name `sourceDefinitionId`. Required.
-    #[serde(rename = "sourceDefinitionId")]
     pub source_definition_id: SourceDefinitionId,
     /// Wire name `version`. Required.
     pub version: ManifestVersion,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "declarative-source-definitions-2")]
+super::support::plain_struct!(
+    UpdateActiveManifestRequestBody { source_definition_id : required 0
+    "sourceDefinitionId", version : required 1 "version", workspace_id : required 2
+    "workspaceId", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -22308,11 +24052,21 @@ pub struct UpdateActiveManifestRequestBody {
 /// The `UpdateDeclarativeSourceDefinitionRequest` schema.
 ///
 /// Schema: `#/components/schemas/UpdateDeclarativeSourceDefinitionRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateDeclarativeSourceDefinitionRequest {
     /// Wire name `manifest`. Required.
     pub manifest: DeclarativeManifest,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions"
+    )
+)]
+super::support::plain_struct!(
+    UpdateDeclarativeSourceDefinitionRequest { manifest : required 0 "manifest", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -22325,19 +24079,31 @@ pub struct UpdateDeclarativeSourceDefinitionRequest {
 /// The `UpdateDefinitionRequest` schema.
 ///
 /// Schema: `#/components/schemas/UpdateDefinitionRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateDefinitionRequest {
     /// Wire name `dockerImageTag`. Required.
-    #[serde(rename = "dockerImageTag")]
     pub docker_image_tag: ::std::string::String,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions",
+        feature = "public-source-definitions",
+        feature = "source-definitions"
+    )
+)]
+super::support::plain_struct!(
+    UpdateDefinitionRequest { docker_image_tag : required 0 "dockerImageTag", name :
+    required 1 "name", }
+);
 #[cfg(feature = "entitlements")]
 /// The `UpdateOrganizationEntitlementPlanRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/UpdateOrganizationEntitlementPlanRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateOrganizationEntitlementPlanRequestBody {
     /// Wire name `organization_id`. Required.
     pub organization_id: ::uuid::Uuid,
@@ -22345,30 +24111,37 @@ pub struct UpdateOrganizationEntitlementPlanRequestBody {
     pub plan_name: UpdateOrganizationEntitlementPlanRequestBodyPlanName,
 }
 #[cfg(feature = "entitlements")]
+super::support::plain_struct!(
+    UpdateOrganizationEntitlementPlanRequestBody { organization_id : required 0
+    "organization_id", plan_name : required 1 "plan_name", }
+);
+#[cfg(feature = "entitlements")]
 /// The `UpdateOrganizationEntitlementPlanResponse` schema.
 ///
 /// Schema: `#/components/schemas/UpdateOrganizationEntitlementPlanResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateOrganizationEntitlementPlanResponse {
     /// Wire name `organization_id`. Required.
     pub organization_id: ::uuid::Uuid,
     /// Wire name `plan_name`. Required.
     pub plan_name: ::std::string::String,
 }
+#[cfg(feature = "entitlements")]
+super::support::plain_struct!(
+    UpdateOrganizationEntitlementPlanResponse { organization_id : required 0
+    "organization_id", plan_name : required 1 "plan_name", }
+);
 #[cfg(feature = "sso-config")]
 /// The `UpdateSSOCredentialsRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/UpdateSSOCredentialsRequestBody`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct UpdateSsoCredentialsRequestBody {
     /// Wire name `clientId`. Required.
-    #[serde(rename = "clientId")]
     pub client_id: ::std::string::String,
     /// Wire name `clientSecret`. Required.
-    #[serde(rename = "clientSecret")]
     pub client_secret: ::std::string::String,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
 #[cfg(feature = "sso-config")]
@@ -22381,24 +24154,31 @@ impl ::std::fmt::Debug for UpdateSsoCredentialsRequestBody {
             .finish()
     }
 }
+#[cfg(feature = "sso-config")]
+super::support::plain_struct!(
+    UpdateSsoCredentialsRequestBody { client_id : required 0 "clientId", client_secret :
+    required 1 "clientSecret", organization_id : required 2 "organizationId", }
+);
 #[cfg(feature = "unreferenced-types")]
 /// The `UploadRead` schema.
 ///
 /// Schema: `#/components/schemas/UploadRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UploadRead {
     /// Wire name `resourceId`. Optional (`None` when absent).
-    #[serde(rename = "resourceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_id: ::std::option::Option<ResourceId>,
     /// Wire name `status`. Required.
     pub status: UploadReadStatus,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    UploadRead { resource_id : optional 0 "resourceId", status : required 1 "status", }
+);
 #[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
 /// The `UsageBucket` schema.
 ///
 /// Schema: `#/components/schemas/UsageBucket`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UsageBucket {
     /// Wire name `free`. Required.
     pub free: ::std::vec::Vec<TimeframeUsage>,
@@ -22407,14 +24187,18 @@ pub struct UsageBucket {
     /// Wire name `regular`. Required.
     pub regular: ::std::vec::Vec<TimeframeUsage>,
 }
+#[cfg(any(feature = "cloud-only", feature = "organization", feature = "workspace"))]
+super::support::plain_struct!(
+    UsageBucket { free : required 0 "free", internal : required 1 "internal", regular :
+    required 2 "regular", }
+);
 #[cfg(feature = "user")]
 /// The `UserAuthIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/UserAuthIdRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserAuthIdRequestBody {
     /// Wire name `authUserId`. Required.
-    #[serde(rename = "authUserId")]
     pub auth_user_id: ::std::string::String,
     /// Indicates whether this user should have agentic features enabled.
     ///
@@ -22429,41 +24213,47 @@ pub struct UserAuthIdRequestBody {
     /// from non-agentic to agentic, but not downgraded.
     ///
     /// Wire name `isAgenticUser`. Optional (`None` when absent).
-    #[serde(rename = "isAgenticUser")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_agentic_user: ::std::option::Option<bool>,
 }
+#[cfg(feature = "user")]
+super::support::plain_struct!(
+    UserAuthIdRequestBody { auth_user_id : required 0 "authUserId", is_agentic_user :
+    optional 1 "isAgenticUser", }
+);
 #[cfg(feature = "user")]
 /// The `UserEmailRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/UserEmailRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserEmailRequestBody {
     /// Wire name `email`. Required.
     pub email: ::std::string::String,
 }
 #[cfg(feature = "user")]
+super::support::plain_struct!(UserEmailRequestBody { email : required 0 "email", });
+#[cfg(feature = "user")]
 /// The `UserGetOrCreateByAuthIdResponse` schema.
 ///
 /// Schema: `#/components/schemas/UserGetOrCreateByAuthIdResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserGetOrCreateByAuthIdResponse {
     /// Wire name `authProvider`. Required.
-    #[serde(rename = "authProvider")]
     pub auth_provider: AuthProvider,
     /// The userId from the Auth provider
     ///
     /// Wire name `authUserId`. Required.
-    #[serde(rename = "authUserId")]
     pub auth_user_id: ::std::string::String,
     /// Wire name `newUserCreated`. Optional (`None` when absent). Default: `false`.
-    #[serde(rename = "newUserCreated")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub new_user_created: ::std::option::Option<bool>,
     /// Wire name `userRead`. Required.
-    #[serde(rename = "userRead")]
     pub user_read: UserRead,
 }
+#[cfg(feature = "user")]
+super::support::plain_struct!(
+    UserGetOrCreateByAuthIdResponse { auth_provider : required 0 "authProvider",
+    auth_user_id : required 1 "authUserId", new_user_created : optional 2
+    "newUserCreated", user_read : required 3 "userRead", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -22484,138 +24274,149 @@ pub type UserId = ::uuid::Uuid;
 /// The `UserIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/UserIdRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserIdRequestBody {
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
 }
+#[cfg(any(feature = "permission", feature = "user"))]
+super::support::plain_struct!(UserIdRequestBody { user_id : required 0 "userId", });
 #[cfg(feature = "user-invitation")]
 /// The `UserInvitationAdminRead` schema.
 ///
 /// Schema: `#/components/schemas/UserInvitationAdminRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserInvitationAdminRead {
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: i64,
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
     /// Wire name `invitedEmail`. Required.
-    #[serde(rename = "invitedEmail")]
     pub invited_email: ::std::string::String,
     /// Wire name `inviterUserId`. Required.
-    #[serde(rename = "inviterUserId")]
     pub inviter_user_id: ::uuid::Uuid,
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PermissionType,
     /// Wire name `scopeId`. Required.
-    #[serde(rename = "scopeId")]
     pub scope_id: ::uuid::Uuid,
     /// Wire name `scopeType`. Required.
-    #[serde(rename = "scopeType")]
     pub scope_type: ScopeType,
     /// Wire name `status`. Required.
     pub status: UserInvitationStatus,
     /// Wire name `updatedAt`. Required.
-    #[serde(rename = "updatedAt")]
     pub updated_at: i64,
 }
+#[cfg(feature = "user-invitation")]
+super::support::plain_struct!(
+    UserInvitationAdminRead { created_at : required 0 "createdAt", id : required 1 "id",
+    invited_email : required 2 "invitedEmail", inviter_user_id : required 3
+    "inviterUserId", permission_type : required 4 "permissionType", scope_id : required 5
+    "scopeId", scope_type : required 6 "scopeType", status : required 7 "status",
+    updated_at : required 8 "updatedAt", }
+);
 #[cfg(feature = "user-invitation")]
 /// The `UserInvitationCancelRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/UserInvitationCancelRequestBody`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserInvitationCancelRequestBody {
     /// Wire name `id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `inviteCode`. Optional (`None` when absent).
-    #[serde(rename = "inviteCode")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invite_code: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "user-invitation")]
+super::support::plain_struct!(
+    UserInvitationCancelRequestBody { id : optional 0 "id", invite_code : optional 1
+    "inviteCode", }
+);
 #[cfg(feature = "user-invitation")]
 /// The `UserInvitationCreateRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/UserInvitationCreateRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserInvitationCreateRequestBody {
     /// Wire name `invitedEmail`. Required.
-    #[serde(rename = "invitedEmail")]
     pub invited_email: ::std::string::String,
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PermissionType,
     /// Wire name `scopeId`. Required.
-    #[serde(rename = "scopeId")]
     pub scope_id: ::uuid::Uuid,
     /// Wire name `scopeType`. Required.
-    #[serde(rename = "scopeType")]
     pub scope_type: ScopeType,
 }
+#[cfg(feature = "user-invitation")]
+super::support::plain_struct!(
+    UserInvitationCreateRequestBody { invited_email : required 0 "invitedEmail",
+    permission_type : required 1 "permissionType", scope_id : required 2 "scopeId",
+    scope_type : required 3 "scopeType", }
+);
 #[cfg(feature = "user-invitation")]
 /// The `UserInvitationCreateResponse` schema.
 ///
 /// Schema: `#/components/schemas/UserInvitationCreateResponse`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserInvitationCreateResponse {
     /// True if the request resulted in the user being directly added, without a created invitation.
     ///
     /// Wire name `directlyAdded`. Optional (`None` when absent).
-    #[serde(rename = "directlyAdded")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub directly_added: ::std::option::Option<bool>,
 }
+#[cfg(feature = "user-invitation")]
+super::support::plain_struct!(
+    UserInvitationCreateResponse { directly_added : optional 0 "directlyAdded", }
+);
 #[cfg(feature = "user-invitation")]
 /// The `UserInvitationListRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/UserInvitationListRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserInvitationListRequestBody {
     /// Wire name `scopeId`. Required.
-    #[serde(rename = "scopeId")]
     pub scope_id: ::uuid::Uuid,
     /// Wire name `scopeType`. Required.
-    #[serde(rename = "scopeType")]
     pub scope_type: ScopeType,
 }
+#[cfg(feature = "user-invitation")]
+super::support::plain_struct!(
+    UserInvitationListRequestBody { scope_id : required 0 "scopeId", scope_type :
+    required 1 "scopeType", }
+);
 #[cfg(feature = "user-invitation")]
 /// The `UserInvitationRead` schema.
 ///
 /// Schema: `#/components/schemas/UserInvitationRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserInvitationRead {
     /// Wire name `createdAt`. Required.
-    #[serde(rename = "createdAt")]
     pub created_at: i64,
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
     /// Wire name `inviteCode`. Required.
-    #[serde(rename = "inviteCode")]
     pub invite_code: ::std::string::String,
     /// Wire name `invitedEmail`. Required.
-    #[serde(rename = "invitedEmail")]
     pub invited_email: ::std::string::String,
     /// Wire name `inviterUserId`. Required.
-    #[serde(rename = "inviterUserId")]
     pub inviter_user_id: ::uuid::Uuid,
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PermissionType,
     /// Wire name `scopeId`. Required.
-    #[serde(rename = "scopeId")]
     pub scope_id: ::uuid::Uuid,
     /// Wire name `scopeType`. Required.
-    #[serde(rename = "scopeType")]
     pub scope_type: ScopeType,
     /// Wire name `status`. Required.
     pub status: UserInvitationStatus,
     /// Wire name `updatedAt`. Required.
-    #[serde(rename = "updatedAt")]
     pub updated_at: i64,
 }
+#[cfg(feature = "user-invitation")]
+super::support::plain_struct!(
+    UserInvitationRead { created_at : required 0 "createdAt", id : required 1 "id",
+    invite_code : required 2 "inviteCode", invited_email : required 3 "invitedEmail",
+    inviter_user_id : required 4 "inviterUserId", permission_type : required 5
+    "permissionType", scope_id : required 6 "scopeId", scope_type : required 7
+    "scopeType", status : required 8 "status", updated_at : required 9 "updatedAt", }
+);
 #[cfg(feature = "user-invitation")]
 /// The `UserInvitationStatus` schema.
 ///
@@ -22705,21 +24506,15 @@ impl<'de> ::serde::Deserialize<'de> for UserInvitationStatus {
 /// The `UserRead` schema.
 ///
 /// Schema: `#/components/schemas/UserRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserRead {
     /// Timestamp when the user was enabled for agentic features. Null if user is data-replication-only.
     ///
     /// Wire name `agenticEnabledAt`. Optional (`None` when absent).
-    #[serde(rename = "agenticEnabledAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub agentic_enabled_at: ::std::option::Option<::chrono::DateTime<::chrono::Utc>>,
     /// Wire name `companyName`. Optional (`None` when absent).
-    #[serde(rename = "companyName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub company_name: ::std::option::Option<::std::string::String>,
     /// Wire name `defaultWorkspaceId`. Optional (`None` when absent).
-    #[serde(rename = "defaultWorkspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_workspace_id: ::std::option::Option<WorkspaceId>,
     /// Wire name `email`. Required.
     pub email: ::std::string::String,
@@ -22730,44 +24525,49 @@ pub struct UserRead {
     /// Caption name for the user
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `news`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub news: ::std::option::Option<bool>,
     /// Wire name `status`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<UserStatus>,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
 }
+#[cfg(feature = "user")]
+super::support::plain_struct!(
+    UserRead { agentic_enabled_at : optional 0 "agenticEnabledAt", company_name :
+    optional 1 "companyName", default_workspace_id : optional 2 "defaultWorkspaceId",
+    email : required 3 "email", metadata : required 4 "metadata", name : optional 5
+    "name", news : optional 6 "news", status : optional 7 "status", user_id : required 8
+    "userId", }
+);
 #[cfg(feature = "connection")]
 /// The `UserReadInConnectionEvent` schema.
 ///
 /// Schema: `#/components/schemas/UserReadInConnectionEvent`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserReadInConnectionEvent {
     /// Wire name `email`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Wire name `id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `isDeleted`. Required. Default: `false`.
-    #[serde(rename = "isDeleted")]
     pub is_deleted: bool,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connection")]
+super::support::plain_struct!(
+    UserReadInConnectionEvent { email : optional 0 "email", id : optional 1 "id",
+    is_deleted : required 2 "isDeleted", name : optional 3 "name", }
+);
 #[cfg(any(feature = "public", feature = "public-users", feature = "users"))]
 /// Root Type for UserResponse
 ///
 /// Provides details of a single user in an organization.
 ///
 /// Schema: `#/components/schemas/UserResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserResponse {
     /// Wire name `email`. Required.
     pub email: ::std::string::String,
@@ -22778,6 +24578,11 @@ pub struct UserResponse {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(any(feature = "public", feature = "public-users", feature = "users"))]
+super::support::plain_struct!(
+    UserResponse { email : required 0 "email", id : required 1 "id", name : required 2
+    "name", }
+);
 #[cfg(feature = "user")]
 /// user status
 ///
@@ -22858,92 +24663,93 @@ impl<'de> ::serde::Deserialize<'de> for UserStatus {
 /// The `UserUpdate` schema.
 ///
 /// Schema: `#/components/schemas/UserUpdate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserUpdate {
     /// Wire name `companyName`. Optional (`None` when absent).
-    #[serde(rename = "companyName")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub company_name: ::std::option::Option<::std::string::String>,
     /// Wire name `defaultWorkspaceId`. Optional (`None` when absent).
-    #[serde(rename = "defaultWorkspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_workspace_id: ::std::option::Option<WorkspaceId>,
     /// UI metadata used in frontend
     ///
     /// Wire name `metadata`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// Caption name for the user
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `news`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub news: ::std::option::Option<bool>,
     /// Wire name `status`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<UserStatus>,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
 }
+#[cfg(feature = "user")]
+super::support::plain_struct!(
+    UserUpdate { company_name : optional 0 "companyName", default_workspace_id : optional
+    1 "defaultWorkspaceId", metadata : optional 2 "metadata", name : optional 3 "name",
+    news : optional 4 "news", status : optional 5 "status", user_id : required 6
+    "userId", }
+);
 #[cfg(feature = "user")]
 /// The `UserWithPermissionInfoRead` schema.
 ///
 /// Schema: `#/components/schemas/UserWithPermissionInfoRead`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct UserWithPermissionInfoRead {
     /// Wire name `email`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Caption name for the user
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `permissionId`. Optional (`None` when absent).
-    #[serde(rename = "permissionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub permission_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `userId`. Optional (`None` when absent).
-    #[serde(rename = "userId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub user_id: ::std::option::Option<UserId>,
 }
+#[cfg(feature = "user")]
+super::support::plain_struct!(
+    UserWithPermissionInfoRead { email : optional 0 "email", name : optional 1 "name",
+    permission_id : optional 2 "permissionId", user_id : optional 3 "userId", }
+);
 #[cfg(feature = "user")]
 /// The `UserWithPermissionInfoReadList` schema.
 ///
 /// Schema: `#/components/schemas/UserWithPermissionInfoReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UserWithPermissionInfoReadList {
     /// Wire name `users`. Required.
     pub users: ::std::vec::Vec<UserWithPermissionInfoRead>,
 }
+#[cfg(feature = "user")]
+super::support::plain_struct!(
+    UserWithPermissionInfoReadList { users : required 0 "users", }
+);
 #[cfg(any(feature = "public", feature = "public-users", feature = "users"))]
 /// Root Type for UsersResponse
 ///
 /// List/Array of multiple users in an organization
 ///
 /// Schema: `#/components/schemas/UsersResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UsersResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<UserResponse>,
 }
+#[cfg(any(feature = "public", feature = "public-users", feature = "users"))]
+super::support::plain_struct!(UsersResponse { data : required 0 "data", });
 #[cfg(feature = "sso-config")]
 /// The `ValidateSSOTokenRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/ValidateSSOTokenRequestBody`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct ValidateSsoTokenRequestBody {
     /// Wire name `accessToken`. Required.
-    #[serde(rename = "accessToken")]
     pub access_token: ::std::string::String,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: ::uuid::Uuid,
 }
 #[cfg(feature = "sso-config")]
@@ -22955,215 +24761,186 @@ impl ::std::fmt::Debug for ValidateSsoTokenRequestBody {
             .finish()
     }
 }
+#[cfg(feature = "sso-config")]
+super::support::plain_struct!(
+    ValidateSsoTokenRequestBody { access_token : required 0 "accessToken",
+    organization_id : required 1 "organizationId", }
+);
 #[cfg(feature = "web-backend")]
 /// Summary of source and destination definitions that could be updated
 ///
 /// Schema: `#/components/schemas/WebBackendCheckUpdatesRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebBackendCheckUpdatesRead {
     /// Wire name `destinationDefinitions`. Required.
-    #[serde(rename = "destinationDefinitions")]
     pub destination_definitions: i64,
     /// Wire name `sourceDefinitions`. Required.
-    #[serde(rename = "sourceDefinitions")]
     pub source_definitions: i64,
 }
+#[cfg(feature = "web-backend")]
+super::support::plain_struct!(
+    WebBackendCheckUpdatesRead { destination_definitions : required 0
+    "destinationDefinitions", source_definitions : required 1 "sourceDefinitions", }
+);
 #[cfg(feature = "web-backend")]
 /// The `WebBackendConnectionCreate` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendConnectionCreate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebBackendConnectionCreate {
     /// Wire name `backfillPreference`. Optional (`None` when absent).
-    #[serde(rename = "backfillPreference")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub backfill_preference: ::std::option::Option<SchemaChangeBackfillPreference>,
     /// Wire name `dataplaneGroupId`. Optional (`None` when absent).
-    #[serde(rename = "dataplaneGroupId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dataplane_group_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `destinationCatalogId`. Optional (`None` when absent).
-    #[serde(rename = "destinationCatalogId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_catalog_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `destinationId`. Required.
-    #[serde(rename = "destinationId")]
     pub destination_id: DestinationId,
     /// Optional name of the connection
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `namespaceDefinition`. Optional (`None` when absent).
-    #[serde(rename = "namespaceDefinition")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_definition: ::std::option::Option<NamespaceDefinitionType>,
     /// Used when namespaceDefinition is 'customformat'. If blank then behaves like namespaceDefinition = 'destination'. If "${SOURCE_NAMESPACE}" then behaves like namespaceDefinition = 'source'.
     ///
     /// Wire name `namespaceFormat`. Optional (`None` when absent).
-    #[serde(rename = "namespaceFormat")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_format: ::std::option::Option<::std::string::String>,
     /// Wire name `nonBreakingChangesPreference`. Optional (`None` when absent).
-    #[serde(rename = "nonBreakingChangesPreference")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub non_breaking_changes_preference: ::std::option::Option<
         NonBreakingChangesPreference,
     >,
     /// Wire name `notifySchemaChanges`. Optional (`None` when absent).
-    #[serde(rename = "notifySchemaChanges")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notify_schema_changes: ::std::option::Option<bool>,
     /// When enabled, this connection will use on-demand capacity if committed capacity is exhausted
     ///
     /// Wire name `onDemandEnabled`. Optional (`None` when absent). Default: `false`.
-    #[serde(rename = "onDemandEnabled")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub on_demand_enabled: ::std::option::Option<bool>,
     /// Wire name `operationIds`. Optional (`None` when absent).
-    #[serde(rename = "operationIds")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_ids: ::std::option::Option<::std::vec::Vec<OperationId>>,
     /// Wire name `operations`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operations: ::std::option::Option<::std::vec::Vec<OperationCreate>>,
     /// Prefix that will be prepended to the name of each stream when it is written to the destination.
     ///
     /// Wire name `prefix`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Wire name `resourceRequirements`. Optional (`None` when absent).
-    #[serde(rename = "resourceRequirements")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_requirements: ::std::option::Option<ResourceRequirements>,
     /// Wire name `schedule`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule: ::std::option::Option<ConnectionSchedule>,
     /// Wire name `scheduleData`. Optional (`None` when absent).
-    #[serde(rename = "scheduleData")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule_data: ::std::option::Option<ConnectionScheduleData>,
     /// Wire name `scheduleType`. Optional (`None` when absent).
-    #[serde(rename = "scheduleType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule_type: ::std::option::Option<ConnectionScheduleType>,
     /// Wire name `sourceCatalogId`. Optional (`None` when absent).
-    #[serde(rename = "sourceCatalogId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_catalog_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `sourceId`. Required.
-    #[serde(rename = "sourceId")]
     pub source_id: SourceId,
     /// Wire name `status`. Required.
     pub status: ConnectionStatus,
     /// Wire name `syncCatalog`. Optional (`None` when absent).
-    #[serde(rename = "syncCatalog")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_catalog: ::std::option::Option<AirbyteCatalog>,
     /// Wire name `tags`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
 }
+#[cfg(feature = "web-backend")]
+super::support::plain_struct!(
+    WebBackendConnectionCreate { backfill_preference : optional 0 "backfillPreference",
+    dataplane_group_id : optional 1 "dataplaneGroupId", destination_catalog_id : optional
+    2 "destinationCatalogId", destination_id : required 3 "destinationId", name :
+    optional 4 "name", namespace_definition : optional 5 "namespaceDefinition",
+    namespace_format : optional 6 "namespaceFormat", non_breaking_changes_preference :
+    optional 7 "nonBreakingChangesPreference", notify_schema_changes : optional 8
+    "notifySchemaChanges", on_demand_enabled : optional 9 "onDemandEnabled",
+    operation_ids : optional 10 "operationIds", operations : optional 11 "operations",
+    prefix : optional 12 "prefix", resource_requirements : optional 13
+    "resourceRequirements", schedule : optional 14 "schedule", schedule_data : optional
+    15 "scheduleData", schedule_type : optional 16 "scheduleType", source_catalog_id :
+    optional 17 "sourceCatalogId", source_id : required 18 "sourceId", status : required
+    19 "status", sync_catalog : optional 20 "syncCatalog", tags : optional 21 "tags", }
+);
 #[cfg(feature = "web-backend")]
 /// The `WebBackendConnectionListFilters` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendConnectionListFilters`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebBackendConnectionListFilters {
     /// Filter connections by destination connector definition types
     ///
     /// Wire name `destinationDefinitionIds`. Optional (`None` when absent).
-    #[serde(rename = "destinationDefinitionIds")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_definition_ids: ::std::option::Option<
         ::std::vec::Vec<DestinationDefinitionId>,
     >,
     /// Filter connections by whether on-demand capacity fallback is enabled
     ///
     /// Wire name `onDemandEnabled`. Optional (`None` when absent).
-    #[serde(rename = "onDemandEnabled")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub on_demand_enabled: ::std::option::Option<bool>,
     /// Search term to filter connections by name, source name, destination name, etc.
     ///
     /// Wire name `searchTerm`. Optional (`None` when absent).
-    #[serde(rename = "searchTerm")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub search_term: ::std::option::Option<::std::string::String>,
     /// Filter connections by source connector definition types
     ///
     /// Wire name `sourceDefinitionIds`. Optional (`None` when absent).
-    #[serde(rename = "sourceDefinitionIds")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_definition_ids: ::std::option::Option<
         ::std::vec::Vec<SourceDefinitionId>,
     >,
     /// Filter connections by their active/inactive state
     ///
     /// Wire name `states`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub states: ::std::option::Option<::std::vec::Vec<ActorStatus>>,
     /// Filter connections by their current sync status
     ///
     /// Wire name `statuses`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub statuses: ::std::option::Option<
         ::std::vec::Vec<WebBackendConnectionListFiltersStatusesItem>,
     >,
     /// Filter connections by tags
     ///
     /// Wire name `tagIds`. Optional (`None` when absent).
-    #[serde(rename = "tagIds")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tag_ids: ::std::option::Option<::std::vec::Vec<TagId>>,
 }
+#[cfg(feature = "web-backend")]
+super::support::plain_struct!(
+    WebBackendConnectionListFilters { destination_definition_ids : optional 0
+    "destinationDefinitionIds", on_demand_enabled : optional 1 "onDemandEnabled",
+    search_term : optional 2 "searchTerm", source_definition_ids : optional 3
+    "sourceDefinitionIds", states : optional 4 "states", statuses : optional 5
+    "statuses", tag_ids : optional 6 "tagIds", }
+);
 #[cfg(feature = "web-backend")]
 /// Information about a connection that shows up in the connection list view.
 ///
 /// Schema: `#/components/schemas/WebBackendConnectionListItem`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebBackendConnectionListItem {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `destination`. Required.
     pub destination: DestinationSnippetRead,
     /// Wire name `destinationActorDefinitionVersion`. Required.
-    #[serde(rename = "destinationActorDefinitionVersion")]
     pub destination_actor_definition_version: ActorDefinitionVersionRead,
     /// Wire name `isSyncing`. Required.
-    #[serde(rename = "isSyncing")]
     pub is_syncing: bool,
     /// Wire name `latestSyncJobCreatedAt`. Optional (`None` when absent).
-    #[serde(rename = "latestSyncJobCreatedAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub latest_sync_job_created_at: ::std::option::Option<JobCreatedAt>,
     /// Wire name `latestSyncJobStatus`. Optional (`None` when absent).
-    #[serde(rename = "latestSyncJobStatus")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub latest_sync_job_status: ::std::option::Option<JobStatus>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Whether this connection will use on-demand capacity if committed capacity is exhausted
     ///
     /// Wire name `onDemandEnabled`. Required.
-    #[serde(rename = "onDemandEnabled")]
     pub on_demand_enabled: bool,
     /// Wire name `scheduleData`. Optional (`None` when absent).
-    #[serde(rename = "scheduleData")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule_data: ::std::option::Option<ConnectionScheduleData>,
     /// Wire name `scheduleType`. Optional (`None` when absent).
-    #[serde(rename = "scheduleType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule_type: ::std::option::Option<ConnectionScheduleType>,
     /// Wire name `schemaChange`. Required.
-    #[serde(rename = "schemaChange")]
     pub schema_change: SchemaChange,
     /// Wire name `source`. Required.
     pub source: SourceSnippetRead,
     /// Wire name `sourceActorDefinitionVersion`. Required.
-    #[serde(rename = "sourceActorDefinitionVersion")]
     pub source_actor_definition_version: ActorDefinitionVersionRead,
     /// Wire name `status`. Required.
     pub status: ConnectionStatus,
@@ -23171,43 +24948,52 @@ pub struct WebBackendConnectionListItem {
     pub tags: ::std::vec::Vec<Tag>,
 }
 #[cfg(feature = "web-backend")]
+super::support::plain_struct!(
+    WebBackendConnectionListItem { connection_id : required 0 "connectionId", destination
+    : required 1 "destination", destination_actor_definition_version : required 2
+    "destinationActorDefinitionVersion", is_syncing : required 3 "isSyncing",
+    latest_sync_job_created_at : optional 4 "latestSyncJobCreatedAt",
+    latest_sync_job_status : optional 5 "latestSyncJobStatus", name : required 6 "name",
+    on_demand_enabled : required 7 "onDemandEnabled", schedule_data : optional 8
+    "scheduleData", schedule_type : optional 9 "scheduleType", schema_change : required
+    10 "schemaChange", source : required 11 "source", source_actor_definition_version :
+    required 12 "sourceActorDefinitionVersion", status : required 13 "status", tags :
+    required 14 "tags", }
+);
+#[cfg(feature = "web-backend")]
 /// The `WebBackendConnectionListRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendConnectionListRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebBackendConnectionListRequestBody {
     /// Wire name `cursor`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cursor: ::std::option::Option<ConnectionId>,
     /// Wire name `destinationId`. Optional (`None` when absent).
-    #[serde(rename = "destinationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_id: ::std::option::Option<::std::vec::Vec<DestinationId>>,
     /// Filters for list of of results
     ///
     /// Wire name `filters`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filters: ::std::option::Option<WebBackendConnectionListFilters>,
     /// Number of connections to return in the list
     ///
     /// Wire name `pageSize`. Optional (`None` when absent).
-    #[serde(rename = "pageSize")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page_size: ::std::option::Option<i64>,
     /// Sort key that determines the order of results
     ///
     /// Wire name `sortKey`. Optional (`None` when absent).
-    #[serde(rename = "sortKey")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sort_key: ::std::option::Option<WebBackendConnectionListSortKey>,
     /// Wire name `sourceId`. Optional (`None` when absent).
-    #[serde(rename = "sourceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_id: ::std::option::Option<::std::vec::Vec<SourceId>>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "web-backend")]
+super::support::plain_struct!(
+    WebBackendConnectionListRequestBody { cursor : optional 0 "cursor", destination_id :
+    optional 1 "destinationId", filters : optional 2 "filters", page_size : optional 3
+    "pageSize", sort_key : optional 4 "sortKey", source_id : optional 5 "sourceId",
+    workspace_id : required 6 "workspaceId", }
+);
 #[cfg(feature = "web-backend")]
 /// Available sort keys for connection list pagination
 ///
@@ -23317,172 +25103,154 @@ impl<'de> ::serde::Deserialize<'de> for WebBackendConnectionListSortKey {
 /// The `WebBackendConnectionRead` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendConnectionRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebBackendConnectionRead {
     /// Wire name `backfillPreference`. Optional (`None` when absent).
-    #[serde(rename = "backfillPreference")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub backfill_preference: ::std::option::Option<SchemaChangeBackfillPreference>,
     /// Wire name `catalogDiff`. Optional (`None` when absent).
-    #[serde(rename = "catalogDiff")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub catalog_diff: ::std::option::Option<CatalogDiff>,
     /// Wire name `catalogId`. Optional (`None` when absent).
-    #[serde(rename = "catalogId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub catalog_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `createdAt`. Optional (`None` when absent).
-    #[serde(rename = "createdAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<i64>,
     /// Wire name `dataplaneGroupId`. Optional (`None` when absent).
-    #[serde(rename = "dataplaneGroupId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dataplane_group_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `destination`. Required.
     pub destination: DestinationRead,
     /// Wire name `destinationActorDefinitionVersion`. Required.
-    #[serde(rename = "destinationActorDefinitionVersion")]
     pub destination_actor_definition_version: ActorDefinitionVersionRead,
     /// Wire name `destinationCatalogId`. Optional (`None` when absent).
-    #[serde(rename = "destinationCatalogId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_catalog_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `destinationId`. Required.
-    #[serde(rename = "destinationId")]
     pub destination_id: DestinationId,
     /// Wire name `isSyncing`. Required.
-    #[serde(rename = "isSyncing")]
     pub is_syncing: bool,
     /// Wire name `latestSyncJobCreatedAt`. Optional (`None` when absent).
-    #[serde(rename = "latestSyncJobCreatedAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub latest_sync_job_created_at: ::std::option::Option<JobCreatedAt>,
     /// Wire name `latestSyncJobStatus`. Optional (`None` when absent).
-    #[serde(rename = "latestSyncJobStatus")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub latest_sync_job_status: ::std::option::Option<JobStatus>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `namespaceDefinition`. Optional (`None` when absent).
-    #[serde(rename = "namespaceDefinition")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_definition: ::std::option::Option<NamespaceDefinitionType>,
     /// Used when namespaceDefinition is 'customformat'. If blank then behaves like namespaceDefinition = 'destination'. If "${SOURCE_NAMESPACE}" then behaves like namespaceDefinition = 'source'.
     ///
     /// Wire name `namespaceFormat`. Optional (`None` when absent).
-    #[serde(rename = "namespaceFormat")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_format: ::std::option::Option<::std::string::String>,
     /// Wire name `nonBreakingChangesPreference`. Required.
-    #[serde(rename = "nonBreakingChangesPreference")]
     pub non_breaking_changes_preference: NonBreakingChangesPreference,
     /// Wire name `notifySchemaChanges`. Required.
-    #[serde(rename = "notifySchemaChanges")]
     pub notify_schema_changes: bool,
     /// Wire name `notifySchemaChangesByEmail`. Required.
-    #[serde(rename = "notifySchemaChangesByEmail")]
     pub notify_schema_changes_by_email: bool,
     /// Whether this connection will use on-demand capacity if committed capacity is exhausted
     ///
     /// Wire name `onDemandEnabled`. Required.
-    #[serde(rename = "onDemandEnabled")]
     pub on_demand_enabled: bool,
     /// Wire name `operationIds`. Optional (`None` when absent).
-    #[serde(rename = "operationIds")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_ids: ::std::option::Option<::std::vec::Vec<OperationId>>,
     /// Wire name `operations`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operations: ::std::option::Option<::std::vec::Vec<OperationRead>>,
     /// Prefix that will be prepended to the name of each stream when it is written to the destination.
     ///
     /// Wire name `prefix`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Wire name `resourceRequirements`. Optional (`None` when absent).
-    #[serde(rename = "resourceRequirements")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_requirements: ::std::option::Option<ResourceRequirements>,
     /// Wire name `schedule`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule: ::std::option::Option<ConnectionSchedule>,
     /// Wire name `scheduleData`. Optional (`None` when absent).
-    #[serde(rename = "scheduleData")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule_data: ::std::option::Option<ConnectionScheduleData>,
     /// Wire name `scheduleType`. Optional (`None` when absent).
-    #[serde(rename = "scheduleType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule_type: ::std::option::Option<ConnectionScheduleType>,
     /// Wire name `schemaChange`. Required.
-    #[serde(rename = "schemaChange")]
     pub schema_change: SchemaChange,
     /// Wire name `source`. Required.
     pub source: SourceRead,
     /// Wire name `sourceActorDefinitionVersion`. Required.
-    #[serde(rename = "sourceActorDefinitionVersion")]
     pub source_actor_definition_version: ActorDefinitionVersionRead,
     /// Wire name `sourceId`. Required.
-    #[serde(rename = "sourceId")]
     pub source_id: SourceId,
     /// Wire name `status`. Required.
     pub status: ConnectionStatus,
     /// Optional reason explaining the current state of the connection
     ///
     /// Wire name `statusReason`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(rename = "statusReason")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub status_reason: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     /// Wire name `syncCatalog`. Required.
-    #[serde(rename = "syncCatalog")]
     pub sync_catalog: AirbyteCatalog,
     /// Wire name `tags`. Required.
     pub tags: ::std::vec::Vec<Tag>,
 }
 #[cfg(feature = "web-backend")]
+super::support::plain_struct!(
+    WebBackendConnectionRead { backfill_preference : optional 0 "backfillPreference",
+    catalog_diff : optional 1 "catalogDiff", catalog_id : optional 2 "catalogId",
+    connection_id : required 3 "connectionId", created_at : optional 4 "createdAt",
+    dataplane_group_id : optional 5 "dataplaneGroupId", destination : required 6
+    "destination", destination_actor_definition_version : required 7
+    "destinationActorDefinitionVersion", destination_catalog_id : optional 8
+    "destinationCatalogId", destination_id : required 9 "destinationId", is_syncing :
+    required 10 "isSyncing", latest_sync_job_created_at : optional 11
+    "latestSyncJobCreatedAt", latest_sync_job_status : optional 12 "latestSyncJobStatus",
+    name : required 13 "name", namespace_definition : optional 14 "namespaceDefinition",
+    namespace_format : optional 15 "namespaceFormat", non_breaking_changes_preference :
+    required 16 "nonBreakingChangesPreference", notify_schema_changes : required 17
+    "notifySchemaChanges", notify_schema_changes_by_email : required 18
+    "notifySchemaChangesByEmail", on_demand_enabled : required 19 "onDemandEnabled",
+    operation_ids : optional 20 "operationIds", operations : optional 21 "operations",
+    prefix : optional 22 "prefix", resource_requirements : optional 23
+    "resourceRequirements", schedule : optional 24 "schedule", schedule_data : optional
+    25 "scheduleData", schedule_type : optional 26 "scheduleType", schema_change :
+    required 27 "schemaChange", source : required 28 "source",
+    source_actor_definition_version : required 29 "sourceActorDefinitionVersion",
+    source_id : required 30 "sourceId", status : required 31 "status", status_reason :
+    optional_nullable 32 "statusReason", sync_catalog : required 33 "syncCatalog", tags :
+    required 34 "tags", }
+);
+#[cfg(feature = "web-backend")]
 /// The `WebBackendConnectionReadList` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendConnectionReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebBackendConnectionReadList {
     /// Wire name `connections`. Required.
     pub connections: ::std::vec::Vec<WebBackendConnectionListItem>,
     /// Wire name `num_connections`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub num_connections: ::std::option::Option<i64>,
     /// Wire name `page_size`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub page_size: ::std::option::Option<i64>,
 }
+#[cfg(feature = "web-backend")]
+super::support::plain_struct!(
+    WebBackendConnectionReadList { connections : required 0 "connections",
+    num_connections : optional 1 "num_connections", page_size : optional 2 "page_size", }
+);
 #[cfg(feature = "web-backend")]
 /// The `WebBackendConnectionRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendConnectionRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebBackendConnectionRequestBody {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `withRefreshedCatalog`. Optional (`None` when absent).
-    #[serde(rename = "withRefreshedCatalog")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub with_refreshed_catalog: ::std::option::Option<bool>,
 }
+#[cfg(feature = "web-backend")]
+super::support::plain_struct!(
+    WebBackendConnectionRequestBody { connection_id : required 0 "connectionId",
+    with_refreshed_catalog : optional 1 "withRefreshedCatalog", }
+);
 #[cfg(feature = "web-backend")]
 /// The `WebBackendConnectionStatusCounts` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendConnectionStatusCounts`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebBackendConnectionStatusCounts {
     /// Number of connections with last sync failed/cancelled/incomplete
     ///
@@ -23495,7 +25263,6 @@ pub struct WebBackendConnectionStatusCounts {
     /// Number of connections that have not yet synced
     ///
     /// Wire name `notSynced`. Required.
-    #[serde(rename = "notSynced")]
     pub not_synced: i64,
     /// Number of connections that are inactive
     ///
@@ -23511,282 +25278,254 @@ pub struct WebBackendConnectionStatusCounts {
     pub running: i64,
 }
 #[cfg(feature = "web-backend")]
+super::support::plain_struct!(
+    WebBackendConnectionStatusCounts { failed : required 0 "failed", healthy : required 1
+    "healthy", not_synced : required 2 "notSynced", paused : required 3 "paused", queued
+    : required 4 "queued", running : required 5 "running", }
+);
+#[cfg(feature = "web-backend")]
 /// Used to apply a patch-style update to a connection, which means that null properties remain unchanged
 ///
 /// Schema: `#/components/schemas/WebBackendConnectionUpdate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebBackendConnectionUpdate {
     /// Wire name `backfillPreference`. Optional (`None` when absent).
-    #[serde(rename = "backfillPreference")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub backfill_preference: ::std::option::Option<SchemaChangeBackfillPreference>,
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `dataplaneGroupId`. Optional (`None` when absent).
-    #[serde(rename = "dataplaneGroupId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dataplane_group_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `destinationCatalogId`. Optional (`None` when absent).
-    #[serde(rename = "destinationCatalogId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_catalog_id: ::std::option::Option<::uuid::Uuid>,
     /// Name that will be set to the connection
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `namespaceDefinition`. Optional (`None` when absent).
-    #[serde(rename = "namespaceDefinition")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_definition: ::std::option::Option<NamespaceDefinitionType>,
     /// Used when namespaceDefinition is 'customformat'. If blank then behaves like namespaceDefinition = 'destination'. If "${SOURCE_NAMESPACE}" then behaves like namespaceDefinition = 'source'.
     ///
     /// Wire name `namespaceFormat`. Optional (`None` when absent).
-    #[serde(rename = "namespaceFormat")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub namespace_format: ::std::option::Option<::std::string::String>,
     /// Wire name `nonBreakingChangesPreference`. Optional (`None` when absent).
-    #[serde(rename = "nonBreakingChangesPreference")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub non_breaking_changes_preference: ::std::option::Option<
         NonBreakingChangesPreference,
     >,
     /// Wire name `notifySchemaChanges`. Optional (`None` when absent).
-    #[serde(rename = "notifySchemaChanges")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notify_schema_changes: ::std::option::Option<bool>,
     /// Wire name `notifySchemaChangesByEmail`. Optional (`None` when absent).
-    #[serde(rename = "notifySchemaChangesByEmail")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notify_schema_changes_by_email: ::std::option::Option<bool>,
     /// When enabled, this connection will use on-demand capacity if committed capacity is exhausted
     ///
     /// Wire name `onDemandEnabled`. Optional (`None` when absent).
-    #[serde(rename = "onDemandEnabled")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub on_demand_enabled: ::std::option::Option<bool>,
     /// Wire name `operations`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub operations: ::std::option::Option<
         ::std::option::Option<::std::vec::Vec<WebBackendOperationCreateOrUpdate>>,
     >,
     /// Prefix that will be prepended to the name of each stream when it is written to the destination.
     ///
     /// Wire name `prefix`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub prefix: ::std::option::Option<::std::string::String>,
     /// Wire name `resourceRequirements`. Optional (`None` when absent).
-    #[serde(rename = "resourceRequirements")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_requirements: ::std::option::Option<ResourceRequirements>,
     /// Wire name `schedule`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule: ::std::option::Option<ConnectionSchedule>,
     /// Wire name `scheduleData`. Optional (`None` when absent).
-    #[serde(rename = "scheduleData")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule_data: ::std::option::Option<ConnectionScheduleData>,
     /// Wire name `scheduleType`. Optional (`None` when absent).
-    #[serde(rename = "scheduleType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule_type: ::std::option::Option<ConnectionScheduleType>,
     /// Wire name `skipReset`. Optional (`None` when absent).
-    #[serde(rename = "skipReset")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub skip_reset: ::std::option::Option<bool>,
     /// Wire name `sourceCatalogId`. Optional (`None` when absent).
-    #[serde(rename = "sourceCatalogId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source_catalog_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `status`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ConnectionStatus>,
     /// Wire name `syncCatalog`. Optional (`None` when absent).
-    #[serde(rename = "syncCatalog")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sync_catalog: ::std::option::Option<AirbyteCatalog>,
     /// Wire name `tags`. Optional and nullable: `None` when absent, `Some(None)` when `null`.
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        with = "super::support::double_option"
-    )]
     pub tags: ::std::option::Option<::std::option::Option<::std::vec::Vec<Tag>>>,
 }
+#[cfg(feature = "web-backend")]
+super::support::plain_struct!(
+    WebBackendConnectionUpdate { backfill_preference : optional 0 "backfillPreference",
+    connection_id : required 1 "connectionId", dataplane_group_id : optional 2
+    "dataplaneGroupId", destination_catalog_id : optional 3 "destinationCatalogId", name
+    : optional 4 "name", namespace_definition : optional 5 "namespaceDefinition",
+    namespace_format : optional 6 "namespaceFormat", non_breaking_changes_preference :
+    optional 7 "nonBreakingChangesPreference", notify_schema_changes : optional 8
+    "notifySchemaChanges", notify_schema_changes_by_email : optional 9
+    "notifySchemaChangesByEmail", on_demand_enabled : optional 10 "onDemandEnabled",
+    operations : optional_nullable 11 "operations", prefix : optional 12 "prefix",
+    resource_requirements : optional 13 "resourceRequirements", schedule : optional 14
+    "schedule", schedule_data : optional 15 "scheduleData", schedule_type : optional 16
+    "scheduleType", skip_reset : optional 17 "skipReset", source_catalog_id : optional 18
+    "sourceCatalogId", status : optional 19 "status", sync_catalog : optional 20
+    "syncCatalog", tags : optional_nullable 21 "tags", }
+);
 #[cfg(feature = "web-backend")]
 /// The `WebBackendCronExpressionDescription` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendCronExpressionDescription`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebBackendCronExpressionDescription {
     /// Wire name `cronExpression`. Required.
-    #[serde(rename = "cronExpression")]
     pub cron_expression: ::std::string::String,
     /// Wire name `description`. Required.
     pub description: ::std::string::String,
     /// Array of Unix timestamps for the next execution times
     ///
     /// Wire name `nextExecutions`. Required.
-    #[serde(rename = "nextExecutions")]
     pub next_executions: ::std::vec::Vec<i64>,
 }
+#[cfg(feature = "web-backend")]
+super::support::plain_struct!(
+    WebBackendCronExpressionDescription { cron_expression : required 0 "cronExpression",
+    description : required 1 "description", next_executions : required 2
+    "nextExecutions", }
+);
 #[cfg(feature = "web-backend")]
 /// The `WebBackendDescribeCronExpressionRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendDescribeCronExpressionRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebBackendDescribeCronExpressionRequestBody {
     /// Wire name `cronExpression`. Required.
-    #[serde(rename = "cronExpression")]
     pub cron_expression: ::std::string::String,
 }
+#[cfg(feature = "web-backend")]
+super::support::plain_struct!(
+    WebBackendDescribeCronExpressionRequestBody { cron_expression : required 0
+    "cronExpression", }
+);
 #[cfg(feature = "web-backend")]
 /// The `WebBackendOperationCreateOrUpdate` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendOperationCreateOrUpdate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebBackendOperationCreateOrUpdate {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `operationId`. Optional (`None` when absent).
-    #[serde(rename = "operationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub operation_id: ::std::option::Option<OperationId>,
     /// Wire name `operatorConfiguration`. Required.
-    #[serde(rename = "operatorConfiguration")]
     pub operator_configuration: OperatorConfiguration,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "web-backend")]
+super::support::plain_struct!(
+    WebBackendOperationCreateOrUpdate { name : required 0 "name", operation_id : optional
+    1 "operationId", operator_configuration : required 2 "operatorConfiguration",
+    workspace_id : required 3 "workspaceId", }
+);
 #[cfg(feature = "web-backend")]
 /// The `WebBackendValidateMappersRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendValidateMappersRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebBackendValidateMappersRequestBody {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Mappers that should be applied to the stream before writing to the destination.
     ///
     /// Wire name `mappers`. Required.
     pub mappers: ::std::vec::Vec<ConfiguredStreamMapper>,
     /// Wire name `streamDescriptor`. Required.
-    #[serde(rename = "streamDescriptor")]
     pub stream_descriptor: StreamDescriptor,
 }
+#[cfg(feature = "web-backend")]
+super::support::plain_struct!(
+    WebBackendValidateMappersRequestBody { connection_id : required 0 "connectionId",
+    mappers : required 1 "mappers", stream_descriptor : required 2 "streamDescriptor", }
+);
 #[cfg(feature = "web-backend")]
 /// The `WebBackendValidateMappersResponse` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendValidateMappersResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebBackendValidateMappersResponse {
     /// Wire name `initialFields`. Required.
-    #[serde(rename = "initialFields")]
     pub initial_fields: ::std::vec::Vec<FieldSpec>,
     /// Wire name `mappers`. Required.
     pub mappers: ::std::vec::Vec<MapperValidationResult>,
     /// Wire name `outputFields`. Required.
-    #[serde(rename = "outputFields")]
     pub output_fields: ::std::vec::Vec<FieldSpec>,
 }
+#[cfg(feature = "web-backend")]
+super::support::plain_struct!(
+    WebBackendValidateMappersResponse { initial_fields : required 0 "initialFields",
+    mappers : required 1 "mappers", output_fields : required 2 "outputFields", }
+);
 #[cfg(feature = "web-backend")]
 /// The `WebBackendWorkspaceState` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendWorkspaceState`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebBackendWorkspaceState {
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "web-backend")]
+super::support::plain_struct!(
+    WebBackendWorkspaceState { workspace_id : required 0 "workspaceId", }
+);
 #[cfg(feature = "web-backend")]
 /// The `WebBackendWorkspaceStateResult` schema.
 ///
 /// Schema: `#/components/schemas/WebBackendWorkspaceStateResult`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebBackendWorkspaceStateResult {
     /// Wire name `hasConnections`. Required.
-    #[serde(rename = "hasConnections")]
     pub has_connections: bool,
     /// Wire name `hasDestinations`. Required.
-    #[serde(rename = "hasDestinations")]
     pub has_destinations: bool,
     /// Wire name `hasSources`. Required.
-    #[serde(rename = "hasSources")]
     pub has_sources: bool,
 }
+#[cfg(feature = "web-backend")]
+super::support::plain_struct!(
+    WebBackendWorkspaceStateResult { has_connections : required 0 "hasConnections",
+    has_destinations : required 1 "hasDestinations", has_sources : required 2
+    "hasSources", }
+);
 #[cfg(feature = "web-backend")]
 /// The `WebappConfigResponse` schema.
 ///
 /// Schema: `#/components/schemas/WebappConfigResponse`
-#[derive(Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq)]
 pub struct WebappConfigResponse {
     /// Wire name `coralAgentsApiUrl`. Optional (`None` when absent).
-    #[serde(rename = "coralAgentsApiUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub coral_agents_api_url: ::std::option::Option<::std::string::String>,
     /// Wire name `datadogApplicationId`. Optional (`None` when absent).
-    #[serde(rename = "datadogApplicationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub datadog_application_id: ::std::option::Option<::std::string::String>,
     /// Wire name `datadogClientToken`. Optional (`None` when absent).
-    #[serde(rename = "datadogClientToken")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub datadog_client_token: ::std::option::Option<::std::string::String>,
     /// Wire name `datadogEnv`. Optional (`None` when absent).
-    #[serde(rename = "datadogEnv")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub datadog_env: ::std::option::Option<::std::string::String>,
     /// Wire name `datadogService`. Optional (`None` when absent).
-    #[serde(rename = "datadogService")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub datadog_service: ::std::option::Option<::std::string::String>,
     /// Wire name `datadogSite`. Optional (`None` when absent).
-    #[serde(rename = "datadogSite")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub datadog_site: ::std::option::Option<::std::string::String>,
     /// Wire name `edition`. Required.
     pub edition: ::std::string::String,
     /// Wire name `fullstoryGuidesOrgId`. Optional (`None` when absent).
-    #[serde(rename = "fullstoryGuidesOrgId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fullstory_guides_org_id: ::std::option::Option<::std::string::String>,
     /// Wire name `hockeystackApiKey`. Optional (`None` when absent).
-    #[serde(rename = "hockeystackApiKey")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub hockeystack_api_key: ::std::option::Option<::std::string::String>,
     /// Wire name `keycloakBaseUrl`. Optional (`None` when absent).
-    #[serde(rename = "keycloakBaseUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub keycloak_base_url: ::std::option::Option<::std::string::String>,
     /// Wire name `launchdarklyKey`. Optional (`None` when absent).
-    #[serde(rename = "launchdarklyKey")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub launchdarkly_key: ::std::option::Option<::std::string::String>,
     /// Wire name `osanoKey`. Optional (`None` when absent).
-    #[serde(rename = "osanoKey")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub osano_key: ::std::option::Option<::std::string::String>,
     /// Wire name `segmentToken`. Optional (`None` when absent).
-    #[serde(rename = "segmentToken")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub segment_token: ::std::option::Option<::std::string::String>,
     /// Wire name `sonarApiUrl`. Optional (`None` when absent).
-    #[serde(rename = "sonarApiUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sonar_api_url: ::std::option::Option<::std::string::String>,
     /// Wire name `version`. Required.
     pub version: ::std::string::String,
     /// Wire name `zendeskKey`. Optional (`None` when absent).
-    #[serde(rename = "zendeskKey")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub zendesk_key: ::std::option::Option<::std::string::String>,
 }
 #[cfg(feature = "web-backend")]
@@ -23812,54 +25551,62 @@ impl ::std::fmt::Debug for WebappConfigResponse {
             .finish()
     }
 }
+#[cfg(feature = "web-backend")]
+super::support::plain_struct!(
+    WebappConfigResponse { coral_agents_api_url : optional 0 "coralAgentsApiUrl",
+    datadog_application_id : optional 1 "datadogApplicationId", datadog_client_token :
+    optional 2 "datadogClientToken", datadog_env : optional 3 "datadogEnv",
+    datadog_service : optional 4 "datadogService", datadog_site : optional 5
+    "datadogSite", edition : required 6 "edition", fullstory_guides_org_id : optional 7
+    "fullstoryGuidesOrgId", hockeystack_api_key : optional 8 "hockeystackApiKey",
+    keycloak_base_url : optional 9 "keycloakBaseUrl", launchdarkly_key : optional 10
+    "launchdarklyKey", osano_key : optional 11 "osanoKey", segment_token : optional 12
+    "segmentToken", sonar_api_url : optional 13 "sonarApiUrl", version : required 14
+    "version", zendesk_key : optional 15 "zendeskKey", }
+);
 #[cfg(any(feature = "internal", feature = "organization", feature = "workspace"))]
 /// the readable info for a webhook config; omits sensitive info e.g. auth token
 ///
 /// Schema: `#/components/schemas/WebhookConfigRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WebhookConfigRead {
     /// If this is a dbt Cloud webhook, this is the custom host
     ///
     /// Wire name `customDbtHost`. Optional (`None` when absent).
-    #[serde(rename = "customDbtHost")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_dbt_host: ::std::option::Option<::std::string::String>,
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
     /// human-readable name e.g. for display in UI
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "internal", feature = "organization", feature = "workspace"))]
+super::support::plain_struct!(
+    WebhookConfigRead { custom_dbt_host : optional 0 "customDbtHost", id : required 1
+    "id", name : optional 2 "name", }
+);
 #[cfg(any(feature = "internal", feature = "workspace"))]
 /// The `WebhookConfigWrite` schema.
 ///
 /// Schema: `#/components/schemas/WebhookConfigWrite`
-#[derive(Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Clone, PartialEq, Default)]
 pub struct WebhookConfigWrite {
     /// an auth token, to be passed as the value for an HTTP Authorization header.
     ///
     /// Wire name `authToken`. Optional (`None` when absent).
-    #[serde(rename = "authToken")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_token: ::std::option::Option<::std::string::String>,
     /// if the webhook is of type DBT_CLOUD, this value will be used to construct the execution URL
     ///
     /// Wire name `customDbtHost`. Optional (`None` when absent).
-    #[serde(rename = "customDbtHost")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub custom_dbt_host: ::std::option::Option<::std::string::String>,
     /// human readable name for this webhook e.g. for UI display.
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// if supplied, the webhook config will be validated by checking that this URL returns a 2xx response.
     ///
     /// Wire name `validationUrl`. Optional (`None` when absent).
-    #[serde(rename = "validationUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validation_url: ::std::option::Option<::std::string::String>,
 }
 #[cfg(any(feature = "internal", feature = "workspace"))]
@@ -23873,6 +25620,12 @@ impl ::std::fmt::Debug for WebhookConfigWrite {
             .finish()
     }
 }
+#[cfg(any(feature = "internal", feature = "workspace"))]
+super::support::plain_struct!(
+    WebhookConfigWrite { auth_token : optional 0 "authToken", custom_dbt_host : optional
+    1 "customDbtHost", name : optional 2 "name", validation_url : optional 3
+    "validationUrl", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -23884,15 +25637,24 @@ impl ::std::fmt::Debug for WebhookConfigWrite {
 /// Configures a webhook notification.
 ///
 /// Schema: `#/components/schemas/WebhookNotificationConfig`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WebhookNotificationConfig {
     /// Wire name `enabled`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
     /// Wire name `url`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-workspaces",
+        feature = "workspaces",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    WebhookNotificationConfig { enabled : optional 0 "enabled", url : optional 1 "url", }
+);
 #[cfg(feature = "unreferenced-types")]
 /// The `WorkflowId` schema.
 ///
@@ -23902,11 +25664,13 @@ pub type WorkflowId = ::std::string::String;
 /// The `WorkflowStateRead` schema.
 ///
 /// Schema: `#/components/schemas/WorkflowStateRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowStateRead {
     /// Wire name `running`. Required.
     pub running: bool,
 }
+#[cfg(feature = "jobs-2")]
+super::support::plain_struct!(WorkflowStateRead { running : required 0 "running", });
 #[cfg(feature = "source")]
 /// The `WorkloadPriority` schema.
 ///
@@ -23983,213 +25747,220 @@ impl<'de> ::serde::Deserialize<'de> for WorkloadPriority {
 /// The `WorkspaceCreate` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceCreate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceCreate {
     /// Wire name `anonymousDataCollection`. Optional (`None` when absent).
-    #[serde(rename = "anonymousDataCollection")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub anonymous_data_collection: ::std::option::Option<bool>,
     /// Wire name `dataplaneGroupId`. Optional (`None` when absent).
-    #[serde(rename = "dataplaneGroupId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dataplane_group_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `displaySetupWizard`. Optional (`None` when absent).
-    #[serde(rename = "displaySetupWizard")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub display_setup_wizard: ::std::option::Option<bool>,
     /// Wire name `email`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `news`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub news: ::std::option::Option<bool>,
     /// Wire name `notificationSettings`. Optional (`None` when absent).
-    #[serde(rename = "notificationSettings")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notification_settings: ::std::option::Option<NotificationSettings>,
     /// Wire name `notifications`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notifications: ::std::option::Option<::std::vec::Vec<Notification>>,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: OrganizationId,
     /// Wire name `securityUpdates`. Optional (`None` when absent).
-    #[serde(rename = "securityUpdates")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub security_updates: ::std::option::Option<bool>,
     /// Wire name `webhookConfigs`. Optional (`None` when absent).
-    #[serde(rename = "webhookConfigs")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub webhook_configs: ::std::option::Option<::std::vec::Vec<WebhookConfigWrite>>,
 }
+#[cfg(feature = "workspace")]
+super::support::plain_struct!(
+    WorkspaceCreate { anonymous_data_collection : optional 0 "anonymousDataCollection",
+    dataplane_group_id : optional 1 "dataplaneGroupId", display_setup_wizard : optional 2
+    "displaySetupWizard", email : optional 3 "email", name : required 4 "name", news :
+    optional 5 "news", notification_settings : optional 6 "notificationSettings",
+    notifications : optional 7 "notifications", organization_id : required 8
+    "organizationId", security_updates : optional 9 "securityUpdates", webhook_configs :
+    optional 10 "webhookConfigs", }
+);
 #[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// The `WorkspaceCreateRequest` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceCreateRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceCreateRequest {
     /// Name of the workspace
     ///
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `notifications`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notifications: ::std::option::Option<NotificationsConfig>,
     /// ID of organization to add workspace to.
     ///
     /// Wire name `organizationId`. Optional (`None` when absent).
-    #[serde(rename = "organizationId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `regionId`. Optional (`None` when absent).
-    #[serde(rename = "regionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region_id: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
+super::support::plain_struct!(
+    WorkspaceCreateRequest { name : required 0 "name", notifications : optional 1
+    "notifications", organization_id : optional 2 "organizationId", region_id : optional
+    3 "regionId", }
+);
 #[cfg(any(feature = "internal", feature = "workspace"))]
 /// The `WorkspaceCreateWithId` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceCreateWithId`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceCreateWithId {
     /// Wire name `anonymousDataCollection`. Optional (`None` when absent).
-    #[serde(rename = "anonymousDataCollection")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub anonymous_data_collection: ::std::option::Option<bool>,
     /// Wire name `dataplaneGroupId`. Optional (`None` when absent).
-    #[serde(rename = "dataplaneGroupId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dataplane_group_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `displaySetupWizard`. Optional (`None` when absent).
-    #[serde(rename = "displaySetupWizard")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub display_setup_wizard: ::std::option::Option<bool>,
     /// Wire name `email`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Wire name `id`. Required.
     pub id: ::uuid::Uuid,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `news`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub news: ::std::option::Option<bool>,
     /// Wire name `notificationSettings`. Optional (`None` when absent).
-    #[serde(rename = "notificationSettings")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notification_settings: ::std::option::Option<NotificationSettings>,
     /// Wire name `notifications`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notifications: ::std::option::Option<::std::vec::Vec<Notification>>,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: OrganizationId,
     /// Wire name `securityUpdates`. Optional (`None` when absent).
-    #[serde(rename = "securityUpdates")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub security_updates: ::std::option::Option<bool>,
     /// Wire name `webhookConfigs`. Optional (`None` when absent).
-    #[serde(rename = "webhookConfigs")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub webhook_configs: ::std::option::Option<::std::vec::Vec<WebhookConfigWrite>>,
 }
+#[cfg(any(feature = "internal", feature = "workspace"))]
+super::support::plain_struct!(
+    WorkspaceCreateWithId { anonymous_data_collection : optional 0
+    "anonymousDataCollection", dataplane_group_id : optional 1 "dataplaneGroupId",
+    display_setup_wizard : optional 2 "displaySetupWizard", email : optional 3 "email",
+    id : required 4 "id", name : required 5 "name", news : optional 6 "news",
+    notification_settings : optional 7 "notificationSettings", notifications : optional 8
+    "notifications", organization_id : required 9 "organizationId", security_updates :
+    optional 10 "securityUpdates", webhook_configs : optional 11 "webhookConfigs", }
+);
 #[cfg(any(feature = "cloud-only", feature = "workspace"))]
 /// The `WorkspaceDataWorkerAvailabilityRead` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceDataWorkerAvailabilityRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceDataWorkerAvailabilityRead {
     /// The committed Data Worker capacity for the workspace's organization.
     ///
     /// Wire name `committedDataWorkers`. Required.
-    #[serde(rename = "committedDataWorkers")]
     pub committed_data_workers: i32,
     /// The current Data Worker usage reserved by the workspace's organization.
     ///
     /// Wire name `currentDataWorkers`. Required.
-    #[serde(rename = "currentDataWorkers")]
     pub current_data_workers: f64,
     /// Whether Data Worker capacity enforcement is enabled for the workspace's organization.
     ///
     /// Wire name `enforcementEnabled`. Required.
-    #[serde(rename = "enforcementEnabled")]
     pub enforcement_enabled: bool,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: OrganizationId,
     /// Whether the workspace's organization has exhausted committed Data Worker capacity.
     ///
     /// Wire name `outOfDataWorkers`. Required.
-    #[serde(rename = "outOfDataWorkers")]
     pub out_of_data_workers: bool,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "cloud-only", feature = "workspace"))]
+super::support::plain_struct!(
+    WorkspaceDataWorkerAvailabilityRead { committed_data_workers : required 0
+    "committedDataWorkers", current_data_workers : required 1 "currentDataWorkers",
+    enforcement_enabled : required 2 "enforcementEnabled", organization_id : required 3
+    "organizationId", out_of_data_workers : required 4 "outOfDataWorkers", workspace_id :
+    required 5 "workspaceId", }
+);
 #[cfg(any(feature = "cloud-only", feature = "workspace"))]
 /// The `WorkspaceDataWorkerAvailabilityRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceDataWorkerAvailabilityRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceDataWorkerAvailabilityRequestBody {
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: OrganizationId,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "cloud-only", feature = "workspace"))]
+super::support::plain_struct!(
+    WorkspaceDataWorkerAvailabilityRequestBody { organization_id : required 0
+    "organizationId", workspace_id : required 1 "workspaceId", }
+);
 #[cfg(feature = "organization")]
 /// The `WorkspaceDataWorkerUsage` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceDataWorkerUsage`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceDataWorkerUsage {
     /// Wire name `dataWorkers`. Required.
-    #[serde(rename = "dataWorkers")]
     pub data_workers: ::std::vec::Vec<DataWorkerUsage>,
     /// Wire name `id`. Required.
     pub id: WorkspaceId,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(feature = "organization")]
+super::support::plain_struct!(
+    WorkspaceDataWorkerUsage { data_workers : required 0 "dataWorkers", id : required 1
+    "id", name : required 2 "name", }
+);
 #[cfg(feature = "workspace")]
 /// Get the available dbt Cloud jobs associated with the given workspace config.
 ///
 /// Schema: `#/components/schemas/WorkspaceGetDbtJobsRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceGetDbtJobsRequest {
     /// The config id associated with the dbt Cloud config, references the webhookConfigId in the core API.
     ///
     /// Wire name `dbtConfigId`. Required.
-    #[serde(rename = "dbtConfigId")]
     pub dbt_config_id: ::uuid::Uuid,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "workspace")]
+super::support::plain_struct!(
+    WorkspaceGetDbtJobsRequest { dbt_config_id : required 0 "dbtConfigId", workspace_id :
+    required 1 "workspaceId", }
+);
 #[cfg(feature = "workspace")]
 /// The available dbt Cloud jobs for the requested workspace config
 ///
 /// Schema: `#/components/schemas/WorkspaceGetDbtJobsResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceGetDbtJobsResponse {
     /// Wire name `availableDbtJobs`. Required.
-    #[serde(rename = "availableDbtJobs")]
     pub available_dbt_jobs: ::std::vec::Vec<DbtCloudJobInfo>,
 }
+#[cfg(feature = "workspace")]
+super::support::plain_struct!(
+    WorkspaceGetDbtJobsResponse { available_dbt_jobs : required 0 "availableDbtJobs", }
+);
 #[cfg(feature = "workspace")]
 /// The `WorkspaceGiveFeedback` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceGiveFeedback`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceGiveFeedback {
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "workspace")]
+super::support::plain_struct!(
+    WorkspaceGiveFeedback { workspace_id : required 0 "workspaceId", }
+);
 #[cfg(
     any(
         feature = "public",
@@ -24236,30 +26007,34 @@ pub type WorkspaceId = ::uuid::Uuid;
 /// The `WorkspaceIdActorDefinitionRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceIdActorDefinitionRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceIdActorDefinitionRequestBody {
     /// Wire name `filterByUsed`. Optional (`None` when absent). Default: `false`.
-    #[serde(rename = "filterByUsed")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub filter_by_used: ::std::option::Option<bool>,
     /// Wire name `includeTombstone`. Optional (`None` when absent).
-    #[serde(rename = "includeTombstone")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include_tombstone: ::std::option::Option<bool>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "destination-definition", feature = "source-definition"))]
+super::support::plain_struct!(
+    WorkspaceIdActorDefinitionRequestBody { filter_by_used : optional 0 "filterByUsed",
+    include_tombstone : optional 1 "includeTombstone", workspace_id : required 2
+    "workspaceId", }
+);
 #[cfg(feature = "unreferenced-types")]
 /// List of workspace IDs
 ///
 /// Schema: `#/components/schemas/WorkspaceIdList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceIdList {
     /// Wire name `workspaceIds`. Required.
-    #[serde(rename = "workspaceIds")]
     pub workspace_ids: ::std::vec::Vec<WorkspaceId>,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    WorkspaceIdList { workspace_ids : required 0 "workspaceIds", }
+);
 #[cfg(
     any(
         feature = "connection",
@@ -24274,40 +26049,55 @@ pub struct WorkspaceIdList {
 /// The `WorkspaceIdRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceIdRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceIdRequestBody {
     /// Wire name `includeTombstone`. Optional (`None` when absent).
-    #[serde(rename = "includeTombstone")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub include_tombstone: ::std::option::Option<bool>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(
+    any(
+        feature = "connection",
+        feature = "connector-builder-project",
+        feature = "destination-definition",
+        feature = "source-definition",
+        feature = "user",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    WorkspaceIdRequestBody { include_tombstone : optional 0 "includeTombstone",
+    workspace_id : required 1 "workspaceId", }
+);
 #[cfg(any(feature = "internal", feature = "organization", feature = "workspace"))]
 /// The `WorkspaceLimits` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceLimits`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceLimits {
     /// Wire name `activeConnections`. Required.
-    #[serde(rename = "activeConnections")]
     pub active_connections: Limit,
     /// Wire name `destinations`. Required.
     pub destinations: Limit,
     /// Wire name `sources`. Required.
     pub sources: Limit,
 }
+#[cfg(any(feature = "internal", feature = "organization", feature = "workspace"))]
+super::support::plain_struct!(
+    WorkspaceLimits { active_connections : required 0 "activeConnections", destinations :
+    required 1 "destinations", sources : required 2 "sources", }
+);
 #[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// Root Type for WorkspaceOAuthCredentials
 ///
 /// POST body for creating/updating workspace level OAuth credentials
 ///
 /// Schema: `#/components/schemas/WorkspaceOAuthCredentialsRequest`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceOAuthCredentialsRequest {
     /// Wire name `actorType`. Required.
-    #[serde(rename = "actorType")]
     pub actor_type: ActorTypeEnum,
     /// Wire name `configuration`. Required.
     pub configuration: OAuthCredentialsConfiguration,
@@ -24316,338 +26106,352 @@ pub struct WorkspaceOAuthCredentialsRequest {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
+super::support::plain_struct!(
+    WorkspaceOAuthCredentialsRequest { actor_type : required 0 "actorType", configuration
+    : required 1 "configuration", name : required 2 "name", }
+);
 #[cfg(feature = "unreferenced-types")]
 /// The `WorkspaceOverrideOauthParamsRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceOverrideOauthParamsRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceOverrideOauthParamsRequestBody {
     /// Wire name `actorType`. Required.
-    #[serde(rename = "actorType")]
     pub actor_type: ActorType,
     /// Wire name `definitionId`. Required.
-    #[serde(rename = "definitionId")]
     pub definition_id: ::uuid::Uuid,
     /// Wire name `params`. Required.
     pub params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    WorkspaceOverrideOauthParamsRequestBody { actor_type : required 0 "actorType",
+    definition_id : required 1 "definitionId", params : required 2 "params", workspace_id
+    : required 3 "workspaceId", }
+);
 #[cfg(any(feature = "internal", feature = "organization", feature = "workspace"))]
 /// The `WorkspaceRead` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceRead {
     /// Wire name `anonymousDataCollection`. Optional (`None` when absent).
-    #[serde(rename = "anonymousDataCollection")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub anonymous_data_collection: ::std::option::Option<bool>,
     /// Wire name `customerId`. Required.
-    #[serde(rename = "customerId")]
     pub customer_id: CustomerId,
     /// Wire name `dataplaneGroupId`. Optional (`None` when absent).
-    #[serde(rename = "dataplaneGroupId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dataplane_group_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `displaySetupWizard`. Optional (`None` when absent).
-    #[serde(rename = "displaySetupWizard")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub display_setup_wizard: ::std::option::Option<bool>,
     /// Wire name `email`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Wire name `feedbackDone`. Optional (`None` when absent).
-    #[serde(rename = "feedbackDone")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub feedback_done: ::std::option::Option<bool>,
     /// Wire name `firstCompletedSync`. Optional (`None` when absent).
-    #[serde(rename = "firstCompletedSync")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub first_completed_sync: ::std::option::Option<bool>,
     /// Wire name `initialSetupComplete`. Required.
-    #[serde(rename = "initialSetupComplete")]
     pub initial_setup_complete: bool,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `news`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub news: ::std::option::Option<bool>,
     /// Wire name `notificationSettings`. Optional (`None` when absent).
-    #[serde(rename = "notificationSettings")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notification_settings: ::std::option::Option<NotificationSettings>,
     /// Wire name `notifications`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notifications: ::std::option::Option<::std::vec::Vec<Notification>>,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: OrganizationId,
     /// Wire name `securityUpdates`. Optional (`None` when absent).
-    #[serde(rename = "securityUpdates")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub security_updates: ::std::option::Option<bool>,
     /// Wire name `slug`. Required.
     pub slug: ::std::string::String,
     /// Wire name `tombstone`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tombstone: ::std::option::Option<bool>,
     /// Wire name `webhookConfigs`. Optional (`None` when absent).
-    #[serde(rename = "webhookConfigs")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub webhook_configs: ::std::option::Option<::std::vec::Vec<WebhookConfigRead>>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// Wire name `workspaceLimits`. Optional (`None` when absent).
-    #[serde(rename = "workspaceLimits")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_limits: ::std::option::Option<WorkspaceLimits>,
 }
+#[cfg(any(feature = "internal", feature = "organization", feature = "workspace"))]
+super::support::plain_struct!(
+    WorkspaceRead { anonymous_data_collection : optional 0 "anonymousDataCollection",
+    customer_id : required 1 "customerId", dataplane_group_id : optional 2
+    "dataplaneGroupId", display_setup_wizard : optional 3 "displaySetupWizard", email :
+    optional 4 "email", feedback_done : optional 5 "feedbackDone", first_completed_sync :
+    optional 6 "firstCompletedSync", initial_setup_complete : required 7
+    "initialSetupComplete", name : required 8 "name", news : optional 9 "news",
+    notification_settings : optional 10 "notificationSettings", notifications : optional
+    11 "notifications", organization_id : required 12 "organizationId", security_updates
+    : optional 13 "securityUpdates", slug : required 14 "slug", tombstone : optional 15
+    "tombstone", webhook_configs : optional 16 "webhookConfigs", workspace_id : required
+    17 "workspaceId", workspace_limits : optional 18 "workspaceLimits", }
+);
 #[cfg(feature = "workspace")]
 /// The `WorkspaceReadList` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceReadList {
     /// Wire name `workspaces`. Required.
     pub workspaces: ::std::vec::Vec<WorkspaceRead>,
 }
+#[cfg(feature = "workspace")]
+super::support::plain_struct!(
+    WorkspaceReadList { workspaces : required 0 "workspaces", }
+);
 #[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// Root Type for WorkspaceResponse
 ///
 /// Provides details of a single workspace.
 ///
 /// Schema: `#/components/schemas/WorkspaceResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceResponse {
     /// Wire name `dataResidency`. Required.
-    #[serde(rename = "dataResidency")]
     pub data_residency: ::std::string::String,
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `notifications`. Required.
     pub notifications: NotificationsConfig,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
+super::support::plain_struct!(
+    WorkspaceResponse { data_residency : required 0 "dataResidency", name : required 1
+    "name", notifications : required 2 "notifications", workspace_id : required 3
+    "workspaceId", }
+);
 #[cfg(feature = "workspace")]
 /// Used to apply a patch-style update to a workspace, which means that null properties remain unchanged
 ///
 /// Schema: `#/components/schemas/WorkspaceUpdate`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceUpdate {
     /// Wire name `anonymousDataCollection`. Optional (`None` when absent).
-    #[serde(rename = "anonymousDataCollection")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub anonymous_data_collection: ::std::option::Option<bool>,
     /// Wire name `dataplaneGroupId`. Optional (`None` when absent).
-    #[serde(rename = "dataplaneGroupId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dataplane_group_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `displaySetupWizard`. Optional (`None` when absent).
-    #[serde(rename = "displaySetupWizard")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub display_setup_wizard: ::std::option::Option<bool>,
     /// Wire name `email`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Wire name `initialSetupComplete`. Optional (`None` when absent).
-    #[serde(rename = "initialSetupComplete")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub initial_setup_complete: ::std::option::Option<bool>,
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `news`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub news: ::std::option::Option<bool>,
     /// Wire name `notificationSettings`. Optional (`None` when absent).
-    #[serde(rename = "notificationSettings")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notification_settings: ::std::option::Option<NotificationSettings>,
     /// Wire name `notifications`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notifications: ::std::option::Option<::std::vec::Vec<Notification>>,
     /// Wire name `notificationsConfig`. Optional (`None` when absent).
-    #[serde(rename = "notificationsConfig")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notifications_config: ::std::option::Option<NotificationsConfig>,
     /// Wire name `securityUpdates`. Optional (`None` when absent).
-    #[serde(rename = "securityUpdates")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub security_updates: ::std::option::Option<bool>,
     /// Wire name `webhookConfigs`. Optional (`None` when absent).
-    #[serde(rename = "webhookConfigs")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub webhook_configs: ::std::option::Option<::std::vec::Vec<WebhookConfigWrite>>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "workspace")]
+super::support::plain_struct!(
+    WorkspaceUpdate { anonymous_data_collection : optional 0 "anonymousDataCollection",
+    dataplane_group_id : optional 1 "dataplaneGroupId", display_setup_wizard : optional 2
+    "displaySetupWizard", email : optional 3 "email", initial_setup_complete : optional 4
+    "initialSetupComplete", name : optional 5 "name", news : optional 6 "news",
+    notification_settings : optional 7 "notificationSettings", notifications : optional 8
+    "notifications", notifications_config : optional 9 "notificationsConfig",
+    security_updates : optional 10 "securityUpdates", webhook_configs : optional 11
+    "webhookConfigs", workspace_id : required 12 "workspaceId", }
+);
 #[cfg(feature = "workspace")]
 /// The `WorkspaceUpdateName` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceUpdateName`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceUpdateName {
     /// Wire name `name`. Required.
     pub name: ::std::string::String,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "workspace")]
+super::support::plain_struct!(
+    WorkspaceUpdateName { name : required 0 "name", workspace_id : required 1
+    "workspaceId", }
+);
 #[cfg(feature = "workspace")]
 /// The `WorkspaceUpdateOrganization` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceUpdateOrganization`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceUpdateOrganization {
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: OrganizationId,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "workspace")]
+super::support::plain_struct!(
+    WorkspaceUpdateOrganization { organization_id : required 0 "organizationId",
+    workspace_id : required 1 "workspaceId", }
+);
 #[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// The `WorkspaceUpdateRequest` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceUpdateRequest`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct WorkspaceUpdateRequest {
     /// Name of the workspace
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `notifications`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub notifications: ::std::option::Option<NotificationsConfig>,
     /// Wire name `regionId`. Optional (`None` when absent).
-    #[serde(rename = "regionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub region_id: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
+super::support::plain_struct!(
+    WorkspaceUpdateRequest { name : optional 0 "name", notifications : optional 1
+    "notifications", region_id : optional 2 "regionId", }
+);
 #[cfg(any(feature = "cloud-only", feature = "workspace"))]
 /// The `WorkspaceUsageRead` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceUsageRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceUsageRead {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<ConnectionUsageRead>,
 }
 #[cfg(any(feature = "cloud-only", feature = "workspace"))]
+super::support::plain_struct!(WorkspaceUsageRead { data : required 0 "data", });
+#[cfg(any(feature = "cloud-only", feature = "workspace"))]
 /// The `WorkspaceUsageRequestBody` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceUsageRequestBody`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceUsageRequestBody {
     /// Wire name `timeWindow`. Required.
-    #[serde(rename = "timeWindow")]
     pub time_window: ConsumptionTimeWindow,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "cloud-only", feature = "workspace"))]
+super::support::plain_struct!(
+    WorkspaceUsageRequestBody { time_window : required 0 "timeWindow", workspace_id :
+    required 1 "workspaceId", }
+);
 #[cfg(feature = "user")]
 /// Information summarizing a user's access to a workspace. Includes the workspace-level and/or organization-level permission
 /// object that grants the user access to the workspace in question, as well as basic user information to facilitate access
 /// management of users in the workspace.
 ///
 /// Schema: `#/components/schemas/WorkspaceUserAccessInfoRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceUserAccessInfoRead {
     /// Wire name `organizationPermission`. Optional (`None` when absent).
-    #[serde(rename = "organizationPermission")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub organization_permission: ::std::option::Option<PermissionRead>,
     /// Wire name `userEmail`. Required.
-    #[serde(rename = "userEmail")]
     pub user_email: ::std::string::String,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// Wire name `userName`. Required.
-    #[serde(rename = "userName")]
     pub user_name: ::std::string::String,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
     /// Wire name `workspacePermission`. Optional (`None` when absent).
-    #[serde(rename = "workspacePermission")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_permission: ::std::option::Option<PermissionRead>,
 }
+#[cfg(feature = "user")]
+super::support::plain_struct!(
+    WorkspaceUserAccessInfoRead { organization_permission : optional 0
+    "organizationPermission", user_email : required 1 "userEmail", user_id : required 2
+    "userId", user_name : required 3 "userName", workspace_id : required 4 "workspaceId",
+    workspace_permission : optional 5 "workspacePermission", }
+);
 #[cfg(feature = "user")]
 /// The `WorkspaceUserAccessInfoReadList` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceUserAccessInfoReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceUserAccessInfoReadList {
     /// Wire name `usersWithAccess`. Required.
-    #[serde(rename = "usersWithAccess")]
     pub users_with_access: ::std::vec::Vec<WorkspaceUserAccessInfoRead>,
 }
+#[cfg(feature = "user")]
+super::support::plain_struct!(
+    WorkspaceUserAccessInfoReadList { users_with_access : required 0 "usersWithAccess", }
+);
 #[cfg(feature = "unreferenced-types")]
 /// The `WorkspaceUserRead` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceUserRead`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceUserRead {
     /// Wire name `email`. Required.
     pub email: ::std::string::String,
     /// Wire name `isDefaultWorkspace`. Optional (`None` when absent).
-    #[serde(rename = "isDefaultWorkspace")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub is_default_workspace: ::std::option::Option<bool>,
     /// Caption name for the user
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `permissionId`. Required.
-    #[serde(rename = "permissionId")]
     pub permission_id: ::uuid::Uuid,
     /// Wire name `permissionType`. Required.
-    #[serde(rename = "permissionType")]
     pub permission_type: PermissionType,
     /// Wire name `userId`. Required.
-    #[serde(rename = "userId")]
     pub user_id: UserId,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(
+    WorkspaceUserRead { email : required 0 "email", is_default_workspace : optional 1
+    "isDefaultWorkspace", name : optional 2 "name", permission_id : required 3
+    "permissionId", permission_type : required 4 "permissionType", user_id : required 5
+    "userId", workspace_id : required 6 "workspaceId", }
+);
 #[cfg(feature = "unreferenced-types")]
 /// The `WorkspaceUserReadList` schema.
 ///
 /// Schema: `#/components/schemas/WorkspaceUserReadList`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspaceUserReadList {
     /// Wire name `users`. Required.
     pub users: ::std::vec::Vec<WorkspaceUserRead>,
 }
+#[cfg(feature = "unreferenced-types")]
+super::support::plain_struct!(WorkspaceUserReadList { users : required 0 "users", });
 #[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// Root Type for WorkspacesResponse
 ///
 ///
 ///
 /// Schema: `#/components/schemas/WorkspacesResponse`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WorkspacesResponse {
     /// Wire name `data`. Required.
     pub data: ::std::vec::Vec<WorkspaceResponse>,
     /// Wire name `next`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next: ::std::option::Option<::std::string::String>,
     /// Wire name `previous`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
+super::support::plain_struct!(
+    WorkspacesResponse { data : required 0 "data", next : optional 1 "next", previous :
+    optional 2 "previous", }
+);
 #[cfg(
     any(
         feature = "destination-definition-specification",
@@ -25241,14 +27045,25 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionScheduleTimeUnit {
 /// Inline schema at `ConnectionScheduleData.basicSchedule`.
 ///
 /// Schema: `#/components/schemas/ConnectionScheduleData/properties/basicSchedule`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionScheduleDataBasicSchedule {
     /// Wire name `timeUnit`. Required.
-    #[serde(rename = "timeUnit")]
     pub time_unit: ConnectionScheduleDataBasicScheduleTimeUnit,
     /// Wire name `units`. Required.
     pub units: i64,
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    ConnectionScheduleDataBasicSchedule { time_unit : required 0 "timeUnit", units :
+    required 1 "units", }
+);
 #[cfg(
     any(
         feature = "cloud-only",
@@ -25407,15 +27222,25 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionScheduleDataBasicScheduleTimeU
 /// Inline schema at `ConnectionScheduleData.cron`.
 ///
 /// Schema: `#/components/schemas/ConnectionScheduleData/properties/cron`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectionScheduleDataCron {
     /// Wire name `cronExpression`. Required.
-    #[serde(rename = "cronExpression")]
     pub cron_expression: ::std::string::String,
     /// Wire name `cronTimeZone`. Required.
-    #[serde(rename = "cronTimeZone")]
     pub cron_time_zone: ::std::string::String,
 }
+#[cfg(
+    any(
+        feature = "cloud-only",
+        feature = "connection",
+        feature = "web-backend",
+        feature = "workspace"
+    )
+)]
+super::support::plain_struct!(
+    ConnectionScheduleDataCron { cron_expression : required 0 "cronExpression",
+    cron_time_zone : required 1 "cronTimeZone", }
+);
 #[cfg(feature = "connector-builder-project")]
 /// Inline schema at `ConnectorBuilderAuxiliaryRequest.type`.
 ///
@@ -25602,19 +27427,23 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderHttpRequestHttpMethod {
 /// Inline schema at `ConnectorBuilderProjectStreamRead.logs.Item`.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectStreamRead/properties/logs/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorBuilderProjectStreamReadLogsItem {
     /// Wire name `internal_message`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub internal_message: ::std::option::Option<::std::string::String>,
     /// Wire name `level`. Required.
     pub level: ConnectorBuilderProjectStreamReadLogsItemLevel,
     /// Wire name `message`. Required.
     pub message: ::std::string::String,
     /// Wire name `stacktrace`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub stacktrace: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    ConnectorBuilderProjectStreamReadLogsItem { internal_message : optional 0
+    "internal_message", level : required 1 "level", message : required 2 "message",
+    stacktrace : optional 3 "stacktrace", }
+);
 #[cfg(feature = "connector-builder-project")]
 /// Inline schema at `ConnectorBuilderProjectStreamRead.logs.Item.level`.
 ///
@@ -25700,12 +27529,11 @@ impl<'de> ::serde::Deserialize<'de> for ConnectorBuilderProjectStreamReadLogsIte
 /// Inline schema at `ConnectorBuilderProjectStreamRead.slices.Item`.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectStreamRead/properties/slices/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorBuilderProjectStreamReadSlicesItem {
     /// Non-data requests made at the slice level, e.g. creation / polling requests for async stream slices
     ///
     /// Wire name `auxiliary_requests`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub auxiliary_requests: ::std::option::Option<
         ::std::vec::Vec<ConnectorBuilderAuxiliaryRequest>,
     >,
@@ -25716,21 +27544,25 @@ pub struct ConnectorBuilderProjectStreamReadSlicesItem {
     /// An object describing the current slice. This can be omitted if a stream slicer is not configured.
     ///
     /// Wire name `slice_descriptor`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub slice_descriptor: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// Wire name `state`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<
         ::std::vec::Vec<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     >,
 }
 #[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    ConnectorBuilderProjectStreamReadSlicesItem { auxiliary_requests : optional 0
+    "auxiliary_requests", pages : required 1 "pages", slice_descriptor : optional 2
+    "slice_descriptor", state : optional 3 "state", }
+);
+#[cfg(feature = "connector-builder-project")]
 /// Inline schema at `ConnectorBuilderProjectStreamRead.slices.Item.pages.Item`.
 ///
 /// Schema: `#/components/schemas/ConnectorBuilderProjectStreamRead/properties/slices/items/properties/pages/items`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ConnectorBuilderProjectStreamReadSlicesItemPagesItem {
     /// The RECORD AirbyteMessages coming from the read operation for this page
     ///
@@ -25739,23 +27571,24 @@ pub struct ConnectorBuilderProjectStreamReadSlicesItemPagesItem {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// Wire name `request`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub request: ::std::option::Option<ConnectorBuilderHttpRequest>,
     /// Wire name `response`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub response: ::std::option::Option<ConnectorBuilderHttpResponse>,
 }
+#[cfg(feature = "connector-builder-project")]
+super::support::plain_struct!(
+    ConnectorBuilderProjectStreamReadSlicesItemPagesItem { records : required 0
+    "records", request : optional 1 "request", response : optional 2 "response", }
+);
 #[cfg(feature = "connector-rollout")]
 /// Inline schema at `ConnectorRolloutActorSyncInfoResponse.data`.
 ///
 /// Schema: `#/components/schemas/ConnectorRolloutActorSyncInfoResponse/properties/data`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ConnectorRolloutActorSyncInfoResponseData {
     /// Wire name `actor_selection_info`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actor_selection_info: ::std::option::Option<ConnectorRolloutActorSelectionInfo>,
     /// Wire name `syncs`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub syncs: ::std::option::Option<
         ::std::collections::BTreeMap<
             ::std::string::String,
@@ -25763,6 +27596,11 @@ pub struct ConnectorRolloutActorSyncInfoResponseData {
         >,
     >,
 }
+#[cfg(feature = "connector-rollout")]
+super::support::plain_struct!(
+    ConnectorRolloutActorSyncInfoResponseData { actor_selection_info : optional 0
+    "actor_selection_info", syncs : optional 1 "syncs", }
+);
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Inline schema at `CustomerPortalRequestBody.flow`.
 ///
@@ -27598,7 +29436,7 @@ impl<'de> ::serde::Deserialize<'de> for ImportReadStatus {
 /// Inline schema at `IndividualWorkspaceUsageRead.workspace`.
 ///
 /// Schema: `#/components/schemas/IndividualWorkspaceUsageRead/properties/workspace`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct IndividualWorkspaceUsageReadWorkspace {
     /// Wire name `id`. Required.
     pub id: WorkspaceId,
@@ -27607,6 +29445,11 @@ pub struct IndividualWorkspaceUsageReadWorkspace {
     /// Wire name `tombstoned`. Required.
     pub tombstoned: bool,
 }
+#[cfg(any(feature = "cloud-only", feature = "organization"))]
+super::support::plain_struct!(
+    IndividualWorkspaceUsageReadWorkspace { id : required 0 "id", name : required 1
+    "name", tombstoned : required 2 "tombstoned", }
+);
 #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// OAuth callback mode. `api` is default when omitted. `webapp` forwards provider callback query params and does not create a secret during callback.
 ///
@@ -28294,19 +30137,22 @@ impl<'de> ::serde::Deserialize<'de> for NotificationReadStatus {
 /// Inline schema at `OperatorWebhook.dbtCloud`.
 ///
 /// Schema: `#/components/schemas/OperatorWebhook/properties/dbtCloud`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OperatorWebhookDbtCloud {
     /// The account id associated with the job
     ///
     /// Wire name `accountId`. Required.
-    #[serde(rename = "accountId")]
     pub account_id: i64,
     /// The job id associated with the job
     ///
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: i64,
 }
+#[cfg(any(feature = "operation", feature = "web-backend"))]
+super::support::plain_struct!(
+    OperatorWebhookDbtCloud { account_id : required 0 "accountId", job_id : required 1
+    "jobId", }
+);
 #[cfg(any(feature = "operation", feature = "web-backend"))]
 /// Inline schema at `OperatorWebhook.webhookType`.
 ///
@@ -28379,26 +30225,25 @@ impl<'de> ::serde::Deserialize<'de> for OperatorWebhookWebhookType {
 /// Inline schema at `OrganizationInfoRead.billing`.
 ///
 /// Schema: `#/components/schemas/OrganizationInfoRead/properties/billing`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationInfoReadBilling {
     /// Wire name `accountType`. Optional (`None` when absent).
-    #[serde(rename = "accountType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub account_type: ::std::option::Option<OrganizationInfoReadBillingAccountType>,
     /// Wire name `gracePeriodEndsAt`. Optional (`None` when absent).
-    #[serde(rename = "gracePeriodEndsAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub grace_period_ends_at: ::std::option::Option<i64>,
     /// Wire name `paymentStatus`. Required.
-    #[serde(rename = "paymentStatus")]
     pub payment_status: OrganizationInfoReadBillingPaymentStatus,
     /// Wire name `subscriptionStatus`. Optional (`None` when absent).
-    #[serde(rename = "subscriptionStatus")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subscription_status: ::std::option::Option<
         OrganizationInfoReadBillingSubscriptionStatus,
     >,
 }
+#[cfg(any(feature = "organization", feature = "workspace"))]
+super::support::plain_struct!(
+    OrganizationInfoReadBilling { account_type : optional 0 "accountType",
+    grace_period_ends_at : optional 1 "gracePeriodEndsAt", payment_status : required 2
+    "paymentStatus", subscription_status : optional 3 "subscriptionStatus", }
+);
 #[cfg(any(feature = "organization", feature = "workspace"))]
 /// Inline schema at `OrganizationInfoRead.billing.accountType`.
 ///
@@ -29360,7 +31205,7 @@ for OrganizationPaymentConfigUpdateRequestBodyUsageCategoryOverwrite {
 /// Inline schema at `OrganizationSubscriptionInfoRead.credits`.
 ///
 /// Schema: `#/components/schemas/OrganizationSubscriptionInfoRead/properties/credits`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationSubscriptionInfoReadCredits {
     /// Wire name `balance`. Required.
     pub balance: f64,
@@ -29368,10 +31213,15 @@ pub struct OrganizationSubscriptionInfoReadCredits {
     pub blocks: ::std::vec::Vec<CreditBlockRead>,
 }
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
+super::support::plain_struct!(
+    OrganizationSubscriptionInfoReadCredits { balance : required 0 "balance", blocks :
+    required 1 "blocks", }
+);
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Describe the current state of the upcoming invoice. If `hidden` is `true`, this will be `null`, since no balance should be shown.
 ///
 /// Schema: `#/components/schemas/OrganizationSubscriptionInfoRead/properties/upcomingInvoice`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OrganizationSubscriptionInfoReadUpcomingInvoice {
     /// The amount of the next upcoming invoice formatted as a decimal number wrapped inside a string.
     ///
@@ -29380,10 +31230,13 @@ pub struct OrganizationSubscriptionInfoReadUpcomingInvoice {
     /// Wire name `currency`. Required.
     pub currency: ::std::string::String,
     /// Wire name `dueDate`. Optional (`None` when absent).
-    #[serde(rename = "dueDate")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub due_date: ::std::option::Option<LocalDate>,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+super::support::plain_struct!(
+    OrganizationSubscriptionInfoReadUpcomingInvoice { amount : required 0 "amount",
+    currency : required 1 "currency", due_date : optional 2 "dueDate", }
+);
 #[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Indicates the status of the trial for an organization
 ///
@@ -29465,24 +31318,23 @@ impl<'de> ::serde::Deserialize<'de> for OrganizationTrialStatusReadTrialStatus {
 /// Inline schema at `PaymentInformationRead.customer`.
 ///
 /// Schema: `#/components/schemas/PaymentInformationRead/properties/customer`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PaymentInformationReadCustomer {
     /// Wire name `customerAddress`. Optional (`None` when absent).
-    #[serde(rename = "customerAddress")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_address: ::std::option::Option<AddressRead>,
     /// Wire name `defaultPaymentMethod`. Optional (`None` when absent).
-    #[serde(rename = "defaultPaymentMethod")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_payment_method: ::std::option::Option<PaymentMethodRead>,
     /// Wire name `email`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// Wire name `shippingAddress`. Optional (`None` when absent).
-    #[serde(rename = "shippingAddress")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_address: ::std::option::Option<AddressRead>,
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
+super::support::plain_struct!(
+    PaymentInformationReadCustomer { customer_address : optional 0 "customerAddress",
+    default_payment_method : optional 1 "defaultPaymentMethod", email : optional 2
+    "email", shipping_address : optional 3 "shippingAddress", }
+);
 #[cfg(feature = "permission")]
 /// Inline schema at `PermissionCheckRead.status`.
 ///
@@ -30692,19 +32544,32 @@ impl<'de> ::serde::Deserialize<'de> for StreamTransformTransformType {
 /// Inline schema at `StreamTransform.updateStream`.
 ///
 /// Schema: `#/components/schemas/StreamTransform/properties/updateStream`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StreamTransformUpdateStream {
     /// list of field transformations. order does not matter.
     ///
     /// Wire name `fieldTransforms`. Required.
-    #[serde(rename = "fieldTransforms")]
     pub field_transforms: ::std::vec::Vec<FieldTransform>,
     /// list of stream attribute transformations. order does not matter.
     ///
     /// Wire name `streamAttributeTransforms`. Required.
-    #[serde(rename = "streamAttributeTransforms")]
     pub stream_attribute_transforms: ::std::vec::Vec<StreamAttributeTransform>,
 }
+#[cfg(
+    any(
+        feature = "internal",
+        feature = "catalog",
+        feature = "command",
+        feature = "connection",
+        feature = "scheduler",
+        feature = "source",
+        feature = "web-backend"
+    )
+)]
+super::support::plain_struct!(
+    StreamTransformUpdateStream { field_transforms : required 0 "fieldTransforms",
+    stream_attribute_transforms : required 1 "streamAttributeTransforms", }
+);
 #[cfg(
     any(
         feature = "destination-definition-specification",
@@ -31005,89 +32870,96 @@ impl<'de> ::serde::Deserialize<'de> for WebBackendConnectionListFiltersStatusesI
 /// ActorDefinitionCreateRequest
 ///
 /// Schema: `#/paths/~1v1~1actor_definitions~1create/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateActorDefinitionRequest {
     /// Wire name `actorDefinition`. Required.
-    #[serde(rename = "actorDefinition")]
     pub actor_definition: ActorDefinitionSpec,
     /// Wire name `actorType`. Required.
-    #[serde(rename = "actorType")]
     pub actor_type: ActorType,
     /// Wire name `scopeId`. Optional (`None` when absent).
-    #[serde(rename = "scopeId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope_id: ::std::option::Option<ScopeId>,
     /// Wire name `scopeType`. Optional (`None` when absent).
-    #[serde(rename = "scopeType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub scope_type: ::std::option::Option<ScopeType>,
     /// Wire name `workspaceId`. Optional (`None` when absent).
-    #[serde(rename = "workspaceId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<WorkspaceId>,
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
+super::support::plain_struct!(
+    CreateActorDefinitionRequest { actor_definition : required 0 "actorDefinition",
+    actor_type : required 1 "actorType", scope_id : optional 2 "scopeId", scope_type :
+    optional 3 "scopeType", workspace_id : optional 4 "workspaceId", }
+);
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// ActorDefinitionCreateResponse
 ///
 /// Schema: `#/paths/~1v1~1actor_definitions~1create/post/responses/200/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateActorDefinitionResponse {
     /// Unique identifier for the async actor definition creation request
     ///
     /// Wire name `requestId`. Required.
-    #[serde(rename = "requestId")]
     pub request_id: ::std::string::String,
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
+super::support::plain_struct!(
+    CreateActorDefinitionResponse { request_id : required 0 "requestId", }
+);
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// ActorDefinitionFinishResponse
 ///
 /// Schema: `#/paths/~1v1~1actor_definitions~1finish/post/responses/200/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FinishActorDefinitionUpdateResponse {
     /// The ID of the actor definition (returned for create operations, null for updates)
     ///
     /// Wire name `actorDefinitionId`. Optional (`None` when absent).
-    #[serde(rename = "actorDefinitionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actor_definition_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `failureReason`. Optional (`None` when absent).
-    #[serde(rename = "failureReason")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_reason: ::std::option::Option<FailureReason>,
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
+super::support::plain_struct!(
+    FinishActorDefinitionUpdateResponse { actor_definition_id : optional 0
+    "actorDefinitionId", failure_reason : optional 1 "failureReason", }
+);
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// ActorDefinitionResultRequest
 ///
 /// Schema: `#/paths/~1v1~1actor_definitions~1result/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetActorDefinitionResultRequest {
     /// The request ID returned from the create or update operation
     ///
     /// Wire name `requestId`. Required.
-    #[serde(rename = "requestId")]
     pub request_id: ::std::string::String,
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
+super::support::plain_struct!(
+    GetActorDefinitionResultRequest { request_id : required 0 "requestId", }
+);
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// ActorDefinitionResultResponse
 ///
 /// Schema: `#/paths/~1v1~1actor_definitions~1result/post/responses/200/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetActorDefinitionResultResponse {
     /// The ID of the actor definition (only present when status is succeeded and operation was create)
     ///
     /// Wire name `actorDefinitionId`. Optional (`None` when absent).
-    #[serde(rename = "actorDefinitionId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actor_definition_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `failureReason`. Optional (`None` when absent).
-    #[serde(rename = "failureReason")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_reason: ::std::option::Option<FailureReason>,
     /// The status of the operation
     ///
     /// Wire name `status`. Required.
     pub status: GetActorDefinitionResultResponseStatus,
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
+super::support::plain_struct!(
+    GetActorDefinitionResultResponse { actor_definition_id : optional 0
+    "actorDefinitionId", failure_reason : optional 1 "failureReason", status : required 2
+    "status", }
+);
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// The status of the operation
 ///
@@ -31178,105 +33050,113 @@ impl<'de> ::serde::Deserialize<'de> for GetActorDefinitionResultResponseStatus {
 /// ActorDefinitionUpdateRequest
 ///
 /// Schema: `#/paths/~1v1~1actor_definitions~1update/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateActorDefinitionRequest {
     /// The ID of the actor definition to update
     ///
     /// Wire name `actorDefinitionId`. Required.
-    #[serde(rename = "actorDefinitionId")]
     pub actor_definition_id: ::uuid::Uuid,
     /// Wire name `actorType`. Required.
-    #[serde(rename = "actorType")]
     pub actor_type: ActorType,
     /// The new docker image tag to update to
     ///
     /// Wire name `dockerImageTag`. Required.
-    #[serde(rename = "dockerImageTag")]
     pub docker_image_tag: ::std::string::String,
     /// Optional name update (mainly for custom connectors)
     ///
     /// Wire name `name`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Wire name `resourceRequirements`. Optional (`None` when absent).
-    #[serde(rename = "resourceRequirements")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_requirements: ::std::option::Option<ScopedResourceRequirements>,
     /// Wire name `workspaceId`. Required.
-    #[serde(rename = "workspaceId")]
     pub workspace_id: WorkspaceId,
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
+super::support::plain_struct!(
+    UpdateActorDefinitionRequest { actor_definition_id : required 0 "actorDefinitionId",
+    actor_type : required 1 "actorType", docker_image_tag : required 2 "dockerImageTag",
+    name : optional 3 "name", resource_requirements : optional 4 "resourceRequirements",
+    workspace_id : required 5 "workspaceId", }
+);
 #[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// ActorDefinitionUpdateResponse
 ///
 /// Schema: `#/paths/~1v1~1actor_definitions~1update/post/responses/200/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct UpdateActorDefinitionResponse {
     /// Unique identifier for the async actor definition update request
     ///
     /// Wire name `requestId`. Required.
-    #[serde(rename = "requestId")]
     pub request_id: ::std::string::String,
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
+super::support::plain_struct!(
+    UpdateActorDefinitionResponse { request_id : required 0 "requestId", }
+);
 #[cfg(any(feature = "internal", feature = "attempt"))]
 /// Inline schema at `CreateNewAttemptNumber.Request`.
 ///
 /// Schema: `#/paths/~1v1~1attempt~1create_new_attempt_number/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateNewAttemptNumberRequest {
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
+super::support::plain_struct!(
+    CreateNewAttemptNumberRequest { job_id : required 0 "jobId", }
+);
 #[cfg(any(feature = "internal", feature = "attempt"))]
 /// CreateNewAttemptNumberResponse
 ///
 /// Schema: `#/paths/~1v1~1attempt~1create_new_attempt_number/post/responses/200/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CreateNewAttemptNumberResponse {
     /// Wire name `attemptNumber`. Required.
-    #[serde(rename = "attemptNumber")]
     pub attempt_number: AttemptNumber,
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
+super::support::plain_struct!(
+    CreateNewAttemptNumberResponse { attempt_number : required 0 "attemptNumber", }
+);
 #[cfg(any(feature = "internal", feature = "attempt"))]
 /// Inline schema at `FailAttempt.Request`.
 ///
 /// Schema: `#/paths/~1v1~1attempt~1fail/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FailAttemptRequest {
     /// Wire name `attemptNumber`. Required.
-    #[serde(rename = "attemptNumber")]
     pub attempt_number: AttemptNumber,
     /// Attempt failure summary serialized as a raw object
     ///
     /// Wire name `failureSummary`. Optional (`None` when absent).
-    #[serde(rename = "failureSummary")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_summary: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
     /// Sync output serialized as a raw object
     ///
     /// Wire name `standardSyncOutput`. Optional (`None` when absent).
-    #[serde(rename = "standardSyncOutput")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub standard_sync_output: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
+super::support::plain_struct!(
+    FailAttemptRequest { attempt_number : required 0 "attemptNumber", failure_summary :
+    optional 1 "failureSummary", job_id : required 2 "jobId", standard_sync_output :
+    optional 3 "standardSyncOutput", }
+);
 #[cfg(feature = "catalog")]
 /// DiffCatalogsRequest
 ///
 /// Schema: `#/paths/~1v1~1catalogs~1diff/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiffCatalogsRequest {
     /// Optional connection ID for additional workspace validation and breaking change detection based on configured streams
     ///
     /// Wire name `connection_id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_id: ::std::option::Option<::uuid::Uuid>,
     /// The ID of the current catalog
     ///
@@ -31289,57 +33169,72 @@ pub struct DiffCatalogsRequest {
     /// If true, persist the catalog changes to the connection (requires connection_id and WORKSPACE_EDITOR role). Updates breakingChange flag and status (set to INACTIVE if breaking change detected or if nonBreakingChangesPreference is DISABLE and there are any changes). Does not update sourceCatalogId or syncCatalog.
     ///
     /// Wire name `persist_changes`. Optional (`None` when absent). Default: `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub persist_changes: ::std::option::Option<bool>,
 }
+#[cfg(feature = "catalog")]
+super::support::plain_struct!(
+    DiffCatalogsRequest { connection_id : optional 0 "connection_id", current_catalog_id
+    : required 1 "current_catalog_id", new_catalog_id : required 2 "new_catalog_id",
+    persist_changes : optional 3 "persist_changes", }
+);
 #[cfg(feature = "catalog")]
 /// DiffCatalogsResponse
 ///
 /// Schema: `#/paths/~1v1~1catalogs~1diff/post/responses/200/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DiffCatalogsResponse {
     /// Wire name `catalog_diff`. Required.
     pub catalog_diff: CatalogDiff,
     /// The new catalog merged with the connection's configuration. Only included when connection_id is provided in the request.
     ///
     /// Wire name `merged_catalog`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub merged_catalog: ::std::option::Option<AirbyteCatalog>,
     /// Wire name `schema_change`. Required.
     pub schema_change: SchemaChange,
 }
+#[cfg(feature = "catalog")]
+super::support::plain_struct!(
+    DiffCatalogsResponse { catalog_diff : required 0 "catalog_diff", merged_catalog :
+    optional 1 "merged_catalog", schema_change : required 2 "schema_change", }
+);
 #[cfg(feature = "command")]
 /// CancelCommandRequest
 ///
 /// Schema: `#/paths/~1v1~1commands~1cancel/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CancelCommandRequest {
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
 }
 #[cfg(feature = "command")]
+super::support::plain_struct!(CancelCommandRequest { id : required 0 "id", });
+#[cfg(feature = "command")]
 /// CancelCommandResponse
 ///
 /// Schema: `#/paths/~1v1~1commands~1cancel/post/responses/200/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CancelCommandResponse {
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
 }
+#[cfg(feature = "command")]
+super::support::plain_struct!(CancelCommandResponse { id : required 0 "id", });
 #[cfg(any(feature = "internal", feature = "command"))]
 /// CommandGetRequest
 ///
 /// Schema: `#/paths/~1v1~1commands~1get/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetCommandRequest {
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
 }
 #[cfg(any(feature = "internal", feature = "command"))]
+super::support::plain_struct!(GetCommandRequest { id : required 0 "id", });
+#[cfg(any(feature = "internal", feature = "command"))]
 /// CommandGetResponse
 ///
 /// Schema: `#/paths/~1v1~1commands~1get/post/responses/200/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetCommandResponse {
     /// Wire name `command_input`. Required.
     pub command_input: ::std::string::String,
@@ -31358,43 +33253,56 @@ pub struct GetCommandResponse {
     /// Wire name `workspace_id`. Required.
     pub workspace_id: ::uuid::Uuid,
 }
+#[cfg(any(feature = "internal", feature = "command"))]
+super::support::plain_struct!(
+    GetCommandResponse { command_input : required 0 "command_input", command_type :
+    required 1 "command_type", created_at : required 2 "created_at", id : required 3
+    "id", organization_id : required 4 "organization_id", updated_at : required 5
+    "updated_at", workload_id : required 6 "workload_id", workspace_id : required 7
+    "workspace_id", }
+);
 #[cfg(feature = "command")]
 /// CheckCommandOutputRequest
 ///
 /// Schema: `#/paths/~1v1~1commands~1output~1check/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetCheckCommandOutputRequest {
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
     /// Wire name `with_logs`. Optional (`None` when absent). Default: `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub with_logs: ::std::option::Option<bool>,
 }
+#[cfg(feature = "command")]
+super::support::plain_struct!(
+    GetCheckCommandOutputRequest { id : required 0 "id", with_logs : optional 1
+    "with_logs", }
+);
 #[cfg(feature = "command")]
 /// CheckCommandOutputResponse
 ///
 /// Schema: `#/paths/~1v1~1commands~1output~1check/post/responses/200/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetCheckCommandOutputResponse {
     /// Wire name `connectorConfigurationUpdated`. Optional (`None` when absent).
-    #[serde(rename = "connectorConfigurationUpdated")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connector_configuration_updated: ::std::option::Option<bool>,
     /// Wire name `failureReason`. Optional (`None` when absent).
-    #[serde(rename = "failureReason")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_reason: ::std::option::Option<FailureReason>,
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
     /// Wire name `logs`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<JobLogs>,
     /// Wire name `message`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// Wire name `status`. Required.
     pub status: GetCheckCommandOutputResponseStatus,
 }
+#[cfg(feature = "command")]
+super::support::plain_struct!(
+    GetCheckCommandOutputResponse { connector_configuration_updated : optional 0
+    "connectorConfigurationUpdated", failure_reason : optional 1 "failureReason", id :
+    required 2 "id", logs : optional 3 "logs", message : optional 4 "message", status :
+    required 5 "status", }
+);
 #[cfg(feature = "command")]
 /// Inline schema at `GetCheckCommandOutput.Response.status`.
 ///
@@ -31472,47 +33380,48 @@ impl<'de> ::serde::Deserialize<'de> for GetCheckCommandOutputResponseStatus {
 /// DiscoverCommandOutputRequest
 ///
 /// Schema: `#/paths/~1v1~1commands~1output~1discover/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetDiscoverCommandOutputRequest {
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
     /// Wire name `with_logs`. Optional (`None` when absent). Default: `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub with_logs: ::std::option::Option<bool>,
 }
+#[cfg(feature = "command")]
+super::support::plain_struct!(
+    GetDiscoverCommandOutputRequest { id : required 0 "id", with_logs : optional 1
+    "with_logs", }
+);
 #[cfg(feature = "command")]
 /// DiscoverCommandOutputResponse
 ///
 /// Schema: `#/paths/~1v1~1commands~1output~1discover/post/responses/200/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetDiscoverCommandOutputResponse {
     /// Wire name `catalog`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub catalog: ::std::option::Option<AirbyteCatalog>,
     /// Wire name `catalogDiff`. Optional (`None` when absent).
-    #[serde(rename = "catalogDiff")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub catalog_diff: ::std::option::Option<CatalogDiff>,
     /// Wire name `catalogId`. Optional (`None` when absent).
-    #[serde(rename = "catalogId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub catalog_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `destinationCatalog`. Optional (`None` when absent).
-    #[serde(rename = "destinationCatalog")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_catalog: ::std::option::Option<DestinationCatalog>,
     /// Wire name `failureReason`. Optional (`None` when absent).
-    #[serde(rename = "failureReason")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_reason: ::std::option::Option<FailureReason>,
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
     /// Wire name `logs`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<JobLogs>,
     /// Wire name `status`. Required.
     pub status: GetDiscoverCommandOutputResponseStatus,
 }
+#[cfg(feature = "command")]
+super::support::plain_struct!(
+    GetDiscoverCommandOutputResponse { catalog : optional 0 "catalog", catalog_diff :
+    optional 1 "catalogDiff", catalog_id : optional 2 "catalogId", destination_catalog :
+    optional 3 "destinationCatalog", failure_reason : optional 4 "failureReason", id :
+    required 5 "id", logs : optional 6 "logs", status : required 7 "status", }
+);
 #[cfg(feature = "command")]
 /// Inline schema at `GetDiscoverCommandOutput.Response.status`.
 ///
@@ -31590,66 +33499,79 @@ impl<'de> ::serde::Deserialize<'de> for GetDiscoverCommandOutputResponseStatus {
 /// ReplicateCommandOutputRequest
 ///
 /// Schema: `#/paths/~1v1~1commands~1output~1replicate/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetReplicateCommandOutputRequest {
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
 }
 #[cfg(feature = "command")]
+super::support::plain_struct!(
+    GetReplicateCommandOutputRequest { id : required 0 "id", }
+);
+#[cfg(feature = "command")]
 /// ReplicateCommandOutputResponse
 ///
 /// Schema: `#/paths/~1v1~1commands~1output~1replicate/post/responses/200/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetReplicateCommandOutputResponse {
     /// Wire name `attempt_summary`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attempt_summary: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// Wire name `catalog`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub catalog: ::std::option::Option<AirbyteCatalog>,
     /// Wire name `failures`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failures: ::std::option::Option<::std::vec::Vec<FailureReason>>,
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
 }
 #[cfg(feature = "command")]
+super::support::plain_struct!(
+    GetReplicateCommandOutputResponse { attempt_summary : optional 0 "attempt_summary",
+    catalog : optional 1 "catalog", failures : optional 2 "failures", id : required 3
+    "id", }
+);
+#[cfg(feature = "command")]
 /// SpecCommandOutputRequest
 ///
 /// Schema: `#/paths/~1v1~1commands~1output~1spec/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetSpecCommandOutputRequest {
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
     /// Wire name `with_logs`. Optional (`None` when absent). Default: `false`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub with_logs: ::std::option::Option<bool>,
 }
+#[cfg(feature = "command")]
+super::support::plain_struct!(
+    GetSpecCommandOutputRequest { id : required 0 "id", with_logs : optional 1
+    "with_logs", }
+);
 #[cfg(feature = "command")]
 /// SpecCommandOutputResponse
 ///
 /// Schema: `#/paths/~1v1~1commands~1output~1spec/post/responses/200/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetSpecCommandOutputResponse {
     /// Wire name `failureReason`. Optional (`None` when absent).
-    #[serde(rename = "failureReason")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub failure_reason: ::std::option::Option<FailureReason>,
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
     /// Wire name `logs`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub logs: ::std::option::Option<JobLogs>,
     /// Wire name `spec`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub spec: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
     /// Wire name `status`. Required.
     pub status: GetSpecCommandOutputResponseStatus,
 }
+#[cfg(feature = "command")]
+super::support::plain_struct!(
+    GetSpecCommandOutputResponse { failure_reason : optional 0 "failureReason", id :
+    required 1 "id", logs : optional 2 "logs", spec : optional 3 "spec", status :
+    required 4 "status", }
+);
 #[cfg(feature = "command")]
 /// Inline schema at `GetSpecCommandOutput.Response.status`.
 ///
@@ -31726,19 +33648,15 @@ impl<'de> ::serde::Deserialize<'de> for GetSpecCommandOutputResponseStatus {
 /// RunCheckCommandRequest
 ///
 /// Schema: `#/paths/~1v1~1commands~1run~1check/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunCheckCommandRequest {
     /// Wire name `actor_definition_id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actor_definition_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `actor_id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actor_id: ::std::option::Option<::uuid::Uuid>,
     /// Wire name `attempt_number`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attempt_number: ::std::option::Option<AttemptNumber>,
     /// Wire name `config`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub config: ::std::option::Option<
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
@@ -31749,44 +33667,48 @@ pub struct RunCheckCommandRequest {
     /// internal usage
     ///
     /// Wire name `job_id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<::std::string::String>,
     /// internal usage
     ///
     /// Wire name `priority`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<::std::string::String>,
     /// internal usage
     ///
     /// Wire name `signal_input`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signal_input: ::std::option::Option<::std::string::String>,
     /// Wire name `workspace_id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub workspace_id: ::std::option::Option<::uuid::Uuid>,
 }
+#[cfg(any(feature = "internal", feature = "command"))]
+super::support::plain_struct!(
+    RunCheckCommandRequest { actor_definition_id : optional 0 "actor_definition_id",
+    actor_id : optional 1 "actor_id", attempt_number : optional 2 "attempt_number",
+    config : optional 3 "config", id : required 4 "id", job_id : optional 5 "job_id",
+    priority : optional 6 "priority", signal_input : optional 7 "signal_input",
+    workspace_id : optional 8 "workspace_id", }
+);
 #[cfg(any(feature = "internal", feature = "command"))]
 /// RunCheckCommandResponse
 ///
 /// Schema: `#/paths/~1v1~1commands~1run~1check/post/responses/200/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunCheckCommandResponse {
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
 }
 #[cfg(any(feature = "internal", feature = "command"))]
+super::support::plain_struct!(RunCheckCommandResponse { id : required 0 "id", });
+#[cfg(any(feature = "internal", feature = "command"))]
 /// RunDiscoverCommandRequest
 ///
 /// Schema: `#/paths/~1v1~1commands~1run~1discover/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunDiscoverCommandRequest {
     /// Wire name `actor_id`. Required.
     pub actor_id: ::uuid::Uuid,
     /// internal usage
     ///
     /// Wire name `attemptNumber`. Optional (`None` when absent).
-    #[serde(rename = "attemptNumber")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub attempt_number: ::std::option::Option<AttemptNumber>,
     /// a command id which acts as an idempotency key.
     ///
@@ -31795,39 +33717,42 @@ pub struct RunDiscoverCommandRequest {
     /// internal usage
     ///
     /// Wire name `jobId`. Optional (`None` when absent).
-    #[serde(rename = "jobId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub job_id: ::std::option::Option<::std::string::String>,
     /// internal usage
     ///
     /// Wire name `priority`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub priority: ::std::option::Option<::std::string::String>,
     /// internal usage
     ///
     /// Wire name `signal_input`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signal_input: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "internal", feature = "command"))]
+super::support::plain_struct!(
+    RunDiscoverCommandRequest { actor_id : required 0 "actor_id", attempt_number :
+    optional 1 "attemptNumber", id : required 2 "id", job_id : optional 3 "jobId",
+    priority : optional 4 "priority", signal_input : optional 5 "signal_input", }
+);
 #[cfg(any(feature = "internal", feature = "command"))]
 /// RunDiscoverCommandResponse
 ///
 /// Schema: `#/paths/~1v1~1commands~1run~1discover/post/responses/200/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunDiscoverCommandResponse {
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
 }
 #[cfg(any(feature = "internal", feature = "command"))]
+super::support::plain_struct!(RunDiscoverCommandResponse { id : required 0 "id", });
+#[cfg(any(feature = "internal", feature = "command"))]
 /// RunReplicateCommandRequest
 ///
 /// Schema: `#/paths/~1v1~1commands~1run~1replicate/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunReplicateCommandRequest {
     /// internal usage
     ///
     /// Wire name `applied_catalog_diff`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub applied_catalog_diff: ::std::option::Option<CatalogDiff>,
     /// internal usage
     ///
@@ -31846,33 +33771,39 @@ pub struct RunReplicateCommandRequest {
     /// internal usage
     ///
     /// Wire name `signal_input`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signal_input: ::std::option::Option<::std::string::String>,
 }
+#[cfg(any(feature = "internal", feature = "command"))]
+super::support::plain_struct!(
+    RunReplicateCommandRequest { applied_catalog_diff : optional 0
+    "applied_catalog_diff", attempt_number : required 1 "attempt_number", connection_id :
+    required 2 "connection_id", id : required 3 "id", job_id : required 4 "job_id",
+    signal_input : optional 5 "signal_input", }
+);
 #[cfg(any(feature = "internal", feature = "command"))]
 /// RunReplicateCommandResponse
 ///
 /// Schema: `#/paths/~1v1~1commands~1run~1replicate/post/responses/200/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunReplicateCommandResponse {
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
 }
 #[cfg(any(feature = "internal", feature = "command"))]
+super::support::plain_struct!(RunReplicateCommandResponse { id : required 0 "id", });
+#[cfg(any(feature = "internal", feature = "command"))]
 /// RunSpecCommandRequest
 ///
 /// Schema: `#/paths/~1v1~1commands~1run~1spec/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunSpecCommandRequest {
     /// the actor definition id for a registered connector
     ///
     /// Wire name `actor_definition_id`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub actor_definition_id: ::std::option::Option<::uuid::Uuid>,
     /// the docker image (without tag) for a custom connector
     ///
     /// Wire name `docker_image`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub docker_image: ::std::option::Option<::std::string::String>,
     /// the docker image tag
     ///
@@ -31885,40 +33816,54 @@ pub struct RunSpecCommandRequest {
     /// internal usage
     ///
     /// Wire name `signal_input`. Optional (`None` when absent).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub signal_input: ::std::option::Option<::std::string::String>,
     /// Wire name `workspace_id`. Required.
     pub workspace_id: ::uuid::Uuid,
 }
 #[cfg(any(feature = "internal", feature = "command"))]
+super::support::plain_struct!(
+    RunSpecCommandRequest { actor_definition_id : optional 0 "actor_definition_id",
+    docker_image : optional 1 "docker_image", docker_image_tag : required 2
+    "docker_image_tag", id : required 3 "id", signal_input : optional 4 "signal_input",
+    workspace_id : required 5 "workspace_id", }
+);
+#[cfg(any(feature = "internal", feature = "command"))]
 /// RunSpecCommandResponse
 ///
 /// Schema: `#/paths/~1v1~1commands~1run~1spec/post/responses/200/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunSpecCommandResponse {
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
 }
+#[cfg(any(feature = "internal", feature = "command"))]
+super::support::plain_struct!(RunSpecCommandResponse { id : required 0 "id", });
 #[cfg(feature = "command")]
 /// CommandStatusRequest
 ///
 /// Schema: `#/paths/~1v1~1commands~1status/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetCommandStatusRequest {
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
 }
 #[cfg(feature = "command")]
+super::support::plain_struct!(GetCommandStatusRequest { id : required 0 "id", });
+#[cfg(feature = "command")]
 /// CommandStatusResponse
 ///
 /// Schema: `#/paths/~1v1~1commands~1status/post/responses/200/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetCommandStatusResponse {
     /// Wire name `id`. Required.
     pub id: ::std::string::String,
     /// Wire name `status`. Required.
     pub status: GetCommandStatusResponseStatus,
 }
+#[cfg(feature = "command")]
+super::support::plain_struct!(
+    GetCommandStatusResponse { id : required 0 "id", status : required 1 "status", }
+);
 #[cfg(feature = "command")]
 /// Inline schema at `GetCommandStatus.Response.status`.
 ///
@@ -32008,134 +33953,156 @@ impl<'de> ::serde::Deserialize<'de> for GetCommandStatusResponseStatus {
 /// CancelQueuedJobRequest
 ///
 /// Schema: `#/paths/~1v1~1jobs~1cancelQueuedJob/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CancelQueuedJobRequest {
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+super::support::plain_struct!(CancelQueuedJobRequest { job_id : required 0 "jobId", });
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// CheckDataWorkerCapacityRequest
 ///
 /// Schema: `#/paths/~1v1~1jobs~1checkDataWorkerCapacity/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckDataWorkerCapacityRequest {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
     /// Wire name `organizationId`. Required.
-    #[serde(rename = "organizationId")]
     pub organization_id: OrganizationId,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+super::support::plain_struct!(
+    CheckDataWorkerCapacityRequest { connection_id : required 0 "connectionId", job_id :
+    required 1 "jobId", organization_id : required 2 "organizationId", }
+);
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Inline schema at `DeleteStreamResetRecordsForJob.Request`.
 ///
 /// Schema: `#/paths/~1v1~1jobs~1delete_stream_reset_records/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DeleteStreamResetRecordsForJobRequest {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+super::support::plain_struct!(
+    DeleteStreamResetRecordsForJobRequest { connection_id : required 0 "connectionId",
+    job_id : required 1 "jobId", }
+);
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Inline schema at `GetWebhookConfig.Request`.
 ///
 /// Schema: `#/paths/~1v1~1jobs~1getWebhookConfig/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetWebhookConfigRequest {
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: i64,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+super::support::plain_struct!(GetWebhookConfigRequest { job_id : required 0 "jobId", });
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// GetWebhookConfigResponse
 ///
 /// Schema: `#/paths/~1v1~1jobs~1getWebhookConfig/post/responses/200/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct GetWebhookConfigResponse {
     /// Wire name `value`. Required.
     pub value: ::std::string::String,
 }
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
+super::support::plain_struct!(GetWebhookConfigResponse { value : required 0 "value", });
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Inline schema at `JobFailure.Request`.
 ///
 /// Schema: `#/paths/~1v1~1jobs~1job_failure/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobFailureRequest {
     /// Wire name `attemptNumber`. Required.
-    #[serde(rename = "attemptNumber")]
     pub attempt_number: AttemptNumber,
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
     /// Reason of the failure
     ///
     /// Wire name `reason`. Required.
     pub reason: ::std::string::String,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+super::support::plain_struct!(
+    JobFailureRequest { attempt_number : required 0 "attemptNumber", connection_id :
+    required 1 "connectionId", job_id : required 2 "jobId", reason : required 3 "reason",
+    }
+);
 #[cfg(any(feature = "internal", feature = "attempt", feature = "jobs-2"))]
 /// Inline schema at `JobSuccessWithAttemptNumber.Request`.
 ///
 /// Schema: `#/paths/~1v1~1jobs~1job_success_with_attempt_number/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct JobSuccessWithAttemptNumberRequest {
     /// Wire name `attemptNumber`. Required.
-    #[serde(rename = "attemptNumber")]
     pub attempt_number: AttemptNumber,
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
     /// Wire name `standardSyncOutput`. Required.
-    #[serde(rename = "standardSyncOutput")]
     pub standard_sync_output: ::serde_json::Map<
         ::std::string::String,
         ::serde_json::Value,
     >,
 }
+#[cfg(any(feature = "internal", feature = "attempt", feature = "jobs-2"))]
+super::support::plain_struct!(
+    JobSuccessWithAttemptNumberRequest { attempt_number : required 0 "attemptNumber",
+    connection_id : required 1 "connectionId", job_id : required 2 "jobId",
+    standard_sync_output : required 3 "standardSyncOutput", }
+);
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Inline schema at `ReportJobStart.Request`.
 ///
 /// Schema: `#/paths/~1v1~1jobs~1reportJobStart/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportJobStartRequest {
     /// Wire name `connectionId`. Required.
-    #[serde(rename = "connectionId")]
     pub connection_id: ConnectionId,
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+super::support::plain_struct!(
+    ReportJobStartRequest { connection_id : required 0 "connectionId", job_id : required
+    1 "jobId", }
+);
 #[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// SetJobQueuedRequest
 ///
 /// Schema: `#/paths/~1v1~1jobs~1setJobQueued/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SetJobQueuedRequest {
     /// Wire name `jobId`. Required.
-    #[serde(rename = "jobId")]
     pub job_id: JobId,
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
+super::support::plain_struct!(SetJobQueuedRequest { job_id : required 0 "jobId", });
 #[cfg(feature = "workload-output")]
 /// WorkloadOutputWriteRequest
 ///
 /// Schema: `#/paths/~1v1~1workload_output~1write/post/requestBody/content/application~1json/schema`
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct WriteWorkloadOutputRequest {
     /// Wire name `output`. Required.
     pub output: ::std::string::String,
     /// Wire name `workloadId`. Required.
-    #[serde(rename = "workloadId")]
     pub workload_id: ::std::string::String,
 }
+#[cfg(feature = "workload-output")]
+super::support::plain_struct!(
+    WriteWorkloadOutputRequest { output : required 0 "output", workload_id : required 1
+    "workloadId", }
+);

@@ -196,6 +196,219 @@ impl ::std::fmt::Display for WrongMember {
 
 impl ::std::error::Error for WrongMember {}
 
+// ---------------------------------------------------------------------------
+// Struct (de)serialization.
+//
+// The generated structs implement `Serialize`/`Deserialize` through
+// `plain_struct!` instead of serde's derive: the derive writes a
+// field-identifier enum, its visitor (three `match`es over the names), a
+// sequence visitor and inline bookkeeping per field, and the compiler
+// type-checks and borrow-checks all of it for every struct. The macro keeps
+// only `visit_map` and calls the helpers below, which every struct shares
+// (generic only over the field type and the serde backend, so one copy serves
+// every field of the same type). See "Build time" in ARCHITECTURE.md.
+// ---------------------------------------------------------------------------
+
+/// `Serialize` and `Deserialize` for a struct, one `field: kind index "wire"`
+/// per field. The kind says how the field is present:
+/// `required` (absent is an error), `nullable` (always written, absent reads
+/// as `None`), `optional` (`Option`, skipped when `None`) and
+/// `optional_nullable` (`Option<Option<_>>`: absent, `null` or a value).
+/// Generated code calls it through its `support` re-export of this crate.
+/// Decoding reads objects only; as with the derive, unknown properties are
+/// skipped and a repeated one is an error.
+///
+/// ```
+/// #[derive(Debug, PartialEq)]
+/// pub struct Pet {
+///     pub name: String,
+///     pub tag: Option<String>,
+///     pub owner: Option<Option<String>>,
+/// }
+/// openapi_support::plain_struct!(Pet { name: required 0 "name", tag: optional 1 "tag", owner: optional_nullable 2 "owner" });
+///
+/// let pet: Pet = serde_json::from_str(r#"{"name":"Rex","owner":null,"extra":1}"#)?;
+/// assert_eq!(pet, Pet { name: "Rex".into(), tag: None, owner: Some(None) });
+/// assert_eq!(serde_json::to_string(&pet)?, r#"{"name":"Rex","owner":null}"#);
+/// assert!(serde_json::from_str::<Pet>(r#"{"tag":"x"}"#).is_err()); // `name` is required
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[macro_export]
+macro_rules! plain_struct {
+    ($ty:ident { $($field:ident: $kind:ident $index:literal $wire:literal),* $(,)? }) => {
+        #[allow(deprecated)]
+        impl ::serde::Serialize for $ty {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                #[allow(unused_mut)]
+                let mut state = ::serde::Serializer::serialize_struct(
+                    serializer,
+                    ::std::stringify!($ty),
+                    0 $(+ $crate::plain_struct!(@len $kind &self.$field))*,
+                )?;
+                $($crate::plain_struct!(@write $kind state $wire &self.$field);)*
+                ::serde::ser::SerializeStruct::end(state)
+            }
+        }
+        #[allow(deprecated)]
+        impl<'de> ::serde::Deserialize<'de> for $ty {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                const __FIELDS: &[&str] = &[$($wire),*];
+                struct __Visitor;
+                impl<'de> ::serde::de::Visitor<'de> for __Visitor {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(::std::concat!("struct ", ::std::stringify!($ty)))
+                    }
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, mut map: __A) -> ::std::result::Result<$ty, __A::Error> {
+                        $(let mut $field = ::std::option::Option::None;)*
+                        while let ::std::option::Option::Some(key) =
+                            ::serde::de::MapAccess::next_key_seed(&mut map, $crate::FieldIndex(__FIELDS))?
+                        {
+                            // One `?` for all arms: each costs the compiler a `Try` desugaring.
+                            match key {
+                                $($index => $crate::plain_struct!(@read $kind $field map $wire),)*
+                                _ => $crate::skip(&mut map),
+                            }?;
+                        }
+                        ::std::result::Result::Ok($ty { $($field: $crate::plain_struct!(@take $kind $field $wire)),* })
+                    }
+                }
+                ::serde::Deserializer::deserialize_struct(deserializer, ::std::stringify!($ty), __FIELDS, __Visitor)
+            }
+        }
+    };
+    // Per kind, the code serde's derive would write for the field, so that
+    // the compiler checks no more than it needs.
+    (@len optional $value:expr) => { usize::from(::std::option::Option::is_some($value)) };
+    (@len optional_nullable $value:expr) => { usize::from(::std::option::Option::is_some($value)) };
+    (@len $kind:ident $value:expr) => { 1 };
+    (@write optional $state:ident $wire:literal $value:expr) => {
+        $crate::skip_none(&mut $state, $wire, $value)?
+    };
+    (@write optional_nullable $state:ident $wire:literal $value:expr) => {
+        $crate::skip_absent(&mut $state, $wire, $value)?
+    };
+    (@write $kind:ident $state:ident $wire:literal $value:expr) => {
+        ::serde::ser::SerializeStruct::serialize_field(&mut $state, $wire, $value)?
+    };
+    (@read optional_nullable $slot:ident $map:ident $wire:literal) => {
+        $crate::read_present(&mut $slot, &mut $map, $wire)
+    };
+    (@read $kind:ident $slot:ident $map:ident $wire:literal) => {
+        $crate::read(&mut $slot, &mut $map, $wire)
+    };
+    (@take required $slot:ident $wire:literal) => { $crate::required($slot, $wire)? };
+    (@take $kind:ident $slot:ident $wire:literal) => { $slot.flatten() };
+}
+
+/// A struct's map key read as the index of its wire name in the struct's
+/// name table; a name the struct does not declare reads as the table length.
+pub struct FieldIndex(pub &'static [&'static str]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for FieldIndex {
+    type Value = usize;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> ::std::result::Result<usize, D::Error> {
+        deserializer.deserialize_identifier(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for FieldIndex {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str("field identifier")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> ::std::result::Result<usize, E> {
+        ::std::result::Result::Ok(field_index(self.0, value.as_bytes()))
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, value: &[u8]) -> ::std::result::Result<usize, E> {
+        ::std::result::Result::Ok(field_index(self.0, value))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, value: u64) -> ::std::result::Result<usize, E> {
+        let len = self.0.len();
+        ::std::result::Result::Ok(usize::try_from(value).map_or(len, |i| i.min(len)))
+    }
+}
+
+/// Kept out of line: one copy for every struct and every serde backend.
+#[inline(never)]
+fn field_index(names: &[&str], key: &[u8]) -> usize {
+    names.iter().position(|name| name.as_bytes() == key).unwrap_or(names.len())
+}
+
+/// Skip the value of a key the struct does not declare.
+pub fn skip<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> ::std::result::Result<(), A::Error> {
+    map.next_value::<serde::de::IgnoredAny>().map(|_| ())
+}
+
+/// Decode a field's value into its slot; a field given twice is an error.
+pub fn read<'de, T: Deserialize<'de>, A: serde::de::MapAccess<'de>>(
+    slot: &mut ::std::option::Option<T>,
+    map: &mut A,
+    name: &'static str,
+) -> ::std::result::Result<(), A::Error> {
+    if slot.is_some() {
+        return ::std::result::Result::Err(<A::Error as serde::de::Error>::duplicate_field(name));
+    }
+    *slot = ::std::option::Option::Some(map.next_value()?);
+    ::std::result::Result::Ok(())
+}
+
+/// [`read`] for an optional and nullable field (`Option<Option<T>>`):
+/// present, even as `null`, is `Some`.
+pub fn read_present<'de, T: Deserialize<'de>, A: serde::de::MapAccess<'de>>(
+    slot: &mut ::std::option::Option<::std::option::Option<::std::option::Option<T>>>,
+    map: &mut A,
+    name: &'static str,
+) -> ::std::result::Result<(), A::Error> {
+    if slot.is_some() {
+        return ::std::result::Result::Err(<A::Error as serde::de::Error>::duplicate_field(name));
+    }
+    let value: ::std::option::Option<T> = map.next_value()?;
+    *slot = ::std::option::Option::Some(::std::option::Option::Some(value));
+    ::std::result::Result::Ok(())
+}
+
+/// A required field's value, or the error naming it when it was absent.
+pub fn required<T, E: serde::de::Error>(
+    slot: ::std::option::Option<T>,
+    name: &'static str,
+) -> ::std::result::Result<T, E> {
+    match slot {
+        ::std::option::Option::Some(value) => ::std::result::Result::Ok(value),
+        ::std::option::Option::None => ::std::result::Result::Err(E::missing_field(name)),
+    }
+}
+
+/// Write an optional field (`Option<T>`), or skip it when `None`.
+pub fn skip_none<T: Serialize, S: serde::ser::SerializeStruct>(
+    state: &mut S,
+    name: &'static str,
+    value: &::std::option::Option<T>,
+) -> ::std::result::Result<(), S::Error> {
+    match value {
+        ::std::option::Option::Some(_) => state.serialize_field(name, value),
+        ::std::option::Option::None => state.skip_field(name),
+    }
+}
+
+/// Write an optional and nullable field (`Option<Option<T>>`): absent is
+/// skipped, `Some(None)` is `null`.
+pub fn skip_absent<T: Serialize, S: serde::ser::SerializeStruct>(
+    state: &mut S,
+    name: &'static str,
+    value: &::std::option::Option<::std::option::Option<T>>,
+) -> ::std::result::Result<(), S::Error> {
+    match value {
+        ::std::option::Option::Some(inner) => state.serialize_field(name, inner),
+        ::std::option::Option::None => state.skip_field(name),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
