@@ -1,40 +1,75 @@
 #!/usr/bin/env bash
-# Crate-alone build time of generated crates: dependencies built first, then
-# the crate itself rebuilt N times (CARGO_INCREMENTAL=0, touch src/lib.rs);
-# prints the median per crate and its ratio to the first crate named (the
-# baseline, measured in the same run). Wall time is what a user waits; CPU
-# time (user + sys of cargo and rustc) moves less when the machine is shared.
+# Build time of generated crates, as a user feels it on a clean build of
+# their own project: dependencies (serde, reqwest…, the runtime crates) built
+# first, then the named crates rebuilt N times (CARGO_INCREMENTAL=0, every
+# named crate's src/lib.rs touched, the last one built, which rebuilds the
+# others it depends on). Prints wall and CPU (user + sys) medians and ratios.
 #
-#   scripts/bench-build.sh [RUNS] CRATE[:FEATURES]...
-#   scripts/bench-build.sh 3 airbyte-api-types airbyte-config-api-types
-#   scripts/bench-build.sh 3 airbyte-api-connectors airbyte-api-connectors:source-postgres \
-#       airbyte-api-connectors:all-sources,all-destinations
+#   scripts/bench-build.sh [RUNS] SPEC...
+#   SPEC = CRATE[+CRATE...][:FEATURES]   FEATURES added to the defaults
+#        | CRATE[+CRATE...]:=FEATURES    exactly FEATURES (no default features)
+#
+#   scripts/bench-build.sh 5 airbyte-config-api-types airbyte-config-api-types+airbyte-config-api-client \
+#       airbyte-config-api-types+airbyte-config-api-client:=connection
+#   scripts/bench-build.sh 3 airbyte-api-connectors:=source-postgres airbyte-api-connectors:=all-sources,all-destinations
+#
+# Ratios are to the first SPEC, or, with BASE=DIR (another checkout of this
+# workspace, such as a worktree of the previous release), to the same SPEC
+# built in DIR; the two trees are built alternately in the same run, so load
+# from other processes falls on both alike.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}; shift
 export CARGO_INCREMENTAL=0
-base=""
-printf '%-60s %10s %8s %10s %8s  (median of %s, dev profile)\n' crate wall ratio cpu ratio "$runs"
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-ratio() { awk -v m="$1" -v b="$2" 'BEGIN {print m / b}'; }
-cpu_base=""
 TIMEFORMAT='%R %U %S'
-for spec in "$@"; do
-  crate=${spec%%:*}
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+ratio() { awk -v m="$1" -v b="$2" 'BEGIN {printf "%.2f", m / b}'; }
+
+# build DIR SPEC: prints "wall cpu" of one timed rebuild.
+build() {
+  local dir=$1 spec=$2 crates features args=() last
+  crates=${spec%%:*}
   features=""
-  [ "$spec" != "$crate" ] && features=${spec#*:}
-  cargo build -q -p "$crate" --features "$features"
-  samples=()
-  cpus=()
+  [ "$spec" != "$crates" ] && features=${spec#*:}
+  if [ "${features#=}" != "$features" ]; then
+    args+=(--no-default-features)
+    features=${features#=}
+  fi
+  [ -n "$features" ] && args+=(--features "$features")
+  IFS=+ read -r -a list <<<"$crates"
+  last=${list[${#list[@]}-1]}
+  (
+    cd "$dir"
+    cargo build -q -p "$last" "${args[@]}" 2>/dev/null
+    for c in "${list[@]}"; do touch "generated/$c/src/lib.rs"; done
+    read -r wall user sys < <({ time cargo build -q -p "$last" "${args[@]}" 2>/dev/null; } 2>&1)
+    echo "$wall $(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')"
+  )
+}
+
+here=$(pwd)
+if [ -n "${BASE:-}" ]; then
+  printf '%-75s %8s %8s %7s %8s %8s %7s  (median of %s)\n' spec wall base ratio cpu base ratio "$runs"
+else
+  printf '%-75s %8s %7s %8s %7s  (median of %s)\n' spec wall ratio cpu ratio "$runs"
+fi
+first_wall="" first_cpu=""
+for spec in "$@"; do
+  walls=() cpus=() bwalls=() bcpus=()
   for _ in $(seq "$runs"); do
-    touch "generated/$crate/src/lib.rs"
-    read -r wall user sys < <({ time cargo build -q -p "$crate" --features "$features" 2>/dev/null; } 2>&1)
-    samples+=("$wall")
-    cpus+=("$(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')")
+    read -r w c < <(build "$here" "$spec")
+    walls+=("$w"); cpus+=("$c")
+    if [ -n "${BASE:-}" ]; then
+      read -r w c < <(build "$BASE" "$spec")
+      bwalls+=("$w"); bcpus+=("$c")
+    fi
   done
-  med=$(median "${samples[@]}")
-  cpu=$(median "${cpus[@]}")
-  [ -z "$base" ] && base=$med
-  [ -z "$cpu_base" ] && cpu_base=$cpu
-  printf '%-60s %10.2f %7.2fx %10.2f %7.2fx\n' "$spec" "$med" "$(ratio "$med" "$base")" "$cpu" "$(ratio "$cpu" "$cpu_base")"
+  w=$(median "${walls[@]}"); c=$(median "${cpus[@]}")
+  if [ -n "${BASE:-}" ]; then
+    bw=$(median "${bwalls[@]}"); bc=$(median "${bcpus[@]}")
+    printf '%-75s %8.2f %8.2f %6sx %8.2f %8.2f %6sx\n' "$spec" "$w" "$bw" "$(ratio "$w" "$bw")" "$c" "$bc" "$(ratio "$c" "$bc")"
+  else
+    [ -z "$first_wall" ] && first_wall=$w && first_cpu=$c
+    printf '%-75s %8.2f %6sx %8.2f %6sx\n' "$spec" "$w" "$(ratio "$w" "$first_wall")" "$c" "$(ratio "$c" "$first_cpu")"
+  fi
 done
