@@ -1072,3 +1072,6 @@ async fn read_request_body(
 pub fn operations(spec: &'static Spec) -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
     spec.operations.iter().map(|op| (op.verb.as_str(), op.path, op.id))
 }
+
+#[cfg(test)]
+mod tests;
