@@ -439,7 +439,13 @@ impl Rejection {
 }
 
 /// A JSON error body for `status`, in the operation's documented error shape when it has one.
-fn error_response(spec: &'static Spec, op: &OpDef, status: StatusCode, message: String, errors: Vec<Value>) -> HttpResponse {
+fn error_response(
+    spec: &'static Spec,
+    op: &OpDef,
+    status: StatusCode,
+    message: String,
+    errors: Vec<Value>,
+) -> HttpResponse {
     let mut body = Map::new();
     body.insert("status".into(), Value::from(status.as_u16()));
     body.insert("error".into(), Value::String(status.canonical_reason().unwrap_or("error").into()));
@@ -937,9 +943,10 @@ async fn prepare(
             if pairs.is_empty() {
                 None
             } else {
-                Some(schema::form_value(spec, &p.ty, &pairs).map_err(|e| {
-                    problems(StatusCode::BAD_REQUEST, loc, p.wire, vec![e])
-                })?)
+                Some(
+                    schema::form_value(spec, &p.ty, &pairs)
+                        .map_err(|e| problems(StatusCode::BAD_REQUEST, loc, p.wire, vec![e]))?,
+                )
             }
         } else if object_query {
             let claimed = |k: &str| op.params.iter().any(|q| q.location == Location::Query && q.wire == k);
@@ -1059,7 +1066,8 @@ async fn read_request_body(
             let ty = media.ty.unwrap_or(Ty::Object);
             let value = schema::form_value(spec, &ty, &pairs)
                 .map_err(|p| problems(StatusCode::UNPROCESSABLE_ENTITY, "body", "", vec![p]))?;
-            schema::validate(spec, &ty, &value).map_err(|ps| problems(StatusCode::UNPROCESSABLE_ENTITY, "body", "", ps))?;
+            schema::validate(spec, &ty, &value)
+                .map_err(|ps| problems(StatusCode::UNPROCESSABLE_ENTITY, "body", "", ps))?;
             BodyValue::Json(value)
         }
         Encoding::Text | Encoding::Bytes => BodyValue::Bytes(bytes),

@@ -890,7 +890,9 @@ fn sample_checked(spec: &'static Spec, inner: &Ty, check: &Check, fill: Fill, de
         }
         _ => {
             let mut value = sample_at(spec, inner, fill, depth + 1);
-            if let (Value::Object(map), Some(min), Ty::Map(values)) = (&mut value, check.min_properties, resolve(spec, inner)) {
+            if let (Value::Object(map), Some(min), Ty::Map(values)) =
+                (&mut value, check.min_properties, resolve(spec, inner))
+            {
                 let mut i = 1;
                 while map.len() < min.min(64) {
                     map.insert(format!("key{i}"), sample_at(spec, values, fill, depth + 1));
@@ -996,7 +998,13 @@ pub(crate) fn conform(spec: &'static Spec, ty: &Ty, error: Value) -> Value {
 
 /// Check a response of operation `operation_id` against what the spec documents
 /// for its status and content type; `Err` says what does not match.
-pub fn check_response(spec: &'static Spec, operation_id: &str, status: u16, content_type: Option<&str>, body: &[u8]) -> Result<(), String> {
+pub fn check_response(
+    spec: &'static Spec,
+    operation_id: &str,
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<(), String> {
     let op = spec
         .operations
         .iter()

@@ -109,7 +109,8 @@ fn validation_names_every_problem_with_its_pointer() {
 #[test]
 fn the_streaming_check_agrees_with_the_value_check() {
     for body in [r#"{"name":"rex"}"#, r#"{"name":"R"}"#, r#"{"name":"rex","id":"x"}"#, r#"{"id":1}"#, "[", "{}"] {
-        let by_value = serde_json::from_slice::<Value>(body.as_bytes()).is_ok_and(|v| validate(&SPEC, &PET, &v).is_ok());
+        let by_value =
+            serde_json::from_slice::<Value>(body.as_bytes()).is_ok_and(|v| validate(&SPEC, &PET, &v).is_ok());
         assert_eq!(valid_json(&SPEC, &PET, body.as_bytes()), by_value, "{body}");
     }
 }

@@ -75,7 +75,13 @@ struct Shape {
 
 /// The shape of `seed`, or `None` when the value is checked through a `Value` instead.
 fn shape(seed: Seed) -> Option<Shape> {
-    let mut shape = Shape { spec: seed.spec, base: Base::Any, nullable: seed.nullable, checks: [None; MAX_CHECKS], depth: seed.depth };
+    let mut shape = Shape {
+        spec: seed.spec,
+        base: Base::Any,
+        nullable: seed.nullable,
+        checks: [None; MAX_CHECKS],
+        depth: seed.depth,
+    };
     let mut n = 0;
     let mut push = |checks: &mut [Option<&'static Check>; MAX_CHECKS], c: &'static Check| {
         // Keywords that need the whole value, or duplicate keys counted apart.
