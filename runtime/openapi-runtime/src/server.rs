@@ -1,12 +1,28 @@
-//! Request handling shared by every operation, compiled once per server crate.
+//! The request path of every generated server, compiled once however many
+//! servers a program links.
 //!
 //! One non-generic path turns an HTTP request into an [`Input`]: credentials,
 //! security requirements, path/query/header/cookie parameters, content type,
 //! body size, JSON syntax and the spec's schemas are all checked here, driven
-//! by the static operation table. The generated code per operation only moves
-//! the checked values into its typed request and its typed response back out,
-//! so a malformed request never reaches an implementation, and nothing a client
+//! by the spec's static tables (a [`Spec`], which a generated crate defines
+//! and passes in). The generated code per operation only moves the checked
+//! values into its typed request and its typed response back out, so a
+//! malformed request never reaches an implementation, and nothing a client
 //! sends can make the server panic.
+//!
+//! Users meet this module through a generated crate (`my_api_server::runtime`):
+//! [`Config`], [`RequestContext`], [`Credentials`] and [`HttpResponse`] are the
+//! same types for every generated server. The tables themselves are data:
+//!
+//! ```
+//! use openapi_runtime::server::{mock, Spec};
+//!
+//! // What a generated `tables.rs` holds, here for a spec without operations.
+//! static SPEC: Spec = Spec { types: &[], operations: &[], schemes: &[], patterns: &[], base_path: "/v1" };
+//!
+//! // Every route of the spec (none here) answered with valid samples.
+//! let _router = mock::router(&SPEC);
+//! ```
 
 pub mod mock;
 pub mod schema;
