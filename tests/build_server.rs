@@ -82,7 +82,7 @@ pub fn server_fixtures(tests_dir: &Path, out: &Path) {
             if let Some(name) = item.strip_prefix("mod ").and_then(|r| r.strip_suffix(';')) {
                 let vis = if trimmed.starts_with("pub ") { "pub " } else { "" };
                 let body = module_body(find(&format!("{server_dir}/src/{name}.rs")));
-                // Its own `mod x;` items (`schema/stream.rs`), inlined the same way.
+                // Its own `mod x;` items (`ops/x.rs`, should a module ever have some), inlined the same way.
                 let body = body.lines().fold(String::new(), |mut out, l| {
                     match l.trim().strip_prefix("mod ").and_then(|r| r.strip_suffix(';')) {
                         Some(child) => {

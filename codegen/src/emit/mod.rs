@@ -131,31 +131,12 @@ pub fn format_rust(api: &Api, file: &str, tokens: TokenStream) -> Result<String,
     Ok(format!("{}{SKIP_RUSTFMT}\n{body}", header(api, "//")))
 }
 
-/// Format a hand-written runtime module shipped into generated crates.
+/// Parse, format and prefix with the header: Rust written as text (the mock
+/// server example) rather than as tokens.
 pub fn format_static(api: &Api, file: &str, source: &str) -> Result<String, EmitError> {
-    Ok(format!("{}{SKIP_RUSTFMT}\n{}", header(api, "//"), formatted_static(file, source)?))
-}
-
-/// The runtime modules are the same text for every spec, and parsing plus
-/// pretty-printing them dominated the cost of generating a small document
-/// (~50 ms): format each source once per process. Bounded, because a few
-/// callers pass text built from the spec.
-fn formatted_static(file: &str, source: &str) -> Result<String, EmitError> {
-    use std::collections::BTreeMap;
-    use std::sync::Mutex;
-    static CACHE: Mutex<BTreeMap<String, String>> = Mutex::new(BTreeMap::new());
-    if let Some(hit) = CACHE.lock().ok().and_then(|c| c.get(source).cloned()) {
-        return Ok(hit);
-    }
     let parsed: syn::File =
         syn::parse_str(source).map_err(|e| EmitError { file: file.to_string(), message: e.to_string() })?;
-    let body = prettyplease::unparse(&parsed);
-    if let Ok(mut cache) = CACHE.lock() {
-        if cache.len() < 16 {
-            cache.insert(source.to_string(), body.clone());
-        }
-    }
-    Ok(body)
+    Ok(format!("{}{SKIP_RUSTFMT}\n{}", header(api, "//"), prettyplease::unparse(&parsed)))
 }
 
 /// Spec text (a title) made safe inside a TOML basic string in a generated

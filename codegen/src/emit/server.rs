@@ -8,8 +8,11 @@
 //!   object-safe twin `Erased`, so everything but one boxing shim per method
 //!   is compiled once in this crate, whatever implements the trait.
 //! - `tables.rs`: the spec as static data (types, security schemes,
-//!   operations) read by the hand-written runtime.
-//! - `runtime.rs`, `schema.rs` (with `schema/stream.rs`), `mock.rs`: hand-written, from `runtime/server_*.rs`.
+//!   operations, patterns), gathered in one `SPEC` (an
+//!   `openapi_runtime::server::Spec`) that the runtime reads.
+//! - `mock.rs`: the runtime's mock bound to `SPEC`.
+//! - The request path, validation and the mock themselves are the
+//!   `openapi-runtime` crate (feature `server`), re-exported as `runtime`.
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -775,9 +778,9 @@ fn op_code(api: &Api, op: &Operation) -> OpCode {
                 ::std::result::Result::Ok(Request { #(#inits,)* })
             }
 
-            pub(crate) fn call(api: ::std::sync::Arc<dyn super::Erased>, mut input: Input) -> BoxFuture<'static, HttpResponse> {
-                match decode(&mut input) {
-                    ::std::result::Result::Ok(request) => super::Erased::#name(api, request, input.into_context()),
+            pub(crate) fn call(api: &runtime::Service, mut input: Input) -> BoxFuture<'static, HttpResponse> {
+                match super::erased(api).and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?))) {
+                    ::std::result::Result::Ok((api, request)) => super::Erased::#name(api, request, input.into_context()),
                     ::std::result::Result::Err(rejection) => input.reject(rejection),
                 }
             }
@@ -843,6 +846,12 @@ fn ops_rs(api: &Api) -> TokenStream {
             #(#impls)*
         }
 
+        /// The implementation a router holds (see `router_with`), as [`Erased`].
+        #[allow(dead_code)]
+        fn erased(api: &runtime::Service) -> ::std::result::Result<::std::sync::Arc<dyn Erased>, runtime::Rejection> {
+            api.downcast_ref::<::std::sync::Arc<dyn Erased>>().cloned().ok_or_else(runtime::Rejection::unserved)
+        }
+
         #(#modules)*
     }
 }
@@ -879,9 +888,18 @@ fn tables_rs(api: &Api) -> TokenStream {
         pub const BASE_PATH: &str = #base;
 
         #[allow(unused_imports)]
-        use super::runtime::{BodyDef, Encoding, Location, MediaDef, OpDef, ParamDef, ResponseDef, SchemeDef, SchemeKind, StatusDef, Verb};
+        use super::runtime::{BodyDef, Encoding, Location, MediaDef, OpDef, ParamDef, ResponseDef, SchemeDef, SchemeKind, Spec, StatusDef, Verb};
         #[allow(unused_imports)]
-        use super::schema::{Check, Field, Format, Int, Kind, Pattern, Ty, TypeDef, Variant};
+        use super::runtime::schema::{Check, Field, Format, Int, Kind, Pattern, Ty, TypeDef, Variant};
+
+        /// The spec as the runtime reads it.
+        pub(crate) static SPEC: Spec = Spec {
+            types: TYPES,
+            operations: OPERATIONS,
+            schemes: SCHEMES,
+            patterns: &PATTERNS,
+            base_path: BASE_PATH,
+        };
 
         #types
         #schemes
@@ -955,13 +973,26 @@ fn lib_rs(api: &Api, names: &CrateNames) -> TokenStream {
 
         pub mod mock;
         pub mod ops;
-        mod runtime;
-        mod schema;
         mod tables;
 
+        /// The server runtime: the `openapi-runtime` crate (feature `server`), the
+        /// same for every generated server.
+        pub use ::openapi_runtime::server as runtime;
+
         pub use ops::Api;
-        pub use runtime::{not_implemented, operations, Authorization, BoxFuture, Config, Credentials, HttpResponse, RequestContext};
-        pub use schema::{check_response, Problem};
+        pub use runtime::{not_implemented, Authorization, BoxFuture, Config, Credentials, HttpResponse, RequestContext};
+        pub use runtime::schema::Problem;
+
+        /// `(method, path, operationId)` of every operation, in spec order.
+        pub fn operations() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+            runtime::operations(&tables::SPEC)
+        }
+
+        /// Check a response of operation `operation_id` against what the spec documents
+        /// for its status and content type; `Err` says what does not match.
+        pub fn check_response(operation_id: &str, status: u16, content_type: ::std::option::Option<&str>, body: &[u8]) -> ::std::result::Result<(), ::std::string::String> {
+            runtime::schema::check_response(&tables::SPEC, operation_id, status, content_type, body)
+        }
 
         /// A router serving `api` (axum 0.8): one route per operation, paths exactly as in the spec.
         ///
@@ -973,7 +1004,8 @@ fn lib_rs(api: &Api, names: &CrateNames) -> TokenStream {
 
         /// [`router`] with settings.
         pub fn router_with<T: Api>(api: T, config: Config) -> ::axum::Router {
-            runtime::router(runtime::Backend::Typed(::std::sync::Arc::new(api)), config, &[""])
+            let api: ::std::sync::Arc<dyn ops::Erased> = ::std::sync::Arc::new(api);
+            runtime::router(&tables::SPEC, runtime::Backend::Typed(::std::sync::Arc::new(api)), config, &[""])
         }
     }
 }
@@ -989,16 +1021,16 @@ fn manifest(api: &Api, names: &CrateNames) -> String {
         "[dependencies]\n{} = {{ version = \"0.1.0\", path = \"../{}\" }}\n\
          axum = {{ version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\"] }}\n\
          chrono = {{ version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }}\n\
-         form_urlencoded = \"1\"\n\
-         http-body-util = \"0.1\"\n\
-         regex = {{ version = \"1\", default-features = false, features = [\"std\", \"unicode-perl\"] }}\n\
+         {}\n\
          serde = {{ version = \"1\", default-features = false, features = [\"std\"] }}\n\
          serde_json = {{ version = \"1\", default-features = false, features = [\"std\"] }}\n\
          tokio = {{ version = \"1\", default-features = false, features = [\"net\", \"rt\"] }}\n\
          uuid = {{ version = \"1\", default-features = false, features = [\"std\", \"serde\"] }}\n\n\
          [dev-dependencies]\n\
          tokio = {{ version = \"1\", default-features = false, features = [\"macros\", \"rt-multi-thread\"] }}\n",
-        names.types, names.types
+        names.types,
+        names.types,
+        names.runtime_dependency("openapi-runtime", &["server"]),
     ));
     m
 }
@@ -1053,6 +1085,63 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {{
     format_static(api, &format!("examples/{example}.rs"), &source)
 }
 
+/// The crate's `mock` module: the runtime's mock bound to this spec, under
+/// the names the module had when it was copied into every crate.
+fn mock_rs() -> TokenStream {
+    quote! {
+        //! The mock server: every operation answers a valid response without any
+        //! implementation, for integration tests of code that calls this API.
+        //!
+        //! Requests are checked exactly as by a real router (so a test also learns
+        //! when it sends something the spec forbids). The answer is the operation's
+        //! first documented success, or the status a `Prefer: code=NNN` request
+        //! header asks for; its body is the spec's example when one validates, else a
+        //! value synthesised from the schema.
+
+        use ::std::net::SocketAddr;
+
+        use super::runtime::mock as imp;
+        use super::tables::SPEC;
+
+        pub use super::tables::BASE_PATH;
+        pub use imp::MockOptions;
+
+        /// A router answering every operation of the spec with a valid response, at
+        /// the paths as written and under the base path of the spec's first server
+        /// URL ([`BASE_PATH`], when it has one), so a client configured with the real
+        /// base URL works unchanged.
+        pub fn router() -> ::axum::Router {
+            imp::router(&SPEC)
+        }
+
+        /// A mock server running on a background task; stopped when dropped.
+        #[derive(Debug)]
+        pub struct MockServer(imp::MockServer);
+
+        impl MockServer {
+            /// Serve the mock on a free port of 127.0.0.1 (needs a Tokio runtime).
+            pub async fn start() -> ::std::io::Result<MockServer> {
+                imp::MockServer::start(&SPEC).await.map(MockServer)
+            }
+
+            /// Serve the mock on `addr`.
+            pub async fn bind(addr: SocketAddr) -> ::std::io::Result<MockServer> {
+                imp::MockServer::bind(&SPEC, addr).await.map(MockServer)
+            }
+
+            /// The address it listens on.
+            pub fn addr(&self) -> SocketAddr {
+                self.0.addr()
+            }
+
+            /// Its base URL (`http://127.0.0.1:PORT`), for a client.
+            pub fn url(&self) -> ::std::string::String {
+                self.0.url()
+            }
+        }
+    }
+}
+
 /// All files of the server crate, paths relative to the crate directory.
 pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitError> {
     Ok(vec![
@@ -1065,23 +1154,8 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
             path: PathBuf::from("src/lib.rs"),
             contents: format_rust(api, "src/lib.rs", lib_rs(api, names))?,
         },
-        GeneratedFile {
-            path: PathBuf::from("src/mock.rs"),
-            contents: format_static(api, "src/mock.rs", include_str!("runtime/server_mock.rs"))?,
-        },
+        GeneratedFile { path: PathBuf::from("src/mock.rs"), contents: format_rust(api, "src/mock.rs", mock_rs())? },
         GeneratedFile { path: PathBuf::from("src/ops.rs"), contents: format_rust(api, "src/ops.rs", ops_rs(api))? },
-        GeneratedFile {
-            path: PathBuf::from("src/runtime.rs"),
-            contents: format_static(api, "src/runtime.rs", include_str!("runtime/server_runtime.rs"))?,
-        },
-        GeneratedFile {
-            path: PathBuf::from("src/schema.rs"),
-            contents: format_static(api, "src/schema.rs", include_str!("runtime/server_schema.rs"))?,
-        },
-        GeneratedFile {
-            path: PathBuf::from("src/schema/stream.rs"),
-            contents: format_static(api, "src/schema/stream.rs", include_str!("runtime/server_stream.rs"))?,
-        },
         GeneratedFile {
             path: PathBuf::from("src/tables.rs"),
             contents: format_rust(api, "src/tables.rs", tables_rs(api))?,

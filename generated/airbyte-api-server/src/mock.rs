@@ -10,149 +10,36 @@
 //! first documented success, or the status a `Prefer: code=NNN` request
 //! header asks for; its body is the spec's example when one validates, else a
 //! value synthesised from the schema.
-use std::io;
-use std::net::SocketAddr;
-use std::sync::Arc;
-use axum::http::HeaderMap;
-use axum::Router;
-use serde_json::Value;
-use super::runtime::{
-    self, Backend, Config, Encoding, HttpResponse, OpDef, RequestContext, StatusDef,
-};
-use super::schema::{self, Fill};
+use ::std::net::SocketAddr;
+use super::runtime::mock as imp;
+use super::tables::SPEC;
 pub use super::tables::BASE_PATH;
-/// Settings of the mock (none yet; kept so options can be added compatibly).
-#[derive(Debug, Default)]
-#[non_exhaustive]
-pub struct MockOptions {}
+pub use imp::MockOptions;
 /// A router answering every operation of the spec with a valid response, at
 /// the paths as written and under the base path of the spec's first server
 /// URL ([`BASE_PATH`], when it has one), so a client configured with the real
 /// base URL works unchanged.
-pub fn router() -> Router {
-    let backend = Backend::Mock(Arc::new(MockOptions::default()));
-    if BASE_PATH.is_empty() {
-        runtime::router(backend, Config::default(), &[""])
-    } else {
-        runtime::router(backend, Config::default(), &["", BASE_PATH])
-    }
+pub fn router() -> ::axum::Router {
+    imp::router(&SPEC)
 }
 /// A mock server running on a background task; stopped when dropped.
 #[derive(Debug)]
-pub struct MockServer {
-    addr: SocketAddr,
-    task: tokio::task::JoinHandle<()>,
-}
+pub struct MockServer(imp::MockServer);
 impl MockServer {
     /// Serve the mock on a free port of 127.0.0.1 (needs a Tokio runtime).
-    pub async fn start() -> io::Result<MockServer> {
-        Self::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await
+    pub async fn start() -> ::std::io::Result<MockServer> {
+        imp::MockServer::start(&SPEC).await.map(MockServer)
     }
     /// Serve the mock on `addr`.
-    pub async fn bind(addr: SocketAddr) -> io::Result<MockServer> {
-        let listener = tokio::net::TcpListener::bind(addr).await?;
-        let addr = listener.local_addr()?;
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, router()).await;
-        });
-        Ok(MockServer { addr, task })
+    pub async fn bind(addr: SocketAddr) -> ::std::io::Result<MockServer> {
+        imp::MockServer::bind(&SPEC, addr).await.map(MockServer)
     }
     /// The address it listens on.
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.0.addr()
     }
     /// Its base URL (`http://127.0.0.1:PORT`), for a client.
-    pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-}
-impl Drop for MockServer {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-/// The status a `Prefer: code=NNN` header asks for.
-fn preferred(headers: &HeaderMap) -> Option<u16> {
-    headers
-        .get_all("prefer")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split([',', ';']))
-        .find_map(|part| {
-            part.trim().strip_prefix("code=").and_then(|c| c.trim().parse().ok())
-        })
-}
-fn mock_error(code: u16, message: String) -> HttpResponse {
-    let body = serde_json::json!(
-        { "status" : code, "error" : "mock", "message" : message, "errors" : [] }
-    );
-    runtime::json(code, "application/json", serde_json::to_vec(&body))
-}
-pub(crate) fn respond(
-    _options: &MockOptions,
-    op: &OpDef,
-    context: &RequestContext,
-) -> HttpResponse {
-    let (code, def) = match preferred(&context.headers) {
-        Some(code) => {
-            match op.response(code) {
-                Some(def) => (code, def),
-                None => {
-                    return mock_error(
-                        400,
-                        format!("operation `{}` documents no response {code}", op.id),
-                    );
-                }
-            }
-        }
-        None => {
-            let success = op
-                .responses
-                .iter()
-                .find(|r| matches!(r.status, StatusDef::Code(200..= 299)))
-                .or_else(|| {
-                    op.responses.iter().find(|r| r.status == StatusDef::Range(2))
-                })
-                .or_else(|| op.responses.first());
-            match success {
-                Some(def) => {
-                    let code = match def.status {
-                        StatusDef::Code(c) => c,
-                        StatusDef::Range(d) => u16::from(d) * 100,
-                        StatusDef::Default => 200,
-                    };
-                    (code, def)
-                }
-                None => return runtime::empty(204),
-            }
-        }
-    };
-    let Some(media) = def.media.first().filter(|_| code != 204 && code != 304) else {
-        return runtime::empty(code)
-    };
-    match media.encoding {
-        Encoding::Json | Encoding::Form => {
-            let examples = media
-                .examples
-                .iter()
-                .filter_map(|e| serde_json::from_str::<Value>(e).ok());
-            let body = match &media.ty {
-                Some(ty) => {
-                    let mut valid = examples.filter(|v| schema::validate(ty, v).is_ok());
-                    valid.next().unwrap_or_else(|| schema::sample(ty, Fill::Full))
-                }
-                None => {
-                    examples
-                        .into_iter()
-                        .next()
-                        .unwrap_or(Value::Object(Default::default()))
-                }
-            };
-            runtime::json(code, media.media_type, serde_json::to_vec(&body))
-        }
-        Encoding::Text => {
-            runtime::bytes_response(code, media.media_type, b"string".to_vec())
-        }
-        Encoding::Bytes => runtime::bytes_response(code, media.media_type, Vec::new()),
+    pub fn url(&self) -> ::std::string::String {
+        self.0.url()
     }
 }

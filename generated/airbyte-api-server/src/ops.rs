@@ -2851,6 +2851,15 @@ impl<T: Api> Erased for T {
         })
     }
 }
+/// The implementation a router holds (see `router_with`), as [`Erased`].
+#[allow(dead_code)]
+fn erased(
+    api: &runtime::Service,
+) -> ::std::result::Result<::std::sync::Arc<dyn Erased>, runtime::Rejection> {
+    api.downcast_ref::<::std::sync::Arc<dyn Erased>>()
+        .cloned()
+        .ok_or_else(runtime::Rejection::unserved)
+}
 /// Types of `getDocumentation` (`GET /`).
 pub mod get_documentation {
     #[allow(unused_imports)]
@@ -2886,11 +2895,13 @@ pub mod get_documentation {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_documentation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -2935,11 +2946,13 @@ pub mod list_applications {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_applications(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -2992,11 +3005,13 @@ pub mod create_application {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_application(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3070,11 +3085,13 @@ pub mod create_access_token {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_access_token(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3127,11 +3144,13 @@ pub mod get_application {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_application(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3184,11 +3203,13 @@ pub mod delete_application {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_application(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3266,11 +3287,13 @@ pub mod list_connections {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_connections(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3323,11 +3346,13 @@ pub mod create_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3380,11 +3405,13 @@ pub mod get_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3433,11 +3460,13 @@ pub mod delete_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3496,11 +3525,13 @@ pub mod patch_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::patch_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3563,11 +3594,13 @@ pub mod list_connector_definitions {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_connector_definitions(
                     api,
                     request,
@@ -3629,11 +3662,13 @@ pub mod list_dataplanes {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_dataplanes(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3689,11 +3724,13 @@ pub mod create_dataplane {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3746,11 +3783,13 @@ pub mod get_dataplane {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3803,11 +3842,13 @@ pub mod delete_dataplane {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3866,11 +3907,13 @@ pub mod update_dataplane {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -3943,11 +3986,13 @@ pub mod list_destinations {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_destinations(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4003,11 +4048,13 @@ pub mod create_destination {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4068,11 +4115,13 @@ pub mod get_destination {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4131,11 +4180,13 @@ pub mod put_destination {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::put_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4184,11 +4235,13 @@ pub mod delete_destination {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4247,11 +4300,13 @@ pub mod patch_destination {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::patch_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4296,11 +4351,13 @@ pub mod list_embedded_organizations_by_user {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_embedded_organizations_by_user(
                     api,
                     request,
@@ -4354,11 +4411,13 @@ pub mod generate_embedded_scoped_token {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::generate_embedded_scoped_token(
                     api,
                     request,
@@ -4412,11 +4471,13 @@ pub mod get_embedded_widget {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_embedded_widget(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4484,11 +4545,13 @@ pub mod list_groups {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_groups(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4544,11 +4607,13 @@ pub mod create_group {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4603,11 +4668,13 @@ pub mod get_group {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4661,11 +4728,13 @@ pub mod delete_group {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4729,11 +4798,13 @@ pub mod update_group {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4801,11 +4872,13 @@ pub mod list_group_members {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_group_members(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4869,11 +4942,13 @@ pub mod add_group_member {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::add_group_member(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4932,11 +5007,13 @@ pub mod remove_group_member {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::remove_group_member(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -4991,11 +5068,13 @@ pub mod list_group_permissions {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_group_permissions(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -5059,11 +5138,13 @@ pub mod create_group_permission {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_group_permission(
                     api,
                     request,
@@ -5123,11 +5204,13 @@ pub mod delete_group_permission {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_group_permission(
                     api,
                     request,
@@ -5169,11 +5252,13 @@ pub mod get_health_check {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_health_check(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -5278,11 +5363,13 @@ pub mod list_jobs {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_jobs(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -5335,11 +5422,13 @@ pub mod create_job {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -5390,11 +5479,13 @@ pub mod get_job {
         ::std::result::Result::Ok(Request { job_id: input.param(0)? })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -5445,11 +5536,13 @@ pub mod cancel_job {
         ::std::result::Result::Ok(Request { job_id: input.param(0)? })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::cancel_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -5499,11 +5592,13 @@ pub mod oauth_callback {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::oauth_callback(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -5551,11 +5646,13 @@ pub mod list_organizations_for_user {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_organizations_for_user(
                     api,
                     request,
@@ -5611,11 +5708,13 @@ pub mod create_or_update_organization_o_auth_credentials {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_or_update_organization_o_auth_credentials(
                     api,
                     request,
@@ -5676,11 +5775,13 @@ pub mod delete_organization_o_auth_credentials {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_organization_o_auth_credentials(
                     api,
                     request,
@@ -5747,11 +5848,13 @@ pub mod list_permissions {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_permissions(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -5804,11 +5907,13 @@ pub mod create_permission {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -5864,11 +5969,13 @@ pub mod get_permission {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -5920,11 +6027,13 @@ pub mod delete_permission {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -5986,11 +6095,13 @@ pub mod update_permission {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6045,11 +6156,13 @@ pub mod list_regions {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_regions(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6102,11 +6215,13 @@ pub mod create_region {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_region(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6159,11 +6274,13 @@ pub mod get_region {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_region(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6216,11 +6333,13 @@ pub mod delete_region {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_region(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6279,11 +6398,13 @@ pub mod update_region {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_region(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6356,11 +6477,13 @@ pub mod list_sources {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_sources(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6413,11 +6536,13 @@ pub mod create_source {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6470,11 +6595,13 @@ pub mod initiate_o_auth {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::initiate_o_auth(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6535,11 +6662,13 @@ pub mod get_source {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6598,11 +6727,13 @@ pub mod put_source {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::put_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6651,11 +6782,13 @@ pub mod delete_source {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6714,11 +6847,13 @@ pub mod patch_source {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::patch_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6786,11 +6921,13 @@ pub mod get_stream_properties {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_stream_properties(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6846,11 +6983,13 @@ pub mod list_tags {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_tags(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6906,11 +7045,13 @@ pub mod create_tag {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -6961,11 +7102,13 @@ pub mod get_tag {
         ::std::result::Result::Ok(Request { tag_id: input.param(0)? })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -7012,11 +7155,13 @@ pub mod delete_tag {
         ::std::result::Result::Ok(Request { tag_id: input.param(0)? })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -7075,11 +7220,13 @@ pub mod update_tag {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -7145,11 +7292,13 @@ pub mod list_users_within_an_organization {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_users_within_an_organization(
                     api,
                     request,
@@ -7226,11 +7375,13 @@ pub mod list_workspaces {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_workspaces(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -7283,11 +7434,13 @@ pub mod create_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -7340,11 +7493,13 @@ pub mod get_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -7393,11 +7548,13 @@ pub mod delete_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -7453,11 +7610,13 @@ pub mod update_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -7510,11 +7669,13 @@ pub mod list_declarative_source_definitions {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_declarative_source_definitions(
                     api,
                     request,
@@ -7571,11 +7732,13 @@ pub mod create_declarative_source_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_declarative_source_definition(
                     api,
                     request,
@@ -7635,11 +7798,13 @@ pub mod get_declarative_source_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_declarative_source_definition(
                     api,
                     request,
@@ -7705,11 +7870,13 @@ pub mod update_declarative_source_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_declarative_source_definition(
                     api,
                     request,
@@ -7769,11 +7936,13 @@ pub mod delete_declarative_source_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_declarative_source_definition(
                     api,
                     request,
@@ -7830,11 +7999,13 @@ pub mod list_destination_definitions {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_destination_definitions(
                     api,
                     request,
@@ -7891,11 +8062,13 @@ pub mod create_destination_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_destination_definition(
                     api,
                     request,
@@ -7955,11 +8128,13 @@ pub mod get_destination_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_destination_definition(
                     api,
                     request,
@@ -8025,11 +8200,13 @@ pub mod update_destination_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_destination_definition(
                     api,
                     request,
@@ -8089,11 +8266,13 @@ pub mod delete_destination_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_destination_definition(
                     api,
                     request,
@@ -8150,11 +8329,13 @@ pub mod list_source_definitions {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_source_definitions(
                     api,
                     request,
@@ -8211,11 +8392,13 @@ pub mod create_source_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_source_definition(
                     api,
                     request,
@@ -8275,11 +8458,13 @@ pub mod get_source_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_source_definition(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -8341,11 +8526,13 @@ pub mod update_source_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_source_definition(
                     api,
                     request,
@@ -8405,11 +8592,13 @@ pub mod delete_source_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_source_definition(
                     api,
                     request,
@@ -8465,11 +8654,13 @@ pub mod create_or_update_workspace_o_auth_credentials {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_or_update_workspace_o_auth_credentials(
                     api,
                     request,
@@ -8530,11 +8721,13 @@ pub mod delete_workspace_o_auth_credentials {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_workspace_o_auth_credentials(
                     api,
                     request,

@@ -7,10 +7,20 @@ pub const BASE_PATH: &str = "/v1";
 #[allow(unused_imports)]
 use super::runtime::{
     BodyDef, Encoding, Location, MediaDef, OpDef, ParamDef, ResponseDef, SchemeDef,
-    SchemeKind, StatusDef, Verb,
+    SchemeKind, Spec, StatusDef, Verb,
 };
 #[allow(unused_imports)]
-use super::schema::{Check, Field, Format, Int, Kind, Pattern, Ty, TypeDef, Variant};
+use super::runtime::schema::{
+    Check, Field, Format, Int, Kind, Pattern, Ty, TypeDef, Variant,
+};
+/// The spec as the runtime reads it.
+pub(crate) static SPEC: Spec = Spec {
+    types: TYPES,
+    operations: OPERATIONS,
+    schemes: SCHEMES,
+    patterns: &PATTERNS,
+    base_path: BASE_PATH,
+};
 /// Every named schema, indexed by `Ty::Named`.
 pub(crate) static TYPES: &[TypeDef] = &[
     TypeDef {

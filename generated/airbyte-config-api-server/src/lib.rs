@@ -52,15 +52,36 @@
 pub use ::airbyte_config_api_types as types;
 pub mod mock;
 pub mod ops;
-mod runtime;
-mod schema;
 mod tables;
+/// The server runtime: the `openapi-runtime` crate (feature `server`), the
+/// same for every generated server.
+pub use ::openapi_runtime::server as runtime;
 pub use ops::Api;
 pub use runtime::{
-    not_implemented, operations, Authorization, BoxFuture, Config, Credentials,
-    HttpResponse, RequestContext,
+    not_implemented, Authorization, BoxFuture, Config, Credentials, HttpResponse,
+    RequestContext,
 };
-pub use schema::{check_response, Problem};
+pub use runtime::schema::Problem;
+/// `(method, path, operationId)` of every operation, in spec order.
+pub fn operations() -> impl Iterator<Item = (&'static str, &'static str, &'static str)> {
+    runtime::operations(&tables::SPEC)
+}
+/// Check a response of operation `operation_id` against what the spec documents
+/// for its status and content type; `Err` says what does not match.
+pub fn check_response(
+    operation_id: &str,
+    status: u16,
+    content_type: ::std::option::Option<&str>,
+    body: &[u8],
+) -> ::std::result::Result<(), ::std::string::String> {
+    runtime::schema::check_response(
+        &tables::SPEC,
+        operation_id,
+        status,
+        content_type,
+        body,
+    )
+}
 /// A router serving `api` (axum 0.8): one route per operation, paths exactly as in the spec.
 ///
 /// Compose it like any router (`.layer(…)` for tower middleware, `.nest`, `.merge`) and
@@ -70,5 +91,11 @@ pub fn router<T: Api>(api: T) -> ::axum::Router {
 }
 /// [`router`] with settings.
 pub fn router_with<T: Api>(api: T, config: Config) -> ::axum::Router {
-    runtime::router(runtime::Backend::Typed(::std::sync::Arc::new(api)), config, &[""])
+    let api: ::std::sync::Arc<dyn ops::Erased> = ::std::sync::Arc::new(api);
+    runtime::router(
+        &tables::SPEC,
+        runtime::Backend::Typed(::std::sync::Arc::new(api)),
+        config,
+        &[""],
+    )
 }

@@ -14313,6 +14313,15 @@ impl<T: Api> Erased for T {
         })
     }
 }
+/// The implementation a router holds (see `router_with`), as [`Erased`].
+#[allow(dead_code)]
+fn erased(
+    api: &runtime::Service,
+) -> ::std::result::Result<::std::sync::Arc<dyn Erased>, runtime::Rejection> {
+    api.downcast_ref::<::std::sync::Arc<dyn Erased>>()
+        .cloned()
+        .ok_or_else(runtime::Rejection::unserved)
+}
 /// Types of `getDocumentation` (`GET /public`).
 pub mod get_documentation {
     #[allow(unused_imports)]
@@ -14348,11 +14357,13 @@ pub mod get_documentation {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_documentation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -14397,11 +14408,13 @@ pub mod public_list_applications {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_list_applications(
                     api,
                     request,
@@ -14458,11 +14471,13 @@ pub mod public_create_application {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_create_application(
                     api,
                     request,
@@ -14540,11 +14555,13 @@ pub mod public_get_access_token {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_get_access_token(
                     api,
                     request,
@@ -14601,11 +14618,13 @@ pub mod public_get_application {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_get_application(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -14658,11 +14677,13 @@ pub mod public_delete_application {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_delete_application(
                     api,
                     request,
@@ -14748,11 +14769,13 @@ pub mod list_connections {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_connections(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -14805,11 +14828,13 @@ pub mod public_create_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_create_connection(
                     api,
                     request,
@@ -14866,11 +14891,13 @@ pub mod public_get_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_get_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -14919,11 +14946,13 @@ pub mod public_delete_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_delete_connection(
                     api,
                     request,
@@ -14990,11 +15019,13 @@ pub mod patch_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::patch_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -15061,11 +15092,13 @@ pub mod list_connector_definitions {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_connector_definitions(
                     api,
                     request,
@@ -15131,11 +15164,13 @@ pub mod public_list_dataplanes {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_list_dataplanes(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -15191,11 +15226,13 @@ pub mod public_create_dataplane {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_create_dataplane(
                     api,
                     request,
@@ -15252,11 +15289,13 @@ pub mod public_get_dataplane {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_get_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -15309,11 +15348,13 @@ pub mod public_delete_dataplane {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_delete_dataplane(
                     api,
                     request,
@@ -15376,11 +15417,13 @@ pub mod public_update_dataplane {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_update_dataplane(
                     api,
                     request,
@@ -15461,11 +15504,13 @@ pub mod list_destinations {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_destinations(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -15521,11 +15566,13 @@ pub mod public_create_destination {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_create_destination(
                     api,
                     request,
@@ -15594,11 +15641,13 @@ pub mod public_get_destination {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_get_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -15661,11 +15710,13 @@ pub mod put_destination {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::put_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -15714,11 +15765,13 @@ pub mod public_delete_destination {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_delete_destination(
                     api,
                     request,
@@ -15785,11 +15838,13 @@ pub mod patch_destination {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::patch_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -15838,11 +15893,13 @@ pub mod list_embedded_organizations_by_user {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_embedded_organizations_by_user(
                     api,
                     request,
@@ -15900,11 +15957,13 @@ pub mod generate_embedded_scoped_token {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::generate_embedded_scoped_token(
                     api,
                     request,
@@ -15962,11 +16021,13 @@ pub mod get_embedded_widget {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_embedded_widget(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -16038,11 +16099,13 @@ pub mod public_list_groups {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_list_groups(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -16098,11 +16161,13 @@ pub mod public_create_group {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_create_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -16157,11 +16222,13 @@ pub mod public_get_group {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_get_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -16215,11 +16282,13 @@ pub mod public_delete_group {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_delete_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -16283,11 +16352,13 @@ pub mod public_update_group {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_update_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -16359,11 +16430,13 @@ pub mod public_list_group_members {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_list_group_members(
                     api,
                     request,
@@ -16431,11 +16504,13 @@ pub mod public_add_group_member {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_add_group_member(
                     api,
                     request,
@@ -16498,11 +16573,13 @@ pub mod public_remove_group_member {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_remove_group_member(
                     api,
                     request,
@@ -16561,11 +16638,13 @@ pub mod public_list_group_permissions {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_list_group_permissions(
                     api,
                     request,
@@ -16633,11 +16712,13 @@ pub mod public_create_group_permission {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_create_group_permission(
                     api,
                     request,
@@ -16697,11 +16778,13 @@ pub mod public_delete_group_permission {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_delete_group_permission(
                     api,
                     request,
@@ -16743,11 +16826,13 @@ pub mod public_get_health_check {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_get_health_check(
                     api,
                     request,
@@ -16860,11 +16945,13 @@ pub mod list_jobs {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_jobs(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -16917,11 +17004,13 @@ pub mod public_create_job {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_create_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -16972,11 +17061,13 @@ pub mod get_job {
         ::std::result::Result::Ok(Request { job_id: input.param(0)? })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -17027,11 +17118,13 @@ pub mod public_cancel_job {
         ::std::result::Result::Ok(Request { job_id: input.param(0)? })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_cancel_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -17085,11 +17178,13 @@ pub mod oauth_callback {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::oauth_callback(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -17137,11 +17232,13 @@ pub mod public_list_organizations_for_user {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_list_organizations_for_user(
                     api,
                     request,
@@ -17197,11 +17294,13 @@ pub mod create_or_update_organization_o_auth_credentials {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_or_update_organization_o_auth_credentials(
                     api,
                     request,
@@ -17262,11 +17361,13 @@ pub mod delete_organization_o_auth_credentials {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_organization_o_auth_credentials(
                     api,
                     request,
@@ -17337,11 +17438,13 @@ pub mod public_list_permissions_by_user_id {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_list_permissions_by_user_id(
                     api,
                     request,
@@ -17398,11 +17501,13 @@ pub mod public_create_permission {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_create_permission(
                     api,
                     request,
@@ -17462,11 +17567,13 @@ pub mod public_get_permission {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_get_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -17518,11 +17625,13 @@ pub mod public_delete_permission {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_delete_permission(
                     api,
                     request,
@@ -17588,11 +17697,13 @@ pub mod public_update_permission {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_update_permission(
                     api,
                     request,
@@ -17655,11 +17766,13 @@ pub mod public_list_regions {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_list_regions(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -17712,11 +17825,13 @@ pub mod public_create_region {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_create_region(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -17769,11 +17884,13 @@ pub mod public_get_region {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_get_region(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -17826,11 +17943,13 @@ pub mod public_delete_region {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_delete_region(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -17889,11 +18008,13 @@ pub mod public_update_region {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_update_region(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -17970,11 +18091,13 @@ pub mod list_sources {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_sources(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18027,11 +18150,13 @@ pub mod public_create_source {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_create_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18084,11 +18209,13 @@ pub mod initiate_o_auth {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::initiate_o_auth(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18153,11 +18280,13 @@ pub mod public_get_source {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_get_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18220,11 +18349,13 @@ pub mod put_source {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::put_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18273,11 +18404,13 @@ pub mod public_delete_source {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_delete_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18340,11 +18473,13 @@ pub mod patch_source {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::patch_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18412,11 +18547,13 @@ pub mod get_stream_properties {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_stream_properties(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18476,11 +18613,13 @@ pub mod public_list_tags {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_list_tags(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18536,11 +18675,13 @@ pub mod public_create_tag {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_create_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18591,11 +18732,13 @@ pub mod public_get_tag {
         ::std::result::Result::Ok(Request { tag_id: input.param(0)? })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_get_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18642,11 +18785,13 @@ pub mod public_delete_tag {
         ::std::result::Result::Ok(Request { tag_id: input.param(0)? })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_delete_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18705,11 +18850,13 @@ pub mod public_update_tag {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_update_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18779,11 +18926,13 @@ pub mod public_list_users_within_an_organization {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_list_users_within_an_organization(
                     api,
                     request,
@@ -18864,11 +19013,13 @@ pub mod public_list_workspaces {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_list_workspaces(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -18921,11 +19072,13 @@ pub mod public_create_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_create_workspace(
                     api,
                     request,
@@ -18982,11 +19135,13 @@ pub mod public_get_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_get_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -19035,11 +19190,13 @@ pub mod public_delete_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_delete_workspace(
                     api,
                     request,
@@ -19099,11 +19256,13 @@ pub mod public_update_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_update_workspace(
                     api,
                     request,
@@ -19160,11 +19319,13 @@ pub mod public_list_declarative_source_definitions {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_list_declarative_source_definitions(
                     api,
                     request,
@@ -19225,11 +19386,13 @@ pub mod public_create_declarative_source_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_create_declarative_source_definition(
                     api,
                     request,
@@ -19289,11 +19452,13 @@ pub mod public_get_declarative_source_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_get_declarative_source_definition(
                     api,
                     request,
@@ -19363,11 +19528,13 @@ pub mod public_update_declarative_source_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_update_declarative_source_definition(
                     api,
                     request,
@@ -19427,11 +19594,13 @@ pub mod public_delete_declarative_source_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_delete_declarative_source_definition(
                     api,
                     request,
@@ -19488,11 +19657,13 @@ pub mod public_list_destination_definitions {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_list_destination_definitions(
                     api,
                     request,
@@ -19553,11 +19724,13 @@ pub mod public_create_destination_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_create_destination_definition(
                     api,
                     request,
@@ -19617,11 +19790,13 @@ pub mod public_get_destination_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_get_destination_definition(
                     api,
                     request,
@@ -19691,11 +19866,13 @@ pub mod public_update_destination_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_update_destination_definition(
                     api,
                     request,
@@ -19755,11 +19932,13 @@ pub mod public_delete_destination_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_delete_destination_definition(
                     api,
                     request,
@@ -19816,11 +19995,13 @@ pub mod public_list_source_definitions {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_list_source_definitions(
                     api,
                     request,
@@ -19881,11 +20062,13 @@ pub mod public_create_source_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_create_source_definition(
                     api,
                     request,
@@ -19945,11 +20128,13 @@ pub mod public_get_source_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_get_source_definition(
                     api,
                     request,
@@ -20019,11 +20204,13 @@ pub mod public_update_source_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_update_source_definition(
                     api,
                     request,
@@ -20083,11 +20270,13 @@ pub mod public_delete_source_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::public_delete_source_definition(
                     api,
                     request,
@@ -20143,11 +20332,13 @@ pub mod create_or_update_workspace_o_auth_credentials {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_or_update_workspace_o_auth_credentials(
                     api,
                     request,
@@ -20208,11 +20399,13 @@ pub mod delete_workspace_o_auth_credentials {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_workspace_o_auth_credentials(
                     api,
                     request,
@@ -20277,11 +20470,13 @@ pub mod get_actor_definition_version_default {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_actor_definition_version_default(
                     api,
                     request,
@@ -20346,11 +20541,13 @@ pub mod get_actor_definition_version_for_destination_id {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_actor_definition_version_for_destination_id(
                     api,
                     request,
@@ -20415,11 +20612,13 @@ pub mod get_actor_definition_version_for_source_id {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_actor_definition_version_for_source_id(
                     api,
                     request,
@@ -20484,11 +20683,13 @@ pub mod resolve_actor_definition_version_by_tag {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::resolve_actor_definition_version_by_tag(
                     api,
                     request,
@@ -20546,11 +20747,13 @@ pub mod create_actor_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_actor_definition(
                     api,
                     request,
@@ -20615,11 +20818,13 @@ pub mod finish_actor_definition_update {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::finish_actor_definition_update(
                     api,
                     request,
@@ -20684,11 +20889,13 @@ pub mod get_actor_definition_result {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_actor_definition_result(
                     api,
                     request,
@@ -20753,11 +20960,13 @@ pub mod update_actor_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_actor_definition(
                     api,
                     request,
@@ -20815,11 +21024,13 @@ pub mod create_application {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_application(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20876,11 +21087,13 @@ pub mod delete_application {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_application(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20936,11 +21149,13 @@ pub mod list_applications {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_applications(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -20994,11 +21209,13 @@ pub mod application_token_request {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::application_token_request(
                     api,
                     request,
@@ -21056,11 +21273,13 @@ pub mod create_new_attempt_number {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_new_attempt_number(
                     api,
                     request,
@@ -21114,11 +21333,13 @@ pub mod fail_attempt {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::fail_attempt(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -21179,11 +21400,13 @@ pub mod get_attempt_combined_stats {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_attempt_combined_stats(
                     api,
                     request,
@@ -21248,11 +21471,13 @@ pub mod get_attempt_for_job {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_attempt_for_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -21306,11 +21531,13 @@ pub mod save_stats {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::save_stats(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -21364,11 +21591,13 @@ pub mod save_stream_metadata {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::save_stream_metadata(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -21422,11 +21651,13 @@ pub mod save_sync_config {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::save_sync_config(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -21494,11 +21725,13 @@ pub mod list_audit_logs {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_audit_logs(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -21548,11 +21781,13 @@ pub mod backfill_usage {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::backfill_usage(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -21606,11 +21841,13 @@ pub mod cancel_subscription {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::cancel_subscription(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -21664,11 +21901,13 @@ pub mod get_customer_portal_link {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_customer_portal_link(
                     api,
                     request,
@@ -21710,11 +21949,13 @@ pub mod disable_delinquent_workspaces {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::disable_delinquent_workspaces(
                     api,
                     request,
@@ -21767,11 +22008,13 @@ pub mod handle_webhook {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::handle_webhook(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -21825,11 +22068,13 @@ pub mod list_past_invoices {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_past_invoices(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -21883,11 +22128,13 @@ pub mod get_payment_information {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_payment_information(
                     api,
                     request,
@@ -21945,11 +22192,13 @@ pub mod get_subscription_info {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_subscription_info(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -22003,11 +22252,13 @@ pub mod get_organization_trial_status {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_organization_trial_status(
                     api,
                     request,
@@ -22061,11 +22312,13 @@ pub mod unschedule_cancel_subscription {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::unschedule_cancel_subscription(
                     api,
                     request,
@@ -22130,11 +22383,13 @@ pub mod diff_catalogs {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::diff_catalogs(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -22188,11 +22443,13 @@ pub mod cancel_command {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::cancel_command(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -22246,11 +22503,13 @@ pub mod get_command {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_command(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -22304,11 +22563,13 @@ pub mod get_check_command_output {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_check_command_output(
                     api,
                     request,
@@ -22366,11 +22627,13 @@ pub mod get_discover_command_output {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_discover_command_output(
                     api,
                     request,
@@ -22428,11 +22691,13 @@ pub mod get_replicate_command_output {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_replicate_command_output(
                     api,
                     request,
@@ -22490,11 +22755,13 @@ pub mod get_spec_command_output {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_spec_command_output(
                     api,
                     request,
@@ -22552,11 +22819,13 @@ pub mod run_check_command {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::run_check_command(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -22610,11 +22879,13 @@ pub mod run_discover_command {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::run_discover_command(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -22668,11 +22939,13 @@ pub mod run_replicate_command {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::run_replicate_command(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -22726,11 +22999,13 @@ pub mod run_spec_command {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::run_spec_command(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -22784,11 +23059,13 @@ pub mod get_command_status {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_command_status(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -22845,11 +23122,13 @@ pub mod apply_schema_change_for_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::apply_schema_change_for_connection(
                     api,
                     request,
@@ -22914,11 +23193,13 @@ pub mod auto_disable_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::auto_disable_connection(
                     api,
                     request,
@@ -22983,11 +23264,13 @@ pub mod clear_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::clear_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -23048,11 +23331,13 @@ pub mod clear_connection_stream {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::clear_connection_stream(
                     api,
                     request,
@@ -23110,11 +23395,13 @@ pub mod create_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -23171,11 +23458,13 @@ pub mod delete_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -23232,11 +23521,13 @@ pub mod backfill_connection_events {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::backfill_connection_events(
                     api,
                     request,
@@ -23301,11 +23592,13 @@ pub mod get_connection_event {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_connection_event(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -23366,11 +23659,13 @@ pub mod list_connection_events {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_connection_events(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -23431,11 +23726,13 @@ pub mod list_connection_events_for_job {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_connection_events_for_job(
                     api,
                     request,
@@ -23500,11 +23797,13 @@ pub mod list_connection_events_minimal {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_connection_events_minimal(
                     api,
                     request,
@@ -23569,11 +23868,13 @@ pub mod get_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -23634,11 +23935,13 @@ pub mod get_connection_for_job {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_connection_for_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -23699,11 +24002,13 @@ pub mod get_connection_context {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_connection_context(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -23764,11 +24069,13 @@ pub mod get_connection_data_history {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_connection_data_history(
                     api,
                     request,
@@ -23833,11 +24140,13 @@ pub mod get_connection_uptime_history {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_connection_uptime_history(
                     api,
                     request,
@@ -23902,11 +24211,13 @@ pub mod get_connection_last_job_per_stream {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_connection_last_job_per_stream(
                     api,
                     request,
@@ -23971,11 +24282,13 @@ pub mod list_connections_for_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_connections_for_workspace(
                     api,
                     request,
@@ -24040,11 +24353,13 @@ pub mod list_all_connections_for_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_all_connections_for_workspace(
                     api,
                     request,
@@ -24109,11 +24424,13 @@ pub mod list_connections_by_actor_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_connections_by_actor_definition(
                     api,
                     request,
@@ -24178,11 +24495,13 @@ pub mod list_connections_for_workspaces_paginated {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_connections_for_workspaces_paginated(
                     api,
                     request,
@@ -24247,11 +24566,13 @@ pub mod postprocess_discovered_catalog_for_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::postprocess_discovered_catalog_for_connection(
                     api,
                     request,
@@ -24316,11 +24637,13 @@ pub mod refresh_connection_stream {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::refresh_connection_stream(
                     api,
                     request,
@@ -24385,11 +24708,13 @@ pub mod reset_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::reset_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24450,11 +24775,13 @@ pub mod reset_connection_stream {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::reset_connection_stream(
                     api,
                     request,
@@ -24512,11 +24839,13 @@ pub mod search_connections {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::search_connections(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24577,11 +24906,13 @@ pub mod get_connection_statuses {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_connection_statuses(
                     api,
                     request,
@@ -24646,11 +24977,13 @@ pub mod get_connection_stream_history {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_connection_stream_history(
                     api,
                     request,
@@ -24715,11 +25048,13 @@ pub mod sync_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::sync_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24780,11 +25115,13 @@ pub mod get_connection_sync_progress {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_connection_sync_progress(
                     api,
                     request,
@@ -24842,11 +25179,13 @@ pub mod update_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_connection(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -24900,11 +25239,13 @@ pub mod update_connection_with_reason {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_connection_with_reason(
                     api,
                     request,
@@ -24969,11 +25310,13 @@ pub mod assist_v1_process {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::assist_v1_process(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -25034,11 +25377,13 @@ pub mod assist_v1_warm {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::assist_v1_warm(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -25092,11 +25437,13 @@ pub mod get_connector_builder_capabilities {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_connector_builder_capabilities(
                     api,
                     request,
@@ -25161,11 +25508,13 @@ pub mod complete_connector_builder_project_oauth {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::complete_connector_builder_project_oauth(
                     api,
                     request,
@@ -25230,11 +25579,13 @@ pub mod check_contribution {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::check_contribution(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -25295,11 +25646,13 @@ pub mod generate_contribution {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::generate_contribution(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -25353,11 +25706,13 @@ pub mod create_connector_builder_project {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_connector_builder_project(
                     api,
                     request,
@@ -25411,11 +25766,13 @@ pub mod delete_connector_builder_project {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_connector_builder_project(
                     api,
                     request,
@@ -25473,11 +25830,13 @@ pub mod create_forked_connector_builder_project {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_forked_connector_builder_project(
                     api,
                     request,
@@ -25542,11 +25901,13 @@ pub mod full_resolve_manifest_builder_project {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::full_resolve_manifest_builder_project(
                     api,
                     request,
@@ -25611,11 +25972,13 @@ pub mod get_declarative_manifest_base_image {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_declarative_manifest_base_image(
                     api,
                     request,
@@ -25673,11 +26036,13 @@ pub mod get_connector_builder_project_id_for_definition_id {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_connector_builder_project_id_for_definition_id(
                     api,
                     request,
@@ -25742,11 +26107,13 @@ pub mod get_connector_builder_project_o_auth_consent {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_connector_builder_project_o_auth_consent(
                     api,
                     request,
@@ -25804,11 +26171,13 @@ pub mod get_connector_builder_project {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_connector_builder_project(
                     api,
                     request,
@@ -25866,11 +26235,13 @@ pub mod list_connector_builder_projects {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_connector_builder_projects(
                     api,
                     request,
@@ -25928,11 +26299,13 @@ pub mod publish_connector_builder_project {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::publish_connector_builder_project(
                     api,
                     request,
@@ -25990,11 +26363,13 @@ pub mod read_connector_builder_project_stream {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::read_connector_builder_project_stream(
                     api,
                     request,
@@ -26059,11 +26434,13 @@ pub mod resolve_manifest_builder_project {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::resolve_manifest_builder_project(
                     api,
                     request,
@@ -26117,11 +26494,13 @@ pub mod update_connector_builder_project {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_connector_builder_project(
                     api,
                     request,
@@ -26179,11 +26558,13 @@ pub mod update_connector_builder_project_testing_values {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_connector_builder_project_testing_values(
                     api,
                     request,
@@ -26248,11 +26629,13 @@ pub mod get_connector_documentation {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_connector_documentation(
                     api,
                     request,
@@ -26317,11 +26700,13 @@ pub mod finalize_connector_rollout {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::finalize_connector_rollout(
                     api,
                     request,
@@ -26386,11 +26771,13 @@ pub mod get_connector_rollout_by_id {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_connector_rollout_by_id(
                     api,
                     request,
@@ -26457,11 +26844,13 @@ pub mod get_connector_rollout_actor_sync_info {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_connector_rollout_actor_sync_info(
                     api,
                     request,
@@ -26519,11 +26908,13 @@ pub mod get_connector_rollouts_list {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_connector_rollouts_list(
                     api,
                     request,
@@ -26576,11 +26967,13 @@ pub mod get_connector_rollouts_list_all {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_connector_rollouts_list_all(
                     api,
                     request,
@@ -26640,11 +27033,13 @@ pub mod get_connector_rollouts_list_by_actor_definition_id {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_connector_rollouts_list_by_actor_definition_id(
                     api,
                     request,
@@ -26711,11 +27106,13 @@ pub mod manual_finalize_connector_rollout {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::manual_finalize_connector_rollout(
                     api,
                     request,
@@ -26780,11 +27177,13 @@ pub mod manual_pause_connector_rollout {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::manual_pause_connector_rollout(
                     api,
                     request,
@@ -26849,11 +27248,13 @@ pub mod manual_do_connector_rollout {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::manual_do_connector_rollout(
                     api,
                     request,
@@ -26918,11 +27319,13 @@ pub mod manual_start_connector_rollout {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::manual_start_connector_rollout(
                     api,
                     request,
@@ -26987,11 +27390,13 @@ pub mod do_connector_rollout {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::do_connector_rollout(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27052,11 +27457,13 @@ pub mod start_connector_rollout {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::start_connector_rollout(
                     api,
                     request,
@@ -27121,11 +27528,13 @@ pub mod update_connector_rollout_state {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_connector_rollout_state(
                     api,
                     request,
@@ -27183,11 +27592,13 @@ pub mod create_dataplane_group {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_dataplane_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27241,11 +27652,13 @@ pub mod delete_dataplane_group {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_dataplane_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27299,11 +27712,13 @@ pub mod list_dataplane_groups {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_dataplane_groups(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27357,11 +27772,13 @@ pub mod update_dataplane_group {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_dataplane_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27415,11 +27832,13 @@ pub mod create_dataplane {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27473,11 +27892,13 @@ pub mod delete_dataplane {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27531,11 +27952,13 @@ pub mod list_dataplane_health {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_dataplane_health(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27594,11 +28017,13 @@ pub mod heartbeat_dataplane {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::heartbeat_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27657,11 +28082,13 @@ pub mod initialize_dataplane {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::initialize_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27715,11 +28142,13 @@ pub mod list_dataplanes {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_dataplanes(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27794,11 +28223,13 @@ pub mod get_dataplane_token {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_dataplane_token(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27852,11 +28283,13 @@ pub mod update_dataplane {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_dataplane(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -27912,11 +28345,13 @@ pub mod create_declarative_source_definition_manifest {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_declarative_source_definition_manifest(
                     api,
                     request,
@@ -27977,11 +28412,13 @@ pub mod list_declarative_manifests {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_declarative_manifests(
                     api,
                     request,
@@ -28042,11 +28479,13 @@ pub mod update_declarative_manifest_version {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_declarative_manifest_version(
                     api,
                     request,
@@ -28099,11 +28538,13 @@ pub mod get_deployment_metadata {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_deployment_metadata(
                     api,
                     request,
@@ -28168,11 +28609,13 @@ pub mod get_destination_definition_specification {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_destination_definition_specification(
                     api,
                     request,
@@ -28237,11 +28680,13 @@ pub mod get_specification_for_destination_id {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_specification_for_destination_id(
                     api,
                     request,
@@ -28299,11 +28744,13 @@ pub mod create_custom_destination_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_custom_destination_definition(
                     api,
                     request,
@@ -28364,11 +28811,13 @@ pub mod delete_destination_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_destination_definition(
                     api,
                     request,
@@ -28433,11 +28882,13 @@ pub mod get_destination_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_destination_definition(
                     api,
                     request,
@@ -28502,11 +28953,13 @@ pub mod get_destination_definition_for_scope {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_destination_definition_for_scope(
                     api,
                     request,
@@ -28571,11 +29024,13 @@ pub mod get_destination_definition_for_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_destination_definition_for_workspace(
                     api,
                     request,
@@ -28640,11 +29095,13 @@ pub mod grant_destination_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::grant_destination_definition(
                     api,
                     request,
@@ -28690,11 +29147,13 @@ pub mod list_destination_definitions {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_destination_definitions(
                     api,
                     request,
@@ -28752,11 +29211,13 @@ pub mod list_enterprise_destination_stubs_for_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_enterprise_destination_stubs_for_workspace(
                     api,
                     request,
@@ -28814,11 +29275,13 @@ pub mod list_destination_definitions_for_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_destination_definitions_for_workspace(
                     api,
                     request,
@@ -28864,11 +29327,13 @@ pub mod list_latest_destination_definitions {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_latest_destination_definitions(
                     api,
                     request,
@@ -28926,11 +29391,13 @@ pub mod list_private_destination_definitions {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_private_destination_definitions(
                     api,
                     request,
@@ -28991,11 +29458,13 @@ pub mod revoke_destination_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::revoke_destination_definition(
                     api,
                     request,
@@ -29060,11 +29529,13 @@ pub mod update_destination_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_destination_definition(
                     api,
                     request,
@@ -29129,11 +29600,13 @@ pub mod complete_destination_o_auth {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::complete_destination_o_auth(
                     api,
                     request,
@@ -29198,11 +29671,13 @@ pub mod get_destination_o_auth_consent {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_destination_o_auth_consent(
                     api,
                     request,
@@ -29263,11 +29738,13 @@ pub mod set_instancewide_destination_oauth_params {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::set_instancewide_destination_oauth_params(
                     api,
                     request,
@@ -29332,11 +29809,13 @@ pub mod check_connection_to_destination {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::check_connection_to_destination(
                     api,
                     request,
@@ -29401,11 +29880,13 @@ pub mod check_connection_to_destination_for_update {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::check_connection_to_destination_for_update(
                     api,
                     request,
@@ -29463,11 +29944,13 @@ pub mod create_destination {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -29524,11 +30007,13 @@ pub mod delete_destination {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -29589,11 +30074,13 @@ pub mod discover_catalog_for_destination {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::discover_catalog_for_destination(
                     api,
                     request,
@@ -29658,11 +30145,13 @@ pub mod get_destination {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -29723,11 +30212,13 @@ pub mod get_catalog_for_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_catalog_for_connection(
                     api,
                     request,
@@ -29792,11 +30283,13 @@ pub mod list_destinations_for_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_destinations_for_workspace(
                     api,
                     request,
@@ -29861,11 +30354,13 @@ pub mod list_destinations_for_workspaces_paginated {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_destinations_for_workspaces_paginated(
                     api,
                     request,
@@ -29923,11 +30418,13 @@ pub mod partial_update_destination {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::partial_update_destination(
                     api,
                     request,
@@ -29985,11 +30482,13 @@ pub mod search_destinations {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::search_destinations(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30043,11 +30542,13 @@ pub mod update_destination {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_destination(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30104,11 +30605,13 @@ pub mod upgrade_destination_version {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::upgrade_destination_version(
                     api,
                     request,
@@ -30166,11 +30669,13 @@ pub mod write_destination_discover_catalog_result {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::write_destination_discover_catalog_result(
                     api,
                     request,
@@ -30228,11 +30733,13 @@ pub mod generate_diagnostic_report {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::generate_diagnostic_report(
                     api,
                     request,
@@ -30297,11 +30804,13 @@ pub mod check_domain_verification {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::check_domain_verification(
                     api,
                     request,
@@ -30366,11 +30875,13 @@ pub mod create_domain_verification {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_domain_verification(
                     api,
                     request,
@@ -30431,11 +30942,13 @@ pub mod delete_domain_verification {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_domain_verification(
                     api,
                     request,
@@ -30500,11 +31013,13 @@ pub mod list_domain_verifications {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_domain_verifications(
                     api,
                     request,
@@ -30557,11 +31072,13 @@ pub mod list_pending_domain_verifications {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_pending_domain_verifications(
                     api,
                     request,
@@ -30626,11 +31143,13 @@ pub mod reset_domain_verification {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::reset_domain_verification(
                     api,
                     request,
@@ -30697,11 +31216,13 @@ pub mod get_entitlements {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_entitlements(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30762,11 +31283,13 @@ pub mod check_entitlement {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::check_entitlement(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -30815,11 +31338,13 @@ pub mod list_all_entitlement_plans {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_all_entitlement_plans(
                     api,
                     request,
@@ -30884,11 +31409,13 @@ pub mod update_organization_entitlement_plan {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_organization_entitlement_plan(
                     api,
                     request,
@@ -30966,11 +31493,13 @@ pub mod create_group_permission {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_group_permission(
                     api,
                     request,
@@ -31038,11 +31567,13 @@ pub mod delete_group_permission {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_group_permission(
                     api,
                     request,
@@ -31114,11 +31645,13 @@ pub mod list_group_permissions {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_group_permissions(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -31189,11 +31722,13 @@ pub mod add_group_member {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::add_group_member(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -31260,11 +31795,13 @@ pub mod create_group {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -31331,11 +31868,13 @@ pub mod delete_group {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -31403,11 +31942,13 @@ pub mod get_group {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -31468,11 +32009,13 @@ pub mod list_groups {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_groups(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -31540,11 +32083,13 @@ pub mod list_group_members {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_group_members(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -31611,11 +32156,13 @@ pub mod remove_group_member {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::remove_group_member(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -31689,11 +32236,13 @@ pub mod update_group {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_group(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -31735,11 +32284,13 @@ pub mod get_health_check {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_health_check(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -31784,11 +32335,13 @@ pub mod get_instance_configuration {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_instance_configuration(
                     api,
                     request,
@@ -31834,11 +32387,13 @@ pub mod license_info {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::license_info(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -31895,11 +32450,13 @@ pub mod setup_instance_configuration {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::setup_instance_configuration(
                     api,
                     request,
@@ -31964,11 +32521,13 @@ pub mod cancel_job {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::cancel_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -32022,11 +32581,13 @@ pub mod cancel_queued_job {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::cancel_queued_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -32080,11 +32641,13 @@ pub mod check_data_worker_capacity {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::check_data_worker_capacity(
                     api,
                     request,
@@ -32149,11 +32712,13 @@ pub mod create_job {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -32203,11 +32768,13 @@ pub mod delete_stream_reset_records_for_job {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_stream_reset_records_for_job(
                     api,
                     request,
@@ -32265,11 +32832,13 @@ pub mod did_previous_job_succeed {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::did_previous_job_succeed(
                     api,
                     request,
@@ -32327,11 +32896,13 @@ pub mod evaluate_outlier {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::evaluate_outlier(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -32392,11 +32963,13 @@ pub mod explain_job {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::explain_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -32446,11 +33019,13 @@ pub mod fail_non_terminal_jobs {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::fail_non_terminal_jobs(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -32504,11 +33079,13 @@ pub mod finalize_job {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::finalize_job(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -32569,11 +33146,13 @@ pub mod get_job_info {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_job_info(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -32627,11 +33206,13 @@ pub mod get_webhook_config {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_webhook_config(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -32692,11 +33273,13 @@ pub mod get_job_debug_info {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_job_debug_info(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -32757,11 +33340,13 @@ pub mod get_job_input {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_job_input(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -32822,11 +33407,13 @@ pub mod get_last_replication_job {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_last_replication_job(
                     api,
                     request,
@@ -32891,11 +33478,13 @@ pub mod get_last_replication_job_with_cancel {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_last_replication_job_with_cancel(
                     api,
                     request,
@@ -32960,11 +33549,13 @@ pub mod get_job_info_light {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_job_info_light(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -33025,11 +33616,13 @@ pub mod get_job_info_without_logs {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_job_info_without_logs(
                     api,
                     request,
@@ -33087,11 +33680,13 @@ pub mod job_failure {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::job_failure(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -33145,11 +33740,13 @@ pub mod job_success_with_attempt_number {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::job_success_with_attempt_number(
                     api,
                     request,
@@ -33214,11 +33811,13 @@ pub mod list_jobs_for {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_jobs_for(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -33279,11 +33878,13 @@ pub mod list_jobs_for_workspaces {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_jobs_for_workspaces(
                     api,
                     request,
@@ -33337,11 +33938,13 @@ pub mod persist_job_cancellation {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::persist_job_cancellation(
                     api,
                     request,
@@ -33399,11 +34002,13 @@ pub mod report_job_start {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::report_job_start(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -33453,11 +34058,13 @@ pub mod create_or_update {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_or_update(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -33518,11 +34125,13 @@ pub mod get {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -33576,11 +34185,13 @@ pub mod set_job_queued {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::set_job_queued(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -33641,11 +34252,13 @@ pub mod try_notification_config {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::try_notification_config(
                     api,
                     request,
@@ -33710,11 +34323,13 @@ pub mod try_notification_webhook_config {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::try_notification_webhook_config(
                     api,
                     request,
@@ -33760,11 +34375,13 @@ pub mod get_open_api_spec {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_open_api_spec(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -33818,11 +34435,13 @@ pub mod check_operation {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::check_operation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -33876,11 +34495,13 @@ pub mod create_operation {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_operation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -33937,11 +34558,13 @@ pub mod delete_operation {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_operation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34002,11 +34625,13 @@ pub mod get_operation {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_operation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34067,11 +34692,13 @@ pub mod list_operations_for_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_operations_for_connection(
                     api,
                     request,
@@ -34129,11 +34756,13 @@ pub mod update_operation {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_operation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34192,11 +34821,13 @@ pub mod update_organization_payment_config {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_organization_payment_config(
                     api,
                     request,
@@ -34254,11 +34885,13 @@ pub mod get_organization_payment_config {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_organization_payment_config(
                     api,
                     request,
@@ -34318,11 +34951,13 @@ pub mod end_grace_period {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::end_grace_period(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34385,11 +35020,13 @@ pub mod set_organization_agentic_status {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::set_organization_agentic_status(
                     api,
                     request,
@@ -34447,11 +35084,13 @@ pub mod create_organization {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_organization(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34508,11 +35147,13 @@ pub mod delete_organization {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_organization(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34573,11 +35214,13 @@ pub mod get_organization {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_organization(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34638,11 +35281,13 @@ pub mod get_organization_data_worker_usage {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_organization_data_worker_usage(
                     api,
                     request,
@@ -34707,11 +35352,13 @@ pub mod get_org_info {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_org_info(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34772,11 +35419,13 @@ pub mod get_organization_usage {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_organization_usage(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -34837,11 +35486,13 @@ pub mod list_organizations_by_user {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_organizations_by_user(
                     api,
                     request,
@@ -34906,11 +35557,13 @@ pub mod list_organization_summaries {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_organization_summaries(
                     api,
                     request,
@@ -34975,11 +35628,13 @@ pub mod update_organization {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_organization(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35040,11 +35695,13 @@ pub mod check_permissions {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::check_permissions(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35105,11 +35762,13 @@ pub mod check_permissions_across_multiple_workspaces {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::check_permissions_across_multiple_workspaces(
                     api,
                     request,
@@ -35167,11 +35826,13 @@ pub mod create_permission {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35235,11 +35896,13 @@ pub mod delete_permission {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35303,11 +35966,13 @@ pub mod delete_user_from_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_user_from_workspace(
                     api,
                     request,
@@ -35372,11 +36037,13 @@ pub mod get_permission {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35430,11 +36097,13 @@ pub mod list_permissions_by_user {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_permissions_by_user(
                     api,
                     request,
@@ -35502,11 +36171,13 @@ pub mod update_permission {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_permission(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35567,11 +36238,13 @@ pub mod create_private_link {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_private_link(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35628,11 +36301,13 @@ pub mod delete_private_link {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_private_link(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35693,11 +36368,13 @@ pub mod get_private_link {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_private_link(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35758,11 +36435,13 @@ pub mod list_private_links_for_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_private_links_for_workspace(
                     api,
                     request,
@@ -35820,11 +36499,13 @@ pub mod list_private_links_by_status {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_private_links_by_status(
                     api,
                     request,
@@ -35892,11 +36573,13 @@ pub mod update_private_link {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_private_link(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -35950,11 +36633,13 @@ pub mod execute_destination_check_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::execute_destination_check_connection(
                     api,
                     request,
@@ -36012,11 +36697,13 @@ pub mod execute_source_check_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::execute_source_check_connection(
                     api,
                     request,
@@ -36074,11 +36761,13 @@ pub mod execute_source_discover_schema {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::execute_source_discover_schema(
                     api,
                     request,
@@ -36146,11 +36835,13 @@ pub mod disable_scim {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::disable_scim(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -36225,11 +36916,13 @@ pub mod enable_scim {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::enable_scim(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -36290,11 +36983,13 @@ pub mod get_scim_config {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_scim_config(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -36369,11 +37064,13 @@ pub mod rotate_scim_token {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::rotate_scim_token(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -36427,11 +37124,13 @@ pub mod create_scoped_configuration {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_scoped_configuration(
                     api,
                     request,
@@ -36489,11 +37188,13 @@ pub mod delete_scoped_configuration {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_scoped_configuration(
                     api,
                     request,
@@ -36551,11 +37252,13 @@ pub mod get_scoped_configuration_by_id {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_scoped_configuration_by_id(
                     api,
                     request,
@@ -36613,11 +37316,13 @@ pub mod get_scoped_configuration_context {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_scoped_configuration_context(
                     api,
                     request,
@@ -36675,11 +37380,13 @@ pub mod get_scoped_configurations_list {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_scoped_configurations_list(
                     api,
                     request,
@@ -36737,11 +37444,13 @@ pub mod update_scoped_configuration {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_scoped_configuration(
                     api,
                     request,
@@ -36799,11 +37508,13 @@ pub mod create_secret_storage {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_secret_storage(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -36860,11 +37571,13 @@ pub mod delete_secret_storage {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_secret_storage(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -36925,11 +37638,13 @@ pub mod get_secret_storage {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_secret_storage(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -36983,11 +37698,13 @@ pub mod list_secret_storage {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_secret_storage(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -37044,11 +37761,13 @@ pub mod migrate_secret_storage {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::migrate_secret_storage(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -37098,11 +37817,13 @@ pub mod create_or_update_secrets_persistence_config {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_or_update_secrets_persistence_config(
                     api,
                     request,
@@ -37160,11 +37881,13 @@ pub mod get_secrets_persistence_config {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_secrets_persistence_config(
                     api,
                     request,
@@ -37243,11 +37966,13 @@ pub mod get_service_account_token {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_service_account_token(
                     api,
                     request,
@@ -37301,11 +38026,13 @@ pub mod signal {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::signal(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -37366,11 +38093,13 @@ pub mod get_source_definition_specification {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_source_definition_specification(
                     api,
                     request,
@@ -37435,11 +38164,13 @@ pub mod get_specification_for_source_id {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_specification_for_source_id(
                     api,
                     request,
@@ -37497,11 +38228,13 @@ pub mod create_custom_source_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_custom_source_definition(
                     api,
                     request,
@@ -37562,11 +38295,13 @@ pub mod delete_source_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_source_definition(
                     api,
                     request,
@@ -37631,11 +38366,13 @@ pub mod get_source_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_source_definition(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -37696,11 +38433,13 @@ pub mod get_source_definition_for_scope {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_source_definition_for_scope(
                     api,
                     request,
@@ -37765,11 +38504,13 @@ pub mod get_source_definition_for_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_source_definition_for_workspace(
                     api,
                     request,
@@ -37834,11 +38575,13 @@ pub mod grant_source_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::grant_source_definition(
                     api,
                     request,
@@ -37884,11 +38627,13 @@ pub mod list_source_definitions {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_source_definitions(
                     api,
                     request,
@@ -37934,11 +38679,13 @@ pub mod list_enterprise_source_stubs {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_enterprise_source_stubs(
                     api,
                     request,
@@ -37996,11 +38743,13 @@ pub mod list_enterprise_source_stubs_for_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_enterprise_source_stubs_for_workspace(
                     api,
                     request,
@@ -38058,11 +38807,13 @@ pub mod list_source_definitions_for_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_source_definitions_for_workspace(
                     api,
                     request,
@@ -38108,11 +38859,13 @@ pub mod list_latest_source_definitions {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_latest_source_definitions(
                     api,
                     request,
@@ -38170,11 +38923,13 @@ pub mod list_private_source_definitions {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_private_source_definitions(
                     api,
                     request,
@@ -38235,11 +38990,13 @@ pub mod revoke_source_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::revoke_source_definition(
                     api,
                     request,
@@ -38304,11 +39061,13 @@ pub mod update_source_definition {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_source_definition(
                     api,
                     request,
@@ -38373,11 +39132,13 @@ pub mod complete_source_o_auth {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::complete_source_o_auth(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -38438,11 +39199,13 @@ pub mod get_source_o_auth_consent {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_source_o_auth_consent(
                     api,
                     request,
@@ -38507,11 +39270,13 @@ pub mod get_embedded_source_o_auth_consent {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_embedded_source_o_auth_consent(
                     api,
                     request,
@@ -38576,11 +39341,13 @@ pub mod get_source_o_auth_scopes {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_source_o_auth_scopes(
                     api,
                     request,
@@ -38641,11 +39408,13 @@ pub mod set_instancewide_source_oauth_params {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::set_instancewide_source_oauth_params(
                     api,
                     request,
@@ -38706,11 +39475,13 @@ pub mod revoke_source_o_auth_tokens {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::revoke_source_o_auth_tokens(
                     api,
                     request,
@@ -38771,11 +39542,13 @@ pub mod apply_schema_change_for_source {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::apply_schema_change_for_source(
                     api,
                     request,
@@ -38840,11 +39613,13 @@ pub mod check_connection_to_source {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::check_connection_to_source(
                     api,
                     request,
@@ -38909,11 +39684,13 @@ pub mod check_connection_to_source_for_update {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::check_connection_to_source_for_update(
                     api,
                     request,
@@ -38971,11 +39748,13 @@ pub mod create_source {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -39032,11 +39811,13 @@ pub mod delete_source {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -39097,11 +39878,13 @@ pub mod discover_schema_for_source {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::discover_schema_for_source(
                     api,
                     request,
@@ -39166,11 +39949,13 @@ pub mod get_source {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -39231,11 +40016,13 @@ pub mod get_source_with_metadata {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_source_with_metadata(
                     api,
                     request,
@@ -39300,11 +40087,13 @@ pub mod list_sources_for_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_sources_for_workspace(
                     api,
                     request,
@@ -39369,11 +40158,13 @@ pub mod list_sources_for_workspace_paginated {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_sources_for_workspace_paginated(
                     api,
                     request,
@@ -39438,11 +40229,13 @@ pub mod get_most_recent_source_actor_catalog {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_most_recent_source_actor_catalog(
                     api,
                     request,
@@ -39507,11 +40300,13 @@ pub mod partial_update_source {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::partial_update_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -39565,11 +40360,13 @@ pub mod search_sources {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::search_sources(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -39630,11 +40427,13 @@ pub mod update_source {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_source(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -39691,11 +40490,13 @@ pub mod upgrade_source_version {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::upgrade_source_version(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -39749,11 +40550,13 @@ pub mod write_discover_catalog_result {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::write_discover_catalog_result(
                     api,
                     request,
@@ -39807,11 +40610,13 @@ pub mod activate_sso_config {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::activate_sso_config(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -39861,11 +40666,13 @@ pub mod create_sso_config {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_sso_config(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -39915,11 +40722,13 @@ pub mod delete_sso_config {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_sso_config(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -39973,11 +40782,13 @@ pub mod get_sso_config {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_sso_config(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40027,11 +40838,13 @@ pub mod update_sso_credentials {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_sso_credentials(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40084,11 +40897,13 @@ pub mod validate_sso_token {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::validate_sso_token(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40149,11 +40964,13 @@ pub mod create_or_update_state {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_or_update_state(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40221,11 +41038,13 @@ pub mod create_or_update_state_safe {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_or_update_state_safe(
                     api,
                     request,
@@ -40290,11 +41109,13 @@ pub mod get_state {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_state(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40348,11 +41169,13 @@ pub mod create_stream_status {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_stream_status(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40406,11 +41229,13 @@ pub mod get_stream_statuses_by_run_state {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_stream_statuses_by_run_state(
                     api,
                     request,
@@ -40468,11 +41293,13 @@ pub mod get_stream_statuses {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_stream_statuses(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40533,11 +41360,13 @@ pub mod update_stream_status {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_stream_status(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40591,11 +41420,13 @@ pub mod create_tag {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40649,11 +41480,13 @@ pub mod delete_tag {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40707,11 +41540,13 @@ pub mod list_tags {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_tags(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40765,11 +41600,13 @@ pub mod update_tag {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_tag(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40823,11 +41660,13 @@ pub mod accept_user_invitation {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::accept_user_invitation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40890,11 +41729,13 @@ pub mod get_user_invitation {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_user_invitation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -40948,11 +41789,13 @@ pub mod cancel_user_invitation {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::cancel_user_invitation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -41006,11 +41849,13 @@ pub mod create_user_invitation {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_user_invitation(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -41064,11 +41909,13 @@ pub mod decline_user_invitation {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::decline_user_invitation(
                     api,
                     request,
@@ -41126,11 +41973,13 @@ pub mod list_pending_invitations {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_pending_invitations(
                     api,
                     request,
@@ -41191,11 +42040,13 @@ pub mod delete_user {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_user(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -41256,11 +42107,13 @@ pub mod get_user {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_user(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -41321,11 +42174,13 @@ pub mod get_user_by_auth_id {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_user_by_auth_id(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -41386,11 +42241,13 @@ pub mod get_user_by_email {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_user_by_email(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -41451,11 +42308,13 @@ pub mod get_or_create_user_by_auth_id {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_or_create_user_by_auth_id(
                     api,
                     request,
@@ -41520,11 +42379,13 @@ pub mod list_access_info_by_workspace_id {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_access_info_by_workspace_id(
                     api,
                     request,
@@ -41589,11 +42450,13 @@ pub mod list_users_in_organization {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_users_in_organization(
                     api,
                     request,
@@ -41646,11 +42509,13 @@ pub mod list_instance_admin_users {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_instance_admin_users(
                     api,
                     request,
@@ -41715,11 +42580,13 @@ pub mod update_user {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_user(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -41761,11 +42628,13 @@ pub mod web_backend_check_updates {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::web_backend_check_updates(
                     api,
                     request,
@@ -41814,11 +42683,13 @@ pub mod get_webapp_config {
         ::std::result::Result::Ok(Request {})
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_webapp_config(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -41872,11 +42743,13 @@ pub mod web_backend_create_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::web_backend_create_connection(
                     api,
                     request,
@@ -41941,11 +42814,13 @@ pub mod web_backend_get_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::web_backend_get_connection(
                     api,
                     request,
@@ -42010,11 +42885,13 @@ pub mod web_backend_list_connections_for_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::web_backend_list_connections_for_workspace(
                     api,
                     request,
@@ -42079,11 +42956,13 @@ pub mod web_backend_get_connection_status_counts {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::web_backend_get_connection_status_counts(
                     api,
                     request,
@@ -42141,11 +43020,13 @@ pub mod web_backend_update_connection {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::web_backend_update_connection(
                     api,
                     request,
@@ -42203,11 +43084,13 @@ pub mod web_backend_describe_cron_expression {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::web_backend_describe_cron_expression(
                     api,
                     request,
@@ -42265,11 +43148,13 @@ pub mod web_backend_validate_mappers {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::web_backend_validate_mappers(
                     api,
                     request,
@@ -42334,11 +43219,13 @@ pub mod get_state_type {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_state_type(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -42399,11 +43286,13 @@ pub mod web_backend_get_workspace_state {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::web_backend_get_workspace_state(
                     api,
                     request,
@@ -42457,11 +43346,13 @@ pub mod write_workload_output {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::write_workload_output(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -42515,11 +43406,13 @@ pub mod create_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -42573,11 +43466,13 @@ pub mod create_workspace_if_not_exist {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::create_workspace_if_not_exist(
                     api,
                     request,
@@ -42638,11 +43533,13 @@ pub mod delete_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::delete_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -42703,11 +43600,13 @@ pub mod get_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -42761,11 +43660,13 @@ pub mod get_available_dbt_jobs_for_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_available_dbt_jobs_for_workspace(
                     api,
                     request,
@@ -42830,11 +43731,13 @@ pub mod get_workspace_by_connection_id {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_workspace_by_connection_id(
                     api,
                     request,
@@ -42899,11 +43802,13 @@ pub mod get_workspace_by_connection_id_with_tombstone {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_workspace_by_connection_id_with_tombstone(
                     api,
                     request,
@@ -42968,11 +43873,13 @@ pub mod get_workspace_by_slug {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_workspace_by_slug(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43035,11 +43942,13 @@ pub mod get_workspace_data_worker_availability {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_workspace_data_worker_availability(
                     api,
                     request,
@@ -43104,11 +44013,13 @@ pub mod get_organization_info {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_organization_info(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43169,11 +44080,13 @@ pub mod get_workspace_usage {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::get_workspace_usage(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43234,11 +44147,13 @@ pub mod list_workspaces_in_organization {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_workspaces_in_organization(
                     api,
                     request,
@@ -43303,11 +44218,13 @@ pub mod list_workspaces_by_user {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_workspaces_by_user(
                     api,
                     request,
@@ -43365,11 +44282,13 @@ pub mod list_workspaces_paginated {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::list_workspaces_paginated(
                     api,
                     request,
@@ -43430,11 +44349,13 @@ pub mod update_workspace_feedback {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_workspace_feedback(
                     api,
                     request,
@@ -43499,11 +44420,13 @@ pub mod update_workspace {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_workspace(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43564,11 +44487,13 @@ pub mod update_workspace_name {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_workspace_name(api, request, input.into_context())
             }
             ::std::result::Result::Err(rejection) => input.reject(rejection),
@@ -43629,11 +44554,13 @@ pub mod update_workspace_organization {
         })
     }
     pub(crate) fn call(
-        api: ::std::sync::Arc<dyn super::Erased>,
+        api: &runtime::Service,
         mut input: Input,
     ) -> BoxFuture<'static, HttpResponse> {
-        match decode(&mut input) {
-            ::std::result::Result::Ok(request) => {
+        match super::erased(api)
+            .and_then(|api| ::std::result::Result::Ok((api, decode(&mut input)?)))
+        {
+            ::std::result::Result::Ok((api, request)) => {
                 super::Erased::update_workspace_organization(
                     api,
                     request,

@@ -15,25 +15,25 @@ use axum::http::HeaderMap;
 use axum::Router;
 use serde_json::Value;
 
-use super::runtime::{self, Backend, Config, Encoding, HttpResponse, OpDef, RequestContext, StatusDef};
 use super::schema::{self, Fill};
-pub use super::tables::BASE_PATH;
+use super::{Backend, Config, Encoding, HttpResponse, OpDef, RequestContext, Spec, StatusDef};
 
 /// Settings of the mock (none yet; kept so options can be added compatibly).
 #[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct MockOptions {}
 
-/// A router answering every operation of the spec with a valid response, at
+/// A router answering every operation of `spec` with a valid response, at
 /// the paths as written and under the base path of the spec's first server
-/// URL ([`BASE_PATH`], when it has one), so a client configured with the real
-/// base URL works unchanged.
-pub fn router() -> Router {
+/// URL (`spec.base_path`, when it has one), so a client configured with the
+/// real base URL works unchanged. Generated server crates call it from their
+/// own `mock::router()`.
+pub fn router(spec: &'static Spec) -> Router {
     let backend = Backend::Mock(Arc::new(MockOptions::default()));
-    if BASE_PATH.is_empty() {
-        runtime::router(backend, Config::default(), &[""])
+    if spec.base_path.is_empty() {
+        super::router(spec, backend, Config::default(), &[""])
     } else {
-        runtime::router(backend, Config::default(), &["", BASE_PATH])
+        super::router(spec, backend, Config::default(), &["", spec.base_path])
     }
 }
 
@@ -45,18 +45,18 @@ pub struct MockServer {
 }
 
 impl MockServer {
-    /// Serve the mock on a free port of 127.0.0.1 (needs a Tokio runtime).
-    pub async fn start() -> io::Result<MockServer> {
-        Self::bind(SocketAddr::from(([127, 0, 0, 1], 0))).await
+    /// Serve the mock of `spec` on a free port of 127.0.0.1 (needs a Tokio runtime).
+    pub async fn start(spec: &'static Spec) -> io::Result<MockServer> {
+        Self::bind(spec, SocketAddr::from(([127, 0, 0, 1], 0))).await
     }
 
-    /// Serve the mock on `addr`.
-    pub async fn bind(addr: SocketAddr) -> io::Result<MockServer> {
+    /// Serve the mock of `spec` on `addr`.
+    pub async fn bind(spec: &'static Spec, addr: SocketAddr) -> io::Result<MockServer> {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
         let task = tokio::spawn(async move {
             // A serve error ends the mock; requests then fail to connect, which is what a test sees.
-            let _ = axum::serve(listener, router()).await;
+            let _ = axum::serve(listener, router(spec)).await;
         });
         Ok(MockServer { addr, task })
     }
@@ -90,10 +90,11 @@ fn preferred(headers: &HeaderMap) -> Option<u16> {
 
 fn mock_error(code: u16, message: String) -> HttpResponse {
     let body = serde_json::json!({ "status": code, "error": "mock", "message": message, "errors": [] });
-    runtime::json(code, "application/json", serde_json::to_vec(&body))
+    super::json(code, "application/json", serde_json::to_vec(&body))
 }
 
-pub(crate) fn respond(_options: &MockOptions, op: &OpDef, context: &RequestContext) -> HttpResponse {
+#[doc(hidden)]
+pub fn respond(spec: &'static Spec, _options: &MockOptions, op: &OpDef, context: &RequestContext) -> HttpResponse {
     let (code, def) = match preferred(&context.headers) {
         Some(code) => match op.response(code) {
             Some(def) => (code, def),
@@ -115,24 +116,24 @@ pub(crate) fn respond(_options: &MockOptions, op: &OpDef, context: &RequestConte
                     };
                     (code, def)
                 }
-                None => return runtime::empty(204),
+                None => return super::empty(204),
             }
         }
     };
-    let Some(media) = def.media.first().filter(|_| code != 204 && code != 304) else { return runtime::empty(code) };
+    let Some(media) = def.media.first().filter(|_| code != 204 && code != 304) else { return super::empty(code) };
     match media.encoding {
         Encoding::Json | Encoding::Form => {
             let examples = media.examples.iter().filter_map(|e| serde_json::from_str::<Value>(e).ok());
             let body = match &media.ty {
                 Some(ty) => {
-                    let mut valid = examples.filter(|v| schema::validate(ty, v).is_ok());
-                    valid.next().unwrap_or_else(|| schema::sample(ty, Fill::Full))
+                    let mut valid = examples.filter(|v| schema::validate(spec, ty, v).is_ok());
+                    valid.next().unwrap_or_else(|| schema::sample(spec, ty, Fill::Full))
                 }
                 None => examples.into_iter().next().unwrap_or(Value::Object(Default::default())),
             };
-            runtime::json(code, media.media_type, serde_json::to_vec(&body))
+            super::json(code, media.media_type, serde_json::to_vec(&body))
         }
-        Encoding::Text => runtime::bytes_response(code, media.media_type, b"string".to_vec()),
-        Encoding::Bytes => runtime::bytes_response(code, media.media_type, Vec::new()),
+        Encoding::Text => super::bytes_response(code, media.media_type, b"string".to_vec()),
+        Encoding::Bytes => super::bytes_response(code, media.media_type, Vec::new()),
     }
 }

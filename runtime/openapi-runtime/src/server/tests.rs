@@ -1,0 +1,189 @@
+//! The server runtime driven by a small hand-written spec: validation, the
+//! fast JSON path, status choice, error bodies, the router and the mock, over
+//! real HTTP on loopback.
+
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::schema::{check_response, valid_json, validate, Check, Field, Kind, Pattern, Ty, TypeDef};
+use super::*;
+
+static NAME: Check = Check {
+    minimum: None,
+    exclusive_minimum: false,
+    maximum: None,
+    exclusive_maximum: false,
+    multiple_of: None,
+    min_length: Some(2),
+    max_length: None,
+    pattern: Some(0),
+    format: None,
+    min_items: None,
+    max_items: None,
+    unique_items: false,
+    min_properties: None,
+    max_properties: None,
+    closed: false,
+    values: &[],
+    sample: Some("rex"),
+};
+
+static TYPES: &[TypeDef] = &[TypeDef {
+    name: "Pet",
+    kind: Kind::Struct {
+        fields: &[
+            Field { wire: "name", ty: Ty::Checked(&Ty::String, &NAME), required: true, nullable: false },
+            Field { wire: "id", ty: Ty::Uuid, required: false, nullable: false },
+        ],
+        flattened: &[],
+        additional: None,
+    },
+    examples: &[],
+    check: None,
+}];
+
+static PATTERNS: [Pattern; 1] = [Pattern::new("^[a-z]+$", "^[a-z]+$", &[], &[])];
+
+const PET: Ty = Ty::Named(0);
+
+static JSON_PET: &[MediaDef] =
+    &[MediaDef { media_type: "application/json", encoding: Encoding::Json, ty: Some(PET), examples: &[] }];
+
+static OPERATIONS: &[OpDef] = &[OpDef {
+    id: "createPet",
+    verb: Verb::Post,
+    path: "/pets",
+    params: &[ParamDef {
+        wire: "limit",
+        location: Location::Query,
+        required: false,
+        ty: Ty::Int(schema::Int::I32),
+        explode: true,
+        deep_object: false,
+    }],
+    body: Some(BodyDef { required: true, media: JSON_PET }),
+    responses: &[
+        ResponseDef { status: StatusDef::Code(201), media: JSON_PET },
+        ResponseDef { status: StatusDef::Code(400), media: &[] },
+    ],
+    security: &[],
+    call: echo,
+}];
+
+static SPEC: Spec = Spec { types: TYPES, operations: OPERATIONS, schemes: &[], patterns: &PATTERNS, base_path: "/v1" };
+
+/// What a generated `call` does: decode, then answer through the implementation
+/// (here a counter the test can read back, standing in for an `Api`).
+fn echo(api: &Service, mut input: Input) -> BoxFuture<'static, HttpResponse> {
+    let Some(calls) = api.downcast_ref::<Arc<std::sync::atomic::AtomicUsize>>() else {
+        return input.reject(Rejection::unserved());
+    };
+    calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let limit: Option<i32> = match input.param_opt(0) {
+        Ok(limit) => limit,
+        Err(r) => return input.reject(r),
+    };
+    match input.body_json::<Value>() {
+        Ok(mut body) => {
+            body["limit"] = json!(limit);
+            Box::pin(std::future::ready(json(201, "application/json", to_json(&body))))
+        }
+        Err(r) => input.reject(r),
+    }
+}
+
+#[test]
+fn validation_names_every_problem_with_its_pointer() {
+    assert!(validate(&SPEC, &PET, &json!({ "name": "rex" })).is_ok());
+    let problems = validate(&SPEC, &PET, &json!({ "name": "R", "id": "nope" })).unwrap_err();
+    let pointers: Vec<&str> = problems.iter().map(|p| p.pointer.as_str()).collect();
+    assert_eq!(pointers, ["/name", "/name", "/id"], "{problems:?}");
+    assert!(problems[0].message.contains("too short"), "{problems:?}");
+    assert!(problems[1].message.contains("pattern"), "{problems:?}");
+    let missing = validate(&SPEC, &PET, &json!({})).unwrap_err();
+    assert_eq!(missing[0].pointer, "/name");
+}
+
+#[test]
+fn the_streaming_check_agrees_with_the_value_check() {
+    for body in [r#"{"name":"rex"}"#, r#"{"name":"R"}"#, r#"{"name":"rex","id":"x"}"#, r#"{"id":1}"#, "[", "{}"] {
+        let by_value =
+            serde_json::from_slice::<Value>(body.as_bytes()).is_ok_and(|v| validate(&SPEC, &PET, &v).is_ok());
+        assert_eq!(valid_json(&SPEC, &PET, body.as_bytes()), by_value, "{body}");
+    }
+}
+
+#[test]
+fn responses_are_checked_against_the_documented_status() {
+    assert!(check_response(&SPEC, "createPet", 201, Some("application/json"), br#"{"name":"rex"}"#).is_ok());
+    let err = check_response(&SPEC, "createPet", 201, Some("application/json"), br#"{"name":1}"#).unwrap_err();
+    assert!(err.starts_with("/name"), "{err}");
+    assert!(check_response(&SPEC, "createPet", 500, None, b"").is_err());
+    assert!(check_response(&SPEC, "nope", 201, None, b"").is_err());
+}
+
+/// Serve `router` on loopback and send one raw HTTP/1.1 request; status and body.
+async fn send(router: axum::Router, request: &str) -> (u16, Value) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move { axum::serve(listener, router).await });
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut out = String::new();
+    stream.read_to_string(&mut out).await.unwrap();
+    server.abort();
+    let status = out[9..12].parse().unwrap();
+    let body = out.split_once("\r\n\r\n").map(|(_, b)| b).unwrap_or("");
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+fn post(path: &str, content_type: &str, body: &str) -> String {
+    format!(
+        "POST {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn the_router_checks_requests_before_the_implementation() {
+    let calls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let service: Service = Arc::new(calls.clone());
+    let app = || router(&SPEC, Backend::Typed(service.clone()), Config::default(), &[""]);
+
+    let (status, body) = send(app(), &post("/pets?limit=3", "application/json", r#"{"name":"rex"}"#)).await;
+    assert_eq!((status, body), (201, json!({ "name": "rex", "limit": 3 })));
+
+    // Invalid body: 422 is not documented, 400 is.
+    let (status, body) = send(app(), &post("/pets", "application/json", r#"{"name":"R"}"#)).await;
+    assert_eq!(status, 400);
+    assert_eq!(body["errors"][0]["field"], "/name", "{body}");
+    assert_eq!(body["errors"][0]["in"], "body", "{body}");
+
+    let (status, _) = send(app(), &post("/pets?limit=x", "application/json", r#"{"name":"rex"}"#)).await;
+    assert_eq!(status, 400);
+    let (status, _) = send(app(), &post("/pets", "text/plain", "rex")).await;
+    assert_eq!(status, 415);
+    let (status, _) = send(app(), "GET /pets HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n").await;
+    assert_eq!(status, 405);
+    let (status, _) = send(app(), &post("/nowhere", "application/json", "{}")).await;
+    assert_eq!(status, 404);
+    assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1, "only the valid request reached the implementation");
+
+    // A service of another type is refused, not a panic.
+    let other: Service = Arc::new(());
+    let app = router(&SPEC, Backend::Typed(other), Config::default(), &[""]);
+    let (status, _) = send(app, &post("/pets", "application/json", r#"{"name":"rex"}"#)).await;
+    assert_eq!(status, 500);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 1)]
+async fn the_mock_answers_a_valid_sample_under_the_base_path() {
+    for path in ["/pets", "/v1/pets"] {
+        let (status, body) = send(mock::router(&SPEC), &post(path, "application/json", r#"{"name":"rex"}"#)).await;
+        assert_eq!(status, 201, "{path}");
+        assert!(validate(&SPEC, &PET, &body).is_ok(), "{body}");
+    }
+    assert_eq!(operations(&SPEC).collect::<Vec<_>>(), [("POST", "/pets", "createPet")]);
+}
