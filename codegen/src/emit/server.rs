@@ -24,6 +24,7 @@ use super::{
 };
 use crate::ir::*;
 use crate::naming;
+use crate::tags::TagFeatures;
 
 /// How a body of one media type travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -374,8 +375,9 @@ fn status_tokens(s: &Status) -> TokenStream {
     }
 }
 
-fn op_table(api: &Api, checks: &mut Checks) -> TokenStream {
-    let entries = api.operations.iter().map(|op| {
+fn op_table(api: &Api, checks: &mut Checks, features: Option<&TagFeatures>) -> TokenStream {
+    let entries = api.operations.iter().enumerate().map(|(index, op)| {
+        let cfg = op_cfg(features, index);
         let id = &op.id;
         let verb = ident(match op.method {
             Method::Get => "Get",
@@ -415,6 +417,7 @@ fn op_table(api: &Api, checks: &mut Checks) -> TokenStream {
         let security = security_indexes(api, op).into_iter().map(|set| quote!(&[#(#set),*]));
         let module = ident(&op.name);
         quote! {
+            #cfg
             OpDef {
                 id: #id,
                 verb: Verb::#verb,
@@ -810,8 +813,28 @@ fn op_code(api: &Api, op: &Operation) -> OpCode {
     OpCode { module, trait_method, erased_decl, erased_impl }
 }
 
-fn ops_rs(api: &Api) -> TokenStream {
-    let codes: Vec<OpCode> = api.operations.iter().map(|op| op_code(api, op)).collect();
+/// The `#[cfg]` of operation `index` under per-tag features (nothing without).
+fn op_cfg(features: Option<&TagFeatures>, index: usize) -> TokenStream {
+    features.map(|f| super::cfg_features(&f.operation_features(index))).unwrap_or_default()
+}
+
+fn ops_rs(api: &Api, features: Option<&TagFeatures>) -> TokenStream {
+    // Each part of an operation is one item, so its gate goes in front of it.
+    let codes: Vec<OpCode> = api
+        .operations
+        .iter()
+        .enumerate()
+        .map(|(index, op)| {
+            let cfg = op_cfg(features, index);
+            let OpCode { module, trait_method, erased_decl, erased_impl } = op_code(api, op);
+            OpCode {
+                module: quote!(#cfg #module),
+                trait_method: quote!(#cfg #trait_method),
+                erased_decl: quote!(#cfg #erased_decl),
+                erased_impl: quote!(#cfg #erased_impl),
+            }
+        })
+        .collect();
     let modules = codes.iter().map(|c| &c.module);
     let methods = codes.iter().map(|c| &c.trait_method);
     let decls = codes.iter().map(|c| &c.erased_decl);
@@ -876,11 +899,12 @@ pub fn base_path(api: &Api) -> String {
     path.to_owned()
 }
 
-fn tables_rs(api: &Api) -> TokenStream {
+fn tables_rs(api: &Api, features: Option<&TagFeatures>) -> TokenStream {
     let mut checks = Checks::default();
+    // The type table is data indexed by position, so it stays whole under tag features.
     let types = type_table(api, &mut checks);
     let schemes = scheme_table(api);
-    let ops = op_table(api, &mut checks);
+    let ops = op_table(api, &mut checks, features);
     let patterns = pattern_table(&checks);
     let base = base_path(api);
     quote! {
@@ -1010,7 +1034,7 @@ fn lib_rs(api: &Api, names: &CrateNames) -> TokenStream {
     }
 }
 
-fn manifest(api: &Api, names: &CrateNames) -> String {
+fn manifest(api: &Api, names: &CrateNames, features: Option<&TagFeatures>) -> String {
     let mut m = header(api, "#");
     m.push_str(&format!(
         "[package]\nname = \"{}\"\nversion = \"0.1.0\"\nedition = \"2021\"\nlicense = \"MIT OR Apache-2.0\"\ndescription = \"Server stubs (axum) for {}, generated from its OpenAPI description\"\npublish = false\n\n[lib]\ndoctest = false\n\n",
@@ -1018,7 +1042,7 @@ fn manifest(api: &Api, names: &CrateNames) -> String {
         super::toml_text(&api.title)
     ));
     m.push_str(&format!(
-        "[dependencies]\n{} = {{ version = \"0.1.0\", path = \"../{}\" }}\n\
+        "[dependencies]\n{} = {{ version = \"0.1.0\", path = \"../{}\"{} }}\n\
          axum = {{ version = \"0.8\", default-features = false, features = [\"http1\", \"tokio\"] }}\n\
          chrono = {{ version = \"0.4\", default-features = false, features = [\"std\", \"serde\"] }}\n\
          {}\n\
@@ -1030,8 +1054,12 @@ fn manifest(api: &Api, names: &CrateNames) -> String {
          tokio = {{ version = \"1\", default-features = false, features = [\"macros\", \"rt-multi-thread\"] }}\n",
         names.types,
         names.types,
+        if features.is_some() { ", default-features = false" } else { "" },
         names.runtime_dependency("openapi-runtime", &["server"]),
     ));
+    if let Some(f) = features {
+        m.push_str(&super::features_toml(f, &[&names.types]));
+    }
     m
 }
 
@@ -1144,8 +1172,10 @@ fn mock_rs() -> TokenStream {
 
 /// All files of the server crate, paths relative to the crate directory.
 pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitError> {
+    let features = names.tag_features.then(|| crate::tags::tag_features(api));
+    let features = features.as_ref();
     Ok(vec![
-        GeneratedFile { path: PathBuf::from("Cargo.toml"), contents: manifest(api, names) },
+        GeneratedFile { path: PathBuf::from("Cargo.toml"), contents: manifest(api, names, features) },
         GeneratedFile {
             path: PathBuf::from(format!("examples/{}.rs", mock_example_name(names))),
             contents: mock_example(api, names)?,
@@ -1155,10 +1185,13 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
             contents: format_rust(api, "src/lib.rs", lib_rs(api, names))?,
         },
         GeneratedFile { path: PathBuf::from("src/mock.rs"), contents: format_rust(api, "src/mock.rs", mock_rs())? },
-        GeneratedFile { path: PathBuf::from("src/ops.rs"), contents: format_rust(api, "src/ops.rs", ops_rs(api))? },
+        GeneratedFile {
+            path: PathBuf::from("src/ops.rs"),
+            contents: format_rust(api, "src/ops.rs", ops_rs(api, features))?,
+        },
         GeneratedFile {
             path: PathBuf::from("src/tables.rs"),
-            contents: format_rust(api, "src/tables.rs", tables_rs(api))?,
+            contents: format_rust(api, "src/tables.rs", tables_rs(api, features))?,
         },
     ])
 }

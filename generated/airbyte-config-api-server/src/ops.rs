@@ -13,6 +13,7 @@ use super::runtime::{self, BoxFuture, HttpResponse, RequestContext};
 /// `501 Not Implemented` with a JSON error body. Implement a method with `async fn`.
 /// Serve an implementation with [`router`](crate::router).
 pub trait Api: Send + Sync + 'static {
+    #[cfg(any(feature = "public-root", feature = "public"))]
     /// Root path, currently returns a redirect to the documentation
     ///
     /// `getDocumentation` `GET /public`
@@ -28,6 +29,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-applications",
+            feature = "applications"
+        )
+    )]
     /// List Applications
     ///
     /// `publicListApplications` `GET /public/v1/applications`
@@ -43,6 +51,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-applications",
+            feature = "applications"
+        )
+    )]
     /// Create an Application
     ///
     /// `publicCreateApplication` `POST /public/v1/applications`
@@ -58,6 +73,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-applications",
+            feature = "applications"
+        )
+    )]
     /// Get an Access Token
     ///
     /// `publicGetAccessToken` `POST /public/v1/applications/token`
@@ -73,6 +95,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-applications",
+            feature = "applications"
+        )
+    )]
     /// Get an Application detail
     ///
     /// `publicGetApplication` `GET /public/v1/applications/{applicationId}`
@@ -88,6 +117,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-applications",
+            feature = "applications"
+        )
+    )]
     /// Deletes an Application
     ///
     /// `publicDeleteApplication` `DELETE /public/v1/applications/{applicationId}`
@@ -103,6 +139,9 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "public-connections", feature = "connections")
+    )]
     /// List connections
     ///
     /// `listConnections` `GET /public/v1/connections`
@@ -116,6 +155,9 @@ pub trait Api: Send + Sync + 'static {
             list_connections::Response::Raw(runtime::not_implemented("listConnections")),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "public-connections", feature = "connections")
+    )]
     /// Create a connection
     ///
     /// `publicCreateConnection` `POST /public/v1/connections`
@@ -131,6 +173,9 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "public-connections", feature = "connections")
+    )]
     /// Get Connection details
     ///
     /// `publicGetConnection` `GET /public/v1/connections/{connectionId}`
@@ -146,6 +191,9 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "public-connections", feature = "connections")
+    )]
     /// Delete a Connection
     ///
     /// `publicDeleteConnection` `DELETE /public/v1/connections/{connectionId}`
@@ -161,6 +209,9 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "public-connections", feature = "connections")
+    )]
     /// Update Connection details
     ///
     /// `patchConnection` `PATCH /public/v1/connections/{connectionId}`
@@ -174,6 +225,13 @@ pub trait Api: Send + Sync + 'static {
             patch_connection::Response::Raw(runtime::not_implemented("patchConnection")),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-connector-definitions",
+            feature = "connector-definitions"
+        )
+    )]
     /// List connector definitions
     ///
     /// `listConnectorDefinitions` `GET /public/v1/connector_definitions`
@@ -189,6 +247,9 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "public-dataplanes", feature = "dataplanes")
+    )]
     /// List dataplanes
     ///
     /// `publicListDataplanes` `GET /public/v1/dataplanes`
@@ -204,6 +265,9 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "public-dataplanes", feature = "dataplanes")
+    )]
     /// Create a dataplane
     ///
     /// `publicCreateDataplane` `POST /public/v1/dataplanes`
@@ -219,6 +283,9 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "public-dataplanes", feature = "dataplanes")
+    )]
     /// Get a dataplane
     ///
     /// `publicGetDataplane` `GET /public/v1/dataplanes/{dataplaneId}`
@@ -234,6 +301,9 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "public-dataplanes", feature = "dataplanes")
+    )]
     /// Delete a dataplane
     ///
     /// `publicDeleteDataplane` `DELETE /public/v1/dataplanes/{dataplaneId}`
@@ -249,6 +319,9 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "public-dataplanes", feature = "dataplanes")
+    )]
     /// Update a dataplane
     ///
     /// `publicUpdateDataplane` `PATCH /public/v1/dataplanes/{dataplaneId}`
@@ -264,6 +337,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destinations",
+            feature = "destinations"
+        )
+    )]
     /// List destinations
     ///
     /// `listDestinations` `GET /public/v1/destinations`
@@ -279,6 +359,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destinations",
+            feature = "destinations"
+        )
+    )]
     /// Create a destination
     ///
     /// Creates a destination given a name, workspace id, and a json blob containing the configuration for the source.
@@ -296,6 +383,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destinations",
+            feature = "destinations"
+        )
+    )]
     /// Get Destination details
     ///
     /// `publicGetDestination` `GET /public/v1/destinations/{destinationId}`
@@ -311,6 +405,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destinations",
+            feature = "destinations"
+        )
+    )]
     /// Update a Destination and fully overwrite it
     ///
     /// `putDestination` `PUT /public/v1/destinations/{destinationId}`
@@ -324,6 +425,13 @@ pub trait Api: Send + Sync + 'static {
             put_destination::Response::Raw(runtime::not_implemented("putDestination")),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destinations",
+            feature = "destinations"
+        )
+    )]
     /// Delete a Destination
     ///
     /// `publicDeleteDestination` `DELETE /public/v1/destinations/{destinationId}`
@@ -339,6 +447,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destinations",
+            feature = "destinations"
+        )
+    )]
     /// Update a Destination
     ///
     /// `patchDestination` `PATCH /public/v1/destinations/{destinationId}`
@@ -354,6 +469,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "public", feature = "embedded-widget"))]
     /// List organizations that a user has access to that have embedded enabled.
     ///
     /// `listEmbeddedOrganizationsByUser` `GET /public/v1/embedded/organizations`
@@ -369,6 +485,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "public", feature = "embedded-widget"))]
     /// Generate a scoped token for Airbyte Embedded
     ///
     /// Generate a token scoped to an end-user workspace.
@@ -386,6 +503,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "public", feature = "embedded-widget"))]
     /// Get a widget token for Airbyte Embedded
     ///
     /// Get a token for the embedded widget. This endpoint is only available when Airbyte Embedded is enabled.
@@ -403,6 +521,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
     /// List groups
     ///
     /// List all groups, optionally filtered by organization
@@ -420,6 +539,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
     /// Create group
     ///
     /// Create a new group within an organization
@@ -437,6 +557,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
     /// Get group details
     ///
     /// Get a specific group by ID
@@ -452,6 +573,7 @@ pub trait Api: Send + Sync + 'static {
             public_get_group::Response::Raw(runtime::not_implemented("publicGetGroup")),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
     /// Delete group
     ///
     /// Delete a group and remove all associated memberships
@@ -469,6 +591,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
     /// Update group
     ///
     /// Update an existing group
@@ -486,6 +609,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
     /// List group members
     ///
     /// Get all members of a specific group
@@ -503,6 +627,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
     /// Add member to group
     ///
     /// Add a user to a group
@@ -520,6 +645,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
     /// Remove member from group
     ///
     /// Remove a user from a group
@@ -537,6 +663,9 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "groups", feature = "public-group-permissions")
+    )]
     /// List group permissions
     ///
     /// Get all permissions assigned to a group
@@ -554,6 +683,9 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "groups", feature = "public-group-permissions")
+    )]
     /// Create group permission
     ///
     /// Assign a permission to a group
@@ -571,6 +703,9 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "groups", feature = "public-group-permissions")
+    )]
     /// Delete group permission
     ///
     /// Remove a permission from a group
@@ -588,6 +723,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-health"))]
     /// Health Check
     ///
     /// `publicGetHealthCheck` `GET /public/v1/health`
@@ -603,6 +739,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
     /// List Jobs by sync type
     ///
     /// `listJobs` `GET /public/v1/jobs`
@@ -616,6 +753,7 @@ pub trait Api: Send + Sync + 'static {
             list_jobs::Response::Raw(runtime::not_implemented("listJobs")),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
     /// Trigger a sync or reset job of a connection
     ///
     /// `publicCreateJob` `POST /public/v1/jobs`
@@ -629,6 +767,7 @@ pub trait Api: Send + Sync + 'static {
             public_create_job::Response::Raw(runtime::not_implemented("publicCreateJob")),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
     /// Get Job status and details
     ///
     /// `getJob` `GET /public/v1/jobs/{jobId}`
@@ -640,6 +779,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = (request, context);
         ::std::future::ready(get_job::Response::Raw(runtime::not_implemented("getJob")))
     }
+    #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
     /// Cancel a running Job
     ///
     /// `publicCancelJob` `DELETE /public/v1/jobs/{jobId}`
@@ -653,6 +793,7 @@ pub trait Api: Send + Sync + 'static {
             public_cancel_job::Response::Raw(runtime::not_implemented("publicCancelJob")),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-oauth", feature = "o-auth"))]
     /// Receive OAuth callbacks
     ///
     /// Redirected to by identity providers after authentication.
@@ -668,6 +809,13 @@ pub trait Api: Send + Sync + 'static {
             oauth_callback::Response::Raw(runtime::not_implemented("oauthCallback")),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-organizations",
+            feature = "organizations"
+        )
+    )]
     /// List all organizations for a user
     ///
     /// Lists users organizations.
@@ -685,6 +833,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-organizations",
+            feature = "organizations"
+        )
+    )]
     /// Create OAuth override credentials for an organization and source type.
     ///
     /// Create/update a set of OAuth credentials to override the Airbyte-provided OAuth credentials used for source/destination OAuth.
@@ -705,6 +860,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-organizations",
+            feature = "organizations"
+        )
+    )]
     /// Delete OAuth override credentials for an organization and source/destination type.
     ///
     /// Delete a set of OAuth credentials that overrides the Airbyte-provided OAuth credentials used for source/destination OAuth.
@@ -724,6 +886,9 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "public-permissions", feature = "permissions")
+    )]
     /// List Permissions by user id
     ///
     /// `publicListPermissionsByUserId` `GET /public/v1/permissions`
@@ -739,6 +904,9 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "public-permissions", feature = "permissions")
+    )]
     /// Create a permission
     ///
     /// `publicCreatePermission` `POST /public/v1/permissions`
@@ -754,6 +922,9 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "public-permissions", feature = "permissions")
+    )]
     /// Get Permission details
     ///
     /// `publicGetPermission` `GET /public/v1/permissions/{permissionId}`
@@ -769,6 +940,9 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "public-permissions", feature = "permissions")
+    )]
     /// Delete a Permission
     ///
     /// `publicDeletePermission` `DELETE /public/v1/permissions/{permissionId}`
@@ -784,6 +958,9 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "public-permissions", feature = "permissions")
+    )]
     /// Update a permission
     ///
     /// `publicUpdatePermission` `PATCH /public/v1/permissions/{permissionId}`
@@ -799,6 +976,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
     /// List regions
     ///
     /// `publicListRegions` `GET /public/v1/regions`
@@ -814,6 +992,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
     /// Create a region
     ///
     /// `publicCreateRegion` `POST /public/v1/regions`
@@ -829,6 +1008,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
     /// Get a region
     ///
     /// `publicGetRegion` `GET /public/v1/regions/{regionId}`
@@ -842,6 +1022,7 @@ pub trait Api: Send + Sync + 'static {
             public_get_region::Response::Raw(runtime::not_implemented("publicGetRegion")),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
     /// Delete a region
     ///
     /// `publicDeleteRegion` `DELETE /public/v1/regions/{regionId}`
@@ -857,6 +1038,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
     /// Update a region
     ///
     /// `publicUpdateRegion` `PATCH /public/v1/regions/{regionId}`
@@ -872,6 +1054,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     /// List sources
     ///
     /// `listSources` `GET /public/v1/sources`
@@ -885,6 +1068,7 @@ pub trait Api: Send + Sync + 'static {
             list_sources::Response::Raw(runtime::not_implemented("listSources")),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     /// Create a source
     ///
     /// Creates a source given a name, workspace id, and a json blob containing the configuration for the source.
@@ -902,6 +1086,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     /// Initiate OAuth for a source
     ///
     /// Given a source ID, workspace ID, and redirect URL, initiates OAuth for the source.
@@ -921,6 +1106,7 @@ pub trait Api: Send + Sync + 'static {
             initiate_o_auth::Response::Raw(runtime::not_implemented("initiateOAuth")),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     /// Get Source details
     ///
     /// `publicGetSource` `GET /public/v1/sources/{sourceId}`
@@ -934,6 +1120,7 @@ pub trait Api: Send + Sync + 'static {
             public_get_source::Response::Raw(runtime::not_implemented("publicGetSource")),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     /// Update a Source and fully overwrite it
     ///
     /// `putSource` `PUT /public/v1/sources/{sourceId}`
@@ -947,6 +1134,7 @@ pub trait Api: Send + Sync + 'static {
             put_source::Response::Raw(runtime::not_implemented("putSource")),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     /// Delete a Source
     ///
     /// `publicDeleteSource` `DELETE /public/v1/sources/{sourceId}`
@@ -962,6 +1150,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     /// Update a Source
     ///
     /// `patchSource` `PATCH /public/v1/sources/{sourceId}`
@@ -975,6 +1164,7 @@ pub trait Api: Send + Sync + 'static {
             patch_source::Response::Raw(runtime::not_implemented("patchSource")),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-streams", feature = "streams"))]
     /// Get stream properties
     ///
     /// `getStreamProperties` `GET /public/v1/streams`
@@ -990,6 +1180,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
     /// List all tags
     ///
     /// Lists all tags
@@ -1005,6 +1196,7 @@ pub trait Api: Send + Sync + 'static {
             public_list_tags::Response::Raw(runtime::not_implemented("publicListTags")),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
     /// Create a tag
     ///
     /// `publicCreateTag` `POST /public/v1/tags`
@@ -1018,6 +1210,7 @@ pub trait Api: Send + Sync + 'static {
             public_create_tag::Response::Raw(runtime::not_implemented("publicCreateTag")),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
     /// Get a tag
     ///
     /// `publicGetTag` `GET /public/v1/tags/{tagId}`
@@ -1031,6 +1224,7 @@ pub trait Api: Send + Sync + 'static {
             public_get_tag::Response::Raw(runtime::not_implemented("publicGetTag")),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
     /// Delete a tag
     ///
     /// `publicDeleteTag` `DELETE /public/v1/tags/{tagId}`
@@ -1044,6 +1238,7 @@ pub trait Api: Send + Sync + 'static {
             public_delete_tag::Response::Raw(runtime::not_implemented("publicDeleteTag")),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
     /// Update a tag
     ///
     /// `publicUpdateTag` `PATCH /public/v1/tags/{tagId}`
@@ -1057,6 +1252,7 @@ pub trait Api: Send + Sync + 'static {
             public_update_tag::Response::Raw(runtime::not_implemented("publicUpdateTag")),
         )
     }
+    #[cfg(any(feature = "public", feature = "public-users", feature = "users"))]
     /// List all users within an organization
     ///
     /// Organization Admin user can list all users within the same organization. Also provide filtering on a list of user IDs or/and a list of user emails.
@@ -1076,6 +1272,9 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     /// List workspaces
     ///
     /// `publicListWorkspaces` `GET /public/v1/workspaces`
@@ -1091,6 +1290,9 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     /// Create a workspace
     ///
     /// `publicCreateWorkspace` `POST /public/v1/workspaces`
@@ -1106,6 +1308,9 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     /// Get Workspace details
     ///
     /// `publicGetWorkspace` `GET /public/v1/workspaces/{workspaceId}`
@@ -1121,6 +1326,9 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     /// Delete a Workspace
     ///
     /// `publicDeleteWorkspace` `DELETE /public/v1/workspaces/{workspaceId}`
@@ -1136,6 +1344,9 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     /// Update a workspace
     ///
     /// `publicUpdateWorkspace` `PATCH /public/v1/workspaces/{workspaceId}`
@@ -1151,6 +1362,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-declarative-source-definitions",
+            feature = "declarative-source-definitions"
+        )
+    )]
     /// List declarative source definitions.
     ///
     /// `publicListDeclarativeSourceDefinitions` `GET /public/v1/workspaces/{workspaceId}/definitions/declarative_sources`
@@ -1168,6 +1386,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-declarative-source-definitions",
+            feature = "declarative-source-definitions"
+        )
+    )]
     /// Create a declarative source definition.
     ///
     /// `publicCreateDeclarativeSourceDefinition` `POST /public/v1/workspaces/{workspaceId}/definitions/declarative_sources`
@@ -1185,6 +1410,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-declarative-source-definitions",
+            feature = "declarative-source-definitions"
+        )
+    )]
     /// Get declarative source definition details.
     ///
     /// `publicGetDeclarativeSourceDefinition` `GET /public/v1/workspaces/{workspaceId}/definitions/declarative_sources/{definitionId}`
@@ -1202,6 +1434,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-declarative-source-definitions",
+            feature = "declarative-source-definitions"
+        )
+    )]
     /// Update declarative source definition details.
     ///
     /// `publicUpdateDeclarativeSourceDefinition` `PUT /public/v1/workspaces/{workspaceId}/definitions/declarative_sources/{definitionId}`
@@ -1219,6 +1458,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-declarative-source-definitions",
+            feature = "declarative-source-definitions"
+        )
+    )]
     /// Delete a declarative source definition.
     ///
     /// `publicDeleteDeclarativeSourceDefinition` `DELETE /public/v1/workspaces/{workspaceId}/definitions/declarative_sources/{definitionId}`
@@ -1236,6 +1482,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destination-definitions",
+            feature = "destination-definitions"
+        )
+    )]
     /// List destination definitions.
     ///
     /// `publicListDestinationDefinitions` `GET /public/v1/workspaces/{workspaceId}/definitions/destinations`
@@ -1251,6 +1504,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destination-definitions",
+            feature = "destination-definitions"
+        )
+    )]
     /// Create a destination definition.
     ///
     /// `publicCreateDestinationDefinition` `POST /public/v1/workspaces/{workspaceId}/definitions/destinations`
@@ -1266,6 +1526,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destination-definitions",
+            feature = "destination-definitions"
+        )
+    )]
     /// Get destination definition details.
     ///
     /// `publicGetDestinationDefinition` `GET /public/v1/workspaces/{workspaceId}/definitions/destinations/{definitionId}`
@@ -1281,6 +1548,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destination-definitions",
+            feature = "destination-definitions"
+        )
+    )]
     /// Update destination definition details.
     ///
     /// `publicUpdateDestinationDefinition` `PUT /public/v1/workspaces/{workspaceId}/definitions/destinations/{definitionId}`
@@ -1296,6 +1570,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destination-definitions",
+            feature = "destination-definitions"
+        )
+    )]
     /// Delete a destination definition.
     ///
     /// `publicDeleteDestinationDefinition` `DELETE /public/v1/workspaces/{workspaceId}/definitions/destinations/{definitionId}`
@@ -1311,6 +1592,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-source-definitions",
+            feature = "source-definitions"
+        )
+    )]
     /// List source definitions.
     ///
     /// `publicListSourceDefinitions` `GET /public/v1/workspaces/{workspaceId}/definitions/sources`
@@ -1326,6 +1614,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-source-definitions",
+            feature = "source-definitions"
+        )
+    )]
     /// Create a source definition.
     ///
     /// `publicCreateSourceDefinition` `POST /public/v1/workspaces/{workspaceId}/definitions/sources`
@@ -1341,6 +1636,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-source-definitions",
+            feature = "source-definitions"
+        )
+    )]
     /// Get source definition details.
     ///
     /// `publicGetSourceDefinition` `GET /public/v1/workspaces/{workspaceId}/definitions/sources/{definitionId}`
@@ -1356,6 +1658,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-source-definitions",
+            feature = "source-definitions"
+        )
+    )]
     /// Update source definition details.
     ///
     /// `publicUpdateSourceDefinition` `PUT /public/v1/workspaces/{workspaceId}/definitions/sources/{definitionId}`
@@ -1371,6 +1680,13 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-source-definitions",
+            feature = "source-definitions"
+        )
+    )]
     /// Delete a source definition.
     ///
     /// `publicDeleteSourceDefinition` `DELETE /public/v1/workspaces/{workspaceId}/definitions/sources/{definitionId}`
@@ -1386,6 +1702,9 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     /// Create OAuth override credentials for a workspace and source type.
     ///
     /// Create/update a set of OAuth credentials to override the Airbyte-provided OAuth credentials used for source/destination OAuth.
@@ -1406,6 +1725,9 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     /// Delete OAuth override credentials for a workspace and source/destination type.
     ///
     /// Delete a set of OAuth credentials that overrides the Airbyte-provided OAuth credentials used for source/destination OAuth.
@@ -1425,6 +1747,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "actor-definition-version")]
     /// Get the default actor definition version for the actor.
     ///
     /// `getActorDefinitionVersionDefault` `POST /v1/actor_definition_versions/get_default`
@@ -1440,6 +1763,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "actor-definition-version")]
     /// Get actor definition version for a destination.
     ///
     /// `getActorDefinitionVersionForDestinationId` `POST /v1/actor_definition_versions/get_for_destination`
@@ -1457,6 +1781,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "actor-definition-version")]
     /// Get actor definition version for a source.
     ///
     /// `getActorDefinitionVersionForSourceId` `POST /v1/actor_definition_versions/get_for_source`
@@ -1474,6 +1799,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "actor-definition-version")]
     /// Resolve an actor definition version by version tag.
     ///
     /// `resolveActorDefinitionVersionByTag` `POST /v1/actor_definition_versions/resolve`
@@ -1489,6 +1815,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "actor-definition", feature = "internal"))]
     /// Creates an actor definition (source or destination) for the given workspace or organization
     ///
     /// `createActorDefinition` `POST /v1/actor_definitions/create`
@@ -1504,6 +1831,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "actor-definition", feature = "internal"))]
     /// Finishes processing an actor definition create or update operation
     ///
     /// `finishActorDefinitionUpdate` `POST /v1/actor_definitions/finish`
@@ -1519,6 +1847,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "actor-definition", feature = "internal"))]
     /// Get the result of an actor definition create or update operation
     ///
     /// `getActorDefinitionResult` `POST /v1/actor_definitions/result`
@@ -1534,6 +1863,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "actor-definition", feature = "internal"))]
     /// Updates an actor definition (source or destination)
     ///
     /// `updateActorDefinition` `POST /v1/actor_definitions/update`
@@ -1549,6 +1879,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "applications-2")]
     /// Creates a new Application.
     ///
     /// `createApplication` `POST /v1/applications/create`
@@ -1564,6 +1895,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "applications-2")]
     /// Deletes an Application.
     ///
     /// `deleteApplication` `POST /v1/applications/delete`
@@ -1579,6 +1911,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "applications-2")]
     /// Returns all Applications for a User.
     ///
     /// List Applications for a User.
@@ -1596,6 +1929,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "applications-2")]
     /// Grant an Access Token for an Application.
     ///
     /// Takes the client_id and client_secret for an application and returns an Access Token.
@@ -1613,6 +1947,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     /// For worker to create a new attempt number.
     ///
     /// `createNewAttemptNumber` `POST /v1/attempt/create_new_attempt_number`
@@ -1628,6 +1963,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     /// Fails an attempt with a failure summary and if provided a sync output.
     ///
     /// `failAttempt` `POST /v1/attempt/fail`
@@ -1641,6 +1977,7 @@ pub trait Api: Send + Sync + 'static {
             fail_attempt::Response::Raw(runtime::not_implemented("failAttempt")),
         )
     }
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     /// For retrieving combined stats for a single attempt
     ///
     /// `getAttemptCombinedStats` `POST /v1/attempt/get_combined_stats`
@@ -1656,6 +1993,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     /// Retrieves an attempt with logs for a job and attempt number.
     ///
     /// `getAttemptForJob` `POST /v1/attempt/get_for_job`
@@ -1671,6 +2009,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     /// For worker to set sync stats of a running attempt.
     ///
     /// `saveStats` `POST /v1/attempt/save_stats`
@@ -1684,6 +2023,7 @@ pub trait Api: Send + Sync + 'static {
             save_stats::Response::Raw(runtime::not_implemented("saveStats")),
         )
     }
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     /// Save stream level attempt information
     ///
     /// `saveStreamMetadata` `POST /v1/attempt/save_stream_metadata`
@@ -1699,6 +2039,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     /// For worker to save the AttemptSyncConfig for an attempt.
     ///
     /// `saveSyncConfig` `POST /v1/attempt/save_sync_config`
@@ -1712,6 +2053,7 @@ pub trait Api: Send + Sync + 'static {
             save_sync_config::Response::Raw(runtime::not_implemented("saveSyncConfig")),
         )
     }
+    #[cfg(feature = "audit-logs")]
     /// List audit log entries for an organization
     ///
     /// Returns audit log entries for the caller's organization, newest first. Requires the organization admin role and the feature-audit-logging entitlement. The organizationId in the request body must match the organization resolved from the authenticated request context; only that organization's entries are ever returned.
@@ -1727,6 +2069,7 @@ pub trait Api: Send + Sync + 'static {
             list_audit_logs::Response::Raw(runtime::not_implemented("listAuditLogs")),
         )
     }
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     /// Backfill usage
     ///
     /// `backfillUsage` `POST /v1/billing/backfill_usage`
@@ -1740,6 +2083,7 @@ pub trait Api: Send + Sync + 'static {
             backfill_usage::Response::Raw(runtime::not_implemented("backfillUsage")),
         )
     }
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     /// Schedule canceling the subscription of an organization
     ///
     /// `cancelSubscription` `POST /v1/billing/cancel_subscription`
@@ -1755,6 +2099,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     /// Get a link to the customer portal
     ///
     /// `getCustomerPortalLink` `POST /v1/billing/customer_portal`
@@ -1770,6 +2115,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     /// Disable connections in workspaces that are delinquent in payment
     ///
     /// `disableDelinquentWorkspaces` `POST /v1/billing/disable_delinquent_workspaces`
@@ -1785,6 +2131,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     /// Handle an external billing event (ie a webhook from an external payment provider service)
     ///
     /// `handleWebhook` `POST /v1/billing/handle_webhook`
@@ -1798,6 +2145,7 @@ pub trait Api: Send + Sync + 'static {
             handle_webhook::Response::Raw(runtime::not_implemented("handleWebhook")),
         )
     }
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     /// Get a list of past invoices of the customer
     ///
     /// `listPastInvoices` `POST /v1/billing/list_invoices`
@@ -1813,6 +2161,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     /// Get a summary of payment information for a specific organization
     ///
     /// `getPaymentInformation` `POST /v1/billing/payment_information`
@@ -1828,6 +2177,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     /// Get the current information about the organization's subscription
     ///
     /// `getSubscriptionInfo` `POST /v1/billing/subscription_info`
@@ -1843,6 +2193,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     /// Get the current trial status of an organization
     ///
     /// `getOrganizationTrialStatus` `POST /v1/billing/trial_status`
@@ -1858,6 +2209,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     /// Unschedule a scheduled cancelation of the subscription of an organization
     ///
     /// `unscheduleCancelSubscription` `POST /v1/billing/unschedule_cancel_subscription`
@@ -1873,6 +2225,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "catalog")]
     /// Compute the diff between two catalogs
     ///
     /// `diffCatalogs` `POST /v1/catalogs/diff`
@@ -1886,6 +2239,7 @@ pub trait Api: Send + Sync + 'static {
             diff_catalogs::Response::Raw(runtime::not_implemented("diffCatalogs")),
         )
     }
+    #[cfg(feature = "command")]
     /// Get the status of command
     ///
     /// `cancelCommand` `POST /v1/commands/cancel`
@@ -1899,6 +2253,7 @@ pub trait Api: Send + Sync + 'static {
             cancel_command::Response::Raw(runtime::not_implemented("cancelCommand")),
         )
     }
+    #[cfg(any(feature = "internal", feature = "command"))]
     /// Get the a command record
     ///
     /// `getCommand` `POST /v1/commands/get`
@@ -1912,6 +2267,7 @@ pub trait Api: Send + Sync + 'static {
             get_command::Response::Raw(runtime::not_implemented("getCommand")),
         )
     }
+    #[cfg(feature = "command")]
     /// Get the status of a check command
     ///
     /// `getCheckCommandOutput` `POST /v1/commands/output/check`
@@ -1927,6 +2283,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "command")]
     /// Get the status of a discover command
     ///
     /// `getDiscoverCommandOutput` `POST /v1/commands/output/discover`
@@ -1942,6 +2299,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "command")]
     /// Get the status of a replicate command
     ///
     /// `getReplicateCommandOutput` `POST /v1/commands/output/replicate`
@@ -1957,6 +2315,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "command")]
     /// Get the output of a spec command
     ///
     /// `getSpecCommandOutput` `POST /v1/commands/output/spec`
@@ -1972,6 +2331,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "command"))]
     /// Run a Check command for a Connector
     ///
     /// Expected input is an id and either an actor_id to run a check for an existing actor or an actor_definition_id, a workspace_id and a config to validate a config for a given actor definition.
@@ -1987,6 +2347,7 @@ pub trait Api: Send + Sync + 'static {
             run_check_command::Response::Raw(runtime::not_implemented("runCheckCommand")),
         )
     }
+    #[cfg(any(feature = "internal", feature = "command"))]
     /// Run a Discover command for a Connector
     ///
     /// `runDiscoverCommand` `POST /v1/commands/run/discover`
@@ -2002,6 +2363,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "command"))]
     /// Run a Replicate command for a Connection
     ///
     /// `runReplicateCommand` `POST /v1/commands/run/replicate`
@@ -2017,6 +2379,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "command"))]
     /// Run a Spec command for a Connector
     ///
     /// Expected input is an id and either a docker_image and docker_image_tag to run spec for a custom connector or an actor_definition_id and docker_image_tag to run spec for a registered actor definition.
@@ -2032,6 +2395,7 @@ pub trait Api: Send + Sync + 'static {
             run_spec_command::Response::Raw(runtime::not_implemented("runSpecCommand")),
         )
     }
+    #[cfg(feature = "command")]
     /// Get the status of command
     ///
     /// `getCommandStatus` `POST /v1/commands/status`
@@ -2047,6 +2411,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// Auto propagate the change on a catalog to a catalog saved in the DB for the given connection.
     ///
     /// `applySchemaChangeForConnection` `POST /v1/connections/apply_schema_changes`
@@ -2062,6 +2427,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "connection"))]
     /// Sets connection to inactive if it has met any of the auto-disable conditions (i.e. it hits the max number of consecutive job failures or if it hits the max number of days with only failed jobs). Additionally, notifications will be sent if a connection is disabled or warned if it has reached halfway to disable limits. This endpoint is only able to inactivate connections with more than one non-cancelled job.
     ///
     /// `autoDisableConnection` `POST /v1/connections/auto_disable`
@@ -2077,6 +2443,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// Clear the data for the connection. Deletes data generated by the connection in the destination. Clear any cursors back to initial state.
     ///
     /// `clearConnection` `POST /v1/connections/clear`
@@ -2090,6 +2457,7 @@ pub trait Api: Send + Sync + 'static {
             clear_connection::Response::Raw(runtime::not_implemented("clearConnection")),
         )
     }
+    #[cfg(feature = "connection")]
     /// Clear the data for a specific stream in the connection. Deletes data generated by the stream in the destination. Clear any cursors back to initial state.
     ///
     /// `clearConnectionStream` `POST /v1/connections/clear/stream`
@@ -2105,6 +2473,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// Create a connection between a source and a destination
     ///
     /// `createConnection` `POST /v1/connections/create`
@@ -2120,6 +2489,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// Delete a connection
     ///
     /// `deleteConnection` `POST /v1/connections/delete`
@@ -2135,6 +2505,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// Backfill events for a connection
     ///
     /// `backfillConnectionEvents` `POST /v1/connections/events/backfill`
@@ -2150,6 +2521,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// Get a single event (including details) in a connection by given event ID
     ///
     /// `getConnectionEvent` `POST /v1/connections/events/get`
@@ -2165,6 +2537,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// List most recent events in a connection (optional filters may apply)
     ///
     /// `listConnectionEvents` `POST /v1/connections/events/list`
@@ -2180,6 +2553,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// List all connection events for a given job
     ///
     /// `listConnectionEventsForJob` `POST /v1/connections/events/list_for_job`
@@ -2195,6 +2569,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// List all events in a given time span in a minimal representation
     ///
     /// `listConnectionEventsMinimal` `POST /v1/connections/events/list_minimal`
@@ -2210,6 +2585,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// Get a connection
     ///
     /// `getConnection` `POST /v1/connections/get`
@@ -2223,6 +2599,7 @@ pub trait Api: Send + Sync + 'static {
             get_connection::Response::Raw(runtime::not_implemented("getConnection")),
         )
     }
+    #[cfg(feature = "connection")]
     /// Get a connection for a given jobId
     ///
     /// `getConnectionForJob` `POST /v1/connections/getForJob`
@@ -2238,6 +2615,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// Retrieves the domain ids for all objects related to a connection.
     ///
     /// `getConnectionContext` `POST /v1/connections/get_context`
@@ -2253,6 +2631,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// Get the data history of a connection
     ///
     /// `getConnectionDataHistory` `POST /v1/connections/history/data`
@@ -2268,6 +2647,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// Get the uptime history of a connection
     ///
     /// `getConnectionUptimeHistory` `POST /v1/connections/history/uptime`
@@ -2283,6 +2663,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// Get a summary of the last completed job for each indicated stream in the connection.
     ///
     /// `getConnectionLastJobPerStream` `POST /v1/connections/last_job_per_stream`
@@ -2298,6 +2679,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// Returns all connections for a workspace.
     ///
     /// List connections for workspace. Does not return deleted connections.
@@ -2315,6 +2697,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// Returns all connections for a workspace, including deleted connections.
     ///
     /// List connections for workspace, including deleted connections.
@@ -2332,6 +2715,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// List all connections that use the provided actor definition
     ///
     /// `listConnectionsByActorDefinition` `POST /v1/connections/list_by_actor_definition`
@@ -2347,6 +2731,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// Returns all connections for a workspace. Paginated.
     ///
     /// List connections for workspace. Does not return deleted connections. Paginated.
@@ -2366,6 +2751,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// Generate the diff between stored catalog for the connection and catalog provided and postprocess as necessary
     ///
     /// `postprocessDiscoveredCatalogForConnection` `POST /v1/connections/postprocess_discovered_catalog`
@@ -2383,6 +2769,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// refresh the data for specific streams in the connection. If no stream is specify or the list of stream is empy, all the streams will be refreshed. Resets any cursors back to initial state.
     ///
     /// `refreshConnectionStream` `POST /v1/connections/refresh`
@@ -2398,6 +2785,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// Reset the data for the connection. Deletes data generated by the connection in the destination. Resets any cursors back to initial state.
     ///
     /// `resetConnection` `POST /v1/connections/reset`
@@ -2411,6 +2799,7 @@ pub trait Api: Send + Sync + 'static {
             reset_connection::Response::Raw(runtime::not_implemented("resetConnection")),
         )
     }
+    #[cfg(feature = "connection")]
     /// Reset the data for a specific stream in the connection. Deletes data generated by the stream in the destination. Resets any cursors back to initial state.
     ///
     /// `resetConnectionStream` `POST /v1/connections/reset/stream`
@@ -2426,6 +2815,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// Search connections
     ///
     /// `searchConnections` `POST /v1/connections/search`
@@ -2441,6 +2831,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// Get the status of multiple connections
     ///
     /// `getConnectionStatuses` `POST /v1/connections/status`
@@ -2456,6 +2847,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// Get the history of a connection
     ///
     /// `getConnectionStreamHistory` `POST /v1/connections/stream_history`
@@ -2471,6 +2863,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// Trigger a manual sync of the connection
     ///
     /// `syncConnection` `POST /v1/connections/sync`
@@ -2484,6 +2877,7 @@ pub trait Api: Send + Sync + 'static {
             sync_connection::Response::Raw(runtime::not_implemented("syncConnection")),
         )
     }
+    #[cfg(feature = "connection")]
     /// Get progress information of the current sync of a connection
     ///
     /// `getConnectionSyncProgress` `POST /v1/connections/sync_progress`
@@ -2499,6 +2893,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// Update a connection
     ///
     /// Apply a patch-style update to a connection. Only fields present on the update request body will be updated.
@@ -2519,6 +2914,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connection")]
     /// Update a connection with reason
     ///
     /// `updateConnectionWithReason` `POST /v1/connections/update_with_reason`
@@ -2534,6 +2930,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-builder-assist")]
     /// Assist server access point
     ///
     /// `assistV1Process` `POST /v1/connector_builder_assist/process`
@@ -2547,6 +2944,7 @@ pub trait Api: Send + Sync + 'static {
             assist_v1_process::Response::Raw(runtime::not_implemented("assistV1Process")),
         )
     }
+    #[cfg(feature = "connector-builder-assist")]
     /// Assist server warming access point
     ///
     /// `assistV1Warm` `POST /v1/connector_builder_assist/warm`
@@ -2560,6 +2958,7 @@ pub trait Api: Send + Sync + 'static {
             assist_v1_warm::Response::Raw(runtime::not_implemented("assistV1Warm")),
         )
     }
+    #[cfg(feature = "connector-builder-project")]
     /// Get connector builder capabilities
     ///
     /// `getConnectorBuilderCapabilities` `POST /v1/connector_builder_projects/capabilities`
@@ -2575,6 +2974,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-builder-project")]
     /// Given a builder project Id generate an access/refresh token etc.
     ///
     /// `completeConnectorBuilderProjectOauth` `POST /v1/connector_builder_projects/complete_oauth`
@@ -2592,6 +2992,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-builder-project")]
     /// Checks if a connector being contributed already exists
     ///
     /// `checkContribution` `POST /v1/connector_builder_projects/contribute/check`
@@ -2607,6 +3008,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-builder-project")]
     /// Generates a connector module and pushes it to Github as a PR
     ///
     /// `generateContribution` `POST /v1/connector_builder_projects/contribute/generate`
@@ -2622,6 +3024,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-builder-project")]
     /// Create new connector builder project
     ///
     /// `createConnectorBuilderProject` `POST /v1/connector_builder_projects/create`
@@ -2637,6 +3040,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-builder-project")]
     /// Deletes connector builder project
     ///
     /// `deleteConnectorBuilderProject` `POST /v1/connector_builder_projects/delete`
@@ -2652,6 +3056,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-builder-project")]
     /// Creates a new builder project that is a fork of an existing source definition
     ///
     /// `createForkedConnectorBuilderProject` `POST /v1/connector_builder_projects/fork`
@@ -2667,6 +3072,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-builder-project")]
     /// Given a JSON manifest, returns a JSON manifest with all dynamic streams and all of the $refs and $parameters resolved and flattened
     ///
     /// `fullResolveManifestBuilderProject` `POST /v1/connector_builder_projects/full_resolve`
@@ -2682,6 +3088,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-builder-project")]
     /// Get the base image for the declarative manifest
     ///
     /// `getDeclarativeManifestBaseImage` `POST /v1/connector_builder_projects/get_base_image`
@@ -2697,6 +3104,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-builder-project")]
     /// Get a connector builder project by source definition ID
     ///
     /// `getConnectorBuilderProjectIdForDefinitionId` `POST /v1/connector_builder_projects/get_for_definition_id`
@@ -2714,6 +3122,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-builder-project")]
     /// Given a connector builder project ID, return the URL to the consent screen where to redirect the user to.
     ///
     /// `getConnectorBuilderProjectOAuthConsent` `POST /v1/connector_builder_projects/get_oauth_consent_url`
@@ -2731,6 +3140,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-builder-project")]
     /// Get a connector builder project with draft manifest
     ///
     /// `getConnectorBuilderProject` `POST /v1/connector_builder_projects/get_with_manifest`
@@ -2746,6 +3156,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-builder-project")]
     /// List connector builder projects for workspace
     ///
     /// `listConnectorBuilderProjects` `POST /v1/connector_builder_projects/list`
@@ -2761,6 +3172,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-builder-project")]
     /// Publish a connector to the workspace
     ///
     /// `publishConnectorBuilderProject` `POST /v1/connector_builder_projects/publish`
@@ -2776,6 +3188,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-builder-project")]
     /// Reads the target stream of the connector builder project using the persisted testing values
     ///
     /// `readConnectorBuilderProjectStream` `POST /v1/connector_builder_projects/read_stream`
@@ -2791,6 +3204,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-builder-project")]
     /// Given a JSON manifest, returns a JSON manifest with all of the $refs and $parameters resolved and flattened
     ///
     /// `resolveManifestBuilderProject` `POST /v1/connector_builder_projects/resolve`
@@ -2806,6 +3220,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-builder-project")]
     /// Update connector builder project
     ///
     /// `updateConnectorBuilderProject` `POST /v1/connector_builder_projects/update`
@@ -2821,6 +3236,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-builder-project")]
     /// Submit a set of testing values to persist for a connector builder project
     ///
     /// `updateConnectorBuilderProjectTestingValues` `POST /v1/connector_builder_projects/update_testing_values`
@@ -2838,6 +3254,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-documentation")]
     /// Get the documentation for a connector
     ///
     /// `getConnectorDocumentation` `POST /v1/connector_documentation/get`
@@ -2853,6 +3270,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-rollout")]
     /// Finalize a connector rollout by ID. This will unpin all actors that have been pinned to the release candidate version.
     ///
     /// `finalizeConnectorRollout` `POST /v1/connector_rollout/finalize`
@@ -2868,6 +3286,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-rollout")]
     /// Get a connector rollout by actor definition ID and version
     ///
     /// `getConnectorRolloutById` `POST /v1/connector_rollout/get`
@@ -2883,6 +3302,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-rollout")]
     /// Get a list of actors pinned to a release candidate, and information about their syncs
     ///
     /// `getConnectorRolloutActorSyncInfo` `POST /v1/connector_rollout/get_actor_sync_info`
@@ -2898,6 +3318,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-rollout")]
     /// Get all connector rollouts matching the provided actor definition ID & docker image version
     ///
     /// `getConnectorRolloutsList` `POST /v1/connector_rollout/list`
@@ -2913,6 +3334,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-rollout")]
     /// Get all connector rollouts
     ///
     /// `getConnectorRolloutsListAll` `POST /v1/connector_rollout/list_all`
@@ -2928,6 +3350,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-rollout")]
     /// Get all connector rollouts matching the provided actor definition ID
     ///
     /// `getConnectorRolloutsListByActorDefinitionId` `POST /v1/connector_rollout/list_by_actor_definition_id`
@@ -2945,6 +3368,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-rollout")]
     /// Manually finalize a connector rollout by ID. This will unpin all actors that have been pinned to the release candidate version.
     ///
     /// `manualFinalizeConnectorRollout` `POST /v1/connector_rollout/manual_finalize`
@@ -2960,6 +3384,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-rollout")]
     /// Update rollout state to paused
     ///
     /// `manualPauseConnectorRollout` `POST /v1/connector_rollout/manual_pause`
@@ -2975,6 +3400,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-rollout")]
     /// Manually roll out a release candidate. This will pin the actors to the release candidate version ID.
     ///
     /// `manualDoConnectorRollout` `POST /v1/connector_rollout/manual_rollout`
@@ -2990,6 +3416,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-rollout")]
     /// Manually start a connector rollout workflow. This will update the state of the rollout from INITIALIZED to WORKFLOW_STARTED, and add the Temporal run ID of the workflow to the rollout entry.
     ///
     /// `manualStartConnectorRollout` `POST /v1/connector_rollout/manual_start`
@@ -3005,6 +3432,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-rollout")]
     /// Roll out a release candidate. This will pin the actors to the release candidate version ID.
     ///
     /// `doConnectorRollout` `POST /v1/connector_rollout/rollout`
@@ -3020,6 +3448,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-rollout")]
     /// Start a connector rollout by ID. This will update the state of the rollout from INITIALIZED to WORKFLOW_STARTED, and add the Temporal run ID of the workflow to the rollout entry.
     ///
     /// `startConnectorRollout` `POST /v1/connector_rollout/start`
@@ -3035,6 +3464,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "connector-rollout")]
     /// Update rollout state
     ///
     /// `updateConnectorRolloutState` `POST /v1/connector_rollout/update_state`
@@ -3050,6 +3480,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "dataplane-group")]
     /// Create a dataplane group
     ///
     /// `createDataplaneGroup` `POST /v1/dataplane_group/create`
@@ -3065,6 +3496,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "dataplane-group")]
     /// Delete a dataplane group
     ///
     /// `deleteDataplaneGroup` `POST /v1/dataplane_group/delete`
@@ -3080,6 +3512,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "dataplane-group")]
     /// List dataplane groups for the organization
     ///
     /// `listDataplaneGroups` `POST /v1/dataplane_group/list`
@@ -3095,6 +3528,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "dataplane-group")]
     /// Update a dataplane group
     ///
     /// `updateDataplaneGroup` `POST /v1/dataplane_group/update`
@@ -3110,6 +3544,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "dataplane")]
     /// Create a dataplane
     ///
     /// `createDataplane` `POST /v1/dataplanes/create`
@@ -3123,6 +3558,7 @@ pub trait Api: Send + Sync + 'static {
             create_dataplane::Response::Raw(runtime::not_implemented("createDataplane")),
         )
     }
+    #[cfg(feature = "dataplane")]
     /// Delete a dataplane
     ///
     /// `deleteDataplane` `POST /v1/dataplanes/delete`
@@ -3136,6 +3572,7 @@ pub trait Api: Send + Sync + 'static {
             delete_dataplane::Response::Raw(runtime::not_implemented("deleteDataplane")),
         )
     }
+    #[cfg(feature = "dataplanes-2")]
     /// Get health status for dataplanes
     ///
     /// `listDataplaneHealth` `POST /v1/dataplanes/health`
@@ -3151,6 +3588,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "dataplane")]
     /// For a dataplane to signal it is still alive
     ///
     /// `heartbeatDataplane` `POST /v1/dataplanes/heartbeat`
@@ -3166,6 +3604,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "dataplane")]
     /// Returns information needed for dataplane startup and initialization (groups, queues, AuthN identify, etc.)
     ///
     /// `initializeDataplane` `POST /v1/dataplanes/initialize`
@@ -3181,6 +3620,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "dataplane")]
     /// List dataplanes for the dataplane group
     ///
     /// `listDataplanes` `POST /v1/dataplanes/list`
@@ -3194,6 +3634,7 @@ pub trait Api: Send + Sync + 'static {
             list_dataplanes::Response::Raw(runtime::not_implemented("listDataplanes")),
         )
     }
+    #[cfg(feature = "dataplane")]
     /// Get a token for dataplane requests
     ///
     /// `getDataplaneToken` `POST /v1/dataplanes/token`
@@ -3209,6 +3650,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "dataplane")]
     /// Update a dataplane
     ///
     /// `updateDataplane` `POST /v1/dataplanes/update`
@@ -3222,6 +3664,7 @@ pub trait Api: Send + Sync + 'static {
             update_dataplane::Response::Raw(runtime::not_implemented("updateDataplane")),
         )
     }
+    #[cfg(feature = "declarative-source-definitions-2")]
     /// Create a declarative manifest to be used by the specified source definition
     ///
     /// `createDeclarativeSourceDefinitionManifest` `POST /v1/declarative_source_definitions/create_manifest`
@@ -3239,6 +3682,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "declarative-source-definitions-2")]
     /// List all available declarative manifest versions of a declarative source definition
     ///
     /// `listDeclarativeManifests` `POST /v1/declarative_source_definitions/list_manifests`
@@ -3254,6 +3698,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "declarative-source-definitions-2")]
     /// Update the declarative manifest version for a source
     ///
     /// `updateDeclarativeManifestVersion` `POST /v1/declarative_source_definitions/update_active_manifest`
@@ -3269,6 +3714,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "deployment-metadata")]
     /// Provides the Airbyte deployment metadata.
     ///
     /// `getDeploymentMetadata` `POST /v1/deployment/metadata`
@@ -3284,6 +3730,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination-definition-specification")]
     /// Get specification for a destinationDefinition
     ///
     /// `getDestinationDefinitionSpecification` `POST /v1/destination_definition_specifications/get`
@@ -3301,6 +3748,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination-definition-specification")]
     /// Get specification for a destination
     ///
     /// `getSpecificationForDestinationId` `POST /v1/destination_definition_specifications/get_for_destination`
@@ -3316,6 +3764,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination-definition")]
     /// Creates a custom destinationDefinition for the given workspace
     ///
     /// `createCustomDestinationDefinition` `POST /v1/destination_definitions/create_custom`
@@ -3331,6 +3780,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination-definition")]
     /// Delete a destination definition
     ///
     /// `deleteDestinationDefinition` `POST /v1/destination_definitions/delete`
@@ -3346,6 +3796,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination-definition")]
     /// Get destinationDefinition
     ///
     /// `getDestinationDefinition` `POST /v1/destination_definitions/get`
@@ -3361,6 +3812,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination-definition")]
     /// Get a destinationDefinition that is configured for the given scope
     ///
     /// `getDestinationDefinitionForScope` `POST /v1/destination_definitions/get_for_scope`
@@ -3376,6 +3828,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination-definition")]
     /// Get a destinationDefinition that is configured for the given workspace
     ///
     /// `getDestinationDefinitionForWorkspace` `POST /v1/destination_definitions/get_for_workspace`
@@ -3393,6 +3846,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination-definition")]
     /// grant a private, non-custom destinationDefinition to a given workspace or organization
     ///
     /// `grantDestinationDefinition` `POST /v1/destination_definitions/grant_definition`
@@ -3408,6 +3862,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination-definition")]
     /// List all the destinationDefinitions the current Airbyte deployment is configured to use
     ///
     /// `listDestinationDefinitions` `POST /v1/destination_definitions/list`
@@ -3423,6 +3878,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination-definition")]
     /// List all enterprise destination connector stubs for a specified workspace.
     ///
     /// `listEnterpriseDestinationStubsForWorkspace` `POST /v1/destination_definitions/list_enterprise_stubs_for_workspace`
@@ -3440,6 +3896,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination-definition")]
     /// List all the destinationDefinitions the given workspace is configured to use
     ///
     /// `listDestinationDefinitionsForWorkspace` `POST /v1/destination_definitions/list_for_workspace`
@@ -3457,6 +3914,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination-definition")]
     /// List the latest destinationDefinitions Airbyte supports
     ///
     /// Guaranteed to retrieve the latest information on supported destinations.
@@ -3474,6 +3932,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination-definition")]
     /// List all private, non-custom destinationDefinitions, and for each indicate whether the given workspace has a grant for using the definition. Used by admins to view and modify a given workspace's grants.
     ///
     /// `listPrivateDestinationDefinitions` `POST /v1/destination_definitions/list_private`
@@ -3489,6 +3948,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination-definition")]
     /// revoke a grant to a private, non-custom destinationDefinition from a given workspace or organization
     ///
     /// `revokeDestinationDefinition` `POST /v1/destination_definitions/revoke_definition`
@@ -3504,6 +3964,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination-definition")]
     /// Update destinationDefinition
     ///
     /// `updateDestinationDefinition` `POST /v1/destination_definitions/update`
@@ -3519,6 +3980,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination-oauth")]
     /// Given a destination def ID generate an access/refresh token etc.
     ///
     /// `completeDestinationOAuth` `POST /v1/destination_oauths/complete_oauth`
@@ -3534,6 +3996,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination-oauth")]
     /// Given a destination connector definition ID, return the URL to the consent screen where to redirect the user to.
     ///
     /// `getDestinationOAuthConsent` `POST /v1/destination_oauths/get_consent_url`
@@ -3549,6 +4012,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination-oauth")]
     /// Sets instancewide variables to be used for the oauth flow when creating this destination. When set, these variables will be injected into a connector's configuration before any interaction with the connector image itself. This enables running oauth flows with consistent variables e.g: the company's Google Ads developer_token, client_id, and client_secret without the user having to know about these variables.
     ///
     /// `setInstancewideDestinationOauthParams` `POST /v1/destination_oauths/oauth_params/create`
@@ -3566,6 +4030,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination")]
     /// Check connection to the destination
     ///
     /// `checkConnectionToDestination` `POST /v1/destinations/check_connection`
@@ -3581,6 +4046,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination")]
     /// Check connection for a proposed update to a destination
     ///
     /// `checkConnectionToDestinationForUpdate` `POST /v1/destinations/check_connection_for_update`
@@ -3598,6 +4064,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination")]
     /// Create a destination
     ///
     /// `createDestination` `POST /v1/destinations/create`
@@ -3613,6 +4080,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination")]
     /// Delete the destination
     ///
     /// `deleteDestination` `POST /v1/destinations/delete`
@@ -3628,6 +4096,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination")]
     /// Discover the catalog for a destination
     ///
     /// `discoverCatalogForDestination` `POST /v1/destinations/discover_schema`
@@ -3643,6 +4112,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination")]
     /// Get configured destination
     ///
     /// `getDestination` `POST /v1/destinations/get`
@@ -3656,6 +4126,7 @@ pub trait Api: Send + Sync + 'static {
             get_destination::Response::Raw(runtime::not_implemented("getDestination")),
         )
     }
+    #[cfg(feature = "destination")]
     /// Get the destination catalog for a connection
     ///
     /// `getCatalogForConnection` `POST /v1/destinations/get_catalog_for_connection`
@@ -3671,6 +4142,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination")]
     /// List configured destinations for a workspace
     ///
     /// `listDestinationsForWorkspace` `POST /v1/destinations/list`
@@ -3686,6 +4158,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination")]
     /// List configured destinations for a workspace. Pginated
     ///
     /// `listDestinationsForWorkspacesPaginated` `POST /v1/destinations/list_paginated`
@@ -3703,6 +4176,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination")]
     /// Update a destination partially
     ///
     /// `partialUpdateDestination` `POST /v1/destinations/partial_update`
@@ -3718,6 +4192,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination")]
     /// Search destinations
     ///
     /// `searchDestinations` `POST /v1/destinations/search`
@@ -3733,6 +4208,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination")]
     /// Update a destination
     ///
     /// `updateDestination` `POST /v1/destinations/update`
@@ -3748,6 +4224,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "destination")]
     /// Upgrade a destination to the latest version
     ///
     /// `upgradeDestinationVersion` `POST /v1/destinations/upgrade_version`
@@ -3763,6 +4240,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "destination"))]
     /// Should only be called from job pods, to write result from destination discover activity back to DB.
     ///
     /// `writeDestinationDiscoverCatalogResult` `POST /v1/destinations/write_discover_catalog_result`
@@ -3780,6 +4258,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "diagnostic-tool")]
     /// Generate a diagnostic report
     ///
     /// `generateDiagnosticReport` `POST /v1/diagnostic_tool/generate_report`
@@ -3795,6 +4274,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "domain-verifications"))]
     /// Check domain verification
     ///
     /// Perform DNS lookup and update verification status.
@@ -3812,6 +4292,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "domain-verifications")]
     /// Create a new domain verification request for given org
     ///
     /// `createDomainVerification` `POST /v1/domain_verifications/create`
@@ -3827,6 +4308,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "domain-verifications")]
     /// Delete a domain verification
     ///
     /// `deleteDomainVerification` `POST /v1/domain_verifications/delete`
@@ -3842,6 +4324,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "domain-verifications")]
     /// List all domain verifications for an organization
     ///
     /// `listDomainVerifications` `POST /v1/domain_verifications/list`
@@ -3857,6 +4340,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "domain-verifications"))]
     /// Get all pending domain verifications
     ///
     /// Internal endpoint to fetch all pending domain verifications for cron processing.
@@ -3874,6 +4358,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "domain-verifications")]
     /// Reset a failed or expired domain verification
     ///
     /// `resetDomainVerification` `POST /v1/domain_verifications/reset`
@@ -3889,6 +4374,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "entitlements")]
     /// Gets a list of entitlements for the organization
     ///
     /// `getEntitlements` `POST /v1/entitlements/get_entitlements`
@@ -3902,6 +4388,7 @@ pub trait Api: Send + Sync + 'static {
             get_entitlements::Response::Raw(runtime::not_implemented("getEntitlements")),
         )
     }
+    #[cfg(feature = "entitlements")]
     /// Determine whether the organization is entitled to the specified resource
     ///
     /// `checkEntitlement` `POST /v1/entitlements/is_entitled`
@@ -3917,6 +4404,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "entitlements")]
     /// List of all available entitlement plans
     ///
     /// `listAllEntitlementPlans` `POST /v1/entitlements/list_plans`
@@ -3932,6 +4420,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "entitlements")]
     /// Update an organization's entitlement plan
     ///
     /// `updateOrganizationEntitlementPlan` `POST /v1/entitlements/update_plan`
@@ -3947,6 +4436,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "group-permission")]
     /// Create a group permission
     ///
     /// `createGroupPermission` `POST /v1/group_permissions/create`
@@ -3962,6 +4452,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "group-permission")]
     /// Delete a group permission
     ///
     /// `deleteGroupPermission` `POST /v1/group_permissions/delete`
@@ -3977,6 +4468,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "group-permission")]
     /// List group permissions
     ///
     /// `listGroupPermissions` `POST /v1/group_permissions/list`
@@ -3992,6 +4484,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "group")]
     /// Add a member to a group
     ///
     /// `addGroupMember` `POST /v1/groups/add_member`
@@ -4005,6 +4498,7 @@ pub trait Api: Send + Sync + 'static {
             add_group_member::Response::Raw(runtime::not_implemented("addGroupMember")),
         )
     }
+    #[cfg(feature = "group")]
     /// Create a group
     ///
     /// `createGroup` `POST /v1/groups/create`
@@ -4018,6 +4512,7 @@ pub trait Api: Send + Sync + 'static {
             create_group::Response::Raw(runtime::not_implemented("createGroup")),
         )
     }
+    #[cfg(feature = "group")]
     /// Delete a group
     ///
     /// `deleteGroup` `POST /v1/groups/delete`
@@ -4031,6 +4526,7 @@ pub trait Api: Send + Sync + 'static {
             delete_group::Response::Raw(runtime::not_implemented("deleteGroup")),
         )
     }
+    #[cfg(feature = "group")]
     /// Get a group
     ///
     /// `getGroup` `POST /v1/groups/get`
@@ -4044,6 +4540,7 @@ pub trait Api: Send + Sync + 'static {
             get_group::Response::Raw(runtime::not_implemented("getGroup")),
         )
     }
+    #[cfg(feature = "group")]
     /// List groups in an organization
     ///
     /// `listGroups` `POST /v1/groups/list`
@@ -4057,6 +4554,7 @@ pub trait Api: Send + Sync + 'static {
             list_groups::Response::Raw(runtime::not_implemented("listGroups")),
         )
     }
+    #[cfg(feature = "group")]
     /// List group members
     ///
     /// `listGroupMembers` `POST /v1/groups/list_members`
@@ -4072,6 +4570,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "group")]
     /// Remove a member from a group
     ///
     /// `removeGroupMember` `POST /v1/groups/remove_member`
@@ -4087,6 +4586,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "group")]
     /// Update a group
     ///
     /// Replaces the mutable fields of the group. Send the whole object: an omitted description is treated as an explicit null and clears the stored description.
@@ -4102,6 +4602,7 @@ pub trait Api: Send + Sync + 'static {
             update_group::Response::Raw(runtime::not_implemented("updateGroup")),
         )
     }
+    #[cfg(feature = "health")]
     /// Health Check
     ///
     /// `getHealthCheck` `GET /v1/health`
@@ -4115,6 +4616,7 @@ pub trait Api: Send + Sync + 'static {
             get_health_check::Response::Raw(runtime::not_implemented("getHealthCheck")),
         )
     }
+    #[cfg(feature = "instance-configuration")]
     /// Get instance configuration
     ///
     /// `getInstanceConfiguration` `GET /v1/instance_configuration`
@@ -4130,6 +4632,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "instance-configuration")]
     /// Fetch license limits and usage
     ///
     /// `licenseInfo` `GET /v1/instance_configuration/license/info`
@@ -4143,6 +4646,7 @@ pub trait Api: Send + Sync + 'static {
             license_info::Response::Raw(runtime::not_implemented("licenseInfo")),
         )
     }
+    #[cfg(feature = "instance-configuration")]
     /// Setup an instance with user and organization information.
     ///
     /// `setupInstanceConfiguration` `POST /v1/instance_configuration/setup`
@@ -4158,6 +4662,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "jobs-2")]
     /// Cancels a job
     ///
     /// `cancelJob` `POST /v1/jobs/cancel`
@@ -4171,6 +4676,7 @@ pub trait Api: Send + Sync + 'static {
             cancel_job::Response::Raw(runtime::not_implemented("cancelJob")),
         )
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     /// Cancel a job that is still queued while waiting for capacity.
     ///
     /// `cancelQueuedJob` `POST /v1/jobs/cancelQueuedJob`
@@ -4184,6 +4690,7 @@ pub trait Api: Send + Sync + 'static {
             cancel_queued_job::Response::Raw(runtime::not_implemented("cancelQueuedJob")),
         )
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     /// Check and reserve Data Worker capacity for a queued job.
     ///
     /// `checkDataWorkerCapacity` `POST /v1/jobs/checkDataWorkerCapacity`
@@ -4199,6 +4706,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     /// Creates a new job for a given connection. If a job is already running for the connection, it will be stopped and a new job will be created.
     ///
     /// `createJob` `POST /v1/jobs/create`
@@ -4212,6 +4720,7 @@ pub trait Api: Send + Sync + 'static {
             create_job::Response::Raw(runtime::not_implemented("createJob")),
         )
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     /// Deletes all stream reset records for the specified job
     ///
     /// `deleteStreamResetRecordsForJob` `POST /v1/jobs/delete_stream_reset_records`
@@ -4227,6 +4736,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     /// Returns whether the job preceding the specified job succeeded
     ///
     /// `didPreviousJobSucceed` `POST /v1/jobs/did_previous_job_succeed`
@@ -4242,6 +4752,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     /// evaluate if a job is an outlier
     ///
     /// `evaluateOutlier` `POST /v1/jobs/evaluate_outlier`
@@ -4255,6 +4766,7 @@ pub trait Api: Send + Sync + 'static {
             evaluate_outlier::Response::Raw(runtime::not_implemented("evaluateOutlier")),
         )
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     /// Returns a LLM generated description of the result of a given job
     ///
     /// `explainJob` `POST /v1/jobs/explain`
@@ -4268,6 +4780,7 @@ pub trait Api: Send + Sync + 'static {
             explain_job::Response::Raw(runtime::not_implemented("explainJob")),
         )
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     /// Fails all non-terminal jobs for a connection
     ///
     /// `failNonTerminalJobs` `POST /v1/jobs/fail_non_terminal`
@@ -4283,6 +4796,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     /// finalizes a job
     ///
     /// `finalizeJob` `POST /v1/jobs/finalize`
@@ -4296,6 +4810,7 @@ pub trait Api: Send + Sync + 'static {
             finalize_job::Response::Raw(runtime::not_implemented("finalizeJob")),
         )
     }
+    #[cfg(feature = "jobs-2")]
     /// Get information about a job
     ///
     /// `getJobInfo` `POST /v1/jobs/get`
@@ -4309,6 +4824,7 @@ pub trait Api: Send + Sync + 'static {
             get_job_info::Response::Raw(runtime::not_implemented("getJobInfo")),
         )
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     /// Get a webhook config for a job.
     ///
     /// `getWebhookConfig` `POST /v1/jobs/getWebhookConfig`
@@ -4324,6 +4840,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "jobs-2")]
     /// Gets all information needed to debug this job
     ///
     /// `getJobDebugInfo` `POST /v1/jobs/get_debug_info`
@@ -4339,6 +4856,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     /// Get the job input in order to be able to start a synchronization.
     ///
     /// `getJobInput` `POST /v1/jobs/get_input`
@@ -4352,6 +4870,7 @@ pub trait Api: Send + Sync + 'static {
             get_job_input::Response::Raw(runtime::not_implemented("getJobInput")),
         )
     }
+    #[cfg(feature = "jobs-2")]
     /// Get the latest job not including the cancel jobs.
     ///
     /// `getLastReplicationJob` `POST /v1/jobs/get_last_replication_job`
@@ -4367,6 +4886,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     /// Get the latest job including the cancel jobs. This is used for scheduling in order to make sure that we don't immediately start a new job after a cancel.
     ///
     /// `getLastReplicationJobWithCancel` `POST /v1/jobs/get_last_replication_job_with_cancel`
@@ -4382,6 +4902,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "jobs-2")]
     /// Get information about a job excluding attempt info and logs
     ///
     /// `getJobInfoLight` `POST /v1/jobs/get_light`
@@ -4397,6 +4918,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "jobs-2")]
     /// Get information about a job excluding logs
     ///
     /// `getJobInfoWithoutLogs` `POST /v1/jobs/get_without_logs`
@@ -4412,6 +4934,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     /// Marks a job as failed
     ///
     /// `jobFailure` `POST /v1/jobs/job_failure`
@@ -4425,6 +4948,7 @@ pub trait Api: Send + Sync + 'static {
             job_failure::Response::Raw(runtime::not_implemented("jobFailure")),
         )
     }
+    #[cfg(any(feature = "internal", feature = "attempt", feature = "jobs-2"))]
     /// For worker to mark an attempt as successful.
     ///
     /// `jobSuccessWithAttemptNumber` `POST /v1/jobs/job_success_with_attempt_number`
@@ -4440,6 +4964,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "jobs-2")]
     /// Returns recent jobs for a connection. Jobs are returned in descending order by createdAt.
     ///
     /// `listJobsFor` `POST /v1/jobs/list`
@@ -4453,6 +4978,7 @@ pub trait Api: Send + Sync + 'static {
             list_jobs_for::Response::Raw(runtime::not_implemented("listJobsFor")),
         )
     }
+    #[cfg(feature = "jobs-2")]
     /// Returns recent jobs for a connection. Jobs are returned in descending order by createdAt.
     ///
     /// `listJobsForWorkspaces` `POST /v1/jobs/list_for_workspaces`
@@ -4468,6 +4994,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     /// Persists the cancellation of a job and kicks off any post processing (e.g notifications).
     ///
     /// `persistJobCancellation` `POST /v1/jobs/persist_cancellation`
@@ -4483,6 +5010,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     /// For worker to report when a job starts.
     ///
     /// `reportJobStart` `POST /v1/jobs/reportJobStart`
@@ -4496,6 +5024,7 @@ pub trait Api: Send + Sync + 'static {
             report_job_start::Response::Raw(runtime::not_implemented("reportJobStart")),
         )
     }
+    #[cfg(feature = "job-retry-states")]
     /// Creates or updates a retry state for a job.
     ///
     /// `createOrUpdate` `POST /v1/jobs/retry_states/create_or_update`
@@ -4509,6 +5038,7 @@ pub trait Api: Send + Sync + 'static {
             create_or_update::Response::Raw(runtime::not_implemented("createOrUpdate")),
         )
     }
+    #[cfg(feature = "job-retry-states")]
     /// Gets a retry state.
     ///
     /// `get` `POST /v1/jobs/retry_states/get`
@@ -4520,6 +5050,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = (request, context);
         ::std::future::ready(get::Response::Raw(runtime::not_implemented("get")))
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     /// Set a job status to QUEUED when waiting for Data Worker capacity.
     ///
     /// `setJobQueued` `POST /v1/jobs/setJobQueued`
@@ -4533,6 +5064,7 @@ pub trait Api: Send + Sync + 'static {
             set_job_queued::Response::Raw(runtime::not_implemented("setJobQueued")),
         )
     }
+    #[cfg(feature = "notifications")]
     /// Try sending a notifications; to be deprecated
     ///
     /// `tryNotificationConfig` `POST /v1/notifications/try`
@@ -4548,6 +5080,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "notifications")]
     /// Try sending a notifications to webhook
     ///
     /// `tryNotificationWebhookConfig` `POST /v1/notifications/try_webhook`
@@ -4563,6 +5096,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "openapi")]
     /// Returns the openapi specification
     ///
     /// `getOpenApiSpec` `GET /v1/openapi`
@@ -4576,6 +5110,7 @@ pub trait Api: Send + Sync + 'static {
             get_open_api_spec::Response::Raw(runtime::not_implemented("getOpenApiSpec")),
         )
     }
+    #[cfg(feature = "operation")]
     /// Check if an operation to be created is valid
     ///
     /// `checkOperation` `POST /v1/operations/check`
@@ -4589,6 +5124,7 @@ pub trait Api: Send + Sync + 'static {
             check_operation::Response::Raw(runtime::not_implemented("checkOperation")),
         )
     }
+    #[cfg(feature = "operation")]
     /// Create an operation to be applied as part of a connection pipeline
     ///
     /// `createOperation` `POST /v1/operations/create`
@@ -4602,6 +5138,7 @@ pub trait Api: Send + Sync + 'static {
             create_operation::Response::Raw(runtime::not_implemented("createOperation")),
         )
     }
+    #[cfg(feature = "operation")]
     /// Delete an operation
     ///
     /// `deleteOperation` `POST /v1/operations/delete`
@@ -4615,6 +5152,7 @@ pub trait Api: Send + Sync + 'static {
             delete_operation::Response::Raw(runtime::not_implemented("deleteOperation")),
         )
     }
+    #[cfg(feature = "operation")]
     /// Returns an operation
     ///
     /// `getOperation` `POST /v1/operations/get`
@@ -4628,6 +5166,7 @@ pub trait Api: Send + Sync + 'static {
             get_operation::Response::Raw(runtime::not_implemented("getOperation")),
         )
     }
+    #[cfg(feature = "operation")]
     /// Returns all operations for a connection.
     ///
     /// List operations for connection.
@@ -4645,6 +5184,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "operation")]
     /// Update an operation
     ///
     /// `updateOperation` `POST /v1/operations/update`
@@ -4658,6 +5198,14 @@ pub trait Api: Send + Sync + 'static {
             update_operation::Response::Raw(runtime::not_implemented("updateOperation")),
         )
     }
+    #[cfg(
+        any(
+            feature = "billing",
+            feature = "cloud-only",
+            feature = "organization-payment-config",
+            feature = "admin-api"
+        )
+    )]
     /// Create or update an organization payment config
     ///
     /// `updateOrganizationPaymentConfig` `POST /v1/organization_payment_config`
@@ -4673,6 +5221,14 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "billing",
+            feature = "cloud-only",
+            feature = "organization-payment-config",
+            feature = "admin-api"
+        )
+    )]
     /// Get an organization payment config
     ///
     /// `getOrganizationPaymentConfig` `GET /v1/organization_payment_config/{organizationId}`
@@ -4688,6 +5244,14 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(
+        any(
+            feature = "billing",
+            feature = "cloud-only",
+            feature = "organization-payment-config",
+            feature = "admin-api"
+        )
+    )]
     /// End a grace period for an organization
     ///
     /// `endGracePeriod` `POST /v1/organization_payment_config/{organizationId}/end_grace_period`
@@ -4701,6 +5265,7 @@ pub trait Api: Send + Sync + 'static {
             end_grace_period::Response::Raw(runtime::not_implemented("endGracePeriod")),
         )
     }
+    #[cfg(any(feature = "cloud-only", feature = "admin-api", feature = "organization"))]
     /// Set whether an organization is agentic
     ///
     /// `setOrganizationAgenticStatus` `POST /v1/organizations/agentic_status`
@@ -4716,6 +5281,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "organization")]
     /// Create an organization
     ///
     /// `createOrganization` `POST /v1/organizations/create`
@@ -4731,6 +5297,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "organization")]
     /// Delete an organization
     ///
     /// `deleteOrganization` `POST /v1/organizations/delete`
@@ -4746,6 +5313,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "organization")]
     /// Get an organization info
     ///
     /// `getOrganization` `POST /v1/organizations/get`
@@ -4759,6 +5327,7 @@ pub trait Api: Send + Sync + 'static {
             get_organization::Response::Raw(runtime::not_implemented("getOrganization")),
         )
     }
+    #[cfg(feature = "organization")]
     /// Get data worker usage for an organization
     ///
     /// `getOrganizationDataWorkerUsage` `POST /v1/organizations/get_data_worker_usage`
@@ -4774,6 +5343,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "organization")]
     /// Retrieve an organization's basic organization info that is accessible for all organization members.
     ///
     /// `getOrgInfo` `POST /v1/organizations/get_organization_info`
@@ -4787,6 +5357,7 @@ pub trait Api: Send + Sync + 'static {
             get_org_info::Response::Raw(runtime::not_implemented("getOrgInfo")),
         )
     }
+    #[cfg(any(feature = "cloud-only", feature = "organization"))]
     /// Get usage for an organization
     ///
     /// `getOrganizationUsage` `POST /v1/organizations/get_usage`
@@ -4802,6 +5373,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "organization")]
     /// List organizations by a given user id. The function also supports searching by keyword and pagination.
     ///
     /// `listOrganizationsByUser` `POST /v1/organizations/list_by_user_id`
@@ -4817,6 +5389,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "organization")]
     /// Retrieve a paginated list of organizations with an optional filter, containing a summary of various org data
     ///
     /// `listOrganizationSummaries` `POST /v1/organizations/list_summaries`
@@ -4832,6 +5405,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "organization")]
     /// Update an organization info
     ///
     /// `updateOrganization` `POST /v1/organizations/update`
@@ -4847,6 +5421,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "permission")]
     /// Check permissions for user
     ///
     /// `checkPermissions` `POST /v1/permissions/check`
@@ -4862,6 +5437,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "permission")]
     /// Check permissions for user across workspaces
     ///
     /// `checkPermissionsAcrossMultipleWorkspaces` `POST /v1/permissions/check_multiple_workspaces`
@@ -4879,6 +5455,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "permission")]
     /// Creates a permission resource
     ///
     /// `createPermission` `POST /v1/permissions/create`
@@ -4894,6 +5471,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "permission")]
     /// Deletes a permission resource
     ///
     /// `deletePermission` `POST /v1/permissions/delete`
@@ -4909,6 +5487,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "permission")]
     /// Deletes all workspace-level permissions for a particular user and workspace
     ///
     /// `deleteUserFromWorkspace` `POST /v1/permissions/delete_user_from_workspace`
@@ -4924,6 +5503,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "permission")]
     /// Find a permission by ID
     ///
     /// `getPermission` `POST /v1/permissions/get`
@@ -4937,6 +5517,7 @@ pub trait Api: Send + Sync + 'static {
             get_permission::Response::Raw(runtime::not_implemented("getPermission")),
         )
     }
+    #[cfg(feature = "permission")]
     /// List permissions a user has access to
     ///
     /// `listPermissionsByUser` `POST /v1/permissions/list_by_user`
@@ -4952,6 +5533,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "permission")]
     /// Updates a permission resource
     ///
     /// `updatePermission` `POST /v1/permissions/update`
@@ -4967,6 +5549,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "cloud-only", feature = "private-link"))]
     /// Create a private link for a workspace
     ///
     /// `createPrivateLink` `POST /v1/private_link/create`
@@ -4982,6 +5565,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "cloud-only", feature = "private-link"))]
     /// Delete a private link
     ///
     /// `deletePrivateLink` `POST /v1/private_link/delete`
@@ -4997,6 +5581,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
     /// Get a private link by id (internal — admin only)
     ///
     /// `getPrivateLink` `POST /v1/private_link/get`
@@ -5010,6 +5595,7 @@ pub trait Api: Send + Sync + 'static {
             get_private_link::Response::Raw(runtime::not_implemented("getPrivateLink")),
         )
     }
+    #[cfg(any(feature = "cloud-only", feature = "private-link"))]
     /// List private links for a workspace
     ///
     /// `listPrivateLinksForWorkspace` `POST /v1/private_link/list`
@@ -5025,6 +5611,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
     /// List private links by status (internal — admin only)
     ///
     /// `listPrivateLinksByStatus` `POST /v1/private_link/list_by_status`
@@ -5040,6 +5627,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
     /// Partially update a private link (internal — admin only)
     ///
     /// `updatePrivateLink` `POST /v1/private_link/update`
@@ -5055,6 +5643,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "scheduler")]
     /// Run check connection for a given destination configuration
     ///
     /// `executeDestinationCheckConnection` `POST /v1/scheduler/destinations/check_connection`
@@ -5070,6 +5659,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "scheduler")]
     /// Run check connection for a given source configuration
     ///
     /// `executeSourceCheckConnection` `POST /v1/scheduler/sources/check_connection`
@@ -5085,6 +5675,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "scheduler")]
     /// Run discover schema for a given source a source configuration
     ///
     /// `executeSourceDiscoverSchema` `POST /v1/scheduler/sources/discover_schema`
@@ -5100,6 +5691,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "scim-config")]
     /// Disable SCIM for an organization
     ///
     /// `disableScim` `POST /v1/scim_config/disable`
@@ -5113,6 +5705,7 @@ pub trait Api: Send + Sync + 'static {
             disable_scim::Response::Raw(runtime::not_implemented("disableScim")),
         )
     }
+    #[cfg(feature = "scim-config")]
     /// Enable SCIM for an organization
     ///
     /// The bearer token is returned only for the initial enable. Clients must not automatically retry this operation.
@@ -5128,6 +5721,7 @@ pub trait Api: Send + Sync + 'static {
             enable_scim::Response::Raw(runtime::not_implemented("enableScim")),
         )
     }
+    #[cfg(feature = "scim-config")]
     /// Retrieve the SCIM configuration for an organization
     ///
     /// `getScimConfig` `POST /v1/scim_config/get`
@@ -5141,6 +5735,7 @@ pub trait Api: Send + Sync + 'static {
             get_scim_config::Response::Raw(runtime::not_implemented("getScimConfig")),
         )
     }
+    #[cfg(feature = "scim-config")]
     /// Rotate the SCIM bearer token for an organization
     ///
     /// The previous token is invalidated and the replacement token is returned only once. Clients must not automatically retry this operation.
@@ -5156,6 +5751,7 @@ pub trait Api: Send + Sync + 'static {
             rotate_scim_token::Response::Raw(runtime::not_implemented("rotateScimToken")),
         )
     }
+    #[cfg(feature = "scoped-configuration")]
     /// Create a new scoped configuration
     ///
     /// `createScopedConfiguration` `POST /v1/scoped_configuration/create`
@@ -5171,6 +5767,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "scoped-configuration")]
     /// Delete a scoped configuration by ID
     ///
     /// `deleteScopedConfiguration` `POST /v1/scoped_configuration/delete`
@@ -5186,6 +5783,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "scoped-configuration")]
     /// Get a scoped configuration by ID
     ///
     /// `getScopedConfigurationById` `POST /v1/scoped_configuration/get`
@@ -5201,6 +5799,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "scoped-configuration")]
     /// Get related configurations for a given scope
     ///
     /// `getScopedConfigurationContext` `POST /v1/scoped_configuration/get_context`
@@ -5216,6 +5815,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "scoped-configuration")]
     /// Get all scoped configurations with a given key
     ///
     /// `getScopedConfigurationsList` `POST /v1/scoped_configuration/list`
@@ -5231,6 +5831,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "scoped-configuration")]
     /// Update a scoped configuration by ID
     ///
     /// `updateScopedConfiguration` `POST /v1/scoped_configuration/update`
@@ -5246,6 +5847,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "secret-storage")]
     /// Create secret storage
     ///
     /// `createSecretStorage` `POST /v1/secret_storage/create`
@@ -5261,6 +5863,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "secret-storage")]
     /// Delete secret storage by its id
     ///
     /// `deleteSecretStorage` `POST /v1/secret_storage/delete`
@@ -5276,6 +5879,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "secret-storage")]
     /// Get secret storage by its id
     ///
     /// `getSecretStorage` `POST /v1/secret_storage/get`
@@ -5291,6 +5895,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "secret-storage")]
     /// List all secret storages for a given scope
     ///
     /// `listSecretStorage` `POST /v1/secret_storage/list`
@@ -5306,6 +5911,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "secret-storage")]
     /// Migrate from one secret storage to another
     ///
     /// `migrateSecretStorage` `POST /v1/secret_storage/migrate`
@@ -5321,6 +5927,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "secrets-persistence-config")]
     /// Create or update secrets persistence config
     ///
     /// `createOrUpdateSecretsPersistenceConfig` `POST /v1/secrets_persistence_config/create_or_update`
@@ -5338,6 +5945,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "secrets-persistence-config")]
     /// Get secrets persistence config
     ///
     /// `getSecretsPersistenceConfig` `POST /v1/secrets_persistence_config/get`
@@ -5353,6 +5961,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "service-accounts")]
     /// Get an access token for a service account.
     ///
     /// `getServiceAccountToken` `POST /v1/service_accounts/token`
@@ -5368,6 +5977,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "signal")]
     /// Signal that an operation is terminal
     ///
     /// `signal` `POST /v1/signal`
@@ -5379,6 +5989,7 @@ pub trait Api: Send + Sync + 'static {
         let _ = (request, context);
         ::std::future::ready(signal::Response::Raw(runtime::not_implemented("signal")))
     }
+    #[cfg(feature = "source-definition-specification")]
     /// Get specification for a SourceDefinition.
     ///
     /// `getSourceDefinitionSpecification` `POST /v1/source_definition_specifications/get`
@@ -5394,6 +6005,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source-definition-specification")]
     /// Get specification for a source.
     ///
     /// `getSpecificationForSourceId` `POST /v1/source_definition_specifications/get_for_source`
@@ -5409,6 +6021,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source-definition")]
     /// Creates a custom sourceDefinition for the given workspace or organization
     ///
     /// `createCustomSourceDefinition` `POST /v1/source_definitions/create_custom`
@@ -5424,6 +6037,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source-definition")]
     /// Delete a source definition
     ///
     /// `deleteSourceDefinition` `POST /v1/source_definitions/delete`
@@ -5439,6 +6053,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source-definition")]
     /// Get source
     ///
     /// `getSourceDefinition` `POST /v1/source_definitions/get`
@@ -5454,6 +6069,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source-definition")]
     /// Get a sourceDefinition that is configured for the given workspace or organization
     ///
     /// `getSourceDefinitionForScope` `POST /v1/source_definitions/get_for_scope`
@@ -5469,6 +6085,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source-definition")]
     /// Get a sourceDefinition that is configured for the given workspace
     ///
     /// `getSourceDefinitionForWorkspace` `POST /v1/source_definitions/get_for_workspace`
@@ -5484,6 +6101,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source-definition")]
     /// grant a private, non-custom sourceDefinition to a given workspace or organization
     ///
     /// `grantSourceDefinition` `POST /v1/source_definitions/grant_definition`
@@ -5499,6 +6117,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source-definition")]
     /// List all the sourceDefinitions the current Airbyte deployment is configured to use
     ///
     /// `listSourceDefinitions` `POST /v1/source_definitions/list`
@@ -5514,6 +6133,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source-definition")]
     /// List all enterprise source connector stubs from a specified GCS bucket.
     ///
     /// `listEnterpriseSourceStubs` `POST /v1/source_definitions/list_enterprise_source_stubs`
@@ -5529,6 +6149,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source-definition")]
     /// List all enterprise source connector stubs for a specified workspace.
     ///
     /// `listEnterpriseSourceStubsForWorkspace` `POST /v1/source_definitions/list_enterprise_stubs_for_workspace`
@@ -5546,6 +6167,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source-definition")]
     /// List all the sourceDefinitions the given workspace is configured to use
     ///
     /// `listSourceDefinitionsForWorkspace` `POST /v1/source_definitions/list_for_workspace`
@@ -5561,6 +6183,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source-definition")]
     /// List the latest sourceDefinitions Airbyte supports
     ///
     /// Guaranteed to retrieve the latest information on supported sources.
@@ -5578,6 +6201,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source-definition")]
     /// List all private, non-custom sourceDefinitions, and for each indicate whether the given workspace has a grant for using the definition. Used by admins to view and modify a given workspace's grants.
     ///
     /// `listPrivateSourceDefinitions` `POST /v1/source_definitions/list_private`
@@ -5593,6 +6217,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source-definition")]
     /// revoke a grant to a private, non-custom sourceDefinition from a given workspace or organization
     ///
     /// `revokeSourceDefinition` `POST /v1/source_definitions/revoke_definition`
@@ -5608,6 +6233,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source-definition")]
     /// Update a sourceDefinition
     ///
     /// `updateSourceDefinition` `POST /v1/source_definitions/update`
@@ -5623,6 +6249,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source-oauth")]
     /// Given a source def ID generate an access/refresh token etc.
     ///
     /// `completeSourceOAuth` `POST /v1/source_oauths/complete_oauth`
@@ -5638,6 +6265,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source-oauth")]
     /// Given a source connector definition ID, return the URL to the consent screen where to redirect the user to.
     ///
     /// `getSourceOAuthConsent` `POST /v1/source_oauths/get_consent_url`
@@ -5653,6 +6281,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source-oauth")]
     /// Given a source connector definition ID, return the URL to the consent screen where to redirect the user to. This endpoint is specific for the embedded widget, and does not allow configuring the oAuthInputConfiguration for security purposes.
     ///
     /// `getEmbeddedSourceOAuthConsent` `POST /v1/source_oauths/get_embedded_consent_url`
@@ -5668,6 +6297,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source-oauth")]
     /// Given a source connector definition ID, return the default OAuth scopes.
     ///
     /// `getSourceOAuthScopes` `POST /v1/source_oauths/get_scopes`
@@ -5683,6 +6313,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source-oauth")]
     /// Sets instancewide variables to be used for the oauth flow when creating this source. When set, these variables will be injected into a connector's configuration before any interaction with the connector image itself. This enables running oauth flows with consistent variables e.g: the company's Google Ads developer_token, client_id, and client_secret without the user having to know about these variables.
     ///
     /// `setInstancewideSourceOauthParams` `POST /v1/source_oauths/oauth_params/create`
@@ -5698,6 +6329,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source-oauth")]
     /// Given a source definition ID and workspace ID revoke access/refresh token etc.
     ///
     /// `revokeSourceOAuthTokens` `POST /v1/source_oauths/revoke`
@@ -5713,6 +6345,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source")]
     /// Auto propagate the change on a catalog to a catalog saved in the DB. It will fetch all the connections linked to a source id and apply the provided diff to their catalog.
     ///
     /// `applySchemaChangeForSource` `POST /v1/sources/apply_schema_changes`
@@ -5728,6 +6361,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source")]
     /// Check connection to the source
     ///
     /// `checkConnectionToSource` `POST /v1/sources/check_connection`
@@ -5743,6 +6377,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source")]
     /// Check connection for a proposed update to a source
     ///
     /// `checkConnectionToSourceForUpdate` `POST /v1/sources/check_connection_for_update`
@@ -5758,6 +6393,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source")]
     /// Create a source
     ///
     /// `createSource` `POST /v1/sources/create`
@@ -5771,6 +6407,7 @@ pub trait Api: Send + Sync + 'static {
             create_source::Response::Raw(runtime::not_implemented("createSource")),
         )
     }
+    #[cfg(feature = "source")]
     /// Delete a source
     ///
     /// `deleteSource` `POST /v1/sources/delete`
@@ -5784,6 +6421,7 @@ pub trait Api: Send + Sync + 'static {
             delete_source::Response::Raw(runtime::not_implemented("deleteSource")),
         )
     }
+    #[cfg(feature = "source")]
     /// Discover the schema catalog of the source
     ///
     /// `discoverSchemaForSource` `POST /v1/sources/discover_schema`
@@ -5799,6 +6437,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source")]
     /// Get source
     ///
     /// `getSource` `POST /v1/sources/get`
@@ -5812,6 +6451,7 @@ pub trait Api: Send + Sync + 'static {
             get_source::Response::Raw(runtime::not_implemented("getSource")),
         )
     }
+    #[cfg(feature = "source")]
     /// Get source with metadata
     ///
     /// `getSourceWithMetadata` `POST /v1/sources/get_with_metadata`
@@ -5827,6 +6467,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source")]
     /// List sources for workspace
     ///
     /// List sources for workspace. Does not return deleted sources.
@@ -5844,6 +6485,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source")]
     /// List sources for workspace
     ///
     /// List sources for workspace. Does not return deleted sources. Paginated.
@@ -5861,6 +6503,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source")]
     /// Get most recent ActorCatalog for source
     ///
     /// `getMostRecentSourceActorCatalog` `POST /v1/sources/most_recent_source_actor_catalog`
@@ -5876,6 +6519,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source")]
     /// Partially update a source
     ///
     /// `partialUpdateSource` `POST /v1/sources/partial_update`
@@ -5891,6 +6535,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "source")]
     /// Search sources
     ///
     /// `searchSources` `POST /v1/sources/search`
@@ -5904,6 +6549,7 @@ pub trait Api: Send + Sync + 'static {
             search_sources::Response::Raw(runtime::not_implemented("searchSources")),
         )
     }
+    #[cfg(feature = "source")]
     /// Update a source
     ///
     /// `updateSource` `POST /v1/sources/update`
@@ -5917,6 +6563,7 @@ pub trait Api: Send + Sync + 'static {
             update_source::Response::Raw(runtime::not_implemented("updateSource")),
         )
     }
+    #[cfg(feature = "source")]
     /// Upgrade a source to the latest version
     ///
     /// `upgradeSourceVersion` `POST /v1/sources/upgrade_version`
@@ -5932,6 +6579,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "source"))]
     /// Should only be called from job pods, to write result from discover activity back to DB.
     ///
     /// `writeDiscoverCatalogResult` `POST /v1/sources/write_discover_catalog_result`
@@ -5947,6 +6595,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "sso-config")]
     /// Activate a draft SSO config
     ///
     /// `activateSsoConfig` `POST /v1/sso_config/activate`
@@ -5962,6 +6611,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "sso-config")]
     /// Onboard a cloud customer to SSO
     ///
     /// `createSsoConfig` `POST /v1/sso_config/create`
@@ -5975,6 +6625,7 @@ pub trait Api: Send + Sync + 'static {
             create_sso_config::Response::Raw(runtime::not_implemented("createSsoConfig")),
         )
     }
+    #[cfg(feature = "sso-config")]
     /// Remove an SSO config
     ///
     /// `deleteSsoConfig` `POST /v1/sso_config/delete`
@@ -5988,6 +6639,7 @@ pub trait Api: Send + Sync + 'static {
             delete_sso_config::Response::Raw(runtime::not_implemented("deleteSsoConfig")),
         )
     }
+    #[cfg(feature = "sso-config")]
     /// Retrieve the sso config for an organization
     ///
     /// `getSsoConfig` `POST /v1/sso_config/get`
@@ -6001,6 +6653,7 @@ pub trait Api: Send + Sync + 'static {
             get_sso_config::Response::Raw(runtime::not_implemented("getSsoConfig")),
         )
     }
+    #[cfg(feature = "sso-config")]
     /// Update a client id and client secret for an SSO IDP
     ///
     /// `updateSsoCredentials` `POST /v1/sso_config/update_credentials`
@@ -6016,6 +6669,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "sso-config")]
     /// Validate an access token against an organization's SSO realm
     ///
     /// `validateSsoToken` `POST /v1/sso_config/validate_token`
@@ -6031,6 +6685,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "internal", feature = "state"))]
     /// Create or update the state for a connection.
     ///
     /// `createOrUpdateState` `POST /v1/state/create_or_update`
@@ -6046,6 +6701,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "state")]
     /// Create or update the state for a connection. Throws error if a sync is currently running when this is called.
     ///
     /// `createOrUpdateStateSafe` `POST /v1/state/create_or_update_safe`
@@ -6061,6 +6717,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "state")]
     /// Fetch the current state for a connection.
     ///
     /// `getState` `POST /v1/state/get`
@@ -6074,6 +6731,7 @@ pub trait Api: Send + Sync + 'static {
             get_state::Response::Raw(runtime::not_implemented("getState")),
         )
     }
+    #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
     /// Creates a stream status.
     ///
     /// `createStreamStatus` `POST /v1/stream_statuses/create`
@@ -6089,6 +6747,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
     /// Gets a list of the latest stream status for each stream and run state for a connection.
     ///
     /// `getStreamStatusesByRunState` `POST /v1/stream_statuses/latest_per_run_state`
@@ -6104,6 +6763,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
     /// Gets a list of stream statuses filtered by parameters (with AND semantics).
     ///
     /// `getStreamStatuses` `POST /v1/stream_statuses/list`
@@ -6119,6 +6779,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
     /// Updates a stream status.
     ///
     /// `updateStreamStatus` `POST /v1/stream_statuses/update`
@@ -6134,6 +6795,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "tag")]
     /// Create a tag
     ///
     /// `createTag` `POST /v1/tags/create`
@@ -6147,6 +6809,7 @@ pub trait Api: Send + Sync + 'static {
             create_tag::Response::Raw(runtime::not_implemented("createTag")),
         )
     }
+    #[cfg(feature = "tag")]
     /// Delete a tag
     ///
     /// `deleteTag` `POST /v1/tags/delete`
@@ -6160,6 +6823,7 @@ pub trait Api: Send + Sync + 'static {
             delete_tag::Response::Raw(runtime::not_implemented("deleteTag")),
         )
     }
+    #[cfg(feature = "tag")]
     /// List tags in a workspace
     ///
     /// `listTags` `POST /v1/tags/list`
@@ -6173,6 +6837,7 @@ pub trait Api: Send + Sync + 'static {
             list_tags::Response::Raw(runtime::not_implemented("listTags")),
         )
     }
+    #[cfg(feature = "tag")]
     /// Update a tag
     ///
     /// `updateTag` `POST /v1/tags/update`
@@ -6186,6 +6851,7 @@ pub trait Api: Send + Sync + 'static {
             update_tag::Response::Raw(runtime::not_implemented("updateTag")),
         )
     }
+    #[cfg(feature = "user-invitation")]
     /// Accept a user invitation
     ///
     /// `acceptUserInvitation` `POST /v1/user_invitations/accept`
@@ -6201,6 +6867,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "user-invitation")]
     /// Get a user invitation by its unique code (not primary key ID)
     ///
     /// `getUserInvitation` `GET /v1/user_invitations/by_code/{inviteCode}`
@@ -6216,6 +6883,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "user-invitation")]
     /// Cancel a user invitation
     ///
     /// `cancelUserInvitation` `POST /v1/user_invitations/cancel`
@@ -6231,6 +6899,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "user-invitation")]
     /// Create a user invitation
     ///
     /// `createUserInvitation` `POST /v1/user_invitations/create`
@@ -6246,6 +6915,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "user-invitation")]
     /// Decline a user invitation
     ///
     /// `declineUserInvitation` `POST /v1/user_invitations/decline`
@@ -6261,6 +6931,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "user-invitation")]
     /// List pending invitations
     ///
     /// `listPendingInvitations` `POST /v1/user_invitations/list_pending`
@@ -6276,6 +6947,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "user")]
     /// Deletes a user
     ///
     /// `deleteUser` `POST /v1/users/delete`
@@ -6289,6 +6961,7 @@ pub trait Api: Send + Sync + 'static {
             delete_user::Response::Raw(runtime::not_implemented("deleteUser")),
         )
     }
+    #[cfg(feature = "user")]
     /// Find Airbyte user by internal user ID
     ///
     /// `getUser` `POST /v1/users/get`
@@ -6302,6 +6975,7 @@ pub trait Api: Send + Sync + 'static {
             get_user::Response::Raw(runtime::not_implemented("getUser")),
         )
     }
+    #[cfg(feature = "user")]
     /// Find Airbyte user by auth id
     ///
     /// `getUserByAuthId` `POST /v1/users/get_by_auth_id`
@@ -6317,6 +6991,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "user")]
     /// Find Airbyte user by email
     ///
     /// `getUserByEmail` `POST /v1/users/get_by_email`
@@ -6330,6 +7005,7 @@ pub trait Api: Send + Sync + 'static {
             get_user_by_email::Response::Raw(runtime::not_implemented("getUserByEmail")),
         )
     }
+    #[cfg(feature = "user")]
     /// Find Airbyte user by auth id. If not existed, will create a user.
     ///
     /// `getOrCreateUserByAuthId` `POST /v1/users/get_or_create_by_auth_id`
@@ -6345,6 +7021,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "user")]
     /// List user access info for a particular workspace.
     ///
     /// `listAccessInfoByWorkspaceId` `POST /v1/users/list_access_info_by_workspace_id`
@@ -6360,6 +7037,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "user")]
     /// List all users with permissions of the given org
     ///
     /// `listUsersInOrganization` `POST /v1/users/list_by_organization_id`
@@ -6375,6 +7053,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "user")]
     /// List all users with instance admin permissions. Only instance admin has permission to call this.
     ///
     /// `listInstanceAdminUsers` `POST /v1/users/list_instance_admin`
@@ -6390,6 +7069,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "user")]
     /// Update user state
     ///
     /// `updateUser` `POST /v1/users/update`
@@ -6403,6 +7083,7 @@ pub trait Api: Send + Sync + 'static {
             update_user::Response::Raw(runtime::not_implemented("updateUser")),
         )
     }
+    #[cfg(feature = "web-backend")]
     /// Returns a summary of source and destination definitions that could be updated.
     ///
     /// `webBackendCheckUpdates` `POST /v1/web_backend/check_updates`
@@ -6418,6 +7099,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "web-backend")]
     /// Fetch webapp configuration
     ///
     /// `getWebappConfig` `GET /v1/web_backend/config`
@@ -6431,6 +7113,7 @@ pub trait Api: Send + Sync + 'static {
             get_webapp_config::Response::Raw(runtime::not_implemented("getWebappConfig")),
         )
     }
+    #[cfg(feature = "web-backend")]
     /// Create a connection
     ///
     /// `webBackendCreateConnection` `POST /v1/web_backend/connections/create`
@@ -6446,6 +7129,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "web-backend")]
     /// Get a connection
     ///
     /// `webBackendGetConnection` `POST /v1/web_backend/connections/get`
@@ -6461,6 +7145,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "web-backend")]
     /// Returns all non-deleted connections for a workspace.
     ///
     /// `webBackendListConnectionsForWorkspace` `POST /v1/web_backend/connections/list`
@@ -6478,6 +7163,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "web-backend")]
     /// Returns aggregated connection status counts for a workspace.
     ///
     /// `webBackendGetConnectionStatusCounts` `POST /v1/web_backend/connections/status_counts`
@@ -6495,6 +7181,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "web-backend")]
     /// Update a connection
     ///
     /// Apply a patch-style update to a connection. Only fields present on the update request body will be updated.
@@ -6518,6 +7205,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "web-backend")]
     /// Returns a human-readable description of a CronTrigger expression
     ///
     /// Pass a Quartz CronTrigger expression to be validated and turned into a human-readable description.
@@ -6535,6 +7223,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "web-backend")]
     /// Validates a draft set of mappers against a connection's configured streams
     ///
     /// `webBackendValidateMappers` `POST /v1/web_backend/mappers/validate`
@@ -6550,6 +7239,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "web-backend")]
     /// Fetch the current state type for a connection.
     ///
     /// `getStateType` `POST /v1/web_backend/state/get_type`
@@ -6563,6 +7253,7 @@ pub trait Api: Send + Sync + 'static {
             get_state_type::Response::Raw(runtime::not_implemented("getStateType")),
         )
     }
+    #[cfg(feature = "web-backend")]
     /// Returns the current state of a workspace
     ///
     /// `webBackendGetWorkspaceState` `POST /v1/web_backend/workspace/state`
@@ -6578,6 +7269,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "workload-output")]
     /// Write the output of a workload
     ///
     /// `writeWorkloadOutput` `POST /v1/workload_output/write`
@@ -6593,6 +7285,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "workspace")]
     /// Creates a workspace
     ///
     /// `createWorkspace` `POST /v1/workspaces/create`
@@ -6606,6 +7299,7 @@ pub trait Api: Send + Sync + 'static {
             create_workspace::Response::Raw(runtime::not_implemented("createWorkspace")),
         )
     }
+    #[cfg(any(feature = "internal", feature = "workspace"))]
     /// Creates a workspace with an explicit workspace ID. This should be use in acceptance tests only.
     ///
     /// `createWorkspaceIfNotExist` `POST /v1/workspaces/create_if_not_exist`
@@ -6621,6 +7315,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "workspace")]
     /// Deletes a workspace
     ///
     /// `deleteWorkspace` `POST /v1/workspaces/delete`
@@ -6634,6 +7329,7 @@ pub trait Api: Send + Sync + 'static {
             delete_workspace::Response::Raw(runtime::not_implemented("deleteWorkspace")),
         )
     }
+    #[cfg(feature = "workspace")]
     /// Find workspace by ID
     ///
     /// `getWorkspace` `POST /v1/workspaces/get`
@@ -6647,6 +7343,7 @@ pub trait Api: Send + Sync + 'static {
             get_workspace::Response::Raw(runtime::not_implemented("getWorkspace")),
         )
     }
+    #[cfg(feature = "workspace")]
     /// Calls the dbt Cloud `List Accounts` and `List jobs` APIs to get the list of available jobs for the dbt auth token associated with the requested workspace config.
     ///
     /// `getAvailableDbtJobsForWorkspace` `POST /v1/workspaces/get_available_dbt_jobs`
@@ -6662,6 +7359,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "workspace")]
     /// Find workspace by connection id
     ///
     /// `getWorkspaceByConnectionId` `POST /v1/workspaces/get_by_connection_id`
@@ -6677,6 +7375,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "workspace")]
     /// Find workspace by connection id including the tombstone ones
     ///
     /// `getWorkspaceByConnectionIdWithTombstone` `POST /v1/workspaces/get_by_connection_id_with_tombstone`
@@ -6694,6 +7393,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "workspace")]
     /// Find workspace by slug
     ///
     /// `getWorkspaceBySlug` `POST /v1/workspaces/get_by_slug`
@@ -6709,6 +7409,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "cloud-only", feature = "workspace"))]
     /// Get Data Worker availability for a workspace
     ///
     /// `getWorkspaceDataWorkerAvailability` `POST /v1/workspaces/get_data_worker_availability`
@@ -6724,6 +7425,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "workspace")]
     /// Retrieve a workspace's basic organization info that is accessible for all workspace members, regardless of organization membership.
     ///
     /// `getOrganizationInfo` `POST /v1/workspaces/get_organization_info`
@@ -6739,6 +7441,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(any(feature = "cloud-only", feature = "workspace"))]
     /// Get usage for a workspace
     ///
     /// `getWorkspaceUsage` `POST /v1/workspaces/get_usage`
@@ -6754,6 +7457,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "workspace")]
     /// List workspaces under the given org id. This function also supports searching by keyword and pagination.
     ///
     /// `listWorkspacesInOrganization` `POST /v1/workspaces/list_by_organization_id`
@@ -6769,6 +7473,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "workspace")]
     /// List workspaces by a given user id. The function also supports searching by keyword and pagination.
     ///
     /// `listWorkspacesByUser` `POST /v1/workspaces/list_by_user_id`
@@ -6784,6 +7489,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "workspace")]
     /// List workspaces by given workspace IDs registered in the current Airbyte deployment. This function also supports pagination.
     ///
     /// `listWorkspacesPaginated` `POST /v1/workspaces/list_paginated`
@@ -6799,6 +7505,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "workspace")]
     /// Update workspace feedback state
     ///
     /// `updateWorkspaceFeedback` `POST /v1/workspaces/tag_feedback_status_as_done`
@@ -6814,6 +7521,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "workspace")]
     /// Update workspace state
     ///
     /// `updateWorkspace` `POST /v1/workspaces/update`
@@ -6827,6 +7535,7 @@ pub trait Api: Send + Sync + 'static {
             update_workspace::Response::Raw(runtime::not_implemented("updateWorkspace")),
         )
     }
+    #[cfg(feature = "workspace")]
     /// Update workspace name
     ///
     /// `updateWorkspaceName` `POST /v1/workspaces/update_name`
@@ -6842,6 +7551,7 @@ pub trait Api: Send + Sync + 'static {
             ),
         )
     }
+    #[cfg(feature = "workspace")]
     /// Update workspace organization
     ///
     /// `updateWorkspaceOrganization` `POST /v1/workspaces/update_organization`
@@ -6861,2296 +7571,3006 @@ pub trait Api: Send + Sync + 'static {
 /// The object-safe form of [`Api`] the router calls, so the request
 /// handling is compiled once rather than for every implementation.
 pub(crate) trait Erased: Send + Sync {
+    #[cfg(any(feature = "public-root", feature = "public"))]
     fn get_documentation(
         self: ::std::sync::Arc<Self>,
         request: get_documentation::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-applications",
+            feature = "applications"
+        )
+    )]
     fn public_list_applications(
         self: ::std::sync::Arc<Self>,
         request: public_list_applications::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-applications",
+            feature = "applications"
+        )
+    )]
     fn public_create_application(
         self: ::std::sync::Arc<Self>,
         request: public_create_application::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-applications",
+            feature = "applications"
+        )
+    )]
     fn public_get_access_token(
         self: ::std::sync::Arc<Self>,
         request: public_get_access_token::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-applications",
+            feature = "applications"
+        )
+    )]
     fn public_get_application(
         self: ::std::sync::Arc<Self>,
         request: public_get_application::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-applications",
+            feature = "applications"
+        )
+    )]
     fn public_delete_application(
         self: ::std::sync::Arc<Self>,
         request: public_delete_application::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "public-connections", feature = "connections")
+    )]
     fn list_connections(
         self: ::std::sync::Arc<Self>,
         request: list_connections::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "public-connections", feature = "connections")
+    )]
     fn public_create_connection(
         self: ::std::sync::Arc<Self>,
         request: public_create_connection::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "public-connections", feature = "connections")
+    )]
     fn public_get_connection(
         self: ::std::sync::Arc<Self>,
         request: public_get_connection::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "public-connections", feature = "connections")
+    )]
     fn public_delete_connection(
         self: ::std::sync::Arc<Self>,
         request: public_delete_connection::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "public-connections", feature = "connections")
+    )]
     fn patch_connection(
         self: ::std::sync::Arc<Self>,
         request: patch_connection::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-connector-definitions",
+            feature = "connector-definitions"
+        )
+    )]
     fn list_connector_definitions(
         self: ::std::sync::Arc<Self>,
         request: list_connector_definitions::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "public-dataplanes", feature = "dataplanes")
+    )]
     fn public_list_dataplanes(
         self: ::std::sync::Arc<Self>,
         request: public_list_dataplanes::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "public-dataplanes", feature = "dataplanes")
+    )]
     fn public_create_dataplane(
         self: ::std::sync::Arc<Self>,
         request: public_create_dataplane::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "public-dataplanes", feature = "dataplanes")
+    )]
     fn public_get_dataplane(
         self: ::std::sync::Arc<Self>,
         request: public_get_dataplane::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "public-dataplanes", feature = "dataplanes")
+    )]
     fn public_delete_dataplane(
         self: ::std::sync::Arc<Self>,
         request: public_delete_dataplane::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "public-dataplanes", feature = "dataplanes")
+    )]
     fn public_update_dataplane(
         self: ::std::sync::Arc<Self>,
         request: public_update_dataplane::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destinations",
+            feature = "destinations"
+        )
+    )]
     fn list_destinations(
         self: ::std::sync::Arc<Self>,
         request: list_destinations::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destinations",
+            feature = "destinations"
+        )
+    )]
     fn public_create_destination(
         self: ::std::sync::Arc<Self>,
         request: public_create_destination::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destinations",
+            feature = "destinations"
+        )
+    )]
     fn public_get_destination(
         self: ::std::sync::Arc<Self>,
         request: public_get_destination::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destinations",
+            feature = "destinations"
+        )
+    )]
     fn put_destination(
         self: ::std::sync::Arc<Self>,
         request: put_destination::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destinations",
+            feature = "destinations"
+        )
+    )]
     fn public_delete_destination(
         self: ::std::sync::Arc<Self>,
         request: public_delete_destination::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destinations",
+            feature = "destinations"
+        )
+    )]
     fn patch_destination(
         self: ::std::sync::Arc<Self>,
         request: patch_destination::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "embedded-widget"))]
     fn list_embedded_organizations_by_user(
         self: ::std::sync::Arc<Self>,
         request: list_embedded_organizations_by_user::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "embedded-widget"))]
     fn generate_embedded_scoped_token(
         self: ::std::sync::Arc<Self>,
         request: generate_embedded_scoped_token::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "embedded-widget"))]
     fn get_embedded_widget(
         self: ::std::sync::Arc<Self>,
         request: get_embedded_widget::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
     fn public_list_groups(
         self: ::std::sync::Arc<Self>,
         request: public_list_groups::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
     fn public_create_group(
         self: ::std::sync::Arc<Self>,
         request: public_create_group::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
     fn public_get_group(
         self: ::std::sync::Arc<Self>,
         request: public_get_group::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
     fn public_delete_group(
         self: ::std::sync::Arc<Self>,
         request: public_delete_group::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
     fn public_update_group(
         self: ::std::sync::Arc<Self>,
         request: public_update_group::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
     fn public_list_group_members(
         self: ::std::sync::Arc<Self>,
         request: public_list_group_members::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
     fn public_add_group_member(
         self: ::std::sync::Arc<Self>,
         request: public_add_group_member::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
     fn public_remove_group_member(
         self: ::std::sync::Arc<Self>,
         request: public_remove_group_member::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "groups", feature = "public-group-permissions")
+    )]
     fn public_list_group_permissions(
         self: ::std::sync::Arc<Self>,
         request: public_list_group_permissions::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "groups", feature = "public-group-permissions")
+    )]
     fn public_create_group_permission(
         self: ::std::sync::Arc<Self>,
         request: public_create_group_permission::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "groups", feature = "public-group-permissions")
+    )]
     fn public_delete_group_permission(
         self: ::std::sync::Arc<Self>,
         request: public_delete_group_permission::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-health"))]
     fn public_get_health_check(
         self: ::std::sync::Arc<Self>,
         request: public_get_health_check::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
     fn list_jobs(
         self: ::std::sync::Arc<Self>,
         request: list_jobs::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
     fn public_create_job(
         self: ::std::sync::Arc<Self>,
         request: public_create_job::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
     fn get_job(
         self: ::std::sync::Arc<Self>,
         request: get_job::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
     fn public_cancel_job(
         self: ::std::sync::Arc<Self>,
         request: public_cancel_job::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-oauth", feature = "o-auth"))]
     fn oauth_callback(
         self: ::std::sync::Arc<Self>,
         request: oauth_callback::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-organizations",
+            feature = "organizations"
+        )
+    )]
     fn public_list_organizations_for_user(
         self: ::std::sync::Arc<Self>,
         request: public_list_organizations_for_user::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-organizations",
+            feature = "organizations"
+        )
+    )]
     fn create_or_update_organization_o_auth_credentials(
         self: ::std::sync::Arc<Self>,
         request: create_or_update_organization_o_auth_credentials::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-organizations",
+            feature = "organizations"
+        )
+    )]
     fn delete_organization_o_auth_credentials(
         self: ::std::sync::Arc<Self>,
         request: delete_organization_o_auth_credentials::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "public-permissions", feature = "permissions")
+    )]
     fn public_list_permissions_by_user_id(
         self: ::std::sync::Arc<Self>,
         request: public_list_permissions_by_user_id::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "public-permissions", feature = "permissions")
+    )]
     fn public_create_permission(
         self: ::std::sync::Arc<Self>,
         request: public_create_permission::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "public-permissions", feature = "permissions")
+    )]
     fn public_get_permission(
         self: ::std::sync::Arc<Self>,
         request: public_get_permission::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "public-permissions", feature = "permissions")
+    )]
     fn public_delete_permission(
         self: ::std::sync::Arc<Self>,
         request: public_delete_permission::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "public-permissions", feature = "permissions")
+    )]
     fn public_update_permission(
         self: ::std::sync::Arc<Self>,
         request: public_update_permission::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
     fn public_list_regions(
         self: ::std::sync::Arc<Self>,
         request: public_list_regions::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
     fn public_create_region(
         self: ::std::sync::Arc<Self>,
         request: public_create_region::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
     fn public_get_region(
         self: ::std::sync::Arc<Self>,
         request: public_get_region::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
     fn public_delete_region(
         self: ::std::sync::Arc<Self>,
         request: public_delete_region::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
     fn public_update_region(
         self: ::std::sync::Arc<Self>,
         request: public_update_region::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     fn list_sources(
         self: ::std::sync::Arc<Self>,
         request: list_sources::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     fn public_create_source(
         self: ::std::sync::Arc<Self>,
         request: public_create_source::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     fn initiate_o_auth(
         self: ::std::sync::Arc<Self>,
         request: initiate_o_auth::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     fn public_get_source(
         self: ::std::sync::Arc<Self>,
         request: public_get_source::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     fn put_source(
         self: ::std::sync::Arc<Self>,
         request: put_source::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     fn public_delete_source(
         self: ::std::sync::Arc<Self>,
         request: public_delete_source::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     fn patch_source(
         self: ::std::sync::Arc<Self>,
         request: patch_source::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-streams", feature = "streams"))]
     fn get_stream_properties(
         self: ::std::sync::Arc<Self>,
         request: get_stream_properties::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
     fn public_list_tags(
         self: ::std::sync::Arc<Self>,
         request: public_list_tags::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
     fn public_create_tag(
         self: ::std::sync::Arc<Self>,
         request: public_create_tag::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
     fn public_get_tag(
         self: ::std::sync::Arc<Self>,
         request: public_get_tag::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
     fn public_delete_tag(
         self: ::std::sync::Arc<Self>,
         request: public_delete_tag::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
     fn public_update_tag(
         self: ::std::sync::Arc<Self>,
         request: public_update_tag::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "public", feature = "public-users", feature = "users"))]
     fn public_list_users_within_an_organization(
         self: ::std::sync::Arc<Self>,
         request: public_list_users_within_an_organization::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     fn public_list_workspaces(
         self: ::std::sync::Arc<Self>,
         request: public_list_workspaces::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     fn public_create_workspace(
         self: ::std::sync::Arc<Self>,
         request: public_create_workspace::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     fn public_get_workspace(
         self: ::std::sync::Arc<Self>,
         request: public_get_workspace::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     fn public_delete_workspace(
         self: ::std::sync::Arc<Self>,
         request: public_delete_workspace::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     fn public_update_workspace(
         self: ::std::sync::Arc<Self>,
         request: public_update_workspace::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-declarative-source-definitions",
+            feature = "declarative-source-definitions"
+        )
+    )]
     fn public_list_declarative_source_definitions(
         self: ::std::sync::Arc<Self>,
         request: public_list_declarative_source_definitions::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-declarative-source-definitions",
+            feature = "declarative-source-definitions"
+        )
+    )]
     fn public_create_declarative_source_definition(
         self: ::std::sync::Arc<Self>,
         request: public_create_declarative_source_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-declarative-source-definitions",
+            feature = "declarative-source-definitions"
+        )
+    )]
     fn public_get_declarative_source_definition(
         self: ::std::sync::Arc<Self>,
         request: public_get_declarative_source_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-declarative-source-definitions",
+            feature = "declarative-source-definitions"
+        )
+    )]
     fn public_update_declarative_source_definition(
         self: ::std::sync::Arc<Self>,
         request: public_update_declarative_source_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-declarative-source-definitions",
+            feature = "declarative-source-definitions"
+        )
+    )]
     fn public_delete_declarative_source_definition(
         self: ::std::sync::Arc<Self>,
         request: public_delete_declarative_source_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destination-definitions",
+            feature = "destination-definitions"
+        )
+    )]
     fn public_list_destination_definitions(
         self: ::std::sync::Arc<Self>,
         request: public_list_destination_definitions::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destination-definitions",
+            feature = "destination-definitions"
+        )
+    )]
     fn public_create_destination_definition(
         self: ::std::sync::Arc<Self>,
         request: public_create_destination_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destination-definitions",
+            feature = "destination-definitions"
+        )
+    )]
     fn public_get_destination_definition(
         self: ::std::sync::Arc<Self>,
         request: public_get_destination_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destination-definitions",
+            feature = "destination-definitions"
+        )
+    )]
     fn public_update_destination_definition(
         self: ::std::sync::Arc<Self>,
         request: public_update_destination_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destination-definitions",
+            feature = "destination-definitions"
+        )
+    )]
     fn public_delete_destination_definition(
         self: ::std::sync::Arc<Self>,
         request: public_delete_destination_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-source-definitions",
+            feature = "source-definitions"
+        )
+    )]
     fn public_list_source_definitions(
         self: ::std::sync::Arc<Self>,
         request: public_list_source_definitions::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-source-definitions",
+            feature = "source-definitions"
+        )
+    )]
     fn public_create_source_definition(
         self: ::std::sync::Arc<Self>,
         request: public_create_source_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-source-definitions",
+            feature = "source-definitions"
+        )
+    )]
     fn public_get_source_definition(
         self: ::std::sync::Arc<Self>,
         request: public_get_source_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-source-definitions",
+            feature = "source-definitions"
+        )
+    )]
     fn public_update_source_definition(
         self: ::std::sync::Arc<Self>,
         request: public_update_source_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-source-definitions",
+            feature = "source-definitions"
+        )
+    )]
     fn public_delete_source_definition(
         self: ::std::sync::Arc<Self>,
         request: public_delete_source_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     fn create_or_update_workspace_o_auth_credentials(
         self: ::std::sync::Arc<Self>,
         request: create_or_update_workspace_o_auth_credentials::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     fn delete_workspace_o_auth_credentials(
         self: ::std::sync::Arc<Self>,
         request: delete_workspace_o_auth_credentials::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "actor-definition-version")]
     fn get_actor_definition_version_default(
         self: ::std::sync::Arc<Self>,
         request: get_actor_definition_version_default::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "actor-definition-version")]
     fn get_actor_definition_version_for_destination_id(
         self: ::std::sync::Arc<Self>,
         request: get_actor_definition_version_for_destination_id::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "actor-definition-version")]
     fn get_actor_definition_version_for_source_id(
         self: ::std::sync::Arc<Self>,
         request: get_actor_definition_version_for_source_id::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "actor-definition-version")]
     fn resolve_actor_definition_version_by_tag(
         self: ::std::sync::Arc<Self>,
         request: resolve_actor_definition_version_by_tag::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "actor-definition", feature = "internal"))]
     fn create_actor_definition(
         self: ::std::sync::Arc<Self>,
         request: create_actor_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "actor-definition", feature = "internal"))]
     fn finish_actor_definition_update(
         self: ::std::sync::Arc<Self>,
         request: finish_actor_definition_update::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "actor-definition", feature = "internal"))]
     fn get_actor_definition_result(
         self: ::std::sync::Arc<Self>,
         request: get_actor_definition_result::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "actor-definition", feature = "internal"))]
     fn update_actor_definition(
         self: ::std::sync::Arc<Self>,
         request: update_actor_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "applications-2")]
     fn create_application(
         self: ::std::sync::Arc<Self>,
         request: create_application::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "applications-2")]
     fn delete_application(
         self: ::std::sync::Arc<Self>,
         request: delete_application::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "applications-2")]
     fn list_applications(
         self: ::std::sync::Arc<Self>,
         request: list_applications::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "applications-2")]
     fn application_token_request(
         self: ::std::sync::Arc<Self>,
         request: application_token_request::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     fn create_new_attempt_number(
         self: ::std::sync::Arc<Self>,
         request: create_new_attempt_number::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     fn fail_attempt(
         self: ::std::sync::Arc<Self>,
         request: fail_attempt::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     fn get_attempt_combined_stats(
         self: ::std::sync::Arc<Self>,
         request: get_attempt_combined_stats::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     fn get_attempt_for_job(
         self: ::std::sync::Arc<Self>,
         request: get_attempt_for_job::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     fn save_stats(
         self: ::std::sync::Arc<Self>,
         request: save_stats::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     fn save_stream_metadata(
         self: ::std::sync::Arc<Self>,
         request: save_stream_metadata::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     fn save_sync_config(
         self: ::std::sync::Arc<Self>,
         request: save_sync_config::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "audit-logs")]
     fn list_audit_logs(
         self: ::std::sync::Arc<Self>,
         request: list_audit_logs::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     fn backfill_usage(
         self: ::std::sync::Arc<Self>,
         request: backfill_usage::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     fn cancel_subscription(
         self: ::std::sync::Arc<Self>,
         request: cancel_subscription::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     fn get_customer_portal_link(
         self: ::std::sync::Arc<Self>,
         request: get_customer_portal_link::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     fn disable_delinquent_workspaces(
         self: ::std::sync::Arc<Self>,
         request: disable_delinquent_workspaces::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     fn handle_webhook(
         self: ::std::sync::Arc<Self>,
         request: handle_webhook::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     fn list_past_invoices(
         self: ::std::sync::Arc<Self>,
         request: list_past_invoices::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     fn get_payment_information(
         self: ::std::sync::Arc<Self>,
         request: get_payment_information::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     fn get_subscription_info(
         self: ::std::sync::Arc<Self>,
         request: get_subscription_info::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     fn get_organization_trial_status(
         self: ::std::sync::Arc<Self>,
         request: get_organization_trial_status::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     fn unschedule_cancel_subscription(
         self: ::std::sync::Arc<Self>,
         request: unschedule_cancel_subscription::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "catalog")]
     fn diff_catalogs(
         self: ::std::sync::Arc<Self>,
         request: diff_catalogs::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "command")]
     fn cancel_command(
         self: ::std::sync::Arc<Self>,
         request: cancel_command::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "command"))]
     fn get_command(
         self: ::std::sync::Arc<Self>,
         request: get_command::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "command")]
     fn get_check_command_output(
         self: ::std::sync::Arc<Self>,
         request: get_check_command_output::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "command")]
     fn get_discover_command_output(
         self: ::std::sync::Arc<Self>,
         request: get_discover_command_output::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "command")]
     fn get_replicate_command_output(
         self: ::std::sync::Arc<Self>,
         request: get_replicate_command_output::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "command")]
     fn get_spec_command_output(
         self: ::std::sync::Arc<Self>,
         request: get_spec_command_output::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "command"))]
     fn run_check_command(
         self: ::std::sync::Arc<Self>,
         request: run_check_command::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "command"))]
     fn run_discover_command(
         self: ::std::sync::Arc<Self>,
         request: run_discover_command::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "command"))]
     fn run_replicate_command(
         self: ::std::sync::Arc<Self>,
         request: run_replicate_command::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "command"))]
     fn run_spec_command(
         self: ::std::sync::Arc<Self>,
         request: run_spec_command::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "command")]
     fn get_command_status(
         self: ::std::sync::Arc<Self>,
         request: get_command_status::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn apply_schema_change_for_connection(
         self: ::std::sync::Arc<Self>,
         request: apply_schema_change_for_connection::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "connection"))]
     fn auto_disable_connection(
         self: ::std::sync::Arc<Self>,
         request: auto_disable_connection::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn clear_connection(
         self: ::std::sync::Arc<Self>,
         request: clear_connection::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn clear_connection_stream(
         self: ::std::sync::Arc<Self>,
         request: clear_connection_stream::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn create_connection(
         self: ::std::sync::Arc<Self>,
         request: create_connection::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn delete_connection(
         self: ::std::sync::Arc<Self>,
         request: delete_connection::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn backfill_connection_events(
         self: ::std::sync::Arc<Self>,
         request: backfill_connection_events::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn get_connection_event(
         self: ::std::sync::Arc<Self>,
         request: get_connection_event::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn list_connection_events(
         self: ::std::sync::Arc<Self>,
         request: list_connection_events::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn list_connection_events_for_job(
         self: ::std::sync::Arc<Self>,
         request: list_connection_events_for_job::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn list_connection_events_minimal(
         self: ::std::sync::Arc<Self>,
         request: list_connection_events_minimal::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn get_connection(
         self: ::std::sync::Arc<Self>,
         request: get_connection::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn get_connection_for_job(
         self: ::std::sync::Arc<Self>,
         request: get_connection_for_job::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn get_connection_context(
         self: ::std::sync::Arc<Self>,
         request: get_connection_context::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn get_connection_data_history(
         self: ::std::sync::Arc<Self>,
         request: get_connection_data_history::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn get_connection_uptime_history(
         self: ::std::sync::Arc<Self>,
         request: get_connection_uptime_history::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn get_connection_last_job_per_stream(
         self: ::std::sync::Arc<Self>,
         request: get_connection_last_job_per_stream::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn list_connections_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: list_connections_for_workspace::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn list_all_connections_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: list_all_connections_for_workspace::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn list_connections_by_actor_definition(
         self: ::std::sync::Arc<Self>,
         request: list_connections_by_actor_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn list_connections_for_workspaces_paginated(
         self: ::std::sync::Arc<Self>,
         request: list_connections_for_workspaces_paginated::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn postprocess_discovered_catalog_for_connection(
         self: ::std::sync::Arc<Self>,
         request: postprocess_discovered_catalog_for_connection::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn refresh_connection_stream(
         self: ::std::sync::Arc<Self>,
         request: refresh_connection_stream::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn reset_connection(
         self: ::std::sync::Arc<Self>,
         request: reset_connection::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn reset_connection_stream(
         self: ::std::sync::Arc<Self>,
         request: reset_connection_stream::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn search_connections(
         self: ::std::sync::Arc<Self>,
         request: search_connections::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn get_connection_statuses(
         self: ::std::sync::Arc<Self>,
         request: get_connection_statuses::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn get_connection_stream_history(
         self: ::std::sync::Arc<Self>,
         request: get_connection_stream_history::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn sync_connection(
         self: ::std::sync::Arc<Self>,
         request: sync_connection::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn get_connection_sync_progress(
         self: ::std::sync::Arc<Self>,
         request: get_connection_sync_progress::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn update_connection(
         self: ::std::sync::Arc<Self>,
         request: update_connection::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connection")]
     fn update_connection_with_reason(
         self: ::std::sync::Arc<Self>,
         request: update_connection_with_reason::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-builder-assist")]
     fn assist_v1_process(
         self: ::std::sync::Arc<Self>,
         request: assist_v1_process::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-builder-assist")]
     fn assist_v1_warm(
         self: ::std::sync::Arc<Self>,
         request: assist_v1_warm::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-builder-project")]
     fn get_connector_builder_capabilities(
         self: ::std::sync::Arc<Self>,
         request: get_connector_builder_capabilities::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-builder-project")]
     fn complete_connector_builder_project_oauth(
         self: ::std::sync::Arc<Self>,
         request: complete_connector_builder_project_oauth::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-builder-project")]
     fn check_contribution(
         self: ::std::sync::Arc<Self>,
         request: check_contribution::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-builder-project")]
     fn generate_contribution(
         self: ::std::sync::Arc<Self>,
         request: generate_contribution::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-builder-project")]
     fn create_connector_builder_project(
         self: ::std::sync::Arc<Self>,
         request: create_connector_builder_project::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-builder-project")]
     fn delete_connector_builder_project(
         self: ::std::sync::Arc<Self>,
         request: delete_connector_builder_project::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-builder-project")]
     fn create_forked_connector_builder_project(
         self: ::std::sync::Arc<Self>,
         request: create_forked_connector_builder_project::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-builder-project")]
     fn full_resolve_manifest_builder_project(
         self: ::std::sync::Arc<Self>,
         request: full_resolve_manifest_builder_project::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-builder-project")]
     fn get_declarative_manifest_base_image(
         self: ::std::sync::Arc<Self>,
         request: get_declarative_manifest_base_image::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-builder-project")]
     fn get_connector_builder_project_id_for_definition_id(
         self: ::std::sync::Arc<Self>,
         request: get_connector_builder_project_id_for_definition_id::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-builder-project")]
     fn get_connector_builder_project_o_auth_consent(
         self: ::std::sync::Arc<Self>,
         request: get_connector_builder_project_o_auth_consent::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-builder-project")]
     fn get_connector_builder_project(
         self: ::std::sync::Arc<Self>,
         request: get_connector_builder_project::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-builder-project")]
     fn list_connector_builder_projects(
         self: ::std::sync::Arc<Self>,
         request: list_connector_builder_projects::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-builder-project")]
     fn publish_connector_builder_project(
         self: ::std::sync::Arc<Self>,
         request: publish_connector_builder_project::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-builder-project")]
     fn read_connector_builder_project_stream(
         self: ::std::sync::Arc<Self>,
         request: read_connector_builder_project_stream::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-builder-project")]
     fn resolve_manifest_builder_project(
         self: ::std::sync::Arc<Self>,
         request: resolve_manifest_builder_project::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-builder-project")]
     fn update_connector_builder_project(
         self: ::std::sync::Arc<Self>,
         request: update_connector_builder_project::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-builder-project")]
     fn update_connector_builder_project_testing_values(
         self: ::std::sync::Arc<Self>,
         request: update_connector_builder_project_testing_values::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-documentation")]
     fn get_connector_documentation(
         self: ::std::sync::Arc<Self>,
         request: get_connector_documentation::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-rollout")]
     fn finalize_connector_rollout(
         self: ::std::sync::Arc<Self>,
         request: finalize_connector_rollout::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-rollout")]
     fn get_connector_rollout_by_id(
         self: ::std::sync::Arc<Self>,
         request: get_connector_rollout_by_id::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-rollout")]
     fn get_connector_rollout_actor_sync_info(
         self: ::std::sync::Arc<Self>,
         request: get_connector_rollout_actor_sync_info::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-rollout")]
     fn get_connector_rollouts_list(
         self: ::std::sync::Arc<Self>,
         request: get_connector_rollouts_list::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-rollout")]
     fn get_connector_rollouts_list_all(
         self: ::std::sync::Arc<Self>,
         request: get_connector_rollouts_list_all::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-rollout")]
     fn get_connector_rollouts_list_by_actor_definition_id(
         self: ::std::sync::Arc<Self>,
         request: get_connector_rollouts_list_by_actor_definition_id::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-rollout")]
     fn manual_finalize_connector_rollout(
         self: ::std::sync::Arc<Self>,
         request: manual_finalize_connector_rollout::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-rollout")]
     fn manual_pause_connector_rollout(
         self: ::std::sync::Arc<Self>,
         request: manual_pause_connector_rollout::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-rollout")]
     fn manual_do_connector_rollout(
         self: ::std::sync::Arc<Self>,
         request: manual_do_connector_rollout::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-rollout")]
     fn manual_start_connector_rollout(
         self: ::std::sync::Arc<Self>,
         request: manual_start_connector_rollout::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-rollout")]
     fn do_connector_rollout(
         self: ::std::sync::Arc<Self>,
         request: do_connector_rollout::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-rollout")]
     fn start_connector_rollout(
         self: ::std::sync::Arc<Self>,
         request: start_connector_rollout::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "connector-rollout")]
     fn update_connector_rollout_state(
         self: ::std::sync::Arc<Self>,
         request: update_connector_rollout_state::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "dataplane-group")]
     fn create_dataplane_group(
         self: ::std::sync::Arc<Self>,
         request: create_dataplane_group::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "dataplane-group")]
     fn delete_dataplane_group(
         self: ::std::sync::Arc<Self>,
         request: delete_dataplane_group::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "dataplane-group")]
     fn list_dataplane_groups(
         self: ::std::sync::Arc<Self>,
         request: list_dataplane_groups::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "dataplane-group")]
     fn update_dataplane_group(
         self: ::std::sync::Arc<Self>,
         request: update_dataplane_group::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "dataplane")]
     fn create_dataplane(
         self: ::std::sync::Arc<Self>,
         request: create_dataplane::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "dataplane")]
     fn delete_dataplane(
         self: ::std::sync::Arc<Self>,
         request: delete_dataplane::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "dataplanes-2")]
     fn list_dataplane_health(
         self: ::std::sync::Arc<Self>,
         request: list_dataplane_health::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "dataplane")]
     fn heartbeat_dataplane(
         self: ::std::sync::Arc<Self>,
         request: heartbeat_dataplane::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "dataplane")]
     fn initialize_dataplane(
         self: ::std::sync::Arc<Self>,
         request: initialize_dataplane::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "dataplane")]
     fn list_dataplanes(
         self: ::std::sync::Arc<Self>,
         request: list_dataplanes::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "dataplane")]
     fn get_dataplane_token(
         self: ::std::sync::Arc<Self>,
         request: get_dataplane_token::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "dataplane")]
     fn update_dataplane(
         self: ::std::sync::Arc<Self>,
         request: update_dataplane::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "declarative-source-definitions-2")]
     fn create_declarative_source_definition_manifest(
         self: ::std::sync::Arc<Self>,
         request: create_declarative_source_definition_manifest::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "declarative-source-definitions-2")]
     fn list_declarative_manifests(
         self: ::std::sync::Arc<Self>,
         request: list_declarative_manifests::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "declarative-source-definitions-2")]
     fn update_declarative_manifest_version(
         self: ::std::sync::Arc<Self>,
         request: update_declarative_manifest_version::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "deployment-metadata")]
     fn get_deployment_metadata(
         self: ::std::sync::Arc<Self>,
         request: get_deployment_metadata::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination-definition-specification")]
     fn get_destination_definition_specification(
         self: ::std::sync::Arc<Self>,
         request: get_destination_definition_specification::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination-definition-specification")]
     fn get_specification_for_destination_id(
         self: ::std::sync::Arc<Self>,
         request: get_specification_for_destination_id::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination-definition")]
     fn create_custom_destination_definition(
         self: ::std::sync::Arc<Self>,
         request: create_custom_destination_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination-definition")]
     fn delete_destination_definition(
         self: ::std::sync::Arc<Self>,
         request: delete_destination_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination-definition")]
     fn get_destination_definition(
         self: ::std::sync::Arc<Self>,
         request: get_destination_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination-definition")]
     fn get_destination_definition_for_scope(
         self: ::std::sync::Arc<Self>,
         request: get_destination_definition_for_scope::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination-definition")]
     fn get_destination_definition_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: get_destination_definition_for_workspace::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination-definition")]
     fn grant_destination_definition(
         self: ::std::sync::Arc<Self>,
         request: grant_destination_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination-definition")]
     fn list_destination_definitions(
         self: ::std::sync::Arc<Self>,
         request: list_destination_definitions::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination-definition")]
     fn list_enterprise_destination_stubs_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: list_enterprise_destination_stubs_for_workspace::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination-definition")]
     fn list_destination_definitions_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: list_destination_definitions_for_workspace::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination-definition")]
     fn list_latest_destination_definitions(
         self: ::std::sync::Arc<Self>,
         request: list_latest_destination_definitions::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination-definition")]
     fn list_private_destination_definitions(
         self: ::std::sync::Arc<Self>,
         request: list_private_destination_definitions::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination-definition")]
     fn revoke_destination_definition(
         self: ::std::sync::Arc<Self>,
         request: revoke_destination_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination-definition")]
     fn update_destination_definition(
         self: ::std::sync::Arc<Self>,
         request: update_destination_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination-oauth")]
     fn complete_destination_o_auth(
         self: ::std::sync::Arc<Self>,
         request: complete_destination_o_auth::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination-oauth")]
     fn get_destination_o_auth_consent(
         self: ::std::sync::Arc<Self>,
         request: get_destination_o_auth_consent::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination-oauth")]
     fn set_instancewide_destination_oauth_params(
         self: ::std::sync::Arc<Self>,
         request: set_instancewide_destination_oauth_params::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination")]
     fn check_connection_to_destination(
         self: ::std::sync::Arc<Self>,
         request: check_connection_to_destination::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination")]
     fn check_connection_to_destination_for_update(
         self: ::std::sync::Arc<Self>,
         request: check_connection_to_destination_for_update::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination")]
     fn create_destination(
         self: ::std::sync::Arc<Self>,
         request: create_destination::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination")]
     fn delete_destination(
         self: ::std::sync::Arc<Self>,
         request: delete_destination::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination")]
     fn discover_catalog_for_destination(
         self: ::std::sync::Arc<Self>,
         request: discover_catalog_for_destination::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination")]
     fn get_destination(
         self: ::std::sync::Arc<Self>,
         request: get_destination::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination")]
     fn get_catalog_for_connection(
         self: ::std::sync::Arc<Self>,
         request: get_catalog_for_connection::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination")]
     fn list_destinations_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: list_destinations_for_workspace::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination")]
     fn list_destinations_for_workspaces_paginated(
         self: ::std::sync::Arc<Self>,
         request: list_destinations_for_workspaces_paginated::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination")]
     fn partial_update_destination(
         self: ::std::sync::Arc<Self>,
         request: partial_update_destination::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination")]
     fn search_destinations(
         self: ::std::sync::Arc<Self>,
         request: search_destinations::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination")]
     fn update_destination(
         self: ::std::sync::Arc<Self>,
         request: update_destination::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "destination")]
     fn upgrade_destination_version(
         self: ::std::sync::Arc<Self>,
         request: upgrade_destination_version::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "destination"))]
     fn write_destination_discover_catalog_result(
         self: ::std::sync::Arc<Self>,
         request: write_destination_discover_catalog_result::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "diagnostic-tool")]
     fn generate_diagnostic_report(
         self: ::std::sync::Arc<Self>,
         request: generate_diagnostic_report::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "domain-verifications"))]
     fn check_domain_verification(
         self: ::std::sync::Arc<Self>,
         request: check_domain_verification::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "domain-verifications")]
     fn create_domain_verification(
         self: ::std::sync::Arc<Self>,
         request: create_domain_verification::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "domain-verifications")]
     fn delete_domain_verification(
         self: ::std::sync::Arc<Self>,
         request: delete_domain_verification::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "domain-verifications")]
     fn list_domain_verifications(
         self: ::std::sync::Arc<Self>,
         request: list_domain_verifications::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "domain-verifications"))]
     fn list_pending_domain_verifications(
         self: ::std::sync::Arc<Self>,
         request: list_pending_domain_verifications::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "domain-verifications")]
     fn reset_domain_verification(
         self: ::std::sync::Arc<Self>,
         request: reset_domain_verification::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "entitlements")]
     fn get_entitlements(
         self: ::std::sync::Arc<Self>,
         request: get_entitlements::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "entitlements")]
     fn check_entitlement(
         self: ::std::sync::Arc<Self>,
         request: check_entitlement::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "entitlements")]
     fn list_all_entitlement_plans(
         self: ::std::sync::Arc<Self>,
         request: list_all_entitlement_plans::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "entitlements")]
     fn update_organization_entitlement_plan(
         self: ::std::sync::Arc<Self>,
         request: update_organization_entitlement_plan::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "group-permission")]
     fn create_group_permission(
         self: ::std::sync::Arc<Self>,
         request: create_group_permission::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "group-permission")]
     fn delete_group_permission(
         self: ::std::sync::Arc<Self>,
         request: delete_group_permission::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "group-permission")]
     fn list_group_permissions(
         self: ::std::sync::Arc<Self>,
         request: list_group_permissions::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "group")]
     fn add_group_member(
         self: ::std::sync::Arc<Self>,
         request: add_group_member::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "group")]
     fn create_group(
         self: ::std::sync::Arc<Self>,
         request: create_group::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "group")]
     fn delete_group(
         self: ::std::sync::Arc<Self>,
         request: delete_group::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "group")]
     fn get_group(
         self: ::std::sync::Arc<Self>,
         request: get_group::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "group")]
     fn list_groups(
         self: ::std::sync::Arc<Self>,
         request: list_groups::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "group")]
     fn list_group_members(
         self: ::std::sync::Arc<Self>,
         request: list_group_members::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "group")]
     fn remove_group_member(
         self: ::std::sync::Arc<Self>,
         request: remove_group_member::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "group")]
     fn update_group(
         self: ::std::sync::Arc<Self>,
         request: update_group::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "health")]
     fn get_health_check(
         self: ::std::sync::Arc<Self>,
         request: get_health_check::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "instance-configuration")]
     fn get_instance_configuration(
         self: ::std::sync::Arc<Self>,
         request: get_instance_configuration::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "instance-configuration")]
     fn license_info(
         self: ::std::sync::Arc<Self>,
         request: license_info::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "instance-configuration")]
     fn setup_instance_configuration(
         self: ::std::sync::Arc<Self>,
         request: setup_instance_configuration::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "jobs-2")]
     fn cancel_job(
         self: ::std::sync::Arc<Self>,
         request: cancel_job::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn cancel_queued_job(
         self: ::std::sync::Arc<Self>,
         request: cancel_queued_job::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn check_data_worker_capacity(
         self: ::std::sync::Arc<Self>,
         request: check_data_worker_capacity::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn create_job(
         self: ::std::sync::Arc<Self>,
         request: create_job::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn delete_stream_reset_records_for_job(
         self: ::std::sync::Arc<Self>,
         request: delete_stream_reset_records_for_job::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn did_previous_job_succeed(
         self: ::std::sync::Arc<Self>,
         request: did_previous_job_succeed::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn evaluate_outlier(
         self: ::std::sync::Arc<Self>,
         request: evaluate_outlier::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn explain_job(
         self: ::std::sync::Arc<Self>,
         request: explain_job::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn fail_non_terminal_jobs(
         self: ::std::sync::Arc<Self>,
         request: fail_non_terminal_jobs::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn finalize_job(
         self: ::std::sync::Arc<Self>,
         request: finalize_job::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "jobs-2")]
     fn get_job_info(
         self: ::std::sync::Arc<Self>,
         request: get_job_info::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn get_webhook_config(
         self: ::std::sync::Arc<Self>,
         request: get_webhook_config::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "jobs-2")]
     fn get_job_debug_info(
         self: ::std::sync::Arc<Self>,
         request: get_job_debug_info::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn get_job_input(
         self: ::std::sync::Arc<Self>,
         request: get_job_input::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "jobs-2")]
     fn get_last_replication_job(
         self: ::std::sync::Arc<Self>,
         request: get_last_replication_job::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn get_last_replication_job_with_cancel(
         self: ::std::sync::Arc<Self>,
         request: get_last_replication_job_with_cancel::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "jobs-2")]
     fn get_job_info_light(
         self: ::std::sync::Arc<Self>,
         request: get_job_info_light::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "jobs-2")]
     fn get_job_info_without_logs(
         self: ::std::sync::Arc<Self>,
         request: get_job_info_without_logs::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn job_failure(
         self: ::std::sync::Arc<Self>,
         request: job_failure::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "attempt", feature = "jobs-2"))]
     fn job_success_with_attempt_number(
         self: ::std::sync::Arc<Self>,
         request: job_success_with_attempt_number::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "jobs-2")]
     fn list_jobs_for(
         self: ::std::sync::Arc<Self>,
         request: list_jobs_for::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "jobs-2")]
     fn list_jobs_for_workspaces(
         self: ::std::sync::Arc<Self>,
         request: list_jobs_for_workspaces::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn persist_job_cancellation(
         self: ::std::sync::Arc<Self>,
         request: persist_job_cancellation::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn report_job_start(
         self: ::std::sync::Arc<Self>,
         request: report_job_start::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "job-retry-states")]
     fn create_or_update(
         self: ::std::sync::Arc<Self>,
         request: create_or_update::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "job-retry-states")]
     fn get(
         self: ::std::sync::Arc<Self>,
         request: get::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn set_job_queued(
         self: ::std::sync::Arc<Self>,
         request: set_job_queued::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "notifications")]
     fn try_notification_config(
         self: ::std::sync::Arc<Self>,
         request: try_notification_config::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "notifications")]
     fn try_notification_webhook_config(
         self: ::std::sync::Arc<Self>,
         request: try_notification_webhook_config::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "openapi")]
     fn get_open_api_spec(
         self: ::std::sync::Arc<Self>,
         request: get_open_api_spec::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "operation")]
     fn check_operation(
         self: ::std::sync::Arc<Self>,
         request: check_operation::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "operation")]
     fn create_operation(
         self: ::std::sync::Arc<Self>,
         request: create_operation::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "operation")]
     fn delete_operation(
         self: ::std::sync::Arc<Self>,
         request: delete_operation::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "operation")]
     fn get_operation(
         self: ::std::sync::Arc<Self>,
         request: get_operation::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "operation")]
     fn list_operations_for_connection(
         self: ::std::sync::Arc<Self>,
         request: list_operations_for_connection::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "operation")]
     fn update_operation(
         self: ::std::sync::Arc<Self>,
         request: update_operation::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "billing",
+            feature = "cloud-only",
+            feature = "organization-payment-config",
+            feature = "admin-api"
+        )
+    )]
     fn update_organization_payment_config(
         self: ::std::sync::Arc<Self>,
         request: update_organization_payment_config::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "billing",
+            feature = "cloud-only",
+            feature = "organization-payment-config",
+            feature = "admin-api"
+        )
+    )]
     fn get_organization_payment_config(
         self: ::std::sync::Arc<Self>,
         request: get_organization_payment_config::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(
+        any(
+            feature = "billing",
+            feature = "cloud-only",
+            feature = "organization-payment-config",
+            feature = "admin-api"
+        )
+    )]
     fn end_grace_period(
         self: ::std::sync::Arc<Self>,
         request: end_grace_period::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "cloud-only", feature = "admin-api", feature = "organization"))]
     fn set_organization_agentic_status(
         self: ::std::sync::Arc<Self>,
         request: set_organization_agentic_status::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "organization")]
     fn create_organization(
         self: ::std::sync::Arc<Self>,
         request: create_organization::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "organization")]
     fn delete_organization(
         self: ::std::sync::Arc<Self>,
         request: delete_organization::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "organization")]
     fn get_organization(
         self: ::std::sync::Arc<Self>,
         request: get_organization::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "organization")]
     fn get_organization_data_worker_usage(
         self: ::std::sync::Arc<Self>,
         request: get_organization_data_worker_usage::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "organization")]
     fn get_org_info(
         self: ::std::sync::Arc<Self>,
         request: get_org_info::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "cloud-only", feature = "organization"))]
     fn get_organization_usage(
         self: ::std::sync::Arc<Self>,
         request: get_organization_usage::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "organization")]
     fn list_organizations_by_user(
         self: ::std::sync::Arc<Self>,
         request: list_organizations_by_user::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "organization")]
     fn list_organization_summaries(
         self: ::std::sync::Arc<Self>,
         request: list_organization_summaries::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "organization")]
     fn update_organization(
         self: ::std::sync::Arc<Self>,
         request: update_organization::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "permission")]
     fn check_permissions(
         self: ::std::sync::Arc<Self>,
         request: check_permissions::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "permission")]
     fn check_permissions_across_multiple_workspaces(
         self: ::std::sync::Arc<Self>,
         request: check_permissions_across_multiple_workspaces::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "permission")]
     fn create_permission(
         self: ::std::sync::Arc<Self>,
         request: create_permission::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "permission")]
     fn delete_permission(
         self: ::std::sync::Arc<Self>,
         request: delete_permission::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "permission")]
     fn delete_user_from_workspace(
         self: ::std::sync::Arc<Self>,
         request: delete_user_from_workspace::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "permission")]
     fn get_permission(
         self: ::std::sync::Arc<Self>,
         request: get_permission::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "permission")]
     fn list_permissions_by_user(
         self: ::std::sync::Arc<Self>,
         request: list_permissions_by_user::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "permission")]
     fn update_permission(
         self: ::std::sync::Arc<Self>,
         request: update_permission::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "cloud-only", feature = "private-link"))]
     fn create_private_link(
         self: ::std::sync::Arc<Self>,
         request: create_private_link::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "cloud-only", feature = "private-link"))]
     fn delete_private_link(
         self: ::std::sync::Arc<Self>,
         request: delete_private_link::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
     fn get_private_link(
         self: ::std::sync::Arc<Self>,
         request: get_private_link::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "cloud-only", feature = "private-link"))]
     fn list_private_links_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: list_private_links_for_workspace::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
     fn list_private_links_by_status(
         self: ::std::sync::Arc<Self>,
         request: list_private_links_by_status::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
     fn update_private_link(
         self: ::std::sync::Arc<Self>,
         request: update_private_link::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "scheduler")]
     fn execute_destination_check_connection(
         self: ::std::sync::Arc<Self>,
         request: execute_destination_check_connection::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "scheduler")]
     fn execute_source_check_connection(
         self: ::std::sync::Arc<Self>,
         request: execute_source_check_connection::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "scheduler")]
     fn execute_source_discover_schema(
         self: ::std::sync::Arc<Self>,
         request: execute_source_discover_schema::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "scim-config")]
     fn disable_scim(
         self: ::std::sync::Arc<Self>,
         request: disable_scim::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "scim-config")]
     fn enable_scim(
         self: ::std::sync::Arc<Self>,
         request: enable_scim::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "scim-config")]
     fn get_scim_config(
         self: ::std::sync::Arc<Self>,
         request: get_scim_config::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "scim-config")]
     fn rotate_scim_token(
         self: ::std::sync::Arc<Self>,
         request: rotate_scim_token::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "scoped-configuration")]
     fn create_scoped_configuration(
         self: ::std::sync::Arc<Self>,
         request: create_scoped_configuration::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "scoped-configuration")]
     fn delete_scoped_configuration(
         self: ::std::sync::Arc<Self>,
         request: delete_scoped_configuration::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "scoped-configuration")]
     fn get_scoped_configuration_by_id(
         self: ::std::sync::Arc<Self>,
         request: get_scoped_configuration_by_id::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "scoped-configuration")]
     fn get_scoped_configuration_context(
         self: ::std::sync::Arc<Self>,
         request: get_scoped_configuration_context::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "scoped-configuration")]
     fn get_scoped_configurations_list(
         self: ::std::sync::Arc<Self>,
         request: get_scoped_configurations_list::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "scoped-configuration")]
     fn update_scoped_configuration(
         self: ::std::sync::Arc<Self>,
         request: update_scoped_configuration::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "secret-storage")]
     fn create_secret_storage(
         self: ::std::sync::Arc<Self>,
         request: create_secret_storage::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "secret-storage")]
     fn delete_secret_storage(
         self: ::std::sync::Arc<Self>,
         request: delete_secret_storage::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "secret-storage")]
     fn get_secret_storage(
         self: ::std::sync::Arc<Self>,
         request: get_secret_storage::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "secret-storage")]
     fn list_secret_storage(
         self: ::std::sync::Arc<Self>,
         request: list_secret_storage::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "secret-storage")]
     fn migrate_secret_storage(
         self: ::std::sync::Arc<Self>,
         request: migrate_secret_storage::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "secrets-persistence-config")]
     fn create_or_update_secrets_persistence_config(
         self: ::std::sync::Arc<Self>,
         request: create_or_update_secrets_persistence_config::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "secrets-persistence-config")]
     fn get_secrets_persistence_config(
         self: ::std::sync::Arc<Self>,
         request: get_secrets_persistence_config::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "service-accounts")]
     fn get_service_account_token(
         self: ::std::sync::Arc<Self>,
         request: get_service_account_token::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "signal")]
     fn signal(
         self: ::std::sync::Arc<Self>,
         request: signal::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source-definition-specification")]
     fn get_source_definition_specification(
         self: ::std::sync::Arc<Self>,
         request: get_source_definition_specification::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source-definition-specification")]
     fn get_specification_for_source_id(
         self: ::std::sync::Arc<Self>,
         request: get_specification_for_source_id::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source-definition")]
     fn create_custom_source_definition(
         self: ::std::sync::Arc<Self>,
         request: create_custom_source_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source-definition")]
     fn delete_source_definition(
         self: ::std::sync::Arc<Self>,
         request: delete_source_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source-definition")]
     fn get_source_definition(
         self: ::std::sync::Arc<Self>,
         request: get_source_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source-definition")]
     fn get_source_definition_for_scope(
         self: ::std::sync::Arc<Self>,
         request: get_source_definition_for_scope::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source-definition")]
     fn get_source_definition_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: get_source_definition_for_workspace::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source-definition")]
     fn grant_source_definition(
         self: ::std::sync::Arc<Self>,
         request: grant_source_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source-definition")]
     fn list_source_definitions(
         self: ::std::sync::Arc<Self>,
         request: list_source_definitions::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source-definition")]
     fn list_enterprise_source_stubs(
         self: ::std::sync::Arc<Self>,
         request: list_enterprise_source_stubs::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source-definition")]
     fn list_enterprise_source_stubs_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: list_enterprise_source_stubs_for_workspace::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source-definition")]
     fn list_source_definitions_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: list_source_definitions_for_workspace::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source-definition")]
     fn list_latest_source_definitions(
         self: ::std::sync::Arc<Self>,
         request: list_latest_source_definitions::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source-definition")]
     fn list_private_source_definitions(
         self: ::std::sync::Arc<Self>,
         request: list_private_source_definitions::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source-definition")]
     fn revoke_source_definition(
         self: ::std::sync::Arc<Self>,
         request: revoke_source_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source-definition")]
     fn update_source_definition(
         self: ::std::sync::Arc<Self>,
         request: update_source_definition::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source-oauth")]
     fn complete_source_o_auth(
         self: ::std::sync::Arc<Self>,
         request: complete_source_o_auth::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source-oauth")]
     fn get_source_o_auth_consent(
         self: ::std::sync::Arc<Self>,
         request: get_source_o_auth_consent::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source-oauth")]
     fn get_embedded_source_o_auth_consent(
         self: ::std::sync::Arc<Self>,
         request: get_embedded_source_o_auth_consent::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source-oauth")]
     fn get_source_o_auth_scopes(
         self: ::std::sync::Arc<Self>,
         request: get_source_o_auth_scopes::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source-oauth")]
     fn set_instancewide_source_oauth_params(
         self: ::std::sync::Arc<Self>,
         request: set_instancewide_source_oauth_params::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source-oauth")]
     fn revoke_source_o_auth_tokens(
         self: ::std::sync::Arc<Self>,
         request: revoke_source_o_auth_tokens::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source")]
     fn apply_schema_change_for_source(
         self: ::std::sync::Arc<Self>,
         request: apply_schema_change_for_source::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source")]
     fn check_connection_to_source(
         self: ::std::sync::Arc<Self>,
         request: check_connection_to_source::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source")]
     fn check_connection_to_source_for_update(
         self: ::std::sync::Arc<Self>,
         request: check_connection_to_source_for_update::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source")]
     fn create_source(
         self: ::std::sync::Arc<Self>,
         request: create_source::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source")]
     fn delete_source(
         self: ::std::sync::Arc<Self>,
         request: delete_source::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source")]
     fn discover_schema_for_source(
         self: ::std::sync::Arc<Self>,
         request: discover_schema_for_source::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source")]
     fn get_source(
         self: ::std::sync::Arc<Self>,
         request: get_source::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source")]
     fn get_source_with_metadata(
         self: ::std::sync::Arc<Self>,
         request: get_source_with_metadata::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source")]
     fn list_sources_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: list_sources_for_workspace::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source")]
     fn list_sources_for_workspace_paginated(
         self: ::std::sync::Arc<Self>,
         request: list_sources_for_workspace_paginated::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source")]
     fn get_most_recent_source_actor_catalog(
         self: ::std::sync::Arc<Self>,
         request: get_most_recent_source_actor_catalog::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source")]
     fn partial_update_source(
         self: ::std::sync::Arc<Self>,
         request: partial_update_source::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source")]
     fn search_sources(
         self: ::std::sync::Arc<Self>,
         request: search_sources::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source")]
     fn update_source(
         self: ::std::sync::Arc<Self>,
         request: update_source::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "source")]
     fn upgrade_source_version(
         self: ::std::sync::Arc<Self>,
         request: upgrade_source_version::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "source"))]
     fn write_discover_catalog_result(
         self: ::std::sync::Arc<Self>,
         request: write_discover_catalog_result::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "sso-config")]
     fn activate_sso_config(
         self: ::std::sync::Arc<Self>,
         request: activate_sso_config::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "sso-config")]
     fn create_sso_config(
         self: ::std::sync::Arc<Self>,
         request: create_sso_config::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "sso-config")]
     fn delete_sso_config(
         self: ::std::sync::Arc<Self>,
         request: delete_sso_config::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "sso-config")]
     fn get_sso_config(
         self: ::std::sync::Arc<Self>,
         request: get_sso_config::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "sso-config")]
     fn update_sso_credentials(
         self: ::std::sync::Arc<Self>,
         request: update_sso_credentials::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "sso-config")]
     fn validate_sso_token(
         self: ::std::sync::Arc<Self>,
         request: validate_sso_token::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "state"))]
     fn create_or_update_state(
         self: ::std::sync::Arc<Self>,
         request: create_or_update_state::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "state")]
     fn create_or_update_state_safe(
         self: ::std::sync::Arc<Self>,
         request: create_or_update_state_safe::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "state")]
     fn get_state(
         self: ::std::sync::Arc<Self>,
         request: get_state::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
     fn create_stream_status(
         self: ::std::sync::Arc<Self>,
         request: create_stream_status::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
     fn get_stream_statuses_by_run_state(
         self: ::std::sync::Arc<Self>,
         request: get_stream_statuses_by_run_state::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
     fn get_stream_statuses(
         self: ::std::sync::Arc<Self>,
         request: get_stream_statuses::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
     fn update_stream_status(
         self: ::std::sync::Arc<Self>,
         request: update_stream_status::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "tag")]
     fn create_tag(
         self: ::std::sync::Arc<Self>,
         request: create_tag::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "tag")]
     fn delete_tag(
         self: ::std::sync::Arc<Self>,
         request: delete_tag::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "tag")]
     fn list_tags(
         self: ::std::sync::Arc<Self>,
         request: list_tags::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "tag")]
     fn update_tag(
         self: ::std::sync::Arc<Self>,
         request: update_tag::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "user-invitation")]
     fn accept_user_invitation(
         self: ::std::sync::Arc<Self>,
         request: accept_user_invitation::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "user-invitation")]
     fn get_user_invitation(
         self: ::std::sync::Arc<Self>,
         request: get_user_invitation::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "user-invitation")]
     fn cancel_user_invitation(
         self: ::std::sync::Arc<Self>,
         request: cancel_user_invitation::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "user-invitation")]
     fn create_user_invitation(
         self: ::std::sync::Arc<Self>,
         request: create_user_invitation::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "user-invitation")]
     fn decline_user_invitation(
         self: ::std::sync::Arc<Self>,
         request: decline_user_invitation::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "user-invitation")]
     fn list_pending_invitations(
         self: ::std::sync::Arc<Self>,
         request: list_pending_invitations::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "user")]
     fn delete_user(
         self: ::std::sync::Arc<Self>,
         request: delete_user::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "user")]
     fn get_user(
         self: ::std::sync::Arc<Self>,
         request: get_user::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "user")]
     fn get_user_by_auth_id(
         self: ::std::sync::Arc<Self>,
         request: get_user_by_auth_id::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "user")]
     fn get_user_by_email(
         self: ::std::sync::Arc<Self>,
         request: get_user_by_email::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "user")]
     fn get_or_create_user_by_auth_id(
         self: ::std::sync::Arc<Self>,
         request: get_or_create_user_by_auth_id::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "user")]
     fn list_access_info_by_workspace_id(
         self: ::std::sync::Arc<Self>,
         request: list_access_info_by_workspace_id::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "user")]
     fn list_users_in_organization(
         self: ::std::sync::Arc<Self>,
         request: list_users_in_organization::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "user")]
     fn list_instance_admin_users(
         self: ::std::sync::Arc<Self>,
         request: list_instance_admin_users::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "user")]
     fn update_user(
         self: ::std::sync::Arc<Self>,
         request: update_user::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "web-backend")]
     fn web_backend_check_updates(
         self: ::std::sync::Arc<Self>,
         request: web_backend_check_updates::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "web-backend")]
     fn get_webapp_config(
         self: ::std::sync::Arc<Self>,
         request: get_webapp_config::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "web-backend")]
     fn web_backend_create_connection(
         self: ::std::sync::Arc<Self>,
         request: web_backend_create_connection::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "web-backend")]
     fn web_backend_get_connection(
         self: ::std::sync::Arc<Self>,
         request: web_backend_get_connection::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "web-backend")]
     fn web_backend_list_connections_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: web_backend_list_connections_for_workspace::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "web-backend")]
     fn web_backend_get_connection_status_counts(
         self: ::std::sync::Arc<Self>,
         request: web_backend_get_connection_status_counts::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "web-backend")]
     fn web_backend_update_connection(
         self: ::std::sync::Arc<Self>,
         request: web_backend_update_connection::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "web-backend")]
     fn web_backend_describe_cron_expression(
         self: ::std::sync::Arc<Self>,
         request: web_backend_describe_cron_expression::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "web-backend")]
     fn web_backend_validate_mappers(
         self: ::std::sync::Arc<Self>,
         request: web_backend_validate_mappers::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "web-backend")]
     fn get_state_type(
         self: ::std::sync::Arc<Self>,
         request: get_state_type::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "web-backend")]
     fn web_backend_get_workspace_state(
         self: ::std::sync::Arc<Self>,
         request: web_backend_get_workspace_state::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "workload-output")]
     fn write_workload_output(
         self: ::std::sync::Arc<Self>,
         request: write_workload_output::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "workspace")]
     fn create_workspace(
         self: ::std::sync::Arc<Self>,
         request: create_workspace::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "internal", feature = "workspace"))]
     fn create_workspace_if_not_exist(
         self: ::std::sync::Arc<Self>,
         request: create_workspace_if_not_exist::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "workspace")]
     fn delete_workspace(
         self: ::std::sync::Arc<Self>,
         request: delete_workspace::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "workspace")]
     fn get_workspace(
         self: ::std::sync::Arc<Self>,
         request: get_workspace::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "workspace")]
     fn get_available_dbt_jobs_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: get_available_dbt_jobs_for_workspace::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "workspace")]
     fn get_workspace_by_connection_id(
         self: ::std::sync::Arc<Self>,
         request: get_workspace_by_connection_id::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "workspace")]
     fn get_workspace_by_connection_id_with_tombstone(
         self: ::std::sync::Arc<Self>,
         request: get_workspace_by_connection_id_with_tombstone::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "workspace")]
     fn get_workspace_by_slug(
         self: ::std::sync::Arc<Self>,
         request: get_workspace_by_slug::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "cloud-only", feature = "workspace"))]
     fn get_workspace_data_worker_availability(
         self: ::std::sync::Arc<Self>,
         request: get_workspace_data_worker_availability::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "workspace")]
     fn get_organization_info(
         self: ::std::sync::Arc<Self>,
         request: get_organization_info::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(any(feature = "cloud-only", feature = "workspace"))]
     fn get_workspace_usage(
         self: ::std::sync::Arc<Self>,
         request: get_workspace_usage::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "workspace")]
     fn list_workspaces_in_organization(
         self: ::std::sync::Arc<Self>,
         request: list_workspaces_in_organization::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "workspace")]
     fn list_workspaces_by_user(
         self: ::std::sync::Arc<Self>,
         request: list_workspaces_by_user::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "workspace")]
     fn list_workspaces_paginated(
         self: ::std::sync::Arc<Self>,
         request: list_workspaces_paginated::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "workspace")]
     fn update_workspace_feedback(
         self: ::std::sync::Arc<Self>,
         request: update_workspace_feedback::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "workspace")]
     fn update_workspace(
         self: ::std::sync::Arc<Self>,
         request: update_workspace::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "workspace")]
     fn update_workspace_name(
         self: ::std::sync::Arc<Self>,
         request: update_workspace_name::Request,
         context: RequestContext,
     ) -> BoxFuture<'static, HttpResponse>;
+    #[cfg(feature = "workspace")]
     fn update_workspace_organization(
         self: ::std::sync::Arc<Self>,
         request: update_workspace_organization::Request,
@@ -9158,6 +10578,7 @@ pub(crate) trait Erased: Send + Sync {
     ) -> BoxFuture<'static, HttpResponse>;
 }
 impl<T: Api> Erased for T {
+    #[cfg(any(feature = "public-root", feature = "public"))]
     fn get_documentation(
         self: ::std::sync::Arc<Self>,
         request: get_documentation::Request,
@@ -9169,6 +10590,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-applications",
+            feature = "applications"
+        )
+    )]
     fn public_list_applications(
         self: ::std::sync::Arc<Self>,
         request: public_list_applications::Request,
@@ -9180,6 +10608,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-applications",
+            feature = "applications"
+        )
+    )]
     fn public_create_application(
         self: ::std::sync::Arc<Self>,
         request: public_create_application::Request,
@@ -9191,6 +10626,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-applications",
+            feature = "applications"
+        )
+    )]
     fn public_get_access_token(
         self: ::std::sync::Arc<Self>,
         request: public_get_access_token::Request,
@@ -9202,6 +10644,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-applications",
+            feature = "applications"
+        )
+    )]
     fn public_get_application(
         self: ::std::sync::Arc<Self>,
         request: public_get_application::Request,
@@ -9213,6 +10662,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-applications",
+            feature = "applications"
+        )
+    )]
     fn public_delete_application(
         self: ::std::sync::Arc<Self>,
         request: public_delete_application::Request,
@@ -9224,6 +10680,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "public-connections", feature = "connections")
+    )]
     fn list_connections(
         self: ::std::sync::Arc<Self>,
         request: list_connections::Request,
@@ -9235,6 +10694,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "public-connections", feature = "connections")
+    )]
     fn public_create_connection(
         self: ::std::sync::Arc<Self>,
         request: public_create_connection::Request,
@@ -9246,6 +10708,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "public-connections", feature = "connections")
+    )]
     fn public_get_connection(
         self: ::std::sync::Arc<Self>,
         request: public_get_connection::Request,
@@ -9257,6 +10722,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "public-connections", feature = "connections")
+    )]
     fn public_delete_connection(
         self: ::std::sync::Arc<Self>,
         request: public_delete_connection::Request,
@@ -9268,6 +10736,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "public-connections", feature = "connections")
+    )]
     fn patch_connection(
         self: ::std::sync::Arc<Self>,
         request: patch_connection::Request,
@@ -9279,6 +10750,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-connector-definitions",
+            feature = "connector-definitions"
+        )
+    )]
     fn list_connector_definitions(
         self: ::std::sync::Arc<Self>,
         request: list_connector_definitions::Request,
@@ -9290,6 +10768,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "public-dataplanes", feature = "dataplanes")
+    )]
     fn public_list_dataplanes(
         self: ::std::sync::Arc<Self>,
         request: public_list_dataplanes::Request,
@@ -9301,6 +10782,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "public-dataplanes", feature = "dataplanes")
+    )]
     fn public_create_dataplane(
         self: ::std::sync::Arc<Self>,
         request: public_create_dataplane::Request,
@@ -9312,6 +10796,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "public-dataplanes", feature = "dataplanes")
+    )]
     fn public_get_dataplane(
         self: ::std::sync::Arc<Self>,
         request: public_get_dataplane::Request,
@@ -9323,6 +10810,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "public-dataplanes", feature = "dataplanes")
+    )]
     fn public_delete_dataplane(
         self: ::std::sync::Arc<Self>,
         request: public_delete_dataplane::Request,
@@ -9334,6 +10824,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "public-dataplanes", feature = "dataplanes")
+    )]
     fn public_update_dataplane(
         self: ::std::sync::Arc<Self>,
         request: public_update_dataplane::Request,
@@ -9345,6 +10838,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destinations",
+            feature = "destinations"
+        )
+    )]
     fn list_destinations(
         self: ::std::sync::Arc<Self>,
         request: list_destinations::Request,
@@ -9356,6 +10856,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destinations",
+            feature = "destinations"
+        )
+    )]
     fn public_create_destination(
         self: ::std::sync::Arc<Self>,
         request: public_create_destination::Request,
@@ -9367,6 +10874,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destinations",
+            feature = "destinations"
+        )
+    )]
     fn public_get_destination(
         self: ::std::sync::Arc<Self>,
         request: public_get_destination::Request,
@@ -9378,6 +10892,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destinations",
+            feature = "destinations"
+        )
+    )]
     fn put_destination(
         self: ::std::sync::Arc<Self>,
         request: put_destination::Request,
@@ -9389,6 +10910,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destinations",
+            feature = "destinations"
+        )
+    )]
     fn public_delete_destination(
         self: ::std::sync::Arc<Self>,
         request: public_delete_destination::Request,
@@ -9400,6 +10928,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destinations",
+            feature = "destinations"
+        )
+    )]
     fn patch_destination(
         self: ::std::sync::Arc<Self>,
         request: patch_destination::Request,
@@ -9411,6 +10946,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "embedded-widget"))]
     fn list_embedded_organizations_by_user(
         self: ::std::sync::Arc<Self>,
         request: list_embedded_organizations_by_user::Request,
@@ -9422,6 +10958,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "embedded-widget"))]
     fn generate_embedded_scoped_token(
         self: ::std::sync::Arc<Self>,
         request: generate_embedded_scoped_token::Request,
@@ -9433,6 +10970,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "embedded-widget"))]
     fn get_embedded_widget(
         self: ::std::sync::Arc<Self>,
         request: get_embedded_widget::Request,
@@ -9444,6 +10982,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
     fn public_list_groups(
         self: ::std::sync::Arc<Self>,
         request: public_list_groups::Request,
@@ -9455,6 +10994,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
     fn public_create_group(
         self: ::std::sync::Arc<Self>,
         request: public_create_group::Request,
@@ -9466,6 +11006,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
     fn public_get_group(
         self: ::std::sync::Arc<Self>,
         request: public_get_group::Request,
@@ -9477,6 +11018,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
     fn public_delete_group(
         self: ::std::sync::Arc<Self>,
         request: public_delete_group::Request,
@@ -9488,6 +11030,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
     fn public_update_group(
         self: ::std::sync::Arc<Self>,
         request: public_update_group::Request,
@@ -9499,6 +11042,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
     fn public_list_group_members(
         self: ::std::sync::Arc<Self>,
         request: public_list_group_members::Request,
@@ -9510,6 +11054,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
     fn public_add_group_member(
         self: ::std::sync::Arc<Self>,
         request: public_add_group_member::Request,
@@ -9521,6 +11066,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
     fn public_remove_group_member(
         self: ::std::sync::Arc<Self>,
         request: public_remove_group_member::Request,
@@ -9532,6 +11078,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "groups", feature = "public-group-permissions")
+    )]
     fn public_list_group_permissions(
         self: ::std::sync::Arc<Self>,
         request: public_list_group_permissions::Request,
@@ -9543,6 +11092,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "groups", feature = "public-group-permissions")
+    )]
     fn public_create_group_permission(
         self: ::std::sync::Arc<Self>,
         request: public_create_group_permission::Request,
@@ -9554,6 +11106,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "groups", feature = "public-group-permissions")
+    )]
     fn public_delete_group_permission(
         self: ::std::sync::Arc<Self>,
         request: public_delete_group_permission::Request,
@@ -9565,6 +11120,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-health"))]
     fn public_get_health_check(
         self: ::std::sync::Arc<Self>,
         request: public_get_health_check::Request,
@@ -9576,6 +11132,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
     fn list_jobs(
         self: ::std::sync::Arc<Self>,
         request: list_jobs::Request,
@@ -9587,6 +11144,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
     fn public_create_job(
         self: ::std::sync::Arc<Self>,
         request: public_create_job::Request,
@@ -9598,6 +11156,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
     fn get_job(
         self: ::std::sync::Arc<Self>,
         request: get_job::Request,
@@ -9609,6 +11168,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
     fn public_cancel_job(
         self: ::std::sync::Arc<Self>,
         request: public_cancel_job::Request,
@@ -9620,6 +11180,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-oauth", feature = "o-auth"))]
     fn oauth_callback(
         self: ::std::sync::Arc<Self>,
         request: oauth_callback::Request,
@@ -9631,6 +11192,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-organizations",
+            feature = "organizations"
+        )
+    )]
     fn public_list_organizations_for_user(
         self: ::std::sync::Arc<Self>,
         request: public_list_organizations_for_user::Request,
@@ -9642,6 +11210,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-organizations",
+            feature = "organizations"
+        )
+    )]
     fn create_or_update_organization_o_auth_credentials(
         self: ::std::sync::Arc<Self>,
         request: create_or_update_organization_o_auth_credentials::Request,
@@ -9658,6 +11233,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-organizations",
+            feature = "organizations"
+        )
+    )]
     fn delete_organization_o_auth_credentials(
         self: ::std::sync::Arc<Self>,
         request: delete_organization_o_auth_credentials::Request,
@@ -9670,6 +11252,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "public-permissions", feature = "permissions")
+    )]
     fn public_list_permissions_by_user_id(
         self: ::std::sync::Arc<Self>,
         request: public_list_permissions_by_user_id::Request,
@@ -9681,6 +11266,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "public-permissions", feature = "permissions")
+    )]
     fn public_create_permission(
         self: ::std::sync::Arc<Self>,
         request: public_create_permission::Request,
@@ -9692,6 +11280,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "public-permissions", feature = "permissions")
+    )]
     fn public_get_permission(
         self: ::std::sync::Arc<Self>,
         request: public_get_permission::Request,
@@ -9703,6 +11294,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "public-permissions", feature = "permissions")
+    )]
     fn public_delete_permission(
         self: ::std::sync::Arc<Self>,
         request: public_delete_permission::Request,
@@ -9714,6 +11308,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "public-permissions", feature = "permissions")
+    )]
     fn public_update_permission(
         self: ::std::sync::Arc<Self>,
         request: public_update_permission::Request,
@@ -9725,6 +11322,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
     fn public_list_regions(
         self: ::std::sync::Arc<Self>,
         request: public_list_regions::Request,
@@ -9736,6 +11334,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
     fn public_create_region(
         self: ::std::sync::Arc<Self>,
         request: public_create_region::Request,
@@ -9747,6 +11346,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
     fn public_get_region(
         self: ::std::sync::Arc<Self>,
         request: public_get_region::Request,
@@ -9758,6 +11358,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
     fn public_delete_region(
         self: ::std::sync::Arc<Self>,
         request: public_delete_region::Request,
@@ -9769,6 +11370,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
     fn public_update_region(
         self: ::std::sync::Arc<Self>,
         request: public_update_region::Request,
@@ -9780,6 +11382,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     fn list_sources(
         self: ::std::sync::Arc<Self>,
         request: list_sources::Request,
@@ -9791,6 +11394,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     fn public_create_source(
         self: ::std::sync::Arc<Self>,
         request: public_create_source::Request,
@@ -9802,6 +11406,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     fn initiate_o_auth(
         self: ::std::sync::Arc<Self>,
         request: initiate_o_auth::Request,
@@ -9813,6 +11418,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     fn public_get_source(
         self: ::std::sync::Arc<Self>,
         request: public_get_source::Request,
@@ -9824,6 +11430,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     fn put_source(
         self: ::std::sync::Arc<Self>,
         request: put_source::Request,
@@ -9835,6 +11442,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     fn public_delete_source(
         self: ::std::sync::Arc<Self>,
         request: public_delete_source::Request,
@@ -9846,6 +11454,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     fn patch_source(
         self: ::std::sync::Arc<Self>,
         request: patch_source::Request,
@@ -9857,6 +11466,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-streams", feature = "streams"))]
     fn get_stream_properties(
         self: ::std::sync::Arc<Self>,
         request: get_stream_properties::Request,
@@ -9868,6 +11478,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
     fn public_list_tags(
         self: ::std::sync::Arc<Self>,
         request: public_list_tags::Request,
@@ -9879,6 +11490,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
     fn public_create_tag(
         self: ::std::sync::Arc<Self>,
         request: public_create_tag::Request,
@@ -9890,6 +11502,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
     fn public_get_tag(
         self: ::std::sync::Arc<Self>,
         request: public_get_tag::Request,
@@ -9901,6 +11514,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
     fn public_delete_tag(
         self: ::std::sync::Arc<Self>,
         request: public_delete_tag::Request,
@@ -9912,6 +11526,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
     fn public_update_tag(
         self: ::std::sync::Arc<Self>,
         request: public_update_tag::Request,
@@ -9923,6 +11538,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "public", feature = "public-users", feature = "users"))]
     fn public_list_users_within_an_organization(
         self: ::std::sync::Arc<Self>,
         request: public_list_users_within_an_organization::Request,
@@ -9935,6 +11551,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     fn public_list_workspaces(
         self: ::std::sync::Arc<Self>,
         request: public_list_workspaces::Request,
@@ -9946,6 +11565,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     fn public_create_workspace(
         self: ::std::sync::Arc<Self>,
         request: public_create_workspace::Request,
@@ -9957,6 +11579,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     fn public_get_workspace(
         self: ::std::sync::Arc<Self>,
         request: public_get_workspace::Request,
@@ -9968,6 +11593,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     fn public_delete_workspace(
         self: ::std::sync::Arc<Self>,
         request: public_delete_workspace::Request,
@@ -9979,6 +11607,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     fn public_update_workspace(
         self: ::std::sync::Arc<Self>,
         request: public_update_workspace::Request,
@@ -9990,6 +11621,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-declarative-source-definitions",
+            feature = "declarative-source-definitions"
+        )
+    )]
     fn public_list_declarative_source_definitions(
         self: ::std::sync::Arc<Self>,
         request: public_list_declarative_source_definitions::Request,
@@ -10002,6 +11640,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-declarative-source-definitions",
+            feature = "declarative-source-definitions"
+        )
+    )]
     fn public_create_declarative_source_definition(
         self: ::std::sync::Arc<Self>,
         request: public_create_declarative_source_definition::Request,
@@ -10018,6 +11663,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-declarative-source-definitions",
+            feature = "declarative-source-definitions"
+        )
+    )]
     fn public_get_declarative_source_definition(
         self: ::std::sync::Arc<Self>,
         request: public_get_declarative_source_definition::Request,
@@ -10030,6 +11682,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-declarative-source-definitions",
+            feature = "declarative-source-definitions"
+        )
+    )]
     fn public_update_declarative_source_definition(
         self: ::std::sync::Arc<Self>,
         request: public_update_declarative_source_definition::Request,
@@ -10046,6 +11705,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-declarative-source-definitions",
+            feature = "declarative-source-definitions"
+        )
+    )]
     fn public_delete_declarative_source_definition(
         self: ::std::sync::Arc<Self>,
         request: public_delete_declarative_source_definition::Request,
@@ -10062,6 +11728,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destination-definitions",
+            feature = "destination-definitions"
+        )
+    )]
     fn public_list_destination_definitions(
         self: ::std::sync::Arc<Self>,
         request: public_list_destination_definitions::Request,
@@ -10073,6 +11746,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destination-definitions",
+            feature = "destination-definitions"
+        )
+    )]
     fn public_create_destination_definition(
         self: ::std::sync::Arc<Self>,
         request: public_create_destination_definition::Request,
@@ -10084,6 +11764,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destination-definitions",
+            feature = "destination-definitions"
+        )
+    )]
     fn public_get_destination_definition(
         self: ::std::sync::Arc<Self>,
         request: public_get_destination_definition::Request,
@@ -10095,6 +11782,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destination-definitions",
+            feature = "destination-definitions"
+        )
+    )]
     fn public_update_destination_definition(
         self: ::std::sync::Arc<Self>,
         request: public_update_destination_definition::Request,
@@ -10106,6 +11800,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destination-definitions",
+            feature = "destination-definitions"
+        )
+    )]
     fn public_delete_destination_definition(
         self: ::std::sync::Arc<Self>,
         request: public_delete_destination_definition::Request,
@@ -10117,6 +11818,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-source-definitions",
+            feature = "source-definitions"
+        )
+    )]
     fn public_list_source_definitions(
         self: ::std::sync::Arc<Self>,
         request: public_list_source_definitions::Request,
@@ -10128,6 +11836,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-source-definitions",
+            feature = "source-definitions"
+        )
+    )]
     fn public_create_source_definition(
         self: ::std::sync::Arc<Self>,
         request: public_create_source_definition::Request,
@@ -10139,6 +11854,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-source-definitions",
+            feature = "source-definitions"
+        )
+    )]
     fn public_get_source_definition(
         self: ::std::sync::Arc<Self>,
         request: public_get_source_definition::Request,
@@ -10150,6 +11872,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-source-definitions",
+            feature = "source-definitions"
+        )
+    )]
     fn public_update_source_definition(
         self: ::std::sync::Arc<Self>,
         request: public_update_source_definition::Request,
@@ -10161,6 +11890,13 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-source-definitions",
+            feature = "source-definitions"
+        )
+    )]
     fn public_delete_source_definition(
         self: ::std::sync::Arc<Self>,
         request: public_delete_source_definition::Request,
@@ -10172,6 +11908,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     fn create_or_update_workspace_o_auth_credentials(
         self: ::std::sync::Arc<Self>,
         request: create_or_update_workspace_o_auth_credentials::Request,
@@ -10188,6 +11927,9 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     fn delete_workspace_o_auth_credentials(
         self: ::std::sync::Arc<Self>,
         request: delete_workspace_o_auth_credentials::Request,
@@ -10199,6 +11941,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "actor-definition-version")]
     fn get_actor_definition_version_default(
         self: ::std::sync::Arc<Self>,
         request: get_actor_definition_version_default::Request,
@@ -10210,6 +11953,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "actor-definition-version")]
     fn get_actor_definition_version_for_destination_id(
         self: ::std::sync::Arc<Self>,
         request: get_actor_definition_version_for_destination_id::Request,
@@ -10226,6 +11970,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "actor-definition-version")]
     fn get_actor_definition_version_for_source_id(
         self: ::std::sync::Arc<Self>,
         request: get_actor_definition_version_for_source_id::Request,
@@ -10238,6 +11983,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "actor-definition-version")]
     fn resolve_actor_definition_version_by_tag(
         self: ::std::sync::Arc<Self>,
         request: resolve_actor_definition_version_by_tag::Request,
@@ -10250,6 +11996,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "actor-definition", feature = "internal"))]
     fn create_actor_definition(
         self: ::std::sync::Arc<Self>,
         request: create_actor_definition::Request,
@@ -10261,6 +12008,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "actor-definition", feature = "internal"))]
     fn finish_actor_definition_update(
         self: ::std::sync::Arc<Self>,
         request: finish_actor_definition_update::Request,
@@ -10272,6 +12020,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "actor-definition", feature = "internal"))]
     fn get_actor_definition_result(
         self: ::std::sync::Arc<Self>,
         request: get_actor_definition_result::Request,
@@ -10283,6 +12032,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "actor-definition", feature = "internal"))]
     fn update_actor_definition(
         self: ::std::sync::Arc<Self>,
         request: update_actor_definition::Request,
@@ -10294,6 +12044,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "applications-2")]
     fn create_application(
         self: ::std::sync::Arc<Self>,
         request: create_application::Request,
@@ -10305,6 +12056,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "applications-2")]
     fn delete_application(
         self: ::std::sync::Arc<Self>,
         request: delete_application::Request,
@@ -10316,6 +12068,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "applications-2")]
     fn list_applications(
         self: ::std::sync::Arc<Self>,
         request: list_applications::Request,
@@ -10327,6 +12080,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "applications-2")]
     fn application_token_request(
         self: ::std::sync::Arc<Self>,
         request: application_token_request::Request,
@@ -10338,6 +12092,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     fn create_new_attempt_number(
         self: ::std::sync::Arc<Self>,
         request: create_new_attempt_number::Request,
@@ -10349,6 +12104,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     fn fail_attempt(
         self: ::std::sync::Arc<Self>,
         request: fail_attempt::Request,
@@ -10360,6 +12116,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     fn get_attempt_combined_stats(
         self: ::std::sync::Arc<Self>,
         request: get_attempt_combined_stats::Request,
@@ -10371,6 +12128,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     fn get_attempt_for_job(
         self: ::std::sync::Arc<Self>,
         request: get_attempt_for_job::Request,
@@ -10382,6 +12140,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     fn save_stats(
         self: ::std::sync::Arc<Self>,
         request: save_stats::Request,
@@ -10393,6 +12152,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     fn save_stream_metadata(
         self: ::std::sync::Arc<Self>,
         request: save_stream_metadata::Request,
@@ -10404,6 +12164,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     fn save_sync_config(
         self: ::std::sync::Arc<Self>,
         request: save_sync_config::Request,
@@ -10415,6 +12176,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "audit-logs")]
     fn list_audit_logs(
         self: ::std::sync::Arc<Self>,
         request: list_audit_logs::Request,
@@ -10426,6 +12188,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     fn backfill_usage(
         self: ::std::sync::Arc<Self>,
         request: backfill_usage::Request,
@@ -10437,6 +12200,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     fn cancel_subscription(
         self: ::std::sync::Arc<Self>,
         request: cancel_subscription::Request,
@@ -10448,6 +12212,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     fn get_customer_portal_link(
         self: ::std::sync::Arc<Self>,
         request: get_customer_portal_link::Request,
@@ -10459,6 +12224,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     fn disable_delinquent_workspaces(
         self: ::std::sync::Arc<Self>,
         request: disable_delinquent_workspaces::Request,
@@ -10470,6 +12236,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     fn handle_webhook(
         self: ::std::sync::Arc<Self>,
         request: handle_webhook::Request,
@@ -10481,6 +12248,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     fn list_past_invoices(
         self: ::std::sync::Arc<Self>,
         request: list_past_invoices::Request,
@@ -10492,6 +12260,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     fn get_payment_information(
         self: ::std::sync::Arc<Self>,
         request: get_payment_information::Request,
@@ -10503,6 +12272,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     fn get_subscription_info(
         self: ::std::sync::Arc<Self>,
         request: get_subscription_info::Request,
@@ -10514,6 +12284,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     fn get_organization_trial_status(
         self: ::std::sync::Arc<Self>,
         request: get_organization_trial_status::Request,
@@ -10525,6 +12296,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     fn unschedule_cancel_subscription(
         self: ::std::sync::Arc<Self>,
         request: unschedule_cancel_subscription::Request,
@@ -10536,6 +12308,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "catalog")]
     fn diff_catalogs(
         self: ::std::sync::Arc<Self>,
         request: diff_catalogs::Request,
@@ -10547,6 +12320,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "command")]
     fn cancel_command(
         self: ::std::sync::Arc<Self>,
         request: cancel_command::Request,
@@ -10558,6 +12332,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "command"))]
     fn get_command(
         self: ::std::sync::Arc<Self>,
         request: get_command::Request,
@@ -10569,6 +12344,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "command")]
     fn get_check_command_output(
         self: ::std::sync::Arc<Self>,
         request: get_check_command_output::Request,
@@ -10580,6 +12356,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "command")]
     fn get_discover_command_output(
         self: ::std::sync::Arc<Self>,
         request: get_discover_command_output::Request,
@@ -10591,6 +12368,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "command")]
     fn get_replicate_command_output(
         self: ::std::sync::Arc<Self>,
         request: get_replicate_command_output::Request,
@@ -10602,6 +12380,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "command")]
     fn get_spec_command_output(
         self: ::std::sync::Arc<Self>,
         request: get_spec_command_output::Request,
@@ -10613,6 +12392,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "command"))]
     fn run_check_command(
         self: ::std::sync::Arc<Self>,
         request: run_check_command::Request,
@@ -10624,6 +12404,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "command"))]
     fn run_discover_command(
         self: ::std::sync::Arc<Self>,
         request: run_discover_command::Request,
@@ -10635,6 +12416,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "command"))]
     fn run_replicate_command(
         self: ::std::sync::Arc<Self>,
         request: run_replicate_command::Request,
@@ -10646,6 +12428,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "command"))]
     fn run_spec_command(
         self: ::std::sync::Arc<Self>,
         request: run_spec_command::Request,
@@ -10657,6 +12440,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "command")]
     fn get_command_status(
         self: ::std::sync::Arc<Self>,
         request: get_command_status::Request,
@@ -10668,6 +12452,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn apply_schema_change_for_connection(
         self: ::std::sync::Arc<Self>,
         request: apply_schema_change_for_connection::Request,
@@ -10679,6 +12464,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "connection"))]
     fn auto_disable_connection(
         self: ::std::sync::Arc<Self>,
         request: auto_disable_connection::Request,
@@ -10690,6 +12476,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn clear_connection(
         self: ::std::sync::Arc<Self>,
         request: clear_connection::Request,
@@ -10701,6 +12488,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn clear_connection_stream(
         self: ::std::sync::Arc<Self>,
         request: clear_connection_stream::Request,
@@ -10712,6 +12500,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn create_connection(
         self: ::std::sync::Arc<Self>,
         request: create_connection::Request,
@@ -10723,6 +12512,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn delete_connection(
         self: ::std::sync::Arc<Self>,
         request: delete_connection::Request,
@@ -10734,6 +12524,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn backfill_connection_events(
         self: ::std::sync::Arc<Self>,
         request: backfill_connection_events::Request,
@@ -10745,6 +12536,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn get_connection_event(
         self: ::std::sync::Arc<Self>,
         request: get_connection_event::Request,
@@ -10756,6 +12548,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn list_connection_events(
         self: ::std::sync::Arc<Self>,
         request: list_connection_events::Request,
@@ -10767,6 +12560,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn list_connection_events_for_job(
         self: ::std::sync::Arc<Self>,
         request: list_connection_events_for_job::Request,
@@ -10778,6 +12572,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn list_connection_events_minimal(
         self: ::std::sync::Arc<Self>,
         request: list_connection_events_minimal::Request,
@@ -10789,6 +12584,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn get_connection(
         self: ::std::sync::Arc<Self>,
         request: get_connection::Request,
@@ -10800,6 +12596,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn get_connection_for_job(
         self: ::std::sync::Arc<Self>,
         request: get_connection_for_job::Request,
@@ -10811,6 +12608,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn get_connection_context(
         self: ::std::sync::Arc<Self>,
         request: get_connection_context::Request,
@@ -10822,6 +12620,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn get_connection_data_history(
         self: ::std::sync::Arc<Self>,
         request: get_connection_data_history::Request,
@@ -10833,6 +12632,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn get_connection_uptime_history(
         self: ::std::sync::Arc<Self>,
         request: get_connection_uptime_history::Request,
@@ -10844,6 +12644,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn get_connection_last_job_per_stream(
         self: ::std::sync::Arc<Self>,
         request: get_connection_last_job_per_stream::Request,
@@ -10855,6 +12656,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn list_connections_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: list_connections_for_workspace::Request,
@@ -10866,6 +12668,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn list_all_connections_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: list_all_connections_for_workspace::Request,
@@ -10877,6 +12680,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn list_connections_by_actor_definition(
         self: ::std::sync::Arc<Self>,
         request: list_connections_by_actor_definition::Request,
@@ -10888,6 +12692,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn list_connections_for_workspaces_paginated(
         self: ::std::sync::Arc<Self>,
         request: list_connections_for_workspaces_paginated::Request,
@@ -10900,6 +12705,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn postprocess_discovered_catalog_for_connection(
         self: ::std::sync::Arc<Self>,
         request: postprocess_discovered_catalog_for_connection::Request,
@@ -10916,6 +12722,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn refresh_connection_stream(
         self: ::std::sync::Arc<Self>,
         request: refresh_connection_stream::Request,
@@ -10927,6 +12734,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn reset_connection(
         self: ::std::sync::Arc<Self>,
         request: reset_connection::Request,
@@ -10938,6 +12746,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn reset_connection_stream(
         self: ::std::sync::Arc<Self>,
         request: reset_connection_stream::Request,
@@ -10949,6 +12758,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn search_connections(
         self: ::std::sync::Arc<Self>,
         request: search_connections::Request,
@@ -10960,6 +12770,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn get_connection_statuses(
         self: ::std::sync::Arc<Self>,
         request: get_connection_statuses::Request,
@@ -10971,6 +12782,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn get_connection_stream_history(
         self: ::std::sync::Arc<Self>,
         request: get_connection_stream_history::Request,
@@ -10982,6 +12794,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn sync_connection(
         self: ::std::sync::Arc<Self>,
         request: sync_connection::Request,
@@ -10993,6 +12806,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn get_connection_sync_progress(
         self: ::std::sync::Arc<Self>,
         request: get_connection_sync_progress::Request,
@@ -11004,6 +12818,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn update_connection(
         self: ::std::sync::Arc<Self>,
         request: update_connection::Request,
@@ -11015,6 +12830,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connection")]
     fn update_connection_with_reason(
         self: ::std::sync::Arc<Self>,
         request: update_connection_with_reason::Request,
@@ -11026,6 +12842,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-builder-assist")]
     fn assist_v1_process(
         self: ::std::sync::Arc<Self>,
         request: assist_v1_process::Request,
@@ -11037,6 +12854,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-builder-assist")]
     fn assist_v1_warm(
         self: ::std::sync::Arc<Self>,
         request: assist_v1_warm::Request,
@@ -11048,6 +12866,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-builder-project")]
     fn get_connector_builder_capabilities(
         self: ::std::sync::Arc<Self>,
         request: get_connector_builder_capabilities::Request,
@@ -11059,6 +12878,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-builder-project")]
     fn complete_connector_builder_project_oauth(
         self: ::std::sync::Arc<Self>,
         request: complete_connector_builder_project_oauth::Request,
@@ -11071,6 +12891,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-builder-project")]
     fn check_contribution(
         self: ::std::sync::Arc<Self>,
         request: check_contribution::Request,
@@ -11082,6 +12903,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-builder-project")]
     fn generate_contribution(
         self: ::std::sync::Arc<Self>,
         request: generate_contribution::Request,
@@ -11093,6 +12915,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-builder-project")]
     fn create_connector_builder_project(
         self: ::std::sync::Arc<Self>,
         request: create_connector_builder_project::Request,
@@ -11104,6 +12927,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-builder-project")]
     fn delete_connector_builder_project(
         self: ::std::sync::Arc<Self>,
         request: delete_connector_builder_project::Request,
@@ -11115,6 +12939,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-builder-project")]
     fn create_forked_connector_builder_project(
         self: ::std::sync::Arc<Self>,
         request: create_forked_connector_builder_project::Request,
@@ -11127,6 +12952,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-builder-project")]
     fn full_resolve_manifest_builder_project(
         self: ::std::sync::Arc<Self>,
         request: full_resolve_manifest_builder_project::Request,
@@ -11139,6 +12965,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-builder-project")]
     fn get_declarative_manifest_base_image(
         self: ::std::sync::Arc<Self>,
         request: get_declarative_manifest_base_image::Request,
@@ -11150,6 +12977,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-builder-project")]
     fn get_connector_builder_project_id_for_definition_id(
         self: ::std::sync::Arc<Self>,
         request: get_connector_builder_project_id_for_definition_id::Request,
@@ -11166,6 +12994,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-builder-project")]
     fn get_connector_builder_project_o_auth_consent(
         self: ::std::sync::Arc<Self>,
         request: get_connector_builder_project_o_auth_consent::Request,
@@ -11182,6 +13011,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-builder-project")]
     fn get_connector_builder_project(
         self: ::std::sync::Arc<Self>,
         request: get_connector_builder_project::Request,
@@ -11193,6 +13023,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-builder-project")]
     fn list_connector_builder_projects(
         self: ::std::sync::Arc<Self>,
         request: list_connector_builder_projects::Request,
@@ -11204,6 +13035,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-builder-project")]
     fn publish_connector_builder_project(
         self: ::std::sync::Arc<Self>,
         request: publish_connector_builder_project::Request,
@@ -11215,6 +13047,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-builder-project")]
     fn read_connector_builder_project_stream(
         self: ::std::sync::Arc<Self>,
         request: read_connector_builder_project_stream::Request,
@@ -11227,6 +13060,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-builder-project")]
     fn resolve_manifest_builder_project(
         self: ::std::sync::Arc<Self>,
         request: resolve_manifest_builder_project::Request,
@@ -11238,6 +13072,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-builder-project")]
     fn update_connector_builder_project(
         self: ::std::sync::Arc<Self>,
         request: update_connector_builder_project::Request,
@@ -11249,6 +13084,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-builder-project")]
     fn update_connector_builder_project_testing_values(
         self: ::std::sync::Arc<Self>,
         request: update_connector_builder_project_testing_values::Request,
@@ -11265,6 +13101,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-documentation")]
     fn get_connector_documentation(
         self: ::std::sync::Arc<Self>,
         request: get_connector_documentation::Request,
@@ -11276,6 +13113,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-rollout")]
     fn finalize_connector_rollout(
         self: ::std::sync::Arc<Self>,
         request: finalize_connector_rollout::Request,
@@ -11287,6 +13125,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-rollout")]
     fn get_connector_rollout_by_id(
         self: ::std::sync::Arc<Self>,
         request: get_connector_rollout_by_id::Request,
@@ -11298,6 +13137,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-rollout")]
     fn get_connector_rollout_actor_sync_info(
         self: ::std::sync::Arc<Self>,
         request: get_connector_rollout_actor_sync_info::Request,
@@ -11310,6 +13150,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-rollout")]
     fn get_connector_rollouts_list(
         self: ::std::sync::Arc<Self>,
         request: get_connector_rollouts_list::Request,
@@ -11321,6 +13162,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-rollout")]
     fn get_connector_rollouts_list_all(
         self: ::std::sync::Arc<Self>,
         request: get_connector_rollouts_list_all::Request,
@@ -11332,6 +13174,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-rollout")]
     fn get_connector_rollouts_list_by_actor_definition_id(
         self: ::std::sync::Arc<Self>,
         request: get_connector_rollouts_list_by_actor_definition_id::Request,
@@ -11348,6 +13191,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-rollout")]
     fn manual_finalize_connector_rollout(
         self: ::std::sync::Arc<Self>,
         request: manual_finalize_connector_rollout::Request,
@@ -11359,6 +13203,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-rollout")]
     fn manual_pause_connector_rollout(
         self: ::std::sync::Arc<Self>,
         request: manual_pause_connector_rollout::Request,
@@ -11370,6 +13215,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-rollout")]
     fn manual_do_connector_rollout(
         self: ::std::sync::Arc<Self>,
         request: manual_do_connector_rollout::Request,
@@ -11381,6 +13227,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-rollout")]
     fn manual_start_connector_rollout(
         self: ::std::sync::Arc<Self>,
         request: manual_start_connector_rollout::Request,
@@ -11392,6 +13239,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-rollout")]
     fn do_connector_rollout(
         self: ::std::sync::Arc<Self>,
         request: do_connector_rollout::Request,
@@ -11403,6 +13251,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-rollout")]
     fn start_connector_rollout(
         self: ::std::sync::Arc<Self>,
         request: start_connector_rollout::Request,
@@ -11414,6 +13263,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "connector-rollout")]
     fn update_connector_rollout_state(
         self: ::std::sync::Arc<Self>,
         request: update_connector_rollout_state::Request,
@@ -11425,6 +13275,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "dataplane-group")]
     fn create_dataplane_group(
         self: ::std::sync::Arc<Self>,
         request: create_dataplane_group::Request,
@@ -11436,6 +13287,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "dataplane-group")]
     fn delete_dataplane_group(
         self: ::std::sync::Arc<Self>,
         request: delete_dataplane_group::Request,
@@ -11447,6 +13299,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "dataplane-group")]
     fn list_dataplane_groups(
         self: ::std::sync::Arc<Self>,
         request: list_dataplane_groups::Request,
@@ -11458,6 +13311,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "dataplane-group")]
     fn update_dataplane_group(
         self: ::std::sync::Arc<Self>,
         request: update_dataplane_group::Request,
@@ -11469,6 +13323,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "dataplane")]
     fn create_dataplane(
         self: ::std::sync::Arc<Self>,
         request: create_dataplane::Request,
@@ -11480,6 +13335,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "dataplane")]
     fn delete_dataplane(
         self: ::std::sync::Arc<Self>,
         request: delete_dataplane::Request,
@@ -11491,6 +13347,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "dataplanes-2")]
     fn list_dataplane_health(
         self: ::std::sync::Arc<Self>,
         request: list_dataplane_health::Request,
@@ -11502,6 +13359,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "dataplane")]
     fn heartbeat_dataplane(
         self: ::std::sync::Arc<Self>,
         request: heartbeat_dataplane::Request,
@@ -11513,6 +13371,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "dataplane")]
     fn initialize_dataplane(
         self: ::std::sync::Arc<Self>,
         request: initialize_dataplane::Request,
@@ -11524,6 +13383,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "dataplane")]
     fn list_dataplanes(
         self: ::std::sync::Arc<Self>,
         request: list_dataplanes::Request,
@@ -11535,6 +13395,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "dataplane")]
     fn get_dataplane_token(
         self: ::std::sync::Arc<Self>,
         request: get_dataplane_token::Request,
@@ -11546,6 +13407,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "dataplane")]
     fn update_dataplane(
         self: ::std::sync::Arc<Self>,
         request: update_dataplane::Request,
@@ -11557,6 +13419,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "declarative-source-definitions-2")]
     fn create_declarative_source_definition_manifest(
         self: ::std::sync::Arc<Self>,
         request: create_declarative_source_definition_manifest::Request,
@@ -11573,6 +13436,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "declarative-source-definitions-2")]
     fn list_declarative_manifests(
         self: ::std::sync::Arc<Self>,
         request: list_declarative_manifests::Request,
@@ -11584,6 +13448,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "declarative-source-definitions-2")]
     fn update_declarative_manifest_version(
         self: ::std::sync::Arc<Self>,
         request: update_declarative_manifest_version::Request,
@@ -11595,6 +13460,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "deployment-metadata")]
     fn get_deployment_metadata(
         self: ::std::sync::Arc<Self>,
         request: get_deployment_metadata::Request,
@@ -11606,6 +13472,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination-definition-specification")]
     fn get_destination_definition_specification(
         self: ::std::sync::Arc<Self>,
         request: get_destination_definition_specification::Request,
@@ -11618,6 +13485,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination-definition-specification")]
     fn get_specification_for_destination_id(
         self: ::std::sync::Arc<Self>,
         request: get_specification_for_destination_id::Request,
@@ -11629,6 +13497,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination-definition")]
     fn create_custom_destination_definition(
         self: ::std::sync::Arc<Self>,
         request: create_custom_destination_definition::Request,
@@ -11640,6 +13509,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination-definition")]
     fn delete_destination_definition(
         self: ::std::sync::Arc<Self>,
         request: delete_destination_definition::Request,
@@ -11651,6 +13521,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination-definition")]
     fn get_destination_definition(
         self: ::std::sync::Arc<Self>,
         request: get_destination_definition::Request,
@@ -11662,6 +13533,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination-definition")]
     fn get_destination_definition_for_scope(
         self: ::std::sync::Arc<Self>,
         request: get_destination_definition_for_scope::Request,
@@ -11673,6 +13545,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination-definition")]
     fn get_destination_definition_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: get_destination_definition_for_workspace::Request,
@@ -11685,6 +13558,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination-definition")]
     fn grant_destination_definition(
         self: ::std::sync::Arc<Self>,
         request: grant_destination_definition::Request,
@@ -11696,6 +13570,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination-definition")]
     fn list_destination_definitions(
         self: ::std::sync::Arc<Self>,
         request: list_destination_definitions::Request,
@@ -11707,6 +13582,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination-definition")]
     fn list_enterprise_destination_stubs_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: list_enterprise_destination_stubs_for_workspace::Request,
@@ -11723,6 +13599,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination-definition")]
     fn list_destination_definitions_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: list_destination_definitions_for_workspace::Request,
@@ -11735,6 +13612,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination-definition")]
     fn list_latest_destination_definitions(
         self: ::std::sync::Arc<Self>,
         request: list_latest_destination_definitions::Request,
@@ -11746,6 +13624,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination-definition")]
     fn list_private_destination_definitions(
         self: ::std::sync::Arc<Self>,
         request: list_private_destination_definitions::Request,
@@ -11757,6 +13636,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination-definition")]
     fn revoke_destination_definition(
         self: ::std::sync::Arc<Self>,
         request: revoke_destination_definition::Request,
@@ -11768,6 +13648,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination-definition")]
     fn update_destination_definition(
         self: ::std::sync::Arc<Self>,
         request: update_destination_definition::Request,
@@ -11779,6 +13660,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination-oauth")]
     fn complete_destination_o_auth(
         self: ::std::sync::Arc<Self>,
         request: complete_destination_o_auth::Request,
@@ -11790,6 +13672,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination-oauth")]
     fn get_destination_o_auth_consent(
         self: ::std::sync::Arc<Self>,
         request: get_destination_o_auth_consent::Request,
@@ -11801,6 +13684,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination-oauth")]
     fn set_instancewide_destination_oauth_params(
         self: ::std::sync::Arc<Self>,
         request: set_instancewide_destination_oauth_params::Request,
@@ -11813,6 +13697,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination")]
     fn check_connection_to_destination(
         self: ::std::sync::Arc<Self>,
         request: check_connection_to_destination::Request,
@@ -11824,6 +13709,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination")]
     fn check_connection_to_destination_for_update(
         self: ::std::sync::Arc<Self>,
         request: check_connection_to_destination_for_update::Request,
@@ -11836,6 +13722,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination")]
     fn create_destination(
         self: ::std::sync::Arc<Self>,
         request: create_destination::Request,
@@ -11847,6 +13734,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination")]
     fn delete_destination(
         self: ::std::sync::Arc<Self>,
         request: delete_destination::Request,
@@ -11858,6 +13746,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination")]
     fn discover_catalog_for_destination(
         self: ::std::sync::Arc<Self>,
         request: discover_catalog_for_destination::Request,
@@ -11869,6 +13758,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination")]
     fn get_destination(
         self: ::std::sync::Arc<Self>,
         request: get_destination::Request,
@@ -11880,6 +13770,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination")]
     fn get_catalog_for_connection(
         self: ::std::sync::Arc<Self>,
         request: get_catalog_for_connection::Request,
@@ -11891,6 +13782,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination")]
     fn list_destinations_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: list_destinations_for_workspace::Request,
@@ -11902,6 +13794,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination")]
     fn list_destinations_for_workspaces_paginated(
         self: ::std::sync::Arc<Self>,
         request: list_destinations_for_workspaces_paginated::Request,
@@ -11914,6 +13807,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination")]
     fn partial_update_destination(
         self: ::std::sync::Arc<Self>,
         request: partial_update_destination::Request,
@@ -11925,6 +13819,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination")]
     fn search_destinations(
         self: ::std::sync::Arc<Self>,
         request: search_destinations::Request,
@@ -11936,6 +13831,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination")]
     fn update_destination(
         self: ::std::sync::Arc<Self>,
         request: update_destination::Request,
@@ -11947,6 +13843,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "destination")]
     fn upgrade_destination_version(
         self: ::std::sync::Arc<Self>,
         request: upgrade_destination_version::Request,
@@ -11958,6 +13855,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "destination"))]
     fn write_destination_discover_catalog_result(
         self: ::std::sync::Arc<Self>,
         request: write_destination_discover_catalog_result::Request,
@@ -11970,6 +13868,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "diagnostic-tool")]
     fn generate_diagnostic_report(
         self: ::std::sync::Arc<Self>,
         request: generate_diagnostic_report::Request,
@@ -11981,6 +13880,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "domain-verifications"))]
     fn check_domain_verification(
         self: ::std::sync::Arc<Self>,
         request: check_domain_verification::Request,
@@ -11992,6 +13892,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "domain-verifications")]
     fn create_domain_verification(
         self: ::std::sync::Arc<Self>,
         request: create_domain_verification::Request,
@@ -12003,6 +13904,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "domain-verifications")]
     fn delete_domain_verification(
         self: ::std::sync::Arc<Self>,
         request: delete_domain_verification::Request,
@@ -12014,6 +13916,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "domain-verifications")]
     fn list_domain_verifications(
         self: ::std::sync::Arc<Self>,
         request: list_domain_verifications::Request,
@@ -12025,6 +13928,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "domain-verifications"))]
     fn list_pending_domain_verifications(
         self: ::std::sync::Arc<Self>,
         request: list_pending_domain_verifications::Request,
@@ -12036,6 +13940,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "domain-verifications")]
     fn reset_domain_verification(
         self: ::std::sync::Arc<Self>,
         request: reset_domain_verification::Request,
@@ -12047,6 +13952,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "entitlements")]
     fn get_entitlements(
         self: ::std::sync::Arc<Self>,
         request: get_entitlements::Request,
@@ -12058,6 +13964,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "entitlements")]
     fn check_entitlement(
         self: ::std::sync::Arc<Self>,
         request: check_entitlement::Request,
@@ -12069,6 +13976,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "entitlements")]
     fn list_all_entitlement_plans(
         self: ::std::sync::Arc<Self>,
         request: list_all_entitlement_plans::Request,
@@ -12080,6 +13988,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "entitlements")]
     fn update_organization_entitlement_plan(
         self: ::std::sync::Arc<Self>,
         request: update_organization_entitlement_plan::Request,
@@ -12091,6 +14000,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "group-permission")]
     fn create_group_permission(
         self: ::std::sync::Arc<Self>,
         request: create_group_permission::Request,
@@ -12102,6 +14012,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "group-permission")]
     fn delete_group_permission(
         self: ::std::sync::Arc<Self>,
         request: delete_group_permission::Request,
@@ -12113,6 +14024,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "group-permission")]
     fn list_group_permissions(
         self: ::std::sync::Arc<Self>,
         request: list_group_permissions::Request,
@@ -12124,6 +14036,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "group")]
     fn add_group_member(
         self: ::std::sync::Arc<Self>,
         request: add_group_member::Request,
@@ -12135,6 +14048,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "group")]
     fn create_group(
         self: ::std::sync::Arc<Self>,
         request: create_group::Request,
@@ -12146,6 +14060,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "group")]
     fn delete_group(
         self: ::std::sync::Arc<Self>,
         request: delete_group::Request,
@@ -12157,6 +14072,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "group")]
     fn get_group(
         self: ::std::sync::Arc<Self>,
         request: get_group::Request,
@@ -12168,6 +14084,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "group")]
     fn list_groups(
         self: ::std::sync::Arc<Self>,
         request: list_groups::Request,
@@ -12179,6 +14096,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "group")]
     fn list_group_members(
         self: ::std::sync::Arc<Self>,
         request: list_group_members::Request,
@@ -12190,6 +14108,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "group")]
     fn remove_group_member(
         self: ::std::sync::Arc<Self>,
         request: remove_group_member::Request,
@@ -12201,6 +14120,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "group")]
     fn update_group(
         self: ::std::sync::Arc<Self>,
         request: update_group::Request,
@@ -12212,6 +14132,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "health")]
     fn get_health_check(
         self: ::std::sync::Arc<Self>,
         request: get_health_check::Request,
@@ -12223,6 +14144,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "instance-configuration")]
     fn get_instance_configuration(
         self: ::std::sync::Arc<Self>,
         request: get_instance_configuration::Request,
@@ -12234,6 +14156,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "instance-configuration")]
     fn license_info(
         self: ::std::sync::Arc<Self>,
         request: license_info::Request,
@@ -12245,6 +14168,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "instance-configuration")]
     fn setup_instance_configuration(
         self: ::std::sync::Arc<Self>,
         request: setup_instance_configuration::Request,
@@ -12256,6 +14180,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "jobs-2")]
     fn cancel_job(
         self: ::std::sync::Arc<Self>,
         request: cancel_job::Request,
@@ -12267,6 +14192,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn cancel_queued_job(
         self: ::std::sync::Arc<Self>,
         request: cancel_queued_job::Request,
@@ -12278,6 +14204,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn check_data_worker_capacity(
         self: ::std::sync::Arc<Self>,
         request: check_data_worker_capacity::Request,
@@ -12289,6 +14216,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn create_job(
         self: ::std::sync::Arc<Self>,
         request: create_job::Request,
@@ -12300,6 +14228,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn delete_stream_reset_records_for_job(
         self: ::std::sync::Arc<Self>,
         request: delete_stream_reset_records_for_job::Request,
@@ -12311,6 +14240,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn did_previous_job_succeed(
         self: ::std::sync::Arc<Self>,
         request: did_previous_job_succeed::Request,
@@ -12322,6 +14252,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn evaluate_outlier(
         self: ::std::sync::Arc<Self>,
         request: evaluate_outlier::Request,
@@ -12333,6 +14264,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn explain_job(
         self: ::std::sync::Arc<Self>,
         request: explain_job::Request,
@@ -12344,6 +14276,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn fail_non_terminal_jobs(
         self: ::std::sync::Arc<Self>,
         request: fail_non_terminal_jobs::Request,
@@ -12355,6 +14288,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn finalize_job(
         self: ::std::sync::Arc<Self>,
         request: finalize_job::Request,
@@ -12366,6 +14300,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "jobs-2")]
     fn get_job_info(
         self: ::std::sync::Arc<Self>,
         request: get_job_info::Request,
@@ -12377,6 +14312,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn get_webhook_config(
         self: ::std::sync::Arc<Self>,
         request: get_webhook_config::Request,
@@ -12388,6 +14324,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "jobs-2")]
     fn get_job_debug_info(
         self: ::std::sync::Arc<Self>,
         request: get_job_debug_info::Request,
@@ -12399,6 +14336,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn get_job_input(
         self: ::std::sync::Arc<Self>,
         request: get_job_input::Request,
@@ -12410,6 +14348,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "jobs-2")]
     fn get_last_replication_job(
         self: ::std::sync::Arc<Self>,
         request: get_last_replication_job::Request,
@@ -12421,6 +14360,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn get_last_replication_job_with_cancel(
         self: ::std::sync::Arc<Self>,
         request: get_last_replication_job_with_cancel::Request,
@@ -12432,6 +14372,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "jobs-2")]
     fn get_job_info_light(
         self: ::std::sync::Arc<Self>,
         request: get_job_info_light::Request,
@@ -12443,6 +14384,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "jobs-2")]
     fn get_job_info_without_logs(
         self: ::std::sync::Arc<Self>,
         request: get_job_info_without_logs::Request,
@@ -12454,6 +14396,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn job_failure(
         self: ::std::sync::Arc<Self>,
         request: job_failure::Request,
@@ -12465,6 +14408,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "attempt", feature = "jobs-2"))]
     fn job_success_with_attempt_number(
         self: ::std::sync::Arc<Self>,
         request: job_success_with_attempt_number::Request,
@@ -12476,6 +14420,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "jobs-2")]
     fn list_jobs_for(
         self: ::std::sync::Arc<Self>,
         request: list_jobs_for::Request,
@@ -12487,6 +14432,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "jobs-2")]
     fn list_jobs_for_workspaces(
         self: ::std::sync::Arc<Self>,
         request: list_jobs_for_workspaces::Request,
@@ -12498,6 +14444,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn persist_job_cancellation(
         self: ::std::sync::Arc<Self>,
         request: persist_job_cancellation::Request,
@@ -12509,6 +14456,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn report_job_start(
         self: ::std::sync::Arc<Self>,
         request: report_job_start::Request,
@@ -12520,6 +14468,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "job-retry-states")]
     fn create_or_update(
         self: ::std::sync::Arc<Self>,
         request: create_or_update::Request,
@@ -12531,6 +14480,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "job-retry-states")]
     fn get(
         self: ::std::sync::Arc<Self>,
         request: get::Request,
@@ -12542,6 +14492,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     fn set_job_queued(
         self: ::std::sync::Arc<Self>,
         request: set_job_queued::Request,
@@ -12553,6 +14504,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "notifications")]
     fn try_notification_config(
         self: ::std::sync::Arc<Self>,
         request: try_notification_config::Request,
@@ -12564,6 +14516,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "notifications")]
     fn try_notification_webhook_config(
         self: ::std::sync::Arc<Self>,
         request: try_notification_webhook_config::Request,
@@ -12575,6 +14528,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "openapi")]
     fn get_open_api_spec(
         self: ::std::sync::Arc<Self>,
         request: get_open_api_spec::Request,
@@ -12586,6 +14540,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "operation")]
     fn check_operation(
         self: ::std::sync::Arc<Self>,
         request: check_operation::Request,
@@ -12597,6 +14552,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "operation")]
     fn create_operation(
         self: ::std::sync::Arc<Self>,
         request: create_operation::Request,
@@ -12608,6 +14564,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "operation")]
     fn delete_operation(
         self: ::std::sync::Arc<Self>,
         request: delete_operation::Request,
@@ -12619,6 +14576,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "operation")]
     fn get_operation(
         self: ::std::sync::Arc<Self>,
         request: get_operation::Request,
@@ -12630,6 +14588,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "operation")]
     fn list_operations_for_connection(
         self: ::std::sync::Arc<Self>,
         request: list_operations_for_connection::Request,
@@ -12641,6 +14600,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "operation")]
     fn update_operation(
         self: ::std::sync::Arc<Self>,
         request: update_operation::Request,
@@ -12652,6 +14612,14 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "billing",
+            feature = "cloud-only",
+            feature = "organization-payment-config",
+            feature = "admin-api"
+        )
+    )]
     fn update_organization_payment_config(
         self: ::std::sync::Arc<Self>,
         request: update_organization_payment_config::Request,
@@ -12663,6 +14631,14 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "billing",
+            feature = "cloud-only",
+            feature = "organization-payment-config",
+            feature = "admin-api"
+        )
+    )]
     fn get_organization_payment_config(
         self: ::std::sync::Arc<Self>,
         request: get_organization_payment_config::Request,
@@ -12674,6 +14650,14 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(
+        any(
+            feature = "billing",
+            feature = "cloud-only",
+            feature = "organization-payment-config",
+            feature = "admin-api"
+        )
+    )]
     fn end_grace_period(
         self: ::std::sync::Arc<Self>,
         request: end_grace_period::Request,
@@ -12685,6 +14669,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "cloud-only", feature = "admin-api", feature = "organization"))]
     fn set_organization_agentic_status(
         self: ::std::sync::Arc<Self>,
         request: set_organization_agentic_status::Request,
@@ -12696,6 +14681,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "organization")]
     fn create_organization(
         self: ::std::sync::Arc<Self>,
         request: create_organization::Request,
@@ -12707,6 +14693,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "organization")]
     fn delete_organization(
         self: ::std::sync::Arc<Self>,
         request: delete_organization::Request,
@@ -12718,6 +14705,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "organization")]
     fn get_organization(
         self: ::std::sync::Arc<Self>,
         request: get_organization::Request,
@@ -12729,6 +14717,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "organization")]
     fn get_organization_data_worker_usage(
         self: ::std::sync::Arc<Self>,
         request: get_organization_data_worker_usage::Request,
@@ -12740,6 +14729,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "organization")]
     fn get_org_info(
         self: ::std::sync::Arc<Self>,
         request: get_org_info::Request,
@@ -12751,6 +14741,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "cloud-only", feature = "organization"))]
     fn get_organization_usage(
         self: ::std::sync::Arc<Self>,
         request: get_organization_usage::Request,
@@ -12762,6 +14753,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "organization")]
     fn list_organizations_by_user(
         self: ::std::sync::Arc<Self>,
         request: list_organizations_by_user::Request,
@@ -12773,6 +14765,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "organization")]
     fn list_organization_summaries(
         self: ::std::sync::Arc<Self>,
         request: list_organization_summaries::Request,
@@ -12784,6 +14777,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "organization")]
     fn update_organization(
         self: ::std::sync::Arc<Self>,
         request: update_organization::Request,
@@ -12795,6 +14789,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "permission")]
     fn check_permissions(
         self: ::std::sync::Arc<Self>,
         request: check_permissions::Request,
@@ -12806,6 +14801,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "permission")]
     fn check_permissions_across_multiple_workspaces(
         self: ::std::sync::Arc<Self>,
         request: check_permissions_across_multiple_workspaces::Request,
@@ -12822,6 +14818,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "permission")]
     fn create_permission(
         self: ::std::sync::Arc<Self>,
         request: create_permission::Request,
@@ -12833,6 +14830,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "permission")]
     fn delete_permission(
         self: ::std::sync::Arc<Self>,
         request: delete_permission::Request,
@@ -12844,6 +14842,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "permission")]
     fn delete_user_from_workspace(
         self: ::std::sync::Arc<Self>,
         request: delete_user_from_workspace::Request,
@@ -12855,6 +14854,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "permission")]
     fn get_permission(
         self: ::std::sync::Arc<Self>,
         request: get_permission::Request,
@@ -12866,6 +14866,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "permission")]
     fn list_permissions_by_user(
         self: ::std::sync::Arc<Self>,
         request: list_permissions_by_user::Request,
@@ -12877,6 +14878,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "permission")]
     fn update_permission(
         self: ::std::sync::Arc<Self>,
         request: update_permission::Request,
@@ -12888,6 +14890,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "cloud-only", feature = "private-link"))]
     fn create_private_link(
         self: ::std::sync::Arc<Self>,
         request: create_private_link::Request,
@@ -12899,6 +14902,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "cloud-only", feature = "private-link"))]
     fn delete_private_link(
         self: ::std::sync::Arc<Self>,
         request: delete_private_link::Request,
@@ -12910,6 +14914,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
     fn get_private_link(
         self: ::std::sync::Arc<Self>,
         request: get_private_link::Request,
@@ -12921,6 +14926,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "cloud-only", feature = "private-link"))]
     fn list_private_links_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: list_private_links_for_workspace::Request,
@@ -12932,6 +14938,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
     fn list_private_links_by_status(
         self: ::std::sync::Arc<Self>,
         request: list_private_links_by_status::Request,
@@ -12943,6 +14950,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
     fn update_private_link(
         self: ::std::sync::Arc<Self>,
         request: update_private_link::Request,
@@ -12954,6 +14962,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "scheduler")]
     fn execute_destination_check_connection(
         self: ::std::sync::Arc<Self>,
         request: execute_destination_check_connection::Request,
@@ -12965,6 +14974,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "scheduler")]
     fn execute_source_check_connection(
         self: ::std::sync::Arc<Self>,
         request: execute_source_check_connection::Request,
@@ -12976,6 +14986,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "scheduler")]
     fn execute_source_discover_schema(
         self: ::std::sync::Arc<Self>,
         request: execute_source_discover_schema::Request,
@@ -12987,6 +14998,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "scim-config")]
     fn disable_scim(
         self: ::std::sync::Arc<Self>,
         request: disable_scim::Request,
@@ -12998,6 +15010,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "scim-config")]
     fn enable_scim(
         self: ::std::sync::Arc<Self>,
         request: enable_scim::Request,
@@ -13009,6 +15022,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "scim-config")]
     fn get_scim_config(
         self: ::std::sync::Arc<Self>,
         request: get_scim_config::Request,
@@ -13020,6 +15034,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "scim-config")]
     fn rotate_scim_token(
         self: ::std::sync::Arc<Self>,
         request: rotate_scim_token::Request,
@@ -13031,6 +15046,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "scoped-configuration")]
     fn create_scoped_configuration(
         self: ::std::sync::Arc<Self>,
         request: create_scoped_configuration::Request,
@@ -13042,6 +15058,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "scoped-configuration")]
     fn delete_scoped_configuration(
         self: ::std::sync::Arc<Self>,
         request: delete_scoped_configuration::Request,
@@ -13053,6 +15070,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "scoped-configuration")]
     fn get_scoped_configuration_by_id(
         self: ::std::sync::Arc<Self>,
         request: get_scoped_configuration_by_id::Request,
@@ -13064,6 +15082,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "scoped-configuration")]
     fn get_scoped_configuration_context(
         self: ::std::sync::Arc<Self>,
         request: get_scoped_configuration_context::Request,
@@ -13075,6 +15094,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "scoped-configuration")]
     fn get_scoped_configurations_list(
         self: ::std::sync::Arc<Self>,
         request: get_scoped_configurations_list::Request,
@@ -13086,6 +15106,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "scoped-configuration")]
     fn update_scoped_configuration(
         self: ::std::sync::Arc<Self>,
         request: update_scoped_configuration::Request,
@@ -13097,6 +15118,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "secret-storage")]
     fn create_secret_storage(
         self: ::std::sync::Arc<Self>,
         request: create_secret_storage::Request,
@@ -13108,6 +15130,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "secret-storage")]
     fn delete_secret_storage(
         self: ::std::sync::Arc<Self>,
         request: delete_secret_storage::Request,
@@ -13119,6 +15142,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "secret-storage")]
     fn get_secret_storage(
         self: ::std::sync::Arc<Self>,
         request: get_secret_storage::Request,
@@ -13130,6 +15154,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "secret-storage")]
     fn list_secret_storage(
         self: ::std::sync::Arc<Self>,
         request: list_secret_storage::Request,
@@ -13141,6 +15166,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "secret-storage")]
     fn migrate_secret_storage(
         self: ::std::sync::Arc<Self>,
         request: migrate_secret_storage::Request,
@@ -13152,6 +15178,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "secrets-persistence-config")]
     fn create_or_update_secrets_persistence_config(
         self: ::std::sync::Arc<Self>,
         request: create_or_update_secrets_persistence_config::Request,
@@ -13168,6 +15195,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "secrets-persistence-config")]
     fn get_secrets_persistence_config(
         self: ::std::sync::Arc<Self>,
         request: get_secrets_persistence_config::Request,
@@ -13179,6 +15207,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "service-accounts")]
     fn get_service_account_token(
         self: ::std::sync::Arc<Self>,
         request: get_service_account_token::Request,
@@ -13190,6 +15219,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "signal")]
     fn signal(
         self: ::std::sync::Arc<Self>,
         request: signal::Request,
@@ -13201,6 +15231,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source-definition-specification")]
     fn get_source_definition_specification(
         self: ::std::sync::Arc<Self>,
         request: get_source_definition_specification::Request,
@@ -13212,6 +15243,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source-definition-specification")]
     fn get_specification_for_source_id(
         self: ::std::sync::Arc<Self>,
         request: get_specification_for_source_id::Request,
@@ -13223,6 +15255,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source-definition")]
     fn create_custom_source_definition(
         self: ::std::sync::Arc<Self>,
         request: create_custom_source_definition::Request,
@@ -13234,6 +15267,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source-definition")]
     fn delete_source_definition(
         self: ::std::sync::Arc<Self>,
         request: delete_source_definition::Request,
@@ -13245,6 +15279,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source-definition")]
     fn get_source_definition(
         self: ::std::sync::Arc<Self>,
         request: get_source_definition::Request,
@@ -13256,6 +15291,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source-definition")]
     fn get_source_definition_for_scope(
         self: ::std::sync::Arc<Self>,
         request: get_source_definition_for_scope::Request,
@@ -13267,6 +15303,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source-definition")]
     fn get_source_definition_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: get_source_definition_for_workspace::Request,
@@ -13278,6 +15315,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source-definition")]
     fn grant_source_definition(
         self: ::std::sync::Arc<Self>,
         request: grant_source_definition::Request,
@@ -13289,6 +15327,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source-definition")]
     fn list_source_definitions(
         self: ::std::sync::Arc<Self>,
         request: list_source_definitions::Request,
@@ -13300,6 +15339,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source-definition")]
     fn list_enterprise_source_stubs(
         self: ::std::sync::Arc<Self>,
         request: list_enterprise_source_stubs::Request,
@@ -13311,6 +15351,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source-definition")]
     fn list_enterprise_source_stubs_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: list_enterprise_source_stubs_for_workspace::Request,
@@ -13323,6 +15364,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source-definition")]
     fn list_source_definitions_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: list_source_definitions_for_workspace::Request,
@@ -13335,6 +15377,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source-definition")]
     fn list_latest_source_definitions(
         self: ::std::sync::Arc<Self>,
         request: list_latest_source_definitions::Request,
@@ -13346,6 +15389,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source-definition")]
     fn list_private_source_definitions(
         self: ::std::sync::Arc<Self>,
         request: list_private_source_definitions::Request,
@@ -13357,6 +15401,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source-definition")]
     fn revoke_source_definition(
         self: ::std::sync::Arc<Self>,
         request: revoke_source_definition::Request,
@@ -13368,6 +15413,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source-definition")]
     fn update_source_definition(
         self: ::std::sync::Arc<Self>,
         request: update_source_definition::Request,
@@ -13379,6 +15425,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source-oauth")]
     fn complete_source_o_auth(
         self: ::std::sync::Arc<Self>,
         request: complete_source_o_auth::Request,
@@ -13390,6 +15437,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source-oauth")]
     fn get_source_o_auth_consent(
         self: ::std::sync::Arc<Self>,
         request: get_source_o_auth_consent::Request,
@@ -13401,6 +15449,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source-oauth")]
     fn get_embedded_source_o_auth_consent(
         self: ::std::sync::Arc<Self>,
         request: get_embedded_source_o_auth_consent::Request,
@@ -13412,6 +15461,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source-oauth")]
     fn get_source_o_auth_scopes(
         self: ::std::sync::Arc<Self>,
         request: get_source_o_auth_scopes::Request,
@@ -13423,6 +15473,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source-oauth")]
     fn set_instancewide_source_oauth_params(
         self: ::std::sync::Arc<Self>,
         request: set_instancewide_source_oauth_params::Request,
@@ -13434,6 +15485,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source-oauth")]
     fn revoke_source_o_auth_tokens(
         self: ::std::sync::Arc<Self>,
         request: revoke_source_o_auth_tokens::Request,
@@ -13445,6 +15497,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source")]
     fn apply_schema_change_for_source(
         self: ::std::sync::Arc<Self>,
         request: apply_schema_change_for_source::Request,
@@ -13456,6 +15509,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source")]
     fn check_connection_to_source(
         self: ::std::sync::Arc<Self>,
         request: check_connection_to_source::Request,
@@ -13467,6 +15521,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source")]
     fn check_connection_to_source_for_update(
         self: ::std::sync::Arc<Self>,
         request: check_connection_to_source_for_update::Request,
@@ -13479,6 +15534,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source")]
     fn create_source(
         self: ::std::sync::Arc<Self>,
         request: create_source::Request,
@@ -13490,6 +15546,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source")]
     fn delete_source(
         self: ::std::sync::Arc<Self>,
         request: delete_source::Request,
@@ -13501,6 +15558,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source")]
     fn discover_schema_for_source(
         self: ::std::sync::Arc<Self>,
         request: discover_schema_for_source::Request,
@@ -13512,6 +15570,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source")]
     fn get_source(
         self: ::std::sync::Arc<Self>,
         request: get_source::Request,
@@ -13523,6 +15582,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source")]
     fn get_source_with_metadata(
         self: ::std::sync::Arc<Self>,
         request: get_source_with_metadata::Request,
@@ -13534,6 +15594,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source")]
     fn list_sources_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: list_sources_for_workspace::Request,
@@ -13545,6 +15606,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source")]
     fn list_sources_for_workspace_paginated(
         self: ::std::sync::Arc<Self>,
         request: list_sources_for_workspace_paginated::Request,
@@ -13556,6 +15618,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source")]
     fn get_most_recent_source_actor_catalog(
         self: ::std::sync::Arc<Self>,
         request: get_most_recent_source_actor_catalog::Request,
@@ -13567,6 +15630,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source")]
     fn partial_update_source(
         self: ::std::sync::Arc<Self>,
         request: partial_update_source::Request,
@@ -13578,6 +15642,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source")]
     fn search_sources(
         self: ::std::sync::Arc<Self>,
         request: search_sources::Request,
@@ -13589,6 +15654,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source")]
     fn update_source(
         self: ::std::sync::Arc<Self>,
         request: update_source::Request,
@@ -13600,6 +15666,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "source")]
     fn upgrade_source_version(
         self: ::std::sync::Arc<Self>,
         request: upgrade_source_version::Request,
@@ -13611,6 +15678,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "source"))]
     fn write_discover_catalog_result(
         self: ::std::sync::Arc<Self>,
         request: write_discover_catalog_result::Request,
@@ -13622,6 +15690,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "sso-config")]
     fn activate_sso_config(
         self: ::std::sync::Arc<Self>,
         request: activate_sso_config::Request,
@@ -13633,6 +15702,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "sso-config")]
     fn create_sso_config(
         self: ::std::sync::Arc<Self>,
         request: create_sso_config::Request,
@@ -13644,6 +15714,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "sso-config")]
     fn delete_sso_config(
         self: ::std::sync::Arc<Self>,
         request: delete_sso_config::Request,
@@ -13655,6 +15726,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "sso-config")]
     fn get_sso_config(
         self: ::std::sync::Arc<Self>,
         request: get_sso_config::Request,
@@ -13666,6 +15738,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "sso-config")]
     fn update_sso_credentials(
         self: ::std::sync::Arc<Self>,
         request: update_sso_credentials::Request,
@@ -13677,6 +15750,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "sso-config")]
     fn validate_sso_token(
         self: ::std::sync::Arc<Self>,
         request: validate_sso_token::Request,
@@ -13688,6 +15762,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "state"))]
     fn create_or_update_state(
         self: ::std::sync::Arc<Self>,
         request: create_or_update_state::Request,
@@ -13699,6 +15774,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "state")]
     fn create_or_update_state_safe(
         self: ::std::sync::Arc<Self>,
         request: create_or_update_state_safe::Request,
@@ -13710,6 +15786,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "state")]
     fn get_state(
         self: ::std::sync::Arc<Self>,
         request: get_state::Request,
@@ -13721,6 +15798,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
     fn create_stream_status(
         self: ::std::sync::Arc<Self>,
         request: create_stream_status::Request,
@@ -13732,6 +15810,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
     fn get_stream_statuses_by_run_state(
         self: ::std::sync::Arc<Self>,
         request: get_stream_statuses_by_run_state::Request,
@@ -13743,6 +15822,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
     fn get_stream_statuses(
         self: ::std::sync::Arc<Self>,
         request: get_stream_statuses::Request,
@@ -13754,6 +15834,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
     fn update_stream_status(
         self: ::std::sync::Arc<Self>,
         request: update_stream_status::Request,
@@ -13765,6 +15846,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "tag")]
     fn create_tag(
         self: ::std::sync::Arc<Self>,
         request: create_tag::Request,
@@ -13776,6 +15858,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "tag")]
     fn delete_tag(
         self: ::std::sync::Arc<Self>,
         request: delete_tag::Request,
@@ -13787,6 +15870,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "tag")]
     fn list_tags(
         self: ::std::sync::Arc<Self>,
         request: list_tags::Request,
@@ -13798,6 +15882,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "tag")]
     fn update_tag(
         self: ::std::sync::Arc<Self>,
         request: update_tag::Request,
@@ -13809,6 +15894,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "user-invitation")]
     fn accept_user_invitation(
         self: ::std::sync::Arc<Self>,
         request: accept_user_invitation::Request,
@@ -13820,6 +15906,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "user-invitation")]
     fn get_user_invitation(
         self: ::std::sync::Arc<Self>,
         request: get_user_invitation::Request,
@@ -13831,6 +15918,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "user-invitation")]
     fn cancel_user_invitation(
         self: ::std::sync::Arc<Self>,
         request: cancel_user_invitation::Request,
@@ -13842,6 +15930,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "user-invitation")]
     fn create_user_invitation(
         self: ::std::sync::Arc<Self>,
         request: create_user_invitation::Request,
@@ -13853,6 +15942,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "user-invitation")]
     fn decline_user_invitation(
         self: ::std::sync::Arc<Self>,
         request: decline_user_invitation::Request,
@@ -13864,6 +15954,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "user-invitation")]
     fn list_pending_invitations(
         self: ::std::sync::Arc<Self>,
         request: list_pending_invitations::Request,
@@ -13875,6 +15966,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "user")]
     fn delete_user(
         self: ::std::sync::Arc<Self>,
         request: delete_user::Request,
@@ -13886,6 +15978,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "user")]
     fn get_user(
         self: ::std::sync::Arc<Self>,
         request: get_user::Request,
@@ -13897,6 +15990,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "user")]
     fn get_user_by_auth_id(
         self: ::std::sync::Arc<Self>,
         request: get_user_by_auth_id::Request,
@@ -13908,6 +16002,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "user")]
     fn get_user_by_email(
         self: ::std::sync::Arc<Self>,
         request: get_user_by_email::Request,
@@ -13919,6 +16014,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "user")]
     fn get_or_create_user_by_auth_id(
         self: ::std::sync::Arc<Self>,
         request: get_or_create_user_by_auth_id::Request,
@@ -13930,6 +16026,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "user")]
     fn list_access_info_by_workspace_id(
         self: ::std::sync::Arc<Self>,
         request: list_access_info_by_workspace_id::Request,
@@ -13941,6 +16038,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "user")]
     fn list_users_in_organization(
         self: ::std::sync::Arc<Self>,
         request: list_users_in_organization::Request,
@@ -13952,6 +16050,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "user")]
     fn list_instance_admin_users(
         self: ::std::sync::Arc<Self>,
         request: list_instance_admin_users::Request,
@@ -13963,6 +16062,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "user")]
     fn update_user(
         self: ::std::sync::Arc<Self>,
         request: update_user::Request,
@@ -13974,6 +16074,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "web-backend")]
     fn web_backend_check_updates(
         self: ::std::sync::Arc<Self>,
         request: web_backend_check_updates::Request,
@@ -13985,6 +16086,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "web-backend")]
     fn get_webapp_config(
         self: ::std::sync::Arc<Self>,
         request: get_webapp_config::Request,
@@ -13996,6 +16098,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "web-backend")]
     fn web_backend_create_connection(
         self: ::std::sync::Arc<Self>,
         request: web_backend_create_connection::Request,
@@ -14007,6 +16110,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "web-backend")]
     fn web_backend_get_connection(
         self: ::std::sync::Arc<Self>,
         request: web_backend_get_connection::Request,
@@ -14018,6 +16122,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "web-backend")]
     fn web_backend_list_connections_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: web_backend_list_connections_for_workspace::Request,
@@ -14030,6 +16135,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "web-backend")]
     fn web_backend_get_connection_status_counts(
         self: ::std::sync::Arc<Self>,
         request: web_backend_get_connection_status_counts::Request,
@@ -14042,6 +16148,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "web-backend")]
     fn web_backend_update_connection(
         self: ::std::sync::Arc<Self>,
         request: web_backend_update_connection::Request,
@@ -14053,6 +16160,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "web-backend")]
     fn web_backend_describe_cron_expression(
         self: ::std::sync::Arc<Self>,
         request: web_backend_describe_cron_expression::Request,
@@ -14064,6 +16172,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "web-backend")]
     fn web_backend_validate_mappers(
         self: ::std::sync::Arc<Self>,
         request: web_backend_validate_mappers::Request,
@@ -14075,6 +16184,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "web-backend")]
     fn get_state_type(
         self: ::std::sync::Arc<Self>,
         request: get_state_type::Request,
@@ -14086,6 +16196,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "web-backend")]
     fn web_backend_get_workspace_state(
         self: ::std::sync::Arc<Self>,
         request: web_backend_get_workspace_state::Request,
@@ -14097,6 +16208,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "workload-output")]
     fn write_workload_output(
         self: ::std::sync::Arc<Self>,
         request: write_workload_output::Request,
@@ -14108,6 +16220,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "workspace")]
     fn create_workspace(
         self: ::std::sync::Arc<Self>,
         request: create_workspace::Request,
@@ -14119,6 +16232,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "internal", feature = "workspace"))]
     fn create_workspace_if_not_exist(
         self: ::std::sync::Arc<Self>,
         request: create_workspace_if_not_exist::Request,
@@ -14130,6 +16244,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "workspace")]
     fn delete_workspace(
         self: ::std::sync::Arc<Self>,
         request: delete_workspace::Request,
@@ -14141,6 +16256,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "workspace")]
     fn get_workspace(
         self: ::std::sync::Arc<Self>,
         request: get_workspace::Request,
@@ -14152,6 +16268,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "workspace")]
     fn get_available_dbt_jobs_for_workspace(
         self: ::std::sync::Arc<Self>,
         request: get_available_dbt_jobs_for_workspace::Request,
@@ -14163,6 +16280,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "workspace")]
     fn get_workspace_by_connection_id(
         self: ::std::sync::Arc<Self>,
         request: get_workspace_by_connection_id::Request,
@@ -14174,6 +16292,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "workspace")]
     fn get_workspace_by_connection_id_with_tombstone(
         self: ::std::sync::Arc<Self>,
         request: get_workspace_by_connection_id_with_tombstone::Request,
@@ -14190,6 +16309,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "workspace")]
     fn get_workspace_by_slug(
         self: ::std::sync::Arc<Self>,
         request: get_workspace_by_slug::Request,
@@ -14201,6 +16321,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "cloud-only", feature = "workspace"))]
     fn get_workspace_data_worker_availability(
         self: ::std::sync::Arc<Self>,
         request: get_workspace_data_worker_availability::Request,
@@ -14213,6 +16334,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "workspace")]
     fn get_organization_info(
         self: ::std::sync::Arc<Self>,
         request: get_organization_info::Request,
@@ -14224,6 +16346,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(any(feature = "cloud-only", feature = "workspace"))]
     fn get_workspace_usage(
         self: ::std::sync::Arc<Self>,
         request: get_workspace_usage::Request,
@@ -14235,6 +16358,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "workspace")]
     fn list_workspaces_in_organization(
         self: ::std::sync::Arc<Self>,
         request: list_workspaces_in_organization::Request,
@@ -14246,6 +16370,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "workspace")]
     fn list_workspaces_by_user(
         self: ::std::sync::Arc<Self>,
         request: list_workspaces_by_user::Request,
@@ -14257,6 +16382,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "workspace")]
     fn list_workspaces_paginated(
         self: ::std::sync::Arc<Self>,
         request: list_workspaces_paginated::Request,
@@ -14268,6 +16394,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "workspace")]
     fn update_workspace_feedback(
         self: ::std::sync::Arc<Self>,
         request: update_workspace_feedback::Request,
@@ -14279,6 +16406,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "workspace")]
     fn update_workspace(
         self: ::std::sync::Arc<Self>,
         request: update_workspace::Request,
@@ -14290,6 +16418,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "workspace")]
     fn update_workspace_name(
         self: ::std::sync::Arc<Self>,
         request: update_workspace_name::Request,
@@ -14301,6 +16430,7 @@ impl<T: Api> Erased for T {
             )
         })
     }
+    #[cfg(feature = "workspace")]
     fn update_workspace_organization(
         self: ::std::sync::Arc<Self>,
         request: update_workspace_organization::Request,
@@ -14322,6 +16452,7 @@ fn erased(
         .cloned()
         .ok_or_else(runtime::Rejection::unserved)
 }
+#[cfg(any(feature = "public-root", feature = "public"))]
 /// Types of `getDocumentation` (`GET /public`).
 pub mod get_documentation {
     #[allow(unused_imports)]
@@ -14370,6 +16501,9 @@ pub mod get_documentation {
         }
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 /// Types of `publicListApplications` (`GET /public/v1/applications`).
 pub mod public_list_applications {
     #[allow(unused_imports)]
@@ -14425,6 +16559,9 @@ pub mod public_list_applications {
         }
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 /// Types of `publicCreateApplication` (`POST /public/v1/applications`).
 pub mod public_create_application {
     #[allow(unused_imports)]
@@ -14488,6 +16625,9 @@ pub mod public_create_application {
         }
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 /// Types of `publicGetAccessToken` (`POST /public/v1/applications/token`).
 pub mod public_get_access_token {
     #[allow(unused_imports)]
@@ -14572,6 +16712,9 @@ pub mod public_get_access_token {
         }
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 /// Types of `publicGetApplication` (`GET /public/v1/applications/{applicationId}`).
 pub mod public_get_application {
     #[allow(unused_imports)]
@@ -14631,6 +16774,9 @@ pub mod public_get_application {
         }
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-applications", feature = "applications")
+)]
 /// Types of `publicDeleteApplication` (`DELETE /public/v1/applications/{applicationId}`).
 pub mod public_delete_application {
     #[allow(unused_imports)]
@@ -14694,6 +16840,7 @@ pub mod public_delete_application {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Types of `listConnections` (`GET /public/v1/connections`).
 pub mod list_connections {
     #[allow(unused_imports)]
@@ -14782,6 +16929,7 @@ pub mod list_connections {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Types of `publicCreateConnection` (`POST /public/v1/connections`).
 pub mod public_create_connection {
     #[allow(unused_imports)]
@@ -14845,6 +16993,7 @@ pub mod public_create_connection {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Types of `publicGetConnection` (`GET /public/v1/connections/{connectionId}`).
 pub mod public_get_connection {
     #[allow(unused_imports)]
@@ -14904,6 +17053,7 @@ pub mod public_get_connection {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Types of `publicDeleteConnection` (`DELETE /public/v1/connections/{connectionId}`).
 pub mod public_delete_connection {
     #[allow(unused_imports)]
@@ -14963,6 +17113,7 @@ pub mod public_delete_connection {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-connections", feature = "connections"))]
 /// Types of `patchConnection` (`PATCH /public/v1/connections/{connectionId}`).
 pub mod patch_connection {
     #[allow(unused_imports)]
@@ -15032,6 +17183,13 @@ pub mod patch_connection {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-connector-definitions",
+        feature = "connector-definitions"
+    )
+)]
 /// Types of `listConnectorDefinitions` (`GET /public/v1/connector_definitions`).
 pub mod list_connector_definitions {
     #[allow(unused_imports)]
@@ -15109,6 +17267,7 @@ pub mod list_connector_definitions {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
 /// Types of `publicListDataplanes` (`GET /public/v1/dataplanes`).
 pub mod public_list_dataplanes {
     #[allow(unused_imports)]
@@ -15177,6 +17336,7 @@ pub mod public_list_dataplanes {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
 /// Types of `publicCreateDataplane` (`POST /public/v1/dataplanes`).
 pub mod public_create_dataplane {
     #[allow(unused_imports)]
@@ -15243,6 +17403,7 @@ pub mod public_create_dataplane {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
 /// Types of `publicGetDataplane` (`GET /public/v1/dataplanes/{dataplaneId}`).
 pub mod public_get_dataplane {
     #[allow(unused_imports)]
@@ -15302,6 +17463,7 @@ pub mod public_get_dataplane {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
 /// Types of `publicDeleteDataplane` (`DELETE /public/v1/dataplanes/{dataplaneId}`).
 pub mod public_delete_dataplane {
     #[allow(unused_imports)]
@@ -15365,6 +17527,7 @@ pub mod public_delete_dataplane {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-dataplanes", feature = "dataplanes"))]
 /// Types of `publicUpdateDataplane` (`PATCH /public/v1/dataplanes/{dataplaneId}`).
 pub mod public_update_dataplane {
     #[allow(unused_imports)]
@@ -15434,6 +17597,9 @@ pub mod public_update_dataplane {
         }
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
 /// Types of `listDestinations` (`GET /public/v1/destinations`).
 pub mod list_destinations {
     #[allow(unused_imports)]
@@ -15517,6 +17683,9 @@ pub mod list_destinations {
         }
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
 /// Types of `publicCreateDestination` (`POST /public/v1/destinations`).
 pub mod public_create_destination {
     #[allow(unused_imports)]
@@ -15583,6 +17752,9 @@ pub mod public_create_destination {
         }
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
 /// Types of `publicGetDestination` (`GET /public/v1/destinations/{destinationId}`).
 pub mod public_get_destination {
     #[allow(unused_imports)]
@@ -15654,6 +17826,9 @@ pub mod public_get_destination {
         }
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
 /// Types of `putDestination` (`PUT /public/v1/destinations/{destinationId}`).
 pub mod put_destination {
     #[allow(unused_imports)]
@@ -15723,6 +17898,9 @@ pub mod put_destination {
         }
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
 /// Types of `publicDeleteDestination` (`DELETE /public/v1/destinations/{destinationId}`).
 pub mod public_delete_destination {
     #[allow(unused_imports)]
@@ -15782,6 +17960,9 @@ pub mod public_delete_destination {
         }
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-destinations", feature = "destinations")
+)]
 /// Types of `patchDestination` (`PATCH /public/v1/destinations/{destinationId}`).
 pub mod patch_destination {
     #[allow(unused_imports)]
@@ -15851,6 +18032,7 @@ pub mod patch_destination {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "embedded-widget"))]
 /// Types of `listEmbeddedOrganizationsByUser` (`GET /public/v1/embedded/organizations`).
 pub mod list_embedded_organizations_by_user {
     #[allow(unused_imports)]
@@ -15910,6 +18092,7 @@ pub mod list_embedded_organizations_by_user {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "embedded-widget"))]
 /// Types of `generateEmbeddedScopedToken` (`POST /public/v1/embedded/scoped_token`).
 pub mod generate_embedded_scoped_token {
     #[allow(unused_imports)]
@@ -15974,6 +18157,7 @@ pub mod generate_embedded_scoped_token {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "embedded-widget"))]
 /// Types of `getEmbeddedWidget` (`POST /public/v1/embedded/widget_token`).
 pub mod get_embedded_widget {
     #[allow(unused_imports)]
@@ -16034,6 +18218,7 @@ pub mod get_embedded_widget {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
 /// Types of `publicListGroups` (`GET /public/v1/groups`).
 pub mod public_list_groups {
     #[allow(unused_imports)]
@@ -16112,6 +18297,7 @@ pub mod public_list_groups {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
 /// Types of `publicCreateGroup` (`POST /public/v1/groups`).
 pub mod public_create_group {
     #[allow(unused_imports)]
@@ -16174,6 +18360,7 @@ pub mod public_create_group {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
 /// Types of `publicGetGroup` (`GET /public/v1/groups/{groupId}`).
 pub mod public_get_group {
     #[allow(unused_imports)]
@@ -16235,6 +18422,7 @@ pub mod public_get_group {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
 /// Types of `publicDeleteGroup` (`DELETE /public/v1/groups/{groupId}`).
 pub mod public_delete_group {
     #[allow(unused_imports)]
@@ -16295,6 +18483,7 @@ pub mod public_delete_group {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
 /// Types of `publicUpdateGroup` (`PATCH /public/v1/groups/{groupId}`).
 pub mod public_update_group {
     #[allow(unused_imports)]
@@ -16365,6 +18554,7 @@ pub mod public_update_group {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
 /// Types of `publicListGroupMembers` (`GET /public/v1/groups/{groupId}/members`).
 pub mod public_list_group_members {
     #[allow(unused_imports)]
@@ -16447,6 +18637,7 @@ pub mod public_list_group_members {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
 /// Types of `publicAddGroupMember` (`POST /public/v1/groups/{groupId}/members`).
 pub mod public_add_group_member {
     #[allow(unused_imports)]
@@ -16521,6 +18712,7 @@ pub mod public_add_group_member {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
 /// Types of `publicRemoveGroupMember` (`DELETE /public/v1/groups/{groupId}/members/{userId}`).
 pub mod public_remove_group_member {
     #[allow(unused_imports)]
@@ -16590,6 +18782,7 @@ pub mod public_remove_group_member {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-permissions"))]
 /// Types of `publicListGroupPermissions` (`GET /public/v1/groups/{groupId}/permissions`).
 pub mod public_list_group_permissions {
     #[allow(unused_imports)]
@@ -16655,6 +18848,7 @@ pub mod public_list_group_permissions {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-permissions"))]
 /// Types of `publicCreateGroupPermission` (`POST /public/v1/groups/{groupId}/permissions`).
 pub mod public_create_group_permission {
     #[allow(unused_imports)]
@@ -16729,6 +18923,7 @@ pub mod public_create_group_permission {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "groups", feature = "public-group-permissions"))]
 /// Types of `publicDeleteGroupPermission` (`DELETE /public/v1/groups/{groupId}/permissions/{permissionId}`).
 pub mod public_delete_group_permission {
     #[allow(unused_imports)]
@@ -16795,6 +18990,7 @@ pub mod public_delete_group_permission {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-health"))]
 /// Types of `publicGetHealthCheck` (`GET /public/v1/health`).
 pub mod public_get_health_check {
     #[allow(unused_imports)]
@@ -16843,6 +19039,7 @@ pub mod public_get_health_check {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 /// Types of `listJobs` (`GET /public/v1/jobs`).
 pub mod list_jobs {
     #[allow(unused_imports)]
@@ -16958,6 +19155,7 @@ pub mod list_jobs {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 /// Types of `publicCreateJob` (`POST /public/v1/jobs`).
 pub mod public_create_job {
     #[allow(unused_imports)]
@@ -17017,6 +19215,7 @@ pub mod public_create_job {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 /// Types of `getJob` (`GET /public/v1/jobs/{jobId}`).
 pub mod get_job {
     #[allow(unused_imports)]
@@ -17074,6 +19273,7 @@ pub mod get_job {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
 /// Types of `publicCancelJob` (`DELETE /public/v1/jobs/{jobId}`).
 pub mod public_cancel_job {
     #[allow(unused_imports)]
@@ -17131,6 +19331,7 @@ pub mod public_cancel_job {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-oauth", feature = "o-auth"))]
 /// Types of `oauthCallback` (`GET /public/v1/oauth/callback`).
 pub mod oauth_callback {
     #[allow(unused_imports)]
@@ -17191,6 +19392,9 @@ pub mod oauth_callback {
         }
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-organizations", feature = "organizations")
+)]
 /// Types of `publicListOrganizationsForUser` (`GET /public/v1/organizations`).
 pub mod public_list_organizations_for_user {
     #[allow(unused_imports)]
@@ -17249,6 +19453,9 @@ pub mod public_list_organizations_for_user {
         }
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-organizations", feature = "organizations")
+)]
 /// Types of `createOrUpdateOrganizationOAuthCredentials` (`PUT /public/v1/organizations/{organizationId}/oauthCredentials`).
 pub mod create_or_update_organization_o_auth_credentials {
     #[allow(unused_imports)]
@@ -17311,6 +19518,9 @@ pub mod create_or_update_organization_o_auth_credentials {
         }
     }
 }
+#[cfg(
+    any(feature = "public", feature = "public-organizations", feature = "organizations")
+)]
 /// Types of `deleteOrganizationOAuthCredentials` (`DELETE /public/v1/organizations/{organizationId}/oauthCredentials/{actorType}/{name}`).
 pub mod delete_organization_o_auth_credentials {
     #[allow(unused_imports)]
@@ -17378,6 +19588,7 @@ pub mod delete_organization_o_auth_credentials {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 /// Types of `publicListPermissionsByUserId` (`GET /public/v1/permissions`).
 pub mod public_list_permissions_by_user_id {
     #[allow(unused_imports)]
@@ -17455,6 +19666,7 @@ pub mod public_list_permissions_by_user_id {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 /// Types of `publicCreatePermission` (`POST /public/v1/permissions`).
 pub mod public_create_permission {
     #[allow(unused_imports)]
@@ -17518,6 +19730,7 @@ pub mod public_create_permission {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 /// Types of `publicGetPermission` (`GET /public/v1/permissions/{permissionId}`).
 pub mod public_get_permission {
     #[allow(unused_imports)]
@@ -17580,6 +19793,7 @@ pub mod public_get_permission {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 /// Types of `publicDeletePermission` (`DELETE /public/v1/permissions/{permissionId}`).
 pub mod public_delete_permission {
     #[allow(unused_imports)]
@@ -17642,6 +19856,7 @@ pub mod public_delete_permission {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-permissions", feature = "permissions"))]
 /// Types of `publicUpdatePermission` (`PATCH /public/v1/permissions/{permissionId}`).
 pub mod public_update_permission {
     #[allow(unused_imports)]
@@ -17714,6 +19929,7 @@ pub mod public_update_permission {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
 /// Types of `publicListRegions` (`GET /public/v1/regions`).
 pub mod public_list_regions {
     #[allow(unused_imports)]
@@ -17779,6 +19995,7 @@ pub mod public_list_regions {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
 /// Types of `publicCreateRegion` (`POST /public/v1/regions`).
 pub mod public_create_region {
     #[allow(unused_imports)]
@@ -17838,6 +20055,7 @@ pub mod public_create_region {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
 /// Types of `publicGetRegion` (`GET /public/v1/regions/{regionId}`).
 pub mod public_get_region {
     #[allow(unused_imports)]
@@ -17897,6 +20115,7 @@ pub mod public_get_region {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
 /// Types of `publicDeleteRegion` (`DELETE /public/v1/regions/{regionId}`).
 pub mod public_delete_region {
     #[allow(unused_imports)]
@@ -17956,6 +20175,7 @@ pub mod public_delete_region {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
 /// Types of `publicUpdateRegion` (`PATCH /public/v1/regions/{regionId}`).
 pub mod public_update_region {
     #[allow(unused_imports)]
@@ -18021,6 +20241,7 @@ pub mod public_update_region {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// Types of `listSources` (`GET /public/v1/sources`).
 pub mod list_sources {
     #[allow(unused_imports)]
@@ -18104,6 +20325,7 @@ pub mod list_sources {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// Types of `publicCreateSource` (`POST /public/v1/sources`).
 pub mod public_create_source {
     #[allow(unused_imports)]
@@ -18163,6 +20385,7 @@ pub mod public_create_source {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// Types of `initiateOAuth` (`POST /public/v1/sources/initiateOAuth`).
 pub mod initiate_o_auth {
     #[allow(unused_imports)]
@@ -18222,6 +20445,7 @@ pub mod initiate_o_auth {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// Types of `publicGetSource` (`GET /public/v1/sources/{sourceId}`).
 pub mod public_get_source {
     #[allow(unused_imports)]
@@ -18293,6 +20517,7 @@ pub mod public_get_source {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// Types of `putSource` (`PUT /public/v1/sources/{sourceId}`).
 pub mod put_source {
     #[allow(unused_imports)]
@@ -18362,6 +20587,7 @@ pub mod put_source {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// Types of `publicDeleteSource` (`DELETE /public/v1/sources/{sourceId}`).
 pub mod public_delete_source {
     #[allow(unused_imports)]
@@ -18417,6 +20643,7 @@ pub mod public_delete_source {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
 /// Types of `patchSource` (`PATCH /public/v1/sources/{sourceId}`).
 pub mod patch_source {
     #[allow(unused_imports)]
@@ -18486,6 +20713,7 @@ pub mod patch_source {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-streams", feature = "streams"))]
 /// Types of `getStreamProperties` (`GET /public/v1/streams`).
 pub mod get_stream_properties {
     #[allow(unused_imports)]
@@ -18560,6 +20788,7 @@ pub mod get_stream_properties {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
 /// Types of `publicListTags` (`GET /public/v1/tags`).
 pub mod public_list_tags {
     #[allow(unused_imports)]
@@ -18626,6 +20855,7 @@ pub mod public_list_tags {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
 /// Types of `publicCreateTag` (`POST /public/v1/tags`).
 pub mod public_create_tag {
     #[allow(unused_imports)]
@@ -18688,6 +20918,7 @@ pub mod public_create_tag {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
 /// Types of `publicGetTag` (`GET /public/v1/tags/{tagId}`).
 pub mod public_get_tag {
     #[allow(unused_imports)]
@@ -18745,6 +20976,7 @@ pub mod public_get_tag {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
 /// Types of `publicDeleteTag` (`DELETE /public/v1/tags/{tagId}`).
 pub mod public_delete_tag {
     #[allow(unused_imports)]
@@ -18798,6 +21030,7 @@ pub mod public_delete_tag {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
 /// Types of `publicUpdateTag` (`PATCH /public/v1/tags/{tagId}`).
 pub mod public_update_tag {
     #[allow(unused_imports)]
@@ -18863,6 +21096,7 @@ pub mod public_update_tag {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-users", feature = "users"))]
 /// Types of `publicListUsersWithinAnOrganization` (`GET /public/v1/users`).
 pub mod public_list_users_within_an_organization {
     #[allow(unused_imports)]
@@ -18943,6 +21177,7 @@ pub mod public_list_users_within_an_organization {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// Types of `publicListWorkspaces` (`GET /public/v1/workspaces`).
 pub mod public_list_workspaces {
     #[allow(unused_imports)]
@@ -19026,6 +21261,7 @@ pub mod public_list_workspaces {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// Types of `publicCreateWorkspace` (`POST /public/v1/workspaces`).
 pub mod public_create_workspace {
     #[allow(unused_imports)]
@@ -19089,6 +21325,7 @@ pub mod public_create_workspace {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// Types of `publicGetWorkspace` (`GET /public/v1/workspaces/{workspaceId}`).
 pub mod public_get_workspace {
     #[allow(unused_imports)]
@@ -19148,6 +21385,7 @@ pub mod public_get_workspace {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// Types of `publicDeleteWorkspace` (`DELETE /public/v1/workspaces/{workspaceId}`).
 pub mod public_delete_workspace {
     #[allow(unused_imports)]
@@ -19207,6 +21445,7 @@ pub mod public_delete_workspace {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// Types of `publicUpdateWorkspace` (`PATCH /public/v1/workspaces/{workspaceId}`).
 pub mod public_update_workspace {
     #[allow(unused_imports)]
@@ -19273,6 +21512,13 @@ pub mod public_update_workspace {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions"
+    )
+)]
 /// Types of `publicListDeclarativeSourceDefinitions` (`GET /public/v1/workspaces/{workspaceId}/definitions/declarative_sources`).
 pub mod public_list_declarative_source_definitions {
     #[allow(unused_imports)]
@@ -19336,6 +21582,13 @@ pub mod public_list_declarative_source_definitions {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions"
+    )
+)]
 /// Types of `publicCreateDeclarativeSourceDefinition` (`POST /public/v1/workspaces/{workspaceId}/definitions/declarative_sources`).
 pub mod public_create_declarative_source_definition {
     #[allow(unused_imports)]
@@ -19403,6 +21656,13 @@ pub mod public_create_declarative_source_definition {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions"
+    )
+)]
 /// Types of `publicGetDeclarativeSourceDefinition` (`GET /public/v1/workspaces/{workspaceId}/definitions/declarative_sources/{definitionId}`).
 pub mod public_get_declarative_source_definition {
     #[allow(unused_imports)]
@@ -19469,6 +21729,13 @@ pub mod public_get_declarative_source_definition {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions"
+    )
+)]
 /// Types of `publicUpdateDeclarativeSourceDefinition` (`PUT /public/v1/workspaces/{workspaceId}/definitions/declarative_sources/{definitionId}`).
 pub mod public_update_declarative_source_definition {
     #[allow(unused_imports)]
@@ -19545,6 +21812,13 @@ pub mod public_update_declarative_source_definition {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-declarative-source-definitions",
+        feature = "declarative-source-definitions"
+    )
+)]
 /// Types of `publicDeleteDeclarativeSourceDefinition` (`DELETE /public/v1/workspaces/{workspaceId}/definitions/declarative_sources/{definitionId}`).
 pub mod public_delete_declarative_source_definition {
     #[allow(unused_imports)]
@@ -19611,6 +21885,13 @@ pub mod public_delete_declarative_source_definition {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions"
+    )
+)]
 /// Types of `publicListDestinationDefinitions` (`GET /public/v1/workspaces/{workspaceId}/definitions/destinations`).
 pub mod public_list_destination_definitions {
     #[allow(unused_imports)]
@@ -19674,6 +21955,13 @@ pub mod public_list_destination_definitions {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions"
+    )
+)]
 /// Types of `publicCreateDestinationDefinition` (`POST /public/v1/workspaces/{workspaceId}/definitions/destinations`).
 pub mod public_create_destination_definition {
     #[allow(unused_imports)]
@@ -19741,6 +22029,13 @@ pub mod public_create_destination_definition {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions"
+    )
+)]
 /// Types of `publicGetDestinationDefinition` (`GET /public/v1/workspaces/{workspaceId}/definitions/destinations/{definitionId}`).
 pub mod public_get_destination_definition {
     #[allow(unused_imports)]
@@ -19807,6 +22102,13 @@ pub mod public_get_destination_definition {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions"
+    )
+)]
 /// Types of `publicUpdateDestinationDefinition` (`PUT /public/v1/workspaces/{workspaceId}/definitions/destinations/{definitionId}`).
 pub mod public_update_destination_definition {
     #[allow(unused_imports)]
@@ -19883,6 +22185,13 @@ pub mod public_update_destination_definition {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-destination-definitions",
+        feature = "destination-definitions"
+    )
+)]
 /// Types of `publicDeleteDestinationDefinition` (`DELETE /public/v1/workspaces/{workspaceId}/definitions/destinations/{definitionId}`).
 pub mod public_delete_destination_definition {
     #[allow(unused_imports)]
@@ -19949,6 +22258,13 @@ pub mod public_delete_destination_definition {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-source-definitions",
+        feature = "source-definitions"
+    )
+)]
 /// Types of `publicListSourceDefinitions` (`GET /public/v1/workspaces/{workspaceId}/definitions/sources`).
 pub mod public_list_source_definitions {
     #[allow(unused_imports)]
@@ -20012,6 +22328,13 @@ pub mod public_list_source_definitions {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-source-definitions",
+        feature = "source-definitions"
+    )
+)]
 /// Types of `publicCreateSourceDefinition` (`POST /public/v1/workspaces/{workspaceId}/definitions/sources`).
 pub mod public_create_source_definition {
     #[allow(unused_imports)]
@@ -20079,6 +22402,13 @@ pub mod public_create_source_definition {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-source-definitions",
+        feature = "source-definitions"
+    )
+)]
 /// Types of `publicGetSourceDefinition` (`GET /public/v1/workspaces/{workspaceId}/definitions/sources/{definitionId}`).
 pub mod public_get_source_definition {
     #[allow(unused_imports)]
@@ -20145,6 +22475,13 @@ pub mod public_get_source_definition {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-source-definitions",
+        feature = "source-definitions"
+    )
+)]
 /// Types of `publicUpdateSourceDefinition` (`PUT /public/v1/workspaces/{workspaceId}/definitions/sources/{definitionId}`).
 pub mod public_update_source_definition {
     #[allow(unused_imports)]
@@ -20221,6 +22558,13 @@ pub mod public_update_source_definition {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "public",
+        feature = "public-source-definitions",
+        feature = "source-definitions"
+    )
+)]
 /// Types of `publicDeleteSourceDefinition` (`DELETE /public/v1/workspaces/{workspaceId}/definitions/sources/{definitionId}`).
 pub mod public_delete_source_definition {
     #[allow(unused_imports)]
@@ -20287,6 +22631,7 @@ pub mod public_delete_source_definition {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// Types of `createOrUpdateWorkspaceOAuthCredentials` (`PUT /public/v1/workspaces/{workspaceId}/oauthCredentials`).
 pub mod create_or_update_workspace_o_auth_credentials {
     #[allow(unused_imports)]
@@ -20349,6 +22694,7 @@ pub mod create_or_update_workspace_o_auth_credentials {
         }
     }
 }
+#[cfg(any(feature = "public", feature = "public-workspaces", feature = "workspaces"))]
 /// Types of `deleteWorkspaceOAuthCredentials` (`DELETE /public/v1/workspaces/{workspaceId}/oauthCredentials/{actorType}/{name}`).
 pub mod delete_workspace_o_auth_credentials {
     #[allow(unused_imports)]
@@ -20416,6 +22762,7 @@ pub mod delete_workspace_o_auth_credentials {
         }
     }
 }
+#[cfg(feature = "actor-definition-version")]
 /// Types of `getActorDefinitionVersionDefault` (`POST /v1/actor_definition_versions/get_default`).
 pub mod get_actor_definition_version_default {
     #[allow(unused_imports)]
@@ -20487,6 +22834,7 @@ pub mod get_actor_definition_version_default {
         }
     }
 }
+#[cfg(feature = "actor-definition-version")]
 /// Types of `getActorDefinitionVersionForDestinationId` (`POST /v1/actor_definition_versions/get_for_destination`).
 pub mod get_actor_definition_version_for_destination_id {
     #[allow(unused_imports)]
@@ -20558,6 +22906,7 @@ pub mod get_actor_definition_version_for_destination_id {
         }
     }
 }
+#[cfg(feature = "actor-definition-version")]
 /// Types of `getActorDefinitionVersionForSourceId` (`POST /v1/actor_definition_versions/get_for_source`).
 pub mod get_actor_definition_version_for_source_id {
     #[allow(unused_imports)]
@@ -20629,6 +22978,7 @@ pub mod get_actor_definition_version_for_source_id {
         }
     }
 }
+#[cfg(feature = "actor-definition-version")]
 /// Types of `resolveActorDefinitionVersionByTag` (`POST /v1/actor_definition_versions/resolve`).
 pub mod resolve_actor_definition_version_by_tag {
     #[allow(unused_imports)]
@@ -20700,6 +23050,7 @@ pub mod resolve_actor_definition_version_by_tag {
         }
     }
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// Types of `createActorDefinition` (`POST /v1/actor_definitions/create`).
 pub mod create_actor_definition {
     #[allow(unused_imports)]
@@ -20764,6 +23115,7 @@ pub mod create_actor_definition {
         }
     }
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// Types of `finishActorDefinitionUpdate` (`POST /v1/actor_definitions/finish`).
 pub mod finish_actor_definition_update {
     #[allow(unused_imports)]
@@ -20835,6 +23187,7 @@ pub mod finish_actor_definition_update {
         }
     }
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// Types of `getActorDefinitionResult` (`POST /v1/actor_definitions/result`).
 pub mod get_actor_definition_result {
     #[allow(unused_imports)]
@@ -20906,6 +23259,7 @@ pub mod get_actor_definition_result {
         }
     }
 }
+#[cfg(any(feature = "actor-definition", feature = "internal"))]
 /// Types of `updateActorDefinition` (`POST /v1/actor_definitions/update`).
 pub mod update_actor_definition {
     #[allow(unused_imports)]
@@ -20977,6 +23331,7 @@ pub mod update_actor_definition {
         }
     }
 }
+#[cfg(feature = "applications-2")]
 /// Types of `createApplication` (`POST /v1/applications/create`).
 pub mod create_application {
     #[allow(unused_imports)]
@@ -21037,6 +23392,7 @@ pub mod create_application {
         }
     }
 }
+#[cfg(feature = "applications-2")]
 /// Types of `deleteApplication` (`POST /v1/applications/delete`).
 pub mod delete_application {
     #[allow(unused_imports)]
@@ -21100,6 +23456,7 @@ pub mod delete_application {
         }
     }
 }
+#[cfg(feature = "applications-2")]
 /// Types of `listApplications` (`POST /v1/applications/list`).
 pub mod list_applications {
     #[allow(unused_imports)]
@@ -21162,6 +23519,7 @@ pub mod list_applications {
         }
     }
 }
+#[cfg(feature = "applications-2")]
 /// Types of `applicationTokenRequest` (`POST /v1/applications/token`).
 pub mod application_token_request {
     #[allow(unused_imports)]
@@ -21226,6 +23584,7 @@ pub mod application_token_request {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
 /// Types of `createNewAttemptNumber` (`POST /v1/attempt/create_new_attempt_number`).
 pub mod create_new_attempt_number {
     #[allow(unused_imports)]
@@ -21290,6 +23649,7 @@ pub mod create_new_attempt_number {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
 /// Types of `failAttempt` (`POST /v1/attempt/fail`).
 pub mod fail_attempt {
     #[allow(unused_imports)]
@@ -21346,6 +23706,7 @@ pub mod fail_attempt {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
 /// Types of `getAttemptCombinedStats` (`POST /v1/attempt/get_combined_stats`).
 pub mod get_attempt_combined_stats {
     #[allow(unused_imports)]
@@ -21417,6 +23778,7 @@ pub mod get_attempt_combined_stats {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
 /// Types of `getAttemptForJob` (`POST /v1/attempt/get_for_job`).
 pub mod get_attempt_for_job {
     #[allow(unused_imports)]
@@ -21484,6 +23846,7 @@ pub mod get_attempt_for_job {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
 /// Types of `saveStats` (`POST /v1/attempt/save_stats`).
 pub mod save_stats {
     #[allow(unused_imports)]
@@ -21544,6 +23907,7 @@ pub mod save_stats {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
 /// Types of `saveStreamMetadata` (`POST /v1/attempt/save_stream_metadata`).
 pub mod save_stream_metadata {
     #[allow(unused_imports)]
@@ -21604,6 +23968,7 @@ pub mod save_stream_metadata {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "attempt"))]
 /// Types of `saveSyncConfig` (`POST /v1/attempt/save_sync_config`).
 pub mod save_sync_config {
     #[allow(unused_imports)]
@@ -21664,6 +24029,7 @@ pub mod save_sync_config {
         }
     }
 }
+#[cfg(feature = "audit-logs")]
 /// Types of `listAuditLogs` (`POST /v1/audit_logs/list`).
 pub mod list_audit_logs {
     #[allow(unused_imports)]
@@ -21738,6 +24104,7 @@ pub mod list_audit_logs {
         }
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Types of `backfillUsage` (`POST /v1/billing/backfill_usage`).
 pub mod backfill_usage {
     #[allow(unused_imports)]
@@ -21794,6 +24161,7 @@ pub mod backfill_usage {
         }
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Types of `cancelSubscription` (`POST /v1/billing/cancel_subscription`).
 pub mod cancel_subscription {
     #[allow(unused_imports)]
@@ -21854,6 +24222,7 @@ pub mod cancel_subscription {
         }
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Types of `getCustomerPortalLink` (`POST /v1/billing/customer_portal`).
 pub mod get_customer_portal_link {
     #[allow(unused_imports)]
@@ -21918,6 +24287,7 @@ pub mod get_customer_portal_link {
         }
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Types of `disableDelinquentWorkspaces` (`POST /v1/billing/disable_delinquent_workspaces`).
 pub mod disable_delinquent_workspaces {
     #[allow(unused_imports)]
@@ -21966,6 +24336,7 @@ pub mod disable_delinquent_workspaces {
         }
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Types of `handleWebhook` (`POST /v1/billing/handle_webhook`).
 pub mod handle_webhook {
     #[allow(unused_imports)]
@@ -22021,6 +24392,7 @@ pub mod handle_webhook {
         }
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Types of `listPastInvoices` (`POST /v1/billing/list_invoices`).
 pub mod list_past_invoices {
     #[allow(unused_imports)]
@@ -22081,6 +24453,7 @@ pub mod list_past_invoices {
         }
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Types of `getPaymentInformation` (`POST /v1/billing/payment_information`).
 pub mod get_payment_information {
     #[allow(unused_imports)]
@@ -22145,6 +24518,7 @@ pub mod get_payment_information {
         }
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Types of `getSubscriptionInfo` (`POST /v1/billing/subscription_info`).
 pub mod get_subscription_info {
     #[allow(unused_imports)]
@@ -22205,6 +24579,7 @@ pub mod get_subscription_info {
         }
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Types of `getOrganizationTrialStatus` (`POST /v1/billing/trial_status`).
 pub mod get_organization_trial_status {
     #[allow(unused_imports)]
@@ -22269,6 +24644,7 @@ pub mod get_organization_trial_status {
         }
     }
 }
+#[cfg(any(feature = "billing", feature = "cloud-only"))]
 /// Types of `unscheduleCancelSubscription` (`POST /v1/billing/unschedule_cancel_subscription`).
 pub mod unschedule_cancel_subscription {
     #[allow(unused_imports)]
@@ -22329,6 +24705,7 @@ pub mod unschedule_cancel_subscription {
         }
     }
 }
+#[cfg(feature = "catalog")]
 /// Types of `diffCatalogs` (`POST /v1/catalogs/diff`).
 pub mod diff_catalogs {
     #[allow(unused_imports)]
@@ -22396,6 +24773,7 @@ pub mod diff_catalogs {
         }
     }
 }
+#[cfg(feature = "command")]
 /// Types of `cancelCommand` (`POST /v1/commands/cancel`).
 pub mod cancel_command {
     #[allow(unused_imports)]
@@ -22456,6 +24834,7 @@ pub mod cancel_command {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "command"))]
 /// Types of `getCommand` (`POST /v1/commands/get`).
 pub mod get_command {
     #[allow(unused_imports)]
@@ -22516,6 +24895,7 @@ pub mod get_command {
         }
     }
 }
+#[cfg(feature = "command")]
 /// Types of `getCheckCommandOutput` (`POST /v1/commands/output/check`).
 pub mod get_check_command_output {
     #[allow(unused_imports)]
@@ -22580,6 +24960,7 @@ pub mod get_check_command_output {
         }
     }
 }
+#[cfg(feature = "command")]
 /// Types of `getDiscoverCommandOutput` (`POST /v1/commands/output/discover`).
 pub mod get_discover_command_output {
     #[allow(unused_imports)]
@@ -22644,6 +25025,7 @@ pub mod get_discover_command_output {
         }
     }
 }
+#[cfg(feature = "command")]
 /// Types of `getReplicateCommandOutput` (`POST /v1/commands/output/replicate`).
 pub mod get_replicate_command_output {
     #[allow(unused_imports)]
@@ -22708,6 +25090,7 @@ pub mod get_replicate_command_output {
         }
     }
 }
+#[cfg(feature = "command")]
 /// Types of `getSpecCommandOutput` (`POST /v1/commands/output/spec`).
 pub mod get_spec_command_output {
     #[allow(unused_imports)]
@@ -22772,6 +25155,7 @@ pub mod get_spec_command_output {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "command"))]
 /// Types of `runCheckCommand` (`POST /v1/commands/run/check`).
 pub mod run_check_command {
     #[allow(unused_imports)]
@@ -22832,6 +25216,7 @@ pub mod run_check_command {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "command"))]
 /// Types of `runDiscoverCommand` (`POST /v1/commands/run/discover`).
 pub mod run_discover_command {
     #[allow(unused_imports)]
@@ -22892,6 +25277,7 @@ pub mod run_discover_command {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "command"))]
 /// Types of `runReplicateCommand` (`POST /v1/commands/run/replicate`).
 pub mod run_replicate_command {
     #[allow(unused_imports)]
@@ -22952,6 +25338,7 @@ pub mod run_replicate_command {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "command"))]
 /// Types of `runSpecCommand` (`POST /v1/commands/run/spec`).
 pub mod run_spec_command {
     #[allow(unused_imports)]
@@ -23012,6 +25399,7 @@ pub mod run_spec_command {
         }
     }
 }
+#[cfg(feature = "command")]
 /// Types of `getCommandStatus` (`POST /v1/commands/status`).
 pub mod get_command_status {
     #[allow(unused_imports)]
@@ -23072,6 +25460,7 @@ pub mod get_command_status {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `applySchemaChangeForConnection` (`POST /v1/connections/apply_schema_changes`).
 pub mod apply_schema_change_for_connection {
     #[allow(unused_imports)]
@@ -23139,6 +25528,7 @@ pub mod apply_schema_change_for_connection {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "connection"))]
 /// Types of `autoDisableConnection` (`POST /v1/connections/auto_disable`).
 pub mod auto_disable_connection {
     #[allow(unused_imports)]
@@ -23210,6 +25600,7 @@ pub mod auto_disable_connection {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `clearConnection` (`POST /v1/connections/clear`).
 pub mod clear_connection {
     #[allow(unused_imports)]
@@ -23277,6 +25668,7 @@ pub mod clear_connection {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `clearConnectionStream` (`POST /v1/connections/clear/stream`).
 pub mod clear_connection_stream {
     #[allow(unused_imports)]
@@ -23348,6 +25740,7 @@ pub mod clear_connection_stream {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `createConnection` (`POST /v1/connections/create`).
 pub mod create_connection {
     #[allow(unused_imports)]
@@ -23408,6 +25801,7 @@ pub mod create_connection {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `deleteConnection` (`POST /v1/connections/delete`).
 pub mod delete_connection {
     #[allow(unused_imports)]
@@ -23471,6 +25865,7 @@ pub mod delete_connection {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `backfillConnectionEvents` (`POST /v1/connections/events/backfill`).
 pub mod backfill_connection_events {
     #[allow(unused_imports)]
@@ -23538,6 +25933,7 @@ pub mod backfill_connection_events {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `getConnectionEvent` (`POST /v1/connections/events/get`).
 pub mod get_connection_event {
     #[allow(unused_imports)]
@@ -23605,6 +26001,7 @@ pub mod get_connection_event {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `listConnectionEvents` (`POST /v1/connections/events/list`).
 pub mod list_connection_events {
     #[allow(unused_imports)]
@@ -23672,6 +26069,7 @@ pub mod list_connection_events {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `listConnectionEventsForJob` (`POST /v1/connections/events/list_for_job`).
 pub mod list_connection_events_for_job {
     #[allow(unused_imports)]
@@ -23743,6 +26141,7 @@ pub mod list_connection_events_for_job {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `listConnectionEventsMinimal` (`POST /v1/connections/events/list_minimal`).
 pub mod list_connection_events_minimal {
     #[allow(unused_imports)]
@@ -23814,6 +26213,7 @@ pub mod list_connection_events_minimal {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `getConnection` (`POST /v1/connections/get`).
 pub mod get_connection {
     #[allow(unused_imports)]
@@ -23881,6 +26281,7 @@ pub mod get_connection {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `getConnectionForJob` (`POST /v1/connections/getForJob`).
 pub mod get_connection_for_job {
     #[allow(unused_imports)]
@@ -23948,6 +26349,7 @@ pub mod get_connection_for_job {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `getConnectionContext` (`POST /v1/connections/get_context`).
 pub mod get_connection_context {
     #[allow(unused_imports)]
@@ -24015,6 +26417,7 @@ pub mod get_connection_context {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `getConnectionDataHistory` (`POST /v1/connections/history/data`).
 pub mod get_connection_data_history {
     #[allow(unused_imports)]
@@ -24086,6 +26489,7 @@ pub mod get_connection_data_history {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `getConnectionUptimeHistory` (`POST /v1/connections/history/uptime`).
 pub mod get_connection_uptime_history {
     #[allow(unused_imports)]
@@ -24157,6 +26561,7 @@ pub mod get_connection_uptime_history {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `getConnectionLastJobPerStream` (`POST /v1/connections/last_job_per_stream`).
 pub mod get_connection_last_job_per_stream {
     #[allow(unused_imports)]
@@ -24228,6 +26633,7 @@ pub mod get_connection_last_job_per_stream {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `listConnectionsForWorkspace` (`POST /v1/connections/list`).
 pub mod list_connections_for_workspace {
     #[allow(unused_imports)]
@@ -24299,6 +26705,7 @@ pub mod list_connections_for_workspace {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `listAllConnectionsForWorkspace` (`POST /v1/connections/list_all`).
 pub mod list_all_connections_for_workspace {
     #[allow(unused_imports)]
@@ -24370,6 +26777,7 @@ pub mod list_all_connections_for_workspace {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `listConnectionsByActorDefinition` (`POST /v1/connections/list_by_actor_definition`).
 pub mod list_connections_by_actor_definition {
     #[allow(unused_imports)]
@@ -24441,6 +26849,7 @@ pub mod list_connections_by_actor_definition {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `listConnectionsForWorkspacesPaginated` (`POST /v1/connections/list_paginated`).
 pub mod list_connections_for_workspaces_paginated {
     #[allow(unused_imports)]
@@ -24512,6 +26921,7 @@ pub mod list_connections_for_workspaces_paginated {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `postprocessDiscoveredCatalogForConnection` (`POST /v1/connections/postprocess_discovered_catalog`).
 pub mod postprocess_discovered_catalog_for_connection {
     #[allow(unused_imports)]
@@ -24583,6 +26993,7 @@ pub mod postprocess_discovered_catalog_for_connection {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `refreshConnectionStream` (`POST /v1/connections/refresh`).
 pub mod refresh_connection_stream {
     #[allow(unused_imports)]
@@ -24654,6 +27065,7 @@ pub mod refresh_connection_stream {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `resetConnection` (`POST /v1/connections/reset`).
 pub mod reset_connection {
     #[allow(unused_imports)]
@@ -24721,6 +27133,7 @@ pub mod reset_connection {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `resetConnectionStream` (`POST /v1/connections/reset/stream`).
 pub mod reset_connection_stream {
     #[allow(unused_imports)]
@@ -24792,6 +27205,7 @@ pub mod reset_connection_stream {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `searchConnections` (`POST /v1/connections/search`).
 pub mod search_connections {
     #[allow(unused_imports)]
@@ -24852,6 +27266,7 @@ pub mod search_connections {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `getConnectionStatuses` (`POST /v1/connections/status`).
 pub mod get_connection_statuses {
     #[allow(unused_imports)]
@@ -24923,6 +27338,7 @@ pub mod get_connection_statuses {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `getConnectionStreamHistory` (`POST /v1/connections/stream_history`).
 pub mod get_connection_stream_history {
     #[allow(unused_imports)]
@@ -24994,6 +27410,7 @@ pub mod get_connection_stream_history {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `syncConnection` (`POST /v1/connections/sync`).
 pub mod sync_connection {
     #[allow(unused_imports)]
@@ -25061,6 +27478,7 @@ pub mod sync_connection {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `getConnectionSyncProgress` (`POST /v1/connections/sync_progress`).
 pub mod get_connection_sync_progress {
     #[allow(unused_imports)]
@@ -25132,6 +27550,7 @@ pub mod get_connection_sync_progress {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `updateConnection` (`POST /v1/connections/update`).
 pub mod update_connection {
     #[allow(unused_imports)]
@@ -25192,6 +27611,7 @@ pub mod update_connection {
         }
     }
 }
+#[cfg(feature = "connection")]
 /// Types of `updateConnectionWithReason` (`POST /v1/connections/update_with_reason`).
 pub mod update_connection_with_reason {
     #[allow(unused_imports)]
@@ -25256,6 +27676,7 @@ pub mod update_connection_with_reason {
         }
     }
 }
+#[cfg(feature = "connector-builder-assist")]
 /// Types of `assistV1Process` (`POST /v1/connector_builder_assist/process`).
 pub mod assist_v1_process {
     #[allow(unused_imports)]
@@ -25323,6 +27744,7 @@ pub mod assist_v1_process {
         }
     }
 }
+#[cfg(feature = "connector-builder-assist")]
 /// Types of `assistV1Warm` (`POST /v1/connector_builder_assist/warm`).
 pub mod assist_v1_warm {
     #[allow(unused_imports)]
@@ -25390,6 +27812,7 @@ pub mod assist_v1_warm {
         }
     }
 }
+#[cfg(feature = "connector-builder-project")]
 /// Types of `getConnectorBuilderCapabilities` (`POST /v1/connector_builder_projects/capabilities`).
 pub mod get_connector_builder_capabilities {
     #[allow(unused_imports)]
@@ -25454,6 +27877,7 @@ pub mod get_connector_builder_capabilities {
         }
     }
 }
+#[cfg(feature = "connector-builder-project")]
 /// Types of `completeConnectorBuilderProjectOauth` (`POST /v1/connector_builder_projects/complete_oauth`).
 pub mod complete_connector_builder_project_oauth {
     #[allow(unused_imports)]
@@ -25525,6 +27949,7 @@ pub mod complete_connector_builder_project_oauth {
         }
     }
 }
+#[cfg(feature = "connector-builder-project")]
 /// Types of `checkContribution` (`POST /v1/connector_builder_projects/contribute/check`).
 pub mod check_contribution {
     #[allow(unused_imports)]
@@ -25592,6 +28017,7 @@ pub mod check_contribution {
         }
     }
 }
+#[cfg(feature = "connector-builder-project")]
 /// Types of `generateContribution` (`POST /v1/connector_builder_projects/contribute/generate`).
 pub mod generate_contribution {
     #[allow(unused_imports)]
@@ -25659,6 +28085,7 @@ pub mod generate_contribution {
         }
     }
 }
+#[cfg(feature = "connector-builder-project")]
 /// Types of `createConnectorBuilderProject` (`POST /v1/connector_builder_projects/create`).
 pub mod create_connector_builder_project {
     #[allow(unused_imports)]
@@ -25723,6 +28150,7 @@ pub mod create_connector_builder_project {
         }
     }
 }
+#[cfg(feature = "connector-builder-project")]
 /// Types of `deleteConnectorBuilderProject` (`POST /v1/connector_builder_projects/delete`).
 pub mod delete_connector_builder_project {
     #[allow(unused_imports)]
@@ -25783,6 +28211,7 @@ pub mod delete_connector_builder_project {
         }
     }
 }
+#[cfg(feature = "connector-builder-project")]
 /// Types of `createForkedConnectorBuilderProject` (`POST /v1/connector_builder_projects/fork`).
 pub mod create_forked_connector_builder_project {
     #[allow(unused_imports)]
@@ -25847,6 +28276,7 @@ pub mod create_forked_connector_builder_project {
         }
     }
 }
+#[cfg(feature = "connector-builder-project")]
 /// Types of `fullResolveManifestBuilderProject` (`POST /v1/connector_builder_projects/full_resolve`).
 pub mod full_resolve_manifest_builder_project {
     #[allow(unused_imports)]
@@ -25918,6 +28348,7 @@ pub mod full_resolve_manifest_builder_project {
         }
     }
 }
+#[cfg(feature = "connector-builder-project")]
 /// Types of `getDeclarativeManifestBaseImage` (`POST /v1/connector_builder_projects/get_base_image`).
 pub mod get_declarative_manifest_base_image {
     #[allow(unused_imports)]
@@ -25989,6 +28420,7 @@ pub mod get_declarative_manifest_base_image {
         }
     }
 }
+#[cfg(feature = "connector-builder-project")]
 /// Types of `getConnectorBuilderProjectIdForDefinitionId` (`POST /v1/connector_builder_projects/get_for_definition_id`).
 pub mod get_connector_builder_project_id_for_definition_id {
     #[allow(unused_imports)]
@@ -26053,6 +28485,7 @@ pub mod get_connector_builder_project_id_for_definition_id {
         }
     }
 }
+#[cfg(feature = "connector-builder-project")]
 /// Types of `getConnectorBuilderProjectOAuthConsent` (`POST /v1/connector_builder_projects/get_oauth_consent_url`).
 pub mod get_connector_builder_project_o_auth_consent {
     #[allow(unused_imports)]
@@ -26124,6 +28557,7 @@ pub mod get_connector_builder_project_o_auth_consent {
         }
     }
 }
+#[cfg(feature = "connector-builder-project")]
 /// Types of `getConnectorBuilderProject` (`POST /v1/connector_builder_projects/get_with_manifest`).
 pub mod get_connector_builder_project {
     #[allow(unused_imports)]
@@ -26188,6 +28622,7 @@ pub mod get_connector_builder_project {
         }
     }
 }
+#[cfg(feature = "connector-builder-project")]
 /// Types of `listConnectorBuilderProjects` (`POST /v1/connector_builder_projects/list`).
 pub mod list_connector_builder_projects {
     #[allow(unused_imports)]
@@ -26252,6 +28687,7 @@ pub mod list_connector_builder_projects {
         }
     }
 }
+#[cfg(feature = "connector-builder-project")]
 /// Types of `publishConnectorBuilderProject` (`POST /v1/connector_builder_projects/publish`).
 pub mod publish_connector_builder_project {
     #[allow(unused_imports)]
@@ -26316,6 +28752,7 @@ pub mod publish_connector_builder_project {
         }
     }
 }
+#[cfg(feature = "connector-builder-project")]
 /// Types of `readConnectorBuilderProjectStream` (`POST /v1/connector_builder_projects/read_stream`).
 pub mod read_connector_builder_project_stream {
     #[allow(unused_imports)]
@@ -26380,6 +28817,7 @@ pub mod read_connector_builder_project_stream {
         }
     }
 }
+#[cfg(feature = "connector-builder-project")]
 /// Types of `resolveManifestBuilderProject` (`POST /v1/connector_builder_projects/resolve`).
 pub mod resolve_manifest_builder_project {
     #[allow(unused_imports)]
@@ -26451,6 +28889,7 @@ pub mod resolve_manifest_builder_project {
         }
     }
 }
+#[cfg(feature = "connector-builder-project")]
 /// Types of `updateConnectorBuilderProject` (`POST /v1/connector_builder_projects/update`).
 pub mod update_connector_builder_project {
     #[allow(unused_imports)]
@@ -26511,6 +28950,7 @@ pub mod update_connector_builder_project {
         }
     }
 }
+#[cfg(feature = "connector-builder-project")]
 /// Types of `updateConnectorBuilderProjectTestingValues` (`POST /v1/connector_builder_projects/update_testing_values`).
 pub mod update_connector_builder_project_testing_values {
     #[allow(unused_imports)]
@@ -26575,6 +29015,7 @@ pub mod update_connector_builder_project_testing_values {
         }
     }
 }
+#[cfg(feature = "connector-documentation")]
 /// Types of `getConnectorDocumentation` (`POST /v1/connector_documentation/get`).
 pub mod get_connector_documentation {
     #[allow(unused_imports)]
@@ -26646,6 +29087,7 @@ pub mod get_connector_documentation {
         }
     }
 }
+#[cfg(feature = "connector-rollout")]
 /// Types of `finalizeConnectorRollout` (`POST /v1/connector_rollout/finalize`).
 pub mod finalize_connector_rollout {
     #[allow(unused_imports)]
@@ -26717,6 +29159,7 @@ pub mod finalize_connector_rollout {
         }
     }
 }
+#[cfg(feature = "connector-rollout")]
 /// Types of `getConnectorRolloutById` (`POST /v1/connector_rollout/get`).
 pub mod get_connector_rollout_by_id {
     #[allow(unused_imports)]
@@ -26788,6 +29231,7 @@ pub mod get_connector_rollout_by_id {
         }
     }
 }
+#[cfg(feature = "connector-rollout")]
 /// Types of `getConnectorRolloutActorSyncInfo` (`POST /v1/connector_rollout/get_actor_sync_info`).
 pub mod get_connector_rollout_actor_sync_info {
     #[allow(unused_imports)]
@@ -26861,6 +29305,7 @@ pub mod get_connector_rollout_actor_sync_info {
         }
     }
 }
+#[cfg(feature = "connector-rollout")]
 /// Types of `getConnectorRolloutsList` (`POST /v1/connector_rollout/list`).
 pub mod get_connector_rollouts_list {
     #[allow(unused_imports)]
@@ -26925,6 +29370,7 @@ pub mod get_connector_rollouts_list {
         }
     }
 }
+#[cfg(feature = "connector-rollout")]
 /// Types of `getConnectorRolloutsListAll` (`POST /v1/connector_rollout/list_all`).
 pub mod get_connector_rollouts_list_all {
     #[allow(unused_imports)]
@@ -26984,6 +29430,7 @@ pub mod get_connector_rollouts_list_all {
         }
     }
 }
+#[cfg(feature = "connector-rollout")]
 /// Types of `getConnectorRolloutsListByActorDefinitionId` (`POST /v1/connector_rollout/list_by_actor_definition_id`).
 pub mod get_connector_rollouts_list_by_actor_definition_id {
     #[allow(unused_imports)]
@@ -27050,6 +29497,7 @@ pub mod get_connector_rollouts_list_by_actor_definition_id {
         }
     }
 }
+#[cfg(feature = "connector-rollout")]
 /// Types of `manualFinalizeConnectorRollout` (`POST /v1/connector_rollout/manual_finalize`).
 pub mod manual_finalize_connector_rollout {
     #[allow(unused_imports)]
@@ -27123,6 +29571,7 @@ pub mod manual_finalize_connector_rollout {
         }
     }
 }
+#[cfg(feature = "connector-rollout")]
 /// Types of `manualPauseConnectorRollout` (`POST /v1/connector_rollout/manual_pause`).
 pub mod manual_pause_connector_rollout {
     #[allow(unused_imports)]
@@ -27194,6 +29643,7 @@ pub mod manual_pause_connector_rollout {
         }
     }
 }
+#[cfg(feature = "connector-rollout")]
 /// Types of `manualDoConnectorRollout` (`POST /v1/connector_rollout/manual_rollout`).
 pub mod manual_do_connector_rollout {
     #[allow(unused_imports)]
@@ -27265,6 +29715,7 @@ pub mod manual_do_connector_rollout {
         }
     }
 }
+#[cfg(feature = "connector-rollout")]
 /// Types of `manualStartConnectorRollout` (`POST /v1/connector_rollout/manual_start`).
 pub mod manual_start_connector_rollout {
     #[allow(unused_imports)]
@@ -27336,6 +29787,7 @@ pub mod manual_start_connector_rollout {
         }
     }
 }
+#[cfg(feature = "connector-rollout")]
 /// Types of `doConnectorRollout` (`POST /v1/connector_rollout/rollout`).
 pub mod do_connector_rollout {
     #[allow(unused_imports)]
@@ -27403,6 +29855,7 @@ pub mod do_connector_rollout {
         }
     }
 }
+#[cfg(feature = "connector-rollout")]
 /// Types of `startConnectorRollout` (`POST /v1/connector_rollout/start`).
 pub mod start_connector_rollout {
     #[allow(unused_imports)]
@@ -27474,6 +29927,7 @@ pub mod start_connector_rollout {
         }
     }
 }
+#[cfg(feature = "connector-rollout")]
 /// Types of `updateConnectorRolloutState` (`POST /v1/connector_rollout/update_state`).
 pub mod update_connector_rollout_state {
     #[allow(unused_imports)]
@@ -27545,6 +29999,7 @@ pub mod update_connector_rollout_state {
         }
     }
 }
+#[cfg(feature = "dataplane-group")]
 /// Types of `createDataplaneGroup` (`POST /v1/dataplane_group/create`).
 pub mod create_dataplane_group {
     #[allow(unused_imports)]
@@ -27605,6 +30060,7 @@ pub mod create_dataplane_group {
         }
     }
 }
+#[cfg(feature = "dataplane-group")]
 /// Types of `deleteDataplaneGroup` (`POST /v1/dataplane_group/delete`).
 pub mod delete_dataplane_group {
     #[allow(unused_imports)]
@@ -27665,6 +30121,7 @@ pub mod delete_dataplane_group {
         }
     }
 }
+#[cfg(feature = "dataplane-group")]
 /// Types of `listDataplaneGroups` (`POST /v1/dataplane_group/list`).
 pub mod list_dataplane_groups {
     #[allow(unused_imports)]
@@ -27725,6 +30182,7 @@ pub mod list_dataplane_groups {
         }
     }
 }
+#[cfg(feature = "dataplane-group")]
 /// Types of `updateDataplaneGroup` (`POST /v1/dataplane_group/update`).
 pub mod update_dataplane_group {
     #[allow(unused_imports)]
@@ -27785,6 +30243,7 @@ pub mod update_dataplane_group {
         }
     }
 }
+#[cfg(feature = "dataplane")]
 /// Types of `createDataplane` (`POST /v1/dataplanes/create`).
 pub mod create_dataplane {
     #[allow(unused_imports)]
@@ -27845,6 +30304,7 @@ pub mod create_dataplane {
         }
     }
 }
+#[cfg(feature = "dataplane")]
 /// Types of `deleteDataplane` (`POST /v1/dataplanes/delete`).
 pub mod delete_dataplane {
     #[allow(unused_imports)]
@@ -27905,6 +30365,7 @@ pub mod delete_dataplane {
         }
     }
 }
+#[cfg(feature = "dataplanes-2")]
 /// Types of `listDataplaneHealth` (`POST /v1/dataplanes/health`).
 pub mod list_dataplane_health {
     #[allow(unused_imports)]
@@ -27965,6 +30426,7 @@ pub mod list_dataplane_health {
         }
     }
 }
+#[cfg(feature = "dataplane")]
 /// Types of `heartbeatDataplane` (`POST /v1/dataplanes/heartbeat`).
 pub mod heartbeat_dataplane {
     #[allow(unused_imports)]
@@ -28030,6 +30492,7 @@ pub mod heartbeat_dataplane {
         }
     }
 }
+#[cfg(feature = "dataplane")]
 /// Types of `initializeDataplane` (`POST /v1/dataplanes/initialize`).
 pub mod initialize_dataplane {
     #[allow(unused_imports)]
@@ -28095,6 +30558,7 @@ pub mod initialize_dataplane {
         }
     }
 }
+#[cfg(feature = "dataplane")]
 /// Types of `listDataplanes` (`POST /v1/dataplanes/list`).
 pub mod list_dataplanes {
     #[allow(unused_imports)]
@@ -28155,6 +30619,7 @@ pub mod list_dataplanes {
         }
     }
 }
+#[cfg(feature = "dataplane")]
 /// Types of `getDataplaneToken` (`POST /v1/dataplanes/token`).
 pub mod get_dataplane_token {
     #[allow(unused_imports)]
@@ -28236,6 +30701,7 @@ pub mod get_dataplane_token {
         }
     }
 }
+#[cfg(feature = "dataplane")]
 /// Types of `updateDataplane` (`POST /v1/dataplanes/update`).
 pub mod update_dataplane {
     #[allow(unused_imports)]
@@ -28296,6 +30762,7 @@ pub mod update_dataplane {
         }
     }
 }
+#[cfg(feature = "declarative-source-definitions-2")]
 /// Types of `createDeclarativeSourceDefinitionManifest` (`POST /v1/declarative_source_definitions/create_manifest`).
 pub mod create_declarative_source_definition_manifest {
     #[allow(unused_imports)]
@@ -28362,6 +30829,7 @@ pub mod create_declarative_source_definition_manifest {
         }
     }
 }
+#[cfg(feature = "declarative-source-definitions-2")]
 /// Types of `listDeclarativeManifests` (`POST /v1/declarative_source_definitions/list_manifests`).
 pub mod list_declarative_manifests {
     #[allow(unused_imports)]
@@ -28429,6 +30897,7 @@ pub mod list_declarative_manifests {
         }
     }
 }
+#[cfg(feature = "declarative-source-definitions-2")]
 /// Types of `updateDeclarativeManifestVersion` (`POST /v1/declarative_source_definitions/update_active_manifest`).
 pub mod update_declarative_manifest_version {
     #[allow(unused_imports)]
@@ -28496,6 +30965,7 @@ pub mod update_declarative_manifest_version {
         }
     }
 }
+#[cfg(feature = "deployment-metadata")]
 /// Types of `getDeploymentMetadata` (`POST /v1/deployment/metadata`).
 pub mod get_deployment_metadata {
     #[allow(unused_imports)]
@@ -28555,6 +31025,7 @@ pub mod get_deployment_metadata {
         }
     }
 }
+#[cfg(feature = "destination-definition-specification")]
 /// Types of `getDestinationDefinitionSpecification` (`POST /v1/destination_definition_specifications/get`).
 pub mod get_destination_definition_specification {
     #[allow(unused_imports)]
@@ -28626,6 +31097,7 @@ pub mod get_destination_definition_specification {
         }
     }
 }
+#[cfg(feature = "destination-definition-specification")]
 /// Types of `getSpecificationForDestinationId` (`POST /v1/destination_definition_specifications/get_for_destination`).
 pub mod get_specification_for_destination_id {
     #[allow(unused_imports)]
@@ -28697,6 +31169,7 @@ pub mod get_specification_for_destination_id {
         }
     }
 }
+#[cfg(feature = "destination-definition")]
 /// Types of `createCustomDestinationDefinition` (`POST /v1/destination_definitions/create_custom`).
 pub mod create_custom_destination_definition {
     #[allow(unused_imports)]
@@ -28761,6 +31234,7 @@ pub mod create_custom_destination_definition {
         }
     }
 }
+#[cfg(feature = "destination-definition")]
 /// Types of `deleteDestinationDefinition` (`POST /v1/destination_definitions/delete`).
 pub mod delete_destination_definition {
     #[allow(unused_imports)]
@@ -28828,6 +31302,7 @@ pub mod delete_destination_definition {
         }
     }
 }
+#[cfg(feature = "destination-definition")]
 /// Types of `getDestinationDefinition` (`POST /v1/destination_definitions/get`).
 pub mod get_destination_definition {
     #[allow(unused_imports)]
@@ -28899,6 +31374,7 @@ pub mod get_destination_definition {
         }
     }
 }
+#[cfg(feature = "destination-definition")]
 /// Types of `getDestinationDefinitionForScope` (`POST /v1/destination_definitions/get_for_scope`).
 pub mod get_destination_definition_for_scope {
     #[allow(unused_imports)]
@@ -28970,6 +31446,7 @@ pub mod get_destination_definition_for_scope {
         }
     }
 }
+#[cfg(feature = "destination-definition")]
 /// Types of `getDestinationDefinitionForWorkspace` (`POST /v1/destination_definitions/get_for_workspace`).
 pub mod get_destination_definition_for_workspace {
     #[allow(unused_imports)]
@@ -29041,6 +31518,7 @@ pub mod get_destination_definition_for_workspace {
         }
     }
 }
+#[cfg(feature = "destination-definition")]
 /// Types of `grantDestinationDefinition` (`POST /v1/destination_definitions/grant_definition`).
 pub mod grant_destination_definition {
     #[allow(unused_imports)]
@@ -29112,6 +31590,7 @@ pub mod grant_destination_definition {
         }
     }
 }
+#[cfg(feature = "destination-definition")]
 /// Types of `listDestinationDefinitions` (`POST /v1/destination_definitions/list`).
 pub mod list_destination_definitions {
     #[allow(unused_imports)]
@@ -29164,6 +31643,7 @@ pub mod list_destination_definitions {
         }
     }
 }
+#[cfg(feature = "destination-definition")]
 /// Types of `listEnterpriseDestinationStubsForWorkspace` (`POST /v1/destination_definitions/list_enterprise_stubs_for_workspace`).
 pub mod list_enterprise_destination_stubs_for_workspace {
     #[allow(unused_imports)]
@@ -29228,6 +31708,7 @@ pub mod list_enterprise_destination_stubs_for_workspace {
         }
     }
 }
+#[cfg(feature = "destination-definition")]
 /// Types of `listDestinationDefinitionsForWorkspace` (`POST /v1/destination_definitions/list_for_workspace`).
 pub mod list_destination_definitions_for_workspace {
     #[allow(unused_imports)]
@@ -29292,6 +31773,7 @@ pub mod list_destination_definitions_for_workspace {
         }
     }
 }
+#[cfg(feature = "destination-definition")]
 /// Types of `listLatestDestinationDefinitions` (`POST /v1/destination_definitions/list_latest`).
 pub mod list_latest_destination_definitions {
     #[allow(unused_imports)]
@@ -29344,6 +31826,7 @@ pub mod list_latest_destination_definitions {
         }
     }
 }
+#[cfg(feature = "destination-definition")]
 /// Types of `listPrivateDestinationDefinitions` (`POST /v1/destination_definitions/list_private`).
 pub mod list_private_destination_definitions {
     #[allow(unused_imports)]
@@ -29408,6 +31891,7 @@ pub mod list_private_destination_definitions {
         }
     }
 }
+#[cfg(feature = "destination-definition")]
 /// Types of `revokeDestinationDefinition` (`POST /v1/destination_definitions/revoke_definition`).
 pub mod revoke_destination_definition {
     #[allow(unused_imports)]
@@ -29475,6 +31959,7 @@ pub mod revoke_destination_definition {
         }
     }
 }
+#[cfg(feature = "destination-definition")]
 /// Types of `updateDestinationDefinition` (`POST /v1/destination_definitions/update`).
 pub mod update_destination_definition {
     #[allow(unused_imports)]
@@ -29546,6 +32031,7 @@ pub mod update_destination_definition {
         }
     }
 }
+#[cfg(feature = "destination-oauth")]
 /// Types of `completeDestinationOAuth` (`POST /v1/destination_oauths/complete_oauth`).
 pub mod complete_destination_o_auth {
     #[allow(unused_imports)]
@@ -29617,6 +32103,7 @@ pub mod complete_destination_o_auth {
         }
     }
 }
+#[cfg(feature = "destination-oauth")]
 /// Types of `getDestinationOAuthConsent` (`POST /v1/destination_oauths/get_consent_url`).
 pub mod get_destination_o_auth_consent {
     #[allow(unused_imports)]
@@ -29688,6 +32175,7 @@ pub mod get_destination_o_auth_consent {
         }
     }
 }
+#[cfg(feature = "destination-oauth")]
 /// Types of `setInstancewideDestinationOauthParams` (`POST /v1/destination_oauths/oauth_params/create`).
 pub mod set_instancewide_destination_oauth_params {
     #[allow(unused_imports)]
@@ -29755,6 +32243,7 @@ pub mod set_instancewide_destination_oauth_params {
         }
     }
 }
+#[cfg(feature = "destination")]
 /// Types of `checkConnectionToDestination` (`POST /v1/destinations/check_connection`).
 pub mod check_connection_to_destination {
     #[allow(unused_imports)]
@@ -29826,6 +32315,7 @@ pub mod check_connection_to_destination {
         }
     }
 }
+#[cfg(feature = "destination")]
 /// Types of `checkConnectionToDestinationForUpdate` (`POST /v1/destinations/check_connection_for_update`).
 pub mod check_connection_to_destination_for_update {
     #[allow(unused_imports)]
@@ -29897,6 +32387,7 @@ pub mod check_connection_to_destination_for_update {
         }
     }
 }
+#[cfg(feature = "destination")]
 /// Types of `createDestination` (`POST /v1/destinations/create`).
 pub mod create_destination {
     #[allow(unused_imports)]
@@ -29957,6 +32448,7 @@ pub mod create_destination {
         }
     }
 }
+#[cfg(feature = "destination")]
 /// Types of `deleteDestination` (`POST /v1/destinations/delete`).
 pub mod delete_destination {
     #[allow(unused_imports)]
@@ -30020,6 +32512,7 @@ pub mod delete_destination {
         }
     }
 }
+#[cfg(feature = "destination")]
 /// Types of `discoverCatalogForDestination` (`POST /v1/destinations/discover_schema`).
 pub mod discover_catalog_for_destination {
     #[allow(unused_imports)]
@@ -30091,6 +32584,7 @@ pub mod discover_catalog_for_destination {
         }
     }
 }
+#[cfg(feature = "destination")]
 /// Types of `getDestination` (`POST /v1/destinations/get`).
 pub mod get_destination {
     #[allow(unused_imports)]
@@ -30158,6 +32652,7 @@ pub mod get_destination {
         }
     }
 }
+#[cfg(feature = "destination")]
 /// Types of `getCatalogForConnection` (`POST /v1/destinations/get_catalog_for_connection`).
 pub mod get_catalog_for_connection {
     #[allow(unused_imports)]
@@ -30229,6 +32724,7 @@ pub mod get_catalog_for_connection {
         }
     }
 }
+#[cfg(feature = "destination")]
 /// Types of `listDestinationsForWorkspace` (`POST /v1/destinations/list`).
 pub mod list_destinations_for_workspace {
     #[allow(unused_imports)]
@@ -30300,6 +32796,7 @@ pub mod list_destinations_for_workspace {
         }
     }
 }
+#[cfg(feature = "destination")]
 /// Types of `listDestinationsForWorkspacesPaginated` (`POST /v1/destinations/list_paginated`).
 pub mod list_destinations_for_workspaces_paginated {
     #[allow(unused_imports)]
@@ -30371,6 +32868,7 @@ pub mod list_destinations_for_workspaces_paginated {
         }
     }
 }
+#[cfg(feature = "destination")]
 /// Types of `partialUpdateDestination` (`POST /v1/destinations/partial_update`).
 pub mod partial_update_destination {
     #[allow(unused_imports)]
@@ -30435,6 +32933,7 @@ pub mod partial_update_destination {
         }
     }
 }
+#[cfg(feature = "destination")]
 /// Types of `searchDestinations` (`POST /v1/destinations/search`).
 pub mod search_destinations {
     #[allow(unused_imports)]
@@ -30495,6 +32994,7 @@ pub mod search_destinations {
         }
     }
 }
+#[cfg(feature = "destination")]
 /// Types of `updateDestination` (`POST /v1/destinations/update`).
 pub mod update_destination {
     #[allow(unused_imports)]
@@ -30555,6 +33055,7 @@ pub mod update_destination {
         }
     }
 }
+#[cfg(feature = "destination")]
 /// Types of `upgradeDestinationVersion` (`POST /v1/destinations/upgrade_version`).
 pub mod upgrade_destination_version {
     #[allow(unused_imports)]
@@ -30622,6 +33123,7 @@ pub mod upgrade_destination_version {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "destination"))]
 /// Types of `writeDestinationDiscoverCatalogResult` (`POST /v1/destinations/write_discover_catalog_result`).
 pub mod write_destination_discover_catalog_result {
     #[allow(unused_imports)]
@@ -30686,6 +33188,7 @@ pub mod write_destination_discover_catalog_result {
         }
     }
 }
+#[cfg(feature = "diagnostic-tool")]
 /// Types of `generateDiagnosticReport` (`POST /v1/diagnostic_tool/generate_report`).
 pub mod generate_diagnostic_report {
     #[allow(unused_imports)]
@@ -30750,6 +33253,7 @@ pub mod generate_diagnostic_report {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 /// Types of `checkDomainVerification` (`POST /v1/domain_verifications/check`).
 pub mod check_domain_verification {
     #[allow(unused_imports)]
@@ -30821,6 +33325,7 @@ pub mod check_domain_verification {
         }
     }
 }
+#[cfg(feature = "domain-verifications")]
 /// Types of `createDomainVerification` (`POST /v1/domain_verifications/create`).
 pub mod create_domain_verification {
     #[allow(unused_imports)]
@@ -30892,6 +33397,7 @@ pub mod create_domain_verification {
         }
     }
 }
+#[cfg(feature = "domain-verifications")]
 /// Types of `deleteDomainVerification` (`POST /v1/domain_verifications/delete`).
 pub mod delete_domain_verification {
     #[allow(unused_imports)]
@@ -30959,6 +33465,7 @@ pub mod delete_domain_verification {
         }
     }
 }
+#[cfg(feature = "domain-verifications")]
 /// Types of `listDomainVerifications` (`POST /v1/domain_verifications/list`).
 pub mod list_domain_verifications {
     #[allow(unused_imports)]
@@ -31030,6 +33537,7 @@ pub mod list_domain_verifications {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "domain-verifications"))]
 /// Types of `listPendingDomainVerifications` (`POST /v1/domain_verifications/list_pending`).
 pub mod list_pending_domain_verifications {
     #[allow(unused_imports)]
@@ -31089,6 +33597,7 @@ pub mod list_pending_domain_verifications {
         }
     }
 }
+#[cfg(feature = "domain-verifications")]
 /// Types of `resetDomainVerification` (`POST /v1/domain_verifications/reset`).
 pub mod reset_domain_verification {
     #[allow(unused_imports)]
@@ -31160,6 +33669,7 @@ pub mod reset_domain_verification {
         }
     }
 }
+#[cfg(feature = "entitlements")]
 /// Types of `getEntitlements` (`POST /v1/entitlements/get_entitlements`).
 pub mod get_entitlements {
     #[allow(unused_imports)]
@@ -31229,6 +33739,7 @@ pub mod get_entitlements {
         }
     }
 }
+#[cfg(feature = "entitlements")]
 /// Types of `checkEntitlement` (`POST /v1/entitlements/is_entitled`).
 pub mod check_entitlement {
     #[allow(unused_imports)]
@@ -31296,6 +33807,7 @@ pub mod check_entitlement {
         }
     }
 }
+#[cfg(feature = "entitlements")]
 /// Types of `listAllEntitlementPlans` (`POST /v1/entitlements/list_plans`).
 pub mod list_all_entitlement_plans {
     #[allow(unused_imports)]
@@ -31355,6 +33867,7 @@ pub mod list_all_entitlement_plans {
         }
     }
 }
+#[cfg(feature = "entitlements")]
 /// Types of `updateOrganizationEntitlementPlan` (`POST /v1/entitlements/update_plan`).
 pub mod update_organization_entitlement_plan {
     #[allow(unused_imports)]
@@ -31426,6 +33939,7 @@ pub mod update_organization_entitlement_plan {
         }
     }
 }
+#[cfg(feature = "group-permission")]
 /// Types of `createGroupPermission` (`POST /v1/group_permissions/create`).
 pub mod create_group_permission {
     #[allow(unused_imports)]
@@ -31510,6 +34024,7 @@ pub mod create_group_permission {
         }
     }
 }
+#[cfg(feature = "group-permission")]
 /// Types of `deleteGroupPermission` (`POST /v1/group_permissions/delete`).
 pub mod delete_group_permission {
     #[allow(unused_imports)]
@@ -31584,6 +34099,7 @@ pub mod delete_group_permission {
         }
     }
 }
+#[cfg(feature = "group-permission")]
 /// Types of `listGroupPermissions` (`POST /v1/group_permissions/list`).
 pub mod list_group_permissions {
     #[allow(unused_imports)]
@@ -31658,6 +34174,7 @@ pub mod list_group_permissions {
         }
     }
 }
+#[cfg(feature = "group")]
 /// Types of `addGroupMember` (`POST /v1/groups/add_member`).
 pub mod add_group_member {
     #[allow(unused_imports)]
@@ -31735,6 +34252,7 @@ pub mod add_group_member {
         }
     }
 }
+#[cfg(feature = "group")]
 /// Types of `createGroup` (`POST /v1/groups/create`).
 pub mod create_group {
     #[allow(unused_imports)]
@@ -31808,6 +34326,7 @@ pub mod create_group {
         }
     }
 }
+#[cfg(feature = "group")]
 /// Types of `deleteGroup` (`POST /v1/groups/delete`).
 pub mod delete_group {
     #[allow(unused_imports)]
@@ -31881,6 +34400,7 @@ pub mod delete_group {
         }
     }
 }
+#[cfg(feature = "group")]
 /// Types of `getGroup` (`POST /v1/groups/get`).
 pub mod get_group {
     #[allow(unused_imports)]
@@ -31955,6 +34475,7 @@ pub mod get_group {
         }
     }
 }
+#[cfg(feature = "group")]
 /// Types of `listGroups` (`POST /v1/groups/list`).
 pub mod list_groups {
     #[allow(unused_imports)]
@@ -32022,6 +34543,7 @@ pub mod list_groups {
         }
     }
 }
+#[cfg(feature = "group")]
 /// Types of `listGroupMembers` (`POST /v1/groups/list_members`).
 pub mod list_group_members {
     #[allow(unused_imports)]
@@ -32096,6 +34618,7 @@ pub mod list_group_members {
         }
     }
 }
+#[cfg(feature = "group")]
 /// Types of `removeGroupMember` (`POST /v1/groups/remove_member`).
 pub mod remove_group_member {
     #[allow(unused_imports)]
@@ -32169,6 +34692,7 @@ pub mod remove_group_member {
         }
     }
 }
+#[cfg(feature = "group")]
 /// Types of `updateGroup` (`POST /v1/groups/update`).
 pub mod update_group {
     #[allow(unused_imports)]
@@ -32249,6 +34773,7 @@ pub mod update_group {
         }
     }
 }
+#[cfg(feature = "health")]
 /// Types of `getHealthCheck` (`GET /v1/health`).
 pub mod get_health_check {
     #[allow(unused_imports)]
@@ -32297,6 +34822,7 @@ pub mod get_health_check {
         }
     }
 }
+#[cfg(feature = "instance-configuration")]
 /// Types of `getInstanceConfiguration` (`GET /v1/instance_configuration`).
 pub mod get_instance_configuration {
     #[allow(unused_imports)]
@@ -32352,6 +34878,7 @@ pub mod get_instance_configuration {
         }
     }
 }
+#[cfg(feature = "instance-configuration")]
 /// Types of `licenseInfo` (`GET /v1/instance_configuration/license/info`).
 pub mod license_info {
     #[allow(unused_imports)]
@@ -32400,6 +34927,7 @@ pub mod license_info {
         }
     }
 }
+#[cfg(feature = "instance-configuration")]
 /// Types of `setupInstanceConfiguration` (`POST /v1/instance_configuration/setup`).
 pub mod setup_instance_configuration {
     #[allow(unused_imports)]
@@ -32467,6 +34995,7 @@ pub mod setup_instance_configuration {
         }
     }
 }
+#[cfg(feature = "jobs-2")]
 /// Types of `cancelJob` (`POST /v1/jobs/cancel`).
 pub mod cancel_job {
     #[allow(unused_imports)]
@@ -32534,6 +35063,7 @@ pub mod cancel_job {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Types of `cancelQueuedJob` (`POST /v1/jobs/cancelQueuedJob`).
 pub mod cancel_queued_job {
     #[allow(unused_imports)]
@@ -32594,6 +35124,7 @@ pub mod cancel_queued_job {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Types of `checkDataWorkerCapacity` (`POST /v1/jobs/checkDataWorkerCapacity`).
 pub mod check_data_worker_capacity {
     #[allow(unused_imports)]
@@ -32658,6 +35189,7 @@ pub mod check_data_worker_capacity {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Types of `createJob` (`POST /v1/jobs/create`).
 pub mod create_job {
     #[allow(unused_imports)]
@@ -32725,6 +35257,7 @@ pub mod create_job {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Types of `deleteStreamResetRecordsForJob` (`POST /v1/jobs/delete_stream_reset_records`).
 pub mod delete_stream_reset_records_for_job {
     #[allow(unused_imports)]
@@ -32785,6 +35318,7 @@ pub mod delete_stream_reset_records_for_job {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Types of `didPreviousJobSucceed` (`POST /v1/jobs/did_previous_job_succeed`).
 pub mod did_previous_job_succeed {
     #[allow(unused_imports)]
@@ -32849,6 +35383,7 @@ pub mod did_previous_job_succeed {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Types of `evaluateOutlier` (`POST /v1/jobs/evaluate_outlier`).
 pub mod evaluate_outlier {
     #[allow(unused_imports)]
@@ -32909,6 +35444,7 @@ pub mod evaluate_outlier {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Types of `explainJob` (`POST /v1/jobs/explain`).
 pub mod explain_job {
     #[allow(unused_imports)]
@@ -32976,6 +35512,7 @@ pub mod explain_job {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Types of `failNonTerminalJobs` (`POST /v1/jobs/fail_non_terminal`).
 pub mod fail_non_terminal_jobs {
     #[allow(unused_imports)]
@@ -33032,6 +35569,7 @@ pub mod fail_non_terminal_jobs {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Types of `finalizeJob` (`POST /v1/jobs/finalize`).
 pub mod finalize_job {
     #[allow(unused_imports)]
@@ -33092,6 +35630,7 @@ pub mod finalize_job {
         }
     }
 }
+#[cfg(feature = "jobs-2")]
 /// Types of `getJobInfo` (`POST /v1/jobs/get`).
 pub mod get_job_info {
     #[allow(unused_imports)]
@@ -33159,6 +35698,7 @@ pub mod get_job_info {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Types of `getWebhookConfig` (`POST /v1/jobs/getWebhookConfig`).
 pub mod get_webhook_config {
     #[allow(unused_imports)]
@@ -33219,6 +35759,7 @@ pub mod get_webhook_config {
         }
     }
 }
+#[cfg(feature = "jobs-2")]
 /// Types of `getJobDebugInfo` (`POST /v1/jobs/get_debug_info`).
 pub mod get_job_debug_info {
     #[allow(unused_imports)]
@@ -33286,6 +35827,7 @@ pub mod get_job_debug_info {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Types of `getJobInput` (`POST /v1/jobs/get_input`).
 pub mod get_job_input {
     #[allow(unused_imports)]
@@ -33353,6 +35895,7 @@ pub mod get_job_input {
         }
     }
 }
+#[cfg(feature = "jobs-2")]
 /// Types of `getLastReplicationJob` (`POST /v1/jobs/get_last_replication_job`).
 pub mod get_last_replication_job {
     #[allow(unused_imports)]
@@ -33424,6 +35967,7 @@ pub mod get_last_replication_job {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Types of `getLastReplicationJobWithCancel` (`POST /v1/jobs/get_last_replication_job_with_cancel`).
 pub mod get_last_replication_job_with_cancel {
     #[allow(unused_imports)]
@@ -33495,6 +36039,7 @@ pub mod get_last_replication_job_with_cancel {
         }
     }
 }
+#[cfg(feature = "jobs-2")]
 /// Types of `getJobInfoLight` (`POST /v1/jobs/get_light`).
 pub mod get_job_info_light {
     #[allow(unused_imports)]
@@ -33562,6 +36107,7 @@ pub mod get_job_info_light {
         }
     }
 }
+#[cfg(feature = "jobs-2")]
 /// Types of `getJobInfoWithoutLogs` (`POST /v1/jobs/get_without_logs`).
 pub mod get_job_info_without_logs {
     #[allow(unused_imports)]
@@ -33633,6 +36179,7 @@ pub mod get_job_info_without_logs {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Types of `jobFailure` (`POST /v1/jobs/job_failure`).
 pub mod job_failure {
     #[allow(unused_imports)]
@@ -33693,6 +36240,7 @@ pub mod job_failure {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "attempt", feature = "jobs-2"))]
 /// Types of `jobSuccessWithAttemptNumber` (`POST /v1/jobs/job_success_with_attempt_number`).
 pub mod job_success_with_attempt_number {
     #[allow(unused_imports)]
@@ -33757,6 +36305,7 @@ pub mod job_success_with_attempt_number {
         }
     }
 }
+#[cfg(feature = "jobs-2")]
 /// Types of `listJobsFor` (`POST /v1/jobs/list`).
 pub mod list_jobs_for {
     #[allow(unused_imports)]
@@ -33824,6 +36373,7 @@ pub mod list_jobs_for {
         }
     }
 }
+#[cfg(feature = "jobs-2")]
 /// Types of `listJobsForWorkspaces` (`POST /v1/jobs/list_for_workspaces`).
 pub mod list_jobs_for_workspaces {
     #[allow(unused_imports)]
@@ -33895,6 +36445,7 @@ pub mod list_jobs_for_workspaces {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Types of `persistJobCancellation` (`POST /v1/jobs/persist_cancellation`).
 pub mod persist_job_cancellation {
     #[allow(unused_imports)]
@@ -33955,6 +36506,7 @@ pub mod persist_job_cancellation {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Types of `reportJobStart` (`POST /v1/jobs/reportJobStart`).
 pub mod report_job_start {
     #[allow(unused_imports)]
@@ -34015,6 +36567,7 @@ pub mod report_job_start {
         }
     }
 }
+#[cfg(feature = "job-retry-states")]
 /// Types of `createOrUpdate` (`POST /v1/jobs/retry_states/create_or_update`).
 pub mod create_or_update {
     #[allow(unused_imports)]
@@ -34071,6 +36624,7 @@ pub mod create_or_update {
         }
     }
 }
+#[cfg(feature = "job-retry-states")]
 /// Types of `get` (`POST /v1/jobs/retry_states/get`).
 pub mod get {
     #[allow(unused_imports)]
@@ -34138,6 +36692,7 @@ pub mod get {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "jobs-2"))]
 /// Types of `setJobQueued` (`POST /v1/jobs/setJobQueued`).
 pub mod set_job_queued {
     #[allow(unused_imports)]
@@ -34198,6 +36753,7 @@ pub mod set_job_queued {
         }
     }
 }
+#[cfg(feature = "notifications")]
 /// Types of `tryNotificationConfig` (`POST /v1/notifications/try`).
 pub mod try_notification_config {
     #[allow(unused_imports)]
@@ -34269,6 +36825,7 @@ pub mod try_notification_config {
         }
     }
 }
+#[cfg(feature = "notifications")]
 /// Types of `tryNotificationWebhookConfig` (`POST /v1/notifications/try_webhook`).
 pub mod try_notification_webhook_config {
     #[allow(unused_imports)]
@@ -34340,6 +36897,7 @@ pub mod try_notification_webhook_config {
         }
     }
 }
+#[cfg(feature = "openapi")]
 /// Types of `getOpenApiSpec` (`GET /v1/openapi`).
 pub mod get_open_api_spec {
     #[allow(unused_imports)]
@@ -34388,6 +36946,7 @@ pub mod get_open_api_spec {
         }
     }
 }
+#[cfg(feature = "operation")]
 /// Types of `checkOperation` (`POST /v1/operations/check`).
 pub mod check_operation {
     #[allow(unused_imports)]
@@ -34448,6 +37007,7 @@ pub mod check_operation {
         }
     }
 }
+#[cfg(feature = "operation")]
 /// Types of `createOperation` (`POST /v1/operations/create`).
 pub mod create_operation {
     #[allow(unused_imports)]
@@ -34508,6 +37068,7 @@ pub mod create_operation {
         }
     }
 }
+#[cfg(feature = "operation")]
 /// Types of `deleteOperation` (`POST /v1/operations/delete`).
 pub mod delete_operation {
     #[allow(unused_imports)]
@@ -34571,6 +37132,7 @@ pub mod delete_operation {
         }
     }
 }
+#[cfg(feature = "operation")]
 /// Types of `getOperation` (`POST /v1/operations/get`).
 pub mod get_operation {
     #[allow(unused_imports)]
@@ -34638,6 +37200,7 @@ pub mod get_operation {
         }
     }
 }
+#[cfg(feature = "operation")]
 /// Types of `listOperationsForConnection` (`POST /v1/operations/list`).
 pub mod list_operations_for_connection {
     #[allow(unused_imports)]
@@ -34709,6 +37272,7 @@ pub mod list_operations_for_connection {
         }
     }
 }
+#[cfg(feature = "operation")]
 /// Types of `updateOperation` (`POST /v1/operations/update`).
 pub mod update_operation {
     #[allow(unused_imports)]
@@ -34769,6 +37333,14 @@ pub mod update_operation {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 /// Types of `updateOrganizationPaymentConfig` (`POST /v1/organization_payment_config`).
 pub mod update_organization_payment_config {
     #[allow(unused_imports)]
@@ -34838,6 +37410,14 @@ pub mod update_organization_payment_config {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 /// Types of `getOrganizationPaymentConfig` (`GET /v1/organization_payment_config/{organizationId}`).
 pub mod get_organization_payment_config {
     #[allow(unused_imports)]
@@ -34902,6 +37482,14 @@ pub mod get_organization_payment_config {
         }
     }
 }
+#[cfg(
+    any(
+        feature = "billing",
+        feature = "cloud-only",
+        feature = "organization-payment-config",
+        feature = "admin-api"
+    )
+)]
 /// Types of `endGracePeriod` (`POST /v1/organization_payment_config/{organizationId}/end_grace_period`).
 pub mod end_grace_period {
     #[allow(unused_imports)]
@@ -34964,6 +37552,7 @@ pub mod end_grace_period {
         }
     }
 }
+#[cfg(any(feature = "cloud-only", feature = "admin-api", feature = "organization"))]
 /// Types of `setOrganizationAgenticStatus` (`POST /v1/organizations/agentic_status`).
 pub mod set_organization_agentic_status {
     #[allow(unused_imports)]
@@ -35037,6 +37626,7 @@ pub mod set_organization_agentic_status {
         }
     }
 }
+#[cfg(feature = "organization")]
 /// Types of `createOrganization` (`POST /v1/organizations/create`).
 pub mod create_organization {
     #[allow(unused_imports)]
@@ -35097,6 +37687,7 @@ pub mod create_organization {
         }
     }
 }
+#[cfg(feature = "organization")]
 /// Types of `deleteOrganization` (`POST /v1/organizations/delete`).
 pub mod delete_organization {
     #[allow(unused_imports)]
@@ -35160,6 +37751,7 @@ pub mod delete_organization {
         }
     }
 }
+#[cfg(feature = "organization")]
 /// Types of `getOrganization` (`POST /v1/organizations/get`).
 pub mod get_organization {
     #[allow(unused_imports)]
@@ -35227,6 +37819,7 @@ pub mod get_organization {
         }
     }
 }
+#[cfg(feature = "organization")]
 /// Types of `getOrganizationDataWorkerUsage` (`POST /v1/organizations/get_data_worker_usage`).
 pub mod get_organization_data_worker_usage {
     #[allow(unused_imports)]
@@ -35298,6 +37891,7 @@ pub mod get_organization_data_worker_usage {
         }
     }
 }
+#[cfg(feature = "organization")]
 /// Types of `getOrgInfo` (`POST /v1/organizations/get_organization_info`).
 pub mod get_org_info {
     #[allow(unused_imports)]
@@ -35365,6 +37959,7 @@ pub mod get_org_info {
         }
     }
 }
+#[cfg(any(feature = "cloud-only", feature = "organization"))]
 /// Types of `getOrganizationUsage` (`POST /v1/organizations/get_usage`).
 pub mod get_organization_usage {
     #[allow(unused_imports)]
@@ -35432,6 +38027,7 @@ pub mod get_organization_usage {
         }
     }
 }
+#[cfg(feature = "organization")]
 /// Types of `listOrganizationsByUser` (`POST /v1/organizations/list_by_user_id`).
 pub mod list_organizations_by_user {
     #[allow(unused_imports)]
@@ -35503,6 +38099,7 @@ pub mod list_organizations_by_user {
         }
     }
 }
+#[cfg(feature = "organization")]
 /// Types of `listOrganizationSummaries` (`POST /v1/organizations/list_summaries`).
 pub mod list_organization_summaries {
     #[allow(unused_imports)]
@@ -35574,6 +38171,7 @@ pub mod list_organization_summaries {
         }
     }
 }
+#[cfg(feature = "organization")]
 /// Types of `updateOrganization` (`POST /v1/organizations/update`).
 pub mod update_organization {
     #[allow(unused_imports)]
@@ -35641,6 +38239,7 @@ pub mod update_organization {
         }
     }
 }
+#[cfg(feature = "permission")]
 /// Types of `checkPermissions` (`POST /v1/permissions/check`).
 pub mod check_permissions {
     #[allow(unused_imports)]
@@ -35708,6 +38307,7 @@ pub mod check_permissions {
         }
     }
 }
+#[cfg(feature = "permission")]
 /// Types of `checkPermissionsAcrossMultipleWorkspaces` (`POST /v1/permissions/check_multiple_workspaces`).
 pub mod check_permissions_across_multiple_workspaces {
     #[allow(unused_imports)]
@@ -35779,6 +38379,7 @@ pub mod check_permissions_across_multiple_workspaces {
         }
     }
 }
+#[cfg(feature = "permission")]
 /// Types of `createPermission` (`POST /v1/permissions/create`).
 pub mod create_permission {
     #[allow(unused_imports)]
@@ -35839,6 +38440,7 @@ pub mod create_permission {
         }
     }
 }
+#[cfg(feature = "permission")]
 /// Types of `deletePermission` (`POST /v1/permissions/delete`).
 pub mod delete_permission {
     #[allow(unused_imports)]
@@ -35909,6 +38511,7 @@ pub mod delete_permission {
         }
     }
 }
+#[cfg(feature = "permission")]
 /// Types of `deleteUserFromWorkspace` (`POST /v1/permissions/delete_user_from_workspace`).
 pub mod delete_user_from_workspace {
     #[allow(unused_imports)]
@@ -35983,6 +38586,7 @@ pub mod delete_user_from_workspace {
         }
     }
 }
+#[cfg(feature = "permission")]
 /// Types of `getPermission` (`POST /v1/permissions/get`).
 pub mod get_permission {
     #[allow(unused_imports)]
@@ -36050,6 +38654,7 @@ pub mod get_permission {
         }
     }
 }
+#[cfg(feature = "permission")]
 /// Types of `listPermissionsByUser` (`POST /v1/permissions/list_by_user`).
 pub mod list_permissions_by_user {
     #[allow(unused_imports)]
@@ -36114,6 +38719,7 @@ pub mod list_permissions_by_user {
         }
     }
 }
+#[cfg(feature = "permission")]
 /// Types of `updatePermission` (`POST /v1/permissions/update`).
 pub mod update_permission {
     #[allow(unused_imports)]
@@ -36184,6 +38790,7 @@ pub mod update_permission {
         }
     }
 }
+#[cfg(any(feature = "cloud-only", feature = "private-link"))]
 /// Types of `createPrivateLink` (`POST /v1/private_link/create`).
 pub mod create_private_link {
     #[allow(unused_imports)]
@@ -36251,6 +38858,7 @@ pub mod create_private_link {
         }
     }
 }
+#[cfg(any(feature = "cloud-only", feature = "private-link"))]
 /// Types of `deletePrivateLink` (`POST /v1/private_link/delete`).
 pub mod delete_private_link {
     #[allow(unused_imports)]
@@ -36314,6 +38922,7 @@ pub mod delete_private_link {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// Types of `getPrivateLink` (`POST /v1/private_link/get`).
 pub mod get_private_link {
     #[allow(unused_imports)]
@@ -36381,6 +38990,7 @@ pub mod get_private_link {
         }
     }
 }
+#[cfg(any(feature = "cloud-only", feature = "private-link"))]
 /// Types of `listPrivateLinksForWorkspace` (`POST /v1/private_link/list`).
 pub mod list_private_links_for_workspace {
     #[allow(unused_imports)]
@@ -36452,6 +39062,7 @@ pub mod list_private_links_for_workspace {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// Types of `listPrivateLinksByStatus` (`POST /v1/private_link/list_by_status`).
 pub mod list_private_links_by_status {
     #[allow(unused_imports)]
@@ -36516,6 +39127,7 @@ pub mod list_private_links_by_status {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
 /// Types of `updatePrivateLink` (`POST /v1/private_link/update`).
 pub mod update_private_link {
     #[allow(unused_imports)]
@@ -36586,6 +39198,7 @@ pub mod update_private_link {
         }
     }
 }
+#[cfg(feature = "scheduler")]
 /// Types of `executeDestinationCheckConnection` (`POST /v1/scheduler/destinations/check_connection`).
 pub mod execute_destination_check_connection {
     #[allow(unused_imports)]
@@ -36650,6 +39263,7 @@ pub mod execute_destination_check_connection {
         }
     }
 }
+#[cfg(feature = "scheduler")]
 /// Types of `executeSourceCheckConnection` (`POST /v1/scheduler/sources/check_connection`).
 pub mod execute_source_check_connection {
     #[allow(unused_imports)]
@@ -36714,6 +39328,7 @@ pub mod execute_source_check_connection {
         }
     }
 }
+#[cfg(feature = "scheduler")]
 /// Types of `executeSourceDiscoverSchema` (`POST /v1/scheduler/sources/discover_schema`).
 pub mod execute_source_discover_schema {
     #[allow(unused_imports)]
@@ -36778,6 +39393,7 @@ pub mod execute_source_discover_schema {
         }
     }
 }
+#[cfg(feature = "scim-config")]
 /// Types of `disableScim` (`POST /v1/scim_config/disable`).
 pub mod disable_scim {
     #[allow(unused_imports)]
@@ -36848,6 +39464,7 @@ pub mod disable_scim {
         }
     }
 }
+#[cfg(feature = "scim-config")]
 /// Types of `enableScim` (`POST /v1/scim_config/enable`).
 pub mod enable_scim {
     #[allow(unused_imports)]
@@ -36929,6 +39546,7 @@ pub mod enable_scim {
         }
     }
 }
+#[cfg(feature = "scim-config")]
 /// Types of `getScimConfig` (`POST /v1/scim_config/get`).
 pub mod get_scim_config {
     #[allow(unused_imports)]
@@ -36996,6 +39614,7 @@ pub mod get_scim_config {
         }
     }
 }
+#[cfg(feature = "scim-config")]
 /// Types of `rotateScimToken` (`POST /v1/scim_config/rotate_token`).
 pub mod rotate_scim_token {
     #[allow(unused_imports)]
@@ -37077,6 +39696,7 @@ pub mod rotate_scim_token {
         }
     }
 }
+#[cfg(feature = "scoped-configuration")]
 /// Types of `createScopedConfiguration` (`POST /v1/scoped_configuration/create`).
 pub mod create_scoped_configuration {
     #[allow(unused_imports)]
@@ -37141,6 +39761,7 @@ pub mod create_scoped_configuration {
         }
     }
 }
+#[cfg(feature = "scoped-configuration")]
 /// Types of `deleteScopedConfiguration` (`POST /v1/scoped_configuration/delete`).
 pub mod delete_scoped_configuration {
     #[allow(unused_imports)]
@@ -37205,6 +39826,7 @@ pub mod delete_scoped_configuration {
         }
     }
 }
+#[cfg(feature = "scoped-configuration")]
 /// Types of `getScopedConfigurationById` (`POST /v1/scoped_configuration/get`).
 pub mod get_scoped_configuration_by_id {
     #[allow(unused_imports)]
@@ -37269,6 +39891,7 @@ pub mod get_scoped_configuration_by_id {
         }
     }
 }
+#[cfg(feature = "scoped-configuration")]
 /// Types of `getScopedConfigurationContext` (`POST /v1/scoped_configuration/get_context`).
 pub mod get_scoped_configuration_context {
     #[allow(unused_imports)]
@@ -37333,6 +39956,7 @@ pub mod get_scoped_configuration_context {
         }
     }
 }
+#[cfg(feature = "scoped-configuration")]
 /// Types of `getScopedConfigurationsList` (`POST /v1/scoped_configuration/list`).
 pub mod get_scoped_configurations_list {
     #[allow(unused_imports)]
@@ -37397,6 +40021,7 @@ pub mod get_scoped_configurations_list {
         }
     }
 }
+#[cfg(feature = "scoped-configuration")]
 /// Types of `updateScopedConfiguration` (`POST /v1/scoped_configuration/update`).
 pub mod update_scoped_configuration {
     #[allow(unused_imports)]
@@ -37461,6 +40086,7 @@ pub mod update_scoped_configuration {
         }
     }
 }
+#[cfg(feature = "secret-storage")]
 /// Types of `createSecretStorage` (`POST /v1/secret_storage/create`).
 pub mod create_secret_storage {
     #[allow(unused_imports)]
@@ -37521,6 +40147,7 @@ pub mod create_secret_storage {
         }
     }
 }
+#[cfg(feature = "secret-storage")]
 /// Types of `deleteSecretStorage` (`POST /v1/secret_storage/delete`).
 pub mod delete_secret_storage {
     #[allow(unused_imports)]
@@ -37584,6 +40211,7 @@ pub mod delete_secret_storage {
         }
     }
 }
+#[cfg(feature = "secret-storage")]
 /// Types of `getSecretStorage` (`POST /v1/secret_storage/get`).
 pub mod get_secret_storage {
     #[allow(unused_imports)]
@@ -37651,6 +40279,7 @@ pub mod get_secret_storage {
         }
     }
 }
+#[cfg(feature = "secret-storage")]
 /// Types of `listSecretStorage` (`POST /v1/secret_storage/list`).
 pub mod list_secret_storage {
     #[allow(unused_imports)]
@@ -37711,6 +40340,7 @@ pub mod list_secret_storage {
         }
     }
 }
+#[cfg(feature = "secret-storage")]
 /// Types of `migrateSecretStorage` (`POST /v1/secret_storage/migrate`).
 pub mod migrate_secret_storage {
     #[allow(unused_imports)]
@@ -37774,6 +40404,7 @@ pub mod migrate_secret_storage {
         }
     }
 }
+#[cfg(feature = "secrets-persistence-config")]
 /// Types of `createOrUpdateSecretsPersistenceConfig` (`POST /v1/secrets_persistence_config/create_or_update`).
 pub mod create_or_update_secrets_persistence_config {
     #[allow(unused_imports)]
@@ -37834,6 +40465,7 @@ pub mod create_or_update_secrets_persistence_config {
         }
     }
 }
+#[cfg(feature = "secrets-persistence-config")]
 /// Types of `getSecretsPersistenceConfig` (`POST /v1/secrets_persistence_config/get`).
 pub mod get_secrets_persistence_config {
     #[allow(unused_imports)]
@@ -37898,6 +40530,7 @@ pub mod get_secrets_persistence_config {
         }
     }
 }
+#[cfg(feature = "service-accounts")]
 /// Types of `getServiceAccountToken` (`POST /v1/service_accounts/token`).
 pub mod get_service_account_token {
     #[allow(unused_imports)]
@@ -37983,6 +40616,7 @@ pub mod get_service_account_token {
         }
     }
 }
+#[cfg(feature = "signal")]
 /// Types of `signal` (`POST /v1/signal`).
 pub mod signal {
     #[allow(unused_imports)]
@@ -38039,6 +40673,7 @@ pub mod signal {
         }
     }
 }
+#[cfg(feature = "source-definition-specification")]
 /// Types of `getSourceDefinitionSpecification` (`POST /v1/source_definition_specifications/get`).
 pub mod get_source_definition_specification {
     #[allow(unused_imports)]
@@ -38110,6 +40745,7 @@ pub mod get_source_definition_specification {
         }
     }
 }
+#[cfg(feature = "source-definition-specification")]
 /// Types of `getSpecificationForSourceId` (`POST /v1/source_definition_specifications/get_for_source`).
 pub mod get_specification_for_source_id {
     #[allow(unused_imports)]
@@ -38181,6 +40817,7 @@ pub mod get_specification_for_source_id {
         }
     }
 }
+#[cfg(feature = "source-definition")]
 /// Types of `createCustomSourceDefinition` (`POST /v1/source_definitions/create_custom`).
 pub mod create_custom_source_definition {
     #[allow(unused_imports)]
@@ -38245,6 +40882,7 @@ pub mod create_custom_source_definition {
         }
     }
 }
+#[cfg(feature = "source-definition")]
 /// Types of `deleteSourceDefinition` (`POST /v1/source_definitions/delete`).
 pub mod delete_source_definition {
     #[allow(unused_imports)]
@@ -38312,6 +40950,7 @@ pub mod delete_source_definition {
         }
     }
 }
+#[cfg(feature = "source-definition")]
 /// Types of `getSourceDefinition` (`POST /v1/source_definitions/get`).
 pub mod get_source_definition {
     #[allow(unused_imports)]
@@ -38379,6 +41018,7 @@ pub mod get_source_definition {
         }
     }
 }
+#[cfg(feature = "source-definition")]
 /// Types of `getSourceDefinitionForScope` (`POST /v1/source_definitions/get_for_scope`).
 pub mod get_source_definition_for_scope {
     #[allow(unused_imports)]
@@ -38450,6 +41090,7 @@ pub mod get_source_definition_for_scope {
         }
     }
 }
+#[cfg(feature = "source-definition")]
 /// Types of `getSourceDefinitionForWorkspace` (`POST /v1/source_definitions/get_for_workspace`).
 pub mod get_source_definition_for_workspace {
     #[allow(unused_imports)]
@@ -38521,6 +41162,7 @@ pub mod get_source_definition_for_workspace {
         }
     }
 }
+#[cfg(feature = "source-definition")]
 /// Types of `grantSourceDefinition` (`POST /v1/source_definitions/grant_definition`).
 pub mod grant_source_definition {
     #[allow(unused_imports)]
@@ -38592,6 +41234,7 @@ pub mod grant_source_definition {
         }
     }
 }
+#[cfg(feature = "source-definition")]
 /// Types of `listSourceDefinitions` (`POST /v1/source_definitions/list`).
 pub mod list_source_definitions {
     #[allow(unused_imports)]
@@ -38644,6 +41287,7 @@ pub mod list_source_definitions {
         }
     }
 }
+#[cfg(feature = "source-definition")]
 /// Types of `listEnterpriseSourceStubs` (`POST /v1/source_definitions/list_enterprise_source_stubs`).
 pub mod list_enterprise_source_stubs {
     #[allow(unused_imports)]
@@ -38696,6 +41340,7 @@ pub mod list_enterprise_source_stubs {
         }
     }
 }
+#[cfg(feature = "source-definition")]
 /// Types of `listEnterpriseSourceStubsForWorkspace` (`POST /v1/source_definitions/list_enterprise_stubs_for_workspace`).
 pub mod list_enterprise_source_stubs_for_workspace {
     #[allow(unused_imports)]
@@ -38760,6 +41405,7 @@ pub mod list_enterprise_source_stubs_for_workspace {
         }
     }
 }
+#[cfg(feature = "source-definition")]
 /// Types of `listSourceDefinitionsForWorkspace` (`POST /v1/source_definitions/list_for_workspace`).
 pub mod list_source_definitions_for_workspace {
     #[allow(unused_imports)]
@@ -38824,6 +41470,7 @@ pub mod list_source_definitions_for_workspace {
         }
     }
 }
+#[cfg(feature = "source-definition")]
 /// Types of `listLatestSourceDefinitions` (`POST /v1/source_definitions/list_latest`).
 pub mod list_latest_source_definitions {
     #[allow(unused_imports)]
@@ -38876,6 +41523,7 @@ pub mod list_latest_source_definitions {
         }
     }
 }
+#[cfg(feature = "source-definition")]
 /// Types of `listPrivateSourceDefinitions` (`POST /v1/source_definitions/list_private`).
 pub mod list_private_source_definitions {
     #[allow(unused_imports)]
@@ -38940,6 +41588,7 @@ pub mod list_private_source_definitions {
         }
     }
 }
+#[cfg(feature = "source-definition")]
 /// Types of `revokeSourceDefinition` (`POST /v1/source_definitions/revoke_definition`).
 pub mod revoke_source_definition {
     #[allow(unused_imports)]
@@ -39007,6 +41656,7 @@ pub mod revoke_source_definition {
         }
     }
 }
+#[cfg(feature = "source-definition")]
 /// Types of `updateSourceDefinition` (`POST /v1/source_definitions/update`).
 pub mod update_source_definition {
     #[allow(unused_imports)]
@@ -39078,6 +41728,7 @@ pub mod update_source_definition {
         }
     }
 }
+#[cfg(feature = "source-oauth")]
 /// Types of `completeSourceOAuth` (`POST /v1/source_oauths/complete_oauth`).
 pub mod complete_source_o_auth {
     #[allow(unused_imports)]
@@ -39145,6 +41796,7 @@ pub mod complete_source_o_auth {
         }
     }
 }
+#[cfg(feature = "source-oauth")]
 /// Types of `getSourceOAuthConsent` (`POST /v1/source_oauths/get_consent_url`).
 pub mod get_source_o_auth_consent {
     #[allow(unused_imports)]
@@ -39216,6 +41868,7 @@ pub mod get_source_o_auth_consent {
         }
     }
 }
+#[cfg(feature = "source-oauth")]
 /// Types of `getEmbeddedSourceOAuthConsent` (`POST /v1/source_oauths/get_embedded_consent_url`).
 pub mod get_embedded_source_o_auth_consent {
     #[allow(unused_imports)]
@@ -39287,6 +41940,7 @@ pub mod get_embedded_source_o_auth_consent {
         }
     }
 }
+#[cfg(feature = "source-oauth")]
 /// Types of `getSourceOAuthScopes` (`POST /v1/source_oauths/get_scopes`).
 pub mod get_source_o_auth_scopes {
     #[allow(unused_imports)]
@@ -39358,6 +42012,7 @@ pub mod get_source_o_auth_scopes {
         }
     }
 }
+#[cfg(feature = "source-oauth")]
 /// Types of `setInstancewideSourceOauthParams` (`POST /v1/source_oauths/oauth_params/create`).
 pub mod set_instancewide_source_oauth_params {
     #[allow(unused_imports)]
@@ -39425,6 +42080,7 @@ pub mod set_instancewide_source_oauth_params {
         }
     }
 }
+#[cfg(feature = "source-oauth")]
 /// Types of `revokeSourceOAuthTokens` (`POST /v1/source_oauths/revoke`).
 pub mod revoke_source_o_auth_tokens {
     #[allow(unused_imports)]
@@ -39492,6 +42148,7 @@ pub mod revoke_source_o_auth_tokens {
         }
     }
 }
+#[cfg(feature = "source")]
 /// Types of `applySchemaChangeForSource` (`POST /v1/sources/apply_schema_changes`).
 pub mod apply_schema_change_for_source {
     #[allow(unused_imports)]
@@ -39559,6 +42216,7 @@ pub mod apply_schema_change_for_source {
         }
     }
 }
+#[cfg(feature = "source")]
 /// Types of `checkConnectionToSource` (`POST /v1/sources/check_connection`).
 pub mod check_connection_to_source {
     #[allow(unused_imports)]
@@ -39630,6 +42288,7 @@ pub mod check_connection_to_source {
         }
     }
 }
+#[cfg(feature = "source")]
 /// Types of `checkConnectionToSourceForUpdate` (`POST /v1/sources/check_connection_for_update`).
 pub mod check_connection_to_source_for_update {
     #[allow(unused_imports)]
@@ -39701,6 +42360,7 @@ pub mod check_connection_to_source_for_update {
         }
     }
 }
+#[cfg(feature = "source")]
 /// Types of `createSource` (`POST /v1/sources/create`).
 pub mod create_source {
     #[allow(unused_imports)]
@@ -39761,6 +42421,7 @@ pub mod create_source {
         }
     }
 }
+#[cfg(feature = "source")]
 /// Types of `deleteSource` (`POST /v1/sources/delete`).
 pub mod delete_source {
     #[allow(unused_imports)]
@@ -39824,6 +42485,7 @@ pub mod delete_source {
         }
     }
 }
+#[cfg(feature = "source")]
 /// Types of `discoverSchemaForSource` (`POST /v1/sources/discover_schema`).
 pub mod discover_schema_for_source {
     #[allow(unused_imports)]
@@ -39895,6 +42557,7 @@ pub mod discover_schema_for_source {
         }
     }
 }
+#[cfg(feature = "source")]
 /// Types of `getSource` (`POST /v1/sources/get`).
 pub mod get_source {
     #[allow(unused_imports)]
@@ -39962,6 +42625,7 @@ pub mod get_source {
         }
     }
 }
+#[cfg(feature = "source")]
 /// Types of `getSourceWithMetadata` (`POST /v1/sources/get_with_metadata`).
 pub mod get_source_with_metadata {
     #[allow(unused_imports)]
@@ -40033,6 +42697,7 @@ pub mod get_source_with_metadata {
         }
     }
 }
+#[cfg(feature = "source")]
 /// Types of `listSourcesForWorkspace` (`POST /v1/sources/list`).
 pub mod list_sources_for_workspace {
     #[allow(unused_imports)]
@@ -40104,6 +42769,7 @@ pub mod list_sources_for_workspace {
         }
     }
 }
+#[cfg(feature = "source")]
 /// Types of `listSourcesForWorkspacePaginated` (`POST /v1/sources/list_paginated`).
 pub mod list_sources_for_workspace_paginated {
     #[allow(unused_imports)]
@@ -40175,6 +42841,7 @@ pub mod list_sources_for_workspace_paginated {
         }
     }
 }
+#[cfg(feature = "source")]
 /// Types of `getMostRecentSourceActorCatalog` (`POST /v1/sources/most_recent_source_actor_catalog`).
 pub mod get_most_recent_source_actor_catalog {
     #[allow(unused_imports)]
@@ -40246,6 +42913,7 @@ pub mod get_most_recent_source_actor_catalog {
         }
     }
 }
+#[cfg(feature = "source")]
 /// Types of `partialUpdateSource` (`POST /v1/sources/partial_update`).
 pub mod partial_update_source {
     #[allow(unused_imports)]
@@ -40313,6 +42981,7 @@ pub mod partial_update_source {
         }
     }
 }
+#[cfg(feature = "source")]
 /// Types of `searchSources` (`POST /v1/sources/search`).
 pub mod search_sources {
     #[allow(unused_imports)]
@@ -40373,6 +43042,7 @@ pub mod search_sources {
         }
     }
 }
+#[cfg(feature = "source")]
 /// Types of `updateSource` (`POST /v1/sources/update`).
 pub mod update_source {
     #[allow(unused_imports)]
@@ -40440,6 +43110,7 @@ pub mod update_source {
         }
     }
 }
+#[cfg(feature = "source")]
 /// Types of `upgradeSourceVersion` (`POST /v1/sources/upgrade_version`).
 pub mod upgrade_source_version {
     #[allow(unused_imports)]
@@ -40503,6 +43174,7 @@ pub mod upgrade_source_version {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "source"))]
 /// Types of `writeDiscoverCatalogResult` (`POST /v1/sources/write_discover_catalog_result`).
 pub mod write_discover_catalog_result {
     #[allow(unused_imports)]
@@ -40567,6 +43239,7 @@ pub mod write_discover_catalog_result {
         }
     }
 }
+#[cfg(feature = "sso-config")]
 /// Types of `activateSsoConfig` (`POST /v1/sso_config/activate`).
 pub mod activate_sso_config {
     #[allow(unused_imports)]
@@ -40623,6 +43296,7 @@ pub mod activate_sso_config {
         }
     }
 }
+#[cfg(feature = "sso-config")]
 /// Types of `createSsoConfig` (`POST /v1/sso_config/create`).
 pub mod create_sso_config {
     #[allow(unused_imports)]
@@ -40679,6 +43353,7 @@ pub mod create_sso_config {
         }
     }
 }
+#[cfg(feature = "sso-config")]
 /// Types of `deleteSsoConfig` (`POST /v1/sso_config/delete`).
 pub mod delete_sso_config {
     #[allow(unused_imports)]
@@ -40735,6 +43410,7 @@ pub mod delete_sso_config {
         }
     }
 }
+#[cfg(feature = "sso-config")]
 /// Types of `getSsoConfig` (`POST /v1/sso_config/get`).
 pub mod get_sso_config {
     #[allow(unused_imports)]
@@ -40795,6 +43471,7 @@ pub mod get_sso_config {
         }
     }
 }
+#[cfg(feature = "sso-config")]
 /// Types of `updateSsoCredentials` (`POST /v1/sso_config/update_credentials`).
 pub mod update_sso_credentials {
     #[allow(unused_imports)]
@@ -40851,6 +43528,7 @@ pub mod update_sso_credentials {
         }
     }
 }
+#[cfg(feature = "sso-config")]
 /// Types of `validateSsoToken` (`POST /v1/sso_config/validate_token`).
 pub mod validate_sso_token {
     #[allow(unused_imports)]
@@ -40910,6 +43588,7 @@ pub mod validate_sso_token {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "state"))]
 /// Types of `createOrUpdateState` (`POST /v1/state/create_or_update`).
 pub mod create_or_update_state {
     #[allow(unused_imports)]
@@ -40977,6 +43656,7 @@ pub mod create_or_update_state {
         }
     }
 }
+#[cfg(feature = "state")]
 /// Types of `createOrUpdateStateSafe` (`POST /v1/state/create_or_update_safe`).
 pub mod create_or_update_state_safe {
     #[allow(unused_imports)]
@@ -41055,6 +43735,7 @@ pub mod create_or_update_state_safe {
         }
     }
 }
+#[cfg(feature = "state")]
 /// Types of `getState` (`POST /v1/state/get`).
 pub mod get_state {
     #[allow(unused_imports)]
@@ -41122,6 +43803,7 @@ pub mod get_state {
         }
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// Types of `createStreamStatus` (`POST /v1/stream_statuses/create`).
 pub mod create_stream_status {
     #[allow(unused_imports)]
@@ -41182,6 +43864,7 @@ pub mod create_stream_status {
         }
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// Types of `getStreamStatusesByRunState` (`POST /v1/stream_statuses/latest_per_run_state`).
 pub mod get_stream_statuses_by_run_state {
     #[allow(unused_imports)]
@@ -41246,6 +43929,7 @@ pub mod get_stream_statuses_by_run_state {
         }
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// Types of `getStreamStatuses` (`POST /v1/stream_statuses/list`).
 pub mod get_stream_statuses {
     #[allow(unused_imports)]
@@ -41306,6 +43990,7 @@ pub mod get_stream_statuses {
         }
     }
 }
+#[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
 /// Types of `updateStreamStatus` (`POST /v1/stream_statuses/update`).
 pub mod update_stream_status {
     #[allow(unused_imports)]
@@ -41373,6 +44058,7 @@ pub mod update_stream_status {
         }
     }
 }
+#[cfg(feature = "tag")]
 /// Types of `createTag` (`POST /v1/tags/create`).
 pub mod create_tag {
     #[allow(unused_imports)]
@@ -41433,6 +44119,7 @@ pub mod create_tag {
         }
     }
 }
+#[cfg(feature = "tag")]
 /// Types of `deleteTag` (`POST /v1/tags/delete`).
 pub mod delete_tag {
     #[allow(unused_imports)]
@@ -41493,6 +44180,7 @@ pub mod delete_tag {
         }
     }
 }
+#[cfg(feature = "tag")]
 /// Types of `listTags` (`POST /v1/tags/list`).
 pub mod list_tags {
     #[allow(unused_imports)]
@@ -41553,6 +44241,7 @@ pub mod list_tags {
         }
     }
 }
+#[cfg(feature = "tag")]
 /// Types of `updateTag` (`POST /v1/tags/update`).
 pub mod update_tag {
     #[allow(unused_imports)]
@@ -41613,6 +44302,7 @@ pub mod update_tag {
         }
     }
 }
+#[cfg(feature = "user-invitation")]
 /// Types of `acceptUserInvitation` (`POST /v1/user_invitations/accept`).
 pub mod accept_user_invitation {
     #[allow(unused_imports)]
@@ -41673,6 +44363,7 @@ pub mod accept_user_invitation {
         }
     }
 }
+#[cfg(feature = "user-invitation")]
 /// Types of `getUserInvitation` (`GET /v1/user_invitations/by_code/{inviteCode}`).
 pub mod get_user_invitation {
     #[allow(unused_imports)]
@@ -41742,6 +44433,7 @@ pub mod get_user_invitation {
         }
     }
 }
+#[cfg(feature = "user-invitation")]
 /// Types of `cancelUserInvitation` (`POST /v1/user_invitations/cancel`).
 pub mod cancel_user_invitation {
     #[allow(unused_imports)]
@@ -41802,6 +44494,7 @@ pub mod cancel_user_invitation {
         }
     }
 }
+#[cfg(feature = "user-invitation")]
 /// Types of `createUserInvitation` (`POST /v1/user_invitations/create`).
 pub mod create_user_invitation {
     #[allow(unused_imports)]
@@ -41862,6 +44555,7 @@ pub mod create_user_invitation {
         }
     }
 }
+#[cfg(feature = "user-invitation")]
 /// Types of `declineUserInvitation` (`POST /v1/user_invitations/decline`).
 pub mod decline_user_invitation {
     #[allow(unused_imports)]
@@ -41926,6 +44620,7 @@ pub mod decline_user_invitation {
         }
     }
 }
+#[cfg(feature = "user-invitation")]
 /// Types of `listPendingInvitations` (`POST /v1/user_invitations/list_pending`).
 pub mod list_pending_invitations {
     #[allow(unused_imports)]
@@ -41990,6 +44685,7 @@ pub mod list_pending_invitations {
         }
     }
 }
+#[cfg(feature = "user")]
 /// Types of `deleteUser` (`POST /v1/users/delete`).
 pub mod delete_user {
     #[allow(unused_imports)]
@@ -42053,6 +44749,7 @@ pub mod delete_user {
         }
     }
 }
+#[cfg(feature = "user")]
 /// Types of `getUser` (`POST /v1/users/get`).
 pub mod get_user {
     #[allow(unused_imports)]
@@ -42120,6 +44817,7 @@ pub mod get_user {
         }
     }
 }
+#[cfg(feature = "user")]
 /// Types of `getUserByAuthId` (`POST /v1/users/get_by_auth_id`).
 pub mod get_user_by_auth_id {
     #[allow(unused_imports)]
@@ -42187,6 +44885,7 @@ pub mod get_user_by_auth_id {
         }
     }
 }
+#[cfg(feature = "user")]
 /// Types of `getUserByEmail` (`POST /v1/users/get_by_email`).
 pub mod get_user_by_email {
     #[allow(unused_imports)]
@@ -42254,6 +44953,7 @@ pub mod get_user_by_email {
         }
     }
 }
+#[cfg(feature = "user")]
 /// Types of `getOrCreateUserByAuthId` (`POST /v1/users/get_or_create_by_auth_id`).
 pub mod get_or_create_user_by_auth_id {
     #[allow(unused_imports)]
@@ -42325,6 +45025,7 @@ pub mod get_or_create_user_by_auth_id {
         }
     }
 }
+#[cfg(feature = "user")]
 /// Types of `listAccessInfoByWorkspaceId` (`POST /v1/users/list_access_info_by_workspace_id`).
 pub mod list_access_info_by_workspace_id {
     #[allow(unused_imports)]
@@ -42396,6 +45097,7 @@ pub mod list_access_info_by_workspace_id {
         }
     }
 }
+#[cfg(feature = "user")]
 /// Types of `listUsersInOrganization` (`POST /v1/users/list_by_organization_id`).
 pub mod list_users_in_organization {
     #[allow(unused_imports)]
@@ -42467,6 +45169,7 @@ pub mod list_users_in_organization {
         }
     }
 }
+#[cfg(feature = "user")]
 /// Types of `listInstanceAdminUsers` (`POST /v1/users/list_instance_admin`).
 pub mod list_instance_admin_users {
     #[allow(unused_imports)]
@@ -42526,6 +45229,7 @@ pub mod list_instance_admin_users {
         }
     }
 }
+#[cfg(feature = "user")]
 /// Types of `updateUser` (`POST /v1/users/update`).
 pub mod update_user {
     #[allow(unused_imports)]
@@ -42593,6 +45297,7 @@ pub mod update_user {
         }
     }
 }
+#[cfg(feature = "web-backend")]
 /// Types of `webBackendCheckUpdates` (`POST /v1/web_backend/check_updates`).
 pub mod web_backend_check_updates {
     #[allow(unused_imports)]
@@ -42645,6 +45350,7 @@ pub mod web_backend_check_updates {
         }
     }
 }
+#[cfg(feature = "web-backend")]
 /// Types of `getWebappConfig` (`GET /v1/web_backend/config`).
 pub mod get_webapp_config {
     #[allow(unused_imports)]
@@ -42696,6 +45402,7 @@ pub mod get_webapp_config {
         }
     }
 }
+#[cfg(feature = "web-backend")]
 /// Types of `webBackendCreateConnection` (`POST /v1/web_backend/connections/create`).
 pub mod web_backend_create_connection {
     #[allow(unused_imports)]
@@ -42760,6 +45467,7 @@ pub mod web_backend_create_connection {
         }
     }
 }
+#[cfg(feature = "web-backend")]
 /// Types of `webBackendGetConnection` (`POST /v1/web_backend/connections/get`).
 pub mod web_backend_get_connection {
     #[allow(unused_imports)]
@@ -42831,6 +45539,7 @@ pub mod web_backend_get_connection {
         }
     }
 }
+#[cfg(feature = "web-backend")]
 /// Types of `webBackendListConnectionsForWorkspace` (`POST /v1/web_backend/connections/list`).
 pub mod web_backend_list_connections_for_workspace {
     #[allow(unused_imports)]
@@ -42902,6 +45611,7 @@ pub mod web_backend_list_connections_for_workspace {
         }
     }
 }
+#[cfg(feature = "web-backend")]
 /// Types of `webBackendGetConnectionStatusCounts` (`POST /v1/web_backend/connections/status_counts`).
 pub mod web_backend_get_connection_status_counts {
     #[allow(unused_imports)]
@@ -42973,6 +45683,7 @@ pub mod web_backend_get_connection_status_counts {
         }
     }
 }
+#[cfg(feature = "web-backend")]
 /// Types of `webBackendUpdateConnection` (`POST /v1/web_backend/connections/update`).
 pub mod web_backend_update_connection {
     #[allow(unused_imports)]
@@ -43037,6 +45748,7 @@ pub mod web_backend_update_connection {
         }
     }
 }
+#[cfg(feature = "web-backend")]
 /// Types of `webBackendDescribeCronExpression` (`POST /v1/web_backend/describe_cron_expression`).
 pub mod web_backend_describe_cron_expression {
     #[allow(unused_imports)]
@@ -43101,6 +45813,7 @@ pub mod web_backend_describe_cron_expression {
         }
     }
 }
+#[cfg(feature = "web-backend")]
 /// Types of `webBackendValidateMappers` (`POST /v1/web_backend/mappers/validate`).
 pub mod web_backend_validate_mappers {
     #[allow(unused_imports)]
@@ -43165,6 +45878,7 @@ pub mod web_backend_validate_mappers {
         }
     }
 }
+#[cfg(feature = "web-backend")]
 /// Types of `getStateType` (`POST /v1/web_backend/state/get_type`).
 pub mod get_state_type {
     #[allow(unused_imports)]
@@ -43232,6 +45946,7 @@ pub mod get_state_type {
         }
     }
 }
+#[cfg(feature = "web-backend")]
 /// Types of `webBackendGetWorkspaceState` (`POST /v1/web_backend/workspace/state`).
 pub mod web_backend_get_workspace_state {
     #[allow(unused_imports)]
@@ -43303,6 +46018,7 @@ pub mod web_backend_get_workspace_state {
         }
     }
 }
+#[cfg(feature = "workload-output")]
 /// Types of `writeWorkloadOutput` (`POST /v1/workload_output/write`).
 pub mod write_workload_output {
     #[allow(unused_imports)]
@@ -43359,6 +46075,7 @@ pub mod write_workload_output {
         }
     }
 }
+#[cfg(feature = "workspace")]
 /// Types of `createWorkspace` (`POST /v1/workspaces/create`).
 pub mod create_workspace {
     #[allow(unused_imports)]
@@ -43419,6 +46136,7 @@ pub mod create_workspace {
         }
     }
 }
+#[cfg(any(feature = "internal", feature = "workspace"))]
 /// Types of `createWorkspaceIfNotExist` (`POST /v1/workspaces/create_if_not_exist`).
 pub mod create_workspace_if_not_exist {
     #[allow(unused_imports)]
@@ -43483,6 +46201,7 @@ pub mod create_workspace_if_not_exist {
         }
     }
 }
+#[cfg(feature = "workspace")]
 /// Types of `deleteWorkspace` (`POST /v1/workspaces/delete`).
 pub mod delete_workspace {
     #[allow(unused_imports)]
@@ -43546,6 +46265,7 @@ pub mod delete_workspace {
         }
     }
 }
+#[cfg(feature = "workspace")]
 /// Types of `getWorkspace` (`POST /v1/workspaces/get`).
 pub mod get_workspace {
     #[allow(unused_imports)]
@@ -43613,6 +46333,7 @@ pub mod get_workspace {
         }
     }
 }
+#[cfg(feature = "workspace")]
 /// Types of `getAvailableDbtJobsForWorkspace` (`POST /v1/workspaces/get_available_dbt_jobs`).
 pub mod get_available_dbt_jobs_for_workspace {
     #[allow(unused_imports)]
@@ -43677,6 +46398,7 @@ pub mod get_available_dbt_jobs_for_workspace {
         }
     }
 }
+#[cfg(feature = "workspace")]
 /// Types of `getWorkspaceByConnectionId` (`POST /v1/workspaces/get_by_connection_id`).
 pub mod get_workspace_by_connection_id {
     #[allow(unused_imports)]
@@ -43748,6 +46470,7 @@ pub mod get_workspace_by_connection_id {
         }
     }
 }
+#[cfg(feature = "workspace")]
 /// Types of `getWorkspaceByConnectionIdWithTombstone` (`POST /v1/workspaces/get_by_connection_id_with_tombstone`).
 pub mod get_workspace_by_connection_id_with_tombstone {
     #[allow(unused_imports)]
@@ -43819,6 +46542,7 @@ pub mod get_workspace_by_connection_id_with_tombstone {
         }
     }
 }
+#[cfg(feature = "workspace")]
 /// Types of `getWorkspaceBySlug` (`POST /v1/workspaces/get_by_slug`).
 pub mod get_workspace_by_slug {
     #[allow(unused_imports)]
@@ -43886,6 +46610,7 @@ pub mod get_workspace_by_slug {
         }
     }
 }
+#[cfg(any(feature = "cloud-only", feature = "workspace"))]
 /// Types of `getWorkspaceDataWorkerAvailability` (`POST /v1/workspaces/get_data_worker_availability`).
 pub mod get_workspace_data_worker_availability {
     #[allow(unused_imports)]
@@ -43959,6 +46684,7 @@ pub mod get_workspace_data_worker_availability {
         }
     }
 }
+#[cfg(feature = "workspace")]
 /// Types of `getOrganizationInfo` (`POST /v1/workspaces/get_organization_info`).
 pub mod get_organization_info {
     #[allow(unused_imports)]
@@ -44026,6 +46752,7 @@ pub mod get_organization_info {
         }
     }
 }
+#[cfg(any(feature = "cloud-only", feature = "workspace"))]
 /// Types of `getWorkspaceUsage` (`POST /v1/workspaces/get_usage`).
 pub mod get_workspace_usage {
     #[allow(unused_imports)]
@@ -44093,6 +46820,7 @@ pub mod get_workspace_usage {
         }
     }
 }
+#[cfg(feature = "workspace")]
 /// Types of `listWorkspacesInOrganization` (`POST /v1/workspaces/list_by_organization_id`).
 pub mod list_workspaces_in_organization {
     #[allow(unused_imports)]
@@ -44164,6 +46892,7 @@ pub mod list_workspaces_in_organization {
         }
     }
 }
+#[cfg(feature = "workspace")]
 /// Types of `listWorkspacesByUser` (`POST /v1/workspaces/list_by_user_id`).
 pub mod list_workspaces_by_user {
     #[allow(unused_imports)]
@@ -44235,6 +46964,7 @@ pub mod list_workspaces_by_user {
         }
     }
 }
+#[cfg(feature = "workspace")]
 /// Types of `listWorkspacesPaginated` (`POST /v1/workspaces/list_paginated`).
 pub mod list_workspaces_paginated {
     #[allow(unused_imports)]
@@ -44299,6 +47029,7 @@ pub mod list_workspaces_paginated {
         }
     }
 }
+#[cfg(feature = "workspace")]
 /// Types of `updateWorkspaceFeedback` (`POST /v1/workspaces/tag_feedback_status_as_done`).
 pub mod update_workspace_feedback {
     #[allow(unused_imports)]
@@ -44366,6 +47097,7 @@ pub mod update_workspace_feedback {
         }
     }
 }
+#[cfg(feature = "workspace")]
 /// Types of `updateWorkspace` (`POST /v1/workspaces/update`).
 pub mod update_workspace {
     #[allow(unused_imports)]
@@ -44433,6 +47165,7 @@ pub mod update_workspace {
         }
     }
 }
+#[cfg(feature = "workspace")]
 /// Types of `updateWorkspaceName` (`POST /v1/workspaces/update_name`).
 pub mod update_workspace_name {
     #[allow(unused_imports)]
@@ -44500,6 +47233,7 @@ pub mod update_workspace_name {
         }
     }
 }
+#[cfg(feature = "workspace")]
 /// Types of `updateWorkspaceOrganization` (`POST /v1/workspaces/update_organization`).
 pub mod update_workspace_organization {
     #[allow(unused_imports)]

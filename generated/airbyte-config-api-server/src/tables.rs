@@ -26106,6 +26106,7 @@ pub(crate) static SCHEMES: &[SchemeDef] = &[
 ];
 /// Every operation, in document order.
 pub(crate) static OPERATIONS: &[OpDef] = &[
+    #[cfg(any(feature = "public-root", feature = "public"))]
     OpDef {
         id: "getDocumentation",
         verb: Verb::Get,
@@ -26128,6 +26129,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_documentation::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-applications",
+            feature = "applications"
+        )
+    )]
     OpDef {
         id: "publicListApplications",
         verb: Verb::Get,
@@ -26156,6 +26164,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_list_applications::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-applications",
+            feature = "applications"
+        )
+    )]
     OpDef {
         id: "publicCreateApplication",
         verb: Verb::Post,
@@ -26198,6 +26213,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_create_application::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-applications",
+            feature = "applications"
+        )
+    )]
     OpDef {
         id: "publicGetAccessToken",
         verb: Verb::Post,
@@ -26248,6 +26270,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_get_access_token::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-applications",
+            feature = "applications"
+        )
+    )]
     OpDef {
         id: "publicGetApplication",
         verb: Verb::Get,
@@ -26289,6 +26318,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_get_application::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-applications",
+            feature = "applications"
+        )
+    )]
     OpDef {
         id: "publicDeleteApplication",
         verb: Verb::Delete,
@@ -26330,6 +26366,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_delete_application::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "public-connections", feature = "connections")
+    )]
     OpDef {
         id: "listConnections",
         verb: Verb::Get,
@@ -26454,6 +26493,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_connections::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "public-connections", feature = "connections")
+    )]
     OpDef {
         id: "publicCreateConnection",
         verb: Verb::Post,
@@ -26498,6 +26540,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_create_connection::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "public-connections", feature = "connections")
+    )]
     OpDef {
         id: "publicGetConnection",
         verb: Verb::Get,
@@ -26539,6 +26584,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_get_connection::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "public-connections", feature = "connections")
+    )]
     OpDef {
         id: "publicDeleteConnection",
         verb: Verb::Delete,
@@ -26571,6 +26619,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_delete_connection::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "public-connections", feature = "connections")
+    )]
     OpDef {
         id: "patchConnection",
         verb: Verb::Patch,
@@ -26635,6 +26686,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::patch_connection::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-connector-definitions",
+            feature = "connector-definitions"
+        )
+    )]
     OpDef {
         id: "listConnectorDefinitions",
         verb: Verb::Get,
@@ -26693,6 +26751,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_connector_definitions::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "public-dataplanes", feature = "dataplanes")
+    )]
     OpDef {
         id: "publicListDataplanes",
         verb: Verb::Get,
@@ -26743,6 +26804,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_list_dataplanes::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "public-dataplanes", feature = "dataplanes")
+    )]
     OpDef {
         id: "publicCreateDataplane",
         verb: Verb::Post,
@@ -26787,6 +26851,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_create_dataplane::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "public-dataplanes", feature = "dataplanes")
+    )]
     OpDef {
         id: "publicGetDataplane",
         verb: Verb::Get,
@@ -26826,6 +26893,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_get_dataplane::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "public-dataplanes", feature = "dataplanes")
+    )]
     OpDef {
         id: "publicDeleteDataplane",
         verb: Verb::Delete,
@@ -26865,6 +26935,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_delete_dataplane::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "public-dataplanes", feature = "dataplanes")
+    )]
     OpDef {
         id: "publicUpdateDataplane",
         verb: Verb::Patch,
@@ -26918,6 +26991,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_update_dataplane::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destinations",
+            feature = "destinations"
+        )
+    )]
     OpDef {
         id: "listDestinations",
         verb: Verb::Get,
@@ -27034,6 +27114,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_destinations::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destinations",
+            feature = "destinations"
+        )
+    )]
     OpDef {
         id: "publicCreateDestination",
         verb: Verb::Post,
@@ -27082,6 +27169,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_create_destination::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destinations",
+            feature = "destinations"
+        )
+    )]
     OpDef {
         id: "publicGetDestination",
         verb: Verb::Get,
@@ -27142,6 +27236,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_get_destination::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destinations",
+            feature = "destinations"
+        )
+    )]
     OpDef {
         id: "putDestination",
         verb: Verb::Put,
@@ -27206,6 +27307,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::put_destination::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destinations",
+            feature = "destinations"
+        )
+    )]
     OpDef {
         id: "publicDeleteDestination",
         verb: Verb::Delete,
@@ -27238,6 +27346,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_delete_destination::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destinations",
+            feature = "destinations"
+        )
+    )]
     OpDef {
         id: "patchDestination",
         verb: Verb::Patch,
@@ -27302,6 +27417,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::patch_destination::call,
     },
+    #[cfg(any(feature = "public", feature = "embedded-widget"))]
     OpDef {
         id: "listEmbeddedOrganizationsByUser",
         verb: Verb::Get,
@@ -27335,6 +27451,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_embedded_organizations_by_user::call,
     },
+    #[cfg(any(feature = "public", feature = "embedded-widget"))]
     OpDef {
         id: "generateEmbeddedScopedToken",
         verb: Verb::Post,
@@ -27378,6 +27495,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::generate_embedded_scoped_token::call,
     },
+    #[cfg(any(feature = "public", feature = "embedded-widget"))]
     OpDef {
         id: "getEmbeddedWidget",
         verb: Verb::Post,
@@ -27421,6 +27539,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_embedded_widget::call,
     },
+    #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
     OpDef {
         id: "publicListGroups",
         verb: Verb::Get,
@@ -27529,6 +27648,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_list_groups::call,
     },
+    #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
     OpDef {
         id: "publicCreateGroup",
         verb: Verb::Post,
@@ -27573,6 +27693,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_create_group::call,
     },
+    #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
     OpDef {
         id: "publicGetGroup",
         verb: Verb::Get,
@@ -27612,6 +27733,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_get_group::call,
     },
+    #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
     OpDef {
         id: "publicDeleteGroup",
         verb: Verb::Delete,
@@ -27648,6 +27770,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_delete_group::call,
     },
+    #[cfg(any(feature = "public", feature = "public-groups", feature = "groups"))]
     OpDef {
         id: "publicUpdateGroup",
         verb: Verb::Patch,
@@ -27705,6 +27828,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_update_group::call,
     },
+    #[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
     OpDef {
         id: "publicListGroupMembers",
         verb: Verb::Get,
@@ -27813,6 +27937,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_list_group_members::call,
     },
+    #[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
     OpDef {
         id: "publicAddGroupMember",
         verb: Verb::Post,
@@ -27870,6 +27995,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_add_group_member::call,
     },
+    #[cfg(any(feature = "public", feature = "groups", feature = "public-group-members"))]
     OpDef {
         id: "publicRemoveGroupMember",
         verb: Verb::Delete,
@@ -27914,6 +28040,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_remove_group_member::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "groups", feature = "public-group-permissions")
+    )]
     OpDef {
         id: "publicListGroupPermissions",
         verb: Verb::Get,
@@ -27953,6 +28082,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_list_group_permissions::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "groups", feature = "public-group-permissions")
+    )]
     OpDef {
         id: "publicCreateGroupPermission",
         verb: Verb::Post,
@@ -28010,6 +28142,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_create_group_permission::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "groups", feature = "public-group-permissions")
+    )]
     OpDef {
         id: "publicDeleteGroupPermission",
         verb: Verb::Delete,
@@ -28050,6 +28185,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_delete_group_permission::call,
     },
+    #[cfg(any(feature = "public", feature = "public-health"))]
     OpDef {
         id: "publicGetHealthCheck",
         verb: Verb::Get,
@@ -28065,6 +28201,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_get_health_check::call,
     },
+    #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
     OpDef {
         id: "listJobs",
         verb: Verb::Get,
@@ -28256,6 +28393,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_jobs::call,
     },
+    #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
     OpDef {
         id: "publicCreateJob",
         verb: Verb::Post,
@@ -28300,6 +28438,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_create_job::call,
     },
+    #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
     OpDef {
         id: "getJob",
         verb: Verb::Get,
@@ -28341,6 +28480,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_job::call,
     },
+    #[cfg(any(feature = "public", feature = "public-jobs", feature = "jobs"))]
     OpDef {
         id: "publicCancelJob",
         verb: Verb::Delete,
@@ -28380,6 +28520,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_cancel_job::call,
     },
+    #[cfg(any(feature = "public", feature = "public-oauth", feature = "o-auth"))]
     OpDef {
         id: "oauthCallback",
         verb: Verb::Get,
@@ -28415,6 +28556,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::oauth_callback::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-organizations",
+            feature = "organizations"
+        )
+    )]
     OpDef {
         id: "publicListOrganizationsForUser",
         verb: Verb::Get,
@@ -28445,6 +28593,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_list_organizations_for_user::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-organizations",
+            feature = "organizations"
+        )
+    )]
     OpDef {
         id: "createOrUpdateOrganizationOAuthCredentials",
         verb: Verb::Put,
@@ -28487,6 +28642,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_or_update_organization_o_auth_credentials::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-organizations",
+            feature = "organizations"
+        )
+    )]
     OpDef {
         id: "deleteOrganizationOAuthCredentials",
         verb: Verb::Delete,
@@ -28535,6 +28697,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_organization_o_auth_credentials::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "public-permissions", feature = "permissions")
+    )]
     OpDef {
         id: "publicListPermissionsByUserId",
         verb: Verb::Get,
@@ -28593,6 +28758,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_list_permissions_by_user_id::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "public-permissions", feature = "permissions")
+    )]
     OpDef {
         id: "publicCreatePermission",
         verb: Verb::Post,
@@ -28637,6 +28805,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_create_permission::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "public-permissions", feature = "permissions")
+    )]
     OpDef {
         id: "publicGetPermission",
         verb: Verb::Get,
@@ -28680,6 +28851,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_get_permission::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "public-permissions", feature = "permissions")
+    )]
     OpDef {
         id: "publicDeletePermission",
         verb: Verb::Delete,
@@ -28716,6 +28890,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_delete_permission::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "public-permissions", feature = "permissions")
+    )]
     OpDef {
         id: "publicUpdatePermission",
         verb: Verb::Patch,
@@ -28773,6 +28950,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_update_permission::call,
     },
+    #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
     OpDef {
         id: "publicListRegions",
         verb: Verb::Get,
@@ -28819,6 +28997,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_list_regions::call,
     },
+    #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
     OpDef {
         id: "publicCreateRegion",
         verb: Verb::Post,
@@ -28859,6 +29038,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_create_region::call,
     },
+    #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
     OpDef {
         id: "publicGetRegion",
         verb: Verb::Get,
@@ -28898,6 +29078,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_get_region::call,
     },
+    #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
     OpDef {
         id: "publicDeleteRegion",
         verb: Verb::Delete,
@@ -28937,6 +29118,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_delete_region::call,
     },
+    #[cfg(any(feature = "public", feature = "public-regions", feature = "regions"))]
     OpDef {
         id: "publicUpdateRegion",
         verb: Verb::Patch,
@@ -28990,6 +29172,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_update_region::call,
     },
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     OpDef {
         id: "listSources",
         verb: Verb::Get,
@@ -29106,6 +29289,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_sources::call,
     },
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     OpDef {
         id: "publicCreateSource",
         verb: Verb::Post,
@@ -29150,6 +29334,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_create_source::call,
     },
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     OpDef {
         id: "initiateOAuth",
         verb: Verb::Post,
@@ -29190,6 +29375,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::initiate_o_auth::call,
     },
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     OpDef {
         id: "publicGetSource",
         verb: Verb::Get,
@@ -29250,6 +29436,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_get_source::call,
     },
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     OpDef {
         id: "putSource",
         verb: Verb::Put,
@@ -29314,6 +29501,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::put_source::call,
     },
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     OpDef {
         id: "publicDeleteSource",
         verb: Verb::Delete,
@@ -29346,6 +29534,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_delete_source::call,
     },
+    #[cfg(any(feature = "public", feature = "public-sources", feature = "sources"))]
     OpDef {
         id: "patchSource",
         verb: Verb::Patch,
@@ -29410,6 +29599,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::patch_source::call,
     },
+    #[cfg(any(feature = "public", feature = "public-streams", feature = "streams"))]
     OpDef {
         id: "getStreamProperties",
         verb: Verb::Get,
@@ -29469,6 +29659,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_stream_properties::call,
     },
+    #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
     OpDef {
         id: "publicListTags",
         verb: Verb::Get,
@@ -29519,6 +29710,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_list_tags::call,
     },
+    #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
     OpDef {
         id: "publicCreateTag",
         verb: Verb::Post,
@@ -29563,6 +29755,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_create_tag::call,
     },
+    #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
     OpDef {
         id: "publicGetTag",
         verb: Verb::Get,
@@ -29602,6 +29795,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_get_tag::call,
     },
+    #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
     OpDef {
         id: "publicDeleteTag",
         verb: Verb::Delete,
@@ -29634,6 +29828,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_delete_tag::call,
     },
+    #[cfg(any(feature = "public", feature = "public-tags", feature = "tags"))]
     OpDef {
         id: "publicUpdateTag",
         verb: Verb::Patch,
@@ -29687,6 +29882,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_update_tag::call,
     },
+    #[cfg(any(feature = "public", feature = "public-users", feature = "users"))]
     OpDef {
         id: "publicListUsersWithinAnOrganization",
         verb: Verb::Get,
@@ -29776,6 +29972,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_list_users_within_an_organization::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     OpDef {
         id: "publicListWorkspaces",
         verb: Verb::Get,
@@ -29892,6 +30091,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_list_workspaces::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     OpDef {
         id: "publicCreateWorkspace",
         verb: Verb::Post,
@@ -29934,6 +30136,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_create_workspace::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     OpDef {
         id: "publicGetWorkspace",
         verb: Verb::Get,
@@ -29975,6 +30180,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_get_workspace::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     OpDef {
         id: "publicDeleteWorkspace",
         verb: Verb::Delete,
@@ -30007,6 +30215,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_delete_workspace::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     OpDef {
         id: "publicUpdateWorkspace",
         verb: Verb::Patch,
@@ -30058,6 +30269,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_update_workspace::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-declarative-source-definitions",
+            feature = "declarative-source-definitions"
+        )
+    )]
     OpDef {
         id: "publicListDeclarativeSourceDefinitions",
         verb: Verb::Get,
@@ -30097,6 +30315,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_list_declarative_source_definitions::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-declarative-source-definitions",
+            feature = "declarative-source-definitions"
+        )
+    )]
     OpDef {
         id: "publicCreateDeclarativeSourceDefinition",
         verb: Verb::Post,
@@ -30149,6 +30374,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_create_declarative_source_definition::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-declarative-source-definitions",
+            feature = "declarative-source-definitions"
+        )
+    )]
     OpDef {
         id: "publicGetDeclarativeSourceDefinition",
         verb: Verb::Get,
@@ -30196,6 +30428,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_get_declarative_source_definition::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-declarative-source-definitions",
+            feature = "declarative-source-definitions"
+        )
+    )]
     OpDef {
         id: "publicUpdateDeclarativeSourceDefinition",
         verb: Verb::Put,
@@ -30264,6 +30503,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_update_declarative_source_definition::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-declarative-source-definitions",
+            feature = "declarative-source-definitions"
+        )
+    )]
     OpDef {
         id: "publicDeleteDeclarativeSourceDefinition",
         verb: Verb::Delete,
@@ -30311,6 +30557,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_delete_declarative_source_definition::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destination-definitions",
+            feature = "destination-definitions"
+        )
+    )]
     OpDef {
         id: "publicListDestinationDefinitions",
         verb: Verb::Get,
@@ -30350,6 +30603,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_list_destination_definitions::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destination-definitions",
+            feature = "destination-definitions"
+        )
+    )]
     OpDef {
         id: "publicCreateDestinationDefinition",
         verb: Verb::Post,
@@ -30402,6 +30662,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_create_destination_definition::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destination-definitions",
+            feature = "destination-definitions"
+        )
+    )]
     OpDef {
         id: "publicGetDestinationDefinition",
         verb: Verb::Get,
@@ -30449,6 +30716,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_get_destination_definition::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destination-definitions",
+            feature = "destination-definitions"
+        )
+    )]
     OpDef {
         id: "publicUpdateDestinationDefinition",
         verb: Verb::Put,
@@ -30517,6 +30791,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_update_destination_definition::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-destination-definitions",
+            feature = "destination-definitions"
+        )
+    )]
     OpDef {
         id: "publicDeleteDestinationDefinition",
         verb: Verb::Delete,
@@ -30564,6 +30845,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_delete_destination_definition::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-source-definitions",
+            feature = "source-definitions"
+        )
+    )]
     OpDef {
         id: "publicListSourceDefinitions",
         verb: Verb::Get,
@@ -30603,6 +30891,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_list_source_definitions::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-source-definitions",
+            feature = "source-definitions"
+        )
+    )]
     OpDef {
         id: "publicCreateSourceDefinition",
         verb: Verb::Post,
@@ -30655,6 +30950,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_create_source_definition::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-source-definitions",
+            feature = "source-definitions"
+        )
+    )]
     OpDef {
         id: "publicGetSourceDefinition",
         verb: Verb::Get,
@@ -30702,6 +31004,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_get_source_definition::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-source-definitions",
+            feature = "source-definitions"
+        )
+    )]
     OpDef {
         id: "publicUpdateSourceDefinition",
         verb: Verb::Put,
@@ -30770,6 +31079,13 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_update_source_definition::call,
     },
+    #[cfg(
+        any(
+            feature = "public",
+            feature = "public-source-definitions",
+            feature = "source-definitions"
+        )
+    )]
     OpDef {
         id: "publicDeleteSourceDefinition",
         verb: Verb::Delete,
@@ -30817,6 +31133,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::public_delete_source_definition::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     OpDef {
         id: "createOrUpdateWorkspaceOAuthCredentials",
         verb: Verb::Put,
@@ -30859,6 +31178,9 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_or_update_workspace_o_auth_credentials::call,
     },
+    #[cfg(
+        any(feature = "public", feature = "public-workspaces", feature = "workspaces")
+    )]
     OpDef {
         id: "deleteWorkspaceOAuthCredentials",
         verb: Verb::Delete,
@@ -30907,6 +31229,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_workspace_o_auth_credentials::call,
     },
+    #[cfg(feature = "actor-definition-version")]
     OpDef {
         id: "getActorDefinitionVersionDefault",
         verb: Verb::Post,
@@ -30961,6 +31284,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_actor_definition_version_default::call,
     },
+    #[cfg(feature = "actor-definition-version")]
     OpDef {
         id: "getActorDefinitionVersionForDestinationId",
         verb: Verb::Post,
@@ -31015,6 +31339,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_actor_definition_version_for_destination_id::call,
     },
+    #[cfg(feature = "actor-definition-version")]
     OpDef {
         id: "getActorDefinitionVersionForSourceId",
         verb: Verb::Post,
@@ -31069,6 +31394,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_actor_definition_version_for_source_id::call,
     },
+    #[cfg(feature = "actor-definition-version")]
     OpDef {
         id: "resolveActorDefinitionVersionByTag",
         verb: Verb::Post,
@@ -31123,6 +31449,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::resolve_actor_definition_version_by_tag::call,
     },
+    #[cfg(any(feature = "actor-definition", feature = "internal"))]
     OpDef {
         id: "createActorDefinition",
         verb: Verb::Post,
@@ -31166,6 +31493,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_actor_definition::call,
     },
+    #[cfg(any(feature = "actor-definition", feature = "internal"))]
     OpDef {
         id: "finishActorDefinitionUpdate",
         verb: Verb::Post,
@@ -31220,6 +31548,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::finish_actor_definition_update::call,
     },
+    #[cfg(any(feature = "actor-definition", feature = "internal"))]
     OpDef {
         id: "getActorDefinitionResult",
         verb: Verb::Post,
@@ -31274,6 +31603,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_actor_definition_result::call,
     },
+    #[cfg(any(feature = "actor-definition", feature = "internal"))]
     OpDef {
         id: "updateActorDefinition",
         verb: Verb::Post,
@@ -31328,6 +31658,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_actor_definition::call,
     },
+    #[cfg(feature = "applications-2")]
     OpDef {
         id: "createApplication",
         verb: Verb::Post,
@@ -31371,6 +31702,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_application::call,
     },
+    #[cfg(feature = "applications-2")]
     OpDef {
         id: "deleteApplication",
         verb: Verb::Post,
@@ -31418,6 +31750,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_application::call,
     },
+    #[cfg(feature = "applications-2")]
     OpDef {
         id: "listApplications",
         verb: Verb::Post,
@@ -31462,6 +31795,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_applications::call,
     },
+    #[cfg(feature = "applications-2")]
     OpDef {
         id: "applicationTokenRequest",
         verb: Verb::Post,
@@ -31505,6 +31839,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::application_token_request::call,
     },
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     OpDef {
         id: "createNewAttemptNumber",
         verb: Verb::Post,
@@ -31548,6 +31883,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_new_attempt_number::call,
     },
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     OpDef {
         id: "failAttempt",
         verb: Verb::Post,
@@ -31584,6 +31920,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::fail_attempt::call,
     },
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     OpDef {
         id: "getAttemptCombinedStats",
         verb: Verb::Post,
@@ -31638,6 +31975,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_attempt_combined_stats::call,
     },
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     OpDef {
         id: "getAttemptForJob",
         verb: Verb::Post,
@@ -31692,6 +32030,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_attempt_for_job::call,
     },
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     OpDef {
         id: "saveStats",
         verb: Verb::Post,
@@ -31735,6 +32074,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::save_stats::call,
     },
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     OpDef {
         id: "saveStreamMetadata",
         verb: Verb::Post,
@@ -31778,6 +32118,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::save_stream_metadata::call,
     },
+    #[cfg(any(feature = "internal", feature = "attempt"))]
     OpDef {
         id: "saveSyncConfig",
         verb: Verb::Post,
@@ -31821,6 +32162,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::save_sync_config::call,
     },
+    #[cfg(feature = "audit-logs")]
     OpDef {
         id: "listAuditLogs",
         verb: Verb::Post,
@@ -31886,6 +32228,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_audit_logs::call,
     },
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     OpDef {
         id: "backfillUsage",
         verb: Verb::Post,
@@ -31922,6 +32265,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::backfill_usage::call,
     },
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     OpDef {
         id: "cancelSubscription",
         verb: Verb::Post,
@@ -31965,6 +32309,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::cancel_subscription::call,
     },
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     OpDef {
         id: "getCustomerPortalLink",
         verb: Verb::Post,
@@ -32008,6 +32353,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_customer_portal_link::call,
     },
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     OpDef {
         id: "disableDelinquentWorkspaces",
         verb: Verb::Post,
@@ -32023,6 +32369,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::disable_delinquent_workspaces::call,
     },
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     OpDef {
         id: "handleWebhook",
         verb: Verb::Post,
@@ -32056,6 +32403,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::handle_webhook::call,
     },
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     OpDef {
         id: "listPastInvoices",
         verb: Verb::Post,
@@ -32099,6 +32447,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_past_invoices::call,
     },
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     OpDef {
         id: "getPaymentInformation",
         verb: Verb::Post,
@@ -32142,6 +32491,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_payment_information::call,
     },
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     OpDef {
         id: "getSubscriptionInfo",
         verb: Verb::Post,
@@ -32185,6 +32535,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_subscription_info::call,
     },
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     OpDef {
         id: "getOrganizationTrialStatus",
         verb: Verb::Post,
@@ -32228,6 +32579,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_organization_trial_status::call,
     },
+    #[cfg(any(feature = "billing", feature = "cloud-only"))]
     OpDef {
         id: "unscheduleCancelSubscription",
         verb: Verb::Post,
@@ -32264,6 +32616,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::unschedule_cancel_subscription::call,
     },
+    #[cfg(feature = "catalog")]
     OpDef {
         id: "diffCatalogs",
         verb: Verb::Post,
@@ -32318,6 +32671,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::diff_catalogs::call,
     },
+    #[cfg(feature = "command")]
     OpDef {
         id: "cancelCommand",
         verb: Verb::Post,
@@ -32361,6 +32715,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::cancel_command::call,
     },
+    #[cfg(any(feature = "internal", feature = "command"))]
     OpDef {
         id: "getCommand",
         verb: Verb::Post,
@@ -32404,6 +32759,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_command::call,
     },
+    #[cfg(feature = "command")]
     OpDef {
         id: "getCheckCommandOutput",
         verb: Verb::Post,
@@ -32447,6 +32803,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_check_command_output::call,
     },
+    #[cfg(feature = "command")]
     OpDef {
         id: "getDiscoverCommandOutput",
         verb: Verb::Post,
@@ -32490,6 +32847,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_discover_command_output::call,
     },
+    #[cfg(feature = "command")]
     OpDef {
         id: "getReplicateCommandOutput",
         verb: Verb::Post,
@@ -32533,6 +32891,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_replicate_command_output::call,
     },
+    #[cfg(feature = "command")]
     OpDef {
         id: "getSpecCommandOutput",
         verb: Verb::Post,
@@ -32576,6 +32935,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_spec_command_output::call,
     },
+    #[cfg(any(feature = "internal", feature = "command"))]
     OpDef {
         id: "runCheckCommand",
         verb: Verb::Post,
@@ -32619,6 +32979,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::run_check_command::call,
     },
+    #[cfg(any(feature = "internal", feature = "command"))]
     OpDef {
         id: "runDiscoverCommand",
         verb: Verb::Post,
@@ -32662,6 +33023,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::run_discover_command::call,
     },
+    #[cfg(any(feature = "internal", feature = "command"))]
     OpDef {
         id: "runReplicateCommand",
         verb: Verb::Post,
@@ -32705,6 +33067,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::run_replicate_command::call,
     },
+    #[cfg(any(feature = "internal", feature = "command"))]
     OpDef {
         id: "runSpecCommand",
         verb: Verb::Post,
@@ -32748,6 +33111,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::run_spec_command::call,
     },
+    #[cfg(feature = "command")]
     OpDef {
         id: "getCommandStatus",
         verb: Verb::Post,
@@ -32791,6 +33155,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_command_status::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "applySchemaChangeForConnection",
         verb: Verb::Post,
@@ -32838,6 +33203,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::apply_schema_change_for_connection::call,
     },
+    #[cfg(any(feature = "internal", feature = "connection"))]
     OpDef {
         id: "autoDisableConnection",
         verb: Verb::Post,
@@ -32892,6 +33258,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::auto_disable_connection::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "clearConnection",
         verb: Verb::Post,
@@ -32946,6 +33313,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::clear_connection::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "clearConnectionStream",
         verb: Verb::Post,
@@ -33000,6 +33368,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::clear_connection_stream::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "createConnection",
         verb: Verb::Post,
@@ -33043,6 +33412,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_connection::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "deleteConnection",
         verb: Verb::Post,
@@ -33090,6 +33460,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_connection::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "backfillConnectionEvents",
         verb: Verb::Post,
@@ -33137,6 +33508,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::backfill_connection_events::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "getConnectionEvent",
         verb: Verb::Post,
@@ -33191,6 +33563,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_connection_event::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "listConnectionEvents",
         verb: Verb::Post,
@@ -33245,6 +33618,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_connection_events::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "listConnectionEventsForJob",
         verb: Verb::Post,
@@ -33299,6 +33673,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_connection_events_for_job::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "listConnectionEventsMinimal",
         verb: Verb::Post,
@@ -33353,6 +33728,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_connection_events_minimal::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "getConnection",
         verb: Verb::Post,
@@ -33407,6 +33783,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_connection::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "getConnectionForJob",
         verb: Verb::Post,
@@ -33461,6 +33838,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_connection_for_job::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "getConnectionContext",
         verb: Verb::Post,
@@ -33515,6 +33893,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_connection_context::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "getConnectionDataHistory",
         verb: Verb::Post,
@@ -33569,6 +33948,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_connection_data_history::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "getConnectionUptimeHistory",
         verb: Verb::Post,
@@ -33623,6 +34003,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_connection_uptime_history::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "getConnectionLastJobPerStream",
         verb: Verb::Post,
@@ -33677,6 +34058,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_connection_last_job_per_stream::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "listConnectionsForWorkspace",
         verb: Verb::Post,
@@ -33731,6 +34113,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_connections_for_workspace::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "listAllConnectionsForWorkspace",
         verb: Verb::Post,
@@ -33785,6 +34168,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_all_connections_for_workspace::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "listConnectionsByActorDefinition",
         verb: Verb::Post,
@@ -33839,6 +34223,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_connections_by_actor_definition::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "listConnectionsForWorkspacesPaginated",
         verb: Verb::Post,
@@ -33893,6 +34278,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_connections_for_workspaces_paginated::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "postprocessDiscoveredCatalogForConnection",
         verb: Verb::Post,
@@ -33947,6 +34333,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::postprocess_discovered_catalog_for_connection::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "refreshConnectionStream",
         verb: Verb::Post,
@@ -34001,6 +34388,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::refresh_connection_stream::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "resetConnection",
         verb: Verb::Post,
@@ -34055,6 +34443,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::reset_connection::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "resetConnectionStream",
         verb: Verb::Post,
@@ -34109,6 +34498,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::reset_connection_stream::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "searchConnections",
         verb: Verb::Post,
@@ -34152,6 +34542,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::search_connections::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "getConnectionStatuses",
         verb: Verb::Post,
@@ -34206,6 +34597,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_connection_statuses::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "getConnectionStreamHistory",
         verb: Verb::Post,
@@ -34260,6 +34652,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_connection_stream_history::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "syncConnection",
         verb: Verb::Post,
@@ -34314,6 +34707,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::sync_connection::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "getConnectionSyncProgress",
         verb: Verb::Post,
@@ -34368,6 +34762,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_connection_sync_progress::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "updateConnection",
         verb: Verb::Post,
@@ -34411,6 +34806,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_connection::call,
     },
+    #[cfg(feature = "connection")]
     OpDef {
         id: "updateConnectionWithReason",
         verb: Verb::Post,
@@ -34454,6 +34850,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_connection_with_reason::call,
     },
+    #[cfg(feature = "connector-builder-assist")]
     OpDef {
         id: "assistV1Process",
         verb: Verb::Post,
@@ -34508,6 +34905,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::assist_v1_process::call,
     },
+    #[cfg(feature = "connector-builder-assist")]
     OpDef {
         id: "assistV1Warm",
         verb: Verb::Post,
@@ -34562,6 +34960,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::assist_v1_warm::call,
     },
+    #[cfg(feature = "connector-builder-project")]
     OpDef {
         id: "getConnectorBuilderCapabilities",
         verb: Verb::Post,
@@ -34605,6 +35004,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_connector_builder_capabilities::call,
     },
+    #[cfg(feature = "connector-builder-project")]
     OpDef {
         id: "completeConnectorBuilderProjectOauth",
         verb: Verb::Post,
@@ -34659,6 +35059,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::complete_connector_builder_project_oauth::call,
     },
+    #[cfg(feature = "connector-builder-project")]
     OpDef {
         id: "checkContribution",
         verb: Verb::Post,
@@ -34713,6 +35114,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::check_contribution::call,
     },
+    #[cfg(feature = "connector-builder-project")]
     OpDef {
         id: "generateContribution",
         verb: Verb::Post,
@@ -34767,6 +35169,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::generate_contribution::call,
     },
+    #[cfg(feature = "connector-builder-project")]
     OpDef {
         id: "createConnectorBuilderProject",
         verb: Verb::Post,
@@ -34810,6 +35213,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_connector_builder_project::call,
     },
+    #[cfg(feature = "connector-builder-project")]
     OpDef {
         id: "deleteConnectorBuilderProject",
         verb: Verb::Post,
@@ -34846,6 +35250,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_connector_builder_project::call,
     },
+    #[cfg(feature = "connector-builder-project")]
     OpDef {
         id: "createForkedConnectorBuilderProject",
         verb: Verb::Post,
@@ -34889,6 +35294,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_forked_connector_builder_project::call,
     },
+    #[cfg(feature = "connector-builder-project")]
     OpDef {
         id: "fullResolveManifestBuilderProject",
         verb: Verb::Post,
@@ -34943,6 +35349,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::full_resolve_manifest_builder_project::call,
     },
+    #[cfg(feature = "connector-builder-project")]
     OpDef {
         id: "getDeclarativeManifestBaseImage",
         verb: Verb::Post,
@@ -34997,6 +35404,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_declarative_manifest_base_image::call,
     },
+    #[cfg(feature = "connector-builder-project")]
     OpDef {
         id: "getConnectorBuilderProjectIdForDefinitionId",
         verb: Verb::Post,
@@ -35040,6 +35448,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_connector_builder_project_id_for_definition_id::call,
     },
+    #[cfg(feature = "connector-builder-project")]
     OpDef {
         id: "getConnectorBuilderProjectOAuthConsent",
         verb: Verb::Post,
@@ -35094,6 +35503,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_connector_builder_project_o_auth_consent::call,
     },
+    #[cfg(feature = "connector-builder-project")]
     OpDef {
         id: "getConnectorBuilderProject",
         verb: Verb::Post,
@@ -35137,6 +35547,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_connector_builder_project::call,
     },
+    #[cfg(feature = "connector-builder-project")]
     OpDef {
         id: "listConnectorBuilderProjects",
         verb: Verb::Post,
@@ -35180,6 +35591,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_connector_builder_projects::call,
     },
+    #[cfg(feature = "connector-builder-project")]
     OpDef {
         id: "publishConnectorBuilderProject",
         verb: Verb::Post,
@@ -35223,6 +35635,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::publish_connector_builder_project::call,
     },
+    #[cfg(feature = "connector-builder-project")]
     OpDef {
         id: "readConnectorBuilderProjectStream",
         verb: Verb::Post,
@@ -35266,6 +35679,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::read_connector_builder_project_stream::call,
     },
+    #[cfg(feature = "connector-builder-project")]
     OpDef {
         id: "resolveManifestBuilderProject",
         verb: Verb::Post,
@@ -35320,6 +35734,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::resolve_manifest_builder_project::call,
     },
+    #[cfg(feature = "connector-builder-project")]
     OpDef {
         id: "updateConnectorBuilderProject",
         verb: Verb::Post,
@@ -35356,6 +35771,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_connector_builder_project::call,
     },
+    #[cfg(feature = "connector-builder-project")]
     OpDef {
         id: "updateConnectorBuilderProjectTestingValues",
         verb: Verb::Post,
@@ -35399,6 +35815,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_connector_builder_project_testing_values::call,
     },
+    #[cfg(feature = "connector-documentation")]
     OpDef {
         id: "getConnectorDocumentation",
         verb: Verb::Post,
@@ -35453,6 +35870,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_connector_documentation::call,
     },
+    #[cfg(feature = "connector-rollout")]
     OpDef {
         id: "finalizeConnectorRollout",
         verb: Verb::Post,
@@ -35507,6 +35925,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::finalize_connector_rollout::call,
     },
+    #[cfg(feature = "connector-rollout")]
     OpDef {
         id: "getConnectorRolloutById",
         verb: Verb::Post,
@@ -35561,6 +35980,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_connector_rollout_by_id::call,
     },
+    #[cfg(feature = "connector-rollout")]
     OpDef {
         id: "getConnectorRolloutActorSyncInfo",
         verb: Verb::Post,
@@ -35615,6 +36035,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_connector_rollout_actor_sync_info::call,
     },
+    #[cfg(feature = "connector-rollout")]
     OpDef {
         id: "getConnectorRolloutsList",
         verb: Verb::Post,
@@ -35658,6 +36079,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_connector_rollouts_list::call,
     },
+    #[cfg(feature = "connector-rollout")]
     OpDef {
         id: "getConnectorRolloutsListAll",
         verb: Verb::Post,
@@ -35691,6 +36113,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_connector_rollouts_list_all::call,
     },
+    #[cfg(feature = "connector-rollout")]
     OpDef {
         id: "getConnectorRolloutsListByActorDefinitionId",
         verb: Verb::Post,
@@ -35734,6 +36157,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_connector_rollouts_list_by_actor_definition_id::call,
     },
+    #[cfg(feature = "connector-rollout")]
     OpDef {
         id: "manualFinalizeConnectorRollout",
         verb: Verb::Post,
@@ -35788,6 +36212,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::manual_finalize_connector_rollout::call,
     },
+    #[cfg(feature = "connector-rollout")]
     OpDef {
         id: "manualPauseConnectorRollout",
         verb: Verb::Post,
@@ -35842,6 +36267,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::manual_pause_connector_rollout::call,
     },
+    #[cfg(feature = "connector-rollout")]
     OpDef {
         id: "manualDoConnectorRollout",
         verb: Verb::Post,
@@ -35896,6 +36322,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::manual_do_connector_rollout::call,
     },
+    #[cfg(feature = "connector-rollout")]
     OpDef {
         id: "manualStartConnectorRollout",
         verb: Verb::Post,
@@ -35950,6 +36377,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::manual_start_connector_rollout::call,
     },
+    #[cfg(feature = "connector-rollout")]
     OpDef {
         id: "doConnectorRollout",
         verb: Verb::Post,
@@ -36004,6 +36432,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::do_connector_rollout::call,
     },
+    #[cfg(feature = "connector-rollout")]
     OpDef {
         id: "startConnectorRollout",
         verb: Verb::Post,
@@ -36058,6 +36487,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::start_connector_rollout::call,
     },
+    #[cfg(feature = "connector-rollout")]
     OpDef {
         id: "updateConnectorRolloutState",
         verb: Verb::Post,
@@ -36112,6 +36542,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_connector_rollout_state::call,
     },
+    #[cfg(feature = "dataplane-group")]
     OpDef {
         id: "createDataplaneGroup",
         verb: Verb::Post,
@@ -36155,6 +36586,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_dataplane_group::call,
     },
+    #[cfg(feature = "dataplane-group")]
     OpDef {
         id: "deleteDataplaneGroup",
         verb: Verb::Post,
@@ -36198,6 +36630,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_dataplane_group::call,
     },
+    #[cfg(feature = "dataplane-group")]
     OpDef {
         id: "listDataplaneGroups",
         verb: Verb::Post,
@@ -36241,6 +36674,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_dataplane_groups::call,
     },
+    #[cfg(feature = "dataplane-group")]
     OpDef {
         id: "updateDataplaneGroup",
         verb: Verb::Post,
@@ -36284,6 +36718,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_dataplane_group::call,
     },
+    #[cfg(feature = "dataplane")]
     OpDef {
         id: "createDataplane",
         verb: Verb::Post,
@@ -36327,6 +36762,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_dataplane::call,
     },
+    #[cfg(feature = "dataplane")]
     OpDef {
         id: "deleteDataplane",
         verb: Verb::Post,
@@ -36370,6 +36806,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_dataplane::call,
     },
+    #[cfg(feature = "dataplanes-2")]
     OpDef {
         id: "listDataplaneHealth",
         verb: Verb::Post,
@@ -36413,6 +36850,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_dataplane_health::call,
     },
+    #[cfg(feature = "dataplane")]
     OpDef {
         id: "heartbeatDataplane",
         verb: Verb::Post,
@@ -36465,6 +36903,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::heartbeat_dataplane::call,
     },
+    #[cfg(feature = "dataplane")]
     OpDef {
         id: "initializeDataplane",
         verb: Verb::Post,
@@ -36517,6 +36956,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::initialize_dataplane::call,
     },
+    #[cfg(feature = "dataplane")]
     OpDef {
         id: "listDataplanes",
         verb: Verb::Post,
@@ -36560,6 +37000,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_dataplanes::call,
     },
+    #[cfg(feature = "dataplane")]
     OpDef {
         id: "getDataplaneToken",
         verb: Verb::Post,
@@ -36609,6 +37050,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_dataplane_token::call,
     },
+    #[cfg(feature = "dataplane")]
     OpDef {
         id: "updateDataplane",
         verb: Verb::Post,
@@ -36652,6 +37094,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_dataplane::call,
     },
+    #[cfg(feature = "declarative-source-definitions-2")]
     OpDef {
         id: "createDeclarativeSourceDefinitionManifest",
         verb: Verb::Post,
@@ -36696,6 +37139,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_declarative_source_definition_manifest::call,
     },
+    #[cfg(feature = "declarative-source-definitions-2")]
     OpDef {
         id: "listDeclarativeManifests",
         verb: Verb::Post,
@@ -36743,6 +37187,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_declarative_manifests::call,
     },
+    #[cfg(feature = "declarative-source-definitions-2")]
     OpDef {
         id: "updateDeclarativeManifestVersion",
         verb: Verb::Post,
@@ -36790,6 +37235,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_declarative_manifest_version::call,
     },
+    #[cfg(feature = "deployment-metadata")]
     OpDef {
         id: "getDeploymentMetadata",
         verb: Verb::Post,
@@ -36823,6 +37269,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_deployment_metadata::call,
     },
+    #[cfg(feature = "destination-definition-specification")]
     OpDef {
         id: "getDestinationDefinitionSpecification",
         verb: Verb::Post,
@@ -36877,6 +37324,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_destination_definition_specification::call,
     },
+    #[cfg(feature = "destination-definition-specification")]
     OpDef {
         id: "getSpecificationForDestinationId",
         verb: Verb::Post,
@@ -36931,6 +37379,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_specification_for_destination_id::call,
     },
+    #[cfg(feature = "destination-definition")]
     OpDef {
         id: "createCustomDestinationDefinition",
         verb: Verb::Post,
@@ -36974,6 +37423,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_custom_destination_definition::call,
     },
+    #[cfg(feature = "destination-definition")]
     OpDef {
         id: "deleteDestinationDefinition",
         verb: Verb::Post,
@@ -37021,6 +37471,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_destination_definition::call,
     },
+    #[cfg(feature = "destination-definition")]
     OpDef {
         id: "getDestinationDefinition",
         verb: Verb::Post,
@@ -37075,6 +37526,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_destination_definition::call,
     },
+    #[cfg(feature = "destination-definition")]
     OpDef {
         id: "getDestinationDefinitionForScope",
         verb: Verb::Post,
@@ -37129,6 +37581,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_destination_definition_for_scope::call,
     },
+    #[cfg(feature = "destination-definition")]
     OpDef {
         id: "getDestinationDefinitionForWorkspace",
         verb: Verb::Post,
@@ -37183,6 +37636,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_destination_definition_for_workspace::call,
     },
+    #[cfg(feature = "destination-definition")]
     OpDef {
         id: "grantDestinationDefinition",
         verb: Verb::Post,
@@ -37237,6 +37691,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::grant_destination_definition::call,
     },
+    #[cfg(feature = "destination-definition")]
     OpDef {
         id: "listDestinationDefinitions",
         verb: Verb::Post,
@@ -37259,6 +37714,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_destination_definitions::call,
     },
+    #[cfg(feature = "destination-definition")]
     OpDef {
         id: "listEnterpriseDestinationStubsForWorkspace",
         verb: Verb::Post,
@@ -37302,6 +37758,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_enterprise_destination_stubs_for_workspace::call,
     },
+    #[cfg(feature = "destination-definition")]
     OpDef {
         id: "listDestinationDefinitionsForWorkspace",
         verb: Verb::Post,
@@ -37345,6 +37802,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_destination_definitions_for_workspace::call,
     },
+    #[cfg(feature = "destination-definition")]
     OpDef {
         id: "listLatestDestinationDefinitions",
         verb: Verb::Post,
@@ -37367,6 +37825,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_latest_destination_definitions::call,
     },
+    #[cfg(feature = "destination-definition")]
     OpDef {
         id: "listPrivateDestinationDefinitions",
         verb: Verb::Post,
@@ -37410,6 +37869,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_private_destination_definitions::call,
     },
+    #[cfg(feature = "destination-definition")]
     OpDef {
         id: "revokeDestinationDefinition",
         verb: Verb::Post,
@@ -37457,6 +37917,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::revoke_destination_definition::call,
     },
+    #[cfg(feature = "destination-definition")]
     OpDef {
         id: "updateDestinationDefinition",
         verb: Verb::Post,
@@ -37511,6 +37972,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_destination_definition::call,
     },
+    #[cfg(feature = "destination-oauth")]
     OpDef {
         id: "completeDestinationOAuth",
         verb: Verb::Post,
@@ -37565,6 +38027,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::complete_destination_o_auth::call,
     },
+    #[cfg(feature = "destination-oauth")]
     OpDef {
         id: "getDestinationOAuthConsent",
         verb: Verb::Post,
@@ -37619,6 +38082,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_destination_o_auth_consent::call,
     },
+    #[cfg(feature = "destination-oauth")]
     OpDef {
         id: "setInstancewideDestinationOauthParams",
         verb: Verb::Post,
@@ -37666,6 +38130,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::set_instancewide_destination_oauth_params::call,
     },
+    #[cfg(feature = "destination")]
     OpDef {
         id: "checkConnectionToDestination",
         verb: Verb::Post,
@@ -37720,6 +38185,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::check_connection_to_destination::call,
     },
+    #[cfg(feature = "destination")]
     OpDef {
         id: "checkConnectionToDestinationForUpdate",
         verb: Verb::Post,
@@ -37774,6 +38240,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::check_connection_to_destination_for_update::call,
     },
+    #[cfg(feature = "destination")]
     OpDef {
         id: "createDestination",
         verb: Verb::Post,
@@ -37817,6 +38284,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_destination::call,
     },
+    #[cfg(feature = "destination")]
     OpDef {
         id: "deleteDestination",
         verb: Verb::Post,
@@ -37864,6 +38332,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_destination::call,
     },
+    #[cfg(feature = "destination")]
     OpDef {
         id: "discoverCatalogForDestination",
         verb: Verb::Post,
@@ -37918,6 +38387,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::discover_catalog_for_destination::call,
     },
+    #[cfg(feature = "destination")]
     OpDef {
         id: "getDestination",
         verb: Verb::Post,
@@ -37972,6 +38442,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_destination::call,
     },
+    #[cfg(feature = "destination")]
     OpDef {
         id: "getCatalogForConnection",
         verb: Verb::Post,
@@ -38026,6 +38497,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_catalog_for_connection::call,
     },
+    #[cfg(feature = "destination")]
     OpDef {
         id: "listDestinationsForWorkspace",
         verb: Verb::Post,
@@ -38080,6 +38552,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_destinations_for_workspace::call,
     },
+    #[cfg(feature = "destination")]
     OpDef {
         id: "listDestinationsForWorkspacesPaginated",
         verb: Verb::Post,
@@ -38134,6 +38607,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_destinations_for_workspaces_paginated::call,
     },
+    #[cfg(feature = "destination")]
     OpDef {
         id: "partialUpdateDestination",
         verb: Verb::Post,
@@ -38177,6 +38651,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::partial_update_destination::call,
     },
+    #[cfg(feature = "destination")]
     OpDef {
         id: "searchDestinations",
         verb: Verb::Post,
@@ -38220,6 +38695,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::search_destinations::call,
     },
+    #[cfg(feature = "destination")]
     OpDef {
         id: "updateDestination",
         verb: Verb::Post,
@@ -38263,6 +38739,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_destination::call,
     },
+    #[cfg(feature = "destination")]
     OpDef {
         id: "upgradeDestinationVersion",
         verb: Verb::Post,
@@ -38310,6 +38787,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::upgrade_destination_version::call,
     },
+    #[cfg(any(feature = "internal", feature = "destination"))]
     OpDef {
         id: "writeDestinationDiscoverCatalogResult",
         verb: Verb::Post,
@@ -38353,6 +38831,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::write_destination_discover_catalog_result::call,
     },
+    #[cfg(feature = "diagnostic-tool")]
     OpDef {
         id: "generateDiagnosticReport",
         verb: Verb::Post,
@@ -38396,6 +38875,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::generate_diagnostic_report::call,
     },
+    #[cfg(any(feature = "internal", feature = "domain-verifications"))]
     OpDef {
         id: "checkDomainVerification",
         verb: Verb::Post,
@@ -38450,6 +38930,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::check_domain_verification::call,
     },
+    #[cfg(feature = "domain-verifications")]
     OpDef {
         id: "createDomainVerification",
         verb: Verb::Post,
@@ -38504,6 +38985,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_domain_verification::call,
     },
+    #[cfg(feature = "domain-verifications")]
     OpDef {
         id: "deleteDomainVerification",
         verb: Verb::Post,
@@ -38551,6 +39033,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_domain_verification::call,
     },
+    #[cfg(feature = "domain-verifications")]
     OpDef {
         id: "listDomainVerifications",
         verb: Verb::Post,
@@ -38605,6 +39088,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_domain_verifications::call,
     },
+    #[cfg(any(feature = "internal", feature = "domain-verifications"))]
     OpDef {
         id: "listPendingDomainVerifications",
         verb: Verb::Post,
@@ -38638,6 +39122,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_pending_domain_verifications::call,
     },
+    #[cfg(feature = "domain-verifications")]
     OpDef {
         id: "resetDomainVerification",
         verb: Verb::Post,
@@ -38692,6 +39177,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::reset_domain_verification::call,
     },
+    #[cfg(feature = "entitlements")]
     OpDef {
         id: "getEntitlements",
         verb: Verb::Post,
@@ -38746,6 +39232,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_entitlements::call,
     },
+    #[cfg(feature = "entitlements")]
     OpDef {
         id: "checkEntitlement",
         verb: Verb::Post,
@@ -38800,6 +39287,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::check_entitlement::call,
     },
+    #[cfg(feature = "entitlements")]
     OpDef {
         id: "listAllEntitlementPlans",
         verb: Verb::Post,
@@ -38833,6 +39321,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_all_entitlement_plans::call,
     },
+    #[cfg(feature = "entitlements")]
     OpDef {
         id: "updateOrganizationEntitlementPlan",
         verb: Verb::Post,
@@ -38887,6 +39376,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_organization_entitlement_plan::call,
     },
+    #[cfg(feature = "group-permission")]
     OpDef {
         id: "createGroupPermission",
         verb: Verb::Post,
@@ -38960,6 +39450,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_group_permission::call,
     },
+    #[cfg(feature = "group-permission")]
     OpDef {
         id: "deleteGroupPermission",
         verb: Verb::Post,
@@ -39018,6 +39509,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_group_permission::call,
     },
+    #[cfg(feature = "group-permission")]
     OpDef {
         id: "listGroupPermissions",
         verb: Verb::Post,
@@ -39083,6 +39575,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_group_permissions::call,
     },
+    #[cfg(feature = "group")]
     OpDef {
         id: "addGroupMember",
         verb: Verb::Post,
@@ -39152,6 +39645,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::add_group_member::call,
     },
+    #[cfg(feature = "group")]
     OpDef {
         id: "createGroup",
         verb: Verb::Post,
@@ -39214,6 +39708,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_group::call,
     },
+    #[cfg(feature = "group")]
     OpDef {
         id: "deleteGroup",
         verb: Verb::Post,
@@ -39276,6 +39771,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_group::call,
     },
+    #[cfg(feature = "group")]
     OpDef {
         id: "getGroup",
         verb: Verb::Post,
@@ -39341,6 +39837,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_group::call,
     },
+    #[cfg(feature = "group")]
     OpDef {
         id: "listGroups",
         verb: Verb::Post,
@@ -39395,6 +39892,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_groups::call,
     },
+    #[cfg(feature = "group")]
     OpDef {
         id: "listGroupMembers",
         verb: Verb::Post,
@@ -39460,6 +39958,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_group_members::call,
     },
+    #[cfg(feature = "group")]
     OpDef {
         id: "removeGroupMember",
         verb: Verb::Post,
@@ -39522,6 +40021,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::remove_group_member::call,
     },
+    #[cfg(feature = "group")]
     OpDef {
         id: "updateGroup",
         verb: Verb::Post,
@@ -39595,6 +40095,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_group::call,
     },
+    #[cfg(feature = "health")]
     OpDef {
         id: "getHealthCheck",
         verb: Verb::Get,
@@ -39617,6 +40118,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_health_check::call,
     },
+    #[cfg(feature = "instance-configuration")]
     OpDef {
         id: "getInstanceConfiguration",
         verb: Verb::Get,
@@ -39643,6 +40145,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_instance_configuration::call,
     },
+    #[cfg(feature = "instance-configuration")]
     OpDef {
         id: "licenseInfo",
         verb: Verb::Get,
@@ -39665,6 +40168,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::license_info::call,
     },
+    #[cfg(feature = "instance-configuration")]
     OpDef {
         id: "setupInstanceConfiguration",
         verb: Verb::Post,
@@ -39712,6 +40216,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::setup_instance_configuration::call,
     },
+    #[cfg(feature = "jobs-2")]
     OpDef {
         id: "cancelJob",
         verb: Verb::Post,
@@ -39766,6 +40271,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::cancel_job::call,
     },
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     OpDef {
         id: "cancelQueuedJob",
         verb: Verb::Post,
@@ -39809,6 +40315,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::cancel_queued_job::call,
     },
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     OpDef {
         id: "checkDataWorkerCapacity",
         verb: Verb::Post,
@@ -39852,6 +40359,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::check_data_worker_capacity::call,
     },
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     OpDef {
         id: "createJob",
         verb: Verb::Post,
@@ -39906,6 +40414,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_job::call,
     },
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     OpDef {
         id: "deleteStreamResetRecordsForJob",
         verb: Verb::Post,
@@ -39942,6 +40451,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_stream_reset_records_for_job::call,
     },
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     OpDef {
         id: "didPreviousJobSucceed",
         verb: Verb::Post,
@@ -39985,6 +40495,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::did_previous_job_succeed::call,
     },
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     OpDef {
         id: "evaluateOutlier",
         verb: Verb::Post,
@@ -40028,6 +40539,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::evaluate_outlier::call,
     },
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     OpDef {
         id: "explainJob",
         verb: Verb::Post,
@@ -40082,6 +40594,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::explain_job::call,
     },
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     OpDef {
         id: "failNonTerminalJobs",
         verb: Verb::Post,
@@ -40118,6 +40631,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::fail_non_terminal_jobs::call,
     },
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     OpDef {
         id: "finalizeJob",
         verb: Verb::Post,
@@ -40161,6 +40675,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::finalize_job::call,
     },
+    #[cfg(feature = "jobs-2")]
     OpDef {
         id: "getJobInfo",
         verb: Verb::Post,
@@ -40215,6 +40730,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_job_info::call,
     },
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     OpDef {
         id: "getWebhookConfig",
         verb: Verb::Post,
@@ -40258,6 +40774,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_webhook_config::call,
     },
+    #[cfg(feature = "jobs-2")]
     OpDef {
         id: "getJobDebugInfo",
         verb: Verb::Post,
@@ -40312,6 +40829,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_job_debug_info::call,
     },
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     OpDef {
         id: "getJobInput",
         verb: Verb::Post,
@@ -40366,6 +40884,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_job_input::call,
     },
+    #[cfg(feature = "jobs-2")]
     OpDef {
         id: "getLastReplicationJob",
         verb: Verb::Post,
@@ -40420,6 +40939,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_last_replication_job::call,
     },
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     OpDef {
         id: "getLastReplicationJobWithCancel",
         verb: Verb::Post,
@@ -40474,6 +40994,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_last_replication_job_with_cancel::call,
     },
+    #[cfg(feature = "jobs-2")]
     OpDef {
         id: "getJobInfoLight",
         verb: Verb::Post,
@@ -40528,6 +41049,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_job_info_light::call,
     },
+    #[cfg(feature = "jobs-2")]
     OpDef {
         id: "getJobInfoWithoutLogs",
         verb: Verb::Post,
@@ -40582,6 +41104,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_job_info_without_logs::call,
     },
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     OpDef {
         id: "jobFailure",
         verb: Verb::Post,
@@ -40625,6 +41148,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::job_failure::call,
     },
+    #[cfg(any(feature = "internal", feature = "attempt", feature = "jobs-2"))]
     OpDef {
         id: "jobSuccessWithAttemptNumber",
         verb: Verb::Post,
@@ -40668,6 +41192,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::job_success_with_attempt_number::call,
     },
+    #[cfg(feature = "jobs-2")]
     OpDef {
         id: "listJobsFor",
         verb: Verb::Post,
@@ -40722,6 +41247,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_jobs_for::call,
     },
+    #[cfg(feature = "jobs-2")]
     OpDef {
         id: "listJobsForWorkspaces",
         verb: Verb::Post,
@@ -40776,6 +41302,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_jobs_for_workspaces::call,
     },
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     OpDef {
         id: "persistJobCancellation",
         verb: Verb::Post,
@@ -40812,6 +41339,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::persist_job_cancellation::call,
     },
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     OpDef {
         id: "reportJobStart",
         verb: Verb::Post,
@@ -40855,6 +41383,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::report_job_start::call,
     },
+    #[cfg(feature = "job-retry-states")]
     OpDef {
         id: "createOrUpdate",
         verb: Verb::Post,
@@ -40891,6 +41420,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_or_update::call,
     },
+    #[cfg(feature = "job-retry-states")]
     OpDef {
         id: "get",
         verb: Verb::Post,
@@ -40945,6 +41475,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get::call,
     },
+    #[cfg(any(feature = "internal", feature = "jobs-2"))]
     OpDef {
         id: "setJobQueued",
         verb: Verb::Post,
@@ -40988,6 +41519,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::set_job_queued::call,
     },
+    #[cfg(feature = "notifications")]
     OpDef {
         id: "tryNotificationConfig",
         verb: Verb::Post,
@@ -41042,6 +41574,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::try_notification_config::call,
     },
+    #[cfg(feature = "notifications")]
     OpDef {
         id: "tryNotificationWebhookConfig",
         verb: Verb::Post,
@@ -41096,6 +41629,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::try_notification_webhook_config::call,
     },
+    #[cfg(feature = "openapi")]
     OpDef {
         id: "getOpenApiSpec",
         verb: Verb::Get,
@@ -41118,6 +41652,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_open_api_spec::call,
     },
+    #[cfg(feature = "operation")]
     OpDef {
         id: "checkOperation",
         verb: Verb::Post,
@@ -41161,6 +41696,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::check_operation::call,
     },
+    #[cfg(feature = "operation")]
     OpDef {
         id: "createOperation",
         verb: Verb::Post,
@@ -41204,6 +41740,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_operation::call,
     },
+    #[cfg(feature = "operation")]
     OpDef {
         id: "deleteOperation",
         verb: Verb::Post,
@@ -41251,6 +41788,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_operation::call,
     },
+    #[cfg(feature = "operation")]
     OpDef {
         id: "getOperation",
         verb: Verb::Post,
@@ -41305,6 +41843,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_operation::call,
     },
+    #[cfg(feature = "operation")]
     OpDef {
         id: "listOperationsForConnection",
         verb: Verb::Post,
@@ -41359,6 +41898,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_operations_for_connection::call,
     },
+    #[cfg(feature = "operation")]
     OpDef {
         id: "updateOperation",
         verb: Verb::Post,
@@ -41402,6 +41942,14 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_operation::call,
     },
+    #[cfg(
+        any(
+            feature = "billing",
+            feature = "cloud-only",
+            feature = "organization-payment-config",
+            feature = "admin-api"
+        )
+    )]
     OpDef {
         id: "updateOrganizationPaymentConfig",
         verb: Verb::Post,
@@ -41449,6 +41997,14 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_organization_payment_config::call,
     },
+    #[cfg(
+        any(
+            feature = "billing",
+            feature = "cloud-only",
+            feature = "organization-payment-config",
+            feature = "admin-api"
+        )
+    )]
     OpDef {
         id: "getOrganizationPaymentConfig",
         verb: Verb::Get,
@@ -41491,6 +42047,14 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_organization_payment_config::call,
     },
+    #[cfg(
+        any(
+            feature = "billing",
+            feature = "cloud-only",
+            feature = "organization-payment-config",
+            feature = "admin-api"
+        )
+    )]
     OpDef {
         id: "endGracePeriod",
         verb: Verb::Post,
@@ -41534,6 +42098,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::end_grace_period::call,
     },
+    #[cfg(any(feature = "cloud-only", feature = "admin-api", feature = "organization"))]
     OpDef {
         id: "setOrganizationAgenticStatus",
         verb: Verb::Post,
@@ -41588,6 +42153,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::set_organization_agentic_status::call,
     },
+    #[cfg(feature = "organization")]
     OpDef {
         id: "createOrganization",
         verb: Verb::Post,
@@ -41631,6 +42197,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_organization::call,
     },
+    #[cfg(feature = "organization")]
     OpDef {
         id: "deleteOrganization",
         verb: Verb::Post,
@@ -41678,6 +42245,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_organization::call,
     },
+    #[cfg(feature = "organization")]
     OpDef {
         id: "getOrganization",
         verb: Verb::Post,
@@ -41732,6 +42300,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_organization::call,
     },
+    #[cfg(feature = "organization")]
     OpDef {
         id: "getOrganizationDataWorkerUsage",
         verb: Verb::Post,
@@ -41786,6 +42355,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_organization_data_worker_usage::call,
     },
+    #[cfg(feature = "organization")]
     OpDef {
         id: "getOrgInfo",
         verb: Verb::Post,
@@ -41840,6 +42410,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_org_info::call,
     },
+    #[cfg(any(feature = "cloud-only", feature = "organization"))]
     OpDef {
         id: "getOrganizationUsage",
         verb: Verb::Post,
@@ -41894,6 +42465,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_organization_usage::call,
     },
+    #[cfg(feature = "organization")]
     OpDef {
         id: "listOrganizationsByUser",
         verb: Verb::Post,
@@ -41948,6 +42520,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_organizations_by_user::call,
     },
+    #[cfg(feature = "organization")]
     OpDef {
         id: "listOrganizationSummaries",
         verb: Verb::Post,
@@ -42002,6 +42575,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_organization_summaries::call,
     },
+    #[cfg(feature = "organization")]
     OpDef {
         id: "updateOrganization",
         verb: Verb::Post,
@@ -42056,6 +42630,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_organization::call,
     },
+    #[cfg(feature = "permission")]
     OpDef {
         id: "checkPermissions",
         verb: Verb::Post,
@@ -42110,6 +42685,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::check_permissions::call,
     },
+    #[cfg(feature = "permission")]
     OpDef {
         id: "checkPermissionsAcrossMultipleWorkspaces",
         verb: Verb::Post,
@@ -42164,6 +42740,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::check_permissions_across_multiple_workspaces::call,
     },
+    #[cfg(feature = "permission")]
     OpDef {
         id: "createPermission",
         verb: Verb::Post,
@@ -42207,6 +42784,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_permission::call,
     },
+    #[cfg(feature = "permission")]
     OpDef {
         id: "deletePermission",
         verb: Verb::Post,
@@ -42265,6 +42843,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_permission::call,
     },
+    #[cfg(feature = "permission")]
     OpDef {
         id: "deleteUserFromWorkspace",
         verb: Verb::Post,
@@ -42323,6 +42902,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_user_from_workspace::call,
     },
+    #[cfg(feature = "permission")]
     OpDef {
         id: "getPermission",
         verb: Verb::Post,
@@ -42377,6 +42957,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_permission::call,
     },
+    #[cfg(feature = "permission")]
     OpDef {
         id: "listPermissionsByUser",
         verb: Verb::Post,
@@ -42420,6 +43001,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_permissions_by_user::call,
     },
+    #[cfg(feature = "permission")]
     OpDef {
         id: "updatePermission",
         verb: Verb::Post,
@@ -42478,6 +43060,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_permission::call,
     },
+    #[cfg(any(feature = "cloud-only", feature = "private-link"))]
     OpDef {
         id: "createPrivateLink",
         verb: Verb::Post,
@@ -42532,6 +43115,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_private_link::call,
     },
+    #[cfg(any(feature = "cloud-only", feature = "private-link"))]
     OpDef {
         id: "deletePrivateLink",
         verb: Verb::Post,
@@ -42579,6 +43163,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_private_link::call,
     },
+    #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
     OpDef {
         id: "getPrivateLink",
         verb: Verb::Post,
@@ -42633,6 +43218,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_private_link::call,
     },
+    #[cfg(any(feature = "cloud-only", feature = "private-link"))]
     OpDef {
         id: "listPrivateLinksForWorkspace",
         verb: Verb::Post,
@@ -42687,6 +43273,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_private_links_for_workspace::call,
     },
+    #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
     OpDef {
         id: "listPrivateLinksByStatus",
         verb: Verb::Post,
@@ -42730,6 +43317,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_private_links_by_status::call,
     },
+    #[cfg(any(feature = "internal", feature = "cloud-only", feature = "private-link"))]
     OpDef {
         id: "updatePrivateLink",
         verb: Verb::Post,
@@ -42788,6 +43376,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_private_link::call,
     },
+    #[cfg(feature = "scheduler")]
     OpDef {
         id: "executeDestinationCheckConnection",
         verb: Verb::Post,
@@ -42831,6 +43420,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::execute_destination_check_connection::call,
     },
+    #[cfg(feature = "scheduler")]
     OpDef {
         id: "executeSourceCheckConnection",
         verb: Verb::Post,
@@ -42874,6 +43464,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::execute_source_check_connection::call,
     },
+    #[cfg(feature = "scheduler")]
     OpDef {
         id: "executeSourceDiscoverSchema",
         verb: Verb::Post,
@@ -42917,6 +43508,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::execute_source_discover_schema::call,
     },
+    #[cfg(feature = "scim-config")]
     OpDef {
         id: "disableScim",
         verb: Verb::Post,
@@ -42975,6 +43567,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::disable_scim::call,
     },
+    #[cfg(feature = "scim-config")]
     OpDef {
         id: "enableScim",
         verb: Verb::Post,
@@ -43051,6 +43644,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::enable_scim::call,
     },
+    #[cfg(feature = "scim-config")]
     OpDef {
         id: "getScimConfig",
         verb: Verb::Post,
@@ -43105,6 +43699,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_scim_config::call,
     },
+    #[cfg(feature = "scim-config")]
     OpDef {
         id: "rotateScimToken",
         verb: Verb::Post,
@@ -43181,6 +43776,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::rotate_scim_token::call,
     },
+    #[cfg(feature = "scoped-configuration")]
     OpDef {
         id: "createScopedConfiguration",
         verb: Verb::Post,
@@ -43224,6 +43820,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_scoped_configuration::call,
     },
+    #[cfg(feature = "scoped-configuration")]
     OpDef {
         id: "deleteScopedConfiguration",
         verb: Verb::Post,
@@ -43267,6 +43864,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_scoped_configuration::call,
     },
+    #[cfg(feature = "scoped-configuration")]
     OpDef {
         id: "getScopedConfigurationById",
         verb: Verb::Post,
@@ -43310,6 +43908,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_scoped_configuration_by_id::call,
     },
+    #[cfg(feature = "scoped-configuration")]
     OpDef {
         id: "getScopedConfigurationContext",
         verb: Verb::Post,
@@ -43353,6 +43952,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_scoped_configuration_context::call,
     },
+    #[cfg(feature = "scoped-configuration")]
     OpDef {
         id: "getScopedConfigurationsList",
         verb: Verb::Post,
@@ -43396,6 +43996,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_scoped_configurations_list::call,
     },
+    #[cfg(feature = "scoped-configuration")]
     OpDef {
         id: "updateScopedConfiguration",
         verb: Verb::Post,
@@ -43439,6 +44040,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_scoped_configuration::call,
     },
+    #[cfg(feature = "secret-storage")]
     OpDef {
         id: "createSecretStorage",
         verb: Verb::Post,
@@ -43482,6 +44084,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_secret_storage::call,
     },
+    #[cfg(feature = "secret-storage")]
     OpDef {
         id: "deleteSecretStorage",
         verb: Verb::Post,
@@ -43529,6 +44132,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_secret_storage::call,
     },
+    #[cfg(feature = "secret-storage")]
     OpDef {
         id: "getSecretStorage",
         verb: Verb::Post,
@@ -43583,6 +44187,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_secret_storage::call,
     },
+    #[cfg(feature = "secret-storage")]
     OpDef {
         id: "listSecretStorage",
         verb: Verb::Post,
@@ -43626,6 +44231,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_secret_storage::call,
     },
+    #[cfg(feature = "secret-storage")]
     OpDef {
         id: "migrateSecretStorage",
         verb: Verb::Post,
@@ -43673,6 +44279,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::migrate_secret_storage::call,
     },
+    #[cfg(feature = "secrets-persistence-config")]
     OpDef {
         id: "createOrUpdateSecretsPersistenceConfig",
         verb: Verb::Post,
@@ -43709,6 +44316,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_or_update_secrets_persistence_config::call,
     },
+    #[cfg(feature = "secrets-persistence-config")]
     OpDef {
         id: "getSecretsPersistenceConfig",
         verb: Verb::Post,
@@ -43752,6 +44360,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_secrets_persistence_config::call,
     },
+    #[cfg(feature = "service-accounts")]
     OpDef {
         id: "getServiceAccountToken",
         verb: Verb::Post,
@@ -43801,6 +44410,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_service_account_token::call,
     },
+    #[cfg(feature = "signal")]
     OpDef {
         id: "signal",
         verb: Verb::Post,
@@ -43837,6 +44447,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::signal::call,
     },
+    #[cfg(feature = "source-definition-specification")]
     OpDef {
         id: "getSourceDefinitionSpecification",
         verb: Verb::Post,
@@ -43891,6 +44502,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_source_definition_specification::call,
     },
+    #[cfg(feature = "source-definition-specification")]
     OpDef {
         id: "getSpecificationForSourceId",
         verb: Verb::Post,
@@ -43945,6 +44557,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_specification_for_source_id::call,
     },
+    #[cfg(feature = "source-definition")]
     OpDef {
         id: "createCustomSourceDefinition",
         verb: Verb::Post,
@@ -43988,6 +44601,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_custom_source_definition::call,
     },
+    #[cfg(feature = "source-definition")]
     OpDef {
         id: "deleteSourceDefinition",
         verb: Verb::Post,
@@ -44035,6 +44649,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_source_definition::call,
     },
+    #[cfg(feature = "source-definition")]
     OpDef {
         id: "getSourceDefinition",
         verb: Verb::Post,
@@ -44089,6 +44704,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_source_definition::call,
     },
+    #[cfg(feature = "source-definition")]
     OpDef {
         id: "getSourceDefinitionForScope",
         verb: Verb::Post,
@@ -44143,6 +44759,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_source_definition_for_scope::call,
     },
+    #[cfg(feature = "source-definition")]
     OpDef {
         id: "getSourceDefinitionForWorkspace",
         verb: Verb::Post,
@@ -44197,6 +44814,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_source_definition_for_workspace::call,
     },
+    #[cfg(feature = "source-definition")]
     OpDef {
         id: "grantSourceDefinition",
         verb: Verb::Post,
@@ -44251,6 +44869,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::grant_source_definition::call,
     },
+    #[cfg(feature = "source-definition")]
     OpDef {
         id: "listSourceDefinitions",
         verb: Verb::Post,
@@ -44273,6 +44892,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_source_definitions::call,
     },
+    #[cfg(feature = "source-definition")]
     OpDef {
         id: "listEnterpriseSourceStubs",
         verb: Verb::Post,
@@ -44295,6 +44915,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_enterprise_source_stubs::call,
     },
+    #[cfg(feature = "source-definition")]
     OpDef {
         id: "listEnterpriseSourceStubsForWorkspace",
         verb: Verb::Post,
@@ -44338,6 +44959,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_enterprise_source_stubs_for_workspace::call,
     },
+    #[cfg(feature = "source-definition")]
     OpDef {
         id: "listSourceDefinitionsForWorkspace",
         verb: Verb::Post,
@@ -44381,6 +45003,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_source_definitions_for_workspace::call,
     },
+    #[cfg(feature = "source-definition")]
     OpDef {
         id: "listLatestSourceDefinitions",
         verb: Verb::Post,
@@ -44403,6 +45026,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_latest_source_definitions::call,
     },
+    #[cfg(feature = "source-definition")]
     OpDef {
         id: "listPrivateSourceDefinitions",
         verb: Verb::Post,
@@ -44446,6 +45070,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_private_source_definitions::call,
     },
+    #[cfg(feature = "source-definition")]
     OpDef {
         id: "revokeSourceDefinition",
         verb: Verb::Post,
@@ -44493,6 +45118,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::revoke_source_definition::call,
     },
+    #[cfg(feature = "source-definition")]
     OpDef {
         id: "updateSourceDefinition",
         verb: Verb::Post,
@@ -44547,6 +45173,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_source_definition::call,
     },
+    #[cfg(feature = "source-oauth")]
     OpDef {
         id: "completeSourceOAuth",
         verb: Verb::Post,
@@ -44601,6 +45228,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::complete_source_o_auth::call,
     },
+    #[cfg(feature = "source-oauth")]
     OpDef {
         id: "getSourceOAuthConsent",
         verb: Verb::Post,
@@ -44655,6 +45283,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_source_o_auth_consent::call,
     },
+    #[cfg(feature = "source-oauth")]
     OpDef {
         id: "getEmbeddedSourceOAuthConsent",
         verb: Verb::Post,
@@ -44709,6 +45338,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_embedded_source_o_auth_consent::call,
     },
+    #[cfg(feature = "source-oauth")]
     OpDef {
         id: "getSourceOAuthScopes",
         verb: Verb::Post,
@@ -44763,6 +45393,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_source_o_auth_scopes::call,
     },
+    #[cfg(feature = "source-oauth")]
     OpDef {
         id: "setInstancewideSourceOauthParams",
         verb: Verb::Post,
@@ -44810,6 +45441,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::set_instancewide_source_oauth_params::call,
     },
+    #[cfg(feature = "source-oauth")]
     OpDef {
         id: "revokeSourceOAuthTokens",
         verb: Verb::Post,
@@ -44857,6 +45489,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::revoke_source_o_auth_tokens::call,
     },
+    #[cfg(feature = "source")]
     OpDef {
         id: "applySchemaChangeForSource",
         verb: Verb::Post,
@@ -44904,6 +45537,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::apply_schema_change_for_source::call,
     },
+    #[cfg(feature = "source")]
     OpDef {
         id: "checkConnectionToSource",
         verb: Verb::Post,
@@ -44958,6 +45592,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::check_connection_to_source::call,
     },
+    #[cfg(feature = "source")]
     OpDef {
         id: "checkConnectionToSourceForUpdate",
         verb: Verb::Post,
@@ -45012,6 +45647,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::check_connection_to_source_for_update::call,
     },
+    #[cfg(feature = "source")]
     OpDef {
         id: "createSource",
         verb: Verb::Post,
@@ -45055,6 +45691,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_source::call,
     },
+    #[cfg(feature = "source")]
     OpDef {
         id: "deleteSource",
         verb: Verb::Post,
@@ -45102,6 +45739,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_source::call,
     },
+    #[cfg(feature = "source")]
     OpDef {
         id: "discoverSchemaForSource",
         verb: Verb::Post,
@@ -45156,6 +45794,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::discover_schema_for_source::call,
     },
+    #[cfg(feature = "source")]
     OpDef {
         id: "getSource",
         verb: Verb::Post,
@@ -45210,6 +45849,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_source::call,
     },
+    #[cfg(feature = "source")]
     OpDef {
         id: "getSourceWithMetadata",
         verb: Verb::Post,
@@ -45264,6 +45904,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_source_with_metadata::call,
     },
+    #[cfg(feature = "source")]
     OpDef {
         id: "listSourcesForWorkspace",
         verb: Verb::Post,
@@ -45318,6 +45959,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_sources_for_workspace::call,
     },
+    #[cfg(feature = "source")]
     OpDef {
         id: "listSourcesForWorkspacePaginated",
         verb: Verb::Post,
@@ -45372,6 +46014,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_sources_for_workspace_paginated::call,
     },
+    #[cfg(feature = "source")]
     OpDef {
         id: "getMostRecentSourceActorCatalog",
         verb: Verb::Post,
@@ -45426,6 +46069,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_most_recent_source_actor_catalog::call,
     },
+    #[cfg(feature = "source")]
     OpDef {
         id: "partialUpdateSource",
         verb: Verb::Post,
@@ -45480,6 +46124,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::partial_update_source::call,
     },
+    #[cfg(feature = "source")]
     OpDef {
         id: "searchSources",
         verb: Verb::Post,
@@ -45523,6 +46168,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::search_sources::call,
     },
+    #[cfg(feature = "source")]
     OpDef {
         id: "updateSource",
         verb: Verb::Post,
@@ -45577,6 +46223,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_source::call,
     },
+    #[cfg(feature = "source")]
     OpDef {
         id: "upgradeSourceVersion",
         verb: Verb::Post,
@@ -45624,6 +46271,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::upgrade_source_version::call,
     },
+    #[cfg(any(feature = "internal", feature = "source"))]
     OpDef {
         id: "writeDiscoverCatalogResult",
         verb: Verb::Post,
@@ -45667,6 +46315,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::write_discover_catalog_result::call,
     },
+    #[cfg(feature = "sso-config")]
     OpDef {
         id: "activateSsoConfig",
         verb: Verb::Post,
@@ -45703,6 +46352,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::activate_sso_config::call,
     },
+    #[cfg(feature = "sso-config")]
     OpDef {
         id: "createSsoConfig",
         verb: Verb::Post,
@@ -45739,6 +46389,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_sso_config::call,
     },
+    #[cfg(feature = "sso-config")]
     OpDef {
         id: "deleteSsoConfig",
         verb: Verb::Post,
@@ -45775,6 +46426,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_sso_config::call,
     },
+    #[cfg(feature = "sso-config")]
     OpDef {
         id: "getSsoConfig",
         verb: Verb::Post,
@@ -45818,6 +46470,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_sso_config::call,
     },
+    #[cfg(feature = "sso-config")]
     OpDef {
         id: "updateSsoCredentials",
         verb: Verb::Post,
@@ -45854,6 +46507,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_sso_credentials::call,
     },
+    #[cfg(feature = "sso-config")]
     OpDef {
         id: "validateSsoToken",
         verb: Verb::Post,
@@ -45894,6 +46548,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::validate_sso_token::call,
     },
+    #[cfg(any(feature = "internal", feature = "state"))]
     OpDef {
         id: "createOrUpdateState",
         verb: Verb::Post,
@@ -45948,6 +46603,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_or_update_state::call,
     },
+    #[cfg(feature = "state")]
     OpDef {
         id: "createOrUpdateStateSafe",
         verb: Verb::Post,
@@ -46013,6 +46669,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_or_update_state_safe::call,
     },
+    #[cfg(feature = "state")]
     OpDef {
         id: "getState",
         verb: Verb::Post,
@@ -46067,6 +46724,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_state::call,
     },
+    #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
     OpDef {
         id: "createStreamStatus",
         verb: Verb::Post,
@@ -46110,6 +46768,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_stream_status::call,
     },
+    #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
     OpDef {
         id: "getStreamStatusesByRunState",
         verb: Verb::Post,
@@ -46153,6 +46812,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_stream_statuses_by_run_state::call,
     },
+    #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
     OpDef {
         id: "getStreamStatuses",
         verb: Verb::Post,
@@ -46196,6 +46856,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_stream_statuses::call,
     },
+    #[cfg(any(feature = "stream-statuses", feature = "streams-2"))]
     OpDef {
         id: "updateStreamStatus",
         verb: Verb::Post,
@@ -46250,6 +46911,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_stream_status::call,
     },
+    #[cfg(feature = "tag")]
     OpDef {
         id: "createTag",
         verb: Verb::Post,
@@ -46293,6 +46955,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_tag::call,
     },
+    #[cfg(feature = "tag")]
     OpDef {
         id: "deleteTag",
         verb: Verb::Post,
@@ -46336,6 +46999,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_tag::call,
     },
+    #[cfg(feature = "tag")]
     OpDef {
         id: "listTags",
         verb: Verb::Post,
@@ -46379,6 +47043,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_tags::call,
     },
+    #[cfg(feature = "tag")]
     OpDef {
         id: "updateTag",
         verb: Verb::Post,
@@ -46422,6 +47087,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_tag::call,
     },
+    #[cfg(feature = "user-invitation")]
     OpDef {
         id: "acceptUserInvitation",
         verb: Verb::Post,
@@ -46465,6 +47131,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::accept_user_invitation::call,
     },
+    #[cfg(feature = "user-invitation")]
     OpDef {
         id: "getUserInvitation",
         verb: Verb::Get,
@@ -46518,6 +47185,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_user_invitation::call,
     },
+    #[cfg(feature = "user-invitation")]
     OpDef {
         id: "cancelUserInvitation",
         verb: Verb::Post,
@@ -46561,6 +47229,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::cancel_user_invitation::call,
     },
+    #[cfg(feature = "user-invitation")]
     OpDef {
         id: "createUserInvitation",
         verb: Verb::Post,
@@ -46604,6 +47273,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_user_invitation::call,
     },
+    #[cfg(feature = "user-invitation")]
     OpDef {
         id: "declineUserInvitation",
         verb: Verb::Post,
@@ -46647,6 +47317,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::decline_user_invitation::call,
     },
+    #[cfg(feature = "user-invitation")]
     OpDef {
         id: "listPendingInvitations",
         verb: Verb::Post,
@@ -46690,6 +47361,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_pending_invitations::call,
     },
+    #[cfg(feature = "user")]
     OpDef {
         id: "deleteUser",
         verb: Verb::Post,
@@ -46737,6 +47409,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_user::call,
     },
+    #[cfg(feature = "user")]
     OpDef {
         id: "getUser",
         verb: Verb::Post,
@@ -46791,6 +47464,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_user::call,
     },
+    #[cfg(feature = "user")]
     OpDef {
         id: "getUserByAuthId",
         verb: Verb::Post,
@@ -46845,6 +47519,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_user_by_auth_id::call,
     },
+    #[cfg(feature = "user")]
     OpDef {
         id: "getUserByEmail",
         verb: Verb::Post,
@@ -46899,6 +47574,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_user_by_email::call,
     },
+    #[cfg(feature = "user")]
     OpDef {
         id: "getOrCreateUserByAuthId",
         verb: Verb::Post,
@@ -46953,6 +47629,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_or_create_user_by_auth_id::call,
     },
+    #[cfg(feature = "user")]
     OpDef {
         id: "listAccessInfoByWorkspaceId",
         verb: Verb::Post,
@@ -47007,6 +47684,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_access_info_by_workspace_id::call,
     },
+    #[cfg(feature = "user")]
     OpDef {
         id: "listUsersInOrganization",
         verb: Verb::Post,
@@ -47061,6 +47739,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_users_in_organization::call,
     },
+    #[cfg(feature = "user")]
     OpDef {
         id: "listInstanceAdminUsers",
         verb: Verb::Post,
@@ -47094,6 +47773,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_instance_admin_users::call,
     },
+    #[cfg(feature = "user")]
     OpDef {
         id: "updateUser",
         verb: Verb::Post,
@@ -47148,6 +47828,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_user::call,
     },
+    #[cfg(feature = "web-backend")]
     OpDef {
         id: "webBackendCheckUpdates",
         verb: Verb::Post,
@@ -47170,6 +47851,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::web_backend_check_updates::call,
     },
+    #[cfg(feature = "web-backend")]
     OpDef {
         id: "getWebappConfig",
         verb: Verb::Get,
@@ -47196,6 +47878,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_webapp_config::call,
     },
+    #[cfg(feature = "web-backend")]
     OpDef {
         id: "webBackendCreateConnection",
         verb: Verb::Post,
@@ -47239,6 +47922,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::web_backend_create_connection::call,
     },
+    #[cfg(feature = "web-backend")]
     OpDef {
         id: "webBackendGetConnection",
         verb: Verb::Post,
@@ -47293,6 +47977,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::web_backend_get_connection::call,
     },
+    #[cfg(feature = "web-backend")]
     OpDef {
         id: "webBackendListConnectionsForWorkspace",
         verb: Verb::Post,
@@ -47347,6 +48032,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::web_backend_list_connections_for_workspace::call,
     },
+    #[cfg(feature = "web-backend")]
     OpDef {
         id: "webBackendGetConnectionStatusCounts",
         verb: Verb::Post,
@@ -47401,6 +48087,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::web_backend_get_connection_status_counts::call,
     },
+    #[cfg(feature = "web-backend")]
     OpDef {
         id: "webBackendUpdateConnection",
         verb: Verb::Post,
@@ -47444,6 +48131,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::web_backend_update_connection::call,
     },
+    #[cfg(feature = "web-backend")]
     OpDef {
         id: "webBackendDescribeCronExpression",
         verb: Verb::Post,
@@ -47487,6 +48175,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::web_backend_describe_cron_expression::call,
     },
+    #[cfg(feature = "web-backend")]
     OpDef {
         id: "webBackendValidateMappers",
         verb: Verb::Post,
@@ -47530,6 +48219,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::web_backend_validate_mappers::call,
     },
+    #[cfg(feature = "web-backend")]
     OpDef {
         id: "getStateType",
         verb: Verb::Post,
@@ -47584,6 +48274,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_state_type::call,
     },
+    #[cfg(feature = "web-backend")]
     OpDef {
         id: "webBackendGetWorkspaceState",
         verb: Verb::Post,
@@ -47638,6 +48329,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::web_backend_get_workspace_state::call,
     },
+    #[cfg(feature = "workload-output")]
     OpDef {
         id: "writeWorkloadOutput",
         verb: Verb::Post,
@@ -47674,6 +48366,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::write_workload_output::call,
     },
+    #[cfg(feature = "workspace")]
     OpDef {
         id: "createWorkspace",
         verb: Verb::Post,
@@ -47717,6 +48410,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_workspace::call,
     },
+    #[cfg(any(feature = "internal", feature = "workspace"))]
     OpDef {
         id: "createWorkspaceIfNotExist",
         verb: Verb::Post,
@@ -47760,6 +48454,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::create_workspace_if_not_exist::call,
     },
+    #[cfg(feature = "workspace")]
     OpDef {
         id: "deleteWorkspace",
         verb: Verb::Post,
@@ -47807,6 +48502,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::delete_workspace::call,
     },
+    #[cfg(feature = "workspace")]
     OpDef {
         id: "getWorkspace",
         verb: Verb::Post,
@@ -47861,6 +48557,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_workspace::call,
     },
+    #[cfg(feature = "workspace")]
     OpDef {
         id: "getAvailableDbtJobsForWorkspace",
         verb: Verb::Post,
@@ -47904,6 +48601,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_available_dbt_jobs_for_workspace::call,
     },
+    #[cfg(feature = "workspace")]
     OpDef {
         id: "getWorkspaceByConnectionId",
         verb: Verb::Post,
@@ -47958,6 +48656,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_workspace_by_connection_id::call,
     },
+    #[cfg(feature = "workspace")]
     OpDef {
         id: "getWorkspaceByConnectionIdWithTombstone",
         verb: Verb::Post,
@@ -48012,6 +48711,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_workspace_by_connection_id_with_tombstone::call,
     },
+    #[cfg(feature = "workspace")]
     OpDef {
         id: "getWorkspaceBySlug",
         verb: Verb::Post,
@@ -48066,6 +48766,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_workspace_by_slug::call,
     },
+    #[cfg(any(feature = "cloud-only", feature = "workspace"))]
     OpDef {
         id: "getWorkspaceDataWorkerAvailability",
         verb: Verb::Post,
@@ -48120,6 +48821,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_workspace_data_worker_availability::call,
     },
+    #[cfg(feature = "workspace")]
     OpDef {
         id: "getOrganizationInfo",
         verb: Verb::Post,
@@ -48174,6 +48876,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_organization_info::call,
     },
+    #[cfg(any(feature = "cloud-only", feature = "workspace"))]
     OpDef {
         id: "getWorkspaceUsage",
         verb: Verb::Post,
@@ -48228,6 +48931,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::get_workspace_usage::call,
     },
+    #[cfg(feature = "workspace")]
     OpDef {
         id: "listWorkspacesInOrganization",
         verb: Verb::Post,
@@ -48282,6 +48986,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_workspaces_in_organization::call,
     },
+    #[cfg(feature = "workspace")]
     OpDef {
         id: "listWorkspacesByUser",
         verb: Verb::Post,
@@ -48336,6 +49041,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_workspaces_by_user::call,
     },
+    #[cfg(feature = "workspace")]
     OpDef {
         id: "listWorkspacesPaginated",
         verb: Verb::Post,
@@ -48379,6 +49085,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::list_workspaces_paginated::call,
     },
+    #[cfg(feature = "workspace")]
     OpDef {
         id: "updateWorkspaceFeedback",
         verb: Verb::Post,
@@ -48426,6 +49133,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_workspace_feedback::call,
     },
+    #[cfg(feature = "workspace")]
     OpDef {
         id: "updateWorkspace",
         verb: Verb::Post,
@@ -48480,6 +49188,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_workspace::call,
     },
+    #[cfg(feature = "workspace")]
     OpDef {
         id: "updateWorkspaceName",
         verb: Verb::Post,
@@ -48534,6 +49243,7 @@ pub(crate) static OPERATIONS: &[OpDef] = &[
         security: &[],
         call: super::ops::update_workspace_name::call,
     },
+    #[cfg(feature = "workspace")]
     OpDef {
         id: "updateWorkspaceOrganization",
         verb: Verb::Post,
