@@ -465,6 +465,7 @@ mod tests {
                 client: Some("c".into()),
                 server: Some("s".into()),
                 families: None,
+                tag_features: false,
             },
             families: None,
         }
