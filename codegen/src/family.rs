@@ -381,36 +381,8 @@ fn describe_members(api: &Api, members: &[(String, Option<TypeId>)]) -> String {
 
 /// Every type reachable from `roots`, in id order.
 fn reach(api: &Api, roots: &[TypeId]) -> Vec<TypeId> {
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<TypeId> = roots.to_vec();
-    while let Some(id) = stack.pop() {
-        if !seen.insert(id) {
-            continue;
-        }
-        let mut tys: Vec<&Ty> = Vec::new();
-        match &api.ty(id).kind {
-            TypeKind::Struct(s) => {
-                tys.extend(s.fields.iter().chain(&s.flattened).map(|f| &f.ty));
-                tys.extend(s.additional.iter());
-            }
-            TypeKind::Tagged(u) => tys.extend(u.variants.iter().map(|v| &v.ty)),
-            TypeKind::Untagged(u) => tys.extend(u.variants.iter().map(|v| &v.ty)),
-            TypeKind::Alias(t) => tys.push(t),
-            TypeKind::Enum(_) => {}
-        }
-        for t in tys {
-            named_in(t, &mut stack);
-        }
-    }
-    seen.into_iter().collect()
-}
-
-fn named_in(ty: &Ty, out: &mut Vec<TypeId>) {
-    match ty {
-        Ty::Named(id) => out.push(*id),
-        Ty::Array(i) | Ty::Map(i) | Ty::Option(i) => named_in(i, out),
-        _ => {}
-    }
+    let seen = api.reachable(roots.iter().copied());
+    seen.iter().enumerate().filter(|(_, hit)| **hit).map(|(i, _)| TypeId(i as u32)).collect()
 }
 
 /// A `oneOf` whose members all require one property with distinct constants

@@ -12,7 +12,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::ir::{Api, Operation, Ty, TypeDef, TypeId, TypeKind};
+use crate::ir::{Api, Operation, Ty, TypeId};
 use crate::naming;
 
 /// The feature that turns on every tag (and the default feature set).
@@ -67,22 +67,6 @@ impl TagFeatures {
     }
 }
 
-/// Every use-site shape a type holds directly.
-pub fn held_by_type(t: &TypeDef) -> Vec<&Ty> {
-    let mut tys: Vec<&Ty> = Vec::new();
-    match &t.kind {
-        TypeKind::Struct(s) => {
-            tys.extend(s.fields.iter().chain(&s.flattened).map(|f| &f.ty));
-            tys.extend(s.additional.as_ref());
-        }
-        TypeKind::Alias(ty) => tys.push(ty),
-        TypeKind::Untagged(u) => tys.extend(u.variants.iter().map(|v| &v.ty)),
-        TypeKind::Tagged(u) => tys.extend(u.variants.iter().map(|v| &v.ty)),
-        TypeKind::Enum(_) => {}
-    }
-    tys
-}
-
 /// Every use-site shape an operation's parameters, bodies and headers hold.
 pub fn held_by_operation(op: &Operation) -> Vec<&Ty> {
     let mut tys: Vec<&Ty> = op.parameters.iter().map(|p| &p.ty).collect();
@@ -94,31 +78,6 @@ pub fn held_by_operation(op: &Operation) -> Vec<&Ty> {
         tys.extend(r.headers.iter().map(|h| &h.ty));
     }
     tys
-}
-
-/// The named types a shape mentions, through arrays, maps and options.
-pub fn named_in(ty: &Ty, out: &mut Vec<TypeId>) {
-    match ty {
-        Ty::Named(id) => out.push(*id),
-        Ty::Array(inner) | Ty::Map(inner) | Ty::Option(inner) => named_in(inner, out),
-        _ => {}
-    }
-}
-
-/// Marks, per type index, whether a type is reachable from `roots`.
-pub fn reachable(api: &Api, roots: impl IntoIterator<Item = TypeId>) -> Vec<bool> {
-    let mut seen = vec![false; api.types.len()];
-    let mut stack: Vec<TypeId> = roots.into_iter().collect();
-    while let Some(id) = stack.pop() {
-        match seen.get_mut(id.index()) {
-            Some(s) if !*s => *s = true,
-            _ => continue,
-        }
-        for ty in held_by_type(api.ty(id)) {
-            named_in(ty, &mut stack);
-        }
-    }
-    seen
 }
 
 /// The features of `api`: one per tag, in order of first use, named through
@@ -166,11 +125,11 @@ pub fn tag_features(api: &Api) -> TagFeatures {
         for (op, gates) in api.operations.iter().zip(&operations) {
             if gates.contains(&feature) {
                 for ty in held_by_operation(op) {
-                    named_in(ty, &mut roots);
+                    ty.named(&mut roots);
                 }
             }
         }
-        for (set, hit) in reached.iter_mut().zip(reachable(api, roots)) {
+        for (set, hit) in reached.iter_mut().zip(api.reachable(roots)) {
             if hit {
                 set.insert(feature);
             }

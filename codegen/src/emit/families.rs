@@ -94,40 +94,17 @@ fn without_fns(fc: &FamilyCrate, types: &[TypeId]) -> TokenStream {
 fn shared_used(fc: &FamilyCrate, homes: &BTreeMap<TypeId, Home>, types: &[TypeId]) -> Vec<TypeId> {
     let mut out = BTreeSet::new();
     for t in types {
-        for n in named_in_type(fc.api.ty(*t)) {
+        let mut named = Vec::new();
+        for ty in fc.api.ty(*t).held() {
+            ty.named(&mut named);
+        }
+        for n in named {
             if homes.get(&n) == Some(&Home::Shared) {
                 out.insert(n);
             }
         }
     }
     out.into_iter().collect()
-}
-
-fn named_in_type(t: &TypeDef) -> Vec<TypeId> {
-    let mut tys: Vec<&Ty> = Vec::new();
-    match &t.kind {
-        TypeKind::Struct(s) => {
-            tys.extend(s.fields.iter().chain(&s.flattened).map(|f| &f.ty));
-            tys.extend(s.additional.iter());
-        }
-        TypeKind::Tagged(u) => tys.extend(u.variants.iter().map(|v| &v.ty)),
-        TypeKind::Untagged(u) => tys.extend(u.variants.iter().map(|v| &v.ty)),
-        TypeKind::Alias(t) => tys.push(t),
-        TypeKind::Enum(_) => {}
-    }
-    let mut out = Vec::new();
-    for t in tys {
-        collect_named(t, &mut out);
-    }
-    out
-}
-
-fn collect_named(ty: &Ty, out: &mut Vec<TypeId>) {
-    match ty {
-        Ty::Named(id) => out.push(*id),
-        Ty::Array(i) | Ty::Map(i) | Ty::Option(i) => collect_named(i, out),
-        _ => {}
-    }
 }
 
 fn member_file(

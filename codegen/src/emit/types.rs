@@ -117,19 +117,8 @@ fn weighted_deps(t: &TypeDef) -> Vec<(TypeId, u64)> {
             _ => {}
         }
     }
-    let mut tys: Vec<&Ty> = Vec::new();
-    match &t.kind {
-        TypeKind::Struct(s) => {
-            tys.extend(s.fields.iter().chain(&s.flattened).map(|f| &f.ty));
-            tys.extend(s.additional.as_ref());
-        }
-        TypeKind::Alias(ty) => tys.push(ty),
-        TypeKind::Untagged(u) => tys.extend(u.variants.iter().map(|v| &v.ty)),
-        TypeKind::Tagged(u) => tys.extend(u.variants.iter().map(|v| &v.ty)),
-        TypeKind::Enum(_) => {}
-    }
     let mut out = Vec::new();
-    for ty in tys {
+    for ty in t.held() {
         walk(ty, 1, &mut out);
     }
     out

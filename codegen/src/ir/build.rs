@@ -1030,17 +1030,7 @@ impl<'a> Builder<'a> {
                     }
                 }
             };
-            let methods = [
-                (Method::Get, "get", &item.get),
-                (Method::Put, "put", &item.put),
-                (Method::Post, "post", &item.post),
-                (Method::Delete, "delete", &item.delete),
-                (Method::Options, "options", &item.options),
-                (Method::Head, "head", &item.head),
-                (Method::Patch, "patch", &item.patch),
-                (Method::Trace, "trace", &item.trace),
-            ];
-            for (method, m, op) in methods {
+            for (method, m, op) in item_operations(&item) {
                 if let Some(op) = op {
                     let ptr = format!("{item_ptr}/{m}");
                     if let Some(o) = self.operation(method, &path, &ptr, op, &item.parameters) {
@@ -1083,17 +1073,7 @@ impl<'a> Builder<'a> {
                 None => serde_json::from_value::<openapiv3::PathItem>(item.clone()).ok(),
             };
             let Some(item) = item else { continue };
-            let methods = [
-                (Method::Get, "get", &item.get),
-                (Method::Put, "put", &item.put),
-                (Method::Post, "post", &item.post),
-                (Method::Delete, "delete", &item.delete),
-                (Method::Options, "options", &item.options),
-                (Method::Head, "head", &item.head),
-                (Method::Patch, "patch", &item.patch),
-                (Method::Trace, "trace", &item.trace),
-            ];
-            for (method, m, op) in methods {
+            for (method, m, op) in item_operations(&item) {
                 let Some(op) = op else { continue };
                 let ptr = format!("{item_ptr}/{m}");
                 let Some(o) = self.operation(method, name, &ptr, op, &item.parameters) else { continue };
@@ -1683,4 +1663,18 @@ fn path_template_vars(path: &str) -> Vec<String> {
         rest = &after[end + 1..];
     }
     out
+}
+
+/// A path item's operations with their method and key, in a fixed order.
+fn item_operations(item: &openapiv3::PathItem) -> [(Method, &'static str, &Option<openapiv3::Operation>); 8] {
+    [
+        (Method::Get, "get", &item.get),
+        (Method::Put, "put", &item.put),
+        (Method::Post, "post", &item.post),
+        (Method::Delete, "delete", &item.delete),
+        (Method::Options, "options", &item.options),
+        (Method::Head, "head", &item.head),
+        (Method::Patch, "patch", &item.patch),
+        (Method::Trace, "trace", &item.trace),
+    ]
 }

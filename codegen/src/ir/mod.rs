@@ -47,6 +47,23 @@ impl Api {
         &self.types[id.index()]
     }
 
+    /// Marks, per type index, whether a type is reachable from `roots`
+    /// through the type graph ([`TypeDef::held`]).
+    pub fn reachable(&self, roots: impl IntoIterator<Item = TypeId>) -> Vec<bool> {
+        let mut seen = vec![false; self.types.len()];
+        let mut stack: Vec<TypeId> = roots.into_iter().collect();
+        while let Some(id) = stack.pop() {
+            match seen.get_mut(id.index()) {
+                Some(s) if !*s => *s = true,
+                _ => continue,
+            }
+            for ty in self.ty(id).held() {
+                ty.named(&mut stack);
+            }
+        }
+        seen
+    }
+
     /// Follow aliases to the type a use site really holds.
     pub fn resolve_alias<'a>(&'a self, ty: &'a Ty) -> &'a Ty {
         let mut cur = ty;
@@ -60,6 +77,35 @@ impl Api {
             }
         }
         cur
+    }
+}
+
+impl TypeDef {
+    /// Every use-site shape this type holds directly: its edges in the type graph.
+    pub fn held(&self) -> Vec<&Ty> {
+        let mut tys: Vec<&Ty> = Vec::new();
+        match &self.kind {
+            TypeKind::Struct(s) => {
+                tys.extend(s.fields.iter().chain(&s.flattened).map(|f| &f.ty));
+                tys.extend(s.additional.as_ref());
+            }
+            TypeKind::Alias(ty) => tys.push(ty),
+            TypeKind::Untagged(u) => tys.extend(u.variants.iter().map(|v| &v.ty)),
+            TypeKind::Tagged(u) => tys.extend(u.variants.iter().map(|v| &v.ty)),
+            TypeKind::Enum(_) => {}
+        }
+        tys
+    }
+}
+
+impl Ty {
+    /// Push the named types this shape mentions, through arrays, maps and options.
+    pub fn named(&self, out: &mut Vec<TypeId>) {
+        match self {
+            Ty::Named(id) => out.push(*id),
+            Ty::Array(inner) | Ty::Map(inner) | Ty::Option(inner) => inner.named(out),
+            _ => {}
+        }
     }
 }
 
