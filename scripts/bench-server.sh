@@ -67,24 +67,12 @@ fi
 
 # Start binary $2 (under the command prefix in the remaining arguments) on a
 # free port; sets URL and PID.
-URL=""
-PID=""
+# shellcheck source=scripts/serve.sh
+. scripts/serve.sh # the working directory is the workspace root here
 start() {
   local name=$1 binary=$2
   shift 2
-  local log="$tmp/$name.log"
-  "$@" "$binary" --host 127.0.0.1 --port 0 >"$log" 2>&1 &
-  PID=$!
-  pids+=("$PID")
-  URL=""
-  for _ in $(seq 600); do
-    URL=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$log" | head -n1 || true)
-    [ -n "$URL" ] && return 0
-    sleep 0.05
-  done
-  echo "$name did not start:" >&2
-  cat "$log" >&2
-  exit 1
+  serve "$name" "$tmp/$name.log" 600 "$@" "$binary"
 }
 
 stop() {

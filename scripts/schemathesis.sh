@@ -63,20 +63,10 @@ cleanup() {
 trap cleanup EXIT
 
 # Start a server binary on a free loopback port; sets URL to its base URL.
-URL=""
+# shellcheck source=scripts/serve.sh
+. scripts/serve.sh # the working directory is the workspace root here
 start() {
-  local name=$1 binary=$2 log="$DIR/$1.server.log"
-  "$binary" --host 127.0.0.1 --port 0 >"$log" 2>&1 &
-  pids+=($!)
-  URL=""
-  for _ in $(seq 200); do
-    URL=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$log" | head -n1 || true)
-    [ -n "$URL" ] && return 0
-    sleep 0.05
-  done
-  echo "$name did not start:" >&2
-  cat "$log" >&2
-  exit 1
+  serve "$1" "$DIR/$1.server.log" 200 "$2"
 }
 
 failed=()
