@@ -1,5 +1,5 @@
 //! Decoding a large list response (10,000 connections) through the generated
-//! client's decode path (`runtime::decode_json`: plain serde_json, re-decoding
+//! client's decode path (`runtime::read_json`: plain serde_json, re-decoding
 //! with JSON-path tracking only on failure), next to plain
 //! `serde_json::from_slice` into the same type and into `serde_json::Value`,
 //! and to path tracking on every decode; measured in rotation in one run.
@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use airbyte_api_client::runtime::{decode_json, Never, RawResponse};
+use airbyte_api_client::runtime::{read_json, RawResponse};
 use airbyte_api_client::types::ConnectionsResponse;
 use serde_json::json;
 
@@ -58,13 +58,18 @@ fn main() {
         &json!({"data": data, "next": "https://api.airbyte.com/v1/connections?limit=10000&offset=10000"}),
     )
     .unwrap();
-    let raw = RawResponse { status: 200, headers: Default::default(), body: bytes.clone().into() };
+    let raw = RawResponse {
+        operation: "listConnections",
+        status: 200,
+        headers: Default::default(),
+        body: bytes.clone().into(),
+    };
     // Sanity: all three decode the same bytes.
-    let typed: ConnectionsResponse = decode_json::<_, Never>("listConnections", &raw).unwrap();
+    let typed: ConnectionsResponse = read_json(&raw).unwrap();
     assert_eq!(typed.data.len(), 10_000);
 
     let mut client = || {
-        let r: ConnectionsResponse = decode_json::<_, Never>("listConnections", &raw).unwrap();
+        let r: ConnectionsResponse = read_json(&raw).unwrap();
         std::hint::black_box(r);
     };
     let mut plain = || {
@@ -75,7 +80,7 @@ fn main() {
         let r: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
         std::hint::black_box(r);
     };
-    // What `decode_json` did before it got a plain fast path: track the path always.
+    // What `read_json` did before it got a plain fast path: track the path always.
     let mut tracked = || {
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
         let r: ConnectionsResponse = serde_path_to_error::deserialize(de).unwrap();
@@ -86,7 +91,7 @@ fn main() {
     let mb = bytes.len() as f64 / 1e6;
     println!("10,000 connections, {mb:.1} MB, median of {runs}");
     for (name, d) in [
-        ("client decode_json", client),
+        ("client read_json", client),
         ("serde_json typed", plain),
         ("serde_json Value", value),
         ("path-tracking typed", tracked),

@@ -1,15 +1,20 @@
-//! The client crate: one async method per operation over the shared request
+//! The client crate: one method per operation over the shared request
 //! path of the `openapi-runtime` crate (feature `client`, re-exported as the
 //! crate's `runtime`); the crate's own `Client` wraps the runtime's.
 //!
 //! Per operation the generated code only encodes parameters and body into a
-//! `runtime::Request` and decodes the response by status; sending, auth and
-//! retries are one non-generic function for all methods.
+//! `runtime::Request` and decodes the response by status in a plain function
+//! (a `match` of `runtime::ok`/`runtime::err` calls); sending, auth and
+//! retries are one non-generic future for all methods (`runtime::Call`). A
+//! method is a plain `#[inline]` function, not an `async fn`: type-checking
+//! hundreds of `async` bodies and their state machines was most of the
+//! crate's build time (ARCHITECTURE.md, "Build time").
 //!
 //! The shape of every method, which the contract test (`emit/contract.rs`)
-//! relies on: `async fn <op.name>(&self, <path params in template order>,
+//! relies on: `fn <op.name>(&self, <path params in template order>,
 //! [body], <other required params in declaration order>, [params:
-//! <Stem>Params]) -> Result<ResponseValue<T>, Error<<Stem>Error>>`; required
+//! <Stem>Params]) -> Call<'_, T, <Stem>Error>`, a future of
+//! `Result<ResponseValue<T>, Error<<Stem>Error>>`; required
 //! string parameters are `&str`, arrays `&[T]`, other required ones `&T`; optional ones are
 //! `Option` fields of `<Stem>Params` (which implements `Default`). Operations
 //! that also accept a form body get `<op.name>_as_form` with the same
@@ -105,12 +110,13 @@ impl Cx<'_> {
         }
     }
 
-    fn decode(&self, kind: &BodyKind) -> TokenStream {
+    /// The `runtime::Read` function for a body of this kind.
+    fn read(&self, kind: &BodyKind) -> TokenStream {
         match kind {
-            BodyKind::None => quote!(()),
-            BodyKind::Json(_) => quote!(runtime::decode_json(OP, &raw)?),
-            BodyKind::Text => quote!(runtime::decode_text(OP, &raw)?),
-            BodyKind::Bytes => quote!(raw.body.clone()),
+            BodyKind::None => quote!(runtime::read_empty),
+            BodyKind::Json(_) => quote!(runtime::read_json),
+            BodyKind::Text => quote!(runtime::read_text),
+            BodyKind::Bytes => quote!(runtime::read_bytes),
         }
     }
 }
@@ -228,24 +234,17 @@ fn op_docs(op: &Operation) -> TokenStream {
     doc_lines(&text)
 }
 
-/// A parameter's value, encoded into `query`/`headers` (or a path segment).
+/// A parameter's value (a reference), encoded into the request `r` (or, for
+/// a path parameter, into the segment the expression yields).
 fn encode_param(p: &Parameter, value: TokenStream) -> TokenStream {
     let wire = &p.wire;
     let style = &p.style;
     let explode = p.explode;
     match p.location {
-        ParamLocation::Query => {
-            quote!(runtime::push_query(&mut query, #wire, &runtime::to_json(OP, #value)?, #style, #explode);)
-        }
-        ParamLocation::Header => {
-            quote!(headers.push((#wire, runtime::header_value(&runtime::to_json(OP, #value)?, #explode)));)
-        }
-        ParamLocation::Cookie => {
-            quote!(headers.push(("cookie", runtime::cookie_value(#wire, &runtime::to_json(OP, #value)?)));)
-        }
-        ParamLocation::Path => {
-            quote!(runtime::path_param(OP, #wire, &runtime::to_json(OP, #value)?, #style, #explode)?)
-        }
+        ParamLocation::Query => quote!(r.query(#wire, #value, #style, #explode);),
+        ParamLocation::Header => quote!(r.header(#wire, #value, #explode);),
+        ParamLocation::Cookie => quote!(r.cookie(#wire, #value);),
+        ParamLocation::Path => quote!(r.path_param(#wire, #value, #style, #explode)),
     }
 }
 
@@ -253,7 +252,7 @@ fn encode_param(p: &Parameter, value: TokenStream) -> TokenStream {
 struct BodyPlan {
     /// The `body` argument, when there is one.
     arg: Option<TokenStream>,
-    /// `runtime::Body` from `body`.
+    /// Statements putting `body` into the request `r`.
     expr: TokenStream,
     /// The same body as a form, when the operation also accepts one of the same type.
     form_expr: Option<TokenStream>,
@@ -261,7 +260,7 @@ struct BodyPlan {
 
 fn body_plan(cx: &Cx, op: &Operation) -> BodyPlan {
     let Some(rb) = &op.request_body else {
-        return BodyPlan { arg: None, expr: quote!(runtime::Body::None), form_expr: None };
+        return BodyPlan { arg: None, expr: quote!(), form_expr: None };
     };
     let json = rb.content.iter().find(|m| is_json(&m.media_type));
     let form = rb.content.iter().find(|m| is_form(&m.media_type));
@@ -271,23 +270,23 @@ fn body_plan(cx: &Cx, op: &Operation) -> BodyPlan {
     };
     let (ty, encode, form_encode) = match (json, form) {
         (Some(j), f) => {
-            let alt = f.filter(|f| j.ty.is_some() && f.ty == j.ty).map(|_| quote!(runtime::form_body(OP, body)?));
-            (structured(j), quote!(runtime::json_body(OP, body)?), alt)
+            let alt = f.filter(|f| j.ty.is_some() && f.ty == j.ty).map(|_| quote!(r.form(body);));
+            (structured(j), quote!(r.json(body);), alt)
         }
-        (None, Some(f)) => (structured(f), quote!(runtime::form_body(OP, body)?), None),
+        (None, Some(f)) => (structured(f), quote!(r.form(body);), None),
         (None, None) => match rb.content.first() {
             Some(m) => {
                 let ct = &m.media_type;
-                (quote!(::bytes::Bytes), quote!(runtime::Body::Bytes { content_type: #ct, data: body }), None)
+                (quote!(::bytes::Bytes), quote!(r.bytes(#ct, body);), None)
             }
-            None => return BodyPlan { arg: None, expr: quote!(runtime::Body::None), form_expr: None },
+            None => return BodyPlan { arg: None, expr: quote!(), form_expr: None },
         },
     };
     let wrap = |e: TokenStream| {
         if rb.required {
             e
         } else {
-            quote!(match body { ::std::option::Option::Some(body) => #e, ::std::option::Option::None => runtime::Body::None })
+            quote!(if let ::std::option::Option::Some(body) = body { #e })
         }
     };
     let arg = if rb.required { quote!(body: #ty) } else { quote!(body: ::std::option::Option<#ty>) };
@@ -316,10 +315,40 @@ const RESERVED_LOCALS: &[&str] = &[
     "link",
     "offset",
     "client",
+    "r",
     "runtime",
     "types",
     "OP",
 ];
+
+/// The security requirements of the operations, one `const` per distinct
+/// list, so the (usually shared) list is written once per crate.
+#[derive(Default)]
+struct SecurityConsts {
+    consts: Vec<(String, Ident, TokenStream)>,
+}
+
+impl SecurityConsts {
+    fn name(&mut self, list: TokenStream) -> Ident {
+        let key = list.to_string();
+        if let Some((_, name, _)) = self.consts.iter().find(|(k, ..)| *k == key) {
+            return name.clone();
+        }
+        let name = format_ident!("SECURITY_{}", self.consts.len());
+        self.consts.push((key, name.clone(), list));
+        name
+    }
+
+    fn items(&self) -> TokenStream {
+        let items = self.consts.iter().map(|(_, name, list)| {
+            quote! {
+                #[allow(dead_code)]
+                const #name: &[&[runtime::Scheme]] = #list;
+            }
+        });
+        quote!(#(#items)*)
+    }
+}
 
 /// Names of the extra methods derived from operation names, claimed so they
 /// never collide with an operation's own method.
@@ -339,6 +368,7 @@ fn emit_operation(
     items: &mut Vec<TokenStream>,
     names: &mut naming::Scope,
     methods: &mut MethodNames,
+    security: &mut SecurityConsts,
 ) -> TokenStream {
     let api = cx.api;
     let op_id = &op.id;
@@ -355,13 +385,7 @@ fn emit_operation(
     let mut other_args = Vec::new();
     let mut encode = Vec::new();
     let mut optional = Vec::new();
-    let (mut uses_query, mut uses_headers) = (false, false);
     for p in &op.parameters {
-        match p.location {
-            ParamLocation::Query => uses_query = true,
-            ParamLocation::Header | ParamLocation::Cookie => uses_headers = true,
-            ParamLocation::Path => {}
-        }
         if !p.required {
             optional.push(p);
             continue;
@@ -466,12 +490,6 @@ fn emit_operation(
         rest = &after[end + 1..];
     }
     fmt.push_str(&rest.replace('{', "{{").replace('}', "}}"));
-    let path_expr = if fmt_args.is_empty() {
-        quote!(::std::string::String::from(#fmt))
-    } else {
-        quote!(format!(#fmt, #(#fmt_args),*))
-    };
-
     let body = body_plan(cx, op);
     let mut args: Vec<TokenStream> = path_args.iter().map(|(_, a, ..)| a.clone()).collect();
     args.extend(body.arg.clone());
@@ -480,32 +498,31 @@ fn emit_operation(
         args.push(quote!(params: #s));
     }
 
-    // Responses.
+    // Responses: one `match` on the status, each arm a `runtime::ok` or
+    // `runtime::err` call with the body's reader and the wrapping variant.
     let success: Vec<&Response> = op.responses.iter().filter(|r| r.status.is_success()).collect();
     let errors: Vec<&Response> = op.responses.iter().filter(|r| !r.status.is_success()).collect();
     let kinds: Vec<BodyKind> = success.iter().map(|r| response_kind(r)).collect();
     let single = kinds.windows(2).all(|w| w[0] == w[1]);
     let accept = accept_of(op);
+    let identity = quote!(::std::convert::identity);
+    // The wrapping function of a status variant: the variant itself, or a
+    // closure for a unit variant.
+    let wrap = |name: &Ident, v: &Ident, kind: &BodyKind| {
+        if *kind == BodyKind::None {
+            quote!(|_| #name::#v)
+        } else {
+            quote!(#name::#v)
+        }
+    };
     let (ok_ty, ok_arms, success_kind) = if success.is_empty() {
-        (
-            quote!(::bytes::Bytes),
-            vec![
-                quote!(200..=299 => ::std::result::Result::Ok(runtime::ResponseValue { status, headers: raw.headers.clone(), body: raw.body.clone() })),
-            ],
-            None,
-        )
+        (quote!(::bytes::Bytes), vec![quote!(200..=299 => runtime::ok(raw, runtime::read_bytes, #identity))], None)
     } else if single {
         let kind = kinds[0].clone();
         let t = cx.body_ty(&kind);
         let pats: Vec<TokenStream> = success.iter().map(|r| status_pattern(&r.status)).collect();
-        let decode = cx.decode(&kind);
-        (
-            t,
-            vec![
-                quote!(#(#pats)|* => ::std::result::Result::Ok(runtime::ResponseValue { status, headers: raw.headers.clone(), body: #decode })),
-            ],
-            Some(kind),
-        )
+        let read = cx.read(&kind);
+        (t, vec![quote!(#(#pats)|* => runtime::ok(raw, #read, #identity))], Some(kind))
     } else {
         let name = ident(&names.claim(&format!("{stem}Response")));
         let variants = success.iter().zip(&kinds).map(|(r, k)| {
@@ -530,10 +547,9 @@ fn emit_operation(
             .zip(&kinds)
             .map(|(r, k)| {
                 let pat = status_pattern(&r.status);
-                let v = status_variant(&r.status);
-                let decode = cx.decode(k);
-                let body = if *k == BodyKind::None { quote!(#name::#v) } else { quote!(#name::#v(#decode)) };
-                quote!(#pat => ::std::result::Result::Ok(runtime::ResponseValue { status, headers: raw.headers.clone(), body: #body }))
+                let read = cx.read(k);
+                let wrap = wrap(&name, &status_variant(&r.status), k);
+                quote!(#pat => runtime::ok(raw, #read, #wrap))
             })
             .collect();
         (quote!(#name), arms, None)
@@ -571,11 +587,10 @@ fn emit_operation(
             .iter()
             .map(|r| {
                 let pat = status_pattern(&r.status);
-                let v = status_variant(&r.status);
                 let k = response_kind(r);
-                let decode = cx.decode(&k);
-                let error = if k == BodyKind::None { quote!(#name::#v) } else { quote!(#name::#v(#decode)) };
-                quote!(#pat => ::std::result::Result::Err(runtime::Error::Api { operation: OP, status, headers: raw.headers.clone(), error: #error }))
+                let read = cx.read(&k);
+                let wrap = wrap(&name, &status_variant(&r.status), &k);
+                quote!(#pat => runtime::err(raw, #read, #wrap))
             })
             .collect();
         (quote!(#name), arms)
@@ -583,55 +598,47 @@ fn emit_operation(
     let fallback = if op.responses.iter().any(|r| r.status == Status::Default) {
         quote!()
     } else {
-        quote!(_ => ::std::result::Result::Err(runtime::Error::UnexpectedStatus { operation: OP, response: raw }),)
+        quote!(_ => runtime::unexpected(raw),)
     };
 
     let reqs = op.security.clone().unwrap_or_else(|| api.security.clone());
-    let security = security_tokens(api, &reqs);
+    let security = security.name(security_tokens(api, &reqs));
     let method = format_ident!("{}", op.method.as_str());
     let dep = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
-    let query_mut = if uses_query { quote!(mut) } else { quote!() };
-    let headers_mut = if uses_headers { quote!(mut) } else { quote!() };
-    let result_ty =
-        |ok: &TokenStream| quote!(::std::result::Result<runtime::ResponseValue<#ok>, runtime::Error<#err_ty>>);
-    // Everything up to `request`, shared by the method and its variants.
-    let build = |body_expr: &TokenStream| {
-        quote! {
-            const OP: &str = #op_id;
-            let #query_mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-            let #headers_mut headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-            #(#encode)*
-            let request = runtime::Request {
-                operation: OP,
-                method: runtime::Method::#method,
-                path: #path_expr,
-                query,
-                headers,
-                body: #body_expr,
-                security: #security,
-                accept: #accept,
-            };
-        }
+    let call_ty = |ok: &TokenStream| quote!(runtime::Call<'_, #ok, #err_ty>);
+    // Everything up to a complete request `r`, shared by the method and its variants.
+    let (path_lit, set_path) = if fmt_args.is_empty() {
+        (fmt.replace("{{", "{").replace("}}", "}"), quote!())
+    } else {
+        (String::new(), quote!(r.path = format!(#fmt, #(#fmt_args),*);))
     };
-    let decode_all = quote! {
-        let status = raw.status;
-        match status {
-            #(#ok_arms,)*
-            #(#err_arms,)*
-            #fallback
+    let build = |body_expr: &TokenStream| {
+        let mutable =
+            if set_path.is_empty() && encode.is_empty() && body_expr.is_empty() { quote!() } else { quote!(mut) };
+        quote! {
+            let #mutable r = runtime::Request::new(#op_id, runtime::Method::#method, #path_lit, #security, #accept);
+            #set_path
+            #(#encode)*
+            #body_expr
         }
     };
 
     let docs = op_docs(op);
-    let result = result_ty(&ok_ty);
+    let result = call_ty(&ok_ty);
     let request = build(&body.expr);
+    // `#[inline]`: nothing of an operation is compiled until a crate calls it
+    // (as with an `async fn`, whose body is compiled where it is awaited).
     let mut out = quote! {
         #docs
         #dep
-        pub async fn #method_name(&self, #(#args),*) -> #result {
+        #[inline]
+        pub fn #method_name(&self, #(#args),*) -> #result {
             #request
-            let raw = self.execute::<#err_ty>(request).await?;
-            #decode_all
+            self.http.call(r, |raw| match raw.status {
+                #(#ok_arms,)*
+                #(#err_arms,)*
+                #fallback
+            })
         }
     };
 
@@ -642,10 +649,14 @@ fn emit_operation(
         out.extend(quote! {
             #[doc = #doc]
             #dep
-            pub async fn #name(&self, #(#args),*) -> #result {
+            #[inline]
+            pub fn #name(&self, #(#args),*) -> #result {
                 #request
-                let raw = self.execute::<#err_ty>(request).await?;
-                #decode_all
+                self.http.call(r, |raw| match raw.status {
+                    #(#ok_arms,)*
+                    #(#err_arms,)*
+                    #fallback
+                })
             }
         });
     }
@@ -656,30 +667,22 @@ fn emit_operation(
             "[`Client::{unraw_name}`] with a successful body left unread, to be read chunk by chunk\n(for large payloads). Other statuses are read whole and decoded as usual."
         );
         let doc = doc_lines(&doc);
-        let result = result_ty(&quote!(runtime::ByteStream));
         // With no documented error, every other status is unexpected.
-        let tail = if err_arms.is_empty() {
-            quote!(::std::result::Result::Err(runtime::Error::UnexpectedStatus { operation: OP, response: raw }))
+        let other = if err_arms.is_empty() {
+            quote!(runtime::unexpected(raw))
         } else {
-            quote! {
-                let status = raw.status;
-                match status {
-                    #(#err_arms,)*
-                    #fallback
-                }
-            }
+            quote!(match raw.status { #(#err_arms,)* #fallback })
         };
         let request = build(&body.expr);
         out.extend(quote! {
             #doc
             #dep
-            pub async fn #name(&self, #(#args),*) -> #result {
+            pub async fn #name(&self, #(#args),*) -> ::std::result::Result<runtime::ResponseValue<runtime::ByteStream>, runtime::Error<#err_ty>> {
                 #request
-                let raw = match self.execute_streaming::<#err_ty>(request).await? {
-                    runtime::Streamed::Success(value) => return ::std::result::Result::Ok(value),
-                    runtime::Streamed::Other(raw) => raw,
-                };
-                #tail
+                match self.http.execute_streaming::<#err_ty>(r).await? {
+                    runtime::Streamed::Success(value) => ::std::result::Result::Ok(value),
+                    runtime::Streamed::Other(raw) => #other,
+                }
             }
         });
     }
@@ -760,12 +763,13 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
     reserved.extend(api.operations.iter().map(|op| naming::unraw(&op.name)));
     let mut methods = MethodNames { scope: naming::Scope::with_reserved(&reserved) };
     let features = names.tag_features.then(|| crate::tags::tag_features(api));
+    let mut security = SecurityConsts::default();
     let mut items = Vec::new();
     let mut fns = Vec::new();
     let mut gated_fns = Vec::new();
     for (index, op) in api.operations.iter().enumerate() {
         let first_item = items.len();
-        let method = emit_operation(&cx, op, &mut items, &mut scope, &mut methods);
+        let method = emit_operation(&cx, op, &mut items, &mut scope, &mut methods, &mut security);
         let gates = features.as_ref().map(|f| f.operation_features(index)).unwrap_or_default();
         if gates.is_empty() {
             fns.push(method);
@@ -777,6 +781,7 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
         let cfg = super::cfg_features(&gates);
         gated_fns.push(quote! { #cfg impl Client { #method } });
     }
+    let security_consts = security.items();
     let ops = quote! {
         // A spec without operations (webhooks only), or with every tag
         // feature off, uses none of these.
@@ -787,6 +792,7 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
         #[allow(unused_imports)]
         use super::types;
 
+        #security_consts
         #(#items)*
 
         impl Client {
@@ -810,7 +816,7 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
         .unwrap_or_else(|| "http://localhost".to_string());
     let client_crate = naming::crate_ident(&names.client);
     let crate_doc = format!(
-        " Async client for {title} (version {version}), generated from `{file}`.\n\n One method per operation on [`Client`]; request and response types are in [`types`] (the `{types}` crate).\n\n ```no_run\n # async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n let client = {client_crate}::Client::builder().base_url(\"{default_url}\").build()?;\n # let _ = client; Ok(()) }}\n ```\n\n Each method returns `Result<ResponseValue<T>, Error<E>>`: the decoded success body with\n status and headers, or an [`Error`] whose `Api` variant carries the operation's documented\n error (`<Operation>Error`, one variant per status). Optional parameters are fields of\n `<Operation>Params`, which implements `Default`.",
+        " Async client for {title} (version {version}), generated from `{file}`.\n\n One method per operation on [`Client`]; request and response types are in [`types`] (the `{types}` crate).\n\n ```no_run\n # async fn run() -> Result<(), Box<dyn std::error::Error>> {{\n let client = {client_crate}::Client::builder().base_url(\"{default_url}\").build()?;\n # let _ = client; Ok(()) }}\n ```\n\n Each method returns a [`runtime::Call`], a future of `Result<ResponseValue<T>, Error<E>>`: the decoded success body with\n status and headers, or an [`Error`] whose `Api` variant carries the operation's documented\n error (`<Operation>Error`, one variant per status). Optional parameters are fields of\n `<Operation>Params`, which implements `Default`.",
         title = api.title.split_whitespace().collect::<Vec<_>>().join(" "),
         version = api.version,
         file = api.source.file,

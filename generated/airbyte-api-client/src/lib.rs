@@ -12,7 +12,7 @@
 //!  # let _ = client; Ok(()) }
 //!  ```
 //!
-//!  Each method returns `Result<ResponseValue<T>, Error<E>>`: the decoded success body with
+//!  Each method returns a [`runtime::Call`], a future of `Result<ResponseValue<T>, Error<E>>`: the decoded success body with
 //!  status and headers, or an [`Error`] whose `Api` variant carries the operation's documented
 //!  error (`<Operation>Error`, one variant per status). Optional parameters are fields of
 //!  `<Operation>Params`, which implements `Default`.

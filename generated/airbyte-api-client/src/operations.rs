@@ -8,6 +8,17 @@ use super::runtime;
 use super::Client;
 #[allow(unused_imports)]
 use super::types;
+#[allow(dead_code)]
+const SECURITY_0: &[&[runtime::Scheme]] = &[];
+#[allow(dead_code)]
+const SECURITY_1: &[&[runtime::Scheme]] = &[
+    &[runtime::Scheme::Bearer],
+    &[
+        runtime::Scheme::ClientCredentials {
+            token_url: "/applications/token",
+        },
+    ],
+];
 /// Documented error responses of [`Client::list_applications`], by status.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ListApplicationsError {
@@ -1060,42 +1071,27 @@ impl Client {
     /// Root path, currently returns a redirect to the documentation
     ///
     /// `GET /` (operationId `getDocumentation`)
-    pub async fn get_documentation(
+    #[inline]
+    pub fn get_documentation(
         &self,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<::std::string::String>,
-        runtime::Error<runtime::Never>,
-    > {
-        const OP: &str = "getDocumentation";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: ::std::string::String::from("/"),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[],
-            accept: "text/html",
-        };
-        let raw = self.execute::<runtime::Never>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_text(OP, &raw)?,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, ::std::string::String, runtime::Never> {
+        let r = runtime::Request::new(
+            "getDocumentation",
+            runtime::Method::GET,
+            "/",
+            SECURITY_0,
+            "text/html",
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_text, ::std::convert::identity)
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// [`Client::get_documentation`] with a successful body left unread, to be read chunk by chunk
     /// (for large payloads). Other statuses are read whole and decoded as usual.
@@ -1105,258 +1101,170 @@ impl Client {
         runtime::ResponseValue<runtime::ByteStream>,
         runtime::Error<runtime::Never>,
     > {
-        const OP: &str = "getDocumentation";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: ::std::string::String::from("/"),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[],
-            accept: "text/html",
-        };
-        let raw = match self.execute_streaming::<runtime::Never>(request).await? {
-            runtime::Streamed::Success(value) => return ::std::result::Result::Ok(value),
-            runtime::Streamed::Other(raw) => raw,
-        };
-        ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-            operation: OP,
-            response: raw,
-        })
+        let r = runtime::Request::new(
+            "getDocumentation",
+            runtime::Method::GET,
+            "/",
+            SECURITY_0,
+            "text/html",
+        );
+        match self.http.execute_streaming::<runtime::Never>(r).await? {
+            runtime::Streamed::Success(value) => ::std::result::Result::Ok(value),
+            runtime::Streamed::Other(raw) => runtime::unexpected(raw),
+        }
     }
     /// List Applications
     ///
     /// `GET /applications` (operationId `listApplications`)
-    pub async fn list_applications(
+    #[inline]
+    pub fn list_applications(
         &self,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::ApplicationReadList>,
-        runtime::Error<ListApplicationsError>,
-    > {
-        const OP: &str = "listApplications";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: ::std::string::String::from("/applications"),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<ListApplicationsError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListApplicationsError::Status403,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::ApplicationReadList, ListApplicationsError> {
+        let r = runtime::Request::new(
+            "listApplications",
+            runtime::Method::GET,
+            "/applications",
+            SECURITY_1,
+            "application/json",
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListApplicationsError::Status403,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Create an Application
     ///
     /// `POST /applications` (operationId `createApplication`)
-    pub async fn create_application(
+    #[inline]
+    pub fn create_application(
         &self,
         body: &types::ApplicationCreate,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::ApplicationRead>,
-        runtime::Error<CreateApplicationError>,
-    > {
-        const OP: &str = "createApplication";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::POST,
-            path: ::std::string::String::from("/applications"),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<CreateApplicationError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateApplicationError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateApplicationError::Status403,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::ApplicationRead, CreateApplicationError> {
+        let mut r = runtime::Request::new(
+            "createApplication",
+            runtime::Method::POST,
+            "/applications",
+            SECURITY_1,
+            "application/json",
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateApplicationError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateApplicationError::Status403,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Get an Access Token
     ///
     /// `POST /applications/token` (operationId `createAccessToken`)
-    pub async fn create_access_token(
+    #[inline]
+    pub fn create_access_token(
         &self,
         body: &types::ApplicationTokenRequestWithGrant,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::PublicAccessTokenResponse>,
-        runtime::Error<CreateAccessTokenError>,
-    > {
-        const OP: &str = "createAccessToken";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::POST,
-            path: ::std::string::String::from("/applications/token"),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[],
-            accept: "application/json",
-        };
-        let raw = self.execute::<CreateAccessTokenError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateAccessTokenError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateAccessTokenError::Status403,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::PublicAccessTokenResponse, CreateAccessTokenError> {
+        let mut r = runtime::Request::new(
+            "createAccessToken",
+            runtime::Method::POST,
+            "/applications/token",
+            SECURITY_0,
+            "application/json",
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateAccessTokenError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateAccessTokenError::Status403,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// [`Client::create_access_token`] with the body sent as `application/x-www-form-urlencoded`.
-    pub async fn create_access_token_as_form(
+    #[inline]
+    pub fn create_access_token_as_form(
         &self,
         body: &types::ApplicationTokenRequestWithGrant,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::PublicAccessTokenResponse>,
-        runtime::Error<CreateAccessTokenError>,
-    > {
-        const OP: &str = "createAccessToken";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::POST,
-            path: ::std::string::String::from("/applications/token"),
-            query,
-            headers,
-            body: runtime::form_body(OP, body)?,
-            security: &[],
-            accept: "application/json",
-        };
-        let raw = self.execute::<CreateAccessTokenError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateAccessTokenError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateAccessTokenError::Status403,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::PublicAccessTokenResponse, CreateAccessTokenError> {
+        let mut r = runtime::Request::new(
+            "createAccessToken",
+            runtime::Method::POST,
+            "/applications/token",
+            SECURITY_0,
+            "application/json",
+        );
+        r.form(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateAccessTokenError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateAccessTokenError::Status403,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Get an Application detail
     ///
@@ -1364,69 +1272,46 @@ impl Client {
     ///
     /// Arguments:
     /// - `application_id`: `applicationId` in path
-    pub async fn get_application(
+    #[inline]
+    pub fn get_application(
         &self,
         application_id: &str,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::ApplicationRead>,
-        runtime::Error<GetApplicationError>,
-    > {
-        const OP: &str = "getApplication";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: format!(
-                "/applications/{}", runtime::path_param(OP, "applicationId", &
-                runtime::to_json(OP, application_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<GetApplicationError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetApplicationError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetApplicationError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::ApplicationRead, GetApplicationError> {
+        let mut r = runtime::Request::new(
+            "getApplication",
+            runtime::Method::GET,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/applications/{}", r.path_param("applicationId", application_id, "simple",
+            false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetApplicationError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetApplicationError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Deletes an Application
     ///
@@ -1434,186 +1319,108 @@ impl Client {
     ///
     /// Arguments:
     /// - `application_id`: `applicationId` in path
-    pub async fn delete_application(
+    #[inline]
+    pub fn delete_application(
         &self,
         application_id: &str,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::ApplicationRead>,
-        runtime::Error<DeleteApplicationError>,
-    > {
-        const OP: &str = "deleteApplication";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::DELETE,
-            path: format!(
-                "/applications/{}", runtime::path_param(OP, "applicationId", &
-                runtime::to_json(OP, application_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<DeleteApplicationError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteApplicationError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteApplicationError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::ApplicationRead, DeleteApplicationError> {
+        let mut r = runtime::Request::new(
+            "deleteApplication",
+            runtime::Method::DELETE,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/applications/{}", r.path_param("applicationId", application_id, "simple",
+            false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteApplicationError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteApplicationError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// List connections
     ///
     /// `GET /connections` (operationId `listConnections`)
-    pub async fn list_connections(
+    #[inline]
+    pub fn list_connections(
         &self,
         params: ListConnectionsParams,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::ConnectionsResponse>,
-        runtime::Error<ListConnectionsError>,
-    > {
-        const OP: &str = "listConnections";
-        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+    ) -> runtime::Call<'_, types::ConnectionsResponse, ListConnectionsError> {
+        let mut r = runtime::Request::new(
+            "listConnections",
+            runtime::Method::GET,
+            "/connections",
+            SECURITY_1,
+            "application/json",
+        );
         if let ::std::option::Option::Some(v) = &params.workspace_ids {
-            runtime::push_query(
-                &mut query,
-                "workspaceIds",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("workspaceIds", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.tag_ids {
-            runtime::push_query(
-                &mut query,
-                "tagIds",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("tagIds", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.include_deleted {
-            runtime::push_query(
-                &mut query,
-                "includeDeleted",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("includeDeleted", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.limit {
-            runtime::push_query(
-                &mut query,
-                "limit",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("limit", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.offset {
-            runtime::push_query(
-                &mut query,
-                "offset",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("offset", v, "form", true);
         }
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: ::std::string::String::from("/connections"),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<ListConnectionsError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListConnectionsError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListConnectionsError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListConnectionsError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListConnectionsError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListConnectionsError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListConnectionsError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Every item of [`Client::list_connections`], page after page: follows `next` until the last page.
     ///
@@ -1683,66 +1490,43 @@ impl Client {
     /// Create a connection
     ///
     /// `POST /connections` (operationId `createConnection`)
-    pub async fn create_connection(
+    #[inline]
+    pub fn create_connection(
         &self,
         body: &types::ConnectionCreateRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::ConnectionResponse>,
-        runtime::Error<CreateConnectionError>,
-    > {
-        const OP: &str = "createConnection";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::POST,
-            path: ::std::string::String::from("/connections"),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<CreateConnectionError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateConnectionError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateConnectionError::Status403,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::ConnectionResponse, CreateConnectionError> {
+        let mut r = runtime::Request::new(
+            "createConnection",
+            runtime::Method::POST,
+            "/connections",
+            SECURITY_1,
+            "application/json",
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateConnectionError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateConnectionError::Status403,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Get Connection details
     ///
@@ -1750,69 +1534,46 @@ impl Client {
     ///
     /// Arguments:
     /// - `connection_id`: `connectionId` in path
-    pub async fn get_connection(
+    #[inline]
+    pub fn get_connection(
         &self,
         connection_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::ConnectionResponse>,
-        runtime::Error<GetConnectionError>,
-    > {
-        const OP: &str = "getConnection";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: format!(
-                "/connections/{}", runtime::path_param(OP, "connectionId", &
-                runtime::to_json(OP, connection_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<GetConnectionError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetConnectionError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetConnectionError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::ConnectionResponse, GetConnectionError> {
+        let mut r = runtime::Request::new(
+            "getConnection",
+            runtime::Method::GET,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/connections/{}", r.path_param("connectionId", connection_id, "simple",
+            false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetConnectionError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetConnectionError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Delete a Connection
     ///
@@ -1820,69 +1581,46 @@ impl Client {
     ///
     /// Arguments:
     /// - `connection_id`: `connectionId` in path
-    pub async fn delete_connection(
+    #[inline]
+    pub fn delete_connection(
         &self,
         connection_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<()>,
-        runtime::Error<DeleteConnectionError>,
-    > {
-        const OP: &str = "deleteConnection";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::DELETE,
-            path: format!(
-                "/connections/{}", runtime::path_param(OP, "connectionId", &
-                runtime::to_json(OP, connection_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "*/*",
-        };
-        let raw = self.execute::<DeleteConnectionError>(request).await?;
-        let status = raw.status;
-        match status {
-            204u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: (),
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteConnectionError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteConnectionError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, (), DeleteConnectionError> {
+        let mut r = runtime::Request::new(
+            "deleteConnection",
+            runtime::Method::DELETE,
+            "",
+            SECURITY_1,
+            "*/*",
+        );
+        r.path = format!(
+            "/connections/{}", r.path_param("connectionId", connection_id, "simple",
+            false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    204u16 => {
+                        runtime::ok(raw, runtime::read_empty, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteConnectionError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteConnectionError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Update Connection details
     ///
@@ -1890,78 +1628,55 @@ impl Client {
     ///
     /// Arguments:
     /// - `connection_id`: `connectionId` in path
-    pub async fn patch_connection(
+    #[inline]
+    pub fn patch_connection(
         &self,
         connection_id: &::uuid::Uuid,
         body: &types::ConnectionPatchRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::ConnectionResponse>,
-        runtime::Error<PatchConnectionError>,
-    > {
-        const OP: &str = "patchConnection";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::PATCH,
-            path: format!(
-                "/connections/{}", runtime::path_param(OP, "connectionId", &
-                runtime::to_json(OP, connection_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<PatchConnectionError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: PatchConnectionError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: PatchConnectionError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: PatchConnectionError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::ConnectionResponse, PatchConnectionError> {
+        let mut r = runtime::Request::new(
+            "patchConnection",
+            runtime::Method::PATCH,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/connections/{}", r.path_param("connectionId", connection_id, "simple",
+            false)
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| PatchConnectionError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| PatchConnectionError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| PatchConnectionError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// List connector definitions
     ///
@@ -1969,244 +1684,156 @@ impl Client {
     ///
     /// Arguments:
     /// - `type`: `type` in query: The type of connector definition to list
-    pub async fn list_connector_definitions(
+    #[inline]
+    pub fn list_connector_definitions(
         &self,
         r#type: &types::ConnectorType,
         params: ListConnectorDefinitionsParams,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::ConnectorDefinitionsResponse>,
-        runtime::Error<ListConnectorDefinitionsError>,
+    ) -> runtime::Call<
+        '_,
+        types::ConnectorDefinitionsResponse,
+        ListConnectorDefinitionsError,
     > {
-        const OP: &str = "listConnectorDefinitions";
-        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        runtime::push_query(
-            &mut query,
-            "type",
-            &runtime::to_json(OP, r#type)?,
-            "form",
-            true,
+        let mut r = runtime::Request::new(
+            "listConnectorDefinitions",
+            runtime::Method::GET,
+            "/connector_definitions",
+            SECURITY_1,
+            "application/json",
         );
+        r.query("type", r#type, "form", true);
         if let ::std::option::Option::Some(v) = &params.workspace_id {
-            runtime::push_query(
-                &mut query,
-                "workspaceId",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("workspaceId", v, "form", true);
         }
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: ::std::string::String::from("/connector_definitions"),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<ListConnectorDefinitionsError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListConnectorDefinitionsError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListConnectorDefinitionsError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListConnectorDefinitionsError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListConnectorDefinitionsError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListConnectorDefinitionsError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListConnectorDefinitionsError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// List dataplanes
     ///
     /// `GET /dataplanes` (operationId `listDataplanes`)
-    pub async fn list_dataplanes(
+    #[inline]
+    pub fn list_dataplanes(
         &self,
         params: ListDataplanesParams,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DataplanesResponse>,
-        runtime::Error<ListDataplanesError>,
-    > {
-        const OP: &str = "listDataplanes";
-        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+    ) -> runtime::Call<'_, types::DataplanesResponse, ListDataplanesError> {
+        let mut r = runtime::Request::new(
+            "listDataplanes",
+            runtime::Method::GET,
+            "/dataplanes",
+            SECURITY_1,
+            "application/json",
+        );
         if let ::std::option::Option::Some(v) = &params.region_ids {
-            runtime::push_query(
-                &mut query,
-                "regionIds",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("regionIds", v, "form", true);
         }
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: ::std::string::String::from("/dataplanes"),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<ListDataplanesError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListDataplanesError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListDataplanesError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListDataplanesError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListDataplanesError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListDataplanesError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListDataplanesError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Create a dataplane
     ///
     /// `POST /dataplanes` (operationId `createDataplane`)
-    pub async fn create_dataplane(
+    #[inline]
+    pub fn create_dataplane(
         &self,
         body: &types::DataplaneCreateRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DataplaneCreateResponseBody>,
-        runtime::Error<CreateDataplaneError>,
-    > {
-        const OP: &str = "createDataplane";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::POST,
-            path: ::std::string::String::from("/dataplanes"),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<CreateDataplaneError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateDataplaneError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateDataplaneError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateDataplaneError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::DataplaneCreateResponseBody, CreateDataplaneError> {
+        let mut r = runtime::Request::new(
+            "createDataplane",
+            runtime::Method::POST,
+            "/dataplanes",
+            SECURITY_1,
+            "application/json",
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateDataplaneError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateDataplaneError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateDataplaneError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Get a dataplane
     ///
@@ -2214,69 +1841,45 @@ impl Client {
     ///
     /// Arguments:
     /// - `dataplane_id`: `dataplaneId` in path
-    pub async fn get_dataplane(
+    #[inline]
+    pub fn get_dataplane(
         &self,
         dataplane_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DataplaneResponse>,
-        runtime::Error<GetDataplaneError>,
-    > {
-        const OP: &str = "getDataplane";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: format!(
-                "/dataplanes/{}", runtime::path_param(OP, "dataplaneId", &
-                runtime::to_json(OP, dataplane_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<GetDataplaneError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetDataplaneError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetDataplaneError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::DataplaneResponse, GetDataplaneError> {
+        let mut r = runtime::Request::new(
+            "getDataplane",
+            runtime::Method::GET,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/dataplanes/{}", r.path_param("dataplaneId", dataplane_id, "simple", false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetDataplaneError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetDataplaneError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Delete a dataplane
     ///
@@ -2284,69 +1887,45 @@ impl Client {
     ///
     /// Arguments:
     /// - `dataplane_id`: `dataplaneId` in path
-    pub async fn delete_dataplane(
+    #[inline]
+    pub fn delete_dataplane(
         &self,
         dataplane_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DataplaneResponse>,
-        runtime::Error<DeleteDataplaneError>,
-    > {
-        const OP: &str = "deleteDataplane";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::DELETE,
-            path: format!(
-                "/dataplanes/{}", runtime::path_param(OP, "dataplaneId", &
-                runtime::to_json(OP, dataplane_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<DeleteDataplaneError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteDataplaneError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteDataplaneError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::DataplaneResponse, DeleteDataplaneError> {
+        let mut r = runtime::Request::new(
+            "deleteDataplane",
+            runtime::Method::DELETE,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/dataplanes/{}", r.path_param("dataplaneId", dataplane_id, "simple", false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteDataplaneError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteDataplaneError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Update a dataplane
     ///
@@ -2354,186 +1933,113 @@ impl Client {
     ///
     /// Arguments:
     /// - `dataplane_id`: `dataplaneId` in path
-    pub async fn update_dataplane(
+    #[inline]
+    pub fn update_dataplane(
         &self,
         dataplane_id: &::uuid::Uuid,
         body: &types::DataplanePatchRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DataplaneResponse>,
-        runtime::Error<UpdateDataplaneError>,
-    > {
-        const OP: &str = "updateDataplane";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::PATCH,
-            path: format!(
-                "/dataplanes/{}", runtime::path_param(OP, "dataplaneId", &
-                runtime::to_json(OP, dataplane_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<UpdateDataplaneError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdateDataplaneError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdateDataplaneError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdateDataplaneError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::DataplaneResponse, UpdateDataplaneError> {
+        let mut r = runtime::Request::new(
+            "updateDataplane",
+            runtime::Method::PATCH,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/dataplanes/{}", r.path_param("dataplaneId", dataplane_id, "simple", false)
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdateDataplaneError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdateDataplaneError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdateDataplaneError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// List destinations
     ///
     /// `GET /destinations` (operationId `listDestinations`)
-    pub async fn list_destinations(
+    #[inline]
+    pub fn list_destinations(
         &self,
         params: ListDestinationsParams,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DestinationsResponse>,
-        runtime::Error<ListDestinationsError>,
-    > {
-        const OP: &str = "listDestinations";
-        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+    ) -> runtime::Call<'_, types::DestinationsResponse, ListDestinationsError> {
+        let mut r = runtime::Request::new(
+            "listDestinations",
+            runtime::Method::GET,
+            "/destinations",
+            SECURITY_1,
+            "application/json",
+        );
         if let ::std::option::Option::Some(v) = &params.workspace_ids {
-            runtime::push_query(
-                &mut query,
-                "workspaceIds",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("workspaceIds", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.include_deleted {
-            runtime::push_query(
-                &mut query,
-                "includeDeleted",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("includeDeleted", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.limit {
-            runtime::push_query(
-                &mut query,
-                "limit",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("limit", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.offset {
-            runtime::push_query(
-                &mut query,
-                "offset",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("offset", v, "form", true);
         }
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: ::std::string::String::from("/destinations"),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<ListDestinationsError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListDestinationsError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListDestinationsError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListDestinationsError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListDestinationsError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListDestinationsError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListDestinationsError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Every item of [`Client::list_destinations`], page after page: follows `next` until the last page.
     ///
@@ -2605,77 +2111,52 @@ impl Client {
     /// Creates a destination given a name, workspace id, and a json blob containing the configuration for the source.
     ///
     /// `POST /destinations` (operationId `createDestination`)
-    pub async fn create_destination(
+    #[inline]
+    pub fn create_destination(
         &self,
         body: ::std::option::Option<&types::DestinationCreateRequest>,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DestinationResponse>,
-        runtime::Error<CreateDestinationError>,
-    > {
-        const OP: &str = "createDestination";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::POST,
-            path: ::std::string::String::from("/destinations"),
-            query,
-            headers,
-            body: match body {
-                ::std::option::Option::Some(body) => runtime::json_body(OP, body)?,
-                ::std::option::Option::None => runtime::Body::None,
-            },
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<CreateDestinationError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateDestinationError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateDestinationError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateDestinationError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
+    ) -> runtime::Call<'_, types::DestinationResponse, CreateDestinationError> {
+        let mut r = runtime::Request::new(
+            "createDestination",
+            runtime::Method::POST,
+            "/destinations",
+            SECURITY_1,
+            "application/json",
+        );
+        if let ::std::option::Option::Some(body) = body {
+            r.json(body);
         }
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateDestinationError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateDestinationError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateDestinationError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Get Destination details
     ///
@@ -2683,87 +2164,57 @@ impl Client {
     ///
     /// Arguments:
     /// - `destination_id`: `destinationId` in path
-    pub async fn get_destination(
+    #[inline]
+    pub fn get_destination(
         &self,
         destination_id: &::uuid::Uuid,
         params: GetDestinationParams,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DestinationResponse>,
-        runtime::Error<GetDestinationError>,
-    > {
-        const OP: &str = "getDestination";
-        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+    ) -> runtime::Call<'_, types::DestinationResponse, GetDestinationError> {
+        let mut r = runtime::Request::new(
+            "getDestination",
+            runtime::Method::GET,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/destinations/{}", r.path_param("destinationId", destination_id, "simple",
+            false)
+        );
         if let ::std::option::Option::Some(v) = &params.include_secret_coordinates {
-            runtime::push_query(
-                &mut query,
-                "includeSecretCoordinates",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("includeSecretCoordinates", v, "form", true);
         }
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: format!(
-                "/destinations/{}", runtime::path_param(OP, "destinationId", &
-                runtime::to_json(OP, destination_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<GetDestinationError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetDestinationError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetDestinationError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetDestinationError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetDestinationError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetDestinationError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetDestinationError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Update a Destination and fully overwrite it
     ///
@@ -2771,81 +2222,57 @@ impl Client {
     ///
     /// Arguments:
     /// - `destination_id`: `destinationId` in path
-    pub async fn put_destination(
+    #[inline]
+    pub fn put_destination(
         &self,
         destination_id: &::uuid::Uuid,
         body: ::std::option::Option<&types::DestinationPutRequest>,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DestinationResponse>,
-        runtime::Error<PutDestinationError>,
-    > {
-        const OP: &str = "putDestination";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::PUT,
-            path: format!(
-                "/destinations/{}", runtime::path_param(OP, "destinationId", &
-                runtime::to_json(OP, destination_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: match body {
-                ::std::option::Option::Some(body) => runtime::json_body(OP, body)?,
-                ::std::option::Option::None => runtime::Body::None,
-            },
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<PutDestinationError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: PutDestinationError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: PutDestinationError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: PutDestinationError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
+    ) -> runtime::Call<'_, types::DestinationResponse, PutDestinationError> {
+        let mut r = runtime::Request::new(
+            "putDestination",
+            runtime::Method::PUT,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/destinations/{}", r.path_param("destinationId", destination_id, "simple",
+            false)
+        );
+        if let ::std::option::Option::Some(body) = body {
+            r.json(body);
         }
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| PutDestinationError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| PutDestinationError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| PutDestinationError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Delete a Destination
     ///
@@ -2853,69 +2280,46 @@ impl Client {
     ///
     /// Arguments:
     /// - `destination_id`: `destinationId` in path
-    pub async fn delete_destination(
+    #[inline]
+    pub fn delete_destination(
         &self,
         destination_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<()>,
-        runtime::Error<DeleteDestinationError>,
-    > {
-        const OP: &str = "deleteDestination";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::DELETE,
-            path: format!(
-                "/destinations/{}", runtime::path_param(OP, "destinationId", &
-                runtime::to_json(OP, destination_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "*/*",
-        };
-        let raw = self.execute::<DeleteDestinationError>(request).await?;
-        let status = raw.status;
-        match status {
-            204u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: (),
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteDestinationError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteDestinationError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, (), DeleteDestinationError> {
+        let mut r = runtime::Request::new(
+            "deleteDestination",
+            runtime::Method::DELETE,
+            "",
+            SECURITY_1,
+            "*/*",
+        );
+        r.path = format!(
+            "/destinations/{}", r.path_param("destinationId", destination_id, "simple",
+            false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    204u16 => {
+                        runtime::ok(raw, runtime::read_empty, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteDestinationError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteDestinationError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Update a Destination
     ///
@@ -2923,252 +2327,169 @@ impl Client {
     ///
     /// Arguments:
     /// - `destination_id`: `destinationId` in path
-    pub async fn patch_destination(
+    #[inline]
+    pub fn patch_destination(
         &self,
         destination_id: &::uuid::Uuid,
         body: ::std::option::Option<&types::DestinationPatchRequest>,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DestinationResponse>,
-        runtime::Error<PatchDestinationError>,
-    > {
-        const OP: &str = "patchDestination";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::PATCH,
-            path: format!(
-                "/destinations/{}", runtime::path_param(OP, "destinationId", &
-                runtime::to_json(OP, destination_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: match body {
-                ::std::option::Option::Some(body) => runtime::json_body(OP, body)?,
-                ::std::option::Option::None => runtime::Body::None,
-            },
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<PatchDestinationError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: PatchDestinationError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: PatchDestinationError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: PatchDestinationError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
+    ) -> runtime::Call<'_, types::DestinationResponse, PatchDestinationError> {
+        let mut r = runtime::Request::new(
+            "patchDestination",
+            runtime::Method::PATCH,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/destinations/{}", r.path_param("destinationId", destination_id, "simple",
+            false)
+        );
+        if let ::std::option::Option::Some(body) = body {
+            r.json(body);
         }
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| PatchDestinationError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| PatchDestinationError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| PatchDestinationError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// List organizations that a user has access to that have embedded enabled.
     ///
     /// `GET /embedded/organizations` (operationId `listEmbeddedOrganizationsByUser`)
-    pub async fn list_embedded_organizations_by_user(
+    #[inline]
+    pub fn list_embedded_organizations_by_user(
         &self,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::EmbeddedOrganizationsList>,
-        runtime::Error<ListEmbeddedOrganizationsByUserError>,
+    ) -> runtime::Call<
+        '_,
+        types::EmbeddedOrganizationsList,
+        ListEmbeddedOrganizationsByUserError,
     > {
-        const OP: &str = "listEmbeddedOrganizationsByUser";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: ::std::string::String::from("/embedded/organizations"),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<ListEmbeddedOrganizationsByUserError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListEmbeddedOrganizationsByUserError::Status403,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+        let r = runtime::Request::new(
+            "listEmbeddedOrganizationsByUser",
+            runtime::Method::GET,
+            "/embedded/organizations",
+            SECURITY_1,
+            "application/json",
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListEmbeddedOrganizationsByUserError::Status403,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Generate a scoped token for Airbyte Embedded
     ///
     /// Generate a token scoped to an end-user workspace.
     ///
     /// `POST /embedded/scoped_token` (operationId `generateEmbeddedScopedToken`)
-    pub async fn generate_embedded_scoped_token(
+    #[inline]
+    pub fn generate_embedded_scoped_token(
         &self,
         body: &types::EmbeddedScopedTokenRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::EmbeddedScopedTokenResponse>,
-        runtime::Error<GenerateEmbeddedScopedTokenError>,
+    ) -> runtime::Call<
+        '_,
+        types::EmbeddedScopedTokenResponse,
+        GenerateEmbeddedScopedTokenError,
     > {
-        const OP: &str = "generateEmbeddedScopedToken";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::POST,
-            path: ::std::string::String::from("/embedded/scoped_token"),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<GenerateEmbeddedScopedTokenError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GenerateEmbeddedScopedTokenError::Status400,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+        let mut r = runtime::Request::new(
+            "generateEmbeddedScopedToken",
+            runtime::Method::POST,
+            "/embedded/scoped_token",
+            SECURITY_1,
+            "application/json",
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GenerateEmbeddedScopedTokenError::Status400,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Get a widget token for Airbyte Embedded
     ///
     /// Get a token for the embedded widget. This endpoint is only available when Airbyte Embedded is enabled.
     ///
     /// `POST /embedded/widget_token` (operationId `getEmbeddedWidget`)
-    pub async fn get_embedded_widget(
+    #[inline]
+    pub fn get_embedded_widget(
         &self,
         body: &types::EmbeddedWidgetRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::EmbeddedWidgetResponse>,
-        runtime::Error<GetEmbeddedWidgetError>,
-    > {
-        const OP: &str = "getEmbeddedWidget";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::POST,
-            path: ::std::string::String::from("/embedded/widget_token"),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<GetEmbeddedWidgetError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetEmbeddedWidgetError::Status400,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::EmbeddedWidgetResponse, GetEmbeddedWidgetError> {
+        let mut r = runtime::Request::new(
+            "getEmbeddedWidget",
+            runtime::Method::POST,
+            "/embedded/widget_token",
+            SECURITY_1,
+            "application/json",
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetEmbeddedWidgetError::Status400,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// List groups
     ///
@@ -3178,174 +2499,107 @@ impl Client {
     ///
     /// Arguments:
     /// - `organization_id`: `organizationId` in query: Filter groups by organization ID
-    pub async fn list_groups(
+    #[inline]
+    pub fn list_groups(
         &self,
         organization_id: &::uuid::Uuid,
         params: ListGroupsParams,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::GroupsResponse>,
-        runtime::Error<ListGroupsError>,
-    > {
-        const OP: &str = "listGroups";
-        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        runtime::push_query(
-            &mut query,
-            "organizationId",
-            &runtime::to_json(OP, organization_id)?,
-            "form",
-            true,
+    ) -> runtime::Call<'_, types::GroupsResponse, ListGroupsError> {
+        let mut r = runtime::Request::new(
+            "listGroups",
+            runtime::Method::GET,
+            "/groups",
+            SECURITY_1,
+            "application/json",
         );
+        r.query("organizationId", organization_id, "form", true);
         if let ::std::option::Option::Some(v) = &params.limit {
-            runtime::push_query(
-                &mut query,
-                "limit",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("limit", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.offset {
-            runtime::push_query(
-                &mut query,
-                "offset",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("offset", v, "form", true);
         }
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: ::std::string::String::from("/groups"),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<ListGroupsError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListGroupsError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListGroupsError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListGroupsError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListGroupsError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListGroupsError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListGroupsError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Create group
     ///
     /// Create a new group within an organization
     ///
     /// `POST /groups` (operationId `createGroup`)
-    pub async fn create_group(
+    #[inline]
+    pub fn create_group(
         &self,
         body: &types::GroupCreateRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::GroupResponse>,
-        runtime::Error<CreateGroupError>,
-    > {
-        const OP: &str = "createGroup";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::POST,
-            path: ::std::string::String::from("/groups"),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<CreateGroupError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateGroupError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateGroupError::Status403,
-                })
-            }
-            409u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateGroupError::Status409,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::GroupResponse, CreateGroupError> {
+        let mut r = runtime::Request::new(
+            "createGroup",
+            runtime::Method::POST,
+            "/groups",
+            SECURITY_1,
+            "application/json",
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateGroupError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateGroupError::Status403,
+                        )
+                    }
+                    409u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateGroupError::Status409,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Get group details
     ///
@@ -3355,69 +2609,45 @@ impl Client {
     ///
     /// Arguments:
     /// - `group_id`: `groupId` in path: Group identifier
-    pub async fn get_group(
+    #[inline]
+    pub fn get_group(
         &self,
         group_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::GroupResponse>,
-        runtime::Error<GetGroupError>,
-    > {
-        const OP: &str = "getGroup";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: format!(
-                "/groups/{}", runtime::path_param(OP, "groupId", & runtime::to_json(OP,
-                group_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<GetGroupError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetGroupError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetGroupError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::GroupResponse, GetGroupError> {
+        let mut r = runtime::Request::new(
+            "getGroup",
+            runtime::Method::GET,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/groups/{}", r.path_param("groupId", group_id, "simple", false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetGroupError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetGroupError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Delete group
     ///
@@ -3427,77 +2657,52 @@ impl Client {
     ///
     /// Arguments:
     /// - `group_id`: `groupId` in path: Group identifier
-    pub async fn delete_group(
+    #[inline]
+    pub fn delete_group(
         &self,
         group_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<()>,
-        runtime::Error<DeleteGroupError>,
-    > {
-        const OP: &str = "deleteGroup";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::DELETE,
-            path: format!(
-                "/groups/{}", runtime::path_param(OP, "groupId", & runtime::to_json(OP,
-                group_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "*/*",
-        };
-        let raw = self.execute::<DeleteGroupError>(request).await?;
-        let status = raw.status;
-        match status {
-            204u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: (),
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteGroupError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteGroupError::Status404,
-                })
-            }
-            409u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteGroupError::Status409,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, (), DeleteGroupError> {
+        let mut r = runtime::Request::new(
+            "deleteGroup",
+            runtime::Method::DELETE,
+            "",
+            SECURITY_1,
+            "*/*",
+        );
+        r.path = format!(
+            "/groups/{}", r.path_param("groupId", group_id, "simple", false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    204u16 => {
+                        runtime::ok(raw, runtime::read_empty, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteGroupError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteGroupError::Status404,
+                        )
+                    }
+                    409u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteGroupError::Status409,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Update group
     ///
@@ -3507,86 +2712,61 @@ impl Client {
     ///
     /// Arguments:
     /// - `group_id`: `groupId` in path: Group identifier
-    pub async fn update_group(
+    #[inline]
+    pub fn update_group(
         &self,
         group_id: &::uuid::Uuid,
         body: &types::GroupUpdateRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::GroupResponse>,
-        runtime::Error<UpdateGroupError>,
-    > {
-        const OP: &str = "updateGroup";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::PATCH,
-            path: format!(
-                "/groups/{}", runtime::path_param(OP, "groupId", & runtime::to_json(OP,
-                group_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<UpdateGroupError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdateGroupError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdateGroupError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdateGroupError::Status404,
-                })
-            }
-            409u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdateGroupError::Status409,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::GroupResponse, UpdateGroupError> {
+        let mut r = runtime::Request::new(
+            "updateGroup",
+            runtime::Method::PATCH,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/groups/{}", r.path_param("groupId", group_id, "simple", false)
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdateGroupError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdateGroupError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdateGroupError::Status404,
+                        )
+                    }
+                    409u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdateGroupError::Status409,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// List group members
     ///
@@ -3596,96 +2776,59 @@ impl Client {
     ///
     /// Arguments:
     /// - `group_id`: `groupId` in path: Group identifier
-    pub async fn list_group_members(
+    #[inline]
+    pub fn list_group_members(
         &self,
         group_id: &::uuid::Uuid,
         params: ListGroupMembersParams,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::GroupMembersResponse>,
-        runtime::Error<ListGroupMembersError>,
-    > {
-        const OP: &str = "listGroupMembers";
-        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+    ) -> runtime::Call<'_, types::GroupMembersResponse, ListGroupMembersError> {
+        let mut r = runtime::Request::new(
+            "listGroupMembers",
+            runtime::Method::GET,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/groups/{}/members", r.path_param("groupId", group_id, "simple", false)
+        );
         if let ::std::option::Option::Some(v) = &params.limit {
-            runtime::push_query(
-                &mut query,
-                "limit",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("limit", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.offset {
-            runtime::push_query(
-                &mut query,
-                "offset",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("offset", v, "form", true);
         }
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: format!(
-                "/groups/{}/members", runtime::path_param(OP, "groupId", &
-                runtime::to_json(OP, group_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<ListGroupMembersError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListGroupMembersError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListGroupMembersError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListGroupMembersError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListGroupMembersError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListGroupMembersError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListGroupMembersError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Add member to group
     ///
@@ -3695,86 +2838,61 @@ impl Client {
     ///
     /// Arguments:
     /// - `group_id`: `groupId` in path: Group identifier
-    pub async fn add_group_member(
+    #[inline]
+    pub fn add_group_member(
         &self,
         group_id: &::uuid::Uuid,
         body: &types::GroupMemberAddRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::GroupMemberResponse>,
-        runtime::Error<AddGroupMemberError>,
-    > {
-        const OP: &str = "addGroupMember";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::POST,
-            path: format!(
-                "/groups/{}/members", runtime::path_param(OP, "groupId", &
-                runtime::to_json(OP, group_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<AddGroupMemberError>(request).await?;
-        let status = raw.status;
-        match status {
-            201u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: AddGroupMemberError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: AddGroupMemberError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: AddGroupMemberError::Status404,
-                })
-            }
-            409u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: AddGroupMemberError::Status409,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::GroupMemberResponse, AddGroupMemberError> {
+        let mut r = runtime::Request::new(
+            "addGroupMember",
+            runtime::Method::POST,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/groups/{}/members", r.path_param("groupId", group_id, "simple", false)
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    201u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| AddGroupMemberError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| AddGroupMemberError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| AddGroupMemberError::Status404,
+                        )
+                    }
+                    409u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| AddGroupMemberError::Status409,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Remove member from group
     ///
@@ -3785,80 +2903,54 @@ impl Client {
     /// Arguments:
     /// - `group_id`: `groupId` in path: Group identifier
     /// - `user_id`: `userId` in path: User identifier
-    pub async fn remove_group_member(
+    #[inline]
+    pub fn remove_group_member(
         &self,
         group_id: &::uuid::Uuid,
         user_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<()>,
-        runtime::Error<RemoveGroupMemberError>,
-    > {
-        const OP: &str = "removeGroupMember";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::DELETE,
-            path: format!(
-                "/groups/{}/members/{}", runtime::path_param(OP, "groupId", &
-                runtime::to_json(OP, group_id) ?, "simple", false) ?,
-                runtime::path_param(OP, "userId", & runtime::to_json(OP, user_id) ?,
-                "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "*/*",
-        };
-        let raw = self.execute::<RemoveGroupMemberError>(request).await?;
-        let status = raw.status;
-        match status {
-            204u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: (),
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: RemoveGroupMemberError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: RemoveGroupMemberError::Status404,
-                })
-            }
-            409u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: RemoveGroupMemberError::Status409,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, (), RemoveGroupMemberError> {
+        let mut r = runtime::Request::new(
+            "removeGroupMember",
+            runtime::Method::DELETE,
+            "",
+            SECURITY_1,
+            "*/*",
+        );
+        r.path = format!(
+            "/groups/{}/members/{}", r.path_param("groupId", group_id, "simple", false),
+            r.path_param("userId", user_id, "simple", false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    204u16 => {
+                        runtime::ok(raw, runtime::read_empty, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| RemoveGroupMemberError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| RemoveGroupMemberError::Status404,
+                        )
+                    }
+                    409u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| RemoveGroupMemberError::Status409,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// List group permissions
     ///
@@ -3868,69 +2960,45 @@ impl Client {
     ///
     /// Arguments:
     /// - `group_id`: `groupId` in path: Group identifier
-    pub async fn list_group_permissions(
+    #[inline]
+    pub fn list_group_permissions(
         &self,
         group_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::GroupPermissionsResponse>,
-        runtime::Error<ListGroupPermissionsError>,
-    > {
-        const OP: &str = "listGroupPermissions";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: format!(
-                "/groups/{}/permissions", runtime::path_param(OP, "groupId", &
-                runtime::to_json(OP, group_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<ListGroupPermissionsError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListGroupPermissionsError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListGroupPermissionsError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::GroupPermissionsResponse, ListGroupPermissionsError> {
+        let mut r = runtime::Request::new(
+            "listGroupPermissions",
+            runtime::Method::GET,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/groups/{}/permissions", r.path_param("groupId", group_id, "simple", false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListGroupPermissionsError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListGroupPermissionsError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Create group permission
     ///
@@ -3940,86 +3008,61 @@ impl Client {
     ///
     /// Arguments:
     /// - `group_id`: `groupId` in path: Group identifier
-    pub async fn create_group_permission(
+    #[inline]
+    pub fn create_group_permission(
         &self,
         group_id: &::uuid::Uuid,
         body: &types::GroupPermissionCreateRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::GroupPermissionResponse>,
-        runtime::Error<CreateGroupPermissionError>,
-    > {
-        const OP: &str = "createGroupPermission";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::POST,
-            path: format!(
-                "/groups/{}/permissions", runtime::path_param(OP, "groupId", &
-                runtime::to_json(OP, group_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<CreateGroupPermissionError>(request).await?;
-        let status = raw.status;
-        match status {
-            201u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateGroupPermissionError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateGroupPermissionError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateGroupPermissionError::Status404,
-                })
-            }
-            409u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateGroupPermissionError::Status409,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::GroupPermissionResponse, CreateGroupPermissionError> {
+        let mut r = runtime::Request::new(
+            "createGroupPermission",
+            runtime::Method::POST,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/groups/{}/permissions", r.path_param("groupId", group_id, "simple", false)
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    201u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateGroupPermissionError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateGroupPermissionError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateGroupPermissionError::Status404,
+                        )
+                    }
+                    409u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateGroupPermissionError::Status409,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Delete group permission
     ///
@@ -4030,275 +3073,143 @@ impl Client {
     /// Arguments:
     /// - `group_id`: `groupId` in path: Group identifier
     /// - `permission_id`: `permissionId` in path: Permission identifier
-    pub async fn delete_group_permission(
+    #[inline]
+    pub fn delete_group_permission(
         &self,
         group_id: &::uuid::Uuid,
         permission_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<()>,
-        runtime::Error<DeleteGroupPermissionError>,
-    > {
-        const OP: &str = "deleteGroupPermission";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::DELETE,
-            path: format!(
-                "/groups/{}/permissions/{}", runtime::path_param(OP, "groupId", &
-                runtime::to_json(OP, group_id) ?, "simple", false) ?,
-                runtime::path_param(OP, "permissionId", & runtime::to_json(OP,
-                permission_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "*/*",
-        };
-        let raw = self.execute::<DeleteGroupPermissionError>(request).await?;
-        let status = raw.status;
-        match status {
-            204u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: (),
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteGroupPermissionError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteGroupPermissionError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, (), DeleteGroupPermissionError> {
+        let mut r = runtime::Request::new(
+            "deleteGroupPermission",
+            runtime::Method::DELETE,
+            "",
+            SECURITY_1,
+            "*/*",
+        );
+        r.path = format!(
+            "/groups/{}/permissions/{}", r.path_param("groupId", group_id, "simple",
+            false), r.path_param("permissionId", permission_id, "simple", false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    204u16 => {
+                        runtime::ok(raw, runtime::read_empty, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteGroupPermissionError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteGroupPermissionError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Health Check
     ///
     /// `GET /health` (operationId `getHealthCheck`)
-    pub async fn get_health_check(
-        &self,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<()>,
-        runtime::Error<runtime::Never>,
-    > {
-        const OP: &str = "getHealthCheck";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: ::std::string::String::from("/health"),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[],
-            accept: "*/*",
-        };
-        let raw = self.execute::<runtime::Never>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: (),
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    #[inline]
+    pub fn get_health_check(&self) -> runtime::Call<'_, (), runtime::Never> {
+        let r = runtime::Request::new(
+            "getHealthCheck",
+            runtime::Method::GET,
+            "/health",
+            SECURITY_0,
+            "*/*",
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_empty, ::std::convert::identity)
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// List Jobs by sync type
     ///
     /// `GET /jobs` (operationId `listJobs`)
-    pub async fn list_jobs(
+    #[inline]
+    pub fn list_jobs(
         &self,
         params: ListJobsParams,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::JobsResponse>,
-        runtime::Error<ListJobsError>,
-    > {
-        const OP: &str = "listJobs";
-        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+    ) -> runtime::Call<'_, types::JobsResponse, ListJobsError> {
+        let mut r = runtime::Request::new(
+            "listJobs",
+            runtime::Method::GET,
+            "/jobs",
+            SECURITY_1,
+            "application/json",
+        );
         if let ::std::option::Option::Some(v) = &params.connection_id {
-            runtime::push_query(
-                &mut query,
-                "connectionId",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("connectionId", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.limit {
-            runtime::push_query(
-                &mut query,
-                "limit",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("limit", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.offset {
-            runtime::push_query(
-                &mut query,
-                "offset",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("offset", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.job_type {
-            runtime::push_query(
-                &mut query,
-                "jobType",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("jobType", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.workspace_ids {
-            runtime::push_query(
-                &mut query,
-                "workspaceIds",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("workspaceIds", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.status {
-            runtime::push_query(
-                &mut query,
-                "status",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("status", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.created_at_start {
-            runtime::push_query(
-                &mut query,
-                "createdAtStart",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("createdAtStart", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.created_at_end {
-            runtime::push_query(
-                &mut query,
-                "createdAtEnd",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("createdAtEnd", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.updated_at_start {
-            runtime::push_query(
-                &mut query,
-                "updatedAtStart",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("updatedAtStart", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.updated_at_end {
-            runtime::push_query(
-                &mut query,
-                "updatedAtEnd",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("updatedAtEnd", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.order_by {
-            runtime::push_query(
-                &mut query,
-                "orderBy",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("orderBy", v, "form", true);
         }
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: ::std::string::String::from("/jobs"),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<ListJobsError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListJobsError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListJobsError::Status403,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListJobsError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListJobsError::Status403,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Every item of [`Client::list_jobs`], page after page: follows `next` until the last page.
     ///
@@ -4368,66 +3279,43 @@ impl Client {
     /// Trigger a sync or reset job of a connection
     ///
     /// `POST /jobs` (operationId `createJob`)
-    pub async fn create_job(
+    #[inline]
+    pub fn create_job(
         &self,
         body: &types::JobCreateRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::JobResponse>,
-        runtime::Error<CreateJobError>,
-    > {
-        const OP: &str = "createJob";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::POST,
-            path: ::std::string::String::from("/jobs"),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<CreateJobError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateJobError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateJobError::Status403,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::JobResponse, CreateJobError> {
+        let mut r = runtime::Request::new(
+            "createJob",
+            runtime::Method::POST,
+            "/jobs",
+            SECURITY_1,
+            "application/json",
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateJobError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateJobError::Status403,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Get Job status and details
     ///
@@ -4435,69 +3323,43 @@ impl Client {
     ///
     /// Arguments:
     /// - `job_id`: `jobId` in path
-    pub async fn get_job(
+    #[inline]
+    pub fn get_job(
         &self,
         job_id: &i64,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::JobResponse>,
-        runtime::Error<GetJobError>,
-    > {
-        const OP: &str = "getJob";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: format!(
-                "/jobs/{}", runtime::path_param(OP, "jobId", & runtime::to_json(OP,
-                job_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<GetJobError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetJobError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetJobError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::JobResponse, GetJobError> {
+        let mut r = runtime::Request::new(
+            "getJob",
+            runtime::Method::GET,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!("/jobs/{}", r.path_param("jobId", job_id, "simple", false));
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetJobError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetJobError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Cancel a running Job
     ///
@@ -4505,202 +3367,129 @@ impl Client {
     ///
     /// Arguments:
     /// - `job_id`: `jobId` in path
-    pub async fn cancel_job(
+    #[inline]
+    pub fn cancel_job(
         &self,
         job_id: &i64,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::JobResponse>,
-        runtime::Error<CancelJobError>,
-    > {
-        const OP: &str = "cancelJob";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::DELETE,
-            path: format!(
-                "/jobs/{}", runtime::path_param(OP, "jobId", & runtime::to_json(OP,
-                job_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<CancelJobError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CancelJobError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CancelJobError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::JobResponse, CancelJobError> {
+        let mut r = runtime::Request::new(
+            "cancelJob",
+            runtime::Method::DELETE,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!("/jobs/{}", r.path_param("jobId", job_id, "simple", false));
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CancelJobError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CancelJobError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Receive OAuth callbacks
     ///
     /// Redirected to by identity providers after authentication.
     ///
     /// `GET /oauth/callback` (operationId `oauthCallback`)
-    pub async fn oauth_callback(
+    #[inline]
+    pub fn oauth_callback(
         &self,
         params: OauthCallbackParams,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<::bytes::Bytes>,
-        runtime::Error<OauthCallbackError>,
-    > {
-        const OP: &str = "oauthCallback";
-        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+    ) -> runtime::Call<'_, ::bytes::Bytes, OauthCallbackError> {
+        let mut r = runtime::Request::new(
+            "oauthCallback",
+            runtime::Method::GET,
+            "/oauth/callback",
+            SECURITY_0,
+            "*/*",
+        );
         if let ::std::option::Option::Some(v) = &params.query_params {
-            runtime::push_query(
-                &mut query,
-                "queryParams",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("queryParams", v, "form", true);
         }
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: ::std::string::String::from("/oauth/callback"),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[],
-            accept: "*/*",
-        };
-        let raw = self.execute::<OauthCallbackError>(request).await?;
-        let status = raw.status;
-        match status {
-            200..=299 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: raw.body.clone(),
-                })
-            }
-            302u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: OauthCallbackError::Status302,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: OauthCallbackError::Status400,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200..=299 => {
+                        runtime::ok(raw, runtime::read_bytes, ::std::convert::identity)
+                    }
+                    302u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| OauthCallbackError::Status302,
+                        )
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| OauthCallbackError::Status400,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// List all organizations for a user
     ///
     /// Lists users organizations.
     ///
     /// `GET /organizations` (operationId `listOrganizationsForUser`)
-    pub async fn list_organizations_for_user(
+    #[inline]
+    pub fn list_organizations_for_user(
         &self,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::OrganizationsResponse>,
-        runtime::Error<ListOrganizationsForUserError>,
-    > {
-        const OP: &str = "listOrganizationsForUser";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: ::std::string::String::from("/organizations"),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<ListOrganizationsForUserError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListOrganizationsForUserError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListOrganizationsForUserError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::OrganizationsResponse, ListOrganizationsForUserError> {
+        let r = runtime::Request::new(
+            "listOrganizationsForUser",
+            runtime::Method::GET,
+            "/organizations",
+            SECURITY_1,
+            "application/json",
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListOrganizationsForUserError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListOrganizationsForUserError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Create OAuth override credentials for an organization and source type.
     ///
@@ -4711,73 +3500,52 @@ impl Client {
     ///
     /// Arguments:
     /// - `organization_id`: `organizationId` in path
-    pub async fn create_or_update_organization_o_auth_credentials(
+    #[inline]
+    pub fn create_or_update_organization_o_auth_credentials(
         &self,
         organization_id: &::uuid::Uuid,
         body: &types::OrganizationOAuthCredentialsRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<()>,
-        runtime::Error<CreateOrUpdateOrganizationOAuthCredentialsError>,
-    > {
-        const OP: &str = "createOrUpdateOrganizationOAuthCredentials";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::PUT,
-            path: format!(
-                "/organizations/{}/oauthCredentials", runtime::path_param(OP,
-                "organizationId", & runtime::to_json(OP, organization_id) ?, "simple",
-                false) ?
-            ),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "*/*",
-        };
-        let raw = self
-            .execute::<CreateOrUpdateOrganizationOAuthCredentialsError>(request)
-            .await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: (),
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateOrUpdateOrganizationOAuthCredentialsError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateOrUpdateOrganizationOAuthCredentialsError::Status403,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, (), CreateOrUpdateOrganizationOAuthCredentialsError> {
+        let mut r = runtime::Request::new(
+            "createOrUpdateOrganizationOAuthCredentials",
+            runtime::Method::PUT,
+            "",
+            SECURITY_1,
+            "*/*",
+        );
+        r.path = format!(
+            "/organizations/{}/oauthCredentials", r.path_param("organizationId",
+            organization_id, "simple", false)
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_empty, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| {
+                                CreateOrUpdateOrganizationOAuthCredentialsError::Status400
+                            },
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| {
+                                CreateOrUpdateOrganizationOAuthCredentialsError::Status403
+                            },
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Delete OAuth override credentials for an organization and source/destination type.
     ///
@@ -4793,230 +3561,143 @@ impl Client {
     /// - `organization_id`: `organizationId` in path
     /// - `actor_type`: `actorType` in path
     /// - `name`: `name` in path: The name of the source or destination i.e. google-ads
-    pub async fn delete_organization_o_auth_credentials(
+    #[inline]
+    pub fn delete_organization_o_auth_credentials(
         &self,
         organization_id: &::uuid::Uuid,
         actor_type: &types::ActorTypeEnum,
         name: &str,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<()>,
-        runtime::Error<DeleteOrganizationOAuthCredentialsError>,
-    > {
-        const OP: &str = "deleteOrganizationOAuthCredentials";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::DELETE,
-            path: format!(
-                "/organizations/{}/oauthCredentials/{}/{}", runtime::path_param(OP,
-                "organizationId", & runtime::to_json(OP, organization_id) ?, "simple",
-                false) ?, runtime::path_param(OP, "actorType", & runtime::to_json(OP,
-                actor_type) ?, "simple", false) ?, runtime::path_param(OP, "name", &
-                runtime::to_json(OP, name) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "*/*",
-        };
-        let raw = self
-            .execute::<DeleteOrganizationOAuthCredentialsError>(request)
-            .await?;
-        let status = raw.status;
-        match status {
-            204u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: (),
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteOrganizationOAuthCredentialsError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteOrganizationOAuthCredentialsError::Status403,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, (), DeleteOrganizationOAuthCredentialsError> {
+        let mut r = runtime::Request::new(
+            "deleteOrganizationOAuthCredentials",
+            runtime::Method::DELETE,
+            "",
+            SECURITY_1,
+            "*/*",
+        );
+        r.path = format!(
+            "/organizations/{}/oauthCredentials/{}/{}", r.path_param("organizationId",
+            organization_id, "simple", false), r.path_param("actorType", actor_type,
+            "simple", false), r.path_param("name", name, "simple", false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    204u16 => {
+                        runtime::ok(raw, runtime::read_empty, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteOrganizationOAuthCredentialsError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteOrganizationOAuthCredentialsError::Status403,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// List Permissions by user id
     ///
     /// `GET /permissions` (operationId `listPermissions`)
-    pub async fn list_permissions(
+    #[inline]
+    pub fn list_permissions(
         &self,
         params: ListPermissionsParams,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::PermissionsResponse>,
-        runtime::Error<ListPermissionsError>,
-    > {
-        const OP: &str = "listPermissions";
-        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+    ) -> runtime::Call<'_, types::PermissionsResponse, ListPermissionsError> {
+        let mut r = runtime::Request::new(
+            "listPermissions",
+            runtime::Method::GET,
+            "/permissions",
+            SECURITY_1,
+            "application/json",
+        );
         if let ::std::option::Option::Some(v) = &params.user_id {
-            runtime::push_query(
-                &mut query,
-                "userId",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("userId", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.organization_id {
-            runtime::push_query(
-                &mut query,
-                "organizationId",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("organizationId", v, "form", true);
         }
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: ::std::string::String::from("/permissions"),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<ListPermissionsError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListPermissionsError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListPermissionsError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListPermissionsError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListPermissionsError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListPermissionsError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListPermissionsError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Create a permission
     ///
     /// `POST /permissions` (operationId `createPermission`)
-    pub async fn create_permission(
+    #[inline]
+    pub fn create_permission(
         &self,
         body: &types::PermissionCreateRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::PermissionResponse>,
-        runtime::Error<CreatePermissionError>,
-    > {
-        const OP: &str = "createPermission";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::POST,
-            path: ::std::string::String::from("/permissions"),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<CreatePermissionError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreatePermissionError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreatePermissionError::Status403,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::PermissionResponse, CreatePermissionError> {
+        let mut r = runtime::Request::new(
+            "createPermission",
+            runtime::Method::POST,
+            "/permissions",
+            SECURITY_1,
+            "application/json",
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreatePermissionError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreatePermissionError::Status403,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Get Permission details
     ///
@@ -5024,77 +3705,53 @@ impl Client {
     ///
     /// Arguments:
     /// - `permission_id`: `permissionId` in path
-    pub async fn get_permission(
+    #[inline]
+    pub fn get_permission(
         &self,
         permission_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::PermissionResponse>,
-        runtime::Error<GetPermissionError>,
-    > {
-        const OP: &str = "getPermission";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: format!(
-                "/permissions/{}", runtime::path_param(OP, "permissionId", &
-                runtime::to_json(OP, permission_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<GetPermissionError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetPermissionError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetPermissionError::Status404,
-                })
-            }
-            422u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetPermissionError::Status422,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::PermissionResponse, GetPermissionError> {
+        let mut r = runtime::Request::new(
+            "getPermission",
+            runtime::Method::GET,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/permissions/{}", r.path_param("permissionId", permission_id, "simple",
+            false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetPermissionError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetPermissionError::Status404,
+                        )
+                    }
+                    422u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetPermissionError::Status422,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Delete a Permission
     ///
@@ -5102,77 +3759,53 @@ impl Client {
     ///
     /// Arguments:
     /// - `permission_id`: `permissionId` in path
-    pub async fn delete_permission(
+    #[inline]
+    pub fn delete_permission(
         &self,
         permission_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<()>,
-        runtime::Error<DeletePermissionError>,
-    > {
-        const OP: &str = "deletePermission";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::DELETE,
-            path: format!(
-                "/permissions/{}", runtime::path_param(OP, "permissionId", &
-                runtime::to_json(OP, permission_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "*/*",
-        };
-        let raw = self.execute::<DeletePermissionError>(request).await?;
-        let status = raw.status;
-        match status {
-            204u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: (),
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeletePermissionError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeletePermissionError::Status404,
-                })
-            }
-            422u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeletePermissionError::Status422,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, (), DeletePermissionError> {
+        let mut r = runtime::Request::new(
+            "deletePermission",
+            runtime::Method::DELETE,
+            "",
+            SECURITY_1,
+            "*/*",
+        );
+        r.path = format!(
+            "/permissions/{}", r.path_param("permissionId", permission_id, "simple",
+            false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    204u16 => {
+                        runtime::ok(raw, runtime::read_empty, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeletePermissionError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeletePermissionError::Status404,
+                        )
+                    }
+                    422u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeletePermissionError::Status422,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Update a permission
     ///
@@ -5180,86 +3813,62 @@ impl Client {
     ///
     /// Arguments:
     /// - `permission_id`: `permissionId` in path
-    pub async fn update_permission(
+    #[inline]
+    pub fn update_permission(
         &self,
         permission_id: &::uuid::Uuid,
         body: &types::PermissionUpdateRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::PermissionResponse>,
-        runtime::Error<UpdatePermissionError>,
-    > {
-        const OP: &str = "updatePermission";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::PATCH,
-            path: format!(
-                "/permissions/{}", runtime::path_param(OP, "permissionId", &
-                runtime::to_json(OP, permission_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<UpdatePermissionError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdatePermissionError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdatePermissionError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdatePermissionError::Status404,
-                })
-            }
-            422u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdatePermissionError::Status422,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::PermissionResponse, UpdatePermissionError> {
+        let mut r = runtime::Request::new(
+            "updatePermission",
+            runtime::Method::PATCH,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/permissions/{}", r.path_param("permissionId", permission_id, "simple",
+            false)
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdatePermissionError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdatePermissionError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdatePermissionError::Status404,
+                        )
+                    }
+                    422u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdatePermissionError::Status422,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// List regions
     ///
@@ -5267,137 +3876,84 @@ impl Client {
     ///
     /// Arguments:
     /// - `organization_id`: `organizationId` in query: The UUID of the organization to list regions for
-    pub async fn list_regions(
+    #[inline]
+    pub fn list_regions(
         &self,
         organization_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::RegionsResponse>,
-        runtime::Error<ListRegionsError>,
-    > {
-        const OP: &str = "listRegions";
-        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        runtime::push_query(
-            &mut query,
-            "organizationId",
-            &runtime::to_json(OP, organization_id)?,
-            "form",
-            true,
+    ) -> runtime::Call<'_, types::RegionsResponse, ListRegionsError> {
+        let mut r = runtime::Request::new(
+            "listRegions",
+            runtime::Method::GET,
+            "/regions",
+            SECURITY_1,
+            "application/json",
         );
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: ::std::string::String::from("/regions"),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<ListRegionsError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListRegionsError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListRegionsError::Status403,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+        r.query("organizationId", organization_id, "form", true);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListRegionsError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListRegionsError::Status403,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Create a region
     ///
     /// `POST /regions` (operationId `createRegion`)
-    pub async fn create_region(
+    #[inline]
+    pub fn create_region(
         &self,
         body: &types::RegionCreateRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::RegionResponse>,
-        runtime::Error<CreateRegionError>,
-    > {
-        const OP: &str = "createRegion";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::POST,
-            path: ::std::string::String::from("/regions"),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<CreateRegionError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateRegionError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateRegionError::Status403,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::RegionResponse, CreateRegionError> {
+        let mut r = runtime::Request::new(
+            "createRegion",
+            runtime::Method::POST,
+            "/regions",
+            SECURITY_1,
+            "application/json",
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateRegionError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateRegionError::Status403,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Get a region
     ///
@@ -5405,69 +3961,45 @@ impl Client {
     ///
     /// Arguments:
     /// - `region_id`: `regionId` in path
-    pub async fn get_region(
+    #[inline]
+    pub fn get_region(
         &self,
         region_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::RegionResponse>,
-        runtime::Error<GetRegionError>,
-    > {
-        const OP: &str = "getRegion";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: format!(
-                "/regions/{}", runtime::path_param(OP, "regionId", & runtime::to_json(OP,
-                region_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<GetRegionError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetRegionError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetRegionError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::RegionResponse, GetRegionError> {
+        let mut r = runtime::Request::new(
+            "getRegion",
+            runtime::Method::GET,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/regions/{}", r.path_param("regionId", region_id, "simple", false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetRegionError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetRegionError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Delete a region
     ///
@@ -5475,69 +4007,45 @@ impl Client {
     ///
     /// Arguments:
     /// - `region_id`: `regionId` in path
-    pub async fn delete_region(
+    #[inline]
+    pub fn delete_region(
         &self,
         region_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::RegionResponse>,
-        runtime::Error<DeleteRegionError>,
-    > {
-        const OP: &str = "deleteRegion";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::DELETE,
-            path: format!(
-                "/regions/{}", runtime::path_param(OP, "regionId", & runtime::to_json(OP,
-                region_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<DeleteRegionError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteRegionError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteRegionError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::RegionResponse, DeleteRegionError> {
+        let mut r = runtime::Request::new(
+            "deleteRegion",
+            runtime::Method::DELETE,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/regions/{}", r.path_param("regionId", region_id, "simple", false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteRegionError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteRegionError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Update a region
     ///
@@ -5545,186 +4053,113 @@ impl Client {
     ///
     /// Arguments:
     /// - `region_id`: `regionId` in path
-    pub async fn update_region(
+    #[inline]
+    pub fn update_region(
         &self,
         region_id: &::uuid::Uuid,
         body: &types::RegionPatchRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::RegionResponse>,
-        runtime::Error<UpdateRegionError>,
-    > {
-        const OP: &str = "updateRegion";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::PATCH,
-            path: format!(
-                "/regions/{}", runtime::path_param(OP, "regionId", & runtime::to_json(OP,
-                region_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<UpdateRegionError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdateRegionError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdateRegionError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdateRegionError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::RegionResponse, UpdateRegionError> {
+        let mut r = runtime::Request::new(
+            "updateRegion",
+            runtime::Method::PATCH,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/regions/{}", r.path_param("regionId", region_id, "simple", false)
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdateRegionError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdateRegionError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdateRegionError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// List sources
     ///
     /// `GET /sources` (operationId `listSources`)
-    pub async fn list_sources(
+    #[inline]
+    pub fn list_sources(
         &self,
         params: ListSourcesParams,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::SourcesResponse>,
-        runtime::Error<ListSourcesError>,
-    > {
-        const OP: &str = "listSources";
-        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+    ) -> runtime::Call<'_, types::SourcesResponse, ListSourcesError> {
+        let mut r = runtime::Request::new(
+            "listSources",
+            runtime::Method::GET,
+            "/sources",
+            SECURITY_1,
+            "application/json",
+        );
         if let ::std::option::Option::Some(v) = &params.workspace_ids {
-            runtime::push_query(
-                &mut query,
-                "workspaceIds",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("workspaceIds", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.include_deleted {
-            runtime::push_query(
-                &mut query,
-                "includeDeleted",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("includeDeleted", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.limit {
-            runtime::push_query(
-                &mut query,
-                "limit",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("limit", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.offset {
-            runtime::push_query(
-                &mut query,
-                "offset",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("offset", v, "form", true);
         }
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: ::std::string::String::from("/sources"),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<ListSourcesError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListSourcesError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListSourcesError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListSourcesError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListSourcesError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListSourcesError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListSourcesError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Every item of [`Client::list_sources`], page after page: follows `next` until the last page.
     ///
@@ -5796,69 +4231,45 @@ impl Client {
     /// Creates a source given a name, workspace id, and a json blob containing the configuration for the source.
     ///
     /// `POST /sources` (operationId `createSource`)
-    pub async fn create_source(
+    #[inline]
+    pub fn create_source(
         &self,
         body: ::std::option::Option<&types::SourceCreateRequest>,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::SourceResponse>,
-        runtime::Error<CreateSourceError>,
-    > {
-        const OP: &str = "createSource";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::POST,
-            path: ::std::string::String::from("/sources"),
-            query,
-            headers,
-            body: match body {
-                ::std::option::Option::Some(body) => runtime::json_body(OP, body)?,
-                ::std::option::Option::None => runtime::Body::None,
-            },
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<CreateSourceError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateSourceError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateSourceError::Status403,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
+    ) -> runtime::Call<'_, types::SourceResponse, CreateSourceError> {
+        let mut r = runtime::Request::new(
+            "createSource",
+            runtime::Method::POST,
+            "/sources",
+            SECURITY_1,
+            "application/json",
+        );
+        if let ::std::option::Option::Some(body) = body {
+            r.json(body);
         }
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateSourceError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateSourceError::Status403,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Initiate OAuth for a source
     ///
@@ -5869,66 +4280,43 @@ impl Client {
     /// That secret ID can be used to create a source with credentials in place of actual tokens.
     ///
     /// `POST /sources/initiateOAuth` (operationId `initiateOAuth`)
-    pub async fn initiate_o_auth(
+    #[inline]
+    pub fn initiate_o_auth(
         &self,
         body: &types::InitiateOauthRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<::serde_json::Value>,
-        runtime::Error<InitiateOAuthError>,
-    > {
-        const OP: &str = "initiateOAuth";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::POST,
-            path: ::std::string::String::from("/sources/initiateOAuth"),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<InitiateOAuthError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: InitiateOAuthError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: InitiateOAuthError::Status403,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, ::serde_json::Value, InitiateOAuthError> {
+        let mut r = runtime::Request::new(
+            "initiateOAuth",
+            runtime::Method::POST,
+            "/sources/initiateOAuth",
+            SECURITY_1,
+            "application/json",
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| InitiateOAuthError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| InitiateOAuthError::Status403,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Get Source details
     ///
@@ -5936,87 +4324,56 @@ impl Client {
     ///
     /// Arguments:
     /// - `source_id`: `sourceId` in path
-    pub async fn get_source(
+    #[inline]
+    pub fn get_source(
         &self,
         source_id: &::uuid::Uuid,
         params: GetSourceParams,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::SourceResponse>,
-        runtime::Error<GetSourceError>,
-    > {
-        const OP: &str = "getSource";
-        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+    ) -> runtime::Call<'_, types::SourceResponse, GetSourceError> {
+        let mut r = runtime::Request::new(
+            "getSource",
+            runtime::Method::GET,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/sources/{}", r.path_param("sourceId", source_id, "simple", false)
+        );
         if let ::std::option::Option::Some(v) = &params.include_secret_coordinates {
-            runtime::push_query(
-                &mut query,
-                "includeSecretCoordinates",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("includeSecretCoordinates", v, "form", true);
         }
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: format!(
-                "/sources/{}", runtime::path_param(OP, "sourceId", & runtime::to_json(OP,
-                source_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<GetSourceError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetSourceError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetSourceError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetSourceError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetSourceError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetSourceError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetSourceError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Update a Source and fully overwrite it
     ///
@@ -6024,81 +4381,56 @@ impl Client {
     ///
     /// Arguments:
     /// - `source_id`: `sourceId` in path
-    pub async fn put_source(
+    #[inline]
+    pub fn put_source(
         &self,
         source_id: &::uuid::Uuid,
         body: ::std::option::Option<&types::SourcePutRequest>,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::SourceResponse>,
-        runtime::Error<PutSourceError>,
-    > {
-        const OP: &str = "putSource";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::PUT,
-            path: format!(
-                "/sources/{}", runtime::path_param(OP, "sourceId", & runtime::to_json(OP,
-                source_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: match body {
-                ::std::option::Option::Some(body) => runtime::json_body(OP, body)?,
-                ::std::option::Option::None => runtime::Body::None,
-            },
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<PutSourceError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: PutSourceError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: PutSourceError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: PutSourceError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
+    ) -> runtime::Call<'_, types::SourceResponse, PutSourceError> {
+        let mut r = runtime::Request::new(
+            "putSource",
+            runtime::Method::PUT,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/sources/{}", r.path_param("sourceId", source_id, "simple", false)
+        );
+        if let ::std::option::Option::Some(body) = body {
+            r.json(body);
         }
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| PutSourceError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| PutSourceError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| PutSourceError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Delete a Source
     ///
@@ -6106,69 +4438,45 @@ impl Client {
     ///
     /// Arguments:
     /// - `source_id`: `sourceId` in path
-    pub async fn delete_source(
+    #[inline]
+    pub fn delete_source(
         &self,
         source_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<()>,
-        runtime::Error<DeleteSourceError>,
-    > {
-        const OP: &str = "deleteSource";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::DELETE,
-            path: format!(
-                "/sources/{}", runtime::path_param(OP, "sourceId", & runtime::to_json(OP,
-                source_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "*/*",
-        };
-        let raw = self.execute::<DeleteSourceError>(request).await?;
-        let status = raw.status;
-        match status {
-            204u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: (),
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteSourceError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteSourceError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, (), DeleteSourceError> {
+        let mut r = runtime::Request::new(
+            "deleteSource",
+            runtime::Method::DELETE,
+            "",
+            SECURITY_1,
+            "*/*",
+        );
+        r.path = format!(
+            "/sources/{}", r.path_param("sourceId", source_id, "simple", false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    204u16 => {
+                        runtime::ok(raw, runtime::read_empty, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteSourceError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteSourceError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Update a Source
     ///
@@ -6176,81 +4484,56 @@ impl Client {
     ///
     /// Arguments:
     /// - `source_id`: `sourceId` in path
-    pub async fn patch_source(
+    #[inline]
+    pub fn patch_source(
         &self,
         source_id: &::uuid::Uuid,
         body: ::std::option::Option<&types::SourcePatchRequest>,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::SourceResponse>,
-        runtime::Error<PatchSourceError>,
-    > {
-        const OP: &str = "patchSource";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::PATCH,
-            path: format!(
-                "/sources/{}", runtime::path_param(OP, "sourceId", & runtime::to_json(OP,
-                source_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: match body {
-                ::std::option::Option::Some(body) => runtime::json_body(OP, body)?,
-                ::std::option::Option::None => runtime::Body::None,
-            },
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<PatchSourceError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: PatchSourceError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: PatchSourceError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: PatchSourceError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
+    ) -> runtime::Call<'_, types::SourceResponse, PatchSourceError> {
+        let mut r = runtime::Request::new(
+            "patchSource",
+            runtime::Method::PATCH,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/sources/{}", r.path_param("sourceId", source_id, "simple", false)
+        );
+        if let ::std::option::Option::Some(body) = body {
+            r.json(body);
         }
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| PatchSourceError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| PatchSourceError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| PatchSourceError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Get stream properties
     ///
@@ -6258,257 +4541,159 @@ impl Client {
     ///
     /// Arguments:
     /// - `source_id`: `sourceId` in query: ID of the source
-    pub async fn get_stream_properties(
+    #[inline]
+    pub fn get_stream_properties(
         &self,
         source_id: &::uuid::Uuid,
         params: GetStreamPropertiesParams,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::StreamPropertiesResponse>,
-        runtime::Error<GetStreamPropertiesError>,
-    > {
-        const OP: &str = "getStreamProperties";
-        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        runtime::push_query(
-            &mut query,
-            "sourceId",
-            &runtime::to_json(OP, source_id)?,
-            "form",
-            true,
+    ) -> runtime::Call<'_, types::StreamPropertiesResponse, GetStreamPropertiesError> {
+        let mut r = runtime::Request::new(
+            "getStreamProperties",
+            runtime::Method::GET,
+            "/streams",
+            SECURITY_1,
+            "application/json",
         );
+        r.query("sourceId", source_id, "form", true);
         if let ::std::option::Option::Some(v) = &params.destination_id {
-            runtime::push_query(
-                &mut query,
-                "destinationId",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("destinationId", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.ignore_cache {
-            runtime::push_query(
-                &mut query,
-                "ignoreCache",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("ignoreCache", v, "form", true);
         }
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: ::std::string::String::from("/streams"),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<GetStreamPropertiesError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetStreamPropertiesError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetStreamPropertiesError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetStreamPropertiesError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetStreamPropertiesError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetStreamPropertiesError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetStreamPropertiesError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// List all tags
     ///
     /// Lists all tags
     ///
     /// `GET /tags` (operationId `listTags`)
-    pub async fn list_tags(
+    #[inline]
+    pub fn list_tags(
         &self,
         params: ListTagsParams,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::TagsResponse>,
-        runtime::Error<ListTagsError>,
-    > {
-        const OP: &str = "listTags";
-        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+    ) -> runtime::Call<'_, types::TagsResponse, ListTagsError> {
+        let mut r = runtime::Request::new(
+            "listTags",
+            runtime::Method::GET,
+            "/tags",
+            SECURITY_1,
+            "application/json",
+        );
         if let ::std::option::Option::Some(v) = &params.workspace_ids {
-            runtime::push_query(
-                &mut query,
-                "workspaceIds",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("workspaceIds", v, "form", true);
         }
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: ::std::string::String::from("/tags"),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<ListTagsError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListTagsError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListTagsError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListTagsError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListTagsError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListTagsError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListTagsError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Create a tag
     ///
     /// Create a tag
     ///
     /// `POST /tags` (operationId `createTag`)
-    pub async fn create_tag(
+    #[inline]
+    pub fn create_tag(
         &self,
         body: &types::TagCreateRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::TagResponse>,
-        runtime::Error<CreateTagError>,
-    > {
-        const OP: &str = "createTag";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::POST,
-            path: ::std::string::String::from("/tags"),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<CreateTagError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateTagError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateTagError::Status403,
-                })
-            }
-            409u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateTagError::Status409,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::TagResponse, CreateTagError> {
+        let mut r = runtime::Request::new(
+            "createTag",
+            runtime::Method::POST,
+            "/tags",
+            SECURITY_1,
+            "application/json",
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateTagError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateTagError::Status403,
+                        )
+                    }
+                    409u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateTagError::Status409,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Get a tag
     ///
@@ -6518,69 +4703,43 @@ impl Client {
     ///
     /// Arguments:
     /// - `tag_id`: `tagId` in path
-    pub async fn get_tag(
+    #[inline]
+    pub fn get_tag(
         &self,
         tag_id: &types::TagId,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::TagResponse>,
-        runtime::Error<GetTagError>,
-    > {
-        const OP: &str = "getTag";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: format!(
-                "/tags/{}", runtime::path_param(OP, "tagId", & runtime::to_json(OP,
-                tag_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<GetTagError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetTagError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetTagError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::TagResponse, GetTagError> {
+        let mut r = runtime::Request::new(
+            "getTag",
+            runtime::Method::GET,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!("/tags/{}", r.path_param("tagId", tag_id, "simple", false));
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetTagError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetTagError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Delete a tag
     ///
@@ -6590,69 +4749,43 @@ impl Client {
     ///
     /// Arguments:
     /// - `tag_id`: `tagId` in path
-    pub async fn delete_tag(
+    #[inline]
+    pub fn delete_tag(
         &self,
         tag_id: &types::TagId,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<()>,
-        runtime::Error<DeleteTagError>,
-    > {
-        const OP: &str = "deleteTag";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::DELETE,
-            path: format!(
-                "/tags/{}", runtime::path_param(OP, "tagId", & runtime::to_json(OP,
-                tag_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "*/*",
-        };
-        let raw = self.execute::<DeleteTagError>(request).await?;
-        let status = raw.status;
-        match status {
-            204u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: (),
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteTagError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteTagError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, (), DeleteTagError> {
+        let mut r = runtime::Request::new(
+            "deleteTag",
+            runtime::Method::DELETE,
+            "",
+            SECURITY_1,
+            "*/*",
+        );
+        r.path = format!("/tags/{}", r.path_param("tagId", tag_id, "simple", false));
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    204u16 => {
+                        runtime::ok(raw, runtime::read_empty, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteTagError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteTagError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Update a tag
     ///
@@ -6662,78 +4795,52 @@ impl Client {
     ///
     /// Arguments:
     /// - `tag_id`: `tagId` in path
-    pub async fn update_tag(
+    #[inline]
+    pub fn update_tag(
         &self,
         tag_id: &types::TagId,
         body: &types::TagPatchRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::TagResponse>,
-        runtime::Error<UpdateTagError>,
-    > {
-        const OP: &str = "updateTag";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::PATCH,
-            path: format!(
-                "/tags/{}", runtime::path_param(OP, "tagId", & runtime::to_json(OP,
-                tag_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<UpdateTagError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdateTagError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdateTagError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdateTagError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::TagResponse, UpdateTagError> {
+        let mut r = runtime::Request::new(
+            "updateTag",
+            runtime::Method::PATCH,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!("/tags/{}", r.path_param("tagId", tag_id, "simple", false));
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdateTagError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdateTagError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdateTagError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// List all users within an organization
     ///
@@ -6743,208 +4850,116 @@ impl Client {
     ///
     /// Arguments:
     /// - `organization_id`: `organizationId` in query
-    pub async fn list_users_within_an_organization(
+    #[inline]
+    pub fn list_users_within_an_organization(
         &self,
         organization_id: &::uuid::Uuid,
         params: ListUsersWithinAnOrganizationParams,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::UsersResponse>,
-        runtime::Error<ListUsersWithinAnOrganizationError>,
-    > {
-        const OP: &str = "listUsersWithinAnOrganization";
-        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        runtime::push_query(
-            &mut query,
-            "organizationId",
-            &runtime::to_json(OP, organization_id)?,
-            "form",
-            true,
+    ) -> runtime::Call<'_, types::UsersResponse, ListUsersWithinAnOrganizationError> {
+        let mut r = runtime::Request::new(
+            "listUsersWithinAnOrganization",
+            runtime::Method::GET,
+            "/users",
+            SECURITY_1,
+            "application/json",
         );
+        r.query("organizationId", organization_id, "form", true);
         if let ::std::option::Option::Some(v) = &params.ids {
-            runtime::push_query(
-                &mut query,
-                "ids",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("ids", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.emails {
-            runtime::push_query(
-                &mut query,
-                "emails",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("emails", v, "form", true);
         }
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: ::std::string::String::from("/users"),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<ListUsersWithinAnOrganizationError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListUsersWithinAnOrganizationError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListUsersWithinAnOrganizationError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListUsersWithinAnOrganizationError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListUsersWithinAnOrganizationError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListUsersWithinAnOrganizationError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListUsersWithinAnOrganizationError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// List workspaces
     ///
     /// `GET /workspaces` (operationId `listWorkspaces`)
-    pub async fn list_workspaces(
+    #[inline]
+    pub fn list_workspaces(
         &self,
         params: ListWorkspacesParams,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::WorkspacesResponse>,
-        runtime::Error<ListWorkspacesError>,
-    > {
-        const OP: &str = "listWorkspaces";
-        let mut query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
+    ) -> runtime::Call<'_, types::WorkspacesResponse, ListWorkspacesError> {
+        let mut r = runtime::Request::new(
+            "listWorkspaces",
+            runtime::Method::GET,
+            "/workspaces",
+            SECURITY_1,
+            "application/json",
+        );
         if let ::std::option::Option::Some(v) = &params.workspace_ids {
-            runtime::push_query(
-                &mut query,
-                "workspaceIds",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("workspaceIds", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.include_deleted {
-            runtime::push_query(
-                &mut query,
-                "includeDeleted",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("includeDeleted", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.limit {
-            runtime::push_query(
-                &mut query,
-                "limit",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("limit", v, "form", true);
         }
         if let ::std::option::Option::Some(v) = &params.offset {
-            runtime::push_query(
-                &mut query,
-                "offset",
-                &runtime::to_json(OP, v)?,
-                "form",
-                true,
-            );
+            r.query("offset", v, "form", true);
         }
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: ::std::string::String::from("/workspaces"),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<ListWorkspacesError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListWorkspacesError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListWorkspacesError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListWorkspacesError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListWorkspacesError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListWorkspacesError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListWorkspacesError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Every item of [`Client::list_workspaces`], page after page: follows `next` until the last page.
     ///
@@ -7014,66 +5029,43 @@ impl Client {
     /// Create a workspace
     ///
     /// `POST /workspaces` (operationId `createWorkspace`)
-    pub async fn create_workspace(
+    #[inline]
+    pub fn create_workspace(
         &self,
         body: &types::WorkspaceCreateRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::WorkspaceResponse>,
-        runtime::Error<CreateWorkspaceError>,
-    > {
-        const OP: &str = "createWorkspace";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::POST,
-            path: ::std::string::String::from("/workspaces"),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<CreateWorkspaceError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateWorkspaceError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateWorkspaceError::Status403,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::WorkspaceResponse, CreateWorkspaceError> {
+        let mut r = runtime::Request::new(
+            "createWorkspace",
+            runtime::Method::POST,
+            "/workspaces",
+            SECURITY_1,
+            "application/json",
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateWorkspaceError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateWorkspaceError::Status403,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Get Workspace details
     ///
@@ -7081,69 +5073,45 @@ impl Client {
     ///
     /// Arguments:
     /// - `workspace_id`: `workspaceId` in path
-    pub async fn get_workspace(
+    #[inline]
+    pub fn get_workspace(
         &self,
         workspace_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::WorkspaceResponse>,
-        runtime::Error<GetWorkspaceError>,
-    > {
-        const OP: &str = "getWorkspace";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: format!(
-                "/workspaces/{}", runtime::path_param(OP, "workspaceId", &
-                runtime::to_json(OP, workspace_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<GetWorkspaceError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetWorkspaceError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetWorkspaceError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::WorkspaceResponse, GetWorkspaceError> {
+        let mut r = runtime::Request::new(
+            "getWorkspace",
+            runtime::Method::GET,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/workspaces/{}", r.path_param("workspaceId", workspace_id, "simple", false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetWorkspaceError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetWorkspaceError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Delete a Workspace
     ///
@@ -7151,69 +5119,45 @@ impl Client {
     ///
     /// Arguments:
     /// - `workspace_id`: `workspaceId` in path
-    pub async fn delete_workspace(
+    #[inline]
+    pub fn delete_workspace(
         &self,
         workspace_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<()>,
-        runtime::Error<DeleteWorkspaceError>,
-    > {
-        const OP: &str = "deleteWorkspace";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::DELETE,
-            path: format!(
-                "/workspaces/{}", runtime::path_param(OP, "workspaceId", &
-                runtime::to_json(OP, workspace_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "*/*",
-        };
-        let raw = self.execute::<DeleteWorkspaceError>(request).await?;
-        let status = raw.status;
-        match status {
-            204u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: (),
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteWorkspaceError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteWorkspaceError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, (), DeleteWorkspaceError> {
+        let mut r = runtime::Request::new(
+            "deleteWorkspace",
+            runtime::Method::DELETE,
+            "",
+            SECURITY_1,
+            "*/*",
+        );
+        r.path = format!(
+            "/workspaces/{}", r.path_param("workspaceId", workspace_id, "simple", false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    204u16 => {
+                        runtime::ok(raw, runtime::read_empty, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteWorkspaceError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteWorkspaceError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Update a workspace
     ///
@@ -7221,70 +5165,47 @@ impl Client {
     ///
     /// Arguments:
     /// - `workspace_id`: `workspaceId` in path
-    pub async fn update_workspace(
+    #[inline]
+    pub fn update_workspace(
         &self,
         workspace_id: &::uuid::Uuid,
         body: &types::WorkspaceUpdateRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::WorkspaceResponse>,
-        runtime::Error<UpdateWorkspaceError>,
-    > {
-        const OP: &str = "updateWorkspace";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::PATCH,
-            path: format!(
-                "/workspaces/{}", runtime::path_param(OP, "workspaceId", &
-                runtime::to_json(OP, workspace_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<UpdateWorkspaceError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdateWorkspaceError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdateWorkspaceError::Status403,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::WorkspaceResponse, UpdateWorkspaceError> {
+        let mut r = runtime::Request::new(
+            "updateWorkspace",
+            runtime::Method::PATCH,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/workspaces/{}", r.path_param("workspaceId", workspace_id, "simple", false)
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdateWorkspaceError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdateWorkspaceError::Status403,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// List declarative source definitions.
     ///
@@ -7292,69 +5213,50 @@ impl Client {
     ///
     /// Arguments:
     /// - `workspace_id`: `workspaceId` in path
-    pub async fn list_declarative_source_definitions(
+    #[inline]
+    pub fn list_declarative_source_definitions(
         &self,
         workspace_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DeclarativeSourceDefinitionsResponse>,
-        runtime::Error<ListDeclarativeSourceDefinitionsError>,
+    ) -> runtime::Call<
+        '_,
+        types::DeclarativeSourceDefinitionsResponse,
+        ListDeclarativeSourceDefinitionsError,
     > {
-        const OP: &str = "listDeclarativeSourceDefinitions";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: format!(
-                "/workspaces/{}/definitions/declarative_sources", runtime::path_param(OP,
-                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<ListDeclarativeSourceDefinitionsError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListDeclarativeSourceDefinitionsError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListDeclarativeSourceDefinitionsError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+        let mut r = runtime::Request::new(
+            "listDeclarativeSourceDefinitions",
+            runtime::Method::GET,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/workspaces/{}/definitions/declarative_sources", r.path_param("workspaceId",
+            workspace_id, "simple", false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListDeclarativeSourceDefinitionsError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListDeclarativeSourceDefinitionsError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Create a declarative source definition.
     ///
@@ -7362,62 +5264,45 @@ impl Client {
     ///
     /// Arguments:
     /// - `workspace_id`: `workspaceId` in path
-    pub async fn create_declarative_source_definition(
+    #[inline]
+    pub fn create_declarative_source_definition(
         &self,
         workspace_id: &::uuid::Uuid,
         body: &types::CreateDeclarativeSourceDefinitionRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DeclarativeSourceDefinitionResponse>,
-        runtime::Error<CreateDeclarativeSourceDefinitionError>,
+    ) -> runtime::Call<
+        '_,
+        types::DeclarativeSourceDefinitionResponse,
+        CreateDeclarativeSourceDefinitionError,
     > {
-        const OP: &str = "createDeclarativeSourceDefinition";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::POST,
-            path: format!(
-                "/workspaces/{}/definitions/declarative_sources", runtime::path_param(OP,
-                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<CreateDeclarativeSourceDefinitionError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateDeclarativeSourceDefinitionError::Status400,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+        let mut r = runtime::Request::new(
+            "createDeclarativeSourceDefinition",
+            runtime::Method::POST,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/workspaces/{}/definitions/declarative_sources", r.path_param("workspaceId",
+            workspace_id, "simple", false)
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateDeclarativeSourceDefinitionError::Status400,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Get declarative source definition details.
     ///
@@ -7426,73 +5311,52 @@ impl Client {
     /// Arguments:
     /// - `workspace_id`: `workspaceId` in path
     /// - `definition_id`: `definitionId` in path
-    pub async fn get_declarative_source_definition(
+    #[inline]
+    pub fn get_declarative_source_definition(
         &self,
         workspace_id: &::uuid::Uuid,
         definition_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DeclarativeSourceDefinitionResponse>,
-        runtime::Error<GetDeclarativeSourceDefinitionError>,
+    ) -> runtime::Call<
+        '_,
+        types::DeclarativeSourceDefinitionResponse,
+        GetDeclarativeSourceDefinitionError,
     > {
-        const OP: &str = "getDeclarativeSourceDefinition";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: format!(
-                "/workspaces/{}/definitions/declarative_sources/{}",
-                runtime::path_param(OP, "workspaceId", & runtime::to_json(OP,
-                workspace_id) ?, "simple", false) ?, runtime::path_param(OP,
-                "definitionId", & runtime::to_json(OP, definition_id) ?, "simple", false)
-                ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<GetDeclarativeSourceDefinitionError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetDeclarativeSourceDefinitionError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetDeclarativeSourceDefinitionError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+        let mut r = runtime::Request::new(
+            "getDeclarativeSourceDefinition",
+            runtime::Method::GET,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/workspaces/{}/definitions/declarative_sources/{}", r
+            .path_param("workspaceId", workspace_id, "simple", false), r
+            .path_param("definitionId", definition_id, "simple", false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetDeclarativeSourceDefinitionError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetDeclarativeSourceDefinitionError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Update declarative source definition details.
     ///
@@ -7501,82 +5365,61 @@ impl Client {
     /// Arguments:
     /// - `workspace_id`: `workspaceId` in path
     /// - `definition_id`: `definitionId` in path
-    pub async fn update_declarative_source_definition(
+    #[inline]
+    pub fn update_declarative_source_definition(
         &self,
         workspace_id: &::uuid::Uuid,
         definition_id: &::uuid::Uuid,
         body: &types::UpdateDeclarativeSourceDefinitionRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DeclarativeSourceDefinitionResponse>,
-        runtime::Error<UpdateDeclarativeSourceDefinitionError>,
+    ) -> runtime::Call<
+        '_,
+        types::DeclarativeSourceDefinitionResponse,
+        UpdateDeclarativeSourceDefinitionError,
     > {
-        const OP: &str = "updateDeclarativeSourceDefinition";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::PUT,
-            path: format!(
-                "/workspaces/{}/definitions/declarative_sources/{}",
-                runtime::path_param(OP, "workspaceId", & runtime::to_json(OP,
-                workspace_id) ?, "simple", false) ?, runtime::path_param(OP,
-                "definitionId", & runtime::to_json(OP, definition_id) ?, "simple", false)
-                ?
-            ),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<UpdateDeclarativeSourceDefinitionError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdateDeclarativeSourceDefinitionError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdateDeclarativeSourceDefinitionError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdateDeclarativeSourceDefinitionError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+        let mut r = runtime::Request::new(
+            "updateDeclarativeSourceDefinition",
+            runtime::Method::PUT,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/workspaces/{}/definitions/declarative_sources/{}", r
+            .path_param("workspaceId", workspace_id, "simple", false), r
+            .path_param("definitionId", definition_id, "simple", false)
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdateDeclarativeSourceDefinitionError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdateDeclarativeSourceDefinitionError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdateDeclarativeSourceDefinitionError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Delete a declarative source definition.
     ///
@@ -7585,73 +5428,52 @@ impl Client {
     /// Arguments:
     /// - `workspace_id`: `workspaceId` in path
     /// - `definition_id`: `definitionId` in path
-    pub async fn delete_declarative_source_definition(
+    #[inline]
+    pub fn delete_declarative_source_definition(
         &self,
         workspace_id: &::uuid::Uuid,
         definition_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DeclarativeSourceDefinitionResponse>,
-        runtime::Error<DeleteDeclarativeSourceDefinitionError>,
+    ) -> runtime::Call<
+        '_,
+        types::DeclarativeSourceDefinitionResponse,
+        DeleteDeclarativeSourceDefinitionError,
     > {
-        const OP: &str = "deleteDeclarativeSourceDefinition";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::DELETE,
-            path: format!(
-                "/workspaces/{}/definitions/declarative_sources/{}",
-                runtime::path_param(OP, "workspaceId", & runtime::to_json(OP,
-                workspace_id) ?, "simple", false) ?, runtime::path_param(OP,
-                "definitionId", & runtime::to_json(OP, definition_id) ?, "simple", false)
-                ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<DeleteDeclarativeSourceDefinitionError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteDeclarativeSourceDefinitionError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteDeclarativeSourceDefinitionError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+        let mut r = runtime::Request::new(
+            "deleteDeclarativeSourceDefinition",
+            runtime::Method::DELETE,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/workspaces/{}/definitions/declarative_sources/{}", r
+            .path_param("workspaceId", workspace_id, "simple", false), r
+            .path_param("definitionId", definition_id, "simple", false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteDeclarativeSourceDefinitionError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteDeclarativeSourceDefinitionError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// List destination definitions.
     ///
@@ -7659,69 +5481,46 @@ impl Client {
     ///
     /// Arguments:
     /// - `workspace_id`: `workspaceId` in path
-    pub async fn list_destination_definitions(
+    #[inline]
+    pub fn list_destination_definitions(
         &self,
         workspace_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DefinitionsResponse>,
-        runtime::Error<ListDestinationDefinitionsError>,
-    > {
-        const OP: &str = "listDestinationDefinitions";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: format!(
-                "/workspaces/{}/definitions/destinations", runtime::path_param(OP,
-                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<ListDestinationDefinitionsError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListDestinationDefinitionsError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListDestinationDefinitionsError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::DefinitionsResponse, ListDestinationDefinitionsError> {
+        let mut r = runtime::Request::new(
+            "listDestinationDefinitions",
+            runtime::Method::GET,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/workspaces/{}/definitions/destinations", r.path_param("workspaceId",
+            workspace_id, "simple", false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListDestinationDefinitionsError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListDestinationDefinitionsError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Create a destination definition.
     ///
@@ -7729,62 +5528,41 @@ impl Client {
     ///
     /// Arguments:
     /// - `workspace_id`: `workspaceId` in path
-    pub async fn create_destination_definition(
+    #[inline]
+    pub fn create_destination_definition(
         &self,
         workspace_id: &::uuid::Uuid,
         body: &types::CreateDefinitionRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DefinitionResponse>,
-        runtime::Error<CreateDestinationDefinitionError>,
-    > {
-        const OP: &str = "createDestinationDefinition";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::POST,
-            path: format!(
-                "/workspaces/{}/definitions/destinations", runtime::path_param(OP,
-                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<CreateDestinationDefinitionError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateDestinationDefinitionError::Status400,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::DefinitionResponse, CreateDestinationDefinitionError> {
+        let mut r = runtime::Request::new(
+            "createDestinationDefinition",
+            runtime::Method::POST,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/workspaces/{}/definitions/destinations", r.path_param("workspaceId",
+            workspace_id, "simple", false)
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateDestinationDefinitionError::Status400,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Get destination definition details.
     ///
@@ -7793,72 +5571,48 @@ impl Client {
     /// Arguments:
     /// - `workspace_id`: `workspaceId` in path
     /// - `definition_id`: `definitionId` in path
-    pub async fn get_destination_definition(
+    #[inline]
+    pub fn get_destination_definition(
         &self,
         workspace_id: &::uuid::Uuid,
         definition_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DefinitionResponse>,
-        runtime::Error<GetDestinationDefinitionError>,
-    > {
-        const OP: &str = "getDestinationDefinition";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: format!(
-                "/workspaces/{}/definitions/destinations/{}", runtime::path_param(OP,
-                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false)
-                ?, runtime::path_param(OP, "definitionId", & runtime::to_json(OP,
-                definition_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<GetDestinationDefinitionError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetDestinationDefinitionError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetDestinationDefinitionError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::DefinitionResponse, GetDestinationDefinitionError> {
+        let mut r = runtime::Request::new(
+            "getDestinationDefinition",
+            runtime::Method::GET,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/workspaces/{}/definitions/destinations/{}", r.path_param("workspaceId",
+            workspace_id, "simple", false), r.path_param("definitionId", definition_id,
+            "simple", false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetDestinationDefinitionError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetDestinationDefinitionError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Update destination definition details.
     ///
@@ -7867,81 +5621,57 @@ impl Client {
     /// Arguments:
     /// - `workspace_id`: `workspaceId` in path
     /// - `definition_id`: `definitionId` in path
-    pub async fn update_destination_definition(
+    #[inline]
+    pub fn update_destination_definition(
         &self,
         workspace_id: &::uuid::Uuid,
         definition_id: &::uuid::Uuid,
         body: &types::UpdateDefinitionRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DefinitionResponse>,
-        runtime::Error<UpdateDestinationDefinitionError>,
-    > {
-        const OP: &str = "updateDestinationDefinition";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::PUT,
-            path: format!(
-                "/workspaces/{}/definitions/destinations/{}", runtime::path_param(OP,
-                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false)
-                ?, runtime::path_param(OP, "definitionId", & runtime::to_json(OP,
-                definition_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<UpdateDestinationDefinitionError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdateDestinationDefinitionError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdateDestinationDefinitionError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdateDestinationDefinitionError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::DefinitionResponse, UpdateDestinationDefinitionError> {
+        let mut r = runtime::Request::new(
+            "updateDestinationDefinition",
+            runtime::Method::PUT,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/workspaces/{}/definitions/destinations/{}", r.path_param("workspaceId",
+            workspace_id, "simple", false), r.path_param("definitionId", definition_id,
+            "simple", false)
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdateDestinationDefinitionError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdateDestinationDefinitionError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdateDestinationDefinitionError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Delete a destination definition.
     ///
@@ -7950,72 +5680,48 @@ impl Client {
     /// Arguments:
     /// - `workspace_id`: `workspaceId` in path
     /// - `definition_id`: `definitionId` in path
-    pub async fn delete_destination_definition(
+    #[inline]
+    pub fn delete_destination_definition(
         &self,
         workspace_id: &::uuid::Uuid,
         definition_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DefinitionResponse>,
-        runtime::Error<DeleteDestinationDefinitionError>,
-    > {
-        const OP: &str = "deleteDestinationDefinition";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::DELETE,
-            path: format!(
-                "/workspaces/{}/definitions/destinations/{}", runtime::path_param(OP,
-                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false)
-                ?, runtime::path_param(OP, "definitionId", & runtime::to_json(OP,
-                definition_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<DeleteDestinationDefinitionError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteDestinationDefinitionError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteDestinationDefinitionError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::DefinitionResponse, DeleteDestinationDefinitionError> {
+        let mut r = runtime::Request::new(
+            "deleteDestinationDefinition",
+            runtime::Method::DELETE,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/workspaces/{}/definitions/destinations/{}", r.path_param("workspaceId",
+            workspace_id, "simple", false), r.path_param("definitionId", definition_id,
+            "simple", false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteDestinationDefinitionError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteDestinationDefinitionError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// List source definitions.
     ///
@@ -8023,69 +5729,46 @@ impl Client {
     ///
     /// Arguments:
     /// - `workspace_id`: `workspaceId` in path
-    pub async fn list_source_definitions(
+    #[inline]
+    pub fn list_source_definitions(
         &self,
         workspace_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DefinitionsResponse>,
-        runtime::Error<ListSourceDefinitionsError>,
-    > {
-        const OP: &str = "listSourceDefinitions";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: format!(
-                "/workspaces/{}/definitions/sources", runtime::path_param(OP,
-                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<ListSourceDefinitionsError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListSourceDefinitionsError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: ListSourceDefinitionsError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::DefinitionsResponse, ListSourceDefinitionsError> {
+        let mut r = runtime::Request::new(
+            "listSourceDefinitions",
+            runtime::Method::GET,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/workspaces/{}/definitions/sources", r.path_param("workspaceId",
+            workspace_id, "simple", false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListSourceDefinitionsError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| ListSourceDefinitionsError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Create a source definition.
     ///
@@ -8093,62 +5776,41 @@ impl Client {
     ///
     /// Arguments:
     /// - `workspace_id`: `workspaceId` in path
-    pub async fn create_source_definition(
+    #[inline]
+    pub fn create_source_definition(
         &self,
         workspace_id: &::uuid::Uuid,
         body: &types::CreateDefinitionRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DefinitionResponse>,
-        runtime::Error<CreateSourceDefinitionError>,
-    > {
-        const OP: &str = "createSourceDefinition";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::POST,
-            path: format!(
-                "/workspaces/{}/definitions/sources", runtime::path_param(OP,
-                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<CreateSourceDefinitionError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateSourceDefinitionError::Status400,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::DefinitionResponse, CreateSourceDefinitionError> {
+        let mut r = runtime::Request::new(
+            "createSourceDefinition",
+            runtime::Method::POST,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/workspaces/{}/definitions/sources", r.path_param("workspaceId",
+            workspace_id, "simple", false)
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateSourceDefinitionError::Status400,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Get source definition details.
     ///
@@ -8157,72 +5819,48 @@ impl Client {
     /// Arguments:
     /// - `workspace_id`: `workspaceId` in path
     /// - `definition_id`: `definitionId` in path
-    pub async fn get_source_definition(
+    #[inline]
+    pub fn get_source_definition(
         &self,
         workspace_id: &::uuid::Uuid,
         definition_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DefinitionResponse>,
-        runtime::Error<GetSourceDefinitionError>,
-    > {
-        const OP: &str = "getSourceDefinition";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::GET,
-            path: format!(
-                "/workspaces/{}/definitions/sources/{}", runtime::path_param(OP,
-                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false)
-                ?, runtime::path_param(OP, "definitionId", & runtime::to_json(OP,
-                definition_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<GetSourceDefinitionError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetSourceDefinitionError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: GetSourceDefinitionError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::DefinitionResponse, GetSourceDefinitionError> {
+        let mut r = runtime::Request::new(
+            "getSourceDefinition",
+            runtime::Method::GET,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/workspaces/{}/definitions/sources/{}", r.path_param("workspaceId",
+            workspace_id, "simple", false), r.path_param("definitionId", definition_id,
+            "simple", false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetSourceDefinitionError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| GetSourceDefinitionError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Update source definition details.
     ///
@@ -8231,81 +5869,57 @@ impl Client {
     /// Arguments:
     /// - `workspace_id`: `workspaceId` in path
     /// - `definition_id`: `definitionId` in path
-    pub async fn update_source_definition(
+    #[inline]
+    pub fn update_source_definition(
         &self,
         workspace_id: &::uuid::Uuid,
         definition_id: &::uuid::Uuid,
         body: &types::UpdateDefinitionRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DefinitionResponse>,
-        runtime::Error<UpdateSourceDefinitionError>,
-    > {
-        const OP: &str = "updateSourceDefinition";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::PUT,
-            path: format!(
-                "/workspaces/{}/definitions/sources/{}", runtime::path_param(OP,
-                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false)
-                ?, runtime::path_param(OP, "definitionId", & runtime::to_json(OP,
-                definition_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<UpdateSourceDefinitionError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdateSourceDefinitionError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdateSourceDefinitionError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: UpdateSourceDefinitionError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::DefinitionResponse, UpdateSourceDefinitionError> {
+        let mut r = runtime::Request::new(
+            "updateSourceDefinition",
+            runtime::Method::PUT,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/workspaces/{}/definitions/sources/{}", r.path_param("workspaceId",
+            workspace_id, "simple", false), r.path_param("definitionId", definition_id,
+            "simple", false)
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdateSourceDefinitionError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdateSourceDefinitionError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| UpdateSourceDefinitionError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Delete a source definition.
     ///
@@ -8314,72 +5928,48 @@ impl Client {
     /// Arguments:
     /// - `workspace_id`: `workspaceId` in path
     /// - `definition_id`: `definitionId` in path
-    pub async fn delete_source_definition(
+    #[inline]
+    pub fn delete_source_definition(
         &self,
         workspace_id: &::uuid::Uuid,
         definition_id: &::uuid::Uuid,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<types::DefinitionResponse>,
-        runtime::Error<DeleteSourceDefinitionError>,
-    > {
-        const OP: &str = "deleteSourceDefinition";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::DELETE,
-            path: format!(
-                "/workspaces/{}/definitions/sources/{}", runtime::path_param(OP,
-                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false)
-                ?, runtime::path_param(OP, "definitionId", & runtime::to_json(OP,
-                definition_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "application/json",
-        };
-        let raw = self.execute::<DeleteSourceDefinitionError>(request).await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: runtime::decode_json(OP, &raw)?,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteSourceDefinitionError::Status403,
-                })
-            }
-            404u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteSourceDefinitionError::Status404,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, types::DefinitionResponse, DeleteSourceDefinitionError> {
+        let mut r = runtime::Request::new(
+            "deleteSourceDefinition",
+            runtime::Method::DELETE,
+            "",
+            SECURITY_1,
+            "application/json",
+        );
+        r.path = format!(
+            "/workspaces/{}/definitions/sources/{}", r.path_param("workspaceId",
+            workspace_id, "simple", false), r.path_param("definitionId", definition_id,
+            "simple", false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_json, ::std::convert::identity)
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteSourceDefinitionError::Status403,
+                        )
+                    }
+                    404u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteSourceDefinitionError::Status404,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Create OAuth override credentials for a workspace and source type.
     ///
@@ -8390,72 +5980,48 @@ impl Client {
     ///
     /// Arguments:
     /// - `workspace_id`: `workspaceId` in path
-    pub async fn create_or_update_workspace_o_auth_credentials(
+    #[inline]
+    pub fn create_or_update_workspace_o_auth_credentials(
         &self,
         workspace_id: &::uuid::Uuid,
         body: &types::WorkspaceOAuthCredentialsRequest,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<()>,
-        runtime::Error<CreateOrUpdateWorkspaceOAuthCredentialsError>,
-    > {
-        const OP: &str = "createOrUpdateWorkspaceOAuthCredentials";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::PUT,
-            path: format!(
-                "/workspaces/{}/oauthCredentials", runtime::path_param(OP, "workspaceId",
-                & runtime::to_json(OP, workspace_id) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::json_body(OP, body)?,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "*/*",
-        };
-        let raw = self
-            .execute::<CreateOrUpdateWorkspaceOAuthCredentialsError>(request)
-            .await?;
-        let status = raw.status;
-        match status {
-            200u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: (),
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateOrUpdateWorkspaceOAuthCredentialsError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: CreateOrUpdateWorkspaceOAuthCredentialsError::Status403,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, (), CreateOrUpdateWorkspaceOAuthCredentialsError> {
+        let mut r = runtime::Request::new(
+            "createOrUpdateWorkspaceOAuthCredentials",
+            runtime::Method::PUT,
+            "",
+            SECURITY_1,
+            "*/*",
+        );
+        r.path = format!(
+            "/workspaces/{}/oauthCredentials", r.path_param("workspaceId", workspace_id,
+            "simple", false)
+        );
+        r.json(body);
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    200u16 => {
+                        runtime::ok(raw, runtime::read_empty, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateOrUpdateWorkspaceOAuthCredentialsError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| CreateOrUpdateWorkspaceOAuthCredentialsError::Status403,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
     /// Delete OAuth override credentials for a workspace and source/destination type.
     ///
@@ -8471,73 +6037,48 @@ impl Client {
     /// - `workspace_id`: `workspaceId` in path
     /// - `actor_type`: `actorType` in path
     /// - `name`: `name` in path: The name of the source or destination i.e. google-ads
-    pub async fn delete_workspace_o_auth_credentials(
+    #[inline]
+    pub fn delete_workspace_o_auth_credentials(
         &self,
         workspace_id: &::uuid::Uuid,
         actor_type: &types::ActorTypeEnum,
         name: &str,
-    ) -> ::std::result::Result<
-        runtime::ResponseValue<()>,
-        runtime::Error<DeleteWorkspaceOAuthCredentialsError>,
-    > {
-        const OP: &str = "deleteWorkspaceOAuthCredentials";
-        let query: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
-        let headers: ::std::vec::Vec<(&'static str, ::std::string::String)> = ::std::vec::Vec::new();
-        let request = runtime::Request {
-            operation: OP,
-            method: runtime::Method::DELETE,
-            path: format!(
-                "/workspaces/{}/oauthCredentials/{}/{}", runtime::path_param(OP,
-                "workspaceId", & runtime::to_json(OP, workspace_id) ?, "simple", false)
-                ?, runtime::path_param(OP, "actorType", & runtime::to_json(OP,
-                actor_type) ?, "simple", false) ?, runtime::path_param(OP, "name", &
-                runtime::to_json(OP, name) ?, "simple", false) ?
-            ),
-            query,
-            headers,
-            body: runtime::Body::None,
-            security: &[
-                &[runtime::Scheme::Bearer],
-                &[
-                    runtime::Scheme::ClientCredentials {
-                        token_url: "/applications/token",
-                    },
-                ],
-            ],
-            accept: "*/*",
-        };
-        let raw = self.execute::<DeleteWorkspaceOAuthCredentialsError>(request).await?;
-        let status = raw.status;
-        match status {
-            204u16 => {
-                ::std::result::Result::Ok(runtime::ResponseValue {
-                    status,
-                    headers: raw.headers.clone(),
-                    body: (),
-                })
-            }
-            400u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteWorkspaceOAuthCredentialsError::Status400,
-                })
-            }
-            403u16 => {
-                ::std::result::Result::Err(runtime::Error::Api {
-                    operation: OP,
-                    status,
-                    headers: raw.headers.clone(),
-                    error: DeleteWorkspaceOAuthCredentialsError::Status403,
-                })
-            }
-            _ => {
-                ::std::result::Result::Err(runtime::Error::UnexpectedStatus {
-                    operation: OP,
-                    response: raw,
-                })
-            }
-        }
+    ) -> runtime::Call<'_, (), DeleteWorkspaceOAuthCredentialsError> {
+        let mut r = runtime::Request::new(
+            "deleteWorkspaceOAuthCredentials",
+            runtime::Method::DELETE,
+            "",
+            SECURITY_1,
+            "*/*",
+        );
+        r.path = format!(
+            "/workspaces/{}/oauthCredentials/{}/{}", r.path_param("workspaceId",
+            workspace_id, "simple", false), r.path_param("actorType", actor_type,
+            "simple", false), r.path_param("name", name, "simple", false)
+        );
+        self.http
+            .call(
+                r,
+                |raw| match raw.status {
+                    204u16 => {
+                        runtime::ok(raw, runtime::read_empty, ::std::convert::identity)
+                    }
+                    400u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteWorkspaceOAuthCredentialsError::Status400,
+                        )
+                    }
+                    403u16 => {
+                        runtime::err(
+                            raw,
+                            runtime::read_empty,
+                            |_| DeleteWorkspaceOAuthCredentialsError::Status403,
+                        )
+                    }
+                    _ => runtime::unexpected(raw),
+                },
+            )
     }
 }

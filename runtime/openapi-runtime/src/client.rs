@@ -28,25 +28,24 @@
 //! assert_eq!(describe(&error), "listPets failed before an answer: listPets: cannot build the request: bad base URL");
 //! ```
 //!
-//! The request path used directly, the way a generated method does it:
+//! The request path used directly, the way a generated method does it: a
+//! [`Request`] described with its encoders, and a plain function that
+//! decodes the answer by status:
 //!
 //! ```no_run
-//! use openapi_runtime::client::{self as runtime, Body, Client, Method, Request, Scheme};
+//! use openapi_runtime::client::{self as runtime, Client, Method, Request, ResponseValue, Scheme};
 //!
 //! # async fn run() -> Result<(), runtime::Error<runtime::Never>> {
 //! let client = Client::builder().bearer_token("t0ken").build_with_default("http://localhost:8080").expect("tls");
-//! let request = Request {
-//!     operation: "getPet",
-//!     method: Method::GET,
-//!     path: format!("/pets/{}", runtime::path_param::<runtime::Never>("getPet", "petId", &42.into(), "simple", false)?),
-//!     query: Vec::new(),
-//!     headers: Vec::new(),
-//!     body: Body::None,
-//!     security: &[&[Scheme::Bearer]],
-//!     accept: "application/json",
-//! };
-//! let raw = client.execute::<runtime::Never>(request).await?;
-//! let pet: serde_json::Value = runtime::decode_json("getPet", &raw)?;
+//! let mut request = Request::new("getPet", Method::GET, "", &[&[Scheme::Bearer]], "application/json");
+//! request.path = format!("/pets/{}", request.path_param("petId", &42, "simple", false));
+//! request.query("verbose", &true, "form", true);
+//! let pet: ResponseValue<serde_json::Value> = client
+//!     .call(request, |raw| match raw.status {
+//!         200 => runtime::ok(raw, runtime::read_json, std::convert::identity),
+//!         _ => runtime::unexpected(raw),
+//!     })
+//!     .await?;
 //! # let _ = pet; Ok(()) }
 //! ```
 
@@ -220,6 +219,8 @@ impl<T> std::ops::Deref for ResponseValue<T> {
 /// A response as received, before decoding.
 #[derive(Debug, Clone)]
 pub struct RawResponse {
+    /// The operationId of the request it answers.
+    pub operation: &'static str,
     pub status: u16,
     pub headers: HeaderMap,
     pub body: bytes::Bytes,
@@ -331,7 +332,13 @@ pub enum Body {
     Bytes { content_type: &'static str, data: bytes::Bytes },
 }
 
-/// Everything one call needs; built by the generated method, sent by [`Client::execute`].
+/// Everything one call needs; built by the generated method with
+/// [`Request::new`] and the encoders below, sent by [`Client::call`] or
+/// [`Client::execute`].
+///
+/// The encoders never fail on the spot: the first value that cannot be
+/// encoded is kept in `invalid`, and sending the request then fails with
+/// [`Error::Request`]. That keeps a generated method a plain function.
 #[derive(Debug)]
 pub struct Request {
     /// The operationId, for errors and hooks.
@@ -345,6 +352,148 @@ pub struct Request {
     /// Alternatives (OR) of scheme sets (AND); an empty set means no auth is fine.
     pub security: &'static [&'static [Scheme]],
     pub accept: &'static str,
+    /// Why the request cannot be sent, if an encoder failed.
+    pub invalid: Option<String>,
+}
+
+impl Request {
+    /// A request with no parameters and no body yet.
+    pub fn new(
+        operation: &'static str,
+        method: Method,
+        path: &str,
+        security: &'static [&'static [Scheme]],
+        accept: &'static str,
+    ) -> Request {
+        Request {
+            operation,
+            method,
+            path: path.to_owned(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::None,
+            security,
+            accept,
+            invalid: None,
+        }
+    }
+
+    fn fail(&mut self, message: String) {
+        self.invalid.get_or_insert(message);
+    }
+
+    /// `value` as JSON for the parameter encoders; `Null` (and the failure
+    /// kept) when it cannot be serialised.
+    fn value<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) -> serde_json::Value {
+        serde_json::to_value(value).unwrap_or_else(|e| {
+            self.fail(format!("parameter `{name}`: {e}"));
+            serde_json::Value::Null
+        })
+    }
+
+    /// One path parameter, percent-encoded, in its `style` (`simple`,
+    /// `label` or `matrix`), to be put into [`Request::path`].
+    pub fn path_param<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: &str,
+        explode: bool,
+    ) -> String {
+        let value = self.value(name, value);
+        self.path_segment(name, &value, style, explode)
+    }
+
+    fn path_segment(&mut self, name: &str, value: &serde_json::Value, style: &str, explode: bool) -> String {
+        let segment = path_segment(name, value, style, explode);
+        // URL parsing would resolve these (even percent-encoded) and the
+        // request would go to another path.
+        if segment == "." || segment == ".." {
+            self.fail(format!("path parameter `{name}` cannot be `{segment}`"));
+        }
+        segment
+    }
+
+    /// One query parameter, as its `style`/`explode` say (`form`,
+    /// `spaceDelimited`, `pipeDelimited`, `deepObject`).
+    pub fn query<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T, style: &str, explode: bool) {
+        let value = self.value(name, value);
+        push_query(&mut self.query, name, &value, style, explode);
+    }
+
+    /// One header parameter (`simple` style).
+    pub fn header<T: serde::Serialize + ?Sized>(&mut self, name: &'static str, value: &T, explode: bool) {
+        let value = self.value(name, value);
+        self.headers.push((name, header_value(&value, explode)));
+    }
+
+    /// One cookie parameter (`form` style, never exploded).
+    pub fn cookie<T: serde::Serialize + ?Sized>(&mut self, name: &str, value: &T) {
+        let value = self.value(name, value);
+        self.headers.push(("cookie", format!("{name}={}", header_value(&value, false))));
+    }
+
+    /// A JSON body.
+    pub fn json<T: serde::Serialize + ?Sized>(&mut self, value: &T) {
+        match serde_json::to_vec(value) {
+            Ok(data) => self.body = Body::Bytes { content_type: "application/json", data: data.into() },
+            Err(e) => self.fail(format!("body: {e}")),
+        }
+    }
+
+    /// An `application/x-www-form-urlencoded` body: top-level fields as
+    /// pairs, arrays repeated, nested objects as JSON text.
+    pub fn form<T: serde::Serialize + ?Sized>(&mut self, value: &T) {
+        match serde_json::to_value(value) {
+            Ok(value) => self.form_value(&value),
+            Err(e) => self.fail(format!("body: {e}")),
+        }
+    }
+
+    fn form_value(&mut self, value: &serde_json::Value) {
+        match form_body(value) {
+            Ok(data) => self.body = Body::Bytes { content_type: "application/x-www-form-urlencoded", data },
+            Err(message) => self.fail(format!("body: {message}")),
+        }
+    }
+
+    /// A body sent as it is.
+    pub fn bytes(&mut self, content_type: &'static str, data: bytes::Bytes) {
+        self.body = Body::Bytes { content_type, data };
+    }
+}
+
+/// What a generated method returns: the request on its way, and how the
+/// operation decodes the answer. Await it for the result.
+///
+/// It is the same type for every operation (sending is one non-generic
+/// future, boxed); only the decoding function differs, so a client of many
+/// operations compiles no future per method.
+#[must_use = "a call does nothing unless awaited"]
+pub struct Call<'a, T, E> {
+    sending: std::pin::Pin<Box<dyn std::future::Future<Output = Result<RawResponse, Error<Never>>> + Send + 'a>>,
+    decode: Decode<T, E>,
+}
+
+/// How an operation turns a response into its result.
+pub type Decode<T, E> = fn(RawResponse) -> Result<ResponseValue<T>, Error<E>>;
+
+impl<T, E> std::fmt::Debug for Call<'_, T, E> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Call").finish_non_exhaustive()
+    }
+}
+
+impl<T, E> std::future::Future for Call<'_, T, E> {
+    type Output = Result<ResponseValue<T>, Error<E>>;
+
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        match self.sending.as_mut().poll(cx) {
+            std::task::Poll::Pending => std::task::Poll::Pending,
+            std::task::Poll::Ready(Ok(raw)) => std::task::Poll::Ready((self.decode)(raw)),
+            std::task::Poll::Ready(Err(e)) => std::task::Poll::Ready(Err(e.retype())),
+        }
+    }
 }
 
 /// A response body read chunk by chunk, for payloads too large to buffer.
@@ -620,12 +769,22 @@ impl Client {
         Client { inner: self.inner.clone(), options }
     }
 
+    /// Send a request with auth and retries and decode the answer with
+    /// `decode`; what every generated method returns.
+    pub fn call<T, E>(&self, request: Request, decode: Decode<T, E>) -> Call<'_, T, E> {
+        Call { sending: Box::pin(self.fetch(request)), decode }
+    }
+
     /// Send a request with auth and retries; the response is returned whatever its status.
     pub async fn execute<E>(&self, request: Request) -> Result<RawResponse, Error<E>> {
-        match self.inner.send(&self.options, &request, false).await {
-            Ok(Received::Whole(raw)) => Ok(raw),
-            Ok(Received::Streaming(resp)) => read_whole(request.operation, resp).await.map_err(Error::retype),
-            Err(e) => Err(e.retype()),
+        self.fetch(request).await.map_err(Error::retype)
+    }
+
+    /// The one future behind every call.
+    async fn fetch(&self, request: Request) -> Result<RawResponse, Error<Never>> {
+        match self.inner.send(&self.options, &request, false).await? {
+            Received::Whole(raw) => Ok(raw),
+            Received::Streaming(resp) => read_whole(request.operation, resp).await,
         }
     }
 
@@ -647,11 +806,14 @@ async fn read_whole(operation: &'static str, resp: reqwest::Response) -> Result<
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
     let body = resp.bytes().await.map_err(|source| Error::Transport { operation, source })?;
-    Ok(RawResponse { status, headers, body })
+    Ok(RawResponse { operation, status, headers, body })
 }
 
 impl Inner {
     async fn send(&self, options: &CallOptions, request: &Request, stream: bool) -> Result<Received, Error<Never>> {
+        if let Some(message) = &request.invalid {
+            return Err(Error::Request { operation: request.operation, message: message.clone() });
+        }
         let policy = options.retry.as_ref().unwrap_or(&self.retry);
         let timeout = options.timeout.or(self.timeout);
         let idempotent = !matches!(request.method, Method::POST | Method::PATCH);
@@ -939,7 +1101,7 @@ fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
     cap.mul_f64(0.5 + frac / 2.0)
 }
 
-// ---- encoding helpers used by generated methods ------------------------------
+// ---- encoding helpers behind the `Request` encoders ------------------------
 
 fn percent_encode(s: &str, out: &mut String) {
     for b in s.bytes() {
@@ -956,23 +1118,6 @@ fn scalar(value: &serde_json::Value) -> String {
         serde_json::Value::Null => String::new(),
         other => other.to_string(),
     }
-}
-
-/// One path parameter, percent-encoded, in its `style` (`simple`, `label` or
-/// `matrix`). `.` and `..` are refused: URL parsing would resolve them (even
-/// percent-encoded) and the request would go to another path.
-pub fn path_param<E>(
-    operation: &'static str,
-    name: &str,
-    value: &serde_json::Value,
-    style: &str,
-    explode: bool,
-) -> Result<String, Error<E>> {
-    let segment = path_segment(name, value, style, explode);
-    if segment == "." || segment == ".." {
-        return Err(Error::Request { operation, message: format!("path parameter `{name}` cannot be `{segment}`") });
-    }
-    Ok(segment)
 }
 
 fn path_segment(name: &str, value: &serde_json::Value, style: &str, explode: bool) -> String {
@@ -1020,9 +1165,8 @@ fn path_segment(name: &str, value: &serde_json::Value, style: &str, explode: boo
     out
 }
 
-/// Add one query parameter as its `style`/`explode` say (`form`, `spaceDelimited`,
-/// `pipeDelimited`, `deepObject`); the URL encoder escapes the pairs later.
-pub fn push_query(out: &mut Vec<(String, String)>, name: &str, value: &serde_json::Value, style: &str, explode: bool) {
+/// The URL encoder escapes the pairs later.
+fn push_query(out: &mut Vec<(String, String)>, name: &str, value: &serde_json::Value, style: &str, explode: bool) {
     match value {
         serde_json::Value::Null => {}
         serde_json::Value::Array(items) => {
@@ -1046,8 +1190,7 @@ pub fn push_query(out: &mut Vec<(String, String)>, name: &str, value: &serde_jso
     }
 }
 
-/// A header value (`simple` style).
-pub fn header_value(value: &serde_json::Value, explode: bool) -> String {
+fn header_value(value: &serde_json::Value, explode: bool) -> String {
     match value {
         serde_json::Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(","),
         serde_json::Value::Object(map) => {
@@ -1058,32 +1201,9 @@ pub fn header_value(value: &serde_json::Value, explode: bool) -> String {
     }
 }
 
-/// A `Cookie` header pair (`form` style, never exploded).
-pub fn cookie_value(name: &str, value: &serde_json::Value) -> String {
-    format!("{name}={}", header_value(value, false))
-}
-
-/// Any serialisable value as JSON, for the parameter encoders.
-pub fn to_json<T: serde::Serialize + ?Sized, E>(
-    operation: &'static str,
-    value: &T,
-) -> Result<serde_json::Value, Error<E>> {
-    serde_json::to_value(value).map_err(|e| Error::Request { operation, message: e.to_string() })
-}
-
-/// A JSON request body.
-pub fn json_body<T: serde::Serialize + ?Sized, E>(operation: &'static str, value: &T) -> Result<Body, Error<E>> {
-    serde_json::to_vec(value)
-        .map(|data| Body::Bytes { content_type: "application/json", data: data.into() })
-        .map_err(|e| Error::Request { operation, message: e.to_string() })
-}
-
-/// An `application/x-www-form-urlencoded` request body: top-level fields as
-/// pairs, arrays repeated, nested objects as JSON text.
-pub fn form_body<T: serde::Serialize + ?Sized, E>(operation: &'static str, value: &T) -> Result<Body, Error<E>> {
-    let json = serde_json::to_value(value).map_err(|e| Error::Request { operation, message: e.to_string() })?;
-    let serde_json::Value::Object(map) = &json else {
-        return Err(Error::Request { operation, message: "a form body must be an object".into() });
+fn form_body(value: &serde_json::Value) -> Result<bytes::Bytes, String> {
+    let serde_json::Value::Object(map) = value else {
+        return Err("a form body must be an object".into());
     };
     let mut pairs: Vec<(String, String)> = Vec::new();
     for (k, v) in map {
@@ -1093,9 +1213,7 @@ pub fn form_body<T: serde::Serialize + ?Sized, E>(operation: &'static str, value
             other => pairs.push((k.clone(), form_scalar(other))),
         }
     }
-    serde_urlencoded::to_string(&pairs)
-        .map(|s| Body::Bytes { content_type: "application/x-www-form-urlencoded", data: s.into() })
-        .map_err(|e| Error::Request { operation, message: e.to_string() })
+    serde_urlencoded::to_string(&pairs).map(bytes::Bytes::from).map_err(|e| e.to_string())
 }
 
 fn form_scalar(value: &serde_json::Value) -> String {
@@ -1105,44 +1223,83 @@ fn form_scalar(value: &serde_json::Value) -> String {
     }
 }
 
+// ---- decoding: the pieces of a generated `Decode` function ------------------
+//
+// A generated operation decodes with one `match` on the status whose arms
+// call `ok` or `err` with a reader (`read_json`, `read_text`, `read_bytes`,
+// `read_empty`) and the variant or function that wraps the body. Readers are
+// generic only over the body type, so every operation returning the same
+// type shares one copy.
+
+/// How a body is read; see [`read_json`] and friends.
+pub type Read<B> = fn(&RawResponse) -> Result<B, Error<Never>>;
+
+/// A success: the body read with `read` and wrapped with `wrap`
+/// (`std::convert::identity`, or a variant of the operation's response enum).
+pub fn ok<B, T, E>(raw: RawResponse, read: Read<B>, wrap: fn(B) -> T) -> Result<ResponseValue<T>, Error<E>> {
+    match read(&raw) {
+        Ok(body) => Ok(ResponseValue { status: raw.status, headers: raw.headers, body: wrap(body) }),
+        Err(e) => Err(e.retype()),
+    }
+}
+
+/// A documented error: the body read with `read` and wrapped into the
+/// operation's error type with `wrap` (one of its variants).
+pub fn err<B, T, E>(raw: RawResponse, read: Read<B>, wrap: fn(B) -> E) -> Result<ResponseValue<T>, Error<E>> {
+    match read(&raw) {
+        Ok(body) => {
+            Err(Error::Api { operation: raw.operation, status: raw.status, headers: raw.headers, error: wrap(body) })
+        }
+        Err(e) => Err(e.retype()),
+    }
+}
+
+/// A status the operation does not document.
+pub fn unexpected<T, E>(raw: RawResponse) -> Result<ResponseValue<T>, Error<E>> {
+    Err(Error::UnexpectedStatus { operation: raw.operation, response: raw })
+}
+
 /// Decode a JSON body, naming the operation, status and JSON path on failure.
 ///
 /// Plain `serde_json` first, at full speed; only a body that fails is decoded
 /// again with path tracking (which costs about twice the time) to say where.
-pub fn decode_json<T: serde::de::DeserializeOwned, E>(
-    operation: &'static str,
-    raw: &RawResponse,
-) -> Result<T, Error<E>> {
+pub fn read_json<T: serde::de::DeserializeOwned>(raw: &RawResponse) -> Result<T, Error<Never>> {
     match serde_json::from_slice(&raw.body) {
         Ok(value) => Ok(value),
-        Err(plain) => Err(decode_error::<T, E>(operation, raw, plain)),
+        Err(plain) => Err(decode_error::<T>(raw, plain)),
     }
 }
 
 #[cold]
-fn decode_error<T: serde::de::DeserializeOwned, E>(
-    operation: &'static str,
-    raw: &RawResponse,
-    plain: serde_json::Error,
-) -> Error<E> {
+fn decode_error<T: serde::de::DeserializeOwned>(raw: &RawResponse, plain: serde_json::Error) -> Error<Never> {
     let de = &mut serde_json::Deserializer::from_slice(&raw.body);
     let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut *de) {
         Err(e) => (e.path().to_string(), e.inner().to_string()),
         // The value itself decoded: what failed is after it (trailing bytes).
         Ok(_) => (".".to_owned(), plain.to_string()),
     };
-    Error::Decode { operation, status: raw.status, path, message, body: raw.body.clone() }
+    Error::Decode { operation: raw.operation, status: raw.status, path, message, body: raw.body.clone() }
 }
 
 /// A text body.
-pub fn decode_text<E>(operation: &'static str, raw: &RawResponse) -> Result<String, Error<E>> {
+pub fn read_text(raw: &RawResponse) -> Result<String, Error<Never>> {
     String::from_utf8(raw.body.to_vec()).map_err(|e| Error::Decode {
-        operation,
+        operation: raw.operation,
         status: raw.status,
         path: String::new(),
         message: e.to_string(),
         body: raw.body.clone(),
     })
+}
+
+/// A body kept as bytes.
+pub fn read_bytes(raw: &RawResponse) -> Result<bytes::Bytes, Error<Never>> {
+    Ok(raw.body.clone())
+}
+
+/// A response whose body is not read (none documented).
+pub fn read_empty(_: &RawResponse) -> Result<(), Error<Never>> {
+    Ok(())
 }
 
 /// The `offset` query parameter of a `next` link, for pagination.
@@ -1162,29 +1319,57 @@ mod tests {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     fn raw(status: u16, body: &str) -> RawResponse {
-        RawResponse { status, headers: HeaderMap::new(), body: bytes::Bytes::copy_from_slice(body.as_bytes()) }
+        RawResponse {
+            operation: "list",
+            status,
+            headers: HeaderMap::new(),
+            body: bytes::Bytes::copy_from_slice(body.as_bytes()),
+        }
+    }
+
+    fn request() -> Request {
+        Request::new("op", Method::GET, "/", &[], "application/json")
     }
 
     #[test]
     fn path_parameters_are_encoded_and_dot_segments_refused() {
-        let simple = path_param::<Never>("op", "id", &json!("a b/c"), "simple", false).unwrap();
-        assert_eq!(simple, "a%20b%2Fc");
-        assert_eq!(path_param::<Never>("op", "ids", &json!([1, 2]), "label", false).unwrap(), ".1,2");
-        assert_eq!(path_param::<Never>("op", "ids", &json!([1, 2]), "matrix", true).unwrap(), ";ids=1;ids=2");
-        let err = path_param::<Never>("op", "id", &json!(".."), "simple", false).unwrap_err();
-        assert_eq!(err.operation(), "op");
-        assert!(matches!(err, Error::Request { .. }));
+        let mut r = request();
+        assert_eq!(r.path_param("id", "a b/c", "simple", false), "a%20b%2Fc");
+        assert_eq!(r.path_param("ids", &[1, 2], "label", false), ".1,2");
+        assert_eq!(r.path_param("ids", &[1, 2], "matrix", true), ";ids=1;ids=2");
+        assert_eq!(r.invalid, None);
+        r.path_param("id", "..", "simple", false);
+        assert_eq!(r.invalid.as_deref(), Some("path parameter `id` cannot be `..`"));
     }
 
     #[test]
     fn query_parameters_follow_style_and_explode() {
-        let mut out = Vec::new();
-        push_query(&mut out, "tag", &json!(["a", "b"]), "form", true);
-        push_query(&mut out, "ids", &json!([1, 2]), "form", false);
-        push_query(&mut out, "f", &json!({"x": 1}), "deepObject", true);
-        push_query(&mut out, "none", &json!(null), "form", true);
-        let pairs: Vec<(&str, &str)> = out.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let mut r = request();
+        r.query("tag", &["a", "b"], "form", true);
+        r.query("ids", &[1, 2], "form", false);
+        r.query("f", &json!({"x": 1}), "deepObject", true);
+        r.query("none", &None::<u8>, "form", true);
+        let pairs: Vec<(&str, &str)> = r.query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         assert_eq!(pairs, [("tag", "a"), ("tag", "b"), ("ids", "1,2"), ("f[x]", "1")]);
+    }
+
+    #[test]
+    fn headers_cookies_and_bodies_are_encoded_and_failures_kept() {
+        let mut r = request();
+        r.header("X-Ids", &[1, 2], false);
+        r.cookie("session", "abc");
+        r.form(&json!({"a": 1, "b": ["x", "y"], "c": null}));
+        assert_eq!(r.headers, [("X-Ids", "1,2".to_owned()), ("cookie", "session=abc".to_owned())]);
+        assert!(matches!(&r.body, Body::Bytes { data, .. } if &data[..] == b"a=1&b=x&b=y"));
+        r.json(&json!({"a": 1}));
+        assert!(
+            matches!(&r.body, Body::Bytes { content_type: "application/json", data } if &data[..] == br#"{"a":1}"#)
+        );
+        // A map with non-string keys cannot be JSON: the first failure is kept.
+        let bad: std::collections::BTreeMap<Vec<u8>, u8> = [(vec![1], 1)].into();
+        r.json(&bad);
+        r.form(&1);
+        assert!(r.invalid.as_deref().is_some_and(|m| m.starts_with("body: key must be a string")), "{:?}", r.invalid);
     }
 
     #[test]
@@ -1199,13 +1384,34 @@ mod tests {
         struct List {
             data: Vec<Item>,
         }
-        let ok: List = decode_json::<_, Never>("list", &raw(200, r#"{"data":[{"id":1}]}"#)).unwrap();
+        let ok: List = read_json(&raw(200, r#"{"data":[{"id":1}]}"#)).unwrap();
         assert_eq!(ok.data.len(), 1);
-        match decode_json::<List, Never>("list", &raw(200, r#"{"data":[{"id":1},{"id":"x"}]}"#)) {
+        match read_json::<List>(&raw(200, r#"{"data":[{"id":1},{"id":"x"}]}"#)) {
             Err(Error::Decode { operation: "list", status: 200, path, .. }) => assert_eq!(path, "data[1].id"),
             other => panic!("expected a decode error, got {other:?}"),
         }
-        assert!(matches!(decode_text::<Never>("t", &raw(200, "hi")), Ok(s) if s == "hi"));
+        assert!(matches!(read_text(&raw(200, "hi")), Ok(s) if s == "hi"));
+    }
+
+    #[test]
+    fn statuses_decode_into_success_or_documented_error() {
+        #[derive(Debug, PartialEq)]
+        enum Failure {
+            NotFound(serde_json::Value),
+            Gone,
+        }
+        let decode: Decode<u32, Failure> = |raw| match raw.status {
+            200 => ok(raw, read_json, std::convert::identity),
+            404 => err(raw, read_json, Failure::NotFound),
+            410 => err(raw, read_empty, |()| Failure::Gone),
+            _ => unexpected(raw),
+        };
+        assert_eq!(decode(raw(200, "7")).unwrap().into_inner(), 7);
+        let e = decode(raw(404, r#"{"m":1}"#)).unwrap_err();
+        assert_eq!((e.status(), e.api_error()), (Some(404), Some(&Failure::NotFound(json!({"m": 1})))));
+        assert_eq!(decode(raw(410, "")).unwrap_err().api_error(), Some(&Failure::Gone));
+        assert!(matches!(decode(raw(500, "")), Err(Error::UnexpectedStatus { operation: "list", .. })));
+        assert!(matches!(decode(raw(200, "x")), Err(Error::Decode { status: 200, .. })));
     }
 
     #[test]
@@ -1280,21 +1486,43 @@ mod tests {
             serve_once("HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}").await;
         let client =
             Client::builder().bearer_token("tok").retry(RetryPolicy::none()).build_with_default(&base).unwrap();
-        let request = Request {
-            operation: "getPet",
-            method: Method::GET,
-            path: "/pets/1".into(),
-            query: vec![("verbose".into(), "true".into())],
-            headers: Vec::new(),
-            body: Body::None,
-            security: &[&[Scheme::Bearer]],
-            accept: "application/json",
-        };
+        let mut request = Request::new("getPet", Method::GET, "/pets/1", &[&[Scheme::Bearer]], "application/json");
+        request.query("verbose", &true, "form", true);
         let response = client.execute::<Never>(request).await.unwrap();
         assert_eq!(response.status, 404);
         assert_eq!(&response.body[..], b"{}");
         let seen = seen.await.unwrap().to_ascii_lowercase();
         assert!(seen.starts_with("get /pets/1?verbose=true http/1.1"), "{seen}");
         assert!(seen.contains("authorization: bearer tok"), "{seen}");
+    }
+
+    #[tokio::test]
+    async fn call_sends_and_decodes_or_refuses_an_invalid_request() {
+        let (base, seen) =
+            serve_once("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 9\r\n\r\n{\"id\":42}")
+                .await;
+        let client = Client::builder().retry(RetryPolicy::none()).build_with_default(&base).unwrap();
+        let mut request = Request::new("getPet", Method::POST, "", &[], "application/json");
+        request.path = format!("/pets/{}", request.path_param("petId", &7, "simple", false));
+        request.json(&json!({"name": "x"}));
+        let decode: Decode<serde_json::Value, Never> = |raw| match raw.status {
+            200 => ok(raw, read_json, std::convert::identity),
+            _ => unexpected(raw),
+        };
+        let pet = client.call(request, decode).await.unwrap();
+        assert_eq!((pet.status, pet.body.clone()), (200, json!({"id": 42})));
+        let seen = seen.await.unwrap().to_ascii_lowercase();
+        assert!(seen.starts_with("post /pets/7 http/1.1"), "{seen}");
+        assert!(seen.contains("content-type: application/json"), "{seen}");
+
+        // Never sent: nothing listens on the base URL's port any more.
+        let mut request = Request::new("getPet", Method::GET, "", &[], "application/json");
+        request.path = format!("/pets/{}", request.path_param("petId", ".", "simple", false));
+        match client.call(request, decode).await {
+            Err(Error::Request { operation: "getPet", message }) => {
+                assert_eq!(message, "path parameter `petId` cannot be `.`")
+            }
+            other => panic!("expected a request error, got {other:?}"),
+        }
     }
 }
