@@ -700,6 +700,7 @@ fn emit_operation(
             out.extend(quote! {
                 #doc
                 #dep
+                #[inline]
                 pub fn #name(&self, params: #params) -> ::std::pin::Pin<::std::boxed::Box<dyn ::futures_core::Stream<Item = ::std::result::Result<#item, runtime::Error<#err_ty>>> + ::std::marker::Send + '_>> {
                     use ::futures_util::StreamExt as _;
                     ::std::boxed::Box::pin(::futures_util::stream::unfold(::std::option::Option::Some(params), move |state| async move {

@@ -1425,6 +1425,7 @@ impl Client {
     /// Every item of [`Client::list_connections`], page after page: follows `next` until the last page.
     ///
     /// `params` is the first page's query (its `limit` is the page size).
+    #[inline]
     pub fn list_connections_stream(
         &self,
         params: ListConnectionsParams,
@@ -2044,6 +2045,7 @@ impl Client {
     /// Every item of [`Client::list_destinations`], page after page: follows `next` until the last page.
     ///
     /// `params` is the first page's query (its `limit` is the page size).
+    #[inline]
     pub fn list_destinations_stream(
         &self,
         params: ListDestinationsParams,
@@ -3214,6 +3216,7 @@ impl Client {
     /// Every item of [`Client::list_jobs`], page after page: follows `next` until the last page.
     ///
     /// `params` is the first page's query (its `limit` is the page size).
+    #[inline]
     pub fn list_jobs_stream(
         &self,
         params: ListJobsParams,
@@ -4164,6 +4167,7 @@ impl Client {
     /// Every item of [`Client::list_sources`], page after page: follows `next` until the last page.
     ///
     /// `params` is the first page's query (its `limit` is the page size).
+    #[inline]
     pub fn list_sources_stream(
         &self,
         params: ListSourcesParams,
@@ -4964,6 +4968,7 @@ impl Client {
     /// Every item of [`Client::list_workspaces`], page after page: follows `next` until the last page.
     ///
     /// `params` is the first page's query (its `limit` is the page size).
+    #[inline]
     pub fn list_workspaces_stream(
         &self,
         params: ListWorkspacesParams,

@@ -4726,6 +4726,7 @@ impl Client {
     /// Every item of [`Client::list_connections`], page after page: follows `next` until the last page.
     ///
     /// `params` is the first page's query (its `limit` is the page size).
+    #[inline]
     pub fn list_connections_stream(
         &self,
         params: ListConnectionsParams,
@@ -5393,6 +5394,7 @@ impl Client {
     /// Every item of [`Client::list_destinations`], page after page: follows `next` until the last page.
     ///
     /// `params` is the first page's query (its `limit` is the page size).
+    #[inline]
     pub fn list_destinations_stream(
         &self,
         params: ListDestinationsParams,
@@ -6643,6 +6645,7 @@ impl Client {
     /// Every item of [`Client::list_jobs`], page after page: follows `next` until the last page.
     ///
     /// `params` is the first page's query (its `limit` is the page size).
+    #[inline]
     pub fn list_jobs_stream(
         &self,
         params: ListJobsParams,
@@ -7664,6 +7667,7 @@ impl Client {
     /// Every item of [`Client::list_sources`], page after page: follows `next` until the last page.
     ///
     /// `params` is the first page's query (its `limit` is the page size).
+    #[inline]
     pub fn list_sources_stream(
         &self,
         params: ListSourcesParams,
@@ -8512,6 +8516,7 @@ impl Client {
     /// Every item of [`Client::public_list_workspaces`], page after page: follows `next` until the last page.
     ///
     /// `params` is the first page's query (its `limit` is the page size).
+    #[inline]
     pub fn public_list_workspaces_stream(
         &self,
         params: PublicListWorkspacesParams,

@@ -1496,6 +1496,13 @@ mod tests {
         assert!(seen.contains("authorization: bearer tok"), "{seen}");
     }
 
+    #[test]
+    fn a_call_can_move_to_another_task_and_be_polled_in_place() {
+        // Checked by the compiler: spawning and `select!` need these.
+        fn send_unpin<T: Send + Unpin>() {}
+        send_unpin::<Call<'static, serde_json::Value, Never>>();
+    }
+
     #[tokio::test]
     async fn call_sends_and_decodes_or_refuses_an_invalid_request() {
         let (base, seen) =
