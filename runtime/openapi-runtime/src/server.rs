@@ -738,7 +738,14 @@ struct Endpoint {
     spec: &'static Spec,
     backend: Backend,
     op: &'static OpDef,
+    route: Arc<Route>,
+}
+
+/// What one route knows besides its operation (shared by its requests).
+struct Route {
     config: Arc<Config>,
+    /// See [`path_slots`].
+    slots: Option<Box<[Option<u16>]>>,
 }
 
 #[doc(hidden)]
@@ -749,7 +756,8 @@ pub fn router(spec: &'static Spec, backend: Backend, config: Config, prefixes: &
     let mut routes: Vec<(String, Vec<Verb>, Option<MethodRouter>)> = Vec::new();
     for prefix in prefixes {
         for op in spec.operations {
-            let ep = Endpoint { spec, backend: backend.clone(), op, config: config.clone() };
+            let route = Arc::new(Route { config: config.clone(), slots: path_slots(op) });
+            let ep = Endpoint { spec, backend: backend.clone(), op, route };
             let handler = move |req: Request| handle(ep.clone(), req);
             let path = format!("{prefix}{}", op.path);
             match routes.iter_mut().find(|(p, _, _)| *p == path) {
@@ -789,20 +797,17 @@ async fn method_not_allowed() -> HttpResponse {
 async fn handle(ep: Endpoint, req: Request) -> HttpResponse {
     let op = ep.op;
     let (mut parts, body) = req.into_parts();
-    let (credentials, params, path) = match prepare(ep.spec, op, &mut parts) {
+    let (credentials, params, path) = match prepare(ep.spec, op, ep.route.slots.as_deref(), &mut parts) {
         Ok(checked) => checked,
         Err(rejection) => return rejection.into_response(ep.spec, op),
     };
-    // Reading the body is the only wait before the call: in a box of its own, so
-    // this future (moved whole more than once) does not carry its state.
+    // Reading the body is the only wait before the call.
     let body = match &op.body {
         None => None,
-        Some(def) => {
-            match Box::pin(read_request_body(ep.spec, def, &parts.headers, body, ep.config.body_limit)).await {
-                Ok(body) => body,
-                Err(rejection) => return rejection.into_response(ep.spec, op),
-            }
-        }
+        Some(def) => match read_request_body(ep.spec, def, &parts.headers, body, ep.route.config.body_limit).await {
+            Ok(body) => body,
+            Err(rejection) => return rejection.into_response(ep.spec, op),
+        },
     };
     // The parts are dropped after this: moved, not copied.
     let context = RequestContext {
@@ -995,46 +1000,43 @@ fn problems(status: StatusCode, location: &'static str, name: &'static str, prob
     Rejection { status, location, name, problems, challenge: None }
 }
 
-/// Whether the request `path` has no `%` escape and every path parameter of the
-/// operation's `template` is a whole segment: then a segment's text is the
-/// parameter's value as the router would decode it, and can be read in place.
-fn plain_path_params(template: &str, path: &str) -> bool {
-    // Without escapes no parameter (the operation's, or a nesting router's) can
-    // fail to decode, so the router's check has nothing to refuse.
-    if path.contains('%') {
-        return false;
-    }
-    if !template.contains('{') {
-        return true;
-    }
-    // The router matched `path` against a prefix and `template`, and a parameter
-    // never spans a `/`: the segments line up from the end.
-    let mut segments = path.rsplit('/');
-    for t in template.rsplit('/') {
-        let Some(segment) = segments.next() else { return false };
+/// For each parameter of `op`, the segment of the request path holding it,
+/// counted from the end (0: the last), when it is a path parameter spelt as a
+/// whole segment of the template; `None` when a template segment holds a
+/// parameter any other way (then the router's decoding is used). The router
+/// matched the path against a prefix and the template, and a parameter never
+/// spans a `/`, so the segments line up from the end. Worked out once per route.
+fn path_slots(op: &OpDef) -> Option<Box<[Option<u16>]>> {
+    let mut names = Vec::new();
+    for (k, t) in op.path.rsplit('/').enumerate() {
         if t.contains(['{', '}']) {
-            let plain = t
-                .strip_prefix('{')
-                .and_then(|t| t.strip_suffix('}'))
-                .is_some_and(|name| !name.is_empty() && !name.starts_with('*') && !name.contains(['{', '}']));
-            if !plain || segment.is_empty() {
-                return false;
+            let name = t.strip_prefix('{')?.strip_suffix('}')?;
+            if name.is_empty() || name.contains(['*', '{', '}']) {
+                return None;
             }
+            names.push((name, u16::try_from(k).ok()?));
         }
     }
-    true
+    let slot = |p: &ParamDef| names.iter().find(|(n, _)| *n == p.wire).map(|(_, k)| *k);
+    Some(op.params.iter().map(|p| if p.location == Location::Path { slot(p) } else { None }).collect())
 }
 
-/// The segment of `path` holding parameter `name` of `template` (see [`plain_path_params`]).
-fn path_segment<'a>(template: &str, path: &'a str, name: &str) -> Option<&'a str> {
-    let mut segments = path.rsplit('/');
-    for t in template.rsplit('/') {
-        let segment = segments.next()?;
-        if t.strip_prefix('{').and_then(|t| t.strip_suffix('}')) == Some(name) {
-            return Some(segment);
+/// Segment `k` of `path` counted from the end (as `path.rsplit('/').nth(k)`) and
+/// its start: a plain byte loop, as this runs for every request.
+fn segment_from_end(path: &str, k: usize) -> Option<(usize, &str)> {
+    let bytes = path.as_bytes();
+    let (mut end, mut k) = (bytes.len(), k);
+    loop {
+        let mut start = end;
+        while start > 0 && bytes[start - 1] != b'/' {
+            start -= 1;
         }
+        if k == 0 {
+            return path.get(start..end).map(|s| (start, s));
+        }
+        end = start.checked_sub(1)?;
+        k -= 1;
     }
-    None
 }
 
 /// The media type of a `Content-Type` value without parameters, as sent (compared ignoring case).
@@ -1047,7 +1049,12 @@ type Checked = (Credentials, Vec<Option<Param>>, Option<RawPathParams>);
 
 /// Everything but the body, checked in order: credentials and security, then
 /// each parameter (not async: nothing here waits).
-fn prepare(spec: &'static Spec, op: &'static OpDef, parts: &mut http::request::Parts) -> Result<Checked, Rejection> {
+fn prepare(
+    spec: &'static Spec,
+    op: &'static OpDef,
+    slots: Option<&[Option<u16>]>,
+    parts: &mut http::request::Parts,
+) -> Result<Checked, Rejection> {
     let query: Vec<(String, String)> =
         parts.uri.query().map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
     // Only read when a parameter or a security scheme could be sent in a cookie.
@@ -1057,9 +1064,11 @@ fn prepare(spec: &'static Spec, op: &'static OpDef, parts: &mut http::request::P
     let credentials = credentials(spec, &mut parts.headers, &query, &cookies)?;
     check_security(spec, op, &credentials)?;
 
-    // Path parameters are read from the request path itself (the router matched it
-    // against this operation's template) unless one needs the router's decoding.
-    let direct = plain_path_params(op.path, parts.uri.path());
+    // Path parameters are read in place from the request path unless one needs the
+    // router's decoding: without a `%` escape no parameter (the operation's, or a
+    // nesting router's) can fail to decode, so the router has nothing to refuse.
+    let slots = slots.filter(|_| !parts.uri.path().contains('%'));
+    let direct = slots.is_some();
     let path_params = if direct {
         None
     } else {
@@ -1070,7 +1079,7 @@ fn prepare(spec: &'static Spec, op: &'static OpDef, parts: &mut http::request::P
     };
 
     let mut params = Vec::with_capacity(op.params.len());
-    for p in op.params {
+    for (i, p) in op.params.iter().enumerate() {
         // The first occurrence, its index among the path parameters, and any others
         // (most parameters come once: no list is made for them).
         let mut first: Option<(usize, &str)> = None;
@@ -1085,9 +1094,9 @@ fn prepare(spec: &'static Spec, op: &'static OpDef, parts: &mut http::request::P
                     params.iter().enumerate().filter(|(_, (k, _))| *k == p.wire).for_each(|(i, (_, v))| add(i, v))
                 }
                 None => {
-                    let path = parts.uri.path();
-                    if let Some(segment) = path_segment(op.path, path, p.wire) {
-                        add(segment.as_ptr() as usize - path.as_ptr() as usize, segment);
+                    let slot = slots.and_then(|s| s.get(i)).copied().flatten();
+                    if let Some((start, segment)) = slot.and_then(|k| segment_from_end(parts.uri.path(), k.into())) {
+                        add(start, segment);
                     }
                 }
             },
@@ -1107,10 +1116,8 @@ fn prepare(spec: &'static Spec, op: &'static OpDef, parts: &mut http::request::P
         let loc = p.location.as_str();
         let resolved = schema::resolve(spec, &p.ty);
         // A free-form object in an exploded query: every pair no other parameter claims.
-        let object_query = p.location == Location::Query
-            && p.explode
-            && !p.deep_object
-            && matches!(resolved, Ty::Map(_) | Ty::Object);
+        let object_query =
+            p.location == Location::Query && p.explode && !p.deep_object && matches!(resolved, Ty::Map(_) | Ty::Object);
         let deep_object = p.deep_object && p.location == Location::Query;
         // The common case, a scalar given once and valid: checked on its text and
         // decoded from it later, with no `Value`. Anything else goes the general way.
@@ -1244,7 +1251,11 @@ async fn read_request_body(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "header",
             "Content-Type",
-            format!("unsupported content type `{}`; expected one of: {}", content_type.to_ascii_lowercase(), accepted()),
+            format!(
+                "unsupported content type `{}`; expected one of: {}",
+                content_type.to_ascii_lowercase(),
+                accepted()
+            ),
         ));
     };
     if bytes.is_empty() && !def.required {

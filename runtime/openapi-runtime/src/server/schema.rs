@@ -17,9 +17,9 @@ use serde_json::{Map, Number, Value};
 use super::Spec;
 
 mod stream;
-pub(crate) use stream::{valid_scalar, Scalar};
 #[doc(hidden)]
 pub use stream::valid_json;
+pub(crate) use stream::{valid_scalar, Scalar};
 
 /// The shape a use site holds (mirrors the generator's IR).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

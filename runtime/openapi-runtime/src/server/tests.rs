@@ -227,7 +227,8 @@ fn parameters_decoded_from_their_text_agree_with_the_value_path() {
         assert_eq!(a, b, "{raw}");
         // Validity is decided alike on the text and on the value.
         for ty in [Ty::Int(Int::U8), Ty::Int(Int::I32), Ty::F32, Ty::Bool, Ty::Checked(&Ty::String, &NAME)] {
-            let by_value = schema::param_value(&SPEC, &ty, &[raw], true).is_ok_and(|v| validate(&SPEC, &ty, &v).is_ok());
+            let by_value =
+                schema::param_value(&SPEC, &ty, &[raw], true).is_ok_and(|v| validate(&SPEC, &ty, &v).is_ok());
             let by_text = schema::param_scalar(&SPEC, &ty, raw).is_some_and(|s| schema::valid_scalar(&SPEC, &ty, s));
             assert!(!by_text || by_value, "{raw} {ty:?}: valid on its text only");
         }
@@ -246,12 +247,31 @@ fn parameters_decoded_from_their_text_agree_with_the_value_path() {
 
 #[test]
 fn path_parameters_are_read_in_place_only_when_plain() {
-    let template = "/workspaces/{workspaceId}/items/{item}";
-    assert!(plain_path_params(template, "/v1/workspaces/abc/items/7"));
-    assert_eq!(path_segment(template, "/v1/workspaces/abc/items/7", "workspaceId"), Some("abc"));
-    assert_eq!(path_segment(template, "/workspaces/abc/items/7", "item"), Some("7"));
-    assert!(!plain_path_params(template, "/workspaces/a%20b/items/7"), "escapes take the router's decoding");
-    assert!(!plain_path_params("/files/{*rest}", "/files/a"));
-    assert!(!plain_path_params("/files/{name}.json", "/files/a.json"));
-    assert!(plain_path_params("/health", "/health"));
+    let op = |path: &'static str, params: &'static [ParamDef]| OpDef {
+        id: "op",
+        verb: Verb::Get,
+        path,
+        params,
+        body: None,
+        responses: &[],
+        security: &[],
+        call: echo,
+    };
+    const fn param(wire: &'static str) -> ParamDef {
+        ParamDef { wire, location: Location::Path, required: true, ty: Ty::String, explode: false, deep_object: false }
+    }
+    static PARAMS: [ParamDef; 2] = [param("workspaceId"), param("item")];
+    let slots = path_slots(&op("/workspaces/{workspaceId}/items/{item}", &PARAMS)).unwrap();
+    assert_eq!(&*slots, [Some(2), Some(0)]);
+    assert_eq!(segment_from_end("/v1/workspaces/abc/items/7", 2), Some((15, "abc")));
+    assert_eq!(segment_from_end("/v1/workspaces/abc/items/7", 0), Some((25, "7")));
+    assert_eq!(segment_from_end("/a", 2), None);
+    assert!(path_slots(&op("/files/{*rest}", &PARAMS)).is_none());
+    assert!(path_slots(&op("/files/{name}.json", &PARAMS)).is_none());
+    assert_eq!(&*path_slots(&op("/health", &[])).unwrap(), []);
+    for path in ["/a/b", "/a//b/", "", "/", "a", "//"] {
+        for k in 0..4 {
+            assert_eq!(segment_from_end(path, k).map(|(_, s)| s), path.rsplit('/').nth(k), "{path} {k}");
+        }
+    }
 }

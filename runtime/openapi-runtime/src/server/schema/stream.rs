@@ -21,11 +21,6 @@ use super::{check_format, int_range, ty_def, Check, Checker, Int, Kind, Ty, Type
 /// Whether `bytes` is one JSON value valid for `ty`; `false` when malformed,
 /// invalid, or too deep to tell.
 pub fn valid_json(spec: &'static Spec, ty: &Ty, bytes: &[u8]) -> bool {
-    // Checked once for the whole text, so object keys can be read as raw bytes
-    // (serde_json would check every key apart, which costs more than the key).
-    if std::str::from_utf8(bytes).is_err() {
-        return false;
-    }
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let seed = Seed { spec, ty: *ty, nullable: false, depth: 0 };
     seed.deserialize(&mut de).is_ok() && de.end().is_ok()
@@ -349,7 +344,7 @@ impl<'de> DeserializeSeed<'de> for FieldIndex {
     type Value = Option<usize>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
-        d.deserialize_bytes(self)
+        d.deserialize_str(self)
     }
 }
 
@@ -361,23 +356,6 @@ impl<'de> Visitor<'de> for FieldIndex {
     }
 
     fn visit_str<E: Error>(self, key: &str) -> Result<Option<usize>, E> {
-        self.visit_bytes(key.as_bytes())
-    }
-
-    // serde_json hands a key over raw: unescaped, UTF-8 not checked (the whole
-    // text was) and control characters not refused. Those it would refuse are
-    // refused here; keys with escapes, rare, must also be UTF-8 once decoded.
-    fn visit_borrowed_bytes<E: Error>(self, key: &'de [u8]) -> Result<Option<usize>, E> {
-        if key.iter().any(|&b| b < 0x20) {
-            return Err(invalid());
-        }
-        Ok(self.0.iter().position(|f| f.wire.as_bytes() == key))
-    }
-
-    fn visit_bytes<E: Error>(self, key: &[u8]) -> Result<Option<usize>, E> {
-        if std::str::from_utf8(key).is_err() || key.iter().any(|&b| b < 0x20) {
-            return Err(invalid());
-        }
-        Ok(self.0.iter().position(|f| f.wire.as_bytes() == key))
+        Ok(self.0.iter().position(|f| f.wire == key))
     }
 }
