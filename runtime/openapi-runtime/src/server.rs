@@ -36,7 +36,7 @@ use std::sync::Arc;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequestParts, RawPathParams, Request};
 use axum::http::{self, header, HeaderMap, HeaderValue, StatusCode, Uri};
-use axum::routing::{on, MethodFilter, MethodRouter};
+use axum::routing::{on_service, MethodFilter, MethodRouter};
 use axum::Router;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::de::DeserializeOwned;
@@ -758,16 +758,16 @@ pub fn router(spec: &'static Spec, backend: Backend, config: Config, prefixes: &
         for op in spec.operations {
             let route = Arc::new(Route { config: config.clone(), slots: path_slots(op) });
             let ep = Endpoint { spec, backend: backend.clone(), op, route };
-            let handler = move |req: Request| handle(ep.clone(), req);
+
             let path = format!("{prefix}{}", op.path);
             match routes.iter_mut().find(|(p, _, _)| *p == path) {
                 // A prefixed path can coincide with one as written: the first operation keeps it.
                 Some((_, verbs, _)) if verbs.contains(&op.verb) => {}
                 Some((_, verbs, mr)) => {
                     verbs.push(op.verb);
-                    *mr = mr.take().map(|m| m.on(op.verb.filter(), handler));
+                    *mr = mr.take().map(|m| m.on_service(op.verb.filter(), ep));
                 }
-                None => routes.push((path, vec![op.verb], Some(on(op.verb.filter(), handler)))),
+                None => routes.push((path, vec![op.verb], Some(on_service(op.verb.filter(), ep)))),
             }
         }
     }
@@ -794,21 +794,63 @@ async fn method_not_allowed() -> HttpResponse {
     plain_error(405, "the operation at this path has another method")
 }
 
-async fn handle(ep: Endpoint, req: Request) -> HttpResponse {
-    let op = ep.op;
-    let (mut parts, body) = req.into_parts();
-    let (credentials, params, path) = match prepare(ep.spec, op, ep.route.slots.as_deref(), &mut parts) {
-        Ok(checked) => checked,
-        Err(rejection) => return rejection.into_response(ep.spec, op),
-    };
-    // Reading the body is the only wait before the call.
-    let body = match &op.body {
-        None => None,
-        Some(def) => match read_request_body(ep.spec, def, &parts.headers, body, ep.route.config.body_limit).await {
-            Ok(body) => body,
-            Err(rejection) => return rejection.into_response(ep.spec, op),
-        },
-    };
+/// A route's endpoint as a tower service rather than an axum handler: the
+/// request is checked in `call` itself (nothing there waits), and for an
+/// operation without a body the implementation's future is what the router
+/// polls. A handler would wrap it in one more boxed future, holding all the
+/// request's state, per request.
+impl tower_service::Service<Request> for Endpoint {
+    type Response = HttpResponse;
+    type Error = std::convert::Infallible;
+    type Future = Respond;
+
+    fn poll_ready(&mut self, _cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: Request) -> Respond {
+        let (spec, op) = (self.spec, self.op);
+        let (mut parts, body) = req.into_parts();
+        let checked = match prepare(spec, op, self.route.slots.as_deref(), &mut parts) {
+            Ok(checked) => checked,
+            Err(rejection) => return Respond(Box::pin(std::future::ready(rejection.into_response(spec, op)))),
+        };
+        match &op.body {
+            None => Respond(answer(spec, op, &self.backend, parts, checked, None)),
+            // Reading the body is the only wait before the call.
+            Some(def) => {
+                let ep = self.clone();
+                Respond(Box::pin(async move {
+                    match read_request_body(spec, def, &parts.headers, body, ep.route.config.body_limit).await {
+                        Ok(body) => answer(spec, op, &ep.backend, parts, checked, body).await,
+                        Err(rejection) => rejection.into_response(spec, op),
+                    }
+                }))
+            }
+        }
+    }
+}
+
+/// The response future of an [`Endpoint`] (the router wants a `Result`).
+struct Respond(BoxFuture<'static, HttpResponse>);
+
+impl Future for Respond {
+    type Output = Result<HttpResponse, std::convert::Infallible>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        self.0.as_mut().poll(cx).map(Ok)
+    }
+}
+
+/// Call the implementation (or the mock) with a request that passed every check.
+fn answer(
+    spec: &'static Spec,
+    op: &'static OpDef,
+    backend: &Backend,
+    mut parts: http::request::Parts,
+    (credentials, params, path): Checked,
+    body: Option<(usize, BodyValue)>,
+) -> BoxFuture<'static, HttpResponse> {
     // The parts are dropped after this: moved, not copied.
     let context = RequestContext {
         operation_id: op.id,
@@ -818,10 +860,10 @@ async fn handle(ep: Endpoint, req: Request) -> HttpResponse {
         extensions: std::mem::take(&mut parts.extensions),
         credentials,
     };
-    let input = Input { spec: ep.spec, op, params, path, body, context };
-    match &ep.backend {
-        Backend::Typed(api) => (op.call)(api, input).await,
-        Backend::Mock(options) => mock::respond(ep.spec, options, op, input.context()),
+    let input = Input { spec, op, params, path, body, context };
+    match backend {
+        Backend::Typed(api) => (op.call)(api, input),
+        Backend::Mock(options) => Box::pin(std::future::ready(mock::respond(spec, options, op, input.context()))),
     }
 }
 
