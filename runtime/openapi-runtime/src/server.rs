@@ -1259,7 +1259,17 @@ async fn read_request_body(
     body: Body,
     limit: usize,
 ) -> Result<Option<(usize, BodyValue)>, Rejection> {
-    if let Some(len) = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok()) {
+    // One pass over the headers rather than a lookup for each; the first value
+    // of a name counts, as `HeaderMap::get` reads it.
+    let (mut length, mut content_type) = (None, None);
+    for (name, value) in headers {
+        if *name == header::CONTENT_LENGTH {
+            length = length.or(Some(value));
+        } else if *name == header::CONTENT_TYPE {
+            content_type = content_type.or(Some(value));
+        }
+    }
+    if let Some(len) = length.and_then(|v| v.to_str().ok()?.parse::<u64>().ok()) {
         if len > limit as u64 {
             return Err(Rejection::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -1269,7 +1279,7 @@ async fn read_request_body(
             ));
         }
     }
-    let content_type = match headers.get(header::CONTENT_TYPE) {
+    let content_type = match content_type {
         Some(v) => Some(media_type(v.to_str().map_err(|_| {
             Rejection::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "header", "Content-Type", "not valid text".into())
         })?)),
