@@ -36,7 +36,7 @@ use std::sync::Arc;
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequestParts, RawPathParams, Request};
 use axum::http::{self, header, HeaderMap, HeaderValue, StatusCode, Uri};
-use axum::routing::{on, MethodFilter, MethodRouter};
+use axum::routing::{on_service, MethodFilter, MethodRouter};
 use axum::Router;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde::de::DeserializeOwned;
@@ -542,6 +542,28 @@ pub fn empty(code: u16) -> HttpResponse {
     response
 }
 
+/// A parameter that passed its checks.
+enum Param {
+    /// Anything not read from a single scalar text.
+    Value(Value),
+    /// A string.
+    Text(Text),
+    /// A plain `format: uuid` string, parsed once when it was checked.
+    Uuid(uuid::Uuid, Text),
+    /// A boolean or number (never [`schema::Scalar::Str`]).
+    Scalar(schema::Scalar<'static>),
+}
+
+/// Where a string parameter's text is.
+enum Text {
+    /// At this index among the path parameters the router decoded.
+    Path(usize),
+    /// In place: start and length in the request path.
+    Segment(usize, usize),
+    /// From the query, a header or a cookie.
+    Owned(String),
+}
+
 enum BodyValue {
     Json(Value),
     /// JSON text already found valid for its schema (decoded straight into its type).
@@ -554,7 +576,10 @@ enum BodyValue {
 pub struct Input {
     spec: &'static Spec,
     op: &'static OpDef,
-    params: Vec<Option<Value>>,
+    params: Vec<Option<Param>>,
+    /// The path parameters, as the router decoded them (read by [`Text::Path`]),
+    /// when they could not be read in place.
+    path: Option<RawPathParams>,
     /// Index of the media type in the operation's body definition, and the body.
     body: Option<(usize, BodyValue)>,
     context: RequestContext,
@@ -571,22 +596,60 @@ impl Input {
             .map_err(|e| Rejection::new(StatusCode::UNPROCESSABLE_ENTITY, location, name, e.to_string()))
     }
 
-    fn take_param(&mut self, i: usize) -> Option<(Value, &'static ParamDef)> {
+    fn take_param(&mut self, i: usize) -> Option<(Param, &'static ParamDef)> {
         let def = self.op.params.get(i)?;
         self.params.get_mut(i).and_then(Option::take).map(|v| (v, def))
+    }
+
+    /// Decode a checked parameter: straight from its text when it has one,
+    /// else (or when the type refuses the text) through its `Value`, as before.
+    fn text<'a>(&'a self, t: &'a Text) -> Option<&'a str> {
+        match t {
+            Text::Path(i) => self.path.as_ref().and_then(|p| p.iter().nth(*i)).map(|(_, v)| v),
+            Text::Segment(start, len) => self.context.uri.path().get(*start..start + len),
+            Text::Owned(s) => Some(s),
+        }
+    }
+
+    fn decode_param<T: DeserializeOwned>(&self, param: Param, def: &'static ParamDef) -> Result<T, Rejection> {
+        let text = |t| self.text(t);
+        let scalar = match &param {
+            Param::Value(_) => None,
+            Param::Text(t) => text(t).map(schema::Scalar::Str),
+            Param::Uuid(id, t) => match text(t) {
+                Some(s) => match T::deserialize(schema::UuidDe(*id, s)) {
+                    Ok(v) => return Ok(v),
+                    Err(_) => Some(schema::Scalar::Str(s)),
+                },
+                None => None,
+            },
+            Param::Scalar(s) => Some(*s),
+        };
+        let value = match scalar {
+            Some(scalar) => match T::deserialize(schema::ScalarDe(scalar)) {
+                Ok(v) => return Ok(v),
+                Err(_) => scalar.to_value(),
+            },
+            None => match param {
+                Param::Value(v) => v,
+                // Text always has a place (it was read from there).
+                _ => Value::Null,
+            },
+        };
+        self.decode(value, def.location.as_str(), def.wire)
     }
 
     /// A required parameter (its presence was checked when the request came in).
     pub fn param<T: DeserializeOwned>(&mut self, i: usize) -> Result<T, Rejection> {
         match self.take_param(i) {
-            Some((v, def)) => self.decode(v, def.location.as_str(), def.wire),
+            Some((v, def)) => self.decode_param(v, def),
             None => Err(Rejection::new(StatusCode::BAD_REQUEST, "request", "", format!("missing parameter #{i}"))),
         }
     }
 
     pub fn param_opt<T: DeserializeOwned>(&mut self, i: usize) -> Result<Option<T>, Rejection> {
         match self.take_param(i) {
-            Some((v, def)) => self.decode(v, def.location.as_str(), def.wire).map(Some),
+            Some((v, def)) => self.decode_param(v, def).map(Some),
             None => Ok(None),
         }
     }
@@ -675,7 +738,14 @@ struct Endpoint {
     spec: &'static Spec,
     backend: Backend,
     op: &'static OpDef,
+    route: Arc<Route>,
+}
+
+/// What one route knows besides its operation (shared by its requests).
+struct Route {
     config: Arc<Config>,
+    /// See [`path_slots`].
+    slots: Option<Box<[Option<u16>]>>,
 }
 
 #[doc(hidden)]
@@ -686,17 +756,18 @@ pub fn router(spec: &'static Spec, backend: Backend, config: Config, prefixes: &
     let mut routes: Vec<(String, Vec<Verb>, Option<MethodRouter>)> = Vec::new();
     for prefix in prefixes {
         for op in spec.operations {
-            let ep = Endpoint { spec, backend: backend.clone(), op, config: config.clone() };
-            let handler = move |req: Request| handle(ep.clone(), req);
+            let route = Arc::new(Route { config: config.clone(), slots: path_slots(op) });
+            let ep = Endpoint { spec, backend: backend.clone(), op, route };
+
             let path = format!("{prefix}{}", op.path);
             match routes.iter_mut().find(|(p, _, _)| *p == path) {
                 // A prefixed path can coincide with one as written: the first operation keeps it.
                 Some((_, verbs, _)) if verbs.contains(&op.verb) => {}
                 Some((_, verbs, mr)) => {
                     verbs.push(op.verb);
-                    *mr = mr.take().map(|m| m.on(op.verb.filter(), handler));
+                    *mr = mr.take().map(|m| m.on_service(op.verb.filter(), ep));
                 }
-                None => routes.push((path, vec![op.verb], Some(on(op.verb.filter(), handler)))),
+                None => routes.push((path, vec![op.verb], Some(on_service(op.verb.filter(), ep)))),
             }
         }
     }
@@ -723,35 +794,94 @@ async fn method_not_allowed() -> HttpResponse {
     plain_error(405, "the operation at this path has another method")
 }
 
-async fn handle(ep: Endpoint, req: Request) -> HttpResponse {
-    let op = ep.op;
-    let (mut parts, body) = req.into_parts();
-    let input = match prepare(ep.spec, op, &ep.config, &mut parts, body).await {
-        Ok(input) => input,
-        Err(rejection) => return rejection.into_response(ep.spec, op),
-    };
-    match &ep.backend {
-        Backend::Typed(api) => (op.call)(api, input).await,
-        Backend::Mock(options) => mock::respond(ep.spec, options, op, input.context()),
+/// A route's endpoint as a tower service rather than an axum handler: the
+/// request is checked in `call` itself (nothing there waits), and for an
+/// operation without a body the implementation's future is what the router
+/// polls. A handler would wrap it in one more boxed future, holding all the
+/// request's state, per request.
+impl tower_service::Service<Request> for Endpoint {
+    type Response = HttpResponse;
+    type Error = std::convert::Infallible;
+    type Future = Respond;
+
+    fn poll_ready(&mut self, _cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: Request) -> Respond {
+        let (spec, op) = (self.spec, self.op);
+        let (mut parts, body) = req.into_parts();
+        let checked = match prepare(spec, op, self.route.slots.as_deref(), &mut parts) {
+            Ok(checked) => checked,
+            Err(rejection) => return Respond(Box::pin(std::future::ready(rejection.into_response(spec, op)))),
+        };
+        match &op.body {
+            None => Respond(answer(spec, op, &self.backend, parts, checked, None)),
+            // Reading the body is the only wait before the call.
+            Some(def) => {
+                let ep = self.clone();
+                Respond(Box::pin(async move {
+                    match read_request_body(spec, def, &parts.headers, body, ep.route.config.body_limit).await {
+                        Ok(body) => answer(spec, op, &ep.backend, parts, checked, body).await,
+                        Err(rejection) => rejection.into_response(spec, op),
+                    }
+                }))
+            }
+        }
     }
 }
 
-#[doc(hidden)]
+/// The response future of an [`Endpoint`] (the router wants a `Result`).
+struct Respond(BoxFuture<'static, HttpResponse>);
+
+impl Future for Respond {
+    type Output = Result<HttpResponse, std::convert::Infallible>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Self::Output> {
+        self.0.as_mut().poll(cx).map(Ok)
+    }
+}
+
+/// Call the implementation (or the mock) with a request that passed every check.
+fn answer(
+    spec: &'static Spec,
+    op: &'static OpDef,
+    backend: &Backend,
+    mut parts: http::request::Parts,
+    (credentials, params, path): Checked,
+    body: Option<(usize, BodyValue)>,
+) -> BoxFuture<'static, HttpResponse> {
+    // The parts are dropped after this: moved, not copied.
+    let context = RequestContext {
+        operation_id: op.id,
+        method: std::mem::replace(&mut parts.method, http::Method::GET),
+        uri: std::mem::take(&mut parts.uri),
+        headers: std::mem::take(&mut parts.headers),
+        extensions: std::mem::take(&mut parts.extensions),
+        credentials,
+    };
+    let input = Input { spec, op, params, path, body, context };
+    match backend {
+        Backend::Typed(api) => (op.call)(api, input),
+        Backend::Mock(options) => Box::pin(std::future::ready(mock::respond(spec, options, op, input.context()))),
+    }
+}
+
 /// The media type of a `Content-Type` value, lowercase, without parameters.
 #[doc(hidden)]
 pub fn essence(value: &str) -> String {
     value.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
 }
 
-#[doc(hidden)]
+/// Whether the media type `actual` (an [`essence`]) matches the spec's `pattern`
+/// (`*/*`, `type/*` or exact, ignoring case).
 #[doc(hidden)]
 pub fn media_matches(pattern: &str, actual: &str) -> bool {
-    let pattern = pattern.to_ascii_lowercase();
-    if pattern == actual || pattern == "*/*" {
+    if pattern.eq_ignore_ascii_case(actual) || pattern == "*/*" {
         return true;
     }
     match pattern.strip_suffix("/*") {
-        Some(prefix) => actual.split('/').next() == Some(prefix),
+        Some(prefix) => actual.split('/').next().is_some_and(|t| prefix.eq_ignore_ascii_case(t)),
         None => false,
     }
 }
@@ -814,11 +944,22 @@ fn credentials(
     cookies: &[(String, String)],
 ) -> Result<Credentials, Rejection> {
     let mut out = Credentials::default();
-    if let Some(value) = headers.get(header::AUTHORIZATION) {
-        let text = value
-            .to_str()
-            .map_err(|_| Rejection::new(StatusCode::BAD_REQUEST, "header", "Authorization", "not valid text".into()))?;
-        out.authorization = parse_authorization(text);
+    // One pass over the few headers a request has costs less than a lookup per name.
+    let mut authorization = false;
+    for (name, value) in headers.iter_mut() {
+        if name == header::AUTHORIZATION {
+            // The first value counts, as `HeaderMap::get` reads it.
+            if !authorization {
+                authorization = true;
+                let text = value.to_str().map_err(|_| {
+                    Rejection::new(StatusCode::BAD_REQUEST, "header", "Authorization", "not valid text".into())
+                })?;
+                out.authorization = parse_authorization(text);
+            }
+            value.set_sensitive(true);
+        } else if name == header::PROXY_AUTHORIZATION || name == header::COOKIE {
+            value.set_sensitive(true);
+        }
     }
     for scheme in spec.schemes {
         let SchemeKind::ApiKey { location, name } = scheme.kind else { continue };
@@ -835,12 +976,6 @@ fn credentials(
             if let Some(v) = headers.get_mut(name) {
                 v.set_sensitive(true);
             }
-        }
-    }
-    // One pass over the few headers a request has costs less than a lookup per name.
-    for (name, value) in headers.iter_mut() {
-        if name == header::AUTHORIZATION || name == header::PROXY_AUTHORIZATION || name == header::COOKIE {
-            value.set_sensitive(true);
         }
     }
     Ok(out)
@@ -907,47 +1042,156 @@ fn problems(status: StatusCode, location: &'static str, name: &'static str, prob
     Rejection { status, location, name, problems, challenge: None }
 }
 
-async fn prepare(
+/// For each parameter of `op`, the segment of the request path holding it,
+/// counted from the end (0: the last), when it is a path parameter spelt as a
+/// whole segment of the template; `None` when a template segment holds a
+/// parameter any other way (then the router's decoding is used). The router
+/// matched the path against a prefix and the template, and a parameter never
+/// spans a `/`, so the segments line up from the end. Worked out once per route.
+fn path_slots(op: &OpDef) -> Option<Box<[Option<u16>]>> {
+    let mut names = Vec::new();
+    for (k, t) in op.path.rsplit('/').enumerate() {
+        if t.contains(['{', '}']) {
+            let name = t.strip_prefix('{')?.strip_suffix('}')?;
+            if name.is_empty() || name.contains(['*', '{', '}']) {
+                return None;
+            }
+            names.push((name, u16::try_from(k).ok()?));
+        }
+    }
+    let slot = |p: &ParamDef| names.iter().find(|(n, _)| *n == p.wire).map(|(_, k)| *k);
+    Some(op.params.iter().map(|p| if p.location == Location::Path { slot(p) } else { None }).collect())
+}
+
+/// Segment `k` of `path` counted from the end (as `path.rsplit('/').nth(k)`) and
+/// its start: a plain byte loop, as this runs for every request.
+fn segment_from_end(path: &str, k: usize) -> Option<(usize, &str)> {
+    let bytes = path.as_bytes();
+    let (mut end, mut k) = (bytes.len(), k);
+    loop {
+        let mut start = end;
+        while start > 0 && bytes[start - 1] != b'/' {
+            start -= 1;
+        }
+        if k == 0 {
+            return path.get(start..end).map(|s| (start, s));
+        }
+        end = start.checked_sub(1)?;
+        k -= 1;
+    }
+}
+
+/// The media type of a `Content-Type` value without parameters, as sent (compared ignoring case).
+fn media_type(value: &str) -> &str {
+    value.split(';').next().unwrap_or("").trim()
+}
+
+/// What [`prepare`] checked: credentials, parameters, path parameters as the router decoded them.
+type Checked = (Credentials, Vec<Option<Param>>, Option<RawPathParams>);
+
+/// Everything but the body, checked in order: credentials and security, then
+/// each parameter (not async: nothing here waits).
+fn prepare(
     spec: &'static Spec,
     op: &'static OpDef,
-    config: &Config,
+    slots: Option<&[Option<u16>]>,
     parts: &mut http::request::Parts,
-    body: Body,
-) -> Result<Input, Rejection> {
+) -> Result<Checked, Rejection> {
     let query: Vec<(String, String)> =
         parts.uri.query().map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
-    let cookies = cookies(&parts.headers);
+    // Only read when a parameter or a security scheme could be sent in a cookie.
+    let wants_cookies = op.params.iter().any(|p| p.location == Location::Cookie)
+        || spec.schemes.iter().any(|s| matches!(s.kind, SchemeKind::ApiKey { location: Location::Cookie, .. }));
+    let cookies = if wants_cookies { cookies(&parts.headers) } else { Vec::new() };
     let credentials = credentials(spec, &mut parts.headers, &query, &cookies)?;
     check_security(spec, op, &credentials)?;
 
-    let path_params = match RawPathParams::from_request_parts(parts, &()).await {
-        Ok(p) => p,
-        Err(e) => return Err(Rejection::new(StatusCode::BAD_REQUEST, "path", "", e.body_text())),
+    // Path parameters are read in place from the request path unless one needs the
+    // router's decoding: without a `%` escape no parameter (the operation's, or a
+    // nesting router's) can fail to decode, so the router has nothing to refuse.
+    let slots = slots.filter(|_| !parts.uri.path().contains('%'));
+    let direct = slots.is_some();
+    let path_params = if direct {
+        None
+    } else {
+        match raw_path_params(parts) {
+            Ok(p) => Some(p),
+            Err(e) => return Err(Rejection::new(StatusCode::BAD_REQUEST, "path", "", e.body_text())),
+        }
     };
 
     let mut params = Vec::with_capacity(op.params.len());
-    for p in op.params {
-        let raws: Vec<&str> = match p.location {
-            Location::Path => path_params.iter().filter(|(k, _)| *k == p.wire).map(|(_, v)| v).collect(),
-            Location::Query => query.iter().filter(|(k, _)| k == p.wire).map(|(_, v)| v.as_str()).collect(),
-            Location::Cookie => cookies.iter().filter(|(k, _)| k == p.wire).map(|(_, v)| v.as_str()).collect(),
-            Location::Header => {
-                let mut out = Vec::new();
-                for v in parts.headers.get_all(p.wire) {
-                    out.push(v.to_str().map_err(|_| {
-                        Rejection::new(StatusCode::BAD_REQUEST, "header", p.wire, "not valid text".into())
-                    })?);
+    for (i, p) in op.params.iter().enumerate() {
+        // The first occurrence, its index among the path parameters, and any others
+        // (most parameters come once: no list is made for them).
+        let mut first: Option<(usize, &str)> = None;
+        let mut more: Vec<&str> = Vec::new();
+        let mut add = |i: usize, v| match first {
+            None => first = Some((i, v)),
+            Some(_) => more.push(v),
+        };
+        match p.location {
+            Location::Path => match &path_params {
+                Some(params) => {
+                    params.iter().enumerate().filter(|(_, (k, _))| *k == p.wire).for_each(|(i, (_, v))| add(i, v))
                 }
-                out
+                None => {
+                    let slot = slots.and_then(|s| s.get(i)).copied().flatten();
+                    if let Some((start, segment)) = slot.and_then(|k| segment_from_end(parts.uri.path(), k.into())) {
+                        add(start, segment);
+                    }
+                }
+            },
+            Location::Query => query.iter().filter(|(k, _)| k == p.wire).for_each(|(_, v)| add(0, v.as_str())),
+            Location::Cookie => cookies.iter().filter(|(k, _)| k == p.wire).for_each(|(_, v)| add(0, v.as_str())),
+            Location::Header => {
+                for v in parts.headers.get_all(p.wire) {
+                    add(
+                        0,
+                        v.to_str().map_err(|_| {
+                            Rejection::new(StatusCode::BAD_REQUEST, "header", p.wire, "not valid text".into())
+                        })?,
+                    );
+                }
             }
         };
         let loc = p.location.as_str();
+        let resolved = schema::resolve(spec, &p.ty);
         // A free-form object in an exploded query: every pair no other parameter claims.
-        let object_query = p.location == Location::Query
-            && p.explode
-            && !p.deep_object
-            && matches!(schema::resolve(spec, &p.ty), Ty::Map(_) | Ty::Object);
-        let value = if p.deep_object && p.location == Location::Query {
+        let object_query =
+            p.location == Location::Query && p.explode && !p.deep_object && matches!(resolved, Ty::Map(_) | Ty::Object);
+        let deep_object = p.deep_object && p.location == Location::Query;
+        // The common case, a scalar given once and valid: checked on its text and
+        // decoded from it later, with no `Value`. Anything else goes the general way.
+        if let (Some((index, raw)), true, false) =
+            (first, more.is_empty(), object_query || deep_object || matches!(resolved, Ty::Array(_)))
+        {
+            let text = || match p.location {
+                Location::Path if direct => Text::Segment(index, raw.len()),
+                Location::Path => Text::Path(index),
+                _ => Text::Owned(raw.to_owned()),
+            };
+            // A plain UUID (the usual identifier in a path): parsed once, kept for the decode.
+            if p.ty == Ty::Uuid {
+                if let Ok(id) = uuid::Uuid::try_parse(raw) {
+                    params.push(Some(Param::Uuid(id, text())));
+                    continue;
+                }
+            } else if let Some(scalar) = schema::param_scalar(spec, &p.ty, raw) {
+                if schema::valid_scalar(spec, &p.ty, scalar) {
+                    params.push(Some(match scalar {
+                        schema::Scalar::Str(_) => Param::Text(text()),
+                        schema::Scalar::Bool(b) => Param::Scalar(schema::Scalar::Bool(b)),
+                        schema::Scalar::U64(n) => Param::Scalar(schema::Scalar::U64(n)),
+                        schema::Scalar::I64(n) => Param::Scalar(schema::Scalar::I64(n)),
+                        schema::Scalar::F64(x) => Param::Scalar(schema::Scalar::F64(x)),
+                    }));
+                    continue;
+                }
+            }
+        }
+        let raws: Vec<&str> = first.map(|(_, v)| v).into_iter().chain(more).collect();
+        let value = if deep_object {
             // `name[key]=value` pairs; typed like a form body.
             let pairs: Vec<(String, String)> = query
                 .iter()
@@ -990,23 +1234,22 @@ async fn prepare(
                 schema::validate(spec, &p.ty, v).map_err(|ps| problems(StatusCode::BAD_REQUEST, loc, p.wire, ps))?;
             }
         }
-        params.push(value);
+        params.push(value.map(Param::Value));
     }
 
-    let body = match &op.body {
-        None => None,
-        Some(def) => read_request_body(spec, def, &parts.headers, body, config.body_limit).await?,
-    };
+    Ok((credentials, params, path_params))
+}
 
-    let context = RequestContext {
-        operation_id: op.id,
-        method: parts.method.clone(),
-        uri: parts.uri.clone(),
-        headers: std::mem::take(&mut parts.headers),
-        extensions: std::mem::take(&mut parts.extensions),
-        credentials,
-    };
-    Ok(Input { spec, op, params, body, context })
+/// axum's path parameters, extracted without an executor: the extractor never waits.
+fn raw_path_params(
+    parts: &mut http::request::Parts,
+) -> Result<RawPathParams, <RawPathParams as FromRequestParts<()>>::Rejection> {
+    let mut future = std::pin::pin!(RawPathParams::from_request_parts(parts, &()));
+    match future.as_mut().poll(&mut std::task::Context::from_waker(std::task::Waker::noop())) {
+        std::task::Poll::Ready(result) => result,
+        // Not reached (it reads the request's extensions); answered as if no parameters were found.
+        std::task::Poll::Pending => Err(axum::extract::rejection::MissingPathParams::default().into()),
+    }
 }
 
 async fn read_request_body(
@@ -1016,7 +1259,17 @@ async fn read_request_body(
     body: Body,
     limit: usize,
 ) -> Result<Option<(usize, BodyValue)>, Rejection> {
-    if let Some(len) = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok()) {
+    // One pass over the headers rather than a lookup for each; the first value
+    // of a name counts, as `HeaderMap::get` reads it.
+    let (mut length, mut content_type) = (None, None);
+    for (name, value) in headers {
+        if *name == header::CONTENT_LENGTH {
+            length = length.or(Some(value));
+        } else if *name == header::CONTENT_TYPE {
+            content_type = content_type.or(Some(value));
+        }
+    }
+    if let Some(len) = length.and_then(|v| v.to_str().ok()?.parse::<u64>().ok()) {
         if len > limit as u64 {
             return Err(Rejection::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -1026,8 +1279,8 @@ async fn read_request_body(
             ));
         }
     }
-    let content_type = match headers.get(header::CONTENT_TYPE) {
-        Some(v) => Some(essence(v.to_str().map_err(|_| {
+    let content_type = match content_type {
+        Some(v) => Some(media_type(v.to_str().map_err(|_| {
             Rejection::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "header", "Content-Type", "not valid text".into())
         })?)),
         None => None,
@@ -1045,12 +1298,16 @@ async fn read_request_body(
             format!("missing content type; expected one of: {}", accepted()),
         ));
     };
-    let Some(index) = def.media.iter().position(|m| media_matches(m.media_type, &content_type)) else {
+    let Some(index) = def.media.iter().position(|m| media_matches(m.media_type, content_type)) else {
         return Err(Rejection::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "header",
             "Content-Type",
-            format!("unsupported content type `{content_type}`; expected one of: {}", accepted()),
+            format!(
+                "unsupported content type `{}`; expected one of: {}",
+                content_type.to_ascii_lowercase(),
+                accepted()
+            ),
         ));
     };
     if bytes.is_empty() && !def.required {

@@ -19,6 +19,7 @@ use super::Spec;
 mod stream;
 #[doc(hidden)]
 pub use stream::valid_json;
+pub(crate) use stream::{valid_scalar, Scalar};
 
 /// The shape a use site holds (mirrors the generator's IR).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -745,6 +746,234 @@ fn scalar(spec: &'static Spec, ty: &Ty, raw: &str) -> Result<Value, String> {
         },
         Ty::Object | Ty::Map(_) | Ty::Array(_) => serde_json::from_str(raw).map_err(|e| format!("expected JSON ({e})")),
         _ => Ok(Value::String(raw.to_owned())),
+    }
+}
+
+/// A single parameter's text as [`scalar`] reads it, without making a `Value`;
+/// `None` for the shapes spelt as JSON text or not read from it (`scalar` decides those).
+pub(crate) fn param_scalar<'a>(spec: &'static Spec, ty: &Ty, raw: &'a str) -> Option<Scalar<'a>> {
+    match resolve(spec, ty) {
+        Ty::Nullable(inner) => param_scalar(spec, inner, raw),
+        Ty::Bool => match raw {
+            "true" => Some(Scalar::Bool(true)),
+            "false" => Some(Scalar::Bool(false)),
+            _ => None,
+        },
+        Ty::Int(_) => match raw.parse::<i64>() {
+            Ok(n) => Some(u64::try_from(n).map_or(Scalar::I64(n), Scalar::U64)),
+            Err(_) => raw.parse::<u64>().ok().map(Scalar::U64),
+        },
+        Ty::F32 | Ty::F64 => raw.parse::<f64>().ok().filter(|x| x.is_finite()).map(Scalar::F64),
+        Ty::Named(id) => match ty_def(spec, id).map(|t| &t.kind) {
+            Some(Kind::Enum(_)) | None => Some(Scalar::Str(raw)),
+            Some(_) => None,
+        },
+        Ty::Object | Ty::Map(_) | Ty::Array(_) => None,
+        _ => Some(Scalar::Str(raw)),
+    }
+}
+
+impl Scalar<'_> {
+    /// The `Value` [`scalar`] makes of the same text.
+    pub(crate) fn to_value(self) -> Value {
+        match self {
+            Scalar::Str(s) => Value::String(s.to_owned()),
+            Scalar::Bool(b) => Value::Bool(b),
+            Scalar::U64(n) => Value::from(n),
+            Scalar::I64(n) => Value::from(n),
+            Scalar::F64(x) => Number::from_f64(x).map_or(Value::Null, Value::Number),
+        }
+    }
+}
+
+/// A scalar parameter as a serde `Deserializer`, so a typed parameter is
+/// decoded straight from its text. It answers as `serde_json`'s `Value`
+/// deserializer does for the same value, or fails where that one might not;
+/// the caller then decodes through a `Value`, so results and messages stay the same.
+pub(crate) struct ScalarDe<'a>(pub(crate) Scalar<'a>);
+
+impl<'de> serde::Deserializer<'de> for ScalarDe<'_> {
+    type Error = serde_json::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        match self.0 {
+            Scalar::Str(s) => visitor.visit_str(s),
+            Scalar::Bool(b) => visitor.visit_bool(b),
+            Scalar::U64(n) => visitor.visit_u64(n),
+            Scalar::I64(n) => visitor.visit_i64(n),
+            Scalar::F64(x) => visitor.visit_f64(x),
+        }
+    }
+
+    fn deserialize_option<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        match self.0 {
+            Scalar::Str(s) => visitor.visit_enum(serde::de::value::StrDeserializer::<Self::Error>::new(s)),
+            _ => Err(serde::de::Error::custom("not a string")),
+        }
+    }
+
+    fn deserialize_ignored_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_unit()
+    }
+
+    // Shapes a scalar never has: failing sends the caller through a `Value`.
+    fn deserialize_unit<V: serde::de::Visitor<'de>>(self, _visitor: V) -> Result<V::Value, Self::Error> {
+        Err(serde::de::Error::custom("not a scalar shape"))
+    }
+
+    fn deserialize_unit_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_seq<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_tuple<V: serde::de::Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Self::Error> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_map<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.deserialize_unit(visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf identifier
+    }
+}
+
+/// A UUID parameter as a serde `Deserializer`: `uuid::Uuid` takes the bytes
+/// parsed when it was checked (it asks for bytes of a deserializer that is not
+/// human-readable); any other type gets the text, as from [`ScalarDe`].
+pub(crate) struct UuidDe<'a>(pub(crate) uuid::Uuid, pub(crate) &'a str);
+
+impl<'de> serde::Deserializer<'de> for UuidDe<'_> {
+    type Error = serde_json::Error;
+
+    fn is_human_readable(&self) -> bool {
+        false
+    }
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_str(self.1)
+    }
+
+    fn deserialize_bytes<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_bytes(self.0.as_bytes())
+    }
+
+    fn deserialize_byte_buf<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.deserialize_bytes(visitor)
+    }
+
+    fn deserialize_option<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_newtype_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: serde::de::Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        ScalarDe(Scalar::Str(self.1)).deserialize_enum(name, variants, visitor)
+    }
+
+    fn deserialize_unit<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        ScalarDe(Scalar::Str(self.1)).deserialize_unit(visitor)
+    }
+
+    fn deserialize_unit_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_seq<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_tuple<V: serde::de::Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Self::Error> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_map<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Self::Error> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_ignored_any<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string identifier
     }
 }
 

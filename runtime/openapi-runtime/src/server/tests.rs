@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use serde::Deserialize;
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -108,7 +109,20 @@ fn validation_names_every_problem_with_its_pointer() {
 
 #[test]
 fn the_streaming_check_agrees_with_the_value_check() {
-    for body in [r#"{"name":"rex"}"#, r#"{"name":"R"}"#, r#"{"name":"rex","id":"x"}"#, r#"{"id":1}"#, "[", "{}"] {
+    let bodies = [
+        r#"{"name":"rex"}"#,
+        r#"{"name":"R"}"#,
+        r#"{"name":"rex","id":"x"}"#,
+        r#"{"id":1}"#,
+        "[",
+        "{}",
+        // Keys are read raw: escapes, control characters and bad escapes decide alike.
+        r#"{"na\u006de":"rex"}"#,
+        "{\"name\":\"rex\",\"\u{1}\":1}",
+        r#"{"name":"rex","\ud800":1}"#,
+        r#"{"name":"rex","a\qb":1}"#,
+    ];
+    for body in bodies {
         let by_value =
             serde_json::from_slice::<Value>(body.as_bytes()).is_ok_and(|v| validate(&SPEC, &PET, &v).is_ok());
         assert_eq!(valid_json(&SPEC, &PET, body.as_bytes()), by_value, "{body}");
@@ -186,4 +200,78 @@ async fn the_mock_answers_a_valid_sample_under_the_base_path() {
         assert!(validate(&SPEC, &PET, &body).is_ok(), "{body}");
     }
     assert_eq!(operations(&SPEC).collect::<Vec<_>>(), [("POST", "/pets", "createPet")]);
+}
+
+/// A parameter decoded from its text, or through the `Value` the general path makes of it.
+fn both_ways<T: DeserializeOwned + PartialEq + std::fmt::Debug>(ty: Ty, raw: &str) -> (Option<T>, Option<T>) {
+    let by_value = schema::param_value(&SPEC, &ty, &[raw], true).ok().and_then(|v| serde_json::from_value::<T>(v).ok());
+    let by_text = schema::param_scalar(&SPEC, &ty, raw).and_then(|s| T::deserialize(schema::ScalarDe(s)).ok());
+    (by_text, by_value)
+}
+
+#[test]
+fn parameters_decoded_from_their_text_agree_with_the_value_path() {
+    use schema::Int;
+    for raw in ["3", "-3", "300", "x", "1.5", "", "18446744073709551615", "-9223372036854775808"] {
+        let (a, b) = both_ways::<i32>(Ty::Int(Int::I32), raw);
+        assert_eq!(a, b, "{raw}");
+        let (a, b) = both_ways::<u8>(Ty::Int(Int::U8), raw);
+        assert_eq!(a, b, "{raw}");
+        let (a, b) = both_ways::<u64>(Ty::Int(Int::U64), raw);
+        assert_eq!(a, b, "{raw}");
+        let (a, b) = both_ways::<Option<i64>>(Ty::Int(Int::I64), raw);
+        assert_eq!(a, b, "{raw}");
+        let (a, b) = both_ways::<f64>(Ty::F64, raw);
+        assert_eq!(a, b, "{raw}");
+        let (a, b) = both_ways::<String>(Ty::String, raw);
+        assert_eq!(a, b, "{raw}");
+        // Validity is decided alike on the text and on the value.
+        for ty in [Ty::Int(Int::U8), Ty::Int(Int::I32), Ty::F32, Ty::Bool, Ty::Checked(&Ty::String, &NAME)] {
+            let by_value =
+                schema::param_value(&SPEC, &ty, &[raw], true).is_ok_and(|v| validate(&SPEC, &ty, &v).is_ok());
+            let by_text = schema::param_scalar(&SPEC, &ty, raw).is_some_and(|s| schema::valid_scalar(&SPEC, &ty, s));
+            assert!(!by_text || by_value, "{raw} {ty:?}: valid on its text only");
+        }
+    }
+    for raw in ["true", "false", "yes"] {
+        let (a, b) = both_ways::<bool>(Ty::Bool, raw);
+        assert_eq!(a, b, "{raw}");
+    }
+    let id = "3fa85f64-5717-4562-b3fc-2c963f66afa6";
+    let parsed = uuid::Uuid::try_parse(id).unwrap();
+    let text = String::deserialize(schema::UuidDe(parsed, id)).unwrap();
+    assert_eq!(text, id);
+    let (a, b) = both_ways::<String>(Ty::Uuid, id);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn path_parameters_are_read_in_place_only_when_plain() {
+    let op = |path: &'static str, params: &'static [ParamDef]| OpDef {
+        id: "op",
+        verb: Verb::Get,
+        path,
+        params,
+        body: None,
+        responses: &[],
+        security: &[],
+        call: echo,
+    };
+    const fn param(wire: &'static str) -> ParamDef {
+        ParamDef { wire, location: Location::Path, required: true, ty: Ty::String, explode: false, deep_object: false }
+    }
+    static PARAMS: [ParamDef; 2] = [param("workspaceId"), param("item")];
+    let slots = path_slots(&op("/workspaces/{workspaceId}/items/{item}", &PARAMS)).unwrap();
+    assert_eq!(&*slots, [Some(2), Some(0)]);
+    assert_eq!(segment_from_end("/v1/workspaces/abc/items/7", 2), Some((15, "abc")));
+    assert_eq!(segment_from_end("/v1/workspaces/abc/items/7", 0), Some((25, "7")));
+    assert_eq!(segment_from_end("/a", 2), None);
+    assert!(path_slots(&op("/files/{*rest}", &PARAMS)).is_none());
+    assert!(path_slots(&op("/files/{name}.json", &PARAMS)).is_none());
+    assert_eq!(&*path_slots(&op("/health", &[])).unwrap(), []);
+    for path in ["/a/b", "/a//b/", "", "/", "a", "//"] {
+        for k in 0..4 {
+            assert_eq!(segment_from_end(path, k).map(|(_, s)| s), path.rsplit('/').nth(k), "{path} {k}");
+        }
+    }
 }

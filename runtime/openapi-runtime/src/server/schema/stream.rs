@@ -26,6 +26,32 @@ pub fn valid_json(spec: &'static Spec, ty: &Ty, bytes: &[u8]) -> bool {
     seed.deserialize(&mut de).is_ok() && de.end().is_ok()
 }
 
+/// A parameter's text read as its schema reads it: the JSON value
+/// [`param_value`](super::param_value) would build, without building it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Scalar<'a> {
+    Str(&'a str),
+    Bool(bool),
+    /// A non-negative integer (serde_json keeps those unsigned, whatever they were parsed as).
+    U64(u64),
+    I64(i64),
+    F64(f64),
+}
+
+/// Whether `scalar` is valid for `ty`; `false` when invalid or when the
+/// check needs a `Value` (the caller then builds one and asks [`super::validate`]).
+pub(crate) fn valid_scalar(spec: &'static Spec, ty: &Ty, scalar: Scalar<'_>) -> bool {
+    let Some(shape) = shape(Seed { spec, ty: *ty, nullable: false, depth: 0 }) else { return false };
+    let checked: Result<(), serde_json::Error> = match scalar {
+        Scalar::Str(s) => shape.visit_str(s),
+        Scalar::Bool(b) => shape.visit_bool(b),
+        Scalar::U64(n) => shape.visit_u64(n),
+        Scalar::I64(n) => shape.visit_i64(n),
+        Scalar::F64(x) => shape.visit_f64(x),
+    };
+    checked.is_ok()
+}
+
 /// Keyword sets that can apply to one value (aliases of checked aliases…); more go through a `Value`.
 const MAX_CHECKS: usize = 4;
 
