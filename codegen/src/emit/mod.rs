@@ -131,6 +131,13 @@ pub fn format_rust(api: &Api, file: &str, tokens: TokenStream) -> Result<String,
     Ok(format!("{}{SKIP_RUSTFMT}\n{body}", header(api, "//")))
 }
 
+/// Prefix Rust written as text, laid out by its writer, with the header:
+/// the server's data tables (`server::tables`), which skip `syn` and
+/// `prettyplease` for speed.
+pub(crate) fn with_header(api: &Api, body: &str) -> String {
+    format!("{}{SKIP_RUSTFMT}\n{body}", header(api, "//"))
+}
+
 /// Parse, format and prefix with the header: Rust written as text (the mock
 /// server example) rather than as tokens.
 pub fn format_static(api: &Api, file: &str, source: &str) -> Result<String, EmitError> {
