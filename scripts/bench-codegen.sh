@@ -16,6 +16,11 @@
 # this/baseline. A baseline that cannot take several names runs one process
 # per name, timed together. Without BASE the ratio is to the first group.
 #
+# BASE_ROOT=DIR: run the baseline on the workspace at DIR (`--root DIR`), for
+# a change that alters generated/ (the baseline's `--check` would fail
+# here): say `git archive BASE | tar -x -C DIR` and the spec files copied
+# into DIR/specs.
+#
 # INSTR=1 also counts instructions (valgrind --tool=callgrind, one run per
 # binary and group; slow but repeatable on a loaded machine).
 set -euo pipefail
@@ -32,14 +37,19 @@ trap 'rm -f "$tmp" "$tmp".cg' EXIT
 # The command line that generates GROUP with binary B.
 command_for() {
   local b=$1 group=$2
+  if [ "$b" = "$base" ] && [ -n "${BASE_ROOT:-}" ]; then
+    b="$(printf '%q --root %q' "$b" "$BASE_ROOT")"
+  else
+    b="$(printf '%q' "$b")"
+  fi
   if [ "$group" = all ]; then
-    printf '%q codegen --check' "$b"
-  elif [[ "$group" != *,* ]] || "$b" --help 2>/dev/null | grep -q 'NAME\[,NAME'; then
-    printf '%q codegen --check --spec-name %q' "$b" "$group"
+    printf '%s codegen --check' "$b"
+  elif [[ "$group" != *,* ]] || eval "$b --help" 2>/dev/null | grep -q 'NAME\[,NAME'; then
+    printf '%s codegen --check --spec-name %q' "$b" "$group"
   else
     local sep="" n
     for n in ${group//,/ }; do
-      printf '%s%q codegen --check --spec-name %q' "$sep" "$b" "$n"
+      printf '%s%s codegen --check --spec-name %q' "$sep" "$b" "$n"
       sep=" && "
     done
   fi
@@ -59,7 +69,8 @@ instructions() {
   local total=0 part
   while IFS= read -r part; do
     eval "valgrind --tool=callgrind --callgrind-out-file=$tmp.cg $part" >/dev/null 2>"$tmp" || true
-    total=$((total + $(awk '/Collected : / {s += $4} END {printf "%d", s}' "$tmp")))
+    # %.0f: mawk's %d stops at 2^31.
+    total=$((total + $(awk '/Collected : / {s += $4} END {printf "%.0f", s}' "$tmp")))
   done < <(printf '%s\n' "$1" | sed 's/ && /\n/g')
   echo $((total / 1000000))
 }

@@ -131,6 +131,13 @@ pub fn format_rust(api: &Api, file: &str, tokens: TokenStream) -> Result<String,
     Ok(format!("{}{SKIP_RUSTFMT}\n{body}", header(api, "//")))
 }
 
+/// Prefix Rust written as text, laid out by its writer, with the header:
+/// the server's data tables (`server::tables`), which skip `syn` and
+/// `prettyplease` for speed.
+pub(crate) fn with_header(api: &Api, body: &str) -> String {
+    format!("{}{SKIP_RUSTFMT}\n{body}", header(api, "//"))
+}
+
 /// Parse, format and prefix with the header: Rust written as text (the mock
 /// server example) rather than as tokens.
 pub fn format_static(api: &Api, file: &str, source: &str) -> Result<String, EmitError> {
@@ -156,11 +163,44 @@ pub(crate) fn inner_doc_lines(text: &str) -> TokenStream {
     doc_attrs(text, true)
 }
 
+/// Append `text` as a string literal, spelled exactly as
+/// `proc_macro2::Literal::string` spells it: runs of printable ASCII are
+/// copied whole, other characters escaped one by one as it does. Its
+/// char-by-char `escape_debug` was 4% of a whole run.
+pub(crate) fn push_str_literal(out: &mut String, text: &str) {
+    out.reserve(text.len() + 2);
+    out.push('"');
+    let mut rest = text;
+    loop {
+        let run = rest.bytes().position(|b| !(b' '..=b'~').contains(&b) || b == b'"' || b == b'\\');
+        let run = run.unwrap_or(rest.len());
+        out.push_str(&rest[..run]);
+        let mut chars = rest[run..].chars();
+        let Some(ch) = chars.next() else { break };
+        rest = chars.as_str();
+        if ch == '\0' {
+            // A following octal digit would read as part of the escape.
+            out.push_str(if rest.starts_with(|c: char| c.is_digit(8)) { r"\x00" } else { r"\0" });
+        } else {
+            out.extend(ch.escape_debug());
+        }
+    }
+    out.push('"');
+}
+
+/// A string literal token, the one `Literal::string` makes, made faster
+/// ([`push_str_literal`], then the lexer reading it back).
+pub(crate) fn str_literal(text: &str) -> proc_macro2::Literal {
+    let mut repr = String::new();
+    push_str_literal(&mut repr, text);
+    repr.parse().unwrap_or_else(|_| proc_macro2::Literal::string(text))
+}
+
 /// The tokens `quote!(#[doc = #line])` (or `#![…]`) gives for each line,
 /// built directly: docs are a large share of all tokens, and a `quote!`
 /// per line plus the stream it extends cost more than the tokens themselves.
 fn doc_attrs(text: &str, inner: bool) -> TokenStream {
-    use proc_macro2::{Delimiter, Group, Ident, Literal, Punct, Spacing, Span, TokenTree};
+    use proc_macro2::{Delimiter, Group, Ident, Punct, Spacing, Span, TokenTree};
     let mut out: Vec<TokenTree> = Vec::new();
     for line in text.trim_end().lines() {
         let line = format!(" {}", line.trim_end());
@@ -171,7 +211,7 @@ fn doc_attrs(text: &str, inner: bool) -> TokenStream {
         let attr: [TokenTree; 3] = [
             Ident::new("doc", Span::call_site()).into(),
             Punct::new('=', Spacing::Alone).into(),
-            Literal::string(&line).into(),
+            str_literal(&line).into(),
         ];
         out.push(Group::new(Delimiter::Bracket, attr.into_iter().collect()).into());
     }
@@ -203,41 +243,57 @@ pub(crate) fn cfg_features(features: &[&str]) -> TokenStream {
 /// Put `#[cfg(...)]` for `features` on every top-level item of `tokens`.
 /// An emitter writes an operation's or a type's items without knowing about
 /// features; gating them afterwards keeps that code unaware of tags.
+///
+/// Done on the tokens, not by parsing the items with `syn` (which cost 8% of
+/// a whole run, for a file parsed again when formatted): an item ends with a
+/// top-level `;`, or with a `{ … }` block (and a `;` right after it, as in
+/// `use a::{b, c};`), except a `const` or `static`, whose value may hold
+/// blocks and which ends only with `;`. Tokens left after the last item are
+/// an error, caught here rather than as a cfg missing from an item.
 pub(crate) fn gate(file: &str, tokens: TokenStream, features: &[&str]) -> Result<TokenStream, EmitError> {
+    use proc_macro2::{Delimiter, TokenTree};
     if features.is_empty() {
         return Ok(tokens);
     }
-    use syn::parse::Parser as _;
     let cfg = cfg_features(features);
-    let error = |e: syn::Error| EmitError { file: file.to_string(), message: e.to_string() };
-    let mut parsed: syn::File = syn::parse2(tokens).map_err(error)?;
-    for item in &mut parsed.items {
-        if let Some(existing) = item_attrs(item) {
-            // syn is built without `clone-impls`: parse the attribute per item.
-            let attrs = syn::Attribute::parse_outer.parse2(cfg.clone()).map_err(error)?;
-            existing.splice(0..0, attrs);
+    let mut out: Vec<TokenTree> = Vec::new();
+    let mut tokens = tokens.into_iter().peekable();
+    // Inside an item; whether its kind is known yet; whether it is a `const` or `static`.
+    let (mut inside, mut kind_known, mut value_item) = (false, false, false);
+    while let Some(token) = tokens.next() {
+        if !inside {
+            out.extend(cfg.clone());
+            (inside, kind_known, value_item) = (true, false, false);
+        }
+        let end = match &token {
+            TokenTree::Ident(word) if !kind_known && word != "pub" => {
+                kind_known = true;
+                // `const fn` (and `const unsafe fn`…) is a function.
+                let function = matches!(tokens.peek(), Some(TokenTree::Ident(next))
+                    if next == "fn" || next == "unsafe" || next == "async" || next == "extern");
+                value_item = (word == "const" || word == "static") && !function;
+                false
+            }
+            TokenTree::Punct(p) => p.as_char() == ';',
+            TokenTree::Group(g) => g.delimiter() == Delimiter::Brace && !value_item,
+            _ => false,
+        };
+        let brace = matches!(&token, TokenTree::Group(_));
+        out.push(token);
+        if end {
+            if brace && matches!(tokens.peek(), Some(TokenTree::Punct(p)) if p.as_char() == ';') {
+                out.extend(tokens.next());
+            }
+            inside = false;
         }
     }
-    Ok(quote::ToTokens::into_token_stream(parsed))
-}
-
-fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
-    use syn::Item;
-    Some(match item {
-        Item::Const(i) => &mut i.attrs,
-        Item::Enum(i) => &mut i.attrs,
-        Item::Fn(i) => &mut i.attrs,
-        Item::Impl(i) => &mut i.attrs,
-        Item::Macro(i) => &mut i.attrs,
-        Item::Mod(i) => &mut i.attrs,
-        Item::Static(i) => &mut i.attrs,
-        Item::Struct(i) => &mut i.attrs,
-        Item::Trait(i) => &mut i.attrs,
-        Item::Type(i) => &mut i.attrs,
-        Item::Union(i) => &mut i.attrs,
-        Item::Use(i) => &mut i.attrs,
-        _ => return None,
-    })
+    if inside {
+        return Err(EmitError {
+            file: file.to_string(),
+            message: "an item to gate does not end with `;` or `}`".to_string(),
+        });
+    }
+    Ok(out.into_iter().collect())
 }
 
 /// The `[features]` table of a crate with per-tag features: every tag
@@ -267,6 +323,72 @@ pub(crate) fn features_toml(features: &crate::tags::TagFeatures, forward: &[&str
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The items of a file, each with its attributes, as `syn` reads them.
+    fn items(tokens: TokenStream) -> Vec<String> {
+        let file: syn::File = syn::parse2(tokens).expect("valid items");
+        file.items.iter().map(|i| quote::ToTokens::to_token_stream(i).to_string()).collect()
+    }
+
+    #[test]
+    fn gate_puts_the_cfg_on_every_item() {
+        let tokens = quote::quote! {
+            #[doc = " A struct."]
+            #[derive(Debug)]
+            pub struct A { pub x: u8 }
+            pub(crate) struct B(pub u8);
+            impl ::std::iter::Iterator for B { type Item = u8; fn next(&mut self) -> Option<u8> { None } }
+            pub const C: A = A { x: if true { 1 } else { 2 } };
+            static D: [u8; 2] = [1, 2];
+            pub const fn e() -> u8 { 1 }
+            const unsafe fn f() {}
+            use ::std::{fmt, io};
+            pub type G = ::std::vec::Vec<u8>;
+            pub enum H { X { y: u8 }, Z }
+            macro_rules! m { () => {}; }
+            m!();
+            pub mod n { pub struct O; }
+            impl<T> Tr for T where T: Clone {}
+        };
+        let gated = gate("x.rs", tokens.clone(), &["a", "b"]).expect("gated");
+        let plain = items(tokens);
+        let gated = items(gated);
+        assert_eq!(plain.len(), gated.len());
+        for (p, g) in plain.iter().zip(&gated) {
+            assert_eq!(g, &format!("# [cfg (any (feature = \"a\" , feature = \"b\"))] {p}"));
+        }
+        assert!(gate("x.rs", quote::quote!(pub struct A), &["a"]).is_err());
+        assert_eq!(
+            gate(
+                "x.rs",
+                quote::quote!(
+                    struct A;
+                ),
+                &[]
+            )
+            .expect("ungated")
+            .to_string(),
+            "struct A ;"
+        );
+    }
+
+    #[test]
+    fn string_literals_are_spelled_as_proc_macro2_spells_them() {
+        let texts = [
+            "",
+            "plain text, with 'quotes' and \"double quotes\"",
+            "back\\slash\ttab\nline\rreturn",
+            "nul\0 and nul\u{0}7 before a digit",
+            "control \u{1}\u{7f} caf\u{e9} e\u{301} \u{1f600} \u{200b} \u{feff}",
+            "\u{301} a combining mark first",
+        ];
+        for text in texts {
+            let mut out = String::new();
+            push_str_literal(&mut out, text);
+            assert_eq!(out, proc_macro2::Literal::string(text).to_string(), "{text:?}");
+            assert_eq!(str_literal(text).to_string(), out);
+        }
+    }
 
     #[test]
     fn doc_attributes_are_the_tokens_quote_gives() {

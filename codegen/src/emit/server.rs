@@ -7,7 +7,7 @@
 //!   function; the `Api` trait (default methods answer 501) and its
 //!   object-safe twin `Erased`, so everything but one boxing shim per method
 //!   is compiled once in this crate, whatever implements the trait.
-//! - `tables.rs`: the spec as static data (types, security schemes,
+//! - `tables.rs` (written by `server::tables`): the spec as static data (types, security schemes,
 //!   operations, patterns), gathered in one `SPEC` (an
 //!   `openapi_runtime::server::Spec`) that the runtime reads.
 //! - `mock.rs`: the runtime's mock bound to `SPEC`.
@@ -25,6 +25,8 @@ use super::{
 use crate::ir::*;
 use crate::naming;
 use crate::tags::TagFeatures;
+
+mod tables;
 
 /// How a body of one media type travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,304 +50,6 @@ fn encoding(media_type: &str, request: bool) -> Encoding {
     }
 }
 
-fn encoding_tokens(e: Encoding) -> TokenStream {
-    match e {
-        Encoding::Json => quote!(Encoding::Json),
-        Encoding::Form => quote!(Encoding::Form),
-        Encoding::Text => quote!(Encoding::Text),
-        Encoding::Bytes => quote!(Encoding::Bytes),
-    }
-}
-
-/// The schema descriptor (`schema::Ty`) of a use site.
-fn ty_desc(ty: &Ty) -> TokenStream {
-    match ty {
-        Ty::Any => quote!(Ty::Any),
-        Ty::Object => quote!(Ty::Object),
-        Ty::Bool => quote!(Ty::Bool),
-        Ty::String => quote!(Ty::String),
-        Ty::Int(k) => {
-            let k = match k {
-                IntKind::I8 => quote!(I8),
-                IntKind::I16 => quote!(I16),
-                IntKind::I32 => quote!(I32),
-                IntKind::I64 => quote!(I64),
-                IntKind::U8 => quote!(U8),
-                IntKind::U16 => quote!(U16),
-                IntKind::U32 => quote!(U32),
-                IntKind::U64 => quote!(U64),
-            };
-            quote!(Ty::Int(Int::#k))
-        }
-        Ty::Float(FloatKind::F32) => quote!(Ty::F32),
-        Ty::Float(FloatKind::F64) => quote!(Ty::F64),
-        Ty::Uuid => quote!(Ty::Uuid),
-        Ty::DateTime => quote!(Ty::DateTime),
-        Ty::Date => quote!(Ty::Date),
-        Ty::Base64 => quote!(Ty::Base64),
-        Ty::Binary => quote!(Ty::Binary),
-        Ty::Named(id) => {
-            let i = Literal::u32_unsuffixed(id.0);
-            quote!(Ty::Named(#i))
-        }
-        Ty::Array(inner) => {
-            let d = ty_desc(inner);
-            quote!(Ty::Array(&#d))
-        }
-        Ty::Map(inner) => {
-            let d = ty_desc(inner);
-            quote!(Ty::Map(&#d))
-        }
-        Ty::Option(inner) => {
-            let d = ty_desc(inner);
-            quote!(Ty::Nullable(&#d))
-        }
-    }
-}
-
-/// The spec's patterns, in first-use order (the crate's `PATTERNS` table).
-#[derive(Default)]
-struct Checks {
-    patterns: Vec<(String, crate::pattern::Translated)>,
-}
-
-fn opt_usize(n: Option<u64>) -> TokenStream {
-    match n {
-        Some(n) => {
-            let n = Literal::u64_unsuffixed(n);
-            quote!(Some(#n))
-        }
-        None => quote!(None),
-    }
-}
-
-fn opt_f64(n: Option<f64>) -> TokenStream {
-    match n.filter(|n| n.is_finite()) {
-        Some(n) => {
-            let n = Literal::f64_unsuffixed(n);
-            quote!(Some(#n))
-        }
-        None => quote!(None),
-    }
-}
-
-impl Checks {
-    fn pattern_index(&mut self, source: &str) -> Option<usize> {
-        if let Some(i) = self.patterns.iter().position(|(s, _)| s == source) {
-            return Some(i);
-        }
-        // The builder kept only patterns that translate.
-        let t = crate::pattern::translate(source).ok()?;
-        self.patterns.push((source.to_owned(), t));
-        Some(self.patterns.len() - 1)
-    }
-
-    /// `&Check { … }` for the keywords of `c` at this level.
-    fn check(&mut self, c: &Constraints) -> TokenStream {
-        let minimum = opt_f64(c.minimum);
-        let maximum = opt_f64(c.maximum);
-        let multiple_of = opt_f64(c.multiple_of);
-        let (exclusive_minimum, exclusive_maximum) = (c.exclusive_minimum, c.exclusive_maximum);
-        let min_length = opt_usize(c.min_length);
-        let max_length = opt_usize(c.max_length);
-        let pattern = match c.pattern.as_deref().and_then(|p| self.pattern_index(p)) {
-            Some(i) => {
-                let i = Literal::usize_unsuffixed(i);
-                quote!(Some(#i))
-            }
-            None => quote!(None),
-        };
-        let format = match c.format {
-            Some(StringFormat::Email) => quote!(Some(Format::Email)),
-            Some(StringFormat::Uri) => quote!(Some(Format::Uri)),
-            Some(StringFormat::Hostname) => quote!(Some(Format::Hostname)),
-            Some(StringFormat::Ipv4) => quote!(Some(Format::Ipv4)),
-            Some(StringFormat::Ipv6) => quote!(Some(Format::Ipv6)),
-            None => quote!(None),
-        };
-        let min_items = opt_usize(c.min_items);
-        let max_items = opt_usize(c.max_items);
-        let unique_items = c.unique_items;
-        let min_properties = opt_usize(c.min_properties);
-        let max_properties = opt_usize(c.max_properties);
-        let closed = c.closed;
-        let values = c.values.iter().map(|v| v.to_string());
-        let sample = match &c.sample {
-            Some(s) => quote!(Some(#s)),
-            None => quote!(None),
-        };
-        quote!(&Check {
-            minimum: #minimum, exclusive_minimum: #exclusive_minimum, maximum: #maximum,
-            exclusive_maximum: #exclusive_maximum, multiple_of: #multiple_of,
-            min_length: #min_length, max_length: #max_length, pattern: #pattern, format: #format,
-            min_items: #min_items, max_items: #max_items, unique_items: #unique_items,
-            min_properties: #min_properties, max_properties: #max_properties, closed: #closed,
-            values: &[#(#values),*], sample: #sample,
-        })
-    }
-
-    /// The descriptor of a use site with its constraints (`Ty::Checked` where it has any).
-    fn ty(&mut self, ty: &Ty, c: &Constraints) -> TokenStream {
-        if c.is_empty() {
-            return ty_desc(ty);
-        }
-        let base = match ty {
-            Ty::Option(inner) => {
-                let d = self.ty(inner, c);
-                return quote!(Ty::Nullable(&#d));
-            }
-            Ty::Array(inner) => {
-                let d = match &c.items {
-                    Some(ic) => self.ty(inner, ic),
-                    None => ty_desc(inner),
-                };
-                quote!(Ty::Array(&#d))
-            }
-            Ty::Map(inner) => {
-                let d = match &c.additional {
-                    Some(ac) => self.ty(inner, ac),
-                    None => ty_desc(inner),
-                };
-                quote!(Ty::Map(&#d))
-            }
-            other => ty_desc(other),
-        };
-        if c.is_empty_here() {
-            base
-        } else {
-            let check = self.check(c);
-            quote!(Ty::Checked(&#base, #check))
-        }
-    }
-
-    fn opt_ty(&mut self, ty: Option<&Ty>, c: &Constraints) -> TokenStream {
-        match ty {
-            Some(t) => {
-                let d = self.ty(t, c);
-                quote!(Some(#d))
-            }
-            None => quote!(None),
-        }
-    }
-}
-
-fn pattern_table(checks: &Checks) -> TokenStream {
-    let entries = checks.patterns.iter().map(|(source, t)| {
-        let regex = &t.regex;
-        let forbid = &t.forbid;
-        let require = &t.require;
-        quote!(Pattern::new(#source, #regex, &[#(#forbid),*], &[#(#require),*]))
-    });
-    let n = Literal::usize_unsuffixed(checks.patterns.len());
-    quote! {
-        /// The spec's `pattern`s in `regex` syntax, compiled on first use; indexed by `Check::pattern`.
-        pub(crate) static PATTERNS: [Pattern; #n] = [#(#entries),*];
-    }
-}
-
-fn type_table(api: &Api, checks: &mut Checks) -> TokenStream {
-    let entries = api.types.iter().map(|t| {
-        let name = &t.name;
-        let mut own = t.constraints.clone();
-        let kind = match &t.kind {
-            TypeKind::Struct(s) => {
-                let fields = s.fields.iter().map(|f| {
-                    let wire = &f.wire;
-                    let ty = checks.ty(&f.ty, &f.constraints);
-                    let required = f.required;
-                    let nullable = f.nullable;
-                    quote!(Field { wire: #wire, ty: #ty, required: #required, nullable: #nullable })
-                });
-                let fields: Vec<TokenStream> = fields.collect();
-                let flattened = s.flattened.iter().map(|f| ty_desc(&f.ty));
-                let additional = match &s.additional {
-                    Some(t) => {
-                        let d = checks.ty(t, own.additional.as_deref().unwrap_or(&Constraints::default()));
-                        quote!(Some(&#d))
-                    }
-                    None => quote!(None),
-                };
-                own.additional = None;
-                quote!(Kind::Struct { fields: &[#(#fields),*], flattened: &[#(#flattened),*], additional: #additional })
-            }
-            TypeKind::Enum(e) => {
-                let values = e.variants.iter().map(|v| &v.wire);
-                quote!(Kind::Enum(&[#(#values),*]))
-            }
-            // Values may come without the tag: validate as the decoder reads them.
-            TypeKind::Tagged(u) if u.untagged_fallback => {
-                let variants = u.variants.iter().map(|v| ty_desc(&v.ty));
-                quote!(Kind::Untagged(&[#(#variants),*]))
-            }
-            TypeKind::Tagged(u) => {
-                let prop = &u.property;
-                let variants = u.variants.iter().map(|v| {
-                    let tags = &v.tags;
-                    let ty = ty_desc(&v.ty);
-                    quote!(Variant { tags: &[#(#tags),*], ty: #ty })
-                });
-                quote!(Kind::Tagged { property: #prop, variants: &[#(#variants),*] })
-            }
-            TypeKind::Untagged(u) => {
-                let variants: Vec<TokenStream> = u.variants.iter().map(|v| checks.ty(&v.ty, &v.constraints)).collect();
-                quote!(Kind::Untagged(&[#(#variants),*]))
-            }
-            TypeKind::Alias(ty) => {
-                // An alias carries its constraints on the shape it names.
-                let d = checks.ty(ty, &std::mem::take(&mut own));
-                quote!(Kind::Alias(#d))
-            }
-        };
-        let check = if own.is_empty_here() {
-            quote!(None)
-        } else {
-            let c = checks.check(&own);
-            quote!(Some(#c))
-        };
-        let examples = t.docs.examples.iter().map(|e| e.to_string());
-        quote!(TypeDef { name: #name, kind: #kind, examples: &[#(#examples),*], check: #check })
-    });
-    let entries: Vec<TokenStream> = entries.collect();
-    quote! {
-        /// Every named schema, indexed by `Ty::Named`.
-        pub(crate) static TYPES: &[TypeDef] = &[#(#entries),*];
-    }
-}
-
-fn location_tokens(l: ParamLocation) -> TokenStream {
-    match l {
-        ParamLocation::Path => quote!(Location::Path),
-        ParamLocation::Query => quote!(Location::Query),
-        ParamLocation::Header => quote!(Location::Header),
-        ParamLocation::Cookie => quote!(Location::Cookie),
-    }
-}
-
-fn scheme_table(api: &Api) -> TokenStream {
-    let entries = api.security_schemes.iter().map(|(name, s)| {
-        let kind = match s {
-            SecurityScheme::HttpBasic { .. } => quote!(SchemeKind::Basic),
-            SecurityScheme::HttpBearer { .. }
-            | SecurityScheme::OAuth2ClientCredentials { .. }
-            | SecurityScheme::OAuth2Other { .. }
-            | SecurityScheme::OpenIdConnect { .. } => quote!(SchemeKind::Bearer),
-            SecurityScheme::Http { scheme, .. } => {
-                let scheme = scheme.to_ascii_lowercase();
-                quote!(SchemeKind::Http(#scheme))
-            }
-            SecurityScheme::ApiKey { location, name, .. } => {
-                let loc = location_tokens(*location);
-                quote!(SchemeKind::ApiKey { location: #loc, name: #name })
-            }
-        };
-        quote!(SchemeDef { name: #name, kind: #kind })
-    });
-    quote! {
-        /// The spec's security schemes, in document order.
-        pub(crate) static SCHEMES: &[SchemeDef] = &[#(#entries),*];
-    }
-}
-
 /// The operation's security as alternatives of scheme indexes; empty when anonymous access is allowed.
 fn security_indexes(api: &Api, op: &Operation) -> Vec<Vec<usize>> {
     let reqs = op.security.as_ref().unwrap_or(&api.security);
@@ -357,84 +61,6 @@ fn security_indexes(api: &Api, op: &Operation) -> Vec<Vec<usize>> {
         out.push(r.schemes.iter().filter_map(|(name, _)| api.security_schemes.get_index_of(name)).collect());
     }
     out
-}
-
-fn media_def(m: &MediaBody, request: bool, checks: &mut Checks) -> TokenStream {
-    let mt = &m.media_type;
-    let enc = encoding_tokens(encoding(mt, request));
-    let ty = checks.opt_ty(m.ty.as_ref(), &m.constraints);
-    let examples = m.examples.iter().map(|(_, v)| v.to_string());
-    quote!(MediaDef { media_type: #mt, encoding: #enc, ty: #ty, examples: &[#(#examples),*] })
-}
-
-fn status_tokens(s: &Status) -> TokenStream {
-    match s {
-        Status::Code(c) => quote!(StatusDef::Code(#c)),
-        Status::Range(d) => quote!(StatusDef::Range(#d)),
-        Status::Default => quote!(StatusDef::Default),
-    }
-}
-
-fn op_table(api: &Api, checks: &mut Checks, features: Option<&TagFeatures>) -> TokenStream {
-    let entries = api.operations.iter().enumerate().map(|(index, op)| {
-        let cfg = op_cfg(features, index);
-        let id = &op.id;
-        let verb = ident(match op.method {
-            Method::Get => "Get",
-            Method::Put => "Put",
-            Method::Post => "Post",
-            Method::Delete => "Delete",
-            Method::Options => "Options",
-            Method::Head => "Head",
-            Method::Patch => "Patch",
-            Method::Trace => "Trace",
-        });
-        let path = &op.path;
-        let params = op.parameters.iter().map(|p| {
-            let wire = &p.wire;
-            let loc = location_tokens(p.location);
-            let required = p.required;
-            let ty = checks.ty(&p.ty, &p.constraints);
-            let explode = p.explode;
-            let deep = p.style == "deepObject";
-            quote!(ParamDef { wire: #wire, location: #loc, required: #required, ty: #ty, explode: #explode, deep_object: #deep })
-        });
-        let params: Vec<TokenStream> = params.collect();
-        let body = match &op.request_body {
-            Some(b) if !b.content.is_empty() => {
-                let required = b.required;
-                let media: Vec<TokenStream> = b.content.iter().map(|m| media_def(m, true, checks)).collect();
-                quote!(Some(BodyDef { required: #required, media: &[#(#media),*] }))
-            }
-            _ => quote!(None),
-        };
-        let responses = op.responses.iter().map(|r| {
-            let status = status_tokens(&r.status);
-            let media: Vec<TokenStream> = r.content.iter().map(|m| media_def(m, false, checks)).collect();
-            quote!(ResponseDef { status: #status, media: &[#(#media),*] })
-        });
-        let responses: Vec<TokenStream> = responses.collect();
-        let security = security_indexes(api, op).into_iter().map(|set| quote!(&[#(#set),*]));
-        let module = ident(&op.name);
-        quote! {
-            #cfg
-            OpDef {
-                id: #id,
-                verb: Verb::#verb,
-                path: #path,
-                params: &[#(#params),*],
-                body: #body,
-                responses: &[#(#responses),*],
-                security: &[#(#security),*],
-                call: super::ops::#module::call,
-            }
-        }
-    });
-    let entries: Vec<TokenStream> = entries.collect();
-    quote! {
-        /// Every operation, in document order.
-        pub(crate) static OPERATIONS: &[OpDef] = &[#(#entries),*];
-    }
 }
 
 fn reason_name(code: u16) -> Option<&'static str> {
@@ -899,39 +525,6 @@ pub fn base_path(api: &Api) -> String {
     path.to_owned()
 }
 
-fn tables_rs(api: &Api, features: Option<&TagFeatures>) -> TokenStream {
-    let mut checks = Checks::default();
-    // The type table is data indexed by position, so it stays whole under tag features.
-    let types = type_table(api, &mut checks);
-    let schemes = scheme_table(api);
-    let ops = op_table(api, &mut checks, features);
-    let patterns = pattern_table(&checks);
-    let base = base_path(api);
-    quote! {
-        /// The path of the spec's first server URL (`/v1` for `https://api.example.com/v1`), or `""`.
-        pub const BASE_PATH: &str = #base;
-
-        #[allow(unused_imports)]
-        use super::runtime::{BodyDef, Encoding, Location, MediaDef, OpDef, ParamDef, ResponseDef, SchemeDef, SchemeKind, Spec, StatusDef, Verb};
-        #[allow(unused_imports)]
-        use super::runtime::schema::{Check, Field, Format, Int, Kind, Pattern, Ty, TypeDef, Variant};
-
-        /// The spec as the runtime reads it.
-        pub(crate) static SPEC: Spec = Spec {
-            types: TYPES,
-            operations: OPERATIONS,
-            schemes: SCHEMES,
-            patterns: &PATTERNS,
-            base_path: BASE_PATH,
-        };
-
-        #types
-        #schemes
-        #ops
-        #patterns
-    }
-}
-
 fn lib_rs(api: &Api, names: &CrateNames) -> TokenStream {
     let types_crate = ident(&naming::crate_ident(&names.types));
     let me = naming::crate_ident(&names.server);
@@ -1191,7 +784,7 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
         },
         GeneratedFile {
             path: PathBuf::from("src/tables.rs"),
-            contents: format_rust(api, "src/tables.rs", tables_rs(api, features))?,
+            contents: super::with_header(api, &tables::tables_rs(api, features)),
         },
     ])
 }
