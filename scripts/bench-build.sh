@@ -21,9 +21,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}; shift
 export CARGO_INCREMENTAL=0
-TIMEFORMAT='%R %U %S'
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-ratio() { awk -v m="$1" -v b="$2" 'BEGIN {printf "%.2f", m / b}'; }
+# shellcheck source=scripts/build-time.sh
+. scripts/build-time.sh # rebuild_time, median, ratio
 
 # build DIR SPEC: prints "wall cpu" of one timed rebuild.
 build() {
@@ -40,10 +39,7 @@ build() {
   last=${list[${#list[@]}-1]}
   (
     cd "$dir"
-    cargo build -q -p "$last" "${args[@]}" 2>/dev/null
-    for c in "${list[@]}"; do touch "generated/$c/src/lib.rs"; done
-    read -r wall user sys < <({ time cargo build -q -p "$last" "${args[@]}" 2>/dev/null; } 2>&1)
-    echo "$wall $(awk -v u="$user" -v s="$sys" 'BEGIN {print u + s}')"
+    rebuild_time "$(printf 'generated/%s/src/lib.rs+' "${list[@]}")" cargo build -q -p "$last" "${args[@]}"
   )
 }
 
