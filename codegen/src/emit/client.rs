@@ -368,7 +368,7 @@ fn emit_operation(
     items: &mut Vec<TokenStream>,
     names: &mut naming::Scope,
     methods: &mut MethodNames,
-    security: &mut SecurityConsts,
+    security_consts: &mut SecurityConsts,
 ) -> TokenStream {
     let api = cx.api;
     let op_id = &op.id;
@@ -602,7 +602,7 @@ fn emit_operation(
     };
 
     let reqs = op.security.clone().unwrap_or_else(|| api.security.clone());
-    let security = security.name(security_tokens(api, &reqs));
+    let security = security_consts.name(security_tokens(api, &reqs));
     let method = format_ident!("{}", op.method.as_str());
     let dep = if op.deprecated { quote!(#[deprecated]) } else { quote!() };
     let call_ty = |ok: &TokenStream| quote!(runtime::Call<'_, #ok, #err_ty>);

@@ -127,13 +127,12 @@ const SKIP_RUSTFMT: &str = "#![cfg_attr(rustfmt, rustfmt::skip)]\n";
 pub fn format_rust(api: &Api, file: &str, tokens: TokenStream) -> Result<String, EmitError> {
     let parsed: syn::File =
         syn::parse2(tokens).map_err(|e| EmitError { file: file.to_string(), message: e.to_string() })?;
-    let body = prettyplease::unparse(&parsed);
-    Ok(format!("{}{SKIP_RUSTFMT}\n{body}", header(api, "//")))
+    Ok(with_header(api, &prettyplease::unparse(&parsed)))
 }
 
-/// Prefix Rust written as text, laid out by its writer, with the header:
-/// the server's data tables (`server::tables`), which skip `syn` and
-/// `prettyplease` for speed.
+/// Prefix formatted Rust with the header; also used directly for Rust laid
+/// out by its writer: the server's data tables (`server::tables`), which
+/// skip `syn` and `prettyplease` for speed.
 pub(crate) fn with_header(api: &Api, body: &str) -> String {
     format!("{}{SKIP_RUSTFMT}\n{body}", header(api, "//"))
 }
@@ -143,7 +142,7 @@ pub(crate) fn with_header(api: &Api, body: &str) -> String {
 pub fn format_static(api: &Api, file: &str, source: &str) -> Result<String, EmitError> {
     let parsed: syn::File =
         syn::parse_str(source).map_err(|e| EmitError { file: file.to_string(), message: e.to_string() })?;
-    Ok(format!("{}{SKIP_RUSTFMT}\n{}", header(api, "//"), prettyplease::unparse(&parsed)))
+    Ok(with_header(api, &prettyplease::unparse(&parsed)))
 }
 
 /// Spec text (a title) made safe inside a TOML basic string in a generated

@@ -746,6 +746,9 @@ struct Route {
     config: Arc<Config>,
     /// See [`path_slots`].
     slots: Option<Box<[Option<u16>]>>,
+    /// Whether a parameter or a security scheme could be sent in a cookie
+    /// (cookies are parsed only then).
+    wants_cookies: bool,
 }
 
 #[doc(hidden)]
@@ -756,7 +759,9 @@ pub fn router(spec: &'static Spec, backend: Backend, config: Config, prefixes: &
     let mut routes: Vec<(String, Vec<Verb>, Option<MethodRouter>)> = Vec::new();
     for prefix in prefixes {
         for op in spec.operations {
-            let route = Arc::new(Route { config: config.clone(), slots: path_slots(op) });
+            let wants_cookies = op.params.iter().any(|p| p.location == Location::Cookie)
+                || spec.schemes.iter().any(|s| matches!(s.kind, SchemeKind::ApiKey { location: Location::Cookie, .. }));
+            let route = Arc::new(Route { config: config.clone(), slots: path_slots(op), wants_cookies });
             let ep = Endpoint { spec, backend: backend.clone(), op, route };
 
             let path = format!("{prefix}{}", op.path);
@@ -811,7 +816,7 @@ impl tower_service::Service<Request> for Endpoint {
     fn call(&mut self, req: Request) -> Respond {
         let (spec, op) = (self.spec, self.op);
         let (mut parts, body) = req.into_parts();
-        let checked = match prepare(spec, op, self.route.slots.as_deref(), &mut parts) {
+        let checked = match prepare(spec, op, &self.route, &mut parts) {
             Ok(checked) => checked,
             Err(rejection) => return Respond(Box::pin(std::future::ready(rejection.into_response(spec, op)))),
         };
@@ -1094,22 +1099,19 @@ type Checked = (Credentials, Vec<Option<Param>>, Option<RawPathParams>);
 fn prepare(
     spec: &'static Spec,
     op: &'static OpDef,
-    slots: Option<&[Option<u16>]>,
+    route: &Route,
     parts: &mut http::request::Parts,
 ) -> Result<Checked, Rejection> {
     let query: Vec<(String, String)> =
         parts.uri.query().map(|q| form_urlencoded::parse(q.as_bytes()).into_owned().collect()).unwrap_or_default();
-    // Only read when a parameter or a security scheme could be sent in a cookie.
-    let wants_cookies = op.params.iter().any(|p| p.location == Location::Cookie)
-        || spec.schemes.iter().any(|s| matches!(s.kind, SchemeKind::ApiKey { location: Location::Cookie, .. }));
-    let cookies = if wants_cookies { cookies(&parts.headers) } else { Vec::new() };
+    let cookies = if route.wants_cookies { cookies(&parts.headers) } else { Vec::new() };
     let credentials = credentials(spec, &mut parts.headers, &query, &cookies)?;
     check_security(spec, op, &credentials)?;
 
     // Path parameters are read in place from the request path unless one needs the
     // router's decoding: without a `%` escape no parameter (the operation's, or a
     // nesting router's) can fail to decode, so the router has nothing to refuse.
-    let slots = slots.filter(|_| !parts.uri.path().contains('%'));
+    let slots = route.slots.as_deref().filter(|_| !parts.uri.path().contains('%'));
     let direct = slots.is_some();
     let path_params = if direct {
         None
