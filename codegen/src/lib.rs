@@ -192,8 +192,8 @@ pub fn generate_with(input: &SpecInput, options: &LoadOptions) -> Result<Output,
 }
 
 /// Emit the types, client and server crates of a loaded document, each on its
-/// own thread (they share only the IR); files in that order, under each
-/// crate's directory.
+/// own thread (they share only the IR and the tag features); files in that
+/// order, under each crate's directory.
 pub fn emit_crates(api: &ir::Api, crates: &CrateNames) -> Result<Vec<GeneratedFile>, Error> {
     type Emitted = Result<Vec<GeneratedFile>, emit::EmitError>;
     let under = |dir: &str, emitted: Emitted| -> Emitted {
@@ -202,10 +202,12 @@ pub fn emit_crates(api: &ir::Api, crates: &CrateNames) -> Result<Vec<GeneratedFi
             .map(|f| GeneratedFile { path: PathBuf::from(dir).join(f.path), contents: f.contents })
             .collect())
     };
+    let features = crates.tag_features.then(|| tags::tag_features(api));
+    let features = features.as_ref();
     let tasks: Vec<par::Task<'_, Emitted>> = vec![
-        Box::new(|| under(&crates.types, emit::types::emit(api, crates))),
-        Box::new(|| under(&crates.client, emit::client::emit(api, crates))),
-        Box::new(|| under(&crates.server, emit::server::emit(api, crates))),
+        Box::new(|| under(&crates.types, emit::types::emit_with(api, crates, features))),
+        Box::new(|| under(&crates.client, emit::client::emit_with(api, crates, features))),
+        Box::new(|| under(&crates.server, emit::server::emit_with(api, crates, features))),
     ];
     let mut files = Vec::new();
     for emitted in par::run(tasks) {

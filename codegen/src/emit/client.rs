@@ -735,6 +735,17 @@ fn emit_operation(
 
 /// All files of the client crate, paths relative to the crate directory.
 pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitError> {
+    let features = names.tag_features.then(|| crate::tags::tag_features(api));
+    emit_with(api, names, features.as_ref())
+}
+
+/// [`emit`] with the tag features (when `names.tag_features`) already
+/// worked out: the three crates of a spec share them.
+pub fn emit_with(
+    api: &Api,
+    names: &CrateNames,
+    features: Option<&crate::tags::TagFeatures>,
+) -> Result<Vec<GeneratedFile>, EmitError> {
     let types_crate = ident(&naming::crate_ident(&names.types));
     let cx = Cx { api, prefix: quote!(types::) };
     // Item names the crate root already uses (its runtime re-exports).
@@ -763,7 +774,6 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
     let mut reserved: Vec<&str> = crate::RESERVED_METHOD_NAMES.to_vec();
     reserved.extend(api.operations.iter().map(|op| naming::unraw(&op.name)));
     let mut methods = MethodNames { scope: naming::Scope::with_reserved(&reserved) };
-    let features = names.tag_features.then(|| crate::tags::tag_features(api));
     let mut security = SecurityConsts::default();
     let mut items = Vec::new();
     let mut fns = Vec::new();
@@ -771,7 +781,7 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
     for (index, op) in api.operations.iter().enumerate() {
         let first_item = items.len();
         let method = emit_operation(&cx, op, &mut items, &mut scope, &mut methods, &mut security);
-        let gates = features.as_ref().map(|f| f.operation_features(index)).unwrap_or_default();
+        let gates = features.map(|f| f.operation_features(index)).unwrap_or_default();
         if gates.is_empty() {
             fns.push(method);
             continue;

@@ -125,9 +125,86 @@ const SKIP_RUSTFMT: &str = "#![cfg_attr(rustfmt, rustfmt::skip)]\n";
 
 /// Parse, format and prefix with the header.
 pub fn format_rust(api: &Api, file: &str, tokens: TokenStream) -> Result<String, EmitError> {
+    Ok(with_header(api, &unparse(file, tokens)?))
+}
+
+/// Parse and format, without the header.
+fn unparse(file: &str, tokens: TokenStream) -> Result<String, EmitError> {
     let parsed: syn::File =
         syn::parse2(tokens).map_err(|e| EmitError { file: file.to_string(), message: e.to_string() })?;
-    Ok(with_header(api, &prettyplease::unparse(&parsed)))
+    Ok(prettyplease::unparse(&parsed))
+}
+
+/// One part of a file emitted in parts ([`format_rust_parts`]): it emits a
+/// run of the file's items, whole items only.
+pub(crate) type Part<'a> = Box<dyn FnOnce() -> Result<TokenStream, EmitError> + Send + 'a>;
+
+/// [`format_rust`] for a file emitted in parts, each part emitted, parsed and
+/// formatted on its own thread; the texts are joined in order under one header.
+///
+/// The largest files (a server's `ops.rs`, a `types.rs`) are each the longest
+/// task of their crate, and their crate's run ends when they are formatted:
+/// in parts they spread over the cores. The parts are emitted where they are
+/// formatted because tokens cannot cross threads (`proc_macro2` shares token
+/// trees through `Rc`); printing them as text and lexing that again costs
+/// about 40% more than the parse and format it would spread. `prettyplease`
+/// ends every top-level item with a line break and keeps no state between
+/// items, so the joined text is the text of the whole file formatted at once
+/// (a test checks it), however the items are cut.
+pub(crate) fn format_rust_parts(api: &Api, file: &str, parts: Vec<Part<'_>>) -> Result<String, EmitError> {
+    let tasks: Vec<crate::par::Task<'_, Result<String, EmitError>>> = parts
+        .into_iter()
+        .map(|part| -> crate::par::Task<'_, Result<String, EmitError>> { Box::new(move || unparse(file, part()?)) })
+        .collect();
+    let mut body = String::new();
+    for text in crate::par::run(tasks) {
+        body.push_str(&text?);
+    }
+    Ok(with_header(api, &body))
+}
+
+/// How many parts to emit a file of `weight` in ([`format_rust_parts`]):
+/// one per core, at most [`MAX_PARTS`], none smaller than [`MIN_PART_WEIGHT`].
+pub(crate) fn part_count(weight: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    cores.min(MAX_PARTS).min(weight / MIN_PART_WEIGHT).max(1)
+}
+
+/// Parts of one file at most: the memory of the parts' token trees and
+/// `syn` trees is alive at once, and the pipeline already runs several
+/// files side by side.
+const MAX_PARTS: usize = 4;
+
+/// A part smaller than this (in the emitters' weight units, roughly items
+/// plus their fields) is not worth a thread of its own.
+const MIN_PART_WEIGHT: usize = 400;
+
+/// Cut `0..weights.len()` into `parts` consecutive ranges of about equal
+/// total weight (fewer when there are fewer items; none empty unless there
+/// are no items at all, which gives one empty range).
+pub(crate) fn balanced_ranges(weights: &[usize], parts: usize) -> Vec<std::ops::Range<usize>> {
+    let total: usize = weights.iter().sum();
+    let parts = parts.clamp(1, weights.len().max(1));
+    let mut ranges = Vec::with_capacity(parts);
+    let (mut start, mut before) = (0, 0);
+    for (i, &w) in weights.iter().enumerate() {
+        let cut = ranges.len() + 1;
+        // Cut before item `i` when the weight before it is nearer the cut's
+        // share of the total than the weight with it, leaving an item for
+        // every range still to come.
+        let share = total * cut;
+        if cut < parts
+            && i > start
+            && weights.len() - i >= parts - cut
+            && (before * parts).abs_diff(share) <= ((before + w) * parts).abs_diff(share)
+        {
+            ranges.push(start..i);
+            start = i;
+        }
+        before += w;
+    }
+    ranges.push(start..weights.len());
+    ranges
 }
 
 /// Prefix formatted Rust with the header; also used directly for Rust laid
@@ -369,6 +446,116 @@ mod tests {
             .to_string(),
             "struct A ;"
         );
+    }
+
+    #[test]
+    fn a_file_formatted_in_parts_is_the_file_formatted_whole() {
+        let items: Vec<TokenStream> = vec![
+            quote::quote!(
+                #[allow(unused_imports)]
+                use super::runtime::{self, Input};
+            ),
+            quote::quote!(
+                #[doc = " A long document line that goes on and on, long enough for the printer to care about it."]
+                #[derive(Debug, Clone, PartialEq)]
+                pub struct A {
+                    pub x: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                    pub y: u8,
+                }
+            ),
+            quote::quote!(
+                pub mod b {
+                    #[doc = " Inside."]
+                    pub enum C {
+                        D(u8),
+                        E { f: u8 },
+                    }
+                    impl C {
+                        pub fn g(&self) -> u8 {
+                            match self {
+                                C::D(x) => *x,
+                                C::E { f } => *f,
+                            }
+                        }
+                    }
+                }
+            ),
+            quote::quote!(
+                #[cfg(any(feature = "a", feature = "b"))]
+                impl<T: Clone> Tr for T
+                where
+                    T: Send,
+                {
+                    fn h(self) -> impl Future<Output = u8> + Send {
+                        async move { 1 }
+                    }
+                }
+            ),
+            quote::quote!(
+                const K: &[&[u8]] = &[&[1, 2], &[3]];
+            ),
+            quote::quote!(
+                m!(a, b);
+            ),
+            quote::quote!(
+                pub trait Api: Send + Sync + 'static {
+                    fn op(&self) -> u8 {
+                        1
+                    }
+                }
+            ),
+        ];
+        let input = crate::SpecInput {
+            file: "t.yaml".into(),
+            bytes: b"openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n".to_vec(),
+            overlays: vec![],
+            crates: CrateNames::from_stem("t"),
+        };
+        let (api, ..) = crate::load_api(&input).expect("fixture loads");
+        let whole = format_rust(&api, "x.rs", items.iter().cloned().collect()).expect("valid");
+        // Every way to cut the items into three runs (tokens cannot cross
+        // threads, so each part lexes its items from text).
+        for a in 0..=items.len() {
+            for b in a..=items.len() {
+                let run = |r: std::ops::Range<usize>| -> Part<'_> {
+                    let text = items[r].iter().cloned().collect::<TokenStream>().to_string();
+                    Box::new(move || Ok(text.parse().expect("tokens")))
+                };
+                let parts = vec![run(0..a), run(a..b), run(b..items.len())];
+                assert_eq!(format_rust_parts(&api, "x.rs", parts).expect("valid"), whole, "cut at {a} and {b}");
+            }
+        }
+        let bad: Vec<Part<'_>> = vec![
+            Box::new(|| {
+                Ok(quote::quote!(
+                    struct A;
+                ))
+            }),
+            Box::new(|| Ok(quote::quote!(struct))),
+        ];
+        assert!(format_rust_parts(&api, "x.rs", bad).is_err());
+    }
+
+    #[test]
+    fn ranges_are_balanced_by_weight() {
+        assert_eq!(balanced_ranges(&[1, 1, 1, 1], 2), vec![0..2, 2..4]);
+        assert_eq!(balanced_ranges(&[10, 1, 1, 1, 1], 2), vec![0..1, 1..5]);
+        assert_eq!(balanced_ranges(&[1, 1, 1, 1, 10], 2), vec![0..4, 4..5]);
+        assert_eq!(balanced_ranges(&[3, 3, 3], 3), vec![0..1, 1..2, 2..3]);
+        assert_eq!(balanced_ranges(&[1, 2], 5), vec![0..1, 1..2]);
+        assert_eq!(balanced_ranges(&[5], 2), vec![0..1]);
+        assert_eq!(balanced_ranges(&[], 2), vec![0..0]);
+        assert_eq!(balanced_ranges(&[0, 0, 0], 2), vec![0..1, 1..3]);
+        // Every item in exactly one range, in order.
+        let weights: Vec<usize> = (0..100).map(|i| (i * 37) % 11).collect();
+        for parts in 1..8 {
+            let ranges = balanced_ranges(&weights, parts);
+            assert_eq!(ranges.len(), parts);
+            assert_eq!(ranges.first().map(|r| r.start), Some(0));
+            assert_eq!(ranges.last().map(|r| r.end), Some(100));
+            assert!(ranges.windows(2).all(|w| w[0].end == w[1].start && !w[0].is_empty()));
+        }
+        assert_eq!(part_count(0), 1);
     }
 
     #[test]

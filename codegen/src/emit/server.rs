@@ -20,7 +20,8 @@ use std::path::PathBuf;
 
 use super::types::rust_ty;
 use super::{
-    doc_lines, format_rust, format_static, header, ident, inner_doc_lines, CrateNames, EmitError, GeneratedFile,
+    doc_lines, format_rust, format_rust_parts, format_static, header, ident, inner_doc_lines, CrateNames, EmitError,
+    GeneratedFile, Part,
 };
 use crate::ir::*;
 use crate::naming;
@@ -188,14 +189,16 @@ fn op_doc(op: &Operation) -> String {
     text
 }
 
-struct OpCode {
-    module: TokenStream,
+/// An operation's items outside its module: its method of the `Api` trait
+/// and of the object-safe `Erased` trait, and the latter's implementation.
+struct OpMethods {
     trait_method: TokenStream,
     erased_decl: TokenStream,
     erased_impl: TokenStream,
 }
 
-fn op_code(api: &Api, op: &Operation) -> OpCode {
+/// An operation's module: its `Request`, `Response` and their code.
+fn op_module(api: &Api, op: &Operation) -> TokenStream {
     let types = quote!(types::);
     let name = ident(&op.name);
     let id = &op.id;
@@ -368,12 +371,11 @@ fn op_code(api: &Api, op: &Operation) -> OpCode {
         }
     }
 
-    let doc = op_doc(op);
     let mod_doc = doc_lines(&format!("Types of `{}` (`{} {}`).", op.id, op.method, op.path));
     let req_doc = doc_lines(&format!("What a client sent to `{id}`, checked against the spec and decoded."));
     let resp_doc =
         doc_lines(&format!("The answers `{id}` documents, one variant per status; `Raw` sends any response as it is."));
-    let module = quote! {
+    quote! {
         #mod_doc
         pub mod #name {
             #[allow(unused_imports)]
@@ -414,9 +416,14 @@ fn op_code(api: &Api, op: &Operation) -> OpCode {
                 }
             }
         }
-    };
+    }
+}
+
+fn op_methods(op: &Operation) -> OpMethods {
+    let name = ident(&op.name);
+    let id = &op.id;
     let dep = if op.deprecated { quote!(#[deprecated]) } else { TokenStream::new() };
-    let tdoc = doc_lines(&doc);
+    let tdoc = doc_lines(&op_doc(op));
     let trait_method = quote! {
         #tdoc
         #dep
@@ -436,7 +443,7 @@ fn op_code(api: &Api, op: &Operation) -> OpCode {
             })
         }
     };
-    OpCode { module, trait_method, erased_decl, erased_impl }
+    OpMethods { trait_method, erased_decl, erased_impl }
 }
 
 /// The `#[cfg]` of operation `index` under per-tag features (nothing without).
@@ -444,24 +451,49 @@ fn op_cfg(features: Option<&TagFeatures>, index: usize) -> TokenStream {
     features.map(|f| super::cfg_features(&f.operation_features(index))).unwrap_or_default()
 }
 
-fn ops_rs(api: &Api, features: Option<&TagFeatures>) -> TokenStream {
-    // Each part of an operation is one item, so its gate goes in front of it.
-    let codes: Vec<OpCode> = api
+/// `ops.rs`, in parts (see `format_rust_parts`): the traits, then the
+/// operations' modules cut into runs of about equal size.
+fn ops_rs<'a>(api: &'a Api, features: Option<&'a TagFeatures>) -> Vec<Part<'a>> {
+    let ops = &api.operations;
+    // Rough sizes: a module grows with its parameters and responses; the
+    // traits hold a few lines per operation. The traits are item 0.
+    let mut weights = vec![2 * ops.len()];
+    weights.extend(ops.iter().map(|op| 6 + 2 * op.parameters.len() + 3 * op.responses.len()));
+    let parts = super::part_count(weights.iter().sum());
+    super::balanced_ranges(&weights, parts)
+        .into_iter()
+        .map(|items| -> Part<'a> {
+            Box::new(move || {
+                let head = if items.start == 0 { ops_head(api, features) } else { TokenStream::new() };
+                let modules = (items.start.max(1) - 1..items.end - 1).map(|index| {
+                    // Each part of an operation is one item, so its gate goes in front of it.
+                    let cfg = op_cfg(features, index);
+                    let module = op_module(api, &ops[index]);
+                    quote!(#cfg #module)
+                });
+                Ok(quote!(#head #(#modules)*))
+            })
+        })
+        .collect()
+}
+
+/// The items of `ops.rs` before the operations' modules: the `Api` trait,
+/// its object-safe form and what the router needs of it.
+fn ops_head(api: &Api, features: Option<&TagFeatures>) -> TokenStream {
+    let codes: Vec<OpMethods> = api
         .operations
         .iter()
         .enumerate()
         .map(|(index, op)| {
             let cfg = op_cfg(features, index);
-            let OpCode { module, trait_method, erased_decl, erased_impl } = op_code(api, op);
-            OpCode {
-                module: quote!(#cfg #module),
+            let OpMethods { trait_method, erased_decl, erased_impl } = op_methods(op);
+            OpMethods {
                 trait_method: quote!(#cfg #trait_method),
                 erased_decl: quote!(#cfg #erased_decl),
                 erased_impl: quote!(#cfg #erased_impl),
             }
         })
         .collect();
-    let modules = codes.iter().map(|c| &c.module);
     let methods = codes.iter().map(|c| &c.trait_method);
     let decls = codes.iter().map(|c| &c.erased_decl);
     let impls = codes.iter().map(|c| &c.erased_impl);
@@ -500,8 +532,6 @@ fn ops_rs(api: &Api, features: Option<&TagFeatures>) -> TokenStream {
         fn erased(api: &runtime::Service) -> ::std::result::Result<::std::sync::Arc<dyn Erased>, runtime::Rejection> {
             api.downcast_ref::<::std::sync::Arc<dyn Erased>>().cloned().ok_or_else(runtime::Rejection::unserved)
         }
-
-        #(#modules)*
     }
 }
 
@@ -766,7 +796,16 @@ fn mock_rs() -> TokenStream {
 /// All files of the server crate, paths relative to the crate directory.
 pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitError> {
     let features = names.tag_features.then(|| crate::tags::tag_features(api));
-    let features = features.as_ref();
+    emit_with(api, names, features.as_ref())
+}
+
+/// [`emit`] with the tag features (when `names.tag_features`) already
+/// worked out: the three crates of a spec share them.
+pub fn emit_with(
+    api: &Api,
+    names: &CrateNames,
+    features: Option<&TagFeatures>,
+) -> Result<Vec<GeneratedFile>, EmitError> {
     Ok(vec![
         GeneratedFile { path: PathBuf::from("Cargo.toml"), contents: manifest(api, names, features) },
         GeneratedFile {
@@ -780,7 +819,7 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
         GeneratedFile { path: PathBuf::from("src/mock.rs"), contents: format_rust(api, "src/mock.rs", mock_rs())? },
         GeneratedFile {
             path: PathBuf::from("src/ops.rs"),
-            contents: format_rust(api, "src/ops.rs", ops_rs(api, features))?,
+            contents: format_rust_parts(api, "src/ops.rs", ops_rs(api, features))?,
         },
         GeneratedFile {
             path: PathBuf::from("src/tables.rs"),

@@ -12,8 +12,9 @@ use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-use super::{doc_lines, format_rust, header, ident, CrateNames, EmitError, GeneratedFile};
+use super::{doc_lines, format_rust, format_rust_parts, header, ident, CrateNames, EmitError, GeneratedFile, Part};
 use crate::ir::*;
+use crate::tags::TagFeatures;
 
 /// How use sites outside the types crate name its types (`types::Foo`).
 pub fn rust_ty(api: &Api, ty: &Ty, prefix: &TokenStream) -> TokenStream {
@@ -726,12 +727,32 @@ fn emit_tagged(cx: &Cx, t: &TypeDef, u: &Tagged, docs: TokenStream, dep: TokenSt
     }
 }
 
+/// A type's rough size in `types.rs`, to cut the file into parts of about
+/// equal size: fields and variants are most of its items' lines.
+fn type_weight(t: &TypeDef) -> usize {
+    4 + match &t.kind {
+        TypeKind::Struct(s) => 2 * (s.fields.len() + s.flattened.len()),
+        TypeKind::Enum(e) => e.variants.len(),
+        TypeKind::Tagged(u) => 2 * u.variants.len(),
+        TypeKind::Untagged(u) => 2 * u.variants.len(),
+        TypeKind::Alias(_) => 0,
+    }
+}
+
 /// All files of the types crate, paths relative to the crate directory.
 pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitError> {
-    let cx = Cx::new(api, &NO_CONSTANTS);
     let features = names.tag_features.then(|| crate::tags::tag_features(api));
+    emit_with(api, names, features.as_ref())
+}
+
+/// [`emit`] with the tag features (when `names.tag_features`) already
+/// worked out: the three crates of a spec share them.
+pub fn emit_with(
+    api: &Api,
+    names: &CrateNames,
+    features: Option<&TagFeatures>,
+) -> Result<Vec<GeneratedFile>, EmitError> {
     let mut deps = BTreeSet::new();
-    let mut items = Vec::new();
     for t in &api.types {
         match &t.kind {
             TypeKind::Struct(s) => {
@@ -747,13 +768,29 @@ pub fn emit(api: &Api, names: &CrateNames) -> Result<Vec<GeneratedFile>, EmitErr
             TypeKind::Tagged(u) => u.variants.iter().for_each(|v| deps_of(&v.ty, &mut deps)),
             TypeKind::Enum(_) => {}
         }
-        let item = emit_type(&cx, t);
-        items.push(match &features {
-            Some(f) => super::gate("src/types.rs", item, &f.type_features(t.id))?,
-            None => item,
-        });
     }
-    let types_rs = format_rust(api, "src/types.rs", quote! { #(#items)* })?;
+    // In parts (see `format_rust_parts`), cut by a rough size of each type.
+    let boxed = &boxed_edges(api);
+    let weights: Vec<usize> = api.types.iter().map(type_weight).collect();
+    let parts = super::part_count(weights.iter().sum());
+    let parts = super::balanced_ranges(&weights, parts)
+        .into_iter()
+        .map(|range| -> Part<'_> {
+            Box::new(move || {
+                let cx = Cx { api, boxed: boxed.clone(), none: TokenStream::new(), constants: &NO_CONSTANTS };
+                let mut items = TokenStream::new();
+                for t in &api.types[range] {
+                    let item = emit_type(&cx, t);
+                    items.extend(match features {
+                        Some(f) => super::gate("src/types.rs", item, &f.type_features(t.id))?,
+                        None => item,
+                    });
+                }
+                Ok(items)
+            })
+        })
+        .collect();
+    let types_rs = format_rust_parts(api, "src/types.rs", parts)?;
 
     let title = &api.title;
     let crate_doc = format!(
