@@ -170,6 +170,12 @@ pub(crate) fn part_count(weight: usize) -> usize {
     cores.min(MAX_PARTS).min(weight / MIN_PART_WEIGHT).max(1)
 }
 
+/// Spec text that becomes doc lines, as weight for [`balanced_ranges`] (in
+/// the emitters' unit, about a struct field's text).
+pub(crate) fn docs_weight(docs: &crate::ir::Docs) -> usize {
+    (docs.title.as_ref().map_or(0, String::len) + docs.description.as_ref().map_or(0, String::len)) / 128
+}
+
 /// Parts of one file at most: the memory of the parts' token trees and
 /// `syn` trees is alive at once, and the pipeline already runs several
 /// files side by side.
