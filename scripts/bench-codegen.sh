@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Whole-process codegen time: `xtask codegen --check --spec-name NAMES` (load,
 # overlays, IR, emit and format every file, compare with generated/), release
-# build, N runs per group; prints wall and CPU (user + sys) medians.
+# build, N runs per group; prints wall and CPU (user + sys) medians, and the
+# median peak resident memory (MB).
 #
 #   scripts/bench-codegen.sh [RUNS] GROUP...
 #   scripts/bench-codegen.sh 7 airbyte-api,config-api airbyte-api-sdk all
@@ -55,13 +56,13 @@ command_for() {
   fi
 }
 
-# One timed run: "wall cpu".
+# One timed run: "wall cpu rss_mb" (rss of the largest process).
 run_once() {
-  /usr/bin/time -o "$tmp" -f '%e %U %S' sh -c "$1" >/dev/null 2>&1 || {
+  /usr/bin/time -o "$tmp" -f '%e %U %S %M' sh -c "$1" >/dev/null 2>&1 || {
     echo "failed: $1" >&2
     exit 1
   }
-  tail -1 "$tmp" | awk '{print $1, $2 + $3}'
+  tail -1 "$tmp" | awk '{print $1, $2 + $3, int($4 / 1024)}'
 }
 
 # Millions of instructions the command's processes execute, all threads.
@@ -75,8 +76,8 @@ instructions() {
   echo $((total / 1000000))
 }
 
-header="$(printf '%-28s %9s %9s' group wall_s cpu_s)"
-[ -n "$base" ] && header+="$(printf ' %9s %9s %7s' base_wall base_cpu ratio)"
+header="$(printf '%-28s %9s %9s %6s' group wall_s cpu_s rss_mb)"
+[ -n "$base" ] && header+="$(printf ' %9s %9s %6s %7s' base_wall base_cpu b_rss ratio)"
 [ -z "$base" ] && header+="$(printf ' %7s' ratio)"
 [ "${INSTR:-0}" = 1 ] && header+="$(printf ' %9s' Minstr)" && [ -n "$base" ] && header+="$(printf ' %10s' base_Minstr)"
 echo "$header  (median of $runs; wall ratio)"
@@ -84,20 +85,22 @@ first=""
 for group in "$@"; do
   cmd=$(command_for "$bin" "$group")
   bcmd=""; [ -n "$base" ] && bcmd=$(command_for "$base" "$group")
-  walls=(); cpus=(); bwalls=(); bcpus=()
+  walls=(); cpus=(); rsss=(); bwalls=(); bcpus=(); brsss=()
   for _ in $(seq "$runs"); do
-    read -r w c < <(run_once "$cmd"); walls+=("$w"); cpus+=("$c")
+    read -r w c r < <(run_once "$cmd"); walls+=("$w"); cpus+=("$c"); rsss+=("$r")
     if [ -n "$bcmd" ]; then
-      read -r w c < <(run_once "$bcmd"); bwalls+=("$w"); bcpus+=("$c")
+      read -r w c r < <(run_once "$bcmd"); bwalls+=("$w"); bcpus+=("$c"); brsss+=("$r")
     fi
   done
   w=$(printf '%s\n' "${walls[@]}" | median)
   c=$(printf '%s\n' "${cpus[@]}" | median)
-  line="$(printf '%-28s %9.2f %9.2f' "$group" "$w" "$c")"
+  r=$(printf '%s\n' "${rsss[@]}" | median)
+  line="$(printf '%-28s %9.2f %9.2f %6d' "$group" "$w" "$c" "$r")"
   if [ -n "$base" ]; then
     bw=$(printf '%s\n' "${bwalls[@]}" | median)
     bc=$(printf '%s\n' "${bcpus[@]}" | median)
-    line+="$(printf ' %9.2f %9.2f %6.2fx' "$bw" "$bc" "$(awk -v m="$w" -v b="$bw" 'BEGIN {print m / b}')")"
+    br=$(printf '%s\n' "${brsss[@]}" | median)
+    line+="$(printf ' %9.2f %9.2f %6d %6.2fx' "$bw" "$bc" "$br" "$(awk -v m="$w" -v b="$bw" 'BEGIN {print m / b}')")"
   else
     [ -z "$first" ] && first=$w
     line+="$(printf ' %6.2fx' "$(awk -v m="$w" -v b="$first" 'BEGIN {print m / b}')")"
