@@ -596,7 +596,7 @@ fn emit_enum(t: &TypeDef, e: &StringEnum, docs: TokenStream, dep: TokenStream) -
     });
     let values = e.variants.iter().map(|v| &v.wire);
     // `#[inline]` on the conversions: a non-generic function that is not
-    // inline is compiled here, for all 100+ enums whether a user needs them
+    // inline is compiled here, for every enum whether a user needs it
     // or not; inline, it is compiled where it is used, as the derives'
     // methods are. `Eq` is a plain impl: the derive adds a field check
     // function that would be compiled per enum.
